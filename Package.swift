@@ -1,0 +1,86 @@
+// swift-tools-version:6.2
+// The OPCC grant and commissioning workflow engine.
+//
+// Layers, one direction of dependency (each arrow reads "may import"):
+//   opcc (CLI executable) → OPCCCommandLine → OPCCServices → OPCCStore → OPCCCore
+// OPCCCore is pure: domain values and rules and the workflow interpreter, with no SQL, no files, no network.
+// OPCCStore is the only module that speaks SQL (GRDB on the system libsqlite3).
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "opcc",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "opcc", targets: ["opcc"]),
+        .executable(name: "opcc-bench", targets: ["opcc-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "OPCCCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OPCCStore",
+            dependencies: [
+                "OPCCCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OPCCServices",
+            dependencies: ["OPCCCore", "OPCCStore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OPCCCommandLine",
+            dependencies: [
+                "OPCCCore", "OPCCServices",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "opcc",
+            dependencies: ["OPCCCommandLine"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "opcc-bench",
+            dependencies: ["OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "OPCCCoreTests", dependencies: ["OPCCCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OPCCStoreTests",
+            dependencies: ["OPCCCore", "OPCCStore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OPCCServicesTests",
+            dependencies: ["OPCCCore", "OPCCStore", "OPCCServices"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OPCCCommandLineTests",
+            dependencies: ["OPCCCommandLine", "OPCCServices", "OPCCCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import OPCCCore
+import OPCCServices
+
+/// `opcc demo`: the product's main job on the embedded SQLite default, with the seeds' offices and cases.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Load every office profile and demo scenario under fixtures/ into the database.",
+        discussion: """
+            Idempotent: running it twice changes nothing the second time. With --reset the existing database file \
+            is first moved aside (renamed with a timestamp, never deleted) and a fresh one is loaded.
+            Example: opcc demo --db demo.sqlite
+            """)
+
+    @Flag(help: "Move the existing database aside and start a fresh one.") var reset = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runReportingRefusals {
+            let home = try global.locateHome()
+            let path = global.databasePath
+            if reset, FileManager.default.fileExists(atPath: path) {
+                let stamp = Int(Date().timeIntervalSince1970)
+                for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+                    try FileManager.default.moveItem(atPath: path + suffix, toPath: "\(path).\(stamp).bak\(suffix)")
+                }
+                printLine("moved the old database aside to \(path).\(stamp).bak")
+            }
+            let app = try Commissioning.open(home: home, databasePath: path)
+            printLine("loading the demo from \(home.root.path) into \(path)")
+            _ = try app.loadDemo(from: home) { line in printLine("  " + line) }
+            let verification = try app.verifyAudit()
+            let head = verification.head
+            printLine(
+                "audit log: \(verification.eventsChecked) events, head \(head); "
+                    + (verification.isIntact ? "chain verified" : "PROBLEM: \(verification.problems.joined())"))
+            printLine("next: opcc office list --db \(path)   ·   opcc user list --db \(path)")
+        }
+    }
+}
+
+/// `opcc office`: the offices in the database and their profiles.
+struct OfficeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "office", abstract: "The offices in the database.", subcommands: [List.self, Show.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the offices and their main settings.", discussion: "Example: opcc office list --json")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let ids = try app.store.read { try $0.offices() }.map(\.id)
+                let profiles = try ids.map { try app.profile(of: $0) }
+                if output.json {
+                    printLine(try jsonText(profiles.map(OfficeSummary.init)))
+                } else {
+                    for p in profiles {
+                        printLine(
+                            "\(p.id)\t\(p.name)\tnumbers \(p.numbering.text) (\(p.numbering.reset.rawValue))\t"
+                                + "Part 1 within \(p.part1DeadlineWorkingDays) working day(s)")
+                    }
+                }
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one office's profile.", discussion: "Example: opcc office show cumbria")
+        @Argument(help: "Office id.") var id: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let p = try app.profile(of: try app.resolveOffice(id))
+                if output.json {
+                    printLine(try jsonText(OfficeSummary(p)))
+                    return
+                }
+                printLine("\(p.name) (\(p.id))")
+                printLine("  decision numbers: \(p.numbering.text), reset \(p.numbering.reset.rawValue)")
+                printLine("  Part 1 published within \(p.part1DeadlineWorkingDays) working day(s) of the decision")
+                printLine("  executive summary limit: " + (p.executiveSummaryWordLimit.map { "\($0) words" } ?? "none"))
+                printLine("  deferral needs an until-date: \(p.deferralNeedsUntilDate ? "yes" : "no")")
+                printLine("  Part 2 reason printed on Part 1: \(p.part2ReasonPrintedOnPart1 ? "yes" : "no")")
+                printLine("  sign-offs before referral:")
+                for s in p.signatories { printLine("    - \(s.title) [\(s.kind.rawValue), recorded by \(s.role)]") }
+                printLine("  roles: " + p.roles.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+    }
+}
+
+/// The JSON form of an office profile.
+struct OfficeSummary: Encodable {
+    var id, name: String
+    var orgId: String?
+    var decisionNumberTemplate, decisionNumberReset: String
+    var part1DeadlineWorkingDays: Int
+    var executiveSummaryWordLimit: Int?
+    var deferralNeedsUntilDate, part2ReasonPrintedOnPart1: Bool
+    var signatories: [String]
+    var roles: [String]
+
+    init(_ p: OfficeProfile) {
+        id = p.id
+        name = p.name
+        orgId = p.orgID
+        decisionNumberTemplate = p.numbering.text
+        decisionNumberReset = p.numbering.reset.rawValue
+        part1DeadlineWorkingDays = p.part1DeadlineWorkingDays
+        executiveSummaryWordLimit = p.executiveSummaryWordLimit
+        deferralNeedsUntilDate = p.deferralNeedsUntilDate
+        part2ReasonPrintedOnPart1 = p.part2ReasonPrintedOnPart1
+        signatories = p.signatories.map(\.position)
+        roles = p.roles.map(\.rawValue)
+    }
+}

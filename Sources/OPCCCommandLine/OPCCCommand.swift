@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import OPCCCore
+import OPCCServices
+
+/// `opcc`: the command-line front end. Thin: it parses, calls the application services, and prints.
+public struct OPCCCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "opcc",
+        abstract: "Grant and commissioning workflow engine for Offices of Police and Crime Commissioners.",
+        discussion: """
+            Decision records, budgets, grant agreements, carry-forwards and quarterly returns are workflows declared \
+            in workflows/*.yaml and kept in SQLite with a tamper-evident audit log.
+
+            Start with:  opcc demo          (loads the demo offices and people into opcc.sqlite)
+            Then:        opcc audit verify  (checks the audit chain and every record's state)
+
+            Exit codes: 0 success; 1 when a rule refuses or data cannot be used (the message names the rule and \
+            what to do); 64 on usage errors.
+            """,
+        subcommands: [
+            DemoCommand.self, OfficeCommand.self, UserCommand.self, WorkflowCommand.self, AuditCommand.self,
+            CalendarCommand.self,
+        ]
+    )
+
+    public init() {}
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Database file (default: $OPCC_DB, else opcc.sqlite in the current directory).")
+    var db: String?
+
+    @Option(
+        name: .long,
+        help:
+            "Folder holding workflows/ and fixtures/ (default: $OPCC_HOME, the current directory, or the folders above the executable)."
+    )
+    var home: String?
+
+    @Option(name: .customLong("as"), help: "Act as this person (default: $OPCC_USER).")
+    var actor: String?
+
+    @Option(name: .long, help: "Office id; may be left out when the database holds one office.")
+    var office: String?
+
+    @Option(name: .long, help: "Date the act takes effect, YYYY-MM-DD (default: today in Europe/London).")
+    var on: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var databasePath: String { db ?? environment["OPCC_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "opcc.sqlite" }
+
+    func actorName() throws -> String {
+        guard let name = actor ?? environment["OPCC_USER"], !name.isEmpty else {
+            throw ServiceRefusal(
+                rule: "actor-required", message: "say who is acting: --as NAME or OPCC_USER=NAME ('opcc user list')")
+        }
+        return name
+    }
+
+    func effectiveDay() throws -> Day? {
+        guard let on else { return nil }
+        do { return try Day(iso: on) } catch { throw ValidationError("--on: \(error.description)") }
+    }
+
+    func locateHome() throws -> ProductHome { try ProductHome.locate(explicit: home) }
+
+    func open() throws -> Commissioning {
+        try Commissioning.open(home: try locateHome(), databasePath: databasePath)
+    }
+}
+
+/// Options of read commands.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON (dates ISO 8601, money as integer pence in fields named …Pence).")
+    var json = false
+}
+
+/// Runs a command body, turning the product's refusals into a message on stderr and exit code 1.
+func runReportingRefusals(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ValidationError {
+        throw error
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as CleanExit {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data(("opcc: " + describe(error) + "\n").utf8))
+        throw ExitCode(1)
+    }
+}
+
+/// The message a user sees for an error: its description without Swift noise.
+func describe(_ error: any Error) -> String {
+    if let e = error as? any LocalizedError, let text = e.errorDescription { return text }
+    return String(describing: error)
+}
+
+/// JSON as every `--json` output writes it: sorted keys, indented.
+func jsonText<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
+}
+
+func printLine(_ text: String) {
+    print(text)
+}

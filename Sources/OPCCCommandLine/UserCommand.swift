@@ -1,0 +1,77 @@
+import ArgumentParser
+import OPCCCore
+import OPCCServices
+
+/// `opcc user`: people and the roles they hold.
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "People and their roles.", subcommands: [Add.self, List.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a person with one or more roles (the office's chief executive does this).",
+            discussion: """
+                Roles: \(Role.namesForHelp). A role may be limited to named records with --scope (a project board \
+                member to its own grants). The first person of an office may be added by anyone.
+                Example: opcc user add barrow.board --role project-board-member --scope GA-2016-BARROW \
+                --office cumbria --as cumbria.chief-executive
+                """)
+
+        @Argument(help: "Sign-in name: letters, digits, '-', '_' or '.'.") var name: String
+        @Option(name: .long, help: "Role to grant (repeatable).") var role: [String] = []
+        @Option(name: .long, help: "Record reference the roles are limited to (repeatable).") var scope: [String] = []
+        @Option(name: .long, help: "Name shown on screens and forms.") var displayName: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            var roles: [Role] = []
+            for r in role {
+                guard let parsed = Role(rawValue: r) else {
+                    throw ValidationError("'\(r)' is not a role; the roles are \(Role.namesForHelp)")
+                }
+                roles.append(parsed)
+            }
+            guard !roles.isEmpty else { throw ValidationError("give at least one --role (\(Role.namesForHelp))") }
+            try runReportingRefusals {
+                let app = try global.open()
+                let office = try app.resolveOffice(global.office)
+                let actor = (try? global.actorName()) ?? Commissioning.systemActor
+                try app.addPerson(
+                    name: name, displayName: displayName, office: office,
+                    grants: roles.map { RoleGrant(role: $0, scope: scope) }, by: actor, on: try global.effectiveDay())
+                printLine("added \(name) to \(office): " + roles.map(\.rawValue).joined(separator: ", "))
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List people and their roles.", discussion: "Example: opcc user list --office cumbria")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        struct Entry: Encodable {
+            var name, displayName, office: String
+            var roles: [String]
+        }
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let people = try app.people(office: global.office.map { try app.resolveOffice($0) })
+                let entries = people.map {
+                    Entry(
+                        name: $0.name, displayName: $0.displayName, office: $0.office,
+                        roles: $0.grants.map(\.description))
+                }
+                if output.json {
+                    printLine(try jsonText(entries))
+                } else {
+                    for e in entries {
+                        printLine("\(e.office)\t\(e.name)\t\(e.roles.joined(separator: ", "))\t\(e.displayName)")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import Foundation
+import OPCCCore
+import OPCCServices
+
+/// `opcc workflow`: the workflow definitions in workflows/.
+struct WorkflowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workflow", abstract: "Check, list and draw the workflow definitions.",
+        subcommands: [Lint.self, List.self, Diagram.self])
+
+    struct Lint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate workflow files: names, roles, guards, effects, reachability, terminal states.",
+            discussion: "With no FILES, checks every top-level workflows/*.yaml. Example: opcc workflow lint "
+                + "workflows/*.yaml")
+        @Argument(help: "Workflow YAML files.") var files: [String] = []
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let urls: [URL]
+                let name: (URL) -> String
+                if files.isEmpty {
+                    let home = try global.locateHome()
+                    let names = (try? FileManager.default.contentsOfDirectory(atPath: home.workflows.path)) ?? []
+                    urls = names.filter { $0.hasSuffix(".yaml") }.sorted().map {
+                        home.workflows.appendingPathComponent($0)
+                    }
+                    name = home.relative
+                } else {
+                    urls = files.map { URL(fileURLWithPath: $0) }
+                    name = { url in files[urls.firstIndex(of: url) ?? 0] }
+                }
+                let result = WorkflowCatalog.lint(files: urls, registry: .standard, shownAs: name)
+                if result.problems.isEmpty {
+                    for (url, d) in zip(urls, result.definitions) {
+                        printLine(
+                            "ok \(name(url)): \(d.name) v\(d.version), \(d.states.count) states, "
+                                + "\(d.transitions.count) transitions")
+                    }
+                    return
+                }
+                throw LintFailed(problems: result.problems)
+            }
+        }
+    }
+
+    struct LintFailed: Error, CustomStringConvertible {
+        let problems: [WorkflowDefinitionError]
+        var description: String {
+            "\(problems.count) problem(s) in workflow files:\n" + problems.map { "  \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the workflow definitions and their versions.", discussion: "Example: opcc workflow list")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let catalog = try WorkflowCatalog.load(from: try global.locateHome(), registry: .standard)
+                for d in catalog.all {
+                    printLine("\(d.name) v\(d.version)\tsha256 \(d.sha256.prefix(12))…\t\(d.description)")
+                }
+            }
+        }
+    }
+
+    struct Diagram: ParsableCommand {
+        enum Format: String, ExpressibleByArgument, CaseIterable { case mermaid, dot }
+
+        static let configuration = CommandConfiguration(
+            abstract: "Draw a workflow as a Mermaid or Graphviz (dot) state diagram.",
+            discussion: "Example: opcc workflow diagram decision-request --format mermaid")
+        @Argument(help: "Workflow name, e.g. decision-request.") var name: String
+        @Option(help: "mermaid or dot.") var format: Format = .mermaid
+        @Option(help: "Version (default: the newest).") var version: Int?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let catalog = try WorkflowCatalog.load(from: try global.locateHome(), registry: .standard)
+                guard let d = version.map({ catalog.definition(name, version: $0) }) ?? catalog.latest(name) else {
+                    throw ServiceRefusal(
+                        rule: "known-workflow",
+                        message: "no workflow '\(name)'\(version.map { " version \($0)" } ?? ""); known: "
+                            + catalog.definitions.keys.sorted().joined(separator: ", "))
+                }
+                printLine(format == .mermaid ? WorkflowDiagram.mermaid(d) : WorkflowDiagram.dot(d))
+            }
+        }
+    }
+}
+
+/// Renders a definition as a diagram. Presentation, so it lives in the front end, not the engine.
+enum WorkflowDiagram {
+    static func label(_ t: WorkflowDefinition.Transition) -> String {
+        var text = t.event + " [" + t.roles.map(\.rawValue).joined(separator: ", ") + "]"
+        if !t.guards.isEmpty { text += " if " + t.guards.joined(separator: ", ") }
+        return text
+    }
+
+    static func mermaid(_ d: WorkflowDefinition) -> String {
+        func id(_ s: String) -> String { s.replacingOccurrences(of: "-", with: "_") }
+        var lines = ["stateDiagram-v2", "    %% \(d.name) v\(d.version)", "    [*] --> \(id(d.initial))"]
+        for t in d.transitions { lines.append("    \(id(t.from)) --> \(id(t.to)): \(label(t))") }
+        for s in d.terminal { lines.append("    \(id(s)) --> [*]") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func dot(_ d: WorkflowDefinition) -> String {
+        var lines = [
+            "digraph \"\(d.name)_v\(d.version)\" {", "    rankdir=LR;", "    node [shape=box, style=rounded];",
+        ]
+        lines.append("    \"__start\" [shape=point];")
+        lines.append("    \"__start\" -> \"\(d.initial)\";")
+        for s in d.terminal { lines.append("    \"\(s)\" [peripheries=2];") }
+        for t in d.transitions { lines.append("    \"\(t.from)\" -> \"\(t.to)\" [label=\"\(label(t))\"];") }
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,387 @@
+/// A non-negative amount of money in whole pence: the unit of every grant award, budget line and claim.
+///
+/// Money is held as an integer number of pence so that no amount is ever rounded by binary floating point, and every
+/// operation that could overflow or go below zero reports it as an error instead of trapping. Amounts that may be
+/// negative (variances, ledger balances) are `SignedMoney`.
+///
+/// Encoded as a single integer: the number of pence.
+public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The amount in pence (always zero or more).
+    public let pence: Int64
+
+    /// Creates an amount from pence, or nil when `pence` is negative (a negative amount is not `Money`).
+    public init?(pence: Int64) {
+        guard pence >= 0 else { return nil }
+        self.pence = pence
+    }
+
+    /// Creates an amount of whole pounds, or nil when `pounds` is negative or too large to hold in pence.
+    /// A convenience for constants in code and tests, e.g. `Money(pounds: 100_000)!`.
+    public init?(pounds: Int64) {
+        guard pounds >= 0 else { return nil }
+        let (value, overflow) = pounds.multipliedReportingOverflow(by: 100)
+        guard !overflow else { return nil }
+        self.pence = value
+    }
+
+    /// Builds a value already known to be non-negative.
+    init(uncheckedPence pence: Int64) {
+        self.pence = pence
+    }
+
+    /// No money at all: the starting point of every total.
+    public static let zero = Money(uncheckedPence: 0)
+
+    /// The largest amount that can be held: £92,233,720,368,547,758.07.
+    public static let max = Money(uncheckedPence: Int64.max)
+
+    /// Whether this is no money at all.
+    public var isZero: Bool { pence == 0 }
+
+    /// The amount as people write it in the UK: a pound sign, thousands separated by commas and always two decimals,
+    /// e.g. "£1,234.56", "£100,000.00", "£0.50".
+    public var formatted: String { Money.format(magnitude: UInt64(pence)) }
+
+    /// Same as `formatted`, so that amounts interpolate into messages as people write them.
+    public var description: String { formatted }
+
+    /// Orders amounts by value, so that budgets and awards can be compared.
+    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.pence < rhs.pence }
+
+    /// Formats a number of pence as "£1,234.56"; shared with `SignedMoney`, which adds the sign.
+    static func format(magnitude: UInt64) -> String {
+        let pounds = magnitude / 100
+        let pennies = magnitude % 100
+        let digits = String(pounds)
+        var grouped = ""
+        grouped.reserveCapacity(digits.count + digits.count / 3)
+        for (offset, digit) in digits.enumerated() {
+            if offset > 0 && (digits.count - offset) % 3 == 0 { grouped.append(",") }
+            grouped.append(digit)
+        }
+        return "£" + grouped + "." + (pennies < 10 ? "0" : "") + String(pennies)
+    }
+}
+
+// MARK: - Arithmetic
+
+/// Why a sum, difference or product of money could not be formed: it would not fit, or it would go below zero.
+/// Returned instead of trapping so that a bad figure in a grant never brings the engine down.
+public enum MoneyArithmeticError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The result is larger than the largest amount that can be held.
+    case overflow
+    /// Taking `subtrahend` from `minuend` would leave less than nothing.
+    case wouldBeNegative(minuend: Money, subtrahend: Money)
+    /// Money was multiplied by a negative number, which would make a negative amount.
+    case negativeMultiplier(Int64)
+
+    /// Says what went wrong in words a finance officer would recognise.
+    public var description: String {
+        switch self {
+        case .overflow:
+            return "the amount is too large to hold (the largest is \(Money.max))"
+        case .wouldBeNegative(let minuend, let subtrahend):
+            let shortfall = Money(uncheckedPence: subtrahend.pence - minuend.pence)
+            return "taking \(subtrahend) from \(minuend) would leave a negative amount (\(shortfall) short)"
+        case .negativeMultiplier(let n):
+            return "an amount of money cannot be multiplied by a negative number (\(n))"
+        }
+    }
+}
+
+extension Money {
+    /// The total of this amount and `other`, or `.overflow` when it would not fit.
+    public func adding(_ other: Money) throws(MoneyArithmeticError) -> Money {
+        let (value, overflow) = pence.addingReportingOverflow(other.pence)
+        guard !overflow else { throw .overflow }
+        return Money(uncheckedPence: value)
+    }
+
+    /// What is left after taking `other` away, or `.wouldBeNegative` when `other` is the larger amount
+    /// (e.g. paying out more than remains in a budget).
+    public func subtracting(_ other: Money) throws(MoneyArithmeticError) -> Money {
+        guard other.pence <= pence else { throw .wouldBeNegative(minuend: self, subtrahend: other) }
+        return Money(uncheckedPence: pence - other.pence)
+    }
+
+    /// This amount `n` times over (e.g. a quarterly payment times four), or an error when `n` is negative or the
+    /// result would not fit.
+    public func multiplied(by n: Int64) throws(MoneyArithmeticError) -> Money {
+        guard n >= 0 else { throw .negativeMultiplier(n) }
+        let (value, overflow) = pence.multipliedReportingOverflow(by: n)
+        guard !overflow else { throw .overflow }
+        return Money(uncheckedPence: value)
+    }
+
+    /// The total of `amounts` (zero when there are none), or `.overflow` when it would not fit.
+    public static func sum(_ amounts: some Sequence<Money>) throws(MoneyArithmeticError) -> Money {
+        var total = Money.zero
+        for amount in amounts {
+            total = try total.adding(amount)
+        }
+        return total
+    }
+}
+
+// MARK: - Splitting
+
+/// Why an amount could not be split by weights: there is nothing to split it by, or a weight makes no sense.
+public enum MoneySplitError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// No weights were given.
+    case noWeights
+    /// The weight at `index` is below zero.
+    case negativeWeight(index: Int, weight: Int64)
+    /// Every weight is zero, so no part can receive anything.
+    case allWeightsZero
+    /// The weights add up to more than can be held.
+    case weightsTooLarge
+
+    /// Says what is wrong with the weights.
+    public var description: String {
+        switch self {
+        case .noWeights:
+            return "an amount cannot be split between no parts: give at least one weight"
+        case .negativeWeight(let index, let weight):
+            return "weight \(index + 1) is \(weight): weights must be zero or more"
+        case .allWeightsZero:
+            return "every weight is zero, so there is no way to share the amount: give at least one positive weight"
+        case .weightsTooLarge:
+            return "the weights add up to more than can be held: use smaller weights in the same proportion"
+        }
+    }
+}
+
+extension Money {
+    /// Splits this amount into parts in proportion to `weights`, distributing every penny so that the parts add up
+    /// exactly to the whole (e.g. sharing a fund between partner organisations, or an award across quarters).
+    ///
+    /// The rule is deterministic (largest-remainder method):
+    /// 1. each part first gets `floor(pence × weight ÷ total weight)` pence;
+    /// 2. the pennies left over (fewer than the number of parts) go one each to the parts with the largest
+    ///    remainders from step 1, and where remainders are equal, to the part with the lower index first.
+    ///
+    /// So £100.00 split 1/1/1 is £33.34, £33.33, £33.33. A part with weight zero always gets £0.00.
+    /// Throws when `weights` is empty, has a negative weight, is all zero, or adds up to more than `Int64.max`.
+    public func split(byWeights weights: [Int64]) throws(MoneySplitError) -> [Money] {
+        guard !weights.isEmpty else { throw .noWeights }
+        var total: Int64 = 0
+        for (index, weight) in weights.enumerated() {
+            guard weight >= 0 else { throw .negativeWeight(index: index, weight: weight) }
+            let (value, overflow) = total.addingReportingOverflow(weight)
+            guard !overflow else { throw .weightsTooLarge }
+            total = value
+        }
+        guard total > 0 else { throw .allWeightsZero }
+
+        var shares: [Int64] = []
+        var remainders: [Int64] = []
+        shares.reserveCapacity(weights.count)
+        remainders.reserveCapacity(weights.count)
+        var allocated: Int64 = 0
+        for weight in weights {
+            // pence × weight may not fit in 64 bits; the quotient always does, because weight ≤ total.
+            let product = pence.multipliedFullWidth(by: weight)
+            let (quotient, remainder) = total.dividingFullWidth(product)
+            shares.append(quotient)
+            remainders.append(remainder)
+            allocated += quotient
+        }
+        let leftover = Int(pence - allocated)
+        if leftover > 0 {
+            let order = weights.indices.sorted { a, b in
+                remainders[a] != remainders[b] ? remainders[a] > remainders[b] : a < b
+            }
+            for index in order.prefix(leftover) {
+                shares[index] += 1
+            }
+        }
+        return shares.map { Money(uncheckedPence: $0) }
+    }
+}
+
+// MARK: - Parsing
+
+/// Why a text is not an amount of money. The description quotes the text, says what is wrong and shows the
+/// accepted form, so that a person correcting a form or a file knows exactly what to write.
+public struct MoneyParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The specific fault found in the text.
+    public enum Reason: Hashable, Sendable {
+        /// Nothing but whitespace (or only a pound sign).
+        case empty
+        /// A suffix such as "k", "m" or "bn" after the number.
+        case suffix(String)
+        /// Not exactly two digits after the point (the count found).
+        case decimalPlaces(Int)
+        /// Commas not between groups of exactly three digits in the pounds.
+        case badGrouping
+        /// A minus sign: money is never negative.
+        case negative
+        /// The amount is too large to hold in pence.
+        case overflow
+        /// More than one pound sign.
+        case multiplePoundSigns
+        /// A pound sign anywhere but at the start.
+        case misplacedPoundSign
+        /// Whitespace inside the amount.
+        case spaceInside
+        /// Digits other than ASCII 0–9 (e.g. Arabic-Indic or full-width digits).
+        case nonASCIIDigit
+        /// More than one decimal point.
+        case multiplePoints
+        /// A point with no pounds before it, e.g. ".50".
+        case missingPounds
+        /// Any other character that has no place in an amount.
+        case unexpectedCharacter(Character)
+    }
+
+    /// The text exactly as given.
+    public let text: String
+    /// What is wrong with it.
+    public let reason: Reason
+
+    /// Creates an error for `text` with the fault `reason`.
+    public init(text: String, reason: Reason) {
+        self.text = text
+        self.reason = reason
+    }
+
+    /// The accepted form, repeated in every message.
+    static let acceptedForm =
+        "write pounds and pence like £1,234.56 or 1234.56 (commas only between groups "
+        + "of three digits, exactly two digits after the point, no suffixes such as k or m)"
+
+    /// The fault in words.
+    public var problem: String {
+        switch reason {
+        case .empty:
+            return "there is no amount"
+        case .suffix(let suffix):
+            return "it ends in '\(suffix)', and suffixes are not accepted"
+        case .decimalPlaces(0):
+            return "there are no digits after the point"
+        case .decimalPlaces(1):
+            return "there is only one digit after the point (write £1.50, not £1.5)"
+        case .decimalPlaces(3):
+            return "there are three digits after the point, which could be a thousands separator"
+        case .decimalPlaces(let count):
+            return "there are \(count) digits after the point"
+        case .badGrouping:
+            return "its commas are not between groups of three digits, so a comma could be a decimal comma"
+        case .negative:
+            return "it is negative, and an amount of money here is never below zero"
+        case .overflow:
+            return "it is too large to hold (the largest is \(Money.max))"
+        case .multiplePoundSigns:
+            return "it has more than one pound sign"
+        case .misplacedPoundSign:
+            return "the pound sign is not at the start"
+        case .spaceInside:
+            return "it has a space inside it"
+        case .nonASCIIDigit:
+            return "it has digits other than 0 to 9"
+        case .multiplePoints:
+            return "it has more than one decimal point"
+        case .missingPounds:
+            return "there are no pounds before the point (write £0.50, not £.50)"
+        case .unexpectedCharacter(let character):
+            return "it contains '\(character)'"
+        }
+    }
+
+    /// Quotes the text, says what is wrong and says what form is accepted.
+    public var description: String {
+        "'\(text)' is not an amount of money (\(problem)): \(MoneyParseError.acceptedForm)"
+    }
+}
+
+extension Money {
+    /// Parses an amount as people write it in the UK: "£1,234.56", "£100,000", "1234.56", "£0.50", "£5".
+    ///
+    /// Accepted: optional surrounding whitespace; an optional leading "£"; pounds written either as plain digits or
+    /// with commas between correctly grouped thousands ("1,234,567"); an optional point followed by exactly two
+    /// digits. Everything else is refused rather than guessed at, because a misread amount in a grant is worse
+    /// than a question: suffixes ("£6.5k"), three decimals ("£1.234"), odd grouping ("12,34"), one decimal
+    /// ("£1.5"), signs, inner spaces, non-ASCII digits and amounts too large to hold.
+    public init(parsing text: String) throws(MoneyParseError) {
+        func fail(_ reason: MoneyParseError.Reason) -> MoneyParseError {
+            MoneyParseError(text: text, reason: reason)
+        }
+
+        var characters = Substring(text)
+        while let first = characters.first, first.isWhitespace { characters.removeFirst() }
+        while let last = characters.last, last.isWhitespace { characters.removeLast() }
+        guard !characters.isEmpty else { throw fail(.empty) }
+
+        let minusSigns: Set<Character> = ["-", "\u{2212}", "\u{2013}"]
+        if let first = characters.first, minusSigns.contains(first) { throw fail(.negative) }
+        let poundCount = characters.count(where: { $0 == "£" })
+        if poundCount > 1 { throw fail(.multiplePoundSigns) }
+        if poundCount == 1 {
+            guard characters.first == "£" else { throw fail(.misplacedPoundSign) }
+            characters.removeFirst()
+        }
+        guard !characters.isEmpty else { throw fail(.empty) }
+        if let first = characters.first, minusSigns.contains(first) { throw fail(.negative) }
+        if characters.contains(where: \.isWhitespace) { throw fail(.spaceInside) }
+        if characters.contains(where: { $0.isNumber && !$0.isASCII }) { throw fail(.nonASCIIDigit) }
+        if let last = characters.last, last.isLetter {
+            let suffix = characters.reversed().prefix(while: \.isLetter).reversed()
+            throw fail(.suffix(String(suffix)))
+        }
+        let allowed: Set<Character> = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", ",", "."]
+        if let bad = characters.first(where: { !allowed.contains($0) }) { throw fail(.unexpectedCharacter(bad)) }
+
+        let parts = characters.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { throw fail(.multiplePoints) }
+        let poundsText = parts[0]
+        guard !poundsText.isEmpty else { throw fail(.missingPounds) }
+
+        var pennies: Int64 = 0
+        if parts.count == 2 {
+            let decimals = parts[1]
+            if decimals.contains(",") { throw fail(.badGrouping) }
+            guard decimals.count == 2 else { throw fail(.decimalPlaces(decimals.count)) }
+            for digit in decimals { pennies = pennies * 10 + Int64(digit.asciiValue! - 48) }
+        }
+
+        if poundsText.contains(",") {
+            let groups = poundsText.split(separator: ",", omittingEmptySubsequences: false)
+            guard let head = groups.first, (1...3).contains(head.count), head.first != "0",
+                groups.dropFirst().allSatisfy({ $0.count == 3 })
+            else { throw fail(.badGrouping) }
+        }
+
+        var pounds: Int64 = 0
+        for digit in poundsText where digit != "," {
+            let (shifted, overflowA) = pounds.multipliedReportingOverflow(by: 10)
+            let (next, overflowB) = shifted.addingReportingOverflow(Int64(digit.asciiValue! - 48))
+            guard !overflowA, !overflowB else { throw fail(.overflow) }
+            pounds = next
+        }
+        let (inPence, overflowC) = pounds.multipliedReportingOverflow(by: 100)
+        let (total, overflowD) = inPence.addingReportingOverflow(pennies)
+        guard !overflowC, !overflowD else { throw fail(.overflow) }
+        self.pence = total
+    }
+}
+
+// MARK: - Coding
+
+extension Money: Codable {
+    /// Decodes an integer number of pence, refusing a negative one.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let value = try container.decode(Int64.self)
+        guard value >= 0 else {
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "\(value) pence is negative, and an amount of money is never negative")
+        }
+        self.pence = value
+    }
+
+    /// Encodes the amount as an integer number of pence.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(pence)
+    }
+}

@@ -1,0 +1,273 @@
+/// How an office numbers its decision records, e.g. Cumbria `014/2016`, Lancashire `2020-19`, Warwickshire
+/// `WPC4-0045`, Hampshire `PCCML-000485-2019`.
+///
+/// A template is literal text with placeholders:
+/// - `{seq}` the sequence number, unpadded; `{seq:N}` zero-padded to at least N digits;
+/// - `{year}` the four-digit calendar year of allocation;
+/// - `{fy}` the financial year of allocation written `2020-21`;
+/// - `{term}` the number of the PCC term in which the number is allocated.
+/// The sequence resets by `reset`: never, each calendar year, each financial year or each PCC term. Parsing accepts
+/// any number of digits for `{seq}` so that `44/2020` and `044/2020` name the same record (Surrey writes both).
+public struct NumberingTemplate: Hashable, Sendable {
+    /// When the sequence starts again at 1.
+    public enum Reset: String, Hashable, Sendable, CaseIterable, Codable {
+        case never
+        case calendarYear = "calendar-year"
+        case financialYear = "financial-year"
+        case term
+    }
+
+    /// One PCC term, numbered as the office numbers them, from its first day.
+    public struct Term: Hashable, Sendable, Codable {
+        public let number: Int
+        public let starts: Day
+        public init(number: Int, starts: Day) {
+            self.number = number
+            self.starts = starts
+        }
+    }
+
+    enum Piece: Hashable, Sendable {
+        case literal(String)
+        case sequence(width: Int)
+        case year
+        case financialYear
+        case term
+    }
+
+    public let text: String
+    public let reset: Reset
+    public let terms: [Term]
+    let pieces: [Piece]
+
+    /// Builds a template, refusing one that cannot number records unambiguously.
+    public init(_ text: String, reset: Reset, terms: [Term] = []) throws(NumberingTemplateError) {
+        let pieces = try Self.pieces(of: text)
+        let placeholders = pieces.filter { if case .literal = $0 { return false } else { return true } }
+        guard pieces.filter({ if case .sequence = $0 { return true } else { return false } }).count == 1 else {
+            throw .init(template: text, problem: "it must contain exactly one {seq} or {seq:N}")
+        }
+        for (a, b) in zip(pieces, pieces.dropFirst()) {
+            if case .literal = a { continue }
+            if case .literal = b { continue }
+            throw .init(
+                template: text,
+                problem: "two placeholders must be separated by literal text, or parsing "
+                    + "could not tell where one ends")
+        }
+        switch reset {
+        case .calendarYear where !placeholders.contains(.year):
+            throw .init(
+                template: text,
+                problem: "a sequence that resets each calendar year needs {year} in the "
+                    + "template, or two records would share a number")
+        case .financialYear where !placeholders.contains(.financialYear):
+            throw .init(template: text, problem: "a sequence that resets each financial year needs {fy}")
+        case .term where !placeholders.contains(.term):
+            throw .init(template: text, problem: "a sequence that resets each PCC term needs {term}")
+        default: break
+        }
+        if placeholders.contains(.term) && terms.isEmpty {
+            throw .init(template: text, problem: "{term} needs the office's PCC terms (number and first day)")
+        }
+        self.text = text
+        self.reset = reset
+        self.terms = terms.sorted { $0.starts < $1.starts }
+        self.pieces = pieces
+    }
+
+    private static func pieces(of text: String) throws(NumberingTemplateError) -> [Piece] {
+        var pieces: [Piece] = []
+        var literal = ""
+        var rest = Substring(text)
+        while let c = rest.first {
+            if c == "{" {
+                guard let close = rest.firstIndex(of: "}") else {
+                    throw .init(template: text, problem: "a '{' is not closed")
+                }
+                let name = rest[rest.index(after: rest.startIndex)..<close]
+                if !literal.isEmpty { pieces.append(.literal(literal)) }
+                literal = ""
+                pieces.append(try piece(named: name, in: text))
+                rest = rest[rest.index(after: close)...]
+            } else {
+                if c == "}" { throw .init(template: text, problem: "a '}' has no opening '{'") }
+                literal.append(c)
+                rest = rest.dropFirst()
+            }
+        }
+        if !literal.isEmpty { pieces.append(.literal(literal)) }
+        return pieces
+    }
+
+    private static func piece(named name: Substring, in text: String) throws(NumberingTemplateError) -> Piece {
+        switch name {
+        case "seq": return .sequence(width: 1)
+        case "year": return .year
+        case "fy": return .financialYear
+        case "term": return .term
+        default:
+            if name.hasPrefix("seq:"), let width = Int(name.dropFirst(4)), (1...12).contains(width) {
+                return .sequence(width: width)
+            }
+            throw .init(
+                template: text,
+                problem: "'{\(name)}' is not a placeholder: use {seq}, {seq:N}, {year}, "
+                    + "{fy} or {term}")
+        }
+    }
+}
+
+/// A template that cannot number records, with the reason.
+public struct NumberingTemplateError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let template: String
+    public let problem: String
+    public var description: String { "decision-number template '\(template)': \(problem)" }
+}
+
+/// A decision number split into what it means: the sequence and the period it belongs to.
+public struct DecisionNumber: Hashable, Sendable, CustomStringConvertible {
+    /// The period a sequence runs in; two numbers with equal periods and sequences are one number.
+    public struct Period: Hashable, Sendable, Codable {
+        public var year: Int?
+        public var financialYearStart: Int?
+        public var term: Int?
+        public init(year: Int? = nil, financialYearStart: Int? = nil, term: Int? = nil) {
+            self.year = year
+            self.financialYearStart = financialYearStart
+            self.term = term
+        }
+
+        /// A stable text key for the period (used to keep one sequence counter per period).
+        public var key: String {
+            [year.map { "y\($0)" }, financialYearStart.map { "fy\($0)" }, term.map { "t\($0)" }]
+                .compactMap { $0 }.joined(separator: "-").ifEmpty("all")
+        }
+    }
+
+    public let sequence: Int
+    public let period: Period
+    /// The number as the office writes it (canonical padding).
+    public let text: String
+
+    public var description: String { text }
+}
+
+extension String {
+    fileprivate func ifEmpty(_ other: String) -> String { isEmpty ? other : self }
+}
+
+extension NumberingTemplate {
+    /// The period in which a number allocated on `day` falls, holding only what the template prints or resets on.
+    public func period(on day: Day) throws(NumberingTemplateError) -> DecisionNumber.Period {
+        var period = DecisionNumber.Period()
+        if pieces.contains(.year) { period.year = day.year }
+        if pieces.contains(.financialYear) { period.financialYearStart = day.month >= 4 ? day.year : day.year - 1 }
+        if pieces.contains(.term) {
+            guard let term = terms.last(where: { $0.starts <= day }) else {
+                throw .init(template: text, problem: "no PCC term is configured that contains \(day.iso)")
+            }
+            period.term = term.number
+        }
+        return period
+    }
+
+    /// The sequence counter key for a period: the part of the period the sequence resets on.
+    public func sequenceKey(for period: DecisionNumber.Period) -> String {
+        switch reset {
+        case .never: return "all"
+        case .calendarYear: return DecisionNumber.Period(year: period.year).key
+        case .financialYear: return DecisionNumber.Period(financialYearStart: period.financialYearStart).key
+        case .term: return DecisionNumber.Period(term: period.term).key
+        }
+    }
+
+    /// The number allocated on `day` when the last number allocated in its sequence was `last` (nil: none yet).
+    /// The sequence starts at 1 again when `day` falls in a new reset period.
+    public func next(after last: DecisionNumber?, on day: Day) throws(NumberingTemplateError) -> DecisionNumber {
+        let period = try period(on: day)
+        let sequence: Int
+        if let last, sequenceKey(for: last.period) == sequenceKey(for: period) {
+            sequence = last.sequence + 1
+        } else {
+            sequence = 1
+        }
+        return format(sequence: sequence, period: period)
+    }
+
+    /// Writes a number in the office's canonical form.
+    public func format(sequence: Int, period: DecisionNumber.Period) -> DecisionNumber {
+        var text = ""
+        for piece in pieces {
+            switch piece {
+            case .literal(let s): text += s
+            case .sequence(let width):
+                let digits = String(sequence)
+                text += String(repeating: "0", count: max(0, width - digits.count)) + digits
+            case .year: text += String(period.year ?? 0)
+            case .financialYear:
+                let start = period.financialYearStart ?? 0
+                let end = (start + 1) % 100
+                text += "\(start)-" + (end < 10 ? "0" : "") + String(end)
+            case .term: text += String(period.term ?? 0)
+            }
+        }
+        return DecisionNumber(sequence: sequence, period: period, text: text)
+    }
+
+    /// Reads a number written in this template, with or without the sequence's zero padding
+    /// (`44/2020` and `044/2020` both give sequence 44 of 2020). Returns nil for text not in this form.
+    public func parse(_ input: String) -> DecisionNumber? {
+        var rest = Substring(input.trimmingSpaces)
+        var sequence: Int?
+        var period = DecisionNumber.Period()
+        for piece in pieces {
+            switch piece {
+            case .literal(let s):
+                guard rest.hasPrefix(s) else { return nil }
+                rest = rest.dropFirst(s.count)
+            case .sequence:
+                guard let n = rest.takeDigits(max: 12), n.value > 0 else { return nil }
+                sequence = n.value
+                rest = n.rest
+            case .year:
+                guard let n = rest.takeDigits(exactly: 4) else { return nil }
+                period.year = n.value
+                rest = n.rest
+            case .financialYear:
+                guard let a = rest.takeDigits(exactly: 4), a.rest.first == "-",
+                    let b = a.rest.dropFirst().takeDigits(exactly: 2), b.value == (a.value + 1) % 100
+                else { return nil }
+                period.financialYearStart = a.value
+                rest = b.rest
+            case .term:
+                guard let n = rest.takeDigits(max: 3) else { return nil }
+                period.term = n.value
+                rest = n.rest
+            }
+        }
+        guard rest.isEmpty, let sequence else { return nil }
+        return format(sequence: sequence, period: period)
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring {
+        let s = drop(while: { $0 == " " || $0 == "\t" })
+        return s.prefix(s.count - s.reversed().prefix(while: { $0 == " " || $0 == "\t" }).count)
+    }
+}
+
+extension Substring {
+    fileprivate func takeDigits(max: Int) -> (value: Int, rest: Substring)? {
+        let digits = prefix(while: { $0.isASCII && $0.isNumber })
+        guard !digits.isEmpty, digits.count <= max, let value = Int(digits) else { return nil }
+        return (value, dropFirst(digits.count))
+    }
+
+    fileprivate func takeDigits(exactly count: Int) -> (value: Int, rest: Substring)? {
+        let digits = prefix(while: { $0.isASCII && $0.isNumber })
+        guard digits.count >= count, let value = Int(digits.prefix(count)) else { return nil }
+        return (value, dropFirst(count))
+    }
+}

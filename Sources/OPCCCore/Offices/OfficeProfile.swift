@@ -1,0 +1,258 @@
+import Yams
+
+/// What makes one OPCC different from another: its decision numbering, its publication deadline, its form's limits,
+/// the sign-offs its decision records need and the roles it uses. Read from `fixtures/offices/*.yaml` so an office
+/// changes policy without a release; nothing office-specific lives in code.
+public struct OfficeProfile: Hashable, Sendable {
+    /// A position whose sign-off (declaration, consultation initials or approval) a decision record needs before it
+    /// goes to the decision-maker. Cumbria: originating officer and Chief Executive; Lincolnshire adds initialled
+    /// consultations with the force CFO, the Chief Constable, the PCC's CFO and the monitoring officer.
+    public struct Signatory: Hashable, Sendable, Codable {
+        /// How the form records the sign-off.
+        public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+            case declaration, consultation, approval
+        }
+        public let position: String
+        public let title: String
+        public let kind: Kind
+        /// The role of the person who records this sign-off in the product.
+        public let role: Role
+    }
+
+    /// Short identifier used on the command line (`--office cumbria`) and in every record.
+    public let id: String
+    public let name: String
+    /// Organisation identifier in org-id.guide form (e.g. `GB-GOR-…`), where known.
+    public let orgID: String?
+    public let numbering: NumberingTemplate
+    /// Part 1 goes on the website within this many working days of approval (Cumbria 3, Lincolnshire 1).
+    public let part1DeadlineWorkingDays: Int
+    /// Whether a deferral of publication must give an until-date (Cumbria's form asks for it only "if known").
+    public let deferralNeedsUntilDate: Bool
+    /// Whether Part 1 prints the reason a Part 2 exists (Lincolnshire does).
+    public let part2ReasonPrintedOnPart1: Bool
+    /// The executive summary's limit in whitespace-separated words; nil for none.
+    public let executiveSummaryWordLimit: Int?
+    /// Implication sections beyond the standard seven (e.g. human rights, sustainability).
+    public let extraImplicationSections: [String]
+    public let signatories: [Signatory]
+    public let roles: [Role]
+    /// Quarterly returns fall due this many working days after quarter end (default 15).
+    public let returnDueWorkingDays: Int
+
+    /// The sections every decision record carries, in form order.
+    public static let standardImplicationSections = [
+        "financial", "legal", "risk", "hr-equality", "it", "procurement", "victims",
+    ]
+
+    public var implicationSections: [String] { Self.standardImplicationSections + extraImplicationSections }
+}
+
+/// A profile that cannot be loaded: the file, the field and what is wrong with it.
+public struct OfficeProfileError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let source: String
+    public let field: String
+    public let problem: String
+
+    public init(source: String, field: String, problem: String) {
+        self.source = source
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String { "\(source): \(field): \(problem)" }
+}
+
+extension OfficeProfile {
+    private struct Raw: Decodable {
+        struct Numbering: Decodable {
+            var template: String?
+            var reset: String?
+            var terms: [NumberingTemplate.Term]?
+        }
+        struct Publication: Decodable {
+            var part1DeadlineWorkingDays: Int?
+            var deferralNeedsUntilDate: Bool?
+            var part2ReasonPrintedOnPart1: Bool?
+        }
+        struct Signatory: Decodable {
+            var position: String?
+            var title: String?
+            var kind: String?
+            var role: String?
+        }
+        var id: String?
+        var name: String?
+        var orgId: String?
+        var decisionNumbering: Numbering?
+        var publication: Publication?
+        var executiveSummaryWordLimit: Int?
+        var extraImplicationSections: [String]?
+        var signatories: [Signatory]?
+        var roles: [String]?
+        var returnDueWorkingDays: Int?
+    }
+
+    private static let topLevelKeys: Set<String> = [
+        "id", "name", "orgId", "decisionNumbering", "publication", "executiveSummaryWordLimit",
+        "extraImplicationSections", "signatories", "roles", "returnDueWorkingDays",
+    ]
+
+    /// Parses and validates a profile's YAML text. `source` names the file in every error.
+    public static func parse(yaml: String, source: String) throws(OfficeProfileError) -> OfficeProfile {
+        func fail(_ field: String, _ problem: String) -> OfficeProfileError {
+            OfficeProfileError(source: source, field: field, problem: problem)
+        }
+        let tree: Any?
+        do { tree = try Yams.load(yaml: yaml) } catch {
+            throw fail("(file)", "not valid YAML: \(error)")
+        }
+        guard let top = tree as? [String: Any] else { throw fail("(file)", "expected a mapping of fields") }
+        if let unknown = top.keys.filter({ !topLevelKeys.contains($0) }).sorted().first {
+            throw fail(unknown, "unknown field; the fields are \(topLevelKeys.sorted().joined(separator: ", "))")
+        }
+        let raw: Raw
+        do { raw = try YAMLDecoder().decode(Raw.self, from: yaml) } catch let error as DecodingError {
+            throw fail(error.fieldPath, error.plainReason)
+        } catch { throw fail("(file)", "\(error)") }
+        return try validate(raw, fail: fail)
+    }
+
+    private static func validate(
+        _ raw: Raw, fail: (String, String) -> OfficeProfileError
+    ) throws(OfficeProfileError) -> OfficeProfile {
+        guard let id = raw.id, !id.isEmpty else { throw fail("id", "missing; give a short lowercase name") }
+        guard id.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }) else {
+            throw fail("id", "'\(id)' must be lowercase letters, digits and hyphens (it is typed as --office)")
+        }
+        guard let name = raw.name, !name.trimmingSpaces.isEmpty else { throw fail("name", "missing") }
+        if let org = raw.orgId {
+            let parts = org.split(separator: "-", maxSplits: 2)
+            guard parts.count == 3, parts[0].count == 2, parts[0].allSatisfy(\.isUppercase) else {
+                throw fail("orgId", "'\(org)' is not an org-id such as GB-GOR-PC000123 (country-list-identifier)")
+            }
+        }
+        let numbering = try validateNumbering(raw.decisionNumbering, fail: fail)
+        guard let publication = raw.publication else { throw fail("publication", "missing") }
+        guard let deadline = publication.part1DeadlineWorkingDays else {
+            throw fail("publication.part1DeadlineWorkingDays", "missing (Cumbria 3, Lincolnshire 1)")
+        }
+        guard (0...60).contains(deadline) else {
+            throw fail("publication.part1DeadlineWorkingDays", "\(deadline) is outside 0…60 working days")
+        }
+        if let limit = raw.executiveSummaryWordLimit, !(1...10_000).contains(limit) {
+            throw fail("executiveSummaryWordLimit", "\(limit) must be 1…10000 words, or left out for no limit")
+        }
+        guard let roleNames = raw.roles, !roleNames.isEmpty else {
+            throw fail("roles", "missing; list the roles the office uses: \(Role.namesForHelp)")
+        }
+        var roles: [Role] = []
+        for (i, roleName) in roleNames.enumerated() {
+            guard let role = Role(rawValue: roleName) else {
+                throw fail("roles[\(i)]", "'\(roleName)' is not a role; the roles are \(Role.namesForHelp)")
+            }
+            roles.append(role)
+        }
+        let signatories = try validateSignatories(raw.signatories, roles: roles, fail: fail)
+        let extras = raw.extraImplicationSections ?? []
+        for (i, section) in extras.enumerated()
+        where section.isEmpty || standardImplicationSections.contains(section) {
+            throw fail("extraImplicationSections[\(i)]", "'\(section)' is empty or already a standard section")
+        }
+        let returnDue = raw.returnDueWorkingDays ?? 15
+        guard (0...60).contains(returnDue) else {
+            throw fail("returnDueWorkingDays", "\(returnDue) is outside 0…60 working days")
+        }
+        return OfficeProfile(
+            id: id, name: name, orgID: raw.orgId, numbering: numbering, part1DeadlineWorkingDays: deadline,
+            deferralNeedsUntilDate: publication.deferralNeedsUntilDate ?? false,
+            part2ReasonPrintedOnPart1: publication.part2ReasonPrintedOnPart1 ?? false,
+            executiveSummaryWordLimit: raw.executiveSummaryWordLimit, extraImplicationSections: extras,
+            signatories: signatories, roles: roles, returnDueWorkingDays: returnDue)
+    }
+
+    private static func validateNumbering(
+        _ raw: Raw.Numbering?, fail: (String, String) -> OfficeProfileError
+    ) throws(OfficeProfileError) -> NumberingTemplate {
+        guard let raw, let template = raw.template else {
+            throw fail("decisionNumbering.template", "missing, e.g. \"{seq:3}/{year}\" for 014/2016")
+        }
+        guard let resetName = raw.reset, let reset = NumberingTemplate.Reset(rawValue: resetName) else {
+            throw fail(
+                "decisionNumbering.reset",
+                "'\(raw.reset ?? "")' must be one of "
+                    + NumberingTemplate.Reset.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        do { return try NumberingTemplate(template, reset: reset, terms: raw.terms ?? []) } catch {
+            throw fail("decisionNumbering", error.problem)
+        }
+    }
+
+    private static func validateSignatories(
+        _ raw: [Raw.Signatory]?, roles: [Role], fail: (String, String) -> OfficeProfileError
+    ) throws(OfficeProfileError) -> [Signatory] {
+        guard let raw, !raw.isEmpty else {
+            throw fail("signatories", "missing; list the sign-offs a decision record needs before referral")
+        }
+        var result: [Signatory] = []
+        for (i, s) in raw.enumerated() {
+            let field = "signatories[\(i)]"
+            guard let position = s.position, !position.isEmpty else { throw fail(field + ".position", "missing") }
+            guard !result.contains(where: { $0.position == position }) else {
+                throw fail(field + ".position", "'\(position)' is listed twice")
+            }
+            guard let title = s.title, !title.isEmpty else { throw fail(field + ".title", "missing") }
+            guard let kind = s.kind.flatMap(Signatory.Kind.init(rawValue:)) else {
+                throw fail(field + ".kind", "'\(s.kind ?? "")' must be declaration, consultation or approval")
+            }
+            guard let role = s.role.flatMap(Role.init(rawValue:)) else {
+                throw fail(field + ".role", "'\(s.role ?? "")' is not a role; the roles are \(Role.namesForHelp)")
+            }
+            guard roles.contains(role) else {
+                throw fail(field + ".role", "'\(role)' is not among this office's roles")
+            }
+            result.append(Signatory(position: position, title: title, kind: kind, role: role))
+        }
+        return result
+    }
+}
+
+extension DecodingError {
+    /// The dotted path of the field a decoding error is about (`publication.part1DeadlineWorkingDays`).
+    public var fieldPath: String {
+        let path: [any CodingKey]
+        switch self {
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): path = c.codingPath
+        case .keyNotFound(let key, let c): path = c.codingPath + [key]
+        @unknown default: path = []
+        }
+        return path.reduce("") { acc, key in
+            if let i = key.intValue { return acc + "[\(i)]" }
+            return acc.isEmpty ? key.stringValue : acc + "." + key.stringValue
+        }.ifEmptyField
+    }
+
+    /// The reason in plain words, without Swift type names where they help nobody.
+    public var plainReason: String {
+        switch self {
+        case .typeMismatch(let type, _): return "expected \(Self.plainName(of: type))"
+        case .valueNotFound(let type, _): return "missing \(Self.plainName(of: type))"
+        case .keyNotFound: return "missing"
+        case .dataCorrupted(let c): return c.debugDescription
+        @unknown default: return "\(self)"
+        }
+    }
+
+    private static func plainName(of type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: return "a whole number"
+        case is Bool.Type: return "true or false"
+        case is String.Type: return "text"
+        default: return "a value of the right form"
+        }
+    }
+}
+
+extension String {
+    fileprivate var ifEmptyField: String { isEmpty ? "(file)" : self }
+}

@@ -1,0 +1,67 @@
+/// A product role: what a person may do in an office. The list is DOMAIN.md's; an office profile says which of them
+/// it uses, and a workflow transition names the roles allowed to fire it.
+public enum Role: String, CaseIterable, Codable, Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// Raises and edits decision records.
+    case officer
+    /// Budgets, allocations, payments and carry-forwards.
+    case finance
+    /// Chief executive / monitoring officer: officer approval of decision records.
+    case chiefExecutive = "chief-executive"
+    /// The Police and Crime Commissioner, who decides.
+    case commissioner
+    /// A member of a funded partner's project board: submits returns for its own grants only.
+    case projectBoardMember = "project-board-member"
+    /// Reads everything, changes nothing.
+    case auditor
+    /// Reads published Part 1 only.
+    case `public`
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+
+    /// Every role name, for messages that list what is accepted.
+    public static var namesForHelp: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+/// A role held by a person, optionally limited to named records (a project board member holds
+/// `project-board-member` scoped to the grants of its own board).
+public struct RoleGrant: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let role: Role
+    /// Record references the role is limited to; empty means the whole office.
+    public let scope: [String]
+
+    public init(role: Role, scope: [String] = []) {
+        self.role = role
+        self.scope = scope
+    }
+
+    /// Whether this grant lets its holder act on `record` (nil: an act not tied to one record).
+    public func covers(record: String?) -> Bool {
+        guard !scope.isEmpty else { return true }
+        guard let record else { return false }
+        return scope.contains(record)
+    }
+
+    public var description: String {
+        scope.isEmpty ? role.rawValue : "\(role.rawValue) (\(scope.joined(separator: ", ")))"
+    }
+}
+
+/// The person firing an act, with the roles they hold in the office the act belongs to.
+public struct Actor: Hashable, Sendable, Codable {
+    public let name: String
+    public let grants: [RoleGrant]
+
+    public init(name: String, grants: [RoleGrant]) {
+        self.name = name
+        self.grants = grants
+    }
+
+    /// The roles this actor holds that cover `record`.
+    public func roles(covering record: String?) -> Set<Role> {
+        Set(grants.filter { $0.covers(record: record) }.map(\.role))
+    }
+}

@@ -1,0 +1,73 @@
+import OPCCCore
+import OPCCStore
+
+extension Commissioning {
+    /// The name the demo loader and first-time set-up act under, before any person exists in an office.
+    public static let systemActor = "opcc-system"
+
+    /// Adds a person with roles. Who may: the office's chief executive; or anyone while the office has no people yet
+    /// (first-time set-up). Recorded in the audit log.
+    public func addPerson(
+        name: String, displayName: String? = nil, office: String, grants: [RoleGrant], by actorName: String,
+        on day: Day? = nil
+    ) throws {
+        try addPerson(
+            name: name, displayName: displayName, office: office, grants: grants, by: actorName, on: day,
+            authorised: false)
+    }
+
+    /// `authorised` is true only for the demo loader, which acts as the system on fixture data.
+    func addPerson(
+        name: String, displayName: String?, office: String, grants: [RoleGrant], by actorName: String, on day: Day?,
+        authorised: Bool
+    ) throws {
+        try Self.checkPersonName(name)
+        guard !grants.isEmpty else {
+            throw ServiceRefusal(rule: "role-required", message: "give at least one --role (\(Role.namesForHelp))")
+        }
+        let profile = try self.profile(of: office)
+        for grant in grants where !profile.roles.contains(grant.role) {
+            throw ServiceRefusal(
+                rule: "office-role", message: "office \(office) does not use the role \(grant.role)")
+        }
+        try store.write { tx in
+            let existing = try tx.people(office: office)
+            if !existing.isEmpty && !authorised {
+                let person = try actor(named: actorName, in: tx)
+                guard person.office == office, person.actor.roles(covering: nil).contains(.chiefExecutive) else {
+                    throw ServiceRefusal(
+                        rule: "people-managed-by-chief-executive",
+                        message: "only the office's chief executive may add people to \(office)")
+                }
+            }
+            try tx.addPerson(
+                name: name, displayName: displayName ?? name, office: office, addedAt: clock.timestamp())
+            for grant in grants {
+                if grant.scope.isEmpty {
+                    try tx.addGrant(person: name, role: grant.role, scope: nil)
+                } else {
+                    for record in grant.scope { try tx.addGrant(person: name, role: grant.role, scope: record) }
+                }
+            }
+            try tx.append(
+                AuditEventDraft(
+                    office: office, event: "person-added", actor: actorName, effectiveDay: day ?? clock.today(),
+                    recordedAt: clock.timestamp(),
+                    payload: ["person": name, "roles": grants.map(\.description).joined(separator: "; ")]))
+        }
+    }
+
+    static func checkPersonName(_ name: String) throws {
+        guard !name.isEmpty, name.count <= 64,
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+        else {
+            throw ServiceRefusal(
+                rule: "person-name",
+                message: "'\(name)' is not a usable sign-in name: use letters, digits, '-', '_' or '.', up to 64")
+        }
+    }
+
+    public func people(office: String?) throws -> [StoredPerson] {
+        try store.read { try $0.people(office: office) }
+    }
+}

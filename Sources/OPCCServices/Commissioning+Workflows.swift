@@ -1,0 +1,180 @@
+import Foundation
+import OPCCCore
+import OPCCStore
+
+extension Commissioning {
+    /// Starts a new instance of the newest version of `workflow`, in its initial state, and records its creation.
+    @discardableResult
+    public func startInstance(
+        id: String, office: String, workflow: String, recordRef: String?, by actorName: String, role: Role? = nil,
+        on day: Day? = nil
+    ) throws -> WorkflowInstance {
+        guard let definition = catalog.latest(workflow) else {
+            throw ServiceRefusal(
+                rule: "known-workflow",
+                message:
+                    "no workflow named '\(workflow)'; known: \(catalog.definitions.keys.sorted().joined(separator: ", "))"
+            )
+        }
+        let effective = day ?? clock.today()
+        return try store.write { tx in
+            let person = try actor(named: actorName, in: tx)
+            let startRoles = Set(definition.transitions.filter { $0.from == definition.initial }.flatMap(\.roles))
+            let held = person.actor.roles(covering: recordRef)
+            guard
+                let usedRole = role.map({ held.contains($0) ? $0 : nil }) ?? startRoles.first(where: held.contains)
+                    ?? held.sorted().first
+            else {
+                throw ServiceRefusal(rule: "role-required", message: "\(actorName) holds no role for this record")
+            }
+            guard person.office == office else {
+                throw ServiceRefusal(rule: "own-office", message: "\(actorName) does not belong to office \(office)")
+            }
+            try pinIfNeeded(definition, in: tx)
+            let instance = WorkflowInstance(
+                id: id, office: office, workflow: definition.name, workflowVersion: definition.version,
+                state: definition.initial, version: 0, recordRef: recordRef, lastEffectiveDay: effective)
+            try tx.insertInstance(instance, createdAt: clock.timestamp())
+            try tx.append(
+                AuditEventDraft(
+                    office: office, instanceID: id, workflow: definition.name, workflowVersion: definition.version,
+                    event: "create", fromState: nil, toState: definition.initial, actor: actorName,
+                    role: usedRole.rawValue, effectiveDay: effective, recordedAt: clock.timestamp(),
+                    payload: recordRef.map { ["record": $0] } ?? [:]))
+            return instance
+        }
+    }
+
+    /// What an accepted act did.
+    public struct Fired: Sendable {
+        public let instance: WorkflowInstance
+        public let event: AuditEvent
+        public let effects: [EffectRequest]
+    }
+
+    /// Fires an event on an instance: loads it, lets the engine decide, and on acceptance moves it (only if it is
+    /// still at the version loaded) and appends the audit event, in one transaction. On refusal nothing about the
+    /// instance changes; the attempt and every reason go to the refusal log.
+    @discardableResult
+    public func fire(
+        _ event: String, on instanceID: String, by actorName: String, role: Role? = nil, on day: Day? = nil,
+        expectedVersion: Int? = nil, payload: [String: String] = [:], subject: (any Sendable)? = nil
+    ) throws -> Fired {
+        let today = clock.today()
+        let effective = day ?? today
+        let attempt: Result<Fired, ActRefused>
+        do {
+            attempt = try store.write { tx -> Result<Fired, ActRefused> in
+                guard var instance = try tx.instance(id: instanceID) else {
+                    throw ServiceRefusal(rule: "known-record", message: "no record with id '\(instanceID)'")
+                }
+                let person = try actor(named: actorName, in: tx)
+                let definition = try definition(for: instance, in: tx)
+                let profile = try? profile(of: instance.office, in: tx)
+                let act = Act(
+                    event: event,
+                    actor: person.office == instance.office ? person.actor : Actor(name: actorName, grants: []),
+                    role: role, effectiveDay: effective, today: today,
+                    expectedVersion: expectedVersion ?? instance.version, payload: payload)
+                switch engine.fire(act, on: instance, definition: definition, subject: subject, profile: profile) {
+                case .refused(let reasons):
+                    return .failure(ActRefused(reasons: reasons))
+                case .accepted(let accepted):
+                    do {
+                        try tx.updateInstance(
+                            id: instance.id, state: accepted.to, expectedVersion: act.expectedVersion!,
+                            lastEffectiveDay: effective)
+                    } catch StoreError.staleVersion {
+                        return .failure(
+                            ActRefused(reasons: [
+                                .staleVersion(expected: act.expectedVersion!, actual: act.expectedVersion! + 1)
+                            ]))
+                    }
+                    var recorded = payload
+                    if !accepted.effects.isEmpty {
+                        recorded["effects"] = accepted.effects.map(Self.describe).joined(separator: "; ")
+                    }
+                    let appended = try tx.append(
+                        AuditEventDraft(
+                            office: instance.office, instanceID: instance.id, workflow: instance.workflow,
+                            workflowVersion: instance.workflowVersion, event: event, fromState: accepted.from,
+                            toState: accepted.to, actor: actorName, role: accepted.role.rawValue,
+                            effectiveDay: effective, recordedAt: clock.timestamp(), payload: recorded))
+                    instance.state = accepted.to
+                    instance.version += 1
+                    instance.lastEffectiveDay = effective
+                    return .success(Fired(instance: instance, event: appended, effects: accepted.effects))
+                }
+            }
+        }
+        switch attempt {
+        case .success(let fired): return fired
+        case .failure(let refused):
+            try logRefusal(refused, event: event, instanceID: instanceID, actor: actorName, role: role, day: effective)
+            throw refused
+        }
+    }
+
+    private func profile(of office: String, in tx: any StoreTransaction) throws -> OfficeProfile? {
+        guard let stored = try tx.office(id: office) else { return nil }
+        return try OfficeProfile.parse(yaml: stored.profileText, source: "stored profile of \(office)")
+    }
+
+    static func describe(_ effect: EffectRequest) -> String {
+        effect.parameters.isEmpty
+            ? effect.name
+            : effect.name + "("
+                + effect.parameters.keys.sorted().map { "\($0)=\(effect.parameters[$0]!)" }
+                .joined(separator: ", ") + ")"
+    }
+
+    /// Keeps a refused act in the refusal log, apart from the audit chain and without touching the instance.
+    func logRefusal(
+        _ refused: ActRefused, event: String, instanceID: String, actor: String, role: Role?, day: Day
+    ) throws {
+        try store.write { tx in
+            let instance = try tx.instance(id: instanceID)
+            try tx.appendRefusal(
+                RefusalRecord(
+                    office: instance?.office ?? "", instanceID: instanceID, workflow: instance?.workflow,
+                    event: event, actor: actor, role: role?.rawValue, effectiveDay: day,
+                    attemptedAt: clock.timestamp(), reasons: refused.reasons.map { "\($0.rule): \($0.description)" }))
+        }
+    }
+
+    /// Records an act that changes no state (a Part 2 read, a reminder, a correction): allowed in any state,
+    /// terminal ones included; chained like every other event, with from = to.
+    @discardableResult
+    public func recordAct(
+        _ event: String, on instanceID: String, by actorName: String, role: Role, on day: Day? = nil,
+        payload: [String: String] = [:]
+    ) throws -> AuditEvent {
+        let effective = day ?? clock.today()
+        return try store.write { tx in
+            guard let instance = try tx.instance(id: instanceID) else {
+                throw ServiceRefusal(rule: "known-record", message: "no record with id '\(instanceID)'")
+            }
+            let person = try actor(named: actorName, in: tx)
+            guard person.office == instance.office, person.actor.roles(covering: instance.recordRef).contains(role)
+            else {
+                throw ServiceRefusal(rule: "role-not-held", message: "\(actorName) does not hold \(role) here")
+            }
+            guard effective <= clock.today() else {
+                throw ServiceRefusal(
+                    rule: "effective-date-not-in-future", message: "the act is dated \(effective.iso), after today")
+            }
+            return try tx.append(
+                AuditEventDraft(
+                    office: instance.office, instanceID: instance.id, workflow: instance.workflow,
+                    workflowVersion: instance.workflowVersion, event: event, fromState: instance.state,
+                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: effective,
+                    recordedAt: clock.timestamp(), payload: payload))
+        }
+    }
+
+    public func instance(_ id: String) throws -> WorkflowInstance? { try store.read { try $0.instance(id: id) } }
+
+    public func refusals(instance: String?) throws -> [RefusalRecord] {
+        try store.read { try $0.refusals(instance: instance) }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import OPCCCore
+import OPCCStore
+
+/// A refusal from the application services: the rule it enforces and what to do. The CLI prints it and exits 1;
+/// the HTTP layer maps it to 409 or 422 with the same message.
+public struct ServiceRefusal: Error, Hashable, Sendable, CustomStringConvertible {
+    public let rule: String
+    public let message: String
+
+    public init(rule: String, message: String) {
+        self.rule = rule
+        self.message = message
+    }
+
+    public var description: String { "refused (\(rule)): \(message)" }
+}
+
+/// A refused workflow act, with every reason.
+public struct ActRefused: Error, Hashable, Sendable, CustomStringConvertible {
+    public let reasons: [WorkflowRefusal]
+    public var description: String {
+        "refused:\n" + reasons.map { "  - [\($0.rule)] \($0.description)" }.joined(separator: "\n")
+    }
+    public var rules: [String] { reasons.map(\.rule) }
+}
+
+/// The application: the store, the workflow catalog, the calendar and the clock, with one method per use case.
+/// Each use case is one transaction; authorisation is checked here, so the CLI and the web meet the same rules.
+public final class Commissioning: Sendable {
+    public let store: any CommissioningStore
+    public let catalog: WorkflowCatalog
+    public let engine: WorkflowEngine
+    public let clock: any Clock
+
+    /// Opens the application over a store and refuses to start if a workflow file changed without a new version.
+    public init(
+        store: any CommissioningStore, catalog: WorkflowCatalog, calendar: WorkingDayCalendar = WorkingDayCalendar(),
+        registry: WorkflowRegistry = .standard, clock: any Clock = SystemClock()
+    ) throws {
+        self.store = store
+        self.catalog = catalog
+        self.engine = WorkflowEngine(registry: registry, calendar: calendar)
+        self.clock = clock
+        try checkPinnedDefinitions()
+    }
+
+    /// Opens the product from its home folder and database path.
+    public static func open(
+        home: ProductHome, databasePath: String, clock: any Clock = SystemClock()
+    ) throws
+        -> Commissioning
+    {
+        let catalog = try WorkflowCatalog.load(from: home, registry: .standard)
+        let calendar = try WorkingDayCalendar.load(from: home)
+        let store = try SQLiteStore(path: databasePath)
+        return try Commissioning(store: store, catalog: catalog, calendar: calendar, clock: clock)
+    }
+
+    /// A definition file whose text changed while its version number did not.
+    public struct DefinitionChanged: Error, CustomStringConvertible {
+        public let name: String
+        public let version: Int
+        public let source: String
+        public var description: String {
+            "\(source): \(name) version \(version) has changed since it was first used (its SHA-256 no longer "
+                + "matches the stored text). Running records depend on it: restore the file, and put the change in "
+                + "a new version (version: \(version + 1))."
+        }
+    }
+
+    private func checkPinnedDefinitions() throws {
+        let pinned = try store.read { try $0.pinnedDefinitions() }
+        for p in pinned {
+            guard let current = catalog.definition(p.name, version: p.version) else { continue }
+            if current.sha256 != p.sha256 {
+                throw DefinitionChanged(
+                    name: p.name, version: p.version, source: catalog.sources["\(p.name)@\(p.version)"] ?? p.name)
+            }
+        }
+    }
+
+    /// The definition an instance runs on: its pinned text, so that a newer file never changes a running case.
+    func definition(for instance: WorkflowInstance, in tx: any StoreTransaction) throws -> WorkflowDefinition {
+        guard let pinned = try tx.pinnedDefinition(name: instance.workflow, version: instance.workflowVersion) else {
+            throw StoreError.notFound(what: "definition \(instance.workflow) v\(instance.workflowVersion)")
+        }
+        return try WorkflowDefinition.parse(yaml: pinned.text, source: "pinned \(pinned.name) v\(pinned.version)")
+    }
+
+    /// Stores a definition's text and hash the first time that version is used.
+    func pinIfNeeded(_ definition: WorkflowDefinition, in tx: any StoreTransaction) throws {
+        if let existing = try tx.pinnedDefinition(name: definition.name, version: definition.version) {
+            guard existing.sha256 == definition.sha256 else {
+                throw DefinitionChanged(
+                    name: definition.name, version: definition.version,
+                    source: catalog.sources["\(definition.name)@\(definition.version)"] ?? definition.name)
+            }
+            return
+        }
+        try tx.pin(
+            PinnedDefinition(
+                name: definition.name, version: definition.version, sha256: definition.sha256,
+                text: definition.sourceText), at: clock.timestamp())
+    }
+
+    /// The person acting, or a refusal saying how to name one.
+    func actor(named name: String, in tx: any StoreTransaction) throws -> StoredPerson {
+        guard let person = try tx.person(named: name) else {
+            throw ServiceRefusal(
+                rule: "known-person",
+                message: "no person named '\(name)': pass --as NAME (or set OPCC_USER) with a name from "
+                    + "'opcc user list'")
+        }
+        return person
+    }
+
+    /// The office a command means: the one named, or the only one in the database.
+    public func resolveOffice(_ id: String?) throws -> String {
+        let offices = try store.read { try $0.offices() }
+        if let id {
+            guard offices.contains(where: { $0.id == id }) else {
+                let known = offices.map(\.id).joined(separator: ", ")
+                throw ServiceRefusal(
+                    rule: "known-office",
+                    message: "no office '\(id)' in this database" + (known.isEmpty ? "" : "; offices: \(known)"))
+            }
+            return id
+        }
+        guard offices.count == 1, let only = offices.first else {
+            throw ServiceRefusal(
+                rule: "office-required",
+                message: offices.isEmpty
+                    ? "this database holds no office yet: run 'opcc demo' or register one"
+                    : "this database holds several offices (\(offices.map(\.id).joined(separator: ", "))): "
+                        + "pass --office ID")
+        }
+        return only.id
+    }
+
+    /// The stored profile of an office.
+    public func profile(of office: String) throws -> OfficeProfile {
+        guard let stored = try store.read({ try $0.office(id: office) }) else {
+            throw ServiceRefusal(rule: "known-office", message: "no office '\(office)' in this database")
+        }
+        return try OfficeProfile.parse(yaml: stored.profileText, source: "stored profile of \(office)")
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import OPCCCore
+import OPCCStore
+import Yams
+
+/// Loads every office profile and demo scenario under `fixtures/`, so a new user sees the seeds' real cases with one
+/// command. Idempotent: what is already there is left as it is.
+extension Commissioning {
+    /// One line per thing loaded or already present.
+    public struct DemoReport: Sendable {
+        public var lines: [String] = []
+    }
+
+    private struct DemoPerson: Decodable {
+        var name: String
+        var displayName: String?
+        var roles: [Role]
+        var scope: [String]?
+    }
+
+    public func loadDemo(from home: ProductHome, progress: (String) -> Void = { _ in }) throws -> DemoReport {
+        var report = DemoReport()
+        let profiles = try OfficeProfile.loadAll(from: home)
+        for loaded in profiles {
+            let existed = try registerOffice(loaded)
+            let line = "office \(loaded.profile.id): \(loaded.profile.name) (\(existed ? "already loaded" : "loaded"))"
+            report.lines.append(line)
+            progress(line)
+        }
+        let peopleFile = home.fixtures.appendingPathComponent("people.yaml")
+        let source = home.relative(peopleFile)
+        let text = try readText(peopleFile, shownAs: source)
+        let byOffice: [String: [DemoPerson]]
+        do { byOffice = try YAMLDecoder().decode([String: [DemoPerson]].self, from: text) } catch let e as DecodingError
+        {
+            throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(e.fieldPath): \(e.plainReason)")
+        }
+        for office in byOffice.keys.sorted() {
+            guard profiles.contains(where: { $0.profile.id == office }) else {
+                throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(office): no such office profile")
+            }
+            var added = 0
+            for p in byOffice[office]! where try store.read({ try $0.person(named: p.name) }) == nil {
+                let grants = p.roles.map { RoleGrant(role: $0, scope: p.scope ?? []) }
+                try addPerson(
+                    name: p.name, displayName: p.displayName, office: office, grants: grants,
+                    by: Self.systemActor, on: nil, authorised: true)
+                added += 1
+            }
+            let line = "people in \(office): \(byOffice[office]!.count) (\(added) added)"
+            report.lines.append(line)
+            progress(line)
+        }
+        return report
+    }
+
+    /// Registers an office from its profile, or refreshes its stored profile. Returns whether it already existed.
+    @discardableResult
+    public func registerOffice(_ loaded: LoadedProfile) throws -> Bool {
+        try store.write { tx in
+            let existing = try tx.office(id: loaded.profile.id)
+            if let existing, existing.profileText == loaded.text { return true }
+            try tx.saveOffice(
+                id: loaded.profile.id, name: loaded.profile.name, orgID: loaded.profile.orgID,
+                profileText: loaded.text, registeredAt: clock.timestamp())
+            try tx.append(
+                AuditEventDraft(
+                    office: loaded.profile.id, event: existing == nil ? "office-registered" : "office-profile-changed",
+                    actor: Self.systemActor, effectiveDay: clock.today(), recordedAt: clock.timestamp(),
+                    payload: ["source": loaded.source, "sha256": WorkflowDefinition.sha256Hex(of: loaded.text)]))
+            return existing != nil
+        }
+    }
+}

@@ -1,0 +1,307 @@
+import Foundation
+import GRDB
+import OPCCCore
+
+/// The SQLite engine behind `CommissioningStore`: GRDB on the system libsqlite3, WAL, foreign keys on, a busy
+/// timeout, one writer at a time. The only module that speaks SQL.
+public final class SQLiteStore: CommissioningStore {
+    public let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.writer = try DatabasePool(path: path, configuration: Self.configuration())
+        try Migrations.migrator.migrate(writer)
+    }
+
+    /// A private in-memory database with the production configuration (for tests and dry runs).
+    public init() throws {
+        self.writer = try DatabaseQueue(configuration: Self.configuration())
+        try Migrations.migrator.migrate(writer)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return config
+    }
+
+    public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try writer.write { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try writer.read { db in try body(SQLiteTransaction(db: db)) }
+    }
+}
+
+/// `StoreTransaction` over one GRDB `Database` connection, inside a transaction GRDB opened.
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    // MARK: Offices
+
+    func saveOffice(id: String, name: String, orgID: String?, profileText: String, registeredAt: String) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO office (id, name, org_id, profile_text, profile_sha256, registered_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, org_id = excluded.org_id,
+                    profile_text = excluded.profile_text, profile_sha256 = excluded.profile_sha256
+                """,
+            arguments: [
+                id, name, orgID, profileText, WorkflowDefinition.sha256Hex(of: profileText), registeredAt,
+            ])
+    }
+
+    func office(id: String) throws -> StoredOffice? {
+        try Row.fetchOne(db, sql: "SELECT * FROM office WHERE id = ?", arguments: [id]).map(Self.office(from:))
+    }
+
+    func offices() throws -> [StoredOffice] {
+        try Row.fetchAll(db, sql: "SELECT * FROM office ORDER BY id").map(Self.office(from:))
+    }
+
+    private static func office(from row: Row) -> StoredOffice {
+        StoredOffice(
+            id: row["id"], name: row["name"], orgID: row["org_id"], profileText: row["profile_text"],
+            profileSHA256: row["profile_sha256"])
+    }
+
+    // MARK: People
+
+    func addPerson(name: String, displayName: String, office: String, addedAt: String) throws {
+        do {
+            try db.execute(
+                sql: "INSERT INTO person (name, display_name, office_id, added_at) VALUES (?, ?, ?, ?)",
+                arguments: [name, displayName, office, addedAt])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicate(what: "a person named '\(name)'")
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+            throw StoreError.notFound(what: "office '\(office)'")
+        }
+    }
+
+    func addGrant(person: String, role: Role, scope: String?) throws {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE name = ?", arguments: [person])
+        else { throw StoreError.notFound(what: "person '\(person)'") }
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO role_grant (person_id, role, scope) VALUES (?, ?, ?)",
+            arguments: [id, role.rawValue, scope ?? ""])
+    }
+
+    func person(named name: String) throws -> StoredPerson? {
+        try people(sqlWhere: "p.name = ?", arguments: [name]).first
+    }
+
+    func people(office: String?) throws -> [StoredPerson] {
+        if let office { return try people(sqlWhere: "p.office_id = ?", arguments: [office]) }
+        return try people(sqlWhere: "1", arguments: [])
+    }
+
+    private func people(sqlWhere: String, arguments: StatementArguments) throws -> [StoredPerson] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.name, p.display_name, p.office_id, g.role, g.scope
+                FROM person p LEFT JOIN role_grant g ON g.person_id = p.id
+                WHERE \(sqlWhere) ORDER BY p.office_id, p.name, g.role, g.scope
+                """, arguments: arguments)
+        var order: [String] = []
+        var byName: [String: (display: String, office: String, scopes: [Role: [String]])] = [:]
+        for row in rows {
+            let name: String = row["name"]
+            if byName[name] == nil {
+                order.append(name)
+                byName[name] = (row["display_name"], row["office_id"], [:])
+            }
+            if let roleName: String = row["role"] {
+                guard let role = Role(rawValue: roleName) else { throw StoreError.invalidData(what: roleName) }
+                byName[name]!.scopes[role, default: []].append(row["scope"])
+            }
+        }
+        return order.map { name in
+            let entry = byName[name]!
+            let grants = entry.scopes.keys.sorted().map { role in
+                let scopes = entry.scopes[role]!
+                return RoleGrant(role: role, scope: scopes.contains("") ? [] : scopes)
+            }
+            return StoredPerson(name: name, displayName: entry.display, office: entry.office, grants: grants)
+        }
+    }
+
+    // MARK: Definitions and instances
+
+    func pinnedDefinition(name: String, version: Int) throws -> PinnedDefinition? {
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM workflow_definition WHERE name = ? AND version = ?",
+            arguments: [name, version]
+        ).map(Self.pinned(from:))
+    }
+
+    func pinnedDefinitions() throws -> [PinnedDefinition] {
+        try Row.fetchAll(db, sql: "SELECT * FROM workflow_definition ORDER BY name, version").map(Self.pinned(from:))
+    }
+
+    private static func pinned(from row: Row) -> PinnedDefinition {
+        PinnedDefinition(name: row["name"], version: row["version"], sha256: row["sha256"], text: row["text"])
+    }
+
+    func pin(_ definition: PinnedDefinition, at: String) throws {
+        try db.execute(
+            sql: "INSERT INTO workflow_definition (name, version, sha256, text, pinned_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [definition.name, definition.version, definition.sha256, definition.text, at])
+    }
+
+    func insertInstance(_ instance: WorkflowInstance, createdAt: String) throws {
+        do {
+            try db.execute(
+                sql: """
+                    INSERT INTO workflow_instance
+                        (id, office_id, workflow, workflow_version, state, version, record_ref, last_effective_day,
+                         created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    instance.id, instance.office, instance.workflow, instance.workflowVersion, instance.state,
+                    instance.version, instance.recordRef, instance.lastEffectiveDay?.iso, createdAt,
+                ])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw StoreError.duplicate(what: "instance '\(instance.id)'")
+        }
+    }
+
+    func instance(id: String) throws -> WorkflowInstance? {
+        try Row.fetchOne(db, sql: "SELECT * FROM workflow_instance WHERE id = ?", arguments: [id])
+            .map(Self.instance(from:))
+    }
+
+    func instances(office: String?) throws -> [WorkflowInstance] {
+        if let office {
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM workflow_instance WHERE office_id = ? ORDER BY rowid", arguments: [office]
+            ).map(Self.instance(from:))
+        }
+        return try Row.fetchAll(db, sql: "SELECT * FROM workflow_instance ORDER BY rowid").map(Self.instance(from:))
+    }
+
+    private static func instance(from row: Row) throws -> WorkflowInstance {
+        let day: String? = row["last_effective_day"]
+        return WorkflowInstance(
+            id: row["id"], office: row["office_id"], workflow: row["workflow"],
+            workflowVersion: row["workflow_version"], state: row["state"], version: row["version"],
+            recordRef: row["record_ref"], lastEffectiveDay: try day.map { try Day(iso: $0) })
+    }
+
+    func updateInstance(id: String, state: String, expectedVersion: Int, lastEffectiveDay: Day) throws {
+        try db.execute(
+            sql: """
+                UPDATE workflow_instance SET state = ?, version = version + 1, last_effective_day = ?
+                WHERE id = ? AND version = ?
+                """,
+            arguments: [state, lastEffectiveDay.iso, id, expectedVersion])
+        guard db.changesCount == 1 else { throw StoreError.staleVersion(instance: id, expected: expectedVersion) }
+    }
+
+    // MARK: Audit log
+
+    func append(_ draft: AuditEventDraft) throws -> AuditEvent {
+        let head = try auditHead()
+        var event = AuditEvent(
+            sequence: head.sequence + 1, office: draft.office, instanceID: draft.instanceID,
+            workflow: draft.workflow, workflowVersion: draft.workflowVersion, event: draft.event,
+            fromState: draft.fromState, toState: draft.toState, actor: draft.actor, role: draft.role,
+            effectiveDay: draft.effectiveDay, recordedAt: draft.recordedAt,
+            payload: AuditEvent.canonicalPayload(draft.payload), previousHash: head.hash, hash: "")
+        event.hash = event.computedHash
+        try db.execute(
+            sql: """
+                INSERT INTO audit_event (seq, office_id, instance_id, workflow, workflow_version, event, from_state,
+                    to_state, actor, role, effective_day, recorded_at, payload, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                event.sequence, event.office, event.instanceID, event.workflow, event.workflowVersion, event.event,
+                event.fromState, event.toState, event.actor, event.role, event.effectiveDay.iso, event.recordedAt,
+                event.payload, event.previousHash, event.hash,
+            ])
+        return event
+    }
+
+    func auditHead() throws -> AuditHead {
+        guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        else { return AuditHead(sequence: 0, hash: AuditEvent.genesisHash) }
+        return AuditHead(sequence: row["seq"], hash: row["hash"])
+    }
+
+    func auditEvents(instance: String?, office: String?) throws -> [AuditEvent] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let instance {
+            conditions.append("instance_id = ?")
+            arguments += [instance]
+        }
+        if let office {
+            conditions.append("office_id = ?")
+            arguments += [office]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try Row.fetchAll(db, sql: "SELECT * FROM audit_event \(whereClause) ORDER BY seq", arguments: arguments)
+            .map(Self.event(from:))
+    }
+
+    func forEachAuditEvent(_ visit: (AuditEvent) throws -> Bool) throws {
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY seq")
+        while let row = try cursor.next() {
+            guard try visit(try Self.event(from: row)) else { return }
+        }
+    }
+
+    static func event(from row: Row) throws -> AuditEvent {
+        let dayText: String = row["effective_day"]
+        let day: Day
+        do { day = try Day(iso: dayText) } catch { throw StoreError.invalidData(what: "effective day '\(dayText)'") }
+        return AuditEvent(
+            sequence: row["seq"], office: row["office_id"], instanceID: row["instance_id"], workflow: row["workflow"],
+            workflowVersion: row["workflow_version"], event: row["event"], fromState: row["from_state"],
+            toState: row["to_state"], actor: row["actor"], role: row["role"], effectiveDay: day,
+            recordedAt: row["recorded_at"], payload: row["payload"], previousHash: row["prev_hash"],
+            hash: row["hash"])
+    }
+
+    func appendRefusal(_ refusal: RefusalRecord) throws {
+        let reasons = String(decoding: try JSONEncoder().encode(refusal.reasons), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO refusal (office_id, instance_id, workflow, event, actor, role, effective_day,
+                    attempted_at, reasons)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                refusal.office, refusal.instanceID, refusal.workflow, refusal.event, refusal.actor, refusal.role,
+                refusal.effectiveDay?.iso, refusal.attemptedAt, reasons,
+            ])
+    }
+
+    func refusals(instance: String?) throws -> [RefusalRecord] {
+        let rows: [Row]
+        if let instance {
+            rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM refusal WHERE instance_id = ? ORDER BY id", arguments: [instance])
+        } else {
+            rows = try Row.fetchAll(db, sql: "SELECT * FROM refusal ORDER BY id")
+        }
+        return try rows.map { row in
+            let reasonsText: String = row["reasons"]
+            let dayText: String? = row["effective_day"]
+            return RefusalRecord(
+                office: row["office_id"], instanceID: row["instance_id"], workflow: row["workflow"],
+                event: row["event"], actor: row["actor"], role: row["role"],
+                effectiveDay: try dayText.map { try Day(iso: $0) }, attemptedAt: row["attempted_at"],
+                reasons: try JSONDecoder().decode([String].self, from: Data(reasonsText.utf8)))
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import OPCCCore
+
+/// The boundary the application services cross to reach storage: one call, one transaction. A second engine
+/// (PostgreSQL for shared multi-office deployments) implements the same two protocols.
+public protocol CommissioningStore: Sendable {
+    /// Runs `body` in one write transaction: everything it does commits together, or nothing does.
+    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    /// Runs `body` against a consistent snapshot.
+    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+}
+
+/// An office as stored: the profile's text is kept so that what was in force can be shown later.
+public struct StoredOffice: Hashable, Sendable {
+    public let id: String
+    public let name: String
+    public let orgID: String?
+    public let profileText: String
+    public let profileSHA256: String
+}
+
+/// A person and the roles they hold in their office.
+public struct StoredPerson: Hashable, Sendable {
+    public let name: String
+    public let displayName: String
+    public let office: String
+    public let grants: [RoleGrant]
+
+    public var actor: Actor { Actor(name: name, grants: grants) }
+}
+
+/// A workflow definition's text as first used, with its SHA-256.
+public struct PinnedDefinition: Hashable, Sendable {
+    public let name: String
+    public let version: Int
+    public let sha256: String
+    public let text: String
+
+    public init(name: String, version: Int, sha256: String, text: String) {
+        self.name = name
+        self.version = version
+        self.sha256 = sha256
+        self.text = text
+    }
+}
+
+/// An event to append: everything but the sequence and hashes, which the store assigns.
+public struct AuditEventDraft: Sendable {
+    public var office: String
+    public var instanceID: String?
+    public var workflow: String?
+    public var workflowVersion: Int?
+    public var event: String
+    public var fromState: String?
+    public var toState: String?
+    public var actor: String
+    public var role: String?
+    public var effectiveDay: Day
+    public var recordedAt: String
+    public var payload: [String: String]
+
+    public init(
+        office: String, instanceID: String? = nil, workflow: String? = nil, workflowVersion: Int? = nil,
+        event: String, fromState: String? = nil, toState: String? = nil, actor: String, role: String? = nil,
+        effectiveDay: Day, recordedAt: String, payload: [String: String] = [:]
+    ) {
+        self.office = office
+        self.instanceID = instanceID
+        self.workflow = workflow
+        self.workflowVersion = workflowVersion
+        self.event = event
+        self.fromState = fromState
+        self.toState = toState
+        self.actor = actor
+        self.role = role
+        self.effectiveDay = effectiveDay
+        self.recordedAt = recordedAt
+        self.payload = payload
+    }
+}
+
+/// A refused act, kept apart from the audit chain: who tried what, when, and every reason.
+public struct RefusalRecord: Hashable, Sendable {
+    public var office: String
+    public var instanceID: String?
+    public var workflow: String?
+    public var event: String
+    public var actor: String
+    public var role: String?
+    public var effectiveDay: Day?
+    public var attemptedAt: String
+    /// Each reason as `rule: message`.
+    public var reasons: [String]
+
+    public init(
+        office: String, instanceID: String?, workflow: String?, event: String, actor: String, role: String?,
+        effectiveDay: Day?, attemptedAt: String, reasons: [String]
+    ) {
+        self.office = office
+        self.instanceID = instanceID
+        self.workflow = workflow
+        self.event = event
+        self.actor = actor
+        self.role = role
+        self.effectiveDay = effectiveDay
+        self.attemptedAt = attemptedAt
+        self.reasons = reasons
+    }
+}
+
+/// Errors the store reports in the domain's words.
+public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
+    case duplicate(what: String)
+    case notFound(what: String)
+    case staleVersion(instance: String, expected: Int)
+    case invalidData(what: String)
+
+    public var description: String {
+        switch self {
+        case .duplicate(let what): return "\(what) already exists"
+        case .notFound(let what): return "\(what) was not found"
+        case .staleVersion(let id, let expected):
+            return "instance \(id) is no longer at version \(expected): reload it and try again"
+        case .invalidData(let what): return "stored data is not readable: \(what)"
+        }
+    }
+}
+
+/// Everything the services may do inside one transaction.
+public protocol StoreTransaction {
+    // Offices
+    func saveOffice(id: String, name: String, orgID: String?, profileText: String, registeredAt: String) throws
+    func office(id: String) throws -> StoredOffice?
+    func offices() throws -> [StoredOffice]
+
+    // People
+    func addPerson(name: String, displayName: String, office: String, addedAt: String) throws
+    func addGrant(person: String, role: Role, scope: String?) throws
+    func person(named name: String) throws -> StoredPerson?
+    func people(office: String?) throws -> [StoredPerson]
+
+    // Workflow definitions and instances
+    func pinnedDefinition(name: String, version: Int) throws -> PinnedDefinition?
+    func pinnedDefinitions() throws -> [PinnedDefinition]
+    func pin(_ definition: PinnedDefinition, at: String) throws
+    func insertInstance(_ instance: WorkflowInstance, createdAt: String) throws
+    func instance(id: String) throws -> WorkflowInstance?
+    func instances(office: String?) throws -> [WorkflowInstance]
+    /// Moves an instance only if it is still at `expectedVersion`; throws `StoreError.staleVersion` otherwise.
+    func updateInstance(
+        id: String, state: String, expectedVersion: Int, lastEffectiveDay: Day
+    ) throws
+
+    // The audit log
+    @discardableResult func append(_ draft: AuditEventDraft) throws -> AuditEvent
+    func auditHead() throws -> AuditHead
+    func auditEvents(instance: String?, office: String?) throws -> [AuditEvent]
+    /// Visits every event in sequence order without loading the whole log; `visit` returns false to stop.
+    func forEachAuditEvent(_ visit: (AuditEvent) throws -> Bool) throws
+    func appendRefusal(_ refusal: RefusalRecord) throws
+    func refusals(instance: String?) throws -> [RefusalRecord]
+}

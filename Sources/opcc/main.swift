@@ -1,0 +1,3 @@
+import OPCCCommandLine
+
+OPCCCommand.main()
