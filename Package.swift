@@ -66,7 +66,8 @@ let package = Package(
             dependencies: ["OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OPCCCoreTests", dependencies: ["OPCCCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OPCCCoreTests", dependencies: ["OPCCCore"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OPCCStoreTests",
             dependencies: ["OPCCCore", "OPCCStore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -74,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OPCCServicesTests",
-            dependencies: ["OPCCCore", "OPCCStore", "OPCCServices"],
+            dependencies: ["OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+import OPCCCore
+import OPCCServices
+import OPCCStore
+import Testing
+
+/// Someone with raw SQL access edits the log. The triggers stop casual edits; a determined editor drops them first,
+/// and `verifyAudit` must still name what was done.
+@Suite("Audit log: tamper evidence")
+struct AuditTamperTests {
+    /// An application with a few records and acts, and direct SQL access to its database.
+    func populated() throws -> (Commissioning, SQLiteStore) {
+        let (app, store) = try demoApp()
+        _ = try decisionReferred(app, id: "DR-1")
+        _ = try decisionReferred(app, id: "DR-2")
+        return (app, store)
+    }
+
+    func tamper(_ store: SQLiteStore, _ sql: String) throws {
+        try store.writer.write { db in
+            try db.execute(sql: "DROP TRIGGER IF EXISTS audit_event_is_never_updated")
+            try db.execute(sql: "DROP TRIGGER IF EXISTS audit_event_is_never_deleted")
+            try db.execute(sql: sql)
+        }
+    }
+
+    @Test func anUntouchedLogVerifies() throws {
+        let (app, _) = try populated()
+        let result = try app.verifyAudit(head: try app.auditHead())
+        #expect(result.isIntact, "\(result.problems)")
+        #expect(result.instancesRebuilt == 2)
+    }
+
+    @Test func theTriggersRefuseToUpdateOrDeleteAnEvent() throws {
+        let (_, store) = try populated()
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { try $0.execute(sql: "UPDATE audit_event SET actor = 'x' WHERE seq = 3") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { try $0.execute(sql: "DELETE FROM audit_event WHERE seq = 3") }
+        }
+    }
+
+    @Test func anEditedFieldIsNamed() throws {
+        let (app, store) = try populated()
+        try tamper(store, "UPDATE audit_event SET effective_day = '2016-03-08' WHERE seq = 25")
+        let result = try app.verifyAudit()
+        #expect(result.problems == ["event 25: its contents do not match its hash (a field was edited)"])
+    }
+
+    @Test func aDeletedMiddleEventIsNamed() throws {
+        let (app, store) = try populated()
+        try tamper(store, "DELETE FROM audit_event WHERE seq = 25")
+        let result = try app.verifyAudit()
+        #expect(result.problems.first?.hasPrefix("event 26 follows event 24") == true, "\(result.problems)")
+    }
+
+    @Test func twoSwappedEventsAreNamed() throws {
+        let (app, store) = try populated()
+        // Swap the contents of events 25 and 26, keeping their sequence numbers.
+        try tamper(
+            store,
+            """
+            UPDATE audit_event SET seq = 1000000 WHERE seq = 25;
+            UPDATE audit_event SET seq = 25 WHERE seq = 26;
+            UPDATE audit_event SET seq = 26 WHERE seq = 1000000;
+            """)
+        let result = try app.verifyAudit()
+        #expect(result.problems.first?.hasPrefix("event 25: it links to") == true, "\(result.problems)")
+    }
+
+    @Test func aDeletedNewestEventIsCaughtOnlyWithTheMinutedHead() throws {
+        let (app, store) = try populated()
+        let minuted = try app.auditHead()
+        try tamper(store, "DELETE FROM audit_event WHERE seq = \(minuted.sequence)")
+        // Without the head the chain itself looks whole; only the rebuild notices the record it moved.
+        #expect(
+            try app.verifyAudit().problems == [
+                "instance DR-2: stored state is 'with-decision-maker' but its events lead to 'awaiting-sign-offs'"
+            ])
+        let result = try app.verifyAudit(head: minuted)
+        #expect(
+            result.problems.first
+                == "the chain ends before the minuted head \(minuted) (newest events were deleted)")
+    }
+
+    @Test func aDeletedNewestAdministrativeEventNeedsTheHead() throws {
+        let (app, store) = try populated()
+        try app.addPerson(
+            name: "extra.officer", office: "cumbria", grants: [RoleGrant(role: .officer)], by: "cumbria.chief-executive"
+        )
+        let minuted = try app.auditHead()
+        try tamper(store, "DELETE FROM audit_event WHERE seq = \(minuted.sequence)")
+        #expect(try app.verifyAudit().isIntact)
+        #expect(try app.verifyAudit(head: minuted).problems.first?.contains("chain ends before") == true)
+    }
+
+    @Test func anInstanceWhoseStateWasEditedIsCaughtByTheRebuild() throws {
+        let (app, store) = try populated()
+        try store.writer.write { db in
+            try db.execute(sql: "UPDATE workflow_instance SET state = 'approved' WHERE id = 'DR-1'")
+        }
+        let result = try app.verifyAudit()
+        #expect(
+            result.problems == [
+                "instance DR-1: stored state is 'approved' but its events lead to 'with-decision-maker'"
+            ])
+    }
+}

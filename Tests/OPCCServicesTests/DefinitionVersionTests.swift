@@ -1,0 +1,125 @@
+import Foundation
+import OPCCCore
+import OPCCServices
+import OPCCStore
+import Testing
+
+/// Workflow definitions are pinned: the first use stores their text and hash; a running instance stays on its
+/// version; a file changed without a new version is refused at start-up.
+@Suite("Workflow definition versions")
+struct DefinitionVersionTests {
+    func shipped(_ name: String) throws -> WorkflowDefinition {
+        let url = repositoryRoot.appendingPathComponent("workflows/\(name).yaml")
+        return try WorkflowDefinition.parse(yaml: String(contentsOf: url, encoding: .utf8), source: url.path)
+    }
+
+    /// Version 2 of the carry-forward workflow renames `request` to `ask`.
+    func carryForwardV2() throws -> WorkflowDefinition {
+        let v1 = try shipped("carry-forward")
+        let text = v1.sourceText.replacingOccurrences(of: "version: 1", with: "version: 2")
+            .replacingOccurrences(of: "  request: Finance asks", with: "  ask: Finance asks")
+            .replacingOccurrences(of: "event: request,", with: "event: ask,")
+        return try WorkflowDefinition.parse(yaml: text, source: "carry-forward v2")
+    }
+
+    func catalog(_ extra: [WorkflowDefinition], replacing: String? = nil) throws -> WorkflowCatalog {
+        let base = try shippedCatalog().all.filter { $0.name != replacing }
+        return WorkflowCatalog(definitions: base + extra)
+    }
+
+    @Test func aRunningInstanceKeepsVersionOneAfterVersionTwoShips() throws {
+        let (app, store) = try demoApp()
+        try app.startInstance(
+            id: "CF-1", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-1", by: "wm.finance",
+            on: day("2017-03-01"))
+        let upgraded = try Commissioning(
+            store: store, catalog: try catalog([carryForwardV2()]), clock: FixedClock(day: day("2017-03-31")))
+        let fired = try upgraded.fire("request", on: "CF-1", by: "wm.finance", on: day("2017-03-02"))
+        #expect(fired.instance.workflowVersion == 1)
+        #expect(fired.instance.state == "requested")
+        let newer = try upgraded.startInstance(
+            id: "CF-2", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-2", by: "wm.finance",
+            on: day("2017-03-01"))
+        #expect(newer.workflowVersion == 2)
+        let refused = #expect(throws: ActRefused.self) {
+            try upgraded.fire("request", on: "CF-2", by: "wm.finance", on: day("2017-03-02"))
+        }
+        #expect(refused?.rules == ["unknown-event"])
+        #expect(
+            try upgraded.fire("ask", on: "CF-2", by: "wm.finance", on: day("2017-03-02")).instance.state == "requested")
+        #expect(try upgraded.verifyAudit().isIntact)
+    }
+
+    @Test func aDefinitionChangedWithoutANewVersionIsRefusedAtStartUp() throws {
+        let (app, store) = try demoApp()
+        try app.startInstance(
+            id: "CF-1", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-1", by: "wm.finance",
+            on: day("2017-03-01"))
+        let edited = try WorkflowDefinition.parse(
+            yaml: try shipped("carry-forward").sourceText.replacingOccurrences(
+                of: "roles: [commissioner] }", with: "roles: [commissioner, finance] }"),
+            source: "edited")
+        let error = #expect(throws: Commissioning.DefinitionChanged.self) {
+            _ = try Commissioning(store: store, catalog: try catalog([edited], replacing: "carry-forward"))
+        }
+        #expect(error?.description.contains("carry-forward version 1 has changed since it was first used") == true)
+        #expect(error?.description.contains("version: 2") == true)
+    }
+
+    @Test func anUnusedDefinitionMayStillBeEdited() throws {
+        let (_, store) = try demoApp()
+        let edited = try WorkflowDefinition.parse(
+            yaml: try shipped("carry-forward").sourceText + "\n# a comment\n", source: "edited")
+        #expect(throws: Never.self) {
+            _ = try Commissioning(store: store, catalog: try catalog([edited], replacing: "carry-forward"))
+        }
+    }
+}
+
+@Suite("Demo and office profiles")
+struct DemoTests {
+    @Test func theDemoLoadsFourOfficesAndTheirPeopleAndVerifies() throws {
+        let (app, _) = try demoApp()
+        let offices = try app.store.read { try $0.offices() }.map(\.id)
+        #expect(offices == ["cumbria", "leicestershire", "lincolnshire", "west-midlands"])
+        #expect(try app.people(office: "cumbria").count == 5)
+        #expect(try app.verifyAudit().isIntact)
+    }
+
+    @Test func theDemoIsIdempotent() throws {
+        let (app, _) = try demoApp()
+        let head = try app.auditHead()
+        let report = try app.loadDemo(from: home)
+        #expect(try app.auditHead() == head)
+        #expect(report.lines.contains("people in cumbria: 5 (0 added)"))
+    }
+
+    @Test func theOfficeIsOptionalOnlyWhenTheDatabaseHoldsOne() throws {
+        let (app, _) = try demoApp()
+        let error = #expect(throws: ServiceRefusal.self) { try app.resolveOffice(nil) }
+        #expect(error?.rule == "office-required")
+        #expect(error?.message.contains("cumbria, leicestershire, lincolnshire, west-midlands") == true)
+        #expect(try app.resolveOffice("lincolnshire") == "lincolnshire")
+    }
+
+    @Test func onlyTheChiefExecutiveAddsPeopleOnceAnOfficeHasSome() throws {
+        let (app, _) = try demoApp()
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.addPerson(
+                name: "new.one", office: "cumbria", grants: [RoleGrant(role: .officer)], by: "cumbria.officer")
+        }
+        #expect(error?.rule == "people-managed-by-chief-executive")
+        #expect(try app.people(office: "cumbria").count == 5)
+    }
+
+    @Test func theProductHomeErrorListsEveryPlaceItLooked() {
+        let error = #expect(throws: ProductHome.NotFound.self) {
+            _ = try ProductHome.locate(
+                explicit: nil, environment: ["OPCC_HOME": "/nonexistent/a"], currentDirectory: "/nonexistent/b",
+                executable: "/nonexistent/c/bin/opcc")
+        }
+        #expect(error?.description.contains("OPCC_HOME=/nonexistent/a") == true)
+        #expect(error?.description.contains("the current directory /nonexistent/b") == true)
+        #expect(error?.description.contains("above the executable: /nonexistent/c/bin") == true)
+    }
+}
