@@ -14,7 +14,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "opcc",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "opcc", targets: ["opcc"]),
         .executable(name: "opcc-bench", targets: ["opcc-bench"]),

@@ -30,11 +30,21 @@ extension Clock {
     /// Today in Europe/London.
     public func today() -> Day { Day(containing: now()) }
 
-    /// The instant as recorded in the audit log: ISO 8601 UTC with milliseconds.
-    public func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: now())
+    /// The instant as recorded in the audit log: ISO 8601 UTC with milliseconds (`2016-03-07T12:00:00.000Z`).
+    /// Written by hand: a date formatter per act costs more than the rest of the act.
+    public func timestamp() -> String { Self.timestamp(now()) }
+
+    public static func timestamp(_ instant: Date) -> String {
+        let millis = Int64((instant.timeIntervalSince1970 * 1000).rounded(.down))
+        let (days, msOfDay) = millis.quotientAndRemainder(dividingBy: 86_400_000)
+        let adjustedDays = msOfDay < 0 ? days - 1 : days
+        let ms = msOfDay < 0 ? msOfDay + 86_400_000 : msOfDay
+        let day = Day(dayNumber: Int(adjustedDays))
+        func pad(_ n: Int64, _ width: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return day.iso + "T" + pad(ms / 3_600_000, 2) + ":" + pad(ms / 60_000 % 60, 2) + ":" + pad(ms / 1000 % 60, 2)
+            + "." + pad(ms % 1000, 3) + "Z"
     }
 }

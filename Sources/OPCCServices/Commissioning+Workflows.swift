@@ -52,6 +52,32 @@ extension Commissioning {
         public let effects: [EffectRequest]
     }
 
+    /// One act to fire: what `fire` takes, as a value, so that many can share one transaction.
+    public struct FireRequest: Sendable {
+        public var event: String
+        public var instanceID: String
+        public var actorName: String
+        public var role: Role?
+        public var day: Day?
+        public var expectedVersion: Int?
+        public var payload: [String: String]
+        public var subject: (any Sendable)?
+
+        public init(
+            _ event: String, on instanceID: String, by actorName: String, role: Role? = nil, on day: Day? = nil,
+            expectedVersion: Int? = nil, payload: [String: String] = [:], subject: (any Sendable)? = nil
+        ) {
+            self.event = event
+            self.instanceID = instanceID
+            self.actorName = actorName
+            self.role = role
+            self.day = day
+            self.expectedVersion = expectedVersion
+            self.payload = payload
+            self.subject = subject
+        }
+    }
+
     /// Fires an event on an instance: loads it, lets the engine decide, and on acceptance moves it (only if it is
     /// still at the version loaded) and appends the audit event, in one transaction. On refusal nothing about the
     /// instance changes; the attempt and every reason go to the refusal log.
@@ -60,64 +86,81 @@ extension Commissioning {
         _ event: String, on instanceID: String, by actorName: String, role: Role? = nil, on day: Day? = nil,
         expectedVersion: Int? = nil, payload: [String: String] = [:], subject: (any Sendable)? = nil
     ) throws -> Fired {
-        let today = clock.today()
-        let effective = day ?? today
-        let attempt: Result<Fired, ActRefused>
-        do {
-            attempt = try store.write { tx -> Result<Fired, ActRefused> in
-                guard var instance = try tx.instance(id: instanceID) else {
-                    throw ServiceRefusal(rule: "known-record", message: "no record with id '\(instanceID)'")
-                }
-                let person = try actor(named: actorName, in: tx)
-                let definition = try definition(for: instance, in: tx)
-                let profile = try? profile(of: instance.office, in: tx)
-                let act = Act(
-                    event: event,
-                    actor: person.office == instance.office ? person.actor : Actor(name: actorName, grants: []),
-                    role: role, effectiveDay: effective, today: today,
-                    expectedVersion: expectedVersion ?? instance.version, payload: payload)
-                switch engine.fire(act, on: instance, definition: definition, subject: subject, profile: profile) {
-                case .refused(let reasons):
-                    return .failure(ActRefused(reasons: reasons))
-                case .accepted(let accepted):
-                    do {
-                        try tx.updateInstance(
-                            id: instance.id, state: accepted.to, expectedVersion: act.expectedVersion!,
-                            lastEffectiveDay: effective)
-                    } catch StoreError.staleVersion {
-                        return .failure(
-                            ActRefused(reasons: [
-                                .staleVersion(expected: act.expectedVersion!, actual: act.expectedVersion! + 1)
-                            ]))
-                    }
-                    var recorded = payload
-                    if !accepted.effects.isEmpty {
-                        recorded["effects"] = accepted.effects.map(Self.describe).joined(separator: "; ")
-                    }
-                    let appended = try tx.append(
-                        AuditEventDraft(
-                            office: instance.office, instanceID: instance.id, workflow: instance.workflow,
-                            workflowVersion: instance.workflowVersion, event: event, fromState: accepted.from,
-                            toState: accepted.to, actor: actorName, role: accepted.role.rawValue,
-                            effectiveDay: effective, recordedAt: clock.timestamp(), payload: recorded))
-                    instance.state = accepted.to
-                    instance.version += 1
-                    instance.lastEffectiveDay = effective
-                    return .success(Fired(instance: instance, event: appended, effects: accepted.effects))
-                }
-            }
-        }
+        let request = FireRequest(
+            event, on: instanceID, by: actorName, role: role, on: day, expectedVersion: expectedVersion,
+            payload: payload, subject: subject)
+        let attempt = try store.write { tx in try apply(request, today: clock.today(), in: tx) }
         switch attempt {
         case .success(let fired): return fired
         case .failure(let refused):
-            try logRefusal(refused, event: event, instanceID: instanceID, actor: actorName, role: role, day: effective)
+            try logRefusals([(request, refused)])
             throw refused
         }
     }
 
-    private func profile(of office: String, in tx: any StoreTransaction) throws -> OfficeProfile? {
+    /// Fires many acts in one transaction (a bulk import, a batch of reminders): each is decided on the state the
+    /// ones before it left. Accepted acts commit together; refused ones change nothing and go to the refusal log.
+    public func fireAll(_ requests: [FireRequest]) throws -> [Result<Fired, ActRefused>] {
+        let today = clock.today()
+        let results = try store.write { tx in try requests.map { try apply($0, today: today, in: tx) } }
+        let refused = zip(requests, results).compactMap { request, result -> (FireRequest, ActRefused)? in
+            if case .failure(let r) = result { return (request, r) }
+            return nil
+        }
+        if !refused.isEmpty { try logRefusals(refused) }
+        return results
+    }
+
+    /// Decides one act inside an open transaction and, if accepted, applies it.
+    private func apply(
+        _ request: FireRequest, today: Day, in tx: any StoreTransaction
+    ) throws -> Result<Fired, ActRefused> {
+        let effective = request.day ?? today
+        guard var instance = try tx.instance(id: request.instanceID) else {
+            throw ServiceRefusal(rule: "known-record", message: "no record with id '\(request.instanceID)'")
+        }
+        let person = try actor(named: request.actorName, in: tx)
+        let definition = try definition(for: instance, in: tx)
+        let profile = try cachedProfile(of: instance.office, in: tx)
+        let expected = request.expectedVersion ?? instance.version
+        let act = Act(
+            event: request.event,
+            actor: person.office == instance.office ? person.actor : Actor(name: request.actorName, grants: []),
+            role: request.role, effectiveDay: effective, today: today, expectedVersion: expected,
+            payload: request.payload)
+        let accepted: WorkflowEngine.Accepted
+        switch engine.fire(act, on: instance, definition: definition, subject: request.subject, profile: profile) {
+        case .refused(let reasons): return .failure(ActRefused(reasons: reasons))
+        case .accepted(let a): accepted = a
+        }
+        do {
+            try tx.updateInstance(
+                id: instance.id, state: accepted.to, expectedVersion: expected, lastEffectiveDay: effective)
+        } catch StoreError.staleVersion {
+            return .failure(ActRefused(reasons: [.staleVersion(expected: expected, actual: expected + 1)]))
+        }
+        var recorded = request.payload
+        if !accepted.effects.isEmpty {
+            recorded["effects"] = accepted.effects.map(Self.describe).joined(separator: "; ")
+        }
+        let appended = try tx.append(
+            AuditEventDraft(
+                office: instance.office, instanceID: instance.id, workflow: instance.workflow,
+                workflowVersion: instance.workflowVersion, event: request.event, fromState: accepted.from,
+                toState: accepted.to, actor: request.actorName, role: accepted.role.rawValue,
+                effectiveDay: effective, recordedAt: clock.timestamp(), payload: recorded))
+        instance.state = accepted.to
+        instance.version += 1
+        instance.lastEffectiveDay = effective
+        return .success(Fired(instance: instance, event: appended, effects: accepted.effects))
+    }
+
+    private func cachedProfile(of office: String, in tx: any StoreTransaction) throws -> OfficeProfile? {
         guard let stored = try tx.office(id: office) else { return nil }
-        return try OfficeProfile.parse(yaml: stored.profileText, source: "stored profile of \(office)")
+        if let hit = caches.profiles.withLock({ $0[stored.profileSHA256] }) { return hit }
+        let profile = try OfficeProfile.parse(yaml: stored.profileText, source: "stored profile of \(office)")
+        caches.profiles.withLock { $0[stored.profileSHA256] = profile }
+        return profile
     }
 
     static func describe(_ effect: EffectRequest) -> String {
@@ -128,17 +171,19 @@ extension Commissioning {
                 .joined(separator: ", ") + ")"
     }
 
-    /// Keeps a refused act in the refusal log, apart from the audit chain and without touching the instance.
-    func logRefusal(
-        _ refused: ActRefused, event: String, instanceID: String, actor: String, role: Role?, day: Day
-    ) throws {
+    /// Keeps refused acts in the refusal log, apart from the audit chain and without touching the instances.
+    func logRefusals(_ refused: [(FireRequest, ActRefused)]) throws {
+        let today = clock.today()
         try store.write { tx in
-            let instance = try tx.instance(id: instanceID)
-            try tx.appendRefusal(
-                RefusalRecord(
-                    office: instance?.office ?? "", instanceID: instanceID, workflow: instance?.workflow,
-                    event: event, actor: actor, role: role?.rawValue, effectiveDay: day,
-                    attemptedAt: clock.timestamp(), reasons: refused.reasons.map { "\($0.rule): \($0.description)" }))
+            for (request, refusal) in refused {
+                let instance = try tx.instance(id: request.instanceID)
+                try tx.appendRefusal(
+                    RefusalRecord(
+                        office: instance?.office ?? "", instanceID: request.instanceID, workflow: instance?.workflow,
+                        event: request.event, actor: request.actorName, role: request.role?.rawValue,
+                        effectiveDay: request.day ?? today, attemptedAt: clock.timestamp(),
+                        reasons: refusal.reasons.map { "\($0.rule): \($0.description)" }))
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import OPCCCore
 import OPCCStore
+import Synchronization
 
 /// A refusal from the application services: the rule it enforces and what to do. The CLI prints it and exits 1;
 /// the HTTP layer maps it to 409 or 422 with the same message.
@@ -14,6 +15,12 @@ public struct ServiceRefusal: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     public var description: String { "refused (\(rule)): \(message)" }
+}
+
+/// Parsed definitions and profiles shared by every call on one `Commissioning`.
+final class Caches: Sendable {
+    let definitions = Mutex<[String: WorkflowDefinition]>([:])
+    let profiles = Mutex<[String: OfficeProfile]>([:])
 }
 
 /// A refused workflow act, with every reason.
@@ -32,6 +39,8 @@ public final class Commissioning: Sendable {
     public let catalog: WorkflowCatalog
     public let engine: WorkflowEngine
     public let clock: any Clock
+    /// Parsed pinned definitions and office profiles, keyed by their SHA-256, so a hot path does not re-read YAML.
+    let caches = Caches()
 
     /// Opens the application over a store and refuses to start if a workflow file changed without a new version.
     public init(
@@ -82,10 +91,16 @@ public final class Commissioning: Sendable {
 
     /// The definition an instance runs on: its pinned text, so that a newer file never changes a running case.
     func definition(for instance: WorkflowInstance, in tx: any StoreTransaction) throws -> WorkflowDefinition {
+        let key = "\(instance.workflow)@\(instance.workflowVersion)"
+        if let hit = caches.definitions.withLock({ $0[key] }) { return hit }
         guard let pinned = try tx.pinnedDefinition(name: instance.workflow, version: instance.workflowVersion) else {
             throw StoreError.notFound(what: "definition \(instance.workflow) v\(instance.workflowVersion)")
         }
-        return try WorkflowDefinition.parse(yaml: pinned.text, source: "pinned \(pinned.name) v\(pinned.version)")
+        let definition = try WorkflowDefinition.parse(
+            yaml: pinned.text, source: "pinned \(pinned.name) v\(pinned.version)")
+        // A pinned version's text never changes (start-up refuses an edit), so caching by name and version is safe.
+        caches.definitions.withLock { $0[key] = definition }
+        return definition
     }
 
     /// Stores a definition's text and hash the first time that version is used.

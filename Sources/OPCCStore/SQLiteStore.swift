@@ -42,10 +42,27 @@ public final class SQLiteStore: CommissioningStore {
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
 
+    // Every statement is prepared once per connection and reused: parsing SQL dominated the cost of an act.
+    private func execute(sql: String, arguments: StatementArguments = []) throws {
+        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+
+    private func fetchOneRow(sql: String, arguments: StatementArguments = []) throws -> Row? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private func fetchAllRows(sql: String, arguments: StatementArguments = []) throws -> [Row] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
+    private func fetchOneInt64(sql: String, arguments: StatementArguments = []) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: sql), arguments: arguments)
+    }
+
     // MARK: Offices
 
     func saveOffice(id: String, name: String, orgID: String?, profileText: String, registeredAt: String) throws {
-        try db.execute(
+        try execute(
             sql: """
                 INSERT INTO office (id, name, org_id, profile_text, profile_sha256, registered_at)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -58,11 +75,11 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func office(id: String) throws -> StoredOffice? {
-        try Row.fetchOne(db, sql: "SELECT * FROM office WHERE id = ?", arguments: [id]).map(Self.office(from:))
+        try fetchOneRow(sql: "SELECT * FROM office WHERE id = ?", arguments: [id]).map(Self.office(from:))
     }
 
     func offices() throws -> [StoredOffice] {
-        try Row.fetchAll(db, sql: "SELECT * FROM office ORDER BY id").map(Self.office(from:))
+        try fetchAllRows(sql: "SELECT * FROM office ORDER BY id").map(Self.office(from:))
     }
 
     private static func office(from row: Row) -> StoredOffice {
@@ -75,7 +92,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     func addPerson(name: String, displayName: String, office: String, addedAt: String) throws {
         do {
-            try db.execute(
+            try execute(
                 sql: "INSERT INTO person (name, display_name, office_id, added_at) VALUES (?, ?, ?, ?)",
                 arguments: [name, displayName, office, addedAt])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -86,9 +103,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func addGrant(person: String, role: Role, scope: String?) throws {
-        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM person WHERE name = ?", arguments: [person])
+        guard let id = try fetchOneInt64(sql: "SELECT id FROM person WHERE name = ?", arguments: [person])
         else { throw StoreError.notFound(what: "person '\(person)'") }
-        try db.execute(
+        try execute(
             sql: "INSERT OR IGNORE INTO role_grant (person_id, role, scope) VALUES (?, ?, ?)",
             arguments: [id, role.rawValue, scope ?? ""])
     }
@@ -103,8 +120,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     private func people(sqlWhere: String, arguments: StatementArguments) throws -> [StoredPerson] {
-        let rows = try Row.fetchAll(
-            db,
+        let rows = try fetchAllRows(
             sql: """
                 SELECT p.name, p.display_name, p.office_id, g.role, g.scope
                 FROM person p LEFT JOIN role_grant g ON g.person_id = p.id
@@ -136,14 +152,14 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: Definitions and instances
 
     func pinnedDefinition(name: String, version: Int) throws -> PinnedDefinition? {
-        try Row.fetchOne(
-            db, sql: "SELECT * FROM workflow_definition WHERE name = ? AND version = ?",
+        try fetchOneRow(
+            sql: "SELECT * FROM workflow_definition WHERE name = ? AND version = ?",
             arguments: [name, version]
         ).map(Self.pinned(from:))
     }
 
     func pinnedDefinitions() throws -> [PinnedDefinition] {
-        try Row.fetchAll(db, sql: "SELECT * FROM workflow_definition ORDER BY name, version").map(Self.pinned(from:))
+        try fetchAllRows(sql: "SELECT * FROM workflow_definition ORDER BY name, version").map(Self.pinned(from:))
     }
 
     private static func pinned(from row: Row) -> PinnedDefinition {
@@ -151,14 +167,14 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func pin(_ definition: PinnedDefinition, at: String) throws {
-        try db.execute(
+        try execute(
             sql: "INSERT INTO workflow_definition (name, version, sha256, text, pinned_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [definition.name, definition.version, definition.sha256, definition.text, at])
     }
 
     func insertInstance(_ instance: WorkflowInstance, createdAt: String) throws {
         do {
-            try db.execute(
+            try execute(
                 sql: """
                     INSERT INTO workflow_instance
                         (id, office_id, workflow, workflow_version, state, version, record_ref, last_effective_day,
@@ -175,17 +191,17 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func instance(id: String) throws -> WorkflowInstance? {
-        try Row.fetchOne(db, sql: "SELECT * FROM workflow_instance WHERE id = ?", arguments: [id])
+        try fetchOneRow(sql: "SELECT * FROM workflow_instance WHERE id = ?", arguments: [id])
             .map(Self.instance(from:))
     }
 
     func instances(office: String?) throws -> [WorkflowInstance] {
         if let office {
-            return try Row.fetchAll(
-                db, sql: "SELECT * FROM workflow_instance WHERE office_id = ? ORDER BY rowid", arguments: [office]
+            return try fetchAllRows(
+                sql: "SELECT * FROM workflow_instance WHERE office_id = ? ORDER BY rowid", arguments: [office]
             ).map(Self.instance(from:))
         }
-        return try Row.fetchAll(db, sql: "SELECT * FROM workflow_instance ORDER BY rowid").map(Self.instance(from:))
+        return try fetchAllRows(sql: "SELECT * FROM workflow_instance ORDER BY rowid").map(Self.instance(from:))
     }
 
     private static func instance(from row: Row) throws -> WorkflowInstance {
@@ -197,7 +213,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func updateInstance(id: String, state: String, expectedVersion: Int, lastEffectiveDay: Day) throws {
-        try db.execute(
+        try execute(
             sql: """
                 UPDATE workflow_instance SET state = ?, version = version + 1, last_effective_day = ?
                 WHERE id = ? AND version = ?
@@ -217,7 +233,7 @@ struct SQLiteTransaction: StoreTransaction {
             effectiveDay: draft.effectiveDay, recordedAt: draft.recordedAt,
             payload: AuditEvent.canonicalPayload(draft.payload), previousHash: head.hash, hash: "")
         event.hash = event.computedHash
-        try db.execute(
+        try execute(
             sql: """
                 INSERT INTO audit_event (seq, office_id, instance_id, workflow, workflow_version, event, from_state,
                     to_state, actor, role, effective_day, recorded_at, payload, prev_hash, hash)
@@ -232,7 +248,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func auditHead() throws -> AuditHead {
-        guard let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        guard let row = try fetchOneRow(sql: "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
         else { return AuditHead(sequence: 0, hash: AuditEvent.genesisHash) }
         return AuditHead(sequence: row["seq"], hash: row["hash"])
     }
@@ -249,7 +265,7 @@ struct SQLiteTransaction: StoreTransaction {
             arguments += [office]
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return try Row.fetchAll(db, sql: "SELECT * FROM audit_event \(whereClause) ORDER BY seq", arguments: arguments)
+        return try fetchAllRows(sql: "SELECT * FROM audit_event \(whereClause) ORDER BY seq", arguments: arguments)
             .map(Self.event(from:))
     }
 
@@ -274,7 +290,7 @@ struct SQLiteTransaction: StoreTransaction {
 
     func appendRefusal(_ refusal: RefusalRecord) throws {
         let reasons = String(decoding: try JSONEncoder().encode(refusal.reasons), as: UTF8.self)
-        try db.execute(
+        try execute(
             sql: """
                 INSERT INTO refusal (office_id, instance_id, workflow, event, actor, role, effective_day,
                     attempted_at, reasons)
@@ -289,10 +305,10 @@ struct SQLiteTransaction: StoreTransaction {
     func refusals(instance: String?) throws -> [RefusalRecord] {
         let rows: [Row]
         if let instance {
-            rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM refusal WHERE instance_id = ? ORDER BY id", arguments: [instance])
+            rows = try fetchAllRows(
+                sql: "SELECT * FROM refusal WHERE instance_id = ? ORDER BY id", arguments: [instance])
         } else {
-            rows = try Row.fetchAll(db, sql: "SELECT * FROM refusal ORDER BY id")
+            rows = try fetchAllRows(sql: "SELECT * FROM refusal ORDER BY id")
         }
         return try rows.map { row in
             let reasonsText: String = row["reasons"]

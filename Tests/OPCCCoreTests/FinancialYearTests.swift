@@ -80,8 +80,11 @@ struct FinancialYearTests {
 
     @Test func financialYearEncodesAsItsWrittenForm() throws {
         let data = try JSONEncoder().encode([FinancialYear(startYear: 2009)])
-        #expect(String(decoding: data, as: UTF8.self) == #"["2009\/10"]"# || String(decoding: data, as: UTF8.self)
-            == #"["2009/10"]"#)
+        #expect(
+            String(decoding: data, as: UTF8.self) == #"["2009\/10"]"#
+                || String(decoding: data, as: UTF8.self)
+                    == #"["2009/10"]"#
+        )
         #expect(try JSONDecoder().decode([FinancialYear].self, from: data) == [FinancialYear(startYear: 2009)])
         #expect(throws: DecodingError.self) {
             try JSONDecoder().decode([FinancialYear].self, from: Data(#"["2009/11"]"#.utf8))
@@ -153,8 +156,10 @@ struct FinancialYearTests {
         #expect(try Quarter(parsing: text) == Quarter(year: FinancialYear(startYear: 2017), number: 3))
     }
 
-    @Test(arguments: ["2017/18", "2017/18 Q5", "2017/18 Q0", "2017/18Q3", "2017/18  Q3", "2017/19 Q3", "Q3 2017/18",
-        "2017/18 q3", "2017/18 Q", "2017/18 Q٣", ""])
+    @Test(arguments: [
+        "2017/18", "2017/18 Q5", "2017/18 Q0", "2017/18Q3", "2017/18  Q3", "2017/19 Q3", "Q3 2017/18",
+        "2017/18 q3", "2017/18 Q", "2017/18 Q٣", "",
+    ])
     func malformedQuartersAreRefusedWithTheAcceptedForm(text: String) {
         #expect(throws: QuarterParseError(text: text)) { try Quarter(parsing: text) }
         let description = QuarterParseError(text: text).description

@@ -194,8 +194,9 @@ struct MoneyTests {
 
     @Test func moneyOrdersByValue() throws {
         #expect(try money("£0.99") < money("£1"))
-        #expect(try [money("£5"), money("£0.50"), money("£1,000")].sorted().map(\.description)
-            == ["£0.50", "£5.00", "£1,000.00"])
+        #expect(
+            try [money("£5"), money("£0.50"), money("£1,000")].sorted().map(\.description)
+                == ["£0.50", "£5.00", "£1,000.00"])
     }
 
     @Test(arguments: [

@@ -185,3 +185,17 @@ struct ConcurrencyTests {
         #expect(try app.verifyAudit().isIntact)
     }
 }
+
+@Suite("Clock")
+struct ClockTests {
+    @Test func recordedAtIsISO8601UTCWithMilliseconds() {
+        #expect(FixedClock(Date(timeIntervalSince1970: 0)).timestamp() == "1970-01-01T00:00:00.000Z")
+        #expect(FixedClock(Date(timeIntervalSince1970: 1_457_524_800.25)).timestamp() == "2016-03-09T12:00:00.250Z")
+        #expect(FixedClock(Date(timeIntervalSince1970: -0.5)).timestamp() == "1969-12-31T23:59:59.500Z")
+    }
+
+    @Test func todayIsTheDayInLondonNotUTC() {
+        // 23:30 UTC on 30 June 2016 is 00:30 on 1 July in London (BST).
+        #expect(FixedClock(Date(timeIntervalSince1970: 1_467_329_400)).today() == day("2016-07-01"))
+    }
+}

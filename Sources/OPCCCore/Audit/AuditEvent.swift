@@ -75,7 +75,7 @@ public struct AuditEvent: Hashable, Sendable, Codable {
 
     /// SHA-256 of the canonical encoding, lowercase hex.
     public var computedHash: String {
-        SHA256.hash(data: Data(canonicalEncoding.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256Hex.of(canonicalEncoding)
     }
 
     /// Canonical JSON for a payload: keys sorted, no insignificant whitespace.
@@ -105,9 +105,9 @@ public struct AuditHead: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `SEQ:HASH`.
     public init?(parsing text: String) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let seq = Int64(parts[0]), seq >= 0, parts[1].count == 64,
-            parts[1].allSatisfy(\.isHexDigit)
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }),
+            let seq = Int64(parts[0]), parts[1].count == 64, parts[1].allSatisfy({ $0.isASCII && $0.isHexDigit })
         else { return nil }
         self.sequence = seq
         self.hash = parts[1].lowercased()

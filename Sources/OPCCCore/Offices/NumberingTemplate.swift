@@ -47,6 +47,9 @@ public struct NumberingTemplate: Hashable, Sendable {
         guard pieces.filter({ if case .sequence = $0 { return true } else { return false } }).count == 1 else {
             throw .init(template: text, problem: "it must contain exactly one {seq} or {seq:N}")
         }
+        for (i, p) in placeholders.enumerated() where placeholders[..<i].contains(p) {
+            throw .init(template: text, problem: "each placeholder may appear once; \(p) is repeated")
+        }
         for (a, b) in zip(pieces, pieces.dropFirst()) {
             if case .literal = a { continue }
             if case .literal = b { continue }

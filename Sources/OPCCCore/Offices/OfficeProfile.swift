@@ -98,6 +98,12 @@ extension OfficeProfile {
         "extraImplicationSections", "signatories", "roles", "returnDueWorkingDays",
     ]
 
+    private static let publicationKeys: Set<String> = [
+        "part1DeadlineWorkingDays", "deferralNeedsUntilDate", "part2ReasonPrintedOnPart1",
+    ]
+    private static let numberingKeys: Set<String> = ["template", "reset", "terms"]
+    private static let signatoryKeys: Set<String> = ["position", "title", "kind", "role"]
+
     /// Parses and validates a profile's YAML text. `source` names the file in every error.
     public static func parse(yaml: String, source: String) throws(OfficeProfileError) -> OfficeProfile {
         func fail(_ field: String, _ problem: String) -> OfficeProfileError {
@@ -108,8 +114,19 @@ extension OfficeProfile {
             throw fail("(file)", "not valid YAML: \(error)")
         }
         guard let top = tree as? [String: Any] else { throw fail("(file)", "expected a mapping of fields") }
-        if let unknown = top.keys.filter({ !topLevelKeys.contains($0) }).sorted().first {
-            throw fail(unknown, "unknown field; the fields are \(topLevelKeys.sorted().joined(separator: ", "))")
+        try UnknownFields.check(top, allowed: topLevelKeys, at: "") { field, allowed in
+            fail(field, "unknown field; the fields here are \(allowed)")
+        }
+        try UnknownFields.check(top["publication"], allowed: publicationKeys, at: "publication") { field, allowed in
+            fail(field, "unknown field; the fields here are \(allowed)")
+        }
+        try UnknownFields.check(top["decisionNumbering"], allowed: numberingKeys, at: "decisionNumbering") {
+            field, allowed in fail(field, "unknown field; the fields here are \(allowed)")
+        }
+        for (i, signatory) in ((top["signatories"] as? [Any]) ?? []).enumerated() {
+            try UnknownFields.check(signatory, allowed: signatoryKeys, at: "signatories[\(i)]") { field, allowed in
+                fail(field, "unknown field; the fields here are \(allowed)")
+            }
         }
         let raw: Raw
         do { raw = try YAMLDecoder().decode(Raw.self, from: yaml) } catch let error as DecodingError {

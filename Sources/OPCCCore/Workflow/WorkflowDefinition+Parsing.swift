@@ -36,6 +36,11 @@ extension WorkflowDefinition {
         var transitions: [RawTransition]?
     }
 
+    private static let topLevelKeys: Set<String> = [
+        "name", "version", "description", "initial", "terminal", "states", "events", "transitions",
+    ]
+    private static let transitionKeys: Set<String> = ["from", "event", "to", "roles", "guards", "effects"]
+
     /// `from: draft` or `from: [draft, awaiting-sign-offs]`.
     private struct OneOrMany: Decodable {
         var values: [String]
@@ -69,6 +74,16 @@ extension WorkflowDefinition {
     public static func parse(yaml: String, source: String) throws(WorkflowDefinitionError) -> WorkflowDefinition {
         func fail(_ subject: String, _ problem: String) -> WorkflowDefinitionError {
             WorkflowDefinitionError(source: source, subject: subject, problem: problem)
+        }
+        let tree: Any?
+        do { tree = try Yams.load(yaml: yaml) } catch { throw fail("(file)", "not valid YAML: \(error)") }
+        try UnknownFields.check(tree, allowed: topLevelKeys, at: "") { field, allowed in
+            fail("field '\(field)'", "unknown field; the fields here are \(allowed)")
+        }
+        for (i, t) in (((tree as? [String: Any])?["transitions"] as? [Any]) ?? []).enumerated() {
+            try UnknownFields.check(t, allowed: transitionKeys, at: "") { field, allowed in
+                fail("transitions[\(i)] field '\(field)'", "unknown field; the fields here are \(allowed)")
+            }
         }
         let raw: Raw
         do { raw = try YAMLDecoder().decode(Raw.self, from: yaml) } catch let error as DecodingError {

@@ -47,7 +47,7 @@ public struct WorkflowDefinition: Hashable, Sendable {
     public var sha256: String { Self.sha256Hex(of: sourceText) }
 
     public static func sha256Hex(of text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256Hex.of(text)
     }
 
     /// The transition `event` fires from `state`, if any.

@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+
+/// The `opcc` executable run as a user runs it: arguments in, text and an exit code out.
+struct CLIResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+let repositoryRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        url = url.deletingLastPathComponent()
+    }
+    return url
+}()
+
+/// The built `opcc` beside the test bundle (`swift build --build-tests` and `swift test` build it).
+let opccExecutable: URL = {
+    let bundleDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [bundleDir, bundleDir.deletingLastPathComponent()] {
+        let url = candidate.appendingPathComponent("opcc")
+        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    return repositoryRoot.appendingPathComponent(".build/debug/opcc")
+}()
+
+func opcc(
+    _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:]
+) throws
+    -> CLIResult
+{
+    let process = Process()
+    process.executableURL = opccExecutable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    var env = ProcessInfo.processInfo.environment
+    env["OPCC_DB"] = nil
+    env["OPCC_USER"] = nil
+    env["OPCC_HOME"] = nil
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CLIResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func temporaryDatabase() -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-cli-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent("cli.sqlite").path
+}
+
+@Suite("opcc calendar")
+struct CalendarCommandTests {
+    @Test(arguments: [
+        ("2016-03-09", "3", "2016-03-14"), ("2022-06-02", "3", "2022-06-08"), ("2020-12-18", "3", "2020-12-23"),
+        ("2020-12-23", "3", "2020-12-30"),
+    ])
+    func addWorkingDaysPrintsTheDeadline(start: String, count: String, expected: String) throws {
+        let result = try opcc(["calendar", "add-working-days", start, count])
+        #expect(result.status == 0)
+        #expect(result.stdout == expected + "\n")
+    }
+
+    @Test func holidaysPrintsOneISODateALine() throws {
+        let result = try opcc(["calendar", "holidays", "2022"])
+        #expect(result.status == 0)
+        #expect(
+            result.stdout.split(separator: "\n") == [
+                "2022-01-03", "2022-04-15", "2022-04-18", "2022-05-02", "2022-06-02", "2022-06-03", "2022-08-29",
+                "2022-09-19", "2022-12-26", "2022-12-27",
+            ])
+    }
+
+    @Test func aMalformedDateIsAUsageErrorWithExitCode64() throws {
+        let result = try opcc(["calendar", "add-working-days", "9/3/2016", "3"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("write it as YYYY-MM-DD"))
+    }
+}
+
+@Suite("opcc demo, audit, user, office, workflow")
+struct DemoCommandTests {
+    @Test func demoThenAuditVerifyPasses() throws {
+        let db = temporaryDatabase()
+        let demo = try opcc(["demo", "--db", db])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(
+            demo.stdout.contains("office cumbria: Office of the Police and Crime Commissioner for Cumbria (loaded)"))
+        #expect(demo.stdout.contains("chain verified"))
+        let verify = try opcc(["audit", "verify", "--db", db])
+        #expect(verify.status == 0)
+        #expect(verify.stdout.hasPrefix("audit log intact: 22 events"))
+        let head = try opcc(["audit", "head", "--db", db])
+        #expect(head.stdout.hasPrefix("22:"))
+        let withHead = try opcc([
+            "audit", "verify", "--db", db, "--head", head.stdout.trimmingCharacters(in: .newlines),
+        ])
+        #expect(withHead.status == 0)
+    }
+
+    @Test func aRefusalExitsOneAndNamesTheRule() throws {
+        let db = temporaryDatabase()
+        _ = try opcc(["demo", "--db", db])
+        let result = try opcc([
+            "user", "add", "new.officer", "--role", "officer", "--office", "cumbria", "--as", "cumbria.officer", "--db",
+            db,
+        ])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("people-managed-by-chief-executive"))
+        let ok = try opcc(
+            ["user", "add", "new.officer", "--role", "officer", "--office", "cumbria", "--db", db],
+            environment: ["OPCC_USER": "cumbria.chief-executive"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let list = try opcc(["user", "list", "--office", "cumbria", "--db", db, "--json"])
+        let people = try JSONDecoder().decode([[String: AnyDecodable]].self, from: Data(list.stdout.utf8))
+        #expect(people.count == 6)
+    }
+
+    @Test func officeListJSONGivesEachOfficesDeadline() throws {
+        let db = temporaryDatabase()
+        _ = try opcc(["demo", "--db", db])
+        let result = try opcc(["office", "list", "--json", "--db", db])
+        struct Office: Decodable {
+            var id: String
+            var part1DeadlineWorkingDays: Int
+        }
+        let offices = try JSONDecoder().decode([Office].self, from: Data(result.stdout.utf8))
+        #expect(offices.map(\.id) == ["cumbria", "leicestershire", "lincolnshire", "west-midlands"])
+        #expect(offices.first { $0.id == "lincolnshire" }?.part1DeadlineWorkingDays == 1)
+    }
+
+    @Test func theOfficeMustBeNamedWhenSeveralAreLoaded() throws {
+        let db = temporaryDatabase()
+        _ = try opcc(["demo", "--db", db])
+        let result = try opcc(["office", "show", "nowhere", "--db", db])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("no office 'nowhere'"))
+    }
+
+    @Test func workflowLintPassesOnTheShippedFilesAndNamesABadOne() throws {
+        let shipped = try opcc(["workflow", "lint"])
+        #expect(shipped.status == 0)
+        #expect(shipped.stdout.contains("ok workflows/decision-request.yaml: decision-request v1"))
+        let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
+        let text = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("workflows/carry-forward.yaml"), encoding: .utf8
+        ).replacingOccurrences(of: "guards: [reason-given]", with: "guards: [reason-givn]")
+        try text.write(to: bad, atomically: true, encoding: .utf8)
+        let result = try opcc(["workflow", "lint", bad.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(bad.path): guard 'reason-givn': unknown guard"))
+    }
+
+    @Test func workflowDiagramDrawsDot() throws {
+        let result = try opcc(["workflow", "diagram", "decision-request", "--format", "dot"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\"draft\" -> \"awaiting-sign-offs\" [label=\"submit [officer]\"];"))
+        #expect(result.stdout.contains("\"published\" [peripheries=2];"))
+    }
+
+    @Test func aMissingHomeListsEveryPlaceLooked() throws {
+        let result = try opcc(
+            ["workflow", "list", "--home", "/nonexistent/opcc"], in: FileManager.default.temporaryDirectory)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("--home /nonexistent/opcc"))
+    }
+}
+
+/// Decodes any JSON value (to count entries without naming their fields).
+struct AnyDecodable: Decodable {
+    init(from decoder: any Decoder) throws {}
+}

@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import OPCCCore
+import Testing
+
+@testable import OPCCStore
+
+/// The database is the last line of defence: each invariant the schema can hold is checked here against raw writes
+/// that bypass the services.
+@Suite("SQLite schema invariants")
+struct SchemaTests {
+    func store() throws -> SQLiteStore {
+        let store = try SQLiteStore()
+        try store.write { tx in
+            try tx.saveOffice(
+                id: "cumbria", name: "Cumbria OPCC", orgID: nil, profileText: "id: cumbria", registeredAt: "t")
+            try tx.addPerson(name: "officer", displayName: "Officer", office: "cumbria", addedAt: "t")
+            try tx.pin(
+                PinnedDefinition(
+                    name: "w", version: 1, sha256: String(repeating: "a", count: 64), text: "name: w"), at: "t")
+            try tx.insertInstance(
+                WorkflowInstance(
+                    id: "I-1", office: "cumbria", workflow: "w", workflowVersion: 1, state: "draft", version: 0,
+                    recordRef: nil, lastEffectiveDay: nil), createdAt: "t")
+        }
+        return store
+    }
+
+    func rejects(_ store: SQLiteStore, _ sql: String) -> Bool {
+        do {
+            try store.writer.write { try $0.execute(sql: sql) }
+            return false
+        } catch { return true }
+    }
+
+    @Test func foreignKeysAreEnforced() throws {
+        let s = try store()
+        #expect(
+            rejects(s, "INSERT INTO person (name, display_name, office_id, added_at) VALUES ('x', 'X', 'nowhere', 't')")
+        )
+        #expect(
+            rejects(
+                s,
+                """
+                INSERT INTO workflow_instance (id, office_id, workflow, workflow_version, state, version, created_at)
+                VALUES ('I-2', 'cumbria', 'unpinned', 1, 'draft', 0, 't')
+                """))
+    }
+
+    @Test func rolesAndDaysAreChecked() throws {
+        let s = try store()
+        #expect(rejects(s, "INSERT INTO role_grant (person_id, role) VALUES (1, 'superuser')"))
+        #expect(!rejects(s, "INSERT INTO role_grant (person_id, role) VALUES (1, 'officer')"))
+        #expect(rejects(s, "UPDATE workflow_instance SET last_effective_day = '7 March 2016' WHERE id = 'I-1'"))
+        #expect(rejects(s, "UPDATE office SET id = 'Bad Id' WHERE id = 'cumbria'"))
+    }
+
+    @Test func aPersonNameIsUnique() throws {
+        let s = try store()
+        let error = #expect(throws: StoreError.self) {
+            try s.write { try $0.addPerson(name: "officer", displayName: "Again", office: "cumbria", addedAt: "t") }
+        }
+        #expect(error == .duplicate(what: "a person named 'officer'"))
+    }
+
+    @Test func aConditionalUpdateAgainstAStaleVersionChangesNothing() throws {
+        let s = try store()
+        try s.write {
+            try $0.updateInstance(
+                id: "I-1", state: "submitted", expectedVersion: 0, lastEffectiveDay: Day(year: 2016, month: 3, day: 7)!)
+        }
+        let error = #expect(throws: StoreError.self) {
+            try s.write {
+                try $0.updateInstance(
+                    id: "I-1", state: "withdrawn", expectedVersion: 0,
+                    lastEffectiveDay: Day(year: 2016, month: 3, day: 8)!)
+            }
+        }
+        #expect(error == .staleVersion(instance: "I-1", expected: 0))
+        let instance = try s.read { try $0.instance(id: "I-1") }
+        #expect(instance?.state == "submitted")
+        #expect(instance?.version == 1)
+    }
+
+    @Test func appendedEventsFormAChainFromTheGenesisHash() throws {
+        let s = try store()
+        let events = try s.write { tx in
+            try (1...3).map { i in
+                try tx.append(
+                    AuditEventDraft(
+                        office: "cumbria", event: "note-\(i)", actor: "officer",
+                        effectiveDay: Day(year: 2016, month: 3, day: i)!, recordedAt: "2016-03-0\(i)T12:00:00.000Z",
+                        payload: ["n": "\(i)"]))
+            }
+        }
+        #expect(events.map(\.sequence) == [1, 2, 3])
+        #expect(events[0].previousHash == AuditEvent.genesisHash)
+        #expect(events[1].previousHash == events[0].hash)
+        #expect(events.allSatisfy { $0.hash == $0.computedHash })
+        #expect(try s.read { try $0.auditHead() } == AuditHead(sequence: 3, hash: events[2].hash))
+        #expect(events[0].payload == #"{"n":"1"}"#)
+    }
+
+    @Test func theAuditLogRefusesUpdatesAndDeletes() throws {
+        let s = try store()
+        try s.write {
+            _ = try $0.append(
+                AuditEventDraft(
+                    office: "cumbria", event: "note", actor: "officer",
+                    effectiveDay: Day(year: 2016, month: 3, day: 1)!,
+                    recordedAt: "t"))
+        }
+        #expect(rejects(s, "UPDATE audit_event SET actor = 'someone else'"))
+        #expect(rejects(s, "DELETE FROM audit_event"))
+        #expect(try s.read { try $0.auditEvents(instance: nil, office: nil) }.count == 1)
+    }
+}
