@@ -51,8 +51,9 @@ let package = Package(
         .target(
             name: "OPCCCommandLine",
             dependencies: [
-                "OPCCCore", "OPCCServices",
+                "OPCCCore", "OPCCServices", "OPCCStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -7,7 +7,20 @@ extension Commissioning {
     @discardableResult
     public func startInstance(
         id: String, office: String, workflow: String, recordRef: String?, by actorName: String, role: Role? = nil,
-        on day: Day? = nil
+        on day: Day? = nil, within: ((any StoreTransaction) throws -> Void)? = nil
+    ) throws -> WorkflowInstance {
+        try store.write { tx in
+            try startInstance(
+                id: id, office: office, workflow: workflow, recordRef: recordRef, by: actorName, role: role, on: day,
+                in: tx, payload: [:], within: within)
+        }
+    }
+
+    /// `startInstance` inside an open transaction.
+    func startInstance(
+        id: String, office: String, workflow: String, recordRef: String?, by actorName: String, role: Role?,
+        on day: Day?, in tx: any StoreTransaction, payload extra: [String: String],
+        within: ((any StoreTransaction) throws -> Void)? = nil
     ) throws -> WorkflowInstance {
         guard let definition = catalog.latest(workflow) else {
             throw ServiceRefusal(
@@ -17,15 +30,28 @@ extension Commissioning {
             )
         }
         let effective = day ?? clock.today()
-        return try store.write { tx in
+        do {
             let person = try actor(named: actorName, in: tx)
             let startRoles = Set(definition.transitions.filter { $0.from == definition.initial }.flatMap(\.roles))
             let held = person.actor.roles(covering: recordRef)
-            guard
-                let usedRole = role.map({ held.contains($0) ? $0 : nil }) ?? startRoles.first(where: held.contains)
-                    ?? held.sorted().first
-            else {
-                throw ServiceRefusal(rule: "role-required", message: "\(actorName) holds no role for this record")
+            // Who may open a case: the role asked for, if held; else a role allowed to act from the initial state.
+            // Auditors and the public never change anything.
+            let usedRole: Role
+            if let role {
+                guard held.contains(role), role != .auditor, role != .public else {
+                    throw ServiceRefusal(
+                        rule: "role-required", message: "\(actorName) does not hold the role \(role) for this record")
+                }
+                usedRole = role
+            } else if let first = definition.transitions.filter({ $0.from == definition.initial }).flatMap(\.roles)
+                .first(where: held.contains)
+            {
+                usedRole = first
+            } else {
+                throw ServiceRefusal(
+                    rule: "role-required",
+                    message: "\(actorName) may not open a \(workflow) record: it needs one of the roles "
+                        + startRoles.sorted().map(\.rawValue).joined(separator: ", "))
             }
             guard person.office == office else {
                 throw ServiceRefusal(rule: "own-office", message: "\(actorName) does not belong to office \(office)")
@@ -35,20 +61,21 @@ extension Commissioning {
                 id: id, office: office, workflow: definition.name, workflowVersion: definition.version,
                 state: definition.initial, version: 0, recordRef: recordRef, lastEffectiveDay: effective)
             try tx.insertInstance(instance, createdAt: clock.timestamp())
+            try within?(tx)
             try tx.append(
                 AuditEventDraft(
                     office: office, instanceID: id, workflow: definition.name, workflowVersion: definition.version,
                     event: "create", fromState: nil, toState: definition.initial, actor: actorName,
                     role: usedRole.rawValue, effectiveDay: effective, recordedAt: clock.timestamp(),
-                    payload: recordRef.map { ["record": $0] } ?? [:]))
+                    payload: extra.merging(recordRef.map { ["record": $0] } ?? [:]) { a, _ in a }))
             return instance
         }
     }
 
     /// What an accepted act did.
     public struct Fired: Sendable {
-        public let instance: WorkflowInstance
-        public let event: AuditEvent
+        public internal(set) var instance: WorkflowInstance
+        public internal(set) var event: AuditEvent
         public let effects: [EffectRequest]
     }
 
@@ -62,6 +89,11 @@ extension Commissioning {
         public var expectedVersion: Int?
         public var payload: [String: String]
         public var subject: (any Sendable)?
+        /// For a historic import: the person and role the act was originally by, checked by the engine in place of
+        /// the importer's own roles; the audit event keeps the importer as actor and names this one in its payload.
+        public var historicActor: Actor?
+        /// For a historic import: guard failures are accepted as flagged exceptions.
+        public var overridingGuards = false
 
         public init(
             _ event: String, on instanceID: String, by actorName: String, role: Role? = nil, on day: Day? = nil,
@@ -89,7 +121,21 @@ extension Commissioning {
         let request = FireRequest(
             event, on: instanceID, by: actorName, role: role, on: day, expectedVersion: expectedVersion,
             payload: payload, subject: subject)
-        let attempt = try store.write { tx in try apply(request, today: clock.today(), in: tx) }
+        return try fire(request)
+    }
+
+    /// Fires one request in its own transaction, with the optional subject loader and record update of `apply`;
+    /// a refusal is logged and thrown.
+    func fire(
+        _ request: FireRequest,
+        subject load: ((any StoreTransaction, WorkflowInstance) throws -> (any Sendable)?)? = nil,
+        onAccepted: ((any StoreTransaction, Fired, WorkflowEngine.Accepted) throws -> [String: String])? = nil
+    ) throws -> Fired {
+        let attempt = try store.write { tx in
+            try apply(
+                request, today: clock.today(), in: tx, subject: load.map { load in { try load(tx, $0) } },
+                onAccepted: onAccepted.map { hook in { try hook(tx, $0, $1) } })
+        }
         switch attempt {
         case .success(let fired): return fired
         case .failure(let refused):
@@ -111,25 +157,35 @@ extension Commissioning {
         return results
     }
 
-    /// Decides one act inside an open transaction and, if accepted, applies it.
-    private func apply(
-        _ request: FireRequest, today: Day, in tx: any StoreTransaction
+    /// Decides one act inside an open transaction and, if accepted, applies it. `subject` loads the domain record
+    /// the guards read, inside the same transaction; `onAccepted` writes what the act changes in that record, also
+    /// inside it, so the record, the instance and the audit event commit together.
+    func apply(
+        _ request: FireRequest, today: Day, in tx: any StoreTransaction,
+        subject load: ((WorkflowInstance) throws -> (any Sendable)?)? = nil,
+        onAccepted: ((Fired, WorkflowEngine.Accepted) throws -> [String: String])? = nil
     ) throws -> Result<Fired, ActRefused> {
         let effective = request.day ?? today
-        guard var instance = try tx.instance(id: request.instanceID) else {
+        guard let instance = try tx.instance(id: request.instanceID) else {
             throw ServiceRefusal(rule: "known-record", message: "no record with id '\(request.instanceID)'")
         }
         let person = try actor(named: request.actorName, in: tx)
         let definition = try definition(for: instance, in: tx)
-        let profile = try cachedProfile(of: instance.office, in: tx)
+        let profile = try? profile(of: instance.office, in: tx)
         let expected = request.expectedVersion ?? instance.version
+        let actingActor =
+            request.historicActor
+            ?? (person.office == instance.office ? person.actor : Actor(name: request.actorName, grants: []))
         let act = Act(
-            event: request.event,
-            actor: person.office == instance.office ? person.actor : Actor(name: request.actorName, grants: []),
+            event: request.event, actor: actingActor,
             role: request.role, effectiveDay: effective, today: today, expectedVersion: expected,
             payload: request.payload)
         let accepted: WorkflowEngine.Accepted
-        switch engine.fire(act, on: instance, definition: definition, subject: request.subject, profile: profile) {
+        let subject = try load?(instance) ?? request.subject
+        switch engine.fire(
+            act, on: instance, definition: definition, subject: subject, profile: profile,
+            overridingGuards: request.overridingGuards)
+        {
         case .refused(let reasons): return .failure(ActRefused(reasons: reasons))
         case .accepted(let a): accepted = a
         }
@@ -143,24 +199,27 @@ extension Commissioning {
         if !accepted.effects.isEmpty {
             recorded["effects"] = accepted.effects.map(Self.describe).joined(separator: "; ")
         }
+        if let historic = request.historicActor {
+            recorded["onBehalfOf"] = historic.name
+        }
+        if !accepted.exceptions.isEmpty {
+            recorded["exceptions"] = accepted.exceptions.map { "\($0.rule): \($0.message)" }.joined(separator: "; ")
+        }
+        var fired = Fired(instance: instance, event: AuditEvent.placeholder, effects: accepted.effects)
+        fired.instance.state = accepted.to
+        fired.instance.version += 1
+        fired.instance.lastEffectiveDay = effective
+        if let onAccepted {
+            for (k, v) in try onAccepted(fired, accepted) { recorded[k] = v }
+        }
         let appended = try tx.append(
             AuditEventDraft(
                 office: instance.office, instanceID: instance.id, workflow: instance.workflow,
                 workflowVersion: instance.workflowVersion, event: request.event, fromState: accepted.from,
                 toState: accepted.to, actor: request.actorName, role: accepted.role.rawValue,
                 effectiveDay: effective, recordedAt: clock.timestamp(), payload: recorded))
-        instance.state = accepted.to
-        instance.version += 1
-        instance.lastEffectiveDay = effective
-        return .success(Fired(instance: instance, event: appended, effects: accepted.effects))
-    }
-
-    private func cachedProfile(of office: String, in tx: any StoreTransaction) throws -> OfficeProfile? {
-        guard let stored = try tx.office(id: office) else { return nil }
-        if let hit = caches.profiles.withLock({ $0[stored.profileSHA256] }) { return hit }
-        let profile = try OfficeProfile.parse(yaml: stored.profileText, source: "stored profile of \(office)")
-        caches.profiles.withLock { $0[stored.profileSHA256] = profile }
-        return profile
+        fired.event = appended
+        return .success(fired)
     }
 
     static func describe(_ effect: EffectRequest) -> String {

@@ -155,9 +155,17 @@ public final class Commissioning: Sendable {
 
     /// The stored profile of an office.
     public func profile(of office: String) throws -> OfficeProfile {
-        guard let stored = try store.read({ try $0.office(id: office) }) else {
+        try store.read { tx in try profile(of: office, in: tx) }
+    }
+
+    /// The stored profile of an office, inside an open transaction (parsed once per profile text).
+    func profile(of office: String, in tx: any StoreTransaction) throws -> OfficeProfile {
+        guard let stored = try tx.office(id: office) else {
             throw ServiceRefusal(rule: "known-office", message: "no office '\(office)' in this database")
         }
-        return try OfficeProfile.parse(yaml: stored.profileText, source: "stored profile of \(office)")
+        if let hit = caches.profiles.withLock({ $0[stored.profileSHA256] }) { return hit }
+        let profile = try OfficeProfile.parse(yaml: stored.profileText, source: "stored profile of \(office)")
+        caches.profiles.withLock { $0[stored.profileSHA256] = profile }
+        return profile
     }
 }

@@ -51,7 +51,38 @@ extension Commissioning {
             report.lines.append(line)
             progress(line)
         }
+        try loadDemoDecisions(from: home, into: &report, progress: progress)
         return report
+    }
+
+    /// Imports each historic record in `fixtures/decisions/` that its office does not hold yet, as the office's first
+    /// officer.
+    private func loadDemoDecisions(
+        from home: ProductHome, into report: inout DemoReport, progress: (String) -> Void
+    ) throws {
+        for file in ProductHome.yamlFiles(in: home.fixtures.appendingPathComponent("decisions")) {
+            let source = home.relative(file)
+            let parsed = try DecisionImportFile.parse(yaml: try readText(file, shownAs: source), source: source)
+            let line: String
+            if (try? decisionID(parsed.number, office: parsed.office)) != nil {
+                line = "decision \(parsed.office) \(parsed.number) (already loaded)"
+            } else {
+                guard
+                    let officer = try people(office: parsed.office).first(where: {
+                        $0.actor.roles(covering: nil).contains(.officer)
+                    })
+                else {
+                    throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(parsed.office) has no officer")
+                }
+                let view = try importDecision(parsed, source: source, by: officer.name)
+                let flagged = view.record.exceptions.map(\.rule)
+                line =
+                    "decision \(parsed.office) \(parsed.number): \(view.record.title) (imported, \(view.status)"
+                    + (flagged.isEmpty ? ")" : "; flagged exceptions: \(flagged.joined(separator: ", ")))")
+            }
+            report.lines.append(line)
+            progress(line)
+        }
     }
 
     /// Registers an office from its profile, or refreshes its stored profile. Returns whether it already existed.

@@ -7,6 +7,7 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-11-22-foundation", migrate: foundation)
+        migrator.registerMigration("2026-11-22-decisions", migrate: decisions)
         return migrator
     }
 
@@ -14,6 +15,50 @@ enum Migrations {
         "role IN ('officer', 'finance', 'chief-executive', 'commissioner', "
         + "'project-board-member', 'auditor', 'public')"
     static let isoDay = "GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'"
+
+    /// Decision records. Part 1 is kept as JSON with the columns the register filters on; Part 2's content lives in
+    /// its own table so that no query over Part 1 can reach it; an FTS5 index covers Part 1 text only.
+    static func decisions(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE decision_record (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    instance_id TEXT NOT NULL UNIQUE REFERENCES workflow_instance(id),
+                    number TEXT,
+                    title TEXT NOT NULL CHECK (title <> ''),
+                    strand TEXT,
+                    financial_year_start INTEGER,
+                    amount_pence INTEGER CHECK (amount_pence IS NULL OR amount_pence >= 0),
+                    originating_officer TEXT NOT NULL,
+                    decided_on TEXT CHECK (decided_on IS NULL OR decided_on \(isoDay)),
+                    outcome TEXT CHECK (outcome IS NULL OR outcome IN ('approved', 'not-approved')),
+                    deferred INTEGER NOT NULL DEFAULT 0 CHECK (deferred IN (0, 1)),
+                    deferral_until TEXT CHECK (deferral_until IS NULL OR deferral_until \(isoDay)),
+                    part1_deadline TEXT CHECK (part1_deadline IS NULL OR part1_deadline \(isoDay)),
+                    published_on TEXT CHECK (published_on IS NULL OR published_on \(isoDay)),
+                    part2_exists INTEGER NOT NULL DEFAULT 0 CHECK (part2_exists IN (0, 1)),
+                    exception_count INTEGER NOT NULL DEFAULT 0 CHECK (exception_count >= 0),
+                    part1_json TEXT NOT NULL CHECK (json_valid(part1_json)),
+                    UNIQUE (office_id, number)
+                ) STRICT;
+                CREATE INDEX decision_record_office ON decision_record(office_id, decided_on);
+
+                CREATE TABLE decision_part2 (
+                    record_id TEXT PRIMARY KEY NOT NULL REFERENCES decision_record(id),
+                    content TEXT NOT NULL
+                ) STRICT;
+
+                CREATE TABLE decision_number_sequence (
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    sequence_key TEXT NOT NULL,
+                    last_sequence INTEGER NOT NULL CHECK (last_sequence >= 1),
+                    PRIMARY KEY (office_id, sequence_key)
+                ) STRICT;
+
+                CREATE VIRTUAL TABLE decision_fts USING fts5(record_id UNINDEXED, number, title, body);
+                """)
+    }
 
     static func foundation(_ db: Database) throws {
         try db.execute(

@@ -158,4 +158,60 @@ public protocol StoreTransaction {
     func forEachAuditEvent(_ visit: (AuditEvent) throws -> Bool) throws
     func appendRefusal(_ refusal: RefusalRecord) throws
     func refusals(instance: String?) throws -> [RefusalRecord]
+
+    // Decision records
+    /// Saves a record (insert or replace), its Part 2 content in its own table, and its Part 1 search text.
+    func saveDecision(_ record: DecisionRecord, instanceID: String) throws
+    /// The record with its Part 2 content: the services decide who may see that content.
+    func decision(id: String) throws -> DecisionRecord?
+    func decisionID(office: String, number: String) throws -> String?
+    func decisionInstanceID(recordID: String) throws -> String?
+    /// Increments and returns the office's sequence for a key (`y2016`).
+    func nextDecisionSequence(office: String, key: String, atLeast: Int) throws -> Int
+    /// Records that `sequence` is used (a historic import) so the sequence never hands it out again.
+    func noteDecisionSequence(office: String, key: String, sequence: Int) throws
+    func decisionCount(office: String) throws -> Int
+    func decisionRegister(_ filter: DecisionFilter) throws -> [DecisionRegisterRow]
+}
+
+/// What the register can be filtered on. Every field is optional; all that are given must hold.
+public struct DecisionFilter: Sendable {
+    public var office: String?
+    /// Financial year of the decision (start year), else of the funding source.
+    public var financialYearStart: Int?
+    public var status: String?
+    public var strand: String?
+    public var officer: String?
+    public var minimumPence: Int64?
+    public var maximumPence: Int64?
+    /// Only records decided, unpublished and past their Part 1 deadline on this day.
+    public var overdueOn: Day?
+    public var deferred: Bool?
+    /// Only deferrals with no until-date (the review list).
+    public var undatedDeferral: Bool = false
+    /// FTS5 query over Part 1 text.
+    public var text: String?
+
+    public init() {}
+}
+
+/// One line of the decision register: Part 1 facts only.
+public struct DecisionRegisterRow: Hashable, Sendable, Codable {
+    public var id: String
+    public var office: String
+    public var number: String?
+    public var title: String
+    public var status: String
+    public var amountPence: Int64?
+    public var strand: String?
+    public var financialYear: String?
+    public var originatingOfficer: String
+    public var decidedOn: Day?
+    public var outcome: String?
+    public var part1Deadline: Day?
+    public var publishedOn: Day?
+    public var deferred: Bool
+    public var deferralUntil: Day?
+    public var part2Exists: Bool
+    public var exceptionCount: Int
 }

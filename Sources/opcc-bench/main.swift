@@ -46,7 +46,8 @@ func prepare(home: ProductHome, returns count: Int) throws -> (Commissioning, [S
     for i in 0..<count {
         let id = "QR-BENCH-\(i)"
         try app.startInstance(
-            id: id, office: "cumbria", workflow: "quarterly-return", recordRef: "GA-BENCH", by: "cumbria.finance")
+            id: id, office: "cumbria", workflow: "quarterly-return", recordRef: "GA-BENCH", by: "cumbria.finance",
+            role: .finance)
         ids.append(id)
     }
     _ = try app.fireAll(ids.map { .init("start", on: $0, by: "bench.board") })

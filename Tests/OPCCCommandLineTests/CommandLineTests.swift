@@ -100,9 +100,9 @@ struct DemoCommandTests {
         #expect(demo.stdout.contains("chain verified"))
         let verify = try opcc(["audit", "verify", "--db", db])
         #expect(verify.status == 0)
-        #expect(verify.stdout.hasPrefix("audit log intact: 22 events"))
+        #expect(verify.stdout.hasPrefix("audit log intact: 40 events"))
         let head = try opcc(["audit", "head", "--db", db])
-        #expect(head.stdout.hasPrefix("22:"))
+        #expect(head.stdout.hasPrefix("40:"))
         let withHead = try opcc([
             "audit", "verify", "--db", db, "--head", head.stdout.trimmingCharacters(in: .newlines),
         ])
@@ -165,7 +165,10 @@ struct DemoCommandTests {
     @Test func workflowDiagramDrawsDot() throws {
         let result = try opcc(["workflow", "diagram", "decision-request", "--format", "dot"])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("\"draft\" -> \"awaiting-sign-offs\" [label=\"submit [officer]\"];"))
+        #expect(
+            result.stdout.contains(
+                "\"draft\" -> \"awaiting-sign-offs\" [label=\"submit [officer] if executive-summary-within-limit, "
+                    + "part2-complete-before-submission\"];"))
         #expect(result.stdout.contains("\"published\" [peripheries=2];"))
     }
 

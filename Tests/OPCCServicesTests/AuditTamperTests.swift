@@ -12,8 +12,8 @@ struct AuditTamperTests {
     /// An application with a few records and acts, and direct SQL access to its database.
     func populated() throws -> (Commissioning, SQLiteStore) {
         let (app, store) = try demoApp()
-        _ = try decisionReferred(app, id: "DR-1")
-        _ = try decisionReferred(app, id: "DR-2")
+        try decisionReferred(app, title: "First")
+        try decisionReferred(app, title: "Second")
         return (app, store)
     }
 
@@ -29,7 +29,7 @@ struct AuditTamperTests {
         let (app, _) = try populated()
         let result = try app.verifyAudit(head: try app.auditHead())
         #expect(result.isIntact, "\(result.problems)")
-        #expect(result.instancesRebuilt == 2)
+        #expect(result.instancesRebuilt == 4)  // the two demo imports and these two
     }
 
     @Test func theTriggersRefuseToUpdateOrDeleteAnEvent() throws {
@@ -77,7 +77,7 @@ struct AuditTamperTests {
         // Without the head the chain itself looks whole; only the rebuild notices the record it moved.
         #expect(
             try app.verifyAudit().problems == [
-                "instance DR-2: stored state is 'with-decision-maker' but its events lead to 'awaiting-sign-offs'"
+                "instance cumbria-DR-0003: stored state is 'with-decision-maker' but its events lead to 'awaiting-sign-offs'"
             ])
         let result = try app.verifyAudit(head: minuted)
         #expect(
@@ -99,12 +99,12 @@ struct AuditTamperTests {
     @Test func anInstanceWhoseStateWasEditedIsCaughtByTheRebuild() throws {
         let (app, store) = try populated()
         try store.writer.write { db in
-            try db.execute(sql: "UPDATE workflow_instance SET state = 'approved' WHERE id = 'DR-1'")
+            try db.execute(sql: "UPDATE workflow_instance SET state = 'approved' WHERE id = 'cumbria-DR-0002'")
         }
         let result = try app.verifyAudit()
         #expect(
             result.problems == [
-                "instance DR-1: stored state is 'approved' but its events lead to 'with-decision-maker'"
+                "instance cumbria-DR-0002: stored state is 'approved' but its events lead to 'with-decision-maker'"
             ])
     }
 }

@@ -33,7 +33,7 @@ struct DefinitionVersionTests {
             id: "CF-1", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-1", by: "wm.finance",
             on: day("2017-03-01"))
         let upgraded = try Commissioning(
-            store: store, catalog: try catalog([carryForwardV2()]), clock: FixedClock(day: day("2017-03-31")))
+            store: store, catalog: try catalog([carryForwardV2()]), clock: FixedClock(day: day("2026-11-20")))
         let fired = try upgraded.fire("request", on: "CF-1", by: "wm.finance", on: day("2017-03-02"))
         #expect(fired.instance.workflowVersion == 1)
         #expect(fired.instance.state == "requested")

@@ -28,7 +28,7 @@ func shippedCatalog() throws -> WorkflowCatalog { try WorkflowCatalog.load(from:
 
 /// An application over a fresh store with the demo offices and people, its clock fixed at `today`.
 func demoApp(
-    store: SQLiteStore? = nil, today: String = "2016-03-31", catalog: WorkflowCatalog? = nil
+    store: SQLiteStore? = nil, today: String = "2026-11-20", catalog: WorkflowCatalog? = nil
 ) throws -> (Commissioning, SQLiteStore) {
     let store = try store ?? SQLiteStore()
     let app = try Commissioning(
@@ -37,24 +37,28 @@ func demoApp(
     return (app, store)
 }
 
-/// A decision record subject whose sign-offs are all in (or not), for the refer guard.
-struct SignOffs: SignOffProgress {
-    var missingSignOffs: [String]
+/// A short Cumbria draft that passes the form's rules.
+func shortDraft(_ title: String = "VLI pilot") -> DecisionDraft {
+    var draft = DecisionDraft()
+    draft.title = title
+    draft.executiveSummary = "Pilot the Vulnerable Localities Index approach in two wards."
+    draft.recommendation = "Approve £100,000 (£50,000 per pilot area)."
+    draft.amount = "£100,000"
+    return draft
 }
 
-/// Drives a Cumbria decision request to `with-decision-maker`.
-func decisionReferred(_ app: Commissioning, id: String = "DR-1") throws -> WorkflowInstance {
-    try app.startInstance(
-        id: id, office: "cumbria", workflow: "decision-request", recordRef: id, by: "cumbria.officer",
-        on: day("2016-03-01"))
-    try app.fire("submit", on: id, by: "cumbria.officer", on: day("2016-03-07"))
-    try app.fire(
-        "sign-off", on: id, by: "cumbria.officer", on: day("2016-03-07"),
-        payload: ["position": "originating-officer"])
-    try app.fire(
-        "sign-off", on: id, by: "cumbria.chief-executive", on: day("2016-03-07"),
-        payload: ["position": "chief-executive"])
-    return try app.fire(
-        "refer", on: id, by: "cumbria.chief-executive", on: day("2016-03-07"), subject: SignOffs(missingSignOffs: [])
-    ).instance
+/// Raises a Cumbria decision record and drives it to `with-decision-maker` on the 014/2016 dates; returns its id.
+@discardableResult
+func decisionReferred(_ app: Commissioning, title: String = "VLI pilot") throws -> String {
+    let record = try app.raiseDecision(
+        office: "cumbria", draft: shortDraft(title), by: "cumbria.officer", on: day("2016-03-01"))
+    try app.submitDecision(record.id, by: "cumbria.officer", on: day("2016-03-07"))
+    try app.signDecision(
+        record.id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer",
+        on: day("2016-03-07"))
+    try app.signDecision(
+        record.id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive",
+        on: day("2016-03-07"))
+    try app.referDecision(record.id, by: "cumbria.chief-executive", on: day("2016-03-07"))
+    return record.id
 }

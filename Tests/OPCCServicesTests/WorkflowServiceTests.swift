@@ -10,43 +10,45 @@ struct WorkflowServiceTests {
     @Test func anAcceptedActMovesTheInstanceAndAppendsOneAuditEvent() throws {
         let (app, _) = try demoApp()
         let before = try app.auditHead()
-        let instance = try decisionReferred(app)
+        let id = try decisionReferred(app)
+        let instance = try #require(try app.instance(id))
         #expect(instance.state == "with-decision-maker")
         #expect(instance.version == 4)
-        let events = try app.auditLog(instance: "DR-1")
+        let events = try app.auditLog(instance: id)
         #expect(events.map(\.event) == ["create", "submit", "sign-off", "sign-off", "refer"])
         #expect(events.first?.sequence == before.sequence + 1)
         #expect(events[1].payloadFields["effects"] == "allocate-decision-number")
+        // The demo imported 014/2016, so the 2016 sequence continues from it.
+        #expect(events[1].payloadFields["number"] == "015/2016")
         #expect(events[2].fromState == events[2].toState)
     }
 
     @Test func approvalStartsThePublicationClockOnTheOfficesWorkingDays() throws {
         let (app, _) = try demoApp()
-        _ = try decisionReferred(app)
-        let fired = try app.fire("approve", on: "DR-1", by: "cumbria.pcc", on: day("2016-03-09"))
-        #expect(
-            fired.effects == [
-                EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-03-14"])
-            ])
+        let id = try decisionReferred(app)
+        let view = try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
+        #expect(view.record.part1Deadline == day("2016-03-14"))
+        #expect(view.status == "approved")
     }
 
     @Test func aRefusedActChangesNothingAndIsKeptInTheRefusalLog() throws {
         let (app, _) = try demoApp()
-        try app.startInstance(
-            id: "DR-2", office: "cumbria", workflow: "decision-request", recordRef: "DR-2", by: "cumbria.officer",
-            on: day("2016-03-01"))
+        let id = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-03-01")
+        )
+        .id
         let head = try app.auditHead()
         #expect(throws: ActRefused.self) {
-            try app.fire("approve", on: "DR-2", by: "cumbria.officer", on: day("2016-03-02"))
+            try app.fire("approve", on: id, by: "cumbria.officer", on: day("2016-03-02"))
         }
         let refusedWithdraw = #expect(throws: ActRefused.self) {
-            try app.fire("withdraw", on: "DR-2", by: "cumbria.finance", on: day("2016-03-02"))
+            try app.fire("withdraw", on: id, by: "cumbria.finance", on: day("2016-03-02"))
         }
         #expect(refusedWithdraw?.rules.sorted() == ["reason-given", "role-required"])
         #expect(try app.auditHead() == head)
-        #expect(try app.instance("DR-2")?.version == 0)
-        #expect(try app.instance("DR-2")?.state == "draft")
-        let refusals = try app.refusals(instance: "DR-2")
+        #expect(try app.instance(id)?.version == 0)
+        #expect(try app.instance(id)?.state == "draft")
+        let refusals = try app.refusals(instance: id)
         #expect(refusals.count == 2)
         #expect(refusals[0].actor == "cumbria.officer")
         #expect(refusals[0].reasons.first?.hasPrefix("event-not-allowed-in-state") == true)
@@ -54,44 +56,48 @@ struct WorkflowServiceTests {
 
     @Test func referralWaitsForEveryRequiredSignOff() throws {
         let (app, _) = try demoApp()
-        try app.startInstance(
-            id: "DR-3", office: "cumbria", workflow: "decision-request", recordRef: "DR-3", by: "cumbria.officer",
-            on: day("2016-03-01"))
-        try app.fire("submit", on: "DR-3", by: "cumbria.officer", on: day("2016-03-07"))
+        let id = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-03-01")
+        )
+        .id
+        try app.submitDecision(id, by: "cumbria.officer", on: day("2016-03-07"))
+        try app.signDecision(
+            id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer", on: day("2016-03-07"))
         let refused = #expect(throws: ActRefused.self) {
-            try app.fire(
-                "refer", on: "DR-3", by: "cumbria.chief-executive", on: day("2016-03-07"),
-                subject: SignOffs(missingSignOffs: ["Officer approval (Chief Executive or Deputy Chief Executive)"]))
+            try app.referDecision(id, by: "cumbria.officer", on: day("2016-03-07"))
         }
         #expect(refused?.rules == ["all-required-sign-offs-in"])
-        #expect(refused?.description.contains("Officer approval") == true)
+        #expect(refused?.description.contains("Officer approval (Chief Executive or Deputy Chief Executive)") == true)
     }
 
     @Test func datesAlongARecordNeverGoBackwardsNorIntoTheFuture() throws {
-        let (app, _) = try demoApp(today: "2016-03-31")
-        try app.startInstance(
-            id: "DR-4", office: "cumbria", workflow: "decision-request", recordRef: "DR-4", by: "cumbria.officer",
-            on: day("2016-03-07"))
+        let (app, _) = try demoApp(today: "2026-11-20")
+        let id = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-03-07")
+        )
+        .id
         let backwards = #expect(throws: ActRefused.self) {
-            try app.fire("submit", on: "DR-4", by: "cumbria.officer", on: day("2016-03-06"))
+            try app.submitDecision(id, by: "cumbria.officer", on: day("2016-03-06"))
         }
         #expect(backwards?.rules == ["effective-dates-never-go-backwards"])
         let future = #expect(throws: ActRefused.self) {
-            try app.fire("submit", on: "DR-4", by: "cumbria.officer", on: day("2016-04-01"))
+            try app.submitDecision(id, by: "cumbria.officer", on: day("2026-11-21"))
         }
         #expect(future?.rules == ["effective-date-not-in-future"])
-        let late = try app.fire("submit", on: "DR-4", by: "cumbria.officer", on: day("2016-03-07"))
-        #expect(late.event.effectiveDay == day("2016-03-07"))
-        #expect(late.event.recordedAt.hasPrefix("2016-03-31"))
+        _ = try app.submitDecision(id, by: "cumbria.officer", on: day("2016-03-07"))
+        let late = try #require(try app.auditLog(instance: id).last)
+        #expect(late.effectiveDay == day("2016-03-07"))
+        #expect(late.recordedAt.hasPrefix("2026-11-20"))
     }
 
     @Test func aPersonFromAnotherOfficeCannotActOnARecord() throws {
         let (app, _) = try demoApp()
-        try app.startInstance(
-            id: "DR-5", office: "cumbria", workflow: "decision-request", recordRef: "DR-5", by: "cumbria.officer",
-            on: day("2016-03-01"))
+        let id = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-03-01")
+        )
+        .id
         let refused = #expect(throws: ActRefused.self) {
-            try app.fire("submit", on: "DR-5", by: "lincs.officer", on: day("2016-03-02"))
+            try app.submitDecision(id, by: "lincs.officer", on: day("2016-03-02"))
         }
         #expect(refused?.rules == ["role-required"])
     }
@@ -104,10 +110,10 @@ struct WorkflowServiceTests {
             by: "cumbria.chief-executive")
         try app.startInstance(
             id: "QR-B1", office: "cumbria", workflow: "quarterly-return", recordRef: "GA-BARROW", by: "cumbria.finance",
-            on: day("2016-03-01"))
+            role: .finance, on: day("2016-03-01"))
         try app.startInstance(
             id: "QR-C1", office: "cumbria", workflow: "quarterly-return", recordRef: "GA-COPELAND",
-            by: "cumbria.finance", on: day("2016-03-01"))
+            by: "cumbria.finance", role: .finance, on: day("2016-03-01"))
         #expect(try app.fire("start", on: "QR-B1", by: "barrow.board", on: day("2016-03-02")).instance.state == "draft")
         let refused = #expect(throws: ActRefused.self) {
             try app.fire("start", on: "QR-C1", by: "barrow.board", on: day("2016-03-02"))
@@ -136,43 +142,43 @@ struct ConcurrencyTests {
         let path = temporaryDatabasePath()
         let (first, _) = try demoApp(store: try SQLiteStore(path: path))
         try first.startInstance(
-            id: "DR-C", office: "cumbria", workflow: "decision-request", recordRef: "DR-C", by: "cumbria.officer",
+            id: "CF-C", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-C", by: "wm.finance",
             on: day("2016-03-01"))
         let second = try Commissioning(
-            store: try SQLiteStore(path: path), catalog: try shippedCatalog(), clock: FixedClock(day: day("2016-03-31"))
+            store: try SQLiteStore(path: path), catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20"))
         )
-        let seenByFirst = try #require(try first.instance("DR-C"))
-        let seenBySecond = try #require(try second.instance("DR-C"))
+        let seenByFirst = try #require(try first.instance("CF-C"))
+        let seenBySecond = try #require(try second.instance("CF-C"))
         #expect(seenByFirst.version == seenBySecond.version)
         let headBefore = try first.auditHead()
 
         try first.fire(
-            "submit", on: "DR-C", by: "cumbria.officer", on: day("2016-03-02"), expectedVersion: seenByFirst.version)
+            "request", on: "CF-C", by: "wm.finance", on: day("2016-03-02"), expectedVersion: seenByFirst.version)
         let refused = #expect(throws: ActRefused.self) {
             try second.fire(
-                "submit", on: "DR-C", by: "cumbria.officer", on: day("2016-03-02"),
+                "request", on: "CF-C", by: "wm.finance", on: day("2016-03-02"),
                 expectedVersion: seenBySecond.version)
         }
         #expect(refused?.rules == ["stale-version"])
         #expect(try second.auditHead().sequence == headBefore.sequence + 1)
-        #expect(try second.auditLog(instance: "DR-C").filter { $0.event == "submit" }.count == 1)
+        #expect(try second.auditLog(instance: "CF-C").filter { $0.event == "request" }.count == 1)
     }
 
     @Test func concurrentWritersFromManyThreadsNeverLoseOrDuplicateAnAct() async throws {
         let path = temporaryDatabasePath()
         let (app, _) = try demoApp(store: try SQLiteStore(path: path))
         try app.startInstance(
-            id: "DR-T", office: "cumbria", workflow: "decision-request", recordRef: "DR-T", by: "cumbria.officer",
+            id: "CF-T", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-T", by: "wm.finance",
             on: day("2016-03-01"))
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 {
                 group.addTask {
                     let other = try? Commissioning(
                         store: try SQLiteStore(path: path), catalog: try shippedCatalog(),
-                        clock: FixedClock(day: day("2016-03-31")))
+                        clock: FixedClock(day: day("2026-11-20")))
                     return
                         (try? other?.fire(
-                            "submit", on: "DR-T", by: "cumbria.officer", on: day("2016-03-02"), expectedVersion: 0))
+                            "request", on: "CF-T", by: "wm.finance", on: day("2016-03-02"), expectedVersion: 0))
                         != nil
                 }
             }
@@ -181,7 +187,7 @@ struct ConcurrencyTests {
             return all
         }
         #expect(outcomes.filter { $0 }.count == 1)
-        #expect(try app.auditLog(instance: "DR-T").filter { $0.event == "submit" }.count == 1)
+        #expect(try app.auditLog(instance: "CF-T").filter { $0.event == "request" }.count == 1)
         #expect(try app.verifyAudit().isIntact)
     }
 }

@@ -47,6 +47,12 @@ public struct AuditEvent: Hashable, Sendable, Codable {
         self.hash = hash
     }
 
+    /// An event not yet appended (its sequence and hashes are assigned by the store).
+    public static let placeholder = AuditEvent(
+        sequence: 0, office: "", instanceID: nil, workflow: nil, workflowVersion: nil, event: "", fromState: nil,
+        toState: nil, actor: "", role: nil, effectiveDay: Day(dayNumber: 0), recordedAt: "", payload: "{}",
+        previousHash: "", hash: "")
+
     /// The hash a chain starts from.
     public static let genesisHash = String(repeating: "0", count: 64)
 

@@ -255,7 +255,7 @@ extension NumberingTemplate {
 }
 
 extension String {
-    var trimmingSpaces: Substring {
+    public var trimmingSpaces: Substring {
         let s = drop(while: { $0 == " " || $0 == "\t" })
         return s.prefix(s.count - s.reversed().prefix(while: { $0 == " " || $0 == "\t" }).count)
     }

@@ -39,6 +39,20 @@ public struct OfficeProfile: Hashable, Sendable {
     public let roles: [Role]
     /// Quarterly returns fall due this many working days after quarter end (default 15).
     public let returnDueWorkingDays: Int
+    /// Who may decide in the Commissioner's place (Cumbria's form: "Police & Crime Commissioner / Chief Executive
+    /// (delete as appropriate)"), and up to what amount; nil when only the Commissioner decides.
+    public let decisionDelegation: DecisionDelegation?
+    /// Roles that may read Part 2 content (default: officer, chief executive, commissioner, auditor).
+    public let part2Readers: [Role]
+
+    /// A delegation of the decision from the Commissioner.
+    public struct DecisionDelegation: Hashable, Sendable {
+        public let role: Role
+        /// The largest amount the delegate may decide; nil for no limit.
+        public let upTo: Money?
+    }
+
+    public static let defaultPart2Readers: [Role] = [.officer, .chiefExecutive, .commissioner, .auditor]
 
     /// The sections every decision record carries, in form order.
     public static let standardImplicationSections = [
@@ -91,12 +105,20 @@ extension OfficeProfile {
         var signatories: [Signatory]?
         var roles: [String]?
         var returnDueWorkingDays: Int?
+        var decisionDelegation: Delegation?
+        var part2Readers: [String]?
+        struct Delegation: Decodable {
+            var role: String?
+            var upTo: String?
+        }
     }
 
     private static let topLevelKeys: Set<String> = [
         "id", "name", "orgId", "decisionNumbering", "publication", "executiveSummaryWordLimit",
-        "extraImplicationSections", "signatories", "roles", "returnDueWorkingDays",
+        "extraImplicationSections", "signatories", "roles", "returnDueWorkingDays", "decisionDelegation",
+        "part2Readers",
     ]
+    private static let delegationKeys: Set<String> = ["role", "upTo"]
 
     private static let publicationKeys: Set<String> = [
         "part1DeadlineWorkingDays", "deferralNeedsUntilDate", "part2ReasonPrintedOnPart1",
@@ -121,6 +143,9 @@ extension OfficeProfile {
             fail(field, "unknown field; the fields here are \(allowed)")
         }
         try UnknownFields.check(top["decisionNumbering"], allowed: numberingKeys, at: "decisionNumbering") {
+            field, allowed in fail(field, "unknown field; the fields here are \(allowed)")
+        }
+        try UnknownFields.check(top["decisionDelegation"], allowed: delegationKeys, at: "decisionDelegation") {
             field, allowed in fail(field, "unknown field; the fields here are \(allowed)")
         }
         for (i, signatory) in ((top["signatories"] as? [Any]) ?? []).enumerated() {
@@ -180,12 +205,23 @@ extension OfficeProfile {
         guard (0...60).contains(returnDue) else {
             throw fail("returnDueWorkingDays", "\(returnDue) is outside 0…60 working days")
         }
+        let delegation = try validateDelegation(raw.decisionDelegation, roles: roles, fail: fail)
+        var readers: [Role] = []
+        let defaultReaders = defaultPart2Readers.filter(roles.contains).map(\.rawValue)
+        for (i, name) in (raw.part2Readers ?? defaultReaders).enumerated() {
+            guard let role = Role(rawValue: name), roles.contains(role), role != .public else {
+                throw fail(
+                    "part2Readers[\(i)]", "'\(name)' is not one of this office's roles (public may never read Part 2)")
+            }
+            readers.append(role)
+        }
         return OfficeProfile(
             id: id, name: name, orgID: raw.orgId, numbering: numbering, part1DeadlineWorkingDays: deadline,
             deferralNeedsUntilDate: publication.deferralNeedsUntilDate ?? false,
             part2ReasonPrintedOnPart1: publication.part2ReasonPrintedOnPart1 ?? false,
             executiveSummaryWordLimit: raw.executiveSummaryWordLimit, extraImplicationSections: extras,
-            signatories: signatories, roles: roles, returnDueWorkingDays: returnDue)
+            signatories: signatories, roles: roles, returnDueWorkingDays: returnDue,
+            decisionDelegation: delegation, part2Readers: readers)
     }
 
     private static func validateNumbering(
@@ -203,6 +239,22 @@ extension OfficeProfile {
         do { return try NumberingTemplate(template, reset: reset, terms: raw.terms ?? []) } catch {
             throw fail("decisionNumbering", error.problem)
         }
+    }
+
+    private static func validateDelegation(
+        _ raw: Raw.Delegation?, roles: [Role], fail: (String, String) -> OfficeProfileError
+    ) throws(OfficeProfileError) -> DecisionDelegation? {
+        guard let raw else { return nil }
+        guard let name = raw.role, let role = Role(rawValue: name), roles.contains(role), role != .commissioner else {
+            throw fail(
+                "decisionDelegation.role",
+                "'\(raw.role ?? "")' must be one of this office's roles, other than commissioner")
+        }
+        var upTo: Money?
+        if let text = raw.upTo {
+            do { upTo = try Money(parsing: text) } catch { throw fail("decisionDelegation.upTo", error.description) }
+        }
+        return DecisionDelegation(role: role, upTo: upTo)
     }
 
     private static func validateSignatories(

@@ -72,6 +72,8 @@ public struct WorkflowEngine: Sendable {
         public let to: String
         public let role: Role
         public let effects: [EffectRequest]
+        /// Guards that did not hold but were overridden (a historic import): each becomes a flagged exception.
+        public let exceptions: [GuardRefusal]
         public var changesState: Bool { from != to }
     }
 
@@ -92,7 +94,7 @@ public struct WorkflowEngine: Sendable {
     /// reported alone, because nothing else is meaningful against a view that is out of date.
     public func fire(
         _ act: Act, on instance: WorkflowInstance, definition: WorkflowDefinition,
-        subject: (any Sendable)? = nil, profile: OfficeProfile? = nil
+        subject: (any Sendable)? = nil, profile: OfficeProfile? = nil, overridingGuards: Bool = false
     ) -> Outcome {
         if let expected = act.expectedVersion, expected != instance.version {
             return .refused([.staleVersion(expected: expected, actual: instance.version)])
@@ -115,6 +117,7 @@ public struct WorkflowEngine: Sendable {
         let context = WorkflowContext(
             definition: definition, instance: instance, transition: transition, act: act, subject: subject,
             profile: profile, calendar: calendar)
+        var guardRefusals: [GuardRefusal] = []
         for name in transition.guards {
             guard let check = registry.guards[name] else {
                 reasons.append(
@@ -124,11 +127,15 @@ public struct WorkflowEngine: Sendable {
                             remedy: "run opcc workflow lint")))
                 continue
             }
-            if let refusal = check(context) { reasons.append(.guardFailed(refusal)) }
+            if let refusal = check(context) { guardRefusals.append(refusal) }
         }
+        if !overridingGuards { reasons += guardRefusals.map(WorkflowRefusal.guardFailed) }
         guard reasons.isEmpty, let role else { return .refused(reasons) }
         let effects = transition.effects.flatMap { registry.effects[$0]?(context) ?? [] }
-        return .accepted(Accepted(from: transition.from, to: transition.to, role: role, effects: effects))
+        return .accepted(
+            Accepted(
+                from: transition.from, to: transition.to, role: role, effects: effects,
+                exceptions: overridingGuards ? guardRefusals : []))
     }
 
     private func chooseRole(

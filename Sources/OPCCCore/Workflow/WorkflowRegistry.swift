@@ -24,7 +24,7 @@ public struct WorkflowContext: Sendable {
 }
 
 /// Why a guard did not hold: the rule's name, what is wrong and what to do about it.
-public struct GuardRefusal: Hashable, Sendable, Codable {
+public struct GuardRefusal: Error, Hashable, Sendable, Codable {
     public let rule: String
     public let message: String
     public let remedy: String
@@ -135,12 +135,20 @@ extension WorkflowRegistry {
                 rule: "both-parties-signed", message: "still to sign: " + waiting.joined(separator: "; "),
                 remedy: "record both parties' signatures first")
         }
+        r.registerDecisionGuards()
         r.register(effect: "allocate-decision-number") { _ in [EffectRequest(name: "allocate-decision-number")] }
         r.register(effect: "start-publication-clock") { context in
             guard let profile = context.profile else { return [] }
             let due = context.calendar.adding(
                 workingDays: profile.part1DeadlineWorkingDays, to: context.act.effectiveDay)
             return [EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": due.iso])]
+        }
+        r.register(effect: "set-deferral-deadline") { context in
+            [
+                EffectRequest(
+                    name: "set-deadline",
+                    parameters: ["kind": "part1-publication", "day": context.act.payload["until"] ?? ""])
+            ]
         }
         r.register(effect: "schedule-quarterly-returns") { _ in [EffectRequest(name: "schedule-quarterly-returns")] }
         r.register(effect: "settle-carry-forward") { _ in [EffectRequest(name: "settle-carry-forward")] }

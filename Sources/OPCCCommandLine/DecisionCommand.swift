@@ -1,0 +1,222 @@
+import ArgumentParser
+import Foundation
+import OPCCCore
+import OPCCServices
+import OPCCStore
+import Yams
+
+/// `opcc decision`: Requests for PCC Decision from draft to published Part 1.
+struct DecisionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decision",
+        abstract: "Decision records: raise, sign off, decide, publish Part 1, keep Part 2 sealed.",
+        discussion: """
+            A record moves draft → awaiting-sign-offs (submit; the number is allocated) → with-decision-maker (refer, \
+            once every sign-off the office requires is in) → approved or not-approved (decide) → published, or \
+            publication-deferred → published. RECORD is a decision number in the office's form (014/2016) or a \
+            record id (cumbria-DR-0001).
+            """,
+        subcommands: [
+            Raise.self, Edit.self, Submit.self, Sign.self, Refer.self, Return.self, Decide.self, Defer.self,
+            Publish.self, Withdraw.self, Show.self, List.self, Notice.self, Part2.self, Import.self,
+        ])
+}
+
+/// The shared body of the commands that perform one act and print the record's new state.
+protocol DecisionActCommand: ParsableCommand {
+    var record: String { get }
+    var global: GlobalOptions { get }
+    func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView
+}
+
+extension DecisionActCommand {
+    func run() throws {
+        try runReportingRefusals {
+            let app = try global.open()
+            let id = try app.decisionID(record, office: global.office)
+            let view = try act(app, id: id, actor: try global.actorName(), day: try global.effectiveDay())
+            var line = "\(view.record.number ?? view.record.id): \(view.status)"
+            if let deadline = view.record.part1Deadline, view.status != "published" {
+                line += " (Part 1 due by \(deadline.iso))"
+            }
+            printLine(line)
+        }
+    }
+}
+
+func readDraft(_ path: String) throws -> DecisionDraft {
+    let text: String
+    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+        throw ServiceRefusal(rule: "readable-file", message: "\(path): cannot be read: \(error.localizedDescription)")
+    }
+    do { return try YAMLDecoder().decode(DecisionDraft.self, from: text) } catch let e as DecodingError {
+        throw ServiceRefusal(rule: "valid-decision-file", message: "\(path): \(e.fieldPath): \(e.plainReason)")
+    }
+}
+
+extension DecisionCommand {
+    struct Raise: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Raise a draft decision record from a YAML or JSON file.",
+            discussion: """
+                The file holds the form's fields: title, executiveSummary, recommendation, amount ("£100,000"), \
+                fundingSource {strand, year}, introductionAndBackground, issuesForConsideration, implications \
+                {financial, legal, risk, hr-equality, it, procurement, victims, …}, backgroundPapers, \
+                significantPublicInterest, publication {deferred, reason, until}, part2 {exists, reason, content, \
+                complete}, media {pressReleaseRequired, strategyFormulated, strategyAttached, proposedPressReleaseDate}.
+                Example: opcc decision raise --file draft.yaml --office cumbria --as cumbria.officer
+                """)
+        @Option(help: "YAML or JSON file with the record's fields.") var file: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let office = try app.resolveOffice(global.office)
+                let record = try app.raiseDecision(
+                    office: office, draft: try readDraft(file), by: try global.actorName(),
+                    on: try global.effectiveDay())
+                printLine("raised \(record.id): \(record.title) (draft; numbered at first submission)")
+            }
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a draft from a YAML or JSON file (only the fields given change).",
+            discussion: "Example: opcc decision edit cumbria-DR-0003 --file changes.yaml --as cumbria.officer")
+        @Argument(help: "The record.") var record: String
+        @Option(help: "YAML or JSON file with the fields to change.") var file: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let updated = try app.editDecision(
+                    record, office: global.office, draft: try readDraft(file), by: try global.actorName(),
+                    on: try global.effectiveDay())
+                printLine("edited \(updated.id)")
+            }
+        }
+    }
+
+    struct Submit: DecisionActCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Submit a draft for sign-off; the first submission allocates the decision number.",
+            discussion: "Example: opcc decision submit cumbria-DR-0003 --as cumbria.officer")
+        @Argument(help: "The record.") var record: String
+        @OptionGroup var global: GlobalOptions
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.submitDecision(id, by: actor, on: day)
+        }
+    }
+
+    struct Sign: DecisionActCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record a required sign-off (declaration, initialled consultation or officer approval).",
+            discussion: """
+                Positions come from the office profile ('opcc office show ID'). Consultations and declarations are \
+                recorded by the originating officer; an approval by a person holding the position's role.
+                Example: opcc decision sign 014/2016 --position chief-executive --name "Stuart Edwards" \
+                --on 2016-03-07 --as cumbria.chief-executive
+                """)
+        @Argument(help: "The record.") var record: String
+        @Option(help: "Signatory position, e.g. originating-officer.") var position: String
+        @Option(help: "The signatory's name as on the form.") var name: String
+        @Option(help: "Initials, where the form is initialled.") var initials: String?
+        @OptionGroup var global: GlobalOptions
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.signDecision(id, position: position, name: name, initials: initials, by: actor, on: day)
+        }
+    }
+
+    struct Refer: DecisionActCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refer the record to the decision-maker once every required sign-off is in.",
+            discussion: "Example: opcc decision refer 014/2016 --as cumbria.chief-executive")
+        @Argument(help: "The record.") var record: String
+        @OptionGroup var global: GlobalOptions
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.referDecision(id, by: actor, on: day)
+        }
+    }
+
+    struct Return: DecisionActCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send the record back to draft for revision, with reasons (its sign-offs are cleared).",
+            discussion: "Example: opcc decision return 014/2016 --reason \"cost the hub works\" --as cumbria.pcc")
+        @Argument(help: "The record.") var record: String
+        @Option(help: "Why it goes back.") var reason: String
+        @OptionGroup var global: GlobalOptions
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.perform(.returnForRevision(reason: reason), on: id, by: actor, on: day)
+        }
+    }
+
+    struct Decide: DecisionActCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The decision-maker approves or does not approve, declaring interests.",
+            discussion: """
+                The Commissioner decides, or the delegate the office profile names (within its amount limit). A \
+                declared prejudicial interest passes the decision to the delegate.
+                Example: opcc decision decide 014/2016 --approve --interests none --on 2016-03-09 --as cumbria.pcc
+                """)
+        @Argument(help: "The record.") var record: String
+        @Flag(help: "Approve the recommendation.") var approve = false
+        @Flag(help: "Do not approve the recommendation.") var doNotApprove = false
+        @Option(help: "Declaration of personal or prejudicial interests (\"none\" when there are none).")
+        var interests: String
+        @Flag(help: "A prejudicial interest is declared.") var prejudicialInterest = false
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            guard approve != doNotApprove else {
+                throw ValidationError("give exactly one of --approve, --do-not-approve")
+            }
+        }
+
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.decide(
+                id, approve: approve, interests: interests, prejudicialInterest: prejudicialInterest, by: actor, on: day
+            )
+        }
+    }
+
+    struct Defer: DecisionActCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Defer publication of Part 1, with a reason and (where the office requires it) a date.",
+            discussion: "Example: opcc decision defer 007/2020 --reason \"procurement under way\" --until 2020-07-01")
+        @Argument(help: "The record.") var record: String
+        @Option(help: "Why earlier release would compromise implementation.") var reason: String
+        @Option(help: "Publish by this date, YYYY-MM-DD.") var until: String?
+        @OptionGroup var global: GlobalOptions
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            let date: Day?
+            do { date = try until.map { try Day(iso: $0) } } catch { throw ValidationError("--until: \(error)") }
+            return try app.perform(.deferPublication(reason: reason, until: date), on: id, by: actor, on: day)
+        }
+    }
+
+    struct Publish: DecisionActCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record that Part 1 is published.",
+            discussion: "Example: opcc decision publish 014/2016 --on 2016-03-14 --as cumbria.officer")
+        @Argument(help: "The record.") var record: String
+        @OptionGroup var global: GlobalOptions
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.perform(.publish, on: id, by: actor, on: day)
+        }
+    }
+
+    struct Withdraw: DecisionActCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Withdraw a record before a decision, with a reason (its number is never reused).",
+            discussion: "Example: opcc decision withdraw cumbria-DR-0003 --reason duplicate --as cumbria.officer")
+        @Argument(help: "The record.") var record: String
+        @Option(help: "Why it is withdrawn.") var reason: String
+        @OptionGroup var global: GlobalOptions
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.perform(.withdraw(reason: reason), on: id, by: actor, on: day)
+        }
+    }
+}

@@ -1,0 +1,356 @@
+import OPCCCore
+import OPCCStore
+
+/// Decision records end to end: raise, edit, submit, sign off, refer, return, decide, defer, publish, withdraw,
+/// correct; Part 2 kept sealed; the register. Each use case is one transaction; the `decision-request` workflow and
+/// its guards decide what may happen.
+extension Commissioning {
+    /// A decision as a reader sees it: the record (Part 2 content removed) and its workflow state.
+    public struct DecisionView: Sendable {
+        public let record: DecisionRecord
+        public let status: String
+        public let version: Int
+    }
+
+    // MARK: Finding records
+
+    /// Finds a record by id (`cumbria-DR-0001`) or by decision number in the office's own form, treating `44/2020`
+    /// and `044/2020` as one.
+    public func decisionID(_ reference: String, office: String?) throws -> String {
+        try store.read { tx in try decisionID(reference, office: office, in: tx) }
+    }
+
+    func decisionID(_ reference: String, office: String?, in tx: any StoreTransaction) throws -> String {
+        if try tx.decision(id: reference) != nil { return reference }
+        let offices = try office.map { [$0] } ?? tx.offices().map(\.id)
+        var found: [String] = []
+        for id in offices {
+            let profile = try self.profile(of: id, in: tx)
+            let canonical = profile.numbering.parse(reference)?.text ?? reference
+            if let recordID = try tx.decisionID(office: id, number: canonical) { found.append(recordID) }
+        }
+        guard found.count == 1 else {
+            throw ServiceRefusal(
+                rule: found.isEmpty ? "known-decision" : "office-required",
+                message: found.isEmpty
+                    ? "no decision record '\(reference)'\(office.map { " in \($0)" } ?? "")"
+                    : "'\(reference)' names a record in several offices: pass --office ID")
+        }
+        return found[0]
+    }
+
+    /// The record for a reader, without Part 2 content. The public sees published records only.
+    public func showDecision(_ reference: String, office: String? = nil, by actorName: String) throws -> DecisionView {
+        try store.read { tx in
+            let id = try decisionID(reference, office: office, in: tx)
+            guard let record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
+                throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
+            }
+            let person = try actor(named: actorName, in: tx)
+            let roles = person.actor.roles(covering: nil)
+            let mayRead = person.office == record.office && !roles.subtracting([.public, .projectBoardMember]).isEmpty
+            guard mayRead || instance.state == "published" else {
+                throw ServiceRefusal(
+                    rule: "published-records-only", message: "\(actorName) may read published decisions only")
+            }
+            return DecisionView(record: record.withoutPart2Content, status: instance.state, version: instance.version)
+        }
+    }
+
+    // MARK: Raising and editing
+
+    /// Raises a new draft record for `office`, written by `actorName` (an officer).
+    @discardableResult
+    public func raiseDecision(
+        office: String, draft: DecisionDraft, by actorName: String, on day: Day? = nil
+    ) throws -> DecisionRecord {
+        let profile = try self.profile(of: office)
+        guard let title = draft.title else {
+            throw ServiceRefusal(rule: "valid-decision-field", message: "title: a new record needs a title")
+        }
+        let count = try store.read { tx in try tx.decisionCount(office: office) } + 1
+        let digits = String(count)
+        let id = "\(office)-DR-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        var record = DecisionRecord(id: id, office: office, title: title, originatingOfficer: actorName)
+        try draft.apply(to: &record, profile: profile)
+        try startInstance(
+            id: id, office: office, workflow: "decision-request", recordRef: id, by: actorName, role: .officer, on: day
+        ) { tx in try tx.saveDecision(record, instanceID: id) }
+        return record
+    }
+
+    /// Changes a draft. Only drafts change this way: once submitted, a record moves by its workflow, and after a
+    /// decision a change is a `correct` act.
+    @discardableResult
+    public func editDecision(
+        _ reference: String, office: String? = nil, draft: DecisionDraft, by actorName: String, on day: Day? = nil
+    ) throws -> DecisionRecord {
+        let id = try decisionID(reference, office: office)
+        return try store.write { tx in
+            guard var record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
+                throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
+            }
+            guard instance.state == "draft" else {
+                throw ServiceRefusal(
+                    rule: "edit-only-in-draft",
+                    message: "the record is \(instance.state): only drafts are edited; return it for revision first, "
+                        + "or after a decision record a correction ('opcc decision correct')")
+            }
+            let person = try actor(named: actorName, in: tx)
+            guard person.office == record.office, person.actor.roles(covering: id).contains(.officer) else {
+                throw ServiceRefusal(rule: "role-required", message: "editing a draft needs the officer role")
+            }
+            try draft.apply(to: &record, profile: try profile(of: record.office, in: tx))
+            try tx.saveDecision(record, instanceID: id)
+            try tx.append(
+                AuditEventDraft(
+                    office: record.office, instanceID: id, workflow: instance.workflow,
+                    workflowVersion: instance.workflowVersion, event: "edit", fromState: instance.state,
+                    toState: instance.state, actor: actorName, role: Role.officer.rawValue,
+                    effectiveDay: day ?? clock.today(), recordedAt: clock.timestamp(),
+                    payload: ["fields": draft.fieldNames.joined(separator: ", ")]))
+            return record
+        }
+    }
+
+    // MARK: Workflow acts
+
+    /// Fires a decision-request event with the record attached for the guards; `update` changes the record inside
+    /// the same transaction when the act is accepted and returns extra audit payload.
+    @discardableResult
+    func actOnDecision(
+        _ request: FireRequest, in open: (any StoreTransaction)? = nil,
+        update:
+            @escaping (inout DecisionRecord, WorkflowEngine.Accepted, Day, any StoreTransaction) throws -> [String:
+            String] = { _, _, _, _ in [:] }
+    ) throws -> DecisionView {
+        var saved: DecisionRecord?
+        let fire:
+            (
+                FireRequest, ((any StoreTransaction, WorkflowInstance) throws -> (any Sendable)?)?,
+                ((any StoreTransaction, Fired, WorkflowEngine.Accepted) throws -> [String: String])?
+            ) throws -> Fired = { request, load, hook in
+                guard let tx = open else { return try self.fire(request, subject: load, onAccepted: hook) }
+                let result = try self.apply(
+                    request, today: self.clock.today(), in: tx, subject: load.map { load in { try load(tx, $0) } },
+                    onAccepted: hook.map { hook in { try hook(tx, $0, $1) } })
+                switch result {
+                case .success(let fired): return fired
+                case .failure(let refused): throw refused
+                }
+            }
+        let fired = try fire(
+            request,
+            { tx, instance in
+                guard let record = try tx.decision(id: instance.id) else { return nil }
+                return DecisionSubject(record: record, profile: try self.profile(of: instance.office, in: tx))
+            },
+            { tx, fired, accepted in
+                guard var record = try tx.decision(id: fired.instance.id) else { return [:] }
+                let day = fired.instance.lastEffectiveDay ?? self.clock.today()
+                let extra = try update(&record, accepted, day, tx)
+                for exception in accepted.exceptions {
+                    record.exceptions.append(
+                        FlaggedException(rule: exception.rule, message: exception.message, act: request.event, day: day)
+                    )
+                }
+                try tx.saveDecision(record, instanceID: fired.instance.id)
+                saved = record
+                return extra
+            })
+        return DecisionView(
+            record: saved!.withoutPart2Content, status: fired.instance.state, version: fired.instance.version)
+    }
+
+    /// One act on a decision record, as data: what the CLI, the web and the historic import all perform.
+    public enum DecisionAct: Sendable {
+        /// Submit; the first submission allocates the number (an import gives the historic one).
+        case submit(number: String?)
+        case signOff(position: String, name: String, initials: String?)
+        case refer
+        case returnForRevision(reason: String)
+        case decide(approve: Bool, interests: String, prejudicialInterest: Bool)
+        case deferPublication(reason: String, until: Day?)
+        case publish
+        case withdraw(reason: String)
+
+        var event: String {
+            switch self {
+            case .submit: return "submit"
+            case .signOff: return "sign-off"
+            case .refer: return "refer"
+            case .returnForRevision: return "return-for-revision"
+            case .decide(let approve, _, _): return approve ? "approve" : "decline"
+            case .deferPublication: return "defer"
+            case .publish: return "publish"
+            case .withdraw: return "withdraw"
+            }
+        }
+
+        var payload: [String: String] {
+            switch self {
+            case .submit, .refer, .publish: return [:]
+            case .signOff(let position, let name, let initials):
+                return ["position": position, "name": name].merging(initials.map { ["initials": $0] } ?? [:]) { a, _ in
+                    a
+                }
+            case .returnForRevision(let reason), .withdraw(let reason): return ["reason": reason]
+            case .decide(_, let interests, let prejudicial):
+                return ["interests": interests, "prejudicialInterest": prejudicial ? "true" : "false"]
+            case .deferPublication(let reason, let until):
+                return ["reason": reason].merging(until.map { ["until": $0.iso] } ?? [:]) { a, _ in a }
+            }
+        }
+    }
+
+    /// Performs an act on a decision record: the workflow decides, and on acceptance the record changes with it in
+    /// the same transaction (its own, or `open` when an import replays many acts as one).
+    @discardableResult
+    public func perform(
+        _ act: DecisionAct, on id: String, by actorName: String, role: Role? = nil, on day: Day? = nil
+    ) throws -> DecisionView {
+        try perform(act, on: id, by: actorName, role: role, on: day, historic: nil, in: nil)
+    }
+
+    func perform(
+        _ act: DecisionAct, on id: String, by actorName: String, role: Role?, on day: Day?, historic: Actor?,
+        in open: (any StoreTransaction)?
+    ) throws -> DecisionView {
+        var request = FireRequest(act.event, on: id, by: actorName, role: role, on: day, payload: act.payload)
+        request.historicActor = historic
+        request.overridingGuards = historic != nil
+        let recordedBy = historic?.name ?? actorName
+        return try actOnDecision(request, in: open) { record, accepted, day, tx in
+            switch act {
+            case .submit(let number):
+                guard record.number == nil else { return [:] }
+                record.number = try self.allocateNumber(for: record, on: day, given: number, in: tx)
+                return ["number": record.number!]
+            case .signOff(let position, let name, let initials):
+                record.signOffs.append(
+                    SignOff(position: position, name: name, initials: initials, day: day, recordedBy: recordedBy))
+            case .refer, .withdraw:
+                break
+            case .returnForRevision:
+                // The sign-offs were given to another text; the number is kept.
+                record.signOffs = []
+            case .decide(let approve, let interests, _):
+                record.decision = DecisionTaken(
+                    outcome: approve ? .approved : .notApproved, decisionMaker: recordedBy, role: accepted.role,
+                    day: day, interestsDeclared: interests)
+                if let deadline = accepted.effects.first(where: { $0.name == "set-deadline" })?.parameters["day"] {
+                    record.part1Deadline = try Day(iso: deadline)
+                }
+                return ["part1Deadline": record.part1Deadline?.iso ?? ""]
+            case .deferPublication(let reason, let until):
+                record.publication = PublicationChoice(deferred: true, reason: reason, until: until)
+                record.part1Deadline = until
+            case .publish:
+                record.publishedOn = day
+            }
+            return [:]
+        }
+    }
+
+    @discardableResult
+    public func submitDecision(_ id: String, by actorName: String, on day: Day? = nil) throws -> DecisionView {
+        try perform(.submit(number: nil), on: id, by: actorName, on: day)
+    }
+
+    /// Records one required sign-off: a declaration, an initialled consultation or an officer approval.
+    @discardableResult
+    public func signDecision(
+        _ id: String, position: String, name: String, initials: String? = nil, by actorName: String,
+        on day: Day? = nil
+    ) throws -> DecisionView {
+        try perform(.signOff(position: position, name: name, initials: initials), on: id, by: actorName, on: day)
+    }
+
+    @discardableResult
+    public func referDecision(_ id: String, by actorName: String, on day: Day? = nil) throws -> DecisionView {
+        try perform(.refer, on: id, by: actorName, on: day)
+    }
+
+    /// The decision-maker's decision, with their declaration of interests. Starts the Part 1 publication clock.
+    @discardableResult
+    public func decide(
+        _ id: String, approve: Bool, interests: String, prejudicialInterest: Bool = false, by actorName: String,
+        role: Role? = nil, on day: Day? = nil
+    ) throws -> DecisionView {
+        try perform(
+            .decide(approve: approve, interests: interests, prejudicialInterest: prejudicialInterest), on: id,
+            by: actorName, role: role, on: day)
+    }
+
+    func allocateNumber(
+        for record: DecisionRecord, on day: Day, given: String?, in tx: any StoreTransaction
+    ) throws
+        -> String
+    {
+        let template = try profile(of: record.office, in: tx).numbering
+        if let given {
+            guard let parsed = template.parse(given) else {
+                throw ServiceRefusal(
+                    rule: "decision-number-form",
+                    message: "'\(given)' is not a number in this office's form (\(template.text))")
+            }
+            try tx.noteDecisionSequence(
+                office: record.office, key: template.sequenceKey(for: parsed.period), sequence: parsed.sequence)
+            return parsed.text
+        }
+        let period = try template.period(on: day)
+        let sequence = try tx.nextDecisionSequence(
+            office: record.office, key: template.sequenceKey(for: period), atLeast: 1)
+        return template.format(sequence: sequence, period: period).text
+    }
+
+    // MARK: Part 2
+
+    /// Reads Part 2's content. Only the roles the office profile names may; every read is an audited event (which
+    /// records the read, never the content).
+    public func readPart2(
+        _ reference: String, office: String? = nil, by actorName: String, on day: Day? = nil
+    ) throws
+        -> String
+    {
+        try store.write { tx in
+            let id = try decisionID(reference, office: office, in: tx)
+            guard let record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
+                throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
+            }
+            let person = try actor(named: actorName, in: tx)
+            let readers = try profile(of: record.office, in: tx).part2Readers
+            guard person.office == record.office,
+                let role = readers.first(where: person.actor.roles(covering: id).contains)
+            else {
+                throw ServiceRefusal(
+                    rule: "part2-readers-only",
+                    message: "Part 2 may be read only by " + readers.map(\.rawValue).joined(separator: ", ")
+                        + " of \(record.office)")
+            }
+            guard record.part2.exists, let content = record.part2.content else {
+                throw ServiceRefusal(rule: "part2-exists", message: "record \(record.number ?? id) has no Part 2")
+            }
+            try tx.append(
+                AuditEventDraft(
+                    office: record.office, instanceID: id, workflow: instance.workflow,
+                    workflowVersion: instance.workflowVersion, event: "part2-read", fromState: instance.state,
+                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: day ?? clock.today(),
+                    recordedAt: clock.timestamp(), payload: ["record": record.number ?? id]))
+            return content
+        }
+    }
+
+    // MARK: Register
+
+    /// The register: Part 1 facts only, filtered. People outside the office, and the public, see published records.
+    public func decisionRegister(_ filter: DecisionFilter, by actorName: String?) throws -> [DecisionRegisterRow] {
+        try store.read { tx in
+            let person = try actorName.map { try actor(named: $0, in: tx) }
+            let roles = person?.actor.roles(covering: nil) ?? [.public]
+            let insider = !roles.subtracting([.public, .projectBoardMember]).isEmpty
+            let rows = try tx.decisionRegister(filter)
+            return rows.filter { insider && $0.office == person?.office || $0.status == "published" }
+        }
+    }
+}

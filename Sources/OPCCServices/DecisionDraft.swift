@@ -1,0 +1,119 @@
+import OPCCCore
+
+/// The editable fields of a decision record as a user writes them in a YAML or JSON file (`opcc decision raise
+/// --file`, `edit --file`, and the `record:` part of an import). Every field is optional: an edit changes only the
+/// fields it gives.
+public struct DecisionDraft: Decodable, Sendable {
+    public struct Funding: Decodable, Sendable {
+        public var strand: String
+        public var year: String
+    }
+    public struct Publication: Decodable, Sendable {
+        public var deferred: Bool?
+        public var reason: String?
+        public var until: Day?
+    }
+    public struct Part2Draft: Decodable, Sendable {
+        public var exists: Bool?
+        public var reason: String?
+        public var content: String?
+        public var complete: Bool?
+    }
+    public struct Media: Decodable, Sendable {
+        public var pressReleaseRequired: Bool?
+        public var strategyFormulated: Bool?
+        public var strategyAttached: Bool?
+        public var proposedPressReleaseDate: Day?
+    }
+
+    public var title: String?
+    public var executiveSummary: String?
+    public var recommendation: String?
+    /// Written as on the form: "£100,000" or "100000.00".
+    public var amount: String?
+    public var fundingSource: Funding?
+    public var introductionAndBackground: String?
+    public var issuesForConsideration: String?
+    public var implications: [String: String]?
+    public var backgroundPapers: String?
+    public var significantPublicInterest: Bool?
+    public var publication: Publication?
+    public var part2: Part2Draft?
+    public var media: Media?
+
+    public init() {}
+
+    /// The names of the fields this draft sets (for the audit trail, which records what changed, never Part 2 text).
+    public var fieldNames: [String] {
+        var names: [String] = []
+        if title != nil { names.append("title") }
+        if executiveSummary != nil { names.append("executiveSummary") }
+        if recommendation != nil { names.append("recommendation") }
+        if amount != nil { names.append("amount") }
+        if fundingSource != nil { names.append("fundingSource") }
+        if introductionAndBackground != nil { names.append("introductionAndBackground") }
+        if issuesForConsideration != nil { names.append("issuesForConsideration") }
+        if let implications { names += implications.keys.sorted().map { "implications.\($0)" } }
+        if backgroundPapers != nil { names.append("backgroundPapers") }
+        if significantPublicInterest != nil { names.append("significantPublicInterest") }
+        if publication != nil { names.append("publication") }
+        if part2 != nil { names.append("part2") }
+        if media != nil { names.append("media") }
+        return names
+    }
+
+    /// Applies the draft to a record, checking each value against the office profile.
+    public func apply(to record: inout DecisionRecord, profile: OfficeProfile) throws(ServiceRefusal) {
+        func refuse(_ field: String, _ message: String) -> ServiceRefusal {
+            ServiceRefusal(rule: "valid-decision-field", message: "\(field): \(message)")
+        }
+        if let title {
+            guard !title.trimmingSpaces.isEmpty else { throw refuse("title", "must not be empty") }
+            record.title = title
+        }
+        if let executiveSummary { record.executiveSummary = executiveSummary }
+        if let recommendation { record.recommendation = recommendation }
+        if let amount {
+            do { record.amount = try Money(parsing: amount) } catch { throw refuse("amount", error.description) }
+        }
+        if let funding = fundingSource {
+            guard !funding.strand.trimmingSpaces.isEmpty else { throw refuse("fundingSource.strand", "is empty") }
+            do {
+                record.fundingSource = FundingSource(
+                    strand: funding.strand, year: try FinancialYear(parsing: funding.year))
+            } catch { throw refuse("fundingSource.year", error.description) }
+        }
+        if let introductionAndBackground { record.introductionAndBackground = introductionAndBackground }
+        if let issuesForConsideration { record.issuesForConsideration = issuesForConsideration }
+        if let implications {
+            for (key, text) in implications {
+                guard profile.implicationSections.contains(key) else {
+                    throw refuse(
+                        "implications.\(key)",
+                        "not a section of this office's form; the sections are "
+                            + profile.implicationSections.joined(separator: ", "))
+                }
+                record.implications[key] = text
+            }
+        }
+        if let backgroundPapers { record.backgroundPapers = backgroundPapers }
+        if let significantPublicInterest { record.significantPublicInterest = significantPublicInterest }
+        if let p = publication {
+            record.publication = PublicationChoice(
+                deferred: p.deferred ?? record.publication.deferred, reason: p.reason ?? record.publication.reason,
+                until: p.until ?? record.publication.until)
+        }
+        if let p = part2 {
+            record.part2.exists = p.exists ?? record.part2.exists
+            record.part2.reason = p.reason ?? record.part2.reason
+            record.part2.content = p.content ?? record.part2.content
+            record.part2.complete = p.complete ?? record.part2.complete
+        }
+        if let m = media {
+            record.media.pressReleaseRequired = m.pressReleaseRequired ?? record.media.pressReleaseRequired
+            record.media.strategyFormulated = m.strategyFormulated ?? record.media.strategyFormulated
+            record.media.strategyAttached = m.strategyAttached ?? record.media.strategyAttached
+            record.media.proposedPressReleaseDate = m.proposedPressReleaseDate ?? record.media.proposedPressReleaseDate
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import OPCCCore
+import OPCCStore
+
+/// The decision register as CSV and as JSON-ready rows: Part 1 facts only, money in pence, dates ISO 8601.
+public enum RegisterExport {
+    public static let csvHeader = [
+        "office", "number", "title", "status", "amountPence", "strand", "financialYear", "originatingOfficer",
+        "decidedOn", "outcome", "part1Deadline", "publishedOn", "deferred", "deferralUntil", "part2Exists",
+        "flaggedExceptions",
+    ]
+
+    public static func csv(_ rows: [DecisionRegisterRow]) -> String {
+        var lines = [csvLine(csvHeader)]
+        for r in rows {
+            lines.append(
+                csvLine([
+                    r.office, r.number ?? "", r.title, r.status, r.amountPence.map(String.init) ?? "", r.strand ?? "",
+                    r.financialYear ?? "", r.originatingOfficer, r.decidedOn?.iso ?? "", r.outcome ?? "",
+                    r.part1Deadline?.iso ?? "", r.publishedOn?.iso ?? "", r.deferred ? "yes" : "no",
+                    r.deferralUntil?.iso ?? "", r.part2Exists ? "yes" : "no", String(r.exceptionCount),
+                ]))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// One RFC 4180 line: fields holding a comma, quote or line break are quoted, quotes doubled.
+    public static func csvLine(_ fields: [String]) -> String {
+        fields.map { field in
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: ",")
+    }
+}
+
+/// The JSON form of a decision as `opcc decision show --json` prints it: no Part 2 content, money in pence.
+public struct DecisionJSON: Encodable, Sendable {
+    public struct SignOffJSON: Encodable, Sendable {
+        var position, name: String
+        var initials: String?
+        var date: Day
+        var recordedBy: String
+    }
+    public struct DecisionTakenJSON: Encodable, Sendable {
+        var outcome, decisionMaker, role, interestsDeclared: String
+        var date: Day
+    }
+    var id, office, title, status, executiveSummary, recommendation, originatingOfficer: String
+    var number: String?
+    var amountPence: Int64?
+    var fundingStrand, fundingFinancialYear: String?
+    var introductionAndBackground, issuesForConsideration, backgroundPapers: String
+    var implications: [String: String]
+    var significantPublicInterest: Bool
+    var publicationDeferred: Bool
+    var deferralReason: String?
+    var deferralUntil: Day?
+    var part2Exists: Bool
+    var part2Reason: String?
+    var pressReleaseRequired: Bool
+    var signOffs: [SignOffJSON]
+    var decision: DecisionTakenJSON?
+    var part1Deadline, publishedOn: Day?
+    var flaggedExceptions: [FlaggedException]
+
+    public init(_ view: Commissioning.DecisionView, profile: OfficeProfile) {
+        let r = view.record
+        id = r.id
+        office = r.office
+        title = r.title
+        status = view.status
+        number = r.number
+        executiveSummary = r.executiveSummary
+        recommendation = r.recommendation
+        originatingOfficer = r.originatingOfficer
+        amountPence = r.amount?.pence
+        fundingStrand = r.fundingSource?.strand
+        fundingFinancialYear = r.fundingSource?.year.description
+        introductionAndBackground = r.introductionAndBackground
+        issuesForConsideration = r.issuesForConsideration
+        backgroundPapers = r.backgroundPapers
+        implications = r.implications
+        significantPublicInterest = r.significantPublicInterest
+        publicationDeferred = r.publication.deferred
+        deferralReason = r.publication.reason
+        deferralUntil = r.publication.until
+        part2Exists = r.part2.exists
+        part2Reason = profile.part2ReasonPrintedOnPart1 ? r.part2.reason : nil
+        pressReleaseRequired = r.media.pressReleaseRequired
+        signOffs = r.signOffs.map {
+            SignOffJSON(
+                position: $0.position, name: $0.name, initials: $0.initials, date: $0.day, recordedBy: $0.recordedBy)
+        }
+        decision = r.decision.map {
+            DecisionTakenJSON(
+                outcome: $0.outcome.rawValue, decisionMaker: $0.decisionMaker, role: $0.role.rawValue,
+                interestsDeclared: $0.interestsDeclared, date: $0.day)
+        }
+        part1Deadline = r.part1Deadline
+        publishedOn = r.publishedOn
+        flaggedExceptions = r.exceptions
+    }
+}

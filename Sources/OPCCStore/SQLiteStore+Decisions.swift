@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import OPCCCore
+
+extension SQLiteTransaction {
+    private static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    func saveDecision(_ record: DecisionRecord, instanceID: String) throws {
+        let part1 = record.withoutPart2Content
+        let json = String(decoding: try Self.encoder.encode(part1), as: UTF8.self)
+        do {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO decision_record (id, office_id, instance_id, number, title, strand,
+                        financial_year_start, amount_pence, originating_officer, decided_on, outcome, deferred,
+                        deferral_until, part1_deadline, published_on, part2_exists, exception_count, part1_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET number = excluded.number, title = excluded.title,
+                        strand = excluded.strand, financial_year_start = excluded.financial_year_start,
+                        amount_pence = excluded.amount_pence, decided_on = excluded.decided_on,
+                        outcome = excluded.outcome, deferred = excluded.deferred,
+                        deferral_until = excluded.deferral_until, part1_deadline = excluded.part1_deadline,
+                        published_on = excluded.published_on, part2_exists = excluded.part2_exists,
+                        exception_count = excluded.exception_count, part1_json = excluded.part1_json
+                    """
+            ).execute(arguments: [
+                record.id, record.office, instanceID, record.number, record.title, record.fundingSource?.strand,
+                record.fundingSource?.year.startYear, record.amount?.pence, record.originatingOfficer,
+                record.decision?.day.iso, record.decision?.outcome.rawValue, record.publication.deferred,
+                record.publication.until?.iso, record.part1Deadline?.iso, record.publishedOn?.iso,
+                record.part2.exists, record.exceptions.count, json,
+            ])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicate(what: "decision number \(record.number ?? "") in \(record.office)")
+        }
+        if let content = record.part2.content {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO decision_part2 (record_id, content) VALUES (?, ?)
+                    ON CONFLICT(record_id) DO UPDATE SET content = excluded.content
+                    """
+            ).execute(arguments: [record.id, content])
+        }
+        try db.cachedStatement(sql: "DELETE FROM decision_fts WHERE record_id = ?").execute(arguments: [record.id])
+        try db.cachedStatement(sql: "INSERT INTO decision_fts (record_id, number, title, body) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [record.id, record.number ?? "", record.title, Self.part1Text(part1)])
+    }
+
+    /// Every Part 1 text a reader may search.
+    static func part1Text(_ r: DecisionRecord) -> String {
+        ([
+            r.executiveSummary, r.recommendation, r.introductionAndBackground, r.issuesForConsideration,
+            r.backgroundPapers, r.fundingSource?.strand ?? "",
+        ]
+            + r.implications.keys.sorted().map { r.implications[$0]! }).joined(separator: "\n")
+    }
+
+    func decision(id: String) throws -> DecisionRecord? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT r.part1_json, p.content FROM decision_record r
+                        LEFT JOIN decision_part2 p ON p.record_id = r.id WHERE r.id = ?
+                        """), arguments: [id])
+        else { return nil }
+        let json: String = row["part1_json"]
+        var record = try JSONDecoder().decode(DecisionRecord.self, from: Data(json.utf8))
+        record.part2.content = row["content"]
+        return record
+    }
+
+    func decisionID(office: String, number: String) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM decision_record WHERE office_id = ? AND number = ?"),
+            arguments: [office, number])
+    }
+
+    func decisionInstanceID(recordID: String) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT instance_id FROM decision_record WHERE id = ?"), arguments: [recordID])
+    }
+
+    func nextDecisionSequence(office: String, key: String, atLeast: Int) throws -> Int {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO decision_number_sequence (office_id, sequence_key, last_sequence) VALUES (?, ?, ?)
+                ON CONFLICT(office_id, sequence_key) DO UPDATE SET last_sequence = max(last_sequence + 1, ?)
+                """
+        ).execute(arguments: [office, key, atLeast, atLeast])
+        return try Int.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT last_sequence FROM decision_number_sequence WHERE office_id = ? AND sequence_key = ?"),
+            arguments: [office, key])!
+    }
+
+    func noteDecisionSequence(office: String, key: String, sequence: Int) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO decision_number_sequence (office_id, sequence_key, last_sequence) VALUES (?, ?, ?)
+                ON CONFLICT(office_id, sequence_key) DO UPDATE SET last_sequence = max(last_sequence, ?)
+                """
+        ).execute(arguments: [office, key, sequence, sequence])
+    }
+
+    func decisionCount(office: String) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM decision_record WHERE office_id = ?"), arguments: [office])!
+    }
+
+    func decisionRegister(_ f: DecisionFilter) throws -> [DecisionRegisterRow] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        func add(_ sql: String, _ values: [(any DatabaseValueConvertible)?]) {
+            conditions.append(sql)
+            for v in values { arguments += [v] }
+        }
+        if let v = f.office { add("r.office_id = ?", [v]) }
+        if let v = f.financialYearStart {
+            add(
+                """
+                (CASE WHEN r.decided_on IS NOT NULL THEN
+                    CAST(substr(r.decided_on, 1, 4) AS INTEGER) - (substr(r.decided_on, 6, 2) < '04')
+                 ELSE r.financial_year_start END) = ?
+                """, [v])
+        }
+        if let v = f.status { add("i.state = ?", [v]) }
+        if let v = f.strand { add("r.strand = ?", [v]) }
+        if let v = f.officer { add("r.originating_officer = ?", [v]) }
+        if let v = f.minimumPence { add("r.amount_pence >= ?", [v]) }
+        if let v = f.maximumPence { add("r.amount_pence <= ?", [v]) }
+        if let v = f.overdueOn {
+            add("r.published_on IS NULL AND r.part1_deadline IS NOT NULL AND r.part1_deadline < ?", [v.iso])
+            conditions.append("i.state NOT IN ('published', 'withdrawn')")
+        }
+        if let v = f.deferred { add("r.deferred = ?", [v]) }
+        if f.undatedDeferral {
+            conditions.append("r.deferred = 1 AND r.deferral_until IS NULL AND i.state = 'publication-deferred'")
+        }
+        if let v = f.text, !v.isEmpty {
+            add("r.id IN (SELECT record_id FROM decision_fts WHERE decision_fts MATCH ?)", [v])
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT r.*, i.state FROM decision_record r JOIN workflow_instance i ON i.id = r.instance_id
+                \(whereClause) ORDER BY r.office_id, coalesce(r.decided_on, '9999'), r.number, r.id
+                """, arguments: arguments)
+        return try rows.map { row in
+            func day(_ column: String) throws -> Day? {
+                let text: String? = row[column]
+                return try text.map { try Day(iso: $0) }
+            }
+            let fyStart: Int? = row["financial_year_start"]
+            return DecisionRegisterRow(
+                id: row["id"], office: row["office_id"], number: row["number"], title: row["title"],
+                status: row["state"], amountPence: row["amount_pence"], strand: row["strand"],
+                financialYear: fyStart.map { FinancialYear(startYear: $0).description },
+                originatingOfficer: row["originating_officer"], decidedOn: try day("decided_on"),
+                outcome: row["outcome"], part1Deadline: try day("part1_deadline"),
+                publishedOn: try day("published_on"), deferred: row["deferred"],
+                deferralUntil: try day("deferral_until"), part2Exists: row["part2_exists"],
+                exceptionCount: row["exception_count"])
+        }
+    }
+}
