@@ -18,6 +18,13 @@ public struct DecisionDraft: Decodable, Sendable {
         public var reason: String?
         public var content: String?
         public var complete: Bool?
+
+        public init(exists: Bool? = nil, reason: String? = nil, content: String? = nil, complete: Bool? = nil) {
+            self.exists = exists
+            self.reason = reason
+            self.content = content
+            self.complete = complete
+        }
     }
     public struct Media: Decodable, Sendable {
         public var pressReleaseRequired: Bool?

@@ -1,0 +1,300 @@
+import Foundation
+import OPCCCore
+import OPCCServices
+import OPCCStore
+import Testing
+
+/// Drives a fresh Cumbria record to the decision-maker, starting on `start`; returns its id.
+@discardableResult
+func cumbriaReferred(_ app: Commissioning, on start: String, title: String = "Pilot") throws -> String {
+    let id = try app.raiseDecision(office: "cumbria", draft: shortDraft(title), by: "cumbria.officer", on: day(start))
+        .id
+    try app.submitDecision(id, by: "cumbria.officer", on: day(start))
+    try app.signDecision(id, position: "originating-officer", name: "A Officer", by: "cumbria.officer", on: day(start))
+    try app.signDecision(
+        id, position: "chief-executive", name: "B Chief", by: "cumbria.chief-executive", on: day(start))
+    try app.referDecision(id, by: "cumbria.chief-executive", on: day(start))
+    return id
+}
+
+@Suite("Decision records: the form's rules through the service")
+struct DecisionServiceTests {
+    @Test(arguments: [
+        ("2016-03-09", "2016-03-14"), ("2022-06-02", "2022-06-08"), ("2020-12-18", "2020-12-23"),
+        ("2020-12-23", "2020-12-30"),
+    ])
+    func thePart1DeadlineIsTheDecisionPlusTheOfficesWorkingDays(decided: String, due: String) throws {
+        let (app, _) = try demoApp()
+        let id = try cumbriaReferred(app, on: decided)
+        let view = try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day(decided))
+        #expect(view.record.part1Deadline == day(due))
+        let overdueNextDay = try app.decisionRegister(
+            {
+                var f = DecisionFilter(); f.overdueOn = day(due).adding(days: 1); return f
+            }(), by: "cumbria.officer")
+        #expect(overdueNextDay.map(\.id) == [id])
+        let overdueOnTheDay = try app.decisionRegister(
+            {
+                var f = DecisionFilter(); f.overdueOn = day(due); return f
+            }(), by: "cumbria.officer")
+        #expect(overdueOnTheDay.isEmpty)
+    }
+
+    @Test func theNumberIsAllocatedAtFirstSubmissionAndKeptWhenReturned() throws {
+        let (app, _) = try demoApp()
+        let id = try cumbriaReferred(app, on: "2016-05-03")
+        #expect(try app.showDecision(id, by: "cumbria.officer").record.number == "015/2016")
+        let returned = try app.perform(
+            .returnForRevision(reason: "cost the hub works"), on: id, by: "cumbria.pcc", on: day("2016-05-04"))
+        #expect(returned.status == "draft")
+        #expect(returned.record.signOffs.isEmpty)
+        let resubmitted = try app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-05"))
+        #expect(resubmitted.record.number == "015/2016")
+    }
+
+    @Test func aWithdrawnNumberIsNeverReused() throws {
+        let (app, _) = try demoApp()
+        let first = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-06-01"))
+        try app.submitDecision(first.id, by: "cumbria.officer", on: day("2016-06-01"))
+        try app.perform(.withdraw(reason: "duplicate"), on: first.id, by: "cumbria.officer", on: day("2016-06-02"))
+        let second = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-06-03"))
+        #expect(
+            try app.submitDecision(second.id, by: "cumbria.officer", on: day("2016-06-03")).record.number == "016/2016")
+    }
+
+    @Test func cumbriaNumbersStartAgainInJanuary() throws {
+        let (app, _) = try demoApp()
+        let id = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2017-01-03")
+        ).id
+        #expect(try app.submitDecision(id, by: "cumbria.officer", on: day("2017-01-03")).record.number == "001/2017")
+    }
+
+    @Test func unpaddedNumbersFindTheSameRecord() throws {
+        let (app, _) = try demoApp()
+        let padded = try app.decisionID("014/2016", office: "cumbria")
+        #expect(try app.decisionID("14/2016", office: "cumbria") == padded)
+        #expect(throws: ServiceRefusal.self) { try app.decisionID("15/2016", office: "cumbria") }
+    }
+
+    @Test func onlyDraftsAreEdited() throws {
+        let (app, _) = try demoApp()
+        let id = try cumbriaReferred(app, on: "2016-05-03")
+        var change = DecisionDraft()
+        change.title = "Changed"
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.editDecision(id, draft: change, by: "cumbria.officer")
+        }
+        #expect(error?.rule == "edit-only-in-draft")
+        #expect(try app.showDecision(id, by: "cumbria.officer").record.title == "Pilot")
+    }
+
+    @Test func anEditRecordsWhichFieldsChangedButNeverPart2Text() throws {
+        let (app, _) = try demoApp()
+        let id = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-05-03")
+        ).id
+        var change = DecisionDraft()
+        change.part2 = .init(exists: true, reason: "names victims", content: "Secret body text", complete: true)
+        try app.editDecision(id, draft: change, by: "cumbria.officer", on: day("2016-05-03"))
+        let edit = try #require(try app.auditLog(instance: id).last)
+        #expect(edit.event == "edit")
+        #expect(edit.payloadFields["fields"] == "part2")
+        #expect(!edit.payload.contains("Secret body text"))
+    }
+
+    @Test func aRecordWithAnIncompletePart2CannotBeSubmitted() throws {
+        let (app, _) = try demoApp()
+        var draft = shortDraft()
+        draft.part2 = .init(exists: true, reason: "names victims", content: "", complete: false)
+        let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
+        let refused = #expect(throws: ActRefused.self) {
+            try app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
+        }
+        #expect(refused?.rules == ["part2-complete-before-submission"])
+        #expect(try app.showDecision(id, by: "cumbria.officer").record.number == nil)
+    }
+
+    @Test func theRealSummaryOf014Of2016IsRefusedLive() throws {
+        let (app, _) = try demoApp()
+        let imported = try app.showDecision("014/2016", office: "cumbria", by: "cumbria.officer").record
+        var draft = shortDraft()
+        draft.executiveSummary = imported.executiveSummary
+        let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
+        let refused = #expect(throws: ActRefused.self) {
+            try app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
+        }
+        #expect(refused?.rules == ["executive-summary-word-limit"])
+        #expect(refused?.description.contains("words: 118, limit: 100") == true)
+    }
+
+    @Test func theChiefExecutiveMayDecideInCumbriaAsTheNamedDelegate() throws {
+        let (app, _) = try demoApp()
+        let id = try cumbriaReferred(app, on: "2016-05-03")
+        let view = try app.decide(
+            id, approve: false, interests: "none", by: "cumbria.chief-executive", on: day("2016-05-04"))
+        #expect(view.status == "not-approved")
+        #expect(view.record.decision?.role == .chiefExecutive)
+        #expect(view.record.part1Deadline == day("2016-05-09"))
+    }
+
+    @Test func aPrejudicialInterestPassesTheDecisionToTheDelegate() throws {
+        let (app, _) = try demoApp()
+        let id = try cumbriaReferred(app, on: "2016-05-03")
+        let refused = #expect(throws: ActRefused.self) {
+            try app.decide(
+                id, approve: true, interests: "a relative sits on the project board", prejudicialInterest: true,
+                by: "cumbria.pcc", on: day("2016-05-04"))
+        }
+        #expect(refused?.rules == ["prejudicial-interest-passes-to-delegate"])
+        #expect(refused?.description.contains("passes to the chief-executive") == true)
+        let view = try app.decide(
+            id, approve: true, interests: "none", by: "cumbria.chief-executive", on: day("2016-05-04"))
+        #expect(view.record.decision?.decisionMaker == "cumbria.chief-executive")
+    }
+
+    @Test func anUndatedCumbriaDeferralGoesOnTheReviewList() throws {
+        let (app, _) = try demoApp()
+        let id = try cumbriaReferred(app, on: "2016-05-03")
+        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
+        let view = try app.perform(
+            .deferPublication(reason: "premises negotiation", until: nil), on: id, by: "cumbria.officer",
+            on: day("2016-05-05"))
+        #expect(view.status == "publication-deferred")
+        #expect(view.record.part1Deadline == nil)
+        var filter = DecisionFilter()
+        filter.undatedDeferral = true
+        #expect(try app.decisionRegister(filter, by: "cumbria.officer").map(\.id) == [id])
+    }
+
+    @Test func aDatedDeferralBecomesTheDeadline() throws {
+        let (app, _) = try demoApp()
+        let id = try cumbriaReferred(app, on: "2016-05-03")
+        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
+        let view = try app.perform(
+            .deferPublication(reason: "premises negotiation", until: day("2016-07-01")), on: id, by: "cumbria.officer",
+            on: day("2016-05-05"))
+        #expect(view.record.part1Deadline == day("2016-07-01"))
+        let published = try app.perform(.publish, on: id, by: "cumbria.officer", on: day("2016-07-01"))
+        #expect(published.status == "published")
+        #expect(published.record.publishedOn == day("2016-07-01"))
+    }
+}
+
+@Suite("Decision records: Part 2 and the register")
+struct DecisionPart2AndRegisterTests {
+    let tripwire = "Part 2 test content: not for publication."
+
+    @Test func part2IsReadOnlyByTheProfilesRolesAndEveryReadIsAudited() throws {
+        let (app, _) = try demoApp()
+        let refused = #expect(throws: ServiceRefusal.self) {
+            try app.readPart2("007/2020", office: "lincolnshire", by: "lincs.finance")
+        }
+        #expect(refused?.rule == "part2-readers-only")
+        #expect(refused?.description.contains(tripwire) == false)
+        let outsider = #expect(throws: ServiceRefusal.self) {
+            try app.readPart2("007/2020", office: "lincolnshire", by: "cumbria.auditor")
+        }
+        #expect(outsider?.rule == "part2-readers-only")
+        let head = try app.auditHead()
+        let content = try app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
+        #expect(content.contains(tripwire))
+        let read = try #require(try app.auditLog().last)
+        #expect(read.sequence == head.sequence + 1)
+        #expect(read.event == "part2-read" && read.actor == "lincs.auditor" && read.role == "auditor")
+        #expect(!read.payload.contains(tripwire))
+    }
+
+    @Test func noPart1OutputCarriesPart2Content() throws {
+        let (app, _) = try demoApp()
+        let view = try app.showDecision("007/2020", office: "lincolnshire", by: "lincs.officer")
+        let profile = try app.profile(of: "lincolnshire")
+        let rows = try app.decisionRegister(DecisionFilter(), by: nil)
+        let encoder = JSONEncoder()
+        let outputs = [
+            DecisionNotice.markdown(view.record, status: view.status, profile: profile),
+            DecisionNotice.html(view.record, status: view.status, profile: profile),
+            String(decoding: try encoder.encode(DecisionJSON(view, profile: profile)), as: UTF8.self),
+            String(decoding: try encoder.encode(rows), as: UTF8.self),
+            RegisterExport.csv(rows),
+            String(decoding: try encoder.encode(try app.auditLog()), as: UTF8.self),
+        ]
+        for output in outputs { #expect(!output.contains(tripwire)) }
+        #expect(outputs[0].contains("negative stereotyping"))
+    }
+
+    @Test func thePublicRegisterShowsPublishedRecordsOnly() throws {
+        let (app, _) = try demoApp()
+        try cumbriaReferred(app, on: "2016-05-03")
+        let publicRows = try app.decisionRegister(DecisionFilter(), by: nil)
+        #expect(publicRows.map(\.number) == ["014/2016", "007/2020"])
+        let officerRows = try app.decisionRegister(DecisionFilter(), by: "cumbria.officer")
+        #expect(officerRows.count == 3)
+    }
+
+    @Test func theRegisterFiltersByYearStrandAmountOfficerAndText() throws {
+        let (app, _) = try demoApp()
+        func rows(_ change: (inout DecisionFilter) -> Void) throws -> [String?] {
+            var f = DecisionFilter()
+            change(&f)
+            return try app.decisionRegister(f, by: "cumbria.auditor").map(\.number)
+        }
+        #expect(try rows { $0.financialYearStart = 2015 } == ["014/2016"])
+        #expect(try rows { $0.financialYearStart = 2016 } == [])
+        #expect(try rows { $0.strand = "ASB" } == ["014/2016"])
+        #expect(try rows { $0.minimumPence = 10_000_000 } == ["014/2016"])
+        #expect(try rows { $0.maximumPence = 9_999_999 } == [])
+        #expect(try rows { $0.officer = "Vivian Stafford" } == ["014/2016"])
+        #expect(try rows { $0.text = "Mirehouse" } == ["014/2016"])
+        #expect(try rows { $0.status = "published" } == ["014/2016"])
+    }
+}
+
+@Suite("Decision records: historic import")
+struct DecisionImportTests {
+    func fixture(_ name: String) throws -> DecisionImportFile {
+        let url = repositoryRoot.appendingPathComponent("fixtures/decisions/\(name)")
+        return try DecisionImportFile.parse(yaml: String(contentsOf: url, encoding: .utf8), source: name)
+    }
+
+    @Test func bothSeedRecordsImportAndArePublished() throws {
+        let (app, _) = try demoApp()
+        let cumbria = try app.showDecision("014/2016", office: "cumbria", by: "cumbria.auditor")
+        #expect(cumbria.status == "published")
+        #expect(cumbria.record.signOffs.map(\.day) == [day("2016-03-07"), day("2016-03-07")])
+        #expect(cumbria.record.decision?.day == day("2016-03-09"))
+        #expect(cumbria.record.part1Deadline == day("2016-03-14"))
+        #expect(cumbria.record.exceptions.map(\.rule) == ["executive-summary-word-limit"])
+        #expect(cumbria.record.exceptions.first?.message.contains("words: 118, limit: 100") == true)
+        let lincs = try app.showDecision("007/2020", office: "lincolnshire", by: "lincs.auditor")
+        #expect(lincs.status == "published")
+        #expect(lincs.record.signOffs.map(\.initials) == ["KR", "SC", "BS", "JF", "MB", nil])
+        #expect(lincs.record.part1Deadline == day("2020-05-27"))
+        #expect(lincs.record.exceptions.isEmpty)
+        #expect(lincs.record.part2.content == nil)
+    }
+
+    @Test func anImportIsAllOrNothing() throws {
+        let (app, store) = try demoApp()
+        var file = try fixture("cumbria-014-2016.yaml")
+        file.number = "099/2016"
+        file.acts[2].role = .auditor  // the Chief Executive's approval by a role that may never act
+        let head = try app.auditHead()
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.importDecision(file, source: "bad.yaml", by: "cumbria.officer")
+        }
+        #expect(error?.rule == "import-replay")
+        #expect(error?.message.contains("acts[2] (sign-off on 2016-03-07 by Stuart Edwards)") == true)
+        #expect(try app.auditHead() == head)
+        #expect(try store.read { try $0.decisionCount(office: "cumbria") } == 1)
+    }
+
+    @Test func aBadImportFileNamesTheField() {
+        let error = #expect(throws: ServiceRefusal.self) {
+            try DecisionImportFile.parse(yaml: "office: cumbria\nnumber: 1/2016\n", source: "short.yaml")
+        }
+        #expect(error?.message.hasPrefix("short.yaml: originatingOfficer") == true)
+    }
+}
