@@ -50,7 +50,8 @@ struct AuditCommand: ParsableCommand {
 
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print audit events, oldest first.", discussion: "Example: opcc audit log --instance DR-1 --json")
+            abstract: "Print the acting person's office's audit events, oldest first.",
+            discussion: "Example: opcc audit log --instance cumbria-DR-0001 --json --as cumbria.auditor")
         @Option(help: "Only this record's events.") var instance: String?
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
@@ -58,7 +59,7 @@ struct AuditCommand: ParsableCommand {
         func run() throws {
             try runReportingRefusals {
                 let app = try global.open()
-                let events = try app.auditLog(instance: instance, office: global.office)
+                let events = try app.auditLog(instance: instance, by: try global.actorName())
                 if output.json {
                     printLine(try jsonText(events))
                     return

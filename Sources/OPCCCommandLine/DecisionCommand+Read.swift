@@ -17,7 +17,7 @@ extension DecisionCommand {
         func run() throws {
             try runReportingRefusals {
                 let app = try global.open()
-                let view = try app.showDecision(record, office: global.office, by: try global.actorName())
+                let view = try app.showDecision(record, office: global.office, by: global.optionalActorName)
                 let profile = try app.profile(of: view.record.office)
                 if output.json {
                     printLine(try jsonText(DecisionJSON(view, profile: profile)))
@@ -71,8 +71,7 @@ extension DecisionCommand {
         func run() throws {
             try runReportingRefusals {
                 let app = try global.open()
-                let rows = try app.decisionRegister(
-                    try filter(app), by: global.actor ?? global.environment["OPCC_USER"])
+                let rows = try app.decisionRegister(try filter(app), by: global.optionalActorName)
                 switch output.json ? .json : format {
                 case .json: printLine(try jsonText(rows))
                 case .csv: print(RegisterExport.csv(rows), terminator: "")
@@ -104,7 +103,7 @@ extension DecisionCommand {
         func run() throws {
             try runReportingRefusals {
                 let app = try global.open()
-                let view = try app.showDecision(record, office: global.office, by: try global.actorName())
+                let view = try app.showDecision(record, office: global.office, by: global.optionalActorName)
                 let profile = try app.profile(of: view.record.office)
                 let text =
                     format == .md

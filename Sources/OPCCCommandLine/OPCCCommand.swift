@@ -61,6 +61,11 @@ struct GlobalOptions: ParsableArguments {
         return name
     }
 
+    /// The person named by --as or OPCC_USER, or nil for the public (read commands that the public may use).
+    var optionalActorName: String? {
+        (actor ?? environment["OPCC_USER"]).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     func effectiveDay() throws -> Day? {
         guard let on else { return nil }
         do { return try Day(iso: on) } catch { throw ValidationError("--on: \(error.description)") }

@@ -8,6 +8,20 @@ extension Commissioning {
         try store.read { try $0.auditEvents(instance: instance, office: office) }
     }
 
+    /// The audit log as a person may read it: the events of their own office, for the office's staff and auditors
+    /// (project board members and the public do not read the log). Payloads never hold Part 2 content.
+    public func auditLog(instance: String? = nil, by actorName: String) throws -> [AuditEvent] {
+        try store.read { tx in
+            let person = try actor(named: actorName, in: tx)
+            let roles = person.actor.roles(covering: nil)
+            guard !roles.subtracting([.public, .projectBoardMember]).isEmpty else {
+                throw ServiceRefusal(
+                    rule: "audit-log-readers", message: "\(actorName) may not read the audit log of \(person.office)")
+            }
+            return try tx.auditEvents(instance: instance, office: person.office)
+        }
+    }
+
     /// The outcome of `verifyAudit`: how much was checked and the first thing found wrong.
     public struct AuditVerification: Sendable {
         public let eventsChecked: Int

@@ -40,18 +40,20 @@ extension Commissioning {
     }
 
     /// The record for a reader, without Part 2 content. The public sees published records only.
-    public func showDecision(_ reference: String, office: String? = nil, by actorName: String) throws -> DecisionView {
+    public func showDecision(_ reference: String, office: String? = nil, by actorName: String?) throws -> DecisionView {
         try store.read { tx in
             let id = try decisionID(reference, office: office, in: tx)
             guard let record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
                 throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
             }
-            let person = try actor(named: actorName, in: tx)
-            let roles = person.actor.roles(covering: nil)
-            let mayRead = person.office == record.office && !roles.subtracting([.public, .projectBoardMember]).isEmpty
-            guard mayRead || instance.state == "published" else {
+            // No name is the public, who read published records only; so do people outside the office.
+            let person = try actorName.map { try actor(named: $0, in: tx) }
+            let roles = person?.actor.roles(covering: nil) ?? [.public]
+            let insider = person?.office == record.office && !roles.subtracting([.public, .projectBoardMember]).isEmpty
+            guard insider || instance.state == "published" else {
                 throw ServiceRefusal(
-                    rule: "published-records-only", message: "\(actorName) may read published decisions only")
+                    rule: "published-records-only",
+                    message: "\(actorName ?? "the public") may read published decisions only")
             }
             return DecisionView(record: record.withoutPart2Content, status: instance.state, version: instance.version)
         }
@@ -68,15 +70,23 @@ extension Commissioning {
         guard let title = draft.title else {
             throw ServiceRefusal(rule: "valid-decision-field", message: "title: a new record needs a title")
         }
-        let count = try store.read { tx in try tx.decisionCount(office: office) } + 1
-        let digits = String(count)
-        let id = "\(office)-DR-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-        var record = DecisionRecord(id: id, office: office, title: title, originatingOfficer: actorName)
+        var record = DecisionRecord(id: "", office: office, title: title, originatingOfficer: actorName)
         try draft.apply(to: &record, profile: profile)
-        try startInstance(
-            id: id, office: office, workflow: "decision-request", recordRef: id, by: actorName, role: .officer, on: day
-        ) { tx in try tx.saveDecision(record, instanceID: id) }
-        return record
+        return try store.write { tx in
+            // The id is taken inside the write transaction, so two raises at once cannot take the same one.
+            record.id = try nextRecordID(office: office, in: tx)
+            _ = try startInstance(
+                id: record.id, office: office, workflow: "decision-request", recordRef: record.id, by: actorName,
+                role: .officer, on: day, in: tx, payload: [:]
+            ) { tx in try tx.saveDecision(record, instanceID: record.id) }
+            return record
+        }
+    }
+
+    /// The next record id of an office: `cumbria-DR-0001`, `cumbria-DR-0002`, …
+    func nextRecordID(office: String, in tx: any StoreTransaction) throws -> String {
+        let digits = String(try tx.decisionCount(office: office) + 1)
+        return "\(office)-DR-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
     /// Changes a draft. Only drafts change this way: once submitted, a record moves by its workflow, and after a

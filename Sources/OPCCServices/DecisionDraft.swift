@@ -75,7 +75,7 @@ public struct DecisionDraft: Decodable, Sendable {
             ServiceRefusal(rule: "valid-decision-field", message: "\(field): \(message)")
         }
         if let title {
-            guard !title.trimmingSpaces.isEmpty else { throw refuse("title", "must not be empty") }
+            guard !title.isBlank else { throw refuse("title", "must not be empty") }
             record.title = title
         }
         if let executiveSummary { record.executiveSummary = executiveSummary }
@@ -84,7 +84,7 @@ public struct DecisionDraft: Decodable, Sendable {
             do { record.amount = try Money(parsing: amount) } catch { throw refuse("amount", error.description) }
         }
         if let funding = fundingSource {
-            guard !funding.strand.trimmingSpaces.isEmpty else { throw refuse("fundingSource.strand", "is empty") }
+            guard !funding.strand.isBlank else { throw refuse("fundingSource.strand", "is empty") }
             do {
                 record.fundingSource = FundingSource(
                     strand: funding.strand, year: try FinancialYear(parsing: funding.year))

@@ -42,7 +42,7 @@ public struct DecisionImportFile: Decodable, Sendable {
     /// The act as the product performs it, or a refusal naming the act and what is missing.
     func decisionAct(_ a: HistoricAct, index: Int, source: String) throws -> Commissioning.DecisionAct {
         func need(_ value: String?, _ field: String) throws -> String {
-            guard let value, !value.trimmingSpaces.isEmpty else {
+            guard let value, !value.isBlank else {
                 throw ServiceRefusal(
                     rule: "valid-import-file", message: "\(source): acts[\(index)] (\(a.act)) needs '\(field)'")
             }

@@ -27,10 +27,47 @@ private func loadWorkflow(_ name: String) throws -> WorkflowDefinition {
     return try WorkflowDefinition.parse(yaml: text, source: "\(name).yaml")
 }
 
-private func loadCumbria() throws -> OfficeProfile {
-    let text = try String(
-        contentsOf: repositoryRoot.appendingPathComponent("fixtures/offices/cumbria.yaml"), encoding: .utf8)
-    return try OfficeProfile.parse(yaml: text, source: "cumbria.yaml")
+private func profileText(_ office: String) throws -> String {
+    try String(contentsOf: repositoryRoot.appendingPathComponent("fixtures/offices/\(office).yaml"), encoding: .utf8)
+}
+
+private func loadProfile(_ office: String) throws -> OfficeProfile {
+    try OfficeProfile.parse(yaml: profileText(office), source: "\(office).yaml")
+}
+
+private func loadCumbria() throws -> OfficeProfile { try loadProfile("cumbria") }
+
+private func loadLincolnshire() throws -> OfficeProfile { try loadProfile("lincolnshire") }
+
+/// A summary well inside Cumbria's 100 words.
+private let shortSummary = "Pilot the Vulnerable Localities Index approach in two wards."
+
+/// A summary of exactly `count` whitespace-separated words, written across lines as a pasted précis would be.
+private func summary(words count: Int) -> String {
+    let prose = """
+        The Vulnerable Localities Index brings together police recorded crime, deprivation and community data to \
+        show the neighbourhoods where harm is concentrated, so that the Commissioner, the Constabulary and partners \
+        can agree where early help should go first and measure whether it works.
+        """
+    let words = prose.split(whereSeparator: \.isWhitespace)
+    return (0..<count).map { i in
+        String(words[i % words.count]) + (i == count - 1 ? "" : (i % 12 == 11 ? "\n" : " "))
+    }.joined()
+}
+
+/// A decision record of `office` with `summary`, signed by the given signatory positions on 7 March 2016.
+private func decisionRecord(
+    office: String = "cumbria", summary: String = shortSummary, signedBy positions: [String] = []
+) -> DecisionRecord {
+    var record = DecisionRecord(
+        id: "\(office)-DR-0001", office: office, title: "Vulnerable Localities Index (VLI) Project",
+        originatingOfficer: "originating.officer")
+    record.executiveSummary = summary
+    record.recommendation = "That the Commissioner approves the pilot."
+    record.signOffs = positions.map {
+        SignOff(position: $0, name: "Signatory for \($0)", day: day("2016-03-07"), recordedBy: "recorder")
+    }
+    return record
 }
 
 private func person(_ name: String, roles: [Role]) -> Actor {
@@ -93,6 +130,15 @@ enum Expected: Sendable, Equatable {
     case refused([String])
 }
 
+/// What the services would attach to a step's act as its subject.
+enum StepSubject: Sendable, Equatable {
+    /// Only the titles of the sign-offs still missing, as any `SignOffProgress` reports them.
+    case signOffStatus(missing: [String])
+    /// A Cumbria decision record with a short summary and no Part 2, signed by these positions, with the Cumbria
+    /// profile: a `DecisionSubject`, which the decision guards read.
+    case cumbriaRecord(signedBy: [String])
+}
+
 /// One act against a decision-request instance, and its expected outcome.
 struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
     let name: String
@@ -104,9 +150,11 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
     var today = "2016-03-09"
     var expectedVersion: Int? = nil
     var payload: [String: String] = [:]
-    /// nil: no subject attached; otherwise the titles of the missing sign-offs.
-    var missingSignOffs: [String]? = nil
+    /// nil: no subject attached.
+    var subject: StepSubject? = nil
+    /// Whether the engine is given the Cumbria profile (which the publication clock reads).
     var withCumbriaProfile = false
+    /// A known defect in Sources that makes this step's (correct) expectation fail for now.
     let expected: Expected
 
     var testDescription: String { name }
@@ -115,36 +163,56 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
     static let lastEffectiveDay = "2016-03-07"
     static let instanceVersion = 3
 
+    /// A draft as it is submitted: a short summary, no Part 2, nothing signed yet.
+    static let draftRecord = StepSubject.cumbriaRecord(signedBy: [])
+    /// A record with the decision-maker: every Cumbria sign-off is in.
+    static let referredRecord = StepSubject.cumbriaRecord(signedBy: ["originating-officer", "chief-executive"])
+    /// The decision-maker's declaration, as the decide command records it.
+    static let declared = ["interests": "none", "prejudicialInterest": "false"]
+
     static let all: [DecisionRequestStep] = [
         .init(
             name: "submit from draft by an officer allocates the number", state: "draft", event: "submit",
-            roles: [.officer],
+            roles: [.officer], subject: draftRecord,
             expected: .accepted(
                 to: "awaiting-sign-offs", role: .officer, effects: [EffectRequest(name: "allocate-decision-number")])),
         .init(
             name: "submit by the commissioner is refused", state: "draft", event: "submit", roles: [.commissioner],
-            expected: .refused(["role-required"])),
+            subject: draftRecord, expected: .refused(["role-required"])),
         .init(
             name: "a sign-off is recorded and the state does not change", state: "awaiting-sign-offs",
             event: "sign-off", roles: [.chiefExecutive],
+            payload: ["position": "chief-executive", "name": "Stuart Edwards"],
+            subject: .cumbriaRecord(signedBy: ["originating-officer"]),
             expected: .accepted(to: "awaiting-sign-offs", role: .chiefExecutive, effects: [])),
         .init(
             name: "refer with a sign-off missing is refused", state: "awaiting-sign-offs", event: "refer",
-            roles: [.officer], missingSignOffs: ["Officer approval (Chief Executive or Deputy Chief Executive)"],
+            roles: [.officer],
+            subject: .signOffStatus(missing: ["Officer approval (Chief Executive or Deputy Chief Executive)"]),
             expected: .refused(["all-required-sign-offs-in"])),
         .init(
             name: "refer with no known sign-offs is refused", state: "awaiting-sign-offs", event: "refer",
             roles: [.officer], expected: .refused(["all-required-sign-offs-in"])),
         .init(
             name: "refer with every sign-off in goes to the decision-maker", state: "awaiting-sign-offs",
-            event: "refer", roles: [.chiefExecutive], missingSignOffs: [],
+            event: "refer", roles: [.chiefExecutive], subject: .signOffStatus(missing: []),
             expected: .accepted(to: "with-decision-maker", role: .chiefExecutive, effects: [])),
         .init(
+            name: "refer of a record still lacking the chief executive's approval is refused",
+            state: "awaiting-sign-offs", event: "refer", roles: [.officer],
+            subject: .cumbriaRecord(signedBy: ["originating-officer"]),
+            expected: .refused(["all-required-sign-offs-in"])),
+        .init(
+            name: "refer of a record signed by every position goes to the decision-maker",
+            state: "awaiting-sign-offs", event: "refer", roles: [.officer], subject: referredRecord,
+            expected: .accepted(to: "with-decision-maker", role: .officer, effects: [])),
+        .init(
             name: "approve by an officer is refused", state: "with-decision-maker", event: "approve",
-            roles: [.officer], expected: .refused(["role-required"])),
+            roles: [.officer], payload: declared, subject: referredRecord, expected: .refused(["role-required"])),
         .init(
             name: "approve by the commissioner starts Cumbria's 3-working-day clock", state: "with-decision-maker",
-            event: "approve", roles: [.commissioner], withCumbriaProfile: true,
+            event: "approve", roles: [.commissioner], payload: declared, subject: referredRecord,
+            withCumbriaProfile: true,
             expected: .accepted(
                 to: "approved", role: .commissioner,
                 effects: [
@@ -152,7 +220,8 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
                 ])),
         .init(
             name: "decline by the commissioner also starts the clock", state: "with-decision-maker", event: "decline",
-            roles: [.commissioner], effective: "2016-03-24", today: "2016-03-30", withCumbriaProfile: true,
+            roles: [.commissioner], effective: "2016-03-24", today: "2016-03-30", payload: declared,
+            subject: referredRecord, withCumbriaProfile: true,
             expected: .accepted(
                 to: "not-approved", role: .commissioner,
                 effects: [
@@ -161,7 +230,8 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
                 ])),
         .init(
             name: "approve with no office profile sets no deadline", state: "with-decision-maker", event: "approve",
-            roles: [.commissioner], expected: .accepted(to: "approved", role: .commissioner, effects: [])),
+            roles: [.commissioner], payload: declared, subject: referredRecord,
+            expected: .accepted(to: "approved", role: .commissioner, effects: [])),
         .init(
             name: "publish from draft is not allowed in that state", state: "draft", event: "publish",
             roles: [.officer], expected: .refused(["event-not-allowed-in-state"])),
@@ -180,13 +250,15 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
             expected: .accepted(to: "withdrawn", role: .officer, effects: [])),
         .init(
             name: "an act dated after today is refused", state: "draft", event: "submit", roles: [.officer],
-            effective: "2016-03-10", today: "2016-03-09", expected: .refused(["effective-date-not-in-future"])),
+            effective: "2016-03-10", today: "2016-03-09", subject: draftRecord,
+            expected: .refused(["effective-date-not-in-future"])),
         .init(
             name: "an act dated before the previous act is refused", state: "draft", event: "submit",
-            roles: [.officer], effective: "2016-03-06", expected: .refused(["effective-dates-never-go-backwards"])),
+            roles: [.officer], effective: "2016-03-06", subject: draftRecord,
+            expected: .refused(["effective-dates-never-go-backwards"])),
         .init(
             name: "an act dated the same day as the previous act is accepted", state: "draft", event: "submit",
-            roles: [.officer], effective: "2016-03-07",
+            roles: [.officer], effective: "2016-03-07", subject: draftRecord,
             expected: .accepted(
                 to: "awaiting-sign-offs", role: .officer, effects: [EffectRequest(name: "allocate-decision-number")])),
         .init(
@@ -194,7 +266,7 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
             effective: "2016-03-01", today: "2016-02-01", expectedVersion: 2, expected: .refused(["stale-version"])),
         .init(
             name: "the current version is accepted", state: "draft", event: "submit", roles: [.officer],
-            expectedVersion: 3,
+            expectedVersion: 3, subject: draftRecord,
             expected: .accepted(
                 to: "awaiting-sign-offs", role: .officer, effects: [EffectRequest(name: "allocate-decision-number")])),
         .init(
@@ -210,11 +282,15 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
             expected: .refused(["role-required", "effective-dates-never-go-backwards", "reason-given"])),
         .init(
             name: "acting in a role not held is refused", state: "draft", event: "submit", roles: [.finance],
-            asRole: .officer, expected: .refused(["role-not-held"])),
+            asRole: .officer, subject: draftRecord, expected: .refused(["role-not-held"])),
         .init(
             name: "acting in a held role the transition does not allow is refused", state: "with-decision-maker",
-            event: "approve", roles: [.officer, .commissioner], asRole: .officer,
-            expected: .refused(["role-not-permitted"])),
+            event: "approve", roles: [.officer, .commissioner], asRole: .officer, payload: declared,
+            subject: referredRecord, expected: .refused(["role-not-permitted"])),
+        .init(
+            name: "acting in a held role that refer does not allow is refused", state: "awaiting-sign-offs",
+            event: "refer", roles: [.officer, .commissioner], asRole: .commissioner,
+            subject: .signOffStatus(missing: []), expected: .refused(["role-not-permitted"])),
         .init(
             name: "acting in a chosen role that is allowed", state: "with-decision-maker",
             event: "return-for-revision", roles: [.chiefExecutive, .commissioner], asRole: .commissioner,
@@ -242,23 +318,33 @@ struct DecisionRequestEngineTests {
             event: step.event, actor: person("A. Person", roles: step.roles), role: step.asRole,
             effectiveDay: day(step.effective), today: day(step.today), expectedVersion: step.expectedVersion,
             payload: step.payload)
-        let subject: (any Sendable)? = step.missingSignOffs.map { SignOffs(missingSignOffs: $0) }
+        let subject: (any Sendable)?
+        switch step.subject {
+        case nil: subject = nil
+        case .signOffStatus(let missing): subject = SignOffs(missingSignOffs: missing)
+        case .cumbriaRecord(let positions):
+            subject = DecisionSubject(record: decisionRecord(signedBy: positions), profile: try loadCumbria())
+        }
         let outcome = WorkflowEngine().fire(
             act, on: instance, definition: definition, subject: subject, profile: profile)
 
-        switch (outcome, step.expected) {
-        case (.accepted(let accepted), .accepted(let to, let role, let effects)):
-            #expect(accepted.from == step.state)
-            #expect(accepted.to == to)
-            #expect(accepted.role == role)
-            #expect(accepted.effects == effects)
-            #expect(accepted.changesState == (step.state != to))
-        case (.refused(let reasons), .refused(let rules)):
-            #expect(reasons.map(\.rule).sorted() == rules.sorted(), "\(reasons.map(\.description))")
-            #expect(reasons.allSatisfy { !$0.description.isEmpty })
-        default:
-            Issue.record("expected \(step.expected), got \(outcome)")
+        func check() {
+            switch (outcome, step.expected) {
+            case (.accepted(let accepted), .accepted(let to, let role, let effects)):
+                #expect(accepted.from == step.state)
+                #expect(accepted.to == to)
+                #expect(accepted.role == role)
+                #expect(accepted.effects == effects)
+                #expect(accepted.changesState == (step.state != to))
+                #expect(accepted.exceptions.isEmpty)
+            case (.refused(let reasons), .refused(let rules)):
+                #expect(reasons.map(\.rule).sorted() == rules.sorted(), "\(reasons.map(\.description))")
+                #expect(reasons.allSatisfy { !$0.description.isEmpty })
+            default:
+                Issue.record("expected \(step.expected), got \(outcome)")
+            }
         }
+        check()
     }
 
     @Test func aWholeCaseRunsFromDraftToPublishedOnTheCumbriaDates() throws {
@@ -268,35 +354,48 @@ struct DecisionRequestEngineTests {
         var instance = WorkflowInstance(
             id: "dr-014-2016", office: "cumbria", workflow: "decision-request", workflowVersion: 1,
             state: definition.initial, version: 0, recordRef: nil, lastEffectiveDay: nil)
+        var record = decisionRecord()
         let officer = person("Originating officer", roles: [.officer])
         let chiefExecutive = person("Chief Executive", roles: [.chiefExecutive])
         let commissioner = person("PCC", roles: [.commissioner])
         var effects: [EffectRequest] = []
         var history: [(from: String, to: String)] = []
 
-        func step(_ event: String, by who: Actor, on date: String, missing: [String]? = nil) throws {
+        func step(_ event: String, by who: Actor, on date: String, payload: [String: String] = [:]) throws {
             let act = Act(
                 event: event, actor: who, effectiveDay: day(date), today: day("2016-03-09"),
-                expectedVersion: instance.version)
+                expectedVersion: instance.version, payload: payload)
             let outcome = engine.fire(
-                act, on: instance, definition: definition, subject: missing.map { SignOffs(missingSignOffs: $0) },
-                profile: cumbria)
+                act, on: instance, definition: definition,
+                subject: DecisionSubject(record: record, profile: cumbria), profile: cumbria)
             guard case .accepted(let accepted) = outcome else {
                 Issue.record("\(event) was refused: \(outcome)")
                 throw StepRefused()
             }
+            #expect(accepted.exceptions.isEmpty)
             instance.state = accepted.to
             instance.version += 1
             instance.lastEffectiveDay = day(date)
             effects += accepted.effects
             history.append((accepted.from, accepted.to))
+            // What the services record on the decision record after a sign-off.
+            if event == "sign-off", let position = payload["position"], let name = payload["name"] {
+                record.signOffs.append(SignOff(position: position, name: name, day: day(date), recordedBy: who.name))
+            }
         }
 
         try step("submit", by: officer, on: "2016-03-07")
-        try step("sign-off", by: officer, on: "2016-03-07")
-        try step("sign-off", by: chiefExecutive, on: "2016-03-07")
-        try step("refer", by: chiefExecutive, on: "2016-03-07", missing: [])
-        try step("approve", by: commissioner, on: "2016-03-09")
+        try step(
+            "sign-off", by: officer, on: "2016-03-07",
+            payload: ["position": "originating-officer", "name": "Originating officer"])
+        try step(
+            "sign-off", by: chiefExecutive, on: "2016-03-07",
+            payload: ["position": "chief-executive", "name": "Stuart Edwards"])
+        #expect(DecisionSubject(record: record, profile: cumbria).missingSignOffs.isEmpty)
+        try step("refer", by: chiefExecutive, on: "2016-03-07")
+        try step(
+            "approve", by: commissioner, on: "2016-03-09",
+            payload: ["interests": "none", "prejudicialInterest": "false"])
         try step("publish", by: officer, on: "2016-03-09")
 
         #expect(instance.state == "published")
@@ -319,7 +418,6 @@ struct DecisionRequestEngineTests {
         #expect(reasons.map(\.rule) == ["event-not-allowed-in-state"])
         #expect(reasons.first?.description.contains("draft") == true)
     }
-
     @Test func anUnregisteredGuardRefusesTheActRatherThanLettingItThrough() throws {
         let definition = try loadWorkflow("decision-request")
         let standard = WorkflowRegistry.standard
@@ -338,6 +436,490 @@ struct DecisionRequestEngineTests {
         }
         #expect(reasons.map(\.rule) == ["known-guard"])
         #expect(reasons.first?.description.contains("reason-given") == true)
+    }
+}
+
+@Suite("Workflow engine: the decision form's guards")
+struct DecisionGuardTests {
+    /// The decision-maker's declaration when there is nothing to declare.
+    private static let declared = ["interests": "none", "prejudicialInterest": "false"]
+
+    /// Fires `event` on a decision-request instance in `state` (version 3, last acted on 7 March 2016) with `subject`
+    /// attached and the profile given to the engine.
+    private func fire(
+        _ event: String, from state: String, by roles: [Role], as role: Role? = nil, on date: String = "2016-03-09",
+        payload: [String: String] = [:], subject: (any Sendable)?, profile: OfficeProfile?,
+        overridingGuards: Bool = false
+    ) throws -> WorkflowEngine.Outcome {
+        let definition = try loadWorkflow("decision-request")
+        let instance = WorkflowInstance(
+            id: "dr-1", office: profile?.id ?? "cumbria", workflow: "decision-request", workflowVersion: 1,
+            state: state, version: 3, recordRef: "dr-1", lastEffectiveDay: day("2016-03-07"))
+        let act = Act(
+            event: event, actor: person("A. Person", roles: roles), role: role, effectiveDay: day(date),
+            today: day(date), payload: payload)
+        return WorkflowEngine().fire(
+            act, on: instance, definition: definition, subject: subject, profile: profile,
+            overridingGuards: overridingGuards)
+    }
+
+    /// The same, with `record` and `profile` attached as the services attach them.
+    private func fire(
+        _ event: String, from state: String, by roles: [Role], as role: Role? = nil, on date: String = "2016-03-09",
+        payload: [String: String] = [:], record: DecisionRecord, profile: OfficeProfile,
+        overridingGuards: Bool = false
+    ) throws -> WorkflowEngine.Outcome {
+        try fire(
+            event, from: state, by: roles, as: role, on: date, payload: payload,
+            subject: DecisionSubject(record: record, profile: profile), profile: profile,
+            overridingGuards: overridingGuards)
+    }
+
+    /// A record already decided on 9 March 2016, ready for publication or deferral.
+    private func decidedRecord(office: String) -> DecisionRecord {
+        var record = decisionRecord(office: office)
+        record.decision = DecisionTaken(
+            outcome: .approved, decisionMaker: "PCC", role: .commissioner, day: day("2016-03-09"),
+            interestsDeclared: "none")
+        return record
+    }
+
+    // MARK: Submission
+
+    @Test func cumbriaRefusesTheReal118WordSummaryLive() throws {
+        let cumbria = try loadCumbria()
+        #expect(cumbria.executiveSummaryWordLimit == 100)
+        let text = summary(words: 118)
+        #expect(DecisionRules.wordCount(text) == 118)
+        #expect(text.contains("\n"))
+
+        let outcome = try fire(
+            "submit", from: "draft", by: [.officer], record: decisionRecord(summary: text), profile: cumbria)
+        let reasons = try #require(outcome.refusals, "\(outcome)")
+        #expect(reasons.map(\.rule) == ["executive-summary-word-limit"])
+        #expect(reasons.first?.description.contains("words: 118, limit: 100") == true)
+        #expect(reasons.first?.description.contains("shorten the summary to 100 words or fewer") == true)
+
+        // The limit itself is allowed; one word over is not.
+        let atLimit = try fire(
+            "submit", from: "draft", by: [.officer], record: decisionRecord(summary: summary(words: 100)),
+            profile: cumbria)
+        #expect(atLimit.accepted?.to == "awaiting-sign-offs")
+        let overByOne = try fire(
+            "submit", from: "draft", by: [.officer], record: decisionRecord(summary: summary(words: 101)),
+            profile: cumbria)
+        #expect(overByOne.refusals?.first?.description.contains("words: 101, limit: 100") == true)
+    }
+
+    @Test func lincolnshireHasNoSummaryLimit() throws {
+        let lincolnshire = try loadLincolnshire()
+        #expect(lincolnshire.executiveSummaryWordLimit == nil)
+        for words in [118, 1_000] {
+            let outcome = try fire(
+                "submit", from: "draft", by: [.officer],
+                record: decisionRecord(office: "lincolnshire", summary: summary(words: words)), profile: lincolnshire)
+            #expect(
+                outcome.accepted?.effects == [EffectRequest(name: "allocate-decision-number")],
+                "\(words) words: \(outcome)")
+        }
+    }
+
+    @Test func aPart2MustBeCompleteBeforeSubmission() throws {
+        let cumbria = try loadCumbria()
+        let reason = "operationally sensitive"
+        let refused: [Part2] = [
+            Part2(exists: true, reason: reason, content: "Ward-level costings", complete: false),
+            Part2(exists: true, reason: reason, content: " \t ", complete: true),
+            Part2(exists: true, reason: reason, content: nil, complete: true),
+        ]
+        func expectRefused(_ part2: Part2) throws {
+            var record = decisionRecord()
+            record.part2 = part2
+            let outcome = try fire("submit", from: "draft", by: [.officer], record: record, profile: cumbria)
+            #expect(outcome.refusalRules == ["part2-complete-before-submission"], "\(part2): \(outcome)")
+            #expect(outcome.refusals?.first?.description.contains("Part 2") == true)
+        }
+        for part2 in refused { try expectRefused(part2) }
+        try expectRefused(Part2(exists: true, reason: reason, content: "\n\n", complete: true))
+        let accepted: [Part2] = [
+            Part2(),
+            Part2(exists: true, reason: reason, content: "Ward-level costings", complete: true),
+        ]
+        for part2 in accepted {
+            var record = decisionRecord()
+            record.part2 = part2
+            let outcome = try fire("submit", from: "draft", by: [.officer], record: record, profile: cumbria)
+            #expect(outcome.accepted?.to == "awaiting-sign-offs", "\(part2): \(outcome)")
+        }
+    }
+
+    @Test func aLongSummaryAndAnIncompletePart2AreReportedTogether() throws {
+        var record = decisionRecord(summary: summary(words: 118))
+        record.part2 = Part2(exists: true, reason: "sensitive", content: "draft", complete: false)
+        let outcome = try fire("submit", from: "draft", by: [.officer], record: record, profile: loadCumbria())
+        #expect(
+            outcome.refusalRules?.sorted() == ["executive-summary-word-limit", "part2-complete-before-submission"])
+    }
+
+    // MARK: Sign-offs
+
+    @Test func anApprovalSignOffNeedsTheChiefExecutiveRole() throws {
+        let cumbria = try loadCumbria()
+        let record = decisionRecord(signedBy: ["originating-officer"])
+        let payload = ["position": "chief-executive", "name": "Stuart Edwards"]
+        for roles: [Role] in [[.officer], [.finance], [.officer, .finance]] {
+            let outcome = try fire(
+                "sign-off", from: "awaiting-sign-offs", by: roles, payload: payload, record: record, profile: cumbria)
+            #expect(outcome.refusalRules == ["sign-off-by-role-holder"], "\(roles): \(outcome)")
+            #expect(outcome.refusals?.first?.description.contains("chief-executive") == true)
+        }
+        let byChiefExecutive = try fire(
+            "sign-off", from: "awaiting-sign-offs", by: [.chiefExecutive], payload: payload, record: record,
+            profile: cumbria)
+        #expect(byChiefExecutive.accepted?.role == .chiefExecutive)
+        #expect(byChiefExecutive.accepted?.changesState == false)
+        // The chief executive may not give the originating officer's declaration.
+        let declaration = try fire(
+            "sign-off", from: "awaiting-sign-offs", by: [.chiefExecutive],
+            payload: ["position": "originating-officer", "name": "A. Officer"], record: decisionRecord(),
+            profile: cumbria)
+        #expect(declaration.refusalRules == ["sign-off-by-role-holder"])
+    }
+
+    @Test func eachPositionSignsOnce() throws {
+        let cumbria = try loadCumbria()
+        let once = try fire(
+            "sign-off", from: "awaiting-sign-offs", by: [.officer],
+            payload: ["position": "originating-officer", "name": "A. Officer"], record: decisionRecord(),
+            profile: cumbria)
+        #expect(once.accepted?.to == "awaiting-sign-offs")
+        let twice = try fire(
+            "sign-off", from: "awaiting-sign-offs", by: [.officer],
+            payload: ["position": "originating-officer", "name": "A. Officer"],
+            record: decisionRecord(signedBy: ["originating-officer"]), profile: cumbria)
+        #expect(twice.refusalRules == ["one-sign-off-per-position"])
+        #expect(twice.refusals?.first?.description.contains("originating-officer") == true)
+        // Another position is still open.
+        let other = try fire(
+            "sign-off", from: "awaiting-sign-offs", by: [.chiefExecutive],
+            payload: ["position": "chief-executive", "name": "Stuart Edwards"],
+            record: decisionRecord(signedBy: ["originating-officer"]), profile: cumbria)
+        #expect(other.accepted != nil, "\(other)")
+    }
+
+    @Test func anUnknownPositionIsRefused() throws {
+        let cumbria = try loadCumbria()
+        for position in ["force-cfo", "Chief-Executive", ""] {
+            let outcome = try fire(
+                "sign-off", from: "awaiting-sign-offs", by: [.officer],
+                payload: ["position": position, "name": "A. Officer"], record: decisionRecord(), profile: cumbria)
+            #expect(outcome.refusalRules == ["known-signatory-position"], "'\(position)': \(outcome)")
+            #expect(outcome.refusals?.first?.description.contains("originating-officer, chief-executive") == true)
+        }
+        let noPosition = try fire(
+            "sign-off", from: "awaiting-sign-offs", by: [.officer], payload: ["name": "A. Officer"],
+            record: decisionRecord(), profile: cumbria)
+        #expect(noPosition.refusalRules == ["known-signatory-position"])
+        // Lincolnshire's form has the consultation Cumbria's lacks.
+        let lincolnshire = try fire(
+            "sign-off", from: "awaiting-sign-offs", by: [.officer],
+            payload: ["position": "force-cfo", "name": "A. Officer"], record: decisionRecord(office: "lincolnshire"),
+            profile: loadLincolnshire())
+        #expect(lincolnshire.accepted?.role == .officer, "\(lincolnshire)")
+    }
+
+    @Test func aSignOffNeedsTheSignatorysName() throws {
+        func expectRefused(_ payload: [String: String]) throws {
+            let outcome = try fire(
+                "sign-off", from: "awaiting-sign-offs", by: [.officer], payload: payload, record: decisionRecord(),
+                profile: loadCumbria())
+            #expect(outcome.refusalRules == ["signatory-named"], "\(payload): \(outcome)")
+        }
+        for payload in [["position": "originating-officer"], ["position": "originating-officer", "name": " \t"]] {
+            try expectRefused(payload)
+        }
+        try expectRefused(["position": "originating-officer", "name": "\n"])
+    }
+
+    // MARK: The decision
+
+    @Test func theDecisionNeedsADeclarationOfInterests() throws {
+        let cumbria = try loadCumbria()
+        let record = decisionRecord(signedBy: ["originating-officer", "chief-executive"])
+        for event in ["approve", "decline"] {
+            func expectRefused(_ payload: [String: String]) throws {
+                let outcome = try fire(
+                    event, from: "with-decision-maker", by: [.commissioner], payload: payload, record: record,
+                    profile: cumbria)
+                #expect(outcome.refusalRules == ["declaration-of-interests"], "\(event) \(payload): \(outcome)")
+                #expect(outcome.refusals?.first?.description.contains("--interests") == true)
+            }
+            for interests in [nil, "", "  \t "] as [String?] {
+                var payload = ["prejudicialInterest": "false"]
+                payload["interests"] = interests
+                try expectRefused(payload)
+            }
+            try expectRefused(["interests": " \n", "prejudicialInterest": "false"])
+            for interests in ["none", "Personal: a family member volunteers with a bidding charity"] {
+                let outcome = try fire(
+                    event, from: "with-decision-maker", by: [.commissioner],
+                    payload: ["interests": interests, "prejudicialInterest": "false"], record: record,
+                    profile: cumbria)
+                #expect(outcome.accepted?.role == .commissioner, "\(event) '\(interests)': \(outcome)")
+            }
+        }
+    }
+
+    @Test func aPrejudicialInterestPassesTheDecisionToTheDelegate() throws {
+        let payload = ["interests": "Trustee of a bidding charity", "prejudicialInterest": "true"]
+        let cumbria = try fire(
+            "approve", from: "with-decision-maker", by: [.commissioner], payload: payload, record: decisionRecord(),
+            profile: loadCumbria())
+        #expect(cumbria.refusalRules == ["prejudicial-interest-passes-to-delegate"])
+        let cumbriaMessage = try #require(cumbria.refusals?.first?.description)
+        #expect(cumbriaMessage.contains("chief-executive"), "\(cumbriaMessage)")
+
+        let lincolnshire = try fire(
+            "approve", from: "with-decision-maker", by: [.commissioner], payload: payload,
+            record: decisionRecord(office: "lincolnshire"), profile: loadLincolnshire())
+        #expect(lincolnshire.refusalRules == ["prejudicial-interest-passes-to-delegate"])
+        let lincolnshireMessage = try #require(lincolnshire.refusals?.first?.description)
+        #expect(lincolnshireMessage.contains("no delegate"), "\(lincolnshireMessage)")
+        #expect(!lincolnshireMessage.contains("chief-executive"))
+
+        // In Cumbria the Chief Executive then takes it.
+        let delegate = try fire(
+            "approve", from: "with-decision-maker", by: [.chiefExecutive], payload: Self.declared,
+            record: decisionRecord(), profile: loadCumbria())
+        #expect(delegate.accepted?.role == .chiefExecutive, "\(delegate)")
+    }
+
+    @Test func theDelegateMayDecideInCumbriaButNotInLincolnshire() throws {
+        let cumbria = try loadCumbria()
+        #expect(cumbria.decisionDelegation?.role == .chiefExecutive)
+        #expect(cumbria.decisionDelegation?.upTo == nil)
+        for event in ["approve", "decline"] {
+            let outcome = try fire(
+                event, from: "with-decision-maker", by: [.chiefExecutive], payload: Self.declared,
+                record: decisionRecord(), profile: cumbria)
+            let accepted = try #require(outcome.accepted, "\(event): \(outcome)")
+            #expect(accepted.role == .chiefExecutive)
+            #expect(
+                accepted.effects == [
+                    EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-03-14"])
+                ])
+        }
+        // Someone holding both roles decides as the Commissioner unless they say otherwise.
+        let both = try fire(
+            "approve", from: "with-decision-maker", by: [.chiefExecutive, .commissioner], payload: Self.declared,
+            record: decisionRecord(), profile: cumbria)
+        #expect(both.accepted?.role == .commissioner)
+        let asDelegate = try fire(
+            "approve", from: "with-decision-maker", by: [.chiefExecutive, .commissioner], as: .chiefExecutive,
+            payload: Self.declared, record: decisionRecord(), profile: cumbria)
+        #expect(asDelegate.accepted?.role == .chiefExecutive)
+
+        let lincolnshire = try loadLincolnshire()
+        #expect(lincolnshire.decisionDelegation == nil)
+        for event in ["approve", "decline"] {
+            let outcome = try fire(
+                event, from: "with-decision-maker", by: [.chiefExecutive], payload: Self.declared,
+                record: decisionRecord(office: "lincolnshire"), profile: lincolnshire)
+            #expect(outcome.refusalRules == ["decision-maker-authorised"], "\(event): \(outcome)")
+            #expect(outcome.refusals?.first?.description.contains("only the Commissioner decides") == true)
+        }
+        let commissioner = try fire(
+            "approve", from: "with-decision-maker", by: [.commissioner], payload: Self.declared,
+            record: decisionRecord(office: "lincolnshire"), profile: lincolnshire)
+        // Lincolnshire publishes within one working day.
+        #expect(
+            commissioner.accepted?.effects == [
+                EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-03-10"])
+            ])
+    }
+
+    @Test func aDelegationLimitByAmountIsEnforced() throws {
+        let text = try profileText("cumbria")
+        let variantText = text.replacingOccurrences(
+            of: "decisionDelegation:\n  role: chief-executive\n",
+            with: "decisionDelegation: {role: chief-executive, upTo: \"£50,000\"}\n")
+        try #require(variantText != text, "the Cumbria fixture's delegation block has changed shape")
+        let limited = try OfficeProfile.parse(yaml: variantText, source: "cumbria-limited.yaml")
+        let fiftyThousand = try #require(Money(pounds: 50_000))
+        let hundredThousand = try #require(Money(pounds: 100_000))
+        #expect(limited.decisionDelegation?.role == .chiefExecutive)
+        #expect(limited.decisionDelegation?.upTo == fiftyThousand)
+
+        var large = decisionRecord()
+        large.amount = hundredThousand
+        let refused = try fire(
+            "approve", from: "with-decision-maker", by: [.chiefExecutive], payload: Self.declared, record: large,
+            profile: limited)
+        #expect(refused.refusalRules == ["decision-maker-authorised"])
+        let message = try #require(refused.refusals?.first?.description)
+        #expect(message.contains("£50,000.00") && message.contains("£100,000.00"), "\(message)")
+
+        // The Commissioner is not limited; the delegate may decide up to the limit, and without an amount.
+        let byCommissioner = try fire(
+            "approve", from: "with-decision-maker", by: [.commissioner], payload: Self.declared, record: large,
+            profile: limited)
+        #expect(byCommissioner.accepted?.role == .commissioner)
+        var atLimit = decisionRecord()
+        atLimit.amount = fiftyThousand
+        for record in [atLimit, decisionRecord()] {
+            let outcome = try fire(
+                "approve", from: "with-decision-maker", by: [.chiefExecutive], payload: Self.declared, record: record,
+                profile: limited)
+            #expect(outcome.accepted?.role == .chiefExecutive, "\(String(describing: record.amount)): \(outcome)")
+        }
+        // Unlimited in the shipped profile.
+        let unlimited = try fire(
+            "approve", from: "with-decision-maker", by: [.chiefExecutive], payload: Self.declared, record: large,
+            profile: loadCumbria())
+        #expect(unlimited.accepted != nil)
+    }
+
+    // MARK: Deferral
+
+    @Test func lincolnshireDeferralNeedsAnUntilDate() throws {
+        let lincolnshire = try loadLincolnshire()
+        #expect(lincolnshire.deferralNeedsUntilDate)
+        let record = decidedRecord(office: "lincolnshire")
+        let reason = ["reason": "release would compromise the procurement"]
+        for state in ["approved", "not-approved"] {
+            let undated = try fire(
+                "defer", from: state, by: [.officer], on: "2016-03-10", payload: reason, record: record,
+                profile: lincolnshire)
+            #expect(undated.refusalRules == ["deferral-needs-until-date"], "\(state): \(undated)")
+            #expect(undated.refusals?.first?.description.contains("--until") == true)
+        }
+        let neither = try fire(
+            "defer", from: "approved", by: [.officer], on: "2016-03-10", record: record, profile: lincolnshire)
+        #expect(neither.refusalRules?.sorted() == ["deferral-needs-until-date", "reason-given"])
+        let unreadable = try fire(
+            "defer", from: "approved", by: [.officer], on: "2016-03-10",
+            payload: reason.merging(["until": "30/06/2016"]) { $1 }, record: record, profile: lincolnshire)
+        #expect(unreadable.refusalRules == ["deferral-needs-until-date"])
+        let beforeDecision = try fire(
+            "defer", from: "approved", by: [.commissioner], on: "2016-03-10",
+            payload: reason.merging(["until": "2016-03-08"]) { $1 }, record: record, profile: lincolnshire)
+        #expect(beforeDecision.refusalRules == ["deferral-date-after-decision"])
+        #expect(beforeDecision.refusals?.first?.description.contains("2016-03-08") == true)
+
+        let dated = try fire(
+            "defer", from: "approved", by: [.officer], on: "2016-03-10",
+            payload: reason.merging(["until": "2016-06-30"]) { $1 }, record: record, profile: lincolnshire)
+        let accepted = try #require(dated.accepted, "\(dated)")
+        #expect(accepted.to == "publication-deferred")
+        #expect(
+            accepted.effects == [
+                EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-06-30"])
+            ])
+        // The decision day itself is allowed.
+        let sameDay = try fire(
+            "defer", from: "approved", by: [.officer], on: "2016-03-10",
+            payload: reason.merging(["until": "2016-03-09"]) { $1 }, record: record, profile: lincolnshire)
+        #expect(sameDay.accepted != nil, "\(sameDay)")
+    }
+
+    @Test func cumbriaDeferralMayBeUndated() throws {
+        let cumbria = try loadCumbria()
+        #expect(!cumbria.deferralNeedsUntilDate)
+        let record = decidedRecord(office: "cumbria")
+        let reason = ["reason": "release would compromise the procurement"]
+        let undated = try fire(
+            "defer", from: "approved", by: [.officer], on: "2016-03-10", payload: reason, record: record,
+            profile: cumbria)
+        let accepted = try #require(undated.accepted, "\(undated)")
+        #expect(accepted.to == "publication-deferred")
+        // An undated deferral has no deadline, so no effect may ask for one on a day that is not a day.
+        for effect in accepted.effects where effect.name == "set-deadline" {
+            #expect((try? Day(iso: effect.parameters["day"] ?? "")) != nil, "\(effect)")
+        }
+
+        let dated = try fire(
+            "defer", from: "not-approved", by: [.commissioner], on: "2016-03-10",
+            payload: reason.merging(["until": "2016-04-01"]) { $1 }, record: record, profile: cumbria)
+        #expect(
+            dated.accepted?.effects == [
+                EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-04-01"])
+            ])
+        // Even where a date is optional, one before the decision is refused.
+        let early = try fire(
+            "defer", from: "approved", by: [.officer], on: "2016-03-10",
+            payload: reason.merging(["until": "2016-03-01"]) { $1 }, record: record, profile: cumbria)
+        #expect(early.refusalRules == ["deferral-date-after-decision"])
+    }
+
+    // MARK: Without a record; on import
+
+    @Test func theDecisionGuardsRefuseWithoutADecisionRecord() throws {
+        typealias Case = (state: String, event: String, roles: [Role], payload: [String: String], guards: [String])
+        let cases: [Case] = [
+            (
+                "draft", "submit", [.officer], [:],
+                ["executive-summary-within-limit", "part2-complete-before-submission"]
+            ),
+            (
+                "awaiting-sign-offs", "sign-off", [.officer],
+                ["position": "originating-officer", "name": "A. Officer"], ["sign-off-by-position-holder"]
+            ),
+            (
+                "with-decision-maker", "approve", [.commissioner], Self.declared,
+                ["decision-maker-authorised", "declaration-of-interests"]
+            ),
+            ("approved", "defer", [.officer], ["reason": "sensitive", "until": "2016-06-30"], ["deferral-until-date"]),
+        ]
+        let subjects: [(any Sendable)?] = [nil, SignOffs(missingSignOffs: [])]
+        for c in cases {
+            for subject in subjects {
+                let outcome = try fire(
+                    c.event, from: c.state, by: c.roles, payload: c.payload, subject: subject, profile: loadCumbria())
+                #expect(outcome.refusalRules?.sorted() == c.guards, "\(c.event): \(outcome)")
+                #expect(
+                    outcome.refusals?.allSatisfy { $0.description.contains("decision record was not attached") }
+                        == true)
+            }
+        }
+    }
+
+    @Test func guardsOverriddenOnImportBecomeExceptions() throws {
+        let cumbria = try loadCumbria()
+        let record = decisionRecord(summary: summary(words: 118))
+        #expect(
+            try fire("submit", from: "draft", by: [.officer], record: record, profile: cumbria).refusalRules
+                == ["executive-summary-word-limit"])
+
+        let imported = try fire(
+            "submit", from: "draft", by: [.officer], record: record, profile: cumbria, overridingGuards: true)
+        let accepted = try #require(imported.accepted, "\(imported)")
+        #expect(accepted.to == "awaiting-sign-offs")
+        #expect(accepted.role == .officer)
+        #expect(accepted.effects == [EffectRequest(name: "allocate-decision-number")])
+        #expect(accepted.exceptions.map(\.rule) == ["executive-summary-word-limit"])
+        #expect(accepted.exceptions.first?.message.contains("words: 118, limit: 100") == true)
+
+        // Every failed guard becomes an exception, and an import that breaks none carries none.
+        var both = record
+        both.part2 = Part2(exists: true, reason: "sensitive", content: nil, complete: false)
+        let two = try fire(
+            "submit", from: "draft", by: [.officer], record: both, profile: cumbria, overridingGuards: true)
+        #expect(
+            two.accepted?.exceptions.map(\.rule).sorted()
+                == ["executive-summary-word-limit", "part2-complete-before-submission"])
+        let clean = try fire(
+            "submit", from: "draft", by: [.officer], record: decisionRecord(), profile: cumbria,
+            overridingGuards: true)
+        #expect(clean.accepted?.exceptions == [])
+
+        // Overriding covers the form's guards only: roles and dates are still enforced, and alone.
+        let wrongRole = try fire(
+            "submit", from: "draft", by: [.commissioner], record: record, profile: cumbria, overridingGuards: true)
+        #expect(wrongRole.refusalRules == ["role-required"])
+        let backdated = try fire(
+            "submit", from: "draft", by: [.officer], on: "2016-03-06", record: record, profile: cumbria,
+            overridingGuards: true)
+        #expect(backdated.refusalRules == ["effective-dates-never-go-backwards"])
     }
 }
 
@@ -391,8 +973,15 @@ struct ScopedRoleTests {
 }
 
 extension WorkflowEngine.Outcome {
-    fileprivate var refusalRules: [String]? {
-        if case .refused(let reasons) = self { return reasons.map(\.rule) }
+    fileprivate var refusalRules: [String]? { refusals?.map(\.rule) }
+
+    fileprivate var refusals: [WorkflowRefusal]? {
+        if case .refused(let reasons) = self { return reasons }
+        return nil
+    }
+
+    fileprivate var accepted: WorkflowEngine.Accepted? {
+        if case .accepted(let accepted) = self { return accepted }
         return nil
     }
 }

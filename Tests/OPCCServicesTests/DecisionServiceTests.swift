@@ -238,6 +238,7 @@ struct DecisionPart2AndRegisterTests {
         let (app, _) = try demoApp()
         func rows(_ change: (inout DecisionFilter) -> Void) throws -> [String?] {
             var f = DecisionFilter()
+            f.office = "cumbria"
             change(&f)
             return try app.decisionRegister(f, by: "cumbria.auditor").map(\.number)
         }
@@ -249,6 +250,10 @@ struct DecisionPart2AndRegisterTests {
         #expect(try rows { $0.officer = "Vivian Stafford" } == ["014/2016"])
         #expect(try rows { $0.text = "Mirehouse" } == ["014/2016"])
         #expect(try rows { $0.status = "published" } == ["014/2016"])
+        #expect(
+            try rows {
+                $0.office = nil; $0.minimumPence = 10_000_000
+            } == ["014/2016", "007/2020"])
     }
 }
 

@@ -28,10 +28,14 @@ extension WorkflowRegistry {
                 profile: s.profile)
         }
         check("declaration-of-interests") { context, _ in
-            (context.act.payload["interests"] ?? "").trimmingSpaces.isEmpty ? .interestsNotDeclared : nil
+            (context.act.payload["interests"] ?? "").isBlank ? .interestsNotDeclared : nil
         }
         check("decision-maker-authorised") { context, s in
             let held = context.act.actor.roles(covering: context.instance.recordRef)
+            // A role the actor does not hold, or the transition does not allow, is the engine's refusal alone.
+            if let asked = context.act.role, !(held.contains(asked) && context.transition.roles.contains(asked)) {
+                return nil
+            }
             let role =
                 context.act.role ?? (held.contains(.commissioner) ? .commissioner : nil)
                 ?? context.transition.roles.first(where: held.contains)

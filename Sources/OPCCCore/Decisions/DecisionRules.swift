@@ -106,7 +106,7 @@ public enum DecisionRules {
     public static func checkPart2(_ record: DecisionRecord) -> DecisionRefusal? {
         guard record.part2.exists else { return nil }
         let content = record.part2.content ?? ""
-        return record.part2.complete && !content.trimmingSpaces.isEmpty ? nil : .part2Incomplete
+        return record.part2.complete && !content.isBlank ? nil : .part2Incomplete
     }
 
     /// The required sign-offs not yet recorded, as the form titles them.
@@ -122,7 +122,7 @@ public enum DecisionRules {
             return .unknownSignatory(position: position, known: profile.signatories.map(\.position))
         }
         if record.signOffs.contains(where: { $0.position == position }) { return .alreadySigned(position: position) }
-        if name.trimmingSpaces.isEmpty { return .signatoryNameMissing(position: position) }
+        if name.isBlank { return .signatoryNameMissing(position: position) }
         guard actorRoles.contains(signatory.role) else {
             return .signatoryRoleRequired(position: position, role: signatory.role)
         }

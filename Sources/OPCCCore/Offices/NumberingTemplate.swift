@@ -254,6 +254,12 @@ extension NumberingTemplate {
     }
 }
 
+extension StringProtocol {
+    /// True when the text is empty or only whitespace, line breaks included: what "missing" means for a reason,
+    /// a name or a declaration.
+    public var isBlank: Bool { allSatisfy(\.isWhitespace) }
+}
+
 extension String {
     public var trimmingSpaces: Substring {
         let s = drop(while: { $0 == " " || $0 == "\t" })

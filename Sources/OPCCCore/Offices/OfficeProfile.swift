@@ -167,7 +167,7 @@ extension OfficeProfile {
         guard id.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }) else {
             throw fail("id", "'\(id)' must be lowercase letters, digits and hyphens (it is typed as --office)")
         }
-        guard let name = raw.name, !name.trimmingSpaces.isEmpty else { throw fail("name", "missing") }
+        guard let name = raw.name, !name.isBlank else { throw fail("name", "missing") }
         if let org = raw.orgId {
             let parts = org.split(separator: "-", maxSplits: 2)
             guard parts.count == 3, parts[0].count == 2, parts[0].allSatisfy(\.isUppercase) else {

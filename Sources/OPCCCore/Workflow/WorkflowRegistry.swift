@@ -93,8 +93,7 @@ extension WorkflowRegistry {
     public static let standard: WorkflowRegistry = {
         var r = WorkflowRegistry()
         r.register(guard: "reason-given") { context in
-            let reason = context.act.payload["reason"] ?? ""
-            guard reason.trimmingSpaces.isEmpty else { return nil }
+            guard (context.act.payload["reason"] ?? "").isBlank else { return nil }
             return GuardRefusal(
                 rule: "reason-given", message: "\(context.act.event) needs a reason",
                 remedy: "give the reason (--reason \"…\")")
@@ -144,11 +143,9 @@ extension WorkflowRegistry {
             return [EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": due.iso])]
         }
         r.register(effect: "set-deferral-deadline") { context in
-            [
-                EffectRequest(
-                    name: "set-deadline",
-                    parameters: ["kind": "part1-publication", "day": context.act.payload["until"] ?? ""])
-            ]
+            // An undated (or unreadable) until-date sets no deadline: the record goes on the review list instead.
+            guard let until = context.act.payload["until"].flatMap({ try? Day(iso: $0) }) else { return [] }
+            return [EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": until.iso])]
         }
         r.register(effect: "schedule-quarterly-returns") { _ in [EffectRequest(name: "schedule-quarterly-returns")] }
         r.register(effect: "settle-carry-forward") { _ in [EffectRequest(name: "settle-carry-forward")] }
