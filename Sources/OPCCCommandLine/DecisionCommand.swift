@@ -18,7 +18,7 @@ struct DecisionCommand: ParsableCommand {
             """,
         subcommands: [
             Raise.self, Edit.self, Submit.self, Sign.self, Refer.self, Return.self, Decide.self, Defer.self,
-            Publish.self, Withdraw.self, Show.self, List.self, Notice.self, Part2.self, Import.self,
+            Publish.self, Withdraw.self, Correct.self, Show.self, List.self, Notice.self, Part2.self, Import.self,
         ])
 }
 
@@ -96,6 +96,27 @@ extension DecisionCommand {
                     record, office: global.office, draft: try readDraft(file), by: try global.actorName(),
                     on: try global.effectiveDay())
                 printLine("edited \(updated.id)")
+            }
+        }
+    }
+
+    struct Correct: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct Part 1 after a decision (a new audited event, with a reason).",
+            discussion: "Example: opcc decision correct 014/2016 --file fix.yaml --reason \"typo in ward name\" "
+                + "--office cumbria --as cumbria.officer")
+        @Argument(help: "The record.") var record: String
+        @Option(help: "YAML or JSON file with the corrected fields.") var file: String
+        @Option(help: "Why the correction is made.") var reason: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let view = try app.correctDecision(
+                    record, office: global.office, draft: try readDraft(file), reason: reason,
+                    by: try global.actorName(), on: try global.effectiveDay())
+                printLine("corrected \(view.record.number ?? view.record.id) (\(view.status))")
             }
         }
     }

@@ -123,6 +123,57 @@ extension Commissioning {
         }
     }
 
+    /// Corrects Part 1 after a decision. Nothing is overwritten silently: the correction is a new audited event
+    /// (state unchanged) naming the fields changed and the reason; the earlier text stays in the audit trail of
+    /// the act that set it.
+    @discardableResult
+    public func correctDecision(
+        _ reference: String, office: String? = nil, draft: DecisionDraft, reason: String, by actorName: String,
+        on day: Day? = nil
+    ) throws -> DecisionView {
+        guard !reason.isBlank else {
+            throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason (--reason \"…\")")
+        }
+        guard draft.part2 == nil else {
+            throw ServiceRefusal(rule: "part2-not-corrected-here", message: "Part 2 is not corrected through Part 1")
+        }
+        let id = try decisionID(reference, office: office)
+        return try store.write { tx in
+            guard var record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
+                throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
+            }
+            guard record.decision != nil, instance.state != "withdrawn" else {
+                throw ServiceRefusal(
+                    rule: "corrections-after-decision",
+                    message: "the record is \(instance.state): before a decision, return it for revision and edit it")
+            }
+            let person = try actor(named: actorName, in: tx)
+            let roles = person.actor.roles(covering: id)
+            guard person.office == record.office,
+                let role = [Role.officer, .chiefExecutive].first(where: roles.contains)
+            else {
+                throw ServiceRefusal(
+                    rule: "role-required", message: "a correction needs the officer or chief-executive role")
+            }
+            let effective = day ?? clock.today()
+            guard effective <= clock.today(), effective >= (instance.lastEffectiveDay ?? effective) else {
+                throw ServiceRefusal(
+                    rule: "effective-dates-never-go-backwards",
+                    message: "a correction is dated on or after the record's last act and not after today")
+            }
+            try draft.apply(to: &record, profile: try profile(of: record.office, in: tx))
+            try tx.saveDecision(record, instanceID: id)
+            try tx.append(
+                AuditEventDraft(
+                    office: record.office, instanceID: id, workflow: instance.workflow,
+                    workflowVersion: instance.workflowVersion, event: "correct", fromState: instance.state,
+                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: effective,
+                    recordedAt: clock.timestamp(),
+                    payload: ["fields": draft.fieldNames.joined(separator: ", "), "reason": reason]))
+            return DecisionView(record: record.withoutPart2Content, status: instance.state, version: instance.version)
+        }
+    }
+
     // MARK: Workflow acts
 
     /// Fires a decision-request event with the record attached for the guards; `update` changes the record inside

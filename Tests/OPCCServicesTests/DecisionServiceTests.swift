@@ -303,3 +303,44 @@ struct DecisionImportTests {
         #expect(error?.message.hasPrefix("short.yaml: originatingOfficer") == true)
     }
 }
+
+@Suite("Decision records: corrections")
+struct DecisionCorrectionTests {
+    @Test func afterADecisionACorrectionIsANewAuditedEvent() throws {
+        let (app, _) = try demoApp()
+        var fix = DecisionDraft()
+        fix.title = "Vulnerable Localities Index (VLI) Pilot"
+        let head = try app.auditHead()
+        let view = try app.correctDecision(
+            "014/2016", office: "cumbria", draft: fix, reason: "title as minuted", by: "cumbria.officer",
+            on: day("2016-04-01"))
+        #expect(view.record.title == "Vulnerable Localities Index (VLI) Pilot")
+        #expect(view.status == "published")
+        let event = try #require(try app.auditLog().last)
+        #expect(event.sequence == head.sequence + 1)
+        #expect(event.event == "correct" && event.fromState == "published" && event.toState == "published")
+        #expect(event.payloadFields == ["fields": "title", "reason": "title as minuted"])
+        #expect(try app.verifyAudit().isIntact)
+    }
+
+    @Test func beforeADecisionThereIsNoCorrectionOnlyReturnAndEdit() throws {
+        let (app, _) = try demoApp()
+        let id = try cumbriaReferred(app, on: "2016-05-03")
+        var fix = DecisionDraft()
+        fix.title = "Changed"
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.correctDecision(id, draft: fix, reason: "typo", by: "cumbria.officer", on: day("2016-05-03"))
+        }
+        #expect(error?.rule == "corrections-after-decision")
+    }
+
+    @Test func aCorrectionNeedsAReason() throws {
+        let (app, _) = try demoApp()
+        var fix = DecisionDraft()
+        fix.title = "X"
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.correctDecision("014/2016", office: "cumbria", draft: fix, reason: " \n", by: "cumbria.officer")
+        }
+        #expect(error?.rule == "reason-given")
+    }
+}
