@@ -6,6 +6,7 @@ import OPCCServices
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Inspect and verify the tamper-evident audit log.",
+        discussion: "Example: opcc audit verify --head \"$(opcc audit head)\"",
         subcommands: [Head.self, Verify.self, Log.self])
 
     struct Head: ParsableCommand {

@@ -7,6 +7,7 @@ struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar",
         abstract: "England and Wales bank holidays and working days.",
+        discussion: "Example: opcc calendar add-working-days 2016-03-09 3",
         subcommands: [Holidays.self, AddWorkingDays.self]
     )
 

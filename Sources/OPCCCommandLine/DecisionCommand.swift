@@ -15,6 +15,7 @@ struct DecisionCommand: ParsableCommand {
             once every sign-off the office requires is in) → approved or not-approved (decide) → published, or \
             publication-deferred → published. RECORD is a decision number in the office's form (014/2016) or a \
             record id (cumbria-DR-0001).
+            Example: opcc decision show 014/2016 --office cumbria --as cumbria.officer
             """,
         subcommands: [
             Raise.self, Edit.self, Submit.self, Sign.self, Refer.self, Return.self, Decide.self, Defer.self,

@@ -44,7 +44,8 @@ struct DemoCommand: ParsableCommand {
 /// `opcc office`: the offices in the database and their profiles.
 struct OfficeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "office", abstract: "The offices in the database.", subcommands: [List.self, Show.self])
+        commandName: "office", abstract: "The offices in the database.",
+        discussion: "Example: opcc office show cumbria", subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(

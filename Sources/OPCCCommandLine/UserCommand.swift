@@ -5,7 +5,8 @@ import OPCCServices
 /// `opcc user`: people and the roles they hold.
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "People and their roles.", subcommands: [Add.self, List.self])
+        commandName: "user", abstract: "People and their roles.",
+        discussion: "Example: opcc user list --office cumbria", subcommands: [Add.self, List.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

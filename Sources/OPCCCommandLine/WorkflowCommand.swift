@@ -7,6 +7,7 @@ import OPCCServices
 struct WorkflowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow", abstract: "Check, list and draw the workflow definitions.",
+        discussion: "Example: opcc workflow diagram quarterly-return --format dot",
         subcommands: [Lint.self, List.self, Diagram.self])
 
     struct Lint: ParsableCommand {

@@ -184,3 +184,27 @@ struct DemoCommandTests {
 struct AnyDecodable: Decodable {
     init(from decoder: any Decoder) throws {}
 }
+
+@Suite("opcc help")
+struct HelpTests {
+    /// Every command and subcommand prints help with an example.
+    @Test(arguments: [
+        [], ["demo"], ["office"], ["office", "list"], ["office", "show"], ["user"], ["user", "add"], ["user", "list"],
+        ["workflow"], ["workflow", "lint"], ["workflow", "list"], ["workflow", "diagram"], ["audit"],
+        ["audit", "head"],
+        ["audit", "verify"], ["audit", "log"], ["calendar"], ["calendar", "holidays"],
+        ["calendar", "add-working-days"],
+        ["decision"], ["decision", "raise"], ["decision", "edit"], ["decision", "submit"], ["decision", "sign"],
+        ["decision", "refer"], ["decision", "return"], ["decision", "decide"], ["decision", "defer"],
+        ["decision", "publish"], ["decision", "withdraw"], ["decision", "correct"], ["decision", "show"],
+        ["decision", "list"], ["decision", "notice"], ["decision", "part2"], ["decision", "import"],
+    ])
+    func everyCommandHasHelpWithAnExample(command: [String]) throws {
+        let result = try opcc(command + ["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("USAGE:"))
+        #expect(
+            result.stdout.contains("opcc ")
+                && (result.stdout.contains("Example") || result.stdout.contains("Start with")))
+    }
+}
