@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
@@ -68,7 +69,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "OPCCCoreTests", dependencies: ["OPCCCore"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+            name: "OPCCCoreTests",
+            dependencies: ["OPCCCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OPCCStoreTests",
             dependencies: ["OPCCCore", "OPCCStore", .product(name: "GRDB", package: "GRDB.swift")],

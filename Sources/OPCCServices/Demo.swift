@@ -52,6 +52,13 @@ extension Commissioning {
             progress(line)
         }
         try loadDemoDecisions(from: home, into: &report, progress: progress)
+        for file in ProductHome.yamlFiles(in: home.fixtures.appendingPathComponent("finance")) {
+            let source = home.relative(file)
+            let fixture = try FinanceFixture.parse(yaml: try readText(file, shownAs: source), source: source)
+            let line = try loadFinanceFixture(fixture, source: source)
+            report.lines.append(line)
+            progress(line)
+        }
         return report
     }
 

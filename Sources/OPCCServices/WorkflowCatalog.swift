@@ -92,6 +92,12 @@ public struct LoadedProfile: Sendable {
     public let profile: OfficeProfile
     public let text: String
     public let source: String
+
+    public init(profile: OfficeProfile, text: String, source: String) {
+        self.profile = profile
+        self.text = text
+        self.source = source
+    }
 }
 
 extension OfficeProfile {

@@ -8,6 +8,8 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("2026-11-22-foundation", migrate: foundation)
         migrator.registerMigration("2026-11-22-decisions", migrate: decisions)
+        migrator.registerMigration("2026-11-22-ledger", migrate: ledger)
+        migrator.registerMigration("2026-11-22-carry-forward", migrate: carryForward)
         return migrator
     }
 
@@ -57,6 +59,93 @@ enum Migrations {
                 ) STRICT;
 
                 CREATE VIRTUAL TABLE decision_fts USING fts5(record_id UNINDEXED, number, title, body);
+                """)
+    }
+
+    /// The double-entry ledger, budgets' strands and allocations. Postings and their transfers are never updated
+    /// or deleted (triggers refuse it); a correction is a reversing posting, and a posting is reversed at most once.
+    /// Every posting cites the audit event recorded with it.
+    static func ledger(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE ledger_posting (
+                    seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    day TEXT NOT NULL CHECK (day \(isoDay)),
+                    cause_kind TEXT NOT NULL CHECK (cause_kind IN ('budget', 'virement', 'decision', 'allocation',
+                        'agreement', 'payment', 'carry-forward', 'clawback', 'write-off', 'correction')),
+                    cause_ref TEXT NOT NULL CHECK (cause_ref <> ''),
+                    memo TEXT NOT NULL,
+                    reverses INTEGER UNIQUE REFERENCES ledger_posting(seq),
+                    audit_seq INTEGER NOT NULL UNIQUE REFERENCES audit_event(seq),
+                    recorded_by TEXT NOT NULL
+                ) STRICT;
+                CREATE TABLE ledger_transfer (
+                    posting_seq INTEGER NOT NULL REFERENCES ledger_posting(seq),
+                    line INTEGER NOT NULL CHECK (line >= 1),
+                    from_account TEXT NOT NULL,
+                    to_account TEXT NOT NULL CHECK (to_account <> from_account),
+                    amount_pence INTEGER NOT NULL CHECK (amount_pence > 0),
+                    PRIMARY KEY (posting_seq, line)
+                ) STRICT;
+                CREATE INDEX ledger_transfer_from ON ledger_transfer(from_account);
+                CREATE INDEX ledger_transfer_to ON ledger_transfer(to_account);
+                CREATE TRIGGER ledger_posting_is_never_updated BEFORE UPDATE ON ledger_posting
+                BEGIN SELECT RAISE(ABORT, 'postings are never changed: post a reversal with a reason'); END;
+                CREATE TRIGGER ledger_posting_is_never_deleted BEFORE DELETE ON ledger_posting
+                BEGIN SELECT RAISE(ABORT, 'postings are never deleted: post a reversal with a reason'); END;
+                CREATE TRIGGER ledger_transfer_is_never_updated BEFORE UPDATE ON ledger_transfer
+                BEGIN SELECT RAISE(ABORT, 'postings are never changed: post a reversal with a reason'); END;
+                CREATE TRIGGER ledger_transfer_is_never_deleted BEFORE DELETE ON ledger_transfer
+                BEGIN SELECT RAISE(ABORT, 'postings are never deleted: post a reversal with a reason'); END;
+
+                CREATE TABLE budget_strand (
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    year_start INTEGER NOT NULL CHECK (year_start BETWEEN 1990 AND 2200),
+                    strand TEXT NOT NULL CHECK (strand <> '' AND strand NOT GLOB '*/*'),
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    PRIMARY KEY (office_id, year_start, strand)
+                ) STRICT;
+
+                CREATE TABLE allocation (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    year_start INTEGER NOT NULL,
+                    strand TEXT NOT NULL,
+                    recipient_org_id TEXT NOT NULL CHECK (recipient_org_id GLOB '[A-Z][A-Z]-*-*'),
+                    recipient_name TEXT NOT NULL CHECK (recipient_name <> ''),
+                    purpose TEXT NOT NULL CHECK (purpose <> ''),
+                    area TEXT,
+                    decision_id TEXT NOT NULL REFERENCES decision_record(id),
+                    amount_pence INTEGER NOT NULL CHECK (amount_pence > 0),
+                    spend_kind TEXT NOT NULL CHECK (spend_kind IN ('revenue', 'capital')),
+                    revenue_contribution_to_capital INTEGER NOT NULL CHECK (revenue_contribution_to_capital IN (0, 1)),
+                    method TEXT NOT NULL CHECK (method IN ('single', 'fixed-per-area', 'formula', 'grant-round')),
+                    over_commitment_percent INTEGER CHECK (over_commitment_percent IS NULL OR over_commitment_percent > 0),
+                    posting_seq INTEGER NOT NULL UNIQUE REFERENCES ledger_posting(seq),
+                    day TEXT NOT NULL CHECK (day \(isoDay)),
+                    FOREIGN KEY (office_id, year_start, strand) REFERENCES budget_strand(office_id, year_start, strand)
+                ) STRICT;
+                CREATE INDEX allocation_decision ON allocation(decision_id);
+                """)
+    }
+
+    /// Carry-forward requests: a recipient's forecast underspend in one year, its state kept by its workflow instance.
+    static func carryForward(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE carry_forward (
+                    id TEXT PRIMARY KEY NOT NULL REFERENCES workflow_instance(id),
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    year_start INTEGER NOT NULL,
+                    strand TEXT NOT NULL,
+                    recipient_org_id TEXT NOT NULL,
+                    forecast_pence INTEGER NOT NULL CHECK (forecast_pence > 0),
+                    reason TEXT NOT NULL CHECK (reason <> ''),
+                    decision_id TEXT REFERENCES decision_record(id),
+                    actual_pence INTEGER CHECK (actual_pence IS NULL OR actual_pence >= 0),
+                    FOREIGN KEY (office_id, year_start, strand) REFERENCES budget_strand(office_id, year_start, strand)
+                ) STRICT;
                 """)
     }
 

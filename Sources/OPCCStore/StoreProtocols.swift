@@ -172,6 +172,80 @@ public protocol StoreTransaction {
     func noteDecisionSequence(office: String, key: String, sequence: Int) throws
     func decisionCount(office: String) throws -> Int
     func decisionRegister(_ filter: DecisionFilter) throws -> [DecisionRegisterRow]
+
+    // The ledger
+    /// Appends a posting and its transfers, citing the audit event recorded with it; returns its sequence number.
+    func appendPosting(_ posting: Posting, auditSequence: Int64, recordedBy: String) throws -> Int64
+    /// Every posting in sequence order (for an office, or all).
+    func postings(office: String?) throws -> [StoredPosting]
+    /// An account's balance, summed by SQL from its transfers.
+    func balance(of account: LedgerAccount) throws -> SignedMoney
+    /// Every account's balance, summed by SQL independently of the Swift ledger (for `finance check`).
+    func accountBalancesBySQL() throws -> [String: Int64]
+
+    // Budgets and allocations
+    func saveStrand(office: String, year: FinancialYear, strand: String, name: String) throws
+    func strands(office: String, year: FinancialYear?) throws -> [BudgetStrand]
+    func insertAllocation(_ allocation: Allocation, postingSequence: Int64) throws
+    func allocations(office: String?) throws -> [StoredAllocation]
+    func allocationCount(office: String) throws -> Int
+
+    // Carry-forwards
+    func saveCarryForward(_ request: CarryForwardRequest) throws
+    func carryForward(id: String) throws -> CarryForwardRequest?
+    func carryForwardCount(office: String) throws -> Int
+}
+
+/// A request to carry a recipient's forecast underspend from one year into the next.
+public struct CarryForwardRequest: Hashable, Sendable {
+    public var id: String
+    public var office: String
+    public var year: FinancialYear
+    public var strand: String
+    public var recipientOrgID: String
+    public var forecast: Money
+    public var reason: String
+    /// The decision record giving the Commissioner's permission, where one was made.
+    public var decisionID: String?
+    /// The actual underspend confirmed at year end.
+    public var actual: Money?
+
+    public init(
+        id: String, office: String, year: FinancialYear, strand: String, recipientOrgID: String, forecast: Money,
+        reason: String, decisionID: String? = nil, actual: Money? = nil
+    ) {
+        self.id = id
+        self.office = office
+        self.year = year
+        self.strand = strand
+        self.recipientOrgID = recipientOrgID
+        self.forecast = forecast
+        self.reason = reason
+        self.decisionID = decisionID
+        self.actual = actual
+    }
+}
+
+/// A posting as stored, with its sequence number and the audit event that records it.
+public struct StoredPosting: Hashable, Sendable {
+    public let sequence: Int64
+    public let auditSequence: Int64
+    public let recordedBy: String
+    public let posting: Posting
+}
+
+/// A named strand of an office's budget for a year; its amount is derived from the ledger.
+public struct BudgetStrand: Hashable, Sendable {
+    public let office: String
+    public let year: FinancialYear
+    public let strand: String
+    public let name: String
+}
+
+/// An allocation with the posting that moved its money.
+public struct StoredAllocation: Hashable, Sendable {
+    public let allocation: Allocation
+    public let postingSequence: Int64
 }
 
 /// What the register can be filtered on. Every field is optional; all that are given must hold.

@@ -100,9 +100,10 @@ struct DemoCommandTests {
         #expect(demo.stdout.contains("chain verified"))
         let verify = try opcc(["audit", "verify", "--db", db])
         #expect(verify.status == 0)
-        #expect(verify.stdout.hasPrefix("audit log intact: 40 events"))
+        #expect(verify.stdout.hasPrefix("audit log intact: "))
         let head = try opcc(["audit", "head", "--db", db])
-        #expect(head.stdout.hasPrefix("40:"))
+        let events = verify.stdout.dropFirst("audit log intact: ".count).prefix { $0.isNumber }
+        #expect(!events.isEmpty && head.stdout.hasPrefix("\(events):"))
         let withHead = try opcc([
             "audit", "verify", "--db", db, "--head", head.stdout.trimmingCharacters(in: .newlines),
         ])

@@ -29,7 +29,7 @@ struct AuditTamperTests {
         let (app, _) = try populated()
         let result = try app.verifyAudit(head: try app.auditHead())
         #expect(result.isIntact, "\(result.problems)")
-        #expect(result.instancesRebuilt == 4)  // the two demo imports and these two
+        #expect(result.instancesRebuilt == 7)  // the demo's four decisions and carry-forward, and these two
     }
 
     @Test func theTriggersRefuseToUpdateOrDeleteAnEvent() throws {

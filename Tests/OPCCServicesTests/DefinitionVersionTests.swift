@@ -69,9 +69,9 @@ struct DefinitionVersionTests {
     @Test func anUnusedDefinitionMayStillBeEdited() throws {
         let (_, store) = try demoApp()
         let edited = try WorkflowDefinition.parse(
-            yaml: try shipped("carry-forward").sourceText + "\n# a comment\n", source: "edited")
+            yaml: try shipped("grant-agreement").sourceText + "\n# a comment\n", source: "edited")
         #expect(throws: Never.self) {
-            _ = try Commissioning(store: store, catalog: try catalog([edited], replacing: "carry-forward"))
+            _ = try Commissioning(store: store, catalog: try catalog([edited], replacing: "grant-agreement"))
         }
     }
 }

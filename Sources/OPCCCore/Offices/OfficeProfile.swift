@@ -52,6 +52,12 @@ public struct OfficeProfile: Hashable, Sendable {
         public let upTo: Money?
     }
 
+    /// A deliberate over-commitment the office allows beyond a strand's budget, in percent (Warwickshire 2023/24
+    /// awarded £525,179 against £510k, expecting underspends); nil for none. Every allocation relying on it records it.
+    public let overCommitmentPercent: Int?
+    /// A virement between strands above this amount needs a decision record; nil: every virement needs only a reason.
+    public let virementDecisionAbove: Money?
+
     public static let defaultPart2Readers: [Role] = [.officer, .chiefExecutive, .commissioner, .auditor]
 
     /// The sections every decision record carries, in form order.
@@ -107,6 +113,8 @@ extension OfficeProfile {
         var returnDueWorkingDays: Int?
         var decisionDelegation: Delegation?
         var part2Readers: [String]?
+        var overCommitmentPercent: Int?
+        var virementDecisionAbove: String?
         struct Delegation: Decodable {
             var role: String?
             var upTo: String?
@@ -116,7 +124,7 @@ extension OfficeProfile {
     private static let topLevelKeys: Set<String> = [
         "id", "name", "orgId", "decisionNumbering", "publication", "executiveSummaryWordLimit",
         "extraImplicationSections", "signatories", "roles", "returnDueWorkingDays", "decisionDelegation",
-        "part2Readers",
+        "part2Readers", "overCommitmentPercent", "virementDecisionAbove",
     ]
     private static let delegationKeys: Set<String> = ["role", "upTo"]
 
@@ -215,13 +223,23 @@ extension OfficeProfile {
             }
             readers.append(role)
         }
+        if let percent = raw.overCommitmentPercent, !(1...100).contains(percent) {
+            throw fail("overCommitmentPercent", "\(percent) must be 1…100, or left out for none")
+        }
+        var virementDecisionAbove: Money?
+        if let text = raw.virementDecisionAbove {
+            do { virementDecisionAbove = try Money(parsing: text) } catch {
+                throw fail("virementDecisionAbove", error.description)
+            }
+        }
         return OfficeProfile(
             id: id, name: name, orgID: raw.orgId, numbering: numbering, part1DeadlineWorkingDays: deadline,
             deferralNeedsUntilDate: publication.deferralNeedsUntilDate ?? false,
             part2ReasonPrintedOnPart1: publication.part2ReasonPrintedOnPart1 ?? false,
             executiveSummaryWordLimit: raw.executiveSummaryWordLimit, extraImplicationSections: extras,
             signatories: signatories, roles: roles, returnDueWorkingDays: returnDue,
-            decisionDelegation: delegation, part2Readers: readers)
+            decisionDelegation: delegation, part2Readers: readers, overCommitmentPercent: raw.overCommitmentPercent,
+            virementDecisionAbove: virementDecisionAbove)
     }
 
     private static func validateNumbering(

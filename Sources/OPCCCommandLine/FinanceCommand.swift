@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import OPCCCore
+import OPCCServices
+import OPCCStore
+
+/// `opcc finance`: budgets, allocations and the double-entry ledger beneath them.
+struct FinanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finance",
+        abstract: "Budgets, allocations, the ledger, the reconciliation and the books check.",
+        discussion: "Example: opcc finance reconciliation --year 2016/17 --office cumbria",
+        subcommands: [Budget.self, Allocate.self, Reverse.self, Reconcile.self, Check.self])
+
+    struct Budget: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a strand's budget for a financial year (the difference is posted from the year's funding).",
+            discussion: "Example: opcc finance budget --year 2016/17 --strand ASB --name \"Anti-social behaviour\" "
+                + "--amount £250,000 --office cumbria --as cumbria.finance")
+        @Option(help: "Financial year, e.g. 2016/17.") var year: String
+        @Option(help: "Strand code, e.g. ASB.") var strand: String
+        @Option(help: "Strand name.") var name: String
+        @Option(help: "The strand's budget for the year, e.g. £250,000.") var amount: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let (fy, money) = try parseYearAndAmount(year, amount)
+            try runReportingRefusals {
+                let app = try global.open()
+                let office = try app.resolveOffice(global.office)
+                try app.setBudget(
+                    office: office, year: fy, strand: strand, name: name, amount: money, by: try global.actorName(),
+                    on: try global.effectiveDay())
+                printLine("\(office) \(fy) \(strand): budget \(money)")
+            }
+        }
+    }
+
+    struct Allocate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Allocate money from a strand to a recipient under an approved decision.",
+            discussion: """
+                Refused, with the numbers, without an approved decision, beyond the decision's amount, or beyond the \
+                strand's unallocated budget (unless the office profile declares an over-commitment percentage).
+                Example: opcc finance allocate --year 2016/17 --strand ASB --decision 014/2016 --recipient GB-LAE-BAR \
+                --recipient-name "Barrow Borough Council" --purpose "VLI pilot, Ormsgill" --area Ormsgill \
+                --amount £50,000 --office cumbria --as cumbria.finance
+                """)
+        @Option(help: "Financial year.") var year: String
+        @Option(help: "Strand code.") var strand: String
+        @Option(help: "The approving decision (number or record id).") var decision: String
+        @Option(help: "Recipient org-id, e.g. GB-LAE-BAR or GB-CHC-1234567.") var recipient: String
+        @Option(help: "Recipient name.") var recipientName: String
+        @Option(help: "What the money is for.") var purpose: String
+        @Option(help: "Ward or district, where the money is for an area.") var area: String?
+        @Option(help: "Amount.") var amount: String
+        @Flag(help: "Capital rather than revenue spending.") var capital = false
+        @Flag(help: "Includes a revenue contribution to capital outlay.") var revenueContributionToCapital = false
+        @Option(help: "single, fixed-per-area, formula or grant-round.") var method: String = "single"
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let (fy, money) = try parseYearAndAmount(year, amount)
+            guard let m = Allocation.Method(rawValue: method) else {
+                throw ValidationError("--method must be single, fixed-per-area, formula or grant-round")
+            }
+            try runReportingRefusals {
+                let app = try global.open()
+                var request = Commissioning.AllocationRequest(
+                    office: try app.resolveOffice(global.office), year: fy, strand: strand, recipientOrgID: recipient,
+                    recipientName: recipientName, purpose: purpose, area: area, decision: decision, amount: money)
+                request.spendKind = capital ? .capital : .revenue
+                request.revenueContributionToCapital = revenueContributionToCapital
+                request.method = m
+                let made = try app.allocate([request], by: try global.actorName(), on: try global.effectiveDay())
+                for a in made {
+                    printLine(
+                        "\(a.id): \(a.amount) to \(a.recipientName) (\(a.recipientOrgID)) from \(a.strand) \(a.year)"
+                            + (a.overCommitmentPercent.map { " — relies on the declared \($0)% over-commitment" } ?? "")
+                    )
+                }
+            }
+        }
+    }
+
+    struct Reverse: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correct the ledger: post the reversal of a posting, with a reason.",
+            discussion: "Nothing is edited or deleted. Example: opcc finance reverse 7 --reason \"wrong strand\" "
+                + "--as cumbria.finance")
+        @Argument(help: "The posting's sequence number.") var posting: Int64
+        @Option(help: "Why.") var reason: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let seq = try app.reversePosting(
+                    posting, reason: reason, by: try global.actorName(), on: try global.effectiveDay())
+                printLine("posting \(seq) reverses posting \(posting)")
+            }
+        }
+    }
+
+    struct Reconcile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reconciliation",
+            abstract: "Per strand and recipient: budget, allocated, committed, paid, returned, carried in and out, "
+                + "available, unallocated.",
+            discussion: "Example: opcc finance reconciliation --year 2016/17 --office cumbria --csv")
+        @Option(help: "Financial year.") var year: String
+        @Option(help: "Only this strand.") var strand: String?
+        @Option(help: "Only this recipient (org-id).") var recipient: String?
+        @Flag(help: "CSV output.") var csv = false
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let fy: FinancialYear
+            do { fy = try FinancialYear(parsing: year) } catch { throw ValidationError(error.description) }
+            try runReportingRefusals {
+                let app = try global.open()
+                let rows = try app.reconciliation(
+                    year: fy, office: try global.office.map { try app.resolveOffice($0) }, strand: strand,
+                    recipient: recipient)
+                if output.json {
+                    printLine(try jsonText(rows))
+                    return
+                }
+                let header = [
+                    "office", "year", "strand", "recipient", "budget", "allocated", "committed", "paid", "returned",
+                    "carriedIn", "carriedOut", "available", "unallocated",
+                ]
+                func money(_ p: Int64?) -> String {
+                    guard let p else { return "" }
+                    return csv ? String(p) : SignedMoney(pence: p).description
+                }
+                let lines = rows.map { r in
+                    [
+                        r.office, r.financialYear, r.strand ?? "", r.recipient ?? "(strand)", money(r.budgetPence),
+                        money(r.allocatedPence), money(r.committedPence), money(r.paidPence), money(r.returnedPence),
+                        money(r.carriedInPence), money(r.carriedOutPence), money(r.availablePence),
+                        money(r.unallocatedPence),
+                    ]
+                }
+                if csv {
+                    // Money in CSV is integer pence, in columns named …Pence.
+                    print(RegisterExport.csvLine(header.prefix(4) + header.dropFirst(4).map { $0 + "Pence" }))
+                    for l in lines { print(RegisterExport.csvLine(l)) }
+                } else {
+                    printLine(header.joined(separator: "\t"))
+                    for l in lines { printLine(l.joined(separator: "\t")) }
+                    if rows.isEmpty { printLine("no money recorded for \(fy)") }
+                }
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute every balance independently from the postings and check every invariant.",
+            discussion: "Exits 1 and lists each difference. Example: opcc finance check")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let problems = try global.open().financeCheck()
+                guard problems.isEmpty else {
+                    throw ServiceRefusal(rule: "books-balance", message: problems.joined(separator: "\n"))
+                }
+                printLine("the books balance: every account recomputed from its postings, every posting audited")
+            }
+        }
+    }
+}
+
+func parseYearAndAmount(_ year: String, _ amount: String) throws -> (FinancialYear, Money) {
+    do { return (try FinancialYear(parsing: year), try Money(parsing: amount)) } catch {
+        throw ValidationError(describe(error))
+    }
+}

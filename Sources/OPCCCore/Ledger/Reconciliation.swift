@@ -1,0 +1,90 @@
+/// The finance reconciliation: for each office, year and strand (and each recipient within it), what was budgeted,
+/// allocated, paid, returned, carried in and out, derived from the postings alone.
+public struct ReconciliationFigures: Hashable, Sendable, Codable {
+    public var budgetPence: Int64 = 0
+    public var allocatedPence: Int64 = 0
+    public var paidPence: Int64 = 0
+    public var returnedPence: Int64 = 0
+    public var carriedInPence: Int64 = 0
+    public var carriedOutPence: Int64 = 0
+    public var clawbackDuePence: Int64 = 0
+    public var writtenOffPence: Int64 = 0
+
+    public init() {}
+
+    /// Allocated + carried in − carried out: what the recipient (or strand) may spend this year.
+    public var availablePence: Int64 { allocatedPence + carriedInPence - carriedOutPence }
+    /// Budget − allocated: what the strand still has to give (strand lines only).
+    public var unallocatedPence: Int64 { budgetPence - allocatedPence }
+}
+
+/// Which figure a transfer between two kinds of account moves. A transfer the other way (a reversal) moves the same
+/// figure back.
+enum ReconciliationFigure: CaseIterable {
+    case budget, allocated, paid, returned, carriedIn, carriedOut, clawbackDue, writtenOff
+
+    static let byTransfer: [[LedgerAccount.Kind]: ReconciliationFigure] = [
+        [.funding, .budget]: .budget, [.budget, .allocation]: .allocated, [.allocation, .paid]: .paid,
+        [.allocation, .carriedOut]: .carriedOut, [.carriedIn, .allocation]: .carriedIn,
+        [.allocation, .clawbackDue]: .clawbackDue, [.clawbackDue, .returned]: .returned, [.paid, .returned]: .returned,
+        [.allocation, .writtenOff]: .writtenOff, [.clawbackDue, .writtenOff]: .writtenOff,
+    ]
+
+    var keyPath: WritableKeyPath<ReconciliationFigures, Int64> {
+        switch self {
+        case .budget: return \.budgetPence
+        case .allocated: return \.allocatedPence
+        case .paid: return \.paidPence
+        case .returned: return \.returnedPence
+        case .carriedIn: return \.carriedInPence
+        case .carriedOut: return \.carriedOutPence
+        case .clawbackDue: return \.clawbackDuePence
+        case .writtenOff: return \.writtenOffPence
+        }
+    }
+}
+
+public enum Reconciliation {
+    /// Figures per line (strand lines have no recipient) from the postings, and every transfer that fits no rule
+    /// (which `finance check` reports).
+    public static func compute(
+        _ postings: some Sequence<Posting>
+    ) -> (
+        lines: [ReconciliationLine: ReconciliationFigures], unexpected: [Transfer]
+    ) {
+        var lines: [ReconciliationLine: ReconciliationFigures] = [:]
+        var unexpected: [Transfer] = []
+        func add(_ figure: ReconciliationFigure, _ pence: Int64, to account: LedgerAccount) {
+            let strandLine = ReconciliationLine(
+                office: account.office, year: account.year, strand: account.strand, recipient: nil)
+            lines[strandLine, default: ReconciliationFigures()][keyPath: figure.keyPath] &+= pence
+            if account.recipient != nil {
+                lines[ReconciliationLine(account), default: ReconciliationFigures()][keyPath: figure.keyPath] &+= pence
+            }
+        }
+        for posting in postings {
+            for t in posting.transfers {
+                let pence = t.amount.pence
+                if t.from.kind == .budget && t.to.kind == .budget {
+                    // A virement: out of one strand, into another.
+                    add(.budget, -pence, to: t.from)
+                    add(.budget, pence, to: t.to)
+                } else if let figure = ReconciliationFigure.byTransfer[[t.from.kind, t.to.kind]] {
+                    add(figure, pence, to: mostSpecific(t.from, t.to))
+                } else if let figure = ReconciliationFigure.byTransfer[[t.to.kind, t.from.kind]] {
+                    add(figure, -pence, to: mostSpecific(t.from, t.to))
+                } else {
+                    unexpected.append(t)
+                }
+            }
+        }
+        return (lines, unexpected)
+    }
+
+    /// The side of a transfer that names the most: a recipient's account over a strand's, a strand's over funding.
+    static func mostSpecific(_ a: LedgerAccount, _ b: LedgerAccount) -> LedgerAccount {
+        if a.recipient != nil { return a }
+        if b.recipient != nil { return b }
+        return a.strand != nil ? a : b
+    }
+}

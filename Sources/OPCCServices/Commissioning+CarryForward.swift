@@ -1,0 +1,147 @@
+import OPCCCore
+import OPCCStore
+
+/// Carry-forwards (seed 002): a forecast underspend in year N moves to the same recipient and strand in year N+1
+/// only with the Commissioner's permission; refused, it becomes clawback due. At year end the actual underspend is
+/// confirmed: below the approved forecast the difference is reversed; above it, the excess is due back.
+extension Commissioning {
+    /// Opens and submits a request (finance), in one transaction.
+    @discardableResult
+    public func requestCarryForward(
+        office: String, from year: FinancialYear, strand: String, recipient: String, forecast: Money, reason: String,
+        by actorName: String, on day: Day? = nil
+    ) throws -> CarryForwardRequest {
+        guard !reason.isBlank else {
+            throw ServiceRefusal(rule: "reason-given", message: "a carry-forward request needs a reason")
+        }
+        let effective = day ?? clock.today()
+        return try store.write { tx in
+            let allocation = try account(.allocation, office, year, strand, recipient)
+            let held = try tx.balance(of: allocation)
+            guard held.pence >= forecast.pence else {
+                throw ServiceRefusal(
+                    rule: "carry-forward-within-allocation",
+                    message: "\(recipient) holds \(held) of \(strand) \(year); a forecast underspend of \(forecast) "
+                        + "cannot exceed it")
+            }
+            let digits = String(try tx.carryForwardCount(office: office) + 1)
+            let id = "\(office)-CF-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            let request = CarryForwardRequest(
+                id: id, office: office, year: year, strand: strand, recipientOrgID: recipient, forecast: forecast,
+                reason: reason)
+            _ = try startInstance(
+                id: id, office: office, workflow: "carry-forward", recordRef: id, by: actorName, role: .finance,
+                on: effective, in: tx, payload: ["forecast": forecast.description]
+            ) { tx in try tx.saveCarryForward(request) }
+            try fireInTransaction(
+                FireRequest(
+                    "request", on: id, by: actorName, on: effective,
+                    payload: ["forecastPence": String(forecast.pence), "reason": reason]), in: tx)
+            return request
+        }
+    }
+
+    /// The Commissioner approves (moving exactly the forecast into year N+1) or refuses (making it clawback due).
+    /// `decision` cites the decision record giving permission, where one was made.
+    public func decideCarryForward(
+        _ id: String, approve: Bool, reason: String? = nil, decision: String? = nil, by actorName: String,
+        on day: Day? = nil
+    ) throws {
+        let effective = day ?? clock.today()
+        try store.write { tx in
+            guard var request = try tx.carryForward(id: id) else {
+                throw ServiceRefusal(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
+            }
+            if let decision { request.decisionID = try decisionID(decision, office: request.office, in: tx) }
+            var payload = ["forecastPence": String(request.forecast.pence)]
+            if let reason { payload["reason"] = reason }
+            let fired = try fireInTransaction(
+                FireRequest(approve ? "approve" : "refuse", on: id, by: actorName, on: effective, payload: payload),
+                in: tx)
+            try tx.saveCarryForward(request)
+            let from = try account(.allocation, request.office, request.year, request.strand, request.recipientOrgID)
+            let transfers: [Transfer]
+            if approve {
+                let next = request.year.next
+                transfers = [
+                    Transfer(
+                        from: from,
+                        to: try account(
+                            .carriedOut, request.office, request.year, request.strand, request.recipientOrgID),
+                        amount: request.forecast),
+                    Transfer(
+                        from: try account(.carriedIn, request.office, next, request.strand, request.recipientOrgID),
+                        to: try account(.allocation, request.office, next, request.strand, request.recipientOrgID),
+                        amount: request.forecast),
+                ]
+            } else {
+                transfers = [
+                    Transfer(
+                        from: from,
+                        to: try account(
+                            .clawbackDue, request.office, request.year, request.strand, request.recipientOrgID),
+                        amount: request.forecast)
+                ]
+            }
+            try post(
+                try Posting(
+                    office: request.office, day: effective, cause: PostingCause(.carryForward, id),
+                    memo: approve ? "carried forward with the Commissioner's permission" : "refused: clawback due",
+                    transfers: transfers),
+                by: actorName, role: Role(rawValue: fired.event.role ?? "") ?? .commissioner, in: tx)
+        }
+    }
+
+    /// Confirms the actual underspend at year end (finance). Below the approved forecast, the difference is reversed
+    /// back into year N; above it, the excess is due back.
+    public func confirmCarryForward(_ id: String, actual: Money, by actorName: String, on day: Day? = nil) throws {
+        let effective = day ?? clock.today()
+        try store.write { tx in
+            guard var request = try tx.carryForward(id: id) else {
+                throw ServiceRefusal(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
+            }
+            _ = try fireInTransaction(
+                FireRequest(
+                    "confirm", on: id, by: actorName, on: effective, payload: ["actualPence": String(actual.pence)]),
+                in: tx)
+            request.actual = actual
+            try tx.saveCarryForward(request)
+            let r = request
+            let n = r.year, next = r.year.next
+            var transfers: [Transfer] = []
+            if actual < r.forecast {
+                let back = try r.forecast.subtracting(actual)
+                transfers = [
+                    Transfer(
+                        from: try account(.allocation, r.office, next, r.strand, r.recipientOrgID),
+                        to: try account(.carriedIn, r.office, next, r.strand, r.recipientOrgID), amount: back),
+                    Transfer(
+                        from: try account(.carriedOut, r.office, n, r.strand, r.recipientOrgID),
+                        to: try account(.allocation, r.office, n, r.strand, r.recipientOrgID), amount: back),
+                ]
+            } else if actual > r.forecast {
+                transfers = [
+                    Transfer(
+                        from: try account(.allocation, r.office, n, r.strand, r.recipientOrgID),
+                        to: try account(.clawbackDue, r.office, n, r.strand, r.recipientOrgID),
+                        amount: try actual.subtracting(r.forecast))
+                ]
+            }
+            guard !transfers.isEmpty else { return }
+            try post(
+                try Posting(
+                    office: r.office, day: effective, cause: PostingCause(.carryForward, id),
+                    memo: "actual underspend \(actual) against the approved \(r.forecast)", transfers: transfers),
+                by: actorName, role: .finance, in: tx)
+        }
+    }
+
+    /// Fires a workflow act inside an open transaction, throwing the refusal (the caller's transaction rolls back).
+    @discardableResult
+    func fireInTransaction(_ request: FireRequest, in tx: any StoreTransaction) throws -> Fired {
+        switch try apply(request, today: clock.today(), in: tx) {
+        case .success(let fired): return fired
+        case .failure(let refused): throw refused
+        }
+    }
+}

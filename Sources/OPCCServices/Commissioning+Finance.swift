@@ -1,0 +1,340 @@
+import OPCCCore
+import OPCCStore
+
+/// Budgets, allocations and the ledger beneath them. Every movement of money is a balanced posting recorded with an
+/// audit event in the same transaction; balances are derived from postings, never stored.
+extension Commissioning {
+    /// The person acting, if they hold one of `roles` in `office`; else a refusal naming the roles.
+    func requireRole(
+        _ actorName: String, office: String, anyOf roles: [Role], in tx: any StoreTransaction, for what: String
+    ) throws -> Role {
+        let person = try actor(named: actorName, in: tx)
+        guard person.office == office, let role = roles.first(where: person.actor.roles(covering: nil).contains) else {
+            throw ServiceRefusal(
+                rule: "role-required",
+                message: "\(what) needs one of the roles " + roles.map(\.rawValue).joined(separator: ", ")
+                    + " in \(office)")
+        }
+        return role
+    }
+
+    /// The transfers of a posting as the audit event records them: `from>to:pence;…`. `finance check` compares the
+    /// stored transfers with this, so an amount altered behind the application's back is caught (and an altered
+    /// audit payload breaks the hash chain).
+    static func transferDigest(_ transfers: [Transfer]) -> String {
+        transfers.map { "\($0.from.key)>\($0.to.key):\($0.amount.pence)" }.joined(separator: ";")
+    }
+
+    /// Appends a posting with its audit event, inside an open transaction.
+    @discardableResult
+    func post(_ posting: Posting, by actorName: String, role: Role, in tx: any StoreTransaction) throws -> Int64 {
+        guard posting.day <= clock.today() else {
+            throw ServiceRefusal(
+                rule: "effective-date-not-in-future", message: "a posting dated \(posting.day.iso) is after today")
+        }
+        var payload = [
+            "cause": posting.cause.description, "memo": posting.memo,
+            "transfers": Self.transferDigest(posting.transfers),
+        ]
+        if let reverses = posting.reverses { payload["reverses"] = String(reverses) }
+        let event = try tx.append(
+            AuditEventDraft(
+                office: posting.office, event: "ledger-posting", actor: actorName, role: role.rawValue,
+                effectiveDay: posting.day, recordedAt: clock.timestamp(), payload: payload))
+        return try tx.appendPosting(posting, auditSequence: event.sequence, recordedBy: actorName)
+    }
+
+    func account(
+        _ kind: LedgerAccount.Kind, _ office: String, _ year: FinancialYear, _ strand: String? = nil,
+        _ recipient: String? = nil
+    ) throws -> LedgerAccount {
+        guard let account = LedgerAccount(kind, office: office, year: year, strand: strand, recipient: recipient) else {
+            throw ServiceRefusal(
+                rule: "valid-account",
+                message: "no \(kind.rawValue) account for \(office) \(year) \(strand ?? "") \(recipient ?? ""): "
+                    + "strand codes and org-ids may not contain '/'")
+        }
+        return account
+    }
+
+    // MARK: Budgets
+
+    /// Sets a strand's budget for a year to `amount`: the difference from what is budgeted now is posted from (or
+    /// back to) the office's funding for the year. A decrease may not take back money already allocated.
+    public func setBudget(
+        office: String, year: FinancialYear, strand: String, name: String, amount: Money, by actorName: String,
+        on day: Day? = nil
+    ) throws {
+        try store.write { tx in
+            let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "setting a budget")
+            guard !strand.isBlank, !strand.contains("/"), !strand.contains(where: \.isWhitespace) else {
+                throw ServiceRefusal(rule: "valid-strand", message: "'\(strand)' is not a strand code (e.g. ASB)")
+            }
+            try tx.saveStrand(office: office, year: year, strand: strand, name: name)
+            let budget = try account(.budget, office, year, strand)
+            let funding = try account(.funding, office, year)
+            let lines = Reconciliation.compute(try tx.postings(office: office).map(\.posting)).lines
+            let current =
+                lines[ReconciliationLine(office: office, year: year, strand: strand, recipient: nil)]?
+                .budgetPence ?? 0
+            let difference = amount.pence - current
+            guard difference != 0 else { return }
+            if difference < 0, try tx.balance(of: budget).pence < -difference {
+                throw ServiceRefusal(
+                    rule: "budget-covers-allocations",
+                    message: "the \(strand) strand for \(year) cannot fall to \(amount): "
+                        + "\(Money(pence: current - (try tx.balance(of: budget).pence))!) of it is already allocated")
+            }
+            let moved = Money(pence: abs(difference))!
+            let posting = try Posting(
+                office: office, day: day ?? clock.today(), cause: PostingCause(.budget, "\(office)/\(year)/\(strand)"),
+                memo: "budget for \(name) set to \(amount)",
+                transfers: [
+                    difference > 0
+                        ? Transfer(from: funding, to: budget, amount: moved)
+                        : Transfer(from: budget, to: funding, amount: moved)
+                ])
+            try post(posting, by: actorName, role: role, in: tx)
+        }
+    }
+
+    // MARK: Allocations
+
+    /// What to allocate: one recipient's share. The method says how the amount was arrived at.
+    public struct AllocationRequest: Sendable {
+        public var office: String
+        public var year: FinancialYear
+        public var strand: String
+        public var recipientOrgID: String
+        public var recipientName: String
+        public var purpose: String
+        public var area: String?
+        /// The decision, by number or record id.
+        public var decision: String
+        public var amount: Money
+        public var spendKind: Allocation.SpendKind = .revenue
+        public var revenueContributionToCapital = false
+        public var method: Allocation.Method = .single
+
+        public init(
+            office: String, year: FinancialYear, strand: String, recipientOrgID: String, recipientName: String,
+            purpose: String, area: String? = nil, decision: String, amount: Money
+        ) {
+            self.office = office
+            self.year = year
+            self.strand = strand
+            self.recipientOrgID = recipientOrgID
+            self.recipientName = recipientName
+            self.purpose = purpose
+            self.area = area
+            self.decision = decision
+            self.amount = amount
+        }
+    }
+
+    /// Allocates money, one request or several (a fixed-per-area or formula split) in one transaction: all or none.
+    /// Refused, with the numbers, without an approved decision, beyond what the decision approved, or beyond the
+    /// strand's unallocated budget (unless the office declares a deliberate over-commitment, which each allocation
+    /// relying on it records).
+    @discardableResult
+    public func allocate(
+        _ requests: [AllocationRequest], by actorName: String, on day: Day? = nil
+    ) throws
+        -> [Allocation]
+    {
+        try store.write { tx in try requests.map { try allocate($0, by: actorName, on: day ?? clock.today(), in: tx) } }
+    }
+
+    func allocate(
+        _ r: AllocationRequest, by actorName: String, on day: Day, in tx: any StoreTransaction
+    ) throws
+        -> Allocation
+    {
+        let role = try requireRole(actorName, office: r.office, anyOf: [.finance], in: tx, for: "allocating money")
+        guard Allocation.isOrgID(r.recipientOrgID) else { throw refusal(.notAnOrgID(r.recipientOrgID)) }
+        guard try tx.strands(office: r.office, year: r.year).contains(where: { $0.strand == r.strand }) else {
+            throw refusal(.unknownStrand(strand: r.strand, year: r.year))
+        }
+        let decisionID = try decisionID(r.decision, office: r.office, in: tx)
+        guard let decision = try tx.decision(id: decisionID), let instance = try tx.instance(id: decisionID) else {
+            throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(r.decision)'")
+        }
+        let number = decision.number ?? decisionID
+        guard decision.decision?.outcome == .approved else {
+            throw refusal(.decisionNotApproved(decision: number, status: instance.state))
+        }
+        guard let approved = decision.amount else { throw refusal(.decisionHasNoAmount(decision: number)) }
+        // Allocations whose posting was reversed no longer count against the decision.
+        let reversed = Set(try tx.postings(office: r.office).compactMap(\.posting.reverses))
+        let already = try Money.sum(
+            tx.allocations(office: r.office).filter {
+                $0.allocation.decisionID == decisionID && !reversed.contains($0.postingSequence)
+            }.map(\.allocation.amount))
+        if (try? already.adding(r.amount)).map({ $0 > approved }) ?? true {
+            throw refusal(
+                .beyondDecision(decision: number, approved: approved, alreadyAllocated: already, requested: r.amount))
+        }
+        let budget = try account(.budget, r.office, r.year, r.strand)
+        let remaining = try tx.balance(of: budget).pence
+        var overCommitment: Int?
+        if remaining < r.amount.pence {
+            let profile = try profile(of: r.office, in: tx)
+            let strandBudget =
+                Reconciliation.compute(try tx.postings(office: r.office).map(\.posting)).lines[
+                    ReconciliationLine(office: r.office, year: r.year, strand: r.strand, recipient: nil)]?.budgetPence
+                ?? 0
+            let allowance = profile.overCommitmentPercent.map { strandBudget * Int64($0) / 100 } ?? 0
+            guard remaining + allowance >= r.amount.pence else {
+                throw refusal(
+                    .beyondStrand(
+                        strand: r.strand, year: r.year, remaining: Money(pence: max(0, remaining))!,
+                        requested: r.amount,
+                        overCommitmentPercent: profile.overCommitmentPercent))
+            }
+            overCommitment = profile.overCommitmentPercent
+        }
+        let id = try nextAllocationID(office: r.office, in: tx)
+        let posting = try Posting(
+            office: r.office, day: day, cause: PostingCause(.allocation, id),
+            memo: "\(r.recipientName): \(r.purpose) (decision \(number))",
+            transfers: [
+                Transfer(
+                    from: budget, to: try account(.allocation, r.office, r.year, r.strand, r.recipientOrgID),
+                    amount: r.amount)
+            ])
+        let sequence = try post(posting, by: actorName, role: role, in: tx)
+        let allocation = Allocation(
+            id: id, office: r.office, year: r.year, strand: r.strand, recipientOrgID: r.recipientOrgID,
+            recipientName: r.recipientName, purpose: r.purpose, area: r.area, decisionID: decisionID, amount: r.amount,
+            spendKind: r.spendKind, revenueContributionToCapital: r.revenueContributionToCapital, method: r.method,
+            overCommitmentPercent: overCommitment, day: day)
+        try tx.insertAllocation(allocation, postingSequence: sequence)
+        return allocation
+    }
+
+    func refusal(_ r: AllocationRefusal) -> ServiceRefusal { ServiceRefusal(rule: r.rule, message: r.description) }
+
+    func nextAllocationID(office: String, in tx: any StoreTransaction) throws -> String {
+        let digits = String(try tx.allocationCount(office: office) + 1)
+        return "\(office)-AL-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// Reverses a posting with a reason: the correction is a new posting; nothing is edited or deleted.
+    @discardableResult
+    public func reversePosting(
+        _ sequence: Int64, reason: String, by actorName: String, on day: Day? = nil
+    ) throws
+        -> Int64
+    {
+        try store.write { tx in
+            guard let stored = try tx.postings(office: nil).first(where: { $0.sequence == sequence }) else {
+                throw ServiceRefusal(rule: "known-posting", message: "no posting \(sequence)")
+            }
+            let role = try requireRole(
+                actorName, office: stored.posting.office, anyOf: [.finance], in: tx, for: "correcting the ledger")
+            let reversal: Posting
+            let effective = day ?? clock.today()
+            do { reversal = try stored.posting.reversal(sequence: sequence, on: effective, reason: reason) } catch {
+                throw ServiceRefusal(rule: "reason-given", message: "\(error)")
+            }
+            return try post(reversal, by: actorName, role: role, in: tx)
+        }
+    }
+
+    // MARK: Views
+
+    /// One row of `opcc finance reconciliation`.
+    public struct ReconciliationRow: Sendable, Encodable {
+        public let office: String
+        public let financialYear: String
+        public let strand: String?
+        public let recipient: String?
+        /// The strand's budget (strand lines only).
+        public let budgetPence: Int64?
+        public let allocatedPence, committedPence, paidPence, returnedPence: Int64
+        public let carriedInPence, carriedOutPence, availablePence: Int64
+        public let unallocatedPence: Int64?
+    }
+
+    public func reconciliation(
+        year: FinancialYear, office: String? = nil, strand: String? = nil, recipient: String? = nil
+    ) throws -> [ReconciliationRow] {
+        try store.read { tx in
+            let lines = Reconciliation.compute(try tx.postings(office: office).map(\.posting)).lines
+            return lines.keys.sorted().filter { line in
+                line.year == year && (strand == nil || line.strand == strand)
+                    && (recipient == nil || line.recipient == recipient || line.recipient == nil)
+                    && line.strand != nil
+            }.map { line in
+                let f = lines[line]!
+                return ReconciliationRow(
+                    office: line.office, financialYear: line.year.description, strand: line.strand,
+                    recipient: line.recipient, budgetPence: line.recipient == nil ? f.budgetPence : nil,
+                    allocatedPence: f.allocatedPence, committedPence: 0, paidPence: f.paidPence,
+                    returnedPence: f.returnedPence, carriedInPence: f.carriedInPence,
+                    carriedOutPence: f.carriedOutPence, availablePence: f.availablePence,
+                    unallocatedPence: line.recipient == nil ? f.unallocatedPence : nil)
+            }
+        }
+    }
+
+    /// Recomputes every balance independently from the postings and checks every invariant; returns each
+    /// difference found (empty when the books are sound).
+    public func financeCheck() throws -> [String] {
+        try store.read { tx in
+            var problems: [String] = []
+            let stored = try tx.postings(office: nil)
+            var swiftBalances: [String: Int64] = [:]
+            for p in stored {
+                for t in p.posting.transfers {
+                    swiftBalances[t.from.key, default: 0] -= t.amount.pence
+                    swiftBalances[t.to.key, default: 0] += t.amount.pence
+                }
+            }
+            let sqlBalances = try tx.accountBalancesBySQL()
+            for key in Set(swiftBalances.keys).union(sqlBalances.keys).sorted()
+            where swiftBalances[key, default: 0] != sqlBalances[key, default: 0] {
+                problems.append(
+                    "account \(key): \(sqlBalances[key, default: 0]) by SQL, \(swiftBalances[key, default: 0]) by postings"
+                )
+            }
+            if swiftBalances.values.reduce(0, &+) != 0 { problems.append("the ledger does not sum to zero") }
+            let events = Dictionary(
+                try tx.auditEvents(instance: nil, office: nil).filter { $0.event == "ledger-posting" }
+                    .map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
+            for p in stored {
+                guard let event = events[p.auditSequence] else {
+                    problems.append("posting \(p.sequence): no audit event records it")
+                    continue
+                }
+                if event.payloadFields["transfers"] != Self.transferDigest(p.posting.transfers) {
+                    problems.append(
+                        "posting \(p.sequence): its transfers differ from those its audit event \(event.sequence) "
+                            + "recorded (an amount or account was altered)")
+                }
+            }
+            let computed = Reconciliation.compute(stored.map(\.posting))
+            for t in computed.unexpected {
+                problems.append("a transfer from \(t.from) to \(t.to) fits no rule of the books")
+            }
+            for (line, f) in computed.lines.sorted(by: { $0.key < $1.key })
+            where line.recipient == nil && line.strand != nil && f.unallocatedPence < 0 {
+                let allocations = try tx.allocations(office: line.office).map(\.allocation).filter {
+                    $0.year == line.year && $0.strand == line.strand
+                }
+                if !allocations.contains(where: { $0.overCommitmentPercent != nil }) {
+                    problems.append(
+                        "the \(line.strand!) strand of \(line.office) \(line.year) is over budget by "
+                            + "\(Money(pence: -f.unallocatedPence)!) with no recorded over-commitment")
+                }
+            }
+            for a in try tx.allocations(office: nil) {
+                let posting = stored.first { $0.sequence == a.postingSequence }
+                if posting?.posting.transfers.map(\.amount) != [a.allocation.amount] {
+                    problems.append("allocation \(a.allocation.id): its amount differs from its posting")
+                }
+            }
+            return problems
+        }
+    }
+}

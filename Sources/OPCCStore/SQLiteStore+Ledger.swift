@@ -1,0 +1,196 @@
+import Foundation
+import GRDB
+import OPCCCore
+
+extension SQLiteTransaction {
+    func appendPosting(_ posting: Posting, auditSequence: Int64, recordedBy: String) throws -> Int64 {
+        let sequence = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM ledger_posting")) ?? 0) + 1
+        do {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO ledger_posting (seq, office_id, day, cause_kind, cause_ref, memo, reverses, audit_seq,
+                        recorded_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                sequence, posting.office, posting.day.iso, posting.cause.kind.rawValue, posting.cause.reference,
+                posting.memo, posting.reverses, auditSequence, recordedBy,
+            ])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicate(what: "a reversal of posting \(posting.reverses ?? 0)")
+        }
+        for (line, t) in posting.transfers.enumerated() {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO ledger_transfer (posting_seq, line, from_account, to_account, amount_pence)
+                    VALUES (?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [sequence, line + 1, t.from.key, t.to.key, t.amount.pence])
+        }
+        return sequence
+    }
+
+    func postings(office: String?) throws -> [StoredPosting] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.*, t.line, t.from_account, t.to_account, t.amount_pence
+                FROM ledger_posting p JOIN ledger_transfer t ON t.posting_seq = p.seq
+                \(office == nil ? "" : "WHERE p.office_id = ?") ORDER BY p.seq, t.line
+                """, arguments: office.map { [$0] } ?? [])
+        var result: [StoredPosting] = []
+        var current: (seq: Int64, row: Row, transfers: [Transfer])?
+        func flush() throws {
+            guard let c = current else { return }
+            let kindText: String = c.row["cause_kind"]
+            let dayText: String = c.row["day"]
+            guard let kind = PostingCause.Kind(rawValue: kindText) else { throw StoreError.invalidData(what: kindText) }
+            let posting = try Posting(
+                office: c.row["office_id"], day: try Day(iso: dayText), cause: PostingCause(kind, c.row["cause_ref"]),
+                memo: c.row["memo"], transfers: c.transfers, reverses: c.row["reverses"])
+            result.append(
+                StoredPosting(
+                    sequence: c.seq, auditSequence: c.row["audit_seq"], recordedBy: c.row["recorded_by"],
+                    posting: posting))
+        }
+        for row in rows {
+            let seq: Int64 = row["seq"]
+            if current?.seq != seq {
+                try flush()
+                current = (seq, row, [])
+            }
+            let from: String = row["from_account"]
+            let to: String = row["to_account"]
+            guard let fromAccount = LedgerAccount(key: from), let toAccount = LedgerAccount(key: to),
+                let amount = Money(pence: row["amount_pence"])
+            else { throw StoreError.invalidData(what: "transfer \(seq): \(from) → \(to)") }
+            current!.transfers.append(Transfer(from: fromAccount, to: toAccount, amount: amount))
+        }
+        try flush()
+        return result
+    }
+
+    func balance(of account: LedgerAccount) throws -> SignedMoney {
+        let pence = try Int64.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT coalesce((SELECT sum(amount_pence) FROM ledger_transfer WHERE to_account = ?), 0)
+                         - coalesce((SELECT sum(amount_pence) FROM ledger_transfer WHERE from_account = ?), 0)
+                    """), arguments: [account.key, account.key])
+        return SignedMoney(pence: pence ?? 0)
+    }
+
+    func accountBalancesBySQL() throws -> [String: Int64] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT account, sum(amount) AS balance FROM (
+                    SELECT to_account AS account, amount_pence AS amount FROM ledger_transfer
+                    UNION ALL SELECT from_account, -amount_pence FROM ledger_transfer)
+                GROUP BY account
+                """)
+        var result: [String: Int64] = [:]
+        for row in rows { result[row["account"]] = row["balance"] }
+        return result
+    }
+
+    func saveStrand(office: String, year: FinancialYear, strand: String, name: String) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO budget_strand (office_id, year_start, strand, name) VALUES (?, ?, ?, ?)
+                ON CONFLICT(office_id, year_start, strand) DO UPDATE SET name = excluded.name
+                """
+        ).execute(arguments: [office, year.startYear, strand, name])
+    }
+
+    func strands(office: String, year: FinancialYear?) throws -> [BudgetStrand] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT * FROM budget_strand WHERE office_id = ? \(year == nil ? "" : "AND year_start = ?") "
+                + "ORDER BY year_start, strand", arguments: year.map { [office, $0.startYear] } ?? [office])
+        return rows.map {
+            BudgetStrand(
+                office: $0["office_id"], year: FinancialYear(startYear: $0["year_start"]), strand: $0["strand"],
+                name: $0["name"])
+        }
+    }
+
+    func insertAllocation(_ a: Allocation, postingSequence: Int64) throws {
+        do {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO allocation (id, office_id, year_start, strand, recipient_org_id, recipient_name, purpose,
+                        area, decision_id, amount_pence, spend_kind, revenue_contribution_to_capital, method,
+                        over_commitment_percent, posting_seq, day)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                a.id, a.office, a.year.startYear, a.strand, a.recipientOrgID, a.recipientName, a.purpose, a.area,
+                a.decisionID, a.amount.pence, a.spendKind.rawValue, a.revenueContributionToCapital, a.method.rawValue,
+                a.overCommitmentPercent, postingSequence, a.day.iso,
+            ])
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+            throw StoreError.notFound(what: "the \(a.strand) strand of \(a.year) or decision \(a.decisionID)")
+        }
+    }
+
+    func allocations(office: String?) throws -> [StoredAllocation] {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM allocation \(office == nil ? "" : "WHERE office_id = ?") ORDER BY office_id, id",
+            arguments: office.map { [$0] } ?? [])
+        return try rows.map { row in
+            let kind: String = row["spend_kind"]
+            let method: String = row["method"]
+            let dayText: String = row["day"]
+            guard let amount = Money(pence: row["amount_pence"]), let spendKind = Allocation.SpendKind(rawValue: kind),
+                let m = Allocation.Method(rawValue: method)
+            else { throw StoreError.invalidData(what: "allocation \(row["id"] as String)") }
+            let allocation = Allocation(
+                id: row["id"], office: row["office_id"], year: FinancialYear(startYear: row["year_start"]),
+                strand: row["strand"], recipientOrgID: row["recipient_org_id"], recipientName: row["recipient_name"],
+                purpose: row["purpose"], area: row["area"], decisionID: row["decision_id"], amount: amount,
+                spendKind: spendKind, revenueContributionToCapital: row["revenue_contribution_to_capital"], method: m,
+                overCommitmentPercent: row["over_commitment_percent"], day: try Day(iso: dayText))
+            return StoredAllocation(allocation: allocation, postingSequence: row["posting_seq"])
+        }
+    }
+
+    func allocationCount(office: String) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM allocation WHERE office_id = ?"), arguments: [office])!
+    }
+}
+
+extension SQLiteTransaction {
+    func saveCarryForward(_ r: CarryForwardRequest) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO carry_forward (id, office_id, year_start, strand, recipient_org_id, forecast_pence, reason,
+                    decision_id, actual_pence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET decision_id = excluded.decision_id, actual_pence = excluded.actual_pence
+                """
+        ).execute(arguments: [
+            r.id, r.office, r.year.startYear, r.strand, r.recipientOrgID, r.forecast.pence, r.reason, r.decisionID,
+            r.actual?.pence,
+        ])
+    }
+
+    func carryForward(id: String) throws -> CarryForwardRequest? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM carry_forward WHERE id = ?"), arguments: [id])
+        else { return nil }
+        let actual: Int64? = row["actual_pence"]
+        guard let forecast = Money(pence: row["forecast_pence"]) else { throw StoreError.invalidData(what: id) }
+        return CarryForwardRequest(
+            id: row["id"], office: row["office_id"], year: FinancialYear(startYear: row["year_start"]),
+            strand: row["strand"], recipientOrgID: row["recipient_org_id"], forecast: forecast, reason: row["reason"],
+            decisionID: row["decision_id"], actual: actual.flatMap { Money(pence: $0) })
+    }
+
+    func carryForwardCount(office: String) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM carry_forward WHERE office_id = ?"), arguments: [office])!
+    }
+}

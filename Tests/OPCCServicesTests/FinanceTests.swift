@@ -1,0 +1,238 @@
+import Foundation
+import GRDB
+import OPCCCore
+import OPCCServices
+import OPCCStore
+import Testing
+
+func money(_ text: String) -> Money { try! Money(parsing: text) }
+func fy(_ text: String) -> FinancialYear { try! FinancialYear(parsing: text) }
+
+func row(
+    _ rows: [Commissioning.ReconciliationRow], strand: String, recipient: String? = nil
+) -> Commissioning.ReconciliationRow? {
+    rows.first { $0.strand == strand && $0.recipient == recipient }
+}
+
+@Suite("Finance: the seeds' figures")
+struct FinanceScenarioTests {
+    @Test func cumbriaAllocatesTwoTimesFiftyThousandUnder014Of2016WithTheHubFlag() throws {
+        let (app, store) = try demoApp()
+        let allocations = try store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
+        #expect(allocations.map(\.amount) == [money("£50,000"), money("£50,000")])
+        #expect(allocations.map(\.area) == ["Ormsgill", "Mirehouse"])
+        #expect(allocations.map(\.revenueContributionToCapital) == [false, true])
+        #expect(Set(allocations.map(\.decisionID)) == [try app.decisionID("014/2016", office: "cumbria")])
+        #expect(allocations.allSatisfy { $0.method == .fixedPerArea && $0.strand == "ASB" && $0.year == fy("2016/17") })
+        let rows = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        #expect(row(rows, strand: "ASB")?.allocatedPence == 10_000_000)
+        #expect(row(rows, strand: "ASB")?.unallocatedPence == 15_000_000)
+    }
+
+    @Test func wolverhampton2017Of18IsAvailableAt407000AfterTheApprovedCarryForward() throws {
+        let (app, _) = try demoApp()
+        let next = try app.reconciliation(year: fy("2017/18"), office: "west-midlands")
+        let wlv = try #require(row(next, strand: "CSF", recipient: "GB-LAE-WLV"))
+        #expect(wlv.allocatedPence == 36_900_000)
+        #expect(wlv.carriedInPence == 3_800_000)
+        #expect(wlv.availablePence == 40_700_000)
+        let previous = try app.reconciliation(year: fy("2016/17"), office: "west-midlands")
+        #expect(row(previous, strand: "CSF", recipient: "GB-LAE-WLV")?.carriedOutPence == 3_800_000)
+        #expect(row(previous, strand: "CSF", recipient: "GB-LAE-WLV")?.availablePence == 33_100_000)
+        #expect(try app.financeCheck() == [])
+    }
+}
+
+@Suite("Finance: allocation rules")
+struct AllocationRuleTests {
+    func request(
+        _ amount: String, decision: String = "014/2016", strand: String = "ASB"
+    ) -> Commissioning.AllocationRequest {
+        .init(
+            office: "cumbria", year: fy("2016/17"), strand: strand, recipientOrgID: "GB-LAE-CAR",
+            recipientName: "Carlisle City Council", purpose: "test", decision: decision, amount: money(amount))
+    }
+
+    @Test func anAllocationBeyondTheApprovedAmountIsRefusedWithTheNumbers() throws {
+        let (app, _) = try demoApp()
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.allocate([request("£0.01")], by: "cumbria.finance", on: day("2016-05-01"))
+        }
+        #expect(error?.rule == "allocation-within-decision")
+        #expect(
+            error?.message
+                == "decision 014/2016 approved £100,000.00; £100,000.00 is already allocated, so £0.01 more would exceed it"
+        )
+    }
+
+    @Test func anAllocationNeedsAnApprovedDecision() throws {
+        let (app, _) = try demoApp()
+        let id = try cumbriaReferred(app, on: "2016-05-03")
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.allocate([request("£1,000", decision: id)], by: "cumbria.finance", on: day("2016-05-04"))
+        }
+        #expect(error?.rule == "allocation-needs-approved-decision")
+        #expect(error?.message.contains("is with-decision-maker, not approved") == true)
+    }
+
+    /// An approved Cumbria decision for `amount`, decided on 2016-05-04.
+    func approvedDecision(_ app: Commissioning, amount: String) throws -> String {
+        var draft = shortDraft("Big programme")
+        draft.amount = amount
+        let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
+        try app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
+        try app.signDecision(
+            id, position: "originating-officer", name: "A", by: "cumbria.officer", on: day("2016-05-03"))
+        try app.signDecision(
+            id, position: "chief-executive", name: "B", by: "cumbria.chief-executive", on: day("2016-05-03"))
+        try app.referDecision(id, by: "cumbria.chief-executive", on: day("2016-05-03"))
+        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
+        return id
+    }
+
+    @Test func anAllocationBeyondTheStrandIsRefusedUnlessTheOfficeDeclaresAnOverCommitment() throws {
+        let (app, _) = try demoApp()
+        let id = try approvedDecision(app, amount: "£200,000")
+        let refused = #expect(throws: ServiceRefusal.self) {
+            try app.allocate([request("£160,000", decision: id)], by: "cumbria.finance", on: day("2016-05-05"))
+        }
+        #expect(refused?.rule == "allocation-within-strand-budget")
+        #expect(
+            refused?.message
+                == "the ASB strand for 2016/17 has £150,000.00 unallocated, less than the £160,000.00 requested")
+        // The office declares a deliberate 10% over-commitment: £150,000 + 10% of £250,000 covers £160,000.
+        let text = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("fixtures/offices/cumbria.yaml"), encoding: .utf8)
+        let profile = try OfficeProfile.parse(yaml: text + "\noverCommitmentPercent: 10\n", source: "cumbria.yaml")
+        try app.registerOffice(
+            LoadedProfile(profile: profile, text: text + "\noverCommitmentPercent: 10\n", source: "test"))
+        let made = try app.allocate([request("£160,000", decision: id)], by: "cumbria.finance", on: day("2016-05-05"))
+        #expect(made.first?.overCommitmentPercent == 10)
+        #expect(
+            row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.unallocatedPence
+                == -1_000_000)
+        #expect(try app.financeCheck() == [])
+    }
+
+    @Test func onlyFinanceAllocates() throws {
+        let (app, _) = try demoApp()
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.allocate([request("£1")], by: "cumbria.officer", on: day("2016-05-01"))
+        }
+        #expect(error?.rule == "role-required")
+    }
+
+    @Test func aBudgetCannotFallBelowWhatIsAllocated() throws {
+        let (app, _) = try demoApp()
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.setBudget(
+                office: "cumbria", year: fy("2016/17"), strand: "ASB", name: "ASB", amount: money("£99,999.99"),
+                by: "cumbria.finance", on: day("2016-05-01"))
+        }
+        #expect(error?.rule == "budget-covers-allocations")
+        try app.setBudget(
+            office: "cumbria", year: fy("2016/17"), strand: "ASB", name: "ASB", amount: money("£100,000"),
+            by: "cumbria.finance", on: day("2016-05-01"))
+        #expect(
+            row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.unallocatedPence == 0)
+    }
+}
+
+@Suite("Finance: carry-forwards, corrections and the books check")
+struct CarryForwardAndCheckTests {
+    @Test func aRefusedCarryForwardBecomesClawbackDue() throws {
+        let (app, _) = try demoApp()
+        let request = try app.requestCarryForward(
+            office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
+            reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
+        let refused = #expect(throws: ActRefused.self) {
+            try app.decideCarryForward(request.id, approve: false, by: "cumbria.pcc", on: day("2017-03-02"))
+        }
+        #expect(refused?.rules == ["reason-given"])
+        try app.decideCarryForward(
+            request.id, approve: false, reason: "pilot ends", by: "cumbria.pcc", on: day("2017-03-02"))
+        #expect(try app.instance(request.id)?.state == "refused")
+        let lines = Reconciliation.compute(try app.store.read { try $0.postings(office: "cumbria") }.map(\.posting))
+            .lines
+        let barrow = ReconciliationLine(office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR")
+        #expect(lines[barrow]?.clawbackDuePence == 500_000)
+        #expect(lines[barrow]?.carriedOutPence == 0)
+    }
+
+    @Test func onlyTheCommissionerPermitsACarryForward() throws {
+        let (app, _) = try demoApp()
+        let request = try app.requestCarryForward(
+            office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
+            reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
+        let refused = #expect(throws: ActRefused.self) {
+            try app.decideCarryForward(request.id, approve: true, by: "cumbria.finance", on: day("2017-03-02"))
+        }
+        #expect(refused?.rules == ["role-required"])
+    }
+
+    @Test func aConfirmedUnderspendBelowTheForecastReversesTheDifference() throws {
+        let (app, _) = try demoApp()
+        try app.confirmCarryForward(
+            "west-midlands-CF-0001", actual: money("£30,000"), by: "wm.finance", on: day("2017-05-01"))
+        let next = try app.reconciliation(year: fy("2017/18"), office: "west-midlands")
+        #expect(row(next, strand: "CSF", recipient: "GB-LAE-WLV")?.availablePence == 39_900_000)
+        #expect(try app.instance("west-midlands-CF-0001")?.state == "confirmed")
+        #expect(try app.financeCheck() == [])
+    }
+
+    @Test func aConfirmedUnderspendAboveTheForecastIsDueBack() throws {
+        let (app, _) = try demoApp()
+        try app.confirmCarryForward(
+            "west-midlands-CF-0001", actual: money("£40,000"), by: "wm.finance", on: day("2017-05-01"))
+        let previous = try app.reconciliation(year: fy("2016/17"), office: "west-midlands")
+        let lines = Reconciliation.compute(
+            try app.store.read { try $0.postings(office: "west-midlands") }.map(\.posting)
+        ).lines
+        #expect(
+            lines[
+                ReconciliationLine(office: "west-midlands", year: fy("2016/17"), strand: "CSF", recipient: "GB-LAE-WLV")
+            ]?
+            .clawbackDuePence == 200_000)
+        #expect(row(previous, strand: "CSF", recipient: "GB-LAE-WLV")?.carriedOutPence == 3_800_000)
+    }
+
+    @Test func aCorrectionIsAReversingPostingWithAReasonAndNeverTwice() throws {
+        let (app, store) = try demoApp()
+        let allocationPosting = try #require(
+            try store.read { try $0.allocations(office: "cumbria") }.first?.postingSequence)
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.reversePosting(allocationPosting, reason: " ", by: "cumbria.finance", on: day("2016-05-01"))
+        }
+        #expect(error?.rule == "reason-given")
+        try app.reversePosting(allocationPosting, reason: "wrong ward", by: "cumbria.finance", on: day("2016-05-01"))
+        #expect(
+            row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.allocatedPence
+                == 5_000_000)
+        #expect(throws: (any Error).self) {
+            try app.reversePosting(allocationPosting, reason: "again", by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(try app.financeCheck() == [])
+    }
+
+    @Test func theBooksCheckCatchesAnAmountAlteredBehindTheApplicationsBack() throws {
+        let (app, store) = try demoApp()
+        #expect(try app.financeCheck() == [])
+        try store.writer.write { db in
+            try db.execute(sql: "DROP TRIGGER ledger_transfer_is_never_updated")
+            try db.execute(sql: "UPDATE ledger_transfer SET amount_pence = 4000000 WHERE posting_seq = 2")
+        }
+        let problems = try app.financeCheck()
+        #expect(problems.contains { $0.hasPrefix("posting 2: its transfers differ from those its audit event") })
+        #expect(problems.contains("allocation cumbria-AL-0001: its amount differs from its posting"))
+    }
+
+    @Test func postingsAreNeverUpdatedOrDeleted() throws {
+        let (_, store) = try demoApp()
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { try $0.execute(sql: "UPDATE ledger_transfer SET amount_pence = 1") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { try $0.execute(sql: "DELETE FROM ledger_posting") }
+        }
+    }
+}
