@@ -10,7 +10,10 @@ struct FinanceCommand: ParsableCommand {
         commandName: "finance",
         abstract: "Budgets, allocations, the ledger, the reconciliation and the books check.",
         discussion: "Example: opcc finance reconciliation --year 2016/17 --office cumbria",
-        subcommands: [Budget.self, Allocate.self, Reverse.self, Reconcile.self, Check.self])
+        subcommands: [
+            Budget.self, Vire.self, Allocate.self, AllocateSplit.self, CarryForward.self, Reverse.self, Reconcile.self,
+            Check.self,
+        ])
 
     struct Budget: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -79,6 +82,61 @@ struct FinanceCommand: ParsableCommand {
                             + (a.overCommitmentPercent.map { " — relies on the declared \($0)% over-commitment" } ?? "")
                     )
                 }
+            }
+        }
+    }
+
+    struct Vire: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move unallocated budget between two strands of a year (a virement), with a reason.",
+            discussion: "Above the office's virementDecisionAbove, an approved decision is needed. Example: opcc "
+                + "finance vire --year 2016/17 --from ASB --to VICTIMS --amount £10,000 --reason \"demand\" "
+                + "--office cumbria --as cumbria.finance")
+        @Option(help: "Financial year.") var year: String
+        @Option(help: "Strand the money leaves.") var from: String
+        @Option(help: "Strand the money joins.") var to: String
+        @Option(help: "Amount.") var amount: String
+        @Option(help: "Why.") var reason: String
+        @Option(help: "The approving decision, where the amount needs one.") var decision: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let (fy, money) = try parseYearAndAmount(year, amount)
+            try runReportingRefusals {
+                let app = try global.open()
+                try app.vire(
+                    office: try app.resolveOffice(global.office), year: fy, from: from, to: to, amount: money,
+                    reason: reason, decision: decision, by: try global.actorName(), on: try global.effectiveDay())
+                printLine("moved \(money) from \(from) to \(to) in \(fy)")
+            }
+        }
+    }
+
+    struct AllocateSplit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "allocate-split",
+            abstract: "Allocate to several recipients at once: fixed per area, or by a weighted formula.",
+            discussion: """
+                The file gives year, strand, decision, purpose, method (fixed-per-area or formula), amountEach or \
+                total and weights, and recipients (orgId, name, area, factors). Formula shares are integer pence by \
+                largest remainder, ties by recipient id: they sum exactly to the total.
+                Example: opcc finance allocate-split --file split.yaml --office cumbria --as cumbria.finance
+                """)
+        @Option(help: "YAML or JSON file describing the split.") var file: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let text: String
+                do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                    throw ServiceRefusal(rule: "readable-file", message: "\(file): cannot be read")
+                }
+                let made = try app.allocateSplit(
+                    try Commissioning.SplitFile.parse(yaml: text, source: file),
+                    office: try app.resolveOffice(global.office), by: try global.actorName(),
+                    on: try global.effectiveDay())
+                for a in made { printLine("\(a.id): \(a.amount) to \(a.recipientName) (\(a.recipientOrgID))") }
             }
         }
     }

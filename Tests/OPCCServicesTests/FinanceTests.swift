@@ -43,6 +43,18 @@ struct FinanceScenarioTests {
     }
 }
 
+extension FinanceScenarioTests {
+    @Test func leicestershire2015Of16CommissionsTheFiveSaferServicesFromA4Point2MillionBudget() throws {
+        let (app, store) = try demoApp()
+        let rows = try app.reconciliation(year: fy("2015/16"), office: "leicestershire")
+        let strandRows = rows.filter { $0.recipient == nil }
+        #expect(strandRows.compactMap(\.budgetPence).reduce(0, +) == 420_000_000)
+        #expect(row(rows, strand: "SAFER")?.allocatedPence == 52_950_000)
+        let amounts = try store.read { try $0.allocations(office: "leicestershire") }.map(\.allocation.amount)
+        #expect(amounts == ["£450,000", "£15,000", "£32,000", "£6,500", "£26,000"].map(money))
+    }
+}
+
 @Suite("Finance: allocation rules")
 struct AllocationRuleTests {
     func request(
@@ -111,6 +123,61 @@ struct AllocationRuleTests {
         #expect(
             row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.unallocatedPence
                 == -1_000_000)
+        #expect(try app.financeCheck() == [])
+    }
+
+    @Test func aFormulaSplitDistributesEveryPennyInOneTransaction() throws {
+        let (app, _) = try demoApp()
+        let id = try approvedDecision(app, amount: "£100,000")
+        let file = try Commissioning.SplitFile.parse(
+            yaml: """
+                year: 2016/17
+                strand: ASB
+                decision: \(id)
+                purpose: Needs-based share
+                method: formula
+                total: "£100,000"
+                weights: { population: 50, crime: 25, nonCrimeDemand: 25 }
+                recipients:
+                  - { orgId: GB-LAE-ALL, name: Allerdale, factors: { population: 96000, crime: 5100, nonCrimeDemand: 7300 } }
+                  - { orgId: GB-LAE-CAR, name: Carlisle, factors: { population: 108000, crime: 7400, nonCrimeDemand: 9100 } }
+                  - { orgId: GB-LAE-EDN, name: Eden, factors: { population: 53000, crime: 1900, nonCrimeDemand: 2600 } }
+                """, source: "split.yaml")
+        let made = try app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
+        #expect(made.map(\.amount.pence).reduce(0, +) == 10_000_000)
+        #expect(made.allSatisfy { $0.method == .formula })
+        let tooMuch = #expect(throws: ServiceRefusal.self) {
+            try app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
+        }
+        #expect(tooMuch?.rule == "allocation-within-decision")
+        #expect(try app.store.read { try $0.allocations(office: "cumbria") }.count == 5)
+    }
+
+    @Test func aVirementNeedsAReasonAndOnlyMovesUnallocatedMoney() throws {
+        let (app, _) = try demoApp()
+        try app.setBudget(
+            office: "cumbria", year: fy("2016/17"), strand: "VICTIMS", name: "Victims", amount: money("£10,000"),
+            by: "cumbria.finance", on: day("2016-05-01"))
+        let noReason = #expect(throws: ServiceRefusal.self) {
+            try app.vire(
+                office: "cumbria", year: fy("2016/17"), from: "ASB", to: "VICTIMS", amount: money("£1"), reason: "",
+                by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(noReason?.rule == "reason-given")
+        let tooMuch = #expect(throws: ServiceRefusal.self) {
+            try app.vire(
+                office: "cumbria", year: fy("2016/17"), from: "ASB", to: "VICTIMS", amount: money("£150,000.01"),
+                reason: "demand", by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(
+            tooMuch?.message
+                == "the ASB strand for 2016/17 has £150,000.00 unallocated, less than the £150,000.01 to move")
+        try app.vire(
+            office: "cumbria", year: fy("2016/17"), from: "ASB", to: "VICTIMS", amount: money("£20,000"),
+            reason: "victims' demand", by: "cumbria.finance", on: day("2016-05-02"))
+        let rows = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        #expect(row(rows, strand: "ASB")?.budgetPence == 23_000_000)
+        #expect(row(rows, strand: "VICTIMS")?.budgetPence == 3_000_000)
         #expect(try app.financeCheck() == [])
     }
 

@@ -1,0 +1,133 @@
+import OPCCCore
+import OPCCStore
+import Yams
+
+/// Allocations made by a method over several recipients, and virements between strands.
+extension Commissioning {
+    /// A split of money over several recipients, as written in a YAML or JSON file (`opcc finance allocate-split`).
+    public struct SplitFile: Decodable, Sendable {
+        public struct Recipient: Decodable, Sendable {
+            public var orgId: String
+            public var name: String
+            public var area: String?
+            /// Formula inputs (e.g. population, crime, nonCrimeDemand), for `method: formula`.
+            public var factors: [String: Int64]?
+        }
+        public var year: String
+        public var strand: String
+        public var decision: String
+        public var purpose: String
+        /// `fixed-per-area` or `formula`.
+        public var method: Allocation.Method
+        /// For fixed-per-area: the amount each area receives.
+        public var amountEach: String?
+        /// For a formula: the total to divide.
+        public var total: String?
+        /// For a formula: each factor's weight (e.g. population 50, crime 25, nonCrimeDemand 25).
+        public var weights: [String: Int64]?
+        public var recipients: [Recipient]
+
+        public static func parse(yaml: String, source: String) throws -> SplitFile {
+            do { return try YAMLDecoder().decode(SplitFile.self, from: yaml) } catch let e as DecodingError {
+                throw ServiceRefusal(rule: "valid-split-file", message: "\(source): \(e.fieldPath): \(e.plainReason)")
+            }
+        }
+    }
+
+    /// Allocates a split in one transaction: every share, or none. Formula shares are computed in integer pence by
+    /// largest remainder (ties broken by recipient id), so they sum exactly to the total.
+    @discardableResult
+    public func allocateSplit(
+        _ file: SplitFile, office: String, by actorName: String, on day: Day? = nil
+    ) throws
+        -> [Allocation]
+    {
+        func refuse(_ message: String) -> ServiceRefusal { ServiceRefusal(rule: "valid-split", message: message) }
+        let year: FinancialYear
+        do { year = try FinancialYear(parsing: file.year) } catch { throw refuse(error.description) }
+        var shares: [(recipient: SplitFile.Recipient, amount: Money)] = []
+        do {
+            switch file.method {
+            case .fixedPerArea:
+                guard let each = file.amountEach else { throw refuse("fixed-per-area needs amountEach") }
+                let amount = try Money(parsing: each)
+                let areas = file.recipients.map { $0.area ?? $0.orgId }
+                let split = try AllocationMethod.fixedPerArea(amount: amount, areas: areas)
+                shares = zip(file.recipients, split).map { ($0, $1.amount) }
+            case .formula:
+                guard let totalText = file.total, let weights = file.weights else {
+                    throw refuse("a formula needs total and weights")
+                }
+                let total = try Money(parsing: totalText)
+                let formula = try FormulaWeights(factors: weights.keys.sorted().map { ($0, weights[$0]!) })
+                let inputs = file.recipients.map { FormulaInput(recipient: $0.orgId, factors: $0.factors ?? [:]) }
+                let split = try AllocationMethod.formulaSplit(total: total, weights: formula, inputs: inputs)
+                shares = split.map { s in (file.recipients.first { $0.orgId == s.recipient }!, s.amount) }
+            case .single, .grantRound:
+                throw refuse("a split is fixed-per-area or formula; allocate single and grant-round awards one by one")
+            }
+        } catch let e as ServiceRefusal {
+            throw e
+        } catch {
+            throw refuse("\(error)")
+        }
+        let requests = shares.map { share -> AllocationRequest in
+            var r = AllocationRequest(
+                office: office, year: year, strand: file.strand, recipientOrgID: share.recipient.orgId,
+                recipientName: share.recipient.name, purpose: file.purpose, area: share.recipient.area,
+                decision: file.decision, amount: share.amount)
+            r.method = file.method
+            return r
+        }
+        return try allocate(requests, by: actorName, on: day)
+    }
+
+    /// Moves budget between two strands of one year. Needs a reason; above the office's threshold, an approved
+    /// decision record too. Only unallocated money can move.
+    public func vire(
+        office: String, year: FinancialYear, from: String, to: String, amount: Money, reason: String,
+        decision: String? = nil, by actorName: String, on day: Day? = nil
+    ) throws {
+        guard !reason.isBlank else {
+            throw ServiceRefusal(rule: "reason-given", message: "a virement needs a reason (--reason \"…\")")
+        }
+        try store.write { tx in
+            let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "a virement")
+            let profile = try profile(of: office, in: tx)
+            var cause = PostingCause(.virement, "\(office)/\(year)/\(from)>\(to)")
+            if let threshold = profile.virementDecisionAbove, amount > threshold {
+                guard let decision else {
+                    throw ServiceRefusal(
+                        rule: "virement-above-threshold-needs-decision",
+                        message:
+                            "a virement of \(amount) is above the office's \(threshold): cite an approved decision "
+                            + "(--decision NUMBER)")
+                }
+                let id = try decisionID(decision, office: office, in: tx)
+                guard try tx.decision(id: id)?.decision?.outcome == .approved else {
+                    throw ServiceRefusal(
+                        rule: "virement-above-threshold-needs-decision", message: "decision \(decision) is not approved"
+                    )
+                }
+                cause = PostingCause(.decision, decision)
+            }
+            let strands = try tx.strands(office: office, year: year).map(\.strand)
+            for s in [from, to] where !strands.contains(s) {
+                throw refusal(.unknownStrand(strand: s, year: year))
+            }
+            let source = try account(.budget, office, year, from)
+            let available = try tx.balance(of: source)
+            guard available.pence >= amount.pence else {
+                throw ServiceRefusal(
+                    rule: "virement-within-unallocated",
+                    message:
+                        "the \(from) strand for \(year) has \(available) unallocated, less than the \(amount) to move")
+            }
+            try post(
+                try Posting(
+                    office: office, day: day ?? clock.today(), cause: cause, memo: reason,
+                    transfers: [Transfer(from: source, to: try account(.budget, office, year, to), amount: amount)]),
+                by: actorName, role: role, in: tx)
+        }
+    }
+}
