@@ -187,7 +187,7 @@ struct FinanceCommand: ParsableCommand {
                 }
                 let header = [
                     "office", "year", "strand", "recipient", "budget", "allocated", "committed", "paid", "returned",
-                    "carriedIn", "carriedOut", "available", "unallocated",
+                    "carriedIn", "carriedOut", "available", "unallocated", "clawbackDue",
                 ]
                 func money(_ p: Int64?) -> String {
                     guard let p else { return "" }
@@ -198,7 +198,7 @@ struct FinanceCommand: ParsableCommand {
                         r.office, r.financialYear, r.strand ?? "", r.recipient ?? "(strand)", money(r.budgetPence),
                         money(r.allocatedPence), money(r.committedPence), money(r.paidPence), money(r.returnedPence),
                         money(r.carriedInPence), money(r.carriedOutPence), money(r.availablePence),
-                        money(r.unallocatedPence),
+                        money(r.unallocatedPence), money(r.clawbackDuePence),
                     ]
                 }
                 if csv {

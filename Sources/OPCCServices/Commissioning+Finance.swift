@@ -253,6 +253,8 @@ extension Commissioning {
         public let budgetPence: Int64?
         public let allocatedPence, committedPence, paidPence, returnedPence: Int64
         public let carriedInPence, carriedOutPence, availablePence: Int64
+        /// Money the recipient owes back (a refused carry-forward, an underspend above the forecast).
+        public let clawbackDuePence: Int64
         public let unallocatedPence: Int64?
     }
 
@@ -273,6 +275,7 @@ extension Commissioning {
                     allocatedPence: f.allocatedPence, committedPence: 0, paidPence: f.paidPence,
                     returnedPence: f.returnedPence, carriedInPence: f.carriedInPence,
                     carriedOutPence: f.carriedOutPence, availablePence: f.availablePence,
+                    clawbackDuePence: f.clawbackDuePence,
                     unallocatedPence: line.recipient == nil ? f.unallocatedPence : nil)
             }
         }

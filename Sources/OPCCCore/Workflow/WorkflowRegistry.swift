@@ -78,16 +78,6 @@ public protocol DueDated: Sendable {
     var dueDay: Day { get }
 }
 
-/// A subject whose preconditions may be outstanding (a grant agreement's EIA and risk assessment).
-public protocol ConditionsProgress: Sendable {
-    var unmetConditions: [String] { get }
-}
-
-/// A subject signed by several parties (a grant agreement: the OPCC and the recipient).
-public protocol PartySignatures: Sendable {
-    var partiesYetToSign: [String] { get }
-}
-
 extension WorkflowRegistry {
     /// The guards and effects the shipped workflows use. Later features add to this list.
     public static let standard: WorkflowRegistry = {
@@ -120,21 +110,8 @@ extension WorkflowRegistry {
                 rule: "past-due-date", message: "not yet overdue: due \(dated.dueDay.iso)",
                 remedy: "escalate only after the due date")
         }
-        r.register(guard: "conditions-met") { context in
-            let unmet = (context.subject as? any ConditionsProgress)?.unmetConditions ?? ["conditions not known"]
-            guard !unmet.isEmpty else { return nil }
-            return GuardRefusal(
-                rule: "conditions-met", message: "conditions not yet met: " + unmet.joined(separator: "; "),
-                remedy: "record each condition (for example the equality impact assessment) as met first")
-        }
-        r.register(guard: "both-parties-signed") { context in
-            let waiting = (context.subject as? any PartySignatures)?.partiesYetToSign ?? ["signatures not known"]
-            guard !waiting.isEmpty else { return nil }
-            return GuardRefusal(
-                rule: "both-parties-signed", message: "still to sign: " + waiting.joined(separator: "; "),
-                remedy: "record both parties' signatures first")
-        }
         r.registerDecisionGuards()
+        r.registerGrantGuards()
         r.register(effect: "allocate-decision-number") { _ in [EffectRequest(name: "allocate-decision-number")] }
         r.register(effect: "start-publication-clock") { context in
             guard let profile = context.profile else { return [] }
