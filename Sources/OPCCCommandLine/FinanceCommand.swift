@@ -11,8 +11,8 @@ struct FinanceCommand: ParsableCommand {
         abstract: "Budgets, allocations, the ledger, the reconciliation and the books check.",
         discussion: "Example: opcc finance reconciliation --year 2016/17 --office cumbria",
         subcommands: [
-            Budget.self, Vire.self, Allocate.self, AllocateSplit.self, CarryForward.self, Reverse.self, Reconcile.self,
-            Check.self,
+            Budget.self, Vire.self, Allocate.self, AllocateSplit.self, CarryForward.self, Agreements.self,
+            Reverse.self, Reconcile.self, Check.self,
         ])
 
     struct Budget: ParsableCommand {
@@ -137,6 +137,49 @@ struct FinanceCommand: ParsableCommand {
                     office: try app.resolveOffice(global.office), by: try global.actorName(),
                     on: try global.effectiveDay())
                 for a in made { printLine("\(a.id): \(a.amount) to \(a.recipientName) (\(a.recipientOrgID))") }
+            }
+        }
+    }
+
+    struct Agreements: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List grant agreements: state, recipient, amount, assessments, signatures and instalments.",
+            discussion: "Example: opcc finance agreements --office cumbria --json")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        struct Entry: Encodable {
+            var id, state, recipientOrgId, recipientName: String
+            var amountPence: Int64
+            var equalityImpactAssessment, riskAssessment: String?
+            var signedBy: [String]
+            var instalments: [String]
+        }
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let list = try app.agreements(office: try global.office.map { try app.resolveOffice($0) })
+                let entries = list.map { a, state in
+                    Entry(
+                        id: a.id, state: state, recipientOrgId: a.recipient.orgID, recipientName: a.recipient.name,
+                        amountPence: a.amount.pence, equalityImpactAssessment: a.equalityImpactAssessment?.reference,
+                        riskAssessment: a.riskAssessment?.reference, signedBy: a.signatures.map(\.name),
+                        instalments: a.payments.map {
+                            "\($0.id) \($0.amount) \($0.condition)" + ($0.paidOn.map { ", paid \($0.iso)" } ?? "")
+                        })
+                }
+                if output.json {
+                    printLine(try jsonText(entries))
+                    return
+                }
+                for e in entries {
+                    printLine(
+                        "\(e.id)\t\(e.state)\t\(Money(pence: e.amountPence)!)\t\(e.recipientName)\t"
+                            + "EIA \(e.equalityImpactAssessment ?? "missing"), risk \(e.riskAssessment ?? "missing")\t"
+                            + e.instalments.joined(separator: "; "))
+                }
+                if entries.isEmpty { printLine("no grant agreements") }
             }
         }
     }

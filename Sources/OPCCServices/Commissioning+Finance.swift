@@ -263,6 +263,20 @@ extension Commissioning {
     ) throws -> [ReconciliationRow] {
         try store.read { tx in
             let lines = Reconciliation.compute(try tx.postings(office: office).map(\.posting)).lines
+            // Committed: the allocations paid out by agreements that are signed (or active, or closed).
+            var committed: [ReconciliationLine: Int64] = [:]
+            let allocations = try tx.allocations(office: office).map(\.allocation)
+            for agreement in try tx.agreements(office: office)
+            where ["signed", "active", "closed"].contains(try tx.instance(id: agreement.id)?.state ?? "") {
+                for a in allocations where agreement.allocationIDs.contains(a.id) {
+                    let recipientLine = ReconciliationLine(
+                        office: a.office, year: a.year, strand: a.strand, recipient: a.recipientOrgID)
+                    let strandLine = ReconciliationLine(
+                        office: a.office, year: a.year, strand: a.strand, recipient: nil)
+                    committed[recipientLine, default: 0] += a.amount.pence
+                    committed[strandLine, default: 0] += a.amount.pence
+                }
+            }
             return lines.keys.sorted().filter { line in
                 line.year == year && (strand == nil || line.strand == strand)
                     && (recipient == nil || line.recipient == recipient || line.recipient == nil)
@@ -272,7 +286,7 @@ extension Commissioning {
                 return ReconciliationRow(
                     office: line.office, financialYear: line.year.description, strand: line.strand,
                     recipient: line.recipient, budgetPence: line.recipient == nil ? f.budgetPence : nil,
-                    allocatedPence: f.allocatedPence, committedPence: 0, paidPence: f.paidPence,
+                    allocatedPence: f.allocatedPence, committedPence: committed[line] ?? 0, paidPence: f.paidPence,
                     returnedPence: f.returnedPence, carriedInPence: f.carriedInPence,
                     carriedOutPence: f.carriedOutPence, availablePence: f.availablePence,
                     clawbackDuePence: f.clawbackDuePence,
@@ -329,6 +343,18 @@ extension Commissioning {
                     problems.append(
                         "the \(line.strand!) strand of \(line.office) \(line.year) is over budget by "
                             + "\(Money(pence: -f.unallocatedPence)!) with no recorded over-commitment")
+                }
+            }
+            let allAllocations = try tx.allocations(office: nil).map(\.allocation)
+            for agreement in try tx.agreements(office: nil)
+            where (try tx.instance(id: agreement.id)?.state ?? "draft") != "draft" {
+                let total = allAllocations.filter { agreement.allocationIDs.contains($0.id) }.reduce(Int64(0)) {
+                    $0 + $1.amount.pence
+                }
+                if total != agreement.amount.pence {
+                    problems.append(
+                        "agreement \(agreement.id) is for \(agreement.amount) but its allocations total "
+                            + "\(SignedMoney(pence: total))")
                 }
             }
             for a in try tx.allocations(office: nil) {

@@ -35,7 +35,39 @@ public struct FinanceFixture: Decodable, Sendable {
         var decision: String?
         var approvedOn: Day
     }
+    public struct AgreementLine: Decodable, Sendable {
+        struct Dated: Decodable, Sendable {
+            var reference: String
+            var on: Day
+        }
+        struct Signature: Decodable, Sendable {
+            var party: GrantAgreement.Party
+            var name: String
+            var on: Day
+        }
+        struct Instalment: Decodable, Sendable {
+            var id: String
+            var amount: String
+            var onDate: Day?
+            var releasedOn: Day?
+        }
+        var recipient: String
+        var recipientName: String
+        var purpose: String
+        var crimeAndDisorderStatement: String
+        var start: Day
+        var end: Day
+        var ringFenced: Bool?
+        var draftedOn: Day
+        var equalityImpactAssessment: Dated?
+        var riskAssessment: Dated?
+        var signatures: [Signature]?
+        var signedOn: Day?
+        var activatedOn: Day?
+        var payments: [Instalment]?
+    }
     public var office: String
+    public var agreements: [AgreementLine]?
     public var budgets: [BudgetLine]
     public var allocations: [AllocationLine]
     public var carryForwards: [CarryForwardLine]?
@@ -48,6 +80,47 @@ public struct FinanceFixture: Decodable, Sendable {
 }
 
 extension Commissioning {
+    /// Drafts an agreement over the recipient's allocations in this office and takes it as far as the fixture says.
+    private func loadAgreement(
+        _ line: FinanceFixture.AgreementLine, office: String, finance: String, money: (String) throws -> Money
+    ) throws {
+        let allocations = try store.read { try $0.allocations(office: office) }.map(\.allocation).filter {
+            $0.recipientOrgID == line.recipient
+        }
+        let total = try Money.sum(allocations.map(\.amount))
+        var payments: [GrantAgreement.PaymentInstalment] = []
+        for p in line.payments ?? [] {
+            payments.append(
+                GrantAgreement.PaymentInstalment(
+                    id: p.id, amount: try money(p.amount), condition: p.onDate.map { .onDate($0) } ?? .onSignature))
+        }
+        let terms = GrantAgreement(
+            id: "", office: office, decisionID: allocations.first?.decisionID ?? "",
+            recipient: .init(orgID: line.recipient, name: line.recipientName), purpose: line.purpose,
+            crimeAndDisorderStatement: line.crimeAndDisorderStatement, period: .init(start: line.start, end: line.end),
+            ringFenced: line.ringFenced ?? false, allocationIDs: allocations.map(\.id), amount: total,
+            payments: payments)
+        let agreement = try draftAgreement(terms, by: finance, on: line.draftedOn)
+        if let eia = line.equalityImpactAssessment {
+            try recordAssessment(agreement.id, equality: true, reference: eia.reference, by: finance, on: eia.on)
+        }
+        if let risk = line.riskAssessment {
+            try recordAssessment(agreement.id, equality: false, reference: risk.reference, by: finance, on: risk.on)
+        }
+        guard let signatures = line.signatures, let signedOn = line.signedOn else { return }
+        try confirmAgreementConditions(agreement.id, by: finance, on: signatures.first?.on ?? signedOn)
+        for s in signatures {
+            try recordAgreementSignature(agreement.id, party: s.party, name: s.name, by: finance, on: s.on)
+        }
+        try signAgreement(agreement.id, by: finance, on: signedOn)
+        if let activatedOn = line.activatedOn { try activateAgreement(agreement.id, by: finance, on: activatedOn) }
+        for p in line.payments ?? [] {
+            if let releasedOn = p.releasedOn {
+                try releasePayment(agreement.id, instalment: p.id, by: finance, on: releasedOn)
+            }
+        }
+    }
+
     /// Loads a finance fixture as the office's first finance person, unless the office already has budgets.
     func loadFinanceFixture(_ fixture: FinanceFixture, source: String) throws -> String {
         if try store.read({ try $0.strands(office: fixture.office, year: nil) }).isEmpty == false {
@@ -103,8 +176,12 @@ extension Commissioning {
                     request.id, approve: true, decision: c.decision, by: commissioner.name, on: c.approvedOn)
             }
         }
+        for line in fixture.agreements ?? [] {
+            try loadAgreement(line, office: fixture.office, finance: finance.name, money: money)
+        }
         return "finance \(fixture.office): \(fixture.budgets.count) budget line(s), \(fixture.allocations.count) "
             + "allocation(s) totalling \(total)"
+            + ((fixture.agreements ?? []).isEmpty ? "" : ", \(fixture.agreements!.count) grant agreement(s)")
             + (carried.isEmpty ? "" : ", \(carried.count) carry-forward(s) approved")
     }
 }

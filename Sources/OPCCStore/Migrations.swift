@@ -10,6 +10,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-22-decisions", migrate: decisions)
         migrator.registerMigration("2026-11-22-ledger", migrate: ledger)
         migrator.registerMigration("2026-11-22-carry-forward", migrate: carryForward)
+        migrator.registerMigration("2026-11-22-grant-agreements", migrate: grantAgreements)
         return migrator
     }
 
@@ -145,6 +146,26 @@ enum Migrations {
                     decision_id TEXT REFERENCES decision_record(id),
                     actual_pence INTEGER CHECK (actual_pence IS NULL OR actual_pence >= 0),
                     FOREIGN KEY (office_id, year_start, strand) REFERENCES budget_strand(office_id, year_start, strand)
+                ) STRICT;
+                """)
+    }
+
+    /// Grant agreements: the terms as JSON, with the columns finance filters on; state lives in the workflow instance.
+    static func grantAgreements(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE grant_agreement (
+                    id TEXT PRIMARY KEY NOT NULL REFERENCES workflow_instance(id),
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    decision_id TEXT NOT NULL REFERENCES decision_record(id),
+                    recipient_org_id TEXT NOT NULL,
+                    amount_pence INTEGER NOT NULL CHECK (amount_pence > 0),
+                    terms_json TEXT NOT NULL CHECK (json_valid(terms_json))
+                ) STRICT;
+                CREATE TABLE grant_agreement_allocation (
+                    agreement_id TEXT NOT NULL REFERENCES grant_agreement(id),
+                    allocation_id TEXT NOT NULL UNIQUE REFERENCES allocation(id),
+                    PRIMARY KEY (agreement_id, allocation_id)
                 ) STRICT;
                 """)
     }

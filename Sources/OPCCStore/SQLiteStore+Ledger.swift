@@ -194,3 +194,50 @@ extension SQLiteTransaction {
             db.cachedStatement(sql: "SELECT count(*) FROM carry_forward WHERE office_id = ?"), arguments: [office])!
     }
 }
+
+extension SQLiteTransaction {
+    private static let termsEncoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    func saveAgreement(_ a: GrantAgreement) throws {
+        let json = String(decoding: try Self.termsEncoder.encode(a), as: UTF8.self)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO grant_agreement (id, office_id, decision_id, recipient_org_id, amount_pence, terms_json)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET amount_pence = excluded.amount_pence, terms_json = excluded.terms_json
+                """
+        ).execute(arguments: [a.id, a.office, a.decisionID, a.recipient.orgID, a.amount.pence, json])
+        for allocation in a.allocationIDs {
+            do {
+                try db.cachedStatement(
+                    sql: "INSERT OR IGNORE INTO grant_agreement_allocation (agreement_id, allocation_id) VALUES (?, ?)"
+                ).execute(arguments: [a.id, allocation])
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+                throw StoreError.notFound(what: "allocation \(allocation)")
+            }
+            let owner = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT agreement_id FROM grant_agreement_allocation WHERE allocation_id = ?"),
+                arguments: [allocation])
+            if owner != a.id {
+                throw StoreError.duplicate(what: "allocation \(allocation) in agreement \(owner ?? "")")
+            }
+        }
+    }
+
+    func agreement(id: String) throws -> GrantAgreement? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT terms_json FROM grant_agreement WHERE id = ?"), arguments: [id]
+        ).map { try JSONDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
+    }
+
+    func agreements(office: String?) throws -> [GrantAgreement] {
+        try String.fetchAll(
+            db, sql: "SELECT terms_json FROM grant_agreement \(office == nil ? "" : "WHERE office_id = ?") ORDER BY id",
+            arguments: office.map { [$0] } ?? []
+        ).map { try JSONDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
+    }
+}

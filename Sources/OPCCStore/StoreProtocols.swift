@@ -194,6 +194,12 @@ public protocol StoreTransaction {
     func saveCarryForward(_ request: CarryForwardRequest) throws
     func carryForward(id: String) throws -> CarryForwardRequest?
     func carryForwardCount(office: String) throws -> Int
+
+    // Grant agreements
+    /// Saves an agreement's terms; the first save also links its allocations (an allocation belongs to one agreement).
+    func saveAgreement(_ agreement: GrantAgreement) throws
+    func agreement(id: String) throws -> GrantAgreement?
+    func agreements(office: String?) throws -> [GrantAgreement]
 }
 
 /// A request to carry a recipient's forecast underspend from one year into the next.

@@ -67,11 +67,13 @@ struct DefinitionVersionTests {
     }
 
     @Test func anUnusedDefinitionMayStillBeEdited() throws {
-        let (_, store) = try demoApp()
+        // A database in which carry-forward was never used (no demo): its definition is not pinned yet.
+        let store = try SQLiteStore()
+        _ = try Commissioning(store: store, catalog: try shippedCatalog())
         let edited = try WorkflowDefinition.parse(
-            yaml: try shipped("grant-agreement").sourceText + "\n# a comment\n", source: "edited")
+            yaml: try shipped("carry-forward").sourceText + "\n# a comment\n", source: "edited")
         #expect(throws: Never.self) {
-            _ = try Commissioning(store: store, catalog: try catalog([edited], replacing: "grant-agreement"))
+            _ = try Commissioning(store: store, catalog: try catalog([edited], replacing: "carry-forward"))
         }
     }
 }

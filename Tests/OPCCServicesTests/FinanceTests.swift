@@ -303,3 +303,73 @@ struct CarryForwardAndCheckTests {
         }
     }
 }
+
+@Suite("Finance: grant agreements and payments")
+struct GrantAgreementServiceTests {
+    @Test func leicestershireAgreementsAreRefusedUntilAnEIAAndARiskAssessmentExist() throws {
+        let (app, _) = try demoApp()
+        let draft = try #require(try app.agreements(office: "leicestershire").first)
+        #expect(draft.state == "draft")
+        let id = draft.agreement.id
+        let neither = #expect(throws: ActRefused.self) {
+            try app.confirmAgreementConditions(id, by: "leics.finance", on: day("2015-04-03"))
+        }
+        #expect(neither?.rules == ["grant-preconditions-recorded"])
+        #expect(neither?.description.contains("equality impact assessment") == true)
+        try app.recordAssessment(
+            id, equality: true, reference: "EIA-CS-2015", by: "leics.finance", on: day("2015-04-03"))
+        let riskOnly = #expect(throws: ActRefused.self) {
+            try app.confirmAgreementConditions(id, by: "leics.finance", on: day("2015-04-03"))
+        }
+        #expect(riskOnly?.rules == ["risk-assessment-before-signature"])
+        try app.recordAssessment(
+            id, equality: false, reference: "RISK-CS-2015", by: "leics.finance", on: day("2015-04-03"))
+        try app.confirmAgreementConditions(id, by: "leics.finance", on: day("2015-04-03"))
+        #expect(try app.instance(id)?.state == "conditions-met")
+        let unsigned = #expect(throws: ActRefused.self) {
+            try app.signAgreement(id, by: "leics.finance", on: day("2015-04-04"))
+        }
+        #expect(unsigned?.rules == ["grant-both-parties-signed"])
+    }
+
+    @Test func cumbriasSignedAgreementsAreCommittedAndTheFirstInstalmentsPaid() throws {
+        let (app, _) = try demoApp()
+        let agreements = try app.agreements(office: "cumbria")
+        #expect(agreements.map(\.state) == ["active", "active"])
+        #expect(agreements.map(\.agreement.amount) == [money("£50,000"), money("£50,000")])
+        let rows = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        #expect(row(rows, strand: "ASB")?.committedPence == 10_000_000)
+        #expect(row(rows, strand: "ASB")?.paidPence == 5_000_000)
+        #expect(try app.financeCheck() == [])
+    }
+
+    @Test func anInstalmentOnADateIsReleasedOnlyOnceTheDateHasCome() throws {
+        let (app, _) = try demoApp()
+        let id = try #require(try app.agreements(office: "cumbria").first?.agreement.id)
+        let early = #expect(throws: ServiceRefusal.self) {
+            try app.releasePayment(id, instalment: "I2", by: "cumbria.finance", on: day("2016-10-02"))
+        }
+        #expect(early?.rule == "payment-condition-met")
+        try app.releasePayment(id, instalment: "I2", by: "cumbria.finance", on: day("2016-10-03"))
+        let twice = #expect(throws: ServiceRefusal.self) {
+            try app.releasePayment(id, instalment: "I2", by: "cumbria.finance", on: day("2016-10-04"))
+        }
+        #expect(twice?.rule == "instalment-paid-once")
+        let rows = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        #expect(row(rows, strand: "ASB", recipient: "GB-LAE-BAR")?.paidPence == 5_000_000)
+    }
+
+    @Test func anAllocationBelongsToOneAgreement() throws {
+        let (app, store) = try demoApp()
+        let allocation = try #require(try store.read { try $0.allocations(office: "cumbria") }.first?.allocation)
+        let terms = GrantAgreement(
+            id: "", office: "cumbria", decisionID: allocation.decisionID,
+            recipient: .init(orgID: allocation.recipientOrgID, name: allocation.recipientName), purpose: "again",
+            period: .init(start: day("2016-04-01"), end: day("2017-03-31")), allocationIDs: [allocation.id],
+            amount: allocation.amount)
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.draftAgreement(terms, by: "cumbria.finance", on: day("2016-05-01"))
+        }
+        #expect(error?.rule == "one-agreement-per-allocation")
+    }
+}

@@ -1,0 +1,198 @@
+import OPCCCore
+import OPCCStore
+
+/// Grant agreements (the `grant-agreement` workflow): drafted over allocations, preconditions recorded, signed by both
+/// parties, activated, and paid in instalments whose conditions must hold.
+extension Commissioning {
+    /// Drafts an agreement over allocations of one approved decision (finance). The agreement's decision and
+    /// recipient are taken from its allocations, which must all share them.
+    @discardableResult
+    public func draftAgreement(
+        _ terms: GrantAgreement, by actorName: String, on day: Day? = nil
+    ) throws
+        -> GrantAgreement
+    {
+        try store.write { tx in
+            let allocations = try tx.allocations(office: terms.office).map(\.allocation).filter {
+                terms.allocationIDs.contains($0.id)
+            }
+            guard !terms.allocationIDs.isEmpty, allocations.count == terms.allocationIDs.count else {
+                throw ServiceRefusal(
+                    rule: "agreement-over-allocations",
+                    message: "an agreement pays out allocations of its office: give their ids (e.g. "
+                        + "\(terms.office)-AL-0001); unknown: "
+                        + terms.allocationIDs.filter { id in !allocations.contains { $0.id == id } }.joined(
+                            separator: ", "))
+            }
+            guard Set(allocations.map(\.decisionID)).count == 1,
+                Set(allocations.map(\.recipientOrgID)) == [terms.recipient.orgID]
+            else {
+                throw ServiceRefusal(
+                    rule: "agreement-over-allocations",
+                    message: "the allocations must all be to \(terms.recipient.orgID) under one decision")
+            }
+            var agreement = terms
+            let digits = String(try tx.agreements(office: terms.office).count + 1)
+            agreement.id = "\(terms.office)-GA-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            agreement.decisionID = allocations[0].decisionID
+            _ = try startInstance(
+                id: agreement.id, office: agreement.office, workflow: "grant-agreement", recordRef: agreement.id,
+                by: actorName, role: .finance, on: day, in: tx, payload: ["amount": agreement.amount.description]
+            ) { tx in
+                do { try tx.saveAgreement(agreement) } catch let error as StoreError {
+                    throw ServiceRefusal(rule: "one-agreement-per-allocation", message: error.description)
+                }
+            }
+            return agreement
+        }
+    }
+
+    /// What the grant guards read, loaded inside the transaction.
+    func grantSubject(_ agreement: GrantAgreement, in tx: any StoreTransaction) throws -> GrantSubject {
+        let allocations = try tx.allocations(office: agreement.office).map(\.allocation)
+        let own = allocations.filter { agreement.allocationIDs.contains($0.id) }
+        let elsewhere = allocations.filter {
+            $0.decisionID == agreement.decisionID && !agreement.allocationIDs.contains($0.id)
+        }
+        let approved = try tx.decision(id: agreement.decisionID)?.amount ?? .zero
+        return GrantSubject(
+            agreement: agreement, allocationsTotal: try Money.sum(own.map(\.amount)), decisionApproved: approved,
+            allocatedElsewhereUnderDecision: try Money.sum(elsewhere.map(\.amount)))
+    }
+
+    /// Fires an agreement event with the agreement attached, changing its terms with `update` in the same
+    /// transaction when accepted.
+    @discardableResult
+    func actOnAgreement(
+        _ request: FireRequest, update: @escaping (inout GrantAgreement, Day) throws -> Void = { _, _ in }
+    ) throws -> GrantAgreement {
+        var saved: GrantAgreement?
+        _ = try fire(
+            request,
+            subject: { tx, instance in
+                guard let agreement = try tx.agreement(id: instance.id) else { return nil }
+                return try self.grantSubject(agreement, in: tx)
+            },
+            onAccepted: { tx, fired, _ in
+                guard var agreement = try tx.agreement(id: fired.instance.id) else { return [:] }
+                try update(&agreement, fired.instance.lastEffectiveDay ?? self.clock.today())
+                try tx.saveAgreement(agreement)
+                saved = agreement
+                return [:]
+            })
+        return saved!
+    }
+
+    /// Records the equality impact assessment or the risk assessment (a recorded act; state unchanged).
+    public func recordAssessment(
+        _ id: String, equality: Bool, reference: String, by actorName: String, on day: Day? = nil
+    ) throws {
+        let effective = day ?? clock.today()
+        try store.write { tx in
+            guard var agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
+                throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+            }
+            let role = try requireRole(
+                actorName, office: agreement.office, anyOf: [.finance, .officer], in: tx, for: "recording an assessment"
+            )
+            guard !reference.isBlank else {
+                throw ServiceRefusal(rule: "assessment-reference", message: "give the assessment's reference")
+            }
+            let assessment = GrantAgreement.Assessment(reference: reference, recordedOn: effective)
+            if equality {
+                agreement.equalityImpactAssessment = assessment
+            } else {
+                agreement.riskAssessment = assessment
+            }
+            try tx.saveAgreement(agreement)
+            try tx.append(
+                AuditEventDraft(
+                    office: agreement.office, instanceID: id, workflow: instance.workflow,
+                    workflowVersion: instance.workflowVersion,
+                    event: equality ? "equality-impact-assessment-recorded" : "risk-assessment-recorded",
+                    fromState: instance.state, toState: instance.state, actor: actorName, role: role.rawValue,
+                    effectiveDay: effective, recordedAt: clock.timestamp(), payload: ["reference": reference]))
+        }
+    }
+
+    public func confirmAgreementConditions(_ id: String, by actorName: String, on day: Day? = nil) throws {
+        try actOnAgreement(FireRequest("confirm-conditions", on: id, by: actorName, on: day))
+    }
+
+    /// Records one party's signature (the OPCC or the recipient).
+    public func recordAgreementSignature(
+        _ id: String, party: GrantAgreement.Party, name: String, by actorName: String, on day: Day? = nil
+    ) throws {
+        try actOnAgreement(
+            FireRequest(
+                "record-signature", on: id, by: actorName, on: day, payload: ["party": party.rawValue, "name": name])
+        ) { agreement, day in
+            agreement.signatures.removeAll { $0.party == party }
+            agreement.signatures.append(GrantAgreement.PartySignature(party: party, name: name, on: day))
+        }
+    }
+
+    public func signAgreement(_ id: String, by actorName: String, on day: Day? = nil) throws {
+        try actOnAgreement(FireRequest("sign", on: id, by: actorName, on: day))
+    }
+
+    public func activateAgreement(_ id: String, by actorName: String, on day: Day? = nil) throws {
+        try actOnAgreement(FireRequest("activate", on: id, by: actorName, on: day))
+    }
+
+    /// Releases one instalment when its condition holds: a posting from the agreement's allocations to paid.
+    public func releasePayment(_ id: String, instalment: String, by actorName: String, on day: Day? = nil) throws {
+        let effective = day ?? clock.today()
+        try store.write { tx in
+            guard var agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
+                throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+            }
+            let role = try requireRole(actorName, office: agreement.office, anyOf: [.finance], in: tx, for: "a payment")
+            guard let index = agreement.payments.firstIndex(where: { $0.id == instalment }) else {
+                throw ServiceRefusal(
+                    rule: "known-instalment", message: "agreement \(id) has no instalment '\(instalment)'")
+            }
+            if let refusal = GrantRules.releasable(
+                agreement.payments[index], agreementState: instance.state, today: effective, acceptedReturns: [])
+            {
+                throw ServiceRefusal(rule: refusal.rule, message: refusal.description)
+            }
+            var remaining = agreement.payments[index].amount.pence
+            var transfers: [Transfer] = []
+            let allocations = try tx.allocations(office: agreement.office).map(\.allocation).filter {
+                agreement.allocationIDs.contains($0.id)
+            }
+            for a in allocations where remaining > 0 {
+                let from = try account(.allocation, a.office, a.year, a.strand, a.recipientOrgID)
+                let held = try tx.balance(of: from).pence
+                let take = min(held, remaining)
+                guard take > 0 else { continue }
+                transfers.append(
+                    Transfer(
+                        from: from, to: try account(.paid, a.office, a.year, a.strand, a.recipientOrgID),
+                        amount: Money(pence: take)!))
+                remaining -= take
+            }
+            guard remaining == 0 else {
+                throw ServiceRefusal(
+                    rule: "payment-within-allocation",
+                    message:
+                        "the agreement's allocations hold less than the instalment of \(agreement.payments[index].amount)"
+                )
+            }
+            try post(
+                try Posting(
+                    office: agreement.office, day: effective, cause: PostingCause(.payment, "\(id)/\(instalment)"),
+                    memo: "instalment \(instalment) to \(agreement.recipient.name)", transfers: transfers),
+                by: actorName, role: role, in: tx)
+            agreement.payments[index].paidOn = effective
+            try tx.saveAgreement(agreement)
+        }
+    }
+
+    public func agreements(office: String?) throws -> [(agreement: GrantAgreement, state: String)] {
+        try store.read { tx in
+            try tx.agreements(office: office).map { ($0, try tx.instance(id: $0.id)?.state ?? "unknown") }
+        }
+    }
+}
