@@ -196,3 +196,71 @@ extension Commissioning {
         }
     }
 }
+
+extension Commissioning {
+    /// Closes an active agreement (finance) once no money under it is still due back: every clawback settled.
+    /// (When quarterly returns exist, the final return must also be accepted.)
+    public func closeAgreement(_ id: String, by actorName: String, on day: Day? = nil) throws {
+        let due = try store.read { tx -> Int64 in
+            guard let agreement = try tx.agreement(id: id) else {
+                throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+            }
+            var total: Int64 = 0
+            for a in try tx.allocations(office: agreement.office).map(\.allocation)
+            where agreement.allocationIDs.contains(a.id) {
+                total += try tx.balance(of: account(.clawbackDue, a.office, a.year, a.strand, a.recipientOrgID)).pence
+            }
+            return total
+        }
+        guard due == 0 else {
+            throw ServiceRefusal(
+                rule: "clawback-settled-before-close",
+                message: "\(SignedMoney(pence: due)) is still due back under agreement \(id): settle it first")
+        }
+        try actOnAgreement(FireRequest("close", on: id, by: actorName, on: day))
+    }
+
+    /// Terms for a new agreement as a finance officer writes them in a YAML or JSON file.
+    public struct AgreementFile: Decodable, Sendable {
+        public var allocations: [String]
+        public var recipientName: String?
+        public var accountableBody: GrantAgreement.Organisation?
+        public var purpose: String
+        public var crimeAndDisorderStatement: String
+        public var start: Day
+        public var end: Day
+        public var ringFenced: Bool?
+        public var planLines: [GrantAgreement.PlanLine]?
+        public var spendProfile: [GrantAgreement.QuarterSpend]?
+        public var indicators: [GrantAgreement.OutcomeIndicator]?
+        public var fixedTermPostsEnd: Day?
+        public var payments: [GrantAgreement.PaymentInstalment]?
+    }
+
+    /// Drafts an agreement from a file's terms over the named allocations.
+    @discardableResult
+    public func draftAgreement(
+        from file: AgreementFile, office: String, by actorName: String, on day: Day? = nil
+    )
+        throws -> GrantAgreement
+    {
+        let allocations = try store.read { try $0.allocations(office: office) }.map(\.allocation).filter {
+            file.allocations.contains($0.id)
+        }
+        guard let first = allocations.first else {
+            throw ServiceRefusal(
+                rule: "agreement-over-allocations",
+                message: "none of the allocations \(file.allocations) is in \(office)")
+        }
+        let terms = GrantAgreement(
+            id: "", office: office, decisionID: first.decisionID,
+            recipient: .init(orgID: first.recipientOrgID, name: file.recipientName ?? first.recipientName),
+            accountableBody: file.accountableBody, purpose: file.purpose,
+            crimeAndDisorderStatement: file.crimeAndDisorderStatement, period: .init(start: file.start, end: file.end),
+            ringFenced: file.ringFenced ?? false, allocationIDs: file.allocations,
+            amount: try Money.sum(allocations.map(\.amount)), planLines: file.planLines ?? [],
+            spendProfile: file.spendProfile ?? [], indicators: file.indicators ?? [],
+            fixedTermPostsEnd: file.fixedTermPostsEnd, payments: file.payments ?? [])
+        return try draftAgreement(terms, by: actorName, on: day)
+    }
+}

@@ -145,3 +145,27 @@ extension Commissioning {
         }
     }
 }
+
+extension Commissioning {
+    /// Records that a refused carry-forward's money has come back (finance): clawback due → returned.
+    public func settleCarryForwardClawback(_ id: String, by actorName: String, on day: Day? = nil) throws {
+        let effective = day ?? clock.today()
+        try store.write { tx in
+            guard let r = try tx.carryForward(id: id) else {
+                throw ServiceRefusal(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
+            }
+            try fireInTransaction(FireRequest("settle-clawback", on: id, by: actorName, on: effective), in: tx)
+            try post(
+                try Posting(
+                    office: r.office, day: effective, cause: PostingCause(.clawback, id),
+                    memo: "refused carry-forward returned",
+                    transfers: [
+                        Transfer(
+                            from: try account(.clawbackDue, r.office, r.year, r.strand, r.recipientOrgID),
+                            to: try account(.returned, r.office, r.year, r.strand, r.recipientOrgID), amount: r.forecast
+                        )
+                    ]),
+                by: actorName, role: .finance, in: tx)
+        }
+    }
+}

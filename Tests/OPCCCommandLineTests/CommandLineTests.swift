@@ -199,6 +199,14 @@ struct HelpTests {
         ["decision", "refer"], ["decision", "return"], ["decision", "decide"], ["decision", "defer"],
         ["decision", "publish"], ["decision", "withdraw"], ["decision", "correct"], ["decision", "show"],
         ["decision", "list"], ["decision", "notice"], ["decision", "part2"], ["decision", "import"],
+        ["finance"], ["finance", "budget"], ["finance", "vire"], ["finance", "allocate"],
+        ["finance", "allocate-split"],
+        ["finance", "carry-forward"], ["finance", "carry-forward", "request"], ["finance", "carry-forward", "decide"],
+        ["finance", "carry-forward", "confirm"], ["finance", "agreements"], ["finance", "agreement"],
+        ["finance", "agreement", "draft"], ["finance", "agreement", "assess"], ["finance", "agreement", "confirm"],
+        ["finance", "agreement", "signature"], ["finance", "agreement", "sign"], ["finance", "agreement", "activate"],
+        ["finance", "agreement", "pay"], ["finance", "agreement", "close"], ["finance", "reverse"],
+        ["finance", "reconciliation"], ["finance", "check"],
     ])
     func everyCommandHasHelpWithAnExample(command: [String]) throws {
         let result = try opcc(command + ["--help"])

@@ -359,6 +359,27 @@ struct GrantAgreementServiceTests {
         #expect(row(rows, strand: "ASB", recipient: "GB-LAE-BAR")?.paidPence == 5_000_000)
     }
 
+    @Test func anAgreementClosesOnlyOnceNothingUnderItIsDueBack() throws {
+        let (app, _) = try demoApp()
+        let request = try app.requestCarryForward(
+            office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
+            reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
+        try app.decideCarryForward(
+            request.id, approve: false, reason: "pilot ends", by: "cumbria.pcc", on: day("2017-03-02"))
+        let open = #expect(throws: ServiceRefusal.self) {
+            try app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
+        }
+        #expect(open?.rule == "clawback-settled-before-close")
+        #expect(open?.message.contains("£5,000.00 is still due back") == true)
+        try app.settleCarryForwardClawback(request.id, by: "cumbria.finance", on: day("2017-04-03"))
+        try app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
+        #expect(try app.instance("cumbria-GA-0001")?.state == "closed")
+        let rows = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        #expect(row(rows, strand: "ASB", recipient: "GB-LAE-BAR")?.returnedPence == 500_000)
+        #expect(row(rows, strand: "ASB", recipient: "GB-LAE-BAR")?.clawbackDuePence == 0)
+        #expect(try app.financeCheck() == [])
+    }
+
     @Test func anAllocationBelongsToOneAgreement() throws {
         let (app, store) = try demoApp()
         let allocation = try #require(try store.read { try $0.allocations(office: "cumbria") }.first?.allocation)

@@ -9,6 +9,7 @@ public struct ReconciliationFigures: Hashable, Sendable, Codable {
     public var carriedOutPence: Int64 = 0
     public var clawbackDuePence: Int64 = 0
     public var writtenOffPence: Int64 = 0
+    // `clawbackDuePence` is what is still owed back: made due, less what was returned or written off from it.
 
     public init() {}
 
@@ -71,8 +72,11 @@ public enum Reconciliation {
                     add(.budget, pence, to: t.to)
                 } else if let figure = ReconciliationFigure.byTransfer[[t.from.kind, t.to.kind]] {
                     add(figure, pence, to: mostSpecific(t.from, t.to))
+                    // Clawback due is what is still owed: money leaving it (returned, written off) settles it.
+                    if t.from.kind == .clawbackDue { add(.clawbackDue, -pence, to: t.from) }
                 } else if let figure = ReconciliationFigure.byTransfer[[t.to.kind, t.from.kind]] {
                     add(figure, -pence, to: mostSpecific(t.from, t.to))
+                    if t.to.kind == .clawbackDue { add(.clawbackDue, pence, to: t.to) }
                 } else {
                     unexpected.append(t)
                 }

@@ -1,0 +1,167 @@
+import ArgumentParser
+import Foundation
+import OPCCCore
+import OPCCServices
+import Yams
+
+extension FinanceCommand {
+    /// `opcc finance agreement`: one grant agreement through its workflow.
+    struct Agreement: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "agreement",
+            abstract: "Draft, assess, sign, activate, pay and close a grant agreement.",
+            discussion: """
+                draft → (assess --equality, assess --risk) → confirm → signature (both parties) → sign → activate → \
+                pay (each instalment when its condition holds) → close.
+                Example: opcc finance agreement assess leicestershire-GA-0001 --risk --reference RISK-1 \
+                --as leics.finance
+                """,
+            subcommands: [
+                Draft.self, Assess.self, Confirm.self, Signature.self, Sign.self, Activate.self, Pay.self,
+                Close.self,
+            ])
+
+        /// The shared shape of the commands that take an agreement id and perform one act.
+        struct IDOptions: ParsableArguments {
+            @Argument(help: "The agreement id, e.g. cumbria-GA-0001.") var id: String
+            @OptionGroup var global: GlobalOptions
+        }
+
+        static func act(_ o: IDOptions, _ done: String, _ body: (Commissioning, String, Day?) throws -> Void) throws {
+            try runReportingRefusals {
+                let app = try o.global.open()
+                try body(app, try o.global.actorName(), try o.global.effectiveDay())
+                printLine("\(o.id): \(done) (\(try app.instance(o.id)?.state ?? "?"))")
+            }
+        }
+
+        struct Draft: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Draft an agreement from a YAML or JSON file over allocations of one decision.",
+                discussion: """
+                    The file gives allocations (ids), purpose, crimeAndDisorderStatement, start, end, and optionally \
+                    recipientName, accountableBody {orgID, name}, ringFenced, planLines [{priority, description, \
+                    amount}], spendProfile [{quarter, amount}], indicators [{name, unit, baseline, target}], \
+                    fixedTermPostsEnd, payments [{id, amount, condition {kind: on-signature|on-date, day}}].
+                    Example: opcc finance agreement draft --file agreement.yaml --office cumbria --as cumbria.finance
+                    """)
+            @Option(help: "YAML or JSON file with the terms.") var file: String
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                try runReportingRefusals {
+                    let app = try global.open()
+                    let text: String
+                    do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                        throw ServiceRefusal(rule: "readable-file", message: "\(file): cannot be read")
+                    }
+                    let terms: Commissioning.AgreementFile
+                    do { terms = try YAMLDecoder().decode(Commissioning.AgreementFile.self, from: text) } catch let e
+                        as DecodingError
+                    {
+                        throw ServiceRefusal(
+                            rule: "valid-agreement-file", message: "\(file): \(e.fieldPath): \(e.plainReason)")
+                    }
+                    let agreement = try app.draftAgreement(
+                        from: terms, office: try app.resolveOffice(global.office), by: try global.actorName(),
+                        on: try global.effectiveDay())
+                    printLine("\(agreement.id): drafted for \(agreement.amount) to \(agreement.recipient.name)")
+                }
+            }
+        }
+
+        struct Assess: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Record the equality impact assessment or the risk assessment (needed before signature).",
+                discussion: "Example: opcc finance agreement assess cumbria-GA-0001 --equality --reference EIA-7")
+            @OptionGroup var o: IDOptions
+            @Flag(help: "The equality impact assessment.") var equality = false
+            @Flag(help: "The risk assessment.") var risk = false
+            @Option(help: "The assessment's reference.") var reference: String
+
+            func validate() throws {
+                guard equality != risk else { throw ValidationError("give exactly one of --equality, --risk") }
+            }
+
+            func run() throws {
+                try Agreement.act(o, "\(equality ? "equality impact" : "risk") assessment recorded") { app, who, day in
+                    try app.recordAssessment(o.id, equality: equality, reference: reference, by: who, on: day)
+                }
+            }
+        }
+
+        struct Confirm: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Confirm the preconditions (assessments recorded; the agreement equals its allocations).",
+                discussion: "Example: opcc finance agreement confirm cumbria-GA-0001 --as cumbria.finance")
+            @OptionGroup var o: IDOptions
+            func run() throws {
+                try Agreement.act(o, "conditions confirmed") { app, who, day in
+                    try app.confirmAgreementConditions(o.id, by: who, on: day)
+                }
+            }
+        }
+
+        struct Signature: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Record one party's signature (opcc or recipient).",
+                discussion: "Example: opcc finance agreement signature cumbria-GA-0001 --party recipient --name "
+                    + "\"Chief Executive\"")
+            @OptionGroup var o: IDOptions
+            @Option(help: "opcc or recipient.") var party: String
+            @Option(help: "The signatory's name.") var name: String
+
+            func run() throws {
+                guard let p = GrantAgreement.Party(rawValue: party) else {
+                    throw ValidationError("--party must be opcc or recipient")
+                }
+                try Agreement.act(o, "\(p) signed") { app, who, day in
+                    try app.recordAgreementSignature(o.id, party: p, name: name, by: who, on: day)
+                }
+            }
+        }
+
+        struct Sign: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Complete signature once both parties have signed.",
+                discussion: "Example: opcc finance agreement sign cumbria-GA-0001 --as cumbria.finance")
+            @OptionGroup var o: IDOptions
+            func run() throws {
+                try Agreement.act(o, "signed") { app, who, day in try app.signAgreement(o.id, by: who, on: day) }
+            }
+        }
+
+        struct Activate: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Start the agreement.", discussion: "Example: opcc finance agreement activate cumbria-GA-0001"
+            )
+            @OptionGroup var o: IDOptions
+            func run() throws {
+                try Agreement.act(o, "activated") { app, who, day in try app.activateAgreement(o.id, by: who, on: day) }
+            }
+        }
+
+        struct Pay: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Release an instalment when its condition holds (a posting from allocation to paid).",
+                discussion: "Example: opcc finance agreement pay cumbria-GA-0001 --instalment I2 --on 2016-10-03")
+            @OptionGroup var o: IDOptions
+            @Option(help: "The instalment id.") var instalment: String
+            func run() throws {
+                try Agreement.act(o, "instalment \(instalment) paid") { app, who, day in
+                    try app.releasePayment(o.id, instalment: instalment, by: who, on: day)
+                }
+            }
+        }
+
+        struct Close: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Close an active agreement once nothing under it is due back.",
+                discussion: "Example: opcc finance agreement close cumbria-GA-0001 --as cumbria.finance")
+            @OptionGroup var o: IDOptions
+            func run() throws {
+                try Agreement.act(o, "closed") { app, who, day in try app.closeAgreement(o.id, by: who, on: day) }
+            }
+        }
+    }
+}
