@@ -150,10 +150,7 @@ extension DecisionCommand {
         func run() throws {
             try runReportingRefusals {
                 let app = try global.open()
-                let text: String
-                do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                    throw ServiceRefusal(rule: "readable-file", message: "\(file): cannot be read")
-                }
+                let text = try readUserFile(file)
                 let view = try app.importDecision(
                     try DecisionImportFile.parse(yaml: text, source: file), source: file, by: try global.actorName())
                 printLine("imported \(view.record.number ?? view.record.id): \(view.status)")

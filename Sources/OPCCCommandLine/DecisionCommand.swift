@@ -45,14 +45,23 @@ extension DecisionActCommand {
     }
 }
 
-func readDraft(_ path: String) throws -> DecisionDraft {
-    let text: String
-    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+/// The text of a file a user names, or a refusal saying it cannot be read.
+func readUserFile(_ path: String) throws -> String {
+    do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
         throw ServiceRefusal(rule: "readable-file", message: "\(path): cannot be read: \(error.localizedDescription)")
     }
-    do { return try YAMLDecoder().decode(DecisionDraft.self, from: text) } catch let e as DecodingError {
-        throw ServiceRefusal(rule: "valid-decision-file", message: "\(path): \(e.fieldPath): \(e.plainReason)")
+}
+
+/// A YAML or JSON file the user names, decoded, or a refusal naming the file, the field and the problem.
+func decodeUserFile<T: Decodable>(_ type: T.Type, _ path: String, rule: String) throws -> T {
+    let text = try readUserFile(path)
+    do { return try YAMLDecoder().decode(T.self, from: text) } catch let e as DecodingError {
+        throw ServiceRefusal(rule: rule, message: "\(path): \(e.fieldPath): \(e.plainReason)")
     }
+}
+
+func readDraft(_ path: String) throws -> DecisionDraft {
+    try decodeUserFile(DecisionDraft.self, path, rule: "valid-decision-file")
 }
 
 extension DecisionCommand {

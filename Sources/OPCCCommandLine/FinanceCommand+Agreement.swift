@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import OPCCCore
 import OPCCServices
-import Yams
 
 extension FinanceCommand {
     /// `opcc finance agreement`: one grant agreement through its workflow.
@@ -51,17 +50,8 @@ extension FinanceCommand {
             func run() throws {
                 try runReportingRefusals {
                     let app = try global.open()
-                    let text: String
-                    do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                        throw ServiceRefusal(rule: "readable-file", message: "\(file): cannot be read")
-                    }
-                    let terms: Commissioning.AgreementFile
-                    do { terms = try YAMLDecoder().decode(Commissioning.AgreementFile.self, from: text) } catch let e
-                        as DecodingError
-                    {
-                        throw ServiceRefusal(
-                            rule: "valid-agreement-file", message: "\(file): \(e.fieldPath): \(e.plainReason)")
-                    }
+                    let terms = try decodeUserFile(
+                        Commissioning.AgreementFile.self, file, rule: "valid-agreement-file")
                     let agreement = try app.draftAgreement(
                         from: terms, office: try app.resolveOffice(global.office), by: try global.actorName(),
                         on: try global.effectiveDay())

@@ -129,10 +129,7 @@ struct FinanceCommand: ParsableCommand {
         func run() throws {
             try runReportingRefusals {
                 let app = try global.open()
-                let text: String
-                do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
-                    throw ServiceRefusal(rule: "readable-file", message: "\(file): cannot be read")
-                }
+                let text = try readUserFile(file)
                 let made = try app.allocateSplit(
                     try Commissioning.SplitFile.parse(yaml: text, source: file),
                     office: try app.resolveOffice(global.office), by: try global.actorName(),

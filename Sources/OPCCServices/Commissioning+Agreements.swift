@@ -32,8 +32,8 @@ extension Commissioning {
                     message: "the allocations must all be to \(terms.recipient.orgID) under one decision")
             }
             var agreement = terms
-            let digits = String(try tx.agreements(office: terms.office).count + 1)
-            agreement.id = "\(terms.office)-GA-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            agreement.id = Self.recordID(
+                office: terms.office, kind: "GA", existing: try tx.agreements(office: terms.office).count)
             agreement.decisionID = allocations[0].decisionID
             _ = try startInstance(
                 id: agreement.id, office: agreement.office, workflow: "grant-agreement", recordRef: agreement.id,

@@ -24,8 +24,7 @@ extension Commissioning {
                     message: "\(recipient) holds \(held) of \(strand) \(year); a forecast underspend of \(forecast) "
                         + "cannot exceed it")
             }
-            let digits = String(try tx.carryForwardCount(office: office) + 1)
-            let id = "\(office)-CF-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            let id = Self.recordID(office: office, kind: "CF", existing: try tx.carryForwardCount(office: office))
             let request = CarryForwardRequest(
                 id: id, office: office, year: year, strand: strand, recipientOrgID: recipient, forecast: forecast,
                 reason: reason)

@@ -85,8 +85,7 @@ extension Commissioning {
 
     /// The next record id of an office: `cumbria-DR-0001`, `cumbria-DR-0002`, …
     func nextRecordID(office: String, in tx: any StoreTransaction) throws -> String {
-        let digits = String(try tx.decisionCount(office: office) + 1)
-        return "\(office)-DR-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        Self.recordID(office: office, kind: "DR", existing: try tx.decisionCount(office: office))
     }
 
     /// Changes a draft. Only drafts change this way: once submitted, a record moves by its workflow, and after a

@@ -215,8 +215,7 @@ extension Commissioning {
     func refusal(_ r: AllocationRefusal) -> ServiceRefusal { ServiceRefusal(rule: r.rule, message: r.description) }
 
     func nextAllocationID(office: String, in tx: any StoreTransaction) throws -> String {
-        let digits = String(try tx.allocationCount(office: office) + 1)
-        return "\(office)-AL-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        Self.recordID(office: office, kind: "AL", existing: try tx.allocationCount(office: office))
     }
 
     /// Reverses a posting with a reason: the correction is a new posting; nothing is edited or deleted.

@@ -119,6 +119,13 @@ public final class Commissioning: Sendable {
                 text: definition.sourceText), at: clock.timestamp())
     }
 
+    /// A record id of an office: `cumbria-DR-0001` for the first decision record, `-AL-` allocations, `-CF-`
+    /// carry-forwards, `-GA-` grant agreements. `existing` is how many the office already has.
+    static func recordID(office: String, kind: String, existing: Int) -> String {
+        let digits = String(existing + 1)
+        return "\(office)-\(kind)-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
     /// The person acting, or a refusal saying how to name one.
     func actor(named name: String, in tx: any StoreTransaction) throws -> StoredPerson {
         guard let person = try tx.person(named: name) else {

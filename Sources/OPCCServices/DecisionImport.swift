@@ -95,8 +95,7 @@ extension Commissioning {
                 throw ServiceRefusal(
                     rule: "decision-number-unique", message: "\(file.office) already holds decision \(number)")
             }
-            let digits = String(try tx.decisionCount(office: file.office) + 1)
-            let id = "\(file.office)-DR-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+            let id = try nextRecordID(office: file.office, in: tx)
             guard let title = file.record.title else {
                 throw ServiceRefusal(rule: "valid-import-file", message: "\(source): record.title is missing")
             }
