@@ -15,7 +15,7 @@ extension Commissioning {
             throw ServiceRefusal(rule: "reason-given", message: "a carry-forward request needs a reason")
         }
         let effective = day ?? clock.today()
-        return try store.write { tx in
+        return try writeKeepingRefusals { tx in
             let allocation = try account(.allocation, office, year, strand, recipient)
             let held = try tx.balance(of: allocation)
             guard held.pence >= forecast.pence else {
@@ -47,7 +47,7 @@ extension Commissioning {
         on day: Day? = nil
     ) throws {
         let effective = day ?? clock.today()
-        try store.write { tx in
+        try writeKeepingRefusals { tx in
             guard var request = try tx.carryForward(id: id) else {
                 throw ServiceRefusal(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
             }
@@ -95,7 +95,7 @@ extension Commissioning {
     /// back into year N; above it, the excess is due back.
     public func confirmCarryForward(_ id: String, actual: Money, by actorName: String, on day: Day? = nil) throws {
         let effective = day ?? clock.today()
-        try store.write { tx in
+        try writeKeepingRefusals { tx in
             guard var request = try tx.carryForward(id: id) else {
                 throw ServiceRefusal(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
             }
@@ -135,12 +135,22 @@ extension Commissioning {
         }
     }
 
-    /// Fires a workflow act inside an open transaction, throwing the refusal (the caller's transaction rolls back).
+    /// Fires a workflow act inside an open transaction, throwing the refusal (the caller's transaction rolls back;
+    /// `writeKeepingRefusals` around it then writes the refusal log).
     @discardableResult
     func fireInTransaction(_ request: FireRequest, in tx: any StoreTransaction) throws -> Fired {
         switch try apply(request, today: clock.today(), in: tx) {
         case .success(let fired): return fired
-        case .failure(let refused): throw refused
+        case .failure(let refused): throw RefusedInTransaction(request: request, refused: refused)
+        }
+    }
+
+    /// Runs a use case whose transaction may end in a refused act: once it has rolled back, the refusal goes to the
+    /// refusal log (in its own transaction) and is thrown to the caller.
+    func writeKeepingRefusals<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        do { return try store.write(body) } catch let e as RefusedInTransaction {
+            try logRefusals([(e.request, e.refused)])
+            throw e.refused
         }
     }
 }
@@ -149,7 +159,7 @@ extension Commissioning {
     /// Records that a refused carry-forward's money has come back (finance): clawback due → returned.
     public func settleCarryForwardClawback(_ id: String, by actorName: String, on day: Day? = nil) throws {
         let effective = day ?? clock.today()
-        try store.write { tx in
+        try writeKeepingRefusals { tx in
             guard let r = try tx.carryForward(id: id) else {
                 throw ServiceRefusal(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
             }
@@ -167,4 +177,10 @@ extension Commissioning {
                 by: actorName, role: .finance, in: tx)
         }
     }
+}
+
+/// A refused act inside a larger transaction, carried out of it so the refusal can be logged after the rollback.
+struct RefusedInTransaction: Error {
+    let request: Commissioning.FireRequest
+    let refused: ActRefused
 }

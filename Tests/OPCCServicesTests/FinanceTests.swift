@@ -216,6 +216,7 @@ struct CarryForwardAndCheckTests {
             try app.decideCarryForward(request.id, approve: false, by: "cumbria.pcc", on: day("2017-03-02"))
         }
         #expect(refused?.rules == ["reason-given"])
+        #expect(try app.refusals(instance: request.id).map(\.event) == ["refuse"])
         try app.decideCarryForward(
             request.id, approve: false, reason: "pilot ends", by: "cumbria.pcc", on: day("2017-03-02"))
         #expect(try app.instance(request.id)?.state == "refused")
