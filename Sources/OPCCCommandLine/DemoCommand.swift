@@ -36,7 +36,14 @@ struct DemoCommand: ParsableCommand {
             printLine(
                 "audit log: \(verification.eventsChecked) events, head \(head); "
                     + (verification.isIntact ? "chain verified" : "PROBLEM: \(verification.problems.joined())"))
-            printLine("next: opcc office list --db \(path)   ·   opcc user list --db \(path)")
+            let books = try app.financeCheck()
+            printLine(
+                books.isEmpty
+                    ? "books: every account recomputed from its postings; they balance"
+                    : "books: PROBLEM: " + books.joined(separator: "; "))
+            guard verification.isIntact, books.isEmpty else { throw ExitCode(1) }
+            printLine(
+                "next: opcc decision list --db \(path)   ·   opcc finance reconciliation --year 2016/17 --db \(path)")
         }
     }
 }
