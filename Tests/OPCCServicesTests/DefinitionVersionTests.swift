@@ -55,10 +55,11 @@ struct DefinitionVersionTests {
         try app.startInstance(
             id: "CF-1", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-1", by: "wm.finance",
             on: day("2017-03-01"))
-        let edited = try WorkflowDefinition.parse(
-            yaml: try shipped("carry-forward").sourceText.replacingOccurrences(
-                of: "roles: [commissioner] }", with: "roles: [commissioner, finance] }"),
-            source: "edited")
+        let original = try shipped("carry-forward").sourceText
+        let changed = original.replacingOccurrences(
+            of: "to: requested, roles: [finance]", with: "to: requested, roles: [finance, officer]")
+        try #require(changed != original)
+        let edited = try WorkflowDefinition.parse(yaml: changed, source: "edited")
         let error = #expect(throws: Commissioning.DefinitionChanged.self) {
             _ = try Commissioning(store: store, catalog: try catalog([edited], replacing: "carry-forward"))
         }

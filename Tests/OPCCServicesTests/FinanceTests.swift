@@ -238,6 +238,37 @@ struct CarryForwardAndCheckTests {
         #expect(refused?.rules == ["role-required"])
     }
 
+    @Test func aDelegateDecidesCarryForwardsOnlyBelowTheOfficesThreshold() throws {
+        let (app, _) = try demoApp()
+        func request(_ amount: String) throws -> String {
+            try app.requestCarryForward(
+                office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-COP", forecast: money(amount),
+                reason: "slippage", by: "cumbria.finance", on: day("2017-03-01")
+            ).id
+        }
+        let small = try request("£5,000")
+        let none = #expect(throws: ActRefused.self) {
+            try app.decideCarryForward(small, approve: true, by: "cumbria.chief-executive", on: day("2017-03-02"))
+        }
+        #expect(none?.rules == ["carry-forward-decided-by-commissioner-or-delegate"])
+        #expect(none?.description.contains("this office delegates none") == true)
+        let text = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("fixtures/offices/cumbria.yaml"), encoding: .utf8)
+        let delegated = text + "\ncarryForwardDelegation: { role: chief-executive, below: \"£10,000\" }\n"
+        try app.registerOffice(
+            LoadedProfile(
+                profile: try OfficeProfile.parse(yaml: delegated, source: "test"), text: delegated, source: "test"))
+        try app.decideCarryForward(small, approve: true, by: "cumbria.chief-executive", on: day("2017-03-02"))
+        #expect(try app.instance(small)?.state == "approved")
+        let large = try request("£12,000")
+        let above = #expect(throws: ActRefused.self) {
+            try app.decideCarryForward(large, approve: true, by: "cumbria.chief-executive", on: day("2017-03-02"))
+        }
+        #expect(above?.description.contains("below £10,000.00 only; this one is £12,000.00") == true)
+        try app.decideCarryForward(large, approve: true, by: "cumbria.pcc", on: day("2017-03-02"))
+        #expect(try app.financeCheck() == [])
+    }
+
     @Test func aConfirmedUnderspendBelowTheForecastReversesTheDifference() throws {
         let (app, _) = try demoApp()
         try app.confirmCarryForward(

@@ -57,6 +57,15 @@ public struct OfficeProfile: Hashable, Sendable {
     public let overCommitmentPercent: Int?
     /// A virement between strands above this amount needs a decision record; nil: every virement needs only a reason.
     public let virementDecisionAbove: Money?
+    /// Who may decide a carry-forward in the Commissioner's place, for forecasts below an amount; nil when only the
+    /// Commissioner decides carry-forwards.
+    public let carryForwardDelegation: CarryForwardDelegation?
+
+    /// A delegated carry-forward decision: the role, and the forecast below which it may decide.
+    public struct CarryForwardDelegation: Hashable, Sendable {
+        public let role: Role
+        public let below: Money
+    }
 
     public static let defaultPart2Readers: [Role] = [.officer, .chiefExecutive, .commissioner, .auditor]
 
@@ -115,16 +124,21 @@ extension OfficeProfile {
         var part2Readers: [String]?
         var overCommitmentPercent: Int?
         var virementDecisionAbove: String?
+        var carryForwardDelegation: CarryForwardDelegationRaw?
         struct Delegation: Decodable {
             var role: String?
             var upTo: String?
+        }
+        struct CarryForwardDelegationRaw: Decodable {
+            var role: String?
+            var below: String?
         }
     }
 
     private static let topLevelKeys: Set<String> = [
         "id", "name", "orgId", "decisionNumbering", "publication", "executiveSummaryWordLimit",
         "extraImplicationSections", "signatories", "roles", "returnDueWorkingDays", "decisionDelegation",
-        "part2Readers", "overCommitmentPercent", "virementDecisionAbove",
+        "part2Readers", "overCommitmentPercent", "virementDecisionAbove", "carryForwardDelegation",
     ]
     private static let delegationKeys: Set<String> = ["role", "upTo"]
 
@@ -156,6 +170,9 @@ extension OfficeProfile {
         try UnknownFields.check(top["decisionDelegation"], allowed: delegationKeys, at: "decisionDelegation") {
             field, allowed in fail(field, "unknown field; the fields here are \(allowed)")
         }
+        try UnknownFields.check(
+            top["carryForwardDelegation"], allowed: ["role", "below"], at: "carryForwardDelegation"
+        ) { field, allowed in fail(field, "unknown field; the fields here are \(allowed)") }
         for (i, signatory) in ((top["signatories"] as? [Any]) ?? []).enumerated() {
             try UnknownFields.check(signatory, allowed: signatoryKeys, at: "signatories[\(i)]") { field, allowed in
                 fail(field, "unknown field; the fields here are \(allowed)")
@@ -232,6 +249,21 @@ extension OfficeProfile {
                 throw fail("virementDecisionAbove", error.description)
             }
         }
+        var carryForwardDelegation: CarryForwardDelegation?
+        if let raw = raw.carryForwardDelegation {
+            guard let name = raw.role, let role = Role(rawValue: name), roles.contains(role), role != .commissioner
+            else {
+                throw fail(
+                    "carryForwardDelegation.role",
+                    "'\(raw.role ?? "")' must be one of this office's roles, "
+                        + "other than commissioner")
+            }
+            guard let text = raw.below, let below = try? Money(parsing: text) else {
+                throw fail(
+                    "carryForwardDelegation.below", "give the amount below which the delegate decides, e.g. £10,000")
+            }
+            carryForwardDelegation = CarryForwardDelegation(role: role, below: below)
+        }
         return OfficeProfile(
             id: id, name: name, orgID: raw.orgId, numbering: numbering, part1DeadlineWorkingDays: deadline,
             deferralNeedsUntilDate: publication.deferralNeedsUntilDate ?? false,
@@ -239,7 +271,7 @@ extension OfficeProfile {
             executiveSummaryWordLimit: raw.executiveSummaryWordLimit, extraImplicationSections: extras,
             signatories: signatories, roles: roles, returnDueWorkingDays: returnDue,
             decisionDelegation: delegation, part2Readers: readers, overCommitmentPercent: raw.overCommitmentPercent,
-            virementDecisionAbove: virementDecisionAbove)
+            virementDecisionAbove: virementDecisionAbove, carryForwardDelegation: carryForwardDelegation)
     }
 
     private static func validateNumbering(
