@@ -55,7 +55,7 @@ struct GlobalOptions: ParsableArguments {
     var databasePath: String { db ?? environment["OPCC_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "opcc.sqlite" }
 
     func actorName() throws -> String {
-        guard let name = actor ?? environment["OPCC_USER"], !name.isEmpty else {
+        guard let name = optionalActorName else {
             throw ServiceRefusal(
                 rule: "actor-required", message: "say who is acting: --as NAME or OPCC_USER=NAME ('opcc user list')")
         }

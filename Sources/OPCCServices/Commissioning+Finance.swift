@@ -300,13 +300,12 @@ extension Commissioning {
         try store.read { tx in
             var problems: [String] = []
             let stored = try tx.postings(office: nil)
-            var swiftBalances: [String: Int64] = [:]
-            for p in stored {
-                for t in p.posting.transfers {
-                    swiftBalances[t.from.key, default: 0] -= t.amount.pence
-                    swiftBalances[t.to.key, default: 0] += t.amount.pence
-                }
+            // The core's ledger derives the balances from the postings; SQL sums them separately.
+            let ledger: LedgerBalances
+            do { ledger = try LedgerBalances(stored.map(\.posting)) } catch {
+                return ["the postings cannot be added up: \(error)"]
             }
+            let swiftBalances = Dictionary(uniqueKeysWithValues: ledger.balances.map { ($0.key.key, $0.value) })
             let sqlBalances = try tx.accountBalancesBySQL()
             for key in Set(swiftBalances.keys).union(sqlBalances.keys).sorted()
             where swiftBalances[key, default: 0] != sqlBalances[key, default: 0] {
@@ -314,7 +313,7 @@ extension Commissioning {
                     "account \(key): \(sqlBalances[key, default: 0]) by SQL, \(swiftBalances[key, default: 0]) by postings"
                 )
             }
-            if swiftBalances.values.reduce(0, &+) != 0 { problems.append("the ledger does not sum to zero") }
+            if ledger.total != 0 { problems.append("the ledger does not sum to zero") }
             let events = Dictionary(
                 try tx.auditEvents(instance: nil, office: nil).filter { $0.event == "ledger-posting" }
                     .map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })

@@ -7,9 +7,9 @@ public struct ReconciliationFigures: Hashable, Sendable, Codable {
     public var returnedPence: Int64 = 0
     public var carriedInPence: Int64 = 0
     public var carriedOutPence: Int64 = 0
+    /// What is still owed back: made due, less what was returned or written off from it.
     public var clawbackDuePence: Int64 = 0
     public var writtenOffPence: Int64 = 0
-    // `clawbackDuePence` is what is still owed back: made due, less what was returned or written off from it.
 
     public init() {}
 
