@@ -79,7 +79,10 @@ let package = Package(
         ),
         .testTarget(
             name: "OPCCServicesTests",
-            dependencies: ["OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
