@@ -116,11 +116,12 @@ struct FinanceCommand: ParsableCommand {
     struct AllocateSplit: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "allocate-split",
-            abstract: "Allocate to several recipients at once: fixed per area, or by a weighted formula.",
+            abstract: "Allocate to several recipients at once: fixed per area, a weighted formula, or a grant round.",
             discussion: """
-                The file gives year, strand, decision, purpose, method (fixed-per-area or formula), amountEach or \
-                total and weights, and recipients (orgId, name, area, factors). Formula shares are integer pence by \
-                largest remainder, ties by recipient id: they sum exactly to the total.
+                The file gives year, strand, decision, purpose, method (fixed-per-area, formula or grant-round), \
+                amountEach, or total and weights, or bands (name, upTo), and recipients (orgId, name, area, factors \
+                or amount). Formula shares are integer pence by largest remainder, ties by recipient id: they sum \
+                exactly to the total. A grant round's awards each record their size band; all or none are made.
                 Example: opcc finance allocate-split --file split.yaml --office cumbria --as cumbria.finance
                 """)
         @Option(help: "YAML or JSON file describing the split.") var file: String
@@ -134,7 +135,11 @@ struct FinanceCommand: ParsableCommand {
                     try Commissioning.SplitFile.parse(yaml: text, source: file),
                     office: try app.resolveOffice(global.office), by: try global.actorName(),
                     on: try global.effectiveDay())
-                for a in made { printLine("\(a.id): \(a.amount) to \(a.recipientName) (\(a.recipientOrgID))") }
+                for a in made {
+                    printLine(
+                        "\(a.id): \(a.amount) to \(a.recipientName) (\(a.recipientOrgID))"
+                            + (a.sizeBand.map { ", \($0) band" } ?? ""))
+                }
             }
         }
     }

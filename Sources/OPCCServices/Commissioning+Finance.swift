@@ -115,6 +115,8 @@ extension Commissioning {
         public var spendKind: Allocation.SpendKind = .revenue
         public var revenueContributionToCapital = false
         public var method: Allocation.Method = .single
+        /// The grant round's size band the award fell in.
+        public var sizeBand: String?
 
         public init(
             office: String, year: FinancialYear, strand: String, recipientOrgID: String, recipientName: String,
@@ -207,7 +209,7 @@ extension Commissioning {
             id: id, office: r.office, year: r.year, strand: r.strand, recipientOrgID: r.recipientOrgID,
             recipientName: r.recipientName, purpose: r.purpose, area: r.area, decisionID: decisionID, amount: r.amount,
             spendKind: r.spendKind, revenueContributionToCapital: r.revenueContributionToCapital, method: r.method,
-            overCommitmentPercent: overCommitment, day: day)
+            overCommitmentPercent: overCommitment, day: day, sizeBand: r.sizeBand)
         try tx.insertAllocation(allocation, postingSequence: sequence)
         return allocation
     }

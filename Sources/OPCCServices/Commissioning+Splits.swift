@@ -12,12 +12,19 @@ extension Commissioning {
             public var area: String?
             /// Formula inputs (e.g. population, crime, nonCrimeDemand), for `method: formula`.
             public var factors: [String: Int64]?
+            /// For a grant round: the amount awarded to this applicant (e.g. "4500.00").
+            public var amount: String?
+        }
+        /// One size band of a grant round: its name and inclusive upper limit (none for the last, open band).
+        public struct Band: Decodable, Sendable {
+            public var name: String
+            public var upTo: String?
         }
         public var year: String
         public var strand: String
         public var decision: String
         public var purpose: String
-        /// `fixed-per-area` or `formula`.
+        /// `fixed-per-area`, `formula` or `grant-round`.
         public var method: Allocation.Method
         /// For fixed-per-area: the amount each area receives.
         public var amountEach: String?
@@ -25,6 +32,8 @@ extension Commissioning {
         public var total: String?
         /// For a formula: each factor's weight (e.g. population 50, crime 25, nonCrimeDemand 25).
         public var weights: [String: Int64]?
+        /// For a grant round: its size bands, smallest first (e.g. small up to 5000.00, then standard).
+        public var bands: [Band]?
         public var recipients: [Recipient]
 
         public static func parse(yaml: String, source: String) throws -> SplitFile {
@@ -35,7 +44,8 @@ extension Commissioning {
     }
 
     /// Allocates a split in one transaction: every share, or none. Formula shares are computed in integer pence by
-    /// largest remainder (ties broken by recipient id), so they sum exactly to the total.
+    /// largest remainder (ties broken by recipient id), so they sum exactly to the total. A grant round's awards are
+    /// each placed in their size band, which the allocation records; an award above a closed last band is refused.
     @discardableResult
     public func allocateSplit(
         _ file: SplitFile, office: String, by actorName: String, on day: Day? = nil
@@ -46,6 +56,7 @@ extension Commissioning {
         let year: FinancialYear
         do { year = try FinancialYear(parsing: file.year) } catch { throw refuse(error.description) }
         var shares: [(recipient: SplitFile.Recipient, amount: Money)] = []
+        var bandOf: [String: String] = [:]
         do {
             switch file.method {
             case .fixedPerArea:
@@ -63,8 +74,30 @@ extension Commissioning {
                 let inputs = file.recipients.map { FormulaInput(recipient: $0.orgId, factors: $0.factors ?? [:]) }
                 let split = try AllocationMethod.formulaSplit(total: total, weights: formula, inputs: inputs)
                 shares = split.map { s in (file.recipients.first { $0.orgId == s.recipient }!, s.amount) }
-            case .single, .grantRound:
-                throw refuse("a split is fixed-per-area or formula; allocate single and grant-round awards one by one")
+            case .grantRound:
+                guard let bandList = file.bands, !bandList.isEmpty else {
+                    throw refuse("a grant round needs its size bands (bands: [{name: small, upTo: \"5000.00\"}, …])")
+                }
+                let bands = try SizeBands(
+                    try bandList.map { SizeBands.Band($0.name, upTo: try $0.upTo.map { try Money(parsing: $0) }) })
+                guard !file.recipients.isEmpty else { throw refuse("a grant round needs at least one award") }
+                for recipient in file.recipients {
+                    guard let text = recipient.amount else {
+                        throw refuse("the award to \(recipient.orgId) needs an amount")
+                    }
+                    let amount = try Money(parsing: text)
+                    guard let band = bands.band(for: amount) else {
+                        let last = bands.bands.last!
+                        throw ServiceRefusal(
+                            rule: "award-within-size-bands",
+                            message: "the award of \(amount) to \(recipient.orgId) is above the round's largest band "
+                                + "(\(last.name), up to \(last.upTo!))")
+                    }
+                    bandOf[recipient.orgId] = band
+                    shares.append((recipient, amount))
+                }
+            case .single:
+                throw refuse("a split is fixed-per-area, formula or grant-round; allocate a single award with allocate")
             }
         } catch let e as ServiceRefusal {
             throw e
@@ -77,6 +110,7 @@ extension Commissioning {
                 recipientName: share.recipient.name, purpose: file.purpose, area: share.recipient.area,
                 decision: file.decision, amount: share.amount)
             r.method = file.method
+            r.sizeBand = bandOf[share.recipient.orgId]
             return r
         }
         return try allocate(requests, by: actorName, on: day)

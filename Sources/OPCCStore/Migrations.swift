@@ -11,6 +11,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-22-ledger", migrate: ledger)
         migrator.registerMigration("2026-11-22-carry-forward", migrate: carryForward)
         migrator.registerMigration("2026-11-22-grant-agreements", migrate: grantAgreements)
+        migrator.registerMigration("2026-11-23-grant-rounds", migrate: grantRounds)
         return migrator
     }
 
@@ -259,5 +260,11 @@ enum Migrations {
                 ) STRICT;
                 CREATE INDEX refusal_instance ON refusal(instance_id);
                 """)
+    }
+
+    /// Awards of a competitive grant round record the size band they fell in.
+    static func grantRounds(_ db: Database) throws {
+        try db.execute(
+            sql: "ALTER TABLE allocation ADD COLUMN size_band TEXT CHECK (size_band IS NULL OR size_band <> '')")
     }
 }

@@ -121,13 +121,13 @@ extension SQLiteTransaction {
                 sql: """
                     INSERT INTO allocation (id, office_id, year_start, strand, recipient_org_id, recipient_name, purpose,
                         area, decision_id, amount_pence, spend_kind, revenue_contribution_to_capital, method,
-                        over_commitment_percent, posting_seq, day)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        over_commitment_percent, posting_seq, day, size_band)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 a.id, a.office, a.year.startYear, a.strand, a.recipientOrgID, a.recipientName, a.purpose, a.area,
                 a.decisionID, a.amount.pence, a.spendKind.rawValue, a.revenueContributionToCapital, a.method.rawValue,
-                a.overCommitmentPercent, postingSequence, a.day.iso,
+                a.overCommitmentPercent, postingSequence, a.day.iso, a.sizeBand,
             ])
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
             throw StoreError.notFound(what: "the \(a.strand) strand of \(a.year) or decision \(a.decisionID)")
@@ -150,7 +150,8 @@ extension SQLiteTransaction {
                 strand: row["strand"], recipientOrgID: row["recipient_org_id"], recipientName: row["recipient_name"],
                 purpose: row["purpose"], area: row["area"], decisionID: row["decision_id"], amount: amount,
                 spendKind: spendKind, revenueContributionToCapital: row["revenue_contribution_to_capital"], method: m,
-                overCommitmentPercent: row["over_commitment_percent"], day: try Day(iso: dayText))
+                overCommitmentPercent: row["over_commitment_percent"], day: try Day(iso: dayText),
+                sizeBand: row["size_band"])
             return StoredAllocation(allocation: allocation, postingSequence: row["posting_seq"])
         }
     }

@@ -153,6 +153,50 @@ struct AllocationRuleTests {
         #expect(try app.store.read { try $0.allocations(office: "cumbria") }.count == 5)
     }
 
+    @Test func awardWithinSizeBands() throws {
+        let (app, _) = try demoApp()
+        let id = try approvedDecision(app, amount: "£20,000")
+        func round(_ awards: String) throws -> Commissioning.SplitFile {
+            try Commissioning.SplitFile.parse(
+                yaml: """
+                    year: 2016/17
+                    strand: ASB
+                    decision: \(id)
+                    purpose: Community safety small grants
+                    method: grant-round
+                    bands: [{ name: small, upTo: "5000.00" }, { name: standard, upTo: "15000.00" }]
+                    recipients:
+                    \(awards)
+                    """, source: "round.yaml")
+        }
+        let before = try app.store.read { try $0.allocations(office: "cumbria") }.count
+        let tooLarge = #expect(throws: ServiceRefusal.self) {
+            try app.allocateSplit(
+                try round(
+                    """
+                      - { orgId: GB-CHC-1000001, name: Neighbourhood Watch, amount: "4000.00" }
+                      - { orgId: GB-CHC-1000002, name: Youth Boxing Club, amount: "15000.01" }
+                    """), office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
+        }
+        #expect(tooLarge?.rule == "award-within-size-bands")
+        #expect(
+            tooLarge?.message
+                == "the award of £15,000.01 to GB-CHC-1000002 is above the round's largest band (standard, up to "
+                + "£15,000.00)")
+        #expect(try app.store.read { try $0.allocations(office: "cumbria") }.count == before)
+        let made = try app.allocateSplit(
+            try round(
+                """
+                  - { orgId: GB-CHC-1000001, name: Neighbourhood Watch, amount: "5000.00" }
+                  - { orgId: GB-CHC-1000002, name: Youth Boxing Club, amount: "5000.01" }
+                """), office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
+        #expect(made.map(\.sizeBand) == ["small", "standard"])
+        #expect(made.allSatisfy { $0.method == .grantRound })
+        let stored = try app.store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
+        #expect(stored.filter { $0.method == .grantRound }.map(\.sizeBand) == ["small", "standard"])
+        #expect(try app.financeCheck() == [])
+    }
+
     @Test func aVirementNeedsAReasonAndOnlyMovesUnallocatedMoney() throws {
         let (app, _) = try demoApp()
         try app.setBudget(

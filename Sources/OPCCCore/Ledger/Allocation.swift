@@ -27,11 +27,14 @@ public struct Allocation: Hashable, Sendable, Codable {
     /// The office's declared over-commitment percentage, recorded when this allocation relied on it.
     public var overCommitmentPercent: Int?
     public var day: Day
+    /// The size band of a grant round the award fell in (Surrey: "small" up to £5,000), for `grant-round` awards.
+    public var sizeBand: String?
 
     public init(
         id: String, office: String, year: FinancialYear, strand: String, recipientOrgID: String, recipientName: String,
         purpose: String, area: String?, decisionID: String, amount: Money, spendKind: SpendKind,
-        revenueContributionToCapital: Bool, method: Method, overCommitmentPercent: Int?, day: Day
+        revenueContributionToCapital: Bool, method: Method, overCommitmentPercent: Int?, day: Day,
+        sizeBand: String? = nil
     ) {
         self.id = id
         self.office = office
@@ -48,6 +51,7 @@ public struct Allocation: Hashable, Sendable, Codable {
         self.method = method
         self.overCommitmentPercent = overCommitmentPercent
         self.day = day
+        self.sizeBand = sizeBand
     }
 
     /// Whether `text` looks like an org-id (`GB-LAE-BAR`): a two-letter country, a list code, an identifier.
