@@ -11,12 +11,12 @@ extension FinanceCommand {
             abstract: "Draft, assess, sign, activate, pay and close a grant agreement.",
             discussion: """
                 draft → (assess --equality, assess --risk) → confirm → signature (both parties) → sign → activate → \
-                pay (each instalment when its condition holds) → close.
+                pay (each instalment when its condition holds) → close; while active, vary (amount, dates, plan lines).
                 Example: opcc finance agreement assess leicestershire-GA-0001 --risk --reference RISK-1 \
                 --as leics.finance
                 """,
             subcommands: [
-                Draft.self, Assess.self, Confirm.self, Signature.self, Sign.self, Activate.self, Pay.self,
+                Draft.self, Assess.self, Confirm.self, Signature.self, Sign.self, Activate.self, Vary.self, Pay.self,
                 Close.self,
             ])
 
@@ -140,6 +140,68 @@ extension FinanceCommand {
             func run() throws {
                 try Agreement.act(o, "instalment \(instalment) paid") { app, who, day in
                     try app.releasePayment(o.id, instalment: instalment, by: who, on: day)
+                }
+            }
+        }
+
+        struct Vary: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Vary an active agreement: its amount, its dates or its plan lines (finance approves).",
+                discussion: """
+                    An amount variation moves money: an increase is a new allocation (under the agreement's decision, \
+                    or --new-decision when it would exceed what that decision approved); a reduction returns unpaid \
+                    money to the strand's budget. --file may give the new planLines, spendProfile and payments \
+                    (paid instalments unchanged) so that they still add up to the new amount.
+                    Example: opcc finance agreement vary cumbria-GA-0001 --kind amount --change -5000.00 \
+                    --reason "Hub works cost less" --file varied.yaml --as cumbria.finance
+                    """)
+            @OptionGroup var o: IDOptions
+            @Option(help: "What changes: amount, dates or plan-lines.") var kind: String
+            @Option(help: "Why (recorded on the variation and in the audit log).") var reason: String
+            @Option(
+                parsing: .unconditional,
+                help: "For an amount variation: the change, negative for a reduction (e.g. -5000.00).")
+            var change: String?
+            @Option(help: "The new decision approving an increase beyond the first decision.") var newDecision: String?
+            @Option(help: "For a dates variation: the new first day (YYYY-MM-DD).") var start: String?
+            @Option(help: "For a dates variation: the new last day (YYYY-MM-DD).") var end: String?
+            @Option(help: "For a dates variation: the new end of fixed-term posts.") var postsEnd: String?
+            @Option(help: "YAML or JSON with new planLines, spendProfile and payments.") var file: String?
+
+            struct Terms: Decodable {
+                var planLines: [GrantAgreement.PlanLine]?
+                var spendProfile: [GrantAgreement.QuarterSpend]?
+                var payments: [GrantAgreement.PaymentInstalment]?
+            }
+
+            func run() throws {
+                try Agreement.act(o, "varied") { app, who, day in
+                    guard let kind = GrantAgreement.Variation.Kind(rawValue: kind) else {
+                        throw ServiceRefusal(
+                            rule: "variation-fits-kind",
+                            message: "--kind '\(kind)' is not amount, dates or plan-lines")
+                    }
+                    var request = Commissioning.VariationRequest(kind: kind, reason: reason)
+                    if let change {
+                        let negative = change.hasPrefix("-")
+                        let magnitude = try Money(parsing: negative ? String(change.dropFirst()) : change)
+                        request.amountChange = SignedMoney(pence: negative ? -magnitude.pence : magnitude.pence)
+                    }
+                    request.newDecision = newDecision
+                    if start != nil || end != nil {
+                        let current = try app.agreement(o.id).period
+                        request.period = GrantAgreement.Period(
+                            start: try start.map { try Day(iso: $0) } ?? current.start,
+                            end: try end.map { try Day(iso: $0) } ?? current.end)
+                    }
+                    request.fixedTermPostsEnd = try postsEnd.map { try Day(iso: $0) }
+                    if let file {
+                        let terms = try decodeUserFile(Terms.self, file, rule: "valid-variation-file")
+                        request.planLines = terms.planLines
+                        request.spendProfile = terms.spendProfile
+                        request.payments = terms.payments
+                    }
+                    try app.varyAgreement(o.id, request, by: who, on: day)
                 }
             }
         }

@@ -49,7 +49,7 @@ extension Commissioning {
 
     /// What the grant guards read, loaded inside the transaction.
     func grantSubject(_ agreement: GrantAgreement, in tx: any StoreTransaction) throws -> GrantSubject {
-        let allocations = try tx.allocations(office: agreement.office).map(\.allocation)
+        let allocations = try liveAllocations(office: agreement.office, in: tx)
         let own = allocations.filter { agreement.allocationIDs.contains($0.id) }
         let elsewhere = allocations.filter {
             $0.decisionID == agreement.decisionID && !agreement.allocationIDs.contains($0.id)
@@ -188,6 +188,14 @@ extension Commissioning {
             agreement.payments[index].paidOn = effective
             try tx.saveAgreement(agreement)
         }
+    }
+
+    /// One agreement, or a refusal naming the id.
+    public func agreement(_ id: String) throws -> GrantAgreement {
+        guard let agreement = try store.read({ try $0.agreement(id: id) }) else {
+            throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+        }
+        return agreement
     }
 
     public func agreements(office: String?) throws -> [(agreement: GrantAgreement, state: String)] {

@@ -233,6 +233,16 @@ struct MoneyTests {
         #expect(try SignedMoney.sum([variance, budget, budget]) == budget.adding(budget).subtracting(budget))
     }
 
+    @Test func moneyInAFileMayBeWrittenInPounds() throws {
+        let data = Data(#"["£25,000", "20000.00", 150]"#.utf8)
+        #expect(
+            try JSONDecoder().decode([Money].self, from: data).map(\.pence) == [2_500_000, 2_000_000, 150])
+        let bad = #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode([Money].self, from: Data(#"["£25,00.0"]"#.utf8))
+        }
+        #expect(bad != nil)
+    }
+
     @Test func signedMoneyEncodesAsIntegerPence() throws {
         let data = try JSONEncoder().encode([SignedMoney(pence: -3_800_000)])
         #expect(String(decoding: data, as: UTF8.self) == "[-3800000]")

@@ -368,9 +368,16 @@ extension Money {
 // MARK: - Coding
 
 extension Money: Codable {
-    /// Decodes an integer number of pence, refusing a negative one.
+    /// Decodes an integer number of pence (as stored), or text in pounds as a person writes it in a file
+    /// ("£25,000", "25000.00"), parsed by the same rules as `init(parsing:)`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self), Int64(text) == nil {
+            do { self = try Money(parsing: text) } catch {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
+            }
+            return
+        }
         let value = try container.decode(Int64.self)
         guard value >= 0 else {
             throw DecodingError.dataCorruptedError(

@@ -1,0 +1,202 @@
+import OPCCCore
+import OPCCStore
+
+/// Variations of a running grant agreement (the `vary` event of the `grant-agreement` workflow): a change of amount,
+/// of dates or of plan lines, each approved by finance with a reason and kept in the agreement's history.
+///
+/// A change of amount moves money in the ledger so that the agreement always equals its allocations: an increase is
+/// a new allocation (under the agreement's decision, or under a new decision when the increase would take the money
+/// committed beyond what the first approved); a reduction reverses the agreement's latest allocations, returning the
+/// money to the strand's budget, and re-allocates whatever of them the reduced amount still needs.
+extension Commissioning {
+    /// What a variation changes. Give the new plan lines, spend profile or instalments wherever the change leaves
+    /// the old ones no longer adding up to the amount.
+    public struct VariationRequest: Sendable {
+        public var kind: GrantAgreement.Variation.Kind
+        /// Why (the workflow's `reason-given` guard refuses a blank one).
+        public var reason: String
+        /// For an amount variation: the change, negative for a reduction.
+        public var amountChange: SignedMoney?
+        /// For an increase beyond the first decision: the new decision that approves it (number or record id).
+        public var newDecision: String?
+        /// For a dates variation: the new period.
+        public var period: GrantAgreement.Period?
+        public var fixedTermPostsEnd: Day?
+        public var planLines: [GrantAgreement.PlanLine]?
+        public var spendProfile: [GrantAgreement.QuarterSpend]?
+        /// The whole new list of instalments; those already paid must appear unchanged.
+        public var payments: [GrantAgreement.PaymentInstalment]?
+
+        public init(kind: GrantAgreement.Variation.Kind, reason: String) {
+            self.kind = kind
+            self.reason = reason
+        }
+    }
+
+    /// Varies an active agreement (finance approves; the approver is recorded on the variation). Refused, changing
+    /// nothing: without a reason; a change that does not fit its kind; an increase beyond the decision without a new
+    /// one; a reduction below what is already paid; varied terms that no longer add up; paid instalments altered.
+    @discardableResult
+    public func varyAgreement(
+        _ id: String, _ request: VariationRequest, by actorName: String, on day: Day? = nil
+    ) throws -> GrantAgreement {
+        func refuse(_ rule: String, _ message: String) -> ServiceRefusal {
+            ServiceRefusal(rule: rule, message: message)
+        }
+        switch request.kind {
+        case .amount:
+            guard let change = request.amountChange, change != .zero else {
+                throw refuse("variation-fits-kind", "an amount variation needs a non-zero change (--change -500.00)")
+            }
+        case .dates:
+            guard request.period != nil || request.fixedTermPostsEnd != nil else {
+                throw refuse("variation-fits-kind", "a dates variation needs a new start, end or posts' end date")
+            }
+        case .planLines:
+            guard request.planLines != nil else {
+                throw refuse("variation-fits-kind", "a plan-lines variation needs the new plan lines")
+            }
+        }
+        if request.kind != .amount, request.amountChange != nil || request.newDecision != nil {
+            throw refuse(
+                "variation-fits-kind",
+                "only an amount variation changes the amount or cites a new decision; this one is \(request.kind.rawValue)"
+            )
+        }
+        var payload = ["kind": request.kind.rawValue, "reason": request.reason]
+        if let change = request.amountChange { payload["amountChangePence"] = String(change.pence) }
+        if let newDecision = request.newDecision { payload["newDecision"] = newDecision }
+        var saved: GrantAgreement?
+        _ = try fire(
+            FireRequest("vary", on: id, by: actorName, on: day, payload: payload),
+            subject: { tx, instance in
+                guard let agreement = try tx.agreement(id: instance.id) else { return nil }
+                var subject = try self.grantSubject(agreement, in: tx)
+                if let reference = request.newDecision {
+                    // The increase is drawn under the new decision: the cover is both decisions' approvals together.
+                    let newID = try self.decisionID(reference, office: agreement.office, in: tx)
+                    guard let decision = try tx.decision(id: newID), decision.decision?.outcome == .approved,
+                        let approved = decision.amount
+                    else {
+                        throw refuse(
+                            "variation-new-decision-approved",
+                            "decision \(reference) is not an approved decision stating an amount")
+                    }
+                    let underNew = try self.liveAllocations(office: agreement.office, in: tx).filter {
+                        $0.decisionID == newID
+                    }
+                    subject.decisionApproved = try subject.decisionApproved.adding(approved)
+                    subject.allocatedElsewhereUnderDecision = try subject.allocatedElsewhereUnderDecision.adding(
+                        try Money.sum(underNew.map(\.amount)))
+                }
+                return subject
+            },
+            onAccepted: { tx, fired, _ in
+                guard var agreement = try tx.agreement(id: fired.instance.id) else { return [:] }
+                let effective = fired.instance.lastEffectiveDay ?? self.clock.today()
+                var varied = agreement
+                if let period = request.period { varied.period = period }
+                if let postsEnd = request.fixedTermPostsEnd { varied.fixedTermPostsEnd = postsEnd }
+                if let lines = request.planLines { varied.planLines = lines }
+                if let profile = request.spendProfile { varied.spendProfile = profile }
+                if let payments = request.payments {
+                    for paid in agreement.payments where paid.paidOn != nil && !payments.contains(paid) {
+                        throw refuse(
+                            "paid-instalments-unchanged",
+                            "instalment \(paid.id) was paid on \(paid.paidOn!.iso): keep it unchanged in the new list")
+                    }
+                    varied.payments = payments
+                }
+                var newDecisionID: String?
+                if let change = request.amountChange {
+                    guard let amount = try? SignedMoney(agreement.amount).adding(change).money else {
+                        throw refuse(
+                            "grant-variation-not-below-zero",
+                            "a change of \(change) would take the agreement for \(agreement.amount) below zero")
+                    }
+                    varied.amount = amount
+                    newDecisionID = try request.newDecision.map {
+                        try self.decisionID($0, office: agreement.office, in: tx)
+                    }
+                    varied.allocationIDs = try self.moveVariedMoney(
+                        agreement, change: change, newDecisionID: newDecisionID, reason: request.reason,
+                        by: actorName, on: effective, in: tx)
+                }
+                if let problem = varied.problems().first {
+                    throw refuse(problem.rule, problem.description + ": " + problem.remedy)
+                }
+                varied.variations.append(
+                    GrantAgreement.Variation(
+                        kind: request.kind, description: request.reason, amountChange: request.amountChange,
+                        approvedBy: actorName, on: effective, newDecisionID: newDecisionID))
+                agreement = varied
+                try tx.saveAgreement(agreement)
+                saved = agreement
+                return [:]
+            })
+        return saved!
+    }
+
+    /// The office's allocations whose posting has not been reversed.
+    func liveAllocations(office: String, in tx: any StoreTransaction) throws -> [Allocation] {
+        let reversed = Set(try tx.postings(office: office).compactMap(\.posting.reverses))
+        return try tx.allocations(office: office).filter { !reversed.contains($0.postingSequence) }.map(\.allocation)
+    }
+
+    /// Moves the money of an amount variation and returns the agreement's allocations afterwards.
+    private func moveVariedMoney(
+        _ agreement: GrantAgreement, change: SignedMoney, newDecisionID: String?, reason: String,
+        by actorName: String, on day: Day, in tx: any StoreTransaction
+    ) throws -> [String] {
+        let stored = try tx.allocations(office: agreement.office).filter {
+            agreement.allocationIDs.contains($0.allocation.id)
+        }
+        guard let last = stored.last?.allocation else {
+            throw ServiceRefusal(
+                rule: "agreement-over-allocations", message: "agreement \(agreement.id) has no allocations")
+        }
+        var ids = agreement.allocationIDs
+        func reallocate(_ template: Allocation, _ amount: Money, decision: String) throws -> String {
+            var r = AllocationRequest(
+                office: template.office, year: template.year, strand: template.strand,
+                recipientOrgID: template.recipientOrgID, recipientName: template.recipientName,
+                purpose: template.purpose, area: template.area, decision: decision, amount: amount)
+            r.spendKind = template.spendKind
+            r.revenueContributionToCapital = template.revenueContributionToCapital
+            r.method = template.method
+            r.sizeBand = template.sizeBand
+            return try allocate(r, by: actorName, on: day, in: tx).id
+        }
+        if let increase = change.money {
+            ids.append(try reallocate(last, increase, decision: newDecisionID ?? agreement.decisionID))
+            return ids
+        }
+        let reduction = -change.pence
+        let paid = agreement.payments.filter { $0.paidOn != nil }.reduce(Int64(0)) { $0 + $1.amount.pence }
+        guard agreement.amount.pence - paid >= reduction else {
+            throw ServiceRefusal(
+                rule: "variation-within-unpaid",
+                message:
+                    "\(agreement.id) is for \(agreement.amount) of which \(Money(pence: paid)!) is paid: it can be "
+                    + "reduced by at most \(Money(pence: agreement.amount.pence - paid)!), not \(Money(pence: reduction)!)"
+            )
+        }
+        let role = try requireRole(actorName, office: agreement.office, anyOf: [.finance], in: tx, for: "a variation")
+        var toRemove = reduction
+        for entry in stored.reversed() where toRemove > 0 {
+            let posting = try tx.postings(office: agreement.office).first { $0.sequence == entry.postingSequence }!
+            try post(
+                try posting.posting.reversal(
+                    sequence: entry.postingSequence, on: day,
+                    reason: "variation of \(agreement.id): \(reason)"),
+                by: actorName, role: role, in: tx)
+            ids.removeAll { $0 == entry.allocation.id }
+            let kept = entry.allocation.amount.pence - toRemove
+            if kept > 0 {
+                ids.append(try reallocate(entry.allocation, Money(pence: kept)!, decision: entry.allocation.decisionID))
+            }
+            toRemove -= entry.allocation.amount.pence
+        }
+        return ids
+    }
+}
