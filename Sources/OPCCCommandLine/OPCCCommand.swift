@@ -19,7 +19,8 @@ public struct OPCCCommand: ParsableCommand {
             what to do); 64 on usage errors.
             """,
         subcommands: [
-            DemoCommand.self, DecisionCommand.self, FinanceCommand.self, OfficeCommand.self, UserCommand.self,
+            DemoCommand.self, DecisionCommand.self, FinanceCommand.self, ReturnCommand.self, DeadlinesCommand.self,
+            OfficeCommand.self, UserCommand.self,
             WorkflowCommand.self,
             AuditCommand.self,
             CalendarCommand.self,

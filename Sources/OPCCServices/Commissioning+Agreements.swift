@@ -136,58 +136,93 @@ extension Commissioning {
         try actOnAgreement(FireRequest("sign", on: id, by: actorName, on: day))
     }
 
+    /// Activates a signed agreement (finance) and schedules a return for every quarter it covers.
     public func activateAgreement(_ id: String, by actorName: String, on day: Day? = nil) throws {
-        try actOnAgreement(FireRequest("activate", on: id, by: actorName, on: day))
+        _ = try fire(
+            FireRequest("activate", on: id, by: actorName, on: day),
+            subject: { tx, instance in
+                guard let agreement = try tx.agreement(id: instance.id) else { return nil }
+                return try self.grantSubject(agreement, in: tx)
+            },
+            onAccepted: { tx, fired, accepted in
+                guard accepted.effects.contains(where: { $0.name == "schedule-quarterly-returns" }),
+                    let agreement = try tx.agreement(id: fired.instance.id)
+                else { return [:] }
+                let ids = try self.scheduleReturns(
+                    for: agreement, by: actorName, on: fired.instance.lastEffectiveDay ?? self.clock.today(), in: tx)
+                return ["returns": ids.joined(separator: ", ")]
+            })
     }
 
     /// Releases one instalment when its condition holds: a posting from the agreement's allocations to paid.
     public func releasePayment(_ id: String, instalment: String, by actorName: String, on day: Day? = nil) throws {
         let effective = day ?? clock.today()
         try store.write { tx in
-            guard var agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
-            }
-            let role = try requireRole(actorName, office: agreement.office, anyOf: [.finance], in: tx, for: "a payment")
-            guard let index = agreement.payments.firstIndex(where: { $0.id == instalment }) else {
-                throw ServiceRefusal(
-                    rule: "known-instalment", message: "agreement \(id) has no instalment '\(instalment)'")
-            }
-            if let refusal = GrantRules.releasable(
-                agreement.payments[index], agreementState: instance.state, today: effective, acceptedReturns: [])
-            {
-                throw ServiceRefusal(rule: refusal.rule, message: refusal.description)
-            }
-            var remaining = agreement.payments[index].amount.pence
-            var transfers: [Transfer] = []
-            let allocations = try tx.allocations(office: agreement.office).map(\.allocation).filter {
-                agreement.allocationIDs.contains($0.id)
-            }
-            for a in allocations where remaining > 0 {
-                let from = try account(.allocation, a.office, a.year, a.strand, a.recipientOrgID)
-                let held = try tx.balance(of: from).pence
-                let take = min(held, remaining)
-                guard take > 0 else { continue }
-                transfers.append(
-                    Transfer(
-                        from: from, to: try account(.paid, a.office, a.year, a.strand, a.recipientOrgID),
-                        amount: Money(pence: take)!))
-                remaining -= take
-            }
-            guard remaining == 0 else {
-                throw ServiceRefusal(
-                    rule: "payment-within-allocation",
-                    message:
-                        "the agreement's allocations hold less than the instalment of \(agreement.payments[index].amount)"
-                )
-            }
-            try post(
-                try Posting(
-                    office: agreement.office, day: effective, cause: PostingCause(.payment, "\(id)/\(instalment)"),
-                    memo: "instalment \(instalment) to \(agreement.recipient.name)", transfers: transfers),
-                by: actorName, role: role, in: tx)
-            agreement.payments[index].paidOn = effective
-            try tx.saveAgreement(agreement)
+            let accepted = Set(
+                try tx.returnRecords(office: nil, agreement: id).filter {
+                    try tx.instance(id: $0.id)?.state == "accepted"
+                }.map(\.quarter))
+            try releasePayment(
+                id, instalment: instalment, by: actorName, on: effective, in: tx, acceptedReturns: accepted)
         }
+    }
+
+    /// `releasePayment` inside an open transaction, given the quarters whose returns are accepted.
+    func releasePayment(
+        _ id: String, instalment: String, by actorName: String, on effective: Day, in tx: any StoreTransaction,
+        acceptedReturns: Set<Quarter>, memoSuffix: String = "", onAcceptedReturn: Bool = false
+    ) throws {
+        guard var agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
+            throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+        }
+        // Finance releases payments; an instalment tied to a return is released by whoever accepts the return.
+        let role = try requireRole(
+            actorName, office: agreement.office, anyOf: onAcceptedReturn ? [.finance, .officer] : [.finance], in: tx,
+            for: "a payment")
+        guard let index = agreement.payments.firstIndex(where: { $0.id == instalment }) else {
+            throw ServiceRefusal(
+                rule: "known-instalment", message: "agreement \(id) has no instalment '\(instalment)'")
+        }
+        if let refusal = GrantRules.releasable(
+            agreement.payments[index], agreementState: instance.state, today: effective,
+            acceptedReturns: acceptedReturns)
+        {
+            throw ServiceRefusal(rule: refusal.rule, message: refusal.description)
+        }
+        var remaining = agreement.payments[index].amount.pence
+        var transfers: [Transfer] = []
+        let allocations = try tx.allocations(office: agreement.office).map(\.allocation).filter {
+            agreement.allocationIDs.contains($0.id)
+        }
+        for a in allocations where remaining > 0 {
+            let from = try account(.allocation, a.office, a.year, a.strand, a.recipientOrgID)
+            let held =
+                try tx.balance(of: from).pence
+                - transfers.filter { $0.from == from }.reduce(0) {
+                    $0 + $1.amount.pence
+                }
+            let take = min(held, remaining)
+            guard take > 0 else { continue }
+            transfers.append(
+                Transfer(
+                    from: from, to: try account(.paid, a.office, a.year, a.strand, a.recipientOrgID),
+                    amount: Money(pence: take)!))
+            remaining -= take
+        }
+        guard remaining == 0 else {
+            throw ServiceRefusal(
+                rule: "payment-within-allocation",
+                message:
+                    "the agreement's allocations hold less than the instalment of \(agreement.payments[index].amount)"
+            )
+        }
+        try post(
+            try Posting(
+                office: agreement.office, day: effective, cause: PostingCause(.payment, "\(id)/\(instalment)"),
+                memo: "instalment \(instalment) to \(agreement.recipient.name)\(memoSuffix)", transfers: transfers),
+            by: actorName, role: role, in: tx)
+        agreement.payments[index].paidOn = effective
+        try tx.saveAgreement(agreement)
     }
 
     /// One agreement, or a refusal naming the id.

@@ -26,6 +26,8 @@ extension Commissioning {
         public var spendProfile: [GrantAgreement.QuarterSpend]?
         /// The whole new list of instalments; those already paid must appear unchanged.
         public var payments: [GrantAgreement.PaymentInstalment]?
+        /// The variation proposal (from a quarterly return) this variation approves.
+        public var proposal: String?
 
         public init(kind: GrantAgreement.Variation.Kind, reason: String) {
             self.kind = kind
@@ -66,6 +68,7 @@ extension Commissioning {
         var payload = ["kind": request.kind.rawValue, "reason": request.reason]
         if let change = request.amountChange { payload["amountChangePence"] = String(change.pence) }
         if let newDecision = request.newDecision { payload["newDecision"] = newDecision }
+        if let proposal = request.proposal { payload["proposal"] = proposal }
         var saved: GrantAgreement?
         _ = try fire(
             FireRequest("vary", on: id, by: actorName, on: day, payload: payload),
@@ -129,6 +132,21 @@ extension Commissioning {
                     GrantAgreement.Variation(
                         kind: request.kind, description: request.reason, amountChange: request.amountChange,
                         approvedBy: actorName, on: effective, newDecisionID: newDecisionID))
+                if let proposalID = request.proposal {
+                    guard
+                        var proposal = try tx.proposals(office: agreement.office).first(where: { $0.id == proposalID }),
+                        proposal.agreementID == agreement.id
+                    else {
+                        throw refuse("known-proposal", "no variation proposal '\(proposalID)' for \(agreement.id)")
+                    }
+                    guard proposal.status == .proposed else {
+                        throw refuse("proposal-decided-once", "\(proposalID) was \(proposal.status.rawValue) already")
+                    }
+                    proposal.status = .approved
+                    proposal.decidedBy = actorName
+                    proposal.decidedOn = effective
+                    try tx.saveProposal(proposal)
+                }
                 agreement = varied
                 try tx.saveAgreement(agreement)
                 saved = agreement

@@ -18,7 +18,10 @@ extension Commissioning {
         var scope: [String]?
     }
 
-    public func loadDemo(from home: ProductHome, progress: (String) -> Void = { _ in }) throws -> DemoReport {
+    /// Loads the demo; `returns: false` stops before the quarterly returns scenario (finance mid-year, unpaid).
+    public func loadDemo(
+        from home: ProductHome, returns: Bool = true, progress: (String) -> Void = { _ in }
+    ) throws -> DemoReport {
         var report = DemoReport()
         let profiles = try OfficeProfile.loadAll(from: home)
         for loaded in profiles {
@@ -56,6 +59,13 @@ extension Commissioning {
             let source = home.relative(file)
             let fixture = try FinanceFixture.parse(yaml: try readText(file, shownAs: source), source: source)
             let line = try loadFinanceFixture(fixture, source: source)
+            report.lines.append(line)
+            progress(line)
+        }
+        for file in ProductHome.yamlFiles(in: home.fixtures.appendingPathComponent("returns")) where returns {
+            let source = home.relative(file)
+            let fixture = try ReturnFixture.parse(yaml: try readText(file, shownAs: source), source: source)
+            let line = try loadReturnFixture(fixture, source: source)
             report.lines.append(line)
             progress(line)
         }

@@ -49,7 +49,13 @@ public struct FinanceFixture: Decodable, Sendable {
             var id: String
             var amount: String
             var onDate: Day?
+            /// Payable on acceptance of this quarter's return.
+            var onReturn: Quarter?
             var releasedOn: Day?
+        }
+        struct ProfiledQuarter: Decodable, Sendable {
+            var quarter: Quarter
+            var amount: String
         }
         var recipient: String
         var recipientName: String
@@ -64,6 +70,8 @@ public struct FinanceFixture: Decodable, Sendable {
         var signatures: [Signature]?
         var signedOn: Day?
         var activatedOn: Day?
+        var spendProfile: [ProfiledQuarter]?
+        var indicators: [GrantAgreement.OutcomeIndicator]?
         var payments: [Instalment]?
     }
     public var office: String
@@ -92,14 +100,19 @@ extension Commissioning {
         for p in line.payments ?? [] {
             payments.append(
                 GrantAgreement.PaymentInstalment(
-                    id: p.id, amount: try money(p.amount), condition: p.onDate.map { .onDate($0) } ?? .onSignature))
+                    id: p.id, amount: try money(p.amount),
+                    condition: p.onReturn.map { .onAcceptedReturn($0) } ?? p.onDate.map { .onDate($0) }
+                        ?? .onSignature))
         }
         let terms = GrantAgreement(
             id: "", office: office, decisionID: allocations.first?.decisionID ?? "",
             recipient: .init(orgID: line.recipient, name: line.recipientName), purpose: line.purpose,
             crimeAndDisorderStatement: line.crimeAndDisorderStatement, period: .init(start: line.start, end: line.end),
             ringFenced: line.ringFenced ?? false, allocationIDs: allocations.map(\.id), amount: total,
-            payments: payments)
+            spendProfile: try (line.spendProfile ?? []).map {
+                .init(quarter: $0.quarter, amount: try money($0.amount))
+            },
+            indicators: line.indicators ?? [], payments: payments)
         let agreement = try draftAgreement(terms, by: finance, on: line.draftedOn)
         if let eia = line.equalityImpactAssessment {
             try recordAssessment(agreement.id, equality: true, reference: eia.reference, by: finance, on: eia.on)

@@ -12,6 +12,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-22-carry-forward", migrate: carryForward)
         migrator.registerMigration("2026-11-22-grant-agreements", migrate: grantAgreements)
         migrator.registerMigration("2026-11-23-grant-rounds", migrate: grantRounds)
+        migrator.registerMigration("2026-11-23-quarterly-returns", migrate: quarterlyReturns)
         return migrator
     }
 
@@ -266,5 +267,74 @@ enum Migrations {
     static func grantRounds(_ db: Database) throws {
         try db.execute(
             sql: "ALTER TABLE allocation ADD COLUMN size_band TEXT CHECK (size_band IS NULL OR size_band <> '')")
+    }
+
+    /// Quarterly returns and their versions (an accepted version is never changed), the deadline sweep's notices,
+    /// variation proposals from returns, and context indicator series.
+    static func quarterlyReturns(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE quarterly_return (
+                    id TEXT PRIMARY KEY NOT NULL REFERENCES workflow_instance(id),
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    agreement_id TEXT NOT NULL REFERENCES grant_agreement(id),
+                    quarter TEXT NOT NULL,
+                    quarter_key INTEGER NOT NULL,
+                    period_start TEXT NOT NULL CHECK (period_start \(isoDay)),
+                    period_end TEXT NOT NULL CHECK (period_end \(isoDay) AND period_end >= period_start),
+                    due_on TEXT NOT NULL CHECK (due_on \(isoDay) AND due_on >= period_end),
+                    UNIQUE (agreement_id, quarter_key)
+                ) STRICT;
+                CREATE TABLE return_version (
+                    return_id TEXT NOT NULL REFERENCES quarterly_return(id),
+                    number INTEGER NOT NULL CHECK (number >= 1),
+                    content_json TEXT NOT NULL CHECK (json_valid(content_json)),
+                    submitted_by TEXT,
+                    submitted_on TEXT CHECK (submitted_on IS NULL OR submitted_on \(isoDay)),
+                    correction_reason TEXT CHECK (correction_reason IS NULL OR correction_reason <> ''),
+                    review_outcome TEXT CHECK (review_outcome IS NULL
+                        OR review_outcome IN ('accepted', 'returned-for-revision')),
+                    review_json TEXT CHECK (review_json IS NULL OR json_valid(review_json)),
+                    CHECK ((review_outcome IS NULL) = (review_json IS NULL)),
+                    CHECK (review_outcome IS NULL OR submitted_on IS NOT NULL),
+                    PRIMARY KEY (return_id, number)
+                ) STRICT;
+                CREATE TRIGGER accepted_return_version_is_never_changed BEFORE UPDATE ON return_version
+                WHEN OLD.review_outcome = 'accepted'
+                BEGIN SELECT RAISE(ABORT, 'an accepted return is never changed: record a correction as a new version');
+                END;
+                CREATE TRIGGER return_version_is_never_deleted BEFORE DELETE ON return_version
+                BEGIN SELECT RAISE(ABORT, 'return versions are never deleted'); END;
+
+                CREATE TABLE deadline_notice (
+                    subject_id TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('remind', 'mark-overdue', 'escalate')),
+                    day TEXT NOT NULL CHECK (day \(isoDay)),
+                    audit_seq INTEGER NOT NULL REFERENCES audit_event(seq),
+                    PRIMARY KEY (subject_id, kind)
+                ) STRICT;
+
+                CREATE TABLE variation_proposal (
+                    id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    agreement_id TEXT NOT NULL REFERENCES grant_agreement(id),
+                    return_id TEXT REFERENCES quarterly_return(id),
+                    status TEXT NOT NULL CHECK (status IN ('proposed', 'approved', 'refused')),
+                    proposal_json TEXT NOT NULL CHECK (json_valid(proposal_json))
+                ) STRICT;
+                CREATE TRIGGER decided_proposal_is_never_changed BEFORE UPDATE ON variation_proposal
+                WHEN OLD.status <> 'proposed'
+                BEGIN SELECT RAISE(ABORT, 'a decided variation proposal is never changed'); END;
+
+                CREATE TABLE indicator_value (
+                    agreement_id TEXT NOT NULL REFERENCES grant_agreement(id),
+                    indicator TEXT NOT NULL CHECK (indicator <> ''),
+                    quarter_key INTEGER NOT NULL,
+                    quarter TEXT NOT NULL,
+                    value INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    PRIMARY KEY (agreement_id, indicator, quarter_key)
+                ) STRICT;
+                """)
     }
 }

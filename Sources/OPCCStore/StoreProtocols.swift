@@ -200,6 +200,38 @@ public protocol StoreTransaction {
     func saveAgreement(_ agreement: GrantAgreement) throws
     func agreement(id: String) throws -> GrantAgreement?
     func agreements(office: String?) throws -> [GrantAgreement]
+
+    // Quarterly returns, deadline notices, variation proposals, indicator series
+    /// Inserts a scheduled return (one per agreement and quarter) with any versions it already has.
+    func insertReturn(_ record: ReturnRecord) throws
+    /// Inserts or updates one version; an accepted version is refused by the database (corrections are new versions).
+    func saveReturnVersion(returnID: String, _ version: ReturnVersion) throws
+    func returnRecord(id: String) throws -> ReturnRecord?
+    func returnRecords(office: String?, agreement: String?) throws -> [ReturnRecord]
+    func returnCount(office: String) throws -> Int
+    /// Records that a reminder, overdue mark or escalation was made for a subject (once per kind).
+    func recordDeadlineNotice(subject: String, kind: DeadlineAction.Kind, day: Day, auditSequence: Int64) throws
+    func deadlineNotices(subject: String) throws -> [DeadlineAction.Kind: Day]
+    func saveProposal(_ proposal: VariationProposal) throws
+    func proposals(office: String?) throws -> [VariationProposal]
+    func proposalCount(office: String) throws -> Int
+    func saveIndicatorSeries(agreement: String, indicator: String, source: String, values: [(Quarter, Int64)]) throws
+    func indicatorSeries(agreement: String) throws -> [IndicatorValue]
+}
+
+/// One quarter's value of a context indicator imported for an agreement (e.g. the force's recorded crime).
+public struct IndicatorValue: Hashable, Sendable, Codable {
+    public var indicator: String
+    public var quarter: Quarter
+    public var value: Int64
+    public var source: String
+
+    public init(indicator: String, quarter: Quarter, value: Int64, source: String) {
+        self.indicator = indicator
+        self.quarter = quarter
+        self.value = value
+        self.source = source
+    }
 }
 
 /// A request to carry a recipient's forecast underspend from one year into the next.

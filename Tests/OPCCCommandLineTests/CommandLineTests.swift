@@ -125,7 +125,7 @@ struct DemoCommandTests {
         #expect(ok.status == 0, "\(ok.stderr)")
         let list = try opcc(["user", "list", "--office", "cumbria", "--db", db, "--json"])
         let people = try JSONDecoder().decode([[String: AnyDecodable]].self, from: Data(list.stdout.utf8))
-        #expect(people.count == 6)
+        #expect(people.count == 8)
     }
 
     @Test func officeListJSONGivesEachOfficesDeadline() throws {

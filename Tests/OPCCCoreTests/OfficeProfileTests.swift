@@ -32,6 +32,8 @@ struct ShippedOfficeProfileTests {
         #expect(profile.signatories.allSatisfy { profile.roles.contains($0.role) })
         #expect(profile.implicationSections.starts(with: OfficeProfile.standardImplicationSections))
         #expect(profile.returnDueWorkingDays == 15)
+        #expect(profile.returnReminderWorkingDays == 5)
+        #expect(profile.returnEscalationWorkingDays == 10)
     }
 
     @Test func cumbriaProfileHasTheValuesOfDecision014Of2016() throws {
@@ -171,6 +173,27 @@ struct BadProfile: Sendable, CustomTestStringConvertible {
             with: "extraImplicationSections: [human-rights, legal]\nroles: [", field: "extraImplicationSections[1]"),
         .init(
             name: "no signatories", replace: "roles: [", with: "signatories: []\nroles: [", field: "signatories"),
+        .init(
+            name: "return due 61", replace: "roles: [", with: "returnDueWorkingDays: 61\nroles: [",
+            field: "returnDueWorkingDays"),
+        .init(
+            name: "reminder 31", replace: "roles: [", with: "returnReminderWorkingDays: 31\nroles: [",
+            field: "returnReminderWorkingDays"),
+        .init(
+            name: "reminder negative", replace: "roles: [", with: "returnReminderWorkingDays: -1\nroles: [",
+            field: "returnReminderWorkingDays"),
+        .init(
+            name: "reminder as text", replace: "roles: [", with: "returnReminderWorkingDays: five\nroles: [",
+            field: "returnReminderWorkingDays"),
+        .init(
+            name: "escalation 0", replace: "roles: [", with: "returnEscalationWorkingDays: 0\nroles: [",
+            field: "returnEscalationWorkingDays"),
+        .init(
+            name: "escalation 61", replace: "roles: [", with: "returnEscalationWorkingDays: 61\nroles: [",
+            field: "returnEscalationWorkingDays"),
+        .init(
+            name: "misspelled escalation", replace: "roles: [", with: "returnEscalationWorkingDay: 12\nroles: [",
+            field: "returnEscalationWorkingDay"),
     ]
 }
 
@@ -247,7 +270,35 @@ struct BadOfficeProfileTests {
         let profile = try OfficeProfile.parse(yaml: baseProfile, source: "testshire.yaml")
         #expect(profile.part2ReasonPrintedOnPart1 == false)
         #expect(profile.returnDueWorkingDays == 15)
+        #expect(profile.returnReminderWorkingDays == 5)
+        #expect(profile.returnEscalationWorkingDays == 10)
         #expect(profile.extraImplicationSections.isEmpty)
         #expect(profile.implicationSections == OfficeProfile.standardImplicationSections)
+    }
+
+    @Test func returnDeadlinesAreReadWhenGiven() throws {
+        let yaml = baseProfile.replacingOccurrences(
+            of: "roles: [",
+            with: "returnDueWorkingDays: 20\nreturnReminderWorkingDays: 0\nreturnEscalationWorkingDays: 60\nroles: [")
+        let profile = try OfficeProfile.parse(yaml: yaml, source: "testshire.yaml")
+        #expect(profile.returnDueWorkingDays == 20)
+        #expect(profile.returnReminderWorkingDays == 0)
+        #expect(profile.returnEscalationWorkingDays == 60)
+    }
+
+    @Test(arguments: [
+        ("returnReminderWorkingDays", 31, "31 is outside 0…30 working days"),
+        ("returnReminderWorkingDays", -1, "-1 is outside 0…30 working days"),
+        ("returnEscalationWorkingDays", 0, "0 is outside 1…60 working days"),
+        ("returnEscalationWorkingDays", 61, "61 is outside 1…60 working days"),
+    ])
+    func aReturnDeadlineOutOfRangeIsRefusedQuotingTheValueAndTheRange(field: String, value: Int, problem: String) {
+        let yaml = baseProfile.replacingOccurrences(of: "roles: [", with: "\(field): \(value)\nroles: [")
+        let error = #expect(throws: OfficeProfileError.self) {
+            try OfficeProfile.parse(yaml: yaml, source: "x.yaml")
+        }
+        #expect(error?.field == field)
+        #expect(error?.problem == problem)
+        #expect(error?.description == "x.yaml: \(field): \(problem)")
     }
 }

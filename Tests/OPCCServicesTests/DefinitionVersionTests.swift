@@ -85,16 +85,16 @@ struct DemoTests {
         let (app, _) = try demoApp()
         let offices = try app.store.read { try $0.offices() }.map(\.id)
         #expect(offices == ["cumbria", "leicestershire", "lincolnshire", "west-midlands"])
-        #expect(try app.people(office: "cumbria").count == 5)
+        #expect(try app.people(office: "cumbria").count == 7)
         #expect(try app.verifyAudit().isIntact)
     }
 
     @Test func theDemoIsIdempotent() throws {
-        let (app, _) = try demoApp()
+        let (app, _) = try demoApp(returns: true)
         let head = try app.auditHead()
         let report = try app.loadDemo(from: home)
         #expect(try app.auditHead() == head)
-        #expect(report.lines.contains("people in cumbria: 5 (0 added)"))
+        #expect(report.lines.contains("people in cumbria: 7 (0 added)"))
     }
 
     @Test func theOfficeIsOptionalOnlyWhenTheDatabaseHoldsOne() throws {
@@ -112,7 +112,7 @@ struct DemoTests {
                 name: "new.one", office: "cumbria", grants: [RoleGrant(role: .officer)], by: "cumbria.officer")
         }
         #expect(error?.rule == "people-managed-by-chief-executive")
-        #expect(try app.people(office: "cumbria").count == 5)
+        #expect(try app.people(office: "cumbria").count == 7)
     }
 
     @Test func theProductHomeErrorListsEveryPlaceItLooked() {

@@ -26,14 +26,15 @@ func temporaryDatabasePath() -> String {
 
 func shippedCatalog() throws -> WorkflowCatalog { try WorkflowCatalog.load(from: home, registry: .standard) }
 
-/// An application over a fresh store with the demo offices and people, its clock fixed at `today`.
+/// An application over a fresh store with the demo offices and people, its clock fixed at `today`; with `returns`,
+/// the Cumbria quarterly returns scenario is played too (else finance stands as at the agreements' activation).
 func demoApp(
-    store: SQLiteStore? = nil, today: String = "2026-11-20", catalog: WorkflowCatalog? = nil
+    store: SQLiteStore? = nil, today: String = "2026-11-20", catalog: WorkflowCatalog? = nil, returns: Bool = false
 ) throws -> (Commissioning, SQLiteStore) {
     let store = try store ?? SQLiteStore()
     let app = try Commissioning(
         store: store, catalog: try catalog ?? shippedCatalog(), clock: FixedClock(day: day(today)))
-    _ = try app.loadDemo(from: home)
+    _ = try app.loadDemo(from: home, returns: returns)
     return (app, store)
 }
 

@@ -18,6 +18,13 @@ struct VariationTests {
         return list
     }
 
+    /// The agreement's spend profile with its last quarter changed by `pence`.
+    func profile(_ agreement: GrantAgreement, changingLastBy pence: Int64) -> [GrantAgreement.QuarterSpend] {
+        var list = agreement.spendProfile
+        list[list.count - 1].amount = Money(pence: list[list.count - 1].amount.pence + pence)!
+        return list
+    }
+
     func ledgerSize(_ store: SQLiteStore) throws -> Int { try store.read { try $0.postings(office: "cumbria") }.count }
 
     func approvedDecision(_ app: Commissioning, amount: String) throws -> String {
@@ -41,6 +48,7 @@ struct VariationTests {
         var request = Commissioning.VariationRequest(kind: .amount, reason: "Fewer sessions needed")
         request.amountChange = SignedMoney(pence: -500_000)
         request.payments = payments(agreement, changingLastUnpaidBy: -500_000)
+        request.spendProfile = profile(agreement, changingLastBy: -500_000)
         let varied = try app.varyAgreement(barrow, request, by: "cumbria.finance", on: day("2016-07-01"))
         #expect(varied.amount == money("£45,000"))
         #expect(varied.variations.last?.approvedBy == "cumbria.finance")
@@ -78,6 +86,7 @@ struct VariationTests {
         request.amountChange = SignedMoney(pence: 1_000_000)
         request.payments =
             agreement.payments + [.init(id: "V1", amount: money("£10,000"), condition: .onDate(day("2016-12-01")))]
+        request.spendProfile = profile(agreement, changingLastBy: 1_000_000)
         let beyond = #expect(throws: ActRefused.self) {
             try app.varyAgreement(barrow, request, by: "cumbria.finance", on: day("2016-07-01"))
         }
@@ -103,6 +112,7 @@ struct VariationTests {
         let (app, store) = try demoApp()
         var request = Commissioning.VariationRequest(kind: .amount, reason: "Fewer sessions needed")
         request.amountChange = SignedMoney(pence: -500_000)
+        request.spendProfile = profile(try app.agreement(barrow), changingLastBy: -500_000)
         let size = try ledgerSize(store)
         let refused = #expect(throws: ServiceRefusal.self) {
             try app.varyAgreement(barrow, request, by: "cumbria.finance", on: day("2016-07-01"))
@@ -121,6 +131,7 @@ struct VariationTests {
         let agreement = try app.agreement(barrow)
         var request = Commissioning.VariationRequest(kind: .amount, reason: "Fewer sessions needed")
         request.amountChange = SignedMoney(pence: -500_000)
+        request.spendProfile = profile(agreement, changingLastBy: -500_000)
         var list = agreement.payments
         let paidIndex = list.firstIndex { $0.paidOn != nil }!
         list[paidIndex].amount = Money(pence: list[paidIndex].amount.pence - 500_000)!

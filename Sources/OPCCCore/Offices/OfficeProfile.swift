@@ -39,6 +39,11 @@ public struct OfficeProfile: Hashable, Sendable {
     public let roles: [Role]
     /// Quarterly returns fall due this many working days after quarter end (default 15).
     public let returnDueWorkingDays: Int
+    /// Outstanding returns are reminded when due within this many working days (default 5, 0…30; 0 reminds on the
+    /// due day). See `DeadlineRules`.
+    public let returnReminderWorkingDays: Int
+    /// Outstanding returns are escalated once this many working days late (default 10, 1…60). See `DeadlineRules`.
+    public let returnEscalationWorkingDays: Int
     /// Who may decide in the Commissioner's place (Cumbria's form: "Police & Crime Commissioner / Chief Executive
     /// (delete as appropriate)"), and up to what amount; nil when only the Commissioner decides.
     public let decisionDelegation: DecisionDelegation?
@@ -120,6 +125,8 @@ extension OfficeProfile {
         var signatories: [Signatory]?
         var roles: [String]?
         var returnDueWorkingDays: Int?
+        var returnReminderWorkingDays: Int?
+        var returnEscalationWorkingDays: Int?
         var decisionDelegation: Delegation?
         var part2Readers: [String]?
         var overCommitmentPercent: Int?
@@ -137,8 +144,9 @@ extension OfficeProfile {
 
     private static let topLevelKeys: Set<String> = [
         "id", "name", "orgId", "decisionNumbering", "publication", "executiveSummaryWordLimit",
-        "extraImplicationSections", "signatories", "roles", "returnDueWorkingDays", "decisionDelegation",
-        "part2Readers", "overCommitmentPercent", "virementDecisionAbove", "carryForwardDelegation",
+        "extraImplicationSections", "signatories", "roles", "returnDueWorkingDays", "returnReminderWorkingDays",
+        "returnEscalationWorkingDays", "decisionDelegation", "part2Readers", "overCommitmentPercent",
+        "virementDecisionAbove", "carryForwardDelegation",
     ]
     private static let delegationKeys: Set<String> = ["role", "upTo"]
 
@@ -230,6 +238,14 @@ extension OfficeProfile {
         guard (0...60).contains(returnDue) else {
             throw fail("returnDueWorkingDays", "\(returnDue) is outside 0…60 working days")
         }
+        let returnReminder = raw.returnReminderWorkingDays ?? 5
+        guard (0...30).contains(returnReminder) else {
+            throw fail("returnReminderWorkingDays", "\(returnReminder) is outside 0…30 working days")
+        }
+        let returnEscalation = raw.returnEscalationWorkingDays ?? 10
+        guard (1...60).contains(returnEscalation) else {
+            throw fail("returnEscalationWorkingDays", "\(returnEscalation) is outside 1…60 working days")
+        }
         let delegation = try validateDelegation(raw.decisionDelegation, roles: roles, fail: fail)
         var readers: [Role] = []
         let defaultReaders = defaultPart2Readers.filter(roles.contains).map(\.rawValue)
@@ -270,6 +286,7 @@ extension OfficeProfile {
             part2ReasonPrintedOnPart1: publication.part2ReasonPrintedOnPart1 ?? false,
             executiveSummaryWordLimit: raw.executiveSummaryWordLimit, extraImplicationSections: extras,
             signatories: signatories, roles: roles, returnDueWorkingDays: returnDue,
+            returnReminderWorkingDays: returnReminder, returnEscalationWorkingDays: returnEscalation,
             decisionDelegation: delegation, part2Readers: readers, overCommitmentPercent: raw.overCommitmentPercent,
             virementDecisionAbove: virementDecisionAbove, carryForwardDelegation: carryForwardDelegation)
     }

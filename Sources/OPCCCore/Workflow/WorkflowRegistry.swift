@@ -113,6 +113,7 @@ extension WorkflowRegistry {
         r.registerDecisionGuards()
         r.registerGrantGuards()
         r.registerCarryForwardGuards()
+        r.registerReturnGuards()
         r.register(effect: "allocate-decision-number") { _ in [EffectRequest(name: "allocate-decision-number")] }
         r.register(effect: "start-publication-clock") { context in
             guard let profile = context.profile else { return [] }

@@ -1,0 +1,246 @@
+import OPCCCore
+import OPCCStore
+
+/// The deadline sweep and the return views: what is due, overdue, escalated or awaiting review, and a grant's history
+/// across quarters.
+extension Commissioning {
+    /// One action the sweep recorded.
+    public struct SweepEntry: Sendable, Encodable, Hashable {
+        public let office: String
+        /// The return's or decision record's id.
+        public let subject: String
+        /// "2016/17 Q2 return for cumbria-GA-0002" or "Part 1 publication of 014/2016".
+        public let what: String
+        /// remind, mark-overdue or escalate.
+        public let action: String
+        public let dueOn: String
+        /// Working days until due (reminders) or late (overdue, escalations).
+        public let workingDays: Int
+        /// The people told, by user name.
+        public let told: [String]
+    }
+
+    /// Records, for `day`, reminders for returns and Part 1 publications due within the office's reminder window,
+    /// overdue marks, and escalations of items the office's number of working days late, each an audit event naming
+    /// who was told. Idempotent: what is recorded once is never recorded again, so a second run finds nothing.
+    @discardableResult
+    public func sweepDeadlines(
+        on day: Day? = nil, office: String? = nil, by actorName: String = "deadline-sweep"
+    ) throws -> [SweepEntry] {
+        let today = day ?? clock.today()
+        guard today <= clock.today() else {
+            throw ServiceRefusal(
+                rule: "effective-date-not-in-future", message: "a sweep for \(today.iso) is after today")
+        }
+        return try store.write { tx in
+            var entries: [SweepEntry] = []
+            for stored in try tx.offices() where office == nil || stored.id == office {
+                let profile = try self.profile(of: stored.id, in: tx)
+                let people = try tx.people(office: stored.id)
+                func holders(_ role: Role, covering record: String? = nil) -> [String] {
+                    people.filter { person in
+                        person.grants.contains {
+                            $0.role == role && (record == nil ? $0.scope.isEmpty : $0.covers(record: record))
+                        }
+                    }.map(\.name)
+                }
+                var items: [DeadlineItem] = []
+                var described: [String: (what: String, instance: WorkflowInstance, board: [String], isReturn: Bool)] =
+                    [:]
+                for record in try tx.returnRecords(office: stored.id, agreement: nil) {
+                    guard let instance = try tx.instance(id: record.id) else { continue }
+                    let notices = try tx.deadlineNotices(subject: record.id)
+                    items.append(
+                        DeadlineItem(
+                            id: record.id, dueOn: record.dueOn,
+                            isOutstanding: ["scheduled", "draft", "returned-for-revision"].contains(instance.state),
+                            reminded: notices[.remind] != nil, markedOverdue: notices[.markOverdue] != nil,
+                            escalated: notices[.escalate] != nil))
+                    described[record.id] = (
+                        "\(record.quarter) return for \(record.agreementID)", instance,
+                        holders(.projectBoardMember, covering: record.agreementID), true
+                    )
+                }
+                for instance in try tx.instances(office: stored.id) where instance.workflow == "decision-request" {
+                    guard let record = try tx.decision(id: instance.id), let deadline = record.part1Deadline else {
+                        continue
+                    }
+                    let notices = try tx.deadlineNotices(subject: instance.id)
+                    items.append(
+                        DeadlineItem(
+                            id: instance.id, dueOn: deadline,
+                            isOutstanding: instance.state == "approved" && record.publishedOn == nil,
+                            reminded: notices[.remind] != nil, markedOverdue: notices[.markOverdue] != nil,
+                            escalated: notices[.escalate] != nil))
+                    described[instance.id] = (
+                        "Part 1 publication of \(record.number ?? instance.id)", instance, [], false
+                    )
+                }
+                let actions = DeadlineRules.sweep(
+                    items.sorted { ($0.dueOn, $0.id) < ($1.dueOn, $1.id) }, on: today, calendar: engine.calendar,
+                    profile: profile)
+                for action in actions {
+                    guard let about = described[action.itemID] else { continue }
+                    var told: [String]
+                    switch action.kind {
+                    case .remind: told = about.isReturn ? about.board : holders(.officer)
+                    case .markOverdue: told = about.board + holders(.officer)
+                    case .escalate:
+                        told = about.board + holders(.officer) + holders(.chiefExecutive)
+                        if told.allSatisfy({ !holders(.chiefExecutive).contains($0) }) {
+                            told += holders(.commissioner)
+                        }
+                    }
+                    told = Array(Set(told)).sorted()
+                    let event = try tx.append(
+                        AuditEventDraft(
+                            office: stored.id, instanceID: action.itemID, workflow: about.instance.workflow,
+                            workflowVersion: about.instance.workflowVersion, event: "deadline-\(action.kind.rawValue)",
+                            fromState: about.instance.state, toState: about.instance.state, actor: actorName, role: nil,
+                            effectiveDay: today, recordedAt: clock.timestamp(),
+                            payload: [
+                                "due": action.dueOn.iso, "workingDays": String(action.workingDays),
+                                "told": told.joined(separator: ", "),
+                            ]))
+                    try tx.recordDeadlineNotice(
+                        subject: action.itemID, kind: action.kind, day: today, auditSequence: event.sequence)
+                    entries.append(
+                        SweepEntry(
+                            office: stored.id, subject: action.itemID, what: about.what, action: action.kind.rawValue,
+                            dueOn: action.dueOn.iso, workingDays: action.workingDays, told: told))
+                }
+            }
+            return entries
+        }
+    }
+
+    // MARK: Views
+
+    /// One line of `opcc return list`.
+    public struct ReturnListRow: Sendable, Encodable, Hashable {
+        public let id: String
+        public let office: String
+        public let agreement: String
+        public let recipient: String
+        public let quarter: String
+        public let dueOn: String
+        public let state: String
+        /// Outstanding and not yet past its due day.
+        public let due: Bool
+        /// Outstanding and past its due day.
+        public let overdue: Bool
+        public let reminded: Bool
+        public let escalated: Bool
+        public let awaitingReview: Bool
+        public let version: Int?
+        public let spendInQuarterPence: Int64?
+        public let submittedBy: String?
+    }
+
+    /// What a list of returns is narrowed to.
+    public struct ReturnFilter: Sendable {
+        public enum Status: String, Sendable, CaseIterable {
+            case due, overdue, escalated, awaitingReview = "awaiting-review"
+        }
+        public var office: String?
+        public var grant: String?
+        public var status: Status?
+
+        public init(office: String? = nil, grant: String? = nil, status: Status? = nil) {
+            self.office = office
+            self.grant = grant
+            self.status = status
+        }
+    }
+
+    /// The returns `actorName` may see (a project board only its own grants'), as of `day`.
+    public func returns(_ filter: ReturnFilter, as actorName: String, on day: Day? = nil) throws -> [ReturnListRow] {
+        let today = day ?? clock.today()
+        return try store.read { tx in
+            let person = try actor(named: actorName, in: tx)
+            var rows: [ReturnListRow] = []
+            for record in try tx.returnRecords(office: filter.office ?? person.office, agreement: filter.grant) {
+                guard
+                    (try? returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx))
+                        != nil,
+                    let instance = try tx.instance(id: record.id),
+                    let agreement = try tx.agreement(id: record.agreementID)
+                else { continue }
+                let notices = try tx.deadlineNotices(subject: record.id)
+                let outstanding = ["scheduled", "draft", "returned-for-revision"].contains(instance.state)
+                let row = ReturnListRow(
+                    id: record.id, office: record.office, agreement: record.agreementID,
+                    recipient: agreement.recipient.name, quarter: record.quarter.description, dueOn: record.dueOn.iso,
+                    state: instance.state, due: outstanding && today <= record.dueOn,
+                    overdue: outstanding && today > record.dueOn, reminded: notices[.remind] != nil,
+                    escalated: notices[.escalate] != nil, awaitingReview: instance.state == "submitted",
+                    version: record.current?.number, spendInQuarterPence: record.current?.content.spendInQuarter.pence,
+                    submittedBy: record.current?.submittedBy)
+                switch filter.status {
+                case nil: rows.append(row)
+                case .due?: if row.due { rows.append(row) }
+                case .overdue?: if row.overdue { rows.append(row) }
+                case .escalated?: if row.escalated { rows.append(row) }
+                case .awaitingReview?: if row.awaitingReview { rows.append(row) }
+                }
+            }
+            return rows
+        }
+    }
+
+    /// One quarter of a grant's history: spend against profile, variances, milestones and indicators.
+    public struct GrantQuarter: Sendable, Encodable, Hashable {
+        public let quarter: String
+        public let returnID: String
+        public let state: String
+        public let profiledPence: Int64
+        public let spendInQuarterPence: Int64?
+        public let profiledToDatePence: Int64
+        public let spendToDatePence: Int64?
+        /// Variance of the quarter's spend against its profile, in basis points (−2500 = 25% under).
+        public let varianceBasisPoints: Int?
+        public let red: Int
+        public let amber: Int
+        public let green: Int
+        /// Indicator name → the actual reported this quarter.
+        public let indicators: [String: String]
+        /// Context series imported for the grant (e.g. the force's recorded crime), name → value.
+        public let context: [String: Int64]
+    }
+
+    /// A grant's returns across quarters, as the accepted version (else the latest) reports them.
+    public func grantHistory(_ agreementID: String, as actorName: String) throws -> [GrantQuarter] {
+        try store.read { tx in
+            guard let agreement = try tx.agreement(id: agreementID) else {
+                throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(agreementID)'")
+            }
+            _ = try returnAccess(actorName, office: agreement.office, agreementID: agreementID, in: tx)
+            let context = try tx.indicatorSeries(agreement: agreementID)
+            var toDate: Int64 = 0
+            return try tx.returnRecords(office: agreement.office, agreement: agreementID).map { record in
+                let profiled = agreement.spendProfile.first { $0.quarter == record.quarter }?.amount.pence ?? 0
+                toDate += profiled
+                let version = record.accepted ?? record.current
+                let content = version?.content
+                let variance = content.flatMap { c in
+                    ReturnRules.variances(content: c, agreement: agreement, quarter: record.quarter).first {
+                        $0.basis == .quarter
+                    }?.basisPoints
+                }
+                let rags = content?.milestones.map(\.rag) ?? []
+                return GrantQuarter(
+                    quarter: record.quarter.description, returnID: record.id,
+                    state: try tx.instance(id: record.id)?.state ?? "unknown", profiledPence: profiled,
+                    spendInQuarterPence: content?.spendInQuarter.pence, profiledToDatePence: toDate,
+                    spendToDatePence: content?.spendToDate.pence, varianceBasisPoints: variance,
+                    red: rags.filter { $0 == .red }.count, amber: rags.filter { $0 == .amber }.count,
+                    green: rags.filter { $0 == .green }.count,
+                    indicators: Dictionary(
+                        (content?.indicators ?? []).map { ($0.name, $0.actual) }, uniquingKeysWith: { a, _ in a }),
+                    context: Dictionary(
+                        context.filter { $0.quarter == record.quarter }.map { ($0.indicator, $0.value) },
+                        uniquingKeysWith: { a, _ in a }))
+            }
+        }
+    }
+}

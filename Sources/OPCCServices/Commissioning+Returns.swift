@@ -1,0 +1,365 @@
+import OPCCCore
+import OPCCStore
+
+/// Quarterly returns (the `quarterly-return` workflow): scheduled when an agreement becomes active, written and
+/// submitted by the grant's own project board, reviewed by officers or finance, and tied to payments.
+extension Commissioning {
+    // MARK: Scheduling
+
+    /// Schedules a return for every financial quarter the agreement covers, inside the activation's transaction.
+    func scheduleReturns(
+        for agreement: GrantAgreement, by actorName: String, on day: Day, in tx: any StoreTransaction
+    ) throws -> [String] {
+        let profile = try profile(of: agreement.office, in: tx)
+        let schedule = ReturnSchedule.returns(
+            for: agreement.period, calendar: engine.calendar, returnDueWorkingDays: profile.returnDueWorkingDays)
+        var ids: [String] = []
+        for scheduled in schedule {
+            let id = Self.recordID(
+                office: agreement.office, kind: "QR", existing: try tx.returnCount(office: agreement.office))
+            _ = try startInstance(
+                id: id, office: agreement.office, workflow: "quarterly-return", recordRef: agreement.id, by: actorName,
+                role: .finance, on: day, in: tx,
+                payload: [
+                    "agreement": agreement.id, "quarter": scheduled.quarter.description, "due": scheduled.dueOn.iso,
+                ]
+            ) { tx in
+                try tx.insertReturn(
+                    ReturnRecord(
+                        id: id, office: agreement.office, agreementID: agreement.id, schedule: scheduled, versions: []))
+            }
+            ids.append(id)
+        }
+        return ids
+    }
+
+    // MARK: Who may see a return
+
+    /// The role the person reads or writes returns of `agreementID` in: a project board member only for its own
+    /// grants; the office's officers, finance, chief executive, Commissioner and auditors for all of them.
+    func returnAccess(
+        _ actorName: String, office: String, agreementID: String, in tx: any StoreTransaction
+    ) throws -> Role {
+        let person = try actor(named: actorName, in: tx)
+        let roles = person.actor.roles(covering: agreementID)
+        let readers: [Role] = [.finance, .officer, .chiefExecutive, .commissioner, .auditor, .projectBoardMember]
+        guard person.office == office, let role = readers.first(where: roles.contains) else {
+            throw ServiceRefusal(
+                rule: "return-visible-to-own-board",
+                message: "\(actorName) may not see the returns of \(agreementID): a project board sees only its own "
+                    + "grants' returns")
+        }
+        return role
+    }
+
+    func loadReturn(_ id: String, in tx: any StoreTransaction) throws -> (ReturnRecord, WorkflowInstance) {
+        guard let record = try tx.returnRecord(id: id), let instance = try tx.instance(id: id) else {
+            throw ServiceRefusal(rule: "known-return", message: "no quarterly return '\(id)'")
+        }
+        return (record, instance)
+    }
+
+    /// One return with its state, for someone allowed to see it.
+    public func quarterlyReturn(_ id: String, as actorName: String) throws -> (record: ReturnRecord, state: String) {
+        try store.read { tx in
+            let (record, instance) = try loadReturn(id, in: tx)
+            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            return (record, instance.state)
+        }
+    }
+
+    /// Spend to date reported for the quarter before `quarter` under the same agreement: the accepted version, else
+    /// the latest submitted one; zero for the first quarter.
+    func previousSpendToDate(_ record: ReturnRecord, in tx: any StoreTransaction) throws -> Money {
+        let earlier = try tx.returnRecords(office: record.office, agreement: record.agreementID).filter {
+            $0.quarter < record.quarter
+        }
+        guard let previous = earlier.last else { return .zero }
+        let version = previous.accepted ?? previous.versions.last { $0.submittedOn != nil }
+        return version?.content.spendToDate ?? .zero
+    }
+
+    func returnSubject(_ record: ReturnRecord, in tx: any StoreTransaction) throws -> ReturnSubject {
+        guard let agreement = try tx.agreement(id: record.agreementID) else {
+            throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(record.agreementID)'")
+        }
+        return ReturnSubject(
+            dueDay: record.dueOn, quarter: record.quarter, agreement: agreement, content: record.current?.content,
+            previousSpendToDate: try previousSpendToDate(record, in: tx), submittedBy: record.current?.submittedBy)
+    }
+
+    /// Fires a return event with the return attached, inside an open transaction; throws the refusal.
+    @discardableResult
+    func actOnReturn(
+        _ request: FireRequest, in tx: any StoreTransaction,
+        onAccepted: ((Fired, WorkflowEngine.Accepted) throws -> [String: String])? = nil
+    ) throws -> Fired {
+        let attempt = try apply(
+            request, today: clock.today(), in: tx,
+            subject: { instance in
+                guard let record = try tx.returnRecord(id: instance.id) else { return nil }
+                return try self.returnSubject(record, in: tx)
+            }, onAccepted: onAccepted)
+        switch attempt {
+        case .success(let fired): return fired
+        case .failure(let refused): throw refused
+        }
+    }
+
+    // MARK: The project board's steps
+
+    /// Saves what the board has written (its own grant's return only). The first save starts the return; after a
+    /// return for revision it opens a new version (the reviewed one is kept as it was).
+    @discardableResult
+    public func saveReturn(
+        _ id: String, content: ReturnContent, by actorName: String, on day: Day? = nil
+    ) throws -> ReturnRecord {
+        let effective = day ?? clock.today()
+        return try store.write { tx in
+            var (record, instance) = try loadReturn(id, in: tx)
+            let role = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            guard role == .projectBoardMember else {
+                throw ServiceRefusal(
+                    rule: "board-writes-its-return",
+                    message: "only the grant's own project board writes its return; \(actorName) reviews it")
+            }
+            if instance.state == "scheduled" {
+                let fired = try actOnReturn(FireRequest("start", on: id, by: actorName, on: effective), in: tx)
+                instance = fired.instance
+            }
+            guard ["draft", "returned-for-revision"].contains(instance.state) else {
+                throw ServiceRefusal(
+                    rule: "return-editable",
+                    message: "the \(record.quarter) return is \(instance.state): "
+                        + (instance.state == "accepted"
+                            ? "record a correction as a new version with a reason (opcc return correct)"
+                            : "it can be changed only while in draft or returned for revision"))
+            }
+            let number: Int
+            if let current = record.current, current.submittedOn == nil {
+                number = current.number
+            } else {
+                number = (record.current?.number ?? 0) + 1
+            }
+            let version = ReturnVersion(number: number, content: content)
+            try tx.saveReturnVersion(returnID: id, version)
+            try tx.append(
+                AuditEventDraft(
+                    office: record.office, instanceID: id, workflow: instance.workflow,
+                    workflowVersion: instance.workflowVersion, event: "content-saved", fromState: instance.state,
+                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: effective,
+                    recordedAt: clock.timestamp(), payload: ["version": String(number)]))
+            record.versions.removeAll { $0.number == number }
+            record.versions.append(version)
+            return record
+        }
+    }
+
+    /// Submits the return (its own project board only): refused, naming each rule, while a variance of 10% or more
+    /// is unexplained, a red or amber milestone has no reason, the narrative is missing, or the figures do not add up.
+    public func submitReturn(_ id: String, by actorName: String, on day: Day? = nil) throws {
+        let effective = day ?? clock.today()
+        try writeKeepingRefusals { tx in
+            let (record, _) = try loadReturn(id, in: tx)
+            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            try actOnReturnOrDefer(FireRequest("submit", on: id, by: actorName, on: effective), in: tx) { _, _ in
+                guard var version = record.current else { return [:] }
+                version.submittedBy = actorName
+                version.submittedOn = effective
+                try tx.saveReturnVersion(returnID: id, version)
+                return ["version": String(version.number)]
+            }
+        }
+    }
+
+    /// Accepts the submitted version (an officer or finance who did not submit it): it becomes immutable, the
+    /// instalments tied to this quarter's accepted return are released, and each requested change becomes a
+    /// variation proposal for finance to decide. The audit event names the instalments and proposals.
+    public func acceptReturn(_ id: String, note: String? = nil, by actorName: String, on day: Day? = nil) throws {
+        try review(id, accept: true, reasons: note, by: actorName, on: day)
+    }
+
+    /// Sends the submitted version back with the reviewer's reasons; the board's next save opens a new version.
+    public func returnForRevision(_ id: String, reasons: String, by actorName: String, on day: Day? = nil) throws {
+        try review(id, accept: false, reasons: reasons, by: actorName, on: day)
+    }
+
+    private func review(_ id: String, accept: Bool, reasons: String?, by actorName: String, on day: Day?) throws {
+        let effective = day ?? clock.today()
+        try writeKeepingRefusals { tx in
+            let (record, _) = try loadReturn(id, in: tx)
+            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            var payload: [String: String] = [:]
+            if let reasons { payload["reason"] = reasons }
+            try actOnReturnOrDefer(
+                FireRequest(
+                    accept ? "accept" : "return-for-revision", on: id, by: actorName, on: effective,
+                    payload: payload), in: tx
+            ) { fired, accepted in
+                guard var version = record.current else { return [:] }
+                version.review = ReturnReview(
+                    outcome: accept ? .accepted : .returnedForRevision, by: actorName, on: effective, reasons: reasons)
+                try tx.saveReturnVersion(returnID: id, version)
+                var recorded = ["version": String(version.number)]
+                guard accept else { return recorded }
+                if accepted.effects.contains(where: { $0.name == "release-payment" }) {
+                    let released = try self.releaseInstalments(
+                        forAccepted: record, by: actorName, on: effective, in: tx)
+                    if !released.isEmpty { recorded["released"] = released.joined(separator: ", ") }
+                }
+                let proposals = try self.propose(
+                    version.content.requestedChanges, from: record, version: version.number,
+                    by: version.submittedBy ?? actorName, on: effective, in: tx)
+                if !proposals.isEmpty { recorded["proposals"] = proposals.joined(separator: ", ") }
+                return recorded
+            }
+        }
+    }
+
+    /// Records a correction to an accepted return as a new version with a reason (the board or an officer); the
+    /// accepted version stays as it was.
+    public func correctReturn(
+        _ id: String, content: ReturnContent, reason: String, by actorName: String, on day: Day? = nil
+    ) throws {
+        let effective = day ?? clock.today()
+        guard !reason.isBlank else {
+            throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason (--reason \"…\")")
+        }
+        try store.write { tx in
+            let (record, instance) = try loadReturn(id, in: tx)
+            let role = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            guard [.projectBoardMember, .officer, .finance].contains(role) else {
+                throw ServiceRefusal(
+                    rule: "role-required",
+                    message: "a correction is recorded by the project board, an officer or finance")
+            }
+            guard instance.state == "accepted", let last = record.current else {
+                throw ServiceRefusal(
+                    rule: "correction-after-acceptance",
+                    message: "the \(record.quarter) return is \(instance.state): change it with opcc return save")
+            }
+            let problems = ReturnRules.checkSubmission(
+                content: content, agreement: try returnSubject(record, in: tx).agreement, quarter: record.quarter,
+                previousSpendToDate: try previousSpendToDate(record, in: tx))
+            if let first = problems.first {
+                throw ServiceRefusal(
+                    rule: first.rule, message: problems.map(\.description).joined(separator: "; "))
+            }
+            let version = ReturnVersion(
+                number: last.number + 1, content: content, submittedBy: actorName, submittedOn: effective,
+                correctionReason: reason)
+            try tx.saveReturnVersion(returnID: id, version)
+            try tx.append(
+                AuditEventDraft(
+                    office: record.office, instanceID: id, workflow: instance.workflow,
+                    workflowVersion: instance.workflowVersion, event: "correction-recorded", fromState: instance.state,
+                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: effective,
+                    recordedAt: clock.timestamp(), payload: ["version": String(version.number), "reason": reason]))
+        }
+    }
+
+    /// Waives a return with a reason (an officer or finance).
+    public func waiveReturn(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+        try writeKeepingRefusals { tx in
+            let (record, _) = try loadReturn(id, in: tx)
+            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            try actOnReturnOrDefer(
+                FireRequest("waive", on: id, by: actorName, on: day, payload: ["reason": reason]), in: tx)
+        }
+    }
+
+    /// Escalates an overdue return by hand (an officer or finance; refused before the due day).
+    public func escalateReturn(_ id: String, by actorName: String, on day: Day? = nil) throws {
+        try writeKeepingRefusals { tx in
+            let (record, _) = try loadReturn(id, in: tx)
+            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            try actOnReturnOrDefer(FireRequest("escalate", on: id, by: actorName, on: day), in: tx)
+        }
+    }
+
+    /// `actOnReturn`, carrying a refusal out so that `writeKeepingRefusals` logs it after the rollback.
+    @discardableResult
+    func actOnReturnOrDefer(
+        _ request: FireRequest, in tx: any StoreTransaction,
+        onAccepted: ((Fired, WorkflowEngine.Accepted) throws -> [String: String])? = nil
+    ) throws -> Fired {
+        do { return try actOnReturn(request, in: tx, onAccepted: onAccepted) } catch let refused as ActRefused {
+            throw RefusedInTransaction(request: request, refused: refused)
+        }
+    }
+
+    // MARK: Money and changes that follow an accepted return
+
+    /// Releases the agreement's unpaid instalments payable on this quarter's accepted return; returns their ids.
+    func releaseInstalments(
+        forAccepted record: ReturnRecord, by actorName: String, on day: Day, in tx: any StoreTransaction
+    ) throws -> [String] {
+        guard let agreement = try tx.agreement(id: record.agreementID) else { return [] }
+        var released: [String] = []
+        for instalment in agreement.payments where instalment.paidOn == nil {
+            guard case .onAcceptedReturn(let quarter) = instalment.condition, quarter == record.quarter else {
+                continue
+            }
+            try releasePayment(
+                agreement.id, instalment: instalment.id, by: actorName, on: day, in: tx,
+                acceptedReturns: [record.quarter], memoSuffix: " on acceptance of return \(record.id)",
+                onAcceptedReturn: true)
+            released.append(instalment.id)
+        }
+        return released
+    }
+
+    /// Turns a return's requested changes into variation proposals for finance to decide.
+    func propose(
+        _ changes: [ReturnContent.RequestedChange], from record: ReturnRecord, version: Int, by proposer: String,
+        on day: Day, in tx: any StoreTransaction
+    ) throws -> [String] {
+        var ids: [String] = []
+        for change in changes {
+            let id = Self.recordID(
+                office: record.office, kind: "VP", existing: try tx.proposalCount(office: record.office))
+            try tx.saveProposal(
+                VariationProposal(
+                    id: id, office: record.office, agreementID: record.agreementID, returnID: record.id,
+                    returnVersion: version, kind: change.kind, description: change.description,
+                    amountChange: change.amountChange, proposedBy: proposer, proposedOn: day))
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// Variation proposals, newest last (finance decides them with `varyAgreement(…, proposal:)` or
+    /// `refuseProposal`).
+    public func proposals(office: String?) throws -> [VariationProposal] {
+        try store.read { try $0.proposals(office: office) }
+    }
+
+    /// Refuses a variation proposal with a reason (finance); it is kept, marked refused.
+    public func refuseProposal(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+        let effective = day ?? clock.today()
+        guard !reason.isBlank else {
+            throw ServiceRefusal(rule: "reason-given", message: "refusing a proposed variation needs a reason")
+        }
+        try store.write { tx in
+            guard var proposal = try tx.proposals(office: nil).first(where: { $0.id == id }) else {
+                throw ServiceRefusal(rule: "known-proposal", message: "no variation proposal '\(id)'")
+            }
+            let role = try requireRole(
+                actorName, office: proposal.office, anyOf: [.finance], in: tx, for: "deciding a proposed variation")
+            guard proposal.status == .proposed else {
+                throw ServiceRefusal(
+                    rule: "proposal-decided-once", message: "\(id) was \(proposal.status.rawValue) already")
+            }
+            proposal.status = .refused
+            proposal.decidedBy = actorName
+            proposal.decidedOn = effective
+            proposal.refusalReason = reason
+            try tx.saveProposal(proposal)
+            try tx.append(
+                AuditEventDraft(
+                    office: proposal.office, event: "variation-proposal-refused", actor: actorName,
+                    role: role.rawValue, effectiveDay: effective, recordedAt: clock.timestamp(),
+                    payload: ["proposal": id, "agreement": proposal.agreementID, "reason": reason]))
+        }
+    }
+}

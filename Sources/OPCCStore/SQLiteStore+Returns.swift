@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import OPCCCore
+
+extension SQLiteTransaction {
+    private static let jsonEncoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    private func json(_ value: some Encodable) throws -> String {
+        String(decoding: try Self.jsonEncoder.encode(value), as: UTF8.self)
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(T.self, from: Data(text.utf8))
+    }
+
+    func insertReturn(_ r: ReturnRecord) throws {
+        do {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO quarterly_return (id, office_id, agreement_id, quarter, quarter_key, period_start,
+                        period_end, due_on)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                r.id, r.office, r.agreementID, r.quarter.description, r.quarter.year.startYear * 10 + r.quarter.number,
+                r.schedule.start.iso, r.schedule.end.iso, r.dueOn.iso,
+            ])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreError.duplicate(what: "a \(r.quarter) return for \(r.agreementID)")
+        }
+        for version in r.versions { try saveReturnVersion(returnID: r.id, version) }
+    }
+
+    func saveReturnVersion(returnID: String, _ v: ReturnVersion) throws {
+        do {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO return_version (return_id, number, content_json, submitted_by, submitted_on,
+                        correction_reason, review_outcome, review_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(return_id, number) DO UPDATE SET content_json = excluded.content_json,
+                        submitted_by = excluded.submitted_by, submitted_on = excluded.submitted_on,
+                        correction_reason = excluded.correction_reason, review_outcome = excluded.review_outcome,
+                        review_json = excluded.review_json
+                    """
+            ).execute(arguments: [
+                returnID, v.number, try json(v.content), v.submittedBy, v.submittedOn?.iso, v.correctionReason,
+                v.review?.outcome.rawValue, try v.review.map { try json($0) },
+            ])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw StoreError.invalidData(what: "return \(returnID) version \(v.number): \(error.message ?? "")")
+        }
+    }
+
+    private func returnRecords(where clause: String, _ arguments: StatementArguments) throws -> [ReturnRecord] {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT * FROM quarterly_return \(clause) ORDER BY agreement_id, quarter_key",
+            arguments: arguments)
+        return try rows.map { row in
+            let id: String = row["id"]
+            let quarterText: String = row["quarter"]
+            let start: String = row["period_start"]
+            let end: String = row["period_end"]
+            let due: String = row["due_on"]
+            let versions = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM return_version WHERE return_id = ? ORDER BY number"),
+                arguments: [id]
+            ).map { v -> ReturnVersion in
+                let submittedOn: String? = v["submitted_on"]
+                let review: String? = v["review_json"]
+                return ReturnVersion(
+                    number: v["number"], content: try decode(ReturnContent.self, v["content_json"]),
+                    submittedBy: v["submitted_by"], submittedOn: try submittedOn.map { try Day(iso: $0) },
+                    correctionReason: v["correction_reason"],
+                    review: try review.map { try decode(ReturnReview.self, $0) })
+            }
+            return ReturnRecord(
+                id: id, office: row["office_id"], agreementID: row["agreement_id"],
+                schedule: ScheduledReturn(
+                    quarter: try Quarter(parsing: quarterText), start: try Day(iso: start), end: try Day(iso: end),
+                    dueOn: try Day(iso: due)),
+                versions: versions)
+        }
+    }
+
+    func returnRecord(id: String) throws -> ReturnRecord? {
+        try returnRecords(where: "WHERE id = ?", [id]).first
+    }
+
+    func returnRecords(office: String?, agreement: String?) throws -> [ReturnRecord] {
+        switch (office, agreement) {
+        case (nil, nil): return try returnRecords(where: "", [])
+        case (let office?, nil): return try returnRecords(where: "WHERE office_id = ?", [office])
+        case (nil, let agreement?): return try returnRecords(where: "WHERE agreement_id = ?", [agreement])
+        case (let office?, let agreement?):
+            return try returnRecords(where: "WHERE office_id = ? AND agreement_id = ?", [office, agreement])
+        }
+    }
+
+    func returnCount(office: String) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM quarterly_return WHERE office_id = ?"), arguments: [office])!
+    }
+
+    func recordDeadlineNotice(subject: String, kind: DeadlineAction.Kind, day: Day, auditSequence: Int64) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO deadline_notice (subject_id, kind, day, audit_seq) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: [subject, kind.rawValue, day.iso, auditSequence])
+    }
+
+    func deadlineNotices(subject: String) throws -> [DeadlineAction.Kind: Day] {
+        var found: [DeadlineAction.Kind: Day] = [:]
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT kind, day FROM deadline_notice WHERE subject_id = ?"), arguments: [subject])
+        {
+            let kind: String = row["kind"]
+            let day: String = row["day"]
+            if let k = DeadlineAction.Kind(rawValue: kind) { found[k] = try Day(iso: day) }
+        }
+        return found
+    }
+
+    func saveProposal(_ p: VariationProposal) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO variation_proposal (id, office_id, agreement_id, return_id, status, proposal_json)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET status = excluded.status, proposal_json = excluded.proposal_json
+                """
+        ).execute(arguments: [p.id, p.office, p.agreementID, p.returnID, p.status.rawValue, try json(p)])
+    }
+
+    func proposals(office: String?) throws -> [VariationProposal] {
+        try String.fetchAll(
+            db,
+            sql:
+                "SELECT proposal_json FROM variation_proposal \(office == nil ? "" : "WHERE office_id = ?") ORDER BY id",
+            arguments: office.map { [$0] } ?? []
+        ).map { try decode(VariationProposal.self, $0) }
+    }
+
+    func proposalCount(office: String) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM variation_proposal WHERE office_id = ?"), arguments: [office])!
+    }
+
+    func saveIndicatorSeries(agreement: String, indicator: String, source: String, values: [(Quarter, Int64)]) throws {
+        for (quarter, value) in values {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO indicator_value (agreement_id, indicator, quarter_key, quarter, value, source)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(agreement_id, indicator, quarter_key) DO UPDATE SET value = excluded.value,
+                        source = excluded.source
+                    """
+            ).execute(arguments: [
+                agreement, indicator, quarter.year.startYear * 10 + quarter.number, quarter.description, value, source,
+            ])
+        }
+    }
+
+    func indicatorSeries(agreement: String) throws -> [IndicatorValue] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT * FROM indicator_value WHERE agreement_id = ? ORDER BY indicator, quarter_key"),
+            arguments: [agreement]
+        ).map { row in
+            let quarter: String = row["quarter"]
+            return IndicatorValue(
+                indicator: row["indicator"], quarter: try Quarter(parsing: quarter), value: row["value"],
+                source: row["source"])
+        }
+    }
+}
