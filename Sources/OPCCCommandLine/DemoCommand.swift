@@ -15,6 +15,8 @@ struct DemoCommand: ParsableCommand {
             """)
 
     @Flag(help: "Move the existing database aside and start a fresh one.") var reset = false
+    @Flag(help: "Stop before the quarterly returns scenario (returns scheduled, none written), to try them by hand.")
+    var withoutReturns = false
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
@@ -30,7 +32,7 @@ struct DemoCommand: ParsableCommand {
             }
             let app = try Commissioning.open(home: home, databasePath: path)
             printLine("loading the demo from \(home.root.path) into \(path)")
-            _ = try app.loadDemo(from: home) { line in printLine("  " + line) }
+            _ = try app.loadDemo(from: home, returns: !withoutReturns) { line in printLine("  " + line) }
             let verification = try app.verifyAudit()
             let head = verification.head
             printLine(

@@ -167,6 +167,8 @@ extension FinanceCommand {
             @Option(help: "For a dates variation: the new last day (YYYY-MM-DD).") var end: String?
             @Option(help: "For a dates variation: the new end of fixed-term posts.") var postsEnd: String?
             @Option(help: "YAML or JSON with new planLines, spendProfile and payments.") var file: String?
+            @Option(help: "The variation proposal (from a quarterly return) this approves, e.g. cumbria-VP-0001.")
+            var proposal: String?
 
             struct Terms: Decodable {
                 var planLines: [GrantAgreement.PlanLine]?
@@ -201,6 +203,7 @@ extension FinanceCommand {
                         request.spendProfile = terms.spendProfile
                         request.payments = terms.payments
                     }
+                    request.proposal = proposal
                     try app.varyAgreement(o.id, request, by: who, on: day)
                 }
             }
@@ -213,6 +216,54 @@ extension FinanceCommand {
             @OptionGroup var o: IDOptions
             func run() throws {
                 try Agreement.act(o, "closed") { app, who, day in try app.closeAgreement(o.id, by: who, on: day) }
+            }
+        }
+    }
+
+    struct Proposals: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List variation proposals from quarterly returns, for finance to decide.",
+            discussion: """
+                Approve one with opcc finance agreement vary ID --proposal P (a variation with its usual checks), or \
+                refuse it with opcc finance refuse-proposal P --reason "…".
+                Example: opcc finance proposals --office cumbria --json
+                """)
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let list = try app.proposals(office: try global.office.map { try app.resolveOffice($0) })
+                if output.json {
+                    printLine(try jsonText(list))
+                    return
+                }
+                for p in list {
+                    printLine(
+                        "\(p.id)\t\(p.status.rawValue)\t\(p.agreementID)\t\(p.kind.rawValue)\t\(p.description)"
+                            + (p.returnID.map { "\t(from \($0) v\(p.returnVersion ?? 0))" } ?? ""))
+                }
+                if list.isEmpty { printLine("no variation proposals") }
+            }
+        }
+    }
+
+    struct RefuseProposal: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "refuse-proposal",
+            abstract: "Refuse a variation proposal, with a reason (finance); it is kept, marked refused.",
+            discussion:
+                "Example: opcc finance refuse-proposal cumbria-VP-0001 --reason \"profile stays\" --as cumbria.finance")
+        @Argument(help: "The proposal id.") var id: String
+        @Option(help: "Why.") var reason: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                try app.refuseProposal(id, reason: reason, by: try global.actorName(), on: try global.effectiveDay())
+                printLine("\(id): refused")
             }
         }
     }

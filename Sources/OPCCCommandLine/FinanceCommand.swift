@@ -12,7 +12,7 @@ struct FinanceCommand: ParsableCommand {
         discussion: "Example: opcc finance reconciliation --year 2016/17 --office cumbria",
         subcommands: [
             Budget.self, Vire.self, Allocate.self, AllocateSplit.self, CarryForward.self, Agreements.self,
-            Agreement.self,
+            Agreement.self, Proposals.self, RefuseProposal.self,
             Reverse.self, Reconcile.self, Check.self,
         ])
 

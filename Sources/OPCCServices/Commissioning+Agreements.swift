@@ -241,19 +241,49 @@ extension Commissioning {
 }
 
 extension Commissioning {
-    /// Closes an active agreement (finance) once no money under it is still due back: every clawback settled.
-    /// (When quarterly returns exist, the final return must also be accepted.)
+    /// Closes an active agreement (finance) once its final quarterly return is accepted (or waived), every
+    /// carry-forward for its recipient and strand is settled, and no money under it is still due back.
     public func closeAgreement(_ id: String, by actorName: String, on day: Day? = nil) throws {
         let due = try store.read { tx -> Int64 in
             guard let agreement = try tx.agreement(id: id) else {
                 throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+            }
+            if let final = try tx.returnRecords(office: agreement.office, agreement: id).last {
+                let state = try tx.instance(id: final.id)?.state ?? "unknown"
+                guard ["accepted", "waived"].contains(state) else {
+                    throw ServiceRefusal(
+                        rule: "final-return-accepted-before-close",
+                        message:
+                            "the final return (\(final.quarter), \(final.id)) is \(state): accept or waive it first")
+                }
             }
             var total: Int64 = 0
             for a in try tx.allocations(office: agreement.office).map(\.allocation)
             where agreement.allocationIDs.contains(a.id) {
                 total += try tx.balance(of: account(.clawbackDue, a.office, a.year, a.strand, a.recipientOrgID)).pence
             }
-            return total
+            guard total == 0 else { return total }
+            let own = try tx.allocations(office: agreement.office).map(\.allocation).filter {
+                agreement.allocationIDs.contains($0.id)
+            }
+            for instance in try tx.instances(office: agreement.office)
+            where instance.workflow == "carry-forward" {
+                guard let request = try tx.carryForward(id: instance.id),
+                    own.contains(where: {
+                        $0.year == request.year && $0.strand == request.strand
+                            && $0.recipientOrgID == request.recipientOrgID
+                    })
+                else { continue }
+                // Settled: confirmed at year end, its clawback returned, or withdrawn (the workflow's terminal states).
+                let terminal = catalog.definition(instance.workflow, version: instance.workflowVersion)?.terminal ?? []
+                if terminal.contains(instance.state) { continue }
+                throw ServiceRefusal(
+                    rule: "carry-forwards-settled-before-close",
+                    message:
+                        "carry-forward \(request.id) for \(request.recipientOrgID) \(request.strand) \(request.year) is "
+                        + "\(instance.state): settle it first")
+            }
+            return 0
         }
         guard due == 0 else {
             throw ServiceRefusal(

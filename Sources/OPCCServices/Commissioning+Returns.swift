@@ -117,8 +117,9 @@ extension Commissioning {
         let effective = day ?? clock.today()
         return try store.write { tx in
             var (record, instance) = try loadReturn(id, in: tx)
-            let role = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
-            guard role == .projectBoardMember else {
+            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            let role = Role.projectBoardMember
+            guard try actor(named: actorName, in: tx).actor.roles(covering: record.agreementID).contains(role) else {
                 throw ServiceRefusal(
                     rule: "board-writes-its-return",
                     message: "only the grant's own project board writes its return; \(actorName) reviews it")

@@ -55,8 +55,8 @@ extension Commissioning {
                 throw refuse("variation-fits-kind", "a dates variation needs a new start, end or posts' end date")
             }
         case .planLines:
-            guard request.planLines != nil else {
-                throw refuse("variation-fits-kind", "a plan-lines variation needs the new plan lines")
+            guard request.planLines != nil || request.spendProfile != nil else {
+                throw refuse("variation-fits-kind", "a plan-lines variation needs the new plan lines or spend profile")
             }
         }
         if request.kind != .amount, request.amountChange != nil || request.newDecision != nil {

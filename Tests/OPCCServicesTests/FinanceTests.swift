@@ -427,7 +427,8 @@ struct GrantAgreementServiceTests {
         }
         #expect(early?.rule == "payment-condition-met")
         #expect(
-            early?.message == "instalment I2 is payable on acceptance of the 2016/17 Q1 return, which does not hold yet")
+            early?.message == "instalment I2 is payable on acceptance of the 2016/17 Q1 return, which does not hold yet"
+        )
         let twice = #expect(throws: ServiceRefusal.self) {
             try app.releasePayment(id, instalment: "I1", by: "cumbria.finance", on: day("2016-10-04"))
         }
@@ -443,6 +444,9 @@ struct GrantAgreementServiceTests {
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
         try app.decideCarryForward(
             request.id, approve: false, reason: "pilot ends", by: "cumbria.pcc", on: day("2017-03-02"))
+        let final = try #require(
+            try app.store.read { try $0.returnRecords(office: "cumbria", agreement: "cumbria-GA-0001") }.last)
+        try app.waiveReturn(final.id, reason: "pilot wound up early", by: "cumbria.finance", on: day("2017-04-03"))
         let open = #expect(throws: ServiceRefusal.self) {
             try app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
         }
@@ -455,6 +459,22 @@ struct GrantAgreementServiceTests {
         #expect(row(rows, strand: "ASB", recipient: "GB-LAE-BAR")?.returnedPence == 500_000)
         #expect(row(rows, strand: "ASB", recipient: "GB-LAE-BAR")?.clawbackDuePence == 0)
         #expect(try app.financeCheck() == [])
+    }
+
+    @Test func carryForwardsSettledBeforeClose() throws {
+        let (app, _) = try demoApp()
+        let request = try app.requestCarryForward(
+            office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
+            reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
+        try app.decideCarryForward(request.id, approve: true, reason: "hub", by: "cumbria.pcc", on: day("2017-03-02"))
+        let final = try #require(
+            try app.store.read { try $0.returnRecords(office: "cumbria", agreement: "cumbria-GA-0001") }.last)
+        try app.waiveReturn(final.id, reason: "pilot wound up early", by: "cumbria.finance", on: day("2017-04-03"))
+        let open = #expect(throws: ServiceRefusal.self) {
+            try app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
+        }
+        #expect(open?.rule == "carry-forwards-settled-before-close")
+        #expect(open?.message == "carry-forward \(request.id) for GB-LAE-BAR ASB 2016/17 is approved: settle it first")
     }
 
     @Test func anAllocationBelongsToOneAgreement() throws {

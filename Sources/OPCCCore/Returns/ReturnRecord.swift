@@ -69,8 +69,10 @@ extension WorkflowRegistry {
                 previousSpendToDate: subject.previousSpendToDate)
             guard let first = found.first else { return nil }
             guard found.count > 1 else { return first.guardRefusal }
+            var rules: [String] = []
+            for rule in found.map(\.rule) where !rules.contains(rule) { rules.append(rule) }
             return GuardRefusal(
-                rule: found.map(\.rule).joined(separator: ", "),
+                rule: rules.joined(separator: ", "),
                 message: found.map(\.description).joined(separator: "; "),
                 remedy: found.map(\.remedy).joined(separator: "; "))
         }
