@@ -180,7 +180,8 @@ struct ReturnCommand: ParsableCommand {
             abstract: "Submit the saved return for review (its own project board only).",
             discussion: """
                 Refused, naming each rule, while a variance of 10% or more is unexplained, a red or amber milestone \
-                has no reason, an indicator is not reported, or spend to date does not add up. --file saves first.
+                has no reason, an indicator is not reported, or spend to date does not add up. --file saves first \
+                (the content is kept as a draft even when the submission is refused).
                 Example: opcc return submit cumbria-QR-0007 --as cumbria.copeland-board --on 2017-01-20
                 """)
         @OptionGroup var o: IDOptions
@@ -377,6 +378,7 @@ struct DeadlinesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deadlines",
         abstract: "Deadlines for quarterly returns and Part 1 publication.",
+        discussion: "Example: opcc deadlines sweep --on 2016-11-04",
         subcommands: [Sweep.self])
 
     struct Sweep: ParsableCommand {

@@ -205,8 +205,13 @@ struct HelpTests {
         ["finance", "carry-forward", "confirm"], ["finance", "agreements"], ["finance", "agreement"],
         ["finance", "agreement", "draft"], ["finance", "agreement", "assess"], ["finance", "agreement", "confirm"],
         ["finance", "agreement", "signature"], ["finance", "agreement", "sign"], ["finance", "agreement", "activate"],
-        ["finance", "agreement", "pay"], ["finance", "agreement", "close"], ["finance", "reverse"],
+        ["finance", "agreement", "pay"], ["finance", "agreement", "close"], ["finance", "agreement", "vary"],
+        ["finance", "proposals"], ["finance", "refuse-proposal"], ["finance", "reverse"],
         ["finance", "reconciliation"], ["finance", "check"],
+        ["return"], ["return", "list"], ["return", "show"], ["return", "save"], ["return", "submit"],
+        ["return", "accept"], ["return", "send-back"], ["return", "correct"], ["return", "waive"],
+        ["return", "escalate"], ["return", "history"], ["return", "import-indicator"], ["deadlines"],
+        ["deadlines", "sweep"],
     ])
     func everyCommandHasHelpWithAnExample(command: [String]) throws {
         let result = try opcc(command + ["--help"])

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+
+@Suite("opcc return and opcc deadlines")
+struct ReturnCommandTests {
+    @Test func aBoardListsOnlyItsOwnGrantsReturnsAndCannotReadAnothers() throws {
+        let db = temporaryDatabase()
+        #expect(try opcc(["demo", "--db", db]).status == 0)
+        let list = try opcc(["return", "list", "--db", db, "--as", "cumbria.barrow-board", "--json"])
+        #expect(list.status == 0, "\(list.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(rows.count == 4)
+        #expect(
+            rows.allSatisfy { $0["agreement"] as? String == "cumbria-GA-0001" && $0["state"] as? String == "accepted" })
+        let theirs = try opcc(["return", "show", "cumbria-QR-0005", "--db", db, "--as", "cumbria.barrow-board"])
+        #expect(theirs.status == 1)
+        #expect(theirs.stderr.contains("return-visible-to-own-board"))
+        let sweep = try opcc(["deadlines", "sweep", "--on", "2016-11-04", "--db", db])
+        #expect(sweep.status == 0)
+        #expect(sweep.stdout.contains("nothing to record"))
+        let history = try opcc([
+            "return", "history", "--grant", "cumbria-GA-0002", "--csv", "--db", db, "--as", "cumbria.finance",
+        ])
+        let lines = history.stdout.split(separator: "\n")
+        #expect(lines.count == 5)
+        #expect(lines[3].hasPrefix("2016/17 Q3,cumbria-QR-0007,accepted,1250000,937500,3750000,3487500,-2500,"))
+    }
+
+    @Test func anUnexplainedVarianceIsRefusedWithTheVarianceAndTheThreshold() throws {
+        let db = temporaryDatabase()
+        #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
+        let file = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("q1.yaml")
+        try """
+        spendInQuarter: "£9,375"
+        spendToDate: "£9,375"
+        narrative: Hub design agreed.
+        indicators:
+          - { name: Incidents in Mirehouse, actual: "70" }
+          - { name: IOM offenders in Mirehouse, actual: "4" }
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let refused = try opcc([
+            "return", "submit", "cumbria-QR-0005", "--file", file.path, "--db", db, "--as", "cumbria.copeland-board",
+            "--on", "2016-07-14",
+        ])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("[variance-explained]"))
+        #expect(refused.stderr.contains("25.0% below"))
+        #expect(refused.stderr.contains("10%"))
+        let state = try opcc(["return", "show", "cumbria-QR-0005", "--db", db, "--as", "cumbria.officer", "--json"])
+        // The content is kept as a draft; only the submission was refused.
+        #expect(state.stdout.contains("\"state\" : \"draft\""))
+    }
+}
