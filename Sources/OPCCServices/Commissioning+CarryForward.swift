@@ -16,6 +16,9 @@ extension Commissioning {
         }
         let effective = day ?? clock.today()
         return try writeKeepingRefusals { tx in
+            guard forecast > .zero else {
+                throw ServiceRefusal(rule: "amount-positive", message: "a forecast underspend must be more than £0.00")
+            }
             let allocation = try account(.allocation, office, year, strand, recipient)
             let held = try tx.balance(of: allocation)
             guard held.pence >= forecast.pence else {
@@ -59,6 +62,14 @@ extension Commissioning {
                 in: tx)
             try tx.saveCarryForward(request)
             let from = try account(.allocation, request.office, request.year, request.strand, request.recipientOrgID)
+            // The recipient may have been paid since the request: it must still hold the forecast.
+            let held = try tx.balance(of: from)
+            guard held.pence >= request.forecast.pence else {
+                throw ServiceRefusal(
+                    rule: "carry-forward-within-allocation",
+                    message: "\(request.recipientOrgID) now holds \(held) of \(request.strand) \(request.year); the "
+                        + "forecast underspend of \(request.forecast) cannot exceed it")
+            }
             let transfers: [Transfer]
             if approve {
                 let next = request.year.next
@@ -127,6 +138,15 @@ extension Commissioning {
                 ]
             }
             guard !transfers.isEmpty else { return }
+            for t in transfers where t.from.kind == .allocation {
+                let held = try tx.balance(of: t.from)
+                guard held.pence >= t.amount.pence else {
+                    throw ServiceRefusal(
+                        rule: "carry-forward-within-allocation",
+                        message: "\(r.recipientOrgID) holds \(held) of \(r.strand) \(t.from.year), less than the "
+                            + "\(t.amount) this confirmation would move: record what has been paid back first")
+                }
+            }
             try post(
                 try Posting(
                     office: r.office, day: effective, cause: PostingCause(.carryForward, id),

@@ -153,6 +153,9 @@ extension Commissioning {
         -> Allocation
     {
         let role = try requireRole(actorName, office: r.office, anyOf: [.finance], in: tx, for: "allocating money")
+        guard r.amount > .zero else {
+            throw ServiceRefusal(rule: "amount-positive", message: "an allocation must be more than £0.00")
+        }
         guard Allocation.isOrgID(r.recipientOrgID) else { throw refusal(.notAnOrgID(r.recipientOrgID)) }
         guard try tx.strands(office: r.office, year: r.year).contains(where: { $0.strand == r.strand }) else {
             throw refusal(.unknownStrand(strand: r.strand, year: r.year))
@@ -238,7 +241,63 @@ extension Commissioning {
             do { reversal = try stored.posting.reversal(sequence: sequence, on: effective, reason: reason) } catch {
                 throw ServiceRefusal(rule: "reason-given", message: "\(error)")
             }
-            return try post(reversal, by: actorName, role: role, in: tx)
+            try checkReversal(stored, reversal, in: tx)
+            do { return try post(reversal, by: actorName, role: role, in: tx) } catch StoreError.duplicate {
+                throw ServiceRefusal(
+                    rule: "posting-reversed-once", message: "posting \(sequence) has already been reversed")
+            }
+        }
+    }
+
+    /// What a reversal may not do: undo a correction (post afresh instead), undo money moved by a workflow (the
+    /// carry-forward, a payment, an allocation an agreement pays out: vary or use the workflow), or take any account
+    /// below zero (a budget below what is allocated from it, an allocation below what is paid).
+    func checkReversal(_ stored: StoredPosting, _ reversal: Posting, in tx: any StoreTransaction) throws {
+        let sequence = stored.sequence
+        if try tx.postings(office: stored.posting.office).contains(where: { $0.posting.reverses == sequence }) {
+            throw ServiceRefusal(
+                rule: "posting-reversed-once", message: "posting \(sequence) has already been reversed")
+        }
+        if let original = stored.posting.reverses {
+            throw ServiceRefusal(
+                rule: "correction-not-reversed",
+                message:
+                    "posting \(sequence) is itself the correction of posting \(original): make a new posting instead")
+        }
+        switch stored.posting.cause.kind {
+        case .carryForward, .clawback, .payment:
+            throw ServiceRefusal(
+                rule: "workflow-money-not-reversed",
+                message: "posting \(sequence) moved money for \(stored.posting.cause): correct it through its workflow "
+                    + "(a carry-forward confirmation, a clawback, a payment recovered as clawback)")
+        case .allocation:
+            let reference = stored.posting.cause.reference
+            for agreement in try tx.agreements(office: stored.posting.office)
+            where agreement.allocationIDs.contains(reference) {
+                let state = try tx.instance(id: agreement.id)?.state ?? ""
+                guard state == "cancelled" else {
+                    throw ServiceRefusal(
+                        rule: "vary-agreement-not-reverse-allocation",
+                        message:
+                            "allocation \(reference) is paid out by agreement \(agreement.id) (\(state)): vary the "
+                            + "agreement's amount instead (opcc finance agreement vary)")
+                }
+            }
+        default: break
+        }
+        var after: [String: (account: LedgerAccount, pence: Int64)] = [:]
+        for t in reversal.transfers {
+            for (account, change) in [(t.from, -t.amount.pence), (t.to, t.amount.pence)] {
+                let current = try after[account.key]?.pence ?? tx.balance(of: account).pence
+                after[account.key] = (account, current + change)
+            }
+        }
+        for (account, pence) in after.values.sorted(by: { $0.account.key < $1.account.key })
+        where pence < 0 && account.kind != .funding && account.kind != .carriedIn {
+            throw ServiceRefusal(
+                rule: "correction-leaves-no-negative-balance",
+                message: "reversing posting \(sequence) would take \(account.key) to \(SignedMoney(pence: pence))"
+                    + (account.kind == .budget ? ", below what is allocated from it" : ""))
         }
     }
 

@@ -125,6 +125,14 @@ extension Commissioning {
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "a virement needs a reason (--reason \"…\")")
         }
+        guard amount > .zero else {
+            throw ServiceRefusal(rule: "amount-positive", message: "a virement must move more than £0.00")
+        }
+        guard from != to else {
+            throw ServiceRefusal(
+                rule: "virement-between-two-strands",
+                message: "a virement moves money from one strand to another, not to \(from) itself")
+        }
         try store.write { tx in
             let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "a virement")
             let profile = try profile(of: office, in: tx)

@@ -339,22 +339,125 @@ struct CarryForwardAndCheckTests {
         #expect(row(previous, strand: "CSF", recipient: "GB-LAE-WLV")?.carriedOutPence == 3_800_000)
     }
 
+    /// A £1,000 allocation to Carlisle under a fresh approved decision, outside any agreement; its posting.
+    func looseAllocation(_ app: Commissioning) throws -> Int64 {
+        let id = try decisionReferred(app, title: "Small grant")
+        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
+        let made = try app.allocate(
+            [
+                .init(
+                    office: "cumbria", year: fy("2016/17"), strand: "ASB", recipientOrgID: "GB-LAE-CAR",
+                    recipientName: "Carlisle City Council", purpose: "small grant", decision: id,
+                    amount: money("£1,000"))
+            ], by: "cumbria.finance", on: day("2016-05-01"))
+        return try #require(
+            try app.store.read { try $0.allocations(office: "cumbria") }.first { $0.allocation.id == made[0].id }
+        ).postingSequence
+    }
+
     @Test func aCorrectionIsAReversingPostingWithAReasonAndNeverTwice() throws {
-        let (app, store) = try demoApp()
-        let allocationPosting = try #require(
-            try store.read { try $0.allocations(office: "cumbria") }.first?.postingSequence)
+        let (app, _) = try demoApp()
+        let allocationPosting = try looseAllocation(app)
         let error = #expect(throws: ServiceRefusal.self) {
             try app.reversePosting(allocationPosting, reason: " ", by: "cumbria.finance", on: day("2016-05-01"))
         }
         #expect(error?.rule == "reason-given")
-        try app.reversePosting(allocationPosting, reason: "wrong ward", by: "cumbria.finance", on: day("2016-05-01"))
+        let reversal = try app.reversePosting(
+            allocationPosting, reason: "wrong recipient", by: "cumbria.finance", on: day("2016-05-01"))
         #expect(
             row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.allocatedPence
-                == 5_000_000)
-        #expect(throws: (any Error).self) {
+                == 10_000_000)
+        let twice = #expect(throws: ServiceRefusal.self) {
             try app.reversePosting(allocationPosting, reason: "again", by: "cumbria.finance", on: day("2016-05-02"))
         }
+        #expect(twice?.rule == "posting-reversed-once")
+        let undo = #expect(throws: ServiceRefusal.self) {
+            try app.reversePosting(reversal, reason: "undo", by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(undo?.rule == "correction-not-reversed")
         #expect(try app.financeCheck() == [])
+    }
+
+    @Test func correctionLeavesNoNegativeBalance() throws {
+        let (app, store) = try demoApp()
+        let budget = try #require(
+            try store.read { try $0.postings(office: "cumbria") }.first { $0.posting.cause.kind == .budget })
+        let refused = #expect(throws: ServiceRefusal.self) {
+            try app.reversePosting(budget.sequence, reason: "wrong year", by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(refused?.rule == "correction-leaves-no-negative-balance")
+        #expect(refused?.message.contains("below what is allocated from it") == true)
+        #expect(try app.financeCheck() == [])
+    }
+
+    @Test func varyAgreementNotReverseAllocation() throws {
+        let (app, store) = try demoApp()
+        let inAgreement = try #require(try store.read { try $0.allocations(office: "cumbria") }.first)
+        let refused = #expect(throws: ServiceRefusal.self) {
+            try app.reversePosting(
+                inAgreement.postingSequence, reason: "wrong ward", by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(refused?.rule == "vary-agreement-not-reverse-allocation")
+        let payment = try #require(
+            try store.read { try $0.postings(office: "cumbria") }.first { $0.posting.cause.kind == .payment })
+        let paid = #expect(throws: ServiceRefusal.self) {
+            try app.reversePosting(payment.sequence, reason: "paid twice", by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(paid?.rule == "workflow-money-not-reversed")
+    }
+
+    @Test func amountPositiveAndVirementBetweenTwoStrands() throws {
+        let (app, _) = try demoApp()
+        let zero = #expect(throws: ServiceRefusal.self) {
+            try app.vire(
+                office: "cumbria", year: fy("2016/17"), from: "ASB", to: "VICTIMS", amount: .zero, reason: "x",
+                by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(zero?.rule == "amount-positive")
+        let same = #expect(throws: ServiceRefusal.self) {
+            try app.vire(
+                office: "cumbria", year: fy("2016/17"), from: "ASB", to: "ASB", amount: money("£1"), reason: "x",
+                by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(same?.rule == "virement-between-two-strands")
+        let forecast = #expect(throws: ServiceRefusal.self) {
+            try app.requestCarryForward(
+                office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: .zero,
+                reason: "x", by: "cumbria.finance", on: day("2017-03-01"))
+        }
+        #expect(forecast?.rule == "amount-positive")
+    }
+
+    @Test func carryForwardWithinAllocationWhenDecided() throws {
+        let (app, _) = try demoApp()
+        let agreement = try app.agreement("cumbria-GA-0002")
+        let unpaid = agreement.payments.filter { $0.paidOn == nil }.map(\.amount.pence).reduce(0, +)
+        let request = try app.requestCarryForward(
+            office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-COP",
+            forecast: Money(pence: unpaid)!, reason: "slippage", by: "cumbria.finance", on: day("2016-09-01"))
+        // The money is paid out after the request: the Commissioner's approval finds less than the forecast held.
+        try app.store.write { tx in
+            let from = LedgerAccount(
+                .allocation, office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-COP")!
+            let to = LedgerAccount(
+                .paid, office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-COP")!
+            let event = try tx.append(
+                AuditEventDraft(
+                    office: "cumbria", event: "ledger-posting", actor: "cumbria.finance", role: "finance",
+                    effectiveDay: day("2016-09-02"), recordedAt: "2016-09-02T00:00:00Z",
+                    payload: ["transfers": "\(from.key)>\(to.key):100"]))
+            _ = try tx.appendPosting(
+                try Posting(
+                    office: "cumbria", day: day("2016-09-02"), cause: PostingCause(.payment, "cumbria-GA-0002/X"),
+                    memo: "test", transfers: [Transfer(from: from, to: to, amount: Money(pence: 100)!)]),
+                auditSequence: event.sequence, recordedBy: "cumbria.finance")
+        }
+        let refused = #expect(throws: ServiceRefusal.self) {
+            try app.decideCarryForward(
+                request.id, approve: true, reason: "hub", by: "cumbria.pcc", on: day("2016-09-03"))
+        }
+        #expect(refused?.rule == "carry-forward-within-allocation")
+        #expect(refused?.message.contains("now holds") == true)
     }
 
     @Test func theBooksCheckCatchesAnAmountAlteredBehindTheApplicationsBack() throws {
