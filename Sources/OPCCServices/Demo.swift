@@ -62,6 +62,14 @@ extension Commissioning {
             report.lines.append(line)
             progress(line)
         }
+        let vliFolder = home.fixtures.appendingPathComponent("vli")
+        for file in ProductHome.yamlFiles(in: vliFolder) {
+            let source = home.relative(file)
+            let fixture = try VLIFixture.parse(yaml: try readText(file, shownAs: source), source: source)
+            let line = try loadVLIFixture(fixture, folder: vliFolder, home: home, source: source)
+            report.lines.append(line)
+            progress(line)
+        }
         for file in ProductHome.yamlFiles(in: home.fixtures.appendingPathComponent("returns")) where returns {
             let source = home.relative(file)
             let fixture = try ReturnFixture.parse(yaml: try readText(file, shownAs: source), source: source)

@@ -13,6 +13,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-22-grant-agreements", migrate: grantAgreements)
         migrator.registerMigration("2026-11-23-grant-rounds", migrate: grantRounds)
         migrator.registerMigration("2026-11-23-quarterly-returns", migrate: quarterlyReturns)
+        migrator.registerMigration("2026-11-23-vli", migrate: vli)
         return migrator
     }
 
@@ -334,6 +335,74 @@ enum Migrations {
                     value INTEGER NOT NULL,
                     source TEXT NOT NULL,
                     PRIMARY KEY (agreement_id, indicator, quarter_key)
+                ) STRICT;
+                """)
+    }
+
+    /// Vulnerable Localities Index: the study area's LSOAs and inputs, groupings (wards), supporting counts, runs
+    /// (pinning the scheme's text and hash and the inputs' hash) and the selection of pilot areas.
+    static func vli(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE vli_area (
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    lsoa TEXT NOT NULL CHECK (lsoa <> ''),
+                    name TEXT NOT NULL,
+                    households INTEGER NOT NULL DEFAULT 0 CHECK (households >= 0),
+                    population INTEGER NOT NULL DEFAULT 0 CHECK (population >= 0),
+                    msoa_code TEXT, msoa_name TEXT, la_code TEXT, la_name TEXT,
+                    PRIMARY KEY (office_id, lsoa)
+                ) STRICT;
+                CREATE TABLE vli_value (
+                    office_id TEXT NOT NULL,
+                    lsoa TEXT NOT NULL,
+                    variable TEXT NOT NULL,
+                    value REAL NOT NULL,
+                    source TEXT NOT NULL,
+                    PRIMARY KEY (office_id, lsoa, variable),
+                    FOREIGN KEY (office_id, lsoa) REFERENCES vli_area(office_id, lsoa)
+                ) STRICT;
+                CREATE TABLE vli_group (
+                    office_id TEXT NOT NULL,
+                    grouping TEXT NOT NULL,
+                    lsoa TEXT NOT NULL,
+                    code TEXT NOT NULL CHECK (code <> ''),
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    PRIMARY KEY (office_id, grouping, lsoa),
+                    FOREIGN KEY (office_id, lsoa) REFERENCES vli_area(office_id, lsoa)
+                ) STRICT;
+                CREATE TABLE vli_support (
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    grouping TEXT NOT NULL,
+                    code TEXT NOT NULL,
+                    dataset TEXT NOT NULL CHECK (dataset <> ''),
+                    value REAL NOT NULL,
+                    source TEXT NOT NULL,
+                    PRIMARY KEY (office_id, grouping, code, dataset)
+                ) STRICT;
+                CREATE TABLE vli_run (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    office_id TEXT NOT NULL REFERENCES office(id),
+                    scheme_name TEXT NOT NULL,
+                    scheme_version INTEGER NOT NULL,
+                    scheme_sha256 TEXT NOT NULL CHECK (length(scheme_sha256) = 64),
+                    scheme_text TEXT NOT NULL,
+                    inputs_sha256 TEXT NOT NULL CHECK (length(inputs_sha256) = 64),
+                    run_on TEXT NOT NULL,
+                    run_by TEXT NOT NULL,
+                    result_json TEXT NOT NULL CHECK (json_valid(result_json))
+                ) STRICT;
+                CREATE TRIGGER vli_run_is_never_changed BEFORE UPDATE ON vli_run
+                BEGIN SELECT RAISE(ABORT, 'a VLI run is never changed: score again'); END;
+                CREATE TABLE vli_selection (
+                    run_id TEXT NOT NULL REFERENCES vli_run(id),
+                    ward_code TEXT NOT NULL,
+                    ward_name TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('shortlisted', 'selected')),
+                    decision_id TEXT REFERENCES decision_record(id),
+                    notes_json TEXT NOT NULL CHECK (json_valid(notes_json)),
+                    PRIMARY KEY (run_id, ward_code),
+                    CHECK (status = 'shortlisted' OR decision_id IS NOT NULL)
                 ) STRICT;
                 """)
     }

@@ -217,6 +217,66 @@ public protocol StoreTransaction {
     func proposalCount(office: String) throws -> Int
     func saveIndicatorSeries(agreement: String, indicator: String, source: String, values: [(Quarter, Int64)]) throws
     func indicatorSeries(agreement: String) throws -> [IndicatorValue]
+
+    // Vulnerable Localities Index
+    func upsertVLIArea(_ area: VLIGeography) throws
+    /// Sets an area's households and population; false when the area is not in the study area.
+    func setVLISize(office: String, lsoa: String, households: Int, population: Int) throws -> Bool
+    func vliGeography(office: String) throws -> [VLIGeography]
+    func setVLIValue(office: String, lsoa: String, variable: String, value: Double, source: String) throws
+    /// LSOA → variable → value.
+    func vliValues(office: String) throws -> [String: [String: Double]]
+    func setVLIGroup(office: String, grouping: String, lsoa: String, code: String, name: String) throws
+    /// LSOA → its group.
+    func vliGroups(office: String, grouping: String) throws -> [String: VLIGroupRef]
+    func setVLISupport(
+        office: String, grouping: String, code: String, dataset: String, value: Double, source: String)
+        throws
+    /// Group code → dataset → value.
+    func vliSupport(office: String, grouping: String) throws -> [String: [String: Double]]
+    func insertVLIRun(_ run: VLIRunRecord) throws
+    func vliRuns(office: String) throws -> [VLIRunRecord]
+    func saveVLISelection(_ selection: VLISelection) throws
+    func vliSelections(runID: String) throws -> [VLISelection]
+}
+
+/// One LSOA of a study area: where it sits (MSOA, local authority) and its size.
+public struct VLIGeography: Hashable, Sendable, Codable {
+    public var office: String
+    public var lsoa: String
+    public var name: String
+    public var households: Int
+    public var population: Int
+    public var msoaCode: String?
+    public var msoaName: String?
+    public var laCode: String?
+    public var laName: String?
+
+    public init(
+        office: String, lsoa: String, name: String, households: Int = 0, population: Int = 0, msoaCode: String? = nil,
+        msoaName: String? = nil, laCode: String? = nil, laName: String? = nil
+    ) {
+        self.office = office
+        self.lsoa = lsoa
+        self.name = name
+        self.households = households
+        self.population = population
+        self.msoaCode = msoaCode
+        self.msoaName = msoaName
+        self.laCode = laCode
+        self.laName = laName
+    }
+}
+
+/// The group (ward) an LSOA belongs to.
+public struct VLIGroupRef: Hashable, Sendable {
+    public var code: String
+    public var name: String
+
+    public init(code: String, name: String) {
+        self.code = code
+        self.name = name
+    }
 }
 
 /// One quarter's value of a context indicator imported for an agreement (e.g. the force's recorded crime).

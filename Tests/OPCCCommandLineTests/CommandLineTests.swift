@@ -211,7 +211,8 @@ struct HelpTests {
         ["return"], ["return", "list"], ["return", "show"], ["return", "save"], ["return", "submit"],
         ["return", "accept"], ["return", "send-back"], ["return", "correct"], ["return", "waive"],
         ["return", "escalate"], ["return", "history"], ["return", "import-indicator"], ["deadlines"],
-        ["deadlines", "sweep"],
+        ["deadlines", "sweep"], ["vli"], ["vli", "import"], ["vli", "score"], ["vli", "wards"], ["vli", "shortlist"],
+        ["vli", "select"], ["vli", "show"],
     ])
     func everyCommandHasHelpWithAnExample(command: [String]) throws {
         let result = try opcc(command + ["--help"])

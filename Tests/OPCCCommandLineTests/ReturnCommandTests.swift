@@ -51,3 +51,23 @@ struct ReturnCommandTests {
         #expect(state.stdout.contains("\"state\" : \"draft\""))
     }
 }
+
+@Suite("opcc vli")
+struct VLICommandTests {
+    @Test func showOrmsgillNamesTheDecisionAndItsFiftyThousand() throws {
+        let db = temporaryDatabase()
+        #expect(try opcc(["demo", "--db", db]).status == 0)
+        let shown = try opcc(["vli", "show", "Ormsgill", "--office", "cumbria", "--db", db, "--json"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(json["decision"] as? String == "014/2016")
+        let allocations = json["allocations"] as? [[String: Any]] ?? []
+        #expect(allocations.map { $0["amountPence"] as? Int } == [5_000_000])
+        let svg = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("wards.svg")
+        let wards = try opcc(["vli", "wards", "--office", "cumbria", "--db", db, "--csv", "--svg", svg.path])
+        #expect(wards.stdout.split(separator: "\n")[1].hasPrefix("1,SYN-W009,Ormsgill,10,7,"))
+        let chart = try String(contentsOf: svg, encoding: .utf8)
+        #expect(chart.contains("<title id=\"t\">Wards ranked by LSOAs over 200"))
+        #expect(chart.contains("Ormsgill 7, Mirehouse 5"))
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import OPCCCore
+import OPCCServices
+import OPCCStore
+import Testing
+
+/// The VLI through the services (issue 7): imports, a run, the wards, selection and the chain to the money.
+@Suite("VLI: import, score, select, follow the money")
+struct VLIServiceTests {
+    @Test func cumbriaPilotAreasFromTheVLIToTheirReturns() throws {
+        let (app, store) = try demoApp(returns: true)
+        let geography = try store.read { try $0.vliGeography(office: "cumbria") }
+        #expect(geography.count == 321)
+        #expect(geography.filter { $0.laName == "Barrow-in-Furness" }.count == 49)
+        #expect(geography.filter { $0.laName == "Copeland" }.count == 49)
+        let run = try app.latestVLIRun(office: "cumbria")
+        let wards = try #require(run.result.groups["ward"])
+        #expect(wards.prefix(2).map(\.name) == ["Ormsgill", "Mirehouse"])
+        #expect(wards.prefix(2).map(\.overThreshold) == [7, 5])
+        #expect(wards[0].supporting["ASB incidents"] == 414 && wards[0].supporting["IOM offenders"] == 10)
+        #expect(wards[1].supporting["ASB incidents"] == 271 && wards[1].supporting["IOM offenders"] == 4)
+        #expect(run.schemeName == "vli-default" && run.schemeVersion == 1)
+        #expect(run.schemeSHA256 == SHA256Hex.of(run.schemeText))
+        #expect(run.result.proxies.count == 2)
+        let ormsgill = try app.vliWardView(office: "cumbria", ward: "Ormsgill")
+        #expect(ormsgill.status == "selected")
+        #expect(ormsgill.decision == "014/2016")
+        #expect(ormsgill.allocations.map(\.amountPence) == [5_000_000])
+        #expect(ormsgill.agreements.first?.returns.map(\.state) == ["accepted", "accepted", "accepted", "accepted"])
+        let mirehouse = try app.vliWardView(office: "cumbria", ward: "Mirehouse")
+        #expect(mirehouse.allocations.map(\.revenueContributionToCapital) == [true])
+        // The demo links what earlier scenarios loaded; it creates none of it again.
+        #expect(try store.read { try $0.allocations(office: "cumbria") }.count == 2)
+        #expect(try app.agreements(office: "cumbria").count == 2)
+    }
+
+    @Test func aRunIsReproducibleFromItsInputs() throws {
+        let (app, _) = try demoApp()
+        let first = try app.latestVLIRun(office: "cumbria")
+        let (scheme, text) = try app.vliScheme(named: "vli-default", home: home)
+        let again = try app.scoreVLI(office: "cumbria", scheme: scheme, schemeText: text, by: "cumbria.officer")
+        #expect(again.id != first.id)
+        #expect(again.inputsSHA256 == first.inputsSHA256)
+        #expect(again.result == first.result)
+    }
+
+    @Test func aMalformedPoliceUKLine7IsRefusedNamingItAndNothingIsImported() throws {
+        let (app, store) = try demoApp()
+        let before = try store.read { try $0.vliValues(office: "cumbria") }
+        let header =
+            "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+            + "Last outcome category,Context"
+        var lines = [header]
+        for i in 0..<5 {
+            lines.append(
+                "id\(i),2016-01,Cumbria Constabulary,Cumbria Constabulary,-3.2,54.1,On or near X,E01019138,"
+                    + "Barrow-in-Furness 010A,Burglary,Under investigation,")
+        }
+        lines.append("id5,2016-01,Cumbria Constabulary,Cumbria Constabulary,-3.2,54.1,On or near X,E01019138")
+        let refused = #expect(throws: ServiceRefusal.self) {
+            try app.importVLI(
+                .policeUK, files: [("2016-01-cumbria-street.csv", lines.joined(separator: "\n") + "\n")],
+                office: "cumbria", by: "cumbria.officer")
+        }
+        #expect(refused?.rule == "valid-vli-file")
+        #expect(refused?.message == "2016-01-cumbria-street.csv: line 7: expected 12 fields, found 8")
+        #expect(try store.read { try $0.vliValues(office: "cumbria") } == before)
+    }
+
+    @Test func policeUKCrimesAreCountedPerLSOAOverTheMonths() throws {
+        let (app, store) = try demoApp()
+        let header =
+            "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
+            + "Last outcome category,Context"
+        func row(_ month: String, _ lsoa: String, _ type: String) -> String {
+            "x,\(month),Cumbria Constabulary,Cumbria Constabulary,-3.2,54.1,On or near X,\(lsoa),name,\(type),none,"
+        }
+        let text = [
+            header, row("2016-01", "E01019138", "Burglary"), row("2016-02", "E01019138", "Burglary"),
+            row("2016-02", "E01019138", "Criminal damage and arson"), row("2016-02", "E01019138", "Shoplifting"),
+            row("2015-12", "E01019138", "Burglary"), row("2016-01", "", "Burglary"),
+            row("2016-01", "E01000001", "Burglary"),
+        ].joined(separator: "\n")
+        var options = Commissioning.VLIImportOptions()
+        options.fromMonth = "2016-01"
+        options.toMonth = "2016-12"
+        let report = try app.importVLI(
+            .policeUK, files: [("street.csv", text)], options: options, office: "cumbria", by: "cumbria.officer")
+        #expect(report.ignored == 3)
+        let values = try store.read { try $0.vliValues(office: "cumbria") }
+        #expect(values["E01019138"]?["burglary-dwelling"] == 2)
+        #expect(values["E01019138"]?["criminal-damage-dwelling"] == 1)
+        #expect(values["E01019126"]?["burglary-dwelling"] == 0)
+    }
+
+    @Test func populationIsTakenByPositionFromTheCensusFile() throws {
+        let (_, store) = try demoApp()
+        let area = try #require(
+            try store.read { try $0.vliGeography(office: "cumbria") }.first { $0.lsoa == "E01019126" })
+        // cumbria-population.csv: E01019126 Allerdale 001A, "1,703" usual residents, 755 households.
+        #expect(area.population == 1703 && area.households == 755)
+    }
+
+    @Test func shortlistedBeforeSelectionAndSelectionCitesAnApprovedDecision() throws {
+        let (app, _) = try demoApp()
+        let notShortlisted = #expect(throws: ServiceRefusal.self) {
+            try app.selectVLIWard(
+                office: "cumbria", ward: "Eden ward 1 (synthetic)", decision: "014/2016", by: "cumbria.officer")
+        }
+        #expect(notShortlisted?.rule == "shortlisted-before-selection")
+        try app.moderateVLI(office: "cumbria", ward: "Eden ward 1 (synthetic)", by: "cumbria.officer")
+        let draft = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft("Eden pilot"), by: "cumbria.officer", on: day("2016-03-01"))
+        let unapproved = #expect(throws: ServiceRefusal.self) {
+            try app.selectVLIWard(
+                office: "cumbria", ward: "Eden ward 1 (synthetic)", decision: draft.id, by: "cumbria.officer")
+        }
+        #expect(unapproved?.rule == "selection-cites-approved-decision")
+        let unknown = #expect(throws: ServiceRefusal.self) {
+            try app.moderateVLI(office: "cumbria", ward: "Atlantis", by: "cumbria.officer")
+        }
+        #expect(unknown?.rule == "known-ward")
+    }
+
+    @Test func vliEveryValueGiven() throws {
+        let (app, store) = try demoApp()
+        try app.importVLI(
+            .geography,
+            files: [
+                (
+                    "extra.csv",
+                    ",Region code,Region name,Local authority code,Local authority name,MSOA Code,MSOA Name,LSOA Code,"
+                        + "LSOA Name,Police_force\n1,E1,NW,E07000026,Allerdale,E02,Allerdale 001,E01999999,New 001A,Cumbria\n"
+                )
+            ], office: "cumbria", by: "cumbria.officer")
+        #expect(try store.read { try $0.vliGeography(office: "cumbria") }.count == 322)
+        let (scheme, text) = try app.vliScheme(named: "vli-default", home: home)
+        let refused = #expect(throws: ServiceRefusal.self) {
+            try app.scoreVLI(office: "cumbria", scheme: scheme, schemeText: text, by: "cumbria.officer")
+        }
+        #expect(refused?.rule == "vli-every-value-given")
+        #expect(refused?.message.hasPrefix("6 value(s) missing, e.g. E01999999 burglary-dwelling") == true)
+    }
+}
