@@ -69,7 +69,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "opcc-bench",
-            dependencies: ["OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
