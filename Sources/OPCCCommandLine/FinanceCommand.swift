@@ -12,7 +12,7 @@ struct FinanceCommand: ParsableCommand {
         discussion: "Example: opcc finance reconciliation --year 2016/17 --office cumbria",
         subcommands: [
             Budget.self, Vire.self, Allocate.self, AllocateSplit.self, CarryForward.self, Agreements.self,
-            Agreement.self, Proposals.self, RefuseProposal.self,
+            Agreement.self, Proposals.self, RefuseProposal.self, WriteOff.self,
             Reverse.self, Reconcile.self, Check.self,
         ])
 
@@ -187,6 +187,37 @@ struct FinanceCommand: ParsableCommand {
         }
     }
 
+    struct WriteOff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "write-off",
+            abstract: "Write off money due back that will not be recovered (clawback due → written off).",
+            discussion: """
+                Writing off public money is the Commissioner's decision: cite the approved decision record, and give \
+                a reason. At most what is due back from the recipient on that strand and year.
+                Example: opcc finance write-off --year 2016/17 --strand ASB --recipient GB-LAE-BAR --amount £500 \
+                --decision 021/2017 --reason "council in administration" --as cumbria.finance
+                """)
+        @Option(help: "Financial year, e.g. 2016/17.") var year: String
+        @Option(help: "Budget strand code.") var strand: String
+        @Option(help: "The recipient's org-id.") var recipient: String
+        @Option(help: "Amount, e.g. £500.") var amount: String
+        @Option(help: "The approved decision record authorising it.") var decision: String
+        @Option(help: "Why.") var reason: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let (fy, money) = try parseYearAndAmount(year, amount)
+            try runReportingRefusals {
+                let app = try global.open()
+                try app.writeOff(
+                    office: try app.resolveOffice(global.office), year: fy, strand: strand, recipient: recipient,
+                    amount: money, decision: decision, reason: reason, by: try global.actorName(),
+                    on: try global.effectiveDay())
+                printLine("wrote off \(money) due from \(recipient) (\(strand) \(fy))")
+            }
+        }
+    }
+
     struct Reverse: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Correct the ledger: post the reversal of a posting, with a reason.",
@@ -233,7 +264,7 @@ struct FinanceCommand: ParsableCommand {
                 }
                 let header = [
                     "office", "year", "strand", "recipient", "budget", "allocated", "committed", "paid", "returned",
-                    "carriedIn", "carriedOut", "available", "unallocated", "clawbackDue",
+                    "carriedIn", "carriedOut", "available", "unallocated", "clawbackDue", "writtenOff",
                 ]
                 func money(_ p: Int64?) -> String {
                     guard let p else { return "" }
@@ -244,7 +275,7 @@ struct FinanceCommand: ParsableCommand {
                         r.office, r.financialYear, r.strand ?? "", r.recipient ?? "(strand)", money(r.budgetPence),
                         money(r.allocatedPence), money(r.committedPence), money(r.paidPence), money(r.returnedPence),
                         money(r.carriedInPence), money(r.carriedOutPence), money(r.availablePence),
-                        money(r.unallocatedPence), money(r.clawbackDuePence),
+                        money(r.unallocatedPence), money(r.clawbackDuePence), money(r.writtenOffPence),
                     ]
                 }
                 if csv {

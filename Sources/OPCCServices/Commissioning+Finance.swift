@@ -301,6 +301,43 @@ extension Commissioning {
         }
     }
 
+    /// Writes off money due back (finance, citing the Commissioner's approved decision, with a reason): a posting
+    /// from clawback due to written off, never more than is due.
+    public func writeOff(
+        office: String, year: FinancialYear, strand: String, recipient: String, amount: Money, decision: String,
+        reason: String, by actorName: String, on day: Day? = nil
+    ) throws {
+        guard !reason.isBlank else {
+            throw ServiceRefusal(rule: "reason-given", message: "a write-off needs a reason (--reason \"…\")")
+        }
+        guard amount > .zero else {
+            throw ServiceRefusal(rule: "amount-positive", message: "a write-off must be more than £0.00")
+        }
+        try store.write { tx in
+            let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "a write-off")
+            let id = try decisionID(decision, office: office, in: tx)
+            guard try tx.decision(id: id)?.decision?.outcome == .approved else {
+                throw ServiceRefusal(
+                    rule: "write-off-needs-approved-decision", message: "decision \(decision) is not approved")
+            }
+            let due = try account(.clawbackDue, office, year, strand, recipient)
+            let held = try tx.balance(of: due)
+            guard held.pence >= amount.pence else {
+                throw ServiceRefusal(
+                    rule: "write-off-within-clawback-due",
+                    message: "\(recipient) owes \(held) on \(strand) \(year), less than the \(amount) to write off")
+            }
+            try post(
+                try Posting(
+                    office: office, day: day ?? clock.today(), cause: PostingCause(.writeOff, decision), memo: reason,
+                    transfers: [
+                        Transfer(
+                            from: due, to: try account(.writtenOff, office, year, strand, recipient), amount: amount)
+                    ]),
+                by: actorName, role: role, in: tx)
+        }
+    }
+
     // MARK: Views
 
     /// One row of `opcc finance reconciliation`.
@@ -315,6 +352,8 @@ extension Commissioning {
         public let carriedInPence, carriedOutPence, availablePence: Int64
         /// Money the recipient owes back (a refused carry-forward, an underspend above the forecast).
         public let clawbackDuePence: Int64
+        /// Money due back that the Commissioner decided not to recover.
+        public let writtenOffPence: Int64
         public let unallocatedPence: Int64?
     }
 
@@ -349,7 +388,7 @@ extension Commissioning {
                     allocatedPence: f.allocatedPence, committedPence: committed[line] ?? 0, paidPence: f.paidPence,
                     returnedPence: f.returnedPence, carriedInPence: f.carriedInPence,
                     carriedOutPence: f.carriedOutPence, availablePence: f.availablePence,
-                    clawbackDuePence: f.clawbackDuePence,
+                    clawbackDuePence: f.clawbackDuePence, writtenOffPence: f.writtenOffPence,
                     unallocatedPence: line.recipient == nil ? f.unallocatedPence : nil)
             }
         }

@@ -206,7 +206,7 @@ struct HelpTests {
         ["finance", "agreement", "draft"], ["finance", "agreement", "assess"], ["finance", "agreement", "confirm"],
         ["finance", "agreement", "signature"], ["finance", "agreement", "sign"], ["finance", "agreement", "activate"],
         ["finance", "agreement", "pay"], ["finance", "agreement", "close"], ["finance", "agreement", "vary"],
-        ["finance", "proposals"], ["finance", "refuse-proposal"], ["finance", "reverse"],
+        ["finance", "proposals"], ["finance", "refuse-proposal"], ["finance", "write-off"], ["finance", "reverse"],
         ["finance", "reconciliation"], ["finance", "check"],
         ["return"], ["return", "list"], ["return", "show"], ["return", "save"], ["return", "submit"],
         ["return", "accept"], ["return", "send-back"], ["return", "correct"], ["return", "waive"],

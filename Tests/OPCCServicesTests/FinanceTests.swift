@@ -564,6 +564,41 @@ struct GrantAgreementServiceTests {
         #expect(try app.financeCheck() == [])
     }
 
+    @Test func writeOffNeedsAnApprovedDecisionAndStaysWithinClawbackDue() throws {
+        let (app, _) = try demoApp()
+        let request = try app.requestCarryForward(
+            office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
+            reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
+        try app.decideCarryForward(
+            request.id, approve: false, reason: "pilot ends", by: "cumbria.pcc", on: day("2017-03-02"))
+        let draft = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft("Write off"), by: "cumbria.officer", on: day("2017-03-03"))
+        let unapproved = #expect(throws: ServiceRefusal.self) {
+            try app.writeOff(
+                office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", amount: money("£500"),
+                decision: draft.id, reason: "council cannot repay", by: "cumbria.finance", on: day("2017-03-04"))
+        }
+        #expect(unapproved?.rule == "write-off-needs-approved-decision")
+        let approved = try decisionReferred(app, title: "Write off Barrow's clawback")
+        try app.decide(approved, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
+        let tooMuch = #expect(throws: ServiceRefusal.self) {
+            try app.writeOff(
+                office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR",
+                amount: money("£5,000.01"), decision: approved, reason: "council cannot repay", by: "cumbria.finance",
+                on: day("2017-03-04"))
+        }
+        #expect(tooMuch?.rule == "write-off-within-clawback-due")
+        #expect(
+            tooMuch?.message == "GB-LAE-BAR owes £5,000.00 on ASB 2016/17, less than the £5,000.01 to write off")
+        try app.writeOff(
+            office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", amount: money("£500"),
+            decision: approved, reason: "council cannot repay", by: "cumbria.finance", on: day("2017-03-04"))
+        let line = row(
+            try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB", recipient: "GB-LAE-BAR")
+        #expect(line?.writtenOffPence == 50_000 && line?.clawbackDuePence == 450_000)
+        #expect(try app.financeCheck() == [])
+    }
+
     @Test func carryForwardsSettledBeforeClose() throws {
         let (app, _) = try demoApp()
         let request = try app.requestCarryForward(
