@@ -90,6 +90,11 @@ extension Commissioning {
             }
             return i
         }
+        func requireWidth(_ table: Table, _ line: Int, _ fields: [String]) throws {
+            guard fields.count == table.header.count else {
+                throw refuse(table.source, line, "expected \(table.header.count) fields, found \(fields.count)")
+            }
+        }
         func number(_ text: String, _ table: Table, _ line: Int, _ what: String) throws -> Double {
             let cleaned = text.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)
             guard let value = Double(cleaned), value.isFinite, value >= 0 else {
@@ -120,9 +125,7 @@ extension Commissioning {
                     let laName = try index(table, column("laName", "Local authority name"))
                     let force = try options.force.map { _ in try index(table, column("force", "Police_force")) }
                     for (line, f) in table.rows {
-                        guard f.count == table.header.count else {
-                            throw refuse(table.source, line, "expected \(table.header.count) fields, found \(f.count)")
-                        }
+                        try requireWidth(table, line, f)
                         if let force, f[force] != options.force {
                             report.ignored += 1
                             continue
@@ -176,9 +179,7 @@ extension Commissioning {
                     let households = table.header.firstIndex(of: column("households", "households"))
                     let population = table.header.firstIndex(of: column("population", "population"))
                     for (line, f) in table.rows {
-                        guard f.count == table.header.count else {
-                            throw refuse(table.source, line, "expected \(table.header.count) fields, found \(f.count)")
-                        }
+                        try requireWidth(table, line, f)
                         guard study.contains(f[lsoa]) else {
                             report.ignored += 1
                             continue
@@ -202,9 +203,7 @@ extension Commissioning {
                     let type = try index(table, column("type", "Crime type"))
                     var counts: [String: (burglary: Int, damage: Int)] = [:]
                     for (line, f) in table.rows {
-                        guard f.count == table.header.count else {
-                            throw refuse(table.source, line, "expected \(table.header.count) fields, found \(f.count)")
-                        }
+                        try requireWidth(table, line, f)
                         let m = f[month]
                         guard m.count == 7, m.dropFirst(4).first == "-", Int(m.prefix(4)) != nil,
                             let mm = Int(m.suffix(2)), (1...12).contains(mm)
@@ -249,9 +248,7 @@ extension Commissioning {
                         ),
                     ]
                     for (line, f) in table.rows {
-                        guard f.count == table.header.count else {
-                            throw refuse(table.source, line, "expected \(table.header.count) fields, found \(f.count)")
-                        }
+                        try requireWidth(table, line, f)
                         guard study.contains(f[lsoa]) else {
                             report.ignored += 1
                             continue
@@ -283,9 +280,7 @@ extension Commissioning {
                     let code = try index(table, column("code", "ward_code"))
                     let datasets = table.header.indices.filter { $0 != code && !table.header[$0].isBlank }
                     for (line, f) in table.rows {
-                        guard f.count == table.header.count else {
-                            throw refuse(table.source, line, "expected \(table.header.count) fields, found \(f.count)")
-                        }
+                        try requireWidth(table, line, f)
                         for i in datasets {
                             try tx.setVLISupport(
                                 office: office, grouping: options.grouping, code: f[code], dataset: table.header[i],

@@ -21,7 +21,14 @@ struct VLITests {
             ])
     }
 
-    /// Four areas of 100 households and 200 people each.
+    static let table = [
+        area("A", burglary: 1, damage: 2, income: 0.1, employment: 0.1, young: 20, education: 10),
+        area("B", burglary: 1, damage: 2, income: 0.1, employment: 0.1, young: 20, education: 10),
+        area("C", burglary: 1, damage: 2, income: 0.1, employment: 0.2, young: 20, education: 10),
+        area("D", burglary: 7, damage: 8, income: 0.5, employment: 0.2, young: 60, education: 30),
+    ]
+
+    /// `table`: four areas of 100 households and 200 people each.
     ///
     /// | area | burglary (per 1,000 hh) | damage (per 1,000 hh) | income | employment | 15–24 (proportion) | education |
     /// |---|---|---|---|---|---|---|
@@ -37,12 +44,7 @@ struct VLITests {
     /// composite = (340/7 + 175/3 + 400/3) ÷ 4 = 5045/84 ≈ 60.06.
     @Test func theIndexArithmeticMatchesTheTableWorkedByHand() throws {
         let scheme = try VLIScheme.parse(yaml: Self.defaultText, source: "vli-default.yaml")
-        let areas = [
-            Self.area("A", burglary: 1, damage: 2, income: 0.1, employment: 0.1, young: 20, education: 10),
-            Self.area("B", burglary: 1, damage: 2, income: 0.1, employment: 0.1, young: 20, education: 10),
-            Self.area("C", burglary: 1, damage: 2, income: 0.1, employment: 0.2, young: 20, education: 10),
-            Self.area("D", burglary: 7, damage: 8, income: 0.5, employment: 0.2, young: 60, education: 30),
-        ]
+        let areas = Self.table
         let scores = try VLIScoring.score(areas, scheme: scheme)
         let d = scores[3]
         #expect(abs(d.indices["burglary-dwelling"]! - 280) < 1e-9)
@@ -62,12 +64,7 @@ struct VLITests {
 
     @Test func aggregationCountsAreasOverTheThresholdAndRanksTheGroups() throws {
         let scheme = try VLIScheme.parse(yaml: Self.defaultText, source: "vli-default.yaml")
-        let areas = [
-            Self.area("A", burglary: 1, damage: 2, income: 0.1, employment: 0.1, young: 20, education: 10),
-            Self.area("B", burglary: 1, damage: 2, income: 0.1, employment: 0.1, young: 20, education: 10),
-            Self.area("C", burglary: 1, damage: 2, income: 0.1, employment: 0.2, young: 20, education: 10),
-            Self.area("D", burglary: 7, damage: 8, income: 0.5, employment: 0.2, young: 60, education: 30),
-        ]
+        let areas = Self.table
         let scores = try VLIScoring.score(areas, scheme: scheme)
         let groups = VLIScoring.aggregate(
             scores, groupOf: ["A": ("W1", "West"), "B": ("W1", "West"), "C": ("W2", "East"), "D": ("W2", "East")],

@@ -87,21 +87,6 @@ struct AllocationRuleTests {
         #expect(error?.message.contains("is with-decision-maker, not approved") == true)
     }
 
-    /// An approved Cumbria decision for `amount`, decided on 2016-05-04.
-    func approvedDecision(_ app: Commissioning, amount: String) throws -> String {
-        var draft = shortDraft("Big programme")
-        draft.amount = amount
-        let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
-        try app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
-        try app.signDecision(
-            id, position: "originating-officer", name: "A", by: "cumbria.officer", on: day("2016-05-03"))
-        try app.signDecision(
-            id, position: "chief-executive", name: "B", by: "cumbria.chief-executive", on: day("2016-05-03"))
-        try app.referDecision(id, by: "cumbria.chief-executive", on: day("2016-05-03"))
-        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
-        return id
-    }
-
     @Test func anAllocationBeyondTheStrandIsRefusedUnlessTheOfficeDeclaresAnOverCommitment() throws {
         let (app, _) = try demoApp()
         let id = try approvedDecision(app, amount: "£200,000")

@@ -340,16 +340,7 @@ let ledgerTemplate = Result { () throws -> LedgerTemplate in
         ModelDecision(name: "014/2016", id: try app.decisionID("014/2016", office: "cumbria"), approved: 10_000_000)
     ]
     for (name, amount) in [("D1", "£60,000"), ("D2", "£40,000")] {
-        var draft = shortDraft("Programme \(name)")
-        draft.amount = amount
-        let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
-        try app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
-        try app.signDecision(
-            id, position: "originating-officer", name: "A", by: "cumbria.officer", on: day("2016-05-03"))
-        try app.signDecision(
-            id, position: "chief-executive", name: "B", by: "cumbria.chief-executive", on: day("2016-05-03"))
-        try app.referDecision(id, by: "cumbria.chief-executive", on: day("2016-05-03"))
-        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
+        let id = try approvedDecision(app, title: "Programme \(name)", amount: amount)
         decisions.append(ModelDecision(name: name, id: id, approved: money(amount).pence))
     }
     try app.setBudget(

@@ -63,3 +63,19 @@ func decisionReferred(_ app: Commissioning, title: String = "VLI pilot") throws 
     try app.referDecision(record.id, by: "cumbria.chief-executive", on: day("2016-03-07"))
     return record.id
 }
+
+/// An approved Cumbria decision for `amount` (raised, signed off and referred on `raised`, approved the next day).
+func approvedDecision(
+    _ app: Commissioning, title: String = "Big programme", amount: String, raised: String = "2016-05-03"
+) throws -> String {
+    var draft = shortDraft(title)
+    draft.amount = amount
+    let on = day(raised)
+    let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: on).id
+    try app.submitDecision(id, by: "cumbria.officer", on: on)
+    try app.signDecision(id, position: "originating-officer", name: "A", by: "cumbria.officer", on: on)
+    try app.signDecision(id, position: "chief-executive", name: "B", by: "cumbria.chief-executive", on: on)
+    try app.referDecision(id, by: "cumbria.chief-executive", on: on)
+    try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: on.adding(days: 1))
+    return id
+}

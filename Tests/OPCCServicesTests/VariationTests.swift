@@ -27,20 +27,6 @@ struct VariationTests {
 
     func ledgerSize(_ store: SQLiteStore) throws -> Int { try store.read { try $0.postings(office: "cumbria") }.count }
 
-    func approvedDecision(_ app: Commissioning, amount: String) throws -> String {
-        var draft = shortDraft("Hub extension")
-        draft.amount = amount
-        let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-06-01")).id
-        try app.submitDecision(id, by: "cumbria.officer", on: day("2016-06-01"))
-        try app.signDecision(
-            id, position: "originating-officer", name: "A", by: "cumbria.officer", on: day("2016-06-01"))
-        try app.signDecision(
-            id, position: "chief-executive", name: "B", by: "cumbria.chief-executive", on: day("2016-06-01"))
-        try app.referDecision(id, by: "cumbria.chief-executive", on: day("2016-06-01"))
-        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-06-02"))
-        return id
-    }
-
     @Test func aReductionReturnsUnpaidMoneyToTheStrandAndKeepsTheAgreementEqualToItsAllocations() throws {
         let (app, _) = try demoApp()
         let before = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
@@ -95,7 +81,7 @@ struct VariationTests {
             beyond?.description.contains(
                 "the variation would take the money committed under the decision to £110,000.00, beyond the "
                     + "£100,000.00 it approved") == true)
-        let newDecision = try approvedDecision(app, amount: "£10,000")
+        let newDecision = try approvedDecision(app, title: "Hub extension", amount: "£10,000", raised: "2016-06-01")
         request.newDecision = newDecision
         let varied = try app.varyAgreement(barrow, request, by: "cumbria.finance", on: day("2016-07-01"))
         #expect(varied.amount == money("£60,000"))
