@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OPCCCommandLineTests",
-            dependencies: ["OPCCCommandLine", "OPCCServices", "OPCCCore"],
+            dependencies: ["OPCCCommandLine", "OPCCServices", "OPCCCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
     ]

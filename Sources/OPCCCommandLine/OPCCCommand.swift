@@ -23,7 +23,7 @@ public struct OPCCCommand: ParsableCommand {
             VLICommand.self,
             OfficeCommand.self, UserCommand.self,
             WorkflowCommand.self,
-            AuditCommand.self,
+            AuditCommand.self, BackupCommand.self, RestoreCommand.self,
             CalendarCommand.self,
         ]
     )

@@ -29,6 +29,13 @@ public final class SQLiteStore: CommissioningStore {
         return config
     }
 
+    /// Copies the whole database to a new file at `path` with SQLite's online backup (safe while others write).
+    public func backup(toPath path: String) throws {
+        let destination = try DatabaseQueue(path: path)
+        try writer.backup(to: destination)
+        try destination.close()
+    }
+
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try writer.write { db in try body(SQLiteTransaction(db: db)) }
     }

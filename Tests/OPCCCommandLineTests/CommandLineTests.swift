@@ -212,7 +212,7 @@ struct HelpTests {
         ["return", "accept"], ["return", "send-back"], ["return", "correct"], ["return", "waive"],
         ["return", "escalate"], ["return", "history"], ["return", "import-indicator"], ["deadlines"],
         ["deadlines", "sweep"], ["vli"], ["vli", "import"], ["vli", "score"], ["vli", "wards"], ["vli", "shortlist"],
-        ["vli", "select"], ["vli", "show"],
+        ["vli", "select"], ["vli", "show"], ["backup"], ["restore"],
     ])
     func everyCommandHasHelpWithAnExample(command: [String]) throws {
         let result = try opcc(command + ["--help"])

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @Suite("opcc return and opcc deadlines")
@@ -69,5 +70,40 @@ struct VLICommandTests {
         let chart = try String(contentsOf: svg, encoding: .utf8)
         #expect(chart.contains("<title id=\"t\">Wards ranked by LSOAs over 200"))
         #expect(chart.contains("Ormsgill 7, Mirehouse 5"))
+    }
+}
+
+@Suite("opcc backup and restore")
+struct BackupCommandTests {
+    @Test func aBackupVerifiesAndARestoreRefusesATamperedCopy() throws {
+        let db = temporaryDatabase()
+        #expect(try opcc(["demo", "--db", db]).status == 0)
+        let folder = URL(fileURLWithPath: db).deletingLastPathComponent()
+        let backup = folder.appendingPathComponent("backup.sqlite").path
+        let made = try opcc(["backup", backup, "--db", db])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains("chain verified"))
+        let again = try opcc(["backup", backup, "--db", db])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("backup-never-overwrites"))
+        // Restore into a new place: verified, in place.
+        let restored = folder.appendingPathComponent("restored.sqlite").path
+        let ok = try opcc(["restore", backup, "--db", restored])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(try opcc(["audit", "verify", "--db", restored]).status == 0)
+        // A copy whose audit log was altered behind the application's back is refused; nothing is replaced.
+        let tampered = folder.appendingPathComponent("tampered.sqlite").path
+        #expect(try opcc(["backup", tampered, "--db", db]).status == 0)
+        let queue = try DatabaseQueue(path: tampered)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER audit_event_is_never_updated")
+            try db.execute(sql: "UPDATE audit_event SET actor = 'someone.else' WHERE seq = 5")
+        }
+        try queue.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: restored))
+        let refused = try opcc(["restore", tampered, "--db", restored])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("restore-needs-verified-audit"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: restored)) == before)
     }
 }

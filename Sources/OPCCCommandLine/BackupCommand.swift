@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import OPCCCore
+import OPCCServices
+
+/// `opcc backup PATH`: an online copy of the database, verified.
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the database to a new file with SQLite's online backup (safe while the server runs).",
+        discussion: """
+            The copy's audit chain is verified after it is written. An existing file is never overwritten.
+            Example: opcc backup backups/opcc-2026-11-22.sqlite --db opcc.sqlite
+            """)
+    @Argument(help: "The new backup file.") var path: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runReportingRefusals {
+            let app = try global.open()
+            let verification = try app.backup(to: path, home: try global.locateHome())
+            printLine(
+                "backed up to \(path): \(verification.eventsChecked) audit events, head \(verification.head); "
+                    + (verification.isIntact ? "chain verified" : "PROBLEM: \(verification.problems.joined())"))
+            if !verification.isIntact { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `opcc restore PATH`: put a verified backup in place of the database.
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore a backup as the database, refusing one whose audit chain does not verify.",
+        discussion: """
+            The backup file is not changed. The current database, if any, is moved aside (renamed with a timestamp, \
+            never deleted) before the verified copy takes its place. Stop the server first.
+            Example: opcc restore backups/opcc-2026-11-22.sqlite --db opcc.sqlite
+            """)
+    @Argument(help: "The backup file.") var path: String
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runReportingRefusals {
+            let target = global.databasePath
+            let (verification, aside) = try Commissioning.restore(
+                from: path, to: target, home: try global.locateHome())
+            if let aside { printLine("moved the old database aside to \(aside)") }
+            printLine(
+                "restored \(path) as \(target): \(verification.eventsChecked) audit events, head \(verification.head); "
+                    + "chain verified")
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import OPCCCore
+import OPCCStore
+
+/// Backups and restores: an online copy of the database, and a restore that refuses any copy whose audit chain does
+/// not verify. Nothing is overwritten or deleted: an existing file is never replaced by a backup, and a restore
+/// moves the current database aside first.
+extension Commissioning {
+    /// Copies the database to `path` (which must not exist yet) while others may be writing, then verifies the copy.
+    @discardableResult
+    public func backup(to path: String, home: ProductHome) throws -> AuditVerification {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw ServiceRefusal(
+                rule: "backup-never-overwrites", message: "\(path) exists already: choose a new file for the backup")
+        }
+        guard let sqlite = store as? SQLiteStore else {
+            throw ServiceRefusal(rule: "backup-needs-sqlite", message: "only an SQLite database can be backed up")
+        }
+        try sqlite.backup(toPath: path)
+        let copy = try Commissioning(store: try SQLiteStore(path: path), catalog: catalog, clock: clock)
+        return try copy.verifyAudit()
+    }
+
+    /// Restores `backup` as the database at `target`: the backup is copied to a scratch file and opened there (the
+    /// backup itself is never changed); its audit chain must verify, else nothing changes; the current database,
+    /// if any, is moved aside (renamed with a timestamp) before the verified copy takes its place.
+    public static func restore(
+        from backup: String, to target: String, home: ProductHome, clock: any Clock = SystemClock()
+    ) throws -> (verification: AuditVerification, movedAside: String?) {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: backup) else {
+            throw ServiceRefusal(rule: "backup-exists", message: "no backup file at \(backup)")
+        }
+        let scratch = target + ".restoring-\(UUID().uuidString)"
+        try fm.copyItem(atPath: backup, toPath: scratch)
+        func discardScratch() {
+            for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: scratch + suffix) }
+        }
+        let verification: AuditVerification
+        do {
+            let catalog = try WorkflowCatalog.load(from: home, registry: .standard)
+            let store = try SQLiteStore(path: scratch)
+            verification = try Commissioning(store: store, catalog: catalog, clock: clock).verifyAudit()
+            try store.writer.close()
+        } catch {
+            discardScratch()
+            throw ServiceRefusal(rule: "backup-readable", message: "\(backup) cannot be opened as a database: \(error)")
+        }
+        guard verification.isIntact else {
+            discardScratch()
+            throw ServiceRefusal(
+                rule: "restore-needs-verified-audit",
+                message: "the backup's audit chain does not verify, so it is not restored: "
+                    + verification.problems.prefix(3).joined(separator: "; "))
+        }
+        var aside: String?
+        if fm.fileExists(atPath: target) {
+            let stamp = Int(Date().timeIntervalSince1970)
+            for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: target + suffix) {
+                try fm.moveItem(atPath: target + suffix, toPath: "\(target).\(stamp).bak\(suffix)")
+            }
+            aside = "\(target).\(stamp).bak"
+        }
+        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: scratch + suffix) {
+            try fm.moveItem(atPath: scratch + suffix, toPath: target + suffix)
+        }
+        return (verification, aside)
+    }
+}
