@@ -16,6 +16,8 @@ struct Options {
     /// A folder holding lsoa-police-force-2011.csv (and optionally lsoa-population-census-2011.csv): benchmark VLI
     /// scoring for every English LSOA.
     var vliData: String?
+    /// Crash-safety writer: fire acts and postings on this database forever, printing each commit's audit head.
+    var crashWriter: String?
 
     init(_ args: [String]) throws {
         var it = args.dropFirst().makeIterator()
@@ -26,6 +28,7 @@ struct Options {
             case "--out": out = it.next()
             case "--home": home = it.next()
             case "--vli": vliData = it.next()
+            case "--crash-writer": crashWriter = it.next()
             case "-h", "--help":
                 print("usage: opcc-bench [--transitions N] [--batch N] [--vli DATA_DIR] [--out FILE] [--home DIR]")
                 exit(0)
@@ -102,6 +105,9 @@ func machine() -> String {
 
 let options = try Options(CommandLine.arguments)
 let home = try ProductHome.locate(explicit: options.home)
+if let path = options.crashWriter {
+    try crashWriter(path: path, home: home)
+}
 let n = options.transitions
 let (app, ids, path) = try prepare(home: home, returns: 100)
 print("opcc-bench: \(n) transitions on \(path)")
@@ -243,4 +249,43 @@ func vliBenchmark(data: String, home: ProductHome) throws -> String {
         | \(areas.count) | \(over) | \(laCount) | \(String(format: "%.3f", median)) | \(Int(Double(areas.count) / median)) |
 
         """
+}
+
+/// Fires, forever, one act or ledger posting per transaction on the database at `path` (preparing it on first use),
+/// printing `COMMIT SEQ:HASH` (the audit head) after each commit returns; meant to be killed with SIGKILL at random.
+/// Every head it printed must still be reachable after the kill (`opcc audit verify --head SEQ:HASH`).
+func crashWriter(path: String, home: ProductHome) throws -> Never {
+    func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    let app = try Commissioning.open(home: home, databasePath: path)
+    if try app.instance("QR-CRASH-0") == nil {
+        _ = try app.loadDemo(from: home, returns: false)
+        try app.addPerson(
+            name: "crash.board", office: "cumbria",
+            grants: [RoleGrant(role: .projectBoardMember, scope: ["GA-CRASH"])], by: "cumbria.chief-executive")
+        for i in 0..<10 {
+            try app.startInstance(
+                id: "QR-CRASH-\(i)", office: "cumbria", workflow: "quarterly-return", recordRef: "GA-CRASH",
+                by: "cumbria.finance", role: .finance)
+            _ = try app.fire("start", on: "QR-CRASH-\(i)", by: "crash.board")
+        }
+        say("READY")
+    }
+    var n = 0
+    while true {
+        n += 1
+        let id = "QR-CRASH-\(n % 10)"
+        if n % 3 == 0 {
+            // A ledger posting: the strand's budget moves by a pound either way.
+            try app.setBudget(
+                office: "cumbria", year: FinancialYear(startYear: 2016), strand: "ASB", name: "Anti-social behaviour",
+                amount: Money(pence: 25_000_000 + Int64(n % 2) * 100)!, by: "cumbria.finance")
+        } else if try app.instance(id)?.state == "submitted" {
+            _ = try app.fire(
+                "return-for-revision", on: id, by: "cumbria.finance", payload: ["reason": "figures missing"],
+                subject: benchReturn)
+        } else {
+            _ = try app.fire("submit", on: id, by: "crash.board", subject: benchReturn)
+        }
+        say("COMMIT \(try app.auditHead())")
+    }
 }
