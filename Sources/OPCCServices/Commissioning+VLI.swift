@@ -373,7 +373,7 @@ extension Commissioning {
                     "la": VLIScoring.aggregate(scores, groupOf: las),
                 ], proxies: scheme.proxyNotes, threshold: scheme.threshold)
             let run = VLIRunRecord(
-                id: Self.recordID(office: office, kind: "VLI", existing: try tx.vliRuns(office: office).count),
+                id: Self.recordID(office: office, kind: "VLI", existing: try tx.vliRunCount(office: office)),
                 office: office, schemeName: scheme.name, schemeVersion: scheme.version,
                 schemeSHA256: SHA256Hex.of(schemeText), schemeText: schemeText, inputsSHA256: SHA256Hex.of(canonical),
                 runOn: effective, runBy: actorName, result: result)
@@ -393,7 +393,7 @@ extension Commissioning {
 
     /// The office's latest run.
     public func latestVLIRun(office: String) throws -> VLIRunRecord {
-        guard let run = try store.read({ try $0.vliRuns(office: office) }).last else {
+        guard let run = try store.read({ try $0.latestVLIRun(office: office) }) else {
             throw ServiceRefusal(rule: "vli-run-exists", message: "no VLI run in \(office) yet: opcc vli score")
         }
         return run

@@ -44,7 +44,7 @@ public struct VLIFixture: Decodable, Sendable {
 extension Commissioning {
     /// Plays a VLI scenario unless the office already has a run.
     func loadVLIFixture(_ fixture: VLIFixture, folder: URL, home: ProductHome, source: String) throws -> String {
-        if !(try store.read { try $0.vliRuns(office: fixture.office) }).isEmpty {
+        if try store.read({ try $0.vliRunCount(office: fixture.office) }) > 0 {
             return "VLI in \(fixture.office) (already loaded)"
         }
         for item in fixture.imports {

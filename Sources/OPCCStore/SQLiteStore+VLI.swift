@@ -119,9 +119,22 @@ extension SQLiteTransaction {
         ])
     }
 
-    func vliRuns(office: String) throws -> [VLIRunRecord] {
+    func vliRunCount(office: String) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM vli_run WHERE office_id = ?"), arguments: [office])!
+    }
+
+    func latestVLIRun(office: String) throws -> VLIRunRecord? {
+        try vliRuns(office: office, latestOnly: true).first
+    }
+
+    func vliRuns(office: String) throws -> [VLIRunRecord] { try vliRuns(office: office, latestOnly: false) }
+
+    private func vliRuns(office: String, latestOnly: Bool) throws -> [VLIRunRecord] {
         try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM vli_run WHERE office_id = ? ORDER BY id"), arguments: [office]
+            db.cachedStatement(
+                sql: "SELECT * FROM vli_run WHERE office_id = ? ORDER BY id" + (latestOnly ? " DESC LIMIT 1" : "")),
+            arguments: [office]
         ).map { r in
             let day: String = r["run_on"]
             let json: String = r["result_json"]

@@ -236,6 +236,8 @@ public protocol StoreTransaction {
     func vliSupport(office: String, grouping: String) throws -> [String: [String: Double]]
     func insertVLIRun(_ run: VLIRunRecord) throws
     func vliRuns(office: String) throws -> [VLIRunRecord]
+    func vliRunCount(office: String) throws -> Int
+    func latestVLIRun(office: String) throws -> VLIRunRecord?
     func saveVLISelection(_ selection: VLISelection) throws
     func vliSelections(runID: String) throws -> [VLISelection]
 }
