@@ -268,8 +268,8 @@ func crashWriter(path: String, home: ProductHome) throws -> Never {
                 by: "cumbria.finance", role: .finance)
             _ = try app.fire("start", on: "QR-CRASH-\(i)", by: "crash.board")
         }
-        say("READY")
     }
+    say("READY")
     var n = 0
     while true {
         n += 1
