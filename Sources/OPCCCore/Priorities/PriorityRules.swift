@@ -244,7 +244,7 @@ public enum PriorityRules {
     }
 
     /// The scores one threat has, each within its range and from a partner agency.
-    static func checkScores(_ threat: PriorityAssessment.Threat, agencies: [String]) -> [PriorityRefusal] {
+    public static func checkScores(_ threat: PriorityAssessment.Threat, agencies: [String]) -> [PriorityRefusal] {
         var found: [PriorityRefusal] = []
         for agency in threat.scores.keys.sorted() {
             let score = threat.scores[agency]!
