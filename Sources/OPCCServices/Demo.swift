@@ -77,6 +77,7 @@ extension Commissioning {
             report.lines.append(line)
             progress(line)
         }
+        try loadPriorityFixtures(from: home, into: &report, progress: progress)
         return report
     }
 

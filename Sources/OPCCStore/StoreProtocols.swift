@@ -240,6 +240,25 @@ public protocol StoreTransaction {
     func latestVLIRun(office: String) throws -> VLIRunRecord?
     func saveVLISelection(_ selection: VLISelection) throws
     func vliSelections(runID: String) throws -> [VLISelection]
+
+    // Priorities: the risk/harm matrix (SQLiteStore+Priorities.swift)
+    /// Inserts an assessment with its declared method, agencies, threats, scores and probability inputs.
+    func insertAssessment(_ assessment: PriorityAssessment) throws
+    /// Records an agency's harm score for a threat (a corrected score replaces the earlier one, while scoring).
+    func saveHarmScore(assessment: String, threat: String, agency: String, _ score: HarmScore) throws
+    /// Records a threat's probability inputs (while scoring).
+    func saveProbabilityInputs(
+        assessment: String, threat: String, control: ControlStatus, share: Percentage, note: String?) throws
+    func assessment(id: String) throws -> PriorityAssessment?
+    func assessments(office: String?) throws -> [PriorityAssessment]
+    func assessmentCount(office: String) throws -> Int
+    /// Saves a priority with its threats and money links; a new one goes last (while selecting).
+    func savePriority(assessment: String, _ priority: PrioritySelection.Priority) throws
+    func removePriority(assessment: String, code: String) throws
+    /// Replaces a priority's money links (while selecting or adopted).
+    func saveMoneyLinks(assessment: String, priority: String, _ links: [PrioritySelection.MoneyLink]) throws
+    func appendBoardRecord(assessment: String, _ record: PrioritySelection.BoardRecord, auditSequence: Int64) throws
+    func selection(assessment: String) throws -> PrioritySelection
 }
 
 /// One LSOA of a study area: where it sits (MSOA, local authority) and its size.

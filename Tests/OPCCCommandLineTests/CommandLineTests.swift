@@ -213,6 +213,13 @@ struct HelpTests {
         ["return", "escalate"], ["return", "history"], ["return", "import-indicator"], ["deadlines"],
         ["deadlines", "sweep"], ["vli"], ["vli", "import"], ["vli", "score"], ["vli", "wards"], ["vli", "shortlist"],
         ["vli", "select"], ["vli", "show"], ["backup"], ["restore"],
+        ["priorities"], ["priorities", "list"], ["priorities", "show"], ["priorities", "matrix"],
+        ["priorities", "chart"], ["priorities", "spend"], ["priorities", "import"], ["priorities", "score"],
+        ["priorities", "probability"], ["priorities", "close-scoring"], ["priorities", "reopen-scoring"],
+        ["priorities", "decide"], ["priorities", "compel"], ["priorities", "set-count"],
+        ["priorities", "set-priority"],
+        ["priorities", "remove-priority"], ["priorities", "adopt"], ["priorities", "link"], ["priorities", "close"],
+        ["priorities", "withdraw"],
     ])
     func everyCommandHasHelpWithAnExample(command: [String]) throws {
         let result = try opcc(command + ["--help"])

@@ -114,6 +114,7 @@ extension WorkflowRegistry {
         r.registerGrantGuards()
         r.registerCarryForwardGuards()
         r.registerReturnGuards()
+        r.registerPriorityGuards()
         r.register(effect: "allocate-decision-number") { _ in [EffectRequest(name: "allocate-decision-number")] }
         r.register(effect: "start-publication-clock") { context in
             guard let profile = context.profile else { return [] }
