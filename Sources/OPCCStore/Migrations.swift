@@ -14,6 +14,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-23-grant-rounds", migrate: grantRounds)
         migrator.registerMigration("2026-11-23-quarterly-returns", migrate: quarterlyReturns)
         migrator.registerMigration("2026-11-23-vli", migrate: vli)
+        migrator.registerMigration("2026-11-24-web-sign-in", migrate: webSignIn)
         return migrator
     }
 
