@@ -21,6 +21,7 @@ public struct OPCCCommand: ParsableCommand {
         subcommands: [
             DemoCommand.self, DecisionCommand.self, FinanceCommand.self, ReturnCommand.self, DeadlinesCommand.self,
             VLICommand.self,
+            ServeCommand.self,
             OfficeCommand.self, UserCommand.self,
             WorkflowCommand.self,
             AuditCommand.self,
