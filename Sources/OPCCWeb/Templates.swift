@@ -159,7 +159,7 @@ enum Templates {
         {{/part2Exists}}
         {{#first(actions)}}<h2>What you can do</h2>{{/first(actions)}}
         {{#actions}}
-        <form method="post" action="/decisions/{{id}}/{{step}}" class="action">
+        <form method="post" action="/decisions/{{id}}/{{step}}" class="action" id="{{step}}">
           <input type="hidden" name="csrf" value="{{csrf}}">
           <h3>{{heading}}</h3>
           {{#first(positions)}}

@@ -22,7 +22,10 @@ let repositoryRoot: URL = {
 }()
 
 /// One demo database for the whole test run (loading the demo takes a while); each test raises its own records.
-let sharedApp: Commissioning = {
+let sharedApp: Commissioning = makeDemoApp()
+
+/// A demo database of its own, every person with the demo password.
+func makeDemoApp() -> Commissioning {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-web-tests-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let app = try! Commissioning.open(
@@ -32,14 +35,16 @@ let sharedApp: Commissioning = {
     let hash = Passwords.hash(Passwords.demoPassword, cost: 4)
     for person in try! app.everyone() { try! app.setPasswordHash(hash, of: person.name) }
     return app
-}()
+}
 
-func webApp(attemptsPerAccount: Int = 5, attemptsPerAddress: Int = 20) throws -> some ApplicationProtocol {
+func webApp(
+    attemptsPerAccount: Int = 5, attemptsPerAddress: Int = 20, commissioning: Commissioning = sharedApp
+) throws -> some ApplicationProtocol {
     var logger = Logger(label: "opcc.web.tests")
     logger.logLevel = .warning
     return try buildApplication(
         configuration: WebConfiguration(
-            commissioning: sharedApp, logger: logger, attemptsPerAccount: attemptsPerAccount,
+            commissioning: commissioning, logger: logger, attemptsPerAccount: attemptsPerAccount,
             attemptsPerAddress: attemptsPerAddress))
 }
 

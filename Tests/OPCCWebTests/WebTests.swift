@@ -181,6 +181,22 @@ struct WebTests {
         }
     }
 
+    @Test func aPasswordSetThroughTheServicesIsTheOneThatSignsIn() async throws {
+        // A database of its own: the other tests sign in with the demo password.
+        let own = makeDemoApp()
+        try own.setPasswordHash(Passwords.hash("a long passphrase", cost: 4), of: "leics.finance")
+        #expect(try own.passwordHash(of: "leics.finance")?.hasPrefix("$2") == true)
+        #expect(throws: ServiceRefusal.self) { try own.setPasswordHash("$2b$04$x", of: "nobody.at.all") }
+        let app = try webApp(commissioning: own)
+        try await app.test(.router) { client in
+            var browser = Browser(client)
+            let wrong = try await browser.signIn("leics.finance")
+            #expect(wrong.status == .unauthorized)
+            #expect(try await browser.signIn("leics.finance", password: "a long passphrase").status == .seeOther)
+            #expect(try await browser.signIn("nobody.at.all").status == .unauthorized)
+        }
+    }
+
     /// Every demo person, through every screen they can reach, and the public: the tripwire is checked in each body
     /// as it arrives (see `record`), and must have reached at least one allowed reader.
     @Test func theTripwireReachesOnlyPart2Readers() async throws {
