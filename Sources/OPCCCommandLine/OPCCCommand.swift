@@ -20,7 +20,7 @@ public struct OPCCCommand: ParsableCommand {
             """,
         subcommands: [
             DemoCommand.self, DecisionCommand.self, FinanceCommand.self, ReturnCommand.self, DeadlinesCommand.self,
-            VLICommand.self, PrioritiesCommand.self,
+            VLICommand.self, PrioritiesCommand.self, ServeCommand.self,
             OfficeCommand.self, UserCommand.self,
             WorkflowCommand.self,
             AuditCommand.self, BackupCommand.self, RestoreCommand.self,

@@ -6,7 +6,7 @@ import OPCCServices
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "People and their roles.",
-        discussion: "Example: opcc user list --office cumbria", subcommands: [Add.self, List.self])
+        discussion: "Example: opcc user list --office cumbria", subcommands: [Add.self, List.self, PasswdCommand.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

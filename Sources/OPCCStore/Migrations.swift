@@ -15,6 +15,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-23-quarterly-returns", migrate: quarterlyReturns)
         migrator.registerMigration("2026-11-23-vli", migrate: vli)
         migrator.registerMigration("2026-11-24-priorities", migrate: priorities)
+        migrator.registerMigration("2026-11-24-web-sign-in", migrate: webSignIn)
         return migrator
     }
 

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Hummingbird
+import Logging
+import OPCCCore
+import OPCCServices
+import OPCCWeb
+import Synchronization
+
+/// `opcc serve`: the web application on the embedded SQLite database.
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Start the web application (decision screens for staff, published decisions for the public).",
+        discussion: """
+            With --demo the demo offices, people and cases are loaded first and every demo person gets the demo \
+            password '\(Passwords.demoPassword)'. Stops cleanly on SIGTERM or Ctrl-C.
+            Example: opcc serve --demo --port 8080
+            """)
+
+    @Flag(help: "Load the demo first and set the demo people's password.") var demo = false
+    @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Flag(help: "Mark the session cookie Secure (set when a TLS proxy is in front).") var secureCookies = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runReportingRefusals {
+            let home = try global.locateHome()
+            let path = global.databasePath
+            let app = try Commissioning.open(home: home, databasePath: path)
+            if demo {
+                printLine("loading the demo from \(home.root.path) into \(path)")
+                _ = try app.loadDemo(from: home)
+                let hash = Passwords.hash(Passwords.demoPassword, cost: 10)
+                let people = try app.everyone()
+                for person in people where try app.passwordHash(of: person.name) == nil {
+                    try app.setPasswordHash(hash, of: person.name)
+                }
+                printLine("demo sign-ins (password '\(Passwords.demoPassword)' for each):")
+                for person in people.sorted(by: { ($0.office, $0.name) < ($1.office, $1.name) }) {
+                    let roles = person.grants.map(\.role.rawValue).joined(separator: ", ")
+                    printLine("  \(person.name)  (\(roles))")
+                }
+            }
+            let swept = try app.sweepDeadlines()
+            printLine("deadline sweep: \(swept.count) reminder(s), overdue mark(s) or escalation(s) recorded")
+            var logger = Logger(label: "opcc.web")
+            logger.logLevel = .info
+            var configuration = WebConfiguration(
+                commissioning: app, hostname: hostname, port: port, secureCookies: secureCookies, logger: logger)
+            configuration.dailySweep = true
+            let web = try buildApplication(configuration: configuration)
+            printLine(
+                "serving on http://\(hostname):\(port)/  (published decisions: http://\(hostname):\(port)/register)")
+            let outcome = ServerOutcome()
+            Task {
+                do { try await web.runService() } catch { outcome.failure.withLock { $0 = error } }
+                outcome.done.signal()
+            }
+            // The command line runs synchronously: wait here until the server has shut down.
+            outcome.done.wait()
+            if let error = outcome.failure.withLock({ $0 }) { throw error }
+        }
+    }
+}
+
+/// How the server ended, handed from its task to the waiting command.
+final class ServerOutcome: Sendable {
+    let failure = Mutex<(any Error)?>(nil)
+    let done = DispatchSemaphore(value: 0)
+}
+
+/// `opcc user passwd NAME`: sets a person's web sign-in password, read from standard input or a file (never from an
+/// argument, where it would be seen in the process list and the shell history).
+struct PasswdCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "passwd", abstract: "Set a person's web sign-in password (from stdin or --password-file).",
+        discussion: "Example: printf '%s' 'a long passphrase' | opcc user passwd cumbria.officer")
+
+    @Argument(help: "The person's sign-in name.") var name: String
+    @Option(help: "Read the password from the first line of this file.") var passwordFile: String?
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runReportingRefusals {
+            let text: String
+            if let passwordFile {
+                text = try String(contentsOfFile: passwordFile, encoding: .utf8)
+            } else {
+                text = readLine(strippingNewline: true) ?? ""
+            }
+            let password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            guard password.count >= 8 else {
+                throw ServiceRefusal(rule: "password-length", message: "a password needs at least 8 characters")
+            }
+            let app = try global.open()
+            try app.setPasswordHash(Passwords.hash(password), of: name)
+            printLine("password set for \(name)")
+        }
+    }
+}

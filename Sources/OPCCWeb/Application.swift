@@ -1,0 +1,141 @@
+import Foundation
+import Hummingbird
+import Logging
+import OPCCCore
+import OPCCServices
+import ServiceLifecycle
+
+/// What the web application needs: the application services and where to listen.
+public struct WebConfiguration: Sendable {
+    public var commissioning: Commissioning
+    public var hostname: String
+    public var port: Int
+    /// Marks the session cookie Secure: set it when the server is reached through TLS (a proxy in front).
+    public var secureCookies: Bool
+    public var logger: Logger
+    /// Failed sign-ins allowed per account, and per address, within `throttleWindow` seconds.
+    public var attemptsPerAccount: Int
+    public var attemptsPerAddress: Int
+    public var throttleWindow: TimeInterval
+    /// Runs the deadline sweep once a day while serving (`opcc serve` sets it; the tests do not).
+    public var dailySweep: Bool = false
+
+    public init(
+        commissioning: Commissioning, hostname: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
+        logger: Logger = Logger(label: "opcc.web"), attemptsPerAccount: Int = 5, attemptsPerAddress: Int = 20,
+        throttleWindow: TimeInterval = 15 * 60
+    ) {
+        self.commissioning = commissioning
+        self.hostname = hostname
+        self.port = port
+        self.secureCookies = secureCookies
+        self.logger = logger
+        self.attemptsPerAccount = attemptsPerAccount
+        self.attemptsPerAddress = attemptsPerAddress
+        self.throttleWindow = throttleWindow
+    }
+}
+
+/// The web application: used by `opcc serve` and by the tests. The routes only translate HTTP to the application
+/// services, which hold every rule and every authorisation check.
+public func buildApplication(configuration: WebConfiguration) throws -> some ApplicationProtocol {
+    let web = try Web(configuration: configuration)
+    let router = Router(context: WebContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: SessionLoader(sessions: web.sessions))
+    web.addRoutes(to: router)
+    var services: [any Service] = []
+    if configuration.dailySweep {
+        services.append(DailySweep(app: configuration.commissioning, logger: configuration.logger))
+    }
+    return Application(
+        router: router,
+        configuration: .init(
+            address: .hostname(configuration.hostname, port: configuration.port), serverName: "opcc"),
+        services: services, logger: configuration.logger)
+}
+
+/// The state the routes share: services, sessions, the sign-in throttle and the templates.
+struct Web: Sendable {
+    let app: Commissioning
+    let sessions: Sessions
+    let throttle: SignInThrottle
+    let pages: Pages
+    let secureCookies: Bool
+
+    init(configuration: WebConfiguration) throws {
+        app = configuration.commissioning
+        sessions = Sessions()
+        throttle = SignInThrottle(
+            perAccount: configuration.attemptsPerAccount, perAddress: configuration.attemptsPerAddress,
+            window: configuration.throttleWindow)
+        pages = try Pages()
+        secureCookies = configuration.secureCookies
+    }
+
+    func addRoutes(to router: Router<WebContext>) {
+        addPublicRoutes(to: router)
+        addSignInRoutes(to: router)
+        addDecisionRoutes(to: router)
+    }
+}
+
+/// The deadline sweep (returns and Part 1 publication) every 24 hours; stops on graceful shutdown.
+struct DailySweep: Service {
+    let app: Commissioning
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: .seconds(24 * 60 * 60)) } catch { return }
+                do {
+                    let entries = try app.sweepDeadlines()
+                    logger.info("deadline sweep", metadata: ["recorded": .stringConvertible(entries.count)])
+                } catch {
+                    logger.error(
+                        "deadline sweep failed", metadata: ["error": .string(String(describing: type(of: error)))])
+                }
+            }
+        }
+    }
+}
+
+/// One log line per request with its id, method, route and status: never a query string, a name or a body.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = WebContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        var metadata: Logger.Metadata = [
+            "request_id": .string(context.id), "method": .string(request.method.rawValue),
+            "path": .string(request.uri.path),
+        ]
+        do {
+            var response = try await next(request, context)
+            response.headers[.init("X-Request-Id")!] = context.id
+            metadata["status"] = .stringConvertible(response.status.code)
+            metadata["ms"] = .stringConvertible((ContinuousClock.now - start).milliseconds)
+            context.logger.info("request", metadata: metadata)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            metadata["status"] = .stringConvertible(status)
+            metadata["ms"] = .stringConvertible((ContinuousClock.now - start).milliseconds)
+            if status >= 500 {
+                // The error's type only: its text may carry what a request held.
+                metadata["error"] = .string(String(describing: type(of: error)))
+                context.logger.error("request failed", metadata: metadata)
+            } else {
+                context.logger.info("request", metadata: metadata)
+            }
+            throw error
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

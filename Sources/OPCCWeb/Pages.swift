@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import Mustache
+import OPCCCore
+import OPCCServices
+import OPCCStore
+
+/// The compiled templates, and the page frame every screen is rendered into.
+struct Pages: Sendable {
+    let library: MustacheLibrary
+
+    init() throws {
+        var templates: [String: MustacheTemplate] = [:]
+        for (name, text) in Templates.all { templates[name] = try MustacheTemplate(string: text) }
+        library = MustacheLibrary(templates: templates)
+    }
+
+    /// A full page: `template` rendered with `values`, inside the layout.
+    func page(
+        _ template: String, title: String, values: [String: Any], context: WebContext, back: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) -> Response {
+        var values = values
+        values["csrf"] = context.session?.csrf ?? ""
+        let body = library.render(values, withTemplate: template) ?? ""
+        var frame: [String: Any] = ["title": title, "body": body, "csrf": context.session?.csrf ?? ""]
+        if let user = context.user {
+            frame["user"] = true
+            frame["name"] = user
+        }
+        if let back { frame["back"] = back }
+        return html(library.render(frame, withTemplate: "layout") ?? "", status: status)
+    }
+
+    func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                .init("X-Content-Type-Options")!: "nosniff", .init("X-Frame-Options")!: "DENY",
+                .init("Referrer-Policy")!: "same-origin",
+                .init("Content-Security-Policy")!: "default-src 'self'; form-action 'self'; frame-ancestors 'none'",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The error page for a status.
+    func error(_ status: HTTPResponse.Status, message: String, context: WebContext) -> Response {
+        let heading: String
+        switch status.code {
+        case 403: heading = "You cannot do this"
+        case 404: heading = "Page not found"
+        case 429: heading = "Too many attempts"
+        default: heading = "Sorry, there is a problem"
+        }
+        return page(
+            "error", title: heading, values: ["heading": heading, "message": message], context: context,
+            status: status)
+    }
+}
+
+/// How a service refusal reads over HTTP: 403 when the person may not, 404 when there is no such record, 422 when a
+/// rule of the record refused.
+enum Refusal {
+    static let forbiddenRules: Set<String> = [
+        "role-required", "role-not-held", "role-not-permitted", "part2-readers-only", "published-records-only",
+        "audit-log-readers", "sign-off-by-position-holder", "decision-maker-authorised", "actor-required",
+    ]
+
+    static func status(of error: any Error) -> HTTPResponse.Status? {
+        if let refusal = error as? ServiceRefusal {
+            if forbiddenRules.contains(refusal.rule) { return .forbidden }
+            if refusal.rule == "known-decision" { return .notFound }
+            return .unprocessableContent
+        }
+        if let refused = error as? ActRefused {
+            return refused.rules.contains(where: forbiddenRules.contains) ? .forbidden : .unprocessableContent
+        }
+        return nil
+    }
+
+    /// The messages to show in an error summary.
+    static func messages(of error: any Error) -> [String] {
+        if let refusal = error as? ServiceRefusal { return [refusal.message] }
+        if let refused = error as? ActRefused { return refused.reasons.map(\.description) }
+        return ["Something went wrong."]
+    }
+}
+
+extension DecisionRegisterRow {
+    /// The row as the register templates show it.
+    func values(href: String, today: Day) -> [String: Any] {
+        [
+            "number": number ?? "(unnumbered)", "title": title, "office": office, "status": statusLabel(status),
+            "statusClass": status, "decided": decidedOn?.iso ?? "", "published": publishedOn?.iso ?? "",
+            "deadline": part1Deadline?.iso ?? "", "href": href,
+            "overdue": isOverdue(status: status, deadline: part1Deadline, published: publishedOn, today: today),
+        ]
+    }
+}
+
+func statusLabel(_ state: String) -> String {
+    state.prefix(1).uppercased() + state.dropFirst().replacingOccurrences(of: "-", with: " ")
+}
+
+/// Decided, unpublished and past its Part 1 deadline.
+func isOverdue(status: String, deadline: Day?, published: Day?, today: Day) -> Bool {
+    guard let deadline, published == nil else { return false }
+    return ["approved", "not-approved", "publication-deferred"].contains(status) && deadline < today
+}

@@ -1,0 +1,254 @@
+// The page templates (Mustache; `{{x}}` escapes HTML, `{{{x}}}` is used only for HTML these templates rendered).
+// GOV.UK Design System patterns, with the product's own small stylesheet. No scripts: every page works without them.
+
+enum Templates {
+    static let all: [String: String] = [
+        "layout": layout, "register": register, "signin": signIn, "home": home, "decision": decision,
+        "new-decision": newDecision, "error": error, "error-summary": errorSummary,
+    ]
+
+    static let layout = """
+        <!DOCTYPE html>
+        <html lang="en-GB">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{title}} – OPCC decisions</title>
+        <link rel="stylesheet" href="/assets/opcc.css">
+        </head>
+        <body>
+        <a href="#main" class="skip-link">Skip to main content</a>
+        <header class="header" role="banner">
+          <div class="width">
+            <a href="/" class="service-name">OPCC decisions</a>
+            <nav aria-label="Menu" class="nav">
+              <ul>
+                <li><a href="/register">Published decisions</a></li>
+                {{#user}}
+                <li><a href="/home">Home</a></li>
+                <li><a href="/decisions">Decision register</a></li>
+                <li><a href="/decisions/new">Raise a decision</a></li>
+                <li>
+                  <form method="post" action="/sign-out" class="inline">
+                    <input type="hidden" name="csrf" value="{{csrf}}">
+                    <button type="submit" class="link-button">Sign out {{name}}</button>
+                  </form>
+                </li>
+                {{/user}}
+                {{^user}}<li><a href="/sign-in">Sign in</a></li>{{/user}}
+              </ul>
+            </nav>
+          </div>
+        </header>
+        <div class="width">
+        {{#back}}<a href="{{back}}" class="back-link">Back</a>{{/back}}
+        <main id="main" role="main">
+        {{{body}}}
+        </main>
+        </div>
+        <footer class="footer"><div class="width">Part 1 of each decision is published under the Freedom of Information
+        Act 2000. Part 2 is confidential and never shown here to the public.</div></footer>
+        </body>
+        </html>
+        """
+
+    static let errorSummary = """
+        {{#first(errors)}}
+        <div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
+          <h2 id="error-summary-title">There is a problem</h2>
+          <ul>{{#errors}}<li><a href="#{{field}}">{{message}}</a></li>{{/errors}}</ul>
+        </div>
+        {{/first(errors)}}
+        """
+
+    static let register = """
+        <h1>{{heading}}</h1>
+        {{#intro}}<p class="lead">{{intro}}</p>{{/intro}}
+        {{#filters}}
+        <form method="get" action="{{action}}" class="filters">
+          <div class="field"><label for="q">Search Part 1 text</label>
+            <input id="q" name="q" type="search" value="{{q}}"></div>
+          <div class="field"><label for="status">Status</label>
+            <select id="status" name="status">
+              {{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}
+            </select></div>
+          <div class="field"><label for="year">Financial year starting</label>
+            <input id="year" name="year" inputmode="numeric" value="{{year}}" class="short"></div>
+          <div class="field"><label for="overdue"><input id="overdue" name="overdue" type="checkbox" value="1"{{#overdue}} checked{{/overdue}}> Overdue for publication only</label></div>
+          <button type="submit" class="button secondary">Apply filters</button>
+        </form>
+        {{/filters}}
+        {{#first(rows)}}
+        <table class="table">
+          <caption class="visually-hidden">{{heading}}</caption>
+          <thead><tr><th scope="col">Number</th><th scope="col">Title</th><th scope="col">Office</th>
+            <th scope="col">Status</th><th scope="col">Decided</th><th scope="col">Published</th></tr></thead>
+          <tbody>
+          {{#rows}}
+          <tr><td>{{number}}</td><td><a href="{{href}}">{{title}}</a></td><td>{{office}}</td>
+            <td><strong class="tag tag-{{statusClass}}">{{status}}</strong>{{#overdue}} <strong class="tag tag-overdue">Overdue</strong>{{/overdue}}</td>
+            <td>{{decided}}</td><td>{{published}}</td></tr>
+          {{/rows}}
+          </tbody>
+        </table>
+        {{/first(rows)}}
+        {{^rows}}<p>No decisions match.</p>{{/rows}}
+        """
+
+    static let signIn = """
+        {{> error-summary}}
+        <h1>Sign in</h1>
+        <form method="post" action="/sign-in" novalidate>
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <div class="field"><label for="username">Sign-in name</label>
+            <input id="username" name="username" autocomplete="username" spellcheck="false" value="{{username}}"></div>
+          <div class="field"><label for="password">Password</label>
+            <input id="password" name="password" type="password" autocomplete="current-password"></div>
+          <button type="submit" class="button">Sign in</button>
+        </form>
+        """
+
+    static let home = """
+        <h1>{{heading}}</h1>
+        <p class="lead">Signed in as {{name}} ({{roles}}), {{office}}. Today is {{today}}.</p>
+        {{#sections}}
+        <h2>{{heading}}</h2>
+        {{#first(rows)}}
+        <table class="table">
+          <thead><tr><th scope="col">Number</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Part 1 due</th></tr></thead>
+          <tbody>
+          {{#rows}}<tr><td>{{number}}</td><td><a href="{{href}}">{{title}}</a></td>
+            <td><strong class="tag tag-{{statusClass}}">{{status}}</strong>{{#overdue}} <strong class="tag tag-overdue">Overdue</strong>{{/overdue}}</td><td>{{deadline}}</td></tr>{{/rows}}
+          </tbody>
+        </table>
+        {{/first(rows)}}
+        {{^rows}}<p>Nothing needs you here today.</p>{{/rows}}
+        {{/sections}}
+        """
+
+    static let decision = """
+        {{> error-summary}}
+        <span class="caption">{{office}} · {{id}}</span>
+        <h1>{{title}}</h1>
+        <p><strong class="tag tag-{{statusClass}}">{{status}}</strong>{{#overdue}} <strong class="tag tag-overdue">Overdue: Part 1 was due {{deadline}}</strong>{{/overdue}}</p>
+        <dl class="summary-list">
+          {{#facts}}<div class="summary-row"><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}
+        </dl>
+        {{#first(exceptions)}}
+        <h2>Flagged exceptions</h2>
+        <ul class="list">{{#exceptions}}<li><strong class="tag tag-overdue">{{rule}}</strong> {{message}} ({{act}}, {{day}})</li>{{/exceptions}}</ul>
+        {{/first(exceptions)}}
+        <h2>Sign-off chain</h2>
+        <table class="table">
+          <thead><tr><th scope="col">Position</th><th scope="col">Kind</th><th scope="col">Signed by</th><th scope="col">Date</th></tr></thead>
+          <tbody>{{#chain}}<tr><td>{{title}}</td><td>{{kind}}</td><td>{{#name}}{{name}}{{/name}}{{^name}}<strong class="tag tag-grey">Not yet signed</strong>{{/name}}</td><td>{{day}}</td></tr>{{/chain}}</tbody>
+        </table>
+        {{#part2Exists}}
+        <h2>Part 2 (confidential)</h2>
+        {{#part2}}<div class="part2" id="part2"><p>{{part2}}</p></div>{{/part2}}
+        {{^part2}}
+        {{#mayReadPart2}}
+        <form method="post" action="/decisions/{{id}}/part2">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <p>Reading Part 2 is recorded in the audit log.</p>
+          <button type="submit" class="button secondary">Read Part 2</button>
+        </form>
+        {{/mayReadPart2}}
+        {{^mayReadPart2}}<p>This record has a confidential Part 2, which your role may not read.</p>{{/mayReadPart2}}
+        {{/part2}}
+        {{/part2Exists}}
+        {{#first(actions)}}<h2>What you can do</h2>{{/first(actions)}}
+        {{#actions}}
+        <form method="post" action="/decisions/{{id}}/{{step}}" class="action" id="{{step}}">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h3>{{heading}}</h3>
+          {{#first(positions)}}
+          <div class="field"><label for="position">Position signing</label>
+            <select id="position" name="position">{{#positions}}<option value="{{position}}">{{title}}</option>{{/positions}}</select></div>
+          <div class="field"><label for="signer">Name of the person signing</label><input id="signer" name="name" value="{{signer}}"></div>
+          <div class="field"><label for="initials">Initials (optional)</label><input id="initials" name="initials" class="short"></div>
+          {{/first(positions)}}
+          {{#decide}}
+          <fieldset class="field"><legend>Decision</legend>
+            <label for="approve-yes"><input id="approve-yes" type="radio" name="approve" value="yes" checked> Approve the recommendation</label>
+            <label for="approve-no"><input id="approve-no" type="radio" name="approve" value="no"> Do not approve</label>
+          </fieldset>
+          <div class="field"><label for="interests">Declaration of interests</label><textarea id="interests" name="interests" rows="2"></textarea></div>
+          <div class="field"><label for="prejudicial"><input id="prejudicial" type="checkbox" name="prejudicial" value="1"> I have a prejudicial interest</label></div>
+          {{/decide}}
+          <button type="submit" class="button">{{button}}</button>
+        </form>
+        {{/actions}}
+        {{#first(lifecycle)}}
+        <h2>Lifecycle</h2>
+        <table class="table">
+          <thead><tr><th scope="col">Date</th><th scope="col">Act</th><th scope="col">From</th><th scope="col">To</th><th scope="col">By</th></tr></thead>
+          <tbody>{{#lifecycle}}<tr><td>{{day}}</td><td>{{event}}</td><td>{{from}}</td><td>{{to}}</td><td>{{actor}}</td></tr>{{/lifecycle}}</tbody>
+        </table>
+        {{/first(lifecycle)}}
+        {{#published}}<p><a href="/register/{{id}}">The published Part 1 notice</a></p>{{/published}}
+        """
+
+    static let newDecision = """
+        {{> error-summary}}
+        <h1>Raise a decision</h1>
+        <p class="lead">A draft for {{office}}. You can submit it from its page.</p>
+        <form method="post" action="/decisions" novalidate>
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <div class="field"><label for="title">Title</label><input id="title" name="title" value="{{title}}"></div>
+          <div class="field"><label for="executiveSummary">Executive summary</label>
+            <textarea id="executiveSummary" name="executiveSummary" rows="4">{{executiveSummary}}</textarea></div>
+          <div class="field"><label for="recommendation">Recommendation</label>
+            <textarea id="recommendation" name="recommendation" rows="3">{{recommendation}}</textarea></div>
+          <div class="field"><label for="amount">Amount in pounds (optional)</label>
+            <input id="amount" name="amount" inputmode="decimal" value="{{amount}}" class="short"></div>
+          <button type="submit" class="button">Save draft</button>
+        </form>
+        """
+
+    static let error = """
+        <h1>{{heading}}</h1>
+        <p class="lead">{{message}}</p>
+        <p><a href="/">Go to the start</a></p>
+        """
+
+    static let css = """
+        *{box-sizing:border-box}
+        body{margin:0;font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.4;color:#0b0c0c;background:#fff}
+        .width{max-width:960px;margin:0 auto;padding:0 15px}
+        .skip-link{position:absolute;left:-9999px}.skip-link:focus{position:static;display:block;padding:10px}
+        .header{background:#0b0c0c;color:#fff;border-bottom:10px solid #1d70b8;padding:10px 0}
+        .header a,.header .link-button{color:#fff}
+        .service-name{font-weight:700;font-size:24px;text-decoration:none}
+        .nav ul{list-style:none;margin:8px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:15px}
+        .inline{display:inline}
+        .link-button{background:none;border:0;padding:0;font:inherit;text-decoration:underline;cursor:pointer}
+        main{padding:20px 0 40px}
+        h1{font-size:36px;margin:10px 0 20px}h2{font-size:27px;margin:30px 0 15px}h3{font-size:21px}
+        .lead{font-size:21px}.caption{color:#505a5f;font-size:19px}
+        a{color:#1d70b8}a:visited{color:#4c2c92}
+        a:focus,button:focus,input:focus,select:focus,textarea:focus,.link-button:focus{outline:3px solid #ffdd00;outline-offset:0;background:#ffdd00;color:#0b0c0c;box-shadow:0 -2px #ffdd00,0 4px #0b0c0c}
+        .back-link{display:inline-block;margin-top:15px;color:#0b0c0c}.back-link:before{content:"‹ "}
+        .table{width:100%;border-collapse:collapse;margin-bottom:20px}
+        .table th,.table td{text-align:left;padding:10px 20px 10px 0;border-bottom:1px solid #b1b4b6;vertical-align:top}
+        .summary-list{margin:0 0 20px}.summary-row{display:flex;border-bottom:1px solid #b1b4b6;padding:10px 0}
+        .summary-row dt{font-weight:700;width:35%;margin:0}.summary-row dd{margin:0;width:65%;white-space:pre-wrap}
+        .tag{display:inline-block;padding:2px 8px;font-size:16px;font-weight:700;background:#cce2d8;color:#005a30}
+        .tag-draft,.tag-grey{background:#eeefef;color:#383f43}.tag-awaiting-sign-offs,.tag-with-decision-maker{background:#bbd4ea;color:#0c2d4a}
+        .tag-approved,.tag-published{background:#cce2d8;color:#005a30}.tag-not-approved,.tag-withdrawn{background:#f4cdc6;color:#2a0b06}
+        .tag-publication-deferred{background:#fff7bf;color:#594d00}.tag-overdue{background:#f4cdc6;color:#2a0b06}
+        .field{margin-bottom:20px;border:0;padding:0}.field label,.field legend{display:block;font-weight:700;margin-bottom:5px}
+        fieldset.field label{font-weight:400}
+        input,select,textarea{font:inherit;border:2px solid #0b0c0c;padding:5px;width:100%;max-width:40em}
+        input[type=checkbox],input[type=radio]{width:auto}.short{max-width:10em}
+        .button{font:inherit;background:#00703c;color:#fff;border:0;padding:8px 15px;box-shadow:0 2px 0 #002d18;cursor:pointer}
+        .button.secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px 0 #929191}
+        .error-summary{border:5px solid #d4351c;padding:15px;margin-bottom:30px}.error-summary h2{margin-top:0}
+        .error-summary a{color:#d4351c;font-weight:700}
+        .filters{background:#f3f2f1;padding:15px;margin-bottom:20px}
+        .action{border-left:5px solid #b1b4b6;padding-left:15px;margin-bottom:30px}
+        .part2{border-left:5px solid #d4351c;padding-left:15px;white-space:pre-wrap}
+        .visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+        .footer{border-top:1px solid #b1b4b6;padding:20px 0;font-size:16px;color:#505a5f}
+        """
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import OPCCCore
+import OPCCServices
+import OPCCStore
+import Synchronization
+import Testing
+
+@testable import OPCCWeb
+
+/// The demo's Part 2 tripwire: it must reach only people allowed to read Part 2.
+let tripwire = "Part 2 test content: not for publication."
+
+let repositoryRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+        url = url.deletingLastPathComponent()
+    }
+    return url
+}()
+
+/// One demo database for the whole test run (loading the demo takes a while); each test raises its own records.
+let sharedApp: Commissioning = makeDemoApp()
+
+/// A demo database of its own, every person with the demo password.
+func makeDemoApp() -> Commissioning {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-web-tests-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let app = try! Commissioning.open(
+        home: ProductHome(root: repositoryRoot), databasePath: dir.appendingPathComponent("web.sqlite").path,
+        clock: FixedClock(day: try! Day(iso: "2026-11-20")))
+    _ = try! app.loadDemo(from: ProductHome(root: repositoryRoot))
+    let hash = Passwords.hash(Passwords.demoPassword, cost: 4)
+    for person in try! app.everyone() { try! app.setPasswordHash(hash, of: person.name) }
+    return app
+}
+
+func webApp(
+    attemptsPerAccount: Int = 5, attemptsPerAddress: Int = 20, commissioning: Commissioning = sharedApp
+) throws -> some ApplicationProtocol {
+    var logger = Logger(label: "opcc.web.tests")
+    logger.logLevel = .warning
+    return try buildApplication(
+        configuration: WebConfiguration(
+            commissioning: commissioning, logger: logger, attemptsPerAccount: attemptsPerAccount,
+            attemptsPerAddress: attemptsPerAddress))
+}
+
+/// Every response body of the run, with who received it; each is checked for the tripwire as it arrives.
+let collected = Mutex<[(user: String?, body: String)]>([])
+
+/// Whether a person may read Part 2 of the Lincolnshire record that holds the tripwire.
+func mayReadTripwire(_ user: String?) -> Bool {
+    guard let user, let person = try? sharedApp.person(named: user), person.office == "lincolnshire",
+        let profile = try? sharedApp.profile(of: "lincolnshire")
+    else { return false }
+    return !person.actor.roles(covering: nil).isDisjoint(with: profile.part2Readers)
+}
+
+func record(_ body: String, user: String?, sourceLocation: SourceLocation = #_sourceLocation) {
+    collected.withLock { $0.append((user, body)) }
+    if body.contains(tripwire) {
+        #expect(mayReadTripwire(user), "Part 2 content reached \(user ?? "the public")", sourceLocation: sourceLocation)
+    }
+}
+
+/// A browser: keeps the session cookie, finds the form token, records every body.
+struct Browser {
+    let client: any TestClientProtocol
+    var user: String?
+    var cookie: String?
+    var csrf: String?
+
+    init(_ client: any TestClientProtocol) { self.client = client }
+
+    struct Page {
+        let status: HTTPResponse.Status
+        let body: String
+        let location: String?
+        let setCookie: String?
+    }
+
+    mutating func get(_ uri: String) async throws -> Page {
+        try await send(uri, method: .get, body: nil)
+    }
+
+    /// Posts a form; the session's CSRF token is added unless `csrf` is given.
+    mutating func post(_ uri: String, _ fields: [String: String] = [:], csrf: String? = nil) async throws -> Page {
+        var all = fields
+        all["csrf"] = csrf ?? self.csrf ?? ""
+        let text = all.map { "\(escape($0.key))=\(escape($0.value))" }.joined(separator: "&")
+        return try await send(uri, method: .post, body: text)
+    }
+
+    private func escape(_ s: String) -> String {
+        s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s
+    }
+
+    private mutating func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> Page {
+        var headers: HTTPFields = [:]
+        if let cookie { headers[.cookie] = "opcc_session=\(cookie)" }
+        if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        let response = try await client.execute(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let text = String(buffer: response.body)
+        record(text, user: user)
+        let setCookie = response.headers[.setCookie]
+        if let setCookie, let value = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last {
+            cookie = value.isEmpty ? nil : String(value)
+        }
+        if let range = text.range(of: #"name="csrf" value="([0-9a-f]+)""#, options: .regularExpression) {
+            csrf = String(text[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
+        }
+        #expect(response.status.code < 500, "\(method) \(uri) gave \(response.status)")
+        return Page(status: response.status, body: text, location: response.headers[.location], setCookie: setCookie)
+    }
+
+    /// Signs in with the demo password.
+    mutating func signIn(_ name: String, password: String = Passwords.demoPassword) async throws -> Page {
+        _ = try await get("/sign-in")
+        let page = try await post("/sign-in", ["username": name, "password": password])
+        if page.status == .seeOther {
+            user = name
+            _ = try await get("/home")
+        }
+        return page
+    }
+}
+
+/// The record id of a demo decision by number.
+func demoID(_ number: String, office: String) throws -> String {
+    try sharedApp.decisionID(number, office: office)
+}

@@ -1,0 +1,233 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import OPCCCore
+import OPCCServices
+import Testing
+
+@testable import OPCCWeb
+
+@Suite("Web: public pages, sign-in, roles and the decision screens")
+struct WebTests {
+    @Test func thePublicRegisterShowsPublishedDecisionsAndNoPart2() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            var browser = Browser(client)
+            let register = try await browser.get("/register")
+            #expect(register.status == .ok)
+            #expect(register.body.contains("014/2016"))
+            #expect(register.body.contains("007/2020"))
+            #expect(!register.body.contains(tripwire))
+            let notice = try await browser.get("/register/\(try demoID("007/2020", office: "lincolnshire"))")
+            #expect(notice.status == .ok)
+            #expect(notice.body.contains("007/2020"))
+            #expect(!notice.body.contains(tripwire))
+            let css = try await browser.get("/assets/opcc.css")
+            #expect(css.status == .ok)
+            // Signed-in screens send the public to sign in.
+            let home = try await browser.get("/home")
+            #expect(home.status == .found)
+            #expect(home.location == "/sign-in")
+        }
+    }
+
+    @Test func anUnpublishedRecordIsNotFoundToThePublic() async throws {
+        let draft = try sharedApp.raiseDecision(
+            office: "cumbria", draft: webDraft("Unpublished"), by: "cumbria.officer")
+        let app = try webApp()
+        try await app.test(.router) { client in
+            var browser = Browser(client)
+            let page = try await browser.get("/register/\(draft.id)")
+            #expect(page.status == .notFound)
+            #expect(!page.body.contains("Unpublished"))
+        }
+    }
+
+    @Test func aDecisionGoesFromDraftToPublishedInTheBrowser() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            var officer = Browser(client)
+            #expect(try await officer.signIn("cumbria.officer").status == .seeOther)
+            let raised = try await officer.post(
+                "/decisions",
+                [
+                    "title": "Web pilot", "executiveSummary": "Pilot in two wards.", "recommendation": "Approve.",
+                    "amount": "£1,000",
+                ])
+            #expect(raised.status == .seeOther)
+            let path = try #require(raised.location)
+            let id = String(path.dropFirst("/decisions/".count))
+            #expect(try await officer.get(path).body.contains("Submit for sign-off"))
+
+            // The wrong people are refused with 403, the record unchanged.
+            var pcc = Browser(client)
+            _ = try await pcc.signIn("cumbria.pcc")
+            #expect(try await pcc.post("\(path)/submit").status == .forbidden)
+            var board = Browser(client)
+            _ = try await board.signIn("cumbria.barrow-board")
+            #expect(try await board.get(path).status == .forbidden)
+            #expect(try await board.post("/decisions", ["title": "Board draft"]).status == .forbidden)
+
+            #expect(try await officer.post("\(path)/submit").status == .seeOther)
+            // Referring before the sign-offs: the rule's message at the top of the page, 422.
+            let early = try await officer.post("\(path)/refer")
+            #expect(early.status == .unprocessableContent)
+            #expect(early.body.contains("There is a problem"))
+            #expect(
+                try await officer.post(
+                    "\(path)/sign", ["position": "originating-officer", "name": "Vivian Stafford"]
+                ).status == .seeOther)
+            var chief = Browser(client)
+            _ = try await chief.signIn("cumbria.chief-executive")
+            #expect(
+                try await chief.post("\(path)/sign", ["position": "chief-executive", "name": "Stuart Edwards"]).status
+                    == .seeOther)
+            #expect(try await chief.post("\(path)/refer").status == .seeOther)
+            var finance = Browser(client)
+            _ = try await finance.signIn("cumbria.finance")
+            #expect(
+                try await finance.post("\(path)/decide", ["approve": "yes", "interests": "none"]).status == .forbidden)
+            #expect(
+                try await officer.post("\(path)/decide", ["approve": "yes", "interests": "none"]).status == .forbidden)
+            #expect(try await pcc.get("/home").body.contains("Web pilot"))
+            #expect(try await pcc.post("\(path)/decide", ["approve": "yes", "interests": "None."]).status == .seeOther)
+            #expect(try await pcc.post("\(path)/publish").status == .forbidden)
+            #expect(try await officer.post("\(path)/publish").status == .seeOther)
+
+            var visitor = Browser(client)
+            let register = try await visitor.get("/register")
+            #expect(register.body.contains("Web pilot"))
+            #expect(try await visitor.get("/register/\(id)").status == .ok)
+            let page = try await officer.get(path)
+            #expect(page.body.contains("Published"))
+            #expect(page.body.contains("Stuart Edwards"))
+        }
+    }
+
+    @Test func part2IsShownOnlyToItsReadersAndTheReadIsRecorded() async throws {
+        let id = try demoID("007/2020", office: "lincolnshire")
+        let app = try webApp()
+        try await app.test(.router) { client in
+            var reader = Browser(client)
+            _ = try await reader.signIn("lincs.officer")
+            let page = try await reader.get("/decisions/\(id)")
+            #expect(page.body.contains("Read Part 2"))
+            #expect(!page.body.contains(tripwire))
+            let before = try sharedApp.auditLog(instance: id).filter { $0.event == "part2-read" }.count
+            let read = try await reader.post("/decisions/\(id)/part2")
+            #expect(read.status == .ok)
+            #expect(read.body.contains(tripwire))
+            #expect(try sharedApp.auditLog(instance: id).filter { $0.event == "part2-read" }.count == before + 1)
+
+            var finance = Browser(client)
+            _ = try await finance.signIn("lincs.finance")
+            #expect(!(try await finance.get("/decisions/\(id)").body.contains("Read Part 2")))
+            #expect(try await finance.post("/decisions/\(id)/part2").status == .forbidden)
+            var outsider = Browser(client)
+            _ = try await outsider.signIn("cumbria.officer")
+            #expect(try await outsider.post("/decisions/\(id)/part2").status == .forbidden)
+        }
+    }
+
+    @Test func formsWithoutTheSessionsTokenAreRefused() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            var anonymous = Browser(client)
+            let noSession = try await anonymous.post("/sign-in", ["username": "cumbria.officer", "password": "x"])
+            #expect(noSession.status == .forbidden)
+            var officer = Browser(client)
+            _ = try await officer.signIn("cumbria.officer")
+            #expect(try await officer.post("/decisions", ["title": "No token"], csrf: "").status == .forbidden)
+            #expect(
+                try await officer.post("/decisions", ["title": "Wrong token"], csrf: String(repeating: "0", count: 64))
+                    .status == .forbidden)
+            #expect(try await officer.post("/decisions", ["title": "Right token"]).status == .seeOther)
+        }
+    }
+
+    @Test func signInIsThrottledPerAccountAndPerAddress() async throws {
+        let app = try webApp(attemptsPerAccount: 3, attemptsPerAddress: 6)
+        try await app.test(.router) { client in
+            var browser = Browser(client)
+            for _ in 0..<3 {
+                #expect(try await browser.signIn("cumbria.auditor", password: "wrong").status == .unauthorized)
+            }
+            // Blocked now, even with the right password.
+            let blocked = try await browser.signIn("cumbria.auditor")
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.body.contains("Too many failed sign-in attempts"))
+            // Another account from the same address: three more failures reach the address's limit.
+            for _ in 0..<3 {
+                #expect(try await browser.signIn("lincs.auditor", password: "wrong").status == .unauthorized)
+            }
+            #expect(try await browser.signIn("wm.officer").status == .tooManyRequests)
+        }
+    }
+
+    @Test func signInSetsAFreshHttpOnlySameSiteCookieAndSignOutEndsIt() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            var browser = Browser(client)
+            _ = try await browser.get("/sign-in")
+            let before = browser.cookie
+            let signedIn = try await browser.signIn("cumbria.officer")
+            let cookie = try #require(signedIn.setCookie)
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Lax"))
+            #expect(browser.cookie != before)
+            #expect(try await browser.get("/home").status == .ok)
+            #expect(try await browser.post("/sign-out").status == .seeOther)
+            #expect(try await browser.get("/home").status == .found)
+        }
+    }
+
+    @Test func aPasswordSetThroughTheServicesIsTheOneThatSignsIn() async throws {
+        // A database of its own: the other tests sign in with the demo password.
+        let own = makeDemoApp()
+        try own.setPasswordHash(Passwords.hash("a long passphrase", cost: 4), of: "leics.finance")
+        #expect(try own.passwordHash(of: "leics.finance")?.hasPrefix("$2") == true)
+        #expect(throws: ServiceRefusal.self) { try own.setPasswordHash("$2b$04$x", of: "nobody.at.all") }
+        let app = try webApp(commissioning: own)
+        try await app.test(.router) { client in
+            var browser = Browser(client)
+            let wrong = try await browser.signIn("leics.finance")
+            #expect(wrong.status == .unauthorized)
+            #expect(try await browser.signIn("leics.finance", password: "a long passphrase").status == .seeOther)
+            #expect(try await browser.signIn("nobody.at.all").status == .unauthorized)
+        }
+    }
+
+    /// Every demo person, through every screen they can reach, and the public: the tripwire is checked in each body
+    /// as it arrives (see `record`), and must have reached at least one allowed reader.
+    @Test func theTripwireReachesOnlyPart2Readers() async throws {
+        let app = try webApp(attemptsPerAccount: 100, attemptsPerAddress: 1000)
+        let ids =
+            try sharedApp.decisionRegister(.init(), by: "lincs.officer").map(\.id)
+            + sharedApp.decisionRegister(.init(), by: "cumbria.officer").map(\.id)
+        let lincs = try demoID("007/2020", office: "lincolnshire")
+        try await app.test(.router) { client in
+            var visitor = Browser(client)
+            _ = try await visitor.get("/register")
+            for id in ids { _ = try await visitor.get("/register/\(id)") }
+            for person in try sharedApp.everyone() {
+                var browser = Browser(client)
+                #expect(try await browser.signIn(person.name).status == .seeOther)
+                _ = try await browser.get("/decisions")
+                _ = try await browser.get("/decisions?q=funding&status=published&year=2016")
+                for id in ids { _ = try await browser.get("/decisions/\(id)") }
+                _ = try await browser.post("/decisions/\(lincs)/part2")
+            }
+        }
+        let reached = collected.withLock { $0.filter { $0.body.contains(tripwire) }.compactMap(\.user) }
+        #expect(!reached.isEmpty)
+        #expect(reached.allSatisfy(mayReadTripwire))
+    }
+}
+
+func webDraft(_ title: String) -> DecisionDraft {
+    var draft = DecisionDraft()
+    draft.title = title
+    draft.executiveSummary = "A short summary."
+    draft.recommendation = "Approve."
+    return draft
+}
