@@ -43,7 +43,9 @@ extension Web {
                 }
                 var values: [String: Any] = form.fields
                 values["office"] = person.office
-                values["errors"] = Refusal.messages(of: error).map { ["field": fieldName(of: error), "message": $0] }
+                values["errors"] = Refusal.details(of: error).map {
+                    ["field": fieldID(step: "new", rule: $0.rule, message: $0.message), "message": $0.message]
+                }
                 return pages.page(
                     "new-decision", title: "Error: Raise a decision", values: values, context: context, back: "/home",
                     status: status)
@@ -67,38 +69,135 @@ extension Web {
                     context: context)
             }
         }
-        router.post("/decisions/:id/:step") { request, context -> Response in
-            let form = try await form(request, context)
-            guard let user = context.user else { return .redirect(to: "/sign-in", type: .normal) }
+        router.get("/decisions/:id/edit") { _, context -> Response in
+            guard let user = context.user else { return .redirect(to: "/sign-in", type: .found) }
             let id = try context.parameters.require("id")
-            let step = try context.parameters.require("step")
-            do {
-                switch step {
-                case "submit": try app.submitDecision(id, by: user)
-                case "sign":
-                    try app.signDecision(
-                        id, position: form.text("position") ?? "", name: form.text("name") ?? "",
-                        initials: form.text("initials"), by: user)
-                case "refer": try app.referDecision(id, by: user)
-                case "decide":
-                    try app.decide(
-                        id, approve: form["approve"] != "no", interests: form.text("interests") ?? "",
-                        prejudicialInterest: form["prejudicial"] == "1", by: user)
-                case "publish": try app.perform(.publish, on: id, by: user)
-                default: return pages.error(.notFound, message: "There is no such step.", context: context)
-                }
-                return .redirect(to: "/decisions/\(id)", type: .normal)
-            } catch let error where Refusal.status(of: error) != nil {
-                let status = Refusal.status(of: error)!
-                let messages = Refusal.messages(of: error)
-                guard status == .unprocessableContent else {
-                    return pages.error(status, message: messages.joined(separator: " "), context: context)
-                }
-                return try decisionPage(
-                    id, user: user, context: context, errors: messages.map { ["field": step, "message": $0] },
-                    status: status)
-            }
+            return try editPage(id, user: user, context: context)
         }
+        // The router matches the constant `edit` before the `:step` parameter, so the edit form's POST has its own
+        // route to the same handler.
+        router.post("/decisions/:id/edit") { request, context -> Response in
+            try await takeStep("edit", request, context)
+        }
+        router.post("/decisions/:id/:step") { request, context -> Response in
+            try await takeStep(try context.parameters.require("step"), request, context)
+        }
+    }
+
+    /// One step on a decision from its page's form: the services decide; a refusal comes back to the form with the
+    /// error summary linking to the field it is about.
+    func takeStep(_ step: String, _ request: Request, _ context: WebContext) async throws -> Response {
+        let form = try await form(request, context)
+        guard let user = context.user else { return .redirect(to: "/sign-in", type: .normal) }
+        let id = try context.parameters.require("id")
+        do {
+            switch step {
+            case "edit":
+                try app.editDecision(id, draft: draftFromForm(form), by: user)
+            case "submit": try app.submitDecision(id, by: user)
+            case "sign":
+                try app.signDecision(
+                    id, position: form.text("position") ?? "", name: form.text("name") ?? "",
+                    initials: form.text("initials"), by: user)
+            case "refer": try app.referDecision(id, by: user)
+            case "return":
+                try app.perform(.returnForRevision(reason: form.text("reason") ?? ""), on: id, by: user)
+            case "decide":
+                try app.decide(
+                    id, approve: form["approve"] != "no", interests: form.text("interests") ?? "",
+                    prejudicialInterest: form["prejudicial"] == "1", by: user)
+            case "defer":
+                try app.perform(
+                    .deferPublication(reason: form.text("reason") ?? "", until: try untilDay(form)), on: id,
+                    by: user)
+            case "withdraw": try app.perform(.withdraw(reason: form.text("reason") ?? ""), on: id, by: user)
+            case "publish": try app.perform(.publish, on: id, by: user)
+            case "correct":
+                let view = try app.showDecision(id, by: user)
+                try app.correctDecision(
+                    id, draft: draftFromForm(form, changedFrom: view.record), reason: form.text("reason") ?? "",
+                    by: user)
+            default: return pages.error(.notFound, message: "There is no such step.", context: context)
+            }
+            return .redirect(to: "/decisions/\(id)", type: .normal)
+        } catch let error where Refusal.status(of: error) != nil {
+            let status = Refusal.status(of: error)!
+            let messages = Refusal.messages(of: error)
+            guard status == .unprocessableContent else {
+                return pages.error(status, message: messages.joined(separator: " "), context: context)
+            }
+            let errors = Refusal.details(of: error).map { detail in
+                [
+                    "field": fieldID(step: step, rule: detail.rule, message: detail.message),
+                    "message": detail.message, "step": step,
+                ]
+            }
+            if step == "edit" {
+                return try editPage(id, user: user, context: context, form: form.fields, errors: errors)
+            }
+            return try decisionPage(
+                id, user: user, context: context, errors: errors, entered: form.fields, status: status)
+        }
+    }
+
+    /// The draft a form describes: every field for an edit; for a correction only the fields whose text changed.
+    func draftFromForm(_ form: Form, changedFrom record: DecisionRecord? = nil) -> DecisionDraft {
+        var draft = DecisionDraft()
+        func changed(_ name: String, _ current: String?) -> String? {
+            guard let value = form.text(name) else { return record == nil ? "" : nil }
+            return value == current ? nil : value
+        }
+        draft.title = changed("title", record?.title)
+        draft.executiveSummary = changed("executiveSummary", record?.executiveSummary)
+        draft.recommendation = changed("recommendation", record?.recommendation)
+        if record == nil { draft.amount = form.text("amount") }
+        return draft
+    }
+
+    /// The until-date of a deferral, where one was entered.
+    func untilDay(_ form: Form) throws -> Day? {
+        guard let text = form.text("until") else { return nil }
+        do { return try Day(iso: text) } catch {
+            throw ServiceRefusal(
+                rule: "valid-date", message: "until: enter the date as year-month-day, like 2017-03-31 (not '\(text)')")
+        }
+    }
+
+    /// The page editing a draft, filled from the record or from what was entered.
+    func editPage(
+        _ id: String, user: String, context: WebContext, form: [String: String]? = nil,
+        errors: [[String: String]] = []
+    ) throws -> Response {
+        let view: Commissioning.DecisionView
+        do {
+            view = try app.showDecision(id, by: user)
+        } catch let error where Refusal.status(of: error) != nil {
+            let status = Refusal.status(of: error)!
+            return pages.error(
+                status == .unprocessableContent ? .notFound : status,
+                message: Refusal.messages(of: error).joined(separator: " "), context: context)
+        }
+        let record = view.record
+        guard view.status == "draft" else {
+            return pages.error(
+                .unprocessableContent,
+                message: "Only drafts are edited. This record is \(statusLabel(view.status).lowercased()).",
+                context: context)
+        }
+        var values: [String: Any] =
+            form
+            ?? [
+                "title": record.title, "executiveSummary": record.executiveSummary,
+                "recommendation": record.recommendation, "amount": record.amount?.formatted ?? "",
+            ]
+        values["office"] = record.office
+        values["errors"] = errors
+        values["action"] = "/decisions/\(id)/edit"
+        values["heading"] = "Edit the draft"
+        values["button"] = "Save changes"
+        return pages.page(
+            "new-decision", title: (errors.isEmpty ? "" : "Error: ") + "Edit the draft", values: values,
+            context: context, back: "/decisions/\(id)", status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     // MARK: Screens
@@ -189,7 +288,7 @@ extension Web {
 
     func decisionPage(
         _ id: String, user: String, context: WebContext, part2: String? = nil, errors: [[String: String]] = [],
-        status: HTTPResponse.Status = .ok
+        entered: [String: String] = [:], status: HTTPResponse.Status = .ok
     ) throws -> Response {
         let view: Commissioning.DecisionView
         do {
@@ -242,12 +341,19 @@ extension Web {
                 ]
             }
         var actions: [[String: Any]] = []
+        let erroredStep = errors.first?["step"]
         func action(_ step: String, _ heading: String, _ button: String, extra: [String: Any] = [:]) {
             actions.append(
                 ["id": record.id, "step": step, "heading": heading, "button": button].merging(extra) { a, _ in a })
         }
+        let officer = roles.contains(.officer)
+        let reviewer = !roles.isDisjoint(with: [.chiefExecutive, .commissioner, .officer])
+        let withdrawer = !roles.isDisjoint(with: [.officer, .chiefExecutive])
+        func reason(_ label: String, _ step: String) -> [String: Any] {
+            ["reasonLabel": label, "reason": erroredStep == step ? entered["reason"] ?? "" : ""]
+        }
         switch view.status {
-        case "draft" where roles.contains(.officer):
+        case "draft" where officer:
             action("submit", "Submit for sign-off", "Submit")
         case "awaiting-sign-offs":
             let open = profile.signatories.filter { s in
@@ -261,14 +367,46 @@ extension Web {
                         "signer": person?.displayName ?? "",
                     ])
             }
-            if !roles.isDisjoint(with: [.officer, .chiefExecutive]) {
-                action("refer", "Refer to the decision-maker", "Refer")
-            }
+            if withdrawer { action("refer", "Refer to the decision-maker", "Refer") }
         case "with-decision-maker" where !roles.isDisjoint(with: [.commissioner, .chiefExecutive]):
             action("decide", "Take the decision", "Record the decision", extra: ["decide": true])
         case "approved", "not-approved", "publication-deferred":
-            if roles.contains(.officer) { action("publish", "Publish Part 1", "Publish") }
+            if officer { action("publish", "Publish Part 1", "Publish") }
+            if view.status != "publication-deferred", !roles.isDisjoint(with: [.officer, .commissioner]) {
+                action(
+                    "defer", "Defer publication", "Defer publication",
+                    extra: reason("Why publishing now would compromise implementation", "defer").merging([
+                        "until": true, "untilValue": erroredStep == "defer" ? entered["until"] ?? "" : "",
+                        "untilRequired": profile.deferralNeedsUntilDate,
+                    ]) { a, _ in a })
+            }
         default: break
+        }
+        if ["awaiting-sign-offs", "with-decision-maker"].contains(view.status), reviewer {
+            action(
+                "return", "Return for revision", "Return to draft",
+                extra: reason("What needs revising", "return").merging(["secondary": true]) { a, _ in a })
+        }
+        if ["draft", "awaiting-sign-offs", "with-decision-maker"].contains(view.status), withdrawer {
+            action(
+                "withdraw", "Withdraw the record", "Withdraw",
+                extra: reason("Why it is withdrawn (its number is never reused)", "withdraw").merging([
+                    "warning": true
+                ]) { a, _ in a })
+        }
+        if record.decision != nil, view.status != "withdrawn", withdrawer {
+            let mine = erroredStep == "correct"
+            action(
+                "correct", "Correct Part 1", "Record the correction",
+                extra: reason("Reason for the correction (recorded in the audit log)", "correct").merging([
+                    "correct": [
+                        "title": mine ? entered["title"] ?? record.title : record.title,
+                        "executiveSummary": mine
+                            ? entered["executiveSummary"] ?? record.executiveSummary : record.executiveSummary,
+                        "recommendation": mine
+                            ? entered["recommendation"] ?? record.recommendation : record.recommendation,
+                    ], "secondary": true,
+                ]) { a, _ in a })
         }
         let mayReadPart2 = !roles.isDisjoint(with: profile.part2Readers)
         var values: [String: Any] = [
@@ -279,6 +417,7 @@ extension Web {
             },
             "part2Exists": record.part2.exists, "mayReadPart2": mayReadPart2, "errors": errors,
             "published": view.status == "published", "deadline": record.part1Deadline?.iso ?? "",
+            "editable": view.status == "draft" && officer,
             "overdue": isOverdue(
                 status: view.status, deadline: record.part1Deadline, published: record.publishedOn, today: today),
         ]
@@ -296,11 +435,18 @@ func ftsQuery(_ text: String) -> String {
         .joined(separator: " ")
 }
 
-/// The form field a refusal is about, where its message starts with one (`title: …`).
-func fieldName(of error: any Error) -> String {
-    guard let refusal = error as? ServiceRefusal, let colon = refusal.message.firstIndex(of: ":") else {
-        return "title"
+/// The id of the input a refusal of `step` is about, so the error summary links to it: the field a message names
+/// (`title: …`), or the field a rule checks; otherwise the step's form.
+func fieldID(step: String, rule: String, message: String) -> String {
+    let prefix = step == "edit" || step == "new" ? "" : step + "-"
+    if let colon = message.firstIndex(of: ":"), !message[..<colon].contains(" ") {
+        return prefix + message[..<colon]
     }
-    let name = String(refusal.message[..<colon])
-    return name.contains(" ") ? "title" : name
+    switch rule {
+    case "reason-given": return step == "submit" ? step : prefix + "reason"
+    case "deferral-until-date", "valid-date": return prefix + "until"
+    case "declaration-of-interests": return prefix + "interests"
+    case "executive-summary-within-limit": return step == "edit" ? "executiveSummary" : step
+    default: return step == "edit" ? "title" : step
+    }
 }

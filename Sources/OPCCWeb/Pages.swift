@@ -79,6 +79,13 @@ enum Refusal {
         return nil
     }
 
+    /// Each refusal's rule and message.
+    static func details(of error: any Error) -> [(rule: String, message: String)] {
+        if let refusal = error as? ServiceRefusal { return [(refusal.rule, refusal.message)] }
+        if let refused = error as? ActRefused { return refused.reasons.map { ($0.rule, $0.description) } }
+        return [("unknown", "Something went wrong.")]
+    }
+
     /// The messages to show in an error summary.
     static func messages(of error: any Error) -> [String] {
         if let refusal = error as? ServiceRefusal { return [refusal.message] }

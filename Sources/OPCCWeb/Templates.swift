@@ -131,6 +131,7 @@ enum Templates {
         <span class="caption">{{office}} · {{id}}</span>
         <h1>{{title}}</h1>
         <p><strong class="tag tag-{{statusClass}}">{{status}}</strong>{{#overdue}} <strong class="tag tag-overdue">Overdue: Part 1 was due {{deadline}}</strong>{{/overdue}}</p>
+        {{#editable}}<p><a href="/decisions/{{id}}/edit" class="button secondary">Edit the draft</a></p>{{/editable}}
         <dl class="summary-list">
           {{#facts}}<div class="summary-row"><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}
         </dl>
@@ -163,20 +164,38 @@ enum Templates {
           <input type="hidden" name="csrf" value="{{csrf}}">
           <h3>{{heading}}</h3>
           {{#first(positions)}}
-          <div class="field"><label for="position">Position signing</label>
-            <select id="position" name="position">{{#positions}}<option value="{{position}}">{{title}}</option>{{/positions}}</select></div>
-          <div class="field"><label for="signer">Name of the person signing</label><input id="signer" name="name" value="{{signer}}"></div>
-          <div class="field"><label for="initials">Initials (optional)</label><input id="initials" name="initials" class="short"></div>
+          <div class="field"><label for="sign-position">Position signing</label>
+            <select id="sign-position" name="position">{{#positions}}<option value="{{position}}">{{title}}</option>{{/positions}}</select></div>
+          <div class="field"><label for="sign-name">Name of the person signing</label><input id="sign-name" name="name" value="{{signer}}"></div>
+          <div class="field"><label for="sign-initials">Initials (optional)</label><input id="sign-initials" name="initials" class="short"></div>
           {{/first(positions)}}
           {{#decide}}
-          <fieldset class="field"><legend>Decision</legend>
+          <fieldset class="field" id="decide-approve"><legend>Decision</legend>
             <label for="approve-yes"><input id="approve-yes" type="radio" name="approve" value="yes" checked> Approve the recommendation</label>
             <label for="approve-no"><input id="approve-no" type="radio" name="approve" value="no"> Do not approve</label>
           </fieldset>
-          <div class="field"><label for="interests">Declaration of interests</label><textarea id="interests" name="interests" rows="2"></textarea></div>
-          <div class="field"><label for="prejudicial"><input id="prejudicial" type="checkbox" name="prejudicial" value="1"> I have a prejudicial interest</label></div>
+          <div class="field"><label for="decide-interests">Declaration of interests</label>
+            <p class="hint" id="decide-interests-hint">Write "None" if you have no interest to declare.</p>
+            <textarea id="decide-interests" name="interests" rows="2" aria-describedby="decide-interests-hint"></textarea></div>
+          <div class="field"><label for="decide-prejudicial"><input id="decide-prejudicial" type="checkbox" name="prejudicial" value="1"> I have a prejudicial interest</label></div>
           {{/decide}}
-          <button type="submit" class="button">{{button}}</button>
+          {{#correct}}
+          <div class="field"><label for="correct-title">Title</label><input id="correct-title" name="title" value="{{title}}"></div>
+          <div class="field"><label for="correct-executiveSummary">Executive summary</label>
+            <textarea id="correct-executiveSummary" name="executiveSummary" rows="4">{{executiveSummary}}</textarea></div>
+          <div class="field"><label for="correct-recommendation">Recommendation</label>
+            <textarea id="correct-recommendation" name="recommendation" rows="3">{{recommendation}}</textarea></div>
+          {{/correct}}
+          {{#until}}
+          <div class="field"><label for="{{step}}-until">Deferred until{{^untilRequired}} (optional){{/untilRequired}}</label>
+            <p class="hint" id="{{step}}-until-hint">For example, 2017-03-31</p>
+            <input id="{{step}}-until" name="until" class="short" value="{{untilValue}}" aria-describedby="{{step}}-until-hint"></div>
+          {{/until}}
+          {{#reasonLabel}}
+          <div class="field"><label for="{{step}}-reason">{{reasonLabel}}</label>
+            <textarea id="{{step}}-reason" name="reason" rows="2">{{reason}}</textarea></div>
+          {{/reasonLabel}}
+          <button type="submit" class="button{{#secondary}} secondary{{/secondary}}{{#warning}} warning{{/warning}}">{{button}}</button>
         </form>
         {{/actions}}
         {{#first(lifecycle)}}
@@ -191,9 +210,9 @@ enum Templates {
 
     static let newDecision = """
         {{> error-summary}}
-        <h1>Raise a decision</h1>
+        <h1>{{heading}}{{^heading}}Raise a decision{{/heading}}</h1>
         <p class="lead">A draft for {{office}}. You can submit it from its page.</p>
-        <form method="post" action="/decisions" novalidate>
+        <form method="post" action="{{action}}{{^action}}/decisions{{/action}}" novalidate>
           <input type="hidden" name="csrf" value="{{csrf}}">
           <div class="field"><label for="title">Title</label><input id="title" name="title" value="{{title}}"></div>
           <div class="field"><label for="executiveSummary">Executive summary</label>
@@ -202,7 +221,7 @@ enum Templates {
             <textarea id="recommendation" name="recommendation" rows="3">{{recommendation}}</textarea></div>
           <div class="field"><label for="amount">Amount in pounds (optional)</label>
             <input id="amount" name="amount" inputmode="decimal" value="{{amount}}" class="short"></div>
-          <button type="submit" class="button">Save draft</button>
+          <button type="submit" class="button">{{button}}{{^button}}Save draft{{/button}}</button>
         </form>
         """
 
@@ -242,6 +261,7 @@ enum Templates {
         input,select,textarea{font:inherit;border:2px solid #0b0c0c;padding:5px;width:100%;max-width:40em}
         input[type=checkbox],input[type=radio]{width:auto}.short{max-width:10em}
         .button{font:inherit;background:#00703c;color:#fff;border:0;padding:8px 15px;box-shadow:0 2px 0 #002d18;cursor:pointer}
+        .button.warning{background:#d4351c;box-shadow:0 2px 0 #55150b}.hint{color:#505a5f;margin:0 0 5px}
         .button.secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px 0 #929191}
         .error-summary{border:5px solid #d4351c;padding:15px;margin-bottom:30px}.error-summary h2{margin-top:0}
         .error-summary a{color:#d4351c;font-weight:700}
