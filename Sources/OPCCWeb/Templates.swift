@@ -2,7 +2,12 @@
 // GOV.UK Design System patterns, with the product's own small stylesheet. No scripts: every page works without them.
 
 enum Templates {
-    static let all: [String: String] = [
+    /// Every template by name: the decision screens' here, each other area's in its own file.
+    static let all: [String: String] = [decisions, returns, finance, areas].reduce(into: [:]) { all, group in
+        all.merge(group) { first, _ in first }
+    }
+
+    static let decisions: [String: String] = [
         "layout": layout, "register": register, "signin": signIn, "home": home, "decision": decision,
         "new-decision": newDecision, "error": error, "error-summary": errorSummary,
     ]
@@ -28,6 +33,10 @@ enum Templates {
                 <li><a href="/home">Home</a></li>
                 <li><a href="/decisions">Decision register</a></li>
                 <li><a href="/decisions/new">Raise a decision</a></li>
+                <li><a href="/returns">Returns</a></li>
+                <li><a href="/finance">Finance</a></li>
+                <li><a href="/vli">Pilot areas</a></li>
+                <li><a href="/priorities">Priorities</a></li>
                 <li>
                   <form method="post" action="/sign-out" class="inline">
                     <input type="hidden" name="csrf" value="{{csrf}}">

@@ -1,0 +1,5 @@
+// The quarterly return screens' templates.
+
+extension Templates {
+    static let returns: [String: String] = [:]
+}
