@@ -68,6 +68,21 @@ extension Commissioning {
         }
     }
 
+    /// What stops the return's current version being submitted, one rule at a time (the submit guard reports them
+    /// together): for a form that shows each problem beside its field. Empty when it may be submitted.
+    public func submissionProblems(_ id: String, as actorName: String) throws -> [(rule: String, message: String)] {
+        try store.read { tx in
+            let (record, _) = try loadReturn(id, in: tx)
+            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            guard let content = record.current?.content else { return [] }
+            let subject = try returnSubject(record, in: tx)
+            return ReturnRules.checkSubmission(
+                content: content, agreement: subject.agreement, quarter: record.quarter,
+                previousSpendToDate: subject.previousSpendToDate
+            ).map { ($0.rule, $0.description) }
+        }
+    }
+
     /// Spend to date reported for the quarter before `quarter` under the same agreement: the accepted version, else
     /// the latest submitted one; zero for the first quarter.
     func previousSpendToDate(_ record: ReturnRecord, in tx: any StoreTransaction) throws -> Money {

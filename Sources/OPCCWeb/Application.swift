@@ -77,6 +77,7 @@ struct Web: Sendable {
         addPublicRoutes(to: router)
         addSignInRoutes(to: router)
         addDecisionRoutes(to: router)
+        addReturnRoutes(to: router)
     }
 }
 

@@ -238,6 +238,20 @@ extension Web {
                 "heading": "Overdue for publication", "rows": try rows([""], overdue: true),
             ])
         }
+        if person.actor.grants.contains(where: { $0.role == .projectBoardMember }) {
+            let open = try app.returns(.init(), as: user).filter {
+                ["scheduled", "draft", "returned-for-revision"].contains($0.state)
+            }
+            sections.append(["heading": "Returns to write", "returnRows": open.map(\.values), "returns": true])
+        }
+        if !roles.isDisjoint(with: [.officer, .finance]) {
+            let waiting = try app.returns(.init(status: .awaitingReview), as: user)
+            let overdue = try app.returns(.init(status: .overdue), as: user)
+            sections.append([
+                "heading": "Returns awaiting review", "returnRows": waiting.map(\.values), "returns": true,
+            ])
+            sections.append(["heading": "Returns overdue", "returnRows": overdue.map(\.values), "returns": true])
+        }
         if sections.isEmpty {
             sections.append(["heading": "Published decisions", "rows": try rows(["published"])])
         }

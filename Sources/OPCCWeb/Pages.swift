@@ -65,6 +65,7 @@ enum Refusal {
     static let forbiddenRules: Set<String> = [
         "role-required", "role-not-held", "role-not-permitted", "part2-readers-only", "published-records-only",
         "audit-log-readers", "sign-off-by-position-holder", "decision-maker-authorised", "actor-required",
+        "return-visible-to-own-board", "board-writes-its-return", "reviewer-not-submitter",
     ]
 
     static func status(of error: any Error) -> HTTPResponse.Status? {

@@ -122,6 +122,19 @@ enum Templates {
         <p class="lead">Signed in as {{name}} ({{roles}}), {{office}}. Today is {{today}}.</p>
         {{#sections}}
         <h2>{{heading}}</h2>
+        {{#returns}}
+        {{#first(returnRows)}}
+        <table class="table">
+          <thead><tr><th scope="col">Return</th><th scope="col">Quarter</th><th scope="col">Recipient</th><th scope="col">Due</th><th scope="col">Status</th></tr></thead>
+          <tbody>
+          {{#returnRows}}<tr><td><a href="{{href}}">{{id}}</a></td><td>{{quarter}}</td><td>{{recipient}}</td><td>{{due}}</td>
+            <td><strong class="tag tag-{{stateClass}}">{{state}}</strong>{{#overdue}} <strong class="tag tag-overdue">Overdue</strong>{{/overdue}}</td></tr>{{/returnRows}}
+          </tbody>
+        </table>
+        {{/first(returnRows)}}
+        {{^returnRows}}<p>Nothing needs you here today.</p>{{/returnRows}}
+        {{/returns}}
+        {{^returns}}
         {{#first(rows)}}
         <table class="table">
           <thead><tr><th scope="col">Number</th><th scope="col">Title</th><th scope="col">Status</th><th scope="col">Part 1 due</th></tr></thead>
@@ -132,6 +145,7 @@ enum Templates {
         </table>
         {{/first(rows)}}
         {{^rows}}<p>Nothing needs you here today.</p>{{/rows}}
+        {{/returns}}
         {{/sections}}
         """
 
@@ -278,6 +292,11 @@ enum Templates {
         .action{border-left:5px solid #b1b4b6;padding-left:15px;margin-bottom:30px}
         .part2{border-left:5px solid #d4351c;padding-left:15px;white-space:pre-wrap}
         .visually-hidden{position:absolute!important;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+        .sub-nav ul{list-style:none;margin:0 0 20px;padding:0;display:flex;flex-wrap:wrap;gap:20px}
+        .sub-nav a[aria-current]{font-weight:700;color:#0b0c0c;text-decoration:none;border-bottom:4px solid #1d70b8}
+        .button-group{display:flex;gap:15px;flex-wrap:wrap}.warning-text{margin:0 0 5px}
+        .tag-scheduled{background:#eeefef;color:#383f43}.tag-submitted,.tag-returned-for-revision{background:#fff7bf;color:#594d00}
+        .tag-accepted{background:#cce2d8;color:#005a30}.tag-waived{background:#eeefef;color:#383f43}
         .footer{border-top:1px solid #b1b4b6;padding:20px 0;font-size:16px;color:#505a5f}
         """
 }

@@ -25,13 +25,13 @@ let repositoryRoot: URL = {
 let sharedApp: Commissioning = makeDemoApp()
 
 /// A demo database of its own, every person with the demo password.
-func makeDemoApp() -> Commissioning {
+func makeDemoApp(returns: Bool = true) -> Commissioning {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-web-tests-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let app = try! Commissioning.open(
         home: ProductHome(root: repositoryRoot), databasePath: dir.appendingPathComponent("web.sqlite").path,
         clock: FixedClock(day: try! Day(iso: "2026-11-20")))
-    _ = try! app.loadDemo(from: ProductHome(root: repositoryRoot))
+    _ = try! app.loadDemo(from: ProductHome(root: repositoryRoot), returns: returns)
     let hash = Passwords.hash(Passwords.demoPassword, cost: 4)
     for person in try! app.everyone() { try! app.setPasswordHash(hash, of: person.name) }
     return app
