@@ -20,6 +20,8 @@ struct ServeCommand: ParsableCommand {
             """)
 
     @Flag(help: "Load the demo first and set the demo people's password.") var demo = false
+    @Flag(help: "With --demo, stop before the Cumbria returns are played: their 2016/17 returns are still to write.")
+    var withoutReturns = false
     @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(help: "Mark the session cookie Secure (set when a TLS proxy is in front).") var secureCookies = false
@@ -27,12 +29,15 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         try runReportingRefusals {
+            guard demo || !withoutReturns else {
+                throw ValidationError("--without-returns goes with --demo")
+            }
             let home = try global.locateHome()
             let path = global.databasePath
             let app = try Commissioning.open(home: home, databasePath: path)
             if demo {
                 printLine("loading the demo from \(home.root.path) into \(path)")
-                _ = try app.loadDemo(from: home)
+                _ = try app.loadDemo(from: home, returns: !withoutReturns)
                 let hash = Passwords.hash(Passwords.demoPassword, cost: 10)
                 let people = try app.everyone()
                 for person in people where try app.passwordHash(of: person.name) == nil {

@@ -43,6 +43,7 @@ public func buildApplication(configuration: WebConfiguration) throws -> some App
     let router = Router(context: WebContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SessionLoader(sessions: web.sessions))
+    router.add(middleware: ErrorPages(pages: web.pages))
     web.addRoutes(to: router)
     var services: [any Service] = []
     if configuration.dailySweep {
@@ -139,4 +140,27 @@ struct RequestLogMiddleware: RouterMiddleware {
 
 extension Duration {
     var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}
+
+/// HTTP errors the routes throw (no such page, a form without its token) as the service's own error page, for
+/// browsers; the JSON API under /api/ answers in its own format.
+struct ErrorPages: RouterMiddleware {
+    typealias Context = WebContext
+    let pages: Pages
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where !request.uri.path.hasPrefix("/api/") {
+            let message =
+                error.body
+                ?? (error.status == .notFound
+                    ? "If you typed the web address, check it is correct." : "Sorry, there is a problem.")
+            var response = pages.error(error.status, message: message, context: context)
+            for header in error.headers { response.headers.append(header) }
+            return response
+        }
+    }
 }

@@ -22,6 +22,14 @@ struct Pages: Sendable {
     ) -> Response {
         var values = values
         values["csrf"] = context.session?.csrf ?? ""
+        // Error messages read as sentences in the summary, whichever rule wrote them.
+        if let errors = values["errors"] as? [[String: String]] {
+            values["errors"] = errors.map { error in
+                var error = error
+                error["message"] = sentence(error["message"] ?? "")
+                return error
+            }
+        }
         let body = library.render(values, withTemplate: template) ?? ""
         var frame: [String: Any] = ["title": title, "body": body, "csrf": context.session?.csrf ?? ""]
         if let user = context.user {
@@ -105,6 +113,11 @@ extension DecisionRegisterRow {
             "overdue": isOverdue(status: status, deadline: part1Deadline, published: publishedOn, today: today),
         ]
     }
+}
+
+/// A message with its first letter capitalised.
+func sentence(_ text: String) -> String {
+    text.prefix(1).uppercased() + text.dropFirst()
 }
 
 func statusLabel(_ state: String) -> String {

@@ -52,14 +52,10 @@ extension Web {
                 var errors = details.map { detail in
                     ["field": returnFieldID(step: step, rule: detail.rule, form: form), "message": detail.message]
                 }
-                if saved {
-                    errors.append([
-                        "field": "narrative",
-                        "message": "Your changes are saved as a draft; the return is not yet submitted.",
-                    ])
-                }
                 return try returnPage(
-                    id, user: user, context: context, errors: errors, entered: form.fields, status: status)
+                    id, user: user, context: context, errors: errors, entered: form.fields,
+                    notice: saved ? "Your changes are saved as a draft. The return is not yet submitted." : nil,
+                    status: status)
             }
         }
     }
@@ -93,7 +89,7 @@ extension Web {
 
     func returnPage(
         _ id: String, user: String, context: WebContext, errors: [[String: String]] = [],
-        entered: [String: String]? = nil, status: HTTPResponse.Status = .ok
+        entered: [String: String]? = nil, notice: String? = nil, status: HTTPResponse.Status = .ok
     ) throws -> Response {
         let found: (record: ReturnRecord, state: String)
         do {
@@ -177,6 +173,7 @@ extension Web {
             "lifecycle": lifecycle, "reasons": entered?["reasons"] ?? "", "note": entered?["note"] ?? "",
         ]
         if let form { values["form"] = form }
+        if let notice { values["notice"] = notice }
         return pages.page(
             "return",
             title: (errors.isEmpty ? "" : "Error: ") + "\(record.quarter) return, \(agreement.recipient.name)",

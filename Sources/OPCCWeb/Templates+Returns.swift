@@ -26,6 +26,7 @@ extension Templates {
 
     static let quarterlyReturn = """
         {{> error-summary}}
+        {{#notice}}<div class="notice" role="status">{{notice}}</div>{{/notice}}
         <span class="caption">{{recipient}} · {{id}}</span>
         <h1>{{heading}}</h1>
         <p><strong class="tag tag-{{stateClass}}">{{state}}</strong>{{#overdue}} <strong class="tag tag-overdue">Overdue</strong>{{/overdue}}</p>

@@ -50,8 +50,8 @@ enum Templates {
           </div>
         </header>
         <div class="width">
-        {{#back}}<a href="{{back}}" class="back-link">Back</a>{{/back}}
         <main id="main" role="main">
+        {{#back}}<a href="{{back}}" class="back-link">Back</a>{{/back}}
         {{{body}}}
         </main>
         </div>
@@ -297,6 +297,7 @@ enum Templates {
         .button-group{display:flex;gap:15px;flex-wrap:wrap}.warning-text{margin:0 0 5px}
         .tag-scheduled{background:#eeefef;color:#383f43}.tag-submitted,.tag-returned-for-revision{background:#fff7bf;color:#594d00}
         .tag-accepted{background:#cce2d8;color:#005a30}.tag-waived{background:#eeefef;color:#383f43}
+        .notice{border-left:5px solid #1d70b8;background:#f3f2f1;padding:10px 15px;margin-bottom:20px}
         .footer{border-top:1px solid #b1b4b6;padding:20px 0;font-size:16px;color:#505a5f}
         """
 }

@@ -39,6 +39,21 @@ private func summaryLinks(_ body: String) -> [String] {
 
 @Suite("Web: editing a draft, returning, withdrawing, deferring and correcting in the browser")
 struct DecisionStepTests {
+    @Test func unknownPagesAndExpiredFormsGetTheServicesErrorPage() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            var visitor = Browser(client)
+            let missing = try await visitor.get("/no-such-page")
+            #expect(missing.status == .notFound)
+            #expect(missing.body.contains("<h1>Page not found</h1>"))
+            #expect(missing.body.contains("<main id=\"main\""))
+            _ = try await visitor.signIn("cumbria.officer")
+            let expired = try await visitor.post("/decisions", ["title": "x"], csrf: "stale")
+            #expect(expired.status == .forbidden)
+            #expect(expired.body.contains("The form has expired or did not come from this site."))
+        }
+    }
+
     @Test func editsOnlyInDraft() async throws {
         let app = try webApp()
         try await app.test(.router) { client in

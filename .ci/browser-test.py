@@ -1,0 +1,282 @@
+#!/usr/bin/env python3
+"""The real-browser test: starts `opcc serve --demo --without-returns` on a free port and drives Debian's headless
+chromium through selenium along two journeys, then audits the main pages with axe-core.
+
+1. An officer raises a decision; the officer and the chief executive sign it off; the chief executive refers it; the
+   Commissioner approves it; the officer publishes it, and the public register shows it.
+2. Barrow's project board submits a quarterly return with an unexplained underspend (refused, field by field), then
+   explains it; an officer sends it back; the board resubmits; finance accepts it.
+
+Screenshots go to --shots (default docs/screenshots). The accessibility report (axe-core from the PyPI package
+axe-playwright-python, injected into each page) goes to --report; any serious or critical violation fails the run.
+
+Usage: .ci/browser-test.py [--opcc .build/debug/opcc] [--shots DIR] [--report FILE]
+"""
+
+import argparse
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+PASSWORD = "demo-password"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def axe_source():
+    import axe_playwright_python
+
+    return (pathlib.Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+
+
+class Run:
+    def __init__(self, base, shots, driver):
+        self.base = base
+        self.shots = shots
+        self.driver = driver
+        self.steps = 0
+
+    def go(self, path):
+        self.driver.get(self.base + path)
+
+    def shot(self, name):
+        self.driver.save_screenshot(str(self.shots / f"{name}.png"))
+
+    def sign_in(self, name):
+        self.driver.delete_all_cookies()
+        self.go("/sign-in")
+        self.driver.find_element(By.ID, "username").send_keys(name)
+        self.driver.find_element(By.ID, "password").send_keys(PASSWORD)
+        self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        self.expect("What needs you today" in self.driver.page_source, f"{name} signed in")
+
+    def fill(self, field_id, text):
+        element = self.driver.find_element(By.ID, field_id)
+        element.clear()
+        element.send_keys(text)
+
+    def press(self, form_id):
+        self.driver.find_element(By.CSS_SELECTOR, f"form#{form_id} button[type=submit]").click()
+
+    def tag(self):
+        return self.driver.find_element(By.CSS_SELECTOR, "main .tag").text
+
+    def expect(self, condition, what):
+        self.steps += 1
+        if not condition:
+            raise AssertionError(f"step {self.steps} failed: {what} (at {self.driver.current_url})")
+        print(f"  ok {self.steps}: {what}")
+
+
+def decision_journey(run):
+    print("journey 1: an officer raises, the office signs off, the Commissioner decides, the officer publishes")
+    run.sign_in("cumbria.officer")
+    run.go("/decisions/new")
+    run.fill("title", "Browser pilot: street lighting in Ormsgill")
+    run.fill("executiveSummary", "Improved street lighting on two Ormsgill streets, from the SARA analysis.")
+    run.fill("recommendation", "That the Commissioner approves £8,000 for the lighting.")
+    run.fill("amount", "£8,000")
+    run.shot("01-raise-a-decision")
+    run.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    url = run.driver.current_url
+    run.expect(run.tag() == "Draft", "the draft is saved")
+    run.press("submit")
+    run.expect(run.tag() == "Awaiting sign offs", "submitted and numbered")
+    Select(run.driver.find_element(By.ID, "sign-position")).select_by_value("originating-officer")
+    run.fill("sign-name", "Vivian Stafford")
+    run.press("sign")
+    run.sign_in("cumbria.chief-executive")
+    run.driver.get(url)
+    Select(run.driver.find_element(By.ID, "sign-position")).select_by_value("chief-executive")
+    run.fill("sign-name", "Stuart Edwards")
+    run.press("sign")
+    run.shot("02-sign-off-chain")
+    run.press("refer")
+    run.expect(run.tag() == "With decision maker", "referred to the Commissioner")
+    run.sign_in("cumbria.pcc")
+    run.driver.get(url)
+    run.press("decide")
+    run.expect("There is a problem" in run.driver.page_source, "a decision without a declaration is refused")
+    run.expect(
+        run.driver.find_element(By.CSS_SELECTOR, ".error-summary a").get_attribute("href").endswith("#decide-interests"),
+        "the error links to the declaration field",
+    )
+    run.shot("03-error-summary")
+    run.fill("decide-interests", "None.")
+    run.press("decide")
+    run.expect(run.tag() == "Approved", "approved")
+    run.sign_in("cumbria.officer")
+    run.driver.get(url)
+    run.press("publish")
+    run.expect(run.tag() == "Published", "published")
+    run.shot("04-published-decision")
+    run.driver.delete_all_cookies()
+    run.go("/register")
+    run.expect("Browser pilot: street lighting in Ormsgill" in run.driver.page_source, "on the public register")
+    run.shot("05-public-register")
+    return url
+
+
+def return_journey(run):
+    print("journey 2: a board submits a return, a reviewer sends it back, the board resubmits, finance accepts")
+    run.sign_in("cumbria.barrow-board")
+    run.go("/returns")
+    links = run.driver.find_elements(By.CSS_SELECTOR, "main table a")
+    run.expect(len(links) >= 1, "the board sees its returns")
+    links[0].click()
+    return_url = run.driver.current_url
+    run.fill("spendInQuarter", "£9,000")
+    run.fill("spendToDate", "£9,000")
+    run.fill("narrative", "Problem-solving group formed; ward action plan agreed from the SARA analysis.")
+    run.fill("milestone-0-name", "Problem-solving group meeting monthly")
+    Select(run.driver.find_element(By.ID, "milestone-0-rag")).select_by_value("green")
+    run.fill("milestone-1-name", "Ward action plan agreed")
+    Select(run.driver.find_element(By.ID, "milestone-1-rag")).select_by_value("amber")
+    run.fill("milestone-1-reason", "Two partners still to sign the plan")
+    run.fill("indicator-0", "101 this quarter")
+    run.fill("indicator-1", "10")
+    run.shot("06-board-return-form")
+    run.driver.find_element(By.CSS_SELECTOR, "#board-form button[formaction]").click()
+    run.expect("There is a problem" in run.driver.page_source, "an unexplained 28% underspend is refused")
+    hrefs = [a.get_attribute("href") for a in run.driver.find_elements(By.CSS_SELECTOR, ".error-summary a")]
+    run.expect(any(h.endswith("#varianceExplanation") for h in hrefs), "the error links to the explanation field")
+    run.shot("07-return-variance-refused")
+    run.fill("varianceExplanation", "The youth sessions started in June, not April.")
+    run.driver.find_element(By.CSS_SELECTOR, "#board-form button[formaction]").click()
+    run.expect(run.tag() == "Submitted", "submitted")
+    run.sign_in("cumbria.officer")
+    run.go("/returns?status=awaiting-review")
+    run.expect(return_url.rsplit("/", 1)[1] in run.driver.page_source, "in the reviewer's queue")
+    run.driver.get(return_url)
+    run.fill("reasons", "Please give the sessions' new start date and the plan to catch up.")
+    run.shot("08-reviewer-sends-back")
+    run.press("send-back")
+    run.expect(run.tag() == "Returned for revision", "sent back")
+    run.sign_in("cumbria.barrow-board")
+    run.driver.get(return_url)
+    run.expect("new start date" in run.driver.page_source, "the board reads the reasons")
+    run.fill("varianceExplanation", "Sessions started on 6 June; two extra sessions a month catch up by Q3.")
+    run.driver.find_element(By.CSS_SELECTOR, "#board-form button[formaction]").click()
+    run.expect(run.tag() == "Submitted", "resubmitted")
+    run.sign_in("cumbria.finance")
+    run.driver.get(return_url)
+    run.press("accept")
+    run.expect(run.tag() == "Accepted", "accepted by finance")
+    run.shot("09-return-accepted")
+    return return_url
+
+
+def audit(run, pages, report_path):
+    print("accessibility: axe-core on every main page")
+    source = axe_source()
+    lines = ["# Accessibility audit (axe-core)", "", "| page | signed in as | violations | serious or critical |",
+             "|---|---|---:|---:|"]
+    failures = []
+    for user, path in pages:
+        if user is None:
+            run.driver.delete_all_cookies()
+        else:
+            run.sign_in(user)
+        run.go(path)
+        if "Page not found" in run.driver.title:
+            lines.append(f"| {path} | {user or 'public'} | not built | |")
+            continue
+        run.driver.execute_script(source)
+        result = run.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations))"
+            ".catch(e => done([{id: 'axe-error', impact: 'critical', description: String(e), nodes: []}]));"
+        )
+        bad = [v for v in result if v.get("impact") in ("serious", "critical")]
+        lines.append(f"| {path} | {user or 'public'} | {len(result)} | {len(bad)} |")
+        for v in result:
+            lines.append(f"|  | | {v['impact']}: {v['id']} ({len(v.get('nodes', []))} nodes) | |")
+        for v in bad:
+            failures.append(f"{path} ({user or 'public'}): {v['impact']} {v['id']}: {v.get('description', '')}")
+    pathlib.Path(report_path).write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    return failures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--opcc", default=str(ROOT / ".build/debug/opcc"))
+    parser.add_argument("--shots", default=str(ROOT / "docs/screenshots"))
+    parser.add_argument("--report", default=str(ROOT / "docs/accessibility.md"))
+    args = parser.parse_args()
+    shots = pathlib.Path(args.shots)
+    shots.mkdir(parents=True, exist_ok=True)
+
+    work = tempfile.mkdtemp(prefix="opcc-browser-")
+    port = free_port()
+    log = open(os.path.join(work, "serve.log"), "w")
+    server = subprocess.Popen(
+        [args.opcc, "serve", "--demo", "--without-returns", "--db", os.path.join(work, "b.sqlite"), "--port",
+         str(port), "--home", str(ROOT)], stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(base + "/register", timeout=2)
+                break
+            except Exception:
+                if server.poll() is not None:
+                    raise SystemExit(open(os.path.join(work, "serve.log")).read() + "\nthe server stopped")
+                time.sleep(0.5)
+        options = webdriver.ChromeOptions()
+        options.add_argument("--headless=new")
+        options.add_argument("--no-sandbox")
+        options.add_argument("--disable-dev-shm-usage")
+        options.add_argument("--window-size=1200,1500")
+        chromium = "/usr/bin/chromium"
+        if os.path.exists(chromium):
+            options.binary_location = chromium
+        driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        driver.set_script_timeout(60)
+        run = Run(base, shots, driver)
+        try:
+            decision = decision_journey(run)
+            quarterly = return_journey(run)
+            decision_path = decision[len(base):]
+            return_path = quarterly[len(base):]
+            pages = [
+                (None, "/register"), (None, decision_path.replace("/decisions/", "/register/")), (None, "/sign-in"),
+                ("cumbria.officer", "/home"), ("cumbria.officer", "/decisions"), ("cumbria.officer", decision_path),
+                ("cumbria.officer", "/decisions/new"), ("cumbria.officer", "/returns"),
+                ("cumbria.barrow-board", "/home"), ("cumbria.barrow-board", return_path),
+                ("cumbria.finance", "/finance"), ("cumbria.finance", "/grants/cumbria-GA-0001"),
+                ("cumbria.officer", "/vli"), ("cumbria.officer", "/priorities"),
+            ]
+            failures = audit(run, pages, args.report)
+        except Exception:
+            driver.save_screenshot(str(shots / "failure.png"))
+            raise
+        finally:
+            driver.quit()
+        if failures:
+            print("serious or critical accessibility violations:\n  " + "\n  ".join(failures))
+            sys.exit(1)
+        print(f"browser test passed: {run.steps} checks; screenshots in {shots}; report in {args.report}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
