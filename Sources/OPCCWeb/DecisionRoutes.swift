@@ -103,8 +103,13 @@ extension Web {
             case "return":
                 try app.perform(.returnForRevision(reason: form.text("reason") ?? ""), on: id, by: user)
             case "decide":
+                let choice = form["approve"] ?? "yes"
+                guard ["yes", "no"].contains(choice) else {
+                    throw ServiceRefusal(
+                        rule: "valid-choice", message: "approve: choose to approve the recommendation or not")
+                }
                 try app.decide(
-                    id, approve: form["approve"] != "no", interests: form.text("interests") ?? "",
+                    id, approve: choice == "yes", interests: form.text("interests") ?? "",
                     prejudicialInterest: form["prejudicial"] == "1", by: user)
             case "defer":
                 try app.perform(
@@ -269,10 +274,20 @@ extension Web {
         var filter = DecisionFilter()
         let q = query["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
         if !q.isEmpty { filter.text = ftsQuery(q) }
+        let states = [
+            "draft", "awaiting-sign-offs", "with-decision-maker", "approved", "not-approved", "publication-deferred",
+            "published", "withdrawn",
+        ]
         let status = query["status"].map(String.init) ?? ""
-        if !status.isEmpty { filter.status = status }
-        let year = query["year"].map(String.init) ?? ""
         var errors: [[String: String]] = []
+        if !status.isEmpty {
+            if states.contains(status) {
+                filter.status = status
+            } else {
+                errors.append(["field": "status", "message": "Choose a status from the list"])
+            }
+        }
+        let year = query["year"].map(String.init) ?? ""
         if !year.isEmpty {
             if let y = Int(year), (2000...2100).contains(y) {
                 filter.financialYearStart = y
@@ -284,10 +299,6 @@ extension Web {
         let today = app.clock.today()
         if overdue { filter.overdueOn = today }
         let rows = errors.isEmpty ? try app.decisionRegister(filter, by: user) : []
-        let states = [
-            "draft", "awaiting-sign-offs", "with-decision-maker", "approved", "not-approved", "publication-deferred",
-            "published", "withdrawn",
-        ]
         let statuses: [[String: Any]] =
             [["value": "", "label": "Any status", "selected": status.isEmpty]]
             + states.map { ["value": $0, "label": statusLabel($0), "selected": $0 == status] }

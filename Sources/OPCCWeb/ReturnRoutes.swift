@@ -65,7 +65,15 @@ extension Web {
     func returnList(_ request: Request, user: String, context: WebContext) throws -> Response {
         let chosen = request.uri.queryParameters["status"].map(String.init) ?? ""
         var filter = Commissioning.ReturnFilter()
-        filter.status = Commissioning.ReturnFilter.Status(rawValue: chosen)
+        if !chosen.isEmpty {
+            guard let status = Commissioning.ReturnFilter.Status(rawValue: chosen) else {
+                let known = Commissioning.ReturnFilter.Status.allCases.map(\.rawValue).joined(separator: ", ")
+                return pages.error(
+                    .badRequest, message: "There is no return status '\(chosen)'. Choose one of: \(known).",
+                    context: context)
+            }
+            filter.status = status
+        }
         let grant = request.uri.queryParameters["grant"].map(String.init) ?? ""
         if !grant.isEmpty { filter.grant = grant }
         let rows = try app.returns(filter, as: user)

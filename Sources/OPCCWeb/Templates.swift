@@ -71,6 +71,7 @@ enum Templates {
         """
 
     static let register = """
+        {{> error-summary}}
         <h1>{{heading}}</h1>
         {{#intro}}<p class="lead">{{intro}}</p>{{/intro}}
         {{#filters}}
