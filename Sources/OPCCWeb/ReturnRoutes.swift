@@ -174,11 +174,25 @@ extension Web {
                 ["day": e.effectiveDay.iso, "event": e.event, "to": e.toState ?? "", "actor": e.actor]
             }
         let overdue = outstanding && today > record.dueOn
+        // Each outcome indicator quarter by quarter against its baseline and target: a chart and its table.
+        let history = (try? app.grantHistory(record.agreementID, as: user)) ?? []
+        let trends: [[String: Any]] = agreement.indicators.enumerated().map { i, indicator in
+            let readings = history.compactMap { q in
+                q.indicators[indicator.name].map { IndicatorTrendChart.Reading(label: q.quarter, text: $0) }
+            }
+            let chart = IndicatorTrendChart(indicator: indicator, readings: readings, id: "\(i)")
+            return [
+                "svg": chart.svg, "name": indicator.name, "unit": indicator.unit, "baseline": indicator.baseline,
+                "target": indicator.target,
+                "rows": readings.map { ["quarter": $0.label, "reading": $0.text] },
+            ]
+        }
         var values: [String: Any] = [
             "id": id, "heading": "\(record.quarter) return", "recipient": agreement.recipient.name,
             "state": statusLabel(state), "stateClass": state, "overdue": overdue, "facts": facts,
             "versions": versions, "reviewer": reviewer, "errors": errors,
-            "lifecycle": lifecycle, "reasons": entered?["reasons"] ?? "", "note": entered?["note"] ?? "",
+            "lifecycle": lifecycle, "trends": trends, "reasons": entered?["reasons"] ?? "",
+            "note": entered?["note"] ?? "",
         ]
         if let form { values["form"] = form }
         if let notice { values["notice"] = notice }

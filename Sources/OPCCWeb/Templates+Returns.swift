@@ -113,6 +113,22 @@ extension Templates {
             <td>{{review}}{{#reasons}}: {{reasons}}{{/reasons}}{{#correction}} (correction: {{correction}}){{/correction}}</td></tr>{{/versions}}</tbody>
         </table>
         {{/first(versions)}}
+        {{#first(trends)}}
+        <h2>Outcome indicators by quarter</h2>
+        {{#trends}}
+        <figure class="chart">
+          {{{svg}}}
+          <figcaption>
+            <table class="table">
+              <caption>{{name}} ({{unit}}): baseline {{baseline}}, target {{target}}</caption>
+              <thead><tr><th scope="col">Quarter</th><th scope="col">Reading</th></tr></thead>
+              <tbody>{{#rows}}<tr><td>{{quarter}}</td><td>{{reading}}</td></tr>{{/rows}}</tbody>
+            </table>
+            {{^rows}}<p>No readings yet.</p>{{/rows}}
+          </figcaption>
+        </figure>
+        {{/trends}}
+        {{/first(trends)}}
         {{#first(lifecycle)}}
         <h2>Lifecycle</h2>
         <table class="table">

@@ -299,6 +299,7 @@ enum Templates {
         .tag-scheduled{background:#eeefef;color:#383f43}.tag-submitted,.tag-returned-for-revision{background:#fff7bf;color:#594d00}
         .tag-accepted{background:#cce2d8;color:#005a30}.tag-waived{background:#eeefef;color:#383f43}
         .notice{border-left:5px solid #1d70b8;background:#f3f2f1;padding:10px 15px;margin-bottom:20px}
+        .chart{margin:0 0 30px}.chart svg{max-width:100%;height:auto}
         .footer{border-top:1px solid #b1b4b6;padding:20px 0;font-size:16px;color:#505a5f}
         """
 }

@@ -42,6 +42,8 @@ struct ReturnScreenTests {
             #expect(page.status == .ok)
             #expect(page.body.contains("Write the return"))
             #expect(page.body.contains("Incidents in Ormsgill"), "one field per indicator of the agreement")
+            #expect(page.body.contains("Outcome indicators by quarter"))
+            #expect(page.body.contains("aria-labelledby=\"trend-title-0 trend-desc-0\""), "each chart has its text")
 
             var fields = [
                 "spendInQuarter": "twelve thousand", "spendToDate": "£10,000", "narrative": "Sessions running.",
@@ -91,6 +93,7 @@ struct ReturnScreenTests {
             #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").state == "returned-for-revision")
 
             let returned = try await board.get("/returns/\(id)")
+            #expect(returned.body.contains("<td>2016/17 Q2</td><td>94 this quarter</td>"), "the trend table")
             #expect(returned.body.contains("Give the new start date."))
             fields["narrative"] = "Sessions running since 12 August."
             #expect(try await board.post("/returns/\(id)/submit", fields).status == .seeOther)
