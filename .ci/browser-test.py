@@ -26,8 +26,9 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PASSWORD = "demo-password"
@@ -63,7 +64,7 @@ class Run:
         self.go("/sign-in")
         self.driver.find_element(By.ID, "username").send_keys(name)
         self.driver.find_element(By.ID, "password").send_keys(PASSWORD)
-        self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+        self.press_css("main form button[type=submit]")
         self.expect("What needs you today" in self.driver.page_source, f"{name} signed in")
 
     def fill(self, field_id, text):
@@ -71,8 +72,26 @@ class Run:
         element.clear()
         element.send_keys(text)
 
+    def click(self, element):
+        """Clicks a button that submits a form and waits until the browser has loaded the page that answers it
+        (a click returns before a POST and its redirect have finished, so reading the page at once races them)."""
+        self.driver.execute_script("window.opccBeforeClick = true")
+        element.click()
+
+        def loaded(driver):
+            try:
+                return driver.execute_script(
+                    "return window.opccBeforeClick === undefined && document.readyState === 'complete'")
+            except WebDriverException:
+                return False  # the old page is going away
+
+        WebDriverWait(self.driver, 60).until(loaded)
+
     def press(self, form_id):
-        self.driver.find_element(By.CSS_SELECTOR, f"form#{form_id} button[type=submit]").click()
+        self.click(self.driver.find_element(By.CSS_SELECTOR, f"form#{form_id} button[type=submit]"))
+
+    def press_css(self, selector):
+        self.click(self.driver.find_element(By.CSS_SELECTOR, selector))
 
     def tag(self):
         return self.driver.find_element(By.CSS_SELECTOR, "main .tag").text
@@ -93,7 +112,7 @@ def decision_journey(run):
     run.fill("recommendation", "That the Commissioner approves £8,000 for the lighting.")
     run.fill("amount", "£8,000")
     run.shot("01-raise-a-decision")
-    run.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    run.press_css("main form button[type=submit]")
     url = run.driver.current_url
     run.expect(run.tag() == "Draft", "the draft is saved")
     run.press("submit")
@@ -139,7 +158,7 @@ def return_journey(run):
     run.go("/returns")
     links = run.driver.find_elements(By.CSS_SELECTOR, "main table a")
     run.expect(len(links) >= 1, "the board sees its returns")
-    links[0].click()
+    run.click(links[0])
     return_url = run.driver.current_url
     run.fill("spendInQuarter", "£9,000")
     run.fill("spendToDate", "£9,000")
@@ -152,13 +171,13 @@ def return_journey(run):
     run.fill("indicator-0", "101 this quarter")
     run.fill("indicator-1", "10")
     run.shot("06-board-return-form")
-    run.driver.find_element(By.CSS_SELECTOR, "#board-form button[formaction]").click()
+    run.press_css("#board-form button[formaction]")
     run.expect("There is a problem" in run.driver.page_source, "an unexplained 28% underspend is refused")
     hrefs = [a.get_attribute("href") for a in run.driver.find_elements(By.CSS_SELECTOR, ".error-summary a")]
     run.expect(any(h.endswith("#varianceExplanation") for h in hrefs), "the error links to the explanation field")
     run.shot("07-return-variance-refused")
     run.fill("varianceExplanation", "The youth sessions started in June, not April.")
-    run.driver.find_element(By.CSS_SELECTOR, "#board-form button[formaction]").click()
+    run.press_css("#board-form button[formaction]")
     run.expect(run.tag() == "Submitted", "submitted")
     run.sign_in("cumbria.officer")
     run.go("/returns?status=awaiting-review")
@@ -172,7 +191,7 @@ def return_journey(run):
     run.driver.get(return_url)
     run.expect("new start date" in run.driver.page_source, "the board reads the reasons")
     run.fill("varianceExplanation", "Sessions started on 6 June; two extra sessions a month catch up by Q3.")
-    run.driver.find_element(By.CSS_SELECTOR, "#board-form button[formaction]").click()
+    run.press_css("#board-form button[formaction]")
     run.expect(run.tag() == "Submitted", "resubmitted")
     run.sign_in("cumbria.finance")
     run.driver.get(return_url)
