@@ -53,7 +53,7 @@ let package = Package(
             name: "OPCCServices",
             dependencies: [
                 "OPCCCore", "OPCCStore", .product(name: "Yams", package: "Yams"),
-                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "CSV", package: "CSV.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import OPCCCore
 import OPCCServices
 
@@ -6,9 +7,9 @@ import OPCCServices
 struct CalendarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar",
-        abstract: "England and Wales bank holidays and working days.",
+        abstract: "England and Wales bank holidays and working days; iCalendar feeds of deadlines.",
         discussion: "Example: opcc calendar add-working-days 2016-03-09 3",
-        subcommands: [Holidays.self, AddWorkingDays.self]
+        subcommands: [Holidays.self, AddWorkingDays.self, Feed.self, Public.self]
     )
 
     struct Holidays: ParsableCommand {
@@ -57,6 +58,105 @@ struct CalendarCommand: ParsableCommand {
                 printLine(try loadCalendar(global).adding(workingDays: count, to: start).iso)
             }
         }
+    }
+}
+
+extension CalendarCommand {
+    /// `opcc calendar feed`: a person's deadlines as an iCalendar feed behind a secret address.
+    struct Feed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A person's secret iCalendar feed of their deadlines: create, revoke or show it.",
+            discussion: """
+                The feed lists Part 1 publication deadlines of decisions the person may publish or defer, the \
+                quarterly returns they may see that are still to come in (a project board only its own grants'), \
+                and the sign-offs awaiting a role they hold. Never Part 2. Example: opcc calendar feed create \
+                --as cumbria.officer
+                """,
+            subcommands: [Create.self, Revoke.self, Show.self])
+
+        struct Create: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Create the person's feed and print its secret address (shown only this once).",
+                discussion: """
+                    Only a hash of the secret is kept, so a lost address cannot be shown again: create another, \
+                    which revokes the old one. Example: opcc calendar feed create --as cumbria.barrow-board
+                    """)
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                try runReportingRefusals {
+                    let app = try global.open()
+                    let token = try app.createCalendarFeed(for: try global.actorName(), on: try global.effectiveDay())
+                    printLine("calendar feed secret: \(token)")
+                    printLine("address: /calendar/\(token).ics (on the web server; keep it secret, like a password)")
+                }
+            }
+        }
+
+        struct Revoke: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Revoke a feed: its address is refused from now on (recorded in the audit log).",
+                discussion: """
+                    Without --person it revokes your own; an office's chief executive may revoke anyone's in the \
+                    office. Example: opcc calendar feed revoke --as cumbria.officer
+                    """)
+            @Option(help: "Whose feed to revoke (default: the person acting).") var person: String?
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                try runReportingRefusals {
+                    let app = try global.open()
+                    let actor = try global.actorName()
+                    try app.revokeCalendarFeed(of: person ?? actor, by: actor, on: try global.effectiveDay())
+                    printLine("revoked the calendar feed of \(person ?? actor)")
+                }
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Print the person's feed as iCalendar text (.ics), as of today.",
+                discussion: "Example: opcc calendar feed show --as cumbria.officer --out cumbria-officer.ics")
+            @Option(help: "Write the .ics to this file instead of standard output.") var out: String?
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                try runReportingRefusals {
+                    let app = try global.open()
+                    try emit(try app.calendarFeed(for: try global.actorName()), to: out)
+                }
+            }
+        }
+    }
+
+    /// `opcc calendar public`: the public calendar of Part 1 publication.
+    struct Public: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the public iCalendar feed of Part 1 publication (.ics).",
+            discussion: """
+                Published decisions on the day they were published, with their Part 1 titles, and the decided \
+                decisions still due for publication, by number only. All offices unless --office is given. \
+                Example: opcc calendar public --office cumbria --out cumbria-part1.ics
+                """)
+        @Option(help: "Write the .ics to this file instead of standard output.") var out: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                try emit(try app.publicCalendar(office: global.office), to: out)
+            }
+        }
+    }
+}
+
+/// Writes iCalendar text exactly (CRLF line ends, nothing added) to a file or standard output.
+private func emit(_ ics: String, to path: String?) throws {
+    if let path {
+        try ics.write(toFile: path, atomically: true, encoding: .utf8)
+        printLine("wrote \(path)")
+    } else {
+        FileHandle.standardOutput.write(Data(ics.utf8))
     }
 }
 

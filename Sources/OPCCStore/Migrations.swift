@@ -16,6 +16,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-23-vli", migrate: vli)
         migrator.registerMigration("2026-11-24-priorities", migrate: priorities)
         migrator.registerMigration("2026-11-24-web-sign-in", migrate: webSignIn)
+        migrator.registerMigration("2026-12-02-calendar-feeds", migrate: calendarFeeds)
         return migrator
     }
 

@@ -259,6 +259,25 @@ public protocol StoreTransaction {
     func saveMoneyLinks(assessment: String, priority: String, _ links: [PrioritySelection.MoneyLink]) throws
     func appendBoardRecord(assessment: String, _ record: PrioritySelection.BoardRecord, auditSequence: Int64) throws
     func selection(assessment: String) throws -> PrioritySelection
+
+    // Calendar feeds (SQLiteStore+CalendarFeeds.swift): only the SHA-256 of a feed's secret is stored
+    /// Records a person's new live feed, citing the audit event that records it.
+    func insertCalendarFeed(person: String, tokenSHA256: String, createdAt: String, auditSequence: Int64) throws
+    func liveCalendarFeed(person: String) throws -> StoredCalendarFeed?
+    /// The feed, live or revoked, whose secret has this SHA-256.
+    func calendarFeed(tokenSHA256: String) throws -> StoredCalendarFeed?
+    /// Marks a live feed revoked, citing the audit event that records it (the row stays).
+    func revokeCalendarFeed(id: Int64, revokedAt: String, auditSequence: Int64) throws
+}
+
+/// A person's calendar feed as stored (never its secret).
+public struct StoredCalendarFeed: Hashable, Sendable {
+    public let id: Int64
+    public let person: String
+    public let createdAt: String
+    public let revokedAt: String?
+
+    public var isRevoked: Bool { revokedAt != nil }
 }
 
 /// One LSOA of a study area: where it sits (MSOA, local authority) and its size.

@@ -87,6 +87,36 @@ struct CalendarCommandTests {
         #expect(result.status == 64)
         #expect(result.stderr.contains("write it as YYYY-MM-DD"))
     }
+
+    @Test func feedCreateShowAndRevokeThenTheFeedIsGone() throws {
+        let db = temporaryDatabase()
+        #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
+        let create = try opcc(["calendar", "feed", "create", "--as", "cumbria.barrow-board", "--db", db])
+        #expect(create.status == 0, "\(create.stderr)")
+        #expect(create.stdout.contains("calendar feed secret: "))
+        let out = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("board.ics").path
+        let show = try opcc(["calendar", "feed", "show", "--as", "cumbria.barrow-board", "--out", out, "--db", db])
+        #expect(show.status == 0, "\(show.stderr)")
+        let ics = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.hasSuffix("END:VCALENDAR\r\n"))
+        #expect(ics.contains("UID:cumbria-QR-"))
+        let revoke = try opcc(["calendar", "feed", "revoke", "--as", "cumbria.barrow-board", "--db", db])
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        let again = try opcc(["calendar", "feed", "revoke", "--as", "cumbria.barrow-board", "--db", db])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("calendar-feed-exists"))
+        #expect(try opcc(["audit", "verify", "--db", db]).status == 0)
+    }
+
+    @Test func publicPrintsThePart1CalendarWithoutPart2() throws {
+        let db = temporaryDatabase()
+        #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
+        let result = try opcc(["calendar", "public", "--db", db])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("BEGIN:VCALENDAR\r\n"))
+        #expect(result.stdout.contains("014/2016") && result.stdout.contains("007/2020"))
+        #expect(!result.stdout.contains("Part 2 test content"))
+    }
 }
 
 @Suite("opcc demo, audit, user, office, workflow")
@@ -194,7 +224,8 @@ struct HelpTests {
         ["workflow"], ["workflow", "lint"], ["workflow", "list"], ["workflow", "diagram"], ["audit"],
         ["audit", "head"],
         ["audit", "verify"], ["audit", "log"], ["calendar"], ["calendar", "holidays"],
-        ["calendar", "add-working-days"],
+        ["calendar", "add-working-days"], ["calendar", "feed"], ["calendar", "feed", "create"],
+        ["calendar", "feed", "revoke"], ["calendar", "feed", "show"], ["calendar", "public"],
         ["decision"], ["decision", "raise"], ["decision", "edit"], ["decision", "submit"], ["decision", "sign"],
         ["decision", "refer"], ["decision", "return"], ["decision", "decide"], ["decision", "defer"],
         ["decision", "publish"], ["decision", "withdraw"], ["decision", "correct"], ["decision", "show"],
