@@ -49,7 +49,7 @@ extension Web {
                 if step == "submit", let each = try? app.submissionProblems(id, as: user), !each.isEmpty {
                     details = each
                 }
-                var errors = details.map { detail in
+                let errors = details.map { detail in
                     ["field": returnFieldID(step: step, rule: detail.rule, form: form), "message": detail.message]
                 }
                 return try returnPage(
