@@ -213,12 +213,7 @@ extension Commissioning {
 
     /// 256 random bits from the system's cryptographic generator, as 64 lowercase hex digits.
     static func newFeedToken() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { bytes in
-            bytes.map { byte in
-                let hex = String(byte, radix: 16)
-                return hex.count == 1 ? "0" + hex : hex
-            }.joined()
-        }
+        SymmetricKey(size: .bits256).withUnsafeBytes { SHA256Hex.hex($0) }
     }
 
     static func isWellFormedFeedToken(_ token: String) -> Bool {

@@ -276,8 +276,6 @@ public struct StoredCalendarFeed: Hashable, Sendable {
     public let person: String
     public let createdAt: String
     public let revokedAt: String?
-
-    public var isRevoked: Bool { revokedAt != nil }
 }
 
 /// One LSOA of a study area: where it sits (MSOA, local authority) and its size.

@@ -76,6 +76,7 @@ struct Web: Sendable {
 
     func addRoutes(to router: Router<WebContext>) {
         addPublicRoutes(to: router)
+        addCalendarRoutes(to: router)
         addSignInRoutes(to: router)
         addDecisionRoutes(to: router)
         addReturnRoutes(to: router)
@@ -113,7 +114,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         let start = ContinuousClock.now
         var metadata: Logger.Metadata = [
             "request_id": .string(context.id), "method": .string(request.method.rawValue),
-            "path": .string(request.uri.path),
+            "path": .string(loggedPath(request.uri.path)),
         ]
         do {
             var response = try await next(request, context)
@@ -136,6 +137,12 @@ struct RequestLogMiddleware: RouterMiddleware {
             throw error
         }
     }
+}
+
+/// The path as logged: a personal calendar feed's secret is never written to a log.
+func loggedPath(_ path: String) -> String {
+    guard path.hasPrefix("/calendar/"), path != "/calendar/public.ics" else { return path }
+    return "/calendar/(secret)"
 }
 
 extension Duration {

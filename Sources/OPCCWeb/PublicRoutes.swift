@@ -41,6 +41,34 @@ extension Web {
         }
     }
 
+    /// The iCalendar feeds: `/calendar/public.ics`, the Part 1 publication calendar of every office, and
+    /// `/calendar/SECRET.ics`, a person's deadlines behind the secret `opcc calendar feed create` printed. The
+    /// services decide what each lists; an unknown or revoked secret is 404, telling nothing about which it was.
+    func addCalendarRoutes(to router: Router<WebContext>) {
+        router.get("/calendar/:file") { request, context -> Response in
+            let file = try context.parameters.require("file")
+            guard file.hasSuffix(".ics") else {
+                return pages.error(.notFound, message: "Calendar feeds end in .ics.", context: context)
+            }
+            let name = String(file.dropLast(".ics".count))
+            let base = request.head.authority.map { "http://\($0)" }
+            let text: String
+            do {
+                text =
+                    name == "public"
+                    ? try app.publicCalendar(baseURL: base) : try app.calendarFeed(token: name, baseURL: base)
+            } catch let error where Refusal.status(of: error) != nil {
+                return pages.error(.notFound, message: "There is no calendar feed at this address.", context: context)
+            }
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/calendar; charset=utf-8", .cacheControl: "no-store",
+                    .contentDisposition: "inline; filename=\"\(name == "public" ? "public" : "deadlines").ics\"",
+                ], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+    }
+
     /// Sign-in, sign-out: local accounts with bcrypt-hashed passwords, throttled per account and per address.
     func addSignInRoutes(to router: Router<WebContext>) {
         router.get("/sign-in") { _, context -> Response in
