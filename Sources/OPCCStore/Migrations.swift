@@ -17,6 +17,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-24-priorities", migrate: priorities)
         migrator.registerMigration("2026-11-24-web-sign-in", migrate: webSignIn)
         migrator.registerMigration("2026-12-02-calendar-feeds", migrate: calendarFeeds)
+        migrator.registerMigration("2026-12-02-api-tokens", migrate: apiTokens)
         return migrator
     }
 

@@ -268,6 +268,28 @@ public protocol StoreTransaction {
     func calendarFeed(tokenSHA256: String) throws -> StoredCalendarFeed?
     /// Marks a live feed revoked, citing the audit event that records it (the row stays).
     func revokeCalendarFeed(id: Int64, revokedAt: String, auditSequence: Int64) throws
+
+    // API tokens (SQLiteStore+APITokens.swift): only the SHA-256 of a token's secret is stored
+    /// Records a person's new live token, citing the audit event that records it; returns its id.
+    func insertAPIToken(
+        person: String, label: String, tokenSHA256: String, createdAt: String, auditSequence: Int64
+    ) throws -> Int64
+    /// The token, live or revoked, whose secret has this SHA-256.
+    func apiToken(tokenSHA256: String) throws -> StoredAPIToken?
+    func apiToken(id: Int64) throws -> StoredAPIToken?
+    /// Every token of a person (of everyone when nil), live and revoked, oldest first.
+    func apiTokens(person: String?) throws -> [StoredAPIToken]
+    /// Marks a live token revoked, citing the audit event that records it (the row stays).
+    func revokeAPIToken(id: Int64, revokedAt: String, auditSequence: Int64) throws
+}
+
+/// An API token as stored (never its secret).
+public struct StoredAPIToken: Hashable, Sendable, Codable {
+    public let id: Int64
+    public let person: String
+    public let label: String
+    public let createdAt: String
+    public let revokedAt: String?
 }
 
 /// A person's calendar feed as stored (never its secret).
