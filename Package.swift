@@ -108,7 +108,7 @@ let package = Package(
                 "OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
-            swiftSettings: swiftSettings
+            exclude: ["Fixtures"], swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OPCCCommandLineTests",

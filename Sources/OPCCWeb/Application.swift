@@ -80,6 +80,7 @@ struct Web: Sendable {
         addSignInRoutes(to: router)
         addDecisionRoutes(to: router)
         addReturnRoutes(to: router)
+        addTransparencyRoutes(to: router)
     }
 }
 

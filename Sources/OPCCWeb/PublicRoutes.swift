@@ -26,6 +26,7 @@ extension Web {
                     "heading": "Published decisions",
                     "intro": "Decisions of the Police and Crime Commissioners, Part 1 as published.",
                     "rows": rows.map { $0.values(href: "/register/\($0.id)", today: today) },
+                    "transparency": true,
                 ], context: context)
         }
         router.get("/register/:id") { _, context -> Response in

@@ -3,7 +3,8 @@
 
 enum Templates {
     /// Every template by name: the decision screens' here, each other area's in its own file.
-    static let all: [String: String] = [decisions, returns, finance, areas].reduce(into: [:]) { all, group in
+    static let all: [String: String] = [decisions, returns, finance, areas, transparency].reduce(into: [:]) {
+        all, group in
         all.merge(group) { first, _ in first }
     }
 
@@ -74,6 +75,8 @@ enum Templates {
         {{> error-summary}}
         <h1>{{heading}}</h1>
         {{#intro}}<p class="lead">{{intro}}</p>{{/intro}}
+        {{#transparency}}<p>The grants made, expenditure over £500 and contracts over £10,000 are in the
+        <a href="/transparency">transparency publications</a>.</p>{{/transparency}}
         {{#filters}}
         <form method="get" action="{{action}}" class="filters">
           <div class="field"><label for="q">Search Part 1 text</label>

@@ -24,6 +24,9 @@ public struct OfficeProfile: Hashable, Sendable {
     public let name: String
     /// Organisation identifier in org-id.guide form (e.g. `GB-GOR-…`), where known.
     public let orgID: String?
+    /// The prefix of the office's 360Giving grant identifiers, as registered with 360Giving (`360G-…`); default
+    /// `360G-opcc-<id>` until the office registers its own.
+    public let threeSixtyGivingPrefix: String
     public let numbering: NumberingTemplate
     /// Part 1 goes on the website within this many working days of approval (Cumbria 3, Lincolnshire 1).
     public let part1DeadlineWorkingDays: Int
@@ -80,6 +83,9 @@ public struct OfficeProfile: Hashable, Sendable {
     ]
 
     public var implicationSections: [String] { Self.standardImplicationSections + extraImplicationSections }
+
+    /// The funder's organisation identifier in 360Giving data: the office's org-id, else `<prefix>-ORG`.
+    public var threeSixtyGivingFunderID: String { orgID ?? threeSixtyGivingPrefix + "-ORG" }
 }
 
 /// A profile that cannot be loaded: the file, the field and what is wrong with it.
@@ -118,6 +124,7 @@ extension OfficeProfile {
         var id: String?
         var name: String?
         var orgId: String?
+        var threeSixtyGivingPrefix: String?
         var decisionNumbering: Numbering?
         var publication: Publication?
         var executiveSummaryWordLimit: Int?
@@ -143,7 +150,8 @@ extension OfficeProfile {
     }
 
     private static let topLevelKeys: Set<String> = [
-        "id", "name", "orgId", "decisionNumbering", "publication", "executiveSummaryWordLimit",
+        "id", "name", "orgId", "threeSixtyGivingPrefix", "decisionNumbering", "publication",
+        "executiveSummaryWordLimit",
         "extraImplicationSections", "signatories", "roles", "returnDueWorkingDays", "returnReminderWorkingDays",
         "returnEscalationWorkingDays", "decisionDelegation", "part2Readers", "overCommitmentPercent",
         "virementDecisionAbove", "carryForwardDelegation",
@@ -206,6 +214,15 @@ extension OfficeProfile {
             guard parts.count == 3, parts[0].count == 2, parts[0].allSatisfy(\.isUppercase) else {
                 throw fail("orgId", "'\(org)' is not an org-id such as GB-GOR-PC000123 (country-list-identifier)")
             }
+        }
+        let prefix = raw.threeSixtyGivingPrefix ?? "360G-opcc-\(id)"
+        guard prefix.hasPrefix("360G-"), prefix.count > 5, !prefix.hasSuffix("-"),
+            prefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
+        else {
+            throw fail(
+                "threeSixtyGivingPrefix",
+                "'\(prefix)' is not a 360Giving prefix: it starts 360G- and has only letters, digits, '-', '_' and "
+                    + "'.' (e.g. 360G-opcc-\(id)); leave it out for that default")
         }
         let numbering = try validateNumbering(raw.decisionNumbering, fail: fail)
         guard let publication = raw.publication else { throw fail("publication", "missing") }
@@ -281,7 +298,8 @@ extension OfficeProfile {
             carryForwardDelegation = CarryForwardDelegation(role: role, below: below)
         }
         return OfficeProfile(
-            id: id, name: name, orgID: raw.orgId, numbering: numbering, part1DeadlineWorkingDays: deadline,
+            id: id, name: name, orgID: raw.orgId, threeSixtyGivingPrefix: prefix, numbering: numbering,
+            part1DeadlineWorkingDays: deadline,
             deferralNeedsUntilDate: publication.deferralNeedsUntilDate ?? false,
             part2ReasonPrintedOnPart1: publication.part2ReasonPrintedOnPart1 ?? false,
             executiveSummaryWordLimit: raw.executiveSummaryWordLimit, extraImplicationSections: extras,

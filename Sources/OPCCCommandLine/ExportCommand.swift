@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import OPCCCore
+import OPCCServices
+
+/// `opcc export`: the transparency publications, as the public web pages serve them.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Transparency publications: grants (also as 360Giving), spending over £500, contracts over £10,000.",
+        discussion: """
+            What the Elected Local Policing Bodies (Specified Information) Order 2011 asks a Commissioner to \
+            publish. A grant is published only once its agreement is signed (or active, or closed) and its \
+            decision's Part 1 is published; Part 2 never is. Without --office, every office's (360giving needs one \
+            office). Example: opcc export grants-register --office cumbria --format csv --out grants.csv
+            """,
+        subcommands: [ThreeSixtyGivingExport.self, GrantsRegister.self, Spending.self, Contracts.self]
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    /// Where the publication goes: standard output, or a file that is not overwritten without --force.
+    struct Destination: ParsableArguments {
+        @Option(help: "Write to this file instead of standard output (refused if it exists, unless --force).")
+        var out: String?
+        @Flag(help: "Replace the --out file if it exists.") var force = false
+
+        func write(_ text: String, what: String) throws {
+            guard let out else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+                return
+            }
+            if FileManager.default.fileExists(atPath: out) && !force {
+                throw ServiceRefusal(
+                    rule: "export-never-overwrites",
+                    message: "\(out) already exists: choose another --out, or pass --force to replace it")
+            }
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            printLine("wrote \(what) to \(out)")
+        }
+    }
+
+    /// `--month` and `--format`, for the three tables.
+    struct TableOptions: ParsableArguments {
+        @Option(help: "Only this month, YYYY-MM (e.g. 2016-04).") var month: String?
+        @Option(help: "csv or json.") var format: Format = .csv
+
+        func parsedMonth() throws -> Month? {
+            guard let month else { return nil }
+            do { return try Month(parsing: month) } catch { throw ValidationError("--month: \(error.description)") }
+        }
+
+        func render(_ table: TransparencyTable) -> String { format == .csv ? table.csv() : table.json() }
+    }
+
+    struct ThreeSixtyGivingExport: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "360giving",
+            abstract: "The office's published grants as a 360Giving data package (JSON, amounts in pounds).",
+            discussion: """
+                The 360Giving Data Standard (https://standard.threesixtygiving.org), for GrantNav: identifiers \
+                <prefix>-<agreement id> (the profile's threeSixtyGivingPrefix, default 360G-opcc-<office>), award \
+                date the decision's date, Open Government Licence v3.0. Example: opcc export 360giving --office \
+                cumbria --out cumbria-360giving.json
+                """)
+        @OptionGroup var destination: Destination
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReportingRefusals {
+                let app = try global.open()
+                let office = try app.resolveOffice(global.office)
+                let data = try app.threeSixtyGiving(office: office)
+                try destination.write(String(decoding: data, as: UTF8.self), what: "the 360Giving package")
+            }
+        }
+    }
+
+    struct GrantsRegister: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "grants-register",
+            abstract:
+                "The published grants: recipient, purpose, amount, conditions, how each reduces crime and disorder.",
+            discussion: """
+                With --month, the grants decided in that month. Money in pence (amountPence) and in pounds \
+                (amountPounds). Example: opcc export grants-register --office cumbria --month 2016-03
+                """)
+        @OptionGroup var table: TableOptions
+        @OptionGroup var destination: Destination
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let month = try table.parsedMonth()
+            try runReportingRefusals {
+                let grants = try global.open().transparencyGrants(office: global.office, month: month)
+                try destination.write(table.render(.grantsRegister(grants)), what: "\(grants.count) grants")
+            }
+        }
+    }
+
+    struct Spending: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Each payment over £500: date, recipient, amount, purpose, expense type and strand.",
+            discussion: """
+                With --month, the payments made in that month. Example: opcc export spending --office cumbria \
+                --month 2016-04 --format csv --out cumbria-spending-2016-04.csv
+                """)
+        @OptionGroup var table: TableOptions
+        @OptionGroup var destination: Destination
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let month = try table.parsedMonth()
+            try runReportingRefusals {
+                let items = try global.open().spendingOver500(office: global.office, month: month)
+                try destination.write(table.render(.spending(items)), what: "\(items.count) payments")
+            }
+        }
+    }
+
+    struct Contracts: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Each agreement over £10,000: the other party, value, start and end, and description.",
+            discussion: """
+                With --month, the contracts in force on any day of that month. Example: opcc export contracts \
+                --office cumbria --format json
+                """)
+        @OptionGroup var table: TableOptions
+        @OptionGroup var destination: Destination
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let month = try table.parsedMonth()
+            try runReportingRefusals {
+                let items = try global.open().contractsOver10000(office: global.office, month: month)
+                try destination.write(table.render(.contracts(items)), what: "\(items.count) contracts")
+            }
+        }
+    }
+}

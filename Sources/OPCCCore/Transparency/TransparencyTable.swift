@@ -1,0 +1,111 @@
+/// A publication as a table: named columns and rows of JSON values, written as CSV (RFC 4180) or as JSON
+/// (`{"title": …, "items": [{column: value, …}]}`). Money is given twice, as integer pence (`…Pence`, as every
+/// export of the product) and as pounds (`…Pounds`, exact, as the public reads it); dates are ISO 8601.
+public struct TransparencyTable: Hashable, Sendable {
+    public var title: String
+    public var columns: [String]
+    public var rows: [[JSONValue]]
+
+    public init(title: String, columns: [String], rows: [[JSONValue]]) {
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+    }
+
+    /// RFC 4180: CRLF line ends, a header line, fields holding a comma, quote or line break quoted (quotes doubled).
+    public func csv() -> String {
+        var lines = [Self.csvLine(columns)]
+        for row in rows { lines.append(Self.csvLine(row.map(Self.csvField))) }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The items as JSON objects keyed by column, keys sorted.
+    public func json() -> String {
+        let items = rows.map { row in
+            JSONValue.object(Dictionary(uniqueKeysWithValues: zip(columns, row)))
+        }
+        return JSONValue.object(["title": .string(title), "items": .array(items)]).rendered() + "\n"
+    }
+
+    /// One RFC 4180 line.
+    public static func csvLine(_ fields: [String]) -> String {
+        fields.map { field in
+            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: ",")
+    }
+
+    /// A value as a CSV field: text as it is, numbers as JSON writes them, null empty, lists joined by "; ".
+    static func csvField(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return ""
+        case .bool(let b): return b ? "yes" : "no"
+        case .string(let s): return s
+        case .integer(let n): return String(n)
+        case .pounds(let pence):
+            // Two decimals always in CSV, where a column of amounts reads best aligned.
+            let text = JSONValue.poundsText(pence: pence)
+            return text.contains(".") ? text : text + ".00"
+        case .array(let items): return items.map(csvField).joined(separator: "; ")
+        case .object: return value.rendered(pretty: false)
+        }
+    }
+}
+
+extension TransparencyTable {
+    /// The grants register: every published grant, its conditions and how it will reduce crime and disorder.
+    public static func grantsRegister(_ grants: [TransparencyGrant]) -> TransparencyTable {
+        TransparencyTable(
+            title: "Grants made by the Police and Crime Commissioner",
+            columns: [
+                "office", "grant", "recipient", "recipientOrgId", "purpose", "amountPence", "amountPounds",
+                "conditions", "crimeAndDisorderReduction", "decision", "decisionDate", "startDate", "endDate",
+                "beneficiaryAreas",
+            ],
+            rows: grants.map { g in
+                [
+                    .string(g.office), .string(g.agreementID), .string(g.recipient.name), .string(g.recipient.orgID),
+                    .string(g.purpose), .integer(g.amount.pence), .pounds(pence: g.amount.pence),
+                    .array(g.conditions.map(JSONValue.string)), .string(g.crimeAndDisorderStatement),
+                    .string(g.decisionNumber), .string(g.decisionDate.iso), .string(g.period.start.iso),
+                    .string(g.period.end.iso), .array(g.beneficiaryAreas.map { .string($0.name) }),
+                ]
+            })
+    }
+
+    /// Expenditure over £500.
+    public static func spending(_ items: [SpendingItem]) -> TransparencyTable {
+        TransparencyTable(
+            title: "Expenditure over £500",
+            columns: [
+                "office", "date", "recipient", "recipientOrgId", "amountPence", "amountPounds", "purpose",
+                "expenseType", "strand", "financialYear", "reference",
+            ],
+            rows: items.map { s in
+                [
+                    .string(s.office), .string(s.date.iso), .string(s.recipient.name), .string(s.recipient.orgID),
+                    .integer(s.amount.pence), .pounds(pence: s.amount.pence), .string(s.purpose),
+                    .string(s.expenseType), .string(s.strand), .string(s.financialYear.description),
+                    .string(s.reference),
+                ]
+            })
+    }
+
+    /// Contracts over £10,000.
+    public static func contracts(_ items: [ContractItem]) -> TransparencyTable {
+        TransparencyTable(
+            title: "Contracts over £10,000",
+            columns: [
+                "office", "reference", "counterparty", "counterpartyOrgId", "valuePence", "valuePounds", "startDate",
+                "endDate", "description", "decision",
+            ],
+            rows: items.map { c in
+                [
+                    .string(c.office), .string(c.reference), .string(c.counterparty.name),
+                    .string(c.counterparty.orgID), .integer(c.value.pence), .pounds(pence: c.value.pence),
+                    .string(c.period.start.iso), .string(c.period.end.iso), .string(c.description),
+                    .string(c.decisionNumber),
+                ]
+            })
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import OPCCCore
+import OPCCStore
+
+/// Transparency publications: what the Elected Local Policing Bodies (Specified Information) Order 2011 asks a
+/// Commissioner to publish, for anyone, without signing in. Grants (with their conditions and how each will reduce
+/// crime and disorder), expenditure over £500 and contracts over £10,000, and the grants as a 360Giving package.
+///
+/// A grant is published only once it is awarded (its agreement signed, active or closed) under a decision whose Part 1
+/// is published; a payment or contract only under such a decision too, so nothing reaches the public before the
+/// decision that approved it does. Only Part 1 facts are read: no publication ever touches a decision's Part 2.
+extension Commissioning {
+    /// The agreement states in which a grant has been awarded.
+    public static let awardedAgreementStates: Set<String> = ["signed", "active", "closed"]
+
+    /// The published grants of an office (every office's when nil), oldest award first; with `month`, only those
+    /// awarded (decided) in that month.
+    public func transparencyGrants(office: String? = nil, month: Month? = nil) throws -> [TransparencyGrant] {
+        let offices = try publishingOffices(office)
+        return try store.read { tx in try publishedGrants(offices: offices, month: month, in: tx) }
+    }
+
+    /// Each payment over £500 (every office's when `office` is nil), oldest first; with `month`, only that month's.
+    /// A payment later reversed by a correction is left out, and so is one under a decision not yet published.
+    public func spendingOver500(office: String? = nil, month: Month? = nil) throws -> [SpendingItem] {
+        let offices = try publishingOffices(office)
+        return try store.read { tx in
+            var items: [SpendingItem] = []
+            for office in offices {
+                let postings = try tx.postings(office: office)
+                let reversed = Set(postings.compactMap(\.posting.reverses))
+                let agreements = Dictionary(
+                    try tx.agreements(office: office).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+                var published: [String: Bool] = [:]
+                for stored in postings where stored.posting.cause.kind == .payment {
+                    let posting = stored.posting
+                    guard !reversed.contains(stored.sequence), month.map({ $0.contains(posting.day) }) ?? true,
+                        let agreementID = posting.cause.reference.split(separator: "/").first.map(String.init),
+                        let agreement = agreements[agreementID]
+                    else { continue }
+                    if published[agreement.decisionID] == nil {
+                        published[agreement.decisionID] = try publishedDecision(agreement.decisionID, in: tx) != nil
+                    }
+                    guard published[agreement.decisionID] == true else { continue }
+                    // One item per strand and year paid from (a payment may draw on more than one allocation).
+                    var byAccount: [LedgerAccount: Int64] = [:]
+                    for transfer in posting.transfers where transfer.to.kind == .paid {
+                        byAccount[transfer.to, default: 0] += transfer.amount.pence
+                    }
+                    for (account, pence) in byAccount.sorted(by: { $0.key < $1.key }) {
+                        guard let amount = Money(pence: pence), amount > SpendingItem.threshold else { continue }
+                        items.append(
+                            SpendingItem(
+                                office: office, date: posting.day, recipient: agreement.recipient, amount: amount,
+                                purpose: agreement.purpose, expenseType: "Grant payment",
+                                strand: account.strand ?? "", financialYear: account.year,
+                                reference: posting.cause.reference))
+                    }
+                }
+            }
+            return items.sorted { ($0.date, $0.office, $0.reference) < ($1.date, $1.office, $1.reference) }
+        }
+    }
+
+    /// Each contract (grant agreement) over £10,000 awarded under a published decision (every office's when
+    /// `office` is nil), by start date; with `month`, only those in force in some day of that month.
+    public func contractsOver10000(office: String? = nil, month: Month? = nil) throws -> [ContractItem] {
+        let offices = try publishingOffices(office)
+        return try store.read { tx in try publishedGrants(offices: offices, month: nil, in: tx) }.filter { grant in
+            grant.amount > ContractItem.threshold
+                && (month.map { $0.overlaps(start: grant.period.start, end: grant.period.end) } ?? true)
+        }.map { grant in
+            ContractItem(
+                office: grant.office, reference: grant.agreementID, counterparty: grant.recipient, value: grant.amount,
+                period: grant.period, description: grant.purpose, decisionNumber: grant.decisionNumber)
+        }.sorted { ($0.period.start, $0.office, $0.reference) < ($1.period.start, $1.office, $1.reference) }
+    }
+
+    /// The published grants as a 360Giving data package (UTF-8 JSON, keys sorted): one office's, or every office's
+    /// when nil (published by the one office, or by the product when the database holds several).
+    public func threeSixtyGiving(office: String? = nil) throws -> Data {
+        let offices = try publishingOffices(office)
+        let (grants, funders) = try store.read { tx in
+            var funders: [String: ThreeSixtyGiving.Funder] = [:]
+            for id in offices {
+                let profile = try profile(of: id, in: tx)
+                funders[id] = ThreeSixtyGiving.Funder(
+                    prefix: profile.threeSixtyGivingPrefix, orgID: profile.threeSixtyGivingFunderID,
+                    name: profile.name)
+            }
+            return (try publishedGrants(offices: offices, month: nil, in: tx), funders)
+        }
+        let publisher =
+            offices.count == 1
+            ? funders[offices[0]]!
+            : ThreeSixtyGiving.Funder(prefix: "360G-opcc", orgID: "360G-opcc-ORG", name: "OPCC grants (all offices)")
+        let metadata = ThreeSixtyGiving.Metadata(
+            title: "Grants made by \(publisher.name)",
+            description: "Grants awarded under published decisions of the Police and Crime Commissioner, as the "
+                + "Elected Local Policing Bodies (Specified Information) Order 2011 asks. Amounts are in pounds.",
+            publisher: publisher, issued: clock.today())
+        let package = ThreeSixtyGiving.package(
+            grants.map { ($0, funders[$0.office]!) }, metadata: metadata)
+        return Data((package.rendered() + "\n").utf8)
+    }
+
+    // MARK: What is published
+
+    /// The offices a publication covers: the one named (refused when unknown), or every office.
+    private func publishingOffices(_ office: String?) throws -> [String] {
+        if let office { return [try resolveOffice(office)] }
+        return try store.read { try $0.offices() }.map(\.id).sorted()
+    }
+
+    /// The decision record when its Part 1 is published and it was taken, else nil. The record is read without its
+    /// Part 2 content.
+    private func publishedDecision(
+        _ id: String, in tx: any StoreTransaction
+    ) throws -> (number: String, decided: Day)? {
+        guard let instance = try tx.instance(id: id), instance.state == "published",
+            let record = try tx.decision(id: id)?.withoutPart2Content, record.publishedOn != nil,
+            let number = record.number, let decided = record.decision?.day
+        else { return nil }
+        return (number, decided)
+    }
+
+    /// The published grants of the offices, oldest award first; with `month`, only those decided in it.
+    private func publishedGrants(
+        offices: [String], month: Month?, in tx: any StoreTransaction
+    ) throws -> [TransparencyGrant] {
+        try offices.flatMap { try publishedGrants(office: $0, in: tx) }.filter { grant in
+            month.map { $0.contains(grant.decisionDate) } ?? true
+        }.sorted { ($0.decisionDate, $0.office, $0.agreementID) < ($1.decisionDate, $1.office, $1.agreementID) }
+    }
+
+    private func publishedGrants(office: String, in tx: any StoreTransaction) throws -> [TransparencyGrant] {
+        let allocations = Dictionary(
+            try tx.allocations(office: office).map { ($0.allocation.id, $0.allocation) },
+            uniquingKeysWith: { first, _ in first })
+        var areas = AreaLookup(office: office, tx: tx)
+        var grants: [TransparencyGrant] = []
+        for agreement in try tx.agreements(office: office) {
+            guard let state = try tx.instance(id: agreement.id)?.state, Self.awardedAgreementStates.contains(state),
+                let decision = try publishedDecision(agreement.decisionID, in: tx)
+            else { continue }
+            var beneficiaries: [BeneficiaryArea] = []
+            for id in agreement.allocationIDs {
+                guard let area = allocations[id]?.area, !area.isBlank else { continue }
+                for found in try areas.resolve(area) where !beneficiaries.contains(found) {
+                    beneficiaries.append(found)
+                }
+            }
+            grants.append(
+                TransparencyGrant(
+                    office: office, agreementID: agreement.id, recipient: agreement.recipient,
+                    purpose: agreement.purpose, amount: agreement.amount, conditions: agreement.conditions,
+                    crimeAndDisorderStatement: agreement.crimeAndDisorderStatement, decisionNumber: decision.number,
+                    decisionDate: decision.decided, period: agreement.period, beneficiaryAreas: beneficiaries))
+        }
+        return grants
+    }
+}
+
+/// Finds an allocation's area in the office's geography: a ward of its VLI ward lookup (with the districts its
+/// LSOAs lie in), or a local authority by code or name; otherwise the area as written, without a code.
+private struct AreaLookup {
+    let office: String
+    let tx: any StoreTransaction
+    private var loaded: (wards: [String: VLIGroupRef], geography: [VLIGeography])?
+
+    init(office: String, tx: any StoreTransaction) {
+        self.office = office
+        self.tx = tx
+    }
+
+    mutating func resolve(_ area: String) throws -> [BeneficiaryArea] {
+        if loaded == nil {
+            loaded = (try tx.vliGroups(office: office, grouping: "ward"), try tx.vliGeography(office: office))
+        }
+        let (wards, geography) = loaded!
+        let key = area.lowercased()
+        let lsoas = Set(wards.filter { $0.value.code.lowercased() == key || $0.value.name.lowercased() == key }.keys)
+        if let ward = wards.first(where: { lsoas.contains($0.key) })?.value {
+            var found = [BeneficiaryArea(name: ward.name, geoCode: ward.code)]
+            var districts: [String: String] = [:]
+            for g in geography where lsoas.contains(g.lsoa) {
+                if let code = g.laCode, let name = g.laName { districts[code] = name }
+            }
+            for (code, name) in districts.sorted(by: { $0.key < $1.key }) {
+                found.append(BeneficiaryArea(name: name, geoCode: code))
+            }
+            return found
+        }
+        if let district = geography.first(where: { $0.laCode?.lowercased() == key || $0.laName?.lowercased() == key }),
+            let code = district.laCode, let name = district.laName
+        {
+            return [BeneficiaryArea(name: name, geoCode: code)]
+        }
+        return [BeneficiaryArea(name: area, geoCode: area)]
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import Hummingbird
+import OPCCCore
+import OPCCServices
+
+extension Web {
+    /// The transparency publications, public and without sign-in: `/transparency`, the grants register, spending
+    /// over £500 and contracts over £10,000 (each a page, `.csv` and `.json`, `?month=YYYY-MM` and `?office=ID`),
+    /// and `/transparency/360giving.json`. The services decide what is published; these routes only present it.
+    func addTransparencyRoutes(to router: Router<WebContext>) {
+        router.get("/transparency") { _, context -> Response in
+            pages.page(
+                "transparency", title: "Transparency publications",
+                values: [
+                    "sections": Publication.allCases.map { p -> [String: Any] in
+                        [
+                            "id": p.rawValue, "heading": p.heading, "summary": p.summary, "href": p.path,
+                            "csv": p.path + ".csv", "json": p.path + ".json",
+                        ]
+                    } + [
+                        [
+                            "id": "360giving", "heading": "Grants in the 360Giving Data Standard",
+                            "summary": "Every published grant as a 360Giving data package (JSON), amounts in pounds, "
+                                + "for GrantNav and other tools.",
+                            "href": "/transparency/360giving.json",
+                        ]
+                    ]
+                ], context: context)
+        }
+        for publication in Publication.allCases {
+            router.get(RouterPath(publication.path)) { request, context -> Response in
+                try present(publication, as: .page, request, context)
+            }
+            router.get(RouterPath(publication.path + ".csv")) { request, context -> Response in
+                try present(publication, as: .csv, request, context)
+            }
+            router.get(RouterPath(publication.path + ".json")) { request, context -> Response in
+                try present(publication, as: .json, request, context)
+            }
+        }
+        router.get("/transparency/360giving.json") { request, context -> Response in
+            let office: String?
+            switch officeParameter(request, context) {
+            case .refused(let response): return response
+            case .chosen(let value): office = value
+            }
+            let data = try app.threeSixtyGiving(office: office)
+            return download(
+                String(decoding: data, as: UTF8.self), type: "application/json", filename: "360giving.json")
+        }
+    }
+
+    /// The three tables.
+    enum Publication: String, CaseIterable, Sendable {
+        case grants, spending, contracts
+
+        var path: String { "/transparency/\(rawValue)" }
+
+        var heading: String {
+            switch self {
+            case .grants: return "Grants register"
+            case .spending: return "Expenditure over £500"
+            case .contracts: return "Contracts over £10,000"
+            }
+        }
+
+        var summary: String {
+            switch self {
+            case .grants:
+                return "Each grant awarded: the recipient, the purpose, the amount, its conditions, how it will reduce "
+                    + "crime and disorder, and the decision that approved it."
+            case .spending: return "Each payment over £500: the date, the recipient, the amount and what it was for."
+            case .contracts:
+                return "Each agreement worth over £10,000: the other party, the value, the dates and what it is for."
+            }
+        }
+
+        var monthHint: String {
+            switch self {
+            case .grants: return "Grants decided in the month."
+            case .spending: return "Payments made in the month."
+            case .contracts: return "Contracts in force on any day of the month."
+            }
+        }
+    }
+
+    enum Rendering { case page, csv, json }
+
+    private func present(
+        _ publication: Publication, as form: Rendering, _ request: Request, _ context: WebContext
+    ) throws -> Response {
+        let office: String?
+        switch officeParameter(request, context) {
+        case .refused(let response): return response
+        case .chosen(let value): office = value
+        }
+        let monthText = request.uri.queryParameters["month"].map(String.init) ?? ""
+        var month: Month?
+        if !monthText.isEmpty {
+            do { month = try Month(parsing: monthText) } catch {
+                return pages.error(.badRequest, message: sentence(error.description) + ".", context: context)
+            }
+        }
+        let table: TransparencyTable
+        var cells: [[String]] = []
+        let columns: [String]
+        switch publication {
+        case .grants:
+            let grants = try app.transparencyGrants(office: office, month: month)
+            table = .grantsRegister(grants)
+            columns = [
+                "Recipient", "Purpose", "Amount", "Conditions", "How it will reduce crime and disorder", "Decision",
+                "Areas",
+            ]
+            cells = grants.map { g in
+                [
+                    g.recipient.name, g.purpose, g.amount.formatted, g.conditions.joined(separator: "; "),
+                    g.crimeAndDisorderStatement, "\(g.decisionNumber), \(g.decisionDate.iso)",
+                    g.beneficiaryAreas.map(\.name).joined(separator: ", "),
+                ]
+            }
+        case .spending:
+            let items = try app.spendingOver500(office: office, month: month)
+            table = .spending(items)
+            columns = ["Date", "Recipient", "Amount", "Purpose", "Expense type", "Strand", "Reference"]
+            cells = items.map { s in
+                [
+                    s.date.iso, s.recipient.name, s.amount.formatted, s.purpose, s.expenseType,
+                    "\(s.strand) \(s.financialYear)", s.reference,
+                ]
+            }
+        case .contracts:
+            let items = try app.contractsOver10000(office: office, month: month)
+            table = .contracts(items)
+            columns = ["Reference", "Other party", "Value", "Start", "End", "Description", "Decision"]
+            cells = items.map { c in
+                [
+                    c.reference, c.counterparty.name, c.value.formatted, c.period.start.iso, c.period.end.iso,
+                    c.description, c.decisionNumber,
+                ]
+            }
+        }
+        let suffix = month.map { "-\($0)" } ?? ""
+        switch form {
+        case .csv:
+            return download(
+                table.csv(), type: "text/csv; charset=utf-8", filename: "\(publication.rawValue)\(suffix).csv")
+        case .json:
+            return download(table.json(), type: "application/json", filename: "\(publication.rawValue)\(suffix).json")
+        case .page:
+            var query: [String] = []
+            if let office { query.append("office=\(office)") }
+            if let month { query.append("month=\(month)") }
+            let q = query.isEmpty ? "" : "?" + query.joined(separator: "&")
+            return pages.page(
+                "transparency-table", title: publication.heading + (month.map { ", \($0)" } ?? ""),
+                values: [
+                    "heading": publication.heading, "intro": publication.summary, "monthHint": publication.monthHint,
+                    "action": publication.path, "office": office ?? "", "month": month?.description ?? "",
+                    "csv": publication.path + ".csv" + q, "json": publication.path + ".json" + q,
+                    "caption": publication.heading + (month.map { ", \($0)" } ?? ", every month")
+                        + (office.map { ", \($0)" } ?? ""),
+                    "columns": columns, "rows": cells.map { ["cells": $0] },
+                ], context: context)
+        }
+    }
+
+    /// The office a request names with `?office=ID` (nil: every office), or the page saying there is none.
+    enum OfficeChoice {
+        case chosen(String?)
+        case refused(Response)
+    }
+
+    private func officeParameter(_ request: Request, _ context: WebContext) -> OfficeChoice {
+        guard let text = request.uri.queryParameters["office"].map(String.init), !text.isEmpty else {
+            return .chosen(nil)
+        }
+        do { return .chosen(try app.resolveOffice(text)) } catch {
+            return .refused(
+                pages.error(.notFound, message: "There is no office '\(text)' here.", context: context))
+        }
+    }
+
+    private func download(_ text: String, type: String, filename: String) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: type, .cacheControl: "no-store", .init("X-Content-Type-Options")!: "nosniff",
+                .contentDisposition: "inline; filename=\"\(filename)\"",
+            ], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
