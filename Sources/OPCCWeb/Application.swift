@@ -80,6 +80,8 @@ struct Web: Sendable {
         addSignInRoutes(to: router)
         addDecisionRoutes(to: router)
         addReturnRoutes(to: router)
+        addFinanceRoutes(to: router)
+        addAreaRoutes(to: router)
     }
 }
 

@@ -301,5 +301,17 @@ enum Templates {
         .notice{border-left:5px solid #1d70b8;background:#f3f2f1;padding:10px 15px;margin-bottom:20px}
         .chart{margin:0 0 30px}.chart svg{max-width:100%;height:auto}
         .footer{border-top:1px solid #b1b4b6;padding:20px 0;font-size:16px;color:#505a5f}
+        .table .num{text-align:right;padding-right:0;padding-left:15px;white-space:nowrap}.table.small{font-size:16px}
+        .table th[scope=row]{font-weight:400}.table tr.strand-line th,.table tr.strand-line td{font-weight:700}
+        .table tfoot th,.table tfoot td{border-bottom:0}.table-wrap{overflow-x:auto;margin-bottom:20px}
+        .sub-nav.years ul{gap:15px;font-size:16px}
+        .tag-active,.tag-signed,.tag-selected,.tag-confirmed,.tag-adopted,.tag-band-low{background:#cce2d8;color:#005a30}
+        .tag-conditions-met,.tag-requested,.tag-shortlisted,.tag-selecting,.tag-scoring{background:#bbd4ea;color:#0c2d4a}
+        .tag-closed,.tag-cancelled,.tag-clawback-settled{background:#eeefef;color:#383f43}
+        .tag-terminated,.tag-refused,.tag-band-high{background:#f4cdc6;color:#2a0b06}
+        .tag-band-medium{background:#fff7bf;color:#594d00}
+        .chain{display:flex;flex-wrap:wrap;gap:10px;list-style:none;padding:0;margin:0 0 20px;counter-reset:step}
+        .chain li{background:#f3f2f1;padding:5px 12px}.chain li+li:before{content:"→ ";color:#505a5f}
+        .list{padding-left:20px}
         """
 }
