@@ -43,7 +43,7 @@ extension Templates {
         <h2>Reconciliation</h2>
         <p>Every figure is derived from the ledger's postings. Committed is money under signed or active agreements.
           <a href="{{csv}}" download>Download the reconciliation as CSV<span class="visually-hidden"> for {{year}}</span></a> (money in pence).</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Reconciliation table (scrolls sideways)">
         <table class="table small">
           <caption class="visually-hidden">Reconciliation {{year}}, by strand and recipient</caption>
           <thead><tr><th scope="col">Line</th><th scope="col" class="num">Budget</th><th scope="col" class="num">Allocated</th>
@@ -117,7 +117,7 @@ extension Templates {
           <fieldset class="field"><legend>Recipients</legend>
             <p class="hint">Each recipient's org-id (for example GB-LAE-WLV), name, area and its figure for each factor, in
               the order of the factors above.</p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Recipients (scrolls sideways)">
             <table class="table small">
               <thead><tr><th scope="col">Org-id</th><th scope="col">Name</th><th scope="col">Area</th>
                 {{#factors}}<th scope="col">Factor {{number}}</th>{{/factors}}</tr></thead>
