@@ -14,6 +14,17 @@ extension Commissioning {
             public var factors: [String: Int64]?
             /// For a grant round: the amount awarded to this applicant (e.g. "4500.00").
             public var amount: String?
+
+            public init(
+                orgId: String, name: String, area: String? = nil, factors: [String: Int64]? = nil,
+                amount: String? = nil
+            ) {
+                self.orgId = orgId
+                self.name = name
+                self.area = area
+                self.factors = factors
+                self.amount = amount
+            }
         }
         /// One size band of a grant round: its name and inclusive upper limit (none for the last, open band).
         public struct Band: Decodable, Sendable {
@@ -36,6 +47,21 @@ extension Commissioning {
         public var bands: [Band]?
         public var recipients: [Recipient]
 
+        /// A formula split (the web form's): `total` divided by `weights` over the recipients' factors.
+        public init(
+            formulaFor year: String, strand: String, decision: String, purpose: String, total: String,
+            weights: [String: Int64], recipients: [Recipient]
+        ) {
+            self.year = year
+            self.strand = strand
+            self.decision = decision
+            self.purpose = purpose
+            self.method = .formula
+            self.total = total
+            self.weights = weights
+            self.recipients = recipients
+        }
+
         public static func parse(yaml: String, source: String) throws -> SplitFile {
             do { return try YAMLDecoder().decode(SplitFile.self, from: yaml) } catch let e as DecodingError {
                 throw ServiceRefusal(rule: "valid-split-file", message: "\(source): \(e.fieldPath): \(e.plainReason)")
@@ -52,6 +78,20 @@ extension Commissioning {
     ) throws
         -> [Allocation]
     {
+        try allocate(try splitRequests(file, office: office), by: actorName, on: day)
+    }
+
+    /// The shares a split would allocate, for finance to check before confirming: nothing is posted. The rules of
+    /// each allocation (an approved decision, the strand's budget) are checked when it is confirmed.
+    public func previewSplit(_ file: SplitFile, office: String, by actorName: String) throws -> [AllocationRequest] {
+        _ = try store.read { tx in
+            try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "allocating money")
+        }
+        return try splitRequests(file, office: office)
+    }
+
+    /// Each recipient's share of a split, as allocation requests.
+    func splitRequests(_ file: SplitFile, office: String) throws -> [AllocationRequest] {
         func refuse(_ message: String) -> ServiceRefusal { ServiceRefusal(rule: "valid-split", message: message) }
         let year: FinancialYear
         do { year = try FinancialYear(parsing: file.year) } catch { throw refuse(error.description) }
@@ -104,7 +144,7 @@ extension Commissioning {
         } catch {
             throw refuse("\(error)")
         }
-        let requests = shares.map { share -> AllocationRequest in
+        return shares.map { share -> AllocationRequest in
             var r = AllocationRequest(
                 office: office, year: year, strand: file.strand, recipientOrgID: share.recipient.orgId,
                 recipientName: share.recipient.name, purpose: file.purpose, area: share.recipient.area,
@@ -113,7 +153,6 @@ extension Commissioning {
             r.sizeBand = bandOf[share.recipient.orgId]
             return r
         }
-        return try allocate(requests, by: actorName, on: day)
     }
 
     /// Moves budget between two strands of one year. Needs a reason; above the office's threshold, an approved

@@ -81,6 +81,8 @@ struct Web: Sendable {
         addDecisionRoutes(to: router)
         addReturnRoutes(to: router)
         addTransparencyRoutes(to: router)
+        addFinanceRoutes(to: router)
+        addAreaRoutes(to: router)
     }
 }
 

@@ -74,6 +74,7 @@ enum Refusal {
         "role-required", "role-not-held", "role-not-permitted", "part2-readers-only", "published-records-only",
         "audit-log-readers", "sign-off-by-position-holder", "decision-maker-authorised", "actor-required",
         "return-visible-to-own-board", "board-writes-its-return", "reviewer-not-submitter",
+        "finance-readers", "grant-visible-to-own-board", "vli-readers",
     ]
 
     static func status(of error: any Error) -> HTTPResponse.Status? {

@@ -1,5 +1,381 @@
 // The finance screens' templates: budgets, reconciliation, allocations, agreements and carry-forwards.
 
 extension Templates {
-    static let finance: [String: String] = [:]
+    static let finance: [String: String] = [
+        "finance-nav": financeNav, "finance": budgets, "allocations": allocations, "split-preview": splitPreview,
+        "grants": grants, "grant": grant, "carry-forwards": carryForwards,
+    ]
+
+    static let financeNav = """
+        <nav aria-label="Finance" class="sub-nav">
+          <ul>{{#nav}}<li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a></li>{{/nav}}</ul>
+        </nav>
+        """
+
+    static let yearNav = """
+        {{#first(years)}}
+        <nav aria-label="Financial year" class="sub-nav years">
+          <ul>{{#years}}<li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a></li>{{/years}}</ul>
+        </nav>
+        {{/first(years)}}
+        """
+
+    static let budgets = """
+        <span class="caption">Finance · {{office}}</span>
+        <h1>Budgets and reconciliation{{#year}}, {{year}}{{/year}}</h1>
+        {{> finance-nav}}
+        \(yearNav)
+        {{^hasMoney}}<p>No budget has been set for this office yet.</p>{{/hasMoney}}
+        {{#hasMoney}}
+        <h2>Budget by strand</h2>
+        <figure class="chart">
+          {{{svg}}}
+          <figcaption>
+            <table class="table">
+              <caption>Budget used per strand, {{year}}</caption>
+              <thead><tr><th scope="col">Strand</th><th scope="col" class="num">Budget</th><th scope="col" class="num">Allocated</th>
+                <th scope="col" class="num">Paid</th><th scope="col" class="num">Unallocated</th><th scope="col" class="num">Allocated of budget</th></tr></thead>
+              <tbody>{{#strands}}<tr><th scope="row">{{strand}}: {{name}}</th><td class="num">{{budget}}</td><td class="num">{{allocated}}</td>
+                <td class="num">{{paid}}</td><td class="num">{{unallocated}}</td><td class="num">{{used}}</td></tr>{{/strands}}</tbody>
+            </table>
+          </figcaption>
+        </figure>
+        <h2>Reconciliation</h2>
+        <p>Every figure is derived from the ledger's postings. Committed is money under signed or active agreements.
+          <a href="{{csv}}" download>Download the reconciliation as CSV<span class="visually-hidden"> for {{year}}</span></a> (money in pence).</p>
+        <div class="table-wrap" tabindex="0" role="region" aria-label="Reconciliation table (scrolls sideways)">
+        <table class="table small">
+          <caption class="visually-hidden">Reconciliation {{year}}, by strand and recipient</caption>
+          <thead><tr><th scope="col">Line</th><th scope="col" class="num">Budget</th><th scope="col" class="num">Allocated</th>
+            <th scope="col" class="num">Committed</th><th scope="col" class="num">Paid</th><th scope="col" class="num">Returned</th>
+            <th scope="col" class="num">Carried in</th><th scope="col" class="num">Carried out</th><th scope="col" class="num">Available</th>
+            <th scope="col" class="num">Unallocated</th><th scope="col" class="num">Due back</th></tr></thead>
+          <tbody>
+          {{#rows}}
+          <tr{{#strandLine}} class="strand-line"{{/strandLine}}><th scope="row">{{line}}</th><td class="num">{{budget}}</td><td class="num">{{allocated}}</td>
+            <td class="num">{{committed}}</td><td class="num">{{paid}}</td><td class="num">{{returned}}</td><td class="num">{{carriedIn}}</td>
+            <td class="num">{{carriedOut}}</td><td class="num">{{available}}</td><td class="num">{{unallocated}}</td><td class="num">{{clawback}}</td></tr>
+          {{/rows}}
+          </tbody>
+        </table>
+        </div>
+        {{/hasMoney}}
+        """
+
+    static let allocations = """
+        {{> error-summary}}
+        <span class="caption">Finance</span>
+        <h1>Allocations{{#year}}, {{year}}{{/year}}</h1>
+        {{> finance-nav}}
+        \(yearNav)
+        {{#first(rows)}}
+        <table class="table small">
+          <caption class="visually-hidden">Allocations {{year}}</caption>
+          <thead><tr><th scope="col">Allocation</th><th scope="col">Recipient</th><th scope="col">Strand</th><th scope="col">Area</th>
+            <th scope="col">Decision</th><th scope="col">Method</th><th scope="col">Date</th><th scope="col" class="num">Amount</th></tr></thead>
+          <tbody>
+          {{#rows}}<tr><td>{{id}}</td><td>{{recipient}} <span class="caption">{{orgID}}</span></td><td>{{strand}}</td><td>{{area}}</td>
+            <td>{{decision}}</td><td>{{method}}{{#band}} ({{band}} band){{/band}}{{#rcco}} <strong class="tag tag-grey">Includes capital</strong>{{/rcco}}</td>
+            <td>{{day}}</td><td class="num">{{amount}}</td></tr>{{/rows}}
+          </tbody>
+          <tfoot><tr><th scope="row" colspan="7">Total</th><td class="num"><strong>{{total}}</strong></td></tr></tfoot>
+        </table>
+        {{/first(rows)}}
+        {{^rows}}<p>No allocations in this year.</p>{{/rows}}
+        {{#split}}
+        <h2 id="split">Allocate by formula</h2>
+        <p>Divide a total between recipients by weighted factors (for example population 50, crime 25, non-crime demand 25).
+          Shares are worked out to the penny and add up exactly to the total. You will see the split per area before
+          anything is allocated.</p>
+        <form method="post" action="/finance/allocations/preview" novalidate class="action">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <div class="field"><label for="split-year">Financial year</label>
+            <p class="hint" id="split-year-hint">For example, 2017/18</p>
+            <input id="split-year" name="year" class="short" value="{{year}}" aria-describedby="split-year-hint"></div>
+          <div class="field"><label for="split-strand">Strand code</label>
+            <input id="split-strand" name="strand" class="short" value="{{strand}}"></div>
+          <div class="field"><label for="split-decision">Approving decision number</label>
+            <p class="hint" id="split-decision-hint">The approved decision the money is spent under, for example 014/2016</p>
+            <input id="split-decision" name="decision" class="short" value="{{decision}}" aria-describedby="split-decision-hint"></div>
+          <div class="field"><label for="split-purpose">What the money is for</label>
+            <input id="split-purpose" name="purpose" value="{{purpose}}"></div>
+          <div class="field"><label for="split-total">Total to divide, in pounds</label>
+            <input id="split-total" name="total" inputmode="decimal" class="short" value="{{total}}"></div>
+          <fieldset class="field"><legend>Factors and their weights</legend>
+            <table class="table">
+              <thead><tr><th scope="col">Factor</th><th scope="col">Weight</th></tr></thead>
+              <tbody>
+              {{#factors}}<tr>
+                <td><label class="visually-hidden" for="factor-{{index}}-name">Factor {{number}} name</label>
+                  <input id="factor-{{index}}-name" name="factor-{{index}}-name" value="{{name}}"></td>
+                <td><label class="visually-hidden" for="factor-{{index}}-weight">Factor {{number}} weight</label>
+                  <input id="factor-{{index}}-weight" name="factor-{{index}}-weight" inputmode="numeric" class="short" value="{{weight}}"></td>
+              </tr>{{/factors}}
+              </tbody>
+            </table>
+          </fieldset>
+          <fieldset class="field"><legend>Recipients</legend>
+            <p class="hint">Each recipient's org-id (for example GB-LAE-WLV), name, area and its figure for each factor, in
+              the order of the factors above.</p>
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Recipients (scrolls sideways)">
+            <table class="table small">
+              <thead><tr><th scope="col">Org-id</th><th scope="col">Name</th><th scope="col">Area</th>
+                {{#factors}}<th scope="col">Factor {{number}}</th>{{/factors}}</tr></thead>
+              <tbody>
+              {{#recipients}}<tr>
+                <td><label class="visually-hidden" for="r-{{index}}-orgId">Recipient {{number}} org-id</label>
+                  <input id="r-{{index}}-orgId" name="r-{{index}}-orgId" value="{{orgId}}"></td>
+                <td><label class="visually-hidden" for="r-{{index}}-name">Recipient {{number}} name</label>
+                  <input id="r-{{index}}-name" name="r-{{index}}-name" value="{{name}}"></td>
+                <td><label class="visually-hidden" for="r-{{index}}-area">Recipient {{number}} area</label>
+                  <input id="r-{{index}}-area" name="r-{{index}}-area" value="{{area}}"></td>
+                {{#factors}}<td><label class="visually-hidden" for="r-{{row}}-f{{index}}">Recipient {{row}} factor {{number}}</label>
+                  <input id="r-{{row}}-f{{index}}" name="r-{{row}}-f{{index}}" inputmode="numeric" class="short" value="{{value}}"></td>{{/factors}}
+              </tr>{{/recipients}}
+              </tbody>
+            </table>
+            </div>
+          </fieldset>
+          <button type="submit" class="button">Preview the split</button>
+        </form>
+        {{/split}}
+        """
+
+    static let splitPreview = """
+        <span class="caption">Allocations · formula split</span>
+        <h1>Check the split before you confirm it</h1>
+        <dl class="summary-list">
+          <div class="summary-row"><dt>Year and strand</dt><dd>{{year}} {{strand}}</dd></div>
+          <div class="summary-row"><dt>Decision</dt><dd>{{decision}}</dd></div>
+          <div class="summary-row"><dt>Purpose</dt><dd>{{purpose}}</dd></div>
+          <div class="summary-row"><dt>Weights</dt><dd>{{#factorNames}}{{name}} {{weight}}; {{/factorNames}}</dd></div>
+        </dl>
+        <figure class="chart">
+          {{{svg}}}
+          <figcaption>
+            <table class="table">
+              <caption>The split per area</caption>
+              <thead><tr><th scope="col">Recipient</th><th scope="col">Area</th>{{#factorNames}}<th scope="col" class="num">{{name}}</th>{{/factorNames}}<th scope="col" class="num">Share</th></tr></thead>
+              <tbody>{{#rows}}<tr><th scope="row">{{recipient}} <span class="caption">{{orgID}}</span></th><td>{{area}}</td>
+                {{#factors}}<td class="num">{{value}}</td>{{/factors}}<td class="num">{{amount}}</td></tr>{{/rows}}</tbody>
+              <tfoot><tr><th scope="row">Total</th><td></td>{{#factorNames}}<td></td>{{/factorNames}}<td class="num"><strong>{{total}}</strong></td></tr></tfoot>
+            </table>
+          </figcaption>
+        </figure>
+        <div class="notice" role="status">Nothing is allocated yet. Confirming checks the decision and the strand's budget
+          and allocates every share, or none.</div>
+        <form method="post" action="/finance/allocations/confirm">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          {{#hidden}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hidden}}
+          <div class="button-group">
+            <button type="submit" class="button">Confirm and allocate</button>
+            <button type="submit" class="button secondary" formaction="/finance/allocations/change">Change the split</button>
+          </div>
+        </form>
+        """
+
+    static let grants = """
+        <span class="caption">Finance</span>
+        <h1>Grant agreements</h1>
+        {{> finance-nav}}
+        {{#first(rows)}}
+        <table class="table small">
+          <caption class="visually-hidden">Grant agreements</caption>
+          <thead><tr><th scope="col">Agreement</th><th scope="col">Recipient and purpose</th><th scope="col">Decision</th>
+            <th scope="col">Period</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Paid</th><th scope="col">Status</th></tr></thead>
+          <tbody>
+          {{#rows}}<tr><td><a href="{{href}}">{{id}}</a></td><td>{{recipient}}<br><span class="caption">{{purpose}}</span></td>
+            <td>{{decision}}</td><td>{{period}}</td><td class="num">{{amount}}</td><td class="num">{{paid}}</td>
+            <td><strong class="tag tag-{{stateClass}}">{{state}}</strong></td></tr>{{/rows}}
+          </tbody>
+        </table>
+        {{/first(rows)}}
+        {{^rows}}<p>No grant agreements yet.</p>{{/rows}}
+        """
+
+    static let grant = """
+        {{> error-summary}}
+        <span class="caption">{{recipient}} · {{id}}</span>
+        <h1>{{purpose}}</h1>
+        <p><strong class="tag tag-{{stateClass}}">{{state}}</strong></p>
+        <dl class="summary-list">
+          {{#facts}}<div class="summary-row"><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}
+        </dl>
+        {{#first(conditions)}}<h2>Conditions</h2><ul class="list">{{#conditions}}<li>{{text}}</li>{{/conditions}}</ul>{{/first(conditions)}}
+        <h2>Spend against profile</h2>
+        <figure class="chart">
+          {{{svg}}}
+          <figcaption>
+            <table class="table">
+              <caption>Profiled and reported spend by quarter</caption>
+              <thead><tr><th scope="col">Quarter</th><th scope="col" class="num">Profiled</th><th scope="col" class="num">Reported</th><th scope="col">Return</th></tr></thead>
+              <tbody>{{#quarters}}<tr><th scope="row">{{quarter}}</th><td class="num">{{profiled}}</td><td class="num">{{reported}}</td>
+                <td>{{#returnID}}<a href="/returns/{{returnID}}">{{returnID}}</a> <strong class="tag tag-{{returnStateClass}}">{{returnState}}</strong>{{/returnID}}{{^returnID}}Not scheduled{{/returnID}}</td></tr>{{/quarters}}</tbody>
+            </table>
+          </figcaption>
+        </figure>
+        <h2>Allocations</h2>
+        {{#first(allocations)}}
+        <table class="table">
+          <thead><tr><th scope="col">Allocation</th><th scope="col">Strand and year</th><th scope="col">Area</th><th scope="col">Method</th><th scope="col" class="num">Amount</th></tr></thead>
+          <tbody>{{#allocations}}<tr><td>{{id}}</td><td>{{strand}} {{year}}</td><td>{{area}}</td>
+            <td>{{method}}{{#rcco}} <strong class="tag tag-grey">Includes capital</strong>{{/rcco}}</td><td class="num">{{amount}}</td></tr>{{/allocations}}</tbody>
+        </table>
+        {{/first(allocations)}}
+        {{^allocations}}<p>No allocations stand under this agreement.</p>{{/allocations}}
+        <h2>Instalments and payments</h2>
+        {{#first(instalments)}}
+        <table class="table" id="release">
+          <thead><tr><th scope="col">Instalment</th><th scope="col">Paid when</th><th scope="col" class="num">Amount</th><th scope="col">Paid</th></tr></thead>
+          <tbody>{{#instalments}}<tr><td>{{id}}</td><td>{{condition}}</td><td class="num">{{amount}}</td>
+            <td>{{#paid}}<strong class="tag tag-accepted">Paid {{paid}}</strong>{{/paid}}{{^paid}}{{#release}}
+              <form method="post" action="/grants/{{grant}}/release" class="inline">
+                <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="instalment" value="{{id}}">
+                <button type="submit" class="button secondary">Release {{id}}</button>
+              </form>{{/release}}{{^release}}<strong class="tag tag-grey">Not paid</strong>{{/release}}{{/paid}}</td></tr>{{/instalments}}</tbody>
+        </table>
+        {{/first(instalments)}}
+        {{^instalments}}<p>No instalments are set.</p>{{/instalments}}
+        <h2>Variations</h2>
+        {{#first(variations)}}
+        <table class="table">
+          <thead><tr><th scope="col">Date</th><th scope="col">Kind</th><th scope="col">Reason</th><th scope="col" class="num">Change</th><th scope="col">Approved by</th></tr></thead>
+          <tbody>{{#variations}}<tr><td>{{day}}</td><td>{{kind}}</td><td>{{description}}{{#decision}} (decision {{decision}}){{/decision}}</td>
+            <td class="num">{{change}}</td><td>{{by}}</td></tr>{{/variations}}</tbody>
+        </table>
+        {{/first(variations)}}
+        {{^variations}}<p>No variations.</p>{{/variations}}
+        {{#acts}}
+        <h2>What you can do</h2>
+        {{#assessment}}
+        <form method="post" action="/grants/{{id}}/assessment" class="action" id="assessment">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h3>Record an assessment</h3>
+          <fieldset class="field"><legend>Which assessment</legend>
+            <label for="which-equality"><input id="which-equality" type="radio" name="which" value="equality" checked> Equality impact assessment</label>
+            <label for="which-risk"><input id="which-risk" type="radio" name="which" value="risk"> Risk assessment</label>
+          </fieldset>
+          <div class="field"><label for="assessment-reference">Reference</label>
+            <input id="assessment-reference" name="reference" class="short" value="{{reference}}"></div>
+          <button type="submit" class="button secondary">Record the assessment</button>
+        </form>
+        {{/assessment}}
+        {{#confirmConditions}}
+        <form method="post" action="/grants/{{id}}/confirm-conditions" class="action" id="confirm-conditions">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h3>Confirm the preconditions</h3>
+          <p>Both assessments must be recorded and the agreement must equal its allocations.</p>
+          <button type="submit" class="button">Confirm the preconditions are met</button>
+        </form>
+        {{/confirmConditions}}
+        {{#signature}}
+        <form method="post" action="/grants/{{id}}/signature" class="action" id="signature">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h3>Record a signature</h3>
+          <div class="field"><label for="signature-party">Party signing</label>
+            <select id="signature-party" name="party">{{#parties}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/parties}}</select></div>
+          <div class="field"><label for="signature-name">Name of the person who signed</label>
+            <input id="signature-name" name="name" value="{{name}}"></div>
+          <button type="submit" class="button secondary">Record the signature</button>
+        </form>
+        {{/signature}}
+        {{#sign}}
+        <form method="post" action="/grants/{{id}}/sign" class="action" id="sign">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h3>Complete the agreement</h3>
+          <p>Once both parties' signatures are recorded.</p>
+          <button type="submit" class="button">Mark as signed</button>
+        </form>
+        {{/sign}}
+        {{#activate}}
+        <form method="post" action="/grants/{{id}}/activate" class="action" id="activate">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h3>Start the agreement</h3>
+          <p>Schedules a quarterly return for every quarter the agreement covers.</p>
+          <button type="submit" class="button">Activate</button>
+        </form>
+        {{/activate}}
+        {{#vary}}
+        <form method="post" action="/grants/{{id}}/vary" class="action" id="vary" novalidate>
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h3>Vary the agreement</h3>
+          <fieldset class="field"><legend>What changes</legend>
+            {{#kinds}}<label for="vary-kind-{{value}}"><input id="vary-kind-{{value}}" type="radio" name="kind" value="{{value}}"{{#checked}} checked{{/checked}}> {{label}}</label>{{/kinds}}
+          </fieldset>
+          <div class="field"><label for="vary-change">Change of amount, in pounds</label>
+            <p class="hint" id="vary-change-hint">Negative for a reduction, for example -5,000.00. The spend profile and instalments must still add up.</p>
+            <input id="vary-change" name="change" class="short" value="{{change}}" aria-describedby="vary-change-hint"></div>
+          <div class="field"><label for="vary-newDecision">New decision, for an increase beyond the first (optional)</label>
+            <input id="vary-newDecision" name="newDecision" class="short" value="{{newDecision}}"></div>
+          <div class="field"><label for="vary-end">New end date</label>
+            <p class="hint" id="vary-end-hint">For a change of dates, for example 2017-06-30</p>
+            <input id="vary-end" name="end" class="short" value="{{end}}" aria-describedby="vary-end-hint"></div>
+          <div class="field"><label for="vary-reason">Reason for the variation</label>
+            <textarea id="vary-reason" name="reason" rows="2">{{reason}}</textarea></div>
+          <button type="submit" class="button secondary">Vary the agreement</button>
+        </form>
+        {{/vary}}
+        {{#close}}
+        <form method="post" action="/grants/{{id}}/close" class="action" id="close">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h3>Close the agreement</h3>
+          <p>Once the final return is accepted, carry-forwards are settled and nothing is due back.</p>
+          <button type="submit" class="button warning">Close the agreement</button>
+        </form>
+        {{/close}}
+        {{/acts}}
+        """
+
+    static let carryForwards = """
+        {{> error-summary}}
+        <span class="caption">Finance</span>
+        <h1>Carry-forwards</h1>
+        {{> finance-nav}}
+        <p>A forecast underspend moves into the next year only with the Commissioner's permission; refused, it is due back.</p>
+        {{#first(rows)}}
+        <table class="table small">
+          <caption class="visually-hidden">Carry-forward requests</caption>
+          <thead><tr><th scope="col">Request</th><th scope="col">Recipient and strand</th><th scope="col">Years</th>
+            <th scope="col" class="num">Forecast</th><th scope="col">Reason</th><th scope="col">Status</th></tr></thead>
+          <tbody>
+          {{#rows}}<tr><td>{{id}}</td><td>{{recipient}} {{strand}}</td><td>{{from}} to {{to}}</td><td class="num">{{forecast}}</td>
+            <td>{{reason}}{{#actual}}<br>Actual underspend {{actual}}{{/actual}}{{#decision}}<br>Decision {{decision}}{{/decision}}</td>
+            <td><strong class="tag tag-{{stateClass}}">{{state}}</strong></td></tr>{{/rows}}
+          </tbody>
+        </table>
+        {{/first(rows)}}
+        {{^rows}}<p>No carry-forward requests.</p>{{/rows}}
+        {{#rows}}{{#decide}}
+        <form method="post" action="/finance/carry-forwards/{{id}}/decide" class="action" id="decide-{{id}}">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h2>Decide {{id}}: {{forecast}} from {{from}}</h2>
+          <fieldset class="field"><legend>Your decision</legend>
+            <label for="{{id}}-approve"><input id="{{id}}-approve" type="radio" name="outcome" value="approve" checked> Permit the carry-forward into {{to}}</label>
+            <label for="{{id}}-refuse"><input id="{{id}}-refuse" type="radio" name="outcome" value="refuse"> Refuse it (the forecast becomes due back)</label>
+          </fieldset>
+          <div class="field"><label for="{{id}}-reason">Reason (needed to refuse)</label>
+            <textarea id="{{id}}-reason" name="decideReason" rows="2">{{decideReason}}</textarea></div>
+          <div class="field"><label for="{{id}}-decision">Decision record giving permission (optional)</label>
+            <input id="{{id}}-decision" name="decideDecision" class="short" value="{{decideDecision}}"></div>
+          <button type="submit" class="button">Record the decision</button>
+        </form>
+        {{/decide}}{{/rows}}
+        {{#request}}
+        <h2>Request a carry-forward</h2>
+        <form method="post" action="/finance/carry-forwards" class="action" id="request" novalidate>
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <div class="field"><label for="cf-year">Year of the underspend</label>
+            <input id="cf-year" name="year" class="short" value="{{year}}"></div>
+          <div class="field"><label for="cf-strand">Strand code</label>
+            <input id="cf-strand" name="strand" class="short" value="{{strand}}"></div>
+          <div class="field"><label for="cf-recipient">Recipient org-id</label>
+            <input id="cf-recipient" name="recipient" class="short" value="{{recipient}}"></div>
+          <div class="field"><label for="cf-forecast">Forecast underspend, in pounds</label>
+            <input id="cf-forecast" name="forecast" inputmode="decimal" class="short" value="{{forecast}}"></div>
+          <div class="field"><label for="cf-reason">Why there is an underspend</label>
+            <textarea id="cf-reason" name="reason" rows="2">{{reason}}</textarea></div>
+          <button type="submit" class="button">Send to the Commissioner</button>
+        </form>
+        {{/request}}
+        """
 }

@@ -274,7 +274,7 @@ enum Templates {
         .lead{font-size:21px}.caption{color:#505a5f;font-size:19px}
         a{color:#1d70b8}a:visited{color:#4c2c92}
         a:focus,button:focus,input:focus,select:focus,textarea:focus,.link-button:focus{outline:3px solid #ffdd00;outline-offset:0;background:#ffdd00;color:#0b0c0c;box-shadow:0 -2px #ffdd00,0 4px #0b0c0c}
-        .back-link{display:inline-block;margin-top:15px;color:#0b0c0c}.back-link:before{content:"‹ "}
+        .back-link{display:block;width:fit-content;margin-top:15px;color:#0b0c0c}.back-link:before{content:"‹ "}
         .table{width:100%;border-collapse:collapse;margin-bottom:20px}
         .table th,.table td{text-align:left;padding:10px 20px 10px 0;border-bottom:1px solid #b1b4b6;vertical-align:top}
         .summary-list{margin:0 0 20px}.summary-row{display:flex;border-bottom:1px solid #b1b4b6;padding:10px 0}
@@ -304,5 +304,17 @@ enum Templates {
         .notice{border-left:5px solid #1d70b8;background:#f3f2f1;padding:10px 15px;margin-bottom:20px}
         .chart{margin:0 0 30px}.chart svg{max-width:100%;height:auto}
         .footer{border-top:1px solid #b1b4b6;padding:20px 0;font-size:16px;color:#505a5f}
+        .table .num{text-align:right;padding-left:15px;padding-right:15px;white-space:nowrap}.table.small{font-size:16px}
+        .table th[scope=row]{font-weight:400}.table tr.strand-line th,.table tr.strand-line td{font-weight:700}
+        .table tfoot th,.table tfoot td{border-bottom:0}.table-wrap{overflow-x:auto;margin-bottom:20px}
+        .sub-nav.years ul{gap:15px;font-size:16px}
+        .tag-active,.tag-signed,.tag-selected,.tag-confirmed,.tag-adopted,.tag-band-low{background:#cce2d8;color:#005a30}
+        .tag-conditions-met,.tag-requested,.tag-shortlisted,.tag-selecting,.tag-scoring{background:#bbd4ea;color:#0c2d4a}
+        .tag-closed,.tag-cancelled,.tag-clawback-settled{background:#eeefef;color:#383f43}
+        .tag-terminated,.tag-refused,.tag-band-high{background:#f4cdc6;color:#2a0b06}
+        .tag-band-medium{background:#fff7bf;color:#594d00}
+        .chain{display:flex;flex-wrap:wrap;gap:10px;list-style:none;padding:0;margin:0 0 20px;counter-reset:step}
+        .chain li{background:#f3f2f1;padding:5px 12px}.chain li+li:before{content:"→ ";color:#505a5f}
+        .list{padding-left:20px}
         """
 }

@@ -205,8 +205,17 @@ struct WebTests {
             try sharedApp.decisionRegister(.init(), by: "lincs.officer").map(\.id)
             + sharedApp.decisionRegister(.init(), by: "cumbria.officer").map(\.id)
         let lincs = try demoID("007/2020", office: "lincolnshire")
+        let wards = try sharedApp.vliOverview(as: "cumbria.officer").wards.prefix(3).map { "/vli/wards/\($0.code)" }
+        let areaPages =
+            [
+                "/finance", "/finance?year=2015/16", "/finance/reconciliation.csv", "/finance/allocations", "/grants",
+                "/finance/carry-forwards", "/vli", "/priorities",
+            ]
+            + (try sharedApp.agreements(office: nil)).map { "/grants/\($0.agreement.id)" }
+            + (try sharedApp.priorityAssessments(as: "leics.officer")).map { "/priorities/\($0.id)" } + wards
         try await app.test(.router) { client in
             var visitor = Browser(client)
+            for path in areaPages { _ = try await visitor.get(path) }
             _ = try await visitor.get("/register")
             for id in ids { _ = try await visitor.get("/register/\(id)") }
             for person in try sharedApp.everyone() {
@@ -216,6 +225,8 @@ struct WebTests {
                 _ = try await browser.get("/decisions?q=funding&status=published&year=2016")
                 for id in ids { _ = try await browser.get("/decisions/\(id)") }
                 _ = try await browser.post("/decisions/\(lincs)/part2")
+                // The finance, pilot-area and priorities screens (issue 11) too.
+                for path in areaPages { _ = try await browser.get(path) }
             }
         }
         let reached = collected.withLock { $0.filter { $0.body.contains(tripwire) }.compactMap(\.user) }

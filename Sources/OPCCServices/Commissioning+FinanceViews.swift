@@ -1,0 +1,141 @@
+import OPCCCore
+import OPCCStore
+
+/// Reading the office's money for the finance screens: budgets by year and strand, the reconciliation, allocations,
+/// grant agreements and carry-forwards. The office's own officers, finance, chief executive, Commissioner and auditors
+/// read them; a project board sees only its own grant.
+extension Commissioning {
+    /// The roles that read an office's finance.
+    public static let financeReaders: [Role] = [.finance, .officer, .chiefExecutive, .commissioner, .auditor]
+
+    /// The office whose finance the person reads, or a refusal.
+    func financeOffice(_ actorName: String, in tx: any StoreTransaction) throws -> String {
+        let person = try actor(named: actorName, in: tx)
+        guard !Set(person.actor.roles(covering: nil)).isDisjoint(with: Self.financeReaders) else {
+            throw ServiceRefusal(
+                rule: "finance-readers",
+                message: "\(actorName) may not see the office's finance: its officers, finance, chief executive, "
+                    + "Commissioner and auditors may")
+        }
+        return person.office
+    }
+
+    /// One grant agreement as the lists show it.
+    public struct AgreementRow: Sendable {
+        public let agreement: GrantAgreement
+        public let state: String
+        public let decisionNumber: String?
+        public let paid: Money
+    }
+
+    /// One carry-forward request with its state and the decision giving permission.
+    public struct CarryForwardRow: Sendable {
+        public let request: CarryForwardRequest
+        public let state: String
+        public let decisionNumber: String?
+    }
+
+    /// The office's finance for one year: strands, reconciliation rows, allocations, agreements, carry-forwards.
+    public struct FinanceOverview: Sendable {
+        public let office: String
+        /// Every year with a budget strand or an allocation, oldest first.
+        public let years: [FinancialYear]
+        /// The year shown (the one asked for, else the latest); nil when the office has no money yet.
+        public let year: FinancialYear?
+        public let strands: [BudgetStrand]
+        public let reconciliation: [ReconciliationRow]
+        /// The year's allocations whose postings stand (not reversed).
+        public let allocations: [Allocation]
+        public let agreements: [AgreementRow]
+        public let carryForwards: [CarryForwardRow]
+        /// The decisions the allocations cite, by record id: their numbers.
+        public let decisionNumbers: [String: String]
+    }
+
+    public func financeOverview(as actorName: String, year: FinancialYear? = nil) throws -> FinanceOverview {
+        let (office, years, strands, allocations, agreements, carryForwards, numbers) = try store.read {
+            tx -> (
+                String, [FinancialYear], [BudgetStrand], [Allocation], [AgreementRow], [CarryForwardRow],
+                [String: String]
+            ) in
+            let office = try financeOffice(actorName, in: tx)
+            let strands = try tx.strands(office: office, year: nil)
+            let allocations = try liveAllocations(office: office, in: tx)
+            let years = Set(strands.map(\.year)).union(allocations.map(\.year)).sorted()
+            var numbers: [String: String] = [:]
+            func number(_ id: String?) throws -> String? {
+                guard let id else { return nil }
+                if let known = numbers[id] { return known }
+                let found = try tx.decision(id: id)?.number
+                numbers[id] = found
+                return found
+            }
+            for a in allocations { _ = try number(a.decisionID) }
+            let agreements = try tx.agreements(office: office).map { a in
+                AgreementRow(
+                    agreement: a, state: try tx.instance(id: a.id)?.state ?? "unknown",
+                    decisionNumber: try number(a.decisionID),
+                    paid: try Money.sum(a.payments.filter { $0.paidOn != nil }.map(\.amount)))
+            }
+            let carryForwards = try tx.instances(office: office).filter { $0.workflow == "carry-forward" }.compactMap {
+                instance -> CarryForwardRow? in
+                guard let request = try tx.carryForward(id: instance.id) else { return nil }
+                return CarryForwardRow(
+                    request: request, state: instance.state, decisionNumber: try number(request.decisionID))
+            }.sorted { $0.request.id < $1.request.id }
+            return (office, years, strands, allocations, agreements, carryForwards, numbers)
+        }
+        let shown = year ?? years.last
+        let rows = try shown.map { try reconciliation(year: $0, office: office) } ?? []
+        return FinanceOverview(
+            office: office, years: years, year: shown, strands: strands.filter { $0.year == shown },
+            reconciliation: rows, allocations: allocations.filter { $0.year == shown }, agreements: agreements,
+            carryForwards: carryForwards, decisionNumbers: numbers)
+    }
+
+    /// A grant agreement's page: its terms and state, the allocations it pays out, each quarter's profiled and
+    /// reported spend, and the reader's roles (which acts to offer; the services still decide each one).
+    public struct GrantView: Sendable {
+        public let agreement: GrantAgreement
+        public let state: String
+        public let decisionNumber: String?
+        public let decisionTitle: String?
+        public let allocations: [Allocation]
+        public let quarters: [GrantQuarter]
+        public let readerRoles: Set<Role>
+        public let newDecisionNumbers: [String: String]
+    }
+
+    public func grantView(_ id: String, as actorName: String) throws -> GrantView {
+        let view = try store.read { tx -> GrantView in
+            guard let agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
+                throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+            }
+            let person = try actor(named: actorName, in: tx)
+            let roles = Set(person.actor.roles(covering: id))
+            guard person.office == agreement.office,
+                !roles.isDisjoint(with: Self.financeReaders + [.projectBoardMember])
+            else {
+                throw ServiceRefusal(
+                    rule: "grant-visible-to-own-board",
+                    message: "\(actorName) may not see agreement \(id): a project board sees only its own grant")
+            }
+            let decision = try tx.decision(id: agreement.decisionID)
+            var numbers: [String: String] = [:]
+            for v in agreement.variations {
+                if let d = v.newDecisionID { numbers[d] = try tx.decision(id: d)?.number ?? d }
+            }
+            return GrantView(
+                agreement: agreement, state: instance.state, decisionNumber: decision?.number,
+                decisionTitle: decision?.title,
+                allocations: try liveAllocations(office: agreement.office, in: tx).filter {
+                    agreement.allocationIDs.contains($0.id)
+                }, quarters: [], readerRoles: roles, newDecisionNumbers: numbers)
+        }
+        return GrantView(
+            agreement: view.agreement, state: view.state, decisionNumber: view.decisionNumber,
+            decisionTitle: view.decisionTitle, allocations: view.allocations,
+            quarters: try grantHistory(id, as: actorName), readerRoles: view.readerRoles,
+            newDecisionNumbers: view.newDecisionNumbers)
+    }
+}
