@@ -48,7 +48,8 @@ extension Commissioning {
         let today = try tokenDay(day)
         try store.write { tx in
             guard let token = try tx.apiToken(id: id) else {
-                throw ServiceRefusal(rule: "api-token-known", message: "there is no API token \(id) ('opcc token list')")
+                throw ServiceRefusal(
+                    rule: "api-token-known", message: "there is no API token \(id) ('opcc token list')")
             }
             let owner = try actor(named: token.person, in: tx)
             let acting = try actor(named: actorName, in: tx)

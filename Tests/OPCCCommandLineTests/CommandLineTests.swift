@@ -108,6 +108,24 @@ struct CalendarCommandTests {
         #expect(try opcc(["audit", "verify", "--db", db]).status == 0)
     }
 
+    @Test func tokenCreateListRevokeThenTheTokenIsRevoked() throws {
+        let db = temporaryDatabase()
+        #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
+        let create = try opcc(["token", "create", "--label", "export", "--as", "cumbria.finance", "--db", db])
+        #expect(create.status == 0, "\(create.stderr)")
+        #expect(create.stdout.contains("API token 1 (export): opcc_"))
+        let list = try opcc(["token", "list", "--as", "cumbria.finance", "--db", db])
+        #expect(list.stdout.contains("1\tcumbria.finance\texport"))
+        #expect(list.stdout.contains("live"))
+        #expect(!list.stdout.contains("opcc_"))
+        #expect(try opcc(["token", "revoke", "1", "--as", "cumbria.finance", "--db", db]).status == 0)
+        let again = try opcc(["token", "revoke", "1", "--as", "cumbria.finance", "--db", db])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("api-token-live"))
+        #expect(try opcc(["token", "list", "--as", "cumbria.finance", "--db", db]).stdout.contains("revoked"))
+        #expect(try opcc(["audit", "verify", "--db", db]).status == 0)
+    }
+
     @Test func publicPrintsThePart1CalendarWithoutPart2() throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
