@@ -22,7 +22,7 @@ extension Commissioning {
                 message: "give the token a label of 1 to 80 characters saying which script uses it, e.g. --label "
                     + "finance-export")
         }
-        let today = try tokenDay(day)
+        let today = try dayNotAfterToday(day)
         let token = Self.apiTokenPrefix + Self.newFeedToken()
         let id = try store.write { tx -> Int64 in
             let person = try actor(named: actorName, in: tx)
@@ -45,7 +45,7 @@ extension Commissioning {
 
     /// Revokes token `id`: its owner may, and so may the chief executive of the owner's office.
     public func revokeAPIToken(_ id: Int64, by actorName: String, on day: Day? = nil) throws {
-        let today = try tokenDay(day)
+        let today = try dayNotAfterToday(day)
         try store.write { tx in
             guard let token = try tx.apiToken(id: id) else {
                 throw ServiceRefusal(
@@ -102,13 +102,5 @@ extension Commissioning {
             }
             return found.person
         }
-    }
-
-    private func tokenDay(_ day: Day?) throws -> Day {
-        let today = day ?? clock.today()
-        guard today <= clock.today() else {
-            throw ServiceRefusal(rule: "effective-date-not-in-future", message: "\(today.iso) is after today")
-        }
-        return today
     }
 }

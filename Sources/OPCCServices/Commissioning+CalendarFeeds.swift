@@ -10,7 +10,7 @@ extension Commissioning {
     /// now. Only its SHA-256 is stored. A person has one live feed: creating another revokes the old one (each an
     /// audit event, in one transaction).
     public func createCalendarFeed(for actorName: String, on day: Day? = nil) throws -> String {
-        let today = try feedDay(day)
+        let today = try dayNotAfterToday(day)
         let token = Self.newFeedToken()
         try store.write { tx in
             let person = try actor(named: actorName, in: tx)
@@ -31,7 +31,7 @@ extension Commissioning {
     /// Revokes `personName`'s live calendar feed, so its address is refused from now on. The person may, and so may
     /// their office's chief executive. Recorded as an audit event; the feed's record stays.
     public func revokeCalendarFeed(of personName: String, by actorName: String, on day: Day? = nil) throws {
-        let today = try feedDay(day)
+        let today = try dayNotAfterToday(day)
         try store.write { tx in
             let person = try actor(named: personName, in: tx)
             let acting = try actor(named: actorName, in: tx)
@@ -203,7 +203,7 @@ extension Commissioning {
         try tx.revokeCalendarFeed(id: feed.id, revokedAt: event.recordedAt, auditSequence: event.sequence)
     }
 
-    private func feedDay(_ day: Day?) throws -> Day {
+    func dayNotAfterToday(_ day: Day?) throws -> Day {
         let today = day ?? clock.today()
         guard today <= clock.today() else {
             throw ServiceRefusal(rule: "effective-date-not-in-future", message: "\(today.iso) is after today")
