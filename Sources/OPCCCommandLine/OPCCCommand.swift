@@ -24,7 +24,7 @@ public struct OPCCCommand: ParsableCommand {
             OfficeCommand.self, UserCommand.self,
             WorkflowCommand.self,
             AuditCommand.self, BackupCommand.self, RestoreCommand.self,
-            CalendarCommand.self, ExportCommand.self, TokenCommand.self,
+            CalendarCommand.self, ExportCommand.self, TokenCommand.self, OpenAPICommand.self,
         ]
     )
 

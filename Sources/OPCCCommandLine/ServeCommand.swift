@@ -56,6 +56,7 @@ struct ServeCommand: ParsableCommand {
             var configuration = WebConfiguration(
                 commissioning: app, hostname: hostname, port: port, secureCookies: secureCookies, logger: logger)
             configuration.dailySweep = true
+            configuration.home = home
             let web = try buildApplication(configuration: configuration)
             printLine(
                 "serving on http://\(hostname):\(port)/  (published decisions: http://\(hostname):\(port)/register)")

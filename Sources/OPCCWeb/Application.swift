@@ -19,6 +19,8 @@ public struct WebConfiguration: Sendable {
     public var throttleWindow: TimeInterval
     /// Runs the deadline sweep once a day while serving (`opcc serve` sets it; the tests do not).
     public var dailySweep: Bool = false
+    /// The product home, where the API reads VLI schemes (`opcc serve` sets it).
+    public var home: ProductHome?
 
     public init(
         commissioning: Commissioning, hostname: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
@@ -63,6 +65,7 @@ struct Web: Sendable {
     let throttle: SignInThrottle
     let pages: Pages
     let secureCookies: Bool
+    let home: ProductHome?
 
     init(configuration: WebConfiguration) throws {
         app = configuration.commissioning
@@ -72,6 +75,7 @@ struct Web: Sendable {
             window: configuration.throttleWindow)
         pages = try Pages()
         secureCookies = configuration.secureCookies
+        home = configuration.home
     }
 
     func addRoutes(to router: Router<WebContext>) {
@@ -83,6 +87,7 @@ struct Web: Sendable {
         addTransparencyRoutes(to: router)
         addFinanceRoutes(to: router)
         addAreaRoutes(to: router)
+        addAPIRoutes(to: router)
     }
 }
 

@@ -1,0 +1,221 @@
+import Foundation
+import OPCCCore
+import OPCCServices
+import OPCCStore
+
+extension API {
+    /// Pilot areas chosen by the Vulnerable Localities Index: the latest run's ranked wards, one ward's chain, and
+    /// shortlisting, notes and selection.
+    static let areaOperations: [APIOperation] = [
+        APIOperation(
+            method: .get, path: "/api/v1/vli/wards", operationID: "listVLIWards", tag: "vli",
+            summary: "The latest VLI run's wards, ranked, with each one's shortlist or selection.",
+            response: S.ref("VLIWard"), paginated: true
+        ) { call in
+            let overview = try call.app.vliOverview(as: call.actor)
+            return .list(
+                overview.wards.map {
+                    VLIWardJSON(
+                        run: overview.run.id, code: $0.code, name: $0.name, areas: $0.areas,
+                        overThreshold: $0.overThreshold, meanVLI: $0.meanVLI, maxVLI: $0.maxVLI,
+                        population: $0.population, status: overview.selections[$0.code]?.status.rawValue,
+                        decisionNumber: overview.selections[$0.code]?.decisionID.flatMap {
+                            overview.decisionNumbers[$0]
+                        })
+                })
+        },
+        APIOperation(
+            method: .get, path: "/api/v1/vli/wards/{ward}", operationID: "getVLIWard", tag: "vli",
+            summary: "One ward's chain: evidence, decision, money, agreements and returns.",
+            response: S.ref("VLIWardView")
+        ) { call in .one(try call.app.vliWardView(ward: call.id("ward"), as: call.actor)) },
+        APIOperation(
+            method: .post, path: "/api/v1/vli/runs", operationID: "scoreVLI", tag: "vli",
+            summary: "Score the office's imported inputs under a scheme (workflows/vli/NAME.yaml) and keep the run.",
+            body: S.object(
+                [("office", officeField), ("scheme", S.string("The scheme's name (default vli-default)."))],
+                closed: true),
+            response: S.ref("VLIRun"), status: .created
+        ) { call in
+            guard let home = call.home else {
+                throw APIProblem(
+                    .unprocessableContent, rule: "vli-scheme-readable",
+                    detail: "this server was started without the product home, so it cannot read VLI schemes")
+            }
+            let (scheme, text) = try call.app.vliScheme(named: call.text("scheme") ?? "vli-default", home: home)
+            let run = try call.app.scoreVLI(
+                office: try call.office(call.text("office")), scheme: scheme, schemeText: text, by: call.actor)
+            return .one(
+                VLIRunJSON(
+                    id: run.id, office: run.office, scheme: run.schemeName, schemeVersion: run.schemeVersion,
+                    schemeSHA256: run.schemeSHA256, inputsSHA256: run.inputsSHA256, runOn: run.runOn.iso,
+                    runBy: run.runBy))
+        },
+        APIOperation(
+            method: .post, path: "/api/v1/vli/wards/{ward}/shortlist", operationID: "shortlistVLIWard", tag: "vli",
+            summary: "Shortlist a ward, or add a moderation note (SARA: scan, analysis, response, assess).",
+            body: S.object(
+                [
+                    ("office", officeField), ("noteKind", S.oneOf(VLINote.Kind.allCases.map(\.rawValue))),
+                    ("note", S.string("The note's text.")),
+                ], closed: true),
+            response: S.ref("VLIWardView")
+        ) { call in
+            let office = try call.office(call.text("office"))
+            try call.app.moderateVLI(
+                office: office, ward: call.id("ward"),
+                note: call.text("noteKind").flatMap(VLINote.Kind.init(rawValue:)),
+                text: call.text("note"), by: call.actor)
+            return .one(try call.app.vliWardView(ward: call.id("ward"), as: call.actor))
+        },
+        APIOperation(
+            method: .post, path: "/api/v1/vli/wards/{ward}/selection", operationID: "selectVLIWard", tag: "vli",
+            summary: "Select a shortlisted ward as a pilot area, funded by an approved decision.",
+            body: S.object(
+                [("office", officeField), ("decision", S.string("The approved decision that funds it."))],
+                required: ["decision"], closed: true),
+            response: S.ref("VLIWardView")
+        ) { call in
+            try call.app.selectVLIWard(
+                office: try call.office(call.text("office")), ward: call.id("ward"),
+                decision: try call.requiredText("decision"), by: call.actor)
+            return .one(try call.app.vliWardView(ward: call.id("ward"), as: call.actor))
+        },
+    ]
+
+    /// Priority setting with the partnership risk/harm matrix.
+    static let priorityOperations: [APIOperation] = [
+        APIOperation(
+            method: .get, path: "/api/v1/priorities", operationID: "listPriorityAssessments", tag: "priorities",
+            summary: "The strategic assessments the caller may see, with their bands and priorities.", query: [office],
+            response: S.ref("PriorityAssessmentRow"), paginated: true
+        ) { call in
+            .list(
+                try call.app.priorityAssessments(
+                    office: try call.query["office"].map { try call.app.resolveOffice($0) }, as: call.actor))
+        },
+        APIOperation(
+            method: .get, path: "/api/v1/priorities/{id}", operationID: "getPriorityAssessment", tag: "priorities",
+            summary: "One assessment: threats, scores (recorded and computed), probability, risk, band, selection.",
+            response: S.ref("PriorityAssessmentView")
+        ) { call in .one(PriorityJSON(try call.app.priorityView(call.id(), as: call.actor))) },
+        priorityAct(
+            "harm-scores", "recordHarmScore", "Record one agency's harm score for a threat: six factors or a sum.",
+            body: S.object(
+                [
+                    ("threat", S.string()), ("agency", S.string()),
+                    ("factors", S.array(S.integer(minimum: 1, maximum: 4), "Six factor scores, each 1 to 4.")),
+                    (
+                        "sum",
+                        S.integer("A summed score (6 to 24), when the factors are not known.", minimum: 6, maximum: 24)
+                    ),
+                ], required: ["threat", "agency"], closed: true)
+        ) { call in
+            let score: HarmScore
+            switch (call.body["factors"]?.array, call.int("sum")) {
+            case (let factors?, nil): score = HarmScore(factors: factors.compactMap(\.int).map { Int($0) })
+            case (nil, let sum?): score = HarmScore(sum: Int(sum))
+            default: throw APIProblem.field("factors", "give either factors or sum")
+            }
+            try call.app.recordHarmScore(
+                call.id(), threat: try call.requiredText("threat"), agency: try call.requiredText("agency"),
+                score: score, by: call.actor)
+        },
+        priorityAct(
+            "probabilities", "recordProbability", "Record a threat's probability inputs: control status and share.",
+            body: S.object(
+                [
+                    ("threat", S.string()), ("control", S.oneOf(ControlStatus.allCases.map(\.rawValue))),
+                    ("share", S.string("Share of the overall volume, e.g. 22.5%.")),
+                    ("note", S.string("Where the inputs come from.")),
+                ], required: ["threat", "control", "share"], closed: true)
+        ) { call in
+            let share: Percentage
+            do { share = try Percentage(parsing: try call.requiredText("share")) } catch let error
+                as PercentageParseError
+            {
+                throw APIProblem.field("share", error.description)
+            }
+            guard let control = ControlStatus(rawValue: try call.requiredText("control")) else {
+                throw APIProblem.field("control", "is not a control status")
+            }
+            try call.app.recordProbability(
+                call.id(), threat: try call.requiredText("threat"), control: control, share: share,
+                note: call.text("note"), by: call.actor)
+        },
+        priorityAct("scoring-closure", "closeScoring", "Close scoring: the matrix is fixed for the board.") { call in
+            try call.app.closeScoring(call.id(), by: call.actor)
+        },
+        priorityAct("scoring-reopening", "reopenScoring", "Reopen scoring, with the reason.", body: reasonBody) {
+            call in try call.app.reopenScoring(call.id(), reason: try call.requiredText("reason"), by: call.actor)
+        },
+        priorityAct(
+            "board-decisions", "recordBoardDecision",
+            "Record the board's decision: select or not a Medium threat, compel a Low one, or set the count.",
+            body: S.object(
+                [
+                    ("kind", S.oneOf(["select", "not-select", "compel", "count"])),
+                    ("threat", S.string("The threat (select, not-select and compel).")),
+                    (
+                        "compelledBy",
+                        S.oneOf(
+                            PrioritySelection.Compulsion.allCases.map(\.rawValue),
+                            "What compels a Low threat.")
+                    ),
+                    ("count", S.integer("How many priorities the board sets.", minimum: 1, maximum: 100)),
+                    ("reason", S.string("The board's reason.")),
+                ], required: ["kind", "reason"], closed: true)
+        ) { call in
+            let entry: PrioritySelection.BoardRecord.Entry
+            switch call.text("kind") {
+            case "select": entry = .mediumDecision(threat: try call.requiredText("threat"), selected: true)
+            case "not-select": entry = .mediumDecision(threat: try call.requiredText("threat"), selected: false)
+            case "compel":
+                guard
+                    let kind = PrioritySelection.Compulsion(rawValue: try call.requiredText("compelledBy"))
+                else { throw APIProblem.field("compelledBy", "is required") }
+                entry = .compulsion(threat: try call.requiredText("threat"), kind)
+            default:
+                guard let count = call.int("count") else { throw APIProblem.field("count", "is required") }
+                entry = .priorityCount(Int(count))
+            }
+            try call.app.recordBoardDecision(call.id(), entry, reason: try call.requiredText("reason"), by: call.actor)
+        },
+        priorityAct("adoption", "adoptPriorities", "Adopt the board's priorities.") { call in
+            try call.app.adoptPriorities(call.id(), by: call.actor)
+        },
+        priorityAct("closure", "closeAssessment", "Close the assessment, with the reason.", body: reasonBody) { call in
+            try call.app.closeAssessment(call.id(), reason: try call.requiredText("reason"), by: call.actor)
+        },
+        priorityAct("withdrawal", "withdrawAssessment", "Withdraw the assessment, with the reason.", body: reasonBody) {
+            call in try call.app.withdrawAssessment(call.id(), reason: try call.requiredText("reason"), by: call.actor)
+        },
+    ]
+
+    static func priorityAct(
+        _ name: String, _ operationID: String, _ summary: String, body: Node? = nil,
+        _ perform: @escaping @Sendable (APICall) throws -> Void
+    ) -> APIOperation {
+        APIOperation(
+            method: .post, path: "/api/v1/priorities/{id}/\(name)", operationID: operationID, tag: "priorities",
+            summary: summary, body: body, response: S.ref("PriorityAssessmentView")
+        ) { call in
+            try perform(call)
+            return .one(PriorityJSON(try call.app.priorityView(call.id(), as: call.actor)))
+        }
+    }
+}
+
+struct VLIWardJSON: Encodable {
+    let run, code, name: String
+    let areas, overThreshold: Int
+    let meanVLI, maxVLI: Double
+    let population: Int
+    let status, decisionNumber: String?
+}
+
+struct VLIRunJSON: Encodable {
+    let id, office, scheme: String
+    let schemeVersion: Int
+    let schemeSHA256, inputsSHA256, runOn, runBy: String
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Hummingbird
+import OPCCCore
+import OPCCServices
+
+/// The JSON API's version and where its document is served.
+enum API {
+    static let version = "1.0.0"
+    static let documentPath = "/openapi.yaml"
+    static let defaultLimit = 50
+    static let largestLimit = 500
+
+    /// Every operation, in the order the document lists them.
+    static let operations: [APIOperation] =
+        decisionOperations + financeOperations + agreementOperations + returnOperations + areaOperations
+        + priorityOperations
+}
+
+extension Web {
+    /// The JSON API under /api/v1 (bearer tokens from `opcc token create`), and its OpenAPI document.
+    func addAPIRoutes(to router: Router<WebContext>) {
+        let document = OpenAPIDocument.text
+        router.get(RouterPath(stringLiteral: API.documentPath)) { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: document)))
+        }
+        for operation in API.operations {
+            let handler: @Sendable (Request, WebContext) async throws -> Response = { request, context in
+                await answer(operation, request: request, context: context)
+            }
+            let path = RouterPath(stringLiteral: operation.routerPath)
+            switch operation.method {
+            case .get: router.get(path, use: handler)
+            case .post: router.post(path, use: handler)
+            case .put: router.put(path, use: handler)
+            case .patch: router.patch(path, use: handler)
+            }
+        }
+    }
+
+    /// Authenticates, checks the request against the operation's declaration, calls the handler and answers JSON;
+    /// every failure is a problem document carrying the rule's message.
+    func answer(_ operation: APIOperation, request: Request, context: WebContext) async -> Response {
+        do {
+            let actor = try authenticate(request)
+            let query = try checkedQuery(request, for: operation)
+            var raw = Data()
+            var body: [String: JSONValue] = [:]
+            if let schema = operation.body {
+                raw = try await collect(request, upTo: operation.maxBody)
+                body = try checkedBody(raw, schema: schema)
+            } else if try await !collect(request, upTo: 1024).isEmpty {
+                throw APIProblem(
+                    .unprocessableContent, rule: "valid-request-body", detail: "this operation takes no body")
+            }
+            var path: [String: String] = [:]
+            for name in operation.pathParameters { path[name] = context.parameters.get(name) ?? "" }
+            var page = (limit: API.defaultLimit, offset: 0)
+            if operation.paginated {
+                page.limit = try pageNumber(
+                    query["limit"], name: "limit", default: API.defaultLimit, range: 1...API.largestLimit)
+                page.offset = try pageNumber(query["offset"], name: "offset", default: 0, range: 0...Int(Int32.max))
+            }
+            let call = APICall(app: app, actor: actor, path: path, query: query, body: body, rawBody: raw, home: home)
+            let result = try operation.handler(call)
+            return try encode(result, operation: operation, page: page)
+        } catch {
+            let problem = APIProblem.from(error)
+            if problem.status.code >= 500 {
+                context.logger.error(
+                    "api request failed", metadata: ["error": .string(String(describing: type(of: error)))])
+            }
+            return problem.response
+        }
+    }
+
+    private func authenticate(_ request: Request) throws -> String {
+        guard let header = request.headers[.authorization] else {
+            throw APIProblem(
+                .unauthorized, rule: "api-token-required",
+                detail: "send an API token as 'Authorization: Bearer opcc_…' (create one with opcc token create)")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw APIProblem(
+                .unauthorized, rule: "api-token-required", detail: "the Authorization header must be 'Bearer <token>'")
+        }
+        return try app.apiTokenPerson(String(parts[1]).trimmingCharacters(in: .whitespaces))
+    }
+
+    private func checkedQuery(_ request: Request, for operation: APIOperation) throws -> [String: String] {
+        var known = Dictionary(operation.query.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        if operation.paginated {
+            known["limit"] = APIParameter(name: "limit", schema: .int(0), description: "")
+            known["offset"] = APIParameter(name: "offset", schema: .int(0), description: "")
+        }
+        var values: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters {
+            let key = String(name)
+            guard known[key] != nil else {
+                let names = known.keys.sorted().joined(separator: ", ")
+                throw APIProblem.query(
+                    key, names.isEmpty ? "this operation takes no query parameters" : "is not one of \(names)")
+            }
+            guard values[key] == nil else { throw APIProblem.query(key, "is given more than once") }
+            values[key] = String(value)
+        }
+        for parameter in operation.query where parameter.required && values[parameter.name] == nil {
+            throw APIProblem.query(parameter.name, "is required")
+        }
+        for parameter in operation.query {
+            guard let value = values[parameter.name] else { continue }
+            if case .list(let allowed)? = parameter.schema["enum"], !allowed.contains(.string(value)) {
+                let names = allowed.compactMap(\.text).joined(separator: ", ")
+                throw APIProblem.query(parameter.name, "'\(value)' is not one of \(names)")
+            }
+            if parameter.schema["type"]?.text == "integer", Int64(value) == nil {
+                throw APIProblem.query(parameter.name, "expected a whole number")
+            }
+            if parameter.schema["type"]?.text == "boolean", value != "true", value != "false" {
+                throw APIProblem.query(parameter.name, "expected true or false")
+            }
+        }
+        return values
+    }
+
+    private func collect(_ request: Request, upTo limit: Int) async throws -> Data {
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Data(buffer.readableBytesView)
+        } catch {
+            throw APIProblem(
+                .contentTooLarge, rule: "body-size", detail: "the request body is larger than \(limit) bytes")
+        }
+    }
+
+    private func checkedBody(_ data: Data, schema: Node) throws -> [String: JSONValue] {
+        guard !data.isEmpty else {
+            throw APIProblem(.unprocessableContent, rule: "valid-request-body", detail: "a JSON body is required")
+        }
+        let value: JSONValue
+        do { value = try JSONDecoder().decode(JSONValue.self, from: data) } catch {
+            throw APIProblem(.badRequest, rule: "valid-json", detail: "the body is not valid JSON")
+        }
+        let problems = SchemaChecker(components: OpenAPIDocument.schemas).problems(value, against: schema, at: "body")
+        guard problems.isEmpty else {
+            throw APIProblem(
+                .unprocessableContent, rule: "valid-request-body", detail: problems.joined(separator: "; "),
+                errors: problems.map { ("valid-request-body", $0) })
+        }
+        return value.object ?? [:]
+    }
+
+    private func encode(
+        _ result: APIResult, operation: APIOperation, page: (limit: Int, offset: Int)
+    ) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        switch result {
+        case .none:
+            return Response(status: .noContent)
+        case .one(let value):
+            data = try encoder.encode(AnyEncodable(value: value))
+        case .list(let items):
+            let slice = items.dropFirst(min(page.offset, items.count)).prefix(page.limit).map(AnyEncodable.init)
+            data = try encoder.encode(
+                APIPage(items: Array(slice), total: items.count, limit: page.limit, offset: page.offset))
+        }
+        return Response(
+            status: operation.status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(data: data)))
+    }
+
+    private func pageNumber(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIProblem.query(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
+}

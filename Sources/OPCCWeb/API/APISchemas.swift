@@ -1,0 +1,370 @@
+import Foundation
+import OPCCCore
+import OPCCServices
+
+/// The named schemas of the API's bodies and answers. Request bodies are closed (`additionalProperties: false`);
+/// answers list the fields they carry and may gain new ones.
+enum APISchemas {
+    static let s = S.string()
+    static let i = S.integer()
+    static let b = S.boolean()
+    static let p = S.pence
+    static let d = S.day
+
+    /// Money in a file-shaped body: text in pounds ("£4,500.00") or integer pence.
+    static let fileMoney: Node = .map([
+        (
+            "anyOf",
+            .list([
+                S.string("Pounds as a person writes them, e.g. \"£4,500.00\" (not digits alone)."),
+                S.integer("Integer pence.", minimum: 0),
+            ])
+        )
+    ])
+
+    static func answer(_ properties: [(String, Node)], required: [String], _ description: String) -> Node {
+        S.object(properties, required: required, description: description)
+    }
+
+    static var named: [(String, Node)] {
+        [
+            ("Done", answer([("done", s)], required: ["done"], "What was done.")),
+            ("DecisionDraft", decisionDraft),
+            (
+                "Decision",
+                answer(
+                    [
+                        ("id", s), ("office", s), ("number", s), ("title", s), ("status", s), ("executiveSummary", s),
+                        ("recommendation", s), ("originatingOfficer", s), ("amountPence", p), ("fundingStrand", s),
+                        ("fundingFinancialYear", s), ("introductionAndBackground", s), ("issuesForConsideration", s),
+                        ("backgroundPapers", s), ("implications", .map([("type", .string("object"))])),
+                        ("significantPublicInterest", b), ("publicationDeferred", b), ("deferralReason", s),
+                        ("deferralUntil", d), ("part2Exists", b), ("part2Reason", s), ("pressReleaseRequired", b),
+                        (
+                            "signOffs",
+                            S.array(
+                                S.object([
+                                    ("position", s), ("name", s), ("initials", s), ("date", d), ("recordedBy", s),
+                                ]))
+                        ),
+                        (
+                            "decision",
+                            S.object([
+                                ("outcome", s), ("decisionMaker", s), ("role", s), ("interestsDeclared", s),
+                                ("date", d),
+                            ])
+                        ),
+                        ("part1Deadline", d), ("publishedOn", d),
+                        ("flaggedExceptions", S.array(S.anyObject("A flagged exception."))),
+                    ], required: ["id", "office", "title", "status", "part2Exists", "signOffs"],
+                    "A decision record's Part 1 (never Part 2 content).")
+            ),
+            (
+                "DecisionRow",
+                answer(
+                    [
+                        ("id", s), ("office", s), ("number", s), ("title", s), ("status", s), ("amountPence", p),
+                        ("strand", s), ("financialYear", s), ("originatingOfficer", s), ("decidedOn", d),
+                        ("outcome", s), ("part1Deadline", d), ("publishedOn", d), ("deferred", b),
+                        ("deferralUntil", d), ("part2Exists", b), ("exceptionCount", i),
+                    ], required: ["id", "office", "title", "status", "deferred", "part2Exists", "exceptionCount"],
+                    "One line of the decision register: Part 1 facts only.")
+            ),
+            (
+                "Budget",
+                answer(
+                    [("office", s), ("year", S.year), ("strand", s), ("name", s), ("amountPence", p)],
+                    required: ["office", "year", "strand", "name", "amountPence"], "A budget strand for a year.")
+            ),
+            (
+                "Allocation",
+                answer(
+                    [
+                        ("id", s), ("office", s), ("year", S.year), ("strand", s), ("recipientOrgID", s),
+                        ("recipientName", s), ("purpose", s), ("area", s), ("decisionID", s), ("amount", p),
+                        ("spendKind", S.oneOf(["revenue", "capital"])), ("revenueContributionToCapital", b),
+                        ("method", S.oneOf(["single", "fixed-per-area", "formula", "grant-round"])),
+                        ("overCommitmentPercent", i), ("day", d), ("sizeBand", s),
+                    ], required: ["id", "office", "year", "strand", "recipientOrgID", "amount", "decisionID"],
+                    "Money allocated to a recipient under a decision (amount in pence).")
+            ),
+            (
+                "AllocationShare",
+                answer(
+                    [("recipientOrgId", s), ("recipientName", s), ("area", s), ("amountPence", p), ("sizeBand", s)],
+                    required: ["recipientOrgId", "recipientName", "amountPence"], "One recipient's share of a split.")
+            ),
+            ("SplitFile", splitFile),
+            (
+                "ReconciliationRow",
+                answer(
+                    [
+                        ("office", s), ("financialYear", s), ("strand", s), ("recipient", s), ("budgetPence", p),
+                        ("allocatedPence", p), ("committedPence", p), ("paidPence", p), ("returnedPence", p),
+                        ("carriedInPence", p), ("carriedOutPence", p), ("availablePence", p),
+                        ("clawbackDuePence", p), ("writtenOffPence", p), ("unallocatedPence", p),
+                    ], required: ["office", "financialYear", "allocatedPence", "paidPence"],
+                    "One line of the reconciliation: a strand, or a recipient within it.")
+            ),
+            (
+                "CarryForward",
+                answer(
+                    [
+                        ("id", s), ("office", s), ("year", S.year), ("strand", s), ("recipientOrgId", s),
+                        ("reason", s), ("state", s), ("forecastPence", p), ("actualPence", p), ("decisionId", s),
+                        ("decisionNumber", s),
+                    ], required: ["id", "office", "year", "strand", "recipientOrgId", "state", "forecastPence"],
+                    "A request to carry an underspend into the next year.")
+            ),
+            (
+                "AgreementEntry",
+                answer(
+                    [
+                        ("agreement", grantAgreement), ("state", s), ("decisionNumber", s),
+                        ("paidPence", p),
+                    ], required: ["agreement", "state", "paidPence"], "A grant agreement with its state.")
+            ),
+            ("AgreementTerms", agreementTerms),
+            (
+                "GrantQuarter",
+                answer(
+                    [
+                        ("quarter", s), ("returnID", s), ("state", s), ("profiledPence", p),
+                        ("spendInQuarterPence", p), ("profiledToDatePence", p), ("spendToDatePence", p),
+                        ("varianceBasisPoints", i), ("red", i), ("amber", i), ("green", i),
+                        ("indicators", .map([("type", .string("object"))])),
+                        ("context", .map([("type", .string("object"))])),
+                    ], required: ["quarter", "returnID", "state", "profiledPence"],
+                    "One quarter of a grant: spend against profile, RAG counts and indicators.")
+            ),
+            ("Variation", variation),
+            (
+                "VariationProposal",
+                answer(
+                    [
+                        ("id", s), ("office", s), ("agreementID", s), ("returnID", s), ("returnVersion", i),
+                        ("kind", S.oneOf(["amount", "dates", "plan-lines"])), ("description", s),
+                        ("amountChange", i), ("proposedBy", s), ("proposedOn", d), ("status", s),
+                        ("decidedBy", s), ("decidedOn", d), ("refusalReason", s),
+                    ], required: ["id", "agreementID", "kind", "status"], "A change a project board asked for.")
+            ),
+            (
+                "ReturnRow",
+                answer(
+                    [
+                        ("id", s), ("office", s), ("agreement", s), ("recipient", s), ("quarter", s), ("dueOn", d),
+                        ("state", s), ("due", b), ("overdue", b), ("reminded", b), ("escalated", b),
+                        ("awaitingReview", b), ("version", i),
+                    ], required: ["id", "office", "agreement", "quarter", "dueOn", "state"], "One quarterly return.")
+            ),
+            (
+                "Return",
+                answer(
+                    [
+                        ("id", s), ("agreement", s), ("quarter", s), ("start", d), ("end", d), ("dueOn", d),
+                        ("state", s),
+                        ("versions", S.array(S.anyObject("A version: number, content, submission and review."))),
+                    ], required: ["id", "agreement", "quarter", "dueOn", "state", "versions"],
+                    "A quarterly return with every version and its review.")
+            ),
+            ("ReturnContent", returnContent),
+            (
+                "VLIWard",
+                answer(
+                    [
+                        ("run", s), ("code", s), ("name", s), ("areas", i), ("overThreshold", i),
+                        ("meanVLI", .map([("type", .string("number"))])),
+                        ("maxVLI", .map([("type", .string("number"))])),
+                        ("population", i), ("status", s), ("decisionNumber", s),
+                    ], required: ["run", "code", "name", "areas"], "A ward as the latest VLI run ranks it.")
+            ),
+            (
+                "VLIWardView",
+                answer(
+                    [
+                        ("run", s), ("scheme", s), ("proxies", S.array(s)), ("ward", S.anyObject("The ward's scores.")),
+                        ("lsoas", S.array(S.anyObject("An LSOA with its VLI score."))), ("status", s),
+                        ("notes", S.array(S.anyObject("A moderation note."))), ("decision", s),
+                        ("decisionTitle", s), ("decisionAmountPence", p),
+                        ("allocations", S.array(S.anyObject("Money allocated to the ward."))),
+                        ("agreements", S.array(S.anyObject("An agreement paying for the ward, with its returns."))),
+                    ], required: ["run", "scheme", "ward", "lsoas"],
+                    "One ward's chain: evidence, decision, money, agreements, returns.")
+            ),
+            (
+                "VLIRun",
+                answer(
+                    [
+                        ("id", s), ("office", s), ("scheme", s), ("schemeVersion", i), ("schemeSHA256", s),
+                        ("inputsSHA256", s), ("runOn", d), ("runBy", s),
+                    ], required: ["id", "office", "scheme", "runOn"], "A stored VLI run.")
+            ),
+            (
+                "PriorityAssessmentRow",
+                answer(
+                    [
+                        ("id", s), ("office", s), ("partnership", s), ("partnershipName", s), ("financialYear", s),
+                        ("state", s), ("threats", i), ("high", i), ("medium", i), ("low", i), ("priorities", i),
+                    ], required: ["id", "office", "partnership", "financialYear", "state"], "A strategic assessment.")
+            ),
+            (
+                "PriorityAssessmentView",
+                answer(
+                    [
+                        ("id", s), ("office", s), ("partnership", s), ("partnershipName", s), ("financialYear", s),
+                        ("state", s), ("source", s), ("method", S.anyObject("The declared scoring method.")),
+                        ("agencies", S.array(s)),
+                        ("threats", S.array(S.anyObject("A threat with its scores and band."))),
+                        ("totalsDiffering", i), ("priorities", S.array(S.anyObject("A priority."))),
+                        ("boardDecisions", S.array(S.anyObject("A board decision with its reason."))),
+                    ], required: ["id", "office", "partnership", "financialYear", "state", "threats"],
+                    "A strategic assessment on the risk/harm matrix.")
+            ),
+        ]
+    }
+
+    static let grantAgreement = S.object(
+        [
+            ("id", s), ("office", s), ("decisionID", s), ("recipient", S.anyObject("orgID and name.")),
+            ("purpose", s), ("crimeAndDisorderStatement", s), ("period", S.anyObject("start and end days.")),
+            ("ringFenced", b), ("allocationIDs", S.array(s)), ("amount", p),
+            ("planLines", S.array(S.anyObject("A plan line."))),
+            ("spendProfile", S.array(S.anyObject("A quarter's spend."))),
+            ("indicators", S.array(S.anyObject("An outcome indicator."))), ("conditions", S.array(s)),
+            ("payments", S.array(S.anyObject("An instalment: id, amount, condition, paidOn."))),
+            ("signatures", S.array(S.anyObject("A party's signature."))),
+            ("variations", S.array(S.anyObject("A variation."))),
+        ], required: ["id", "office", "decisionID", "amount"], description: "The agreement's terms (amounts in pence).")
+
+    static let decisionDraft = S.object(
+        [
+            ("title", s), ("executiveSummary", s), ("recommendation", s),
+            ("amount", S.string("Pounds as on the form, e.g. \"£100,000\".")),
+            (
+                "fundingSource",
+                S.object([("strand", s), ("year", S.year)], required: ["strand", "year"], closed: true)
+            ),
+            ("introductionAndBackground", s), ("issuesForConsideration", s),
+            (
+                "implications",
+                .map([
+                    ("type", .string("object")), ("description", .string("Heading → text, e.g. financial.")),
+                    ("additionalProperties", S.string()),
+                ])
+            ),
+            ("backgroundPapers", s), ("significantPublicInterest", b),
+            ("publication", S.object([("deferred", b), ("reason", s), ("until", d)], closed: true)),
+            (
+                "part2",
+                S.object(
+                    [("exists", b), ("reason", s), ("content", s), ("complete", b)], closed: true,
+                    description: "Part 2 (confidential): never published, never in the audit trail.")
+            ),
+            (
+                "media",
+                S.object(
+                    [
+                        ("pressReleaseRequired", b), ("strategyFormulated", b), ("strategyAttached", b),
+                        ("proposedPressReleaseDate", d),
+                    ], closed: true)
+            ),
+        ], closed: true,
+        description: "A decision record's editable fields, as in the file `opcc decision raise --file` reads. Every "
+            + "field is optional; an edit changes only those given.")
+
+    static let splitFile = S.object(
+        [
+            ("year", S.year), ("strand", s), ("decision", S.string("The approving decision, by number or id.")),
+            ("purpose", s), ("method", S.oneOf(["fixed-per-area", "formula", "grant-round"])),
+            ("amountEach", S.string("For fixed-per-area: each area's amount in pounds.")),
+            ("total", S.string("For a formula: the total in pounds.")),
+            ("weights", .map([("type", .string("object")), ("additionalProperties", S.integer(minimum: 0))])),
+            ("bands", S.array(S.object([("name", s), ("upTo", s)], required: ["name"], closed: true))),
+            (
+                "recipients",
+                S.array(
+                    S.object(
+                        [
+                            ("orgId", s), ("name", s), ("area", s),
+                            (
+                                "factors",
+                                .map([("type", .string("object")), ("additionalProperties", S.integer(minimum: 0))])
+                            ),
+                            ("amount", S.string("For a grant round: the award in pounds.")),
+                        ], required: ["orgId", "name"], closed: true))
+            ),
+        ], required: ["year", "strand", "decision", "purpose", "method", "recipients"], closed: true,
+        description: "A split over several recipients, as in the file `opcc finance allocate-split --file` reads.")
+
+    static let planLine = S.object(
+        [("priority", s), ("description", s), ("amount", fileMoney)], required: ["priority", "description", "amount"],
+        closed: true)
+    static let quarterSpend = S.object(
+        [("quarter", S.string("e.g. 2016/17 Q3.")), ("amount", fileMoney)], required: ["quarter", "amount"],
+        closed: true)
+    static let instalment = S.object(
+        [
+            ("id", s), ("amount", fileMoney),
+            (
+                "condition",
+                S.object(
+                    [
+                        ("kind", S.oneOf(["on-signature", "on-date", "on-accepted-return"])), ("day", d),
+                        ("quarter", s),
+                    ],
+                    required: ["kind"], closed: true)
+            ),
+            ("paidOn", d),
+        ], required: ["id", "amount", "condition"], closed: true)
+    static let indicator = S.anyObject("An outcome indicator: name, unit, baseline, target.")
+
+    static let agreementTerms = S.object(
+        [
+            ("allocations", S.array(s, "The allocations the agreement pays out.")), ("recipientName", s),
+            ("accountableBody", S.object([("orgID", s), ("name", s)], required: ["orgID", "name"], closed: true)),
+            ("purpose", s), ("crimeAndDisorderStatement", s), ("start", d), ("end", d), ("ringFenced", b),
+            ("planLines", S.array(planLine)), ("spendProfile", S.array(quarterSpend)),
+            ("indicators", S.array(indicator)), ("fixedTermPostsEnd", d), ("payments", S.array(instalment)),
+        ], required: ["allocations", "purpose", "crimeAndDisorderStatement", "start", "end"], closed: true,
+        description: "Terms for a new agreement, as in the file `opcc finance agreement draft --file` reads.")
+
+    static let variation = S.object(
+        [
+            ("kind", S.oneOf(["amount", "dates", "plan-lines"])), ("reason", s),
+            ("amountChange", S.string("For an amount variation: the change in pounds, \"-\" first for a reduction.")),
+            ("newDecision", S.string("The decision approving an increase beyond the first.")),
+            ("start", d), ("end", d), ("fixedTermPostsEnd", d),
+            ("planLines", S.array(planLine)), ("spendProfile", S.array(quarterSpend)),
+            ("payments", S.array(instalment)),
+            ("proposal", S.string("The variation proposal (from a quarterly return) this approves.")),
+        ], required: ["kind", "reason"], closed: true, description: "A variation of an active agreement.")
+
+    static let returnContent = S.object(
+        [
+            ("spendInQuarter", fileMoney), ("spendToDate", fileMoney),
+            ("varianceExplanation", S.string("Needed when spend differs from the profile by 10% or more.")),
+            ("narrative", s),
+            (
+                "milestones",
+                S.array(
+                    S.object(
+                        [("name", s), ("rag", S.oneOf(["red", "amber", "green"])), ("reason", s)],
+                        required: ["name", "rag"], closed: true))
+            ),
+            (
+                "indicators",
+                S.array(S.object([("name", s), ("actual", s)], required: ["name", "actual"], closed: true))
+            ),
+            ("risks", S.array(s)), ("issues", S.array(s)),
+            (
+                "requestedChanges",
+                S.array(
+                    S.object(
+                        [
+                            ("kind", S.oneOf(["amount", "dates", "plan-lines"])), ("description", s),
+                            ("amountChange", s),
+                        ], required: ["kind", "description"], closed: true))
+            ),
+        ], required: ["spendInQuarter", "spendToDate", "narrative"], closed: true,
+        description: "A return's content, as in the file `opcc return save --file` reads.")
+}

@@ -1,0 +1,227 @@
+import Foundation
+import Yams
+
+/// A node of the OpenAPI document: an ordered YAML/JSON tree. The document, the request checks and the tests all
+/// read the same nodes, so what the document says a body or a response is, is what the server checks.
+indirect enum Node: Sendable, Equatable {
+    case map([(String, Node)])
+    case list([Node])
+    case string(String)
+    case int(Int64)
+    case bool(Bool)
+
+    static func == (a: Node, b: Node) -> Bool {
+        switch (a, b) {
+        case (.map(let x), .map(let y)): return x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
+        case (.list(let x), .list(let y)): return x == y
+        case (.string(let x), .string(let y)): return x == y
+        case (.int(let x), .int(let y)): return x == y
+        case (.bool(let x), .bool(let y)): return x == y
+        default: return false
+        }
+    }
+
+    subscript(key: String) -> Node? {
+        guard case .map(let pairs) = self else { return nil }
+        return pairs.first { $0.0 == key }?.1
+    }
+
+    var text: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// The node as Yams writes it: block style, every string double-quoted so that YAML reads back exactly the
+    /// text given (never a date, a number or a boolean by accident).
+    var yams: Yams.Node {
+        switch self {
+        case .map(let pairs):
+            return .mapping(.init(pairs.map { (Yams.Node($0.0), $0.1.yams) }))
+        case .list(let items): return .sequence(.init(items.map(\.yams)))
+        case .string(let s): return .scalar(.init(s, .init(.str), .doubleQuoted))
+        case .int(let i): return .scalar(.init(String(i), .init(.int)))
+        case .bool(let b): return .scalar(.init(b ? "true" : "false", .init(.bool)))
+        }
+    }
+
+    /// The document as YAML text.
+    func yaml() throws -> String { try Yams.serialize(node: yams, width: -1, allowUnicode: true, sortKeys: false) }
+}
+
+/// Schema builders (JSON Schema 2020-12, as OpenAPI 3.1 uses it).
+enum S {
+    static func string(_ description: String? = nil, format: String? = nil, example: String? = nil) -> Node {
+        var pairs: [(String, Node)] = [("type", .string("string"))]
+        if let format { pairs.append(("format", .string(format))) }
+        if let description { pairs.append(("description", .string(description))) }
+        if let example { pairs.append(("examples", .list([.string(example)]))) }
+        return .map(pairs)
+    }
+    static func oneOf(_ values: [String], _ description: String? = nil) -> Node {
+        var pairs: [(String, Node)] = [("type", .string("string")), ("enum", .list(values.map(Node.string)))]
+        if let description { pairs.append(("description", .string(description))) }
+        return .map(pairs)
+    }
+    static func integer(_ description: String? = nil, minimum: Int64? = nil, maximum: Int64? = nil) -> Node {
+        var pairs: [(String, Node)] = [("type", .string("integer"))]
+        if let minimum { pairs.append(("minimum", .int(minimum))) }
+        if let maximum { pairs.append(("maximum", .int(maximum))) }
+        if let description { pairs.append(("description", .string(description))) }
+        return .map(pairs)
+    }
+    static func boolean(_ description: String? = nil) -> Node {
+        var pairs: [(String, Node)] = [("type", .string("boolean"))]
+        if let description { pairs.append(("description", .string(description))) }
+        return .map(pairs)
+    }
+    static func array(_ items: Node, _ description: String? = nil) -> Node {
+        var pairs: [(String, Node)] = [("type", .string("array")), ("items", items)]
+        if let description { pairs.append(("description", .string(description))) }
+        return .map(pairs)
+    }
+    static func ref(_ name: String) -> Node { .map([("$ref", .string("#/components/schemas/\(name)"))]) }
+    static func responseRef(_ name: String) -> Node { .map([("$ref", .string("#/components/responses/\(name)"))]) }
+    /// A page of a list.
+    static func page(of item: Node) -> Node {
+        object(
+            [
+                ("items", array(item)), ("total", integer("How many items the whole list holds.", minimum: 0)),
+                ("limit", integer(minimum: 1)), ("offset", integer(minimum: 0)),
+            ], required: ["items", "total", "limit", "offset"], description: "A page of a list.")
+    }
+    /// A free-form object (its fields are described in the text).
+    static func anyObject(_ description: String) -> Node {
+        .map([("type", .string("object")), ("description", .string(description))])
+    }
+    /// An object with these properties; `closed` refuses others (request bodies are closed: an unknown field is
+    /// an error, never silently dropped).
+    static func object(
+        _ properties: [(String, Node)], required: [String] = [], closed: Bool = false, description: String? = nil
+    ) -> Node {
+        var pairs: [(String, Node)] = [("type", .string("object"))]
+        if let description { pairs.append(("description", .string(description))) }
+        pairs.append(("properties", .map(properties)))
+        if !required.isEmpty { pairs.append(("required", .list(required.map(Node.string)))) }
+        if closed { pairs.append(("additionalProperties", .bool(false))) }
+        return .map(pairs)
+    }
+
+    // The product's own value types as they travel in JSON.
+    static let money = string(
+        "An amount in pounds as a person writes it: \"£25,000\", \"25000\" or \"25000.00\" (never negative).",
+        example: "£25,000.00")
+    static let pence = integer("An amount in integer pence.")
+    static let day = string("A calendar day (Europe/London), ISO 8601.", format: "date", example: "2016-11-21")
+    static let year = string("A financial year, 1 April to 31 March.", example: "2016/17")
+    static let text = string()
+}
+
+/// A JSON value as a request carries it, read strictly (a number is never taken for a boolean, nor text for a
+/// number).
+enum JSONValue: Decodable, Equatable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? c.decode(Int64.self) {
+            self = .int(i)
+        } else if let d = try? c.decode(Double.self) {
+            self = .double(d)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
+            self = .object(try c.decode([String: JSONValue].self))
+        }
+    }
+
+    var string: String? { if case .string(let s) = self { return s } else { return nil } }
+    var bool: Bool? { if case .bool(let b) = self { return b } else { return nil } }
+    var int: Int64? { if case .int(let i) = self { return i } else { return nil } }
+    var object: [String: JSONValue]? { if case .object(let o) = self { return o } else { return nil } }
+    var array: [JSONValue]? { if case .array(let a) = self { return a } else { return nil } }
+}
+
+/// Checks JSON against a schema node, resolving `$ref` in the document's components. Returns every problem, each
+/// with the field's path, e.g. `body.amount: expected text`.
+struct SchemaChecker {
+    let components: [String: Node]
+
+    func problems(_ value: JSONValue?, against schema: Node, at path: String) -> [String] {
+        if let ref = schema["$ref"]?.text {
+            let name = String(ref.split(separator: "/").last ?? "")
+            guard let target = components[name] else { return ["\(path): unknown schema \(name)"] }
+            return problems(value, against: target, at: path)
+        }
+        if case .list(let choices)? = schema["anyOf"] {
+            let fits = choices.contains { problems(value, against: $0, at: path).isEmpty }
+            return fits ? [] : ["\(path): matches none of the allowed forms"]
+        }
+        if case .list(let choices)? = schema["oneOf"] {
+            let fits = choices.filter { problems(value, against: $0, at: path).isEmpty }
+            return fits.count == 1 ? [] : ["\(path): matches \(fits.count) of the \(choices.count) allowed forms"]
+        }
+        guard let type = schema["type"]?.text else { return [] }
+        guard let value, value != .null else { return ["\(path): is missing or null"] }
+        switch (type, value) {
+        case ("string", .string(let s)):
+            if case .list(let allowed)? = schema["enum"], !allowed.contains(.string(s)) {
+                let names = allowed.compactMap(\.text).joined(separator: ", ")
+                return ["\(path): '\(s)' is not one of \(names)"]
+            }
+            if case .int(let longest)? = schema["maxLength"], s.count > longest {
+                return ["\(path): is longer than \(longest) characters"]
+            }
+            return []
+        case ("string", _): return ["\(path): expected text"]
+        case ("integer", .int(let n)):
+            if case .int(let minimum)? = schema["minimum"], n < minimum {
+                return ["\(path): must be at least \(minimum)"]
+            }
+            if case .int(let maximum)? = schema["maximum"], n > maximum {
+                return ["\(path): must be at most \(maximum)"]
+            }
+            return []
+        case ("integer", _): return ["\(path): expected a whole number"]
+        case ("number", .int), ("number", .double): return []
+        case ("number", _): return ["\(path): expected a number"]
+        case ("boolean", .bool): return []
+        case ("boolean", _): return ["\(path): expected true or false"]
+        case ("array", .array(let items)):
+            guard let itemSchema = schema["items"] else { return [] }
+            return items.enumerated().flatMap { problems($0.element, against: itemSchema, at: "\(path)[\($0.offset)]") }
+        case ("array", _): return ["\(path): expected a list"]
+        case ("object", .object(let object)):
+            var found: [String] = []
+            if case .list(let required)? = schema["required"] {
+                for name in required.compactMap(\.text) where object[name] == nil || object[name] == .null {
+                    found.append("\(path).\(name): is required")
+                }
+            }
+            guard case .map(let properties)? = schema["properties"] else { return found }
+            let known = Dictionary(properties, uniquingKeysWith: { a, _ in a })
+            for (name, item) in object.sorted(by: { $0.key < $1.key }) {
+                if let propertySchema = known[name] {
+                    if item == .null { continue }
+                    found += problems(item, against: propertySchema, at: "\(path).\(name)")
+                } else if schema["additionalProperties"] == .bool(false) {
+                    found.append("\(path).\(name): is not a field of this request")
+                }
+            }
+            return found
+        case ("object", _): return ["\(path): expected an object"]
+        default: return []
+        }
+    }
+}

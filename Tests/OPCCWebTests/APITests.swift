@@ -1,0 +1,344 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import OPCCCore
+import OPCCServices
+import Testing
+import Yams
+
+@testable import OPCCWeb
+
+/// A script calling the JSON API with one person's token; every answer is checked for the Part 2 tripwire.
+struct APIClient {
+    let client: any TestClientProtocol
+    let user: String
+    let token: String
+
+    init(_ client: any TestClientProtocol, as user: String, app: Commissioning = sharedApp) throws {
+        self.client = client
+        self.user = user
+        token = try app.createAPIToken(label: "api-test-\(UUID().uuidString)", by: user).token
+    }
+
+    struct Answer {
+        let status: HTTPResponse.Status
+        let body: String
+        let contentType: String?
+        var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) }
+        var object: [String: Any] { json as? [String: Any] ?? [:] }
+        var items: [[String: Any]] { object["items"] as? [[String: Any]] ?? [] }
+    }
+
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, _ body: String? = nil, token: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Answer {
+        var headers: HTTPFields = [.authorization: "Bearer \(token ?? self.token)"]
+        if body != nil { headers[.contentType] = "application/json" }
+        let response = try await client.execute(
+            uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+        let text = String(buffer: response.body)
+        record(text, user: user, sourceLocation: sourceLocation)
+        #expect(
+            response.status.code < 500, "\(method) \(uri) gave \(response.status): \(text)",
+            sourceLocation: sourceLocation)
+        return Answer(status: response.status, body: text, contentType: response.headers[.contentType])
+    }
+
+    func get(_ uri: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> Answer {
+        try await call(.get, uri, sourceLocation: sourceLocation)
+    }
+    func post(
+        _ uri: String, _ body: String? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws
+        -> Answer
+    {
+        try await call(.post, uri, body, sourceLocation: sourceLocation)
+    }
+}
+
+@Suite("JSON API and its OpenAPI document")
+struct APITests {
+    // MARK: The document
+
+    @Test func theRepositorysOpenAPIDocumentIsTheOneTheServerGenerates() throws {
+        let committed = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        #expect(
+            committed == OpenAPIDocument.text,
+            "docs/openapi.yaml is stale: run swift run opcc openapi --out docs/openapi.yaml --force")
+    }
+
+    @Test func everyRouteTheServerRegistersIsDocumentedAndEveryDocumentedOperationIsRegistered() throws {
+        let router = Router(context: WebContext.self)
+        var configuration = WebConfiguration(commissioning: sharedApp)
+        configuration.home = ProductHome(root: repositoryRoot)
+        try Web(configuration: configuration).addRoutes(to: router)
+        let registered = Set(
+            router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path.description)" }.filter {
+                $0.contains(" /api/") || $0.hasSuffix(" \(API.documentPath)")
+            })
+        let document = try #require(try Yams.load(yaml: OpenAPIDocument.text) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let documented = Set(
+            paths.flatMap { path, item in
+                item.keys.filter { ["get", "post", "put", "patch", "delete"].contains($0) }.map { "\($0) \(path)" }
+            })
+        #expect(registered.subtracting(documented).sorted() == [], "registered but not documented")
+        #expect(documented.subtracting(registered).sorted() == [], "documented but not registered")
+        #expect(registered.count > 60)
+    }
+
+    @Test func operationIDsAreUniqueAndEveryOperationDocumentsItsErrors() throws {
+        let ids = API.operations.map(\.operationID)
+        #expect(Set(ids).count == ids.count)
+        let document = try #require(try Yams.load(yaml: OpenAPIDocument.text) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        for (path, item) in paths where path.hasPrefix("/api/") {
+            for (method, value) in item where method != "parameters" {
+                let responses = try #require((value as? [String: Any])?["responses"] as? [String: Any])
+                for status in ["401", "403", "404", "422", "500"] {
+                    #expect(responses[status] != nil, "\(method) \(path) does not document \(status)")
+                }
+            }
+        }
+    }
+
+    @Test func theDocumentIsServedAtOpenAPIYAMLWithoutAToken() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let response = try await client.execute(uri: "/openapi.yaml", method: .get)
+            #expect(response.status == .ok)
+            #expect(String(buffer: response.body) == OpenAPIDocument.text)
+        }
+    }
+
+    // MARK: Tokens
+
+    @Test func aRequestWithoutATokenOrWithARevokedOneIsRefusedWith401AndAProblem() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let none = try await client.execute(uri: "/api/v1/decisions", method: .get)
+            #expect(none.status == .unauthorized)
+            #expect(none.headers[.contentType] == "application/problem+json")
+            #expect(none.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
+            #expect(String(buffer: none.body).contains("api-token-required"))
+
+            let (id, token) = try sharedApp.createAPIToken(label: "revoked-\(UUID().uuidString)", by: "cumbria.officer")
+            let api = try APIClient(client, as: "cumbria.officer")
+            #expect(try await api.call(.get, "/api/v1/decisions", token: token).status == .ok)
+            try sharedApp.revokeAPIToken(id, by: "cumbria.officer")
+            let revoked = try await api.call(.get, "/api/v1/decisions", token: token)
+            #expect(revoked.status == .unauthorized)
+            #expect(revoked.object["rule"] as? String == "api-token-revoked")
+            let unknown = try await api.call(
+                .get, "/api/v1/decisions", token: "opcc_" + String(repeating: "0", count: 64))
+            #expect(unknown.status == .unauthorized)
+        }
+    }
+
+    // MARK: Rules and errors
+
+    @Test func aDecisionGoesFromDraftToPublishedThroughTheAPI() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let officer = try APIClient(client, as: "cumbria.officer")
+            let raised = try await officer.post(
+                "/api/v1/decisions",
+                #"{"title": "API pilot", "executiveSummary": "Two wards.", "recommendation": "Approve.", "amount": "£1,000"}"#
+            )
+            #expect(raised.status == .created)
+            #expect(raised.contentType == "application/json")
+            let id = try #require(raised.object["id"] as? String)
+            #expect(raised.object["amountPence"] as? Int == 100_000)
+            let path = "/api/v1/decisions/\(id)"
+            let pcc = try APIClient(client, as: "cumbria.pcc")
+            #expect(try await pcc.post("\(path)/submit").status == .forbidden)
+            #expect(try await officer.post("\(path)/submit").object["status"] as? String == "awaiting-sign-offs")
+
+            // Referring before the sign-offs: the workflow's rule and message, 422.
+            let early = try await officer.post("\(path)/referral")
+            #expect(early.status == .unprocessableContent)
+            #expect(early.contentType == "application/problem+json")
+            #expect(!(early.object["detail"] as? String ?? "").isEmpty)
+
+            #expect(
+                try await officer.post(
+                    "\(path)/sign-offs", #"{"position": "originating-officer", "name": "Vivian Stafford"}"#
+                ).status == .ok)
+            let chief = try APIClient(client, as: "cumbria.chief-executive")
+            #expect(
+                try await chief.post("\(path)/sign-offs", #"{"position": "chief-executive", "name": "Stuart Edwards"}"#)
+                    .status == .ok)
+            #expect(try await chief.post("\(path)/referral").status == .ok)
+            let decided = try await pcc.post("\(path)/decision", #"{"approve": true, "interests": "None."}"#)
+            #expect(decided.object["status"] as? String == "approved")
+            let published = try await officer.post("\(path)/publication")
+            #expect(published.object["status"] as? String == "published")
+            #expect(published.object["publishedOn"] as? String == "2026-11-20")
+        }
+    }
+
+    @Test func aRefusalCarriesTheSameRuleAndMessageAsTheService() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let finance = try APIClient(client, as: "cumbria.finance")
+            let body = #"""
+                {"year": "2016/17", "strand": "ASB", "recipientOrgId": "GB-LAE-BAR", "recipientName": "Barrow",
+                 "purpose": "Too much", "decision": "014/2016", "amount": "£9,000,000"}
+                """#
+            var serviceMessage = ""
+            do {
+                _ = try sharedApp.allocate(
+                    [
+                        .init(
+                            office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "ASB",
+                            recipientOrgID: "GB-LAE-BAR", recipientName: "Barrow", purpose: "Too much",
+                            decision: "014/2016", amount: try Money(parsing: "£9,000,000"))
+                    ], by: "cumbria.finance")
+            } catch { serviceMessage = APIProblem.from(error).detail }
+            #expect(!serviceMessage.isEmpty)
+            let before = try sharedApp.financeOverview(as: "cumbria.finance").allocations.count
+            let refused = try await finance.post("/api/v1/allocations", body)
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.object["detail"] as? String == serviceMessage)
+            #expect(try sharedApp.financeOverview(as: "cumbria.finance").allocations.count == before)
+        }
+    }
+
+    @Test func anUnknownFieldAWrongTypeOrMalformedMoneyIsRefusedWith422AndNothingChanges() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let officer = try APIClient(client, as: "cumbria.officer")
+            let title = "Refused \(UUID().uuidString)"
+            let stored = {
+                try sharedApp.decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == title }
+            }
+            let unknown = try await officer.post("/api/v1/decisions", #"{"title": "\#(title)", "colour": "red"}"#)
+            #expect(unknown.status == .unprocessableContent)
+            #expect(
+                (unknown.object["detail"] as? String)?.contains("body.colour: is not a field of this request") == true)
+            let wrongType = try await officer.post("/api/v1/decisions", #"{"title": 42}"#)
+            #expect((wrongType.object["detail"] as? String)?.contains("body.title: expected text") == true)
+            let notJSON = try await officer.post("/api/v1/decisions", "{title:")
+            #expect(notJSON.status == .badRequest)
+            #expect(try !stored())
+
+            let finance = try APIClient(client, as: "cumbria.finance")
+            let money = try await finance.call(
+                .put, "/api/v1/budgets", #"{"year": "2016/17", "strand": "ASB", "name": "ASB", "amount": "12.345"}"#)
+            #expect(money.status == .unprocessableContent)
+            #expect((money.object["detail"] as? String)?.hasPrefix("body.amount:") == true)
+            let year = try await finance.call(
+                .put, "/api/v1/budgets", #"{"year": "2016-17x", "strand": "ASB", "name": "ASB", "amount": "£1"}"#)
+            #expect(year.status == .unprocessableContent)
+            #expect((year.object["detail"] as? String)?.hasPrefix("body.year:") == true)
+            let kind = try await finance.post(
+                "/api/v1/allocations",
+                #"{"year": "2016/17", "strand": "ASB", "recipientOrgId": "x", "recipientName": "x", "purpose": "x", "decision": "014/2016", "amount": "£1", "spendKind": "gold"}"#
+            )
+            #expect((kind.object["detail"] as? String)?.contains("'gold' is not one of revenue, capital") == true)
+        }
+    }
+
+    @Test func aBodyLargerThanTheOperationAcceptsIsRefusedWith413() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let officer = try APIClient(client, as: "cumbria.officer")
+            let huge = #"{"title": ""# + String(repeating: "x", count: 2 << 20) + #""}"#
+            let answer = try await officer.post("/api/v1/decisions", huge)
+            #expect(answer.status == .contentTooLarge)
+            #expect(answer.object["rule"] as? String == "body-size")
+        }
+    }
+
+    @Test func injectionTextIsStoredAndEchoedAsPlainData() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let officer = try APIClient(client, as: "cumbria.officer")
+            let hostile = #"Robert'); DROP TABLE decision;-- <script>alert(1)</script>"#
+            let body = try String(data: JSONSerialization.data(withJSONObject: ["title": hostile]), encoding: .utf8)!
+            let raised = try await officer.post("/api/v1/decisions", body)
+            #expect(raised.status == .created)
+            let id = try #require(raised.object["id"] as? String)
+            #expect(try await officer.get("/api/v1/decisions/\(id)").object["title"] as? String == hostile)
+            #expect(try sharedApp.decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == hostile })
+        }
+    }
+
+    @Test func listsArePagedWithLimitAndOffset() async throws {
+        // A database of its own: other tests raise records in the shared one while this one counts.
+        let own = makeDemoApp(returns: false)
+        let app = try webApp(commissioning: own)
+        try await app.test(.router) { client in
+            let officer = try APIClient(client, as: "cumbria.officer", app: own)
+            let all = try await officer.get("/api/v1/decisions?limit=500")
+            let total = try #require(all.object["total"] as? Int)
+            try #require(total >= 3)
+            let ids = all.items.compactMap { $0["id"] as? String }
+            try #require(ids.count == total)
+            let second = try await officer.get("/api/v1/decisions?limit=1&offset=1")
+            #expect(second.object["total"] as? Int == total)
+            #expect(second.items.count == 1)
+            #expect(second.items.first?["id"] as? String == ids[1])
+            #expect(try await officer.get("/api/v1/decisions?limit=501").status == .badRequest)
+            #expect(try await officer.get("/api/v1/decisions?offset=-1").status == .badRequest)
+            let unknown = try await officer.get("/api/v1/decisions?colour=red")
+            #expect(unknown.status == .badRequest)
+            #expect(unknown.object["rule"] as? String == "valid-query")
+        }
+    }
+
+    // MARK: Every answer against the document, and the Part 2 tripwire
+
+    /// Every GET operation, for every demo person: each answer fits the schema the document gives for its status,
+    /// and no answer carries Part 2 content to someone who may not read it (checked as each body arrives).
+    @Test func everyReadAnswerFitsItsDocumentedSchemaAndPart2ReachesOnlyItsReaders() async throws {
+        let app = try webApp()
+        let checker = SchemaChecker(components: OpenAPIDocument.schemas)
+        try await app.test(.router) { client in
+            for person in try sharedApp.everyone() {
+                let api = try APIClient(client, as: person.name)
+                var ids: [String: [String]] = [:]
+                for operation in API.operations where operation.method == .get && operation.pathParameters.isEmpty {
+                    let answer = try await api.get(operation.path + (operation.paginated ? "?limit=500" : ""))
+                    try check(answer, operation, checker)
+                    ids[operation.path] = answer.items.compactMap { ($0["id"] ?? $0["code"]) as? String }
+                }
+                let lists: [String: String] = [
+                    "/api/v1/decisions/{id}": "/api/v1/decisions", "/api/v1/agreements/{id}": "/api/v1/agreements",
+                    "/api/v1/agreements/{id}/quarters": "/api/v1/agreements", "/api/v1/returns/{id}": "/api/v1/returns",
+                    "/api/v1/returns/{id}/problems": "/api/v1/returns", "/api/v1/vli/wards/{ward}": "/api/v1/vli/wards",
+                    "/api/v1/priorities/{id}": "/api/v1/priorities",
+                ]
+                for operation in API.operations where operation.method == .get && !operation.pathParameters.isEmpty {
+                    let list = try #require(lists[operation.path], "no list for \(operation.path)")
+                    for id in (ids[list] ?? []).prefix(4) {
+                        let name = operation.pathParameters[0]
+                        let answer = try await api.get(operation.path.replacingOccurrences(of: "{\(name)}", with: id))
+                        try check(answer, operation, checker)
+                    }
+                }
+                // Part 2 itself: refused to everyone but its readers.
+                let part2 = try await api.post(
+                    "/api/v1/decisions/\(try demoID("007/2020", office: "lincolnshire"))/part2-readings")
+                #expect((part2.status == .ok) == mayReadTripwire(person.name), "\(person.name): \(part2.status)")
+            }
+        }
+    }
+
+    private func check(_ answer: APIClient.Answer, _ operation: APIOperation, _ checker: SchemaChecker) throws {
+        let value = try JSONDecoder().decode(JSONValue.self, from: Data(answer.body.utf8))
+        let schema: OPCCWeb.Node
+        if answer.status == operation.status {
+            #expect(answer.contentType == "application/json")
+            schema = operation.paginated ? S.page(of: operation.response) : operation.response
+        } else {
+            #expect(answer.contentType == "application/problem+json", "\(operation.path): \(answer.status)")
+            #expect([401, 403, 404, 409, 422].contains(Int(answer.status.code)), "\(operation.path): \(answer.status)")
+            schema = S.ref("Problem")
+        }
+        let problems = checker.problems(value, against: schema, at: "answer")
+        #expect(problems == [], "\(operation.operationID): \(problems.prefix(5))")
+    }
+}
