@@ -46,6 +46,7 @@ public func buildApplication(configuration: WebConfiguration) throws -> some App
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SessionLoader(sessions: web.sessions))
     router.add(middleware: ErrorPages(pages: web.pages))
+    router.add(middleware: APIErrors())
     web.addRoutes(to: router)
     var services: [any Service] = []
     if configuration.dailySweep {

@@ -266,6 +266,46 @@ struct APITests {
         }
     }
 
+    @Test func aMethodThePathDoesNotTakeIs405WithAllowAndAnUnknownPathIs404() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let officer = try APIClient(client, as: "cumbria.officer")
+            let wrong = try await officer.call(.delete, "/api/v1/decisions")
+            #expect(wrong.status == .methodNotAllowed)
+            #expect(wrong.contentType == "application/problem+json")
+            #expect(wrong.object["rule"] as? String == "known-method")
+            let response = try await client.execute(
+                uri: "/api/v1/decisions/cumbria-DR-0001", method: .delete,
+                headers: [.authorization: "Bearer \(officer.token)"])
+            #expect(response.headers[.allow] == "GET, PATCH")
+            let unknown = try await officer.get("/api/v1/nothing-here")
+            #expect(unknown.status == .notFound)
+            #expect(unknown.contentType == "application/problem+json")
+            #expect(try await officer.post("/api/v1/decisions/no-such-record/submit").status == .notFound)
+        }
+    }
+
+    @Test func aNullFieldOrAYearNotInTheDocumentedFormIsRefusedAndNothingChanges() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let finance = try APIClient(client, as: "cumbria.finance")
+            let strand = "N\(UUID().uuidString.prefix(6))"
+            let null = try await finance.call(
+                .put, "/api/v1/budgets",
+                #"{"office": null, "year": "2016/17", "strand": "\#(strand)", "name": "x", "amount": "£1"}"#)
+            #expect(null.status == .unprocessableContent)
+            #expect((null.object["detail"] as? String)?.contains("body.office: is null") == true)
+            #expect(
+                try !sharedApp.financeOverview(as: "cumbria.finance", year: try FinancialYear(parsing: "2016/17"))
+                    .strands.contains { $0.strand == strand })
+            #expect(try await finance.get("/api/v1/budgets?year=00").status == .badRequest)
+            #expect(try await finance.get("/api/v1/budgets?year=2016/19").status == .unprocessableContent)
+            let traversal = try await finance.post("/api/v1/vli/runs", #"{"scheme": "../../etc/passwd"}"#)
+            #expect(traversal.status == .unprocessableContent)
+            #expect(try await finance.post("/api/v1/vli/runs", #"{"scheme": "no-such-scheme"}"#).status != .created)
+        }
+    }
+
     @Test func listsArePagedWithLimitAndOffset() async throws {
         // A database of its own: other tests raise records in the shared one while this one counts.
         let own = makeDemoApp(returns: false)

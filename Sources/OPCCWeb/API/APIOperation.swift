@@ -45,6 +45,9 @@ struct APIOperation: Sendable {
     }
 
     var writes: Bool { method != .get }
+
+    /// The body's schema as documented and checked: free text non-blank.
+    var requestBody: Node? { body?.nonBlankStrings }
 }
 
 /// A query parameter: its name, schema and meaning.
@@ -112,11 +115,13 @@ struct APICall {
     }
     func queryMoney(_ name: String) throws -> Money? {
         guard let text = query[name] else { return nil }
-        do { return try Money(parsing: text) } catch { throw APIProblem.query(name, error.description) }
+        do { return try Money(parsing: text) } catch { throw APIProblem.queryValue(name, error.description) }
     }
     func queryYear(_ name: String = "year") throws -> FinancialYear? {
         guard let text = query[name] else { return nil }
-        do { return try FinancialYear(parsing: text) } catch { throw APIProblem.query(name, error.description) }
+        do { return try FinancialYear(parsing: text) } catch {
+            throw APIProblem.queryValue(name, error.description)
+        }
     }
 
     /// The body decoded as one of the product's file formats (the same shapes `opcc … --file` reads).
@@ -149,6 +154,10 @@ struct APIProblem: Error, Sendable {
     static func query(_ name: String, _ message: String) -> APIProblem {
         APIProblem(.badRequest, rule: "valid-query", detail: "query.\(name): \(message)")
     }
+    /// A query value of the right form that is still not a value (a year like 2017/19): a rule, so 422.
+    static func queryValue(_ name: String, _ message: String) -> APIProblem {
+        APIProblem(.unprocessableContent, rule: "valid-query", detail: "query.\(name): \(message)")
+    }
 
     /// Rules refusing who is asking (an unknown, revoked or missing token).
     static let unauthorisedRules: Set<String> = ["api-token-known", "api-token-revoked", "api-token-required"]
@@ -159,6 +168,8 @@ struct APIProblem: Error, Sendable {
         case let problem as APIProblem: return problem
         case let refusal as ServiceRefusal where unauthorisedRules.contains(refusal.rule):
             return APIProblem(.unauthorized, rule: refusal.rule, detail: refusal.message)
+        case let refusal as ServiceRefusal where refusal.rule.hasPrefix("known-"):
+            return APIProblem(.notFound, rule: refusal.rule, detail: refusal.message)
         case let refusal as ServiceRefusal:
             return APIProblem(
                 Refusal.status(of: refusal) ?? .unprocessableContent, rule: refusal.rule,
@@ -176,6 +187,8 @@ struct APIProblem: Error, Sendable {
             case .invalidData:
                 return APIProblem(.internalServerError, rule: "readable-data", detail: "stored data is not readable")
             }
+        case let missing as FileReadError:
+            return APIProblem(.notFound, rule: "known-file", detail: missing.description)
         case let decoding as DecodingError:
             return APIProblem(
                 .unprocessableContent, rule: "valid-request-body",

@@ -33,7 +33,7 @@ extension API {
             method: .post, path: "/api/v1/vli/runs", operationID: "scoreVLI", tag: "vli",
             summary: "Score the office's imported inputs under a scheme (workflows/vli/NAME.yaml) and keep the run.",
             body: S.object(
-                [("office", officeField), ("scheme", S.string("The scheme's name (default vli-default)."))],
+                [("office", officeField), ("scheme", S.fileName)],
                 closed: true),
             response: S.ref("VLIRun"), status: .created
         ) { call in

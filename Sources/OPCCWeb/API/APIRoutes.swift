@@ -47,7 +47,7 @@ extension Web {
             let query = try checkedQuery(request, for: operation)
             var raw = Data()
             var body: [String: JSONValue] = [:]
-            if let schema = operation.body {
+            if let schema = operation.requestBody {
                 raw = try await collect(request, upTo: operation.maxBody)
                 body = try checkedBody(raw, schema: schema)
             } else if try await !collect(request, upTo: 1024).isEmpty {
@@ -111,6 +111,10 @@ extension Web {
         }
         for parameter in operation.query {
             guard let value = values[parameter.name] else { continue }
+            if value.isEmpty { throw APIProblem.query(parameter.name, "must not be empty") }
+            if let pattern = parameter.schema["pattern"]?.text, !SchemaChecker.matches(value, pattern) {
+                throw APIProblem.query(parameter.name, "'\(value)' is not in the form \(pattern)")
+            }
             if case .list(let allowed)? = parameter.schema["enum"], !allowed.contains(.string(value)) {
                 let names = allowed.compactMap(\.text).joined(separator: ", ")
                 throw APIProblem.query(parameter.name, "'\(value)' is not one of \(names)")
@@ -179,5 +183,47 @@ extension Web {
             throw APIProblem.query(name, "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
+    }
+}
+
+/// Under /api/ and for the document: a path the API has but not with this method answers 405 with `Allow`; an
+/// unknown path 404; both as problem documents, never as the browser's error page.
+struct APIErrors: RouterMiddleware {
+    typealias Context = WebContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let path = request.uri.path
+        guard path.hasPrefix("/api/") || path == API.documentPath else { return try await next(request, context) }
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError {
+            guard error.status == .notFound else { return APIProblem.from(error).response }
+            let allowed = API.allowedMethods(for: path)
+            guard !allowed.isEmpty else {
+                return APIProblem(.notFound, rule: "known-path", detail: "the API has no path \(path)").response
+            }
+            var response = APIProblem(
+                .methodNotAllowed, rule: "known-method",
+                detail: "\(request.method.rawValue) is not allowed on \(path): use \(allowed.joined(separator: ", "))"
+            ).response
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
+        }
+    }
+}
+
+extension API {
+    /// The methods the API answers on a concrete path (its templates matched segment by segment).
+    static func allowedMethods(for path: String) -> [String] {
+        if path == documentPath { return ["GET"] }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        let methods = operations.filter { operation in
+            let template = operation.path.split(separator: "/", omittingEmptySubsequences: false)
+            return template.count == parts.count
+                && zip(template, parts).allSatisfy { t, p in (t.hasPrefix("{") && !p.isEmpty) || t == p }
+        }.map { $0.method.rawValue.uppercased() }
+        return Array(Set(methods)).sorted()
     }
 }

@@ -29,7 +29,7 @@ enum APISchemas {
     static var named: [(String, Node)] {
         [
             ("Done", answer([("done", s)], required: ["done"], "What was done.")),
-            ("DecisionDraft", decisionDraft),
+            ("DecisionDraft", decisionDraft.nonBlankStrings),
             (
                 "Decision",
                 answer(
@@ -94,7 +94,7 @@ enum APISchemas {
                     [("recipientOrgId", s), ("recipientName", s), ("area", s), ("amountPence", p), ("sizeBand", s)],
                     required: ["recipientOrgId", "recipientName", "amountPence"], "One recipient's share of a split.")
             ),
-            ("SplitFile", splitFile),
+            ("SplitFile", splitFile.nonBlankStrings),
             (
                 "ReconciliationRow",
                 answer(
@@ -124,7 +124,7 @@ enum APISchemas {
                         ("paidPence", p),
                     ], required: ["agreement", "state", "paidPence"], "A grant agreement with its state.")
             ),
-            ("AgreementTerms", agreementTerms),
+            ("AgreementTerms", agreementTerms.nonBlankStrings),
             (
                 "GrantQuarter",
                 answer(
@@ -137,7 +137,7 @@ enum APISchemas {
                     ], required: ["quarter", "returnID", "state", "profiledPence"],
                     "One quarter of a grant: spend against profile, RAG counts and indicators.")
             ),
-            ("Variation", variation),
+            ("Variation", variation.nonBlankStrings),
             (
                 "VariationProposal",
                 answer(
@@ -167,7 +167,7 @@ enum APISchemas {
                     ], required: ["id", "agreement", "quarter", "dueOn", "state", "versions"],
                     "A quarterly return with every version and its review.")
             ),
-            ("ReturnContent", returnContent),
+            ("ReturnContent", returnContent.nonBlankStrings),
             (
                 "VLIWard",
                 answer(

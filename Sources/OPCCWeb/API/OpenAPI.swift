@@ -31,6 +31,22 @@ indirect enum Node: Sendable, Equatable {
         return nil
     }
 
+    /// The schema with every free-text string required to be non-blank (`minLength: 1`): in a request, text the
+    /// product takes is never empty (a reason, a name, a title), so the document says so.
+    var nonBlankStrings: Node {
+        switch self {
+        case .map(let pairs):
+            let mapped = pairs.map { ($0.0, $0.1.nonBlankStrings) }
+            let keys = Set(pairs.map(\.0))
+            if self["type"] == .string("string"), keys.isDisjoint(with: ["enum", "format", "minLength", "pattern"]) {
+                return .map(mapped + [("minLength", .int(1))])
+            }
+            return .map(mapped)
+        case .list(let items): return .list(items.map(\.nonBlankStrings))
+        default: return self
+        }
+    }
+
     /// The node as Yams writes it: block style, every string double-quoted so that YAML reads back exactly the
     /// text given (never a date, a number or a boolean by accident).
     var yams: Yams.Node {
@@ -112,7 +128,16 @@ enum S {
         example: "£25,000.00")
     static let pence = integer("An amount in integer pence.")
     static let day = string("A calendar day (Europe/London), ISO 8601.", format: "date", example: "2016-11-21")
-    static let year = string("A financial year, 1 April to 31 March.", example: "2016/17")
+    static let year: Node = .map([
+        ("type", .string("string")), ("pattern", .string("^[0-9]{4}[/-]([0-9]{2}|[0-9]{4})$")),
+        ("description", .string("A financial year, 1 April to 31 March: 2016/17 (or 2016-17, 2016/2017).")),
+        ("examples", .list([.string("2016/17")])),
+    ])
+    /// A name of a file in the product's folders: lower-case letters, digits and hyphens.
+    static let fileName: Node = .map([
+        ("type", .string("string")), ("pattern", .string("^[a-z0-9][a-z0-9-]{0,63}$")),
+        ("description", .string("A name: lower-case letters, digits and hyphens.")),
+    ])
     static let text = string()
 }
 
@@ -158,6 +183,12 @@ enum JSONValue: Decodable, Equatable, Sendable {
 struct SchemaChecker {
     let components: [String: Node]
 
+    /// Whether `text` matches a JSON Schema `pattern` (unanchored, as JSON Schema reads it).
+    static func matches(_ text: String, _ pattern: String) -> Bool {
+        guard let expression = try? NSRegularExpression(pattern: pattern) else { return false }
+        return expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
     func problems(_ value: JSONValue?, against schema: Node, at path: String) -> [String] {
         if let ref = schema["$ref"]?.text {
             let name = String(ref.split(separator: "/").last ?? "")
@@ -179,6 +210,12 @@ struct SchemaChecker {
             if case .list(let allowed)? = schema["enum"], !allowed.contains(.string(s)) {
                 let names = allowed.compactMap(\.text).joined(separator: ", ")
                 return ["\(path): '\(s)' is not one of \(names)"]
+            }
+            if let pattern = schema["pattern"]?.text, !Self.matches(s, pattern) {
+                return ["\(path): '\(s)' is not in the form \(pattern)"]
+            }
+            if case .int(let shortest)? = schema["minLength"], s.count < shortest {
+                return ["\(path): must not be empty"]
             }
             if case .int(let longest)? = schema["maxLength"], s.count > longest {
                 return ["\(path): is longer than \(longest) characters"]
@@ -213,7 +250,10 @@ struct SchemaChecker {
             let known = Dictionary(properties, uniquingKeysWith: { a, _ in a })
             for (name, item) in object.sorted(by: { $0.key < $1.key }) {
                 if let propertySchema = known[name] {
-                    if item == .null { continue }
+                    if item == .null {
+                        found.append("\(path).\(name): is null: leave the field out instead")
+                        continue
+                    }
                     found += problems(item, against: propertySchema, at: "\(path).\(name)")
                 } else if schema["additionalProperties"] == .bool(false) {
                     found.append("\(path).\(name): is not a field of this request")

@@ -173,12 +173,12 @@ public enum OpenAPIDocument {
                         query.map { p in
                             .map([
                                 ("name", .string(p.name)), ("in", .string("query")), ("required", .bool(p.required)),
-                                ("description", .string(p.description)), ("schema", p.schema),
+                                ("description", .string(p.description)), ("schema", p.schema.nonBlankStrings),
                             ])
                         })
                 ))
         }
-        if let body = operation.body {
+        if let body = operation.requestBody {
             pairs.append(
                 (
                     "requestBody",
