@@ -181,6 +181,78 @@ extension API {
             }
             try call.app.recordBoardDecision(call.id(), entry, reason: try call.requiredText("reason"), by: call.actor)
         },
+        priorityAct(
+            "priorities", "setPriority",
+            "Set a priority (or statutory obligation): its title, the threats it covers, its money. An existing code "
+                + "is replaced.",
+            body: S.object(
+                [
+                    ("code", S.string("Short and stable, e.g. P1.")),
+                    ("title", S.string("The priority as the partnership words it.")),
+                    ("statutory", S.boolean("A statutory obligation, delivered whatever the matrix says.")),
+                    ("threats", S.array(S.string(), "The threats it covers.")),
+                    (
+                        "money",
+                        S.array(
+                            S.object(
+                                [
+                                    ("strand", S.string("The budget strand.")),
+                                    ("recipient", S.string("One recipient's org-id within the strand.")),
+                                    ("service", S.string("What the service is, for people reading.")),
+                                    ("share", S.string("The share, e.g. 40% (default 100%).")),
+                                ], required: ["strand"], closed: true), "The budget lines it is tied to.")
+                    ),
+                ], required: ["code", "title"], closed: true)
+        ) { call in
+            var links: [PrioritySelection.MoneyLink] = []
+            for (index, link) in (call.body["money"]?.array ?? []).enumerated() {
+                let fields = link.object ?? [:]
+                var share = Percentage.whole
+                if let text = fields["share"]?.string {
+                    do { share = try Percentage(parsing: text) } catch let error as PercentageParseError {
+                        throw APIProblem.field("money[\(index)].share", error.description)
+                    }
+                }
+                links.append(
+                    .init(
+                        strand: fields["strand"]?.string ?? "", recipient: fields["recipient"]?.string,
+                        service: fields["service"]?.string, share: share))
+            }
+            try call.app.setPriority(
+                call.id(),
+                .init(
+                    code: try call.requiredText("code"), title: try call.requiredText("title"),
+                    kind: call.bool("statutory") == true ? .statutory : .local,
+                    threats: (call.body["threats"]?.array ?? []).compactMap(\.string), money: links),
+                by: call.actor)
+        },
+        priorityAct(
+            "priority-removals", "removePriority", "Remove a priority while the board is selecting.",
+            body: S.object([("code", S.string("The priority's code."))], required: ["code"], closed: true)
+        ) { call in try call.app.removePriority(call.id(), code: try call.requiredText("code"), by: call.actor) },
+        APIOperation(
+            method: .get, path: "/api/v1/priorities/{id}/spend", operationID: "prioritySpend", tag: "priorities",
+            summary: "The money behind each priority: allocated, committed and paid on its linked budget lines.",
+            query: [
+                APIParameter(
+                    name: "year", schema: S.year, description: "The money's financial year (default: the assessment's)."
+                )
+            ],
+            response: S.object(
+                [
+                    ("assessment", S.string()), ("financialYear", S.string()),
+                    ("priorities", S.array(S.anyObject("A priority with its money, in pence."))),
+                    ("lines", S.array(S.anyObject("A budget line a priority is tied to, in pence."))),
+                ], required: ["assessment", "financialYear", "priorities", "lines"])
+        ) { call in
+            let view = try call.app.priorityView(call.id(), as: call.actor)
+            let year = try call.queryYear()
+            let spend = try call.app.prioritySpend(view, year: year)
+            return .one(
+                PrioritySpendJSON(
+                    assessment: view.assessment.id, financialYear: (year ?? view.assessment.year).description,
+                    priorities: spend.rows, lines: spend.lines))
+        },
         priorityAct("adoption", "adoptPriorities", "Adopt the board's priorities.") { call in
             try call.app.adoptPriorities(call.id(), by: call.actor)
         },
@@ -218,4 +290,10 @@ struct VLIRunJSON: Encodable {
     let id, office, scheme: String
     let schemeVersion: Int
     let schemeSHA256, inputsSHA256, runOn, runBy: String
+}
+
+struct PrioritySpendJSON: Encodable {
+    let assessment, financialYear: String
+    let priorities: [Commissioning.PrioritySpendRow]
+    let lines: [Commissioning.PrioritySpendLine]
 }
