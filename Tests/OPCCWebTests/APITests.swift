@@ -346,7 +346,8 @@ struct APITests {
                     ids[operation.path] = answer.items.compactMap { ($0["id"] ?? $0["code"]) as? String }
                 }
                 let lists: [String: String] = [
-                    "/api/v1/decisions/{id}": "/api/v1/decisions", "/api/v1/agreements/{id}": "/api/v1/agreements",
+                    "/api/v1/decisions/{id}": "/api/v1/decisions", "/api/v1/decisions/{id}/notice": "/api/v1/decisions",
+                    "/api/v1/agreements/{id}": "/api/v1/agreements",
                     "/api/v1/agreements/{id}/quarters": "/api/v1/agreements", "/api/v1/returns/{id}": "/api/v1/returns",
                     "/api/v1/returns/{id}/problems": "/api/v1/returns", "/api/v1/vli/wards/{ward}": "/api/v1/vli/wards",
                     "/api/v1/priorities/{id}": "/api/v1/priorities",
@@ -369,6 +370,10 @@ struct APITests {
     }
 
     private func check(_ answer: APIClient.Answer, _ operation: APIOperation, _ checker: SchemaChecker) throws {
+        if answer.status == operation.status, operation.mediaTypes != ["application/json"] {
+            #expect(answer.contentType?.hasPrefix("text/") == true, "\(operation.path): \(answer.contentType ?? "")")
+            return
+        }
         let value = try JSONDecoder().decode(JSONValue.self, from: Data(answer.body.utf8))
         let schema: OPCCWeb.Node
         if answer.status == operation.status {

@@ -24,6 +24,8 @@ struct APIOperation: Sendable {
     /// The success response's schema and status.
     var response: Node
     var status: HTTPResponse.Status = .ok
+    /// The success answer's media types (JSON unless the operation answers a document).
+    var mediaTypes = ["application/json"]
     /// Lists answer a page: `items`, `total`, `limit`, `offset`, with `limit` and `offset` query parameters.
     var paginated = false
     /// The largest body accepted, in bytes.
@@ -62,6 +64,8 @@ struct APIParameter: Sendable {
 enum APIResult {
     case one(any Encodable)
     case list([any Encodable])
+    /// A document that is not JSON (a public notice in Markdown or HTML).
+    case text(String, contentType: String)
     case none
 }
 

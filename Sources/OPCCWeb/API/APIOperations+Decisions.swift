@@ -135,6 +135,25 @@ extension API {
             try call.app.perform(.withdraw(reason: try call.requiredText("reason")), on: call.id(), by: call.actor)
         },
         APIOperation(
+            method: .get, path: "/api/v1/decisions/{id}/notice", operationID: "decisionNotice", tag: "decisions",
+            summary: "The public Part 1 notice, as Markdown or as a standalone accessible HTML page (never Part 2).",
+            query: [
+                APIParameter(name: "format", schema: S.oneOf(["md", "html"]), description: "md (default) or html.")
+            ],
+            response: S.string("The notice."), mediaTypes: ["text/markdown", "text/html"]
+        ) { call in
+            let view = try call.app.showDecision(call.id(), by: call.actor)
+            let profile = try call.app.profile(of: view.record.office)
+            if call.query["format"] == "html" {
+                return .text(
+                    DecisionNotice.html(view.record, status: view.status, profile: profile),
+                    contentType: "text/html; charset=utf-8")
+            }
+            return .text(
+                DecisionNotice.markdown(view.record, status: view.status, profile: profile),
+                contentType: "text/markdown; charset=utf-8")
+        },
+        APIOperation(
             method: .post, path: "/api/v1/decisions/{id}/part2-readings", operationID: "readPart2", tag: "decisions",
             summary: "Part 2 (confidential) content, for its readers only; each reading is recorded in the audit log.",
             response: S.object([("content", S.string())], required: ["content"])

@@ -165,6 +165,10 @@ extension Web {
         switch result {
         case .none:
             return Response(status: .noContent)
+        case .text(let text, let contentType):
+            return Response(
+                status: operation.status, headers: [.contentType: contentType],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
         case .one(let value):
             data = try encoder.encode(AnyEncodable(value: value))
         case .list(let items):

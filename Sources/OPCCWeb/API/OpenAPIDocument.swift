@@ -195,13 +195,18 @@ public enum OpenAPIDocument {
                 ("description", .string(operation.status == .created ? "Created." : "Done.")),
                 (
                     "content",
-                    .map([
-                        (
-                            "application/json",
-                            .map([("schema", operation.paginated ? S.page(of: operation.response) : operation.response)]
+                    .map(
+                        operation.mediaTypes.map { type in
+                            (
+                                type,
+                                .map([
+                                    (
+                                        "schema",
+                                        operation.paginated ? S.page(of: operation.response) : operation.response
+                                    )
+                                ])
                             )
-                        )
-                    ])
+                        })
                 ),
             ])
         var responses: [(String, Node)] = [(String(operation.status.code), success)]
