@@ -17,7 +17,7 @@ extension FinanceCommand {
                 """,
             subcommands: [
                 Draft.self, Assess.self, Confirm.self, Signature.self, Sign.self, Activate.self, Vary.self, Pay.self,
-                Close.self,
+                Close.self, Terminate.self,
             ])
 
         /// The shared shape of the commands that take an agreement id and perform one act.
@@ -128,6 +128,20 @@ extension FinanceCommand {
             @OptionGroup var o: IDOptions
             func run() throws {
                 try Agreement.act(o, "activated") { app, who, day in try app.activateAgreement(o.id, by: who, on: day) }
+            }
+        }
+
+        struct Terminate: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "End an active agreement early, with a reason (finance or the Commissioner).",
+                discussion: "No further instalment is released. Example: opcc finance agreement terminate "
+                    + "cumbria-GA-0002 --reason \"Hub not built\" --as cumbria.pcc")
+            @OptionGroup var o: IDOptions
+            @Option(help: "Why the agreement ends early.") var reason: String
+            func run() throws {
+                try Agreement.act(o, "terminated") { app, who, day in
+                    try app.terminateAgreement(o.id, reason: reason, by: who, on: day)
+                }
             }
         }
 

@@ -11,7 +11,7 @@ extension FinanceCommand {
             discussion:
                 "Example: opcc finance carry-forward request --from 2016/17 --strand CSF --recipient GB-LAE-WLV "
                 + "--forecast £38,000 --reason \"DHR savings\" --office west-midlands --as wm.finance",
-            subcommands: [Request.self, Decide.self, Confirm.self])
+            subcommands: [Request.self, Decide.self, Confirm.self, Settle.self])
 
         struct Request: ParsableCommand {
             static let configuration = CommandConfiguration(
@@ -82,6 +82,21 @@ extension FinanceCommand {
                     try global.open().confirmCarryForward(
                         id, actual: money, by: try global.actorName(), on: try global.effectiveDay())
                     printLine("\(id): confirmed at \(money)")
+                }
+            }
+        }
+        struct Settle: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Record that a refused carry-forward's money has come back (finance): due back → returned.",
+                discussion: "Example: opcc finance carry-forward settle cumbria-CF-0001 --as cumbria.finance")
+            @Argument(help: "The carry-forward id.") var id: String
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                try runReportingRefusals {
+                    try global.open().settleCarryForwardClawback(
+                        id, by: try global.actorName(), on: try global.effectiveDay())
+                    printLine("\(id): clawback settled")
                 }
             }
         }

@@ -293,6 +293,13 @@ extension Commissioning {
         try actOnAgreement(FireRequest("close", on: id, by: actorName, on: day))
     }
 
+    /// Ends an active agreement early (finance or the Commissioner), with a reason: no further instalment is
+    /// released under it. What it has paid stays paid; what its allocations still hold stays allocated to the
+    /// recipient until finance settles it.
+    public func terminateAgreement(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+        try actOnAgreement(FireRequest("terminate", on: id, by: actorName, on: day, payload: ["reason": reason]))
+    }
+
     /// Terms for a new agreement as a finance officer writes them in a YAML or JSON file.
     public struct AgreementFile: Decodable, Sendable {
         public var allocations: [String]
