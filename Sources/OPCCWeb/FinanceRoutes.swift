@@ -10,8 +10,9 @@ extension Web {
     func addFinanceRoutes(to router: Router<WebContext>) {
         router.get("/finance") { request, context -> Response in
             guard let user = context.user else { return .redirect(to: "/sign-in", type: .found) }
-            return try financePage(request, user: user, context: context)
+            return try financePage(year: queryYear(request), user: user, context: context)
         }
+        addFinanceFormRoutes(to: router)
         router.get("/finance/reconciliation.csv") { request, context -> Response in
             guard let user = context.user else { return .redirect(to: "/sign-in", type: .found) }
             return try reconciliationCSV(request, user: user, context: context)
@@ -23,7 +24,9 @@ extension Web {
         router.post("/finance/allocations/:step") { request, context -> Response in
             let form = try await form(request, context)
             guard let user = context.user else { return .redirect(to: "/sign-in", type: .normal) }
-            return try splitStep(try context.parameters.require("step"), form: form, user: user, context: context)
+            let step = try context.parameters.require("step")
+            if step == "single" { return try allocateSingle(form: form, user: user, context: context) }
+            return try splitStep(step, form: form, user: user, context: context)
         }
         router.get("/grants") { _, context -> Response in
             guard let user = context.user else { return .redirect(to: "/sign-in", type: .found) }
@@ -105,9 +108,12 @@ extension Web {
 
     // MARK: Budgets and reconciliation
 
-    func financePage(_ request: Request, user: String, context: WebContext) throws -> Response {
+    func financePage(
+        year: FinancialYear?, user: String, context: WebContext, errors: [[String: String]] = [],
+        entered: [String: String] = [:], status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         let overview: Commissioning.FinanceOverview
-        do { overview = try app.financeOverview(as: user, year: queryYear(request)) } catch let error
+        do { overview = try app.financeOverview(as: user, year: year) } catch let error
             where Refusal.status(of: error) != nil
         {
             return refusalPage(error, context: context)
@@ -145,16 +151,20 @@ extension Web {
                 "used": budget > 0 ? "\(r.allocatedPence * 100 / budget)%" : "",
             ]
         }
+        var values: [String: Any] = [
+            "nav": financeNav("/finance"), "office": overview.office, "year": year,
+            "years": overview.years.map { y in
+                ["label": y.description, "href": "/finance?year=\(y)", "current": y == overview.year]
+            },
+            "strands": strands, "rows": rows, "svg": chart.svg, "hasMoney": overview.year != nil,
+            "csv": "/finance/reconciliation.csv?year=\(year)", "errors": errors,
+        ]
+        if try readerRoles(user).contains(.finance) {
+            values.merge(budgetFormValues(entered, errors: errors, year: year)) { _, new in new }
+        }
         return pages.page(
-            "finance", title: "Budgets and reconciliation",
-            values: [
-                "nav": financeNav("/finance"), "office": overview.office, "year": year,
-                "years": overview.years.map { y in
-                    ["label": y.description, "href": "/finance?year=\(y)", "current": y == overview.year]
-                },
-                "strands": strands, "rows": rows, "svg": chart.svg, "hasMoney": overview.year != nil,
-                "csv": "/finance/reconciliation.csv?year=\(year)",
-            ], context: context)
+            "finance", title: (errors.isEmpty ? "" : "Error: ") + "Budgets and reconciliation", values: values,
+            context: context, status: status)
     }
 
     func reconciliationCSV(_ request: Request, user: String, context: WebContext) throws -> Response {
@@ -223,7 +233,11 @@ extension Web {
             },
             "rows": rows, "total": total, "errors": errors,
         ]
-        if isFinance { values["split"] = splitFormValues(entered, defaultYear: overview.year) }
+        if isFinance {
+            values["split"] = splitFormValues(entered, defaultYear: overview.year)
+            values["single"] = singleFormValues(entered, year: overview.year?.description ?? "")
+            values["fe"] = fieldErrors(errors)
+        }
         return pages.page(
             "allocations", title: (errors.isEmpty ? "" : "Error: ") + "Allocations", values: values,
             context: context, status: status)
@@ -505,6 +519,10 @@ extension Web {
             acts["close"] = true
         default: break
         }
+        if view.state == "active", !roles.isDisjoint(with: [.finance, .commissioner]) {
+            acts["terminate"] = ["reason": e("terminateReason")]
+            values["fe"] = fieldErrors(errors)
+        }
         if !acts.isEmpty { values["acts"] = acts }
         return pages.page(
             "grant", title: (errors.isEmpty ? "" : "Error: ") + "\(a.id): \(a.recipient.name)", values: values,
@@ -513,7 +531,7 @@ extension Web {
 
     func grantAct(_ id: String, act step: String, form: Form, user: String, context: WebContext) throws -> Response {
         try act(
-            field: step, context: context,
+            field: step == "terminate" ? "terminate-reason" : step, context: context,
             rerender: { errors in
                 try grantPage(
                     id, user: user, context: context, errors: errors, entered: form.fields,
@@ -537,6 +555,7 @@ extension Web {
             case "activate": try app.activateAgreement(id, by: user)
             case "release": try app.releasePayment(id, instalment: form["instalment"] ?? "", by: user)
             case "close": try app.closeAgreement(id, by: user)
+            case "terminate": try app.terminateAgreement(id, reason: form.text("terminateReason") ?? "", by: user)
             case "vary": try app.varyAgreement(id, try variation(from: form, agreement: id), by: user)
             default: return pages.error(.notFound, message: "There is no such act.", context: context)
             }
@@ -582,9 +601,15 @@ extension Web {
         }
         let roles = try readerRoles(user)
         let decides = !roles.isDisjoint(with: [.commissioner, .chiefExecutive])
+        let finance = roles.contains(.finance)
+        let errorsByField = fieldErrors(errors)
         let rows: [[String: Any]] = overview.carryForwards.map { row in
             let r = row.request
+            let again = entered["id"] == r.id
             return [
+                "confirm": finance && row.state == "approved", "settle": finance && row.state == "refused",
+                "actualEntered": again ? entered["actual"] ?? "" : "",
+                "confirmError": errorsByField["confirm_\(r.id)_actual".replacingOccurrences(of: "-", with: "_")] ?? "",
                 "id": r.id, "recipient": r.recipientOrgID, "strand": r.strand, "from": r.year.description,
                 "to": r.year.next.description, "forecast": r.forecast.formatted, "reason": r.reason,
                 "actual": r.actual?.formatted ?? "", "decision": row.decisionNumber ?? "",

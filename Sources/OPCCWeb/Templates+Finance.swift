@@ -21,6 +21,7 @@ extension Templates {
         """
 
     static let budgets = """
+        {{> error-summary}}
         <span class="caption">Finance · {{office}}</span>
         <h1>Budgets and reconciliation{{#year}}, {{year}}{{/year}}</h1>
         {{> finance-nav}}
@@ -60,6 +61,34 @@ extension Templates {
         </table>
         </div>
         {{/hasMoney}}
+        {{#budgetForm}}
+        <h2 id="set-budget">Set a strand's budget</h2>
+        <p>The strand's budget for the year becomes the amount you enter; the difference comes from (or goes back to) the
+          office's funding for the year. A budget cannot be cut below what is already allocated from it.</p>
+        <form method="post" action="/finance/budget" novalidate class="action" id="budget">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="form" value="budget">
+          \(input("budget-year", name: "year", label: "Financial year", hint: "For example, 2016/17"))
+          \(input("budget-strand", name: "strand", label: "Strand code", hint: "A new code adds a strand, for example VICTIMS"))
+          \(input("budget-name", name: "name", label: "Strand name", hint: "Needed for a new strand, for example Victims' services", width: ""))
+          \(input("budget-amount", name: "amount", label: "Budget for the year, in pounds", hint: "For example, £10,000", inputmode: "decimal"))
+          <button type="submit" class="button">Set the budget</button>
+        </form>
+        {{/budgetForm}}
+        {{#vireForm}}
+        <h2 id="virement">Move money between strands</h2>
+        <p>A virement moves unallocated budget from one strand to another in the same year, with a reason. Above the
+          office's threshold it needs an approved decision.</p>
+        <form method="post" action="/finance/virement" novalidate class="action" id="vire">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="form" value="vire">
+          \(input("vire-year", name: "year", label: "Financial year", hint: "For example, 2016/17"))
+          \(input("vire-from", name: "from", label: "From strand", hint: "The strand the money leaves, for example ASB"))
+          \(input("vire-to", name: "to", label: "To strand", hint: "The strand the money joins, for example VICTIMS"))
+          \(input("vire-amount", name: "amount", label: "Amount, in pounds", inputmode: "decimal"))
+          \(textarea("vire-reason", name: "reason", label: "Reason for the virement"))
+          \(input("vire-decision", name: "decision", label: "Approving decision number (if the amount needs one)", hint: "For example, 014/2016"))
+          <button type="submit" class="button">Move the money</button>
+        </form>
+        {{/vireForm}}
         """
 
     static let allocations = """
@@ -82,6 +111,27 @@ extension Templates {
         </table>
         {{/first(rows)}}
         {{^rows}}<p>No allocations in this year.</p>{{/rows}}
+        {{#single}}
+        <h2 id="allocate">Allocate to one recipient</h2>
+        <p>Allocate money from a strand to a recipient under an approved decision. It cannot take the decision beyond
+          what it approved, nor the strand beyond its unallocated budget.</p>
+        <form method="post" action="/finance/allocations/single" novalidate class="action" id="single">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="form" value="single">
+          \(input("single-year", name: "year", label: "Financial year", hint: "For example, 2016/17"))
+          \(input("single-strand", name: "strand", label: "Strand code", hint: "For example, ASB"))
+          \(input("single-decision", name: "decision", label: "Approving decision number", hint: "For example, 014/2016"))
+          \(input("single-recipient", name: "recipient", label: "Recipient org-id", hint: "For example, GB-LAE-CAR or GB-CHC-1234567"))
+          \(input("single-recipientName", name: "recipientName", label: "Recipient name", width: ""))
+          \(input("single-purpose", name: "purpose", label: "What the money is for", width: ""))
+          \(input("single-area", name: "area", label: "Ward or district (optional)", width: ""))
+          \(input("single-amount", name: "amount", label: "Amount, in pounds", hint: "For example, £5,000", inputmode: "decimal"))
+          <fieldset class="field"><legend>Capital</legend>
+            <label for="single-capital"><input id="single-capital" type="checkbox" name="capital" value="yes"{{#capital}} checked{{/capital}}> Capital rather than revenue spending</label>
+            <label for="single-rcco"><input id="single-rcco" type="checkbox" name="rcco" value="yes"{{#rcco}} checked{{/rcco}}> Includes a revenue contribution to capital</label>
+          </fieldset>
+          <button type="submit" class="button">Allocate</button>
+        </form>
+        {{/single}}
         {{#split}}
         <h2 id="split">Allocate by formula</h2>
         <p>Divide a total between recipients by weighted factors (for example population 50, crime 25, non-crime demand 25).
@@ -315,6 +365,15 @@ extension Templates {
           <button type="submit" class="button secondary">Vary the agreement</button>
         </form>
         {{/vary}}
+        {{#terminate}}
+        <form method="post" action="/grants/{{id}}/terminate" class="action" id="terminate" novalidate>
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h3>End the agreement early</h3>
+          <p>No further instalment is released. What has been paid stays paid.</p>
+          \(textarea("terminate-reason", name: "terminateReason", label: "Why the agreement ends early"))
+          <button type="submit" class="button warning">Terminate the agreement</button>
+        </form>
+        {{/terminate}}
         {{#close}}
         <form method="post" action="/grants/{{id}}/close" class="action" id="close">
           <input type="hidden" name="csrf" value="{{csrf}}">
@@ -338,7 +397,7 @@ extension Templates {
           <thead><tr><th scope="col">Request</th><th scope="col">Recipient and strand</th><th scope="col">Years</th>
             <th scope="col" class="num">Forecast</th><th scope="col">Reason</th><th scope="col">Status</th></tr></thead>
           <tbody>
-          {{#rows}}<tr><td>{{id}}</td><td>{{recipient}} {{strand}}</td><td>{{from}} to {{to}}</td><td class="num">{{forecast}}</td>
+          {{#rows}}<tr id="cf-{{id}}"><td>{{id}}</td><td>{{recipient}} {{strand}}</td><td>{{from}} to {{to}}</td><td class="num">{{forecast}}</td>
             <td>{{reason}}{{#actual}}<br>Actual underspend {{actual}}{{/actual}}{{#decision}}<br>Decision {{decision}}{{/decision}}</td>
             <td><strong class="tag tag-{{stateClass}}">{{state}}</strong></td></tr>{{/rows}}
           </tbody>
@@ -360,6 +419,24 @@ extension Templates {
           <button type="submit" class="button">Record the decision</button>
         </form>
         {{/decide}}{{/rows}}
+        {{#rows}}{{#confirm}}
+        <form method="post" action="/finance/carry-forwards/{{id}}/confirm" class="action" id="confirm-{{id}}" novalidate>
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h2>Confirm {{id}} at year end</h2>
+          <p>{{forecast}} was permitted into {{to}}. Below it, the difference goes back to {{from}}; above it, the excess is due back.</p>
+          <div class="field{{#confirmError}} field-error{{/confirmError}}"><label for="confirm-{{id}}-actual">Actual underspend in {{from}}, in pounds</label>
+            {{#confirmError}}<p class="error-message" id="confirm-{{id}}-actual-error"><span class="visually-hidden">Error:</span> {{confirmError}}</p>{{/confirmError}}
+            <input id="confirm-{{id}}-actual" name="actual" class="short" inputmode="decimal" value="{{actualEntered}}"{{#confirmError}} aria-describedby="confirm-{{id}}-actual-error"{{/confirmError}}></div>
+          <button type="submit" class="button">Confirm the actual underspend</button>
+        </form>
+        {{/confirm}}{{#settle}}
+        <form method="post" action="/finance/carry-forwards/{{id}}/settle" class="action" id="settle-{{id}}">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h2>Settle {{id}}'s clawback</h2>
+          <p>The carry-forward was refused, so {{forecast}} is due back from {{recipient}}. Record it once the money has come back.</p>
+          <button type="submit" class="button">Record {{forecast}} as returned</button>
+        </form>
+        {{/settle}}{{/rows}}
         {{#request}}
         <h2>Request a carry-forward</h2>
         <form method="post" action="/finance/carry-forwards" class="action" id="request" novalidate>

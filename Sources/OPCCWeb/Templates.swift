@@ -292,6 +292,8 @@ enum Templates {
         .button.secondary{background:#f3f2f1;color:#0b0c0c;box-shadow:0 2px 0 #929191}
         .error-summary{border:5px solid #d4351c;padding:15px;margin-bottom:30px}.error-summary h2{margin-top:0}
         .error-summary a{color:#d4351c;font-weight:700}
+        .field-error{border-left:5px solid #d4351c;padding-left:15px}.error-message{color:#d4351c;font-weight:700;margin:0 0 5px}
+        .field-error input,.field-error textarea{border-color:#d4351c}
         .filters{background:#f3f2f1;padding:15px;margin-bottom:20px}
         .action{border-left:5px solid #b1b4b6;padding-left:15px;margin-bottom:30px}
         .part2{border-left:5px solid #d4351c;padding-left:15px;white-space:pre-wrap}
