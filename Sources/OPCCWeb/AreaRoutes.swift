@@ -12,6 +12,11 @@ extension Web {
             guard let user = context.user else { return .redirect(to: "/sign-in", type: .found) }
             return try vliPage(user: user, context: context)
         }
+        router.post("/vli/score") { request, context -> Response in
+            let form = try await form(request, context)
+            guard let user = context.user else { return .redirect(to: "/sign-in", type: .normal) }
+            return try scoreVLI(form: form, user: user, context: context)
+        }
         router.get("/vli/wards/:ward") { _, context -> Response in
             guard let user = context.user else { return .redirect(to: "/sign-in", type: .found) }
             return try wardPage(try context.parameters.require("ward"), user: user, context: context)
@@ -42,13 +47,34 @@ extension Web {
 
     // MARK: Pilot areas
 
-    func vliPage(user: String, context: WebContext) throws -> Response {
+    /// The schemes under `workflows/vli/` a run may use (none when the server does not know the product home).
+    func vliSchemes() -> [String] {
+        guard let home else { return [] }
+        let folder = home.workflows.appendingPathComponent("vli")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(".yaml".count)) }.sorted()
+    }
+
+    /// The scoring form, for the office's officers and finance when the schemes can be read.
+    func vliScoreForm(user: String, entered: [String: String]) throws -> [String: Any]? {
+        let schemes = vliSchemes()
+        guard !schemes.isEmpty, !(try readerRoles(user)).isDisjoint(with: [.officer, .finance]) else { return nil }
+        let chosen = entered["scheme"] ?? (schemes.contains("vli-default") ? "vli-default" : schemes[0])
+        return ["schemes": schemes.map { ["value": $0, "selected": $0 == chosen] }]
+    }
+
+    func vliPage(
+        user: String, context: WebContext, errors: [[String: String]] = [], entered: [String: String] = [:],
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
         let overview: Commissioning.VLIOverview
+        let title = (errors.isEmpty ? "" : "Error: ") + "Pilot areas"
         do { overview = try app.vliOverview(as: user) } catch let error as ServiceRefusal
             where error.rule == "vli-run-exists"
         {
-            return pages.page(
-                "vli-none", title: "Pilot areas", values: ["message": sentence(error.message)], context: context)
+            var values: [String: Any] = ["message": sentence(error.message), "errors": errors]
+            if let score = try vliScoreForm(user: user, entered: entered) { values["score"] = score }
+            return pages.page("vli-none", title: title, values: values, context: context, status: status)
         } catch let error where Refusal.status(of: error) != nil {
             return refusalPage(error, context: context)
         }
@@ -73,13 +99,33 @@ extension Web {
                 "value": run.result.proxies.isEmpty ? "None" : run.result.proxies.joined(separator: ", "),
             ],
         ]
-        return pages.page(
-            "vli", title: "Pilot areas",
-            values: [
-                "office": overview.office, "facts": facts, "rows": rows,
-                "svg": Commissioning.vliChart(overview.wards, run: run, top: 15),
-                "shown": min(15, overview.wards.count), "count": overview.wards.count,
-            ], context: context)
+        var values: [String: Any] = [
+            "office": overview.office, "facts": facts, "rows": rows,
+            "svg": Commissioning.vliChart(overview.wards, run: run, top: 15),
+            "shown": min(15, overview.wards.count), "count": overview.wards.count, "errors": errors,
+        ]
+        if let score = try vliScoreForm(user: user, entered: entered) { values["score"] = score }
+        return pages.page("vli", title: title, values: values, context: context, status: status)
+    }
+
+    /// Scores the office's imported inputs under the chosen scheme and keeps the run (`opcc vli score`).
+    func scoreVLI(form: Form, user: String, context: WebContext) throws -> Response {
+        guard !(try readerRoles(user)).isDisjoint(with: [.officer, .finance]) else {
+            return notYours("run the VLI scoring", context: context)
+        }
+        let rerender = { (errors: [[String: String]]) in
+            try vliPage(
+                user: user, context: context, errors: errors, entered: form.fields, status: .unprocessableContent)
+        }
+        // Only a scheme the page offers: the name never reaches the file system otherwise.
+        guard let home, let scheme = form.text("scheme"), vliSchemes().contains(scheme) else {
+            return try rerender([["field": "score-scheme", "message": "Choose one of the schemes listed"]])
+        }
+        return try formAct(fallback: "score-scheme", context: context, rerender: rerender) {
+            let (parsed, text) = try app.vliScheme(named: scheme, home: home)
+            try app.scoreVLI(office: try readerOffice(user), scheme: parsed, schemeText: text, by: user)
+            return .redirect(to: "/vli", type: .normal)
+        }
     }
 
     func wardPage(
@@ -258,6 +304,9 @@ extension Web {
                 "share": entered["share"] ?? "",
             ]
         }
+        if ownOffice, view.state == "selecting", !roles.isDisjoint(with: [.officer, .chiefExecutive]) {
+            values["adopt"] = true
+        }
         if ownOffice, view.state == "adopted", roles.contains(.officer) {
             values["close"] = ["reason": entered["reason"] ?? ""]
         }
@@ -289,6 +338,7 @@ extension Web {
                     id, priority: form["priority"] ?? "",
                     links: [.init(strand: strand, recipient: form.text("recipient"), share: share)], by: user)
             case "close": try app.closeAssessment(id, reason: form.text("reason") ?? "", by: user)
+            case "adopt": try app.adoptPriorities(id, by: user)
             default: return pages.error(.notFound, message: "There is no such act.", context: context)
             }
             return .redirect(to: "/priorities/\(id)", type: .normal)

@@ -6,11 +6,25 @@ extension Templates {
     ]
 
     static let vliNone = """
+        {{> error-summary}}
         <h1>Pilot areas</h1>
         <p class="lead">{{message}}</p>
+        {{#score}}
+        <h2 id="score">Score the index again</h2>
+        <p>Scores every area (LSOA) of the study area from the imported inputs under a declared scheme and keeps the
+          run, with the scheme's text and the inputs' fingerprints. Every variable is needed for every area.</p>
+        <form method="post" action="/vli/score" class="action" id="vli-score" novalidate>
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <div class="field"><label for="score-scheme">Scheme</label>
+            <p class="hint" id="score-scheme-hint">A file under workflows/vli/</p>
+            <select id="score-scheme" name="scheme" aria-describedby="score-scheme-hint">{{#schemes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/schemes}}</select></div>
+          <button type="submit" class="button">Run the scoring</button>
+        </form>
+        {{/score}}
         """
 
     static let vli = """
+        {{> error-summary}}
         <span class="caption">Vulnerable Localities Index · {{office}}</span>
         <h1>Pilot areas</h1>
         <p class="lead">Wards ranked by how many of their areas (LSOAs) are over the VLI threshold. Choose a ward to see its
@@ -36,6 +50,18 @@ extension Templates {
             </table>
           </figcaption>
         </figure>
+        {{#score}}
+        <h2 id="score">Score the index again</h2>
+        <p>Scores every area (LSOA) of the study area from the imported inputs under a declared scheme and keeps the
+          run, with the scheme's text and the inputs' fingerprints. Every variable is needed for every area.</p>
+        <form method="post" action="/vli/score" class="action" id="vli-score" novalidate>
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <div class="field"><label for="score-scheme">Scheme</label>
+            <p class="hint" id="score-scheme-hint">A file under workflows/vli/</p>
+            <select id="score-scheme" name="scheme" aria-describedby="score-scheme-hint">{{#schemes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/schemes}}</select></div>
+          <button type="submit" class="button">Run the scoring</button>
+        </form>
+        {{/score}}
         """
 
     static let ward = """
@@ -177,6 +203,16 @@ extension Templates {
           </figcaption>
         </figure>
         {{/first(spend)}}
+        {{#adopt}}
+        <form method="post" action="/priorities/{{id}}/adopt" class="action" id="priority-adopt">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <h2>Adopt the priorities</h2>
+          <p>Adopting publishes the assessment and fixes its scores and selection. It is refused, naming each rule,
+            unless every High is covered, every Medium has the board's decision with a reason, no Low is selected
+            without a recorded compulsion, and the priorities number what the partnership declares.</p>
+          <button type="submit" class="button">Adopt the priorities</button>
+        </form>
+        {{/adopt}}
         {{#link}}
         <h2>Tie a priority to its money</h2>
         <form method="post" action="/priorities/{{id}}/link-money" class="action" id="priority-link-money" novalidate>

@@ -38,14 +38,16 @@ func makeDemoApp(returns: Bool = true) -> Commissioning {
 }
 
 func webApp(
-    attemptsPerAccount: Int = 5, attemptsPerAddress: Int = 20, commissioning: Commissioning = sharedApp
+    attemptsPerAccount: Int = 5, attemptsPerAddress: Int = 20, commissioning: Commissioning = sharedApp,
+    home: ProductHome? = nil
 ) throws -> some ApplicationProtocol {
     var logger = Logger(label: "opcc.web.tests")
     logger.logLevel = .warning
-    return try buildApplication(
-        configuration: WebConfiguration(
-            commissioning: commissioning, logger: logger, attemptsPerAccount: attemptsPerAccount,
-            attemptsPerAddress: attemptsPerAddress))
+    var configuration = WebConfiguration(
+        commissioning: commissioning, logger: logger, attemptsPerAccount: attemptsPerAccount,
+        attemptsPerAddress: attemptsPerAddress)
+    configuration.home = home
+    return try buildApplication(configuration: configuration)
 }
 
 /// Every response body of the run, with who received it; each is checked for the tripwire as it arrives.
