@@ -30,7 +30,7 @@ struct Pages: Sendable {
                 return error
             }
         }
-        let body = library.render(values, withTemplate: template) ?? ""
+        let body = library.render(blanked(values), withTemplate: template) ?? ""
         var frame: [String: Any] = ["title": title, "body": body, "csrf": context.session?.csrf ?? ""]
         if let user = context.user {
             frame["user"] = true
@@ -64,6 +64,24 @@ struct Pages: Sendable {
         return page(
             "error", title: heading, values: ["heading": heading, "message": message], context: context,
             status: status)
+    }
+}
+
+/// An empty text as the templates see it: it renders as nothing and, unlike an empty `String` (which Mustache
+/// treats as a value, so `{{#paid}}…{{/paid}}` would show for an unpaid instalment), it is false in a section and
+/// true in an inverted one.
+struct Blank: MustacheCustomRenderable {
+    var renderText: String { "" }
+    var isNull: Bool { true }
+}
+
+/// The values with every empty string, however deep, as `Blank`.
+func blanked(_ value: Any) -> Any {
+    switch value {
+    case let text as String: return text.isEmpty ? Blank() : text
+    case let dictionary as [String: Any]: return dictionary.mapValues(blanked)
+    case let array as [Any]: return array.map(blanked)
+    default: return value
     }
 }
 

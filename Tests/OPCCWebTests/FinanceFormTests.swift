@@ -251,6 +251,24 @@ struct FinanceFormTests {
         }
     }
 
+    @Test("an unpaid instalment shows finance its release button, never 'Paid' (an empty text is false in a section)")
+    func unpaidInstalment() async throws {
+        let app = try webApp(commissioning: formsApp)
+        try await app.test(.router) { client in
+            var finance = Browser(client)
+            _ = try await finance.signIn("cumbria.finance")
+            let page = try await finance.get("/grants/cumbria-GA-0001")
+            #expect(page.body.contains("Release I2"))
+            #expect(page.body.contains("Paid 2016-04-13"))
+            #expect(!page.body.contains("Paid </strong>"))
+            var officer = Browser(client)
+            _ = try await officer.signIn("cumbria.officer")
+            let read = try await officer.get("/grants/cumbria-GA-0001")
+            #expect(!read.body.contains("Release I2"))
+            #expect(read.body.contains("Not paid"))
+        }
+    }
+
     @Test("terminate an agreement: finance or the Commissioner, with a reason; without one it is refused")
     func terminate() async throws {
         let id = "cumbria-GA-0002"
