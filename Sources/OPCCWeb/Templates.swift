@@ -308,6 +308,7 @@ enum Templates {
         .footer{border-top:1px solid #b1b4b6;padding:20px 0;font-size:16px;color:#505a5f}
         .table .num{text-align:right;padding-left:15px;padding-right:15px;white-space:nowrap}.table.small{font-size:16px}
         .table .num+th:not(.num),.table .num+td:not(.num){padding-left:20px}
+        .table-wrap .table th[scope=row]{min-width:12em}
         .table th[scope=row]{font-weight:400}.table tr.strand-line th,.table tr.strand-line td{font-weight:700}
         .table tfoot th,.table tfoot td{border-bottom:0}.table-wrap{overflow-x:auto;margin-bottom:20px}
         .sub-nav.years ul{gap:15px;font-size:16px}
