@@ -6,8 +6,11 @@ chromium through selenium along two journeys, then audits the main pages with ax
    Commissioner approves it; the officer publishes it, and the public register shows it.
 2. Barrow's project board submits a quarterly return with an unexplained underspend (refused, field by field), then
    explains it; an officer sends it back; the board resubmits; finance accepts it.
-3. Finance reads the budgets and a grant agreement, is refused an instalment before its return, previews a formula
-   split; the ranked wards, a ward's chain and the priorities matrix are read.
+3. Finance is refused a budget cut below what is allocated and then sets a new strand's budget, reads a grant
+   agreement, is refused Copeland's instalment before its return, previews a formula split; the ranked wards and a
+   ward's chain are read and an officer runs the VLI scoring again; the priorities matrix is read, and the chief
+   executive adopts the 2018/19 priorities (seed 001's assessment again, scored and selected before the server starts,
+   with the CLI).
 
 Screenshots go to --shots (default docs/screenshots). The accessibility report (axe-core from the PyPI package
 axe-playwright-python, injected into each page) goes to --report; any serious or critical violation fails the run.
@@ -60,6 +63,14 @@ class Run:
 
     def shot(self, name):
         self.driver.save_screenshot(str(self.shots / f"{name}.png"))
+
+    def shot_whole(self, name):
+        """A screenshot of the whole page, not only the window: the window is made as tall as the page for it."""
+        size = self.driver.get_window_size()
+        height = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(size["width"], height + 150)
+        self.shot(name)
+        self.driver.set_window_size(size["width"], size["height"])
 
     def sign_in(self, name):
         self.driver.delete_all_cookies()
@@ -212,14 +223,28 @@ def finance_journey(run):
     run.expect("Budget used per strand" in run.driver.page_source, "the budget chart and its table")
     run.expect("£250,000.00" in run.driver.page_source, "the ASB budget")
     run.shot("10-finance-budgets")
+    # Set a budget: a cut below what is allocated is refused beside its field, then a new strand is added.
+    for field, value in [("budget-year", "2016/17"), ("budget-strand", "ASB"), ("budget-amount", "£50,000")]:
+        run.fill(field, value)
+    run.press("budget")
+    run.expect("There is a problem" in run.driver.page_source and "href=\"#budget-amount\"" in run.driver.page_source,
+               "a budget cut below what is allocated is refused, linked to its field")
+    run.expect(run.driver.find_element(By.ID, "budget-amount-error").is_displayed(), "the message beside the field")
+    run.expect("£250,000.00" in run.driver.page_source, "the ASB budget is unchanged")
+    run.shot_whole("18-budget-refused")
+    for field, value in [("budget-strand", "VICTIMS"), ("budget-name", "Victims' services"), ("budget-amount", "£10,000")]:
+        run.fill(field, value)
+    run.press("budget")
+    run.expect("VICTIMS: Victims" in run.driver.page_source and "£10,000.00" in run.driver.page_source,
+               "the new strand's budget is set")
     run.go("/grants/cumbria-GA-0001")
     run.expect("Spend against profile" in run.driver.page_source, "the grant's spend chart")
     run.shot("11-grant-agreement")
     # Copeland's grant (the return journey did not touch it): I2 waits for the Q1 return to be accepted.
     run.go("/grants/cumbria-GA-0002")
-    if run.driver.find_elements(By.CSS_SELECTOR, "form[action$='/release'] button[type=submit]"):
-        run.press_css("form[action$='/release'] button[type=submit]")
-        run.expect("There is a problem" in run.driver.page_source, "an instalment before its return is refused")
+    run.press_css("form[action='/grants/cumbria-GA-0002/release'] input[value='I2'] ~ button[type=submit]")
+    run.expect("There is a problem" in run.driver.page_source, "Copeland's I2 before its Q1 return is refused")
+    run.expect("I2" in run.driver.find_element(By.CSS_SELECTOR, ".error-summary").text, "the refusal names I2")
     run.shot("12-grant-release-refused")
     run.go("/finance/allocations")
     for field, value in [
@@ -245,10 +270,66 @@ def finance_journey(run):
     run.go("/vli/wards/SYN-W009")
     run.expect("Quarterly returns under cumbria-GA-0001" in run.driver.page_source, "Ormsgill's chain")
     run.shot("16-ward-chain")
+    run.go("/vli")
+    Select(run.driver.find_element(By.ID, "score-scheme")).select_by_value("vli-default")
+    run.press("vli-score")
+    run.expect("cumbria-VLI-0002, scored on" in run.driver.page_source, "the VLI scored again, a new run shown")
     run.sign_in("leics.officer")
     run.go("/priorities/leicestershire-PA-0001")
     run.expect("Risk matrix" in run.driver.page_source, "the risk matrix")
     run.shot("17-priorities-matrix")
+    run.sign_in("leics.chief-executive")
+    run.go(f"/priorities/{SELECTING}")
+    run.expect(run.tag() == "Selecting", "the 2018/19 selection waits for adoption")
+    run.press("priority-adopt")
+    run.expect(run.tag() == "Adopted", "the chief executive adopts the priorities")
+    run.shot("19-priorities-adopted")
+
+
+SELECTING = "leicestershire-PA-0002"
+
+
+def prepare(opcc, db):
+    """The demo (before the returns), and seed 001's assessment again for 2018/19, scored, with scoring closed and
+    the board's selection recorded through the CLI, so the browser adopts it."""
+    def cli(*args):
+        done = subprocess.run([opcc, *args, "--db", db, "--home", str(ROOT)], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"opcc {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+        return done.stdout
+
+    cli("demo", "--without-returns")
+    # A refused carry-forward, so finance has a clawback to settle.
+    cli("finance", "carry-forward", "request", "--from", "2016/17", "--strand", "ASB", "--recipient", "GB-LAE-BAR",
+        "--forecast", "£5,000", "--reason", "Slippage in the hub works", "--office", "cumbria", "--as",
+        "cumbria.finance", "--on", "2017-03-01")
+    cli("finance", "carry-forward", "decide", "cumbria-CF-0001", "--refuse", "--reason", "The pilot ends in March",
+        "--as", "cumbria.pcc", "--on", "2017-03-02")
+    source = (ROOT / "fixtures/priorities/safer-north-west-2017-18.yaml").read_text()
+    next_year = pathlib.Path(db).with_name("safer-north-west-2018-19.yaml")
+    next_year.write_text(source.replace("2017/18", "2018/19"))
+    officer = ["--as", "leics.officer"]
+    cli("priorities", "import", "--file", str(next_year), *officer)
+    cli("priorities", "close-scoring", SELECTING, *officer)
+    for code, title, threats, statutory in [
+        ("P1", "Protecting those that live, work and visit the District from the effects of violence",
+         ["Alcohol Related Violence", "Violent Crime", "Domestic Abuse", "Sexual Offences"], False),
+        ("P2", "Increasing community confidence by effectively addressing Anti-social behaviour and its causes",
+         ["Anti-Social Behaviour"], False),
+        ("P3", "Support for business, schools and residents to reduce the risk of Cybercrime", ["Cybercrime"], False),
+        ("S1", "Reducing reoffending", [], True),
+        ("S2", "Substance misuse", [], True),
+    ]:
+        args = ["priorities", "set-priority", SELECTING, "--code", code, "--title", title, *officer]
+        for threat in threats:
+            args += ["--threat", threat]
+        cli(*args, *(["--statutory"] if statutory else []))
+    for threat, chosen in [("Domestic Abuse", True), ("Sexual Offences", True), ("Domestic Burglary", False),
+                           ("Criminal Damage (including Arson)", False), ("Road Safety*", False)]:
+        cli("priorities", "decide", SELECTING, "--threat", threat, "--select" if chosen else "--not-select",
+            "--reason", "The board's decision at its 2018 meeting", *officer)
+    cli("priorities", "compel", SELECTING, "--threat", "Cybercrime", "--kind", "national-steer", "--reason",
+        "A national priority", *officer)
 
 
 def audit(run, pages, report_path):
@@ -293,6 +374,7 @@ def main():
     shots.mkdir(parents=True, exist_ok=True)
 
     work = tempfile.mkdtemp(prefix="opcc-browser-")
+    prepare(args.opcc, os.path.join(work, "b.sqlite"))
     port = free_port()
     log = open(os.path.join(work, "serve.log"), "w")
     server = subprocess.Popen(
@@ -335,6 +417,9 @@ def main():
                 ("wm.finance", "/finance/carry-forwards"), ("wm.pcc", "/finance/carry-forwards"),
                 ("cumbria.officer", "/vli"), ("cumbria.officer", "/vli/wards/SYN-W009"),
                 ("cumbria.officer", "/priorities"), ("leics.officer", "/priorities/leicestershire-PA-0001"),
+                ("leics.officer", f"/priorities/{SELECTING}"), ("lincs.officer", "/vli"),
+                ("cumbria.finance", "/grants/cumbria-GA-0002"), ("cumbria.pcc", "/grants/cumbria-GA-0002"),
+                ("cumbria.finance", "/finance/carry-forwards"),
             ]
             failures = audit(run, pages, args.report)
         except Exception:
