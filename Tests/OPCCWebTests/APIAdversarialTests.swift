@@ -76,6 +76,7 @@ struct APIAdversarialTests {
         case "string":
             if node["format"]?.text == "date" { return "2016-04-01" }
             if case .list(let examples)? = node["examples"], let first = examples.first?.text { return first }
+            if node["description"]?.text?.contains("Q3") == true { return "2016/17 Q1" }
             if let pattern = node["pattern"]?.text { return pattern.contains("[/-]") ? "2016/17" : "sample" }
             return "Sample"
         case "integer": return 1
@@ -369,6 +370,83 @@ struct APIAdversarialTests {
             "API adversarial sweep: \(fieldsSeen) fields × \(Self.injections.count) strings: \(tally.stored) stored, "
                 + "\(tally.refusedNamingField) refused naming the field, \(tally.refusedByRule) refused by a rule "
                 + "(\(tally.rules.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")
+    }
+
+    static let malformedMoney = ["£12.345", "1e5", "-£5", "£ 1,00,0"]
+    static let malformedDays = ["2026-02-30", "31/12/2026"]
+
+    /// Malformed money, impossible or foreign-format days and unknown choices in every money, day and choice field
+    /// of the operations with a working context: each is refused with 422 naming the field, and nothing changes.
+    @Test func malformedMoneyDaysAndUnknownChoicesAreRefusedNamingTheFieldAndNothingChanges() async throws {
+        let fixture = try Fixture()
+        let app = try webApp(commissioning: fixture.app)
+        let checked = try await app.test(.router) { client -> Int in
+            let contexts = Self.contexts(fixture)
+            var checked = 0
+            for operation in API.operations where operation.writes {
+                guard let schema = operation.requestBody, let context = contexts[operation.operationID] else {
+                    continue
+                }
+                let api = try APIClient(client, as: context.user, app: fixture.app)
+                for field in Self.textFields(schema) {
+                    let node = Self.resolve(field.schema)
+                    let values: [String]
+                    if node == Self.resolve(S.money) || node["anyOf"] != nil {
+                        values = Self.malformedMoney
+                    } else if node["format"]?.text == "date" {
+                        values = Self.malformedDays
+                    } else if node["enum"] != nil {
+                        values = ["gold", "REVENUE", ""]
+                    } else {
+                        continue
+                    }
+                    for value in values {
+                        let base = try context.body()
+                        let body = Self.setting(value, at: field.path, in: base, schema: schema)
+                        var uri = operation.path
+                        let parameters = try context.path()
+                        for name in operation.pathParameters {
+                            uri = uri.replacingOccurrences(of: "{\(name)}", with: parameters[name] ?? "x")
+                        }
+                        let before = try fixture.app.auditHead()
+                        let answer = try await api.call(
+                            HTTPRequest.Method(operation.method.rawValue.uppercased())!, uri,
+                            String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self))
+                        let label = "\(operation.operationID) \(field) = \(value)"
+                        #expect(answer.status == .unprocessableContent, "\(label): \(answer.body)")
+                        #expect(answer.contentType == "application/problem+json", "\(label)")
+                        let detail = answer.object["detail"] as? String ?? ""
+                        #expect(detail.contains(field.description), "\(label) names the field: \(detail)")
+                        #expect(try fixture.app.auditHead() == before, "\(label): nothing changed")
+                        checked += 1
+                    }
+                }
+            }
+            return checked
+        }
+        #expect(checked > 40, "money, day and choice fields were found in the schemas: \(checked)")
+        print("API malformed values: \(checked) requests refused naming the field")
+    }
+
+    /// A body over the operation's limit gets 413 on every write that takes one, before anything is read into it.
+    @Test func anOversizedBodyIsRefusedWith413OnEveryWriteAndNothingChanges() async throws {
+        let fixture = try Fixture()
+        let app = try webApp(commissioning: fixture.app)
+        try await app.test(.router) { client in
+            let api = try APIClient(client, as: "cumbria.finance", app: fixture.app)
+            for operation in API.operations where operation.writes && operation.requestBody != nil {
+                let uri = operation.pathParameters.reduce(operation.path) {
+                    $0.replacingOccurrences(of: "{\($1)}", with: Self.demoPath[$1] ?? "x")
+                }
+                let huge = #"{"reason": ""# + String(repeating: "x", count: operation.maxBody + 1) + #""}"#
+                let before = try fixture.app.auditHead()
+                let answer = try await api.call(
+                    HTTPRequest.Method(operation.method.rawValue.uppercased())!, uri, huge)
+                #expect(answer.status == .contentTooLarge, "\(operation.operationID): \(answer.status)")
+                #expect(answer.object["rule"] as? String == "body-size", "\(operation.operationID)")
+                #expect(try fixture.app.auditHead() == before)
+            }
+        }
     }
 
     /// Every string anywhere in a decoded JSON value.
