@@ -190,7 +190,7 @@ struct APIProblem: Error, Sendable {
             case .staleVersion: return APIProblem(.conflict, rule: "current-version", detail: stored.description)
             case .invalidData:
                 return APIProblem(.internalServerError, rule: "readable-data", detail: "stored data is not readable")
-                        case .busy: return APIProblem(.serviceUnavailable, rule: "database-busy", detail: stored.description)
+            case .busy: return APIProblem(.serviceUnavailable, rule: "database-busy", detail: stored.description)
             }
         case let missing as FileReadError:
             return APIProblem(.notFound, rule: "known-file", detail: missing.description)
