@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCStore
 import Testing
 
 @testable import OPCCWeb
@@ -457,5 +458,17 @@ struct APIAdversarialTests {
         case let object as [String: Any]: return object.keys.map { $0 } + object.values.flatMap { strings(in: $0) }
         default: return []
         }
+    }
+}
+
+@Suite("API: a database kept busy by other writers")
+struct APIBusyTests {
+    @Test func aWriteStillBusyAfterEveryAttemptIsA503ProblemSayingNothingChanged() throws {
+        let problem = APIProblem.from(StoreError.busy)
+        #expect(problem.status == .serviceUnavailable)
+        #expect(problem.rule == "database-busy")
+        #expect(problem.detail.contains("nothing was changed"))
+        #expect(problem.response.headers[.retryAfter] == "1")
+        #expect(problem.response.headers[.contentType] == "application/problem+json")
     }
 }
