@@ -4,25 +4,35 @@ import OPCCCore
 
 /// The SQLite engine behind `CommissioningStore`: GRDB on the system libsqlite3, WAL, foreign keys on, a busy
 /// timeout, one writer at a time. The only module that speaks SQL.
+///
+/// Other processes (the CLI, the server, a backup) may write the same file at once. Every write transaction begins
+/// IMMEDIATE (GRDB's default for a write), so it takes the write lock before its first read and never fails on
+/// upgrading a read to a write; a connection waiting for the lock waits up to `busyTimeout`. A transaction that
+/// SQLite still answers busy was rolled back whole (nothing of it committed), so it is tried again from the start,
+/// up to `attempts` times in all, before `StoreError.busy` reaches the caller.
 public final class SQLiteStore: CommissioningStore {
     public let writer: any DatabaseWriter
+    /// How many times in all a transaction is tried while SQLite answers busy.
+    let attempts: Int
 
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date.
-    public init(path: String) throws {
-        self.writer = try DatabasePool(path: path, configuration: Self.configuration())
+    public init(path: String, busyTimeout: TimeInterval = 10, attempts: Int = 3) throws {
+        self.attempts = max(1, attempts)
+        self.writer = try DatabasePool(path: path, configuration: Self.configuration(busyTimeout: busyTimeout))
         try Migrations.migrator.migrate(writer)
     }
 
     /// A private in-memory database with the production configuration (for tests and dry runs).
     public init() throws {
+        self.attempts = 1
         self.writer = try DatabaseQueue(configuration: Self.configuration())
         try Migrations.migrator.migrate(writer)
     }
 
-    static func configuration() -> Configuration {
+    static func configuration(busyTimeout: TimeInterval = 10) -> Configuration {
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.busyMode = .timeout(10)
+        config.busyMode = .timeout(busyTimeout)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
@@ -37,11 +47,25 @@ public final class SQLiteStore: CommissioningStore {
     }
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try writer.write { db in try body(SQLiteTransaction(db: db)) }
+        try retryingWhileBusy { try writer.write { db in try body(SQLiteTransaction(db: db)) } }
     }
 
     public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try writer.read { db in try body(SQLiteTransaction(db: db)) }
+        try retryingWhileBusy { try writer.read { db in try body(SQLiteTransaction(db: db)) } }
+    }
+
+    /// Runs a whole transaction again while SQLite answers busy after its timeout. Safe: a busy answer means the
+    /// transaction did not commit (SQLite or GRDB rolled it back), and the body only works through the transaction.
+    private func retryingWhileBusy<T>(_ transaction: () throws -> T) throws -> T {
+        var tried = 0
+        while true {
+            do {
+                return try transaction()
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                tried += 1
+                if tried >= attempts { throw StoreError.busy }
+            }
+        }
     }
 }
 

@@ -113,6 +113,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case notFound(what: String)
     case staleVersion(instance: String, expected: Int)
     case invalidData(what: String)
+    /// Other writers kept the database busy past the timeout, every attempt: nothing was changed.
+    case busy
 
     public var description: String {
         switch self {
@@ -121,6 +123,7 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .staleVersion(let id, let expected):
             return "instance \(id) is no longer at version \(expected): reload it and try again"
         case .invalidData(let what): return "stored data is not readable: \(what)"
+        case .busy: return "the database stayed busy with other writers, so nothing was changed: try again"
         }
     }
 }

@@ -100,10 +100,20 @@ struct BackupCommandTests {
             try db.execute(sql: "UPDATE audit_event SET actor = 'someone.else' WHERE seq = 5")
         }
         try queue.close()
+        #expect(try opcc(["audit", "verify", "--db", tampered]).status == 1, "the alteration is in the copy")
         let before = try Data(contentsOf: URL(fileURLWithPath: restored))
         let refused = try opcc(["restore", tampered, "--db", restored])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("restore-needs-verified-audit"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: restored)) == before)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(!left.contains { $0.contains(".restoring-") }, "the scratch copy is discarded: \(left)")
+        // A file that is not a database at all is refused too, and nothing is replaced.
+        let junk = folder.appendingPathComponent("junk.sqlite")
+        try Data("not a database".utf8).write(to: junk)
+        let unreadable = try opcc(["restore", junk.path, "--db", restored])
+        #expect(unreadable.status == 1)
+        #expect(unreadable.stderr.contains("backup-readable"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: restored)) == before)
     }
 }

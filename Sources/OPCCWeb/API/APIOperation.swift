@@ -190,6 +190,7 @@ struct APIProblem: Error, Sendable {
             case .staleVersion: return APIProblem(.conflict, rule: "current-version", detail: stored.description)
             case .invalidData:
                 return APIProblem(.internalServerError, rule: "readable-data", detail: "stored data is not readable")
+            case .busy: return APIProblem(.serviceUnavailable, rule: "database-busy", detail: stored.description)
             }
         case let missing as FileReadError:
             return APIProblem(.notFound, rule: "known-file", detail: missing.description)
@@ -229,6 +230,7 @@ struct APIProblem: Error, Sendable {
     var response: Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"opcc\"" }
+        if status == .serviceUnavailable { headers[.retryAfter] = "1" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: json)))
     }
 }

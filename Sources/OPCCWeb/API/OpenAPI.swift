@@ -1,4 +1,5 @@
 import Foundation
+import OPCCCore
 import Yams
 
 /// A node of the OpenAPI document: an ordered YAML/JSON tree. The document, the request checks and the tests all
@@ -213,6 +214,11 @@ struct SchemaChecker {
             }
             if let pattern = schema["pattern"]?.text, !Self.matches(s, pattern) {
                 return ["\(path): '\(s)' is not in the form \(pattern)"]
+            }
+            // A day is checked wherever it is, even where the operation would not read it (an instalment's day
+            // when its condition is not on-date): a malformed day is never silently dropped.
+            if schema["format"]?.text == "date" {
+                do { _ = try Day(iso: s) } catch { return ["\(path): \(error)"] }
             }
             if case .int(let shortest)? = schema["minLength"], s.count < shortest {
                 return ["\(path): must not be empty"]

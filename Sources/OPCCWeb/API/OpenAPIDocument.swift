@@ -69,6 +69,11 @@ public enum OpenAPIDocument {
         ("ContentTooLarge", "413", "The body is larger than the operation accepts."),
         ("Unprocessable", "422", "A rule refused the request; the problem names the rule and says what to do."),
         ("ServerError", "500", "Something went wrong on the server; nothing was changed."),
+        (
+            "Busy", "503",
+            "Other writers kept the database busy past the timeout on every attempt; nothing was changed: try again "
+                + "after Retry-After seconds."
+        ),
     ]
 
     static func problemResponse(_ description: String) -> Node {
