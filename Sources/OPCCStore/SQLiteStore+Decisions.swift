@@ -145,12 +145,13 @@ extension SQLiteTransaction {
             add("r.id IN (SELECT record_id FROM decision_fts WHERE decision_fts MATCH ?)", [v])
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        // Prepared once per connection for each combination of filters (a bounded set: the values are arguments).
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT r.*, i.state FROM decision_record r JOIN workflow_instance i ON i.id = r.instance_id
-                \(whereClause) ORDER BY r.office_id, coalesce(r.decided_on, '9999'), r.number, r.id
-                """, arguments: arguments)
+            db.cachedStatement(
+                sql: """
+                    SELECT r.*, i.state FROM decision_record r JOIN workflow_instance i ON i.id = r.instance_id
+                    \(whereClause) ORDER BY r.office_id, coalesce(r.decided_on, '9999'), r.number, r.id
+                    """), arguments: arguments)
         return try rows.map { row in
             func day(_ column: String) throws -> Day? {
                 let text: String? = row[column]

@@ -332,3 +332,55 @@ struct DecisionNoticeTests {
         }
     }
 }
+
+/// The notice's text helpers give what their first, slower forms gave, for every kind of text a field can hold.
+struct DecisionNoticeTextHelperTests {
+    static let samples = [
+        "", " ", "plain words", "trailing spaces   ", "tabs\t\t", "line one  \nline two\t\n\n  \npara two ",
+        "crlf  \r\nnext\r\n\r\nthird", "no-break\u{00A0}\u{00A0}", "ideographic\u{3000}", "a\u{2028}b \u{2029}c",
+        "e\u{301} and cafe\u{301}  ", "&\u{301} <\u{338} >\u{301}", "O'Neill & Sons <b>\"bold\"</b>",
+        "emoji 👩🏽‍⚖️ \u{1F1EC}\u{1F1E7} ", "mixed \n \u{00A0}\n\u{85}next", "'quoted' \"double\" &amp;",
+    ]
+
+    /// The first forms: trailing whitespace dropped by reversing twice; escaping character by character.
+    static func referenceParagraphs(_ text: String) -> [[String]] {
+        var result: [[String]] = []
+        var current: [String] = []
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            if line.allSatisfy(\.isWhitespace) {
+                if !current.isEmpty { result.append(current) }
+                current = []
+            } else {
+                current.append(String(line.reversed().drop(while: \.isWhitespace).reversed()))
+            }
+        }
+        if !current.isEmpty { result.append(current) }
+        return result
+    }
+
+    static func referenceEscape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    @Test(arguments: samples) func paragraphsDropTrailingWhitespaceAsBefore(_ text: String) {
+        let got = DecisionNotice.paragraphs(text)
+        let expected = Self.referenceParagraphs(text)
+        #expect(got == expected)
+        #expect(got.flatMap { $0.map { Array($0.utf8) } } == expected.flatMap { $0.map { Array($0.utf8) } })
+    }
+
+    @Test(arguments: samples) func escapeGivesTheSameBytesAsBefore(_ text: String) {
+        #expect(Array(DecisionNotice.escape(text).utf8) == Array(Self.referenceEscape(text).utf8))
+    }
+}
