@@ -99,6 +99,9 @@ public struct PriorityJSON: Encodable, Sendable {
 /// recorded and computed totals and any difference, the working, the probability inputs, risk, band, the priorities
 /// covering it and the board's decision or compulsion with its reason.
 public enum PriorityExport {
+    // Not optimised: Swift 6.3.1's CopyPropagation pass crashes on this function in release builds ("Found outside
+    // of lifetime use", on the `t.computed?.working` borrow). It runs once per export, so speed does not matter.
+    @_optimize(none)
     public static func csv(_ view: Commissioning.PriorityView) -> String {
         let a = view.assessment
         var lines = [
