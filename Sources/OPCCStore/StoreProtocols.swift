@@ -127,6 +127,10 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// Everything the services may do inside one transaction.
 public protocol StoreTransaction {
+    /// Runs `body` in a savepoint nested in this transaction. What it wrote is kept when `keep` accepts the result;
+    /// otherwise, and when it throws, it is rolled back alone, leaving the rest of the transaction as it was.
+    func savepoint<T>(_ body: () throws -> T, keep: (T) -> Bool) throws -> T
+
     // Offices
     func saveOffice(id: String, name: String, orgID: String?, profileText: String, registeredAt: String) throws
     func office(id: String) throws -> StoredOffice?
