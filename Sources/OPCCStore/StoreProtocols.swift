@@ -182,6 +182,19 @@ public protocol StoreTransaction {
     func appendPosting(_ posting: Posting, auditSequence: Int64, recordedBy: String) throws -> Int64
     /// Every posting in sequence order (for an office, or all).
     func postings(office: String?) throws -> [StoredPosting]
+    /// The transfers with either account in `year` (of `office`, or of every office), summed per pair of accounts:
+    /// all the reconciliation of that year needs, read through the account indexes.
+    func transferSums(
+        touching year: FinancialYear, office: String?
+    ) throws -> [(
+        from: LedgerAccount, to: LedgerAccount, pence: Int64
+    )]
+    /// The allocations of `year` (of `office`, or of every office) that belong to a grant agreement whose record
+    /// is in one of `states`, summed per recipient line (office, year, strand, recipient).
+    func allocatedUnderAgreements(
+        year: FinancialYear, office: String?, states: [String]
+    ) throws -> [ReconciliationLine:
+        Int64]
     /// An account's balance, summed by SQL from its transfers.
     func balance(of account: LedgerAccount) throws -> SignedMoney
     /// Every account's balance, summed by SQL independently of the Swift ledger (for `finance check`).
