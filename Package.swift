@@ -90,6 +90,7 @@ let package = Package(
             name: "opcc-bench",
             dependencies: [
                 "OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: swiftSettings

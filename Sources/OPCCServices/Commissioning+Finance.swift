@@ -73,7 +73,7 @@ extension Commissioning {
             try tx.saveStrand(office: office, year: year, strand: strand, name: name)
             let budget = try account(.budget, office, year, strand)
             let funding = try account(.funding, office, year)
-            let lines = Reconciliation.compute(try tx.postings(office: office).map(\.posting)).lines
+            let lines = Reconciliation.lines(fromSums: try tx.transferSums(touching: year, office: office))
             let current =
                 lines[ReconciliationLine(office: office, year: year, strand: strand, recipient: nil)]?
                 .budgetPence ?? 0
@@ -361,20 +361,19 @@ extension Commissioning {
         year: FinancialYear, office: String? = nil, strand: String? = nil, recipient: String? = nil
     ) throws -> [ReconciliationRow] {
         try store.read { tx in
-            let lines = Reconciliation.compute(try tx.postings(office: office).map(\.posting)).lines
+            // Only transfers with an account in the year can move a figure of the year: read those, summed per
+            // pair of accounts, through the account indexes (not every posting of every year).
+            let lines = Reconciliation.lines(fromSums: try tx.transferSums(touching: year, office: office))
             // Committed: the allocations paid out by agreements that are signed (or active, or closed).
             var committed: [ReconciliationLine: Int64] = [:]
-            let allocations = try tx.allocations(office: office).map(\.allocation)
-            for agreement in try tx.agreements(office: office)
-            where ["signed", "active", "closed"].contains(try tx.instance(id: agreement.id)?.state ?? "") {
-                for a in allocations where agreement.allocationIDs.contains(a.id) {
-                    let recipientLine = ReconciliationLine(
-                        office: a.office, year: a.year, strand: a.strand, recipient: a.recipientOrgID)
-                    let strandLine = ReconciliationLine(
-                        office: a.office, year: a.year, strand: a.strand, recipient: nil)
-                    committed[recipientLine, default: 0] += a.amount.pence
-                    committed[strandLine, default: 0] += a.amount.pence
-                }
+            for (recipientLine, pence) in try tx.allocatedUnderAgreements(
+                year: year, office: office, states: ["signed", "active", "closed"])
+            {
+                let strandLine = ReconciliationLine(
+                    office: recipientLine.office, year: recipientLine.year, strand: recipientLine.strand,
+                    recipient: nil)
+                committed[recipientLine, default: 0] += pence
+                committed[strandLine, default: 0] += pence
             }
             return lines.keys.sorted().filter { line in
                 line.year == year && (strand == nil || line.strand == strand)
@@ -443,10 +442,15 @@ extension Commissioning {
                             + "\(Money(pence: -f.unallocatedPence)!) with no recorded over-commitment")
                 }
             }
-            let allAllocations = try tx.allocations(office: nil).map(\.allocation)
+            // Looked up by id and by sequence (not searched for each agreement and allocation): a national database
+            // holds hundreds of thousands of each.
+            let storedAllocations = try tx.allocations(office: nil)
+            let allocationsByID = Dictionary(
+                storedAllocations.map { ($0.allocation.id, $0.allocation) }, uniquingKeysWith: { a, _ in a })
+            let postingsBySequence = Dictionary(stored.map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
             for agreement in try tx.agreements(office: nil)
             where (try tx.instance(id: agreement.id)?.state ?? "draft") != "draft" {
-                let total = allAllocations.filter { agreement.allocationIDs.contains($0.id) }.reduce(Int64(0)) {
+                let total = Set(agreement.allocationIDs).compactMap { allocationsByID[$0] }.reduce(Int64(0)) {
                     $0 + $1.amount.pence
                 }
                 if total != agreement.amount.pence {
@@ -455,8 +459,8 @@ extension Commissioning {
                             + "\(SignedMoney(pence: total))")
                 }
             }
-            for a in try tx.allocations(office: nil) {
-                let posting = stored.first { $0.sequence == a.postingSequence }
+            for a in storedAllocations {
+                let posting = postingsBySequence[a.postingSequence]
                 if posting?.posting.transfers.map(\.amount) != [a.allocation.amount] {
                     problems.append("allocation \(a.allocation.id): its amount differs from its posting")
                 }

@@ -55,14 +55,15 @@ public final class Commissioning: Sendable {
     }
 
     /// Opens the product from its home folder and database path.
+    /// `durable` waits for the disk at every commit (see `SQLiteStore.init(path:durable:)`).
     public static func open(
-        home: ProductHome, databasePath: String, clock: any Clock = SystemClock()
+        home: ProductHome, databasePath: String, clock: any Clock = SystemClock(), durable: Bool = false
     ) throws
         -> Commissioning
     {
         let catalog = try WorkflowCatalog.load(from: home, registry: .standard)
         let calendar = try WorkingDayCalendar.load(from: home)
-        let store = try SQLiteStore(path: databasePath)
+        let store = try SQLiteStore(path: databasePath, durable: durable)
         return try Commissioning(store: store, catalog: catalog, calendar: calendar, clock: clock)
     }
 

@@ -18,6 +18,7 @@ enum Migrations {
         migrator.registerMigration("2026-11-24-web-sign-in", migrate: webSignIn)
         migrator.registerMigration("2026-12-02-calendar-feeds", migrate: calendarFeeds)
         migrator.registerMigration("2026-12-02-api-tokens", migrate: apiTokens)
+        migrator.registerMigration("2026-12-03-reconciliation-indexes", migrate: reconciliationIndexes)
         return migrator
     }
 
@@ -73,6 +74,12 @@ enum Migrations {
     /// The double-entry ledger, budgets' strands and allocations. Postings and their transfers are never updated
     /// or deleted (triggers refuse it); a correction is a reversing posting, and a posting is reversed at most once.
     /// Every posting cites the audit event recorded with it.
+    /// The reconciliation of one year reads the allocations of that year (with their agreements) by index
+    /// rather than every allocation of every year.
+    static func reconciliationIndexes(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX allocation_year ON allocation(year_start, office_id)")
+    }
+
     static func ledger(_ db: Database) throws {
         try db.execute(
             sql: """

@@ -70,6 +70,84 @@ extension SQLiteTransaction {
         return result
     }
 
+    func transferSums(
+        touching year: FinancialYear, office: String?
+    ) throws -> [(
+        from: LedgerAccount, to: LedgerAccount, pence: Int64
+    )] {
+        // Keys read `kind/office/2016-17[/strand[/recipient]]`: for every kind and office, the keys of the year lie
+        // in ['kind/office/2016-17', 'kind/office/2016-170') ('/' sorts just below '0'), a range each account index
+        // serves. A transfer with both accounts in the year is counted once (UNION on the rowid).
+        let yearText = LedgerAccount(.funding, office: "x", year: year)!.key.split(separator: "/")[2]
+        let kinds = LedgerAccount.Kind.allCases.map(\.rawValue)
+        let sql = """
+            WITH kind(name) AS (VALUES \(kinds.map { _ in "(?)" }.joined(separator: ", "))),
+            prefix(lo, hi) AS (
+                SELECT kind.name || '/' || office.id || '/' || ?, kind.name || '/' || office.id || '/' || ? || '0'
+                FROM kind, office \(office == nil ? "" : "WHERE office.id = ?"))
+            SELECT from_account, to_account, sum(amount_pence) FROM ledger_transfer WHERE rowid IN (
+                SELECT t.rowid FROM prefix JOIN ledger_transfer t ON t.to_account >= prefix.lo AND t.to_account < prefix.hi
+                UNION
+                SELECT t.rowid FROM prefix JOIN ledger_transfer t
+                    ON t.from_account >= prefix.lo AND t.from_account < prefix.hi)
+            GROUP BY from_account, to_account
+            """
+        var arguments = StatementArguments(kinds)
+        arguments += [String(yearText), String(yearText)]
+        if let office { arguments += [office] }
+        let statement = try db.cachedStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        var result: [(from: LedgerAccount, to: LedgerAccount, pence: Int64)] = []
+        while let row = try cursor.next() {
+            let from: String = row[0]
+            let to: String = row[1]
+            guard let fromAccount = LedgerAccount(key: from), let toAccount = LedgerAccount(key: to) else {
+                throw StoreError.invalidData(what: "transfer \(from) → \(to)")
+            }
+            result.append((fromAccount, toAccount, row[2]))
+        }
+        return result
+    }
+
+    func allocatedUnderAgreements(
+        year: FinancialYear, office: String?, states: [String]
+    ) throws -> [ReconciliationLine:
+        Int64]
+    {
+        // An agreement's allocations are the ids in its terms. grant_agreement_allocation holds every id ever saved
+        // with an agreement (a reduction removes ids from the terms but not from there), so it finds the agreements
+        // that may hold an allocation of the year, and only their terms are read, once each, by SQLite's JSON.
+        let officeFilter = office == nil ? "" : "AND a.office_id = ?"
+        let sql = """
+            WITH candidate(id) AS (
+                SELECT DISTINCT l.agreement_id FROM allocation a
+                JOIN grant_agreement_allocation l ON l.allocation_id = a.id
+                WHERE a.year_start = ? \(officeFilter)),
+            member(agreement, allocation) AS (
+                SELECT DISTINCT g.id, j.value FROM candidate c
+                JOIN grant_agreement g ON g.id = c.id
+                JOIN workflow_instance w ON w.id = g.id
+                JOIN json_each(g.terms_json, '$.allocationIDs') j
+                WHERE w.state IN (\(states.map { _ in "?" }.joined(separator: ", ")))
+                    \(office == nil ? "" : "AND g.office_id = ?"))
+            SELECT a.office_id, a.strand, a.recipient_org_id, sum(a.amount_pence)
+            FROM member m JOIN allocation a ON a.id = m.allocation
+            WHERE a.year_start = ? \(officeFilter)
+            GROUP BY a.office_id, a.strand, a.recipient_org_id
+            """
+        var arguments: StatementArguments = [year.startYear]
+        if let office { arguments += [office] }
+        arguments += StatementArguments(states)
+        if let office { arguments += [office] }
+        arguments += [year.startYear]
+        if let office { arguments += [office] }
+        var result: [ReconciliationLine: Int64] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
+            result[ReconciliationLine(office: row[0], year: year, strand: row[1], recipient: row[2])] = row[3]
+        }
+        return result
+    }
+
     func balance(of account: LedgerAccount) throws -> SignedMoney {
         let pence = try Int64.fetchOne(
             db.cachedStatement(

@@ -130,6 +130,10 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// Everything the services may do inside one transaction.
 public protocol StoreTransaction {
+    /// Runs `body` in a savepoint nested in this transaction. What it wrote is kept when `keep` accepts the result;
+    /// otherwise, and when it throws, it is rolled back alone, leaving the rest of the transaction as it was.
+    func savepoint<T>(_ body: () throws -> T, keep: (T) -> Bool) throws -> T
+
     // Offices
     func saveOffice(id: String, name: String, orgID: String?, profileText: String, registeredAt: String) throws
     func office(id: String) throws -> StoredOffice?
@@ -181,6 +185,19 @@ public protocol StoreTransaction {
     func appendPosting(_ posting: Posting, auditSequence: Int64, recordedBy: String) throws -> Int64
     /// Every posting in sequence order (for an office, or all).
     func postings(office: String?) throws -> [StoredPosting]
+    /// The transfers with either account in `year` (of `office`, or of every office), summed per pair of accounts:
+    /// all the reconciliation of that year needs, read through the account indexes.
+    func transferSums(
+        touching year: FinancialYear, office: String?
+    ) throws -> [(
+        from: LedgerAccount, to: LedgerAccount, pence: Int64
+    )]
+    /// The allocations of `year` (of `office`, or of every office) that belong to a grant agreement whose record
+    /// is in one of `states`, summed per recipient line (office, year, strand, recipient).
+    func allocatedUnderAgreements(
+        year: FinancialYear, office: String?, states: [String]
+    ) throws -> [ReconciliationLine:
+        Int64]
     /// An account's balance, summed by SQL from its transfers.
     func balance(of account: LedgerAccount) throws -> SignedMoney
     /// Every account's balance, summed by SQL independently of the Swift ledger (for `finance check`).

@@ -106,6 +106,12 @@ public struct DayParseError: Error, Equatable, Sendable, CustomStringConvertible
 extension Day {
     /// Parses an ISO 8601 calendar date, `YYYY-MM-DD`, and nothing else.
     public init(iso text: String) throws(DayParseError) {
+        // The common case, read byte by byte (every stored row carries days: this sits on the hot path of an act):
+        // exactly four, two and two ASCII digits with hyphens between.
+        if let value = text.utf8.withContiguousStorageIfAvailable({ Self.parseISO($0) }) ?? nil {
+            self = value
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
@@ -113,6 +119,24 @@ extension Day {
             let value = Day(year: y, month: m, day: d)
         else { throw DayParseError(text: text) }
         self = value
+    }
+}
+
+extension Day {
+    /// `YYYY-MM-DD` in ASCII digits, if that is what `bytes` hold and it names a real day; else nil.
+    fileprivate static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>) -> Day? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                let digit = Int(bytes[i]) - 48
+                guard digit >= 0 && digit <= 9 else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let y = number(0..<4), let m = number(5..<7), let d = number(8..<10) else { return nil }
+        return Day(year: y, month: m, day: d)
     }
 }
 

@@ -101,16 +101,18 @@ public struct LedgerBalances: Sendable {
 
     /// Applies a posting whole, or (on overflow) not at all.
     public mutating func add(_ posting: Posting) throws(LedgerError) {
-        var updated = balances
+        // The new balances go into a small overlay first and into `balances` only once all of them fit (copying
+        // every balance for each posting made adding up a national ledger quadratic).
+        var updated: [LedgerAccount: Int64] = [:]
         for t in posting.transfers {
-            let (a, o1) = updated[t.from, default: 0].subtractingReportingOverflow(t.amount.pence)
+            let (a, o1) = (updated[t.from] ?? balances[t.from] ?? 0).subtractingReportingOverflow(t.amount.pence)
             guard !o1 else { throw .overflow }
             updated[t.from] = a
-            let (b, o2) = updated[t.to, default: 0].addingReportingOverflow(t.amount.pence)
+            let (b, o2) = (updated[t.to] ?? balances[t.to] ?? 0).addingReportingOverflow(t.amount.pence)
             guard !o2 else { throw .overflow }
             updated[t.to] = b
         }
-        balances = updated
+        for (account, value) in updated { balances[account] = value }
     }
 
     public func balance(of account: LedgerAccount) -> SignedMoney { SignedMoney(pence: balances[account] ?? 0) }

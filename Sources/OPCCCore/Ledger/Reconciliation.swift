@@ -55,6 +55,31 @@ public enum Reconciliation {
     ) {
         var lines: [ReconciliationLine: ReconciliationFigures] = [:]
         var unexpected: [Transfer] = []
+        for posting in postings {
+            for t in posting.transfers where !add(from: t.from, to: t.to, pence: t.amount.pence, into: &lines) {
+                unexpected.append(t)
+            }
+        }
+        return (lines, unexpected)
+    }
+
+    /// The same figures from transfers already summed per pair of accounts (`from`, `to`, total pence), as the
+    /// store sums them for one year: every figure is a sum of the transfers' amounts, so summing first changes
+    /// nothing. Pairs that fit no rule are left out (`compute` over the postings reports them).
+    public static func lines(
+        fromSums sums: some Sequence<(from: LedgerAccount, to: LedgerAccount, pence: Int64)>
+    ) -> [ReconciliationLine: ReconciliationFigures] {
+        var lines: [ReconciliationLine: ReconciliationFigures] = [:]
+        for sum in sums { _ = add(from: sum.from, to: sum.to, pence: sum.pence, into: &lines) }
+        return lines
+    }
+
+    /// Adds one transfer (or a sum of transfers between the same two accounts) to the figures it moves; false when
+    /// it fits no rule.
+    static func add(
+        from: LedgerAccount, to: LedgerAccount, pence: Int64,
+        into lines: inout [ReconciliationLine: ReconciliationFigures]
+    ) -> Bool {
         func add(_ figure: ReconciliationFigure, _ pence: Int64, to account: LedgerAccount) {
             let strandLine = ReconciliationLine(
                 office: account.office, year: account.year, strand: account.strand, recipient: nil)
@@ -63,26 +88,21 @@ public enum Reconciliation {
                 lines[ReconciliationLine(account), default: ReconciliationFigures()][keyPath: figure.keyPath] &+= pence
             }
         }
-        for posting in postings {
-            for t in posting.transfers {
-                let pence = t.amount.pence
-                if t.from.kind == .budget && t.to.kind == .budget {
-                    // A virement: out of one strand, into another.
-                    add(.budget, -pence, to: t.from)
-                    add(.budget, pence, to: t.to)
-                } else if let figure = ReconciliationFigure.byTransfer[[t.from.kind, t.to.kind]] {
-                    add(figure, pence, to: mostSpecific(t.from, t.to))
-                    // Clawback due is what is still owed: money leaving it (returned, written off) settles it.
-                    if t.from.kind == .clawbackDue { add(.clawbackDue, -pence, to: t.from) }
-                } else if let figure = ReconciliationFigure.byTransfer[[t.to.kind, t.from.kind]] {
-                    add(figure, -pence, to: mostSpecific(t.from, t.to))
-                    if t.to.kind == .clawbackDue { add(.clawbackDue, pence, to: t.to) }
-                } else {
-                    unexpected.append(t)
-                }
-            }
+        if from.kind == .budget && to.kind == .budget {
+            // A virement: out of one strand, into another.
+            add(.budget, -pence, to: from)
+            add(.budget, pence, to: to)
+        } else if let figure = ReconciliationFigure.byTransfer[[from.kind, to.kind]] {
+            add(figure, pence, to: mostSpecific(from, to))
+            // Clawback due is what is still owed: money leaving it (returned, written off) settles it.
+            if from.kind == .clawbackDue { add(.clawbackDue, -pence, to: from) }
+        } else if let figure = ReconciliationFigure.byTransfer[[to.kind, from.kind]] {
+            add(figure, -pence, to: mostSpecific(from, to))
+            if to.kind == .clawbackDue { add(.clawbackDue, pence, to: to) }
+        } else {
+            return false
         }
-        return (lines, unexpected)
+        return true
     }
 
     /// The side of a transfer that names the most: a recipient's account over a strand's, a strand's over funding.
