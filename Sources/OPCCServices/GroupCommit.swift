@@ -70,6 +70,9 @@ public final class GroupCommit: Sendable {
             let outcome: Result<Void, any Error>
             do {
                 try app.store.write { tx in
+                    // The store tries a transaction SQLite answered busy again from the start: what this batch had
+                    // taken was rolled back with it, so it runs again before anything new is taken.
+                    for p in batch { p.run(tx) }
                     while batch.count < maxBatch {
                         let next = state.take(maxBatch - batch.count)
                         if next.isEmpty { break }
