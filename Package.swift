@@ -121,6 +121,7 @@ let package = Package(
             name: "OPCCWebTests",
             dependencies: [
                 "OPCCWeb", "OPCCServices", "OPCCCore", "OPCCStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import OPCCCore
 import OPCCServices
+import OPCCStore
 import ServiceLifecycle
 
 /// What the web application needs: the application services and where to listen.
@@ -158,18 +159,24 @@ extension Duration {
     var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }
 
-/// HTTP errors the routes throw (no such page, a form without its token) as the service's own error page, for
-/// browsers; the JSON API under /api/ answers in its own format.
+/// Errors the routes throw, as the service's own error page, for browsers; the JSON API under /api/ answers in its
+/// own format. An HTTP error (no such page, a form without its token) keeps its status. A database other writers
+/// kept busy past every attempt is a 503 "try again" page with `Retry-After`: the transaction was rolled back whole,
+/// so nothing was saved and sending the form again is safe. Anything else is the 500 page, and its type is logged.
 struct ErrorPages: RouterMiddleware {
     typealias Context = WebContext
     let pages: Pages
 
+    static let busyMessage =
+        "The service was busy with other changes and nothing was saved. Wait a moment, then go back and try again."
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
+        guard !request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
         do {
             return try await next(request, context)
-        } catch let error as HTTPError where !request.uri.path.hasPrefix("/api/") {
+        } catch let error as HTTPError {
             let message =
                 error.body
                 ?? (error.status == .notFound
@@ -177,6 +184,19 @@ struct ErrorPages: RouterMiddleware {
             var response = pages.error(error.status, message: message, context: context)
             for header in error.headers { response.headers.append(header) }
             return response
+        } catch StoreError.busy {
+            context.logger.warning("database busy", metadata: ["request_id": .string(context.id)])
+            var response = pages.error(.serviceUnavailable, message: Self.busyMessage, context: context)
+            response.headers[.retryAfter] = "1"
+            return response
+        } catch {
+            // The error's type only: its text may carry what a request held.
+            context.logger.error(
+                "request failed",
+                metadata: [
+                    "request_id": .string(context.id), "error": .string(String(describing: type(of: error))),
+                ])
+            return pages.error(.internalServerError, message: "Sorry, there is a problem.", context: context)
         }
     }
 }

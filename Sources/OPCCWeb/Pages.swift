@@ -59,6 +59,7 @@ struct Pages: Sendable {
         case 403: heading = "You cannot do this"
         case 404: heading = "Page not found"
         case 429: heading = "Too many attempts"
+        case 503: heading = "The service is busy"
         default: heading = "Sorry, there is a problem"
         }
         return page(
