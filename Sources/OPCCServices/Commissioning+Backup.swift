@@ -21,9 +21,11 @@ extension Commissioning {
         return try copy.verifyAudit()
     }
 
-    /// Restores `backup` as the database at `target`: the backup is copied to a scratch file and opened there (the
-    /// backup itself is never changed); its audit chain must verify, else nothing changes; the current database,
-    /// if any, is moved aside (renamed with a timestamp) before the verified copy takes its place.
+    /// Restores `backup` as the database at `target`: the backup is copied to a scratch file with SQLite's online
+    /// backup through a read-only connection (so a backup that still has transactions in its write-ahead log is
+    /// copied whole, and the backup itself is never changed) and opened there; its audit chain must verify, else
+    /// nothing changes; the current database, if any, is moved aside (renamed with a timestamp) before the verified
+    /// copy takes its place.
     public static func restore(
         from backup: String, to target: String, home: ProductHome, clock: any Clock = SystemClock()
     ) throws -> (verification: AuditVerification, movedAside: String?) {
@@ -32,12 +34,12 @@ extension Commissioning {
             throw ServiceRefusal(rule: "backup-exists", message: "no backup file at \(backup)")
         }
         let scratch = target + ".restoring-\(UUID().uuidString)"
-        try fm.copyItem(atPath: backup, toPath: scratch)
         func discardScratch() {
             for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: scratch + suffix) }
         }
         let verification: AuditVerification
         do {
+            try SQLiteStore.copyDatabase(from: backup, to: scratch)
             let catalog = try WorkflowCatalog.load(from: home, registry: .standard)
             let store = try SQLiteStore(path: scratch)
             verification = try Commissioning(store: store, catalog: catalog, clock: clock).verifyAudit()
