@@ -51,12 +51,33 @@ def axe_source():
     return (pathlib.Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
 
 
+def run_axe(driver, source):
+    """axe-core's violations on the page the browser shows now."""
+    driver.execute_script(source)
+    return driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations))"
+        ".catch(e => done([{id: 'axe-error', impact: 'critical', description: String(e), nodes: []}]));"
+    )
+
+
 class Run:
     def __init__(self, base, shots, driver):
         self.base = base
         self.shots = shots
         self.driver = driver
         self.steps = 0
+        self.user = None
+        # axe results of the pages that came back from a refused form (422, error summary), audited where they
+        # appear: they cannot be reached again by address.
+        self.refusals = []
+
+    def audit_refusal(self, what):
+        """Audits the refused form's page the browser shows now (its status is checked to be 422)."""
+        status = self.driver.execute_script(
+            "const e = performance.getEntriesByType('navigation')[0]; return e ? e.responseStatus : null")
+        self.expect(status == 422, f"{what}: the refused form came back with 422 (got {status})")
+        self.refusals.append((what, self.user, self.driver.current_url, run_axe(self.driver, axe_source())))
 
     def go(self, path):
         self.driver.get(self.base + path)
@@ -73,6 +94,7 @@ class Run:
         self.driver.set_window_size(size["width"], size["height"])
 
     def sign_in(self, name):
+        self.user = name
         self.driver.delete_all_cookies()
         self.go("/sign-in")
         self.driver.find_element(By.ID, "username").send_keys(name)
@@ -150,6 +172,7 @@ def decision_journey(run):
         "the error links to the declaration field",
     )
     run.shot("03-error-summary")
+    run.audit_refusal("a decision without a declaration of interests")
     run.fill("decide-interests", "None.")
     run.press("decide")
     run.expect(run.tag() == "Approved", "approved")
@@ -189,6 +212,7 @@ def return_journey(run):
     hrefs = [a.get_attribute("href") for a in run.driver.find_elements(By.CSS_SELECTOR, ".error-summary a")]
     run.expect(any(h.endswith("#varianceExplanation") for h in hrefs), "the error links to the explanation field")
     run.shot("07-return-variance-refused")
+    run.audit_refusal("a return with an unexplained underspend")
     run.fill("varianceExplanation", "The youth sessions started in June, not April.")
     run.press_css("#board-form button[formaction]")
     run.expect(run.tag() == "Submitted", "submitted")
@@ -232,6 +256,7 @@ def finance_journey(run):
     run.expect(run.driver.find_element(By.ID, "budget-amount-error").is_displayed(), "the message beside the field")
     run.expect("£250,000.00" in run.driver.page_source, "the ASB budget is unchanged")
     run.shot_whole("18-budget-refused")
+    run.audit_refusal("a budget cut below what is allocated")
     for field, value in [("budget-strand", "VICTIMS"), ("budget-name", "Victims' services"), ("budget-amount", "£10,000")]:
         run.fill(field, value)
     run.press("budget")
@@ -246,6 +271,7 @@ def finance_journey(run):
     run.expect("There is a problem" in run.driver.page_source, "Copeland's I2 before its Q1 return is refused")
     run.expect("I2" in run.driver.find_element(By.CSS_SELECTOR, ".error-summary").text, "the refusal names I2")
     run.shot("12-grant-release-refused")
+    run.audit_refusal("an instalment released before its condition is met")
     run.go("/finance/allocations")
     for field, value in [
         ("split-year", "2016/17"), ("split-strand", "ASB"), ("split-decision", "014/2016"),
@@ -338,6 +364,15 @@ def audit(run, pages, report_path):
     lines = ["# Accessibility audit (axe-core)", "", "| page | signed in as | violations | serious or critical |",
              "|---|---|---:|---:|"]
     failures = []
+
+    def record(path, user, result):
+        bad = [v for v in result if v.get("impact") in ("serious", "critical")]
+        lines.append(f"| {path} | {user or 'public'} | {len(result)} | {len(bad)} |")
+        for v in result:
+            lines.append(f"|  | | {v['impact']}: {v['id']} ({len(v.get('nodes', []))} nodes) | |")
+        for v in bad:
+            failures.append(f"{path} ({user or 'public'}): {v['impact']} {v['id']}: {v.get('description', '')}")
+
     for user, path in pages:
         if user is None:
             run.driver.delete_all_cookies()
@@ -347,18 +382,17 @@ def audit(run, pages, report_path):
         if "Page not found" in run.driver.title:
             lines.append(f"| {path} | {user or 'public'} | not built | |")
             continue
-        run.driver.execute_script(source)
-        result = run.driver.execute_async_script(
-            "const done = arguments[arguments.length - 1];"
-            "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations))"
-            ".catch(e => done([{id: 'axe-error', impact: 'critical', description: String(e), nodes: []}]));"
-        )
+        record(path, user, run_axe(run.driver, source))
+    lines += ["", "Pages that came back from a refused form (422, with the error summary), audited as they appeared:",
+              "", "| refused form | page | signed in as | violations | serious or critical |", "|---|---|---|---:|---:|"]
+    for what, user, url, result in run.refusals:
+        path = url[len(run.base):]
         bad = [v for v in result if v.get("impact") in ("serious", "critical")]
-        lines.append(f"| {path} | {user or 'public'} | {len(result)} | {len(bad)} |")
+        lines.append(f"| {what} | {path} | {user} | {len(result)} | {len(bad)} |")
         for v in result:
-            lines.append(f"|  | | {v['impact']}: {v['id']} ({len(v.get('nodes', []))} nodes) | |")
+            lines.append(f"|  | | | {v['impact']}: {v['id']} ({len(v.get('nodes', []))} nodes) | |")
         for v in bad:
-            failures.append(f"{path} ({user or 'public'}): {v['impact']} {v['id']}: {v.get('description', '')}")
+            failures.append(f"{path} after {what} ({user}): {v['impact']} {v['id']}: {v.get('description', '')}")
     pathlib.Path(report_path).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return failures
