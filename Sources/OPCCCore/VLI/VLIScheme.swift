@@ -132,6 +132,9 @@ extension VLIScheme {
             guard let normalisation = Normalisation(rawValue: v.normalisation) else {
                 throw .unknownNormalisation(source: source, variable: v.name, name: v.normalisation)
             }
+            guard !specs.contains(where: { $0.variable == variable }) else {
+                throw .badValue(source: source, field: "variables.\(v.name)", reason: "declared more than once")
+            }
             specs.append(VariableSpec(variable: variable, normalisation: normalisation, proxy: v.proxy))
         }
         var domains: [Domain] = []

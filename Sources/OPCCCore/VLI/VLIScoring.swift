@@ -84,37 +84,59 @@ public enum VLIScoring {
     /// Scores every area against the study area they make up: index = value ÷ the mean of the value over all the
     /// areas × 100 (a variable whose mean is 0 has index 0 everywhere); domain = the mean of its indices; composite
     /// = Σ weight × domain. In the order given.
+    ///
+    /// The arithmetic runs over flat arrays (one row of the scheme's variables per area) rather than a dictionary
+    /// per area, in the same order of operations as the definition above reads (each mean a sum over the areas in
+    /// order, each domain a sum of its indices in the scheme's order), so the figures are the same to the bit.
     public static func score(_ areas: [VLIArea], scheme: VLIScheme) throws(VLIScoringError) -> [VLIAreaScore] {
         guard !areas.isEmpty else { throw .noAreas }
-        var normalised: [[VLIScheme.Variable: Double]] = []
-        for area in areas {
-            var values: [VLIScheme.Variable: Double] = [:]
-            for spec in scheme.variables { values[spec.variable] = try normalise(area, spec) }
-            normalised.append(values)
+        let specs = scheme.variables
+        let width = specs.count
+        let count = areas.count
+        var normalised = [Double](repeating: 0, count: count * width)
+        for (i, area) in areas.enumerated() {
+            for (j, spec) in specs.enumerated() { normalised[i * width + j] = try normalise(area, spec) }
         }
-        var means: [VLIScheme.Variable: Double] = [:]
-        for spec in scheme.variables {
-            means[spec.variable] = normalised.reduce(0) { $0 + $1[spec.variable]! } / Double(areas.count)
+        var means = [Double](repeating: 0, count: width)
+        for i in 0..<count {
+            for j in 0..<width { means[j] += normalised[i * width + j] }
         }
-        return areas.indices.map { i in
-            var indices: [VLIScheme.Variable: Double] = [:]
-            for spec in scheme.variables {
-                let mean = means[spec.variable]!
-                indices[spec.variable] = mean == 0 ? 0 : normalised[i][spec.variable]! / mean * 100
+        for j in 0..<width { means[j] /= Double(count) }
+        let keys = specs.map(\.variable.rawValue)
+        let domains = scheme.domains.map { domain in
+            (
+                name: domain.name, weight: domain.weight,
+                columns: domain.variables.map { variable in specs.firstIndex { $0.variable == variable }! }
+            )
+        }
+        var indices = [Double](repeating: 0, count: width)
+        var scores: [VLIAreaScore] = []
+        scores.reserveCapacity(count)
+        for i in 0..<count {
+            var normalisedByName = [String: Double](minimumCapacity: width)
+            var indicesByName = [String: Double](minimumCapacity: width)
+            for j in 0..<width {
+                let value = normalised[i * width + j]
+                indices[j] = means[j] == 0 ? 0 : value / means[j] * 100
+                normalisedByName[keys[j]] = value
+                indicesByName[keys[j]] = indices[j]
             }
-            var domains: [String: Double] = [:]
+            var domainsByName = [String: Double](minimumCapacity: domains.count)
             var composite = 0.0
-            for domain in scheme.domains {
-                let value = domain.variables.reduce(0) { $0 + indices[$1]! } / Double(domain.variables.count)
-                domains[domain.name] = value
+            for domain in domains {
+                var sum = 0.0
+                for column in domain.columns { sum += indices[column] }
+                let value = sum / Double(domain.columns.count)
+                domainsByName[domain.name] = value
                 composite += domain.weight * value
             }
-            return VLIAreaScore(
-                code: areas[i].code, name: areas[i].name, population: areas[i].population,
-                normalised: Dictionary(uniqueKeysWithValues: normalised[i].map { ($0.key.rawValue, $0.value) }),
-                indices: Dictionary(uniqueKeysWithValues: indices.map { ($0.key.rawValue, $0.value) }),
-                domains: domains, composite: composite, overThreshold: composite > scheme.threshold)
+            scores.append(
+                VLIAreaScore(
+                    code: areas[i].code, name: areas[i].name, population: areas[i].population,
+                    normalised: normalisedByName, indices: indicesByName, domains: domainsByName,
+                    composite: composite, overThreshold: composite > scheme.threshold))
         }
+        return scores
     }
 
     /// One group of areas (a ward, MSOA or local authority) as the moderation panel sees it.
@@ -131,23 +153,45 @@ public enum VLIScoring {
     }
 
     /// Aggregates scores to groups (`groupOf[lsoa] = (code, name)`; areas without a group are left out), ranked by
-    /// areas over the threshold, then mean VLI, then code.
+    /// areas over the threshold, then mean VLI, then code. Each group's figures are running totals over its areas in
+    /// the order of `scores` (the mean a sum in that order ÷ the count).
     public static func aggregate(
         _ scores: [VLIAreaScore], groupOf: [String: (code: String, name: String)],
         supporting: [String: [String: Double]] = [:]
     ) -> [GroupSummary] {
-        var groups: [String: (name: String, members: [VLIAreaScore])] = [:]
+        struct Totals {
+            var name: String
+            var areas = 0
+            var over = 0
+            var sum = 0.0
+            var max = -Double.infinity
+            var population = 0
+        }
+        var position: [String: Int] = [:]
+        var codes: [String] = []
+        var totals: [Totals] = []
         for score in scores {
             guard let group = groupOf[score.code] else { continue }
-            groups[group.code, default: (group.name, [])].members.append(score)
+            let index: Int
+            if let known = position[group.code] {
+                index = known
+            } else {
+                index = totals.count
+                position[group.code] = index
+                codes.append(group.code)
+                totals.append(Totals(name: group.name))
+            }
+            totals[index].areas += 1
+            if score.overThreshold { totals[index].over += 1 }
+            totals[index].sum += score.composite
+            totals[index].max = Swift.max(totals[index].max, score.composite)
+            totals[index].population += score.population
         }
-        return groups.map { code, group in
+        return zip(codes, totals).map { code, group in
             GroupSummary(
-                code: code, name: group.name, areas: group.members.count,
-                overThreshold: group.members.filter(\.overThreshold).count,
-                meanVLI: group.members.reduce(0) { $0 + $1.composite } / Double(group.members.count),
-                maxVLI: group.members.map(\.composite).max() ?? 0,
-                population: group.members.reduce(0) { $0 + $1.population }, supporting: supporting[code] ?? [:])
+                code: code, name: group.name, areas: group.areas, overThreshold: group.over,
+                meanVLI: group.sum / Double(group.areas), maxVLI: group.max, population: group.population,
+                supporting: supporting[code] ?? [:])
         }.sorted {
             ($0.overThreshold, $0.meanVLI, $1.code) > ($1.overThreshold, $1.meanVLI, $0.code)
         }
