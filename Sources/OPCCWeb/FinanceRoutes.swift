@@ -618,7 +618,7 @@ extension Web {
             ]
         }
         var values: [String: Any] = [
-            "nav": financeNav("/finance/carry-forwards"), "rows": rows, "errors": errors,
+            "nav": financeNav("/finance/carry-forwards"), "rows": rows, "errors": errors, "fe": errorsByField,
             "decideReason": entered["decideReason"] ?? "", "decideDecision": entered["decideDecision"] ?? "",
         ]
         if roles.contains(.finance) {
@@ -633,27 +633,34 @@ extension Web {
             context: context, status: status)
     }
 
+    /// Each field is read first, and every one that cannot be is linked from the error summary and shown beside
+    /// its field; then the service's refusals go to the field their rule is about.
     func requestCarryForward(form: Form, user: String, context: WebContext) throws -> Response {
-        try act(
-            field: "cf-reason", context: context,
-            rerender: { errors in
-                try carryForwardsPage(
-                    user: user, context: context, errors: errors, entered: form.fields, status: .unprocessableContent)
-            }
+        var read = FormReader(form, prefix: "cf")
+        let year = read.year("year", "Enter the year of the underspend, like 2016/17")
+        let strand = read.text("strand", "Enter the strand code, like ASB")
+        let recipient = read.text("recipient", "Enter the recipient org-id, like GB-LAE-BAR")
+        let forecast = read.money("forecast", "Enter the forecast underspend in pounds, more than £0, like £38,000")
+        let reason = read.text("reason", "Enter why there is an underspend")
+        let rerender = { (errors: [[String: String]]) in
+            try carryForwardsPage(
+                user: user, context: context, errors: errors, entered: form.fields, status: .unprocessableContent)
+        }
+        guard read.problems.isEmpty, let year, let strand, let recipient, let forecast, let reason else {
+            return try rerender(read.problems)
+        }
+        return try formAct(
+            fallback: read.field("forecast"),
+            fields: [
+                "reason-given": read.field("reason"), "amount-positive": read.field("forecast"),
+                "carry-forward-within-allocation": read.field("forecast"), "valid-strand": read.field("strand"),
+            ],
+            context: context, rerender: rerender
         ) {
-            let year: FinancialYear
-            do { year = try FinancialYear(parsing: form.text("year") ?? "") } catch {
-                throw ServiceRefusal(rule: "valid-year", message: "enter the year of the underspend, like 2016/17")
-            }
-            let forecast: Money
-            do { forecast = try Money(parsing: form.text("forecast") ?? "") } catch {
-                throw ServiceRefusal(
-                    rule: "valid-amount", message: "enter the forecast underspend in pounds, like £38,000")
-            }
             let office = try app.person(named: user)?.office ?? ""
             try app.requestCarryForward(
-                office: office, from: year, strand: form.text("strand") ?? "", recipient: form.text("recipient") ?? "",
-                forecast: forecast, reason: form.text("reason") ?? "", by: user)
+                office: office, from: year, strand: strand, recipient: recipient, forecast: forecast, reason: reason,
+                by: user)
             return .redirect(to: "/finance/carry-forwards", type: .normal)
         }
     }

@@ -441,16 +441,11 @@ extension Templates {
         <h2>Request a carry-forward</h2>
         <form method="post" action="/finance/carry-forwards" class="action" id="request" novalidate>
           <input type="hidden" name="csrf" value="{{csrf}}">
-          <div class="field"><label for="cf-year">Year of the underspend</label>
-            <input id="cf-year" name="year" class="short" value="{{year}}"></div>
-          <div class="field"><label for="cf-strand">Strand code</label>
-            <input id="cf-strand" name="strand" class="short" value="{{strand}}"></div>
-          <div class="field"><label for="cf-recipient">Recipient org-id</label>
-            <input id="cf-recipient" name="recipient" class="short" value="{{recipient}}"></div>
-          <div class="field"><label for="cf-forecast">Forecast underspend, in pounds</label>
-            <input id="cf-forecast" name="forecast" inputmode="decimal" class="short" value="{{forecast}}"></div>
-          <div class="field"><label for="cf-reason">Why there is an underspend</label>
-            <textarea id="cf-reason" name="reason" rows="2">{{reason}}</textarea></div>
+          \(input("cf-year", name: "year", label: "Year of the underspend", hint: "For example, 2016/17"))
+          \(input("cf-strand", name: "strand", label: "Strand code", hint: "For example, ASB"))
+          \(input("cf-recipient", name: "recipient", label: "Recipient org-id", hint: "For example, GB-LAE-BAR"))
+          \(input("cf-forecast", name: "forecast", label: "Forecast underspend, in pounds", hint: "For example, £38,000", inputmode: "decimal"))
+          \(textarea("cf-reason", name: "reason", label: "Why there is an underspend"))
           <button type="submit" class="button">Send to the Commissioner</button>
         </form>
         {{/request}}
