@@ -338,8 +338,17 @@ extension Web {
                 status: step == "change" ? .ok : .unprocessableContent)
         }
         let office = try app.person(named: user)?.office ?? ""
-        return try act(
-            field: "split-year", context: context,
+        // A refusal goes to the field its rule is about: the decision's rules to the decision, the strand's to
+        // the strand, the rest (the strand's budget, the split itself) to the total.
+        let decisionRules = [
+            "known-decision", "allocation-needs-approved-decision", "decision-states-amount",
+            "allocation-within-decision",
+        ]
+        return try formAct(
+            fallback: "split-total",
+            fields: Dictionary(uniqueKeysWithValues: decisionRules.map { ($0, "split-decision") })
+                .merging(["known-strand": "split-strand", "valid-strand": "split-strand"]) { a, _ in a },
+            context: context,
             rerender: { errors in
                 try allocationsPage(
                     year: year, user: user, context: context, errors: errors, entered: form.fields,

@@ -247,6 +247,7 @@ struct FinanceFormTests {
             // The decision is now fully allocated: the same split again is refused and allocates nothing.
             let again = try await finance.post("/finance/allocations/confirm", fields)
             #expect(again.status == .unprocessableContent)
+            #expect(again.body.contains("href=\"#split-decision\""), "the refusal links to the decision it is about")
             #expect(try formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count == after.count)
         }
     }
