@@ -618,6 +618,11 @@ extension Web {
             return [
                 "confirm": finance && row.state == "approved", "settle": finance && row.state == "refused",
                 "actualEntered": again ? entered["actual"] ?? "" : "",
+                "decideReason": again ? entered["decideReason"] ?? "" : "",
+                "decideDecision": again ? entered["decideDecision"] ?? "" : "",
+                "refuseChosen": again && entered["outcome"] == "refuse",
+                "reasonError": errorsByField["\(r.id)_reason".replacingOccurrences(of: "-", with: "_")] ?? "",
+                "decisionError": errorsByField["\(r.id)_decision".replacingOccurrences(of: "-", with: "_")] ?? "",
                 "confirmError": errorsByField["confirm_\(r.id)_actual".replacingOccurrences(of: "-", with: "_")] ?? "",
                 "id": r.id, "recipient": r.recipientOrgID, "strand": r.strand, "from": r.year.description,
                 "to": r.year.next.description, "forecast": r.forecast.formatted, "reason": r.reason,
@@ -628,7 +633,6 @@ extension Web {
         }
         var values: [String: Any] = [
             "nav": financeNav("/finance/carry-forwards"), "rows": rows, "errors": errors, "fe": errorsByField,
-            "decideReason": entered["decideReason"] ?? "", "decideDecision": entered["decideDecision"] ?? "",
         ]
         if roles.contains(.finance) {
             values["request"] = [
@@ -674,12 +678,21 @@ extension Web {
         }
     }
 
+    /// A refusal goes to the field its rule is about: a refusal without a reason to the reason, a decision record
+    /// that is not one to the decision, the rest to the choice.
     func decideCarryForward(_ id: String, form: Form, user: String, context: WebContext) throws -> Response {
-        try act(
-            field: "decide-\(id)", context: context,
+        try formAct(
+            fallback: "\(id)-approve",
+            fields: [
+                "reason-given": "\(id)-reason", "known-decision": "\(id)-decision",
+                "valid-decision-number": "\(id)-decision",
+            ],
+            context: context,
             rerender: { errors in
                 try carryForwardsPage(
-                    user: user, context: context, errors: errors, entered: form.fields, status: .unprocessableContent)
+                    user: user, context: context, errors: errors,
+                    entered: form.fields.merging(["id": id]) { _, b in b },
+                    status: .unprocessableContent)
             }
         ) {
             guard let choice = form["outcome"], ["approve", "refuse"].contains(choice) else {

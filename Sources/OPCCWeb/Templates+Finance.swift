@@ -409,13 +409,15 @@ extension Templates {
           <input type="hidden" name="csrf" value="{{csrf}}">
           <h2>Decide {{id}}: {{forecast}} from {{from}}</h2>
           <fieldset class="field"><legend>Your decision</legend>
-            <label for="{{id}}-approve"><input id="{{id}}-approve" type="radio" name="outcome" value="approve" checked> Permit the carry-forward into {{to}}</label>
-            <label for="{{id}}-refuse"><input id="{{id}}-refuse" type="radio" name="outcome" value="refuse"> Refuse it (the forecast becomes due back)</label>
+            <label for="{{id}}-approve"><input id="{{id}}-approve" type="radio" name="outcome" value="approve"{{^refuseChosen}} checked{{/refuseChosen}}> Permit the carry-forward into {{to}}</label>
+            <label for="{{id}}-refuse"><input id="{{id}}-refuse" type="radio" name="outcome" value="refuse"{{#refuseChosen}} checked{{/refuseChosen}}> Refuse it (the forecast becomes due back)</label>
           </fieldset>
-          <div class="field"><label for="{{id}}-reason">Reason (needed to refuse)</label>
-            <textarea id="{{id}}-reason" name="decideReason" rows="2">{{decideReason}}</textarea></div>
-          <div class="field"><label for="{{id}}-decision">Decision record giving permission (optional)</label>
-            <input id="{{id}}-decision" name="decideDecision" class="short" value="{{decideDecision}}"></div>
+          <div class="field{{#reasonError}} field-error{{/reasonError}}"><label for="{{id}}-reason">Reason (needed to refuse)</label>
+            {{#reasonError}}<p class="error-message" id="{{id}}-reason-error"><span class="visually-hidden">Error:</span> {{reasonError}}</p>{{/reasonError}}
+            <textarea id="{{id}}-reason" name="decideReason" rows="2"{{#reasonError}} aria-describedby="{{id}}-reason-error"{{/reasonError}}>{{decideReason}}</textarea></div>
+          <div class="field{{#decisionError}} field-error{{/decisionError}}"><label for="{{id}}-decision">Decision record giving permission (optional)</label>
+            {{#decisionError}}<p class="error-message" id="{{id}}-decision-error"><span class="visually-hidden">Error:</span> {{decisionError}}</p>{{/decisionError}}
+            <input id="{{id}}-decision" name="decideDecision" class="short" value="{{decideDecision}}"{{#decisionError}} aria-describedby="{{id}}-decision-error"{{/decisionError}}></div>
           <button type="submit" class="button">Record the decision</button>
         </form>
         {{/decide}}{{/rows}}

@@ -294,6 +294,28 @@ struct FinanceScreenTests {
             let decided = try await pcc.post("/finance/carry-forwards/\(id)/decide", ["outcome": "approve"])
             #expect(decided.status == .seeOther)
             #expect(try financeApp.financeOverview(as: "wm.finance").carryForwards.last?.state == "approved")
+
+            // Refusing needs a reason: without one the answer is 422, linked to this request's reason field and
+            // shown beside it, with the choice kept; nothing changes.
+            _ = try await finance.post(
+                "/finance/carry-forwards",
+                [
+                    "year": "2017/18", "strand": "CSF", "recipient": "GB-LAE-WLV", "forecast": "£2,000",
+                    "reason": "Slippage",
+                ])
+            let second = try #require(try financeApp.financeOverview(as: "wm.finance").carryForwards.last?.request.id)
+            #expect(second != id)
+            let unexplained = try await pcc.post(
+                "/finance/carry-forwards/\(second)/decide", ["outcome": "refuse", "decideReason": ""])
+            #expect(unexplained.status == .unprocessableContent)
+            #expect(unexplained.body.contains("href=\"#\(second)-reason\""))
+            #expect(unexplained.body.contains("id=\"\(second)-reason-error\""))
+            #expect(unexplained.body.contains("value=\"refuse\" checked"))
+            #expect(try financeApp.financeOverview(as: "wm.finance").carryForwards.last?.state == "requested")
+            let refused = try await pcc.post(
+                "/finance/carry-forwards/\(second)/decide", ["outcome": "refuse", "decideReason": "The pilot ends"])
+            #expect(refused.status == .seeOther)
+            #expect(try financeApp.financeOverview(as: "wm.finance").carryForwards.last?.state == "refused")
         }
     }
 }
