@@ -170,11 +170,9 @@ extension Commissioning {
         }
         guard let approved = decision.amount else { throw refusal(.decisionHasNoAmount(decision: number)) }
         // Allocations whose posting was reversed no longer count against the decision.
-        let reversed = Set(try tx.postings(office: r.office).compactMap(\.posting.reverses))
-        let already = try Money.sum(
-            tx.allocations(office: r.office).filter {
-                $0.allocation.decisionID == decisionID && !reversed.contains($0.postingSequence)
-            }.map(\.allocation.amount))
+        guard let already = Money(pence: try tx.allocatedUnderDecision(decisionID, office: r.office)) else {
+            throw StoreError.invalidData(what: "allocations under \(decisionID)")
+        }
         if (try? already.adding(r.amount)).map({ $0 > approved }) ?? true {
             throw refusal(
                 .beyondDecision(decision: number, approved: approved, alreadyAllocated: already, requested: r.amount))

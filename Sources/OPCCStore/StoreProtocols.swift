@@ -209,6 +209,9 @@ public protocol StoreTransaction {
     func insertAllocation(_ allocation: Allocation, postingSequence: Int64) throws
     func allocations(office: String?) throws -> [StoredAllocation]
     func allocationCount(office: String) throws -> Int
+    /// What the office's allocations under a decision add up to, leaving out those whose posting was reversed,
+    /// summed by SQL through the allocation's decision index (one lookup, however many allocations the office has).
+    func allocatedUnderDecision(_ decisionID: String, office: String) throws -> Int64
 
     // Carry-forwards
     func saveCarryForward(_ request: CarryForwardRequest) throws

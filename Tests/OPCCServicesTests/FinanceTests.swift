@@ -341,6 +341,41 @@ struct CarryForwardAndCheckTests {
         ).postingSequence
     }
 
+    @Test func aReversedAllocationNoLongerCountsAgainstItsDecision() throws {
+        let (app, _) = try demoApp()
+        let posting = try looseAllocation(app)
+        let stored = try #require(
+            try app.store.read { try $0.allocations(office: "cumbria") }.first { $0.postingSequence == posting })
+        let decisionID = stored.allocation.decisionID
+        let approved = try #require(try app.store.read { try $0.decision(id: decisionID) }?.amount)
+        let number = try #require(try app.store.read { try $0.decision(id: decisionID) }?.number)
+        let over = try approved.adding(money("£0.01"))
+        func refusedAlready() throws -> String? {
+            let error = #expect(throws: ServiceRefusal.self) {
+                try app.allocate(
+                    [
+                        .init(
+                            office: "cumbria", year: fy("2016/17"), strand: "ASB", recipientOrgID: "GB-LAE-CAR",
+                            recipientName: "Carlisle City Council", purpose: "test", decision: decisionID, amount: over)
+                    ], by: "cumbria.finance", on: day("2016-05-02"))
+            }
+            #expect(error?.rule == "allocation-within-decision")
+            return error?.message
+        }
+        #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "cumbria") } == 100_000)
+        #expect(
+            try refusedAlready()
+                == "decision \(number) approved \(approved); £1,000.00 is already allocated, so \(over) more would exceed it"
+        )
+        try app.reversePosting(posting, reason: "wrong recipient", by: "cumbria.finance", on: day("2016-05-01"))
+        #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "cumbria") } == 0)
+        #expect(
+            try refusedAlready()
+                == "decision \(number) approved \(approved); £0.00 is already allocated, so \(over) more would exceed it"
+        )
+        #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "west-midlands") } == 0)
+    }
+
     @Test func aCorrectionIsAReversingPostingWithAReasonAndNeverTwice() throws {
         let (app, _) = try demoApp()
         let allocationPosting = try looseAllocation(app)
