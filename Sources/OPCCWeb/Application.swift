@@ -184,6 +184,9 @@ struct ErrorPages: RouterMiddleware {
             var response = pages.error(error.status, message: message, context: context)
             for header in error.headers { response.headers.append(header) }
             return response
+        } catch let error as any HTTPResponseError {
+            // Other errors that carry their own status (a body over the limit is 413): as they are.
+            throw error
         } catch StoreError.busy {
             context.logger.warning("database busy", metadata: ["request_id": .string(context.id)])
             var response = pages.error(.serviceUnavailable, message: Self.busyMessage, context: context)
