@@ -76,9 +76,32 @@ struct GlobalOptions: ParsableArguments {
 
     func locateHome() throws -> ProductHome { try ProductHome.locate(explicit: home) }
 
+    /// Opens the database, creating it when it does not exist yet. A folder that does not exist, or a file SQLite
+    /// cannot open, is named with the path and where it came from (`--db`, `OPCC_DB` or the default).
     func open() throws -> Commissioning {
-        try Commissioning.open(home: try locateHome(), databasePath: databasePath)
+        let home = try locateHome()
+        let path = databasePath
+        let source =
+            db != nil ? "--db" : (environment["OPCC_DB"].map { !$0.isEmpty } ?? false) ? "OPCC_DB" : "the default"
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw DatabaseUnavailable(
+                message: "cannot open the database \(path) (\(source)): there is no folder \(folder)")
+        }
+        do {
+            return try Commissioning.open(home: home, databasePath: path)
+        } catch let error where String(describing: error).hasPrefix("SQLite error") {
+            throw DatabaseUnavailable(
+                message: "cannot open the database \(path) (\(source)): \(String(describing: error))")
+        }
     }
+}
+
+/// A database the command cannot open, with the path and the reason.
+struct DatabaseUnavailable: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
 
 /// Options of read commands.
