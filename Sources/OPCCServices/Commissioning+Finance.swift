@@ -182,8 +182,9 @@ extension Commissioning {
         var overCommitment: Int?
         if remaining < r.amount.pence {
             let profile = try profile(of: r.office, in: tx)
+            // The strand's budget from the year's transfers only, summed by SQL (as the reconciliation reads it).
             let strandBudget =
-                Reconciliation.compute(try tx.postings(office: r.office).map(\.posting)).lines[
+                Reconciliation.lines(fromSums: try tx.transferSums(touching: r.year, office: r.office))[
                     ReconciliationLine(office: r.office, year: r.year, strand: r.strand, recipient: nil)]?.budgetPence
                 ?? 0
             let allowance = profile.overCommitmentPercent.map { strandBudget * Int64($0) / 100 } ?? 0
