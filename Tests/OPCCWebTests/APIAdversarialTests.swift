@@ -249,6 +249,28 @@ struct APIAdversarialTests {
                         "start": "2016-04-01", "end": "2017-03-31",
                     ]
                 }),
+            // Barrow's accepted Q1 return (the demo's), corrected again for each request: a new version each time.
+            "correctReturn": Context(
+                user: officer, path: { ["id": "cumbria-QR-0001"] },
+                body: {
+                    [
+                        "reason": "Typo.",
+                        "content": [
+                            "spendInQuarter": "£12,000", "spendToDate": "£12,000",
+                            "narrative": "Ormsgill problem-solving group formed.",
+                            "milestones": [
+                                ["name": "Problem-solving group meeting monthly", "rag": "green"],
+                                ["name": "Ward action plan agreed", "rag": "amber", "reason": "One partner to sign"],
+                            ],
+                            "indicators": [
+                                ["name": "Incidents in Ormsgill", "actual": "101 this quarter"],
+                                ["name": "IOM offenders in Ormsgill", "actual": "10"],
+                            ],
+                            "risks": ["Partner capacity over the summer holidays"], "issues": ["None open"],
+                            "requestedChanges": [["kind": "dates", "description": "Extend to June 2017"]],
+                        ] as [String: Any],
+                    ]
+                }),
             "varyAgreement": Context(
                 user: finance, path: { ["id": "cumbria-GA-0001"] },
                 body: { ["kind": "dates", "reason": "Why.", "start": "2016-04-01", "end": "2017-06-30"] }),
