@@ -294,10 +294,37 @@ extension Commissioning {
     }
 
     /// Ends an active agreement early (finance or the Commissioner), with a reason: no further instalment is
-    /// released under it. What it has paid stays paid; what its allocations still hold stays allocated to the
-    /// recipient until finance settles it.
+    /// released under it. What it has paid stays paid; its unpaid money goes back to the strand's unallocated
+    /// budget in the same transaction, as a reduction does (the allocations' postings reversed, each an audited
+    /// posting, and what was paid allocated again): the agreement is then for what it paid, and its variations
+    /// record the termination with the amount released, so nothing of what it was for is lost.
     public func terminateAgreement(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
-        try actOnAgreement(FireRequest("terminate", on: id, by: actorName, on: day, payload: ["reason": reason]))
+        _ = try fire(
+            FireRequest("terminate", on: id, by: actorName, on: day, payload: ["reason": reason]),
+            subject: { tx, instance in
+                guard let agreement = try tx.agreement(id: instance.id) else { return nil }
+                return try self.grantSubject(agreement, in: tx)
+            },
+            onAccepted: { tx, fired, _ in
+                guard var agreement = try tx.agreement(id: fired.instance.id) else { return [:] }
+                let paid = agreement.payments.filter { $0.paidOn != nil }.reduce(Int64(0)) { $0 + $1.amount.pence }
+                let unpaid = agreement.amount.pence - paid
+                if unpaid > 0 {
+                    let effective = fired.instance.lastEffectiveDay ?? self.clock.today()
+                    let change = SignedMoney(pence: -unpaid)
+                    agreement.allocationIDs = try self.moveVariedMoney(
+                        agreement, change: change, newDecisionID: nil, reason: "terminated: \(reason)",
+                        by: actorName, roles: [.finance, .commissioner], on: effective, in: tx)
+                    // The agreement is now for what it paid; the variation keeps the amount it was for.
+                    agreement.amount = Money(pence: paid)!
+                    agreement.variations.append(
+                        GrantAgreement.Variation(
+                            kind: .amount, description: "Terminated: \(reason)", amountChange: change,
+                            approvedBy: actorName, on: effective, newDecisionID: nil))
+                    try tx.saveAgreement(agreement)
+                }
+                return [:]
+            })
     }
 
     /// Terms for a new agreement as a finance officer writes them in a YAML or JSON file.

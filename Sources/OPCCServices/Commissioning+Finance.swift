@@ -147,12 +147,15 @@ extension Commissioning {
         try store.write { tx in try requests.map { try allocate($0, by: actorName, on: day ?? clock.today(), in: tx) } }
     }
 
+    /// One allocation inside a transaction. `roles` may allocate: finance, or also the Commissioner when a
+    /// termination the Commissioner makes allocates again what the agreement paid.
     func allocate(
-        _ r: AllocationRequest, by actorName: String, on day: Day, in tx: any StoreTransaction
+        _ r: AllocationRequest, by actorName: String, roles: [Role] = [.finance], on day: Day,
+        in tx: any StoreTransaction
     ) throws
         -> Allocation
     {
-        let role = try requireRole(actorName, office: r.office, anyOf: [.finance], in: tx, for: "allocating money")
+        let role = try requireRole(actorName, office: r.office, anyOf: roles, in: tx, for: "allocating money")
         guard r.amount > .zero else {
             throw ServiceRefusal(rule: "amount-positive", message: "an allocation must be more than £0.00")
         }

@@ -161,10 +161,11 @@ extension Commissioning {
         return try tx.allocations(office: office).filter { !reversed.contains($0.postingSequence) }.map(\.allocation)
     }
 
-    /// Moves the money of an amount variation and returns the agreement's allocations afterwards.
-    private func moveVariedMoney(
+    /// Moves the money of an amount variation (or of a termination's release) and returns the agreement's
+    /// allocations afterwards.
+    func moveVariedMoney(
         _ agreement: GrantAgreement, change: SignedMoney, newDecisionID: String?, reason: String,
-        by actorName: String, on day: Day, in tx: any StoreTransaction
+        by actorName: String, roles: [Role] = [.finance], on day: Day, in tx: any StoreTransaction
     ) throws -> [String] {
         let stored = try tx.allocations(office: agreement.office).filter {
             agreement.allocationIDs.contains($0.allocation.id)
@@ -183,7 +184,7 @@ extension Commissioning {
             r.revenueContributionToCapital = template.revenueContributionToCapital
             r.method = template.method
             r.sizeBand = template.sizeBand
-            return try allocate(r, by: actorName, on: day, in: tx).id
+            return try allocate(r, by: actorName, roles: roles, on: day, in: tx).id
         }
         if let increase = change.money {
             ids.append(try reallocate(last, increase, decision: newDecisionID ?? agreement.decisionID))
@@ -199,7 +200,7 @@ extension Commissioning {
                     + "reduced by at most \(Money(pence: agreement.amount.pence - paid)!), not \(Money(pence: reduction)!)"
             )
         }
-        let role = try requireRole(actorName, office: agreement.office, anyOf: [.finance], in: tx, for: "a variation")
+        let role = try requireRole(actorName, office: agreement.office, anyOf: roles, in: tx, for: "a variation")
         var toRemove = reduction
         for entry in stored.reversed() where toRemove > 0 {
             let posting = try tx.postings(office: agreement.office).first { $0.sequence == entry.postingSequence }!

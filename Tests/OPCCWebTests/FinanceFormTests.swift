@@ -301,6 +301,8 @@ struct FinanceFormTests {
             let page = try await pcc.get("/grants/\(id)")
             #expect(page.body.contains("tag-terminated"))
             #expect(!page.body.contains("Terminate the agreement"))
+            #expect(
+                page.body.contains("Terminated: The hub site was withdrawn"), "the variation that released the money")
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             #expect(!(try await finance.get("/grants/\(id)").body.contains("action=\"/grants/\(id)/release\"")))
