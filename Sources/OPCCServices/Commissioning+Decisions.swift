@@ -21,7 +21,8 @@ extension Commissioning {
     }
 
     func decisionID(_ reference: String, office: String?, in tx: any StoreTransaction) throws -> String {
-        if try tx.decision(id: reference) != nil { return reference }
+        // An existence check only: decoding the record's Part 1 here cost as much as the read that follows.
+        if try tx.decisionInstanceID(recordID: reference) != nil { return reference }
         let offices = try office.map { [$0] } ?? tx.offices().map(\.id)
         var found: [String] = []
         for id in offices {

@@ -21,6 +21,7 @@ public struct ServiceRefusal: Error, Hashable, Sendable, CustomStringConvertible
 final class Caches: Sendable {
     let definitions = Mutex<[String: WorkflowDefinition]>([:])
     let profiles = Mutex<[String: OfficeProfile]>([:])
+    let notices = PublicNoticeCache()
 }
 
 /// A refused workflow act, with every reason.

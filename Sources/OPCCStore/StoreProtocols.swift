@@ -171,6 +171,9 @@ public protocol StoreTransaction {
     func saveDecision(_ record: DecisionRecord, instanceID: String) throws
     /// The record with its Part 2 content: the services decide who may see that content.
     func decision(id: String) throws -> DecisionRecord?
+    /// The record's office and its stored Part 1 as JSON text (never Part 2's content), undecoded: the public notice
+    /// is made from exactly this text, so a cached notice can be keyed by it.
+    func decisionPart1JSON(id: String) throws -> (office: String, json: String)?
     func decisionID(office: String, number: String) throws -> String?
     func decisionInstanceID(recordID: String) throws -> String?
     /// Increments and returns the office's sequence for a key (`y2016`).

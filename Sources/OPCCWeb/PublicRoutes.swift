@@ -32,9 +32,7 @@ extension Web {
         router.get("/register/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             do {
-                let view = try app.showDecision(id, by: nil)
-                let profile = try app.profile(of: view.record.office)
-                return pages.html(DecisionNotice.html(view.record, status: view.status, profile: profile))
+                return pages.html(try app.publishedNoticeHTML(id))
             } catch let error where Refusal.status(of: error) != nil {
                 // An unpublished record is not found, to the public: its existence is not published either.
                 return pages.error(.notFound, message: "There is no published decision here.", context: context)

@@ -43,6 +43,25 @@ struct WebTests {
         }
     }
 
+    @Test func aCorrectionIsOnThePublicDecisionPageAtOnce() async throws {
+        let commissioning = makeDemoApp(returns: false)
+        let id = try commissioning.decisionID("014/2016", office: "cumbria")
+        let app = try webApp(commissioning: commissioning)
+        try await app.test(.router) { client in
+            var visitor = Browser(client)
+            let before = try await visitor.get("/register/\(id)")
+            #expect(before.status == .ok)
+            #expect(!before.body.contains("Pilot as minuted"))
+            var fix = DecisionDraft()
+            fix.title = "Vulnerable Localities Index (VLI) Pilot as minuted"
+            try commissioning.correctDecision(
+                id, draft: fix, reason: "title as minuted", by: "cumbria.officer", on: try Day(iso: "2016-04-01"))
+            let after = try await visitor.get("/register/\(id)")
+            #expect(after.status == .ok)
+            #expect(after.body.contains("Vulnerable Localities Index (VLI) Pilot as minuted"))
+        }
+    }
+
     @Test func aDecisionGoesFromDraftToPublishedInTheBrowser() async throws {
         let app = try webApp()
         try await app.test(.router) { client in

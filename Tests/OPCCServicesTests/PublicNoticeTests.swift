@@ -1,0 +1,101 @@
+import OPCCCore
+import OPCCStore
+import Testing
+
+@testable import OPCCServices
+
+/// The public notice page is kept once rendered; it must never be served for content it was not made from, and never
+/// hold Part 2's content.
+@Suite("Public notice pages")
+struct PublicNoticeTests {
+    static let tripwire = "Part 2 test content: not for publication."
+
+    /// The page rendered from the record as a public reader sees it, without anything kept.
+    static func freshNotice(_ app: Commissioning, _ id: String) throws -> String {
+        let view = try app.showDecision(id, by: nil)
+        return DecisionNotice.html(view.record, status: view.status, profile: try app.profile(of: view.record.office))
+    }
+
+    @Test func theServedNoticeIsTheNoticeOfTheRecordAsStored() throws {
+        let (app, _) = try demoApp()
+        let id = try app.decisionID("014/2016", office: "cumbria")
+        let expected = try Self.freshNotice(app, id)
+        #expect(try app.publishedNoticeHTML(id) == expected)
+        #expect(app.caches.notices.keptPages == [expected])
+        #expect(try app.publishedNoticeHTML(id) == expected)
+    }
+
+    @Test func aCorrectionIsServedAtOnceThoughTheEarlierNoticeWasKept() throws {
+        let (app, _) = try demoApp()
+        let id = try app.decisionID("014/2016", office: "cumbria")
+        let before = try app.publishedNoticeHTML(id)
+        var fix = DecisionDraft()
+        fix.title = "Vulnerable Localities Index (VLI) Pilot as minuted"
+        let version = try app.showDecision(id, by: nil).version
+        try app.correctDecision(
+            id, draft: fix, reason: "title as minuted", by: "cumbria.officer", on: day("2016-04-01"))
+        // A correction leaves the workflow instance's version as it was: a key by version would serve `before`.
+        #expect(try app.showDecision(id, by: nil).version == version)
+        let after = try app.publishedNoticeHTML(id)
+        #expect(after != before)
+        #expect(after.contains("Vulnerable Localities Index (VLI) Pilot as minuted"))
+        #expect(after == (try Self.freshNotice(app, id)))
+    }
+
+    @Test func aChangedOfficeProfileIsServedAtOnceThoughTheEarlierNoticeWasKept() throws {
+        let (app, store) = try demoApp()
+        let id = try app.decisionID("014/2016", office: "cumbria")
+        let before = try app.publishedNoticeHTML(id)
+        let renamed = "Office of the Police, Fire and Crime Commissioner for Cumbria"
+        #expect(!before.contains(renamed))
+        try store.write { tx in
+            let office = try #require(try tx.office(id: "cumbria"))
+            try tx.saveOffice(
+                id: office.id, name: renamed, orgID: office.orgID,
+                profileText: office.profileText.replacingOccurrences(
+                    of: "name: Office of the Police and Crime Commissioner for Cumbria", with: "name: \(renamed)"),
+                registeredAt: "2026-11-20T00:00:00Z")
+        }
+        let after = try app.publishedNoticeHTML(id)
+        #expect(after.contains(renamed))
+        #expect(after == (try Self.freshNotice(app, id)))
+    }
+
+    @Test func aRecordNotPublishedIsRefusedToThePublicAndNothingIsKept() throws {
+        let (app, _) = try demoApp()
+        let draft = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft("Unpublished pilot"), by: "cumbria.officer")
+        let error = #expect(throws: ServiceRefusal.self) { try app.publishedNoticeHTML(draft.id) }
+        #expect(error?.rule == "published-records-only")
+        let unknown = #expect(throws: ServiceRefusal.self) { try app.publishedNoticeHTML("cumbria-DR-9999") }
+        #expect(unknown?.rule == "known-decision")
+        #expect(app.caches.notices.keptPages.isEmpty)
+    }
+
+    @Test func noKeptNoticeEverHoldsPart2Content() throws {
+        let (app, _) = try demoApp()
+        let part2 = try app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
+        #expect(part2.contains(Self.tripwire), "the demo's tripwire is in place")
+        let published = try app.decisionRegister(DecisionFilter(), by: nil)
+        #expect(published.contains { $0.number == "007/2020" && $0.office == "lincolnshire" })
+        for row in published {
+            #expect(!(try app.publishedNoticeHTML(row.id)).contains(Self.tripwire))
+            // Twice: the second answer is the kept one.
+            #expect(!(try app.publishedNoticeHTML(row.id)).contains(Self.tripwire))
+        }
+        #expect(app.caches.notices.keptPages.count == published.count)
+        #expect(!app.caches.notices.keptPages.contains { $0.contains(Self.tripwire) })
+    }
+
+    @Test func aFullCacheIsEmptiedBeforeItGrowsPastItsCapacity() {
+        let cache = PublicNoticeCache()
+        for n in 0..<PublicNoticeCache.capacity {
+            cache.keep("page \(n)", for: .init(part1SHA256: "\(n)", status: "published", profileSHA256: "p"))
+        }
+        #expect(cache.keptPages.count == PublicNoticeCache.capacity)
+        let key = PublicNoticeCache.Key(part1SHA256: "new", status: "published", profileSHA256: "p")
+        cache.keep("new page", for: key)
+        #expect(cache.keptPages == ["new page"])
+        #expect(cache.page(key) == "new page")
+    }
+}
