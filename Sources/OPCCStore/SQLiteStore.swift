@@ -122,6 +122,11 @@ struct SQLiteTransaction: StoreTransaction {
         try fetchOneRow(sql: "SELECT * FROM office WHERE id = ?", arguments: [id]).map(Self.office(from:))
     }
 
+    func officeProfileSHA256(id: String) throws -> String? {
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT profile_sha256 FROM office WHERE id = ?"), arguments: [id])
+    }
+
     func offices() throws -> [StoredOffice] {
         try fetchAllRows(sql: "SELECT * FROM office ORDER BY id").map(Self.office(from:))
     }
