@@ -377,11 +377,12 @@ extension Commissioning {
                 committed[recipientLine, default: 0] += pence
                 committed[strandLine, default: 0] += pence
             }
-            return lines.keys.sorted().filter { line in
+            // Filtered before sorting: the lines touched include other years' (a carry-forward's other side).
+            return lines.keys.filter { line in
                 line.year == year && (strand == nil || line.strand == strand)
                     && (recipient == nil || line.recipient == recipient || line.recipient == nil)
                     && line.strand != nil
-            }.map { line in
+            }.sorted().map { line in
                 let f = lines[line]!
                 return ReconciliationRow(
                     office: line.office, financialYear: line.year.description, strand: line.strand,

@@ -167,12 +167,18 @@ public final class Commissioning: Sendable {
         try store.read { tx in try profile(of: office, in: tx) }
     }
 
-    /// The stored profile of an office, inside an open transaction (parsed once per profile text).
+    /// The stored profile of an office, inside an open transaction (parsed once per profile text). The cache is
+    /// keyed by the text's SHA-256, read from the database inside this transaction on every call: a profile changed
+    /// by this process or any other has a new hash, so a stale parse is never returned, and the text itself is read
+    /// (and parsed) only when its hash is new.
     func profile(of office: String, in tx: any StoreTransaction) throws -> OfficeProfile {
+        guard let sha256 = try tx.officeProfileSHA256(id: office) else {
+            throw ServiceRefusal(rule: "known-office", message: "no office '\(office)' in this database")
+        }
+        if let hit = caches.profiles.withLock({ $0[sha256] }) { return hit }
         guard let stored = try tx.office(id: office) else {
             throw ServiceRefusal(rule: "known-office", message: "no office '\(office)' in this database")
         }
-        if let hit = caches.profiles.withLock({ $0[stored.profileSHA256] }) { return hit }
         let profile = try OfficeProfile.parse(yaml: stored.profileText, source: "stored profile of \(office)")
         caches.profiles.withLock { $0[stored.profileSHA256] = profile }
         return profile

@@ -98,10 +98,18 @@ extension SQLiteTransaction {
         let statement = try db.cachedStatement(sql: sql)
         let cursor = try Row.fetchCursor(statement, arguments: arguments)
         var result: [(from: LedgerAccount, to: LedgerAccount, pence: Int64)] = []
+        // A strand's or a funding account's key recurs in thousands of pairs: each distinct key is parsed once.
+        var parsed: [String: LedgerAccount] = [:]
+        func account(_ key: String) -> LedgerAccount? {
+            if let hit = parsed[key] { return hit }
+            let account = LedgerAccount(key: key)
+            parsed[key] = account
+            return account
+        }
         while let row = try cursor.next() {
             let from: String = row[0]
             let to: String = row[1]
-            guard let fromAccount = LedgerAccount(key: from), let toAccount = LedgerAccount(key: to) else {
+            guard let fromAccount = account(from), let toAccount = account(to) else {
                 throw StoreError.invalidData(what: "transfer \(from) → \(to)")
             }
             result.append((fromAccount, toAccount, row[2]))

@@ -137,6 +137,9 @@ public protocol StoreTransaction {
     // Offices
     func saveOffice(id: String, name: String, orgID: String?, profileText: String, registeredAt: String) throws
     func office(id: String) throws -> StoredOffice?
+    /// The SHA-256 of an office's stored profile text, without the text: what a cache of parsed profiles is checked
+    /// against inside the transaction, so that a profile changed by any process is never served stale.
+    func officeProfileSHA256(id: String) throws -> String?
     func offices() throws -> [StoredOffice]
 
     // People

@@ -6,7 +6,7 @@ import GRDBSQLite
 
 /// A hand-written loop over the SQLite C API that does, per transition, what `Commissioning.fire` makes the store
 /// do (see `SQLiteTransaction` in OPCCStore): in one transaction, select the instance, the actor with their role
-/// grants, and the office (its profile text); conditionally update the instance on its version; read the audit
+/// grants, and the office (its profile's hash); conditionally update the instance on its version; read the audit
 /// head; SHA-256 the canonical encoding of the new event chained to it; insert the event.
 final class RawLoop {
     private var db: OpaquePointer?
@@ -22,7 +22,8 @@ final class RawLoop {
         FROM person p LEFT JOIN role_grant g ON g.person_id = p.id
         WHERE p.name = ? ORDER BY p.office_id, p.name, g.role, g.scope
         """
-    static let selectOffice = "SELECT * FROM office WHERE id = ?"
+    /// Only the profile's hash: the store reads the text (and parses it) only when the hash is one it has not seen.
+    static let selectOffice = "SELECT profile_sha256 FROM office WHERE id = ?"
     static let updateInstance = """
         UPDATE workflow_instance SET state = ?, version = version + 1, last_effective_day = ?
         WHERE id = ? AND version = ?
@@ -130,8 +131,7 @@ final class RawLoop {
             var grants: [(String?, String?)] = []
             try run(Self.selectPerson, [.text(actor)]) { s in grants.append((text(s, 3), text(s, 4))) }
             var profile = ""
-            // id, name, org_id, profile_text, ...
-            try run(Self.selectOffice, [.text(office)]) { s in profile = text(s, 3) ?? "" }
+            try run(Self.selectOffice, [.text(office)]) { s in profile = text(s, 0) ?? "" }
             precondition(!grants.isEmpty && !profile.isEmpty, "raw loop: unknown actor or office")
             try run(Self.updateInstance, [.text(to), .text(day), .text(instanceID), .int(version)])
             guard sqlite3_changes(db) == 1 else { throw RawError.stale(instanceID) }

@@ -62,34 +62,96 @@ public struct AuditEvent: Hashable, Sendable, Codable {
     /// effectiveDay (YYYY-MM-DD), recordedAt, payload. Length prefixes make the encoding unambiguous whatever the
     /// values contain.
     public var canonicalEncoding: String {
-        let fields: [(String, String?)] = [
-            ("previousHash", previousHash), ("sequence", String(sequence)), ("office", office),
-            ("instance", instanceID), ("workflow", workflow), ("workflowVersion", workflowVersion.map(String.init)),
-            ("event", event), ("from", fromState), ("to", toState), ("actor", actor), ("role", role),
-            ("effectiveDay", effectiveDay.iso), ("recordedAt", recordedAt), ("payload", payload),
-        ]
-        var text = ""
-        for (name, value) in fields {
-            if let value {
-                text += "\(name):\(value.utf8.count):\(value)\n"
-            } else {
-                text += "\(name):-\n"
+        String(decoding: canonicalBytes, as: UTF8.self)
+    }
+
+    /// The canonical encoding as UTF-8 bytes, built without intermediate strings: it is hashed on every act.
+    /// `canonicalEncodingTests` compare it with the string-built encoding it replaced, byte for byte.
+    public var canonicalBytes: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(360 + payload.utf8.count)
+        func field(_ name: StaticString, _ value: String?) {
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(UInt8(ascii: ":"))
+            guard let value else {
+                out.append(UInt8(ascii: "-"))
+                out.append(UInt8(ascii: "\n"))
+                return
             }
+            out.append(contentsOf: String(value.utf8.count).utf8)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: value.utf8)
+            out.append(UInt8(ascii: "\n"))
         }
-        return text
+        field("previousHash", previousHash)
+        field("sequence", String(sequence))
+        field("office", office)
+        field("instance", instanceID)
+        field("workflow", workflow)
+        field("workflowVersion", workflowVersion.map(String.init))
+        field("event", event)
+        field("from", fromState)
+        field("to", toState)
+        field("actor", actor)
+        field("role", role)
+        field("effectiveDay", effectiveDay.iso)
+        field("recordedAt", recordedAt)
+        field("payload", payload)
+        return out
     }
 
     /// SHA-256 of the canonical encoding, lowercase hex.
     public var computedHash: String {
-        SHA256Hex.of(canonicalEncoding)
+        SHA256Hex.hex(SHA256.hash(data: canonicalBytes))
     }
 
     /// Canonical JSON for a payload: keys sorted, no insignificant whitespace.
+    ///
+    /// Byte for byte what `JSONEncoder` with `[.sortedKeys, .withoutEscapingSlashes]` wrote for a `[String: String]`
+    /// on Linux when the chain began (keys in the lexicographic order of their UTF-8 bytes; the quote and the
+    /// backslash escaped; control characters as `\b \f \n \r \t` or `\u00xx` in lowercase hex; everything else,
+    /// `/` and non-ASCII included, as is), written by hand because building the encoder's containers cost more than the rest of the
+    /// audit append. Every stored hash covers these bytes, so they must never change: `CanonicalPayloadTests`
+    /// compare them with `JSONEncoder` over generated payloads.
     public static func canonicalPayload(_ payload: [String: String]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a [String: String] cannot fail.
-        return String(decoding: try! encoder.encode(payload), as: UTF8.self)
+        if payload.isEmpty { return "{}" }
+        var out: [UInt8] = []
+        out.reserveCapacity(payload.reduce(2) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
+        out.append(UInt8(ascii: "{"))
+        let sorted =
+            payload.count == 1 ? Array(payload) : payload.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        for (index, (key, value)) in sorted.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendJSONString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            appendJSONString(value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A JSON string literal with `JSONEncoder`'s escapes (see `canonicalPayload`).
+    private static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x08: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
+            case 0x0c: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
+            case 0x0a: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0d: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0x00...0x1f:
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0x0f)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Decodes a canonical payload back to its fields (empty for anything unreadable).

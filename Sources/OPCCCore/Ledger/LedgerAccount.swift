@@ -59,7 +59,71 @@ public struct LedgerAccount: Hashable, Sendable, Comparable, CustomStringConvert
     public var description: String { key }
 
     /// Reads a key written by `key`.
+    ///
+    /// A reconciliation reads tens of thousands of keys, so plain ASCII keys (every key the product writes) are
+    /// read byte by byte; anything that path does not accept goes through the general reading below, which decides.
+    /// `LedgerAccountKeyTests` check over generated keys that both readings agree.
     public init?(key: String) {
+        if let fast = Self.readASCII(key) {
+            self = fast
+            return
+        }
+        self.init(readingGenerally: key)
+    }
+
+    /// The fields, assigned as given: only for `readASCII`, which has checked them.
+    private init(checked kind: Kind, office: String, year: FinancialYear, strand: String?, recipient: String?) {
+        self.kind = kind
+        self.office = office
+        self.year = year
+        self.strand = strand
+        self.recipient = recipient
+    }
+
+    /// `kind/office/YYYY-YY[/strand[/recipient]]` in ASCII, with every field non-empty, the kind's fields present,
+    /// and the year written as `key` writes it (a four-digit start from 1000, the next year's last two digits); nil
+    /// for anything else (the general reading then decides).
+    static func readASCII(_ key: String) -> LedgerAccount? {
+        let slash = UInt8(ascii: "/")
+        var fields: [Substring.UTF8View] = []
+        fields.reserveCapacity(5)
+        let utf8 = key.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            let byte = utf8[index]
+            guard byte < 0x80 else { return nil }
+            if byte == slash {
+                guard fields.count < 4 else { return nil }
+                fields.append(utf8[start..<index])
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        fields.append(utf8[start..<index])
+        guard fields.count >= 3, fields.allSatisfy({ !$0.isEmpty }),
+            let kind = Kind(rawValue: String(Substring(fields[0]))),
+            kind.needsStrand == (fields.count > 3), kind.needsRecipient == (fields.count > 4)
+        else { return nil }
+        let year = Array(fields[2])
+        func digit(_ i: Int) -> Int? {
+            let d = Int(year[i]) - Int(UInt8(ascii: "0"))
+            return (0...9).contains(d) ? d : nil
+        }
+        guard year.count == 7, year[4] == UInt8(ascii: "-"), let y0 = digit(0), y0 > 0, let y1 = digit(1),
+            let y2 = digit(2), let y3 = digit(3), let e0 = digit(5), let e1 = digit(6)
+        else { return nil }
+        let startYear = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+        guard e0 * 10 + e1 == (startYear + 1) % 100 else { return nil }
+        return LedgerAccount(
+            checked: kind, office: String(Substring(fields[1])), year: FinancialYear(startYear: startYear),
+            strand: fields.count > 3 ? String(Substring(fields[3])) : nil,
+            recipient: fields.count > 4 ? String(Substring(fields[4])) : nil)
+    }
+
+    /// Reads any key: parsed, checked as `init(_:office:year:strand:recipient:)` checks, and accepted only when
+    /// writing it back gives the same text.
+    init?(readingGenerally key: String) {
         let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 3, let kind = Kind(rawValue: parts[0]),
             let year = try? FinancialYear(parsing: parts[2])

@@ -1,0 +1,72 @@
+import Foundation
+import OPCCCore
+import OPCCServices
+import OPCCStore
+import Testing
+
+/// Parsed office profiles are cached in the process, keyed by the SHA-256 of the stored text, which every use reads
+/// inside its own transaction: a profile changed by this process or by another one writing the same file is seen
+/// by the very next act.
+@Suite("Office profiles: the parsed cache is never stale")
+struct ProfileCacheTests {
+    /// Cumbria's shipped profile with its executive summary limit set to `limit` words.
+    func cumbria(summaryLimit limit: Int) throws -> LoadedProfile {
+        let url = repositoryRoot.appendingPathComponent("fixtures/offices/cumbria.yaml")
+        let shipped = try String(contentsOf: url, encoding: .utf8)
+        #expect(shipped.contains("executiveSummaryWordLimit: 100"))
+        let text = shipped.replacingOccurrences(
+            of: "executiveSummaryWordLimit: 100", with: "executiveSummaryWordLimit: \(limit)")
+        return LoadedProfile(
+            profile: try OfficeProfile.parse(yaml: text, source: "test"), text: text, source: "test cumbria.yaml")
+    }
+
+    /// Two applications, as two processes would be, over one database file.
+    func twoApplications() throws -> (first: Commissioning, second: Commissioning) {
+        let path = temporaryDatabasePath()
+        let (first, _) = try demoApp(store: try SQLiteStore(path: path))
+        let second = try Commissioning(
+            store: try SQLiteStore(path: path), catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20"))
+        )
+        return (first, second)
+    }
+
+    @Test func aProfileChangedByAnotherWriterOfTheFileIsSeenByTheNextRead() throws {
+        let (first, second) = try twoApplications()
+        #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 100)
+        try second.registerOffice(try cumbria(summaryLimit: 150))
+        #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 150)
+        // Changed back to text seen before: the earlier parse is the right one again.
+        try second.registerOffice(try cumbria(summaryLimit: 100))
+        #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 100)
+    }
+
+    @Test func aProfileChangedThroughTheSameApplicationIsSeenByTheNextRead() throws {
+        let (app, _) = try demoApp()
+        #expect(try app.profile(of: "cumbria").executiveSummaryWordLimit == 100)
+        try app.registerOffice(try cumbria(summaryLimit: 120))
+        #expect(try app.profile(of: "cumbria").executiveSummaryWordLimit == 120)
+    }
+
+    @Test func theWorkflowGuardsJudgeAnActByTheProfileAnotherWriterJustStored() throws {
+        let (first, second) = try twoApplications()
+        let imported = try first.showDecision("014/2016", office: "cumbria", by: "cumbria.officer").record
+        var draft = shortDraft()
+        draft.executiveSummary = imported.executiveSummary  // 118 words
+        let id = try first.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03"))
+            .id
+        let refused = #expect(throws: ActRefused.self) {
+            try first.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
+        }
+        #expect(refused?.rules == ["executive-summary-word-limit"])
+        // The other writer raises the limit; the first application's next act is judged by the new profile.
+        try second.registerOffice(try cumbria(summaryLimit: 150))
+        try first.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
+        #expect(try first.instance(id)?.state == "awaiting-sign-offs")
+    }
+
+    @Test func anUnknownOfficeIsRefusedRatherThanServedFromTheCache() throws {
+        let (app, _) = try demoApp()
+        _ = try app.profile(of: "cumbria")
+        #expect(throws: ServiceRefusal.self) { try app.profile(of: "nowhere") }
+    }
+}
