@@ -85,14 +85,29 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The day on which `instant` falls in `timeZone` (Europe/London unless a caller says otherwise).
     public init(containing instant: Date, in timeZone: TimeZone = Day.london) {
-        var calendar = Foundation.Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
+        // The London calendar is made once (every act asks for today): making a Calendar each time cost more than
+        // reading the day from it.
+        let calendar: Foundation.Calendar
+        if timeZone == Day.london {
+            calendar = Day.londonCalendar
+        } else {
+            var other = Foundation.Calendar(identifier: .gregorian)
+            other.timeZone = timeZone
+            calendar = other
+        }
         let parts = calendar.dateComponents([.year, .month, .day], from: instant)
         self = Day(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 
     /// Europe/London, the zone in which every day in this product is counted.
     public static let london: TimeZone = TimeZone(identifier: "Europe/London")!
+
+    /// The Gregorian calendar in Europe/London.
+    static let londonCalendar: Foundation.Calendar = {
+        var calendar = Foundation.Calendar(identifier: .gregorian)
+        calendar.timeZone = london
+        return calendar
+    }()
 }
 
 /// Why a text is not a day.
