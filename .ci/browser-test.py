@@ -365,13 +365,15 @@ def audit(run, pages, report_path):
              "|---|---|---:|---:|"]
     failures = []
 
-    def record(path, user, result):
+    def record(cells, where, result):
+        """One table row (the leading `cells`, then the counts), a row per violation, and a failure per serious or
+        critical one, named by `where`."""
         bad = [v for v in result if v.get("impact") in ("serious", "critical")]
-        lines.append(f"| {path} | {user or 'public'} | {len(result)} | {len(bad)} |")
+        lines.append("| " + " | ".join(cells + [str(len(result)), str(len(bad))]) + " |")
         for v in result:
-            lines.append(f"|  | | {v['impact']}: {v['id']} ({len(v.get('nodes', []))} nodes) | |")
+            lines.append("|" + " |" * len(cells) + f" {v['impact']}: {v['id']} ({len(v.get('nodes', []))} nodes) | |")
         for v in bad:
-            failures.append(f"{path} ({user or 'public'}): {v['impact']} {v['id']}: {v.get('description', '')}")
+            failures.append(f"{where}: {v['impact']} {v['id']}: {v.get('description', '')}")
 
     for user, path in pages:
         if user is None:
@@ -382,17 +384,12 @@ def audit(run, pages, report_path):
         if "Page not found" in run.driver.title:
             lines.append(f"| {path} | {user or 'public'} | not built | |")
             continue
-        record(path, user, run_axe(run.driver, source))
+        record([path, user or "public"], f"{path} ({user or 'public'})", run_axe(run.driver, source))
     lines += ["", "Pages that came back from a refused form (422, with the error summary), audited as they appeared:",
               "", "| refused form | page | signed in as | violations | serious or critical |", "|---|---|---|---:|---:|"]
     for what, user, url, result in run.refusals:
         path = url[len(run.base):]
-        bad = [v for v in result if v.get("impact") in ("serious", "critical")]
-        lines.append(f"| {what} | {path} | {user} | {len(result)} | {len(bad)} |")
-        for v in result:
-            lines.append(f"|  | | | {v['impact']}: {v['id']} ({len(v.get('nodes', []))} nodes) | |")
-        for v in bad:
-            failures.append(f"{path} after {what} ({user}): {v['impact']} {v['id']}: {v.get('description', '')}")
+        record([what, path, user], f"{path} after {what} ({user})", result)
     pathlib.Path(report_path).write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return failures

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OPCCCore
 import OPCCServices
+import OPCCStore
 
 /// `opcc`: the command-line front end. Thin: it parses, calls the application services, and prints.
 public struct OPCCCommand: ParsableCommand {
@@ -54,7 +55,16 @@ struct GlobalOptions: ParsableArguments {
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    var databasePath: String { db ?? environment["OPCC_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "opcc.sqlite" }
+    var databasePath: String { databaseLocation.path }
+
+    /// The database file and where its path came from: `--db`, `OPCC_DB`, or the default.
+    var databaseLocation: (path: String, source: String) {
+        if let db { return (db, "--db") }
+        if let fromEnvironment = environment["OPCC_DB"], !fromEnvironment.isEmpty {
+            return (fromEnvironment, "OPCC_DB")
+        }
+        return ("opcc.sqlite", "the default")
+    }
 
     func actorName() throws -> String {
         guard let name = optionalActorName else {
@@ -80,9 +90,7 @@ struct GlobalOptions: ParsableArguments {
     /// cannot open, is named with the path and where it came from (`--db`, `OPCC_DB` or the default).
     func open() throws -> Commissioning {
         let home = try locateHome()
-        let path = databasePath
-        let source =
-            db != nil ? "--db" : (environment["OPCC_DB"].map { !$0.isEmpty } ?? false) ? "OPCC_DB" : "the default"
+        let (path, source) = databaseLocation
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
@@ -91,9 +99,8 @@ struct GlobalOptions: ParsableArguments {
         }
         do {
             return try Commissioning.open(home: home, databasePath: path)
-        } catch let error where String(describing: error).hasPrefix("SQLite error") {
-            throw DatabaseUnavailable(
-                message: "cannot open the database \(path) (\(source)): \(String(describing: error))")
+        } catch StoreError.cannotOpen(_, let reason) {
+            throw DatabaseUnavailable(message: "cannot open the database \(path) (\(source)): \(reason)")
         }
     }
 }

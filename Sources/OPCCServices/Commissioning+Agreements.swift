@@ -64,7 +64,8 @@ extension Commissioning {
     /// transaction when accepted.
     @discardableResult
     func actOnAgreement(
-        _ request: FireRequest, update: @escaping (inout GrantAgreement, Day) throws -> Void = { _, _ in }
+        _ request: FireRequest,
+        update: @escaping (inout GrantAgreement, Day, any StoreTransaction) throws -> Void = { _, _, _ in }
     ) throws -> GrantAgreement {
         var saved: GrantAgreement?
         _ = try fire(
@@ -75,7 +76,7 @@ extension Commissioning {
             },
             onAccepted: { tx, fired, _ in
                 guard var agreement = try tx.agreement(id: fired.instance.id) else { return [:] }
-                try update(&agreement, fired.instance.lastEffectiveDay ?? self.clock.today())
+                try update(&agreement, fired.instance.lastEffectiveDay ?? self.clock.today(), tx)
                 try tx.saveAgreement(agreement)
                 saved = agreement
                 return [:]
@@ -126,7 +127,7 @@ extension Commissioning {
         try actOnAgreement(
             FireRequest(
                 "record-signature", on: id, by: actorName, on: day, payload: ["party": party.rawValue, "name": name])
-        ) { agreement, day in
+        ) { agreement, day, _ in
             agreement.signatures.removeAll { $0.party == party }
             agreement.signatures.append(GrantAgreement.PartySignature(party: party, name: name, on: day))
         }
@@ -299,32 +300,21 @@ extension Commissioning {
     /// posting, and what was paid allocated again): the agreement is then for what it paid, and its variations
     /// record the termination with the amount released, so nothing of what it was for is lost.
     public func terminateAgreement(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
-        _ = try fire(
-            FireRequest("terminate", on: id, by: actorName, on: day, payload: ["reason": reason]),
-            subject: { tx, instance in
-                guard let agreement = try tx.agreement(id: instance.id) else { return nil }
-                return try self.grantSubject(agreement, in: tx)
-            },
-            onAccepted: { tx, fired, _ in
-                guard var agreement = try tx.agreement(id: fired.instance.id) else { return [:] }
-                let paid = agreement.payments.filter { $0.paidOn != nil }.reduce(Int64(0)) { $0 + $1.amount.pence }
-                let unpaid = agreement.amount.pence - paid
-                if unpaid > 0 {
-                    let effective = fired.instance.lastEffectiveDay ?? self.clock.today()
-                    let change = SignedMoney(pence: -unpaid)
-                    agreement.allocationIDs = try self.moveVariedMoney(
-                        agreement, change: change, newDecisionID: nil, reason: "terminated: \(reason)",
-                        by: actorName, roles: [.finance, .commissioner], on: effective, in: tx)
-                    // The agreement is now for what it paid; the variation keeps the amount it was for.
-                    agreement.amount = Money(pence: paid)!
-                    agreement.variations.append(
-                        GrantAgreement.Variation(
-                            kind: .amount, description: "Terminated: \(reason)", amountChange: change,
-                            approvedBy: actorName, on: effective, newDecisionID: nil))
-                    try tx.saveAgreement(agreement)
-                }
-                return [:]
-            })
+        try actOnAgreement(FireRequest("terminate", on: id, by: actorName, on: day, payload: ["reason": reason])) {
+            agreement, effective, tx in
+            let unpaid = agreement.amount.pence - agreement.paidPence
+            guard unpaid > 0 else { return }
+            let change = SignedMoney(pence: -unpaid)
+            agreement.allocationIDs = try self.moveVariedMoney(
+                agreement, change: change, newDecisionID: nil, reason: "terminated: \(reason)", by: actorName,
+                roles: [.finance, .commissioner], on: effective, in: tx)
+            // The agreement is now for what it paid; the variation keeps the amount it was for.
+            agreement.amount = Money(pence: agreement.paidPence)!
+            agreement.variations.append(
+                GrantAgreement.Variation(
+                    kind: .amount, description: "Terminated: \(reason)", amountChange: change, approvedBy: actorName,
+                    on: effective, newDecisionID: nil))
+        }
     }
 
     /// Terms for a new agreement as a finance officer writes them in a YAML or JSON file.

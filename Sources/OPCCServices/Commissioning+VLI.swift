@@ -544,9 +544,7 @@ extension Commissioning {
                         .init(
                             id: agreement.id, state: try tx.instance(id: agreement.id)?.state ?? "",
                             amountPence: agreement.amount.pence,
-                            paidPence: agreement.payments.filter { $0.paidOn != nil }.reduce(0) {
-                                $0 + $1.amount.pence
-                            },
+                            paidPence: agreement.paidPence,
                             returns: returns))
                 }
             }

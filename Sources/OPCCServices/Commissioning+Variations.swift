@@ -85,12 +85,11 @@ extension Commissioning {
                             "variation-new-decision-approved",
                             "decision \(reference) is not an approved decision stating an amount")
                     }
-                    let underNew = try self.liveAllocations(office: agreement.office, in: tx).filter {
-                        $0.decisionID == newID
-                    }
+                    guard let underNew = Money(pence: try tx.allocatedUnderDecision(newID, office: agreement.office))
+                    else { throw StoreError.invalidData(what: "allocations under \(newID)") }
                     subject.decisionApproved = try subject.decisionApproved.adding(approved)
                     subject.allocatedElsewhereUnderDecision = try subject.allocatedElsewhereUnderDecision.adding(
-                        try Money.sum(underNew.map(\.amount)))
+                        underNew)
                 }
                 return subject
             },
@@ -191,7 +190,7 @@ extension Commissioning {
             return ids
         }
         let reduction = -change.pence
-        let paid = agreement.payments.filter { $0.paidOn != nil }.reduce(Int64(0)) { $0 + $1.amount.pence }
+        let paid = agreement.paidPence
         guard agreement.amount.pence - paid >= reduction else {
             throw ServiceRefusal(
                 rule: "variation-within-unpaid",

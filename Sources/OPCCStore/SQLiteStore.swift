@@ -20,8 +20,13 @@ public final class SQLiteStore: CommissioningStore {
     /// the default `NORMAL` (durable at checkpoints; never corrupt).
     public init(path: String, durable: Bool = false, busyTimeout: TimeInterval = 10, attempts: Int = 3) throws {
         self.attempts = max(1, attempts)
-        self.writer = try DatabasePool(
-            path: path, configuration: Self.configuration(durable: durable, busyTimeout: busyTimeout))
+        do {
+            self.writer = try DatabasePool(
+                path: path, configuration: Self.configuration(durable: durable, busyTimeout: busyTimeout))
+        } catch let error as DatabaseError {
+            // Opening runs the first statements: a file that is not a database, or cannot be read, fails here.
+            throw StoreError.cannotOpen(path: path, reason: String(describing: error))
+        }
         try Migrations.migrator.migrate(writer)
     }
 

@@ -115,6 +115,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidData(what: String)
     /// Other writers kept the database busy past the timeout, every attempt: nothing was changed.
     case busy
+    /// The database file could not be opened (not a database, no permission): SQLite's reason.
+    case cannotOpen(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -124,6 +126,7 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             return "instance \(id) is no longer at version \(expected): reload it and try again"
         case .invalidData(let what): return "stored data is not readable: \(what)"
         case .busy: return "the database stayed busy with other writers, so nothing was changed: try again"
+        case .cannotOpen(let path, let reason): return "cannot open the database \(path): \(reason)"
         }
     }
 }

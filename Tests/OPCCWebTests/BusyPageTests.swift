@@ -13,19 +13,12 @@ import Testing
 /// A demo database of its own at a known path, and the app over it with a store that gives up quickly when another
 /// writer holds the database (a short busy timeout, two attempts), as a busy server would after its ten seconds.
 private func impatientDemo() throws -> (app: Commissioning, path: String) {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-busy-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    let path = dir.appendingPathComponent("busy.sqlite").path
+    let path = makeDemoDatabase(returns: false).path
     let home = ProductHome(root: repositoryRoot)
-    let clock = FixedClock(day: try Day(iso: "2026-11-20"))
-    let loader = try Commissioning.open(home: home, databasePath: path, clock: clock)
-    _ = try loader.loadDemo(from: home, returns: false)
-    let hash = Passwords.hash(Passwords.demoPassword, cost: 4)
-    for person in try loader.everyone() { try loader.setPasswordHash(hash, of: person.name) }
     let app = try Commissioning(
         store: try SQLiteStore(path: path, busyTimeout: 0.05, attempts: 2),
         catalog: try WorkflowCatalog.load(from: home, registry: .standard),
-        calendar: try WorkingDayCalendar.load(from: home), clock: clock)
+        calendar: try WorkingDayCalendar.load(from: home), clock: FixedClock(day: try Day(iso: "2026-11-20")))
     return (app, path)
 }
 

@@ -25,16 +25,20 @@ let repositoryRoot: URL = {
 let sharedApp: Commissioning = makeDemoApp()
 
 /// A demo database of its own, every person with the demo password.
-func makeDemoApp(returns: Bool = true) -> Commissioning {
+func makeDemoApp(returns: Bool = true) -> Commissioning { makeDemoDatabase(returns: returns).app }
+
+/// `makeDemoApp`, with the path of its database file (for a second connection to it).
+func makeDemoDatabase(returns: Bool = true) -> (app: Commissioning, path: String) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-web-tests-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let path = dir.appendingPathComponent("web.sqlite").path
     let app = try! Commissioning.open(
-        home: ProductHome(root: repositoryRoot), databasePath: dir.appendingPathComponent("web.sqlite").path,
-        clock: FixedClock(day: try! Day(iso: "2026-11-20")))
+        home: ProductHome(root: repositoryRoot), databasePath: path, clock: FixedClock(day: try! Day(iso: "2026-11-20"))
+    )
     _ = try! app.loadDemo(from: ProductHome(root: repositoryRoot), returns: returns)
     let hash = Passwords.hash(Passwords.demoPassword, cost: 4)
     for person in try! app.everyone() { try! app.setPasswordHash(hash, of: person.name) }
-    return app
+    return (app, path)
 }
 
 func webApp(

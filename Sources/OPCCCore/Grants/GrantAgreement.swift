@@ -243,6 +243,8 @@ public struct GrantAgreement: Hashable, Sendable, Codable {
     /// The last day of any fixed-term posts the grant funds (Wolverhampton's five posts to 31 March 2018).
     public var fixedTermPostsEnd: Day?
     public var payments: [PaymentInstalment]
+    /// What the instalments paid so far add up to, in pence.
+    public var paidPence: Int64 { payments.filter { $0.paidOn != nil }.reduce(0) { $0 + $1.amount.pence } }
     public var equalityImpactAssessment: Assessment?
     public var riskAssessment: Assessment?
     public var signatures: [PartySignature]

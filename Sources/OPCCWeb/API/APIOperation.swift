@@ -188,7 +188,7 @@ struct APIProblem: Error, Sendable {
             case .notFound: return APIProblem(.notFound, rule: "known-record", detail: stored.description)
             case .duplicate: return APIProblem(.conflict, rule: "unique-record", detail: stored.description)
             case .staleVersion: return APIProblem(.conflict, rule: "current-version", detail: stored.description)
-            case .invalidData:
+            case .invalidData, .cannotOpen:
                 return APIProblem(.internalServerError, rule: "readable-data", detail: "stored data is not readable")
             case .busy: return APIProblem(.serviceUnavailable, rule: "database-busy", detail: stored.description)
             }
