@@ -113,6 +113,19 @@ struct APITests {
         }
     }
 
+    @Test func theServedDocumentQuotesEveryResponseCodeSoAPlainYAMLLoaderReadsThemAsText() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let served = String(buffer: try await client.execute(uri: "/openapi.yaml", method: .get).body)
+            let lines = served.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            for code in ["200", "201", "400", "401", "403", "404", "409", "413", "422", "500", "503"] {
+                #expect(lines.contains("\"\(code)\":"), "no quoted response code \(code)")
+            }
+            let bare = lines.filter { $0.count == 4 && $0.hasSuffix(":") && $0.dropLast().allSatisfy(\.isNumber) }
+            #expect(bare == [], "response codes a plain YAML loader reads as numbers")
+        }
+    }
+
     // MARK: Tokens
 
     @Test func aRequestWithoutATokenOrWithARevokedOneIsRefusedWith401AndAProblem() async throws {

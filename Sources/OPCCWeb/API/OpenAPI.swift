@@ -49,16 +49,25 @@ indirect enum Node: Sendable, Equatable {
     }
 
     /// The node as Yams writes it: block style, every string double-quoted so that YAML reads back exactly the
-    /// text given (never a date, a number or a boolean by accident).
+    /// text given (never a date, a number or a boolean by accident). A key is plain unless a YAML reader would
+    /// take it for something other than text: a response code (`200`) is written `"200":`, as OpenAPI requires,
+    /// so that a plain YAML loader (`yaml.safe_load`) reads it as the text "200", never as the number 200.
     var yams: Yams.Node {
         switch self {
         case .map(let pairs):
-            return .mapping(.init(pairs.map { (Yams.Node($0.0), $0.1.yams) }))
+            return .mapping(.init(pairs.map { (Self.key($0.0), $0.1.yams) }))
         case .list(let items): return .sequence(.init(items.map(\.yams)))
         case .string(let s): return .scalar(.init(s, .init(.str), .doubleQuoted))
         case .int(let i): return .scalar(.init(String(i), .init(.int)))
         case .bool(let b): return .scalar(.init(b ? "true" : "false", .init(.bool)))
         }
+    }
+
+    /// A mapping key: plain where YAML reads it back as the same text, double-quoted otherwise.
+    static func key(_ text: String) -> Yams.Node {
+        let plain = Yams.Node.scalar(.init(text))
+        guard Resolver.default.resolveTag(of: plain) != .str else { return plain }
+        return .scalar(.init(text, .init(.str), .doubleQuoted))
     }
 
     /// The document as YAML text.
