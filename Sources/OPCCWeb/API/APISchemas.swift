@@ -349,7 +349,11 @@ enum APISchemas {
     /// What each method of split needs besides the shared fields.
     static let splitForms: [Node] = [
         S.form(
-            "fixed-per-area: amountEach", [("method", S.oneOf(["fixed-per-area"]))], required: ["amountEach"]),
+            "fixed-per-area: amountEach and recipients (at least one area)",
+            [
+                ("method", S.oneOf(["fixed-per-area"])),
+                ("recipients", .map([("type", .string("array")), ("minItems", .int(1))])),
+            ], required: ["amountEach"]),
         S.form(
             "formula: total and weights (at least one factor)",
             [
