@@ -48,6 +48,7 @@ struct ServeCommand: ParsableCommand {
                     let roles = person.grants.map(\.role.rawValue).joined(separator: ", ")
                     printLine("  \(person.name)  (\(roles))")
                 }
+                flushStandardOutput()
             }
             let swept = try app.sweepDeadlines()
             printLine("deadline sweep: \(swept.count) reminder(s), overdue mark(s) or escalation(s) recorded")
@@ -60,6 +61,7 @@ struct ServeCommand: ParsableCommand {
             let web = try buildApplication(configuration: configuration)
             printLine(
                 "serving on http://\(hostname):\(port)/  (published decisions: http://\(hostname):\(port)/register)")
+            flushStandardOutput()
             let outcome = ServerOutcome()
             Task {
                 do { try await web.runService() } catch { outcome.failure.withLock { $0 = error } }

@@ -310,7 +310,7 @@ extension Commissioning {
         reason: String, by actorName: String, on day: Day? = nil
     ) throws {
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a write-off needs a reason (--reason \"…\")")
+            throw ServiceRefusal(rule: "reason-given", message: "a write-off needs a reason")
         }
         guard amount > .zero else {
             throw ServiceRefusal(rule: "amount-positive", message: "a write-off must be more than £0.00")

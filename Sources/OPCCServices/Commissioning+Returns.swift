@@ -239,7 +239,7 @@ extension Commissioning {
     ) throws {
         let effective = day ?? clock.today()
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason (--reason \"…\")")
+            throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason")
         }
         try store.write { tx in
             let (record, instance) = try loadReturn(id, in: tx)

@@ -48,7 +48,7 @@ extension Commissioning {
         switch request.kind {
         case .amount:
             guard let change = request.amountChange, change != .zero else {
-                throw refuse("variation-fits-kind", "an amount variation needs a non-zero change (--change -500.00)")
+                throw refuse("variation-fits-kind", "an amount variation needs a non-zero change, e.g. -500.00")
             }
         case .dates:
             guard request.period != nil || request.fixedTermPostsEnd != nil else {

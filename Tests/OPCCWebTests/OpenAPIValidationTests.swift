@@ -4,15 +4,17 @@ import Testing
 
 @testable import OPCCWeb
 
-/// Runs the PyPI package openapi-spec-validator over the generated OpenAPI document.
+/// Runs the PyPI package openapi-spec-validator over the generated OpenAPI document, read as any tool reads it:
+/// with a plain YAML loader (`yaml.safe_load`), which takes an unquoted `200:` for a number and so breaks the
+/// document (OpenAPI says a response code "MUST be enclosed in quotation marks").
 enum OpenAPIValidator {
     static let tool = OutsideTool.openAPISpecValidator
 
     static let script = """
-        import sys
+        import sys, yaml
         from openapi_spec_validator import validate
-        from openapi_spec_validator.readers import read_from_filename
-        document, _ = read_from_filename(sys.argv[1])
+        with open(sys.argv[1], encoding="utf-8") as f:
+            document = yaml.safe_load(f)
         if not str(document.get("openapi", "")).startswith("3.1"):
             sys.exit("not an OpenAPI 3.1 document")
         validate(document)
@@ -41,6 +43,15 @@ struct OpenAPIValidationTests {
         let result = try OpenAPIValidator.validate(OpenAPIDocument.text)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("valid: \(Set(API.operations.map(\.path)).count + 1) paths"), "\(result.output)")
+    }
+
+    @Test("openapi-valid: a document with unquoted response codes fails when read with a plain YAML loader")
+    func unquotedResponseCodesFail() throws {
+        try #require(OpenAPIValidator.tool.available, Comment(rawValue: OpenAPIValidator.tool.missingInCI))
+        let unquoted = OpenAPIDocument.text.replacingOccurrences(of: "\"200\":", with: "200:")
+        #expect(unquoted != OpenAPIDocument.text)
+        let result = try OpenAPIValidator.validate(unquoted)
+        #expect(result.status != 0, "\(result.output)")
     }
 
     @Test("openapi-valid: the validator refuses a document with a broken reference (it really checks)")
