@@ -134,6 +134,7 @@ extension Commissioning {
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason")
         }
+        let reason = try checkedText(reason, "reason", .short)
         guard draft.part2 == nil else {
             throw ServiceRefusal(rule: "part2-not-corrected-here", message: "Part 2 is not corrected through Part 1")
         }
@@ -277,6 +278,7 @@ extension Commissioning {
         _ act: DecisionAct, on id: String, by actorName: String, role: Role?, on day: Day?, historic: Actor?,
         in open: (any StoreTransaction)?
     ) throws -> DecisionView {
+        let act = try act.checkedTexts()
         var request = FireRequest(act.event, on: id, by: actorName, role: role, on: day, payload: act.payload)
         request.historicActor = historic
         request.overridingGuards = historic != nil

@@ -164,6 +164,7 @@ extension Commissioning {
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "a virement needs a reason")
         }
+        let reason = try checkedText(reason, "reason", .short)
         guard amount > .zero else {
             throw ServiceRefusal(rule: "amount-positive", message: "a virement must move more than £0.00")
         }

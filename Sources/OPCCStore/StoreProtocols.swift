@@ -207,10 +207,12 @@ public protocol StoreTransaction {
         year: FinancialYear, office: String?, states: [String]
     ) throws -> [ReconciliationLine:
         Int64]
-    /// An account's balance, summed by SQL from its transfers.
+    /// An account's balance, summed by SQL from its transfers; `LedgerError.sumTooLarge` when it does not fit in
+    /// 64 bits (only an amount above `Money.ceiling` from an older version can do that).
     func balance(of account: LedgerAccount) throws -> SignedMoney
-    /// Every account's balance, summed by SQL independently of the Swift ledger (for `finance check`).
-    func accountBalancesBySQL() throws -> [String: Int64]
+    /// Every account's balance, summed by SQL independently of the Swift ledger (for `finance check`), exactly
+    /// even where it does not fit in 64 bits.
+    func accountBalancesBySQL() throws -> [String: Int128]
 
     // Budgets and allocations
     func saveStrand(office: String, year: FinancialYear, strand: String, name: String) throws
