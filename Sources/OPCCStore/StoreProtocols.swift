@@ -138,6 +138,7 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             case 10: why = "the disk could not be read or written"
             case 11, 26: why = "the database file is damaged"
             case 13: why = "the disk is full"
+            case 19: why = "the database refused a change its rules forbid"
             default: why = "the database could not answer"
             }
             return "\(why) (SQLite result code \(code)), so nothing was changed"
