@@ -37,8 +37,8 @@ extension API {
             filter.officer = call.query["officer"]
             filter.overdueOn = call.query["overdue"] == "true" ? call.app.clock.today() : nil
             filter.deferred = call.query["deferred"] == "true" ? true : nil
-            // Words, never FTS5 query syntax (as the web's search box): "~" or an unbalanced quote is text to find.
-            filter.text = call.query["search"].map(ftsQuery)
+            // Text to find (the store reads it as words, never as FTS5 syntax: SearchText).
+            filter.text = call.query["search"]
             return .list(try call.app.decisionRegister(filter, by: call.actor))
         },
         APIOperation(
