@@ -20,7 +20,8 @@ enum APISchemas {
                 S.text(
                     "Pounds as a person writes them, e.g. \"£4,500.00\" (not digits alone: those are pence).",
                     pattern:
-                        "^(£\(S.poundsPattern)(\\.[0-9]{2})?|\(S.poundsPattern)\\.[0-9]{2}|[1-9][0-9]{0,2}(,[0-9]{3}){1,4})$",
+                        "^(£\(S.amountPattern)|\(S.poundsPattern)\\.[0-9]{2}|\(S.ceilingPoundsPattern)\\.00"
+                        + "|[1-9][0-9]{0,2}(,[0-9]{3}){1,2}|[1-9](,[0-9]{3}){3}|10,000,000,000)$",
                     example: "£4,500.00"),
                 S.integer("Integer pence.", minimum: 0, maximum: S.largestPence),
             ])

@@ -158,28 +158,33 @@ enum S {
 
     // The product's own value types as they travel in JSON, each with the pattern of what its parser accepts.
 
-    /// Whole pounds as `Money(parsing:)` reads them, plain (`25000`) or grouped in threes (`25,000`); at most 15
-    /// digits, so the pence always fit (the parser refuses only beyond about 92 million million pounds).
-    static let poundsPattern = "([0-9]{1,15}|[1-9][0-9]{0,2}(,[0-9]{3}){1,4})"
+    /// Whole pounds below £10,000,000,000 as `Money(parsing:)` reads them, plain (`25000`) or grouped in threes
+    /// (`25,000`): at most ten digits.
+    static let poundsPattern = "([0-9]{1,10}|[1-9][0-9]{0,2}(,[0-9]{3}){1,2}|[1-9](,[0-9]{3}){3})"
     /// The same, never zero.
-    static let nonZeroPoundsPattern = "(0*[1-9][0-9]{0,14}|[1-9][0-9]{0,2}(,[0-9]{3}){1,4})"
-    static let moneyPattern = "^£?\(poundsPattern)(\\.[0-9]{2})?$"
+    static let nonZeroPoundsPattern = "(0*[1-9][0-9]{0,9}|[1-9][0-9]{0,2}(,[0-9]{3}){1,2}|[1-9](,[0-9]{3}){3})"
+    /// The ceiling itself, £10,000,000,000 (`Money.ceiling`): the largest amount the product takes.
+    static let ceilingPoundsPattern = "(10000000000|10,000,000,000)"
+    /// An amount up to the ceiling, pounds with or without two digits of pence.
+    static let amountPattern = "(\(poundsPattern)(\\.[0-9]{2})?|\(ceilingPoundsPattern)(\\.00)?)"
+    static let moneyPattern = "^£?\(amountPattern)$"
     static let positiveMoneyPattern =
-        "^£?(\(nonZeroPoundsPattern)(\\.[0-9]{2})?|0+\\.(0[1-9]|[1-9][0-9]))$"
+        "^£?(\(nonZeroPoundsPattern)(\\.[0-9]{2})?|0+\\.(0[1-9]|[1-9][0-9])|\(ceilingPoundsPattern)(\\.00)?)$"
     static let money = text(
         "An amount in pounds as a person writes it: \"£25,000\", \"25000\" or \"25000.00\" (never negative; commas "
-            + "only between groups of three digits; two digits of pence or none).",
+            + "only between groups of three digits; two digits of pence or none; at most £10,000,000,000.00).",
         pattern: moneyPattern, example: "£25,000.00")
     /// Money that must be more than nothing (an allocation, a virement, a write-off, a forecast underspend).
     static let positiveMoney = text(
-        "An amount in pounds, more than £0.00, as a person writes it: \"£25,000\", \"25000\" or \"25000.00\".",
+        "An amount in pounds, more than £0.00 and at most £10,000,000,000.00, as a person writes it: \"£25,000\", "
+            + "\"25000\" or \"25000.00\".",
         pattern: positiveMoneyPattern, example: "£25,000.00")
     /// A change of money: a reduction has "-" first.
     static let signedMoney = text(
-        "A change in pounds, \"-\" first for a reduction: \"£2,500.00\" or \"-500.00\".",
-        pattern: "^-?£?\(poundsPattern)(\\.[0-9]{2})?$", example: "-500.00")
-    /// The largest amount in integer pence a request may give (under £1,000 million million, as `money`).
-    static let largestPence: Int64 = 99_999_999_999_999_999
+        "A change in pounds, \"-\" first for a reduction: \"£2,500.00\" or \"-500.00\" (at most £10,000,000,000.00).",
+        pattern: "^-?£?\(amountPattern)$", example: "-500.00")
+    /// The largest amount in integer pence a request may give: `Money.ceiling`, £10,000,000,000.00.
+    static let largestPence: Int64 = 1_000_000_000_000
     static let pence = integer("An amount in integer pence.")
     static let day = string("A calendar day (Europe/London), ISO 8601.", format: "date", example: "2016-11-21")
     /// A financial year as the API writes it, `YYYY/YY` with the second year the one after the first: every pair
@@ -295,7 +300,9 @@ struct SchemaChecker {
                 return ["\(path): '\(s)' is not one of \(names)"]
             }
             if let pattern = schema["pattern"]?.text, !Self.matches(s, pattern) {
-                return ["\(path): '\(s)' is not in the form \(pattern)"]
+                // The field's description says in words what the pattern says in a regular expression.
+                let form = schema["description"]?.text ?? "the form \(pattern)"
+                return ["\(path): '\(s)' does not fit: \(form)"]
             }
             // A day is checked wherever it is, even where the operation would not read it (an instalment's day
             // when its condition is not on-date): a malformed day is never silently dropped.
