@@ -68,6 +68,9 @@ extension Commissioning {
 
     /// Sets a strand's budget for a year to `amount`: the difference from what is budgeted now is posted from (or
     /// back to) the office's funding for the year. A decrease may not take back money already allocated.
+    /// The financial years (by their first calendar year) a budget may be set for.
+    public static let budgetYears = 1990...2200
+
     public func setBudget(
         office: String, year: FinancialYear, strand: String, name: String, amount: Money, by actorName: String,
         on day: Day? = nil
@@ -77,6 +80,14 @@ extension Commissioning {
             let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "setting a budget")
             guard !strand.isBlank, !strand.contains("/"), !strand.contains(where: \.isWhitespace) else {
                 throw ServiceRefusal(rule: "valid-strand", message: "'\(strand)' is not a strand code (e.g. ASB)")
+            }
+            // The store keeps budgets for these years only (its CHECK would refuse any other as a database error).
+            guard Self.budgetYears.contains(year.startYear) else {
+                throw ServiceRefusal(
+                    rule: "budget-year-in-range",
+                    message: "\(year) is not a year budgets are set for: give one from "
+                        + "\(FinancialYear(startYear: Self.budgetYears.lowerBound)) to "
+                        + "\(FinancialYear(startYear: Self.budgetYears.upperBound))")
             }
             try tx.saveStrand(office: office, year: year, strand: strand, name: name)
             let budget = try account(.budget, office, year, strand)

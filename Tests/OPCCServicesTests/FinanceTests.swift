@@ -233,6 +233,26 @@ struct AllocationRuleTests {
         #expect(
             row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.unallocatedPence == 0)
     }
+
+    /// schemathesis found `year: 4660/61` answered 500: the store's CHECK refused it as a database error.
+    @Test(arguments: ["1989/90", "2201/02", "4660/61"])
+    func aBudgetForAYearTheStoreDoesNotKeepIsRefusedAndNothingChanges(year: String) throws {
+        let (app, _) = try demoApp()
+        let head = try app.auditHead()
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.setBudget(
+                office: "cumbria", year: fy(year), strand: "ZZ", name: "Far off", amount: money("£1"),
+                by: "cumbria.finance", on: day("2016-05-01"))
+        }
+        #expect(error?.rule == "budget-year-in-range")
+        #expect(error?.message.hasSuffix("give one from 1990/91 to 2200/01") == true)
+        #expect(try app.auditHead() == head)
+        for edge in ["1990/91", "2200/01"] {
+            try app.setBudget(
+                office: "cumbria", year: fy(edge), strand: "ZZ", name: "Edge", amount: money("£1"),
+                by: "cumbria.finance", on: day("2016-05-01"))
+        }
+    }
 }
 
 @Suite("Finance: carry-forwards, corrections and the books check")

@@ -332,6 +332,16 @@ struct APITests {
         let pattern = try #require(S.year["pattern"]?.text)
         #expect(SchemaChecker.matches(year, pattern) == fits)
         if fits { #expect((try? FinancialYear(parsing: year))?.description == year) }
+        let budget = try #require(API.budgetYear["pattern"]?.text)
+        let kept = (try? FinancialYear(parsing: year)).map { Commissioning.budgetYears.contains($0.startYear) } ?? false
+        #expect(SchemaChecker.matches(year, budget) == (fits && kept), "\(year)")
+    }
+
+    @Test(arguments: ["1989/90", "1990/91", "1999/00", "2000/01", "2199/00", "2200/01", "2201/02", "2016/18"])
+    func aBudgetYearFitsTheDocumentedPatternExactlyWhenTheStoreKeepsIt(year: String) throws {
+        let budget = try #require(API.budgetYear["pattern"]?.text)
+        let kept = (try? FinancialYear(parsing: year)).map { Commissioning.budgetYears.contains($0.startYear) } ?? false
+        #expect(SchemaChecker.matches(year, budget) == kept)
     }
 
     @Test(arguments: [
@@ -362,6 +372,10 @@ struct APITests {
             )
             #expect(zero.status == .unprocessableContent)
             #expect(zero.object["rule"] as? String == "valid-request-body")
+            let farOff = try await finance.call(
+                .put, "/api/v1/budgets", #"{"year": "4660/61", "strand": "ZZ", "name": "x", "amount": "£1"}"#)
+            #expect(farOff.status == .unprocessableContent)
+            #expect(farOff.object["rule"] as? String == "valid-request-body")
             let notAnOrgID = try await finance.post(
                 "/api/v1/allocations",
                 #"{"year": "2016/17", "strand": "ASB", "recipientOrgId": "0", "recipientName": "x", "purpose": "x", "decision": "014/2016", "amount": "£1"}"#

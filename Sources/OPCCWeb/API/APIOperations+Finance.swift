@@ -28,7 +28,8 @@ extension API {
             summary: "Set a strand's budget for a year (the change is a ledger posting; nothing is overwritten).",
             body: S.object(
                 [
-                    ("office", officeField), ("year", S.year), ("strand", S.string("The strand's code, e.g. ASB.")),
+                    ("office", officeField), ("year", budgetYear),
+                    ("strand", S.string("The strand's code, e.g. ASB.")),
                     ("name", S.string("The strand's name.")), ("amount", S.money),
                 ], required: ["year", "strand", "name", "amount"], closed: true),
             response: S.ref("Done")
@@ -216,6 +217,14 @@ extension API {
         ) { call in try call.app.settleCarryForwardClawback(call.id(), by: call.actor) },
     ]
 
+    /// A financial year a budget may be set for (the store keeps 1990/91 to 2200/01).
+    static let budgetYear = S.text(
+        "A financial year a budget is set for, \(FinancialYear(startYear: Commissioning.budgetYears.lowerBound)) to "
+            + "\(FinancialYear(startYear: Commissioning.budgetYears.upperBound)), written 2016/17.",
+        pattern: "^"
+            + S.yearPattern(from: Commissioning.budgetYears.lowerBound, through: Commissioning.budgetYears.upperBound)
+            + "$",
+        example: "2016/17")
     static let yearQuery = APIParameter(
         name: "year", schema: S.year, description: "Financial year, e.g. 2016/17 (default: the latest).")
     static let officeField = S.string("The office, e.g. cumbria (default: the caller's own).")

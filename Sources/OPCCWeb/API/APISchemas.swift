@@ -296,9 +296,15 @@ enum APISchemas {
                 (
                     "amountEach",
                     S.text(
-                        "For fixed-per-area: each area's amount in pounds.", pattern: S.moneyPattern, example: "£5,000")
+                        "For fixed-per-area: each area's amount in pounds, more than £0.00.",
+                        pattern: S.positiveMoneyPattern, example: "£5,000")
                 ),
-                ("total", S.text("For a formula: the total in pounds.", pattern: S.moneyPattern, example: "£60,000")),
+                (
+                    "total",
+                    S.text(
+                        "For a formula: the total in pounds, more than £0.00.", pattern: S.positiveMoneyPattern,
+                        example: "£60,000")
+                ),
                 (
                     "weights",
                     .map([
@@ -338,7 +344,8 @@ enum APISchemas {
                                 (
                                     "amount",
                                     S.text(
-                                        "For a grant round: the award in pounds.", pattern: S.moneyPattern,
+                                        "For a grant round: the award in pounds, more than £0.00.",
+                                        pattern: S.positiveMoneyPattern,
                                         example: "£4,000")
                                 ),
                             ], required: ["orgId", "name"], closed: true))

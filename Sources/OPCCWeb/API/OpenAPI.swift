@@ -192,6 +192,18 @@ enum S {
     static let yearPattern =
         "[0-9]{2}(" + (0...99).map { twoDigits($0) + "/" + twoDigits(($0 + 1) % 100) }.joined(separator: "|") + ")"
     private static func twoDigits(_ n: Int) -> String { (n < 10 ? "0" : "") + String(n) }
+    /// Financial years starting from `first` through `last` (four-digit years), by century: `19(90/91|…)|20(…)`.
+    static func yearPattern(from first: Int, through last: Int) -> String {
+        let years = first...last
+        let centuries = (first / 100)...(last / 100)
+        return "("
+            + centuries.map { century in
+                let pairs = (0...99).filter { years.contains(century * 100 + $0) }
+                return String(century) + "("
+                    + pairs.map { twoDigits($0) + "/" + twoDigits(($0 + 1) % 100) }.joined(separator: "|") + ")"
+            }.joined(separator: "|") + ")"
+    }
+
     static let year = text(
         "A financial year, 1 April to 31 March, written 2016/17: the year it starts, a slash, and the last two "
             + "digits of the next year.",
