@@ -1,6 +1,5 @@
 import OPCCCore
 import OPCCStore
-import Yams
 
 /// Allocations made by a method over several recipients, and virements between strands.
 extension Commissioning {
@@ -63,9 +62,7 @@ extension Commissioning {
         }
 
         public static func parse(yaml: String, source: String) throws -> SplitFile {
-            do { return try YAMLDecoder().decode(SplitFile.self, from: yaml) } catch let e as DecodingError {
-                throw ServiceRefusal(rule: "valid-split-file", message: "\(source): \(e.fieldPath): \(e.plainReason)")
-            }
+            try StrictYAML.decode(SplitFile.self, from: yaml, source: source, rule: "valid-split-file")
         }
     }
 
