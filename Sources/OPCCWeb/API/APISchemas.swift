@@ -91,8 +91,12 @@ enum APISchemas {
             (
                 "AllocationShare",
                 answer(
-                    [("recipientOrgId", s), ("recipientName", s), ("area", s), ("amountPence", p), ("sizeBand", s)],
-                    required: ["recipientOrgId", "recipientName", "amountPence"], "One recipient's share of a split.")
+                    [
+                        ("recipientOrgId", s), ("recipientName", s), ("purpose", s), ("area", s), ("amountPence", p),
+                        ("sizeBand", s),
+                    ],
+                    required: ["recipientOrgId", "recipientName", "purpose", "amountPence"],
+                    "One recipient's share of a split.")
             ),
             ("SplitFile", splitFile.nonBlankStrings),
             (
@@ -291,6 +295,7 @@ enum APISchemas {
                                 .map([("type", .string("object")), ("additionalProperties", S.integer(minimum: 0))])
                             ),
                             ("amount", S.string("For a grant round: the award in pounds.")),
+                            ("purpose", S.string("This recipient's own purpose; the split's purpose when left out.")),
                         ], required: ["orgId", "name"], closed: true))
             ),
         ], required: ["year", "strand", "decision", "purpose", "method", "recipients"], closed: true,
