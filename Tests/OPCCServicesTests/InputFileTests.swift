@@ -184,12 +184,14 @@ struct InputFileTests {
         #expect(message.contains("(file): not valid YAML at line \(line), column \(indent + 10): "), "\(message)")
     }
 
-    /// A copy of the shipped fixtures whose people file has one line changed.
+    /// A copy of the shipped fixtures and workflows whose people file has one line changed.
     static func homeWithPeople(_ change: (String) -> String) throws -> ProductHome {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(
-            at: repositoryRoot.appendingPathComponent("fixtures"), to: root.appendingPathComponent("fixtures"))
+        for folder in ["fixtures", "workflows"] {
+            try FileManager.default.copyItem(
+                at: repositoryRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
+        }
         let people = root.appendingPathComponent("fixtures/people.yaml")
         try change(try String(contentsOf: people, encoding: .utf8)).write(to: people, atomically: true, encoding: .utf8)
         return ProductHome(root: root)
