@@ -22,8 +22,9 @@ final class KeyLedger {
     }
 
     /// The unknown key that comes first in the file, if any. Its known keys are those asked for and those present
-    /// that a key type declares: after a whole decode, every key the types declare.
-    func firstUnknownKey(source: String) -> YAMLInputError? {
+    /// that a key type declares: after a whole decode (`complete`), every key the types declare; after a decode that
+    /// stopped at an error, perhaps not all, and the message says so.
+    func firstUnknownKey(source: String, complete: Bool) -> YAMLInputError? {
         var first: (key: Node, path: String, known: Set<String>)?
         for (path, entry) in entries {
             func declared(_ name: String) -> Bool { entry.keyTypes.contains { $0.init(stringValue: name) != nil } }
@@ -39,7 +40,9 @@ final class KeyLedger {
                 break
             }
         }
-        return first.map { StrictYAML.unknownKey($0.key, at: $0.path, known: $0.known, source: source) }
+        return first.map {
+            StrictYAML.unknownKey($0.key, at: $0.path, known: $0.known, complete: complete, source: source)
+        }
     }
 }
 

@@ -59,7 +59,9 @@ public enum StrictYAML {
         } catch {
             decoded = .failure(error)
         }
-        if let unknown = ledger.firstUnknownKey(source: source) { throw unknown }
+        if let unknown = ledger.firstUnknownKey(source: source, complete: (try? decoded.get()) != nil) {
+            throw unknown
+        }
         switch decoded {
         case .success(let value): return value
         case .failure(let error as DecodingError):
@@ -84,18 +86,21 @@ public enum StrictYAML {
         in mapping: Node.Mapping, known: [String], at path: String, source: String
     ) throws(YAMLInputError) {
         for key in mapping.keys where !known.contains(key.string ?? "") {
-            throw unknownKey(key, at: path, known: Set(known), source: source)
+            throw unknownKey(key, at: path, known: Set(known), complete: true, source: source)
         }
     }
 
-    static func unknownKey(_ key: Node, at path: String, known: Set<String>, source: String) -> YAMLInputError {
+    /// `known` is every key declared there when `complete`, else those the decode reached before it stopped.
+    static func unknownKey(
+        _ key: Node, at path: String, known: Set<String>, complete: Bool, source: String
+    ) -> YAMLInputError {
         let name = key.string ?? "\(key)"
         let line = key.mark?.line
         return YAMLInputError(
             kind: .unknownKey(name), source: source, line: line, column: key.mark?.column,
             field: path.isEmpty ? name : "\(path).\(name)",
-            problem: "unknown key" + (line.map { " on line \($0)" } ?? "") + " (known keys: "
-                + known.sorted().joined(separator: ", ") + ")")
+            problem: "unknown key" + (line.map { " on line \($0)" } ?? "") + " (known keys"
+                + (complete ? ": " : " include: ") + known.sorted().joined(separator: ", ") + ")")
     }
 
     private static func parse(_ yaml: String, source: String, resolver: Resolver) throws(YAMLInputError) -> Node? {
