@@ -95,6 +95,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What the tests share about the outside tools some of them need (Python packages, servers).
+        .target(name: "OPCCTestSupport", path: "Tests/OPCCTestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "OPCCCoreTests",
             dependencies: ["OPCCCore", .product(name: "PropertyBased", package: "swift-property-based")],
@@ -107,20 +109,23 @@ let package = Package(
         .testTarget(
             name: "OPCCServicesTests",
             dependencies: [
-                "OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift"),
+                "OPCCCore", "OPCCStore", "OPCCServices", "OPCCTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"], swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OPCCCommandLineTests",
-            dependencies: ["OPCCCommandLine", "OPCCServices", "OPCCCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "OPCCCommandLine", "OPCCServices", "OPCCCore", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "OPCCWebTests",
             dependencies: [
-                "OPCCWeb", "OPCCServices", "OPCCCore", "OPCCStore",
+                "OPCCWeb", "OPCCServices", "OPCCCore", "OPCCStore", "OPCCTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -280,8 +280,8 @@ struct FinanceCommand: ParsableCommand {
                 }
                 if csv {
                     // Money in CSV is integer pence, in columns named …Pence.
-                    print(RegisterExport.csvLine(header.prefix(4) + header.dropFirst(4).map { $0 + "Pence" }))
-                    for l in lines { print(RegisterExport.csvLine(l)) }
+                    print(CSV.header(Array(header.prefix(4)) + header.dropFirst(4).map { $0 + "Pence" }))
+                    for l in lines { print(CSV.line(l, numberColumns: Set(4..<header.count))) }
                 } else {
                     printLine(header.joined(separator: "\t"))
                     for l in lines { printLine(l.joined(separator: "\t")) }

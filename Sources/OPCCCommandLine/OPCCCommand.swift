@@ -149,3 +149,10 @@ func jsonText<T: Encodable>(_ value: T) throws -> String {
 func printLine(_ text: String) {
     print(text)
 }
+
+/// Writes what was printed so far to standard output now. Written to a file or a pipe, standard output is kept in a
+/// buffer until it fills; a long-running command (`opcc serve`) flushes so that its address and sign-ins are there
+/// to read at once, not when the buffer happens to fill or the server stops.
+func flushStandardOutput() {
+    fflush(nil)  // every output stream: naming `stdout` is shared mutable state to Swift 6
+}

@@ -69,8 +69,8 @@ struct PrioritiesCommand: ParsableCommand {
                     ]
                 }
                 if csv {
-                    printLine(RegisterExport.csvLine(header))
-                    for l in lines { printLine(RegisterExport.csvLine(l)) }
+                    printLine(CSV.header(header))
+                    for l in lines { printLine(CSV.line(l, numberColumns: Set(5...9))) }
                     return
                 }
                 for l in aligned([header] + lines) { printLine(l) }
@@ -123,7 +123,7 @@ struct PrioritiesCommand: ParsableCommand {
             try runReportingRefusals {
                 let matrix = try which.view(try which.global.open()).matrix
                 if csv {
-                    for row in matrix.table { printLine(RegisterExport.csvLine(row)) }
+                    for row in matrix.table { printLine(CSV.line(row, numberColumns: [])) }
                     return
                 }
                 printLine(matrix.title)
@@ -210,15 +210,16 @@ struct PrioritiesCommand: ParsableCommand {
                 }
                 if csv {
                     printLine(
-                        RegisterExport.csvLine([
+                        CSV.header([
                             "priority", "title", "kind", "financialYear", "allocatedPence", "committedPence",
                             "paidPence", "links",
                         ]))
                     for r in spend.rows {
                         printLine(
-                            RegisterExport.csvLine([
-                                r.priority, r.title, r.kind, r.financialYear, String(r.allocatedPence),
-                                String(r.committedPence), String(r.paidPence), r.links.joined(separator: "; "),
+                            CSV.line([
+                                .text(r.priority), .text(r.title), .text(r.kind), .text(r.financialYear),
+                                .integer(r.allocatedPence), .integer(r.committedPence), .integer(r.paidPence),
+                                .text(r.links.joined(separator: "; ")),
                             ]))
                     }
                     return

@@ -80,8 +80,8 @@ struct ReturnCommand: ParsableCommand {
                     ]
                 }
                 if csv {
-                    printLine(RegisterExport.csvLine(header))
-                    for r in rows { printLine(RegisterExport.csvLine(fields(r))) }
+                    printLine(CSV.header(header))
+                    for r in rows { printLine(CSV.line(fields(r), numberColumns: [8, 9])) }
                     return
                 }
                 for r in rows {
@@ -305,8 +305,10 @@ struct ReturnCommand: ParsableCommand {
                     return out
                 }
                 if csv {
-                    printLine(RegisterExport.csvLine(header))
-                    for r in rows { printLine(RegisterExport.csvLine(fields(r))) }
+                    // The money, the variance and the RAG counts are numbers; indicators and context are as entered.
+                    let numbers = Set(3...10).union((0..<contextNames.count).map { 11 + indicatorNames.count + $0 })
+                    printLine(CSV.header(header))
+                    for r in rows { printLine(CSV.line(fields(r), numberColumns: numbers)) }
                     return
                 }
                 for r in rows {

@@ -25,7 +25,28 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(help: "Mark the session cookie Secure (set when a TLS proxy is in front).") var secureCookies = false
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "IP address of a proxy in front whose X-Forwarded-For is believed (repeatable).",
+            discussion: "From any other peer the header is ignored and the peer's own address is counted."))
+    var trustedProxies: [String] = []
+    @Option(
+        name: .customLong("public-url"),
+        help: ArgumentHelp(
+            "The address the public reaches the server at, e.g. https://opcc.example, for absolute URLs.",
+            discussion: "Without it: http://HOSTNAME:PORT. Never the request's Host header."))
+    var publicURL: String?
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        do {
+            for proxy in trustedProxies { _ = try WebConfiguration.checkedTrustedProxy(proxy) }
+            if let publicURL { _ = try WebConfiguration.checkedPublicURL(publicURL) }
+        } catch let error as WebConfigurationError {
+            throw ValidationError(error.message)
+        }
+    }
 
     func run() throws {
         try runReportingRefusals {
@@ -48,18 +69,21 @@ struct ServeCommand: ParsableCommand {
                     let roles = person.grants.map(\.role.rawValue).joined(separator: ", ")
                     printLine("  \(person.name)  (\(roles))")
                 }
+                flushStandardOutput()
             }
             let swept = try app.sweepDeadlines()
             printLine("deadline sweep: \(swept.count) reminder(s), overdue mark(s) or escalation(s) recorded")
             var logger = Logger(label: "opcc.web")
             logger.logLevel = .info
             var configuration = WebConfiguration(
-                commissioning: app, hostname: hostname, port: port, secureCookies: secureCookies, logger: logger)
+                commissioning: app, hostname: hostname, port: port, secureCookies: secureCookies, logger: logger,
+                trustedProxies: trustedProxies, publicURL: publicURL)
             configuration.dailySweep = true
             configuration.home = home
             let web = try buildApplication(configuration: configuration)
             printLine(
                 "serving on http://\(hostname):\(port)/  (published decisions: http://\(hostname):\(port)/register)")
+            flushStandardOutput()
             let outcome = ServerOutcome()
             Task {
                 do { try await web.runService() } catch { outcome.failure.withLock { $0 = error } }
@@ -78,12 +102,18 @@ final class ServerOutcome: Sendable {
     let done = DispatchSemaphore(value: 0)
 }
 
-/// `opcc user passwd NAME`: sets a person's web sign-in password, read from standard input or a file (never from an
-/// argument, where it would be seen in the process list and the shell history).
+/// `opcc user passwd NAME --as PERSON`: sets a person's web sign-in password, read from standard input or a file
+/// (never from an argument, where it would be seen in the process list and the shell history). The person may set
+/// their own, and the office's chief executive anyone's of the office; it ends the person's sessions and is an audit
+/// event.
 struct PasswdCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "passwd", abstract: "Set a person's web sign-in password (from stdin or --password-file).",
-        discussion: "Example: printf '%s' 'a long passphrase' | opcc user passwd cumbria.officer")
+        discussion: """
+            Acts --as the person themself or their office's chief executive. Every web session of the person ends; \
+            the change is recorded in the audit log (password-changed).
+            Example: printf '%s' 'a long passphrase' | opcc user passwd cumbria.officer --as cumbria.officer
+            """)
 
     @Argument(help: "The person's sign-in name.") var name: String
     @Option(help: "Read the password from the first line of this file.") var passwordFile: String?
@@ -91,6 +121,7 @@ struct PasswdCommand: ParsableCommand {
 
     func run() throws {
         try runReportingRefusals {
+            let actor = try global.actorName()
             let text: String
             if let passwordFile {
                 text = try String(contentsOfFile: passwordFile, encoding: .utf8)
@@ -102,8 +133,9 @@ struct PasswdCommand: ParsableCommand {
                 throw ServiceRefusal(rule: "password-length", message: "a password needs at least 8 characters")
             }
             let app = try global.open()
-            try app.setPasswordHash(Passwords.hash(password), of: name)
-            printLine("password set for \(name)")
+            let ended = try app.changePassword(
+                of: name, toHash: Passwords.hash(password), by: actor, on: try global.effectiveDay())
+            printLine("password set for \(name); \(ended) web session(s) ended")
         }
     }
 }

@@ -135,8 +135,10 @@ struct VLICommand: ParsableCommand {
                     return out
                 }
                 if csv {
-                    printLine(RegisterExport.csvLine(header))
-                    for (i, g) in groups.enumerated() { printLine(RegisterExport.csvLine(fields(i, g))) }
+                    // Every column but the code and the name is a number.
+                    let numbers = Set(header.indices).subtracting([1, 2])
+                    printLine(CSV.header(header))
+                    for (i, g) in groups.enumerated() { printLine(CSV.line(fields(i, g), numberColumns: numbers)) }
                 } else {
                     printLine(header.joined(separator: "\t"))
                     for (i, g) in groups.enumerated() { printLine(fields(i, g).joined(separator: "\t")) }

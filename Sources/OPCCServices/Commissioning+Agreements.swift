@@ -12,7 +12,8 @@ extension Commissioning {
     ) throws
         -> GrantAgreement
     {
-        try store.write { tx in
+        let terms = try terms.checkedTexts()
+        return try store.write { tx in
             let allocations = try tx.allocations(office: terms.office).map(\.allocation).filter {
                 terms.allocationIDs.contains($0.id)
             }
@@ -88,6 +89,7 @@ extension Commissioning {
     public func recordAssessment(
         _ id: String, equality: Bool, reference: String, by actorName: String, on day: Day? = nil
     ) throws {
+        let reference = try checkedText(reference, "reference", .name)
         let effective = day ?? clock.today()
         try store.write { tx in
             guard var agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
@@ -124,6 +126,7 @@ extension Commissioning {
     public func recordAgreementSignature(
         _ id: String, party: GrantAgreement.Party, name: String, by actorName: String, on day: Day? = nil
     ) throws {
+        let name = try checkedText(name, "name", .name)
         try actOnAgreement(
             FireRequest(
                 "record-signature", on: id, by: actorName, on: day, payload: ["party": party.rawValue, "name": name])
@@ -261,7 +264,8 @@ extension Commissioning {
             var total: Int64 = 0
             for a in try tx.allocations(office: agreement.office).map(\.allocation)
             where agreement.allocationIDs.contains(a.id) {
-                total += try tx.balance(of: account(.clawbackDue, a.office, a.year, a.strand, a.recipientOrgID)).pence
+                let due = try tx.balance(of: account(.clawbackDue, a.office, a.year, a.strand, a.recipientOrgID))
+                total = try LedgerError.sum(total, due.pence, of: "the money due back under \(agreement.id)")
             }
             guard total == 0 else { return total }
             let own = try tx.allocations(office: agreement.office).map(\.allocation).filter {
@@ -300,6 +304,7 @@ extension Commissioning {
     /// posting, and what was paid allocated again): the agreement is then for what it paid, and its variations
     /// record the termination with the amount released, so nothing of what it was for is lost.
     public func terminateAgreement(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+        let reason = try checkedText(reason, "reason", .short)
         try actOnAgreement(FireRequest("terminate", on: id, by: actorName, on: day, payload: ["reason": reason])) {
             agreement, effective, tx in
             let unpaid = agreement.amount.pence - agreement.paidPence

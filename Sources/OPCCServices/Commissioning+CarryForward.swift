@@ -14,6 +14,7 @@ extension Commissioning {
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "a carry-forward request needs a reason")
         }
+        let reason = try checkedText(reason, "reason", .short)
         let effective = day ?? clock.today()
         return try writeKeepingRefusals { tx in
             guard forecast > .zero else {
@@ -49,6 +50,7 @@ extension Commissioning {
         _ id: String, approve: Bool, reason: String? = nil, decision: String? = nil, by actorName: String,
         on day: Day? = nil
     ) throws {
+        let reason = try checkedOptionalText(reason, "reason", .short)
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
             guard var request = try tx.carryForward(id: id) else {

@@ -104,7 +104,7 @@ extension Commissioning {
                 throw ServiceRefusal(
                     rule: "edit-only-in-draft",
                     message: "the record is \(instance.state): only drafts are edited; return it for revision first, "
-                        + "or after a decision record a correction ('opcc decision correct')")
+                        + "or after a decision record a correction")
             }
             let person = try actor(named: actorName, in: tx)
             guard person.office == record.office, person.actor.roles(covering: id).contains(.officer) else {
@@ -132,8 +132,9 @@ extension Commissioning {
         on day: Day? = nil
     ) throws -> DecisionView {
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason (--reason \"…\")")
+            throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason")
         }
+        let reason = try checkedText(reason, "reason", .short)
         guard draft.part2 == nil else {
             throw ServiceRefusal(rule: "part2-not-corrected-here", message: "Part 2 is not corrected through Part 1")
         }
@@ -277,6 +278,7 @@ extension Commissioning {
         _ act: DecisionAct, on id: String, by actorName: String, role: Role?, on day: Day?, historic: Actor?,
         in open: (any StoreTransaction)?
     ) throws -> DecisionView {
+        let act = try act.checkedTexts()
         var request = FireRequest(act.event, on: id, by: actorName, role: role, on: day, payload: act.payload)
         request.historicActor = historic
         request.overridingGuards = historic != nil
@@ -285,8 +287,22 @@ extension Commissioning {
             switch act {
             case .submit(let number):
                 guard record.number == nil else { return [:] }
-                record.number = try self.allocateNumber(for: record, on: day, given: number, in: tx)
-                return ["number": record.number!]
+                let allocated = try self.allocateNumber(for: record, on: day, given: number, in: tx)
+                record.number = allocated.text
+                // A given number's year or term must be its date's: refused when given by hand, and flagged like
+                // the other historic exceptions when an import replays a past record.
+                if let disagreement = allocated.disagreement {
+                    guard historic != nil else {
+                        throw ServiceRefusal(
+                            rule: NumberDateDisagreement.rule,
+                            message: "\(disagreement.description): \(disagreement.remedy)")
+                    }
+                    record.exceptions.append(
+                        FlaggedException(
+                            rule: NumberDateDisagreement.rule, message: disagreement.description, act: act.event,
+                            day: day))
+                }
+                return ["number": allocated.text]
             case .signOff(let position, let name, let initials):
                 record.signOffs.append(
                     SignOff(position: position, name: name, initials: initials, day: day, recordedBy: recordedBy))
@@ -296,8 +312,12 @@ extension Commissioning {
                 // The sign-offs were given to another text; the number is kept.
                 record.signOffs = []
             case .decide(let approve, let interests, _):
+                // The notice says who decided as the form would: the person's name ("Police and Crime Commissioner
+                // for Cumbria"), never their sign-in name ("cumbria.pcc"), which the audit log keeps.
+                let displayName = try tx.person(named: actorName)?.displayName ?? ""
+                let decisionMaker = historic?.name ?? (displayName.isBlank ? actorName : displayName)
                 record.decision = DecisionTaken(
-                    outcome: approve ? .approved : .notApproved, decisionMaker: recordedBy, role: accepted.role,
+                    outcome: approve ? .approved : .notApproved, decisionMaker: decisionMaker, role: accepted.role,
                     day: day, interestsDeclared: interests)
                 if let deadline = accepted.effects.first(where: { $0.name == "set-deadline" })?.parameters["day"] {
                     record.part1Deadline = try Day(iso: deadline)
@@ -343,10 +363,12 @@ extension Commissioning {
             by: actorName, role: role, on: day)
     }
 
+    /// The record's number: the next in its period's sequence, or the one given (an import's historic number), with
+    /// where the given one disagrees with the day.
     func allocateNumber(
         for record: DecisionRecord, on day: Day, given: String?, in tx: any StoreTransaction
     ) throws
-        -> String
+        -> (text: String, disagreement: NumberDateDisagreement?)
     {
         let template = try profile(of: record.office, in: tx).numbering
         if let given {
@@ -357,12 +379,12 @@ extension Commissioning {
             }
             try tx.noteDecisionSequence(
                 office: record.office, key: template.sequenceKey(for: parsed.period), sequence: parsed.sequence)
-            return parsed.text
+            return (parsed.text, template.disagreement(of: parsed, on: day))
         }
         let period = try template.period(on: day)
         let sequence = try tx.nextDecisionSequence(
             office: record.office, key: template.sequenceKey(for: period), atLeast: 1)
-        return template.format(sequence: sequence, period: period).text
+        return (template.format(sequence: sequence, period: period).text, nil)
     }
 
     // MARK: Part 2

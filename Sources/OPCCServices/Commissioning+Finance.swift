@@ -32,6 +32,13 @@ extension Commissioning {
             throw ServiceRefusal(
                 rule: "effective-date-not-in-future", message: "a posting dated \(posting.day.iso) is after today")
         }
+        // Every amount entering is at most the ceiling already (parsing refuses more); this is the last line for a
+        // caller that built `Money` from pence. A reversal may move more: it undoes what an older version accepted.
+        if posting.reverses == nil, let big = posting.transfers.first(where: { !$0.amount.isWithinCeiling }) {
+            throw ServiceRefusal(
+                rule: "amount-within-ceiling",
+                message: "\(big.amount) is above \(Money.ceiling), the largest amount the product accepts")
+        }
         var payload = [
             "cause": posting.cause.description, "memo": posting.memo,
             "transfers": Self.transferDigest(posting.transfers),
@@ -65,6 +72,7 @@ extension Commissioning {
         office: String, year: FinancialYear, strand: String, name: String, amount: Money, by actorName: String,
         on day: Day? = nil
     ) throws {
+        let name = try checkedText(name, "name", .name)
         try store.write { tx in
             let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "setting a budget")
             guard !strand.isBlank, !strand.contains("/"), !strand.contains(where: \.isWhitespace) else {
@@ -155,6 +163,10 @@ extension Commissioning {
     ) throws
         -> Allocation
     {
+        var r = r
+        r.recipientName = try checkedText(r.recipientName, "recipientName", .name)
+        r.purpose = try checkedText(r.purpose, "purpose", .short)
+        r.area = try checkedOptionalText(r.area, "area", .name)
         let role = try requireRole(actorName, office: r.office, anyOf: roles, in: tx, for: "allocating money")
         guard r.amount > .zero else {
             throw ServiceRefusal(rule: "amount-positive", message: "an allocation must be more than £0.00")
@@ -190,8 +202,9 @@ extension Commissioning {
                 Reconciliation.lines(fromSums: try tx.transferSums(touching: r.year, office: r.office))[
                     ReconciliationLine(office: r.office, year: r.year, strand: r.strand, recipient: nil)]?.budgetPence
                 ?? 0
-            let allowance = profile.overCommitmentPercent.map { strandBudget * Int64($0) / 100 } ?? 0
-            guard remaining + allowance >= r.amount.pence else {
+            // In 128 bits: a budget an older version let go above the ceiling must not make the product trap here.
+            let allowance = profile.overCommitmentPercent.map { Int128(strandBudget) * Int128($0) / 100 } ?? 0
+            guard Int128(remaining) + allowance >= Int128(r.amount.pence) else {
                 throw refusal(
                     .beyondStrand(
                         strand: r.strand, year: r.year, remaining: Money(pence: max(0, remaining))!,
@@ -232,7 +245,8 @@ extension Commissioning {
     ) throws
         -> Int64
     {
-        try store.write { tx in
+        let reason = try checkedText(reason, "reason", .short)
+        return try store.write { tx in
             guard let stored = try tx.postings(office: nil).first(where: { $0.sequence == sequence }) else {
                 throw ServiceRefusal(rule: "known-posting", message: "no posting \(sequence)")
             }
@@ -287,18 +301,21 @@ extension Commissioning {
             }
         default: break
         }
-        var after: [String: (account: LedgerAccount, pence: Int64)] = [:]
+        // Funding and carried-in accounts may go below zero, so only the others are read; in 128 bits, so that
+        // undoing an amount an older version accepted above the ceiling cannot overflow.
+        var after: [String: (account: LedgerAccount, pence: Int128)] = [:]
         for t in reversal.transfers {
-            for (account, change) in [(t.from, -t.amount.pence), (t.to, t.amount.pence)] {
-                let current = try after[account.key]?.pence ?? tx.balance(of: account).pence
+            for (account, change) in [(t.from, -Int128(t.amount.pence)), (t.to, Int128(t.amount.pence))]
+            where account.kind != .funding && account.kind != .carriedIn {
+                let current = try after[account.key]?.pence ?? Int128(tx.balance(of: account).pence)
                 after[account.key] = (account, current + change)
             }
         }
-        for (account, pence) in after.values.sorted(by: { $0.account.key < $1.account.key })
-        where pence < 0 && account.kind != .funding && account.kind != .carriedIn {
+        for (account, pence) in after.values.sorted(by: { $0.account.key < $1.account.key }) where pence < 0 {
             throw ServiceRefusal(
                 rule: "correction-leaves-no-negative-balance",
-                message: "reversing posting \(sequence) would take \(account.key) to \(SignedMoney(pence: pence))"
+                message: "reversing posting \(sequence) would take \(account.key) to "
+                    + "\(Int64(exactly: pence).map { SignedMoney(pence: $0).description } ?? "\(pence) pence")"
                     + (account.kind == .budget ? ", below what is allocated from it" : ""))
         }
     }
@@ -310,8 +327,9 @@ extension Commissioning {
         reason: String, by actorName: String, on day: Day? = nil
     ) throws {
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a write-off needs a reason (--reason \"…\")")
+            throw ServiceRefusal(rule: "reason-given", message: "a write-off needs a reason")
         }
+        let reason = try checkedText(reason, "reason", .short)
         guard amount > .zero else {
             throw ServiceRefusal(rule: "amount-positive", message: "a write-off must be more than £0.00")
         }
@@ -374,16 +392,26 @@ extension Commissioning {
                 let strandLine = ReconciliationLine(
                     office: recipientLine.office, year: recipientLine.year, strand: recipientLine.strand,
                     recipient: nil)
-                committed[recipientLine, default: 0] += pence
-                committed[strandLine, default: 0] += pence
+                for line in [recipientLine, strandLine] {
+                    let (total, overflow) = committed[line, default: 0].addingReportingOverflow(pence)
+                    guard !overflow else { throw LedgerError.sumTooLarge(of: "the money committed in \(line.office)") }
+                    committed[line] = total
+                }
             }
             // Filtered before sorting: the lines touched include other years' (a carry-forward's other side).
-            return lines.keys.filter { line in
+            return try lines.keys.filter { line in
                 line.year == year && (strand == nil || line.strand == strand)
                     && (recipient == nil || line.recipient == recipient || line.recipient == nil)
                     && line.strand != nil
             }.sorted().map { line in
                 let f = lines[line]!
+                // Figures that left 64 bits (an amount above the ceiling from an older version) are not the books':
+                // refused, naming what to do, rather than shown wrong.
+                guard f.fits else {
+                    throw LedgerError.sumTooLarge(
+                        of: "the \(line.strand ?? "") strand of \(line.office) \(line.year)"
+                            + (line.recipient.map { " for \($0)" } ?? ""))
+                }
                 return ReconciliationRow(
                     office: line.office, financialYear: line.year.description, strand: line.strand,
                     recipient: line.recipient, budgetPence: line.recipient == nil ? f.budgetPence : nil,
@@ -396,18 +424,37 @@ extension Commissioning {
         }
     }
 
+    /// The postings an older version accepted with an amount above `Money.ceiling` and that no correction has
+    /// reversed yet: each is a finding, until it is reversed with a reason.
+    static func postingsAboveCeiling(_ stored: [StoredPosting]) -> [String] {
+        let reversed = Set(stored.compactMap(\.posting.reverses))
+        return stored.filter { p in
+            p.posting.reverses == nil && !reversed.contains(p.sequence)
+                && p.posting.transfers.contains { !$0.amount.isWithinCeiling }
+        }.map { p in
+            let largest = p.posting.transfers.map(\.amount).max()!
+            return "posting \(p.sequence) (\(p.posting.cause)) moves \(largest), above \(Money.ceiling), the largest "
+                + "amount the product accepts: reverse it with a reason (opcc finance reverse \(p.sequence) "
+                + "--reason \"…\") and record the right amount"
+        }
+    }
+
     /// Recomputes every balance independently from the postings and checks every invariant; returns each
-    /// difference found (empty when the books are sound).
+    /// difference found (empty when the books are sound). It always finishes: a balance too large to add up is
+    /// one of the differences, not the end of the check.
     public func financeCheck() throws -> [String] {
         try store.read { tx in
             var problems: [String] = []
             let stored = try tx.postings(office: nil)
-            // The core's ledger derives the balances from the postings; SQL sums them separately.
-            let ledger: LedgerBalances
-            do { ledger = try LedgerBalances(stored.map(\.posting)) } catch {
-                return ["the postings cannot be added up: \(error)"]
+            problems += Self.postingsAboveCeiling(stored)
+            // The core derives the balances from the postings, exactly (an older version may have let one leave
+            // 64 bits: it is named, and the check goes on); SQL sums them separately.
+            let exact = LedgerBalances.exact(stored.map(\.posting))
+            let swiftBalances = Dictionary(uniqueKeysWithValues: exact.map { ($0.key.key, $0.value) })
+            for (key, pence) in swiftBalances.sorted(by: { $0.key < $1.key }) where Int64(exactly: pence) == nil {
+                problems.append(
+                    "account \(key): its balance, \(pence) pence, is too large to add up (more than 64 bits hold)")
             }
-            let swiftBalances = Dictionary(uniqueKeysWithValues: ledger.balances.map { ($0.key.key, $0.value) })
             let sqlBalances = try tx.accountBalancesBySQL()
             for key in Set(swiftBalances.keys).union(sqlBalances.keys).sorted()
             where swiftBalances[key, default: 0] != sqlBalances[key, default: 0] {
@@ -415,7 +462,7 @@ extension Commissioning {
                     "account \(key): \(sqlBalances[key, default: 0]) by SQL, \(swiftBalances[key, default: 0]) by postings"
                 )
             }
-            if ledger.total != 0 { problems.append("the ledger does not sum to zero") }
+            if swiftBalances.values.reduce(0, +) != 0 { problems.append("the ledger does not sum to zero") }
             let events = Dictionary(
                 try tx.auditEvents(instance: nil, office: nil).filter { $0.event == "ledger-posting" }
                     .map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
@@ -434,8 +481,13 @@ extension Commissioning {
             for t in computed.unexpected {
                 problems.append("a transfer from \(t.from) to \(t.to) fits no rule of the books")
             }
+            for (line, f) in computed.lines.sorted(by: { $0.key < $1.key }) where !f.fits {
+                problems.append(
+                    "the figures of \(line.office) \(line.year) \(line.strand ?? "") \(line.recipient ?? "") are too "
+                        + "large to add up")
+            }
             for (line, f) in computed.lines.sorted(by: { $0.key < $1.key })
-            where line.recipient == nil && line.strand != nil && f.unallocatedPence < 0 {
+            where f.fits && line.recipient == nil && line.strand != nil && f.unallocatedPence < 0 {
                 let allocations = try tx.allocations(office: line.office).map(\.allocation).filter {
                     $0.year == line.year && $0.strand == line.strand
                 }
@@ -453,13 +505,14 @@ extension Commissioning {
             let postingsBySequence = Dictionary(stored.map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
             for agreement in try tx.agreements(office: nil)
             where (try tx.instance(id: agreement.id)?.state ?? "draft") != "draft" {
-                let total = Set(agreement.allocationIDs).compactMap { allocationsByID[$0] }.reduce(Int64(0)) {
-                    $0 + $1.amount.pence
+                let amounts = Set(agreement.allocationIDs).compactMap { allocationsByID[$0]?.amount }
+                guard let total = try? Money.sum(amounts) else {
+                    problems.append("agreement \(agreement.id): its allocations are too large to add up")
+                    continue
                 }
-                if total != agreement.amount.pence {
+                if total != agreement.amount {
                     problems.append(
-                        "agreement \(agreement.id) is for \(agreement.amount) but its allocations total "
-                            + "\(SignedMoney(pence: total))")
+                        "agreement \(agreement.id) is for \(agreement.amount) but its allocations total \(total)")
                 }
             }
             for a in storedAllocations {

@@ -22,6 +22,7 @@ extension Commissioning {
         authorised: Bool
     ) throws {
         try Self.checkPersonName(name)
+        let displayName = try checkedOptionalText(displayName, "displayName", .name)
         guard !grants.isEmpty else {
             throw ServiceRefusal(rule: "role-required", message: "give at least one --role (\(Role.namesForHelp))")
         }

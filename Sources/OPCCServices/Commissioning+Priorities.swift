@@ -124,6 +124,7 @@ extension Commissioning {
 
     /// Takes the assessment back to scoring (before adoption) so that a score can be corrected, with a reason.
     public func reopenScoring(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+        let reason = try checkedText(reason, "reason", .short)
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "reopen-scoring", id, by: actorName, on: day, payload: ["reason": reason],
@@ -140,6 +141,7 @@ extension Commissioning {
         _ id: String, _ entry: PrioritySelection.BoardRecord.Entry, reason: String, by actorName: String,
         on day: Day? = nil
     ) throws {
+        let reason = try checkedText(reason, "reason", .short)
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
             let subject = try prioritySubject(id, in: tx)
@@ -191,6 +193,9 @@ extension Commissioning {
     public func setPriority(
         _ id: String, _ priority: PrioritySelection.Priority, by actorName: String, on day: Day? = nil
     ) throws {
+        var priority = priority
+        priority.code = try checkedText(priority.code, "code", .name)
+        priority.title = try checkedText(priority.title, "title", .name)
         try writeKeepingRefusals { tx in
             var subject = try prioritySubject(id, in: tx)
             try checkPriority(priority, subject.assessment, in: tx)
@@ -295,6 +300,7 @@ extension Commissioning {
 
     /// Closes an adopted assessment (the year is over, or a later one replaces it), with a reason.
     public func closeAssessment(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+        let reason = try checkedText(reason, "reason", .short)
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "close", id, by: actorName, on: day, payload: ["reason": reason], subject: prioritySubject(id, in: tx),
@@ -304,6 +310,7 @@ extension Commissioning {
 
     /// Withdraws an assessment before adoption, with a reason.
     public func withdrawAssessment(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+        let reason = try checkedText(reason, "reason", .short)
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "withdraw", id, by: actorName, on: day, payload: ["reason": reason],

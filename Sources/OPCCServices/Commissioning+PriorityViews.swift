@@ -154,9 +154,12 @@ extension Commissioning {
             let committed = try Self.share(row.committedPence, by: weights)
             let paid = try Self.share(row.paidPence, by: weights)
             for (i, claim) in claimed.enumerated() {
-                totals[claim.priority].allocated += allocated[i]
-                totals[claim.priority].committed += committed[i]
-                totals[claim.priority].paid += paid[i]
+                let what = "the money for priority \(claim.priority + 1)"
+                totals[claim.priority].allocated = try LedgerError.sum(
+                    totals[claim.priority].allocated, allocated[i], of: what)
+                totals[claim.priority].committed = try LedgerError.sum(
+                    totals[claim.priority].committed, committed[i], of: what)
+                totals[claim.priority].paid = try LedgerError.sum(totals[claim.priority].paid, paid[i], of: what)
             }
         }
         let rows = priorities.enumerated().map { index, p in

@@ -129,6 +129,7 @@ extension Commissioning {
     public func saveReturn(
         _ id: String, content: ReturnContent, by actorName: String, on day: Day? = nil
     ) throws -> ReturnRecord {
+        let content = try content.checkedTexts()
         let effective = day ?? clock.today()
         return try store.write { tx in
             var (record, instance) = try loadReturn(id, in: tx)
@@ -201,6 +202,7 @@ extension Commissioning {
     }
 
     private func review(_ id: String, accept: Bool, reasons: String?, by actorName: String, on day: Day?) throws {
+        let reasons = try checkedOptionalText(reasons, accept ? "note" : "reasons", .short)
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
@@ -239,8 +241,10 @@ extension Commissioning {
     ) throws {
         let effective = day ?? clock.today()
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason (--reason \"…\")")
+            throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason")
         }
+        let reason = try checkedText(reason, "reason", .short)
+        let content = try content.checkedTexts()
         try store.write { tx in
             let (record, instance) = try loadReturn(id, in: tx)
             let role = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
@@ -276,6 +280,7 @@ extension Commissioning {
 
     /// Waives a return with a reason (an officer or finance).
     public func waiveReturn(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+        let reason = try checkedText(reason, "reason", .short)
         try writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
             _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
@@ -352,6 +357,7 @@ extension Commissioning {
 
     /// Refuses a variation proposal with a reason (finance); it is kept, marked refused.
     public func refuseProposal(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+        let reason = try checkedText(reason, "reason", .short)
         let effective = day ?? clock.today()
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "refusing a proposed variation needs a reason")

@@ -15,15 +15,50 @@ extension Commissioning {
         return try passwords.passwordHash(person: name)
     }
 
-    /// Sets a person's password hash. Refuses for unknown people and for stores that keep no passwords.
+    /// Sets a person's password hash with no one acting: for setting up (the demo's sign-ins, tests). It ends every
+    /// session of the person, like any password change; a person's change is `changePassword`, which is audited.
+    /// Refuses for unknown people.
     public func setPasswordHash(_ hash: String, of name: String) throws {
-        guard try person(named: name) != nil else {
-            throw ServiceRefusal(rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
+        try store.write { tx in
+            guard try tx.person(named: name) != nil else {
+                throw ServiceRefusal(rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
+            }
+            try tx.savePasswordHash(hash, person: name, at: clock.timestamp())
+            _ = try tx.deleteSessions(person: name, except: nil)
         }
-        guard let passwords = store as? any PasswordStore else {
-            throw ServiceRefusal(rule: "password-store", message: "this store keeps no passwords")
+    }
+
+    /// Changes a person's password hash, as the person or their office's chief executive: in one transaction the
+    /// hash is replaced, every other session of the person ends (one stolen or left open is of no use after), and a
+    /// `password-changed` audit event records who did it (never the hash). `keepingSession` is the session the
+    /// person changed it from, kept. Returns how many sessions ended.
+    @discardableResult
+    public func changePassword(
+        of name: String, toHash hash: String, by actorName: String, on day: Day? = nil,
+        keepingSession sessionID: String? = nil
+    ) throws -> Int {
+        let today = try dayNotAfterToday(day)
+        return try store.write { tx in
+            guard let person = try tx.person(named: name) else {
+                throw ServiceRefusal(rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
+            }
+            let acting = try actor(named: actorName, in: tx)
+            guard
+                acting.name == person.name
+                    || (acting.office == person.office && acting.actor.roles(covering: nil).contains(.chiefExecutive))
+            else {
+                throw ServiceRefusal(
+                    rule: "password-set-by-person-or-chief-executive",
+                    message: "only \(person.name) or the chief executive of \(person.office) may set their password")
+            }
+            try tx.savePasswordHash(hash, person: name, at: clock.timestamp())
+            let ended = try tx.deleteSessions(person: name, except: sessionID.map(SHA256Hex.of))
+            try tx.append(
+                AuditEventDraft(
+                    office: person.office, event: "password-changed", actor: actorName, effectiveDay: today,
+                    recordedAt: clock.timestamp(), payload: ["person": name, "sessionsEnded": String(ended)]))
+            return ended
         }
-        try passwords.setPasswordHash(hash, person: name, at: clock.timestamp())
     }
 
     /// Every person in every office (for setting the demo's sign-ins).

@@ -168,8 +168,9 @@ extension Commissioning {
         decision: String? = nil, by actorName: String, on day: Day? = nil
     ) throws {
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a virement needs a reason (--reason \"…\")")
+            throw ServiceRefusal(rule: "reason-given", message: "a virement needs a reason")
         }
+        let reason = try checkedText(reason, "reason", .short)
         guard amount > .zero else {
             throw ServiceRefusal(rule: "amount-positive", message: "a virement must move more than £0.00")
         }
@@ -188,7 +189,7 @@ extension Commissioning {
                         rule: "virement-above-threshold-needs-decision",
                         message:
                             "a virement of \(amount) is above the office's \(threshold): cite an approved decision "
-                            + "(--decision NUMBER)")
+                            + "by its number")
                 }
                 let id = try decisionID(decision, office: office, in: tx)
                 guard try tx.decision(id: id)?.decision?.outcome == .approved else {

@@ -45,7 +45,9 @@ extension Commissioning {
                     // One item per strand and year paid from (a payment may draw on more than one allocation).
                     var byAccount: [LedgerAccount: Int64] = [:]
                     for transfer in posting.transfers where transfer.to.kind == .paid {
-                        byAccount[transfer.to, default: 0] += transfer.amount.pence
+                        byAccount[transfer.to] = try LedgerError.sum(
+                            byAccount[transfer.to, default: 0], transfer.amount.pence,
+                            of: "payment \(posting.cause.reference)")
                     }
                     for (account, pence) in byAccount.sorted(by: { $0.key < $1.key }) {
                         guard let amount = Money(pence: pence), amount > SpendingItem.threshold else { continue }

@@ -45,10 +45,20 @@ extension Commissioning {
         func refuse(_ rule: String, _ message: String) -> ServiceRefusal {
             ServiceRefusal(rule: rule, message: message)
         }
+        var request = request
+        request.reason = try checkedText(request.reason, "reason", .short)
+        if let lines = request.planLines {
+            request.planLines = try lines.enumerated().map { i, line in
+                var line = line
+                line.priority = try checkedText(line.priority, "planLines[\(i)].priority", .name)
+                line.description = try checkedText(line.description, "planLines[\(i)].description", .short)
+                return line
+            }
+        }
         switch request.kind {
         case .amount:
             guard let change = request.amountChange, change != .zero else {
-                throw refuse("variation-fits-kind", "an amount variation needs a non-zero change (--change -500.00)")
+                throw refuse("variation-fits-kind", "an amount variation needs a non-zero change, e.g. -500.00")
             }
         case .dates:
             guard request.period != nil || request.fixedTermPostsEnd != nil else {

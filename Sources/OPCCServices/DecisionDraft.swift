@@ -69,30 +69,66 @@ public struct DecisionDraft: Decodable, Sendable {
         return names
     }
 
+    /// The draft with every text checked and normalised (`TextField`): the title is a name, reasons short fields,
+    /// the rest long texts; the refusal names the field.
+    func checkedTexts() throws(ServiceRefusal) -> DecisionDraft {
+        var d = self
+        d.title = try checkedOptionalText(title, "title", .name)
+        d.executiveSummary = try checkedOptionalText(executiveSummary, "executiveSummary", .long)
+        d.recommendation = try checkedOptionalText(recommendation, "recommendation", .long)
+        d.amount = try checkedOptionalText(amount, "amount", .name)
+        if let funding = fundingSource {
+            d.fundingSource?.strand = try checkedText(funding.strand, "fundingSource.strand", .name)
+            d.fundingSource?.year = try checkedText(funding.year, "fundingSource.year", .name)
+        }
+        d.introductionAndBackground = try checkedOptionalText(
+            introductionAndBackground, "introductionAndBackground", .long)
+        d.issuesForConsideration = try checkedOptionalText(issuesForConsideration, "issuesForConsideration", .long)
+        if let implications {
+            var checked: [String: String] = [:]
+            for (key, text) in implications {
+                let section = try checkedText(key, "implications", .name)
+                checked[section] = try checkedText(text, "implications.\(key)", .long)
+            }
+            d.implications = checked
+        }
+        d.backgroundPapers = try checkedOptionalText(backgroundPapers, "backgroundPapers", .long)
+        d.publication?.reason = try checkedOptionalText(publication?.reason, "publication.reason", .short)
+        d.part2?.reason = try checkedOptionalText(part2?.reason, "part2.reason", .short)
+        d.part2?.content = try checkedOptionalText(part2?.content, "part2.content", .long)
+        return d
+    }
+
     /// Applies the draft to a record, checking each value against the office profile.
     public func apply(to record: inout DecisionRecord, profile: OfficeProfile) throws(ServiceRefusal) {
         func refuse(_ field: String, _ message: String) -> ServiceRefusal {
             ServiceRefusal(rule: "valid-decision-field", message: "\(field): \(message)")
         }
-        if let title {
+        // Every text through the one check of lengths and characters first, so that nothing is stored half-checked.
+        let d = try checkedTexts()
+        if let title = d.title {
             guard !title.isBlank else { throw refuse("title", "must not be empty") }
             record.title = title
         }
-        if let executiveSummary { record.executiveSummary = executiveSummary }
-        if let recommendation { record.recommendation = recommendation }
+        if let executiveSummary = d.executiveSummary { record.executiveSummary = executiveSummary }
+        if let recommendation = d.recommendation { record.recommendation = recommendation }
         if let amount {
             do { record.amount = try Money(parsing: amount) } catch { throw refuse("amount", error.description) }
         }
-        if let funding = fundingSource {
+        if let funding = d.fundingSource {
             guard !funding.strand.isBlank else { throw refuse("fundingSource.strand", "is empty") }
             do {
                 record.fundingSource = FundingSource(
                     strand: funding.strand, year: try FinancialYear(parsing: funding.year))
             } catch { throw refuse("fundingSource.year", error.description) }
         }
-        if let introductionAndBackground { record.introductionAndBackground = introductionAndBackground }
-        if let issuesForConsideration { record.issuesForConsideration = issuesForConsideration }
-        if let implications {
+        if let introductionAndBackground = d.introductionAndBackground {
+            record.introductionAndBackground = introductionAndBackground
+        }
+        if let issuesForConsideration = d.issuesForConsideration {
+            record.issuesForConsideration = issuesForConsideration
+        }
+        if let implications = d.implications {
             for (key, text) in implications {
                 guard profile.implicationSections.contains(key) else {
                     throw refuse(
@@ -103,14 +139,14 @@ public struct DecisionDraft: Decodable, Sendable {
                 record.implications[key] = text
             }
         }
-        if let backgroundPapers { record.backgroundPapers = backgroundPapers }
+        if let backgroundPapers = d.backgroundPapers { record.backgroundPapers = backgroundPapers }
         if let significantPublicInterest { record.significantPublicInterest = significantPublicInterest }
-        if let p = publication {
+        if let p = d.publication {
             record.publication = PublicationChoice(
                 deferred: p.deferred ?? record.publication.deferred, reason: p.reason ?? record.publication.reason,
                 until: p.until ?? record.publication.until)
         }
-        if let p = part2 {
+        if let p = d.part2 {
             record.part2.exists = p.exists ?? record.part2.exists
             record.part2.reason = p.reason ?? record.part2.reason
             record.part2.content = p.content ?? record.part2.content

@@ -105,7 +105,7 @@ public enum PriorityExport {
     public static func csv(_ view: Commissioning.PriorityView) -> String {
         let a = view.assessment
         var lines = [
-            RegisterExport.csvLine(
+            CSV.header(
                 ["number", "threat"] + a.agencies + [
                     "sumOfAgencies", "recordedTotal", "computedTotal", "difference", "working", "control",
                     "volumeShare", "probability", "risk", "band", "priorities", "boardDecision", "reason",
@@ -113,15 +113,17 @@ public enum PriorityExport {
         ]
         for t in view.scored {
             let (decision, reason) = boardLine(t, view.selection)
-            let agencyCells = t.agencySums.map { $0.map(String.init) ?? "" }
-            let rest: [String] = [
-                String(t.sumOfAgencies), t.recordedTotal.map(String.init) ?? "", t.computedTotal.map(String.init) ?? "",
-                t.totalDifference.map(String.init) ?? "", t.computed?.working ?? "", t.control?.rawValue ?? "",
-                t.volumeShare?.description ?? "", t.probability.map(String.init) ?? "", t.risk.map(String.init) ?? "",
-                t.band?.title ?? "", view.selection.covering(t.name).map(\.code).joined(separator: " "), decision,
-                reason,
+            // Scores, totals, probability and risk are numbers; the threat, the working and the board's words are text.
+            func number(_ n: (some CustomStringConvertible)?) -> CSVCell { n.map { .number($0.description) } ?? "" }
+            let agencyCells = t.agencySums.map { number($0) }
+            let rest: [CSVCell] = [
+                number(t.sumOfAgencies), number(t.recordedTotal), number(t.computedTotal), number(t.totalDifference),
+                .text(t.computed?.working ?? ""), .text(t.control?.rawValue ?? ""),
+                .text(t.volumeShare?.description ?? ""), number(t.probability), number(t.risk),
+                .text(t.band?.title ?? ""), .text(view.selection.covering(t.name).map(\.code).joined(separator: " ")),
+                .text(decision), .text(reason),
             ]
-            lines.append(RegisterExport.csvLine([String(t.number), t.name] + agencyCells + rest))
+            lines.append(CSV.line([number(t.number), .text(t.name)] + agencyCells + rest))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -9,26 +9,21 @@ public enum RegisterExport {
         "flaggedExceptions",
     ]
 
+    /// The register as CSV: text cells guarded against formula injection, numbers as they are (`CSV.line`).
     public static func csv(_ rows: [DecisionRegisterRow]) -> String {
-        var lines = [csvLine(csvHeader)]
+        var lines = [CSV.header(csvHeader)]
         for r in rows {
             lines.append(
-                csvLine([
-                    r.office, r.number ?? "", r.title, r.status, r.amountPence.map(String.init) ?? "", r.strand ?? "",
-                    r.financialYear ?? "", r.originatingOfficer, r.decidedOn?.iso ?? "", r.outcome ?? "",
-                    r.part1Deadline?.iso ?? "", r.publishedOn?.iso ?? "", r.deferred ? "yes" : "no",
-                    r.deferralUntil?.iso ?? "", r.part2Exists ? "yes" : "no", String(r.exceptionCount),
+                CSV.line([
+                    .text(r.office), .text(r.number ?? ""), .text(r.title), .text(r.status), .integer(r.amountPence),
+                    .text(r.strand ?? ""), .text(r.financialYear ?? ""), .text(r.originatingOfficer),
+                    .text(r.decidedOn?.iso ?? ""), .text(r.outcome ?? ""), .text(r.part1Deadline?.iso ?? ""),
+                    .text(r.publishedOn?.iso ?? ""), .text(r.deferred ? "yes" : "no"),
+                    .text(r.deferralUntil?.iso ?? ""), .text(r.part2Exists ? "yes" : "no"),
+                    .integer(r.exceptionCount),
                 ]))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
-    }
-
-    /// One RFC 4180 line: fields holding a comma, quote or line break are quoted, quotes doubled.
-    public static func csvLine(_ fields: [String]) -> String {
-        fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",")
     }
 }
 

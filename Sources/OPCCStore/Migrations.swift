@@ -19,6 +19,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-02-calendar-feeds", migrate: calendarFeeds)
         migrator.registerMigration("2026-12-02-api-tokens", migrate: apiTokens)
         migrator.registerMigration("2026-12-03-reconciliation-indexes", migrate: reconciliationIndexes)
+        migrator.registerMigration("2026-12-06-web-sessions", migrate: webSessions)
         return migrator
     }
 

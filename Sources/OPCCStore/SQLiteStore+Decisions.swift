@@ -69,7 +69,7 @@ extension SQLiteTransaction {
                         """), arguments: [id])
         else { return nil }
         let json: String = row["part1_json"]
-        var record = try JSONDecoder().decode(DecisionRecord.self, from: Data(json.utf8))
+        var record = try storedDataDecoder().decode(DecisionRecord.self, from: Data(json.utf8))
         record.part2.content = row["content"]
         return record
     }

@@ -96,7 +96,12 @@ extension SQLiteTransaction {
         arguments += [String(yearText), String(yearText)]
         if let office { arguments += [office] }
         let statement = try db.cachedStatement(sql: sql)
-        let cursor = try Row.fetchCursor(statement, arguments: arguments)
+        return try summing("the transfers of \(office ?? "every office") in \(year)") {
+            try pairs(try Row.fetchCursor(statement, arguments: arguments))
+        }
+    }
+
+    private func pairs(_ cursor: RowCursor) throws -> [(from: LedgerAccount, to: LedgerAccount, pence: Int64)] {
         var result: [(from: LedgerAccount, to: LedgerAccount, pence: Int64)] = []
         // A strand's or a funding account's key recurs in thousands of pairs: each distinct key is parsed once.
         var parsed: [String: LedgerAccount] = [:]
@@ -150,33 +155,65 @@ extension SQLiteTransaction {
         arguments += [year.startYear]
         if let office { arguments += [office] }
         var result: [ReconciliationLine: Int64] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
+        let rows = try summing("the allocations under agreements in \(year)") {
+            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+        }
+        for row in rows {
             result[ReconciliationLine(office: row[0], year: year, strand: row[1], recipient: row[2])] = row[3]
         }
         return result
     }
 
     func balance(of account: LedgerAccount) throws -> SignedMoney {
-        let pence = try Int64.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT coalesce((SELECT sum(amount_pence) FROM ledger_transfer WHERE to_account = ?), 0)
-                         - coalesce((SELECT sum(amount_pence) FROM ledger_transfer WHERE from_account = ?), 0)
-                    """), arguments: [account.key, account.key])
-        return SignedMoney(pence: pence ?? 0)
+        do {
+            let pence = try Int64.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT coalesce((SELECT sum(amount_pence) FROM ledger_transfer WHERE to_account = ?), 0)
+                             - coalesce((SELECT sum(amount_pence) FROM ledger_transfer WHERE from_account = ?), 0)
+                        """), arguments: [account.key, account.key])
+            return SignedMoney(pence: pence ?? 0)
+        } catch let error as DatabaseError where error.isIntegerOverflow {
+            // An amount from before the ceiling took a running sum past 64 bits: add up exactly instead, since the
+            // balance itself may still fit (a budget whose huge posting was reversed).
+            let exact =
+                try exactSum(where: "to_account", is: account.key) - exactSum(where: "from_account", is: account.key)
+            guard let pence = Int64(exactly: exact) else { throw LedgerError.sumTooLarge(of: account.key) }
+            return SignedMoney(pence: pence)
+        }
     }
 
-    func accountBalancesBySQL() throws -> [String: Int64] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT account, sum(amount) AS balance FROM (
-                    SELECT to_account AS account, amount_pence AS amount FROM ledger_transfer
-                    UNION ALL SELECT from_account, -amount_pence FROM ledger_transfer)
-                GROUP BY account
-                """)
-        var result: [String: Int64] = [:]
-        for row in rows { result[row["account"]] = row["balance"] }
+    /// The exact total of the (positive) amounts whose `column` is `key`, whatever their size: SQL adds up the high
+    /// and the low 32 bits of each apart (neither sum can overflow before billions of rows), and Swift joins them.
+    private func exactSum(where column: String, is key: String) throws -> Int128 {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT coalesce(sum(amount_pence >> 32), 0), coalesce(sum(amount_pence & 4294967295), 0)
+                    FROM ledger_transfer WHERE \(column) = ?
+                    """), arguments: [key])
+        let high: Int64 = row?[0] ?? 0
+        let low: Int64 = row?[1] ?? 0
+        return (Int128(high) << 32) + Int128(low)
+    }
+
+    func accountBalancesBySQL() throws -> [String: Int128] {
+        // In and out apart, each split into high and low 32 bits (`exactSum`), so that an account an older version
+        // took past 64 bits is still added up exactly and `finance check` can name it.
+        var result: [String: Int128] = [:]
+        for (column, sign) in [("to_account", Int128(1)), ("from_account", Int128(-1))] {
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(column), sum(amount_pence >> 32), sum(amount_pence & 4294967295)
+                    FROM ledger_transfer GROUP BY \(column)
+                    """)
+            for row in rows {
+                let high: Int64 = row[1]
+                let low: Int64 = row[2]
+                result[row[0], default: 0] += sign * ((Int128(high) << 32) + Int128(low))
+            }
+        }
         return result
     }
 
@@ -221,6 +258,12 @@ extension SQLiteTransaction {
     }
 
     func allocatedUnderDecision(_ decisionID: String, office: String) throws -> Int64 {
+        try summing("the allocations under \(decisionID)") {
+            try allocatedUnderDecisionSum(decisionID, office: office)
+        }
+    }
+
+    private func allocatedUnderDecisionSum(_ decisionID: String, office: String) throws -> Int64 {
         try Int64.fetchOne(
             db.cachedStatement(
                 sql: """
@@ -328,13 +371,28 @@ extension SQLiteTransaction {
     func agreement(id: String) throws -> GrantAgreement? {
         try String.fetchOne(
             db.cachedStatement(sql: "SELECT terms_json FROM grant_agreement WHERE id = ?"), arguments: [id]
-        ).map { try JSONDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
+        ).map { try storedDataDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
     }
 
     func agreements(office: String?) throws -> [GrantAgreement] {
         try String.fetchAll(
             db, sql: "SELECT terms_json FROM grant_agreement \(office == nil ? "" : "WHERE office_id = ?") ORDER BY id",
             arguments: office.map { [$0] } ?? []
-        ).map { try JSONDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
+        ).map { try storedDataDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
     }
+}
+
+extension SQLiteTransaction {
+    /// Runs a query that adds amounts up, turning SQLite's "integer overflow" (only an amount above `Money.ceiling`
+    /// from an older version can cause it) into the ledger's typed error naming what was being added up.
+    func summing<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as DatabaseError where error.isIntegerOverflow {
+            throw LedgerError.sumTooLarge(of: what)
+        }
+    }
+}
+
+extension DatabaseError {
+    /// SQLite's `sum()` stopped because a running total left 64 bits.
+    var isIntegerOverflow: Bool { resultCode == .SQLITE_ERROR && message == "integer overflow" }
 }

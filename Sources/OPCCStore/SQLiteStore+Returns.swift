@@ -14,7 +14,7 @@ extension SQLiteTransaction {
     }
 
     private func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        try storedDataDecoder().decode(T.self, from: Data(text.utf8))
     }
 
     func insertReturn(_ r: ReturnRecord) throws {

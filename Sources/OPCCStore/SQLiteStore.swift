@@ -413,3 +413,11 @@ struct SQLiteTransaction: StoreTransaction {
         }
     }
 }
+
+/// A JSON decoder for what the product stored itself: amounts above `Money.ceiling` that an older version accepted
+/// still read, so that they can be seen and corrected.
+func storedDataDecoder() -> JSONDecoder {
+    let decoder = JSONDecoder()
+    decoder.userInfo[.moneyReadsStoredData] = true
+    return decoder
+}

@@ -207,10 +207,12 @@ public protocol StoreTransaction {
         year: FinancialYear, office: String?, states: [String]
     ) throws -> [ReconciliationLine:
         Int64]
-    /// An account's balance, summed by SQL from its transfers.
+    /// An account's balance, summed by SQL from its transfers; `LedgerError.sumTooLarge` when it does not fit in
+    /// 64 bits (only an amount above `Money.ceiling` from an older version can do that).
     func balance(of account: LedgerAccount) throws -> SignedMoney
-    /// Every account's balance, summed by SQL independently of the Swift ledger (for `finance check`).
-    func accountBalancesBySQL() throws -> [String: Int64]
+    /// Every account's balance, summed by SQL independently of the Swift ledger (for `finance check`), exactly
+    /// even where it does not fit in 64 bits.
+    func accountBalancesBySQL() throws -> [String: Int128]
 
     // Budgets and allocations
     func saveStrand(office: String, year: FinancialYear, strand: String, name: String) throws
@@ -291,6 +293,31 @@ public protocol StoreTransaction {
     func saveMoneyLinks(assessment: String, priority: String, _ links: [PrioritySelection.MoneyLink]) throws
     func appendBoardRecord(assessment: String, _ record: PrioritySelection.BoardRecord, auditSequence: Int64) throws
     func selection(assessment: String) throws -> PrioritySelection
+
+    // Web sessions and the sign-in throttle (SQLiteStore+Sessions.swift): only SHA-256s of session ids and of
+    // throttle keys are stored
+    func insertSession(_ session: StoredSession) throws
+    func session(idSHA256: String) throws -> StoredSession?
+    /// Records that the session was used at `atMs` (never moves back).
+    func touchSession(idSHA256: String, atMs: Int64) throws
+    func deleteSession(idSHA256: String) throws
+    /// Ends every session of a person except the one whose id has the SHA-256 `except`; returns how many ended.
+    func deleteSessions(person: String, except idSHA256: String?) throws -> Int
+    /// Deletes the sessions idle since before `lastSeenBeforeMs` or started before `createdBeforeMs`.
+    func deleteSessions(lastSeenBeforeMs: Int64, createdBeforeMs: Int64) throws -> Int
+    func sessionCount() throws -> Int
+    func throttleEntries(keySHA256 keys: [String]) throws -> [StoredThrottleEntry]
+    func saveThrottleEntry(_ entry: StoredThrottleEntry) throws
+    func deleteThrottleEntry(keySHA256: String) throws
+    /// Forgets entries not updated since `forgetBeforeMs` and no longer blocking, then the oldest beyond `keepAtMost`.
+    func trimThrottle(forgetBeforeMs: Int64, nowMs: Int64, keepAtMost: Int) throws
+    func throttleEntryCount() throws -> Int
+    /// A server secret (64 hex digits) shared by every process on the database, or nil before it is made.
+    func webSecret(named name: String) throws -> String?
+    /// Stores a secret unless one of that name exists (the first process to make it wins).
+    func saveWebSecretIfAbsent(named name: String, valueHex: String) throws
+    /// Sets a person's password hash inside the transaction (with the audit event and the sessions it ends).
+    func savePasswordHash(_ hash: String, person: String, at: String) throws
 
     // Calendar feeds (SQLiteStore+CalendarFeeds.swift): only the SHA-256 of a feed's secret is stored
     /// Records a person's new live feed, citing the audit event that records it.

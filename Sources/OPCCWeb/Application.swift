@@ -14,10 +14,15 @@ public struct WebConfiguration: Sendable {
     /// Marks the session cookie Secure: set it when the server is reached through TLS (a proxy in front).
     public var secureCookies: Bool
     public var logger: Logger
-    /// Failed sign-ins allowed per account, and per address, within `throttleWindow` seconds.
-    public var attemptsPerAccount: Int
-    public var attemptsPerAddress: Int
-    public var throttleWindow: TimeInterval
+    /// How failed sign-ins slow the next attempt (per account, per address and account, per address).
+    public var throttle: SignInThrottlePolicy
+    /// When sessions end (idle, and absolute).
+    public var sessions: SessionPolicy
+    /// Peers whose `X-Forwarded-For` is believed (the TLS proxy in front): IP addresses, as `--trusted-proxy`.
+    public var trustedProxies: [String]
+    /// The address the public reaches the server at (`https://opcc.example`), for every absolute URL the server
+    /// writes (calendar feeds' links). Nil: `http://HOSTNAME:PORT`, never the request's Host header.
+    public var publicURL: String?
     /// Runs the deadline sweep once a day while serving (`opcc serve` sets it; the tests do not).
     public var dailySweep: Bool = false
     /// The product home, where the API reads VLI schemes (`opcc serve` sets it).
@@ -25,18 +30,65 @@ public struct WebConfiguration: Sendable {
 
     public init(
         commissioning: Commissioning, hostname: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
-        logger: Logger = Logger(label: "opcc.web"), attemptsPerAccount: Int = 5, attemptsPerAddress: Int = 20,
-        throttleWindow: TimeInterval = 15 * 60
+        logger: Logger = Logger(label: "opcc.web"), throttle: SignInThrottlePolicy = .init(),
+        sessions: SessionPolicy = .init(), trustedProxies: [String] = [], publicURL: String? = nil
     ) {
         self.commissioning = commissioning
         self.hostname = hostname
         self.port = port
         self.secureCookies = secureCookies
         self.logger = logger
-        self.attemptsPerAccount = attemptsPerAccount
-        self.attemptsPerAddress = attemptsPerAddress
-        self.throttleWindow = throttleWindow
+        self.throttle = throttle
+        self.sessions = sessions
+        self.trustedProxies = trustedProxies
+        self.publicURL = publicURL
     }
+
+    /// A `--public-url` as the server uses it: `http` or `https`, a host and perhaps a port, nothing else (the
+    /// server answers at the root, so a path, a query, a fragment or a user name would make wrong links); without a
+    /// trailing slash.
+    public static func checkedPublicURL(_ text: String) throws -> String {
+        let problem = { (why: String) in
+            WebConfigurationError(
+                message: "--public-url '\(text)' \(why), e.g. https://opcc.example or http://127.0.0.1:8080")
+        }
+        guard let parts = URLComponents(string: text), let scheme = parts.scheme?.lowercased(),
+            scheme == "http" || scheme == "https"
+        else { throw problem("must begin with http:// or https://") }
+        guard let host = parts.percentEncodedHost, !host.isEmpty else { throw problem("has no host") }
+        guard parts.user == nil, parts.password == nil else { throw problem("must not carry a user name or password") }
+        guard parts.percentEncodedPath.isEmpty || parts.percentEncodedPath == "/" else {
+            throw problem("must not have a path (the server answers at the root)")
+        }
+        guard parts.percentEncodedQuery == nil, parts.percentEncodedFragment == nil else {
+            throw problem("must not have a query or a fragment")
+        }
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "\(scheme)://\(bracketed.lowercased())" + (parts.port.map { ":\($0)" } ?? "")
+    }
+
+    /// A `--trusted-proxy` as the server compares it: an IPv4 or IPv6 address in canonical form.
+    public static func checkedTrustedProxy(_ text: String) throws -> String {
+        guard let address = normalisedIPAddress(text.trimmingCharacters(in: .whitespaces)) else {
+            throw WebConfigurationError(
+                message: "--trusted-proxy '\(text)' is not an IP address: give the proxy's address, e.g. 127.0.0.1 "
+                    + "or ::1 (one option per proxy)")
+        }
+        return address
+    }
+
+    /// The base of absolute URLs: `publicURL`, else where the server listens.
+    var absoluteBase: String {
+        if let publicURL { return publicURL }
+        let host = hostname.contains(":") ? "[\(hostname)]" : hostname
+        return "http://\(host):\(port)"
+    }
+}
+
+/// A configuration the server cannot start with, and why.
+public struct WebConfigurationError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
 /// The web application: used by `opcc serve` and by the tests. The routes only translate HTTP to the application
@@ -45,7 +97,8 @@ public func buildApplication(configuration: WebConfiguration) throws -> some App
     let web = try Web(configuration: configuration)
     let router = Router(context: WebContext.self)
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: SessionLoader(sessions: web.sessions))
+    router.add(middleware: SecurityHeaders())
+    router.add(middleware: SessionLoader(app: web.app, policy: web.sessionPolicy))
     router.add(middleware: ErrorPages(pages: web.pages))
     router.add(middleware: APIErrors())
     web.addRoutes(to: router)
@@ -60,21 +113,27 @@ public func buildApplication(configuration: WebConfiguration) throws -> some App
         services: services, logger: configuration.logger)
 }
 
-/// The state the routes share: services, sessions, the sign-in throttle and the templates.
+/// The state the routes share: services, the sign-in policies and form signer, and the templates. Sessions and the
+/// throttle's counters are in the database, so that several server processes on one database agree.
 struct Web: Sendable {
     let app: Commissioning
-    let sessions: Sessions
-    let throttle: SignInThrottle
+    let throttle: SignInThrottlePolicy
+    let sessionPolicy: SessionPolicy
+    let signInForms: SignInFormTokens
+    let trustedProxies: Set<String>
+    /// The base of every absolute URL (`https://opcc.example`), never taken from a request.
+    let publicURL: String
     let pages: Pages
     let secureCookies: Bool
     let home: ProductHome?
 
     init(configuration: WebConfiguration) throws {
         app = configuration.commissioning
-        sessions = Sessions()
-        throttle = SignInThrottle(
-            perAccount: configuration.attemptsPerAccount, perAddress: configuration.attemptsPerAddress,
-            window: configuration.throttleWindow)
+        throttle = configuration.throttle
+        sessionPolicy = configuration.sessions
+        signInForms = try app.signInFormTokens()
+        trustedProxies = Set(try configuration.trustedProxies.map(WebConfiguration.checkedTrustedProxy))
+        publicURL = try configuration.publicURL.map(WebConfiguration.checkedPublicURL) ?? configuration.absoluteBase
         pages = try Pages()
         secureCookies = configuration.secureCookies
         home = configuration.home

@@ -181,14 +181,15 @@ extension Web {
         ]
         func n(_ p: Int64?) -> String { p.map(String.init) ?? "" }
         let lines =
-            [RegisterExport.csvLine(header)]
+            [CSV.header(header)]
             + overview.reconciliation.map { r in
-                RegisterExport.csvLine([
-                    r.office, r.financialYear, r.strand ?? "", r.recipient ?? "(strand)", n(r.budgetPence),
-                    n(r.allocatedPence), n(r.committedPence), n(r.paidPence), n(r.returnedPence), n(r.carriedInPence),
-                    n(r.carriedOutPence), n(r.availablePence), n(r.unallocatedPence), n(r.clawbackDuePence),
-                    n(r.writtenOffPence),
-                ])
+                CSV.line(
+                    [
+                        r.office, r.financialYear, r.strand ?? "", r.recipient ?? "(strand)", n(r.budgetPence),
+                        n(r.allocatedPence), n(r.committedPence), n(r.paidPence), n(r.returnedPence),
+                        n(r.carriedInPence), n(r.carriedOutPence), n(r.availablePence), n(r.unallocatedPence),
+                        n(r.clawbackDuePence), n(r.writtenOffPence),
+                    ], numberColumns: Set(4..<header.count))
             }
         let name =
             "reconciliation-\(overview.office)-\((overview.year?.description ?? "none").replacingOccurrences(of: "/", with: "-")).csv"

@@ -21,7 +21,8 @@ struct Pages: Sendable {
         status: HTTPResponse.Status = .ok
     ) -> Response {
         var values = values
-        values["csrf"] = context.session?.csrf ?? ""
+        // The sign-in form brings its own signed token; every other form carries the session's.
+        values["csrf"] = values["csrf"] ?? context.session?.csrf ?? ""
         // Error messages read as sentences in the summary, whichever rule wrote them.
         if let errors = values["errors"] as? [[String: String]] {
             values["errors"] = errors.map { error in

@@ -44,13 +44,14 @@ extension Web {
     /// `/calendar/SECRET.ics`, a person's deadlines behind the secret `opcc calendar feed create` printed. The
     /// services decide what each lists; an unknown or revoked secret is 404, telling nothing about which it was.
     func addCalendarRoutes(to router: Router<WebContext>) {
-        router.get("/calendar/:file") { request, context -> Response in
+        router.get("/calendar/:file") { _, context -> Response in
             let file = try context.parameters.require("file")
             guard file.hasSuffix(".ics") else {
                 return pages.error(.notFound, message: "Calendar feeds end in .ics.", context: context)
             }
             let name = String(file.dropLast(".ics".count))
-            let base = request.head.authority.map { "http://\($0)" }
+            // Links in a feed come from the configured public URL: a request's Host header is the sender's to choose.
+            let base = publicURL
             let text: String
             do {
                 text =
@@ -68,63 +69,85 @@ extension Web {
         }
     }
 
-    /// Sign-in, sign-out: local accounts with bcrypt-hashed passwords, throttled per account and per address.
+    /// Sign-in, sign-out: local accounts with bcrypt-hashed passwords, throttled by growing delays (per account, per
+    /// address and account, per address), sessions in the database. Showing the form stores nothing: its token is
+    /// signed for the browser's sign-in cookie (see `SignInFormTokens`); a session row is made only by signing in.
     func addSignInRoutes(to router: Router<WebContext>) {
-        router.get("/sign-in") { _, context -> Response in
-            var context = context
-            var cookie: Cookie?
-            if context.session == nil {
-                let started = await sessions.start(user: nil)
-                context.session = started.session
-                cookie = sessionCookie(started.token)
-            }
-            var response = pages.page("signin", title: "Sign in", values: [:], context: context)
-            if let cookie { response.setCookie(cookie) }
-            return response
+        router.get("/sign-in") { request, context -> Response in
+            let sent = request.cookies[signInCookieName]?.value
+            let nonce = sent.flatMap { isNonce($0) ? $0 : nil }
+            return signInPage(nonce: nonce, context: context)
         }
         router.post("/sign-in") { request, context -> Response in
-            let form = try await form(request, context)
+            let (form, nonce) = try await signInForm(request)
             let username = form.text("username") ?? ""
             let password = form["password"] ?? ""
             func refuse(_ message: String, field: String, status: HTTPResponse.Status) -> Response {
-                pages.page(
-                    "signin", title: "Error: Sign in",
-                    values: ["username": username, "errors": [["field": field, "message": message]]],
-                    context: context, status: status)
+                signInPage(
+                    nonce: nonce, values: ["username": username, "errors": [["field": field, "message": message]]],
+                    status: status, context: context)
             }
             guard !username.isEmpty, !password.isEmpty else {
                 return refuse(
                     "Enter your sign-in name and password", field: username.isEmpty ? "username" : "password",
                     status: .unprocessableContent)
             }
-            let address = context.address
-            if await throttle.isBlocked(account: username, address: address) {
+            let attempt = try app.signIn(
+                name: username, address: address(of: request, context), throttle: throttle, sessions: sessionPolicy,
+                replacing: context.sessionToken
+            ) { hash in Bcrypt.verify(password, hash: hash) }
+            switch attempt {
+            case .wait(let seconds):
                 context.logger.notice("sign-in throttled")
-                return refuse(
-                    "Too many failed sign-in attempts. Wait 15 minutes and try again.", field: "username",
-                    status: .tooManyRequests)
-            }
-            let hash = try app.passwordHash(of: username)
-            guard let hash, Bcrypt.verify(password, hash: hash) else {
-                await throttle.fail(account: username, address: address)
+                var response = refuse(
+                    "Too many failed sign-in attempts. Wait \(Self.spoken(seconds: seconds)) and try again.",
+                    field: "username", status: .tooManyRequests)
+                response.headers[.retryAfter] = String(seconds)
+                return response
+            case .refused:
                 context.logger.notice("sign-in failed")
-                return refuse(
-                    "The sign-in name or password is not right", field: "username", status: .unauthorized)
+                return refuse("The sign-in name or password is not right", field: "username", status: .unauthorized)
+            case .signedIn(let sessionID, _):
+                var response = Response.redirect(to: "/home", type: .normal)
+                response.setCookie(sessionCookie(sessionID))
+                response.setCookie(expiredSignInCookie())
+                return response
             }
-            await throttle.succeed(account: username)
-            if let old = context.sessionToken { await sessions.end(old) }
-            let started = await sessions.start(user: username)
-            var response = Response.redirect(to: "/home", type: .normal)
-            response.setCookie(sessionCookie(started.token))
-            return response
         }
         router.post("/sign-out") { request, context -> Response in
             _ = try await form(request, context)
-            if let token = context.sessionToken { await sessions.end(token) }
+            if let token = context.sessionToken { try app.endSession(id: token) }
             var response = Response.redirect(to: "/register", type: .normal)
             response.setCookie(expiredSessionCookie())
             return response
         }
+    }
+
+    /// The sign-in form with a fresh signed token; a browser without a sign-in nonce gets one in a cookie. Nothing is
+    /// stored on the server.
+    func signInPage(
+        nonce: String?, values: [String: Any] = [:], status: HTTPResponse.Status = .ok, context: WebContext
+    ) -> Response {
+        let nonce = nonce ?? randomToken()
+        var values = values
+        values["csrf"] = signInForms.token(for: nonce, at: app.clock.now())
+        var response = pages.page(
+            "signin", title: status == .ok ? "Sign in" : "Error: Sign in", values: values, context: context,
+            status: status)
+        response.setCookie(signInCookie(nonce))
+        return response
+    }
+
+    /// A nonce as this server makes them: 64 lowercase hex digits (anything else sent is replaced).
+    func isNonce(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
+
+    /// A wait as a person reads it: "1 second", "30 seconds", "2 minutes".
+    static func spoken(seconds: Int) -> String {
+        if seconds < 60 { return seconds == 1 ? "1 second" : "\(seconds) seconds" }
+        let minutes = (seconds + 59) / 60
+        return minutes == 1 ? "1 minute" : "\(minutes) minutes"
     }
 }
 

@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import OPCCServices
 
-/// The request context: the connection's address (for the sign-in throttle) and the session, if any.
+/// The request context: the connection's peer address (for the sign-in throttle) and the session, if any.
 public struct WebContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
-    var session: Session?
+    var session: WebSession?
     var sessionToken: String?
 
     public init(source: ApplicationRequestContextSource) {
@@ -15,73 +16,33 @@ public struct WebContext: RequestContext, RemoteAddressRequestContext {
     }
 
     /// The signed-in person's name, or nil for the public.
-    var user: String? { session?.user }
-
-    /// The address the throttle counts: the connection's IP, without its port.
-    var address: String { remoteAddress?.ipAddress ?? "unknown" }
+    var user: String? { session?.person }
 }
 
-/// A browser session: who signed in (nil before sign-in) and the token every form must carry.
-struct Session: Sendable {
-    var user: String?
-    var csrf: String
-    var created: Date
+/// The client's address as the sign-in throttle counts it. The peer's own address, unless the peer is one of the
+/// configured trusted proxies: then `X-Forwarded-For` is read from the right (each proxy appends the address it was
+/// reached from), skipping the trusted proxies, and the first address that is not one is the client. Whatever lies
+/// to the left of it was written by that client and is never believed. A hop that is not an IP address stops the
+/// walk at the proxy's own address.
+func clientAddress(peer: String?, forwardedFor: [String], trustedProxies: Set<String>) -> String {
+    guard let peer else { return "unknown" }
+    guard trustedProxies.contains(peer) else { return peer }
+    let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+    var client = peer
+    for hop in hops.reversed() {
+        guard let address = normalisedIPAddress(hop) else { return client }
+        client = address
+        if !trustedProxies.contains(address) { return address }
+    }
+    return client
 }
 
-/// Sessions held in memory: a restart signs everyone out. Tokens are 256 random bits.
-actor Sessions {
-    private var byToken: [String: Session] = [:]
-    static let lifetime: TimeInterval = 8 * 60 * 60
-
-    func session(_ token: String) -> Session? {
-        guard let found = byToken[token] else { return nil }
-        guard Date().timeIntervalSince(found.created) < Self.lifetime else {
-            byToken[token] = nil
-            return nil
-        }
-        return found
+/// An IPv4 or IPv6 address in its canonical text (`::1`, `203.0.113.5`), or nil for anything else.
+func normalisedIPAddress(_ text: String) -> String? {
+    guard !text.isEmpty, text.utf8.count <= 45, let address = try? SocketAddress(ipAddress: text, port: 0) else {
+        return nil
     }
-
-    /// Starts a new session (a new token, so a token seen before sign-in is never the signed-in one).
-    func start(user: String?) -> (token: String, session: Session) {
-        let session = Session(user: user, csrf: randomToken(), created: Date())
-        let token = randomToken()
-        byToken[token] = session
-        return (token, session)
-    }
-
-    func end(_ token: String) { byToken[token] = nil }
-}
-
-/// Failed sign-ins per account and per address within a window; past the limit, sign-in is refused unchecked.
-actor SignInThrottle {
-    let perAccount: Int
-    let perAddress: Int
-    let window: TimeInterval
-    private var failures: [String: [Date]] = [:]
-
-    init(perAccount: Int, perAddress: Int, window: TimeInterval) {
-        self.perAccount = perAccount
-        self.perAddress = perAddress
-        self.window = window
-    }
-
-    private func recent(_ key: String, now: Date) -> Int {
-        let kept = (failures[key] ?? []).filter { now.timeIntervalSince($0) < window }
-        failures[key] = kept.isEmpty ? nil : kept
-        return kept.count
-    }
-
-    func isBlocked(account: String, address: String, now: Date = Date()) -> Bool {
-        recent("account:" + account, now: now) >= perAccount || recent("address:" + address, now: now) >= perAddress
-    }
-
-    func fail(account: String, address: String, now: Date = Date()) {
-        failures["account:" + account, default: []].append(now)
-        failures["address:" + address, default: []].append(now)
-    }
-
-    func succeed(account: String) { failures["account:" + account] = nil }
+    return address.ipAddress
 }
 
 /// 32 random bytes from the system's secure generator, as hex.
@@ -90,22 +51,53 @@ func randomToken() -> String {
     return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
 }
 
+/// The signed-in session's id.
 let sessionCookieName = "opcc_session"
+/// The browser's sign-in nonce: random, stored nowhere on the server; the sign-in form's token is bound to it.
+let signInCookieName = "opcc_sign_in"
 
-/// Loads the session named by the cookie into the context.
+/// Loads the session named by the cookie from the database into the context.
 struct SessionLoader: RouterMiddleware {
     typealias Context = WebContext
-    let sessions: Sessions
+    let app: Commissioning
+    let policy: SessionPolicy
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if let token = request.cookies[sessionCookieName]?.value, let session = await sessions.session(token) {
+        if let token = request.cookies[sessionCookieName]?.value,
+            let session = try app.session(id: token, policy: policy)
+        {
             context.session = session
             context.sessionToken = token
         }
         return try await next(request, context)
+    }
+}
+
+/// Every response says `X-Content-Type-Options: nosniff`, and `Cache-Control: no-store` unless its route chose
+/// otherwise (the stylesheet): an API answer, a feed or a page may carry what only its reader may see, and no shared
+/// cache or browser history should keep it. Errors thrown past the routes get the same headers.
+struct SecurityHeaders: RouterMiddleware {
+    typealias Context = WebContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        Self.apply(to: &response.headers)
+        return response
+    }
+
+    static func apply(to headers: inout HTTPFields) {
+        headers[.init("X-Content-Type-Options")!] = "nosniff"
+        if headers[.cacheControl] == nil { headers[.cacheControl] = "no-store" }
     }
 }
 
@@ -120,17 +112,50 @@ extension Web {
             sameSite: .lax)
     }
 
+    func signInCookie(_ nonce: String) -> Cookie {
+        Cookie(
+            name: signInCookieName, value: nonce, maxAge: signInForms.lifetimeSeconds, path: "/sign-in",
+            secure: secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    func expiredSignInCookie() -> Cookie {
+        Cookie(
+            name: signInCookieName, value: "", maxAge: 0, path: "/sign-in", secure: secureCookies, httpOnly: true,
+            sameSite: .strict)
+    }
+
+    /// The address the sign-in throttle counts for this request (see `clientAddress`).
+    func address(of request: Request, _ context: WebContext) -> String {
+        clientAddress(
+            peer: context.remoteAddress?.ipAddress.flatMap(normalisedIPAddress),
+            forwardedFor: request.headers[values: .init("X-Forwarded-For")!], trustedProxies: trustedProxies)
+    }
+
     /// Reads an `application/x-www-form-urlencoded` body and checks its CSRF token against the session's.
     /// A missing or wrong token is 403: the form did not come from this site.
     func form(_ request: Request, _ context: WebContext) async throws -> Form {
-        let buffer = try await request.body.collect(upTo: 256 * 1024)
-        let form = Form(urlEncoded: String(buffer: buffer))
+        let form = try await formFields(request)
         guard let session = context.session, let sent = form["csrf"], !sent.isEmpty,
             constantTimeEqual(sent, session.csrf)
-        else {
-            throw HTTPError(.forbidden, message: "The form has expired or did not come from this site.")
-        }
+        else { throw Self.foreignForm }
         return form
+    }
+
+    /// The sign-in form: its token must be one this site signed, unexpired, for the nonce in this browser's cookie.
+    func signInForm(_ request: Request) async throws -> (form: Form, nonce: String) {
+        let form = try await formFields(request)
+        guard let nonce = request.cookies[signInCookieName]?.value, let sent = form["csrf"],
+            signInForms.isValid(sent, for: nonce, at: app.clock.now())
+        else { throw Self.foreignForm }
+        return (form, nonce)
+    }
+
+    private static let foreignForm = HTTPError(
+        .forbidden, message: "The form has expired or did not come from this site.")
+
+    private func formFields(_ request: Request) async throws -> Form {
+        let buffer = try await request.body.collect(upTo: 256 * 1024)
+        return Form(urlEncoded: String(buffer: buffer))
     }
 }
 

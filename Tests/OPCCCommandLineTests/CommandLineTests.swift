@@ -280,3 +280,42 @@ struct HelpTests {
                 && (result.stdout.contains("Example") || result.stdout.contains("Start with")))
     }
 }
+
+@Suite("opcc serve")
+struct ServeCommandTests {
+    /// Issue 21 item 10: with its output going to a file, `serve` wrote its address and the demo sign-ins only when
+    /// the buffer filled or the server stopped, so a person reading the log saw nothing.
+    @Test func serveWritesItsAddressAndTheDemoSignInsAtOnceWhenItsOutputGoesToAFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let log = folder.appendingPathComponent("serve.log")
+        try #require(FileManager.default.createFile(atPath: log.path, contents: nil))
+        let output = try FileHandle(forWritingTo: log)
+        defer { try? output.close() }
+        let port = Int.random(in: 20_000...60_000)
+        let process = Process()
+        process.executableURL = opccExecutable
+        process.arguments = [
+            "serve", "--demo", "--db", folder.appendingPathComponent("serve.sqlite").path, "--port", String(port),
+        ]
+        process.currentDirectoryURL = repositoryRoot
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        var text = ""
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, process.isRunning, !text.contains("serving on") {
+            Thread.sleep(forTimeInterval: 0.25)
+            text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        }
+        #expect(process.isRunning, "the server stopped: \(text)")
+        #expect(text.contains("serving on http://127.0.0.1:\(port)/"), "\(text)")
+        #expect(text.contains("demo sign-ins"))
+        #expect(text.contains("  cumbria.officer  (officer)"), "\(text)")
+    }
+}

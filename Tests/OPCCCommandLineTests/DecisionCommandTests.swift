@@ -286,7 +286,7 @@ struct DecisionCommandTests {
         #expect(shown.signOffs.map(\.name) == ["A Officer", "B Chief"])
         #expect(shown.signOffs.map(\.recordedBy) == ["cumbria.officer", "cumbria.chief-executive"])
         #expect(shown.decision?.outcome == "approved")
-        #expect(shown.decision?.decisionMaker == "cumbria.pcc")
+        #expect(shown.decision?.decisionMaker == "Police and Crime Commissioner for Cumbria")
         #expect(shown.decision?.date == "2016-04-06")
         #expect(shown.part1Deadline == "2016-04-11")
         #expect(shown.publishedOn == "2016-04-07")

@@ -27,7 +27,7 @@ struct MoneyTests {
         ("0", 0),
         ("£0.00", 0),
         ("£999", 99_900),
-        ("£92,233,720,368,547,758.07", Int64.max),
+        ("£10,000,000,000.00", 1_000_000_000_000),
     ])
     func acceptedFormsParse(text: String, pence: Int64) throws {
         #expect(try money(text).pence == pence)
@@ -61,8 +61,11 @@ struct MoneyTests {
         ("£.50", .missingPounds),
         ("$5", .unexpectedCharacter("$")),
         ("1,234.56,7", .badGrouping),
-        ("£92,233,720,368,547,758.08", .overflow),
-        ("99999999999999999999", .overflow),
+        ("£92,233,720,368,547,758.08", .aboveCeiling),
+        ("99999999999999999999", .aboveCeiling),
+        ("£92,233,720,368,547,758.07", .aboveCeiling),
+        ("£10,000,000,000.01", .aboveCeiling),
+        ("10000000001", .aboveCeiling),
     ])
     func ambiguousAmountsAreRefusedWithTheAcceptedForm(text: String, reason: MoneyParseError.Reason) {
         #expect(throws: MoneyParseError(text: text, reason: reason)) { try Money(parsing: text) }
@@ -82,7 +85,7 @@ struct MoneyTests {
         #expect(suffix.description.hasPrefix("'£6.5k' is not an amount of money"))
         #expect(suffix.description.contains("suffixes"))
         let reasons: [MoneyParseError.Reason] = [
-            .empty, .suffix("k"), .decimalPlaces(3), .badGrouping, .negative, .overflow,
+            .empty, .suffix("k"), .decimalPlaces(3), .badGrouping, .negative, .aboveCeiling,
         ]
         let problems = Set(reasons.map { MoneyParseError(text: "x", reason: $0).problem })
         #expect(problems.count == reasons.count)
@@ -104,7 +107,12 @@ struct MoneyTests {
         let amount = try #require(Money(pence: pence))
         #expect(amount.formatted == text)
         #expect("\(amount)" == text)
-        #expect(try Money(parsing: text) == amount)
+        if amount.isWithinCeiling {
+            #expect(try Money(parsing: text) == amount)
+        } else {
+            // An old database can hold it, and it prints; it is never accepted again.
+            #expect(throws: MoneyParseError(text: text, reason: .aboveCeiling)) { try Money(parsing: text) }
+        }
     }
 
     @Test func negativePenceAndPoundsAreNotMoney() {

@@ -119,6 +119,46 @@ struct NumberingTemplateOfficeTests {
         #expect(january.text == "WPC4-0046")
     }
 
+    /// Issue 21 item 10: `WPC3-0046` dated February 2025 names term 3, but February 2025 is in term 4.
+    @Test(
+        arguments: [
+            ("WPC{term}-{seq:4}", "WPC3-0046", "2025-02-14", "term 3", "term 4, which started on 2021-05-13"),
+            ("WPC{term}-{seq:4}", "WPC4-0046", "2025-02-14", nil, nil),
+            ("WPC{term}-{seq:4}", "WPC4-0001", "2021-05-12", "term 4", "term 3, which started on 2016-05-12"),
+            (
+                "WPC{term}-{seq:4}", "WPC3-0001", "2016-05-11", "term 3",
+                "no PCC term the office lists (the first starts 2016-05-12)"
+            ),
+            ("{seq:3}/{year}", "014/2016", "2016-03-07", nil, nil),
+            ("{seq:3}/{year}", "014/2017", "2016-12-31", "2017", "2016"),
+            ("{seq}/{fy}", "12/2019-20", "2020-03-31", nil, nil),
+            ("{seq}/{fy}", "12/2019-20", "2020-04-01", "the financial year 2019-20", "the financial year 2020-21"),
+            ("PCCML-{seq:6}-{year}", "PCCML-000485-2019", "2020-01-02", "2019", "2020"),
+        ] as [(String, String, String, String?, String?)])
+    func aNumberWhosePeriodIsNotItsDatesDisagreesWithIt(
+        template text: String, number: String, dated: String, numberedFor: String?, dayIsIn: String?
+    ) throws {
+        let reset: NumberingTemplate.Reset =
+            text.contains("{term}")
+            ? .term
+            : text.contains("{fy}")
+                ? .financialYear
+                : text.hasPrefix("PCCML")
+                    ? .never
+                    : .calendarYear
+        let template = try NumberingTemplate(
+            text, reset: reset, terms: text.contains("{term}") ? warwickshireTerms : [])
+        let parsed = try #require(template.parse(number))
+        let disagreement = template.disagreement(of: parsed, on: day(dated))
+        #expect(disagreement?.numberedFor == numberedFor)
+        #expect(disagreement?.dayIsIn == dayIsIn)
+        if let disagreement {
+            #expect(
+                disagreement.description
+                    == "\(number) is numbered for \(numberedFor!), but it is dated \(dated), in \(dayIsIn!)")
+        }
+    }
+
     @Test func warwickshireSequenceResetsOnTheFirstDayOfANewTerm() throws {
         let template = try NumberingTemplate("WPC{term}-{seq:4}", reset: .term, terms: warwickshireTerms)
         let lastOfTerm3 = try template.next(after: template.parse("WPC3-0107"), on: day("2021-05-12"))

@@ -59,7 +59,7 @@ struct TransparencyTests {
         #expect(JSONValue.poundsText(pence: -199) == "-1.99")
         // The largest amount Money holds, where a Double would lose pennies.
         #expect(JSONValue.poundsText(pence: Int64.max) == "92233720368547758.07")
-        #expect(TransparencyTable.csvField(.pounds(pence: 5_000_000)) == "50000.00")
+        #expect(TransparencyTable.csvCell(.pounds(pence: 5_000_000)) == .number("50000.00"))
     }
 
     @Test("csv-rfc-4180: commas, quotes and line breaks are quoted, quotes doubled, lines end CRLF")

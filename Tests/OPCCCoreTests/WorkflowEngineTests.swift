@@ -652,7 +652,9 @@ struct DecisionGuardTests {
                     event, from: "with-decision-maker", by: [.commissioner], payload: payload, record: record,
                     profile: cumbria)
                 #expect(outcome.refusalRules == ["declaration-of-interests"], "\(event) \(payload): \(outcome)")
-                #expect(outcome.refusals?.first?.description.contains("--interests") == true)
+                // In the form's words, never a command-line flag: the web shows it beside the field.
+                #expect(outcome.refusals?.first?.description.contains("declaration of interests") == true)
+                #expect(outcome.refusals?.first?.description.contains("--") == false)
             }
             for interests in [nil, "", "  \t "] as [String?] {
                 var payload = ["prejudicialInterest": "false"]
@@ -791,7 +793,8 @@ struct DecisionGuardTests {
                 "defer", from: state, by: [.officer], on: "2016-03-10", payload: reason, record: record,
                 profile: lincolnshire)
             #expect(undated.refusalRules == ["deferral-needs-until-date"], "\(state): \(undated)")
-            #expect(undated.refusals?.first?.description.contains("--until") == true)
+            #expect(undated.refusals?.first?.description.contains("date until which publication is deferred") == true)
+            #expect(undated.refusals?.first?.description.contains("--") == false)
         }
         let neither = try fire(
             "defer", from: "approved", by: [.officer], on: "2016-03-10", record: record, profile: lincolnshire)

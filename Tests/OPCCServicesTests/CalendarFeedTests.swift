@@ -3,6 +3,7 @@ import GRDB
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// The content lines of an iCalendar text, unfolded.
@@ -199,17 +200,15 @@ struct CalendarFeedTests {
     }
 }
 
-/// The feed as a calendar program reads it: the PyPI package `icalendar` parses the demo's feeds. CI installs it
-/// (.ci/run); without python3 or icalendar this test fails, saying what to install, rather than skipping.
-@Suite("Calendar feeds parse with icalendar")
+/// The feed as a calendar program reads it: the PyPI package `icalendar` parses the demo's feeds. Outside CI it is
+/// skipped, naming the command that enables it, when python3 or icalendar is missing; with CI=true it never skips.
+@Suite(
+    "Calendar feeds parse with icalendar",
+    .enabled(if: OutsideTool.icalendar.runs, Comment(rawValue: OutsideTool.icalendar.skipReason)))
 struct CalendarFeedInteropTests {
     static let check = """
         import sys
-        try:
-            import icalendar
-        except ImportError:
-            print("the Python package icalendar is missing: python3 -m pip install icalendar")
-            sys.exit(3)
+        import icalendar
         with open(sys.argv[1], "rb") as f:
             calendar = icalendar.Calendar.from_ical(f.read())
         events = calendar.walk("VEVENT")
@@ -224,30 +223,14 @@ struct CalendarFeedInteropTests {
         """
 
     func parse(_ ics: String, expecting count: Int) throws {
+        try #require(OutsideTool.icalendar.available, Comment(rawValue: OutsideTool.icalendar.missingInCI))
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-ics-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("feed.ics")
         try Data(ics.utf8).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.check, file.path, String(count)]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        do {
-            try process.run()
-        } catch {
-            Issue.record(
-                "could not run python3 (install python3 and then 'python3 -m pip install icalendar'): \(error)")
-            return
-        }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus == 127 {
-            Issue.record("python3 is not installed: install it, then 'python3 -m pip install icalendar'")
-        }
-        #expect(process.terminationStatus == 0, "icalendar refused the feed: \(text)")
+        let result = try OutsideTool.python3(["-c", Self.check, file.path, String(count)])
+        #expect(result.status == 0, "icalendar refused the feed: \(result.output)")
     }
 
     @Test func theDemoFeedsParseWithPythonICalendar() throws {

@@ -152,7 +152,7 @@ struct DecisionServiceTests {
         #expect(refused?.description.contains("passes to the chief-executive") == true)
         let view = try app.decide(
             id, approve: true, interests: "none", by: "cumbria.chief-executive", on: day("2016-05-04"))
-        #expect(view.record.decision?.decisionMaker == "cumbria.chief-executive")
+        #expect(view.record.decision?.decisionMaker == "Chief Executive (seed 000: Stuart Edwards)")
     }
 
     @Test func anUndatedCumbriaDeferralGoesOnTheReviewList() throws {
@@ -180,6 +180,46 @@ struct DecisionServiceTests {
         let published = try app.perform(.publish, on: id, by: "cumbria.officer", on: day("2016-07-01"))
         #expect(published.status == "published")
         #expect(published.record.publishedOn == day("2016-07-01"))
+    }
+}
+
+extension DecisionServiceTests {
+    /// Issue 21 item 10: a number given by hand whose year disagrees with the day it is allocated on is refused,
+    /// and nothing changes; the number of the day's year is taken.
+    @Test func aNumberGivenByHandWhoseYearIsNotItsDatesIsRefused() throws {
+        let (app, _) = try demoApp()
+        let id = try app.raiseDecision(
+            office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-04-04")
+        ).id
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.perform(.submit(number: "099/2017"), on: id, by: "cumbria.officer", on: day("2016-04-04"))
+        }
+        #expect(error?.rule == "decision-number-matches-date")
+        #expect(error?.message.hasPrefix("099/2017 is numbered for 2017, but it is dated 2016-04-04, in 2016") == true)
+        let unchanged = try app.showDecision(id, by: "cumbria.officer")
+        #expect(unchanged.status == "draft")
+        #expect(unchanged.record.number == nil)
+        let view = try app.perform(.submit(number: "099/2016"), on: id, by: "cumbria.officer", on: day("2016-04-04"))
+        #expect(view.record.number == "099/2016")
+        #expect(view.record.exceptions.isEmpty)
+    }
+
+    /// Issue 21 item 10: the public notice said "Decided by: cumbria.pcc"; it names the person as the form would.
+    @Test func theNoticeNamesTheDecisionMakerByDisplayNameNeverBySignInName() throws {
+        let (app, _) = try demoApp()
+        let id = try approvedDecision(app, amount: "£1,000")
+        try app.perform(.publish, on: id, by: "cumbria.officer", on: day("2016-05-05"))
+        let view = try app.showDecision(id, by: nil)
+        #expect(view.record.decision?.decisionMaker == "Police and Crime Commissioner for Cumbria")
+        let markdown = DecisionNotice.markdown(
+            view.record, status: view.status, profile: try app.profile(of: "cumbria"))
+        #expect(markdown.contains("Police and Crime Commissioner for Cumbria"))
+        let page = try app.publishedNoticeHTML(id)
+        #expect(page.contains("Police and Crime Commissioner for Cumbria"))
+        for notice in [markdown, page] {
+            #expect(!notice.contains("cumbria.pcc"))
+            #expect(!notice.contains("cumbria.officer"))
+        }
     }
 }
 
@@ -267,6 +307,23 @@ struct DecisionImportTests {
     func fixture(_ name: String) throws -> DecisionImportFile {
         let url = repositoryRoot.appendingPathComponent("fixtures/decisions/\(name)")
         return try DecisionImportFile.parse(yaml: String(contentsOf: url, encoding: .utf8), source: name)
+    }
+
+    /// Issue 21 item 10: a historic number whose year is not its date's is imported, flagged like the other
+    /// historic exceptions (shown on the record, in the notice and the register).
+    @Test func aHistoricNumberWhoseYearIsNotItsDatesIsFlaggedOnImport() throws {
+        let (app, _) = try demoApp()
+        var file = try fixture("cumbria-014-2016.yaml")
+        file.number = "014/2017"  // submitted on 7 March 2016
+        let view = try app.importDecision(file, source: "slip.yaml", by: "cumbria.officer")
+        #expect(view.record.number == "014/2017")
+        #expect(view.status == "published")
+        let flagged = view.record.exceptions.filter { $0.rule == "decision-number-matches-date" }
+        #expect(flagged.map(\.act) == ["submit"])
+        #expect(flagged.map(\.day) == [day("2016-03-07")])
+        #expect(flagged.first?.message == "014/2017 is numbered for 2017, but it is dated 2016-03-07, in 2016")
+        let register = try app.decisionRegister(DecisionFilter(), by: "cumbria.auditor")
+        #expect(register.first { $0.number == "014/2017" }?.exceptionCount == 2)
     }
 
     @Test func bothSeedRecordsImportAndArePublished() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import OPCCCore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCServices
@@ -8,24 +9,11 @@ import Testing
 enum ThreeSixtyGivingValidator {
     static let folder = repositoryRoot.appendingPathComponent("Tests/OPCCServicesTests/Fixtures/360giving")
 
-    /// Whether CI is running: there the validation must run, never be skipped.
-    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
-
-    /// Whether python3 with jsonschema can be run here.
-    static let available: Bool = (try? python(["-c", "import jsonschema, referencing"]).status) == 0
+    static let tool = OutsideTool.jsonschema
 
     /// Runs python3 with `arguments`; its exit status and what it printed.
     static func python(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try OutsideTool.python3(arguments)
     }
 
     /// Validates a package; the validator's exit status and report.
@@ -39,15 +27,12 @@ enum ThreeSixtyGivingValidator {
 
 @Suite(
     "360Giving: the export passes the official schema",
-    .enabled(
-        if: ThreeSixtyGivingValidator.available || ThreeSixtyGivingValidator.inCI,
-        "needs python3 with jsonschema (pip install jsonschema); in CI (CI=true) it always runs"))
+    .enabled(if: ThreeSixtyGivingValidator.tool.runs, Comment(rawValue: ThreeSixtyGivingValidator.tool.skipReason)))
 struct ThreeSixtyGivingValidationTests {
     @Test("three-sixty-giving-valid: the demo's export validates against the 360Giving package schema")
     func demoExportIsValid() throws {
-        try #require(
-            ThreeSixtyGivingValidator.available,
-            "python3 with the jsonschema package is missing: CI must install it (.ci/run: pip_install jsonschema)")
+        let tool = ThreeSixtyGivingValidator.tool
+        try #require(tool.available, Comment(rawValue: tool.missingInCI))
         let app = try transparencyApp()
         for office in ["cumbria", "lincolnshire"] {
             let result = try ThreeSixtyGivingValidator.validate(try app.threeSixtyGiving(office: office))
@@ -60,7 +45,8 @@ struct ThreeSixtyGivingValidationTests {
 
     @Test("three-sixty-giving-valid: the validator refuses an amount in pence written as text (it really checks)")
     func validatorRefusesABrokenPackage() throws {
-        try #require(ThreeSixtyGivingValidator.available, "python3 with the jsonschema package is missing")
+        let tool = ThreeSixtyGivingValidator.tool
+        try #require(tool.available, Comment(rawValue: tool.missingInCI))
         let app = try transparencyApp()
         let good = String(decoding: try app.threeSixtyGiving(office: "cumbria"), as: UTF8.self)
         let broken = good.replacingOccurrences(of: #""amountAwarded": 50000"#, with: #""amountAwarded": "5000000""#)

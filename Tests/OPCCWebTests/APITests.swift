@@ -113,6 +113,19 @@ struct APITests {
         }
     }
 
+    @Test func theServedDocumentQuotesEveryResponseCodeSoAPlainYAMLLoaderReadsThemAsText() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let served = String(buffer: try await client.execute(uri: "/openapi.yaml", method: .get).body)
+            let lines = served.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            for code in ["200", "201", "400", "401", "403", "404", "409", "413", "422", "500", "503"] {
+                #expect(lines.contains("\"\(code)\":"), "no quoted response code \(code)")
+            }
+            let bare = lines.filter { $0.count == 4 && $0.hasSuffix(":") && $0.dropLast().allSatisfy(\.isNumber) }
+            #expect(bare == [], "response codes a plain YAML loader reads as numbers")
+        }
+    }
+
     // MARK: Tokens
 
     @Test func aRequestWithoutATokenOrWithARevokedOneIsRefusedWith401AndAProblem() async throws {
@@ -299,10 +312,100 @@ struct APITests {
                 try !sharedApp.financeOverview(as: "cumbria.finance", year: try FinancialYear(parsing: "2016/17"))
                     .strands.contains { $0.strand == strand })
             #expect(try await finance.get("/api/v1/budgets?year=00").status == .badRequest)
-            #expect(try await finance.get("/api/v1/budgets?year=2016/19").status == .unprocessableContent)
+            // 2016/19 is not a financial year, and the document's pattern says so: a query outside it is 400.
+            #expect(try await finance.get("/api/v1/budgets?year=2016/19").status == .badRequest)
             let traversal = try await finance.post("/api/v1/vli/runs", #"{"scheme": "../../etc/passwd"}"#)
             #expect(traversal.status == .unprocessableContent)
             #expect(try await finance.post("/api/v1/vli/runs", #"{"scheme": "no-such-scheme"}"#).status != .created)
+        }
+    }
+
+    /// The document's patterns against the parsers behind them: a value fits the pattern exactly when the server
+    /// takes it, so a client that follows the document meets only the rules' refusals (issue 21 item 6: schemathesis
+    /// sent `year=8912/9555`, which fitted the old pattern and was refused).
+    @Test(arguments: [
+        ("2016/17", true), ("1999/00", true), ("0000/01", true), ("8912/13", true), ("8912/9555", false),
+        ("2016/18", false), ("2017/19", false), ("2016-17", false), ("2016/2017", false), ("16/17", false),
+        (" 2016/17", false),
+    ])
+    func aYearFitsTheDocumentedPatternExactlyWhenItIsTheYearAfter(year: String, fits: Bool) throws {
+        let pattern = try #require(S.year["pattern"]?.text)
+        #expect(SchemaChecker.matches(year, pattern) == fits)
+        if fits { #expect((try? FinancialYear(parsing: year))?.description == year) }
+    }
+
+    @Test(arguments: [
+        "£25,000.00", "25000", "25000.00", "0", "00", "£0.05", "1,234,567.89", "999999999999999", "25,00", "2,5000",
+        "£", "12.5", "-5", "£-5", "5 000", "5k", "£1£", "1.2.3", "٣", ",100", "0,100", "£25,000.001",
+    ])
+    func moneyFitsTheDocumentedPatternExactlyWhenTheServerParsesIt(text: String) throws {
+        let pattern = try #require(S.money["pattern"]?.text)
+        #expect(SchemaChecker.matches(text, pattern) == ((try? Money(parsing: text)) != nil), "\(text)")
+        let positive = try #require(S.positiveMoney["pattern"]?.text)
+        #expect(SchemaChecker.matches(text, positive) == (((try? Money(parsing: text))?.pence ?? 0) > 0), "\(text)")
+    }
+
+    @Test(arguments: ["22.5%", "0%", "100%", "100.00%", "7.25%", "100.5%", "101%", "22.555%", "%", "abc", "22.5"])
+    func aPercentageFitsTheDocumentedPatternOnlyWhenTheServerParsesIt(text: String) throws {
+        let pattern = try #require(S.percentage["pattern"]?.text)
+        if SchemaChecker.matches(text, pattern) { #expect((try? Percentage(parsing: text)) != nil, "\(text)") }
+        #expect(SchemaChecker.matches(text, pattern) == ["22.5%", "0%", "100%", "100.00%", "7.25%"].contains(text))
+    }
+
+    @Test func bodiesTheDocumentRefusesAreRefusedBeforeAnyRuleWithTheFormsNamed() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let finance = try APIClient(client, as: "cumbria.finance")
+            let zero = try await finance.post(
+                "/api/v1/virements", #"{"year": "2016/17", "from": "ASB", "to": "SAFER", "amount": "0", "reason": "x"}"#
+            )
+            #expect(zero.status == .unprocessableContent)
+            #expect(zero.object["rule"] as? String == "valid-request-body")
+            let notAnOrgID = try await finance.post(
+                "/api/v1/allocations",
+                #"{"year": "2016/17", "strand": "ASB", "recipientOrgId": "0", "recipientName": "x", "purpose": "x", "decision": "014/2016", "amount": "£1"}"#
+            )
+            #expect(notAnOrgID.object["rule"] as? String == "valid-request-body")
+            let officer = try APIClient(client, as: "cumbria.officer")
+            let untitled = try await officer.post("/api/v1/decisions", #"{"recommendation": "x"}"#)
+            #expect(untitled.status == .unprocessableContent)
+            #expect((untitled.object["detail"] as? String)?.contains("body.title: is required") == true)
+            let assessment = try #require(
+                try sharedApp.priorityAssessments(as: "leics.officer").first?.id)
+            let leics = try APIClient(client, as: "leics.officer")
+            let both = try await leics.post(
+                "/api/v1/priorities/\(assessment)/harm-scores",
+                #"{"threat": "Violent Crime", "agency": "Police", "factors": [1, 2, 3, 4, 1, 2], "sum": 13}"#)
+            #expect(both.status == .unprocessableContent)
+            #expect((both.object["detail"] as? String)?.contains("six factors; a sum") == true, "\(both.body)")
+            let five = try await leics.post(
+                "/api/v1/priorities/\(assessment)/harm-scores",
+                #"{"threat": "Violent Crime", "agency": "Police", "factors": [1, 2, 3, 4, 1]}"#)
+            #expect((five.object["detail"] as? String)?.contains("body.factors: needs at least 6 items") == true)
+        }
+    }
+
+    @Test func aSearchForQuerySyntaxIsTextToFindNotAServerError() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let officer = try APIClient(client, as: "cumbria.officer")
+            for search in ["~", "%22", "a%20OR", "NEAR(", "*"] {
+                #expect(try await officer.get("/api/v1/decisions?search=\(search)").status == .ok, "\(search)")
+            }
+            let found = try await officer.get("/api/v1/decisions?search=Mirehouse")
+            #expect(found.status == .ok)
+        }
+    }
+
+    @Test func aWardNamedWithSpacesIsFoundThroughItsPercentEncodedPath() async throws {
+        let app = try webApp()
+        try await app.test(.router) { client in
+            let finance = try APIClient(client, as: "cumbria.finance")
+            let names = try await finance.get("/api/v1/vli/wards?limit=500").items.compactMap { $0["name"] as? String }
+            let spaced = try #require(names.first { $0.contains(" ") }, "no ward named with a space: \(names)")
+            let encoded = try #require(spaced.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let ward = try await finance.get("/api/v1/vli/wards/\(encoded)")
+            #expect(ward.status == .ok, "\(ward.body)")
         }
     }
 

@@ -122,6 +122,27 @@ struct DecisionStepTests {
         }
     }
 
+    /// Issue 21 item 10: a refused decision told a browser user `--interests "none"`; the page's label instead.
+    @Test func aRefusedDecisionSaysWhatToDoInThePagesWordsNeverACommandLineFlag() async throws {
+        let id = try cumbriaRecord("Decided in the browser", to: "with-decision-maker")
+        let app = try webApp()
+        try await app.test(.router) { client in
+            var pcc = Browser(client)
+            _ = try await pcc.signIn("cumbria.pcc")
+            let refused = try await pcc.post("/decisions/\(id)/decide", ["approve": "yes", "interests": " "])
+            #expect(refused.status == .unprocessableContent)
+            #expect(summaryLinks(refused.body) == ["decide-interests"])
+            let start = try #require(refused.body.range(of: "class=\"error-summary\""))
+            let end = try #require(refused.body.range(of: "</div>", range: start.upperBound..<refused.body.endIndex))
+            let summary = refused.body[start.upperBound..<end.lowerBound]
+            #expect(summary.contains("declaration of interests"), "\(summary)")
+            #expect(refused.body.contains(">Declaration of interests</label>"))
+            #expect(!summary.contains("--"), "\(summary)")
+            #expect(!refused.body.contains("--interests"))
+            #expect(try state(id) == "with-decision-maker")
+        }
+    }
+
     @Test func withdrawalReasonRequired() async throws {
         let id = try cumbriaRecord("Withdrawn in the browser", to: "awaiting-sign-offs")
         let app = try webApp()

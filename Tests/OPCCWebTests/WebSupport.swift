@@ -42,14 +42,14 @@ func makeDemoDatabase(returns: Bool = true) -> (app: Commissioning, path: String
 }
 
 func webApp(
-    attemptsPerAccount: Int = 5, attemptsPerAddress: Int = 20, commissioning: Commissioning = sharedApp,
-    home: ProductHome? = nil
+    throttle: SignInThrottlePolicy = .init(), commissioning: Commissioning = sharedApp, home: ProductHome? = nil,
+    port: Int = 8080, trustedProxies: [String] = [], publicURL: String? = nil
 ) throws -> some ApplicationProtocol {
     var logger = Logger(label: "opcc.web.tests")
     logger.logLevel = .warning
     var configuration = WebConfiguration(
-        commissioning: commissioning, logger: logger, attemptsPerAccount: attemptsPerAccount,
-        attemptsPerAddress: attemptsPerAddress)
+        commissioning: commissioning, port: port, logger: logger, throttle: throttle, trustedProxies: trustedProxies,
+        publicURL: publicURL)
     configuration.home = home
     return try buildApplication(configuration: configuration)
 }
@@ -72,12 +72,17 @@ func record(_ body: String, user: String?, sourceLocation: SourceLocation = #_so
     }
 }
 
-/// A browser: keeps the session cookie, finds the form token, records every body.
+/// A browser: keeps the session cookie and the sign-in cookie, finds the form token, records every body.
 struct Browser {
     let client: any TestClientProtocol
     var user: String?
+    /// The session cookie's value.
     var cookie: String?
+    /// The sign-in nonce cookie's value.
+    var signInCookie: String?
     var csrf: String?
+    /// Headers sent with every request (`X-Forwarded-For` in the throttle's tests).
+    var extraHeaders: HTTPFields = [:]
 
     init(_ client: any TestClientProtocol) { self.client = client }
 
@@ -105,19 +110,30 @@ struct Browser {
     }
 
     private mutating func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> Page {
-        var headers: HTTPFields = [:]
-        if let cookie { headers[.cookie] = "opcc_session=\(cookie)" }
+        var headers = extraHeaders
+        let cookies = [cookie.map { "opcc_session=\($0)" }, signInCookie.map { "opcc_sign_in=\($0)" }].compactMap { $0 }
+        if !cookies.isEmpty { headers[.cookie] = cookies.joined(separator: "; ") }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.execute(
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         let text = String(buffer: response.body)
         record(text, user: user)
-        let setCookie = response.headers[.setCookie]
-        if let setCookie, let value = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last {
-            cookie = value.isEmpty ? nil : String(value)
+        let setCookies = response.headers[values: .setCookie]
+        for setCookie in setCookies {
+            let pair = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1) ?? []
+            guard pair.count == 2 else { continue }
+            let value = pair[1].isEmpty ? nil : String(pair[1])
+            if pair[0] == "opcc_session" { cookie = value }
+            if pair[0] == "opcc_sign_in" { signInCookie = value }
         }
-        if let range = text.range(of: #"name="csrf" value="([0-9a-f]+)""#, options: .regularExpression) {
-            csrf = String(text[range].dropFirst(#"name="csrf" value=""#.count).dropLast())
+        let setCookie = setCookies.first { $0.hasPrefix("opcc_session=") } ?? setCookies.first
+        // The last form's token: on the sign-in page of a signed-in browser the header's sign-out form carries the
+        // session's token and the sign-in form, after it, its own.
+        let marker = #"name="csrf" value=""#
+        if text.contains(marker), let last = text.components(separatedBy: marker).last?.prefix(while: { $0 != "\"" }),
+            !last.isEmpty, last.allSatisfy(\.isHexDigit)
+        {
+            csrf = String(last)
         }
         #expect(response.status.code < 500, "\(method) \(uri) gave \(response.status)")
         return Page(status: response.status, body: text, location: response.headers[.location], setCookie: setCookie)

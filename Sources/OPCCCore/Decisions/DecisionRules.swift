@@ -69,7 +69,8 @@ public enum DecisionRefusal: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// What to do about it.
+    /// What to do about it, in the words of the form (the field's label), never a command-line flag: the web shows
+    /// this to people filling in a page.
     public var remedy: String {
         switch self {
         case .executiveSummaryTooLong(_, let limit): return "shorten the summary to \(limit) words or fewer"
@@ -77,12 +78,13 @@ public enum DecisionRefusal: Hashable, Sendable, CustomStringConvertible {
         case .unknownSignatory: return "record one of the positions the office profile lists"
         case .alreadySigned: return "a correction to a sign-off is recorded as a correction, not a second sign-off"
         case .signatoryRoleRequired(_, let role): return "ask a person holding \(role) to record it"
-        case .signatoryNameMissing: return "give the name as it appears on the form (--name)"
-        case .interestsNotDeclared: return "record the declaration (--interests \"none\" when there are none)"
+        case .signatoryNameMissing: return "give the signatory's name as it appears on the form"
+        case .interestsNotDeclared:
+            return "fill in the declaration of interests (\"none\" when there are none)"
         case .decisionMakerNotAuthorised: return "refer it to the Commissioner"
         case .prejudicialInterest(let delegate):
             return delegate.map { "the \($0) takes the decision instead" } ?? "record who will decide, then retry"
-        case .deferralNeedsUntilDate: return "give the date (--until YYYY-MM-DD)"
+        case .deferralNeedsUntilDate: return "give the date until which publication is deferred"
         case .deferralDateBeforeDecision: return "give a date on or after the decision"
         }
     }

@@ -76,6 +76,9 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     case crossOffice(office: String)
     case correctionNeedsReason
     case overflow
+    /// Adding up `of` (an account, a year's transfers) went past what 64 bits hold: only an amount above
+    /// `Money.ceiling` recorded by an older version can do that.
+    case sumTooLarge(of: String)
 
     public var description: String {
         switch self {
@@ -85,7 +88,21 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .crossOffice(let office): return "every account in a posting must belong to office \(office)"
         case .correctionNeedsReason: return "a reversing posting needs a reason"
         case .overflow: return "the amounts are too large to add up"
+        case .sumTooLarge(let what):
+            return "the amounts of \(what) are too large to add up: the ledger holds an amount above "
+                + "\(Money.ceiling) from an older version; opcc finance check names its posting, and reversing it "
+                + "with a reason (opcc finance reverse) puts the books right"
         }
+    }
+}
+
+extension LedgerError {
+    /// `a + b` in pence, or `.sumTooLarge(of: what)` when it leaves 64 bits: views and checks add amounts up with
+    /// this, so that an amount an older version accepted above the ceiling is refused with a reason, never a trap.
+    public static func sum(_ a: Int64, _ b: Int64, of what: @autoclosure () -> String) throws(LedgerError) -> Int64 {
+        let (total, overflow) = a.addingReportingOverflow(b)
+        guard !overflow else { throw .sumTooLarge(of: what()) }
+        return total
     }
 }
 
@@ -119,6 +136,20 @@ public struct LedgerBalances: Sendable {
 
     /// The sum of every balance: zero in a double-entry ledger, whatever was posted.
     public var total: Int64 { balances.values.reduce(0, &+) }
+
+    /// Every account's balance added up exactly in 128 bits, whatever amounts an older version recorded (no sum of
+    /// fewer than 2^64 transfers can leave 128 bits): `finance check` names an account whose balance does not fit
+    /// in 64 bits instead of stopping at the first posting that takes it there.
+    public static func exact(_ postings: some Sequence<Posting>) -> [LedgerAccount: Int128] {
+        var balances: [LedgerAccount: Int128] = [:]
+        for posting in postings {
+            for t in posting.transfers {
+                balances[t.from, default: 0] -= Int128(t.amount.pence)
+                balances[t.to, default: 0] += Int128(t.amount.pence)
+            }
+        }
+        return balances
+    }
 }
 
 /// A line of the reconciliation: one office, year and strand, and optionally one recipient.

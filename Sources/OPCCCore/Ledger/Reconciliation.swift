@@ -10,13 +10,32 @@ public struct ReconciliationFigures: Hashable, Sendable, Codable {
     /// What is still owed back: made due, less what was returned or written off from it.
     public var clawbackDuePence: Int64 = 0
     public var writtenOffPence: Int64 = 0
+    /// Whether adding up a figure went past what 64 bits hold (only an amount above `Money.ceiling` recorded by an
+    /// older version can do that): the figures are then not the books' and are not shown.
+    public var overflowed = false
 
     public init() {}
 
-    /// Allocated + carried in − carried out: what the recipient (or strand) may spend this year.
-    public var availablePence: Int64 { allocatedPence + carriedInPence - carriedOutPence }
-    /// Budget − allocated: what the strand still has to give (strand lines only).
-    public var unallocatedPence: Int64 { budgetPence - allocatedPence }
+    /// Allocated + carried in − carried out: what the recipient (or strand) may spend this year. Wraps instead of
+    /// trapping where the figures do not fit (`fits` says so), so that a view or a check never brings the engine down.
+    public var availablePence: Int64 { allocatedPence &+ carriedInPence &- carriedOutPence }
+    /// Budget − allocated: what the strand still has to give (strand lines only); wraps like `availablePence`.
+    public var unallocatedPence: Int64 { budgetPence &- allocatedPence }
+
+    /// Whether every figure, the derived ones included, was added up without leaving 64 bits.
+    public var fits: Bool {
+        let (a, o1) = allocatedPence.addingReportingOverflow(carriedInPence)
+        let (_, o2) = a.subtractingReportingOverflow(carriedOutPence)
+        let (_, o3) = budgetPence.subtractingReportingOverflow(allocatedPence)
+        return !(overflowed || o1 || o2 || o3)
+    }
+
+    /// Adds `pence` to one figure, noting an overflow instead of trapping.
+    mutating func add(_ pence: Int64, to figure: WritableKeyPath<ReconciliationFigures, Int64>) {
+        let (value, overflow) = self[keyPath: figure].addingReportingOverflow(pence)
+        self[keyPath: figure] = value
+        if overflow { overflowed = true }
+    }
 }
 
 /// Which figure a transfer between two kinds of account moves. A transfer the other way (a reversal) moves the same
@@ -83,21 +102,23 @@ public enum Reconciliation {
         func add(_ figure: ReconciliationFigure, _ pence: Int64, to account: LedgerAccount) {
             let strandLine = ReconciliationLine(
                 office: account.office, year: account.year, strand: account.strand, recipient: nil)
-            lines[strandLine, default: ReconciliationFigures()][keyPath: figure.keyPath] &+= pence
+            lines[strandLine, default: ReconciliationFigures()].add(pence, to: figure.keyPath)
             if account.recipient != nil {
-                lines[ReconciliationLine(account), default: ReconciliationFigures()][keyPath: figure.keyPath] &+= pence
+                lines[ReconciliationLine(account), default: ReconciliationFigures()].add(pence, to: figure.keyPath)
             }
         }
+        // Amounts and SQL's sums of them are positive, so negating one never traps.
+        let negated = -pence
         if from.kind == .budget && to.kind == .budget {
             // A virement: out of one strand, into another.
-            add(.budget, -pence, to: from)
+            add(.budget, negated, to: from)
             add(.budget, pence, to: to)
         } else if let figure = ReconciliationFigure.byTransfer[[from.kind, to.kind]] {
             add(figure, pence, to: mostSpecific(from, to))
             // Clawback due is what is still owed: money leaving it (returned, written off) settles it.
-            if from.kind == .clawbackDue { add(.clawbackDue, -pence, to: from) }
+            if from.kind == .clawbackDue { add(.clawbackDue, negated, to: from) }
         } else if let figure = ReconciliationFigure.byTransfer[[to.kind, from.kind]] {
-            add(figure, -pence, to: mostSpecific(from, to))
+            add(figure, negated, to: mostSpecific(from, to))
             if to.kind == .clawbackDue { add(.clawbackDue, pence, to: to) }
         } else {
             return false

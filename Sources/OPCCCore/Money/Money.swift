@@ -32,8 +32,17 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// No money at all: the starting point of every total.
     public static let zero = Money(uncheckedPence: 0)
 
-    /// The largest amount that can be held: £92,233,720,368,547,758.07.
+    /// The largest amount that can be held: £92,233,720,368,547,758.07. Only an old database can hold an amount
+    /// above `ceiling`; no amount entering the product can.
     public static let max = Money(uncheckedPence: Int64.max)
+
+    /// The largest amount the product accepts: £10,000,000,000.00, far above any OPCC's budget (a whole force's is a
+    /// few hundred million) and far below what 64 bits hold, so that millions of amounts still add up without
+    /// overflowing. Text, files and requests above it are refused (`MoneyParseError.Reason.aboveCeiling`).
+    public static let ceiling = Money(uncheckedPence: 1_000_000_000_000)
+
+    /// Whether the amount is at most `ceiling`, as every amount entering the product must be.
+    public var isWithinCeiling: Bool { pence <= Money.ceiling.pence }
 
     /// Whether this is no money at all.
     public var isZero: Bool { pence == 0 }
@@ -216,8 +225,8 @@ public struct MoneyParseError: Error, Hashable, Sendable, CustomStringConvertibl
         case badGrouping
         /// A minus sign: money is never negative.
         case negative
-        /// The amount is too large to hold in pence.
-        case overflow
+        /// The amount is above `Money.ceiling` (£10,000,000,000.00), however many digits it has.
+        case aboveCeiling
         /// More than one pound sign.
         case multiplePoundSigns
         /// A pound sign anywhere but at the start.
@@ -269,8 +278,8 @@ public struct MoneyParseError: Error, Hashable, Sendable, CustomStringConvertibl
             return "its commas are not between groups of three digits, so a comma could be a decimal comma"
         case .negative:
             return "it is negative, and an amount of money here is never below zero"
-        case .overflow:
-            return "it is too large to hold (the largest is \(Money.max))"
+        case .aboveCeiling:
+            return "it is above \(Money.ceiling), the largest amount accepted"
         case .multiplePoundSigns:
             return "it has more than one pound sign"
         case .misplacedPoundSign:
@@ -301,7 +310,7 @@ extension Money {
     /// with commas between correctly grouped thousands ("1,234,567"); an optional point followed by exactly two
     /// digits. Everything else is refused rather than guessed at, because a misread amount in a grant is worse
     /// than a question: suffixes ("£6.5k"), three decimals ("£1.234"), odd grouping ("12,34"), one decimal
-    /// ("£1.5"), signs, inner spaces, non-ASCII digits and amounts too large to hold.
+    /// ("£1.5"), signs, inner spaces, non-ASCII digits and amounts above `Money.ceiling`.
     public init(parsing text: String) throws(MoneyParseError) {
         func fail(_ reason: MoneyParseError.Reason) -> MoneyParseError {
             MoneyParseError(text: text, reason: reason)
@@ -355,21 +364,29 @@ extension Money {
         for digit in poundsText where digit != "," {
             let (shifted, overflowA) = pounds.multipliedReportingOverflow(by: 10)
             let (next, overflowB) = shifted.addingReportingOverflow(Int64(digit.asciiValue! - 48))
-            guard !overflowA, !overflowB else { throw fail(.overflow) }
+            guard !overflowA, !overflowB else { throw fail(.aboveCeiling) }
             pounds = next
         }
         let (inPence, overflowC) = pounds.multipliedReportingOverflow(by: 100)
         let (total, overflowD) = inPence.addingReportingOverflow(pennies)
-        guard !overflowC, !overflowD else { throw fail(.overflow) }
+        guard !overflowC, !overflowD, total <= Money.ceiling.pence else { throw fail(.aboveCeiling) }
         self.pence = total
     }
 }
 
 // MARK: - Coding
 
+extension CodingUserInfoKey {
+    /// Set to `true` by a decoder that reads what the product itself stored, so that an amount above
+    /// `Money.ceiling` written by an older version still reads (and can be corrected); every other decoder (files,
+    /// request bodies) refuses it.
+    public static let moneyReadsStoredData = CodingUserInfoKey(rawValue: "opcc.money.readsStoredData")!
+}
+
 extension Money: Codable {
     /// Decodes an integer number of pence (as stored), or text in pounds as a person writes it in a file
-    /// ("£25,000", "25000.00"), parsed by the same rules as `init(parsing:)`.
+    /// ("£25,000", "25000.00"), parsed by the same rules as `init(parsing:)`. Above `Money.ceiling` it is refused,
+    /// unless the decoder reads stored data (`CodingUserInfoKey.moneyReadsStoredData`).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let text = try? container.decode(String.self), Int64(text) == nil {
@@ -382,6 +399,11 @@ extension Money: Codable {
         guard value >= 0 else {
             throw DecodingError.dataCorruptedError(
                 in: container, debugDescription: "\(value) pence is negative, and an amount of money is never negative")
+        }
+        guard value <= Money.ceiling.pence || decoder.userInfo[.moneyReadsStoredData] as? Bool == true else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "\(value) pence is above \(Money.ceiling), the largest amount accepted")
         }
         self.pence = value
     }

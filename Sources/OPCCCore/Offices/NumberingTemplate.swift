@@ -121,6 +121,26 @@ public struct NumberingTemplate: Hashable, Sendable {
     }
 }
 
+/// A decision number whose year or term is not the one its date falls in: a typing slip in a historic log, or a
+/// number carried across a PCC election.
+public struct NumberDateDisagreement: Hashable, Sendable, CustomStringConvertible {
+    public static let rule = "decision-number-matches-date"
+    /// The number as the office writes it.
+    public let number: String
+    /// The day the number was allocated (the record's first submission).
+    public let day: Day
+    /// The period the number names, e.g. "term 3" or "2017".
+    public let numberedFor: String
+    /// The period the day falls in.
+    public let dayIsIn: String
+
+    public var description: String {
+        "\(number) is numbered for \(numberedFor), but it is dated \(day.iso), in \(dayIsIn)"
+    }
+    /// What to do about it.
+    public var remedy: String { "give the number of the period its date falls in, or correct the date" }
+}
+
 /// A template that cannot number records, with the reason.
 public struct NumberingTemplateError: Error, Hashable, Sendable, CustomStringConvertible {
     public let template: String
@@ -208,14 +228,47 @@ extension NumberingTemplate {
                 let digits = String(sequence)
                 text += String(repeating: "0", count: max(0, width - digits.count)) + digits
             case .year: text += String(period.year ?? 0)
-            case .financialYear:
-                let start = period.financialYearStart ?? 0
-                let end = (start + 1) % 100
-                text += "\(start)-" + (end < 10 ? "0" : "") + String(end)
+            case .financialYear: text += Self.financialYearText(period.financialYearStart ?? 0)
             case .term: text += String(period.term ?? 0)
             }
         }
         return DecisionNumber(sequence: sequence, period: period, text: text)
+    }
+
+    /// Where a number given by hand or from a historic record disagrees with the day it was allocated on: it names
+    /// a year, financial year or PCC term the day is not in (`WPC3-0046` dated February 2025, in term 4). Nil when
+    /// the number's period is the day's, or the template names no period.
+    public func disagreement(of number: DecisionNumber, on day: Day) -> NumberDateDisagreement? {
+        func found(_ given: String, _ dayIsIn: String) -> NumberDateDisagreement {
+            NumberDateDisagreement(number: number.text, day: day, numberedFor: given, dayIsIn: dayIsIn)
+        }
+        if let year = number.period.year, year != day.year {
+            return found(String(year), String(day.year))
+        }
+        if let start = number.period.financialYearStart {
+            let dayStart = day.month >= 4 ? day.year : day.year - 1
+            if start != dayStart {
+                return found(
+                    "the financial year " + Self.financialYearText(start),
+                    "the financial year " + Self.financialYearText(dayStart))
+            }
+        }
+        if let term = number.period.term {
+            guard let dayTerm = terms.last(where: { $0.starts <= day }) else {
+                return found(
+                    "term \(term)", "no PCC term the office lists (the first starts \(terms.first?.starts.iso ?? "-"))")
+            }
+            if dayTerm.number != term {
+                return found("term \(term)", "term \(dayTerm.number), which started on \(dayTerm.starts.iso)")
+            }
+        }
+        return nil
+    }
+
+    /// A financial year as templates write it: "2020-21".
+    static func financialYearText(_ start: Int) -> String {
+        let end = (start + 1) % 100
+        return "\(start)-" + (end < 10 ? "0" : "") + String(end)
     }
 
     /// Reads a number written in this template, with or without the sequence's zero padding

@@ -12,10 +12,11 @@ public struct TransparencyTable: Hashable, Sendable {
         self.rows = rows
     }
 
-    /// RFC 4180: CRLF line ends, a header line, fields holding a comma, quote or line break quoted (quotes doubled).
+    /// RFC 4180: CRLF line ends, a header line, fields holding a comma, quote or line break quoted (quotes doubled);
+    /// text cells starting like a formula are prefixed with `'` (`CSV.guarded`), numbers are written as they are.
     public func csv() -> String {
-        var lines = [Self.csvLine(columns)]
-        for row in rows { lines.append(Self.csvLine(row.map(Self.csvField))) }
+        var lines = [CSV.header(columns)]
+        for row in rows { lines.append(CSV.line(row.map(Self.csvCell))) }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
@@ -27,27 +28,26 @@ public struct TransparencyTable: Hashable, Sendable {
         return JSONValue.object(["title": .string(title), "items": .array(items)]).rendered() + "\n"
     }
 
-    /// One RFC 4180 line.
-    public static func csvLine(_ fields: [String]) -> String {
-        fields.map { field in
-            field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
-                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-        }.joined(separator: ",")
-    }
-
-    /// A value as a CSV field: text as it is, numbers as JSON writes them, null empty, lists joined by "; ".
-    static func csvField(_ value: JSONValue) -> String {
+    /// A value as a CSV cell: text as it is, numbers as JSON writes them, null empty, lists joined by "; ".
+    static func csvCell(_ value: JSONValue) -> CSVCell {
         switch value {
-        case .null: return ""
-        case .bool(let b): return b ? "yes" : "no"
-        case .string(let s): return s
-        case .integer(let n): return String(n)
+        case .null: return .text("")
+        case .bool(let b): return .text(b ? "yes" : "no")
+        case .string(let s): return .text(s)
+        case .integer(let n): return .integer(n)
         case .pounds(let pence):
             // Two decimals always in CSV, where a column of amounts reads best aligned.
             let text = JSONValue.poundsText(pence: pence)
-            return text.contains(".") ? text : text + ".00"
-        case .array(let items): return items.map(csvField).joined(separator: "; ")
-        case .object: return value.rendered(pretty: false)
+            return .number(text.contains(".") ? text : text + ".00")
+        case .array(let items): return .text(items.map(csvText).joined(separator: "; "))
+        case .object: return .text(value.rendered(pretty: false))
+        }
+    }
+
+    /// A list item's text inside a joined cell (the cell as a whole is guarded, not each item).
+    static func csvText(_ value: JSONValue) -> String {
+        switch csvCell(value) {
+        case .text(let text), .number(let text): return text
         }
     }
 }

@@ -86,7 +86,7 @@ extension WorkflowRegistry {
             guard (context.act.payload["reason"] ?? "").isBlank else { return nil }
             return GuardRefusal(
                 rule: "reason-given", message: "\(context.act.event) needs a reason",
-                remedy: "give the reason (--reason \"…\")")
+                remedy: "give the reason")
         }
         r.register(guard: "all-required-sign-offs-in") { context in
             guard let progress = context.subject as? any SignOffProgress else {

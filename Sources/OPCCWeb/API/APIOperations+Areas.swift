@@ -104,12 +104,15 @@ extension API {
             body: S.object(
                 [
                     ("threat", S.string()), ("agency", S.string()),
-                    ("factors", S.array(S.integer(minimum: 1, maximum: 4), "Six factor scores, each 1 to 4.")),
+                    ("factors", sixFactors),
                     (
                         "sum",
                         S.integer("A summed score (6 to 24), when the factors are not known.", minimum: 6, maximum: 24)
                     ),
-                ], required: ["threat", "agency"], closed: true)
+                ], required: ["threat", "agency"], closed: true,
+                oneOf: [
+                    S.form("six factors", required: ["factors"]), S.form("a sum", required: ["sum"]),
+                ])
         ) { call in
             let score: HarmScore
             switch (call.body["factors"]?.array, call.int("sum")) {
@@ -126,7 +129,7 @@ extension API {
             body: S.object(
                 [
                     ("threat", S.string()), ("control", S.oneOf(ControlStatus.allCases.map(\.rawValue))),
-                    ("share", S.string("Share of the overall volume, e.g. 22.5%.")),
+                    ("share", S.percentage),
                     ("note", S.string("Where the inputs come from.")),
                 ], required: ["threat", "control", "share"], closed: true)
         ) { call in
@@ -164,7 +167,16 @@ extension API {
                     ),
                     ("count", S.integer("How many priorities the board sets.", minimum: 1, maximum: 100)),
                     ("reason", S.string("The board's reason.")),
-                ], required: ["kind", "reason"], closed: true)
+                ], required: ["kind", "reason"], closed: true,
+                oneOf: [
+                    S.form(
+                        "select or not-select: threat", [("kind", S.oneOf(["select", "not-select"]))],
+                        required: ["threat"]),
+                    S.form(
+                        "compel: threat and compelledBy", [("kind", S.oneOf(["compel"]))],
+                        required: ["threat", "compelledBy"]),
+                    S.form("count: count", [("kind", S.oneOf(["count"]))], required: ["count"]),
+                ])
         ) { call in
             let entry: PrioritySelection.BoardRecord.Entry
             switch call.text("kind") {
@@ -187,7 +199,7 @@ extension API {
                 + "is replaced.",
             body: S.object(
                 [
-                    ("code", S.string("Short and stable, e.g. P1.")),
+                    ("code", priorityCode),
                     ("title", S.string("The priority as the partnership words it.")),
                     ("statutory", S.boolean("A statutory obligation, delivered whatever the matrix says.")),
                     ("threats", S.array(S.string(), "The threats it covers.")),
@@ -199,7 +211,7 @@ extension API {
                                     ("strand", S.string("The budget strand.")),
                                     ("recipient", S.string("One recipient's org-id within the strand.")),
                                     ("service", S.string("What the service is, for people reading.")),
-                                    ("share", S.string("The share, e.g. 40% (default 100%).")),
+                                    ("share", S.percentage),
                                 ], required: ["strand"], closed: true), "The budget lines it is tied to.")
                     ),
                 ], required: ["code", "title"], closed: true)
@@ -228,7 +240,7 @@ extension API {
         },
         priorityAct(
             "priority-removals", "removePriority", "Remove a priority while the board is selecting.",
-            body: S.object([("code", S.string("The priority's code."))], required: ["code"], closed: true)
+            body: S.object([("code", priorityCode)], required: ["code"], closed: true)
         ) { call in try call.app.removePriority(call.id(), code: try call.requiredText("code"), by: call.actor) },
         APIOperation(
             method: .get, path: "/api/v1/priorities/{id}/spend", operationID: "prioritySpend", tag: "priorities",
@@ -263,6 +275,15 @@ extension API {
             call in try call.app.withdrawAssessment(call.id(), reason: try call.requiredText("reason"), by: call.actor)
         },
     ]
+
+    /// Six factor scores, each 1 to 4.
+    static let sixFactors: Node = .map([
+        ("type", .string("array")), ("items", S.integer(minimum: 1, maximum: 4)), ("minItems", .int(6)),
+        ("maxItems", .int(6)), ("description", .string("Six factor scores, each 1 to 4.")),
+    ])
+    /// A priority's code: letters, digits and hyphens.
+    static let priorityCode = S.text(
+        "Short and stable: letters, digits and hyphens, e.g. P1.", pattern: "^[A-Za-z0-9-]+$", example: "P1")
 
     static func priorityAct(
         _ name: String, _ operationID: String, _ summary: String, body: Node? = nil,

@@ -37,14 +37,15 @@ extension API {
             filter.officer = call.query["officer"]
             filter.overdueOn = call.query["overdue"] == "true" ? call.app.clock.today() : nil
             filter.deferred = call.query["deferred"] == "true" ? true : nil
-            filter.text = call.query["search"]
+            // Words, never FTS5 query syntax (as the web's search box): "~" or an unbalanced quote is text to find.
+            filter.text = call.query["search"].map(ftsQuery)
             return .list(try call.app.decisionRegister(filter, by: call.actor))
         },
         APIOperation(
             method: .post, path: "/api/v1/decisions", operationID: "raiseDecision", tag: "decisions",
             summary: "Raise a new decision record (a Request for PCC Decision), as a draft.",
             description: "The body has the fields of the YAML or JSON file `opcc decision raise --file` reads.",
-            query: [office], body: S.ref("DecisionDraft"), response: S.ref("Decision"), status: .created
+            query: [office], body: S.ref("NewDecision"), response: S.ref("Decision"), status: .created
         ) { call in
             let draft = try call.decode(DecisionDraft.self)
             let record = try call.app.raiseDecision(

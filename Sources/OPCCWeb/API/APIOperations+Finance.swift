@@ -50,11 +50,10 @@ extension API {
             body: S.object(
                 [
                     ("office", officeField), ("year", S.year), ("strand", S.string("The budget strand's code.")),
-                    ("recipientOrgId", S.string("The recipient's org-id, e.g. GB-LAE-CPL.")),
-                    ("recipientName", S.string()), ("purpose", S.string()),
+                    ("recipientOrgId", S.orgID), ("recipientName", S.string()), ("purpose", S.string()),
                     ("area", S.string("A ward or district GSS code, where the money is for an area.")),
                     ("decision", S.string("The approving decision, by number (014/2016) or record id.")),
-                    ("amount", S.money), ("spendKind", S.oneOf(["revenue", "capital"])),
+                    ("amount", S.positiveMoney), ("spendKind", S.oneOf(["revenue", "capital"])),
                     ("revenueContributionToCapital", S.boolean()),
                 ], required: ["year", "strand", "recipientOrgId", "recipientName", "purpose", "decision", "amount"],
                 closed: true),
@@ -101,7 +100,8 @@ extension API {
             body: S.object(
                 [
                     ("office", officeField), ("year", S.year), ("from", S.string("The strand the money leaves.")),
-                    ("to", S.string("The strand the money joins.")), ("amount", S.money), ("reason", S.string()),
+                    ("to", S.string("The strand the money joins.")), ("amount", S.positiveMoney),
+                    ("reason", S.string()),
                     ("decision", S.string("The approving decision, above the office's virementDecisionAbove.")),
                 ], required: ["year", "from", "to", "amount", "reason"], closed: true),
             response: S.ref("Done"), status: .created
@@ -118,7 +118,7 @@ extension API {
             body: S.object(
                 [
                     ("office", officeField), ("year", S.year), ("strand", S.string()),
-                    ("recipient", S.string("The recipient's org-id.")), ("amount", S.money),
+                    ("recipient", S.string("The recipient's org-id.")), ("amount", S.positiveMoney),
                     ("decision", S.string("The decision not to recover it.")), ("reason", S.string()),
                 ], required: ["year", "strand", "recipient", "amount", "decision", "reason"], closed: true),
             response: S.ref("Done"), status: .created
@@ -184,7 +184,8 @@ extension API {
             body: S.object(
                 [
                     ("office", officeField), ("year", S.year), ("strand", S.string()),
-                    ("recipient", S.string("The recipient's org-id.")), ("forecast", S.money), ("reason", S.string()),
+                    ("recipient", S.string("The recipient's org-id.")), ("forecast", S.positiveMoney),
+                    ("reason", S.string()),
                 ], required: ["year", "strand", "recipient", "forecast", "reason"], closed: true),
             response: S.ref("CarryForward"), status: .created
         ) { call in

@@ -55,7 +55,11 @@ extension Web {
                     .unprocessableContent, rule: "valid-request-body", detail: "this operation takes no body")
             }
             var path: [String: String] = [:]
-            for name in operation.pathParameters { path[name] = context.parameters.get(name) ?? "" }
+            // The router hands path segments over as sent: a ward named with spaces arrives as `…%20…`.
+            for name in operation.pathParameters {
+                let raw = context.parameters.get(name) ?? ""
+                path[name] = raw.removingPercentEncoding ?? raw
+            }
             var page = (limit: API.defaultLimit, offset: 0)
             if operation.paginated {
                 page.limit = try pageNumber(

@@ -49,16 +49,25 @@ indirect enum Node: Sendable, Equatable {
     }
 
     /// The node as Yams writes it: block style, every string double-quoted so that YAML reads back exactly the
-    /// text given (never a date, a number or a boolean by accident).
+    /// text given (never a date, a number or a boolean by accident). A key is plain unless a YAML reader would
+    /// take it for something other than text: a response code (`200`) is written `"200":`, as OpenAPI requires,
+    /// so that a plain YAML loader (`yaml.safe_load`) reads it as the text "200", never as the number 200.
     var yams: Yams.Node {
         switch self {
         case .map(let pairs):
-            return .mapping(.init(pairs.map { (Yams.Node($0.0), $0.1.yams) }))
+            return .mapping(.init(pairs.map { (Self.key($0.0), $0.1.yams) }))
         case .list(let items): return .sequence(.init(items.map(\.yams)))
         case .string(let s): return .scalar(.init(s, .init(.str), .doubleQuoted))
         case .int(let i): return .scalar(.init(String(i), .init(.int)))
         case .bool(let b): return .scalar(.init(b ? "true" : "false", .init(.bool)))
         }
+    }
+
+    /// A mapping key: plain where YAML reads it back as the same text, double-quoted otherwise.
+    static func key(_ text: String) -> Yams.Node {
+        let plain = Yams.Node.scalar(.init(text))
+        guard Resolver.default.resolveTag(of: plain) != .str else { return plain }
+        return .scalar(.init(text, .init(.str), .doubleQuoted))
     }
 
     /// The document as YAML text.
@@ -106,6 +115,19 @@ enum S {
                 ("limit", integer(minimum: 1)), ("offset", integer(minimum: 0)),
             ], required: ["items", "total", "limit", "offset"], description: "A page of a list.")
     }
+    /// The schema with `forms` as `oneOf`: exactly one of them fits a valid value (each names its case in its
+    /// description, which a refusal quotes).
+    static func oneOfForms(_ schema: Node, _ forms: [Node]) -> Node {
+        guard case .map(let pairs) = schema else { return schema }
+        return .map(pairs + [("oneOf", .list(forms))])
+    }
+    /// One form of a `oneOf`: the fields it requires, and the schemas those fields have in it.
+    static func form(_ description: String, _ properties: [(String, Node)] = [], required: [String] = []) -> Node {
+        var pairs: [(String, Node)] = [("type", .string("object")), ("description", .string(description))]
+        if !properties.isEmpty { pairs.append(("properties", .map(properties))) }
+        if !required.isEmpty { pairs.append(("required", .list(required.map(Node.string)))) }
+        return .map(pairs)
+    }
     /// A free-form object (its fields are described in the text).
     static func anyObject(_ description: String) -> Node {
         .map([("type", .string("object")), ("description", .string(description))])
@@ -113,33 +135,79 @@ enum S {
     /// An object with these properties; `closed` refuses others (request bodies are closed: an unknown field is
     /// an error, never silently dropped).
     static func object(
-        _ properties: [(String, Node)], required: [String] = [], closed: Bool = false, description: String? = nil
+        _ properties: [(String, Node)], required: [String] = [], closed: Bool = false, description: String? = nil,
+        oneOf forms: [Node] = []
     ) -> Node {
         var pairs: [(String, Node)] = [("type", .string("object"))]
         if let description { pairs.append(("description", .string(description))) }
         pairs.append(("properties", .map(properties)))
         if !required.isEmpty { pairs.append(("required", .list(required.map(Node.string)))) }
         if closed { pairs.append(("additionalProperties", .bool(false))) }
+        if !forms.isEmpty { pairs.append(("oneOf", .list(forms))) }
         return .map(pairs)
     }
 
-    // The product's own value types as they travel in JSON.
-    static let money = string(
-        "An amount in pounds as a person writes it: \"£25,000\", \"25000\" or \"25000.00\" (never negative).",
-        example: "£25,000.00")
+    /// A string in the form `pattern` (as the server checks it: a request that does not fit is refused before any
+    /// service is called, so the document says exactly what the server takes).
+    static func text(_ description: String, pattern: String, example: String) -> Node {
+        .map([
+            ("type", .string("string")), ("pattern", .string(pattern)), ("description", .string(description)),
+            ("examples", .list([.string(example)])),
+        ])
+    }
+
+    // The product's own value types as they travel in JSON, each with the pattern of what its parser accepts.
+
+    /// Whole pounds as `Money(parsing:)` reads them, plain (`25000`) or grouped in threes (`25,000`); at most 15
+    /// digits, so the pence always fit (the parser refuses only beyond about 92 million million pounds).
+    static let poundsPattern = "([0-9]{1,15}|[1-9][0-9]{0,2}(,[0-9]{3}){1,4})"
+    /// The same, never zero.
+    static let nonZeroPoundsPattern = "(0*[1-9][0-9]{0,14}|[1-9][0-9]{0,2}(,[0-9]{3}){1,4})"
+    static let moneyPattern = "^£?\(poundsPattern)(\\.[0-9]{2})?$"
+    static let positiveMoneyPattern =
+        "^£?(\(nonZeroPoundsPattern)(\\.[0-9]{2})?|0+\\.(0[1-9]|[1-9][0-9]))$"
+    static let money = text(
+        "An amount in pounds as a person writes it: \"£25,000\", \"25000\" or \"25000.00\" (never negative; commas "
+            + "only between groups of three digits; two digits of pence or none).",
+        pattern: moneyPattern, example: "£25,000.00")
+    /// Money that must be more than nothing (an allocation, a virement, a write-off, a forecast underspend).
+    static let positiveMoney = text(
+        "An amount in pounds, more than £0.00, as a person writes it: \"£25,000\", \"25000\" or \"25000.00\".",
+        pattern: positiveMoneyPattern, example: "£25,000.00")
+    /// A change of money: a reduction has "-" first.
+    static let signedMoney = text(
+        "A change in pounds, \"-\" first for a reduction: \"£2,500.00\" or \"-500.00\".",
+        pattern: "^-?£?\(poundsPattern)(\\.[0-9]{2})?$", example: "-500.00")
+    /// The largest amount in integer pence a request may give (under £1,000 million million, as `money`).
+    static let largestPence: Int64 = 99_999_999_999_999_999
     static let pence = integer("An amount in integer pence.")
     static let day = string("A calendar day (Europe/London), ISO 8601.", format: "date", example: "2016-11-21")
-    static let year: Node = .map([
-        ("type", .string("string")), ("pattern", .string("^[0-9]{4}[/-]([0-9]{2}|[0-9]{4})$")),
-        ("description", .string("A financial year, 1 April to 31 March: 2016/17 (or 2016-17, 2016/2017).")),
-        ("examples", .list([.string("2016/17")])),
-    ])
+    /// A financial year as the API writes it, `YYYY/YY` with the second year the one after the first: every pair
+    /// of last two digits is listed (`…/16/17|17/18…|99/00`), so a year like 2017/19 does not fit.
+    static let yearPattern =
+        "[0-9]{2}(" + (0...99).map { twoDigits($0) + "/" + twoDigits(($0 + 1) % 100) }.joined(separator: "|") + ")"
+    private static func twoDigits(_ n: Int) -> String { (n < 10 ? "0" : "") + String(n) }
+    static let year = text(
+        "A financial year, 1 April to 31 March, written 2016/17: the year it starts, a slash, and the last two "
+            + "digits of the next year.",
+        pattern: "^\(yearPattern)$", example: "2016/17")
+    /// A quarter of a financial year: "2016/17 Q3".
+    static let quarter = text(
+        "A quarter of a financial year: the year, a space and Q1 to Q4 (Q1 is April to June).",
+        pattern: "^\(yearPattern) Q[1-4]$", example: "2016/17 Q3")
+    /// A percentage from 0% to 100%, at most two decimals.
+    static let percentage = text(
+        "A percentage from 0% to 100% with at most two decimals, e.g. 22.5%.",
+        pattern: "^(100(\\.00?)?|[0-9]{1,2}(\\.[0-9]{1,2})?)%$", example: "22.5%")
+    /// An org-id (org-id.guide): a two-letter country, a list code and the identifier on that list.
+    static let orgID = text(
+        "An org-id: country, list and identifier, e.g. GB-LAE-BAR (a local authority) or GB-CHC-1234567 (a charity).",
+        pattern: "^[A-Z]{2}-[A-Za-z0-9]+-[A-Za-z0-9.-]+$", example: "GB-LAE-BAR")
     /// A name of a file in the product's folders: lower-case letters, digits and hyphens.
     static let fileName: Node = .map([
         ("type", .string("string")), ("pattern", .string("^[a-z0-9][a-z0-9-]{0,63}$")),
         ("description", .string("A name: lower-case letters, digits and hyphens.")),
     ])
-    static let text = string()
 }
 
 /// A JSON value as a request carries it, read strictly (a number is never taken for a boolean, nor text for a
@@ -200,10 +268,24 @@ struct SchemaChecker {
             let fits = choices.contains { problems(value, against: $0, at: path).isEmpty }
             return fits ? [] : ["\(path): matches none of the allowed forms"]
         }
+        // `oneOf` beside the schema's own properties: the shared fields are checked once, and exactly one of the
+        // forms (e.g. a harm score with factors, or one with a sum) must fit.
+        var found: [String] = []
         if case .list(let choices)? = schema["oneOf"] {
             let fits = choices.filter { problems(value, against: $0, at: path).isEmpty }
-            return fits.count == 1 ? [] : ["\(path): matches \(fits.count) of the \(choices.count) allowed forms"]
+            if fits.count != 1 {
+                let forms = choices.compactMap { $0["description"]?.text }
+                found.append(
+                    "\(path): matches \(fits.count) of the \(choices.count) allowed forms"
+                        + (forms.count == choices.count ? " (" + forms.joined(separator: "; ") + ")" : ""))
+            }
         }
+        guard schema["type"]?.text != nil else { return found }
+        return found + typeProblems(value, against: schema, at: path)
+    }
+
+    /// The problems of `value` against a schema with a `type`.
+    private func typeProblems(_ value: JSONValue?, against schema: Node, at path: String) -> [String] {
         guard let type = schema["type"]?.text else { return [] }
         guard let value, value != .null else { return ["\(path): is missing or null"] }
         switch (type, value) {
@@ -242,17 +324,32 @@ struct SchemaChecker {
         case ("boolean", .bool): return []
         case ("boolean", _): return ["\(path): expected true or false"]
         case ("array", .array(let items)):
+            if case .int(let fewest)? = schema["minItems"], items.count < fewest {
+                return ["\(path): needs at least \(fewest) item\(fewest == 1 ? "" : "s")"]
+            }
+            if case .int(let most)? = schema["maxItems"], items.count > most {
+                return ["\(path): has more than \(most) item\(most == 1 ? "" : "s")"]
+            }
             guard let itemSchema = schema["items"] else { return [] }
             return items.enumerated().flatMap { problems($0.element, against: itemSchema, at: "\(path)[\($0.offset)]") }
         case ("array", _): return ["\(path): expected a list"]
         case ("object", .object(let object)):
             var found: [String] = []
+            if case .int(let fewest)? = schema["minProperties"], object.count < fewest {
+                found.append("\(path): needs at least \(fewest) entr\(fewest == 1 ? "y" : "ies")")
+            }
             if case .list(let required)? = schema["required"] {
                 for name in required.compactMap(\.text) where object[name] == nil || object[name] == .null {
                     found.append("\(path).\(name): is required")
                 }
             }
-            guard case .map(let properties)? = schema["properties"] else { return found }
+            guard case .map(let properties)? = schema["properties"] else {
+                guard let valueSchema = schema["additionalProperties"], case .map = valueSchema else { return found }
+                for (name, item) in object.sorted(by: { $0.key < $1.key }) {
+                    found += problems(item, against: valueSchema, at: "\(path).\(name)")
+                }
+                return found
+            }
             let known = Dictionary(properties, uniquingKeysWith: { a, _ in a })
             for (name, item) in object.sorted(by: { $0.key < $1.key }) {
                 if let propertySchema = known[name] {
@@ -263,6 +360,8 @@ struct SchemaChecker {
                     found += problems(item, against: propertySchema, at: "\(path).\(name)")
                 } else if schema["additionalProperties"] == .bool(false) {
                     found.append("\(path).\(name): is not a field of this request")
+                } else if let valueSchema = schema["additionalProperties"], valueSchema != .bool(true) {
+                    found += problems(item, against: valueSchema, at: "\(path).\(name)")
                 }
             }
             return found

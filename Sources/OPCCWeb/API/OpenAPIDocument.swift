@@ -138,12 +138,15 @@ public enum OpenAPIDocument {
                         .map([
                             ("name", .string(name)), ("in", .string("path")), ("required", .bool(true)),
                             ("description", .string(pathParameterDescriptions[name] ?? "The record's id.")),
-                            ("schema", S.string()),
+                            ("schema", pathParameterSchemas[name] ?? S.string()),
                         ])
                     })
             )
         ]
     }
+
+    /// A posting's sequence number is a whole number from 1; every other path parameter is an id as text.
+    static let pathParameterSchemas: [String: Node] = ["sequence": S.integer(minimum: 1, maximum: Int64.max)]
 
     static let pathParameterDescriptions: [String: String] = [
         "id": "The record's id, as the lists give it (e.g. cumbria-GA-0001).",

@@ -1,0 +1,151 @@
+import Foundation
+import OPCCCore
+import OPCCStore
+
+/// A signed-in browser session: whose it is and the token its forms carry.
+public struct WebSession: Hashable, Sendable {
+    public let person: String
+    public let csrf: String
+}
+
+/// What a sign-in attempt came to.
+public enum SignInAttempt: Sendable {
+    /// The password matched: a new session, whose id (the cookie's value) is shown only now.
+    case signedIn(sessionID: String, session: WebSession)
+    /// Unknown name or wrong password (which of the two is not said).
+    case refused
+    /// Too many recent failures: the password was not checked; try again after this many seconds.
+    case wait(seconds: Int)
+}
+
+/// Sign-in for the web, with its sessions and throttle in the database: every server process on one database sees
+/// the same sessions and the same counters. A session row is made only by a successful sign-in (never by showing
+/// the form), so its count is bounded by sign-ins; expired sessions are swept at each sign-in.
+extension Commissioning {
+    static let signInFormSecretName = "sign-in-form-hmac"
+
+    /// Tries a sign-in. The counters are checked first, and the attempt is counted as a failure before the password is
+    /// (so that attempts sent at once cannot all pass the check before any is counted); a correct password then clears
+    /// the account's counters and gives the address its attempt back. `verify` checks the password against the stored
+    /// hash (bcrypt, done by the caller, outside any transaction). `replacing` is the browser's old session, ended.
+    public func signIn(
+        name: String, address: String, throttle policy: SignInThrottlePolicy = .init(),
+        sessions: SessionPolicy = .init(), replacing oldSessionID: String? = nil, verify: (String) -> Bool
+    ) throws -> SignInAttempt {
+        let nowMs = SignInFormTokens.milliseconds(clock.now())
+        let keys = Self.throttleKeys(name: name, address: address)
+        if let seconds = try countAttempt(keys, nowMs: nowMs, policy: policy) { return .wait(seconds: seconds) }
+        guard let hash = try passwordHash(of: name), verify(hash) else { return .refused }
+        let sessionID = Self.newFeedToken()
+        let session = WebSession(person: name, csrf: Self.newFeedToken())
+        try store.write { tx in
+            for key in keys {
+                guard key.kind == .address else {
+                    try tx.deleteThrottleEntry(keySHA256: key.sha256)
+                    continue
+                }
+                guard let entry = try tx.throttleEntries(keySHA256: [key.sha256]).first else { continue }
+                let failures = max(0, entry.failures - 1)
+                let stillBlocked = policy.delaySeconds(afterFailures: failures, kind: .address) > 0
+                try tx.saveThrottleEntry(
+                    StoredThrottleEntry(
+                        keySHA256: entry.keySHA256, kind: entry.kind, failures: failures,
+                        blockedUntilMs: stillBlocked ? entry.blockedUntilMs : 0, updatedAtMs: entry.updatedAtMs))
+            }
+            _ = try tx.deleteSessions(
+                lastSeenBeforeMs: nowMs - Int64(sessions.idleSeconds) * 1000,
+                createdBeforeMs: nowMs - Int64(sessions.lifetimeSeconds) * 1000)
+            if let oldSessionID { try tx.deleteSession(idSHA256: SHA256Hex.of(oldSessionID)) }
+            try tx.insertSession(
+                StoredSession(
+                    idSHA256: SHA256Hex.of(sessionID), person: name, csrf: session.csrf, createdAtMs: nowMs,
+                    lastSeenAtMs: nowMs))
+        }
+        return .signedIn(sessionID: sessionID, session: session)
+    }
+
+    /// The counters an attempt touches, each by the SHA-256 of what it counts (a name typed may be a password typed
+    /// in the wrong box: it is never stored as typed). Names and addresses are joined with a byte neither can hold.
+    static func throttleKeys(name: String, address: String) -> [(kind: SignInThrottlePolicy.Kind, sha256: String)] {
+        [
+            (.account, SHA256Hex.of("account\u{0}" + name)),
+            (.addressAccount, SHA256Hex.of("address-account\u{0}" + address + "\u{0}" + name)),
+            (.address, SHA256Hex.of("address\u{0}" + address)),
+        ]
+    }
+
+    /// In one transaction: the longest wait any counter imposes (nil when none does, and then the attempt is counted
+    /// on each), and the table trimmed to its bound.
+    private func countAttempt(
+        _ keys: [(kind: SignInThrottlePolicy.Kind, sha256: String)], nowMs: Int64, policy: SignInThrottlePolicy
+    ) throws -> Int? {
+        let forgetMs = Int64(policy.forgetAfterSeconds) * 1000
+        return try store.write { tx -> Int? in
+            let entries = try tx.throttleEntries(keySHA256: keys.map(\.sha256))
+            let waitMs = entries.map { $0.blockedUntilMs - nowMs }.max() ?? 0
+            if waitMs > 0 { return Int((waitMs + 999) / 1000) }
+            for key in keys {
+                let previous = entries.first { $0.keySHA256 == key.sha256 }
+                let recent = previous.map { nowMs - $0.updatedAtMs < forgetMs ? $0.failures : 0 } ?? 0
+                let delay = policy.delaySeconds(afterFailures: recent + 1, kind: key.kind)
+                try tx.saveThrottleEntry(
+                    StoredThrottleEntry(
+                        keySHA256: key.sha256, kind: key.kind.rawValue, failures: recent + 1,
+                        blockedUntilMs: delay > 0 ? nowMs + Int64(delay) * 1000 : 0, updatedAtMs: nowMs))
+            }
+            try tx.trimThrottle(forgetBeforeMs: nowMs - forgetMs, nowMs: nowMs, keepAtMost: policy.largestTable)
+            return nil
+        }
+    }
+
+    /// The session whose id is `id`, or nil when there is none or it has expired (an expired one is deleted). Its
+    /// last use is recorded when the recorded one is older than the policy's `touchEverySeconds`.
+    public func session(id: String, policy: SessionPolicy = .init()) throws -> WebSession? {
+        guard Self.isWellFormedFeedToken(id) else { return nil }
+        let sha256 = SHA256Hex.of(id)
+        let nowMs = SignInFormTokens.milliseconds(clock.now())
+        guard let stored = try store.read({ try $0.session(idSHA256: sha256) }) else { return nil }
+        let idle = nowMs - stored.lastSeenAtMs >= Int64(policy.idleSeconds) * 1000
+        let old = nowMs - stored.createdAtMs >= Int64(policy.lifetimeSeconds) * 1000
+        if idle || old {
+            // A database busy with other writers only delays the sweep: the session is refused either way.
+            try? store.write { try $0.deleteSession(idSHA256: sha256) }
+            return nil
+        }
+        if nowMs - stored.lastSeenAtMs >= Int64(policy.touchEverySeconds) * 1000 {
+            // Best effort: a busy database must not turn a page view into an error; the next request records it.
+            try? store.write { try $0.touchSession(idSHA256: sha256, atMs: nowMs) }
+        }
+        return WebSession(person: stored.person, csrf: stored.csrf)
+    }
+
+    /// Ends a session (sign-out). An unknown or malformed id ends nothing.
+    public func endSession(id: String) throws {
+        guard Self.isWellFormedFeedToken(id) else { return }
+        try store.write { try $0.deleteSession(idSHA256: SHA256Hex.of(id)) }
+    }
+
+    /// How many sessions are stored (signed in and not yet swept).
+    public func sessionCount() throws -> Int {
+        try store.read { try $0.sessionCount() }
+    }
+
+    /// How many sign-in throttle counters are stored.
+    public func signInThrottleEntryCount() throws -> Int {
+        try store.read { try $0.throttleEntryCount() }
+    }
+
+    /// The signer of sign-in forms, with the key every process on this database shares (made by the first to ask).
+    public func signInFormTokens(lifetimeSeconds: Int = 60 * 60) throws -> SignInFormTokens {
+        let name = Self.signInFormSecretName
+        if let key = try store.read({ try $0.webSecret(named: name) }) {
+            return SignInFormTokens(keyHex: key, lifetimeSeconds: lifetimeSeconds)
+        }
+        let key = try store.write { tx -> String in
+            try tx.saveWebSecretIfAbsent(named: name, valueHex: Self.newFeedToken())
+            guard let key = try tx.webSecret(named: name) else { throw StoreError.notFound(what: "secret \(name)") }
+            return key
+        }
+        return SignInFormTokens(keyHex: key, lifetimeSeconds: lifetimeSeconds)
+    }
+}
