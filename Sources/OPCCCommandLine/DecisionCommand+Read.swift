@@ -45,7 +45,11 @@ extension DecisionCommand {
         @Flag(help: "Only records past their Part 1 deadline and not published.") var overdue = false
         @Flag(help: "Only deferred records.") var deferred = false
         @Flag(help: "Only deferrals with no until-date (the review list).") var undatedDeferrals = false
-        @Option(help: "Full-text search over Part 1.") var search: String?
+        @Option(
+            help: ArgumentHelp(
+                "Words to find in Part 1 (each starts a word of the record), or a decision number in any spelling "
+                    + "(44/2020 finds 044/2020); read as text, never as query syntax."))
+        var search: String?
         @Option(help: "text, csv or json.") var format: Format = .text
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions

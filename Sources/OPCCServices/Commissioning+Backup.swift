@@ -46,7 +46,11 @@ extension Commissioning {
             try store.writer.close()
         } catch {
             discardScratch()
-            throw ServiceRefusal(rule: "backup-readable", message: "\(backup) cannot be opened as a database: \(error)")
+            // SQLite's reason alone: the store's own sentence would name the file a second time.
+            let reason: String
+            if case .cannotOpen(_, let why)? = error as? StoreError { reason = why } else { reason = "\(error)" }
+            throw ServiceRefusal(
+                rule: "backup-readable", message: "\(backup) cannot be opened as a database: \(reason)")
         }
         guard verification.isIntact else {
             discardScratch()

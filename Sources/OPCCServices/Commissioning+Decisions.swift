@@ -427,13 +427,27 @@ extension Commissioning {
     // MARK: Register
 
     /// The register: Part 1 facts only, filtered. People outside the office, and the public, see published records.
+    /// A search that reads as a decision number of an office, in any spelling it accepts, also finds that record.
     public func decisionRegister(_ filter: DecisionFilter, by actorName: String?) throws -> [DecisionRegisterRow] {
         try store.read { tx in
             let person = try actorName.map { try actor(named: $0, in: tx) }
             let roles = person?.actor.roles(covering: nil) ?? [.public]
             let insider = !roles.subtracting([.public, .projectBoardMember]).isEmpty
+            var filter = filter
+            if let text = filter.text { filter.numbers = try decisionNumbers(in: SearchText(text), filter, in: tx) }
             let rows = try tx.decisionRegister(filter)
             return rows.filter { insider && $0.office == person?.office || $0.status == "published" }
+        }
+    }
+
+    /// The number `search` spells in each office the filter covers (an unknown office covers none), in the
+    /// office's own spelling.
+    private func decisionNumbers(
+        in search: SearchText, _ filter: DecisionFilter, in tx: any StoreTransaction
+    ) throws -> [(office: String, number: String)] {
+        guard !search.isEmpty else { return [] }
+        return try tx.offices().map(\.id).filter { filter.office == nil || filter.office == $0 }.compactMap { office in
+            try search.decisionNumber(in: profile(of: office, in: tx).numbering).map { (office, $0.text) }
         }
     }
 }

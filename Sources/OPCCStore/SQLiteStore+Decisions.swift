@@ -50,6 +50,13 @@ extension SQLiteTransaction {
             .execute(arguments: [record.id, record.number ?? "", record.title, Self.part1Text(part1)])
     }
 
+    /// The FTS5 query for a search: each word a quoted string (so no character of it is syntax) matched as a
+    /// prefix, all of them required.
+    static func ftsQuery(_ search: SearchText) -> String {
+        search.words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }
+            .joined(separator: " AND ")
+    }
+
     /// Every Part 1 text a reader may search.
     static func part1Text(_ r: DecisionRecord) -> String {
         ([
@@ -147,8 +154,15 @@ extension SQLiteTransaction {
         if f.undatedDeferral {
             conditions.append("r.deferred = 1 AND r.deferral_until IS NULL AND i.state = 'publication-deferred'")
         }
-        if let v = f.text, !v.isEmpty {
-            add("r.id IN (SELECT record_id FROM decision_fts WHERE decision_fts MATCH ?)", [v])
+        if let v = f.text, case let search = SearchText(v), !search.isEmpty {
+            // The words as FTS5 strings, never as FTS5 syntax; a number the services read in the text is matched on
+            // its own column, as an alternative.
+            let numbers = f.numbers.map { _ in "(r.office_id = ? AND r.number = ?)" }
+            add(
+                "("
+                    + (["r.id IN (SELECT record_id FROM decision_fts WHERE decision_fts MATCH ?)"] + numbers)
+                    .joined(separator: " OR ") + ")",
+                [Self.ftsQuery(search)] + f.numbers.flatMap { [$0.office, $0.number] })
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         // Prepared once per connection for each combination of filters (a bounded set: the values are arguments).

@@ -23,19 +23,23 @@ public protocol PasswordStore: Sendable {
 
 extension SQLiteStore: PasswordStore {
     public func passwordHash(person: String) throws -> String? {
-        try writer.read { db in
-            try String.fetchOne(
-                db, sql: "SELECT password_hash FROM person_password WHERE person_name = ?", arguments: [person])
+        try retryingWhileBusy {
+            try writer.read { db in
+                try String.fetchOne(
+                    db, sql: "SELECT password_hash FROM person_password WHERE person_name = ?", arguments: [person])
+            }
         }
     }
 
     public func setPasswordHash(_ hash: String, person: String, at: String) throws {
-        try writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO person_password (person_name, password_hash, set_at) VALUES (?, ?, ?)
-                    ON CONFLICT(person_name) DO UPDATE SET password_hash = excluded.password_hash, set_at = excluded.set_at
-                    """, arguments: [person, hash, at])
+        try retryingWhileBusy {
+            try writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO person_password (person_name, password_hash, set_at) VALUES (?, ?, ?)
+                        ON CONFLICT(person_name) DO UPDATE SET password_hash = excluded.password_hash, set_at = excluded.set_at
+                        """, arguments: [person, hash, at])
+            }
         }
     }
 }

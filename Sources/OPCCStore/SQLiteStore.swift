@@ -25,9 +25,14 @@ public final class SQLiteStore: CommissioningStore {
                 path: path, configuration: Self.configuration(durable: durable, busyTimeout: busyTimeout))
         } catch let error as DatabaseError {
             // Opening runs the first statements: a file that is not a database, or cannot be read, fails here.
-            throw StoreError.cannotOpen(path: path, reason: String(describing: error))
+            throw StoreError.cannotOpen(path: path, reason: error.reasonWithoutStatement)
         }
-        try Migrations.migrator.migrate(writer)
+        do {
+            try Migrations.migrator.migrate(writer)
+        } catch let error as DatabaseError {
+            // A file that cannot be written, or a schema this version cannot bring up to date.
+            throw StoreError.cannotOpen(path: path, reason: error.reasonWithoutStatement)
+        }
     }
 
     /// A private in-memory database with the production configuration (for tests and dry runs).
@@ -49,9 +54,13 @@ public final class SQLiteStore: CommissioningStore {
 
     /// Copies the whole database to a new file at `path` with SQLite's online backup (safe while others write).
     public func backup(toPath path: String) throws {
-        let destination = try DatabaseQueue(path: path)
-        try writer.backup(to: destination)
-        try destination.close()
+        do {
+            let destination = try DatabaseQueue(path: path)
+            try writer.backup(to: destination)
+            try destination.close()
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: error.reasonWithoutStatement)
+        }
     }
 
     public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
@@ -80,7 +89,7 @@ public final class SQLiteStore: CommissioningStore {
 
     /// Runs a whole transaction again while SQLite answers busy after its timeout. Safe: a busy answer means the
     /// transaction did not commit (SQLite or GRDB rolled it back), and the body only works through the transaction.
-    private func retryingWhileBusy<T>(_ transaction: () throws -> T) throws -> T {
+    func retryingWhileBusy<T>(_ transaction: () throws -> T) throws -> T {
         var tried = 0
         while true {
             do {
@@ -88,8 +97,19 @@ public final class SQLiteStore: CommissioningStore {
             } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
                 tried += 1
                 if tried >= attempts { throw StoreError.busy }
+            } catch let error as DatabaseError {
+                // Whatever the store did not turn into a StoreError itself: GRDB's text quotes the statement (and
+                // SQLite's message may quote the data), which no front end may show.
+                throw StoreError.failed(resultCode: error.resultCode.rawValue)
             }
         }
+    }
+}
+
+extension DatabaseError {
+    /// SQLite's result code and message, without the statement GRDB appends to its description.
+    var reasonWithoutStatement: String {
+        "SQLite error \(resultCode.rawValue)" + (message.map { ": \($0)" } ?? "")
     }
 }
 

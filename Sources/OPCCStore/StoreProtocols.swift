@@ -115,8 +115,12 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidData(what: String)
     /// Other writers kept the database busy past the timeout, every attempt: nothing was changed.
     case busy
-    /// The database file could not be opened (not a database, no permission): SQLite's reason.
+    /// The database file could not be opened (not a database, no permission): SQLite's reason, never a statement.
     case cannotOpen(path: String, reason: String)
+    /// SQLite failed a statement for a reason that is not the caller's (a bug, a full disk, a damaged file). The
+    /// transaction was rolled back, so nothing was changed. Only SQLite's result code is kept: its message and the
+    /// statement may quote SQL or the data a request held, and no front end shows either.
+    case failed(resultCode: Int32)
 
     public var description: String {
         switch self {
@@ -127,6 +131,17 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         case .invalidData(let what): return "stored data is not readable: \(what)"
         case .busy: return "the database stayed busy with other writers, so nothing was changed: try again"
         case .cannotOpen(let path, let reason): return "cannot open the database \(path): \(reason)"
+        case .failed(let code):
+            let why: String
+            switch code {
+            case 8: why = "the database file cannot be written"
+            case 10: why = "the disk could not be read or written"
+            case 11, 26: why = "the database file is damaged"
+            case 13: why = "the disk is full"
+            case 19: why = "the database refused a change its rules forbid"
+            default: why = "the database could not answer"
+            }
+            return "\(why) (SQLite result code \(code)), so nothing was changed"
         }
     }
 }
@@ -480,8 +495,12 @@ public struct DecisionFilter: Sendable {
     public var deferred: Bool?
     /// Only deferrals with no until-date (the review list).
     public var undatedDeferral: Bool = false
-    /// FTS5 query over Part 1 text.
+    /// What a person typed to search Part 1, read as `SearchText`: its words must each start a word of the record's
+    /// Part 1 text. Never a query language. Text without words filters nothing out.
     public var text: String?
+    /// Records that also match the search whatever their text: each office's record with this number, in the
+    /// office's own spelling. The services fill it when `text` reads as a decision number of an office.
+    public var numbers: [(office: String, number: String)] = []
 
     public init() {}
 }

@@ -166,7 +166,7 @@ struct DailySweep: Service {
                     logger.info("deadline sweep", metadata: ["recorded": .stringConvertible(entries.count)])
                 } catch {
                     logger.error(
-                        "deadline sweep failed", metadata: ["error": .string(String(describing: type(of: error)))])
+                        "deadline sweep failed", metadata: ["error": .string(loggedError(error))])
                 }
             }
         }
@@ -198,7 +198,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             metadata["ms"] = .stringConvertible((ContinuousClock.now - start).milliseconds)
             if status >= 500 {
                 // The error's type only: its text may carry what a request held.
-                metadata["error"] = .string(String(describing: type(of: error)))
+                metadata["error"] = .string(loggedError(error))
                 context.logger.error("request failed", metadata: metadata)
             } else {
                 context.logger.info("request", metadata: metadata)
@@ -206,6 +206,13 @@ struct RequestLogMiddleware: RouterMiddleware {
             throw error
         }
     }
+}
+
+/// An error as logged: its type, and for a store failure SQLite's result code; never its text, which may carry what
+/// a request held (and a database error's, the statement).
+func loggedError(_ error: any Error) -> String {
+    if case .failed(let code)? = error as? StoreError { return "StoreError.failed(resultCode: \(code))" }
+    return String(describing: type(of: error))
 }
 
 /// The path as logged: a personal calendar feed's secret is never written to a log.
@@ -256,7 +263,7 @@ struct ErrorPages: RouterMiddleware {
             context.logger.error(
                 "request failed",
                 metadata: [
-                    "request_id": .string(context.id), "error": .string(String(describing: type(of: error))),
+                    "request_id": .string(context.id), "error": .string(loggedError(error)),
                 ])
             return pages.error(.internalServerError, message: "Sorry, there is a problem.", context: context)
         }

@@ -273,7 +273,7 @@ extension Web {
         let query = request.uri.queryParameters
         var filter = DecisionFilter()
         let q = query["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-        if !q.isEmpty { filter.text = ftsQuery(q) }
+        if !q.isEmpty { filter.text = q }
         let states = [
             "draft", "awaiting-sign-offs", "with-decision-maker", "approved", "not-approved", "publication-deferred",
             "published", "withdrawn",
@@ -451,13 +451,6 @@ extension Web {
             "decision", title: (errors.isEmpty ? "" : "Error: ") + (record.number ?? record.title), values: values,
             context: context, back: "/decisions", status: status)
     }
-}
-
-/// A user's search words as an FTS5 query: each word quoted, so no text is read as query syntax.
-func ftsQuery(_ text: String) -> String {
-    text.split(whereSeparator: \.isWhitespace)
-        .map { "\"" + $0.replacingOccurrences(of: "\"", with: "") + "\"" }
-        .joined(separator: " ")
 }
 
 /// The id of the input a refusal of `step` is about, so the error summary links to it: the field a message names

@@ -274,14 +274,28 @@ extension NumberingTemplate {
     /// Reads a number written in this template, with or without the sequence's zero padding
     /// (`44/2020` and `044/2020` both give sequence 44 of 2020). Returns nil for text not in this form.
     public func parse(_ input: String) -> DecisionNumber? {
+        parse(input) { rest, literal in rest.hasPrefix(literal) ? rest.dropFirst(literal.count) : nil }
+    }
+
+    /// Reads a number as a person types it into a search box: as `parse` does, and also with the template's letters
+    /// in either case and with spaces around its literal text added or left out (`wmpcc 7/2020`, `007 / 2020`,
+    /// `wpc4-45`). Returns nil for text not in this form. Not for allocating: a number given to a record is read by
+    /// `parse`, in the office's own spelling.
+    public func parseAsTyped(_ input: String) -> DecisionNumber? {
+        parse(input) { rest, literal in rest.droppingLooseLiteral(literal) }
+    }
+
+    private func parse(
+        _ input: String, literal dropLiteral: (Substring, String) -> Substring?
+    ) -> DecisionNumber? {
         var rest = Substring(input.trimmingSpaces)
         var sequence: Int?
         var period = DecisionNumber.Period()
         for piece in pieces {
             switch piece {
             case .literal(let s):
-                guard rest.hasPrefix(s) else { return nil }
-                rest = rest.dropFirst(s.count)
+                guard let after = dropLiteral(rest, s) else { return nil }
+                rest = after
             case .sequence:
                 guard let n = rest.takeDigits(max: 12), n.value > 0 else { return nil }
                 sequence = n.value
@@ -321,6 +335,23 @@ extension String {
 }
 
 extension Substring {
+    /// The text after `literal` when it starts with it, comparing letters in either case and ignoring whitespace
+    /// before, inside and after it; a literal that is only whitespace (between two placeholders) needs at least one
+    /// space, or `{seq} {year}` would read `12020`.
+    fileprivate func droppingLooseLiteral(_ literal: String) -> Substring? {
+        var rest = drop(while: \.isWhitespace)
+        var sawSpace = rest.startIndex != startIndex
+        for wanted in literal where !wanted.isWhitespace {
+            rest = rest.drop(while: \.isWhitespace)
+            guard let next = rest.first, next.lowercased() == wanted.lowercased() else { return nil }
+            rest = rest.dropFirst()
+        }
+        let after = rest.drop(while: \.isWhitespace)
+        sawSpace = sawSpace || after.startIndex != rest.startIndex
+        if literal.allSatisfy(\.isWhitespace) && !sawSpace { return nil }
+        return after
+    }
+
     fileprivate func takeDigits(max: Int) -> (value: Int, rest: Substring)? {
         let digits = prefix(while: { $0.isASCII && $0.isNumber })
         guard !digits.isEmpty, digits.count <= max, let value = Int(digits) else { return nil }

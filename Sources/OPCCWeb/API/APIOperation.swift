@@ -191,6 +191,8 @@ struct APIProblem: Error, Sendable {
             case .invalidData, .cannotOpen:
                 return APIProblem(.internalServerError, rule: "readable-data", detail: "stored data is not readable")
             case .busy: return APIProblem(.serviceUnavailable, rule: "database-busy", detail: stored.description)
+            case .failed:
+                return APIProblem(.internalServerError, rule: "database-failed", detail: stored.description)
             }
         case let missing as FileReadError:
             return APIProblem(.notFound, rule: "known-file", detail: missing.description)

@@ -24,7 +24,11 @@ extension API {
                     description: "Only decided records past their Part 1 deadline and not yet published."),
                 APIParameter(
                     name: "deferred", schema: S.boolean(), description: "Only records whose publication is deferred."),
-                APIParameter(name: "search", schema: S.string(), description: "Full-text search over Part 1."),
+                APIParameter(
+                    name: "search", schema: S.string(),
+                    description:
+                        "Words to find in Part 1 (each a prefix, all required; any text, never a query syntax) or a decision number in any spelling the office accepts (44/2020 = 044/2020)."
+                ),
             ], response: S.ref("DecisionRow"), paginated: true
         ) { call in
             var filter = DecisionFilter()
@@ -37,8 +41,8 @@ extension API {
             filter.officer = call.query["officer"]
             filter.overdueOn = call.query["overdue"] == "true" ? call.app.clock.today() : nil
             filter.deferred = call.query["deferred"] == "true" ? true : nil
-            // Words, never FTS5 query syntax (as the web's search box): "~" or an unbalanced quote is text to find.
-            filter.text = call.query["search"].map(ftsQuery)
+            // Text to find (the store reads it as words, never as FTS5 syntax: SearchText).
+            filter.text = call.query["search"]
             return .list(try call.app.decisionRegister(filter, by: call.actor))
         },
         APIOperation(

@@ -73,7 +73,7 @@ extension Web {
             let problem = APIProblem.from(error)
             if problem.status.code >= 500 {
                 context.logger.error(
-                    "api request failed", metadata: ["error": .string(String(describing: type(of: error)))])
+                    "api request failed", metadata: ["error": .string(loggedError(error))])
             }
             return problem.response
         }

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import OPCCCore
+import OPCCServices
+import OPCCStore
+import Testing
+
+/// The register's search: what a person types is text (no string is a syntax error), words match as prefixes, and
+/// a decision number finds its record in any spelling its office accepts.
+@Suite("Decision register: search")
+struct DecisionSearchTests {
+    /// The strings issue 21 found to break search (an FTS5 syntax error each), and more of their kind.
+    static let queryLanguage = [
+        "014/2016", "WPC4-0045", "Kick Off @ 3", "\"Mire", "NOT", "a OR", "NEAR(a b", "*", "\u{0}", "Mire\u{0}",
+        "\"\"", "(", ")", "^Mire", "title:Mire", "Mire*", "-Mire", "+", "AND", "OR OR", "NEAR(\"a\" \"b\", 3)",
+        "\u{202E}Mire\u{202C}", "'; DROP TABLE decision_record; --",
+    ]
+
+    func numbers(_ app: Commissioning, _ text: String, office: String? = nil) throws -> [String] {
+        var filter = DecisionFilter()
+        filter.text = text
+        filter.office = office
+        return try app.decisionRegister(filter, by: nil).map { "\($0.office) \($0.number ?? "")" }
+    }
+
+    @Test func textAQueryLanguageWouldReadAsSyntaxIsSearchedAsText() throws {
+        let (app, _) = try demoApp()
+        for text in Self.queryLanguage {
+            #expect(throws: Never.self, "\(text.debugDescription)") { try numbers(app, text) }
+        }
+        #expect(try numbers(app, "014/2016") == ["cumbria 014/2016"])
+        #expect(try numbers(app, "\"Mire") == ["cumbria 014/2016"])
+    }
+
+    @Test func wordsMatchAsPrefixesInAnyCaseAndAllMustMatch() throws {
+        let (app, _) = try demoApp()
+        #expect(try numbers(app, "Mirehouse") == ["cumbria 014/2016"])
+        #expect(try numbers(app, "mire") == ["cumbria 014/2016"])
+        #expect(try numbers(app, "\"Mire") == ["cumbria 014/2016"], "the quote is punctuation, not syntax")
+        #expect(try numbers(app, "mire nosuchword") == [])
+        #expect(try numbers(app, "NEAR(mire") == [], "NEAR is a word like any other, and no record has it")
+    }
+
+    @Test func textWithoutWordsFiltersNothingOut() throws {
+        let (app, _) = try demoApp()
+        let everything = try app.decisionRegister(DecisionFilter(), by: nil).count
+        #expect(everything >= 6)
+        for text in ["", " ", "*", "/", "\u{0}", "()\"^", "\u{202E}"] {
+            #expect(try numbers(app, text).count == everything, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func aDecisionNumberFindsItsRecordInAnySpellingTheOfficeAccepts() throws {
+        let (app, _) = try demoApp()
+        for typed in ["014/2016", "14/2016", "0014/2016", " 14 / 2016 "] {
+            #expect(try numbers(app, typed).contains("cumbria 014/2016"), "\(typed)")
+        }
+        for typed in ["WMPCC 001/2016", "wmpcc 1/2016", "WMPCC1/2016"] {
+            #expect(try numbers(app, typed).contains("west-midlands WMPCC 001/2016"), "\(typed)")
+        }
+        #expect(try numbers(app, "7/2020") == ["lincolnshire 007/2020"])
+        #expect(try numbers(app, "14/2016", office: "lincolnshire") == [], "only the offices the filter covers")
+        #expect(try numbers(app, "14/2016", office: "nowhere") == [], "an unknown office covers none")
+    }
+
+    /// Every record of the demo, in every office and so every shipped numbering template, is found by its number
+    /// written without its zero padding, in lower case and with spaces around its separators.
+    @Test func everyRecordOfEveryShippedOfficeIsFoundByItsNumberRespelled() throws {
+        let (app, _) = try demoApp()
+        let records = try app.decisionRegister(DecisionFilter(), by: nil).filter { $0.number != nil }
+        #expect(Set(records.map(\.office)) == ["cumbria", "leicestershire", "lincolnshire", "west-midlands"])
+        for record in records {
+            let number = try #require(record.number)
+            let respelled = number.lowercased()
+                .replacingOccurrences(of: "/", with: " / ")
+                .replacingOccurrences(of: " 0", with: " ")
+                .replacingOccurrences(of: " 0", with: " ")
+            let unpadded = String(number.drop { $0 == "0" })
+            for typed in [number, respelled, respelled.hasPrefix("0") ? unpadded : respelled] {
+                #expect(
+                    try numbers(app, typed, office: record.office).contains("\(record.office) \(number)"),
+                    "\(record.office): '\(typed)'")
+            }
+        }
+    }
+
+    @Test func anUnexpectedStoreErrorIsAGenericMessageWithoutSQL() throws {
+        let path = temporaryDatabasePath()
+        let (app, store) = try demoApp(store: try SQLiteStore(path: path))
+        try store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }
+        let error = try #require(#expect(throws: (any Error).self) { try numbers(app, "Mirehouse") })
+        #expect(error is StoreError, "a store error, not GRDB's")
+        let message = String(describing: error)
+        #expect(message == "the database could not answer (SQLite result code 1), so nothing was changed")
+        #expect(try numbers(app, "").count >= 6, "a register without search still reads")
+    }
+}
