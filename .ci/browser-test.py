@@ -332,6 +332,9 @@ def prepare(opcc, db):
     cli("finance", "carry-forward", "decide", "cumbria-CF-0001", "--refuse", "--reason", "The pilot ends in March",
         "--as", "cumbria.pcc", "--on", "2017-03-02")
     source = (ROOT / "fixtures/priorities/safer-north-west-2017-18.yaml").read_text()
+    # The assessment is the fixture's first part; the demo's own keys follow (importedOn, scoringClosedOn, money,
+    # selection), and `priorities import` refuses keys an assessment file does not have.
+    source = source[:source.index("\nimportedOn:")] + "\n"
     next_year = pathlib.Path(db).with_name("safer-north-west-2018-19.yaml")
     next_year.write_text(source.replace("2017/18", "2018/19"))
     officer = ["--as", "leics.officer"]

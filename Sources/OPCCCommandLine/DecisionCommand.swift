@@ -3,7 +3,6 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
-import Yams
 
 /// `opcc decision`: Requests for PCC Decision from draft to published Part 1.
 struct DecisionCommand: ParsableCommand {
@@ -55,9 +54,7 @@ func readUserFile(_ path: String) throws -> String {
 /// A YAML or JSON file the user names, decoded, or a refusal naming the file, the field and the problem.
 func decodeUserFile<T: Decodable>(_ type: T.Type, _ path: String, rule: String) throws -> T {
     let text = try readUserFile(path)
-    do { return try YAMLDecoder().decode(T.self, from: text) } catch let e as DecodingError {
-        throw ServiceRefusal(rule: rule, message: "\(path): \(e.fieldPath): \(e.plainReason)")
-    }
+    return try StrictYAML.decode(T.self, from: text, source: path, rule: rule)
 }
 
 func readDraft(_ path: String) throws -> DecisionDraft {

@@ -1,6 +1,5 @@
 import OPCCCore
 import OPCCStore
-import Yams
 
 /// Allocations made by a method over several recipients, and virements between strands.
 extension Commissioning {
@@ -14,16 +13,20 @@ extension Commissioning {
             public var factors: [String: Int64]?
             /// For a grant round: the amount awarded to this applicant (e.g. "4500.00").
             public var amount: String?
+            /// What this recipient's grant is for, when it differs from the split's own purpose (a round's awards
+            /// each fund a different project); left out, the split's purpose.
+            public var purpose: String?
 
             public init(
                 orgId: String, name: String, area: String? = nil, factors: [String: Int64]? = nil,
-                amount: String? = nil
+                amount: String? = nil, purpose: String? = nil
             ) {
                 self.orgId = orgId
                 self.name = name
                 self.area = area
                 self.factors = factors
                 self.amount = amount
+                self.purpose = purpose
             }
         }
         /// One size band of a grant round: its name and inclusive upper limit (none for the last, open band).
@@ -63,9 +66,7 @@ extension Commissioning {
         }
 
         public static func parse(yaml: String, source: String) throws -> SplitFile {
-            do { return try YAMLDecoder().decode(SplitFile.self, from: yaml) } catch let e as DecodingError {
-                throw ServiceRefusal(rule: "valid-split-file", message: "\(source): \(e.fieldPath): \(e.plainReason)")
-            }
+            try StrictYAML.decode(SplitFile.self, from: yaml, source: source, rule: "valid-split-file")
         }
     }
 
@@ -144,11 +145,16 @@ extension Commissioning {
         } catch {
             throw refuse("\(error)")
         }
+        for recipient in file.recipients where recipient.purpose?.isBlank == true {
+            throw refuse(
+                "the purpose given for \(recipient.orgId) is blank: write what its grant is for, or leave purpose out "
+                    + "for the split's purpose")
+        }
         return shares.map { share -> AllocationRequest in
             var r = AllocationRequest(
                 office: office, year: year, strand: file.strand, recipientOrgID: share.recipient.orgId,
-                recipientName: share.recipient.name, purpose: file.purpose, area: share.recipient.area,
-                decision: file.decision, amount: share.amount)
+                recipientName: share.recipient.name, purpose: share.recipient.purpose ?? file.purpose,
+                area: share.recipient.area, decision: file.decision, amount: share.amount)
             r.method = file.method
             r.sizeBand = bandOf[share.recipient.orgId]
             return r

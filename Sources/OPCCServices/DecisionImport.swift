@@ -1,6 +1,5 @@
 import OPCCCore
 import OPCCStore
-import Yams
 
 /// A complete past decision record with its dated acts, as an office brings its decision log into the product
 /// (`opcc decision import FILE`). The acts are replayed through the `decision-request` workflow with their own
@@ -31,12 +30,7 @@ public struct DecisionImportFile: Decodable, Sendable {
     public var acts: [HistoricAct]
 
     public static func parse(yaml: String, source: String) throws -> DecisionImportFile {
-        do { return try YAMLDecoder().decode(DecisionImportFile.self, from: yaml) } catch let error as DecodingError {
-            throw ServiceRefusal(
-                rule: "valid-import-file", message: "\(source): \(error.fieldPath): \(error.plainReason)")
-        } catch {
-            throw ServiceRefusal(rule: "valid-import-file", message: "\(source): not valid YAML or JSON: \(error)")
-        }
+        try StrictYAML.decode(DecisionImportFile.self, from: yaml, source: source, rule: "valid-import-file")
     }
 
     /// The act as the product performs it, or a refusal naming the act and what is missing.

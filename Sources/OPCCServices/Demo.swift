@@ -1,7 +1,6 @@
 import Foundation
 import OPCCCore
 import OPCCStore
-import Yams
 
 /// Loads every office profile and demo scenario under `fixtures/`, so a new user sees the seeds' real cases with one
 /// command. Idempotent: what is already there is left as it is.
@@ -33,11 +32,8 @@ extension Commissioning {
         let peopleFile = home.fixtures.appendingPathComponent("people.yaml")
         let source = home.relative(peopleFile)
         let text = try readText(peopleFile, shownAs: source)
-        let byOffice: [String: [DemoPerson]]
-        do { byOffice = try YAMLDecoder().decode([String: [DemoPerson]].self, from: text) } catch let e as DecodingError
-        {
-            throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(e.fieldPath): \(e.plainReason)")
-        }
+        let byOffice = try StrictYAML.decode(
+            [String: [DemoPerson]].self, from: text, source: source, rule: "valid-fixture")
         for office in byOffice.keys.sorted() {
             guard profiles.contains(where: { $0.profile.id == office }) else {
                 throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(office): no such office profile")

@@ -1,6 +1,5 @@
 import OPCCCore
 import OPCCStore
-import Yams
 
 /// A demo office's budgets and allocations (`fixtures/finance/*.yaml`).
 public struct FinanceFixture: Decodable, Sendable {
@@ -81,9 +80,7 @@ public struct FinanceFixture: Decodable, Sendable {
     public var carryForwards: [CarryForwardLine]?
 
     public static func parse(yaml: String, source: String) throws -> FinanceFixture {
-        do { return try YAMLDecoder().decode(FinanceFixture.self, from: yaml) } catch let e as DecodingError {
-            throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(e.fieldPath): \(e.plainReason)")
-        }
+        try StrictYAML.decode(FinanceFixture.self, from: yaml, source: source, rule: "valid-fixture")
     }
 }
 

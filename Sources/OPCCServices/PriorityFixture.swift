@@ -1,6 +1,5 @@
 import OPCCCore
 import OPCCStore
-import Yams
 
 /// A partnership's assessment as a YAML or JSON file (`opcc priorities import --file`, and the demo's
 /// `fixtures/priorities/*.yaml`): the partnership, the year, the declared method, the agencies in column order and
@@ -63,9 +62,7 @@ public struct PriorityFile: Decodable, Sendable {
     public var threats: [Threat]
 
     public static func parse(yaml: String, source: String) throws -> PriorityFile {
-        do { return try YAMLDecoder().decode(PriorityFile.self, from: yaml) } catch let e as DecodingError {
-            throw ServiceRefusal(rule: "valid-priorities-file", message: "\(source): \(e.fieldPath): \(e.plainReason)")
-        }
+        try StrictYAML.decode(PriorityFile.self, from: yaml, source: source, rule: "valid-priorities-file")
     }
 
     /// The assessment the file describes; refused, naming the line, when a threat gives more scores than there are
@@ -155,9 +152,7 @@ public struct PriorityFixture: Decodable, Sendable {
     }
 
     public static func parse(yaml: String, source: String) throws -> PriorityFixture {
-        do { return try YAMLDecoder().decode(PriorityFixture.self, from: yaml) } catch let e as DecodingError {
-            throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(e.fieldPath): \(e.plainReason)")
-        }
+        try StrictYAML.decode(PriorityFixture.self, from: yaml, source: source, rule: "valid-fixture")
     }
 }
 

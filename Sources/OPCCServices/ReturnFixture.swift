@@ -1,6 +1,5 @@
 import OPCCCore
 import OPCCStore
-import Yams
 
 /// A quarterly return as a project board writes it in a YAML or JSON file (`opcc return save --file`). Lists may be
 /// left out; amounts are written in pounds ("£12,500").
@@ -61,9 +60,7 @@ public struct ReturnFixture: Decodable, Sendable {
     public var acts: [Act]
 
     public static func parse(yaml: String, source: String) throws -> ReturnFixture {
-        do { return try YAMLDecoder().decode(ReturnFixture.self, from: yaml) } catch let e as DecodingError {
-            throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(e.fieldPath): \(e.plainReason)")
-        }
+        try StrictYAML.decode(ReturnFixture.self, from: yaml, source: source, rule: "valid-fixture")
     }
 }
 

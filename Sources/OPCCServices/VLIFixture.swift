@@ -1,7 +1,6 @@
 import Foundation
 import OPCCCore
 import OPCCStore
-import Yams
 
 /// A VLI scenario for `opcc demo` (`fixtures/vli/*.yaml`): imports, a scoring run, the shortlist with moderation
 /// notes, and the selected wards linked to the decision that funds them.
@@ -35,9 +34,7 @@ public struct VLIFixture: Decodable, Sendable {
     public var select: [Selected]?
 
     public static func parse(yaml: String, source: String) throws -> VLIFixture {
-        do { return try YAMLDecoder().decode(VLIFixture.self, from: yaml) } catch let e as DecodingError {
-            throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(e.fieldPath): \(e.plainReason)")
-        }
+        try StrictYAML.decode(VLIFixture.self, from: yaml, source: source, rule: "valid-fixture")
     }
 }
 

@@ -305,8 +305,11 @@ struct BankHolidayFileTests {
         ("version: 1\nextra: [\n", .badYAML, ["not valid YAML"]),
         ("extra: []\n", .missingField, ["version", "missing"]),
         ("version: 2\n", .unsupportedVersion, ["version", "not a supported version"]),
-        ("version: 1\nextras: []\n", .unknownField, ["extras", "unknown field"]),
-        ("version: 1\nextra:\n  - date: 2030-01-02\n    name: A\n    when: x\n", .unknownField, ["extra[0].when"]),
+        ("version: 1\nextras: []\n", .unknownField, ["extras", "unknown key on line 2"]),
+        (
+            "version: 1\nextra:\n  - date: 2030-01-02\n    name: A\n    when: x\n", .unknownField,
+            ["extra[0].when", "unknown key on line 5 (known keys: date, name)"]
+        ),
         ("version: 1\nextra: 2030-01-02\n", .wrongShape, ["extra", "expected a list"]),
     ])
     func badInputIsReportedWithSourceFieldAndProblem(

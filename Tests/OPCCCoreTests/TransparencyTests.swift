@@ -198,7 +198,7 @@ struct ThreeSixtyGivingProfileTests {
         }
         #expect(throws: OfficeProfileError.self) { try Self.profile("threeSixtyGivingPrefx: 360G-x") }
         do { _ = try Self.profile("threeSixtyGivingPrefx: 360G-x") } catch {
-            #expect(error.field == "threeSixtyGivingPrefx" && error.problem.hasPrefix("unknown field"))
+            #expect(error.field == "threeSixtyGivingPrefx" && error.problem.hasPrefix("unknown key on line"))
         }
     }
 }

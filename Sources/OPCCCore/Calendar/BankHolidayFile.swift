@@ -84,13 +84,14 @@ public enum BankHolidayFile {
         mutating func read(_ yaml: String) throws(CalendarDataError) -> [BankHolidayAdjustment] {
             let root: Node?
             do {
-                root = try Yams.compose(yaml: yaml)
+                root = try StrictYAML.compose(yaml, source: source)
             } catch {
-                throw fail(.badYAML, "", "not valid YAML: \(error)")
+                throw fail(.badYAML, "", error.problem)
             }
             guard let root, let top = root.mapping else {
                 throw fail(.wrongShape, "", "expected a mapping with keys version, extra and moved")
             }
+            try refuseUnknownKeys(top, known: ["version", "extra", "moved"], at: "")
             var versionSeen = false
             var result: [BankHolidayAdjustment] = []
             for (keyNode, value) in top {
@@ -112,7 +113,7 @@ public enum BankHolidayFile {
                         if let adjustment = try readMoved(entry, "moved[\(index)]") { result.append(adjustment) }
                     }
                 default:
-                    throw fail(.unknownField, key, "unknown field: the file has only version, extra and moved")
+                    break  // refused above
                 }
             }
             guard versionSeen else {
@@ -130,18 +131,23 @@ public enum BankHolidayFile {
             return Array(sequence)
         }
 
+        /// Refuses a key of the mapping at `path` not among `known`, naming it and its line.
+        func refuseUnknownKeys(_ mapping: Node.Mapping, known: [String], at path: String) throws(CalendarDataError) {
+            do { try StrictYAML.refuseUnknownKeys(in: mapping, known: known, at: path, source: source) } catch {
+                throw fail(.unknownField, error.field, error.problem)
+            }
+        }
+
         /// The named scalar fields of one entry, after checking there are no others.
         func fields(_ node: Node, _ location: String, _ names: [String]) throws(CalendarDataError) -> [String: String] {
             let list = names.joined(separator: ", ")
             guard let mapping = node.mapping else {
                 throw fail(.wrongShape, location, "expected an entry with fields \(list)")
             }
+            try refuseUnknownKeys(mapping, known: names, at: location)
             var values: [String: String] = [:]
             for (keyNode, value) in mapping {
                 let key = keyNode.string ?? ""
-                guard names.contains(key) else {
-                    throw fail(.unknownField, "\(location).\(key)", "unknown field: an entry here has \(list)")
-                }
                 guard let text = value.scalar?.string, value.null == nil, !text.isEmpty else {
                     throw fail(.wrongShape, "\(location).\(key)", "expected a single value")
                 }

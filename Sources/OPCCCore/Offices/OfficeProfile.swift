@@ -1,5 +1,3 @@
-import Yams
-
 /// What makes one OPCC different from another: its decision numbering, its publication deadline, its form's limits,
 /// the sign-offs its decision records need and the roles it uses. Read from `fixtures/offices/*.yaml` so an office
 /// changes policy without a release; nothing office-specific lives in code.
@@ -149,55 +147,15 @@ extension OfficeProfile {
         }
     }
 
-    private static let topLevelKeys: Set<String> = [
-        "id", "name", "orgId", "threeSixtyGivingPrefix", "decisionNumbering", "publication",
-        "executiveSummaryWordLimit",
-        "extraImplicationSections", "signatories", "roles", "returnDueWorkingDays", "returnReminderWorkingDays",
-        "returnEscalationWorkingDays", "decisionDelegation", "part2Readers", "overCommitmentPercent",
-        "virementDecisionAbove", "carryForwardDelegation",
-    ]
-    private static let delegationKeys: Set<String> = ["role", "upTo"]
-
-    private static let publicationKeys: Set<String> = [
-        "part1DeadlineWorkingDays", "deferralNeedsUntilDate", "part2ReasonPrintedOnPart1",
-    ]
-    private static let numberingKeys: Set<String> = ["template", "reset", "terms"]
-    private static let signatoryKeys: Set<String> = ["position", "title", "kind", "role"]
-
     /// Parses and validates a profile's YAML text. `source` names the file in every error.
     public static func parse(yaml: String, source: String) throws(OfficeProfileError) -> OfficeProfile {
         func fail(_ field: String, _ problem: String) -> OfficeProfileError {
             OfficeProfileError(source: source, field: field, problem: problem)
         }
-        let tree: Any?
-        do { tree = try Yams.load(yaml: yaml) } catch {
-            throw fail("(file)", "not valid YAML: \(error)")
-        }
-        guard let top = tree as? [String: Any] else { throw fail("(file)", "expected a mapping of fields") }
-        try UnknownFields.check(top, allowed: topLevelKeys, at: "") { field, allowed in
-            fail(field, "unknown field; the fields here are \(allowed)")
-        }
-        try UnknownFields.check(top["publication"], allowed: publicationKeys, at: "publication") { field, allowed in
-            fail(field, "unknown field; the fields here are \(allowed)")
-        }
-        try UnknownFields.check(top["decisionNumbering"], allowed: numberingKeys, at: "decisionNumbering") {
-            field, allowed in fail(field, "unknown field; the fields here are \(allowed)")
-        }
-        try UnknownFields.check(top["decisionDelegation"], allowed: delegationKeys, at: "decisionDelegation") {
-            field, allowed in fail(field, "unknown field; the fields here are \(allowed)")
-        }
-        try UnknownFields.check(
-            top["carryForwardDelegation"], allowed: ["role", "below"], at: "carryForwardDelegation"
-        ) { field, allowed in fail(field, "unknown field; the fields here are \(allowed)") }
-        for (i, signatory) in ((top["signatories"] as? [Any]) ?? []).enumerated() {
-            try UnknownFields.check(signatory, allowed: signatoryKeys, at: "signatories[\(i)]") { field, allowed in
-                fail(field, "unknown field; the fields here are \(allowed)")
-            }
-        }
         let raw: Raw
-        do { raw = try YAMLDecoder().decode(Raw.self, from: yaml) } catch let error as DecodingError {
-            throw fail(error.fieldPath, error.plainReason)
-        } catch { throw fail("(file)", "\(error)") }
+        do { raw = try StrictYAML.decode(Raw.self, from: yaml, source: source) } catch {
+            throw fail(error.field, error.problem)
+        }
         return try validate(raw, fail: fail)
     }
 

@@ -1,5 +1,3 @@
-import Yams
-
 /// The Vulnerable Localities Index method as data (Chainey 2008; seed 000): which of the six variables are used, how
 /// each is normalised, how the indices group into domains with what weights, and the threshold for a priority
 /// neighbourhood. The published sources give the variables and the index (area value ÷ study-area mean × 100) but
@@ -120,8 +118,8 @@ extension VLIScheme {
     /// Parses and validates a scheme file.
     public static func parse(yaml: String, source: String) throws(VLISchemeError) -> VLIScheme {
         let raw: Raw
-        do { raw = try YAMLDecoder().decode(Raw.self, from: yaml) } catch {
-            throw .unreadable(source: source, reason: "\(error)")
+        do { raw = try StrictYAML.decode(Raw.self, from: yaml, source: source) } catch {
+            throw .unreadable(source: source, reason: "\(error.field): \(error.problem)")
         }
         guard raw.version >= 1 else { throw .badValue(source: source, field: "version", reason: "must be 1 or more") }
         var specs: [VariableSpec] = []

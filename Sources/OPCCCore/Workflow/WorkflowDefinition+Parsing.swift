@@ -1,5 +1,3 @@
-import Yams
-
 /// A workflow file that cannot be used, naming the file, what in it is wrong (a state, event, guard or field), and
 /// the problem.
 public struct WorkflowDefinitionError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -36,11 +34,6 @@ extension WorkflowDefinition {
         var transitions: [RawTransition]?
     }
 
-    private static let topLevelKeys: Set<String> = [
-        "name", "version", "description", "initial", "terminal", "states", "events", "transitions",
-    ]
-    private static let transitionKeys: Set<String> = ["from", "event", "to", "roles", "guards", "effects"]
-
     /// `from: draft` or `from: [draft, awaiting-sign-offs]`.
     private struct OneOrMany: Decodable {
         var values: [String]
@@ -75,20 +68,10 @@ extension WorkflowDefinition {
         func fail(_ subject: String, _ problem: String) -> WorkflowDefinitionError {
             WorkflowDefinitionError(source: source, subject: subject, problem: problem)
         }
-        let tree: Any?
-        do { tree = try Yams.load(yaml: yaml) } catch { throw fail("(file)", "not valid YAML: \(error)") }
-        try UnknownFields.check(tree, allowed: topLevelKeys, at: "") { field, allowed in
-            fail("field '\(field)'", "unknown field; the fields here are \(allowed)")
-        }
-        for (i, t) in (((tree as? [String: Any])?["transitions"] as? [Any]) ?? []).enumerated() {
-            try UnknownFields.check(t, allowed: transitionKeys, at: "") { field, allowed in
-                fail("transitions[\(i)] field '\(field)'", "unknown field; the fields here are \(allowed)")
-            }
-        }
         let raw: Raw
-        do { raw = try YAMLDecoder().decode(Raw.self, from: yaml) } catch let error as DecodingError {
-            throw fail(error.fieldPath, error.plainReason)
-        } catch { throw fail("(file)", "not valid YAML: \(error)") }
+        do { raw = try StrictYAML.decode(Raw.self, from: yaml, source: source) } catch {
+            throw fail(error.field, error.problem)
+        }
         guard let name = raw.name, !name.isEmpty else { throw fail("name", "missing") }
         guard let version = raw.version, version >= 1 else { throw fail("version", "missing or below 1") }
         guard let stateMap = raw.states, !stateMap.isEmpty else { throw fail("states", "missing") }

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Yams
 
 /// One workflow as data: the states an instance moves through, the events that move it, and for each transition the
 /// roles allowed to fire it, the named guards that must all hold and the named effects to run. Read from a top-level

@@ -91,8 +91,8 @@ extension API {
             return .one(
                 shares.map {
                     ShareJSON(
-                        recipientOrgId: $0.recipientOrgID, recipientName: $0.recipientName, area: $0.area,
-                        amountPence: $0.amount.pence, sizeBand: $0.sizeBand)
+                        recipientOrgId: $0.recipientOrgID, recipientName: $0.recipientName, purpose: $0.purpose,
+                        area: $0.area, amountPence: $0.amount.pence, sizeBand: $0.sizeBand)
                 })
         },
         APIOperation(
@@ -257,7 +257,7 @@ struct BudgetJSON: Encodable {
 }
 
 struct ShareJSON: Encodable {
-    let recipientOrgId, recipientName: String
+    let recipientOrgId, recipientName, purpose: String
     let area: String?
     let amountPence: Int64
     let sizeBand: String?

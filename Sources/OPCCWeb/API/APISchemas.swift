@@ -98,8 +98,12 @@ enum APISchemas {
             (
                 "AllocationShare",
                 answer(
-                    [("recipientOrgId", s), ("recipientName", s), ("area", s), ("amountPence", p), ("sizeBand", s)],
-                    required: ["recipientOrgId", "recipientName", "amountPence"], "One recipient's share of a split.")
+                    [
+                        ("recipientOrgId", s), ("recipientName", s), ("purpose", s), ("area", s), ("amountPence", p),
+                        ("sizeBand", s),
+                    ],
+                    required: ["recipientOrgId", "recipientName", "purpose", "amountPence"],
+                    "One recipient's share of a split.")
             ),
             ("SplitFile", splitFile.nonBlankStrings),
             (
@@ -347,6 +351,10 @@ enum APISchemas {
                                         "For a grant round: the award in pounds, more than £0.00.",
                                         pattern: S.positiveMoneyPattern,
                                         example: "£4,000")
+                                ),
+                                (
+                                    "purpose",
+                                    S.string("This recipient's own purpose; the split's purpose when left out.")
                                 ),
                             ], required: ["orgId", "name"], closed: true))
                 ),

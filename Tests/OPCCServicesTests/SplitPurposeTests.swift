@@ -1,0 +1,69 @@
+import OPCCCore
+import OPCCServices
+import Testing
+
+/// The Surrey case of issue 21: a grant round whose awards each fund a different project keeps each purpose.
+@Suite("Splits and grant rounds: a purpose per recipient")
+struct SplitPurposeTests {
+    static func round(_ decision: String, _ recipients: String) throws -> Commissioning.SplitFile {
+        try Commissioning.SplitFile.parse(
+            yaml: """
+                year: 2016/17
+                strand: ASB
+                decision: \(decision)
+                purpose: Community safety small grants
+                method: grant-round
+                bands: [{ name: small, upTo: "5000.00" }, { name: standard }]
+                recipients:
+                \(recipients)
+                """, source: "round.yaml")
+    }
+
+    @Test func eachGrantOfARoundGetsItsOwnPurposeAndTheRestTheRoundsPurpose() throws {
+        let (app, store) = try demoApp()
+        let id = try approvedDecision(app, amount: "£20,000")
+        let file = try Self.round(
+            id,
+            """
+              - orgId: GB-CHC-1000001
+                name: Neighbourhood Watch
+                amount: "4000.00"
+                purpose: Street patrols in Guildford town centre
+              - orgId: GB-CHC-1000002
+                name: Youth Boxing Club
+                amount: "6000.00"
+                purpose: Evening boxing sessions for young people at risk
+              - { orgId: GB-CHC-1000003, name: Victim Support, amount: "1000.00" }
+            """)
+        let made = try app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
+        let expected = [
+            "Street patrols in Guildford town centre", "Evening boxing sessions for young people at risk",
+            "Community safety small grants",
+        ]
+        #expect(made.map(\.purpose) == expected)
+        let stored = try store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
+            .filter { $0.method == .grantRound }
+        #expect(stored.map(\.purpose) == expected)
+        #expect(try app.previewSplit(file, office: "cumbria", by: "cumbria.finance").map(\.purpose) == expected)
+    }
+
+    @Test func aBlankPurposeForARecipientIsRefusedAndNothingIsAllocated() throws {
+        let (app, store) = try demoApp()
+        let id = try approvedDecision(app, amount: "£20,000")
+        let before = try store.read { try $0.allocations(office: "cumbria") }.count
+        let file = try Self.round(
+            id,
+            """
+              - { orgId: GB-CHC-1000001, name: Neighbourhood Watch, amount: "4000.00", purpose: "  " }
+            """)
+        let error = #expect(throws: ServiceRefusal.self) {
+            try app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
+        }
+        #expect(error?.rule == "valid-split")
+        #expect(
+            error?.message
+                == "the purpose given for GB-CHC-1000001 is blank: write what its grant is for, or leave purpose out "
+                + "for the split's purpose")
+        #expect(try store.read { try $0.allocations(office: "cumbria") }.count == before)
+    }
+}
