@@ -93,13 +93,15 @@ extension Commissioning {
     /// decision a change is a `correct` act.
     @discardableResult
     public func editDecision(
-        _ reference: String, office: String? = nil, draft: DecisionDraft, by actorName: String, on day: Day? = nil
+        _ reference: String, office: String? = nil, draft: DecisionDraft, by actorName: String, on day: Day? = nil,
+        expectedVersion: Int? = nil
     ) throws -> DecisionRecord {
         let id = try decisionID(reference, office: office)
         return try store.write { tx in
             guard var record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
                 throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
             }
+            try requireCurrentVersion(expectedVersion, of: instance, in: tx)
             guard instance.state == "draft" else {
                 throw ServiceRefusal(
                     rule: "edit-only-in-draft",
@@ -111,6 +113,8 @@ extension Commissioning {
                 throw ServiceRefusal(rule: "role-required", message: "editing a draft needs the officer role")
             }
             try draft.apply(to: &record, profile: try profile(of: record.office, in: tx))
+            // An edit is a change like an act: it bumps the version, so a form opened before it is stale.
+            try tx.bumpInstanceVersion(id: id, expectedVersion: instance.version)
             try tx.saveDecision(record, instanceID: id)
             try tx.append(
                 AuditEventDraft(
@@ -129,7 +133,7 @@ extension Commissioning {
     @discardableResult
     public func correctDecision(
         _ reference: String, office: String? = nil, draft: DecisionDraft, reason: String, by actorName: String,
-        on day: Day? = nil
+        on day: Day? = nil, expectedVersion: Int? = nil
     ) throws -> DecisionView {
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason")
@@ -143,6 +147,7 @@ extension Commissioning {
             guard var record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
                 throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
             }
+            try requireCurrentVersion(expectedVersion, of: instance, in: tx)
             guard record.decision != nil, instance.state != "withdrawn" else {
                 throw ServiceRefusal(
                     rule: "corrections-after-decision",
@@ -163,6 +168,8 @@ extension Commissioning {
                     message: "a correction is dated on or after the record's last act and not after today")
             }
             try draft.apply(to: &record, profile: try profile(of: record.office, in: tx))
+            // An edit is a change like an act: it bumps the version, so a form opened before it is stale.
+            try tx.bumpInstanceVersion(id: id, expectedVersion: instance.version)
             try tx.saveDecision(record, instanceID: id)
             try tx.append(
                 AuditEventDraft(
@@ -171,7 +178,8 @@ extension Commissioning {
                     toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: effective,
                     recordedAt: clock.timestamp(),
                     payload: ["fields": draft.fieldNames.joined(separator: ", "), "reason": reason]))
-            return DecisionView(record: record.withoutPart2Content, status: instance.state, version: instance.version)
+            return DecisionView(
+                record: record.withoutPart2Content, status: instance.state, version: instance.version + 1)
         }
     }
 
@@ -204,6 +212,7 @@ extension Commissioning {
         let fired = try fire(
             request,
             { tx, instance in
+                try self.requireCurrentVersion(request.expectedVersion, of: instance, in: tx)
                 guard let record = try tx.decision(id: instance.id) else { return nil }
                 return DecisionSubject(record: record, profile: try self.profile(of: instance.office, in: tx))
             },
@@ -269,17 +278,21 @@ extension Commissioning {
     /// the same transaction (its own, or `open` when an import replays many acts as one).
     @discardableResult
     public func perform(
-        _ act: DecisionAct, on id: String, by actorName: String, role: Role? = nil, on day: Day? = nil
+        _ act: DecisionAct, on id: String, by actorName: String, role: Role? = nil, on day: Day? = nil,
+        expectedVersion: Int? = nil
     ) throws -> DecisionView {
-        try perform(act, on: id, by: actorName, role: role, on: day, historic: nil, in: nil)
+        try perform(
+            act, on: id, by: actorName, role: role, on: day, historic: nil, in: nil, expectedVersion: expectedVersion)
     }
 
     func perform(
         _ act: DecisionAct, on id: String, by actorName: String, role: Role?, on day: Day?, historic: Actor?,
-        in open: (any StoreTransaction)?
+        in open: (any StoreTransaction)?, expectedVersion: Int? = nil
     ) throws -> DecisionView {
         let act = try act.checkedTexts()
-        var request = FireRequest(act.event, on: id, by: actorName, role: role, on: day, payload: act.payload)
+        var request = FireRequest(
+            act.event, on: id, by: actorName, role: role, on: day, expectedVersion: expectedVersion,
+            payload: act.payload)
         request.historicActor = historic
         request.overridingGuards = historic != nil
         let recordedBy = historic?.name ?? actorName
@@ -334,33 +347,39 @@ extension Commissioning {
     }
 
     @discardableResult
-    public func submitDecision(_ id: String, by actorName: String, on day: Day? = nil) throws -> DecisionView {
-        try perform(.submit(number: nil), on: id, by: actorName, on: day)
+    public func submitDecision(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws -> DecisionView {
+        try perform(.submit(number: nil), on: id, by: actorName, on: day, expectedVersion: expectedVersion)
     }
 
     /// Records one required sign-off: a declaration, an initialled consultation or an officer approval.
     @discardableResult
     public func signDecision(
         _ id: String, position: String, name: String, initials: String? = nil, by actorName: String,
-        on day: Day? = nil
+        on day: Day? = nil, expectedVersion: Int? = nil
     ) throws -> DecisionView {
-        try perform(.signOff(position: position, name: name, initials: initials), on: id, by: actorName, on: day)
+        try perform(
+            .signOff(position: position, name: name, initials: initials), on: id, by: actorName, on: day,
+            expectedVersion: expectedVersion)
     }
 
     @discardableResult
-    public func referDecision(_ id: String, by actorName: String, on day: Day? = nil) throws -> DecisionView {
-        try perform(.refer, on: id, by: actorName, on: day)
+    public func referDecision(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws -> DecisionView {
+        try perform(.refer, on: id, by: actorName, on: day, expectedVersion: expectedVersion)
     }
 
     /// The decision-maker's decision, with their declaration of interests. Starts the Part 1 publication clock.
     @discardableResult
     public func decide(
         _ id: String, approve: Bool, interests: String, prejudicialInterest: Bool = false, by actorName: String,
-        role: Role? = nil, on day: Day? = nil
+        role: Role? = nil, on day: Day? = nil, expectedVersion: Int? = nil
     ) throws -> DecisionView {
         try perform(
             .decide(approve: approve, interests: interests, prejudicialInterest: prejudicialInterest), on: id,
-            by: actorName, role: role, on: day)
+            by: actorName, role: role, on: day, expectedVersion: expectedVersion)
     }
 
     /// The record's number: the next in its period's sequence, or the one given (an import's historic number), with

@@ -222,6 +222,19 @@ extension Commissioning {
         return .success(fired)
     }
 
+    /// Refuses a change prepared against an older version of a record (a form opened, or an `ETag` read, before
+    /// someone else acted), saying what changed since: the version now, and the last act or edit and who made it,
+    /// from the audit log. No expected version (a caller that sends none) is checked as today: last writer wins.
+    func requireCurrentVersion(_ expected: Int?, of instance: WorkflowInstance, in tx: any StoreTransaction) throws {
+        guard let expected, expected != instance.version else { return }
+        let last = try tx.auditEvents(instance: instance.id, office: nil).last
+        let since = last.map { " (last: \($0.event) by \($0.actor), dated \($0.effectiveDay.iso))" } ?? ""
+        throw ServiceRefusal(
+            rule: "current-version",
+            message: "the record changed since you opened it at version \(expected): it is now at version "
+                + "\(instance.version)\(since); nothing was changed: look at it again and redo your change")
+    }
+
     static func describe(_ effect: EffectRequest) -> String {
         effect.parameters.isEmpty
             ? effect.name

@@ -334,6 +334,13 @@ struct SQLiteTransaction: StoreTransaction {
         guard db.changesCount == 1 else { throw StoreError.staleVersion(instance: id, expected: expectedVersion) }
     }
 
+    func bumpInstanceVersion(id: String, expectedVersion: Int) throws {
+        try execute(
+            sql: "UPDATE workflow_instance SET version = version + 1 WHERE id = ? AND version = ?",
+            arguments: [id, expectedVersion])
+        guard db.changesCount == 1 else { throw StoreError.staleVersion(instance: id, expected: expectedVersion) }
+    }
+
     // MARK: Audit log
 
     func append(_ draft: AuditEventDraft) throws -> AuditEvent {

@@ -177,6 +177,9 @@ public protocol StoreTransaction {
     func updateInstance(
         id: String, state: String, expectedVersion: Int, lastEffectiveDay: Day
     ) throws
+    /// Bumps an instance's version for a change that leaves its state alone (a draft edit, a correction), only if
+    /// it is still at `expectedVersion`; throws `StoreError.staleVersion` otherwise, so a stale writer changes nothing.
+    func bumpInstanceVersion(id: String, expectedVersion: Int) throws
 
     // The audit log
     @discardableResult func append(_ draft: AuditEventDraft) throws -> AuditEvent
