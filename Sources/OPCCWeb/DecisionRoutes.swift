@@ -91,17 +91,20 @@ extension Web {
         guard let user = context.user else { return .redirect(to: "/sign-in", type: .normal) }
         let id = try context.parameters.require("id")
         do {
+            // The version the form was opened at: a change made since refuses this one (409, the form again).
+            let version = try formVersion(form)
             switch step {
             case "edit":
-                try app.editDecision(id, draft: draftFromForm(form), by: user)
-            case "submit": try app.submitDecision(id, by: user)
+                try app.editDecision(id, draft: draftFromForm(form), by: user, expectedVersion: version)
+            case "submit": try app.submitDecision(id, by: user, expectedVersion: version)
             case "sign":
                 try app.signDecision(
                     id, position: form.text("position") ?? "", name: form.text("name") ?? "",
-                    initials: form.text("initials"), by: user)
-            case "refer": try app.referDecision(id, by: user)
+                    initials: form.text("initials"), by: user, expectedVersion: version)
+            case "refer": try app.referDecision(id, by: user, expectedVersion: version)
             case "return":
-                try app.perform(.returnForRevision(reason: form.text("reason") ?? ""), on: id, by: user)
+                try app.perform(
+                    .returnForRevision(reason: form.text("reason") ?? ""), on: id, by: user, expectedVersion: version)
             case "decide":
                 let choice = form["approve"] ?? "yes"
                 guard ["yes", "no"].contains(choice) else {
@@ -110,25 +113,28 @@ extension Web {
                 }
                 try app.decide(
                     id, approve: choice == "yes", interests: form.text("interests") ?? "",
-                    prejudicialInterest: form["prejudicial"] == "1", by: user)
+                    prejudicialInterest: form["prejudicial"] == "1", by: user, expectedVersion: version)
             case "defer":
                 try app.perform(
                     .deferPublication(reason: form.text("reason") ?? "", until: try untilDay(form)), on: id,
-                    by: user)
-            case "withdraw": try app.perform(.withdraw(reason: form.text("reason") ?? ""), on: id, by: user)
-            case "publish": try app.perform(.publish, on: id, by: user)
+                    by: user, expectedVersion: version)
+            case "withdraw":
+                try app.perform(
+                    .withdraw(reason: form.text("reason") ?? ""), on: id, by: user, expectedVersion: version)
+            case "publish": try app.perform(.publish, on: id, by: user, expectedVersion: version)
             case "correct":
                 let view = try app.showDecision(id, by: user)
                 try app.correctDecision(
                     id, draft: draftFromForm(form, changedFrom: view.record), reason: form.text("reason") ?? "",
-                    by: user)
+                    by: user, expectedVersion: version)
             default: return pages.error(.notFound, message: "There is no such step.", context: context)
             }
             return .redirect(to: "/decisions/\(id)", type: .normal)
         } catch let error where Refusal.status(of: error) != nil {
             let status = Refusal.status(of: error)!
             let messages = Refusal.messages(of: error)
-            guard status == .unprocessableContent else {
+            // A refusal of the entries (422) or of a stale form (409) shows the form again with what was entered.
+            guard status == .unprocessableContent || status == .conflict else {
                 return pages.error(status, message: messages.joined(separator: " "), context: context)
             }
             let errors = Refusal.details(of: error).map { detail in
@@ -138,7 +144,8 @@ extension Web {
                 ]
             }
             if step == "edit" {
-                return try editPage(id, user: user, context: context, form: form.fields, errors: errors)
+                return try editPage(
+                    id, user: user, context: context, form: form.fields, errors: errors, status: status)
             }
             return try decisionPage(
                 id, user: user, context: context, errors: errors, entered: form.fields, status: status)
@@ -159,6 +166,16 @@ extension Web {
         return draft
     }
 
+    /// The version a form was opened at (its hidden `version` field), where it carries one.
+    func formVersion(_ form: Form) throws -> Int? {
+        guard let text = form.text("version") else { return nil }
+        guard let version = Int(text), version >= 0 else {
+            throw ServiceRefusal(
+                rule: "valid-version", message: "the form's version '\(text)' is not a version: open the record again")
+        }
+        return version
+    }
+
     /// The until-date of a deferral, where one was entered.
     func untilDay(_ form: Form) throws -> Day? {
         guard let text = form.text("until") else { return nil }
@@ -171,7 +188,7 @@ extension Web {
     /// The page editing a draft, filled from the record or from what was entered.
     func editPage(
         _ id: String, user: String, context: WebContext, form: [String: String]? = nil,
-        errors: [[String: String]] = []
+        errors: [[String: String]] = [], status: HTTPResponse.Status = .unprocessableContent
     ) throws -> Response {
         let view: Commissioning.DecisionView
         do {
@@ -197,12 +214,14 @@ extension Web {
             ]
         values["office"] = record.office
         values["errors"] = errors
+        // The version now, never the one a stale form sent: saving again after a 409 is a deliberate choice.
+        values["version"] = String(view.version)
         values["action"] = "/decisions/\(id)/edit"
         values["heading"] = "Edit the draft"
         values["button"] = "Save changes"
         return pages.page(
             "new-decision", title: (errors.isEmpty ? "" : "Error: ") + "Edit the draft", values: values,
-            context: context, back: "/decisions/\(id)", status: errors.isEmpty ? .ok : .unprocessableContent)
+            context: context, back: "/decisions/\(id)", status: errors.isEmpty ? .ok : status)
     }
 
     // MARK: Screens
@@ -369,7 +388,8 @@ extension Web {
         let erroredStep = errors.first?["step"]
         func action(_ step: String, _ heading: String, _ button: String, extra: [String: Any] = [:]) {
             actions.append(
-                ["id": record.id, "step": step, "heading": heading, "button": button].merging(extra) { a, _ in a })
+                ["id": record.id, "step": step, "heading": heading, "button": button, "version": String(view.version)]
+                    .merging(extra) { a, _ in a })
         }
         let officer = roles.contains(.officer)
         let reviewer = !roles.isDisjoint(with: [.chiefExecutive, .commissioner, .officer])

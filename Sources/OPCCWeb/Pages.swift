@@ -97,13 +97,18 @@ enum Refusal {
         "finance-readers", "grant-visible-to-own-board", "vli-readers",
     ]
 
+    /// Rules refusing a change made against an older version of the record: 409, the form shown again.
+    static let conflictRules: Set<String> = ["current-version", "stale-version"]
+
     static func status(of error: any Error) -> HTTPResponse.Status? {
         if let refusal = error as? ServiceRefusal {
             if forbiddenRules.contains(refusal.rule) { return .forbidden }
+            if conflictRules.contains(refusal.rule) { return .conflict }
             if refusal.rule == "known-decision" { return .notFound }
             return .unprocessableContent
         }
         if let refused = error as? ActRefused {
+            if refused.rules.contains(where: conflictRules.contains) { return .conflict }
             return refused.rules.contains(where: forbiddenRules.contains) ? .forbidden : .unprocessableContent
         }
         return nil

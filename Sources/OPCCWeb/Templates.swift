@@ -189,6 +189,7 @@ enum Templates {
         {{#actions}}
         <form method="post" action="/decisions/{{id}}/{{step}}" class="action" id="{{step}}">
           <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="version" value="{{version}}">
           <h3>{{heading}}</h3>
           {{#first(positions)}}
           <div class="field"><label for="sign-position">Position signing</label>
@@ -241,6 +242,7 @@ enum Templates {
         <p class="lead">A draft for {{office}}. You can submit it from its page.</p>
         <form method="post" action="{{action}}{{^action}}/decisions{{/action}}" novalidate>
           <input type="hidden" name="csrf" value="{{csrf}}">
+          {{#version}}<input type="hidden" name="version" value="{{version}}">{{/version}}
           <div class="field"><label for="title">Title</label><input id="title" name="title" value="{{title}}"></div>
           <div class="field"><label for="executiveSummary">Executive summary</label>
             <textarea id="executiveSummary" name="executiveSummary" rows="4">{{executiveSummary}}</textarea></div>

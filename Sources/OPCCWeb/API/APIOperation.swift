@@ -30,6 +30,9 @@ struct APIOperation: Sendable {
     var paginated = false
     /// The largest body accepted, in bytes.
     var maxBody = 1 << 20
+    /// The record answered carries a version: a read answers it as a strong `ETag` ("3"); a write honours
+    /// `If-Match` with one, refusing a stale one with 409 `current-version` (and answers the new `ETag`).
+    var versioned = false
     let handler: @Sendable (APICall) throws -> APIResult
 
     /// The path's parameter names, in order.
@@ -66,6 +69,8 @@ enum APIResult {
     case list([any Encodable])
     /// A document that is not JSON (a public notice in Markdown or HTML).
     case text(String, contentType: String)
+    /// One record with its version, answered as the `ETag` header.
+    case versioned(any Encodable, version: Int)
     case none
 }
 
@@ -77,6 +82,8 @@ struct APICall {
     let query: [String: String]
     let body: [String: JSONValue]
     let rawBody: Data
+    /// The version `If-Match` names, on an operation that honours it; nil when none was sent (or `*`).
+    var ifMatch: Int? = nil
     /// The product home (for VLI schemes), when the server was started with one.
     let home: ProductHome?
 

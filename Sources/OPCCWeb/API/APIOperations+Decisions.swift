@@ -58,15 +58,15 @@ extension API {
         },
         APIOperation(
             method: .get, path: "/api/v1/decisions/{id}", operationID: "getDecision", tag: "decisions",
-            summary: "One decision record (never its Part 2 content).", response: S.ref("Decision")
+            summary: "One decision record (never its Part 2 content).", response: S.ref("Decision"), versioned: true
         ) { call in try decision(call, call.id()) },
         APIOperation(
             method: .patch, path: "/api/v1/decisions/{id}", operationID: "editDecision", tag: "decisions",
             summary: "Change a draft's fields: only the fields given change.", body: S.ref("DecisionDraft"),
-            response: S.ref("Decision")
+            response: S.ref("Decision"), versioned: true
         ) { call in
             let record = try call.app.editDecision(
-                call.id(), draft: try call.decode(DecisionDraft.self), by: call.actor)
+                call.id(), draft: try call.decode(DecisionDraft.self), by: call.actor, expectedVersion: call.ifMatch)
             return try decision(call, record.id)
         },
         APIOperation(
@@ -75,16 +75,18 @@ extension API {
             body: S.object(
                 [("reason", S.string("Why the correction is made.")), ("changes", S.ref("DecisionDraft"))],
                 required: ["reason", "changes"], closed: true),
-            response: S.ref("Decision")
+            response: S.ref("Decision"), versioned: true
         ) { call in
             struct Correction: Decodable { var changes: DecisionDraft }
             let changes = try call.decode(Correction.self).changes
             let view = try call.app.correctDecision(
-                call.id(), draft: changes, reason: try call.requiredText("reason"), by: call.actor)
-            return .one(DecisionJSON(view, profile: try call.app.profile(of: view.record.office)))
+                call.id(), draft: changes, reason: try call.requiredText("reason"), by: call.actor,
+                expectedVersion: call.ifMatch)
+            return .versioned(
+                DecisionJSON(view, profile: try call.app.profile(of: view.record.office)), version: view.version)
         },
         act("submit", "submitDecision", "Submit the record for sign-off; the first submission gives its number.") {
-            call in try call.app.submitDecision(call.id(), by: call.actor)
+            call in try call.app.submitDecision(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         act(
             "sign-offs", "signDecision", "Record a sign-off by the holder of a position.",
@@ -97,14 +99,15 @@ extension API {
         ) { call in
             try call.app.signDecision(
                 call.id(), position: try call.requiredText("position"), name: try call.requiredText("name"),
-                initials: call.text("initials"), by: call.actor)
+                initials: call.text("initials"), by: call.actor, expectedVersion: call.ifMatch)
         },
         act("referral", "referDecision", "Refer the signed-off record to the Commissioner.") { call in
-            try call.app.referDecision(call.id(), by: call.actor)
+            try call.app.referDecision(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         act("return", "returnDecision", "Return the record to its officer for revision.", body: reasonBody) { call in
             try call.app.perform(
-                .returnForRevision(reason: try call.requiredText("reason")), on: call.id(), by: call.actor)
+                .returnForRevision(reason: try call.requiredText("reason")), on: call.id(), by: call.actor,
+                expectedVersion: call.ifMatch)
         },
         act(
             "decision", "decide", "The Commissioner's decision, with the declaration of interests.",
@@ -120,7 +123,8 @@ extension API {
         ) { call in
             try call.app.decide(
                 call.id(), approve: call.bool("approve") ?? false, interests: try call.requiredText("interests"),
-                prejudicialInterest: call.bool("prejudicialInterest") ?? false, by: call.actor)
+                prejudicialInterest: call.bool("prejudicialInterest") ?? false, by: call.actor,
+                expectedVersion: call.ifMatch)
         },
         act(
             "deferral", "deferPublication",
@@ -131,13 +135,15 @@ extension API {
         ) { call in
             try call.app.perform(
                 .deferPublication(reason: try call.requiredText("reason"), until: try call.day("until")), on: call.id(),
-                by: call.actor)
+                by: call.actor, expectedVersion: call.ifMatch)
         },
         act("publication", "publishDecision", "Publish Part 1 (Part 2 stays confidential).") { call in
-            try call.app.perform(.publish, on: call.id(), by: call.actor)
+            try call.app.perform(.publish, on: call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         act("withdrawal", "withdrawDecision", "Withdraw the record, with the reason.", body: reasonBody) { call in
-            try call.app.perform(.withdraw(reason: try call.requiredText("reason")), on: call.id(), by: call.actor)
+            try call.app.perform(
+                .withdraw(reason: try call.requiredText("reason")), on: call.id(), by: call.actor,
+                expectedVersion: call.ifMatch)
         },
         APIOperation(
             method: .get, path: "/api/v1/decisions/{id}/notice", operationID: "decisionNotice", tag: "decisions",
@@ -173,10 +179,11 @@ extension API {
 
     static let reasonBody = S.object([("reason", S.string("Why."))], required: ["reason"], closed: true)
 
-    /// A decision as the API answers it.
+    /// A decision as the API answers it, with its version as the `ETag`.
     static func decision(_ call: APICall, _ id: String) throws -> APIResult {
         let view = try call.app.showDecision(id, by: call.actor)
-        return .one(DecisionJSON(view, profile: try call.app.profile(of: view.record.office)))
+        return .versioned(
+            DecisionJSON(view, profile: try call.app.profile(of: view.record.office)), version: view.version)
     }
 
     /// One act on a decision record: POST /api/v1/decisions/{id}/<name>, answering the record as it now is.
@@ -186,7 +193,7 @@ extension API {
     ) -> APIOperation {
         APIOperation(
             method: .post, path: "/api/v1/decisions/{id}/\(name)", operationID: operationID, tag: "decisions",
-            summary: summary, body: body, response: S.ref("Decision")
+            summary: summary, body: body, response: S.ref("Decision"), versioned: true
         ) { call in
             let view = try perform(call)
             return try decision(call, view.record.id)

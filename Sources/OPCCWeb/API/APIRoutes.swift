@@ -66,7 +66,8 @@ extension Web {
                     query["limit"], name: "limit", default: API.defaultLimit, range: 1...API.largestLimit)
                 page.offset = try pageNumber(query["offset"], name: "offset", default: 0, range: 0...Int(Int32.max))
             }
-            let call = APICall(app: app, actor: actor, path: path, query: query, body: body, rawBody: raw, home: home)
+            var call = APICall(app: app, actor: actor, path: path, query: query, body: body, rawBody: raw, home: home)
+            if operation.versioned && operation.writes { call.ifMatch = try ifMatch(request) }
             let result = try operation.handler(call)
             return try encode(result, operation: operation, page: page)
         } catch {
@@ -91,6 +92,25 @@ extension Web {
                 .unauthorized, rule: "api-token-required", detail: "the Authorization header must be 'Bearer <token>'")
         }
         return try app.apiTokenPerson(String(parts[1]).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// The version an `If-Match` header names: one strong tag of a whole number ("3"), or `*` (any version, as if
+    /// none were sent). Anything else is refused, never read as no condition: a client asking for a condition must
+    /// get it or be told why not.
+    private func ifMatch(_ request: Request) throws -> Int? {
+        let values = request.headers[values: .ifMatch]
+        guard !values.isEmpty else { return nil }
+        let text = values.joined(separator: ",").trimmingCharacters(in: .whitespaces)
+        if text == "*" { return nil }
+        let digits = text.dropFirst().dropLast()
+        guard text.hasPrefix("\""), text.hasSuffix("\""), (1...15).contains(digits.count),
+            digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let version = Int(digits)
+        else {
+            throw APIProblem(
+                .badRequest, rule: "valid-if-match",
+                detail: "If-Match must be one ETag as a GET of the record answers it, like \"3\", or *")
+        }
+        return version
     }
 
     private func checkedQuery(_ request: Request, for operation: APIOperation) throws -> [String: String] {
@@ -175,6 +195,10 @@ extension Web {
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         case .one(let value):
             data = try encoder.encode(AnyEncodable(value: value))
+        case .versioned(let value, let version):
+            return Response(
+                status: operation.status, headers: [.contentType: "application/json", .eTag: "\"\(version)\""],
+                body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(AnyEncodable(value: value)))))
         case .list(let items):
             let slice = items.dropFirst(min(page.offset, items.count)).prefix(page.limit).map(AnyEncodable.init)
             data = try encoder.encode(

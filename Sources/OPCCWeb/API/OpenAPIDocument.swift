@@ -173,19 +173,14 @@ public enum OpenAPIDocument {
                     name: "offset", schema: S.integer(minimum: 0, maximum: Int64(Int32.max)),
                     description: "How many items to skip."))
         }
-        if !query.isEmpty {
-            pairs.append(
-                (
-                    "parameters",
-                    .list(
-                        query.map { p in
-                            .map([
-                                ("name", .string(p.name)), ("in", .string("query")), ("required", .bool(p.required)),
-                                ("description", .string(p.description)), ("schema", p.schema.nonBlankStrings),
-                            ])
-                        })
-                ))
+        var parameters: [Node] = query.map { p in
+            .map([
+                ("name", .string(p.name)), ("in", .string("query")), ("required", .bool(p.required)),
+                ("description", .string(p.description)), ("schema", p.schema.nonBlankStrings),
+            ])
         }
+        if operation.versioned && operation.writes { parameters.append(ifMatch) }
+        if !parameters.isEmpty { pairs.append(("parameters", .list(parameters))) }
         if let body = operation.requestBody {
             pairs.append(
                 (
@@ -199,24 +194,26 @@ public enum OpenAPIDocument {
         let success: Node =
             operation.status == .noContent
             ? .map([("description", .string("Done."))])
-            : .map([
-                ("description", .string(operation.status == .created ? "Created." : "Done.")),
-                (
-                    "content",
-                    .map(
-                        operation.mediaTypes.map { type in
-                            (
-                                type,
-                                .map([
-                                    (
-                                        "schema",
-                                        operation.paginated ? S.page(of: operation.response) : operation.response
-                                    )
-                                ])
-                            )
-                        })
-                ),
-            ])
+            : .map(
+                [
+                    ("description", .string(operation.status == .created ? "Created." : "Done."))
+                ] + (operation.versioned ? [("headers", .map([("ETag", eTag)]))] : []) + [
+                    (
+                        "content",
+                        .map(
+                            operation.mediaTypes.map { type in
+                                (
+                                    type,
+                                    .map([
+                                        (
+                                            "schema",
+                                            operation.paginated ? S.page(of: operation.response) : operation.response
+                                        )
+                                    ])
+                                )
+                            })
+                    )
+                ])
         var responses: [(String, Node)] = [(String(operation.status.code), success)]
         for problem in problemResponses {
             if problem.status == "409" && !operation.writes { continue }
@@ -226,6 +223,30 @@ public enum OpenAPIDocument {
         pairs.append(("responses", .map(responses)))
         return .map(pairs)
     }
+
+    /// The `If-Match` header a versioned write honours.
+    static let ifMatch: Node = .map([
+        ("name", .string("If-Match")), ("in", .string("header")), ("required", .bool(false)),
+        (
+            "description",
+            .string(
+                "The record's ETag as read (\"3\"): the change is made only if the record is still at that version, "
+                    + "else 409 current-version and nothing changes. * or no header: no condition. Anything else: "
+                    + "400 valid-if-match.")
+        ),
+        ("schema", S.text("One strong ETag, or *.", pattern: #"^("[0-9]{1,15}"|\*)$"#, example: #""3""#)),
+    ])
+
+    /// The `ETag` header a versioned record is answered with.
+    static let eTag: Node = .map([
+        (
+            "description",
+            .string(
+                "The record's version as a strong ETag (\"3\"); every act and every edit changes it. Send it back "
+                    + "as If-Match.")
+        ),
+        ("schema", S.string()),
+    ])
 
     /// The named schemas of `components/schemas`.
     static var namedSchemas: [(String, Node)] {

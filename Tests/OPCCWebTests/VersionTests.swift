@@ -1,0 +1,216 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import OPCCCore
+import OPCCServices
+import Testing
+
+@testable import OPCCWeb
+
+/// A Cumbria decision on the shared demo database, driven to `approved` (or left a draft).
+private func versionedRecord(_ title: String, approved: Bool = true) throws -> String {
+    let app = sharedApp
+    let id = try app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
+    guard approved else { return id }
+    try app.submitDecision(id, by: "cumbria.officer")
+    try app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
+    try app.signDecision(id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive")
+    try app.referDecision(id, by: "cumbria.chief-executive")
+    try app.decide(id, approve: true, interests: "None.", by: "cumbria.pcc")
+    return id
+}
+
+private func version(_ id: String) throws -> Int { try sharedApp.showDecision(id, by: "cumbria.officer").version }
+
+private func events(_ id: String) throws -> [AuditEvent] { try sharedApp.auditLog(instance: id, by: "cumbria.officer") }
+
+/// One API request with the headers given, answering the status, the headers and the body.
+private func send(
+    _ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ uri: String, token: String,
+    body: String? = nil, ifMatch: String? = nil
+) async throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: String) {
+    var headers: HTTPFields = [.authorization: "Bearer \(token)"]
+    if body != nil { headers[.contentType] = "application/json" }
+    if let ifMatch { headers[.ifMatch] = ifMatch }
+    let response = try await client.execute(
+        uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+    return (response.status, response.headers, String(buffer: response.body))
+}
+
+private func rule(_ body: String) -> String? {
+    (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["rule"] as? String
+}
+
+private let correction = #"{"reason": "Typing error.", "changes": {"title": "Corrected through the API"}}"#
+
+@Suite("Versions: ETag and If-Match in the API, the version in every decision form")
+struct VersionTests {
+    @Test func aDecisionIsAnsweredWithItsVersionAsAStrongETagThatChangesAfterAnAct() async throws {
+        let id = try versionedRecord("ETag after an act", approved: false)
+        let token = try sharedApp.createAPIToken(label: "etag-\(UUID().uuidString)", by: "cumbria.officer").token
+        let server = try webApp()
+        try await server.test(.router) { client in
+            let before = try await send(client, .get, "/api/v1/decisions/\(id)", token: token)
+            #expect(before.status == .ok)
+            #expect(before.headers[.eTag] == "\"\(try version(id))\"")
+            let submitted = try await send(
+                client, .post, "/api/v1/decisions/\(id)/submit", token: token, ifMatch: before.headers[.eTag])
+            #expect(submitted.status == .ok)
+            let after = try await send(client, .get, "/api/v1/decisions/\(id)", token: token)
+            #expect(after.headers[.eTag] != nil && after.headers[.eTag] != before.headers[.eTag])
+            #expect(submitted.headers[.eTag] == after.headers[.eTag], "an act answers the new ETag")
+        }
+    }
+
+    @Test func aStaleIfMatchIsA409NamingTheRuleAndChangesNothing() async throws {
+        let id = try versionedRecord("Stale If-Match")
+        let token = try sharedApp.createAPIToken(label: "stale-\(UUID().uuidString)", by: "cumbria.officer").token
+        let server = try webApp()
+        try await server.test(.router) { client in
+            let opened = try await send(client, .get, "/api/v1/decisions/\(id)", token: token).headers[.eTag]
+            #expect(
+                try await send(
+                    client, .post, "/api/v1/decisions/\(id)/corrections", token: token, body: correction,
+                    ifMatch: opened
+                ).status == .ok)
+            let logged = try events(id)
+            let stale = try await send(
+                client, .post, "/api/v1/decisions/\(id)/deferral", token: token, body: #"{"reason": "Why."}"#,
+                ifMatch: opened)
+            #expect(stale.status == .conflict)
+            #expect(rule(stale.body) == "current-version")
+            #expect(stale.body.contains("correct by cumbria.officer"), "it says what changed: \(stale.body)")
+            #expect(try events(id) == logged, "nothing was recorded")
+            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").status == "approved")
+        }
+    }
+
+    @Test(arguments: ["3", "W/\"3\"", "\"three\"", "\"1\", \"2\"", "\"-1\""])
+    func aMalformedIfMatchIsA400AndChangesNothing(header: String) async throws {
+        let id = try versionedRecord("Malformed If-Match \(header)")
+        let token = try sharedApp.createAPIToken(label: "bad-\(UUID().uuidString)", by: "cumbria.officer").token
+        let server = try webApp()
+        try await server.test(.router) { client in
+            let logged = try events(id)
+            let answer = try await send(
+                client, .post, "/api/v1/decisions/\(id)/corrections", token: token, body: correction, ifMatch: header)
+            #expect(answer.status == .badRequest)
+            #expect(rule(answer.body) == "valid-if-match")
+            #expect(try events(id) == logged)
+        }
+    }
+
+    /// The reproduction: ten corrections of one decision sent at once with the same If-Match; exactly one wins.
+    @Test func tenRacingCorrectionsThroughTheAPIWithOneIfMatchLeaveExactlyOneWinner() async throws {
+        let id = try versionedRecord("Ten racing corrections")
+        let token = try sharedApp.createAPIToken(label: "race-\(UUID().uuidString)", by: "cumbria.officer").token
+        let opened = "\"\(try version(id))\""
+        let server = try webApp()
+        try await server.test(.router) { client in
+            let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
+                for n in 0..<10 {
+                    group.addTask {
+                        let body = #"{"reason": "Writer \#(n).", "changes": {"title": "Corrected by writer \#(n)"}}"#
+                        let answer = try await send(
+                            client, .post, "/api/v1/decisions/\(id)/corrections", token: token, body: body,
+                            ifMatch: opened)
+                        return (answer.status, rule(answer.body))
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0.0 == .ok }.count == 1)
+            #expect(statuses.filter { $0.0 == .conflict && $0.1 == "current-version" }.count == 9)
+            #expect(try events(id).filter { $0.event == "correct" }.count == 1)
+        }
+    }
+
+    @Test func everyActAndEditFormOfADecisionCarriesItsVersion() async throws {
+        let draft = try versionedRecord("Forms carry the version", approved: false)
+        let approved = try versionedRecord("Forms carry the version, decided")
+        let server = try webApp()
+        try await server.test(.router) { client in
+            var officer = Browser(client)
+            _ = try await officer.signIn("cumbria.officer")
+            let field = { (id: String) in "name=\"version\" value=\"\(try version(id))\"" }
+            #expect(try await officer.get("/decisions/\(draft)/edit").body.contains(try field(draft)))
+            let draftPage = try await officer.get("/decisions/\(draft)").body
+            #expect(draftPage.components(separatedBy: try field(draft)).count - 1 == 2, "submit and withdraw")
+            let approvedPage = try await officer.get("/decisions/\(approved)").body
+            #expect(approvedPage.components(separatedBy: try field(approved)).count - 1 == 3, "publish, defer, correct")
+        }
+    }
+
+    /// Someone corrects the record while another has its correction form open: their save is a 409, the form comes
+    /// back with what they typed and says what changed; saving again (at the new version) then works.
+    @Test func aStaleWebFormIsA409WithItsEntriesKeptAndWhatChanged() async throws {
+        let id = try versionedRecord("Stale correction form")
+        let opened = try version(id)
+        var meanwhile = DecisionDraft()
+        meanwhile.recommendation = "Approve, as amended."
+        try sharedApp.correctDecision(id, draft: meanwhile, reason: "Amended.", by: "cumbria.chief-executive")
+        let logged = try events(id)
+        let server = try webApp()
+        try await server.test(.router) { client in
+            var officer = Browser(client)
+            _ = try await officer.signIn("cumbria.officer")
+            let entries = [
+                "title": "My corrected title", "executiveSummary": "A short summary.", "recommendation": "Approve.",
+                "reason": "My reason.", "version": String(opened),
+            ]
+            let stale = try await officer.post("/decisions/\(id)/correct", entries)
+            #expect(stale.status == .conflict)
+            #expect(stale.body.contains("value=\"My corrected title\""), "what was entered is kept")
+            #expect(stale.body.contains("My reason."))
+            #expect(stale.body.contains("it is now at version \(opened + 1)"))
+            #expect(stale.body.contains("correct by cumbria.chief-executive"), "who changed it and how")
+            #expect(stale.body.contains("name=\"version\" value=\"\(opened + 1)\""), "the form again, at the new one")
+            #expect(try events(id) == logged)
+            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Stale correction form")
+
+            var again = entries
+            again["version"] = String(opened + 1)
+            #expect(try await officer.post("/decisions/\(id)/correct", again).status == .seeOther)
+            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "My corrected title")
+        }
+    }
+
+    @Test func aStaleDraftEditFormIsA409WithItsEntriesKept() async throws {
+        let id = try versionedRecord("Stale edit form", approved: false)
+        let opened = try version(id)
+        var meanwhile = DecisionDraft()
+        meanwhile.title = "Edited meanwhile"
+        try sharedApp.editDecision(id, draft: meanwhile, by: "cumbria.officer")
+        let server = try webApp()
+        try await server.test(.router) { client in
+            var officer = Browser(client)
+            _ = try await officer.signIn("cumbria.officer")
+            let stale = try await officer.post(
+                "/decisions/\(id)/edit",
+                [
+                    "title": "My title", "executiveSummary": "Mine.", "recommendation": "Approve.", "amount": "",
+                    "version": String(opened),
+                ])
+            #expect(stale.status == .conflict)
+            #expect(stale.body.contains("value=\"My title\""))
+            #expect(stale.body.contains("edit by cumbria.officer"))
+            #expect(stale.body.contains("name=\"version\" value=\"\(opened + 1)\""))
+            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Edited meanwhile")
+        }
+    }
+
+    @Test func aFormWhoseVersionIsNotANumberIsRefusedAndChangesNothing() async throws {
+        let id = try versionedRecord("Bad version field", approved: false)
+        let logged = try events(id)
+        let server = try webApp()
+        try await server.test(.router) { client in
+            var officer = Browser(client)
+            _ = try await officer.signIn("cumbria.officer")
+            let page = try await officer.post("/decisions/\(id)/submit", ["version": "latest"])
+            #expect(page.status == .unprocessableContent)
+            #expect(page.body.contains("is not a version"))
+            #expect(try events(id) == logged)
+            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").status == "draft")
+        }
+    }
+}
