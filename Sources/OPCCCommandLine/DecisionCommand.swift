@@ -94,6 +94,8 @@ extension DecisionCommand {
             discussion: "Example: opcc decision edit cumbria-DR-0003 --file changes.yaml --as cumbria.officer")
         @Argument(help: "The record.") var record: String
         @Option(help: "YAML or JSON file with the fields to change.") var file: String
+        @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+        var version: Int?
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -101,7 +103,7 @@ extension DecisionCommand {
                 let app = try global.open()
                 let updated = try app.editDecision(
                     record, office: global.office, draft: try readDraft(file), by: try global.actorName(),
-                    on: try global.effectiveDay())
+                    on: try global.effectiveDay(), expectedVersion: version)
                 printLine("edited \(updated.id)")
             }
         }
@@ -115,6 +117,8 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @Option(help: "YAML or JSON file with the corrected fields.") var file: String
         @Option(help: "Why the correction is made.") var reason: String
+        @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+        var version: Int?
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -122,7 +126,7 @@ extension DecisionCommand {
                 let app = try global.open()
                 let view = try app.correctDecision(
                     record, office: global.office, draft: try readDraft(file), reason: reason,
-                    by: try global.actorName(), on: try global.effectiveDay())
+                    by: try global.actorName(), on: try global.effectiveDay(), expectedVersion: version)
                 printLine("corrected \(view.record.number ?? view.record.id) (\(view.status))")
             }
         }
