@@ -34,8 +34,9 @@ struct PublicNoticeTests {
         let version = try app.showDecision(id, by: nil).version
         try app.correctDecision(
             id, draft: fix, reason: "title as minuted", by: "cumbria.officer", on: day("2016-04-01"))
-        // A correction leaves the workflow instance's version as it was: a key by version would serve `before`.
-        #expect(try app.showDecision(id, by: nil).version == version)
+        // A correction now bumps the version too; the cache is keyed by the stored text, not by the version, so the
+        // corrected notice is served at once either way.
+        #expect(try app.showDecision(id, by: nil).version == version + 1)
         let after = try app.publishedNoticeHTML(id)
         #expect(after != before)
         #expect(after.contains("Vulnerable Localities Index (VLI) Pilot as minuted"))
