@@ -12,10 +12,9 @@ extension Commissioning {
         let person = try actor(named: actorName, in: tx)
         guard person.office == office else {
             // A record of another office answers as a missing one (`unseen`); an act on another office as a whole
-            // says only that the person is not of it, never which of its roles could.
+            // is refused without naming which of its roles could take it.
             throw unseen
-                ?? ServiceRefusal.forbidden(
-                    rule: "own-office", message: "\(actorName) does not belong to office \(office)")
+                ?? ServiceRefusal.forbidden(rule: "role-required", message: "\(what) is for the people of \(office)")
         }
         guard let role = roles.first(where: person.actor.roles(covering: nil).contains) else {
             throw ServiceRefusal.forbidden(
