@@ -68,7 +68,7 @@ struct GlobalOptions: ParsableArguments {
 
     func actorName() throws -> String {
         guard let name = optionalActorName else {
-            throw ServiceRefusal(
+            throw ServiceRefusal.forbidden(
                 rule: "actor-required", message: "say who is acting: --as NAME or OPCC_USER=NAME ('opcc user list')")
         }
         return name
@@ -117,7 +117,16 @@ struct OutputOptions: ParsableArguments {
     var json = false
 }
 
-/// Runs a command body, turning the product's refusals into a message on stderr and exit code 1.
+/// The exit code for a refusal of each kind, decided in this one place. Every kind exits 1, as the README promises
+/// ("1 when a rule refuses"); the rule in the stderr line tells them apart. What matters is that a record of another
+/// office and a missing one (both `.notFound`) can never exit differently.
+func exitCode(of kind: ServiceRefusal.Kind) -> Int32 {
+    switch kind {
+    case .invalid, .forbidden, .notFound, .conflict: return 1
+    }
+}
+
+/// Runs a command body, turning the product's refusals into a message on stderr and an exit code by their kind.
 func runReportingRefusals(_ body: () throws -> Void) throws {
     do {
         try body()
@@ -127,6 +136,12 @@ func runReportingRefusals(_ body: () throws -> Void) throws {
         throw error
     } catch let error as CleanExit {
         throw error
+    } catch let refusal as ServiceRefusal {
+        FileHandle.standardError.write(Data(("opcc: " + describe(refusal) + "\n").utf8))
+        throw ExitCode(exitCode(of: refusal.kind))
+    } catch let refused as ActRefused {
+        FileHandle.standardError.write(Data(("opcc: " + describe(refused) + "\n").utf8))
+        throw ExitCode(exitCode(of: refused.kind))
     } catch {
         FileHandle.standardError.write(Data(("opcc: " + describe(error) + "\n").utf8))
         throw ExitCode(1)

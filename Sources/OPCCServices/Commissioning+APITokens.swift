@@ -57,7 +57,7 @@ extension Commissioning {
                 acting.name == owner.name
                     || (acting.office == owner.office && acting.actor.roles(covering: nil).contains(.chiefExecutive))
             else {
-                throw ServiceRefusal(
+                throw ServiceRefusal.forbidden(
                     rule: "api-token-revoked-by-owner-or-chief-executive",
                     message: "only \(owner.name) or the chief executive of \(owner.office) may revoke token \(id)")
             }

@@ -69,19 +69,22 @@ extension Commissioning {
         update: @escaping (inout GrantAgreement, Day, any StoreTransaction) throws -> Void = { _, _, _ in }
     ) throws -> GrantAgreement {
         var saved: GrantAgreement?
-        _ = try fire(
-            request,
-            subject: { tx, instance in
-                guard let agreement = try tx.agreement(id: instance.id) else { return nil }
-                return try self.grantSubject(agreement, in: tx)
-            },
-            onAccepted: { tx, fired, _ in
-                guard var agreement = try tx.agreement(id: fired.instance.id) else { return [:] }
-                try update(&agreement, fired.instance.lastEffectiveDay ?? self.clock.today(), tx)
-                try tx.saveAgreement(agreement)
-                saved = agreement
-                return [:]
-            })
+        let unseen = ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(request.instanceID)'")
+        _ = try answeringAsMissing(unseen) {
+            try fire(
+                request,
+                subject: { tx, instance in
+                    guard let agreement = try tx.agreement(id: instance.id) else { return nil }
+                    return try self.grantSubject(agreement, in: tx)
+                },
+                onAccepted: { tx, fired, _ in
+                    guard var agreement = try tx.agreement(id: fired.instance.id) else { return [:] }
+                    try update(&agreement, fired.instance.lastEffectiveDay ?? self.clock.today(), tx)
+                    try tx.saveAgreement(agreement)
+                    saved = agreement
+                    return [:]
+                })
+        }
         return saved!
     }
 
@@ -93,11 +96,12 @@ extension Commissioning {
         let effective = day ?? clock.today()
         try store.write { tx in
             guard var agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+                throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
             }
             let role = try requireRole(
-                actorName, office: agreement.office, anyOf: [.finance, .officer], in: tx, for: "recording an assessment"
-            )
+                actorName, office: agreement.office, anyOf: [.finance, .officer], in: tx,
+                for: "recording an assessment",
+                unseen: .notFound(rule: "known-agreement", message: "no agreement '\(id)'"))
             guard !reference.isBlank else {
                 throw ServiceRefusal(rule: "assessment-reference", message: "give the assessment's reference")
             }
@@ -142,20 +146,24 @@ extension Commissioning {
 
     /// Activates a signed agreement (finance) and schedules a return for every quarter it covers.
     public func activateAgreement(_ id: String, by actorName: String, on day: Day? = nil) throws {
-        _ = try fire(
-            FireRequest("activate", on: id, by: actorName, on: day),
-            subject: { tx, instance in
-                guard let agreement = try tx.agreement(id: instance.id) else { return nil }
-                return try self.grantSubject(agreement, in: tx)
-            },
-            onAccepted: { tx, fired, accepted in
-                guard accepted.effects.contains(where: { $0.name == "schedule-quarterly-returns" }),
-                    let agreement = try tx.agreement(id: fired.instance.id)
-                else { return [:] }
-                let ids = try self.scheduleReturns(
-                    for: agreement, by: actorName, on: fired.instance.lastEffectiveDay ?? self.clock.today(), in: tx)
-                return ["returns": ids.joined(separator: ", ")]
-            })
+        let unseen = ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
+        _ = try answeringAsMissing(unseen) {
+            try fire(
+                FireRequest("activate", on: id, by: actorName, on: day),
+                subject: { tx, instance in
+                    guard let agreement = try tx.agreement(id: instance.id) else { return nil }
+                    return try self.grantSubject(agreement, in: tx)
+                },
+                onAccepted: { tx, fired, accepted in
+                    guard accepted.effects.contains(where: { $0.name == "schedule-quarterly-returns" }),
+                        let agreement = try tx.agreement(id: fired.instance.id)
+                    else { return [:] }
+                    let ids = try self.scheduleReturns(
+                        for: agreement, by: actorName, on: fired.instance.lastEffectiveDay ?? self.clock.today(), in: tx
+                    )
+                    return ["returns": ids.joined(separator: ", ")]
+                })
+        }
     }
 
     /// Releases one instalment when its condition holds: a posting from the agreement's allocations to paid.
@@ -177,14 +185,14 @@ extension Commissioning {
         acceptedReturns: Set<Quarter>, memoSuffix: String = "", onAcceptedReturn: Bool = false
     ) throws {
         guard var agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
-            throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+            throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
         }
         // Finance releases payments; an instalment tied to a return is released by whoever accepts the return.
         let role = try requireRole(
             actorName, office: agreement.office, anyOf: onAcceptedReturn ? [.finance, .officer] : [.finance], in: tx,
-            for: "a payment")
+            for: "a payment", unseen: .notFound(rule: "known-agreement", message: "no agreement '\(id)'"))
         guard let index = agreement.payments.firstIndex(where: { $0.id == instalment }) else {
-            throw ServiceRefusal(
+            throw ServiceRefusal.notFound(
                 rule: "known-instalment", message: "agreement \(id) has no instalment '\(instalment)'")
         }
         if let refusal = GrantRules.releasable(
@@ -232,7 +240,7 @@ extension Commissioning {
     /// One agreement, or a refusal naming the id.
     public func agreement(_ id: String) throws -> GrantAgreement {
         guard let agreement = try store.read({ try $0.agreement(id: id) }) else {
-            throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+            throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
         }
         return agreement
     }
@@ -249,8 +257,11 @@ extension Commissioning {
     /// carry-forward for its recipient and strand is settled, and no money under it is still due back.
     public func closeAgreement(_ id: String, by actorName: String, on day: Day? = nil) throws {
         let due = try store.read { tx -> Int64 in
-            guard let agreement = try tx.agreement(id: id) else {
-                throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+            // Another office's agreement answers as a missing one, before its returns' states could show.
+            guard let agreement = try tx.agreement(id: id),
+                try actor(named: actorName, in: tx).office == agreement.office
+            else {
+                throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
             }
             if let final = try tx.returnRecords(office: agreement.office, agreement: id).last {
                 let state = try tx.instance(id: final.id)?.state ?? "unknown"

@@ -19,7 +19,7 @@ extension Commissioning {
     func vliReaderOffice(_ actorName: String, in tx: any StoreTransaction) throws -> String {
         let person = try actor(named: actorName, in: tx)
         guard !Set(person.actor.roles(covering: nil)).isDisjoint(with: Self.financeReaders) else {
-            throw ServiceRefusal(
+            throw ServiceRefusal.forbidden(
                 rule: "vli-readers",
                 message: "\(actorName) may not see the office's pilot-area analysis: its officers, finance, chief "
                     + "executive, Commissioner and auditors may")

@@ -15,7 +15,7 @@ extension Commissioning {
             let person = try actor(named: actorName, in: tx)
             let roles = person.actor.roles(covering: nil)
             guard !roles.subtracting([.public, .projectBoardMember]).isEmpty else {
-                throw ServiceRefusal(
+                throw ServiceRefusal.forbidden(
                     rule: "audit-log-readers", message: "\(actorName) may not read the audit log of \(person.office)")
             }
             return try tx.auditEvents(instance: instance, office: person.office)

@@ -40,7 +40,7 @@ extension Commissioning {
                     || (acting.office == person.office
                         && acting.actor.roles(covering: nil).contains(.chiefExecutive))
             else {
-                throw ServiceRefusal(
+                throw ServiceRefusal.forbidden(
                     rule: "calendar-feed-revoked-by-owner-or-chief-executive",
                     message: "only \(person.name) or the chief executive of \(person.office) may revoke this feed")
             }

@@ -53,8 +53,11 @@ extension Commissioning {
         let reason = try checkedOptionalText(reason, "reason", .short)
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
-            guard var request = try tx.carryForward(id: id) else {
-                throw ServiceRefusal(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
+            // Another office's carry-forward answers as a missing one.
+            guard var request = try tx.carryForward(id: id),
+                try actor(named: actorName, in: tx).office == request.office
+            else {
+                throw ServiceRefusal.notFound(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
             }
             if let decision { request.decisionID = try decisionID(decision, office: request.office, in: tx) }
             var payload = ["forecastPence": String(request.forecast.pence)]
@@ -109,8 +112,11 @@ extension Commissioning {
     public func confirmCarryForward(_ id: String, actual: Money, by actorName: String, on day: Day? = nil) throws {
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
-            guard var request = try tx.carryForward(id: id) else {
-                throw ServiceRefusal(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
+            // Another office's carry-forward answers as a missing one.
+            guard var request = try tx.carryForward(id: id),
+                try actor(named: actorName, in: tx).office == request.office
+            else {
+                throw ServiceRefusal.notFound(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
             }
             _ = try fireInTransaction(
                 FireRequest(
@@ -182,8 +188,9 @@ extension Commissioning {
     public func settleCarryForwardClawback(_ id: String, by actorName: String, on day: Day? = nil) throws {
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
-            guard let r = try tx.carryForward(id: id) else {
-                throw ServiceRefusal(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
+            // Another office's carry-forward answers as a missing one.
+            guard let r = try tx.carryForward(id: id), try actor(named: actorName, in: tx).office == r.office else {
+                throw ServiceRefusal.notFound(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
             }
             try fireInTransaction(FireRequest("settle-clawback", on: id, by: actorName, on: effective), in: tx)
             try post(

@@ -212,7 +212,7 @@ extension Commissioning {
     public func grantHistory(_ agreementID: String, as actorName: String) throws -> [GrantQuarter] {
         try store.read { tx in
             guard let agreement = try tx.agreement(id: agreementID) else {
-                throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(agreementID)'")
+                throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(agreementID)'")
             }
             _ = try returnAccess(actorName, office: agreement.office, agreementID: agreementID, in: tx)
             let context = try tx.indicatorSeries(agreement: agreementID)

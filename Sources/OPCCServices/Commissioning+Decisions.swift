@@ -30,14 +30,19 @@ extension Commissioning {
             let canonical = profile.numbering.parse(reference)?.text ?? reference
             if let recordID = try tx.decisionID(office: id, number: canonical) { found.append(recordID) }
         }
+        guard !found.isEmpty else { throw noDecision(reference, office: office) }
         guard found.count == 1 else {
             throw ServiceRefusal(
-                rule: found.isEmpty ? "known-decision" : "office-required",
-                message: found.isEmpty
-                    ? "no decision record '\(reference)'\(office.map { " in \($0)" } ?? "")"
-                    : "'\(reference)' names a record in several offices: pass --office ID")
+                rule: "office-required", message: "'\(reference)' names a record in several offices: pass --office ID")
         }
         return found[0]
+    }
+
+    /// The refusal for a decision record that is not there for the reader: missing, or one they may not see (another
+    /// office's, or unpublished to the public). Both read the same, word for word.
+    func noDecision(_ reference: String, office: String?) -> ServiceRefusal {
+        .notFound(
+            rule: "known-decision", message: "no decision record '\(reference)'\(office.map { " in \($0)" } ?? "")")
     }
 
     /// The record for a reader, without Part 2 content. The public sees published records only.
@@ -45,16 +50,16 @@ extension Commissioning {
         try store.read { tx in
             let id = try decisionID(reference, office: office, in: tx)
             guard let record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
+                throw noDecision(reference, office: office)
             }
             // No name is the public, who read published records only; so do people outside the office.
             let person = try actorName.map { try actor(named: $0, in: tx) }
             let roles = person?.actor.roles(covering: nil) ?? [.public]
             let insider = person?.office == record.office && !roles.subtracting([.public, .projectBoardMember]).isEmpty
+            // A record the reader may not see answers exactly as a missing one does: nothing tells an outsider
+            // that the office holds it, nor in what state.
             guard insider || instance.state == "published" else {
-                throw ServiceRefusal(
-                    rule: "published-records-only",
-                    message: "\(actorName ?? "the public") may read published decisions only")
+                throw noDecision(reference, office: office)
             }
             return DecisionView(record: record.withoutPart2Content, status: instance.state, version: instance.version)
         }
@@ -98,8 +103,11 @@ extension Commissioning {
     ) throws -> DecisionRecord {
         let id = try decisionID(reference, office: office)
         return try store.write { tx in
-            guard var record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
+            guard var record = try tx.decision(id: id), let instance = try tx.instance(id: id),
+                try actor(named: actorName, in: tx).office == record.office
+            else {
+                // Another office's record answers as a missing one, before its state could show.
+                throw noDecision(reference, office: office)
             }
             try requireCurrentVersion(expectedVersion, of: instance, in: tx)
             guard instance.state == "draft" else {
@@ -110,7 +118,7 @@ extension Commissioning {
             }
             let person = try actor(named: actorName, in: tx)
             guard person.office == record.office, person.actor.roles(covering: id).contains(.officer) else {
-                throw ServiceRefusal(rule: "role-required", message: "editing a draft needs the officer role")
+                throw ServiceRefusal.forbidden(rule: "role-required", message: "editing a draft needs the officer role")
             }
             try draft.apply(to: &record, profile: try profile(of: record.office, in: tx))
             // An edit is a change like an act: it bumps the version, so a form opened before it is stale.
@@ -144,8 +152,11 @@ extension Commissioning {
         }
         let id = try decisionID(reference, office: office)
         return try store.write { tx in
-            guard var record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
+            guard var record = try tx.decision(id: id), let instance = try tx.instance(id: id),
+                try actor(named: actorName, in: tx).office == record.office
+            else {
+                // Another office's record answers as a missing one, before its state could show.
+                throw noDecision(reference, office: office)
             }
             try requireCurrentVersion(expectedVersion, of: instance, in: tx)
             guard record.decision != nil, instance.state != "withdrawn" else {
@@ -158,7 +169,7 @@ extension Commissioning {
             guard person.office == record.office,
                 let role = [Role.officer, .chiefExecutive].first(where: roles.contains)
             else {
-                throw ServiceRefusal(
+                throw ServiceRefusal.forbidden(
                     rule: "role-required", message: "a correction needs the officer or chief-executive role")
             }
             let effective = day ?? clock.today()
@@ -209,26 +220,29 @@ extension Commissioning {
                 case .failure(let refused): throw refused
                 }
             }
-        let fired = try fire(
-            request,
-            { tx, instance in
-                try self.requireCurrentVersion(request.expectedVersion, of: instance, in: tx)
-                guard let record = try tx.decision(id: instance.id) else { return nil }
-                return DecisionSubject(record: record, profile: try self.profile(of: instance.office, in: tx))
-            },
-            { tx, fired, accepted in
-                guard var record = try tx.decision(id: fired.instance.id) else { return [:] }
-                let day = fired.instance.lastEffectiveDay ?? self.clock.today()
-                let extra = try update(&record, accepted, day, tx)
-                for exception in accepted.exceptions {
-                    record.exceptions.append(
-                        FlaggedException(rule: exception.rule, message: exception.message, act: request.event, day: day)
-                    )
-                }
-                try tx.saveDecision(record, instanceID: fired.instance.id)
-                saved = record
-                return extra
-            })
+        let fired = try answeringAsMissing(noDecision(request.instanceID, office: nil)) {
+            try fire(
+                request,
+                { tx, instance in
+                    try self.requireCurrentVersion(request.expectedVersion, of: instance, in: tx)
+                    guard let record = try tx.decision(id: instance.id) else { return nil }
+                    return DecisionSubject(record: record, profile: try self.profile(of: instance.office, in: tx))
+                },
+                { tx, fired, accepted in
+                    guard var record = try tx.decision(id: fired.instance.id) else { return [:] }
+                    let day = fired.instance.lastEffectiveDay ?? self.clock.today()
+                    let extra = try update(&record, accepted, day, tx)
+                    for exception in accepted.exceptions {
+                        record.exceptions.append(
+                            FlaggedException(
+                                rule: exception.rule, message: exception.message, act: request.event, day: day)
+                        )
+                    }
+                    try tx.saveDecision(record, instanceID: fired.instance.id)
+                    saved = record
+                    return extra
+                })
+        }
         return DecisionView(
             record: saved!.withoutPart2Content, status: fired.instance.state, version: fired.instance.version)
     }
@@ -417,15 +431,17 @@ extension Commissioning {
     {
         try store.write { tx in
             let id = try decisionID(reference, office: office, in: tx)
-            guard let record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(reference)'")
-            }
             let person = try actor(named: actorName, in: tx)
-            let readers = try profile(of: record.office, in: tx).part2Readers
-            guard person.office == record.office,
-                let role = readers.first(where: person.actor.roles(covering: id).contains)
+            // Another office's Part 2 is not there for this person: the answer is a missing record's, and no
+            // message names that office's readers.
+            guard let record = try tx.decision(id: id), let instance = try tx.instance(id: id),
+                person.office == record.office
             else {
-                throw ServiceRefusal(
+                throw noDecision(reference, office: office)
+            }
+            let readers = try profile(of: record.office, in: tx).part2Readers
+            guard let role = readers.first(where: person.actor.roles(covering: id).contains) else {
+                throw ServiceRefusal.forbidden(
                     rule: "part2-readers-only",
                     message: "Part 2 may be read only by " + readers.map(\.rawValue).joined(separator: ", ")
                         + " of \(record.office)")

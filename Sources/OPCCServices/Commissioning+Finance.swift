@@ -6,11 +6,18 @@ import OPCCStore
 extension Commissioning {
     /// The person acting, if they hold one of `roles` in `office`; else a refusal naming the roles.
     func requireRole(
-        _ actorName: String, office: String, anyOf roles: [Role], in tx: any StoreTransaction, for what: String
+        _ actorName: String, office: String, anyOf roles: [Role], in tx: any StoreTransaction, for what: String,
+        unseen: ServiceRefusal? = nil
     ) throws -> Role {
         let person = try actor(named: actorName, in: tx)
-        guard person.office == office, let role = roles.first(where: person.actor.roles(covering: nil).contains) else {
-            throw ServiceRefusal(
+        guard person.office == office else {
+            // A record of another office answers as a missing one (`unseen`); an act on another office as a whole
+            // is refused without naming which of its roles could take it.
+            throw unseen
+                ?? ServiceRefusal.forbidden(rule: "role-required", message: "\(what) is for the people of \(office)")
+        }
+        guard let role = roles.first(where: person.actor.roles(covering: nil).contains) else {
+            throw ServiceRefusal.forbidden(
                 rule: "role-required",
                 message: "\(what) needs one of the roles " + roles.map(\.rawValue).joined(separator: ", ")
                     + " in \(office)")
@@ -188,7 +195,7 @@ extension Commissioning {
         }
         let decisionID = try decisionID(r.decision, office: r.office, in: tx)
         guard let decision = try tx.decision(id: decisionID), let instance = try tx.instance(id: decisionID) else {
-            throw ServiceRefusal(rule: "known-decision", message: "no decision record '\(r.decision)'")
+            throw ServiceRefusal.notFound(rule: "known-decision", message: "no decision record '\(r.decision)'")
         }
         let number = decision.number ?? decisionID
         guard decision.decision?.outcome == .approved else {
@@ -259,10 +266,11 @@ extension Commissioning {
         let reason = try checkedText(reason, "reason", .short)
         return try store.write { tx in
             guard let stored = try tx.postings(office: nil).first(where: { $0.sequence == sequence }) else {
-                throw ServiceRefusal(rule: "known-posting", message: "no posting \(sequence)")
+                throw ServiceRefusal.notFound(rule: "known-posting", message: "no posting \(sequence)")
             }
             let role = try requireRole(
-                actorName, office: stored.posting.office, anyOf: [.finance], in: tx, for: "correcting the ledger")
+                actorName, office: stored.posting.office, anyOf: [.finance], in: tx, for: "correcting the ledger",
+                unseen: .notFound(rule: "known-posting", message: "no posting \(sequence)"))
             let reversal: Posting
             let effective = day ?? clock.today()
             do { reversal = try stored.posting.reversal(sequence: sequence, on: effective, reason: reason) } catch {

@@ -24,7 +24,8 @@ extension Commissioning {
         try Self.checkPersonName(name)
         let displayName = try checkedOptionalText(displayName, "displayName", .name)
         guard !grants.isEmpty else {
-            throw ServiceRefusal(rule: "role-required", message: "give at least one --role (\(Role.namesForHelp))")
+            throw ServiceRefusal.forbidden(
+                rule: "role-required", message: "give at least one --role (\(Role.namesForHelp))")
         }
         let profile = try self.profile(of: office)
         for grant in grants where !profile.roles.contains(grant.role) {

@@ -47,9 +47,13 @@ extension Commissioning {
     }
 
     /// The assessment and the board's selection so far, as the guards see them.
-    func prioritySubject(_ id: String, in tx: any StoreTransaction) throws -> PrioritySubject {
-        guard let assessment = try tx.assessment(id: id) else {
-            throw ServiceRefusal(rule: "known-assessment", message: "no priority assessment '\(id)'")
+    /// Another office's assessment answers as a missing one: its state and its roles stay unsaid.
+    func prioritySubject(_ id: String, seenBy actorName: String, in tx: any StoreTransaction) throws -> PrioritySubject
+    {
+        guard let assessment = try tx.assessment(id: id),
+            try actor(named: actorName, in: tx).office == assessment.office
+        else {
+            throw ServiceRefusal.notFound(rule: "known-assessment", message: "no priority assessment '\(id)'")
         }
         return PrioritySubject(assessment: assessment, selection: try tx.selection(assessment: id))
     }
@@ -62,7 +66,9 @@ extension Commissioning {
     ) throws -> Fired {
         var request = FireRequest(event, on: id, by: actorName, on: day ?? clock.today(), payload: payload)
         request.subject = subject
-        return try fireInTransaction(request, in: tx)
+        return try answeringAsMissing(.notFound(rule: "known-assessment", message: "no priority assessment '\(id)'")) {
+            try fireInTransaction(request, in: tx)
+        }
     }
 
     /// Records one agency's harm score for a threat while scoring (a corrected score replaces the earlier one).
@@ -70,7 +76,7 @@ extension Commissioning {
         _ id: String, threat: String, agency: String, score: HarmScore, by actorName: String, on day: Day? = nil
     ) throws {
         try writeKeepingRefusals { tx in
-            var subject = try prioritySubject(id, in: tx)
+            var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard let index = subject.assessment.threats.firstIndex(where: { $0.name == threat }) else {
                 throw unknownThreat(threat, in: subject.assessment)
             }
@@ -95,7 +101,7 @@ extension Commissioning {
         by actorName: String, on day: Day? = nil
     ) throws {
         try writeKeepingRefusals { tx in
-            let subject = try prioritySubject(id, in: tx)
+            let subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard subject.assessment.threat(named: threat) != nil else {
                 throw unknownThreat(threat, in: subject.assessment)
             }
@@ -107,7 +113,7 @@ extension Commissioning {
     }
 
     func unknownThreat(_ name: String, in assessment: PriorityAssessment) -> ServiceRefusal {
-        ServiceRefusal(
+        ServiceRefusal.notFound(
             rule: "known-threat",
             message: "'\(name)' is not a threat of \(assessment.id); its threats are "
                 + assessment.threats.map { "'\($0.name)'" }.joined(separator: ", "))
@@ -118,7 +124,8 @@ extension Commissioning {
     public func closeScoring(_ id: String, by actorName: String, on day: Day? = nil) throws {
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
-                "close-scoring", id, by: actorName, on: day, subject: prioritySubject(id, in: tx), in: tx)
+                "close-scoring", id, by: actorName, on: day, subject: prioritySubject(id, seenBy: actorName, in: tx),
+                in: tx)
         }
     }
 
@@ -128,7 +135,7 @@ extension Commissioning {
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "reopen-scoring", id, by: actorName, on: day, payload: ["reason": reason],
-                subject: prioritySubject(id, in: tx), in: tx)
+                subject: prioritySubject(id, seenBy: actorName, in: tx), in: tx)
         }
     }
 
@@ -144,7 +151,7 @@ extension Commissioning {
         let reason = try checkedText(reason, "reason", .short)
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
-            let subject = try prioritySubject(id, in: tx)
+            let subject = try prioritySubject(id, seenBy: actorName, in: tx)
             var payload = ["reason": reason]
             switch entry {
             case .mediumDecision(let threat, let selected):
@@ -197,7 +204,7 @@ extension Commissioning {
         priority.code = try checkedText(priority.code, "code", .name)
         priority.title = try checkedText(priority.title, "title", .name)
         try writeKeepingRefusals { tx in
-            var subject = try prioritySubject(id, in: tx)
+            var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             try checkPriority(priority, subject.assessment, in: tx)
             var selection = subject.selection
             if let index = selection.priorities.firstIndex(where: { $0.code == priority.code }) {
@@ -239,7 +246,7 @@ extension Commissioning {
     ) throws {
         let strands = Set(try tx.strands(office: office, year: nil).map(\.strand))
         for link in links where !strands.contains(link.strand) {
-            throw ServiceRefusal(
+            throw ServiceRefusal.notFound(
                 rule: "known-strand",
                 message: "\(office) has never budgeted a strand '\(link.strand)'; its strands are "
                     + strands.sorted().joined(separator: ", "))
@@ -252,9 +259,9 @@ extension Commissioning {
     /// Removes a priority while selecting.
     public func removePriority(_ id: String, code: String, by actorName: String, on day: Day? = nil) throws {
         try writeKeepingRefusals { tx in
-            var subject = try prioritySubject(id, in: tx)
+            var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard subject.selection.priorities.contains(where: { $0.code == code }) else {
-                throw ServiceRefusal(rule: "known-priority", message: "\(id) has no priority \(code)")
+                throw ServiceRefusal.notFound(rule: "known-priority", message: "\(id) has no priority \(code)")
             }
             var selection = subject.selection
             selection.priorities.removeAll { $0.code == code }
@@ -271,7 +278,8 @@ extension Commissioning {
     /// sets and the statutory obligations are delivered.
     public func adoptPriorities(_ id: String, by actorName: String, on day: Day? = nil) throws {
         try writeKeepingRefusals { tx in
-            _ = try actOnAssessment("adopt", id, by: actorName, on: day, subject: prioritySubject(id, in: tx), in: tx)
+            _ = try actOnAssessment(
+                "adopt", id, by: actorName, on: day, subject: prioritySubject(id, seenBy: actorName, in: tx), in: tx)
         }
     }
 
@@ -282,9 +290,9 @@ extension Commissioning {
         on day: Day? = nil
     ) throws {
         try writeKeepingRefusals { tx in
-            var subject = try prioritySubject(id, in: tx)
+            var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard let index = subject.selection.priorities.firstIndex(where: { $0.code == code }) else {
-                throw ServiceRefusal(rule: "known-priority", message: "\(id) has no priority \(code)")
+                throw ServiceRefusal.notFound(rule: "known-priority", message: "\(id) has no priority \(code)")
             }
             try checkMoneyLinks(links, office: subject.assessment.office, in: tx)
             var selection = subject.selection
@@ -303,7 +311,8 @@ extension Commissioning {
         let reason = try checkedText(reason, "reason", .short)
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
-                "close", id, by: actorName, on: day, payload: ["reason": reason], subject: prioritySubject(id, in: tx),
+                "close", id, by: actorName, on: day, payload: ["reason": reason],
+                subject: prioritySubject(id, seenBy: actorName, in: tx),
                 in: tx)
         }
     }
@@ -314,7 +323,7 @@ extension Commissioning {
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "withdraw", id, by: actorName, on: day, payload: ["reason": reason],
-                subject: prioritySubject(id, in: tx), in: tx)
+                subject: prioritySubject(id, seenBy: actorName, in: tx), in: tx)
         }
     }
 }

@@ -66,12 +66,8 @@ extension Commissioning {
             let visible = try visibleViews(as: actorName, in: tx)
             if let id {
                 guard let view = visible.first(where: { $0.assessment.id == id }) else {
-                    let exists = try tx.assessment(id: id) != nil
-                    throw ServiceRefusal(
-                        rule: exists ? "priorities-visible" : "known-assessment",
-                        message: exists
-                            ? "\(id) is not adopted yet: only its office's people may see it (pass --as NAME)"
-                            : "no priority assessment '\(id)'")
+                    // One the reader may not see (not adopted, another office's) answers as a missing one does.
+                    throw ServiceRefusal.notFound(rule: "known-assessment", message: "no priority assessment '\(id)'")
                 }
                 return view
             }
@@ -85,7 +81,7 @@ extension Commissioning {
                     ($0.assessment.year, $0.assessment.id) < ($1.assessment.year, $1.assessment.id)
                 })
             else {
-                throw ServiceRefusal(
+                throw ServiceRefusal.notFound(
                     rule: "known-assessment",
                     message: "no priority assessment you may see matches; adopted ones are public, others need --as "
                         + "with a person of the office (opcc priorities list)")

@@ -37,24 +37,26 @@ extension Commissioning {
 
     /// The role the person reads or writes returns of `agreementID` in: a project board member only for its own
     /// grants; the office's officers, finance, chief executive, Commissioner and auditors for all of them.
+    /// A return (or agreement) the person may not see is refused exactly as a missing one is: `returnID` names the
+    /// return asked for, if it was one.
     func returnAccess(
-        _ actorName: String, office: String, agreementID: String, in tx: any StoreTransaction
+        _ actorName: String, office: String, agreementID: String, returnID: String? = nil, in tx: any StoreTransaction
     ) throws -> Role {
         let person = try actor(named: actorName, in: tx)
         let roles = person.actor.roles(covering: agreementID)
         let readers: [Role] = [.finance, .officer, .chiefExecutive, .commissioner, .auditor, .projectBoardMember]
         guard person.office == office, let role = readers.first(where: roles.contains) else {
-            throw ServiceRefusal(
-                rule: "return-visible-to-own-board",
-                message: "\(actorName) may not see the returns of \(agreementID): a project board sees only its own "
-                    + "grants' returns")
+            if let returnID {
+                throw ServiceRefusal.notFound(rule: "known-return", message: "no quarterly return '\(returnID)'")
+            }
+            throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(agreementID)'")
         }
         return role
     }
 
     func loadReturn(_ id: String, in tx: any StoreTransaction) throws -> (ReturnRecord, WorkflowInstance) {
         guard let record = try tx.returnRecord(id: id), let instance = try tx.instance(id: id) else {
-            throw ServiceRefusal(rule: "known-return", message: "no quarterly return '\(id)'")
+            throw ServiceRefusal.notFound(rule: "known-return", message: "no quarterly return '\(id)'")
         }
         return (record, instance)
     }
@@ -63,7 +65,8 @@ extension Commissioning {
     public func quarterlyReturn(_ id: String, as actorName: String) throws -> (record: ReturnRecord, state: String) {
         try store.read { tx in
             let (record, instance) = try loadReturn(id, in: tx)
-            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            _ = try returnAccess(
+                actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
             return (record, instance.state)
         }
     }
@@ -73,7 +76,8 @@ extension Commissioning {
     public func submissionProblems(_ id: String, as actorName: String) throws -> [(rule: String, message: String)] {
         try store.read { tx in
             let (record, _) = try loadReturn(id, in: tx)
-            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            _ = try returnAccess(
+                actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
             guard let content = record.current?.content else { return [] }
             let subject = try returnSubject(record, in: tx)
             return ReturnRules.checkSubmission(
@@ -96,7 +100,7 @@ extension Commissioning {
 
     func returnSubject(_ record: ReturnRecord, in tx: any StoreTransaction) throws -> ReturnSubject {
         guard let agreement = try tx.agreement(id: record.agreementID) else {
-            throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(record.agreementID)'")
+            throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(record.agreementID)'")
         }
         return ReturnSubject(
             dueDay: record.dueOn, quarter: record.quarter, agreement: agreement, content: record.current?.content,
@@ -109,12 +113,16 @@ extension Commissioning {
         _ request: FireRequest, in tx: any StoreTransaction,
         onAccepted: ((Fired, WorkflowEngine.Accepted) throws -> [String: String])? = nil
     ) throws -> Fired {
-        let attempt = try apply(
-            request, today: clock.today(), in: tx,
-            subject: { instance in
-                guard let record = try tx.returnRecord(id: instance.id) else { return nil }
-                return try self.returnSubject(record, in: tx)
-            }, onAccepted: onAccepted)
+        let unseen = ServiceRefusal.notFound(
+            rule: "known-return", message: "no quarterly return '\(request.instanceID)'")
+        let attempt = try answeringAsMissing(unseen) {
+            try apply(
+                request, today: clock.today(), in: tx,
+                subject: { instance in
+                    guard let record = try tx.returnRecord(id: instance.id) else { return nil }
+                    return try self.returnSubject(record, in: tx)
+                }, onAccepted: onAccepted)
+        }
         switch attempt {
         case .success(let fired): return fired
         case .failure(let refused): throw refused
@@ -133,10 +141,11 @@ extension Commissioning {
         let effective = day ?? clock.today()
         return try store.write { tx in
             var (record, instance) = try loadReturn(id, in: tx)
-            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            _ = try returnAccess(
+                actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
             let role = Role.projectBoardMember
             guard try actor(named: actorName, in: tx).actor.roles(covering: record.agreementID).contains(role) else {
-                throw ServiceRefusal(
+                throw ServiceRefusal.forbidden(
                     rule: "board-writes-its-return",
                     message: "only the grant's own project board writes its return; \(actorName) reviews it")
             }
@@ -178,7 +187,8 @@ extension Commissioning {
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
-            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            _ = try returnAccess(
+                actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
             try actOnReturnOrDefer(FireRequest("submit", on: id, by: actorName, on: effective), in: tx) { _, _ in
                 guard var version = record.current else { return [:] }
                 version.submittedBy = actorName
@@ -206,7 +216,8 @@ extension Commissioning {
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
-            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            _ = try returnAccess(
+                actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
             var payload: [String: String] = [:]
             if let reasons { payload["reason"] = reasons }
             try actOnReturnOrDefer(
@@ -247,9 +258,10 @@ extension Commissioning {
         let content = try content.checkedTexts()
         try store.write { tx in
             let (record, instance) = try loadReturn(id, in: tx)
-            let role = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            let role = try returnAccess(
+                actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
             guard [.projectBoardMember, .officer, .finance].contains(role) else {
-                throw ServiceRefusal(
+                throw ServiceRefusal.forbidden(
                     rule: "role-required",
                     message: "a correction is recorded by the project board, an officer or finance")
             }
@@ -283,7 +295,8 @@ extension Commissioning {
         let reason = try checkedText(reason, "reason", .short)
         try writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
-            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            _ = try returnAccess(
+                actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
             try actOnReturnOrDefer(
                 FireRequest("waive", on: id, by: actorName, on: day, payload: ["reason": reason]), in: tx)
         }
@@ -293,7 +306,8 @@ extension Commissioning {
     public func escalateReturn(_ id: String, by actorName: String, on day: Day? = nil) throws {
         try writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
-            _ = try returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx)
+            _ = try returnAccess(
+                actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
             try actOnReturnOrDefer(FireRequest("escalate", on: id, by: actorName, on: day), in: tx)
         }
     }
@@ -364,10 +378,11 @@ extension Commissioning {
         }
         try store.write { tx in
             guard var proposal = try tx.proposals(office: nil).first(where: { $0.id == id }) else {
-                throw ServiceRefusal(rule: "known-proposal", message: "no variation proposal '\(id)'")
+                throw ServiceRefusal.notFound(rule: "known-proposal", message: "no variation proposal '\(id)'")
             }
             let role = try requireRole(
-                actorName, office: proposal.office, anyOf: [.finance], in: tx, for: "deciding a proposed variation")
+                actorName, office: proposal.office, anyOf: [.finance], in: tx, for: "deciding a proposed variation",
+                unseen: .notFound(rule: "known-proposal", message: "no variation proposal '\(id)'"))
             guard proposal.status == .proposed else {
                 throw ServiceRefusal(
                     rule: "proposal-decided-once", message: "\(id) was \(proposal.status.rawValue) already")

@@ -21,7 +21,8 @@ extension Commissioning {
     public func setPasswordHash(_ hash: String, of name: String) throws {
         try store.write { tx in
             guard try tx.person(named: name) != nil else {
-                throw ServiceRefusal(rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
+                throw ServiceRefusal.notFound(
+                    rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
             }
             try tx.savePasswordHash(hash, person: name, at: clock.timestamp())
             _ = try tx.deleteSessions(person: name, except: nil)
@@ -40,7 +41,8 @@ extension Commissioning {
         let today = try dayNotAfterToday(day)
         return try store.write { tx in
             guard let person = try tx.person(named: name) else {
-                throw ServiceRefusal(rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
+                throw ServiceRefusal.notFound(
+                    rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
             }
             let acting = try actor(named: actorName, in: tx)
             guard

@@ -408,7 +408,7 @@ extension Commissioning {
                 $0.code == ward || $0.name.caseInsensitiveCompare(ward) == .orderedSame
             })
         else {
-            throw ServiceRefusal(
+            throw ServiceRefusal.notFound(
                 rule: "known-ward", message: "no ward '\(ward)' in run \(run.id) (import a ward lookup and score again)"
             )
         }

@@ -146,7 +146,9 @@ extension Commissioning {
                         var proposal = try tx.proposals(office: agreement.office).first(where: { $0.id == proposalID }),
                         proposal.agreementID == agreement.id
                     else {
-                        throw refuse("known-proposal", "no variation proposal '\(proposalID)' for \(agreement.id)")
+                        throw ServiceRefusal.notFound(
+                            rule: "known-proposal", message: "no variation proposal '\(proposalID)' for \(agreement.id)"
+                        )
                     }
                     guard proposal.status == .proposed else {
                         throw refuse("proposal-decided-once", "\(proposalID) was \(proposal.status.rawValue) already")
@@ -209,7 +211,9 @@ extension Commissioning {
                     + "reduced by at most \(Money(pence: agreement.amount.pence - paid)!), not \(Money(pence: reduction)!)"
             )
         }
-        let role = try requireRole(actorName, office: agreement.office, anyOf: roles, in: tx, for: "a variation")
+        let role = try requireRole(
+            actorName, office: agreement.office, anyOf: roles, in: tx, for: "a variation",
+            unseen: .notFound(rule: "known-agreement", message: "no agreement '\(agreement.id)'"))
         var toRemove = reduction
         for entry in stored.reversed() where toRemove > 0 {
             let posting = try tx.postings(office: agreement.office).first { $0.sequence == entry.postingSequence }!

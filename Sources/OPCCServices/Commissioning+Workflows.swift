@@ -23,7 +23,7 @@ extension Commissioning {
         within: ((any StoreTransaction) throws -> Void)? = nil
     ) throws -> WorkflowInstance {
         guard let definition = catalog.latest(workflow) else {
-            throw ServiceRefusal(
+            throw ServiceRefusal.notFound(
                 rule: "known-workflow",
                 message:
                     "no workflow named '\(workflow)'; known: \(catalog.definitions.keys.sorted().joined(separator: ", "))"
@@ -39,7 +39,7 @@ extension Commissioning {
             let usedRole: Role
             if let role {
                 guard held.contains(role), role != .auditor, role != .public else {
-                    throw ServiceRefusal(
+                    throw ServiceRefusal.forbidden(
                         rule: "role-required", message: "\(actorName) does not hold the role \(role) for this record")
                 }
                 usedRole = role
@@ -48,13 +48,14 @@ extension Commissioning {
             {
                 usedRole = first
             } else {
-                throw ServiceRefusal(
+                throw ServiceRefusal.forbidden(
                     rule: "role-required",
                     message: "\(actorName) may not open a \(workflow) record: it needs one of the roles "
                         + startRoles.sorted().map(\.rawValue).joined(separator: ", "))
             }
             guard person.office == office else {
-                throw ServiceRefusal(rule: "own-office", message: "\(actorName) does not belong to office \(office)")
+                throw ServiceRefusal.forbidden(
+                    rule: "own-office", message: "\(actorName) does not belong to office \(office)")
             }
             try pinIfNeeded(definition, in: tx)
             let instance = WorkflowInstance(
@@ -167,9 +168,14 @@ extension Commissioning {
     ) throws -> Result<Fired, ActRefused> {
         let effective = request.day ?? today
         guard let instance = try tx.instance(id: request.instanceID) else {
-            throw ServiceRefusal(rule: "known-record", message: "no record with id '\(request.instanceID)'")
+            throw ServiceRefusal.notFound(rule: "known-record", message: "no record with id '\(request.instanceID)'")
         }
         let person = try actor(named: request.actorName, in: tx)
+        // Another office's record is not there for this person: the same refusal as a missing one, before the
+        // engine could name its state or the roles it needs. A historic import acts for a named person instead.
+        guard request.historicActor != nil || person.office == instance.office else {
+            throw ServiceRefusal.notFound(rule: "known-record", message: "no record with id '\(request.instanceID)'")
+        }
         let definition = try definition(for: instance, in: tx)
         let profile = try? profile(of: instance.office, in: tx)
         let expected = request.expectedVersion ?? instance.version
@@ -232,7 +238,19 @@ extension Commissioning {
         throw ServiceRefusal(
             rule: "current-version",
             message: "the record changed since you opened it at version \(expected): it is now at version "
-                + "\(instance.version)\(since); nothing was changed: look at it again and redo your change")
+                + "\(instance.version)\(since); nothing was changed: look at it again and redo your change",
+            kind: .conflict)
+    }
+
+    /// Runs an act on a record of one kind, answering the runner's `known-record` refusal (a missing instance, or
+    /// another office's) with `unseen`, the refusal that kind gives for a missing id; so an act on another office's
+    /// record and one on a record that does not exist read the same, word for word.
+    func answeringAsMissing<T>(_ unseen: @autoclosure () -> ServiceRefusal, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let refusal as ServiceRefusal where refusal.rule == "known-record" {
+            throw unseen()
+        }
     }
 
     static func describe(_ effect: EffectRequest) -> String {
@@ -269,12 +287,13 @@ extension Commissioning {
         let effective = day ?? clock.today()
         return try store.write { tx in
             guard let instance = try tx.instance(id: instanceID) else {
-                throw ServiceRefusal(rule: "known-record", message: "no record with id '\(instanceID)'")
+                throw ServiceRefusal.notFound(rule: "known-record", message: "no record with id '\(instanceID)'")
             }
             let person = try actor(named: actorName, in: tx)
             guard person.office == instance.office, person.actor.roles(covering: instance.recordRef).contains(role)
             else {
-                throw ServiceRefusal(rule: "role-not-held", message: "\(actorName) does not hold \(role) here")
+                throw ServiceRefusal.forbidden(
+                    rule: "role-not-held", message: "\(actorName) does not hold \(role) here")
             }
             guard effective <= clock.today() else {
                 throw ServiceRefusal(

@@ -3,15 +3,41 @@ import OPCCCore
 import OPCCStore
 import Synchronization
 
-/// A refusal from the application services: the rule it enforces and what to do. The CLI prints it and exits 1;
-/// the HTTP layer maps it to 409 or 422 with the same message.
+/// A refusal from the application services: the rule it enforces, what to do, and its kind, decided where it is
+/// thrown. The front ends read the kind, never the rule, to choose an HTTP status or an exit code, so a new rule
+/// needs no list kept in step elsewhere.
 public struct ServiceRefusal: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What kind of refusal this is: the one thing a front end needs to answer it.
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        /// The request breaks a rule of the record or of the input (the default): fix it and try again.
+        case invalid
+        /// The person may see the record but may not do this to it (a role, a position, a stage).
+        case forbidden
+        /// No such record, or one the person may not see: the two answer alike, so that nobody can learn from a
+        /// refusal whether another office holds a record, nor anything about it.
+        case notFound
+        /// The record changed since it was read, or the request repeats one already made.
+        case conflict
+    }
+
     public let rule: String
     public let message: String
+    public let kind: Kind
 
-    public init(rule: String, message: String) {
+    public init(rule: String, message: String, kind: Kind = .invalid) {
         self.rule = rule
         self.message = message
+        self.kind = kind
+    }
+
+    /// A refusal of a missing record, or of one the person may not see (the same answer for both).
+    public static func notFound(rule: String, message: String) -> ServiceRefusal {
+        ServiceRefusal(rule: rule, message: message, kind: .notFound)
+    }
+
+    /// A refusal of who is asking: the role, office or position does not allow this act.
+    public static func forbidden(rule: String, message: String) -> ServiceRefusal {
+        ServiceRefusal(rule: rule, message: message, kind: .forbidden)
     }
 
     public var description: String { "refused (\(rule)): \(message)" }
@@ -31,6 +57,26 @@ public struct ActRefused: Error, Hashable, Sendable, CustomStringConvertible {
         "refused:\n" + reasons.map { "  - [\($0.rule)] \($0.description)" }.joined(separator: "\n")
     }
     public var rules: [String] { reasons.map(\.rule) }
+
+    /// The guards that refuse who is acting rather than the record (a position, an authorised maker, a second
+    /// person): an act they refuse is forbidden, like one by a role the workflow does not allow.
+    static let actorGuardRules: Set<String> = [
+        "sign-off-by-position-holder", "decision-maker-authorised", "actor-required", "reviewer-not-submitter",
+    ]
+
+    /// A conflict when the act was prepared against an older version; forbidden when any reason is about who acts;
+    /// otherwise the record's rules refused it.
+    public var kind: ServiceRefusal.Kind {
+        if rules.contains("stale-version") { return .conflict }
+        let forbidden = reasons.contains { reason in
+            switch reason {
+            case .notPermitted, .roleNotHeld, .roleNotPermitted: return true
+            case .guardFailed(let refusal): return Self.actorGuardRules.contains(refusal.rule)
+            default: return false
+            }
+        }
+        return forbidden ? .forbidden : .invalid
+    }
 }
 
 /// The application: the store, the workflow catalog, the calendar and the clock, with one method per use case.
@@ -131,7 +177,7 @@ public final class Commissioning: Sendable {
     /// The person acting, or a refusal saying how to name one.
     func actor(named name: String, in tx: any StoreTransaction) throws -> StoredPerson {
         guard let person = try tx.person(named: name) else {
-            throw ServiceRefusal(
+            throw ServiceRefusal.notFound(
                 rule: "known-person",
                 message: "no person named '\(name)': pass --as NAME (or set OPCC_USER) with a name from "
                     + "'opcc user list'")
@@ -145,7 +191,7 @@ public final class Commissioning: Sendable {
         if let id {
             guard offices.contains(where: { $0.id == id }) else {
                 let known = offices.map(\.id).joined(separator: ", ")
-                throw ServiceRefusal(
+                throw ServiceRefusal.notFound(
                     rule: "known-office",
                     message: "no office '\(id)' in this database" + (known.isEmpty ? "" : "; offices: \(known)"))
             }
@@ -173,11 +219,11 @@ public final class Commissioning: Sendable {
     /// (and parsed) only when its hash is new.
     func profile(of office: String, in tx: any StoreTransaction) throws -> OfficeProfile {
         guard let sha256 = try tx.officeProfileSHA256(id: office) else {
-            throw ServiceRefusal(rule: "known-office", message: "no office '\(office)' in this database")
+            throw ServiceRefusal.notFound(rule: "known-office", message: "no office '\(office)' in this database")
         }
         if let hit = caches.profiles.withLock({ $0[sha256] }) { return hit }
         guard let stored = try tx.office(id: office) else {
-            throw ServiceRefusal(rule: "known-office", message: "no office '\(office)' in this database")
+            throw ServiceRefusal.notFound(rule: "known-office", message: "no office '\(office)' in this database")
         }
         let profile = try OfficeProfile.parse(yaml: stored.profileText, source: "stored profile of \(office)")
         caches.profiles.withLock { $0[stored.profileSHA256] = profile }

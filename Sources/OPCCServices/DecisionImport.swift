@@ -74,7 +74,7 @@ extension Commissioning {
             let profile = try profile(of: file.office, in: tx)
             let importer = try actor(named: actorName, in: tx)
             guard importer.office == file.office, importer.actor.roles(covering: nil).contains(.officer) else {
-                throw ServiceRefusal(
+                throw ServiceRefusal.forbidden(
                     rule: "role-required",
                     message: "importing \(file.office)'s decisions needs an officer of that office")
             }

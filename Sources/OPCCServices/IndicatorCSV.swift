@@ -69,11 +69,11 @@ extension Commissioning {
         }
         try store.write { tx in
             guard let agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal(rule: "known-agreement", message: "no agreement '\(id)'")
+                throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
             }
             let role = try returnAccess(actorName, office: agreement.office, agreementID: id, in: tx)
             guard [.finance, .officer, .projectBoardMember].contains(role) else {
-                throw ServiceRefusal(
+                throw ServiceRefusal.forbidden(
                     rule: "role-required",
                     message: "an indicator series is imported by finance, an officer or the board")
             }

@@ -241,11 +241,7 @@ extension Web {
         entered: [String: String] = [:], status: HTTPResponse.Status = .ok
     ) throws -> Response {
         let view: Commissioning.PriorityView
-        do { view = try app.priorityView(id, as: user) } catch let error as ServiceRefusal
-            where error.rule == "priorities-visible"
-        {
-            return pages.error(.forbidden, message: sentence(error.message), context: context)
-        } catch let error where Refusal.status(of: error) != nil {
+        do { view = try app.priorityView(id, as: user) } catch let error where Refusal.status(of: error) != nil {
             return refusalPage(error, context: context)
         }
         let matrix = view.matrix

@@ -53,7 +53,9 @@ extension Web {
     /// Runs one form's act: one service call, so one transaction. A refusal of a rule, or of a record the form names
     /// that does not exist, comes back to the page (`rerender`) with what was entered and an error summary whose
     /// links go to the field each message is about (`fields` maps a rule to its field id, `fallback` takes the
-    /// rest), status 422; an act the person may not take is the 403 page.
+    /// rest), status 422; an act the person may not take is the 403 page, and one on a record that is not there for
+    /// them (missing, or another office's) the 404 page, unless `fields` names the rule: then the record is one the
+    /// form itself names (a decision number typed in), and the form says so.
     func formAct(
         fallback: String, fields: [String: String] = [:], context: WebContext,
         rerender: ([[String: String]]) throws -> Response, _ body: () throws -> Response
@@ -61,9 +63,11 @@ extension Web {
         do {
             return try body()
         } catch let error where Refusal.status(of: error) != nil {
-            if Refusal.status(of: error) == .forbidden {
+            let status = Refusal.status(of: error)
+            let formNamesIt = Refusal.details(of: error).allSatisfy { fields[$0.rule] != nil }
+            if let status, status == .forbidden || (status == .notFound && !formNamesIt) {
                 return pages.error(
-                    .forbidden, message: Refusal.messages(of: error).map(sentence).joined(separator: " "),
+                    status, message: Refusal.messages(of: error).map(sentence).joined(separator: " "),
                     context: context)
             }
             return try rerender(

@@ -87,30 +87,22 @@ func blanked(_ value: Any) -> Any {
     }
 }
 
-/// How a service refusal reads over HTTP: 403 when the person may not, 404 when there is no such record, 422 when a
-/// rule of the record refused.
+/// How a service refusal reads over HTTP, for pages and the API alike: the status follows from the refusal's kind,
+/// decided where it was thrown (403 when the person may not, 404 when there is no such record or none they may see,
+/// 409 on a conflict, 422 when a rule of the record or the input refused).
 enum Refusal {
-    static let forbiddenRules: Set<String> = [
-        "role-required", "role-not-held", "role-not-permitted", "part2-readers-only", "published-records-only",
-        "audit-log-readers", "sign-off-by-position-holder", "decision-maker-authorised", "actor-required",
-        "return-visible-to-own-board", "board-writes-its-return", "reviewer-not-submitter",
-        "finance-readers", "grant-visible-to-own-board", "vli-readers",
-    ]
-
-    /// Rules refusing a change made against an older version of the record: 409, the form shown again.
-    static let conflictRules: Set<String> = ["current-version", "stale-version"]
+    static func status(of kind: ServiceRefusal.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .invalid: return .unprocessableContent
+        case .forbidden: return .forbidden
+        case .notFound: return .notFound
+        case .conflict: return .conflict
+        }
+    }
 
     static func status(of error: any Error) -> HTTPResponse.Status? {
-        if let refusal = error as? ServiceRefusal {
-            if forbiddenRules.contains(refusal.rule) { return .forbidden }
-            if conflictRules.contains(refusal.rule) { return .conflict }
-            if refusal.rule == "known-decision" { return .notFound }
-            return .unprocessableContent
-        }
-        if let refused = error as? ActRefused {
-            if refused.rules.contains(where: conflictRules.contains) { return .conflict }
-            return refused.rules.contains(where: forbiddenRules.contains) ? .forbidden : .unprocessableContent
-        }
+        if let refusal = error as? ServiceRefusal { return status(of: refusal.kind) }
+        if let refused = error as? ActRefused { return status(of: refused.kind) }
         return nil
     }
 

@@ -91,7 +91,7 @@ struct PrioritiesCommandTests {
         let id = "leicestershire-PA-0002"
         let hidden = try opcc(["priorities", "show", id, "--db", db])
         #expect(hidden.status == 1)
-        #expect(hidden.stderr.contains("refused (priorities-visible)"))
+        #expect(hidden.stderr.contains("refused (known-assessment): no priority assessment '\(id)'"))
         let early = try opcc(["priorities", "close-scoring", id] + officer)
         #expect(early.status == 1)
         #expect(early.stderr.contains("[probability-inputs-given, every-agency-scores-every-threat]"))

@@ -15,7 +15,7 @@ struct ReturnCommandTests {
             rows.allSatisfy { $0["agreement"] as? String == "cumbria-GA-0001" && $0["state"] as? String == "accepted" })
         let theirs = try opcc(["return", "show", "cumbria-QR-0005", "--db", db, "--as", "cumbria.barrow-board"])
         #expect(theirs.status == 1)
-        #expect(theirs.stderr.contains("return-visible-to-own-board"))
+        #expect(theirs.stderr.contains("refused (known-return): no quarterly return 'cumbria-QR-0005'"))
         let sweep = try opcc(["deadlines", "sweep", "--on", "2016-11-04", "--db", db])
         #expect(sweep.status == 0)
         #expect(sweep.stdout.contains("nothing to record"))

@@ -237,7 +237,9 @@ struct DecisionPart2AndRegisterTests {
         let outsider = #expect(throws: ServiceRefusal.self) {
             try app.readPart2("007/2020", office: "lincolnshire", by: "cumbria.auditor")
         }
-        #expect(outsider?.rule == "part2-readers-only")
+        // Another office's Part 2 is not there for its people: refused as a missing record, naming no roles.
+        #expect(outsider?.rule == "known-decision")
+        #expect(outsider?.message == "no decision record '007/2020' in lincolnshire")
         let head = try app.auditHead()
         let content = try app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
         #expect(content.contains(tripwire))

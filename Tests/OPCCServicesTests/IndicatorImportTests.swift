@@ -58,7 +58,8 @@ struct IndicatorImportTests {
                 agreement: "cumbria-GA-0002", indicator: "Cumbria recorded crime", source: "slice.csv", values: values,
                 by: "cumbria.barrow-board")
         }
-        #expect(refused?.rule == "return-visible-to-own-board")
+        #expect(refused?.rule == "known-agreement")
+        #expect(refused?.message == "no agreement 'cumbria-GA-0002'")
         try app.importIndicatorSeries(
             agreement: "cumbria-GA-0001", indicator: "Cumbria recorded crime", source: "slice.csv", values: values,
             by: "cumbria.barrow-board")

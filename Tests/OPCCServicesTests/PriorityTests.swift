@@ -340,7 +340,10 @@ struct PriorityServiceTests {
         #expect(try app.priorityAssessments(as: "lincs.auditor").count == 1)
         #expect(try app.priorityAssessments(as: "leics.pcc").count == 2)
         let hidden = #expect(throws: ServiceRefusal.self) { try app.priorityView(id, as: "cumbria.officer") }
-        #expect(hidden?.rule == "priorities-visible")
+        // Not adopted, so not there for another office: refused as a missing assessment is.
+        #expect(hidden?.rule == "known-assessment")
+        #expect(hidden?.kind == .notFound)
+        #expect(hidden?.message == "no priority assessment '\(id)'")
     }
 
     @Test func anAssessmentFileWithMoreScoresThanAgenciesIsRefusedNamingTheLine() throws {

@@ -62,14 +62,16 @@ struct PublicNoticeTests {
         #expect(after == (try Self.freshNotice(app, id)))
     }
 
-    @Test func aRecordNotPublishedIsRefusedToThePublicAndNothingIsKept() throws {
+    @Test func aRecordNotPublishedIsRefusedToThePublicAsAMissingOneIsAndNothingIsKept() throws {
         let (app, _) = try demoApp()
         let draft = try app.raiseDecision(
             office: "cumbria", draft: shortDraft("Unpublished pilot"), by: "cumbria.officer")
         let error = #expect(throws: ServiceRefusal.self) { try app.publishedNoticeHTML(draft.id) }
-        #expect(error?.rule == "published-records-only")
+        #expect(error?.rule == "known-decision")
+        #expect(error?.kind == .notFound)
         let unknown = #expect(throws: ServiceRefusal.self) { try app.publishedNoticeHTML("cumbria-DR-9999") }
         #expect(unknown?.rule == "known-decision")
+        #expect(error?.message.replacingOccurrences(of: draft.id, with: "cumbria-DR-9999") == unknown?.message)
         #expect(app.caches.notices.keptPages.isEmpty)
     }
 

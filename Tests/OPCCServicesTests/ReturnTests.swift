@@ -39,25 +39,27 @@ struct ReturnTests {
         #expect(try records.allSatisfy { try app.instance($0.id)?.state == "scheduled" })
     }
 
-    @Test func returnVisibleToOwnBoard() throws {
+    @Test func anotherBoardsReturnIsNotFoundExactlyAsAMissingOneIs() throws {
         let (app, _) = try demoApp()
         let theirs = try returnID(app, copeland, "2016/17 Q1")
         let read = #expect(throws: ServiceRefusal.self) {
             try app.quarterlyReturn(theirs, as: "cumbria.barrow-board")
         }
-        #expect(read?.rule == "return-visible-to-own-board")
-        #expect(
-            read?.message
-                == "cumbria.barrow-board may not see the returns of cumbria-GA-0002: a project board sees only its own "
-                + "grants' returns")
+        #expect(read?.rule == "known-return")
+        #expect(read?.kind == .notFound)
+        #expect(read?.message == "no quarterly return '\(theirs)'")
+        let missing = #expect(throws: ServiceRefusal.self) {
+            try app.quarterlyReturn("cumbria-QR-9999", as: "cumbria.barrow-board")
+        }
+        #expect(read?.message.replacingOccurrences(of: theirs, with: "cumbria-QR-9999") == missing?.message)
         let write = #expect(throws: ServiceRefusal.self) {
             try app.saveReturn(theirs, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
         }
-        #expect(write?.rule == "return-visible-to-own-board")
+        #expect(write?.rule == "known-return")
         let submit = #expect(throws: ServiceRefusal.self) {
             try app.submitReturn(theirs, by: "cumbria.barrow-board", on: day("2016-07-10"))
         }
-        #expect(submit?.rule == "return-visible-to-own-board")
+        #expect(submit?.rule == "known-return")
         let listed = try app.returns(.init(), as: "cumbria.barrow-board")
         #expect(!listed.isEmpty && listed.allSatisfy { $0.agreement == barrow })
         #expect(

@@ -96,10 +96,14 @@ struct WorkflowServiceTests {
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-03-01")
         )
         .id
-        let refused = #expect(throws: ActRefused.self) {
+        // Another office's record is not there for them: refused as a missing id is, before the engine runs.
+        let refused = #expect(throws: ServiceRefusal.self) {
             try app.submitDecision(id, by: "lincs.officer", on: day("2016-03-02"))
         }
-        #expect(refused?.rules == ["role-required"])
+        #expect(refused?.rule == "known-decision")
+        #expect(refused?.kind == .notFound)
+        #expect(refused?.message == "no decision record '\(id)'")
+        #expect(try app.instance(id)?.state == "draft")
     }
 
     @Test func aProjectBoardMemberActsOnlyOnItsOwnGrantsReturns() throws {

@@ -179,16 +179,12 @@ struct APIProblem: Error, Sendable {
         case let problem as APIProblem: return problem
         case let refusal as ServiceRefusal where unauthorisedRules.contains(refusal.rule):
             return APIProblem(.unauthorized, rule: refusal.rule, detail: refusal.message)
-        case let refusal as ServiceRefusal where refusal.rule.hasPrefix("known-"):
-            return APIProblem(.notFound, rule: refusal.rule, detail: refusal.message)
         case let refusal as ServiceRefusal:
-            return APIProblem(
-                Refusal.status(of: refusal) ?? .unprocessableContent, rule: refusal.rule,
-                detail: refusal.message)
+            return APIProblem(Refusal.status(of: refusal.kind), rule: refusal.rule, detail: refusal.message)
         case let refused as ActRefused:
             let details = Refusal.details(of: refused)
             return APIProblem(
-                Refusal.status(of: refused) ?? .unprocessableContent, rule: details.first?.rule ?? "refused",
+                Refusal.status(of: refused.kind), rule: details.first?.rule ?? "refused",
                 detail: details.map(\.message).joined(separator: "; "), errors: details)
         case let stored as StoreError:
             switch stored {
