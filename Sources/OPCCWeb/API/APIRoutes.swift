@@ -94,17 +94,18 @@ extension Web {
         return try app.apiTokenPerson(String(parts[1]).trimmingCharacters(in: .whitespaces))
     }
 
-    /// The version an `If-Match` header names: one strong tag of a whole number ("3"), or `*` (any version, as if
-    /// none were sent). Anything else is refused, never read as no condition: a client asking for a condition must
-    /// get it or be told why not.
+    /// The version an `If-Match` header names: one strong tag of a whole number ("3"), the bare number as some
+    /// clients send it (3, read as "3"), or `*` (any version, as if none were sent). Anything else is refused, never
+    /// read as no condition: a client asking for a condition must get it or be told why not.
     private func ifMatch(_ request: Request) throws -> Int? {
         let values = request.headers[values: .ifMatch]
         guard !values.isEmpty else { return nil }
         let text = values.joined(separator: ",").trimmingCharacters(in: .whitespaces)
         if text == "*" { return nil }
-        let digits = text.dropFirst().dropLast()
-        guard text.hasPrefix("\""), text.hasSuffix("\""), (1...15).contains(digits.count),
-            digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), let version = Int(digits)
+        let quoted = text.count >= 2 && text.hasPrefix("\"") && text.hasSuffix("\"")
+        let digits = quoted ? text.dropFirst().dropLast() : Substring(text)
+        guard (1...15).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+            let version = Int(digits)
         else {
             throw APIProblem(
                 .badRequest, rule: "valid-if-match",

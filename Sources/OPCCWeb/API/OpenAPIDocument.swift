@@ -234,7 +234,12 @@ public enum OpenAPIDocument {
                     + "else 409 current-version and nothing changes. * or no header: no condition. Anything else: "
                     + "400 valid-if-match.")
         ),
-        ("schema", S.text("One strong ETag, or *.", pattern: #"^("[0-9]{1,15}"|\*)$"#, example: #""3""#)),
+        (
+            "schema",
+            S.text(
+                "One strong ETag (\"3\"), the bare version (3, read as \"3\"), or *.",
+                pattern: #"^("[0-9]{1,15}"|[0-9]{1,15}|\*)$"#, example: #""3""#)
+        ),
     ])
 
     /// The `ETag` header a versioned record is answered with.
