@@ -33,7 +33,7 @@ extension Commissioning {
         guard !found.isEmpty else { throw noDecision(reference, office: office) }
         guard found.count == 1 else {
             throw ServiceRefusal(
-                rule: "office-required", message: "'\(reference)' names a record in several offices: pass --office ID")
+                rule: "office-required", message: "'\(reference)' names a record in several offices: say which office")
         }
         return found[0]
     }

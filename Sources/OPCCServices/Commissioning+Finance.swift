@@ -315,7 +315,7 @@ extension Commissioning {
                         rule: "vary-agreement-not-reverse-allocation",
                         message:
                             "allocation \(reference) is paid out by agreement \(agreement.id) (\(state)): vary the "
-                            + "agreement's amount instead (opcc finance agreement vary)")
+                            + "agreement's amount instead (a variation of the agreement)")
                 }
             }
         default: break

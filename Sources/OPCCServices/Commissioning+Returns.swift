@@ -158,7 +158,7 @@ extension Commissioning {
                     rule: "return-editable",
                     message: "the \(record.quarter) return is \(instance.state): "
                         + (instance.state == "accepted"
-                            ? "record a correction as a new version with a reason (opcc return correct)"
+                            ? "record a correction as a new version with a reason"
                             : "it can be changed only while in draft or returned for revision"))
             }
             let number: Int
@@ -268,7 +268,9 @@ extension Commissioning {
             guard instance.state == "accepted", let last = record.current else {
                 throw ServiceRefusal(
                     rule: "correction-after-acceptance",
-                    message: "the \(record.quarter) return is \(instance.state): change it with opcc return save")
+                    message:
+                        "the \(record.quarter) return is \(instance.state): it is changed by saving its content while in draft or returned for revision"
+                )
             }
             let problems = ReturnRules.checkSubmission(
                 content: content, agreement: try returnSubject(record, in: tx).agreement, quarter: record.quarter,

@@ -203,7 +203,7 @@ public final class Commissioning: Sendable {
                 message: offices.isEmpty
                     ? "this database holds no office yet: run 'opcc demo' or register one"
                     : "this database holds several offices (\(offices.map(\.id).joined(separator: ", "))): "
-                        + "pass --office ID")
+                        + "say which office")
         }
         return only.id
     }

@@ -439,6 +439,8 @@ struct CarryForwardAndCheckTests {
                 inAgreement.postingSequence, reason: "wrong ward", by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(refused?.rule == "vary-agreement-not-reverse-allocation")
+        // Shown on the finance page as well as the CLI: words, never a command (issue 21 item 10).
+        #expect(refused?.message.contains("opcc ") == false, "\(refused?.message ?? "")")
         let payment = try #require(
             try store.read { try $0.postings(office: "cumbria") }.first { $0.posting.cause.kind == .payment })
         let paid = #expect(throws: ServiceRefusal.self) {

@@ -160,6 +160,8 @@ struct ReturnTests {
             try app.saveReturn(id, content: goodQ1(spend: "£12,100"), by: "cumbria.barrow-board", on: day("2016-07-12"))
         }
         #expect(edit?.rule == "return-editable")
+        // The message reaches a browser too: it says what to do in words, never a command (issue 21 item 10).
+        #expect(edit?.message.contains("opcc ") == false, "\(edit?.message ?? "")")
         #expect(throws: DatabaseError.self) {
             try store.writer.write {
                 try $0.execute(

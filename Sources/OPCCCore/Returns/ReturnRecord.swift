@@ -62,7 +62,7 @@ extension WorkflowRegistry {
             guard let content = subject.content else {
                 return GuardRefusal(
                     rule: "return-complete", message: "nothing has been written for the \(subject.quarter) return yet",
-                    remedy: "save the return's content first (opcc return save)")
+                    remedy: "save the return's content first")
             }
             let found = ReturnRules.checkSubmission(
                 content: content, agreement: subject.agreement, quarter: subject.quarter,
