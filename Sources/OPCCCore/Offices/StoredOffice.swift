@@ -1,0 +1,16 @@
+/// An office as stored: the profile's text is kept so that what was in force can be shown later.
+public struct StoredOffice: Hashable, Sendable {
+    public let id: String
+    public let name: String
+    public let orgID: String?
+    public let profileText: String
+    public let profileSHA256: String
+
+    public init(id: String, name: String, orgID: String?, profileText: String, profileSHA256: String) {
+        self.id = id
+        self.name = name
+        self.orgID = orgID
+        self.profileText = profileText
+        self.profileSHA256 = profileSHA256
+    }
+}
