@@ -99,7 +99,8 @@ struct GlobalOptions: ParsableArguments {
         }
         do {
             return try Commissioning.open(home: home, databasePath: path)
-        } catch StoreError.cannotOpen(_, let reason) {
+        } catch let failure as StorageFailure {
+            guard case .cannotOpen(let reason) = failure.kind else { throw failure }
             throw DatabaseUnavailable(message: "cannot open the database \(path) (\(source)): \(reason)")
         }
     }

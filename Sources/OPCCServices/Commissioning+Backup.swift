@@ -13,7 +13,7 @@ extension Commissioning {
             throw ServiceRefusal(
                 rule: "backup-never-overwrites", message: "\(path) exists already: choose a new file for the backup")
         }
-        guard let sqlite = store as? SQLiteStore else {
+        guard let sqlite = (store as? ServiceBoundaryStore)?.base as? SQLiteStore else {
             throw ServiceRefusal(rule: "backup-needs-sqlite", message: "only an SQLite database can be backed up")
         }
         try sqlite.backup(toPath: path)

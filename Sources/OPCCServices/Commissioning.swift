@@ -82,6 +82,7 @@ public struct ActRefused: Error, Hashable, Sendable, CustomStringConvertible {
 /// The application: the store, the workflow catalog, the calendar and the clock, with one method per use case.
 /// Each use case is one transaction; authorisation is checked here, so the CLI and the web meet the same rules.
 public final class Commissioning: Sendable {
+    /// The store behind the boundary: a store error leaving one of its transactions is a `StorageFailure`.
     public let store: any CommissioningStore
     public let catalog: WorkflowCatalog
     public let engine: WorkflowEngine
@@ -94,7 +95,7 @@ public final class Commissioning: Sendable {
         store: any CommissioningStore, catalog: WorkflowCatalog, calendar: WorkingDayCalendar = WorkingDayCalendar(),
         registry: WorkflowRegistry = .standard, clock: any Clock = SystemClock()
     ) throws {
-        self.store = store
+        self.store = ServiceBoundaryStore.wrapping(store)
         self.catalog = catalog
         self.engine = WorkflowEngine(registry: registry, calendar: calendar)
         self.clock = clock
@@ -110,7 +111,10 @@ public final class Commissioning: Sendable {
     {
         let catalog = try WorkflowCatalog.load(from: home, registry: .standard)
         let calendar = try WorkingDayCalendar.load(from: home)
-        let store = try SQLiteStore(path: databasePath, durable: durable)
+        let store: SQLiteStore
+        do { store = try SQLiteStore(path: databasePath, durable: durable) } catch let error as StoreError {
+            throw StorageFailure(error)
+        }
         return try Commissioning(store: store, catalog: catalog, calendar: calendar, clock: clock)
     }
 

@@ -211,7 +211,9 @@ struct RequestLogMiddleware: RouterMiddleware {
 /// An error as logged: its type, and for a store failure SQLite's result code; never its text, which may carry what
 /// a request held (and a database error's, the statement).
 func loggedError(_ error: any Error) -> String {
-    if case .failed(let code)? = error as? StoreError { return "StoreError.failed(resultCode: \(code))" }
+    if case .failed(let code)? = (error as? StorageFailure)?.kind {
+        return "StorageFailure.failed(resultCode: \(code))"
+    }
     return String(describing: type(of: error))
 }
 
@@ -253,7 +255,7 @@ struct ErrorPages: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             // Other errors that carry their own status (a body over the limit is 413): as they are.
             throw error
-        } catch StoreError.busy {
+        } catch let failure as StorageFailure where failure.kind == .busy {
             context.logger.warning("database busy", metadata: ["request_id": .string(context.id)])
             var response = pages.error(.serviceUnavailable, message: Self.busyMessage, context: context)
             response.headers[.retryAfter] = "1"

@@ -89,7 +89,7 @@ struct DecisionSearchTests {
         let (app, store) = try demoApp(store: try SQLiteStore(path: path))
         try store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }
         let error = try #require(#expect(throws: (any Error).self) { try numbers(app, "Mirehouse") })
-        #expect(error is StoreError, "a store error, not GRDB's")
+        #expect(error is StorageFailure, "the services' storage failure, not GRDB's nor the store's")
         let message = String(describing: error)
         #expect(message == "the database could not answer (SQLite result code 1), so nothing was changed")
         #expect(try numbers(app, "").count >= 6, "a register without search still reads")

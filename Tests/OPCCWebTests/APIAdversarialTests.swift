@@ -486,7 +486,7 @@ struct APIAdversarialTests {
 @Suite("API: a database kept busy by other writers")
 struct APIBusyTests {
     @Test func aWriteStillBusyAfterEveryAttemptIsA503ProblemSayingNothingChanged() throws {
-        let problem = APIProblem.from(StoreError.busy)
+        let problem = APIProblem.from(StorageFailure(StoreError.busy))
         #expect(problem.status == .serviceUnavailable)
         #expect(problem.rule == "database-busy")
         #expect(problem.detail.contains("nothing was changed"))

@@ -186,12 +186,12 @@ struct APIProblem: Error, Sendable {
             return APIProblem(
                 Refusal.status(of: refused.kind), rule: details.first?.rule ?? "refused",
                 detail: details.map(\.message).joined(separator: "; "), errors: details)
-        case let stored as StoreError:
-            switch stored {
+        case let stored as StorageFailure:
+            switch stored.kind {
             case .notFound: return APIProblem(.notFound, rule: "known-record", detail: stored.description)
             case .duplicate: return APIProblem(.conflict, rule: "unique-record", detail: stored.description)
             case .staleVersion: return APIProblem(.conflict, rule: "current-version", detail: stored.description)
-            case .invalidData, .cannotOpen:
+            case .unreadable, .cannotOpen:
                 return APIProblem(.internalServerError, rule: "readable-data", detail: "stored data is not readable")
             case .busy: return APIProblem(.serviceUnavailable, rule: "database-busy", detail: stored.description)
             case .failed:
