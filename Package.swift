@@ -3,6 +3,8 @@
 //
 // Layers, one direction of dependency (each arrow reads "may import"):
 //   opcc (CLI executable) → OPCCCommandLine → OPCCServices → OPCCStore → OPCCCore
+// The front ends (OPCCWeb, OPCCCommandLine) import the services and the core, never the store: the services build it
+// (`Commissioning.open`) and turn its errors into their own (`StorageFailure`).
 // OPCCCore is pure: domain values and rules and the workflow interpreter, with no SQL, no files, no network.
 // OPCCStore is the only module that speaks SQL (GRDB on the system libsqlite3).
 import PackageDescription
@@ -60,7 +62,7 @@ let package = Package(
         .target(
             name: "OPCCWeb",
             dependencies: [
-                "OPCCCore", "OPCCServices", "OPCCStore",
+                "OPCCCore", "OPCCServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -73,7 +75,7 @@ let package = Package(
         .target(
             name: "OPCCCommandLine",
             dependencies: [
-                "OPCCCore", "OPCCServices", "OPCCStore", "OPCCWeb",
+                "OPCCCore", "OPCCServices", "OPCCWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension DecisionCommand {
     struct Show: ParsableCommand {

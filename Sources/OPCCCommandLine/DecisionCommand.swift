@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 /// `opcc decision`: Requests for PCC Decision from draft to published Part 1.
 struct DecisionCommand: ParsableCommand {

@@ -65,7 +65,7 @@ struct OfficeCommand: ParsableCommand {
         func run() throws {
             try runReportingRefusals {
                 let app = try global.open()
-                let ids = try app.store.read { try $0.offices() }.map(\.id)
+                let ids = try app.offices().map(\.id)
                 let profiles = try ids.map { try app.profile(of: $0) }
                 if output.json {
                     printLine(try jsonText(profiles.map(OfficeSummary.init)))

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 /// `opcc finance`: budgets, allocations and the double-entry ledger beneath them.
 struct FinanceCommand: ParsableCommand {

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 /// `opcc`: the command-line front end. Thin: it parses, calls the application services, and prints.
 public struct OPCCCommand: ParsableCommand {

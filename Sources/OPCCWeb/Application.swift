@@ -3,7 +3,6 @@ import Hummingbird
 import Logging
 import OPCCCore
 import OPCCServices
-import OPCCStore
 import ServiceLifecycle
 
 /// What the web application needs: the application services and where to listen.

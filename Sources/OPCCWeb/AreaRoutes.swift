@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension Web {
     /// The pilot-area (VLI) screens: the ranked wards and one ward's chain from evidence to returns, with the

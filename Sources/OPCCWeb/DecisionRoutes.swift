@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension Web {
     /// The signed-in screens: home, the register with filters, a decision's page and its steps, raising a draft.

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension Web {
     /// The finance forms beyond the screens' first acts: set a budget and move money between strands (`/finance`),

@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension Web {
     /// The finance screens: budgets by year and strand with the reconciliation (and its CSV), allocations with the

@@ -3,7 +3,6 @@ import Hummingbird
 import Mustache
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 /// The compiled templates, and the page frame every screen is rendered into.
 struct Pages: Sendable {

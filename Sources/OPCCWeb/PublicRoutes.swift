@@ -3,7 +3,6 @@ import Hummingbird
 import HummingbirdBcrypt
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension Web {
     /// The pages anyone may read: the published decisions register and each Part 1 notice.

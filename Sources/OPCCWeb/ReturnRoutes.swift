@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension Web {
     /// The quarterly return screens: the lists (due, overdue, escalated, awaiting review), a return's page with the

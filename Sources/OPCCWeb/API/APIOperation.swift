@@ -2,7 +2,6 @@ import Foundation
 import Hummingbird
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 /// One operation of the JSON API, declared as data. The router and the OpenAPI document are both made from the
 /// same table, so the document cannot describe a route the server lacks, nor the server answer one it omits; the

@@ -1,7 +1,6 @@
 import Foundation
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension API {
     /// Grant agreements from draft to close, their payments and variations, and variation proposals.

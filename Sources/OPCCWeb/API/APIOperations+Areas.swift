@@ -1,7 +1,6 @@
 import Foundation
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension API {
     /// Pilot areas chosen by the Vulnerable Localities Index: the latest run's ranked wards, one ward's chain, and

@@ -1,7 +1,6 @@
 import Foundation
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension API {
     /// Decision records: the register, raising and editing, each act of the workflow, and Part 2 for its readers.

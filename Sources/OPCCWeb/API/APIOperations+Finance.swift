@@ -1,7 +1,6 @@
 import Foundation
 import OPCCCore
 import OPCCServices
-import OPCCStore
 
 extension API {
     /// Budgets, allocations (single and split), virements, write-offs, reversals, the reconciliation, and
