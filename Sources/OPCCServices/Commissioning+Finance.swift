@@ -34,7 +34,9 @@ extension Commissioning {
 
     /// Appends a posting with its audit event, inside an open transaction.
     @discardableResult
-    func post(_ posting: Posting, by actorName: String, role: Role, in tx: any StoreTransaction) throws -> Int64 {
+    @_spi(Bench) public func post(
+        _ posting: Posting, by actorName: String, role: Role, in tx: any StoreTransaction
+    ) throws -> Int64 {
         guard posting.day <= clock.today() else {
             throw ServiceRefusal(
                 rule: "effective-date-not-in-future", message: "a posting dated \(posting.day.iso) is after today")
@@ -58,7 +60,7 @@ extension Commissioning {
         return try tx.appendPosting(posting, auditSequence: event.sequence, recordedBy: actorName)
     }
 
-    func account(
+    @_spi(Bench) public func account(
         _ kind: LedgerAccount.Kind, _ office: String, _ year: FinancialYear, _ strand: String? = nil,
         _ recipient: String? = nil
     ) throws -> LedgerAccount {

@@ -17,7 +17,7 @@ extension Commissioning {
     }
 
     /// `authorised` is true only for the demo loader, which acts as the system on fixture data.
-    func addPerson(
+    @_spi(Bench) public func addPerson(
         name: String, displayName: String?, office: String, grants: [RoleGrant], by actorName: String, on day: Day?,
         authorised: Bool
     ) throws {

@@ -17,7 +17,7 @@ extension Commissioning {
     }
 
     /// `startInstance` inside an open transaction.
-    func startInstance(
+    @_spi(Bench) public func startInstance(
         id: String, office: String, workflow: String, recordRef: String?, by actorName: String, role: Role?,
         on day: Day?, in tx: any StoreTransaction, payload extra: [String: String],
         within: ((any StoreTransaction) throws -> Void)? = nil
@@ -161,7 +161,7 @@ extension Commissioning {
     /// Decides one act inside an open transaction and, if accepted, applies it. `subject` loads the domain record
     /// the guards read, inside the same transaction; `onAccepted` writes what the act changes in that record, also
     /// inside it, so the record, the instance and the audit event commit together.
-    func apply(
+    @_spi(Bench) public func apply(
         _ request: FireRequest, today: Day, in tx: any StoreTransaction,
         subject load: ((WorkflowInstance) throws -> (any Sendable)?)? = nil,
         onAccepted: ((Fired, WorkflowEngine.Accepted) throws -> [String: String])? = nil

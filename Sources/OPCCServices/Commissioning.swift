@@ -173,7 +173,7 @@ public final class Commissioning: Sendable {
 
     /// A record id of an office: `cumbria-DR-0001` for the first decision record, `-AL-` allocations, `-CF-`
     /// carry-forwards, `-GA-` grant agreements. `existing` is how many the office already has.
-    static func recordID(office: String, kind: String, existing: Int) -> String {
+    @_spi(Bench) public static func recordID(office: String, kind: String, existing: Int) -> String {
         let digits = String(existing + 1)
         return "\(office)-\(kind)-" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }

@@ -1,5 +1,6 @@
 import Foundation
 import OPCCCore
+@_spi(Bench) import OPCCServices
 import OPCCStore
 
 /// A generated national database for `opcc-bench`: `offices` offices, each with `years` years of budgets and
