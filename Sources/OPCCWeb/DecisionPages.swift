@@ -149,11 +149,17 @@ struct StepForm: Encodable, Sendable {
         var title: String
     }
 
-    /// The Part 1 text a correction starts from.
+    /// The Part 1 text a correction starts from: the record's, or what was entered when it was refused.
     struct Correction: Encodable, Sendable {
         var title: String
         var executiveSummary: String
         var recommendation: String
+
+        init(_ record: DecisionRecord, entered: [String: String]) {
+            title = entered["title"] ?? record.title
+            executiveSummary = entered["executiveSummary"] ?? record.executiveSummary
+            recommendation = entered["recommendation"] ?? record.recommendation
+        }
     }
 }
 
@@ -292,14 +298,9 @@ extension Web {
             }
         }
         if record.decision != nil, view.status != "withdrawn", withdrawer {
-            let mine = erroredStep == "correct"
             step("correct", "Correct Part 1", "Record the correction") {
                 reason("Reason for the correction (recorded in the audit log)", "correct")(&$0)
-                $0.correct = .init(
-                    title: mine ? entered["title"] ?? record.title : record.title,
-                    executiveSummary: mine
-                        ? entered["executiveSummary"] ?? record.executiveSummary : record.executiveSummary,
-                    recommendation: mine ? entered["recommendation"] ?? record.recommendation : record.recommendation)
+                $0.correct = .init(record, entered: erroredStep == "correct" ? entered : [:])
                 $0.secondary = true
             }
         }

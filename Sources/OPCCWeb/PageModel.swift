@@ -21,7 +21,7 @@ enum TemplateValue: Sendable, Equatable {
     /// The value of an `Encodable` model.
     init(encoding model: some Encodable) throws {
         let node = TemplateNode()
-        try model.encode(to: TemplateEncoder(node: node, codingPath: []))
+        try model.encode(to: TemplateEncoder(node: node))
         self = node.value
     }
 
@@ -101,81 +101,84 @@ private final class TemplateNode {
         return child
     }
 
-    /// A value of any `Encodable` type into this node: text and flags directly, numbers as their text.
-    func put<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws {
+    /// A value of any `Encodable` type into this node: text and flags directly, numbers as their text. (A number's
+    /// own `encode(to:)` would come back here, so every numeric type is caught before it.)
+    func put<T: Encodable>(_ value: T) throws {
         switch value {
         case let text as String: scalar = .text(text)
         case let flag as Bool: scalar = .flag(flag)
+        case let number as Int: scalar = .text(String(number))
         case let number as any (Numeric & LosslessStringConvertible): scalar = .text(number.description)
-        default: try value.encode(to: TemplateEncoder(node: self, codingPath: codingPath))
+        default: try value.encode(to: TemplateEncoder(node: self))
         }
     }
 }
 
+/// The coding path is not kept: no page model throws, and keeping it would cost an array per field.
 private struct TemplateEncoder: Encoder {
     let node: TemplateNode
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         if node.fields == nil { node.fields = [:] }
-        return KeyedEncodingContainer(TemplateObject(node: node, codingPath: codingPath))
+        return KeyedEncodingContainer(TemplateObject(node: node))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
         if node.items == nil { node.items = [] }
-        return TemplateList(node: node, codingPath: codingPath)
+        return TemplateList(node: node)
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
-        TemplateScalar(node: node, codingPath: codingPath)
+        TemplateScalar(node: node)
     }
 }
 
 private struct TemplateObject<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let node: TemplateNode
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil(forKey key: Key) throws { node.field(key.stringValue).scalar = .absent }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try node.field(key.stringValue).put(value, codingPath: codingPath + [key])
+        try node.field(key.stringValue).put(value)
     }
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type, forKey key: Key
     ) -> KeyedEncodingContainer<NestedKey> {
-        TemplateEncoder(node: node.field(key.stringValue), codingPath: codingPath + [key]).container(keyedBy: keyType)
+        TemplateEncoder(node: node.field(key.stringValue)).container(keyedBy: keyType)
     }
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        TemplateEncoder(node: node.field(key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
+        TemplateEncoder(node: node.field(key.stringValue)).unkeyedContainer()
     }
-    mutating func superEncoder() -> any Encoder { TemplateEncoder(node: node, codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder { TemplateEncoder(node: node) }
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        TemplateEncoder(node: node.field(key.stringValue), codingPath: codingPath + [key])
+        TemplateEncoder(node: node.field(key.stringValue))
     }
 }
 
 private struct TemplateList: UnkeyedEncodingContainer {
     let node: TemplateNode
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
     var count: Int { node.items?.count ?? 0 }
 
     mutating func encodeNil() throws { node.item().scalar = .absent }
-    mutating func encode<T: Encodable>(_ value: T) throws { try node.item().put(value, codingPath: codingPath) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try node.item().put(value) }
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type
     ) -> KeyedEncodingContainer<NestedKey> {
-        TemplateEncoder(node: node.item(), codingPath: codingPath).container(keyedBy: keyType)
+        TemplateEncoder(node: node.item()).container(keyedBy: keyType)
     }
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        TemplateEncoder(node: node.item(), codingPath: codingPath).unkeyedContainer()
+        TemplateEncoder(node: node.item()).unkeyedContainer()
     }
-    mutating func superEncoder() -> any Encoder { TemplateEncoder(node: node.item(), codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder { TemplateEncoder(node: node.item()) }
 }
 
 private struct TemplateScalar: SingleValueEncodingContainer {
     let node: TemplateNode
-    let codingPath: [any CodingKey]
+    var codingPath: [any CodingKey] { [] }
 
     mutating func encodeNil() throws { node.scalar = .absent }
-    mutating func encode<T: Encodable>(_ value: T) throws { try node.put(value, codingPath: codingPath) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try node.put(value) }
 }

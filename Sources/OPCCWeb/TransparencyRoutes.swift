@@ -98,6 +98,35 @@ extension Web {
                 return pages.error(.badRequest, message: sentence(error.description) + ".", context: context)
             }
         }
+        let (table, columns, cells) = try tabulate(publication, office: office, month: month)
+        let suffix = month.map { "-\($0)" } ?? ""
+        switch form {
+        case .csv:
+            return download(
+                table.csv(), type: "text/csv; charset=utf-8", filename: "\(publication.rawValue)\(suffix).csv")
+        case .json:
+            return download(table.json(), type: "application/json", filename: "\(publication.rawValue)\(suffix).json")
+        case .page:
+            var query: [String] = []
+            if let office { query.append("office=\(office)") }
+            if let month { query.append("month=\(month)") }
+            let q = query.isEmpty ? "" : "?" + query.joined(separator: "&")
+            return try pages.page(
+                "transparency-table", title: publication.heading + (month.map { ", \($0)" } ?? ""),
+                model: PublicationPage(
+                    heading: publication.heading, intro: publication.summary, monthHint: publication.monthHint,
+                    action: publication.path, office: office ?? "", month: month?.description ?? "",
+                    csv: publication.path + ".csv" + q, json: publication.path + ".json" + q,
+                    caption: publication.heading + (month.map { ", \($0)" } ?? ", every month")
+                        + (office.map { ", \($0)" } ?? ""),
+                    columns: columns, rows: cells.map { .init(cells: $0) }), context: context)
+        }
+    }
+
+    /// A publication's rows for the office and month: the table (for CSV and JSON) and the page's columns and cells.
+    private func tabulate(
+        _ publication: Publication, office: String?, month: Month?
+    ) throws -> (TransparencyTable, columns: [String], cells: [[String]]) {
         let table: TransparencyTable
         var cells: [[String]] = []
         let columns: [String]
@@ -137,28 +166,7 @@ extension Web {
                 ]
             }
         }
-        let suffix = month.map { "-\($0)" } ?? ""
-        switch form {
-        case .csv:
-            return download(
-                table.csv(), type: "text/csv; charset=utf-8", filename: "\(publication.rawValue)\(suffix).csv")
-        case .json:
-            return download(table.json(), type: "application/json", filename: "\(publication.rawValue)\(suffix).json")
-        case .page:
-            var query: [String] = []
-            if let office { query.append("office=\(office)") }
-            if let month { query.append("month=\(month)") }
-            let q = query.isEmpty ? "" : "?" + query.joined(separator: "&")
-            return try pages.page(
-                "transparency-table", title: publication.heading + (month.map { ", \($0)" } ?? ""),
-                model: PublicationPage(
-                    heading: publication.heading, intro: publication.summary, monthHint: publication.monthHint,
-                    action: publication.path, office: office ?? "", month: month?.description ?? "",
-                    csv: publication.path + ".csv" + q, json: publication.path + ".json" + q,
-                    caption: publication.heading + (month.map { ", \($0)" } ?? ", every month")
-                        + (office.map { ", \($0)" } ?? ""),
-                    columns: columns, rows: cells.map { .init(cells: $0) }), context: context)
-        }
+        return (table, columns, cells)
     }
 
     /// The list of publications.
