@@ -196,7 +196,7 @@ extension Web {
             },
             part2Exists: record.part2.exists, mayReadPart2: !roles.isDisjoint(with: profile.part2Readers),
             errors: errors, published: view.status == "published", deadline: record.part1Deadline?.iso ?? "",
-            editable: view.status == "draft" && roles.contains(.officer),
+            editable: mayEditDraft(status: view.status, roles: roles),
             overdue: isOverdue(
                 status: view.status, deadline: record.part1Deadline, published: record.publishedOn, today: today),
             part2: part2)
@@ -233,6 +233,9 @@ extension Web {
 }
 
 extension Web {
+    /// Whether a decision's page offers "Edit the draft": a draft, to the office's officers.
+    func mayEditDraft(status: String, roles: Set<Role>) -> Bool { status == "draft" && roles.contains(.officer) }
+
     /// Which steps a decision's page offers the reader now, each with its form: by the record's state and the
     /// reader's roles (the services check again when a step is taken). A step's form that was refused
     /// (`erroredStep`) keeps what was entered.

@@ -116,7 +116,7 @@ extension Web {
         if let current { facts.append(Fact(label: "Spend reported", value: spendText(current.content))) }
         // The board's form: what was entered, else the version being written, else the last one's plan.
         var form: BoardForm?
-        if outstanding, roles.contains(.projectBoardMember) {
+        if mayWrite(state: state, roles: roles) {
             form = boardForm(agreement: agreement, content: current?.content, entered: entered, id: id)
             // Once figures are saved, the form says whether they need a variance explanation.
             if let content = current?.content {
@@ -145,6 +145,12 @@ extension Web {
             "return",
             title: (errors.isEmpty ? "" : "Error: ") + "\(record.quarter) return, \(agreement.recipient.name)",
             model: model, context: context, back: "/returns", status: status)
+    }
+
+    /// Whether the return's page offers the board's form (save, submit): an outstanding return, to the grant's own
+    /// project board.
+    func mayWrite(state: String, roles: Set<Role>) -> Bool {
+        ["scheduled", "draft", "returned-for-revision"].contains(state) && roles.contains(.projectBoardMember)
     }
 
     /// Whether the return's page offers the review (accept, send back): a submitted return, to the office's
