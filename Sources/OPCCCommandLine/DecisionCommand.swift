@@ -30,15 +30,15 @@ protocol DecisionActCommand: ParsableCommand {
 
 extension DecisionActCommand {
     func run() throws {
-        try runReportingRefusals {
-            let app = try global.open()
+        try performAct(global) { app in
             let id = try app.decisionID(record, office: global.office)
-            let view = try act(app, id: id, actor: try global.actorName(), day: try global.effectiveDay())
+            return try act(app, id: id, actor: try global.actorName(), day: try global.effectiveDay())
+        } report: { _, view in
             var line = "\(view.record.number ?? view.record.id): \(view.status)"
             if let deadline = view.record.part1Deadline, view.status != "published" {
                 line += " (Part 1 due by \(deadline.iso))"
             }
-            printLine(line)
+            return line
         }
     }
 }

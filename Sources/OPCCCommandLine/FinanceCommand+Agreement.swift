@@ -26,14 +26,6 @@ extension FinanceCommand {
             @OptionGroup var global: GlobalOptions
         }
 
-        static func act(_ o: IDOptions, _ done: String, _ body: (Commissioning, String, Day?) throws -> Void) throws {
-            try runReportingRefusals {
-                let app = try o.global.open()
-                try body(app, try o.global.actorName(), try o.global.effectiveDay())
-                printLine("\(o.id): \(done) (\(try app.instance(o.id)?.state ?? "?"))")
-            }
-        }
-
         struct Draft: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Draft an agreement from a YAML or JSON file over allocations of one decision.",
@@ -74,7 +66,7 @@ extension FinanceCommand {
             }
 
             func run() throws {
-                try Agreement.act(o, "\(equality ? "equality impact" : "risk") assessment recorded") { app, who, day in
+                try performAct(o, "\(equality ? "equality impact" : "risk") assessment recorded") { app, who, day in
                     try app.recordAssessment(o.id, equality: equality, reference: reference, by: who, on: day)
                 }
             }
@@ -86,7 +78,7 @@ extension FinanceCommand {
                 discussion: "Example: opcc finance agreement confirm cumbria-GA-0001 --as cumbria.finance")
             @OptionGroup var o: IDOptions
             func run() throws {
-                try Agreement.act(o, "conditions confirmed") { app, who, day in
+                try performAct(o, "conditions confirmed") { app, who, day in
                     try app.confirmAgreementConditions(o.id, by: who, on: day)
                 }
             }
@@ -105,7 +97,7 @@ extension FinanceCommand {
                 guard let p = GrantAgreement.Party(rawValue: party) else {
                     throw ValidationError("--party must be opcc or recipient")
                 }
-                try Agreement.act(o, "\(p) signed") { app, who, day in
+                try performAct(o, "\(p) signed") { app, who, day in
                     try app.recordAgreementSignature(o.id, party: p, name: name, by: who, on: day)
                 }
             }
@@ -117,7 +109,7 @@ extension FinanceCommand {
                 discussion: "Example: opcc finance agreement sign cumbria-GA-0001 --as cumbria.finance")
             @OptionGroup var o: IDOptions
             func run() throws {
-                try Agreement.act(o, "signed") { app, who, day in try app.signAgreement(o.id, by: who, on: day) }
+                try performAct(o, "signed") { app, who, day in try app.signAgreement(o.id, by: who, on: day) }
             }
         }
 
@@ -127,7 +119,7 @@ extension FinanceCommand {
             )
             @OptionGroup var o: IDOptions
             func run() throws {
-                try Agreement.act(o, "activated") { app, who, day in try app.activateAgreement(o.id, by: who, on: day) }
+                try performAct(o, "activated") { app, who, day in try app.activateAgreement(o.id, by: who, on: day) }
             }
         }
 
@@ -139,7 +131,7 @@ extension FinanceCommand {
             @OptionGroup var o: IDOptions
             @Option(help: "Why the agreement ends early.") var reason: String
             func run() throws {
-                try Agreement.act(o, "terminated") { app, who, day in
+                try performAct(o, "terminated") { app, who, day in
                     try app.terminateAgreement(o.id, reason: reason, by: who, on: day)
                 }
             }
@@ -152,7 +144,7 @@ extension FinanceCommand {
             @OptionGroup var o: IDOptions
             @Option(help: "The instalment id.") var instalment: String
             func run() throws {
-                try Agreement.act(o, "instalment \(instalment) paid") { app, who, day in
+                try performAct(o, "instalment \(instalment) paid") { app, who, day in
                     try app.releasePayment(o.id, instalment: instalment, by: who, on: day)
                 }
             }
@@ -191,7 +183,7 @@ extension FinanceCommand {
             }
 
             func run() throws {
-                try Agreement.act(o, "varied") { app, who, day in
+                try performAct(o, "varied") { app, who, day in
                     guard let kind = GrantAgreement.Variation.Kind(rawValue: kind) else {
                         throw ServiceRefusal(
                             rule: "variation-fits-kind",
@@ -229,7 +221,7 @@ extension FinanceCommand {
                 discussion: "Example: opcc finance agreement close cumbria-GA-0001 --as cumbria.finance")
             @OptionGroup var o: IDOptions
             func run() throws {
-                try Agreement.act(o, "closed") { app, who, day in try app.closeAgreement(o.id, by: who, on: day) }
+                try performAct(o, "closed") { app, who, day in try app.closeAgreement(o.id, by: who, on: day) }
             }
         }
     }

@@ -12,14 +12,6 @@ extension PrioritiesCommand {
         @OptionGroup var global: GlobalOptions
     }
 
-    static func act(_ o: IDOptions, _ done: String, _ body: (Commissioning, String, Day?) throws -> Void) throws {
-        try runReportingRefusals {
-            let app = try o.global.open()
-            try body(app, try o.global.actorName(), try o.global.effectiveDay())
-            printLine("\(o.id): \(done) (\(try app.instance(o.id)?.state ?? "?"))")
-        }
-    }
-
     static func percentage(_ text: String, _ option: String) throws -> Percentage {
         do { return try Percentage(parsing: text) } catch { throw ValidationError("\(option): \(error.description)") }
     }
@@ -90,7 +82,7 @@ extension PrioritiesCommand {
             case (nil, let total?): score = HarmScore(sum: total)
             default: throw ValidationError("give either --factors or --sum")
             }
-            try PrioritiesCommand.act(o, "\(agency) scored '\(threat)' \(score.sum)") { app, who, day in
+            try performAct(o, "\(agency) scored '\(threat)' \(score.sum)") { app, who, day in
                 try app.recordHarmScore(o.id, threat: threat, agency: agency, score: score, by: who, on: day)
             }
         }
@@ -116,7 +108,7 @@ extension PrioritiesCommand {
                 throw ValidationError("--control must be under-control, uncontrolled or reducing")
             }
             let volume = try PrioritiesCommand.percentage(share, "--share")
-            try PrioritiesCommand.act(o, "'\(threat)' is \(status) at \(volume) of volume") { app, who, day in
+            try performAct(o, "'\(threat)' is \(status) at \(volume) of volume") { app, who, day in
                 try app.recordProbability(
                     o.id, threat: threat, control: status, share: volume, note: note, by: who, on: day)
             }
@@ -130,7 +122,7 @@ extension PrioritiesCommand {
             discussion: "Example: opcc priorities close-scoring leicestershire-PA-0002 --as leics.officer")
         @OptionGroup var o: IDOptions
         func run() throws {
-            try PrioritiesCommand.act(o, "scoring closed") { app, who, day in
+            try performAct(o, "scoring closed") { app, who, day in
                 try app.closeScoring(o.id, by: who, on: day)
             }
         }
@@ -146,7 +138,7 @@ extension PrioritiesCommand {
         @OptionGroup var o: IDOptions
         @Option(help: "Why.") var reason: String
         func run() throws {
-            try PrioritiesCommand.act(o, "scoring reopened") { app, who, day in
+            try performAct(o, "scoring reopened") { app, who, day in
                 try app.reopenScoring(o.id, reason: reason, by: who, on: day)
             }
         }
@@ -169,7 +161,7 @@ extension PrioritiesCommand {
 
         func run() throws {
             guard select != notSelect else { throw ValidationError("give --select or --not-select") }
-            try PrioritiesCommand.act(o, "decision on '\(threat)' recorded") { app, who, day in
+            try performAct(o, "decision on '\(threat)' recorded") { app, who, day in
                 try app.recordBoardDecision(
                     o.id, .mediumDecision(threat: threat, selected: select), reason: reason, by: who, on: day)
             }
@@ -193,7 +185,7 @@ extension PrioritiesCommand {
             guard let compulsion = PrioritySelection.Compulsion(rawValue: kind) else {
                 throw ValidationError("--kind must be national-steer, statutory-duty, police-and-crime-plan or other")
             }
-            try PrioritiesCommand.act(o, "compulsion for '\(threat)' recorded") { app, who, day in
+            try performAct(o, "compulsion for '\(threat)' recorded") { app, who, day in
                 try app.recordBoardDecision(
                     o.id, .compulsion(threat: threat, compulsion), reason: reason, by: who, on: day)
             }
@@ -212,7 +204,7 @@ extension PrioritiesCommand {
         @Option(help: "The board's reason.") var reason: String
 
         func run() throws {
-            try PrioritiesCommand.act(o, "the board sets \(count) priorities") { app, who, day in
+            try performAct(o, "the board sets \(count) priorities") { app, who, day in
                 try app.recordBoardDecision(o.id, .priorityCount(count), reason: reason, by: who, on: day)
             }
         }
@@ -238,7 +230,7 @@ extension PrioritiesCommand {
 
         func run() throws {
             let links = try link.map(PrioritiesCommand.link)
-            try PrioritiesCommand.act(o, "priority \(code) set") { app, who, day in
+            try performAct(o, "priority \(code) set") { app, who, day in
                 try app.setPriority(
                     o.id,
                     .init(
@@ -255,7 +247,7 @@ extension PrioritiesCommand {
         @OptionGroup var o: IDOptions
         @Option(help: "The priority's code.") var code: String
         func run() throws {
-            try PrioritiesCommand.act(o, "priority \(code) removed") { app, who, day in
+            try performAct(o, "priority \(code) removed") { app, who, day in
                 try app.removePriority(o.id, code: code, by: who, on: day)
             }
         }
@@ -272,7 +264,7 @@ extension PrioritiesCommand {
                 """)
         @OptionGroup var o: IDOptions
         func run() throws {
-            try PrioritiesCommand.act(o, "adopted") { app, who, day in try app.adoptPriorities(o.id, by: who, on: day) }
+            try performAct(o, "adopted") { app, who, day in try app.adoptPriorities(o.id, by: who, on: day) }
         }
     }
 
@@ -291,7 +283,7 @@ extension PrioritiesCommand {
 
         func run() throws {
             let links = try link.map(PrioritiesCommand.link)
-            try PrioritiesCommand.act(
+            try performAct(
                 o, "\(priority) tied to \(links.isEmpty ? "no budget line" : "\(links.count) line(s)")"
             ) {
                 app, who, day in
@@ -308,7 +300,7 @@ extension PrioritiesCommand {
         @OptionGroup var o: IDOptions
         @Option(help: "Why.") var reason: String
         func run() throws {
-            try PrioritiesCommand.act(o, "closed") { app, who, day in
+            try performAct(o, "closed") { app, who, day in
                 try app.closeAssessment(o.id, reason: reason, by: who, on: day)
             }
         }
@@ -323,7 +315,7 @@ extension PrioritiesCommand {
         @OptionGroup var o: IDOptions
         @Option(help: "Why.") var reason: String
         func run() throws {
-            try PrioritiesCommand.act(o, "withdrawn") { app, who, day in
+            try performAct(o, "withdrawn") { app, who, day in
                 try app.withdrawAssessment(o.id, reason: reason, by: who, on: day)
             }
         }

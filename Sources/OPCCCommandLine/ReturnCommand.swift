@@ -24,14 +24,6 @@ struct ReturnCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
     }
 
-    static func act(_ o: IDOptions, _ done: String, _ body: (Commissioning, String, Day?) throws -> Void) throws {
-        try runReportingRefusals {
-            let app = try o.global.open()
-            try body(app, try o.global.actorName(), try o.global.effectiveDay())
-            printLine("\(o.id): \(done) (\(try app.instance(o.id)?.state ?? "?"))")
-        }
-    }
-
     static func readContent(_ path: String) throws -> ReturnContent {
         try decodeUserFile(ReturnFile.self, path, rule: "valid-return-file").content()
     }
@@ -169,7 +161,7 @@ struct ReturnCommand: ParsableCommand {
         @OptionGroup var o: IDOptions
         @Option(help: "YAML or JSON file with the return's content.") var file: String
         func run() throws {
-            try ReturnCommand.act(o, "saved") { app, who, day in
+            try performAct(o, "saved") { app, who, day in
                 try app.saveReturn(o.id, content: try ReturnCommand.readContent(file), by: who, on: day)
             }
         }
@@ -187,7 +179,7 @@ struct ReturnCommand: ParsableCommand {
         @OptionGroup var o: IDOptions
         @Option(help: "Save this content first.") var file: String?
         func run() throws {
-            try ReturnCommand.act(o, "submitted") { app, who, day in
+            try performAct(o, "submitted") { app, who, day in
                 if let file { try app.saveReturn(o.id, content: try ReturnCommand.readContent(file), by: who, on: day) }
                 try app.submitReturn(o.id, by: who, on: day)
             }
@@ -205,7 +197,7 @@ struct ReturnCommand: ParsableCommand {
         @OptionGroup var o: IDOptions
         @Option(help: "An optional note.") var note: String?
         func run() throws {
-            try ReturnCommand.act(o, "accepted") { app, who, day in
+            try performAct(o, "accepted") { app, who, day in
                 try app.acceptReturn(o.id, note: note, by: who, on: day)
             }
         }
@@ -221,7 +213,7 @@ struct ReturnCommand: ParsableCommand {
         @OptionGroup var o: IDOptions
         @Option(help: "What to revise.") var reason: String
         func run() throws {
-            try ReturnCommand.act(o, "returned for revision") { app, who, day in
+            try performAct(o, "returned for revision") { app, who, day in
                 try app.returnForRevision(o.id, reasons: reason, by: who, on: day)
             }
         }
@@ -237,7 +229,7 @@ struct ReturnCommand: ParsableCommand {
         @Option(help: "YAML or JSON file with the corrected content.") var file: String
         @Option(help: "Why.") var reason: String
         func run() throws {
-            try ReturnCommand.act(o, "correction recorded") { app, who, day in
+            try performAct(o, "correction recorded") { app, who, day in
                 try app.correctReturn(
                     o.id, content: try ReturnCommand.readContent(file), reason: reason, by: who, on: day)
             }
@@ -252,7 +244,7 @@ struct ReturnCommand: ParsableCommand {
         @OptionGroup var o: IDOptions
         @Option(help: "Why.") var reason: String
         func run() throws {
-            try ReturnCommand.act(o, "waived") { app, who, day in
+            try performAct(o, "waived") { app, who, day in
                 try app.waiveReturn(o.id, reason: reason, by: who, on: day)
             }
         }
@@ -264,7 +256,7 @@ struct ReturnCommand: ParsableCommand {
             discussion: "Example: opcc return escalate cumbria-QR-0004 --as cumbria.officer")
         @OptionGroup var o: IDOptions
         func run() throws {
-            try ReturnCommand.act(o, "escalated") { app, who, day in try app.escalateReturn(o.id, by: who, on: day) }
+            try performAct(o, "escalated") { app, who, day in try app.escalateReturn(o.id, by: who, on: day) }
         }
     }
 

@@ -139,15 +139,40 @@ struct Web: Sendable {
     }
 
     func addRoutes(to router: Router<WebContext>) {
+        addPageRoutes(to: router)
+        addAPIRoutes(to: router)
+    }
+
+    /// Every page: the public ones (the published register, the feeds, sign-in, transparency) as they are, and every
+    /// staff page in one group behind `RequireSignIn`, so no staff page can be added without it.
+    func addPageRoutes(to router: some RouterMethods<WebContext>) {
         addPublicRoutes(to: router)
         addCalendarRoutes(to: router)
         addSignInRoutes(to: router)
-        addDecisionRoutes(to: router)
-        addReturnRoutes(to: router)
         addTransparencyRoutes(to: router)
-        addFinanceRoutes(to: router)
-        addAreaRoutes(to: router)
-        addAPIRoutes(to: router)
+        addStaffRoutes(to: router.group().add(middleware: RequireSignIn()))
+    }
+
+    /// The pages only a signed-in person sees.
+    func addStaffRoutes(to staff: RouterGroup<WebContext>) {
+        addDecisionRoutes(to: staff)
+        addReturnRoutes(to: staff)
+        addFinanceRoutes(to: staff)
+        addAreaRoutes(to: staff)
+    }
+}
+
+/// The sign-in every staff page requires, in one place. Signed out, a page (GET) redirects to the sign-in form and
+/// a form (POST) is refused as one that did not come from this site (403), exactly as its CSRF check would refuse it.
+struct RequireSignIn: RouterMiddleware {
+    typealias Context = WebContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard context.user == nil else { return try await next(request, context) }
+        if request.method == .get || request.method == .head { return .redirect(to: "/sign-in", type: .found) }
+        throw Web.foreignForm
     }
 }
 
@@ -254,6 +279,10 @@ struct ErrorPages: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             // Other errors that carry their own status (a body over the limit is 413): as they are.
             throw error
+        } catch let error where Refusal.status(of: error) != nil {
+            // A refusal no form took back: the status follows from its kind (403 when the person may not, 404 when
+            // the record is not there for them), the page says why.
+            return pages.error(Refusal.status(of: error)!, message: Refusal.message(of: error), context: context)
         } catch let failure as StorageFailure where failure.kind == .busy {
             context.logger.warning("database busy", metadata: ["request_id": .string(context.id)])
             var response = pages.error(.serviceUnavailable, message: Self.busyMessage, context: context)

@@ -7,49 +7,45 @@ extension Web {
     /// The finance forms beyond the screens' first acts: set a budget and move money between strands (`/finance`),
     /// allocate to one recipient (`/finance/allocations`), and confirm a carry-forward at year end or settle a
     /// refused one's clawback (`/finance/carry-forwards`). Terminating an agreement is one of `/grants/ID`'s acts.
-    func addFinanceFormRoutes(to router: Router<WebContext>) {
+    func addFinanceFormRoutes(to router: RouterGroup<WebContext>) {
         router.post("/finance/budget") { request, context -> Response in
             let form = try await form(request, context)
-            guard let user = context.user else { return .redirect(to: "/sign-in", type: .normal) }
+            let user = try context.signedIn()
             return try setBudget(form: form, user: user, context: context)
         }
         router.post("/finance/virement") { request, context -> Response in
             let form = try await form(request, context)
-            guard let user = context.user else { return .redirect(to: "/sign-in", type: .normal) }
+            let user = try context.signedIn()
             return try vire(form: form, user: user, context: context)
         }
         router.post("/finance/carry-forwards/:id/confirm") { request, context -> Response in
             let form = try await form(request, context)
-            guard let user = context.user else { return .redirect(to: "/sign-in", type: .normal) }
+            let user = try context.signedIn()
             return try confirmCarryForward(
                 try context.parameters.require("id"), form: form, user: user, context: context)
         }
         router.post("/finance/carry-forwards/:id/settle") { request, context -> Response in
             let form = try await form(request, context)
-            guard let user = context.user else { return .redirect(to: "/sign-in", type: .normal) }
+            let user = try context.signedIn()
             return try settleClawback(try context.parameters.require("id"), form: form, user: user, context: context)
         }
     }
 
     // MARK: Budgets and virements
 
-    /// The budget and virement forms' values for `/finance`, with what was entered and each field's error.
-    func budgetFormValues(_ entered: [String: String], errors: [[String: String]], year: String) -> [String: Any] {
+    /// The budget and virement forms of `/finance`, with what was entered and each field's error.
+    func budgetForms(_ page: inout FinancePage, entered: [String: String], errors: [FieldError], year: String) {
         let which = entered["form"]
         func v(_ form: String, _ name: String, _ fallback: String = "") -> String {
             which == form ? entered[name] ?? "" : fallback
         }
-        return [
-            "fe": fieldErrors(errors),
-            "budgetForm": [
-                "year": v("budget", "year", year), "strand": v("budget", "strand"), "name": v("budget", "name"),
-                "amount": v("budget", "amount"),
-            ],
-            "vireForm": [
-                "year": v("vire", "year", year), "from": v("vire", "from"), "to": v("vire", "to"),
-                "amount": v("vire", "amount"), "reason": v("vire", "reason"), "decision": v("vire", "decision"),
-            ],
-        ]
+        page.fe = fieldErrors(errors)
+        page.budgetForm = .init(
+            year: v("budget", "year", year), strand: v("budget", "strand"), name: v("budget", "name"),
+            amount: v("budget", "amount"))
+        page.vireForm = .init(
+            year: v("vire", "year", year), from: v("vire", "from"), to: v("vire", "to"), amount: v("vire", "amount"),
+            reason: v("vire", "reason"), decision: v("vire", "decision"))
     }
 
     func setBudget(form: Form, user: String, context: WebContext) throws -> Response {
@@ -66,7 +62,7 @@ extension Web {
             }?.name
             if name == nil { read.problem("name", "Enter the strand's name, like Victims' services") }
         }
-        let rerender = { (errors: [[String: String]]) in
+        let rerender = { (errors: [FieldError]) in
             try financePage(
                 year: year, user: user, context: context, errors: errors, entered: form.fields,
                 status: .unprocessableContent)
@@ -77,7 +73,7 @@ extension Web {
         return try formAct(
             fallback: read.field("amount"),
             fields: ["valid-strand": read.field("strand"), "role-required": read.field("amount")],
-            context: context, rerender: rerender
+            rerender: rerender
         ) {
             try app.setBudget(office: office, year: year, strand: strand, name: name, amount: amount, by: user)
             return .redirect(to: "/finance?year=\(year)", type: .normal)
@@ -94,7 +90,7 @@ extension Web {
         let to = read.text("to", "Enter the strand the money joins, like VICTIMS")
         let amount = read.money("amount", "Enter the amount to move in pounds, like £20,000")
         let reason = read.text("reason", "Enter why the money moves")
-        let rerender = { (errors: [[String: String]]) in
+        let rerender = { (errors: [FieldError]) in
             try financePage(
                 year: year, user: user, context: context, errors: errors, entered: form.fields,
                 status: .unprocessableContent)
@@ -110,7 +106,7 @@ extension Web {
                 "virement-above-threshold-needs-decision": read.field("decision"),
                 "known-decision": read.field("decision"), "known-strand": read.field("from"),
             ],
-            context: context, rerender: rerender
+            rerender: rerender
         ) {
             try app.vire(
                 office: office, year: year, from: from, to: to, amount: amount, reason: reason,
@@ -121,14 +117,13 @@ extension Web {
 
     // MARK: A single allocation
 
-    func singleFormValues(_ entered: [String: String], year: String) -> [String: Any] {
+    func singleForm(_ entered: [String: String], year: String) -> AllocationsPage.SingleForm {
         let mine = entered["form"] == "single"
         func v(_ name: String, _ fallback: String = "") -> String { mine ? entered[name] ?? "" : fallback }
-        return [
-            "year": v("year", year), "strand": v("strand"), "decision": v("decision"), "recipient": v("recipient"),
-            "recipientName": v("recipientName"), "purpose": v("purpose"), "area": v("area"), "amount": v("amount"),
-            "capital": mine && entered["capital"] == "yes", "rcco": mine && entered["rcco"] == "yes",
-        ]
+        return .init(
+            year: v("year", year), strand: v("strand"), decision: v("decision"), recipient: v("recipient"),
+            recipientName: v("recipientName"), purpose: v("purpose"), area: v("area"), amount: v("amount"),
+            capital: mine && entered["capital"] == "yes", rcco: mine && entered["rcco"] == "yes")
     }
 
     func allocateSingle(form: Form, user: String, context: WebContext) throws -> Response {
@@ -141,7 +136,7 @@ extension Web {
         let name = read.text("recipientName", "Enter the recipient's name")
         let purpose = read.text("purpose", "Enter what the money is for")
         let amount = read.money("amount", "Enter the amount in pounds, like £5,000")
-        let rerender = { (errors: [[String: String]]) in
+        let rerender = { (errors: [FieldError]) in
             try allocationsPage(
                 year: year, user: user, context: context, errors: errors, entered: form.fields,
                 status: .unprocessableContent)
@@ -161,7 +156,7 @@ extension Web {
                 "valid-strand": read.field("strand"), "known-strand": read.field("strand"),
                 "valid-account": read.field("recipient"),
             ],
-            context: context, rerender: rerender
+            rerender: rerender
         ) {
             _ = try app.allocate([request], by: user)
             return .redirect(to: "/finance/allocations?year=\(year)", type: .normal)
@@ -175,7 +170,7 @@ extension Web {
             return notYours("confirm a carry-forward", context: context)
         }
         var read = FormReader(form, prefix: "confirm-\(id)")
-        let rerender = { (errors: [[String: String]]) in
+        let rerender = { (errors: [FieldError]) in
             try carryForwardsPage(
                 user: user, context: context, errors: errors, entered: form.fields.merging(["id": id]) { a, _ in a },
                 status: .unprocessableContent)
@@ -185,7 +180,7 @@ extension Web {
             read.problem("actual", "Enter the actual underspend at year end in pounds, like £36,500")
             return try rerender(read.problems)
         }
-        return try formAct(fallback: read.field("actual"), context: context, rerender: rerender) {
+        return try formAct(fallback: read.field("actual"), rerender: rerender) {
             try app.confirmCarryForward(id, actual: actual, by: user)
             return .redirect(to: "/finance/carry-forwards", type: .normal)
         }
@@ -194,7 +189,7 @@ extension Web {
     func settleClawback(_ id: String, form: Form, user: String, context: WebContext) throws -> Response {
         guard try readerRoles(user).contains(.finance) else { return notYours("settle a clawback", context: context) }
         return try formAct(
-            fallback: "cf-\(id)", context: context,
+            fallback: "cf-\(id)",
             rerender: { errors in
                 try carryForwardsPage(
                     user: user, context: context, errors: errors, entered: ["id": id], status: .unprocessableContent)

@@ -9,7 +9,7 @@ struct FormReader {
     let form: Form
     /// The prefix of the form's field ids (`budget` gives `budget-year`).
     let prefix: String
-    private(set) var problems: [[String: String]] = []
+    private(set) var problems: [FieldError] = []
 
     init(_ form: Form, prefix: String) {
         self.form = form
@@ -19,7 +19,7 @@ struct FormReader {
     func field(_ name: String) -> String { "\(prefix)-\(name)" }
 
     mutating func problem(_ name: String, _ message: String) {
-        problems.append(["field": field(name), "message": message])
+        problems.append(FieldError(field: field(name), message: message))
     }
 
     /// A required text field.
@@ -49,30 +49,69 @@ struct FormReader {
     }
 }
 
+/// One message of a form's error summary, linked to the input it is about (`field`, the input's id); `step` is the
+/// step's form it came from, on a page with several.
+struct FieldError: Encodable, Sendable, Equatable {
+    var field: String
+    var message: String
+    var step: String?
+}
+
+/// One refusal's rule and message.
+typealias RefusalDetail = (rule: String, message: String)
+
 extension Web {
-    /// Runs one form's act: one service call, so one transaction. A refusal of a rule, or of a record the form names
-    /// that does not exist, comes back to the page (`rerender`) with what was entered and an error summary whose
-    /// links go to the field each message is about (`fields` maps a rule to its field id, `fallback` takes the
-    /// rest), status 422; an act the person may not take is the 403 page, and one on a record that is not there for
-    /// them (missing, or another office's) the 404 page, unless `fields` names the rule: then the record is one the
-    /// form itself names (a decision number typed in), and the form says so.
+    /// Runs a form's act, and answers its refusals in one place. A refusal the form can take back (`correctable`,
+    /// by its status and rules; by default a refusal of what was entered, 422) comes back as the form (`rerender`)
+    /// with what was entered and an error summary linking each message to its input (`field`). Any other refusal
+    /// goes on to `ErrorPages`, whose error page takes its status from the refusal's kind: 403 when the person may
+    /// not, 404 when the record is not there for them, 409 for a conflict.
     func formAct(
-        fallback: String, fields: [String: String] = [:], context: WebContext,
-        rerender: ([[String: String]]) throws -> Response, _ body: () throws -> Response
+        correctable: (HTTPResponse.Status, [RefusalDetail]) -> Bool = { status, _ in status == .unprocessableContent },
+        field: (RefusalDetail) -> String, rerender: ([FieldError], HTTPResponse.Status) throws -> Response,
+        _ body: () throws -> Response
     ) throws -> Response {
         do {
             return try body()
-        } catch let error where Refusal.status(of: error) != nil {
-            let status = Refusal.status(of: error)
-            let formNamesIt = Refusal.details(of: error).allSatisfy { fields[$0.rule] != nil }
-            if let status, status == .forbidden || (status == .notFound && !formNamesIt) {
-                return pages.error(
-                    status, message: Refusal.messages(of: error).map(sentence).joined(separator: " "),
-                    context: context)
-            }
-            return try rerender(
-                Refusal.details(of: error).map { ["field": fields[$0.rule] ?? fallback, "message": $0.message] })
+        } catch {
+            guard let status = Refusal.status(of: error) else { throw error }
+            let details = Refusal.details(of: error)
+            guard correctable(status, details) else { throw error }
+            return try rerender(details.map { FieldError(field: field($0), message: $0.message) }, status)
         }
+    }
+
+    /// A form whose fields each refusal's rule names (`fields`, the rest to `fallback`): a refusal of a rule, or of a
+    /// record the form names that does not exist, comes back to the form, status 422; an act the person may not take
+    /// is the 403 page, and one on a record that is not there for them (missing, or another office's) the 404 page,
+    /// unless `fields` names the rule: then the record is one the form itself names (a decision number typed in).
+    func formAct(
+        fallback: String, fields: [String: String] = [:], rerender: ([FieldError]) throws -> Response,
+        _ body: () throws -> Response
+    ) throws -> Response {
+        try formAct(
+            correctable: { status, details in
+                status != .forbidden && (status != .notFound || details.allSatisfy { fields[$0.rule] != nil })
+            }, field: { fields[$0.rule] ?? fallback }, rerender: { errors, _ in try rerender(errors) }, body)
+    }
+
+    /// A page's act whose refusals of what was entered all go to one field.
+    func act(
+        field: String, rerender: ([FieldError]) throws -> Response, _ body: () throws -> Response
+    ) throws -> Response {
+        try formAct(field: { _ in field }, rerender: { errors, _ in try rerender(errors) }, body)
+    }
+
+    /// A record a page shows. A refusal to read it goes on to the error page; one of the path's id itself (422)
+    /// reads as not found.
+    func found<T>(_ read: () throws -> T) throws -> T {
+        do { return try read() } catch { throw readRefused(error) }
+    }
+
+    /// A refusal to read a page's record as the page answers it (see `found`).
+    func readRefused(_ error: any Error) -> any Error {
+        guard Refusal.status(of: error) == .unprocessableContent else { return error }
+        return HTTPError(.notFound, message: Refusal.message(of: error))
     }
 
     /// The 403 page for a form posted by someone whose role may not use it (the service checks again).
@@ -82,12 +121,11 @@ extension Web {
 }
 
 /// Each field's error messages, keyed by the field id with `-` as `_` (the templates read `fe.budget_year`).
-func fieldErrors(_ errors: [[String: String]]) -> [String: String] {
+func fieldErrors(_ errors: [FieldError]) -> [String: String] {
     var out: [String: String] = [:]
     for e in errors {
-        guard let field = e["field"], let message = e["message"] else { continue }
-        let key = field.replacingOccurrences(of: "-", with: "_")
-        out[key] = [out[key], sentence(message)].compactMap { $0 }.joined(separator: " ")
+        let key = e.field.replacingOccurrences(of: "-", with: "_")
+        out[key] = [out[key], sentence(e.message)].compactMap { $0 }.joined(separator: " ")
     }
     return out
 }

@@ -14,30 +14,47 @@ struct Pages: Sendable {
         library = MustacheLibrary(templates: templates)
     }
 
-    /// A full page: `template` rendered with `values`, inside the layout.
+    /// A full page: `template` rendered with its typed `model`, inside the layout.
     func page(
-        _ template: String, title: String, values: [String: Any], context: WebContext, back: String? = nil,
+        _ template: String, title: String, model: some Encodable, context: WebContext, back: String? = nil,
         status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        render(
+            template, title: title, values: try TemplateValue(encoding: model).fields, context: context, back: back,
+            status: status)
+    }
+
+    private func render(
+        _ template: String, title: String, values: [String: TemplateValue], context: WebContext, back: String?,
+        status: HTTPResponse.Status
     ) -> Response {
         var values = values
         // The sign-in form brings its own signed token; every other form carries the session's.
-        values["csrf"] = values["csrf"] ?? context.session?.csrf ?? ""
+        values["csrf"] = values["csrf"] ?? .text(context.session?.csrf ?? "")
         // Error messages read as sentences in the summary, whichever rule wrote them.
-        if let errors = values["errors"] as? [[String: String]] {
-            values["errors"] = errors.map { error in
-                var error = error
-                error["message"] = sentence(error["message"] ?? "")
-                return error
-            }
+        if case .list(let errors)? = values["errors"] {
+            values["errors"] = .list(
+                errors.map { error in
+                    var fields = error.fields
+                    if case .text(let message)? = fields["message"] { fields["message"] = .text(sentence(message)) }
+                    return .object(fields)
+                })
         }
-        let body = library.render(blanked(values), withTemplate: template) ?? ""
-        var frame: [String: Any] = ["title": title, "body": body, "csrf": context.session?.csrf ?? ""]
-        if let user = context.user {
-            frame["user"] = true
-            frame["name"] = user
-        }
-        if let back { frame["back"] = back }
+        let body = library.render(TemplateValue.object(values), withTemplate: template) ?? ""
+        let frame = Layout(
+            title: title, body: body, csrf: context.session?.csrf ?? "", user: context.user.map { _ in true },
+            name: context.user, back: back)
         return html(library.render(frame, withTemplate: "layout") ?? "", status: status)
+    }
+
+    /// The frame around every page: the signed-in person's menu, the back link.
+    private struct Layout {
+        let title: String
+        let body: String
+        let csrf: String
+        let user: Bool?
+        let name: String?
+        let back: String?
     }
 
     func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -62,27 +79,9 @@ struct Pages: Sendable {
         case 503: heading = "The service is busy"
         default: heading = "Sorry, there is a problem"
         }
-        return page(
-            "error", title: heading, values: ["heading": heading, "message": message], context: context,
-            status: status)
-    }
-}
-
-/// An empty text as the templates see it: it renders as nothing and, unlike an empty `String` (which Mustache
-/// treats as a value, so `{{#paid}}…{{/paid}}` would show for an unpaid instalment), it is false in a section and
-/// true in an inverted one.
-struct Blank: MustacheCustomRenderable {
-    var renderText: String { "" }
-    var isNull: Bool { true }
-}
-
-/// The values with every empty string, however deep, as `Blank`.
-func blanked(_ value: Any) -> Any {
-    switch value {
-    case let text as String: return text.isEmpty ? Blank() : text
-    case let dictionary as [String: Any]: return dictionary.mapValues(blanked)
-    case let array as [Any]: return array.map(blanked)
-    default: return value
+        return render(
+            "error", title: heading, values: ["heading": .text(heading), "message": .text(message)],
+            context: context, back: nil, status: status)
     }
 }
 
@@ -112,6 +111,12 @@ enum Refusal {
         return [("unknown", "Something went wrong.")]
     }
 
+    /// The message of an error page: each refusal's message as the services wrote it (one may begin with a
+    /// person's sign-in name, which is never capitalised).
+    static func message(of error: any Error) -> String {
+        messages(of: error).joined(separator: " ")
+    }
+
     /// The messages to show in an error summary.
     static func messages(of error: any Error) -> [String] {
         if let refusal = error as? ServiceRefusal { return [refusal.message] }
@@ -120,15 +125,51 @@ enum Refusal {
     }
 }
 
-extension DecisionRegisterRow {
-    /// The row as the register templates show it.
-    func values(href: String, today: Day) -> [String: Any] {
-        [
-            "number": number ?? "(unnumbered)", "title": title, "office": office, "status": statusLabel(status),
-            "statusClass": status, "decided": decidedOn?.iso ?? "", "published": publishedOn?.iso ?? "",
-            "deadline": part1Deadline?.iso ?? "", "href": href,
-            "overdue": isOverdue(status: status, deadline: part1Deadline, published: publishedOn, today: today),
-        ]
+/// A label and its value, as the summary lists show them.
+struct Fact: Encodable, Sendable {
+    var label: String
+    var value: String
+}
+
+/// A link of a sub-navigation (the finance pages', a list's filters), marked when it is the page shown.
+struct NavLink: Encodable, Sendable {
+    var href: String
+    var label: String
+    var current: Bool
+}
+
+/// One option of a select or a radio group.
+struct Choice: Encodable, Sendable {
+    var value: String
+    var label: String
+    var selected: Bool
+}
+
+/// A decision as the registers and the home page list it.
+struct RegisterRow: Encodable, Sendable {
+    var number: String
+    var title: String
+    var office: String
+    var status: String
+    var statusClass: String
+    var decided: String
+    var published: String
+    var deadline: String
+    var href: String
+    var overdue: Bool
+
+    init(_ row: DecisionRegisterRow, href: String, today: Day) {
+        number = row.number ?? "(unnumbered)"
+        title = row.title
+        office = row.office
+        status = statusLabel(row.status)
+        statusClass = row.status
+        decided = row.decidedOn?.iso ?? ""
+        published = row.publishedOn?.iso ?? ""
+        deadline = row.part1Deadline?.iso ?? ""
+        self.href = href
+        overdue = isOverdue(
+            status: row.status, deadline: row.part1Deadline, published: row.publishedOn, today: today)
     }
 }
 

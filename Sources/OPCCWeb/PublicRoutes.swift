@@ -6,7 +6,7 @@ import OPCCServices
 
 extension Web {
     /// The pages anyone may read: the published decisions register and each Part 1 notice.
-    func addPublicRoutes(to router: Router<WebContext>) {
+    func addPublicRoutes(to router: some RouterMethods<WebContext>) {
         router.get("/assets/opcc.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
@@ -19,14 +19,13 @@ extension Web {
             // Always the public's view, signed in or not: this is the page the office puts on its website.
             let rows = try app.decisionRegister(DecisionFilter(), by: nil)
             let today = app.clock.today()
-            return pages.page(
+            return try pages.page(
                 "register", title: "Published decisions",
-                values: [
-                    "heading": "Published decisions",
-                    "intro": "Decisions of the Police and Crime Commissioners, Part 1 as published.",
-                    "rows": rows.map { $0.values(href: "/register/\($0.id)", today: today) },
-                    "transparency": true,
-                ], context: context)
+                model: RegisterPage(
+                    heading: "Published decisions",
+                    intro: "Decisions of the Police and Crime Commissioners, Part 1 as published.", transparency: true,
+                    rows: rows.map { RegisterRow($0, href: "/register/\($0.id)", today: today) }),
+                context: context)
         }
         router.get("/register/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
@@ -42,7 +41,7 @@ extension Web {
     /// The iCalendar feeds: `/calendar/public.ics`, the Part 1 publication calendar of every office, and
     /// `/calendar/SECRET.ics`, a person's deadlines behind the secret `opcc calendar feed create` printed. The
     /// services decide what each lists; an unknown or revoked secret is 404, telling nothing about which it was.
-    func addCalendarRoutes(to router: Router<WebContext>) {
+    func addCalendarRoutes(to router: some RouterMethods<WebContext>) {
         router.get("/calendar/:file") { _, context -> Response in
             let file = try context.parameters.require("file")
             guard file.hasSuffix(".ics") else {
@@ -71,23 +70,23 @@ extension Web {
     /// Sign-in, sign-out: local accounts with bcrypt-hashed passwords, throttled by growing delays (per account, per
     /// address and account, per address), sessions in the database. Showing the form stores nothing: its token is
     /// signed for the browser's sign-in cookie (see `SignInFormTokens`); a session row is made only by signing in.
-    func addSignInRoutes(to router: Router<WebContext>) {
+    func addSignInRoutes(to router: some RouterMethods<WebContext>) {
         router.get("/sign-in") { request, context -> Response in
             let sent = request.cookies[signInCookieName]?.value
             let nonce = sent.flatMap { isNonce($0) ? $0 : nil }
-            return signInPage(nonce: nonce, context: context)
+            return try signInPage(nonce: nonce, context: context)
         }
         router.post("/sign-in") { request, context -> Response in
             let (form, nonce) = try await signInForm(request)
             let username = form.text("username") ?? ""
             let password = form["password"] ?? ""
-            func refuse(_ message: String, field: String, status: HTTPResponse.Status) -> Response {
-                signInPage(
-                    nonce: nonce, values: ["username": username, "errors": [["field": field, "message": message]]],
+            func refuse(_ message: String, field: String, status: HTTPResponse.Status) throws -> Response {
+                try signInPage(
+                    nonce: nonce, username: username, errors: [FieldError(field: field, message: message)],
                     status: status, context: context)
             }
             guard !username.isEmpty, !password.isEmpty else {
-                return refuse(
+                return try refuse(
                     "Enter your sign-in name and password", field: username.isEmpty ? "username" : "password",
                     status: .unprocessableContent)
             }
@@ -98,14 +97,14 @@ extension Web {
             switch attempt {
             case .wait(let seconds):
                 context.logger.notice("sign-in throttled")
-                var response = refuse(
+                var response = try refuse(
                     "Too many failed sign-in attempts. Wait \(Self.spoken(seconds: seconds)) and try again.",
                     field: "username", status: .tooManyRequests)
                 response.headers[.retryAfter] = String(seconds)
                 return response
             case .refused:
                 context.logger.notice("sign-in failed")
-                return refuse("The sign-in name or password is not right", field: "username", status: .unauthorized)
+                return try refuse("The sign-in name or password is not right", field: "username", status: .unauthorized)
             case .signedIn(let sessionID, _):
                 var response = Response.redirect(to: "/home", type: .normal)
                 response.setCookie(sessionCookie(sessionID))
@@ -125,16 +124,24 @@ extension Web {
     /// The sign-in form with a fresh signed token; a browser without a sign-in nonce gets one in a cookie. Nothing is
     /// stored on the server.
     func signInPage(
-        nonce: String?, values: [String: Any] = [:], status: HTTPResponse.Status = .ok, context: WebContext
-    ) -> Response {
+        nonce: String?, username: String? = nil, errors: [FieldError]? = nil, status: HTTPResponse.Status = .ok,
+        context: WebContext
+    ) throws -> Response {
         let nonce = nonce ?? randomToken()
-        var values = values
-        values["csrf"] = signInForms.token(for: nonce, at: app.clock.now())
-        var response = pages.page(
-            "signin", title: status == .ok ? "Sign in" : "Error: Sign in", values: values, context: context,
+        let model = SignInForm(
+            csrf: signInForms.token(for: nonce, at: app.clock.now()), username: username, errors: errors)
+        var response = try pages.page(
+            "signin", title: status == .ok ? "Sign in" : "Error: Sign in", model: model, context: context,
             status: status)
         response.setCookie(signInCookie(nonce))
         return response
+    }
+
+    /// The sign-in form: its own signed token (not a session's), and what was entered.
+    struct SignInForm: Encodable, Sendable {
+        var csrf: String
+        var username: String?
+        var errors: [FieldError]?
     }
 
     /// A nonce as this server makes them: 64 lowercase hex digits (anything else sent is replaced).

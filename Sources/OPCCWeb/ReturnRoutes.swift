@@ -6,56 +6,56 @@ import OPCCServices
 extension Web {
     /// The quarterly return screens: the lists (due, overdue, escalated, awaiting review), a return's page with the
     /// project board's form, and the reviewer's accept / send back.
-    func addReturnRoutes(to router: Router<WebContext>) {
+    func addReturnRoutes(to router: RouterGroup<WebContext>) {
         router.get("/returns") { request, context -> Response in
-            guard let user = context.user else { return .redirect(to: "/sign-in", type: .found) }
-            return try returnList(request, user: user, context: context)
+            try returnList(request, user: try context.signedIn(), context: context)
         }
         router.get("/returns/:id") { _, context -> Response in
-            guard let user = context.user else { return .redirect(to: "/sign-in", type: .found) }
-            return try returnPage(try context.parameters.require("id"), user: user, context: context)
+            try returnPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
         }
         router.post("/returns/:id/:step") { request, context -> Response in
             let form = try await form(request, context)
-            guard let user = context.user else { return .redirect(to: "/sign-in", type: .normal) }
-            let id = try context.parameters.require("id")
-            let step = try context.parameters.require("step")
-            var saved = false
-            do {
-                switch step {
-                case "save", "submit":
-                    let (content, problems) = returnContent(from: form)
-                    guard problems.isEmpty, let content else {
-                        return try returnPage(
-                            id, user: user, context: context, errors: problems, entered: form.fields,
-                            status: .unprocessableContent)
-                    }
-                    try app.saveReturn(id, content: content, by: user)
-                    saved = true
-                    if step == "submit" { try app.submitReturn(id, by: user) }
-                case "accept": try app.acceptReturn(id, note: form.text("note"), by: user)
-                case "send-back": try app.returnForRevision(id, reasons: form.text("reasons") ?? "", by: user)
-                default: return pages.error(.notFound, message: "There is no such step.", context: context)
-                }
-                return .redirect(to: "/returns/\(id)", type: .normal)
-            } catch let error where Refusal.status(of: error) != nil {
-                let status = Refusal.status(of: error)!
-                guard status == .unprocessableContent else {
-                    return pages.error(
-                        status, message: Refusal.messages(of: error).joined(separator: " "), context: context)
-                }
-                var details = Refusal.details(of: error)
+            return try returnStep(
+                try context.parameters.require("step"), id: try context.parameters.require("id"), form: form,
+                user: try context.signedIn(), context: context)
+        }
+    }
+
+    /// A step on a return: the board saves or submits its form, a reviewer accepts or sends it back. A refusal of
+    /// what was entered comes back to the form (for a submission, with every problem the return has).
+    func returnStep(_ step: String, id: String, form: Form, user: String, context: WebContext) throws -> Response {
+        var saved = false
+        return try formAct(
+            field: { returnFieldID(step: step, rule: $0.rule, form: form) },
+            rerender: { errors, status in
+                var errors = errors
                 if step == "submit", let each = try? app.submissionProblems(id, as: user), !each.isEmpty {
-                    details = each
-                }
-                let errors = details.map { detail in
-                    ["field": returnFieldID(step: step, rule: detail.rule, form: form), "message": detail.message]
+                    errors = each.map {
+                        FieldError(field: returnFieldID(step: step, rule: $0.rule, form: form), message: $0.message)
+                    }
                 }
                 return try returnPage(
                     id, user: user, context: context, errors: errors, entered: form.fields,
                     notice: saved ? "Your changes are saved as a draft. The return is not yet submitted." : nil,
                     status: status)
             }
+        ) {
+            switch step {
+            case "save", "submit":
+                let (content, problems) = returnContent(from: form)
+                guard problems.isEmpty, let content else {
+                    return try returnPage(
+                        id, user: user, context: context, errors: problems, entered: form.fields,
+                        status: .unprocessableContent)
+                }
+                try app.saveReturn(id, content: content, by: user)
+                saved = true
+                if step == "submit" { try app.submitReturn(id, by: user) }
+            case "accept": try app.acceptReturn(id, note: form.text("note"), by: user)
+            case "send-back": try app.returnForRevision(id, reasons: form.text("reasons") ?? "", by: user)
+            default: return pages.error(.notFound, message: "There is no such step.", context: context)
+            }
+            return .redirect(to: "/returns/\(id)", type: .normal)
         }
     }
 
@@ -80,78 +80,43 @@ extension Web {
             ("", "All returns"), ("due", "Due"), ("overdue", "Overdue"), ("escalated", "Escalated"),
             ("awaiting-review", "Awaiting review"),
         ]
-        return pages.page(
+        return try pages.page(
             "returns", title: "Quarterly returns",
-            values: [
-                "heading": "Quarterly returns",
-                "filters": choices.map { value, label in
-                    [
-                        "href": value.isEmpty ? "/returns" : "/returns?status=\(value)", "label": label,
-                        "current": value == (filter.status?.rawValue ?? ""),
-                    ]
-                },
-                "rows": rows.map { $0.values },
-            ], context: context)
+            model: ReturnsPage(
+                filters: choices.map { value, label in
+                    NavLink(
+                        href: value.isEmpty ? "/returns" : "/returns?status=\(value)", label: label,
+                        current: value == (filter.status?.rawValue ?? ""))
+                }, rows: rows.map(ReturnListItem.init)), context: context)
     }
 
     func returnPage(
-        _ id: String, user: String, context: WebContext, errors: [[String: String]] = [],
-        entered: [String: String]? = nil, notice: String? = nil, status: HTTPResponse.Status = .ok
+        _ id: String, user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String]? = nil,
+        notice: String? = nil, status: HTTPResponse.Status = .ok
     ) throws -> Response {
-        let found: (record: ReturnRecord, state: String)
-        do {
-            found = try app.quarterlyReturn(id, as: user)
-        } catch let error where Refusal.status(of: error) != nil {
-            let status = Refusal.status(of: error)!
-            return pages.error(
-                status == .unprocessableContent ? .notFound : status,
-                message: Refusal.messages(of: error).joined(separator: " "), context: context)
-        }
-        let (record, state) = found
+        let (record, state) = try found { try app.quarterlyReturn(id, as: user) }
         let agreement = try app.agreement(record.agreementID)
         let person = try app.person(named: user)
         let roles = person?.office == record.office ? person?.actor.roles(covering: record.agreementID) ?? [] : []
-        let today = app.clock.today()
         let profiled = agreement.spendProfile.first { $0.quarter == record.quarter }?.amount ?? .zero
         let profiledToDate = try Money.sum(
             agreement.spendProfile.filter { $0.quarter <= record.quarter }.map(\.amount))
         let current = record.current
         let outstanding = ["scheduled", "draft", "returned-for-revision"].contains(state)
-
-        var facts: [[String: String]] = [
-            ["label": "Grant", "value": "\(agreement.id): \(agreement.purpose)"],
-            ["label": "Recipient", "value": agreement.recipient.name],
-            ["label": "Quarter", "value": record.quarter.description],
-            ["label": "Due", "value": record.dueOn.iso],
-            [
-                "label": "Profiled spend",
-                "value": "\(profiled.formatted) this quarter, \(profiledToDate.formatted) to date",
-            ],
+        var facts = [
+            Fact(label: "Grant", value: "\(agreement.id): \(agreement.purpose)"),
+            Fact(label: "Recipient", value: agreement.recipient.name),
+            Fact(label: "Quarter", value: record.quarter.description),
+            Fact(label: "Due", value: record.dueOn.iso),
+            Fact(
+                label: "Profiled spend",
+                value: "\(profiled.formatted) this quarter, \(profiledToDate.formatted) to date"),
         ]
-        if let current {
-            facts.append(["label": "Spend reported", "value": spendText(current.content)])
-        }
-        let versions: [[String: String]] = record.versions.reversed().map { v in
-            var row = [
-                "number": String(v.number),
-                "submitted": v.submittedOn.map { "\($0.iso) by \(v.submittedBy ?? "")" } ?? "Not submitted",
-                "spend": spendText(v.content), "narrative": v.content.narrative,
-                "correction": v.correctionReason ?? "",
-            ]
-            if let review = v.review {
-                row["review"] =
-                    "\(review.outcome == .accepted ? "Accepted" : "Sent back") by \(review.by) on \(review.on.iso)"
-                row["reasons"] = review.reasons ?? ""
-            }
-            return row
-        }
-
+        if let current { facts.append(Fact(label: "Spend reported", value: spendText(current.content))) }
         // The board's form: what was entered, else the version being written, else the last one's plan.
-        var form: [String: Any]?
-        if outstanding, roles.contains(.projectBoardMember) {
-            form = boardForm(
-                agreement: agreement, content: current?.content, entered: entered, previous: current?.content)
-            form?["id"] = id
+        var form: BoardForm?
+        if mayWrite(state: state, roles: roles) {
+            form = boardForm(agreement: agreement, content: current?.content, entered: entered, id: id)
             // Once figures are saved, the form says whether they need a variance explanation.
             if let content = current?.content {
                 let variances = [
@@ -161,98 +126,99 @@ extension Web {
                         basis: .toDate, quarter: record.quarter, actual: content.spendToDate, profiled: profiledToDate),
                 ].filter(\.needsExplanation)
                 if !variances.isEmpty {
-                    form?["varianceNeeded"] = variances.compactMap { $0.percentText }.joined(separator: " and ")
+                    form?.varianceNeeded = variances.compactMap { $0.percentText }.joined(separator: " and ")
                 }
             }
         }
-        let reviewer =
-            state == "submitted" && !roles.isDisjoint(with: [.officer, .finance])
-            && current?.submittedBy != user
-        let lifecycle: [[String: String]] =
-            ((try? app.auditLog(instance: id, by: user)) ?? []).map { e in
-                ["day": e.effectiveDay.iso, "event": e.event, "to": e.toState ?? "", "actor": e.actor]
-            }
-        let overdue = outstanding && today > record.dueOn
-        // Each outcome indicator quarter by quarter against its baseline and target: a chart and its table.
-        let history = (try? app.grantHistory(record.agreementID, as: user)) ?? []
-        let trends: [[String: Any]] = agreement.indicators.enumerated().map { i, indicator in
+        let lifecycle = ((try? app.auditLog(instance: id, by: user)) ?? []).map { e in
+            ReturnPage.LifecycleRow(day: e.effectiveDay.iso, event: e.event, to: e.toState ?? "", actor: e.actor)
+        }
+        let model = ReturnPage(
+            id: id, heading: "\(record.quarter) return", recipient: agreement.recipient.name,
+            state: statusLabel(state), stateClass: state, overdue: outstanding && app.clock.today() > record.dueOn,
+            facts: facts, versions: record.versions.reversed().map(ReturnPage.VersionRow.init),
+            reviewer: mayReview(state: state, roles: roles, submittedBy: current?.submittedBy, user: user),
+            errors: errors, lifecycle: lifecycle, trends: indicatorTrends(agreement, user: user),
+            reasons: entered?["reasons"] ?? "", note: entered?["note"] ?? "", form: form, notice: notice)
+        return try pages.page(
+            "return",
+            title: (errors.isEmpty ? "" : "Error: ") + "\(record.quarter) return, \(agreement.recipient.name)",
+            model: model, context: context, back: "/returns", status: status)
+    }
+
+    /// Whether the return's page offers the board's form (save, submit): an outstanding return, to the grant's own
+    /// project board.
+    func mayWrite(state: String, roles: Set<Role>) -> Bool {
+        ["scheduled", "draft", "returned-for-revision"].contains(state) && roles.contains(.projectBoardMember)
+    }
+
+    /// Whether the return's page offers the review (accept, send back): a submitted return, to the office's
+    /// officers and finance, never to the person who submitted it.
+    func mayReview(state: String, roles: Set<Role>, submittedBy: String?, user: String) -> Bool {
+        state == "submitted" && !roles.isDisjoint(with: [.officer, .finance]) && submittedBy != user
+    }
+
+    /// Each outcome indicator quarter by quarter against its baseline and target: a chart and its table.
+    func indicatorTrends(_ agreement: GrantAgreement, user: String) -> [ReturnPage.Trend] {
+        let history = (try? app.grantHistory(agreement.id, as: user)) ?? []
+        return agreement.indicators.enumerated().map { i, indicator in
             let readings = history.compactMap { q in
                 q.indicators[indicator.name].map { IndicatorTrendChart.Reading(label: q.quarter, text: $0) }
             }
             let chart = IndicatorTrendChart(indicator: indicator, readings: readings, id: "\(i)")
-            return [
-                "svg": chart.svg, "name": indicator.name, "unit": indicator.unit, "baseline": indicator.baseline,
-                "target": indicator.target,
-                "rows": readings.map { ["quarter": $0.label, "reading": $0.text] },
-            ]
+            return ReturnPage.Trend(
+                svg: chart.svg, name: indicator.name, unit: indicator.unit, baseline: indicator.baseline,
+                target: indicator.target, rows: readings.map { .init(quarter: $0.label, reading: $0.text) })
         }
-        var values: [String: Any] = [
-            "id": id, "heading": "\(record.quarter) return", "recipient": agreement.recipient.name,
-            "state": statusLabel(state), "stateClass": state, "overdue": overdue, "facts": facts,
-            "versions": versions, "reviewer": reviewer, "errors": errors,
-            "lifecycle": lifecycle, "trends": trends, "reasons": entered?["reasons"] ?? "",
-            "note": entered?["note"] ?? "",
-        ]
-        if let form { values["form"] = form }
-        if let notice { values["notice"] = notice }
-        return pages.page(
-            "return",
-            title: (errors.isEmpty ? "" : "Error: ") + "\(record.quarter) return, \(agreement.recipient.name)",
-            values: values, context: context, back: "/returns", status: status)
     }
 
-    /// The project board's form values: milestones (what was written, with two spare rows), one reading per
-    /// indicator of the agreement, the figures, the narrative, risks and issues (one per line).
+    /// The project board's form: milestones (what was written, with two spare rows), one reading per indicator of
+    /// the agreement, the figures, the narrative, risks and issues (one per line).
     func boardForm(
-        agreement: GrantAgreement, content: ReturnContent?, entered: [String: String]?, previous: ReturnContent?
-    ) -> [String: Any] {
+        agreement: GrantAgreement, content: ReturnContent?, entered: [String: String]?, id: String
+    ) -> BoardForm {
         func value(_ name: String, _ saved: String) -> String { entered?[name] ?? saved }
         let milestones = content?.milestones ?? []
         let rows = max(milestones.count + 2, 3)
-        let milestoneRows: [[String: Any]] = (0..<rows).map { i in
+        let milestoneRows = (0..<rows).map { i in
             let saved = i < milestones.count ? milestones[i] : nil
             let rag = value("milestone-\(i)-rag", saved?.rag.rawValue ?? "")
-            return [
-                "index": i, "number": i + 1, "name": value("milestone-\(i)-name", saved?.name ?? ""),
-                "reason": value("milestone-\(i)-reason", saved?.reason ?? ""),
-                "options": [
+            return BoardForm.Milestone(
+                index: i, number: i + 1, name: value("milestone-\(i)-name", saved?.name ?? ""),
+                reason: value("milestone-\(i)-reason", saved?.reason ?? ""),
+                options: [
                     ("", "Choose"), ("green", "Green: on track"), ("amber", "Amber: at risk"),
                     ("red", "Red: off track"),
-                ]
-                .map { ["value": $0.0, "label": $0.1, "selected": $0.0 == rag] },
-            ]
+                ].map { Choice(value: $0.0, label: $0.1, selected: $0.0 == rag) })
         }
-        let indicators: [[String: Any]] = agreement.indicators.enumerated().map { i, indicator in
+        let indicators = agreement.indicators.enumerated().map { i, indicator in
             let saved = content?.indicators.first { $0.name == indicator.name }?.actual ?? ""
-            return [
-                "index": i, "name": indicator.name, "unit": indicator.unit, "baseline": indicator.baseline,
-                "target": indicator.target, "actual": value("indicator-\(i)", saved),
-            ]
+            return BoardForm.Indicator(
+                index: i, name: indicator.name, unit: indicator.unit, baseline: indicator.baseline,
+                target: indicator.target, actual: value("indicator-\(i)", saved))
         }
-        return [
-            "spendInQuarter": value("spendInQuarter", content.map { $0.spendInQuarter.formatted } ?? ""),
-            "spendToDate": value("spendToDate", content.map { $0.spendToDate.formatted } ?? ""),
-            "varianceExplanation": value("varianceExplanation", content?.varianceExplanation ?? ""),
-            "narrative": value("narrative", content?.narrative ?? ""),
-            "risks": value("risks", content?.risks.joined(separator: "\n") ?? ""),
-            "issues": value("issues", content?.issues.joined(separator: "\n") ?? ""),
-            "milestones": milestoneRows, "indicators": indicators,
-            "indicatorNames": agreement.indicators.map(\.name),
-        ]
+        return BoardForm(
+            spendInQuarter: value("spendInQuarter", content.map { $0.spendInQuarter.formatted } ?? ""),
+            spendToDate: value("spendToDate", content.map { $0.spendToDate.formatted } ?? ""),
+            varianceExplanation: value("varianceExplanation", content?.varianceExplanation ?? ""),
+            narrative: value("narrative", content?.narrative ?? ""),
+            risks: value("risks", content?.risks.joined(separator: "\n") ?? ""),
+            issues: value("issues", content?.issues.joined(separator: "\n") ?? ""), milestones: milestoneRows,
+            indicators: indicators, id: id)
     }
 
     /// The content a board's form describes, or the field problems that stop it being read (nothing is saved then).
-    func returnContent(from form: Form) -> (ReturnContent?, [[String: String]]) {
-        var problems: [[String: String]] = []
+    func returnContent(from form: Form) -> (ReturnContent?, [FieldError]) {
+        var problems: [FieldError] = []
         func money(_ name: String, _ label: String) -> Money {
             guard let text = form.text(name) else {
-                problems.append(["field": name, "message": "Enter the \(label) in pounds, like £12,500"])
+                problems.append(FieldError(field: name, message: "Enter the \(label) in pounds, like £12,500"))
                 return .zero
             }
             do { return try Money(parsing: text) } catch {
-                problems.append([
-                    "field": name, "message": "The \(label) must be in pounds, like £12,500: \(error.description)",
-                ])
+                problems.append(
+                    FieldError(
+                        field: name, message: "The \(label) must be in pounds, like £12,500: \(error.description)"))
                 return .zero
             }
         }
@@ -267,12 +233,13 @@ extension Web {
                 if let rag, let value = RAG(rawValue: rag) {
                     milestones.append(.init(name: name, rag: value, reason: form.text("milestone-\(i)-reason")))
                 } else {
-                    problems.append([
-                        "field": "milestone-\(i)-rag", "message": "Choose red, amber or green for milestone \(i + 1)",
-                    ])
+                    problems.append(
+                        FieldError(
+                            field: "milestone-\(i)-rag", message: "Choose red, amber or green for milestone \(i + 1)"))
                 }
             } else if rag != nil || form.text("milestone-\(i)-reason") != nil {
-                problems.append(["field": "milestone-\(i)-name", "message": "Enter the name of milestone \(i + 1)"])
+                problems.append(
+                    FieldError(field: "milestone-\(i)-name", message: "Enter the name of milestone \(i + 1)"))
             }
             i += 1
         }
@@ -321,17 +288,31 @@ func returnFieldID(step: String, rule: String, form: Form) -> String {
     }
 }
 
-private func spendText(_ content: ReturnContent) -> String {
-    "\(content.spendInQuarter.formatted) in the quarter, \(content.spendToDate.formatted) to date"
-}
+/// A return as the lists show it.
+struct ReturnListItem: Encodable, Sendable {
+    var id: String
+    var href: String
+    var quarter: String
+    var recipient: String
+    var agreement: String
+    var due: String
+    var state: String
+    var stateClass: String
+    var overdue: Bool
+    var escalated: Bool
+    var awaitingReview: Bool
 
-extension Commissioning.ReturnListRow {
-    /// The row as the returns list shows it.
-    var values: [String: Any] {
-        [
-            "id": id, "href": "/returns/\(id)", "quarter": quarter, "recipient": recipient, "agreement": agreement,
-            "due": dueOn, "state": statusLabel(state), "stateClass": state, "overdue": overdue,
-            "escalated": escalated, "awaitingReview": awaitingReview,
-        ]
+    init(_ row: Commissioning.ReturnListRow) {
+        id = row.id
+        href = "/returns/\(row.id)"
+        quarter = row.quarter
+        recipient = row.recipient
+        agreement = row.agreement
+        due = row.dueOn
+        state = statusLabel(row.state)
+        stateClass = row.state
+        overdue = row.overdue
+        escalated = row.escalated
+        awaitingReview = row.awaitingReview
     }
 }

@@ -17,6 +17,12 @@ public struct WebContext: RequestContext, RemoteAddressRequestContext {
 
     /// The signed-in person's name, or nil for the public.
     var user: String? { session?.person }
+
+    /// The signed-in person's name on a staff page, where `RequireSignIn` has made sure there is one.
+    func signedIn() throws -> String {
+        guard let user else { throw Web.foreignForm }
+        return user
+    }
 }
 
 /// The client's address as the sign-in throttle counts it. The peer's own address, unless the peer is one of the
@@ -150,7 +156,7 @@ extension Web {
         return (form, nonce)
     }
 
-    private static let foreignForm = HTTPError(
+    static let foreignForm = HTTPError(
         .forbidden, message: "The form has expired or did not come from this site.")
 
     private func formFields(_ request: Request) async throws -> Form {

@@ -7,25 +7,22 @@ extension Web {
     /// The transparency publications, public and without sign-in: `/transparency`, the grants register, spending
     /// over £500 and contracts over £10,000 (each a page, `.csv` and `.json`, `?month=YYYY-MM` and `?office=ID`),
     /// and `/transparency/360giving.json`. The services decide what is published; these routes only present it.
-    func addTransparencyRoutes(to router: Router<WebContext>) {
+    func addTransparencyRoutes(to router: some RouterMethods<WebContext>) {
         router.get("/transparency") { _, context -> Response in
-            pages.page(
+            try pages.page(
                 "transparency", title: "Transparency publications",
-                values: [
-                    "sections": Publication.allCases.map { p -> [String: Any] in
-                        [
-                            "id": p.rawValue, "heading": p.heading, "summary": p.summary, "href": p.path,
-                            "csv": p.path + ".csv", "json": p.path + ".json",
-                        ]
+                model: TransparencyPage(
+                    sections: Publication.allCases.map { p in
+                        .init(
+                            id: p.rawValue, heading: p.heading, summary: p.summary, href: p.path, csv: p.path + ".csv",
+                            json: p.path + ".json")
                     } + [
-                        [
-                            "id": "360giving", "heading": "Grants in the 360Giving Data Standard",
-                            "summary": "Every published grant as a 360Giving data package (JSON), amounts in pounds, "
+                        .init(
+                            id: "360giving", heading: "Grants in the 360Giving Data Standard",
+                            summary: "Every published grant as a 360Giving data package (JSON), amounts in pounds, "
                                 + "for GrantNav and other tools.",
-                            "href": "/transparency/360giving.json",
-                        ]
-                    ]
-                ], context: context)
+                            href: "/transparency/360giving.json")
+                    ]), context: context)
         }
         for publication in Publication.allCases {
             router.get(RouterPath(publication.path)) { request, context -> Response in
@@ -101,6 +98,35 @@ extension Web {
                 return pages.error(.badRequest, message: sentence(error.description) + ".", context: context)
             }
         }
+        let (table, columns, cells) = try tabulate(publication, office: office, month: month)
+        let suffix = month.map { "-\($0)" } ?? ""
+        switch form {
+        case .csv:
+            return download(
+                table.csv(), type: "text/csv; charset=utf-8", filename: "\(publication.rawValue)\(suffix).csv")
+        case .json:
+            return download(table.json(), type: "application/json", filename: "\(publication.rawValue)\(suffix).json")
+        case .page:
+            var query: [String] = []
+            if let office { query.append("office=\(office)") }
+            if let month { query.append("month=\(month)") }
+            let q = query.isEmpty ? "" : "?" + query.joined(separator: "&")
+            return try pages.page(
+                "transparency-table", title: publication.heading + (month.map { ", \($0)" } ?? ""),
+                model: PublicationPage(
+                    heading: publication.heading, intro: publication.summary, monthHint: publication.monthHint,
+                    action: publication.path, office: office ?? "", month: month?.description ?? "",
+                    csv: publication.path + ".csv" + q, json: publication.path + ".json" + q,
+                    caption: publication.heading + (month.map { ", \($0)" } ?? ", every month")
+                        + (office.map { ", \($0)" } ?? ""),
+                    columns: columns, rows: cells.map { .init(cells: $0) }), context: context)
+        }
+    }
+
+    /// A publication's rows for the office and month: the table (for CSV and JSON) and the page's columns and cells.
+    private func tabulate(
+        _ publication: Publication, office: String?, month: Month?
+    ) throws -> (TransparencyTable, columns: [String], cells: [[String]]) {
         let table: TransparencyTable
         var cells: [[String]] = []
         let columns: [String]
@@ -140,28 +166,39 @@ extension Web {
                 ]
             }
         }
-        let suffix = month.map { "-\($0)" } ?? ""
-        switch form {
-        case .csv:
-            return download(
-                table.csv(), type: "text/csv; charset=utf-8", filename: "\(publication.rawValue)\(suffix).csv")
-        case .json:
-            return download(table.json(), type: "application/json", filename: "\(publication.rawValue)\(suffix).json")
-        case .page:
-            var query: [String] = []
-            if let office { query.append("office=\(office)") }
-            if let month { query.append("month=\(month)") }
-            let q = query.isEmpty ? "" : "?" + query.joined(separator: "&")
-            return pages.page(
-                "transparency-table", title: publication.heading + (month.map { ", \($0)" } ?? ""),
-                values: [
-                    "heading": publication.heading, "intro": publication.summary, "monthHint": publication.monthHint,
-                    "action": publication.path, "office": office ?? "", "month": month?.description ?? "",
-                    "csv": publication.path + ".csv" + q, "json": publication.path + ".json" + q,
-                    "caption": publication.heading + (month.map { ", \($0)" } ?? ", every month")
-                        + (office.map { ", \($0)" } ?? ""),
-                    "columns": columns, "rows": cells.map { ["cells": $0] },
-                ], context: context)
+        return (table, columns, cells)
+    }
+
+    /// The list of publications.
+    struct TransparencyPage: Encodable, Sendable {
+        var sections: [Section]
+
+        struct Section: Encodable, Sendable {
+            var id: String
+            var heading: String
+            var summary: String
+            var href: String
+            var csv: String?
+            var json: String?
+        }
+    }
+
+    /// One publication's table, filtered by office and month.
+    struct PublicationPage: Encodable, Sendable {
+        var heading: String
+        var intro: String
+        var monthHint: String
+        var action: String
+        var office: String
+        var month: String
+        var csv: String
+        var json: String
+        var caption: String
+        var columns: [String]
+        var rows: [Row]
+
+        struct Row: Encodable, Sendable {
+            var cells: [String]
         }
     }
 

@@ -1,0 +1,114 @@
+import Foundation
+import Hummingbird
+import OPCCCore
+import OPCCServices
+
+extension Web {
+    // The carry-forwards: the requests, and their decision, confirmation and settlement.
+
+    func carryForwardsPage(
+        user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String] = [:],
+        status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        let overview = try found { try app.financeOverview(as: user) }
+        let roles = try readerRoles(user)
+        let errorsByField = fieldErrors(errors)
+        var model = CarryForwardsPage(
+            nav: financeNav("/finance/carry-forwards"),
+            rows: carryForwardRows(overview.carryForwards, roles: roles, errors: errorsByField, entered: entered),
+            errors: errors, fe: errorsByField)
+        if roles.contains(.finance) {
+            model.request = .init(
+                year: entered["year"] ?? overview.year?.description ?? "", strand: entered["strand"] ?? "",
+                recipient: entered["recipient"] ?? "", forecast: entered["forecast"] ?? "",
+                reason: entered["reason"] ?? "")
+        }
+        return try pages.page(
+            "carry-forwards", title: (errors.isEmpty ? "" : "Error: ") + "Carry-forwards", model: model,
+            context: context, status: status)
+    }
+
+    /// The carry-forwards with the acts each row offers the reader now (decide, confirm, settle), by its state and
+    /// the reader's roles; the row whose form was refused keeps what was entered.
+    func carryForwardRows(
+        _ rows: [Commissioning.CarryForwardRow], roles: Set<Role>, errors: [String: String],
+        entered: [String: String]
+    ) -> [CarryForwardsPage.Row] {
+        let decides = !roles.isDisjoint(with: [.commissioner, .chiefExecutive])
+        let finance = roles.contains(.finance)
+        func error(_ field: String) -> String { errors[field.replacingOccurrences(of: "-", with: "_")] ?? "" }
+        return rows.map { row in
+            let r = row.request
+            let again = entered["id"] == r.id
+            return CarryForwardsPage.Row(
+                confirm: finance && row.state == "approved", settle: finance && row.state == "refused",
+                actualEntered: again ? entered["actual"] ?? "" : "",
+                decideReason: again ? entered["decideReason"] ?? "" : "",
+                decideDecision: again ? entered["decideDecision"] ?? "" : "",
+                refuseChosen: again && entered["outcome"] == "refuse", reasonError: error("\(r.id)_reason"),
+                decisionError: error("\(r.id)_decision"), confirmError: error("confirm_\(r.id)_actual"), id: r.id,
+                recipient: r.recipientOrgID, strand: r.strand, from: r.year.description, to: r.year.next.description,
+                forecast: r.forecast.formatted, reason: r.reason, actual: r.actual?.formatted ?? "",
+                decision: row.decisionNumber ?? "", state: statusLabel(row.state), stateClass: row.state,
+                decide: decides && row.state == "requested")
+        }
+    }
+
+    /// Each field is read first, and every one that cannot be is linked from the error summary and shown beside
+    /// its field; then the service's refusals go to the field their rule is about.
+    func requestCarryForward(form: Form, user: String, context: WebContext) throws -> Response {
+        var read = FormReader(form, prefix: "cf")
+        let year = read.year("year", "Enter the year of the underspend, like 2016/17")
+        let strand = read.text("strand", "Enter the strand code, like ASB")
+        let recipient = read.text("recipient", "Enter the recipient org-id, like GB-LAE-BAR")
+        let forecast = read.money("forecast", "Enter the forecast underspend in pounds, more than £0, like £38,000")
+        let reason = read.text("reason", "Enter why there is an underspend")
+        let rerender = { (errors: [FieldError]) in
+            try carryForwardsPage(
+                user: user, context: context, errors: errors, entered: form.fields, status: .unprocessableContent)
+        }
+        guard read.problems.isEmpty, let year, let strand, let recipient, let forecast, let reason else {
+            return try rerender(read.problems)
+        }
+        return try formAct(
+            fallback: read.field("forecast"),
+            fields: [
+                "reason-given": read.field("reason"), "amount-positive": read.field("forecast"),
+                "carry-forward-within-allocation": read.field("forecast"), "valid-strand": read.field("strand"),
+            ],
+            rerender: rerender
+        ) {
+            let office = try app.person(named: user)?.office ?? ""
+            try app.requestCarryForward(
+                office: office, from: year, strand: strand, recipient: recipient, forecast: forecast, reason: reason,
+                by: user)
+            return .redirect(to: "/finance/carry-forwards", type: .normal)
+        }
+    }
+
+    /// A refusal goes to the field its rule is about: a refusal without a reason to the reason, a decision record
+    /// that is not one to the decision, the rest to the choice.
+    func decideCarryForward(_ id: String, form: Form, user: String, context: WebContext) throws -> Response {
+        try formAct(
+            fallback: "\(id)-approve",
+            fields: [
+                "reason-given": "\(id)-reason", "known-decision": "\(id)-decision",
+                "valid-decision-number": "\(id)-decision",
+            ],
+            rerender: { errors in
+                try carryForwardsPage(
+                    user: user, context: context, errors: errors,
+                    entered: form.fields.merging(["id": id]) { _, b in b },
+                    status: .unprocessableContent)
+            }
+        ) {
+            guard let choice = form["outcome"], ["approve", "refuse"].contains(choice) else {
+                throw ServiceRefusal(rule: "valid-choice", message: "choose to permit or refuse the carry-forward")
+            }
+            try app.decideCarryForward(
+                id, approve: choice == "approve", reason: form.text("decideReason"),
+                decision: form.text("decideDecision"), by: user)
+            return .redirect(to: "/finance/carry-forwards", type: .normal)
+        }
+    }
+}

@@ -1,0 +1,312 @@
+import Foundation
+import Hummingbird
+import OPCCCore
+import OPCCServices
+
+/// The new-decision form, and the edit form of a draft (which sets `version`, `action`, `heading` and `button`).
+struct DraftForm: Encodable, Sendable {
+    var office: String
+    var title = ""
+    var executiveSummary = ""
+    var recommendation = ""
+    var amount = ""
+    var errors: [FieldError] = []
+    var version: String?
+    var action: String?
+    var heading: String?
+    var button: String?
+
+    init(
+        office: String, title: String = "", executiveSummary: String = "", recommendation: String = "",
+        amount: String = ""
+    ) {
+        self.office = office
+        self.title = title
+        self.executiveSummary = executiveSummary
+        self.recommendation = recommendation
+        self.amount = amount
+    }
+
+    /// The form again with what was entered.
+    init(entered form: Form, office: String, errors: [FieldError]) {
+        self.init(
+            office: office, title: form["title"] ?? "", executiveSummary: form["executiveSummary"] ?? "",
+            recommendation: form["recommendation"] ?? "", amount: form["amount"] ?? "")
+        self.errors = errors
+    }
+}
+
+/// The home page: what needs the person today, a section per kind of work their roles do.
+struct HomePage: Encodable, Sendable {
+    var heading = "What needs you today"
+    var name: String
+    var roles: String
+    var office: String
+    var today: String
+    var sections: [Section]
+
+    /// A list of decisions (`rows`), or of returns (`returnRows`, with `returns` set).
+    struct Section: Encodable, Sendable {
+        var heading: String
+        var rows: [RegisterRow]?
+        var returnRows: [ReturnListItem]?
+        var returns: Bool?
+
+        static func decisionList(_ heading: String, _ rows: [RegisterRow]) -> Self {
+            Self(heading: heading, rows: rows)
+        }
+
+        static func returnList(_ heading: String, _ rows: [Commissioning.ReturnListRow]) -> Self {
+            Self(heading: heading, returnRows: rows.map(ReturnListItem.init), returns: true)
+        }
+    }
+}
+
+/// The decision register for staff, with its filters; the public register has no filters.
+struct RegisterPage: Encodable, Sendable {
+    var heading: String
+    var intro: String?
+    var transparency: Bool?
+    var errors: [FieldError]?
+    var filters: Filters?
+    var rows: [RegisterRow]
+
+    struct Filters: Encodable, Sendable {
+        var action: String
+        var q: String
+        var year: String
+        var overdue: Bool
+        var statuses: [Choice]
+    }
+}
+
+/// A decision's page: its Part 1, sign-off chain, Part 2 (when the reader may), the steps the reader may take
+/// now, and its lifecycle.
+struct DecisionPage: Encodable, Sendable {
+    var id: String
+    var office: String
+    var title: String
+    var status: String
+    var statusClass: String
+    var facts: [Fact]
+    var chain: [Signatory]
+    var lifecycle: [LifecycleRow]
+    var actions: [StepForm]
+    var exceptions: [ExceptionRow]
+    var part2Exists: Bool
+    var mayReadPart2: Bool
+    var errors: [FieldError]
+    var published: Bool
+    var deadline: String
+    var editable: Bool
+    var overdue: Bool
+    var part2: String?
+
+    struct Signatory: Encodable, Sendable {
+        var title: String
+        var kind: String
+        var name: String
+        var day: String
+    }
+
+    struct LifecycleRow: Encodable, Sendable {
+        var day: String
+        var event: String
+        var from: String
+        var to: String
+        var actor: String
+    }
+
+    struct ExceptionRow: Encodable, Sendable {
+        var rule: String
+        var message: String
+        var act: String
+        var day: String
+    }
+}
+
+/// One step's form on a decision's page. The fields a step does not use are nil, so the template shows only its own.
+struct StepForm: Encodable, Sendable {
+    var id: String
+    var step: String
+    var heading: String
+    var button: String
+    var version: String
+    var positions: [Position]?
+    var signer: String?
+    var decide: Bool?
+    var reasonLabel: String?
+    var reason: String?
+    var until: Bool?
+    var untilValue: String?
+    var untilRequired: Bool?
+    var secondary: Bool?
+    var warning: Bool?
+    var correct: Correction?
+
+    struct Position: Encodable, Sendable {
+        var position: String
+        var title: String
+    }
+
+    /// The Part 1 text a correction starts from: the record's, or what was entered when it was refused.
+    struct Correction: Encodable, Sendable {
+        var title: String
+        var executiveSummary: String
+        var recommendation: String
+
+        init(_ record: DecisionRecord, entered: [String: String]) {
+            title = entered["title"] ?? record.title
+            executiveSummary = entered["executiveSummary"] ?? record.executiveSummary
+            recommendation = entered["recommendation"] ?? record.recommendation
+        }
+    }
+}
+
+extension Web {
+    func decisionPage(
+        _ id: String, user: String, context: WebContext, part2: String? = nil, errors: [FieldError] = [],
+        entered: [String: String] = [:], status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        let view = try found { try app.showDecision(id, by: user) }
+        let record = view.record
+        let profile = try app.profile(of: record.office)
+        let person = try app.person(named: user)
+        let insider = person?.office == record.office
+        let roles = insider ? person?.actor.roles(covering: record.id) ?? [] : []
+        let today = app.clock.today()
+        let chain = profile.signatories.map { s in
+            let signed = record.signOffs.last { $0.position == s.position }
+            return DecisionPage.Signatory(
+                title: s.title, kind: s.kind.rawValue, name: signed?.name ?? "", day: signed?.day.iso ?? "")
+        }
+        let lifecycle = ((try? app.auditLog(instance: record.id, by: user)) ?? []).map { e in
+            DecisionPage.LifecycleRow(
+                day: e.effectiveDay.iso, event: e.event, from: e.fromState ?? "", to: e.toState ?? "", actor: e.actor)
+        }
+        let steps = decisionSteps(
+            view, profile: profile, roles: roles, signer: person?.displayName ?? "", erroredStep: errors.first?.step,
+            entered: entered)
+        let model = DecisionPage(
+            id: record.id, office: record.office, title: record.title, status: statusLabel(view.status),
+            statusClass: view.status, facts: decisionFacts(record), chain: chain, lifecycle: lifecycle,
+            actions: steps,
+            exceptions: record.exceptions.map {
+                .init(rule: $0.rule, message: $0.message, act: $0.act, day: $0.day.iso)
+            },
+            part2Exists: record.part2.exists, mayReadPart2: !roles.isDisjoint(with: profile.part2Readers),
+            errors: errors, published: view.status == "published", deadline: record.part1Deadline?.iso ?? "",
+            editable: mayEditDraft(status: view.status, roles: roles),
+            overdue: isOverdue(
+                status: view.status, deadline: record.part1Deadline, published: record.publishedOn, today: today),
+            part2: part2)
+        return try pages.page(
+            "decision", title: (errors.isEmpty ? "" : "Error: ") + (record.number ?? record.title), model: model,
+            context: context, back: "/decisions", status: status)
+    }
+
+    /// Part 1 as the decision's page lists it.
+    func decisionFacts(_ record: DecisionRecord) -> [Fact] {
+        var facts = [
+            Fact(label: "Decision number", value: record.number ?? "Not yet numbered"),
+            Fact(label: "Originating officer", value: record.originatingOfficer),
+        ]
+        if let amount = record.amount { facts.append(Fact(label: "Amount", value: amount.formatted)) }
+        if !record.executiveSummary.isEmpty {
+            facts.append(Fact(label: "Executive summary", value: record.executiveSummary))
+        }
+        if !record.recommendation.isEmpty { facts.append(Fact(label: "Recommendation", value: record.recommendation)) }
+        if let d = record.decision {
+            facts.append(
+                Fact(
+                    label: "Decision",
+                    value:
+                        "\(d.outcome == .approved ? "Approved" : "Not approved") by \(d.decisionMaker) on \(d.day.iso)"
+                ))
+            facts.append(Fact(label: "Interests declared", value: d.interestsDeclared))
+        }
+        if let due = record.part1Deadline { facts.append(Fact(label: "Part 1 due", value: due.iso)) }
+        if let on = record.publishedOn { facts.append(Fact(label: "Published on", value: on.iso)) }
+        facts.append(Fact(label: "Part 2", value: record.part2.exists ? "Yes (confidential)" : "No"))
+        return facts
+    }
+}
+
+extension Web {
+    /// Whether a decision's page offers "Edit the draft": a draft, to the office's officers.
+    func mayEditDraft(status: String, roles: Set<Role>) -> Bool { status == "draft" && roles.contains(.officer) }
+
+    /// Which steps a decision's page offers the reader now, each with its form: by the record's state and the
+    /// reader's roles (the services check again when a step is taken). A step's form that was refused
+    /// (`erroredStep`) keeps what was entered.
+    func decisionSteps(
+        _ view: Commissioning.DecisionView, profile: OfficeProfile, roles: Set<Role>, signer: String,
+        erroredStep: String?, entered: [String: String]
+    ) -> [StepForm] {
+        let record = view.record
+        var steps: [StepForm] = []
+        func step(_ step: String, _ heading: String, _ button: String, _ extra: (inout StepForm) -> Void = { _ in }) {
+            var form = StepForm(
+                id: record.id, step: step, heading: heading, button: button, version: String(view.version))
+            extra(&form)
+            steps.append(form)
+        }
+        func reason(_ label: String, _ step: String) -> (inout StepForm) -> Void {
+            { form in
+                form.reasonLabel = label
+                form.reason = erroredStep == step ? entered["reason"] ?? "" : ""
+            }
+        }
+        let officer = roles.contains(.officer)
+        let reviewer = !roles.isDisjoint(with: [.chiefExecutive, .commissioner, .officer])
+        let withdrawer = !roles.isDisjoint(with: [.officer, .chiefExecutive])
+        switch view.status {
+        case "draft" where officer:
+            step("submit", "Submit for sign-off", "Submit")
+        case "awaiting-sign-offs":
+            let open = profile.signatories.filter { s in
+                roles.contains(s.role) && !record.signOffs.contains { $0.position == s.position }
+            }
+            if !open.isEmpty {
+                step("sign", "Record a sign-off", "Record sign-off") {
+                    $0.positions = open.map { .init(position: $0.position, title: $0.title) }
+                    $0.signer = signer
+                }
+            }
+            if withdrawer { step("refer", "Refer to the decision-maker", "Refer") }
+        case "with-decision-maker" where !roles.isDisjoint(with: [.commissioner, .chiefExecutive]):
+            step("decide", "Take the decision", "Record the decision") { $0.decide = true }
+        case "approved", "not-approved", "publication-deferred":
+            if officer { step("publish", "Publish Part 1", "Publish") }
+            if view.status != "publication-deferred", !roles.isDisjoint(with: [.officer, .commissioner]) {
+                step("defer", "Defer publication", "Defer publication") {
+                    reason("Why publishing now would compromise implementation", "defer")(&$0)
+                    $0.until = true
+                    $0.untilValue = erroredStep == "defer" ? entered["until"] ?? "" : ""
+                    $0.untilRequired = profile.deferralNeedsUntilDate
+                }
+            }
+        default: break
+        }
+        if ["awaiting-sign-offs", "with-decision-maker"].contains(view.status), reviewer {
+            step("return", "Return for revision", "Return to draft") {
+                reason("What needs revising", "return")(&$0)
+                $0.secondary = true
+            }
+        }
+        if ["draft", "awaiting-sign-offs", "with-decision-maker"].contains(view.status), withdrawer {
+            step("withdraw", "Withdraw the record", "Withdraw") {
+                reason("Why it is withdrawn (its number is never reused)", "withdraw")(&$0)
+                $0.warning = true
+            }
+        }
+        if record.decision != nil, view.status != "withdrawn", withdrawer {
+            step("correct", "Correct Part 1", "Record the correction") {
+                reason("Reason for the correction (recorded in the audit log)", "correct")(&$0)
+                $0.correct = .init(record, entered: erroredStep == "correct" ? entered : [:])
+                $0.secondary = true
+            }
+        }
+        return steps
+    }
+}

@@ -1,0 +1,112 @@
+import OPCCCore
+
+/// The list of quarterly returns, with its status filters.
+struct ReturnsPage: Encodable, Sendable {
+    var heading = "Quarterly returns"
+    var filters: [NavLink]
+    var rows: [ReturnListItem]
+}
+
+/// A return's page: its facts and versions, the board's form while it is outstanding, the reviewer's accept and
+/// send back once submitted, the lifecycle and the indicators' trends.
+struct ReturnPage: Encodable, Sendable {
+    var id: String
+    var heading: String
+    var recipient: String
+    var state: String
+    var stateClass: String
+    var overdue: Bool
+    var facts: [Fact]
+    var versions: [VersionRow]
+    var reviewer: Bool
+    var errors: [FieldError]
+    var lifecycle: [LifecycleRow]
+    var trends: [Trend]
+    /// The reviewer's entries, kept when the review is refused.
+    var reasons: String
+    var note: String
+    var form: BoardForm?
+    var notice: String?
+
+    /// One version of the return, newest first; `review` and its `reasons` once it was reviewed.
+    struct VersionRow: Encodable, Sendable {
+        var number: String
+        var submitted: String
+        var spend: String
+        var narrative: String
+        var correction: String
+        var review: String?
+        var reasons: String?
+
+        init(_ v: ReturnVersion) {
+            number = String(v.number)
+            submitted = v.submittedOn.map { "\($0.iso) by \(v.submittedBy ?? "")" } ?? "Not submitted"
+            spend = spendText(v.content)
+            narrative = v.content.narrative
+            correction = v.correctionReason ?? ""
+            if let review = v.review {
+                self.review =
+                    "\(review.outcome == .accepted ? "Accepted" : "Sent back") by \(review.by) on \(review.on.iso)"
+                reasons = review.reasons ?? ""
+            }
+        }
+    }
+
+    struct LifecycleRow: Encodable, Sendable {
+        var day: String
+        var event: String
+        var to: String
+        var actor: String
+    }
+
+    /// One outcome indicator's readings: the chart and its table.
+    struct Trend: Encodable, Sendable {
+        var svg: String
+        var name: String
+        var unit: String
+        var baseline: String
+        var target: String
+        var rows: [Reading]
+
+        struct Reading: Encodable, Sendable {
+            var quarter: String
+            var reading: String
+        }
+    }
+}
+
+/// The project board's form on a return.
+struct BoardForm: Encodable, Sendable {
+    var spendInQuarter: String
+    var spendToDate: String
+    var varianceExplanation: String
+    var narrative: String
+    var risks: String
+    var issues: String
+    var milestones: [Milestone]
+    var indicators: [Indicator]
+    var id: String
+    /// The variances the saved figures need explained, when there are any.
+    var varianceNeeded: String?
+
+    struct Milestone: Encodable, Sendable {
+        var index: Int
+        var number: Int
+        var name: String
+        var reason: String
+        var options: [Choice]
+    }
+
+    struct Indicator: Encodable, Sendable {
+        var index: Int
+        var name: String
+        var unit: String
+        var baseline: String
+        var target: String
+        var actual: String
+    }
+}
+
+func spendText(_ content: ReturnContent) -> String {
+    "\(content.spendInQuarter.formatted) in the quarter, \(content.spendToDate.formatted) to date"
+}
