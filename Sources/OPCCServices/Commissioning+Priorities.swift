@@ -58,17 +58,28 @@ extension Commissioning {
         return PrioritySubject(assessment: assessment, selection: try tx.selection(assessment: id))
     }
 
-    /// Fires a priority-selection act with `subject` attached, inside the transaction; throws the refusal.
+    /// A priority assessment for the act runner; another office's answered as a missing one. The use cases attach
+    /// the subject as it will be after their change, and save the scores and the selection themselves.
+    var assessmentKind: RecordKind<PriorityAssessment> {
+        RecordKind(
+            unseen: { .notFound(rule: "known-assessment", message: "no priority assessment '\($0)'") },
+            load: { instance, tx in try tx.assessment(id: instance.id) },
+            subject: { assessment, instance, tx in
+                .priorities(
+                    PrioritySubject(assessment: assessment, selection: try tx.selection(assessment: instance.id)))
+            },
+            save: { _, _, _ in })
+    }
+
+    /// Runs a priority-selection act through the act runner with `subject` attached, inside the transaction.
     @discardableResult
     private func actOnAssessment(
         _ event: String, _ id: String, by actorName: String, on day: Day?, payload: [String: String] = [:],
         subject: PrioritySubject, in tx: any StoreTransaction
     ) throws -> Fired {
-        var request = FireRequest(event, on: id, by: actorName, on: day ?? clock.today(), payload: payload)
-        request.subject = subject
-        return try answeringAsMissing(.notFound(rule: "known-assessment", message: "no priority assessment '\(id)'")) {
-            try fireInTransaction(request, in: tx)
-        }
+        var request = ActRequest(event, on: id, by: actorName, on: day ?? clock.today(), payload: payload)
+        request.subject = .priorities(subject)
+        return try runInside(request, on: assessmentKind, in: tx).fired
     }
 
     /// Records one agency's harm score for a threat while scoring (a corrected score replaces the earlier one).
