@@ -25,7 +25,7 @@ extension DecisionCommand {
                     printLine(DecisionNotice.markdown(view.record, status: view.status, profile: profile))
                     // What the reader may do next, from the workflow definition (its guards are tried on the act).
                     if let reader = global.optionalActorName {
-                        let acts = try app.permittedActs(record: view.record.id, by: reader)
+                        let acts = try app.permittedActs(shown: view.record.id, by: reader)
                         printLine(
                             "\nVersion \(view.version). Acts you may take now: "
                                 + (acts.isEmpty

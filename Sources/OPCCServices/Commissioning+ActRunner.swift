@@ -291,6 +291,16 @@ extension Commissioning {
         try store.read { tx in try permittedActs(record: id, by: actorName, in: tx) }
     }
 
+    /// `permittedActs`, for a record the reader has already been shown (another office's published decision): one
+    /// of another office is not theirs to act on, so it has none.
+    public func permittedActs(shown id: String, by actorName: String) throws -> [WorkflowEngine.PermittedAct] {
+        do {
+            return try permittedActs(record: id, by: actorName)
+        } catch let refusal as ServiceRefusal where refusal.kind == .notFound {
+            return []
+        }
+    }
+
     func permittedActs(
         record id: String, by actorName: String, in tx: any StoreTransaction
     ) throws -> [WorkflowEngine.PermittedAct] {

@@ -233,6 +233,8 @@ struct PermittedActServiceTests {
         #expect(try app.permittedActs(record: id, by: "cumbria.auditor").isEmpty)
         let unseen = #expect(throws: ServiceRefusal.self) { try app.permittedActs(record: id, by: "lincs.officer") }
         #expect(unseen?.kind == .notFound)
+        // Shown to another office (a published record is public), it offers that office nothing to do.
+        #expect(try app.permittedActs(shown: id, by: "lincs.officer").isEmpty)
     }
 }
 

@@ -186,7 +186,7 @@ extension API {
         return .versioned(
             DecisionWithActs(
                 decision: DecisionJSON(view, profile: try call.app.profile(of: view.record.office)),
-                permittedActs: try call.app.permittedActs(record: view.record.id, by: call.actor).map(
+                permittedActs: try call.app.permittedActs(shown: view.record.id, by: call.actor).map(
                     PermittedActJSON.init)),
             version: view.version)
     }
