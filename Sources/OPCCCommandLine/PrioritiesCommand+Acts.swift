@@ -9,6 +9,8 @@ import OPCCServices
 extension PrioritiesCommand {
     struct IDOptions: ParsableArguments {
         @Argument(help: "The assessment id, e.g. leicestershire-PA-0001.") var id: String
+        @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+        var version: Int?
         @OptionGroup var global: GlobalOptions
     }
 
@@ -91,7 +93,8 @@ extension PrioritiesCommand {
             default: throw ValidationError("give either --factors or --sum")
             }
             try PrioritiesCommand.act(o, "\(agency) scored '\(threat)' \(score.sum)") { app, who, day in
-                try app.recordHarmScore(o.id, threat: threat, agency: agency, score: score, by: who, on: day)
+                try app.recordHarmScore(
+                    o.id, threat: threat, agency: agency, score: score, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -118,7 +121,8 @@ extension PrioritiesCommand {
             let volume = try PrioritiesCommand.percentage(share, "--share")
             try PrioritiesCommand.act(o, "'\(threat)' is \(status) at \(volume) of volume") { app, who, day in
                 try app.recordProbability(
-                    o.id, threat: threat, control: status, share: volume, note: note, by: who, on: day)
+                    o.id, threat: threat, control: status, share: volume, note: note, by: who, on: day,
+                    expectedVersion: o.version)
             }
         }
     }
@@ -131,7 +135,7 @@ extension PrioritiesCommand {
         @OptionGroup var o: IDOptions
         func run() throws {
             try PrioritiesCommand.act(o, "scoring closed") { app, who, day in
-                try app.closeScoring(o.id, by: who, on: day)
+                try app.closeScoring(o.id, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -147,7 +151,7 @@ extension PrioritiesCommand {
         @Option(help: "Why.") var reason: String
         func run() throws {
             try PrioritiesCommand.act(o, "scoring reopened") { app, who, day in
-                try app.reopenScoring(o.id, reason: reason, by: who, on: day)
+                try app.reopenScoring(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -171,7 +175,8 @@ extension PrioritiesCommand {
             guard select != notSelect else { throw ValidationError("give --select or --not-select") }
             try PrioritiesCommand.act(o, "decision on '\(threat)' recorded") { app, who, day in
                 try app.recordBoardDecision(
-                    o.id, .mediumDecision(threat: threat, selected: select), reason: reason, by: who, on: day)
+                    o.id, .mediumDecision(threat: threat, selected: select), reason: reason, by: who, on: day,
+                    expectedVersion: o.version)
             }
         }
     }
@@ -195,7 +200,8 @@ extension PrioritiesCommand {
             }
             try PrioritiesCommand.act(o, "compulsion for '\(threat)' recorded") { app, who, day in
                 try app.recordBoardDecision(
-                    o.id, .compulsion(threat: threat, compulsion), reason: reason, by: who, on: day)
+                    o.id, .compulsion(threat: threat, compulsion), reason: reason, by: who, on: day,
+                    expectedVersion: o.version)
             }
         }
     }
@@ -213,7 +219,8 @@ extension PrioritiesCommand {
 
         func run() throws {
             try PrioritiesCommand.act(o, "the board sets \(count) priorities") { app, who, day in
-                try app.recordBoardDecision(o.id, .priorityCount(count), reason: reason, by: who, on: day)
+                try app.recordBoardDecision(
+                    o.id, .priorityCount(count), reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -243,7 +250,7 @@ extension PrioritiesCommand {
                     o.id,
                     .init(
                         code: code, title: title, kind: statutory ? .statutory : .local, threats: threat, money: links),
-                    by: who, on: day)
+                    by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -256,7 +263,7 @@ extension PrioritiesCommand {
         @Option(help: "The priority's code.") var code: String
         func run() throws {
             try PrioritiesCommand.act(o, "priority \(code) removed") { app, who, day in
-                try app.removePriority(o.id, code: code, by: who, on: day)
+                try app.removePriority(o.id, code: code, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -272,7 +279,9 @@ extension PrioritiesCommand {
                 """)
         @OptionGroup var o: IDOptions
         func run() throws {
-            try PrioritiesCommand.act(o, "adopted") { app, who, day in try app.adoptPriorities(o.id, by: who, on: day) }
+            try PrioritiesCommand.act(o, "adopted") { app, who, day in
+                try app.adoptPriorities(o.id, by: who, on: day, expectedVersion: o.version)
+            }
         }
     }
 
@@ -295,7 +304,8 @@ extension PrioritiesCommand {
                 o, "\(priority) tied to \(links.isEmpty ? "no budget line" : "\(links.count) line(s)")"
             ) {
                 app, who, day in
-                try app.linkPriorityMoney(o.id, priority: priority, links: links, by: who, on: day)
+                try app.linkPriorityMoney(
+                    o.id, priority: priority, links: links, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -309,7 +319,7 @@ extension PrioritiesCommand {
         @Option(help: "Why.") var reason: String
         func run() throws {
             try PrioritiesCommand.act(o, "closed") { app, who, day in
-                try app.closeAssessment(o.id, reason: reason, by: who, on: day)
+                try app.closeAssessment(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -324,7 +334,7 @@ extension PrioritiesCommand {
         @Option(help: "Why.") var reason: String
         func run() throws {
             try PrioritiesCommand.act(o, "withdrawn") { app, who, day in
-                try app.withdrawAssessment(o.id, reason: reason, by: who, on: day)
+                try app.withdrawAssessment(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }

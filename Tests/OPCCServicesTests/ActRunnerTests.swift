@@ -223,6 +223,25 @@ struct RecordKindVersionTests {
     }
 }
 
+/// Priority assessments take versions too: a stale act is refused and changes nothing.
+@Suite("Act runner: versions on priority assessments")
+struct PriorityVersionTests {
+    @Test func aStaleActOnAPriorityAssessmentIsRefusedAndChangesNothing() throws {
+        let (app, _) = try demoApp()
+        let id = "leicestershire-PA-0001"
+        let state = try app.instance(id)?.state
+        let opened = try app.version(of: id, by: "leics.officer")
+        let head = try app.auditHead()
+        let stale = #expect(throws: ServiceRefusal.self) {
+            try app.closeAssessment(id, reason: "Year over.", by: "leics.officer", expectedVersion: opened - 1)
+        }
+        #expect(stale?.rule == "current-version")
+        #expect(stale?.kind == .conflict)
+        #expect(try app.instance(id)?.state == state)
+        #expect(try app.auditHead().sequence == head.sequence)
+    }
+}
+
 /// Which acts a person may take on a record now, answered by the services from the definition.
 @Suite("Act runner: permitted acts")
 struct PermittedActServiceTests {
