@@ -22,6 +22,16 @@ extension DecisionCommand {
                     printLine(try jsonText(DecisionJSON(view, profile: profile)))
                 } else {
                     printLine(DecisionNotice.markdown(view.record, status: view.status, profile: profile))
+                    // What the reader may do next, from the workflow definition (its guards are tried on the act).
+                    if let reader = global.optionalActorName {
+                        let acts = try app.permittedActs(shown: view.record.id, by: reader)
+                        printLine(
+                            "\nVersion \(view.version). Acts you may take now: "
+                                + (acts.isEmpty
+                                    ? "none"
+                                    : acts.map { "\($0.event) (\($0.roles.map(\.rawValue).joined(separator: ", ")))" }
+                                        .joined(separator: ", ")))
+                    }
                 }
             }
         }

@@ -23,6 +23,8 @@ extension FinanceCommand {
         /// The shared shape of the commands that take an agreement id and perform one act.
         struct IDOptions: ParsableArguments {
             @Argument(help: "The agreement id, e.g. cumbria-GA-0001.") var id: String
+            @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+            var version: Int?
             @OptionGroup var global: GlobalOptions
         }
 
@@ -67,7 +69,8 @@ extension FinanceCommand {
 
             func run() throws {
                 try performAct(o, "\(equality ? "equality impact" : "risk") assessment recorded") { app, who, day in
-                    try app.recordAssessment(o.id, equality: equality, reference: reference, by: who, on: day)
+                    try app.recordAssessment(
+                        o.id, equality: equality, reference: reference, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
@@ -79,7 +82,7 @@ extension FinanceCommand {
             @OptionGroup var o: IDOptions
             func run() throws {
                 try performAct(o, "conditions confirmed") { app, who, day in
-                    try app.confirmAgreementConditions(o.id, by: who, on: day)
+                    try app.confirmAgreementConditions(o.id, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
@@ -98,7 +101,8 @@ extension FinanceCommand {
                     throw ValidationError("--party must be opcc or recipient")
                 }
                 try performAct(o, "\(p) signed") { app, who, day in
-                    try app.recordAgreementSignature(o.id, party: p, name: name, by: who, on: day)
+                    try app.recordAgreementSignature(
+                        o.id, party: p, name: name, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
@@ -109,7 +113,9 @@ extension FinanceCommand {
                 discussion: "Example: opcc finance agreement sign cumbria-GA-0001 --as cumbria.finance")
             @OptionGroup var o: IDOptions
             func run() throws {
-                try performAct(o, "signed") { app, who, day in try app.signAgreement(o.id, by: who, on: day) }
+                try performAct(o, "signed") { app, who, day in
+                    try app.signAgreement(o.id, by: who, on: day, expectedVersion: o.version)
+                }
             }
         }
 
@@ -119,7 +125,9 @@ extension FinanceCommand {
             )
             @OptionGroup var o: IDOptions
             func run() throws {
-                try performAct(o, "activated") { app, who, day in try app.activateAgreement(o.id, by: who, on: day) }
+                try performAct(o, "activated") { app, who, day in
+                    try app.activateAgreement(o.id, by: who, on: day, expectedVersion: o.version)
+                }
             }
         }
 
@@ -132,7 +140,7 @@ extension FinanceCommand {
             @Option(help: "Why the agreement ends early.") var reason: String
             func run() throws {
                 try performAct(o, "terminated") { app, who, day in
-                    try app.terminateAgreement(o.id, reason: reason, by: who, on: day)
+                    try app.terminateAgreement(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
@@ -145,7 +153,7 @@ extension FinanceCommand {
             @Option(help: "The instalment id.") var instalment: String
             func run() throws {
                 try performAct(o, "instalment \(instalment) paid") { app, who, day in
-                    try app.releasePayment(o.id, instalment: instalment, by: who, on: day)
+                    try app.releasePayment(o.id, instalment: instalment, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
@@ -210,7 +218,7 @@ extension FinanceCommand {
                         request.payments = terms.payments
                     }
                     request.proposal = proposal
-                    try app.varyAgreement(o.id, request, by: who, on: day)
+                    try app.varyAgreement(o.id, request, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
@@ -221,7 +229,9 @@ extension FinanceCommand {
                 discussion: "Example: opcc finance agreement close cumbria-GA-0001 --as cumbria.finance")
             @OptionGroup var o: IDOptions
             func run() throws {
-                try performAct(o, "closed") { app, who, day in try app.closeAgreement(o.id, by: who, on: day) }
+                try performAct(o, "closed") { app, who, day in
+                    try app.closeAgreement(o.id, by: who, on: day, expectedVersion: o.version)
+                }
             }
         }
     }

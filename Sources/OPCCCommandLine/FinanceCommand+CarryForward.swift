@@ -48,6 +48,8 @@ extension FinanceCommand {
             @Flag(help: "Refuse it.") var refuse = false
             @Option(help: "Why (needed to refuse).") var reason: String?
             @Option(help: "The decision record giving permission, where one was made.") var decision: String?
+            @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+            var version: Int?
             @OptionGroup var global: GlobalOptions
 
             func validate() throws {
@@ -59,7 +61,7 @@ extension FinanceCommand {
                     let app = try global.open()
                     try app.decideCarryForward(
                         id, approve: approve, reason: reason, decision: decision, by: try global.actorName(),
-                        on: try global.effectiveDay())
+                        on: try global.effectiveDay(), expectedVersion: version)
                     printLine("\(id): \(approve ? "approved" : "refused (clawback due)")")
                 }
             }
@@ -73,6 +75,8 @@ extension FinanceCommand {
             )
             @Argument(help: "The carry-forward id.") var id: String
             @Option(help: "The actual underspend.") var actual: String
+            @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+            var version: Int?
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
@@ -80,7 +84,8 @@ extension FinanceCommand {
                 do { money = try Money(parsing: actual) } catch { throw ValidationError(error.description) }
                 try runReportingRefusals {
                     try global.open().confirmCarryForward(
-                        id, actual: money, by: try global.actorName(), on: try global.effectiveDay())
+                        id, actual: money, by: try global.actorName(), on: try global.effectiveDay(),
+                        expectedVersion: version)
                     printLine("\(id): confirmed at \(money)")
                 }
             }
@@ -90,12 +95,14 @@ extension FinanceCommand {
                 abstract: "Record that a refused carry-forward's money has come back (finance): due back → returned.",
                 discussion: "Example: opcc finance carry-forward settle cumbria-CF-0001 --as cumbria.finance")
             @Argument(help: "The carry-forward id.") var id: String
+            @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+            var version: Int?
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
                 try runReportingRefusals {
                     try global.open().settleCarryForwardClawback(
-                        id, by: try global.actorName(), on: try global.effectiveDay())
+                        id, by: try global.actorName(), on: try global.effectiveDay(), expectedVersion: version)
                     printLine("\(id): clawback settled")
                 }
             }

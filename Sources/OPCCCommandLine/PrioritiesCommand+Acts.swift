@@ -9,6 +9,8 @@ import OPCCServices
 extension PrioritiesCommand {
     struct IDOptions: ParsableArguments {
         @Argument(help: "The assessment id, e.g. leicestershire-PA-0001.") var id: String
+        @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+        var version: Int?
         @OptionGroup var global: GlobalOptions
     }
 
@@ -83,7 +85,8 @@ extension PrioritiesCommand {
             default: throw ValidationError("give either --factors or --sum")
             }
             try performAct(o, "\(agency) scored '\(threat)' \(score.sum)") { app, who, day in
-                try app.recordHarmScore(o.id, threat: threat, agency: agency, score: score, by: who, on: day)
+                try app.recordHarmScore(
+                    o.id, threat: threat, agency: agency, score: score, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -110,7 +113,8 @@ extension PrioritiesCommand {
             let volume = try PrioritiesCommand.percentage(share, "--share")
             try performAct(o, "'\(threat)' is \(status) at \(volume) of volume") { app, who, day in
                 try app.recordProbability(
-                    o.id, threat: threat, control: status, share: volume, note: note, by: who, on: day)
+                    o.id, threat: threat, control: status, share: volume, note: note, by: who, on: day,
+                    expectedVersion: o.version)
             }
         }
     }
@@ -123,7 +127,7 @@ extension PrioritiesCommand {
         @OptionGroup var o: IDOptions
         func run() throws {
             try performAct(o, "scoring closed") { app, who, day in
-                try app.closeScoring(o.id, by: who, on: day)
+                try app.closeScoring(o.id, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -139,7 +143,7 @@ extension PrioritiesCommand {
         @Option(help: "Why.") var reason: String
         func run() throws {
             try performAct(o, "scoring reopened") { app, who, day in
-                try app.reopenScoring(o.id, reason: reason, by: who, on: day)
+                try app.reopenScoring(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -163,7 +167,8 @@ extension PrioritiesCommand {
             guard select != notSelect else { throw ValidationError("give --select or --not-select") }
             try performAct(o, "decision on '\(threat)' recorded") { app, who, day in
                 try app.recordBoardDecision(
-                    o.id, .mediumDecision(threat: threat, selected: select), reason: reason, by: who, on: day)
+                    o.id, .mediumDecision(threat: threat, selected: select), reason: reason, by: who, on: day,
+                    expectedVersion: o.version)
             }
         }
     }
@@ -187,7 +192,8 @@ extension PrioritiesCommand {
             }
             try performAct(o, "compulsion for '\(threat)' recorded") { app, who, day in
                 try app.recordBoardDecision(
-                    o.id, .compulsion(threat: threat, compulsion), reason: reason, by: who, on: day)
+                    o.id, .compulsion(threat: threat, compulsion), reason: reason, by: who, on: day,
+                    expectedVersion: o.version)
             }
         }
     }
@@ -205,7 +211,8 @@ extension PrioritiesCommand {
 
         func run() throws {
             try performAct(o, "the board sets \(count) priorities") { app, who, day in
-                try app.recordBoardDecision(o.id, .priorityCount(count), reason: reason, by: who, on: day)
+                try app.recordBoardDecision(
+                    o.id, .priorityCount(count), reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -235,7 +242,7 @@ extension PrioritiesCommand {
                     o.id,
                     .init(
                         code: code, title: title, kind: statutory ? .statutory : .local, threats: threat, money: links),
-                    by: who, on: day)
+                    by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -248,7 +255,7 @@ extension PrioritiesCommand {
         @Option(help: "The priority's code.") var code: String
         func run() throws {
             try performAct(o, "priority \(code) removed") { app, who, day in
-                try app.removePriority(o.id, code: code, by: who, on: day)
+                try app.removePriority(o.id, code: code, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -264,7 +271,9 @@ extension PrioritiesCommand {
                 """)
         @OptionGroup var o: IDOptions
         func run() throws {
-            try performAct(o, "adopted") { app, who, day in try app.adoptPriorities(o.id, by: who, on: day) }
+            try performAct(o, "adopted") { app, who, day in
+                try app.adoptPriorities(o.id, by: who, on: day, expectedVersion: o.version)
+            }
         }
     }
 
@@ -287,7 +296,8 @@ extension PrioritiesCommand {
                 o, "\(priority) tied to \(links.isEmpty ? "no budget line" : "\(links.count) line(s)")"
             ) {
                 app, who, day in
-                try app.linkPriorityMoney(o.id, priority: priority, links: links, by: who, on: day)
+                try app.linkPriorityMoney(
+                    o.id, priority: priority, links: links, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -301,7 +311,7 @@ extension PrioritiesCommand {
         @Option(help: "Why.") var reason: String
         func run() throws {
             try performAct(o, "closed") { app, who, day in
-                try app.closeAssessment(o.id, reason: reason, by: who, on: day)
+                try app.closeAssessment(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -316,7 +326,7 @@ extension PrioritiesCommand {
         @Option(help: "Why.") var reason: String
         func run() throws {
             try performAct(o, "withdrawn") { app, who, day in
-                try app.withdrawAssessment(o.id, reason: reason, by: who, on: day)
+                try app.withdrawAssessment(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }

@@ -21,6 +21,8 @@ struct ReturnCommand: ParsableCommand {
 
     struct IDOptions: ParsableArguments {
         @Argument(help: "The return id, e.g. cumbria-QR-0003.") var id: String
+        @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+        var version: Int?
         @OptionGroup var global: GlobalOptions
     }
 
@@ -162,7 +164,8 @@ struct ReturnCommand: ParsableCommand {
         @Option(help: "YAML or JSON file with the return's content.") var file: String
         func run() throws {
             try performAct(o, "saved") { app, who, day in
-                try app.saveReturn(o.id, content: try ReturnCommand.readContent(file), by: who, on: day)
+                try app.saveReturn(
+                    o.id, content: try ReturnCommand.readContent(file), by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -180,8 +183,12 @@ struct ReturnCommand: ParsableCommand {
         @Option(help: "Save this content first.") var file: String?
         func run() throws {
             try performAct(o, "submitted") { app, who, day in
-                if let file { try app.saveReturn(o.id, content: try ReturnCommand.readContent(file), by: who, on: day) }
-                try app.submitReturn(o.id, by: who, on: day)
+                if let file {
+                    try app.saveReturn(
+                        o.id, content: try ReturnCommand.readContent(file), by: who, on: day, expectedVersion: o.version
+                    )
+                }
+                try app.submitReturn(o.id, by: who, on: day, expectedVersion: file == nil ? o.version : nil)
             }
         }
     }
@@ -198,7 +205,7 @@ struct ReturnCommand: ParsableCommand {
         @Option(help: "An optional note.") var note: String?
         func run() throws {
             try performAct(o, "accepted") { app, who, day in
-                try app.acceptReturn(o.id, note: note, by: who, on: day)
+                try app.acceptReturn(o.id, note: note, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -214,7 +221,7 @@ struct ReturnCommand: ParsableCommand {
         @Option(help: "What to revise.") var reason: String
         func run() throws {
             try performAct(o, "returned for revision") { app, who, day in
-                try app.returnForRevision(o.id, reasons: reason, by: who, on: day)
+                try app.returnForRevision(o.id, reasons: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -231,7 +238,8 @@ struct ReturnCommand: ParsableCommand {
         func run() throws {
             try performAct(o, "correction recorded") { app, who, day in
                 try app.correctReturn(
-                    o.id, content: try ReturnCommand.readContent(file), reason: reason, by: who, on: day)
+                    o.id, content: try ReturnCommand.readContent(file), reason: reason, by: who, on: day,
+                    expectedVersion: o.version)
             }
         }
     }
@@ -245,7 +253,7 @@ struct ReturnCommand: ParsableCommand {
         @Option(help: "Why.") var reason: String
         func run() throws {
             try performAct(o, "waived") { app, who, day in
-                try app.waiveReturn(o.id, reason: reason, by: who, on: day)
+                try app.waiveReturn(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
@@ -256,7 +264,9 @@ struct ReturnCommand: ParsableCommand {
             discussion: "Example: opcc return escalate cumbria-QR-0004 --as cumbria.officer")
         @OptionGroup var o: IDOptions
         func run() throws {
-            try performAct(o, "escalated") { app, who, day in try app.escalateReturn(o.id, by: who, on: day) }
+            try performAct(o, "escalated") { app, who, day in
+                try app.escalateReturn(o.id, by: who, on: day, expectedVersion: o.version)
+            }
         }
     }
 

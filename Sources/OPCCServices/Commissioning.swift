@@ -64,10 +64,9 @@ public struct ActRefused: Error, Hashable, Sendable, CustomStringConvertible {
         "sign-off-by-position-holder", "decision-maker-authorised", "actor-required", "reviewer-not-submitter",
     ]
 
-    /// A conflict when the act was prepared against an older version; forbidden when any reason is about who acts;
-    /// otherwise the record's rules refused it.
+    /// Forbidden when any reason is about who acts; otherwise the record's rules refused it. (A stale version is
+    /// refused before the workflow decides, by the act runner, as a `current-version` conflict.)
     public var kind: ServiceRefusal.Kind {
-        if rules.contains("stale-version") { return .conflict }
         let forbidden = reasons.contains { reason in
             switch reason {
             case .notPermitted, .roleNotHeld, .roleNotPermitted: return true

@@ -147,6 +147,7 @@ extension SQLiteTransaction {
         if let v = f.minimumPence { add("r.amount_pence >= ?", [v]) }
         if let v = f.maximumPence { add("r.amount_pence <= ?", [v]) }
         if let v = f.overdueOn {
+            // `DecisionRules.isPart1Overdue`, in SQL: the same rule (a test checks they agree around the deadline).
             add("r.published_on IS NULL AND r.part1_deadline IS NOT NULL AND r.part1_deadline < ?", [v.iso])
             conditions.append("i.state NOT IN ('published', 'withdrawn')")
         }

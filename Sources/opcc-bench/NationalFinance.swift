@@ -155,10 +155,9 @@ extension Commissioning {
                             ("confirm-conditions", on(5, 2)), ("sign", on(5, 3)), ("activate", on(5, 4)),
                         ]
                         where event != "activate" || roll > 1 {
-                            let fired = try apply(
-                                FireRequest(event, on: id, by: finance, on: day, subject: subject),
-                                today: clock.today(),
-                                in: tx)
+                            let fired = try runBare(
+                                ActRequest(event, on: id, by: finance, on: day, subject: .agreement(subject)),
+                                in: tx, today: clock.today())
                             if case .failure(let refused) = fired { throw refused }
                         }
                         guard roll > 1 else { continue }

@@ -106,17 +106,19 @@ func prepare(home: ProductHome, returns count: Int, durable: Bool = false) throw
 
 /// What the return guards see in the loop: a complete return submitted by the board (the services attach this
 /// from the stored return; the benchmark attaches it directly so each act costs what the engine and store cost).
-let benchReturn = ReturnSubject(
-    dueDay: try! Day(iso: "2016-07-21"), quarter: Quarter(year: FinancialYear(startYear: 2016), number: 1)!,
-    agreement: GrantAgreement(
-        id: "GA-BENCH", office: "cumbria", decisionID: "bench", recipient: .init(orgID: "GB-LAE-BEN", name: "Bench"),
-        purpose: "benchmark", period: .init(start: try! Day(iso: "2016-04-01"), end: try! Day(iso: "2017-03-31")),
-        amount: .zero),
-    content: ReturnContent(spendInQuarter: .zero, spendToDate: .zero, narrative: "On track."),
-    previousSpendToDate: .zero, submittedBy: "bench.board")
+let benchReturn = WorkflowSubject.quarterlyReturn(
+    ReturnSubject(
+        dueDay: try! Day(iso: "2016-07-21"), quarter: Quarter(year: FinancialYear(startYear: 2016), number: 1)!,
+        agreement: GrantAgreement(
+            id: "GA-BENCH", office: "cumbria", decisionID: "bench",
+            recipient: .init(orgID: "GB-LAE-BEN", name: "Bench"),
+            purpose: "benchmark", period: .init(start: try! Day(iso: "2016-04-01"), end: try! Day(iso: "2017-03-31")),
+            amount: .zero),
+        content: ReturnContent(spendInQuarter: .zero, spendToDate: .zero, narrative: "On track."),
+        previousSpendToDate: .zero, submittedBy: "bench.board"))
 
 /// The n-th act of the review loop: send back (finance, with a reason), then resubmit (the board).
-func loopAct(_ n: Int, ids: [String]) -> Commissioning.FireRequest {
+func loopAct(_ n: Int, ids: [String]) -> Commissioning.ActRequest {
     let id = ids[n % ids.count]
     let round = n / ids.count
     return round % 2 == 0
@@ -351,7 +353,7 @@ func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void
 func durableBenchmark(_ options: Options, home: ProductHome) throws -> (section: String, summary: [String]) {
     let callers = options.callers
     let perCaller = options.durable
-    @Sendable func act(_ i: Int, _ id: String) -> Commissioning.FireRequest {
+    @Sendable func act(_ i: Int, _ id: String) -> Commissioning.ActRequest {
         i % 2 == 0
             ? .init(
                 "return-for-revision", on: id, by: "cumbria.finance", payload: ["reason": "figures missing"],

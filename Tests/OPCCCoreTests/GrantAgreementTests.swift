@@ -310,7 +310,7 @@ private func fire(
         event: event, actor: financeOfficer, effectiveDay: day("2017-03-24"), today: day("2017-03-24"),
         payload: payload)
     return WorkflowEngine(registry: grantRegistry).fire(
-        act, on: instance, definition: try grantWorkflow(), subject: subject)
+        act, on: instance, definition: try grantWorkflow(), subject: subject.map(WorkflowSubject.agreement))
 }
 
 private func refusals(_ outcome: WorkflowEngine.Outcome) -> [WorkflowRefusal] {

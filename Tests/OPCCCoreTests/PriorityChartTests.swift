@@ -74,7 +74,8 @@ struct PriorityWorkflowTests {
             state: state, version: 3, recordRef: nil, lastEffectiveDay: nil)
         let today = try Day(iso: "2017-03-14")
         let act = Act(event: event, actor: officer, effectiveDay: today, today: today)
-        return WorkflowEngine().fire(act, on: instance, definition: try priorityWorkflow(), subject: subject)
+        return WorkflowEngine().fire(
+            act, on: instance, definition: try priorityWorkflow(), subject: .priorities(subject))
     }
 
     @Test func theWorkflowParsesAndHasNoProblems() throws {

@@ -74,11 +74,6 @@ private func person(_ name: String, roles: [Role]) -> Actor {
     Actor(name: name, grants: roles.map { RoleGrant(role: $0) })
 }
 
-/// A decision record's sign-off status as the services would attach it.
-private struct SignOffs: SignOffProgress {
-    let missingSignOffs: [String]
-}
-
 @Suite("Workflow engine: the shipped workflows")
 struct ShippedWorkflowTests {
     @Test(arguments: ["decision-request", "grant-agreement", "quarterly-return", "carry-forward"])
@@ -125,7 +120,7 @@ struct ShippedWorkflowTests {
 
 /// What a step of the decision-request table should produce.
 enum Expected: Sendable, Equatable {
-    case accepted(to: String, role: Role, effects: [EffectRequest])
+    case accepted(to: String, role: Role, effects: [WorkflowEffect])
     /// The refusal rules, in any order.
     case refused([String])
 }
@@ -148,7 +143,6 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
     var asRole: Role? = nil
     var effective = "2016-03-09"
     var today = "2016-03-09"
-    var expectedVersion: Int? = nil
     var payload: [String: String] = [:]
     /// nil: no subject attached.
     var subject: StepSubject? = nil
@@ -175,7 +169,7 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
             name: "submit from draft by an officer allocates the number", state: "draft", event: "submit",
             roles: [.officer], subject: draftRecord,
             expected: .accepted(
-                to: "awaiting-sign-offs", role: .officer, effects: [EffectRequest(name: "allocate-decision-number")])),
+                to: "awaiting-sign-offs", role: .officer, effects: [.performedByTheAct("allocate-decision-number")])),
         .init(
             name: "submit by the commissioner is refused", state: "draft", event: "submit", roles: [.commissioner],
             subject: draftRecord, expected: .refused(["role-required"])),
@@ -216,7 +210,7 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
             expected: .accepted(
                 to: "approved", role: .commissioner,
                 effects: [
-                    EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-03-14"])
+                    .setDeadline(.part1Publication, day("2016-03-14"))
                 ])),
         .init(
             name: "decline by the commissioner also starts the clock", state: "with-decision-maker", event: "decline",
@@ -226,7 +220,7 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
                 to: "not-approved", role: .commissioner,
                 effects: [
                     // Good Friday 25 and Easter Monday 28 March 2016 do not count.
-                    EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-03-31"])
+                    .setDeadline(.part1Publication, day("2016-03-31"))
                 ])),
         .init(
             name: "approve with no office profile sets no deadline", state: "with-decision-maker", event: "approve",
@@ -260,15 +254,7 @@ struct DecisionRequestStep: Sendable, CustomTestStringConvertible {
             name: "an act dated the same day as the previous act is accepted", state: "draft", event: "submit",
             roles: [.officer], effective: "2016-03-07", subject: draftRecord,
             expected: .accepted(
-                to: "awaiting-sign-offs", role: .officer, effects: [EffectRequest(name: "allocate-decision-number")])),
-        .init(
-            name: "a stale version is the only reason given", state: "draft", event: "approve", roles: [.public],
-            effective: "2016-03-01", today: "2016-02-01", expectedVersion: 2, expected: .refused(["stale-version"])),
-        .init(
-            name: "the current version is accepted", state: "draft", event: "submit", roles: [.officer],
-            expectedVersion: 3, subject: draftRecord,
-            expected: .accepted(
-                to: "awaiting-sign-offs", role: .officer, effects: [EffectRequest(name: "allocate-decision-number")])),
+                to: "awaiting-sign-offs", role: .officer, effects: [.performedByTheAct("allocate-decision-number")])),
         .init(
             name: "an unknown event is refused", state: "draft", event: "rubber-stamp", roles: [.commissioner],
             expected: .refused(["unknown-event"])),
@@ -316,14 +302,15 @@ struct DecisionRequestEngineTests {
             lastEffectiveDay: day(DecisionRequestStep.lastEffectiveDay))
         let act = Act(
             event: step.event, actor: person("A. Person", roles: step.roles), role: step.asRole,
-            effectiveDay: day(step.effective), today: day(step.today), expectedVersion: step.expectedVersion,
+            effectiveDay: day(step.effective), today: day(step.today),
             payload: step.payload)
-        let subject: (any Sendable)?
+        let subject: WorkflowSubject?
         switch step.subject {
         case nil: subject = nil
-        case .signOffStatus(let missing): subject = SignOffs(missingSignOffs: missing)
+        case .signOffStatus(let missing): subject = WorkflowSubject.signOffs(missing: missing)
         case .cumbriaRecord(let positions):
-            subject = DecisionSubject(record: decisionRecord(signedBy: positions), profile: try loadCumbria())
+            subject = .decision(
+                DecisionSubject(record: decisionRecord(signedBy: positions), profile: try loadCumbria()))
         }
         let outcome = WorkflowEngine().fire(
             act, on: instance, definition: definition, subject: subject, profile: profile)
@@ -358,16 +345,15 @@ struct DecisionRequestEngineTests {
         let officer = person("Originating officer", roles: [.officer])
         let chiefExecutive = person("Chief Executive", roles: [.chiefExecutive])
         let commissioner = person("PCC", roles: [.commissioner])
-        var effects: [EffectRequest] = []
+        var effects: [WorkflowEffect] = []
         var history: [(from: String, to: String)] = []
 
         func step(_ event: String, by who: Actor, on date: String, payload: [String: String] = [:]) throws {
             let act = Act(
-                event: event, actor: who, effectiveDay: day(date), today: day("2016-03-09"),
-                expectedVersion: instance.version, payload: payload)
+                event: event, actor: who, effectiveDay: day(date), today: day("2016-03-09"), payload: payload)
             let outcome = engine.fire(
                 act, on: instance, definition: definition,
-                subject: DecisionSubject(record: record, profile: cumbria), profile: cumbria)
+                subject: .decision(DecisionSubject(record: record, profile: cumbria)), profile: cumbria)
             guard case .accepted(let accepted) = outcome else {
                 Issue.record("\(event) was refused: \(outcome)")
                 throw StepRefused()
@@ -402,8 +388,8 @@ struct DecisionRequestEngineTests {
         #expect(definition.isTerminal(instance.state))
         #expect(
             effects == [
-                EffectRequest(name: "allocate-decision-number"),
-                EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-03-14"]),
+                .performedByTheAct("allocate-decision-number"),
+                .setDeadline(.part1Publication, day("2016-03-14")),
             ])
         #expect(WorkflowEngine.replay(history, definition: definition) == .success("published"))
 
@@ -448,7 +434,7 @@ struct DecisionGuardTests {
     /// attached and the profile given to the engine.
     private func fire(
         _ event: String, from state: String, by roles: [Role], as role: Role? = nil, on date: String = "2016-03-09",
-        payload: [String: String] = [:], subject: (any Sendable)?, profile: OfficeProfile?,
+        payload: [String: String] = [:], subject: WorkflowSubject?, profile: OfficeProfile?,
         overridingGuards: Bool = false
     ) throws -> WorkflowEngine.Outcome {
         let definition = try loadWorkflow("decision-request")
@@ -471,7 +457,7 @@ struct DecisionGuardTests {
     ) throws -> WorkflowEngine.Outcome {
         try fire(
             event, from: state, by: roles, as: role, on: date, payload: payload,
-            subject: DecisionSubject(record: record, profile: profile), profile: profile,
+            subject: .decision(DecisionSubject(record: record, profile: profile)), profile: profile,
             overridingGuards: overridingGuards)
     }
 
@@ -519,7 +505,7 @@ struct DecisionGuardTests {
                 "submit", from: "draft", by: [.officer],
                 record: decisionRecord(office: "lincolnshire", summary: summary(words: words)), profile: lincolnshire)
             #expect(
-                outcome.accepted?.effects == [EffectRequest(name: "allocate-decision-number")],
+                outcome.accepted?.effects == [.performedByTheAct("allocate-decision-number")],
                 "\(words) words: \(outcome)")
         }
     }
@@ -708,7 +694,7 @@ struct DecisionGuardTests {
             #expect(accepted.role == .chiefExecutive)
             #expect(
                 accepted.effects == [
-                    EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-03-14"])
+                    .setDeadline(.part1Publication, day("2016-03-14"))
                 ])
         }
         // Someone holding both roles decides as the Commissioner unless they say otherwise.
@@ -736,7 +722,7 @@ struct DecisionGuardTests {
         // Lincolnshire publishes within one working day.
         #expect(
             commissioner.accepted?.effects == [
-                EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-03-10"])
+                .setDeadline(.part1Publication, day("2016-03-10"))
             ])
     }
 
@@ -816,7 +802,7 @@ struct DecisionGuardTests {
         #expect(accepted.to == "publication-deferred")
         #expect(
             accepted.effects == [
-                EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-06-30"])
+                .setDeadline(.part1Publication, day("2016-06-30"))
             ])
         // The decision day itself is allowed.
         let sameDay = try fire(
@@ -835,17 +821,15 @@ struct DecisionGuardTests {
             profile: cumbria)
         let accepted = try #require(undated.accepted, "\(undated)")
         #expect(accepted.to == "publication-deferred")
-        // An undated deferral has no deadline, so no effect may ask for one on a day that is not a day.
-        for effect in accepted.effects where effect.name == "set-deadline" {
-            #expect((try? Day(iso: effect.parameters["day"] ?? "")) != nil, "\(effect)")
-        }
+        // An undated deferral has no deadline, so no effect asks for one.
+        #expect(accepted.effects.isEmpty, "\(accepted.effects)")
 
         let dated = try fire(
             "defer", from: "not-approved", by: [.commissioner], on: "2016-03-10",
             payload: reason.merging(["until": "2016-04-01"]) { $1 }, record: record, profile: cumbria)
         #expect(
             dated.accepted?.effects == [
-                EffectRequest(name: "set-deadline", parameters: ["kind": "part1-publication", "day": "2016-04-01"])
+                .setDeadline(.part1Publication, day("2016-04-01"))
             ])
         // Even where a date is optional, one before the decision is refused.
         let early = try fire(
@@ -873,7 +857,7 @@ struct DecisionGuardTests {
             ),
             ("approved", "defer", [.officer], ["reason": "sensitive", "until": "2016-06-30"], ["deferral-until-date"]),
         ]
-        let subjects: [(any Sendable)?] = [nil, SignOffs(missingSignOffs: [])]
+        let subjects: [WorkflowSubject?] = [nil, .signOffs(missing: [])]
         for c in cases {
             for subject in subjects {
                 let outcome = try fire(
@@ -898,7 +882,7 @@ struct DecisionGuardTests {
         let accepted = try #require(imported.accepted, "\(imported)")
         #expect(accepted.to == "awaiting-sign-offs")
         #expect(accepted.role == .officer)
-        #expect(accepted.effects == [EffectRequest(name: "allocate-decision-number")])
+        #expect(accepted.effects == [.performedByTheAct("allocate-decision-number")])
         #expect(accepted.exceptions.map(\.rule) == ["executive-summary-word-limit"])
         #expect(accepted.exceptions.first?.message.contains("words: 118, limit: 100") == true)
 

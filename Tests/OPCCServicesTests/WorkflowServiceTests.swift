@@ -158,12 +158,13 @@ struct ConcurrencyTests {
 
         try first.fire(
             "request", on: "CF-C", by: "wm.finance", on: day("2016-03-02"), expectedVersion: seenByFirst.version)
-        let refused = #expect(throws: ActRefused.self) {
+        let refused = #expect(throws: ServiceRefusal.self) {
             try second.fire(
                 "request", on: "CF-C", by: "wm.finance", on: day("2016-03-02"),
                 expectedVersion: seenBySecond.version)
         }
-        #expect(refused?.rules == ["stale-version"])
+        #expect(refused?.rule == "current-version")
+        #expect(refused?.kind == .conflict)
         #expect(try second.auditHead().sequence == headBefore.sequence + 1)
         #expect(try second.auditLog(instance: "CF-C").filter { $0.event == "request" }.count == 1)
     }

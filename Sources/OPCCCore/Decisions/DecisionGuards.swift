@@ -3,7 +3,7 @@ extension WorkflowRegistry {
     /// `DecisionSubject` the services attach and the act's payload.
     mutating func registerDecisionGuards() {
         @Sendable func subject(_ context: WorkflowContext, rule: String) -> Result<DecisionSubject, GuardRefusal> {
-            guard let subject = context.subject as? DecisionSubject else {
+            guard let subject = context.subject?.decision else {
                 return .failure(
                     GuardRefusal(
                         rule: rule, message: "the decision record was not attached to this act",

@@ -159,6 +159,14 @@ public enum DecisionRules {
         return nil
     }
 
+    /// Part 1 overdue: the record has a Part 1 deadline, is not published nor withdrawn, and the deadline was before
+    /// `today` (on the deadline day itself it is still in time). The one statement of the rule: the store's
+    /// `overdueOn` filter is the same rule in SQL, and a test checks the two agree on the days around a deadline.
+    public static func isPart1Overdue(state: String, part1Deadline: Day?, publishedOn: Day?, today: Day) -> Bool {
+        guard let part1Deadline, publishedOn == nil else { return false }
+        return !["published", "withdrawn"].contains(state) && part1Deadline < today
+    }
+
     /// The Part 1 publication deadline: the decision's effective date plus the office's working days.
     public static func part1Deadline(decidedOn day: Day, profile: OfficeProfile, calendar: WorkingDayCalendar) -> Day {
         calendar.adding(workingDays: profile.part1DeadlineWorkingDays, to: day)
@@ -166,7 +174,7 @@ public enum DecisionRules {
 }
 
 /// What the decision guards see: the record and its office's profile.
-public struct DecisionSubject: SignOffProgress {
+public struct DecisionSubject: Sendable {
     public let record: DecisionRecord
     public let profile: OfficeProfile
 

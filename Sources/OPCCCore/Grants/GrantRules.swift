@@ -237,7 +237,7 @@ extension WorkflowRegistry {
     mutating func registerGrantGuards() {
         func check(_ name: String, _ body: @escaping @Sendable (WorkflowContext, GrantSubject) -> [GrantRefusal]) {
             register(guard: name) { context in
-                guard let subject = context.subject as? GrantSubject else {
+                guard let subject = context.subject?.agreement else {
                     return GuardRefusal(
                         rule: name, message: "the grant agreement was not attached to this act",
                         remedy: "act through the grant commands")

@@ -18,7 +18,7 @@ extension WorkflowRegistry {
     mutating func registerPriorityGuards() {
         func check(_ name: String, _ body: @escaping @Sendable (PrioritySubject) -> [PriorityRefusal]) {
             register(guard: name) { context in
-                guard let subject = context.subject as? PrioritySubject else {
+                guard let subject = context.subject?.priorities else {
                     return GuardRefusal(
                         rule: name, message: "the assessment was not attached to this act",
                         remedy: "act through the priorities commands")

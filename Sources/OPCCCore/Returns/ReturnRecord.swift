@@ -26,7 +26,7 @@ public struct ReturnRecord: Hashable, Sendable {
 
 /// What the return guards see: the due day (for `past-due-date`), the version being submitted with the agreement it
 /// reports against, and who submitted the version under review. Attached by the services.
-public struct ReturnSubject: DueDated {
+public struct ReturnSubject: Sendable {
     public let dueDay: Day
     public let quarter: Quarter
     public let agreement: GrantAgreement
@@ -54,7 +54,7 @@ extension WorkflowRegistry {
     /// the person reviewing may not be the one who submitted it.
     mutating func registerReturnGuards() {
         register(guard: "return-complete") { context in
-            guard let subject = context.subject as? ReturnSubject else {
+            guard let subject = context.subject?.quarterlyReturn else {
                 return GuardRefusal(
                     rule: "return-complete", message: "the return was not attached to this act",
                     remedy: "act through the return commands")
@@ -77,7 +77,7 @@ extension WorkflowRegistry {
                 remedy: found.map(\.remedy).joined(separator: "; "))
         }
         register(guard: "reviewer-not-submitter") { context in
-            guard let subject = context.subject as? ReturnSubject, let submitter = subject.submittedBy else {
+            guard let subject = context.subject?.quarterlyReturn, let submitter = subject.submittedBy else {
                 return nil
             }
             guard submitter == context.act.actor.name else { return nil }

@@ -1,7 +1,5 @@
 /// Why an act was refused. Every case names the rule it enforces and says what to do.
 public enum WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The actor saw an older version of the instance; someone else acted in between.
-    case staleVersion(expected: Int, actual: Int)
     /// The workflow has no such event.
     case unknownEvent(event: String, workflow: String)
     /// The event exists but cannot happen in the instance's current state.
@@ -22,7 +20,6 @@ public enum WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertible 
     /// The rule's name, as the refusal log and the tests know it.
     public var rule: String {
         switch self {
-        case .staleVersion: return "stale-version"
         case .unknownEvent: return "unknown-event"
         case .eventNotAllowedInState: return "event-not-allowed-in-state"
         case .notPermitted: return "role-required"
@@ -36,9 +33,6 @@ public enum WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .staleVersion(let expected, let actual):
-            return "the record changed since you loaded it (you saw version \(expected), it is now \(actual)): "
-                + "reload it and try again"
         case .unknownEvent(let event, let workflow):
             return "'\(event)' is not an event of the \(workflow) workflow"
         case .eventNotAllowedInState(let event, let state, let allowed):
@@ -64,17 +58,27 @@ public enum WorkflowRefusal: Error, Hashable, Sendable, CustomStringConvertible 
 }
 
 /// The pure interpreter: `(definition, instance, act, context) → accepted(new state, effects) | refused(reasons)`.
-/// It performs no I/O; the services load the instance, call it, and persist what it returns in one transaction.
+/// It performs no I/O; the services' act runner loads the instance, checks the version the actor saw, calls it, and
+/// performs what it returns in one transaction. Versions are the runner's concern, not the workflow's: the
+/// interpreter decides on the instance it is given.
 public struct WorkflowEngine: Sendable {
     /// What an accepted act does.
     public struct Accepted: Hashable, Sendable {
         public let from: String
         public let to: String
         public let role: Role
-        public let effects: [EffectRequest]
+        public let effects: [WorkflowEffect]
         /// Guards that did not hold but were overridden (a historic import): each becomes a flagged exception.
         public let exceptions: [GuardRefusal]
         public var changesState: Bool { from != to }
+
+        public init(from: String, to: String, role: Role, effects: [WorkflowEffect], exceptions: [GuardRefusal]) {
+            self.from = from
+            self.to = to
+            self.role = role
+            self.effects = effects
+            self.exceptions = exceptions
+        }
     }
 
     public enum Outcome: Hashable, Sendable {
@@ -90,15 +94,11 @@ public struct WorkflowEngine: Sendable {
         self.calendar = calendar
     }
 
-    /// Decides an act. All reasons for refusal are collected, so a user can fix them in one go; a stale version is
-    /// reported alone, because nothing else is meaningful against a view that is out of date.
+    /// Decides an act. All reasons for refusal are collected, so a user can fix them in one go.
     public func fire(
         _ act: Act, on instance: WorkflowInstance, definition: WorkflowDefinition,
-        subject: (any Sendable)? = nil, profile: OfficeProfile? = nil, overridingGuards: Bool = false
+        subject: WorkflowSubject? = nil, profile: OfficeProfile? = nil, overridingGuards: Bool = false
     ) -> Outcome {
-        if let expected = act.expectedVersion, expected != instance.version {
-            return .refused([.staleVersion(expected: expected, actual: instance.version)])
-        }
         guard definition.events.contains(where: { $0.name == act.event }) else {
             return .refused([.unknownEvent(event: act.event, workflow: definition.name)])
         }
@@ -159,6 +159,33 @@ public struct WorkflowEngine: Sendable {
             return nil
         }
         return role
+    }
+
+    /// An act someone may take on an instance now, by the definition alone: a transition from its current state
+    /// whose roles include one the actor holds for this record. Guards are not evaluated: they still refuse, with
+    /// their own messages, when the act is tried.
+    public struct PermittedAct: Hashable, Sendable {
+        public let event: String
+        /// The state the act moves the record to (the same state for an act that changes none).
+        public let to: String
+        /// The roles the actor holds that the transition allows, in the transition's order.
+        public let roles: [Role]
+        /// The guards the act must pass when tried.
+        public let guards: [String]
+    }
+
+    /// The acts `actor` may take on `instance` now, by role, scope and state, in the definition's order. The
+    /// services check the office; pages, the API and the CLI draw their forms and links from this.
+    public func permittedActs(
+        on instance: WorkflowInstance, definition: WorkflowDefinition, actor: Actor
+    ) -> [PermittedAct] {
+        let held = actor.roles(covering: instance.recordRef)
+        return definition.transitions.compactMap { transition in
+            guard transition.from == instance.state else { return nil }
+            let roles = transition.roles.filter(held.contains)
+            guard !roles.isEmpty else { return nil }
+            return PermittedAct(event: transition.event, to: transition.to, roles: roles, guards: transition.guards)
+        }
     }
 
     /// A point at which an instance's recorded history does not fit its definition.

@@ -1,13 +1,14 @@
 /// One running case of a workflow: a decision record's request, a grant agreement, a carry-forward, a return.
-/// It stays on the definition version it started on; `version` counts accepted state-changing acts so that an act
-/// prepared against an older view is refused as stale rather than applied twice.
+/// It stays on the definition version it started on; `version` counts every accepted act and edit of the record, so
+/// that a change prepared against an older view is refused as stale (by the services' act runner) rather than
+/// applied twice.
 public struct WorkflowInstance: Hashable, Sendable, Codable {
     public let id: String
     public let office: String
     public let workflow: String
     public let workflowVersion: Int
     public var state: String
-    /// Optimistic concurrency counter: increases by one with every accepted act that the engine applies.
+    /// Optimistic concurrency counter: increases by one with every accepted act and every edit of the record.
     public var version: Int
     /// The record this instance is about (a decision number, a grant reference): what role scopes name.
     public let recordRef: String?
@@ -39,13 +40,11 @@ public struct Act: Sendable {
     public let effectiveDay: Day
     /// Today in Europe/London, from the clock: an act may not be dated after it.
     public let today: Day
-    /// The instance version the actor saw; nil when the caller does not guard against concurrent change.
-    public let expectedVersion: Int?
     /// Free-form details recorded with the act (a reason, a sign-off's initials).
     public let payload: [String: String]
 
     public init(
-        event: String, actor: Actor, role: Role? = nil, effectiveDay: Day, today: Day, expectedVersion: Int? = nil,
+        event: String, actor: Actor, role: Role? = nil, effectiveDay: Day, today: Day,
         payload: [String: String] = [:]
     ) {
         self.event = event
@@ -53,7 +52,6 @@ public struct Act: Sendable {
         self.role = role
         self.effectiveDay = effectiveDay
         self.today = today
-        self.expectedVersion = expectedVersion
         self.payload = payload
     }
 }

@@ -61,115 +61,113 @@ extension Commissioning {
             allocatedElsewhereUnderDecision: try Money.sum(elsewhere.map(\.amount)))
     }
 
-    /// Fires an agreement event with the agreement attached, changing its terms with `update` in the same
-    /// transaction when accepted.
-    @discardableResult
-    func actOnAgreement(
-        _ request: FireRequest,
-        update: @escaping (inout GrantAgreement, Day, any StoreTransaction) throws -> Void = { _, _, _ in }
-    ) throws -> GrantAgreement {
-        var saved: GrantAgreement?
-        let unseen = ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(request.instanceID)'")
-        _ = try answeringAsMissing(unseen) {
-            try fire(
-                request,
-                subject: { tx, instance in
-                    guard let agreement = try tx.agreement(id: instance.id) else { return nil }
-                    return try self.grantSubject(agreement, in: tx)
-                },
-                onAccepted: { tx, fired, _ in
-                    guard var agreement = try tx.agreement(id: fired.instance.id) else { return [:] }
-                    try update(&agreement, fired.instance.lastEffectiveDay ?? self.clock.today(), tx)
-                    try tx.saveAgreement(agreement)
-                    saved = agreement
-                    return [:]
-                })
-        }
-        return saved!
+    /// A grant agreement for the act runner: the agreement with its allocations' totals for the guards; another
+    /// office's agreement answered as a missing one.
+    var agreementKind: RecordKind<GrantAgreement> {
+        RecordKind(
+            unseen: { .notFound(rule: "known-agreement", message: "no agreement '\($0)'") },
+            load: { instance, tx in try tx.agreement(id: instance.id) },
+            subject: { agreement, _, tx in .agreement(try self.grantSubject(agreement, in: tx)) },
+            save: { agreement, _, tx in try tx.saveAgreement(agreement) })
     }
 
-    /// Records the equality impact assessment or the risk assessment (a recorded act; state unchanged).
+    /// Runs an agreement act through the act runner in its own transaction, changing its terms with `update` when
+    /// accepted.
+    @discardableResult
+    func actOnAgreement(
+        _ request: ActRequest,
+        update: @escaping (inout GrantAgreement, Day, any StoreTransaction) throws -> Void = { _, _, _ in }
+    ) throws -> GrantAgreement {
+        try runLogged(request, on: agreementKind) { agreement, _, day, tx in
+            try update(&agreement, day, tx)
+            return [:]
+        }.record!
+    }
+
+    /// Records the equality impact assessment or the risk assessment (an edit through the act runner; state
+    /// unchanged, version bumped).
     public func recordAssessment(
-        _ id: String, equality: Bool, reference: String, by actorName: String, on day: Day? = nil
+        _ id: String, equality: Bool, reference: String, by actorName: String, on day: Day? = nil,
+        expectedVersion: Int? = nil
     ) throws {
         let reference = try checkedText(reference, "reference", .name)
         let effective = day ?? clock.today()
-        try store.write { tx in
-            guard var agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
+        var request = ActRequest(
+            equality ? "equality-impact-assessment-recorded" : "risk-assessment-recorded", on: id, by: actorName,
+            on: effective, expectedVersion: expectedVersion, payload: ["reference": reference])
+        request.edit = Edit { instance, _, person, _ in
+            let roles = person.actor.roles(covering: nil)
+            guard let role = [Role.finance, .officer].first(where: roles.contains) else {
+                throw ServiceRefusal.forbidden(
+                    rule: "role-required",
+                    message: "recording an assessment needs one of the roles finance, officer in \(instance.office)")
             }
-            let role = try requireRole(
-                actorName, office: agreement.office, anyOf: [.finance, .officer], in: tx,
-                for: "recording an assessment",
-                unseen: .notFound(rule: "known-agreement", message: "no agreement '\(id)'"))
             guard !reference.isBlank else {
                 throw ServiceRefusal(rule: "assessment-reference", message: "give the assessment's reference")
             }
-            let assessment = GrantAgreement.Assessment(reference: reference, recordedOn: effective)
-            if equality {
-                agreement.equalityImpactAssessment = assessment
-            } else {
-                agreement.riskAssessment = assessment
+            return role
+        }
+        try store.write { tx in
+            _ = try runInside(request, on: agreementKind, in: tx, logged: false) { agreement, _, _, _ in
+                let assessment = GrantAgreement.Assessment(reference: reference, recordedOn: effective)
+                if equality {
+                    agreement.equalityImpactAssessment = assessment
+                } else {
+                    agreement.riskAssessment = assessment
+                }
+                return [:]
             }
-            try tx.saveAgreement(agreement)
-            try tx.append(
-                AuditEventDraft(
-                    office: agreement.office, instanceID: id, workflow: instance.workflow,
-                    workflowVersion: instance.workflowVersion,
-                    event: equality ? "equality-impact-assessment-recorded" : "risk-assessment-recorded",
-                    fromState: instance.state, toState: instance.state, actor: actorName, role: role.rawValue,
-                    effectiveDay: effective, recordedAt: clock.timestamp(), payload: ["reference": reference]))
         }
     }
 
-    public func confirmAgreementConditions(_ id: String, by actorName: String, on day: Day? = nil) throws {
-        try actOnAgreement(FireRequest("confirm-conditions", on: id, by: actorName, on: day))
+    public func confirmAgreementConditions(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
+        try actOnAgreement(
+            ActRequest("confirm-conditions", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
     }
 
     /// Records one party's signature (the OPCC or the recipient).
     public func recordAgreementSignature(
-        _ id: String, party: GrantAgreement.Party, name: String, by actorName: String, on day: Day? = nil
+        _ id: String, party: GrantAgreement.Party, name: String, by actorName: String, on day: Day? = nil,
+        expectedVersion: Int? = nil
     ) throws {
         let name = try checkedText(name, "name", .name)
         try actOnAgreement(
-            FireRequest(
-                "record-signature", on: id, by: actorName, on: day, payload: ["party": party.rawValue, "name": name])
+            ActRequest(
+                "record-signature", on: id, by: actorName, on: day, expectedVersion: expectedVersion,
+                payload: ["party": party.rawValue, "name": name])
         ) { agreement, day, _ in
             agreement.signatures.removeAll { $0.party == party }
             agreement.signatures.append(GrantAgreement.PartySignature(party: party, name: name, on: day))
         }
     }
 
-    public func signAgreement(_ id: String, by actorName: String, on day: Day? = nil) throws {
-        try actOnAgreement(FireRequest("sign", on: id, by: actorName, on: day))
+    public func signAgreement(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
+        try actOnAgreement(ActRequest("sign", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
     }
 
-    /// Activates a signed agreement (finance) and schedules a return for every quarter it covers.
-    public func activateAgreement(_ id: String, by actorName: String, on day: Day? = nil) throws {
-        let unseen = ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
-        _ = try answeringAsMissing(unseen) {
-            try fire(
-                FireRequest("activate", on: id, by: actorName, on: day),
-                subject: { tx, instance in
-                    guard let agreement = try tx.agreement(id: instance.id) else { return nil }
-                    return try self.grantSubject(agreement, in: tx)
-                },
-                onAccepted: { tx, fired, accepted in
-                    guard accepted.effects.contains(where: { $0.name == "schedule-quarterly-returns" }),
-                        let agreement = try tx.agreement(id: fired.instance.id)
-                    else { return [:] }
-                    let ids = try self.scheduleReturns(
-                        for: agreement, by: actorName, on: fired.instance.lastEffectiveDay ?? self.clock.today(), in: tx
-                    )
-                    return ["returns": ids.joined(separator: ", ")]
-                })
-        }
+    /// Activates a signed agreement (finance); the workflow's `schedule-quarterly-returns` effect schedules a return
+    /// for every quarter it covers.
+    public func activateAgreement(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
+        try actOnAgreement(ActRequest("activate", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
     }
 
     /// Releases one instalment when its condition holds: a posting from the agreement's allocations to paid.
-    public func releasePayment(_ id: String, instalment: String, by actorName: String, on day: Day? = nil) throws {
+    public func releasePayment(
+        _ id: String, instalment: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         let effective = day ?? clock.today()
         try store.write { tx in
+            if let instance = try tx.instance(id: id),
+                try actor(named: actorName, in: tx).office == instance.office
+            {
+                try requireCurrentVersion(expectedVersion, of: instance, in: tx)
+            }
             let accepted = Set(
                 try tx.returnRecords(office: nil, agreement: id).filter {
                     try tx.instance(id: $0.id)?.state == "accepted"
@@ -235,6 +233,8 @@ extension Commissioning {
             by: actorName, role: role, in: tx)
         agreement.payments[index].paidOn = effective
         try tx.saveAgreement(agreement)
+        // A payment changes the agreement: its version moves, so a form or an ETag read before it is stale.
+        try tx.bumpInstanceVersion(id: id, expectedVersion: instance.version)
     }
 
     /// One agreement, or a refusal naming the id.
@@ -255,7 +255,9 @@ extension Commissioning {
 extension Commissioning {
     /// Closes an active agreement (finance) once its final quarterly return is accepted (or waived), every
     /// carry-forward for its recipient and strand is settled, and no money under it is still due back.
-    public func closeAgreement(_ id: String, by actorName: String, on day: Day? = nil) throws {
+    public func closeAgreement(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         let due = try store.read { tx -> Int64 in
             // Another office's agreement answers as a missing one, before its returns' states could show.
             guard let agreement = try tx.agreement(id: id),
@@ -306,7 +308,7 @@ extension Commissioning {
                 rule: "clawback-settled-before-close",
                 message: "\(SignedMoney(pence: due)) is still due back under agreement \(id): settle it first")
         }
-        try actOnAgreement(FireRequest("close", on: id, by: actorName, on: day))
+        try actOnAgreement(ActRequest("close", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
     }
 
     /// Ends an active agreement early (finance or the Commissioner), with a reason: no further instalment is
@@ -314,9 +316,15 @@ extension Commissioning {
     /// budget in the same transaction, as a reduction does (the allocations' postings reversed, each an audited
     /// posting, and what was paid allocated again): the agreement is then for what it paid, and its variations
     /// record the termination with the amount released, so nothing of what it was for is lost.
-    public func terminateAgreement(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+    public func terminateAgreement(
+        _ id: String, reason: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         let reason = try checkedText(reason, "reason", .short)
-        try actOnAgreement(FireRequest("terminate", on: id, by: actorName, on: day, payload: ["reason": reason])) {
+        try actOnAgreement(
+            ActRequest(
+                "terminate", on: id, by: actorName, on: day, expectedVersion: expectedVersion,
+                payload: ["reason": reason])
+        ) {
             agreement, effective, tx in
             let unpaid = agreement.amount.pence - agreement.paidPence
             guard unpaid > 0 else { return }

@@ -40,7 +40,8 @@ extension Commissioning {
     /// one; a reduction below what is already paid; varied terms that no longer add up; paid instalments altered.
     @discardableResult
     public func varyAgreement(
-        _ id: String, _ request: VariationRequest, by actorName: String, on day: Day? = nil
+        _ id: String, _ request: VariationRequest, by actorName: String, on day: Day? = nil,
+        expectedVersion: Int? = nil
     ) throws -> GrantAgreement {
         func refuse(_ rule: String, _ message: String) -> ServiceRefusal {
             ServiceRefusal(rule: rule, message: message)
@@ -79,91 +80,85 @@ extension Commissioning {
         if let change = request.amountChange { payload["amountChangePence"] = String(change.pence) }
         if let newDecision = request.newDecision { payload["newDecision"] = newDecision }
         if let proposal = request.proposal { payload["proposal"] = proposal }
-        var saved: GrantAgreement?
-        _ = try fire(
-            FireRequest("vary", on: id, by: actorName, on: day, payload: payload),
-            subject: { tx, instance in
-                guard let agreement = try tx.agreement(id: instance.id) else { return nil }
-                var subject = try self.grantSubject(agreement, in: tx)
-                if let reference = request.newDecision {
-                    // The increase is drawn under the new decision: the cover is both decisions' approvals together.
-                    let newID = try self.decisionID(reference, office: agreement.office, in: tx)
-                    guard let decision = try tx.decision(id: newID), decision.decision?.outcome == .approved,
-                        let approved = decision.amount
-                    else {
-                        throw refuse(
-                            "variation-new-decision-approved",
-                            "decision \(reference) is not an approved decision stating an amount")
-                    }
-                    guard let underNew = Money(pence: try tx.allocatedUnderDecision(newID, office: agreement.office))
-                    else { throw StoreError.invalidData(what: "allocations under \(newID)") }
-                    subject.decisionApproved = try subject.decisionApproved.adding(approved)
-                    subject.allocatedElsewhereUnderDecision = try subject.allocatedElsewhereUnderDecision.adding(
-                        underNew)
+        var kind = agreementKind
+        kind.subject = { agreement, _, tx in
+            var subject = try self.grantSubject(agreement, in: tx)
+            if let reference = request.newDecision {
+                // The increase is drawn under the new decision: the cover is both decisions' approvals together.
+                let newID = try self.decisionID(reference, office: agreement.office, in: tx)
+                guard let decision = try tx.decision(id: newID), decision.decision?.outcome == .approved,
+                    let approved = decision.amount
+                else {
+                    throw refuse(
+                        "variation-new-decision-approved",
+                        "decision \(reference) is not an approved decision stating an amount")
                 }
-                return subject
-            },
-            onAccepted: { tx, fired, _ in
-                guard var agreement = try tx.agreement(id: fired.instance.id) else { return [:] }
-                let effective = fired.instance.lastEffectiveDay ?? self.clock.today()
-                var varied = agreement
-                if let period = request.period { varied.period = period }
-                if let postsEnd = request.fixedTermPostsEnd { varied.fixedTermPostsEnd = postsEnd }
-                if let lines = request.planLines { varied.planLines = lines }
-                if let profile = request.spendProfile { varied.spendProfile = profile }
-                if let payments = request.payments {
-                    for paid in agreement.payments where paid.paidOn != nil && !payments.contains(paid) {
-                        throw refuse(
-                            "paid-instalments-unchanged",
-                            "instalment \(paid.id) was paid on \(paid.paidOn!.iso): keep it unchanged in the new list")
-                    }
-                    varied.payments = payments
+                guard let underNew = Money(pence: try tx.allocatedUnderDecision(newID, office: agreement.office))
+                else { throw StoreError.invalidData(what: "allocations under \(newID)") }
+                subject.decisionApproved = try subject.decisionApproved.adding(approved)
+                subject.allocatedElsewhereUnderDecision = try subject.allocatedElsewhereUnderDecision.adding(
+                    underNew)
+            }
+            return .agreement(subject)
+        }
+        let act = ActRequest(
+            "vary", on: id, by: actorName, on: day, expectedVersion: expectedVersion, payload: payload)
+        return try runLogged(act, on: kind) { agreement, _, effective, tx in
+            var varied = agreement
+            if let period = request.period { varied.period = period }
+            if let postsEnd = request.fixedTermPostsEnd { varied.fixedTermPostsEnd = postsEnd }
+            if let lines = request.planLines { varied.planLines = lines }
+            if let profile = request.spendProfile { varied.spendProfile = profile }
+            if let payments = request.payments {
+                for paid in agreement.payments where paid.paidOn != nil && !payments.contains(paid) {
+                    throw refuse(
+                        "paid-instalments-unchanged",
+                        "instalment \(paid.id) was paid on \(paid.paidOn!.iso): keep it unchanged in the new list")
                 }
-                var newDecisionID: String?
-                if let change = request.amountChange {
-                    guard let amount = try? SignedMoney(agreement.amount).adding(change).money else {
-                        throw refuse(
-                            "grant-variation-not-below-zero",
-                            "a change of \(change) would take the agreement for \(agreement.amount) below zero")
-                    }
-                    varied.amount = amount
-                    newDecisionID = try request.newDecision.map {
-                        try self.decisionID($0, office: agreement.office, in: tx)
-                    }
-                    varied.allocationIDs = try self.moveVariedMoney(
-                        agreement, change: change, newDecisionID: newDecisionID, reason: request.reason,
-                        by: actorName, on: effective, in: tx)
+                varied.payments = payments
+            }
+            var newDecisionID: String?
+            if let change = request.amountChange {
+                guard let amount = try? SignedMoney(agreement.amount).adding(change).money else {
+                    throw refuse(
+                        "grant-variation-not-below-zero",
+                        "a change of \(change) would take the agreement for \(agreement.amount) below zero")
                 }
-                if let problem = varied.problems().first {
-                    throw refuse(problem.rule, problem.description + ": " + problem.remedy)
+                varied.amount = amount
+                newDecisionID = try request.newDecision.map {
+                    try self.decisionID($0, office: agreement.office, in: tx)
                 }
-                varied.variations.append(
-                    GrantAgreement.Variation(
-                        kind: request.kind, description: request.reason, amountChange: request.amountChange,
-                        approvedBy: actorName, on: effective, newDecisionID: newDecisionID))
-                if let proposalID = request.proposal {
-                    guard
-                        var proposal = try tx.proposals(office: agreement.office).first(where: { $0.id == proposalID }),
-                        proposal.agreementID == agreement.id
-                    else {
-                        throw ServiceRefusal.notFound(
-                            rule: "known-proposal", message: "no variation proposal '\(proposalID)' for \(agreement.id)"
-                        )
-                    }
-                    guard proposal.status == .proposed else {
-                        throw refuse("proposal-decided-once", "\(proposalID) was \(proposal.status.rawValue) already")
-                    }
-                    proposal.status = .approved
-                    proposal.decidedBy = actorName
-                    proposal.decidedOn = effective
-                    try tx.saveProposal(proposal)
+                varied.allocationIDs = try self.moveVariedMoney(
+                    agreement, change: change, newDecisionID: newDecisionID, reason: request.reason,
+                    by: actorName, on: effective, in: tx)
+            }
+            if let problem = varied.problems().first {
+                throw refuse(problem.rule, problem.description + ": " + problem.remedy)
+            }
+            varied.variations.append(
+                GrantAgreement.Variation(
+                    kind: request.kind, description: request.reason, amountChange: request.amountChange,
+                    approvedBy: actorName, on: effective, newDecisionID: newDecisionID))
+            if let proposalID = request.proposal {
+                guard
+                    var proposal = try tx.proposals(office: agreement.office).first(where: { $0.id == proposalID }),
+                    proposal.agreementID == agreement.id
+                else {
+                    throw ServiceRefusal.notFound(
+                        rule: "known-proposal", message: "no variation proposal '\(proposalID)' for \(agreement.id)"
+                    )
                 }
-                agreement = varied
-                try tx.saveAgreement(agreement)
-                saved = agreement
-                return [:]
-            })
-        return saved!
+                guard proposal.status == .proposed else {
+                    throw refuse("proposal-decided-once", "\(proposalID) was \(proposal.status.rawValue) already")
+                }
+                proposal.status = .approved
+                proposal.decidedBy = actorName
+                proposal.decidedOn = effective
+                try tx.saveProposal(proposal)
+            }
+            agreement = varied
+            return [:]
+        }.record!
     }
 
     /// The office's allocations whose posting has not been reversed.

@@ -36,10 +36,10 @@ extension Commissioning {
                 id: id, office: office, workflow: "carry-forward", recordRef: id, by: actorName, role: .finance,
                 on: effective, in: tx, payload: ["forecast": forecast.description]
             ) { tx in try tx.saveCarryForward(request) }
-            try fireInTransaction(
-                FireRequest(
+            try runInside(
+                ActRequest(
                     "request", on: id, by: actorName, on: effective,
-                    payload: ["forecastPence": String(forecast.pence), "reason": reason]), in: tx)
+                    payload: ["forecastPence": String(forecast.pence), "reason": reason]), on: carryForwardKind, in: tx)
             return request
         }
     }
@@ -48,7 +48,7 @@ extension Commissioning {
     /// `decision` cites the decision record giving permission, where one was made.
     public func decideCarryForward(
         _ id: String, approve: Bool, reason: String? = nil, decision: String? = nil, by actorName: String,
-        on day: Day? = nil
+        on day: Day? = nil, expectedVersion: Int? = nil
     ) throws {
         let reason = try checkedOptionalText(reason, "reason", .short)
         let effective = day ?? clock.today()
@@ -62,10 +62,16 @@ extension Commissioning {
             if let decision { request.decisionID = try decisionID(decision, office: request.office, in: tx) }
             var payload = ["forecastPence": String(request.forecast.pence)]
             if let reason { payload["reason"] = reason }
-            let fired = try fireInTransaction(
-                FireRequest(approve ? "approve" : "refuse", on: id, by: actorName, on: effective, payload: payload),
-                in: tx)
-            try tx.saveCarryForward(request)
+            let cited = request.decisionID
+            let fired = try runInside(
+                ActRequest(
+                    approve ? "approve" : "refuse", on: id, by: actorName, on: effective,
+                    expectedVersion: expectedVersion, payload: payload),
+                on: carryForwardKind, in: tx
+            ) { saved, _, _, _ in
+                saved.decisionID = cited
+                return [:]
+            }.fired
             let from = try account(.allocation, request.office, request.year, request.strand, request.recipientOrgID)
             // The recipient may have been paid since the request: it must still hold the forecast.
             let held = try tx.balance(of: from)
@@ -109,7 +115,9 @@ extension Commissioning {
 
     /// Confirms the actual underspend at year end (finance). Below the approved forecast, the difference is reversed
     /// back into year N; above it, the excess is due back.
-    public func confirmCarryForward(_ id: String, actual: Money, by actorName: String, on day: Day? = nil) throws {
+    public func confirmCarryForward(
+        _ id: String, actual: Money, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
             // Another office's carry-forward answers as a missing one.
@@ -118,12 +126,16 @@ extension Commissioning {
             else {
                 throw ServiceRefusal.notFound(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
             }
-            _ = try fireInTransaction(
-                FireRequest(
-                    "confirm", on: id, by: actorName, on: effective, payload: ["actualPence": String(actual.pence)]),
-                in: tx)
+            try runInside(
+                ActRequest(
+                    "confirm", on: id, by: actorName, on: effective, expectedVersion: expectedVersion,
+                    payload: ["actualPence": String(actual.pence)]),
+                on: carryForwardKind, in: tx
+            ) { saved, _, _, _ in
+                saved.actual = actual
+                return [:]
+            }
             request.actual = actual
-            try tx.saveCarryForward(request)
             let r = request
             let n = r.year, next = r.year.next
             var transfers: [Transfer] = []
@@ -163,14 +175,12 @@ extension Commissioning {
         }
     }
 
-    /// Fires a workflow act inside an open transaction, throwing the refusal (the caller's transaction rolls back;
-    /// `writeKeepingRefusals` around it then writes the refusal log).
-    @discardableResult
-    func fireInTransaction(_ request: FireRequest, in tx: any StoreTransaction) throws -> Fired {
-        switch try apply(request, today: clock.today(), in: tx) {
-        case .success(let fired): return fired
-        case .failure(let refused): throw RefusedInTransaction(request: request, refused: refused)
-        }
+    /// A carry-forward request for the act runner; another office's answered as a missing one.
+    var carryForwardKind: RecordKind<CarryForwardRequest> {
+        RecordKind(
+            unseen: { .notFound(rule: "known-carry-forward", message: "no carry-forward '\($0)'") },
+            load: { instance, tx in try tx.carryForward(id: instance.id) }, subject: { _, _, _ in nil },
+            save: { request, _, tx in try tx.saveCarryForward(request) })
     }
 
     /// Runs a use case whose transaction may end in a refused act: once it has rolled back, the refusal goes to the
@@ -185,14 +195,18 @@ extension Commissioning {
 
 extension Commissioning {
     /// Records that a refused carry-forward's money has come back (finance): clawback due → returned.
-    public func settleCarryForwardClawback(_ id: String, by actorName: String, on day: Day? = nil) throws {
+    public func settleCarryForwardClawback(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
             // Another office's carry-forward answers as a missing one.
             guard let r = try tx.carryForward(id: id), try actor(named: actorName, in: tx).office == r.office else {
                 throw ServiceRefusal.notFound(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
             }
-            try fireInTransaction(FireRequest("settle-clawback", on: id, by: actorName, on: effective), in: tx)
+            try runInside(
+                ActRequest("settle-clawback", on: id, by: actorName, on: effective, expectedVersion: expectedVersion),
+                on: carryForwardKind, in: tx)
             try post(
                 try Posting(
                     office: r.office, day: effective, cause: PostingCause(.clawback, id),
@@ -210,6 +224,6 @@ extension Commissioning {
 
 /// A refused act inside a larger transaction, carried out of it so the refusal can be logged after the rollback.
 struct RefusedInTransaction: Error {
-    let request: Commissioning.FireRequest
+    let request: Commissioning.ActRequest
     let refused: ActRefused
 }

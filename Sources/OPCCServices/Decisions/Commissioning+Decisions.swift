@@ -95,43 +95,36 @@ extension Commissioning {
     }
 
     /// Changes a draft. Only drafts change this way: once submitted, a record moves by its workflow, and after a
-    /// decision a change is a `correct` act.
+    /// decision a change is a `correct` act. An edit runs through the act runner: it bumps the version.
     @discardableResult
     public func editDecision(
         _ reference: String, office: String? = nil, draft: DecisionDraft, by actorName: String, on day: Day? = nil,
         expectedVersion: Int? = nil
     ) throws -> DecisionRecord {
         let id = try decisionID(reference, office: office)
-        return try store.write { tx in
-            guard var record = try tx.decision(id: id), let instance = try tx.instance(id: id),
-                try actor(named: actorName, in: tx).office == record.office
-            else {
-                // Another office's record answers as a missing one, before its state could show.
-                throw noDecision(reference, office: office)
-            }
-            try requireCurrentVersion(expectedVersion, of: instance, in: tx)
+        var request = ActRequest(
+            "edit", on: id, by: actorName, on: day, expectedVersion: expectedVersion,
+            payload: ["fields": draft.fieldNames.joined(separator: ", ")])
+        request.edit = Edit { instance, _, person, _ in
             guard instance.state == "draft" else {
                 throw ServiceRefusal(
                     rule: "edit-only-in-draft",
                     message: "the record is \(instance.state): only drafts are edited; return it for revision first, "
                         + "or after a decision record a correction")
             }
-            let person = try actor(named: actorName, in: tx)
-            guard person.office == record.office, person.actor.roles(covering: id).contains(.officer) else {
+            guard person.actor.roles(covering: instance.id).contains(.officer) else {
                 throw ServiceRefusal.forbidden(rule: "role-required", message: "editing a draft needs the officer role")
             }
-            try draft.apply(to: &record, profile: try profile(of: record.office, in: tx))
-            // An edit is a change like an act: it bumps the version, so a form opened before it is stale.
-            try tx.bumpInstanceVersion(id: id, expectedVersion: instance.version)
-            try tx.saveDecision(record, instanceID: id)
-            try tx.append(
-                AuditEventDraft(
-                    office: record.office, instanceID: id, workflow: instance.workflow,
-                    workflowVersion: instance.workflowVersion, event: "edit", fromState: instance.state,
-                    toState: instance.state, actor: actorName, role: Role.officer.rawValue,
-                    effectiveDay: day ?? clock.today(), recordedAt: clock.timestamp(),
-                    payload: ["fields": draft.fieldNames.joined(separator: ", ")]))
-            return record
+            return .officer
+        }
+        return try store.write { tx in
+            let acted = try runInside(
+                request, on: decisionKind(noDecision(reference, office: office)), in: tx, logged: false
+            ) { record, _, _, tx in
+                try draft.apply(to: &record, profile: try self.profile(of: record.office, in: tx))
+                return [:]
+            }
+            return acted.record!
         }
     }
 
@@ -151,100 +144,58 @@ extension Commissioning {
             throw ServiceRefusal(rule: "part2-not-corrected-here", message: "Part 2 is not corrected through Part 1")
         }
         let id = try decisionID(reference, office: office)
-        return try store.write { tx in
-            guard var record = try tx.decision(id: id), let instance = try tx.instance(id: id),
-                try actor(named: actorName, in: tx).office == record.office
-            else {
-                // Another office's record answers as a missing one, before its state could show.
-                throw noDecision(reference, office: office)
-            }
-            try requireCurrentVersion(expectedVersion, of: instance, in: tx)
-            guard record.decision != nil, instance.state != "withdrawn" else {
+        var request = ActRequest(
+            "correct", on: id, by: actorName, on: day, expectedVersion: expectedVersion,
+            payload: ["fields": draft.fieldNames.joined(separator: ", "), "reason": reason])
+        let today = clock.today()
+        request.edit = Edit { instance, subject, person, effective in
+            guard subject?.decision?.record.decision != nil, instance.state != "withdrawn" else {
                 throw ServiceRefusal(
                     rule: "corrections-after-decision",
                     message: "the record is \(instance.state): before a decision, return it for revision and edit it")
             }
-            let person = try actor(named: actorName, in: tx)
-            let roles = person.actor.roles(covering: id)
-            guard person.office == record.office,
-                let role = [Role.officer, .chiefExecutive].first(where: roles.contains)
-            else {
+            let roles = person.actor.roles(covering: instance.id)
+            guard let role = [Role.officer, .chiefExecutive].first(where: roles.contains) else {
                 throw ServiceRefusal.forbidden(
                     rule: "role-required", message: "a correction needs the officer or chief-executive role")
             }
-            let effective = day ?? clock.today()
-            guard effective <= clock.today(), effective >= (instance.lastEffectiveDay ?? effective) else {
+            guard effective <= today, effective >= (instance.lastEffectiveDay ?? effective) else {
                 throw ServiceRefusal(
                     rule: "effective-dates-never-go-backwards",
                     message: "a correction is dated on or after the record's last act and not after today")
             }
-            try draft.apply(to: &record, profile: try profile(of: record.office, in: tx))
-            // An edit is a change like an act: it bumps the version, so a form opened before it is stale.
-            try tx.bumpInstanceVersion(id: id, expectedVersion: instance.version)
-            try tx.saveDecision(record, instanceID: id)
-            try tx.append(
-                AuditEventDraft(
-                    office: record.office, instanceID: id, workflow: instance.workflow,
-                    workflowVersion: instance.workflowVersion, event: "correct", fromState: instance.state,
-                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: effective,
-                    recordedAt: clock.timestamp(),
-                    payload: ["fields": draft.fieldNames.joined(separator: ", "), "reason": reason]))
+            return role
+        }
+        return try store.write { tx in
+            let acted = try runInside(
+                request, on: decisionKind(noDecision(reference, office: office)), in: tx, logged: false
+            ) { record, _, _, tx in
+                try draft.apply(to: &record, profile: try self.profile(of: record.office, in: tx))
+                return [:]
+            }
             return DecisionView(
-                record: record.withoutPart2Content, status: instance.state, version: instance.version + 1)
+                record: acted.record!.withoutPart2Content, status: acted.fired.instance.state,
+                version: acted.fired.instance.version)
         }
     }
 
     // MARK: Workflow acts
 
-    /// Fires a decision-request event with the record attached for the guards; `update` changes the record inside
-    /// the same transaction when the act is accepted and returns extra audit payload.
-    @discardableResult
-    func actOnDecision(
-        _ request: FireRequest, in open: (any StoreTransaction)? = nil,
-        update:
-            @escaping (inout DecisionRecord, WorkflowEngine.Accepted, Day, any StoreTransaction) throws -> [String:
-            String] = { _, _, _, _ in [:] }
-    ) throws -> DecisionView {
-        var saved: DecisionRecord?
-        let fire:
-            (
-                FireRequest, ((any StoreTransaction, WorkflowInstance) throws -> (any Sendable)?)?,
-                ((any StoreTransaction, Fired, WorkflowEngine.Accepted) throws -> [String: String])?
-            ) throws -> Fired = { request, load, hook in
-                guard let tx = open else { return try self.fire(request, subject: load, onAccepted: hook) }
-                let result = try self.apply(
-                    request, today: self.clock.today(), in: tx, subject: load.map { load in { try load(tx, $0) } },
-                    onAccepted: hook.map { hook in { try hook(tx, $0, $1) } })
-                switch result {
-                case .success(let fired): return fired
-                case .failure(let refused): throw refused
+    /// A decision record for the act runner: the record and its office's profile for the guards; the Part 1
+    /// deadline set by the workflow's effect; another office's record answered as `unseen`.
+    func decisionKind(_ unseen: ServiceRefusal) -> RecordKind<DecisionRecord> {
+        RecordKind(
+            unseen: { _ in unseen },
+            load: { instance, tx in try tx.decision(id: instance.id) },
+            subject: { record, instance, tx in
+                .decision(DecisionSubject(record: record, profile: try self.profile(of: instance.office, in: tx)))
+            },
+            save: { record, instance, tx in try tx.saveDecision(record, instanceID: instance.id) },
+            setDeadline: { record, kind, day in
+                switch kind {
+                case .part1Publication: record.part1Deadline = day
                 }
-            }
-        let fired = try answeringAsMissing(noDecision(request.instanceID, office: nil)) {
-            try fire(
-                request,
-                { tx, instance in
-                    try self.requireCurrentVersion(request.expectedVersion, of: instance, in: tx)
-                    guard let record = try tx.decision(id: instance.id) else { return nil }
-                    return DecisionSubject(record: record, profile: try self.profile(of: instance.office, in: tx))
-                },
-                { tx, fired, accepted in
-                    guard var record = try tx.decision(id: fired.instance.id) else { return [:] }
-                    let day = fired.instance.lastEffectiveDay ?? self.clock.today()
-                    let extra = try update(&record, accepted, day, tx)
-                    for exception in accepted.exceptions {
-                        record.exceptions.append(
-                            FlaggedException(
-                                rule: exception.rule, message: exception.message, act: request.event, day: day)
-                        )
-                    }
-                    try tx.saveDecision(record, instanceID: fired.instance.id)
-                    saved = record
-                    return extra
-                })
-        }
-        return DecisionView(
-            record: saved!.withoutPart2Content, status: fired.instance.state, version: fired.instance.version)
+            })
     }
 
     /// One act on a decision record, as data: what the CLI, the web and the historic import all perform.
@@ -304,13 +255,39 @@ extension Commissioning {
         in open: (any StoreTransaction)?, expectedVersion: Int? = nil
     ) throws -> DecisionView {
         let act = try act.checkedTexts()
-        var request = FireRequest(
+        var request = ActRequest(
             act.event, on: id, by: actorName, role: role, on: day, expectedVersion: expectedVersion,
             payload: act.payload)
         request.historicActor = historic
         request.overridingGuards = historic != nil
+        let update = decisionChange(act, by: actorName, historic: historic)
+        let change: RecordChange<DecisionRecord> = { record, accepted, day, tx in
+            let extra = try update(&record, accepted, day, tx)
+            for exception in accepted.exceptions {
+                record.exceptions.append(
+                    FlaggedException(rule: exception.rule, message: exception.message, act: act.event, day: day))
+            }
+            return extra
+        }
+        let kind = decisionKind(noDecision(id, office: nil))
+        let acted: Acted<DecisionRecord>
+        if let open {
+            acted = try runInside(request, on: kind, in: open, logged: false, change: change)
+        } else {
+            acted = try runLogged(request, on: kind, change: change)
+        }
+        return DecisionView(
+            record: acted.record!.withoutPart2Content, status: acted.fired.instance.state,
+            version: acted.fired.instance.version)
+    }
+
+    /// What an accepted act changes in the decision record (the effects, such as the Part 1 deadline, are performed
+    /// by the act runner before it), returning extra audit payload.
+    private func decisionChange(
+        _ act: DecisionAct, by actorName: String, historic: Actor?
+    ) -> RecordChange<DecisionRecord> {
         let recordedBy = historic?.name ?? actorName
-        return try actOnDecision(request, in: open) { record, accepted, day, tx in
+        return { record, accepted, day, tx in
             switch act {
             case .submit(let number):
                 guard record.number == nil else { return [:] }
@@ -346,9 +323,7 @@ extension Commissioning {
                 record.decision = DecisionTaken(
                     outcome: approve ? .approved : .notApproved, decisionMaker: decisionMaker, role: accepted.role,
                     day: day, interestsDeclared: interests)
-                if let deadline = accepted.effects.first(where: { $0.name == "set-deadline" })?.parameters["day"] {
-                    record.part1Deadline = try Day(iso: deadline)
-                }
+                // The workflow's `start-publication-clock` effect has set the Part 1 deadline already.
                 return ["part1Deadline": record.part1Deadline?.iso ?? ""]
             case .deferPublication(let reason, let until):
                 record.publication = PublicationChoice(deferred: true, reason: reason, until: until)

@@ -58,22 +58,35 @@ extension Commissioning {
         return PrioritySubject(assessment: assessment, selection: try tx.selection(assessment: id))
     }
 
-    /// Fires a priority-selection act with `subject` attached, inside the transaction; throws the refusal.
+    /// A priority assessment for the act runner; another office's answered as a missing one. The use cases attach
+    /// the subject as it will be after their change, and save the scores and the selection themselves.
+    var assessmentKind: RecordKind<PriorityAssessment> {
+        RecordKind(
+            unseen: { .notFound(rule: "known-assessment", message: "no priority assessment '\($0)'") },
+            load: { instance, tx in try tx.assessment(id: instance.id) },
+            subject: { assessment, instance, tx in
+                .priorities(
+                    PrioritySubject(assessment: assessment, selection: try tx.selection(assessment: instance.id)))
+            },
+            save: { _, _, _ in })
+    }
+
+    /// Runs a priority-selection act through the act runner with `subject` attached, inside the transaction.
     @discardableResult
     private func actOnAssessment(
         _ event: String, _ id: String, by actorName: String, on day: Day?, payload: [String: String] = [:],
-        subject: PrioritySubject, in tx: any StoreTransaction
+        subject: PrioritySubject, expectedVersion: Int?, in tx: any StoreTransaction
     ) throws -> Fired {
-        var request = FireRequest(event, on: id, by: actorName, on: day ?? clock.today(), payload: payload)
-        request.subject = subject
-        return try answeringAsMissing(.notFound(rule: "known-assessment", message: "no priority assessment '\(id)'")) {
-            try fireInTransaction(request, in: tx)
-        }
+        var request = ActRequest(
+            event, on: id, by: actorName, on: day ?? clock.today(), expectedVersion: expectedVersion, payload: payload)
+        request.subject = .priorities(subject)
+        return try runInside(request, on: assessmentKind, in: tx).fired
     }
 
     /// Records one agency's harm score for a threat while scoring (a corrected score replaces the earlier one).
     public func recordHarmScore(
-        _ id: String, threat: String, agency: String, score: HarmScore, by actorName: String, on day: Day? = nil
+        _ id: String, threat: String, agency: String, score: HarmScore, by actorName: String, on day: Day? = nil,
+        expectedVersion: Int? = nil
     ) throws {
         try writeKeepingRefusals { tx in
             var subject = try prioritySubject(id, seenBy: actorName, in: tx)
@@ -89,7 +102,9 @@ extension Commissioning {
             subject = PrioritySubject(assessment: changed, selection: subject.selection)
             var payload = ["threat": threat, "agency": agency, "sum": String(score.sum)]
             if let factors = score.factors { payload["factors"] = factors.map(String.init).joined(separator: ",") }
-            try actOnAssessment("score", id, by: actorName, on: day, payload: payload, subject: subject, in: tx)
+            try actOnAssessment(
+                "score", id, by: actorName, on: day, payload: payload, subject: subject,
+                expectedVersion: expectedVersion, in: tx)
             try tx.saveHarmScore(assessment: id, threat: threat, agency: agency, score)
         }
     }
@@ -98,7 +113,7 @@ extension Commissioning {
     /// partnership's scale.
     public func recordProbability(
         _ id: String, threat: String, control: ControlStatus, share: Percentage, note: String? = nil,
-        by actorName: String, on day: Day? = nil
+        by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
     ) throws {
         try writeKeepingRefusals { tx in
             let subject = try prioritySubject(id, seenBy: actorName, in: tx)
@@ -107,7 +122,9 @@ extension Commissioning {
             }
             var payload = ["threat": threat, "control": control.rawValue, "share": share.description]
             if let note { payload["note"] = note }
-            try actOnAssessment("score", id, by: actorName, on: day, payload: payload, subject: subject, in: tx)
+            try actOnAssessment(
+                "score", id, by: actorName, on: day, payload: payload, subject: subject,
+                expectedVersion: expectedVersion, in: tx)
             try tx.saveProbabilityInputs(assessment: id, threat: threat, control: control, share: share, note: note)
         }
     }
@@ -121,21 +138,24 @@ extension Commissioning {
 
     /// Closes scoring: refused, naming each rule, while an agency has not scored a threat or a threat has no
     /// probability inputs.
-    public func closeScoring(_ id: String, by actorName: String, on day: Day? = nil) throws {
+    public func closeScoring(_ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil) throws
+    {
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "close-scoring", id, by: actorName, on: day, subject: prioritySubject(id, seenBy: actorName, in: tx),
-                in: tx)
+                expectedVersion: expectedVersion, in: tx)
         }
     }
 
     /// Takes the assessment back to scoring (before adoption) so that a score can be corrected, with a reason.
-    public func reopenScoring(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+    public func reopenScoring(
+        _ id: String, reason: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         let reason = try checkedText(reason, "reason", .short)
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "reopen-scoring", id, by: actorName, on: day, payload: ["reason": reason],
-                subject: prioritySubject(id, seenBy: actorName, in: tx), in: tx)
+                subject: prioritySubject(id, seenBy: actorName, in: tx), expectedVersion: expectedVersion, in: tx)
         }
     }
 
@@ -146,7 +166,7 @@ extension Commissioning {
     /// replaces the earlier one in the rules and both stay on the record.
     public func recordBoardDecision(
         _ id: String, _ entry: PrioritySelection.BoardRecord.Entry, reason: String, by actorName: String,
-        on day: Day? = nil
+        on day: Day? = nil, expectedVersion: Int? = nil
     ) throws {
         let reason = try checkedText(reason, "reason", .short)
         let effective = day ?? clock.today()
@@ -170,7 +190,8 @@ extension Commissioning {
                 payload["priorities"] = String(count)
             }
             let fired = try actOnAssessment(
-                "record-board-decision", id, by: actorName, on: effective, payload: payload, subject: subject, in: tx)
+                "record-board-decision", id, by: actorName, on: effective, payload: payload, subject: subject,
+                expectedVersion: expectedVersion, in: tx)
             try tx.appendBoardRecord(
                 assessment: id, .init(entry, reason: reason, day: effective, by: actorName),
                 auditSequence: fired.event.sequence)
@@ -198,7 +219,8 @@ extension Commissioning {
     /// Sets a priority or a statutory obligation (new, or replacing the one with the same code) while selecting.
     /// Refused when it names a threat the assessment does not list or a strand the office has never budgeted.
     public func setPriority(
-        _ id: String, _ priority: PrioritySelection.Priority, by actorName: String, on day: Day? = nil
+        _ id: String, _ priority: PrioritySelection.Priority, by actorName: String, on day: Day? = nil,
+        expectedVersion: Int? = nil
     ) throws {
         var priority = priority
         priority.code = try checkedText(priority.code, "code", .name)
@@ -219,7 +241,7 @@ extension Commissioning {
                     "priority": priority.code, "title": priority.title, "kind": priority.kind.rawValue,
                     "threats": priority.threats.joined(separator: "; "),
                     "money": priority.money.map(\.description).joined(separator: "; "),
-                ], subject: subject, in: tx)
+                ], subject: subject, expectedVersion: expectedVersion, in: tx)
             try tx.savePriority(assessment: id, priority)
         }
     }
@@ -257,7 +279,9 @@ extension Commissioning {
     }
 
     /// Removes a priority while selecting.
-    public func removePriority(_ id: String, code: String, by actorName: String, on day: Day? = nil) throws {
+    public func removePriority(
+        _ id: String, code: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         try writeKeepingRefusals { tx in
             var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard subject.selection.priorities.contains(where: { $0.code == code }) else {
@@ -268,7 +292,7 @@ extension Commissioning {
             subject = PrioritySubject(assessment: subject.assessment, selection: selection)
             try actOnAssessment(
                 "set-priority", id, by: actorName, on: day, payload: ["priority": code, "removed": "yes"],
-                subject: subject, in: tx)
+                subject: subject, expectedVersion: expectedVersion, in: tx)
             try tx.removePriority(assessment: id, code: code)
         }
     }
@@ -276,10 +300,13 @@ extension Commissioning {
     /// Adopts the board's selection: refused, naming each rule, unless every High is covered, every Medium has the
     /// board's decision, no Low is selected without a recorded compulsion, the priorities number what the partnership
     /// sets and the statutory obligations are delivered.
-    public func adoptPriorities(_ id: String, by actorName: String, on day: Day? = nil) throws {
+    public func adoptPriorities(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
-                "adopt", id, by: actorName, on: day, subject: prioritySubject(id, seenBy: actorName, in: tx), in: tx)
+                "adopt", id, by: actorName, on: day, subject: prioritySubject(id, seenBy: actorName, in: tx),
+                expectedVersion: expectedVersion, in: tx)
         }
     }
 
@@ -287,7 +314,7 @@ extension Commissioning {
     /// replacing its links. Refused when the priorities together would claim more than a whole line.
     public func linkPriorityMoney(
         _ id: String, priority code: String, links: [PrioritySelection.MoneyLink], by actorName: String,
-        on day: Day? = nil
+        on day: Day? = nil, expectedVersion: Int? = nil
     ) throws {
         try writeKeepingRefusals { tx in
             var subject = try prioritySubject(id, seenBy: actorName, in: tx)
@@ -301,29 +328,33 @@ extension Commissioning {
             try actOnAssessment(
                 "link-money", id, by: actorName, on: day,
                 payload: ["priority": code, "money": links.map(\.description).joined(separator: "; ")],
-                subject: subject, in: tx)
+                subject: subject, expectedVersion: expectedVersion, in: tx)
             try tx.saveMoneyLinks(assessment: id, priority: code, links)
         }
     }
 
     /// Closes an adopted assessment (the year is over, or a later one replaces it), with a reason.
-    public func closeAssessment(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+    public func closeAssessment(
+        _ id: String, reason: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         let reason = try checkedText(reason, "reason", .short)
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "close", id, by: actorName, on: day, payload: ["reason": reason],
                 subject: prioritySubject(id, seenBy: actorName, in: tx),
-                in: tx)
+                expectedVersion: expectedVersion, in: tx)
         }
     }
 
     /// Withdraws an assessment before adoption, with a reason.
-    public func withdrawAssessment(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+    public func withdrawAssessment(
+        _ id: String, reason: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         let reason = try checkedText(reason, "reason", .short)
         try writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "withdraw", id, by: actorName, on: day, payload: ["reason": reason],
-                subject: prioritySubject(id, seenBy: actorName, in: tx), in: tx)
+                subject: prioritySubject(id, seenBy: actorName, in: tx), expectedVersion: expectedVersion, in: tx)
         }
     }
 }

@@ -107,26 +107,14 @@ extension Commissioning {
             previousSpendToDate: try previousSpendToDate(record, in: tx), submittedBy: record.current?.submittedBy)
     }
 
-    /// Fires a return event with the return attached, inside an open transaction; throws the refusal.
-    @discardableResult
-    func actOnReturn(
-        _ request: FireRequest, in tx: any StoreTransaction,
-        onAccepted: ((Fired, WorkflowEngine.Accepted) throws -> [String: String])? = nil
-    ) throws -> Fired {
-        let unseen = ServiceRefusal.notFound(
-            rule: "known-return", message: "no quarterly return '\(request.instanceID)'")
-        let attempt = try answeringAsMissing(unseen) {
-            try apply(
-                request, today: clock.today(), in: tx,
-                subject: { instance in
-                    guard let record = try tx.returnRecord(id: instance.id) else { return nil }
-                    return try self.returnSubject(record, in: tx)
-                }, onAccepted: onAccepted)
-        }
-        switch attempt {
-        case .success(let fired): return fired
-        case .failure(let refused): throw refused
-        }
+    /// A quarterly return for the act runner: the return with its agreement and previous spend for the guards;
+    /// another office's answered as a missing one. A return is saved version by version, by the act's change.
+    var returnKind: RecordKind<ReturnRecord> {
+        RecordKind(
+            unseen: { .notFound(rule: "known-return", message: "no quarterly return '\($0)'") },
+            load: { instance, tx in try tx.returnRecord(id: instance.id) },
+            subject: { record, _, tx in .quarterlyReturn(try self.returnSubject(record, in: tx)) },
+            save: { _, _, _ in })
     }
 
     // MARK: The project board's steps
@@ -135,12 +123,12 @@ extension Commissioning {
     /// return for revision it opens a new version (the reviewed one is kept as it was).
     @discardableResult
     public func saveReturn(
-        _ id: String, content: ReturnContent, by actorName: String, on day: Day? = nil
+        _ id: String, content: ReturnContent, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
     ) throws -> ReturnRecord {
         let content = try content.checkedTexts()
         let effective = day ?? clock.today()
         return try store.write { tx in
-            var (record, instance) = try loadReturn(id, in: tx)
+            let (record, instance) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
             let role = Role.projectBoardMember
@@ -149,47 +137,52 @@ extension Commissioning {
                     rule: "board-writes-its-return",
                     message: "only the grant's own project board writes its return; \(actorName) reviews it")
             }
+            var expected = expectedVersion
             if instance.state == "scheduled" {
-                let fired = try actOnReturn(FireRequest("start", on: id, by: actorName, on: effective), in: tx)
-                instance = fired.instance
+                let start = ActRequest("start", on: id, by: actorName, on: effective, expectedVersion: expected)
+                try runInside(start, on: returnKind, in: tx, logged: false)
+                expected = nil
             }
-            guard ["draft", "returned-for-revision"].contains(instance.state) else {
-                throw ServiceRefusal(
-                    rule: "return-editable",
-                    message: "the \(record.quarter) return is \(instance.state): "
-                        + (instance.state == "accepted"
-                            ? "record a correction as a new version with a reason"
-                            : "it can be changed only while in draft or returned for revision"))
+            var save = ActRequest("content-saved", on: id, by: actorName, on: effective, expectedVersion: expected)
+            save.edit = Edit { instance, _, _, _ in
+                guard ["draft", "returned-for-revision"].contains(instance.state) else {
+                    throw ServiceRefusal(
+                        rule: "return-editable",
+                        message: "the \(record.quarter) return is \(instance.state): "
+                            + (instance.state == "accepted"
+                                ? "record a correction as a new version with a reason"
+                                : "it can be changed only while in draft or returned for revision"))
+                }
+                return role
             }
-            let number: Int
-            if let current = record.current, current.submittedOn == nil {
-                number = current.number
-            } else {
-                number = (record.current?.number ?? 0) + 1
-            }
-            let version = ReturnVersion(number: number, content: content)
-            try tx.saveReturnVersion(returnID: id, version)
-            try tx.append(
-                AuditEventDraft(
-                    office: record.office, instanceID: id, workflow: instance.workflow,
-                    workflowVersion: instance.workflowVersion, event: "content-saved", fromState: instance.state,
-                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: effective,
-                    recordedAt: clock.timestamp(), payload: ["version": String(number)]))
-            record.versions.removeAll { $0.number == number }
-            record.versions.append(version)
-            return record
+            return try runInside(save, on: returnKind, in: tx, logged: false) { record, _, _, tx in
+                let number: Int
+                if let current = record.current, current.submittedOn == nil {
+                    number = current.number
+                } else {
+                    number = (record.current?.number ?? 0) + 1
+                }
+                let version = ReturnVersion(number: number, content: content)
+                try tx.saveReturnVersion(returnID: id, version)
+                record.versions.removeAll { $0.number == number }
+                record.versions.append(version)
+                return ["version": String(number)]
+            }.record!
         }
     }
 
     /// Submits the return (its own project board only): refused, naming each rule, while a variance of 10% or more
     /// is unexplained, a red or amber milestone has no reason, the narrative is missing, or the figures do not add up.
-    public func submitReturn(_ id: String, by actorName: String, on day: Day? = nil) throws {
+    public func submitReturn(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
-            try actOnReturnOrDefer(FireRequest("submit", on: id, by: actorName, on: effective), in: tx) { _, _ in
+            let submit = ActRequest("submit", on: id, by: actorName, on: effective, expectedVersion: expectedVersion)
+            try runInside(submit, on: returnKind, in: tx) { _, _, _, tx in
                 guard var version = record.current else { return [:] }
                 version.submittedBy = actorName
                 version.submittedOn = effective
@@ -202,16 +195,24 @@ extension Commissioning {
     /// Accepts the submitted version (an officer or finance who did not submit it): it becomes immutable, the
     /// instalments tied to this quarter's accepted return are released, and each requested change becomes a
     /// variation proposal for finance to decide. The audit event names the instalments and proposals.
-    public func acceptReturn(_ id: String, note: String? = nil, by actorName: String, on day: Day? = nil) throws {
-        try review(id, accept: true, reasons: note, by: actorName, on: day)
+    public func acceptReturn(
+        _ id: String, note: String? = nil, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
+        try review(id, accept: true, reasons: note, by: actorName, on: day, expectedVersion: expectedVersion)
     }
 
     /// Sends the submitted version back with the reviewer's reasons; the board's next save opens a new version.
-    public func returnForRevision(_ id: String, reasons: String, by actorName: String, on day: Day? = nil) throws {
-        try review(id, accept: false, reasons: reasons, by: actorName, on: day)
+    public func returnForRevision(
+        _ id: String, reasons: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
+        try review(id, accept: false, reasons: reasons, by: actorName, on: day, expectedVersion: expectedVersion)
     }
 
-    private func review(_ id: String, accept: Bool, reasons: String?, by actorName: String, on day: Day?) throws {
+    /// Accepts or returns a submitted version; on acceptance the workflow's `release-payment` effect releases the
+    /// instalments this quarter's accepted return makes payable (performed by the act runner).
+    private func review(
+        _ id: String, accept: Bool, reasons: String?, by actorName: String, on day: Day?, expectedVersion: Int?
+    ) throws {
         let reasons = try checkedOptionalText(reasons, accept ? "note" : "reasons", .short)
         let effective = day ?? clock.today()
         try writeKeepingRefusals { tx in
@@ -220,22 +221,17 @@ extension Commissioning {
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
             var payload: [String: String] = [:]
             if let reasons { payload["reason"] = reasons }
-            try actOnReturnOrDefer(
-                FireRequest(
+            try runInside(
+                ActRequest(
                     accept ? "accept" : "return-for-revision", on: id, by: actorName, on: effective,
-                    payload: payload), in: tx
-            ) { fired, accepted in
+                    expectedVersion: expectedVersion, payload: payload), on: returnKind, in: tx
+            ) { _, _, _, tx in
                 guard var version = record.current else { return [:] }
                 version.review = ReturnReview(
                     outcome: accept ? .accepted : .returnedForRevision, by: actorName, on: effective, reasons: reasons)
                 try tx.saveReturnVersion(returnID: id, version)
                 var recorded = ["version": String(version.number)]
                 guard accept else { return recorded }
-                if accepted.effects.contains(where: { $0.name == "release-payment" }) {
-                    let released = try self.releaseInstalments(
-                        forAccepted: record, by: actorName, on: effective, in: tx)
-                    if !released.isEmpty { recorded["released"] = released.joined(separator: ", ") }
-                }
                 let proposals = try self.propose(
                     version.content.requestedChanges, from: record, version: version.number,
                     by: version.submittedBy ?? actorName, on: effective, in: tx)
@@ -248,7 +244,8 @@ extension Commissioning {
     /// Records a correction to an accepted return as a new version with a reason (the board or an officer); the
     /// accepted version stays as it was.
     public func correctReturn(
-        _ id: String, content: ReturnContent, reason: String, by actorName: String, on day: Day? = nil
+        _ id: String, content: ReturnContent, reason: String, by actorName: String, on day: Day? = nil,
+        expectedVersion: Int? = nil
     ) throws {
         let effective = day ?? clock.today()
         guard !reason.isBlank else {
@@ -257,71 +254,72 @@ extension Commissioning {
         let reason = try checkedText(reason, "reason", .short)
         let content = try content.checkedTexts()
         try store.write { tx in
-            let (record, instance) = try loadReturn(id, in: tx)
+            let (record, _) = try loadReturn(id, in: tx)
             let role = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
-            guard [.projectBoardMember, .officer, .finance].contains(role) else {
-                throw ServiceRefusal.forbidden(
-                    rule: "role-required",
-                    message: "a correction is recorded by the project board, an officer or finance")
+            var request = ActRequest(
+                "correction-recorded", on: id, by: actorName, on: effective, expectedVersion: expectedVersion,
+                payload: ["reason": reason])
+            request.edit = Edit { instance, subject, _, _ in
+                guard [.projectBoardMember, .officer, .finance].contains(role) else {
+                    throw ServiceRefusal.forbidden(
+                        rule: "role-required",
+                        message: "a correction is recorded by the project board, an officer or finance")
+                }
+                guard instance.state == "accepted", record.current != nil, let subject = subject?.quarterlyReturn
+                else {
+                    throw ServiceRefusal(
+                        rule: "correction-after-acceptance",
+                        message: "the \(record.quarter) return is \(instance.state): it is changed by saving its "
+                            + "content while in draft or returned for revision")
+                }
+                let problems = ReturnRules.checkSubmission(
+                    content: content, agreement: subject.agreement, quarter: record.quarter,
+                    previousSpendToDate: subject.previousSpendToDate)
+                if let first = problems.first {
+                    throw ServiceRefusal(
+                        rule: first.rule, message: problems.map(\.description).joined(separator: "; "))
+                }
+                return role
             }
-            guard instance.state == "accepted", let last = record.current else {
-                throw ServiceRefusal(
-                    rule: "correction-after-acceptance",
-                    message:
-                        "the \(record.quarter) return is \(instance.state): it is changed by saving its content while in draft or returned for revision"
-                )
+            try runInside(request, on: returnKind, in: tx, logged: false) { record, _, _, tx in
+                let version = ReturnVersion(
+                    number: (record.current?.number ?? 0) + 1, content: content, submittedBy: actorName,
+                    submittedOn: effective, correctionReason: reason)
+                try tx.saveReturnVersion(returnID: id, version)
+                record.versions.append(version)
+                return ["version": String(version.number)]
             }
-            let problems = ReturnRules.checkSubmission(
-                content: content, agreement: try returnSubject(record, in: tx).agreement, quarter: record.quarter,
-                previousSpendToDate: try previousSpendToDate(record, in: tx))
-            if let first = problems.first {
-                throw ServiceRefusal(
-                    rule: first.rule, message: problems.map(\.description).joined(separator: "; "))
-            }
-            let version = ReturnVersion(
-                number: last.number + 1, content: content, submittedBy: actorName, submittedOn: effective,
-                correctionReason: reason)
-            try tx.saveReturnVersion(returnID: id, version)
-            try tx.append(
-                AuditEventDraft(
-                    office: record.office, instanceID: id, workflow: instance.workflow,
-                    workflowVersion: instance.workflowVersion, event: "correction-recorded", fromState: instance.state,
-                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: effective,
-                    recordedAt: clock.timestamp(), payload: ["version": String(version.number), "reason": reason]))
         }
     }
 
     /// Waives a return with a reason (an officer or finance).
-    public func waiveReturn(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+    public func waiveReturn(
+        _ id: String, reason: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         let reason = try checkedText(reason, "reason", .short)
         try writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
-            try actOnReturnOrDefer(
-                FireRequest("waive", on: id, by: actorName, on: day, payload: ["reason": reason]), in: tx)
+            try runInside(
+                ActRequest(
+                    "waive", on: id, by: actorName, on: day, expectedVersion: expectedVersion,
+                    payload: ["reason": reason]), on: returnKind, in: tx)
         }
     }
 
     /// Escalates an overdue return by hand (an officer or finance; refused before the due day).
-    public func escalateReturn(_ id: String, by actorName: String, on day: Day? = nil) throws {
+    public func escalateReturn(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) throws {
         try writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
-            try actOnReturnOrDefer(FireRequest("escalate", on: id, by: actorName, on: day), in: tx)
-        }
-    }
-
-    /// `actOnReturn`, carrying a refusal out so that `writeKeepingRefusals` logs it after the rollback.
-    @discardableResult
-    func actOnReturnOrDefer(
-        _ request: FireRequest, in tx: any StoreTransaction,
-        onAccepted: ((Fired, WorkflowEngine.Accepted) throws -> [String: String])? = nil
-    ) throws -> Fired {
-        do { return try actOnReturn(request, in: tx, onAccepted: onAccepted) } catch let refused as ActRefused {
-            throw RefusedInTransaction(request: request, refused: refused)
+            try runInside(
+                ActRequest("escalate", on: id, by: actorName, on: day, expectedVersion: expectedVersion),
+                on: returnKind, in: tx)
         }
     }
 

@@ -22,14 +22,15 @@ public final class GroupCommit: Sendable {
         self.maxBatch = max(1, maxBatch)
     }
 
-    /// Fires one act, in a savepoint of the next shared transaction; returns once that transaction has committed.
-    /// A refusal changes nothing, is written to the refusal log and thrown, as `Commissioning.fire` does.
+    /// Runs one act through the act runner, in a savepoint of the next shared transaction; returns once that
+    /// transaction has committed. A refusal changes nothing, is written to the refusal log and thrown, as
+    /// `Commissioning.fire` does: group commit is a way of running the runner's one path, not a second one.
     @discardableResult
-    public func fire(_ request: Commissioning.FireRequest) throws -> Commissioning.Fired {
+    public func fire(_ request: Commissioning.ActRequest) throws -> Commissioning.Fired {
         let today = app.clock.today()
         let app = self.app
         let result = try perform(
-            { tx in try app.apply(request, today: today, in: tx) },
+            { tx in try app.run(request, on: app.bareInstance, in: tx, today: today).map { $0.fired } },
             keep: { if case .success = $0 { true } else { false } })
         switch result {
         case .success(let fired): return fired

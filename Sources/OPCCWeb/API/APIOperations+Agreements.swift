@@ -31,7 +31,7 @@ extension API {
         APIOperation(
             method: .get, path: "/api/v1/agreements/{id}", operationID: "getAgreement", tag: "agreements",
             summary: "One grant agreement: terms, state, signatures, instalments and variations.",
-            response: S.ref("AgreementEntry")
+            response: S.ref("AgreementEntry"), versioned: true
         ) { call in try agreementEntry(call, call.id()) },
         APIOperation(
             method: .get, path: "/api/v1/agreements/{id}/quarters", operationID: "grantHistory", tag: "agreements",
@@ -48,10 +48,10 @@ extension API {
         ) { call in
             try call.app.recordAssessment(
                 call.id(), equality: call.text("kind") == "equality", reference: try call.requiredText("reference"),
-                by: call.actor)
+                by: call.actor, expectedVersion: call.ifMatch)
         },
         agreementAct("conditions-confirmation", "confirmConditions", "Confirm the agreement's conditions are met.") {
-            call in try call.app.confirmAgreementConditions(call.id(), by: call.actor)
+            call in try call.app.confirmAgreementConditions(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         agreementAct(
             "signatures", "recordSignature", "Record one party's signature.",
@@ -61,19 +61,21 @@ extension API {
         ) { call in
             try call.app.recordAgreementSignature(
                 call.id(), party: GrantAgreement.Party(rawValue: try call.requiredText("party")) ?? .opcc,
-                name: try call.requiredText("name"), by: call.actor)
+                name: try call.requiredText("name"), by: call.actor, expectedVersion: call.ifMatch)
         },
         agreementAct("signing", "signAgreement", "Mark the agreement signed by both parties.") { call in
-            try call.app.signAgreement(call.id(), by: call.actor)
+            try call.app.signAgreement(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         agreementAct("activation", "activateAgreement", "Activate the signed agreement.") { call in
-            try call.app.activateAgreement(call.id(), by: call.actor)
+            try call.app.activateAgreement(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         agreementAct(
             "payments", "releasePayment", "Release an instalment whose condition is met.",
             body: S.object([("instalment", S.string("The instalment's id."))], required: ["instalment"], closed: true)
         ) { call in
-            try call.app.releasePayment(call.id(), instalment: try call.requiredText("instalment"), by: call.actor)
+            try call.app.releasePayment(
+                call.id(), instalment: try call.requiredText("instalment"), by: call.actor,
+                expectedVersion: call.ifMatch)
         },
         agreementAct(
             "variations", "varyAgreement", "Vary an active agreement: its amount, its dates or its plan lines.",
@@ -108,10 +110,10 @@ extension API {
             request.spendProfile = terms.spendProfile
             request.payments = terms.payments
             request.proposal = call.text("proposal")
-            _ = try call.app.varyAgreement(call.id(), request, by: call.actor)
+            _ = try call.app.varyAgreement(call.id(), request, by: call.actor, expectedVersion: call.ifMatch)
         },
         agreementAct("closure", "closeAgreement", "Close the agreement (money due back must be settled first).") {
-            call in try call.app.closeAgreement(call.id(), by: call.actor)
+            call in try call.app.closeAgreement(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         APIOperation(
             method: .get, path: "/api/v1/variation-proposals", operationID: "listProposals", tag: "agreements",
@@ -135,10 +137,11 @@ extension API {
     static func agreementEntry(_ call: APICall, _ id: String) throws -> APIResult {
         let view = try call.app.grantView(id, as: call.actor)
         let paid = try Money.sum(view.agreement.payments.filter { $0.paidOn != nil }.map(\.amount))
-        return .one(
+        return .versioned(
             AgreementJSON(
                 agreement: view.agreement, state: view.state, decisionNumber: view.decisionNumber,
-                paidPence: paid.pence))
+                paidPence: paid.pence),
+            version: try call.app.version(of: id, by: call.actor))
     }
 
     static func agreementAct(
@@ -147,7 +150,7 @@ extension API {
     ) -> APIOperation {
         APIOperation(
             method: .post, path: "/api/v1/agreements/{id}/\(name)", operationID: operationID, tag: "agreements",
-            summary: summary, body: body, response: S.ref("AgreementEntry")
+            summary: summary, body: body, response: S.ref("AgreementEntry"), versioned: true
         ) { call in
             try perform(call)
             return try agreementEntry(call, call.id())
@@ -174,7 +177,8 @@ extension API {
         },
         APIOperation(
             method: .get, path: "/api/v1/returns/{id}", operationID: "getReturn", tag: "returns",
-            summary: "One return: schedule, state and every version with its review.", response: S.ref("Return")
+            summary: "One return: schedule, state and every version with its review.", response: S.ref("Return"),
+            versioned: true
         ) { call in try quarterlyReturn(call) },
         APIOperation(
             method: .get, path: "/api/v1/returns/{id}/problems", operationID: "returnProblems", tag: "returns",
@@ -192,19 +196,25 @@ extension API {
             "content", "saveReturn", "Save the return's content as a draft (the board's own return only).",
             body: S.ref("ReturnContent"), method: .put
         ) { call in
-            _ = try call.app.saveReturn(call.id(), content: try call.decode(ReturnFile.self).content(), by: call.actor)
+            _ = try call.app.saveReturn(
+                call.id(), content: try call.decode(ReturnFile.self).content(), by: call.actor,
+                expectedVersion: call.ifMatch)
         },
         returnAct("submission", "submitReturn", "Submit the saved draft for review.") { call in
-            try call.app.submitReturn(call.id(), by: call.actor)
+            try call.app.submitReturn(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         returnAct(
             "acceptance", "acceptReturn", "Accept the submitted return (never by its submitter).",
             body: S.object([("note", S.string("A note for the board."))], closed: true)
-        ) { call in try call.app.acceptReturn(call.id(), note: call.text("note"), by: call.actor) },
+        ) { call in
+            try call.app.acceptReturn(call.id(), note: call.text("note"), by: call.actor, expectedVersion: call.ifMatch)
+        },
         returnAct(
             "send-back", "returnForRevision", "Send the return back to the board for revision, with the reasons.",
             body: S.object([("reasons", S.string("What to change."))], required: ["reasons"], closed: true)
-        ) { call in try call.app.returnForRevision(call.id(), reasons: try call.requiredText("reasons"), by: call.actor)
+        ) { call in
+            try call.app.returnForRevision(
+                call.id(), reasons: try call.requiredText("reasons"), by: call.actor, expectedVersion: call.ifMatch)
         },
         returnAct(
             "corrections", "correctReturn", "Correct an accepted return: a new version with the reason.",
@@ -215,23 +225,26 @@ extension API {
             struct Correction: Decodable { var content: ReturnFile }
             try call.app.correctReturn(
                 call.id(), content: try call.decode(Correction.self).content.content(),
-                reason: try call.requiredText("reason"), by: call.actor)
+                reason: try call.requiredText("reason"), by: call.actor, expectedVersion: call.ifMatch)
         },
         returnAct("waiver", "waiveReturn", "Waive a return that is not needed, with the reason.", body: reasonBody) {
-            call in try call.app.waiveReturn(call.id(), reason: try call.requiredText("reason"), by: call.actor)
+            call in
+            try call.app.waiveReturn(
+                call.id(), reason: try call.requiredText("reason"), by: call.actor, expectedVersion: call.ifMatch)
         },
         returnAct("escalation", "escalateReturn", "Escalate an overdue return.") { call in
-            try call.app.escalateReturn(call.id(), by: call.actor)
+            try call.app.escalateReturn(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
     ]
 
     static func quarterlyReturn(_ call: APICall) throws -> APIResult {
         let (record, state) = try call.app.quarterlyReturn(call.id(), as: call.actor)
-        return .one(
+        return .versioned(
             ReturnJSON(
                 id: record.id, agreement: record.agreementID, quarter: record.quarter.description,
                 start: record.schedule.start.iso, end: record.schedule.end.iso, dueOn: record.dueOn.iso, state: state,
-                versions: record.versions))
+                versions: record.versions),
+            version: try call.app.version(of: record.id, by: call.actor))
     }
 
     static func returnAct(
@@ -240,7 +253,7 @@ extension API {
     ) -> APIOperation {
         APIOperation(
             method: method, path: "/api/v1/returns/{id}/\(name)", operationID: operationID, tag: "returns",
-            summary: summary, body: body, response: S.ref("Return")
+            summary: summary, body: body, response: S.ref("Return"), versioned: true
         ) { call in
             try perform(call)
             return try quarterlyReturn(call)

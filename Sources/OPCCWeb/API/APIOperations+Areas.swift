@@ -96,8 +96,8 @@ extension API {
         APIOperation(
             method: .get, path: "/api/v1/priorities/{id}", operationID: "getPriorityAssessment", tag: "priorities",
             summary: "One assessment: threats, scores (recorded and computed), probability, risk, band, selection.",
-            response: S.ref("PriorityAssessmentView")
-        ) { call in .one(PriorityJSON(try call.app.priorityView(call.id(), as: call.actor))) },
+            response: S.ref("PriorityAssessmentView"), versioned: true
+        ) { call in try priorityAssessment(call) },
         priorityAct(
             "harm-scores", "recordHarmScore", "Record one agency's harm score for a threat: six factors or a sum.",
             body: S.object(
@@ -121,7 +121,7 @@ extension API {
             }
             try call.app.recordHarmScore(
                 call.id(), threat: try call.requiredText("threat"), agency: try call.requiredText("agency"),
-                score: score, by: call.actor)
+                score: score, by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct(
             "probabilities", "recordProbability", "Record a threat's probability inputs: control status and share.",
@@ -143,13 +143,15 @@ extension API {
             }
             try call.app.recordProbability(
                 call.id(), threat: try call.requiredText("threat"), control: control, share: share,
-                note: call.text("note"), by: call.actor)
+                note: call.text("note"), by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct("scoring-closure", "closeScoring", "Close scoring: the matrix is fixed for the board.") { call in
-            try call.app.closeScoring(call.id(), by: call.actor)
+            try call.app.closeScoring(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct("scoring-reopening", "reopenScoring", "Reopen scoring, with the reason.", body: reasonBody) {
-            call in try call.app.reopenScoring(call.id(), reason: try call.requiredText("reason"), by: call.actor)
+            call in
+            try call.app.reopenScoring(
+                call.id(), reason: try call.requiredText("reason"), by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct(
             "board-decisions", "recordBoardDecision",
@@ -190,7 +192,9 @@ extension API {
                 guard let count = call.int("count") else { throw APIProblem.field("count", "is required") }
                 entry = .priorityCount(Int(count))
             }
-            try call.app.recordBoardDecision(call.id(), entry, reason: try call.requiredText("reason"), by: call.actor)
+            try call.app.recordBoardDecision(
+                call.id(), entry, reason: try call.requiredText("reason"), by: call.actor, expectedVersion: call.ifMatch
+            )
         },
         priorityAct(
             "priorities", "setPriority",
@@ -235,12 +239,15 @@ extension API {
                     code: try call.requiredText("code"), title: try call.requiredText("title"),
                     kind: call.bool("statutory") == true ? .statutory : .local,
                     threats: (call.body["threats"]?.array ?? []).compactMap(\.string), money: links),
-                by: call.actor)
+                by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct(
             "priority-removals", "removePriority", "Remove a priority while the board is selecting.",
             body: S.object([("code", priorityCode)], required: ["code"], closed: true)
-        ) { call in try call.app.removePriority(call.id(), code: try call.requiredText("code"), by: call.actor) },
+        ) { call in
+            try call.app.removePriority(
+                call.id(), code: try call.requiredText("code"), by: call.actor, expectedVersion: call.ifMatch)
+        },
         APIOperation(
             method: .get, path: "/api/v1/priorities/{id}/spend", operationID: "prioritySpend", tag: "priorities",
             summary: "The money behind each priority: allocated, committed and paid on its linked budget lines.",
@@ -265,13 +272,16 @@ extension API {
                     priorities: spend.rows, lines: spend.lines))
         },
         priorityAct("adoption", "adoptPriorities", "Adopt the board's priorities.") { call in
-            try call.app.adoptPriorities(call.id(), by: call.actor)
+            try call.app.adoptPriorities(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct("closure", "closeAssessment", "Close the assessment, with the reason.", body: reasonBody) { call in
-            try call.app.closeAssessment(call.id(), reason: try call.requiredText("reason"), by: call.actor)
+            try call.app.closeAssessment(
+                call.id(), reason: try call.requiredText("reason"), by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct("withdrawal", "withdrawAssessment", "Withdraw the assessment, with the reason.", body: reasonBody) {
-            call in try call.app.withdrawAssessment(call.id(), reason: try call.requiredText("reason"), by: call.actor)
+            call in
+            try call.app.withdrawAssessment(
+                call.id(), reason: try call.requiredText("reason"), by: call.actor, expectedVersion: call.ifMatch)
         },
     ]
 
@@ -290,10 +300,21 @@ extension API {
     ) -> APIOperation {
         APIOperation(
             method: .post, path: "/api/v1/priorities/{id}/\(name)", operationID: operationID, tag: "priorities",
-            summary: summary, body: body, response: S.ref("PriorityAssessmentView")
+            summary: summary, body: body, response: S.ref("PriorityAssessmentView"), versioned: true
         ) { call in
             try perform(call)
-            return .one(PriorityJSON(try call.app.priorityView(call.id(), as: call.actor)))
+            return try priorityAssessment(call)
+        }
+    }
+
+    /// An assessment as the API answers it, with its version as the `ETag`; another office's adopted assessment,
+    /// which everyone may read, is answered without one: it is not the reader's to change.
+    static func priorityAssessment(_ call: APICall) throws -> APIResult {
+        let view = PriorityJSON(try call.app.priorityView(call.id(), as: call.actor))
+        do {
+            return .versioned(view, version: try call.app.version(of: call.id(), by: call.actor))
+        } catch let refusal as ServiceRefusal where refusal.kind == .notFound {
+            return .one(view)
         }
     }
 }

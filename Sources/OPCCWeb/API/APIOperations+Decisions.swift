@@ -178,11 +178,16 @@ extension API {
 
     static let reasonBody = S.object([("reason", S.string("Why."))], required: ["reason"], closed: true)
 
-    /// A decision as the API answers it, with its version as the `ETag`.
+    /// A decision as the API answers it, with the acts the caller may take on it now (from the workflow
+    /// definition) and its version as the `ETag`.
     static func decision(_ call: APICall, _ id: String) throws -> APIResult {
         let view = try call.app.showDecision(id, by: call.actor)
         return .versioned(
-            DecisionJSON(view, profile: try call.app.profile(of: view.record.office)), version: view.version)
+            DecisionWithActs(
+                decision: DecisionJSON(view, profile: try call.app.profile(of: view.record.office)),
+                permittedActs: try call.app.permittedActs(shown: view.record.id, by: call.actor).map(
+                    PermittedActJSON.init)),
+            version: view.version)
     }
 
     /// One act on a decision record: POST /api/v1/decisions/{id}/<name>, answering the record as it now is.
@@ -197,5 +202,32 @@ extension API {
             let view = try perform(call)
             return try decision(call, view.record.id)
         }
+    }
+}
+
+/// A decision record as the API answers it: its Part 1 fields, and `permittedActs`.
+struct DecisionWithActs: Encodable {
+    let decision: DecisionJSON
+    let permittedActs: [PermittedActJSON]
+
+    enum Keys: String, CodingKey { case permittedActs }
+
+    func encode(to encoder: any Encoder) throws {
+        try decision.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(permittedActs, forKey: .permittedActs)
+    }
+}
+
+/// One act the caller may take on a record now, by role, scope and state (its guards are tried when it is taken).
+struct PermittedActJSON: Encodable {
+    let event: String
+    let to: String
+    let roles: [String]
+
+    init(_ act: WorkflowEngine.PermittedAct) {
+        event = act.event
+        to = act.to
+        roles = act.roles.map(\.rawValue)
     }
 }

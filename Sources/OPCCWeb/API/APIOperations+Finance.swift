@@ -205,15 +205,20 @@ extension API {
         ) { call in
             try call.app.decideCarryForward(
                 call.id(), approve: call.bool("approve") ?? false, reason: call.text("reason"),
-                decision: call.text("decision"), by: call.actor)
+                decision: call.text("decision"), by: call.actor, expectedVersion: call.ifMatch)
         },
         carryForwardAct(
             "confirmation", "confirmCarryForward", "Confirm the actual underspend at year end.",
             body: S.object([("actual", S.money)], required: ["actual"], closed: true)
-        ) { call in try call.app.confirmCarryForward(call.id(), actual: try call.money("actual"), by: call.actor) },
+        ) { call in
+            try call.app.confirmCarryForward(
+                call.id(), actual: try call.money("actual"), by: call.actor, expectedVersion: call.ifMatch)
+        },
         carryForwardAct(
             "clawback-settlement", "settleClawback", "Record that money due back under a carry-forward was repaid."
-        ) { call in try call.app.settleCarryForwardClawback(call.id(), by: call.actor) },
+        ) { call in
+            try call.app.settleCarryForwardClawback(call.id(), by: call.actor, expectedVersion: call.ifMatch)
+        },
     ]
 
     /// A financial year a budget may be set for (the store keeps 1990/91 to 2200/01).
@@ -231,7 +236,7 @@ extension API {
     static func carryForward(_ call: APICall, _ id: String) throws -> APIResult {
         guard let row = try call.app.financeOverview(as: call.actor).carryForwards.first(where: { $0.request.id == id })
         else { throw APIProblem(.notFound, rule: "known-record", detail: "carry-forward \(id) was not found") }
-        return .one(CarryForwardJSON(row))
+        return .versioned(CarryForwardJSON(row), version: try call.app.version(of: id, by: call.actor))
     }
 
     static func carryForwardAct(
@@ -240,7 +245,7 @@ extension API {
     ) -> APIOperation {
         APIOperation(
             method: .post, path: "/api/v1/carry-forwards/{id}/\(name)", operationID: operationID,
-            tag: "carry-forwards", summary: summary, body: body, response: S.ref("CarryForward")
+            tag: "carry-forwards", summary: summary, body: body, response: S.ref("CarryForward"), versioned: true
         ) { call in
             try perform(call)
             return try carryForward(call, call.id())

@@ -63,6 +63,16 @@ enum APISchemas {
                         ),
                         ("part1Deadline", d), ("publishedOn", d),
                         ("flaggedExceptions", S.array(S.anyObject("A flagged exception."))),
+                        (
+                            "permittedActs",
+                            S.array(
+                                S.object(
+                                    [("event", s), ("to", s), ("roles", S.array(s))],
+                                    required: ["event", "to", "roles"],
+                                    description:
+                                        "An act the caller may take now, by the workflow's roles, scope and state; "
+                                        + "its guards are tried when it is taken."))
+                        ),
                     ], required: ["id", "office", "title", "status", "part2Exists", "signOffs"],
                     "A decision record's Part 1 (never Part 2 content).")
             ),
