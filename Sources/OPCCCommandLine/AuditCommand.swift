@@ -15,13 +15,12 @@ struct AuditCommand: ParsableCommand {
             discussion: "Minute this outside the system; 'opcc audit verify --head SEQ:HASH' later proves the log "
                 + "still reaches it. With --office, the newest event of that office's own chain. Example: opcc "
                 + "audit head --office cumbria")
-        @Option(help: "The head of this office's own chain.") var office: String?
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             try runReportingRefusals {
                 let app = try global.open()
-                if let office {
+                if let office = global.office {
                     guard let head = try app.auditHead(office: office) else {
                         throw ServiceRefusal.notFound(
                             rule: "known-office-chain", message: "office \(office) has no audit events")
@@ -43,7 +42,6 @@ struct AuditCommand: ParsableCommand {
                 + "content differs from what its events recorded. With --office, only that office's own chain and "
                 + "records. Example: opcc audit verify --head 42:3f9a…")
         @Option(help: "A head minuted earlier, SEQ:HASH.") var head: String?
-        @Option(help: "Verify only this office's own chain and records.") var office: String?
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -55,7 +53,7 @@ struct AuditCommand: ParsableCommand {
                 minuted = parsed
             }
             try runReportingRefusals {
-                let result = try global.open().verifyAudit(head: minuted, office: office)
+                let result = try global.open().verifyAudit(head: minuted, office: global.office)
                 guard result.isIntact else {
                     throw ServiceRefusal(rule: "audit-intact", message: result.problems.joined(separator: "\n"))
                 }
