@@ -60,11 +60,11 @@ extension SQLiteTransaction {
     private func decisionSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
         let columns = Self.decisionColumns.map { "r.\($0)" }.joined(separator: ", ")
         let rows = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT \(columns), p.content FROM decision_record r LEFT JOIN decision_part2 p ON p.record_id = r.id
-                WHERE \(condition) ORDER BY r.id
-                """, arguments: arguments)
+            db.cachedStatement(
+                sql: """
+                    SELECT \(columns), p.content FROM decision_record r LEFT JOIN decision_part2 p ON p.record_id = r.id
+                    WHERE \(condition) ORDER BY r.id
+                    """), arguments: arguments)
         var seals: [RecordSeal] = []
         while let row = try rows.next() {
             var seal = RecordSeal(.decision(row[0]), label: row[3])
@@ -155,8 +155,10 @@ extension SQLiteTransaction {
     private func officeSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
         let columns = ["id", "name", "org_id", "profile_sha256"]
         let rows = try Row.fetchCursor(
-            db,
-            sql: "SELECT \(columns.joined(separator: ", ")), profile_text FROM office WHERE \(condition) ORDER BY id",
+            db.cachedStatement(
+                sql:
+                    "SELECT \(columns.joined(separator: ", ")), profile_text FROM office WHERE \(condition) ORDER BY id"
+            ),
             arguments: arguments)
         var seals: [RecordSeal] = []
         while let row = try rows.next() {
@@ -175,8 +177,10 @@ extension SQLiteTransaction {
         _ columns: [String], table: String, where condition: String, _ arguments: StatementArguments,
         extra: (inout RecordSeal) -> Void, make: (String) -> SealedRecord
     ) throws -> [RecordSeal] {
+        // Prepared once per connection and shape (one per kind and condition): this runs on every act.
         let rows = try Row.fetchCursor(
-            db, sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE \(condition) ORDER BY 1",
+            db.cachedStatement(
+                sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE \(condition) ORDER BY 1"),
             arguments: arguments)
         var seals: [RecordSeal] = []
         while let row = try rows.next() {
@@ -191,7 +195,7 @@ extension SQLiteTransaction {
     /// Rows grouped by their first column, in the query's order.
     private func children(sql: String, _ arguments: StatementArguments) throws -> [String: [Row]] {
         var grouped: [String: [Row]] = [:]
-        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+        for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
             grouped[row[0], default: []].append(row)
         }
         return grouped
