@@ -21,7 +21,7 @@ extension Migrations {
                 ALTER TABLE audit_event ADD COLUMN seal TEXT CHECK (seal IS NULL OR length(seal) = 64);
                 CREATE UNIQUE INDEX audit_event_office_chain ON audit_event(office_id, office_seq);
                 CREATE INDEX audit_event_global_chain ON audit_event(seq) WHERE office_seq IS NULL;
-                CREATE INDEX audit_event_sealed ON audit_event(sealed_record, seq) WHERE sealed_record IS NOT NULL;
+                CREATE INDEX audit_event_sealed ON audit_event(sealed_record, seq) WHERE event = 'sealed';
                 """)
         try SQLiteTransaction(db: db).startOfficeChains(at: Date())
     }

@@ -249,13 +249,7 @@ extension SQLiteTransaction {
     func sealRecordsWrittenAfterTheirEvent() throws {
         for record in writtenRecords.take() {
             guard let seal = try seals(of: record).first, let office = try self.office(of: record) else { continue }
-            let last = try String.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT seal FROM audit_event WHERE sealed_record = ? AND seal IS NOT NULL
-                        ORDER BY seq DESC LIMIT 1
-                        """), arguments: [record.key])
-            guard last != seal.hash else { continue }
+            guard try lastSeal(of: record) != seal.hash else { continue }
             let act = writtenRecords.lastDraft
             let draft = AuditEventDraft(
                 office: office, event: "sealed", actor: act?.actor ?? "opcc-system", role: act?.role,
@@ -264,6 +258,33 @@ extension SQLiteTransaction {
                 payload: ["record": record.key], sealSubject: record)
             _ = try append(draft, sealed: (record, seal.hash))
         }
+    }
+
+    /// The seal of the record's newest sealing event: an event on its instance (found by the instance index) or a
+    /// `sealed` event (found by a partial index that only those events enter, so an ordinary act maintains no extra
+    /// index for this rarely taken path).
+    private func lastSeal(of record: SealedRecord) throws -> String? {
+        let instance: String?
+        if case .decision(let id) = record {
+            instance = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT instance_id FROM decision_record WHERE id = ?"), arguments: [id])
+        } else {
+            instance = record.id
+        }
+        let byInstance = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, seal FROM audit_event WHERE instance_id = ? AND sealed_record = ?
+                    ORDER BY seq DESC LIMIT 1
+                    """), arguments: [instance, record.key])
+        let bySealedEvent = try Row.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT seq, seal FROM audit_event WHERE event = 'sealed' AND sealed_record = ?
+                    ORDER BY seq DESC LIMIT 1
+                    """), arguments: [record.key])
+        let newest = [byInstance, bySealedEvent].compactMap { $0 }.max { ($0[0] as Int64) < ($1[0] as Int64) }
+        return newest?[1]
     }
 
     private func office(of record: SealedRecord) throws -> String? {
