@@ -13,19 +13,34 @@ struct AuditCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the newest event's sequence number and hash as SEQ:HASH.",
             discussion: "Minute this outside the system; 'opcc audit verify --head SEQ:HASH' later proves the log "
-                + "still reaches it. Example: opcc audit head")
+                + "still reaches it. With --office, the newest event of that office's own chain. Example: opcc "
+                + "audit head --office cumbria")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            try runReportingRefusals { printLine(try global.open().auditHead().description) }
+            try runReportingRefusals {
+                let app = try global.open()
+                if let office = global.office {
+                    guard let head = try app.auditHead(office: office) else {
+                        throw ServiceRefusal.notFound(
+                            rule: "known-office-chain", message: "office \(office) has no audit events")
+                    }
+                    printLine(head.description)
+                } else {
+                    printLine(try app.auditHead().description)
+                }
+            }
         }
     }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every hash and link, the minuted head, and rebuild every record's state from its events.",
-            discussion: "Exits 1 and names the first event or record that does not match. Example: opcc audit "
-                + "verify --head 42:3f9a…")
+            abstract:
+                "Check every hash and link, the minuted head, rebuild every record's state from its events and "
+                + "recompute every record's seal.",
+            discussion: "Exits 1 and names the first event that does not match, and every record whose state or "
+                + "content differs from what its events recorded. With --office, only that office's own chain and "
+                + "records. Example: opcc audit verify --head 42:3f9a…")
         @Option(help: "A head minuted earlier, SEQ:HASH.") var head: String?
         @OptionGroup var global: GlobalOptions
 
@@ -38,13 +53,13 @@ struct AuditCommand: ParsableCommand {
                 minuted = parsed
             }
             try runReportingRefusals {
-                let result = try global.open().verifyAudit(head: minuted)
+                let result = try global.open().verifyAudit(head: minuted, office: global.office)
                 guard result.isIntact else {
                     throw ServiceRefusal(rule: "audit-intact", message: result.problems.joined(separator: "\n"))
                 }
                 printLine(
                     "audit log intact: \(result.eventsChecked) events, \(result.instancesRebuilt) records rebuilt, "
-                        + "head \(result.head)")
+                        + "\(result.recordsSealed) seals matched, head \(result.head)")
             }
         }
     }

@@ -31,9 +31,11 @@ struct BackupCommand: ParsableCommand {
 struct RestoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
-        abstract: "Restore a backup as the database, refusing one whose audit chain does not verify.",
+        abstract:
+            "Restore a backup as the database, refusing one whose audit log does not verify or whose books do not.",
         discussion: """
-            The backup file is not changed. The current database, if any, is moved aside (renamed with a timestamp, \
+            Refused, naming what differs, when the copy's audit chains or any record's content fail 'opcc audit \
+            verify', or its ledger fails 'opcc finance check'. The backup file is not changed. The current database, if any, is moved aside (renamed with a timestamp, \
             never deleted) before the verified copy takes its place. Stop the server first.
             Example: opcc restore backups/opcc-2026-11-22.sqlite --db opcc.sqlite
             """)
@@ -48,7 +50,7 @@ struct RestoreCommand: ParsableCommand {
             if let aside { printLine("moved the old database aside to \(aside)") }
             printLine(
                 "restored \(path) as \(target): \(verification.eventsChecked) audit events, head \(verification.head); "
-                    + "chain verified")
+                    + "audit chains, \(verification.recordsSealed) record seals and the books verified")
         }
     }
 }

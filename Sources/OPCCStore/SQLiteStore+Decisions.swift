@@ -10,6 +10,7 @@ extension SQLiteTransaction {
     }()
 
     func saveDecision(_ record: DecisionRecord, instanceID: String) throws {
+        noteWritten(.decision(record.id))
         let part1 = record.withoutPart2Content
         let json = String(decoding: try Self.encoder.encode(part1), as: UTF8.self)
         do {

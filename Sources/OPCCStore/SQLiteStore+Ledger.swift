@@ -303,6 +303,7 @@ extension SQLiteTransaction {
 
 extension SQLiteTransaction {
     func saveCarryForward(_ r: CarryForwardRequest) throws {
+        noteWritten(.carryForward(r.id))
         try db.cachedStatement(
             sql: """
                 INSERT INTO carry_forward (id, office_id, year_start, strand, recipient_org_id, forecast_pence, reason,
@@ -343,6 +344,7 @@ extension SQLiteTransaction {
     }()
 
     func saveAgreement(_ a: GrantAgreement) throws {
+        noteWritten(.agreement(a.id))
         let json = String(decoding: try Self.termsEncoder.encode(a), as: UTF8.self)
         try db.cachedStatement(
             sql: """

@@ -18,6 +18,7 @@ extension SQLiteTransaction {
     }
 
     func insertReturn(_ r: ReturnRecord) throws {
+        noteWritten(.quarterlyReturn(r.id))
         do {
             try db.cachedStatement(
                 sql: """
@@ -36,6 +37,7 @@ extension SQLiteTransaction {
     }
 
     func saveReturnVersion(returnID: String, _ v: ReturnVersion) throws {
+        noteWritten(.quarterlyReturn(returnID))
         do {
             try db.cachedStatement(
                 sql: """

@@ -71,7 +71,9 @@ public final class SQLiteStore: CommissioningStore {
                 // cost about a tenth of an unbatched act.
                 try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
                 do {
-                    let result = try body(SQLiteTransaction(db: db))
+                    let transaction = SQLiteTransaction(db: db)
+                    let result = try body(transaction)
+                    try transaction.sealRecordsWrittenAfterTheirEvent()
                     try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
                     return result
                 } catch {
@@ -116,6 +118,8 @@ extension DatabaseError {
 /// `StoreTransaction` over one GRDB `Database` connection, inside a transaction GRDB opened.
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
+    /// The records written in this transaction since their last seal (see `sealRecordsWrittenAfterTheirEvent`).
+    let writtenRecords = WrittenRecords()
 
     // Every statement is prepared once per connection and reused: parsing SQL dominated the cost of an act.
     private func execute(sql: String, arguments: StatementArguments = []) throws {
@@ -344,24 +348,36 @@ struct SQLiteTransaction: StoreTransaction {
     // MARK: Audit log
 
     func append(_ draft: AuditEventDraft) throws -> AuditEvent {
-        let head = try auditHead()
+        let sealed = try seal(for: draft)
+        if let record = sealed.record { writtenRecords.sealed(record, by: draft) }
+        return try append(draft, sealed: sealed)
+    }
+
+    /// Appends to the draft's office's own chain, with the seal of the record it changed (its content after the
+    /// change, read in this same transaction after the record was saved).
+    func append(_ draft: AuditEventDraft, sealed: (record: SealedRecord?, hash: String?)) throws -> AuditEvent {
+        let sequence = (try fetchOneInt64(sql: "SELECT max(seq) FROM audit_event") ?? 0) + 1
+        let chain = try officeChainHead(draft.office)
         var event = AuditEvent(
-            sequence: head.sequence + 1, office: draft.office, instanceID: draft.instanceID,
+            sequence: sequence, office: draft.office, instanceID: draft.instanceID,
             workflow: draft.workflow, workflowVersion: draft.workflowVersion, event: draft.event,
             fromState: draft.fromState, toState: draft.toState, actor: draft.actor, role: draft.role,
             effectiveDay: draft.effectiveDay, recordedAt: draft.recordedAt,
-            payload: AuditEvent.canonicalPayload(draft.payload), previousHash: head.hash, hash: "")
+            payload: AuditEvent.canonicalPayload(draft.payload),
+            previousHash: try chain?.hash ?? globalChainHead().hash, hash: "",
+            officeSequence: (chain?.officeSequence ?? 0) + 1, sealedRecord: sealed.record?.key, seal: sealed.hash)
         event.hash = event.computedHash
         try execute(
             sql: """
                 INSERT INTO audit_event (seq, office_id, instance_id, workflow, workflow_version, event, from_state,
-                    to_state, actor, role, effective_day, recorded_at, payload, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    to_state, actor, role, effective_day, recorded_at, payload, prev_hash, hash, office_seq,
+                    sealed_record, seal)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 event.sequence, event.office, event.instanceID, event.workflow, event.workflowVersion, event.event,
                 event.fromState, event.toState, event.actor, event.role, event.effectiveDay.iso, event.recordedAt,
-                event.payload, event.previousHash, event.hash,
+                event.payload, event.previousHash, event.hash, event.officeSequence, event.sealedRecord, event.seal,
             ])
         return event
     }
@@ -369,6 +385,25 @@ struct SQLiteTransaction: StoreTransaction {
     func auditHead() throws -> AuditHead {
         try fetchFirst(sql: "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1") { row in
             AuditHead(sequence: row[0], hash: row[1])
+        } ?? AuditHead(sequence: 0, hash: AuditEvent.genesisHash)
+    }
+
+    func auditHead(office: String) throws -> AuditHead? {
+        try officeChainHead(office).map { AuditHead(sequence: $0.sequence, hash: $0.hash) }
+    }
+
+    private func officeChainHead(_ office: String) throws -> (sequence: Int64, officeSequence: Int64, hash: String)? {
+        try fetchFirst(
+            sql: """
+                SELECT seq, office_seq, hash FROM audit_event WHERE office_id = ? AND office_seq IS NOT NULL
+                ORDER BY office_seq DESC LIMIT 1
+                """, arguments: [office]
+        ) { row in (row[0], row[1], row[2]) }
+    }
+
+    func globalChainHead() throws -> AuditHead {
+        try fetchFirst(sql: "SELECT seq, hash FROM audit_event WHERE office_seq IS NULL ORDER BY seq DESC LIMIT 1") {
+            row in AuditHead(sequence: row[0], hash: row[1])
         } ?? AuditHead(sequence: 0, hash: AuditEvent.genesisHash)
     }
 
@@ -389,7 +424,13 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func forEachAuditEvent(_ visit: (AuditEvent) throws -> Bool) throws {
-        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM audit_event ORDER BY seq")
+        try forEachAuditEvent(office: nil, visit)
+    }
+
+    func forEachAuditEvent(office: String?, _ visit: (AuditEvent) throws -> Bool) throws {
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT * FROM audit_event \(office == nil ? "" : "WHERE office_id = ?") ORDER BY seq",
+            arguments: office.map { [$0] } ?? [])
         while let row = try cursor.next() {
             guard try visit(try Self.event(from: row)) else { return }
         }
@@ -404,7 +445,8 @@ struct SQLiteTransaction: StoreTransaction {
             workflowVersion: row["workflow_version"], event: row["event"], fromState: row["from_state"],
             toState: row["to_state"], actor: row["actor"], role: row["role"], effectiveDay: day,
             recordedAt: row["recorded_at"], payload: row["payload"], previousHash: row["prev_hash"],
-            hash: row["hash"])
+            hash: row["hash"], officeSequence: row["office_seq"], sealedRecord: row["sealed_record"],
+            seal: row["seal"])
     }
 
     func appendRefusal(_ refusal: RefusalRecord) throws {

@@ -38,11 +38,14 @@ public struct AuditEventDraft: Sendable {
     public var effectiveDay: Day
     public var recordedAt: String
     public var payload: [String: String]
+    /// The record the event changed, when it is not the instance's own record (a person, an office): the store seals
+    /// it. An event on an instance seals the instance's record without being told.
+    public var sealSubject: SealedRecord?
 
     public init(
         office: String, instanceID: String? = nil, workflow: String? = nil, workflowVersion: Int? = nil,
         event: String, fromState: String? = nil, toState: String? = nil, actor: String, role: String? = nil,
-        effectiveDay: Day, recordedAt: String, payload: [String: String] = [:]
+        effectiveDay: Day, recordedAt: String, payload: [String: String] = [:], sealSubject: SealedRecord? = nil
     ) {
         self.office = office
         self.instanceID = instanceID
@@ -56,6 +59,7 @@ public struct AuditEventDraft: Sendable {
         self.effectiveDay = effectiveDay
         self.recordedAt = recordedAt
         self.payload = payload
+        self.sealSubject = sealSubject
     }
 }
 
@@ -139,6 +143,15 @@ public protocol StoreTransaction {
     func auditEvents(instance: String?, office: String?) throws -> [AuditEvent]
     /// Visits every event in sequence order without loading the whole log; `visit` returns false to stop.
     func forEachAuditEvent(_ visit: (AuditEvent) throws -> Bool) throws
+    /// Visits `office`'s events (every event when nil) in sequence order; `visit` returns false to stop.
+    func forEachAuditEvent(office: String?, _ visit: (AuditEvent) throws -> Bool) throws
+    /// The newest event of `office`'s own chain, if it has one.
+    func auditHead(office: String) throws -> AuditHead?
+    /// The newest event written before the chains were per office (the genesis hash at 0 if none): every office's
+    /// chain starts from it.
+    func globalChainHead() throws -> AuditHead
+    /// The seal of every sealed record as it stands in the tables now, `office`'s only when given.
+    func recordSeals(office: String?) throws -> [RecordSeal]
     func appendRefusal(_ refusal: RefusalRecord) throws
     func refusals(instance: String?) throws -> [RefusalRecord]
 

@@ -6,8 +6,9 @@ import GRDBSQLite
 
 /// A hand-written loop over the SQLite C API that does, per transition, what `Commissioning.fire` makes the store
 /// do (see `SQLiteTransaction` in OPCCStore): in one transaction, select the instance, the actor with their role
-/// grants, and the office (its profile's hash); conditionally update the instance on its version; read the audit
-/// head; SHA-256 the canonical encoding of the new event chained to it; insert the event.
+/// grants, and the office (its profile's hash); conditionally update the instance on its version; read the record to
+/// seal, the next sequence number and the head of the office's own chain; SHA-256 the canonical encoding of the new
+/// event chained to it; insert the event.
 final class RawLoop {
     private var db: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
@@ -28,11 +29,27 @@ final class RawLoop {
         UPDATE workflow_instance SET state = ?, version = version + 1, last_effective_day = ?
         WHERE id = ? AND version = ?
         """
-    static let selectHead = "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1"
+    /// What the store reads to seal a quarterly return (`SQLiteStore+Seals.swift`): its versions, then its row. The
+    /// bench's instances have no return record, so both find nothing and the event seals the record as absent.
+    static let selectReturnVersions = """
+        SELECT return_id, number, content_json, submitted_by, submitted_on, correction_reason, review_outcome, review_json FROM return_version
+        WHERE return_id IN (SELECT id FROM quarterly_return WHERE id = ?)
+        ORDER BY return_id, number
+        """
+    static let selectReturn = """
+        SELECT id, office_id, agreement_id, quarter, quarter_key, period_start, period_end, due_on FROM quarterly_return WHERE id = ? ORDER BY 1
+        """
+    static let selectSequence = "SELECT max(seq) FROM audit_event"
+    /// The newest event of the office's own chain.
+    static let selectHead = """
+        SELECT seq, office_seq, hash FROM audit_event WHERE office_id = ? AND office_seq IS NOT NULL
+        ORDER BY office_seq DESC LIMIT 1
+        """
     static let insertEvent = """
         INSERT INTO audit_event (seq, office_id, instance_id, workflow, workflow_version, event, from_state,
-            to_state, actor, role, effective_day, recorded_at, payload, prev_hash, hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            to_state, actor, role, effective_day, recorded_at, payload, prev_hash, hash, office_seq,
+            sealed_record, seal)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
 
     /// Opens the database with the store's settings: WAL (already set on the file), foreign keys on, a busy
@@ -46,7 +63,8 @@ final class RawLoop {
         try exec("PRAGMA synchronous = \(synchronous)")
         for sql in [
             Self.selectInstance, Self.selectPerson, Self.selectOffice, Self.updateInstance, Self.selectHead,
-            Self.insertEvent, "BEGIN IMMEDIATE", "COMMIT",
+            Self.selectSequence, Self.selectReturnVersions, Self.selectReturn, Self.insertEvent, "BEGIN IMMEDIATE",
+            "COMMIT",
         ] {
             var statement: OpaquePointer?
             guard sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK,
@@ -135,18 +153,24 @@ final class RawLoop {
             precondition(!grants.isEmpty && !profile.isEmpty, "raw loop: unknown actor or office")
             try run(Self.updateInstance, [.text(to), .text(day), .text(instanceID), .int(version)])
             guard sqlite3_changes(db) == 1 else { throw RawError.stale(instanceID) }
+            try run(Self.selectReturnVersions, [.text(instanceID)]) { _ in }
+            try run(Self.selectReturn, [.text(instanceID)]) { _ in }
+            let sealed = "return:\(instanceID)"
             var seq: Int64 = 0
-            var previous = String(repeating: "0", count: 64)
-            try run(Self.selectHead, []) { s in
-                seq = sqlite3_column_int64(s, 0)
-                previous = text(s, 1)!
-            }
+            try run(Self.selectSequence, []) { s in seq = sqlite3_column_int64(s, 0) }
             seq += 1
+            var officeSequence: Int64 = 0
+            var previous = String(repeating: "0", count: 64)
+            try run(Self.selectHead, [.text(office)]) { s in
+                officeSequence = sqlite3_column_int64(s, 1)
+                previous = text(s, 2)!
+            }
+            officeSequence += 1
             let fields: [(String, String?)] = [
                 ("previousHash", previous), ("sequence", String(seq)), ("office", office), ("instance", instanceID),
                 ("workflow", workflow), ("workflowVersion", String(workflowVersion)), ("event", event), ("from", from),
                 ("to", to), ("actor", actor), ("role", role), ("effectiveDay", day), ("recordedAt", recordedAt),
-                ("payload", payload),
+                ("payload", payload), ("officeSequence", String(officeSequence)), ("sealed", sealed), ("seal", nil),
             ]
             var canonical = ""
             for (name, value) in fields {
@@ -164,7 +188,7 @@ final class RawLoop {
                 [
                     .int(seq), .text(office), .text(instanceID), .text(workflow), .int(workflowVersion), .text(event),
                     .text(from), .text(to), .text(actor), .text(role), .text(day), .text(recordedAt), .text(payload),
-                    .text(previous), .text(hash),
+                    .text(previous), .text(hash), .int(officeSequence), .text(sealed), .text(nil),
                 ])
             try run("COMMIT", [])
         } catch {

@@ -86,14 +86,18 @@ struct AuditTamperTests {
                 == "the chain ends before the minuted head \(minuted) (newest events were deleted)")
     }
 
-    @Test func aDeletedNewestAdministrativeEventNeedsTheHead() throws {
+    /// Before seals, only the minuted head caught this: now the person the event added is no longer sealed.
+    @Test func aDeletedNewestAdministrativeEventLeavesItsPersonUnsealed() throws {
         let (app, store) = try populated()
         try app.addPerson(
             name: "extra.officer", office: "cumbria", grants: [RoleGrant(role: .officer)], by: "cumbria.chief-executive"
         )
         let minuted = try app.auditHead()
         try tamper(store, "DELETE FROM audit_event WHERE seq = \(minuted.sequence)")
-        #expect(try app.verifyAudit().isIntact)
+        #expect(
+            try app.verifyAudit().problems == [
+                "person extra.officer: no audit event seals it (it was written behind the product's back)"
+            ])
         #expect(try app.verifyAudit(head: minuted).problems.first?.contains("chain ends before") == true)
     }
 

@@ -24,11 +24,19 @@ public struct AuditEvent: Hashable, Sendable, Codable {
     public var payload: String
     public var previousHash: String
     public var hash: String
+    /// The event's place in its office's own chain (1, 2, …); nil for an event written before the chains were per
+    /// office, when one chain held every office's events (see `AuditChainVerifier`).
+    public var officeSequence: Int64?
+    /// The record this event sealed, as `SealedRecord.key` (`decision:cumbria-DR-0001`), if any.
+    public var sealedRecord: String?
+    /// The SHA-256 of that record's content after the event (`RecordSeal.hash`); nil when the record did not exist.
+    public var seal: String?
 
     public init(
         sequence: Int64, office: String, instanceID: String?, workflow: String?, workflowVersion: Int?, event: String,
         fromState: String?, toState: String?, actor: String, role: String?, effectiveDay: Day, recordedAt: String,
-        payload: String, previousHash: String, hash: String
+        payload: String, previousHash: String, hash: String, officeSequence: Int64? = nil, sealedRecord: String? = nil,
+        seal: String? = nil
     ) {
         self.sequence = sequence
         self.office = office
@@ -45,6 +53,9 @@ public struct AuditEvent: Hashable, Sendable, Codable {
         self.payload = payload
         self.previousHash = previousHash
         self.hash = hash
+        self.officeSequence = officeSequence
+        self.sealedRecord = sealedRecord
+        self.seal = seal
     }
 
     /// An event not yet appended (its sequence and hashes are assigned by the store).
@@ -59,8 +70,10 @@ public struct AuditEvent: Hashable, Sendable, Codable {
     /// The canonical encoding hashed for this event. Each field, in this fixed order, is written as
     /// `name:length:value\n` where length is the value's UTF-8 byte count, or `name:-\n` when the field is absent:
     /// previousHash, sequence, office, instance, workflow, workflowVersion, event, from, to, actor, role,
-    /// effectiveDay (YYYY-MM-DD), recordedAt, payload. Length prefixes make the encoding unambiguous whatever the
-    /// values contain.
+    /// effectiveDay (YYYY-MM-DD), recordedAt, payload; then, for an event of an office's own chain (one with an
+    /// `officeSequence`), officeSequence, sealed and seal, so that a seal cannot be swapped without breaking the hash.
+    /// An event written before the per-office chains has none of the three and hashes exactly as it did. Length
+    /// prefixes make the encoding unambiguous whatever the values contain.
     public var canonicalEncoding: String {
         String(decoding: canonicalBytes, as: UTF8.self)
     }
@@ -69,7 +82,7 @@ public struct AuditEvent: Hashable, Sendable, Codable {
     /// `canonicalEncodingTests` compare it with the string-built encoding it replaced, byte for byte.
     public var canonicalBytes: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(360 + payload.utf8.count)
+        out.reserveCapacity(520 + payload.utf8.count)
         func field(_ name: StaticString, _ value: String?) {
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
             out.append(UInt8(ascii: ":"))
@@ -97,6 +110,11 @@ public struct AuditEvent: Hashable, Sendable, Codable {
         field("effectiveDay", effectiveDay.iso)
         field("recordedAt", recordedAt)
         field("payload", payload)
+        if let officeSequence {
+            field("officeSequence", String(officeSequence))
+            field("sealed", sealedRecord)
+            field("seal", seal)
+        }
         return out
     }
 

@@ -55,7 +55,8 @@ extension Commissioning {
                 AuditEventDraft(
                     office: office, event: "person-added", actor: actorName, effectiveDay: day ?? clock.today(),
                     recordedAt: clock.timestamp(),
-                    payload: ["person": name, "roles": grants.map(\.description).joined(separator: "; ")]))
+                    payload: ["person": name, "roles": grants.map(\.description).joined(separator: "; ")],
+                    sealSubject: .person(name)))
         }
     }
 

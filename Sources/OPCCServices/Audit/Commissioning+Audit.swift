@@ -4,6 +4,9 @@ import OPCCStore
 extension Commissioning {
     public func auditHead() throws -> AuditHead { try store.read { try $0.auditHead() } }
 
+    /// The newest event of `office`'s own chain; nil when the office has none.
+    public func auditHead(office: String) throws -> AuditHead? { try store.read { try $0.auditHead(office: office) } }
+
     public func auditLog(instance: String? = nil, office: String? = nil) throws -> [AuditEvent] {
         try store.read { try $0.auditEvents(instance: instance, office: office) }
     }
@@ -22,24 +25,35 @@ extension Commissioning {
         }
     }
 
-    /// The outcome of `verifyAudit`: how much was checked and the first thing found wrong.
+    /// The outcome of `verifyAudit`: how much was checked, the first thing found wrong in the chain, and every
+    /// record whose content differs from its last seal.
     public struct AuditVerification: Sendable {
         public let eventsChecked: Int
         public let instancesRebuilt: Int
+        /// How many records' seals were recomputed from the tables.
+        public let recordsSealed: Int
         public let head: AuditHead
         public let problems: [String]
         public var isIntact: Bool { problems.isEmpty }
     }
 
-    /// Checks the chain (every hash and link, and that it still reaches `head` if one is given), then rebuilds every
-    /// instance's current state from its events and compares it with the stored state.
-    public func verifyAudit(head minuted: AuditHead? = nil) throws -> AuditVerification {
+    /// Checks the chains (every hash and link, and that the log still reaches `head` if one is given), rebuilds
+    /// every instance's current state from its events and compares it with the stored state, and recomputes every
+    /// record's seal from the tables and compares it with the seal of the record's last sealed event. With `office`,
+    /// only that office's own chain, instances and records.
+    public func verifyAudit(head minuted: AuditHead? = nil, office: String? = nil) throws -> AuditVerification {
         try store.read { tx in
-            var verifier = AuditChainVerifier(head: minuted)
+            if let office, try tx.office(id: office) == nil {
+                throw ServiceRefusal.notFound(rule: "known-office", message: "no office '\(office)' to verify")
+            }
+            var verifier = AuditChainVerifier(
+                head: minuted, office: office, anchor: office == nil ? nil : try tx.globalChainHead().hash)
             var transitions: [String: [(from: String, to: String)]] = [:]
             var created: [String: String] = [:]
-            try tx.forEachAuditEvent { event in
+            var lastSeals: [String: (sequence: Int64, seal: String?)] = [:]
+            try tx.forEachAuditEvent(office: office) { event in
                 guard verifier.check(event) else { return false }
+                if let key = event.sealedRecord { lastSeals[key] = (event.sequence, event.seal) }
                 if let id = event.instanceID, let to = event.toState {
                     if let from = event.fromState {
                         transitions[id, default: []].append((from, to))
@@ -51,14 +65,47 @@ extension Commissioning {
             }
             var problems: [String] = []
             if let problem = verifier.finish() { problems.append(problem.description) }
-            let instances = try tx.instances(office: nil)
+            let instances = try tx.instances(office: office)
             if problems.isEmpty {
                 problems += try rebuildProblems(instances, created: created, transitions: transitions, tx: tx)
             }
+            let seals = try tx.recordSeals(office: office)
+            if problems.isEmpty { problems += Self.sealProblems(seals, lastSeals: lastSeals, office: office) }
+            let head =
+                try office.map { try tx.auditHead(office: $0) ?? AuditHead(sequence: 0, hash: AuditEvent.genesisHash) }
+                ?? tx.auditHead()
             return AuditVerification(
-                eventsChecked: verifier.count, instancesRebuilt: instances.count, head: try tx.auditHead(),
-                problems: problems)
+                eventsChecked: verifier.count, instancesRebuilt: instances.count, recordsSealed: seals.count,
+                head: head, problems: problems)
         }
+    }
+
+    /// Each record whose content now differs from the seal of its last sealed event, that no event sealed, or that
+    /// an event sealed and the tables no longer hold.
+    static func sealProblems(
+        _ seals: [RecordSeal], lastSeals: [String: (sequence: Int64, seal: String?)], office: String?
+    ) -> [String] {
+        var problems: [String] = []
+        var present: Set<String> = []
+        for seal in seals {
+            let key = seal.record.key
+            present.insert(key)
+            guard let last = lastSeals[key] else {
+                problems.append("\(seal.name): no audit event seals it (it was written behind the product's back)")
+                continue
+            }
+            if last.seal != seal.hash {
+                problems.append("\(seal.name): content differs from its last sealed event #\(last.sequence)")
+            }
+        }
+        for (key, last) in lastSeals.sorted(by: { $0.value.sequence < $1.value.sequence })
+        where last.seal != nil && !present.contains(key) {
+            let name = SealedRecord(key: key)?.description ?? key
+            problems.append(
+                "\(name): sealed by event #\(last.sequence) but missing from the tables"
+                    + (office.map { " of \($0)" } ?? "") + " (it was deleted or moved)")
+        }
+        return problems
     }
 
     private func rebuildProblems(

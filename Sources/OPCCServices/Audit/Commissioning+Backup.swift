@@ -2,8 +2,8 @@ import Foundation
 import OPCCCore
 import OPCCStore
 
-/// Backups and restores: an online copy of the database, and a restore that refuses any copy whose audit chain does
-/// not verify. Nothing is overwritten or deleted: an existing file is never replaced by a backup, and a restore
+/// Backups and restores: an online copy of the database, and a restore that refuses any copy whose audit log does
+/// not verify (its chains, or a record's content against its last seal) or whose books fail the finance check. Nothing is overwritten or deleted: an existing file is never replaced by a backup, and a restore
 /// moves the current database aside first.
 extension Commissioning {
     /// Copies the database to `path` (which must not exist yet) while others may be writing, then verifies the copy.
@@ -23,8 +23,8 @@ extension Commissioning {
 
     /// Restores `backup` as the database at `target`: the backup is copied to a scratch file with SQLite's online
     /// backup through a read-only connection (so a backup that still has transactions in its write-ahead log is
-    /// copied whole, and the backup itself is never changed) and opened there; its audit chain must verify, else
-    /// nothing changes; the current database, if any, is moved aside (renamed with a timestamp) before the verified
+    /// copied whole, and the backup itself is never changed) and opened there; its audit log must verify (chains and
+    /// seals) and its books pass `financeCheck`, else nothing changes; the current database, if any, is moved aside (renamed with a timestamp) before the verified
     /// copy takes its place.
     public static func restore(
         from backup: String, to target: String, home: ProductHome, clock: any Clock = SystemClock()
@@ -38,11 +38,14 @@ extension Commissioning {
             for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: scratch + suffix) }
         }
         let verification: AuditVerification
+        let books: [String]
         do {
             try SQLiteStore.copyDatabase(from: backup, to: scratch)
             let catalog = try WorkflowCatalog.load(from: home, registry: .standard)
             let store = try SQLiteStore(path: scratch)
-            verification = try Commissioning(store: store, catalog: catalog, clock: clock).verifyAudit()
+            let copy = try Commissioning(store: store, catalog: catalog, clock: clock)
+            verification = try copy.verifyAudit()
+            books = try copy.financeCheck()
             try store.writer.close()
         } catch {
             discardScratch()
@@ -58,6 +61,13 @@ extension Commissioning {
                 rule: "restore-needs-verified-audit",
                 message: "the backup's audit chain does not verify, so it is not restored: "
                     + verification.problems.prefix(3).joined(separator: "; "))
+        }
+        guard books.isEmpty else {
+            discardScratch()
+            throw ServiceRefusal(
+                rule: "restore-needs-sound-books",
+                message: "the backup's books fail the finance check, so it is not restored: "
+                    + books.prefix(3).joined(separator: "; "))
         }
         var aside: String?
         if fm.fileExists(atPath: target) {

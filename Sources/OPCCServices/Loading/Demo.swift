@@ -120,7 +120,8 @@ extension Commissioning {
                 AuditEventDraft(
                     office: loaded.profile.id, event: existing == nil ? "office-registered" : "office-profile-changed",
                     actor: Self.systemActor, effectiveDay: clock.today(), recordedAt: clock.timestamp(),
-                    payload: ["source": loaded.source, "sha256": WorkflowDefinition.sha256Hex(of: loaded.text)]))
+                    payload: ["source": loaded.source, "sha256": WorkflowDefinition.sha256Hex(of: loaded.text)],
+                    sealSubject: .office(loaded.profile.id)))
             return existing != nil
         }
     }

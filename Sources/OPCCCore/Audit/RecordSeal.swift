@@ -1,0 +1,128 @@
+import Crypto
+
+/// A record whose content the audit log seals: every event that changes it carries the SHA-256 of its content after
+/// the change, so an edit made behind the product's back (raw SQL on the tables) no longer matches its last seal.
+public enum SealedRecord: Hashable, Sendable, CustomStringConvertible {
+    /// A decision record with its Part 2 (sealed by the SHA-256 of Part 2's content, never the content itself).
+    case decision(String)
+    /// A grant agreement with the allocations it pays.
+    case agreement(String)
+    /// A quarterly return with every version of its content.
+    case quarterlyReturn(String)
+    /// A carry-forward request.
+    case carryForward(String)
+    /// A person with their office and every role grant.
+    case person(String)
+    /// An office with its name, organisation id and profile.
+    case office(String)
+
+    /// The kind as written in an event's `sealed_record` column.
+    public var kind: String {
+        switch self {
+        case .decision: "decision"
+        case .agreement: "agreement"
+        case .quarterlyReturn: "return"
+        case .carryForward: "carry-forward"
+        case .person: "person"
+        case .office: "office"
+        }
+    }
+
+    /// The record's id (a person's sign-in name).
+    public var id: String {
+        switch self {
+        case .decision(let id), .agreement(let id), .quarterlyReturn(let id), .carryForward(let id),
+            .person(let id), .office(let id):
+            id
+        }
+    }
+
+    /// `KIND:ID`, as stored in an event.
+    public var key: String { "\(kind):\(id)" }
+
+    /// Reads `KIND:ID` back; nil for anything else.
+    public init?(key: String) {
+        guard let colon = key.firstIndex(of: ":") else { return nil }
+        let id = String(key[key.index(after: colon)...])
+        guard !id.isEmpty else { return nil }
+        switch key[..<colon] {
+        case "decision": self = .decision(id)
+        case "agreement": self = .agreement(id)
+        case "return": self = .quarterlyReturn(id)
+        case "carry-forward": self = .carryForward(id)
+        case "person": self = .person(id)
+        case "office": self = .office(id)
+        default: return nil
+        }
+    }
+
+    /// How a message names it: `decision cumbria-DR-0001`.
+    public var description: String { "\(kind) \(id)" }
+}
+
+/// The content of one record at one moment as named fields in a fixed order, and its SHA-256: the seal.
+///
+/// The store decides which stored fields make up each kind (every field the product writes); this type fixes how
+/// they are encoded so the seal written by `append` and the one `audit verify` recomputes are byte for byte the
+/// same. Content that must never reach the audit log (Part 2) is added with `addDigest`: only its SHA-256 is sealed.
+public struct RecordSeal: Hashable, Sendable {
+    /// One named field; nil when absent (NULL), which encodes differently from an empty text.
+    public struct Field: Hashable, Sendable {
+        public let name: String
+        public let value: String?
+    }
+
+    public let record: SealedRecord
+    /// A human label for messages (a decision's number), not part of the seal.
+    public var label: String?
+    public private(set) var fields: [Field] = []
+
+    public init(_ record: SealedRecord, label: String? = nil) {
+        self.record = record
+        self.label = label
+    }
+
+    /// Adds a field in the record's fixed order.
+    public mutating func add(_ name: String, _ value: String?) {
+        fields.append(Field(name: name, value: value))
+    }
+
+    /// Adds a whole number (pence, a year, a flag).
+    public mutating func add(_ name: String, _ value: Int64?) {
+        add(name, value.map { String($0) })
+    }
+
+    /// Adds the SHA-256 of `content` in place of the content itself (nil stays nil): for Part 2, whose text must
+    /// never appear in an event, a seal or a log.
+    public mutating func addDigest(_ name: String, of content: String?) {
+        add(name, content.map { SHA256Hex.of($0) })
+    }
+
+    /// `record:LEN:KIND:ID\n`, then each field as `name:LEN:value\n` (LEN the value's UTF-8 byte count) or
+    /// `name:-\n` when absent: the same length-prefixed shape as `AuditEvent.canonicalBytes`, unambiguous whatever
+    /// the values hold.
+    public var canonicalBytes: [UInt8] {
+        var out: [UInt8] = []
+        func field(_ name: String, _ value: String?) {
+            out.append(contentsOf: name.utf8)
+            out.append(UInt8(ascii: ":"))
+            guard let value else {
+                out.append(contentsOf: [UInt8(ascii: "-"), UInt8(ascii: "\n")])
+                return
+            }
+            out.append(contentsOf: String(value.utf8.count).utf8)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: value.utf8)
+            out.append(UInt8(ascii: "\n"))
+        }
+        field("record", record.key)
+        for f in fields { field(f.name, f.value) }
+        return out
+    }
+
+    /// SHA-256 of the canonical bytes, lowercase hex: what an event's `seal` holds.
+    public var hash: String { SHA256Hex.hex(SHA256.hash(data: canonicalBytes)) }
+
+    /// How a message names the record: `decision cumbria-DR-0001 (014/2016)`.
+    public var name: String { label.map { "\(record) (\($0))" } ?? record.description }
+}
