@@ -17,26 +17,26 @@ extension PrioritiesCommand.IDOptions: RecordActOptions {}
 /// and the `--on` day where it needs them), and print what it did (`report`). A refusal is printed to stderr and
 /// exits with the code of its kind (`runReportingRefusals`), and changes nothing.
 func performAct<Outcome>(
-    _ global: GlobalOptions, _ body: (Commissioning) throws -> Outcome,
-    report: (Commissioning, Outcome) throws -> String
-) throws {
-    try runReportingRefusals {
+    _ global: GlobalOptions, _ body: (Commissioning) async throws -> Outcome,
+    report: (Commissioning, Outcome) async throws -> String
+) async throws {
+    try await runReportingRefusals {
         let app = try global.open()
-        let outcome = try body(app)
-        printLine(try report(app, outcome))
+        let outcome = try await body(app)
+        printLine(try await report(app, outcome))
     }
 }
 
 /// An act on the record `o.id` names, by the `--as` person on the `--on` day, printed as `ID: DONE (STATE)` with
 /// the record's state after it.
 func performAct(
-    _ o: some RecordActOptions, _ done: String, _ body: (Commissioning, String, Day?) throws -> Void
+    _ o: some RecordActOptions, _ done: String, _ body: (Commissioning, String, Day?) async throws -> Void
 )
-    throws
+    async throws
 {
-    try performAct(o.global) { app in
-        try body(app, try o.global.actorName(), try o.global.effectiveDay())
+    try await performAct(o.global) { app in
+        try await body(app, try o.global.actorName(), try o.global.effectiveDay())
     } report: { app, _ in
-        "\(o.id): \(done) (\(try app.instance(o.id)?.state ?? "?"))"
+        "\(o.id): \(done) (\(try await app.instance(o.id)?.state ?? "?"))"
     }
 }

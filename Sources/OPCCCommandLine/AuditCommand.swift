@@ -3,13 +3,13 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc audit`: the tamper-evident audit log.
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Inspect and verify the tamper-evident audit log.",
         discussion: "Example: opcc audit verify --head \"$(opcc audit head)\"",
         subcommands: [Head.self, Verify.self, Log.self])
 
-    struct Head: ParsableCommand {
+    struct Head: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the newest event's sequence number and hash as SEQ:HASH.",
             discussion: "Minute this outside the system; 'opcc audit verify --head SEQ:HASH' later proves the log "
@@ -17,23 +17,23 @@ struct AuditCommand: ParsableCommand {
                 + "audit head --office cumbria")
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
                 if let office = global.office {
-                    guard let head = try app.auditHead(office: office) else {
+                    guard let head = try await app.auditHead(office: office) else {
                         throw ServiceRefusal.notFound(
                             rule: "known-office-chain", message: "office \(office) has no audit events")
                     }
                     printLine(head.description)
                 } else {
-                    printLine(try app.auditHead().description)
+                    printLine(try await app.auditHead().description)
                 }
             }
         }
     }
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Check every hash and link, the minuted head, rebuild every record's state from its events and "
@@ -44,7 +44,7 @@ struct AuditCommand: ParsableCommand {
         @Option(help: "A head minuted earlier, SEQ:HASH.") var head: String?
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             var minuted: AuditHead?
             if let head {
                 guard let parsed = AuditHead(parsing: head) else {
@@ -52,8 +52,8 @@ struct AuditCommand: ParsableCommand {
                 }
                 minuted = parsed
             }
-            try runReportingRefusals {
-                let result = try global.open().verifyAudit(head: minuted, office: global.office)
+            try await runReportingRefusals {
+                let result = try await global.open().verifyAudit(head: minuted, office: global.office)
                 guard result.isIntact else {
                     throw ServiceRefusal(rule: "audit-intact", message: result.problems.joined(separator: "\n"))
                 }
@@ -64,7 +64,7 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
-    struct Log: ParsableCommand {
+    struct Log: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the acting person's office's audit events, oldest first.",
             discussion: "Example: opcc audit log --instance cumbria-DR-0001 --json --as cumbria.auditor")
@@ -72,10 +72,10 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let events = try app.auditLog(instance: instance, by: try global.actorName())
+                let events = try await app.auditLog(instance: instance, by: try global.actorName())
                 if output.json {
                     printLine(try jsonText(events))
                     return

@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc backup PATH`: an online copy of the database, verified.
-struct BackupCommand: ParsableCommand {
+struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backup",
         abstract: "Copy the database to a new file with SQLite's online backup (safe while the server runs).",
@@ -15,10 +15,10 @@ struct BackupCommand: ParsableCommand {
     @Argument(help: "The new backup file.") var path: String
     @OptionGroup var global: GlobalOptions
 
-    func run() throws {
-        try runReportingRefusals {
+    func run() async throws {
+        try await runReportingRefusals {
             let app = try global.open()
-            let verification = try app.backup(to: path, home: try global.locateHome())
+            let verification = try await app.backup(to: path, home: try global.locateHome())
             printLine(
                 "backed up to \(path): \(verification.eventsChecked) audit events, head \(verification.head); "
                     + (verification.isIntact ? "chain verified" : "PROBLEM: \(verification.problems.joined())"))
@@ -28,7 +28,7 @@ struct BackupCommand: ParsableCommand {
 }
 
 /// `opcc restore PATH`: put a verified backup in place of the database.
-struct RestoreCommand: ParsableCommand {
+struct RestoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract:
@@ -42,10 +42,10 @@ struct RestoreCommand: ParsableCommand {
     @Argument(help: "The backup file.") var path: String
     @OptionGroup var global: GlobalOptions
 
-    func run() throws {
-        try runReportingRefusals {
+    func run() async throws {
+        try await runReportingRefusals {
             let target = global.databasePath
-            let (verification, aside) = try Commissioning.restore(
+            let (verification, aside) = try await Commissioning.restore(
                 from: path, to: target, home: try global.locateHome())
             if let aside { printLine("moved the old database aside to \(aside)") }
             printLine(

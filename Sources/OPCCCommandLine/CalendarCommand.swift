@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc calendar`: the England and Wales working-day calendar behind every deadline.
-struct CalendarCommand: ParsableCommand {
+struct CalendarCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calendar",
         abstract: "England and Wales bank holidays and working days; iCalendar feeds of deadlines.",
@@ -12,7 +12,7 @@ struct CalendarCommand: ParsableCommand {
         subcommands: [Holidays.self, AddWorkingDays.self, Feed.self, Public.self]
     )
 
-    struct Holidays: ParsableCommand {
+    struct Holidays: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a year's bank holidays, one ISO date a line.",
             discussion: "Example: opcc calendar holidays 2022")
@@ -25,8 +25,8 @@ struct CalendarCommand: ParsableCommand {
             guard (1900...2200).contains(year) else { throw ValidationError("year must be between 1900 and 2200") }
         }
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let calendar = try loadCalendar(global)
                 let holidays = calendar.bankHolidays(in: year)
                 if output.json {
@@ -38,7 +38,7 @@ struct CalendarCommand: ParsableCommand {
         }
     }
 
-    struct AddWorkingDays: ParsableCommand {
+    struct AddWorkingDays: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add-working-days",
             abstract: "Print the date N working days after DATE (weekends and bank holidays skipped).",
@@ -51,10 +51,10 @@ struct CalendarCommand: ParsableCommand {
         @Argument(help: "Number of working days (negative counts back).") var count: Int
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             let start: Day
             do { start = try Day(iso: date) } catch { throw ValidationError(error.description) }
-            try runReportingRefusals {
+            try await runReportingRefusals {
                 printLine(try loadCalendar(global).adding(workingDays: count, to: start).iso)
             }
         }
@@ -63,7 +63,7 @@ struct CalendarCommand: ParsableCommand {
 
 extension CalendarCommand {
     /// `opcc calendar feed`: a person's deadlines as an iCalendar feed behind a secret address.
-    struct Feed: ParsableCommand {
+    struct Feed: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A person's secret iCalendar feed of their deadlines: create, revoke or show it.",
             discussion: """
@@ -74,7 +74,7 @@ extension CalendarCommand {
                 """,
             subcommands: [Create.self, Revoke.self, Show.self])
 
-        struct Create: ParsableCommand {
+        struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Create the person's feed and print its secret address (shown only this once).",
                 discussion: """
@@ -83,17 +83,18 @@ extension CalendarCommand {
                     """)
             @OptionGroup var global: GlobalOptions
 
-            func run() throws {
-                try runReportingRefusals {
+            func run() async throws {
+                try await runReportingRefusals {
                     let app = try global.open()
-                    let token = try app.createCalendarFeed(for: try global.actorName(), on: try global.effectiveDay())
+                    let token = try await app.createCalendarFeed(
+                        for: try global.actorName(), on: try global.effectiveDay())
                     printLine("calendar feed secret: \(token)")
                     printLine("address: /calendar/\(token).ics (on the web server; keep it secret, like a password)")
                 }
             }
         }
 
-        struct Revoke: ParsableCommand {
+        struct Revoke: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Revoke a feed: its address is refused from now on (recorded in the audit log).",
                 discussion: """
@@ -103,34 +104,34 @@ extension CalendarCommand {
             @Option(help: "Whose feed to revoke (default: the person acting).") var person: String?
             @OptionGroup var global: GlobalOptions
 
-            func run() throws {
-                try runReportingRefusals {
+            func run() async throws {
+                try await runReportingRefusals {
                     let app = try global.open()
                     let actor = try global.actorName()
-                    try app.revokeCalendarFeed(of: person ?? actor, by: actor, on: try global.effectiveDay())
+                    try await app.revokeCalendarFeed(of: person ?? actor, by: actor, on: try global.effectiveDay())
                     printLine("revoked the calendar feed of \(person ?? actor)")
                 }
             }
         }
 
-        struct Show: ParsableCommand {
+        struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Print the person's feed as iCalendar text (.ics), as of today.",
                 discussion: "Example: opcc calendar feed show --as cumbria.officer --out cumbria-officer.ics")
             @Option(help: "Write the .ics to this file instead of standard output.") var out: String?
             @OptionGroup var global: GlobalOptions
 
-            func run() throws {
-                try runReportingRefusals {
+            func run() async throws {
+                try await runReportingRefusals {
                     let app = try global.open()
-                    try emit(try app.calendarFeed(for: try global.actorName()), to: out)
+                    try emit(try await app.calendarFeed(for: try global.actorName()), to: out)
                 }
             }
         }
     }
 
     /// `opcc calendar public`: the public calendar of Part 1 publication.
-    struct Public: ParsableCommand {
+    struct Public: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the public iCalendar feed of Part 1 publication (.ics).",
             discussion: """
@@ -141,10 +142,10 @@ extension CalendarCommand {
         @Option(help: "Write the .ics to this file instead of standard output.") var out: String?
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                try emit(try app.publicCalendar(office: global.office), to: out)
+                try emit(try await app.publicCalendar(office: global.office), to: out)
             }
         }
     }

@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 extension DecisionCommand {
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a record: status, sign-offs with dates, the Part 1 deadline, flagged exceptions.",
             discussion: "Never shows Part 2 content ('opcc decision part2' reads it, audited). Example: opcc decision "
@@ -13,18 +13,18 @@ extension DecisionCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let view = try app.showDecision(record, office: global.office, by: global.optionalActorName)
-                let profile = try app.profile(of: view.record.office)
+                let view = try await app.showDecision(record, office: global.office, by: global.optionalActorName)
+                let profile = try await app.profile(of: view.record.office)
                 if output.json {
                     printLine(try jsonText(DecisionJSON(view, profile: profile)))
                 } else {
                     printLine(DecisionNotice.markdown(view.record, status: view.status, profile: profile))
                     // What the reader may do next, from the workflow definition (its guards are tried on the act).
                     if let reader = global.optionalActorName {
-                        let acts = try app.permittedActs(shown: view.record.id, by: reader)
+                        let acts = try await app.permittedActs(shown: view.record.id, by: reader)
                         printLine(
                             "\nVersion \(view.version). Acts you may take now: "
                                 + (acts.isEmpty
@@ -37,7 +37,7 @@ extension DecisionCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The decision register: filter, search Part 1, export CSV or JSON.",
             discussion: """
@@ -63,9 +63,9 @@ extension DecisionCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        func filter(_ app: Commissioning) throws -> DecisionFilter {
+        func filter(_ app: Commissioning) async throws -> DecisionFilter {
             var f = DecisionFilter()
-            f.office = try global.office.map { try app.resolveOffice($0) }
+            if let office = global.office { f.office = try await app.resolveOffice(office) }
             do {
                 f.financialYearStart = try year.map { try FinancialYear(parsing: $0).startYear }
                 f.minimumPence = try min.map { try Money(parsing: $0).pence }
@@ -81,10 +81,10 @@ extension DecisionCommand {
             return f
         }
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let rows = try app.decisionRegister(try filter(app), by: global.optionalActorName)
+                let rows = try await app.decisionRegister(try filter(app), by: global.optionalActorName)
                 switch output.json ? .json : format {
                 case .json: printLine(try jsonText(rows))
                 case .csv: print(RegisterExport.csv(rows), terminator: "")
@@ -102,7 +102,7 @@ extension DecisionCommand {
         }
     }
 
-    struct Notice: ParsableCommand {
+    struct Notice: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Render the public Part 1 notice as Markdown or standalone accessible HTML.",
             discussion: "Never contains Part 2 content. Example: opcc decision notice 007/2020 --format html "
@@ -113,11 +113,11 @@ extension DecisionCommand {
         @Option(help: "Write to this file instead of standard output.") var output: String?
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let view = try app.showDecision(record, office: global.office, by: global.optionalActorName)
-                let profile = try app.profile(of: view.record.office)
+                let view = try await app.showDecision(record, office: global.office, by: global.optionalActorName)
+                let profile = try await app.profile(of: view.record.office)
                 let text =
                     format == .md
                     ? DecisionNotice.markdown(view.record, status: view.status, profile: profile)
@@ -132,24 +132,24 @@ extension DecisionCommand {
         }
     }
 
-    struct Part2: ParsableCommand {
+    struct Part2: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Read a record's confidential Part 2 (only the roles the office names; every read is audited).",
             discussion: "Example: opcc decision part2 007/2020 --office lincolnshire --as lincs.auditor")
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
                 printLine(
-                    try app.readPart2(
+                    try await app.readPart2(
                         record, office: global.office, by: try global.actorName(), on: try global.effectiveDay()))
             }
         }
     }
 
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import a complete past record (YAML or JSON) and replay its dated acts.",
             discussion: """
@@ -160,11 +160,11 @@ extension DecisionCommand {
         @Argument(help: "The file.") var file: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
                 let text = try readUserFile(file)
-                let view = try app.importDecision(
+                let view = try await app.importDecision(
                     try DecisionImportFile.parse(yaml: text, source: file), source: file, by: try global.actorName())
                 printLine("imported \(view.record.number ?? view.record.id): \(view.status)")
                 for e in view.record.exceptions { printLine("  flagged exception [\(e.rule)] \(e.message)") }

@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc demo`: the product's main job on the embedded SQLite default, with the seeds' offices and cases.
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Load every office profile and demo scenario under fixtures/ into the database.",
@@ -19,8 +19,8 @@ struct DemoCommand: ParsableCommand {
     var withoutReturns = false
     @OptionGroup var global: GlobalOptions
 
-    func run() throws {
-        try runReportingRefusals {
+    func run() async throws {
+        try await runReportingRefusals {
             let home = try global.locateHome()
             let path = global.databasePath
             if reset, FileManager.default.fileExists(atPath: path) {
@@ -32,13 +32,13 @@ struct DemoCommand: ParsableCommand {
             }
             let app = try Commissioning.open(home: home, databasePath: path)
             printLine("loading the demo from \(home.root.path) into \(path)")
-            _ = try app.loadDemo(from: home, returns: !withoutReturns) { line in printLine("  " + line) }
-            let verification = try app.verifyAudit()
+            _ = try await app.loadDemo(from: home, returns: !withoutReturns) { line in printLine("  " + line) }
+            let verification = try await app.verifyAudit()
             let head = verification.head
             printLine(
                 "audit log: \(verification.eventsChecked) events, head \(head); "
                     + (verification.isIntact ? "chain verified" : "PROBLEM: \(verification.problems.joined())"))
-            let books = try app.financeCheck()
+            let books = try await app.financeCheck()
             printLine(
                 books.isEmpty
                     ? "books: every account recomputed from its postings; they balance"
@@ -51,22 +51,23 @@ struct DemoCommand: ParsableCommand {
 }
 
 /// `opcc office`: the offices in the database and their profiles.
-struct OfficeCommand: ParsableCommand {
+struct OfficeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "office", abstract: "The offices in the database.",
         discussion: "Example: opcc office show cumbria", subcommands: [List.self, Show.self])
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the offices and their main settings.", discussion: "Example: opcc office list --json")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let ids = try app.offices().map(\.id)
-                let profiles = try ids.map { try app.profile(of: $0) }
+                let ids = try await app.offices().map(\.id)
+                var profiles: [OfficeProfile] = []
+                for id in ids { profiles.append(try await app.profile(of: id)) }
                 if output.json {
                     printLine(try jsonText(profiles.map(OfficeSummary.init)))
                 } else {
@@ -80,17 +81,17 @@ struct OfficeCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one office's profile.", discussion: "Example: opcc office show cumbria")
         @Argument(help: "Office id.") var id: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let p = try app.profile(of: try app.resolveOffice(id))
+                let p = try await app.profile(of: try await app.resolveOffice(id))
                 if output.json {
                     printLine(try jsonText(OfficeSummary(p)))
                     return

@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc export`: the transparency publications, as the public web pages serve them.
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Transparency publications: grants (also as 360Giving), spending over £500, contracts over £10,000.",
@@ -53,7 +53,7 @@ struct ExportCommand: ParsableCommand {
         func render(_ table: TransparencyTable) -> String { format == .csv ? table.csv() : table.json() }
     }
 
-    struct ThreeSixtyGivingExport: ParsableCommand {
+    struct ThreeSixtyGivingExport: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "360giving",
             abstract: "The office's published grants as a 360Giving data package (JSON, amounts in pounds).",
@@ -66,17 +66,17 @@ struct ExportCommand: ParsableCommand {
         @OptionGroup var destination: Destination
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let office = try app.resolveOffice(global.office)
-                let data = try app.threeSixtyGiving(office: office)
+                let office = try await app.resolveOffice(global.office)
+                let data = try await app.threeSixtyGiving(office: office)
                 try destination.write(String(decoding: data, as: UTF8.self), what: "the 360Giving package")
             }
         }
     }
 
-    struct GrantsRegister: ParsableCommand {
+    struct GrantsRegister: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "grants-register",
             abstract:
@@ -89,16 +89,16 @@ struct ExportCommand: ParsableCommand {
         @OptionGroup var destination: Destination
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             let month = try table.parsedMonth()
-            try runReportingRefusals {
-                let grants = try global.open().transparencyGrants(office: global.office, month: month)
+            try await runReportingRefusals {
+                let grants = try await global.open().transparencyGrants(office: global.office, month: month)
                 try destination.write(table.render(.grantsRegister(grants)), what: "\(grants.count) grants")
             }
         }
     }
 
-    struct Spending: ParsableCommand {
+    struct Spending: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Each payment over £500: date, recipient, amount, purpose, expense type and strand.",
             discussion: """
@@ -109,16 +109,16 @@ struct ExportCommand: ParsableCommand {
         @OptionGroup var destination: Destination
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             let month = try table.parsedMonth()
-            try runReportingRefusals {
-                let items = try global.open().spendingOver500(office: global.office, month: month)
+            try await runReportingRefusals {
+                let items = try await global.open().spendingOver500(office: global.office, month: month)
                 try destination.write(table.render(.spending(items)), what: "\(items.count) payments")
             }
         }
     }
 
-    struct Contracts: ParsableCommand {
+    struct Contracts: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Each agreement over £10,000: the other party, value, start and end, and description.",
             discussion: """
@@ -129,10 +129,10 @@ struct ExportCommand: ParsableCommand {
         @OptionGroup var destination: Destination
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             let month = try table.parsedMonth()
-            try runReportingRefusals {
-                let items = try global.open().contractsOver10000(office: global.office, month: month)
+            try await runReportingRefusals {
+                let items = try await global.open().contractsOver10000(office: global.office, month: month)
                 try destination.write(table.render(.contracts(items)), what: "\(items.count) contracts")
             }
         }

@@ -5,7 +5,7 @@ import OPCCServices
 
 extension FinanceCommand {
     /// `opcc finance agreement`: one grant agreement through its workflow.
-    struct Agreement: ParsableCommand {
+    struct Agreement: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "agreement",
             abstract: "Draft, assess, sign, activate, pay and close a grant agreement.",
@@ -28,7 +28,7 @@ extension FinanceCommand {
             @OptionGroup var global: GlobalOptions
         }
 
-        struct Draft: ParsableCommand {
+        struct Draft: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Draft an agreement from a YAML or JSON file over allocations of one decision.",
                 discussion: """
@@ -41,20 +41,20 @@ extension FinanceCommand {
             @Option(help: "YAML or JSON file with the terms.") var file: String
             @OptionGroup var global: GlobalOptions
 
-            func run() throws {
-                try runReportingRefusals {
+            func run() async throws {
+                try await runReportingRefusals {
                     let app = try global.open()
                     let terms = try decodeUserFile(
                         Commissioning.AgreementFile.self, file, rule: "valid-agreement-file")
-                    let agreement = try app.draftAgreement(
-                        from: terms, office: try app.resolveOffice(global.office), by: try global.actorName(),
+                    let agreement = try await app.draftAgreement(
+                        from: terms, office: try await app.resolveOffice(global.office), by: try global.actorName(),
                         on: try global.effectiveDay())
                     printLine("\(agreement.id): drafted for \(agreement.amount) to \(agreement.recipient.name)")
                 }
             }
         }
 
-        struct Assess: ParsableCommand {
+        struct Assess: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Record the equality impact assessment or the risk assessment (needed before signature).",
                 discussion: "Example: opcc finance agreement assess cumbria-GA-0001 --equality --reference EIA-7")
@@ -67,27 +67,28 @@ extension FinanceCommand {
                 guard equality != risk else { throw ValidationError("give exactly one of --equality, --risk") }
             }
 
-            func run() throws {
-                try performAct(o, "\(equality ? "equality impact" : "risk") assessment recorded") { app, who, day in
-                    try app.recordAssessment(
+            func run() async throws {
+                try await performAct(o, "\(equality ? "equality impact" : "risk") assessment recorded") {
+                    app, who, day in
+                    try await app.recordAssessment(
                         o.id, equality: equality, reference: reference, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
 
-        struct Confirm: ParsableCommand {
+        struct Confirm: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Confirm the preconditions (assessments recorded; the agreement equals its allocations).",
                 discussion: "Example: opcc finance agreement confirm cumbria-GA-0001 --as cumbria.finance")
             @OptionGroup var o: IDOptions
-            func run() throws {
-                try performAct(o, "conditions confirmed") { app, who, day in
-                    try app.confirmAgreementConditions(o.id, by: who, on: day, expectedVersion: o.version)
+            func run() async throws {
+                try await performAct(o, "conditions confirmed") { app, who, day in
+                    try await app.confirmAgreementConditions(o.id, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
 
-        struct Signature: ParsableCommand {
+        struct Signature: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Record one party's signature (opcc or recipient).",
                 discussion: "Example: opcc finance agreement signature cumbria-GA-0001 --party recipient --name "
@@ -96,69 +97,70 @@ extension FinanceCommand {
             @Option(help: "opcc or recipient.") var party: String
             @Option(help: "The signatory's name.") var name: String
 
-            func run() throws {
+            func run() async throws {
                 guard let p = GrantAgreement.Party(rawValue: party) else {
                     throw ValidationError("--party must be opcc or recipient")
                 }
-                try performAct(o, "\(p) signed") { app, who, day in
-                    try app.recordAgreementSignature(
+                try await performAct(o, "\(p) signed") { app, who, day in
+                    try await app.recordAgreementSignature(
                         o.id, party: p, name: name, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
 
-        struct Sign: ParsableCommand {
+        struct Sign: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Complete signature once both parties have signed.",
                 discussion: "Example: opcc finance agreement sign cumbria-GA-0001 --as cumbria.finance")
             @OptionGroup var o: IDOptions
-            func run() throws {
-                try performAct(o, "signed") { app, who, day in
-                    try app.signAgreement(o.id, by: who, on: day, expectedVersion: o.version)
+            func run() async throws {
+                try await performAct(o, "signed") { app, who, day in
+                    try await app.signAgreement(o.id, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
 
-        struct Activate: ParsableCommand {
+        struct Activate: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Start the agreement.", discussion: "Example: opcc finance agreement activate cumbria-GA-0001"
             )
             @OptionGroup var o: IDOptions
-            func run() throws {
-                try performAct(o, "activated") { app, who, day in
-                    try app.activateAgreement(o.id, by: who, on: day, expectedVersion: o.version)
+            func run() async throws {
+                try await performAct(o, "activated") { app, who, day in
+                    try await app.activateAgreement(o.id, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
 
-        struct Terminate: ParsableCommand {
+        struct Terminate: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "End an active agreement early, with a reason (finance or the Commissioner).",
                 discussion: "No further instalment is released. Example: opcc finance agreement terminate "
                     + "cumbria-GA-0002 --reason \"Hub not built\" --as cumbria.pcc")
             @OptionGroup var o: IDOptions
             @Option(help: "Why the agreement ends early.") var reason: String
-            func run() throws {
-                try performAct(o, "terminated") { app, who, day in
-                    try app.terminateAgreement(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
+            func run() async throws {
+                try await performAct(o, "terminated") { app, who, day in
+                    try await app.terminateAgreement(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
 
-        struct Pay: ParsableCommand {
+        struct Pay: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Release an instalment when its condition holds (a posting from allocation to paid).",
                 discussion: "Example: opcc finance agreement pay cumbria-GA-0001 --instalment I2 --on 2016-10-03")
             @OptionGroup var o: IDOptions
             @Option(help: "The instalment id.") var instalment: String
-            func run() throws {
-                try performAct(o, "instalment \(instalment) paid") { app, who, day in
-                    try app.releasePayment(o.id, instalment: instalment, by: who, on: day, expectedVersion: o.version)
+            func run() async throws {
+                try await performAct(o, "instalment \(instalment) paid") { app, who, day in
+                    try await app.releasePayment(
+                        o.id, instalment: instalment, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
 
-        struct Vary: ParsableCommand {
+        struct Vary: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Vary an active agreement: its amount, its dates or its plan lines (finance approves).",
                 discussion: """
@@ -190,8 +192,8 @@ extension FinanceCommand {
                 var payments: [GrantAgreement.PaymentInstalment]?
             }
 
-            func run() throws {
-                try performAct(o, "varied") { app, who, day in
+            func run() async throws {
+                try await performAct(o, "varied") { app, who, day in
                     guard let kind = GrantAgreement.Variation.Kind(rawValue: kind) else {
                         throw ServiceRefusal(
                             rule: "variation-fits-kind",
@@ -205,7 +207,7 @@ extension FinanceCommand {
                     }
                     request.newDecision = newDecision
                     if start != nil || end != nil {
-                        let current = try app.agreement(o.id).period
+                        let current = try await app.agreement(o.id).period
                         request.period = GrantAgreement.Period(
                             start: try start.map { try Day(iso: $0) } ?? current.start,
                             end: try end.map { try Day(iso: $0) } ?? current.end)
@@ -218,25 +220,25 @@ extension FinanceCommand {
                         request.payments = terms.payments
                     }
                     request.proposal = proposal
-                    try app.varyAgreement(o.id, request, by: who, on: day, expectedVersion: o.version)
+                    try await app.varyAgreement(o.id, request, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
 
-        struct Close: ParsableCommand {
+        struct Close: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Close an active agreement once nothing under it is due back.",
                 discussion: "Example: opcc finance agreement close cumbria-GA-0001 --as cumbria.finance")
             @OptionGroup var o: IDOptions
-            func run() throws {
-                try performAct(o, "closed") { app, who, day in
-                    try app.closeAgreement(o.id, by: who, on: day, expectedVersion: o.version)
+            func run() async throws {
+                try await performAct(o, "closed") { app, who, day in
+                    try await app.closeAgreement(o.id, by: who, on: day, expectedVersion: o.version)
                 }
             }
         }
     }
 
-    struct Proposals: ParsableCommand {
+    struct Proposals: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List variation proposals from quarterly returns, for finance to decide.",
             discussion: """
@@ -247,10 +249,10 @@ extension FinanceCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let list = try app.proposals(office: try global.office.map { try app.resolveOffice($0) })
+                let list = try await app.proposals(office: try await global.resolvedOffice(app))
                 if output.json {
                     printLine(try jsonText(list))
                     return
@@ -265,7 +267,7 @@ extension FinanceCommand {
         }
     }
 
-    struct RefuseProposal: ParsableCommand {
+    struct RefuseProposal: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "refuse-proposal",
             abstract: "Refuse a variation proposal, with a reason (finance); it is kept, marked refused.",
@@ -275,10 +277,11 @@ extension FinanceCommand {
         @Option(help: "Why.") var reason: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                try app.refuseProposal(id, reason: reason, by: try global.actorName(), on: try global.effectiveDay())
+                try await app.refuseProposal(
+                    id, reason: reason, by: try global.actorName(), on: try global.effectiveDay())
                 printLine("\(id): refused")
             }
         }

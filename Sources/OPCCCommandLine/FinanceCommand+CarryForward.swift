@@ -4,7 +4,7 @@ import OPCCServices
 
 extension FinanceCommand {
     /// `opcc finance carry-forward`: underspends carried into the next year only with the Commissioner's permission.
-    struct CarryForward: ParsableCommand {
+    struct CarryForward: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "carry-forward",
             abstract: "Request, decide and confirm carry-forwards of forecast underspends.",
@@ -13,7 +13,7 @@ extension FinanceCommand {
                 + "--forecast £38,000 --reason \"DHR savings\" --office west-midlands --as wm.finance",
             subcommands: [Request.self, Decide.self, Confirm.self, Settle.self])
 
-        struct Request: ParsableCommand {
+        struct Request: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Ask the Commissioner to carry a forecast underspend into the next year (finance).",
                 discussion: "Example: opcc finance carry-forward request --from 2016/17 --strand CSF --recipient "
@@ -25,19 +25,20 @@ extension FinanceCommand {
             @Option(help: "Why there is an underspend.") var reason: String
             @OptionGroup var global: GlobalOptions
 
-            func run() throws {
+            func run() async throws {
                 let (fy, money) = try parseYearAndAmount(from, forecast)
-                try runReportingRefusals {
+                try await runReportingRefusals {
                     let app = try global.open()
-                    let request = try app.requestCarryForward(
-                        office: try app.resolveOffice(global.office), from: fy, strand: strand, recipient: recipient,
+                    let request = try await app.requestCarryForward(
+                        office: try await app.resolveOffice(global.office), from: fy, strand: strand,
+                        recipient: recipient,
                         forecast: money, reason: reason, by: try global.actorName(), on: try global.effectiveDay())
                     printLine("\(request.id): \(money) from \(fy) requested; awaiting the Commissioner")
                 }
             }
         }
 
-        struct Decide: ParsableCommand {
+        struct Decide: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "The Commissioner permits (moving exactly the forecast into the next year) or refuses "
                     + "(clawback due).",
@@ -56,10 +57,10 @@ extension FinanceCommand {
                 guard approve != refuse else { throw ValidationError("give exactly one of --approve, --refuse") }
             }
 
-            func run() throws {
-                try runReportingRefusals {
+            func run() async throws {
+                try await runReportingRefusals {
                     let app = try global.open()
-                    try app.decideCarryForward(
+                    try await app.decideCarryForward(
                         id, approve: approve, reason: reason, decision: decision, by: try global.actorName(),
                         on: try global.effectiveDay(), expectedVersion: version)
                     printLine("\(id): \(approve ? "approved" : "refused (clawback due)")")
@@ -67,7 +68,7 @@ extension FinanceCommand {
             }
         }
 
-        struct Confirm: ParsableCommand {
+        struct Confirm: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Confirm the actual underspend at year end (finance).",
                 discussion: "Below the approved forecast the difference is reversed; above it, the excess is due back. "
@@ -79,18 +80,18 @@ extension FinanceCommand {
             var version: Int?
             @OptionGroup var global: GlobalOptions
 
-            func run() throws {
+            func run() async throws {
                 let money: Money
                 do { money = try Money(parsing: actual) } catch { throw ValidationError(error.description) }
-                try runReportingRefusals {
-                    try global.open().confirmCarryForward(
+                try await runReportingRefusals {
+                    try await global.open().confirmCarryForward(
                         id, actual: money, by: try global.actorName(), on: try global.effectiveDay(),
                         expectedVersion: version)
                     printLine("\(id): confirmed at \(money)")
                 }
             }
         }
-        struct Settle: ParsableCommand {
+        struct Settle: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Record that a refused carry-forward's money has come back (finance): due back → returned.",
                 discussion: "Example: opcc finance carry-forward settle cumbria-CF-0001 --as cumbria.finance")
@@ -99,9 +100,9 @@ extension FinanceCommand {
             var version: Int?
             @OptionGroup var global: GlobalOptions
 
-            func run() throws {
-                try runReportingRefusals {
-                    try global.open().settleCarryForwardClawback(
+            func run() async throws {
+                try await runReportingRefusals {
+                    try await global.open().settleCarryForwardClawback(
                         id, by: try global.actorName(), on: try global.effectiveDay(), expectedVersion: version)
                     printLine("\(id): clawback settled")
                 }

@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc finance`: budgets, allocations and the double-entry ledger beneath them.
-struct FinanceCommand: ParsableCommand {
+struct FinanceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "finance",
         abstract: "Budgets, allocations, the ledger, the reconciliation and the books check.",
@@ -15,7 +15,7 @@ struct FinanceCommand: ParsableCommand {
             Reverse.self, Reconcile.self, Check.self,
         ])
 
-    struct Budget: ParsableCommand {
+    struct Budget: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set a strand's budget for a financial year (the difference is posted from the year's funding).",
             discussion: "Example: opcc finance budget --year 2016/17 --strand ASB --name \"Anti-social behaviour\" "
@@ -26,12 +26,12 @@ struct FinanceCommand: ParsableCommand {
         @Option(help: "The strand's budget for the year, e.g. £250,000.") var amount: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             let (fy, money) = try parseYearAndAmount(year, amount)
-            try runReportingRefusals {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let office = try app.resolveOffice(global.office)
-                try app.setBudget(
+                let office = try await app.resolveOffice(global.office)
+                try await app.setBudget(
                     office: office, year: fy, strand: strand, name: name, amount: money, by: try global.actorName(),
                     on: try global.effectiveDay())
                 printLine("\(office) \(fy) \(strand): budget \(money)")
@@ -39,7 +39,7 @@ struct FinanceCommand: ParsableCommand {
         }
     }
 
-    struct Allocate: ParsableCommand {
+    struct Allocate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Allocate money from a strand to a recipient under an approved decision.",
             discussion: """
@@ -62,20 +62,21 @@ struct FinanceCommand: ParsableCommand {
         @Option(help: "single, fixed-per-area, formula or grant-round.") var method: String = "single"
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             let (fy, money) = try parseYearAndAmount(year, amount)
             guard let m = Allocation.Method(rawValue: method) else {
                 throw ValidationError("--method must be single, fixed-per-area, formula or grant-round")
             }
-            try runReportingRefusals {
+            try await runReportingRefusals {
                 let app = try global.open()
                 var request = Commissioning.AllocationRequest(
-                    office: try app.resolveOffice(global.office), year: fy, strand: strand, recipientOrgID: recipient,
+                    office: try await app.resolveOffice(global.office), year: fy, strand: strand,
+                    recipientOrgID: recipient,
                     recipientName: recipientName, purpose: purpose, area: area, decision: decision, amount: money)
                 request.spendKind = capital ? .capital : .revenue
                 request.revenueContributionToCapital = revenueContributionToCapital
                 request.method = m
-                let made = try app.allocate([request], by: try global.actorName(), on: try global.effectiveDay())
+                let made = try await app.allocate([request], by: try global.actorName(), on: try global.effectiveDay())
                 for a in made {
                     printLine(
                         "\(a.id): \(a.amount) to \(a.recipientName) (\(a.recipientOrgID)) from \(a.strand) \(a.year)"
@@ -86,7 +87,7 @@ struct FinanceCommand: ParsableCommand {
         }
     }
 
-    struct Vire: ParsableCommand {
+    struct Vire: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move unallocated budget between two strands of a year (a virement), with a reason.",
             discussion: "Above the office's virementDecisionAbove, an approved decision is needed. Example: opcc "
@@ -100,19 +101,19 @@ struct FinanceCommand: ParsableCommand {
         @Option(help: "The approving decision, where the amount needs one.") var decision: String?
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             let (fy, money) = try parseYearAndAmount(year, amount)
-            try runReportingRefusals {
+            try await runReportingRefusals {
                 let app = try global.open()
-                try app.vire(
-                    office: try app.resolveOffice(global.office), year: fy, from: from, to: to, amount: money,
+                try await app.vire(
+                    office: try await app.resolveOffice(global.office), year: fy, from: from, to: to, amount: money,
                     reason: reason, decision: decision, by: try global.actorName(), on: try global.effectiveDay())
                 printLine("moved \(money) from \(from) to \(to) in \(fy)")
             }
         }
     }
 
-    struct AllocateSplit: ParsableCommand {
+    struct AllocateSplit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "allocate-split",
             abstract: "Allocate to several recipients at once: fixed per area, a weighted formula, or a grant round.",
@@ -126,13 +127,13 @@ struct FinanceCommand: ParsableCommand {
         @Option(help: "YAML or JSON file describing the split.") var file: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
                 let text = try readUserFile(file)
-                let made = try app.allocateSplit(
+                let made = try await app.allocateSplit(
                     try Commissioning.SplitFile.parse(yaml: text, source: file),
-                    office: try app.resolveOffice(global.office), by: try global.actorName(),
+                    office: try await app.resolveOffice(global.office), by: try global.actorName(),
                     on: try global.effectiveDay())
                 for a in made {
                     printLine(
@@ -143,7 +144,7 @@ struct FinanceCommand: ParsableCommand {
         }
     }
 
-    struct Agreements: ParsableCommand {
+    struct Agreements: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List grant agreements: state, recipient, amount, assessments, signatures and instalments.",
             discussion: "Example: opcc finance agreements --office cumbria --json")
@@ -158,10 +159,10 @@ struct FinanceCommand: ParsableCommand {
             var instalments: [String]
         }
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let list = try app.agreements(office: try global.office.map { try app.resolveOffice($0) })
+                let list = try await app.agreements(office: try await global.resolvedOffice(app))
                 let entries = list.map { a, state in
                     Entry(
                         id: a.id, state: state, recipientOrgId: a.recipient.orgID, recipientName: a.recipient.name,
@@ -186,7 +187,7 @@ struct FinanceCommand: ParsableCommand {
         }
     }
 
-    struct WriteOff: ParsableCommand {
+    struct WriteOff: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "write-off",
             abstract: "Write off money due back that will not be recovered (clawback due → written off).",
@@ -204,12 +205,12 @@ struct FinanceCommand: ParsableCommand {
         @Option(help: "Why.") var reason: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             let (fy, money) = try parseYearAndAmount(year, amount)
-            try runReportingRefusals {
+            try await runReportingRefusals {
                 let app = try global.open()
-                try app.writeOff(
-                    office: try app.resolveOffice(global.office), year: fy, strand: strand, recipient: recipient,
+                try await app.writeOff(
+                    office: try await app.resolveOffice(global.office), year: fy, strand: strand, recipient: recipient,
                     amount: money, decision: decision, reason: reason, by: try global.actorName(),
                     on: try global.effectiveDay())
                 printLine("wrote off \(money) due from \(recipient) (\(strand) \(fy))")
@@ -217,7 +218,7 @@ struct FinanceCommand: ParsableCommand {
         }
     }
 
-    struct Reverse: ParsableCommand {
+    struct Reverse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Correct the ledger: post the reversal of a posting, with a reason.",
             discussion: "Nothing is edited or deleted. Example: opcc finance reverse 7 --reason \"wrong strand\" "
@@ -226,17 +227,17 @@ struct FinanceCommand: ParsableCommand {
         @Option(help: "Why.") var reason: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let seq = try app.reversePosting(
+                let seq = try await app.reversePosting(
                     posting, reason: reason, by: try global.actorName(), on: try global.effectiveDay())
                 printLine("posting \(seq) reverses posting \(posting)")
             }
         }
     }
 
-    struct Reconcile: ParsableCommand {
+    struct Reconcile: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reconciliation",
             abstract: "Per strand and recipient: budget, allocated, committed, paid, returned, carried in and out, "
@@ -249,13 +250,13 @@ struct FinanceCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
+        func run() async throws {
             let fy: FinancialYear
             do { fy = try FinancialYear(parsing: year) } catch { throw ValidationError(error.description) }
-            try runReportingRefusals {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let rows = try app.reconciliation(
-                    year: fy, office: try global.office.map { try app.resolveOffice($0) }, strand: strand,
+                let rows = try await app.reconciliation(
+                    year: fy, office: try await global.resolvedOffice(app), strand: strand,
                     recipient: recipient)
                 if output.json {
                     printLine(try jsonText(rows))
@@ -290,15 +291,15 @@ struct FinanceCommand: ParsableCommand {
         }
     }
 
-    struct Check: ParsableCommand {
+    struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute every balance independently from the postings and check every invariant.",
             discussion: "Exits 1 and lists each difference. Example: opcc finance check")
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
-                let problems = try global.open().financeCheck()
+        func run() async throws {
+            try await runReportingRefusals {
+                let problems = try await global.open().financeCheck()
                 guard problems.isEmpty else {
                     throw ServiceRefusal(rule: "books-balance", message: problems.joined(separator: "\n"))
                 }

@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc`: the command-line front end. Thin: it parses, calls the application services, and prints.
-public struct OPCCCommand: ParsableCommand {
+public struct OPCCCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "opcc",
         abstract: "Grant and commissioning workflow engine for Offices of Police and Crime Commissioners.",
@@ -29,6 +29,21 @@ public struct OPCCCommand: ParsableCommand {
     )
 
     public init() {}
+
+    /// Parses the command line and awaits the command's `run()`: what `AsyncParsableCommand.main()` does, named so
+    /// that `main.swift` cannot pick `ParsableCommand`'s synchronous `main()` instead (it did, from top-level code).
+    public static func start() async {
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command takes.
@@ -85,6 +100,12 @@ struct GlobalOptions: ParsableArguments {
 
     func locateHome() throws -> ProductHome { try ProductHome.locate(explicit: home) }
 
+    /// The office `--office` names, checked against the database; nil when none is named.
+    func resolvedOffice(_ app: Commissioning) async throws -> String? {
+        guard let office else { return nil }
+        return try await app.resolveOffice(office)
+    }
+
     /// Opens the database, creating it when it does not exist yet. A folder that does not exist, or a file SQLite
     /// cannot open, is named with the path and where it came from (`--db`, `OPCC_DB` or the default).
     func open() throws -> Commissioning {
@@ -127,9 +148,9 @@ func exitCode(of kind: ServiceRefusal.Kind) -> Int32 {
 }
 
 /// Runs a command body, turning the product's refusals into a message on stderr and an exit code by their kind.
-func runReportingRefusals(_ body: () throws -> Void) throws {
+func runReportingRefusals(_ body: () async throws -> Void) async throws {
     do {
-        try body()
+        try await body()
     } catch let error as ValidationError {
         throw error
     } catch let error as ExitCode {

@@ -3,7 +3,7 @@ import Foundation
 import OPCCWeb
 
 /// `opcc openapi`: the JSON API's OpenAPI 3.1 document, as `opcc serve` answers it at /openapi.yaml.
-struct OpenAPICommand: ParsableCommand {
+struct OpenAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "openapi", abstract: "Print the JSON API's OpenAPI 3.1 document (YAML).",
         discussion: """
@@ -13,7 +13,7 @@ struct OpenAPICommand: ParsableCommand {
     @Option(help: "Write to this file instead of standard output.") var out: String?
     @Flag(help: "Overwrite --out if it exists.") var force = false
 
-    func run() throws {
+    func run() async throws {
         guard let out else {
             print(OpenAPIDocument.text, terminator: "")
             return

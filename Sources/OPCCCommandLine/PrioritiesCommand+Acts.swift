@@ -30,7 +30,7 @@ extension PrioritiesCommand {
             share: parts.count == 2 ? try percentage(parts[1], "--link") : .whole)
     }
 
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a partnership's assessment from a YAML or JSON file (an officer).",
             discussion: """
@@ -45,11 +45,11 @@ extension PrioritiesCommand {
         @Option(help: "YAML or JSON file with the assessment.") var file: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
                 let parsed = try PriorityFile.parse(yaml: try readUserFile(file), source: file)
-                let made = try app.importAssessment(
+                let made = try await app.importAssessment(
                     try parsed.assessment(source: file), by: try global.actorName(), on: try global.effectiveDay())
                 printLine(
                     "\(made.id): \(made.partnershipName) \(made.year), \(made.threats.count) threats, "
@@ -58,7 +58,7 @@ extension PrioritiesCommand {
         }
     }
 
-    struct Score: ParsableCommand {
+    struct Score: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record an agency's harm score for a threat: six factors of 1-4, or a published sum.",
             discussion: """
@@ -74,7 +74,7 @@ extension PrioritiesCommand {
         @Option(help: "Six factor scores, comma-separated.") var factors: String?
         @Option(help: "A summed score (6-24), when the factors are not known.") var sum: Int?
 
-        func run() throws {
+        func run() async throws {
             let score: HarmScore
             switch (factors, sum) {
             case (let text?, nil):
@@ -84,14 +84,14 @@ extension PrioritiesCommand {
             case (nil, let total?): score = HarmScore(sum: total)
             default: throw ValidationError("give either --factors or --sum")
             }
-            try performAct(o, "\(agency) scored '\(threat)' \(score.sum)") { app, who, day in
-                try app.recordHarmScore(
+            try await performAct(o, "\(agency) scored '\(threat)' \(score.sum)") { app, who, day in
+                try await app.recordHarmScore(
                     o.id, threat: threat, agency: agency, score: score, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct Probability: ParsableCommand {
+    struct Probability: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a threat's control-chart status and share of volume (its probability follows).",
             discussion: """
@@ -106,33 +106,33 @@ extension PrioritiesCommand {
         @Option(help: "Share of the overall volume, e.g. 22.5%.") var share: String
         @Option(help: "Where the inputs come from.") var note: String?
 
-        func run() throws {
+        func run() async throws {
             guard let status = ControlStatus(rawValue: control) else {
                 throw ValidationError("--control must be under-control, uncontrolled or reducing")
             }
             let volume = try PrioritiesCommand.percentage(share, "--share")
-            try performAct(o, "'\(threat)' is \(status) at \(volume) of volume") { app, who, day in
-                try app.recordProbability(
+            try await performAct(o, "'\(threat)' is \(status) at \(volume) of volume") { app, who, day in
+                try await app.recordProbability(
                     o.id, threat: threat, control: status, share: volume, note: note, by: who, on: day,
                     expectedVersion: o.version)
             }
         }
     }
 
-    struct CloseScoring: ParsableCommand {
+    struct CloseScoring: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "close-scoring",
             abstract: "Close scoring: refused while an agency has not scored a threat or a threat has no probability.",
             discussion: "Example: opcc priorities close-scoring leicestershire-PA-0002 --as leics.officer")
         @OptionGroup var o: IDOptions
-        func run() throws {
-            try performAct(o, "scoring closed") { app, who, day in
-                try app.closeScoring(o.id, by: who, on: day, expectedVersion: o.version)
+        func run() async throws {
+            try await performAct(o, "scoring closed") { app, who, day in
+                try await app.closeScoring(o.id, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct ReopenScoring: ParsableCommand {
+    struct ReopenScoring: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reopen-scoring",
             abstract: "Go back to scoring before adoption to correct a score, with a reason.",
@@ -141,14 +141,14 @@ extension PrioritiesCommand {
         )
         @OptionGroup var o: IDOptions
         @Option(help: "Why.") var reason: String
-        func run() throws {
-            try performAct(o, "scoring reopened") { app, who, day in
-                try app.reopenScoring(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
+        func run() async throws {
+            try await performAct(o, "scoring reopened") { app, who, day in
+                try await app.reopenScoring(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct Decide: ParsableCommand {
+    struct Decide: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record the board's decision on a Medium threat, selected or not, with its reason.",
             discussion: """
@@ -163,17 +163,17 @@ extension PrioritiesCommand {
         @Flag(help: "The board does not select it.") var notSelect = false
         @Option(help: "The board's reason.") var reason: String
 
-        func run() throws {
+        func run() async throws {
             guard select != notSelect else { throw ValidationError("give --select or --not-select") }
-            try performAct(o, "decision on '\(threat)' recorded") { app, who, day in
-                try app.recordBoardDecision(
+            try await performAct(o, "decision on '\(threat)' recorded") { app, who, day in
+                try await app.recordBoardDecision(
                     o.id, .mediumDecision(threat: threat, selected: select), reason: reason, by: who, on: day,
                     expectedVersion: o.version)
             }
         }
     }
 
-    struct Compel: ParsableCommand {
+    struct Compel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record what compels the selection of a Low threat (e.g. a national steer), with its reason.",
             discussion: """
@@ -186,19 +186,19 @@ extension PrioritiesCommand {
         @Option(help: "national-steer, statutory-duty, police-and-crime-plan or other.") var kind: String
         @Option(help: "The reason.") var reason: String
 
-        func run() throws {
+        func run() async throws {
             guard let compulsion = PrioritySelection.Compulsion(rawValue: kind) else {
                 throw ValidationError("--kind must be national-steer, statutory-duty, police-and-crime-plan or other")
             }
-            try performAct(o, "compulsion for '\(threat)' recorded") { app, who, day in
-                try app.recordBoardDecision(
+            try await performAct(o, "compulsion for '\(threat)' recorded") { app, who, day in
+                try await app.recordBoardDecision(
                     o.id, .compulsion(threat: threat, compulsion), reason: reason, by: who, on: day,
                     expectedVersion: o.version)
             }
         }
     }
 
-    struct SetCount: ParsableCommand {
+    struct SetCount: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-count",
             abstract: "Record a board decision to set a different number of priorities this year, with its reason.",
@@ -209,15 +209,15 @@ extension PrioritiesCommand {
         @Option(help: "How many priorities the board sets.") var count: Int
         @Option(help: "The board's reason.") var reason: String
 
-        func run() throws {
-            try performAct(o, "the board sets \(count) priorities") { app, who, day in
-                try app.recordBoardDecision(
+        func run() async throws {
+            try await performAct(o, "the board sets \(count) priorities") { app, who, day in
+                try await app.recordBoardDecision(
                     o.id, .priorityCount(count), reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct SetPriority: ParsableCommand {
+    struct SetPriority: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set-priority",
             abstract: "Set a priority (or statutory obligation): its title, the threats it covers, its money.",
@@ -235,10 +235,10 @@ extension PrioritiesCommand {
         @Option(help: "A threat it covers (repeat for several).") var threat: [String] = []
         @Option(help: "A budget line it is tied to: STRAND[/RECIPIENT][=SHARE] (repeatable).") var link: [String] = []
 
-        func run() throws {
+        func run() async throws {
             let links = try link.map(PrioritiesCommand.link)
-            try performAct(o, "priority \(code) set") { app, who, day in
-                try app.setPriority(
+            try await performAct(o, "priority \(code) set") { app, who, day in
+                try await app.setPriority(
                     o.id,
                     .init(
                         code: code, title: title, kind: statutory ? .statutory : .local, threats: threat, money: links),
@@ -247,20 +247,20 @@ extension PrioritiesCommand {
         }
     }
 
-    struct RemovePriority: ParsableCommand {
+    struct RemovePriority: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "remove-priority", abstract: "Remove a priority while the board is selecting.",
             discussion: "Example: opcc priorities remove-priority leicestershire-PA-0002 --code P4 --as leics.officer")
         @OptionGroup var o: IDOptions
         @Option(help: "The priority's code.") var code: String
-        func run() throws {
-            try performAct(o, "priority \(code) removed") { app, who, day in
-                try app.removePriority(o.id, code: code, by: who, on: day, expectedVersion: o.version)
+        func run() async throws {
+            try await performAct(o, "priority \(code) removed") { app, who, day in
+                try await app.removePriority(o.id, code: code, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct Adopt: ParsableCommand {
+    struct Adopt: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Adopt the board's selection (refused, naming each rule, unless it follows them).",
             discussion: """
@@ -270,14 +270,14 @@ extension PrioritiesCommand {
                 Example: opcc priorities adopt leicestershire-PA-0002 --as leics.chief-executive
                 """)
         @OptionGroup var o: IDOptions
-        func run() throws {
-            try performAct(o, "adopted") { app, who, day in
-                try app.adoptPriorities(o.id, by: who, on: day, expectedVersion: o.version)
+        func run() async throws {
+            try await performAct(o, "adopted") { app, who, day in
+                try await app.adoptPriorities(o.id, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct Link: ParsableCommand {
+    struct Link: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Tie a priority to the budget lines that fund it (finance; replaces its links).",
             discussion: """
@@ -290,33 +290,33 @@ extension PrioritiesCommand {
         @Option(help: "The priority's code.") var priority: String
         @Option(help: "STRAND[/RECIPIENT][=SHARE] (repeatable).") var link: [String] = []
 
-        func run() throws {
+        func run() async throws {
             let links = try link.map(PrioritiesCommand.link)
-            try performAct(
+            try await performAct(
                 o, "\(priority) tied to \(links.isEmpty ? "no budget line" : "\(links.count) line(s)")"
             ) {
                 app, who, day in
-                try app.linkPriorityMoney(
+                try await app.linkPriorityMoney(
                     o.id, priority: priority, links: links, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct Close: ParsableCommand {
+    struct Close: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Close an adopted assessment (the year is over, or a later one replaces it), with a reason.",
             discussion:
                 "Example: opcc priorities close leicestershire-PA-0001 --reason \"2018/19 adopted\" --as leics.officer")
         @OptionGroup var o: IDOptions
         @Option(help: "Why.") var reason: String
-        func run() throws {
-            try performAct(o, "closed") { app, who, day in
-                try app.closeAssessment(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
+        func run() async throws {
+            try await performAct(o, "closed") { app, who, day in
+                try await app.closeAssessment(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct Withdraw: ParsableCommand {
+    struct Withdraw: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Withdraw an assessment before adoption, with a reason.",
             discussion:
@@ -324,9 +324,9 @@ extension PrioritiesCommand {
         )
         @OptionGroup var o: IDOptions
         @Option(help: "Why.") var reason: String
-        func run() throws {
-            try performAct(o, "withdrawn") { app, who, day in
-                try app.withdrawAssessment(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
+        func run() async throws {
+            try await performAct(o, "withdrawn") { app, who, day in
+                try await app.withdrawAssessment(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }

@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc priorities`: a Community Safety Partnership's priority setting with the risk/harm matrix (seed 001).
-struct PrioritiesCommand: ParsableCommand {
+struct PrioritiesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "priorities",
         abstract: "Priority setting with the risk/harm matrix: assessments, scores, the board's selection, money.",
@@ -31,17 +31,17 @@ struct PrioritiesCommand: ParsableCommand {
         @Option(help: "Only the assessment for this financial year, e.g. 2017/18.") var year: String?
         @OptionGroup var global: GlobalOptions
 
-        func view(_ app: Commissioning) throws -> Commissioning.PriorityView {
+        func view(_ app: Commissioning) async throws -> Commissioning.PriorityView {
             let fy = try year.map { text in
                 do { return try FinancialYear(parsing: text) } catch { throw ValidationError("--year: \(error)") }
             }
-            return try app.priorityView(
-                id, office: try global.office.map { try app.resolveOffice($0) }, partnership: partnership, year: fy,
+            return try await app.priorityView(
+                id, office: try await global.resolvedOffice(app), partnership: partnership, year: fy,
                 as: global.optionalActorName)
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the assessments you may see, with their bands and priorities.",
             discussion: "Example: opcc priorities list --office leicestershire --csv")
@@ -49,11 +49,11 @@ struct PrioritiesCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
         @Flag(help: "CSV output.") var csv = false
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let rows = try app.priorityAssessments(
-                    office: try global.office.map { try app.resolveOffice($0) }, as: global.optionalActorName)
+                let rows = try await app.priorityAssessments(
+                    office: try await global.resolvedOffice(app), as: global.optionalActorName)
                 if output.json {
                     printLine(try jsonText(rows))
                     return
@@ -79,7 +79,7 @@ struct PrioritiesCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
                 "Show an assessment: threats, scores (recorded and computed), probability, risk, band, selection.",
@@ -94,9 +94,9 @@ struct PrioritiesCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
         @Flag(help: "CSV output: one row per threat.") var csv = false
 
-        func run() throws {
-            try runReportingRefusals {
-                let view = try which.view(try which.global.open())
+        func run() async throws {
+            try await runReportingRefusals {
+                let view = try await which.view(try which.global.open())
                 if output.json {
                     printLine(try jsonText(PriorityJSON(view)))
                 } else if csv {
@@ -108,7 +108,7 @@ struct PrioritiesCommand: ParsableCommand {
         }
     }
 
-    struct Matrix: ParsableCommand {
+    struct Matrix: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The risk/harm matrix as a table: probability rows against harm columns, banded.",
             discussion: """
@@ -119,9 +119,9 @@ struct PrioritiesCommand: ParsableCommand {
         @OptionGroup var which: Which
         @Flag(help: "CSV output.") var csv = false
 
-        func run() throws {
-            try runReportingRefusals {
-                let matrix = try which.view(try which.global.open()).matrix
+        func run() async throws {
+            try await runReportingRefusals {
+                let matrix = try await which.view(try which.global.open()).matrix
                 if csv {
                     for row in matrix.table { printLine(CSV.line(row, numberColumns: [])) }
                     return
@@ -136,7 +136,7 @@ struct PrioritiesCommand: ParsableCommand {
         }
     }
 
-    struct Chart: ParsableCommand {
+    struct Chart: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The risk chart as SVG (probability × harm, band regions), with its text alternative.",
             discussion: """
@@ -148,9 +148,9 @@ struct PrioritiesCommand: ParsableCommand {
         @Option(help: "Write the SVG to this file.") var output: String?
         @Flag(help: "Print the chart's text alternative instead of the SVG.") var text = false
 
-        func run() throws {
-            try runReportingRefusals {
-                let matrix = try which.view(try which.global.open()).matrix
+        func run() async throws {
+            try await runReportingRefusals {
+                let matrix = try await which.view(try which.global.open()).matrix
                 if text {
                     printLine(matrix.textAlternative)
                     return
@@ -169,7 +169,7 @@ struct PrioritiesCommand: ParsableCommand {
         }
     }
 
-    struct Spend: ParsableCommand {
+    struct Spend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Money per priority for a year, from the reconciliation of the budget lines tied to each.",
             discussion: """
@@ -189,16 +189,16 @@ struct PrioritiesCommand: ParsableCommand {
             var lines: [Commissioning.PrioritySpendLine]
         }
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try which.global.open()
-                let view = try which.view(app)
+                let view = try await which.view(app)
                 let fy = try moneyYear.map { text in
                     do { return try FinancialYear(parsing: text) } catch {
                         throw ValidationError("--money-year: \(error)")
                     }
                 }
-                let spend = try app.prioritySpend(view, year: fy)
+                let spend = try await app.prioritySpend(view, year: fy)
                 let year = (fy ?? view.assessment.year).description
                 if output.json {
                     printLine(

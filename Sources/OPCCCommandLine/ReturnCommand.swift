@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc return`: quarterly returns from project boards.
-struct ReturnCommand: ParsableCommand {
+struct ReturnCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "return",
         abstract: "Quarterly returns: list, show, save, submit, accept, send back, correct, waive, escalate, history.",
@@ -30,7 +30,7 @@ struct ReturnCommand: ParsableCommand {
         try decodeUserFile(ReturnFile.self, path, rule: "valid-return-file").content()
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List returns you may see: due, overdue, escalated or awaiting review.",
             discussion: "Example: opcc return list --awaiting-review --grant cumbria-GA-0002 --as cumbria.officer --csv"
@@ -44,8 +44,8 @@ struct ReturnCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
         @Flag(help: "CSV output.") var csv = false
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let chosen: [Commissioning.ReturnFilter.Status] = [
                     due ? .due : nil, overdue ? .overdue : nil, escalated ? .escalated : nil,
                     awaitingReview ? .awaitingReview : nil,
@@ -54,9 +54,9 @@ struct ReturnCommand: ParsableCommand {
                     throw ValidationError("choose at most one of --due, --overdue, --escalated, --awaiting-review")
                 }
                 let app = try global.open()
-                let rows = try app.returns(
+                let rows = try await app.returns(
                     .init(
-                        office: try global.office.map { try app.resolveOffice($0) }, grant: grant,
+                        office: try await global.resolvedOffice(app), grant: grant,
                         status: chosen.first), as: try global.actorName(), on: try global.effectiveDay())
                 if output.json {
                     printLine(try jsonText(rows))
@@ -89,7 +89,7 @@ struct ReturnCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one return: schedule, state and every version with its review.",
             discussion: "Example: opcc return show cumbria-QR-0007 --as cumbria.copeland-board --json")
@@ -101,10 +101,10 @@ struct ReturnCommand: ParsableCommand {
             var versions: [ReturnVersion]
         }
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try o.global.open()
-                let (record, state) = try app.quarterlyReturn(o.id, as: try o.global.actorName())
+                let (record, state) = try await app.quarterlyReturn(o.id, as: try o.global.actorName())
                 if output.json {
                     printLine(
                         try jsonText(
@@ -149,7 +149,7 @@ struct ReturnCommand: ParsableCommand {
         }
     }
 
-    struct Save: ParsableCommand {
+    struct Save: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Save the return's content from a YAML or JSON file (its own project board only).",
             discussion: """
@@ -162,15 +162,15 @@ struct ReturnCommand: ParsableCommand {
                 """)
         @OptionGroup var o: IDOptions
         @Option(help: "YAML or JSON file with the return's content.") var file: String
-        func run() throws {
-            try performAct(o, "saved") { app, who, day in
-                try app.saveReturn(
+        func run() async throws {
+            try await performAct(o, "saved") { app, who, day in
+                try await app.saveReturn(
                     o.id, content: try ReturnCommand.readContent(file), by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct Submit: ParsableCommand {
+    struct Submit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Submit the saved return for review (its own project board only).",
             discussion: """
@@ -181,19 +181,19 @@ struct ReturnCommand: ParsableCommand {
                 """)
         @OptionGroup var o: IDOptions
         @Option(help: "Save this content first.") var file: String?
-        func run() throws {
-            try performAct(o, "submitted") { app, who, day in
+        func run() async throws {
+            try await performAct(o, "submitted") { app, who, day in
                 if let file {
-                    try app.saveReturn(
+                    try await app.saveReturn(
                         o.id, content: try ReturnCommand.readContent(file), by: who, on: day, expectedVersion: o.version
                     )
                 }
-                try app.submitReturn(o.id, by: who, on: day, expectedVersion: file == nil ? o.version : nil)
+                try await app.submitReturn(o.id, by: who, on: day, expectedVersion: file == nil ? o.version : nil)
             }
         }
     }
 
-    struct Accept: ParsableCommand {
+    struct Accept: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Accept a submitted return (an officer or finance who did not submit it).",
             discussion: """
@@ -203,14 +203,14 @@ struct ReturnCommand: ParsableCommand {
                 """)
         @OptionGroup var o: IDOptions
         @Option(help: "An optional note.") var note: String?
-        func run() throws {
-            try performAct(o, "accepted") { app, who, day in
-                try app.acceptReturn(o.id, note: note, by: who, on: day, expectedVersion: o.version)
+        func run() async throws {
+            try await performAct(o, "accepted") { app, who, day in
+                try await app.acceptReturn(o.id, note: note, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct SendBack: ParsableCommand {
+    struct SendBack: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "send-back",
             abstract: "Return a submitted return for revision, with the reviewer's reasons.",
@@ -219,14 +219,14 @@ struct ReturnCommand: ParsableCommand {
         )
         @OptionGroup var o: IDOptions
         @Option(help: "What to revise.") var reason: String
-        func run() throws {
-            try performAct(o, "returned for revision") { app, who, day in
-                try app.returnForRevision(o.id, reasons: reason, by: who, on: day, expectedVersion: o.version)
+        func run() async throws {
+            try await performAct(o, "returned for revision") { app, who, day in
+                try await app.returnForRevision(o.id, reasons: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct Correct: ParsableCommand {
+    struct Correct: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a correction to an accepted return as a new version with a reason.",
             discussion:
@@ -235,42 +235,42 @@ struct ReturnCommand: ParsableCommand {
         @OptionGroup var o: IDOptions
         @Option(help: "YAML or JSON file with the corrected content.") var file: String
         @Option(help: "Why.") var reason: String
-        func run() throws {
-            try performAct(o, "correction recorded") { app, who, day in
-                try app.correctReturn(
+        func run() async throws {
+            try await performAct(o, "correction recorded") { app, who, day in
+                try await app.correctReturn(
                     o.id, content: try ReturnCommand.readContent(file), reason: reason, by: who, on: day,
                     expectedVersion: o.version)
             }
         }
     }
 
-    struct Waive: ParsableCommand {
+    struct Waive: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Waive a return that is not needed, with a reason (an officer or finance).",
             discussion:
                 "Example: opcc return waive cumbria-QR-0004 --reason \"agreement ended early\" --as cumbria.finance")
         @OptionGroup var o: IDOptions
         @Option(help: "Why.") var reason: String
-        func run() throws {
-            try performAct(o, "waived") { app, who, day in
-                try app.waiveReturn(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
+        func run() async throws {
+            try await performAct(o, "waived") { app, who, day in
+                try await app.waiveReturn(o.id, reason: reason, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct Escalate: ParsableCommand {
+    struct Escalate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Escalate an overdue return by hand (refused before its due day).",
             discussion: "Example: opcc return escalate cumbria-QR-0004 --as cumbria.officer")
         @OptionGroup var o: IDOptions
-        func run() throws {
-            try performAct(o, "escalated") { app, who, day in
-                try app.escalateReturn(o.id, by: who, on: day, expectedVersion: o.version)
+        func run() async throws {
+            try await performAct(o, "escalated") { app, who, day in
+                try await app.escalateReturn(o.id, by: who, on: day, expectedVersion: o.version)
             }
         }
     }
 
-    struct History: ParsableCommand {
+    struct History: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A grant's returns across quarters: spend against profile, variance, RAG and indicators.",
             discussion:
@@ -280,10 +280,10 @@ struct ReturnCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
         @Flag(help: "CSV output.") var csv = false
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let rows = try app.grantHistory(grant, as: try global.actorName())
+                let rows = try await app.grantHistory(grant, as: try global.actorName())
                 if output.json {
                     printLine(try jsonText(rows))
                     return
@@ -324,7 +324,7 @@ struct ReturnCommand: ParsableCommand {
         }
     }
 
-    struct ImportIndicator: ParsableCommand {
+    struct ImportIndicator: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import-indicator",
             abstract: "Import a quarterly context series (e.g. the force's recorded crime) for a grant from a CSV.",
@@ -345,8 +345,8 @@ struct ReturnCommand: ParsableCommand {
         var condition: String?
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 var mapping = IndicatorCSV.Mapping()
                 for pair in (map ?? "").split(separator: ",") where !pair.isEmpty {
                     let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
@@ -367,7 +367,7 @@ struct ReturnCommand: ParsableCommand {
                 let app = try global.open()
                 let text = try readUserFile(file)
                 let values = try IndicatorCSV.parse(text, source: file, area: area, mapping: mapping)
-                try app.importIndicatorSeries(
+                try await app.importIndicatorSeries(
                     agreement: grant, indicator: name, source: (file as NSString).lastPathComponent, values: values,
                     by: try global.actorName(), on: try global.effectiveDay())
                 for (quarter, value) in values { printLine("\(quarter)\t\(value)") }
@@ -378,14 +378,14 @@ struct ReturnCommand: ParsableCommand {
 }
 
 /// `opcc deadlines`: the daily sweep over return and publication deadlines.
-struct DeadlinesCommand: ParsableCommand {
+struct DeadlinesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deadlines",
         abstract: "Deadlines for quarterly returns and Part 1 publication.",
         discussion: "Example: opcc deadlines sweep --on 2016-11-04",
         subcommands: [Sweep.self])
 
-    struct Sweep: ParsableCommand {
+    struct Sweep: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record reminders, overdue marks and escalations for a day (idempotent).",
             discussion: """
@@ -398,11 +398,11 @@ struct DeadlinesCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let entries = try app.sweepDeadlines(
-                    on: try global.effectiveDay(), office: try global.office.map { try app.resolveOffice($0) },
+                let entries = try await app.sweepDeadlines(
+                    on: try global.effectiveDay(), office: try await global.resolvedOffice(app),
                     by: global.optionalActorName ?? "deadline-sweep")
                 if output.json {
                     printLine(try jsonText(entries))

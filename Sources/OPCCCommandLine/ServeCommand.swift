@@ -9,7 +9,7 @@ import OPCCWeb
 import Synchronization
 
 /// `opcc serve`: the web application on the embedded SQLite database.
-struct ServeCommand: ParsableCommand {
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Start the web application (decision screens for staff, published decisions for the public).",
@@ -48,8 +48,8 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        try runReportingRefusals {
+    func run() async throws {
+        try await runReportingRefusals {
             guard demo || !withoutReturns else {
                 throw ValidationError("--without-returns goes with --demo")
             }
@@ -58,11 +58,11 @@ struct ServeCommand: ParsableCommand {
             let app = try Commissioning.open(home: home, databasePath: path)
             if demo {
                 printLine("loading the demo from \(home.root.path) into \(path)")
-                _ = try app.loadDemo(from: home, returns: !withoutReturns)
+                _ = try await app.loadDemo(from: home, returns: !withoutReturns)
                 let hash = Passwords.hash(Passwords.demoPassword, cost: 10)
-                let people = try app.everyone()
-                for person in people where try app.passwordHash(of: person.name) == nil {
-                    try app.setPasswordHash(hash, of: person.name)
+                let people = try await app.everyone()
+                for person in people where try await app.passwordHash(of: person.name) == nil {
+                    try await app.setPasswordHash(hash, of: person.name)
                 }
                 printLine("demo sign-ins (password '\(Passwords.demoPassword)' for each):")
                 for person in people.sorted(by: { ($0.office, $0.name) < ($1.office, $1.name) }) {
@@ -71,7 +71,7 @@ struct ServeCommand: ParsableCommand {
                 }
                 flushStandardOutput()
             }
-            let swept = try app.sweepDeadlines()
+            let swept = try await app.sweepDeadlines()
             printLine("deadline sweep: \(swept.count) reminder(s), overdue mark(s) or escalation(s) recorded")
             var logger = Logger(label: "opcc.web")
             logger.logLevel = .info
@@ -80,7 +80,7 @@ struct ServeCommand: ParsableCommand {
                 trustedProxies: trustedProxies, publicURL: publicURL)
             configuration.dailySweep = true
             configuration.home = home
-            let web = try buildApplication(configuration: configuration)
+            let web = try await buildApplication(configuration: configuration)
             printLine(
                 "serving on http://\(hostname):\(port)/  (published decisions: http://\(hostname):\(port)/register)")
             flushStandardOutput()
@@ -106,7 +106,7 @@ final class ServerOutcome: Sendable {
 /// (never from an argument, where it would be seen in the process list and the shell history). The person may set
 /// their own, and the office's chief executive anyone's of the office; it ends the person's sessions and is an audit
 /// event.
-struct PasswdCommand: ParsableCommand {
+struct PasswdCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "passwd", abstract: "Set a person's web sign-in password (from stdin or --password-file).",
         discussion: """
@@ -119,8 +119,8 @@ struct PasswdCommand: ParsableCommand {
     @Option(help: "Read the password from the first line of this file.") var passwordFile: String?
     @OptionGroup var global: GlobalOptions
 
-    func run() throws {
-        try runReportingRefusals {
+    func run() async throws {
+        try await runReportingRefusals {
             let actor = try global.actorName()
             let text: String
             if let passwordFile {
@@ -133,7 +133,7 @@ struct PasswdCommand: ParsableCommand {
                 throw ServiceRefusal(rule: "password-length", message: "a password needs at least 8 characters")
             }
             let app = try global.open()
-            let ended = try app.changePassword(
+            let ended = try await app.changePassword(
                 of: name, toHash: Passwords.hash(password), by: actor, on: try global.effectiveDay())
             printLine("password set for \(name); \(ended) web session(s) ended")
         }

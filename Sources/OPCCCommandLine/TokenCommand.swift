@@ -3,7 +3,7 @@ import Foundation
 import OPCCServices
 
 /// `opcc token`: API tokens for scripts that call the JSON API.
-struct TokenCommand: ParsableCommand {
+struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
         abstract: "Create, list and revoke API tokens (a script calls /api/v1 as the person who created it).",
@@ -14,17 +14,17 @@ struct TokenCommand: ParsableCommand {
             """,
         subcommands: [Create.self, List.self, Revoke.self])
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token for the person acting and print it (shown only this once).",
             discussion: "Example: opcc token create --label nightly-reconciliation --as cumbria.finance")
         @Option(help: "What the token is for (1 to 80 characters; one live token per label).") var label: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let made = try app.createAPIToken(
+                let made = try await app.createAPIToken(
                     label: label, by: try global.actorName(), on: try global.effectiveDay())
                 printLine("API token \(made.id) (\(label)): \(made.token)")
                 printLine("send it as 'Authorization: Bearer \(made.token)'; keep it secret, like a password")
@@ -32,17 +32,17 @@ struct TokenCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List your tokens (a chief executive sees the office's): id, label, created, revoked.",
             discussion: "Never shows a token's secret. Example: opcc token list --as cumbria.finance")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let tokens = try app.apiTokens(as: try global.actorName())
+                let tokens = try await app.apiTokens(as: try global.actorName())
                 if output.json {
                     printLine(try jsonText(tokens))
                 } else if tokens.isEmpty {
@@ -57,7 +57,7 @@ struct TokenCommand: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a token: it is refused from now on (recorded in the audit log).",
             discussion: """
@@ -67,10 +67,10 @@ struct TokenCommand: ParsableCommand {
         @Argument(help: "The token's id, from 'opcc token list'.") var id: Int64
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                try app.revokeAPIToken(id, by: try global.actorName(), on: try global.effectiveDay())
+                try await app.revokeAPIToken(id, by: try global.actorName(), on: try global.effectiveDay())
                 printLine("revoked API token \(id)")
             }
         }

@@ -3,12 +3,12 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc user`: people and the roles they hold.
-struct UserCommand: ParsableCommand {
+struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "People and their roles.",
         discussion: "Example: opcc user list --office cumbria", subcommands: [Add.self, List.self, PasswdCommand.self])
 
-    struct Add: ParsableCommand {
+    struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a person with one or more roles (the office's chief executive does this).",
             discussion: """
@@ -24,7 +24,7 @@ struct UserCommand: ParsableCommand {
         @Option(name: .long, help: "Name shown on screens and forms.") var displayName: String?
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
+        func run() async throws {
             var roles: [Role] = []
             for r in role {
                 guard let parsed = Role(rawValue: r) else {
@@ -33,11 +33,11 @@ struct UserCommand: ParsableCommand {
                 roles.append(parsed)
             }
             guard !roles.isEmpty else { throw ValidationError("give at least one --role (\(Role.namesForHelp))") }
-            try runReportingRefusals {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let office = try app.resolveOffice(global.office)
+                let office = try await app.resolveOffice(global.office)
                 let actor = (try? global.actorName()) ?? Commissioning.systemActor
-                try app.addPerson(
+                try await app.addPerson(
                     name: name, displayName: displayName, office: office,
                     grants: roles.map { RoleGrant(role: $0, scope: scope) }, by: actor, on: try global.effectiveDay())
                 printLine("added \(name) to \(office): " + roles.map(\.rawValue).joined(separator: ", "))
@@ -45,7 +45,7 @@ struct UserCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List people and their roles.", discussion: "Example: opcc user list --office cumbria")
         @OptionGroup var global: GlobalOptions
@@ -56,10 +56,10 @@ struct UserCommand: ParsableCommand {
             var roles: [String]
         }
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let people = try app.people(office: global.office.map { try app.resolveOffice($0) })
+                let people = try await app.people(office: try await global.resolvedOffice(app))
                 let entries = people.map {
                     Entry(
                         name: $0.name, displayName: $0.displayName, office: $0.office,

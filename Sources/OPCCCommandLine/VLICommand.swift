@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc vli`: pilot areas by the Vulnerable Localities Index.
-struct VLICommand: ParsableCommand {
+struct VLICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vli",
         abstract: "Vulnerable Localities Index: import inputs, score, rank wards, moderate, select, follow the money.",
@@ -21,7 +21,7 @@ struct VLICommand: ParsableCommand {
         FileHandle.standardError.write(Data("\r  read \(rows) rows".utf8))
     }
 
-    struct Import: ParsableCommand {
+    struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import study-area inputs at LSOA level (one transaction; a bad row refuses the file).",
             discussion: """
@@ -46,8 +46,8 @@ struct VLICommand: ParsableCommand {
         @Option(help: "Wards and support: the grouping's name.") var grouping = "ward"
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 guard let kind = Commissioning.VLIImportKind(rawValue: kind) else {
                     throw ValidationError(
                         "'\(kind)' is not one of "
@@ -66,9 +66,9 @@ struct VLICommand: ParsableCommand {
                 }
                 let app = try global.open()
                 let texts = try files.map { ((($0 as NSString).lastPathComponent), try readUserFile($0)) }
-                let report = try app.importVLI(
+                let report = try await app.importVLI(
                     kind, files: texts.map { (source: $0.0, text: $0.1) }, options: options,
-                    office: try app.resolveOffice(global.office), by: try global.actorName(),
+                    office: try await app.resolveOffice(global.office), by: try global.actorName(),
                     on: try global.effectiveDay(), progress: VLICommand.progressLine)
                 if isatty(2) == 1 { FileHandle.standardError.write(Data("\r".utf8)) }
                 printLine(
@@ -78,19 +78,19 @@ struct VLICommand: ParsableCommand {
         }
     }
 
-    struct Score: ParsableCommand {
+    struct Score: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Score every LSOA of the study area under a scheme and store the run.",
             discussion: "Example: opcc vli score --scheme vli-default --office cumbria --as cumbria.officer")
         @Option(help: "The scheme: workflows/vli/NAME.yaml.") var scheme = "vli-default"
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
                 let (parsed, text) = try app.vliScheme(named: scheme, home: try global.locateHome())
-                let run = try app.scoreVLI(
-                    office: try app.resolveOffice(global.office), scheme: parsed, schemeText: text,
+                let run = try await app.scoreVLI(
+                    office: try await app.resolveOffice(global.office), scheme: parsed, schemeText: text,
                     by: try global.actorName(), on: try global.effectiveDay())
                 printLine(
                     "\(run.id): \(run.result.scores.count) LSOAs scored under \(run.schemeName) v\(run.schemeVersion), "
@@ -100,7 +100,7 @@ struct VLICommand: ParsableCommand {
         }
     }
 
-    struct Wards: ParsableCommand {
+    struct Wards: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Rank the wards (or MSOAs, local authorities) of the latest run by areas over the threshold.",
             discussion: "Example: opcc vli wards --office cumbria --svg wards.svg")
@@ -110,10 +110,10 @@ struct VLICommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
         @Flag(help: "CSV output.") var csv = false
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let run = try app.latestVLIRun(office: try app.resolveOffice(global.office))
+                let run = try await app.latestVLIRun(office: try await app.resolveOffice(global.office))
                 guard let groups = run.result.groups[grouping] else {
                     throw ValidationError("--grouping: '\(grouping)' is not ward, msoa or la")
                 }
@@ -151,7 +151,7 @@ struct VLICommand: ParsableCommand {
         }
     }
 
-    struct Shortlist: ParsableCommand {
+    struct Shortlist: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Put a ward of the latest run on the shortlist, or add a moderation note (an officer).",
             discussion: """
@@ -164,8 +164,8 @@ struct VLICommand: ParsableCommand {
         @Option(help: "The note's text.") var note: String?
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let kind = try noteKind.map { text -> VLINote.Kind in
                     guard let kind = VLINote.Kind(rawValue: text) else {
                         throw ValidationError(
@@ -175,15 +175,15 @@ struct VLICommand: ParsableCommand {
                     return kind
                 }
                 let app = try global.open()
-                try app.moderateVLI(
-                    office: try app.resolveOffice(global.office), ward: ward, note: kind, text: note,
+                try await app.moderateVLI(
+                    office: try await app.resolveOffice(global.office), ward: ward, note: kind, text: note,
                     by: try global.actorName(), on: try global.effectiveDay())
                 printLine(kind == nil ? "\(ward): shortlisted" : "\(ward): note recorded")
             }
         }
     }
 
-    struct Select: ParsableCommand {
+    struct Select: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Select a shortlisted ward as a pilot area funded by an approved decision.",
             discussion: "Example: opcc vli select Ormsgill --decision 014/2016 --as cumbria.officer")
@@ -191,18 +191,18 @@ struct VLICommand: ParsableCommand {
         @Option(help: "The approved decision that funds it.") var decision: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                try app.selectVLIWard(
-                    office: try app.resolveOffice(global.office), ward: ward, decision: decision,
+                try await app.selectVLIWard(
+                    office: try await app.resolveOffice(global.office), ward: ward, decision: decision,
                     by: try global.actorName(), on: try global.effectiveDay())
                 printLine("\(ward): selected under \(decision)")
             }
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One ward: its VLI evidence and, once selected, the decision, money, agreements and returns.",
             discussion: "Example: opcc vli show Ormsgill --office cumbria --json")
@@ -210,10 +210,10 @@ struct VLICommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: OutputOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let view = try app.vliWardView(office: try app.resolveOffice(global.office), ward: ward)
+                let view = try await app.vliWardView(office: try await app.resolveOffice(global.office), ward: ward)
                 if output.json {
                     printLine(try jsonText(view))
                     return

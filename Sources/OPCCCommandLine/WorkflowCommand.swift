@@ -4,13 +4,13 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc workflow`: the workflow definitions in workflows/.
-struct WorkflowCommand: ParsableCommand {
+struct WorkflowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow", abstract: "Check, list and draw the workflow definitions.",
         discussion: "Example: opcc workflow diagram quarterly-return --format dot",
         subcommands: [Lint.self, List.self, Diagram.self])
 
-    struct Lint: ParsableCommand {
+    struct Lint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate workflow files: names, roles, guards, effects, reachability, terminal states.",
             discussion: "With no FILES, checks every top-level workflows/*.yaml. Example: opcc workflow lint "
@@ -18,8 +18,8 @@ struct WorkflowCommand: ParsableCommand {
         @Argument(help: "Workflow YAML files.") var files: [String] = []
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let urls: [URL]
                 let name: (URL) -> String
                 if files.isEmpty {
@@ -54,13 +54,13 @@ struct WorkflowCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the workflow definitions and their versions.", discussion: "Example: opcc workflow list")
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let catalog = try WorkflowCatalog.load(from: try global.locateHome(), registry: .standard)
                 for d in catalog.all {
                     printLine("\(d.name) v\(d.version)\tsha256 \(d.sha256.prefix(12))…\t\(d.description)")
@@ -69,7 +69,7 @@ struct WorkflowCommand: ParsableCommand {
         }
     }
 
-    struct Diagram: ParsableCommand {
+    struct Diagram: AsyncParsableCommand {
         enum Format: String, ExpressibleByArgument, CaseIterable { case mermaid, dot }
 
         static let configuration = CommandConfiguration(
@@ -80,8 +80,8 @@ struct WorkflowCommand: ParsableCommand {
         @Option(help: "Version (default: the newest).") var version: Int?
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let catalog = try WorkflowCatalog.load(from: try global.locateHome(), registry: .standard)
                 guard let d = version.map({ catalog.definition(name, version: $0) }) ?? catalog.latest(name) else {
                     throw ServiceRefusal.notFound(

@@ -130,7 +130,7 @@ public final class Commissioning: Sendable {
     }
 
     private func checkPinnedDefinitions() throws {
-        let pinned = try store.read { try $0.pinnedDefinitions() }
+        let pinned = try store.readWhileStarting { try $0.pinnedDefinitions() }
         for p in pinned {
             guard let current = catalog.definition(p.name, version: p.version) else { continue }
             if current.sha256 != p.sha256 {
@@ -189,8 +189,8 @@ public final class Commissioning: Sendable {
     }
 
     /// The office a command means: the one named, or the only one in the database.
-    public func resolveOffice(_ id: String?) throws -> String {
-        let offices = try store.read { try $0.offices() }
+    public func resolveOffice(_ id: String?) async throws -> String {
+        let offices = try await store.read { try $0.offices() }
         if let id {
             guard offices.contains(where: { $0.id == id }) else {
                 let known = offices.map(\.id).joined(separator: ", ")
@@ -212,8 +212,8 @@ public final class Commissioning: Sendable {
     }
 
     /// The stored profile of an office.
-    public func profile(of office: String) throws -> OfficeProfile {
-        try store.read { tx in try profile(of: office, in: tx) }
+    public func profile(of office: String) async throws -> OfficeProfile {
+        try await store.read { tx in try profile(of: office, in: tx) }
     }
 
     /// The stored profile of an office, inside an open transaction (parsed once per profile text). The cache is

@@ -17,23 +17,23 @@ extension Migrations {
 
 /// Where the web's sign-in keeps password hashes. Only hashes pass through here.
 public protocol PasswordStore: Sendable {
-    func passwordHash(person: String) throws -> String?
-    func setPasswordHash(_ hash: String, person: String, at: String) throws
+    func passwordHash(person: String) async throws -> String?
+    func setPasswordHash(_ hash: String, person: String, at: String) async throws
 }
 
 extension SQLiteStore: PasswordStore {
-    public func passwordHash(person: String) throws -> String? {
-        try retryingWhileBusy {
-            try writer.read { db in
+    public func passwordHash(person: String) async throws -> String? {
+        try await retryingWhileBusy {
+            try await writer.read { db in
                 try String.fetchOne(
                     db, sql: "SELECT password_hash FROM person_password WHERE person_name = ?", arguments: [person])
             }
         }
     }
 
-    public func setPasswordHash(_ hash: String, person: String, at: String) throws {
-        try retryingWhileBusy {
-            try writer.write { db in
+    public func setPasswordHash(_ hash: String, person: String, at: String) async throws {
+        try await retryingWhileBusy {
+            try await writer.write { db in
                 try db.execute(
                     sql: """
                         INSERT INTO person_password (person_name, password_hash, set_at) VALUES (?, ?, ?)

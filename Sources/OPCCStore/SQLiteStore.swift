@@ -63,9 +63,12 @@ public final class SQLiteStore: CommissioningStore {
         }
     }
 
-    public func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        try retryingWhileBusy {
-            try writer.writeWithoutTransaction { db in
+    /// The transaction runs on GRDB's writer queue (its async `writeWithoutTransaction`): the calling task is
+    /// suspended while it waits for the write lock, up to `busyTimeout` per attempt, so no thread of Swift's
+    /// cooperative pool is blocked by a busy database.
+    public func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await retryingWhileBusy {
+            try await writer.writeWithoutTransaction { db in
                 // What `DatabaseWriter.write` does (BEGIN IMMEDIATE, the body, COMMIT; ROLLBACK on any error), with
                 // BEGIN and COMMIT prepared once per connection: GRDB parses them again for every transaction, which
                 // cost about a tenth of an unbatched act.
@@ -85,12 +88,36 @@ public final class SQLiteStore: CommissioningStore {
         }
     }
 
-    public func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+    /// The snapshot is read on one of GRDB's reader queues (its async `read`), the calling task suspended meanwhile.
+    public func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await retryingWhileBusy { try await writer.read { db in try body(SQLiteTransaction(db: db)) } }
+    }
+
+    /// The one synchronous read, for start-up only (`CommissioningStore.readWhileStarting`): it blocks the calling
+    /// thread until a reader is free.
+    public func readWhileStarting<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         try retryingWhileBusy { try writer.read { db in try body(SQLiteTransaction(db: db)) } }
     }
 
     /// Runs a whole transaction again while SQLite answers busy after its timeout. Safe: a busy answer means the
     /// transaction did not commit (SQLite or GRDB rolled it back), and the body only works through the transaction.
+    func retryingWhileBusy<T>(_ transaction: () async throws -> T) async throws -> T {
+        var tried = 0
+        while true {
+            do {
+                return try await transaction()
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                tried += 1
+                if tried >= attempts { throw StoreError.busy }
+            } catch let error as DatabaseError {
+                // Whatever the store did not turn into a StoreError itself: GRDB's text quotes the statement (and
+                // SQLite's message may quote the data), which no front end may show.
+                throw StoreError.failed(resultCode: error.resultCode.rawValue)
+            }
+        }
+    }
+
+    /// `retryingWhileBusy` for the synchronous start-up path.
     func retryingWhileBusy<T>(_ transaction: () throws -> T) throws -> T {
         var tried = 0
         while true {
@@ -100,8 +127,6 @@ public final class SQLiteStore: CommissioningStore {
                 tried += 1
                 if tried >= attempts { throw StoreError.busy }
             } catch let error as DatabaseError {
-                // Whatever the store did not turn into a StoreError itself: GRDB's text quotes the statement (and
-                // SQLite's message may quote the data), which no front end may show.
                 throw StoreError.failed(resultCode: error.resultCode.rawValue)
             }
         }

@@ -2,11 +2,18 @@ import OPCCCore
 
 /// The boundary the application services cross to reach storage: one call, one transaction. A second engine
 /// (PostgreSQL for shared multi-office deployments) implements the same two protocols.
+///
+/// A transaction is asynchronous at the boundary and synchronous inside: the caller awaits, while `body` runs on the
+/// store's own threads (never Swift's cooperative pool), so a wait for a busy database suspends a task instead of
+/// blocking a thread. The body must not escape the transaction it is given.
 public protocol CommissioningStore: Sendable {
     /// Runs `body` in one write transaction: everything it does commits together, or nothing does.
-    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T
     /// Runs `body` against a consistent snapshot.
-    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+    func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T
+    /// Runs `body` against a consistent snapshot, blocking the calling thread: only for start-up checks made before
+    /// any request is served (`Commissioning.init` compares the pinned workflow definitions with the catalog).
+    func readWhileStarting<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 }
 
 /// A workflow definition's text as first used, with its SHA-256.

@@ -13,8 +13,8 @@ extension Web {
     func allocationsPage(
         year: FinancialYear?, user: String, context: WebContext, errors: [FieldError] = [],
         entered: [String: String] = [:], status: HTTPResponse.Status = .ok
-    ) throws -> Response {
-        let overview = try found { try app.financeOverview(as: user, year: year) }
+    ) async throws -> Response {
+        let overview = try await found { try await app.financeOverview(as: user, year: year) }
         let rows = overview.allocations.map { a in
             AllocationsPage.Row(
                 id: a.id, recipient: a.recipientName, orgID: a.recipientOrgID, strand: a.strand, area: a.area ?? "",
@@ -28,7 +28,7 @@ extension Web {
             years: overview.years.map { y in
                 NavLink(href: "/finance/allocations?year=\(y)", label: y.description, current: y == overview.year)
             }, rows: rows, total: total, errors: errors)
-        if try readerRoles(user).contains(.finance) {
+        if try await readerRoles(user).contains(.finance) {
             model.split = splitForm(entered, defaultYear: overview.year)
             model.single = singleForm(entered, year: overview.year?.description ?? "")
             model.fe = fieldErrors(errors)
@@ -118,40 +118,40 @@ extension Web {
     }
 
     /// `preview` shows the split per area; `confirm` allocates it; `change` goes back to the form with its values.
-    func splitStep(_ step: String, form: Form, user: String, context: WebContext) throws -> Response {
+    func splitStep(_ step: String, form: Form, user: String, context: WebContext) async throws -> Response {
         let year = form.text("year").flatMap { try? FinancialYear(parsing: $0) }
         guard ["preview", "confirm", "change"].contains(step) else {
             return pages.error(.notFound, message: "There is no such step.", context: context)
         }
         let (file, problems) = Self.splitFile(from: form)
         guard step != "change", problems.isEmpty, let file else {
-            return try allocationsPage(
+            return try await allocationsPage(
                 year: year, user: user, context: context, errors: problems, entered: form.fields,
                 status: step == "change" ? .ok : .unprocessableContent)
         }
-        let office = try app.person(named: user)?.office ?? ""
+        let office = try await app.person(named: user)?.office ?? ""
         // A refusal goes to the field its rule is about: the decision's rules to the decision, the strand's to
         // the strand, the rest (the strand's budget, the split itself) to the total.
         let decisionRules = [
             "known-decision", "allocation-needs-approved-decision", "decision-states-amount",
             "allocation-within-decision",
         ]
-        return try formAct(
+        return try await formAct(
             fallback: "split-total",
             fields: Dictionary(uniqueKeysWithValues: decisionRules.map { ($0, "split-decision") })
                 .merging(["known-strand": "split-strand", "valid-strand": "split-strand"]) { a, _ in a },
             rerender: { errors in
-                try allocationsPage(
+                try await allocationsPage(
                     year: year, user: user, context: context, errors: errors, entered: form.fields,
                     status: .unprocessableContent)
             }
         ) {
             if step == "confirm" {
-                let made = try app.allocateSplit(file, office: office, by: user)
+                let made = try await app.allocateSplit(file, office: office, by: user)
                 return .redirect(
                     to: "/finance/allocations?year=\(made.first?.year.description ?? "")", type: .normal)
             }
-            let shares = try app.previewSplit(file, office: office, by: user)
+            let shares = try await app.previewSplit(file, office: office, by: user)
             let factorNames = file.weights?.keys.sorted() ?? []
             let rows = shares.map { s in
                 let recipient = file.recipients.first { $0.orgId == s.recipientOrgID }

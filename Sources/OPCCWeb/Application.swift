@@ -92,8 +92,8 @@ public struct WebConfigurationError: Error, CustomStringConvertible {
 
 /// The web application: used by `opcc serve` and by the tests. The routes only translate HTTP to the application
 /// services, which hold every rule and every authorisation check.
-public func buildApplication(configuration: WebConfiguration) throws -> some ApplicationProtocol {
-    let web = try Web(configuration: configuration)
+public func buildApplication(configuration: WebConfiguration) async throws -> some ApplicationProtocol {
+    let web = try await Web(configuration: configuration)
     let router = Router(context: WebContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SecurityHeaders())
@@ -126,11 +126,11 @@ struct Web: Sendable {
     let secureCookies: Bool
     let home: ProductHome?
 
-    init(configuration: WebConfiguration) throws {
+    init(configuration: WebConfiguration) async throws {
         app = configuration.commissioning
         throttle = configuration.throttle
         sessionPolicy = configuration.sessions
-        signInForms = try app.signInFormTokens()
+        signInForms = try await app.signInFormTokens()
         trustedProxies = Set(try configuration.trustedProxies.map(WebConfiguration.checkedTrustedProxy))
         publicURL = try configuration.publicURL.map(WebConfiguration.checkedPublicURL) ?? configuration.absoluteBase
         pages = try Pages()
@@ -186,7 +186,7 @@ struct DailySweep: Service {
             while !Task.isCancelled {
                 do { try await Task.sleep(for: .seconds(24 * 60 * 60)) } catch { return }
                 do {
-                    let entries = try app.sweepDeadlines()
+                    let entries = try await app.sweepDeadlines()
                     logger.info("deadline sweep", metadata: ["recorded": .stringConvertible(entries.count)])
                 } catch {
                     logger.error(

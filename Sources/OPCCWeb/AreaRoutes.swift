@@ -8,18 +8,18 @@ extension Web {
     /// officer's shortlist, notes and selection; and the priorities (PriorityRoutes).
     func addAreaRoutes(to router: RouterGroup<WebContext>) {
         router.get("/vli") { _, context -> Response in
-            try vliPage(user: try context.signedIn(), context: context)
+            try await vliPage(user: try context.signedIn(), context: context)
         }
         router.post("/vli/score") { request, context -> Response in
             let form = try await form(request, context)
-            return try scoreVLI(form: form, user: try context.signedIn(), context: context)
+            return try await scoreVLI(form: form, user: try context.signedIn(), context: context)
         }
         router.get("/vli/wards/:ward") { _, context -> Response in
-            try wardPage(try context.parameters.require("ward"), user: try context.signedIn(), context: context)
+            try await wardPage(try context.parameters.require("ward"), user: try context.signedIn(), context: context)
         }
         router.post("/vli/wards/:ward/:act") { request, context -> Response in
             let form = try await form(request, context)
-            return try wardAct(
+            return try await wardAct(
                 try context.parameters.require("ward"), act: try context.parameters.require("act"), form: form,
                 user: try context.signedIn(), context: context)
         }
@@ -37,9 +37,11 @@ extension Web {
     }
 
     /// The scoring form, for the office's officers and finance when the schemes can be read.
-    func vliScoreForm(user: String, entered: [String: String]) throws -> ScoreForm? {
+    func vliScoreForm(user: String, entered: [String: String]) async throws -> ScoreForm? {
         let schemes = vliSchemes()
-        guard !schemes.isEmpty, !(try readerRoles(user)).isDisjoint(with: [.officer, .finance]) else { return nil }
+        guard !schemes.isEmpty, !(try await readerRoles(user)).isDisjoint(with: [.officer, .finance]) else {
+            return nil
+        }
         let chosen = entered["scheme"] ?? (schemes.contains("vli-default") ? "vli-default" : schemes[0])
         return ScoreForm(schemes: schemes.map { .init(value: $0, selected: $0 == chosen) })
     }
@@ -47,14 +49,14 @@ extension Web {
     func vliPage(
         user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String] = [:],
         status: HTTPResponse.Status = .ok
-    ) throws -> Response {
+    ) async throws -> Response {
         let overview: Commissioning.VLIOverview
         let title = (errors.isEmpty ? "" : "Error: ") + "Pilot areas"
         do {
-            overview = try app.vliOverview(as: user)
+            overview = try await app.vliOverview(as: user)
         } catch let error as ServiceRefusal where error.rule == "vli-run-exists" {
             // No run yet: the page says so, and offers the scoring form.
-            let model = NoVLIPage(
+            let model = await NoVLIPage(
                 message: sentence(error.message), errors: errors, score: try vliScoreForm(user: user, entered: entered))
             return try pages.page("vli-none", title: title, model: model, context: context, status: status)
         } catch {
@@ -78,7 +80,7 @@ extension Web {
                 label: "Proxies",
                 value: run.result.proxies.isEmpty ? "None" : run.result.proxies.joined(separator: ", ")),
         ]
-        let model = VLIPage(
+        let model = await VLIPage(
             office: overview.office, facts: facts, rows: rows,
             svg: Commissioning.vliChart(overview.wards, run: run, top: 15), shown: min(15, overview.wards.count),
             count: overview.wards.count, errors: errors, score: try vliScoreForm(user: user, entered: entered))
@@ -86,21 +88,21 @@ extension Web {
     }
 
     /// Scores the office's imported inputs under the chosen scheme and keeps the run (`opcc vli score`).
-    func scoreVLI(form: Form, user: String, context: WebContext) throws -> Response {
-        guard !(try readerRoles(user)).isDisjoint(with: [.officer, .finance]) else {
+    func scoreVLI(form: Form, user: String, context: WebContext) async throws -> Response {
+        guard await !(try readerRoles(user)).isDisjoint(with: [.officer, .finance]) else {
             return notYours("run the VLI scoring", context: context)
         }
         let rerender = { (errors: [FieldError]) in
-            try vliPage(
+            try await vliPage(
                 user: user, context: context, errors: errors, entered: form.fields, status: .unprocessableContent)
         }
         // Only a scheme the page offers: the name never reaches the file system otherwise.
         guard let home, let scheme = form.text("scheme"), vliSchemes().contains(scheme) else {
-            return try rerender([FieldError(field: "score-scheme", message: "Choose one of the schemes listed")])
+            return try await rerender([FieldError(field: "score-scheme", message: "Choose one of the schemes listed")])
         }
-        return try formAct(fallback: "score-scheme", rerender: rerender) {
+        return try await formAct(fallback: "score-scheme", rerender: rerender) {
             let (parsed, text) = try app.vliScheme(named: scheme, home: home)
-            try app.scoreVLI(office: try readerOffice(user), scheme: parsed, schemeText: text, by: user)
+            try await app.scoreVLI(office: try readerOffice(user), scheme: parsed, schemeText: text, by: user)
             return .redirect(to: "/vli", type: .normal)
         }
     }
@@ -108,8 +110,8 @@ extension Web {
     func wardPage(
         _ ward: String, user: String, context: WebContext, errors: [FieldError] = [],
         entered: [String: String] = [:], status: HTTPResponse.Status = .ok
-    ) throws -> Response {
-        let view = try found { try app.vliWardView(ward: ward, as: user) }
+    ) async throws -> Response {
+        let view = try await found { try await app.vliWardView(ward: ward, as: user) }
         let w = view.ward
         var facts = [
             Fact(label: "Areas over the threshold", value: "\(w.overThreshold) of \(w.areas) LSOAs"),
@@ -130,7 +132,10 @@ extension Web {
                         stateClass: r.state, spend: r.spendInQuarterPence.map(pounds) ?? "Not reported")
                 })
         }
-        let decisionID = view.decision.flatMap { try? app.decisionID($0, office: try readerOffice(user)) }
+        var decisionID: String?
+        if let decision = view.decision {
+            decisionID = try? await app.decisionID(decision, office: try await readerOffice(user))
+        }
         let model = WardPage(
             code: w.code, name: w.name, facts: facts,
             lsoas: view.lsoas.map {
@@ -147,7 +152,7 @@ extension Web {
                     id: $0.id, recipient: $0.recipient, orgID: $0.recipientOrgId, amount: pounds($0.amountPence),
                     rcco: $0.revenueContributionToCapital)
             }, agreements: agreements,
-            acts: try wardActs(view, officer: try readerRoles(user).contains(.officer), entered: entered))
+            acts: try await wardActs(view, officer: try readerRoles(user).contains(.officer), entered: entered))
         return try pages.page(
             "ward", title: (errors.isEmpty ? "" : "Error: ") + "\(w.name): pilot area", model: model,
             context: context, back: "/vli", status: status)
@@ -166,27 +171,29 @@ extension Web {
             })
     }
 
-    func readerOffice(_ user: String) throws -> String { try app.person(named: user)?.office ?? "" }
+    func readerOffice(_ user: String) async throws -> String { try await app.person(named: user)?.office ?? "" }
 
-    func wardAct(_ ward: String, act step: String, form: Form, user: String, context: WebContext) throws -> Response {
-        try act(
+    func wardAct(
+        _ ward: String, act step: String, form: Form, user: String, context: WebContext
+    ) async throws -> Response {
+        try await act(
             field: "ward-\(step)",
             rerender: { errors in
-                try wardPage(
+                try await wardPage(
                     ward, user: user, context: context, errors: errors, entered: form.fields,
                     status: .unprocessableContent)
             }
         ) {
-            let office = try readerOffice(user)
+            let office = try await readerOffice(user)
             switch step {
-            case "shortlist": try app.moderateVLI(office: office, ward: ward, by: user)
+            case "shortlist": try await app.moderateVLI(office: office, ward: ward, by: user)
             case "note":
                 guard let kind = VLINote.Kind(rawValue: form["kind"] ?? "") else {
                     throw ServiceRefusal(rule: "valid-choice", message: "choose the kind of note")
                 }
-                try app.moderateVLI(office: office, ward: ward, note: kind, text: form.text("text"), by: user)
+                try await app.moderateVLI(office: office, ward: ward, note: kind, text: form.text("text"), by: user)
             case "select":
-                try app.selectVLIWard(office: office, ward: ward, decision: form.text("decision") ?? "", by: user)
+                try await app.selectVLIWard(office: office, ward: ward, decision: form.text("decision") ?? "", by: user)
             default: return pages.error(.notFound, message: "There is no such act.", context: context)
             }
             return .redirect(to: "/vli/wards/\(ward)", type: .normal)

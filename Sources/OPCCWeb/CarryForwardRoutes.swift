@@ -9,9 +9,9 @@ extension Web {
     func carryForwardsPage(
         user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String] = [:],
         status: HTTPResponse.Status = .ok
-    ) throws -> Response {
-        let overview = try found { try app.financeOverview(as: user) }
-        let roles = try readerRoles(user)
+    ) async throws -> Response {
+        let overview = try await found { try await app.financeOverview(as: user) }
+        let roles = try await readerRoles(user)
         let errorsByField = fieldErrors(errors)
         var model = CarryForwardsPage(
             nav: financeNav("/finance/carry-forwards"),
@@ -56,7 +56,7 @@ extension Web {
 
     /// Each field is read first, and every one that cannot be is linked from the error summary and shown beside
     /// its field; then the service's refusals go to the field their rule is about.
-    func requestCarryForward(form: Form, user: String, context: WebContext) throws -> Response {
+    func requestCarryForward(form: Form, user: String, context: WebContext) async throws -> Response {
         var read = FormReader(form, prefix: "cf")
         let year = read.year("year", "Enter the year of the underspend, like 2016/17")
         let strand = read.text("strand", "Enter the strand code, like ASB")
@@ -64,13 +64,13 @@ extension Web {
         let forecast = read.money("forecast", "Enter the forecast underspend in pounds, more than £0, like £38,000")
         let reason = read.text("reason", "Enter why there is an underspend")
         let rerender = { (errors: [FieldError]) in
-            try carryForwardsPage(
+            try await carryForwardsPage(
                 user: user, context: context, errors: errors, entered: form.fields, status: .unprocessableContent)
         }
         guard read.problems.isEmpty, let year, let strand, let recipient, let forecast, let reason else {
-            return try rerender(read.problems)
+            return try await rerender(read.problems)
         }
-        return try formAct(
+        return try await formAct(
             fallback: read.field("forecast"),
             fields: [
                 "reason-given": read.field("reason"), "amount-positive": read.field("forecast"),
@@ -78,8 +78,8 @@ extension Web {
             ],
             rerender: rerender
         ) {
-            let office = try app.person(named: user)?.office ?? ""
-            try app.requestCarryForward(
+            let office = try await app.person(named: user)?.office ?? ""
+            try await app.requestCarryForward(
                 office: office, from: year, strand: strand, recipient: recipient, forecast: forecast, reason: reason,
                 by: user)
             return .redirect(to: "/finance/carry-forwards", type: .normal)
@@ -88,15 +88,15 @@ extension Web {
 
     /// A refusal goes to the field its rule is about: a refusal without a reason to the reason, a decision record
     /// that is not one to the decision, the rest to the choice.
-    func decideCarryForward(_ id: String, form: Form, user: String, context: WebContext) throws -> Response {
-        try formAct(
+    func decideCarryForward(_ id: String, form: Form, user: String, context: WebContext) async throws -> Response {
+        try await formAct(
             fallback: "\(id)-approve",
             fields: [
                 "reason-given": "\(id)-reason", "known-decision": "\(id)-decision",
                 "valid-decision-number": "\(id)-decision",
             ],
             rerender: { errors in
-                try carryForwardsPage(
+                try await carryForwardsPage(
                     user: user, context: context, errors: errors,
                     entered: form.fields.merging(["id": id]) { _, b in b },
                     status: .unprocessableContent)
@@ -105,7 +105,7 @@ extension Web {
             guard let choice = form["outcome"], ["approve", "refuse"].contains(choice) else {
                 throw ServiceRefusal(rule: "valid-choice", message: "choose to permit or refuse the carry-forward")
             }
-            try app.decideCarryForward(
+            try await app.decideCarryForward(
                 id, approve: choice == "approve", reason: form.text("decideReason"),
                 decision: form.text("decideDecision"), by: user)
             return .redirect(to: "/finance/carry-forwards", type: .normal)

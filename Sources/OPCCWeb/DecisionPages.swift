@@ -167,11 +167,11 @@ extension Web {
     func decisionPage(
         _ id: String, user: String, context: WebContext, part2: String? = nil, errors: [FieldError] = [],
         entered: [String: String] = [:], status: HTTPResponse.Status = .ok
-    ) throws -> Response {
-        let view = try found { try app.showDecision(id, by: user) }
+    ) async throws -> Response {
+        let view = try await found { try await app.showDecision(id, by: user) }
         let record = view.record
-        let profile = try app.profile(of: record.office)
-        let person = try app.person(named: user)
+        let profile = try await app.profile(of: record.office)
+        let person = try await app.person(named: user)
         let insider = person?.office == record.office
         let roles = insider ? person?.actor.roles(covering: record.id) ?? [] : []
         let today = app.clock.today()
@@ -180,7 +180,7 @@ extension Web {
             return DecisionPage.Signatory(
                 title: s.title, kind: s.kind.rawValue, name: signed?.name ?? "", day: signed?.day.iso ?? "")
         }
-        let lifecycle = ((try? app.auditLog(instance: record.id, by: user)) ?? []).map { e in
+        let lifecycle = ((try? await app.auditLog(instance: record.id, by: user)) ?? []).map { e in
             DecisionPage.LifecycleRow(
                 day: e.effectiveDay.iso, event: e.event, from: e.fromState ?? "", to: e.toState ?? "", actor: e.actor)
         }

@@ -8,44 +8,44 @@ extension Web {
     /// formula split (previewed, then confirmed), grant agreements and their acts, and carry-forwards.
     func addFinanceRoutes(to router: RouterGroup<WebContext>) {
         router.get("/finance") { request, context -> Response in
-            try financePage(year: queryYear(request), user: try context.signedIn(), context: context)
+            try await financePage(year: queryYear(request), user: try context.signedIn(), context: context)
         }
         addFinanceFormRoutes(to: router)
         router.get("/finance/reconciliation.csv") { request, context -> Response in
-            try reconciliationCSV(request, user: try context.signedIn(), context: context)
+            try await reconciliationCSV(request, user: try context.signedIn(), context: context)
         }
         router.get("/finance/allocations") { request, context -> Response in
-            try allocationsPage(year: queryYear(request), user: try context.signedIn(), context: context)
+            try await allocationsPage(year: queryYear(request), user: try context.signedIn(), context: context)
         }
         router.post("/finance/allocations/:step") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
             let step = try context.parameters.require("step")
-            if step == "single" { return try allocateSingle(form: form, user: user, context: context) }
-            return try splitStep(step, form: form, user: user, context: context)
+            if step == "single" { return try await allocateSingle(form: form, user: user, context: context) }
+            return try await splitStep(step, form: form, user: user, context: context)
         }
         router.get("/grants") { _, context -> Response in
-            try grantsPage(user: try context.signedIn(), context: context)
+            try await grantsPage(user: try context.signedIn(), context: context)
         }
         router.get("/grants/:id") { _, context -> Response in
-            try grantPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
+            try await grantPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
         }
         router.post("/grants/:id/:act") { request, context -> Response in
             let form = try await form(request, context)
-            return try grantAct(
+            return try await grantAct(
                 try context.parameters.require("id"), act: try context.parameters.require("act"), form: form,
                 user: try context.signedIn(), context: context)
         }
         router.get("/finance/carry-forwards") { _, context -> Response in
-            try carryForwardsPage(user: try context.signedIn(), context: context)
+            try await carryForwardsPage(user: try context.signedIn(), context: context)
         }
         router.post("/finance/carry-forwards") { request, context -> Response in
             let form = try await form(request, context)
-            return try requestCarryForward(form: form, user: try context.signedIn(), context: context)
+            return try await requestCarryForward(form: form, user: try context.signedIn(), context: context)
         }
         router.post("/finance/carry-forwards/:id/decide") { request, context -> Response in
             let form = try await form(request, context)
-            return try decideCarryForward(
+            return try await decideCarryForward(
                 try context.parameters.require("id"), form: form, user: try context.signedIn(), context: context)
         }
     }
@@ -65,8 +65,8 @@ extension Web {
         ].map { href, label in NavLink(href: href, label: label, current: href == current) }
     }
 
-    func readerRoles(_ user: String) throws -> Set<Role> {
-        try app.person(named: user)?.actor.roles(covering: nil) ?? []
+    func readerRoles(_ user: String) async throws -> Set<Role> {
+        try await app.person(named: user)?.actor.roles(covering: nil) ?? []
     }
 
     // MARK: Budgets and reconciliation
@@ -74,8 +74,8 @@ extension Web {
     func financePage(
         year: FinancialYear?, user: String, context: WebContext, errors: [FieldError] = [],
         entered: [String: String] = [:], status: HTTPResponse.Status = .ok
-    ) throws -> Response {
-        let overview = try found { try app.financeOverview(as: user, year: year) }
+    ) async throws -> Response {
+        let overview = try await found { try await app.financeOverview(as: user, year: year) }
         let names = Dictionary(
             overview.allocations.map { ($0.recipientOrgID, $0.recipientName) }, uniquingKeysWith: { a, _ in a })
         let strandNames = Dictionary(
@@ -111,7 +111,7 @@ extension Web {
                 NavLink(href: "/finance?year=\(y)", label: y.description, current: y == overview.year)
             }, strands: strands, rows: rows, svg: chart.svg, hasMoney: overview.year != nil,
             csv: "/finance/reconciliation.csv?year=\(year)", errors: errors)
-        if try readerRoles(user).contains(.finance) {
+        if try await readerRoles(user).contains(.finance) {
             budgetForms(&model, entered: entered, errors: errors, year: year)
         }
         return try pages.page(
@@ -119,8 +119,8 @@ extension Web {
             context: context, status: status)
     }
 
-    func reconciliationCSV(_ request: Request, user: String, context: WebContext) throws -> Response {
-        let overview = try found { try app.financeOverview(as: user, year: queryYear(request)) }
+    func reconciliationCSV(_ request: Request, user: String, context: WebContext) async throws -> Response {
+        let overview = try await found { try await app.financeOverview(as: user, year: queryYear(request)) }
         let header = [
             "office", "year", "strand", "recipient", "budgetPence", "allocatedPence", "committedPence", "paidPence",
             "returnedPence", "carriedInPence", "carriedOutPence", "availablePence", "unallocatedPence",

@@ -68,16 +68,16 @@ extension Web {
     /// not, 404 when the record is not there for them, 409 for a conflict.
     func formAct(
         correctable: (HTTPResponse.Status, [RefusalDetail]) -> Bool = { status, _ in status == .unprocessableContent },
-        field: (RefusalDetail) -> String, rerender: ([FieldError], HTTPResponse.Status) throws -> Response,
-        _ body: () throws -> Response
-    ) throws -> Response {
+        field: (RefusalDetail) -> String, rerender: ([FieldError], HTTPResponse.Status) async throws -> Response,
+        _ body: () async throws -> Response
+    ) async throws -> Response {
         do {
-            return try body()
+            return try await body()
         } catch {
             guard let status = Refusal.status(of: error) else { throw error }
             let details = Refusal.details(of: error)
             guard correctable(status, details) else { throw error }
-            return try rerender(details.map { FieldError(field: field($0), message: $0.message) }, status)
+            return try await rerender(details.map { FieldError(field: field($0), message: $0.message) }, status)
         }
     }
 
@@ -86,26 +86,26 @@ extension Web {
     /// is the 403 page, and one on a record that is not there for them (missing, or another office's) the 404 page,
     /// unless `fields` names the rule: then the record is one the form itself names (a decision number typed in).
     func formAct(
-        fallback: String, fields: [String: String] = [:], rerender: ([FieldError]) throws -> Response,
-        _ body: () throws -> Response
-    ) throws -> Response {
-        try formAct(
+        fallback: String, fields: [String: String] = [:], rerender: ([FieldError]) async throws -> Response,
+        _ body: () async throws -> Response
+    ) async throws -> Response {
+        try await formAct(
             correctable: { status, details in
                 status != .forbidden && (status != .notFound || details.allSatisfy { fields[$0.rule] != nil })
-            }, field: { fields[$0.rule] ?? fallback }, rerender: { errors, _ in try rerender(errors) }, body)
+            }, field: { fields[$0.rule] ?? fallback }, rerender: { errors, _ in try await rerender(errors) }, body)
     }
 
     /// A page's act whose refusals of what was entered all go to one field.
     func act(
-        field: String, rerender: ([FieldError]) throws -> Response, _ body: () throws -> Response
-    ) throws -> Response {
-        try formAct(field: { _ in field }, rerender: { errors, _ in try rerender(errors) }, body)
+        field: String, rerender: ([FieldError]) async throws -> Response, _ body: () async throws -> Response
+    ) async throws -> Response {
+        try await formAct(field: { _ in field }, rerender: { errors, _ in try await rerender(errors) }, body)
     }
 
     /// A record a page shows. A refusal to read it goes on to the error page; one of the path's id itself (422)
     /// reads as not found.
-    func found<T>(_ read: () throws -> T) throws -> T {
-        do { return try read() } catch { throw readRefused(error) }
+    func found<T>(_ read: () async throws -> T) async throws -> T {
+        do { return try await read() } catch { throw readRefused(error) }
     }
 
     /// A refusal to read a page's record as the page answers it (see `found`).

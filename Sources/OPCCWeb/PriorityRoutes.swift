@@ -8,21 +8,21 @@ extension Web {
     /// and its acts (link money, adopt, close).
     func addPriorityRoutes(to router: RouterGroup<WebContext>) {
         router.get("/priorities") { _, context -> Response in
-            try prioritiesPage(user: try context.signedIn(), context: context)
+            try await prioritiesPage(user: try context.signedIn(), context: context)
         }
         router.get("/priorities/:id") { _, context -> Response in
-            try priorityPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
+            try await priorityPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
         }
         router.post("/priorities/:id/:act") { request, context -> Response in
             let form = try await form(request, context)
-            return try priorityAct(
+            return try await priorityAct(
                 try context.parameters.require("id"), act: try context.parameters.require("act"), form: form,
                 user: try context.signedIn(), context: context)
         }
     }
 
-    func prioritiesPage(user: String, context: WebContext) throws -> Response {
-        let rows = try app.priorityAssessments(as: user).map { r in
+    func prioritiesPage(user: String, context: WebContext) async throws -> Response {
+        let rows = try await app.priorityAssessments(as: user).map { r in
             PrioritiesPage.Row(
                 id: r.id, href: "/priorities/\(r.id)", partnership: r.partnershipName, year: r.financialYear,
                 state: statusLabel(r.state), stateClass: r.state, threats: r.threats, high: r.high, medium: r.medium,
@@ -34,8 +34,8 @@ extension Web {
     func priorityPage(
         _ id: String, user: String, context: WebContext, errors: [FieldError] = [],
         entered: [String: String] = [:], status: HTTPResponse.Status = .ok
-    ) throws -> Response {
-        let view = try found { try app.priorityView(id, as: user) }
+    ) async throws -> Response {
+        let view = try await found { try await app.priorityView(id, as: user) }
         let matrix = view.matrix
         let threats = view.scored.map { t in
             PriorityPage.Threat(
@@ -59,7 +59,7 @@ extension Web {
             }
             return PriorityPage.BoardRecord(what: what, reason: r.reason, day: r.day.iso, by: r.by)
         }
-        let spend = (try? app.prioritySpend(view).rows) ?? []
+        let spend = (try? await app.prioritySpend(view).rows) ?? []
         let spendChart = GroupedBarChart(
             title: "Money per priority, \(view.assessment.year)", series: ["Allocated", "Paid"],
             groups: spend.map { .init(label: $0.priority, values: [$0.allocatedPence, $0.paidPence]) },
@@ -73,7 +73,7 @@ extension Web {
                     priority: "\($0.priority): \($0.title)", allocated: pounds($0.allocatedPence),
                     committed: pounds($0.committedPence), paid: pounds($0.paidPence))
             }, spendSvg: spend.isEmpty ? "" : spendChart.svg, errors: errors)
-        try priorityActs(&model, view: view, user: user, entered: entered)
+        try await priorityActs(&model, view: view, user: user, entered: entered)
         return try pages.page(
             "priority", title: (errors.isEmpty ? "" : "Error: ") + "Priorities: \(view.assessment.partnershipName)",
             model: model, context: context, back: "/priorities", status: status)
@@ -83,9 +83,9 @@ extension Web {
     /// (the services check again): link money to a priority, adopt the selection, close the assessment.
     func priorityActs(
         _ model: inout PriorityPage, view: Commissioning.PriorityView, user: String, entered: [String: String]
-    ) throws {
-        let roles = try readerRoles(user)
-        let ownOffice = try readerOffice(user) == view.assessment.office
+    ) async throws {
+        let roles = try await readerRoles(user)
+        let ownOffice = try await readerOffice(user) == view.assessment.office
         if ownOffice, ["selecting", "adopted"].contains(view.state), !roles.isDisjoint(with: [.finance, .officer]),
             !view.selection.priorities.isEmpty
         {
@@ -103,11 +103,13 @@ extension Web {
         }
     }
 
-    func priorityAct(_ id: String, act step: String, form: Form, user: String, context: WebContext) throws -> Response {
-        try act(
+    func priorityAct(
+        _ id: String, act step: String, form: Form, user: String, context: WebContext
+    ) async throws -> Response {
+        try await act(
             field: "priority-\(step)",
             rerender: { errors in
-                try priorityPage(
+                try await priorityPage(
                     id, user: user, context: context, errors: errors, entered: form.fields,
                     status: .unprocessableContent)
             }
@@ -122,11 +124,11 @@ extension Web {
                 do { share = try form.text("share").map { try Percentage(parsing: $0) } ?? .whole } catch {
                     throw ServiceRefusal(rule: "valid-share", message: "enter the share as a percentage, like 40%")
                 }
-                try app.linkPriorityMoney(
+                try await app.linkPriorityMoney(
                     id, priority: form["priority"] ?? "",
                     links: [.init(strand: strand, recipient: form.text("recipient"), share: share)], by: user)
-            case "close": try app.closeAssessment(id, reason: form.text("reason") ?? "", by: user)
-            case "adopt": try app.adoptPriorities(id, by: user)
+            case "close": try await app.closeAssessment(id, reason: form.text("reason") ?? "", by: user)
+            case "adopt": try await app.adoptPriorities(id, by: user)
             default: return pages.error(.notFound, message: "There is no such act.", context: context)
             }
             return .redirect(to: "/priorities/\(id)", type: .normal)

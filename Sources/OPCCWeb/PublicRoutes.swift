@@ -17,7 +17,7 @@ extension Web {
         }
         router.get("/register") { _, context -> Response in
             // Always the public's view, signed in or not: this is the page the office puts on its website.
-            let rows = try app.decisionRegister(DecisionFilter(), by: nil)
+            let rows = try await app.decisionRegister(DecisionFilter(), by: nil)
             let today = app.clock.today()
             return try pages.page(
                 "register", title: "Published decisions",
@@ -30,7 +30,7 @@ extension Web {
         router.get("/register/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             do {
-                return pages.html(try app.publishedNoticeHTML(id))
+                return await pages.html(try app.publishedNoticeHTML(id))
             } catch let error where Refusal.status(of: error) != nil {
                 // An unpublished record is not found, to the public: its existence is not published either.
                 return pages.error(.notFound, message: "There is no published decision here.", context: context)
@@ -53,7 +53,7 @@ extension Web {
             let text: String
             do {
                 text =
-                    name == "public"
+                    await name == "public"
                     ? try app.publicCalendar(baseURL: base) : try app.calendarFeed(token: name, baseURL: base)
             } catch let error where Refusal.status(of: error) != nil {
                 return pages.error(.notFound, message: "There is no calendar feed at this address.", context: context)
@@ -90,7 +90,7 @@ extension Web {
                     "Enter your sign-in name and password", field: username.isEmpty ? "username" : "password",
                     status: .unprocessableContent)
             }
-            let attempt = try app.signIn(
+            let attempt = try await app.signIn(
                 name: username, address: address(of: request, context), throttle: throttle, sessions: sessionPolicy,
                 replacing: context.sessionToken
             ) { hash in Bcrypt.verify(password, hash: hash) }
@@ -114,7 +114,7 @@ extension Web {
         }
         router.post("/sign-out") { request, context -> Response in
             _ = try await form(request, context)
-            if let token = context.sessionToken { try app.endSession(id: token) }
+            if let token = context.sessionToken { try await app.endSession(id: token) }
             var response = Response.redirect(to: "/register", type: .normal)
             response.setCookie(expiredSessionCookie())
             return response

@@ -73,7 +73,7 @@ struct SessionLoader: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         if let token = request.cookies[sessionCookieName]?.value,
-            let session = try app.session(id: token, policy: policy)
+            let session = try await app.session(id: token, policy: policy)
         {
             context.session = session
             context.sessionToken = token

@@ -26,22 +26,22 @@ extension Web {
         }
         for publication in Publication.allCases {
             router.get(RouterPath(publication.path)) { request, context -> Response in
-                try present(publication, as: .page, request, context)
+                try await present(publication, as: .page, request, context)
             }
             router.get(RouterPath(publication.path + ".csv")) { request, context -> Response in
-                try present(publication, as: .csv, request, context)
+                try await present(publication, as: .csv, request, context)
             }
             router.get(RouterPath(publication.path + ".json")) { request, context -> Response in
-                try present(publication, as: .json, request, context)
+                try await present(publication, as: .json, request, context)
             }
         }
         router.get("/transparency/360giving.json") { request, context -> Response in
             let office: String?
-            switch officeParameter(request, context) {
+            switch await officeParameter(request, context) {
             case .refused(let response): return response
             case .chosen(let value): office = value
             }
-            let data = try app.threeSixtyGiving(office: office)
+            let data = try await app.threeSixtyGiving(office: office)
             return download(
                 String(decoding: data, as: UTF8.self), type: "application/json", filename: "360giving.json")
         }
@@ -85,9 +85,9 @@ extension Web {
 
     private func present(
         _ publication: Publication, as form: Rendering, _ request: Request, _ context: WebContext
-    ) throws -> Response {
+    ) async throws -> Response {
         let office: String?
-        switch officeParameter(request, context) {
+        switch await officeParameter(request, context) {
         case .refused(let response): return response
         case .chosen(let value): office = value
         }
@@ -98,7 +98,7 @@ extension Web {
                 return pages.error(.badRequest, message: sentence(error.description) + ".", context: context)
             }
         }
-        let (table, columns, cells) = try tabulate(publication, office: office, month: month)
+        let (table, columns, cells) = try await tabulate(publication, office: office, month: month)
         let suffix = month.map { "-\($0)" } ?? ""
         switch form {
         case .csv:
@@ -126,13 +126,13 @@ extension Web {
     /// A publication's rows for the office and month: the table (for CSV and JSON) and the page's columns and cells.
     private func tabulate(
         _ publication: Publication, office: String?, month: Month?
-    ) throws -> (TransparencyTable, columns: [String], cells: [[String]]) {
+    ) async throws -> (TransparencyTable, columns: [String], cells: [[String]]) {
         let table: TransparencyTable
         var cells: [[String]] = []
         let columns: [String]
         switch publication {
         case .grants:
-            let grants = try app.transparencyGrants(office: office, month: month)
+            let grants = try await app.transparencyGrants(office: office, month: month)
             table = .grantsRegister(grants)
             columns = [
                 "Recipient", "Purpose", "Amount", "Conditions", "How it will reduce crime and disorder", "Decision",
@@ -146,7 +146,7 @@ extension Web {
                 ]
             }
         case .spending:
-            let items = try app.spendingOver500(office: office, month: month)
+            let items = try await app.spendingOver500(office: office, month: month)
             table = .spending(items)
             columns = ["Date", "Recipient", "Amount", "Purpose", "Expense type", "Strand", "Reference"]
             cells = items.map { s in
@@ -156,7 +156,7 @@ extension Web {
                 ]
             }
         case .contracts:
-            let items = try app.contractsOver10000(office: office, month: month)
+            let items = try await app.contractsOver10000(office: office, month: month)
             table = .contracts(items)
             columns = ["Reference", "Other party", "Value", "Start", "End", "Description", "Decision"]
             cells = items.map { c in
@@ -208,11 +208,11 @@ extension Web {
         case refused(Response)
     }
 
-    private func officeParameter(_ request: Request, _ context: WebContext) -> OfficeChoice {
+    private func officeParameter(_ request: Request, _ context: WebContext) async -> OfficeChoice {
         guard let text = request.uri.queryParameters["office"].map(String.init), !text.isEmpty else {
             return .chosen(nil)
         }
-        do { return .chosen(try app.resolveOffice(text)) } catch {
+        do { return .chosen(try await app.resolveOffice(text)) } catch {
             return .refused(
                 pages.error(.notFound, message: "There is no office '\(text)' here.", context: context))
         }

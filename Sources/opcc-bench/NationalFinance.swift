@@ -27,7 +27,7 @@ extension Commissioning {
     public func generateNationalFinance(
         from home: ProductHome, offices: Int, years: Int, allocationsPerYear: Int, firstYear: Int = 2016,
         recipientsPerYear: Int = 100, progress: (String) -> Void = { _ in }
-    ) throws -> NationalFinanceSummary {
+    ) async throws -> NationalFinanceSummary {
         var summary = NationalFinanceSummary()
         let profileFile = home.fixtures.appendingPathComponent("offices/west-midlands.yaml")
         let profileText = try String(contentsOf: profileFile, encoding: .utf8)
@@ -36,13 +36,6 @@ extension Commissioning {
             encoding: .utf8)
         let strands = ["ASB", "CSF", "VAW", "YOUTH", "SUBSTANCE"]
         var random: UInt64 = 0x5EED_2016
-        func next(_ bound: Int) -> Int {
-            random &+= 0x9E37_79B9_7F4A_7C15
-            var z = random
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(bound))
-        }
         for o in 1...offices {
             let office = "force-" + (o < 10 ? "0" : "") + String(o)
             let text = profileText.replacingOccurrences(of: "\nid: west-midlands\n", with: "\nid: \(office)\n")
@@ -50,28 +43,40 @@ extension Commissioning {
                     of: "\nname: Office of the Police and Crime Commissioner for the West Midlands\n",
                     with: "\nname: Office of the Police and Crime Commissioner, generated force \(o)\n")
             let source = "generated from fixtures/offices/west-midlands.yaml"
-            _ = try registerOffice(
+            _ = try await registerOffice(
                 LoadedProfile(profile: try OfficeProfile.parse(yaml: text, source: source), text: text, source: source))
             let finance = "\(office).finance"
             let officer = "\(office).officer"
-            try addPerson(
+            try await addPerson(
                 name: finance, displayName: nil, office: office, grants: [RoleGrant(role: .finance, scope: [])],
                 by: Self.systemActor, on: nil, authorised: true)
-            try addPerson(
+            try await addPerson(
                 name: officer, displayName: nil, office: office, grants: [RoleGrant(role: .officer, scope: [])],
                 by: Self.systemActor, on: nil, authorised: true)
             let decisionFile = try DecisionImportFile.parse(
                 yaml: decisionText.replacingOccurrences(of: "\noffice: west-midlands\n", with: "\noffice: \(office)\n")
                     .replacingOccurrences(of: "amount: \"£369,000\"", with: "amount: \"£900,000,000\""),
                 source: "generated")
-            let decision = try importDecision(decisionFile, source: "generated", by: officer).record
+            let decision = try await importDecision(decisionFile, source: "generated", by: officer).record
             let approved = decision.amount ?? .zero
             var allocationCount = 0
             var agreementCount = 0
             for y in 0..<years {
                 let year = FinancialYear(startYear: firstYear + y)
-                func on(_ month: Int, _ d: Int) -> Day { Day(year: firstYear + y, month: month, day: d)! }
-                try store.write { tx in
+                @Sendable func on(_ month: Int, _ d: Int) -> Day { Day(year: firstYear + y, month: month, day: d)! }
+                // The counters go into the transaction and come back out of it: its body runs on the store's queue.
+                let counted = try await store.write {
+                    [summary, random, allocationCount, agreementCount] tx in
+                    var (summary, random, allocationCount, agreementCount) = (
+                        summary, random, allocationCount, agreementCount
+                    )
+                    func next(_ bound: Int) -> Int {
+                        random &+= 0x9E37_79B9_7F4A_7C15
+                        var z = random
+                        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                        return Int((z ^ (z >> 31)) % UInt64(bound))
+                    }
                     // Budgets: enough for the year's allocations (at most £50,000 each).
                     let perStrand = Money(pence: Int64(allocationsPerYear / strands.count + 1) * 5_000_000)!
                     for strand in strands {
@@ -185,7 +190,9 @@ extension Commissioning {
                         summary.payments += 1
                         summary.postings += 1
                     }
+                    return (summary, random, allocationCount, agreementCount)
                 }
+                (summary, random, allocationCount, agreementCount) = counted
             }
             summary.offices += 1
             progress("\(office): \(allocationCount) allocations, \(agreementCount) agreements")

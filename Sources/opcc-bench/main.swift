@@ -82,25 +82,27 @@ struct Options {
 }
 
 /// A fresh database with the demo offices, a project board member and `count` returns waiting in `submitted`.
-func prepare(home: ProductHome, returns count: Int, durable: Bool = false) throws -> (Commissioning, [String], String) {
+func prepare(
+    home: ProductHome, returns count: Int, durable: Bool = false
+) async throws -> (Commissioning, [String], String) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let path = dir.appendingPathComponent("bench.sqlite").path
     let app = try Commissioning.open(home: home, databasePath: path, durable: durable)
-    _ = try app.loadDemo(from: home)
-    try app.addPerson(
+    _ = try await app.loadDemo(from: home)
+    try await app.addPerson(
         name: "bench.board", office: "cumbria", grants: [RoleGrant(role: .projectBoardMember, scope: ["GA-BENCH"])],
         by: "cumbria.chief-executive")
     var ids: [String] = []
     for i in 0..<count {
         let id = "QR-BENCH-\(i)"
-        try app.startInstance(
+        try await app.startInstance(
             id: id, office: "cumbria", workflow: "quarterly-return", recordRef: "GA-BENCH", by: "cumbria.finance",
             role: .finance)
         ids.append(id)
     }
-    _ = try app.fireAll(ids.map { .init("start", on: $0, by: "bench.board") })
-    _ = try app.fireAll(ids.map { .init("submit", on: $0, by: "bench.board", subject: benchReturn) })
+    _ = try await app.fireAll(ids.map { .init("start", on: $0, by: "bench.board") })
+    _ = try await app.fireAll(ids.map { .init("submit", on: $0, by: "bench.board", subject: benchReturn) })
     return (app, ids, path)
 }
 
@@ -128,9 +130,9 @@ func loopAct(_ n: Int, ids: [String]) -> Commissioning.ActRequest {
         : .init("submit", on: id, by: "bench.board", subject: benchReturn)
 }
 
-func seconds(_ body: () throws -> Void) rethrows -> Double {
+func seconds(_ body: () async throws -> Void) async rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
-    try body()
+    try await body()
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
@@ -149,7 +151,7 @@ func machine() -> String {
 let options = try Options(CommandLine.arguments)
 let home = try ProductHome.locate(explicit: options.home)
 if let path = options.crashWriter {
-    try crashWriter(path: path, home: home)
+    try await crashWriter(path: path, home: home)
 }
 let command =
     options.command
@@ -170,13 +172,13 @@ var summary: [String] = []
     summary += part.summary
     print(part.section)
 }
-add(try transitionsBenchmark(options, home: home))
-if options.durable > 0 { add(try durableBenchmark(options, home: home)) }
+add(try await transitionsBenchmark(options, home: home))
+if options.durable > 0 { add(try await durableBenchmark(options, home: home)) }
 if let data = options.vliData {
-    add(try vliBenchmark(data: data, home: home, numpy: options.numpy, python: options.python))
+    await add(try vliBenchmark(data: data, home: home, numpy: options.numpy, python: options.python))
 }
-if options.offices > 0 { add(try nationalBenchmark(options, home: home)) }
-if options.launches > 0 { add(try coldStartBenchmark(options, home: home)) }
+if options.offices > 0 { add(try await nationalBenchmark(options, home: home)) }
+if options.launches > 0 { await add(try coldStartBenchmark(options, home: home)) }
 report += """
 
     ## Summary
@@ -217,22 +219,22 @@ func osName() -> String {
 
 /// Transitions through the engine and the store, one transaction each, against the raw SQLite loop doing the same
 /// SQL (rounds in turn), then 1,000 per transaction through the engine.
-func transitionsBenchmark(_ options: Options, home: ProductHome) throws -> (section: String, summary: [String]) {
+func transitionsBenchmark(_ options: Options, home: ProductHome) async throws -> (section: String, summary: [String]) {
     let n = options.transitions
-    let (app, ids, path) = try prepare(home: home, returns: 100)
+    let (app, ids, path) = try await prepare(home: home, returns: 100)
     print("opcc-bench: \(n) transitions × \(options.rounds) rounds on \(path)")
     var offset = 0
-    func engine(_ count: Int) throws {
+    func engine(_ count: Int) async throws {
         for i in 0..<count {
             let act = loopAct(offset + i, ids: ids)
-            _ = try app.fire(
+            _ = try await app.fire(
                 act.event, on: act.instanceID, by: act.actorName, payload: act.payload, subject: act.subject)
         }
         offset += count
     }
     // Warm both up (statement caches, parsed definitions), untimed; then learn what the engine records for each
     // event (its role and canonical payload), which the raw loop writes in turn.
-    try engine(2 * ids.count)
+    try await engine(2 * ids.count)
     var recorded: [String: (role: String, payload: String)] = [:]
     do {
         let db = try DatabaseQueue(path: path)
@@ -248,7 +250,7 @@ func transitionsBenchmark(_ options: Options, home: ProductHome) throws -> (sect
     }
     let raw = try RawLoop(path: path)
     let clock = SystemClock()
-    func rawLoop(_ count: Int) throws {
+    func rawLoop(_ count: Int) async throws {
         for i in 0..<count {
             let act = loopAct(offset + i, ids: ids)
             let (role, payload) = recorded[act.event]!
@@ -259,14 +261,14 @@ func transitionsBenchmark(_ options: Options, home: ProductHome) throws -> (sect
         }
         offset += count
     }
-    try rawLoop(2 * ids.count)
+    try await rawLoop(2 * ids.count)
     var engineSeconds = 0.0
     var rawSeconds = 0.0
     var engineRounds: [Double] = []
     var rawRounds: [Double] = []
     for _ in 0..<options.rounds {
-        let e = try seconds { try engine(n) }
-        let r = try seconds { try rawLoop(n) }
+        let e = try await seconds { try await engine(n) }
+        let r = try await seconds { try await rawLoop(n) }
         engineSeconds += e
         rawSeconds += r
         engineRounds.append(Double(n) / e)
@@ -274,16 +276,16 @@ func transitionsBenchmark(_ options: Options, home: ProductHome) throws -> (sect
     }
     // Round the batched run up to whole loops of the ids so each batch leaves every return in the same state.
     let batches = max(1, n / options.batch)
-    let batched = try seconds {
+    let batched = try await seconds {
         for b in 0..<batches {
             let requests = (0..<options.batch).map { loopAct(offset + b * options.batch + $0, ids: ids) }
-            let results = try app.fireAll(requests)
+            let results = try await app.fireAll(requests)
             precondition(
                 results.allSatisfy { if case .success = $0 { true } else { false } }, "a benchmark act was refused")
         }
     }
     let batchedCount = batches * options.batch
-    let verify = try app.verifyAudit()
+    let verify = try await app.verifyAudit()
     precondition(verify.isIntact, "audit chain broken: \(verify.problems)")
     let total = n * options.rounds
     let engineRate = Double(total) / engineSeconds
@@ -321,36 +323,19 @@ func transitionsBenchmark(_ options: Options, home: ProductHome) throws -> (sect
     )
 }
 
-/// Runs `body(caller)` on `count` threads at once; the wall time until all have finished.
-func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws -> Double {
-    final class Failures: @unchecked Sendable {
-        let lock = NSLock()
-        var errors: [any Error] = []
-    }
-    let failures = Failures()
-    let group = DispatchGroup()
+/// Runs `body(caller)` as `count` tasks at once; the wall time until all have finished.
+func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> Void) async throws -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
-    for caller in 0..<count {
-        group.enter()
-        let thread = Thread {
-            defer { group.leave() }
-            do { try body(caller) } catch {
-                failures.lock.lock()
-                failures.errors.append(error)
-                failures.lock.unlock()
-            }
-        }
-        thread.start()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for caller in 0..<count { group.addTask { try await body(caller) } }
+        try await group.waitForAll()
     }
-    group.wait()
-    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    if let first = failures.errors.first { throw first }
-    return elapsed
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
 /// Durable mode (synchronous=FULL): concurrent callers each firing acts on their own return, one transaction (one
 /// fsync) per act, against group commit (a savepoint per act inside a shared transaction, one fsync per batch).
-func durableBenchmark(_ options: Options, home: ProductHome) throws -> (section: String, summary: [String]) {
+func durableBenchmark(_ options: Options, home: ProductHome) async throws -> (section: String, summary: [String]) {
     let callers = options.callers
     let perCaller = options.durable
     @Sendable func act(_ i: Int, _ id: String) -> Commissioning.ActRequest {
@@ -360,22 +345,23 @@ func durableBenchmark(_ options: Options, home: ProductHome) throws -> (section:
                 subject: benchReturn)
             : .init("submit", on: id, by: "bench.board", subject: benchReturn)
     }
-    let (single, singleIDs, singlePath) = try prepare(home: home, returns: callers, durable: true)
+    let (single, singleIDs, singlePath) = try await prepare(home: home, returns: callers, durable: true)
     print("opcc-bench: durable, \(callers) callers × \(perCaller) acts, one transaction each, on \(singlePath)")
-    let singleSeconds = try concurrently(callers) { c in
+    let singleSeconds = try await concurrently(callers) { c in
         for i in 0..<perCaller {
             let r = act(i, singleIDs[c])
-            _ = try single.fire(r.event, on: r.instanceID, by: r.actorName, payload: r.payload, subject: r.subject)
+            _ = try await single.fire(
+                r.event, on: r.instanceID, by: r.actorName, payload: r.payload, subject: r.subject)
         }
     }
-    let (grouped, groupedIDs, groupedPath) = try prepare(home: home, returns: callers, durable: true)
+    let (grouped, groupedIDs, groupedPath) = try await prepare(home: home, returns: callers, durable: true)
     print("opcc-bench: durable, \(callers) callers × \(perCaller) acts, group commit, on \(groupedPath)")
     let committer = GroupCommit(app: grouped)
-    let groupedSeconds = try concurrently(callers) { c in
-        for i in 0..<perCaller { _ = try committer.fire(act(i, groupedIDs[c])) }
+    let groupedSeconds = try await concurrently(callers) { c in
+        for i in 0..<perCaller { _ = try await committer.fire(act(i, groupedIDs[c])) }
     }
     for app in [single, grouped] {
-        let verify = try app.verifyAudit()
+        let verify = try await app.verifyAudit()
         precondition(verify.isIntact, "audit chain broken: \(verify.problems)")
     }
     let total = callers * perCaller
@@ -411,7 +397,7 @@ func durableBenchmark(_ options: Options, home: ProductHome) throws -> (section:
 
 /// `opcc` cold start: the median wall time of launching the release binary, for `--help` (no database) and for
 /// `audit head` on a demo database.
-func coldStartBenchmark(_ options: Options, home: ProductHome) throws -> (section: String, summary: [String]) {
+func coldStartBenchmark(_ options: Options, home: ProductHome) async throws -> (section: String, summary: [String]) {
     let executable =
         options.opcc
         ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("opcc")
@@ -422,14 +408,14 @@ func coldStartBenchmark(_ options: Options, home: ProductHome) throws -> (sectio
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-bench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let db = dir.appendingPathComponent("demo.sqlite").path
-    func launch(_ arguments: [String]) throws -> Double {
+    func launch(_ arguments: [String]) async throws -> Double {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments + ["--db", db]
         process.currentDirectoryURL = home.root
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        let time = try seconds {
+        let time = try await seconds {
             try process.run()
             process.waitUntilExit()
         }
@@ -438,12 +424,13 @@ func coldStartBenchmark(_ options: Options, home: ProductHome) throws -> (sectio
         }
         return time
     }
-    _ = try launch(["demo"])
+    _ = try await launch(["demo"])
     var rows: [String] = []
     var summary: [String] = []
     for arguments in [["audit", "head"], ["finance", "check"]] {
-        _ = try launch(arguments)
-        let times = try (0..<options.launches).map { _ in try launch(arguments) }
+        _ = try await launch(arguments)
+        var times: [Double] = []
+        for _ in 0..<options.launches { times.append(try await launch(arguments)) }
         let m = median(times)
         rows.append(
             "| `opcc \(arguments.joined(separator: " ")) --db demo.sqlite` | \(options.launches) | "
@@ -471,7 +458,7 @@ func coldStartBenchmark(_ options: Options, home: ProductHome) throws -> (sectio
 /// census file when present), then times scoring and aggregation (wards = MSOAs here, and local authorities).
 func vliBenchmark(
     data: String, home: ProductHome, numpy: String?, python: String
-) throws -> (section: String, summary: [String]) {
+) async throws -> (section: String, summary: [String]) {
     let folder = URL(fileURLWithPath: data)
     let geography = try CSVReader(
         string: try String(contentsOf: folder.appendingPathComponent("lsoa-police-force-2011.csv"), encoding: .utf8),
@@ -535,7 +522,7 @@ func vliBenchmark(
     var groups: [(level: String, rows: [VLIScoring.GroupSummary])] = []
     for _ in 0..<5 {
         times.append(
-            try seconds {
+            try await seconds {
                 scores = try VLIScoring.score(areas, scheme: scheme)
                 over = scores.filter(\.overThreshold).count
                 groups = [
@@ -627,19 +614,19 @@ func vliBenchmark(
 /// Fires, forever, one act or ledger posting per transaction on the database at `path` (preparing it on first use),
 /// printing `COMMIT SEQ:HASH` (the audit head) after each commit returns; meant to be killed with SIGKILL at random.
 /// Every head it printed must still be reachable after the kill (`opcc audit verify --head SEQ:HASH`).
-func crashWriter(path: String, home: ProductHome) throws -> Never {
+func crashWriter(path: String, home: ProductHome) async throws -> Never {
     func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
     let app = try Commissioning.open(home: home, databasePath: path)
-    if try app.instance("QR-CRASH-0") == nil {
-        _ = try app.loadDemo(from: home, returns: false)
-        try app.addPerson(
+    if try await app.instance("QR-CRASH-0") == nil {
+        _ = try await app.loadDemo(from: home, returns: false)
+        try await app.addPerson(
             name: "crash.board", office: "cumbria",
             grants: [RoleGrant(role: .projectBoardMember, scope: ["GA-CRASH"])], by: "cumbria.chief-executive")
         for i in 0..<10 {
-            try app.startInstance(
+            try await app.startInstance(
                 id: "QR-CRASH-\(i)", office: "cumbria", workflow: "quarterly-return", recordRef: "GA-CRASH",
                 by: "cumbria.finance", role: .finance)
-            _ = try app.fire("start", on: "QR-CRASH-\(i)", by: "crash.board")
+            _ = try await app.fire("start", on: "QR-CRASH-\(i)", by: "crash.board")
         }
     }
     say("READY")
@@ -649,17 +636,17 @@ func crashWriter(path: String, home: ProductHome) throws -> Never {
         let id = "QR-CRASH-\(n % 10)"
         if n % 3 == 0 {
             // A ledger posting: the strand's budget moves by a pound either way.
-            try app.setBudget(
+            try await app.setBudget(
                 office: "cumbria", year: FinancialYear(startYear: 2016), strand: "ASB", name: "Anti-social behaviour",
                 amount: Money(pence: 25_000_000 + Int64(n % 2) * 100)!, by: "cumbria.finance")
-        } else if try app.instance(id)?.state == "submitted" {
-            _ = try app.fire(
+        } else if try await app.instance(id)?.state == "submitted" {
+            _ = try await app.fire(
                 "return-for-revision", on: id, by: "cumbria.finance", payload: ["reason": "figures missing"],
                 subject: benchReturn)
         } else {
-            _ = try app.fire("submit", on: id, by: "crash.board", subject: benchReturn)
+            _ = try await app.fire("submit", on: id, by: "crash.board", subject: benchReturn)
         }
-        say("COMMIT \(try app.auditHead())")
+        say("COMMIT \(try await app.auditHead())")
     }
 }
 
@@ -667,7 +654,7 @@ func crashWriter(path: String, home: ProductHome) throws -> Never {
 /// agreements and payments): generated, checked by `finance check` and `audit verify`, then timed (median of 7
 /// after one untimed call). The figures are compared with the reconciliation computed the old way, from every
 /// posting and every agreement's terms, which is timed once as the baseline.
-func nationalBenchmark(_ options: Options, home: ProductHome) throws -> (section: String, summary: [String]) {
+func nationalBenchmark(_ options: Options, home: ProductHome) async throws -> (section: String, summary: [String]) {
     let path: String
     if let given = options.nationalDatabase {
         path = given
@@ -688,31 +675,32 @@ func nationalBenchmark(_ options: Options, home: ProductHome) throws -> (section
         print(
             "opcc-bench: generating \(options.offices) offices × \(options.years) years × \(options.allocations) on "
                 + path)
-        generation = try seconds {
-            generated = try app.generateNationalFinance(
+        generation = try await seconds {
+            generated = try await app.generateNationalFinance(
                 from: home, offices: options.offices, years: options.years, allocationsPerYear: options.allocations,
                 progress: { print("  \($0)") })
         }
     }
     var problems: [String] = []
-    let checkSeconds = try seconds { problems = try app.financeCheck() }
+    let checkSeconds = try await seconds { problems = try await app.financeCheck() }
     precondition(problems.isEmpty, "finance check failed on the generated database: \(problems.prefix(5))")
     var verification: Commissioning.AuditVerification?
-    let verifySeconds = try seconds { verification = try app.verifyAudit() }
+    let verifySeconds = try await seconds { verification = try await app.verifyAudit() }
     precondition(verification!.isIntact, "audit verify failed: \(verification!.problems)")
     let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     let year = FinancialYear(startYear: 2016 + options.years / 2)
-    var rows = try app.reconciliation(year: year)
+    var rows = try await app.reconciliation(year: year)
     var times: [Double] = []
-    for _ in 0..<7 { times.append(try seconds { rows = try app.reconciliation(year: year) }) }
+    for _ in 0..<7 { times.append(try await seconds { rows = try await app.reconciliation(year: year) }) }
     let m = median(times)
     // The old way, as a baseline and a check: every posting of every year and every agreement's terms decoded
     // (the agreements matched to allocations through a dictionary, not the old nested loop over both).
     var oldLines: [ReconciliationLine: ReconciliationFigures] = [:]
     var oldCommitted: [ReconciliationLine: Int64] = [:]
-    let oldSeconds = try seconds {
-        try app.store.read { tx in
-            oldLines = Reconciliation.compute(try tx.postings(office: nil).map(\.posting)).lines
+    let oldSeconds = try await seconds {
+        (oldLines, oldCommitted) = try await app.store.read { tx in
+            let oldLines = Reconciliation.compute(try tx.postings(office: nil).map(\.posting)).lines
+            var oldCommitted: [ReconciliationLine: Int64] = [:]
             let allocations = Dictionary(
                 uniqueKeysWithValues: try tx.allocations(office: nil).map { ($0.allocation.id, $0.allocation) })
             for agreement in try tx.agreements(office: nil)
@@ -726,6 +714,7 @@ func nationalBenchmark(_ options: Options, home: ProductHome) throws -> (section
                     }
                 }
             }
+            return (oldLines, oldCommitted)
         }
     }
     let expected = oldLines.keys.filter { $0.year == year && $0.strand != nil }

@@ -1,3 +1,4 @@
 import OPCCCommandLine
 
-OPCCCommand.main()
+// The commands are asynchronous (`AsyncParsableCommand`): they await the services.
+await OPCCCommand.start()

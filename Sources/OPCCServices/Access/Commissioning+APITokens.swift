@@ -14,7 +14,7 @@ extension Commissioning {
     /// Creates a token for `actorName` (a person creates their own tokens) and returns its id and secret.
     public func createAPIToken(
         label: String, by actorName: String, on day: Day? = nil
-    ) throws -> (id: Int64, token: String) {
+    ) async throws -> (id: Int64, token: String) {
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !label.isEmpty, label.count <= 80 else {
             throw ServiceRefusal(
@@ -24,7 +24,7 @@ extension Commissioning {
         }
         let today = try dayNotAfterToday(day)
         let token = Self.apiTokenPrefix + Self.newFeedToken()
-        let id = try store.write { tx -> Int64 in
+        let id = try await store.write { tx -> Int64 in
             let person = try actor(named: actorName, in: tx)
             if try tx.apiTokens(person: person.name).contains(where: { $0.label == label && $0.revokedAt == nil }) {
                 throw ServiceRefusal(
@@ -44,9 +44,9 @@ extension Commissioning {
     }
 
     /// Revokes token `id`: its owner may, and so may the chief executive of the owner's office.
-    public func revokeAPIToken(_ id: Int64, by actorName: String, on day: Day? = nil) throws {
+    public func revokeAPIToken(_ id: Int64, by actorName: String, on day: Day? = nil) async throws {
         let today = try dayNotAfterToday(day)
-        try store.write { tx in
+        try await store.write { tx in
             guard let token = try tx.apiToken(id: id) else {
                 throw ServiceRefusal(
                     rule: "api-token-known", message: "there is no API token \(id) ('opcc token list')")
@@ -74,8 +74,8 @@ extension Commissioning {
     }
 
     /// The tokens `actorName` may see: their own, or every token of their office for its chief executive.
-    public func apiTokens(as actorName: String) throws -> [APIToken] {
-        try store.read { tx in
+    public func apiTokens(as actorName: String) async throws -> [APIToken] {
+        try await store.read { tx in
             let acting = try actor(named: actorName, in: tx)
             guard acting.actor.roles(covering: nil).contains(.chiefExecutive) else {
                 return try tx.apiTokens(person: acting.name)
@@ -87,8 +87,8 @@ extension Commissioning {
 
     /// The person a token acts as. An unknown, malformed or revoked token is refused (`api-token-known`,
     /// `api-token-revoked`), without saying which of the first two it was.
-    public func apiTokenPerson(_ token: String) throws -> String {
-        try store.read { tx in
+    public func apiTokenPerson(_ token: String) async throws -> String {
+        try await store.read { tx in
             let unknown = ServiceRefusal(
                 rule: "api-token-known",
                 message: "this API token is not known: create one with 'opcc token create --label NAME --as YOU'")

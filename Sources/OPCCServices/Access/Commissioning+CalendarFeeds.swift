@@ -9,10 +9,10 @@ extension Commissioning {
     /// Creates a calendar feed for `actorName` and returns its secret: 64 hex digits (256 random bits), shown only
     /// now. Only its SHA-256 is stored. A person has one live feed: creating another revokes the old one (each an
     /// audit event, in one transaction).
-    public func createCalendarFeed(for actorName: String, on day: Day? = nil) throws -> String {
+    public func createCalendarFeed(for actorName: String, on day: Day? = nil) async throws -> String {
         let today = try dayNotAfterToday(day)
         let token = Self.newFeedToken()
-        try store.write { tx in
+        try await store.write { tx in
             let person = try actor(named: actorName, in: tx)
             if let live = try tx.liveCalendarFeed(person: person.name) {
                 try revoke(live, of: person, by: actorName, reason: "replaced by a new feed", on: today, in: tx)
@@ -30,9 +30,9 @@ extension Commissioning {
 
     /// Revokes `personName`'s live calendar feed, so its address is refused from now on. The person may, and so may
     /// their office's chief executive. Recorded as an audit event; the feed's record stays.
-    public func revokeCalendarFeed(of personName: String, by actorName: String, on day: Day? = nil) throws {
+    public func revokeCalendarFeed(of personName: String, by actorName: String, on day: Day? = nil) async throws {
         let today = try dayNotAfterToday(day)
-        try store.write { tx in
+        try await store.write { tx in
             let person = try actor(named: personName, in: tx)
             let acting = try actor(named: actorName, in: tx)
             guard
@@ -56,8 +56,8 @@ extension Commissioning {
     /// The iCalendar text of the feed whose secret is `token`: its person's deadlines, as `calendarFeed(for:)`.
     /// An unknown, malformed or revoked token is refused (`calendar-feed-known`, `calendar-feed-revoked`).
     /// `baseURL` (`https://opcc.example`) adds each item's page address.
-    public func calendarFeed(token: String, baseURL: String? = nil) throws -> String {
-        try store.read { tx in
+    public func calendarFeed(token: String, baseURL: String? = nil) async throws -> String {
+        try await store.read { tx in
             let unknown = ServiceRefusal(
                 rule: "calendar-feed-known",
                 message: "no calendar feed has this address: create one with 'opcc calendar feed create'")
@@ -76,8 +76,8 @@ extension Commissioning {
     /// The iCalendar text of `actorName`'s deadlines, as of today: Part 1 publication deadlines of decisions they may
     /// publish or defer, the outstanding quarterly returns they may see (a project board only its own grants'), and
     /// the sign-offs awaiting a role they hold (dated the day the record was submitted).
-    public func calendarFeed(for actorName: String, baseURL: String? = nil) throws -> String {
-        try store.read { tx in
+    public func calendarFeed(for actorName: String, baseURL: String? = nil) async throws -> String {
+        try await store.read { tx in
             try personalCalendar(for: try actor(named: actorName, in: tx), baseURL: baseURL, in: tx).text
         }
     }
@@ -86,9 +86,10 @@ extension Commissioning {
     /// published decision on the day it was published, with its Part 1 title; and each decided, unpublished and
     /// undeferred decision's publication deadline, by number only (the public reads published records only, so an
     /// unpublished title stays off it; deferred publications are left out).
-    public func publicCalendar(office: String? = nil, baseURL: String? = nil) throws -> String {
-        let officeID = try office.map { try resolveOffice($0) }
-        return try store.read { tx in
+    public func publicCalendar(office: String? = nil, baseURL: String? = nil) async throws -> String {
+        var officeID: String?
+        if let office { officeID = try await resolveOffice(office) }
+        return try await store.read { [officeID] tx in
             var events: [ICalendar.Event] = []
             var names: [String] = []
             for stored in try tx.offices() where officeID == nil || stored.id == officeID {

@@ -10,8 +10,8 @@ extension Commissioning {
     public func addPerson(
         name: String, displayName: String? = nil, office: String, grants: [RoleGrant], by actorName: String,
         on day: Day? = nil
-    ) throws {
-        try addPerson(
+    ) async throws {
+        try await addPerson(
             name: name, displayName: displayName, office: office, grants: grants, by: actorName, on: day,
             authorised: false)
     }
@@ -20,19 +20,19 @@ extension Commissioning {
     @_spi(Bench) public func addPerson(
         name: String, displayName: String?, office: String, grants: [RoleGrant], by actorName: String, on day: Day?,
         authorised: Bool
-    ) throws {
+    ) async throws {
         try Self.checkPersonName(name)
         let displayName = try checkedOptionalText(displayName, "displayName", .name)
         guard !grants.isEmpty else {
             throw ServiceRefusal.forbidden(
                 rule: "role-required", message: "give at least one --role (\(Role.namesForHelp))")
         }
-        let profile = try self.profile(of: office)
+        let profile = try await self.profile(of: office)
         for grant in grants where !profile.roles.contains(grant.role) {
             throw ServiceRefusal(
                 rule: "office-role", message: "office \(office) does not use the role \(grant.role)")
         }
-        try store.write { tx in
+        try await store.write { tx in
             let existing = try tx.people(office: office)
             if !existing.isEmpty && !authorised {
                 let person = try actor(named: actorName, in: tx)
@@ -70,7 +70,7 @@ extension Commissioning {
         }
     }
 
-    public func people(office: String?) throws -> [StoredPerson] {
-        try store.read { try $0.people(office: office) }
+    public func people(office: String?) async throws -> [StoredPerson] {
+        try await store.read { try $0.people(office: office) }
     }
 }

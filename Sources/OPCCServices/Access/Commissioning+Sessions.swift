@@ -31,14 +31,14 @@ extension Commissioning {
     public func signIn(
         name: String, address: String, throttle policy: SignInThrottlePolicy = .init(),
         sessions: SessionPolicy = .init(), replacing oldSessionID: String? = nil, verify: (String) -> Bool
-    ) throws -> SignInAttempt {
+    ) async throws -> SignInAttempt {
         let nowMs = SignInFormTokens.milliseconds(clock.now())
         let keys = Self.throttleKeys(name: name, address: address)
-        if let seconds = try countAttempt(keys, nowMs: nowMs, policy: policy) { return .wait(seconds: seconds) }
-        guard let hash = try passwordHash(of: name), verify(hash) else { return .refused }
+        if let seconds = try await countAttempt(keys, nowMs: nowMs, policy: policy) { return .wait(seconds: seconds) }
+        guard let hash = try await passwordHash(of: name), verify(hash) else { return .refused }
         let sessionID = Self.newFeedToken()
         let session = WebSession(person: name, csrf: Self.newFeedToken())
-        try store.write { tx in
+        try await store.write { tx in
             for key in keys {
                 guard key.kind == .address else {
                     try tx.deleteThrottleEntry(keySHA256: key.sha256)
@@ -78,9 +78,9 @@ extension Commissioning {
     /// on each), and the table trimmed to its bound.
     private func countAttempt(
         _ keys: [(kind: SignInThrottlePolicy.Kind, sha256: String)], nowMs: Int64, policy: SignInThrottlePolicy
-    ) throws -> Int? {
+    ) async throws -> Int? {
         let forgetMs = Int64(policy.forgetAfterSeconds) * 1000
-        return try store.write { tx -> Int? in
+        return try await store.write { tx -> Int? in
             let entries = try tx.throttleEntries(keySHA256: keys.map(\.sha256))
             let waitMs = entries.map { $0.blockedUntilMs - nowMs }.max() ?? 0
             if waitMs > 0 { return Int((waitMs + 999) / 1000) }
@@ -100,48 +100,48 @@ extension Commissioning {
 
     /// The session whose id is `id`, or nil when there is none or it has expired (an expired one is deleted). Its
     /// last use is recorded when the recorded one is older than the policy's `touchEverySeconds`.
-    public func session(id: String, policy: SessionPolicy = .init()) throws -> WebSession? {
+    public func session(id: String, policy: SessionPolicy = .init()) async throws -> WebSession? {
         guard Self.isWellFormedFeedToken(id) else { return nil }
         let sha256 = SHA256Hex.of(id)
         let nowMs = SignInFormTokens.milliseconds(clock.now())
-        guard let stored = try store.read({ try $0.session(idSHA256: sha256) }) else { return nil }
+        guard let stored = try await store.read({ try $0.session(idSHA256: sha256) }) else { return nil }
         let idle = nowMs - stored.lastSeenAtMs >= Int64(policy.idleSeconds) * 1000
         let old = nowMs - stored.createdAtMs >= Int64(policy.lifetimeSeconds) * 1000
         if idle || old {
             // A database busy with other writers only delays the sweep: the session is refused either way.
-            try? store.write { try $0.deleteSession(idSHA256: sha256) }
+            try? await store.write { try $0.deleteSession(idSHA256: sha256) }
             return nil
         }
         if nowMs - stored.lastSeenAtMs >= Int64(policy.touchEverySeconds) * 1000 {
             // Best effort: a busy database must not turn a page view into an error; the next request records it.
-            try? store.write { try $0.touchSession(idSHA256: sha256, atMs: nowMs) }
+            try? await store.write { try $0.touchSession(idSHA256: sha256, atMs: nowMs) }
         }
         return WebSession(person: stored.person, csrf: stored.csrf)
     }
 
     /// Ends a session (sign-out). An unknown or malformed id ends nothing.
-    public func endSession(id: String) throws {
+    public func endSession(id: String) async throws {
         guard Self.isWellFormedFeedToken(id) else { return }
-        try store.write { try $0.deleteSession(idSHA256: SHA256Hex.of(id)) }
+        try await store.write { try $0.deleteSession(idSHA256: SHA256Hex.of(id)) }
     }
 
     /// How many sessions are stored (signed in and not yet swept).
-    public func sessionCount() throws -> Int {
-        try store.read { try $0.sessionCount() }
+    public func sessionCount() async throws -> Int {
+        try await store.read { try $0.sessionCount() }
     }
 
     /// How many sign-in throttle counters are stored.
-    public func signInThrottleEntryCount() throws -> Int {
-        try store.read { try $0.throttleEntryCount() }
+    public func signInThrottleEntryCount() async throws -> Int {
+        try await store.read { try $0.throttleEntryCount() }
     }
 
     /// The signer of sign-in forms, with the key every process on this database shares (made by the first to ask).
-    public func signInFormTokens(lifetimeSeconds: Int = 60 * 60) throws -> SignInFormTokens {
+    public func signInFormTokens(lifetimeSeconds: Int = 60 * 60) async throws -> SignInFormTokens {
         let name = Self.signInFormSecretName
-        if let key = try store.read({ try $0.webSecret(named: name) }) {
+        if let key = try await store.read({ try $0.webSecret(named: name) }) {
             return SignInFormTokens(keyHex: key, lifetimeSeconds: lifetimeSeconds)
         }
-        let key = try store.write { tx -> String in
+        let key = try await store.write { tx -> String in
             try tx.saveWebSecretIfAbsent(named: name, valueHex: Self.newFeedToken())
             guard let key = try tx.webSecret(named: name) else { throw StoreError.notFound(what: "secret \(name)") }
             return key

@@ -5,21 +5,21 @@ import OPCCStore
 /// the caller; only hashes reach the store.
 extension Commissioning {
     /// The person with this sign-in name, or nil.
-    public func person(named name: String) throws -> StoredPerson? {
-        try store.read { try $0.person(named: name) }
+    public func person(named name: String) async throws -> StoredPerson? {
+        try await store.read { try $0.person(named: name) }
     }
 
     /// The stored password hash of a person, or nil when none is set (they cannot sign in).
-    public func passwordHash(of name: String) throws -> String? {
+    public func passwordHash(of name: String) async throws -> String? {
         guard let passwords = store as? any PasswordStore else { return nil }
-        return try passwords.passwordHash(person: name)
+        return try await passwords.passwordHash(person: name)
     }
 
     /// Sets a person's password hash with no one acting: for setting up (the demo's sign-ins, tests). It ends every
     /// session of the person, like any password change; a person's change is `changePassword`, which is audited.
     /// Refuses for unknown people.
-    public func setPasswordHash(_ hash: String, of name: String) throws {
-        try store.write { tx in
+    public func setPasswordHash(_ hash: String, of name: String) async throws {
+        try await store.write { tx in
             guard try tx.person(named: name) != nil else {
                 throw ServiceRefusal.notFound(
                     rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
@@ -37,9 +37,9 @@ extension Commissioning {
     public func changePassword(
         of name: String, toHash hash: String, by actorName: String, on day: Day? = nil,
         keepingSession sessionID: String? = nil
-    ) throws -> Int {
+    ) async throws -> Int {
         let today = try dayNotAfterToday(day)
-        return try store.write { tx in
+        return try await store.write { tx in
             guard let person = try tx.person(named: name) else {
                 throw ServiceRefusal.notFound(
                     rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
@@ -64,7 +64,7 @@ extension Commissioning {
     }
 
     /// Every person in every office (for setting the demo's sign-ins).
-    public func everyone() throws -> [StoredPerson] {
-        try store.read { try $0.people(office: nil) }
+    public func everyone() async throws -> [StoredPerson] {
+        try await store.read { try $0.people(office: nil) }
     }
 }

@@ -9,11 +9,11 @@ extension Commissioning {
     @discardableResult
     public func draftAgreement(
         _ terms: GrantAgreement, by actorName: String, on day: Day? = nil
-    ) throws
+    ) async throws
         -> GrantAgreement
     {
         let terms = try terms.checkedTexts()
-        return try store.write { tx in
+        return try await store.write { tx in
             let allocations = try tx.allocations(office: terms.office).map(\.allocation).filter {
                 terms.allocationIDs.contains($0.id)
             }
@@ -76,9 +76,9 @@ extension Commissioning {
     @discardableResult
     func actOnAgreement(
         _ request: ActRequest,
-        update: @escaping (inout GrantAgreement, Day, any StoreTransaction) throws -> Void = { _, _, _ in }
-    ) throws -> GrantAgreement {
-        try runLogged(request, on: agreementKind) { agreement, _, day, tx in
+        update: @escaping @Sendable (inout GrantAgreement, Day, any StoreTransaction) throws -> Void = { _, _, _ in }
+    ) async throws -> GrantAgreement {
+        try await runLogged(request, on: agreementKind) { agreement, _, day, tx in
             try update(&agreement, day, tx)
             return [:]
         }.record!
@@ -89,7 +89,7 @@ extension Commissioning {
     public func recordAssessment(
         _ id: String, equality: Bool, reference: String, by actorName: String, on day: Day? = nil,
         expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let reference = try checkedText(reference, "reference", .name)
         let effective = day ?? clock.today()
         var request = ActRequest(
@@ -107,7 +107,7 @@ extension Commissioning {
             }
             return role
         }
-        try store.write { tx in
+        try await store.write { [request] tx in
             _ = try runInside(request, on: agreementKind, in: tx, logged: false) { agreement, _, _, _ in
                 let assessment = GrantAgreement.Assessment(reference: reference, recordedOn: effective)
                 if equality {
@@ -122,8 +122,8 @@ extension Commissioning {
 
     public func confirmAgreementConditions(
         _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        try actOnAgreement(
+    ) async throws {
+        try await actOnAgreement(
             ActRequest("confirm-conditions", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
     }
 
@@ -131,9 +131,9 @@ extension Commissioning {
     public func recordAgreementSignature(
         _ id: String, party: GrantAgreement.Party, name: String, by actorName: String, on day: Day? = nil,
         expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let name = try checkedText(name, "name", .name)
-        try actOnAgreement(
+        try await actOnAgreement(
             ActRequest(
                 "record-signature", on: id, by: actorName, on: day, expectedVersion: expectedVersion,
                 payload: ["party": party.rawValue, "name": name])
@@ -145,24 +145,25 @@ extension Commissioning {
 
     public func signAgreement(
         _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        try actOnAgreement(ActRequest("sign", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
+    ) async throws {
+        try await actOnAgreement(ActRequest("sign", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
     }
 
     /// Activates a signed agreement (finance); the workflow's `schedule-quarterly-returns` effect schedules a return
     /// for every quarter it covers.
     public func activateAgreement(
         _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        try actOnAgreement(ActRequest("activate", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
+    ) async throws {
+        try await actOnAgreement(
+            ActRequest("activate", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
     }
 
     /// Releases one instalment when its condition holds: a posting from the agreement's allocations to paid.
     public func releasePayment(
         _ id: String, instalment: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let effective = day ?? clock.today()
-        try store.write { tx in
+        try await store.write { tx in
             if let instance = try tx.instance(id: id),
                 try actor(named: actorName, in: tx).office == instance.office
             {
@@ -238,15 +239,15 @@ extension Commissioning {
     }
 
     /// One agreement, or a refusal naming the id.
-    public func agreement(_ id: String) throws -> GrantAgreement {
-        guard let agreement = try store.read({ try $0.agreement(id: id) }) else {
+    public func agreement(_ id: String) async throws -> GrantAgreement {
+        guard let agreement = try await store.read({ try $0.agreement(id: id) }) else {
             throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
         }
         return agreement
     }
 
-    public func agreements(office: String?) throws -> [(agreement: GrantAgreement, state: String)] {
-        try store.read { tx in
+    public func agreements(office: String?) async throws -> [(agreement: GrantAgreement, state: String)] {
+        try await store.read { tx in
             try tx.agreements(office: office).map { ($0, try tx.instance(id: $0.id)?.state ?? "unknown") }
         }
     }
@@ -257,8 +258,8 @@ extension Commissioning {
     /// carry-forward for its recipient and strand is settled, and no money under it is still due back.
     public func closeAgreement(
         _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        let due = try store.read { tx -> Int64 in
+    ) async throws {
+        let due = try await store.read { tx -> Int64 in
             // Another office's agreement answers as a missing one, before its returns' states could show.
             guard let agreement = try tx.agreement(id: id),
                 try actor(named: actorName, in: tx).office == agreement.office
@@ -308,7 +309,7 @@ extension Commissioning {
                 rule: "clawback-settled-before-close",
                 message: "\(SignedMoney(pence: due)) is still due back under agreement \(id): settle it first")
         }
-        try actOnAgreement(ActRequest("close", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
+        try await actOnAgreement(ActRequest("close", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
     }
 
     /// Ends an active agreement early (finance or the Commissioner), with a reason: no further instalment is
@@ -318,9 +319,9 @@ extension Commissioning {
     /// record the termination with the amount released, so nothing of what it was for is lost.
     public func terminateAgreement(
         _ id: String, reason: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let reason = try checkedText(reason, "reason", .short)
-        try actOnAgreement(
+        try await actOnAgreement(
             ActRequest(
                 "terminate", on: id, by: actorName, on: day, expectedVersion: expectedVersion,
                 payload: ["reason": reason])
@@ -363,9 +364,9 @@ extension Commissioning {
     public func draftAgreement(
         from file: AgreementFile, office: String, by actorName: String, on day: Day? = nil
     )
-        throws -> GrantAgreement
+        async throws -> GrantAgreement
     {
-        let allocations = try store.read { try $0.allocations(office: office) }.map(\.allocation).filter {
+        let allocations = try await store.read { try $0.allocations(office: office) }.map(\.allocation).filter {
             file.allocations.contains($0.id)
         }
         guard let first = allocations.first else {
@@ -382,6 +383,6 @@ extension Commissioning {
             amount: try Money.sum(allocations.map(\.amount)), planLines: file.planLines ?? [],
             spendProfile: file.spendProfile ?? [], indicators: file.indicators ?? [],
             fixedTermPostsEnd: file.fixedTermPostsEnd, payments: file.payments ?? [])
-        return try draftAgreement(terms, by: actorName, on: day)
+        return try await draftAgreement(terms, by: actorName, on: day)
     }
 }

@@ -42,8 +42,8 @@ extension Commissioning {
     public func varyAgreement(
         _ id: String, _ request: VariationRequest, by actorName: String, on day: Day? = nil,
         expectedVersion: Int? = nil
-    ) throws -> GrantAgreement {
-        func refuse(_ rule: String, _ message: String) -> ServiceRefusal {
+    ) async throws -> GrantAgreement {
+        @Sendable func refuse(_ rule: String, _ message: String) -> ServiceRefusal {
             ServiceRefusal(rule: rule, message: message)
         }
         var request = request
@@ -81,7 +81,7 @@ extension Commissioning {
         if let newDecision = request.newDecision { payload["newDecision"] = newDecision }
         if let proposal = request.proposal { payload["proposal"] = proposal }
         var kind = agreementKind
-        kind.subject = { agreement, _, tx in
+        kind.subject = { [request] agreement, _, tx in
             var subject = try self.grantSubject(agreement, in: tx)
             if let reference = request.newDecision {
                 // The increase is drawn under the new decision: the cover is both decisions' approvals together.
@@ -103,7 +103,7 @@ extension Commissioning {
         }
         let act = ActRequest(
             "vary", on: id, by: actorName, on: day, expectedVersion: expectedVersion, payload: payload)
-        return try runLogged(act, on: kind) { agreement, _, effective, tx in
+        return try await runLogged(act, on: kind) { [request] agreement, _, effective, tx in
             var varied = agreement
             if let period = request.period { varied.period = period }
             if let postsEnd = request.fixedTermPostsEnd { varied.fixedTermPostsEnd = postsEnd }

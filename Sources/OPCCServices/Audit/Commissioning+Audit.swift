@@ -2,19 +2,21 @@ import OPCCCore
 import OPCCStore
 
 extension Commissioning {
-    public func auditHead() throws -> AuditHead { try store.read { try $0.auditHead() } }
+    public func auditHead() async throws -> AuditHead { try await store.read { try $0.auditHead() } }
 
     /// The newest event of `office`'s own chain; nil when the office has none.
-    public func auditHead(office: String) throws -> AuditHead? { try store.read { try $0.auditHead(office: office) } }
+    public func auditHead(office: String) async throws -> AuditHead? {
+        try await store.read { try $0.auditHead(office: office) }
+    }
 
-    public func auditLog(instance: String? = nil, office: String? = nil) throws -> [AuditEvent] {
-        try store.read { try $0.auditEvents(instance: instance, office: office) }
+    public func auditLog(instance: String? = nil, office: String? = nil) async throws -> [AuditEvent] {
+        try await store.read { try $0.auditEvents(instance: instance, office: office) }
     }
 
     /// The audit log as a person may read it: the events of their own office, for the office's staff and auditors
     /// (project board members and the public do not read the log). Payloads never hold Part 2 content.
-    public func auditLog(instance: String? = nil, by actorName: String) throws -> [AuditEvent] {
-        try store.read { tx in
+    public func auditLog(instance: String? = nil, by actorName: String) async throws -> [AuditEvent] {
+        try await store.read { tx in
             let person = try actor(named: actorName, in: tx)
             let roles = person.actor.roles(covering: nil)
             guard !roles.subtracting([.public, .projectBoardMember]).isEmpty else {
@@ -41,8 +43,8 @@ extension Commissioning {
     /// every instance's current state from its events and compares it with the stored state, and recomputes every
     /// record's seal from the tables and compares it with the seal of the record's last sealed event. With `office`,
     /// only that office's own chain, instances and records.
-    public func verifyAudit(head minuted: AuditHead? = nil, office: String? = nil) throws -> AuditVerification {
-        try store.read { tx in
+    public func verifyAudit(head minuted: AuditHead? = nil, office: String? = nil) async throws -> AuditVerification {
+        try await store.read { tx in
             if let office, try tx.office(id: office) == nil {
                 throw ServiceRefusal.notFound(rule: "known-office", message: "no office '\(office)' to verify")
             }

@@ -8,7 +8,7 @@ import OPCCStore
 extension Commissioning {
     /// Copies the database to `path` (which must not exist yet) while others may be writing, then verifies the copy.
     @discardableResult
-    public func backup(to path: String, home: ProductHome) throws -> AuditVerification {
+    public func backup(to path: String, home: ProductHome) async throws -> AuditVerification {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ServiceRefusal(
                 rule: "backup-never-overwrites", message: "\(path) exists already: choose a new file for the backup")
@@ -18,7 +18,7 @@ extension Commissioning {
         }
         try sqlite.backup(toPath: path)
         let copy = try Commissioning(store: try SQLiteStore(path: path), catalog: catalog, clock: clock)
-        return try copy.verifyAudit()
+        return try await copy.verifyAudit()
     }
 
     /// Restores `backup` as the database at `target`: the backup is copied to a scratch file with SQLite's online
@@ -28,7 +28,7 @@ extension Commissioning {
     /// copy takes its place.
     public static func restore(
         from backup: String, to target: String, home: ProductHome, clock: any Clock = SystemClock()
-    ) throws -> (verification: AuditVerification, movedAside: String?) {
+    ) async throws -> (verification: AuditVerification, movedAside: String?) {
         let fm = FileManager.default
         guard fm.fileExists(atPath: backup) else {
             throw ServiceRefusal(rule: "backup-exists", message: "no backup file at \(backup)")
@@ -44,8 +44,8 @@ extension Commissioning {
             let catalog = try WorkflowCatalog.load(from: home, registry: .standard)
             let store = try SQLiteStore(path: scratch)
             let copy = try Commissioning(store: store, catalog: catalog, clock: clock)
-            verification = try copy.verifyAudit()
-            books = try copy.financeCheck()
+            verification = try await copy.verifyAudit()
+            books = try await copy.financeCheck()
             try store.writer.close()
         } catch {
             discardScratch()

@@ -10,13 +10,13 @@ extension Commissioning {
     public func requestCarryForward(
         office: String, from year: FinancialYear, strand: String, recipient: String, forecast: Money, reason: String,
         by actorName: String, on day: Day? = nil
-    ) throws -> CarryForwardRequest {
+    ) async throws -> CarryForwardRequest {
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "a carry-forward request needs a reason")
         }
         let reason = try checkedText(reason, "reason", .short)
         let effective = day ?? clock.today()
-        return try writeKeepingRefusals { tx in
+        return try await writeKeepingRefusals { tx in
             guard forecast > .zero else {
                 throw ServiceRefusal(rule: "amount-positive", message: "a forecast underspend must be more than £0.00")
             }
@@ -49,10 +49,10 @@ extension Commissioning {
     public func decideCarryForward(
         _ id: String, approve: Bool, reason: String? = nil, decision: String? = nil, by actorName: String,
         on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let reason = try checkedOptionalText(reason, "reason", .short)
         let effective = day ?? clock.today()
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { tx in
             // Another office's carry-forward answers as a missing one.
             guard var request = try tx.carryForward(id: id),
                 try actor(named: actorName, in: tx).office == request.office
@@ -117,9 +117,9 @@ extension Commissioning {
     /// back into year N; above it, the excess is due back.
     public func confirmCarryForward(
         _ id: String, actual: Money, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let effective = day ?? clock.today()
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { tx in
             // Another office's carry-forward answers as a missing one.
             guard var request = try tx.carryForward(id: id),
                 try actor(named: actorName, in: tx).office == request.office
@@ -185,9 +185,9 @@ extension Commissioning {
 
     /// Runs a use case whose transaction may end in a refused act: once it has rolled back, the refusal goes to the
     /// refusal log (in its own transaction) and is thrown to the caller.
-    func writeKeepingRefusals<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        do { return try store.write(body) } catch let e as RefusedInTransaction {
-            try logRefusals([(e.request, e.refused)])
+    func writeKeepingRefusals<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        do { return try await store.write(body) } catch let e as RefusedInTransaction {
+            try await logRefusals([(e.request, e.refused)])
             throw e.refused
         }
     }
@@ -197,9 +197,9 @@ extension Commissioning {
     /// Records that a refused carry-forward's money has come back (finance): clawback due → returned.
     public func settleCarryForwardClawback(
         _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let effective = day ?? clock.today()
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { tx in
             // Another office's carry-forward answers as a missing one.
             guard let r = try tx.carryForward(id: id), try actor(named: actorName, in: tx).office == r.office else {
                 throw ServiceRefusal.notFound(rule: "known-carry-forward", message: "no carry-forward '\(id)'")

@@ -16,8 +16,8 @@ extension Commissioning {
 
     /// Finds a record by id (`cumbria-DR-0001`) or by decision number in the office's own form, treating `44/2020`
     /// and `044/2020` as one.
-    public func decisionID(_ reference: String, office: String?) throws -> String {
-        try store.read { tx in try decisionID(reference, office: office, in: tx) }
+    public func decisionID(_ reference: String, office: String?) async throws -> String {
+        try await store.read { tx in try decisionID(reference, office: office, in: tx) }
     }
 
     func decisionID(_ reference: String, office: String?, in tx: any StoreTransaction) throws -> String {
@@ -46,8 +46,10 @@ extension Commissioning {
     }
 
     /// The record for a reader, without Part 2 content. The public sees published records only.
-    public func showDecision(_ reference: String, office: String? = nil, by actorName: String?) throws -> DecisionView {
-        try store.read { tx in
+    public func showDecision(
+        _ reference: String, office: String? = nil, by actorName: String?
+    ) async throws -> DecisionView {
+        try await store.read { tx in
             let id = try decisionID(reference, office: office, in: tx)
             guard let record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
                 throw noDecision(reference, office: office)
@@ -71,20 +73,21 @@ extension Commissioning {
     @discardableResult
     public func raiseDecision(
         office: String, draft: DecisionDraft, by actorName: String, on day: Day? = nil
-    ) throws -> DecisionRecord {
-        let profile = try self.profile(of: office)
+    ) async throws -> DecisionRecord {
+        let profile = try await self.profile(of: office)
         guard let title = draft.title else {
             throw ServiceRefusal(rule: "valid-decision-field", message: "title: a new record needs a title")
         }
         var record = DecisionRecord(id: "", office: office, title: title, originatingOfficer: actorName)
         try draft.apply(to: &record, profile: profile)
-        return try store.write { tx in
+        return try await store.write { [record] tx in
+            var record = record
             // The id is taken inside the write transaction, so two raises at once cannot take the same one.
             record.id = try nextRecordID(office: office, in: tx)
             _ = try startInstance(
                 id: record.id, office: office, workflow: "decision-request", recordRef: record.id, by: actorName,
                 role: .officer, on: day, in: tx, payload: [:]
-            ) { tx in try tx.saveDecision(record, instanceID: record.id) }
+            ) { [record] tx in try tx.saveDecision(record, instanceID: record.id) }
             return record
         }
     }
@@ -100,8 +103,8 @@ extension Commissioning {
     public func editDecision(
         _ reference: String, office: String? = nil, draft: DecisionDraft, by actorName: String, on day: Day? = nil,
         expectedVersion: Int? = nil
-    ) throws -> DecisionRecord {
-        let id = try decisionID(reference, office: office)
+    ) async throws -> DecisionRecord {
+        let id = try await decisionID(reference, office: office)
         var request = ActRequest(
             "edit", on: id, by: actorName, on: day, expectedVersion: expectedVersion,
             payload: ["fields": draft.fieldNames.joined(separator: ", ")])
@@ -117,7 +120,7 @@ extension Commissioning {
             }
             return .officer
         }
-        return try store.write { tx in
+        return try await store.write { [request] tx in
             let acted = try runInside(
                 request, on: decisionKind(noDecision(reference, office: office)), in: tx, logged: false
             ) { record, _, _, tx in
@@ -135,7 +138,7 @@ extension Commissioning {
     public func correctDecision(
         _ reference: String, office: String? = nil, draft: DecisionDraft, reason: String, by actorName: String,
         on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws -> DecisionView {
+    ) async throws -> DecisionView {
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason")
         }
@@ -143,7 +146,7 @@ extension Commissioning {
         guard draft.part2 == nil else {
             throw ServiceRefusal(rule: "part2-not-corrected-here", message: "Part 2 is not corrected through Part 1")
         }
-        let id = try decisionID(reference, office: office)
+        let id = try await decisionID(reference, office: office)
         var request = ActRequest(
             "correct", on: id, by: actorName, on: day, expectedVersion: expectedVersion,
             payload: ["fields": draft.fieldNames.joined(separator: ", "), "reason": reason])
@@ -166,7 +169,7 @@ extension Commissioning {
             }
             return role
         }
-        return try store.write { tx in
+        return try await store.write { [request] tx in
             let acted = try runInside(
                 request, on: decisionKind(noDecision(reference, office: office)), in: tx, logged: false
             ) { record, _, _, tx in
@@ -245,15 +248,27 @@ extension Commissioning {
     public func perform(
         _ act: DecisionAct, on id: String, by actorName: String, role: Role? = nil, on day: Day? = nil,
         expectedVersion: Int? = nil
-    ) throws -> DecisionView {
-        try perform(
-            act, on: id, by: actorName, role: role, on: day, historic: nil, in: nil, expectedVersion: expectedVersion)
+    ) async throws -> DecisionView {
+        let (request, kind, change) = try decisionRun(
+            act, on: id, by: actorName, role: role, on: day, historic: nil, expectedVersion: expectedVersion)
+        return Self.view(try await runLogged(request, on: kind, change: change))
     }
 
+    /// `perform` inside an open transaction, when an import replays many acts as one.
     func perform(
         _ act: DecisionAct, on id: String, by actorName: String, role: Role?, on day: Day?, historic: Actor?,
-        in open: (any StoreTransaction)?, expectedVersion: Int? = nil
+        in open: any StoreTransaction
     ) throws -> DecisionView {
+        let (request, kind, change) = try decisionRun(
+            act, on: id, by: actorName, role: role, on: day, historic: historic, expectedVersion: nil)
+        return Self.view(try runInside(request, on: kind, in: open, logged: false, change: change))
+    }
+
+    /// The runner's request, record kind and change for one act on a decision record.
+    private func decisionRun(
+        _ act: DecisionAct, on id: String, by actorName: String, role: Role?, on day: Day?, historic: Actor?,
+        expectedVersion: Int?
+    ) throws -> (ActRequest, RecordKind<DecisionRecord>, RecordChange<DecisionRecord>) {
         let act = try act.checkedTexts()
         var request = ActRequest(
             act.event, on: id, by: actorName, role: role, on: day, expectedVersion: expectedVersion,
@@ -269,14 +284,11 @@ extension Commissioning {
             }
             return extra
         }
-        let kind = decisionKind(noDecision(id, office: nil))
-        let acted: Acted<DecisionRecord>
-        if let open {
-            acted = try runInside(request, on: kind, in: open, logged: false, change: change)
-        } else {
-            acted = try runLogged(request, on: kind, change: change)
-        }
-        return DecisionView(
+        return (request, decisionKind(noDecision(id, office: nil)), change)
+    }
+
+    private static func view(_ acted: Acted<DecisionRecord>) -> DecisionView {
+        DecisionView(
             record: acted.record!.withoutPart2Content, status: acted.fired.instance.state,
             version: acted.fired.instance.version)
     }
@@ -338,8 +350,8 @@ extension Commissioning {
     @discardableResult
     public func submitDecision(
         _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws -> DecisionView {
-        try perform(.submit(number: nil), on: id, by: actorName, on: day, expectedVersion: expectedVersion)
+    ) async throws -> DecisionView {
+        try await perform(.submit(number: nil), on: id, by: actorName, on: day, expectedVersion: expectedVersion)
     }
 
     /// Records one required sign-off: a declaration, an initialled consultation or an officer approval.
@@ -347,8 +359,8 @@ extension Commissioning {
     public func signDecision(
         _ id: String, position: String, name: String, initials: String? = nil, by actorName: String,
         on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws -> DecisionView {
-        try perform(
+    ) async throws -> DecisionView {
+        try await perform(
             .signOff(position: position, name: name, initials: initials), on: id, by: actorName, on: day,
             expectedVersion: expectedVersion)
     }
@@ -356,8 +368,8 @@ extension Commissioning {
     @discardableResult
     public func referDecision(
         _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws -> DecisionView {
-        try perform(.refer, on: id, by: actorName, on: day, expectedVersion: expectedVersion)
+    ) async throws -> DecisionView {
+        try await perform(.refer, on: id, by: actorName, on: day, expectedVersion: expectedVersion)
     }
 
     /// The decision-maker's decision, with their declaration of interests. Starts the Part 1 publication clock.
@@ -365,8 +377,8 @@ extension Commissioning {
     public func decide(
         _ id: String, approve: Bool, interests: String, prejudicialInterest: Bool = false, by actorName: String,
         role: Role? = nil, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws -> DecisionView {
-        try perform(
+    ) async throws -> DecisionView {
+        try await perform(
             .decide(approve: approve, interests: interests, prejudicialInterest: prejudicialInterest), on: id,
             by: actorName, role: role, on: day, expectedVersion: expectedVersion)
     }
@@ -401,10 +413,10 @@ extension Commissioning {
     /// records the read, never the content).
     public func readPart2(
         _ reference: String, office: String? = nil, by actorName: String, on day: Day? = nil
-    ) throws
+    ) async throws
         -> String
     {
-        try store.write { tx in
+        try await store.write { tx in
             let id = try decisionID(reference, office: office, in: tx)
             let person = try actor(named: actorName, in: tx)
             // Another office's Part 2 is not there for this person: the answer is a missing record's, and no
@@ -438,8 +450,9 @@ extension Commissioning {
 
     /// The register: Part 1 facts only, filtered. People outside the office, and the public, see published records.
     /// A search that reads as a decision number of an office, in any spelling it accepts, also finds that record.
-    public func decisionRegister(_ filter: DecisionFilter, by actorName: String?) throws -> [DecisionRegisterRow] {
-        try store.read { tx in
+    public func decisionRegister(_ filter: DecisionFilter, by actorName: String?) async throws -> [DecisionRegisterRow]
+    {
+        try await store.read { tx in
             let person = try actorName.map { try actor(named: $0, in: tx) }
             let roles = person?.actor.roles(covering: nil) ?? [.public]
             let insider = !roles.subtracting([.public, .projectBoardMember]).isEmpty

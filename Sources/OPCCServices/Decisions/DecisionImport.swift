@@ -68,9 +68,10 @@ extension Commissioning {
     /// Imports a historic record in one transaction: all of it, or (on any error) none of it.
     /// The importer must be an officer of the office; each act is checked against the role the file gives for it.
     @discardableResult
-    public func importDecision(_ file: DecisionImportFile, source: String, by actorName: String) throws -> DecisionView
-    {
-        try store.write { tx in
+    public func importDecision(
+        _ file: DecisionImportFile, source: String, by actorName: String
+    ) async throws -> DecisionView {
+        try await store.write { tx in
             let profile = try profile(of: file.office, in: tx)
             let importer = try actor(named: actorName, in: tx)
             guard importer.office == file.office, importer.actor.roles(covering: nil).contains(.officer) else {

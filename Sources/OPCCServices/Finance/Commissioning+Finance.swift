@@ -83,9 +83,9 @@ extension Commissioning {
     public func setBudget(
         office: String, year: FinancialYear, strand: String, name: String, amount: Money, by actorName: String,
         on day: Day? = nil
-    ) throws {
+    ) async throws {
         let name = try checkedText(name, "name", .name)
-        try store.write { tx in
+        try await store.write { tx in
             let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "setting a budget")
             guard !strand.isBlank, !strand.contains("/"), !strand.contains(where: \.isWhitespace) else {
                 throw ServiceRefusal(rule: "valid-strand", message: "'\(strand)' is not a strand code (e.g. ASB)")
@@ -169,10 +169,12 @@ extension Commissioning {
     @discardableResult
     public func allocate(
         _ requests: [AllocationRequest], by actorName: String, on day: Day? = nil
-    ) throws
+    ) async throws
         -> [Allocation]
     {
-        try store.write { tx in try requests.map { try allocate($0, by: actorName, on: day ?? clock.today(), in: tx) } }
+        try await store.write { tx in
+            try requests.map { try allocate($0, by: actorName, on: day ?? clock.today(), in: tx) }
+        }
     }
 
     /// One allocation inside a transaction. `roles` may allocate: finance, or also the Commissioner when a
@@ -262,11 +264,11 @@ extension Commissioning {
     @discardableResult
     public func reversePosting(
         _ sequence: Int64, reason: String, by actorName: String, on day: Day? = nil
-    ) throws
+    ) async throws
         -> Int64
     {
         let reason = try checkedText(reason, "reason", .short)
-        return try store.write { tx in
+        return try await store.write { tx in
             guard let stored = try tx.postings(office: nil).first(where: { $0.sequence == sequence }) else {
                 throw ServiceRefusal.notFound(rule: "known-posting", message: "no posting \(sequence)")
             }
@@ -346,7 +348,7 @@ extension Commissioning {
     public func writeOff(
         office: String, year: FinancialYear, strand: String, recipient: String, amount: Money, decision: String,
         reason: String, by actorName: String, on day: Day? = nil
-    ) throws {
+    ) async throws {
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "a write-off needs a reason")
         }
@@ -354,7 +356,7 @@ extension Commissioning {
         guard amount > .zero else {
             throw ServiceRefusal(rule: "amount-positive", message: "a write-off must be more than £0.00")
         }
-        try store.write { tx in
+        try await store.write { tx in
             let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "a write-off")
             let id = try decisionID(decision, office: office, in: tx)
             guard try tx.decision(id: id)?.decision?.outcome == .approved else {
@@ -400,8 +402,8 @@ extension Commissioning {
 
     public func reconciliation(
         year: FinancialYear, office: String? = nil, strand: String? = nil, recipient: String? = nil
-    ) throws -> [ReconciliationRow] {
-        try store.read { tx in
+    ) async throws -> [ReconciliationRow] {
+        try await store.read { tx in
             // Only transfers with an account in the year can move a figure of the year: read those, summed per
             // pair of accounts, through the account indexes (not every posting of every year).
             let lines = Reconciliation.lines(fromSums: try tx.transferSums(touching: year, office: office))
@@ -463,8 +465,8 @@ extension Commissioning {
     /// Recomputes every balance independently from the postings and checks every invariant; returns each
     /// difference found (empty when the books are sound). It always finishes: a balance too large to add up is
     /// one of the differences, not the end of the check.
-    public func financeCheck() throws -> [String] {
-        try store.read { tx in
+    public func financeCheck() async throws -> [String] {
+        try await store.read { tx in
             var problems: [String] = []
             let stored = try tx.postings(office: nil)
             problems += Self.postingsAboveCeiling(stored)

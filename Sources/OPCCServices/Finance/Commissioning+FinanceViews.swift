@@ -52,8 +52,8 @@ extension Commissioning {
         public let decisionNumbers: [String: String]
     }
 
-    public func financeOverview(as actorName: String, year: FinancialYear? = nil) throws -> FinanceOverview {
-        let (office, years, strands, allocations, agreements, carryForwards, numbers) = try store.read {
+    public func financeOverview(as actorName: String, year: FinancialYear? = nil) async throws -> FinanceOverview {
+        let (office, years, strands, allocations, agreements, carryForwards, numbers) = try await store.read {
             tx -> (
                 String, [FinancialYear], [BudgetStrand], [Allocation], [AgreementRow], [CarryForwardRow],
                 [String: String]
@@ -86,7 +86,8 @@ extension Commissioning {
             return (office, years, strands, allocations, agreements, carryForwards, numbers)
         }
         let shown = year ?? years.last
-        let rows = try shown.map { try reconciliation(year: $0, office: office) } ?? []
+        var rows: [ReconciliationRow] = []
+        if let shown { rows = try await reconciliation(year: shown, office: office) }
         return FinanceOverview(
             office: office, years: years, year: shown, strands: strands.filter { $0.year == shown },
             reconciliation: rows, allocations: allocations.filter { $0.year == shown }, agreements: agreements,
@@ -106,8 +107,8 @@ extension Commissioning {
         public let newDecisionNumbers: [String: String]
     }
 
-    public func grantView(_ id: String, as actorName: String) throws -> GrantView {
-        let view = try store.read { tx -> GrantView in
+    public func grantView(_ id: String, as actorName: String) async throws -> GrantView {
+        let view = try await store.read { tx -> GrantView in
             guard let agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
                 throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
             }
@@ -131,7 +132,7 @@ extension Commissioning {
                     agreement.allocationIDs.contains($0.id)
                 }, quarters: [], readerRoles: roles, newDecisionNumbers: numbers)
         }
-        return GrantView(
+        return await GrantView(
             agreement: view.agreement, state: view.state, decisionNumber: view.decisionNumber,
             decisionTitle: view.decisionTitle, allocations: view.allocations,
             quarters: try grantHistory(id, as: actorName), readerRoles: view.readerRoles,

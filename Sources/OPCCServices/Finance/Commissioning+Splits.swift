@@ -76,16 +76,18 @@ extension Commissioning {
     @discardableResult
     public func allocateSplit(
         _ file: SplitFile, office: String, by actorName: String, on day: Day? = nil
-    ) throws
+    ) async throws
         -> [Allocation]
     {
-        try allocate(try splitRequests(file, office: office), by: actorName, on: day)
+        try await allocate(try splitRequests(file, office: office), by: actorName, on: day)
     }
 
     /// The shares a split would allocate, for finance to check before confirming: nothing is posted. The rules of
     /// each allocation (an approved decision, the strand's budget) are checked when it is confirmed.
-    public func previewSplit(_ file: SplitFile, office: String, by actorName: String) throws -> [AllocationRequest] {
-        _ = try store.read { tx in
+    public func previewSplit(
+        _ file: SplitFile, office: String, by actorName: String
+    ) async throws -> [AllocationRequest] {
+        _ = try await store.read { tx in
             try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "allocating money")
         }
         return try splitRequests(file, office: office)
@@ -166,7 +168,7 @@ extension Commissioning {
     public func vire(
         office: String, year: FinancialYear, from: String, to: String, amount: Money, reason: String,
         decision: String? = nil, by actorName: String, on day: Day? = nil
-    ) throws {
+    ) async throws {
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "a virement needs a reason")
         }
@@ -179,7 +181,7 @@ extension Commissioning {
                 rule: "virement-between-two-strands",
                 message: "a virement moves money from one strand to another, not to \(from) itself")
         }
-        try store.write { tx in
+        try await store.write { tx in
             let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "a virement")
             let profile = try profile(of: office, in: tx)
             var cause = PostingCause(.virement, "\(office)/\(year)/\(from)>\(to)")

@@ -20,11 +20,11 @@ extension Commissioning {
     /// Loads the demo; `returns: false` stops before the quarterly returns scenario (finance mid-year, unpaid).
     public func loadDemo(
         from home: ProductHome, returns: Bool = true, progress: (String) -> Void = { _ in }
-    ) throws -> DemoReport {
+    ) async throws -> DemoReport {
         var report = DemoReport()
         let profiles = try OfficeProfile.loadAll(from: home)
         for loaded in profiles {
-            let existed = try registerOffice(loaded)
+            let existed = try await registerOffice(loaded)
             let line = "office \(loaded.profile.id): \(loaded.profile.name) (\(existed ? "already loaded" : "loaded"))"
             report.lines.append(line)
             progress(line)
@@ -39,9 +39,9 @@ extension Commissioning {
                 throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(office): no such office profile")
             }
             var added = 0
-            for p in byOffice[office]! where try store.read({ try $0.person(named: p.name) }) == nil {
+            for p in byOffice[office]! where try await store.read({ try $0.person(named: p.name) }) == nil {
                 let grants = p.roles.map { RoleGrant(role: $0, scope: p.scope ?? []) }
-                try addPerson(
+                try await addPerson(
                     name: p.name, displayName: p.displayName, office: office, grants: grants,
                     by: Self.systemActor, on: nil, authorised: true)
                 added += 1
@@ -50,11 +50,11 @@ extension Commissioning {
             report.lines.append(line)
             progress(line)
         }
-        try loadDemoDecisions(from: home, into: &report, progress: progress)
+        try await loadDemoDecisions(from: home, into: &report, progress: progress)
         for file in ProductHome.yamlFiles(in: home.fixtures.appendingPathComponent("finance")) {
             let source = home.relative(file)
             let fixture = try FinanceFixture.parse(yaml: try readText(file, shownAs: source), source: source)
-            let line = try loadFinanceFixture(fixture, source: source)
+            let line = try await loadFinanceFixture(fixture, source: source)
             report.lines.append(line)
             progress(line)
         }
@@ -62,18 +62,18 @@ extension Commissioning {
         for file in ProductHome.yamlFiles(in: vliFolder) {
             let source = home.relative(file)
             let fixture = try VLIFixture.parse(yaml: try readText(file, shownAs: source), source: source)
-            let line = try loadVLIFixture(fixture, folder: vliFolder, home: home, source: source)
+            let line = try await loadVLIFixture(fixture, folder: vliFolder, home: home, source: source)
             report.lines.append(line)
             progress(line)
         }
         for file in ProductHome.yamlFiles(in: home.fixtures.appendingPathComponent("returns")) where returns {
             let source = home.relative(file)
             let fixture = try ReturnFixture.parse(yaml: try readText(file, shownAs: source), source: source)
-            let line = try loadReturnFixture(fixture, source: source)
+            let line = try await loadReturnFixture(fixture, source: source)
             report.lines.append(line)
             progress(line)
         }
-        try loadPriorityFixtures(from: home, into: &report, progress: progress)
+        try await loadPriorityFixtures(from: home, into: &report, progress: progress)
         return report
     }
 
@@ -81,22 +81,22 @@ extension Commissioning {
     /// officer.
     private func loadDemoDecisions(
         from home: ProductHome, into report: inout DemoReport, progress: (String) -> Void
-    ) throws {
+    ) async throws {
         for file in ProductHome.yamlFiles(in: home.fixtures.appendingPathComponent("decisions")) {
             let source = home.relative(file)
             let parsed = try DecisionImportFile.parse(yaml: try readText(file, shownAs: source), source: source)
             let line: String
-            if (try? decisionID(parsed.number, office: parsed.office)) != nil {
+            if (try? await decisionID(parsed.number, office: parsed.office)) != nil {
                 line = "decision \(parsed.office) \(parsed.number) (already loaded)"
             } else {
                 guard
-                    let officer = try people(office: parsed.office).first(where: {
+                    let officer = try await people(office: parsed.office).first(where: {
                         $0.actor.roles(covering: nil).contains(.officer)
                     })
                 else {
                     throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(parsed.office) has no officer")
                 }
-                let view = try importDecision(parsed, source: source, by: officer.name)
+                let view = try await importDecision(parsed, source: source, by: officer.name)
                 let flagged = view.record.exceptions.map(\.rule)
                 line =
                     "decision \(parsed.office) \(parsed.number): \(view.record.title) (imported, \(view.status)"
@@ -109,8 +109,8 @@ extension Commissioning {
 
     /// Registers an office from its profile, or refreshes its stored profile. Returns whether it already existed.
     @discardableResult
-    public func registerOffice(_ loaded: LoadedProfile) throws -> Bool {
-        try store.write { tx in
+    public func registerOffice(_ loaded: LoadedProfile) async throws -> Bool {
+        try await store.write { tx in
             let existing = try tx.office(id: loaded.profile.id)
             if let existing, existing.profileText == loaded.text { return true }
             try tx.saveOffice(

@@ -88,8 +88,8 @@ extension Commissioning {
     /// Drafts an agreement over the recipient's allocations in this office and takes it as far as the fixture says.
     private func loadAgreement(
         _ line: FinanceFixture.AgreementLine, office: String, finance: String, money: (String) throws -> Money
-    ) throws {
-        let allocations = try store.read { try $0.allocations(office: office) }.map(\.allocation).filter {
+    ) async throws {
+        let allocations = try await store.read { try $0.allocations(office: office) }.map(\.allocation).filter {
             $0.recipientOrgID == line.recipient
         }
         let total = try Money.sum(allocations.map(\.amount))
@@ -110,34 +110,37 @@ extension Commissioning {
                 .init(quarter: $0.quarter, amount: try money($0.amount))
             },
             indicators: line.indicators ?? [], payments: payments)
-        let agreement = try draftAgreement(terms, by: finance, on: line.draftedOn)
+        let agreement = try await draftAgreement(terms, by: finance, on: line.draftedOn)
         if let eia = line.equalityImpactAssessment {
-            try recordAssessment(agreement.id, equality: true, reference: eia.reference, by: finance, on: eia.on)
+            try await recordAssessment(agreement.id, equality: true, reference: eia.reference, by: finance, on: eia.on)
         }
         if let risk = line.riskAssessment {
-            try recordAssessment(agreement.id, equality: false, reference: risk.reference, by: finance, on: risk.on)
+            try await recordAssessment(
+                agreement.id, equality: false, reference: risk.reference, by: finance, on: risk.on)
         }
         guard let signatures = line.signatures, let signedOn = line.signedOn else { return }
-        try confirmAgreementConditions(agreement.id, by: finance, on: signatures.first?.on ?? signedOn)
+        try await confirmAgreementConditions(agreement.id, by: finance, on: signatures.first?.on ?? signedOn)
         for s in signatures {
-            try recordAgreementSignature(agreement.id, party: s.party, name: s.name, by: finance, on: s.on)
+            try await recordAgreementSignature(agreement.id, party: s.party, name: s.name, by: finance, on: s.on)
         }
-        try signAgreement(agreement.id, by: finance, on: signedOn)
-        if let activatedOn = line.activatedOn { try activateAgreement(agreement.id, by: finance, on: activatedOn) }
+        try await signAgreement(agreement.id, by: finance, on: signedOn)
+        if let activatedOn = line.activatedOn {
+            try await activateAgreement(agreement.id, by: finance, on: activatedOn)
+        }
         for p in line.payments ?? [] {
             if let releasedOn = p.releasedOn {
-                try releasePayment(agreement.id, instalment: p.id, by: finance, on: releasedOn)
+                try await releasePayment(agreement.id, instalment: p.id, by: finance, on: releasedOn)
             }
         }
     }
 
     /// Loads a finance fixture as the office's first finance person, unless the office already has budgets.
-    func loadFinanceFixture(_ fixture: FinanceFixture, source: String) throws -> String {
-        if try store.read({ try $0.strands(office: fixture.office, year: nil) }).isEmpty == false {
+    func loadFinanceFixture(_ fixture: FinanceFixture, source: String) async throws -> String {
+        if try await store.read({ try $0.strands(office: fixture.office, year: nil) }).isEmpty == false {
             return "finance \(fixture.office) (already loaded)"
         }
         guard
-            let finance = try people(office: fixture.office).first(where: {
+            let finance = try await people(office: fixture.office).first(where: {
                 $0.actor.roles(covering: nil).contains(.finance)
             })
         else {
@@ -154,7 +157,7 @@ extension Commissioning {
             }
         }
         for b in fixture.budgets {
-            try setBudget(
+            try await setBudget(
                 office: fixture.office, year: try year(b.year), strand: b.strand, name: b.name,
                 amount: try money(b.amount),
                 by: finance.name, on: b.on)
@@ -168,26 +171,26 @@ extension Commissioning {
             request.method = a.method ?? .single
             request.spendKind = a.capital == true ? .capital : .revenue
             request.revenueContributionToCapital = a.revenueContributionToCapital ?? false
-            try allocate([request], by: finance.name, on: a.on)
+            try await allocate([request], by: finance.name, on: a.on)
             total = try total.adding(request.amount)
         }
         let carried = fixture.carryForwards ?? []
         if !carried.isEmpty {
             guard
-                let commissioner = try people(office: fixture.office).first(where: {
+                let commissioner = try await people(office: fixture.office).first(where: {
                     $0.actor.roles(covering: nil).contains(.commissioner)
                 })
             else { throw ServiceRefusal(rule: "valid-fixture", message: "\(source): no commissioner") }
             for c in carried {
-                let request = try requestCarryForward(
+                let request = try await requestCarryForward(
                     office: fixture.office, from: try year(c.from), strand: c.strand, recipient: c.recipient,
                     forecast: try money(c.forecast), reason: c.reason, by: finance.name, on: c.requestedOn)
-                try decideCarryForward(
+                try await decideCarryForward(
                     request.id, approve: true, decision: c.decision, by: commissioner.name, on: c.approvedOn)
             }
         }
         for line in fixture.agreements ?? [] {
-            try loadAgreement(line, office: fixture.office, finance: finance.name, money: money)
+            try await loadAgreement(line, office: fixture.office, finance: finance.name, money: money)
         }
         return "finance \(fixture.office): \(fixture.budgets.count) budget line(s), \(fixture.allocations.count) "
             + "allocation(s) totalling \(total)"

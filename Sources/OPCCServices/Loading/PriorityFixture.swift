@@ -160,11 +160,11 @@ extension Commissioning {
     /// Loads every `fixtures/priorities/*.yaml` scenario (idempotent), one report line each.
     func loadPriorityFixtures(
         from home: ProductHome, into report: inout DemoReport, progress: (String) -> Void
-    ) throws {
+    ) async throws {
         for file in ProductHome.yamlFiles(in: home.fixtures.appendingPathComponent("priorities")) {
             let source = home.relative(file)
             let fixture = try PriorityFixture.parse(yaml: try readText(file, shownAs: source), source: source)
-            let line = try loadPriorityFixture(fixture, source: source)
+            let line = try await loadPriorityFixture(fixture, source: source)
             report.lines.append(line)
             progress(line)
         }
@@ -173,28 +173,31 @@ extension Commissioning {
     /// Plays a priority-setting scenario: the money its priorities are tied to (each budget and allocation only if
     /// not there yet), then, unless the partnership already has the year's assessment, the import, the close of
     /// scoring, the priorities, the board's decisions and the adoption, each on its day.
-    func loadPriorityFixture(_ fixture: PriorityFixture, source: String) throws -> String {
+    func loadPriorityFixture(_ fixture: PriorityFixture, source: String) async throws -> String {
         let office = fixture.file.office
-        func first(_ role: Role) throws -> String {
-            guard let person = try people(office: office).first(where: { $0.actor.roles(covering: nil).contains(role) })
+        func first(_ role: Role) async throws -> String {
+            guard
+                let person = try await people(office: office).first(where: {
+                    $0.actor.roles(covering: nil).contains(role)
+                })
             else { throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(office) has no \(role)") }
             return person.name
         }
-        let funded = try loadPriorityMoney(
-            fixture.money, office: office, finance: { try first(.finance) }, source: source)
+        let funded = try await loadPriorityMoney(
+            fixture.money, office: office, finance: { try await first(.finance) }, source: source)
         let year = fixture.file.year
-        if try store.read({ try $0.assessments(office: office) }).contains(where: {
+        if try await store.read({ try $0.assessments(office: office) }).contains(where: {
             $0.partnershipCode == fixture.file.partnership.code && $0.year == year
         }) {
             return "priorities \(fixture.file.partnership.code) \(year) (already loaded)"
         }
-        let officer = try first(.officer)
-        let assessment = try importAssessment(
+        let officer = try await first(.officer)
+        let assessment = try await importAssessment(
             try fixture.file.assessment(source: source), by: officer, on: fixture.importedOn)
-        try closeScoring(assessment.id, by: officer, on: fixture.scoringClosedOn)
+        try await closeScoring(assessment.id, by: officer, on: fixture.scoringClosedOn)
         let s = fixture.selection
         for p in s.priorities {
-            try setPriority(
+            try await setPriority(
                 assessment.id,
                 .init(
                     code: p.code, title: p.title, kind: p.statutory == true ? .statutory : .local,
@@ -205,16 +208,16 @@ extension Commissioning {
                     }), by: officer, on: s.on)
         }
         for d in s.decisions ?? [] {
-            try recordBoardDecision(
+            try await recordBoardDecision(
                 assessment.id, .mediumDecision(threat: d.threat, selected: d.selected), reason: d.reason, by: officer,
                 on: s.on)
         }
         for c in s.compulsions ?? [] {
-            try recordBoardDecision(
+            try await recordBoardDecision(
                 assessment.id, .compulsion(threat: c.threat, c.kind), reason: c.reason, by: officer, on: s.on)
         }
-        try adoptPriorities(assessment.id, by: officer, on: s.adoptedOn)
-        let view = try priorityView(assessment.id, as: officer)
+        try await adoptPriorities(assessment.id, by: officer, on: s.adoptedOn)
+        let view = try await priorityView(assessment.id, as: officer)
         let bands = view.scored.compactMap(\.band)
         return "priorities \(fixture.file.partnership.code) \(year): \(view.scored.count) threats scored by "
             + "\(view.assessment.agencies.count) agencies (\(bands.filter { $0 == .high }.count) High, "
@@ -225,34 +228,36 @@ extension Commissioning {
 
     /// The budgets and allocations a scenario's priorities are tied to, each loaded only if it is not there yet.
     private func loadPriorityMoney(
-        _ money: PriorityFixture.Money?, office: String, finance: () throws -> String, source: String
-    ) throws -> String {
+        _ money: PriorityFixture.Money?, office: String, finance: () async throws -> String, source: String
+    ) async throws -> String {
         guard let money else { return "" }
         func amount(_ text: String) throws -> OPCCCore.Money {
             do { return try OPCCCore.Money(parsing: text) } catch {
                 throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(error.description)")
             }
         }
-        func year(_ text: String) throws -> FinancialYear {
+        func year(_ text: String) async throws -> FinancialYear {
             do { return try FinancialYear(parsing: text) } catch {
                 throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(error.description)")
             }
         }
         var added: [String] = []
         for b in money.budgets ?? [] {
-            let y = try year(b.year)
+            let y = try await year(b.year)
             guard
-                try !store.read({ try $0.strands(office: office, year: y) }).contains(where: { $0.strand == b.strand })
+                try await !store.read({ try $0.strands(office: office, year: y) }).contains(where: {
+                    $0.strand == b.strand
+                })
             else { continue }
-            try setBudget(
+            try await setBudget(
                 office: office, year: y, strand: b.strand, name: b.name, amount: try amount(b.amount),
                 by: try finance(),
                 on: b.on)
             added.append("\(b.strand) \(y) budget \(b.amount)")
         }
         for a in money.allocations ?? [] {
-            let y = try year(a.year)
-            let existing = try store.read { try $0.allocations(office: office) }.map(\.allocation)
+            let y = try await year(a.year)
+            let existing = try await store.read { try $0.allocations(office: office) }.map(\.allocation)
             guard
                 !existing.contains(where: {
                     $0.year == y && $0.strand == a.strand && $0.recipientOrgID == a.recipient && $0.purpose == a.purpose
@@ -262,7 +267,7 @@ extension Commissioning {
                 office: office, year: y, strand: a.strand, recipientOrgID: a.recipient, recipientName: a.recipientName,
                 purpose: a.purpose, area: a.area, decision: a.decision, amount: try amount(a.amount))
             request.method = a.method ?? .single
-            try allocate([request], by: try finance(), on: a.on)
+            try await allocate([request], by: try finance(), on: a.on)
             added.append("\(a.amount) allocated to \(a.recipient)")
         }
         return added.joined(separator: ", ")

@@ -66,45 +66,49 @@ public struct ReturnFixture: Decodable, Sendable {
 
 extension Commissioning {
     /// Plays a returns scenario, unless the office's returns already have content. Acts must be in date order.
-    func loadReturnFixture(_ fixture: ReturnFixture, source: String) throws -> String {
-        let existing = try store.read { try $0.returnRecords(office: fixture.office, agreement: nil) }
+    func loadReturnFixture(_ fixture: ReturnFixture, source: String) async throws -> String {
+        let existing = try await store.read { try $0.returnRecords(office: fixture.office, agreement: nil) }
         if existing.contains(where: { !$0.versions.isEmpty }) {
             return "returns in \(fixture.office) (already loaded)"
         }
-        func fail(_ index: Int, _ message: String) -> ServiceRefusal {
+        func fail(_ index: Int, _ message: String) async -> ServiceRefusal {
             ServiceRefusal(rule: "valid-fixture", message: "\(source): acts[\(index)]: \(message)")
         }
         var previous: Day?
         var sweeps = 0
         for (index, act) in fixture.acts.enumerated() {
-            if let previous, act.on < previous { throw fail(index, "acts must be in date order") }
+            if let previous, act.on < previous { throw await fail(index, "acts must be in date order") }
             previous = act.on
             if act.act == "sweep" {
-                sweeps += try sweepDeadlines(on: act.on, office: fixture.office).count
+                await sweeps += try sweepDeadlines(on: act.on, office: fixture.office).count
                 continue
             }
-            guard let reference = act.return, let by = act.by else { throw fail(index, "give return and by") }
+            guard let reference = act.return, let by = act.by else { throw await fail(index, "give return and by") }
             let parts = reference.split(separator: " ", maxSplits: 1).map(String.init)
             guard parts.count == 2, let quarter = try? Quarter(parsing: parts[1]) else {
-                throw fail(index, "return '\(reference)' is not 'ORG-ID YYYY/YY QN'")
+                throw await fail(index, "return '\(reference)' is not 'ORG-ID YYYY/YY QN'")
             }
             guard
-                let agreement = try agreements(office: fixture.office).first(where: {
+                let agreement = try await agreements(office: fixture.office).first(where: {
                     $0.agreement.recipient.orgID == parts[0]
                 })?.agreement,
-                let record = try store.read({ try $0.returnRecords(office: fixture.office, agreement: agreement.id) })
-                    .first(where: { $0.quarter == quarter })
-            else { throw fail(index, "no scheduled \(quarter) return for \(parts[0])") }
+                let record = try await store.read({
+                    try $0.returnRecords(office: fixture.office, agreement: agreement.id)
+                })
+                .first(where: { $0.quarter == quarter })
+            else { throw await fail(index, "no scheduled \(quarter) return for \(parts[0])") }
             switch act.act {
             case "save", "submit":
                 if let name = act.content {
-                    guard let file = fixture.contents[name] else { throw fail(index, "no content named '\(name)'") }
-                    try saveReturn(record.id, content: try file.content(), by: by, on: act.on)
+                    guard let file = fixture.contents[name] else {
+                        throw await fail(index, "no content named '\(name)'")
+                    }
+                    try await saveReturn(record.id, content: try file.content(), by: by, on: act.on)
                 }
-                if act.act == "submit" { try submitReturn(record.id, by: by, on: act.on) }
-            case "accept": try acceptReturn(record.id, note: act.reason, by: by, on: act.on)
-            case "send-back": try returnForRevision(record.id, reasons: act.reason ?? "", by: by, on: act.on)
-            default: throw fail(index, "'\(act.act)' is not save, submit, accept, send-back or sweep")
+                if act.act == "submit" { try await submitReturn(record.id, by: by, on: act.on) }
+            case "accept": try await acceptReturn(record.id, note: act.reason, by: by, on: act.on)
+            case "send-back": try await returnForRevision(record.id, reasons: act.reason ?? "", by: by, on: act.on)
+            default: throw await fail(index, "'\(act.act)' is not save, submit, accept, send-back or sweep")
             }
         }
         return "returns in \(fixture.office): \(fixture.acts.count) acts played, \(sweeps) deadline notices"

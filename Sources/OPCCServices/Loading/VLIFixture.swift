@@ -40,8 +40,8 @@ public struct VLIFixture: Decodable, Sendable {
 
 extension Commissioning {
     /// Plays a VLI scenario unless the office already has a run.
-    func loadVLIFixture(_ fixture: VLIFixture, folder: URL, home: ProductHome, source: String) throws -> String {
-        if try store.read({ try $0.vliRunCount(office: fixture.office) }) > 0 {
+    func loadVLIFixture(_ fixture: VLIFixture, folder: URL, home: ProductHome, source: String) async throws -> String {
+        if try await store.read({ try $0.vliRunCount(office: fixture.office) }) > 0 {
             return "VLI in \(fixture.office) (already loaded)"
         }
         for item in fixture.imports {
@@ -51,23 +51,23 @@ extension Commissioning {
             let url = folder.appendingPathComponent(item.file)
             var options = VLIImportOptions()
             options.force = item.force
-            try importVLI(
+            try await importVLI(
                 kind, files: [(item.file, try readText(url, shownAs: home.relative(url)))], options: options,
                 office: fixture.office, by: fixture.by, on: item.on)
         }
         let (scheme, text) = try vliScheme(named: fixture.scheme, home: home)
-        let run = try scoreVLI(
+        let run = try await scoreVLI(
             office: fixture.office, scheme: scheme, schemeText: text, by: fixture.by, on: fixture.scoredOn)
         for entry in fixture.shortlist ?? [] {
-            try moderateVLI(office: fixture.office, ward: entry.ward, by: fixture.by, on: entry.on)
+            try await moderateVLI(office: fixture.office, ward: entry.ward, by: fixture.by, on: entry.on)
             for note in entry.notes ?? [] {
-                try moderateVLI(
+                try await moderateVLI(
                     office: fixture.office, ward: entry.ward, note: note.kind, text: note.text, by: fixture.by,
                     on: entry.on)
             }
         }
         for entry in fixture.select ?? [] {
-            try selectVLIWard(
+            try await selectVLIWard(
                 office: fixture.office, ward: entry.ward, decision: entry.decision, by: fixture.by, on: entry.on)
         }
         let over = run.result.scores.filter(\.overThreshold).count

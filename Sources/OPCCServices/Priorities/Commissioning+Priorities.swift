@@ -14,12 +14,12 @@ extension Commissioning {
     @discardableResult
     public func importAssessment(
         _ draft: PriorityAssessment, by actorName: String, on day: Day? = nil
-    ) throws -> PriorityAssessment {
+    ) async throws -> PriorityAssessment {
         let problems = PriorityRules.checkAssessment(draft, complete: false)
         if let first = problems.first {
             throw ServiceRefusal(rule: first.rule, message: problems.map(\.description).joined(separator: "; "))
         }
-        return try store.write { tx in
+        return try await store.write { tx in
             _ = try requireRole(
                 actorName, office: draft.office, anyOf: [.officer], in: tx, for: "recording a partnership's assessment")
             if try tx.assessments(office: draft.office).contains(where: {
@@ -87,8 +87,8 @@ extension Commissioning {
     public func recordHarmScore(
         _ id: String, threat: String, agency: String, score: HarmScore, by actorName: String, on day: Day? = nil,
         expectedVersion: Int? = nil
-    ) throws {
-        try writeKeepingRefusals { tx in
+    ) async throws {
+        try await writeKeepingRefusals { tx in
             var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard let index = subject.assessment.threats.firstIndex(where: { $0.name == threat }) else {
                 throw unknownThreat(threat, in: subject.assessment)
@@ -114,8 +114,8 @@ extension Commissioning {
     public func recordProbability(
         _ id: String, threat: String, control: ControlStatus, share: Percentage, note: String? = nil,
         by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        try writeKeepingRefusals { tx in
+    ) async throws {
+        try await writeKeepingRefusals { tx in
             let subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard subject.assessment.threat(named: threat) != nil else {
                 throw unknownThreat(threat, in: subject.assessment)
@@ -138,9 +138,10 @@ extension Commissioning {
 
     /// Closes scoring: refused, naming each rule, while an agency has not scored a threat or a threat has no
     /// probability inputs.
-    public func closeScoring(_ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil) throws
-    {
-        try writeKeepingRefusals { tx in
+    public func closeScoring(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) async throws {
+        try await writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "close-scoring", id, by: actorName, on: day, subject: prioritySubject(id, seenBy: actorName, in: tx),
                 expectedVersion: expectedVersion, in: tx)
@@ -150,9 +151,9 @@ extension Commissioning {
     /// Takes the assessment back to scoring (before adoption) so that a score can be corrected, with a reason.
     public func reopenScoring(
         _ id: String, reason: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let reason = try checkedText(reason, "reason", .short)
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "reopen-scoring", id, by: actorName, on: day, payload: ["reason": reason],
                 subject: prioritySubject(id, seenBy: actorName, in: tx), expectedVersion: expectedVersion, in: tx)
@@ -167,10 +168,10 @@ extension Commissioning {
     public func recordBoardDecision(
         _ id: String, _ entry: PrioritySelection.BoardRecord.Entry, reason: String, by actorName: String,
         on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let reason = try checkedText(reason, "reason", .short)
         let effective = day ?? clock.today()
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { tx in
             let subject = try prioritySubject(id, seenBy: actorName, in: tx)
             var payload = ["reason": reason]
             switch entry {
@@ -221,11 +222,11 @@ extension Commissioning {
     public func setPriority(
         _ id: String, _ priority: PrioritySelection.Priority, by actorName: String, on day: Day? = nil,
         expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         var priority = priority
         priority.code = try checkedText(priority.code, "code", .name)
         priority.title = try checkedText(priority.title, "title", .name)
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { [priority] tx in
             var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             try checkPriority(priority, subject.assessment, in: tx)
             var selection = subject.selection
@@ -281,8 +282,8 @@ extension Commissioning {
     /// Removes a priority while selecting.
     public func removePriority(
         _ id: String, code: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        try writeKeepingRefusals { tx in
+    ) async throws {
+        try await writeKeepingRefusals { tx in
             var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard subject.selection.priorities.contains(where: { $0.code == code }) else {
                 throw ServiceRefusal.notFound(rule: "known-priority", message: "\(id) has no priority \(code)")
@@ -302,8 +303,8 @@ extension Commissioning {
     /// sets and the statutory obligations are delivered.
     public func adoptPriorities(
         _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        try writeKeepingRefusals { tx in
+    ) async throws {
+        try await writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "adopt", id, by: actorName, on: day, subject: prioritySubject(id, seenBy: actorName, in: tx),
                 expectedVersion: expectedVersion, in: tx)
@@ -315,8 +316,8 @@ extension Commissioning {
     public func linkPriorityMoney(
         _ id: String, priority code: String, links: [PrioritySelection.MoneyLink], by actorName: String,
         on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        try writeKeepingRefusals { tx in
+    ) async throws {
+        try await writeKeepingRefusals { tx in
             var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard let index = subject.selection.priorities.firstIndex(where: { $0.code == code }) else {
                 throw ServiceRefusal.notFound(rule: "known-priority", message: "\(id) has no priority \(code)")
@@ -336,9 +337,9 @@ extension Commissioning {
     /// Closes an adopted assessment (the year is over, or a later one replaces it), with a reason.
     public func closeAssessment(
         _ id: String, reason: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let reason = try checkedText(reason, "reason", .short)
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "close", id, by: actorName, on: day, payload: ["reason": reason],
                 subject: prioritySubject(id, seenBy: actorName, in: tx),
@@ -349,9 +350,9 @@ extension Commissioning {
     /// Withdraws an assessment before adoption, with a reason.
     public func withdrawAssessment(
         _ id: String, reason: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let reason = try checkedText(reason, "reason", .short)
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { tx in
             _ = try actOnAssessment(
                 "withdraw", id, by: actorName, on: day, payload: ["reason": reason],
                 subject: prioritySubject(id, seenBy: actorName, in: tx), expectedVersion: expectedVersion, in: tx)

@@ -42,8 +42,8 @@ extension Commissioning {
     }
 
     /// The assessments the reader may see (adopted ones for everyone; the office's own people see all of theirs).
-    public func priorityAssessments(office: String? = nil, as actorName: String?) throws -> [PriorityListRow] {
-        try store.read { tx in
+    public func priorityAssessments(office: String? = nil, as actorName: String?) async throws -> [PriorityListRow] {
+        try await store.read { tx in
             try visibleViews(as: actorName, in: tx).filter { office == nil || $0.assessment.office == office }.map {
                 view in
                 let bands = view.scored.compactMap(\.band)
@@ -61,8 +61,8 @@ extension Commissioning {
     public func priorityView(
         _ id: String? = nil, office: String? = nil, partnership: String? = nil, year: FinancialYear? = nil,
         as actorName: String?
-    ) throws -> PriorityView {
-        try store.read { tx in
+    ) async throws -> PriorityView {
+        try await store.read { tx in
             let visible = try visibleViews(as: actorName, in: tx)
             if let id {
                 guard let view = visible.first(where: { $0.assessment.id == id }) else {
@@ -112,9 +112,9 @@ extension Commissioning {
     /// line. A line with no money that year contributes nothing.
     public func prioritySpend(
         _ view: PriorityView, year: FinancialYear? = nil
-    ) throws -> (rows: [PrioritySpendRow], lines: [PrioritySpendLine]) {
+    ) async throws -> (rows: [PrioritySpendRow], lines: [PrioritySpendLine]) {
         let financialYear = year ?? view.assessment.year
-        let reconciled = try reconciliation(year: financialYear, office: view.assessment.office)
+        let reconciled = try await reconciliation(year: financialYear, office: view.assessment.office)
         func key(_ strand: String, _ recipient: String?) -> String { strand + "/" + (recipient ?? "") }
         var figures: [String: ReconciliationRow] = [:]
         for row in reconciled { if let strand = row.strand { figures[key(strand, row.recipient)] = row } }

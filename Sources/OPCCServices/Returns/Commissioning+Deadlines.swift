@@ -26,13 +26,13 @@ extension Commissioning {
     @discardableResult
     public func sweepDeadlines(
         on day: Day? = nil, office: String? = nil, by actorName: String = "deadline-sweep"
-    ) throws -> [SweepEntry] {
+    ) async throws -> [SweepEntry] {
         let today = day ?? clock.today()
         guard today <= clock.today() else {
             throw ServiceRefusal(
                 rule: "effective-date-not-in-future", message: "a sweep for \(today.iso) is after today")
         }
-        return try store.write { tx in
+        return try await store.write { tx in
             var entries: [SweepEntry] = []
             for stored in try tx.offices() where office == nil || stored.id == office {
                 let profile = try self.profile(of: stored.id, in: tx)
@@ -154,9 +154,11 @@ extension Commissioning {
     }
 
     /// The returns `actorName` may see (a project board only its own grants'), as of `day`.
-    public func returns(_ filter: ReturnFilter, as actorName: String, on day: Day? = nil) throws -> [ReturnListRow] {
+    public func returns(
+        _ filter: ReturnFilter, as actorName: String, on day: Day? = nil
+    ) async throws -> [ReturnListRow] {
         let today = day ?? clock.today()
-        return try store.read { tx in
+        return try await store.read { tx in
             let person = try actor(named: actorName, in: tx)
             var rows: [ReturnListRow] = []
             for record in try tx.returnRecords(office: filter.office ?? person.office, agreement: filter.grant) {
@@ -209,8 +211,8 @@ extension Commissioning {
     }
 
     /// A grant's returns across quarters, as the accepted version (else the latest) reports them.
-    public func grantHistory(_ agreementID: String, as actorName: String) throws -> [GrantQuarter] {
-        try store.read { tx in
+    public func grantHistory(_ agreementID: String, as actorName: String) async throws -> [GrantQuarter] {
+        try await store.read { tx in
             guard let agreement = try tx.agreement(id: agreementID) else {
                 throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(agreementID)'")
             }

@@ -62,8 +62,10 @@ extension Commissioning {
     }
 
     /// One return with its state, for someone allowed to see it.
-    public func quarterlyReturn(_ id: String, as actorName: String) throws -> (record: ReturnRecord, state: String) {
-        try store.read { tx in
+    public func quarterlyReturn(
+        _ id: String, as actorName: String
+    ) async throws -> (record: ReturnRecord, state: String) {
+        try await store.read { tx in
             let (record, instance) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
@@ -73,8 +75,9 @@ extension Commissioning {
 
     /// What stops the return's current version being submitted, one rule at a time (the submit guard reports them
     /// together): for a form that shows each problem beside its field. Empty when it may be submitted.
-    public func submissionProblems(_ id: String, as actorName: String) throws -> [(rule: String, message: String)] {
-        try store.read { tx in
+    public func submissionProblems(_ id: String, as actorName: String) async throws -> [(rule: String, message: String)]
+    {
+        try await store.read { tx in
             let (record, _) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
@@ -124,10 +127,10 @@ extension Commissioning {
     @discardableResult
     public func saveReturn(
         _ id: String, content: ReturnContent, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws -> ReturnRecord {
+    ) async throws -> ReturnRecord {
         let content = try content.checkedTexts()
         let effective = day ?? clock.today()
-        return try store.write { tx in
+        return try await store.write { tx in
             let (record, instance) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
@@ -175,9 +178,9 @@ extension Commissioning {
     /// is unexplained, a red or amber milestone has no reason, the narrative is missing, or the figures do not add up.
     public func submitReturn(
         _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let effective = day ?? clock.today()
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
@@ -197,25 +200,25 @@ extension Commissioning {
     /// variation proposal for finance to decide. The audit event names the instalments and proposals.
     public func acceptReturn(
         _ id: String, note: String? = nil, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        try review(id, accept: true, reasons: note, by: actorName, on: day, expectedVersion: expectedVersion)
+    ) async throws {
+        try await review(id, accept: true, reasons: note, by: actorName, on: day, expectedVersion: expectedVersion)
     }
 
     /// Sends the submitted version back with the reviewer's reasons; the board's next save opens a new version.
     public func returnForRevision(
         _ id: String, reasons: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        try review(id, accept: false, reasons: reasons, by: actorName, on: day, expectedVersion: expectedVersion)
+    ) async throws {
+        try await review(id, accept: false, reasons: reasons, by: actorName, on: day, expectedVersion: expectedVersion)
     }
 
     /// Accepts or returns a submitted version; on acceptance the workflow's `release-payment` effect releases the
     /// instalments this quarter's accepted return makes payable (performed by the act runner).
     private func review(
         _ id: String, accept: Bool, reasons: String?, by actorName: String, on day: Day?, expectedVersion: Int?
-    ) throws {
+    ) async throws {
         let reasons = try checkedOptionalText(reasons, accept ? "note" : "reasons", .short)
         let effective = day ?? clock.today()
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
@@ -246,14 +249,14 @@ extension Commissioning {
     public func correctReturn(
         _ id: String, content: ReturnContent, reason: String, by actorName: String, on day: Day? = nil,
         expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let effective = day ?? clock.today()
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason")
         }
         let reason = try checkedText(reason, "reason", .short)
         let content = try content.checkedTexts()
-        try store.write { tx in
+        try await store.write { tx in
             let (record, _) = try loadReturn(id, in: tx)
             let role = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
@@ -296,9 +299,9 @@ extension Commissioning {
     /// Waives a return with a reason (an officer or finance).
     public func waiveReturn(
         _ id: String, reason: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
+    ) async throws {
         let reason = try checkedText(reason, "reason", .short)
-        try writeKeepingRefusals { tx in
+        try await writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
@@ -312,8 +315,8 @@ extension Commissioning {
     /// Escalates an overdue return by hand (an officer or finance; refused before the due day).
     public func escalateReturn(
         _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
-    ) throws {
-        try writeKeepingRefusals { tx in
+    ) async throws {
+        try await writeKeepingRefusals { tx in
             let (record, _) = try loadReturn(id, in: tx)
             _ = try returnAccess(
                 actorName, office: record.office, agreementID: record.agreementID, returnID: record.id, in: tx)
@@ -365,18 +368,18 @@ extension Commissioning {
 
     /// Variation proposals, newest last (finance decides them with `varyAgreement(…, proposal:)` or
     /// `refuseProposal`).
-    public func proposals(office: String?) throws -> [VariationProposal] {
-        try store.read { try $0.proposals(office: office) }
+    public func proposals(office: String?) async throws -> [VariationProposal] {
+        try await store.read { try $0.proposals(office: office) }
     }
 
     /// Refuses a variation proposal with a reason (finance); it is kept, marked refused.
-    public func refuseProposal(_ id: String, reason: String, by actorName: String, on day: Day? = nil) throws {
+    public func refuseProposal(_ id: String, reason: String, by actorName: String, on day: Day? = nil) async throws {
         let reason = try checkedText(reason, "reason", .short)
         let effective = day ?? clock.today()
         guard !reason.isBlank else {
             throw ServiceRefusal(rule: "reason-given", message: "refusing a proposed variation needs a reason")
         }
-        try store.write { tx in
+        try await store.write { tx in
             guard var proposal = try tx.proposals(office: nil).first(where: { $0.id == id }) else {
                 throw ServiceRefusal.notFound(rule: "known-proposal", message: "no variation proposal '\(id)'")
             }

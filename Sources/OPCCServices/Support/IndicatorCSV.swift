@@ -63,11 +63,11 @@ extension Commissioning {
     public func importIndicatorSeries(
         agreement id: String, indicator: String, source: String, values: [(Quarter, Int64)], by actorName: String,
         on day: Day? = nil
-    ) throws {
+    ) async throws {
         guard !indicator.isBlank else {
             throw ServiceRefusal(rule: "indicator-named", message: "give the indicator's name (--name)")
         }
-        try store.write { tx in
+        try await store.write { tx in
             guard let agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
                 throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
             }

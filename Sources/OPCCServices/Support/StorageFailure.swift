@@ -60,30 +60,34 @@ struct ServiceBoundaryStore: CommissioningStore {
         store as? ServiceBoundaryStore ?? ServiceBoundaryStore(base: store)
     }
 
-    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        do { return try base.write(body) } catch let error as StoreError { throw StorageFailure(error) }
+    func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        do { return try await base.write(body) } catch let error as StoreError { throw StorageFailure(error) }
     }
 
-    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
-        do { return try base.read(body) } catch let error as StoreError { throw StorageFailure(error) }
+    func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        do { return try await base.read(body) } catch let error as StoreError { throw StorageFailure(error) }
+    }
+
+    func readWhileStarting<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        do { return try base.readWhileStarting(body) } catch let error as StoreError { throw StorageFailure(error) }
     }
 }
 
 /// The web's password hashes pass the boundary too, where the store keeps them (`SQLiteStore` does): a store that
 /// keeps none has no hash for anyone, as before the boundary.
 extension ServiceBoundaryStore: PasswordStore {
-    func passwordHash(person: String) throws -> String? {
+    func passwordHash(person: String) async throws -> String? {
         guard let passwords = base as? any PasswordStore else { return nil }
-        do { return try passwords.passwordHash(person: person) } catch let error as StoreError {
+        do { return try await passwords.passwordHash(person: person) } catch let error as StoreError {
             throw StorageFailure(error)
         }
     }
 
-    func setPasswordHash(_ hash: String, person: String, at: String) throws {
+    func setPasswordHash(_ hash: String, person: String, at: String) async throws {
         guard let passwords = base as? any PasswordStore else {
             throw ServiceRefusal(rule: "passwords-need-sqlite", message: "this database keeps no passwords")
         }
-        do { try passwords.setPasswordHash(hash, person: person, at: at) } catch let error as StoreError {
+        do { try await passwords.setPasswordHash(hash, person: person, at: at) } catch let error as StoreError {
             throw StorageFailure(error)
         }
     }

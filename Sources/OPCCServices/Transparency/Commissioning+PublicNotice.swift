@@ -39,8 +39,8 @@ extension Commissioning {
     /// The public notice of a published record as a complete HTML page (`DecisionNotice.html`): what the public
     /// decision page serves. The public reads published records only; any other record is refused as
     /// `showDecision(_:by: nil)` refuses it: as `known-decision`, exactly as when there is none.
-    public func publishedNoticeHTML(_ reference: String) throws -> String {
-        try store.read { tx in
+    public func publishedNoticeHTML(_ reference: String) async throws -> String {
+        try await store.read { tx in
             let id = try decisionID(reference, office: nil, in: tx)
             guard let part1 = try tx.decisionPart1JSON(id: id), let instance = try tx.instance(id: id) else {
                 throw ServiceRefusal.notFound(rule: "known-decision", message: "no decision record '\(reference)'")

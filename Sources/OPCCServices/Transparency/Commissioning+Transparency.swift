@@ -15,16 +15,16 @@ extension Commissioning {
 
     /// The published grants of an office (every office's when nil), oldest award first; with `month`, only those
     /// awarded (decided) in that month.
-    public func transparencyGrants(office: String? = nil, month: Month? = nil) throws -> [TransparencyGrant] {
-        let offices = try publishingOffices(office)
-        return try store.read { tx in try publishedGrants(offices: offices, month: month, in: tx) }
+    public func transparencyGrants(office: String? = nil, month: Month? = nil) async throws -> [TransparencyGrant] {
+        let offices = try await publishingOffices(office)
+        return try await store.read { tx in try publishedGrants(offices: offices, month: month, in: tx) }
     }
 
     /// Each payment over £500 (every office's when `office` is nil), oldest first; with `month`, only that month's.
     /// A payment later reversed by a correction is left out, and so is one under a decision not yet published.
-    public func spendingOver500(office: String? = nil, month: Month? = nil) throws -> [SpendingItem] {
-        let offices = try publishingOffices(office)
-        return try store.read { tx in
+    public func spendingOver500(office: String? = nil, month: Month? = nil) async throws -> [SpendingItem] {
+        let offices = try await publishingOffices(office)
+        return try await store.read { tx in
             var items: [SpendingItem] = []
             for office in offices {
                 let postings = try tx.postings(office: office)
@@ -66,9 +66,10 @@ extension Commissioning {
 
     /// Each contract (grant agreement) over £10,000 awarded under a published decision (every office's when
     /// `office` is nil), by start date; with `month`, only those in force in some day of that month.
-    public func contractsOver10000(office: String? = nil, month: Month? = nil) throws -> [ContractItem] {
-        let offices = try publishingOffices(office)
-        return try store.read { tx in try publishedGrants(offices: offices, month: nil, in: tx) }.filter { grant in
+    public func contractsOver10000(office: String? = nil, month: Month? = nil) async throws -> [ContractItem] {
+        let offices = try await publishingOffices(office)
+        return try await store.read { tx in try publishedGrants(offices: offices, month: nil, in: tx) }.filter {
+            grant in
             grant.amount > ContractItem.threshold
                 && (month.map { $0.overlaps(start: grant.period.start, end: grant.period.end) } ?? true)
         }.map { grant in
@@ -80,9 +81,9 @@ extension Commissioning {
 
     /// The published grants as a 360Giving data package (UTF-8 JSON, keys sorted): one office's, or every office's
     /// when nil (published by the one office, or by the product when the database holds several).
-    public func threeSixtyGiving(office: String? = nil) throws -> Data {
-        let offices = try publishingOffices(office)
-        let (grants, funders) = try store.read { tx in
+    public func threeSixtyGiving(office: String? = nil) async throws -> Data {
+        let offices = try await publishingOffices(office)
+        let (grants, funders) = try await store.read { tx in
             var funders: [String: ThreeSixtyGiving.Funder] = [:]
             for id in offices {
                 let profile = try profile(of: id, in: tx)
@@ -109,9 +110,9 @@ extension Commissioning {
     // MARK: What is published
 
     /// The offices a publication covers: the one named (refused when unknown), or every office.
-    private func publishingOffices(_ office: String?) throws -> [String] {
-        if let office { return [try resolveOffice(office)] }
-        return try store.read { try $0.offices() }.map(\.id).sorted()
+    private func publishingOffices(_ office: String?) async throws -> [String] {
+        if let office { return await [try resolveOffice(office)] }
+        return try await store.read { try $0.offices() }.map(\.id).sorted()
     }
 
     /// The decision record when its Part 1 is published and it was taken, else nil. The record is read without its

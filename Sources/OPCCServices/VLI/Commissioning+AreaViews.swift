@@ -28,10 +28,10 @@ extension Commissioning {
     }
 
     /// The reader's office's latest VLI run, or a refusal (`vli-readers`, or `known-vli-run` when none is scored).
-    public func vliOverview(as actorName: String) throws -> VLIOverview {
-        let office = try store.read { tx in try vliReaderOffice(actorName, in: tx) }
-        let run = try latestVLIRun(office: office)
-        return try store.read { tx in
+    public func vliOverview(as actorName: String) async throws -> VLIOverview {
+        let office = try await store.read { tx in try vliReaderOffice(actorName, in: tx) }
+        let run = try await latestVLIRun(office: office)
+        return try await store.read { tx in
             let selections = try tx.vliSelections(runID: run.id)
             var numbers: [String: String] = [:]
             for s in selections {
@@ -45,8 +45,8 @@ extension Commissioning {
     }
 
     /// One ward's chain (`vliWardView`) for a reader of the office's pilot areas.
-    public func vliWardView(ward: String, as actorName: String) throws -> VLIWardView {
-        let office = try store.read { tx in try vliReaderOffice(actorName, in: tx) }
-        return try vliWardView(office: office, ward: ward)
+    public func vliWardView(ward: String, as actorName: String) async throws -> VLIWardView {
+        let office = try await store.read { tx in try vliReaderOffice(actorName, in: tx) }
+        return try await vliWardView(office: office, ward: ward)
     }
 }

@@ -52,12 +52,12 @@ extension Commissioning {
     public func importVLI(
         _ kind: VLIImportKind, files: [(source: String, text: String)], options: VLIImportOptions = .init(),
         office: String, by actorName: String, on day: Day? = nil, progress: (Int) -> Void = { _ in }
-    ) throws -> VLIImportReport {
-        func refuse(_ source: String, _ line: Int?, _ message: String) -> ServiceRefusal {
+    ) async throws -> VLIImportReport {
+        @Sendable func refuse(_ source: String, _ line: Int?, _ message: String) -> ServiceRefusal {
             ServiceRefusal(
                 rule: "valid-vli-file", message: "\(source)" + (line.map { ": line \($0)" } ?? "") + ": \(message)")
         }
-        func column(_ key: String, _ fallback: String) -> String { options.map[key] ?? fallback }
+        @Sendable func column(_ key: String, _ fallback: String) -> String { options.map[key] ?? fallback }
         // Read every file completely before the write transaction (the CSV reader is not Sendable).
         struct Table {
             var source: String
@@ -81,7 +81,7 @@ extension Commissioning {
             }
             tables.append(table)
         }
-        func index(_ table: Table, _ name: String) throws -> Int {
+        @Sendable func index(_ table: Table, _ name: String) throws -> Int {
             guard let i = table.header.firstIndex(of: name) else {
                 throw refuse(
                     table.source, nil,
@@ -90,12 +90,12 @@ extension Commissioning {
             }
             return i
         }
-        func requireWidth(_ table: Table, _ line: Int, _ fields: [String]) throws {
+        @Sendable func requireWidth(_ table: Table, _ line: Int, _ fields: [String]) throws {
             guard fields.count == table.header.count else {
                 throw refuse(table.source, line, "expected \(table.header.count) fields, found \(fields.count)")
             }
         }
-        func number(_ text: String, _ table: Table, _ line: Int, _ what: String) throws -> Double {
+        @Sendable func number(_ text: String, _ table: Table, _ line: Int, _ what: String) throws -> Double {
             let cleaned = text.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)
             guard let value = Double(cleaned), value.isFinite, value >= 0 else {
                 throw refuse(table.source, line, "\(what) '\(text)' is not a number ≥ 0")
@@ -103,7 +103,7 @@ extension Commissioning {
             return value
         }
         let effective = day ?? clock.today()
-        return try store.write { tx in
+        return try await store.write { [tables] tx in
             let role = try requireRole(
                 actorName, office: office, anyOf: [.officer, .finance], in: tx, for: "a VLI import")
             let study = Set(try tx.vliGeography(office: office).map(\.lsoa))
@@ -320,9 +320,9 @@ extension Commissioning {
     @discardableResult
     public func scoreVLI(
         office: String, scheme: VLIScheme, schemeText: String, by actorName: String, on day: Day? = nil
-    ) throws -> VLIRunRecord {
+    ) async throws -> VLIRunRecord {
         let effective = day ?? clock.today()
-        return try store.write { tx in
+        return try await store.write { tx in
             let role = try requireRole(
                 actorName, office: office, anyOf: [.officer, .finance], in: tx, for: "a VLI run")
             let geography = try tx.vliGeography(office: office)
@@ -392,8 +392,8 @@ extension Commissioning {
     }
 
     /// The office's latest run.
-    public func latestVLIRun(office: String) throws -> VLIRunRecord {
-        guard let run = try store.read({ try $0.latestVLIRun(office: office) }) else {
+    public func latestVLIRun(office: String) async throws -> VLIRunRecord {
+        guard let run = try await store.read({ try $0.latestVLIRun(office: office) }) else {
             throw ServiceRefusal(rule: "vli-run-exists", message: "no VLI run in \(office) yet: opcc vli score")
         }
         return run
@@ -419,11 +419,11 @@ extension Commissioning {
     public func moderateVLI(
         office: String, ward: String, note: VLINote.Kind? = nil, text: String? = nil, by actorName: String,
         on day: Day? = nil
-    ) throws {
-        let run = try latestVLIRun(office: office)
+    ) async throws {
+        let run = try await latestVLIRun(office: office)
         let summary = try vliWard(ward, in: run)
         let effective = day ?? clock.today()
-        try store.write { tx in
+        try await store.write { tx in
             let role = try requireRole(actorName, office: office, anyOf: [.officer], in: tx, for: "VLI moderation")
             var selection =
                 try tx.vliSelections(runID: run.id).first { $0.wardCode == summary.code }
@@ -446,10 +446,10 @@ extension Commissioning {
     /// Selects a shortlisted ward as a pilot area funded by an approved decision (an officer).
     public func selectVLIWard(
         office: String, ward: String, decision: String, by actorName: String, on day: Day? = nil
-    ) throws {
-        let run = try latestVLIRun(office: office)
+    ) async throws {
+        let run = try await latestVLIRun(office: office)
         let summary = try vliWard(ward, in: run)
-        try store.write { tx in
+        try await store.write { tx in
             let role = try requireRole(
                 actorName, office: office, anyOf: [.officer], in: tx, for: "selecting a pilot area")
             guard var selection = try tx.vliSelections(runID: run.id).first(where: { $0.wardCode == summary.code })
@@ -511,10 +511,10 @@ extension Commissioning {
         public let agreements: [Agreement]
     }
 
-    public func vliWardView(office: String, ward: String) throws -> VLIWardView {
-        let run = try latestVLIRun(office: office)
+    public func vliWardView(office: String, ward: String) async throws -> VLIWardView {
+        let run = try await latestVLIRun(office: office)
         let summary = try vliWard(ward, in: run)
-        return try store.read { tx in
+        return try await store.read { tx in
             let lookup = try tx.vliGroups(office: office, grouping: "ward")
             let lsoas = run.result.scores.filter { lookup[$0.code]?.code == summary.code }.sorted {
                 $0.composite > $1.composite

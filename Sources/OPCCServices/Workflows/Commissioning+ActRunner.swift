@@ -52,14 +52,14 @@ extension Commissioning {
 
     /// How the runner handles one kind of record: how it loads the typed record and what the guards read of it,
     /// how it saves it, and how it answers an id the person may not see.
-    struct RecordKind<Record> {
+    struct RecordKind<Record>: Sendable {
         /// The refusal for a record the person may not see: a missing one and another office's read the same.
-        let unseen: (String) -> ServiceRefusal
-        let load: (WorkflowInstance, any StoreTransaction) throws -> Record?
-        var subject: (Record, WorkflowInstance, any StoreTransaction) throws -> WorkflowSubject?
-        let save: (Record, WorkflowInstance, any StoreTransaction) throws -> Void
+        let unseen: @Sendable (String) -> ServiceRefusal
+        let load: @Sendable (WorkflowInstance, any StoreTransaction) throws -> Record?
+        var subject: @Sendable (Record, WorkflowInstance, any StoreTransaction) throws -> WorkflowSubject?
+        let save: @Sendable (Record, WorkflowInstance, any StoreTransaction) throws -> Void
         /// Sets a deadline an effect names, on a kind of record that keeps deadlines.
-        var setDeadline: ((inout Record, WorkflowEffect.DeadlineKind, Day) -> Void)? = nil
+        var setDeadline: (@Sendable (inout Record, WorkflowEffect.DeadlineKind, Day) -> Void)? = nil
         /// False for a bare instance (the engine's service tests, the benchmarks, the national fixture): it carries
         /// no record, so its effects are recorded in the audit event and not performed.
         var performsEffects = true
@@ -67,7 +67,7 @@ extension Commissioning {
 
     /// A change to the typed record when the act is accepted, returning extra audit payload.
     typealias RecordChange<Record> =
-        (inout Record, WorkflowEngine.Accepted, Day, any StoreTransaction) throws -> [String: String]
+        @Sendable (inout Record, WorkflowEngine.Accepted, Day, any StoreTransaction) throws -> [String: String]
 
     /// What an accepted act did.
     public struct Fired: Sendable {
@@ -239,16 +239,16 @@ extension Commissioning {
     }
 
     /// Runs one act in its own transaction; a refusal goes to the refusal log and is thrown.
-    func runLogged<Record>(
+    func runLogged<Record: Sendable>(
         _ request: ActRequest, on kind: RecordKind<Record>, change: RecordChange<Record>? = nil
-    ) throws -> Acted<Record> {
-        let attempt = try store.write { tx in
+    ) async throws -> Acted<Record> {
+        let attempt = try await store.write { tx in
             try run(request, on: kind, in: tx, today: clock.today(), change: change)
         }
         switch attempt {
         case .success(let acted): return acted
         case .failure(let refused):
-            try logRefusals([(request, refused)])
+            try await logRefusals([(request, refused)])
             throw refused
         }
     }
@@ -285,8 +285,8 @@ extension Commissioning {
 
     /// A record's version (what the API answers as its `ETag`); another office's record, or a missing one, is not
     /// found.
-    public func version(of id: String, by actorName: String) throws -> Int {
-        try store.read { tx in
+    public func version(of id: String, by actorName: String) async throws -> Int {
+        try await store.read { tx in
             guard let instance = try tx.instance(id: id), try actor(named: actorName, in: tx).office == instance.office
             else { throw ServiceRefusal.notFound(rule: "known-record", message: "no record with id '\(id)'") }
             return instance.version
@@ -295,15 +295,15 @@ extension Commissioning {
 
     /// The acts `actorName` may take on a record now, by the workflow definition (role, scope and state; guards
     /// are tried only when the act is). Another office's record, or a missing one, is not found.
-    public func permittedActs(record id: String, by actorName: String) throws -> [WorkflowEngine.PermittedAct] {
-        try store.read { tx in try permittedActs(record: id, by: actorName, in: tx) }
+    public func permittedActs(record id: String, by actorName: String) async throws -> [WorkflowEngine.PermittedAct] {
+        try await store.read { tx in try permittedActs(record: id, by: actorName, in: tx) }
     }
 
     /// `permittedActs`, for a record the reader has already been shown (another office's published decision): one
     /// of another office is not theirs to act on, so it has none.
-    public func permittedActs(shown id: String, by actorName: String) throws -> [WorkflowEngine.PermittedAct] {
+    public func permittedActs(shown id: String, by actorName: String) async throws -> [WorkflowEngine.PermittedAct] {
         do {
-            return try permittedActs(record: id, by: actorName)
+            return try await permittedActs(record: id, by: actorName)
         } catch let refusal as ServiceRefusal where refusal.kind == .notFound {
             return []
         }
@@ -320,3 +320,6 @@ extension Commissioning {
             on: instance, definition: try definition(for: instance, in: tx), actor: person.actor)
     }
 }
+
+/// What the runner left crosses the store's boundary when its record can.
+extension Commissioning.Acted: Sendable where Record: Sendable {}

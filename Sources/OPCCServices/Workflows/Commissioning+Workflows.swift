@@ -7,9 +7,9 @@ extension Commissioning {
     @discardableResult
     public func startInstance(
         id: String, office: String, workflow: String, recordRef: String?, by actorName: String, role: Role? = nil,
-        on day: Day? = nil, within: ((any StoreTransaction) throws -> Void)? = nil
-    ) throws -> WorkflowInstance {
-        try store.write { tx in
+        on day: Day? = nil, within: (@Sendable (any StoreTransaction) throws -> Void)? = nil
+    ) async throws -> WorkflowInstance {
+        try await store.write { tx in
             try startInstance(
                 id: id, office: office, workflow: workflow, recordRef: recordRef, by: actorName, role: role, on: day,
                 in: tx, payload: [:], within: within)
@@ -79,34 +79,34 @@ extension Commissioning {
     public func fire(
         _ event: String, on instanceID: String, by actorName: String, role: Role? = nil, on day: Day? = nil,
         expectedVersion: Int? = nil, payload: [String: String] = [:], subject: WorkflowSubject? = nil
-    ) throws -> Fired {
+    ) async throws -> Fired {
         let request = ActRequest(
             event, on: instanceID, by: actorName, role: role, on: day, expectedVersion: expectedVersion,
             payload: payload, subject: subject)
-        return try runLogged(request, on: bareInstance).fired
+        return try await runLogged(request, on: bareInstance).fired
     }
 
     /// Fires many acts in one transaction (a bulk import, a batch of reminders), each through the act runner and
     /// decided on the state the ones before it left. Accepted acts commit together; refused ones change nothing and
     /// go to the refusal log.
-    public func fireAll(_ requests: [ActRequest]) throws -> [Result<Fired, ActRefused>] {
+    public func fireAll(_ requests: [ActRequest]) async throws -> [Result<Fired, ActRefused>] {
         let today = clock.today()
         let kind = bareInstance
-        let results = try store.write { tx in
+        let results = try await store.write { tx in
             try requests.map { try run($0, on: kind, in: tx, today: today).map { $0.fired } }
         }
         let refused = zip(requests, results).compactMap { request, result -> (ActRequest, ActRefused)? in
             if case .failure(let r) = result { return (request, r) }
             return nil
         }
-        if !refused.isEmpty { try logRefusals(refused) }
+        if !refused.isEmpty { try await logRefusals(refused) }
         return results
     }
 
     /// Keeps refused acts in the refusal log, apart from the audit chain and without touching the instances.
-    func logRefusals(_ refused: [(ActRequest, ActRefused)]) throws {
+    func logRefusals(_ refused: [(ActRequest, ActRefused)]) async throws {
         let today = clock.today()
-        try store.write { tx in
+        try await store.write { tx in
             for (request, refusal) in refused {
                 let instance = try tx.instance(id: request.instanceID)
                 try tx.appendRefusal(
@@ -125,9 +125,9 @@ extension Commissioning {
     public func recordAct(
         _ event: String, on instanceID: String, by actorName: String, role: Role, on day: Day? = nil,
         payload: [String: String] = [:]
-    ) throws -> AuditEvent {
+    ) async throws -> AuditEvent {
         let effective = day ?? clock.today()
-        return try store.write { tx in
+        return try await store.write { tx in
             guard let instance = try tx.instance(id: instanceID) else {
                 throw ServiceRefusal.notFound(rule: "known-record", message: "no record with id '\(instanceID)'")
             }
@@ -150,9 +150,11 @@ extension Commissioning {
         }
     }
 
-    public func instance(_ id: String) throws -> WorkflowInstance? { try store.read { try $0.instance(id: id) } }
+    public func instance(_ id: String) async throws -> WorkflowInstance? {
+        try await store.read { try $0.instance(id: id) }
+    }
 
-    public func refusals(instance: String?) throws -> [RefusalRecord] {
-        try store.read { try $0.refusals(instance: instance) }
+    public func refusals(instance: String?) async throws -> [RefusalRecord] {
+        try await store.read { try $0.refusals(instance: instance) }
     }
 }

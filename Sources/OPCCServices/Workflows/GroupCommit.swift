@@ -1,6 +1,7 @@
 import Foundation
 import OPCCCore
 import OPCCStore
+import Synchronization
 
 /// Group commit: many concurrent callers share one write transaction, so that a durable database pays one fsync
 /// per batch instead of one per act.
@@ -10,12 +11,12 @@ import OPCCStore
 /// returned: an accepted act is on disk (as durable as the store's setting makes it) when `fire` returns, and if
 /// the COMMIT fails every caller in the batch gets the error. Whoever finds no batch in flight commits the pending
 /// ones (their own included), taking in those that arrive while it works, up to `maxBatch`; the others wait for
-/// it, so no extra thread is needed.
+/// it (suspended, not blocking a thread), so no extra thread is needed.
 public final class GroupCommit: Sendable {
     public let app: Commissioning
     /// The most requests one transaction takes.
     public let maxBatch: Int
-    private let state = Shared()
+    private let state = Mutex(Queue())
 
     public init(app: Commissioning, maxBatch: Int = 256) {
         self.app = app
@@ -26,16 +27,16 @@ public final class GroupCommit: Sendable {
     /// transaction has committed. A refusal changes nothing, is written to the refusal log and thrown, as
     /// `Commissioning.fire` does: group commit is a way of running the runner's one path, not a second one.
     @discardableResult
-    public func fire(_ request: Commissioning.ActRequest) throws -> Commissioning.Fired {
+    public func fire(_ request: Commissioning.ActRequest) async throws -> Commissioning.Fired {
         let today = app.clock.today()
         let app = self.app
-        let result = try perform(
+        let result = try await perform(
             { tx in try app.run(request, on: app.bareInstance, in: tx, today: today).map { $0.fired } },
             keep: { if case .success = $0 { true } else { false } })
         switch result {
         case .success(let fired): return fired
         case .failure(let refused):
-            try app.logRefusals([(request, refused)])
+            try await app.logRefusals([(request, refused)])
             throw refused
         }
     }
@@ -45,7 +46,7 @@ public final class GroupCommit: Sendable {
     public func perform<T: Sendable>(
         _ work: @escaping @Sendable (any StoreTransaction) throws -> T,
         keep: @escaping @Sendable (T) -> Bool = { _ in true }
-    ) throws -> T {
+    ) async throws -> T {
         let slot = Slot()
         let pending = Pending(
             run: { tx in
@@ -56,29 +57,36 @@ public final class GroupCommit: Sendable {
                     slot.staged = .failure(error)
                 }
             }, slot: slot)
-        state.condition.lock()
-        state.queue.append(pending)
-        while slot.outcome == nil {
-            if state.committing {
-                state.condition.wait()
-                continue
-            }
-            // Nobody is committing: this caller commits everything pending, its own request included, and what
-            // arrives while it works (up to `maxBatch`), then COMMITs.
+        let commits = state.withLock { state in
+            state.queue.append(pending)
+            if state.committing { return false }
             state.committing = true
-            state.condition.unlock()
-            var batch: [Pending] = []
+            return true
+        }
+        // Nobody is committing: this caller commits everything pending, its own request included, and what arrives
+        // while it works (up to `maxBatch` a transaction), until the queue is empty. The others await their slot.
+        if commits { await commitWhilePending() }
+        switch try await slot.outcome() {
+        case .success(let value): return value as! T
+        case .failure(let error): throw error
+        }
+    }
+
+    /// Commits batches until no request is pending; each caller of a batch is told only after its COMMIT returned.
+    private func commitWhilePending() async {
+        while true {
+            let batch = Batch()
             let outcome: Result<Void, any Error>
             do {
-                try app.store.write { tx in
+                try await app.store.write { [self] tx in
                     // The store tries a transaction SQLite answered busy again from the start: what this batch had
                     // taken was rolled back with it, so it runs again before anything new is taken.
-                    for p in batch { p.run(tx) }
-                    while batch.count < maxBatch {
-                        let next = state.take(maxBatch - batch.count)
+                    for p in batch.taken { p.run(tx) }
+                    while batch.taken.count < self.maxBatch {
+                        let next = self.state.withLock { $0.take(self.maxBatch - batch.taken.count) }
                         if next.isEmpty { break }
                         for p in next { p.run(tx) }
-                        batch += next
+                        batch.taken += next
                     }
                 }
                 outcome = .success(())
@@ -86,44 +94,53 @@ public final class GroupCommit: Sendable {
                 // BEGIN or COMMIT failed: every request taken into the transaction gets the error.
                 outcome = .failure(error)
             }
-            state.condition.lock()
             // Only now, after COMMIT returned (or failed), are the callers of the batch told.
-            for p in batch {
+            for p in batch.taken {
                 switch outcome {
-                case .success: p.slot.outcome = p.slot.staged
-                case .failure(let error): p.slot.outcome = .failure(error)
+                case .success: p.slot.finish(p.slot.staged ?? .failure(CancellationError()))
+                case .failure(let error): p.slot.finish(.failure(error))
                 }
             }
-            state.batches += 1
-            state.committing = false
-            state.condition.broadcast()
-        }
-        let outcome = slot.outcome!
-        state.condition.unlock()
-        switch outcome {
-        case .success(let value): return value as! T
-        case .failure(let error): throw error
+            let more = state.withLock { state in
+                state.batches += 1
+                if state.queue.isEmpty { state.committing = false }
+                return state.committing
+            }
+            if !more { return }
         }
     }
 
     /// How many requests are waiting for the next shared transaction.
-    public var pending: Int {
-        state.condition.lock()
-        defer { state.condition.unlock() }
-        return state.queue.count
-    }
+    public var pending: Int { state.withLock { $0.queue.count } }
 
     /// How many shared transactions have committed (or failed) so far.
-    public var batches: Int {
-        state.condition.lock()
-        defer { state.condition.unlock() }
-        return state.batches
-    }
+    public var batches: Int { state.withLock { $0.batches } }
 
-    /// One caller's result: `staged` is set inside the transaction, `outcome` only after it committed.
+    /// One caller's result: `staged` is set inside the transaction (by the committing caller only), the outcome only
+    /// after it committed, resuming the caller awaiting it.
     private final class Slot: @unchecked Sendable {
         var staged: Result<any Sendable, any Error>?
-        var outcome: Result<any Sendable, any Error>?
+        private let box = Mutex<(result: Result<any Sendable, any Error>?, waiter: Waiter?)>((nil, nil))
+        typealias Waiter = CheckedContinuation<Result<any Sendable, any Error>, any Error>
+
+        func finish(_ result: Result<any Sendable, any Error>) {
+            let waiter = box.withLock { box in
+                box.result = result
+                defer { box.waiter = nil }
+                return box.waiter
+            }
+            waiter?.resume(returning: result)
+        }
+
+        func outcome() async throws -> Result<any Sendable, any Error> {
+            try await withCheckedThrowingContinuation { (waiter: Waiter) in
+                let ready = box.withLock { box in
+                    if box.result == nil { box.waiter = waiter }
+                    return box.result
+                }
+                if let ready { waiter.resume(returning: ready) }
+            }
+        }
     }
 
     private struct Pending: @unchecked Sendable {
@@ -131,18 +148,19 @@ public final class GroupCommit: Sendable {
         let slot: Slot
     }
 
-    /// The queue and the flag, guarded by `condition`'s lock (every field is read and written only while holding
-    /// it, except `Slot.staged`, which only the committing caller touches, before it takes the lock again).
-    private final class Shared: @unchecked Sendable {
-        let condition = NSCondition()
+    /// What one shared transaction has taken so far; only the committing caller touches it.
+    private final class Batch: @unchecked Sendable {
+        var taken: [Pending] = []
+    }
+
+    /// The queue and the flag, guarded by the mutex.
+    private struct Queue: Sendable {
         var queue: [Pending] = []
         var committing = false
         var batches = 0
 
         /// Takes up to `count` pending requests off the queue.
-        func take(_ count: Int) -> [Pending] {
-            condition.lock()
-            defer { condition.unlock() }
+        mutating func take(_ count: Int) -> [Pending] {
             let taken = Array(queue.prefix(count))
             queue.removeFirst(taken.count)
             return taken

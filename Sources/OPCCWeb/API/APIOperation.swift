@@ -32,7 +32,7 @@ struct APIOperation: Sendable {
     /// The record answered carries a version: a read answers it as a strong `ETag` ("3"); a write honours
     /// `If-Match` with one, refusing a stale one with 409 `current-version` (and answers the new `ETag`).
     var versioned = false
-    let handler: @Sendable (APICall) throws -> APIResult
+    let handler: @Sendable (APICall) async throws -> APIResult
 
     /// The path's parameter names, in order.
     var pathParameters: [String] {
@@ -88,10 +88,16 @@ struct APICall {
 
     func id(_ name: String = "id") -> String { path[name] ?? "" }
 
+    /// The office the `office` query names, checked; nil when the query names none.
+    func queriedOffice() async throws -> String? {
+        guard let office = query["office"] else { return nil }
+        return try await app.resolveOffice(office)
+    }
+
     /// The office a request names, else the caller's own (the same resolution as the CLI's `--office`).
-    func office(_ given: String?) throws -> String {
-        if let given { return try app.resolveOffice(given) }
-        guard let person = try app.person(named: actor) else {
+    func office(_ given: String?) async throws -> String {
+        if let given { return try await app.resolveOffice(given) }
+        guard let person = try await app.person(named: actor) else {
             throw APIProblem(.unauthorized, rule: "api-token-known", detail: "the token's holder is not known")
         }
         return person.office

@@ -11,7 +11,7 @@ extension API {
             summary: "The latest VLI run's wards, ranked, with each one's shortlist or selection.",
             response: S.ref("VLIWard"), paginated: true
         ) { call in
-            let overview = try call.app.vliOverview(as: call.actor)
+            let overview = try await call.app.vliOverview(as: call.actor)
             return .list(
                 overview.wards.map {
                     VLIWardJSON(
@@ -27,7 +27,7 @@ extension API {
             method: .get, path: "/api/v1/vli/wards/{ward}", operationID: "getVLIWard", tag: "vli",
             summary: "One ward's chain: evidence, decision, money, agreements and returns.",
             response: S.ref("VLIWardView")
-        ) { call in .one(try call.app.vliWardView(ward: call.id("ward"), as: call.actor)) },
+        ) { call in .one(try await call.app.vliWardView(ward: call.id("ward"), as: call.actor)) },
         APIOperation(
             method: .post, path: "/api/v1/vli/runs", operationID: "scoreVLI", tag: "vli",
             summary: "Score the office's imported inputs under a scheme (workflows/vli/NAME.yaml) and keep the run.",
@@ -42,7 +42,7 @@ extension API {
                     detail: "this server was started without the product home, so it cannot read VLI schemes")
             }
             let (scheme, text) = try call.app.vliScheme(named: call.text("scheme") ?? "vli-default", home: home)
-            let run = try call.app.scoreVLI(
+            let run = try await call.app.scoreVLI(
                 office: try call.office(call.text("office")), scheme: scheme, schemeText: text, by: call.actor)
             return .one(
                 VLIRunJSON(
@@ -60,12 +60,12 @@ extension API {
                 ], closed: true),
             response: S.ref("VLIWardView")
         ) { call in
-            let office = try call.office(call.text("office"))
-            try call.app.moderateVLI(
+            let office = try await call.office(call.text("office"))
+            try await call.app.moderateVLI(
                 office: office, ward: call.id("ward"),
                 note: call.text("noteKind").flatMap(VLINote.Kind.init(rawValue:)),
                 text: call.text("note"), by: call.actor)
-            return .one(try call.app.vliWardView(ward: call.id("ward"), as: call.actor))
+            return .one(try await call.app.vliWardView(ward: call.id("ward"), as: call.actor))
         },
         APIOperation(
             method: .post, path: "/api/v1/vli/wards/{ward}/selection", operationID: "selectVLIWard", tag: "vli",
@@ -75,10 +75,10 @@ extension API {
                 required: ["decision"], closed: true),
             response: S.ref("VLIWardView")
         ) { call in
-            try call.app.selectVLIWard(
+            try await call.app.selectVLIWard(
                 office: try call.office(call.text("office")), ward: call.id("ward"),
                 decision: try call.requiredText("decision"), by: call.actor)
-            return .one(try call.app.vliWardView(ward: call.id("ward"), as: call.actor))
+            return .one(try await call.app.vliWardView(ward: call.id("ward"), as: call.actor))
         },
     ]
 
@@ -90,14 +90,14 @@ extension API {
             response: S.ref("PriorityAssessmentRow"), paginated: true
         ) { call in
             .list(
-                try call.app.priorityAssessments(
-                    office: try call.query["office"].map { try call.app.resolveOffice($0) }, as: call.actor))
+                try await call.app.priorityAssessments(
+                    office: try await call.queriedOffice(), as: call.actor))
         },
         APIOperation(
             method: .get, path: "/api/v1/priorities/{id}", operationID: "getPriorityAssessment", tag: "priorities",
             summary: "One assessment: threats, scores (recorded and computed), probability, risk, band, selection.",
             response: S.ref("PriorityAssessmentView"), versioned: true
-        ) { call in try priorityAssessment(call) },
+        ) { call in try await priorityAssessment(call) },
         priorityAct(
             "harm-scores", "recordHarmScore", "Record one agency's harm score for a threat: six factors or a sum.",
             body: S.object(
@@ -119,7 +119,7 @@ extension API {
             case (nil, let sum?): score = HarmScore(sum: Int(sum))
             default: throw APIProblem.field("factors", "give either factors or sum")
             }
-            try call.app.recordHarmScore(
+            try await call.app.recordHarmScore(
                 call.id(), threat: try call.requiredText("threat"), agency: try call.requiredText("agency"),
                 score: score, by: call.actor, expectedVersion: call.ifMatch)
         },
@@ -141,16 +141,16 @@ extension API {
             guard let control = ControlStatus(rawValue: try call.requiredText("control")) else {
                 throw APIProblem.field("control", "is not a control status")
             }
-            try call.app.recordProbability(
+            try await call.app.recordProbability(
                 call.id(), threat: try call.requiredText("threat"), control: control, share: share,
                 note: call.text("note"), by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct("scoring-closure", "closeScoring", "Close scoring: the matrix is fixed for the board.") { call in
-            try call.app.closeScoring(call.id(), by: call.actor, expectedVersion: call.ifMatch)
+            try await call.app.closeScoring(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct("scoring-reopening", "reopenScoring", "Reopen scoring, with the reason.", body: reasonBody) {
             call in
-            try call.app.reopenScoring(
+            try await call.app.reopenScoring(
                 call.id(), reason: try call.requiredText("reason"), by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct(
@@ -192,7 +192,7 @@ extension API {
                 guard let count = call.int("count") else { throw APIProblem.field("count", "is required") }
                 entry = .priorityCount(Int(count))
             }
-            try call.app.recordBoardDecision(
+            try await call.app.recordBoardDecision(
                 call.id(), entry, reason: try call.requiredText("reason"), by: call.actor, expectedVersion: call.ifMatch
             )
         },
@@ -233,7 +233,7 @@ extension API {
                         strand: fields["strand"]?.string ?? "", recipient: fields["recipient"]?.string,
                         service: fields["service"]?.string, share: share))
             }
-            try call.app.setPriority(
+            try await call.app.setPriority(
                 call.id(),
                 .init(
                     code: try call.requiredText("code"), title: try call.requiredText("title"),
@@ -245,7 +245,7 @@ extension API {
             "priority-removals", "removePriority", "Remove a priority while the board is selecting.",
             body: S.object([("code", priorityCode)], required: ["code"], closed: true)
         ) { call in
-            try call.app.removePriority(
+            try await call.app.removePriority(
                 call.id(), code: try call.requiredText("code"), by: call.actor, expectedVersion: call.ifMatch)
         },
         APIOperation(
@@ -263,24 +263,24 @@ extension API {
                     ("lines", S.array(S.anyObject("A budget line a priority is tied to, in pence."))),
                 ], required: ["assessment", "financialYear", "priorities", "lines"])
         ) { call in
-            let view = try call.app.priorityView(call.id(), as: call.actor)
+            let view = try await call.app.priorityView(call.id(), as: call.actor)
             let year = try call.queryYear()
-            let spend = try call.app.prioritySpend(view, year: year)
+            let spend = try await call.app.prioritySpend(view, year: year)
             return .one(
                 PrioritySpendJSON(
                     assessment: view.assessment.id, financialYear: (year ?? view.assessment.year).description,
                     priorities: spend.rows, lines: spend.lines))
         },
         priorityAct("adoption", "adoptPriorities", "Adopt the board's priorities.") { call in
-            try call.app.adoptPriorities(call.id(), by: call.actor, expectedVersion: call.ifMatch)
+            try await call.app.adoptPriorities(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct("closure", "closeAssessment", "Close the assessment, with the reason.", body: reasonBody) { call in
-            try call.app.closeAssessment(
+            try await call.app.closeAssessment(
                 call.id(), reason: try call.requiredText("reason"), by: call.actor, expectedVersion: call.ifMatch)
         },
         priorityAct("withdrawal", "withdrawAssessment", "Withdraw the assessment, with the reason.", body: reasonBody) {
             call in
-            try call.app.withdrawAssessment(
+            try await call.app.withdrawAssessment(
                 call.id(), reason: try call.requiredText("reason"), by: call.actor, expectedVersion: call.ifMatch)
         },
     ]
@@ -296,23 +296,23 @@ extension API {
 
     static func priorityAct(
         _ name: String, _ operationID: String, _ summary: String, body: Node? = nil,
-        _ perform: @escaping @Sendable (APICall) throws -> Void
+        _ perform: @escaping @Sendable (APICall) async throws -> Void
     ) -> APIOperation {
         APIOperation(
             method: .post, path: "/api/v1/priorities/{id}/\(name)", operationID: operationID, tag: "priorities",
             summary: summary, body: body, response: S.ref("PriorityAssessmentView"), versioned: true
         ) { call in
-            try perform(call)
-            return try priorityAssessment(call)
+            try await perform(call)
+            return try await priorityAssessment(call)
         }
     }
 
     /// An assessment as the API answers it, with its version as the `ETag`; another office's adopted assessment,
     /// which everyone may read, is answered without one: it is not the reader's to change.
-    static func priorityAssessment(_ call: APICall) throws -> APIResult {
-        let view = PriorityJSON(try call.app.priorityView(call.id(), as: call.actor))
+    static func priorityAssessment(_ call: APICall) async throws -> APIResult {
+        let view = PriorityJSON(try await call.app.priorityView(call.id(), as: call.actor))
         do {
-            return .versioned(view, version: try call.app.version(of: call.id(), by: call.actor))
+            return .versioned(view, version: try await call.app.version(of: call.id(), by: call.actor))
         } catch let refusal as ServiceRefusal where refusal.kind == .notFound {
             return .one(view)
         }

@@ -31,7 +31,7 @@ extension API {
             ], response: S.ref("DecisionRow"), paginated: true
         ) { call in
             var filter = DecisionFilter()
-            filter.office = try call.query["office"].map { try call.app.resolveOffice($0) }
+            filter.office = try await call.queriedOffice()
             filter.financialYearStart = try call.queryYear()?.startYear
             filter.minimumPence = try call.queryMoney("min")?.pence
             filter.maximumPence = try call.queryMoney("max")?.pence
@@ -42,7 +42,7 @@ extension API {
             filter.deferred = call.query["deferred"] == "true" ? true : nil
             // Text to find (the store reads it as words, never as FTS5 syntax: SearchText).
             filter.text = call.query["search"]
-            return .list(try call.app.decisionRegister(filter, by: call.actor))
+            return .list(try await call.app.decisionRegister(filter, by: call.actor))
         },
         APIOperation(
             method: .post, path: "/api/v1/decisions", operationID: "raiseDecision", tag: "decisions",
@@ -51,22 +51,22 @@ extension API {
             query: [office], body: S.ref("NewDecision"), response: S.ref("Decision"), status: .created
         ) { call in
             let draft = try call.decode(DecisionDraft.self)
-            let record = try call.app.raiseDecision(
+            let record = try await call.app.raiseDecision(
                 office: try call.office(call.query["office"]), draft: draft, by: call.actor)
-            return try decision(call, record.id)
+            return try await decision(call, record.id)
         },
         APIOperation(
             method: .get, path: "/api/v1/decisions/{id}", operationID: "getDecision", tag: "decisions",
             summary: "One decision record (never its Part 2 content).", response: S.ref("Decision"), versioned: true
-        ) { call in try decision(call, call.id()) },
+        ) { call in try await decision(call, call.id()) },
         APIOperation(
             method: .patch, path: "/api/v1/decisions/{id}", operationID: "editDecision", tag: "decisions",
             summary: "Change a draft's fields: only the fields given change.", body: S.ref("DecisionDraft"),
             response: S.ref("Decision"), versioned: true
         ) { call in
-            let record = try call.app.editDecision(
+            let record = try await call.app.editDecision(
                 call.id(), draft: try call.decode(DecisionDraft.self), by: call.actor, expectedVersion: call.ifMatch)
-            return try decision(call, record.id)
+            return try await decision(call, record.id)
         },
         APIOperation(
             method: .post, path: "/api/v1/decisions/{id}/corrections", operationID: "correctDecision", tag: "decisions",
@@ -78,14 +78,14 @@ extension API {
         ) { call in
             struct Correction: Decodable { var changes: DecisionDraft }
             let changes = try call.decode(Correction.self).changes
-            let view = try call.app.correctDecision(
+            let view = try await call.app.correctDecision(
                 call.id(), draft: changes, reason: try call.requiredText("reason"), by: call.actor,
                 expectedVersion: call.ifMatch)
             return .versioned(
-                DecisionJSON(view, profile: try call.app.profile(of: view.record.office)), version: view.version)
+                DecisionJSON(view, profile: try await call.app.profile(of: view.record.office)), version: view.version)
         },
         act("submit", "submitDecision", "Submit the record for sign-off; the first submission gives its number.") {
-            call in try call.app.submitDecision(call.id(), by: call.actor, expectedVersion: call.ifMatch)
+            call in try await call.app.submitDecision(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         act(
             "sign-offs", "signDecision", "Record a sign-off by the holder of a position.",
@@ -96,15 +96,15 @@ extension API {
                     ("initials", S.string("Initials, where the form is initialled.")),
                 ], required: ["position", "name"], closed: true)
         ) { call in
-            try call.app.signDecision(
+            try await call.app.signDecision(
                 call.id(), position: try call.requiredText("position"), name: try call.requiredText("name"),
                 initials: call.text("initials"), by: call.actor, expectedVersion: call.ifMatch)
         },
         act("referral", "referDecision", "Refer the signed-off record to the Commissioner.") { call in
-            try call.app.referDecision(call.id(), by: call.actor, expectedVersion: call.ifMatch)
+            try await call.app.referDecision(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         act("return", "returnDecision", "Return the record to its officer for revision.", body: reasonBody) { call in
-            try call.app.perform(
+            try await call.app.perform(
                 .returnForRevision(reason: try call.requiredText("reason")), on: call.id(), by: call.actor,
                 expectedVersion: call.ifMatch)
         },
@@ -120,7 +120,7 @@ extension API {
                     ("prejudicialInterest", S.boolean("A prejudicial interest is declared.")),
                 ], required: ["approve", "interests"], closed: true)
         ) { call in
-            try call.app.decide(
+            try await call.app.decide(
                 call.id(), approve: call.bool("approve") ?? false, interests: try call.requiredText("interests"),
                 prejudicialInterest: call.bool("prejudicialInterest") ?? false, by: call.actor,
                 expectedVersion: call.ifMatch)
@@ -132,15 +132,15 @@ extension API {
                 [("reason", S.string("Why publication is deferred.")), ("until", S.day)], required: ["reason"],
                 closed: true)
         ) { call in
-            try call.app.perform(
+            try await call.app.perform(
                 .deferPublication(reason: try call.requiredText("reason"), until: try call.day("until")), on: call.id(),
                 by: call.actor, expectedVersion: call.ifMatch)
         },
         act("publication", "publishDecision", "Publish Part 1 (Part 2 stays confidential).") { call in
-            try call.app.perform(.publish, on: call.id(), by: call.actor, expectedVersion: call.ifMatch)
+            try await call.app.perform(.publish, on: call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
         act("withdrawal", "withdrawDecision", "Withdraw the record, with the reason.", body: reasonBody) { call in
-            try call.app.perform(
+            try await call.app.perform(
                 .withdraw(reason: try call.requiredText("reason")), on: call.id(), by: call.actor,
                 expectedVersion: call.ifMatch)
         },
@@ -152,8 +152,8 @@ extension API {
             ],
             response: S.string("The notice."), mediaTypes: ["text/markdown", "text/html"]
         ) { call in
-            let view = try call.app.showDecision(call.id(), by: call.actor)
-            let profile = try call.app.profile(of: view.record.office)
+            let view = try await call.app.showDecision(call.id(), by: call.actor)
+            let profile = try await call.app.profile(of: view.record.office)
             if call.query["format"] == "html" {
                 return .text(
                     DecisionNotice.html(view.record, status: view.status, profile: profile),
@@ -169,7 +169,7 @@ extension API {
             response: S.object([("content", S.string())], required: ["content"])
         ) { call in
             struct Part2: Encodable { let content: String }
-            return .one(Part2(content: try call.app.readPart2(call.id(), by: call.actor)))
+            return .one(Part2(content: try await call.app.readPart2(call.id(), by: call.actor)))
         },
     ]
 
@@ -180,12 +180,12 @@ extension API {
 
     /// A decision as the API answers it, with the acts the caller may take on it now (from the workflow
     /// definition) and its version as the `ETag`.
-    static func decision(_ call: APICall, _ id: String) throws -> APIResult {
-        let view = try call.app.showDecision(id, by: call.actor)
+    static func decision(_ call: APICall, _ id: String) async throws -> APIResult {
+        let view = try await call.app.showDecision(id, by: call.actor)
         return .versioned(
             DecisionWithActs(
-                decision: DecisionJSON(view, profile: try call.app.profile(of: view.record.office)),
-                permittedActs: try call.app.permittedActs(shown: view.record.id, by: call.actor).map(
+                decision: DecisionJSON(view, profile: try await call.app.profile(of: view.record.office)),
+                permittedActs: try await call.app.permittedActs(shown: view.record.id, by: call.actor).map(
                     PermittedActJSON.init)),
             version: view.version)
     }
@@ -193,14 +193,14 @@ extension API {
     /// One act on a decision record: POST /api/v1/decisions/{id}/<name>, answering the record as it now is.
     static func act(
         _ name: String, _ operationID: String, _ summary: String, body: Node? = nil,
-        _ perform: @escaping @Sendable (APICall) throws -> Commissioning.DecisionView
+        _ perform: @escaping @Sendable (APICall) async throws -> Commissioning.DecisionView
     ) -> APIOperation {
         APIOperation(
             method: .post, path: "/api/v1/decisions/{id}/\(name)", operationID: operationID, tag: "decisions",
             summary: summary, body: body, response: S.ref("Decision"), versioned: true
         ) { call in
-            let view = try perform(call)
-            return try decision(call, view.record.id)
+            let view = try await perform(call)
+            return try await decision(call, view.record.id)
         }
     }
 }

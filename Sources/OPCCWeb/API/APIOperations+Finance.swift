@@ -11,7 +11,7 @@ extension API {
             summary: "The caller's office's budget strands for a year (default: the latest), with their amounts.",
             query: [yearQuery], response: S.ref("Budget"), paginated: true
         ) { call in
-            let overview = try call.app.financeOverview(as: call.actor, year: try call.queryYear())
+            let overview = try await call.app.financeOverview(as: call.actor, year: try call.queryYear())
             let budgets = Dictionary(
                 overview.reconciliation.compactMap { row in row.strand.map { ($0, row.budgetPence ?? 0) } },
                 uniquingKeysWith: { a, _ in a })
@@ -33,7 +33,7 @@ extension API {
                 ], required: ["year", "strand", "name", "amount"], closed: true),
             response: S.ref("Done")
         ) { call in
-            try call.app.setBudget(
+            try await call.app.setBudget(
                 office: try call.office(call.text("office")), year: try call.year("year"),
                 strand: try call.requiredText("strand"), name: try call.requiredText("name"),
                 amount: try call.money("amount"), by: call.actor)
@@ -43,7 +43,7 @@ extension API {
             method: .get, path: "/api/v1/allocations", operationID: "listAllocations", tag: "finance",
             summary: "The caller's office's standing allocations for a year (default: the latest).",
             query: [yearQuery], response: S.ref("Allocation"), paginated: true
-        ) { call in .list(try call.app.financeOverview(as: call.actor, year: try call.queryYear()).allocations) },
+        ) { call in .list(try await call.app.financeOverview(as: call.actor, year: try call.queryYear()).allocations) },
         APIOperation(
             method: .post, path: "/api/v1/allocations", operationID: "allocate", tag: "finance",
             summary: "Allocate money to one recipient under an approved decision, within the strand's budget.",
@@ -59,14 +59,14 @@ extension API {
                 closed: true),
             response: S.array(S.ref("Allocation")), status: .created
         ) { call in
-            var request = Commissioning.AllocationRequest(
+            var request = await Commissioning.AllocationRequest(
                 office: try call.office(call.text("office")), year: try call.year("year"),
                 strand: try call.requiredText("strand"), recipientOrgID: try call.requiredText("recipientOrgId"),
                 recipientName: try call.requiredText("recipientName"), purpose: try call.requiredText("purpose"),
                 area: call.text("area"), decision: try call.requiredText("decision"), amount: try call.money("amount"))
             request.spendKind = call.text("spendKind") == "capital" ? .capital : .revenue
             request.revenueContributionToCapital = call.bool("revenueContributionToCapital") ?? false
-            return .one(try call.app.allocate([request], by: call.actor))
+            return .one(try await call.app.allocate([request], by: call.actor))
         },
         APIOperation(
             method: .post, path: "/api/v1/allocations/splits", operationID: "allocateSplit", tag: "finance",
@@ -75,7 +75,7 @@ extension API {
             query: [office], body: S.ref("SplitFile"), response: S.array(S.ref("Allocation")), status: .created
         ) { call in
             .one(
-                try call.app.allocateSplit(
+                try await call.app.allocateSplit(
                     try call.decode(Commissioning.SplitFile.self), office: try call.office(call.query["office"]),
                     by: call.actor))
         },
@@ -84,7 +84,7 @@ extension API {
             summary: "Each recipient's share of a split, computed but not allocated.", query: [office],
             body: S.ref("SplitFile"), response: S.array(S.ref("AllocationShare"))
         ) { call in
-            let shares = try call.app.previewSplit(
+            let shares = try await call.app.previewSplit(
                 try call.decode(Commissioning.SplitFile.self), office: try call.office(call.query["office"]),
                 by: call.actor)
             return .one(
@@ -106,7 +106,7 @@ extension API {
                 ], required: ["year", "from", "to", "amount", "reason"], closed: true),
             response: S.ref("Done"), status: .created
         ) { call in
-            try call.app.vire(
+            try await call.app.vire(
                 office: try call.office(call.text("office")), year: try call.year("year"),
                 from: try call.requiredText("from"), to: try call.requiredText("to"), amount: try call.money("amount"),
                 reason: try call.requiredText("reason"), decision: call.text("decision"), by: call.actor)
@@ -123,7 +123,7 @@ extension API {
                 ], required: ["year", "strand", "recipient", "amount", "decision", "reason"], closed: true),
             response: S.ref("Done"), status: .created
         ) { call in
-            try call.app.writeOff(
+            try await call.app.writeOff(
                 office: try call.office(call.text("office")), year: try call.year("year"),
                 strand: try call.requiredText("strand"), recipient: try call.requiredText("recipient"),
                 amount: try call.money("amount"), decision: try call.requiredText("decision"),
@@ -143,7 +143,7 @@ extension API {
             }
             return .one(
                 Reversal(
-                    reversal: try call.app.reversePosting(
+                    reversal: try await call.app.reversePosting(
                         sequence, reason: try call.requiredText("reason"), by: call.actor)
                 ))
         },
@@ -155,7 +155,7 @@ extension API {
                 APIParameter(name: "recipient", schema: S.string(), description: "Only this recipient's org-id."),
             ], response: S.ref("ReconciliationRow"), paginated: true
         ) { call in
-            let rows = try call.app.financeOverview(as: call.actor, year: try call.queryYear()).reconciliation
+            let rows = try await call.app.financeOverview(as: call.actor, year: try call.queryYear()).reconciliation
             return .list(
                 rows.filter { row in
                     (call.query["strand"].map { $0 == row.strand } ?? true)
@@ -167,16 +167,16 @@ extension API {
             summary: "The books checks of `opcc finance check`: every problem found (none when the books agree).",
             response: S.object([("problems", S.array(S.string()))], required: ["problems"])
         ) { call in
-            _ = try call.app.financeOverview(as: call.actor)
+            _ = try await call.app.financeOverview(as: call.actor)
             struct Check: Encodable { let problems: [String] }
-            return .one(Check(problems: try call.app.financeCheck()))
+            return .one(Check(problems: try await call.app.financeCheck()))
         },
         APIOperation(
             method: .get, path: "/api/v1/carry-forwards", operationID: "listCarryForwards", tag: "carry-forwards",
             summary: "The caller's office's carry-forward requests and their states.",
             response: S.ref("CarryForward"), paginated: true
         ) { call in
-            .list(try call.app.financeOverview(as: call.actor).carryForwards.map(CarryForwardJSON.init))
+            .list(try await call.app.financeOverview(as: call.actor).carryForwards.map(CarryForwardJSON.init))
         },
         APIOperation(
             method: .post, path: "/api/v1/carry-forwards", operationID: "requestCarryForward", tag: "carry-forwards",
@@ -189,11 +189,11 @@ extension API {
                 ], required: ["year", "strand", "recipient", "forecast", "reason"], closed: true),
             response: S.ref("CarryForward"), status: .created
         ) { call in
-            let request = try call.app.requestCarryForward(
+            let request = try await call.app.requestCarryForward(
                 office: try call.office(call.text("office")), from: try call.year("year"),
                 strand: try call.requiredText("strand"), recipient: try call.requiredText("recipient"),
                 forecast: try call.money("forecast"), reason: try call.requiredText("reason"), by: call.actor)
-            return try carryForward(call, request.id)
+            return try await carryForward(call, request.id)
         },
         carryForwardAct(
             "decision", "decideCarryForward", "The Commissioner's permission, or refusal, with the decision record.",
@@ -203,7 +203,7 @@ extension API {
                     ("decision", S.string("The decision record giving permission.")),
                 ], required: ["approve"], closed: true)
         ) { call in
-            try call.app.decideCarryForward(
+            try await call.app.decideCarryForward(
                 call.id(), approve: call.bool("approve") ?? false, reason: call.text("reason"),
                 decision: call.text("decision"), by: call.actor, expectedVersion: call.ifMatch)
         },
@@ -211,13 +211,13 @@ extension API {
             "confirmation", "confirmCarryForward", "Confirm the actual underspend at year end.",
             body: S.object([("actual", S.money)], required: ["actual"], closed: true)
         ) { call in
-            try call.app.confirmCarryForward(
+            try await call.app.confirmCarryForward(
                 call.id(), actual: try call.money("actual"), by: call.actor, expectedVersion: call.ifMatch)
         },
         carryForwardAct(
             "clawback-settlement", "settleClawback", "Record that money due back under a carry-forward was repaid."
         ) { call in
-            try call.app.settleCarryForwardClawback(call.id(), by: call.actor, expectedVersion: call.ifMatch)
+            try await call.app.settleCarryForwardClawback(call.id(), by: call.actor, expectedVersion: call.ifMatch)
         },
     ]
 
@@ -233,22 +233,25 @@ extension API {
         name: "year", schema: S.year, description: "Financial year, e.g. 2016/17 (default: the latest).")
     static let officeField = S.string("The office, e.g. cumbria (default: the caller's own).")
 
-    static func carryForward(_ call: APICall, _ id: String) throws -> APIResult {
-        guard let row = try call.app.financeOverview(as: call.actor).carryForwards.first(where: { $0.request.id == id })
+    static func carryForward(_ call: APICall, _ id: String) async throws -> APIResult {
+        guard
+            let row = try await call.app.financeOverview(as: call.actor).carryForwards.first(where: {
+                $0.request.id == id
+            })
         else { throw APIProblem(.notFound, rule: "known-record", detail: "carry-forward \(id) was not found") }
-        return .versioned(CarryForwardJSON(row), version: try call.app.version(of: id, by: call.actor))
+        return .versioned(CarryForwardJSON(row), version: try await call.app.version(of: id, by: call.actor))
     }
 
     static func carryForwardAct(
         _ name: String, _ operationID: String, _ summary: String, body: Node? = nil,
-        _ perform: @escaping @Sendable (APICall) throws -> Void
+        _ perform: @escaping @Sendable (APICall) async throws -> Void
     ) -> APIOperation {
         APIOperation(
             method: .post, path: "/api/v1/carry-forwards/{id}/\(name)", operationID: operationID,
             tag: "carry-forwards", summary: summary, body: body, response: S.ref("CarryForward"), versioned: true
         ) { call in
-            try perform(call)
-            return try carryForward(call, call.id())
+            try await perform(call)
+            return try await carryForward(call, call.id())
         }
     }
 }

@@ -43,7 +43,7 @@ extension Web {
     /// every failure is a problem document carrying the rule's message.
     func answer(_ operation: APIOperation, request: Request, context: WebContext) async -> Response {
         do {
-            let actor = try authenticate(request)
+            let actor = try await authenticate(request)
             let query = try checkedQuery(request, for: operation)
             var raw = Data()
             var body: [String: JSONValue] = [:]
@@ -68,7 +68,7 @@ extension Web {
             }
             var call = APICall(app: app, actor: actor, path: path, query: query, body: body, rawBody: raw, home: home)
             if operation.versioned && operation.writes { call.ifMatch = try ifMatch(request) }
-            let result = try operation.handler(call)
+            let result = try await operation.handler(call)
             return try encode(result, operation: operation, page: page)
         } catch {
             let problem = APIProblem.from(error)
@@ -80,7 +80,7 @@ extension Web {
         }
     }
 
-    private func authenticate(_ request: Request) throws -> String {
+    private func authenticate(_ request: Request) async throws -> String {
         guard let header = request.headers[.authorization] else {
             throw APIProblem(
                 .unauthorized, rule: "api-token-required",
@@ -91,7 +91,7 @@ extension Web {
             throw APIProblem(
                 .unauthorized, rule: "api-token-required", detail: "the Authorization header must be 'Bearer <token>'")
         }
-        return try app.apiTokenPerson(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        return try await app.apiTokenPerson(String(parts[1]).trimmingCharacters(in: .whitespaces))
     }
 
     /// The version an `If-Match` header names: one strong tag of a whole number ("3"), the bare number as some
