@@ -31,9 +31,9 @@ private func assessment() -> PriorityAssessment {
 /// The database holds the matrix's invariants itself: each is tried here with raw writes past the services.
 @Suite("SQLite schema: priorities")
 struct PrioritySchemaTests {
-    func store(state: String = "scoring") throws -> SQLiteStore {
+    func store(state: String = "scoring") async throws -> SQLiteStore {
         let store = try SQLiteStore()
-        try store.write { tx in
+        try await store.write { tx in
             try tx.saveOffice(
                 id: "leicestershire", name: "Leicestershire OPCC", orgID: nil, profileText: "id: leicestershire",
                 registeredAt: "t")
@@ -52,7 +52,7 @@ struct PrioritySchemaTests {
                     effectiveDay: Day(year: 2017, month: 3, day: 1)!,
                     recordedAt: "t"))
         }
-        try store.writer.write {
+        try await store.writer.write {
             try $0.execute(sql: "UPDATE workflow_instance SET state = ? WHERE id = 'PA-1'", arguments: [state])
         }
         return store
@@ -65,16 +65,16 @@ struct PrioritySchemaTests {
         } catch { return true }
     }
 
-    @Test func anAssessmentReadsBackAsStored() throws {
-        let s = try store()
-        let read = try #require(try s.read { try $0.assessment(id: "PA-1") })
+    @Test func anAssessmentReadsBackAsStored() async throws {
+        let s = try await store()
+        let read = try await #require(try s.read { try $0.assessment(id: "PA-1") })
         #expect(read == assessment())
         #expect(read.threats[0].scores["Police"]?.factors == [4, 3, 2, 2, 1, 1])
-        #expect(try s.read { try $0.assessmentCount(office: "leicestershire") } == 1)
+        await #expect(try s.read { try $0.assessmentCount(office: "leicestershire") } == 1)
     }
 
-    @Test func aHarmSumLiesBetweenSixAndTwentyFour() throws {
-        let s = try store()
+    @Test func aHarmSumLiesBetweenSixAndTwentyFour() async throws {
+        let s = try await store()
         #expect(rejects(s, "UPDATE priority_harm_score SET sum_score = 25 WHERE agency = 'NWLDC'"))
         #expect(rejects(s, "UPDATE priority_harm_score SET sum_score = 5 WHERE agency = 'NWLDC'"))
         #expect(rejects(s, "UPDATE priority_harm_score SET factors_json = '[1,2,3]' WHERE agency = 'Police'"))
@@ -88,37 +88,37 @@ struct PrioritySchemaTests {
         #expect(rejects(s, "UPDATE priority_threat SET control = 'rising'"))
     }
 
-    @Test func scoresChangeOnlyWhileScoringAndAreNeverDeleted() throws {
-        let scoring = try store()
+    @Test func scoresChangeOnlyWhileScoringAndAreNeverDeleted() async throws {
+        let scoring = try await store()
         #expect(rejects(scoring, "DELETE FROM priority_harm_score"))
-        let selecting = try store(state: "selecting")
+        let selecting = try await store(state: "selecting")
         #expect(rejects(selecting, "UPDATE priority_harm_score SET sum_score = 20 WHERE agency = 'NWLDC'"))
         #expect(rejects(selecting, "UPDATE priority_threat SET volume_share_bp = 100"))
-        let error = #expect(throws: StoreError.self) {
-            try selecting.write {
+        let error = await #expect(throws: StoreError.self) {
+            try await await selecting.write {
                 try $0.saveHarmScore(assessment: "PA-1", threat: "Cybercrime", agency: "Police", HarmScore(sum: 10))
             }
         }
         #expect(error?.description.contains("harm scores change only while the assessment is being scored") == true)
     }
 
-    @Test func boardDecisionsAreRecordedWhileSelectingAndNeverChanged() throws {
-        let scoring = try store()
+    @Test func boardDecisionsAreRecordedWhileSelectingAndNeverChanged() async throws {
+        let scoring = try await store()
         let decision = PrioritySelection.BoardRecord(
             .mediumDecision(threat: "Domestic Abuse", selected: true), reason: "Violence in the home",
             day: Day(year: 2017, month: 3, day: 14)!, by: "leics.officer")
-        #expect(throws: StoreError.self) {
-            try scoring.write { try $0.appendBoardRecord(assessment: "PA-1", decision, auditSequence: 1) }
+        await #expect(throws: StoreError.self) {
+            try await await scoring.write { try $0.appendBoardRecord(assessment: "PA-1", decision, auditSequence: 1) }
         }
-        let s = try store(state: "selecting")
-        try s.write { try $0.appendBoardRecord(assessment: "PA-1", decision, auditSequence: 1) }
-        try s.write {
+        let s = try await store(state: "selecting")
+        try await s.write { try $0.appendBoardRecord(assessment: "PA-1", decision, auditSequence: 1) }
+        try await s.write {
             try $0.appendBoardRecord(
                 assessment: "PA-1",
                 .init(.priorityCount(2), reason: "Board minute 4", day: Day(year: 2017, month: 3, day: 14)!, by: "x"),
                 auditSequence: 1)
         }
-        #expect(try s.read { try $0.selection(assessment: "PA-1") }.boardRecords.count == 2)
+        await #expect(try s.read { try $0.selection(assessment: "PA-1") }.boardRecords.count == 2)
         #expect(rejects(s, "UPDATE priority_board_record SET reason = 'changed'"))
         #expect(rejects(s, "DELETE FROM priority_board_record"))
         #expect(
@@ -135,45 +135,45 @@ struct PrioritySchemaTests {
             ))
     }
 
-    @Test func prioritiesChangeWhileSelectingAndTheirMoneyAlsoOnceAdopted() throws {
-        let s = try store(state: "selecting")
+    @Test func prioritiesChangeWhileSelectingAndTheirMoneyAlsoOnceAdopted() async throws {
+        let s = try await store(state: "selecting")
         let priority = PrioritySelection.Priority(
             code: "P1", title: "Violence", kind: .local, threats: ["Domestic Abuse"],
             money: [.init(strand: "SAFER", recipient: "GB-LAE-NWL", service: "PLF", share: pct("40%"))])
-        try s.write { try $0.savePriority(assessment: "PA-1", priority) }
-        try s.write {
+        try await s.write { try $0.savePriority(assessment: "PA-1", priority) }
+        try await s.write {
             try $0.savePriority(assessment: "PA-1", .init(code: "S1", title: "Reducing reoffending", kind: .statutory))
         }
-        #expect(
+        await #expect(
             try s.read { try $0.selection(assessment: "PA-1") }.priorities == [
                 priority, .init(code: "S1", title: "Reducing reoffending", kind: .statutory),
             ])
-        #expect(throws: StoreError.self) {
-            try s.write {
+        await #expect(throws: StoreError.self) {
+            try await await s.write {
                 try $0.savePriority(
                     assessment: "PA-1", .init(code: "P2", title: "x", kind: .local, threats: ["Robbery"]))
             }
         }
         #expect(rejects(s, "UPDATE priority_money_link SET share_bp = 0"))
-        try s.writer.write { try $0.execute(sql: "UPDATE workflow_instance SET state = 'adopted'") }
+        try await s.writer.write { try $0.execute(sql: "UPDATE workflow_instance SET state = 'adopted'") }
         #expect(rejects(s, "UPDATE priority SET title = 'changed'"))
         #expect(rejects(s, "DELETE FROM priority_coverage"))
-        try s.write {
+        try await s.write {
             try $0.saveMoneyLinks(assessment: "PA-1", priority: "P1", [.init(strand: "SAFER", share: pct("50%"))])
         }
-        #expect(
+        await #expect(
             try s.read { try $0.selection(assessment: "PA-1") }.priorities[0].money == [
                 .init(strand: "SAFER", share: pct("50%"))
             ])
-        try s.writer.write { try $0.execute(sql: "UPDATE workflow_instance SET state = 'closed'") }
-        #expect(throws: StoreError.self) {
-            try s.write { try $0.saveMoneyLinks(assessment: "PA-1", priority: "P1", []) }
+        try await s.writer.write { try $0.execute(sql: "UPDATE workflow_instance SET state = 'closed'") }
+        await #expect(throws: StoreError.self) {
+            try await await s.write { try $0.saveMoneyLinks(assessment: "PA-1", priority: "P1", []) }
         }
     }
 
-    @Test func onePartnershipHasOneAssessmentAYear() throws {
-        let s = try store()
-        try s.write { tx in
+    @Test func onePartnershipHasOneAssessmentAYear() async throws {
+        let s = try await store()
+        try await s.write { tx in
             try tx.insertInstance(
                 WorkflowInstance(
                     id: "PA-2", office: "leicestershire", workflow: "priority-selection", workflowVersion: 1,
@@ -181,7 +181,9 @@ struct PrioritySchemaTests {
         }
         var again = assessment()
         again.id = "PA-2"
-        let error = #expect(throws: StoreError.self) { try s.write { try $0.insertAssessment(again) } }
+        let error = await #expect(throws: StoreError.self) {
+            try await s.write { [again] in try $0.insertAssessment(again) }
+        }
         #expect(error == .duplicate(what: "an assessment by SNWP for 2017/18 in leicestershire"))
     }
 }

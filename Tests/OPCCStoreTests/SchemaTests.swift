@@ -9,9 +9,9 @@ import Testing
 /// that bypass the services.
 @Suite("SQLite schema invariants")
 struct SchemaTests {
-    func store() throws -> SQLiteStore {
+    func store() async throws -> SQLiteStore {
         let store = try SQLiteStore()
-        try store.write { tx in
+        try await store.write { tx in
             try tx.saveOffice(
                 id: "cumbria", name: "Cumbria OPCC", orgID: nil, profileText: "id: cumbria", registeredAt: "t")
             try tx.addPerson(name: "officer", displayName: "Officer", office: "cumbria", addedAt: "t")
@@ -33,8 +33,8 @@ struct SchemaTests {
         } catch { return true }
     }
 
-    @Test func foreignKeysAreEnforced() throws {
-        let s = try store()
+    @Test func foreignKeysAreEnforced() async throws {
+        let s = try await store()
         #expect(
             rejects(s, "INSERT INTO person (name, display_name, office_id, added_at) VALUES ('x', 'X', 'nowhere', 't')")
         )
@@ -47,44 +47,46 @@ struct SchemaTests {
                 """))
     }
 
-    @Test func rolesAndDaysAreChecked() throws {
-        let s = try store()
+    @Test func rolesAndDaysAreChecked() async throws {
+        let s = try await store()
         #expect(rejects(s, "INSERT INTO role_grant (person_id, role) VALUES (1, 'superuser')"))
         #expect(!rejects(s, "INSERT INTO role_grant (person_id, role) VALUES (1, 'officer')"))
         #expect(rejects(s, "UPDATE workflow_instance SET last_effective_day = '7 March 2016' WHERE id = 'I-1'"))
         #expect(rejects(s, "UPDATE office SET id = 'Bad Id' WHERE id = 'cumbria'"))
     }
 
-    @Test func aPersonNameIsUnique() throws {
-        let s = try store()
-        let error = #expect(throws: StoreError.self) {
-            try s.write { try $0.addPerson(name: "officer", displayName: "Again", office: "cumbria", addedAt: "t") }
+    @Test func aPersonNameIsUnique() async throws {
+        let s = try await store()
+        let error = await #expect(throws: StoreError.self) {
+            try await await s.write {
+                try $0.addPerson(name: "officer", displayName: "Again", office: "cumbria", addedAt: "t")
+            }
         }
         #expect(error == .duplicate(what: "a person named 'officer'"))
     }
 
-    @Test func aConditionalUpdateAgainstAStaleVersionChangesNothing() throws {
-        let s = try store()
-        try s.write {
+    @Test func aConditionalUpdateAgainstAStaleVersionChangesNothing() async throws {
+        let s = try await store()
+        try await s.write {
             try $0.updateInstance(
                 id: "I-1", state: "submitted", expectedVersion: 0, lastEffectiveDay: Day(year: 2016, month: 3, day: 7)!)
         }
-        let error = #expect(throws: StoreError.self) {
-            try s.write {
+        let error = await #expect(throws: StoreError.self) {
+            try await await s.write {
                 try $0.updateInstance(
                     id: "I-1", state: "withdrawn", expectedVersion: 0,
                     lastEffectiveDay: Day(year: 2016, month: 3, day: 8)!)
             }
         }
         #expect(error == .staleVersion(instance: "I-1", expected: 0))
-        let instance = try s.read { try $0.instance(id: "I-1") }
+        let instance = try await s.read { try $0.instance(id: "I-1") }
         #expect(instance?.state == "submitted")
         #expect(instance?.version == 1)
     }
 
-    @Test func appendedEventsFormAChainFromTheGenesisHash() throws {
-        let s = try store()
-        let events = try s.write { tx in
+    @Test func appendedEventsFormAChainFromTheGenesisHash() async throws {
+        let s = try await store()
+        let events = try await s.write { tx in
             try (1...3).map { i in
                 try tx.append(
                     AuditEventDraft(
@@ -97,13 +99,13 @@ struct SchemaTests {
         #expect(events[0].previousHash == AuditEvent.genesisHash)
         #expect(events[1].previousHash == events[0].hash)
         #expect(events.allSatisfy { $0.hash == $0.computedHash })
-        #expect(try s.read { try $0.auditHead() } == AuditHead(sequence: 3, hash: events[2].hash))
+        await #expect(try s.read { try $0.auditHead() } == AuditHead(sequence: 3, hash: events[2].hash))
         #expect(events[0].payload == #"{"n":"1"}"#)
     }
 
-    @Test func theAuditLogRefusesUpdatesAndDeletes() throws {
-        let s = try store()
-        try s.write {
+    @Test func theAuditLogRefusesUpdatesAndDeletes() async throws {
+        let s = try await store()
+        try await s.write {
             _ = try $0.append(
                 AuditEventDraft(
                     office: "cumbria", event: "note", actor: "officer",
@@ -112,6 +114,6 @@ struct SchemaTests {
         }
         #expect(rejects(s, "UPDATE audit_event SET actor = 'someone else'"))
         #expect(rejects(s, "DELETE FROM audit_event"))
-        #expect(try s.read { try $0.auditEvents(instance: nil, office: nil) }.count == 1)
+        await #expect(try s.read { try $0.auditEvents(instance: nil, office: nil) }.count == 1)
     }
 }

@@ -22,20 +22,22 @@ struct StoreFailureTests {
         #expect(StoreError.failed(resultCode: code).description == sentence)
     }
 
-    @Test func aFailedStatementInATransactionIsAStoreFailureWithoutTheStatement() throws {
+    @Test func aFailedStatementInATransactionIsAStoreFailureWithoutTheStatement() async throws {
         let store = try SQLiteStore()
-        try store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }
+        try await store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }
         var filter = DecisionFilter()
         filter.text = "Mirehouse"
-        let error = #expect(throws: StoreError.self) { try store.read { try $0.decisionRegister(filter) } }
+        let error = await #expect(throws: StoreError.self) {
+            try await store.read { [filter] in try $0.decisionRegister(filter) }
+        }
         #expect(error == .failed(resultCode: 1))
-        let written = #expect(throws: StoreError.self) {
-            try store.write { tx in
+        let written = await #expect(throws: StoreError.self) {
+            try await await store.write { tx in
                 try tx.saveOffice(id: "cumbria", name: "Cumbria", orgID: nil, profileText: "", registeredAt: "t")
                 try tx.saveOffice(id: "", name: "No id", orgID: nil, profileText: "", registeredAt: "t")
             }
         }
         #expect(written == .failed(resultCode: 19), "a CHECK constraint refused the empty id")
-        #expect(try store.read { try $0.offices() }.isEmpty, "the failed transaction left nothing behind")
+        await #expect(try store.read { try $0.offices() }.isEmpty, "the failed transaction left nothing behind")
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import OPCCCore
+import Synchronization
+import Testing
+
+@testable import OPCCStore
+
+/// A transaction that waits for a busy database suspends its task: the wait happens on the store's own threads
+/// (GRDB's writer queue), so Swift's cooperative pool, as wide as the machine has cores, stays free for other work.
+@Suite("The asynchronous store boundary")
+struct AsyncBoundaryTests {
+    /// Whether another connection still holds the write lock, as the lock holder's own thread tells it.
+    final class Lock: Sendable {
+        let taken = Mutex(false)
+        let released = Mutex(false)
+        let releaseNow = Mutex(false)
+    }
+
+    @Test func writersWaitingOnABusyDatabaseLeaveTheCooperativePoolFreeForOtherTasks() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-async-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("busy.sqlite").path
+        // Waits longer than the lock is ever held, so every waiter commits in the end.
+        let store = try SQLiteStore(path: path, busyTimeout: 60, attempts: 1)
+        let holder = try DatabaseQueue(path: path)
+        let lock = Lock()
+        // Another connection (another process, for SQLite) holds the write lock on a plain thread, outside the
+        // pool, until the test lets go or 20 s have passed, whichever comes first.
+        Thread.detachNewThread {
+            try? holder.inDatabase { db in
+                try db.execute(sql: "BEGIN IMMEDIATE TRANSACTION")
+                lock.taken.withLock { $0 = true }
+                let deadline = Date().addingTimeInterval(20)
+                while !lock.releaseNow.withLock({ $0 }) && Date() < deadline {
+                    Thread.sleep(forTimeInterval: 0.01)
+                }
+                try db.execute(sql: "ROLLBACK TRANSACTION")
+                lock.released.withLock { $0 = true }
+            }
+        }
+        while !lock.taken.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+
+        // Twice the pool's width of writers, all waiting for the lock: a blocking wait would take every pool thread.
+        let writers = 2 * ProcessInfo.processInfo.activeProcessorCount
+        let waiting = (0..<writers).map { i in
+            Task {
+                try await store.write { tx in
+                    try tx.saveOffice(
+                        id: "office-\(i)", name: "Office \(i)", orgID: nil, profileText: "id: office-\(i)",
+                        registeredAt: "2026-11-20T09:00:00Z")
+                }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        // Pure CPU work on the pool: it finishes promptly only if the waits left the pool a thread.
+        let work = Task { () -> (sum: UInt64, whileHeld: Bool) in
+            var sum: UInt64 = 0
+            for n in 0..<2_000_000 as Range<UInt64> { sum = sum &+ (n ^ (n >> 3)) }
+            return (sum, !lock.released.withLock { $0 })
+        }
+        let done = await work.value
+        lock.releaseNow.withLock { $0 = true }
+        for writer in waiting { try await writer.value }
+
+        #expect(done.sum > 0)
+        #expect(done.whileHeld, "the CPU task ran while \(writers) writers waited for the lock, not after")
+        let offices = try await store.read { try $0.offices().count }
+        #expect(offices == writers, "every waiting writer committed once the lock was released")
+    }
+}
