@@ -30,7 +30,7 @@ private let directEdits: [(sql: String, named: String)] = [
 
 @Suite("opcc audit verify and restore: seals and office chains", .serialized)
 struct AuditSealCommandTests {
-    @Test func directEditsFailAuditVerifyOrRestoreNamingTheRecord() throws {
+    @Test func directEditsFailAuditVerifyOrRestoreNamingTheRecord() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db]).status == 0)
         let folder = URL(fileURLWithPath: db).deletingLastPathComponent()
@@ -53,7 +53,7 @@ struct AuditSealCommandTests {
         }
     }
 
-    @Test func oneOfficesChainVerifiesAndPrintsItsHeadOnItsOwn() throws {
+    @Test func oneOfficesChainVerifiesAndPrintsItsHeadOnItsOwn() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db]).status == 0)
         let verify = try opcc(["audit", "verify", "--office", "cumbria", "--db", db])

@@ -66,13 +66,13 @@ struct CalendarCommandTests {
         ("2016-03-09", "3", "2016-03-14"), ("2022-06-02", "3", "2022-06-08"), ("2020-12-18", "3", "2020-12-23"),
         ("2020-12-23", "3", "2020-12-30"),
     ])
-    func addWorkingDaysPrintsTheDeadline(start: String, count: String, expected: String) throws {
+    func addWorkingDaysPrintsTheDeadline(start: String, count: String, expected: String) async throws {
         let result = try opcc(["calendar", "add-working-days", start, count])
         #expect(result.status == 0)
         #expect(result.stdout == expected + "\n")
     }
 
-    @Test func holidaysPrintsOneISODateALine() throws {
+    @Test func holidaysPrintsOneISODateALine() async throws {
         let result = try opcc(["calendar", "holidays", "2022"])
         #expect(result.status == 0)
         #expect(
@@ -82,13 +82,13 @@ struct CalendarCommandTests {
             ])
     }
 
-    @Test func aMalformedDateIsAUsageErrorWithExitCode64() throws {
+    @Test func aMalformedDateIsAUsageErrorWithExitCode64() async throws {
         let result = try opcc(["calendar", "add-working-days", "9/3/2016", "3"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("write it as YYYY-MM-DD"))
     }
 
-    @Test func feedCreateShowAndRevokeThenTheFeedIsGone() throws {
+    @Test func feedCreateShowAndRevokeThenTheFeedIsGone() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
         let create = try opcc(["calendar", "feed", "create", "--as", "cumbria.barrow-board", "--db", db])
@@ -108,7 +108,7 @@ struct CalendarCommandTests {
         #expect(try opcc(["audit", "verify", "--db", db]).status == 0)
     }
 
-    @Test func tokenCreateListRevokeThenTheTokenIsRevoked() throws {
+    @Test func tokenCreateListRevokeThenTheTokenIsRevoked() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
         let create = try opcc(["token", "create", "--label", "export", "--as", "cumbria.finance", "--db", db])
@@ -126,7 +126,7 @@ struct CalendarCommandTests {
         #expect(try opcc(["audit", "verify", "--db", db]).status == 0)
     }
 
-    @Test func publicPrintsThePart1CalendarWithoutPart2() throws {
+    @Test func publicPrintsThePart1CalendarWithoutPart2() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
         let result = try opcc(["calendar", "public", "--db", db])
@@ -139,7 +139,7 @@ struct CalendarCommandTests {
 
 @Suite("opcc demo, audit, user, office, workflow")
 struct DemoCommandTests {
-    @Test func demoThenAuditVerifyPasses() throws {
+    @Test func demoThenAuditVerifyPasses() async throws {
         let db = temporaryDatabase()
         let demo = try opcc(["demo", "--db", db])
         #expect(demo.status == 0, "\(demo.stderr)")
@@ -158,7 +158,7 @@ struct DemoCommandTests {
         #expect(withHead.status == 0)
     }
 
-    @Test func aRefusalExitsOneAndNamesTheRule() throws {
+    @Test func aRefusalExitsOneAndNamesTheRule() async throws {
         let db = temporaryDatabase()
         _ = try opcc(["demo", "--db", db])
         let result = try opcc([
@@ -176,7 +176,7 @@ struct DemoCommandTests {
         #expect(people.count == 8)
     }
 
-    @Test func officeListJSONGivesEachOfficesDeadline() throws {
+    @Test func officeListJSONGivesEachOfficesDeadline() async throws {
         let db = temporaryDatabase()
         _ = try opcc(["demo", "--db", db])
         let result = try opcc(["office", "list", "--json", "--db", db])
@@ -189,7 +189,7 @@ struct DemoCommandTests {
         #expect(offices.first { $0.id == "lincolnshire" }?.part1DeadlineWorkingDays == 1)
     }
 
-    @Test func theOfficeMustBeNamedWhenSeveralAreLoaded() throws {
+    @Test func theOfficeMustBeNamedWhenSeveralAreLoaded() async throws {
         let db = temporaryDatabase()
         _ = try opcc(["demo", "--db", db])
         let result = try opcc(["office", "show", "nowhere", "--db", db])
@@ -197,7 +197,7 @@ struct DemoCommandTests {
         #expect(result.stderr.contains("no office 'nowhere'"))
     }
 
-    @Test func workflowLintPassesOnTheShippedFilesAndNamesABadOne() throws {
+    @Test func workflowLintPassesOnTheShippedFilesAndNamesABadOne() async throws {
         let shipped = try opcc(["workflow", "lint"])
         #expect(shipped.status == 0)
         #expect(shipped.stdout.contains("ok workflows/decision-request.yaml: decision-request v1"))
@@ -211,7 +211,7 @@ struct DemoCommandTests {
         #expect(result.stderr.contains("\(bad.path): guard 'reason-givn': unknown guard"))
     }
 
-    @Test func workflowDiagramDrawsDot() throws {
+    @Test func workflowDiagramDrawsDot() async throws {
         let result = try opcc(["workflow", "diagram", "decision-request", "--format", "dot"])
         #expect(result.status == 0)
         #expect(
@@ -221,7 +221,7 @@ struct DemoCommandTests {
         #expect(result.stdout.contains("\"published\" [peripheries=2];"))
     }
 
-    @Test func aMissingHomeListsEveryPlaceLooked() throws {
+    @Test func aMissingHomeListsEveryPlaceLooked() async throws {
         let result = try opcc(
             ["workflow", "list", "--home", "/nonexistent/opcc"], in: FileManager.default.temporaryDirectory)
         #expect(result.status == 1)
@@ -285,7 +285,7 @@ struct HelpTests {
 struct ServeCommandTests {
     /// Issue 21 item 10: with its output going to a file, `serve` wrote its address and the demo sign-ins only when
     /// the buffer filled or the server stopped, so a person reading the log saw nothing.
-    @Test func serveWritesItsAddressAndTheDemoSignInsAtOnceWhenItsOutputGoesToAFile() throws {
+    @Test func serveWritesItsAddressAndTheDemoSignInsAtOnceWhenItsOutputGoesToAFile() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

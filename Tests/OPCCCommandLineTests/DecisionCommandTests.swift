@@ -166,7 +166,7 @@ private func cumbria014SummaryLines() throws -> [Substring] {
 struct DecisionCommandTests {
     // MARK: Part 2 stays sealed
 
-    @Test func aNonPart2ReaderNeverSeesTheTripwire() throws {
+    @Test func aNonPart2ReaderNeverSeesTheTripwire() async throws {
         let db = try DemoDatabase()
         let l = ["--office", "lincolnshire"]
         var outputs: [(String, CLIResult)] = []
@@ -216,7 +216,7 @@ struct DecisionCommandTests {
         #expect(found.stdout.contains("lincolnshire\t007/2020\tpublished"))
     }
 
-    @Test func aPart2ReadByAnAuditorIsAuditedWithoutItsContent() throws {
+    @Test func aPart2ReadByAnAuditorIsAuditedWithoutItsContent() async throws {
         let db = try DemoDatabase()
         let read = try db.run(["decision", "part2", "007/2020", "--office", "lincolnshire", "--as", "lincs.auditor"])
         #expect(read.status == 0, "\(read.stderr)")
@@ -246,7 +246,7 @@ struct DecisionCommandTests {
 
     // MARK: The live workflow
 
-    @Test func theLiveLifecycleRunsFromRaiseToPublish() throws {
+    @Test func theLiveLifecycleRunsFromRaiseToPublish() async throws {
         let db = try DemoDatabase()
         let id = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
         #expect(id == "cumbria-DR-0002")
@@ -294,7 +294,7 @@ struct DecisionCommandTests {
         #expect(verify.status == 0, "\(verify.stderr)")
     }
 
-    @Test func submittingThe118WordSummaryLiveIsRefused() throws {
+    @Test func submittingThe118WordSummaryLiveIsRefused() async throws {
         let lines = try cumbria014SummaryLines()
         #expect(lines.joined(separator: "\n").split(whereSeparator: \.isWhitespace).count == 118)
         let yaml =
@@ -313,7 +313,7 @@ struct DecisionCommandTests {
         #expect(shown.number == nil)
     }
 
-    @Test func referralBeforeEverySignOffIsRefused() throws {
+    @Test func referralBeforeEverySignOffIsRefused() async throws {
         let db = try DemoDatabase()
         let id = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
         let c = ["--office", "cumbria", "--on", "2016-04-04"]
@@ -339,7 +339,7 @@ struct DecisionCommandTests {
         #expect(refer.stdout.contains("with-decision-maker"))
     }
 
-    @Test func anOfficerCannotRecordTheChiefExecutivesApproval() throws {
+    @Test func anOfficerCannotRecordTheChiefExecutivesApproval() async throws {
         let db = try DemoDatabase()
         let id = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
         let c = ["--office", "cumbria", "--on", "2016-04-04"]
@@ -359,7 +359,7 @@ struct DecisionCommandTests {
         #expect(signed.signOffs.map(\.position) == ["chief-executive"])
     }
 
-    @Test func theDecisionNeedsAnInterestsDeclaration() throws {
+    @Test func theDecisionNeedsAnInterestsDeclaration() async throws {
         let db = try DemoDatabase()
         let id = try db.referredCumbriaRecord(on: "2016-04-04")
         let c = ["--office", "cumbria", "--as", "cumbria.pcc", "--on", "2016-04-05"]
@@ -377,7 +377,7 @@ struct DecisionCommandTests {
         #expect(decided.stdout.contains("approved"))
     }
 
-    @Test func lincolnshireDeferralNeedsAnUntilDate() throws {
+    @Test func lincolnshireDeferralNeedsAnUntilDate() async throws {
         let db = try DemoDatabase()
         let id = try db.raise(lincolnshireDraft, office: "lincolnshire", as: "lincs.officer", on: "2021-02-01")
         let l = ["--office", "lincolnshire"]
@@ -427,7 +427,7 @@ struct DecisionCommandTests {
         #expect(shown.part1Deadline == "2021-03-01")
     }
 
-    @Test func anUndatedCumbriaDeferralIsOnTheReviewList() throws {
+    @Test func anUndatedCumbriaDeferralIsOnTheReviewList() async throws {
         let db = try DemoDatabase()
         let id = try db.approvedCumbriaRecord(on: "2017-01-04")
         let c = ["--office", "cumbria", "--as", "cumbria.officer"]
@@ -442,7 +442,7 @@ struct DecisionCommandTests {
         #expect(!review.stdout.contains("014/2016"))
     }
 
-    @Test func anOverdueRecordIsListed() throws {
+    @Test func anOverdueRecordIsListed() async throws {
         let db = try DemoDatabase()
         let c = ["--office", "cumbria", "--as", "cumbria.officer"]
         let none = try db.succeed(["decision", "list", "--overdue"] + c)
@@ -455,7 +455,7 @@ struct DecisionCommandTests {
         #expect(!overdue.stdout.contains("014/2016"))
     }
 
-    @Test func withdrawalNeedsAReasonAndTheNumberIsNeverReused() throws {
+    @Test func withdrawalNeedsAReasonAndTheNumberIsNeverReused() async throws {
         let db = try DemoDatabase()
         let c = ["--office", "cumbria", "--as", "cumbria.officer"]
         let first = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-05-02")
@@ -481,7 +481,7 @@ struct DecisionCommandTests {
 
     // MARK: Import and lookup
 
-    @Test func importingTheSameRecordTwiceIsRefused() throws {
+    @Test func importingTheSameRecordTwiceIsRefused() async throws {
         let db = try DemoDatabase()
         let headBefore = try db.succeed(["audit", "head"]).stdout
         let eventsBefore = try db.auditEvents(as: "cumbria.auditor").count
@@ -498,7 +498,7 @@ struct DecisionCommandTests {
         #expect(register.stdout.components(separatedBy: "014/2016").count == 2)
     }
 
-    @Test func surreyStyleLookupTreatsUnpaddedNumbersAsTheSame() throws {
+    @Test func surreyStyleLookupTreatsUnpaddedNumbersAsTheSame() async throws {
         let db = try DemoDatabase()
         let text = try db.succeed(["decision", "show", "14/2016", "--office", "cumbria", "--as", "cumbria.officer"])
         #expect(text.stdout.contains("Request for PCC Decision 014/2016"))

@@ -20,7 +20,7 @@ struct ExportCommandTests {
         ["export"], ["export", "360giving"], ["export", "grants-register"], ["export", "spending"],
         ["export", "contracts"],
     ])
-    func everyExportCommandHasHelpWithAnExample(command: [String]) throws {
+    func everyExportCommandHasHelpWithAnExample(command: [String]) async throws {
         let result = try opcc(command + ["--help"])
         #expect(result.status == 0)
         #expect(
@@ -29,7 +29,7 @@ struct ExportCommandTests {
     }
 
     @Test("export-writes-file: 360giving writes the package to --out, amounts in pounds")
-    func threeSixtyGivingWritesTheFile() throws {
+    func threeSixtyGivingWritesTheFile() async throws {
         let path = Self.out("360.json")
         let result = try opcc(["export", "360giving", "--office", "cumbria", "--out", path, "--db", Self.db])
         #expect(result.status == 0, "\(result.stderr)")
@@ -41,7 +41,7 @@ struct ExportCommandTests {
     }
 
     @Test("export-never-overwrites: an existing --out file is refused without --force, and replaced with it")
-    func refusesToOverwriteWithoutForce() throws {
+    func refusesToOverwriteWithoutForce() async throws {
         let path = Self.out("grants.csv")
         try "keep me\n".write(toFile: path, atomically: true, encoding: .utf8)
         let refused = try opcc(["export", "grants-register", "--office", "cumbria", "--out", path, "--db", Self.db])
@@ -59,7 +59,7 @@ struct ExportCommandTests {
     }
 
     @Test("spending-over-500: the month's payments to standard output, as CSV or JSON")
-    func spendingByMonth() throws {
+    func spendingByMonth() async throws {
         let csv = try opcc(["export", "spending", "--month", "2016-04", "--db", Self.db])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\r\n")
@@ -72,7 +72,7 @@ struct ExportCommandTests {
     }
 
     @Test("month-parsing: a malformed --month is a usage error naming the form")
-    func badMonthIsAUsageError() throws {
+    func badMonthIsAUsageError() async throws {
         let result = try opcc(["export", "contracts", "--month", "April", "--db", Self.db])
         #expect(result.status == 64)
         #expect(result.stderr.contains("write it as YYYY-MM"))

@@ -5,7 +5,7 @@ import Testing
 /// command changes nothing.
 @Suite("CLI: input files refuse unknown keys")
 struct InputFileCommandTests {
-    @Test func aDraftWithAMisspeltKeyIsRefusedNamingTheKeyAndLineAndNothingIsRaised() throws {
+    @Test func aDraftWithAMisspeltKeyIsRefusedNamingTheKeyAndLineAndNothingIsRaised() async throws {
         let db = temporaryDatabase()
         let demo = try opcc(["demo", "--db", db])
         try #require(demo.status == 0, "\(demo.stderr)")

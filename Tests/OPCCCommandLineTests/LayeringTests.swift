@@ -31,19 +31,19 @@ struct LayeringTests {
         return found.sorted()
     }
 
-    @Test func theFrontEndsImportTheServicesAndTheCoreButNeverTheStore() throws {
+    @Test func theFrontEndsImportTheServicesAndTheCoreButNeverTheStore() async throws {
         for module in ["OPCCWeb", "OPCCCommandLine", "opcc"] {
             #expect(try Self.files(in: module, importing: "OPCCStore") == [], "\(module)")
         }
     }
 
-    @Test func theCoreImportsNeitherTheStoreNorTheServices() throws {
+    @Test func theCoreImportsNeitherTheStoreNorTheServices() async throws {
         #expect(try Self.files(in: "OPCCCore", importing: "OPCCStore") == [])
         #expect(try Self.files(in: "OPCCCore", importing: "OPCCServices") == [])
     }
 
     /// The scan itself finds an import where there is one, so an empty answer above means something.
-    @Test func theScanFindsTheStoreImportedWhereItIs() throws {
+    @Test func theScanFindsTheStoreImportedWhereItIs() async throws {
         #expect(try Self.files(in: "OPCCServices", importing: "OPCCStore").count > 10)
         #expect(try Self.files(in: "opcc-bench", importing: "OPCCStore") != [])
     }

@@ -23,7 +23,7 @@ struct LimitsCommandTests {
         }
     }
 
-    @Test func aBudgetAboveTenBillionPoundsIsRefusedAndTheBooksStillBalance() throws {
+    @Test func aBudgetAboveTenBillionPoundsIsRefusedAndTheBooksStillBalance() async throws {
         let demo = try Demo()
         let budget = try demo.run([
             "finance", "budget", "--year", "2016/17", "--strand", "ASB", "--name", "ASB", "--amount",
@@ -35,7 +35,7 @@ struct LimitsCommandTests {
         #expect(check.status == 0, "\(check.stderr)")
     }
 
-    @Test func aMillionCharacterTitleAndANulAreRefusedAndCRLFIsStoredAsLF() throws {
+    @Test func aMillionCharacterTitleAndANulAreRefusedAndCRLFIsStoredAsLF() async throws {
         let demo = try Demo()
         let huge = try demo.raise("title: \(String(repeating: "x", count: 1_000_000))\n")
         #expect(huge.status == 1)
@@ -53,7 +53,7 @@ struct LimitsCommandTests {
         #expect(object?["executiveSummary"] as? String == "One.\nTwo.")
     }
 
-    @Test func theRegisterAndReconciliationCSVGuardTextAndLeaveNumbers() throws {
+    @Test func theRegisterAndReconciliationCSVGuardTextAndLeaveNumbers() async throws {
         let demo = try Demo()
         let raised = try demo.raise("title: \"=1+2\"\namount: \"£100\"\n")
         #expect(raised.status == 0, "\(raised.stderr)")

@@ -14,7 +14,7 @@ struct OtherOfficeRecordCommandTests {
         var description: String { (arguments + [existing, "--as", user]).joined(separator: " ") }
     }
 
-    @Test func anotherOfficesRecordIsNotFoundExactlyAsAMissingOneIsInTheCLI() throws {
+    @Test func anotherOfficesRecordIsNotFoundExactlyAsAMissingOneIsInTheCLI() async throws {
         let db = temporaryDatabase()
         try #require(try opcc(["demo", "--db", db]).status == 0)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("draft-\(UUID().uuidString).yaml")

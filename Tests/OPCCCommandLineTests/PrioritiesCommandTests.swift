@@ -16,7 +16,7 @@ private let seedRows = [
 
 @Suite("opcc priorities")
 struct PrioritiesCommandTests {
-    @Test func showPrintsTheLatestAssessmentAndItsCSVCarriesTheSeedTableExactly() throws {
+    @Test func showPrintsTheLatestAssessmentAndItsCSVCarriesTheSeedTableExactly() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db]).status == 0)
         let show = try opcc(["priorities", "show", "--db", db])
@@ -38,7 +38,7 @@ struct PrioritiesCommandTests {
         #expect((object?["priorities"] as? [Any])?.count == 5)
     }
 
-    @Test func theMatrixTheChartAndTheMoneyPerPriority() throws {
+    @Test func theMatrixTheChartAndTheMoneyPerPriority() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db]).status == 0)
         let matrix = try opcc(["priorities", "matrix", "--csv", "--db", db])
@@ -59,7 +59,7 @@ struct PrioritiesCommandTests {
         #expect(spend.stdout.contains("\nS2,Substance misuse,statutory,2017/18,600000,0,0,"))
     }
 
-    @Test func anAssessmentIsScoredAndRefusedThroughTheCommandsNamingTheRule() throws {
+    @Test func anAssessmentIsScoredAndRefusedThroughTheCommandsNamingTheRule() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db]).status == 0)
         let file = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("next.yaml")
@@ -140,7 +140,7 @@ struct PrioritiesCommandTests {
         #expect(list.stdout.split(separator: "\n").count == 3)
     }
 
-    @Test func aMissingAssessmentIsRefusedAndABadOptionIsAUsageError() throws {
+    @Test func aMissingAssessmentIsRefusedAndABadOptionIsAUsageError() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db]).status == 0)
         let missing = try opcc(["priorities", "show", "leicestershire-PA-0007", "--db", db])

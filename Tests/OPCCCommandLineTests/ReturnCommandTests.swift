@@ -4,7 +4,7 @@ import Testing
 
 @Suite("opcc return and opcc deadlines")
 struct ReturnCommandTests {
-    @Test func aBoardListsOnlyItsOwnGrantsReturnsAndCannotReadAnothers() throws {
+    @Test func aBoardListsOnlyItsOwnGrantsReturnsAndCannotReadAnothers() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db]).status == 0)
         let list = try opcc(["return", "list", "--db", db, "--as", "cumbria.barrow-board", "--json"])
@@ -27,7 +27,7 @@ struct ReturnCommandTests {
         #expect(lines[3].hasPrefix("2016/17 Q3,cumbria-QR-0007,accepted,1250000,937500,3750000,3487500,-2500,"))
     }
 
-    @Test func anUnexplainedVarianceIsRefusedWithTheVarianceAndTheThreshold() throws {
+    @Test func anUnexplainedVarianceIsRefusedWithTheVarianceAndTheThreshold() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
         let file = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("q1.yaml")
@@ -55,7 +55,7 @@ struct ReturnCommandTests {
 
 @Suite("opcc vli")
 struct VLICommandTests {
-    @Test func showOrmsgillNamesTheDecisionAndItsFiftyThousand() throws {
+    @Test func showOrmsgillNamesTheDecisionAndItsFiftyThousand() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db]).status == 0)
         let shown = try opcc(["vli", "show", "Ormsgill", "--office", "cumbria", "--db", db, "--json"])
@@ -75,7 +75,7 @@ struct VLICommandTests {
 
 @Suite("opcc backup and restore")
 struct BackupCommandTests {
-    @Test func aBackupVerifiesAndARestoreRefusesATamperedCopy() throws {
+    @Test func aBackupVerifiesAndARestoreRefusesATamperedCopy() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db]).status == 0)
         let folder = URL(fileURLWithPath: db).deletingLastPathComponent()

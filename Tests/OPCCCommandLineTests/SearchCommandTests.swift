@@ -35,7 +35,7 @@ private enum HostileArgument {
 
 @Suite("opcc decision list: search is text; no message shows SQL")
 struct SearchCommandTests {
-    @Test func theIssuesSearchesListRecordsInsteadOfASyntaxError() throws {
+    @Test func theIssuesSearchesListRecordsInsteadOfASyntaxError() async throws {
         let db = try demoDatabase()
         for text in ["014/2016", "WPC4-0045", "Kick Off @ 3", "\"Mire", "NOT", "a OR", "NEAR(a b", "*"] {
             let result = try opcc(["decision", "list", "--db", db, "--search=\(text)"])
@@ -46,7 +46,7 @@ struct SearchCommandTests {
         #expect(byNumber.stdout == "lincolnshire\t007/2020\tpublished\t£100,000.00\tDemand and Data Quality\n")
     }
 
-    @Test func anUnexpectedStoreErrorIsAGenericMessageWithoutSQL() throws {
+    @Test func anUnexpectedStoreErrorIsAGenericMessageWithoutSQL() async throws {
         let db = try demoDatabase()
         try DatabaseQueue(path: db).write { try $0.execute(sql: "DROP TABLE decision_fts") }
         let result = try opcc(["decision", "list", "--db", db, "--search", "Mirehouse"])
@@ -56,7 +56,7 @@ struct SearchCommandTests {
     }
 
     /// Opening or restoring a file that is not a database names SQLite's reason, never the statement it ran.
-    @Test func aFileThatIsNotADatabaseIsNamedWithoutTheStatementThatFoundIt() throws {
+    @Test func aFileThatIsNotADatabaseIsNamedWithoutTheStatementThatFoundIt() async throws {
         let db = try demoDatabase()
         let junk = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("junk.sqlite").path
         try Data("not a database".utf8).write(to: URL(fileURLWithPath: junk))

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("opcc user passwd and opcc serve's options")
 struct UserPasswdCommandTests {
-    @Test func passwdActsAsThePersonOrTheirChiefExecutiveAndIsAnAuditEvent() throws {
+    @Test func passwdActsAsThePersonOrTheirChiefExecutiveAndIsAnAuditEvent() async throws {
         let db = temporaryDatabase()
         #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
         let file = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("password").path
@@ -33,7 +33,7 @@ struct UserPasswdCommandTests {
         #expect(try opcc(["audit", "verify", "--db", db]).status == 0)
     }
 
-    @Test func serveRefusesAPublicURLWithAPathAndATrustedProxyThatIsNotAnAddress() throws {
+    @Test func serveRefusesAPublicURLWithAPathAndATrustedProxyThatIsNotAnAddress() async throws {
         let path = try opcc(["serve", "--public-url", "https://opcc.example/decisions"])
         #expect(path.status == 64)
         #expect(path.stderr.contains("must not have a path"))

@@ -24,7 +24,7 @@ struct AllocationMethodTests {
 
     // MARK: Fixed per area
 
-    @Test func cumbriaFixedTwoTimesFiftyThousand() throws {
+    @Test func cumbriaFixedTwoTimesFiftyThousand() async throws {
         let split = try AllocationMethod.fixedPerArea(amount: pounds(50_000), areas: ["Mirehouse", "Ormsgill"])
         #expect(split.map(\.area) == ["Mirehouse", "Ormsgill"])
         #expect(split.map(\.amount) == [pounds(50_000), pounds(50_000)])
@@ -51,7 +51,7 @@ struct AllocationMethodTests {
 
     // MARK: Formula
 
-    @Test func thamesValleyStyleFormulaSumsExactly() throws {
+    @Test func thamesValleyStyleFormulaSumsExactly() async throws {
         // £100,000.00 = 10,000,000p shared by population 50, crime 25, non-crime demand 25 (W = 100):
         //
         //   recipient    population        crime           non-crime demand
@@ -83,7 +83,7 @@ struct AllocationMethodTests {
         #expect(try Money.sum(split.map(\.amount)) == pounds(100_000))
     }
 
-    @Test func formulaWeightsInPercentOrBasisPointsGiveTheSameSplit() throws {
+    @Test func formulaWeightsInPercentOrBasisPointsGiveTheSameSplit() async throws {
         let basisPoints = try FormulaWeights(["population": 5_000, "crime": 2_500, "nonCrimeDemand": 2_500])
         let inputs = [
             FormulaInput(recipient: "GB-LAE-MIK", factors: ["population": 3, "crime": 5, "nonCrimeDemand": 2]),
@@ -97,7 +97,7 @@ struct AllocationMethodTests {
         #expect(try Money.sum(inPercent.map(\.amount)) == total)
     }
 
-    @Test func tiesAreBrokenByRecipientId() throws {
+    @Test func tiesAreBrokenByRecipientId() async throws {
         // Three equal recipients, given out of order: 100p is 33⅓p each, so one penny is left and the three
         // remainders are equal; it goes to the id that sorts first. With 200p (66⅔p each) two pennies are left.
         let weights = try FormulaWeights(["population": 1])
@@ -112,7 +112,7 @@ struct AllocationMethodTests {
         #expect(try pence(100).split(byWeights: [1, 1, 1]) == hundred.map(\.amount))
     }
 
-    @Test func eachBadFormulaInputIsRefusedWithItsNumbers() throws {
+    @Test func eachBadFormulaInputIsRefusedWithItsNumbers() async throws {
         let weights = thamesValleyWeights
         func refusal(_ inputs: [FormulaInput]) -> AllocationError? {
             do {
@@ -184,7 +184,7 @@ struct AllocationMethodTests {
         #expect(AllocationError.negativeWeight(factor: "crime", weight: -25).description.contains("weight -25"))
     }
 
-    @Test func aFactorWithZeroWeightChangesNothing() throws {
+    @Test func aFactorWithZeroWeightChangesNothing() async throws {
         let withUnusedFactor = try FormulaWeights(["population": 1, "crime": 0])
         let inputs = [
             FormulaInput(recipient: "GB-LAE-A", factors: ["population": 2, "crime": 90]),
@@ -196,7 +196,7 @@ struct AllocationMethodTests {
 
     // MARK: Size bands
 
-    @Test func sizeBandsClassifySurreyGrants() throws {
+    @Test func sizeBandsClassifySurreyGrants() async throws {
         let surrey = try SizeBands([.init("small", upTo: pounds(5_000)), .init("standard", upTo: nil)])
         #expect(surrey.band(for: .zero) == "small")
         #expect(surrey.band(for: pounds(5_000)) == "small")

@@ -332,7 +332,7 @@ private let hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abc
 
 @Suite("Audit chain: minuted heads")
 struct AuditHeadTests {
-    @Test func aHeadParsesSequenceAndHash() throws {
+    @Test func aHeadParsesSequenceAndHash() async throws {
         let head = try #require(AuditHead(parsing: "12:" + hex))
         #expect(head.sequence == 12)
         #expect(head.hash == hex)
@@ -340,7 +340,7 @@ struct AuditHeadTests {
         #expect(AuditHead(parsing: head.description) == head)
     }
 
-    @Test func anUppercaseHashIsReadAsLowercase() throws {
+    @Test func anUppercaseHashIsReadAsLowercase() async throws {
         let head = try #require(AuditHead(parsing: "12:" + hex.uppercased()))
         #expect(head.hash == hex)
     }

@@ -221,7 +221,7 @@ struct BankHolidayFileTests {
         }
     }
 
-    @Test func anExtraDayFromTheFileBecomesAHoliday() throws {
+    @Test func anExtraDayFromTheFileBecomesAHoliday() async throws {
         let yaml = """
             version: 1
             extra:
@@ -246,7 +246,7 @@ struct BankHolidayFileTests {
         #expect(custom.isWorkingDay(day("2030-05-27")))
     }
 
-    @Test func entriesRepeatingABuiltInAdjustmentAreAccepted() throws {
+    @Test func entriesRepeatingABuiltInAdjustmentAreAccepted() async throws {
         let yaml = """
             version: 1
             extra:
@@ -262,7 +262,7 @@ struct BankHolidayFileTests {
         #expect(holidayDays(WorkingDayCalendar(additional: adjustments), 2022) == holidayDays(calendar, 2022))
     }
 
-    @Test func emptyListsAreAccepted() throws {
+    @Test func emptyListsAreAccepted() async throws {
         #expect(try BankHolidayFile.parse(yaml: "version: 1\nextra: []\nmoved:\n", source: source).isEmpty)
     }
 
@@ -323,7 +323,7 @@ struct BankHolidayFileTests {
         }
     }
 
-    @Test func theBadDateMessageReadsAsASentence() throws {
+    @Test func theBadDateMessageReadsAsASentence() async throws {
         let caught = try #require(error("version: 1\nextra:\n  - date: 2030-02-30\n    name: X\n"))
         #expect(
             caught.description
@@ -339,13 +339,13 @@ struct BankHolidayFileTests {
             .appendingPathComponent("workflows/calendar/bank-holidays.yaml")
     }
 
-    @Test func theShippedFileParses() throws {
+    @Test func theShippedFileParses() async throws {
         let text = try String(contentsOf: shippedFile, encoding: .utf8)
         let adjustments = try BankHolidayFile.parse(yaml: text, source: source)
         #expect(adjustments.isEmpty)
     }
 
-    @Test func theShippedFilesCommentedExampleParsesWhenUncommented() throws {
+    @Test func theShippedFilesCommentedExampleParsesWhenUncommented() async throws {
         let text = try String(contentsOf: shippedFile, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard let start = lines.firstIndex(where: { $0 == "#   extra:" }) else {

@@ -6,7 +6,7 @@ import Testing
 struct DayInLondonTests {
     func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
-    @Test func anInstantFallsOnItsLondonDayAcrossSummerTime() throws {
+    @Test func anInstantFallsOnItsLondonDayAcrossSummerTime() async throws {
         // 23:30 UTC on 30 June is 00:30 on 1 July in London (BST, UTC+1): a new day, month and quarter.
         #expect(Day(containing: instant("2016-06-30T23:30:00Z")) == Day(year: 2016, month: 7, day: 1))
         #expect(Quarter(containing: Day(containing: instant("2016-06-30T23:30:00Z"))).number == 2)
@@ -24,7 +24,7 @@ struct DayInLondonTests {
         #expect(Day(containing: instant("2016-10-29T23:30:00Z")) == Day(year: 2016, month: 10, day: 30))
     }
 
-    @Test func anotherZoneIsCountedInThatZone() throws {
+    @Test func anotherZoneIsCountedInThatZone() async throws {
         let utc = try #require(TimeZone(identifier: "UTC"))
         #expect(Day(containing: instant("2016-06-30T23:30:00Z"), in: utc) == Day(year: 2016, month: 6, day: 30))
         // And asking again in London afterwards still counts in London.

@@ -136,7 +136,7 @@ struct DeadlineRulesTests {
             ])
     }
 
-    @Test func theProfileSetsTheReminderAndEscalationDays() throws {
+    @Test func theProfileSetsTheReminderAndEscalationDays() async throws {
         let yaml = """
             id: testshire
             name: Office of the Police and Crime Commissioner for Testshire

@@ -7,7 +7,7 @@ import Testing
 struct FinancialYearTests {
     private func day(_ iso: String) throws -> Day { try Day(iso: iso) }
 
-    @Test func financialYearRunsFirstAprilToThirtyFirstMarch() throws {
+    @Test func financialYearRunsFirstAprilToThirtyFirstMarch() async throws {
         let year = FinancialYear(startYear: 2017)
         #expect(year.firstDay == (try day("2017-04-01")))
         #expect(year.lastDay == (try day("2018-03-31")))
@@ -35,20 +35,20 @@ struct FinancialYearTests {
     }
 
     @Test(arguments: ["2017/18", "2017-18", "2017/2018", "2017-2018", " 2017/18 "])
-    func financialYearAcceptsTheThreeWrittenForms(text: String) throws {
+    func financialYearAcceptsTheThreeWrittenForms(text: String) async throws {
         #expect(try FinancialYear(parsing: text) == FinancialYear(startYear: 2017))
     }
 
     @Test(arguments: [
         (1999, "1999/00"), (2009, "2009/10"), (2017, "2017/18"), (2099, "2099/00"), (999, "0999/00"), (5, "0005/06"),
     ])
-    func financialYearIsWrittenWithATwoDigitSecondYear(startYear: Int, text: String) throws {
+    func financialYearIsWrittenWithATwoDigitSecondYear(startYear: Int, text: String) async throws {
         let year = FinancialYear(startYear: startYear)
         #expect(year.description == text)
         #expect(try FinancialYear(parsing: text) == year)
     }
 
-    @Test func centuryWrapIsConsecutive() throws {
+    @Test func centuryWrapIsConsecutive() async throws {
         #expect(try FinancialYear(parsing: "1999/00").startYear == 1999)
         #expect(try FinancialYear(parsing: "1999-2000").startYear == 1999)
         #expect(throws: FinancialYearParseError(text: "1999/1900", reason: .notConsecutive)) {
@@ -78,7 +78,7 @@ struct FinancialYearTests {
         #expect(description.contains("2017/18, 2017-18, 2017/2018 or 2017-2018"))
     }
 
-    @Test func financialYearEncodesAsItsWrittenForm() throws {
+    @Test func financialYearEncodesAsItsWrittenForm() async throws {
         let data = try JSONEncoder().encode([FinancialYear(startYear: 2009)])
         #expect(
             String(decoding: data, as: UTF8.self) == #"["2009\/10"]"#
@@ -127,13 +127,13 @@ struct FinancialYearTests {
         (3, "2016-10-01", "2016-12-31"),
         (4, "2017-01-01", "2017-03-31"),
     ])
-    func quarterRunsFromItsFirstToItsLastDay(number: Int, first: String, last: String) throws {
+    func quarterRunsFromItsFirstToItsLastDay(number: Int, first: String, last: String) async throws {
         let quarter = try #require(Quarter(year: FinancialYear(startYear: 2016), number: number))
         #expect(quarter.firstDay == (try day(first)))
         #expect(quarter.lastDay == (try day(last)))
     }
 
-    @Test func quarterNextAndPreviousCrossTheYear() throws {
+    @Test func quarterNextAndPreviousCrossTheYear() async throws {
         let q4 = try Quarter(parsing: "2015/16 Q4")
         #expect(q4.next.description == "2016/17 Q1")
         #expect(q4.next.previous == q4)
@@ -152,7 +152,7 @@ struct FinancialYearTests {
     }
 
     @Test(arguments: ["2017/18 Q3", "2017-18 Q3", "2017/2018 Q3", " 2017/18 Q3 "])
-    func quarterParsesItsWrittenForm(text: String) throws {
+    func quarterParsesItsWrittenForm(text: String) async throws {
         #expect(try Quarter(parsing: text) == Quarter(year: FinancialYear(startYear: 2017), number: 3))
     }
 
@@ -167,7 +167,7 @@ struct FinancialYearTests {
         #expect(description.contains("2017/18 Q3"))
     }
 
-    @Test func quarterEncodesAsItsDescription() throws {
+    @Test func quarterEncodesAsItsDescription() async throws {
         let quarter = try Quarter(parsing: "2017/18 Q3")
         let data = try JSONEncoder().encode(["q": quarter])
         #expect(try JSONDecoder().decode([String: Quarter].self, from: data) == ["q": quarter])

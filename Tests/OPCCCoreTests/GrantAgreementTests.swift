@@ -268,7 +268,7 @@ struct GrantAgreementRuleTests {
                 == .instalmentAlreadyPaid(instalment: "P3", paidOn: day("2017-08-02")))
     }
 
-    @Test func anAgreementSurvivesEncodingAndDecoding() throws {
+    @Test func anAgreementSurvivesEncodingAndDecoding() async throws {
         var agreement = wolverhampton()
         agreement.payments.append(.init(id: "P5", amount: .zero, condition: .onDate(day("2018-03-01"))))
         agreement.equalityImpactAssessment = eia
@@ -325,7 +325,7 @@ private func acceptedTo(_ outcome: WorkflowEngine.Outcome) -> String? {
 
 @Suite("Grant agreements: driving the workflow")
 struct GrantAgreementEngineTests {
-    @Test func theGrantGuardsAreRegisteredAndTheEditedWorkflowValidates() throws {
+    @Test func theGrantGuardsAreRegisteredAndTheEditedWorkflowValidates() async throws {
         let definition = try grantWorkflow()
         #expect(
             definition.transition(from: "draft", on: "confirm-conditions")?.guards == [
@@ -349,7 +349,7 @@ struct GrantAgreementEngineTests {
         }
     }
 
-    @Test func confirmingConditionsWaitsForTheEIAAndTheRiskAssessment() throws {
+    @Test func confirmingConditionsWaitsForTheEIAAndTheRiskAssessment() async throws {
         var agreement = leicestershire()
         func subject(allocations: Int64 = 50_000) -> GrantSubject {
             GrantSubject(agreement: agreement, allocationsTotal: pounds(allocations), decisionApproved: pounds(50_000))
@@ -381,7 +381,7 @@ struct GrantAgreementEngineTests {
         #expect(detached.map(\.rule) == ["grant-preconditions-recorded", "grant-equals-allocations"])
     }
 
-    @Test func signingWaitsForBothParties() throws {
+    @Test func signingWaitsForBothParties() async throws {
         var agreement = wolverhampton()
         agreement.equalityImpactAssessment = eia
         agreement.riskAssessment = riskAssessment
@@ -401,7 +401,7 @@ struct GrantAgreementEngineTests {
         #expect(acceptedTo(try fire("sign", in: "conditions-met", subject: subject())) == "signed")
     }
 
-    @Test func varyingTheAmountBeyondTheDecisionIsRefused() throws {
+    @Test func varyingTheAmountBeyondTheDecisionIsRefused() async throws {
         var agreement = wolverhampton()
         agreement.amount = pounds(369_000)
         let approvedOnly369k = GrantSubject(

@@ -18,14 +18,14 @@ struct CoreLimitsTests {
         #expect(refusal.description.contains("above £10,000,000,000.00"))
     }
 
-    @Test func tenBillionPoundsExactlyIsAccepted() throws {
+    @Test func tenBillionPoundsExactlyIsAccepted() async throws {
         #expect(try Money(parsing: "£10,000,000,000.00") == Money.ceiling)
         #expect(Money.ceiling.pence == 1_000_000_000_000)
         #expect(Money.ceiling.isWithinCeiling)
         #expect(!Money(pence: 1_000_000_000_001)!.isWithinCeiling)
     }
 
-    @Test func aFileOrARequestGivingPenceAboveTheCeilingIsRefusedButStoredDataStillReads() throws {
+    @Test func aFileOrARequestGivingPenceAboveTheCeilingIsRefusedButStoredDataStillReads() async throws {
         let data = Data("[1000000000001]".utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([Money].self, from: data) }
         #expect(throws: DecodingError.self) {
@@ -37,7 +37,7 @@ struct CoreLimitsTests {
         #expect(try JSONDecoder().decode([Money].self, from: Data("[1000000000000]".utf8)) == [Money.ceiling])
     }
 
-    @Test func exactBalancesNameAnAccountBeyondSixtyFourBitsInsteadOfStopping() throws {
+    @Test func exactBalancesNameAnAccountBeyondSixtyFourBitsInsteadOfStopping() async throws {
         let funding = LedgerAccount(.funding, office: "cumbria", year: FinancialYear(startYear: 2016))!
         let asb = LedgerAccount(.budget, office: "cumbria", year: FinancialYear(startYear: 2016), strand: "ASB")!
         let vic = LedgerAccount(.budget, office: "cumbria", year: FinancialYear(startYear: 2016), strand: "VIC")!
@@ -54,7 +54,7 @@ struct CoreLimitsTests {
         #expect(exact.values.reduce(0, +) == 0)
     }
 
-    @Test func reconciliationFiguresThatLeaveSixtyFourBitsAreMarkedNotTrapped() throws {
+    @Test func reconciliationFiguresThatLeaveSixtyFourBitsAreMarkedNotTrapped() async throws {
         let year = FinancialYear(startYear: 2016)
         let funding = LedgerAccount(.funding, office: "cumbria", year: year)!
         let asb = LedgerAccount(.budget, office: "cumbria", year: year, strand: "ASB")!
@@ -78,7 +78,7 @@ struct CoreLimitsTests {
     @Test(arguments: [
         (TextField.Kind.name, 300), (.short, 1_000), (.long, 100_000),
     ])
-    func eachKindOfFieldHoldsItsLimitAndNotOneCharacterMore(kind: TextField.Kind, limit: Int) throws {
+    func eachKindOfFieldHoldsItsLimitAndNotOneCharacterMore(kind: TextField.Kind, limit: Int) async throws {
         let full = String(repeating: "a", count: limit)
         #expect(try TextField.normalized(full, field: "f", kind: kind) == full)
         #expect(throws: TextFieldRefusal(field: "f", reason: .tooLong(characters: limit + 1, limit: limit))) {
@@ -95,7 +95,7 @@ struct CoreLimitsTests {
         #expect(message == "title: is 1,000,000 characters long; the most it may be is 300")
     }
 
-    @Test func crlfAndCRBecomeLFAndCountAsOneCharacter() throws {
+    @Test func crlfAndCRBecomeLFAndCountAsOneCharacter() async throws {
         #expect(try TextField.normalized("a\r\nb\rc\nd", field: "f", kind: .short) == "a\nb\nc\nd")
         #expect(try TextField.normalized("\r\n\r\n", field: "f", kind: .short) == "\n\n")
         // 500 CRLF pairs are 500 characters once normalised: within a short field.
@@ -126,7 +126,7 @@ struct CoreLimitsTests {
         #expect(TextFieldRefusal(field: "purpose", reason: reason).description.hasPrefix("purpose: character "))
     }
 
-    @Test func tabsAndLineBreaksAreKeptInTextButANameIsOneLine() throws {
+    @Test func tabsAndLineBreaksAreKeptInTextButANameIsOneLine() async throws {
         #expect(try TextField.normalized("a\tb\nc", field: "f", kind: .long) == "a\tb\nc")
         #expect(try TextField.normalized("a\tb", field: "title", kind: .name) == "a\tb")
         #expect(throws: TextFieldRefusal(field: "title", reason: .lineBreak(position: 2))) {
@@ -140,7 +140,7 @@ struct CoreLimitsTests {
     /// Arbitrary Unicode, seeded: whatever comes in, what is accepted has no CR, no refused character and no more
     /// characters than the limit; it is accepted exactly when its normalised form qualifies; and checking again
     /// changes nothing.
-    @Test func theCheckHoldsForArbitraryUnicode() throws {
+    @Test func theCheckHoldsForArbitraryUnicode() async throws {
         var random = LimitsGenerator(seed: 21)
         for round in 0..<3_000 {
             let text = arbitraryText(using: &random, maxLength: round % 10 == 0 ? 1_200 : 40)

@@ -7,7 +7,7 @@ import Testing
 struct MoneyTests {
     private func money(_ text: String) throws -> Money { try Money(parsing: text) }
 
-    @Test func moneyRoundTripsSurreyCommunitySafetyFundExactly() throws {
+    @Test func moneyRoundTripsSurreyCommunitySafetyFundExactly() async throws {
         let fund = try money("£533,333.50")
         #expect(fund.pence == 53_333_350)
         #expect(fund.description == "£533,333.50")
@@ -123,7 +123,7 @@ struct MoneyTests {
         #expect(Money.zero.pence == 0)
     }
 
-    @Test func additionOverflowIsRefusedNotTrapped() throws {
+    @Test func additionOverflowIsRefusedNotTrapped() async throws {
         let big = try #require(Money(pence: Int64.max - 1))
         let two = try #require(Money(pence: 2))
         #expect(throws: MoneyArithmeticError.overflow) { try big.adding(two) }
@@ -133,7 +133,7 @@ struct MoneyTests {
         #expect(MoneyArithmeticError.overflow.description.contains("too large"))
     }
 
-    @Test func subtractionBelowZeroIsRefused() throws {
+    @Test func subtractionBelowZeroIsRefused() async throws {
         let budget = try money("£38,000")
         let spend = try money("£76,000")
         #expect(throws: MoneyArithmeticError.wouldBeNegative(minuend: budget, subtrahend: spend)) {
@@ -146,7 +146,7 @@ struct MoneyTests {
         #expect(description.contains("£38,000.00"))
     }
 
-    @Test func multiplicationAndSumAreExact() throws {
+    @Test func multiplicationAndSumAreExact() async throws {
         let quarterly = try money("£25,000.25")
         #expect(try quarterly.multiplied(by: 4) == money("£100,001.00"))
         #expect(try quarterly.multiplied(by: 0) == .zero)
@@ -155,7 +155,7 @@ struct MoneyTests {
         #expect(try Money.sum([money("£0.10"), money("£0.20")]) == money("£0.30"))
     }
 
-    @Test func splitDistributesEveryPenny() throws {
+    @Test func splitDistributesEveryPenny() async throws {
         let fund = try money("£100,000")
         #expect(try fund.split(byWeights: [50, 25, 25]) == [money("£50,000"), money("£25,000"), money("£25,000")])
         #expect(
@@ -184,7 +184,7 @@ struct MoneyTests {
         }
     }
 
-    @Test func splitRefusesWeightsThatCannotShare() throws {
+    @Test func splitRefusesWeightsThatCannotShare() async throws {
         let whole = try money("£10")
         #expect(throws: MoneySplitError.noWeights) { try whole.split(byWeights: []) }
         #expect(throws: MoneySplitError.negativeWeight(index: 1, weight: -2)) { try whole.split(byWeights: [1, -2]) }
@@ -192,7 +192,7 @@ struct MoneyTests {
         #expect(throws: MoneySplitError.weightsTooLarge) { try whole.split(byWeights: [Int64.max, 1]) }
     }
 
-    @Test func moneyEncodesAsIntegerPence() throws {
+    @Test func moneyEncodesAsIntegerPence() async throws {
         let fund = try money("£533,333.50")
         let data = try JSONEncoder().encode([fund])
         #expect(String(decoding: data, as: UTF8.self) == "[53333350]")
@@ -200,7 +200,7 @@ struct MoneyTests {
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([Money].self, from: Data("[-1]".utf8)) }
     }
 
-    @Test func moneyOrdersByValue() throws {
+    @Test func moneyOrdersByValue() async throws {
         #expect(try money("£0.99") < money("£1"))
         #expect(
             try [money("£5"), money("£0.50"), money("£1,000")].sorted().map(\.description)
@@ -218,7 +218,7 @@ struct MoneyTests {
         #expect(SignedMoney(pence: pence).description == text)
     }
 
-    @Test func signedMoneyArithmeticIsCheckedAndMayGoNegative() throws {
+    @Test func signedMoneyArithmeticIsCheckedAndMayGoNegative() async throws {
         let budget = SignedMoney(try money("£38,000"))
         let spend = SignedMoney(try money("£76,000"))
         let variance = try budget.subtracting(spend)
@@ -241,7 +241,7 @@ struct MoneyTests {
         #expect(try SignedMoney.sum([variance, budget, budget]) == budget.adding(budget).subtracting(budget))
     }
 
-    @Test func moneyInAFileMayBeWrittenInPounds() throws {
+    @Test func moneyInAFileMayBeWrittenInPounds() async throws {
         let data = Data(#"["£25,000", "20000.00", 150]"#.utf8)
         #expect(
             try JSONDecoder().decode([Money].self, from: data).map(\.pence) == [2_500_000, 2_000_000, 150])
@@ -251,7 +251,7 @@ struct MoneyTests {
         #expect(bad != nil)
     }
 
-    @Test func signedMoneyEncodesAsIntegerPence() throws {
+    @Test func signedMoneyEncodesAsIntegerPence() async throws {
         let data = try JSONEncoder().encode([SignedMoney(pence: -3_800_000)])
         #expect(String(decoding: data, as: UTF8.self) == "[-3800000]")
         #expect(try JSONDecoder().decode([SignedMoney].self, from: data) == [SignedMoney(pence: -3_800_000)])

@@ -52,7 +52,7 @@ struct OfficeNumbering: Sendable, CustomTestStringConvertible {
 
 @Suite("Decision-number templates: the offices' real numbering")
 struct NumberingTemplateOfficeTests {
-    @Test func cumbriaSequenceContinuesWithinTheYearAndResetsInJanuary() throws {
+    @Test func cumbriaSequenceContinuesWithinTheYearAndResetsInJanuary() async throws {
         let template = try NumberingTemplate("{seq:3}/{year}", reset: .calendarYear)
         let last = try #require(template.parse("013/2016"))
         #expect(last.sequence == 13)
@@ -71,12 +71,12 @@ struct NumberingTemplateOfficeTests {
         #expect(january.period.year == 2017)
     }
 
-    @Test func aFirstNumberWithNoPreviousStartsAtOne() throws {
+    @Test func aFirstNumberWithNoPreviousStartsAtOne() async throws {
         let template = try NumberingTemplate("{seq:3}/{year}", reset: .calendarYear)
         #expect(try template.next(after: nil, on: day("2016-01-04")).text == "001/2016")
     }
 
-    @Test func lincolnshireSequenceContinuesWithinTheYear() throws {
+    @Test func lincolnshireSequenceContinuesWithinTheYear() async throws {
         let template = try NumberingTemplate("{seq:3}/{year}", reset: .calendarYear)
         let last = try #require(template.parse("006/2020"))
         let next = try template.next(after: last, on: day("2020-05-26"))
@@ -84,7 +84,7 @@ struct NumberingTemplateOfficeTests {
         #expect(next.sequence == 7)
     }
 
-    @Test func surreyNumbersWithAndWithoutPaddingAreOneNumber() throws {
+    @Test func surreyNumbersWithAndWithoutPaddingAreOneNumber() async throws {
         let template = try NumberingTemplate("{seq:3}/{year}", reset: .calendarYear)
         let unpadded = try #require(template.parse("44/2020"))
         let padded = try #require(template.parse("044/2020"))
@@ -96,7 +96,7 @@ struct NumberingTemplateOfficeTests {
         #expect(template.parse("45/2020") != padded)
     }
 
-    @Test func lancashireSequenceIsUnpaddedAfterTheYear() throws {
+    @Test func lancashireSequenceIsUnpaddedAfterTheYear() async throws {
         let template = try NumberingTemplate("{year}-{seq}", reset: .calendarYear)
         let last = try #require(template.parse("2020-18"))
         #expect(last.sequence == 18)
@@ -107,7 +107,7 @@ struct NumberingTemplateOfficeTests {
         #expect(try template.next(after: next, on: day("2021-01-04")).text == "2021-1")
     }
 
-    @Test func warwickshireSequenceContinuesWithinATerm() throws {
+    @Test func warwickshireSequenceContinuesWithinATerm() async throws {
         let template = try NumberingTemplate("WPC{term}-{seq:4}", reset: .term, terms: warwickshireTerms)
         let last = try #require(template.parse("WPC4-0044"))
         #expect(last.sequence == 44)
@@ -159,7 +159,7 @@ struct NumberingTemplateOfficeTests {
         }
     }
 
-    @Test func warwickshireSequenceResetsOnTheFirstDayOfANewTerm() throws {
+    @Test func warwickshireSequenceResetsOnTheFirstDayOfANewTerm() async throws {
         let template = try NumberingTemplate("WPC{term}-{seq:4}", reset: .term, terms: warwickshireTerms)
         let lastOfTerm3 = try template.next(after: template.parse("WPC3-0107"), on: day("2021-05-12"))
         #expect(lastOfTerm3.text == "WPC3-0108")
@@ -168,7 +168,7 @@ struct NumberingTemplateOfficeTests {
         #expect(firstOfTerm4.period.term == 4)
     }
 
-    @Test func warwickshireRefusesADayBeforeAnyConfiguredTerm() throws {
+    @Test func warwickshireRefusesADayBeforeAnyConfiguredTerm() async throws {
         let template = try NumberingTemplate("WPC{term}-{seq:4}", reset: .term, terms: warwickshireTerms)
         let error = #expect(throws: NumberingTemplateError.self) {
             try template.next(after: nil, on: day("2016-05-11"))
@@ -177,7 +177,7 @@ struct NumberingTemplateOfficeTests {
         #expect(error?.description.contains("WPC{term}-{seq:4}") == true)
     }
 
-    @Test func hampshireSequenceNeverResetsAlthoughTheYearIsPrinted() throws {
+    @Test func hampshireSequenceNeverResetsAlthoughTheYearIsPrinted() async throws {
         let template = try NumberingTemplate("PCCML-{seq:6}-{year}", reset: .never)
         let last = try #require(template.parse("PCCML-000484-2019"))
         #expect(last.sequence == 484)
@@ -189,7 +189,7 @@ struct NumberingTemplateOfficeTests {
         #expect(newYear.period.year == 2020)
     }
 
-    @Test func financialYearSequenceResetsOnFirstApril() throws {
+    @Test func financialYearSequenceResetsOnFirstApril() async throws {
         let template = try NumberingTemplate("{seq}/{fy}", reset: .financialYear)
         let march = try template.next(after: nil, on: day("2020-03-02"))
         #expect(march.text == "1/2019-20")
@@ -205,7 +205,7 @@ struct NumberingTemplateOfficeTests {
         #expect(january.text == "3/2020-21")
     }
 
-    @Test func financialYearCrossingTheCenturyIsWrittenWithTwoDigits() throws {
+    @Test func financialYearCrossingTheCenturyIsWrittenWithTwoDigits() async throws {
         let template = try NumberingTemplate("{seq}/{fy}", reset: .financialYear)
         let number = try template.next(after: nil, on: day("1999-06-01"))
         #expect(number.text == "1/1999-00")
@@ -214,7 +214,7 @@ struct NumberingTemplateOfficeTests {
         #expect(template.parse("1/2019-21") == nil)
     }
 
-    @Test func aSequenceWiderThanItsPaddingIsWrittenInFullAndReadBack() throws {
+    @Test func aSequenceWiderThanItsPaddingIsWrittenInFullAndReadBack() async throws {
         let template = try NumberingTemplate("{seq:3}/{year}", reset: .calendarYear)
         let wide = template.format(sequence: 1234, period: .init(year: 2016))
         #expect(wide.text == "1234/2016")
@@ -225,14 +225,14 @@ struct NumberingTemplateOfficeTests {
 @Suite("Decision-number templates: reading numbers")
 struct NumberingTemplateParsingTests {
     @Test(arguments: OfficeNumbering.all)
-    func eachTemplateReadsItsOwnExample(office: OfficeNumbering) throws {
+    func eachTemplateReadsItsOwnExample(office: OfficeNumbering) async throws {
         let template = try office.build()
         let parsed = try #require(template.parse(office.example))
         #expect(parsed.text == office.example)
     }
 
     @Test(arguments: OfficeNumbering.all, [1, 2, 9, 10, 99, 100, 485, 1000, 123_456])
-    func eachTemplateReadsBackWhatItWrites(office: OfficeNumbering, sequence: Int) throws {
+    func eachTemplateReadsBackWhatItWrites(office: OfficeNumbering, sequence: Int) async throws {
         let template = try office.build()
         let period = try template.period(on: day(office.issued))
         let written = template.format(sequence: sequence, period: period)
@@ -243,7 +243,7 @@ struct NumberingTemplateParsingTests {
     }
 
     @Test(arguments: OfficeNumbering.all)
-    func eachTemplateReadsBackANumberItAllocated(office: OfficeNumbering) throws {
+    func eachTemplateReadsBackANumberItAllocated(office: OfficeNumbering) async throws {
         let template = try office.build()
         let previous = try #require(template.parse(office.example))
         let allocated = try template.next(after: previous, on: day(office.issued))
@@ -252,7 +252,7 @@ struct NumberingTemplateParsingTests {
     }
 
     @Test(arguments: OfficeNumbering.all, OfficeNumbering.all)
-    func eachTemplateRejectsOtherOfficesNumbers(office: OfficeNumbering, other: OfficeNumbering) throws {
+    func eachTemplateRejectsOtherOfficesNumbers(office: OfficeNumbering, other: OfficeNumbering) async throws {
         guard office.template != other.template else { return }
         let template = try office.build()
         #expect(template.parse(other.example) == nil)
@@ -262,23 +262,23 @@ struct NumberingTemplateParsingTests {
         "", "/2016", "014/", "014-2016", "014/16", "014/20166", "000/2016", "x14/2016", "014/2016/1", "14 /2016",
         "014/２０１６",
     ])
-    func cumbriaTemplateRejectsMalformedNumbers(text: String) throws {
+    func cumbriaTemplateRejectsMalformedNumbers(text: String) async throws {
         let template = try NumberingTemplate("{seq:3}/{year}", reset: .calendarYear)
         #expect(template.parse(text) == nil)
     }
 
-    @Test func surroundingSpacesAreIgnoredWhenReading() throws {
+    @Test func surroundingSpacesAreIgnoredWhenReading() async throws {
         let template = try NumberingTemplate("{seq:3}/{year}", reset: .calendarYear)
         #expect(template.parse("  014/2016\t")?.text == "014/2016")
     }
 
     @Test(arguments: ["WPC4-", "WPC-0044", "WPC4-0000", "WPCX-0044", "wpc4-0044", "WPC4_0044"])
-    func warwickshireTemplateRejectsMalformedNumbers(text: String) throws {
+    func warwickshireTemplateRejectsMalformedNumbers(text: String) async throws {
         let template = try NumberingTemplate("WPC{term}-{seq:4}", reset: .term, terms: warwickshireTerms)
         #expect(template.parse(text) == nil)
     }
 
-    @Test func periodsHoldOnlyWhatTheTemplatePrints() throws {
+    @Test func periodsHoldOnlyWhatTheTemplatePrints() async throws {
         let cumbria = try NumberingTemplate("{seq:3}/{year}", reset: .calendarYear)
         #expect(try cumbria.period(on: day("2016-03-07")) == .init(year: 2016))
         let fy = try NumberingTemplate("{seq}/{fy}", reset: .financialYear)
@@ -288,7 +288,7 @@ struct NumberingTemplateParsingTests {
         #expect(try warwickshire.period(on: day("2021-05-13")) == .init(term: 4))
     }
 
-    @Test func sequenceKeysSeparateOnlyTheResetPeriods() throws {
+    @Test func sequenceKeysSeparateOnlyTheResetPeriods() async throws {
         let hampshire = try NumberingTemplate("PCCML-{seq:6}-{year}", reset: .never)
         #expect(hampshire.sequenceKey(for: .init(year: 2019)) == hampshire.sequenceKey(for: .init(year: 2020)))
         let cumbria = try NumberingTemplate("{seq:3}/{year}", reset: .calendarYear)
@@ -335,13 +335,13 @@ struct NumberingTemplateValidationTests {
     }
 
     @Test(arguments: OfficeNumbering.all)
-    func everyOfficeTemplateIsAccepted(office: OfficeNumbering) throws {
+    func everyOfficeTemplateIsAccepted(office: OfficeNumbering) async throws {
         let template = try office.build()
         #expect(template.text == office.template)
         #expect(template.reset == office.reset)
     }
 
-    @Test func termsAreKeptInDateOrder() throws {
+    @Test func termsAreKeptInDateOrder() async throws {
         let template = try NumberingTemplate("WPC{term}-{seq:4}", reset: .term, terms: warwickshireTerms)
         #expect(template.terms.map(\.number) == [3, 4])
     }

@@ -23,7 +23,7 @@ private func loadShippedProfile(_ office: String) throws -> OfficeProfile {
 @Suite("Office profiles: the shipped offices")
 struct ShippedOfficeProfileTests {
     @Test(arguments: ["cumbria", "leicestershire", "lincolnshire", "west-midlands"])
-    func eachShippedProfileLoadsUnderItsFileName(office: String) throws {
+    func eachShippedProfileLoadsUnderItsFileName(office: String) async throws {
         let profile = try loadShippedProfile(office)
         #expect(profile.id == office)
         #expect(profile.name.contains("Police and Crime Commissioner"))
@@ -36,7 +36,7 @@ struct ShippedOfficeProfileTests {
         #expect(profile.returnEscalationWorkingDays == 10)
     }
 
-    @Test func cumbriaProfileHasTheValuesOfDecision014Of2016() throws {
+    @Test func cumbriaProfileHasTheValuesOfDecision014Of2016() async throws {
         let cumbria = try loadShippedProfile("cumbria")
         #expect(cumbria.name == "Office of the Police and Crime Commissioner for Cumbria")
         #expect(cumbria.orgID == nil)
@@ -58,7 +58,7 @@ struct ShippedOfficeProfileTests {
         #expect(cumbria.numbering.parse("014/2016")?.sequence == 14)
     }
 
-    @Test func lincolnshireProfileHasTheValuesOfDecision007Of2020() throws {
+    @Test func lincolnshireProfileHasTheValuesOfDecision007Of2020() async throws {
         let lincolnshire = try loadShippedProfile("lincolnshire")
         #expect(lincolnshire.numbering.text == "{seq:3}/{year}")
         #expect(lincolnshire.part1DeadlineWorkingDays == 1)
@@ -79,7 +79,7 @@ struct ShippedOfficeProfileTests {
         #expect(lincolnshire.numbering.parse("007/2020")?.text == "007/2020")
     }
 
-    @Test func leicestershireAndWestMidlandsCarryTheirAssumedValues() throws {
+    @Test func leicestershireAndWestMidlandsCarryTheirAssumedValues() async throws {
         let leicestershire = try loadShippedProfile("leicestershire")
         #expect(leicestershire.part1DeadlineWorkingDays == 5)
         #expect(leicestershire.signatories.count == 2)
@@ -199,7 +199,7 @@ struct BadProfile: Sendable, CustomTestStringConvertible {
 
 @Suite("Office profiles: refusing bad profiles")
 struct BadOfficeProfileTests {
-    @Test func theBaseProfileOfTheBadCasesIsValid() throws {
+    @Test func theBaseProfileOfTheBadCasesIsValid() async throws {
         let profile = try OfficeProfile.parse(yaml: baseProfile, source: "testshire.yaml")
         #expect(profile.id == "testshire")
         #expect(profile.orgID == "GB-GOR-PC000123")
@@ -208,7 +208,7 @@ struct BadOfficeProfileTests {
     }
 
     @Test(arguments: BadProfile.all)
-    func badProfileIsRefusedNamingTheFileAndTheField(bad: BadProfile) throws {
+    func badProfileIsRefusedNamingTheFileAndTheField(bad: BadProfile) async throws {
         try #require(baseProfile.contains(bad.replace), "the case must change the base profile")
         var yaml = baseProfile.replacingOccurrences(of: bad.replace, with: bad.with)
         if bad.name == "no signatories" {
@@ -266,7 +266,7 @@ struct BadOfficeProfileTests {
         #expect(error?.field == "publication.deferralNeedsUntilDat")
     }
 
-    @Test func defaultsApplyWhenOptionalFieldsAreLeftOut() throws {
+    @Test func defaultsApplyWhenOptionalFieldsAreLeftOut() async throws {
         let profile = try OfficeProfile.parse(yaml: baseProfile, source: "testshire.yaml")
         #expect(profile.part2ReasonPrintedOnPart1 == false)
         #expect(profile.returnDueWorkingDays == 15)
@@ -276,7 +276,7 @@ struct BadOfficeProfileTests {
         #expect(profile.implicationSections == OfficeProfile.standardImplicationSections)
     }
 
-    @Test func returnDeadlinesAreReadWhenGiven() throws {
+    @Test func returnDeadlinesAreReadWhenGiven() async throws {
         let yaml = baseProfile.replacingOccurrences(
             of: "roles: [",
             with: "returnDueWorkingDays: 20\nreturnReminderWorkingDays: 0\nreturnEscalationWorkingDays: 60\nroles: [")

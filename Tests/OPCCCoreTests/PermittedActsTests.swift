@@ -55,7 +55,7 @@ struct PermittedActsTests {
     ]
 
     @Test(arguments: cases)
-    func thePermittedActsFollowRoleScopeAndState(row: PermittedActsCase) throws {
+    func thePermittedActsFollowRoleScopeAndState(row: PermittedActsCase) async throws {
         let definition = try shippedWorkflow("decision-request")
         let instance = WorkflowInstance(
             id: "cumbria-DR-0001", office: "cumbria", workflow: "decision-request", workflowVersion: 1,
@@ -65,7 +65,7 @@ struct PermittedActsTests {
         #expect(acts.map(\.event) == row.acts)
     }
 
-    @Test func aPermittedActNamesTheRolesHeldAndItsGuardsWhichAreNotTriedUntilTheActIs() throws {
+    @Test func aPermittedActNamesTheRolesHeldAndItsGuardsWhichAreNotTriedUntilTheActIs() async throws {
         let definition = try shippedWorkflow("decision-request")
         let instance = WorkflowInstance(
             id: "dr-1", office: "cumbria", workflow: "decision-request", workflowVersion: 1,
@@ -90,7 +90,7 @@ struct PermittedActsTests {
 
 @Suite("Workflow effects: typed, with the retired names still loading")
 struct WorkflowEffectTests {
-    @Test func theRetiredEffectNamesStillValidateAndAreRecordedUnderTheirNames() throws {
+    @Test func theRetiredEffectNamesStillValidateAndAreRecordedUnderTheirNames() async throws {
         for (name, event, state, role, payload) in [
             ("decision-request", "submit", "draft", Role.officer, [String: String]()),
             ("carry-forward", "confirm", "approved", Role.finance, ["actualPence": "100"]),
@@ -117,7 +117,7 @@ struct WorkflowEffectTests {
         }
     }
 
-    @Test func aDeadlineEffectIsDescribedAsTheAuditLogHasAlwaysRecordedIt() throws {
+    @Test func aDeadlineEffectIsDescribedAsTheAuditLogHasAlwaysRecordedIt() async throws {
         let effect = WorkflowEffect.setDeadline(.part1Publication, try Day(iso: "2016-03-14"))
         #expect(effect.description == "set-deadline(day=2016-03-14, kind=part1-publication)")
         #expect(WorkflowEffect.scheduleQuarterlyReturns.description == "schedule-quarterly-returns")
@@ -127,7 +127,7 @@ struct WorkflowEffectTests {
 
 @Suite("Decision rules: Part 1 overdue")
 struct Part1OverdueTests {
-    @Test func part1IsOverdueOnlyAfterItsDeadlineWhileUnpublishedAndNotWithdrawn() throws {
+    @Test func part1IsOverdueOnlyAfterItsDeadlineWhileUnpublishedAndNotWithdrawn() async throws {
         let deadline = try Day(iso: "2016-03-14")
         func overdue(_ state: String, _ today: String, published: Day? = nil, deadline: Day? = deadline) throws -> Bool
         {

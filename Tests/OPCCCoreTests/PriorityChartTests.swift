@@ -78,7 +78,7 @@ struct PriorityWorkflowTests {
             act, on: instance, definition: try priorityWorkflow(), subject: .priorities(subject))
     }
 
-    @Test func theWorkflowParsesAndHasNoProblems() throws {
+    @Test func theWorkflowParsesAndHasNoProblems() async throws {
         let definition = try priorityWorkflow()
         let problems = WorkflowValidator.problems(
             in: definition, source: "priority-selection.yaml", registry: .standard)
@@ -87,7 +87,7 @@ struct PriorityWorkflowTests {
         #expect(Set(definition.terminal) == ["closed", "withdrawn"])
     }
 
-    @Test func scoringClosesOnlyWhenTheAssessmentIsComplete() throws {
+    @Test func scoringClosesOnlyWhenTheAssessmentIsComplete() async throws {
         var assessment = seedAssessment()
         assessment.threats[0].scores["Fire"] = nil
         let refused = try fire(
@@ -109,7 +109,7 @@ struct PriorityWorkflowTests {
         #expect(a.to == "selecting")
     }
 
-    @Test func theSelectionIsAdoptedOnlyWhenItFollowsTheRules() throws {
+    @Test func theSelectionIsAdoptedOnlyWhenItFollowsTheRules() async throws {
         var selection = seedSelection()
         selection.boardRecords.removeAll { $0.threat == "Cybercrime" || $0.threat == "Road Safety*" }
         let refused = try fire(

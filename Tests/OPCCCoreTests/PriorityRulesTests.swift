@@ -81,7 +81,7 @@ struct PriorityMethodTests {
     @Test(arguments: [
         ("22.5%", 2250), ("22.5", 2250), ("40 %", 4000), ("0.05%", 5), ("100%", 10_000), ("0%", 0), ("12.34%", 1234),
     ])
-    func percentagesAreReadInBasisPoints(text: String, basisPoints: Int) throws {
+    func percentagesAreReadInBasisPoints(text: String, basisPoints: Int) async throws {
         #expect(try Percentage(parsing: text).basisPoints == basisPoints)
     }
 

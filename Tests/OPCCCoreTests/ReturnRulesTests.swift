@@ -338,7 +338,7 @@ struct ReturnRulesTests {
         #expect(guardRefusal.remedy == refusals[3].remedy)
     }
 
-    @Test func aReturnVersionRoundTripsThroughJSONWithItsReview() throws {
+    @Test func aReturnVersionRoundTripsThroughJSONWithItsReview() async throws {
         #expect(RAG.allCases.map(\.rawValue) == ["red", "amber", "green"])
         var content = onProfile()
         content.milestones.append(.init(name: "Open the hub", rag: .amber, reason: "Lease signed late"))

@@ -92,7 +92,7 @@ struct ReturnScheduleTests {
         #expect(ReturnSchedule.dueDay(for: q3, calendar: calendar, returnDueWorkingDays: 1) == day("2017-01-03"))
     }
 
-    @Test func theProfileSetsTheWorkingDays() throws {
+    @Test func theProfileSetsTheWorkingDays() async throws {
         let yaml = """
             id: testshire
             name: Office of the Police and Crime Commissioner for Testshire

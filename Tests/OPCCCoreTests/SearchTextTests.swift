@@ -134,7 +134,7 @@ struct SearchTextNumberTests {
         #expect(Self.fixtureTemplates.count == 4)
     }
 
-    @Test func eachShippedOfficesNumbersAreReadInEverySpelling() throws {
+    @Test func eachShippedOfficesNumbersAreReadInEverySpelling() async throws {
         for (office, template) in Self.fixtureTemplates {
             for (sequence, dayText) in [(1, "2016-03-09"), (14, "2016-03-09"), (44, "2020-07-01"), (123, "2019-01-02")]
             {
@@ -147,7 +147,7 @@ struct SearchTextNumberTests {
     }
 
     @Test(arguments: OfficeNumbering.all)
-    func eachKnownOfficesNumbersAreReadInEverySpelling(_ numbering: OfficeNumbering) throws {
+    func eachKnownOfficesNumbersAreReadInEverySpelling(_ numbering: OfficeNumbering) async throws {
         let template = try numbering.build()
         let number = try #require(template.parse(numbering.example))
         for spelling in Self.spellings(of: number, in: template) {
@@ -182,7 +182,7 @@ struct SearchTextNumberTests {
         #expect(SearchText(typed).decisionNumber(in: template)?.text == canonical)
     }
 
-    @Test func aRecordsNumberIsStillReadStrictlyWhenItIsGiven() throws {
+    @Test func aRecordsNumberIsStillReadStrictlyWhenItIsGiven() async throws {
         let template = try NumberingTemplate("WMPCC {seq:3}/{year}", reset: .calendarYear)
         #expect(template.parse("wmpcc 1/2016") == nil, "a number given to a record is written in the office's form")
         #expect(template.parse("WMPCC 1/2016")?.text == "WMPCC 001/2016")

@@ -79,7 +79,7 @@ struct CoreInputFile: Sendable, CustomTestStringConvertible {
 @Suite("Strict YAML: every file the core reads refuses an unknown key and names a syntax error's place")
 struct StrictYAMLTests {
     @Test(arguments: CoreInputFile.all)
-    func anUnknownKeyIsRefusedNamingTheKeyAndItsLine(file: CoreInputFile) throws {
+    func anUnknownKeyIsRefusedNamingTheKeyAndItsLine(file: CoreInputFile) async throws {
         #expect(file.read(file.text) == nil, "the shipped file must load as it is")
         let (text, line, _) = inserting(file.misspelt, after: file.anchor, in: file.text)
         let message = try #require(file.read(text))
@@ -87,7 +87,7 @@ struct StrictYAMLTests {
     }
 
     @Test(arguments: CoreInputFile.all)
-    func aSyntaxErrorIsRefusedNamingItsLineAndColumn(file: CoreInputFile) throws {
+    func aSyntaxErrorIsRefusedNamingItsLineAndColumn(file: CoreInputFile) async throws {
         // The second colon of `broken: a: b` is where YAML finds a mapping inside a plain value.
         let (text, line, indent) = inserting("broken: a: b", after: file.anchor, in: file.text)
         let message = try #require(file.read(text))
@@ -124,7 +124,7 @@ struct StrictYAMLTests {
                 + "purpose)")
     }
 
-    @Test func valuesDecodeAsYAMLWritesThem() throws {
+    @Test func valuesDecodeAsYAMLWritesThem() async throws {
         let yaml = "name: \"014\"\npurpose: 'yes'\namountPence: 5_000\ncapital: true\nareas: [Ormsgill, ~]\n"
         struct Loose: Decodable, Equatable {
             var name: String
@@ -142,12 +142,12 @@ struct StrictYAMLTests {
                     missing: nil))
     }
 
-    @Test func aNullValueForADeclaredOptionalKeyIsNotUnknown() throws {
+    @Test func aNullValueForADeclaredOptionalKeyIsNotUnknown() async throws {
         let decoded = try StrictYAML.decode(Grant.self, from: "name: A\npurpose: B\ncapital: ~\n", source: "x.yaml")
         #expect(decoded == Grant(name: "A", purpose: "B", amountPence: nil, capital: nil, areas: nil))
     }
 
-    @Test func aDictionaryTakesEveryKeyButItsValuesAreChecked() throws {
+    @Test func aDictionaryTakesEveryKeyButItsValuesAreChecked() async throws {
         let good = try StrictYAML.decode(
             [String: Grant].self, from: "anything:\n  name: A\n  purpose: B\n", source: "x.yaml")
         #expect(good["anything"]?.purpose == "B")
@@ -171,7 +171,7 @@ struct StrictYAMLTests {
         }
     }
 
-    @Test func aKeyEitherOfTwoKeyTypesOnOneMappingDeclaresIsKnown() throws {
+    @Test func aKeyEitherOfTwoKeyTypesOnOneMappingDeclaresIsKnown() async throws {
         let decoded = try StrictYAML.decode(
             TwoKeyTypes.self, from: "name: A\npurpose: B\nday: 2016-04-01\n", source: "x.yaml")
         #expect(decoded.day == "2016-04-01")

@@ -25,7 +25,7 @@ struct TransparencyTests {
         name: "Office of the Police and Crime Commissioner for Cumbria")
 
     @Test("month-parsing: YYYY-MM and nothing else, with a message saying how to write it")
-    func monthParsing() throws {
+    func monthParsing() async throws {
         let april = try Month(parsing: "2016-04")
         #expect(april.year == 2016 && april.month == 4)
         #expect(april.description == "2016-04")
@@ -42,7 +42,7 @@ struct TransparencyTests {
     }
 
     @Test("month-overlap: a contract is in force in a month when any of its days is")
-    func monthOverlap() throws {
+    func monthOverlap() async throws {
         let march = try Month(parsing: "2017-03")
         #expect(march.overlaps(start: d("2016-04-01"), end: d("2017-03-01")))
         #expect(!march.overlaps(start: d("2017-04-01"), end: d("2018-03-31")))
@@ -92,7 +92,7 @@ struct TransparencyTests {
     }
 
     @Test("grants-register: one row per grant with conditions, the crime and disorder statement and the decision")
-    func grantsRegisterTable() throws {
+    func grantsRegisterTable() async throws {
         let table = TransparencyTable.grantsRegister([Self.barrow])
         let csv = table.csv()
         #expect(csv.hasPrefix("office,grant,recipient,recipientOrgId,purpose,amountPence,amountPounds,conditions,"))
@@ -120,7 +120,7 @@ struct TransparencyTests {
     }
 
     @Test("three-sixty-giving-mapping: identifier, pounds, award date, organisations, location and dates")
-    func threeSixtyGivingGrant() throws {
+    func threeSixtyGivingGrant() async throws {
         let text = ThreeSixtyGiving.grant(Self.barrow, funder: Self.funder).rendered()
         let grant = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         #expect(grant["id"] as? String == "360G-opcc-cumbria-cumbria-GA-0001")
@@ -145,7 +145,7 @@ struct TransparencyTests {
     }
 
     @Test("three-sixty-giving-package: metadata with the publisher, OGL v3 and the issue date")
-    func threeSixtyGivingPackage() throws {
+    func threeSixtyGivingPackage() async throws {
         var odd = Self.barrow
         odd.agreementID = "cumbria-GA-0002"
         odd.amount = Money(pence: 1_234_567)!
@@ -179,7 +179,7 @@ struct ThreeSixtyGivingProfileTests {
     }
 
     @Test("three-sixty-giving-prefix: default 360G-opcc-<office>; the funder id falls back to <prefix>-ORG")
-    func defaults() throws {
+    func defaults() async throws {
         let profile = try Self.profile("")
         #expect(profile.threeSixtyGivingPrefix == "360G-opcc-cumbria")
         #expect(profile.threeSixtyGivingFunderID == "360G-opcc-cumbria-ORG")
@@ -189,7 +189,7 @@ struct ThreeSixtyGivingProfileTests {
     }
 
     @Test("three-sixty-giving-prefix: a prefix not starting 360G- is refused, naming the field")
-    func refused() throws {
+    func refused() async throws {
         for bad in ["GB-CUMBRIA", "360G-", "360G-has space", "360G-trailing-"] {
             #expect(throws: OfficeProfileError.self) { try Self.profile("threeSixtyGivingPrefix: \"\(bad)\"") }
             do { _ = try Self.profile("threeSixtyGivingPrefix: \"\(bad)\"") } catch {

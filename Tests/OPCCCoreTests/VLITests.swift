@@ -42,7 +42,7 @@ struct VLITests {
     /// education 200; composite = (1780/7 + 575/3 + 200 + 200) ÷ 4 = 17765/84 ≈ 211.49 — over 200.
     /// A: crime = (40 + 400/7) ÷ 2 = 340/7; deprivation = (50 + 200/3) ÷ 2 = 175/3; young 200/3; education 200/3;
     /// composite = (340/7 + 175/3 + 400/3) ÷ 4 = 5045/84 ≈ 60.06.
-    @Test func theIndexArithmeticMatchesTheTableWorkedByHand() throws {
+    @Test func theIndexArithmeticMatchesTheTableWorkedByHand() async throws {
         let scheme = try VLIScheme.parse(yaml: Self.defaultText, source: "vli-default.yaml")
         let areas = Self.table
         let scores = try VLIScoring.score(areas, scheme: scheme)
@@ -62,7 +62,7 @@ struct VLITests {
         }
     }
 
-    @Test func aggregationCountsAreasOverTheThresholdAndRanksTheGroups() throws {
+    @Test func aggregationCountsAreasOverTheThresholdAndRanksTheGroups() async throws {
         let scheme = try VLIScheme.parse(yaml: Self.defaultText, source: "vli-default.yaml")
         let areas = Self.table
         let scores = try VLIScoring.score(areas, scheme: scheme)
@@ -110,7 +110,7 @@ struct VLITests {
         #expect(refusal(bad)?.rule == "vli-domain-uses-declared-variables")
     }
 
-    @Test func everyOutputRepeatsTheProxies() throws {
+    @Test func everyOutputRepeatsTheProxies() async throws {
         let scheme = try VLIScheme.parse(yaml: Self.defaultText, source: "vli-default.yaml")
         #expect(scheme.proxyNotes.count == 2)
         #expect(scheme.proxyNotes[0].hasPrefix("burglary-dwelling: police.uk \"Burglary\""))

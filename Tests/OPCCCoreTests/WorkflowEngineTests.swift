@@ -77,7 +77,7 @@ private func person(_ name: String, roles: [Role]) -> Actor {
 @Suite("Workflow engine: the shipped workflows")
 struct ShippedWorkflowTests {
     @Test(arguments: ["decision-request", "grant-agreement", "quarterly-return", "carry-forward"])
-    func shippedWorkflowParsesAndHasNoProblems(name: String) throws {
+    func shippedWorkflowParsesAndHasNoProblems(name: String) async throws {
         let definition = try loadWorkflow(name)
         #expect(definition.name == name)
         #expect(definition.version == 1)
@@ -87,7 +87,7 @@ struct ShippedWorkflowTests {
         #expect(problems.isEmpty, "\(problems.map(\.description))")
     }
 
-    @Test func decisionRequestHasTheStatesOfTheForm() throws {
+    @Test func decisionRequestHasTheStatesOfTheForm() async throws {
         let definition = try loadWorkflow("decision-request")
         #expect(definition.initial == "draft")
         #expect(Set(definition.terminal) == ["published", "withdrawn"])
@@ -103,7 +103,7 @@ struct ShippedWorkflowTests {
         #expect(!signOff.changesState)
     }
 
-    @Test func theSourceTextIsKeptAndHashed() throws {
+    @Test func theSourceTextIsKeptAndHashed() async throws {
         let text = try String(
             contentsOf: repositoryRoot.appendingPathComponent("workflows/carry-forward.yaml"), encoding: .utf8)
         let definition = try WorkflowDefinition.parse(yaml: text, source: "carry-forward.yaml")
@@ -293,7 +293,7 @@ private struct StepRefused: Error {}
 @Suite("Workflow engine: driving decision-request")
 struct DecisionRequestEngineTests {
     @Test(arguments: DecisionRequestStep.all)
-    func decisionRequestStep(step: DecisionRequestStep) throws {
+    func decisionRequestStep(step: DecisionRequestStep) async throws {
         let definition = try loadWorkflow("decision-request")
         let profile = step.withCumbriaProfile ? try loadCumbria() : nil
         let instance = WorkflowInstance(
@@ -334,7 +334,7 @@ struct DecisionRequestEngineTests {
         check()
     }
 
-    @Test func aWholeCaseRunsFromDraftToPublishedOnTheCumbriaDates() throws {
+    @Test func aWholeCaseRunsFromDraftToPublishedOnTheCumbriaDates() async throws {
         let definition = try loadWorkflow("decision-request")
         let cumbria = try loadCumbria()
         let engine = WorkflowEngine()
@@ -404,7 +404,7 @@ struct DecisionRequestEngineTests {
         #expect(reasons.map(\.rule) == ["event-not-allowed-in-state"])
         #expect(reasons.first?.description.contains("draft") == true)
     }
-    @Test func anUnregisteredGuardRefusesTheActRatherThanLettingItThrough() throws {
+    @Test func anUnregisteredGuardRefusesTheActRatherThanLettingItThrough() async throws {
         let definition = try loadWorkflow("decision-request")
         let standard = WorkflowRegistry.standard
         let registry = WorkflowRegistry(
@@ -472,7 +472,7 @@ struct DecisionGuardTests {
 
     // MARK: Submission
 
-    @Test func cumbriaRefusesTheReal118WordSummaryLive() throws {
+    @Test func cumbriaRefusesTheReal118WordSummaryLive() async throws {
         let cumbria = try loadCumbria()
         #expect(cumbria.executiveSummaryWordLimit == 100)
         let text = summary(words: 118)
@@ -497,7 +497,7 @@ struct DecisionGuardTests {
         #expect(overByOne.refusals?.first?.description.contains("words: 101, limit: 100") == true)
     }
 
-    @Test func lincolnshireHasNoSummaryLimit() throws {
+    @Test func lincolnshireHasNoSummaryLimit() async throws {
         let lincolnshire = try loadLincolnshire()
         #expect(lincolnshire.executiveSummaryWordLimit == nil)
         for words in [118, 1_000] {
@@ -510,7 +510,7 @@ struct DecisionGuardTests {
         }
     }
 
-    @Test func aPart2MustBeCompleteBeforeSubmission() throws {
+    @Test func aPart2MustBeCompleteBeforeSubmission() async throws {
         let cumbria = try loadCumbria()
         let reason = "operationally sensitive"
         let refused: [Part2] = [
@@ -539,7 +539,7 @@ struct DecisionGuardTests {
         }
     }
 
-    @Test func aLongSummaryAndAnIncompletePart2AreReportedTogether() throws {
+    @Test func aLongSummaryAndAnIncompletePart2AreReportedTogether() async throws {
         var record = decisionRecord(summary: summary(words: 118))
         record.part2 = Part2(exists: true, reason: "sensitive", content: "draft", complete: false)
         let outcome = try fire("submit", from: "draft", by: [.officer], record: record, profile: loadCumbria())
@@ -549,7 +549,7 @@ struct DecisionGuardTests {
 
     // MARK: Sign-offs
 
-    @Test func anApprovalSignOffNeedsTheChiefExecutiveRole() throws {
+    @Test func anApprovalSignOffNeedsTheChiefExecutiveRole() async throws {
         let cumbria = try loadCumbria()
         let record = decisionRecord(signedBy: ["originating-officer"])
         let payload = ["position": "chief-executive", "name": "Stuart Edwards"]
@@ -572,7 +572,7 @@ struct DecisionGuardTests {
         #expect(declaration.refusalRules == ["sign-off-by-role-holder"])
     }
 
-    @Test func eachPositionSignsOnce() throws {
+    @Test func eachPositionSignsOnce() async throws {
         let cumbria = try loadCumbria()
         let once = try fire(
             "sign-off", from: "awaiting-sign-offs", by: [.officer],
@@ -593,7 +593,7 @@ struct DecisionGuardTests {
         #expect(other.accepted != nil, "\(other)")
     }
 
-    @Test func anUnknownPositionIsRefused() throws {
+    @Test func anUnknownPositionIsRefused() async throws {
         let cumbria = try loadCumbria()
         for position in ["force-cfo", "Chief-Executive", ""] {
             let outcome = try fire(
@@ -614,7 +614,7 @@ struct DecisionGuardTests {
         #expect(lincolnshire.accepted?.role == .officer, "\(lincolnshire)")
     }
 
-    @Test func aSignOffNeedsTheSignatorysName() throws {
+    @Test func aSignOffNeedsTheSignatorysName() async throws {
         func expectRefused(_ payload: [String: String]) throws {
             let outcome = try fire(
                 "sign-off", from: "awaiting-sign-offs", by: [.officer], payload: payload, record: decisionRecord(),
@@ -629,7 +629,7 @@ struct DecisionGuardTests {
 
     // MARK: The decision
 
-    @Test func theDecisionNeedsADeclarationOfInterests() throws {
+    @Test func theDecisionNeedsADeclarationOfInterests() async throws {
         let cumbria = try loadCumbria()
         let record = decisionRecord(signedBy: ["originating-officer", "chief-executive"])
         for event in ["approve", "decline"] {
@@ -658,7 +658,7 @@ struct DecisionGuardTests {
         }
     }
 
-    @Test func aPrejudicialInterestPassesTheDecisionToTheDelegate() throws {
+    @Test func aPrejudicialInterestPassesTheDecisionToTheDelegate() async throws {
         let payload = ["interests": "Trustee of a bidding charity", "prejudicialInterest": "true"]
         let cumbria = try fire(
             "approve", from: "with-decision-maker", by: [.commissioner], payload: payload, record: decisionRecord(),
@@ -682,7 +682,7 @@ struct DecisionGuardTests {
         #expect(delegate.accepted?.role == .chiefExecutive, "\(delegate)")
     }
 
-    @Test func theDelegateMayDecideInCumbriaButNotInLincolnshire() throws {
+    @Test func theDelegateMayDecideInCumbriaButNotInLincolnshire() async throws {
         let cumbria = try loadCumbria()
         #expect(cumbria.decisionDelegation?.role == .chiefExecutive)
         #expect(cumbria.decisionDelegation?.upTo == nil)
@@ -726,7 +726,7 @@ struct DecisionGuardTests {
             ])
     }
 
-    @Test func aDelegationLimitByAmountIsEnforced() throws {
+    @Test func aDelegationLimitByAmountIsEnforced() async throws {
         let text = try profileText("cumbria")
         let variantText = text.replacingOccurrences(
             of: "decisionDelegation:\n  role: chief-executive\n",
@@ -769,7 +769,7 @@ struct DecisionGuardTests {
 
     // MARK: Deferral
 
-    @Test func lincolnshireDeferralNeedsAnUntilDate() throws {
+    @Test func lincolnshireDeferralNeedsAnUntilDate() async throws {
         let lincolnshire = try loadLincolnshire()
         #expect(lincolnshire.deferralNeedsUntilDate)
         let record = decidedRecord(office: "lincolnshire")
@@ -811,7 +811,7 @@ struct DecisionGuardTests {
         #expect(sameDay.accepted != nil, "\(sameDay)")
     }
 
-    @Test func cumbriaDeferralMayBeUndated() throws {
+    @Test func cumbriaDeferralMayBeUndated() async throws {
         let cumbria = try loadCumbria()
         #expect(!cumbria.deferralNeedsUntilDate)
         let record = decidedRecord(office: "cumbria")
@@ -840,7 +840,7 @@ struct DecisionGuardTests {
 
     // MARK: Without a record; on import
 
-    @Test func theDecisionGuardsRefuseWithoutADecisionRecord() throws {
+    @Test func theDecisionGuardsRefuseWithoutADecisionRecord() async throws {
         typealias Case = (state: String, event: String, roles: [Role], payload: [String: String], guards: [String])
         let cases: [Case] = [
             (
@@ -870,7 +870,7 @@ struct DecisionGuardTests {
         }
     }
 
-    @Test func guardsOverriddenOnImportBecomeExceptions() throws {
+    @Test func guardsOverriddenOnImportBecomeExceptions() async throws {
         let cumbria = try loadCumbria()
         let record = decisionRecord(summary: summary(words: 118))
         #expect(
@@ -926,7 +926,7 @@ struct ScopedRoleTests {
         return WorkflowEngine().fire(act, on: instance, definition: definition)
     }
 
-    @Test func aBoardMemberMayStartAReturnForTheirOwnGrant() throws {
+    @Test func aBoardMemberMayStartAReturnForTheirOwnGrant() async throws {
         guard case .accepted(let accepted) = try start(recordRef: "GA-1") else {
             Issue.record("the board member was refused on their own grant")
             return
@@ -936,11 +936,11 @@ struct ScopedRoleTests {
     }
 
     @Test(arguments: ["GA-2", nil] as [String?])
-    func aBoardMemberMayNotStartAReturnForAnotherGrant(recordRef: String?) throws {
+    func aBoardMemberMayNotStartAReturnForAnotherGrant(recordRef: String?) async throws {
         #expect(try start(recordRef: recordRef).refusalRules == ["role-required"])
     }
 
-    @Test func namingTheScopedRoleOnAnotherGrantIsARoleNotHeld() throws {
+    @Test func namingTheScopedRoleOnAnotherGrantIsARoleNotHeld() async throws {
         #expect(try start(recordRef: "GA-2", asRole: .projectBoardMember).refusalRules == ["role-not-held"])
     }
 
@@ -975,7 +975,7 @@ extension WorkflowEngine.Outcome {
 
 @Suite("Workflow engine: replaying history")
 struct ReplayTests {
-    @Test func replayRebuildsTheStateFromStateChangingEvents() throws {
+    @Test func replayRebuildsTheStateFromStateChangingEvents() async throws {
         let definition = try loadWorkflow("decision-request")
         let history: [(from: String, to: String)] = [
             ("draft", "awaiting-sign-offs"), ("awaiting-sign-offs", "awaiting-sign-offs"),
@@ -984,19 +984,19 @@ struct ReplayTests {
         #expect(WorkflowEngine.replay(history, definition: definition) == .success("approved"))
     }
 
-    @Test func replayOfNoEventsIsTheInitialState() throws {
+    @Test func replayOfNoEventsIsTheInitialState() async throws {
         let definition = try loadWorkflow("quarterly-return")
         #expect(WorkflowEngine.replay([], definition: definition) == .success("scheduled"))
     }
 
-    @Test func replaySkipsEventsThatChangeNoStateWhateverTheyName() throws {
+    @Test func replaySkipsEventsThatChangeNoStateWhateverTheyName() async throws {
         let definition = try loadWorkflow("decision-request")
         // An escalation-like record naming another state changes nothing and is not checked.
         let history: [(from: String, to: String)] = [("published", "published"), ("draft", "awaiting-sign-offs")]
         #expect(WorkflowEngine.replay(history, definition: definition) == .success("awaiting-sign-offs"))
     }
 
-    @Test func replayReportsWhereTheHistoryStopsFitting() throws {
+    @Test func replayReportsWhereTheHistoryStopsFitting() async throws {
         let definition = try loadWorkflow("decision-request")
         let history: [(from: String, to: String)] = [
             ("draft", "awaiting-sign-offs"), ("awaiting-sign-offs", "awaiting-sign-offs"),
@@ -1009,7 +1009,7 @@ struct ReplayTests {
                     .init(index: 2, expectedFrom: "awaiting-sign-offs", recordedFrom: "with-decision-maker")))
     }
 
-    @Test func replayReportsAHistoryThatDoesNotStartAtTheInitialState() throws {
+    @Test func replayReportsAHistoryThatDoesNotStartAtTheInitialState() async throws {
         let definition = try loadWorkflow("carry-forward")
         let result = WorkflowEngine.replay([("requested", "approved")], definition: definition)
         #expect(result == .failure(.init(index: 0, expectedFrom: "draft", recordedFrom: "requested")))

@@ -43,7 +43,7 @@ struct BadWorkflow: Sendable, CustomTestStringConvertible {
 @Suite("Workflow validation: bad workflow files")
 struct WorkflowValidationTests {
     @Test(arguments: BadWorkflow.validatorFinds)
-    func validatorReportsTheOneFaultNamingFileSubjectAndProblem(bad: BadWorkflow) throws {
+    func validatorReportsTheOneFaultNamingFileSubjectAndProblem(bad: BadWorkflow) async throws {
         let definition = try WorkflowDefinition.parse(yaml: fixtureText(bad.file), source: bad.file)
         let problems = WorkflowValidator.problems(in: definition, source: bad.file, registry: .standard)
         // Each fixture is otherwise valid, so its fault is the only problem.
@@ -57,7 +57,7 @@ struct WorkflowValidationTests {
         }
     }
 
-    @Test func anUnknownRoleIsRefusedWhenTheFileIsParsed() throws {
+    @Test func anUnknownRoleIsRefusedWhenTheFileIsParsed() async throws {
         let file = "unknown-role.yaml"
         let text = try fixtureText(file)
         let error = #expect(throws: WorkflowDefinitionError.self) {
@@ -70,7 +70,7 @@ struct WorkflowValidationTests {
         #expect(error?.description.contains("unknown role") == true)
     }
 
-    @Test func theFixturesWithUnknownNamesAreValidOnceTheNamesAreRegistered() throws {
+    @Test func theFixturesWithUnknownNamesAreValidOnceTheNamesAreRegistered() async throws {
         var registry = WorkflowRegistry.standard
         registry.register(guard: "moon-is-full") { _ in nil }
         registry.register(effect: "send-fax") { _ in [] }
@@ -80,7 +80,7 @@ struct WorkflowValidationTests {
         }
     }
 
-    @Test func everyFaultInOneFileIsReported() throws {
+    @Test func everyFaultInOneFileIsReported() async throws {
         let yaml = """
             name: many-faults
             version: 1
@@ -156,13 +156,13 @@ private let goodWorkflow = """
 
 @Suite("Workflow validation: the shape of a file")
 struct WorkflowShapeTests {
-    @Test func theBaseWorkflowOfTheShapeCasesIsValid() throws {
+    @Test func theBaseWorkflowOfTheShapeCasesIsValid() async throws {
         let definition = try WorkflowDefinition.parse(yaml: goodWorkflow, source: "good.yaml")
         #expect(WorkflowValidator.problems(in: definition, source: "good.yaml", registry: .standard).isEmpty)
         #expect(definition.transitions.count == 2)
     }
 
-    @Test func aMisspelledTransitionFieldIsRefusedRatherThanIgnored() throws {
+    @Test func aMisspelledTransitionFieldIsRefusedRatherThanIgnored() async throws {
         // `guard:` for `guards:` would silently drop the guard and let the act through unchecked.
         let yaml = goodWorkflow.replacingOccurrences(
             of: "roles: [commissioner] }", with: "roles: [commissioner], guard: [reason-given] }")
@@ -174,7 +174,7 @@ struct WorkflowShapeTests {
     }
 
     @Test(arguments: MisshapenWorkflow.all)
-    func parseRefusesAMisshapenWorkflowNamingTheFileAndSubject(bad: MisshapenWorkflow) throws {
+    func parseRefusesAMisshapenWorkflowNamingTheFileAndSubject(bad: MisshapenWorkflow) async throws {
         try #require(goodWorkflow.contains(bad.replace))
         let yaml = goodWorkflow.replacingOccurrences(of: bad.replace, with: bad.with)
         let error = #expect(throws: WorkflowDefinitionError.self) {

@@ -10,10 +10,10 @@ import Testing
 @Suite("Audit log: tamper evidence")
 struct AuditTamperTests {
     /// An application with a few records and acts, and direct SQL access to its database.
-    func populated() throws -> (Commissioning, SQLiteStore) {
-        let (app, store) = try demoApp()
-        try decisionReferred(app, title: "First")
-        try decisionReferred(app, title: "Second")
+    func populated() async throws -> (Commissioning, SQLiteStore) {
+        let (app, store) = try await demoApp()
+        try await decisionReferred(app, title: "First")
+        try await decisionReferred(app, title: "Second")
         return (app, store)
     }
 
@@ -25,16 +25,16 @@ struct AuditTamperTests {
         }
     }
 
-    @Test func anUntouchedLogVerifies() throws {
-        let (app, _) = try populated()
-        let result = try app.verifyAudit(head: try app.auditHead())
+    @Test func anUntouchedLogVerifies() async throws {
+        let (app, _) = try await populated()
+        let result = try await app.verifyAudit(head: try app.auditHead())
         #expect(result.isIntact, "\(result.problems)")
-        #expect(result.instancesRebuilt == (try app.store.read { try $0.instances(office: nil) }.count))
+        await #expect(result.instancesRebuilt == (try app.store.read { try $0.instances(office: nil) }.count))
         #expect(result.instancesRebuilt >= 2)
     }
 
-    @Test func theTriggersRefuseToUpdateOrDeleteAnEvent() throws {
-        let (_, store) = try populated()
+    @Test func theTriggersRefuseToUpdateOrDeleteAnEvent() async throws {
+        let (_, store) = try await populated()
         #expect(throws: DatabaseError.self) {
             try store.writer.write { try $0.execute(sql: "UPDATE audit_event SET actor = 'x' WHERE seq = 3") }
         }
@@ -43,22 +43,22 @@ struct AuditTamperTests {
         }
     }
 
-    @Test func anEditedFieldIsNamed() throws {
-        let (app, store) = try populated()
+    @Test func anEditedFieldIsNamed() async throws {
+        let (app, store) = try await populated()
         try tamper(store, "UPDATE audit_event SET effective_day = '2016-03-08' WHERE seq = 25")
-        let result = try app.verifyAudit()
+        let result = try await app.verifyAudit()
         #expect(result.problems == ["event 25: its contents do not match its hash (a field was edited)"])
     }
 
-    @Test func aDeletedMiddleEventIsNamed() throws {
-        let (app, store) = try populated()
+    @Test func aDeletedMiddleEventIsNamed() async throws {
+        let (app, store) = try await populated()
         try tamper(store, "DELETE FROM audit_event WHERE seq = 25")
-        let result = try app.verifyAudit()
+        let result = try await app.verifyAudit()
         #expect(result.problems.first?.hasPrefix("event 26 follows event 24") == true, "\(result.problems)")
     }
 
-    @Test func twoSwappedEventsAreNamed() throws {
-        let (app, store) = try populated()
+    @Test func twoSwappedEventsAreNamed() async throws {
+        let (app, store) = try await populated()
         // Swap the contents of events 25 and 26, keeping their sequence numbers.
         try tamper(
             store,
@@ -67,46 +67,46 @@ struct AuditTamperTests {
             UPDATE audit_event SET seq = 25 WHERE seq = 26;
             UPDATE audit_event SET seq = 26 WHERE seq = 1000000;
             """)
-        let result = try app.verifyAudit()
+        let result = try await app.verifyAudit()
         #expect(result.problems.first?.hasPrefix("event 25: it links to") == true, "\(result.problems)")
     }
 
-    @Test func aDeletedNewestEventIsCaughtOnlyWithTheMinutedHead() throws {
-        let (app, store) = try populated()
-        let minuted = try app.auditHead()
+    @Test func aDeletedNewestEventIsCaughtOnlyWithTheMinutedHead() async throws {
+        let (app, store) = try await populated()
+        let minuted = try await app.auditHead()
         try tamper(store, "DELETE FROM audit_event WHERE seq = \(minuted.sequence)")
         // Without the head the chain itself looks whole; only the rebuild notices the record it moved.
-        #expect(
+        await #expect(
             try app.verifyAudit().problems == [
                 "instance cumbria-DR-0003: stored state is 'with-decision-maker' but its events lead to 'awaiting-sign-offs'"
             ])
-        let result = try app.verifyAudit(head: minuted)
+        let result = try await app.verifyAudit(head: minuted)
         #expect(
             result.problems.first
                 == "the chain ends before the minuted head \(minuted) (newest events were deleted)")
     }
 
     /// Before seals, only the minuted head caught this: now the person the event added is no longer sealed.
-    @Test func aDeletedNewestAdministrativeEventLeavesItsPersonUnsealed() throws {
-        let (app, store) = try populated()
-        try app.addPerson(
+    @Test func aDeletedNewestAdministrativeEventLeavesItsPersonUnsealed() async throws {
+        let (app, store) = try await populated()
+        try await app.addPerson(
             name: "extra.officer", office: "cumbria", grants: [RoleGrant(role: .officer)], by: "cumbria.chief-executive"
         )
-        let minuted = try app.auditHead()
+        let minuted = try await app.auditHead()
         try tamper(store, "DELETE FROM audit_event WHERE seq = \(minuted.sequence)")
-        #expect(
+        await #expect(
             try app.verifyAudit().problems == [
                 "person extra.officer: no audit event seals it (it was written behind the product's back)"
             ])
-        #expect(try app.verifyAudit(head: minuted).problems.first?.contains("chain ends before") == true)
+        await #expect(try app.verifyAudit(head: minuted).problems.first?.contains("chain ends before") == true)
     }
 
-    @Test func anInstanceWhoseStateWasEditedIsCaughtByTheRebuild() throws {
-        let (app, store) = try populated()
-        try store.writer.write { db in
+    @Test func anInstanceWhoseStateWasEditedIsCaughtByTheRebuild() async throws {
+        let (app, store) = try await populated()
+        try await store.writer.write { db in
             try db.execute(sql: "UPDATE workflow_instance SET state = 'approved' WHERE id = 'cumbria-DR-0002'")
         }
-        let result = try app.verifyAudit()
+        let result = try await app.verifyAudit()
         #expect(
             result.problems == [
                 "instance cumbria-DR-0002: stored state is 'approved' but its events lead to 'with-decision-maker'"

@@ -32,9 +32,9 @@ struct CalendarFeedTests {
     let barrow = "cumbria-GA-0001"
     let copeland = "cumbria-GA-0002"
 
-    @Test func aBoardMembersFeedListsOnlyItsOwnGrantsReturns() throws {
-        let (app, _) = try demoApp()
-        let returns = try app.store.read { try $0.returnRecords(office: "cumbria", agreement: nil) }
+    @Test func aBoardMembersFeedListsOnlyItsOwnGrantsReturns() async throws {
+        let (app, _) = try await demoApp()
+        let returns = try await app.store.read { try $0.returnRecords(office: "cumbria", agreement: nil) }
         let agreementOf = Dictionary(uniqueKeysWithValues: returns.map { ($0.id, $0.agreementID) })
         func returnAgreements(_ ics: String) -> Set<String> {
             Set(
@@ -42,135 +42,135 @@ struct CalendarFeedTests {
                     agreementOf[String($0.dropLast(".return-due@opcc".count))]
                 })
         }
-        let board = try app.calendarFeed(token: try app.createCalendarFeed(for: "cumbria.barrow-board"))
-        let officer = try app.calendarFeed(for: "cumbria.officer")
+        let board = try await app.calendarFeed(token: try app.createCalendarFeed(for: "cumbria.barrow-board"))
+        let officer = try await app.calendarFeed(for: "cumbria.officer")
         #expect(returnAgreements(board) == [barrow])
         #expect(returnAgreements(officer) == [barrow, copeland])
         // Nor does a board see decisions' deadlines or sign-offs.
         #expect(uids(board).allSatisfy { $0.hasSuffix(".return-due@opcc") })
     }
 
-    @Test func aRevokedTokenIsRefused() throws {
-        let (app, store) = try demoApp()
-        let token = try app.createCalendarFeed(for: "cumbria.officer")
-        #expect(try app.calendarFeed(token: token).hasPrefix("BEGIN:VCALENDAR\r\n"))
-        try app.revokeCalendarFeed(of: "cumbria.officer", by: "cumbria.officer")
-        #expect(refusalRule { _ = try app.calendarFeed(token: token) } == "calendar-feed-revoked")
+    @Test func aRevokedTokenIsRefused() async throws {
+        let (app, store) = try await demoApp()
+        let token = try await app.createCalendarFeed(for: "cumbria.officer")
+        await #expect(try app.calendarFeed(token: token).hasPrefix("BEGIN:VCALENDAR\r\n"))
+        try await app.revokeCalendarFeed(of: "cumbria.officer", by: "cumbria.officer")
+        await #expect(refusalRule { _ = try await app.calendarFeed(token: token) } == "calendar-feed-revoked")
         // Revocation is a new event beside the creation; the feed's record stays.
-        let events = try app.auditLog(office: "cumbria").map(\.event)
+        let events = try await app.auditLog(office: "cumbria").map(\.event)
         #expect(events.suffix(2) == ["calendar-feed-created", "calendar-feed-revoked"])
         let rows = try store.writer.read { db in
             try Row.fetchAll(db, sql: "SELECT revoked_at, revoked_audit_seq FROM calendar_feed")
         }
         #expect(rows.count == 1)
         #expect(rows.allSatisfy { ($0["revoked_audit_seq"] as Int64?) != nil })
-        #expect(
-            refusalRule { try app.revokeCalendarFeed(of: "cumbria.officer", by: "cumbria.officer") }
+        await #expect(
+            refusalRule { try await app.revokeCalendarFeed(of: "cumbria.officer", by: "cumbria.officer") }
                 == "calendar-feed-exists")
-        #expect(try app.verifyAudit().isIntact)
+        await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func anUnknownOrMalformedTokenIsRefused() throws {
-        let (app, _) = try demoApp()
-        _ = try app.createCalendarFeed(for: "cumbria.officer")
+    @Test func anUnknownOrMalformedTokenIsRefused() async throws {
+        let (app, _) = try await demoApp()
+        _ = try await app.createCalendarFeed(for: "cumbria.officer")
         for token in [String(repeating: "0", count: 64), "", "../etc/passwd", String(repeating: "A", count: 64)] {
-            #expect(refusalRule { _ = try app.calendarFeed(token: token) } == "calendar-feed-known")
+            await #expect(refusalRule { _ = try await app.calendarFeed(token: token) } == "calendar-feed-known")
         }
     }
 
-    @Test func aNewFeedRevokesThePersonsOldAddress() throws {
-        let (app, _) = try demoApp()
-        let first = try app.createCalendarFeed(for: "cumbria.officer")
-        let second = try app.createCalendarFeed(for: "cumbria.officer")
+    @Test func aNewFeedRevokesThePersonsOldAddress() async throws {
+        let (app, _) = try await demoApp()
+        let first = try await app.createCalendarFeed(for: "cumbria.officer")
+        let second = try await app.createCalendarFeed(for: "cumbria.officer")
         #expect(first != second)
-        #expect(refusalRule { _ = try app.calendarFeed(token: first) } == "calendar-feed-revoked")
-        #expect(try app.calendarFeed(token: second).contains("BEGIN:VCALENDAR"))
-        #expect(
+        await #expect(refusalRule { _ = try await app.calendarFeed(token: first) } == "calendar-feed-revoked")
+        await #expect(try app.calendarFeed(token: second).contains("BEGIN:VCALENDAR"))
+        await #expect(
             try app.auditLog(office: "cumbria").map(\.event).suffix(3) == [
                 "calendar-feed-created", "calendar-feed-revoked", "calendar-feed-created",
             ])
     }
 
-    @Test func onlyTheSecretsHashIsStored() throws {
-        let (app, store) = try demoApp()
-        let token = try app.createCalendarFeed(for: "cumbria.officer")
+    @Test func onlyTheSecretsHashIsStored() async throws {
+        let (app, store) = try await demoApp()
+        let token = try await app.createCalendarFeed(for: "cumbria.officer")
         #expect(token.count == 64 && token.allSatisfy(\.isHexDigit))
-        let stored = try store.writer.read { db in
+        let stored = try await store.writer.read { db in
             try String.fetchAll(db, sql: "SELECT token_sha256 FROM calendar_feed")
         }
         #expect(stored == [SHA256Hex.of(token)])
-        let dump = try store.writer.read { db in
+        let dump = try await store.writer.read { db in
             try String.fetchAll(db, sql: "SELECT payload FROM audit_event").joined()
         }
         #expect(!dump.contains(token) && !dump.contains(SHA256Hex.of(token)))
     }
 
-    @Test func aFeedIsRevokedOnlyByItsPersonOrTheChiefExecutive() throws {
-        let (app, _) = try demoApp()
-        let token = try app.createCalendarFeed(for: "cumbria.barrow-board")
-        #expect(
-            refusalRule { try app.revokeCalendarFeed(of: "cumbria.barrow-board", by: "cumbria.officer") }
+    @Test func aFeedIsRevokedOnlyByItsPersonOrTheChiefExecutive() async throws {
+        let (app, _) = try await demoApp()
+        let token = try await app.createCalendarFeed(for: "cumbria.barrow-board")
+        await #expect(
+            refusalRule { try await app.revokeCalendarFeed(of: "cumbria.barrow-board", by: "cumbria.officer") }
                 == "calendar-feed-revoked-by-owner-or-chief-executive")
-        #expect(
-            refusalRule { try app.revokeCalendarFeed(of: "cumbria.barrow-board", by: "lincs.chief-executive") }
+        await #expect(
+            refusalRule { try await app.revokeCalendarFeed(of: "cumbria.barrow-board", by: "lincs.chief-executive") }
                 == "calendar-feed-revoked-by-owner-or-chief-executive")
-        try app.revokeCalendarFeed(of: "cumbria.barrow-board", by: "cumbria.chief-executive")
-        #expect(refusalRule { _ = try app.calendarFeed(token: token) } == "calendar-feed-revoked")
+        try await app.revokeCalendarFeed(of: "cumbria.barrow-board", by: "cumbria.chief-executive")
+        await #expect(refusalRule { _ = try await app.calendarFeed(token: token) } == "calendar-feed-revoked")
     }
 
-    @Test func aPublicationDeadlineIsListedForThoseWhoMayPublishOrDeferIt() throws {
-        let (app, _) = try demoApp()
-        let id = try approvedDecision(app, title: "Street lighting", amount: "£12,500")
+    @Test func aPublicationDeadlineIsListedForThoseWhoMayPublishOrDeferIt() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await approvedDecision(app, title: "Street lighting", amount: "£12,500")
         let uid = "\(id).part1-deadline@opcc"
-        let deadline = try #require(try app.showDecision(id, by: "cumbria.officer").record.part1Deadline)
-        let officer = try app.calendarFeed(for: "cumbria.officer")
+        let deadline = try await #require(try app.showDecision(id, by: "cumbria.officer").record.part1Deadline)
+        let officer = try await app.calendarFeed(for: "cumbria.officer")
         #expect(uids(officer).contains(uid))
         #expect(contentLines(officer).contains("DTSTART;VALUE=DATE:" + ICalendar.basic(deadline)))
-        #expect(uids(try app.calendarFeed(for: "cumbria.pcc")).contains(uid))
+        await #expect(uids(try app.calendarFeed(for: "cumbria.pcc")).contains(uid))
         for reader in ["cumbria.finance", "cumbria.auditor", "cumbria.barrow-board", "lincs.officer"] {
-            #expect(!uids(try app.calendarFeed(for: reader)).contains(uid), "\(reader) may not publish it")
+            await #expect(!uids(try app.calendarFeed(for: reader)).contains(uid), "\(reader) may not publish it")
         }
         // The public learn that it is due, by number, but not its unpublished title.
-        let number = try #require(try app.showDecision(id, by: "cumbria.officer").record.number)
-        let public1 = try app.publicCalendar(office: "cumbria")
+        let number = try await #require(try app.showDecision(id, by: "cumbria.officer").record.number)
+        let public1 = try await app.publicCalendar(office: "cumbria")
         #expect(uids(public1).contains(uid))
         #expect(public1.contains("SUMMARY:Part 1 due: decision \(number)\r\n"))
         #expect(!public1.contains("Street lighting"))
         // Once published it leaves the officer's deadlines and is on the public calendar with its title.
-        try app.perform(.publish, on: id, by: "cumbria.officer", on: day("2016-05-05"))
-        #expect(!uids(try app.calendarFeed(for: "cumbria.officer")).contains(uid))
-        let public2 = try app.publicCalendar(office: "cumbria")
+        try await app.perform(.publish, on: id, by: "cumbria.officer", on: day("2016-05-05"))
+        await #expect(!uids(try app.calendarFeed(for: "cumbria.officer")).contains(uid))
+        let public2 = try await app.publicCalendar(office: "cumbria")
         #expect(uids(public2).contains("\(id).published@opcc"))
         #expect(public2.contains("Street lighting"))
         #expect(contentLines(public2).contains("DTSTART;VALUE=DATE:20160505"))
     }
 
-    @Test func aSignOffAwaitedIsListedForTheRoleThatGivesIt() throws {
-        let (app, _) = try demoApp()
-        let id = try app.raiseDecision(
+    @Test func aSignOffAwaitedIsListedForTheRoleThatGivesIt() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft("Mirehouse lighting"), by: "cumbria.officer", on: day("2016-04-04")
         ).id
-        try app.submitDecision(id, by: "cumbria.officer", on: day("2016-04-05"))
+        try await app.submitDecision(id, by: "cumbria.officer", on: day("2016-04-05"))
         let uid = "\(id).sign-off@opcc"
-        #expect(uids(try app.calendarFeed(for: "cumbria.officer")).contains(uid))
-        let chief = try app.calendarFeed(for: "cumbria.chief-executive")
+        await #expect(uids(try app.calendarFeed(for: "cumbria.officer")).contains(uid))
+        let chief = try await app.calendarFeed(for: "cumbria.chief-executive")
         #expect(uids(chief).contains(uid))
         #expect(contentLines(chief).contains("DTSTART;VALUE=DATE:20160405"))
-        #expect(!uids(try app.calendarFeed(for: "cumbria.pcc")).contains(uid))
-        try app.signDecision(
+        await #expect(!uids(try app.calendarFeed(for: "cumbria.pcc")).contains(uid))
+        try await app.signDecision(
             id, position: "originating-officer", name: "A Officer", by: "cumbria.officer", on: day("2016-04-05"))
-        #expect(!uids(try app.calendarFeed(for: "cumbria.officer")).contains(uid))
-        #expect(uids(try app.calendarFeed(for: "cumbria.chief-executive")).contains(uid))
+        await #expect(!uids(try app.calendarFeed(for: "cumbria.officer")).contains(uid))
+        await #expect(uids(try app.calendarFeed(for: "cumbria.chief-executive")).contains(uid))
         // Nothing before publication reaches the public.
-        let publicFeed = try app.publicCalendar(office: "cumbria")
+        let publicFeed = try await app.publicCalendar(office: "cumbria")
         #expect(!publicFeed.contains("Mirehouse lighting"))
     }
 
-    @Test func thePublicCalendarListsPublishedDecisionsOnTheirPublicationDay() throws {
-        let (app, _) = try demoApp()
-        let published = try app.decisionRegister(DecisionFilter(), by: nil)
+    @Test func thePublicCalendarListsPublishedDecisionsOnTheirPublicationDay() async throws {
+        let (app, _) = try await demoApp()
+        let published = try await app.decisionRegister(DecisionFilter(), by: nil)
         #expect(!published.isEmpty)
-        let ics = try app.publicCalendar(baseURL: "https://opcc.example/")
+        let ics = try await app.publicCalendar(baseURL: "https://opcc.example/")
         for row in published {
             let on = try #require(row.publishedOn)
             #expect(uids(ics).contains("\(row.id).published@opcc"))
@@ -181,17 +181,17 @@ struct CalendarFeedTests {
     }
 
     /// 007/2020's synthetic Part 2 carries a tripwire sentence; no feed, personal or public, may ever contain it.
-    @Test func noFeedEverCarriesPart2Content() throws {
+    @Test func noFeedEverCarriesPart2Content() async throws {
         let tripwire = "Part 2 test content"
-        let (app, _) = try demoApp()
-        let part2 = try app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
+        let (app, _) = try await demoApp()
+        let part2 = try await app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
         #expect(part2.contains(tripwire), "the demo's tripwire is in place")
-        var feeds = [try app.publicCalendar()]
+        var feeds = await [try app.publicCalendar()]
         for office in ["cumbria", "lincolnshire", "west-midlands", "leicestershire"] {
-            feeds.append(try app.publicCalendar(office: office))
+            await feeds.append(try app.publicCalendar(office: office))
         }
-        for person in try app.everyone() {
-            feeds.append(try app.calendarFeed(token: try app.createCalendarFeed(for: person.name)))
+        for person in try await app.everyone() {
+            await feeds.append(try app.calendarFeed(token: try app.createCalendarFeed(for: person.name)))
         }
         for ics in feeds {
             #expect(!ics.contains(tripwire))
@@ -233,18 +233,18 @@ struct CalendarFeedInteropTests {
         #expect(result.status == 0, "icalendar refused the feed: \(result.output)")
     }
 
-    @Test func theDemoFeedsParseWithPythonICalendar() throws {
-        let (app, _) = try demoApp()
-        _ = try approvedDecision(
+    @Test func theDemoFeedsParseWithPythonICalendar() async throws {
+        let (app, _) = try await demoApp()
+        _ = try await approvedDecision(
             app, title: "Street lighting, phase 2; Mirehouse & Ormsgill — «£12,500»", amount: "£12,500")
-        let officer = try app.calendarFeed(
+        let officer = try await app.calendarFeed(
             token: try app.createCalendarFeed(for: "cumbria.officer"), baseURL: "https://opcc.example")
         let count = uids(officer).count
         #expect(count >= 2)
         try parse(officer, expecting: count)
-        let board = try app.calendarFeed(for: "cumbria.barrow-board")
+        let board = try await app.calendarFeed(for: "cumbria.barrow-board")
         try parse(board, expecting: uids(board).count)
-        let publicFeed = try app.publicCalendar()
+        let publicFeed = try await app.publicCalendar()
         try parse(publicFeed, expecting: uids(publicFeed).count)
     }
 }

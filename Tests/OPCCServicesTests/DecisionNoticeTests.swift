@@ -141,7 +141,7 @@ struct DecisionNoticeTests {
         haystack.firstRange(of: needle)?.lowerBound
     }
 
-    @Test func theNoticeNeverContainsPart2Content() throws {
+    @Test func theNoticeNeverContainsPart2Content() async throws {
         let cases = [(Self.cumbriaRecord(), try Self.cumbria()), (Self.lincolnshireRecord(), try Self.lincolnshire())]
         for (record, profile) in cases {
             for output in [
@@ -161,7 +161,7 @@ struct DecisionNoticeTests {
         #expect(!markdown.contains(Self.tripwire))
     }
 
-    @Test func lincolnshirePrintsThePart2ReasonAndCumbriaDoesNot() throws {
+    @Test func lincolnshirePrintsThePart2ReasonAndCumbriaDoesNot() async throws {
         let lincolnshire = try Self.lincolnshire()
         let cumbria = try Self.cumbria()
         let record = Self.lincolnshireRecord()
@@ -181,7 +181,7 @@ struct DecisionNoticeTests {
         }
     }
 
-    @Test func htmlEscapesEveryField() throws {
+    @Test func htmlEscapesEveryField() async throws {
         let hostile = "<script>alert(\"x\")</script> & 'q'"
         let escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;q&#39;"
         var record = Self.cumbriaRecord()
@@ -216,7 +216,7 @@ struct DecisionNoticeTests {
         #expect(html.contains("Implications: &lt;b&gt;odd key&lt;/b&gt;"))
     }
 
-    @Test func htmlIsAStandaloneAccessiblePage() throws {
+    @Test func htmlIsAStandaloneAccessiblePage() async throws {
         let html = DecisionNotice.html(Self.cumbriaRecord(), status: "published", profile: try Self.cumbria())
         #expect(html.hasPrefix("<!DOCTYPE html>\n"))
         #expect(html.contains("<html lang=\"en-GB\">"))
@@ -242,7 +242,7 @@ struct DecisionNoticeTests {
         #expect(html.hasSuffix("</html>\n"))
     }
 
-    @Test func signOffsAppearInFormOrderWithDates() throws {
+    @Test func signOffsAppearInFormOrderWithDates() async throws {
         let cumbria = DecisionNotice.markdown(Self.cumbriaRecord(), status: "published", profile: try Self.cumbria())
         let originating = "| Originating officer declaration | Vivian Stafford | — | 2016-03-06 |"
         let approval =
@@ -269,7 +269,7 @@ struct DecisionNoticeTests {
         #expect(positions == positions.sorted())
     }
 
-    @Test func flaggedExceptionsAreShown() throws {
+    @Test func flaggedExceptionsAreShown() async throws {
         var record = Self.cumbriaRecord()
         record.exceptions = [
             FlaggedException(
@@ -291,7 +291,7 @@ struct DecisionNoticeTests {
         #expect(!clean.contains("Flagged exceptions"))
     }
 
-    @Test func emptyImplicationSectionsSayNoneRecorded() throws {
+    @Test func emptyImplicationSectionsSayNoneRecorded() async throws {
         var record = Self.lincolnshireRecord()
         record.implications["legal"] = "  \n "
         let markdown = DecisionNotice.markdown(record, status: "published", profile: try Self.lincolnshire())
@@ -312,7 +312,7 @@ struct DecisionNoticeTests {
         #expect(html.contains("<h2>Implications: Human rights</h2>\n<p>None recorded.</p>"))
     }
 
-    @Test func markdownEscapesPipesInTableCells() throws {
+    @Test func markdownEscapesPipesInTableCells() async throws {
         var record = Self.cumbriaRecord()
         record.signOffs = [
             SignOff(

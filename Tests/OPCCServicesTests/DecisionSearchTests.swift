@@ -16,58 +16,58 @@ struct DecisionSearchTests {
         "\u{202E}Mire\u{202C}", "'; DROP TABLE decision_record; --",
     ]
 
-    func numbers(_ app: Commissioning, _ text: String, office: String? = nil) throws -> [String] {
+    func numbers(_ app: Commissioning, _ text: String, office: String? = nil) async throws -> [String] {
         var filter = DecisionFilter()
         filter.text = text
         filter.office = office
-        return try app.decisionRegister(filter, by: nil).map { "\($0.office) \($0.number ?? "")" }
+        return try await app.decisionRegister(filter, by: nil).map { "\($0.office) \($0.number ?? "")" }
     }
 
-    @Test func textAQueryLanguageWouldReadAsSyntaxIsSearchedAsText() throws {
-        let (app, _) = try demoApp()
+    @Test func textAQueryLanguageWouldReadAsSyntaxIsSearchedAsText() async throws {
+        let (app, _) = try await demoApp()
         for text in Self.queryLanguage {
             #expect(throws: Never.self, "\(text.debugDescription)") { try numbers(app, text) }
         }
-        #expect(try numbers(app, "014/2016") == ["cumbria 014/2016"])
-        #expect(try numbers(app, "\"Mire") == ["cumbria 014/2016"])
+        await #expect(try numbers(app, "014/2016") == ["cumbria 014/2016"])
+        await #expect(try numbers(app, "\"Mire") == ["cumbria 014/2016"])
     }
 
-    @Test func wordsMatchAsPrefixesInAnyCaseAndAllMustMatch() throws {
-        let (app, _) = try demoApp()
-        #expect(try numbers(app, "Mirehouse") == ["cumbria 014/2016"])
-        #expect(try numbers(app, "mire") == ["cumbria 014/2016"])
-        #expect(try numbers(app, "\"Mire") == ["cumbria 014/2016"], "the quote is punctuation, not syntax")
-        #expect(try numbers(app, "mire nosuchword") == [])
-        #expect(try numbers(app, "NEAR(mire") == [], "NEAR is a word like any other, and no record has it")
+    @Test func wordsMatchAsPrefixesInAnyCaseAndAllMustMatch() async throws {
+        let (app, _) = try await demoApp()
+        await #expect(try numbers(app, "Mirehouse") == ["cumbria 014/2016"])
+        await #expect(try numbers(app, "mire") == ["cumbria 014/2016"])
+        await #expect(try numbers(app, "\"Mire") == ["cumbria 014/2016"], "the quote is punctuation, not syntax")
+        await #expect(try numbers(app, "mire nosuchword") == [])
+        await #expect(try numbers(app, "NEAR(mire") == [], "NEAR is a word like any other, and no record has it")
     }
 
-    @Test func textWithoutWordsFiltersNothingOut() throws {
-        let (app, _) = try demoApp()
-        let everything = try app.decisionRegister(DecisionFilter(), by: nil).count
+    @Test func textWithoutWordsFiltersNothingOut() async throws {
+        let (app, _) = try await demoApp()
+        let everything = try await app.decisionRegister(DecisionFilter(), by: nil).count
         #expect(everything >= 6)
         for text in ["", " ", "*", "/", "\u{0}", "()\"^", "\u{202E}"] {
-            #expect(try numbers(app, text).count == everything, "\(text.debugDescription)")
+            await #expect(try numbers(app, text).count == everything, "\(text.debugDescription)")
         }
     }
 
-    @Test func aDecisionNumberFindsItsRecordInAnySpellingTheOfficeAccepts() throws {
-        let (app, _) = try demoApp()
+    @Test func aDecisionNumberFindsItsRecordInAnySpellingTheOfficeAccepts() async throws {
+        let (app, _) = try await demoApp()
         for typed in ["014/2016", "14/2016", "0014/2016", " 14 / 2016 "] {
-            #expect(try numbers(app, typed).contains("cumbria 014/2016"), "\(typed)")
+            await #expect(try numbers(app, typed).contains("cumbria 014/2016"), "\(typed)")
         }
         for typed in ["WMPCC 001/2016", "wmpcc 1/2016", "WMPCC1/2016"] {
-            #expect(try numbers(app, typed).contains("west-midlands WMPCC 001/2016"), "\(typed)")
+            await #expect(try numbers(app, typed).contains("west-midlands WMPCC 001/2016"), "\(typed)")
         }
-        #expect(try numbers(app, "7/2020") == ["lincolnshire 007/2020"])
-        #expect(try numbers(app, "14/2016", office: "lincolnshire") == [], "only the offices the filter covers")
-        #expect(try numbers(app, "14/2016", office: "nowhere") == [], "an unknown office covers none")
+        await #expect(try numbers(app, "7/2020") == ["lincolnshire 007/2020"])
+        await #expect(try numbers(app, "14/2016", office: "lincolnshire") == [], "only the offices the filter covers")
+        await #expect(try numbers(app, "14/2016", office: "nowhere") == [], "an unknown office covers none")
     }
 
     /// Every record of the demo, in every office and so every shipped numbering template, is found by its number
     /// written without its zero padding, in lower case and with spaces around its separators.
-    @Test func everyRecordOfEveryShippedOfficeIsFoundByItsNumberRespelled() throws {
-        let (app, _) = try demoApp()
-        let records = try app.decisionRegister(DecisionFilter(), by: nil).filter { $0.number != nil }
+    @Test func everyRecordOfEveryShippedOfficeIsFoundByItsNumberRespelled() async throws {
+        let (app, _) = try await demoApp()
+        let records = try await app.decisionRegister(DecisionFilter(), by: nil).filter { $0.number != nil }
         #expect(Set(records.map(\.office)) == ["cumbria", "leicestershire", "lincolnshire", "west-midlands"])
         for record in records {
             let number = try #require(record.number)
@@ -77,21 +77,21 @@ struct DecisionSearchTests {
                 .replacingOccurrences(of: " 0", with: " ")
             let unpadded = String(number.drop { $0 == "0" })
             for typed in [number, respelled, respelled.hasPrefix("0") ? unpadded : respelled] {
-                #expect(
+                await #expect(
                     try numbers(app, typed, office: record.office).contains("\(record.office) \(number)"),
                     "\(record.office): '\(typed)'")
             }
         }
     }
 
-    @Test func anUnexpectedStoreErrorIsAGenericMessageWithoutSQL() throws {
+    @Test func anUnexpectedStoreErrorIsAGenericMessageWithoutSQL() async throws {
         let path = temporaryDatabasePath()
-        let (app, store) = try demoApp(store: try SQLiteStore(path: path))
-        try store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }
+        let (app, store) = try await demoApp(store: try SQLiteStore(path: path))
+        try await store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }
         let error = try #require(#expect(throws: (any Error).self) { try numbers(app, "Mirehouse") })
         #expect(error is StorageFailure, "the services' storage failure, not GRDB's nor the store's")
         let message = String(describing: error)
         #expect(message == "the database could not answer (SQLite result code 1), so nothing was changed")
-        #expect(try numbers(app, "").count >= 6, "a register without search still reads")
+        await #expect(try numbers(app, "").count >= 6, "a register without search still reads")
     }
 }

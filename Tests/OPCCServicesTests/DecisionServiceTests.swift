@@ -6,14 +6,14 @@ import Testing
 
 /// Drives a fresh Cumbria record to the decision-maker, starting on `start`; returns its id.
 @discardableResult
-func cumbriaReferred(_ app: Commissioning, on start: String, title: String = "Pilot") throws -> String {
-    let id = try app.raiseDecision(office: "cumbria", draft: shortDraft(title), by: "cumbria.officer", on: day(start))
+func cumbriaReferred(_ app: Commissioning, on start: String, title: String = "Pilot") async throws -> String {
+    let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(title), by: "cumbria.officer", on: day(start))
         .id
-    try app.submitDecision(id, by: "cumbria.officer", on: day(start))
-    try app.signDecision(id, position: "originating-officer", name: "A Officer", by: "cumbria.officer", on: day(start))
-    try app.signDecision(
+    try await app.submitDecision(id, by: "cumbria.officer", on: day(start))
+    try await app.signDecision(id, position: "originating-officer", name: "A Officer", by: "cumbria.officer", on: day(start))
+    try await app.signDecision(
         id, position: "chief-executive", name: "B Chief", by: "cumbria.chief-executive", on: day(start))
-    try app.referDecision(id, by: "cumbria.chief-executive", on: day(start))
+    try await app.referDecision(id, by: "cumbria.chief-executive", on: day(start))
     return id
 }
 
@@ -23,161 +23,161 @@ struct DecisionServiceTests {
         ("2016-03-09", "2016-03-14"), ("2022-06-02", "2022-06-08"), ("2020-12-18", "2020-12-23"),
         ("2020-12-23", "2020-12-30"),
     ])
-    func thePart1DeadlineIsTheDecisionPlusTheOfficesWorkingDays(decided: String, due: String) throws {
-        let (app, _) = try demoApp()
-        let id = try cumbriaReferred(app, on: decided)
-        let view = try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day(decided))
+    func thePart1DeadlineIsTheDecisionPlusTheOfficesWorkingDays(decided: String, due: String) async throws {
+        let (app, _) = try await demoApp()
+        let id = try await cumbriaReferred(app, on: decided)
+        let view = try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day(decided))
         #expect(view.record.part1Deadline == day(due))
-        let overdueNextDay = try app.decisionRegister(
+        let overdueNextDay = try await app.decisionRegister(
             {
                 var f = DecisionFilter(); f.overdueOn = day(due).adding(days: 1); return f
             }(), by: "cumbria.officer")
         #expect(overdueNextDay.map(\.id) == [id])
-        let overdueOnTheDay = try app.decisionRegister(
+        let overdueOnTheDay = try await app.decisionRegister(
             {
                 var f = DecisionFilter(); f.overdueOn = day(due); return f
             }(), by: "cumbria.officer")
         #expect(overdueOnTheDay.isEmpty)
     }
 
-    @Test func theNumberIsAllocatedAtFirstSubmissionAndKeptWhenReturned() throws {
-        let (app, _) = try demoApp()
-        let id = try cumbriaReferred(app, on: "2016-05-03")
-        #expect(try app.showDecision(id, by: "cumbria.officer").record.number == "015/2016")
-        let returned = try app.perform(
+    @Test func theNumberIsAllocatedAtFirstSubmissionAndKeptWhenReturned() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await cumbriaReferred(app, on: "2016-05-03")
+        await #expect(try app.showDecision(id, by: "cumbria.officer").record.number == "015/2016")
+        let returned = try await app.perform(
             .returnForRevision(reason: "cost the hub works"), on: id, by: "cumbria.pcc", on: day("2016-05-04"))
         #expect(returned.status == "draft")
         #expect(returned.record.signOffs.isEmpty)
-        let resubmitted = try app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-05"))
+        let resubmitted = try await app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-05"))
         #expect(resubmitted.record.number == "015/2016")
     }
 
-    @Test func aWithdrawnNumberIsNeverReused() throws {
-        let (app, _) = try demoApp()
-        let first = try app.raiseDecision(
+    @Test func aWithdrawnNumberIsNeverReused() async throws {
+        let (app, _) = try await demoApp()
+        let first = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-06-01"))
-        try app.submitDecision(first.id, by: "cumbria.officer", on: day("2016-06-01"))
-        try app.perform(.withdraw(reason: "duplicate"), on: first.id, by: "cumbria.officer", on: day("2016-06-02"))
-        let second = try app.raiseDecision(
+        try await app.submitDecision(first.id, by: "cumbria.officer", on: day("2016-06-01"))
+        try await app.perform(.withdraw(reason: "duplicate"), on: first.id, by: "cumbria.officer", on: day("2016-06-02"))
+        let second = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-06-03"))
-        #expect(
+        await #expect(
             try app.submitDecision(second.id, by: "cumbria.officer", on: day("2016-06-03")).record.number == "016/2016")
     }
 
-    @Test func cumbriaNumbersStartAgainInJanuary() throws {
-        let (app, _) = try demoApp()
-        let id = try app.raiseDecision(
+    @Test func cumbriaNumbersStartAgainInJanuary() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2017-01-03")
         ).id
-        #expect(try app.submitDecision(id, by: "cumbria.officer", on: day("2017-01-03")).record.number == "001/2017")
+        await #expect(try app.submitDecision(id, by: "cumbria.officer", on: day("2017-01-03")).record.number == "001/2017")
     }
 
-    @Test func unpaddedNumbersFindTheSameRecord() throws {
-        let (app, _) = try demoApp()
-        let padded = try app.decisionID("014/2016", office: "cumbria")
-        #expect(try app.decisionID("14/2016", office: "cumbria") == padded)
-        #expect(throws: ServiceRefusal.self) { try app.decisionID("15/2016", office: "cumbria") }
+    @Test func unpaddedNumbersFindTheSameRecord() async throws {
+        let (app, _) = try await demoApp()
+        let padded = try await app.decisionID("014/2016", office: "cumbria")
+        await #expect(try app.decisionID("14/2016", office: "cumbria") == padded)
+        await #expect(throws: ServiceRefusal.self) { try await app.decisionID("15/2016", office: "cumbria") }
     }
 
-    @Test func onlyDraftsAreEdited() throws {
-        let (app, _) = try demoApp()
-        let id = try cumbriaReferred(app, on: "2016-05-03")
+    @Test func onlyDraftsAreEdited() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await cumbriaReferred(app, on: "2016-05-03")
         var change = DecisionDraft()
         change.title = "Changed"
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.editDecision(id, draft: change, by: "cumbria.officer")
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.editDecision(id, draft: change, by: "cumbria.officer")
         }
         #expect(error?.rule == "edit-only-in-draft")
-        #expect(try app.showDecision(id, by: "cumbria.officer").record.title == "Pilot")
+        await #expect(try app.showDecision(id, by: "cumbria.officer").record.title == "Pilot")
     }
 
-    @Test func anEditRecordsWhichFieldsChangedButNeverPart2Text() throws {
-        let (app, _) = try demoApp()
-        let id = try app.raiseDecision(
+    @Test func anEditRecordsWhichFieldsChangedButNeverPart2Text() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-05-03")
         ).id
         var change = DecisionDraft()
         change.part2 = .init(exists: true, reason: "names victims", content: "Secret body text", complete: true)
-        try app.editDecision(id, draft: change, by: "cumbria.officer", on: day("2016-05-03"))
-        let edit = try #require(try app.auditLog(instance: id).last)
+        try await app.editDecision(id, draft: change, by: "cumbria.officer", on: day("2016-05-03"))
+        let edit = try await #require(try app.auditLog(instance: id).last)
         #expect(edit.event == "edit")
         #expect(edit.payloadFields["fields"] == "part2")
         #expect(!edit.payload.contains("Secret body text"))
     }
 
-    @Test func aRecordWithAnIncompletePart2CannotBeSubmitted() throws {
-        let (app, _) = try demoApp()
+    @Test func aRecordWithAnIncompletePart2CannotBeSubmitted() async throws {
+        let (app, _) = try await demoApp()
         var draft = shortDraft()
         draft.part2 = .init(exists: true, reason: "names victims", content: "", complete: false)
-        let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
-        let refused = #expect(throws: ActRefused.self) {
-            try app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
+        let id = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
+        let refused = await #expect(throws: ActRefused.self) {
+            try await app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
         }
         #expect(refused?.rules == ["part2-complete-before-submission"])
-        #expect(try app.showDecision(id, by: "cumbria.officer").record.number == nil)
+        await #expect(try app.showDecision(id, by: "cumbria.officer").record.number == nil)
     }
 
-    @Test func theRealSummaryOf014Of2016IsRefusedLive() throws {
-        let (app, _) = try demoApp()
-        let imported = try app.showDecision("014/2016", office: "cumbria", by: "cumbria.officer").record
+    @Test func theRealSummaryOf014Of2016IsRefusedLive() async throws {
+        let (app, _) = try await demoApp()
+        let imported = try await app.showDecision("014/2016", office: "cumbria", by: "cumbria.officer").record
         var draft = shortDraft()
         draft.executiveSummary = imported.executiveSummary
-        let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
-        let refused = #expect(throws: ActRefused.self) {
-            try app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
+        let id = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
+        let refused = await #expect(throws: ActRefused.self) {
+            try await app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
         }
         #expect(refused?.rules == ["executive-summary-word-limit"])
         #expect(refused?.description.contains("words: 118, limit: 100") == true)
     }
 
-    @Test func theChiefExecutiveMayDecideInCumbriaAsTheNamedDelegate() throws {
-        let (app, _) = try demoApp()
-        let id = try cumbriaReferred(app, on: "2016-05-03")
-        let view = try app.decide(
+    @Test func theChiefExecutiveMayDecideInCumbriaAsTheNamedDelegate() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await cumbriaReferred(app, on: "2016-05-03")
+        let view = try await app.decide(
             id, approve: false, interests: "none", by: "cumbria.chief-executive", on: day("2016-05-04"))
         #expect(view.status == "not-approved")
         #expect(view.record.decision?.role == .chiefExecutive)
         #expect(view.record.part1Deadline == day("2016-05-09"))
     }
 
-    @Test func aPrejudicialInterestPassesTheDecisionToTheDelegate() throws {
-        let (app, _) = try demoApp()
-        let id = try cumbriaReferred(app, on: "2016-05-03")
-        let refused = #expect(throws: ActRefused.self) {
-            try app.decide(
+    @Test func aPrejudicialInterestPassesTheDecisionToTheDelegate() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await cumbriaReferred(app, on: "2016-05-03")
+        let refused = await #expect(throws: ActRefused.self) {
+            try await app.decide(
                 id, approve: true, interests: "a relative sits on the project board", prejudicialInterest: true,
                 by: "cumbria.pcc", on: day("2016-05-04"))
         }
         #expect(refused?.rules == ["prejudicial-interest-passes-to-delegate"])
         #expect(refused?.description.contains("passes to the chief-executive") == true)
-        let view = try app.decide(
+        let view = try await app.decide(
             id, approve: true, interests: "none", by: "cumbria.chief-executive", on: day("2016-05-04"))
         #expect(view.record.decision?.decisionMaker == "Chief Executive (seed 000: Stuart Edwards)")
     }
 
-    @Test func anUndatedCumbriaDeferralGoesOnTheReviewList() throws {
-        let (app, _) = try demoApp()
-        let id = try cumbriaReferred(app, on: "2016-05-03")
-        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
-        let view = try app.perform(
+    @Test func anUndatedCumbriaDeferralGoesOnTheReviewList() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await cumbriaReferred(app, on: "2016-05-03")
+        try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
+        let view = try await app.perform(
             .deferPublication(reason: "premises negotiation", until: nil), on: id, by: "cumbria.officer",
             on: day("2016-05-05"))
         #expect(view.status == "publication-deferred")
         #expect(view.record.part1Deadline == nil)
         var filter = DecisionFilter()
         filter.undatedDeferral = true
-        #expect(try app.decisionRegister(filter, by: "cumbria.officer").map(\.id) == [id])
+        await #expect(try app.decisionRegister(filter, by: "cumbria.officer").map(\.id) == [id])
     }
 
-    @Test func aDatedDeferralBecomesTheDeadline() throws {
-        let (app, _) = try demoApp()
-        let id = try cumbriaReferred(app, on: "2016-05-03")
-        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
-        let view = try app.perform(
+    @Test func aDatedDeferralBecomesTheDeadline() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await cumbriaReferred(app, on: "2016-05-03")
+        try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
+        let view = try await app.perform(
             .deferPublication(reason: "premises negotiation", until: day("2016-07-01")), on: id, by: "cumbria.officer",
             on: day("2016-05-05"))
         #expect(view.record.part1Deadline == day("2016-07-01"))
-        let published = try app.perform(.publish, on: id, by: "cumbria.officer", on: day("2016-07-01"))
+        let published = try await app.perform(.publish, on: id, by: "cumbria.officer", on: day("2016-07-01"))
         #expect(published.status == "published")
         #expect(published.record.publishedOn == day("2016-07-01"))
     }
@@ -186,35 +186,35 @@ struct DecisionServiceTests {
 extension DecisionServiceTests {
     /// Issue 21 item 10: a number given by hand whose year disagrees with the day it is allocated on is refused,
     /// and nothing changes; the number of the day's year is taken.
-    @Test func aNumberGivenByHandWhoseYearIsNotItsDatesIsRefused() throws {
-        let (app, _) = try demoApp()
-        let id = try app.raiseDecision(
+    @Test func aNumberGivenByHandWhoseYearIsNotItsDatesIsRefused() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-04-04")
         ).id
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.perform(.submit(number: "099/2017"), on: id, by: "cumbria.officer", on: day("2016-04-04"))
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.perform(.submit(number: "099/2017"), on: id, by: "cumbria.officer", on: day("2016-04-04"))
         }
         #expect(error?.rule == "decision-number-matches-date")
         #expect(error?.message.hasPrefix("099/2017 is numbered for 2017, but it is dated 2016-04-04, in 2016") == true)
-        let unchanged = try app.showDecision(id, by: "cumbria.officer")
+        let unchanged = try await app.showDecision(id, by: "cumbria.officer")
         #expect(unchanged.status == "draft")
         #expect(unchanged.record.number == nil)
-        let view = try app.perform(.submit(number: "099/2016"), on: id, by: "cumbria.officer", on: day("2016-04-04"))
+        let view = try await app.perform(.submit(number: "099/2016"), on: id, by: "cumbria.officer", on: day("2016-04-04"))
         #expect(view.record.number == "099/2016")
         #expect(view.record.exceptions.isEmpty)
     }
 
     /// Issue 21 item 10: the public notice said "Decided by: cumbria.pcc"; it names the person as the form would.
-    @Test func theNoticeNamesTheDecisionMakerByDisplayNameNeverBySignInName() throws {
-        let (app, _) = try demoApp()
-        let id = try approvedDecision(app, amount: "£1,000")
-        try app.perform(.publish, on: id, by: "cumbria.officer", on: day("2016-05-05"))
-        let view = try app.showDecision(id, by: nil)
+    @Test func theNoticeNamesTheDecisionMakerByDisplayNameNeverBySignInName() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await approvedDecision(app, amount: "£1,000")
+        try await app.perform(.publish, on: id, by: "cumbria.officer", on: day("2016-05-05"))
+        let view = try await app.showDecision(id, by: nil)
         #expect(view.record.decision?.decisionMaker == "Police and Crime Commissioner for Cumbria")
-        let markdown = DecisionNotice.markdown(
+        let markdown = await DecisionNotice.markdown(
             view.record, status: view.status, profile: try app.profile(of: "cumbria"))
         #expect(markdown.contains("Police and Crime Commissioner for Cumbria"))
-        let page = try app.publishedNoticeHTML(id)
+        let page = try await app.publishedNoticeHTML(id)
         #expect(page.contains("Police and Crime Commissioner for Cumbria"))
         for notice in [markdown, page] {
             #expect(!notice.contains("cumbria.pcc"))
@@ -227,35 +227,35 @@ extension DecisionServiceTests {
 struct DecisionPart2AndRegisterTests {
     let tripwire = "Part 2 test content: not for publication."
 
-    @Test func part2IsReadOnlyByTheProfilesRolesAndEveryReadIsAudited() throws {
-        let (app, _) = try demoApp()
-        let refused = #expect(throws: ServiceRefusal.self) {
-            try app.readPart2("007/2020", office: "lincolnshire", by: "lincs.finance")
+    @Test func part2IsReadOnlyByTheProfilesRolesAndEveryReadIsAudited() async throws {
+        let (app, _) = try await demoApp()
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.readPart2("007/2020", office: "lincolnshire", by: "lincs.finance")
         }
         #expect(refused?.rule == "part2-readers-only")
         #expect(refused?.description.contains(tripwire) == false)
-        let outsider = #expect(throws: ServiceRefusal.self) {
-            try app.readPart2("007/2020", office: "lincolnshire", by: "cumbria.auditor")
+        let outsider = await #expect(throws: ServiceRefusal.self) {
+            try await app.readPart2("007/2020", office: "lincolnshire", by: "cumbria.auditor")
         }
         // Another office's Part 2 is not there for its people: refused as a missing record, naming no roles.
         #expect(outsider?.rule == "known-decision")
         #expect(outsider?.message == "no decision record '007/2020' in lincolnshire")
-        let head = try app.auditHead()
-        let content = try app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
+        let head = try await app.auditHead()
+        let content = try await app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
         #expect(content.contains(tripwire))
-        let read = try #require(try app.auditLog().last)
+        let read = try await #require(try app.auditLog().last)
         #expect(read.sequence == head.sequence + 1)
         #expect(read.event == "part2-read" && read.actor == "lincs.auditor" && read.role == "auditor")
         #expect(!read.payload.contains(tripwire))
     }
 
-    @Test func noPart1OutputCarriesPart2Content() throws {
-        let (app, _) = try demoApp()
-        let view = try app.showDecision("007/2020", office: "lincolnshire", by: "lincs.officer")
-        let profile = try app.profile(of: "lincolnshire")
-        let rows = try app.decisionRegister(DecisionFilter(), by: nil)
+    @Test func noPart1OutputCarriesPart2Content() async throws {
+        let (app, _) = try await demoApp()
+        let view = try await app.showDecision("007/2020", office: "lincolnshire", by: "lincs.officer")
+        let profile = try await app.profile(of: "lincolnshire")
+        let rows = try await app.decisionRegister(DecisionFilter(), by: nil)
         let encoder = JSONEncoder()
-        let outputs = [
+        let outputs = await [
             DecisionNotice.markdown(view.record, status: view.status, profile: profile),
             DecisionNotice.html(view.record, status: view.status, profile: profile),
             String(decoding: try encoder.encode(DecisionJSON(view, profile: profile)), as: UTF8.self),
@@ -267,35 +267,35 @@ struct DecisionPart2AndRegisterTests {
         #expect(outputs[0].contains("negative stereotyping"))
     }
 
-    @Test func thePublicRegisterShowsPublishedRecordsOnly() throws {
-        let (app, _) = try demoApp()
-        try cumbriaReferred(app, on: "2016-05-03")
-        let publicRows = try app.decisionRegister(DecisionFilter(), by: nil)
+    @Test func thePublicRegisterShowsPublishedRecordsOnly() async throws {
+        let (app, _) = try await demoApp()
+        try await cumbriaReferred(app, on: "2016-05-03")
+        let publicRows = try await app.decisionRegister(DecisionFilter(), by: nil)
         #expect(publicRows.allSatisfy { $0.status == "published" })
         #expect(publicRows.contains { $0.number == "007/2020" })
-        let officerRows = try app.decisionRegister(DecisionFilter(), by: "cumbria.officer")
+        let officerRows = try await app.decisionRegister(DecisionFilter(), by: "cumbria.officer")
         // The officer also sees Cumbria's own unpublished record, and nothing unpublished of other offices.
         #expect(officerRows.count == publicRows.count + 1)
         #expect(officerRows.filter { $0.status != "published" }.map(\.office) == ["cumbria"])
     }
 
-    @Test func theRegisterFiltersByYearStrandAmountOfficerAndText() throws {
-        let (app, _) = try demoApp()
-        func rows(_ change: (inout DecisionFilter) -> Void) throws -> [String?] {
+    @Test func theRegisterFiltersByYearStrandAmountOfficerAndText() async throws {
+        let (app, _) = try await demoApp()
+        func rows(_ change: (inout DecisionFilter) -> Void) async throws -> [String?] {
             var f = DecisionFilter()
             f.office = "cumbria"
             change(&f)
-            return try app.decisionRegister(f, by: "cumbria.auditor").map(\.number)
+            return try await app.decisionRegister(f, by: "cumbria.auditor").map(\.number)
         }
-        #expect(try rows { $0.financialYearStart = 2015 } == ["014/2016"])
-        #expect(try rows { $0.financialYearStart = 2016 } == [])
-        #expect(try rows { $0.strand = "ASB" } == ["014/2016"])
-        #expect(try rows { $0.minimumPence = 10_000_000 } == ["014/2016"])
-        #expect(try rows { $0.maximumPence = 9_999_999 } == [])
-        #expect(try rows { $0.officer = "Vivian Stafford" } == ["014/2016"])
-        #expect(try rows { $0.text = "Mirehouse" } == ["014/2016"])
-        #expect(try rows { $0.status = "published" } == ["014/2016"])
-        let acrossOffices = try app.decisionRegister(
+        await #expect(try rows { $0.financialYearStart = 2015 } == ["014/2016"])
+        await #expect(try rows { $0.financialYearStart = 2016 } == [])
+        await #expect(try rows { $0.strand = "ASB" } == ["014/2016"])
+        await #expect(try rows { $0.minimumPence = 10_000_000 } == ["014/2016"])
+        await #expect(try rows { $0.maximumPence = 9_999_999 } == [])
+        await #expect(try rows { $0.officer = "Vivian Stafford" } == ["014/2016"])
+        await #expect(try rows { $0.text = "Mirehouse" } == ["014/2016"])
+        await #expect(try rows { $0.status = "published" } == ["014/2016"])
+        let acrossOffices = try await app.decisionRegister(
             {
                 var f = DecisionFilter(); f.minimumPence = 10_000_000; return f
             }(), by: "cumbria.auditor")
@@ -313,31 +313,31 @@ struct DecisionImportTests {
 
     /// Issue 21 item 10: a historic number whose year is not its date's is imported, flagged like the other
     /// historic exceptions (shown on the record, in the notice and the register).
-    @Test func aHistoricNumberWhoseYearIsNotItsDatesIsFlaggedOnImport() throws {
-        let (app, _) = try demoApp()
+    @Test func aHistoricNumberWhoseYearIsNotItsDatesIsFlaggedOnImport() async throws {
+        let (app, _) = try await demoApp()
         var file = try fixture("cumbria-014-2016.yaml")
         file.number = "014/2017"  // submitted on 7 March 2016
-        let view = try app.importDecision(file, source: "slip.yaml", by: "cumbria.officer")
+        let view = try await app.importDecision(file, source: "slip.yaml", by: "cumbria.officer")
         #expect(view.record.number == "014/2017")
         #expect(view.status == "published")
         let flagged = view.record.exceptions.filter { $0.rule == "decision-number-matches-date" }
         #expect(flagged.map(\.act) == ["submit"])
         #expect(flagged.map(\.day) == [day("2016-03-07")])
         #expect(flagged.first?.message == "014/2017 is numbered for 2017, but it is dated 2016-03-07, in 2016")
-        let register = try app.decisionRegister(DecisionFilter(), by: "cumbria.auditor")
+        let register = try await app.decisionRegister(DecisionFilter(), by: "cumbria.auditor")
         #expect(register.first { $0.number == "014/2017" }?.exceptionCount == 2)
     }
 
-    @Test func bothSeedRecordsImportAndArePublished() throws {
-        let (app, _) = try demoApp()
-        let cumbria = try app.showDecision("014/2016", office: "cumbria", by: "cumbria.auditor")
+    @Test func bothSeedRecordsImportAndArePublished() async throws {
+        let (app, _) = try await demoApp()
+        let cumbria = try await app.showDecision("014/2016", office: "cumbria", by: "cumbria.auditor")
         #expect(cumbria.status == "published")
         #expect(cumbria.record.signOffs.map(\.day) == [day("2016-03-07"), day("2016-03-07")])
         #expect(cumbria.record.decision?.day == day("2016-03-09"))
         #expect(cumbria.record.part1Deadline == day("2016-03-14"))
         #expect(cumbria.record.exceptions.map(\.rule) == ["executive-summary-word-limit"])
         #expect(cumbria.record.exceptions.first?.message.contains("words: 118, limit: 100") == true)
-        let lincs = try app.showDecision("007/2020", office: "lincolnshire", by: "lincs.auditor")
+        let lincs = try await app.showDecision("007/2020", office: "lincolnshire", by: "lincs.auditor")
         #expect(lincs.status == "published")
         #expect(lincs.record.signOffs.map(\.initials) == ["KR", "SC", "BS", "JF", "MB", nil])
         #expect(lincs.record.part1Deadline == day("2020-05-27"))
@@ -345,19 +345,19 @@ struct DecisionImportTests {
         #expect(lincs.record.part2.content == nil)
     }
 
-    @Test func anImportIsAllOrNothing() throws {
-        let (app, store) = try demoApp()
+    @Test func anImportIsAllOrNothing() async throws {
+        let (app, store) = try await demoApp()
         var file = try fixture("cumbria-014-2016.yaml")
         file.number = "099/2016"
         file.acts[2].role = .auditor  // the Chief Executive's approval by a role that may never act
-        let head = try app.auditHead()
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.importDecision(file, source: "bad.yaml", by: "cumbria.officer")
+        let head = try await app.auditHead()
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.importDecision(file, source: "bad.yaml", by: "cumbria.officer")
         }
         #expect(error?.rule == "import-replay")
         #expect(error?.message.contains("acts[2] (sign-off on 2016-03-07 by Stuart Edwards)") == true)
-        #expect(try app.auditHead() == head)
-        #expect(try store.read { try $0.decisionCount(office: "cumbria") } == 1)
+        await #expect(try app.auditHead() == head)
+        await #expect(try store.read { try $0.decisionCount(office: "cumbria") } == 1)
     }
 
     @Test func aBadImportFileNamesTheField() {
@@ -370,40 +370,40 @@ struct DecisionImportTests {
 
 @Suite("Decision records: corrections")
 struct DecisionCorrectionTests {
-    @Test func afterADecisionACorrectionIsANewAuditedEvent() throws {
-        let (app, _) = try demoApp()
+    @Test func afterADecisionACorrectionIsANewAuditedEvent() async throws {
+        let (app, _) = try await demoApp()
         var fix = DecisionDraft()
         fix.title = "Vulnerable Localities Index (VLI) Pilot"
-        let head = try app.auditHead()
-        let view = try app.correctDecision(
+        let head = try await app.auditHead()
+        let view = try await app.correctDecision(
             "014/2016", office: "cumbria", draft: fix, reason: "title as minuted", by: "cumbria.officer",
             on: day("2016-04-01"))
         #expect(view.record.title == "Vulnerable Localities Index (VLI) Pilot")
         #expect(view.status == "published")
-        let event = try #require(try app.auditLog().last)
+        let event = try await #require(try app.auditLog().last)
         #expect(event.sequence == head.sequence + 1)
         #expect(event.event == "correct" && event.fromState == "published" && event.toState == "published")
         #expect(event.payloadFields == ["fields": "title", "reason": "title as minuted"])
-        #expect(try app.verifyAudit().isIntact)
+        await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func beforeADecisionThereIsNoCorrectionOnlyReturnAndEdit() throws {
-        let (app, _) = try demoApp()
-        let id = try cumbriaReferred(app, on: "2016-05-03")
+    @Test func beforeADecisionThereIsNoCorrectionOnlyReturnAndEdit() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await cumbriaReferred(app, on: "2016-05-03")
         var fix = DecisionDraft()
         fix.title = "Changed"
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.correctDecision(id, draft: fix, reason: "typo", by: "cumbria.officer", on: day("2016-05-03"))
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.correctDecision(id, draft: fix, reason: "typo", by: "cumbria.officer", on: day("2016-05-03"))
         }
         #expect(error?.rule == "corrections-after-decision")
     }
 
-    @Test func aCorrectionNeedsAReason() throws {
-        let (app, _) = try demoApp()
+    @Test func aCorrectionNeedsAReason() async throws {
+        let (app, _) = try await demoApp()
         var fix = DecisionDraft()
         fix.title = "X"
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.correctDecision("014/2016", office: "cumbria", draft: fix, reason: " \n", by: "cumbria.officer")
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.correctDecision("014/2016", office: "cumbria", draft: fix, reason: " \n", by: "cumbria.officer")
         }
         #expect(error?.rule == "reason-given")
     }

@@ -8,80 +8,80 @@ import Testing
 /// against an older version is refused with `current-version`, changing nothing.
 @Suite("Decision records: versions on every change")
 struct DecisionVersionTests {
-    @Test func aDraftEditBumpsTheVersion() throws {
-        let (app, _) = try demoApp()
-        let id = try app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
-        let before = try app.showDecision(id, by: "cumbria.officer").version
+    @Test func aDraftEditBumpsTheVersion() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
+        let before = try await app.showDecision(id, by: "cumbria.officer").version
         var change = DecisionDraft()
         change.title = "VLI pilot, two wards"
-        try app.editDecision(id, draft: change, by: "cumbria.officer", expectedVersion: before)
-        #expect(try app.showDecision(id, by: "cumbria.officer").version == before + 1)
-        try app.editDecision(id, draft: change, by: "cumbria.officer")
-        #expect(try app.showDecision(id, by: "cumbria.officer").version == before + 2, "an edit without a version too")
+        try await app.editDecision(id, draft: change, by: "cumbria.officer", expectedVersion: before)
+        await #expect(try app.showDecision(id, by: "cumbria.officer").version == before + 1)
+        try await app.editDecision(id, draft: change, by: "cumbria.officer")
+        await #expect(try app.showDecision(id, by: "cumbria.officer").version == before + 2, "an edit without a version too")
     }
 
-    @Test func aCorrectionBumpsTheVersionAndAnswersTheNewOne() throws {
-        let (app, _) = try demoApp()
-        let id = try approvedDecision(app, amount: "£1,000")
-        let before = try app.showDecision(id, by: "cumbria.officer").version
+    @Test func aCorrectionBumpsTheVersionAndAnswersTheNewOne() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await approvedDecision(app, amount: "£1,000")
+        let before = try await app.showDecision(id, by: "cumbria.officer").version
         var fix = DecisionDraft()
         fix.title = "Big programme, corrected"
-        let view = try app.correctDecision(
+        let view = try await app.correctDecision(
             id, draft: fix, reason: "Typing error.", by: "cumbria.officer", expectedVersion: before)
         #expect(view.version == before + 1)
-        #expect(try app.showDecision(id, by: "cumbria.officer").version == before + 1)
+        await #expect(try app.showDecision(id, by: "cumbria.officer").version == before + 1)
     }
 
-    @Test func aStaleDraftEditIsRefusedAndChangesNothing() throws {
-        let (app, _) = try demoApp()
-        let id = try app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
-        let opened = try app.showDecision(id, by: "cumbria.officer").version
+    @Test func aStaleDraftEditIsRefusedAndChangesNothing() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
+        let opened = try await app.showDecision(id, by: "cumbria.officer").version
         var first = DecisionDraft()
         first.title = "First writer's title"
-        try app.editDecision(id, draft: first, by: "cumbria.officer", expectedVersion: opened)
-        let head = try app.auditHead()
+        try await app.editDecision(id, draft: first, by: "cumbria.officer", expectedVersion: opened)
+        let head = try await app.auditHead()
         var second = DecisionDraft()
         second.title = "Second writer's title"
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.editDecision(id, draft: second, by: "cumbria.officer", expectedVersion: opened)
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.editDecision(id, draft: second, by: "cumbria.officer", expectedVersion: opened)
         }
         #expect(error?.rule == "current-version")
         #expect(error?.message.contains("it is now at version \(opened + 1)") == true)
         #expect(error?.message.contains("edit by cumbria.officer") == true, "it says which edit and who made it")
-        #expect(try app.showDecision(id, by: "cumbria.officer").record.title == "First writer's title")
-        #expect(try app.auditHead().sequence == head.sequence)
+        await #expect(try app.showDecision(id, by: "cumbria.officer").record.title == "First writer's title")
+        await #expect(try app.auditHead().sequence == head.sequence)
     }
 
-    @Test func aStaleActIsRefusedWithCurrentVersionAndChangesNothing() throws {
-        let (app, _) = try demoApp()
-        let id = try app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
-        let opened = try app.showDecision(id, by: "cumbria.officer").version
+    @Test func aStaleActIsRefusedWithCurrentVersionAndChangesNothing() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
+        let opened = try await app.showDecision(id, by: "cumbria.officer").version
         var change = DecisionDraft()
         change.title = "Edited meanwhile"
-        try app.editDecision(id, draft: change, by: "cumbria.officer")
-        let head = try app.auditHead()
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.submitDecision(id, by: "cumbria.officer", expectedVersion: opened)
+        try await app.editDecision(id, draft: change, by: "cumbria.officer")
+        let head = try await app.auditHead()
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.submitDecision(id, by: "cumbria.officer", expectedVersion: opened)
         }
         #expect(error?.rule == "current-version")
-        #expect(try app.showDecision(id, by: "cumbria.officer").status == "draft")
-        #expect(try app.auditHead().sequence == head.sequence)
-        let view = try app.submitDecision(id, by: "cumbria.officer", expectedVersion: opened + 1)
+        await #expect(try app.showDecision(id, by: "cumbria.officer").status == "draft")
+        await #expect(try app.auditHead().sequence == head.sequence)
+        let view = try await app.submitDecision(id, by: "cumbria.officer", expectedVersion: opened + 1)
         #expect(view.version == opened + 2)
     }
 
     /// The reproduction: ten corrections of one decision, all opened at the same version, race; exactly one wins.
     @Test func tenRacingCorrectionsOfOneDecisionLeaveExactlyOneWinner() async throws {
-        let (app, _) = try demoApp()
-        let id = try approvedDecision(app, amount: "£1,000")
-        let opened = try app.showDecision(id, by: "cumbria.officer").version
+        let (app, _) = try await demoApp()
+        let id = try await approvedDecision(app, amount: "£1,000")
+        let opened = try await app.showDecision(id, by: "cumbria.officer").version
         let outcomes = await withTaskGroup(of: String.self) { group in
             for n in 0..<10 {
                 group.addTask {
                     var fix = DecisionDraft()
                     fix.title = "Corrected by writer \(n)"
                     do {
-                        _ = try app.correctDecision(
+                        _ = try await app.correctDecision(
                             id, draft: fix, reason: "Writer \(n).", by: "cumbria.officer", expectedVersion: opened)
                         return "won"
                     } catch let refusal as ServiceRefusal {
@@ -95,7 +95,7 @@ struct DecisionVersionTests {
         }
         #expect(outcomes.filter { $0 == "won" }.count == 1)
         #expect(outcomes.filter { $0 == "current-version" }.count == 9)
-        #expect(try app.auditLog(instance: id, by: "cumbria.officer").filter { $0.event == "correct" }.count == 1)
-        #expect(try app.showDecision(id, by: "cumbria.officer").version == opened + 1)
+        await #expect(try app.auditLog(instance: id, by: "cumbria.officer").filter { $0.event == "correct" }.count == 1)
+        await #expect(try app.showDecision(id, by: "cumbria.officer").version == opened + 1)
     }
 }

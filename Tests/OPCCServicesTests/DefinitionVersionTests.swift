@@ -27,32 +27,32 @@ struct DefinitionVersionTests {
         return WorkflowCatalog(definitions: base + extra)
     }
 
-    @Test func aRunningInstanceKeepsVersionOneAfterVersionTwoShips() throws {
-        let (app, store) = try demoApp()
-        try app.startInstance(
+    @Test func aRunningInstanceKeepsVersionOneAfterVersionTwoShips() async throws {
+        let (app, store) = try await demoApp()
+        try await app.startInstance(
             id: "CF-1", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-1", by: "wm.finance",
             on: day("2017-03-01"))
         let upgraded = try Commissioning(
             store: store, catalog: try catalog([carryForwardV2()]), clock: FixedClock(day: day("2026-11-20")))
-        let fired = try upgraded.fire("request", on: "CF-1", by: "wm.finance", on: day("2017-03-02"))
+        let fired = try await upgraded.fire("request", on: "CF-1", by: "wm.finance", on: day("2017-03-02"))
         #expect(fired.instance.workflowVersion == 1)
         #expect(fired.instance.state == "requested")
-        let newer = try upgraded.startInstance(
+        let newer = try await upgraded.startInstance(
             id: "CF-2", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-2", by: "wm.finance",
             on: day("2017-03-01"))
         #expect(newer.workflowVersion == 2)
-        let refused = #expect(throws: ActRefused.self) {
-            try upgraded.fire("request", on: "CF-2", by: "wm.finance", on: day("2017-03-02"))
+        let refused = await #expect(throws: ActRefused.self) {
+            try await upgraded.fire("request", on: "CF-2", by: "wm.finance", on: day("2017-03-02"))
         }
         #expect(refused?.rules == ["unknown-event"])
-        #expect(
+        await #expect(
             try upgraded.fire("ask", on: "CF-2", by: "wm.finance", on: day("2017-03-02")).instance.state == "requested")
-        #expect(try upgraded.verifyAudit().isIntact)
+        await #expect(try upgraded.verifyAudit().isIntact)
     }
 
-    @Test func aDefinitionChangedWithoutANewVersionIsRefusedAtStartUp() throws {
-        let (app, store) = try demoApp()
-        try app.startInstance(
+    @Test func aDefinitionChangedWithoutANewVersionIsRefusedAtStartUp() async throws {
+        let (app, store) = try await demoApp()
+        try await app.startInstance(
             id: "CF-1", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-1", by: "wm.finance",
             on: day("2017-03-01"))
         let original = try shipped("carry-forward").sourceText
@@ -67,7 +67,7 @@ struct DefinitionVersionTests {
         #expect(error?.description.contains("version: 2") == true)
     }
 
-    @Test func anUnusedDefinitionMayStillBeEdited() throws {
+    @Test func anUnusedDefinitionMayStillBeEdited() async throws {
         // A database in which carry-forward was never used (no demo): its definition is not pinned yet.
         let store = try SQLiteStore()
         _ = try Commissioning(store: store, catalog: try shippedCatalog())
@@ -81,38 +81,38 @@ struct DefinitionVersionTests {
 
 @Suite("Demo and office profiles")
 struct DemoTests {
-    @Test func theDemoLoadsFourOfficesAndTheirPeopleAndVerifies() throws {
-        let (app, _) = try demoApp()
-        let offices = try app.store.read { try $0.offices() }.map(\.id)
+    @Test func theDemoLoadsFourOfficesAndTheirPeopleAndVerifies() async throws {
+        let (app, _) = try await demoApp()
+        let offices = try await app.store.read { try $0.offices() }.map(\.id)
         #expect(offices == ["cumbria", "leicestershire", "lincolnshire", "west-midlands"])
-        #expect(try app.people(office: "cumbria").count == 7)
-        #expect(try app.verifyAudit().isIntact)
+        await #expect(try app.people(office: "cumbria").count == 7)
+        await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func theDemoIsIdempotent() throws {
-        let (app, _) = try demoApp(returns: true)
-        let head = try app.auditHead()
-        let report = try app.loadDemo(from: home)
-        #expect(try app.auditHead() == head)
+    @Test func theDemoIsIdempotent() async throws {
+        let (app, _) = try await demoApp(returns: true)
+        let head = try await app.auditHead()
+        let report = try await app.loadDemo(from: home)
+        await #expect(try app.auditHead() == head)
         #expect(report.lines.contains("people in cumbria: 7 (0 added)"))
     }
 
-    @Test func theOfficeIsOptionalOnlyWhenTheDatabaseHoldsOne() throws {
-        let (app, _) = try demoApp()
+    @Test func theOfficeIsOptionalOnlyWhenTheDatabaseHoldsOne() async throws {
+        let (app, _) = try await demoApp()
         let error = #expect(throws: ServiceRefusal.self) { try app.resolveOffice(nil) }
         #expect(error?.rule == "office-required")
         #expect(error?.message.contains("cumbria, leicestershire, lincolnshire, west-midlands") == true)
-        #expect(try app.resolveOffice("lincolnshire") == "lincolnshire")
+        await #expect(try app.resolveOffice("lincolnshire") == "lincolnshire")
     }
 
-    @Test func onlyTheChiefExecutiveAddsPeopleOnceAnOfficeHasSome() throws {
-        let (app, _) = try demoApp()
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.addPerson(
+    @Test func onlyTheChiefExecutiveAddsPeopleOnceAnOfficeHasSome() async throws {
+        let (app, _) = try await demoApp()
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.addPerson(
                 name: "new.one", office: "cumbria", grants: [RoleGrant(role: .officer)], by: "cumbria.officer")
         }
         #expect(error?.rule == "people-managed-by-chief-executive")
-        #expect(try app.people(office: "cumbria").count == 7)
+        await #expect(try app.people(office: "cumbria").count == 7)
     }
 
     @Test func theProductHomeErrorListsEveryPlaceItLooked() {

@@ -16,41 +16,41 @@ func row(
 
 @Suite("Finance: the seeds' figures")
 struct FinanceScenarioTests {
-    @Test func cumbriaAllocatesTwoTimesFiftyThousandUnder014Of2016WithTheHubFlag() throws {
-        let (app, store) = try demoApp()
-        let allocations = try store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
+    @Test func cumbriaAllocatesTwoTimesFiftyThousandUnder014Of2016WithTheHubFlag() async throws {
+        let (app, store) = try await demoApp()
+        let allocations = try await store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
         #expect(allocations.map(\.amount) == [money("£50,000"), money("£50,000")])
         #expect(allocations.map(\.area) == ["Ormsgill", "Mirehouse"])
         #expect(allocations.map(\.revenueContributionToCapital) == [false, true])
-        #expect(Set(allocations.map(\.decisionID)) == [try app.decisionID("014/2016", office: "cumbria")])
+        await #expect(Set(allocations.map(\.decisionID)) == await [try app.decisionID("014/2016", office: "cumbria")])
         #expect(allocations.allSatisfy { $0.method == .fixedPerArea && $0.strand == "ASB" && $0.year == fy("2016/17") })
-        let rows = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        let rows = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
         #expect(row(rows, strand: "ASB")?.allocatedPence == 10_000_000)
         #expect(row(rows, strand: "ASB")?.unallocatedPence == 15_000_000)
     }
 
-    @Test func wolverhampton2017Of18IsAvailableAt407000AfterTheApprovedCarryForward() throws {
-        let (app, _) = try demoApp()
-        let next = try app.reconciliation(year: fy("2017/18"), office: "west-midlands")
+    @Test func wolverhampton2017Of18IsAvailableAt407000AfterTheApprovedCarryForward() async throws {
+        let (app, _) = try await demoApp()
+        let next = try await app.reconciliation(year: fy("2017/18"), office: "west-midlands")
         let wlv = try #require(row(next, strand: "CSF", recipient: "GB-LAE-WLV"))
         #expect(wlv.allocatedPence == 36_900_000)
         #expect(wlv.carriedInPence == 3_800_000)
         #expect(wlv.availablePence == 40_700_000)
-        let previous = try app.reconciliation(year: fy("2016/17"), office: "west-midlands")
+        let previous = try await app.reconciliation(year: fy("2016/17"), office: "west-midlands")
         #expect(row(previous, strand: "CSF", recipient: "GB-LAE-WLV")?.carriedOutPence == 3_800_000)
         #expect(row(previous, strand: "CSF", recipient: "GB-LAE-WLV")?.availablePence == 33_100_000)
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.financeCheck() == [])
     }
 }
 
 extension FinanceScenarioTests {
-    @Test func leicestershire2015Of16CommissionsTheFiveSaferServicesFromA4Point2MillionBudget() throws {
-        let (app, store) = try demoApp()
-        let rows = try app.reconciliation(year: fy("2015/16"), office: "leicestershire")
+    @Test func leicestershire2015Of16CommissionsTheFiveSaferServicesFromA4Point2MillionBudget() async throws {
+        let (app, store) = try await demoApp()
+        let rows = try await app.reconciliation(year: fy("2015/16"), office: "leicestershire")
         let strandRows = rows.filter { $0.recipient == nil }
         #expect(strandRows.compactMap(\.budgetPence).reduce(0, +) == 420_000_000)
         #expect(row(rows, strand: "SAFER")?.allocatedPence == 52_950_000)
-        let amounts = try store.read { try $0.allocations(office: "leicestershire") }.map(\.allocation)
+        let amounts = try await store.read { try $0.allocations(office: "leicestershire") }.map(\.allocation)
             .filter { $0.year == fy("2015/16") }.map(\.amount)
         #expect(amounts == ["£450,000", "£15,000", "£32,000", "£6,500", "£26,000"].map(money))
     }
@@ -66,10 +66,10 @@ struct AllocationRuleTests {
             recipientName: "Carlisle City Council", purpose: "test", decision: decision, amount: money(amount))
     }
 
-    @Test func anAllocationBeyondTheApprovedAmountIsRefusedWithTheNumbers() throws {
-        let (app, _) = try demoApp()
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.allocate([request("£0.01")], by: "cumbria.finance", on: day("2016-05-01"))
+    @Test func anAllocationBeyondTheApprovedAmountIsRefusedWithTheNumbers() async throws {
+        let (app, _) = try await demoApp()
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.allocate([request("£0.01")], by: "cumbria.finance", on: day("2016-05-01"))
         }
         #expect(error?.rule == "allocation-within-decision")
         #expect(
@@ -78,21 +78,21 @@ struct AllocationRuleTests {
         )
     }
 
-    @Test func anAllocationNeedsAnApprovedDecision() throws {
-        let (app, _) = try demoApp()
-        let id = try cumbriaReferred(app, on: "2016-05-03")
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.allocate([request("£1,000", decision: id)], by: "cumbria.finance", on: day("2016-05-04"))
+    @Test func anAllocationNeedsAnApprovedDecision() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await cumbriaReferred(app, on: "2016-05-03")
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.allocate([request("£1,000", decision: id)], by: "cumbria.finance", on: day("2016-05-04"))
         }
         #expect(error?.rule == "allocation-needs-approved-decision")
         #expect(error?.message.contains("is with-decision-maker, not approved") == true)
     }
 
-    @Test func anAllocationBeyondTheStrandIsRefusedUnlessTheOfficeDeclaresAnOverCommitment() throws {
-        let (app, _) = try demoApp()
-        let id = try approvedDecision(app, amount: "£200,000")
-        let refused = #expect(throws: ServiceRefusal.self) {
-            try app.allocate([request("£160,000", decision: id)], by: "cumbria.finance", on: day("2016-05-05"))
+    @Test func anAllocationBeyondTheStrandIsRefusedUnlessTheOfficeDeclaresAnOverCommitment() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await approvedDecision(app, amount: "£200,000")
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.allocate([request("£160,000", decision: id)], by: "cumbria.finance", on: day("2016-05-05"))
         }
         #expect(refused?.rule == "allocation-within-strand-budget")
         #expect(
@@ -102,19 +102,19 @@ struct AllocationRuleTests {
         let text = try String(
             contentsOf: repositoryRoot.appendingPathComponent("fixtures/offices/cumbria.yaml"), encoding: .utf8)
         let profile = try OfficeProfile.parse(yaml: text + "\noverCommitmentPercent: 10\n", source: "cumbria.yaml")
-        try app.registerOffice(
+        try await app.registerOffice(
             LoadedProfile(profile: profile, text: text + "\noverCommitmentPercent: 10\n", source: "test"))
-        let made = try app.allocate([request("£160,000", decision: id)], by: "cumbria.finance", on: day("2016-05-05"))
+        let made = try await app.allocate([request("£160,000", decision: id)], by: "cumbria.finance", on: day("2016-05-05"))
         #expect(made.first?.overCommitmentPercent == 10)
-        #expect(
+        await #expect(
             row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.unallocatedPence
                 == -1_000_000)
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func aFormulaSplitDistributesEveryPennyInOneTransaction() throws {
-        let (app, _) = try demoApp()
-        let id = try approvedDecision(app, amount: "£100,000")
+    @Test func aFormulaSplitDistributesEveryPennyInOneTransaction() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await approvedDecision(app, amount: "£100,000")
         let file = try Commissioning.SplitFile.parse(
             yaml: """
                 year: 2016/17
@@ -129,19 +129,19 @@ struct AllocationRuleTests {
                   - { orgId: GB-LAE-CAR, name: Carlisle, factors: { population: 108000, crime: 7400, nonCrimeDemand: 9100 } }
                   - { orgId: GB-LAE-EDN, name: Eden, factors: { population: 53000, crime: 1900, nonCrimeDemand: 2600 } }
                 """, source: "split.yaml")
-        let made = try app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
+        let made = try await app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
         #expect(made.map(\.amount.pence).reduce(0, +) == 10_000_000)
         #expect(made.allSatisfy { $0.method == .formula })
-        let tooMuch = #expect(throws: ServiceRefusal.self) {
-            try app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
+        let tooMuch = await #expect(throws: ServiceRefusal.self) {
+            try await app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
         }
         #expect(tooMuch?.rule == "allocation-within-decision")
-        #expect(try app.store.read { try $0.allocations(office: "cumbria") }.count == 5)
+        await #expect(try app.store.read { try $0.allocations(office: "cumbria") }.count == 5)
     }
 
-    @Test func awardWithinSizeBands() throws {
-        let (app, _) = try demoApp()
-        let id = try approvedDecision(app, amount: "£20,000")
+    @Test func awardWithinSizeBands() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await approvedDecision(app, amount: "£20,000")
         func round(_ awards: String) throws -> Commissioning.SplitFile {
             try Commissioning.SplitFile.parse(
                 yaml: """
@@ -155,9 +155,9 @@ struct AllocationRuleTests {
                     \(awards)
                     """, source: "round.yaml")
         }
-        let before = try app.store.read { try $0.allocations(office: "cumbria") }.count
-        let tooLarge = #expect(throws: ServiceRefusal.self) {
-            try app.allocateSplit(
+        let before = try await app.store.read { try $0.allocations(office: "cumbria") }.count
+        let tooLarge = await #expect(throws: ServiceRefusal.self) {
+            try await app.allocateSplit(
                 try round(
                     """
                       - { orgId: GB-CHC-1000001, name: Neighbourhood Watch, amount: "4000.00" }
@@ -169,8 +169,8 @@ struct AllocationRuleTests {
             tooLarge?.message
                 == "the award of £15,000.01 to GB-CHC-1000002 is above the round's largest band (standard, up to "
                 + "£15,000.00)")
-        #expect(try app.store.read { try $0.allocations(office: "cumbria") }.count == before)
-        let made = try app.allocateSplit(
+        await #expect(try app.store.read { try $0.allocations(office: "cumbria") }.count == before)
+        let made = try await app.allocateSplit(
             try round(
                 """
                   - { orgId: GB-CHC-1000001, name: Neighbourhood Watch, amount: "5000.00" }
@@ -178,77 +178,77 @@ struct AllocationRuleTests {
                 """), office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
         #expect(made.map(\.sizeBand) == ["small", "standard"])
         #expect(made.allSatisfy { $0.method == .grantRound })
-        let stored = try app.store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
+        let stored = try await app.store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
         #expect(stored.filter { $0.method == .grantRound }.map(\.sizeBand) == ["small", "standard"])
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func aVirementNeedsAReasonAndOnlyMovesUnallocatedMoney() throws {
-        let (app, _) = try demoApp()
-        try app.setBudget(
+    @Test func aVirementNeedsAReasonAndOnlyMovesUnallocatedMoney() async throws {
+        let (app, _) = try await demoApp()
+        try await app.setBudget(
             office: "cumbria", year: fy("2016/17"), strand: "VICTIMS", name: "Victims", amount: money("£10,000"),
             by: "cumbria.finance", on: day("2016-05-01"))
-        let noReason = #expect(throws: ServiceRefusal.self) {
-            try app.vire(
+        let noReason = await #expect(throws: ServiceRefusal.self) {
+            try await app.vire(
                 office: "cumbria", year: fy("2016/17"), from: "ASB", to: "VICTIMS", amount: money("£1"), reason: "",
                 by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(noReason?.rule == "reason-given")
-        let tooMuch = #expect(throws: ServiceRefusal.self) {
-            try app.vire(
+        let tooMuch = await #expect(throws: ServiceRefusal.self) {
+            try await app.vire(
                 office: "cumbria", year: fy("2016/17"), from: "ASB", to: "VICTIMS", amount: money("£150,000.01"),
                 reason: "demand", by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(
             tooMuch?.message
                 == "the ASB strand for 2016/17 has £150,000.00 unallocated, less than the £150,000.01 to move")
-        try app.vire(
+        try await app.vire(
             office: "cumbria", year: fy("2016/17"), from: "ASB", to: "VICTIMS", amount: money("£20,000"),
             reason: "victims' demand", by: "cumbria.finance", on: day("2016-05-02"))
-        let rows = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        let rows = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
         #expect(row(rows, strand: "ASB")?.budgetPence == 23_000_000)
         #expect(row(rows, strand: "VICTIMS")?.budgetPence == 3_000_000)
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func onlyFinanceAllocates() throws {
-        let (app, _) = try demoApp()
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.allocate([request("£1")], by: "cumbria.officer", on: day("2016-05-01"))
+    @Test func onlyFinanceAllocates() async throws {
+        let (app, _) = try await demoApp()
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.allocate([request("£1")], by: "cumbria.officer", on: day("2016-05-01"))
         }
         #expect(error?.rule == "role-required")
     }
 
-    @Test func aBudgetCannotFallBelowWhatIsAllocated() throws {
-        let (app, _) = try demoApp()
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.setBudget(
+    @Test func aBudgetCannotFallBelowWhatIsAllocated() async throws {
+        let (app, _) = try await demoApp()
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.setBudget(
                 office: "cumbria", year: fy("2016/17"), strand: "ASB", name: "ASB", amount: money("£99,999.99"),
                 by: "cumbria.finance", on: day("2016-05-01"))
         }
         #expect(error?.rule == "budget-covers-allocations")
-        try app.setBudget(
+        try await app.setBudget(
             office: "cumbria", year: fy("2016/17"), strand: "ASB", name: "ASB", amount: money("£100,000"),
             by: "cumbria.finance", on: day("2016-05-01"))
-        #expect(
+        await #expect(
             row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.unallocatedPence == 0)
     }
 
     /// schemathesis found `year: 4660/61` answered 500: the store's CHECK refused it as a database error.
     @Test(arguments: ["1989/90", "2201/02", "4660/61"])
-    func aBudgetForAYearTheStoreDoesNotKeepIsRefusedAndNothingChanges(year: String) throws {
-        let (app, _) = try demoApp()
-        let head = try app.auditHead()
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.setBudget(
+    func aBudgetForAYearTheStoreDoesNotKeepIsRefusedAndNothingChanges(year: String) async throws {
+        let (app, _) = try await demoApp()
+        let head = try await app.auditHead()
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.setBudget(
                 office: "cumbria", year: fy(year), strand: "ZZ", name: "Far off", amount: money("£1"),
                 by: "cumbria.finance", on: day("2016-05-01"))
         }
         #expect(error?.rule == "budget-year-in-range")
         #expect(error?.message.hasSuffix("give one from 1990/91 to 2200/01") == true)
-        #expect(try app.auditHead() == head)
+        await #expect(try app.auditHead() == head)
         for edge in ["1990/91", "2200/01"] {
-            try app.setBudget(
+            try await app.setBudget(
                 office: "cumbria", year: fy(edge), strand: "ZZ", name: "Edge", amount: money("£1"),
                 by: "cumbria.finance", on: day("2016-05-01"))
         }
@@ -257,84 +257,84 @@ struct AllocationRuleTests {
 
 @Suite("Finance: carry-forwards, corrections and the books check")
 struct CarryForwardAndCheckTests {
-    @Test func aRefusedCarryForwardBecomesClawbackDue() throws {
-        let (app, _) = try demoApp()
-        let request = try app.requestCarryForward(
+    @Test func aRefusedCarryForwardBecomesClawbackDue() async throws {
+        let (app, _) = try await demoApp()
+        let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
-        let refused = #expect(throws: ActRefused.self) {
-            try app.decideCarryForward(request.id, approve: false, by: "cumbria.pcc", on: day("2017-03-02"))
+        let refused = await #expect(throws: ActRefused.self) {
+            try await app.decideCarryForward(request.id, approve: false, by: "cumbria.pcc", on: day("2017-03-02"))
         }
         #expect(refused?.rules == ["reason-given"])
-        #expect(try app.refusals(instance: request.id).map(\.event) == ["refuse"])
-        try app.decideCarryForward(
+        await #expect(try app.refusals(instance: request.id).map(\.event) == ["refuse"])
+        try await app.decideCarryForward(
             request.id, approve: false, reason: "pilot ends", by: "cumbria.pcc", on: day("2017-03-02"))
-        #expect(try app.instance(request.id)?.state == "refused")
-        let lines = Reconciliation.compute(try app.store.read { try $0.postings(office: "cumbria") }.map(\.posting))
+        await #expect(try app.instance(request.id)?.state == "refused")
+        let lines = await Reconciliation.compute(try app.store.read { try $0.postings(office: "cumbria") }.map(\.posting))
             .lines
         let barrow = ReconciliationLine(office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR")
         #expect(lines[barrow]?.clawbackDuePence == 500_000)
         #expect(lines[barrow]?.carriedOutPence == 0)
     }
 
-    @Test func onlyTheCommissionerPermitsACarryForward() throws {
-        let (app, _) = try demoApp()
-        let request = try app.requestCarryForward(
+    @Test func onlyTheCommissionerPermitsACarryForward() async throws {
+        let (app, _) = try await demoApp()
+        let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
-        let refused = #expect(throws: ActRefused.self) {
-            try app.decideCarryForward(request.id, approve: true, by: "cumbria.finance", on: day("2017-03-02"))
+        let refused = await #expect(throws: ActRefused.self) {
+            try await app.decideCarryForward(request.id, approve: true, by: "cumbria.finance", on: day("2017-03-02"))
         }
         #expect(refused?.rules == ["role-required"])
     }
 
-    @Test func aDelegateDecidesCarryForwardsOnlyBelowTheOfficesThreshold() throws {
-        let (app, _) = try demoApp()
-        func request(_ amount: String) throws -> String {
-            try app.requestCarryForward(
+    @Test func aDelegateDecidesCarryForwardsOnlyBelowTheOfficesThreshold() async throws {
+        let (app, _) = try await demoApp()
+        func request(_ amount: String) async throws -> String {
+            try await app.requestCarryForward(
                 office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-COP", forecast: money(amount),
                 reason: "slippage", by: "cumbria.finance", on: day("2017-03-01")
             ).id
         }
-        let small = try request("£5,000")
-        let none = #expect(throws: ActRefused.self) {
-            try app.decideCarryForward(small, approve: true, by: "cumbria.chief-executive", on: day("2017-03-02"))
+        let small = try await request("£5,000")
+        let none = await #expect(throws: ActRefused.self) {
+            try await app.decideCarryForward(small, approve: true, by: "cumbria.chief-executive", on: day("2017-03-02"))
         }
         #expect(none?.rules == ["carry-forward-decided-by-commissioner-or-delegate"])
         #expect(none?.description.contains("this office delegates none") == true)
         let text = try String(
             contentsOf: repositoryRoot.appendingPathComponent("fixtures/offices/cumbria.yaml"), encoding: .utf8)
         let delegated = text + "\ncarryForwardDelegation: { role: chief-executive, below: \"£10,000\" }\n"
-        try app.registerOffice(
+        try await app.registerOffice(
             LoadedProfile(
                 profile: try OfficeProfile.parse(yaml: delegated, source: "test"), text: delegated, source: "test"))
-        try app.decideCarryForward(small, approve: true, by: "cumbria.chief-executive", on: day("2017-03-02"))
-        #expect(try app.instance(small)?.state == "approved")
-        let large = try request("£12,000")
-        let above = #expect(throws: ActRefused.self) {
-            try app.decideCarryForward(large, approve: true, by: "cumbria.chief-executive", on: day("2017-03-02"))
+        try await app.decideCarryForward(small, approve: true, by: "cumbria.chief-executive", on: day("2017-03-02"))
+        await #expect(try app.instance(small)?.state == "approved")
+        let large = try await request("£12,000")
+        let above = await #expect(throws: ActRefused.self) {
+            try await app.decideCarryForward(large, approve: true, by: "cumbria.chief-executive", on: day("2017-03-02"))
         }
         #expect(above?.description.contains("below £10,000.00 only; this one is £12,000.00") == true)
-        try app.decideCarryForward(large, approve: true, by: "cumbria.pcc", on: day("2017-03-02"))
-        #expect(try app.financeCheck() == [])
+        try await app.decideCarryForward(large, approve: true, by: "cumbria.pcc", on: day("2017-03-02"))
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func aConfirmedUnderspendBelowTheForecastReversesTheDifference() throws {
-        let (app, _) = try demoApp()
-        try app.confirmCarryForward(
+    @Test func aConfirmedUnderspendBelowTheForecastReversesTheDifference() async throws {
+        let (app, _) = try await demoApp()
+        try await app.confirmCarryForward(
             "west-midlands-CF-0001", actual: money("£30,000"), by: "wm.finance", on: day("2017-05-01"))
-        let next = try app.reconciliation(year: fy("2017/18"), office: "west-midlands")
+        let next = try await app.reconciliation(year: fy("2017/18"), office: "west-midlands")
         #expect(row(next, strand: "CSF", recipient: "GB-LAE-WLV")?.availablePence == 39_900_000)
-        #expect(try app.instance("west-midlands-CF-0001")?.state == "confirmed")
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.instance("west-midlands-CF-0001")?.state == "confirmed")
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func aConfirmedUnderspendAboveTheForecastIsDueBack() throws {
-        let (app, _) = try demoApp()
-        try app.confirmCarryForward(
+    @Test func aConfirmedUnderspendAboveTheForecastIsDueBack() async throws {
+        let (app, _) = try await demoApp()
+        try await app.confirmCarryForward(
             "west-midlands-CF-0001", actual: money("£40,000"), by: "wm.finance", on: day("2017-05-01"))
-        let previous = try app.reconciliation(year: fy("2016/17"), office: "west-midlands")
-        let lines = Reconciliation.compute(
+        let previous = try await app.reconciliation(year: fy("2016/17"), office: "west-midlands")
+        let lines = await Reconciliation.compute(
             try app.store.read { try $0.postings(office: "west-midlands") }.map(\.posting)
         ).lines
         #expect(
@@ -346,33 +346,33 @@ struct CarryForwardAndCheckTests {
     }
 
     /// A £1,000 allocation to Carlisle under a fresh approved decision, outside any agreement; its posting.
-    func looseAllocation(_ app: Commissioning) throws -> Int64 {
-        let id = try decisionReferred(app, title: "Small grant")
-        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
-        let made = try app.allocate(
+    func looseAllocation(_ app: Commissioning) async throws -> Int64 {
+        let id = try await decisionReferred(app, title: "Small grant")
+        try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
+        let made = try await app.allocate(
             [
                 .init(
                     office: "cumbria", year: fy("2016/17"), strand: "ASB", recipientOrgID: "GB-LAE-CAR",
                     recipientName: "Carlisle City Council", purpose: "small grant", decision: id,
                     amount: money("£1,000"))
             ], by: "cumbria.finance", on: day("2016-05-01"))
-        return try #require(
-            try app.store.read { try $0.allocations(office: "cumbria") }.first { $0.allocation.id == made[0].id }
+        return try await #require(
+            try await app.store.read { try $0.allocations(office: "cumbria") }.first { $0.allocation.id == made[0].id }
         ).postingSequence
     }
 
-    @Test func aReversedAllocationNoLongerCountsAgainstItsDecision() throws {
-        let (app, _) = try demoApp()
-        let posting = try looseAllocation(app)
-        let stored = try #require(
+    @Test func aReversedAllocationNoLongerCountsAgainstItsDecision() async throws {
+        let (app, _) = try await demoApp()
+        let posting = try await looseAllocation(app)
+        let stored = try await #require(
             try app.store.read { try $0.allocations(office: "cumbria") }.first { $0.postingSequence == posting })
         let decisionID = stored.allocation.decisionID
-        let approved = try #require(try app.store.read { try $0.decision(id: decisionID) }?.amount)
-        let number = try #require(try app.store.read { try $0.decision(id: decisionID) }?.number)
+        let approved = try await #require(try app.store.read { try $0.decision(id: decisionID) }?.amount)
+        let number = try await #require(try app.store.read { try $0.decision(id: decisionID) }?.number)
         let over = try approved.adding(money("£0.01"))
         func refusedAlready() throws -> String? {
-            let error = #expect(throws: ServiceRefusal.self) {
-                try app.allocate(
+            let error = await #expect(throws: ServiceRefusal.self) {
+                try await app.allocate(
                     [
                         .init(
                             office: "cumbria", year: fy("2016/17"), strand: "ASB", recipientOrgID: "GB-LAE-CAR",
@@ -382,104 +382,104 @@ struct CarryForwardAndCheckTests {
             #expect(error?.rule == "allocation-within-decision")
             return error?.message
         }
-        #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "cumbria") } == 100_000)
+        await #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "cumbria") } == 100_000)
         #expect(
             try refusedAlready()
                 == "decision \(number) approved \(approved); £1,000.00 is already allocated, so \(over) more would exceed it"
         )
-        try app.reversePosting(posting, reason: "wrong recipient", by: "cumbria.finance", on: day("2016-05-01"))
-        #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "cumbria") } == 0)
+        try await app.reversePosting(posting, reason: "wrong recipient", by: "cumbria.finance", on: day("2016-05-01"))
+        await #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "cumbria") } == 0)
         #expect(
             try refusedAlready()
                 == "decision \(number) approved \(approved); £0.00 is already allocated, so \(over) more would exceed it"
         )
-        #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "west-midlands") } == 0)
+        await #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "west-midlands") } == 0)
     }
 
-    @Test func aCorrectionIsAReversingPostingWithAReasonAndNeverTwice() throws {
-        let (app, _) = try demoApp()
-        let allocationPosting = try looseAllocation(app)
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.reversePosting(allocationPosting, reason: " ", by: "cumbria.finance", on: day("2016-05-01"))
+    @Test func aCorrectionIsAReversingPostingWithAReasonAndNeverTwice() async throws {
+        let (app, _) = try await demoApp()
+        let allocationPosting = try await looseAllocation(app)
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.reversePosting(allocationPosting, reason: " ", by: "cumbria.finance", on: day("2016-05-01"))
         }
         #expect(error?.rule == "reason-given")
-        let reversal = try app.reversePosting(
+        let reversal = try await app.reversePosting(
             allocationPosting, reason: "wrong recipient", by: "cumbria.finance", on: day("2016-05-01"))
-        #expect(
+        await #expect(
             row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.allocatedPence
                 == 10_000_000)
-        let twice = #expect(throws: ServiceRefusal.self) {
-            try app.reversePosting(allocationPosting, reason: "again", by: "cumbria.finance", on: day("2016-05-02"))
+        let twice = await #expect(throws: ServiceRefusal.self) {
+            try await app.reversePosting(allocationPosting, reason: "again", by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(twice?.rule == "posting-reversed-once")
-        let undo = #expect(throws: ServiceRefusal.self) {
-            try app.reversePosting(reversal, reason: "undo", by: "cumbria.finance", on: day("2016-05-02"))
+        let undo = await #expect(throws: ServiceRefusal.self) {
+            try await app.reversePosting(reversal, reason: "undo", by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(undo?.rule == "correction-not-reversed")
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func correctionLeavesNoNegativeBalance() throws {
-        let (app, store) = try demoApp()
-        let budget = try #require(
+    @Test func correctionLeavesNoNegativeBalance() async throws {
+        let (app, store) = try await demoApp()
+        let budget = try await #require(
             try store.read { try $0.postings(office: "cumbria") }.first { $0.posting.cause.kind == .budget })
-        let refused = #expect(throws: ServiceRefusal.self) {
-            try app.reversePosting(budget.sequence, reason: "wrong year", by: "cumbria.finance", on: day("2016-05-02"))
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.reversePosting(budget.sequence, reason: "wrong year", by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(refused?.rule == "correction-leaves-no-negative-balance")
         #expect(refused?.message.contains("below what is allocated from it") == true)
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func varyAgreementNotReverseAllocation() throws {
-        let (app, store) = try demoApp()
-        let inAgreement = try #require(try store.read { try $0.allocations(office: "cumbria") }.first)
-        let refused = #expect(throws: ServiceRefusal.self) {
-            try app.reversePosting(
+    @Test func varyAgreementNotReverseAllocation() async throws {
+        let (app, store) = try await demoApp()
+        let inAgreement = try await #require(try store.read { try $0.allocations(office: "cumbria") }.first)
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.reversePosting(
                 inAgreement.postingSequence, reason: "wrong ward", by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(refused?.rule == "vary-agreement-not-reverse-allocation")
         // Shown on the finance page as well as the CLI: words, never a command (issue 21 item 10).
         #expect(refused?.message.contains("opcc ") == false, "\(refused?.message ?? "")")
-        let payment = try #require(
+        let payment = try await #require(
             try store.read { try $0.postings(office: "cumbria") }.first { $0.posting.cause.kind == .payment })
-        let paid = #expect(throws: ServiceRefusal.self) {
-            try app.reversePosting(payment.sequence, reason: "paid twice", by: "cumbria.finance", on: day("2016-05-02"))
+        let paid = await #expect(throws: ServiceRefusal.self) {
+            try await app.reversePosting(payment.sequence, reason: "paid twice", by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(paid?.rule == "workflow-money-not-reversed")
     }
 
-    @Test func amountPositiveAndVirementBetweenTwoStrands() throws {
-        let (app, _) = try demoApp()
-        let zero = #expect(throws: ServiceRefusal.self) {
-            try app.vire(
+    @Test func amountPositiveAndVirementBetweenTwoStrands() async throws {
+        let (app, _) = try await demoApp()
+        let zero = await #expect(throws: ServiceRefusal.self) {
+            try await app.vire(
                 office: "cumbria", year: fy("2016/17"), from: "ASB", to: "VICTIMS", amount: .zero, reason: "x",
                 by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(zero?.rule == "amount-positive")
-        let same = #expect(throws: ServiceRefusal.self) {
-            try app.vire(
+        let same = await #expect(throws: ServiceRefusal.self) {
+            try await app.vire(
                 office: "cumbria", year: fy("2016/17"), from: "ASB", to: "ASB", amount: money("£1"), reason: "x",
                 by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(same?.rule == "virement-between-two-strands")
-        let forecast = #expect(throws: ServiceRefusal.self) {
-            try app.requestCarryForward(
+        let forecast = await #expect(throws: ServiceRefusal.self) {
+            try await app.requestCarryForward(
                 office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: .zero,
                 reason: "x", by: "cumbria.finance", on: day("2017-03-01"))
         }
         #expect(forecast?.rule == "amount-positive")
     }
 
-    @Test func carryForwardWithinAllocationWhenDecided() throws {
-        let (app, _) = try demoApp()
-        let agreement = try app.agreement("cumbria-GA-0002")
+    @Test func carryForwardWithinAllocationWhenDecided() async throws {
+        let (app, _) = try await demoApp()
+        let agreement = try await app.agreement("cumbria-GA-0002")
         let unpaid = agreement.payments.filter { $0.paidOn == nil }.map(\.amount.pence).reduce(0, +)
-        let request = try app.requestCarryForward(
+        let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-COP",
             forecast: Money(pence: unpaid)!, reason: "slippage", by: "cumbria.finance", on: day("2016-09-01"))
         // The money is paid out after the request: the Commissioner's approval finds less than the forecast held.
-        try app.store.write { tx in
+        try await app.store.write { tx in
             let from = LedgerAccount(
                 .allocation, office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-COP")!
             let to = LedgerAccount(
@@ -495,28 +495,28 @@ struct CarryForwardAndCheckTests {
                     memo: "test", transfers: [Transfer(from: from, to: to, amount: Money(pence: 100)!)]),
                 auditSequence: event.sequence, recordedBy: "cumbria.finance")
         }
-        let refused = #expect(throws: ServiceRefusal.self) {
-            try app.decideCarryForward(
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.decideCarryForward(
                 request.id, approve: true, reason: "hub", by: "cumbria.pcc", on: day("2016-09-03"))
         }
         #expect(refused?.rule == "carry-forward-within-allocation")
         #expect(refused?.message.contains("now holds") == true)
     }
 
-    @Test func theBooksCheckCatchesAnAmountAlteredBehindTheApplicationsBack() throws {
-        let (app, store) = try demoApp()
-        #expect(try app.financeCheck() == [])
-        try store.writer.write { db in
+    @Test func theBooksCheckCatchesAnAmountAlteredBehindTheApplicationsBack() async throws {
+        let (app, store) = try await demoApp()
+        await #expect(try app.financeCheck() == [])
+        try await store.writer.write { db in
             try db.execute(sql: "DROP TRIGGER ledger_transfer_is_never_updated")
             try db.execute(sql: "UPDATE ledger_transfer SET amount_pence = 4000000 WHERE posting_seq = 2")
         }
-        let problems = try app.financeCheck()
+        let problems = try await app.financeCheck()
         #expect(problems.contains { $0.hasPrefix("posting 2: its transfers differ from those its audit event") })
         #expect(problems.contains("allocation cumbria-AL-0001: its amount differs from its posting"))
     }
 
-    @Test func postingsAreNeverUpdatedOrDeleted() throws {
-        let (_, store) = try demoApp()
+    @Test func postingsAreNeverUpdatedOrDeleted() async throws {
+        let (_, store) = try await demoApp()
         #expect(throws: DatabaseError.self) {
             try store.writer.write { try $0.execute(sql: "UPDATE ledger_transfer SET amount_pence = 1") }
         }
@@ -528,104 +528,104 @@ struct CarryForwardAndCheckTests {
 
 @Suite("Finance: grant agreements and payments")
 struct GrantAgreementServiceTests {
-    @Test func leicestershireAgreementsAreRefusedUntilAnEIAAndARiskAssessmentExist() throws {
-        let (app, _) = try demoApp()
-        let draft = try #require(try app.agreements(office: "leicestershire").first)
+    @Test func leicestershireAgreementsAreRefusedUntilAnEIAAndARiskAssessmentExist() async throws {
+        let (app, _) = try await demoApp()
+        let draft = try await #require(try app.agreements(office: "leicestershire").first)
         #expect(draft.state == "draft")
         let id = draft.agreement.id
-        let neither = #expect(throws: ActRefused.self) {
-            try app.confirmAgreementConditions(id, by: "leics.finance", on: day("2015-04-03"))
+        let neither = await #expect(throws: ActRefused.self) {
+            try await app.confirmAgreementConditions(id, by: "leics.finance", on: day("2015-04-03"))
         }
         #expect(neither?.rules == ["grant-preconditions-recorded"])
         #expect(neither?.description.contains("equality impact assessment") == true)
-        try app.recordAssessment(
+        try await app.recordAssessment(
             id, equality: true, reference: "EIA-CS-2015", by: "leics.finance", on: day("2015-04-03"))
-        let riskOnly = #expect(throws: ActRefused.self) {
-            try app.confirmAgreementConditions(id, by: "leics.finance", on: day("2015-04-03"))
+        let riskOnly = await #expect(throws: ActRefused.self) {
+            try await app.confirmAgreementConditions(id, by: "leics.finance", on: day("2015-04-03"))
         }
         #expect(riskOnly?.rules == ["risk-assessment-before-signature"])
-        try app.recordAssessment(
+        try await app.recordAssessment(
             id, equality: false, reference: "RISK-CS-2015", by: "leics.finance", on: day("2015-04-03"))
-        try app.confirmAgreementConditions(id, by: "leics.finance", on: day("2015-04-03"))
-        #expect(try app.instance(id)?.state == "conditions-met")
-        let unsigned = #expect(throws: ActRefused.self) {
-            try app.signAgreement(id, by: "leics.finance", on: day("2015-04-04"))
+        try await app.confirmAgreementConditions(id, by: "leics.finance", on: day("2015-04-03"))
+        await #expect(try app.instance(id)?.state == "conditions-met")
+        let unsigned = await #expect(throws: ActRefused.self) {
+            try await app.signAgreement(id, by: "leics.finance", on: day("2015-04-04"))
         }
         #expect(unsigned?.rules == ["grant-both-parties-signed"])
     }
 
-    @Test func cumbriasSignedAgreementsAreCommittedAndTheFirstInstalmentsPaid() throws {
-        let (app, _) = try demoApp()
-        let agreements = try app.agreements(office: "cumbria")
+    @Test func cumbriasSignedAgreementsAreCommittedAndTheFirstInstalmentsPaid() async throws {
+        let (app, _) = try await demoApp()
+        let agreements = try await app.agreements(office: "cumbria")
         #expect(agreements.map(\.state) == ["active", "active"])
         #expect(agreements.map(\.agreement.amount) == [money("£50,000"), money("£50,000")])
-        let rows = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        let rows = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
         #expect(row(rows, strand: "ASB")?.committedPence == 10_000_000)
         #expect(row(rows, strand: "ASB")?.paidPence == 2_500_000)
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func anInstalmentOnAReturnIsReleasedOnlyOnceTheReturnIsAccepted() throws {
-        let (app, _) = try demoApp()
-        let id = try #require(try app.agreements(office: "cumbria").first?.agreement.id)
-        let early = #expect(throws: ServiceRefusal.self) {
-            try app.releasePayment(id, instalment: "I2", by: "cumbria.finance", on: day("2016-10-02"))
+    @Test func anInstalmentOnAReturnIsReleasedOnlyOnceTheReturnIsAccepted() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await #require(try app.agreements(office: "cumbria").first?.agreement.id)
+        let early = await #expect(throws: ServiceRefusal.self) {
+            try await app.releasePayment(id, instalment: "I2", by: "cumbria.finance", on: day("2016-10-02"))
         }
         #expect(early?.rule == "payment-condition-met")
         #expect(
             early?.message == "instalment I2 is payable on acceptance of the 2016/17 Q1 return, which does not hold yet"
         )
-        let twice = #expect(throws: ServiceRefusal.self) {
-            try app.releasePayment(id, instalment: "I1", by: "cumbria.finance", on: day("2016-10-04"))
+        let twice = await #expect(throws: ServiceRefusal.self) {
+            try await app.releasePayment(id, instalment: "I1", by: "cumbria.finance", on: day("2016-10-04"))
         }
         #expect(twice?.rule == "instalment-paid-once")
-        let rows = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        let rows = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
         #expect(row(rows, strand: "ASB", recipient: "GB-LAE-BAR")?.paidPence == 1_250_000)
     }
 
-    @Test func anAgreementClosesOnlyOnceNothingUnderItIsDueBack() throws {
-        let (app, _) = try demoApp()
-        let request = try app.requestCarryForward(
+    @Test func anAgreementClosesOnlyOnceNothingUnderItIsDueBack() async throws {
+        let (app, _) = try await demoApp()
+        let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
-        try app.decideCarryForward(
+        try await app.decideCarryForward(
             request.id, approve: false, reason: "pilot ends", by: "cumbria.pcc", on: day("2017-03-02"))
-        let final = try #require(
+        let final = try await #require(
             try app.store.read { try $0.returnRecords(office: "cumbria", agreement: "cumbria-GA-0001") }.last)
-        try app.waiveReturn(final.id, reason: "pilot wound up early", by: "cumbria.finance", on: day("2017-04-03"))
-        let open = #expect(throws: ServiceRefusal.self) {
-            try app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
+        try await app.waiveReturn(final.id, reason: "pilot wound up early", by: "cumbria.finance", on: day("2017-04-03"))
+        let open = await #expect(throws: ServiceRefusal.self) {
+            try await app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
         }
         #expect(open?.rule == "clawback-settled-before-close")
         #expect(open?.message.contains("£5,000.00 is still due back") == true)
-        try app.settleCarryForwardClawback(request.id, by: "cumbria.finance", on: day("2017-04-03"))
-        try app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
-        #expect(try app.instance("cumbria-GA-0001")?.state == "closed")
-        let rows = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        try await app.settleCarryForwardClawback(request.id, by: "cumbria.finance", on: day("2017-04-03"))
+        try await app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
+        await #expect(try app.instance("cumbria-GA-0001")?.state == "closed")
+        let rows = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
         #expect(row(rows, strand: "ASB", recipient: "GB-LAE-BAR")?.returnedPence == 500_000)
         #expect(row(rows, strand: "ASB", recipient: "GB-LAE-BAR")?.clawbackDuePence == 0)
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func writeOffNeedsAnApprovedDecisionAndStaysWithinClawbackDue() throws {
-        let (app, _) = try demoApp()
-        let request = try app.requestCarryForward(
+    @Test func writeOffNeedsAnApprovedDecisionAndStaysWithinClawbackDue() async throws {
+        let (app, _) = try await demoApp()
+        let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
-        try app.decideCarryForward(
+        try await app.decideCarryForward(
             request.id, approve: false, reason: "pilot ends", by: "cumbria.pcc", on: day("2017-03-02"))
-        let draft = try app.raiseDecision(
+        let draft = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft("Write off"), by: "cumbria.officer", on: day("2017-03-03"))
-        let unapproved = #expect(throws: ServiceRefusal.self) {
-            try app.writeOff(
+        let unapproved = await #expect(throws: ServiceRefusal.self) {
+            try await app.writeOff(
                 office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", amount: money("£500"),
                 decision: draft.id, reason: "council cannot repay", by: "cumbria.finance", on: day("2017-03-04"))
         }
         #expect(unapproved?.rule == "write-off-needs-approved-decision")
-        let approved = try decisionReferred(app, title: "Write off Barrow's clawback")
-        try app.decide(approved, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
-        let tooMuch = #expect(throws: ServiceRefusal.self) {
-            try app.writeOff(
+        let approved = try await decisionReferred(app, title: "Write off Barrow's clawback")
+        try await app.decide(approved, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
+        let tooMuch = await #expect(throws: ServiceRefusal.self) {
+            try await app.writeOff(
                 office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR",
                 amount: money("£5,000.01"), decision: approved, reason: "council cannot repay", by: "cumbria.finance",
                 on: day("2017-03-04"))
@@ -633,41 +633,41 @@ struct GrantAgreementServiceTests {
         #expect(tooMuch?.rule == "write-off-within-clawback-due")
         #expect(
             tooMuch?.message == "GB-LAE-BAR owes £5,000.00 on ASB 2016/17, less than the £5,000.01 to write off")
-        try app.writeOff(
+        try await app.writeOff(
             office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", amount: money("£500"),
             decision: approved, reason: "council cannot repay", by: "cumbria.finance", on: day("2017-03-04"))
-        let line = row(
+        let line = await row(
             try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB", recipient: "GB-LAE-BAR")
         #expect(line?.writtenOffPence == 50_000 && line?.clawbackDuePence == 450_000)
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func carryForwardsSettledBeforeClose() throws {
-        let (app, _) = try demoApp()
-        let request = try app.requestCarryForward(
+    @Test func carryForwardsSettledBeforeClose() async throws {
+        let (app, _) = try await demoApp()
+        let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
-        try app.decideCarryForward(request.id, approve: true, reason: "hub", by: "cumbria.pcc", on: day("2017-03-02"))
-        let final = try #require(
+        try await app.decideCarryForward(request.id, approve: true, reason: "hub", by: "cumbria.pcc", on: day("2017-03-02"))
+        let final = try await #require(
             try app.store.read { try $0.returnRecords(office: "cumbria", agreement: "cumbria-GA-0001") }.last)
-        try app.waiveReturn(final.id, reason: "pilot wound up early", by: "cumbria.finance", on: day("2017-04-03"))
-        let open = #expect(throws: ServiceRefusal.self) {
-            try app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
+        try await app.waiveReturn(final.id, reason: "pilot wound up early", by: "cumbria.finance", on: day("2017-04-03"))
+        let open = await #expect(throws: ServiceRefusal.self) {
+            try await app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
         }
         #expect(open?.rule == "carry-forwards-settled-before-close")
         #expect(open?.message == "carry-forward \(request.id) for GB-LAE-BAR ASB 2016/17 is approved: settle it first")
     }
 
-    @Test func anAllocationBelongsToOneAgreement() throws {
-        let (app, store) = try demoApp()
-        let allocation = try #require(try store.read { try $0.allocations(office: "cumbria") }.first?.allocation)
+    @Test func anAllocationBelongsToOneAgreement() async throws {
+        let (app, store) = try await demoApp()
+        let allocation = try await #require(try store.read { try $0.allocations(office: "cumbria") }.first?.allocation)
         let terms = GrantAgreement(
             id: "", office: "cumbria", decisionID: allocation.decisionID,
             recipient: .init(orgID: allocation.recipientOrgID, name: allocation.recipientName), purpose: "again",
             period: .init(start: day("2016-04-01"), end: day("2017-03-31")), allocationIDs: [allocation.id],
             amount: allocation.amount)
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.draftAgreement(terms, by: "cumbria.finance", on: day("2016-05-01"))
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.draftAgreement(terms, by: "cumbria.finance", on: day("2016-05-01"))
         }
         #expect(error?.rule == "one-agreement-per-allocation")
     }

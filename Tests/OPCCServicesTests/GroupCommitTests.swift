@@ -6,14 +6,14 @@ import Testing
 
 /// Quarterly returns waiting in `scheduled`, on a database file (so that reads use their own connection and see
 /// only what has been committed), with a board member allowed to start them.
-private func scheduledReturns(_ count: Int) throws -> (Commissioning, [String]) {
-    let (app, _) = try demoApp(store: try SQLiteStore(path: temporaryDatabasePath()))
-    try app.addPerson(
+private func scheduledReturns(_ count: Int) async throws -> (Commissioning, [String]) {
+    let (app, _) = try await demoApp(store: try SQLiteStore(path: temporaryDatabasePath()))
+    try await app.addPerson(
         name: "group.board", office: "cumbria", grants: [RoleGrant(role: .projectBoardMember, scope: ["GA-GROUP"])],
         by: "cumbria.chief-executive")
     let ids = (0..<count).map { "QR-GROUP-\($0)" }
     for id in ids {
-        try app.startInstance(
+        try await app.startInstance(
             id: id, office: "cumbria", workflow: "quarterly-return", recordRef: "GA-GROUP", by: "cumbria.finance",
             role: .finance)
     }
@@ -42,33 +42,33 @@ private struct Deliberate: Error {}
 
 @Suite("Group commit: one shared transaction, a savepoint per request")
 struct GroupCommitTests {
-    @Test func aRefusedRequestInABatchLeavesNoTraceWhileTheOthersInItCommit() throws {
-        let (app, ids) = try scheduledReturns(3)
+    @Test func aRefusedRequestInABatchLeavesNoTraceWhileTheOthersInItCommit() async throws {
+        let (app, ids) = try await scheduledReturns(3)
         let committer = GroupCommit(app: app)
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
         // The first caller's work holds the shared transaction open while the next three queue up; its caller then
         // takes them into the same transaction before the COMMIT.
         let first = Caller {
-            try committer.perform { _ in
+            try await committer.perform { _ in
                 entered.signal()
                 release.wait()
             }
             return "held"
         }
         entered.wait()
-        let headBefore = try app.auditHead()
+        let headBefore = try await app.auditHead()
         let refused = Caller {
-            try committer.fire(.init("accept", on: ids[1], by: "cumbria.finance"))
+            try await committer.fire(.init("accept", on: ids[1], by: "cumbria.finance"))
             return "accepted"
         }
         let accepted = Caller {
-            let fired = try committer.fire(.init("start", on: ids[0], by: "group.board"))
+            let fired = try await committer.fire(.init("start", on: ids[0], by: "group.board"))
             // Told only after COMMIT: a reader on its own connection already sees the act.
-            return try app.instance(ids[0])!.state + " " + fired.instance.state
+            return try await app.instance(ids[0])!.state + " " + fired.instance.state
         }
         let throwing = Caller {
-            try committer.perform { tx in
+            try await committer.perform { tx in
                 try tx.append(
                     AuditEventDraft(
                         office: "cumbria", instanceID: nil, workflow: nil, workflowVersion: nil,
@@ -88,30 +88,30 @@ struct GroupCommitTests {
         #expect(committer.batches == 1)
         // The refused act and the work that threw left nothing: one event only, the accepted start, right after
         // the head as it was; the chain and every record's state still verify.
-        let events = try app.auditLog(instance: nil).filter { $0.sequence > headBefore.sequence }
+        let events = try await app.auditLog(instance: nil).filter { $0.sequence > headBefore.sequence }
         #expect(events.map(\.event) == ["start"])
         #expect(events.first?.sequence == headBefore.sequence + 1)
-        #expect(try app.instance(ids[1])?.state == "scheduled")
-        #expect(try app.instance(ids[1])?.version == 0)
-        #expect(try app.refusals(instance: ids[1]).count == 1)
-        #expect(try app.verifyAudit().isIntact)
+        await #expect(try app.instance(ids[1])?.state == "scheduled")
+        await #expect(try app.instance(ids[1])?.version == 0)
+        await #expect(try app.refusals(instance: ids[1]).count == 1)
+        await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func everyCallerReturnsOnlyAfterTheSharedCommitWithItsActVisible() throws {
-        let (app, ids) = try scheduledReturns(8)
+    @Test func everyCallerReturnsOnlyAfterTheSharedCommitWithItsActVisible() async throws {
+        let (app, ids) = try await scheduledReturns(8)
         let committer = GroupCommit(app: app)
         let callers = ids.map { id in
             Caller {
-                _ = try committer.fire(.init("start", on: id, by: "group.board"))
-                _ = try committer.fire(
+                _ = try await committer.fire(.init("start", on: id, by: "group.board"))
+                _ = try await committer.fire(
                     .init("waive", on: id, by: "cumbria.finance", payload: ["reason": "no grant this quarter"]))
                 // Read back on a reader connection, which sees only committed transactions.
-                return try app.instance(id)!.state
+                return try await app.instance(id)!.state
             }
         }
         for caller in callers { #expect(try caller.wait().get() == "waived") }
         #expect(committer.batches <= 16)
-        #expect(try app.auditLog(instance: nil).filter { ["start", "waive"].contains($0.event) }.count == 16)
-        #expect(try app.verifyAudit().isIntact)
+        await #expect(try app.auditLog(instance: nil).filter { ["start", "waive"].contains($0.event) }.count == 16)
+        await #expect(try app.verifyAudit().isIntact)
     }
 }

@@ -11,7 +11,7 @@ struct IndicatorImportTests {
         contentsOf: repositoryRoot.appendingPathComponent("fixtures/indicators/cumbria-recorded-crime-2017-18.csv"),
         encoding: .utf8)
 
-    @Test func theForcesOffencesAreSummedPerQuarter() throws {
+    @Test func theForcesOffencesAreSummedPerQuarter() async throws {
         let all = try IndicatorCSV.parse(slice, source: "slice.csv", area: "Cumbria", mapping: .init())
         #expect(all.map(\.0.description) == ["2017/18 Q1", "2017/18 Q2", "2017/18 Q3", "2017/18 Q4"])
         #expect(all.map(\.1) == [6904, 6825, 7136, 7668])
@@ -22,7 +22,7 @@ struct IndicatorImportTests {
                 == [24, 14, 27, 30])
     }
 
-    @Test func aBadRowRefusesTheWholeFileNamingItsLine() throws {
+    @Test func aBadRowRefusesTheWholeFileNamingItsLine() async throws {
         let bad = """
             Financial_Year,Financial_Quarter,Force_Name,Number_of_Offences
             2017/18,1,Cumbria,10
@@ -50,20 +50,20 @@ struct IndicatorImportTests {
             ).map(\.1) == [5])
     }
 
-    @Test func aBoardImportsOnlyForItsOwnGrantAndTheSeriesIsKept() throws {
-        let (app, store) = try demoApp()
+    @Test func aBoardImportsOnlyForItsOwnGrantAndTheSeriesIsKept() async throws {
+        let (app, store) = try await demoApp()
         let values = try IndicatorCSV.parse(slice, source: "slice.csv", area: "Cumbria", mapping: .init())
-        let refused = #expect(throws: ServiceRefusal.self) {
-            try app.importIndicatorSeries(
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.importIndicatorSeries(
                 agreement: "cumbria-GA-0002", indicator: "Cumbria recorded crime", source: "slice.csv", values: values,
                 by: "cumbria.barrow-board")
         }
         #expect(refused?.rule == "known-agreement")
         #expect(refused?.message == "no agreement 'cumbria-GA-0002'")
-        try app.importIndicatorSeries(
+        try await app.importIndicatorSeries(
             agreement: "cumbria-GA-0001", indicator: "Cumbria recorded crime", source: "slice.csv", values: values,
             by: "cumbria.barrow-board")
-        let kept = try store.read { try $0.indicatorSeries(agreement: "cumbria-GA-0001") }
+        let kept = try await store.read { try $0.indicatorSeries(agreement: "cumbria-GA-0001") }
         #expect(kept.map(\.value) == [6904, 6825, 7136, 7668])
         #expect(kept.allSatisfy { $0.source == "slice.csv" && $0.indicator == "Cumbria recorded crime" })
     }

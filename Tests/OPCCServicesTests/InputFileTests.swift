@@ -169,7 +169,7 @@ struct ServiceInputFile: Sendable, CustomTestStringConvertible {
 @Suite("Input files: every file the services read refuses an unknown key and names a syntax error's place")
 struct InputFileTests {
     @Test(arguments: ServiceInputFile.all)
-    func anUnknownKeyIsRefusedNamingTheKeyAndItsLine(file: ServiceInputFile) throws {
+    func anUnknownKeyIsRefusedNamingTheKeyAndItsLine(file: ServiceInputFile) async throws {
         #expect(file.read(file.text) == nil, "the file must read as it is")
         let (text, line, _) = inserting(file.misspelt, after: file.anchor, in: file.text)
         let message = try #require(file.read(text))
@@ -177,7 +177,7 @@ struct InputFileTests {
     }
 
     @Test(arguments: ServiceInputFile.all)
-    func aSyntaxErrorIsRefusedNamingItsLineAndColumn(file: ServiceInputFile) throws {
+    func aSyntaxErrorIsRefusedNamingItsLineAndColumn(file: ServiceInputFile) async throws {
         // The second colon of `broken: a: b` is where YAML finds a mapping inside a plain value.
         let (text, line, indent) = inserting("broken: a: b", after: file.anchor, in: file.text)
         let message = try #require(file.read(text))
@@ -197,19 +197,19 @@ struct InputFileTests {
         return ProductHome(root: root)
     }
 
-    @Test func thePeopleFileRefusesAnUnknownKeyNamingItAndItsLineAndAddsNoOne() throws {
+    @Test func thePeopleFileRefusesAnUnknownKeyNamingItAndItsLineAndAddsNoOne() async throws {
         let original = shipped("fixtures/people.yaml")
         let (changed, line, _) = inserting("role: [officer]", after: "- name: cumbria.barrow-board", in: original)
         let home = try Self.homeWithPeople { _ in changed }
         let store = try SQLiteStore()
         let app = try Commissioning(
             store: store, catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))
-        let error = #expect(throws: ServiceRefusal.self) { try app.loadDemo(from: home) }
+        let error = await #expect(throws: ServiceRefusal.self) { try await app.loadDemo(from: home) }
         #expect(error?.rule == "valid-fixture")
         #expect(
             error?.message
                 == "fixtures/people.yaml: cumbria[5].role: unknown key on line \(line) (known keys: displayName, name, "
                 + "roles, scope)")
-        #expect(try store.read { try $0.person(named: "cumbria.officer") } == nil)
+        await #expect(try store.read { try $0.person(named: "cumbria.officer") } == nil)
     }
 }

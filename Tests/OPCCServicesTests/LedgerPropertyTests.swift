@@ -45,10 +45,10 @@ struct ServiceLedgerPropertyTests {
     @Test
     func ledgerBalancesAfterEveryStep() async {
         await propertyCheck(count: Self.cases, input: Self.sequences) { steps in
-            let run = try LedgerRun()
+            let run = try await LedgerRun()
             for step in steps {
-                run.perform(step)
-                let problems = try run.app.financeCheck()
+                await run.perform(step)
+                let problems = try await run.app.financeCheck()
                 #expect(problems.isEmpty, "finance check: \(problems)\n\(run.transcript)")
                 if !problems.isEmpty { return }
             }
@@ -57,12 +57,12 @@ struct ServiceLedgerPropertyTests {
 
     @Test func reconciliationMatchesTheModelAndMoneyIsConservedAfterEveryStep() async {
         await propertyCheck(count: Self.cases, input: Self.sequences) { steps in
-            let run = try LedgerRun()
-            let start = try run.differencesFromTheModel()
+            let run = try await LedgerRun()
+            let start = try await run.differencesFromTheModel()
             #expect(start.isEmpty, "before any step:\n\(start.joined(separator: "\n"))")
             for step in steps {
-                run.perform(step)
-                let differences = try run.differencesFromTheModel()
+                await run.perform(step)
+                let differences = try await run.differencesFromTheModel()
                 #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))\n\(run.transcript)")
                 if !differences.isEmpty { return }
             }
@@ -71,11 +71,11 @@ struct ServiceLedgerPropertyTests {
 
     @Test func refusedStepChangesNothing() async {
         await propertyCheck(count: Self.cases, input: Self.sequences) { steps in
-            let run = try LedgerRun()
-            var before = try run.snapshot()
+            let run = try await LedgerRun()
+            var before = try await run.snapshot()
             for step in steps {
-                let outcome = run.perform(step)
-                let after = try run.snapshot()
+                let outcome = await run.perform(step)
+                let after = try await run.snapshot()
                 if case .refused = outcome {
                     #expect(after == before, "a refused step changed the books\n\(run.transcript)")
                     if after != before { return }
@@ -90,9 +90,9 @@ struct ServiceLedgerPropertyTests {
     @Test
     func everyRefusalNamesItsRule() async {
         await propertyCheck(count: Self.cases, input: Self.sequences) { steps in
-            let run = try LedgerRun()
+            let run = try await LedgerRun()
             for step in steps {
-                guard case .refused(let error) = run.perform(step) else { continue }
+                guard case .refused(let error) = await run.perform(step) else { continue }
                 let named = error is ServiceRefusal || error is ActRefused
                 #expect(named, "refused with a \(type(of: error)), not a rule: \(error)\n\(run.transcript)")
                 if !named { return }
@@ -106,10 +106,10 @@ struct ServiceLedgerPropertyTests {
     @Test
     func acceptedStepsKeepMoneyWithinItsLimits() async {
         await propertyCheck(count: Self.cases, input: Self.sequences) { steps in
-            let run = try LedgerRun()
+            let run = try await LedgerRun()
             for step in steps {
-                run.perform(step)
-                let breaches = try run.limitBreaches()
+                await run.perform(step)
+                let breaches = try await run.limitBreaches()
                 #expect(breaches.isEmpty, "\(breaches.joined(separator: "\n"))\n\(run.transcript)")
                 if !breaches.isEmpty { return }
             }
@@ -335,29 +335,29 @@ struct LedgerTemplate: Sendable {
 
 let ledgerTemplate = Result { () throws -> LedgerTemplate in
     let catalog = try shippedCatalog()
-    let (app, store) = try demoApp(catalog: catalog)
+    let (app, store) = try await demoApp(catalog: catalog)
     var decisions = [
-        ModelDecision(name: "014/2016", id: try app.decisionID("014/2016", office: "cumbria"), approved: 10_000_000)
+        ModelDecision(name: "014/2016", id: try await app.decisionID("014/2016", office: "cumbria"), approved: 10_000_000)
     ]
     for (name, amount) in [("D1", "£60,000"), ("D2", "£40,000")] {
-        let id = try approvedDecision(app, title: "Programme \(name)", amount: amount)
+        let id = try await approvedDecision(app, title: "Programme \(name)", amount: amount)
         decisions.append(ModelDecision(name: name, id: id, approved: money(amount).pence))
     }
-    try app.setBudget(
+    try await app.setBudget(
         office: "cumbria", year: fy("2016/17"), strand: "VICTIMS", name: "Victims", amount: money("£30,000"),
         by: "cumbria.finance", on: day("2016-05-04"))
-    let carlisle = try app.allocate(
+    let carlisle = try await app.allocate(
         [
             .init(
                 office: "cumbria", year: fy("2016/17"), strand: "ASB", recipientOrgID: "GB-LAE-CAR",
                 recipientName: "Carlisle City Council", purpose: "property test", decision: decisions[1].id,
                 amount: money("£20,000"))
         ], by: "cumbria.finance", on: day("2016-05-04"))
-    let agreement = try app.draftAgreement(
+    let agreement = try await app.draftAgreement(
         LedgerRun.terms(over: carlisle[0].id, decisionID: decisions[1].id, recipient: "GB-LAE-CAR", pence: 2_000_000),
         by: "cumbria.finance", on: day("2016-05-04"))
     for equality in [true, false] {
-        try app.recordAssessment(
+        try await app.recordAssessment(
             agreement.id, equality: equality, reference: "REF-\(equality)", by: "cumbria.finance", on: day("2016-05-04")
         )
     }
@@ -390,14 +390,14 @@ final class LedgerRun {
     var transcript = "steps:"
     var stepNumber = 0
 
-    init() throws {
+    init() async throws {
         let template = try ledgerTemplate.get()
         store = try SQLiteStore()
         try template.store.writer.backup(to: store.writer)
         app = try Commissioning(store: store, catalog: template.catalog, clock: FixedClock(day: day("2026-11-20")))
         // The sequence numbers of the Cumbria postings the case starts from, so the model can reverse them too; their
         // effects are the model's own reading of fixtures/finance/cumbria.yaml and of the template.
-        let stored = try store.read { try $0.postings(office: nil) }
+        let stored = try await store.read { try $0.postings(office: nil) }
         let cumbria = stored.filter { $0.posting.office == Self.office }.map(\.sequence)
         model = LedgerModel(nextSeq: 0)
         model.decisions = template.decisions
@@ -465,10 +465,10 @@ final class LedgerRun {
     // MARK: Firing a step
 
     @discardableResult
-    func perform(_ step: Step) -> Outcome {
+    func perform(_ step: Step) async -> Outcome {
         stepNumber += 1
         date = date.adding(days: step.days)
-        let (what, attempt) = operation(for: step)
+        let (what, attempt) = await operation(for: step)
         let outcome: Outcome
         do {
             try attempt()
@@ -498,35 +498,35 @@ final class LedgerRun {
     }
 
     /// What the step does, and the attempt: the app call, then (only if it was accepted) the model's update.
-    func operation(for s: Step) -> (String, Attempt) {
+    func operation(for s: Step) async -> (String, Attempt) {
         switch s.kind {
-        case 0..<4: return setBudget(s)
-        case 4..<18: return allocate(s)
-        case 18..<25: return reverse(s)
-        case 25..<33: return model.allocations.count > model.agreements.count ? draftAgreement(s) : allocate(s)
-        case 33..<61: return agreementAct(s)
+        case 0..<4: return await setBudget(s)
+        case 4..<18: return await allocate(s)
+        case 18..<25: return await reverse(s)
+        case 25..<33: return model.allocations.count > model.agreements.count ? await draftAgreement(s) : await allocate(s)
+        case 33..<61: return await agreementAct(s)
         case 61..<65:
             guard let index = choose(model.agreements, s, preferring: { $0.state == "active" }) else {
                 return ("release a payment (no agreement yet)", {})
             }
-            return release(index, instalment: s.a % 2)
-        case 65..<73: return requestCarryForward(s)
-        case 73..<91 where model.carryForwards.isEmpty: return requestCarryForward(s)
-        case 73..<81: return decideCarryForward(s)
-        case 81..<86: return confirmCarryForward(s)
-        case 86..<91: return settleClawback(s)
-        default: return vire(s)
+            return await release(index, instalment: s.a % 2)
+        case 65..<73: return await requestCarryForward(s)
+        case 73..<91 where model.carryForwards.isEmpty: return await requestCarryForward(s)
+        case 73..<81: return await decideCarryForward(s)
+        case 81..<86: return await confirmCarryForward(s)
+        case 86..<91: return await settleClawback(s)
+        default: return await vire(s)
         }
     }
 
-    func setBudget(_ s: Step) -> (String, Attempt) {
+    func setBudget(_ s: Step) async -> (String, Attempt) {
         let on = date
         let strand = Self.strands[s.a % 2]
         let amount = s.units * 1_250_000
         return (
             "set the \(strand) budget to \(pounds(amount))",
             { [self] in
-                try app.setBudget(
+                try await app.setBudget(
                     office: Self.office, year: Self.thisYear, strand: strand, name: strand,
                     amount: Money(pence: amount)!, by: Self.finance, on: on)
                 let difference = amount - model.budget(strand, Self.thisYear.description)
@@ -537,7 +537,7 @@ final class LedgerRun {
         )
     }
 
-    func allocate(_ s: Step) -> (String, Attempt) {
+    func allocate(_ s: Step) async -> (String, Attempt) {
         let on = date
         let strand = s.a == 3 ? "VICTIMS" : "ASB"
         let (recipient, recipientName) = Self.recipients[s.b % 4]
@@ -551,7 +551,7 @@ final class LedgerRun {
                     office: Self.office, year: Self.thisYear, strand: strand, recipientOrgID: recipient,
                     recipientName: recipientName, purpose: "property test", decision: decision.id,
                     amount: Money(pence: amount)!)
-                let id = try app.allocate([request], by: Self.finance, on: on)[0].id
+                let id = try await app.allocate([request], by: Self.finance, on: on)[0].id
                 let target = line(strand, recipient)
                 let seq = model.post([Effect(line: target, figure: .allocated, pence: amount)], .allocation(id))
                 model.allocations.append(
@@ -561,7 +561,7 @@ final class LedgerRun {
     }
 
     /// A correction of any posting on Cumbria's books (the demo's, this run's, or a reversal), or of no posting.
-    func reverse(_ s: Step) -> (String, Attempt) {
+    func reverse(_ s: Step) async -> (String, Attempt) {
         let on = date
         let target = s.a == 3 && s.b == 3 ? nil : model.postings[s.pick % model.postings.count]
         let sequence = target?.seq ?? 999_999
@@ -569,7 +569,7 @@ final class LedgerRun {
         return (
             "reverse posting \(sequence) (\(target.map { "\($0.tag)" } ?? "none")) with reason '\(reason)'",
             { [self] in
-                let seq = try app.reversePosting(sequence, reason: reason, by: Self.finance, on: on)
+                let seq = try await app.reversePosting(sequence, reason: reason, by: Self.finance, on: on)
                 let original = target!
                 #expect(seq == model.nextSeq, "the reversal was posted as \(seq), not \(model.nextSeq)")
                 model.post(original.effects.map(\.reversed), original.tag, seq: seq)
@@ -580,7 +580,7 @@ final class LedgerRun {
     }
 
     /// Drafts an agreement over an allocation that has none (over any allocation, when the step slips).
-    func draftAgreement(_ s: Step) -> (String, Attempt) {
+    func draftAgreement(_ s: Step) async -> (String, Attempt) {
         let on = date
         let drafted = Set(model.agreements.map(\.allocation))
         guard let index = choose(model.allocations, s, preferring: { !drafted.contains($0.id) }) else {
@@ -595,7 +595,7 @@ final class LedgerRun {
                 let terms = Self.terms(
                     over: allocation.id, decisionID: decisionID, recipient: allocation.line.recipient!,
                     pence: allocation.amount)
-                let drafted = try app.draftAgreement(terms, by: Self.finance, on: on)
+                let drafted = try await app.draftAgreement(terms, by: Self.finance, on: on)
                 model.agreements.append(
                     ModelAgreement(
                         id: drafted.id, allocation: allocation.id, line: allocation.line, amount: allocation.amount,
@@ -608,14 +608,14 @@ final class LedgerRun {
         )
     }
 
-    func release(_ index: Int, instalment: Int) -> (String, Attempt) {
+    func release(_ index: Int, instalment: Int) async -> (String, Attempt) {
         let on = date
         let agreement = model.agreements[index]
         let id = agreement.instalments[instalment].id
         return (
             "release \(id) of \(agreement.id) (\(agreement.state))",
             { [self] in
-                try app.releasePayment(agreement.id, instalment: id, by: Self.finance, on: on)
+                try await app.releasePayment(agreement.id, instalment: id, by: Self.finance, on: on)
                 let amount = agreement.instalments[instalment].amount
                 model.post(
                     [Effect(line: agreement.line, figure: .paid, pence: amount)], .payment(agreement: agreement.id))
@@ -626,7 +626,7 @@ final class LedgerRun {
 
     /// The next act of the first agreement still being made (else an active one): its next unpaid instalment, then
     /// closing it), or (when the step slips) any act of any agreement, which is mostly refused.
-    func agreementAct(_ s: Step) -> (String, Attempt) {
+    func agreementAct(_ s: Step) async -> (String, Attempt) {
         let on = date
         let inProgress = model.agreements.firstIndex { ["draft", "conditions-met", "signed"].contains($0.state) }
         guard
@@ -650,7 +650,7 @@ final class LedgerRun {
         case "signed": next = "activate"
         default:
             if !s.slip, let unpaid = agreement.instalments.firstIndex(where: { !$0.paid }) {
-                return release(index, instalment: unpaid)
+                return await release(index, instalment: unpaid)
             }
             next = "close"
         }
@@ -662,31 +662,31 @@ final class LedgerRun {
                 switch act {
                 case "equality-assessment", "risk-assessment":
                     let equality = act == "equality-assessment"
-                    try app.recordAssessment(id, equality: equality, reference: "REF-\(id)", by: Self.finance, on: on)
+                    try await app.recordAssessment(id, equality: equality, reference: "REF-\(id)", by: Self.finance, on: on)
                     if equality { model.agreements[index].equality = true } else { model.agreements[index].risk = true }
                 case "confirm-conditions":
-                    try app.confirmAgreementConditions(id, by: Self.finance, on: on)
+                    try await app.confirmAgreementConditions(id, by: Self.finance, on: on)
                     model.agreements[index].state = "conditions-met"
                 case "opcc-signature", "recipient-signature":
                     let party: GrantAgreement.Party = act == "opcc-signature" ? .opcc : .recipient
-                    try app.recordAgreementSignature(id, party: party, name: "Signatory", by: Self.finance, on: on)
+                    try await app.recordAgreementSignature(id, party: party, name: "Signatory", by: Self.finance, on: on)
                     model.agreements[index].signed.insert(party)
                 case "sign":
-                    try app.signAgreement(id, by: Self.finance, on: on)
+                    try await app.signAgreement(id, by: Self.finance, on: on)
                     model.agreements[index].state = "signed"
                     model.commit(agreement.line, agreement.amount)
                 case "activate":
-                    try app.activateAgreement(id, by: Self.finance, on: on)
+                    try await app.activateAgreement(id, by: Self.finance, on: on)
                     model.agreements[index].state = "active"
                 default:
-                    try app.closeAgreement(id, by: Self.finance, on: on)
+                    try await app.closeAgreement(id, by: Self.finance, on: on)
                     model.agreements[index].state = "closed"
                 }
             }
         )
     }
 
-    func requestCarryForward(_ s: Step) -> (String, Attempt) {
+    func requestCarryForward(_ s: Step) async -> (String, Attempt) {
         let on = date
         let holding = Self.recipients.map(\.0).filter { model.held(line("ASB", $0)) > 0 }
         let strand = s.a == 3 ? "VICTIMS" : "ASB"
@@ -696,7 +696,7 @@ final class LedgerRun {
         return (
             "request to carry \(pounds(forecast)) of \(strand) for \(recipient) forward, reason '\(reason)'",
             { [self] in
-                let request = try app.requestCarryForward(
+                let request = try await app.requestCarryForward(
                     office: Self.office, from: Self.thisYear, strand: strand, recipient: recipient,
                     forecast: Money(pence: forecast)!, reason: reason, by: Self.finance, on: on)
                 model.carryForwards.append(
@@ -707,7 +707,7 @@ final class LedgerRun {
     }
 
     /// The Commissioner approves or refuses a request (refusing needs a reason); finance may not decide.
-    func decideCarryForward(_ s: Step) -> (String, Attempt) {
+    func decideCarryForward(_ s: Step) async -> (String, Attempt) {
         let on = date
         guard let index = choose(model.carryForwards, s, preferring: { $0.state == "requested" }) else {
             return ("decide a carry-forward (none yet)", {})
@@ -720,7 +720,7 @@ final class LedgerRun {
             "\(actor) \(approve ? "approves" : "refuses") \(request.id) (\(pounds(request.forecast)), "
                 + "\(request.state)), reason \(reason ?? "none")",
             { [self] in
-                try app.decideCarryForward(request.id, approve: approve, reason: reason, by: actor, on: on)
+                try await app.decideCarryForward(request.id, approve: approve, reason: reason, by: actor, on: on)
                 model.carryForwards[index].state = approve ? "approved" : "refused"
                 let next = line(request.line.strand, request.line.recipient, year: Self.nextYear)
                 model.post(
@@ -736,7 +736,7 @@ final class LedgerRun {
     }
 
     /// Finance confirms the actual underspend, within £6,000 either side of the forecast.
-    func confirmCarryForward(_ s: Step) -> (String, Attempt) {
+    func confirmCarryForward(_ s: Step) async -> (String, Attempt) {
         let on = date
         guard let index = choose(model.carryForwards, s, preferring: { $0.state == "approved" }) else {
             return ("confirm a carry-forward (none yet)", {})
@@ -746,7 +746,7 @@ final class LedgerRun {
         return (
             "confirm \(request.id) (forecast \(pounds(request.forecast)), \(request.state)) at \(pounds(actual))",
             { [self] in
-                try app.confirmCarryForward(request.id, actual: Money(pence: actual)!, by: Self.finance, on: on)
+                try await app.confirmCarryForward(request.id, actual: Money(pence: actual)!, by: Self.finance, on: on)
                 model.carryForwards[index].state = "confirmed"
                 let next = line(request.line.strand, request.line.recipient, year: Self.nextYear)
                 if actual < request.forecast {
@@ -765,7 +765,7 @@ final class LedgerRun {
         )
     }
 
-    func settleClawback(_ s: Step) -> (String, Attempt) {
+    func settleClawback(_ s: Step) async -> (String, Attempt) {
         let on = date
         guard let index = choose(model.carryForwards, s, preferring: { $0.state == "refused" }) else {
             return ("settle a clawback (no carry-forward yet)", {})
@@ -774,7 +774,7 @@ final class LedgerRun {
         return (
             "settle the clawback of \(request.id) (\(pounds(request.forecast)), \(request.state))",
             { [self] in
-                try app.settleCarryForwardClawback(request.id, by: Self.finance, on: on)
+                try await app.settleCarryForwardClawback(request.id, by: Self.finance, on: on)
                 model.carryForwards[index].state = "clawback-settled"
                 model.post(
                     [
@@ -785,7 +785,7 @@ final class LedgerRun {
         )
     }
 
-    func vire(_ s: Step) -> (String, Attempt) {
+    func vire(_ s: Step) async -> (String, Attempt) {
         let on = date
         let from = Self.strands[s.a % 2]
         let to = Self.strands[s.b == 3 ? s.a % 2 : (s.a + 1) % 2]
@@ -794,7 +794,7 @@ final class LedgerRun {
         return (
             "vire \(pounds(amount)) from \(from) to \(to), reason '\(reason)'",
             { [self] in
-                try app.vire(
+                try await app.vire(
                     office: Self.office, year: Self.thisYear, from: from, to: to, amount: Money(pence: amount)!,
                     reason: reason, by: Self.finance, on: on)
                 model.post(
@@ -809,10 +809,10 @@ final class LedgerRun {
     // MARK: Checks
 
     /// The app's reconciliation rows for Cumbria in both years, by line.
-    func appRows() throws -> [ModelLine: RowFigures] {
+    func appRows() async throws -> [ModelLine: RowFigures] {
         var rows: [ModelLine: RowFigures] = [:]
         for year in [Self.thisYear, Self.nextYear] {
-            for row in try app.reconciliation(year: year, office: Self.office) {
+            for row in try await app.reconciliation(year: year, office: Self.office) {
                 rows[ModelLine(year: row.financialYear, strand: row.strand!, recipient: row.recipient)] = RowFigures(
                     row)
             }
@@ -821,8 +821,8 @@ final class LedgerRun {
     }
 
     /// Each line where the app's reconciliation differs from the model, and each way money is not conserved.
-    func differencesFromTheModel() throws -> [String] {
-        let actual = try appRows()
+    func differencesFromTheModel() async throws -> [String] {
+        let actual = try await appRows()
         let expected = model.expectedRows
         var found: [String] = []
         for line in Set(actual.keys).union(expected.keys).sorted() where actual[line] != expected[line] {
@@ -849,9 +849,9 @@ final class LedgerRun {
     }
 
     /// Every limit an accepted step has taken money beyond.
-    func limitBreaches() throws -> [String] {
+    func limitBreaches() async throws -> [String] {
         var found: [String] = []
-        for (line, row) in try appRows().sorted(by: { $0.key < $1.key }) {
+        for (line, row) in try await appRows().sorted(by: { $0.key < $1.key }) {
             if line.recipient != nil, row.held < 0 {
                 found.append("\(line) has paid, carried or returned \(pounds(-row.held)) more than it was given")
             }
@@ -893,13 +893,13 @@ final class LedgerRun {
         var carryForwardStates: [String]
     }
 
-    func snapshot() throws -> Snapshot {
+    func snapshot() async throws -> Snapshot {
         Snapshot(
-            rows: try appRows(), postings: try store.read { try $0.postings(office: nil).count },
-            allocations: try store.read { try $0.allocations(office: Self.office).count },
-            agreements: try app.agreements(office: Self.office).map {
+            rows: try appRows(), postings: try await store.read { try $0.postings(office: nil).count },
+            allocations: try await store.read { try $0.allocations(office: Self.office).count },
+            agreements: try await app.agreements(office: Self.office).map {
                 "\($0.agreement.id) \($0.state) \($0.agreement.payments.map { "\($0.id):\($0.paidOn?.iso ?? "-")" })"
             },
-            carryForwardStates: try model.carryForwards.map { try app.instance($0.id)?.state ?? "none" })
+            carryForwardStates: try model.carryForwards.map { try await app.instance($0.id)?.state ?? "none" })
     }
 }

@@ -42,9 +42,9 @@ let formulaFinance = """
     """
 
 /// The demo with the formula-named Lincolnshire grant above.
-func formulaApp() throws -> Commissioning {
-    let (app, _) = try demoApp()
-    _ = try app.loadFinanceFixture(try FinanceFixture.parse(yaml: formulaFinance, source: "test"), source: "test")
+func formulaApp() async throws -> Commissioning {
+    let (app, _) = try await demoApp()
+    _ = try await app.loadFinanceFixture(try FinanceFixture.parse(yaml: formulaFinance, source: "test"), source: "test")
     return app
 }
 
@@ -52,16 +52,16 @@ func formulaApp() throws -> Commissioning {
 struct MoneyCeilingServiceTests {
     /// What an older version wrote for `PUT /api/v1/budgets` with £92,233,720,368,547,758.07 on Cumbria's ASB strand,
     /// after a second strand was budgeted: the funding account then goes past what 64 bits hold.
-    private func oldDatabaseWithAnAmountAboveTheCeiling() throws -> (
+    private func oldDatabaseWithAnAmountAboveTheCeiling() async throws -> (
         app: Commissioning, store: SQLiteStore, sequence: Int64, asbBudgetPence: Int64
     ) {
-        let (app, store) = try demoApp()
+        let (app, store) = try await demoApp()
         let year = fy("2016/17")
-        try app.setBudget(
+        try await app.setBudget(
             office: "cumbria", year: year, strand: "VICTIMS", name: "Victims", amount: money("£10,000"),
             by: "cumbria.finance", on: day("2016-05-01"))
-        let current = try #require(
-            row(try app.reconciliation(year: year, office: "cumbria"), strand: "ASB")?.budgetPence)
+        let current = try await #require(
+            row(try await app.reconciliation(year: year, office: "cumbria"), strand: "ASB")?.budgetPence)
         let funding = try #require(LedgerAccount(.funding, office: "cumbria", year: year))
         let budget = try #require(LedgerAccount(.budget, office: "cumbria", year: year, strand: "ASB"))
         let amount = try #require(Money(pence: Int64.max - current))
@@ -69,7 +69,7 @@ struct MoneyCeilingServiceTests {
             office: "cumbria", day: day("2016-06-01"), cause: PostingCause(.budget, "cumbria/2016/17/ASB"),
             memo: "budget for ASB set to £92,233,720,368,547,758.07",
             transfers: [Transfer(from: funding, to: budget, amount: amount)])
-        let sequence = try store.write { tx in
+        let sequence = try await store.write { tx in
             let event = try tx.append(
                 AuditEventDraft(
                     office: "cumbria", event: "ledger-posting", actor: "cumbria.finance", role: "finance",
@@ -83,39 +83,39 @@ struct MoneyCeilingServiceTests {
         return (app, store, sequence, current)
     }
 
-    @Test func financeCheckFinishesAndNamesThePostingAndTheAccountAnOldAmountBroke() throws {
-        let (app, _, sequence, _) = try oldDatabaseWithAnAmountAboveTheCeiling()
-        let problems = try app.financeCheck()
+    @Test func financeCheckFinishesAndNamesThePostingAndTheAccountAnOldAmountBroke() async throws {
+        let (app, _, sequence, _) = try await oldDatabaseWithAnAmountAboveTheCeiling()
+        let problems = try await app.financeCheck()
         #expect(problems.contains { $0.hasPrefix("posting \(sequence) ") && $0.contains("above £10,000,000,000.00") })
         #expect(problems.contains { $0.hasPrefix("account funding/cumbria/2016-17") && $0.contains("too large") })
         // The other offices' books are still checked: nothing else is wrong with them.
         #expect(problems.allSatisfy { $0.contains("cumbria") || $0.hasPrefix("posting \(sequence) ") })
     }
 
-    @Test func thePostingIsReversedWithAReasonAndThenTheBooksAreClean() throws {
-        let (app, _, sequence, before) = try oldDatabaseWithAnAmountAboveTheCeiling()
-        let reversal = try app.reversePosting(
+    @Test func thePostingIsReversedWithAReasonAndThenTheBooksAreClean() async throws {
+        let (app, _, sequence, before) = try await oldDatabaseWithAnAmountAboveTheCeiling()
+        let reversal = try await app.reversePosting(
             sequence, reason: "an amount above the ceiling, accepted by an older version", by: "cumbria.finance",
             on: day("2026-11-20"))
         #expect(reversal > sequence)
-        #expect(try app.financeCheck() == [])
-        let asb = try #require(row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB"))
+        await #expect(try app.financeCheck() == [])
+        let asb = try await #require(row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB"))
         #expect(asb.budgetPence == before, "the budget as it was before the old amount")
     }
 
-    @Test func theReconciliationAndANewBudgetStillWorkBesideTheOldAmount() throws {
-        let (app, _, _, _) = try oldDatabaseWithAnAmountAboveTheCeiling()
+    @Test func theReconciliationAndANewBudgetStillWorkBesideTheOldAmount() async throws {
+        let (app, _, _, _) = try await oldDatabaseWithAnAmountAboveTheCeiling()
         // Another office's figures are untouched; the broken office's strand reads (its own sum fits).
-        #expect(try !app.reconciliation(year: fy("2017/18"), office: "west-midlands").isEmpty)
-        #expect(try row(app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.budgetPence == .max)
-    }
+        await #expect(try !app.reconciliation(year: fy("2017/18"), office: "west-midlands").isEmpty)
+        await #expect(try row(app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.budgetPence == .max)
+    }await 
 }
 
 @Suite("Limits: text at the service boundary")
 struct TextLimitServiceTests {
-    @Test func aMillionCharacterTitleIsRefusedAndNothingIsRaised() throws {
-        let (app, _) = try demoApp()
-        let before = try app.decisionRegister(DecisionFilter(), by: "cumbria.officer").count
+    @Test func aMillionCharacterTitleIsRefusedAndNothingIsRaised() async throws {
+        let (app, _) = try await demoApp()
+        let before = try await app.decisionRegister(DecisionFilter(), by: "cumbria.officer").count
         var draft = shortDraft()
         draft.title = String(repeating: "x", count: 1_000_000)
         #expect {
@@ -123,11 +123,11 @@ struct TextLimitServiceTests {
         } throws: { error in
             (error as? ServiceRefusal)?.message == "title: is 1,000,000 characters long; the most it may be is 300"
         }
-        #expect(try app.decisionRegister(DecisionFilter(), by: "cumbria.officer").count == before)
-    }
+        await #expect(try app.decisionRegister(DecisionFilter(), by: "cumbria.officer").count == before)
+    }await 
 
-    @Test func aNulOrABidiOverrideIsRefusedNamingTheField() throws {
-        let (app, _) = try demoApp()
+    @Test func aNulOrABidiOverrideIsRefusedNamingTheField() async throws {
+        let (app, _) = try await demoApp()
         for (field, text) in [("title", "Hub\u{0}works"), ("executiveSummary", "Pay \u{202E}0001£ now")] {
             var draft = shortDraft()
             if field == "title" { draft.title = text } else { draft.executiveSummary = text }
@@ -139,75 +139,75 @@ struct TextLimitServiceTests {
         }
     }
 
-    @Test func crlfFromABrowserIsStoredAsLF() throws {
-        let (app, _) = try demoApp()
+    @Test func crlfFromABrowserIsStoredAsLF() async throws {
+        let (app, _) = try await demoApp()
         var draft = shortDraft()
         draft.executiveSummary = "First line.\r\nSecond line.\rThird."
-        let raised = try app.raiseDecision(
+        let raised = try await app.raiseDecision(
             office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-04-01"))
-        #expect(
+        await #expect(
             try app.showDecision(raised.id, by: "cumbria.officer").record.executiveSummary
                 == "First line.\nSecond line.\nThird.")
     }
 
-    @Test func reasonsPurposesAndNamesElsewhereAreCheckedToo() throws {
-        let (app, _) = try demoApp()
+    @Test func reasonsPurposesAndNamesElsewhereAreCheckedToo() async throws {
+        let (app, _) = try await demoApp()
         func refusedField(_ body: () throws -> Void) -> String? {
             do { try body() } catch let refusal as ServiceRefusal where refusal.rule == "text-within-limits" {
                 return String(refusal.message.prefix { $0 != ":" })
             } catch { return "other: \(error)" }
             return nil
         }
-        #expect(
-            refusedField {
+        await #expect(
+            refusedFawait ield {
                 try app.setBudget(
                     office: "cumbria", year: fy("2016/17"), strand: "ASB", name: "Anti-social\nbehaviour",
                     amount: money("£1"), by: "cumbria.finance", on: day("2016-05-01"))
             } == "name")
-        let decision = try approvedDecision(app, amount: "£1,000")
+        let decision = try await approvedDecision(app, amount: "£1,000")
         var request = Commissioning.AllocationRequest(
             office: "cumbria", year: fy("2016/17"), strand: "ASB", recipientOrgID: "GB-LAE-CAR",
             recipientName: "Carlisle City Council", purpose: String(repeating: "p", count: 1_001), decision: decision,
             amount: money("£1"))
-        #expect(refusedField { try app.allocate([request], by: "cumbria.finance", on: day("2016-05-05")) } == "purpose")
+        await #expect(refusedField { try await app.allocate([request], by: "cumbria.finance", on: day("2016-05-05")) } == "purpose")
         request.purpose = "Fine"
         request.recipientName = "Carlisle\u{7}"
-        #expect(
-            refusedField { try app.allocate([request], by: "cumbria.finance", on: day("2016-05-05")) }
+        await #expect(
+            refusedField { try await app.allocate([request], by: "cumbria.finance", on: day("2016-05-05")) }
                 == "recipientName")
-        #expect(
-            refusedField { try app.reversePosting(1, reason: "x\u{2066}", by: "cumbria.finance") } == "reason")
-        #expect(try app.financeCheck() == [], "nothing was posted")
+        await #expect(
+            refusedField { try await app.reversePosting(1, reason: "x\u{2066}", by: "cumbria.finance") } == "reason")
+        await #expect(try app.financeCheck() == [], "nothing was posted")
     }
 }
 
 @Suite("Limits: every CSV export guards text cells and leaves numbers")
 struct CSVInjectionServiceTests {
-    @Test func theGrantsRegisterSpendingAndContractsGuardFormulas() throws {
-        let app = try formulaApp()
-        let grants = TransparencyTable.grantsRegister(try app.transparencyGrants(office: "lincolnshire")).csv()
+    @Test func theGrantsRegisterSpendingAndContractsGuardFormulas() async throws {
+        let app = try await formulaApp()
+        let grants = await TransparencyTable.grantsRegister(try app.transparencyGrants(office: "lincolnshire")).csv()
         #expect(
             grants.contains(#","'=HYPERLINK(""http://evil.example"",""Click"")",GB-LAE-ELI,'=1+2,2000000,20000.00,"#))
         #expect(grants.contains(",'-1 crimes,"))
         #expect(grants.contains("'@SUM(A1)"))
         #expect(!grants.contains(",=") && !grants.contains(",@") && !grants.contains(",+"))
-        let spending = TransparencyTable.spending(try app.spendingOver500(office: "lincolnshire")).csv()
+        let spending = await TransparencyTable.spending(try app.spendingOver500(office: "lincolnshire")).csv()
         #expect(spending.contains(",1200000,12000.00,'=1+2,"))
-        let contracts = TransparencyTable.contracts(try app.contractsOver10000(office: "lincolnshire")).csv()
+        let contracts = await TransparencyTable.contracts(try app.contractsOver10000(office: "lincolnshire")).csv()
         #expect(contracts.contains(#""'=HYPERLINK(""http://evil.example"",""Click"")",GB-LAE-ELI,2000000,20000.00,"#))
         // JSON is never altered.
-        let json = TransparencyTable.grantsRegister(try app.transparencyGrants(office: "lincolnshire")).json()
+        let json = await TransparencyTable.grantsRegister(try app.transparencyGrants(office: "lincolnshire")).json()
         #expect(json.contains(#""purpose":"=1+2""#) || json.contains(#""purpose": "=1+2""#))
     }
 
-    @Test func theDecisionRegisterGuardsATitle() throws {
-        let (app, _) = try demoApp()
+    @Test func theDecisionRegisterGuardsATitle() async throws {
+        let (app, _) = try await demoApp()
         for title in ["=1+2", "@SUM(A1)", "+1", "-1", "\tTabbed", "=HYPERLINK(\"http://evil.example\",\"Click\")"] {
             var draft = shortDraft(title)
             draft.amount = "£100,000"
-            _ = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-04-01"))
+            _ = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-04-01"))
         }
-        let csv = RegisterExport.csv(try app.decisionRegister(DecisionFilter(), by: "cumbria.officer"))
+        let csv = await RegisterExport.csv(try app.decisionRegister(DecisionFilter(), by: "cumbria.officer"))
         for guarded in [
             "'=1+2", "'@SUM(A1)", "'+1", "'-1", "'\tTabbed", #""'=HYPERLINK(""http://evil.example"",""Click"")""#,
         ] {
@@ -215,9 +215,9 @@ struct CSVInjectionServiceTests {
         }
     }
 
-    @Test func thePriorityMatrixGuardsAThreatNameAndLeavesItsScores() throws {
-        let (app, _) = try demoApp()
-        let view = try app.priorityView(as: nil)
+    @Test func thePriorityMatrixGuardsAThreatNameAndLeavesItsScores() async throws {
+        let (app, _) = try await demoApp()
+        let view = try await app.priorityView(as: nil)
         var assessment = view.assessment
         assessment.threats[0].name = "=1+2"
         assessment.threats[1].name = "-1"

@@ -20,62 +20,62 @@ struct OtherOfficeRecordServiceTests {
 
     static let useCases: [UseCase] = [
         UseCase(name: "show a decision", user: "lincs.officer", record: "decision") { app, id, user in
-            _ = try app.showDecision(id, by: user)
+            _ = try await app.showDecision(id, by: user)
         },
         UseCase(name: "edit a draft", user: "lincs.officer", record: "decision") { app, id, user in
-            _ = try app.editDecision(id, draft: shortDraft("Lincolnshire's title"), by: user)
+            _ = try await app.editDecision(id, draft: shortDraft("Lincolnshire's title"), by: user)
         },
         UseCase(name: "read Part 2", user: "lincs.officer", record: "decision") { app, id, user in
-            _ = try app.readPart2(id, by: user)
+            _ = try await app.readPart2(id, by: user)
         },
         UseCase(name: "submit a decision", user: "lincs.officer", record: "decision") { app, id, user in
-            _ = try app.perform(.submit(number: nil), on: id, by: user)
+            _ = try await app.perform(.submit(number: nil), on: id, by: user)
         },
         UseCase(name: "withdraw a decision", user: "lincs.officer", record: "decision") { app, id, user in
-            _ = try app.perform(.withdraw(reason: "Not needed."), on: id, by: user)
+            _ = try await app.perform(.withdraw(reason: "Not needed."), on: id, by: user)
         },
         UseCase(name: "see an agreement", user: "lincs.finance", record: "agreement") { app, id, user in
-            _ = try app.grantView(id, as: user)
+            _ = try await app.grantView(id, as: user)
         },
         UseCase(name: "close an agreement", user: "lincs.finance", record: "agreement") { app, id, user in
-            try app.closeAgreement(id, by: user)
+            try await app.closeAgreement(id, by: user)
         },
         UseCase(name: "activate an agreement", user: "lincs.finance", record: "agreement") { app, id, user in
-            try app.activateAgreement(id, by: user)
+            try await app.activateAgreement(id, by: user)
         },
         UseCase(name: "record an assessment", user: "lincs.finance", record: "agreement") { app, id, user in
-            try app.recordAssessment(id, equality: true, reference: "EIA-1", by: user)
+            try await app.recordAssessment(id, equality: true, reference: "EIA-1", by: user)
         },
         UseCase(name: "read a return", user: "lincs.officer", record: "return") { app, id, user in
-            _ = try app.quarterlyReturn(id, as: user)
+            _ = try await app.quarterlyReturn(id, as: user)
         },
         UseCase(name: "accept a return", user: "lincs.officer", record: "return") { app, id, user in
-            try app.acceptReturn(id, note: nil, by: user)
+            try await app.acceptReturn(id, note: nil, by: user)
         },
         UseCase(name: "settle a clawback", user: "lincs.finance", record: "carry-forward") { app, id, user in
-            try app.settleCarryForwardClawback(id, by: user)
+            try await app.settleCarryForwardClawback(id, by: user)
         },
         UseCase(name: "confirm a carry-forward", user: "lincs.finance", record: "carry-forward") { app, id, user in
-            try app.confirmCarryForward(id, actual: Money(pence: 100)!, by: user)
+            try await app.confirmCarryForward(id, actual: Money(pence: 100)!, by: user)
         },
     ]
 
     @Test(arguments: useCases)
-    func anotherOfficesRecordIsRefusedExactlyAsAMissingOneIs(_ useCase: UseCase) throws {
-        let (app, _) = try demoApp(returns: true)
+    func anotherOfficesRecordIsRefusedExactlyAsAMissingOneIs(_ useCase: UseCase) async throws {
+        let (app, _) = try await demoApp(returns: true)
         let ids: (existing: String, missing: String)
         switch useCase.record {
         case "decision":
-            let draft = try app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer")
+            let draft = try await app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer")
             ids = (draft.id, "cumbria-DR-9999")
         case "agreement": ids = ("cumbria-GA-0001", "cumbria-GA-9999")
         case "return": ids = ("cumbria-QR-0001", "cumbria-QR-9999")
         // The demo's one carry-forward is West Midlands': another office's record all the same.
         default: ids = ("west-midlands-CF-0001", "west-midlands-CF-9999")
         }
-        let office = try #require(try app.instance(ids.existing)).office
-        #expect(office != (try app.person(named: useCase.user)?.office))
-        #expect(try app.instance(ids.missing) == nil)
+        let office = try await #require(try app.instance(ids.existing)).office
+        await #expect(office != (try app.person(named: useCase.user)?.office))
+        await #expect(try app.instance(ids.missing) == nil)
         let existing = #expect(throws: ServiceRefusal.self) { try useCase.run(app, ids.existing, useCase.user) }
         let missing = #expect(throws: ServiceRefusal.self) { try useCase.run(app, ids.missing, useCase.user) }
         #expect(missing?.kind == .notFound)

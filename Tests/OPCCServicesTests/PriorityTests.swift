@@ -40,8 +40,8 @@ private func table(_ view: Commissioning.PriorityView) -> String {
 
 /// A demo database with a second, unscored assessment for 2018/19 (the same threats and method, no scores from
 /// Fire or UAVA, no probability inputs yet); returns its id.
-private func nextYear(_ app: Commissioning) throws -> String {
-    var draft = try app.priorityView(as: "leics.officer").assessment
+private func nextYear(_ app: Commissioning) async throws -> String {
+    var draft = try await app.priorityView(as: "leics.officer").assessment
     draft.year = fy("2018/19")
     for i in draft.threats.indices {
         draft.threats[i].scores["Fire"] = nil
@@ -50,19 +50,19 @@ private func nextYear(_ app: Commissioning) throws -> String {
         draft.threats[i].control = nil
         draft.threats[i].volumeShare = nil
     }
-    return try app.importAssessment(draft, by: "leics.officer", on: day("2018-01-15")).id
+    return try await app.importAssessment(draft, by: "leics.officer", on: day("2018-01-15")).id
 }
 
 /// Gives every threat of `id` its missing scores (the 2017/18 ones) and the 2017/18 probability inputs.
-private func completeScoring(_ app: Commissioning, _ id: String) throws {
-    let previous = try app.priorityView("leicestershire-PA-0001", as: "leics.officer").assessment
+private func completeScoring(_ app: Commissioning, _ id: String) async throws {
+    let previous = try await app.priorityView("leicestershire-PA-0001", as: "leics.officer").assessment
     for threat in previous.threats {
         for agency in ["Fire", "UAVA"] {
-            try app.recordHarmScore(
+            try await app.recordHarmScore(
                 id, threat: threat.name, agency: agency, score: threat.scores[agency]!, by: "leics.officer",
                 on: day("2018-01-20"))
         }
-        try app.recordProbability(
+        try await app.recordProbability(
             id, threat: threat.name, control: threat.control!, share: threat.volumeShare!, by: "leics.officer",
             on: day("2018-01-20"))
     }
@@ -70,9 +70,9 @@ private func completeScoring(_ app: Commissioning, _ id: String) throws {
 
 @Suite("Priorities: the Safer North West 2017/18 scenario in the demo")
 struct PriorityScenarioTests {
-    @Test func theSeedTableRoundTripsExactly() throws {
-        let (app, _) = try demoApp()
-        let view = try app.priorityView(as: nil)
+    @Test func theSeedTableRoundTripsExactly() async throws {
+        let (app, _) = try await demoApp()
+        let view = try await app.priorityView(as: nil)
         #expect(view.assessment.partnershipCode == "SNWP" && view.assessment.year == fy("2017/18"))
         #expect(table(view) == seedTable)
         #expect(view.scored.allSatisfy { $0.computedTotal == $0.recordedTotal && $0.totalDifference == nil })
@@ -88,9 +88,9 @@ struct PriorityScenarioTests {
         #expect(fromCSV == Array(seedTable.split(separator: "\n").dropFirst().map(String.init)))
     }
 
-    @Test func the2017Of18SelectionIsAdoptedWithItsReasons() throws {
-        let (app, _) = try demoApp()
-        let view = try app.priorityView(as: nil)
+    @Test func the2017Of18SelectionIsAdoptedWithItsReasons() async throws {
+        let (app, _) = try await demoApp()
+        let view = try await app.priorityView(as: nil)
         #expect(view.state == "adopted")
         #expect(
             view.selection.local.map(\.title) == [
@@ -110,45 +110,45 @@ struct PriorityScenarioTests {
         }
         #expect(view.selection.mediumDecision(on: "Road Safety*")?.selected == false)
         #expect(PriorityRules.checkSelection(view.selection, of: view.assessment).isEmpty)
-        let events = try app.auditLog(instance: view.assessment.id).map(\.event)
+        let events = try await app.auditLog(instance: view.assessment.id).map(\.event)
         #expect(events.first == "create" && events.last == "adopt")
         #expect(events.filter { $0 == "record-board-decision" }.count == 6)
         #expect(events.filter { $0 == "set-priority" }.count == 5)
     }
 
-    @Test func spendPerPriorityIsTheReconciliationSharedByTheLinks() throws {
-        let (app, _) = try demoApp()
-        let view = try app.priorityView(as: nil)
-        let spend = try app.prioritySpend(view)
+    @Test func spendPerPriorityIsTheReconciliationSharedByTheLinks() async throws {
+        let (app, _) = try await demoApp()
+        let view = try await app.priorityView(as: nil)
+        let spend = try await app.prioritySpend(view)
         #expect(spend.rows.map(\.priority) == ["P1", "P2", "P3", "S1", "S2"])
         #expect(spend.rows.map(\.allocatedPence) == [2_400_000, 1_800_000, 600_000, 600_000, 600_000])
         #expect(spend.rows.allSatisfy { $0.financialYear == "2017/18" && $0.paidPence == 0 })
         #expect(spend.lines.count == 1)
         #expect(spend.lines[0].allocatedPence == 6_000_000 && spend.lines[0].claimedBasisPoints == 10_000)
-        let reconciled = try app.reconciliation(year: fy("2017/18"), office: "leicestershire")
+        let reconciled = try await app.reconciliation(year: fy("2017/18"), office: "leicestershire")
         #expect(spend.rows.map(\.allocatedPence).reduce(0, +) == row(reconciled, strand: "SAFER")?.allocatedPence)
         // In a year with no money on the linked line, nothing is attributed.
-        #expect(try app.prioritySpend(view, year: fy("2015/16")).rows.allSatisfy { $0.allocatedPence == 0 })
+        await #expect(try app.prioritySpend(view, year: fy("2015/16")).rows.allSatisfy { $0.allocatedPence == 0 })
     }
 
-    @Test func financeRelinksMoneyAfterAdoptionToThePenny() throws {
-        let (app, _) = try demoApp()
+    @Test func financeRelinksMoneyAfterAdoptionToThePenny() async throws {
+        let (app, _) = try await demoApp()
         let id = "leicestershire-PA-0001"
         let line = { (share: String) in
             [PrioritySelection.MoneyLink(strand: "SAFER", recipient: "GB-LAE-NWL", share: pct(share))]
         }
         for (code, share) in [("S1", nil), ("S2", nil), ("P1", "33.33%"), ("P2", "33.33%"), ("P3", "33.34%")] {
-            try app.linkPriorityMoney(
+            try await app.linkPriorityMoney(
                 id, priority: code, links: share.map(line) ?? [], by: "leics.finance", on: day("2017-04-10"))
         }
-        let spend = try app.prioritySpend(try app.priorityView(id, as: "leics.finance"))
+        let spend = try await app.prioritySpend(try app.priorityView(id, as: "leics.finance"))
         #expect(spend.rows.map(\.allocatedPence) == [1_999_800, 1_999_800, 2_000_400, 0, 0])
     }
 
-    @Test func moneySharesWithinWholeWhenFinanceRelinks() throws {
-        let (app, _) = try demoApp()
-        let error = #expect(throws: ActRefused.self) {
-            try app.linkPriorityMoney(
+    @Test func moneySharesWithinWholeWhenFinanceRelinks() async throws {
+        let (app, _) = try await demoApp()
+        let error = await #expect(throws: ActRefused.self) {
+            try await app.linkPriorityMoney(
                 "leicestershire-PA-0001", priority: "P3",
                 links: [.init(strand: "SAFER", recipient: "GB-LAE-NWL", share: pct("12.5%"))], by: "leics.finance",
                 on: day("2017-04-10"))
@@ -157,8 +157,8 @@ struct PriorityScenarioTests {
         #expect(
             error?.reasons.first?.description == "the priorities claim 102.5% of SAFER/GB-LAE-NWL; together they "
                 + "may claim at most 100%: reduce the shares so that they add up to 100% or less")
-        let unknown = #expect(throws: ServiceRefusal.self) {
-            try app.linkPriorityMoney(
+        let unknown = await #expect(throws: ServiceRefusal.self) {
+            try await app.linkPriorityMoney(
                 "leicestershire-PA-0001", priority: "P3", links: [.init(strand: "CYBER")], by: "leics.finance")
         }
         #expect(unknown?.rule == "known-strand")
@@ -167,186 +167,186 @@ struct PriorityScenarioTests {
                 + "SAFER, VICTIMS, VULNERABLE")
     }
 
-    @Test func theDemoIsLoadedOnceOnly() throws {
-        let (app, store) = try demoApp()
-        let again = try app.loadDemo(from: home)
+    @Test func theDemoIsLoadedOnceOnly() async throws {
+        let (app, store) = try await demoApp()
+        let again = try await app.loadDemo(from: home)
         #expect(again.lines.contains("priorities SNWP 2017/18 (already loaded)"))
-        #expect(try store.read { try $0.assessments(office: "leicestershire") }.count == 1)
-        #expect(try app.financeCheck() == [])
-        #expect(try app.verifyAudit().isIntact)
+        await #expect(try store.read { try $0.assessments(office: "leicestershire") }.count == 1)
+        await #expect(try app.financeCheck() == [])
+        await #expect(try app.verifyAudit().isIntact)
     }
 }
 
 @Suite("Priorities: scoring and selecting through the services")
 struct PriorityServiceTests {
-    @Test func everyAgencyScoresEveryThreatBeforeScoringCloses() throws {
-        let (app, _) = try demoApp()
-        let id = try nextYear(app)
-        let error = #expect(throws: ActRefused.self) { try app.closeScoring(id, by: "leics.officer") }
+    @Test func everyAgencyScoresEveryThreatBeforeScoringCloses() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await nextYear(app)
+        let error = await #expect(throws: ActRefused.self) { try await app.closeScoring(id, by: "leics.officer") }
         #expect(error?.rules.first?.hasPrefix("every-agency-scores-every-threat, probability-inputs-given") == true)
-        #expect(try app.refusals(instance: id).count == 1)
-        try completeScoring(app, id)
-        try app.closeScoring(id, by: "leics.officer", on: day("2018-02-01"))
-        #expect(try app.instance(id)?.state == "selecting")
-        let view = try app.priorityView(id, as: "leics.officer")
+        await #expect(try app.refusals(instance: id).count == 1)
+        try await completeScoring(app, id)
+        try await app.closeScoring(id, by: "leics.officer", on: day("2018-02-01"))
+        await #expect(try app.instance(id)?.state == "selecting")
+        let view = try await app.priorityView(id, as: "leics.officer")
         #expect(view.scored.allSatisfy { $0.computedTotal != nil && $0.risk != nil })
         #expect(view.scored.first?.computedTotal == 11 && view.scored.first?.recordedTotal == nil)
     }
 
-    @Test func aFactorScoreIsKeptWithItsSumAndOneOutOfRangeIsRefused() throws {
-        let (app, store) = try demoApp()
-        let id = try nextYear(app)
-        try app.recordHarmScore(
+    @Test func aFactorScoreIsKeptWithItsSumAndOneOutOfRangeIsRefused() async throws {
+        let (app, store) = try await demoApp()
+        let id = try await nextYear(app)
+        try await app.recordHarmScore(
             id, threat: "Hate Crime", agency: "Fire", score: HarmScore(factors: [1, 1, 2, 1, 1, 1]),
             by: "leics.officer")
-        let hate = try #require(try store.read { try $0.assessment(id: id) }?.threat(named: "Hate Crime"))
+        let hate = try await #require(try store.read { try $0.assessment(id: id) }?.threat(named: "Hate Crime"))
         #expect(hate.scores["Fire"] == HarmScore(factors: [1, 1, 2, 1, 1, 1]) && hate.scores["Fire"]?.sum == 7)
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.recordHarmScore(
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.recordHarmScore(
                 id, threat: "Hate Crime", agency: "UAVA", score: HarmScore(factors: [1, 1, 2, 1, 1, 0]),
                 by: "leics.officer")
         }
         #expect(error?.rule == "harm-factor-scored-1-to-4")
         #expect(error?.message == "UAVA scored 'Hate Crime' 0 for Economic – Social; each factor is scored 1 to 4")
-        let stranger = #expect(throws: ServiceRefusal.self) {
-            try app.recordHarmScore(
+        let stranger = await #expect(throws: ServiceRefusal.self) {
+            try await app.recordHarmScore(
                 id, threat: "Hate Crime", agency: "Probation", score: HarmScore(sum: 9), by: "leics.officer")
         }
         #expect(stranger?.rule == "known-agency")
-        let nothing = #expect(throws: ServiceRefusal.self) {
-            try app.recordHarmScore(id, threat: "Arson", agency: "Fire", score: HarmScore(sum: 9), by: "leics.officer")
+        let nothing = await #expect(throws: ServiceRefusal.self) {
+            try await app.recordHarmScore(id, threat: "Arson", agency: "Fire", score: HarmScore(sum: 9), by: "leics.officer")
         }
         #expect(nothing?.rule == "known-threat")
     }
 
-    @Test func theBoardsSelectionIsAdoptedOnlyWhenItFollowsTheRules() throws {
-        let (app, _) = try demoApp()
-        let id = try nextYear(app)
-        try completeScoring(app, id)
-        try app.closeScoring(id, by: "leics.officer", on: day("2018-02-01"))
+    @Test func theBoardsSelectionIsAdoptedOnlyWhenItFollowsTheRules() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await nextYear(app)
+        try await completeScoring(app, id)
+        try await app.closeScoring(id, by: "leics.officer", on: day("2018-02-01"))
         let d = day("2018-03-13")
-        try app.setPriority(
+        try await app.setPriority(
             id,
             .init(code: "P1", title: "Violence", kind: .local, threats: ["Alcohol Related Violence", "Violent Crime"]),
             by: "leics.officer", on: d)
-        try app.setPriority(
+        try await app.setPriority(
             id, .init(code: "P2", title: "ASB", kind: .local, threats: ["Anti-Social Behaviour"]), by: "leics.officer",
             on: d)
-        try app.setPriority(
+        try await app.setPriority(
             id, .init(code: "P3", title: "Cybercrime", kind: .local, threats: ["Cybercrime"]), by: "leics.officer",
             on: d)
-        try app.setPriority(
+        try await app.setPriority(
             id, .init(code: "S1", title: "Reducing reoffending", kind: .statutory), by: "leics.officer", on: d)
-        let refused = #expect(throws: ActRefused.self) {
-            try app.adoptPriorities(id, by: "leics.chief-executive", on: d)
+        let refused = await #expect(throws: ActRefused.self) {
+            try await app.adoptPriorities(id, by: "leics.chief-executive", on: d)
         }
         #expect(refused?.rules == ["medium-discussed, low-only-when-compelled, statutory-obligations-delivered"])
         #expect(
             refused?.reasons.first?.description.contains(
                 "'Domestic Abuse' is Medium (risk 39 = probability 3 × harm 13") == true)
-        try app.setPriority(
+        try await app.setPriority(
             id, .init(code: "S2", title: "Substance misuse", kind: .statutory), by: "leics.officer", on: d)
         for (threat, selected) in [
             ("Domestic Abuse", false), ("Domestic Burglary", false), ("Criminal Damage (including Arson)", false),
             ("Sexual Offences", false), ("Road Safety*", false),
         ] {
-            try app.recordBoardDecision(
+            try await app.recordBoardDecision(
                 id, .mediumDecision(threat: threat, selected: selected), reason: "Minute 4: not this year",
                 by: "leics.officer", on: d)
         }
-        try app.recordBoardDecision(
+        try await app.recordBoardDecision(
             id, .compulsion(threat: "Cybercrime", .nationalSteer), reason: "Home Office steer", by: "leics.officer",
             on: d)
-        try app.adoptPriorities(id, by: "leics.chief-executive", on: d)
-        #expect(try app.instance(id)?.state == "adopted")
-        let late = #expect(throws: ActRefused.self) {
-            try app.setPriority(
+        try await app.adoptPriorities(id, by: "leics.chief-executive", on: d)
+        await #expect(try app.instance(id)?.state == "adopted")
+        let late = await #expect(throws: ActRefused.self) {
+            try await app.setPriority(
                 id, .init(code: "P4", title: "x", kind: .local, threats: ["Robbery"]), by: "leics.officer")
         }
         #expect(late?.rules == ["event-not-allowed-in-state"])
-        try app.closeAssessment(id, reason: "2019/20 assessment adopted", by: "leics.officer")
-        #expect(try app.instance(id)?.state == "closed")
-        #expect(try app.verifyAudit().isIntact)
+        try await app.closeAssessment(id, reason: "2019/20 assessment adopted", by: "leics.officer")
+        await #expect(try app.instance(id)?.state == "closed")
+        await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func aDecisionIsRecordedOnlyOnAMediumAndACompulsionOnlyForALow() throws {
-        let (app, _) = try demoApp()
-        let id = try nextYear(app)
-        try completeScoring(app, id)
-        try app.closeScoring(id, by: "leics.officer", on: day("2018-02-01"))
-        let high = #expect(throws: ServiceRefusal.self) {
-            try app.recordBoardDecision(
+    @Test func aDecisionIsRecordedOnlyOnAMediumAndACompulsionOnlyForALow() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await nextYear(app)
+        try await completeScoring(app, id)
+        try await app.closeScoring(id, by: "leics.officer", on: day("2018-02-01"))
+        let high = await #expect(throws: ServiceRefusal.self) {
+            try await app.recordBoardDecision(
                 id, .mediumDecision(threat: "Violent Crime", selected: false), reason: "x", by: "leics.officer")
         }
         #expect(high?.rule == "decision-on-a-medium")
         #expect(
             high?.message == "'Violent Crime' is High (risk 60 = probability 5 × harm 12; High from 50); the board "
                 + "records its decision on each Medium threat")
-        let medium = #expect(throws: ServiceRefusal.self) {
-            try app.recordBoardDecision(
+        let medium = await #expect(throws: ServiceRefusal.self) {
+            try await app.recordBoardDecision(
                 id, .compulsion(threat: "Road Safety*", .nationalSteer), reason: "x", by: "leics.officer")
         }
         #expect(medium?.rule == "compulsion-for-a-low")
-        let noReason = #expect(throws: ActRefused.self) {
-            try app.recordBoardDecision(
+        let noReason = await #expect(throws: ActRefused.self) {
+            try await app.recordBoardDecision(
                 id, .mediumDecision(threat: "Road Safety*", selected: false), reason: " ", by: "leics.officer")
         }
         #expect(noReason?.rules == ["reason-given"])
-        let unknown = #expect(throws: ServiceRefusal.self) {
-            try app.setPriority(
+        let unknown = await #expect(throws: ServiceRefusal.self) {
+            try await app.setPriority(
                 id, .init(code: "P1", title: "Violence", kind: .local, threats: ["Knife crime"]), by: "leics.officer")
         }
         #expect(unknown?.rule == "priority-covers-known-threats")
         #expect(unknown?.message == "priority P1 covers 'Knife crime', which the assessment does not list")
-        try app.recordBoardDecision(
+        try await app.recordBoardDecision(
             id, .priorityCount(4), reason: "Board minute 2: four priorities", by: "leics.officer")
-        #expect(try app.priorityView(id, as: "leics.officer").selection.changedPriorityCount?.count == 4)
+        await #expect(try app.priorityView(id, as: "leics.officer").selection.changedPriorityCount?.count == 4)
     }
 
-    @Test func scoresChangeOnlyWhileScoring() throws {
-        let (app, _) = try demoApp()
-        let error = #expect(throws: ActRefused.self) {
-            try app.recordHarmScore(
+    @Test func scoresChangeOnlyWhileScoring() async throws {
+        let (app, _) = try await demoApp()
+        let error = await #expect(throws: ActRefused.self) {
+            try await app.recordHarmScore(
                 "leicestershire-PA-0001", threat: "Cybercrime", agency: "Police", score: HarmScore(sum: 20),
                 by: "leics.officer")
         }
         #expect(error?.rules == ["event-not-allowed-in-state"])
     }
 
-    @Test func oneAssessmentAYearPerPartnership() throws {
-        let (app, _) = try demoApp()
-        let draft = try app.priorityView(as: nil).assessment
-        let error = #expect(throws: ServiceRefusal.self) { try app.importAssessment(draft, by: "leics.officer") }
+    @Test func oneAssessmentAYearPerPartnership() async throws {
+        let (app, _) = try await demoApp()
+        let draft = try await app.priorityView(as: nil).assessment
+        let error = await #expect(throws: ServiceRefusal.self) { try await app.importAssessment(draft, by: "leics.officer") }
         #expect(error?.rule == "one-assessment-a-year")
         #expect(error?.message == "SNWP already has an assessment for 2017/18 in leicestershire")
     }
 
-    @Test func onlyAnOfficerRecordsAnAssessment() throws {
-        let (app, _) = try demoApp()
-        var draft = try app.priorityView(as: nil).assessment
+    @Test func onlyAnOfficerRecordsAnAssessment() async throws {
+        let (app, _) = try await demoApp()
+        var draft = try await app.priorityView(as: nil).assessment
         draft.year = fy("2018/19")
-        let error = #expect(throws: ServiceRefusal.self) { try app.importAssessment(draft, by: "leics.finance") }
+        let error = await #expect(throws: ServiceRefusal.self) { try await app.importAssessment(draft, by: "leics.finance") }
         #expect(error?.rule == "role-required")
-        let elsewhere = #expect(throws: ServiceRefusal.self) { try app.importAssessment(draft, by: "cumbria.officer") }
+        let elsewhere = await #expect(throws: ServiceRefusal.self) { try await app.importAssessment(draft, by: "cumbria.officer") }
         #expect(elsewhere?.rule == "role-required")
     }
 
-    @Test func anAssessmentIsPublicOnceAdoptedAndOnlyItsOfficeSeesItBefore() throws {
-        let (app, _) = try demoApp()
-        let id = try nextYear(app)
-        #expect(try app.priorityView(as: nil).assessment.year == fy("2017/18"))
-        #expect(try app.priorityView(as: "leics.officer").assessment.id == id)
-        #expect(try app.priorityAssessments(as: nil).map(\.id) == ["leicestershire-PA-0001"])
-        #expect(try app.priorityAssessments(as: "lincs.auditor").count == 1)
-        #expect(try app.priorityAssessments(as: "leics.pcc").count == 2)
-        let hidden = #expect(throws: ServiceRefusal.self) { try app.priorityView(id, as: "cumbria.officer") }
+    @Test func anAssessmentIsPublicOnceAdoptedAndOnlyItsOfficeSeesItBefore() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await nextYear(app)
+        await #expect(try app.priorityView(as: nil).assessment.year == fy("2017/18"))
+        await #expect(try app.priorityView(as: "leics.officer").assessment.id == id)
+        await #expect(try app.priorityAssessments(as: nil).map(\.id) == ["leicestershire-PA-0001"])
+        await #expect(try app.priorityAssessments(as: "lincs.auditor").count == 1)
+        await #expect(try app.priorityAssessments(as: "leics.pcc").count == 2)
+        let hidden = await #expect(throws: ServiceRefusal.self) { try await app.priorityView(id, as: "cumbria.officer") }
         // Not adopted, so not there for another office: refused as a missing assessment is.
         #expect(hidden?.rule == "known-assessment")
         #expect(hidden?.kind == .notFound)
         #expect(hidden?.message == "no priority assessment '\(id)'")
     }
 
-    @Test func anAssessmentFileWithMoreScoresThanAgenciesIsRefusedNamingTheLine() throws {
+    @Test func anAssessmentFileWithMoreScoresThanAgenciesIsRefusedNamingTheLine() async throws {
         let yaml = """
             office: leicestershire
             partnership: { code: SNWP, name: Safer North West Partnership }

@@ -21,52 +21,52 @@ struct ProfileCacheTests {
     }
 
     /// Two applications, as two processes would be, over one database file.
-    func twoApplications() throws -> (first: Commissioning, second: Commissioning) {
+    func twoApplications() async throws -> (first: Commissioning, second: Commissioning) {
         let path = temporaryDatabasePath()
-        let (first, _) = try demoApp(store: try SQLiteStore(path: path))
+        let (first, _) = try await demoApp(store: try SQLiteStore(path: path))
         let second = try Commissioning(
             store: try SQLiteStore(path: path), catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20"))
         )
         return (first, second)
     }
 
-    @Test func aProfileChangedByAnotherWriterOfTheFileIsSeenByTheNextRead() throws {
-        let (first, second) = try twoApplications()
-        #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 100)
-        try second.registerOffice(try cumbria(summaryLimit: 150))
-        #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 150)
+    @Test func aProfileChangedByAnotherWriterOfTheFileIsSeenByTheNextRead() async throws {
+        let (first, second) = try await twoApplications()
+        await #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 100)
+        try await second.registerOffice(try cumbria(summaryLimit: 150))
+        await #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 150)
         // Changed back to text seen before: the earlier parse is the right one again.
-        try second.registerOffice(try cumbria(summaryLimit: 100))
-        #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 100)
+        try await second.registerOffice(try cumbria(summaryLimit: 100))
+        await #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 100)
     }
 
-    @Test func aProfileChangedThroughTheSameApplicationIsSeenByTheNextRead() throws {
-        let (app, _) = try demoApp()
-        #expect(try app.profile(of: "cumbria").executiveSummaryWordLimit == 100)
-        try app.registerOffice(try cumbria(summaryLimit: 120))
-        #expect(try app.profile(of: "cumbria").executiveSummaryWordLimit == 120)
+    @Test func aProfileChangedThroughTheSameApplicationIsSeenByTheNextRead() async throws {
+        let (app, _) = try await demoApp()
+        await #expect(try app.profile(of: "cumbria").executiveSummaryWordLimit == 100)
+        try await app.registerOffice(try cumbria(summaryLimit: 120))
+        await #expect(try app.profile(of: "cumbria").executiveSummaryWordLimit == 120)
     }
 
-    @Test func theWorkflowGuardsJudgeAnActByTheProfileAnotherWriterJustStored() throws {
-        let (first, second) = try twoApplications()
-        let imported = try first.showDecision("014/2016", office: "cumbria", by: "cumbria.officer").record
+    @Test func theWorkflowGuardsJudgeAnActByTheProfileAnotherWriterJustStored() async throws {
+        let (first, second) = try await twoApplications()
+        let imported = try await first.showDecision("014/2016", office: "cumbria", by: "cumbria.officer").record
         var draft = shortDraft()
         draft.executiveSummary = imported.executiveSummary  // 118 words
-        let id = try first.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03"))
+        let id = try await first.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03"))
             .id
-        let refused = #expect(throws: ActRefused.self) {
-            try first.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
+        let refused = await #expect(throws: ActRefused.self) {
+            try await first.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
         }
         #expect(refused?.rules == ["executive-summary-word-limit"])
         // The other writer raises the limit; the first application's next act is judged by the new profile.
-        try second.registerOffice(try cumbria(summaryLimit: 150))
-        try first.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
-        #expect(try first.instance(id)?.state == "awaiting-sign-offs")
+        try await second.registerOffice(try cumbria(summaryLimit: 150))
+        try await first.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
+        await #expect(try first.instance(id)?.state == "awaiting-sign-offs")
     }
 
-    @Test func anUnknownOfficeIsRefusedRatherThanServedFromTheCache() throws {
-        let (app, _) = try demoApp()
-        _ = try app.profile(of: "cumbria")
-        #expect(throws: ServiceRefusal.self) { try app.profile(of: "nowhere") }
+    @Test func anUnknownOfficeIsRefusedRatherThanServedFromTheCache() async throws {
+        let (app, _) = try await demoApp()
+        _ = try await app.profile(of: "cumbria")
+        await #expect(throws: ServiceRefusal.self) { try await app.profile(of: "nowhere") }
     }
 }

@@ -11,45 +11,45 @@ struct PublicNoticeTests {
     static let tripwire = "Part 2 test content: not for publication."
 
     /// The page rendered from the record as a public reader sees it, without anything kept.
-    static func freshNotice(_ app: Commissioning, _ id: String) throws -> String {
-        let view = try app.showDecision(id, by: nil)
-        return DecisionNotice.html(view.record, status: view.status, profile: try app.profile(of: view.record.office))
+    static func freshNotice(_ app: Commissioning, _ id: String) async throws -> String {
+        let view = try await app.showDecision(id, by: nil)
+        return DecisionNotice.html(view.record, status: view.status, profile: try await app.profile(of: view.record.office))
     }
 
-    @Test func theServedNoticeIsTheNoticeOfTheRecordAsStored() throws {
-        let (app, _) = try demoApp()
-        let id = try app.decisionID("014/2016", office: "cumbria")
-        let expected = try Self.freshNotice(app, id)
-        #expect(try app.publishedNoticeHTML(id) == expected)
+    @Test func theServedNoticeIsTheNoticeOfTheRecordAsStored() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await app.decisionID("014/2016", office: "cumbria")
+        let expected = try await Self.freshNotice(app, id)
+        await #expect(try app.publishedNoticeHTML(id) == expected)
         #expect(app.caches.notices.keptPages == [expected])
-        #expect(try app.publishedNoticeHTML(id) == expected)
+        await #expect(try app.publishedNoticeHTML(id) == expected)
     }
 
-    @Test func aCorrectionIsServedAtOnceThoughTheEarlierNoticeWasKept() throws {
-        let (app, _) = try demoApp()
-        let id = try app.decisionID("014/2016", office: "cumbria")
-        let before = try app.publishedNoticeHTML(id)
+    @Test func aCorrectionIsServedAtOnceThoughTheEarlierNoticeWasKept() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await app.decisionID("014/2016", office: "cumbria")
+        let before = try await app.publishedNoticeHTML(id)
         var fix = DecisionDraft()
         fix.title = "Vulnerable Localities Index (VLI) Pilot as minuted"
-        let version = try app.showDecision(id, by: nil).version
-        try app.correctDecision(
+        let version = try await app.showDecision(id, by: nil).version
+        try await app.correctDecision(
             id, draft: fix, reason: "title as minuted", by: "cumbria.officer", on: day("2016-04-01"))
         // A correction now bumps the version too; the cache is keyed by the stored text, not by the version, so the
         // corrected notice is served at once either way.
-        #expect(try app.showDecision(id, by: nil).version == version + 1)
-        let after = try app.publishedNoticeHTML(id)
+        await #expect(try app.showDecision(id, by: nil).version == version + 1)
+        let after = try await app.publishedNoticeHTML(id)
         #expect(after != before)
         #expect(after.contains("Vulnerable Localities Index (VLI) Pilot as minuted"))
-        #expect(after == (try Self.freshNotice(app, id)))
+        await #expect(after == (try Self.freshNotice(app, id)))
     }
 
-    @Test func aChangedOfficeProfileIsServedAtOnceThoughTheEarlierNoticeWasKept() throws {
-        let (app, store) = try demoApp()
-        let id = try app.decisionID("014/2016", office: "cumbria")
-        let before = try app.publishedNoticeHTML(id)
+    @Test func aChangedOfficeProfileIsServedAtOnceThoughTheEarlierNoticeWasKept() async throws {
+        let (app, store) = try await demoApp()
+        let id = try await app.decisionID("014/2016", office: "cumbria")
+        let before = try await app.publishedNoticeHTML(id)
         let renamed = "Office of the Police, Fire and Crime Commissioner for Cumbria"
         #expect(!before.contains(renamed))
-        try store.write { tx in
+        try await store.write { tx in
             let office = try #require(try tx.office(id: "cumbria"))
             try tx.saveOffice(
                 id: office.id, name: renamed, orgID: office.orgID,
@@ -57,34 +57,34 @@ struct PublicNoticeTests {
                     of: "name: Office of the Police and Crime Commissioner for Cumbria", with: "name: \(renamed)"),
                 registeredAt: "2026-11-20T00:00:00Z")
         }
-        let after = try app.publishedNoticeHTML(id)
+        let after = try await app.publishedNoticeHTML(id)
         #expect(after.contains(renamed))
-        #expect(after == (try Self.freshNotice(app, id)))
+        await #expect(after == (try Self.freshNotice(app, id)))
     }
 
-    @Test func aRecordNotPublishedIsRefusedToThePublicAsAMissingOneIsAndNothingIsKept() throws {
-        let (app, _) = try demoApp()
-        let draft = try app.raiseDecision(
+    @Test func aRecordNotPublishedIsRefusedToThePublicAsAMissingOneIsAndNothingIsKept() async throws {
+        let (app, _) = try await demoApp()
+        let draft = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft("Unpublished pilot"), by: "cumbria.officer")
-        let error = #expect(throws: ServiceRefusal.self) { try app.publishedNoticeHTML(draft.id) }
+        let error = await #expect(throws: ServiceRefusal.self) { try await app.publishedNoticeHTML(draft.id) }
         #expect(error?.rule == "known-decision")
         #expect(error?.kind == .notFound)
-        let unknown = #expect(throws: ServiceRefusal.self) { try app.publishedNoticeHTML("cumbria-DR-9999") }
+        let unknown = await #expect(throws: ServiceRefusal.self) { try await app.publishedNoticeHTML("cumbria-DR-9999") }
         #expect(unknown?.rule == "known-decision")
         #expect(error?.message.replacingOccurrences(of: draft.id, with: "cumbria-DR-9999") == unknown?.message)
         #expect(app.caches.notices.keptPages.isEmpty)
     }
 
-    @Test func noKeptNoticeEverHoldsPart2Content() throws {
-        let (app, _) = try demoApp()
-        let part2 = try app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
+    @Test func noKeptNoticeEverHoldsPart2Content() async throws {
+        let (app, _) = try await demoApp()
+        let part2 = try await app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
         #expect(part2.contains(Self.tripwire), "the demo's tripwire is in place")
-        let published = try app.decisionRegister(DecisionFilter(), by: nil)
+        let published = try await app.decisionRegister(DecisionFilter(), by: nil)
         #expect(published.contains { $0.number == "007/2020" && $0.office == "lincolnshire" })
         for row in published {
-            #expect(!(try app.publishedNoticeHTML(row.id)).contains(Self.tripwire))
+            await #expect(!(try app.publishedNoticeHTML(row.id)).contains(Self.tripwire))
             // Twice: the second answer is the kept one.
-            #expect(!(try app.publishedNoticeHTML(row.id)).contains(Self.tripwire))
+            await #expect(!(try app.publishedNoticeHTML(row.id)).contains(Self.tripwire))
         }
         #expect(app.caches.notices.keptPages.count == published.count)
         #expect(!app.caches.notices.keptPages.contains { $0.contains(Self.tripwire) })

@@ -44,17 +44,17 @@ enum DirectEdit: String, CaseIterable, Sendable {
 @Suite("Seals: a record edited behind the product's back fails audit verify and restore", .serialized)
 struct RecordSealTests {
     /// The demo in a database file, its clock fixed.
-    func demoOnFile(returns: Bool = false) throws -> (Commissioning, SQLiteStore, String) {
+    func demoOnFile(returns: Bool = false) async throws -> (Commissioning, SQLiteStore, String) {
         let path = temporaryDatabasePath()
-        let (app, store) = try demoApp(store: try SQLiteStore(path: path), returns: returns)
+        let (app, store) = try await demoApp(store: try SQLiteStore(path: path), returns: returns)
         return (app, store, path)
     }
 
-    @Test func anUntouchedDemoDatabaseVerifiesWithEveryRecordSealed() throws {
-        let (app, store) = try demoApp(returns: true)
-        let result = try app.verifyAudit()
+    @Test func anUntouchedDemoDatabaseVerifiesWithEveryRecordSealed() async throws {
+        let (app, store) = try await demoApp(returns: true)
+        let result = try await app.verifyAudit()
         #expect(result.isIntact, "\(result.problems)")
-        let records = try store.writer.read { db in
+        let records = try await store.writer.read { db in
             try Int.fetchOne(
                 db,
                 sql: """
@@ -64,55 +64,55 @@ struct RecordSealTests {
                     """)
         }
         #expect(result.recordsSealed == records)
-        #expect(try app.financeCheck().isEmpty)
+        await #expect(try app.financeCheck().isEmpty)
     }
 
     @Test(arguments: DirectEdit.allCases)
-    func eachDirectEditIsNamedByAuditVerify(_ edit: DirectEdit) throws {
-        let (app, store) = try demoApp()
-        #expect(try app.verifyAudit().isIntact)
-        try store.writer.write { try $0.execute(sql: edit.sql) }
-        let result = try app.verifyAudit()
+    func eachDirectEditIsNamedByAuditVerify(_ edit: DirectEdit) async throws {
+        let (app, store) = try await demoApp()
+        await #expect(try app.verifyAudit().isIntact)
+        try await store.writer.write { try $0.execute(sql: edit.sql) }
+        let result = try await app.verifyAudit()
         #expect(!result.isIntact)
         #expect(result.problems.contains { $0.hasPrefix(edit.named) }, "\(result.problems)")
     }
 
     @Test(arguments: DirectEdit.allCases)
-    func restoreRefusesADirectlyEditedCopyNamingTheRecord(_ edit: DirectEdit) throws {
-        let (_, store, path) = try demoOnFile()
-        try store.writer.write { try $0.execute(sql: edit.sql) }
+    func restoreRefusesADirectlyEditedCopyNamingTheRecord(_ edit: DirectEdit) async throws {
+        let (_, store, path) = try await demoOnFile()
+        try await store.writer.write { try $0.execute(sql: edit.sql) }
         let target = path + ".restored"
-        let refusal = try #require(throws: ServiceRefusal.self) {
-            try Commissioning.restore(from: path, to: target, home: home)
+        let refusal = try await #require(throws: ServiceRefusal.self) {
+            try await Commissioning.restore(from: path, to: target, home: home)
         }
         #expect(refusal.rule == "restore-needs-verified-audit")
         #expect(refusal.message.contains(edit.named), "\(refusal.message)")
         #expect(!FileManager.default.fileExists(atPath: target))
     }
 
-    @Test func restoreRefusesACopyWithAnAlteredLedgerAmountAndLeavesTheDatabaseAsItWas() throws {
-        let (_, store, path) = try demoOnFile()
-        try store.writer.write { db in
+    @Test func restoreRefusesACopyWithAnAlteredLedgerAmountAndLeavesTheDatabaseAsItWas() async throws {
+        let (_, store, path) = try await demoOnFile()
+        try await store.writer.write { db in
             try db.execute(sql: "DROP TRIGGER ledger_transfer_is_never_updated")
             try db.execute(sql: "UPDATE ledger_transfer SET amount_pence = amount_pence + 100 WHERE posting_seq = 1")
         }
         let target = temporaryDatabasePath()
-        let (current, _) = try demoApp(store: try SQLiteStore(path: target))
-        let headBefore = try current.auditHead()
-        let refusal = try #require(throws: ServiceRefusal.self) {
-            try Commissioning.restore(from: path, to: target, home: home)
+        let (current, _) = try await demoApp(store: try SQLiteStore(path: target))
+        let headBefore = try await current.auditHead()
+        let refusal = try await #require(throws: ServiceRefusal.self) {
+            try await Commissioning.restore(from: path, to: target, home: home)
         }
         #expect(refusal.rule == "restore-needs-sound-books")
         #expect(refusal.message.contains("posting 1: its transfers differ from those its audit event"))
-        #expect(try current.auditHead() == headBefore)
+        await #expect(try current.auditHead() == headBefore)
         let siblings = try FileManager.default.contentsOfDirectory(
             atPath: URL(fileURLWithPath: target).deletingLastPathComponent().path)
         #expect(!siblings.contains { $0.contains(".bak") || $0.contains(".restoring") }, "\(siblings)")
     }
 
-    @Test func partTwoTextNeverAppearsInAnAuditEvent() throws {
-        let (app, store) = try demoApp()
-        let part2 = try #require(
+    @Test func partTwoTextNeverAppearsInAnAuditEvent() async throws {
+        let (app, store) = try await demoApp()
+        let part2 = try await #require(
             try store.writer.read {
                 try String.fetchOne(
                     $0, sql: "SELECT content FROM decision_part2 WHERE record_id = ?",
@@ -120,7 +120,7 @@ struct RecordSealTests {
                         "lincolnshire-DR-0001"
                     ])
             })
-        let events = try app.auditLog()
+        let events = try await app.auditLog()
         #expect(events.contains { $0.sealedRecord == "decision:lincolnshire-DR-0001" && $0.seal != nil })
         for e in events {
             #expect(!e.canonicalEncoding.contains(part2))
@@ -128,29 +128,29 @@ struct RecordSealTests {
         }
     }
 
-    @Test func eachOfficesChainVerifiesOnItsOwn() throws {
-        let (app, _) = try demoApp(returns: true)
+    @Test func eachOfficesChainVerifiesOnItsOwn() async throws {
+        let (app, _) = try await demoApp(returns: true)
         var checked = 0
-        for office in try app.store.read({ try $0.offices() }) {
-            let result = try app.verifyAudit(office: office.id)
+        for office in try await app.store.read({ try $0.offices() }) {
+            let result = try await app.verifyAudit(office: office.id)
             #expect(result.isIntact, "\(office.id): \(result.problems)")
-            #expect(result.head == (try app.auditHead(office: office.id)))
+            await #expect(result.head == (try app.auditHead(office: office.id)))
             checked += result.eventsChecked
         }
-        #expect(checked == (try app.auditLog().count))
+        await #expect(checked == (try app.auditLog().count))
     }
 
-    @Test func twoOfficesEventsInterleaveAndBothChainsVerify() throws {
-        let (app, _) = try demoApp()
+    @Test func twoOfficesEventsInterleaveAndBothChainsVerify() async throws {
+        let (app, _) = try await demoApp()
         for n in 1...3 {
-            try app.addPerson(
+            try await app.addPerson(
                 name: "cumbria.extra\(n)", office: "cumbria", grants: [RoleGrant(role: .auditor)],
                 by: "cumbria.chief-executive")
-            try app.addPerson(
+            try await app.addPerson(
                 name: "wm.extra\(n)", office: "west-midlands", grants: [RoleGrant(role: .auditor)],
                 by: "wm.chief-executive")
         }
-        let log = try app.auditLog()
+        let log = try await app.auditLog()
         let newest = Array(log.suffix(6))
         #expect(
             newest.map(\.office) == [
@@ -162,42 +162,42 @@ struct RecordSealTests {
                 #expect(event.previousHash == previous.hash)
                 #expect(event.officeSequence == previous.officeSequence.map { $0 + 1 })
             }
-            #expect(try app.verifyAudit(office: office).isIntact)
+            await #expect(try app.verifyAudit(office: office).isIntact)
         }
         // Each links to its own office's previous event, not to the other office's event just before it.
         #expect(newest[1].previousHash != newest[0].hash)
-        #expect(try app.verifyAudit().isIntact)
+        await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func anEditedEventBreaksOnlyItsOwnOfficesChain() throws {
-        let (app, store) = try demoApp()
-        let target = try #require(try app.auditLog().last { $0.office == "cumbria" })
-        try store.writer.write { db in
+    @Test func anEditedEventBreaksOnlyItsOwnOfficesChain() async throws {
+        let (app, store) = try await demoApp()
+        let target = try await #require(try app.auditLog().last { $0.office == "cumbria" })
+        try await store.writer.write { db in
             try db.execute(sql: "DROP TRIGGER audit_event_is_never_updated")
             try db.execute(
                 sql: "UPDATE audit_event SET actor = 'someone.else' WHERE seq = ?", arguments: [target.sequence])
         }
-        #expect(
+        await #expect(
             try app.verifyAudit(office: "cumbria").problems.first
                 == "event \(target.sequence): its contents do not match its hash (a field was edited)")
-        #expect(try app.verifyAudit(office: "west-midlands").isIntact)
-        #expect(!(try app.verifyAudit().isIntact))
+        await #expect(try app.verifyAudit(office: "west-midlands").isIntact)
+        await #expect(!(try app.verifyAudit().isIntact))
     }
 
-    @Test func verifyingAnOfficeThatDoesNotExistIsRefused() throws {
-        let (app, _) = try demoApp()
-        let refusal = try #require(throws: ServiceRefusal.self) { try app.verifyAudit(office: "atlantis") }
+    @Test func verifyingAnOfficeThatDoesNotExistIsRefused() async throws {
+        let (app, _) = try await demoApp()
+        let refusal = try await #require(throws: ServiceRefusal.self) { try await app.verifyAudit(office: "atlantis") }
         #expect(refusal.rule == "known-office")
     }
 
-    @Test func aRecordWrittenWithNoEventIsNamed() throws {
-        let (app, store) = try demoApp()
-        try store.writer.write { db in
+    @Test func aRecordWrittenWithNoEventIsNamed() async throws {
+        let (app, store) = try await demoApp()
+        try await store.writer.write { db in
             try db.execute(
                 sql: "INSERT INTO person (name, display_name, office_id, added_at) VALUES (?, ?, ?, ?)",
                 arguments: ["cumbria.ghost", "Ghost", "cumbria", "2026-11-20T00:00:00.000Z"])
         }
-        #expect(
+        await #expect(
             try app.verifyAudit().problems == [
                 "person cumbria.ghost: no audit event seals it (it was written behind the product's back)"
             ])
@@ -224,14 +224,14 @@ struct OfficeChainMigrationTests {
         return (app, store)
     }
 
-    @Test func aDatabaseWrittenBeforeTheOfficeChainsVerifiesAfterTheMigration() throws {
+    @Test func aDatabaseWrittenBeforeTheOfficeChainsVerifiesAfterTheMigration() async throws {
         let (app, _) = try migratedLegacyDatabase()
-        let result = try app.verifyAudit()
+        let result = try await app.verifyAudit()
         #expect(result.isIntact, "\(result.problems)")
-        let log = try app.auditLog()
+        let log = try await app.auditLog()
         #expect(log.prefix(203).allSatisfy { $0.officeSequence == nil && $0.seal == nil })
         let starts = log.filter { $0.event == "chain-started" }
-        #expect(starts.map(\.office) == (try app.store.read { try $0.offices() }.map(\.id)))
+        await #expect(starts.map(\.office) == await (try app.store.read { try $0.offices() }.map(\.id)))
         let hash = String(Self.legacyHead.split(separator: ":")[1])
         for start in starts {
             #expect(start.previousHash == hash)
@@ -239,27 +239,27 @@ struct OfficeChainMigrationTests {
             #expect(start.payloadFields["globalHead"] == Self.legacyHead)
         }
         #expect(log.filter { $0.seal != nil }.count == result.recordsSealed)
-        for office in try app.store.read({ try $0.offices() }) {
-            #expect(try app.verifyAudit(office: office.id).isIntact)
+        for office in try await app.store.read({ try $0.offices() }) {
+            await #expect(try app.verifyAudit(office: office.id).isIntact)
         }
     }
 
     @Test(arguments: DirectEdit.allCases)
-    func aDirectEditAfterTheMigrationIsNamed(_ edit: DirectEdit) throws {
+    func aDirectEditAfterTheMigrationIsNamed(_ edit: DirectEdit) async throws {
         let (app, store) = try migratedLegacyDatabase()
-        try store.writer.write { try $0.execute(sql: edit.sql) }
-        let problems = try app.verifyAudit().problems
+        try await store.writer.write { try $0.execute(sql: edit.sql) }
+        let problems = try await app.verifyAudit().problems
         #expect(problems.contains { $0.hasPrefix(edit.named) }, "\(problems)")
     }
 
-    @Test func newActsAfterTheMigrationContinueEachOfficesChain() throws {
+    @Test func newActsAfterTheMigrationContinueEachOfficesChain() async throws {
         let (app, _) = try migratedLegacyDatabase()
-        let before = try #require(try app.auditHead(office: "cumbria"))
-        try app.addPerson(
+        let before = try await #require(try app.auditHead(office: "cumbria"))
+        try await app.addPerson(
             name: "cumbria.new", office: "cumbria", grants: [RoleGrant(role: .auditor)], by: "cumbria.chief-executive")
-        let added = try #require(try app.auditLog().last)
+        let added = try await #require(try app.auditLog().last)
         #expect(added.previousHash == before.hash)
         #expect(added.sealedRecord == "person:cumbria.new")
-        #expect(try app.verifyAudit().isIntact)
+        await #expect(try app.verifyAudit().isIntact)
     }
 }

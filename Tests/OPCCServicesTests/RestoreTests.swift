@@ -12,15 +12,15 @@ struct RestoreTests {
     @Test(
         "a backup whose newest transactions are still in its write-ahead log is restored with them, and the backup is not changed"
     )
-    func restoreKeepsTransactionsStillInTheBackupsWriteAheadLog() throws {
+    func restoreKeepsTransactionsStillInTheBackupsWriteAheadLog() async throws {
         let path = temporaryDatabasePath()
-        let (app, store) = try demoApp(store: try SQLiteStore(path: path))
-        try store.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
-        try app.startInstance(
+        let (app, store) = try await demoApp(store: try SQLiteStore(path: path))
+        try await store.writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        try await app.startInstance(
             id: "CF-WAL", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-WAL", by: "wm.finance",
             on: day("2016-03-01"))
-        try app.fire("request", on: "CF-WAL", by: "wm.finance", on: day("2016-03-02"))
-        let head = try app.auditHead()
+        try await app.fire("request", on: "CF-WAL", by: "wm.finance", on: day("2016-03-02"))
+        let head = try await app.auditHead()
 
         let folder = URL(fileURLWithPath: temporaryDatabasePath()).deletingLastPathComponent()
         let snapshot = folder.appendingPathComponent("snapshot.sqlite").path
@@ -32,7 +32,7 @@ struct RestoreTests {
         let snapshotBytes = try Data(contentsOf: URL(fileURLWithPath: snapshot))
 
         let target = folder.appendingPathComponent("restored.sqlite").path
-        let (verification, aside) = try Commissioning.restore(from: snapshot, to: target, home: home)
+        let (verification, aside) = try await Commissioning.restore(from: snapshot, to: target, home: home)
         #expect(aside == nil)
         #expect(verification.isIntact)
         #expect(verification.head == head)
@@ -41,8 +41,8 @@ struct RestoreTests {
             store: try SQLiteStore(path: target), catalog: try shippedCatalog(),
             clock: FixedClock(day: day("2026-11-20"))
         )
-        #expect(try restored.auditHead() == head)
-        #expect(try restored.instance("CF-WAL")?.state == "requested")
+        await #expect(try restored.auditHead() == head)
+        await #expect(try restored.instance("CF-WAL")?.state == "requested")
         #expect(try Data(contentsOf: URL(fileURLWithPath: snapshot)) == snapshotBytes)
         #expect(!FileManager.default.fileExists(atPath: target + ".restoring"))
     }

@@ -11,8 +11,8 @@ struct ReturnTests {
     let copeland = "cumbria-GA-0002"
 
     func returnID(_ app: Commissioning, _ agreement: String, _ quarter: String) throws -> String {
-        try #require(
-            try app.store.read { try $0.returnRecords(office: "cumbria", agreement: agreement) }.first {
+        try await #require(
+            try await app.store.read { try $0.returnRecords(office: "cumbria", agreement: agreement) }.first {
                 $0.quarter.description == quarter
             }
         ).id
@@ -29,120 +29,120 @@ struct ReturnTests {
             ])
     }
 
-    @Test func returnsAreScheduledForEveryQuarterDueFifteenWorkingDaysAfterQuarterEnd() throws {
-        let (app, store) = try demoApp()
-        let records = try store.read { try $0.returnRecords(office: "cumbria", agreement: barrow) }
+    @Test func returnsAreScheduledForEveryQuarterDueFifteenWorkingDaysAfterQuarterEnd() async throws {
+        let (app, store) = try await demoApp()
+        let records = try await store.read { try $0.returnRecords(office: "cumbria", agreement: barrow) }
         #expect(records.map(\.quarter.description) == ["2016/17 Q1", "2016/17 Q2", "2016/17 Q3", "2016/17 Q4"])
         // Q3 ends Sat 31 Dec 2016 (2 Jan 2017 a bank holiday): due Mon 23 Jan; Q4 ends 31 Mar 2017 (Easter 14–17
         // April): due Tue 25 Apr.
         #expect(records.map(\.dueOn.iso) == ["2016-07-21", "2016-10-21", "2017-01-23", "2017-04-25"])
-        #expect(try records.allSatisfy { try app.instance($0.id)?.state == "scheduled" })
+        await #expect(try records.allSatisfy { try await app.instance($0.id)?.state == "scheduled" })
     }
 
-    @Test func anotherBoardsReturnIsNotFoundExactlyAsAMissingOneIs() throws {
-        let (app, _) = try demoApp()
+    @Test func anotherBoardsReturnIsNotFoundExactlyAsAMissingOneIs() async throws {
+        let (app, _) = try await demoApp()
         let theirs = try returnID(app, copeland, "2016/17 Q1")
-        let read = #expect(throws: ServiceRefusal.self) {
-            try app.quarterlyReturn(theirs, as: "cumbria.barrow-board")
+        let read = await #expect(throws: ServiceRefusal.self) {
+            try await app.quarterlyReturn(theirs, as: "cumbria.barrow-board")
         }
         #expect(read?.rule == "known-return")
         #expect(read?.kind == .notFound)
         #expect(read?.message == "no quarterly return '\(theirs)'")
-        let missing = #expect(throws: ServiceRefusal.self) {
-            try app.quarterlyReturn("cumbria-QR-9999", as: "cumbria.barrow-board")
+        let missing = await #expect(throws: ServiceRefusal.self) {
+            try await app.quarterlyReturn("cumbria-QR-9999", as: "cumbria.barrow-board")
         }
         #expect(read?.message.replacingOccurrences(of: theirs, with: "cumbria-QR-9999") == missing?.message)
-        let write = #expect(throws: ServiceRefusal.self) {
-            try app.saveReturn(theirs, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
+        let write = await #expect(throws: ServiceRefusal.self) {
+            try await app.saveReturn(theirs, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
         }
         #expect(write?.rule == "known-return")
-        let submit = #expect(throws: ServiceRefusal.self) {
-            try app.submitReturn(theirs, by: "cumbria.barrow-board", on: day("2016-07-10"))
+        let submit = await #expect(throws: ServiceRefusal.self) {
+            try await app.submitReturn(theirs, by: "cumbria.barrow-board", on: day("2016-07-10"))
         }
         #expect(submit?.rule == "known-return")
-        let listed = try app.returns(.init(), as: "cumbria.barrow-board")
+        let listed = try await app.returns(.init(), as: "cumbria.barrow-board")
         #expect(!listed.isEmpty && listed.allSatisfy { $0.agreement == barrow })
-        #expect(
+        await #expect(
             try app.quarterlyReturn(try returnID(app, barrow, "2016/17 Q1"), as: "cumbria.barrow-board").state
                 == "scheduled")
     }
 
-    @Test func boardWritesItsReturn() throws {
-        let (app, _) = try demoApp()
-        let refused = #expect(throws: ServiceRefusal.self) {
-            try app.saveReturn(
+    @Test func boardWritesItsReturn() async throws {
+        let (app, _) = try await demoApp()
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.saveReturn(
                 try returnID(app, barrow, "2016/17 Q1"), content: goodQ1(), by: "cumbria.officer", on: day("2016-07-10")
             )
         }
         #expect(refused?.rule == "board-writes-its-return")
     }
 
-    @Test func varianceExplained() throws {
-        let (app, _) = try demoApp()
+    @Test func varianceExplained() async throws {
+        let (app, _) = try await demoApp()
         let id = try returnID(app, barrow, "2016/17 Q1")
-        try app.saveReturn(id, content: goodQ1(spend: "£9,375"), by: "cumbria.barrow-board", on: day("2016-07-10"))
-        let refused = #expect(throws: ActRefused.self) {
-            try app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
+        try await app.saveReturn(id, content: goodQ1(spend: "£9,375"), by: "cumbria.barrow-board", on: day("2016-07-10"))
+        let refused = await #expect(throws: ActRefused.self) {
+            try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
         }
         #expect(refused?.rules == ["variance-explained"])
         #expect(refused?.description.contains("25.0% below") == true)
         #expect(refused?.description.contains("10%") == true)
-        #expect(try app.instance(id)?.state == "draft")
+        await #expect(try app.instance(id)?.state == "draft")
         var explained = goodQ1(spend: "£9,375")
         explained.varianceExplanation = "Summer programme started late; the £3,125 moves to Q2."
-        try app.saveReturn(id, content: explained, by: "cumbria.barrow-board", on: day("2016-07-11"))
-        try app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-11"))
-        #expect(try app.instance(id)?.state == "submitted")
+        try await app.saveReturn(id, content: explained, by: "cumbria.barrow-board", on: day("2016-07-11"))
+        try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-11"))
+        await #expect(try app.instance(id)?.state == "submitted")
     }
 
-    @Test func ragReasonForRedOrAmber() throws {
-        let (app, _) = try demoApp()
+    @Test func ragReasonForRedOrAmber() async throws {
+        let (app, _) = try await demoApp()
         let id = try returnID(app, barrow, "2016/17 Q1")
         var content = goodQ1()
         content.milestones = [.init(name: "Hub works", rag: .amber)]
-        try app.saveReturn(id, content: content, by: "cumbria.barrow-board", on: day("2016-07-10"))
-        let refused = #expect(throws: ActRefused.self) {
-            try app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
+        try await app.saveReturn(id, content: content, by: "cumbria.barrow-board", on: day("2016-07-10"))
+        let refused = await #expect(throws: ActRefused.self) {
+            try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
         }
         #expect(refused?.rules == ["rag-reason-for-red-or-amber"])
         #expect(refused?.description.contains("Hub works") == true)
     }
 
-    @Test func reviewerNotSubmitter() throws {
-        let (app, _) = try demoApp()
-        try app.addPerson(
+    @Test func reviewerNotSubmitter() async throws {
+        let (app, _) = try await demoApp()
+        try await app.addPerson(
             name: "cumbria.dual", office: "cumbria",
             grants: [RoleGrant(role: .officer), RoleGrant(role: .projectBoardMember, scope: [barrow])],
             by: "cumbria.chief-executive")
         let id = try returnID(app, barrow, "2016/17 Q1")
-        try app.saveReturn(id, content: goodQ1(), by: "cumbria.dual", on: day("2016-07-10"))
-        try app.submitReturn(id, by: "cumbria.dual", on: day("2016-07-10"))
-        let refused = #expect(throws: ActRefused.self) {
-            try app.acceptReturn(id, by: "cumbria.dual", on: day("2016-07-11"))
+        try await app.saveReturn(id, content: goodQ1(), by: "cumbria.dual", on: day("2016-07-10"))
+        try await app.submitReturn(id, by: "cumbria.dual", on: day("2016-07-10"))
+        let refused = await #expect(throws: ActRefused.self) {
+            try await app.acceptReturn(id, by: "cumbria.dual", on: day("2016-07-11"))
         }
         #expect(refused?.rules == ["reviewer-not-submitter"])
         #expect(refused?.description.contains("cumbria.dual submitted this return and may not review it") == true)
-        try app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
-        #expect(try app.instance(id)?.state == "accepted")
+        try await app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
+        await #expect(try app.instance(id)?.state == "accepted")
     }
 
-    @Test func returnedForRevisionCarriesReasonsAndResubmissionMakesANewVersion() throws {
-        let (app, _) = try demoApp()
+    @Test func returnedForRevisionCarriesReasonsAndResubmissionMakesANewVersion() async throws {
+        let (app, _) = try await demoApp()
         let id = try returnID(app, barrow, "2016/17 Q1")
-        try app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
-        try app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
-        let noReason = #expect(throws: ActRefused.self) {
-            try app.returnForRevision(id, reasons: "", by: "cumbria.finance", on: day("2016-07-11"))
+        try await app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
+        try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
+        let noReason = await #expect(throws: ActRefused.self) {
+            try await app.returnForRevision(id, reasons: "", by: "cumbria.finance", on: day("2016-07-11"))
         }
         #expect(noReason?.rules == ["reason-given"])
-        try app.returnForRevision(
+        try await app.returnForRevision(
             id, reasons: "Say which partners attend", by: "cumbria.finance", on: day("2016-07-11"))
         var revised = goodQ1()
         revised.narrative = "Problem-solving group formed: police, council, housing and the youth service."
-        try app.saveReturn(id, content: revised, by: "cumbria.barrow-board", on: day("2016-07-12"))
-        try app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-12"))
-        try app.acceptReturn(id, by: "cumbria.finance", on: day("2016-07-13"))
-        let record = try app.quarterlyReturn(id, as: "cumbria.finance").record
+        try await app.saveReturn(id, content: revised, by: "cumbria.barrow-board", on: day("2016-07-12"))
+        try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-12"))
+        try await app.acceptReturn(id, by: "cumbria.finance", on: day("2016-07-13"))
+        let record = try await app.quarterlyReturn(id, as: "cumbria.finance").record
         #expect(record.versions.map(\.number) == [1, 2])
         #expect(record.versions[0].review?.outcome == .returnedForRevision)
         #expect(record.versions[0].review?.reasons == "Say which partners attend")
@@ -150,14 +150,14 @@ struct ReturnTests {
         #expect(record.versions[1].review?.outcome == .accepted)
     }
 
-    @Test func acceptedVersionsAreImmutableAndCorrectionsAreNewVersionsWithAReason() throws {
-        let (app, store) = try demoApp()
+    @Test func acceptedVersionsAreImmutableAndCorrectionsAreNewVersionsWithAReason() async throws {
+        let (app, store) = try await demoApp()
         let id = try returnID(app, barrow, "2016/17 Q1")
-        try app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
-        try app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
-        try app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
-        let edit = #expect(throws: ServiceRefusal.self) {
-            try app.saveReturn(id, content: goodQ1(spend: "£12,100"), by: "cumbria.barrow-board", on: day("2016-07-12"))
+        try await app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
+        try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
+        try await app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
+        let edit = await #expect(throws: ServiceRefusal.self) {
+            try await app.saveReturn(id, content: goodQ1(spend: "£12,100"), by: "cumbria.barrow-board", on: day("2016-07-12"))
         }
         #expect(edit?.rule == "return-editable")
         // The message reaches a browser too: it says what to do in words, never a command (issue 21 item 10).
@@ -168,100 +168,100 @@ struct ReturnTests {
                     sql: "UPDATE return_version SET content_json = '{}' WHERE return_id = ?", arguments: [id])
             }
         }
-        let noReason = #expect(throws: ServiceRefusal.self) {
-            try app.correctReturn(
+        let noReason = await #expect(throws: ServiceRefusal.self) {
+            try await app.correctReturn(
                 id, content: goodQ1(spend: "£12,100"), reason: " ", by: "cumbria.barrow-board", on: day("2016-07-12"))
         }
         #expect(noReason?.rule == "reason-given")
-        try app.correctReturn(
+        try await app.correctReturn(
             id, content: goodQ1(spend: "£12,100"), reason: "An invoice was missed", by: "cumbria.barrow-board",
             on: day("2016-07-12"))
-        let record = try app.quarterlyReturn(id, as: "cumbria.officer").record
+        let record = try await app.quarterlyReturn(id, as: "cumbria.officer").record
         #expect(record.versions.map(\.content.spendInQuarter) == [money("£12,000"), money("£12,100")])
         #expect(record.versions[1].correctionReason == "An invoice was missed")
         #expect(record.accepted?.number == 1)
     }
 
-    @Test func acceptingAReturnReleasesItsInstalmentAndTheAuditLinksThem() throws {
-        let (app, _) = try demoApp()
+    @Test func acceptingAReturnReleasesItsInstalmentAndTheAuditLinksThem() async throws {
+        let (app, _) = try await demoApp()
         let id = try returnID(app, barrow, "2016/17 Q1")
-        try app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
-        try app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
-        let before = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
-        try app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
-        let after = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        try await app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
+        try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
+        let before = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        try await app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
+        let after = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
         #expect(
             row(after, strand: "ASB", recipient: "GB-LAE-BAR")!.paidPence
                 == row(before, strand: "ASB", recipient: "GB-LAE-BAR")!.paidPence + 1_250_000)
-        #expect(try app.agreement(barrow).payments.first { $0.id == "I2" }?.paidOn == day("2016-07-11"))
-        let events = try app.store.read { try $0.auditEvents(instance: nil, office: "cumbria") }
+        await #expect(try app.agreement(barrow).payments.first { $0.id == "I2" }?.paidOn == day("2016-07-11"))
+        let events = try await app.store.read { try $0.auditEvents(instance: nil, office: "cumbria") }
         let accept = try #require(events.last { $0.instanceID == id && $0.event == "accept" })
         #expect(accept.payloadFields["released"] == "I2")
         let posting = try #require(events.last { $0.event == "ledger-posting" })
         #expect(posting.payloadFields["cause"] == "payment \(barrow)/I2")
         #expect(posting.payloadFields["memo"]?.hasSuffix("on acceptance of return \(id)") == true)
-        #expect(try app.financeCheck() == [])
+        await #expect(try app.financeCheck() == [])
     }
 
-    @Test func requestedChangesBecomeVariationProposalsForFinanceNeverSilentEdits() throws {
-        let (app, _) = try demoApp()
+    @Test func requestedChangesBecomeVariationProposalsForFinanceNeverSilentEdits() async throws {
+        let (app, _) = try await demoApp()
         let id = try returnID(app, barrow, "2016/17 Q1")
         var content = goodQ1()
         content.requestedChanges = [.init(kind: .dates, description: "Extend to 30 June 2017")]
-        try app.saveReturn(id, content: content, by: "cumbria.barrow-board", on: day("2016-07-10"))
-        try app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
-        let terms = try app.agreement(barrow)
-        try app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
-        #expect(try app.agreement(barrow).period == terms.period)
-        let proposal = try #require(try app.proposals(office: "cumbria").first)
+        try await app.saveReturn(id, content: content, by: "cumbria.barrow-board", on: day("2016-07-10"))
+        try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
+        let terms = try await app.agreement(barrow)
+        try await app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
+        await #expect(try app.agreement(barrow).period == terms.period)
+        let proposal = try await #require(try app.proposals(office: "cumbria").first)
         #expect(proposal.status == .proposed && proposal.returnID == id && proposal.kind == .dates)
         var request = Commissioning.VariationRequest(kind: .dates, reason: "Agreed: hub opening later")
         request.period = .init(start: day("2016-04-01"), end: day("2017-06-30"))
         request.proposal = proposal.id
-        try app.varyAgreement(barrow, request, by: "cumbria.finance", on: day("2016-07-12"))
-        #expect(try app.proposals(office: "cumbria").first?.status == .approved)
-        let again = #expect(throws: ServiceRefusal.self) {
-            try app.refuseProposal(proposal.id, reason: "changed our mind", by: "cumbria.finance")
+        try await app.varyAgreement(barrow, request, by: "cumbria.finance", on: day("2016-07-12"))
+        await #expect(try app.proposals(office: "cumbria").first?.status == .approved)
+        let again = await #expect(throws: ServiceRefusal.self) {
+            try await app.refuseProposal(proposal.id, reason: "changed our mind", by: "cumbria.finance")
         }
         #expect(again?.rule == "proposal-decided-once")
     }
 
-    @Test func runningTheSweepTwiceForTheSameDateRecordsNothingTheSecondTime() throws {
-        let (app, _) = try demoApp()
-        let first = try app.sweepDeadlines(on: day("2016-07-15"), office: "cumbria")
+    @Test func runningTheSweepTwiceForTheSameDateRecordsNothingTheSecondTime() async throws {
+        let (app, _) = try await demoApp()
+        let first = try await app.sweepDeadlines(on: day("2016-07-15"), office: "cumbria")
         #expect(first.map(\.action) == ["remind", "remind"])
         #expect(first.first?.told == ["cumbria.barrow-board"])
-        let head = try app.auditHead()
-        #expect(try app.sweepDeadlines(on: day("2016-07-15"), office: "cumbria") == [])
-        #expect(try app.auditHead() == head)
+        let head = try await app.auditHead()
+        await #expect(try app.sweepDeadlines(on: day("2016-07-15"), office: "cumbria") == [])
+        await #expect(try app.auditHead() == head)
     }
 
-    @Test func theSweepMarksOverdueThenEscalatesTheProfilesWorkingDaysLate() throws {
-        let (app, _) = try demoApp()
+    @Test func theSweepMarksOverdueThenEscalatesTheProfilesWorkingDaysLate() async throws {
+        let (app, _) = try await demoApp()
         let id = try returnID(app, copeland, "2016/17 Q1")
         // Due Thu 21 July 2016; 10 working days late on Thu 4 August.
-        let overdue = try app.sweepDeadlines(on: day("2016-07-22"), office: "cumbria").filter { $0.subject == id }
+        let overdue = try await app.sweepDeadlines(on: day("2016-07-22"), office: "cumbria").filter { $0.subject == id }
         #expect(overdue.map(\.action) == ["mark-overdue"])
-        #expect(try app.sweepDeadlines(on: day("2016-08-03"), office: "cumbria").filter { $0.subject == id } == [])
-        let escalated = try app.sweepDeadlines(on: day("2016-08-04"), office: "cumbria").filter { $0.subject == id }
+        await #expect(try app.sweepDeadlines(on: day("2016-08-03"), office: "cumbria").filter { $0.subject == id } == [])
+        let escalated = try await app.sweepDeadlines(on: day("2016-08-04"), office: "cumbria").filter { $0.subject == id }
         #expect(escalated.map(\.action) == ["escalate"])
         #expect(escalated.first?.workingDays == 10)
         #expect(escalated.first?.told.contains("cumbria.chief-executive") == true)
         #expect(escalated.first?.told.contains("cumbria.copeland-board") == true)
-        #expect(
+        await #expect(
             try app.returns(.init(status: .escalated), as: "cumbria.officer", on: day("2016-08-04")).map(\.id)
                 .contains(id))
-        let event = try app.store.read { try $0.auditEvents(instance: id, office: nil) }.last
+        let event = try await app.store.read { try $0.auditEvents(instance: id, office: nil) }.last
         #expect(event?.event == "deadline-escalate")
         #expect(event?.payloadFields["told"]?.contains("cumbria.chief-executive") == true)
     }
 
-    @Test func theSweepCoversPartOnePublicationDeadlines() throws {
-        let (app, _) = try demoApp()
-        let id = try decisionReferred(app, title: "Late to publish")
-        try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
-        let deadline = try #require(try app.store.read { try $0.decision(id: id) }?.part1Deadline)
-        let entries = try app.sweepDeadlines(on: deadline.adding(days: 1), office: "cumbria").filter {
+    @Test func theSweepCoversPartOnePublicationDeadlines() async throws {
+        let (app, _) = try await demoApp()
+        let id = try await decisionReferred(app, title: "Late to publish")
+        try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
+        let deadline = try await #require(try app.store.read { try $0.decision(id: id) }?.part1Deadline)
+        let entries = try await app.sweepDeadlines(on: deadline.adding(days: 1), office: "cumbria").filter {
             $0.subject == id
         }
         #expect(entries.map(\.action) == ["mark-overdue"])
@@ -269,59 +269,59 @@ struct ReturnTests {
         #expect(entries.first?.told == ["cumbria.officer"])
     }
 
-    @Test func escalationByHandOnlyAfterTheDueDay() throws {
-        let (app, _) = try demoApp()
+    @Test func escalationByHandOnlyAfterTheDueDay() async throws {
+        let (app, _) = try await demoApp()
         let id = try returnID(app, barrow, "2016/17 Q1")
-        let early = #expect(throws: ActRefused.self) {
-            try app.escalateReturn(id, by: "cumbria.officer", on: day("2016-07-21"))
+        let early = await #expect(throws: ActRefused.self) {
+            try await app.escalateReturn(id, by: "cumbria.officer", on: day("2016-07-21"))
         }
         #expect(early?.rules == ["past-due-date"])
-        try app.escalateReturn(id, by: "cumbria.officer", on: day("2016-07-22"))
+        try await app.escalateReturn(id, by: "cumbria.officer", on: day("2016-07-22"))
     }
 
-    @Test func finalReturnAcceptedBeforeClose() throws {
-        let (app, _) = try demoApp()
-        let refused = #expect(throws: ServiceRefusal.self) {
-            try app.closeAgreement(barrow, by: "cumbria.finance", on: day("2017-05-01"))
+    @Test func finalReturnAcceptedBeforeClose() async throws {
+        let (app, _) = try await demoApp()
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.closeAgreement(barrow, by: "cumbria.finance", on: day("2017-05-01"))
         }
         #expect(refused?.rule == "final-return-accepted-before-close")
         #expect(refused?.message.contains("2016/17 Q4") == true)
-        let (played, _) = try demoApp(returns: true)
-        try played.closeAgreement(barrow, by: "cumbria.finance", on: day("2017-05-01"))
-        #expect(try played.instance(barrow)?.state == "closed")
+        let (played, _) = try await demoApp(returns: true)
+        try await played.closeAgreement(barrow, by: "cumbria.finance", on: day("2017-05-01"))
+        await #expect(try played.instance(barrow)?.state == "closed")
     }
 
-    @Test func cumbriaPilotGrantsThrough2016To17() throws {
-        let (app, _) = try demoApp(returns: true)
-        let rows = try app.returns(.init(office: "cumbria"), as: "cumbria.officer")
+    @Test func cumbriaPilotGrantsThrough2016To17() async throws {
+        let (app, _) = try await demoApp(returns: true)
+        let rows = try await app.returns(.init(office: "cumbria"), as: "cumbria.officer")
         #expect(rows.count == 8)
         #expect(rows.allSatisfy { $0.state == "accepted" })
         // Barrow's board is on time every quarter; Copeland's is late in Q2 (reminded, overdue, escalated).
         let escalated = rows.filter(\.escalated).map(\.id)
         #expect(escalated == [try returnID(app, copeland, "2016/17 Q2")])
         let q2 = try returnID(app, copeland, "2016/17 Q2")
-        let notices = try app.store.read { try $0.deadlineNotices(subject: q2) }
+        let notices = try await app.store.read { try $0.deadlineNotices(subject: q2) }
         #expect(notices[.remind] == day("2016-10-17"))
         #expect(notices[.markOverdue] == day("2016-10-24"))
         #expect(notices[.escalate] == day("2016-11-04"))
         // Copeland's Q3: a 25% underspend sent back, then accepted as version 2.
-        let q3 = try app.quarterlyReturn(try returnID(app, copeland, "2016/17 Q3"), as: "cumbria.finance").record
+        let q3 = try await app.quarterlyReturn(try returnID(app, copeland, "2016/17 Q3"), as: "cumbria.finance").record
         #expect(q3.versions.map(\.review?.outcome) == [.returnedForRevision, .accepted])
-        let variance = ReturnRules.variances(
+        let variance = await ReturnRules.variances(
             content: q3.versions[1].content, agreement: try app.agreement(copeland), quarter: q3.quarter
         ).first { $0.basis == .quarter }
         #expect(variance?.basisPoints == -2_500)
         // The wards' moderation counts are the indicators' baselines (seed 000).
-        #expect(try app.agreement(barrow).indicators.map(\.baseline) == ["414", "10"])
-        #expect(try app.agreement(copeland).indicators.map(\.baseline) == ["271", "4"])
+        await #expect(try app.agreement(barrow).indicators.map(\.baseline) == ["414", "10"])
+        await #expect(try app.agreement(copeland).indicators.map(\.baseline) == ["271", "4"])
         // Every instalment released as returns were accepted: £50,000 each, all paid.
-        let money = try app.reconciliation(year: fy("2016/17"), office: "cumbria")
+        let money = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
         #expect(row(money, strand: "ASB", recipient: "GB-LAE-BAR")?.paidPence == 5_000_000)
         #expect(row(money, strand: "ASB", recipient: "GB-LAE-COP")?.paidPence == 5_000_000)
-        let history = try app.grantHistory(copeland, as: "cumbria.copeland-board")
+        let history = try await app.grantHistory(copeland, as: "cumbria.copeland-board")
         #expect(history.map(\.spendInQuarterPence) == [1_300_000, 1_250_000, 937_500, 1_512_500])
-        #expect(try app.proposals(office: "cumbria").map(\.status) == [.proposed])
-        #expect(try app.financeCheck() == [])
-        #expect(try app.verifyAudit().isIntact)
+        await #expect(try app.proposals(office: "cumbria").map(\.status) == [.proposed])
+        await #expect(try app.financeCheck() == [])
+        await #expect(try app.verifyAudit().isIntact)
     }
 }

@@ -14,11 +14,11 @@ final class MovableClock: OPCCServices.Clock {
 }
 
 /// The demo over an in-memory store, on a clock the test moves, with `cumbria.officer`'s password hash known.
-private func signInDemo() throws -> (Commissioning, MovableClock) {
+private func signInDemo() async throws -> (Commissioning, MovableClock) {
     let clock = MovableClock(FixedClock(day: day("2026-11-20")).now())
     let app = try Commissioning(store: try SQLiteStore(), catalog: try shippedCatalog(), clock: clock)
-    _ = try app.loadDemo(from: home, returns: false)
-    for person in try app.everyone() { try app.setPasswordHash(storedHash, of: person.name) }
+    _ = try await app.loadDemo(from: home, returns: false)
+    for person in try await app.everyone() { try await app.setPasswordHash(storedHash, of: person.name) }
     return (app, clock)
 }
 
@@ -69,11 +69,11 @@ struct SignInServiceTests {
         }
     }
 
-    @Test func aPerAccountDelayGrowsWithEachFailureAndARightPasswordAfterItSignsIn() throws {
-        let (app, clock) = try signInDemo()
+    @Test func aPerAccountDelayGrowsWithEachFailureAndARightPasswordAfterItSignsIn() async throws {
+        let (app, clock) = try await signInDemo()
         let policy = SignInThrottlePolicy()
         for _ in 0..<4 {
-            #expect(
+            await #expect(
                 try waitSeconds(
                     app.signIn(
                         name: "cumbria.auditor", address: "198.51.100.1", throttle: policy, verify: typed("wrong")))
@@ -82,29 +82,29 @@ struct SignInServiceTests {
         // The fifth failure starts the waits: 1 s, then 2, 4, 8 after each further failure, from any address.
         var expected = 1
         for attempt in 0..<4 {
-            #expect(
+            await #expect(
                 !isSignedIn(
                     try app.signIn(
                         name: "cumbria.auditor", address: "198.51.100.\(attempt + 2)", throttle: policy,
                         verify: typed("wrong"))))
-            let blocked = try app.signIn(
+            let blocked = try await app.signIn(
                 name: "cumbria.auditor", address: "203.0.113.\(attempt)", throttle: policy, verify: typed("right"))
             #expect(waitSeconds(blocked) == expected, "after \(5 + attempt) failures")
             clock.advance(seconds: Double(expected))
             expected *= 2
         }
-        #expect(isSignedIn(try app.signIn(name: "cumbria.auditor", address: "203.0.113.9", verify: typed("right"))))
+        await #expect(isSignedIn(try app.signIn(name: "cumbria.auditor", address: "203.0.113.9", verify: typed("right"))))
         // Signing in cleared the account's counter: a failure now costs no wait.
-        _ = try app.signIn(name: "cumbria.auditor", address: "203.0.113.9", verify: typed("wrong"))
-        #expect(
+        _ = try await app.signIn(name: "cumbria.auditor", address: "203.0.113.9", verify: typed("wrong"))
+        await #expect(
             waitSeconds(try app.signIn(name: "cumbria.auditor", address: "203.0.113.9", verify: typed("right"))) == nil)
     }
 
-    @Test func anAccountsOwnWaitStaysShortSoNoOneCanKeepItsOwnerOut() throws {
-        let (app, clock) = try signInDemo()
+    @Test func anAccountsOwnWaitStaysShortSoNoOneCanKeepItsOwnerOut() async throws {
+        let (app, clock) = try await signInDemo()
         // Someone keeps guessing the Commissioner's password from many addresses, waiting out each delay.
         for attempt in 0..<30 {
-            let result = try app.signIn(
+            let result = try await app.signIn(
                 name: "cumbria.pcc", address: "192.0.2.\(attempt)", verify: typed("wrong"))
             if let seconds = waitSeconds(result) {
                 #expect(seconds <= 60)
@@ -112,73 +112,73 @@ struct SignInServiceTests {
             }
         }
         clock.advance(seconds: 60)
-        #expect(isSignedIn(try app.signIn(name: "cumbria.pcc", address: "198.51.100.7", verify: typed("right"))))
+        await #expect(isSignedIn(try app.signIn(name: "cumbria.pcc", address: "198.51.100.7", verify: typed("right"))))
     }
 
-    @Test func madeUpNamesCannotGrowTheThrottleTableBeyondItsBound() throws {
-        let (app, _) = try signInDemo()
+    @Test func madeUpNamesCannotGrowTheThrottleTableBeyondItsBound() async throws {
+        let (app, _) = try await signInDemo()
         let policy = SignInThrottlePolicy(freeFailuresPerAddress: 1_000_000, largestTable: 60)
         for n in 0..<500 {
-            _ = try app.signIn(
+            _ = try await app.signIn(
                 name: "made-up-\(n)", address: "203.0.113.\(n % 200)", throttle: policy, verify: typed("wrong"))
-            #expect(try app.signInThrottleEntryCount() <= 60)
+            await #expect(try app.signInThrottleEntryCount() <= 60)
         }
-        #expect(try app.signInThrottleEntryCount() == 60)
+        await #expect(try app.signInThrottleEntryCount() == 60)
     }
 
-    @Test func aSessionEndsWhenIdleAndAtItsLifetimeAndAtSignOut() throws {
-        let (app, clock) = try signInDemo()
+    @Test func aSessionEndsWhenIdleAndAtItsLifetimeAndAtSignOut() async throws {
+        let (app, clock) = try await signInDemo()
         let policy = SessionPolicy(idleSeconds: 600, lifetimeSeconds: 3600, touchEverySeconds: 60)
-        func signIn() throws -> String {
+        func signIn() async throws -> String {
             guard
-                case .signedIn(let id, let session) = try app.signIn(
+                case .signedIn(let id, let session) = try await app.signIn(
                     name: "cumbria.officer", address: "198.51.100.1", sessions: policy, verify: typed("right"))
             else { throw RawFailure() }
             #expect(session.person == "cumbria.officer")
             return id
         }
-        let idle = try signIn()
-        #expect(try app.session(id: idle, policy: policy)?.person == "cumbria.officer")
+        let idle = try await signIn()
+        await #expect(try app.session(id: idle, policy: policy)?.person == "cumbria.officer")
         clock.advance(seconds: 601)
-        #expect(try app.session(id: idle, policy: policy) == nil)
+        await #expect(try app.session(id: idle, policy: policy) == nil)
 
         // Used every five minutes it lives until its lifetime, then ends whatever happens.
-        let busy = try signIn()
+        let busy = try await signIn()
         for _ in 0..<11 {
             clock.advance(seconds: 300)
-            #expect(try app.session(id: busy, policy: policy) != nil)
+            await #expect(try app.session(id: busy, policy: policy) != nil)
         }
         clock.advance(seconds: 300)
-        #expect(try app.session(id: busy, policy: policy) == nil)
+        await #expect(try app.session(id: busy, policy: policy) == nil)
 
-        let leaving = try signIn()
-        try app.endSession(id: leaving)
-        #expect(try app.session(id: leaving, policy: policy) == nil)
-        #expect(try app.session(id: String(repeating: "z", count: 64)) == nil)
-        #expect(try app.sessionCount() == 0)
+        let leaving = try await signIn()
+        try await app.endSession(id: leaving)
+        await #expect(try app.session(id: leaving, policy: policy) == nil)
+        await #expect(try app.session(id: String(repeating: "z", count: 64)) == nil)
+        await #expect(try app.sessionCount() == 0)
     }
 
-    @Test func onlyTheSHA256OfASessionIdIsStoredAndExpiredSessionsAreSweptAtSignIn() throws {
-        let (app, clock) = try signInDemo()
+    @Test func onlyTheSHA256OfASessionIdIsStoredAndExpiredSessionsAreSweptAtSignIn() async throws {
+        let (app, clock) = try await signInDemo()
         guard
-            case .signedIn(let first, _) = try app.signIn(name: "cumbria.officer", address: "a", verify: typed("right"))
+            case .signedIn(let first, _) = try await app.signIn(name: "cumbria.officer", address: "a", verify: typed("right"))
         else { throw RawFailure() }
-        #expect(try app.sessionCount() == 1)
-        #expect(try app.session(id: SHA256Hex.of(first)) == nil)
+        await #expect(try app.sessionCount() == 1)
+        await #expect(try app.session(id: SHA256Hex.of(first)) == nil)
         clock.advance(seconds: 2 * 60 * 60)
-        _ = try app.signIn(name: "cumbria.finance", address: "a", verify: typed("right"))
-        #expect(try app.sessionCount() == 1)
+        _ = try await app.signIn(name: "cumbria.finance", address: "a", verify: typed("right"))
+        await #expect(try app.sessionCount() == 1)
     }
 
-    @Test func aSignInFormTokenIsGoodOnlyForItsNonceUntilItExpires() throws {
-        let (app, clock) = try signInDemo()
-        let forms = try app.signInFormTokens(lifetimeSeconds: 600)
+    @Test func aSignInFormTokenIsGoodOnlyForItsNonceUntilItExpires() async throws {
+        let (app, clock) = try await signInDemo()
+        let forms = try await app.signInFormTokens(lifetimeSeconds: 600)
         let nonce = String(repeating: "ab", count: 32)
         let token = forms.token(for: nonce, at: clock.now())
         #expect(token.count == 80)
         #expect(forms.isValid(token, for: nonce, at: clock.now()))
         // The same key for a second process on the database.
-        #expect(try app.signInFormTokens(lifetimeSeconds: 600).isValid(token, for: nonce, at: clock.now()))
+        await #expect(try app.signInFormTokens(lifetimeSeconds: 600).isValid(token, for: nonce, at: clock.now()))
         #expect(!forms.isValid(token, for: String(repeating: "cd", count: 32), at: clock.now()))
         let flipped = String(token.dropLast()) + (token.hasSuffix("0") ? "1" : "0")
         #expect(!forms.isValid(flipped, for: nonce, at: clock.now()))
@@ -189,29 +189,29 @@ struct SignInServiceTests {
         #expect(!forms.isValid(token, for: nonce, at: clock.now()))
     }
 
-    @Test func aPasswordChangeEndsThePersonsOtherSessionsAndIsAnAuditEvent() throws {
-        let (app, _) = try signInDemo()
+    @Test func aPasswordChangeEndsThePersonsOtherSessionsAndIsAnAuditEvent() async throws {
+        let (app, _) = try await signInDemo()
         var ids: [String] = []
         for _ in 0..<3 {
             guard
-                case .signedIn(let id, _) = try app.signIn(
+                case .signedIn(let id, _) = try await app.signIn(
                     name: "cumbria.officer", address: "a", verify: typed("right"))
             else { throw RawFailure() }
             ids.append(id)
         }
         guard
-            case .signedIn(let other, _) = try app.signIn(name: "cumbria.finance", address: "a", verify: typed("right"))
+            case .signedIn(let other, _) = try await app.signIn(name: "cumbria.finance", address: "a", verify: typed("right"))
         else { throw RawFailure() }
-        let before = try app.auditLog(office: "cumbria").count
-        let ended = try app.changePassword(
+        let before = try await app.auditLog(office: "cumbria").count
+        let ended = try await app.changePassword(
             of: "cumbria.officer", toHash: "$2b$04$new", by: "cumbria.officer", keepingSession: ids[0])
         #expect(ended == 2)
-        #expect(try app.session(id: ids[0])?.person == "cumbria.officer")
-        #expect(try app.session(id: ids[1]) == nil)
-        #expect(try app.session(id: ids[2]) == nil)
-        #expect(try app.session(id: other)?.person == "cumbria.finance")
-        #expect(try app.passwordHash(of: "cumbria.officer") == "$2b$04$new")
-        let events = try app.auditLog(office: "cumbria")
+        await #expect(try app.session(id: ids[0])?.person == "cumbria.officer")
+        await #expect(try app.session(id: ids[1]) == nil)
+        await #expect(try app.session(id: ids[2]) == nil)
+        await #expect(try app.session(id: other)?.person == "cumbria.finance")
+        await #expect(try app.passwordHash(of: "cumbria.officer") == "$2b$04$new")
+        let events = try await app.auditLog(office: "cumbria")
         #expect(events.count == before + 1)
         let event = try #require(events.last)
         #expect(event.event == "password-changed")
@@ -220,31 +220,31 @@ struct SignInServiceTests {
         #expect(!event.payload.contains("$2b$"))
 
         // The office's chief executive may, and it ends every session of the person.
-        #expect(
+        await #expect(
             try app.changePassword(of: "cumbria.officer", toHash: "$2b$04$again", by: "cumbria.chief-executive") == 1)
-        #expect(try app.session(id: ids[0]) == nil)
+        await #expect(try app.session(id: ids[0]) == nil)
     }
 
-    @Test func aPasswordIsChangedOnlyByThePersonOrTheirOfficesChiefExecutive() throws {
-        let (app, _) = try signInDemo()
-        guard case .signedIn(let id, _) = try app.signIn(name: "cumbria.officer", address: "a", verify: typed("right"))
+    @Test func aPasswordIsChangedOnlyByThePersonOrTheirOfficesChiefExecutive() async throws {
+        let (app, _) = try await signInDemo()
+        guard case .signedIn(let id, _) = try await app.signIn(name: "cumbria.officer", address: "a", verify: typed("right"))
         else { throw RawFailure() }
-        let before = try app.auditLog(office: nil).count
+        let before = try await app.auditLog(office: nil).count
         for actor in ["cumbria.finance", "cumbria.pcc", "lincs.chief-executive"] {
-            #expect(
-                refusalRule { try app.changePassword(of: "cumbria.officer", toHash: "$2b$04$x", by: actor) }
+            await #expect(
+                refusalRule { try await app.changePassword(of: "cumbria.officer", toHash: "$2b$04$x", by: actor) }
                     == "password-set-by-person-or-chief-executive", "\(actor)")
         }
-        #expect(
-            refusalRule { try app.changePassword(of: "nobody", toHash: "$2b$04$x", by: "cumbria.officer") }
+        await #expect(
+            refusalRule { try await app.changePassword(of: "nobody", toHash: "$2b$04$x", by: "cumbria.officer") }
                 == "known-person")
-        #expect(
-            refusalRule { try app.changePassword(of: "cumbria.officer", toHash: "$2b$04$x", by: "nobody") }
+        await #expect(
+            refusalRule { try await app.changePassword(of: "cumbria.officer", toHash: "$2b$04$x", by: "nobody") }
                 == "known-person")
         // Nothing changed: the hash, the session, the audit log.
-        #expect(try app.passwordHash(of: "cumbria.officer") == storedHash)
-        #expect(try app.session(id: id) != nil)
-        #expect(try app.auditLog(office: nil).count == before)
+        await #expect(try app.passwordHash(of: "cumbria.officer") == storedHash)
+        await #expect(try app.session(id: id) != nil)
+        await #expect(try app.auditLog(office: nil).count == before)
     }
 }
 

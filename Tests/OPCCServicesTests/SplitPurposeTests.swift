@@ -19,9 +19,9 @@ struct SplitPurposeTests {
                 """, source: "round.yaml")
     }
 
-    @Test func eachGrantOfARoundGetsItsOwnPurposeAndTheRestTheRoundsPurpose() throws {
-        let (app, store) = try demoApp()
-        let id = try approvedDecision(app, amount: "£20,000")
+    @Test func eachGrantOfARoundGetsItsOwnPurposeAndTheRestTheRoundsPurpose() async throws {
+        let (app, store) = try await demoApp()
+        let id = try await approvedDecision(app, amount: "£20,000")
         let file = try Self.round(
             id,
             """
@@ -35,35 +35,35 @@ struct SplitPurposeTests {
                 purpose: Evening boxing sessions for young people at risk
               - { orgId: GB-CHC-1000003, name: Victim Support, amount: "1000.00" }
             """)
-        let made = try app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
+        let made = try await app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
         let expected = [
             "Street patrols in Guildford town centre", "Evening boxing sessions for young people at risk",
             "Community safety small grants",
         ]
         #expect(made.map(\.purpose) == expected)
-        let stored = try store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
+        let stored = try await store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
             .filter { $0.method == .grantRound }
         #expect(stored.map(\.purpose) == expected)
-        #expect(try app.previewSplit(file, office: "cumbria", by: "cumbria.finance").map(\.purpose) == expected)
+        await #expect(try app.previewSplit(file, office: "cumbria", by: "cumbria.finance").map(\.purpose) == expected)
     }
 
-    @Test func aBlankPurposeForARecipientIsRefusedAndNothingIsAllocated() throws {
-        let (app, store) = try demoApp()
-        let id = try approvedDecision(app, amount: "£20,000")
-        let before = try store.read { try $0.allocations(office: "cumbria") }.count
+    @Test func aBlankPurposeForARecipientIsRefusedAndNothingIsAllocated() async throws {
+        let (app, store) = try await demoApp()
+        let id = try await approvedDecision(app, amount: "£20,000")
+        let before = try await store.read { try $0.allocations(office: "cumbria") }.count
         let file = try Self.round(
             id,
             """
               - { orgId: GB-CHC-1000001, name: Neighbourhood Watch, amount: "4000.00", purpose: "  " }
             """)
-        let error = #expect(throws: ServiceRefusal.self) {
-            try app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.allocateSplit(file, office: "cumbria", by: "cumbria.finance", on: day("2016-05-05"))
         }
         #expect(error?.rule == "valid-split")
         #expect(
             error?.message
                 == "the purpose given for GB-CHC-1000001 is blank: write what its grant is for, or leave purpose out "
                 + "for the split's purpose")
-        #expect(try store.read { try $0.allocations(office: "cumbria") }.count == before)
+        await #expect(try store.read { try $0.allocations(office: "cumbria") }.count == before)
     }
 }

@@ -36,7 +36,7 @@ struct StorageFailureTests {
         #expect(failure.description == error.description)
     }
 
-    @Test func aDatabaseThatStaysBusyReachesTheCallerAsABusyStorageFailureSayingNothingChanged() throws {
+    @Test func aDatabaseThatStaysBusyReachesTheCallerAsABusyStorageFailureSayingNothingChanged() async throws {
         let thrown = #expect(throws: StorageFailure.self) {
             _ = try Commissioning(store: FailingStore(error: .busy), catalog: try shippedCatalog())
         }
@@ -44,21 +44,21 @@ struct StorageFailureTests {
         #expect(thrown?.description == "the database stayed busy with other writers, so nothing was changed: try again")
     }
 
-    @Test func aStatementSQLiteFailsReachesTheCallerWithTheStoresPlainSentence() throws {
+    @Test func aStatementSQLiteFailsReachesTheCallerWithTheStoresPlainSentence() async throws {
         let path = temporaryDatabasePath()
-        let (app, store) = try demoApp(store: try SQLiteStore(path: path))
-        try store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }
+        let (app, store) = try await demoApp(store: try SQLiteStore(path: path))
+        try await store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }
         var filter = DecisionFilter()
         filter.text = "Mirehouse"
-        let thrown = #expect(throws: StorageFailure.self) { try app.decisionRegister(filter, by: "cumbria.officer") }
+        let thrown = await #expect(throws: StorageFailure.self) { try await app.decisionRegister(filter, by: "cumbria.officer") }
         #expect(thrown?.kind == .failed(resultCode: 1))
         #expect(thrown?.description == "the database could not answer (SQLite result code 1), so nothing was changed")
     }
 
-    @Test func insideATransactionTheStoresOwnErrorIsStillThereToCatch() throws {
-        let (app, _) = try demoApp()
-        let instance = try #require(try app.store.read { try $0.instances(office: "cumbria") }.first)
-        let caught = try app.store.write { tx -> Bool in
+    @Test func insideATransactionTheStoresOwnErrorIsStillThereToCatch() async throws {
+        let (app, _) = try await demoApp()
+        let instance = try await #require(try app.store.read { try $0.instances(office: "cumbria") }.first)
+        let caught = try await app.store.write { tx -> Bool in
             do {
                 try tx.updateInstance(
                     id: instance.id, state: instance.state, expectedVersion: instance.version + 5,
@@ -71,11 +71,11 @@ struct StorageFailureTests {
         #expect(caught, "a service refuses a stale act in its own words, from the store's error inside the transaction")
     }
 
-    @Test func aStoreThatKeepsNoPasswordsHasNoHashForAnyoneAndRefusesToSetOne() throws {
+    @Test func aStoreThatKeepsNoPasswordsHasNoHashForAnyoneAndRefusesToSetOne() async throws {
         let boundary = ServiceBoundaryStore.wrapping(FailingStore(error: .busy))
-        #expect(try boundary.passwordHash(person: "cumbria.officer") == nil)
-        let refusal = #expect(throws: ServiceRefusal.self) {
-            try boundary.setPasswordHash("hash", person: "cumbria.officer", at: "2026-11-20T09:00:00Z")
+        await #expect(try boundary.passwordHash(person: "cumbria.officer") == nil)
+        let refusal = await #expect(throws: ServiceRefusal.self) {
+            try await boundary.setPasswordHash("hash", person: "cumbria.officer", at: "2026-11-20T09:00:00Z")
         }
         #expect(refusal?.rule == "passwords-need-sqlite")
         #expect(ServiceBoundaryStore.wrapping(boundary).base is FailingStore, "the boundary is never wrapped twice")

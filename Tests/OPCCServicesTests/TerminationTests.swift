@@ -7,66 +7,66 @@ import Testing
 @Suite("Grant agreements: termination")
 struct TerminationTests {
     /// The reconciliation line of a strand (or of a recipient within it) for 2016/17 in Cumbria.
-    func line(_ app: Commissioning, strand: String, recipient: String? = nil) throws -> Commissioning.ReconciliationRow?
+    func line(_ app: Commissioning, strand: String, recipient: String? = nil) async throws -> Commissioning.ReconciliationRow?
     {
-        row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: strand, recipient: recipient)
+        row(try await app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: strand, recipient: recipient)
     }
 
-    @Test func terminationReleasesTheUnpaidMoneyToTheStrandAndKeepsWhatWasPaid() throws {
-        let (app, _) = try demoApp()
-        let (agreement, state) = try #require(
+    @Test func terminationReleasesTheUnpaidMoneyToTheStrandAndKeepsWhatWasPaid() async throws {
+        let (app, _) = try await demoApp()
+        let (agreement, state) = try await #require(
             try app.agreements(office: "cumbria").first { $0.agreement.id == "cumbria-GA-0002" })
         #expect(state == "active")
         let paid = agreement.payments.filter { $0.paidOn != nil }.reduce(Int64(0)) { $0 + $1.amount.pence }
         let unpaid = agreement.amount.pence - paid
         #expect(paid > 0 && unpaid > 0, "part paid, part not")
-        let strand = try #require(
+        let strand = try await #require(
             app.store.read { tx in
                 try tx.allocations(office: "cumbria").first { $0.allocation.id == agreement.allocationIDs[0] }
             }?.allocation.strand)
         let recipient = agreement.recipient.orgID
-        let strandBefore = try #require(try line(app, strand: strand))
-        let recipientBefore = try #require(try line(app, strand: strand, recipient: recipient))
-        let decisionHeld = try app.store.read {
+        let strandBefore = try await #require(try line(app, strand: strand))
+        let recipientBefore = try await #require(try line(app, strand: strand, recipient: recipient))
+        let decisionHeld = try await app.store.read {
             try $0.allocatedUnderDecision(agreement.decisionID, office: "cumbria")
         }
 
-        try app.terminateAgreement(
+        try await app.terminateAgreement(
             "cumbria-GA-0002", reason: "The hub site was withdrawn", by: "cumbria.pcc", on: day("2016-09-01"))
 
-        let (ended, endedState) = try #require(
+        let (ended, endedState) = try await #require(
             try app.agreements(office: "cumbria").first { $0.agreement.id == "cumbria-GA-0002" })
         #expect(endedState == "terminated")
-        let held = try app.store.read { tx in
+        let held = try await app.store.read { tx in
             try tx.allocations(office: "cumbria").filter { ended.allocationIDs.contains($0.allocation.id) }
         }
         #expect(held.reduce(Int64(0)) { $0 + $1.allocation.amount.pence } == paid, "its allocations hold what was paid")
         #expect(ended.amount.pence == paid, "the agreement is now for what it paid")
         #expect(ended.variations.last?.amountChange == SignedMoney(pence: -unpaid))
         #expect(ended.variations.last?.description == "Terminated: The hub site was withdrawn")
-        let strandAfter = try #require(try line(app, strand: strand))
-        let recipientAfter = try #require(try line(app, strand: strand, recipient: recipient))
+        let strandAfter = try await #require(try line(app, strand: strand))
+        let recipientAfter = try await #require(try line(app, strand: strand, recipient: recipient))
         #expect(strandAfter.unallocatedPence == strandBefore.unallocatedPence.map { $0 + unpaid })
         #expect(recipientAfter.allocatedPence == recipientBefore.allocatedPence - unpaid)
         #expect(recipientAfter.paidPence == recipientBefore.paidPence, "what was paid stays paid")
-        #expect(
+        await #expect(
             try app.store.read { try $0.allocatedUnderDecision(agreement.decisionID, office: "cumbria") }
                 == decisionHeld - unpaid, "the decision's headroom comes back")
-        let check = try app.financeCheck()
+        let check = try await app.financeCheck()
         #expect(check.isEmpty, "\(check)")
-        #expect(try app.verifyAudit().isIntact)
+        await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func aTerminationRefusedForWantOfAReasonMovesNoMoney() throws {
-        let (app, _) = try demoApp()
-        let figures = { try app.reconciliation(year: fy("2016/17"), office: "cumbria").map { "\($0)" } }
-        let before = try figures()
-        let head = try app.auditHead()
-        let refused = #expect(throws: ActRefused.self) {
-            try app.terminateAgreement("cumbria-GA-0002", reason: " ", by: "cumbria.finance", on: day("2016-09-01"))
+    @Test func aTerminationRefusedForWantOfAReasonMovesNoMoney() async throws {
+        let (app, _) = try await demoApp()
+        let figures = { try await app.reconciliation(year: fy("2016/17"), office: "cumbria").map { "\($0)" } }
+        let before = try await figures()
+        let head = try await app.auditHead()
+        let refused = await #expect(throws: ActRefused.self) {
+            try await app.terminateAgreement("cumbria-GA-0002", reason: " ", by: "cumbria.finance", on: day("2016-09-01"))
         }
         #expect(refused?.rules == ["reason-given"])
-        #expect(try figures() == before)
-        #expect(try app.auditHead().sequence == head.sequence)
+        await #expect(try figures() == before)
+        await #expect(try app.auditHead().sequence == head.sequence)
     }
 }

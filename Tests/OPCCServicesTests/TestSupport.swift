@@ -30,11 +30,11 @@ func shippedCatalog() throws -> WorkflowCatalog { try WorkflowCatalog.load(from:
 /// the Cumbria quarterly returns scenario is played too (else finance stands as at the agreements' activation).
 func demoApp(
     store: SQLiteStore? = nil, today: String = "2026-11-20", catalog: WorkflowCatalog? = nil, returns: Bool = false
-) throws -> (Commissioning, SQLiteStore) {
+) async throws -> (Commissioning, SQLiteStore) {
     let store = try store ?? SQLiteStore()
     let app = try Commissioning(
         store: store, catalog: try catalog ?? shippedCatalog(), clock: FixedClock(day: day(today)))
-    _ = try app.loadDemo(from: home, returns: returns)
+    _ = try await app.loadDemo(from: home, returns: returns)
     return (app, store)
 }
 
@@ -50,32 +50,32 @@ func shortDraft(_ title: String = "VLI pilot") -> DecisionDraft {
 
 /// Raises a Cumbria decision record and drives it to `with-decision-maker` on the 014/2016 dates; returns its id.
 @discardableResult
-func decisionReferred(_ app: Commissioning, title: String = "VLI pilot") throws -> String {
-    let record = try app.raiseDecision(
+func decisionReferred(_ app: Commissioning, title: String = "VLI pilot") async throws -> String {
+    let record = try await app.raiseDecision(
         office: "cumbria", draft: shortDraft(title), by: "cumbria.officer", on: day("2016-03-01"))
-    try app.submitDecision(record.id, by: "cumbria.officer", on: day("2016-03-07"))
-    try app.signDecision(
+    try await app.submitDecision(record.id, by: "cumbria.officer", on: day("2016-03-07"))
+    try await app.signDecision(
         record.id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer",
         on: day("2016-03-07"))
-    try app.signDecision(
+    try await app.signDecision(
         record.id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive",
         on: day("2016-03-07"))
-    try app.referDecision(record.id, by: "cumbria.chief-executive", on: day("2016-03-07"))
+    try await app.referDecision(record.id, by: "cumbria.chief-executive", on: day("2016-03-07"))
     return record.id
 }
 
 /// An approved Cumbria decision for `amount` (raised, signed off and referred on `raised`, approved the next day).
 func approvedDecision(
     _ app: Commissioning, title: String = "Big programme", amount: String, raised: String = "2016-05-03"
-) throws -> String {
+) async throws -> String {
     var draft = shortDraft(title)
     draft.amount = amount
     let on = day(raised)
-    let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: on).id
-    try app.submitDecision(id, by: "cumbria.officer", on: on)
-    try app.signDecision(id, position: "originating-officer", name: "A", by: "cumbria.officer", on: on)
-    try app.signDecision(id, position: "chief-executive", name: "B", by: "cumbria.chief-executive", on: on)
-    try app.referDecision(id, by: "cumbria.chief-executive", on: on)
-    try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: on.adding(days: 1))
+    let id = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: on).id
+    try await app.submitDecision(id, by: "cumbria.officer", on: on)
+    try await app.signDecision(id, position: "originating-officer", name: "A", by: "cumbria.officer", on: on)
+    try await app.signDecision(id, position: "chief-executive", name: "B", by: "cumbria.chief-executive", on: on)
+    try await app.referDecision(id, by: "cumbria.chief-executive", on: on)
+    try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: on.adding(days: 1))
     return id
 }

@@ -30,25 +30,25 @@ enum ThreeSixtyGivingValidator {
     .enabled(if: ThreeSixtyGivingValidator.tool.runs, Comment(rawValue: ThreeSixtyGivingValidator.tool.skipReason)))
 struct ThreeSixtyGivingValidationTests {
     @Test("three-sixty-giving-valid: the demo's export validates against the 360Giving package schema")
-    func demoExportIsValid() throws {
+    func demoExportIsValid() async throws {
         let tool = ThreeSixtyGivingValidator.tool
         try #require(tool.available, Comment(rawValue: tool.missingInCI))
-        let app = try transparencyApp()
+        let app = try await transparencyApp()
         for office in ["cumbria", "lincolnshire"] {
-            let result = try ThreeSixtyGivingValidator.validate(try app.threeSixtyGiving(office: office))
+            let result = try await ThreeSixtyGivingValidator.validate(try app.threeSixtyGiving(office: office))
             #expect(result.status == 0, "\(office): \(result.output)")
             #expect(result.output.contains("valid: 2 grants"), "\(office): \(result.output)")
         }
-        let all = try ThreeSixtyGivingValidator.validate(try app.threeSixtyGiving())
+        let all = try await ThreeSixtyGivingValidator.validate(try app.threeSixtyGiving())
         #expect(all.status == 0 && all.output.contains("valid: 4 grants"), "\(all.output)")
     }
 
     @Test("three-sixty-giving-valid: the validator refuses an amount in pence written as text (it really checks)")
-    func validatorRefusesABrokenPackage() throws {
+    func validatorRefusesABrokenPackage() async throws {
         let tool = ThreeSixtyGivingValidator.tool
         try #require(tool.available, Comment(rawValue: tool.missingInCI))
-        let app = try transparencyApp()
-        let good = String(decoding: try app.threeSixtyGiving(office: "cumbria"), as: UTF8.self)
+        let app = try await transparencyApp()
+        let good = await String(decoding: try app.threeSixtyGiving(office: "cumbria"), as: UTF8.self)
         let broken = good.replacingOccurrences(of: #""amountAwarded": 50000"#, with: #""amountAwarded": "5000000""#)
         #expect(broken != good)
         let result = try ThreeSixtyGivingValidator.validate(Data(broken.utf8))

@@ -57,9 +57,9 @@ private let lincolnshireFinance = """
     """
 
 /// The demo with its returns, plus the Lincolnshire grants above.
-func transparencyApp() throws -> Commissioning {
-    let (app, _) = try demoApp(returns: true)
-    _ = try app.loadFinanceFixture(
+func transparencyApp() async throws -> Commissioning {
+    let (app, _) = try await demoApp(returns: true)
+    _ = try await app.loadFinanceFixture(
         try FinanceFixture.parse(yaml: lincolnshireFinance, source: "test"), source: "test")
     return app
 }
@@ -67,16 +67,16 @@ func transparencyApp() throws -> Commissioning {
 @Suite("Transparency publications: what is published, and when")
 struct TransparencyServiceTests {
     @Test("grant-published-when-awarded-and-decision-published: the demo's awarded grants under published decisions")
-    func demoGrants() throws {
-        let app = try transparencyApp()
-        let grants = try app.transparencyGrants()
+    func demoGrants() async throws {
+        let app = try await transparencyApp()
+        let grants = try await app.transparencyGrants()
         #expect(
             grants.map(\.agreementID) == [
                 "cumbria-GA-0001", "cumbria-GA-0002", "lincolnshire-GA-0001", "lincolnshire-GA-0002",
             ])
         // Leicestershire's Crime Stoppers agreement is still a draft: not awarded, not published.
-        #expect(try app.agreements(office: "leicestershire").map(\.state) == ["draft"])
-        #expect(try app.transparencyGrants(office: "leicestershire").isEmpty)
+        await #expect(try app.agreements(office: "leicestershire").map(\.state) == ["draft"])
+        await #expect(try app.transparencyGrants(office: "leicestershire").isEmpty)
         let barrow = try #require(grants.first)
         #expect(barrow.recipient == .init(orgID: "GB-LAE-BAR", name: "Barrow Borough Council"))
         #expect(barrow.amount == Money(pounds: 50_000)!)
@@ -88,94 +88,94 @@ struct TransparencyServiceTests {
             barrow.beneficiaryAreas == [
                 BeneficiaryArea(name: "Ormsgill"), BeneficiaryArea(name: "Barrow-in-Furness", geoCode: "E07000027"),
             ])
-        #expect(try app.transparencyGrants(month: Month(parsing: "2016-03")).count == 2)
-        #expect(try app.transparencyGrants(month: Month(parsing: "2016-04")).isEmpty)
+        await #expect(try app.transparencyGrants(month: Month(parsing: "2016-03")).count == 2)
+        await #expect(try app.transparencyGrants(month: Month(parsing: "2016-04")).isEmpty)
     }
 
     @Test("grant-published-when-awarded-and-decision-published: a signed grant waits for its decision's Part 1")
-    func signedGrantWaitsForPublication() throws {
-        let (app, _) = try demoApp()
-        let decision = try approvedDecision(app, title: "Carlisle programme", amount: "£20,000")
-        let allocation = try app.allocate(
+    func signedGrantWaitsForPublication() async throws {
+        let (app, _) = try await demoApp()
+        let decision = try await approvedDecision(app, title: "Carlisle programme", amount: "£20,000")
+        let allocation = try await app.allocate(
             [
                 .init(
                     office: "cumbria", year: fy("2016/17"), strand: "ASB", recipientOrgID: "GB-LAE-CAR",
                     recipientName: "Carlisle City Council", purpose: "Carlisle programme", decision: decision,
                     amount: money("£20,000"))
             ], by: "cumbria.finance", on: day("2016-05-05"))
-        let agreement = try app.draftAgreement(
+        let agreement = try await app.draftAgreement(
             GrantAgreement(
                 id: "", office: "cumbria", decisionID: decision,
                 recipient: .init(orgID: "GB-LAE-CAR", name: "Carlisle City Council"), purpose: "Carlisle programme",
                 period: .init(start: day("2016-06-01"), end: day("2017-03-31")), allocationIDs: [allocation[0].id],
                 amount: money("£20,000")), by: "cumbria.finance", on: day("2016-05-05"))
-        func published() throws -> Bool {
-            try app.transparencyGrants(office: "cumbria").contains { $0.agreementID == agreement.id }
+        func published() async throws -> Bool {
+            try await app.transparencyGrants(office: "cumbria").contains { $0.agreementID == agreement.id }
         }
-        #expect(try !published(), "a draft agreement is not a grant made")
+        await #expect(try !published(), "a draft agreement is not a grant made")
         for equality in [true, false] {
-            try app.recordAssessment(
+            try await app.recordAssessment(
                 agreement.id, equality: equality, reference: "REF", by: "cumbria.finance", on: day("2016-05-05"))
         }
-        try app.confirmAgreementConditions(agreement.id, by: "cumbria.finance", on: day("2016-05-05"))
+        try await app.confirmAgreementConditions(agreement.id, by: "cumbria.finance", on: day("2016-05-05"))
         for party in GrantAgreement.Party.allCases {
-            try app.recordAgreementSignature(
+            try await app.recordAgreementSignature(
                 agreement.id, party: party, name: "Signatory", by: "cumbria.finance", on: day("2016-05-06"))
         }
-        try app.signAgreement(agreement.id, by: "cumbria.finance", on: day("2016-05-06"))
-        #expect(try !published(), "signed, but the decision's Part 1 is not published yet")
-        #expect(try app.contractsOver10000(office: "cumbria").allSatisfy { $0.reference != agreement.id })
-        try app.perform(.publish, on: decision, by: "cumbria.officer", on: day("2016-05-09"))
-        #expect(try published())
-        #expect(try app.contractsOver10000(office: "cumbria").contains { $0.reference == agreement.id })
+        try await app.signAgreement(agreement.id, by: "cumbria.finance", on: day("2016-05-06"))
+        await #expect(try !published(), "signed, but the decision's Part 1 is not published yet")
+        await #expect(try app.contractsOver10000(office: "cumbria").allSatisfy { $0.reference != agreement.id })
+        try await app.perform(.publish, on: decision, by: "cumbria.officer", on: day("2016-05-09"))
+        await #expect(try published())
+        await #expect(try app.contractsOver10000(office: "cumbria").contains { $0.reference == agreement.id })
     }
 
     @Test("spending-over-500: payments over £500 only, by month; £500.00 exactly is not published")
-    func spending() throws {
-        let app = try transparencyApp()
-        let lincolnshire = try app.spendingOver500(office: "lincolnshire")
+    func spending() async throws {
+        let app = try await transparencyApp()
+        let lincolnshire = try await app.spendingOver500(office: "lincolnshire")
         #expect(lincolnshire.map(\.reference) == ["lincolnshire-GA-0002/I1", "lincolnshire-GA-0001/I2"])
         #expect(lincolnshire.map(\.amount) == [money("£10,000"), money("£500.01")])
-        let june = try app.spendingOver500(office: "lincolnshire", month: Month(parsing: "2020-06"))
+        let june = try await app.spendingOver500(office: "lincolnshire", month: Month(parsing: "2020-06"))
         #expect(june.map(\.reference) == ["lincolnshire-GA-0002/I1"])
         let item = try #require(june.first)
         #expect(item.date == day("2020-06-15") && item.strand == "DEMAND" && item.financialYear == fy("2020/21"))
         #expect(item.recipient.name == "North Kesteven District Council" && item.expenseType == "Grant payment")
         // Cumbria's pilot: four instalments of £12,500 to each council (the demo's returns release I2–I4).
-        let cumbria = try app.spendingOver500(office: "cumbria")
+        let cumbria = try await app.spendingOver500(office: "cumbria")
         #expect(cumbria.count == 8 && cumbria.allSatisfy { $0.amount == money("£12,500") })
         #expect(cumbria.first?.date == day("2016-04-13"))
-        #expect(try app.spendingOver500(office: "cumbria", month: Month(parsing: "2016-04")).count == 2)
+        await #expect(try app.spendingOver500(office: "cumbria", month: Month(parsing: "2016-04")).count == 2)
     }
 
     @Test("contracts-over-10000: agreements over £10,000 only; exactly £10,000 is not published; by month in force")
-    func contracts() throws {
-        let app = try transparencyApp()
-        let contracts = try app.contractsOver10000(office: "lincolnshire")
+    func contracts() async throws {
+        let app = try await transparencyApp()
+        let contracts = try await app.contractsOver10000(office: "lincolnshire")
         #expect(contracts.map(\.reference) == ["lincolnshire-GA-0001"])
         #expect(contracts.first?.value == money("£20,000"))
         #expect(contracts.first?.counterparty.orgID == "GB-LAE-ELI")
         #expect(contracts.first?.decisionNumber == "007/2020")
-        #expect(
+        await #expect(
             try app.contractsOver10000(month: Month(parsing: "2021-03")).map(\.reference) == ["lincolnshire-GA-0001"])
-        #expect(try app.contractsOver10000(month: Month(parsing: "2016-04")).count == 2)
-        #expect(try app.contractsOver10000(month: Month(parsing: "2019-01")).isEmpty)
+        await #expect(try app.contractsOver10000(month: Month(parsing: "2016-04")).count == 2)
+        await #expect(try app.contractsOver10000(month: Month(parsing: "2019-01")).isEmpty)
     }
 
     @Test("part2-never-published: 007/2020's Part 2 tripwire is in no publication, in any form")
-    func part2NeverPublished() throws {
-        let app = try transparencyApp()
-        let id = try app.decisionID("007/2020", office: "lincolnshire")
-        let record = try #require(try app.store.read { try $0.decision(id: id) })
+    func part2NeverPublished() async throws {
+        let app = try await transparencyApp()
+        let id = try await app.decisionID("007/2020", office: "lincolnshire")
+        let record = try await #require(try app.store.read { try $0.decision(id: id) })
         #expect(record.part2.content?.contains(tripwire) == true, "the demo's tripwire is in place")
-        #expect(try app.transparencyGrants(office: "lincolnshire").count == 2, "grants under 007/2020 are published")
+        await #expect(try app.transparencyGrants(office: "lincolnshire").count == 2, "grants under 007/2020 are published")
         var texts: [String] = []
         for office in [nil, "lincolnshire"] as [String?] {
-            let grants = TransparencyTable.grantsRegister(try app.transparencyGrants(office: office))
-            let spending = TransparencyTable.spending(try app.spendingOver500(office: office))
-            let contracts = TransparencyTable.contracts(try app.contractsOver10000(office: office))
+            let grants = await TransparencyTable.grantsRegister(try app.transparencyGrants(office: office))
+            let spending = await TransparencyTable.spending(try app.spendingOver500(office: office))
+            let contracts = await TransparencyTable.contracts(try app.contractsOver10000(office: office))
             for table in [grants, spending, contracts] { texts += [table.csv(), table.json()] }
-            texts.append(String(decoding: try app.threeSixtyGiving(office: office), as: UTF8.self))
+            await texts.append(String(decoding: try app.threeSixtyGiving(office: office), as: UTF8.self))
         }
         for text in texts {
             #expect(!text.contains(tripwire))
@@ -184,10 +184,10 @@ struct TransparencyServiceTests {
     }
 
     @Test("three-sixty-giving-export: one office's package, its funder and prefix from the profile, issued today")
-    func threeSixtyGivingExport() throws {
-        let app = try transparencyApp()
-        let data = try app.threeSixtyGiving(office: "cumbria")
-        #expect(data == (try app.threeSixtyGiving(office: "cumbria")), "deterministic")
+    func threeSixtyGivingExport() async throws {
+        let app = try await transparencyApp()
+        let data = try await app.threeSixtyGiving(office: "cumbria")
+        await #expect(data == (try app.threeSixtyGiving(office: "cumbria")), "deterministic")
         let package = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(package["issued"] as? String == "2026-11-20")
         #expect(
@@ -203,7 +203,7 @@ struct TransparencyServiceTests {
         #expect(funder?["id"] == "360G-opcc-cumbria-ORG")
         let copeland = (grants.last?["beneficiaryLocation"] as? [[String: String]])?.last
         #expect(copeland?["geoCodeType"] == "NMD" && copeland?["name"] == "Copeland")
-        let refused = #expect(throws: ServiceRefusal.self) { try app.threeSixtyGiving(office: "nowhere") }
+        let refused = await #expect(throws: ServiceRefusal.self) { try await app.threeSixtyGiving(office: "nowhere") }
         #expect(refused?.rule == "known-office")
     }
 }

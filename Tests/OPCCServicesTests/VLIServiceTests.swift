@@ -7,13 +7,13 @@ import Testing
 /// The VLI through the services (issue 7): imports, a run, the wards, selection and the chain to the money.
 @Suite("VLI: import, score, select, follow the money")
 struct VLIServiceTests {
-    @Test func cumbriaPilotAreasFromTheVLIToTheirReturns() throws {
-        let (app, store) = try demoApp(returns: true)
-        let geography = try store.read { try $0.vliGeography(office: "cumbria") }
+    @Test func cumbriaPilotAreasFromTheVLIToTheirReturns() async throws {
+        let (app, store) = try await demoApp(returns: true)
+        let geography = try await store.read { try $0.vliGeography(office: "cumbria") }
         #expect(geography.count == 321)
         #expect(geography.filter { $0.laName == "Barrow-in-Furness" }.count == 49)
         #expect(geography.filter { $0.laName == "Copeland" }.count == 49)
-        let run = try app.latestVLIRun(office: "cumbria")
+        let run = try await app.latestVLIRun(office: "cumbria")
         let wards = try #require(run.result.groups["ward"])
         #expect(wards.prefix(2).map(\.name) == ["Ormsgill", "Mirehouse"])
         #expect(wards.prefix(2).map(\.overThreshold) == [7, 5])
@@ -22,31 +22,31 @@ struct VLIServiceTests {
         #expect(run.schemeName == "vli-default" && run.schemeVersion == 1)
         #expect(run.schemeSHA256 == SHA256Hex.of(run.schemeText))
         #expect(run.result.proxies.count == 2)
-        let ormsgill = try app.vliWardView(office: "cumbria", ward: "Ormsgill")
+        let ormsgill = try await app.vliWardView(office: "cumbria", ward: "Ormsgill")
         #expect(ormsgill.status == "selected")
         #expect(ormsgill.decision == "014/2016")
         #expect(ormsgill.allocations.map(\.amountPence) == [5_000_000])
         #expect(ormsgill.agreements.first?.returns.map(\.state) == ["accepted", "accepted", "accepted", "accepted"])
-        let mirehouse = try app.vliWardView(office: "cumbria", ward: "Mirehouse")
+        let mirehouse = try await app.vliWardView(office: "cumbria", ward: "Mirehouse")
         #expect(mirehouse.allocations.map(\.revenueContributionToCapital) == [true])
         // The demo links what earlier scenarios loaded; it creates none of it again.
-        #expect(try store.read { try $0.allocations(office: "cumbria") }.count == 2)
-        #expect(try app.agreements(office: "cumbria").count == 2)
+        await #expect(try store.read { try $0.allocations(office: "cumbria") }.count == 2)
+        await #expect(try app.agreements(office: "cumbria").count == 2)
     }
 
-    @Test func aRunIsReproducibleFromItsInputs() throws {
-        let (app, _) = try demoApp()
-        let first = try app.latestVLIRun(office: "cumbria")
+    @Test func aRunIsReproducibleFromItsInputs() async throws {
+        let (app, _) = try await demoApp()
+        let first = try await app.latestVLIRun(office: "cumbria")
         let (scheme, text) = try app.vliScheme(named: "vli-default", home: home)
-        let again = try app.scoreVLI(office: "cumbria", scheme: scheme, schemeText: text, by: "cumbria.officer")
+        let again = try await app.scoreVLI(office: "cumbria", scheme: scheme, schemeText: text, by: "cumbria.officer")
         #expect(again.id != first.id)
         #expect(again.inputsSHA256 == first.inputsSHA256)
         #expect(again.result == first.result)
     }
 
-    @Test func aMalformedPoliceUKLine7IsRefusedNamingItAndNothingIsImported() throws {
-        let (app, store) = try demoApp()
-        let before = try store.read { try $0.vliValues(office: "cumbria") }
+    @Test func aMalformedPoliceUKLine7IsRefusedNamingItAndNothingIsImported() async throws {
+        let (app, store) = try await demoApp()
+        let before = try await store.read { try $0.vliValues(office: "cumbria") }
         let header =
             "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
             + "Last outcome category,Context"
@@ -57,18 +57,18 @@ struct VLIServiceTests {
                     + "Barrow-in-Furness 010A,Burglary,Under investigation,")
         }
         lines.append("id5,2016-01,Cumbria Constabulary,Cumbria Constabulary,-3.2,54.1,On or near X,E01019138")
-        let refused = #expect(throws: ServiceRefusal.self) {
-            try app.importVLI(
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.importVLI(
                 .policeUK, files: [("2016-01-cumbria-street.csv", lines.joined(separator: "\n") + "\n")],
                 office: "cumbria", by: "cumbria.officer")
         }
         #expect(refused?.rule == "valid-vli-file")
         #expect(refused?.message == "2016-01-cumbria-street.csv: line 7: expected 12 fields, found 8")
-        #expect(try store.read { try $0.vliValues(office: "cumbria") } == before)
+        await #expect(try store.read { try $0.vliValues(office: "cumbria") } == before)
     }
 
-    @Test func policeUKCrimesAreCountedPerLSOAOverTheMonths() throws {
-        let (app, store) = try demoApp()
+    @Test func policeUKCrimesAreCountedPerLSOAOverTheMonths() async throws {
+        let (app, store) = try await demoApp()
         let header =
             "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
             + "Last outcome category,Context"
@@ -84,47 +84,47 @@ struct VLIServiceTests {
         var options = Commissioning.VLIImportOptions()
         options.fromMonth = "2016-01"
         options.toMonth = "2016-12"
-        let report = try app.importVLI(
+        let report = try await app.importVLI(
             .policeUK, files: [("street.csv", text)], options: options, office: "cumbria", by: "cumbria.officer")
         #expect(report.ignored == 3)
-        let values = try store.read { try $0.vliValues(office: "cumbria") }
+        let values = try await store.read { try $0.vliValues(office: "cumbria") }
         #expect(values["E01019138"]?["burglary-dwelling"] == 2)
         #expect(values["E01019138"]?["criminal-damage-dwelling"] == 1)
         #expect(values["E01019126"]?["burglary-dwelling"] == 0)
     }
 
-    @Test func populationIsTakenByPositionFromTheCensusFile() throws {
-        let (_, store) = try demoApp()
-        let area = try #require(
+    @Test func populationIsTakenByPositionFromTheCensusFile() async throws {
+        let (_, store) = try await demoApp()
+        let area = try await #require(
             try store.read { try $0.vliGeography(office: "cumbria") }.first { $0.lsoa == "E01019126" })
         // cumbria-population.csv: E01019126 Allerdale 001A, "1,703" usual residents, 755 households.
         #expect(area.population == 1703 && area.households == 755)
     }
 
-    @Test func shortlistedBeforeSelectionAndSelectionCitesAnApprovedDecision() throws {
-        let (app, _) = try demoApp()
-        let notShortlisted = #expect(throws: ServiceRefusal.self) {
-            try app.selectVLIWard(
+    @Test func shortlistedBeforeSelectionAndSelectionCitesAnApprovedDecision() async throws {
+        let (app, _) = try await demoApp()
+        let notShortlisted = await #expect(throws: ServiceRefusal.self) {
+            try await app.selectVLIWard(
                 office: "cumbria", ward: "Eden ward 1 (synthetic)", decision: "014/2016", by: "cumbria.officer")
         }
         #expect(notShortlisted?.rule == "shortlisted-before-selection")
-        try app.moderateVLI(office: "cumbria", ward: "Eden ward 1 (synthetic)", by: "cumbria.officer")
-        let draft = try app.raiseDecision(
+        try await app.moderateVLI(office: "cumbria", ward: "Eden ward 1 (synthetic)", by: "cumbria.officer")
+        let draft = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft("Eden pilot"), by: "cumbria.officer", on: day("2016-03-01"))
-        let unapproved = #expect(throws: ServiceRefusal.self) {
-            try app.selectVLIWard(
+        let unapproved = await #expect(throws: ServiceRefusal.self) {
+            try await app.selectVLIWard(
                 office: "cumbria", ward: "Eden ward 1 (synthetic)", decision: draft.id, by: "cumbria.officer")
         }
         #expect(unapproved?.rule == "selection-cites-approved-decision")
-        let unknown = #expect(throws: ServiceRefusal.self) {
-            try app.moderateVLI(office: "cumbria", ward: "Atlantis", by: "cumbria.officer")
+        let unknown = await #expect(throws: ServiceRefusal.self) {
+            try await app.moderateVLI(office: "cumbria", ward: "Atlantis", by: "cumbria.officer")
         }
         #expect(unknown?.rule == "known-ward")
     }
 
-    @Test func vliEveryValueGiven() throws {
-        let (app, store) = try demoApp()
-        try app.importVLI(
+    @Test func vliEveryValueGiven() async throws {
+        let (app, store) = try await demoApp()
+        try await app.importVLI(
             .geography,
             files: [
                 (
@@ -133,10 +133,10 @@ struct VLIServiceTests {
                         + "LSOA Name,Police_force\n1,E1,NW,E07000026,Allerdale,E02,Allerdale 001,E01999999,New 001A,Cumbria\n"
                 )
             ], office: "cumbria", by: "cumbria.officer")
-        #expect(try store.read { try $0.vliGeography(office: "cumbria") }.count == 322)
+        await #expect(try store.read { try $0.vliGeography(office: "cumbria") }.count == 322)
         let (scheme, text) = try app.vliScheme(named: "vli-default", home: home)
-        let refused = #expect(throws: ServiceRefusal.self) {
-            try app.scoreVLI(office: "cumbria", scheme: scheme, schemeText: text, by: "cumbria.officer")
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.scoreVLI(office: "cumbria", scheme: scheme, schemeText: text, by: "cumbria.officer")
         }
         #expect(refused?.rule == "vli-every-value-given")
         #expect(refused?.message.hasPrefix("6 value(s) missing, e.g. E01999999 burglary-dwelling") == true)

@@ -485,7 +485,7 @@ struct APIAdversarialTests {
 
 @Suite("API: a database kept busy by other writers")
 struct APIBusyTests {
-    @Test func aWriteStillBusyAfterEveryAttemptIsA503ProblemSayingNothingChanged() throws {
+    @Test func aWriteStillBusyAfterEveryAttemptIsA503ProblemSayingNothingChanged() async throws {
         let problem = APIProblem.from(StorageFailure(StoreError.busy))
         #expect(problem.status == .serviceUnavailable)
         #expect(problem.rule == "database-busy")

@@ -61,7 +61,7 @@ struct APIClient {
 struct APITests {
     // MARK: The document
 
-    @Test func theRepositorysOpenAPIDocumentIsTheOneTheServerGenerates() throws {
+    @Test func theRepositorysOpenAPIDocumentIsTheOneTheServerGenerates() async throws {
         let committed = try String(
             contentsOf: repositoryRoot.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
         #expect(
@@ -69,7 +69,7 @@ struct APITests {
             "docs/openapi.yaml is stale: run swift run opcc openapi --out docs/openapi.yaml --force")
     }
 
-    @Test func everyRouteTheServerRegistersIsDocumentedAndEveryDocumentedOperationIsRegistered() throws {
+    @Test func everyRouteTheServerRegistersIsDocumentedAndEveryDocumentedOperationIsRegistered() async throws {
         let router = Router(context: WebContext.self)
         var configuration = WebConfiguration(commissioning: sharedApp)
         configuration.home = ProductHome(root: repositoryRoot)
@@ -89,7 +89,7 @@ struct APITests {
         #expect(registered.count > 60)
     }
 
-    @Test func operationIDsAreUniqueAndEveryOperationDocumentsItsErrors() throws {
+    @Test func operationIDsAreUniqueAndEveryOperationDocumentsItsErrors() async throws {
         let ids = API.operations.map(\.operationID)
         #expect(Set(ids).count == ids.count)
         let document = try #require(try Yams.load(yaml: OpenAPIDocument.text) as? [String: Any])
@@ -328,7 +328,7 @@ struct APITests {
         ("2016/18", false), ("2017/19", false), ("2016-17", false), ("2016/2017", false), ("16/17", false),
         (" 2016/17", false),
     ])
-    func aYearFitsTheDocumentedPatternExactlyWhenItIsTheYearAfter(year: String, fits: Bool) throws {
+    func aYearFitsTheDocumentedPatternExactlyWhenItIsTheYearAfter(year: String, fits: Bool) async throws {
         let pattern = try #require(S.year["pattern"]?.text)
         #expect(SchemaChecker.matches(year, pattern) == fits)
         if fits { #expect((try? FinancialYear(parsing: year))?.description == year) }
@@ -338,7 +338,7 @@ struct APITests {
     }
 
     @Test(arguments: ["1989/90", "1990/91", "1999/00", "2000/01", "2199/00", "2200/01", "2201/02", "2016/18"])
-    func aBudgetYearFitsTheDocumentedPatternExactlyWhenTheStoreKeepsIt(year: String) throws {
+    func aBudgetYearFitsTheDocumentedPatternExactlyWhenTheStoreKeepsIt(year: String) async throws {
         let budget = try #require(API.budgetYear["pattern"]?.text)
         let kept = (try? FinancialYear(parsing: year)).map { Commissioning.budgetYears.contains($0.startYear) } ?? false
         #expect(SchemaChecker.matches(year, budget) == kept)
@@ -349,7 +349,7 @@ struct APITests {
         "£", "12.5", "-5", "£-5", "5 000", "5k", "£1£", "1.2.3", "٣", ",100", "0,100", "£25,000.001", "10000000000",
         "£10,000,000,000.00", "10,000,000,000.01", "10000000001", "9,999,999,999.99", "9999999999.99", "0.05",
     ])
-    func moneyFitsTheDocumentedPatternExactlyWhenTheServerParsesIt(text: String) throws {
+    func moneyFitsTheDocumentedPatternExactlyWhenTheServerParsesIt(text: String) async throws {
         let pattern = try #require(S.money["pattern"]?.text)
         #expect(SchemaChecker.matches(text, pattern) == ((try? Money(parsing: text)) != nil), "\(text)")
         let positive = try #require(S.positiveMoney["pattern"]?.text)
@@ -357,7 +357,7 @@ struct APITests {
     }
 
     @Test(arguments: ["22.5%", "0%", "100%", "100.00%", "7.25%", "100.5%", "101%", "22.555%", "%", "abc", "22.5"])
-    func aPercentageFitsTheDocumentedPatternOnlyWhenTheServerParsesIt(text: String) throws {
+    func aPercentageFitsTheDocumentedPatternOnlyWhenTheServerParsesIt(text: String) async throws {
         let pattern = try #require(S.percentage["pattern"]?.text)
         if SchemaChecker.matches(text, pattern) { #expect((try? Percentage(parsing: text)) != nil, "\(text)") }
         #expect(SchemaChecker.matches(text, pattern) == ["22.5%", "0%", "100%", "100.00%", "7.25%"].contains(text))

@@ -38,7 +38,7 @@ enum OpenAPIValidator {
     .enabled(if: OpenAPIValidator.tool.runs, Comment(rawValue: OpenAPIValidator.tool.skipReason)))
 struct OpenAPIValidationTests {
     @Test("openapi-valid: the generated document passes openapi-spec-validator")
-    func documentIsValid() throws {
+    func documentIsValid() async throws {
         try #require(OpenAPIValidator.tool.available, Comment(rawValue: OpenAPIValidator.tool.missingInCI))
         let result = try OpenAPIValidator.validate(OpenAPIDocument.text)
         #expect(result.status == 0, "\(result.output)")
@@ -46,7 +46,7 @@ struct OpenAPIValidationTests {
     }
 
     @Test("openapi-valid: a document with unquoted response codes fails when read with a plain YAML loader")
-    func unquotedResponseCodesFail() throws {
+    func unquotedResponseCodesFail() async throws {
         try #require(OpenAPIValidator.tool.available, Comment(rawValue: OpenAPIValidator.tool.missingInCI))
         let unquoted = OpenAPIDocument.text.replacingOccurrences(of: "\"200\":", with: "200:")
         #expect(unquoted != OpenAPIDocument.text)
@@ -55,7 +55,7 @@ struct OpenAPIValidationTests {
     }
 
     @Test("openapi-valid: the validator refuses a document with a broken reference (it really checks)")
-    func validatorRefusesABrokenDocument() throws {
+    func validatorRefusesABrokenDocument() async throws {
         try #require(OpenAPIValidator.tool.available, Comment(rawValue: OpenAPIValidator.tool.missingInCI))
         let broken = OpenAPIDocument.text.replacingOccurrences(
             of: "#/components/schemas/Problem", with: "#/components/schemas/NoSuchSchema")

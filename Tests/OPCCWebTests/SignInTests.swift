@@ -269,7 +269,7 @@ struct SignInTests {
         }
     }
 
-    @Test func aPublicURLIsSchemeHostAndPortOnly() throws {
+    @Test func aPublicURLIsSchemeHostAndPortOnly() async throws {
         let good: [(String, String)] = [
             ("https://opcc.example", "https://opcc.example"), ("https://opcc.example/", "https://opcc.example"),
             ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),

@@ -127,18 +127,18 @@ struct PageModelTests {
         return library.render(try TemplateValue(encoding: Self.model), withTemplate: "t") ?? "(nothing)"
     }
 
-    @Test func textIsEscapedAndAnEmptyTextIsFalseInASection() throws {
+    @Test func textIsEscapedAndAnEmptyTextIsFalseInASection() async throws {
         #expect(try render("{{title}}") == "A &lt;b&gt;title&lt;/b&gt;")
         #expect(try render("[{{empty}}]{{#empty}}shown{{/empty}}{{^empty}}blank{{/empty}}") == "[]blank")
     }
 
-    @Test func aNilOptionalIsNotThereSoTheEnclosingValueIsRead() throws {
+    @Test func aNilOptionalIsNotThereSoTheEnclosingValueIsRead() async throws {
         #expect(try render("[{{missing}}]{{^missing}}absent{{/missing}}") == "[]absent")
         // The second row has no note of its own: the template reads the page's, as it would for a missing key.
         #expect(try render("{{#rows}}{{name}}:{{note}} {{/rows}}") == "first:own second:outer ")
     }
 
-    @Test func numbersAreTextAndFlagsAreSectionConditions() throws {
+    @Test func numbersAreTextAndFlagsAreSectionConditions() async throws {
         #expect(try render("{{count}} {{pence}}") == "0 -1250")
         #expect(try render("{{#count}}zero is a value{{/count}}") == "zero is a value")
         #expect(
@@ -146,12 +146,12 @@ struct PageModelTests {
                 == "yesnot hidden")
     }
 
-    @Test func arraysRepeatAndFirstTellsWhetherThereAreAny() throws {
+    @Test func arraysRepeatAndFirstTellsWhetherThereAreAny() async throws {
         #expect(try render("{{#first(rows)}}<table>{{/first(rows)}}") == "<table>")
         #expect(try render("{{#first(none)}}<table>{{/first(none)}}{{^none}}none{{/none}}") == "none")
     }
 
-    @Test func dictionariesAndNestedStructsAreObjectsTheTemplateNames() throws {
+    @Test func dictionariesAndNestedStructsAreObjectsTheTemplateNames() async throws {
         #expect(try render("{{fields.a_b}}{{#fields.a_c}}no{{/fields.a_c}}") == "x")
     }
 }
