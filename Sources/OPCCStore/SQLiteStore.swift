@@ -53,6 +53,8 @@ public final class SQLiteStore: CommissioningStore {
     }
 
     /// Copies the whole database to a new file at `path` with SQLite's online backup (safe while others write).
+    /// Synchronous on purpose, like opening and migrating: only `opcc backup` calls it, once, outside any request, and
+    /// SQLite's online backup has no asynchronous form in GRDB.
     public func backup(toPath path: String) throws {
         do {
             let destination = try DatabaseQueue(path: path)

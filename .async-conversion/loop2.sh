@@ -1,0 +1,17 @@
+#!/bin/bash
+cd /work/wt-async
+p=$1; i=$2; max=$3; shift 3
+while [ $i -le $max ]; do
+  swift build "$@" > /tmp/asyncfix/$p$i.log 2>&1
+  n=$(grep -c "error:" /tmp/asyncfix/$p$i.log)
+  echo "iter $i errors $n $(date +%T)"
+  [ "$n" = 0 ] && break
+  a=$(python3 /tmp/asyncfix/fix.py /tmp/asyncfix/$p$i.log | grep "^files")
+  b=$(python3 /tmp/asyncfix/macro.py /tmp/asyncfix/$p$i.log | head -1)
+  echo "$a / $b"
+  if echo "$a" | grep -q "awaits 0 funcs 0" && echo "$b" | grep -q "edits 0"; then
+     grep "error:" /tmp/asyncfix/$p$i.log | grep -v "is 'async' but is not marked\|call in a function that does not" | sort -u | sed 's|/work/wt-async/||' | head -${SHOW:-40}
+     break
+  fi
+  i=$((i+1))
+done
