@@ -38,7 +38,7 @@ struct AuditSealCommandTests {
             let copy = folder.appendingPathComponent("edited-\(index).sqlite").path
             #expect(try opcc(["backup", copy, "--db", db]).status == 0)
             let queue = try DatabaseQueue(path: copy)
-            try queue.write { try $0.execute(sql: edit.sql) }
+            try await queue.write { try $0.execute(sql: edit.sql) }
             try queue.close()
             let target = folder.appendingPathComponent("restored-\(index).sqlite").path
             let restore = try opcc(["restore", copy, "--db", target])

@@ -310,7 +310,7 @@ struct ServeCommandTests {
         var text = ""
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline, process.isRunning, !text.contains("serving on") {
-            Thread.sleep(forTimeInterval: 0.25)
+            try await Task.sleep(for: .milliseconds(250))
             text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
         }
         #expect(process.isRunning, "the server stopped: \(text)")

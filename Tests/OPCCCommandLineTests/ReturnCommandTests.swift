@@ -95,7 +95,7 @@ struct BackupCommandTests {
         let tampered = folder.appendingPathComponent("tampered.sqlite").path
         #expect(try opcc(["backup", tampered, "--db", db]).status == 0)
         let queue = try DatabaseQueue(path: tampered)
-        try queue.write { db in
+        try await queue.write { db in
             try db.execute(sql: "DROP TRIGGER audit_event_is_never_updated")
             try db.execute(sql: "UPDATE audit_event SET actor = 'someone.else' WHERE seq = 5")
         }

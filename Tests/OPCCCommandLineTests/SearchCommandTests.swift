@@ -48,7 +48,7 @@ struct SearchCommandTests {
 
     @Test func anUnexpectedStoreErrorIsAGenericMessageWithoutSQL() async throws {
         let db = try demoDatabase()
-        try DatabaseQueue(path: db).write { try $0.execute(sql: "DROP TABLE decision_fts") }
+        try await DatabaseQueue(path: db).write { try $0.execute(sql: "DROP TABLE decision_fts") }
         let result = try opcc(["decision", "list", "--db", db, "--search", "Mirehouse"])
         #expect(result.status == 1)
         #expect(result.stderr == "opcc: the database could not answer (SQLite result code 1), so nothing was changed\n")

@@ -25,7 +25,7 @@ struct UserPasswdCommandTests {
         #expect(own.stdout.contains("password set for cumbria.officer"))
         #expect(try passwd(["--as", "cumbria.chief-executive"]).status == 0)
         let queue = try DatabaseQueue(path: db)
-        let actors = try queue.read {
+        let actors = try await queue.read {
             try String.fetchAll($0, sql: "SELECT actor FROM audit_event WHERE event = 'password-changed' ORDER BY seq")
         }
         try queue.close()

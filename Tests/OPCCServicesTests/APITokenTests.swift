@@ -5,9 +5,9 @@ import OPCCServices
 import OPCCStore
 import Testing
 
-private func refusalRule(_ body: () throws -> Void) -> String? {
+private func refusalRule(_ body: () async throws -> Void) async -> String? {
     do {
-        try body()
+        try await body()
         return nil
     } catch let refusal as ServiceRefusal {
         return refusal.rule

@@ -16,9 +16,9 @@ private func uids(_ ics: String) -> [String] {
     contentLines(ics).filter { $0.hasPrefix("UID:") }.map { String($0.dropFirst(4)) }
 }
 
-private func refusalRule(_ body: () throws -> Void) -> String? {
+private func refusalRule(_ body: () async throws -> Void) async -> String? {
     do {
-        try body()
+        try await body()
         return nil
     } catch let refusal as ServiceRefusal {
         return refusal.rule

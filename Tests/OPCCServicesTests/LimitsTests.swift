@@ -108,7 +108,7 @@ struct MoneyCeilingServiceTests {
         // Another office's figures are untouched; the broken office's strand reads (its own sum fits).
         await #expect(try !app.reconciliation(year: fy("2017/18"), office: "west-midlands").isEmpty)
         await #expect(try row(app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.budgetPence == .max)
-    }await 
+    }
 }
 
 @Suite("Limits: text at the service boundary")
@@ -124,7 +124,7 @@ struct TextLimitServiceTests {
             (error as? ServiceRefusal)?.message == "title: is 1,000,000 characters long; the most it may be is 300"
         }
         await #expect(try app.decisionRegister(DecisionFilter(), by: "cumbria.officer").count == before)
-    }await 
+    }
 
     @Test func aNulOrABidiOverrideIsRefusedNamingTheField() async throws {
         let (app, _) = try await demoApp()
@@ -152,14 +152,14 @@ struct TextLimitServiceTests {
 
     @Test func reasonsPurposesAndNamesElsewhereAreCheckedToo() async throws {
         let (app, _) = try await demoApp()
-        func refusedField(_ body: () throws -> Void) -> String? {
-            do { try body() } catch let refusal as ServiceRefusal where refusal.rule == "text-within-limits" {
+        func refusedField(_ body: () async throws -> Void) async -> String? {
+            do { try await body() } catch let refusal as ServiceRefusal where refusal.rule == "text-within-limits" {
                 return String(refusal.message.prefix { $0 != ":" })
             } catch { return "other: \(error)" }
             return nil
         }
         await #expect(
-            refusedFawait ield {
+            await refusedField {
                 try app.setBudget(
                     office: "cumbria", year: fy("2016/17"), strand: "ASB", name: "Anti-social\nbehaviour",
                     amount: money("£1"), by: "cumbria.finance", on: day("2016-05-01"))

@@ -40,9 +40,9 @@ private func isSignedIn(_ attempt: SignInAttempt) -> Bool {
     return false
 }
 
-private func refusalRule(_ body: () throws -> Void) -> String? {
+private func refusalRule(_ body: () async throws -> Void) async -> String? {
     do {
-        try body()
+        try await body()
         return nil
     } catch let refusal as ServiceRefusal {
         return refusal.rule

@@ -25,7 +25,7 @@ struct VariationTests {
         return list
     }
 
-    func ledgerSize(_ store: SQLiteStore) async throws -> Int await { try await store.read { try $0.postings(office: "cumbria") }.count }
+    func ledgerSize(_ store: SQLiteStore) async throws -> Int { try await store.read { try $0.postings(office: "cumbria") }.count }
 
     @Test func aReductionReturnsUnpaidMoneyToTheStrandAndKeepsTheAgreementEqualToItsAllocations() async throws {
         let (app, _) = try await demoApp()

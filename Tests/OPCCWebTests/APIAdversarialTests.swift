@@ -136,22 +136,22 @@ struct APIAdversarialTests {
             office: "cumbria", draft: webDraft("Adversarial draft"), by: "cumbria.officer"
         ).id
 
-        init() throws {
+        init() async throws {
             let year = try FinancialYear(parsing: "2016/17")
             for strand in ["ADV", "ADV2"] {
-                try app.setBudget(
+                try await app.setBudget(
                     office: "cumbria", year: year, strand: strand, name: strand, amount: try Money(parsing: "£100,000"),
                     by: "cumbria.finance")
             }
         }
 
-        func submitted(_ title: String) throws -> String {
-            let id = try app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
-            try app.submitDecision(id, by: "cumbria.officer")
+        func submitted(_ title: String) async throws -> String {
+            let id = try await app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
+            try await app.submitDecision(id, by: "cumbria.officer")
             return id
         }
 
-        func referred(_ title: String, amount: String? = nil, strand: String? = nil) throws -> String {
+        func referred(_ title: String, amount: String? = nil, strand: String? = nil) async throws -> String {
             var draft = webDraft(title)
             if let amount, let strand {
                 draft = try JSONDecoder().decode(
@@ -160,23 +160,23 @@ struct APIAdversarialTests {
                         #"{"title": "\#(title)", "executiveSummary": "Fund.", "recommendation": "Approve.", "amount": "\#(amount)", "fundingSource": {"strand": "\#(strand)", "year": "2016/17"}}"#
                             .utf8))
             }
-            let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer").id
-            try app.submitDecision(id, by: "cumbria.officer")
-            try app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
-            try app.signDecision(
+            let id = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer").id
+            try await app.submitDecision(id, by: "cumbria.officer")
+            try await app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
+            try await app.signDecision(
                 id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive")
-            try app.referDecision(id, by: "cumbria.chief-executive")
+            try await app.referDecision(id, by: "cumbria.chief-executive")
             return id
         }
 
-        func decided(_ title: String, strand: String? = nil) throws -> String {
-            let id = try referred(title, amount: strand == nil ? nil : "£100,000", strand: strand)
-            try app.decide(id, approve: true, interests: "None.", by: "cumbria.pcc")
+        func decided(_ title: String, strand: String? = nil) async throws -> String {
+            let id = try await referred(title, amount: strand == nil ? nil : "£100,000", strand: strand)
+            try await app.decide(id, approve: true, interests: "None.", by: "cumbria.pcc")
             return id
         }
 
-        func allocation() throws -> String {
-            try app.allocate(
+        func allocation() async throws -> String {
+            try await app.allocate(
                 [
                     .init(
                         office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "ADV",
@@ -187,7 +187,7 @@ struct APIAdversarialTests {
         }
     }
 
-    static func contexts(_ fixture: Fixture) -> [String: Context] {
+    static func contexts(_ fixture: Fixture) async -> [String: Context] {
         let f = fixture
         let finance = "cumbria.finance"
         let officer = "cumbria.officer"
@@ -216,7 +216,7 @@ struct APIAdversarialTests {
             "withdrawDecision": Context(
                 user: officer,
                 path: {
-                    ["id": try f.app.raiseDecision(office: "cumbria", draft: webDraft("W"), by: officer).id]
+                    ["id": try await f.app.raiseDecision(office: "cumbria", draft: webDraft("W"), by: officer).id]
                 }, body: { ["reason": "Why."] }),
             "setBudget": Context(
                 user: finance, body: { ["year": "2016/17", "strand": "ADV3", "name": "Third", "amount": "£1"] }),
@@ -291,10 +291,10 @@ struct APIAdversarialTests {
     }
 
     @Test func injectionStringsInEveryTextFieldOfEveryWriteAreRefusedByNameOrStoredExactly() async throws {
-        let fixture = try Fixture()
-        let app = try webApp(commissioning: fixture.app)
+        let fixture = try await Fixture()
+        let app = try await webApp(commissioning: fixture.app)
         let (tally, fieldsSeen) = try await app.test(.router) { client -> (Tally, Int) in
-            let contexts = Self.contexts(fixture)
+            let contexts = await Self.contexts(fixture)
             var tally = Tally()
             var fieldsSeen = 0
             var clients: [String: APIClient] = [:]
@@ -305,7 +305,7 @@ struct APIAdversarialTests {
                 if let known = clients[context.user] {
                     api = known
                 } else {
-                    api = try APIClient(client, as: context.user, app: fixture.app)
+                    api = try await APIClient(client, as: context.user, app: fixture.app)
                     clients[context.user] = api
                 }
                 for field in Self.textFields(schema) {
@@ -321,7 +321,7 @@ struct APIAdversarialTests {
                                 of: "{\(name)}", with: parameters[name] ?? Self.demoPath[name] ?? "x")
                         }
                         let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
-                        let before = try fixture.app.auditHead()
+                        let before = try await fixture.app.auditHead()
                         let answer = try await api.call(
                             HTTPRequest.Method(operation.method.rawValue.uppercased())!, uri, json)
                         let label = "\(operation.operationID) \(field) = \(text)"
@@ -355,7 +355,7 @@ struct APIAdversarialTests {
                                 tally.refusedByRule += 1
                                 tally.rules[rule, default: 0] += 1
                             }
-                            #expect(try fixture.app.auditHead() == before, "\(label): nothing changed")
+                            await #expect(try fixture.app.auditHead() == before, "\(label): nothing changed")
                         }
                     }
                 }
@@ -366,7 +366,7 @@ struct APIAdversarialTests {
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             var pages = ["/decisions"]
-            for row in try fixture.app.decisionRegister(.init(), by: "cumbria.officer")
+            for row in try await fixture.app.decisionRegister(.init(), by: "cumbria.officer")
             where Self.injections.contains(where: row.title.contains) {
                 pages.append("/decisions/\(row.id)")
             }
@@ -387,8 +387,8 @@ struct APIAdversarialTests {
         }
         #expect(fieldsSeen > 200, "the sweep covers every text field of every write")
         #expect(tally.stored > 100, "text fields with a working context store the text: \(tally)")
-        #expect(try fixture.app.verifyAudit().isIntact)
-        #expect(try fixture.app.financeCheck().isEmpty)
+        await #expect(try fixture.app.verifyAudit().isIntact)
+        await #expect(try fixture.app.financeCheck().isEmpty)
         print(
             "API adversarial sweep: \(fieldsSeen) fields × \(Self.injections.count) strings: \(tally.stored) stored, "
                 + "\(tally.refusedNamingField) refused naming the field, \(tally.refusedByRule) refused by a rule "
@@ -401,16 +401,16 @@ struct APIAdversarialTests {
     /// Malformed money, impossible or foreign-format days and unknown choices in every money, day and choice field
     /// of the operations with a working context: each is refused with 422 naming the field, and nothing changes.
     @Test func malformedMoneyDaysAndUnknownChoicesAreRefusedNamingTheFieldAndNothingChanges() async throws {
-        let fixture = try Fixture()
-        let app = try webApp(commissioning: fixture.app)
+        let fixture = try await Fixture()
+        let app = try await webApp(commissioning: fixture.app)
         let checked = try await app.test(.router) { client -> Int in
-            let contexts = Self.contexts(fixture)
+            let contexts = await Self.contexts(fixture)
             var checked = 0
             for operation in API.operations where operation.writes {
                 guard let schema = operation.requestBody, let context = contexts[operation.operationID] else {
                     continue
                 }
-                let api = try APIClient(client, as: context.user, app: fixture.app)
+                let api = try await APIClient(client, as: context.user, app: fixture.app)
                 for field in Self.textFields(schema) {
                     let node = Self.resolve(field.schema)
                     let values: [String]
@@ -431,7 +431,7 @@ struct APIAdversarialTests {
                         for name in operation.pathParameters {
                             uri = uri.replacingOccurrences(of: "{\(name)}", with: parameters[name] ?? "x")
                         }
-                        let before = try fixture.app.auditHead()
+                        let before = try await fixture.app.auditHead()
                         let answer = try await api.call(
                             HTTPRequest.Method(operation.method.rawValue.uppercased())!, uri,
                             String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self))
@@ -440,7 +440,7 @@ struct APIAdversarialTests {
                         #expect(answer.contentType == "application/problem+json", "\(label)")
                         let detail = answer.object["detail"] as? String ?? ""
                         #expect(detail.contains(field.description), "\(label) names the field: \(detail)")
-                        #expect(try fixture.app.auditHead() == before, "\(label): nothing changed")
+                        await #expect(try fixture.app.auditHead() == before, "\(label): nothing changed")
                         checked += 1
                     }
                 }
@@ -453,21 +453,21 @@ struct APIAdversarialTests {
 
     /// A body over the operation's limit gets 413 on every write that takes one, before anything is read into it.
     @Test func anOversizedBodyIsRefusedWith413OnEveryWriteAndNothingChanges() async throws {
-        let fixture = try Fixture()
-        let app = try webApp(commissioning: fixture.app)
+        let fixture = try await Fixture()
+        let app = try await webApp(commissioning: fixture.app)
         try await app.test(.router) { client in
-            let api = try APIClient(client, as: "cumbria.finance", app: fixture.app)
+            let api = try await APIClient(client, as: "cumbria.finance", app: fixture.app)
             for operation in API.operations where operation.writes && operation.requestBody != nil {
                 let uri = operation.pathParameters.reduce(operation.path) {
                     $0.replacingOccurrences(of: "{\($1)}", with: Self.demoPath[$1] ?? "x")
                 }
                 let huge = #"{"reason": ""# + String(repeating: "x", count: operation.maxBody + 1) + #""}"#
-                let before = try fixture.app.auditHead()
+                let before = try await fixture.app.auditHead()
                 let answer = try await api.call(
                     HTTPRequest.Method(operation.method.rawValue.uppercased())!, uri, huge)
                 #expect(answer.status == .contentTooLarge, "\(operation.operationID): \(answer.status)")
                 #expect(answer.object["rule"] as? String == "body-size", "\(operation.operationID)")
-                #expect(try fixture.app.auditHead() == before)
+                await #expect(try fixture.app.auditHead() == before)
             }
         }
     }

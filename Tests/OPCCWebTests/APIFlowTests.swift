@@ -14,9 +14,9 @@ struct APIFlowTests {
     static let app: Commissioning = makeDemoApp(returns: false)
 
     @Test func aBudgetSetThroughTheAPIShowsInTheBudgetsAndAVirementMovesItsMoney() async throws {
-        let server = try webApp(commissioning: Self.app)
+        let server = try await webApp(commissioning: Self.app)
         try await server.test(.router) { client in
-            let finance = try APIClient(client, as: "cumbria.finance", app: Self.app)
+            let finance = try await APIClient(client, as: "cumbria.finance", app: Self.app)
             let set = try await finance.call(
                 .put, "/api/v1/budgets",
                 #"{"year": "2017/18", "strand": "APIA", "name": "API strand A", "amount": "£20,000"}"#)
@@ -32,7 +32,7 @@ struct APIFlowTests {
             #expect(budgets.first { $0["strand"] as? String == "APIA" }?["amountPence"] as? Int == 1_500_000)
             #expect(budgets.first { $0["strand"] as? String == "APIB" }?["amountPence"] as? Int == 500_000)
 
-            let board = try APIClient(client, as: "cumbria.barrow-board", app: Self.app)
+            let board = try await APIClient(client, as: "cumbria.barrow-board", app: Self.app)
             let refused = try await board.call(
                 .put, "/api/v1/budgets", #"{"year": "2017/18", "strand": "APIA", "name": "x", "amount": "£1"}"#)
             #expect(refused.status == .forbidden)
@@ -42,7 +42,7 @@ struct APIFlowTests {
     }
 
     @Test func aBoardSubmitsAReturnAReviewerSendsItBackAndFinanceAcceptsTheNextVersion() async throws {
-        let rows = try Self.app.returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance")
+        let rows = try await Self.app.returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance")
         let id = try #require(rows.first { $0.quarter == "2016/17 Q1" }).id
         let content = #"""
             {"spendInQuarter": "£12,000", "spendToDate": "£12,000", "narrative": "Sessions running.",
@@ -51,10 +51,10 @@ struct APIFlowTests {
              "indicators": [{"name": "Incidents in Ormsgill", "actual": "94 this quarter"},
                             {"name": "IOM offenders in Ormsgill", "actual": "9"}]}
             """#
-        let server = try webApp(commissioning: Self.app)
+        let server = try await webApp(commissioning: Self.app)
         try await server.test(.router) { client in
-            let board = try APIClient(client, as: "cumbria.barrow-board", app: Self.app)
-            let other = try APIClient(client, as: "cumbria.copeland-board", app: Self.app)
+            let board = try await APIClient(client, as: "cumbria.barrow-board", app: Self.app)
+            let other = try await APIClient(client, as: "cumbria.copeland-board", app: Self.app)
             #expect(try await other.get("/api/v1/returns/\(id)").status == .notFound, "another board's return")
             #expect(try await other.call(.put, "/api/v1/returns/\(id)/content", content).status == .notFound)
 
@@ -65,10 +65,10 @@ struct APIFlowTests {
             #expect(try await board.post("/api/v1/returns/\(id)/submission").object["state"] as? String == "submitted")
             #expect(try await board.post("/api/v1/returns/\(id)/acceptance", "{}").status == .forbidden)
 
-            let officer = try APIClient(client, as: "cumbria.officer", app: Self.app)
+            let officer = try await APIClient(client, as: "cumbria.officer", app: Self.app)
             let blank = try await officer.post("/api/v1/returns/\(id)/send-back", #"{"reasons": ""}"#)
             #expect(blank.status == .unprocessableContent)
-            #expect(try Self.app.quarterlyReturn(id, as: "cumbria.finance").state == "submitted")
+            await #expect(try Self.app.quarterlyReturn(id, as: "cumbria.finance").state == "submitted")
             let sent = try await officer.post(
                 "/api/v1/returns/\(id)/send-back", #"{"reasons": "Give the start date."}"#)
             #expect(sent.status == .ok)
@@ -76,7 +76,7 @@ struct APIFlowTests {
 
             _ = try await board.call(.put, "/api/v1/returns/\(id)/content", content)
             #expect(try await board.post("/api/v1/returns/\(id)/submission").status == .ok)
-            let finance = try APIClient(client, as: "cumbria.finance", app: Self.app)
+            let finance = try await APIClient(client, as: "cumbria.finance", app: Self.app)
             let accepted = try await finance.post("/api/v1/returns/\(id)/acceptance", #"{"note": "Thank you."}"#)
             #expect(accepted.object["state"] as? String == "accepted")
             #expect((accepted.object["versions"] as? [Any])?.count == 2)
@@ -84,9 +84,9 @@ struct APIFlowTests {
     }
 
     @Test func financeRequestsACarryForwardAndOnlyTheCommissionerDecidesIt() async throws {
-        let server = try webApp(commissioning: Self.app)
+        let server = try await webApp(commissioning: Self.app)
         try await server.test(.router) { client in
-            let finance = try APIClient(client, as: "wm.finance", app: Self.app)
+            let finance = try await APIClient(client, as: "wm.finance", app: Self.app)
             let blank = try await finance.post(
                 "/api/v1/carry-forwards",
                 #"{"year": "2017/18", "strand": "CSF", "recipient": "GB-LAE-WLV", "forecast": "£5,000", "reason": " "}"#
@@ -103,7 +103,7 @@ struct APIFlowTests {
             #expect(
                 try await finance.post("/api/v1/carry-forwards/\(id)/decision", #"{"approve": true}"#).status
                     == .forbidden)
-            let pcc = try APIClient(client, as: "wm.pcc", app: Self.app)
+            let pcc = try await APIClient(client, as: "wm.pcc", app: Self.app)
             let decided = try await pcc.post("/api/v1/carry-forwards/\(id)/decision", #"{"approve": true}"#)
             #expect(decided.status == .ok)
             #expect(decided.object["state"] as? String == "approved")
@@ -113,9 +113,9 @@ struct APIFlowTests {
     }
 
     @Test func anAdoptedSelectionRefusesANewPriorityAndStaysAsItWas() async throws {
-        let server = try webApp(commissioning: Self.app)
+        let server = try await webApp(commissioning: Self.app)
         try await server.test(.router) { client in
-            let officer = try APIClient(client, as: "leics.officer", app: Self.app)
+            let officer = try await APIClient(client, as: "leics.officer", app: Self.app)
             let before = try await officer.get("/api/v1/priorities/leicestershire-PA-0001")
             #expect(before.object["state"] as? String == "adopted")
             let refused = try await officer.post(

@@ -30,14 +30,14 @@ private func rule(_ body: String) -> String? {
 struct APIRecordVersionTests {
     static let app: Commissioning = makeDemoApp(returns: false)
 
-    func token(_ user: String) throws -> String {
-        try Self.app.createAPIToken(label: "version-\(UUID().uuidString)", by: user).token
+    func token(_ user: String) async throws -> String {
+        try await Self.app.createAPIToken(label: "version-\(UUID().uuidString)", by: user).token
     }
 
     @Test func aStaleIfMatchOnAnAgreementIsA409AndChangesNothing() async throws {
         let id = "cumbria-GA-0002"
-        let finance = try token("cumbria.finance")
-        let server = try webApp(commissioning: Self.app)
+        let finance = try await token("cumbria.finance")
+        let server = try await webApp(commissioning: Self.app)
         try await server.test(.router) { client in
             let opened = try await send(client, .get, "/api/v1/agreements/\(id)", token: finance)
             #expect(opened.eTag == "\"\(try Self.app.version(of: id, by: "cumbria.finance"))\"")
@@ -46,45 +46,45 @@ struct APIRecordVersionTests {
                 body: #"{"kind": "equality", "reference": "EIA-API-1"}"#, ifMatch: opened.eTag)
             #expect(first.status == .ok)
             #expect(first.eTag != nil && first.eTag != opened.eTag, "an edit answers the new ETag")
-            let logged = try Self.app.auditLog(instance: id)
+            let logged = try await Self.app.auditLog(instance: id)
             let stale = try await send(
                 client, .post, "/api/v1/agreements/\(id)/assessments", token: finance,
                 body: #"{"kind": "risk", "reference": "RA-API-2"}"#, ifMatch: opened.eTag)
             #expect(stale.status == .conflict)
             #expect(rule(stale.body) == "current-version")
-            #expect(try Self.app.auditLog(instance: id) == logged, "nothing was recorded")
-            #expect(try Self.app.agreement(id).riskAssessment?.reference != "RA-API-2")
+            await #expect(try Self.app.auditLog(instance: id) == logged, "nothing was recorded")
+            await #expect(try Self.app.agreement(id).riskAssessment?.reference != "RA-API-2")
         }
     }
 
     @Test func aStaleIfMatchOnAReturnIsA409AndChangesNothing() async throws {
-        let rows = try Self.app.returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance")
+        let rows = try await Self.app.returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance")
         let id = try #require(rows.first { $0.quarter == "2016/17 Q3" }).id
-        let board = try token("cumbria.barrow-board")
+        let board = try await token("cumbria.barrow-board")
         let content = #"{"spendInQuarter": "£1", "spendToDate": "£1", "narrative": "First."}"#
-        let server = try webApp(commissioning: Self.app)
+        let server = try await webApp(commissioning: Self.app)
         try await server.test(.router) { client in
             let opened = try await send(client, .get, "/api/v1/returns/\(id)", token: board)
             #expect(opened.eTag != nil)
             let saved = try await send(
                 client, .put, "/api/v1/returns/\(id)/content", token: board, body: content, ifMatch: opened.eTag)
             #expect(saved.status == .ok)
-            let logged = try Self.app.auditLog(instance: id)
+            let logged = try await Self.app.auditLog(instance: id)
             let stale = try await send(
                 client, .put, "/api/v1/returns/\(id)/content", token: board,
                 body: content.replacingOccurrences(of: "First.", with: "Second."), ifMatch: opened.eTag)
             #expect(stale.status == .conflict)
             #expect(rule(stale.body) == "current-version")
-            #expect(try Self.app.auditLog(instance: id) == logged)
-            #expect(
+            await #expect(try Self.app.auditLog(instance: id) == logged)
+            await #expect(
                 try Self.app.quarterlyReturn(id, as: "cumbria.finance").record.current?.content.narrative == "First.")
         }
     }
 
     @Test func aStaleIfMatchOnACarryForwardIsA409AndChangesNothing() async throws {
-        let finance = try token("wm.finance")
-        let pcc = try token("wm.pcc")
-        let server = try webApp(commissioning: Self.app)
+        let finance = try await token("wm.finance")
+        let pcc = try await token("wm.pcc")
+        let server = try await webApp(commissioning: Self.app)
         try await server.test(.router) { client in
             let made = try await send(
                 client, .post, "/api/v1/carry-forwards", token: finance,
@@ -94,16 +94,16 @@ struct APIRecordVersionTests {
             #expect(made.status == .created)
             let id = try #require(
                 (try JSONSerialization.jsonObject(with: Data(made.body.utf8)) as? [String: Any])?["id"] as? String)
-            let version = try Self.app.version(of: id, by: "wm.finance")
+            let version = try await Self.app.version(of: id, by: "wm.finance")
             #expect(made.eTag == "\"\(version)\"")
-            let logged = try Self.app.auditLog(instance: id)
+            let logged = try await Self.app.auditLog(instance: id)
             let stale = try await send(
                 client, .post, "/api/v1/carry-forwards/\(id)/decision", token: pcc, body: #"{"approve": true}"#,
                 ifMatch: "\"\(version - 1)\"")
             #expect(stale.status == .conflict)
             #expect(rule(stale.body) == "current-version")
-            #expect(try Self.app.auditLog(instance: id) == logged)
-            #expect(try Self.app.instance(id)?.state == "requested")
+            await #expect(try Self.app.auditLog(instance: id) == logged)
+            await #expect(try Self.app.instance(id)?.state == "requested")
             let current = try await send(
                 client, .post, "/api/v1/carry-forwards/\(id)/decision", token: pcc, body: #"{"approve": true}"#,
                 ifMatch: made.eTag)
@@ -113,11 +113,11 @@ struct APIRecordVersionTests {
     }
 
     @Test func aDecisionListsTheActsTheCallerMayTakeNow() async throws {
-        let id = try Self.app.raiseDecision(office: "cumbria", draft: webDraft("Permitted acts"), by: "cumbria.officer")
+        let id = try await Self.app.raiseDecision(office: "cumbria", draft: webDraft("Permitted acts"), by: "cumbria.officer")
             .id
-        let officer = try token("cumbria.officer")
-        let auditor = try token("cumbria.auditor")
-        let server = try webApp(commissioning: Self.app)
+        let officer = try await token("cumbria.officer")
+        let auditor = try await token("cumbria.auditor")
+        let server = try await webApp(commissioning: Self.app)
         try await server.test(.router) { client in
             func acts(_ token: String) async throws -> [String] {
                 let answer = try await send(client, .get, "/api/v1/decisions/\(id)", token: token)

@@ -15,15 +15,15 @@ struct APISplitPurposeTests {
         let app = makeDemoApp(returns: false)
         var draft = webDraft("Small grants round")
         draft.amount = "£10,000"
-        let decision = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer").id
-        try app.submitDecision(decision, by: "cumbria.officer")
-        try app.signDecision(decision, position: "originating-officer", name: "A", by: "cumbria.officer")
-        try app.signDecision(decision, position: "chief-executive", name: "B", by: "cumbria.chief-executive")
-        try app.referDecision(decision, by: "cumbria.chief-executive")
-        try app.decide(decision, approve: true, interests: "None.", by: "cumbria.pcc")
-        let server = try webApp(commissioning: app)
+        let decision = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer").id
+        try await app.submitDecision(decision, by: "cumbria.officer")
+        try await app.signDecision(decision, position: "originating-officer", name: "A", by: "cumbria.officer")
+        try await app.signDecision(decision, position: "chief-executive", name: "B", by: "cumbria.chief-executive")
+        try await app.referDecision(decision, by: "cumbria.chief-executive")
+        try await app.decide(decision, approve: true, interests: "None.", by: "cumbria.pcc")
+        let server = try await webApp(commissioning: app)
         try await server.test(.router) { client in
-            let finance = try APIClient(client, as: "cumbria.finance", app: app)
+            let finance = try await APIClient(client, as: "cumbria.finance", app: app)
             let round = #"""
                 {"year": "2016/17", "strand": "ASB", "decision": "\#(decision)", "purpose": "Small grants",
                  "method": "grant-round", "bands": [{"name": "small", "upTo": "5000.00"}, {"name": "standard"}],
@@ -42,7 +42,7 @@ struct APISplitPurposeTests {
             let purposes = (made.json as? [[String: Any]] ?? []).map { $0["purpose"] as? String }
             #expect(purposes == ["Street patrols", "Small grants"])
         }
-        let stored = try app.store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
+        let stored = try await app.store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
             .filter { $0.method == .grantRound }
         #expect(stored.map(\.purpose) == ["Street patrols", "Small grants"])
     }

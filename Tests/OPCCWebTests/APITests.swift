@@ -14,10 +14,10 @@ struct APIClient {
     let user: String
     let token: String
 
-    init(_ client: any TestClientProtocol, as user: String, app: Commissioning = sharedApp) throws {
+    init(_ client: any TestClientProtocol, as user: String, app: Commissioning = sharedApp) async throws {
         self.client = client
         self.user = user
-        token = try app.createAPIToken(label: "api-test-\(UUID().uuidString)", by: user).token
+        token = try await app.createAPIToken(label: "api-test-\(UUID().uuidString)", by: user).token
     }
 
     struct Answer {
@@ -73,7 +73,7 @@ struct APITests {
         let router = Router(context: WebContext.self)
         var configuration = WebConfiguration(commissioning: sharedApp)
         configuration.home = ProductHome(root: repositoryRoot)
-        try Web(configuration: configuration).addRoutes(to: router)
+        try await Web(configuration: configuration).addRoutes(to: router)
         let registered = Set(
             router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path.description)" }.filter {
                 $0.contains(" /api/") || $0.hasSuffix(" \(API.documentPath)")
@@ -105,7 +105,7 @@ struct APITests {
     }
 
     @Test func theDocumentIsServedAtOpenAPIYAMLWithoutAToken() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             let response = try await client.execute(uri: "/openapi.yaml", method: .get)
             #expect(response.status == .ok)
@@ -114,7 +114,7 @@ struct APITests {
     }
 
     @Test func theServedDocumentQuotesEveryResponseCodeSoAPlainYAMLLoaderReadsThemAsText() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             let served = String(buffer: try await client.execute(uri: "/openapi.yaml", method: .get).body)
             let lines = served.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -129,7 +129,7 @@ struct APITests {
     // MARK: Tokens
 
     @Test func aRequestWithoutATokenOrWithARevokedOneIsRefusedWith401AndAProblem() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             let none = try await client.execute(uri: "/api/v1/decisions", method: .get)
             #expect(none.status == .unauthorized)
@@ -137,10 +137,10 @@ struct APITests {
             #expect(none.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             #expect(String(buffer: none.body).contains("api-token-required"))
 
-            let (id, token) = try sharedApp.createAPIToken(label: "revoked-\(UUID().uuidString)", by: "cumbria.officer")
-            let api = try APIClient(client, as: "cumbria.officer")
+            let (id, token) = try await sharedApp.createAPIToken(label: "revoked-\(UUID().uuidString)", by: "cumbria.officer")
+            let api = try await APIClient(client, as: "cumbria.officer")
             #expect(try await api.call(.get, "/api/v1/decisions", token: token).status == .ok)
-            try sharedApp.revokeAPIToken(id, by: "cumbria.officer")
+            try await sharedApp.revokeAPIToken(id, by: "cumbria.officer")
             let revoked = try await api.call(.get, "/api/v1/decisions", token: token)
             #expect(revoked.status == .unauthorized)
             #expect(revoked.object["rule"] as? String == "api-token-revoked")
@@ -153,9 +153,9 @@ struct APITests {
     // MARK: Rules and errors
 
     @Test func aDecisionGoesFromDraftToPublishedThroughTheAPI() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let officer = try APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer")
             let raised = try await officer.post(
                 "/api/v1/decisions",
                 #"{"title": "API pilot", "executiveSummary": "Two wards.", "recommendation": "Approve.", "amount": "£1,000"}"#
@@ -165,7 +165,7 @@ struct APITests {
             let id = try #require(raised.object["id"] as? String)
             #expect(raised.object["amountPence"] as? Int == 100_000)
             let path = "/api/v1/decisions/\(id)"
-            let pcc = try APIClient(client, as: "cumbria.pcc")
+            let pcc = try await APIClient(client, as: "cumbria.pcc")
             #expect(try await pcc.post("\(path)/submit").status == .forbidden)
             #expect(try await officer.post("\(path)/submit").object["status"] as? String == "awaiting-sign-offs")
 
@@ -179,7 +179,7 @@ struct APITests {
                 try await officer.post(
                     "\(path)/sign-offs", #"{"position": "originating-officer", "name": "Vivian Stafford"}"#
                 ).status == .ok)
-            let chief = try APIClient(client, as: "cumbria.chief-executive")
+            let chief = try await APIClient(client, as: "cumbria.chief-executive")
             #expect(
                 try await chief.post("\(path)/sign-offs", #"{"position": "chief-executive", "name": "Stuart Edwards"}"#)
                     .status == .ok)
@@ -193,16 +193,16 @@ struct APITests {
     }
 
     @Test func aRefusalCarriesTheSameRuleAndMessageAsTheService() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let finance = try APIClient(client, as: "cumbria.finance")
+            let finance = try await APIClient(client, as: "cumbria.finance")
             let body = #"""
                 {"year": "2016/17", "strand": "ASB", "recipientOrgId": "GB-LAE-BAR", "recipientName": "Barrow",
                  "purpose": "Too much", "decision": "014/2016", "amount": "£9,000,000"}
                 """#
             var serviceMessage = ""
             do {
-                _ = try sharedApp.allocate(
+                _ = try await sharedApp.allocate(
                     [
                         .init(
                             office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "ASB",
@@ -211,21 +211,21 @@ struct APITests {
                     ], by: "cumbria.finance")
             } catch { serviceMessage = APIProblem.from(error).detail }
             #expect(!serviceMessage.isEmpty)
-            let before = try sharedApp.financeOverview(as: "cumbria.finance").allocations.count
+            let before = try await sharedApp.financeOverview(as: "cumbria.finance").allocations.count
             let refused = try await finance.post("/api/v1/allocations", body)
             #expect(refused.status == .unprocessableContent)
             #expect(refused.object["detail"] as? String == serviceMessage)
-            #expect(try sharedApp.financeOverview(as: "cumbria.finance").allocations.count == before)
+            await #expect(try sharedApp.financeOverview(as: "cumbria.finance").allocations.count == before)
         }
     }
 
     @Test func anUnknownFieldAWrongTypeOrMalformedMoneyIsRefusedWith422AndNothingChanges() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let officer = try APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer")
             let title = "Refused \(UUID().uuidString)"
             let stored = {
-                try sharedApp.decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == title }
+                try await sharedApp.decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == title }
             }
             let unknown = try await officer.post("/api/v1/decisions", #"{"title": "\#(title)", "colour": "red"}"#)
             #expect(unknown.status == .unprocessableContent)
@@ -235,9 +235,9 @@ struct APITests {
             #expect((wrongType.object["detail"] as? String)?.contains("body.title: expected text") == true)
             let notJSON = try await officer.post("/api/v1/decisions", "{title:")
             #expect(notJSON.status == .badRequest)
-            #expect(try !stored())
+            await #expect(try !stored())
 
-            let finance = try APIClient(client, as: "cumbria.finance")
+            let finance = try await APIClient(client, as: "cumbria.finance")
             let money = try await finance.call(
                 .put, "/api/v1/budgets", #"{"year": "2016/17", "strand": "ASB", "name": "ASB", "amount": "12.345"}"#)
             #expect(money.status == .unprocessableContent)
@@ -255,9 +255,9 @@ struct APITests {
     }
 
     @Test func aBodyLargerThanTheOperationAcceptsIsRefusedWith413() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let officer = try APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer")
             let huge = #"{"title": ""# + String(repeating: "x", count: 2 << 20) + #""}"#
             let answer = try await officer.post("/api/v1/decisions", huge)
             #expect(answer.status == .contentTooLarge)
@@ -266,23 +266,23 @@ struct APITests {
     }
 
     @Test func injectionTextIsStoredAndEchoedAsPlainData() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let officer = try APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer")
             let hostile = #"Robert'); DROP TABLE decision;-- <script>alert(1)</script>"#
             let body = try String(data: JSONSerialization.data(withJSONObject: ["title": hostile]), encoding: .utf8)!
             let raised = try await officer.post("/api/v1/decisions", body)
             #expect(raised.status == .created)
             let id = try #require(raised.object["id"] as? String)
             #expect(try await officer.get("/api/v1/decisions/\(id)").object["title"] as? String == hostile)
-            #expect(try sharedApp.decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == hostile })
+            await #expect(try sharedApp.decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == hostile })
         }
     }
 
     @Test func aMethodThePathDoesNotTakeIs405WithAllowAndAnUnknownPathIs404() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let officer = try APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer")
             let wrong = try await officer.call(.delete, "/api/v1/decisions")
             #expect(wrong.status == .methodNotAllowed)
             #expect(wrong.contentType == "application/problem+json")
@@ -299,16 +299,16 @@ struct APITests {
     }
 
     @Test func aNullFieldOrAYearNotInTheDocumentedFormIsRefusedAndNothingChanges() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let finance = try APIClient(client, as: "cumbria.finance")
+            let finance = try await APIClient(client, as: "cumbria.finance")
             let strand = "N\(UUID().uuidString.prefix(6))"
             let null = try await finance.call(
                 .put, "/api/v1/budgets",
                 #"{"office": null, "year": "2016/17", "strand": "\#(strand)", "name": "x", "amount": "£1"}"#)
             #expect(null.status == .unprocessableContent)
             #expect((null.object["detail"] as? String)?.contains("body.office: is null") == true)
-            #expect(
+            await #expect(
                 try !sharedApp.financeOverview(as: "cumbria.finance", year: try FinancialYear(parsing: "2016/17"))
                     .strands.contains { $0.strand == strand })
             #expect(try await finance.get("/api/v1/budgets?year=00").status == .badRequest)
@@ -364,9 +364,9 @@ struct APITests {
     }
 
     @Test func bodiesTheDocumentRefusesAreRefusedBeforeAnyRuleWithTheFormsNamed() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let finance = try APIClient(client, as: "cumbria.finance")
+            let finance = try await APIClient(client, as: "cumbria.finance")
             let zero = try await finance.post(
                 "/api/v1/virements", #"{"year": "2016/17", "from": "ASB", "to": "SAFER", "amount": "0", "reason": "x"}"#
             )
@@ -381,13 +381,13 @@ struct APITests {
                 #"{"year": "2016/17", "strand": "ASB", "recipientOrgId": "0", "recipientName": "x", "purpose": "x", "decision": "014/2016", "amount": "£1"}"#
             )
             #expect(notAnOrgID.object["rule"] as? String == "valid-request-body")
-            let officer = try APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer")
             let untitled = try await officer.post("/api/v1/decisions", #"{"recommendation": "x"}"#)
             #expect(untitled.status == .unprocessableContent)
             #expect((untitled.object["detail"] as? String)?.contains("body.title: is required") == true)
-            let assessment = try #require(
+            let assessment = try await #require(
                 try sharedApp.priorityAssessments(as: "leics.officer").first?.id)
-            let leics = try APIClient(client, as: "leics.officer")
+            let leics = try await APIClient(client, as: "leics.officer")
             let both = try await leics.post(
                 "/api/v1/priorities/\(assessment)/harm-scores",
                 #"{"threat": "Violent Crime", "agency": "Police", "factors": [1, 2, 3, 4, 1, 2], "sum": 13}"#)
@@ -401,9 +401,9 @@ struct APITests {
     }
 
     @Test func aSearchForQuerySyntaxIsTextToFindNotAServerError() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let officer = try APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer")
             for search in ["~", "%22", "a%20OR", "NEAR(", "*"] {
                 #expect(try await officer.get("/api/v1/decisions?search=\(search)").status == .ok, "\(search)")
             }
@@ -413,9 +413,9 @@ struct APITests {
     }
 
     @Test func aWardNamedWithSpacesIsFoundThroughItsPercentEncodedPath() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let finance = try APIClient(client, as: "cumbria.finance")
+            let finance = try await APIClient(client, as: "cumbria.finance")
             let names = try await finance.get("/api/v1/vli/wards?limit=500").items.compactMap { $0["name"] as? String }
             let spaced = try #require(names.first { $0.contains(" ") }, "no ward named with a space: \(names)")
             let encoded = try #require(spaced.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
@@ -427,9 +427,9 @@ struct APITests {
     @Test func listsArePagedWithLimitAndOffset() async throws {
         // A database of its own: other tests raise records in the shared one while this one counts.
         let own = makeDemoApp(returns: false)
-        let app = try webApp(commissioning: own)
+        let app = try await webApp(commissioning: own)
         try await app.test(.router) { client in
-            let officer = try APIClient(client, as: "cumbria.officer", app: own)
+            let officer = try await APIClient(client, as: "cumbria.officer", app: own)
             let all = try await officer.get("/api/v1/decisions?limit=500")
             let total = try #require(all.object["total"] as? Int)
             try #require(total >= 3)
@@ -452,11 +452,11 @@ struct APITests {
     /// Every GET operation, for every demo person: each answer fits the schema the document gives for its status,
     /// and no answer carries Part 2 content to someone who may not read it (checked as each body arrives).
     @Test func everyReadAnswerFitsItsDocumentedSchemaAndPart2ReachesOnlyItsReaders() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         let checker = SchemaChecker(components: OpenAPIDocument.schemas)
         try await app.test(.router) { client in
-            for person in try sharedApp.everyone() {
-                let api = try APIClient(client, as: person.name)
+            for person in try await sharedApp.everyone() {
+                let api = try await APIClient(client, as: person.name)
                 var ids: [String: [String]] = [:]
                 for operation in API.operations where operation.method == .get && operation.pathParameters.isEmpty {
                     let answer = try await api.get(operation.path + (operation.paginated ? "?limit=500" : ""))

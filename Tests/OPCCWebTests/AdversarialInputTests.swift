@@ -18,7 +18,7 @@ struct AdversarialInputTests {
     ]
 
     @Test func injectionStringsAreStoredAsWrittenAndEchoedEscaped() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -28,7 +28,7 @@ struct AdversarialInputTests {
                 #expect(raised.status == .seeOther, "\(text)")
                 let path = try #require(raised.location)
                 let id = String(path.dropFirst("/decisions/".count))
-                let record = try sharedApp.showDecision(id, by: "cumbria.officer").record
+                let record = try await sharedApp.showDecision(id, by: "cumbria.officer").record
                 #expect(record.title == text, "stored exactly as written")
                 let page = try await officer.get(path)
                 #expect(page.status == .ok)
@@ -38,13 +38,13 @@ struct AdversarialInputTests {
                     "/decisions?q=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
                 #expect(search.status == .ok, "search text is never read as query syntax: \(text)")
             }
-            #expect(try sharedApp.verifyAudit().isIntact, "the audit chain still verifies")
-            #expect(try sharedApp.financeCheck().isEmpty, "the ledger is untouched")
+            await #expect(try sharedApp.verifyAudit().isIntact, "the audit chain still verifies")
+            await #expect(try sharedApp.financeCheck().isEmpty, "the ledger is untouched")
         }
     }
 
     @Test func malformedMoneyDatesAndChoicesAreRefusedClearly() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -57,16 +57,16 @@ struct AdversarialInputTests {
             }
             var money = DecisionFilter()
             money.text = "\"Money\""
-            #expect(try sharedApp.decisionRegister(money, by: "cumbria.officer").isEmpty, "nothing was raised")
+            await #expect(try sharedApp.decisionRegister(money, by: "cumbria.officer").isEmpty, "nothing was raised")
 
             var pcc = Browser(client)
             _ = try await pcc.signIn("cumbria.pcc")
-            let draft = try sharedApp.raiseDecision(
+            let draft = try await sharedApp.raiseDecision(
                 office: "cumbria", draft: webDraft("Choice test"), by: "cumbria.officer")
             let bogus = try await pcc.post("/decisions/\(draft.id)/decide", ["approve": "maybe", "interests": "None."])
             #expect(bogus.status == .unprocessableContent)
             #expect(bogus.body.contains("href=\"#decide-approve\""))
-            #expect(try sharedApp.showDecision(draft.id, by: "cumbria.officer").status == "draft")
+            await #expect(try sharedApp.showDecision(draft.id, by: "cumbria.officer").status == "draft")
 
             let register = try await officer.get("/decisions?status=exploded&year=twenty")
             #expect(register.status == .unprocessableContent)
@@ -79,7 +79,7 @@ struct AdversarialInputTests {
     }
 
     @Test func oversizedBodiesAreRefusedWithoutAServerError() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -88,7 +88,7 @@ struct AdversarialInputTests {
             #expect(page.status == .contentTooLarge)
             var oversized = DecisionFilter()
             oversized.text = "\"Oversized\""
-            #expect(try sharedApp.decisionRegister(oversized, by: "cumbria.officer").isEmpty, "nothing was raised")
+            await #expect(try sharedApp.decisionRegister(oversized, by: "cumbria.officer").isEmpty, "nothing was raised")
         }
     }
 }

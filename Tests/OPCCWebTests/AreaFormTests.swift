@@ -8,17 +8,17 @@ import Testing
 @testable import OPCCWeb
 
 /// Seed 001's assessment again for another year, scored and with scoring closed, so the board can select and adopt.
-func selectingAssessment(_ app: Commissioning, year: String) throws -> (id: String, fixture: PriorityFixture) {
+func selectingAssessment(_ app: Commissioning, year: String) async throws -> (id: String, fixture: PriorityFixture) {
     let url = repositoryRoot.appendingPathComponent("fixtures/priorities/safer-north-west-2017-18.yaml")
     let yaml = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "2017/18", with: year)
     let fixture = try PriorityFixture.parse(yaml: yaml, source: "test")
-    let assessment = try app.importAssessment(try fixture.file.assessment(source: "test"), by: "leics.officer")
-    try app.closeScoring(assessment.id, by: "leics.officer")
+    let assessment = try await app.importAssessment(try fixture.file.assessment(source: "test"), by: "leics.officer")
+    try await app.closeScoring(assessment.id, by: "leics.officer")
     return (assessment.id, fixture)
 }
 
 /// The board's selection as seed 001 records it (priorities, Medium decisions and the Low's compulsion).
-func recordSeedSelection(_ app: Commissioning, _ id: String) throws {
+func recordSeedSelection(_ app: Commissioning, _ id: String) async throws {
     let officer = "leics.officer"
     let priorities: [PrioritySelection.Priority] = [
         .init(
@@ -29,15 +29,15 @@ func recordSeedSelection(_ app: Commissioning, _ id: String) throws {
         .init(code: "S1", title: "Reducing reoffending", kind: .statutory),
         .init(code: "S2", title: "Substance misuse", kind: .statutory),
     ]
-    for p in priorities { try app.setPriority(id, p, by: officer) }
+    for p in priorities { try await app.setPriority(id, p, by: officer) }
     for (threat, selected) in [
         ("Domestic Abuse", true), ("Sexual Offences", true), ("Domestic Burglary", false),
         ("Criminal Damage (including Arson)", false), ("Road Safety*", false),
     ] {
-        try app.recordBoardDecision(
+        try await app.recordBoardDecision(
             id, .mediumDecision(threat: threat, selected: selected), reason: "The board's reason", by: officer)
     }
-    try app.recordBoardDecision(
+    try await app.recordBoardDecision(
         id, .compulsion(threat: "Cybercrime", .nationalSteer), reason: "A national priority", by: officer)
 }
 
@@ -46,17 +46,17 @@ struct AreaFormTests {
     @Test("VLI scoring: an officer runs a scheme and the page shows the new run; no study area is refused")
     func scoreVLI() async throws {
         let home = ProductHome(root: repositoryRoot)
-        let app = try webApp(commissioning: formsApp, home: home)
+        let app = try await webApp(commissioning: formsApp, home: home)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
             let page = try await officer.get("/vli")
             #expect(page.body.contains("action=\"/vli/score\""))
             #expect(page.body.contains("<option value=\"vli-default\" selected>vli-default</option>"))
-            let before = try formsApp.latestVLIRun(office: "cumbria").id
+            let before = try await formsApp.latestVLIRun(office: "cumbria").id
             let scored = try await officer.post("/vli/score", ["scheme": "vli-default"])
             #expect(scored.status == .seeOther)
-            let run = try formsApp.latestVLIRun(office: "cumbria")
+            let run = try await formsApp.latestVLIRun(office: "cumbria")
             #expect(run.id != before)
             #expect(run.runBy == "cumbria.officer")
             let after = try await officer.get("/vli")
@@ -66,13 +66,13 @@ struct AreaFormTests {
             let unknown = try await officer.post("/vli/score", ["scheme": "../../Package"])
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.body.contains("href=\"#score-scheme\""))
-            #expect(try formsApp.latestVLIRun(office: "cumbria").id == run.id)
+            await #expect(try formsApp.latestVLIRun(office: "cumbria").id == run.id)
 
             var lincs = Browser(client)
             _ = try await lincs.signIn("lincs.officer")
             #expect(try await lincs.get("/vli").body.contains("action=\"/vli/score\""))
             let (scheme, text) = try formsApp.vliScheme(named: "vli-default", home: home)
-            let expected = try #require(
+            let expected = try await #require(
                 refusalMessage {
                     try formsApp.scoreVLI(
                         office: "lincolnshire", scheme: scheme, schemeText: text, by: "lincs.officer")
@@ -81,7 +81,7 @@ struct AreaFormTests {
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains(expected))
             #expect(refused.body.contains("href=\"#score-scheme\""))
-            #expect((try? formsApp.latestVLIRun(office: "lincolnshire")) == nil, "no run is kept")
+            await #expect((try? formsApp.latestVLIRun(office: "lincolnshire")) == nil, "no run is kept")
 
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
@@ -95,7 +95,7 @@ struct AreaFormTests {
 
     @Test("the VLI scoring form is not offered when the server cannot read the schemes")
     func noSchemesNoForm() async throws {
-        let app = try webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -106,16 +106,16 @@ struct AreaFormTests {
 
     @Test("adopting priorities is refused, naming each rule, until the selection follows them; then it is adopted")
     func adoptPriorities() async throws {
-        let (id, _) = try selectingAssessment(formsApp, year: "2019/20")
-        let state: @Sendable () throws -> String = { try formsApp.priorityView(id, as: "leics.officer").state }
-        let app = try webApp(commissioning: formsApp)
+        let (id, _) = try await selectingAssessment(formsApp, year: "2019/20")
+        let state: @Sendable () throws -> String = { try await formsApp.priorityView(id, as: "leics.officer").state }
+        let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("leics.officer")
             let page = try await officer.get("/priorities/\(id)")
             #expect(page.body.contains("Adopt the priorities"))
             var refusal: (any Error)?
-            do { try formsApp.adoptPriorities(id, by: "leics.officer") } catch { refusal = error }
+            do { try await formsApp.adoptPriorities(id, by: "leics.officer") } catch { refusal = error }
             let messages = Refusal.messages(of: try #require(refusal)).map { html(sentence($0)) }
             #expect(!messages.isEmpty)
             let refused = try await officer.post("/priorities/\(id)/adopt")
@@ -133,7 +133,7 @@ struct AreaFormTests {
             #expect(try await cumbria.post("/priorities/\(id)/adopt").status == .notFound, "another office's")
             #expect(try state() == "selecting")
 
-            try recordSeedSelection(formsApp, id)
+            try await recordSeedSelection(formsApp, id)
             var chief = Browser(client)
             _ = try await chief.signIn("leics.chief-executive")
             let adopted = try await chief.post("/priorities/\(id)/adopt")

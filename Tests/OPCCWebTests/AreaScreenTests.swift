@@ -11,7 +11,7 @@ import Testing
 struct AreaScreenTests {
     @Test("the ranked wards, with their chart and table; the public and a board may not see them")
     func rankedWards() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var visitor = Browser(client)
             #expect(try await visitor.get("/vli").status == .found)
@@ -40,7 +40,7 @@ struct AreaScreenTests {
 
     @Test("a ward's chain: evidence, decision, money, agreements and returns")
     func wardChain() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
@@ -61,11 +61,11 @@ struct AreaScreenTests {
 
     @Test("an officer shortlists a ward; selecting one not shortlisted is refused with the rule and changes nothing")
     func shortlistAndSelect() async throws {
-        let app = try webApp(commissioning: financeApp)
+        let app = try await webApp(commissioning: financeApp)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
-            let wards = try financeApp.vliOverview(as: "cumbria.officer")
+            let wards = try await financeApp.vliOverview(as: "cumbria.officer")
             let free = try #require(wards.wards.filter { wards.selections[$0.code] == nil }.map(\.code).prefix(2))
             #expect(free.count == 2)
             let first = free[free.startIndex]
@@ -73,7 +73,7 @@ struct AreaScreenTests {
             let page = try await officer.get("/vli/wards/\(first)")
             #expect(page.body.contains("Shortlist the ward"))
 
-            let expected = try #require(
+            let expected = try await #require(
                 refusalMessage {
                     try financeApp.selectVLIWard(
                         office: "cumbria", ward: second, decision: "014/2016", by: "cumbria.officer")
@@ -82,13 +82,13 @@ struct AreaScreenTests {
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains(expected))
             #expect(refused.body.contains("href=\"#ward-select\""))
-            #expect(try financeApp.vliOverview(as: "cumbria.officer").selections[second] == nil)
+            await #expect(try financeApp.vliOverview(as: "cumbria.officer").selections[second] == nil)
 
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             #expect(try await finance.post("/vli/wards/\(first)/shortlist").status == .forbidden)
             #expect(try await officer.post("/vli/wards/\(first)/shortlist").status == .seeOther)
-            #expect(try financeApp.vliOverview(as: "cumbria.officer").selections[first]?.status == .shortlisted)
+            await #expect(try financeApp.vliOverview(as: "cumbria.officer").selections[first]?.status == .shortlisted)
             let note = try await officer.post(
                 "/vli/wards/\(first)/note", ["kind": "scan", "text": "Checked with the district council"])
             #expect(note.status == .seeOther)
@@ -98,8 +98,8 @@ struct AreaScreenTests {
 
     @Test("the priorities: the list and the risk matrix with its table, selection and money")
     func prioritiesMatrix() async throws {
-        let app = try webApp()
-        let id = try #require(try sharedApp.priorityAssessments(as: "leics.officer").first?.id)
+        let app = try await webApp()
+        let id = try await #require(try sharedApp.priorityAssessments(as: "leics.officer").first?.id)
         try await app.test(.router) { client in
             var visitor = Browser(client)
             #expect(try await visitor.get("/priorities").status == .found)
@@ -128,17 +128,17 @@ struct AreaScreenTests {
 
     @Test("tying a priority to money: more than the whole line is refused; a new line is recorded")
     func linkMoney() async throws {
-        let id = try #require(try financeApp.priorityAssessments(as: "leics.officer").first?.id)
-        let app = try webApp(commissioning: financeApp)
+        let id = try await #require(try financeApp.priorityAssessments(as: "leics.officer").first?.id)
+        let app = try await webApp(commissioning: financeApp)
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("leics.finance")
-            let before = try financeApp.priorityView(id, as: "leics.finance").selection
+            let before = try await financeApp.priorityView(id, as: "leics.finance").selection
             let too = [
                 PrioritySelection.MoneyLink(
                     strand: "SAFER", recipient: "GB-LAE-NWL", share: try Percentage(parsing: "90%"))
             ]
-            let expected = try #require(
+            let expected = try await #require(
                 refusalMessage { try financeApp.linkPriorityMoney(id, priority: "P1", links: too, by: "leics.finance") }
             )
             let refused = try await finance.post(
@@ -146,12 +146,12 @@ struct AreaScreenTests {
                 ["priority": "P1", "strand": "SAFER", "recipient": "GB-LAE-NWL", "share": "90%"])
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains(expected))
-            #expect(try financeApp.priorityView(id, as: "leics.finance").selection == before)
+            await #expect(try financeApp.priorityView(id, as: "leics.finance").selection == before)
 
             let linked = try await finance.post(
                 "/priorities/\(id)/link-money", ["priority": "P3", "strand": "VICTIMS", "share": "10%"])
             #expect(linked.status == .seeOther)
-            let p3 = try financeApp.priorityView(id, as: "leics.finance").selection.priorities.first { $0.code == "P3" }
+            let p3 = try await financeApp.priorityView(id, as: "leics.finance").selection.priorities.first { $0.code == "P3" }
             #expect(p3?.money.map(\.strand) == ["VICTIMS"])
         }
     }

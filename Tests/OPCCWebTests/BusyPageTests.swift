@@ -12,8 +12,8 @@ import Testing
 
 /// A demo database of its own at a known path, and the app over it with a store that gives up quickly when another
 /// writer holds the database (a short busy timeout, two attempts), as a busy server would after its ten seconds.
-private func impatientDemo() throws -> (app: Commissioning, path: String) {
-    let path = makeDemoDatabase(returns: false).path
+private func impatientDemo() async throws -> (app: Commissioning, path: String) {
+    let path = await makeDemoDatabase(returns: false).path
     let home = ProductHome(root: repositoryRoot)
     let app = try Commissioning(
         store: try SQLiteStore(path: path, busyTimeout: 0.05, attempts: 2),
@@ -29,7 +29,7 @@ struct BusyPageTests {
     )
     func busyDatabaseIsATryAgainPageThatSavedNothing() async throws {
         let (commissioning, path) = try impatientDemo()
-        let app = try webApp(commissioning: commissioning)
+        let app = try await webApp(commissioning: commissioning)
         // Another process's connection, holding the write lock while the form is sent.
         let other = try DatabaseQueue(path: path)
         try await app.test(.router) { client in
@@ -43,7 +43,7 @@ struct BusyPageTests {
             let headers: HTTPFields = [
                 .cookie: "opcc_session=\(cookie)", .contentType: "application/x-www-form-urlencoded",
             ]
-            let before = try commissioning.auditHead()
+            let before = try await commissioning.auditHead()
 
             let holding = DispatchSemaphore(value: 0)
             let release = DispatchSemaphore(value: 0)
@@ -71,15 +71,15 @@ struct BusyPageTests {
             #expect(text.contains("The service is busy"))
             #expect(text.contains("nothing was saved"))
             #expect(!text.lowercased().contains("database is locked"))
-            #expect(try commissioning.auditHead() == before)
+            await #expect(try commissioning.auditHead() == before)
             let year = try FinancialYear(parsing: "2016/17")
-            let overview = try commissioning.financeOverview(as: "cumbria.finance", year: year)
+            let overview = try await commissioning.financeOverview(as: "cumbria.finance", year: year)
             #expect(!overview.reconciliation.contains { $0.strand == "VICTIMS" })
 
             let again = try await client.execute(
                 uri: "/finance/budget", method: .post, headers: headers, body: ByteBuffer(string: form))
             #expect(again.status == .seeOther)
-            let saved = try commissioning.financeOverview(as: "cumbria.finance", year: year)
+            let saved = try await commissioning.financeOverview(as: "cumbria.finance", year: year)
             #expect(
                 saved.reconciliation.first { $0.strand == "VICTIMS" && $0.recipient == nil }?.budgetPence == 1_000_000)
         }

@@ -14,8 +14,8 @@ struct CalendarRouteTests {
     @Test func aPersonalFeedIsServedAtItsSecretAddressUntilRevoked() async throws {
         // Without the demo's returns, Barrow's quarterly returns are still to come in: its feed lists them.
         let commissioning = makeDemoApp(returns: false)
-        let token = try commissioning.createCalendarFeed(for: "cumbria.barrow-board")
-        let app = try webApp(commissioning: commissioning)
+        let token = try await commissioning.createCalendarFeed(for: "cumbria.barrow-board")
+        let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
             var browser = Browser(client)
             let feed = try await browser.get("/calendar/\(token).ics")
@@ -24,7 +24,7 @@ struct CalendarRouteTests {
             #expect(feed.body.contains("BEGIN:VEVENT"))
             #expect(feed.body.contains("return due: Barrow Borough Council"))
             #expect(!feed.body.contains(tripwire))
-            try commissioning.revokeCalendarFeed(of: "cumbria.barrow-board", by: "cumbria.barrow-board")
+            try await commissioning.revokeCalendarFeed(of: "cumbria.barrow-board", by: "cumbria.barrow-board")
             #expect(try await browser.get("/calendar/\(token).ics").status == .notFound)
             let unknown = String(repeating: "0", count: 64)
             #expect(try await browser.get("/calendar/\(unknown).ics").status == .notFound)
@@ -33,7 +33,7 @@ struct CalendarRouteTests {
     }
 
     @Test func thePublicCalendarIsServedWithoutSignInAndWithoutPart2() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var browser = Browser(client)
             let feed = try await browser.get("/calendar/public.ics")

@@ -15,11 +15,11 @@ struct CarryForwardFormTests {
     func requestCarryForwardFieldByField() async throws {
         let commissioning = makeDemoApp(returns: false)
         let count: @Sendable () throws -> Int = {
-            try commissioning.financeOverview(as: "cumbria.finance").carryForwards.count
+            try await commissioning.financeOverview(as: "cumbria.finance").carryForwards.count
         }
         let before = try count()
-        let head = try commissioning.auditHead()
-        let app = try webApp(commissioning: commissioning)
+        let head = try await commissioning.auditHead()
+        let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
@@ -43,7 +43,7 @@ struct CarryForwardFormTests {
             }
             #expect(empty.body.contains("value=\"lots\""), "what was entered comes back")
 
-            let expected = try #require(
+            let expected = try await #require(
                 refusalMessage {
                     try commissioning.requestCarryForward(
                         office: "cumbria", from: try FinancialYear(parsing: "2016/17"), strand: "ASB",
@@ -61,7 +61,7 @@ struct CarryForwardFormTests {
             #expect(tooMuch.body.contains("href=\"#cf-forecast\""))
             #expect(tooMuch.body.contains("id=\"cf-forecast-error\""))
             #expect(try count() == before)
-            #expect(try commissioning.auditHead() == head)
+            await #expect(try commissioning.auditHead() == head)
 
             let sent = try await finance.post(
                 "/finance/carry-forwards",
@@ -71,7 +71,7 @@ struct CarryForwardFormTests {
                 ])
             #expect(sent.status == .seeOther)
             #expect(try count() == before + 1)
-            let made = try #require(try commissioning.financeOverview(as: "cumbria.finance").carryForwards.last)
+            let made = try await #require(try commissioning.financeOverview(as: "cumbria.finance").carryForwards.last)
             #expect(made.request.forecast == (try Money(parsing: "£5,000")))
             #expect(made.state == "requested")
         }

@@ -9,21 +9,21 @@ import Testing
 
 /// A Cumbria record taken through the services to `state` ("awaiting-sign-offs", "with-decision-maker" or
 /// "approved"), for the screens that act on it.
-private func cumbriaRecord(_ title: String, to state: String) throws -> String {
+private func cumbriaRecord(_ title: String, to state: String) async throws -> String {
     let app = sharedApp
-    let id = try app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
-    try app.submitDecision(id, by: "cumbria.officer")
+    let id = try await app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
+    try await app.submitDecision(id, by: "cumbria.officer")
     if state == "awaiting-sign-offs" { return id }
-    try app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
-    try app.signDecision(id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive")
-    try app.referDecision(id, by: "cumbria.chief-executive")
+    try await app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
+    try await app.signDecision(id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive")
+    try await app.referDecision(id, by: "cumbria.chief-executive")
     if state == "with-decision-maker" { return id }
-    try app.decide(id, approve: true, interests: "None.", by: "cumbria.pcc")
+    try await app.decide(id, approve: true, interests: "None.", by: "cumbria.pcc")
     return id
 }
 
-private func state(_ id: String) throws -> String {
-    try sharedApp.showDecision(id, by: "cumbria.officer").status
+private func state(_ id: String) async throws -> String {
+    try await sharedApp.showDecision(id, by: "cumbria.officer").status
 }
 
 /// The error summary's links: each `href="#…"` it holds.
@@ -40,7 +40,7 @@ private func summaryLinks(_ body: String) -> [String] {
 @Suite("Web: editing a draft, returning, withdrawing, deferring and correcting in the browser")
 struct DecisionStepTests {
     @Test func unknownPagesAndExpiredFormsGetTheServicesErrorPage() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var visitor = Browser(client)
             let missing = try await visitor.get("/no-such-page")
@@ -55,7 +55,7 @@ struct DecisionStepTests {
     }
 
     @Test func editsOnlyInDraft() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -75,7 +75,7 @@ struct DecisionStepTests {
             #expect(blank.status == .unprocessableContent)
             #expect(summaryLinks(blank.body) == ["title"])
             #expect(blank.body.contains("Second text."), "what was entered is kept")
-            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.executiveSummary == "First text.")
+            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.executiveSummary == "First text.")
 
             let saved = try await officer.post(
                 "\(path)/edit",
@@ -84,7 +84,7 @@ struct DecisionStepTests {
                     "amount": "£2,000",
                 ])
             #expect(saved.status == .seeOther)
-            let record = try sharedApp.showDecision(id, by: "cumbria.officer").record
+            let record = try await sharedApp.showDecision(id, by: "cumbria.officer").record
             #expect(record.title == "Draft edited")
             #expect(record.executiveSummary == "Second text.")
             #expect(record.amount?.pence == 200_000)
@@ -98,13 +98,13 @@ struct DecisionStepTests {
             let late = try await officer.post("\(path)/edit", ["title": "Too late"])
             #expect(late.status == .unprocessableContent)
             #expect(late.body.contains("drafts are edited"))
-            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Draft edited")
+            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Draft edited")
         }
     }
 
     @Test func returnForRevisionNeedsAReason() async throws {
-        let id = try cumbriaRecord("Returned in the browser", to: "with-decision-maker")
-        let app = try webApp()
+        let id = try await cumbriaRecord("Returned in the browser", to: "with-decision-maker")
+        let app = try await webApp()
         try await app.test(.router) { client in
             var pcc = Browser(client)
             _ = try await pcc.signIn("cumbria.pcc")
@@ -114,9 +114,9 @@ struct DecisionStepTests {
             #expect(refused.status == .unprocessableContent)
             #expect(summaryLinks(refused.body) == ["return-reason"])
             #expect(refused.body.contains("id=\"return-reason\""))
-            #expect(try state(id) == "with-decision-maker")
+            await #expect(try state(id) == "with-decision-maker")
             #expect(try await pcc.post("/decisions/\(id)/return", ["reason": "Costs unclear."]).status == .seeOther)
-            #expect(try state(id) == "draft")
+            await #expect(try state(id) == "draft")
             let history = try await pcc.get("/decisions/\(id)")
             #expect(history.body.contains("return-for-revision"))
         }
@@ -124,8 +124,8 @@ struct DecisionStepTests {
 
     /// Issue 21 item 10: a refused decision told a browser user `--interests "none"`; the page's label instead.
     @Test func aRefusedDecisionSaysWhatToDoInThePagesWordsNeverACommandLineFlag() async throws {
-        let id = try cumbriaRecord("Decided in the browser", to: "with-decision-maker")
-        let app = try webApp()
+        let id = try await cumbriaRecord("Decided in the browser", to: "with-decision-maker")
+        let app = try await webApp()
         try await app.test(.router) { client in
             var pcc = Browser(client)
             _ = try await pcc.signIn("cumbria.pcc")
@@ -139,13 +139,13 @@ struct DecisionStepTests {
             #expect(refused.body.contains(">Declaration of interests</label>"))
             #expect(!summary.contains("--"), "\(summary)")
             #expect(!refused.body.contains("--interests"))
-            #expect(try state(id) == "with-decision-maker")
+            await #expect(try state(id) == "with-decision-maker")
         }
     }
 
     @Test func withdrawalReasonRequired() async throws {
-        let id = try cumbriaRecord("Withdrawn in the browser", to: "awaiting-sign-offs")
-        let app = try webApp()
+        let id = try await cumbriaRecord("Withdrawn in the browser", to: "awaiting-sign-offs")
+        let app = try await webApp()
         try await app.test(.router) { client in
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
@@ -155,18 +155,18 @@ struct DecisionStepTests {
             let refused = try await officer.post("/decisions/\(id)/withdraw", ["reason": ""])
             #expect(refused.status == .unprocessableContent)
             #expect(summaryLinks(refused.body) == ["withdraw-reason"])
-            #expect(try state(id) == "awaiting-sign-offs")
+            await #expect(try state(id) == "awaiting-sign-offs")
             #expect(
                 try await officer.post("/decisions/\(id)/withdraw", ["reason": "Funding found elsewhere."]).status
                     == .seeOther)
-            #expect(try state(id) == "withdrawn")
+            await #expect(try state(id) == "withdrawn")
             #expect(try await officer.get("/decisions/\(id)").body.contains("Withdrawn"))
         }
     }
 
     @Test func deferralReasonAndUntilDate() async throws {
-        let id = try cumbriaRecord("Deferred in the browser", to: "approved")
-        let app = try webApp()
+        let id = try await cumbriaRecord("Deferred in the browser", to: "approved")
+        let app = try await webApp()
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -179,19 +179,19 @@ struct DecisionStepTests {
             let noReason = try await officer.post("/decisions/\(id)/defer", ["reason": ""])
             #expect(noReason.status == .unprocessableContent)
             #expect(summaryLinks(noReason.body).contains("defer-reason"))
-            #expect(try state(id) == "approved")
+            await #expect(try state(id) == "approved")
             #expect(
                 try await officer.post(
                     "/decisions/\(id)/defer", ["reason": "Operation under way.", "until": "2027-03-31"]
                 ).status == .seeOther)
-            #expect(try state(id) == "publication-deferred")
-            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.part1Deadline?.iso == "2027-03-31")
+            await #expect(try state(id) == "publication-deferred")
+            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.part1Deadline?.iso == "2027-03-31")
         }
     }
 
     @Test func correctionsAfterDecisionAreAuditedEvents() async throws {
-        let id = try cumbriaRecord("Corrected in the browser", to: "approved")
-        let app = try webApp()
+        let id = try await cumbriaRecord("Corrected in the browser", to: "approved")
+        let app = try await webApp()
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -210,14 +210,14 @@ struct DecisionStepTests {
                         "recommendation": webDraft("x").recommendation ?? "", "reason": "Typing error in the title.",
                     ]
                 ).status == .seeOther)
-            let record = try sharedApp.showDecision(id, by: "cumbria.officer").record
+            let record = try await sharedApp.showDecision(id, by: "cumbria.officer").record
             #expect(record.title == "Corrected title")
-            let correct = try #require(
+            let correct = try await #require(
                 try sharedApp.auditLog(instance: id, by: "cumbria.officer").last { $0.event == "correct" })
             let payload = try JSONDecoder().decode([String: String].self, from: Data(correct.payload.utf8))
             #expect(payload["reason"] == "Typing error in the title.")
             #expect(payload["fields"] == "title", "only the changed field is recorded")
-            #expect(try state(id) == "approved")
+            await #expect(try state(id) == "approved")
         }
     }
 }

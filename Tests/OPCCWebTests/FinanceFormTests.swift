@@ -12,27 +12,27 @@ import Testing
 let formsApp: Commissioning = makeDemoApp(returns: false)
 
 /// An approved Cumbria decision for `amount` with nothing allocated under it yet; its record id.
-func approvedCumbriaDecision(_ app: Commissioning, title: String, amount: String) throws -> String {
+func approvedCumbriaDecision(_ app: Commissioning, title: String, amount: String) async throws -> String {
     var draft = DecisionDraft()
     draft.title = title
     draft.executiveSummary = "Money for the neighbourhood ASB fund."
     draft.recommendation = "Approve \(amount)."
     draft.amount = amount
     let on = try Day(iso: "2016-05-03")
-    let id = try app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: on).id
-    _ = try app.submitDecision(id, by: "cumbria.officer", on: on)
-    _ = try app.signDecision(id, position: "originating-officer", name: "A", by: "cumbria.officer", on: on)
-    _ = try app.signDecision(id, position: "chief-executive", name: "B", by: "cumbria.chief-executive", on: on)
-    _ = try app.referDecision(id, by: "cumbria.chief-executive", on: on)
-    _ = try app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: on.adding(days: 1))
+    let id = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: on).id
+    _ = try await app.submitDecision(id, by: "cumbria.officer", on: on)
+    _ = try await app.signDecision(id, position: "originating-officer", name: "A", by: "cumbria.officer", on: on)
+    _ = try await app.signDecision(id, position: "chief-executive", name: "B", by: "cumbria.chief-executive", on: on)
+    _ = try await app.referDecision(id, by: "cumbria.chief-executive", on: on)
+    _ = try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: on.adding(days: 1))
     return id
 }
 
 /// A strand's line (or a recipient's within it) of the reconciliation, as finance reads it.
 func line(
     _ app: Commissioning, _ user: String, year: String, strand: String, recipient: String? = nil
-) throws -> Commissioning.ReconciliationRow? {
-    try app.financeOverview(as: user, year: try FinancialYear(parsing: year)).reconciliation.first {
+) async throws -> Commissioning.ReconciliationRow? {
+    try await app.financeOverview(as: user, year: try FinancialYear(parsing: year)).reconciliation.first {
         $0.strand == strand && $0.recipient == recipient
     }
 }
@@ -45,7 +45,7 @@ struct FinanceFormTests {
         "set a budget: finance adds a strand; a cut below what is allocated and bad input are refused, changing nothing"
     )
     func setBudget() async throws {
-        let app = try webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
@@ -60,17 +60,17 @@ struct FinanceFormTests {
             #expect(made.location == "/finance?year=2016/17")
             let after = try await finance.get("/finance?year=2016/17")
             #expect(after.body.contains("VICTIMS: Victims"))
-            #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_000_000)
+            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_000_000)
 
             // A strand that exists keeps its name when none is given.
             let renamed = try await finance.post(
                 "/finance/budget", ["form": "budget", "year": "2016/17", "strand": "VICTIMS", "amount": "£12,000"])
             #expect(renamed.status == .seeOther)
-            #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_200_000)
+            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_200_000)
 
-            let asb = try #require(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
+            let asb = try await #require(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
             let cut = ["form": "budget", "year": "2016/17", "strand": "ASB", "name": "Anti-social behaviour"]
-            let expected = try #require(
+            let expected = try await #require(
                 refusalMessage {
                     try formsApp.setBudget(
                         office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "ASB",
@@ -82,7 +82,7 @@ struct FinanceFormTests {
             #expect(refused.body.contains(expected), "the rule's message: a budget cannot go below what is allocated")
             #expect(refused.body.contains("href=\"#budget-amount\""))
             #expect(refused.body.contains("value=\"£50,000\""), "what was entered is kept")
-            #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb)
+            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb)
 
             let bad = try await finance.post(
                 "/finance/budget", ["form": "budget", "year": "2016", "strand": "NEW", "amount": "lots"])
@@ -93,7 +93,7 @@ struct FinanceFormTests {
                 "/finance/budget", ["form": "budget", "year": "2016/17", "strand": "NEW", "amount": "£1"])
             #expect(unnamed.body.contains("href=\"#budget-name\""), "a new strand needs its name")
             #expect(bad.body.contains("id=\"budget-amount-error\""), "the message is beside its field too")
-            #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "NEW") == nil)
+            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "NEW") == nil)
 
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -106,21 +106,21 @@ struct FinanceFormTests {
                 try await finance.post(
                     "/finance/budget", ["year": "2016/17", "strand": "VICTIMS", "amount": "£1"], csrf: "forged"
                 ).status == .forbidden)
-            #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_200_000)
+            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_200_000)
         }
     }
 
     @Test("a virement moves unallocated budget between strands; more than is unallocated is refused with the rule")
     func vire() async throws {
         let year = try FinancialYear(parsing: "2016/17")
-        try formsApp.setBudget(
+        try await formsApp.setBudget(
             office: "cumbria", year: year, strand: "HUBS", name: "Community hubs", amount: try Money(parsing: "£1,000"),
             by: "cumbria.finance")
-        let app = try webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
-            let asb = try #require(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
+            let asb = try await #require(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
             let moved = try await finance.post(
                 "/finance/virement",
                 [
@@ -128,16 +128,16 @@ struct FinanceFormTests {
                     "reason": "Hub demand",
                 ])
             #expect(moved.status == .seeOther)
-            #expect(
+            await #expect(
                 try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb - 2_000_000)
-            #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000)
+            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000)
             #expect(try await finance.get("/finance?year=2016/17").body.contains("£21,000.00"))
 
             let tooMuch = [
                 "form": "vire", "year": "2016/17", "from": "ASB", "to": "HUBS", "amount": "£1,000,000",
                 "reason": "Everything",
             ]
-            let expected = try #require(
+            let expected = try await #require(
                 refusalMessage {
                     try formsApp.vire(
                         office: "cumbria", year: year, from: "ASB", to: "HUBS",
@@ -154,21 +154,21 @@ struct FinanceFormTests {
             let noReason = try await finance.post(
                 "/finance/virement", tooMuch.merging(["amount": "£1", "reason": " "]) { _, b in b })
             #expect(noReason.body.contains("href=\"#vire-reason\""))
-            #expect(
+            await #expect(
                 try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb - 2_000_000)
-            #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000)
+            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000)
         }
     }
 
     @Test("a single allocation under an approved decision; beyond the decision or an unknown decision is refused")
     func singleAllocation() async throws {
-        let decision = try approvedCumbriaDecision(formsApp, title: "Carlisle night-time economy", amount: "£5,000")
+        let decision = try await approvedCumbriaDecision(formsApp, title: "Carlisle night-time economy", amount: "£5,000")
         let year = try FinancialYear(parsing: "2016/17")
         let count: @Sendable () throws -> Int = {
-            try formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count
+            try await formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count
         }
         let before = try count()
-        let app = try webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp)
         let fields = [
             "form": "single", "year": "2016/17", "strand": "ASB", "decision": "014/2016", "recipient": "GB-LAE-CAR",
             "recipientName": "Carlisle City Council", "purpose": "Night-time economy marshals", "amount": "£1",
@@ -177,7 +177,7 @@ struct FinanceFormTests {
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             #expect(try await finance.get("/finance/allocations").body.contains("Allocate to one recipient"))
-            let expected = try #require(
+            let expected = try await #require(
                 refusalMessage {
                     try formsApp.allocate(
                         [
@@ -219,10 +219,10 @@ struct FinanceFormTests {
 
     @Test("a confirmed formula split allocates every share under a decision with approved money left")
     func confirmedSplit() async throws {
-        let decision = try approvedCumbriaDecision(formsApp, title: "Neighbourhood ASB fund", amount: "£10,000")
+        let decision = try await approvedCumbriaDecision(formsApp, title: "Neighbourhood ASB fund", amount: "£10,000")
         let year = try FinancialYear(parsing: "2016/17")
-        let before = try formsApp.financeOverview(as: "cumbria.finance", year: year).allocations
-        let app = try webApp(commissioning: formsApp)
+        let before = try await formsApp.financeOverview(as: "cumbria.finance", year: year).allocations
+        let app = try await webApp(commissioning: formsApp)
         let fields = [
             "year": "2016/17", "strand": "ASB", "decision": decision, "purpose": "Neighbourhood ASB fund",
             "total": "£10,000", "factor-0-name": "population", "factor-0-weight": "50", "factor-1-name": "incidents",
@@ -237,7 +237,7 @@ struct FinanceFormTests {
             let confirmed = try await finance.post("/finance/allocations/confirm", fields)
             #expect(confirmed.status == .seeOther)
             #expect(confirmed.location == "/finance/allocations?year=2016/17")
-            let after = try formsApp.financeOverview(as: "cumbria.finance", year: year).allocations
+            let after = try await formsApp.financeOverview(as: "cumbria.finance", year: year).allocations
             let new = after.filter { a in !before.contains { $0.id == a.id } }
             #expect(new.map(\.amount.pence).sorted() == [375_000, 625_000])
             #expect(new.allSatisfy { $0.method == .formula && $0.decisionID == decision })
@@ -248,13 +248,13 @@ struct FinanceFormTests {
             let again = try await finance.post("/finance/allocations/confirm", fields)
             #expect(again.status == .unprocessableContent)
             #expect(again.body.contains("href=\"#split-decision\""), "the refusal links to the decision it is about")
-            #expect(try formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count == after.count)
+            await #expect(try formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count == after.count)
         }
     }
 
     @Test("an unpaid instalment shows finance its release button, never 'Paid' (an empty text is false in a section)")
     func unpaidInstalment() async throws {
-        let app = try webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
@@ -274,10 +274,10 @@ struct FinanceFormTests {
     func terminate() async throws {
         let id = "cumbria-GA-0002"
         let state: @Sendable () throws -> String? = {
-            try formsApp.agreements(office: "cumbria").first { $0.agreement.id == id }?.state
+            try await formsApp.agreements(office: "cumbria").first { $0.agreement.id == id }?.state
         }
         #expect(try state() == "active")
-        let app = try webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -313,16 +313,16 @@ struct FinanceFormTests {
     func confirmCarryForward() async throws {
         let id = "west-midlands-CF-0001"
         let row: @Sendable () throws -> Commissioning.CarryForwardRow? = {
-            try formsApp.financeOverview(as: "wm.finance").carryForwards.first { $0.request.id == id }
+            try await formsApp.financeOverview(as: "wm.finance").carryForwards.first { $0.request.id == id }
         }
         #expect(try row()?.state == "approved")
-        let app = try webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("wm.finance")
             #expect(try await finance.get("/finance/carry-forwards").body.contains("Confirm \(id) at year end"))
-            let next = try line(formsApp, "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
-            let expected = try #require(
+            let next = try await line(formsApp, "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
+            let expected = try await #require(
                 refusalMessage {
                     try formsApp.confirmCarryForward(id, actual: try Money(parsing: "£1,000,000"), by: "wm.finance")
                 })
@@ -348,7 +348,7 @@ struct FinanceFormTests {
             #expect(try row()?.state == "confirmed")
             #expect(try row()?.request.actual == (try Money(parsing: "£36,500")))
             // £1,500 less than the permitted £38,000 goes back to 2016/17.
-            let after = try line(formsApp, "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
+            let after = try await line(formsApp, "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
             #expect(after?.availablePence == (next?.availablePence ?? 0) - 150_000)
             #expect(try await finance.get("/finance/carry-forwards").body.contains("Actual underspend £36,500.00"))
         }
@@ -357,15 +357,15 @@ struct FinanceFormTests {
     @Test("a refused carry-forward's clawback is settled once; settling it again is refused and changes nothing")
     func settleClawback() async throws {
         let year = try FinancialYear(parsing: "2016/17")
-        let request = try formsApp.requestCarryForward(
+        let request = try await formsApp.requestCarryForward(
             office: "cumbria", from: year, strand: "ASB", recipient: "GB-LAE-BAR",
             forecast: try Money(parsing: "£5,000"), reason: "Slippage", by: "cumbria.finance")
-        try formsApp.decideCarryForward(request.id, approve: false, reason: "The pilot ends", by: "cumbria.pcc")
+        try await formsApp.decideCarryForward(request.id, approve: false, reason: "The pilot ends", by: "cumbria.pcc")
         let id = request.id
         let state: @Sendable () throws -> String? = {
-            try formsApp.financeOverview(as: "cumbria.finance").carryForwards.first { $0.request.id == id }?.state
+            try await formsApp.financeOverview(as: "cumbria.finance").carryForwards.first { $0.request.id == id }?.state
         }
-        let app = try webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
@@ -373,7 +373,7 @@ struct FinanceFormTests {
             let settled = try await finance.post("/finance/carry-forwards/\(id)/settle")
             #expect(settled.status == .seeOther)
             #expect(try state() == "clawback-settled")
-            let barrow = try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB", recipient: "GB-LAE-BAR")
+            let barrow = try await line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB", recipient: "GB-LAE-BAR")
             #expect(barrow?.returnedPence == 500_000)
             #expect(barrow?.clawbackDuePence == 0)
 
@@ -381,7 +381,7 @@ struct FinanceFormTests {
             #expect(again.status == .unprocessableContent)
             #expect(again.body.contains("There is a problem"))
             #expect(again.body.contains("href=\"#cf-\(id)\""), "the link goes to its row")
-            #expect(
+            await #expect(
                 try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB", recipient: "GB-LAE-BAR")?
                     .returnedPence == 500_000)
             var pcc = Browser(client)

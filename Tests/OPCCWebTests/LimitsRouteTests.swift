@@ -44,19 +44,19 @@ private let formulaFinance = """
           - { id: I2, amount: "£8,000", onDate: 2021-01-04 }
     """
 
-private func register(titled title: String) throws -> [DecisionRegisterRow] {
+private func register(titled title: String) async throws -> [DecisionRegisterRow] {
     var filter = DecisionFilter()
     filter.text = "\"\(title)\""
-    return try sharedApp.decisionRegister(filter, by: "cumbria.officer")
+    return try await sharedApp.decisionRegister(filter, by: "cumbria.officer")
 }
 
 @Suite("Web and API: the money ceiling, text limits and CSV cells")
 struct LimitsRouteTests {
     @Test func aBudgetOfNinetyTwoQuadrillionPoundsIsRefusedByTheAPIAndTheBooksStayClean() async throws {
         let commissioning = makeDemoApp(returns: false)
-        let app = try webApp(commissioning: commissioning)
+        let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
-            let finance = try APIClient(client, as: "cumbria.finance", app: commissioning)
+            let finance = try await APIClient(client, as: "cumbria.finance", app: commissioning)
             let answer = try await finance.call(
                 .put, "/api/v1/budgets",
                 #"{"year": "2016/17", "strand": "ASB", "name": "ASB", "amount": "£92,233,720,368,547,758.07"}"#)
@@ -69,8 +69,8 @@ struct LimitsRouteTests {
                 #"{"year": "2016/17", "strand": "BIG", "name": "Big", "amount": "£10,000,000,000.01"}"#)
             #expect(ceiling.status == .unprocessableContent)
         }
-        #expect(try commissioning.financeCheck() == [])
-        #expect(
+        await #expect(try commissioning.financeCheck() == [])
+        await #expect(
             try commissioning.reconciliation(year: try FinancialYear(parsing: "2016/17"), office: "cumbria").allSatisfy
             {
                 ($0.budgetPence ?? 0) < 1_000_000_000_000
@@ -78,23 +78,23 @@ struct LimitsRouteTests {
     }
 
     @Test func aMillionCharacterTitleIsRefusedByTheAPINamingTheField() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let officer = try APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer")
             let title = "Limits-API-" + String(repeating: "x", count: 1_000_000 - 11)
             let answer = try await officer.post("/api/v1/decisions", #"{"title": "\#(title)"}"#)
             #expect(answer.status == .unprocessableContent)
             #expect(
                 answer.object["detail"] as? String == "title: is 1,000,000 characters long; the most it may be is 300")
             #expect(answer.object["rule"] as? String == "text-within-limits")
-            #expect(try register(titled: "Limits-API").isEmpty)
+            await #expect(try register(titled: "Limits-API").isEmpty)
         }
     }
 
     @Test func aNulIsRefusedAndCRLFIsStoredAsLFThroughTheAPI() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let officer = try APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer")
             let nul = try await officer.post("/api/v1/decisions", #"{"title": "Limits NUL\u0000 API"}"#)
             #expect(nul.status == .unprocessableContent)
             #expect(
@@ -102,25 +102,25 @@ struct LimitsRouteTests {
                     == true)
             let bidi = try await officer.post("/api/v1/decisions", #"{"title": "Limits \u202E API"}"#)
             #expect(bidi.status == .unprocessableContent)
-            #expect(try register(titled: "Limits NUL").isEmpty)
+            await #expect(try register(titled: "Limits NUL").isEmpty)
             let raised = try await officer.post(
                 "/api/v1/decisions", #"{"title": "Limits CRLF API", "executiveSummary": "One.\r\nTwo.\rThree."}"#)
             #expect(raised.status == .created)
             let id = try #require(raised.object["id"] as? String)
-            #expect(
+            await #expect(
                 try sharedApp.showDecision(id, by: "cumbria.officer").record.executiveSummary == "One.\nTwo.\nThree.")
         }
     }
 
     @Test func theWebFormRefusesALongTitleANulAndAMillionCharactersAndStoresCRLFAsLF() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
             let huge = try await officer.post(
                 "/decisions", ["title": "Limits-web-" + String(repeating: "x", count: 1_000_000)])
             #expect(huge.status == .contentTooLarge || huge.status == .unprocessableContent)
-            #expect(try register(titled: "Limits-web").isEmpty)
+            await #expect(try register(titled: "Limits-web").isEmpty)
             let long = try await officer.post(
                 "/decisions", ["title": "Limits-long-" + String(repeating: "x", count: 289)])
             #expect(long.status == .unprocessableContent)
@@ -129,20 +129,20 @@ struct LimitsRouteTests {
             let nul = try await officer.post("/decisions", ["title": "Limits web NUL\u{0}"])
             #expect(nul.status == .unprocessableContent)
             #expect(nul.body.contains("is the control character U+0000"))
-            #expect(try register(titled: "Limits web NUL").isEmpty)
+            await #expect(try register(titled: "Limits web NUL").isEmpty)
             let crlf = try await officer.post(
                 "/decisions", ["title": "Limits web CRLF", "executiveSummary": "One.\r\nTwo."])
             #expect(crlf.status == .seeOther)
-            let row = try #require(try register(titled: "Limits web CRLF").first)
-            #expect(try sharedApp.showDecision(row.id, by: "cumbria.officer").record.executiveSummary == "One.\nTwo.")
+            let row = try await #require(try register(titled: "Limits web CRLF").first)
+            await #expect(try sharedApp.showDecision(row.id, by: "cumbria.officer").record.executiveSummary == "One.\nTwo.")
         }
     }
 
     @Test func thePublicGrantsCSVGuardsFormulasAndItsJSONIsAsStored() async throws {
         let commissioning = makeDemoApp(returns: false)
-        _ = try commissioning.loadFinanceFixture(
+        _ = try await commissioning.loadFinanceFixture(
             try FinanceFixture.parse(yaml: formulaFinance, source: "test"), source: "test")
-        let app = try webApp(commissioning: commissioning)
+        let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
             var visitor = Browser(client)
             let csv = try await visitor.get("/transparency/grants.csv?office=lincolnshire")
@@ -163,10 +163,10 @@ struct LimitsRouteTests {
 
     @Test func theReconciliationCSVGuardsAStrandCodeAndLeavesItsPence() async throws {
         let commissioning = makeDemoApp(returns: false)
-        try commissioning.setBudget(
+        try await commissioning.setBudget(
             office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "=1+2", name: "Formula",
             amount: try Money(parsing: "£12.34"), by: "cumbria.finance")
-        let app = try webApp(commissioning: commissioning)
+        let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")

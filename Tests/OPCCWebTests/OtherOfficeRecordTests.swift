@@ -89,10 +89,10 @@ struct OtherOfficeRecordTests {
     @Test(arguments: probes)
     func anotherOfficesRecordIsNotFoundExactlyAsAMissingOneIs(_ probe: Probe) async throws {
         // The premise: one record is there (in another office), the other is not there at all.
-        let office = try #require(try sharedApp.instance(probe.existing)).office
-        #expect(office != (try sharedApp.person(named: probe.user)?.office))
-        #expect(try sharedApp.instance(probe.missing) == nil)
-        let server = try webApp()
+        let office = try await #require(try sharedApp.instance(probe.existing)).office
+        await #expect(office != (try sharedApp.person(named: probe.user)?.office))
+        await #expect(try sharedApp.instance(probe.missing) == nil)
+        let server = try await webApp()
         try await server.test(.router) { client in
             var answers: [(status: HTTPResponse.Status, body: String)] = []
             switch probe.frontEnd {
@@ -106,7 +106,7 @@ struct OtherOfficeRecordTests {
                     answers.append((page.status, page.body))
                 }
             case .api:
-                let api = try APIClient(client, as: probe.user)
+                let api = try await APIClient(client, as: probe.user)
                 for id in [probe.existing, probe.missing] {
                     let answer = try await api.call(probe.method, probe.uri(id), probe.json)
                     answers.append((answer.status, answer.body))

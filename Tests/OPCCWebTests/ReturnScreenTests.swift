@@ -11,8 +11,8 @@ import Testing
 let returnsApp: Commissioning = makeDemoApp(returns: false)
 
 /// A return of a Cumbria pilot grant for `quarter` ("2016/17 Q1").
-private func returnID(grant: String, quarter: String) throws -> String {
-    let rows = try returnsApp.returns(.init(office: "cumbria", grant: grant), as: "cumbria.finance")
+private func returnID(grant: String, quarter: String) async throws -> String {
+    let rows = try await returnsApp.returns(.init(office: "cumbria", grant: grant), as: "cumbria.finance")
     return try #require(rows.first { $0.quarter == quarter }).id
 }
 
@@ -30,8 +30,8 @@ struct ReturnScreenTests {
     /// submitted; explained, it is submitted; the reviewer sends it back with reasons, and accepts the next version,
     /// which releases the quarter's instalment.
     @Test func boardSubmitsReviewerSendsBackThenAccepts() async throws {
-        let id = try returnID(grant: "cumbria-GA-0001", quarter: "2016/17 Q2")
-        let app = try webApp(commissioning: returnsApp)
+        let id = try await returnID(grant: "cumbria-GA-0001", quarter: "2016/17 Q2")
+        let app = try await webApp(commissioning: returnsApp)
         try await app.test(.router) { client in
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
@@ -55,7 +55,7 @@ struct ReturnScreenTests {
             #expect(badMoney.status == .unprocessableContent)
             #expect(summaryLinks(badMoney.body) == ["spendInQuarter"])
             #expect(badMoney.body.contains("Sessions running."), "what was entered is kept")
-            #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").record.versions.isEmpty)
+            await #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").record.versions.isEmpty)
 
             fields["spendInQuarter"] = "£10,000"
             let unexplained = try await board.post("/returns/\(id)/submit", fields)
@@ -64,14 +64,14 @@ struct ReturnScreenTests {
             #expect(links.contains("varianceExplanation"))
             #expect(links.contains("milestone-0-reason"))
             #expect(unexplained.body.contains("saved as a draft"))
-            #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").state == "draft")
+            await #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").state == "draft")
             let draft = try await board.get("/returns/\(id)")
             #expect(draft.body.contains("Needed"), "the saved underspend asks for an explanation")
 
             fields["varianceExplanation"] = "Sessions started three weeks late."
             fields["milestone-0-reason"] = "Venue booked late."
             #expect(try await board.post("/returns/\(id)/submit", fields).status == .seeOther)
-            #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").state == "submitted")
+            await #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").state == "submitted")
             #expect(try await board.post("/returns/\(id)/accept").status == .forbidden)
 
             var other = Browser(client)
@@ -90,7 +90,7 @@ struct ReturnScreenTests {
             #expect(
                 try await officer.post("/returns/\(id)/send-back", ["reasons": "Give the new start date."]).status
                     == .seeOther)
-            #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").state == "returned-for-revision")
+            await #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").state == "returned-for-revision")
 
             let returned = try await board.get("/returns/\(id)")
             #expect(returned.body.contains("<td>2016/17 Q2</td><td>94 this quarter</td>"), "the trend table")
@@ -101,11 +101,11 @@ struct ReturnScreenTests {
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             #expect(try await finance.post("/returns/\(id)/accept", ["note": "Thank you."]).status == .seeOther)
-            let (record, state) = try returnsApp.quarterlyReturn(id, as: "cumbria.finance")
+            let (record, state) = try await returnsApp.quarterlyReturn(id, as: "cumbria.finance")
             #expect(state == "accepted")
             #expect(record.versions.count == 2)
             #expect(record.current?.content.narrative == "Sessions running since 12 August.")
-            let agreement = try returnsApp.agreement("cumbria-GA-0001")
+            let agreement = try await returnsApp.agreement("cumbria-GA-0001")
             #expect(agreement.payments.contains { $0.paidOn != nil && "\($0.condition)".contains("Q2") })
         }
     }

@@ -45,9 +45,9 @@ struct SearchInputTests {
     ]
 
     @Test func theIssuesSearchesAnswerTheRegisterInTheAPIAndOnTheWeb() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let api = try APIClient(client, as: "cumbria.officer")
+            let api = try await APIClient(client, as: "cumbria.officer")
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
             for text in Self.issueSearches {
@@ -64,11 +64,11 @@ struct SearchInputTests {
     }
 
     @Test func anUnexpectedStoreErrorIsAGenericAnswerWithoutSQL() async throws {
-        let (commissioning, path) = makeDemoDatabase(returns: false)
+        let (commissioning, path) = await makeDemoDatabase(returns: false)
         try await DatabaseQueue(path: path).write { try $0.execute(sql: "DROP TABLE decision_fts") }
-        let app = try webApp(commissioning: commissioning)
+        let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
-            let token = try commissioning.createAPIToken(label: "store-error", by: "cumbria.officer").token
+            let token = try await commissioning.createAPIToken(label: "store-error", by: "cumbria.officer").token
             let answer = try await client.execute(
                 uri: "/api/v1/decisions?search=Mirehouse", method: .get, headers: [.authorization: "Bearer \(token)"])
             let problem = String(buffer: answer.body)
@@ -112,9 +112,9 @@ struct SearchInputTests {
     @Test func anyTextInAnyFilterOfTheAPIOrTheWebIsAnAnswerNeverAServerErrorOrSQL() async throws {
         #expect(Self.apiParameters.count >= 20)
         #expect(Self.apiParameters.contains { $0.path == "/api/v1/decisions" && $0.name == "search" })
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
-            let api = try APIClient(client, as: "cumbria.finance")
+            let api = try await APIClient(client, as: "cumbria.finance")
             var browsers: [String: Browser] = [:]
             for user in Set(Self.webParameters.compactMap(\.user)) {
                 var browser = Browser(client)

@@ -20,7 +20,7 @@ struct SignInTests {
     // MARK: Throttling (issue 21, item 7)
 
     @Test func twentyFailuresWithMadeUpNamesFromOneAddressDoNotLockARealAccountFromThatAddress() async throws {
-        let app = try webApp(commissioning: makeDemoApp(returns: false))
+        let app = try await webApp(commissioning: makeDemoApp(returns: false))
         try await app.test(.router) { client async throws in
             var browser = Browser(client)
             for n in 0..<20 {
@@ -32,7 +32,7 @@ struct SignInTests {
     }
 
     @Test func afterTheFreeFailuresAnAccountWaitsAndIsToldHowLong() async throws {
-        let app = try webApp(commissioning: makeDemoApp(returns: false))
+        let app = try await webApp(commissioning: makeDemoApp(returns: false))
         try await app.test(.router) { client async throws in
             var browser = Browser(client)
             for _ in 0..<5 {
@@ -52,7 +52,7 @@ struct SignInTests {
         let commissioning = makeDemoApp(returns: false)
         let policy = SignInThrottlePolicy(freeFailuresPerAccount: 100, freeFailuresPerAddress: 3)
         // Behind a trusted proxy (the test's own connections come from 127.0.0.1): each client is counted apart.
-        let proxied = try webApp(
+        let proxied = try await webApp(
             throttle: policy, commissioning: commissioning, port: 0, trustedProxies: ["127.0.0.1"])
         try await proxied.test(.live) { client async throws in
             var guesser = Browser(client)
@@ -70,7 +70,7 @@ struct SignInTests {
             #expect(try await colleague.signIn("cumbria.officer").status == .seeOther)
         }
         // Without it, the header is the sender's word: every attempt counts against the connection's address.
-        let direct = try webApp(throttle: policy, commissioning: commissioning, port: 0)
+        let direct = try await webApp(throttle: policy, commissioning: commissioning, port: 0)
         try await direct.test(.live) { client async throws in
             for n in 0..<3 {
                 var guesser = Browser(client)
@@ -108,8 +108,8 @@ struct SignInTests {
     // MARK: Sessions (item 8)
 
     @Test func showingTheSignInFormToBrowsersWithoutACookieStoresNoSession() async throws {
-        let (commissioning, path) = makeDemoDatabase(returns: false)
-        let app = try webApp(commissioning: commissioning)
+        let (commissioning, path) = await makeDemoDatabase(returns: false)
+        let app = try await webApp(commissioning: commissioning)
         let before = try rows(in: "web_session", of: path)
         try await app.test(.router) { client async throws in
             for _ in 0..<2000 {
@@ -122,7 +122,7 @@ struct SignInTests {
     }
 
     @Test func aSignInFormPostedWithoutItsSignInCookieOrWithAForgedTokenIsRefused() async throws {
-        let app = try webApp(commissioning: makeDemoApp(returns: false))
+        let app = try await webApp(commissioning: makeDemoApp(returns: false))
         try await app.test(.router) { client async throws in
             var browser = Browser(client)
             _ = try await browser.get("/sign-in")
@@ -148,12 +148,12 @@ struct SignInTests {
     }
 
     @Test func twoServerProcessesOnOneDatabaseShareSignIns() async throws {
-        let (first, path) = makeDemoDatabase(returns: false)
+        let (first, path) = await makeDemoDatabase(returns: false)
         let second = try Commissioning.open(
             home: ProductHome(root: repositoryRoot), databasePath: path,
             clock: FixedClock(day: try Day(iso: "2026-11-20")))
-        let one = try webApp(commissioning: first)
-        let two = try webApp(commissioning: second)
+        let one = try await webApp(commissioning: first)
+        let two = try await webApp(commissioning: second)
         let cookie = try await one.test(.router) { client async throws -> String? in
             var officer = Browser(client)
             #expect(try await officer.signIn("cumbria.officer").status == .seeOther)
@@ -190,19 +190,19 @@ struct SignInTests {
 
     @Test func aPasswordChangeEndsThePersonsOtherSessionsAndIsRecorded() async throws {
         let commissioning = makeDemoApp(returns: false)
-        let app = try webApp(commissioning: commissioning)
+        let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client async throws in
             var laptop = Browser(client)
             var phone = Browser(client)
             #expect(try await laptop.signIn("cumbria.officer").status == .seeOther)
             #expect(try await phone.signIn("cumbria.officer").status == .seeOther)
-            let before = try commissioning.auditLog(office: "cumbria").count
-            try commissioning.changePassword(
+            let before = try await commissioning.auditLog(office: "cumbria").count
+            try await commissioning.changePassword(
                 of: "cumbria.officer", toHash: Passwords.hash("a long passphrase", cost: 4), by: "cumbria.officer",
                 keepingSession: laptop.cookie)
             #expect(try await laptop.get("/home").status == .ok)
             #expect(try await phone.get("/home").status == .found)
-            let event = try #require(commissioning.auditLog(office: "cumbria").dropFirst(before).first)
+            let event = try await #require(commissioning.auditLog(office: "cumbria").dropFirst(before).first)
             #expect(event.event == "password-changed")
             #expect(try await phone.signIn("cumbria.officer").status == .unauthorized)
             #expect(try await phone.signIn("cumbria.officer", password: "a long passphrase").status == .seeOther)
@@ -212,9 +212,9 @@ struct SignInTests {
     // MARK: Headers and URLs (item 9)
 
     @Test func apiAnswersAndFeedsAreNoStoreAndNoSniff() async throws {
-        let app = try webApp()
-        let token = try sharedApp.createAPIToken(label: "headers-\(UUID().uuidString)", by: "lincs.officer").token
-        let part2 = "/api/v1/decisions/\(try demoID("007/2020", office: "lincolnshire"))/part2-readings"
+        let app = try await webApp()
+        let token = try await sharedApp.createAPIToken(label: "headers-\(UUID().uuidString)", by: "lincs.officer").token
+        let part2 = "/api/v1/decisions/\(try await demoID("007/2020", office: "lincolnshire"))/part2-readings"
         try await app.test(.router) { client async throws in
             let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
             let answers = [
@@ -240,7 +240,7 @@ struct SignInTests {
     }
 
     @Test func aFeedsLinksComeFromThePublicURLAndNeverFromTheHostHeader() async throws {
-        let configured = try webApp(port: 0, publicURL: "https://opcc.example/")
+        let configured = try await webApp(port: 0, publicURL: "https://opcc.example/")
         try await configured.test(.live) { client async throws in
             let port = try #require(client.port)
             let answer = try rawHTTP(
@@ -251,7 +251,7 @@ struct SignInTests {
             #expect(answer.contains("URL:https://opcc.example/register/"))
         }
         // Without --public-url: where the server listens, not the Host the request named.
-        let listening = try webApp(port: 0)
+        let listening = try await webApp(port: 0)
         try await listening.test(.live) { client async throws in
             let port = try #require(client.port)
             let answer = try rawHTTP(
@@ -261,7 +261,7 @@ struct SignInTests {
             #expect(!answer.contains("evil.example"))
             #expect(answer.contains("URL:http://127.0.0.1:0/register/"))
         }
-        let unconfigured = try webApp()
+        let unconfigured = try await webApp()
         try await unconfigured.test(.router) { client async throws in
             let feed = String(buffer: try await client.execute(uri: "/calendar/public.ics", method: .get).body)
             #expect(!feed.contains("localhost"))

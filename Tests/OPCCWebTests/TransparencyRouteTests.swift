@@ -11,7 +11,7 @@ import Testing
 struct TransparencyRouteTests {
     @Test("transparency-public: every publication answers without sign-in, with its content type")
     func everyPublicationAnswersWithoutSignIn() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var browser = Browser(client)
             let pages: [(String, String)] = [
@@ -46,7 +46,7 @@ struct TransparencyRouteTests {
 
     @Test("grants-register: the page is a captioned table of the awarded grants, amounts in pounds")
     func grantsPage() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var browser = Browser(client)
             let page = try await browser.get("/transparency/grants?office=cumbria")
@@ -64,7 +64,7 @@ struct TransparencyRouteTests {
 
     @Test("spending-over-500: ?month= chooses the month's payments")
     func spendingByMonth() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var browser = Browser(client)
             let april = try await browser.get("/transparency/spending.csv?month=2016-04")
@@ -78,7 +78,7 @@ struct TransparencyRouteTests {
 
     @Test("month-parsing: a bad month is 400 with a message saying how to write it")
     func badMonthIs400() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var browser = Browser(client)
             for uri in [
@@ -97,7 +97,7 @@ struct TransparencyRouteTests {
 
     @Test("three-sixty-giving-export: the package is served as JSON with the grants in pounds")
     func threeSixtyGiving() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var browser = Browser(client)
             let page = try await browser.get("/transparency/360giving.json?office=cumbria")

@@ -8,21 +8,21 @@ import Testing
 @testable import OPCCWeb
 
 /// A Cumbria decision on the shared demo database, driven to `approved` (or left a draft).
-private func versionedRecord(_ title: String, approved: Bool = true) throws -> String {
+private func versionedRecord(_ title: String, approved: Bool = true) async throws -> String {
     let app = sharedApp
-    let id = try app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
+    let id = try await app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
     guard approved else { return id }
-    try app.submitDecision(id, by: "cumbria.officer")
-    try app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
-    try app.signDecision(id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive")
-    try app.referDecision(id, by: "cumbria.chief-executive")
-    try app.decide(id, approve: true, interests: "None.", by: "cumbria.pcc")
+    try await app.submitDecision(id, by: "cumbria.officer")
+    try await app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
+    try await app.signDecision(id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive")
+    try await app.referDecision(id, by: "cumbria.chief-executive")
+    try await app.decide(id, approve: true, interests: "None.", by: "cumbria.pcc")
     return id
 }
 
-private func version(_ id: String) throws -> Int { try sharedApp.showDecision(id, by: "cumbria.officer").version }
+private func version(_ id: String) async throws -> Int await { try await sharedApp.showDecision(id, by: "cumbria.officer").version }
 
-private func events(_ id: String) throws -> [AuditEvent] { try sharedApp.auditLog(instance: id, by: "cumbria.officer") }
+private func events(_ id: String) async throws -> [AuditEvent] await { try await sharedApp.auditLog(instance: id, by: "cumbria.officer") }
 
 /// One API request with the headers given, answering the status, the headers and the body.
 private func send(
@@ -46,9 +46,9 @@ private let correction = #"{"reason": "Typing error.", "changes": {"title": "Cor
 @Suite("Versions: ETag and If-Match in the API, the version in every decision form")
 struct VersionTests {
     @Test func aDecisionIsAnsweredWithItsVersionAsAStrongETagThatChangesAfterAnAct() async throws {
-        let id = try versionedRecord("ETag after an act", approved: false)
-        let token = try sharedApp.createAPIToken(label: "etag-\(UUID().uuidString)", by: "cumbria.officer").token
-        let server = try webApp()
+        let id = try await versionedRecord("ETag after an act", approved: false)
+        let token = try await sharedApp.createAPIToken(label: "etag-\(UUID().uuidString)", by: "cumbria.officer").token
+        let server = try await webApp()
         try await server.test(.router) { client in
             let before = try await send(client, .get, "/api/v1/decisions/\(id)", token: token)
             #expect(before.status == .ok)
@@ -63,9 +63,9 @@ struct VersionTests {
     }
 
     @Test func aStaleIfMatchIsA409NamingTheRuleAndChangesNothing() async throws {
-        let id = try versionedRecord("Stale If-Match")
-        let token = try sharedApp.createAPIToken(label: "stale-\(UUID().uuidString)", by: "cumbria.officer").token
-        let server = try webApp()
+        let id = try await versionedRecord("Stale If-Match")
+        let token = try await sharedApp.createAPIToken(label: "stale-\(UUID().uuidString)", by: "cumbria.officer").token
+        let server = try await webApp()
         try await server.test(.router) { client in
             let opened = try await send(client, .get, "/api/v1/decisions/\(id)", token: token).headers[.eTag]
             #expect(
@@ -73,23 +73,23 @@ struct VersionTests {
                     client, .post, "/api/v1/decisions/\(id)/corrections", token: token, body: correction,
                     ifMatch: opened
                 ).status == .ok)
-            let logged = try events(id)
+            let logged = try await events(id)
             let stale = try await send(
                 client, .post, "/api/v1/decisions/\(id)/deferral", token: token, body: #"{"reason": "Why."}"#,
                 ifMatch: opened)
             #expect(stale.status == .conflict)
             #expect(rule(stale.body) == "current-version")
             #expect(stale.body.contains("correct by cumbria.officer"), "it says what changed: \(stale.body)")
-            #expect(try events(id) == logged, "nothing was recorded")
-            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").status == "approved")
+            await #expect(try events(id) == logged, "nothing was recorded")
+            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").status == "approved")
         }
     }
 
     /// Some clients send the version bare (schemathesis did, from the documented pattern): 3 reads as "3".
     @Test func aBareVersionInIfMatchIsReadAsItsETag() async throws {
-        let id = try versionedRecord("Bare If-Match")
-        let token = try sharedApp.createAPIToken(label: "bare-\(UUID().uuidString)", by: "cumbria.officer").token
-        let server = try webApp()
+        let id = try await versionedRecord("Bare If-Match")
+        let token = try await sharedApp.createAPIToken(label: "bare-\(UUID().uuidString)", by: "cumbria.officer").token
+        let server = try await webApp()
         try await server.test(.router) { client in
             let opened = try #require(
                 try await send(client, .get, "/api/v1/decisions/\(id)", token: token).headers[.eTag])
@@ -106,25 +106,25 @@ struct VersionTests {
 
     @Test(arguments: ["\"3", "W/\"3\"", "\"three\"", "\"1\", \"2\"", "\"-1\"", "-1", "\"\""])
     func aMalformedIfMatchIsA400AndChangesNothing(header: String) async throws {
-        let id = try versionedRecord("Malformed If-Match \(header)")
-        let token = try sharedApp.createAPIToken(label: "bad-\(UUID().uuidString)", by: "cumbria.officer").token
-        let server = try webApp()
+        let id = try await versionedRecord("Malformed If-Match \(header)")
+        let token = try await sharedApp.createAPIToken(label: "bad-\(UUID().uuidString)", by: "cumbria.officer").token
+        let server = try await webApp()
         try await server.test(.router) { client in
-            let logged = try events(id)
+            let logged = try await events(id)
             let answer = try await send(
                 client, .post, "/api/v1/decisions/\(id)/corrections", token: token, body: correction, ifMatch: header)
             #expect(answer.status == .badRequest)
             #expect(rule(answer.body) == "valid-if-match")
-            #expect(try events(id) == logged)
+            await #expect(try events(id) == logged)
         }
     }
 
     /// The reproduction: ten corrections of one decision sent at once with the same If-Match; exactly one wins.
     @Test func tenRacingCorrectionsThroughTheAPIWithOneIfMatchLeaveExactlyOneWinner() async throws {
-        let id = try versionedRecord("Ten racing corrections")
-        let token = try sharedApp.createAPIToken(label: "race-\(UUID().uuidString)", by: "cumbria.officer").token
-        let opened = "\"\(try version(id))\""
-        let server = try webApp()
+        let id = try await versionedRecord("Ten racing corrections")
+        let token = try await sharedApp.createAPIToken(label: "race-\(UUID().uuidString)", by: "cumbria.officer").token
+        let opened = "\"\(try await version(id))\""
+        let server = try await webApp()
         try await server.test(.router) { client in
             let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
                 for n in 0..<10 {
@@ -140,36 +140,36 @@ struct VersionTests {
             }
             #expect(statuses.filter { $0.0 == .ok }.count == 1)
             #expect(statuses.filter { $0.0 == .conflict && $0.1 == "current-version" }.count == 9)
-            #expect(try events(id).filter { $0.event == "correct" }.count == 1)
+            await #expect(try events(id).filter { $0.event == "correct" }.count == 1)
         }
     }
 
     @Test func everyActAndEditFormOfADecisionCarriesItsVersion() async throws {
-        let draft = try versionedRecord("Forms carry the version", approved: false)
-        let approved = try versionedRecord("Forms carry the version, decided")
-        let server = try webApp()
+        let draft = try await versionedRecord("Forms carry the version", approved: false)
+        let approved = try await versionedRecord("Forms carry the version, decided")
+        let server = try await webApp()
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
-            let field = { (id: String) in "name=\"version\" value=\"\(try version(id))\"" }
+            let field = { (id: String) in "name=\"version\" value=\"\(try await version(id))\"" }
             #expect(try await officer.get("/decisions/\(draft)/edit").body.contains(try field(draft)))
             let draftPage = try await officer.get("/decisions/\(draft)").body
-            #expect(draftPage.components(separatedBy: try field(draft)).count - 1 == 2, "submit and withdraw")
+            await #expect(draftPage.components(separatedBy: try field(draft)).count - 1 == 2, "submit and withdraw")
             let approvedPage = try await officer.get("/decisions/\(approved)").body
-            #expect(approvedPage.components(separatedBy: try field(approved)).count - 1 == 3, "publish, defer, correct")
+            await #expect(approvedPage.components(separatedBy: try field(approved)).count - 1 == 3, "publish, defer, correct")
         }
     }
 
     /// Someone corrects the record while another has its correction form open: their save is a 409, the form comes
     /// back with what they typed and says what changed; saving again (at the new version) then works.
     @Test func aStaleWebFormIsA409WithItsEntriesKeptAndWhatChanged() async throws {
-        let id = try versionedRecord("Stale correction form")
-        let opened = try version(id)
+        let id = try await versionedRecord("Stale correction form")
+        let opened = try await version(id)
         var meanwhile = DecisionDraft()
         meanwhile.recommendation = "Approve, as amended."
-        try sharedApp.correctDecision(id, draft: meanwhile, reason: "Amended.", by: "cumbria.chief-executive")
-        let logged = try events(id)
-        let server = try webApp()
+        try await sharedApp.correctDecision(id, draft: meanwhile, reason: "Amended.", by: "cumbria.chief-executive")
+        let logged = try await events(id)
+        let server = try await webApp()
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -184,23 +184,23 @@ struct VersionTests {
             #expect(stale.body.contains("it is now at version \(opened + 1)"))
             #expect(stale.body.contains("correct by cumbria.chief-executive"), "who changed it and how")
             #expect(stale.body.contains("name=\"version\" value=\"\(opened + 1)\""), "the form again, at the new one")
-            #expect(try events(id) == logged)
-            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Stale correction form")
+            await #expect(try events(id) == logged)
+            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Stale correction form")
 
             var again = entries
             again["version"] = String(opened + 1)
             #expect(try await officer.post("/decisions/\(id)/correct", again).status == .seeOther)
-            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "My corrected title")
+            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "My corrected title")
         }
     }
 
     @Test func aStaleDraftEditFormIsA409WithItsEntriesKept() async throws {
-        let id = try versionedRecord("Stale edit form", approved: false)
-        let opened = try version(id)
+        let id = try await versionedRecord("Stale edit form", approved: false)
+        let opened = try await version(id)
         var meanwhile = DecisionDraft()
         meanwhile.title = "Edited meanwhile"
-        try sharedApp.editDecision(id, draft: meanwhile, by: "cumbria.officer")
-        let server = try webApp()
+        try await sharedApp.editDecision(id, draft: meanwhile, by: "cumbria.officer")
+        let server = try await webApp()
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -214,22 +214,22 @@ struct VersionTests {
             #expect(stale.body.contains("value=\"My title\""))
             #expect(stale.body.contains("edit by cumbria.officer"))
             #expect(stale.body.contains("name=\"version\" value=\"\(opened + 1)\""))
-            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Edited meanwhile")
+            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Edited meanwhile")
         }
     }
 
     @Test func aFormWhoseVersionIsNotANumberIsRefusedAndChangesNothing() async throws {
-        let id = try versionedRecord("Bad version field", approved: false)
-        let logged = try events(id)
-        let server = try webApp()
+        let id = try await versionedRecord("Bad version field", approved: false)
+        let logged = try await events(id)
+        let server = try await webApp()
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
             let page = try await officer.post("/decisions/\(id)/submit", ["version": "latest"])
             #expect(page.status == .unprocessableContent)
             #expect(page.body.contains("is not a version"))
-            #expect(try events(id) == logged)
-            #expect(try sharedApp.showDecision(id, by: "cumbria.officer").status == "draft")
+            await #expect(try events(id) == logged)
+            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").status == "draft")
         }
     }
 }

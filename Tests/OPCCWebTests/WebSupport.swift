@@ -25,42 +25,42 @@ let repositoryRoot: URL = {
 let sharedApp: Commissioning = makeDemoApp()
 
 /// A demo database of its own, every person with the demo password.
-func makeDemoApp(returns: Bool = true) -> Commissioning { makeDemoDatabase(returns: returns).app }
+func makeDemoApp(returns: Bool = true) async -> Commissionawait ing { makeDemoDatabase(returns: returns).app }
 
 /// `makeDemoApp`, with the path of its database file (for a second connection to it).
-func makeDemoDatabase(returns: Bool = true) -> (app: Commissioning, path: String) {
+func makeDemoDatabase(returns: Bool = true) async -> (app: Commissioning, path: String) {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-web-tests-\(UUID().uuidString)")
     try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let path = dir.appendingPathComponent("web.sqlite").path
     let app = try! Commissioning.open(
         home: ProductHome(root: repositoryRoot), databasePath: path, clock: FixedClock(day: try! Day(iso: "2026-11-20"))
     )
-    _ = try! app.loadDemo(from: ProductHome(root: repositoryRoot), returns: returns)
+    _ = try! await app.loadDemo(from: ProductHome(root: repositoryRoot), returns: returns)
     let hash = Passwords.hash(Passwords.demoPassword, cost: 4)
-    for person in try! app.everyone() { try! app.setPasswordHash(hash, of: person.name) }
+    for person in try! await app.everyone() { try! await app.setPasswordHash(hash, of: person.name) }
     return (app, path)
 }
 
 func webApp(
     throttle: SignInThrottlePolicy = .init(), commissioning: Commissioning = sharedApp, home: ProductHome? = nil,
     port: Int = 8080, trustedProxies: [String] = [], publicURL: String? = nil
-) throws -> some ApplicationProtocol {
+) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "opcc.web.tests")
     logger.logLevel = .warning
     var configuration = WebConfiguration(
         commissioning: commissioning, port: port, logger: logger, throttle: throttle, trustedProxies: trustedProxies,
         publicURL: publicURL)
     configuration.home = home
-    return try buildApplication(configuration: configuration)
+    return try await buildApplication(configuration: configuration)
 }
 
 /// Every response body of the run, with who received it; each is checked for the tripwire as it arrives.
 let collected = Mutex<[(user: String?, body: String)]>([])
 
 /// Whether a person may read Part 2 of the Lincolnshire record that holds the tripwire.
-func mayReadTripwire(_ user: String?) -> Bool {
-    guard let user, let person = try? sharedApp.person(named: user), person.office == "lincolnshire",
-        let profile = try? sharedApp.profile(of: "lincolnshire")
+func mayReadTripwire(_ user: String?) async -> Bool {
+    guard let user, let person = try? await sharedApp.person(named: user), person.office == "lincolnshire",
+        let profile = try? await sharedApp.profile(of: "lincolnshire")
     else { return false }
     return !person.actor.roles(covering: nil).isDisjoint(with: profile.part2Readers)
 }
@@ -152,6 +152,6 @@ struct Browser {
 }
 
 /// The record id of a demo decision by number.
-func demoID(_ number: String, office: String) throws -> String {
-    try sharedApp.decisionID(number, office: office)
+func demoID(_ number: String, office: String) async throws -> String {
+    try await sharedApp.decisionID(number, office: office)
 }

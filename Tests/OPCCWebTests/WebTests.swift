@@ -10,7 +10,7 @@ import Testing
 @Suite("Web: public pages, sign-in, roles and the decision screens")
 struct WebTests {
     @Test func thePublicRegisterShowsPublishedDecisionsAndNoPart2() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var browser = Browser(client)
             let register = try await browser.get("/register")
@@ -32,9 +32,9 @@ struct WebTests {
     }
 
     @Test func anUnpublishedRecordIsNotFoundToThePublic() async throws {
-        let draft = try sharedApp.raiseDecision(
+        let draft = try await sharedApp.raiseDecision(
             office: "cumbria", draft: webDraft("Unpublished"), by: "cumbria.officer")
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var browser = Browser(client)
             let page = try await browser.get("/register/\(draft.id)")
@@ -45,8 +45,8 @@ struct WebTests {
 
     @Test func aCorrectionIsOnThePublicDecisionPageAtOnce() async throws {
         let commissioning = makeDemoApp(returns: false)
-        let id = try commissioning.decisionID("014/2016", office: "cumbria")
-        let app = try webApp(commissioning: commissioning)
+        let id = try await commissioning.decisionID("014/2016", office: "cumbria")
+        let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
             var visitor = Browser(client)
             let before = try await visitor.get("/register/\(id)")
@@ -54,7 +54,7 @@ struct WebTests {
             #expect(!before.body.contains("Pilot as minuted"))
             var fix = DecisionDraft()
             fix.title = "Vulnerable Localities Index (VLI) Pilot as minuted"
-            try commissioning.correctDecision(
+            try await commissioning.correctDecision(
                 id, draft: fix, reason: "title as minuted", by: "cumbria.officer", on: try Day(iso: "2016-04-01"))
             let after = try await visitor.get("/register/\(id)")
             #expect(after.status == .ok)
@@ -63,7 +63,7 @@ struct WebTests {
     }
 
     @Test func aDecisionGoesFromDraftToPublishedInTheBrowser() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var officer = Browser(client)
             #expect(try await officer.signIn("cumbria.officer").status == .seeOther)
@@ -124,19 +124,19 @@ struct WebTests {
     }
 
     @Test func part2IsShownOnlyToItsReadersAndTheReadIsRecorded() async throws {
-        let id = try demoID("007/2020", office: "lincolnshire")
-        let app = try webApp()
+        let id = try await demoID("007/2020", office: "lincolnshire")
+        let app = try await webApp()
         try await app.test(.router) { client in
             var reader = Browser(client)
             _ = try await reader.signIn("lincs.officer")
             let page = try await reader.get("/decisions/\(id)")
             #expect(page.body.contains("Read Part 2"))
             #expect(!page.body.contains(tripwire))
-            let before = try sharedApp.auditLog(instance: id).filter { $0.event == "part2-read" }.count
+            let before = try await sharedApp.auditLog(instance: id).filter { $0.event == "part2-read" }.count
             let read = try await reader.post("/decisions/\(id)/part2")
             #expect(read.status == .ok)
             #expect(read.body.contains(tripwire))
-            #expect(try sharedApp.auditLog(instance: id).filter { $0.event == "part2-read" }.count == before + 1)
+            await #expect(try sharedApp.auditLog(instance: id).filter { $0.event == "part2-read" }.count == before + 1)
 
             var finance = Browser(client)
             _ = try await finance.signIn("lincs.finance")
@@ -149,7 +149,7 @@ struct WebTests {
     }
 
     @Test func formsWithoutTheSessionsTokenAreRefused() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var anonymous = Browser(client)
             let noSession = try await anonymous.post("/sign-in", ["username": "cumbria.officer", "password": "x"])
@@ -166,7 +166,7 @@ struct WebTests {
 
     @Test func signInIsThrottledPerAccountAndPerAddress() async throws {
         // A database of its own: the throttle's counters are in the database, and other tests sign in these people.
-        let app = try webApp(
+        let app = try await webApp(
             throttle: SignInThrottlePolicy(freeFailuresPerAccount: 3, freeFailuresPerAddress: 6),
             commissioning: makeDemoApp(returns: false))
         try await app.test(.router) { client in
@@ -187,7 +187,7 @@ struct WebTests {
     }
 
     @Test func signInSetsAFreshHttpOnlySameSiteCookieAndSignOutEndsIt() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         try await app.test(.router) { client in
             var browser = Browser(client)
             _ = try await browser.get("/sign-in")
@@ -206,10 +206,10 @@ struct WebTests {
     @Test func aPasswordSetThroughTheServicesIsTheOneThatSignsIn() async throws {
         // A database of its own: the other tests sign in with the demo password.
         let own = makeDemoApp()
-        try own.setPasswordHash(Passwords.hash("a long passphrase", cost: 4), of: "leics.finance")
-        #expect(try own.passwordHash(of: "leics.finance")?.hasPrefix("$2") == true)
+        try await own.setPasswordHash(Passwords.hash("a long passphrase", cost: 4), of: "leics.finance")
+        await #expect(try own.passwordHash(of: "leics.finance")?.hasPrefix("$2") == true)
         #expect(throws: ServiceRefusal.self) { try own.setPasswordHash("$2b$04$x", of: "nobody.at.all") }
-        let app = try webApp(commissioning: own)
+        let app = try await webApp(commissioning: own)
         try await app.test(.router) { client in
             var browser = Browser(client)
             let wrong = try await browser.signIn("leics.finance")
@@ -222,25 +222,25 @@ struct WebTests {
     /// Every demo person, through every screen they can reach, and the public: the tripwire is checked in each body
     /// as it arrives (see `record`), and must have reached at least one allowed reader.
     @Test func theTripwireReachesOnlyPart2Readers() async throws {
-        let app = try webApp()
+        let app = try await webApp()
         let ids =
-            try sharedApp.decisionRegister(.init(), by: "lincs.officer").map(\.id)
-            + sharedApp.decisionRegister(.init(), by: "cumbria.officer").map(\.id)
-        let lincs = try demoID("007/2020", office: "lincolnshire")
-        let wards = try sharedApp.vliOverview(as: "cumbria.officer").wards.prefix(3).map { "/vli/wards/\($0.code)" }
+            try await sharedApp.decisionRegister(.init(), by: "lincs.officer").map(\.id)
+            + await sharedApp.decisionRegister(.init(), by: "cumbria.officer").map(\.id)
+        let lincs = try await demoID("007/2020", office: "lincolnshire")
+        let wards = try await sharedApp.vliOverview(as: "cumbria.officer").wards.prefix(3).map { "/vli/wards/\($0.code)" }
         let areaPages =
-            [
+            await [
                 "/finance", "/finance?year=2015/16", "/finance/reconciliation.csv", "/finance/allocations", "/grants",
                 "/finance/carry-forwards", "/vli", "/priorities",
             ]
             + (try sharedApp.agreements(office: nil)).map { "/grants/\($0.agreement.id)" }
-            + (try sharedApp.priorityAssessments(as: "leics.officer")).map { "/priorities/\($0.id)" } + wards
+            + await (try sharedApp.priorityAssessments(as: "leics.officer")).map { "/priorities/\($0.id)" } + wards
         try await app.test(.router) { client in
             var visitor = Browser(client)
             for path in areaPages { _ = try await visitor.get(path) }
             _ = try await visitor.get("/register")
             for id in ids { _ = try await visitor.get("/register/\(id)") }
-            for person in try sharedApp.everyone() {
+            for person in try await sharedApp.everyone() {
                 var browser = Browser(client)
                 #expect(try await browser.signIn(person.name).status == .seeOther)
                 _ = try await browser.get("/decisions")
