@@ -356,8 +356,8 @@ struct SQLiteTransaction: StoreTransaction {
     /// Appends to the draft's office's own chain, with the seal of the record it changed (its content after the
     /// change, read in this same transaction after the record was saved).
     func append(_ draft: AuditEventDraft, sealed: (record: SealedRecord?, hash: String?)) throws -> AuditEvent {
-        let (top, chain) = try nextSequenceAndChainHead(draft.office)
-        let sequence = (top ?? 0) + 1
+        let sequence = (try fetchOneInt64(sql: "SELECT max(seq) FROM audit_event") ?? 0) + 1
+        let chain = try officeChainHead(draft.office)
         var event = AuditEvent(
             sequence: sequence, office: draft.office, instanceID: draft.instanceID,
             workflow: draft.workflow, workflowVersion: draft.workflowVersion, event: draft.event,
@@ -390,24 +390,6 @@ struct SQLiteTransaction: StoreTransaction {
 
     func auditHead(office: String) throws -> AuditHead? {
         try officeChainHead(office).map { AuditHead(sequence: $0.sequence, hash: $0.hash) }
-    }
-
-    /// The log's last sequence number and the head of the office's own chain (nil before its first event), in one
-    /// statement: this runs on every act.
-    private func nextSequenceAndChainHead(
-        _ office: String
-    ) throws -> (Int64?, (sequence: Int64, officeSequence: Int64, hash: String)?) {
-        try fetchFirst(
-            sql: """
-                SELECT (SELECT max(seq) FROM audit_event), h.seq, h.office_seq, h.hash FROM (SELECT 1) LEFT JOIN (
-                    SELECT seq, office_seq, hash FROM audit_event WHERE office_id = ? AND office_seq IS NOT NULL
-                    ORDER BY office_seq DESC LIMIT 1) h
-                """, arguments: [office]
-        ) { row in
-            let head: (Int64, Int64, String)? =
-                (row[1] as Int64?).map { ($0, row[2], row[3]) }
-            return (row[0], head)
-        } ?? (nil, nil)
     }
 
     private func officeChainHead(_ office: String) throws -> (sequence: Int64, officeSequence: Int64, hash: String)? {

@@ -39,12 +39,11 @@ final class RawLoop {
     static let selectReturn = """
         SELECT id, office_id, agreement_id, quarter, quarter_key, period_start, period_end, due_on FROM quarterly_return WHERE id = ? ORDER BY 1
         """
-    /// The log's last sequence number and the newest event of the office's own chain, in one statement (as the
-    /// store reads them).
-    static let selectSequenceAndHead = """
-        SELECT (SELECT max(seq) FROM audit_event), h.seq, h.office_seq, h.hash FROM (SELECT 1) LEFT JOIN (
-            SELECT seq, office_seq, hash FROM audit_event WHERE office_id = ? AND office_seq IS NOT NULL
-            ORDER BY office_seq DESC LIMIT 1) h
+    static let selectSequence = "SELECT max(seq) FROM audit_event"
+    /// The newest event of the office's own chain.
+    static let selectHead = """
+        SELECT seq, office_seq, hash FROM audit_event WHERE office_id = ? AND office_seq IS NOT NULL
+        ORDER BY office_seq DESC LIMIT 1
         """
     static let insertEvent = """
         INSERT INTO audit_event (seq, office_id, instance_id, workflow, workflow_version, event, from_state,
@@ -63,8 +62,8 @@ final class RawLoop {
         try exec("PRAGMA foreign_keys = ON")
         try exec("PRAGMA synchronous = \(synchronous)")
         for sql in [
-            Self.selectInstance, Self.selectPerson, Self.selectOffice, Self.updateInstance, Self.selectSequenceAndHead,
-            Self.selectReturnVersions, Self.selectReturn, Self.insertEvent, "BEGIN IMMEDIATE",
+            Self.selectInstance, Self.selectPerson, Self.selectOffice, Self.updateInstance, Self.selectHead,
+            Self.selectSequence, Self.selectReturnVersions, Self.selectReturn, Self.insertEvent, "BEGIN IMMEDIATE",
             "COMMIT",
         ] {
             var statement: OpaquePointer?
@@ -158,14 +157,14 @@ final class RawLoop {
             try run(Self.selectReturn, [.text(instanceID)]) { _ in }
             let sealed = "return:\(instanceID)"
             var seq: Int64 = 0
+            try run(Self.selectSequence, []) { s in seq = sqlite3_column_int64(s, 0) }
+            seq += 1
             var officeSequence: Int64 = 0
             var previous = String(repeating: "0", count: 64)
-            try run(Self.selectSequenceAndHead, [.text(office)]) { s in
-                seq = sqlite3_column_int64(s, 0)
-                officeSequence = sqlite3_column_int64(s, 2)
-                previous = text(s, 3)!
+            try run(Self.selectHead, [.text(office)]) { s in
+                officeSequence = sqlite3_column_int64(s, 1)
+                previous = text(s, 2)!
             }
-            seq += 1
             officeSequence += 1
             let fields: [(String, String?)] = [
                 ("previousHash", previous), ("sequence", String(seq)), ("office", office), ("instance", instanceID),
