@@ -32,7 +32,7 @@ func versionFields(_ body: String, _ version: Int) -> Int {
 @Suite("Web: a stale act form on an agreement, a return, a carry-forward or an assessment", .serialized)
 struct StaleActFormTests {
     @Test func aStaleAgreementFormIsA409WithItsEntriesKeptAndWhatChangedAndChangesNothing() async throws {
-        let id = "cumbria-GA-0001"
+        let id = "cumbria-GA-0002"
         let opened = try actsApp.version(of: id, by: "cumbria.finance")
         let server = try webApp(commissioning: actsApp)
         try await server.test(.router) { client in
