@@ -179,7 +179,9 @@ extension Web {
     ) throws -> Response {
         let view = try found { try app.showDecision(id, by: user) }
         let record = view.record
-        guard view.status == "draft" else {
+        // Whether the record is open to its draft's edit is the edit's own rule (the role is checked at the save).
+        let roles = try app.person(named: user)?.actor.roles(covering: id) ?? []
+        if case .failure(.notNow) = DecisionEdit.draft.role(state: view.status, decided: false, held: roles) {
             return pages.error(
                 .unprocessableContent,
                 message: "Only drafts are edited. This record is \(statusLabel(view.status).lowercased()).",

@@ -59,6 +59,21 @@ struct PermittedActPageTests {
         }
     }
 
+    /// The edit page asks the draft edit's own rule (`DecisionEdit`), as the save does.
+    @Test func theEditPageOfARecordPastItsDraftSaysOnlyDraftsAreEdited() async throws {
+        let draft = try cumbriaDecision("Edit page of a draft", referred: false)
+        let referred = try cumbriaDecision("Edit page of a referred record", referred: true)
+        let server = try webApp(commissioning: actsApp)
+        try await server.test(.router) { client in
+            var officer = Browser(client)
+            _ = try await officer.signIn("cumbria.officer")
+            #expect(try await officer.get("/decisions/\(draft)/edit").status == .ok)
+            let refused = try await officer.get("/decisions/\(referred)/edit")
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("Only drafts are edited. This record is with decision maker."))
+        }
+    }
+
     @Test func financeOnADraftAgreementIsOfferedTheAssessmentsAndConfirmingThePreconditions() async throws {
         let draft = try #require(
             try actsApp.agreements(office: "leicestershire").first { $0.state == "draft" }?.agreement.id)
