@@ -11,13 +11,15 @@ extension Web {
         status: HTTPResponse.Status = .ok
     ) throws -> Response {
         let overview = try found { try app.financeOverview(as: user) }
-        let roles = try readerRoles(user)
+        // Versions read after the rows: a change made between the two reads makes a form stale, never wrong.
+        let acts = try app.recordActs(overview.carryForwards.map(\.request.id), by: user)
         let errorsByField = fieldErrors(errors)
         var model = CarryForwardsPage(
             nav: financeNav("/finance/carry-forwards"),
-            rows: carryForwardRows(overview.carryForwards, roles: roles, errors: errorsByField, entered: entered),
+            rows: carryForwardRows(overview.carryForwards, acts: acts, errors: errorsByField, entered: entered),
             errors: errors, fe: errorsByField)
-        if roles.contains(.finance) {
+        // A new request is offered to whoever the definition lets make one (from its initial state).
+        if try app.permittedEvents(workflow: "carry-forward", by: user)["draft"]?.contains("request") ?? false {
             model.request = .init(
                 year: entered["year"] ?? overview.year?.description ?? "", strand: entered["strand"] ?? "",
                 recipient: entered["recipient"] ?? "", forecast: entered["forecast"] ?? "",
@@ -28,20 +30,20 @@ extension Web {
             context: context, status: status)
     }
 
-    /// The carry-forwards with the acts each row offers the reader now (decide, confirm, settle), by its state and
-    /// the reader's roles; the row whose form was refused keeps what was entered.
+    /// The carry-forwards with the acts each row offers the reader now (decide, confirm, settle): the acts the
+    /// workflow definition permits them on it (`acts`, with its version); the row whose form was refused keeps what
+    /// was entered.
     func carryForwardRows(
-        _ rows: [Commissioning.CarryForwardRow], roles: Set<Role>, errors: [String: String],
+        _ rows: [Commissioning.CarryForwardRow], acts: [String: Commissioning.RecordActs], errors: [String: String],
         entered: [String: String]
     ) -> [CarryForwardsPage.Row] {
-        let decides = !roles.isDisjoint(with: [.commissioner, .chiefExecutive])
-        let finance = roles.contains(.finance)
         func error(_ field: String) -> String { errors[field.replacingOccurrences(of: "-", with: "_")] ?? "" }
         return rows.map { row in
             let r = row.request
             let again = entered["id"] == r.id
+            let permitted = acts[r.id] ?? Commissioning.RecordActs(version: 0, acts: [])
             return CarryForwardsPage.Row(
-                confirm: finance && row.state == "approved", settle: finance && row.state == "refused",
+                confirm: permitted.permits("confirm"), settle: permitted.permits("settle-clawback"),
                 actualEntered: again ? entered["actual"] ?? "" : "",
                 decideReason: again ? entered["decideReason"] ?? "" : "",
                 decideDecision: again ? entered["decideDecision"] ?? "" : "",
@@ -50,7 +52,7 @@ extension Web {
                 recipient: r.recipientOrgID, strand: r.strand, from: r.year.description, to: r.year.next.description,
                 forecast: r.forecast.formatted, reason: r.reason, actual: r.actual?.formatted ?? "",
                 decision: row.decisionNumber ?? "", state: statusLabel(row.state), stateClass: row.state,
-                decide: decides && row.state == "requested")
+                decide: permitted.permits("approve", "refuse"), version: String(permitted.version))
         }
     }
 
@@ -95,11 +97,10 @@ extension Web {
                 "reason-given": "\(id)-reason", "known-decision": "\(id)-decision",
                 "valid-decision-number": "\(id)-decision",
             ],
-            rerender: { errors in
+            rerender: { errors, status in
                 try carryForwardsPage(
                     user: user, context: context, errors: errors,
-                    entered: form.fields.merging(["id": id]) { _, b in b },
-                    status: .unprocessableContent)
+                    entered: form.fields.merging(["id": id]) { _, b in b }, status: status)
             }
         ) {
             guard let choice = form["outcome"], ["approve", "refuse"].contains(choice) else {
@@ -107,7 +108,7 @@ extension Web {
             }
             try app.decideCarryForward(
                 id, approve: choice == "approve", reason: form.text("decideReason"),
-                decision: form.text("decideDecision"), by: user)
+                decision: form.text("decideDecision"), by: user, expectedVersion: try formVersion(form))
             return .redirect(to: "/finance/carry-forwards", type: .normal)
         }
     }

@@ -179,7 +179,9 @@ extension Web {
     ) throws -> Response {
         let view = try found { try app.showDecision(id, by: user) }
         let record = view.record
-        guard view.status == "draft" else {
+        // Whether the record is open to its draft's edit is the edit's own rule (the role is checked at the save).
+        let roles = try app.person(named: user)?.actor.roles(covering: id) ?? []
+        if case .failure(.notNow) = DecisionEdit.draft.role(state: view.status, decided: false, held: roles) {
             return pages.error(
                 .unprocessableContent,
                 message: "Only drafts are edited. This record is \(statusLabel(view.status).lowercased()).",
@@ -231,30 +233,35 @@ extension Web {
             }
             return found.map { RegisterRow($0, href: "/decisions/\($0.id)", today: today) }
         }
+        // A list is offered to whoever the workflow definitions let act on its records in that state.
+        let decisions = try app.permittedEvents(workflow: "decision-request", by: user)
+        let returns = try app.permittedEvents(workflow: "quarterly-return", by: user)
+        func may(_ events: [String: Set<String>], _ event: String, in state: String) -> Bool {
+            events[state]?.contains(event) ?? false
+        }
         var sections: [HomePage.Section] = []
-        if roles.contains(.officer) { sections.append(.decisionList("Your drafts", try rows(["draft"]))) }
-        if !roles.isDisjoint(with: [.officer, .chiefExecutive, .finance]) {
+        if may(decisions, "submit", in: "draft") { sections.append(.decisionList("Your drafts", try rows(["draft"]))) }
+        if may(decisions, "sign-off", in: "awaiting-sign-offs") {
             sections.append(.decisionList("Sign-offs awaiting", try rows(["awaiting-sign-offs"])))
         }
-        if !roles.isDisjoint(with: [.commissioner, .chiefExecutive]) {
+        if may(decisions, "approve", in: "with-decision-maker") {
             sections.append(.decisionList("Decisions to take", try rows(["with-decision-maker"])))
         }
-        if roles.contains(.officer) {
-            sections.append(
-                .decisionList("Decisions to publish", try rows(["approved", "not-approved", "publication-deferred"])))
-        }
+        let publishable = Self.decisionStates.filter { may(decisions, "publish", in: $0) }
+        if !publishable.isEmpty { sections.append(.decisionList("Decisions to publish", try rows(publishable))) }
         if !roles.isDisjoint(with: [.officer, .chiefExecutive, .commissioner, .finance, .auditor]) {
             sections.append(.decisionList("Overdue for publication", try rows([""], overdue: true)))
         }
-        if person.actor.grants.contains(where: { $0.role == .projectBoardMember }) {
-            let open = try app.returns(.init(), as: user).filter {
-                ["scheduled", "draft", "returned-for-revision"].contains($0.state)
-            }
+        let writes = returns.filter { !$0.value.isDisjoint(with: ["start", "submit"]) }.keys
+        if !writes.isEmpty {
+            let open = try app.returns(.init(), as: user).filter { writes.contains($0.state) }
             sections.append(.returnList("Returns to write", open))
         }
-        if !roles.isDisjoint(with: [.officer, .finance]) {
+        if may(returns, "accept", in: "submitted") {
             sections.append(
                 .returnList("Returns awaiting review", try app.returns(.init(status: .awaitingReview), as: user)))
+        }
+        if may(returns, "escalate", in: "scheduled") {
             sections.append(.returnList("Returns overdue", try app.returns(.init(status: .overdue), as: user)))
         }
         if sections.isEmpty { sections.append(.decisionList("Published decisions", try rows(["published"]))) }

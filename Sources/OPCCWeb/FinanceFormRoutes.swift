@@ -170,18 +170,18 @@ extension Web {
             return notYours("confirm a carry-forward", context: context)
         }
         var read = FormReader(form, prefix: "confirm-\(id)")
-        let rerender = { (errors: [FieldError]) in
+        let rerender = { (errors: [FieldError], status: HTTPResponse.Status) in
             try carryForwardsPage(
                 user: user, context: context, errors: errors, entered: form.fields.merging(["id": id]) { a, _ in a },
-                status: .unprocessableContent)
+                status: status)
         }
         // £0 is an actual underspend (all of it was spent), so the amount may be zero.
         guard let text = form.text("actual"), let actual = try? Money(parsing: text) else {
             read.problem("actual", "Enter the actual underspend at year end in pounds, like £36,500")
-            return try rerender(read.problems)
+            return try rerender(read.problems, .unprocessableContent)
         }
         return try formAct(fallback: read.field("actual"), rerender: rerender) {
-            try app.confirmCarryForward(id, actual: actual, by: user)
+            try app.confirmCarryForward(id, actual: actual, by: user, expectedVersion: try formVersion(form))
             return .redirect(to: "/finance/carry-forwards", type: .normal)
         }
     }
@@ -190,12 +190,11 @@ extension Web {
         guard try readerRoles(user).contains(.finance) else { return notYours("settle a clawback", context: context) }
         return try formAct(
             fallback: "cf-\(id)",
-            rerender: { errors in
-                try carryForwardsPage(
-                    user: user, context: context, errors: errors, entered: ["id": id], status: .unprocessableContent)
+            rerender: { errors, status in
+                try carryForwardsPage(user: user, context: context, errors: errors, entered: ["id": id], status: status)
             }
         ) {
-            try app.settleCarryForwardClawback(id, by: user)
+            try app.settleCarryForwardClawback(id, by: user, expectedVersion: try formVersion(form))
             return .redirect(to: "/finance/carry-forwards", type: .normal)
         }
     }

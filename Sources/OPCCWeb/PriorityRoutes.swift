@@ -35,6 +35,8 @@ extension Web {
         _ id: String, user: String, context: WebContext, errors: [FieldError] = [],
         entered: [String: String] = [:], status: HTTPResponse.Status = .ok
     ) throws -> Response {
+        // The version and the acts first: a change made between the two reads makes the forms stale, never wrong.
+        let acts = try app.recordActs(id, by: user)
         let view = try found { try app.priorityView(id, as: user) }
         let matrix = view.matrix
         let threats = view.scored.map { t in
@@ -73,45 +75,40 @@ extension Web {
                     priority: "\($0.priority): \($0.title)", allocated: pounds($0.allocatedPence),
                     committed: pounds($0.committedPence), paid: pounds($0.paidPence))
             }, spendSvg: spend.isEmpty ? "" : spendChart.svg, errors: errors)
-        try priorityActs(&model, view: view, user: user, entered: entered)
+        priorityActs(&model, view: view, permitted: acts, entered: entered)
         return try pages.page(
             "priority", title: (errors.isEmpty ? "" : "Error: ") + "Priorities: \(view.assessment.partnershipName)",
             model: model, context: context, back: "/priorities", status: status)
     }
 
-    /// Which acts an assessment's page offers the reader now, by its state and the reader's roles in its own office
-    /// (the services check again): link money to a priority, adopt the selection, close the assessment.
+    /// Which acts an assessment's page offers the reader now: the acts the workflow definition permits them on it
+    /// (role, scope and state; another office's assessment has none; guards refuse when the act is taken): link
+    /// money to a priority (once there is one to link), adopt the selection, close the assessment.
     func priorityActs(
-        _ model: inout PriorityPage, view: Commissioning.PriorityView, user: String, entered: [String: String]
-    ) throws {
-        let roles = try readerRoles(user)
-        let ownOffice = try readerOffice(user) == view.assessment.office
-        if ownOffice, ["selecting", "adopted"].contains(view.state), !roles.isDisjoint(with: [.finance, .officer]),
-            !view.selection.priorities.isEmpty
-        {
+        _ model: inout PriorityPage, view: Commissioning.PriorityView, permitted: Commissioning.RecordActs,
+        entered: [String: String]
+    ) {
+        model.version = String(permitted.version)
+        if permitted.permits("link-money"), !view.selection.priorities.isEmpty {
             model.link = .init(
                 options: view.selection.priorities.map { p in
                     Choice(value: p.code, label: "\(p.code): \(p.title)", selected: entered["priority"] == p.code)
                 }, strand: entered["strand"] ?? "", recipient: entered["recipient"] ?? "",
                 share: entered["share"] ?? "")
         }
-        if ownOffice, view.state == "selecting", !roles.isDisjoint(with: [.officer, .chiefExecutive]) {
-            model.adopt = true
-        }
-        if ownOffice, view.state == "adopted", roles.contains(.officer) {
-            model.close = .init(reason: entered["reason"] ?? "")
-        }
+        if permitted.permits("adopt") { model.adopt = true }
+        if permitted.permits("close") { model.close = .init(reason: entered["reason"] ?? "") }
     }
 
     func priorityAct(_ id: String, act step: String, form: Form, user: String, context: WebContext) throws -> Response {
-        try act(
+        try versionedAct(
             field: "priority-\(step)",
-            rerender: { errors in
-                try priorityPage(
-                    id, user: user, context: context, errors: errors, entered: form.fields,
-                    status: .unprocessableContent)
+            rerender: { errors, status in
+                try priorityPage(id, user: user, context: context, errors: errors, entered: form.fields, status: status)
             }
         ) {
+            // The version the form was opened at: a change made since refuses this one (409, the form again).
+            let version = try formVersion(form)
             switch step {
             case "link-money":
                 guard let strand = form.text("strand") else {
@@ -124,9 +121,11 @@ extension Web {
                 }
                 try app.linkPriorityMoney(
                     id, priority: form["priority"] ?? "",
-                    links: [.init(strand: strand, recipient: form.text("recipient"), share: share)], by: user)
-            case "close": try app.closeAssessment(id, reason: form.text("reason") ?? "", by: user)
-            case "adopt": try app.adoptPriorities(id, by: user)
+                    links: [.init(strand: strand, recipient: form.text("recipient"), share: share)], by: user,
+                    expectedVersion: version)
+            case "close":
+                try app.closeAssessment(id, reason: form.text("reason") ?? "", by: user, expectedVersion: version)
+            case "adopt": try app.adoptPriorities(id, by: user, expectedVersion: version)
             default: return pages.error(.notFound, message: "There is no such act.", context: context)
             }
             return .redirect(to: "/priorities/\(id)", type: .normal)

@@ -26,10 +26,14 @@ extension Web {
     func returnStep(_ step: String, id: String, form: Form, user: String, context: WebContext) throws -> Response {
         var saved = false
         return try formAct(
+            correctable: { status, _ in status == .unprocessableContent || status == .conflict },
             field: { returnFieldID(step: step, rule: $0.rule, form: form) },
             rerender: { errors, status in
                 var errors = errors
-                if step == "submit", let each = try? app.submissionProblems(id, as: user), !each.isEmpty {
+                // A stale form says what changed; a refused submission names each problem of the return.
+                if step == "submit", status != .conflict, let each = try? app.submissionProblems(id, as: user),
+                    !each.isEmpty
+                {
                     errors = each.map {
                         FieldError(field: returnFieldID(step: step, rule: $0.rule, form: form), message: $0.message)
                     }
@@ -48,11 +52,15 @@ extension Web {
                         id, user: user, context: context, errors: problems, entered: form.fields,
                         status: .unprocessableContent)
                 }
-                try app.saveReturn(id, content: content, by: user)
+                try app.saveReturn(id, content: content, by: user, expectedVersion: try formVersion(form))
                 saved = true
+                // The save checked the form's version; the submission follows it in the same post.
                 if step == "submit" { try app.submitReturn(id, by: user) }
-            case "accept": try app.acceptReturn(id, note: form.text("note"), by: user)
-            case "send-back": try app.returnForRevision(id, reasons: form.text("reasons") ?? "", by: user)
+            case "accept":
+                try app.acceptReturn(id, note: form.text("note"), by: user, expectedVersion: try formVersion(form))
+            case "send-back":
+                try app.returnForRevision(
+                    id, reasons: form.text("reasons") ?? "", by: user, expectedVersion: try formVersion(form))
             default: return pages.error(.notFound, message: "There is no such step.", context: context)
             }
             return .redirect(to: "/returns/\(id)", type: .normal)
@@ -94,10 +102,10 @@ extension Web {
         _ id: String, user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String]? = nil,
         notice: String? = nil, status: HTTPResponse.Status = .ok
     ) throws -> Response {
+        // The version and the acts first: a change made between the two reads makes the forms stale, never wrong.
+        let acts = try app.recordActs(id, by: user)
         let (record, state) = try found { try app.quarterlyReturn(id, as: user) }
         let agreement = try app.agreement(record.agreementID)
-        let person = try app.person(named: user)
-        let roles = person?.office == record.office ? person?.actor.roles(covering: record.agreementID) ?? [] : []
         let profiled = agreement.spendProfile.first { $0.quarter == record.quarter }?.amount ?? .zero
         let profiledToDate = try Money.sum(
             agreement.spendProfile.filter { $0.quarter <= record.quarter }.map(\.amount))
@@ -115,7 +123,7 @@ extension Web {
         if let current { facts.append(Fact(label: "Spend reported", value: spendText(current.content))) }
         // The board's form: what was entered, else the version being written, else the last one's plan.
         var form: BoardForm?
-        if mayWrite(state: state, roles: roles) {
+        if mayWrite(acts) {
             form = boardForm(agreement: agreement, content: current?.content, entered: entered, id: id)
             // Once figures are saved, the form says whether they need a variance explanation.
             if let content = current?.content {
@@ -137,8 +145,8 @@ extension Web {
             id: id, heading: "\(record.quarter) return", recipient: agreement.recipient.name,
             state: statusLabel(state), stateClass: state, overdue: outstanding && app.clock.today() > record.dueOn,
             facts: facts, versions: record.versions.reversed().map(ReturnPage.VersionRow.init),
-            reviewer: mayReview(state: state, roles: roles, submittedBy: current?.submittedBy, user: user),
-            errors: errors, lifecycle: lifecycle, trends: indicatorTrends(agreement, user: user),
+            reviewer: mayReview(acts), version: String(acts.version), errors: errors, lifecycle: lifecycle,
+            trends: indicatorTrends(agreement, user: user),
             reasons: entered?["reasons"] ?? "", note: entered?["note"] ?? "", form: form, notice: notice)
         return try pages.page(
             "return",
@@ -146,17 +154,13 @@ extension Web {
             model: model, context: context, back: "/returns", status: status)
     }
 
-    /// Whether the return's page offers the board's form (save, submit): an outstanding return, to the grant's own
-    /// project board.
-    func mayWrite(state: String, roles: Set<Role>) -> Bool {
-        ["scheduled", "draft", "returned-for-revision"].contains(state) && roles.contains(.projectBoardMember)
-    }
+    /// Whether the return's page offers the board's form (save, submit): when the workflow definition lets the
+    /// reader start the return or submit it (saving is part of both).
+    func mayWrite(_ acts: Commissioning.RecordActs) -> Bool { acts.permits("start", "submit") }
 
-    /// Whether the return's page offers the review (accept, send back): a submitted return, to the office's
-    /// officers and finance, never to the person who submitted it.
-    func mayReview(state: String, roles: Set<Role>, submittedBy: String?, user: String) -> Bool {
-        state == "submitted" && !roles.isDisjoint(with: [.officer, .finance]) && submittedBy != user
-    }
+    /// Whether the return's page offers the review (accept, send back): when the definition lets the reader accept
+    /// it or return it for revision. The guard that a reviewer did not submit it refuses when the review is tried.
+    func mayReview(_ acts: Commissioning.RecordActs) -> Bool { acts.permits("accept", "return-for-revision") }
 
     /// Each outcome indicator quarter by quarter against its baseline and target: a chart and its table.
     func indicatorTrends(_ agreement: GrantAgreement, user: String) -> [ReturnPage.Trend] {
