@@ -25,6 +25,7 @@ struct DecisionCommand: ParsableCommand {
 protocol DecisionActCommand: ParsableCommand {
     var record: String { get }
     var global: GlobalOptions { get }
+    var expected: ExpectedVersion { get }
     func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView
 }
 
@@ -41,6 +42,13 @@ extension DecisionActCommand {
             return line
         }
     }
+}
+
+/// `--version N`: the act is taken only if the record is still at version N (as `decision show` or the API's `ETag`
+/// gave it); else it is refused as a conflict and nothing changes.
+struct ExpectedVersion: ParsableArguments {
+    @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+    var version: Int?
 }
 
 /// The text of a file a user names, or a refusal saying it cannot be read.
@@ -137,8 +145,9 @@ extension DecisionCommand {
             discussion: "Example: opcc decision submit cumbria-DR-0003 --as cumbria.officer")
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
         func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.submitDecision(id, by: actor, on: day)
+            try app.submitDecision(id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -156,8 +165,11 @@ extension DecisionCommand {
         @Option(help: "The signatory's name as on the form.") var name: String
         @Option(help: "Initials, where the form is initialled.") var initials: String?
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
         func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.signDecision(id, position: position, name: name, initials: initials, by: actor, on: day)
+            try app.signDecision(
+                id, position: position, name: name, initials: initials, by: actor, on: day,
+                expectedVersion: expected.version)
         }
     }
 
@@ -167,8 +179,9 @@ extension DecisionCommand {
             discussion: "Example: opcc decision refer 014/2016 --as cumbria.chief-executive")
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
         func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.referDecision(id, by: actor, on: day)
+            try app.referDecision(id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -179,8 +192,10 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @Option(help: "Why it goes back.") var reason: String
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
         func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.perform(.returnForRevision(reason: reason), on: id, by: actor, on: day)
+            try app.perform(
+                .returnForRevision(reason: reason), on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -199,6 +214,7 @@ extension DecisionCommand {
         var interests: String
         @Flag(help: "A prejudicial interest is declared.") var prejudicialInterest = false
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
 
         func validate() throws {
             guard approve != doNotApprove else {
@@ -208,8 +224,9 @@ extension DecisionCommand {
 
         func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
             try app.decide(
-                id, approve: approve, interests: interests, prejudicialInterest: prejudicialInterest, by: actor, on: day
-            )
+                id, approve: approve, interests: interests, prejudicialInterest: prejudicialInterest, by: actor,
+                on: day,
+                expectedVersion: expected.version)
         }
     }
 
@@ -221,10 +238,13 @@ extension DecisionCommand {
         @Option(help: "Why earlier release would compromise implementation.") var reason: String
         @Option(help: "Publish by this date, YYYY-MM-DD.") var until: String?
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
         func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
             let date: Day?
             do { date = try until.map { try Day(iso: $0) } } catch { throw ValidationError("--until: \(error)") }
-            return try app.perform(.deferPublication(reason: reason, until: date), on: id, by: actor, on: day)
+            return try app.perform(
+                .deferPublication(reason: reason, until: date), on: id, by: actor, on: day,
+                expectedVersion: expected.version)
         }
     }
 
@@ -234,8 +254,9 @@ extension DecisionCommand {
             discussion: "Example: opcc decision publish 014/2016 --on 2016-03-14 --as cumbria.officer")
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
         func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.perform(.publish, on: id, by: actor, on: day)
+            try app.perform(.publish, on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -246,8 +267,9 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @Option(help: "Why it is withdrawn.") var reason: String
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
         func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.perform(.withdraw(reason: reason), on: id, by: actor, on: day)
+            try app.perform(.withdraw(reason: reason), on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 }
