@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc decision`: Requests for PCC Decision from draft to published Part 1.
-struct DecisionCommand: AsyncParsableCommand {
+struct DecisionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decision",
         abstract: "Decision records: raise, sign off, decide, publish Part 1, keep Part 2 sealed.",
@@ -22,17 +22,18 @@ struct DecisionCommand: AsyncParsableCommand {
 }
 
 /// The shared body of the commands that perform one act and print the record's new state.
-protocol DecisionActCommand: AsyncParsableCommand {
+protocol DecisionActCommand: ParsableCommand {
     var record: String { get }
     var global: GlobalOptions { get }
-    func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+    var expected: ExpectedVersion { get }
+    func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView
 }
 
 extension DecisionActCommand {
-    func run() async throws {
-        try await performAct(global) { app in
-            let id = try await app.decisionID(record, office: global.office)
-            return try await act(app, id: id, actor: try global.actorName(), day: try global.effectiveDay())
+    func run() throws {
+        try performAct(global) { app in
+            let id = try app.decisionID(record, office: global.office)
+            return try act(app, id: id, actor: try global.actorName(), day: try global.effectiveDay())
         } report: { _, view in
             var line = "\(view.record.number ?? view.record.id): \(view.status)"
             if let deadline = view.record.part1Deadline, view.status != "published" {
@@ -41,6 +42,13 @@ extension DecisionActCommand {
             return line
         }
     }
+}
+
+/// `--version N`: the act is taken only if the record is still at version N (as `decision show` or the API's `ETag`
+/// gave it); else it is refused as a conflict and nothing changes.
+struct ExpectedVersion: ParsableArguments {
+    @Option(help: "Only if the record is still at this version (the API's ETag); else nothing changes.")
+    var version: Int?
 }
 
 /// The text of a file a user names, or a refusal saying it cannot be read.
@@ -61,7 +69,7 @@ func readDraft(_ path: String) throws -> DecisionDraft {
 }
 
 extension DecisionCommand {
-    struct Raise: AsyncParsableCommand {
+    struct Raise: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Raise a draft decision record from a YAML or JSON file.",
             discussion: """
@@ -75,11 +83,11 @@ extension DecisionCommand {
         @Option(help: "YAML or JSON file with the record's fields.") var file: String
         @OptionGroup var global: GlobalOptions
 
-        func run() async throws {
-            try await runReportingRefusals {
+        func run() throws {
+            try runReportingRefusals {
                 let app = try global.open()
-                let office = try await app.resolveOffice(global.office)
-                let record = try await app.raiseDecision(
+                let office = try app.resolveOffice(global.office)
+                let record = try app.raiseDecision(
                     office: office, draft: try readDraft(file), by: try global.actorName(),
                     on: try global.effectiveDay())
                 printLine("raised \(record.id): \(record.title) (draft; numbered at first submission)")
@@ -87,7 +95,7 @@ extension DecisionCommand {
         }
     }
 
-    struct Edit: AsyncParsableCommand {
+    struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a draft from a YAML or JSON file (only the fields given change).",
             discussion: "Example: opcc decision edit cumbria-DR-0003 --file changes.yaml --as cumbria.officer")
@@ -97,10 +105,10 @@ extension DecisionCommand {
         var version: Int?
         @OptionGroup var global: GlobalOptions
 
-        func run() async throws {
-            try await runReportingRefusals {
+        func run() throws {
+            try runReportingRefusals {
                 let app = try global.open()
-                let updated = try await app.editDecision(
+                let updated = try app.editDecision(
                     record, office: global.office, draft: try readDraft(file), by: try global.actorName(),
                     on: try global.effectiveDay(), expectedVersion: version)
                 printLine("edited \(updated.id)")
@@ -108,7 +116,7 @@ extension DecisionCommand {
         }
     }
 
-    struct Correct: AsyncParsableCommand {
+    struct Correct: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Correct Part 1 after a decision (a new audited event, with a reason).",
             discussion: "Example: opcc decision correct 014/2016 --file fix.yaml --reason \"typo in ward name\" "
@@ -120,10 +128,10 @@ extension DecisionCommand {
         var version: Int?
         @OptionGroup var global: GlobalOptions
 
-        func run() async throws {
-            try await runReportingRefusals {
+        func run() throws {
+            try runReportingRefusals {
                 let app = try global.open()
-                let view = try await app.correctDecision(
+                let view = try app.correctDecision(
                     record, office: global.office, draft: try readDraft(file), reason: reason,
                     by: try global.actorName(), on: try global.effectiveDay(), expectedVersion: version)
                 printLine("corrected \(view.record.number ?? view.record.id) (\(view.status))")
@@ -137,9 +145,9 @@ extension DecisionCommand {
             discussion: "Example: opcc decision submit cumbria-DR-0003 --as cumbria.officer")
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
-        {
-            try await app.submitDecision(id, by: actor, on: day)
+        @OptionGroup var expected: ExpectedVersion
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.submitDecision(id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -157,9 +165,11 @@ extension DecisionCommand {
         @Option(help: "The signatory's name as on the form.") var name: String
         @Option(help: "Initials, where the form is initialled.") var initials: String?
         @OptionGroup var global: GlobalOptions
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
-        {
-            try await app.signDecision(id, position: position, name: name, initials: initials, by: actor, on: day)
+        @OptionGroup var expected: ExpectedVersion
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.signDecision(
+                id, position: position, name: name, initials: initials, by: actor, on: day,
+                expectedVersion: expected.version)
         }
     }
 
@@ -169,9 +179,9 @@ extension DecisionCommand {
             discussion: "Example: opcc decision refer 014/2016 --as cumbria.chief-executive")
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
-        {
-            try await app.referDecision(id, by: actor, on: day)
+        @OptionGroup var expected: ExpectedVersion
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.referDecision(id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -182,9 +192,10 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @Option(help: "Why it goes back.") var reason: String
         @OptionGroup var global: GlobalOptions
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
-        {
-            try await app.perform(.returnForRevision(reason: reason), on: id, by: actor, on: day)
+        @OptionGroup var expected: ExpectedVersion
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.perform(
+                .returnForRevision(reason: reason), on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -203,6 +214,7 @@ extension DecisionCommand {
         var interests: String
         @Flag(help: "A prejudicial interest is declared.") var prejudicialInterest = false
         @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
 
         func validate() throws {
             guard approve != doNotApprove else {
@@ -210,11 +222,11 @@ extension DecisionCommand {
             }
         }
 
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
-        {
-            try await app.decide(
-                id, approve: approve, interests: interests, prejudicialInterest: prejudicialInterest, by: actor, on: day
-            )
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.decide(
+                id, approve: approve, interests: interests, prejudicialInterest: prejudicialInterest, by: actor,
+                on: day,
+                expectedVersion: expected.version)
         }
     }
 
@@ -226,11 +238,13 @@ extension DecisionCommand {
         @Option(help: "Why earlier release would compromise implementation.") var reason: String
         @Option(help: "Publish by this date, YYYY-MM-DD.") var until: String?
         @OptionGroup var global: GlobalOptions
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
-        {
+        @OptionGroup var expected: ExpectedVersion
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
             let date: Day?
             do { date = try until.map { try Day(iso: $0) } } catch { throw ValidationError("--until: \(error)") }
-            return try await app.perform(.deferPublication(reason: reason, until: date), on: id, by: actor, on: day)
+            return try app.perform(
+                .deferPublication(reason: reason, until: date), on: id, by: actor, on: day,
+                expectedVersion: expected.version)
         }
     }
 
@@ -240,9 +254,9 @@ extension DecisionCommand {
             discussion: "Example: opcc decision publish 014/2016 --on 2016-03-14 --as cumbria.officer")
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
-        {
-            try await app.perform(.publish, on: id, by: actor, on: day)
+        @OptionGroup var expected: ExpectedVersion
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.perform(.publish, on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -253,9 +267,9 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @Option(help: "Why it is withdrawn.") var reason: String
         @OptionGroup var global: GlobalOptions
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
-        {
-            try await app.perform(.withdraw(reason: reason), on: id, by: actor, on: day)
+        @OptionGroup var expected: ExpectedVersion
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+            try app.perform(.withdraw(reason: reason), on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 }

@@ -27,6 +27,33 @@ extension Migrations {
     }
 }
 
+extension Migrations {
+    /// Seals the rows of the kinds sealed since the first sealing migration (priority assessments, allocations,
+    /// budget strands, VLI runs, variation proposals, indicator values): one `sealed` event per record in its
+    /// office's chain, so an existing database verifies after it. A record an event already sealed (a database that
+    /// ran both migrations at once seals every kind in the first) is left alone.
+    static func laterSeals(_ db: Database) throws {
+        let transaction = SQLiteTransaction(db: db)
+        // A database without events has no records yet: each is sealed by the act that writes it.
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_event)") == true else { return }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let recordedAt = formatter.string(from: Date())
+        let day = Day(containing: Date())
+        let sealed = Set(
+            try String.fetchAll(
+                db, sql: "SELECT DISTINCT sealed_record FROM audit_event WHERE sealed_record IS NOT NULL"))
+        for office in try String.fetchAll(db, sql: "SELECT id FROM office ORDER BY id") {
+            for seal in try transaction.laterKindSeals(office: office) where !sealed.contains(seal.record.key) {
+                let draft = AuditEventDraft(
+                    office: office, event: "sealed", actor: "opcc-system", effectiveDay: day, recordedAt: recordedAt,
+                    payload: ["record": seal.record.key])
+                _ = try transaction.append(draft, sealed: (seal.record, seal.hash))
+            }
+        }
+    }
+}
+
 extension SQLiteTransaction {
     /// Starts every office's chain from the global chain's head and seals every record as it stands. Does nothing in
     /// a database without events (each office's first event then starts its chain from the genesis hash).
@@ -39,7 +66,7 @@ extension SQLiteTransaction {
         let day = Day(containing: instant)
         let offices = try String.fetchAll(db, sql: "SELECT id FROM office ORDER BY id")
         for office in offices {
-            for (index, seal) in try recordSeals(office: office).enumerated() {
+            for (index, seal) in try firstKindSeals(office: office).enumerated() {
                 // The office's own seal comes first, so its first event is the one that starts the chain.
                 let draft = AuditEventDraft(
                     office: office, event: index == 0 ? "chain-started" : "sealed", actor: "opcc-system",

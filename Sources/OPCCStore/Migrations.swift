@@ -21,6 +21,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-03-reconciliation-indexes", migrate: reconciliationIndexes)
         migrator.registerMigration("2026-12-06-web-sessions", migrate: webSessions)
         migrator.registerMigration("2026-12-06-office-chains-and-seals", migrate: officeChainsAndSeals)
+        migrator.registerMigration("2026-12-06-later-seals", migrate: laterSeals)
         return migrator
     }
 

@@ -218,6 +218,7 @@ extension SQLiteTransaction {
     }
 
     func saveStrand(office: String, year: FinancialYear, strand: String, name: String) throws {
+        noteWritten(.strand("\(office)/\(year.startYear)/\(strand)"))
         try db.cachedStatement(
             sql: """
                 INSERT INTO budget_strand (office_id, year_start, strand, name) VALUES (?, ?, ?, ?)
@@ -239,6 +240,7 @@ extension SQLiteTransaction {
     }
 
     func insertAllocation(_ a: Allocation, postingSequence: Int64) throws {
+        noteWritten(.allocation(a.id))
         do {
             try db.cachedStatement(
                 sql: """

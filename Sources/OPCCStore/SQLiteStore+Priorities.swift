@@ -32,6 +32,7 @@ extension SQLiteTransaction {
     }
 
     func insertAssessment(_ a: PriorityAssessment) throws {
+        noteWritten(.priorityAssessment(a.id))
         let method = String(decoding: try Self.jsonEncoder.encode(a.method), as: UTF8.self)
         try guarded("an assessment by \(a.partnershipCode) for \(a.year) in \(a.office)") {
             try execute(
@@ -67,6 +68,7 @@ extension SQLiteTransaction {
     }
 
     func saveHarmScore(assessment: String, threat: String, agency: String, _ score: HarmScore) throws {
+        noteWritten(.priorityAssessment(assessment))
         let factors = try score.factors.map { String(decoding: try Self.jsonEncoder.encode($0), as: UTF8.self) }
         try guarded("\(agency)'s score for '\(threat)'") {
             try execute(
@@ -82,6 +84,7 @@ extension SQLiteTransaction {
     func saveProbabilityInputs(
         assessment: String, threat: String, control: ControlStatus, share: Percentage, note: String?
     ) throws {
+        noteWritten(.priorityAssessment(assessment))
         try guarded("the probability inputs of '\(threat)'") {
             try execute(
                 """
@@ -151,6 +154,7 @@ extension SQLiteTransaction {
     }
 
     func savePriority(assessment: String, _ p: PrioritySelection.Priority) throws {
+        noteWritten(.priorityAssessment(assessment))
         try guarded("priority \(p.code)") {
             try execute(
                 """
@@ -171,6 +175,7 @@ extension SQLiteTransaction {
     }
 
     func removePriority(assessment: String, code: String) throws {
+        noteWritten(.priorityAssessment(assessment))
         try guarded("priority \(code)") {
             try execute(
                 "DELETE FROM priority_money_link WHERE assessment_id = ? AND priority_code = ?", [assessment, code])
@@ -182,6 +187,7 @@ extension SQLiteTransaction {
     }
 
     func saveMoneyLinks(assessment: String, priority: String, _ links: [PrioritySelection.MoneyLink]) throws {
+        noteWritten(.priorityAssessment(assessment))
         try guarded("the money links of priority \(priority)") {
             try execute(
                 "DELETE FROM priority_money_link WHERE assessment_id = ? AND priority_code = ?",
@@ -202,6 +208,7 @@ extension SQLiteTransaction {
     }
 
     func appendBoardRecord(assessment: String, _ r: PrioritySelection.BoardRecord, auditSequence: Int64) throws {
+        noteWritten(.priorityAssessment(assessment))
         var kind = ""
         var threat: String?
         var selected: Int?

@@ -127,6 +127,7 @@ extension SQLiteTransaction {
     }
 
     func saveProposal(_ p: VariationProposal) throws {
+        noteWritten(.variation(p.id))
         try db.cachedStatement(
             sql: """
                 INSERT INTO variation_proposal (id, office_id, agreement_id, return_id, status, proposal_json)
@@ -151,6 +152,7 @@ extension SQLiteTransaction {
     }
 
     func saveIndicatorSeries(agreement: String, indicator: String, source: String, values: [(Quarter, Int64)]) throws {
+        noteWritten(.indicators(agreement))
         for (quarter, value) in values {
             try db.cachedStatement(
                 sql: """

@@ -106,6 +106,7 @@ extension SQLiteTransaction {
     }
 
     func insertVLIRun(_ run: VLIRunRecord) throws {
+        noteWritten(.vliRun(run.id))
         try db.cachedStatement(
             sql: """
                 INSERT INTO vli_run (id, office_id, scheme_name, scheme_version, scheme_sha256, scheme_text,
@@ -147,6 +148,7 @@ extension SQLiteTransaction {
     }
 
     func saveVLISelection(_ s: VLISelection) throws {
+        noteWritten(.vliRun(s.runID))
         try db.cachedStatement(
             sql: """
                 INSERT INTO vli_selection (run_id, ward_code, ward_name, status, decision_id, notes_json)

@@ -150,6 +150,8 @@ struct PriorityPage: Encodable, Sendable {
     var link: Link?
     var adopt: Bool?
     var close: Close?
+    /// The assessment's version when the page was read: every form carries it.
+    var version = ""
 
     struct Threat: Encodable, Sendable {
         var number: Int

@@ -9,15 +9,17 @@ extension Web {
     func carryForwardsPage(
         user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String] = [:],
         status: HTTPResponse.Status = .ok
-    ) async throws -> Response {
-        let overview = try await found { try await app.financeOverview(as: user) }
-        let roles = try await readerRoles(user)
+    ) throws -> Response {
+        let overview = try found { try app.financeOverview(as: user) }
+        // Versions read after the rows: a change made between the two reads makes a form stale, never wrong.
+        let acts = try app.recordActs(overview.carryForwards.map(\.request.id), by: user)
         let errorsByField = fieldErrors(errors)
         var model = CarryForwardsPage(
             nav: financeNav("/finance/carry-forwards"),
-            rows: carryForwardRows(overview.carryForwards, roles: roles, errors: errorsByField, entered: entered),
+            rows: carryForwardRows(overview.carryForwards, acts: acts, errors: errorsByField, entered: entered),
             errors: errors, fe: errorsByField)
-        if roles.contains(.finance) {
+        // A new request is offered to whoever the definition lets make one (from its initial state).
+        if try app.permittedEvents(workflow: "carry-forward", by: user)["draft"]?.contains("request") ?? false {
             model.request = .init(
                 year: entered["year"] ?? overview.year?.description ?? "", strand: entered["strand"] ?? "",
                 recipient: entered["recipient"] ?? "", forecast: entered["forecast"] ?? "",
@@ -28,20 +30,20 @@ extension Web {
             context: context, status: status)
     }
 
-    /// The carry-forwards with the acts each row offers the reader now (decide, confirm, settle), by its state and
-    /// the reader's roles; the row whose form was refused keeps what was entered.
+    /// The carry-forwards with the acts each row offers the reader now (decide, confirm, settle): the acts the
+    /// workflow definition permits them on it (`acts`, with its version); the row whose form was refused keeps what
+    /// was entered.
     func carryForwardRows(
-        _ rows: [Commissioning.CarryForwardRow], roles: Set<Role>, errors: [String: String],
+        _ rows: [Commissioning.CarryForwardRow], acts: [String: Commissioning.RecordActs], errors: [String: String],
         entered: [String: String]
     ) -> [CarryForwardsPage.Row] {
-        let decides = !roles.isDisjoint(with: [.commissioner, .chiefExecutive])
-        let finance = roles.contains(.finance)
         func error(_ field: String) -> String { errors[field.replacingOccurrences(of: "-", with: "_")] ?? "" }
         return rows.map { row in
             let r = row.request
             let again = entered["id"] == r.id
+            let permitted = acts[r.id] ?? Commissioning.RecordActs(version: 0, acts: [])
             return CarryForwardsPage.Row(
-                confirm: finance && row.state == "approved", settle: finance && row.state == "refused",
+                confirm: permitted.permits("confirm"), settle: permitted.permits("settle-clawback"),
                 actualEntered: again ? entered["actual"] ?? "" : "",
                 decideReason: again ? entered["decideReason"] ?? "" : "",
                 decideDecision: again ? entered["decideDecision"] ?? "" : "",
@@ -50,13 +52,13 @@ extension Web {
                 recipient: r.recipientOrgID, strand: r.strand, from: r.year.description, to: r.year.next.description,
                 forecast: r.forecast.formatted, reason: r.reason, actual: r.actual?.formatted ?? "",
                 decision: row.decisionNumber ?? "", state: statusLabel(row.state), stateClass: row.state,
-                decide: decides && row.state == "requested")
+                decide: permitted.permits("approve", "refuse"), version: String(permitted.version))
         }
     }
 
     /// Each field is read first, and every one that cannot be is linked from the error summary and shown beside
     /// its field; then the service's refusals go to the field their rule is about.
-    func requestCarryForward(form: Form, user: String, context: WebContext) async throws -> Response {
+    func requestCarryForward(form: Form, user: String, context: WebContext) throws -> Response {
         var read = FormReader(form, prefix: "cf")
         let year = read.year("year", "Enter the year of the underspend, like 2016/17")
         let strand = read.text("strand", "Enter the strand code, like ASB")
@@ -64,13 +66,13 @@ extension Web {
         let forecast = read.money("forecast", "Enter the forecast underspend in pounds, more than £0, like £38,000")
         let reason = read.text("reason", "Enter why there is an underspend")
         let rerender = { (errors: [FieldError]) in
-            try await carryForwardsPage(
+            try carryForwardsPage(
                 user: user, context: context, errors: errors, entered: form.fields, status: .unprocessableContent)
         }
         guard read.problems.isEmpty, let year, let strand, let recipient, let forecast, let reason else {
-            return try await rerender(read.problems)
+            return try rerender(read.problems)
         }
-        return try await formAct(
+        return try formAct(
             fallback: read.field("forecast"),
             fields: [
                 "reason-given": read.field("reason"), "amount-positive": read.field("forecast"),
@@ -78,8 +80,8 @@ extension Web {
             ],
             rerender: rerender
         ) {
-            let office = try await app.person(named: user)?.office ?? ""
-            try await app.requestCarryForward(
+            let office = try app.person(named: user)?.office ?? ""
+            try app.requestCarryForward(
                 office: office, from: year, strand: strand, recipient: recipient, forecast: forecast, reason: reason,
                 by: user)
             return .redirect(to: "/finance/carry-forwards", type: .normal)
@@ -88,26 +90,25 @@ extension Web {
 
     /// A refusal goes to the field its rule is about: a refusal without a reason to the reason, a decision record
     /// that is not one to the decision, the rest to the choice.
-    func decideCarryForward(_ id: String, form: Form, user: String, context: WebContext) async throws -> Response {
-        try await formAct(
+    func decideCarryForward(_ id: String, form: Form, user: String, context: WebContext) throws -> Response {
+        try formAct(
             fallback: "\(id)-approve",
             fields: [
                 "reason-given": "\(id)-reason", "known-decision": "\(id)-decision",
                 "valid-decision-number": "\(id)-decision",
             ],
-            rerender: { errors in
-                try await carryForwardsPage(
+            rerender: { errors, status in
+                try carryForwardsPage(
                     user: user, context: context, errors: errors,
-                    entered: form.fields.merging(["id": id]) { _, b in b },
-                    status: .unprocessableContent)
+                    entered: form.fields.merging(["id": id]) { _, b in b }, status: status)
             }
         ) {
             guard let choice = form["outcome"], ["approve", "refuse"].contains(choice) else {
                 throw ServiceRefusal(rule: "valid-choice", message: "choose to permit or refuse the carry-forward")
             }
-            try await app.decideCarryForward(
+            try app.decideCarryForward(
                 id, approve: choice == "approve", reason: form.text("decideReason"),
-                decision: form.text("decideDecision"), by: user)
+                decision: form.text("decideDecision"), by: user, expectedVersion: try formVersion(form))
             return .redirect(to: "/finance/carry-forwards", type: .normal)
         }
     }

@@ -184,9 +184,10 @@ extension Web {
             DecisionPage.LifecycleRow(
                 day: e.effectiveDay.iso, event: e.event, from: e.fromState ?? "", to: e.toState ?? "", actor: e.actor)
         }
+        let permitted = try app.permittedActs(shown: record.id, by: user)
         let steps = decisionSteps(
-            view, profile: profile, roles: roles, signer: person?.displayName ?? "", erroredStep: errors.first?.step,
-            entered: entered)
+            view, permitted: permitted, profile: profile, roles: roles, signer: person?.displayName ?? "",
+            erroredStep: errors.first?.step, entered: entered)
         let model = DecisionPage(
             id: record.id, office: record.office, title: record.title, status: statusLabel(view.status),
             statusClass: view.status, facts: decisionFacts(record), chain: chain, lifecycle: lifecycle,
@@ -197,8 +198,8 @@ extension Web {
             part2Exists: record.part2.exists, mayReadPart2: !roles.isDisjoint(with: profile.part2Readers),
             errors: errors, published: view.status == "published", deadline: record.part1Deadline?.iso ?? "",
             editable: mayEditDraft(status: view.status, roles: roles),
-            overdue: isOverdue(
-                status: view.status, deadline: record.part1Deadline, published: record.publishedOn, today: today),
+            overdue: DecisionRules.isPart1Overdue(
+                state: view.status, part1Deadline: record.part1Deadline, publishedOn: record.publishedOn, today: today),
             part2: part2)
         return try pages.page(
             "decision", title: (errors.isEmpty ? "" : "Error: ") + (record.number ?? record.title), model: model,
@@ -233,75 +234,79 @@ extension Web {
 }
 
 extension Web {
-    /// Whether a decision's page offers "Edit the draft": a draft, to the office's officers.
-    func mayEditDraft(status: String, roles: Set<Role>) -> Bool { status == "draft" && roles.contains(.officer) }
+    /// Whether a decision's page offers "Edit the draft": by the draft edit's own rule (`DecisionEdit`), the one
+    /// the services refuse by.
+    func mayEditDraft(status: String, roles: Set<Role>) -> Bool {
+        DecisionEdit.draft.allowed(state: status, decided: false, held: roles)
+    }
 
-    /// Which steps a decision's page offers the reader now, each with its form: by the record's state and the
-    /// reader's roles (the services check again when a step is taken). A step's form that was refused
-    /// (`erroredStep`) keeps what was entered.
+    /// The steps a decision's page has forms for, in the page's order, each with the workflow events that offer it.
+    /// Presentation only: whether a step is offered is the definition's (`permittedActs`), never the page's.
+    static let decisionStepEvents: [(step: String, events: [String])] = [
+        ("submit", ["submit"]), ("sign", ["sign-off"]), ("refer", ["refer"]), ("decide", ["approve", "decline"]),
+        ("publish", ["publish"]), ("defer", ["defer"]), ("return", ["return-for-revision"]), ("withdraw", ["withdraw"]),
+    ]
+
+    /// Which steps a decision's page offers the reader now, each with its form: the acts the workflow definition
+    /// permits them (`permitted`: role, scope and state; guards refuse when the step is taken), and the correction
+    /// by its own rule (`DecisionEdit`). A step's form that was refused (`erroredStep`) keeps what was entered.
     func decisionSteps(
-        _ view: Commissioning.DecisionView, profile: OfficeProfile, roles: Set<Role>, signer: String,
-        erroredStep: String?, entered: [String: String]
+        _ view: Commissioning.DecisionView, permitted: [WorkflowEngine.PermittedAct], profile: OfficeProfile,
+        roles: Set<Role>, signer: String, erroredStep: String?, entered: [String: String]
     ) -> [StepForm] {
         let record = view.record
+        let events = Set(permitted.map(\.event))
         var steps: [StepForm] = []
-        func step(_ step: String, _ heading: String, _ button: String, _ extra: (inout StepForm) -> Void = { _ in }) {
-            var form = StepForm(
-                id: record.id, step: step, heading: heading, button: button, version: String(view.version))
-            extra(&form)
-            steps.append(form)
-        }
         func reason(_ label: String, _ step: String) -> (inout StepForm) -> Void {
             { form in
                 form.reasonLabel = label
                 form.reason = erroredStep == step ? entered["reason"] ?? "" : ""
             }
         }
-        let officer = roles.contains(.officer)
-        let reviewer = !roles.isDisjoint(with: [.chiefExecutive, .commissioner, .officer])
-        let withdrawer = !roles.isDisjoint(with: [.officer, .chiefExecutive])
-        switch view.status {
-        case "draft" where officer:
-            step("submit", "Submit for sign-off", "Submit")
-        case "awaiting-sign-offs":
-            let open = profile.signatories.filter { s in
-                roles.contains(s.role) && !record.signOffs.contains { $0.position == s.position }
-            }
-            if !open.isEmpty {
-                step("sign", "Record a sign-off", "Record sign-off") {
+        func add(_ step: String, _ heading: String, _ button: String, _ extra: (inout StepForm) -> Void = { _ in }) {
+            var form = StepForm(
+                id: record.id, step: step, heading: heading, button: button, version: String(view.version))
+            extra(&form)
+            steps.append(form)
+        }
+        for (step, offeredBy) in Self.decisionStepEvents where !events.isDisjoint(with: offeredBy) {
+            switch step {
+            case "submit": add(step, "Submit for sign-off", "Submit")
+            case "sign":
+                // The positions the reader may sign for and that are still open: the office profile's, as the
+                // sign-off guard reads them.
+                let open = profile.signatories.filter { s in
+                    roles.contains(s.role) && !record.signOffs.contains { $0.position == s.position }
+                }
+                guard !open.isEmpty else { continue }
+                add(step, "Record a sign-off", "Record sign-off") {
                     $0.positions = open.map { .init(position: $0.position, title: $0.title) }
                     $0.signer = signer
                 }
-            }
-            if withdrawer { step("refer", "Refer to the decision-maker", "Refer") }
-        case "with-decision-maker" where !roles.isDisjoint(with: [.commissioner, .chiefExecutive]):
-            step("decide", "Take the decision", "Record the decision") { $0.decide = true }
-        case "approved", "not-approved", "publication-deferred":
-            if officer { step("publish", "Publish Part 1", "Publish") }
-            if view.status != "publication-deferred", !roles.isDisjoint(with: [.officer, .commissioner]) {
-                step("defer", "Defer publication", "Defer publication") {
+            case "refer": add(step, "Refer to the decision-maker", "Refer")
+            case "decide": add(step, "Take the decision", "Record the decision") { $0.decide = true }
+            case "publish": add(step, "Publish Part 1", "Publish")
+            case "defer":
+                add(step, "Defer publication", "Defer publication") {
                     reason("Why publishing now would compromise implementation", "defer")(&$0)
                     $0.until = true
                     $0.untilValue = erroredStep == "defer" ? entered["until"] ?? "" : ""
                     $0.untilRequired = profile.deferralNeedsUntilDate
                 }
-            }
-        default: break
-        }
-        if ["awaiting-sign-offs", "with-decision-maker"].contains(view.status), reviewer {
-            step("return", "Return for revision", "Return to draft") {
-                reason("What needs revising", "return")(&$0)
-                $0.secondary = true
-            }
-        }
-        if ["draft", "awaiting-sign-offs", "with-decision-maker"].contains(view.status), withdrawer {
-            step("withdraw", "Withdraw the record", "Withdraw") {
-                reason("Why it is withdrawn (its number is never reused)", "withdraw")(&$0)
-                $0.warning = true
+            case "return":
+                add(step, "Return for revision", "Return to draft") {
+                    reason("What needs revising", "return")(&$0)
+                    $0.secondary = true
+                }
+            default:
+                add(step, "Withdraw the record", "Withdraw") {
+                    reason("Why it is withdrawn (its number is never reused)", "withdraw")(&$0)
+                    $0.warning = true
+                }
             }
         }
-        if record.decision != nil, view.status != "withdrawn", withdrawer {
-            step("correct", "Correct Part 1", "Record the correction") {
+        if DecisionEdit.correction.allowed(state: view.status, decided: record.decision != nil, held: roles) {
+            add("correct", "Correct Part 1", "Record the correction") {
                 reason("Reason for the correction (recorded in the audit log)", "correct")(&$0)
                 $0.correct = .init(record, entered: erroredStep == "correct" ? entered : [:])
                 $0.secondary = true

@@ -11,24 +11,23 @@ extension Web {
         router.post("/finance/budget") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            return try await setBudget(form: form, user: user, context: context)
+            return try setBudget(form: form, user: user, context: context)
         }
         router.post("/finance/virement") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            return try await vire(form: form, user: user, context: context)
+            return try vire(form: form, user: user, context: context)
         }
         router.post("/finance/carry-forwards/:id/confirm") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            return try await confirmCarryForward(
+            return try confirmCarryForward(
                 try context.parameters.require("id"), form: form, user: user, context: context)
         }
         router.post("/finance/carry-forwards/:id/settle") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            return try await settleClawback(
-                try context.parameters.require("id"), form: form, user: user, context: context)
+            return try settleClawback(try context.parameters.require("id"), form: form, user: user, context: context)
         }
     }
 
@@ -49,40 +48,40 @@ extension Web {
             reason: v("vire", "reason"), decision: v("vire", "decision"))
     }
 
-    func setBudget(form: Form, user: String, context: WebContext) async throws -> Response {
-        guard try await readerRoles(user).contains(.finance) else { return notYours("set a budget", context: context) }
+    func setBudget(form: Form, user: String, context: WebContext) throws -> Response {
+        guard try readerRoles(user).contains(.finance) else { return notYours("set a budget", context: context) }
         var read = FormReader(form, prefix: "budget")
         let year = read.year("year", "Enter the financial year, like 2016/17")
         let strand = read.text("strand", "Enter the strand code, like VICTIMS")
         let amount = read.money("amount", "Enter the strand's budget for the year in pounds, like £10,000")
-        let office = try await readerOffice(user)
+        let office = try readerOffice(user)
         var name = form.text("name")
         if name == nil, let year, let strand {
-            name = try await app.financeOverview(as: user, year: year).strands.first {
+            name = try app.financeOverview(as: user, year: year).strands.first {
                 $0.year == year && $0.strand == strand
             }?.name
             if name == nil { read.problem("name", "Enter the strand's name, like Victims' services") }
         }
         let rerender = { (errors: [FieldError]) in
-            try await financePage(
+            try financePage(
                 year: year, user: user, context: context, errors: errors, entered: form.fields,
                 status: .unprocessableContent)
         }
         guard read.problems.isEmpty, let year, let strand, let amount, let name else {
-            return try await rerender(read.problems)
+            return try rerender(read.problems)
         }
-        return try await formAct(
+        return try formAct(
             fallback: read.field("amount"),
             fields: ["valid-strand": read.field("strand"), "role-required": read.field("amount")],
             rerender: rerender
         ) {
-            try await app.setBudget(office: office, year: year, strand: strand, name: name, amount: amount, by: user)
+            try app.setBudget(office: office, year: year, strand: strand, name: name, amount: amount, by: user)
             return .redirect(to: "/finance?year=\(year)", type: .normal)
         }
     }
 
-    func vire(form: Form, user: String, context: WebContext) async throws -> Response {
-        guard try await readerRoles(user).contains(.finance) else {
+    func vire(form: Form, user: String, context: WebContext) throws -> Response {
+        guard try readerRoles(user).contains(.finance) else {
             return notYours("move money between strands", context: context)
         }
         var read = FormReader(form, prefix: "vire")
@@ -92,15 +91,15 @@ extension Web {
         let amount = read.money("amount", "Enter the amount to move in pounds, like £20,000")
         let reason = read.text("reason", "Enter why the money moves")
         let rerender = { (errors: [FieldError]) in
-            try await financePage(
+            try financePage(
                 year: year, user: user, context: context, errors: errors, entered: form.fields,
                 status: .unprocessableContent)
         }
         guard read.problems.isEmpty, let year, let from, let to, let amount, let reason else {
-            return try await rerender(read.problems)
+            return try rerender(read.problems)
         }
-        let office = try await readerOffice(user)
-        return try await formAct(
+        let office = try readerOffice(user)
+        return try formAct(
             fallback: read.field("amount"),
             fields: [
                 "virement-between-two-strands": read.field("to"), "reason-given": read.field("reason"),
@@ -109,7 +108,7 @@ extension Web {
             ],
             rerender: rerender
         ) {
-            try await app.vire(
+            try app.vire(
                 office: office, year: year, from: from, to: to, amount: amount, reason: reason,
                 decision: form.text("decision"), by: user)
             return .redirect(to: "/finance?year=\(year)", type: .normal)
@@ -127,10 +126,8 @@ extension Web {
             capital: mine && entered["capital"] == "yes", rcco: mine && entered["rcco"] == "yes")
     }
 
-    func allocateSingle(form: Form, user: String, context: WebContext) async throws -> Response {
-        guard try await readerRoles(user).contains(.finance) else {
-            return notYours("allocate money", context: context)
-        }
+    func allocateSingle(form: Form, user: String, context: WebContext) throws -> Response {
+        guard try readerRoles(user).contains(.finance) else { return notYours("allocate money", context: context) }
         var read = FormReader(form, prefix: "single")
         let year = read.year("year", "Enter the financial year, like 2016/17")
         let strand = read.text("strand", "Enter the strand code the money comes from, like ASB")
@@ -140,19 +137,19 @@ extension Web {
         let purpose = read.text("purpose", "Enter what the money is for")
         let amount = read.money("amount", "Enter the amount in pounds, like £5,000")
         let rerender = { (errors: [FieldError]) in
-            try await allocationsPage(
+            try allocationsPage(
                 year: year, user: user, context: context, errors: errors, entered: form.fields,
                 status: .unprocessableContent)
         }
         guard read.problems.isEmpty, let year, let strand, let decision, let recipient, let name, let purpose,
             let amount
-        else { return try await rerender(read.problems) }
-        var request = await Commissioning.AllocationRequest(
+        else { return try rerender(read.problems) }
+        var request = Commissioning.AllocationRequest(
             office: try readerOffice(user), year: year, strand: strand, recipientOrgID: recipient, recipientName: name,
             purpose: purpose, area: form.text("area"), decision: decision, amount: amount)
         request.spendKind = form["capital"] == "yes" ? .capital : .revenue
         request.revenueContributionToCapital = form["rcco"] == "yes"
-        return try await formAct(
+        return try formAct(
             fallback: read.field("amount"),
             fields: [
                 "known-decision": read.field("decision"), "allocation-needs-approved-decision": read.field("decision"),
@@ -161,46 +158,43 @@ extension Web {
             ],
             rerender: rerender
         ) {
-            _ = try await app.allocate([request], by: user)
+            _ = try app.allocate([request], by: user)
             return .redirect(to: "/finance/allocations?year=\(year)", type: .normal)
         }
     }
 
     // MARK: Carry-forwards at year end
 
-    func confirmCarryForward(_ id: String, form: Form, user: String, context: WebContext) async throws -> Response {
-        guard try await readerRoles(user).contains(.finance) else {
+    func confirmCarryForward(_ id: String, form: Form, user: String, context: WebContext) throws -> Response {
+        guard try readerRoles(user).contains(.finance) else {
             return notYours("confirm a carry-forward", context: context)
         }
         var read = FormReader(form, prefix: "confirm-\(id)")
-        let rerender = { (errors: [FieldError]) in
-            try await carryForwardsPage(
+        let rerender = { (errors: [FieldError], status: HTTPResponse.Status) in
+            try carryForwardsPage(
                 user: user, context: context, errors: errors, entered: form.fields.merging(["id": id]) { a, _ in a },
-                status: .unprocessableContent)
+                status: status)
         }
         // £0 is an actual underspend (all of it was spent), so the amount may be zero.
         guard let text = form.text("actual"), let actual = try? Money(parsing: text) else {
             read.problem("actual", "Enter the actual underspend at year end in pounds, like £36,500")
-            return try await rerender(read.problems)
+            return try rerender(read.problems, .unprocessableContent)
         }
-        return try await formAct(fallback: read.field("actual"), rerender: rerender) {
-            try await app.confirmCarryForward(id, actual: actual, by: user)
+        return try formAct(fallback: read.field("actual"), rerender: rerender) {
+            try app.confirmCarryForward(id, actual: actual, by: user, expectedVersion: try formVersion(form))
             return .redirect(to: "/finance/carry-forwards", type: .normal)
         }
     }
 
-    func settleClawback(_ id: String, form: Form, user: String, context: WebContext) async throws -> Response {
-        guard try await readerRoles(user).contains(.finance) else {
-            return notYours("settle a clawback", context: context)
-        }
-        return try await formAct(
+    func settleClawback(_ id: String, form: Form, user: String, context: WebContext) throws -> Response {
+        guard try readerRoles(user).contains(.finance) else { return notYours("settle a clawback", context: context) }
+        return try formAct(
             fallback: "cf-\(id)",
-            rerender: { errors in
-                try await carryForwardsPage(
-                    user: user, context: context, errors: errors, entered: ["id": id], status: .unprocessableContent)
+            rerender: { errors, status in
+                try carryForwardsPage(user: user, context: context, errors: errors, entered: ["id": id], status: status)
             }
         ) {
-            try await app.settleCarryForwardClawback(id, by: user)
+            try app.settleCarryForwardClawback(id, by: user, expectedVersion: try formVersion(form))
             return .redirect(to: "/finance/carry-forwards", type: .normal)
         }
     }

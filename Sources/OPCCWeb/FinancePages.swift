@@ -206,6 +206,8 @@ struct GrantPage: Encodable, Sendable {
     var conditions: [Condition]
     var fe: [String: String]?
     var acts: Acts?
+    /// The agreement's version when the page was read: every form carries it.
+    var version: String
 
     struct Quarter: Encodable, Sendable {
         var quarter: String
@@ -288,8 +290,9 @@ struct GrantPage: Encodable, Sendable {
         }
     }
 
+    /// The reason entered, named as its field is (`terminateReason`), so a refused form shows it again.
     struct Terminate: Encodable, Sendable {
-        var reason: String
+        var terminateReason: String
     }
 }
 
@@ -324,6 +327,8 @@ struct CarryForwardsPage: Encodable, Sendable {
         var state: String
         var stateClass: String
         var decide: Bool
+        /// The carry-forward's version when the page was read: its forms carry it.
+        var version: String
     }
 
     struct Request: Encodable, Sendable {

@@ -95,11 +95,36 @@ extension Web {
             }, field: { fields[$0.rule] ?? fallback }, rerender: { errors, _ in try await rerender(errors) }, body)
     }
 
+    /// `formAct(fallback:fields:rerender:)` for a form that carries its record's version: the page comes back with
+    /// the refusal's status, 409 when the form was stale.
+    func formAct(
+        fallback: String, fields: [String: String] = [:],
+        rerender: ([FieldError], HTTPResponse.Status) throws -> Response,
+        _ body: () throws -> Response
+    ) throws -> Response {
+        try formAct(
+            correctable: { status, details in
+                status != .forbidden && (status != .notFound || details.allSatisfy { fields[$0.rule] != nil })
+            }, field: { fields[$0.rule] ?? fallback }, rerender: rerender, body)
+    }
+
     /// A page's act whose refusals of what was entered all go to one field.
     func act(
         field: String, rerender: ([FieldError]) async throws -> Response, _ body: () async throws -> Response
     ) async throws -> Response {
         try await formAct(field: { _ in field }, rerender: { errors, _ in try await rerender(errors) }, body)
+    }
+
+    /// A page's act on a record whose forms carry its version: a refusal of what was entered (422), or of a form
+    /// opened before someone else changed the record (409, the service's `current-version` saying what changed),
+    /// comes back as the page with what was entered and the status, its message at `field`.
+    func versionedAct(
+        field: String, rerender: ([FieldError], HTTPResponse.Status) throws -> Response,
+        _ body: () throws -> Response
+    ) throws -> Response {
+        try formAct(
+            correctable: { status, _ in status == .unprocessableContent || status == .conflict },
+            field: { _ in field }, rerender: rerender, body)
     }
 
     /// A record a page shows. A refusal to read it goes on to the error page; one of the path's id itself (422)

@@ -6,8 +6,8 @@ import OPCCServices
 extension Web {
     // The grant agreements: the list, an agreement's page and its acts.
 
-    func grantsPage(user: String, context: WebContext) async throws -> Response {
-        let overview = try await found { try await app.financeOverview(as: user) }
+    func grantsPage(user: String, context: WebContext) throws -> Response {
+        let overview = try found { try app.financeOverview(as: user) }
         let rows = overview.agreements.map { row in
             let a = row.agreement
             return GrantsPage.Row(
@@ -23,8 +23,10 @@ extension Web {
     func grantPage(
         _ id: String, user: String, context: WebContext, errors: [FieldError] = [],
         entered: [String: String] = [:], status: HTTPResponse.Status = .ok
-    ) async throws -> Response {
-        let view = try await found { try await app.grantView(id, as: user) }
+    ) throws -> Response {
+        // The version and the acts first: a change made between the two reads makes the forms stale, never wrong.
+        let permitted = try app.recordActs(id, by: user)
+        let view = try found { try app.grantView(id, as: user) }
         let a = view.agreement
         // Spend against profile: the profile per quarter against what each quarter's return reports.
         let reported = Dictionary(
@@ -61,13 +63,13 @@ extension Web {
                 change: v.amountChange?.formatted ?? "", by: v.approvedBy,
                 decision: v.newDecisionID.map { view.newDecisionNumbers[$0] ?? $0 } ?? "")
         }
-        let acts = grantActs(view, entered: entered)
+        let acts = grantActs(view, permitted: permitted, entered: entered)
         let model = GrantPage(
             id: id, purpose: a.purpose, recipient: a.recipient.name, state: statusLabel(view.state),
             stateClass: view.state, facts: grantFacts(view), quarters: quarters, svg: chart.svg,
             allocations: allocations, instalments: instalments, variations: variations, errors: errors,
             conditions: a.conditions.map { .init(text: $0) }, fe: acts.terminate == nil ? nil : fieldErrors(errors),
-            acts: acts.isEmpty ? nil : acts)
+            acts: acts.isEmpty ? nil : acts, version: String(permitted.version))
         return try pages.page(
             "grant", title: (errors.isEmpty ? "" : "Error: ") + "\(a.id): \(a.recipient.name)", model: model,
             context: context, back: "/grants", status: status)
@@ -107,20 +109,20 @@ extension Web {
         return facts
     }
 
-    /// Which acts an agreement's page offers the reader now, each with its form: by the agreement's state and the
-    /// reader's roles (the services check again when an act is taken), with what was entered.
-    func grantActs(_ view: Commissioning.GrantView, entered: [String: String]) -> GrantPage.Acts {
+    /// Which acts an agreement's page offers the reader now, each with its form: the acts the workflow definition
+    /// permits them (role, scope and state; guards refuse when the act is taken), with what was entered. The
+    /// assessments go with confirming the preconditions they are for.
+    func grantActs(
+        _ view: Commissioning.GrantView, permitted: Commissioning.RecordActs, entered: [String: String]
+    ) -> GrantPage.Acts {
         let a = view.agreement
-        let roles = view.readerRoles
-        let finance = roles.contains(.finance)
-        let officer = finance || roles.contains(.officer)
         func e(_ name: String, _ fallback: String = "") -> String { entered[name] ?? fallback }
         var acts = GrantPage.Acts()
-        switch view.state {
-        case "draft" where officer:
+        if permitted.permits("confirm-conditions") {
             acts.assessment = .init(reference: e("reference"))
             acts.confirmConditions = true
-        case "conditions-met" where officer:
+        }
+        if permitted.permits("record-signature") {
             acts.signature = .init(
                 name: e("name"),
                 parties: GrantAgreement.Party.allCases.map { p in
@@ -128,41 +130,37 @@ extension Web {
                         value: p.rawValue, label: statusLabel(p.description),
                         selected: e("party", a.partiesYetToSign.first?.rawValue ?? "") == p.rawValue)
                 })
-            acts.sign = true
-        case "signed" where finance:
-            acts.activate = true
-        case "active" where finance:
+        }
+        if permitted.permits("sign") { acts.sign = true }
+        if permitted.permits("activate") { acts.activate = true }
+        if permitted.permits("vary") {
             acts.vary = .init(
                 reason: e("reason"), change: e("change"), newDecision: e("newDecision"),
                 end: e("end", a.period.end.iso),
                 kinds: [("amount", "Change the amount"), ("dates", "Change the end date")].map { value, label in
                     .init(value: value, label: label, checked: e("kind", "amount") == value)
                 })
-            acts.close = true
-        default: break
         }
-        if view.state == "active", !roles.isDisjoint(with: [.finance, .commissioner]) {
-            acts.terminate = .init(reason: e("terminateReason"))
-        }
+        if permitted.permits("close") { acts.close = true }
+        if permitted.permits("terminate") { acts.terminate = .init(terminateReason: e("terminateReason")) }
         return acts
     }
 
-    func grantAct(
-        _ id: String, act step: String, form: Form, user: String, context: WebContext
-    ) async throws -> Response {
-        try await act(
+    func grantAct(_ id: String, act step: String, form: Form, user: String, context: WebContext) throws -> Response {
+        try versionedAct(
             field: step == "terminate" ? "terminate-reason" : step,
-            rerender: { errors in
-                try await grantPage(
-                    id, user: user, context: context, errors: errors, entered: form.fields,
-                    status: .unprocessableContent)
+            rerender: { errors, status in
+                try grantPage(id, user: user, context: context, errors: errors, entered: form.fields, status: status)
             }
         ) {
+            // The version the form was opened at: a change made since refuses this one (409, the form again).
+            let version = try formVersion(form)
             switch step {
             case "assessment":
-                try await app.recordAssessment(
-                    id, equality: form["which"] != "risk", reference: form.text("reference") ?? "", by: user)
-            case "confirm-conditions": try await app.confirmAgreementConditions(id, by: user)
+                try app.recordAssessment(
+                    id, equality: form["which"] != "risk", reference: form.text("reference") ?? "", by: user,
+                    expectedVersion: version)
+            case "confirm-conditions": try app.confirmAgreementConditions(id, by: user, expectedVersion: version)
             case "signature":
                 guard let party = GrantAgreement.Party(rawValue: form["party"] ?? "") else {
                     throw ServiceRefusal(rule: "valid-choice", message: "choose which party signed")
@@ -170,20 +168,24 @@ extension Web {
                 guard let name = form.text("name") else {
                     throw ServiceRefusal(rule: "signatory-named", message: "enter the name of the person who signed")
                 }
-                try await app.recordAgreementSignature(id, party: party, name: name, by: user)
-            case "sign": try await app.signAgreement(id, by: user)
-            case "activate": try await app.activateAgreement(id, by: user)
-            case "release": try await app.releasePayment(id, instalment: form["instalment"] ?? "", by: user)
-            case "close": try await app.closeAgreement(id, by: user)
-            case "terminate": try await app.terminateAgreement(id, reason: form.text("terminateReason") ?? "", by: user)
-            case "vary": try await app.varyAgreement(id, try variation(from: form, agreement: id), by: user)
+                try app.recordAgreementSignature(id, party: party, name: name, by: user, expectedVersion: version)
+            case "sign": try app.signAgreement(id, by: user, expectedVersion: version)
+            case "activate": try app.activateAgreement(id, by: user, expectedVersion: version)
+            case "release":
+                try app.releasePayment(id, instalment: form["instalment"] ?? "", by: user, expectedVersion: version)
+            case "close": try app.closeAgreement(id, by: user, expectedVersion: version)
+            case "terminate":
+                try app.terminateAgreement(
+                    id, reason: form.text("terminateReason") ?? "", by: user, expectedVersion: version)
+            case "vary":
+                try app.varyAgreement(id, try variation(from: form, agreement: id), by: user, expectedVersion: version)
             default: return pages.error(.notFound, message: "There is no such act.", context: context)
             }
             return .redirect(to: "/grants/\(id)", type: .normal)
         }
     }
 
-    func variation(from form: Form, agreement id: String) async throws -> Commissioning.VariationRequest {
+    func variation(from form: Form, agreement id: String) throws -> Commissioning.VariationRequest {
         let kind = form["kind"] == "dates" ? GrantAgreement.Variation.Kind.dates : .amount
         var request = Commissioning.VariationRequest(kind: kind, reason: form.text("reason") ?? "")
         if kind == .amount {
@@ -200,7 +202,7 @@ extension Web {
             request.amountChange = SignedMoney(pence: negative ? -magnitude.pence : magnitude.pence)
             request.newDecision = form.text("newDecision")
         } else {
-            let current = try await app.agreement(id).period
+            let current = try app.agreement(id).period
             guard let text = form.text("end"), let end = try? Day(iso: text) else {
                 throw ServiceRefusal(rule: "valid-date", message: "enter the new end date, like 2017-06-30")
             }

@@ -168,8 +168,8 @@ struct RegisterRow: Encodable, Sendable {
         published = row.publishedOn?.iso ?? ""
         deadline = row.part1Deadline?.iso ?? ""
         self.href = href
-        overdue = isOverdue(
-            status: row.status, deadline: row.part1Deadline, published: row.publishedOn, today: today)
+        overdue = DecisionRules.isPart1Overdue(
+            state: row.status, part1Deadline: row.part1Deadline, publishedOn: row.publishedOn, today: today)
     }
 }
 
@@ -180,10 +180,4 @@ func sentence(_ text: String) -> String {
 
 func statusLabel(_ state: String) -> String {
     state.prefix(1).uppercased() + state.dropFirst().replacingOccurrences(of: "-", with: " ")
-}
-
-/// Decided, unpublished and past its Part 1 deadline.
-func isOverdue(status: String, deadline: Day?, published: Day?, today: Day) -> Bool {
-    guard let deadline, published == nil else { return false }
-    return ["approved", "not-approved", "publication-deferred"].contains(status) && deadline < today
 }

@@ -19,6 +19,8 @@ struct ReturnPage: Encodable, Sendable {
     var facts: [Fact]
     var versions: [VersionRow]
     var reviewer: Bool
+    /// The return's version when the page was read: every form carries it, so a change since refuses the post.
+    var version: String
     var errors: [FieldError]
     var lifecycle: [LifecycleRow]
     var trends: [Trend]

@@ -205,7 +205,7 @@ extension Templates {
         {{/first(spend)}}
         {{#adopt}}
         <form method="post" action="/priorities/{{id}}/adopt" class="action" id="priority-adopt">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h2>Adopt the priorities</h2>
           <p>Adopting publishes the assessment and fixes its scores and selection. It is refused, naming each rule,
             unless every High is covered, every Medium has the board's decision with a reason, no Low is selected
@@ -216,7 +216,7 @@ extension Templates {
         {{#link}}
         <h2>Tie a priority to its money</h2>
         <form method="post" action="/priorities/{{id}}/link-money" class="action" id="priority-link-money" novalidate>
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <div class="field"><label for="link-priority">Priority</label>
             <select id="link-priority" name="priority">{{#options}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/options}}</select></div>
           <div class="field"><label for="link-strand">Strand code</label><input id="link-strand" name="strand" class="short" value="{{strand}}"></div>
@@ -229,7 +229,7 @@ extension Templates {
         {{/link}}
         {{#close}}
         <form method="post" action="/priorities/{{id}}/close" class="action" id="priority-close">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h2>Close the assessment</h2>
           <div class="field"><label for="close-reason">Reason (the year is over, or a later assessment replaces it)</label>
             <textarea id="close-reason" name="reason" rows="2">{{reason}}</textarea></div>

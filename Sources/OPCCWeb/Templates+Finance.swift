@@ -245,7 +245,7 @@ extension Templates {
         {{^rows}}<p>No carry-forward requests.</p>{{/rows}}
         {{#rows}}{{#decide}}
         <form method="post" action="/finance/carry-forwards/{{id}}/decide" class="action" id="decide-{{id}}">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h2>Decide {{id}}: {{forecast}} from {{from}}</h2>
           <fieldset class="field"><legend>Your decision</legend>
             <label for="{{id}}-approve"><input id="{{id}}-approve" type="radio" name="outcome" value="approve"{{^refuseChosen}} checked{{/refuseChosen}}> Permit the carry-forward into {{to}}</label>
@@ -262,7 +262,7 @@ extension Templates {
         {{/decide}}{{/rows}}
         {{#rows}}{{#confirm}}
         <form method="post" action="/finance/carry-forwards/{{id}}/confirm" class="action" id="confirm-{{id}}" novalidate>
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h2>Confirm {{id}} at year end</h2>
           <p>{{forecast}} was permitted into {{to}}. Below it, the difference goes back to {{from}}; above it, the excess is due back.</p>
           <div class="field{{#confirmError}} field-error{{/confirmError}}"><label for="confirm-{{id}}-actual">Actual underspend in {{from}}, in pounds</label>
@@ -272,7 +272,7 @@ extension Templates {
         </form>
         {{/confirm}}{{#settle}}
         <form method="post" action="/finance/carry-forwards/{{id}}/settle" class="action" id="settle-{{id}}">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h2>Settle {{id}}'s clawback</h2>
           <p>The carry-forward was refused, so {{forecast}} is due back from {{recipient}}. Record it once the money has come back.</p>
           <button type="submit" class="button">Record {{forecast}} as returned</button>

@@ -57,7 +57,7 @@ extension Templates {
           <tbody>{{#instalments}}<tr><td>{{id}}</td><td>{{condition}}</td><td class="num">{{amount}}</td>
             <td>{{#paid}}<strong class="tag tag-accepted">Paid {{paid}}</strong>{{/paid}}{{^paid}}{{#release}}
               <form method="post" action="/grants/{{grant}}/release" class="inline">
-                <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="instalment" value="{{id}}">
+                <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}"><input type="hidden" name="instalment" value="{{id}}">
                 <button type="submit" class="button secondary">Release {{id}}</button>
               </form>{{/release}}{{^release}}<strong class="tag tag-grey">Not paid</strong>{{/release}}{{/paid}}</td></tr>{{/instalments}}</tbody>
         </table>
@@ -76,7 +76,7 @@ extension Templates {
         <h2>What you can do</h2>
         {{#assessment}}
         <form method="post" action="/grants/{{id}}/assessment" class="action" id="assessment">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>Record an assessment</h3>
           <fieldset class="field"><legend>Which assessment</legend>
             <label for="which-equality"><input id="which-equality" type="radio" name="which" value="equality" checked> Equality impact assessment</label>
@@ -89,7 +89,7 @@ extension Templates {
         {{/assessment}}
         {{#confirmConditions}}
         <form method="post" action="/grants/{{id}}/confirm-conditions" class="action" id="confirm-conditions">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>Confirm the preconditions</h3>
           <p>Both assessments must be recorded and the agreement must equal its allocations.</p>
           <button type="submit" class="button">Confirm the preconditions are met</button>
@@ -97,7 +97,7 @@ extension Templates {
         {{/confirmConditions}}
         {{#signature}}
         <form method="post" action="/grants/{{id}}/signature" class="action" id="signature">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>Record a signature</h3>
           <div class="field"><label for="signature-party">Party signing</label>
             <select id="signature-party" name="party">{{#parties}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/parties}}</select></div>
@@ -108,7 +108,7 @@ extension Templates {
         {{/signature}}
         {{#sign}}
         <form method="post" action="/grants/{{id}}/sign" class="action" id="sign">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>Complete the agreement</h3>
           <p>Once both parties' signatures are recorded.</p>
           <button type="submit" class="button">Mark as signed</button>
@@ -116,7 +116,7 @@ extension Templates {
         {{/sign}}
         {{#activate}}
         <form method="post" action="/grants/{{id}}/activate" class="action" id="activate">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>Start the agreement</h3>
           <p>Schedules a quarterly return for every quarter the agreement covers.</p>
           <button type="submit" class="button">Activate</button>
@@ -124,7 +124,7 @@ extension Templates {
         {{/activate}}
         {{#vary}}
         <form method="post" action="/grants/{{id}}/vary" class="action" id="vary" novalidate>
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>Vary the agreement</h3>
           <fieldset class="field"><legend>What changes</legend>
             {{#kinds}}<label for="vary-kind-{{value}}"><input id="vary-kind-{{value}}" type="radio" name="kind" value="{{value}}"{{#checked}} checked{{/checked}}> {{label}}</label>{{/kinds}}
@@ -144,7 +144,7 @@ extension Templates {
         {{/vary}}
         {{#terminate}}
         <form method="post" action="/grants/{{id}}/terminate" class="action" id="terminate" novalidate>
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>End the agreement early</h3>
           <p>No further instalment is released. What has been paid stays paid.</p>
           \(textarea("terminate-reason", name: "terminateReason", label: "Why the agreement ends early"))
@@ -153,7 +153,7 @@ extension Templates {
         {{/terminate}}
         {{#close}}
         <form method="post" action="/grants/{{id}}/close" class="action" id="close">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>Close the agreement</h3>
           <p>Once the final return is accepted, carry-forwards are settled and nothing is due back.</p>
           <button type="submit" class="button warning">Close the agreement</button>

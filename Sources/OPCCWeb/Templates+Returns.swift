@@ -36,7 +36,7 @@ extension Templates {
         {{#form}}
         <h2>Write the return</h2>
         <form method="post" action="/returns/{{id}}/save" novalidate id="board-form">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>Spend</h3>
           <div class="field"><label for="spendInQuarter">Spend in the quarter, in pounds</label>
             <input id="spendInQuarter" name="spendInQuarter" inputmode="decimal" class="short" value="{{spendInQuarter}}"></div>
@@ -91,14 +91,14 @@ extension Templates {
         {{#reviewer}}
         <h2>Review the return</h2>
         <form method="post" action="/returns/{{id}}/accept" class="action" id="accept">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>Accept</h3>
           <p>Accepting releases any instalment paid on this quarter's accepted return.</p>
           <div class="field"><label for="note">Note (optional)</label><textarea id="note" name="note" rows="2">{{note}}</textarea></div>
           <button type="submit" class="button">Accept the return</button>
         </form>
         <form method="post" action="/returns/{{id}}/send-back" class="action" id="send-back">
-          <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="version" value="{{version}}">
           <h3>Send back for revision</h3>
           <div class="field"><label for="reasons">What the board needs to revise</label>
             <textarea id="reasons" name="reasons" rows="3">{{reasons}}</textarea></div>

@@ -510,3 +510,25 @@ struct DecisionCommandTests {
         #expect(unknown.stderr.contains("known-decision"))
     }
 }
+
+@Suite("opcc decision: an act taken at a version")
+struct DecisionActVersionCommandTests {
+    /// `--version N` on an act: a stale version is refused as a conflict and nothing changes; the current one (as
+    /// `decision show --as` prints it) is taken.
+    @Test func anActAtAStaleVersionIsRefusedAndChangesNothingAndTheCurrentVersionIsTaken() throws {
+        let db = try DemoDatabase()
+        let id = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-03-01")
+        let stale = try db.run(
+            ["decision", "submit", id, "--version", "99", "--office", "cumbria", "--as", "cumbria.officer"])
+        #expect(stale.status != 0)
+        #expect(stale.stderr.contains("changed since you opened it at version 99"), "\(stale.stderr)")
+        let shown = try db.succeed(["decision", "show", id, "--office", "cumbria", "--as", "cumbria.officer"])
+        #expect(shown.stdout.contains("draft"), "\(shown.stdout)")
+        let version = try #require(
+            shown.stdout.split(separator: "\n").first { $0.hasPrefix("Version ") }?
+                .dropFirst("Version ".count).prefix { $0.isNumber })
+        let submitted = try db.succeed(
+            ["decision", "submit", id, "--version", String(version), "--office", "cumbria", "--as", "cumbria.officer"])
+        #expect(submitted.stdout.contains("awaiting-sign-offs"), "\(submitted.stdout)")
+    }
+}

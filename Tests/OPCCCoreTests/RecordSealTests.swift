@@ -91,14 +91,15 @@ struct RecordSealTests {
 
     @Test(arguments: [
         SealedRecord.decision("d:1"), .agreement("a"), .quarterlyReturn("r"), .carryForward("c"), .person("p"),
-        .office("o"),
+        .office("o"), .priorityAssessment("pa"), .allocation("al"), .strand("cumbria/2016/ASB"), .vliRun("v"),
+        .variation("vp"), .indicators("a"),
     ])
     func aRecordsKeyReadsBack(_ record: SealedRecord) {
         #expect(SealedRecord(key: record.key) == record)
     }
 
     @Test func anUnknownKindOrAnEmptyIdIsNoKey() {
-        #expect(SealedRecord(key: "vli-run:1") == nil)
+        #expect(SealedRecord(key: "ledger-posting:1") == nil)
         #expect(SealedRecord(key: "person:") == nil)
         #expect(SealedRecord(key: "person") == nil)
     }

@@ -61,6 +61,10 @@ struct RecordSealTests {
                     SELECT (SELECT count(*) FROM office) + (SELECT count(*) FROM person)
                         + (SELECT count(*) FROM decision_record) + (SELECT count(*) FROM grant_agreement)
                         + (SELECT count(*) FROM quarterly_return) + (SELECT count(*) FROM carry_forward)
+                        + (SELECT count(*) FROM priority_assessment) + (SELECT count(*) FROM allocation)
+                        + (SELECT count(*) FROM budget_strand) + (SELECT count(*) FROM vli_run)
+                        + (SELECT count(*) FROM variation_proposal)
+                        + (SELECT count(DISTINCT agreement_id) FROM indicator_value)
                     """)
         }
         #expect(result.recordsSealed == records)

@@ -15,6 +15,20 @@ public enum SealedRecord: Hashable, Sendable, CustomStringConvertible {
     case person(String)
     /// An office with its name, organisation id and profile.
     case office(String)
+    /// A priority assessment (the `priority-selection` workflow's record) with its agencies, threats, harm scores,
+    /// priorities, coverage, money links and board records.
+    case priorityAssessment(String)
+    /// An allocation of a strand's budget to a recipient under a decision.
+    case allocation(String)
+    /// A budget strand of one office and year, keyed `OFFICE/YEAR/STRAND` (its amount lives in the ledger, which
+    /// `finance check` verifies against the postings' events).
+    case strand(String)
+    /// A VLI run with its pinned scheme and result, and the wards selected from it.
+    case vliRun(String)
+    /// A variation proposal on an agreement.
+    case variation(String)
+    /// The indicator values imported for one agreement (keyed by the agreement's id).
+    case indicators(String)
 
     /// The kind as written in an event's `sealed_record` column.
     public var kind: String {
@@ -25,6 +39,12 @@ public enum SealedRecord: Hashable, Sendable, CustomStringConvertible {
         case .carryForward: "carry-forward"
         case .person: "person"
         case .office: "office"
+        case .priorityAssessment: "priority-assessment"
+        case .allocation: "allocation"
+        case .strand: "strand"
+        case .vliRun: "vli-run"
+        case .variation: "variation"
+        case .indicators: "indicators"
         }
     }
 
@@ -32,7 +52,8 @@ public enum SealedRecord: Hashable, Sendable, CustomStringConvertible {
     public var id: String {
         switch self {
         case .decision(let id), .agreement(let id), .quarterlyReturn(let id), .carryForward(let id),
-            .person(let id), .office(let id):
+            .person(let id), .office(let id), .priorityAssessment(let id), .allocation(let id), .strand(let id),
+            .vliRun(let id), .variation(let id), .indicators(let id):
             id
         }
     }
@@ -52,6 +73,12 @@ public enum SealedRecord: Hashable, Sendable, CustomStringConvertible {
         case "carry-forward": self = .carryForward(id)
         case "person": self = .person(id)
         case "office": self = .office(id)
+        case "priority-assessment": self = .priorityAssessment(id)
+        case "allocation": self = .allocation(id)
+        case "strand": self = .strand(id)
+        case "vli-run": self = .vliRun(id)
+        case "variation": self = .variation(id)
+        case "indicators": self = .indicators(id)
         default: return nil
         }
     }

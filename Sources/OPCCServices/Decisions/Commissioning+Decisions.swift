@@ -109,16 +109,18 @@ extension Commissioning {
             "edit", on: id, by: actorName, on: day, expectedVersion: expectedVersion,
             payload: ["fields": draft.fieldNames.joined(separator: ", ")])
         request.edit = Edit { instance, _, person, _ in
-            guard instance.state == "draft" else {
+            switch DecisionEdit.draft.role(
+                state: instance.state, decided: false, held: person.actor.roles(covering: instance.id))
+            {
+            case .success(let role): return role
+            case .failure(.notNow):
                 throw ServiceRefusal(
                     rule: "edit-only-in-draft",
                     message: "the record is \(instance.state): only drafts are edited; return it for revision first, "
                         + "or after a decision record a correction")
-            }
-            guard person.actor.roles(covering: instance.id).contains(.officer) else {
+            case .failure(.roleRequired):
                 throw ServiceRefusal.forbidden(rule: "role-required", message: "editing a draft needs the officer role")
             }
-            return .officer
         }
         return try await store.write { [request] tx in
             let acted = try runInside(
@@ -152,13 +154,17 @@ extension Commissioning {
             payload: ["fields": draft.fieldNames.joined(separator: ", "), "reason": reason])
         let today = clock.today()
         request.edit = Edit { instance, subject, person, effective in
-            guard subject?.decision?.record.decision != nil, instance.state != "withdrawn" else {
+            let role: Role
+            switch DecisionEdit.correction.role(
+                state: instance.state, decided: subject?.decision?.record.decision != nil,
+                held: person.actor.roles(covering: instance.id))
+            {
+            case .success(let r): role = r
+            case .failure(.notNow):
                 throw ServiceRefusal(
                     rule: "corrections-after-decision",
                     message: "the record is \(instance.state): before a decision, return it for revision and edit it")
-            }
-            let roles = person.actor.roles(covering: instance.id)
-            guard let role = [Role.officer, .chiefExecutive].first(where: roles.contains) else {
+            case .failure(.roleRequired):
                 throw ServiceRefusal.forbidden(
                     rule: "role-required", message: "a correction needs the officer or chief-executive role")
             }

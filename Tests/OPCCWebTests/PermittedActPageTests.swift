@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import OPCCCore
+import OPCCServices
+import Testing
+
+@testable import OPCCWeb
+
+/// A Cumbria decision raised by the officer, taken to `with-decision-maker` when `referred`.
+private func cumbriaDecision(_ title: String, referred: Bool) throws -> String {
+    let app = actsApp
+    let id = try app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
+    guard referred else { return id }
+    try app.submitDecision(id, by: "cumbria.officer")
+    try app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
+    try app.signDecision(id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive")
+    try app.referDecision(id, by: "cumbria.chief-executive")
+    return id
+}
+
+/// The decision page's steps for the acts a definition permits (the page's own table, read the other way).
+private func steps(for acts: [WorkflowEngine.PermittedAct]) -> Set<String> {
+    let events = Set(acts.map(\.event))
+    return Set(Web.decisionStepEvents.filter { !events.isDisjoint(with: $0.events) }.map(\.step))
+}
+
+@Suite("Web: pages offer the acts the workflow definition permits", .serialized)
+struct PermittedActPageTests {
+    @Test func anOfficerOnADraftDecisionIsOfferedSubmitAndWithdrawAndTheDraftsEdit() async throws {
+        let id = try cumbriaDecision("Officer on a draft", referred: false)
+        let permitted = try actsApp.permittedActs(record: id, by: "cumbria.officer")
+        #expect(permitted.map(\.event) == ["submit", "withdraw"])
+        let server = try webApp(commissioning: actsApp)
+        try await server.test(.router) { client in
+            var officer = Browser(client)
+            _ = try await officer.signIn("cumbria.officer")
+            let page = try await officer.get("/decisions/\(id)").body
+            let offered = formSteps(page, under: "/decisions/\(id)/").subtracting(["part2"])
+            #expect(offered == ["submit", "withdraw"])
+            #expect(offered == steps(for: permitted))
+            #expect(page.contains("href=\"/decisions/\(id)/edit\""), "the draft's edit, by its own rule")
+        }
+    }
+
+    @Test func theCommissionerOnAReferredDecisionIsOfferedTheDecisionAndTheReturnOnly() async throws {
+        let id = try cumbriaDecision("Commissioner on a referred record", referred: true)
+        let permitted = try actsApp.permittedActs(record: id, by: "cumbria.pcc")
+        #expect(Set(permitted.map(\.event)) == ["return-for-revision", "approve", "decline"])
+        let server = try webApp(commissioning: actsApp)
+        try await server.test(.router) { client in
+            var pcc = Browser(client)
+            _ = try await pcc.signIn("cumbria.pcc")
+            let page = try await pcc.get("/decisions/\(id)").body
+            let offered = formSteps(page, under: "/decisions/\(id)/").subtracting(["part2"])
+            #expect(offered == ["decide", "return"])
+            #expect(offered == steps(for: permitted))
+            #expect(!page.contains("href=\"/decisions/\(id)/edit\""))
+        }
+    }
+
+    /// The edit page asks the draft edit's own rule (`DecisionEdit`), as the save does.
+    @Test func theEditPageOfARecordPastItsDraftSaysOnlyDraftsAreEdited() async throws {
+        let draft = try cumbriaDecision("Edit page of a draft", referred: false)
+        let referred = try cumbriaDecision("Edit page of a referred record", referred: true)
+        let server = try webApp(commissioning: actsApp)
+        try await server.test(.router) { client in
+            var officer = Browser(client)
+            _ = try await officer.signIn("cumbria.officer")
+            #expect(try await officer.get("/decisions/\(draft)/edit").status == .ok)
+            let refused = try await officer.get("/decisions/\(referred)/edit")
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.body.contains("Only drafts are edited. This record is with decision maker."))
+        }
+    }
+
+    @Test func financeOnADraftAgreementIsOfferedTheAssessmentsAndConfirmingThePreconditions() async throws {
+        let draft = try #require(
+            try actsApp.agreements(office: "leicestershire").first { $0.state == "draft" }?.agreement.id)
+        #expect(
+            try actsApp.permittedActs(record: draft, by: "leics.finance").map(\.event) == [
+                "confirm-conditions", "cancel",
+            ])
+        let version = try actsApp.version(of: draft, by: "leics.finance")
+        let server = try webApp(commissioning: actsApp)
+        try await server.test(.router) { client in
+            var finance = Browser(client)
+            _ = try await finance.signIn("leics.finance")
+            let page = try await finance.get("/grants/\(draft)").body
+            let offered = formSteps(page, under: "/grants/\(draft)/")
+            #expect(offered == ["assessment", "confirm-conditions"])
+            #expect(versionFields(page, version) == formCount(page, under: "/grants/\(draft)/"), "every form has it")
+        }
+    }
+
+    @Test func theBoardOnADueReturnIsOfferedItsFormAndTheReviewerNothingUntilItIsSubmitted() async throws {
+        let id = try #require(
+            try actsApp.returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance").first {
+                $0.state == "scheduled"
+            }?.id)
+        #expect(try actsApp.permittedActs(record: id, by: "cumbria.barrow-board").map(\.event) == ["start"])
+        let version = try actsApp.version(of: id, by: "cumbria.finance")
+        let server = try webApp(commissioning: actsApp)
+        try await server.test(.router) { client in
+            var board = Browser(client)
+            _ = try await board.signIn("cumbria.barrow-board")
+            let page = try await board.get("/returns/\(id)").body
+            #expect(formSteps(page, under: "/returns/\(id)/") == ["save", "submit"])
+            #expect(versionFields(page, version) == 1, "the board's form carries the version")
+            var finance = Browser(client)
+            _ = try await finance.signIn("cumbria.finance")
+            #expect(formSteps(try await finance.get("/returns/\(id)").body, under: "/returns/\(id)/").isEmpty)
+        }
+    }
+
+    /// The page reads which steps to offer from the acts the definition permits, so a definition that gives
+    /// `submit` to the chief executive alone takes it off the officer's page and puts it on the chief executive's.
+    @Test func aDefinitionThatChangesWhoMaySubmitChangesWhatTheDecisionPageOffers() throws {
+        let id = try cumbriaDecision("A definition of our own", referred: false)
+        let url = repositoryRoot.appendingPathComponent("workflows/decision-request.yaml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let stock = "    roles: [officer]\n    guards: [executive-summary-within-limit"
+        #expect(text.contains(stock))
+        let changed = try WorkflowDefinition.parse(
+            yaml: text.replacingOccurrences(
+                of: stock, with: "    roles: [chief-executive]\n    guards: [executive-summary-within-limit"),
+            source: "test")
+        let web = try Web(configuration: WebConfiguration(commissioning: actsApp))
+        let view = try actsApp.showDecision(id, by: "cumbria.officer")
+        let instance = try #require(try actsApp.instance(id))
+        let profile = try actsApp.profile(of: "cumbria")
+        func offered(to name: String, under definition: WorkflowDefinition) throws -> [String] {
+            let person = try #require(try actsApp.person(named: name))
+            let acts = WorkflowEngine().permittedActs(on: instance, definition: definition, actor: person.actor)
+            return web.decisionSteps(
+                view, permitted: acts, profile: profile, roles: person.actor.roles(covering: id), signer: "",
+                erroredStep: nil, entered: [:]
+            ).map(\.step)
+        }
+        let stockDefinition = try #require(actsApp.catalog.latest("decision-request"))
+        #expect(try offered(to: "cumbria.officer", under: stockDefinition) == ["submit", "withdraw"])
+        #expect(try offered(to: "cumbria.officer", under: changed) == ["withdraw"])
+        #expect(try offered(to: "cumbria.chief-executive", under: stockDefinition) == ["withdraw"])
+        #expect(try offered(to: "cumbria.chief-executive", under: changed) == ["submit", "withdraw"])
+    }
+}
