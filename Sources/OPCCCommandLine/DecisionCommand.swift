@@ -4,7 +4,7 @@ import OPCCCore
 import OPCCServices
 
 /// `opcc decision`: Requests for PCC Decision from draft to published Part 1.
-struct DecisionCommand: ParsableCommand {
+struct DecisionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decision",
         abstract: "Decision records: raise, sign off, decide, publish Part 1, keep Part 2 sealed.",
@@ -22,18 +22,18 @@ struct DecisionCommand: ParsableCommand {
 }
 
 /// The shared body of the commands that perform one act and print the record's new state.
-protocol DecisionActCommand: ParsableCommand {
+protocol DecisionActCommand: AsyncParsableCommand {
     var record: String { get }
     var global: GlobalOptions { get }
     var expected: ExpectedVersion { get }
-    func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView
+    func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
 }
 
 extension DecisionActCommand {
-    func run() throws {
-        try performAct(global) { app in
-            let id = try app.decisionID(record, office: global.office)
-            return try act(app, id: id, actor: try global.actorName(), day: try global.effectiveDay())
+    func run() async throws {
+        try await performAct(global) { app in
+            let id = try await app.decisionID(record, office: global.office)
+            return try await act(app, id: id, actor: try global.actorName(), day: try global.effectiveDay())
         } report: { _, view in
             var line = "\(view.record.number ?? view.record.id): \(view.status)"
             if let deadline = view.record.part1Deadline, view.status != "published" {
@@ -69,7 +69,7 @@ func readDraft(_ path: String) throws -> DecisionDraft {
 }
 
 extension DecisionCommand {
-    struct Raise: ParsableCommand {
+    struct Raise: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Raise a draft decision record from a YAML or JSON file.",
             discussion: """
@@ -83,11 +83,11 @@ extension DecisionCommand {
         @Option(help: "YAML or JSON file with the record's fields.") var file: String
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let office = try app.resolveOffice(global.office)
-                let record = try app.raiseDecision(
+                let office = try await app.resolveOffice(global.office)
+                let record = try await app.raiseDecision(
                     office: office, draft: try readDraft(file), by: try global.actorName(),
                     on: try global.effectiveDay())
                 printLine("raised \(record.id): \(record.title) (draft; numbered at first submission)")
@@ -95,7 +95,7 @@ extension DecisionCommand {
         }
     }
 
-    struct Edit: ParsableCommand {
+    struct Edit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a draft from a YAML or JSON file (only the fields given change).",
             discussion: "Example: opcc decision edit cumbria-DR-0003 --file changes.yaml --as cumbria.officer")
@@ -105,10 +105,10 @@ extension DecisionCommand {
         var version: Int?
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let updated = try app.editDecision(
+                let updated = try await app.editDecision(
                     record, office: global.office, draft: try readDraft(file), by: try global.actorName(),
                     on: try global.effectiveDay(), expectedVersion: version)
                 printLine("edited \(updated.id)")
@@ -116,7 +116,7 @@ extension DecisionCommand {
         }
     }
 
-    struct Correct: ParsableCommand {
+    struct Correct: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Correct Part 1 after a decision (a new audited event, with a reason).",
             discussion: "Example: opcc decision correct 014/2016 --file fix.yaml --reason \"typo in ward name\" "
@@ -128,10 +128,10 @@ extension DecisionCommand {
         var version: Int?
         @OptionGroup var global: GlobalOptions
 
-        func run() throws {
-            try runReportingRefusals {
+        func run() async throws {
+            try await runReportingRefusals {
                 let app = try global.open()
-                let view = try app.correctDecision(
+                let view = try await app.correctDecision(
                     record, office: global.office, draft: try readDraft(file), reason: reason,
                     by: try global.actorName(), on: try global.effectiveDay(), expectedVersion: version)
                 printLine("corrected \(view.record.number ?? view.record.id) (\(view.status))")
@@ -146,8 +146,8 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.submitDecision(id, by: actor, on: day, expectedVersion: expected.version)
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+            try await app.submitDecision(id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -166,8 +166,8 @@ extension DecisionCommand {
         @Option(help: "Initials, where the form is initialled.") var initials: String?
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.signDecision(
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+            try await app.signDecision(
                 id, position: position, name: name, initials: initials, by: actor, on: day,
                 expectedVersion: expected.version)
         }
@@ -180,8 +180,8 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.referDecision(id, by: actor, on: day, expectedVersion: expected.version)
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+            try await app.referDecision(id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -193,8 +193,8 @@ extension DecisionCommand {
         @Option(help: "Why it goes back.") var reason: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.perform(
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+            try await app.perform(
                 .returnForRevision(reason: reason), on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
@@ -222,8 +222,8 @@ extension DecisionCommand {
             }
         }
 
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.decide(
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+            try await app.decide(
                 id, approve: approve, interests: interests, prejudicialInterest: prejudicialInterest, by: actor,
                 on: day,
                 expectedVersion: expected.version)
@@ -239,10 +239,10 @@ extension DecisionCommand {
         @Option(help: "Publish by this date, YYYY-MM-DD.") var until: String?
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
             let date: Day?
             do { date = try until.map { try Day(iso: $0) } } catch { throw ValidationError("--until: \(error)") }
-            return try app.perform(
+            return try await app.perform(
                 .deferPublication(reason: reason, until: date), on: id, by: actor, on: day,
                 expectedVersion: expected.version)
         }
@@ -255,8 +255,8 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.perform(.publish, on: id, by: actor, on: day, expectedVersion: expected.version)
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+            try await app.perform(.publish, on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 
@@ -268,8 +268,8 @@ extension DecisionCommand {
         @Option(help: "Why it is withdrawn.") var reason: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) throws -> Commissioning.DecisionView {
-            try app.perform(.withdraw(reason: reason), on: id, by: actor, on: day, expectedVersion: expected.version)
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+            try await app.perform(.withdraw(reason: reason), on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 }

@@ -9,17 +9,17 @@ extension Web {
     func carryForwardsPage(
         user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String] = [:],
         status: HTTPResponse.Status = .ok
-    ) throws -> Response {
-        let overview = try found { try app.financeOverview(as: user) }
+    ) async throws -> Response {
+        let overview = try await found { try await app.financeOverview(as: user) }
         // Versions read after the rows: a change made between the two reads makes a form stale, never wrong.
-        let acts = try app.recordActs(overview.carryForwards.map(\.request.id), by: user)
+        let acts = try await app.recordActs(overview.carryForwards.map(\.request.id), by: user)
         let errorsByField = fieldErrors(errors)
         var model = CarryForwardsPage(
             nav: financeNav("/finance/carry-forwards"),
             rows: carryForwardRows(overview.carryForwards, acts: acts, errors: errorsByField, entered: entered),
             errors: errors, fe: errorsByField)
         // A new request is offered to whoever the definition lets make one (from its initial state).
-        if try app.permittedEvents(workflow: "carry-forward", by: user)["draft"]?.contains("request") ?? false {
+        if try await app.permittedEvents(workflow: "carry-forward", by: user)["draft"]?.contains("request") ?? false {
             model.request = .init(
                 year: entered["year"] ?? overview.year?.description ?? "", strand: entered["strand"] ?? "",
                 recipient: entered["recipient"] ?? "", forecast: entered["forecast"] ?? "",
@@ -58,7 +58,7 @@ extension Web {
 
     /// Each field is read first, and every one that cannot be is linked from the error summary and shown beside
     /// its field; then the service's refusals go to the field their rule is about.
-    func requestCarryForward(form: Form, user: String, context: WebContext) throws -> Response {
+    func requestCarryForward(form: Form, user: String, context: WebContext) async throws -> Response {
         var read = FormReader(form, prefix: "cf")
         let year = read.year("year", "Enter the year of the underspend, like 2016/17")
         let strand = read.text("strand", "Enter the strand code, like ASB")
@@ -66,13 +66,13 @@ extension Web {
         let forecast = read.money("forecast", "Enter the forecast underspend in pounds, more than £0, like £38,000")
         let reason = read.text("reason", "Enter why there is an underspend")
         let rerender = { (errors: [FieldError]) in
-            try carryForwardsPage(
+            try await carryForwardsPage(
                 user: user, context: context, errors: errors, entered: form.fields, status: .unprocessableContent)
         }
         guard read.problems.isEmpty, let year, let strand, let recipient, let forecast, let reason else {
-            return try rerender(read.problems)
+            return try await rerender(read.problems)
         }
-        return try formAct(
+        return try await formAct(
             fallback: read.field("forecast"),
             fields: [
                 "reason-given": read.field("reason"), "amount-positive": read.field("forecast"),
@@ -80,8 +80,8 @@ extension Web {
             ],
             rerender: rerender
         ) {
-            let office = try app.person(named: user)?.office ?? ""
-            try app.requestCarryForward(
+            let office = try await app.person(named: user)?.office ?? ""
+            try await app.requestCarryForward(
                 office: office, from: year, strand: strand, recipient: recipient, forecast: forecast, reason: reason,
                 by: user)
             return .redirect(to: "/finance/carry-forwards", type: .normal)
@@ -90,15 +90,15 @@ extension Web {
 
     /// A refusal goes to the field its rule is about: a refusal without a reason to the reason, a decision record
     /// that is not one to the decision, the rest to the choice.
-    func decideCarryForward(_ id: String, form: Form, user: String, context: WebContext) throws -> Response {
-        try formAct(
+    func decideCarryForward(_ id: String, form: Form, user: String, context: WebContext) async throws -> Response {
+        try await formAct(
             fallback: "\(id)-approve",
             fields: [
                 "reason-given": "\(id)-reason", "known-decision": "\(id)-decision",
                 "valid-decision-number": "\(id)-decision",
             ],
             rerender: { errors, status in
-                try carryForwardsPage(
+                try await carryForwardsPage(
                     user: user, context: context, errors: errors,
                     entered: form.fields.merging(["id": id]) { _, b in b }, status: status)
             }
@@ -106,7 +106,7 @@ extension Web {
             guard let choice = form["outcome"], ["approve", "refuse"].contains(choice) else {
                 throw ServiceRefusal(rule: "valid-choice", message: "choose to permit or refuse the carry-forward")
             }
-            try app.decideCarryForward(
+            try await app.decideCarryForward(
                 id, approve: choice == "approve", reason: form.text("decideReason"),
                 decision: form.text("decideDecision"), by: user, expectedVersion: try formVersion(form))
             return .redirect(to: "/finance/carry-forwards", type: .normal)

@@ -184,7 +184,7 @@ extension Web {
             DecisionPage.LifecycleRow(
                 day: e.effectiveDay.iso, event: e.event, from: e.fromState ?? "", to: e.toState ?? "", actor: e.actor)
         }
-        let permitted = try app.permittedActs(shown: record.id, by: user)
+        let permitted = try await app.permittedActs(shown: record.id, by: user)
         let steps = decisionSteps(
             view, permitted: permitted, profile: profile, roles: roles, signer: person?.displayName ?? "",
             erroredStep: errors.first?.step, entered: entered)

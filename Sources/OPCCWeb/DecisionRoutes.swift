@@ -7,13 +7,13 @@ extension Web {
     /// The signed-in screens: home, the register with filters, a decision's page and its steps, raising a draft.
     func addDecisionRoutes(to router: RouterGroup<WebContext>) {
         router.get("/home") { _, context -> Response in
-            try home(user: try context.signedIn(), context: context)
+            try await home(user: try context.signedIn(), context: context)
         }
         router.get("/decisions") { request, context -> Response in
-            try register(request, user: try context.signedIn(), context: context)
+            try await register(request, user: try context.signedIn(), context: context)
         }
         router.get("/decisions/new") { _, context -> Response in
-            let person = try app.person(named: try context.signedIn())
+            let person = try await app.person(named: try context.signedIn())
             return try pages.page(
                 "new-decision", title: "Raise a decision", model: DraftForm(office: person?.office ?? ""),
                 context: context, back: "/home")
@@ -21,21 +21,21 @@ extension Web {
         router.post("/decisions") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            guard let person = try app.person(named: user) else { return .redirect(to: "/sign-in", type: .normal) }
-            return try raiseDecision(form: form, office: person.office, user: user, context: context)
+            guard let person = try await app.person(named: user) else { return .redirect(to: "/sign-in", type: .normal) }
+            return try await raiseDecision(form: form, office: person.office, user: user, context: context)
         }
         router.get("/decisions/:id") { _, context -> Response in
-            try decisionPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
+            try await decisionPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
         }
         router.post("/decisions/:id/part2") { request, context -> Response in
             _ = try await form(request, context)
             let user = try context.signedIn()
             let id = try context.parameters.require("id")
-            let content = try app.readPart2(id, by: user)
-            return try decisionPage(id, user: user, context: context, part2: content)
+            let content = try await app.readPart2(id, by: user)
+            return try await decisionPage(id, user: user, context: context, part2: content)
         }
         router.get("/decisions/:id/edit") { _, context -> Response in
-            try editPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
+            try await editPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
         }
         // The router matches the constant `edit` before the `:step` parameter, so the edit form's POST has its own
         // route to the same handler.
@@ -48,13 +48,13 @@ extension Web {
     }
 
     /// Raising a draft: a refusal comes back to the form with what was entered, unless the person may not (403).
-    func raiseDecision(form: Form, office: String, user: String, context: WebContext) throws -> Response {
+    func raiseDecision(form: Form, office: String, user: String, context: WebContext) async throws -> Response {
         var draft = DecisionDraft()
         draft.title = form.text("title")
         draft.executiveSummary = form.text("executiveSummary")
         draft.recommendation = form.text("recommendation")
         draft.amount = form.text("amount")
-        return try formAct(
+        return try await formAct(
             correctable: { status, _ in status != .forbidden },
             field: { fieldID(step: "new", rule: $0.rule, message: $0.message) },
             rerender: { errors, status in
@@ -64,7 +64,7 @@ extension Web {
                     back: "/home", status: status)
             }
         ) {
-            let record = try app.raiseDecision(office: office, draft: draft, by: user)
+            let record = try await app.raiseDecision(office: office, draft: draft, by: user)
             return .redirect(to: "/decisions/\(record.id)", type: .normal)
         }
     }
@@ -76,22 +76,22 @@ extension Web {
         let form = try await form(request, context)
         let user = try context.signedIn()
         let id = try context.parameters.require("id")
-        return try formAct(
+        return try await formAct(
             correctable: { status, _ in status == .unprocessableContent || status == .conflict },
             field: { fieldID(step: step, rule: $0.rule, message: $0.message) },
             rerender: { errors, status in
                 let errors = errors.map { FieldError(field: $0.field, message: $0.message, step: step) }
                 if step == "edit" {
-                    return try editPage(
+                    return try await editPage(
                         id, user: user, context: context, entered: form, errors: errors, status: status)
                 }
-                return try decisionPage(
+                return try await decisionPage(
                     id, user: user, context: context, errors: errors, entered: form.fields, status: status)
             }
         ) {
             // The version the form was opened at: a change made since refuses this one (409, the form again).
             let version = try formVersion(form)
-            guard try perform(step, on: id, form: form, user: user, version: version) else {
+            guard try await perform(step, on: id, form: form, user: user, version: version) else {
                 return pages.error(.notFound, message: "There is no such step.", context: context)
             }
             return .redirect(to: "/decisions/\(id)", type: .normal)
@@ -99,18 +99,18 @@ extension Web {
     }
 
     /// Takes `step` on the decision; false when there is no such step.
-    func perform(_ step: String, on id: String, form: Form, user: String, version: Int?) throws -> Bool {
+    func perform(_ step: String, on id: String, form: Form, user: String, version: Int?) async throws -> Bool {
         switch step {
         case "edit":
-            try app.editDecision(id, draft: draftFromForm(form), by: user, expectedVersion: version)
-        case "submit": try app.submitDecision(id, by: user, expectedVersion: version)
+            try await app.editDecision(id, draft: draftFromForm(form), by: user, expectedVersion: version)
+        case "submit": try await app.submitDecision(id, by: user, expectedVersion: version)
         case "sign":
-            try app.signDecision(
+            try await app.signDecision(
                 id, position: form.text("position") ?? "", name: form.text("name") ?? "",
                 initials: form.text("initials"), by: user, expectedVersion: version)
-        case "refer": try app.referDecision(id, by: user, expectedVersion: version)
+        case "refer": try await app.referDecision(id, by: user, expectedVersion: version)
         case "return":
-            try app.perform(
+            try await app.perform(
                 .returnForRevision(reason: form.text("reason") ?? ""), on: id, by: user, expectedVersion: version)
         case "decide":
             let choice = form["approve"] ?? "yes"
@@ -118,20 +118,20 @@ extension Web {
                 throw ServiceRefusal(
                     rule: "valid-choice", message: "approve: choose to approve the recommendation or not")
             }
-            try app.decide(
+            try await app.decide(
                 id, approve: choice == "yes", interests: form.text("interests") ?? "",
                 prejudicialInterest: form["prejudicial"] == "1", by: user, expectedVersion: version)
         case "defer":
-            try app.perform(
+            try await app.perform(
                 .deferPublication(reason: form.text("reason") ?? "", until: try untilDay(form)), on: id,
                 by: user, expectedVersion: version)
         case "withdraw":
-            try app.perform(
+            try await app.perform(
                 .withdraw(reason: form.text("reason") ?? ""), on: id, by: user, expectedVersion: version)
-        case "publish": try app.perform(.publish, on: id, by: user, expectedVersion: version)
+        case "publish": try await app.perform(.publish, on: id, by: user, expectedVersion: version)
         case "correct":
-            let view = try app.showDecision(id, by: user)
-            try app.correctDecision(
+            let view = try await app.showDecision(id, by: user)
+            try await app.correctDecision(
                 id, draft: draftFromForm(form, changedFrom: view.record), reason: form.text("reason") ?? "",
                 by: user, expectedVersion: version)
         default: return false
@@ -176,11 +176,11 @@ extension Web {
     func editPage(
         _ id: String, user: String, context: WebContext, entered: Form? = nil, errors: [FieldError] = [],
         status: HTTPResponse.Status = .unprocessableContent
-    ) throws -> Response {
-        let view = try found { try app.showDecision(id, by: user) }
+    ) async throws -> Response {
+        let view = try await found { try await app.showDecision(id, by: user) }
         let record = view.record
         // Whether the record is open to its draft's edit is the edit's own rule (the role is checked at the save).
-        let roles = try app.person(named: user)?.actor.roles(covering: id) ?? []
+        let roles = try await app.person(named: user)?.actor.roles(covering: id) ?? []
         if case .failure(.notNow) = DecisionEdit.draft.role(state: view.status, decided: false, held: roles) {
             return pages.error(
                 .unprocessableContent,
@@ -206,8 +206,8 @@ extension Web {
 extension Web {
     // MARK: Screens
 
-    func home(user: String, context: WebContext) throws -> Response {
-        guard let person = try app.person(named: user) else { return .redirect(to: "/sign-in", type: .found) }
+    func home(user: String, context: WebContext) async throws -> Response {
+        guard let person = try await app.person(named: user) else { return .redirect(to: "/sign-in", type: .found) }
         let roles = person.actor.roles(covering: nil)
         let today = app.clock.today()
         return try pages.page(
@@ -215,56 +215,56 @@ extension Web {
             model: HomePage(
                 name: person.displayName, roles: roles.map(\.rawValue).sorted().joined(separator: ", "),
                 office: person.office, today: today.iso,
-                sections: try homeSections(person: person, roles: roles, today: today)),
+                sections: try await homeSections(person: person, roles: roles, today: today)),
             context: context)
     }
 
     /// Which lists the home page offers: one per kind of work the person's roles do.
-    func homeSections(person: StoredPerson, roles: Set<Role>, today: Day) throws -> [HomePage.Section] {
+    func homeSections(person: StoredPerson, roles: Set<Role>, today: Day) async throws -> [HomePage.Section] {
         let user = person.name
-        func rows(_ statuses: [String], overdue: Bool = false) throws -> [RegisterRow] {
+        func rows(_ statuses: [String], overdue: Bool = false) async throws -> [RegisterRow] {
             var found: [DecisionRegisterRow] = []
             for status in statuses {
                 var filter = DecisionFilter()
                 filter.office = person.office
                 if !status.isEmpty { filter.status = status }
                 if overdue { filter.overdueOn = today }
-                found += try app.decisionRegister(filter, by: user)
+                found += try await app.decisionRegister(filter, by: user)
             }
             return found.map { RegisterRow($0, href: "/decisions/\($0.id)", today: today) }
         }
         // A list is offered to whoever the workflow definitions let act on its records in that state.
-        let decisions = try app.permittedEvents(workflow: "decision-request", by: user)
-        let returns = try app.permittedEvents(workflow: "quarterly-return", by: user)
+        let decisions = try await app.permittedEvents(workflow: "decision-request", by: user)
+        let returns = try await app.permittedEvents(workflow: "quarterly-return", by: user)
         func may(_ events: [String: Set<String>], _ event: String, in state: String) -> Bool {
             events[state]?.contains(event) ?? false
         }
         var sections: [HomePage.Section] = []
-        if may(decisions, "submit", in: "draft") { sections.append(.decisionList("Your drafts", try rows(["draft"]))) }
+        if may(decisions, "submit", in: "draft") { await sections.append(.decisionList("Your drafts", try rows(["draft"]))) }
         if may(decisions, "sign-off", in: "awaiting-sign-offs") {
-            sections.append(.decisionList("Sign-offs awaiting", try rows(["awaiting-sign-offs"])))
+            await sections.append(.decisionList("Sign-offs awaiting", try rows(["awaiting-sign-offs"])))
         }
         if may(decisions, "approve", in: "with-decision-maker") {
-            sections.append(.decisionList("Decisions to take", try rows(["with-decision-maker"])))
+            await sections.append(.decisionList("Decisions to take", try rows(["with-decision-maker"])))
         }
         let publishable = Self.decisionStates.filter { may(decisions, "publish", in: $0) }
-        if !publishable.isEmpty { sections.append(.decisionList("Decisions to publish", try rows(publishable))) }
+        if !publishable.isEmpty { await sections.append(.decisionList("Decisions to publish", try rows(publishable))) }
         if !roles.isDisjoint(with: [.officer, .chiefExecutive, .commissioner, .finance, .auditor]) {
-            sections.append(.decisionList("Overdue for publication", try rows([""], overdue: true)))
+            await sections.append(.decisionList("Overdue for publication", try rows([""], overdue: true)))
         }
         let writes = returns.filter { !$0.value.isDisjoint(with: ["start", "submit"]) }.keys
         if !writes.isEmpty {
-            let open = try app.returns(.init(), as: user).filter { writes.contains($0.state) }
+            let open = try await app.returns(.init(), as: user).filter { writes.contains($0.state) }
             sections.append(.returnList("Returns to write", open))
         }
         if may(returns, "accept", in: "submitted") {
             sections.append(
-                .returnList("Returns awaiting review", try app.returns(.init(status: .awaitingReview), as: user)))
+                .returnList("Returns awaiting review", try await app.returns(.init(status: .awaitingReview), as: user)))
         }
         if may(returns, "escalate", in: "scheduled") {
-            sections.append(.returnList("Returns overdue", try app.returns(.init(status: .overdue), as: user)))
+            sections.append(.returnList("Returns overdue", try await app.returns(.init(status: .overdue), as: user)))
         }
-        if sections.isEmpty { sections.append(.decisionList("Published decisions", try rows(["published"]))) }
+        if sections.isEmpty { await sections.append(.decisionList("Published decisions", try rows(["published"]))) }
         return sections
     }
 
@@ -273,7 +273,7 @@ extension Web {
         "published", "withdrawn",
     ]
 
-    func register(_ request: Request, user: String, context: WebContext) throws -> Response {
+    func register(_ request: Request, user: String, context: WebContext) async throws -> Response {
         let query = request.uri.queryParameters
         var filter = DecisionFilter()
         let q = query["q"].map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
@@ -298,7 +298,7 @@ extension Web {
         let overdue = query["overdue"] == "1"
         let today = app.clock.today()
         if overdue { filter.overdueOn = today }
-        let rows = errors.isEmpty ? try app.decisionRegister(filter, by: user) : []
+        let rows = errors.isEmpty ? try await app.decisionRegister(filter, by: user) : []
         let statuses =
             [Choice(value: "", label: "Any status", selected: status.isEmpty)]
             + Self.decisionStates.map { Choice(value: $0, label: statusLabel($0), selected: $0 == status) }

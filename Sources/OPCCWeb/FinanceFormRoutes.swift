@@ -11,23 +11,23 @@ extension Web {
         router.post("/finance/budget") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            return try setBudget(form: form, user: user, context: context)
+            return try await setBudget(form: form, user: user, context: context)
         }
         router.post("/finance/virement") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            return try vire(form: form, user: user, context: context)
+            return try await vire(form: form, user: user, context: context)
         }
         router.post("/finance/carry-forwards/:id/confirm") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            return try confirmCarryForward(
+            return try await confirmCarryForward(
                 try context.parameters.require("id"), form: form, user: user, context: context)
         }
         router.post("/finance/carry-forwards/:id/settle") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            return try settleClawback(try context.parameters.require("id"), form: form, user: user, context: context)
+            return try await settleClawback(try context.parameters.require("id"), form: form, user: user, context: context)
         }
     }
 
@@ -48,40 +48,40 @@ extension Web {
             reason: v("vire", "reason"), decision: v("vire", "decision"))
     }
 
-    func setBudget(form: Form, user: String, context: WebContext) throws -> Response {
-        guard try readerRoles(user).contains(.finance) else { return notYours("set a budget", context: context) }
+    func setBudget(form: Form, user: String, context: WebContext) async throws -> Response {
+        guard try await readerRoles(user).contains(.finance) else { return notYours("set a budget", context: context) }
         var read = FormReader(form, prefix: "budget")
         let year = read.year("year", "Enter the financial year, like 2016/17")
         let strand = read.text("strand", "Enter the strand code, like VICTIMS")
         let amount = read.money("amount", "Enter the strand's budget for the year in pounds, like £10,000")
-        let office = try readerOffice(user)
+        let office = try await readerOffice(user)
         var name = form.text("name")
         if name == nil, let year, let strand {
-            name = try app.financeOverview(as: user, year: year).strands.first {
+            name = try await app.financeOverview(as: user, year: year).strands.first {
                 $0.year == year && $0.strand == strand
             }?.name
             if name == nil { read.problem("name", "Enter the strand's name, like Victims' services") }
         }
         let rerender = { (errors: [FieldError]) in
-            try financePage(
+            try await financePage(
                 year: year, user: user, context: context, errors: errors, entered: form.fields,
                 status: .unprocessableContent)
         }
         guard read.problems.isEmpty, let year, let strand, let amount, let name else {
-            return try rerender(read.problems)
+            return try await rerender(read.problems)
         }
-        return try formAct(
+        return try await formAct(
             fallback: read.field("amount"),
             fields: ["valid-strand": read.field("strand"), "role-required": read.field("amount")],
             rerender: rerender
         ) {
-            try app.setBudget(office: office, year: year, strand: strand, name: name, amount: amount, by: user)
+            try await app.setBudget(office: office, year: year, strand: strand, name: name, amount: amount, by: user)
             return .redirect(to: "/finance?year=\(year)", type: .normal)
         }
     }
 
-    func vire(form: Form, user: String, context: WebContext) throws -> Response {
-        guard try readerRoles(user).contains(.finance) else {
+    func vire(form: Form, user: String, context: WebContext) async throws -> Response {
+        guard try await readerRoles(user).contains(.finance) else {
             return notYours("move money between strands", context: context)
         }
         var read = FormReader(form, prefix: "vire")
@@ -91,15 +91,15 @@ extension Web {
         let amount = read.money("amount", "Enter the amount to move in pounds, like £20,000")
         let reason = read.text("reason", "Enter why the money moves")
         let rerender = { (errors: [FieldError]) in
-            try financePage(
+            try await financePage(
                 year: year, user: user, context: context, errors: errors, entered: form.fields,
                 status: .unprocessableContent)
         }
         guard read.problems.isEmpty, let year, let from, let to, let amount, let reason else {
-            return try rerender(read.problems)
+            return try await rerender(read.problems)
         }
-        let office = try readerOffice(user)
-        return try formAct(
+        let office = try await readerOffice(user)
+        return try await formAct(
             fallback: read.field("amount"),
             fields: [
                 "virement-between-two-strands": read.field("to"), "reason-given": read.field("reason"),
@@ -108,7 +108,7 @@ extension Web {
             ],
             rerender: rerender
         ) {
-            try app.vire(
+            try await app.vire(
                 office: office, year: year, from: from, to: to, amount: amount, reason: reason,
                 decision: form.text("decision"), by: user)
             return .redirect(to: "/finance?year=\(year)", type: .normal)
@@ -126,8 +126,8 @@ extension Web {
             capital: mine && entered["capital"] == "yes", rcco: mine && entered["rcco"] == "yes")
     }
 
-    func allocateSingle(form: Form, user: String, context: WebContext) throws -> Response {
-        guard try readerRoles(user).contains(.finance) else { return notYours("allocate money", context: context) }
+    func allocateSingle(form: Form, user: String, context: WebContext) async throws -> Response {
+        guard try await readerRoles(user).contains(.finance) else { return notYours("allocate money", context: context) }
         var read = FormReader(form, prefix: "single")
         let year = read.year("year", "Enter the financial year, like 2016/17")
         let strand = read.text("strand", "Enter the strand code the money comes from, like ASB")
@@ -137,19 +137,19 @@ extension Web {
         let purpose = read.text("purpose", "Enter what the money is for")
         let amount = read.money("amount", "Enter the amount in pounds, like £5,000")
         let rerender = { (errors: [FieldError]) in
-            try allocationsPage(
+            try await allocationsPage(
                 year: year, user: user, context: context, errors: errors, entered: form.fields,
                 status: .unprocessableContent)
         }
         guard read.problems.isEmpty, let year, let strand, let decision, let recipient, let name, let purpose,
             let amount
-        else { return try rerender(read.problems) }
+        else { return try await rerender(read.problems) }
         var request = Commissioning.AllocationRequest(
-            office: try readerOffice(user), year: year, strand: strand, recipientOrgID: recipient, recipientName: name,
+            office: try await readerOffice(user), year: year, strand: strand, recipientOrgID: recipient, recipientName: name,
             purpose: purpose, area: form.text("area"), decision: decision, amount: amount)
         request.spendKind = form["capital"] == "yes" ? .capital : .revenue
         request.revenueContributionToCapital = form["rcco"] == "yes"
-        return try formAct(
+        return try await formAct(
             fallback: read.field("amount"),
             fields: [
                 "known-decision": read.field("decision"), "allocation-needs-approved-decision": read.field("decision"),
@@ -158,43 +158,43 @@ extension Web {
             ],
             rerender: rerender
         ) {
-            _ = try app.allocate([request], by: user)
+            _ = try await app.allocate([request], by: user)
             return .redirect(to: "/finance/allocations?year=\(year)", type: .normal)
         }
     }
 
     // MARK: Carry-forwards at year end
 
-    func confirmCarryForward(_ id: String, form: Form, user: String, context: WebContext) throws -> Response {
-        guard try readerRoles(user).contains(.finance) else {
+    func confirmCarryForward(_ id: String, form: Form, user: String, context: WebContext) async throws -> Response {
+        guard try await readerRoles(user).contains(.finance) else {
             return notYours("confirm a carry-forward", context: context)
         }
         var read = FormReader(form, prefix: "confirm-\(id)")
         let rerender = { (errors: [FieldError], status: HTTPResponse.Status) in
-            try carryForwardsPage(
+            try await carryForwardsPage(
                 user: user, context: context, errors: errors, entered: form.fields.merging(["id": id]) { a, _ in a },
                 status: status)
         }
         // £0 is an actual underspend (all of it was spent), so the amount may be zero.
         guard let text = form.text("actual"), let actual = try? Money(parsing: text) else {
             read.problem("actual", "Enter the actual underspend at year end in pounds, like £36,500")
-            return try rerender(read.problems, .unprocessableContent)
+            return try await rerender(read.problems, .unprocessableContent)
         }
-        return try formAct(fallback: read.field("actual"), rerender: rerender) {
-            try app.confirmCarryForward(id, actual: actual, by: user, expectedVersion: try formVersion(form))
+        return try await formAct(fallback: read.field("actual"), rerender: rerender) {
+            try await app.confirmCarryForward(id, actual: actual, by: user, expectedVersion: try formVersion(form))
             return .redirect(to: "/finance/carry-forwards", type: .normal)
         }
     }
 
-    func settleClawback(_ id: String, form: Form, user: String, context: WebContext) throws -> Response {
-        guard try readerRoles(user).contains(.finance) else { return notYours("settle a clawback", context: context) }
-        return try formAct(
+    func settleClawback(_ id: String, form: Form, user: String, context: WebContext) async throws -> Response {
+        guard try await readerRoles(user).contains(.finance) else { return notYours("settle a clawback", context: context) }
+        return try await formAct(
             fallback: "cf-\(id)",
             rerender: { errors, status in
-                try carryForwardsPage(user: user, context: context, errors: errors, entered: ["id": id], status: status)
+                try await carryForwardsPage(user: user, context: context, errors: errors, entered: ["id": id], status: status)
             }
         ) {
-            try app.settleCarryForwardClawback(id, by: user, expectedVersion: try formVersion(form))
+            try await app.settleCarryForwardClawback(id, by: user, expectedVersion: try formVersion(form))
             return .redirect(to: "/finance/carry-forwards", type: .normal)
         }
     }

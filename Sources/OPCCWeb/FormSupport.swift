@@ -99,10 +99,10 @@ extension Web {
     /// the refusal's status, 409 when the form was stale.
     func formAct(
         fallback: String, fields: [String: String] = [:],
-        rerender: ([FieldError], HTTPResponse.Status) throws -> Response,
-        _ body: () throws -> Response
-    ) throws -> Response {
-        try formAct(
+        rerender: ([FieldError], HTTPResponse.Status) async throws -> Response,
+        _ body: () async throws -> Response
+    ) async throws -> Response {
+        try await formAct(
             correctable: { status, details in
                 status != .forbidden && (status != .notFound || details.allSatisfy { fields[$0.rule] != nil })
             }, field: { fields[$0.rule] ?? fallback }, rerender: rerender, body)
@@ -119,10 +119,10 @@ extension Web {
     /// opened before someone else changed the record (409, the service's `current-version` saying what changed),
     /// comes back as the page with what was entered and the status, its message at `field`.
     func versionedAct(
-        field: String, rerender: ([FieldError], HTTPResponse.Status) throws -> Response,
-        _ body: () throws -> Response
-    ) throws -> Response {
-        try formAct(
+        field: String, rerender: ([FieldError], HTTPResponse.Status) async throws -> Response,
+        _ body: () async throws -> Response
+    ) async throws -> Response {
+        try await formAct(
             correctable: { status, _ in status == .unprocessableContent || status == .conflict },
             field: { _ in field }, rerender: rerender, body)
     }

@@ -6,8 +6,8 @@ import OPCCServices
 extension Web {
     // The grant agreements: the list, an agreement's page and its acts.
 
-    func grantsPage(user: String, context: WebContext) throws -> Response {
-        let overview = try found { try app.financeOverview(as: user) }
+    func grantsPage(user: String, context: WebContext) async throws -> Response {
+        let overview = try await found { try await app.financeOverview(as: user) }
         let rows = overview.agreements.map { row in
             let a = row.agreement
             return GrantsPage.Row(
@@ -23,10 +23,10 @@ extension Web {
     func grantPage(
         _ id: String, user: String, context: WebContext, errors: [FieldError] = [],
         entered: [String: String] = [:], status: HTTPResponse.Status = .ok
-    ) throws -> Response {
+    ) async throws -> Response {
         // The version and the acts first: a change made between the two reads makes the forms stale, never wrong.
-        let permitted = try app.recordActs(id, by: user)
-        let view = try found { try app.grantView(id, as: user) }
+        let permitted = try await app.recordActs(id, by: user)
+        let view = try await found { try await app.grantView(id, as: user) }
         let a = view.agreement
         // Spend against profile: the profile per quarter against what each quarter's return reports.
         let reported = Dictionary(
@@ -146,21 +146,21 @@ extension Web {
         return acts
     }
 
-    func grantAct(_ id: String, act step: String, form: Form, user: String, context: WebContext) throws -> Response {
-        try versionedAct(
+    func grantAct(_ id: String, act step: String, form: Form, user: String, context: WebContext) async throws -> Response {
+        try await versionedAct(
             field: step == "terminate" ? "terminate-reason" : step,
             rerender: { errors, status in
-                try grantPage(id, user: user, context: context, errors: errors, entered: form.fields, status: status)
+                try await grantPage(id, user: user, context: context, errors: errors, entered: form.fields, status: status)
             }
         ) {
             // The version the form was opened at: a change made since refuses this one (409, the form again).
             let version = try formVersion(form)
             switch step {
             case "assessment":
-                try app.recordAssessment(
+                try await app.recordAssessment(
                     id, equality: form["which"] != "risk", reference: form.text("reference") ?? "", by: user,
                     expectedVersion: version)
-            case "confirm-conditions": try app.confirmAgreementConditions(id, by: user, expectedVersion: version)
+            case "confirm-conditions": try await app.confirmAgreementConditions(id, by: user, expectedVersion: version)
             case "signature":
                 guard let party = GrantAgreement.Party(rawValue: form["party"] ?? "") else {
                     throw ServiceRefusal(rule: "valid-choice", message: "choose which party signed")
@@ -168,24 +168,24 @@ extension Web {
                 guard let name = form.text("name") else {
                     throw ServiceRefusal(rule: "signatory-named", message: "enter the name of the person who signed")
                 }
-                try app.recordAgreementSignature(id, party: party, name: name, by: user, expectedVersion: version)
-            case "sign": try app.signAgreement(id, by: user, expectedVersion: version)
-            case "activate": try app.activateAgreement(id, by: user, expectedVersion: version)
+                try await app.recordAgreementSignature(id, party: party, name: name, by: user, expectedVersion: version)
+            case "sign": try await app.signAgreement(id, by: user, expectedVersion: version)
+            case "activate": try await app.activateAgreement(id, by: user, expectedVersion: version)
             case "release":
-                try app.releasePayment(id, instalment: form["instalment"] ?? "", by: user, expectedVersion: version)
-            case "close": try app.closeAgreement(id, by: user, expectedVersion: version)
+                try await app.releasePayment(id, instalment: form["instalment"] ?? "", by: user, expectedVersion: version)
+            case "close": try await app.closeAgreement(id, by: user, expectedVersion: version)
             case "terminate":
-                try app.terminateAgreement(
+                try await app.terminateAgreement(
                     id, reason: form.text("terminateReason") ?? "", by: user, expectedVersion: version)
             case "vary":
-                try app.varyAgreement(id, try variation(from: form, agreement: id), by: user, expectedVersion: version)
+                try await app.varyAgreement(id, try variation(from: form, agreement: id), by: user, expectedVersion: version)
             default: return pages.error(.notFound, message: "There is no such act.", context: context)
             }
             return .redirect(to: "/grants/\(id)", type: .normal)
         }
     }
 
-    func variation(from form: Form, agreement id: String) throws -> Commissioning.VariationRequest {
+    func variation(from form: Form, agreement id: String) async throws -> Commissioning.VariationRequest {
         let kind = form["kind"] == "dates" ? GrantAgreement.Variation.Kind.dates : .amount
         var request = Commissioning.VariationRequest(kind: kind, reason: form.text("reason") ?? "")
         if kind == .amount {
@@ -202,7 +202,7 @@ extension Web {
             request.amountChange = SignedMoney(pence: negative ? -magnitude.pence : magnitude.pence)
             request.newDecision = form.text("newDecision")
         } else {
-            let current = try app.agreement(id).period
+            let current = try await app.agreement(id).period
             guard let text = form.text("end"), let end = try? Day(iso: text) else {
                 throw ServiceRefusal(rule: "valid-date", message: "enter the new end date, like 2017-06-30")
             }

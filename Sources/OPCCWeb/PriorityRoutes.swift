@@ -8,21 +8,21 @@ extension Web {
     /// and its acts (link money, adopt, close).
     func addPriorityRoutes(to router: RouterGroup<WebContext>) {
         router.get("/priorities") { _, context -> Response in
-            try prioritiesPage(user: try context.signedIn(), context: context)
+            try await prioritiesPage(user: try context.signedIn(), context: context)
         }
         router.get("/priorities/:id") { _, context -> Response in
-            try priorityPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
+            try await priorityPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
         }
         router.post("/priorities/:id/:act") { request, context -> Response in
             let form = try await form(request, context)
-            return try priorityAct(
+            return try await priorityAct(
                 try context.parameters.require("id"), act: try context.parameters.require("act"), form: form,
                 user: try context.signedIn(), context: context)
         }
     }
 
-    func prioritiesPage(user: String, context: WebContext) throws -> Response {
-        let rows = try app.priorityAssessments(as: user).map { r in
+    func prioritiesPage(user: String, context: WebContext) async throws -> Response {
+        let rows = try await app.priorityAssessments(as: user).map { r in
             PrioritiesPage.Row(
                 id: r.id, href: "/priorities/\(r.id)", partnership: r.partnershipName, year: r.financialYear,
                 state: statusLabel(r.state), stateClass: r.state, threats: r.threats, high: r.high, medium: r.medium,
@@ -34,10 +34,10 @@ extension Web {
     func priorityPage(
         _ id: String, user: String, context: WebContext, errors: [FieldError] = [],
         entered: [String: String] = [:], status: HTTPResponse.Status = .ok
-    ) throws -> Response {
+    ) async throws -> Response {
         // The version and the acts first: a change made between the two reads makes the forms stale, never wrong.
-        let acts = try app.recordActs(id, by: user)
-        let view = try found { try app.priorityView(id, as: user) }
+        let acts = try await app.recordActs(id, by: user)
+        let view = try await found { try await app.priorityView(id, as: user) }
         let matrix = view.matrix
         let threats = view.scored.map { t in
             PriorityPage.Threat(
@@ -61,7 +61,7 @@ extension Web {
             }
             return PriorityPage.BoardRecord(what: what, reason: r.reason, day: r.day.iso, by: r.by)
         }
-        let spend = (try? app.prioritySpend(view).rows) ?? []
+        let spend = (try? await app.prioritySpend(view).rows) ?? []
         let spendChart = GroupedBarChart(
             title: "Money per priority, \(view.assessment.year)", series: ["Allocated", "Paid"],
             groups: spend.map { .init(label: $0.priority, values: [$0.allocatedPence, $0.paidPence]) },
@@ -100,11 +100,11 @@ extension Web {
         if permitted.permits("close") { model.close = .init(reason: entered["reason"] ?? "") }
     }
 
-    func priorityAct(_ id: String, act step: String, form: Form, user: String, context: WebContext) throws -> Response {
-        try versionedAct(
+    func priorityAct(_ id: String, act step: String, form: Form, user: String, context: WebContext) async throws -> Response {
+        try await versionedAct(
             field: "priority-\(step)",
             rerender: { errors, status in
-                try priorityPage(id, user: user, context: context, errors: errors, entered: form.fields, status: status)
+                try await priorityPage(id, user: user, context: context, errors: errors, entered: form.fields, status: status)
             }
         ) {
             // The version the form was opened at: a change made since refuses this one (409, the form again).
@@ -119,13 +119,13 @@ extension Web {
                 do { share = try form.text("share").map { try Percentage(parsing: $0) } ?? .whole } catch {
                     throw ServiceRefusal(rule: "valid-share", message: "enter the share as a percentage, like 40%")
                 }
-                try app.linkPriorityMoney(
+                try await app.linkPriorityMoney(
                     id, priority: form["priority"] ?? "",
                     links: [.init(strand: strand, recipient: form.text("recipient"), share: share)], by: user,
                     expectedVersion: version)
             case "close":
-                try app.closeAssessment(id, reason: form.text("reason") ?? "", by: user, expectedVersion: version)
-            case "adopt": try app.adoptPriorities(id, by: user, expectedVersion: version)
+                try await app.closeAssessment(id, reason: form.text("reason") ?? "", by: user, expectedVersion: version)
+            case "adopt": try await app.adoptPriorities(id, by: user, expectedVersion: version)
             default: return pages.error(.notFound, message: "There is no such act.", context: context)
             }
             return .redirect(to: "/priorities/\(id)", type: .normal)

@@ -8,14 +8,14 @@ extension Web {
     /// project board's form, and the reviewer's accept / send back.
     func addReturnRoutes(to router: RouterGroup<WebContext>) {
         router.get("/returns") { request, context -> Response in
-            try returnList(request, user: try context.signedIn(), context: context)
+            try await returnList(request, user: try context.signedIn(), context: context)
         }
         router.get("/returns/:id") { _, context -> Response in
-            try returnPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
+            try await returnPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
         }
         router.post("/returns/:id/:step") { request, context -> Response in
             let form = try await form(request, context)
-            return try returnStep(
+            return try await returnStep(
                 try context.parameters.require("step"), id: try context.parameters.require("id"), form: form,
                 user: try context.signedIn(), context: context)
         }
@@ -23,22 +23,22 @@ extension Web {
 
     /// A step on a return: the board saves or submits its form, a reviewer accepts or sends it back. A refusal of
     /// what was entered comes back to the form (for a submission, with every problem the return has).
-    func returnStep(_ step: String, id: String, form: Form, user: String, context: WebContext) throws -> Response {
+    func returnStep(_ step: String, id: String, form: Form, user: String, context: WebContext) async throws -> Response {
         var saved = false
-        return try formAct(
+        return try await formAct(
             correctable: { status, _ in status == .unprocessableContent || status == .conflict },
             field: { returnFieldID(step: step, rule: $0.rule, form: form) },
             rerender: { errors, status in
                 var errors = errors
                 // A stale form says what changed; a refused submission names each problem of the return.
-                if step == "submit", status != .conflict, let each = try? app.submissionProblems(id, as: user),
+                if step == "submit", status != .conflict, let each = try? await app.submissionProblems(id, as: user),
                     !each.isEmpty
                 {
                     errors = each.map {
                         FieldError(field: returnFieldID(step: step, rule: $0.rule, form: form), message: $0.message)
                     }
                 }
-                return try returnPage(
+                return try await returnPage(
                     id, user: user, context: context, errors: errors, entered: form.fields,
                     notice: saved ? "Your changes are saved as a draft. The return is not yet submitted." : nil,
                     status: status)
@@ -48,18 +48,18 @@ extension Web {
             case "save", "submit":
                 let (content, problems) = returnContent(from: form)
                 guard problems.isEmpty, let content else {
-                    return try returnPage(
+                    return try await returnPage(
                         id, user: user, context: context, errors: problems, entered: form.fields,
                         status: .unprocessableContent)
                 }
-                try app.saveReturn(id, content: content, by: user, expectedVersion: try formVersion(form))
+                try await app.saveReturn(id, content: content, by: user, expectedVersion: try formVersion(form))
                 saved = true
                 // The save checked the form's version; the submission follows it in the same post.
-                if step == "submit" { try app.submitReturn(id, by: user) }
+                if step == "submit" { try await app.submitReturn(id, by: user) }
             case "accept":
-                try app.acceptReturn(id, note: form.text("note"), by: user, expectedVersion: try formVersion(form))
+                try await app.acceptReturn(id, note: form.text("note"), by: user, expectedVersion: try formVersion(form))
             case "send-back":
-                try app.returnForRevision(
+                try await app.returnForRevision(
                     id, reasons: form.text("reasons") ?? "", by: user, expectedVersion: try formVersion(form))
             default: return pages.error(.notFound, message: "There is no such step.", context: context)
             }
@@ -69,7 +69,7 @@ extension Web {
 
     // MARK: Screens
 
-    func returnList(_ request: Request, user: String, context: WebContext) throws -> Response {
+    func returnList(_ request: Request, user: String, context: WebContext) async throws -> Response {
         let chosen = request.uri.queryParameters["status"].map(String.init) ?? ""
         var filter = Commissioning.ReturnFilter()
         if !chosen.isEmpty {
@@ -83,7 +83,7 @@ extension Web {
         }
         let grant = request.uri.queryParameters["grant"].map(String.init) ?? ""
         if !grant.isEmpty { filter.grant = grant }
-        let rows = try app.returns(filter, as: user)
+        let rows = try await app.returns(filter, as: user)
         let choices: [(String, String)] = [
             ("", "All returns"), ("due", "Due"), ("overdue", "Overdue"), ("escalated", "Escalated"),
             ("awaiting-review", "Awaiting review"),
@@ -101,11 +101,11 @@ extension Web {
     func returnPage(
         _ id: String, user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String]? = nil,
         notice: String? = nil, status: HTTPResponse.Status = .ok
-    ) throws -> Response {
+    ) async throws -> Response {
         // The version and the acts first: a change made between the two reads makes the forms stale, never wrong.
-        let acts = try app.recordActs(id, by: user)
-        let (record, state) = try found { try app.quarterlyReturn(id, as: user) }
-        let agreement = try app.agreement(record.agreementID)
+        let acts = try await app.recordActs(id, by: user)
+        let (record, state) = try await found { try await app.quarterlyReturn(id, as: user) }
+        let agreement = try await app.agreement(record.agreementID)
         let profiled = agreement.spendProfile.first { $0.quarter == record.quarter }?.amount ?? .zero
         let profiledToDate = try Money.sum(
             agreement.spendProfile.filter { $0.quarter <= record.quarter }.map(\.amount))
@@ -138,7 +138,7 @@ extension Web {
                 }
             }
         }
-        let lifecycle = ((try? app.auditLog(instance: id, by: user)) ?? []).map { e in
+        let lifecycle = ((try? await app.auditLog(instance: id, by: user)) ?? []).map { e in
             ReturnPage.LifecycleRow(day: e.effectiveDay.iso, event: e.event, to: e.toState ?? "", actor: e.actor)
         }
         let model = ReturnPage(
@@ -146,7 +146,7 @@ extension Web {
             state: statusLabel(state), stateClass: state, overdue: outstanding && app.clock.today() > record.dueOn,
             facts: facts, versions: record.versions.reversed().map(ReturnPage.VersionRow.init),
             reviewer: mayReview(acts), version: String(acts.version), errors: errors, lifecycle: lifecycle,
-            trends: indicatorTrends(agreement, user: user),
+            trends: await indicatorTrends(agreement, user: user),
             reasons: entered?["reasons"] ?? "", note: entered?["note"] ?? "", form: form, notice: notice)
         return try pages.page(
             "return",
@@ -163,8 +163,8 @@ extension Web {
     func mayReview(_ acts: Commissioning.RecordActs) -> Bool { acts.permits("accept", "return-for-revision") }
 
     /// Each outcome indicator quarter by quarter against its baseline and target: a chart and its table.
-    func indicatorTrends(_ agreement: GrantAgreement, user: String) -> [ReturnPage.Trend] {
-        let history = (try? app.grantHistory(agreement.id, as: user)) ?? []
+    func indicatorTrends(_ agreement: GrantAgreement, user: String) async -> [ReturnPage.Trend] {
+        let history = (try? await app.grantHistory(agreement.id, as: user)) ?? []
         return agreement.indicators.enumerated().map { i, indicator in
             let readings = history.compactMap { q in
                 q.indicators[indicator.name].map { IndicatorTrendChart.Reading(label: q.quarter, text: $0) }

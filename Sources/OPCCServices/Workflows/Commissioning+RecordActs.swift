@@ -20,8 +20,8 @@ extension Commissioning {
 
     /// The version and permitted acts of each record in `ids` the reader's office holds, in one read; another
     /// office's record, or a missing one, is left out.
-    public func recordActs(_ ids: [String], by actorName: String) throws -> [String: RecordActs] {
-        try store.read { tx in
+    public func recordActs(_ ids: [String], by actorName: String) async throws -> [String: RecordActs] {
+        try await store.read { tx in
             let person = try actor(named: actorName, in: tx)
             var found: [String: RecordActs] = [:]
             for id in ids {
@@ -36,16 +36,16 @@ extension Commissioning {
     }
 
     /// `recordActs` of one record: another office's, or a missing one, has none (version 0, no acts).
-    public func recordActs(_ id: String, by actorName: String) throws -> RecordActs {
-        try recordActs([id], by: actorName)[id] ?? RecordActs(version: 0, acts: [])
+    public func recordActs(_ id: String, by actorName: String) async throws -> RecordActs {
+        try await recordActs([id], by: actorName)[id] ?? RecordActs(version: 0, acts: [])
     }
 
     /// The events the reader may take on some record of `workflow` (its newest definition) in each state, by role
     /// alone: a role scoped to some records counts, as it covers some record. For lists of work ("your drafts",
     /// "returns to write") and forms that start a record.
-    public func permittedEvents(workflow: String, by actorName: String) throws -> [String: Set<String>] {
+    public func permittedEvents(workflow: String, by actorName: String) async throws -> [String: Set<String>] {
         guard let definition = catalog.latest(workflow) else { return [:] }
-        let person = try store.read { tx in try actor(named: actorName, in: tx) }
+        let person = try await store.read { tx in try actor(named: actorName, in: tx) }
         let unscoped = Actor(name: person.name, grants: person.actor.grants.map { RoleGrant(role: $0.role) })
         var events: [String: Set<String>] = [:]
         for state in Set(definition.transitions.map(\.from)) {
