@@ -270,7 +270,8 @@ struct Part1OverdueAgreementTests {
             var filter = DecisionFilter()
             filter.office = "cumbria"
             filter.overdueOn = today
-            let listed = try await store.read { try $0.decisionRegister(filter) }.contains { $0.id == id }
+            let asked = filter
+            let listed = try await store.read { try $0.decisionRegister(asked) }.contains { $0.id == id }
             let rule = DecisionRules.isPart1Overdue(
                 state: "approved", part1Deadline: deadline, publishedOn: nil, today: today)
             #expect(listed == rule, "day \(today.iso)")

@@ -26,7 +26,7 @@ struct DecisionSearchTests {
     @Test func textAQueryLanguageWouldReadAsSyntaxIsSearchedAsText() async throws {
         let (app, _) = try await demoApp()
         for text in Self.queryLanguage {
-            #expect(throws: Never.self, "\(text.debugDescription)") { try numbers(app, text) }
+            await #expect(throws: Never.self, "\(text.debugDescription)") { try await numbers(app, text) }
         }
         await #expect(try numbers(app, "014/2016") == ["cumbria 014/2016"])
         await #expect(try numbers(app, "\"Mire") == ["cumbria 014/2016"])
@@ -88,7 +88,7 @@ struct DecisionSearchTests {
         let path = temporaryDatabasePath()
         let (app, store) = try await demoApp(store: try SQLiteStore(path: path))
         try await store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }
-        let error = try #require(#expect(throws: (any Error).self) { try numbers(app, "Mirehouse") })
+        let error = try #require(await #expect(throws: (any Error).self) { try await numbers(app, "Mirehouse") })
         #expect(error is StorageFailure, "the services' storage failure, not GRDB's nor the store's")
         let message = String(describing: error)
         #expect(message == "the database could not answer (SQLite result code 1), so nothing was changed")

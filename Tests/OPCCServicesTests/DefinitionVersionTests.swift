@@ -99,7 +99,7 @@ struct DemoTests {
 
     @Test func theOfficeIsOptionalOnlyWhenTheDatabaseHoldsOne() async throws {
         let (app, _) = try await demoApp()
-        let error = #expect(throws: ServiceRefusal.self) { try app.resolveOffice(nil) }
+        let error = await #expect(throws: ServiceRefusal.self) { try await app.resolveOffice(nil) }
         #expect(error?.rule == "office-required")
         #expect(error?.message.contains("cumbria, leicestershire, lincolnshire, west-midlands") == true)
         await #expect(try app.resolveOffice("lincolnshire") == "lincolnshire")

@@ -22,7 +22,8 @@ struct FinanceScenarioTests {
         #expect(allocations.map(\.amount) == [money("£50,000"), money("£50,000")])
         #expect(allocations.map(\.area) == ["Ormsgill", "Mirehouse"])
         #expect(allocations.map(\.revenueContributionToCapital) == [false, true])
-        await #expect(Set(allocations.map(\.decisionID)) == await [try app.decisionID("014/2016", office: "cumbria")])
+        let decision = try await app.decisionID("014/2016", office: "cumbria")
+        #expect(Set(allocations.map(\.decisionID)) == [decision])
         #expect(allocations.allSatisfy { $0.method == .fixedPerArea && $0.strand == "ASB" && $0.year == fy("2016/17") })
         let rows = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
         #expect(row(rows, strand: "ASB")?.allocatedPence == 10_000_000)
@@ -370,7 +371,7 @@ struct CarryForwardAndCheckTests {
         let approved = try await #require(try app.store.read { try $0.decision(id: decisionID) }?.amount)
         let number = try await #require(try app.store.read { try $0.decision(id: decisionID) }?.number)
         let over = try approved.adding(money("£0.01"))
-        func refusedAlready() throws -> String? {
+        func refusedAlready() async throws -> String? {
             let error = await #expect(throws: ServiceRefusal.self) {
                 try await app.allocate(
                     [
@@ -384,13 +385,13 @@ struct CarryForwardAndCheckTests {
         }
         await #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "cumbria") } == 100_000)
         #expect(
-            try refusedAlready()
+            try await refusedAlready()
                 == "decision \(number) approved \(approved); £1,000.00 is already allocated, so \(over) more would exceed it"
         )
         try await app.reversePosting(posting, reason: "wrong recipient", by: "cumbria.finance", on: day("2016-05-01"))
         await #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "cumbria") } == 0)
         #expect(
-            try refusedAlready()
+            try await refusedAlready()
                 == "decision \(number) approved \(approved); £0.00 is already allocated, so \(over) more would exceed it"
         )
         await #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "west-midlands") } == 0)

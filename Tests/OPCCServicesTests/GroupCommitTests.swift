@@ -20,21 +20,26 @@ private func scheduledReturns(_ count: Int) async throws -> (Commissioning, [Str
     return (app, ids)
 }
 
-/// Runs `body` on its own thread; `wait()` returns once it has finished.
-private final class Caller: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private(set) var outcome: Result<String, any Error> = .success("")
+/// Runs `body` in its own task; `wait()` returns once it has finished.
+private struct Caller: Sendable {
+    let task: Task<String, any Error>
 
-    init(_ body: @escaping @Sendable () throws -> String) {
-        Thread {
-            do { self.outcome = .success(try body()) } catch { self.outcome = .failure(error) }
-            self.done.signal()
-        }.start()
+    init(_ body: @escaping @Sendable () async throws -> String) {
+        task = Task { try await body() }
     }
 
-    func wait() -> Result<String, any Error> {
-        done.wait()
-        return outcome
+    func wait() async -> Result<String, any Error> {
+        await task.result
+    }
+}
+
+/// Waits for a semaphore off the cooperative pool (a test must not block one of its few threads).
+private func waitOffThePool(_ semaphore: DispatchSemaphore) async {
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        DispatchQueue.global().async {
+            semaphore.wait()
+            done.resume()
+        }
     }
 }
 
@@ -56,7 +61,7 @@ struct GroupCommitTests {
             }
             return "held"
         }
-        entered.wait()
+        await waitOffThePool(entered)
         let headBefore = try await app.auditHead()
         let refused = Caller {
             try await committer.fire(.init("accept", on: ids[1], by: "cumbria.finance"))
@@ -79,12 +84,12 @@ struct GroupCommitTests {
             }
             return "kept"
         }
-        while committer.pending < 3 { usleep(1000) }
+        while committer.pending < 3 { try await Task.sleep(for: .milliseconds(1)) }
         release.signal()
-        #expect(try first.wait().get() == "held")
-        #expect(try accepted.wait().get() == "draft draft")
-        #expect(throws: ActRefused.self) { try refused.wait().get() }
-        #expect(throws: Deliberate.self) { try throwing.wait().get() }
+        #expect(try await first.wait().get() == "held")
+        #expect(try await accepted.wait().get() == "draft draft")
+        await #expect(throws: ActRefused.self) { try await refused.wait().get() }
+        await #expect(throws: Deliberate.self) { try await throwing.wait().get() }
         #expect(committer.batches == 1)
         // The refused act and the work that threw left nothing: one event only, the accepted start, right after
         // the head as it was; the chain and every record's state still verify.
@@ -109,7 +114,7 @@ struct GroupCommitTests {
                 return try await app.instance(id)!.state
             }
         }
-        for caller in callers { #expect(try caller.wait().get() == "waived") }
+        for caller in callers { #expect(try await caller.wait().get() == "waived") }
         #expect(committer.batches <= 16)
         await #expect(try app.auditLog(instance: nil).filter { ["start", "waive"].contains($0.event) }.count == 16)
         await #expect(try app.verifyAudit().isIntact)

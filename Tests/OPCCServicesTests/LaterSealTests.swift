@@ -67,23 +67,23 @@ enum LaterDirectEdit: String, CaseIterable, Sendable {
 @Suite("Seals on priority assessments, allocations, strands, VLI runs, variations and indicator values", .serialized)
 struct LaterSealTests {
     /// The demo with its returns, and an indicator series imported for a grant (the demo imports none).
-    func demoWithIndicators() throws -> (Commissioning, SQLiteStore) {
-        let (app, store) = try demoApp(returns: true)
+    func demoWithIndicators() async throws -> (Commissioning, SQLiteStore) {
+        let (app, store) = try await demoApp(returns: true)
         let csv = try String(
             contentsOf: repositoryRoot.appendingPathComponent("fixtures/indicators/cumbria-recorded-crime-2017-18.csv"),
             encoding: .utf8)
-        try app.importIndicatorSeries(
+        try await app.importIndicatorSeries(
             agreement: "cumbria-GA-0001", indicator: "Cumbria recorded crime", source: "slice.csv",
             values: try IndicatorCSV.parse(csv, source: "slice.csv", area: "Cumbria", mapping: .init()),
             by: "cumbria.barrow-board")
         return (app, store)
     }
 
-    @Test func anUntouchedDemoSealsEveryRecordOfTheLaterKinds() throws {
-        let (app, store) = try demoWithIndicators()
-        let result = try app.verifyAudit()
+    @Test func anUntouchedDemoSealsEveryRecordOfTheLaterKinds() async throws {
+        let (app, store) = try await demoWithIndicators()
+        let result = try await app.verifyAudit()
         #expect(result.isIntact, "\(result.problems)")
-        let counts = try store.writer.read { db in
+        let counts = try await store.writer.read { db in
             try [
                 "priority_assessment", "allocation", "budget_strand", "vli_run", "variation_proposal",
             ].map { ($0, try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? 0) }
@@ -96,31 +96,31 @@ struct LaterSealTests {
         }
         // Every table has rows in the demo, so each edit below changes a real record.
         for (table, count) in counts { #expect(count > 0, "the demo has no \(table)") }
-        let sealedKeys = Set(try app.auditLog().compactMap(\.sealedRecord))
+        let sealedKeys = Set(try await app.auditLog().compactMap(\.sealedRecord))
         for kind in ["priority-assessment", "allocation", "strand", "vli-run", "variation", "indicators"] {
             #expect(sealedKeys.contains { $0.hasPrefix(kind + ":") }, "no event seals a \(kind)")
         }
-        #expect(try app.financeCheck().isEmpty)
+        await #expect(try app.financeCheck().isEmpty)
     }
 
     @Test(arguments: LaterDirectEdit.allCases)
-    func eachDirectEditOfALaterKindIsNamedByAuditVerify(_ edit: LaterDirectEdit) throws {
-        let (app, store) = try demoWithIndicators()
-        #expect(try app.verifyAudit().isIntact)
-        let named = try #require(try store.writer.read { try String.fetchOne($0, sql: edit.edited) })
-        try store.writer.write { try $0.execute(sql: edit.sql) }
-        let result = try app.verifyAudit()
+    func eachDirectEditOfALaterKindIsNamedByAuditVerify(_ edit: LaterDirectEdit) async throws {
+        let (app, store) = try await demoWithIndicators()
+        await #expect(try app.verifyAudit().isIntact)
+        let named = try await #require(try store.writer.read { try String.fetchOne($0, sql: edit.edited) })
+        try await store.writer.write { try $0.execute(sql: edit.sql) }
+        let result = try await app.verifyAudit()
         #expect(!result.isIntact)
         #expect(
             result.problems.contains { $0.hasPrefix("\(named): content differs from its last sealed event #") },
             "\(named): \(result.problems)")
     }
 
-    @Test func aDatabaseWrittenBeforeTheSealsGetsTheLaterKindsSealedByTheSecondMigrationAndVerifies() throws {
+    @Test func aDatabaseWrittenBeforeTheSealsGetsTheLaterKindsSealedByTheSecondMigrationAndVerifies() async throws {
         let (app, store) = try OfficeChainMigrationTests().migratedLegacyDatabase()
-        let result = try app.verifyAudit()
+        let result = try await app.verifyAudit()
         #expect(result.isIntact, "\(result.problems)")
-        let log = try app.auditLog()
+        let log = try await app.auditLog()
         let laterSeals = log.filter { event in
             event.event == "sealed"
                 && ["priority-assessment:", "allocation:", "strand:"].contains {
@@ -134,7 +134,7 @@ struct LaterSealTests {
                 $0.sealedRecord?.hasPrefix("person:") == true || $0.sealedRecord?.hasPrefix("office:") == true
             })
         #expect(laterSeals.allSatisfy { $0.sequence > log[lastFirstKind].sequence })
-        try store.writer.write { try $0.execute(sql: LaterDirectEdit.allocationAmount.sql) }
-        #expect(try app.verifyAudit().problems.contains { $0.hasPrefix("allocation ") })
+        try await store.writer.write { try $0.execute(sql: LaterDirectEdit.allocationAmount.sql) }
+        await #expect(try app.verifyAudit().problems.contains { $0.hasPrefix("allocation ") })
     }
 }

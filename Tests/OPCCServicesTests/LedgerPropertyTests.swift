@@ -333,7 +333,7 @@ struct LedgerTemplate: Sendable {
     let decisions: [ModelDecision]
 }
 
-let ledgerTemplate = Result { () throws -> LedgerTemplate in
+let ledgerTemplate = Task { () async throws -> LedgerTemplate in
     let catalog = try shippedCatalog()
     let (app, store) = try await demoApp(catalog: catalog)
     var decisions = [
@@ -391,7 +391,7 @@ final class LedgerRun {
     var stepNumber = 0
 
     init() async throws {
-        let template = try ledgerTemplate.get()
+        let template = try await ledgerTemplate.value
         store = try SQLiteStore()
         try template.store.writer.backup(to: store.writer)
         app = try Commissioning(store: store, catalog: template.catalog, clock: FixedClock(day: day("2026-11-20")))
@@ -471,7 +471,7 @@ final class LedgerRun {
         let (what, attempt) = await operation(for: step)
         let outcome: Outcome
         do {
-            try attempt()
+            try await attempt()
             outcome = .accepted
         } catch {
             outcome = .refused(error)
@@ -488,7 +488,7 @@ final class LedgerRun {
     }
 
     typealias Step = ServiceLedgerPropertyTests.Step
-    typealias Attempt = () throws -> Void
+    typealias Attempt = () async throws -> Void
 
     /// The index of one of `items`, picked by `s.pick` among those `preferred` (unless the step slips, or none is).
     func choose<T>(_ items: [T], _ s: Step, preferring preferred: (T) -> Bool) -> Int? {
@@ -894,12 +894,16 @@ final class LedgerRun {
     }
 
     func snapshot() async throws -> Snapshot {
-        Snapshot(
-            rows: try appRows(), postings: try await store.read { try $0.postings(office: nil).count },
+        var carryForwardStates: [String] = []
+        for carryForward in model.carryForwards {
+            carryForwardStates.append(try await app.instance(carryForward.id)?.state ?? "none")
+        }
+        return Snapshot(
+            rows: try await appRows(), postings: try await store.read { try $0.postings(office: nil).count },
             allocations: try await store.read { try $0.allocations(office: Self.office).count },
             agreements: try await app.agreements(office: Self.office).map {
                 "\($0.agreement.id) \($0.state) \($0.agreement.payments.map { "\($0.id):\($0.paidOn?.iso ?? "-")" })"
             },
-            carryForwardStates: try model.carryForwards.map { try await app.instance($0.id)?.state ?? "none" })
+            carryForwardStates: carryForwardStates)
     }
 }

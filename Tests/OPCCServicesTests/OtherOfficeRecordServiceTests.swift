@@ -14,7 +14,7 @@ struct OtherOfficeRecordServiceTests {
         let user: String
         /// The kind of record: `decision` (a Cumbria draft), `agreement`, `return` or `carry-forward`.
         let record: String
-        let run: @Sendable (Commissioning, String, String) throws -> Void
+        let run: @Sendable (Commissioning, String, String) async throws -> Void
         var description: String { name }
     }
 
@@ -76,8 +76,8 @@ struct OtherOfficeRecordServiceTests {
         let office = try await #require(try app.instance(ids.existing)).office
         await #expect(office != (try app.person(named: useCase.user)?.office))
         await #expect(try app.instance(ids.missing) == nil)
-        let existing = #expect(throws: ServiceRefusal.self) { try useCase.run(app, ids.existing, useCase.user) }
-        let missing = #expect(throws: ServiceRefusal.self) { try useCase.run(app, ids.missing, useCase.user) }
+        let existing = await #expect(throws: ServiceRefusal.self) { try await useCase.run(app, ids.existing, useCase.user) }
+        let missing = await #expect(throws: ServiceRefusal.self) { try await useCase.run(app, ids.missing, useCase.user) }
         #expect(missing?.kind == .notFound)
         #expect(existing?.kind == .notFound)
         #expect(existing?.rule == missing?.rule)

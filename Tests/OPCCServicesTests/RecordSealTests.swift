@@ -235,7 +235,8 @@ struct OfficeChainMigrationTests {
         let log = try await app.auditLog()
         #expect(log.prefix(203).allSatisfy { $0.officeSequence == nil && $0.seal == nil })
         let starts = log.filter { $0.event == "chain-started" }
-        await #expect(starts.map(\.office) == await (try app.store.read { try $0.offices() }.map(\.id)))
+        let offices = try await app.store.read { try $0.offices() }.map(\.id)
+        #expect(starts.map(\.office) == offices)
         let hash = String(Self.legacyHead.split(separator: ":")[1])
         for start in starts {
             #expect(start.previousHash == hash)

@@ -10,12 +10,9 @@ struct ReturnTests {
     let barrow = "cumbria-GA-0001"
     let copeland = "cumbria-GA-0002"
 
-    func returnID(_ app: Commissioning, _ agreement: String, _ quarter: String) throws -> String {
-        try await #require(
-            try await app.store.read { try $0.returnRecords(office: "cumbria", agreement: agreement) }.first {
-                $0.quarter.description == quarter
-            }
-        ).id
+    func returnID(_ app: Commissioning, _ agreement: String, _ quarter: String) async throws -> String {
+        let records = try await app.store.read { try $0.returnRecords(office: "cumbria", agreement: agreement) }
+        return try #require(records.first { $0.quarter.description == quarter }).id
     }
 
     /// A Barrow Q1 return that passes every rule (no spend profile variance, both indicators reported).
@@ -36,12 +33,12 @@ struct ReturnTests {
         // Q3 ends Sat 31 Dec 2016 (2 Jan 2017 a bank holiday): due Mon 23 Jan; Q4 ends 31 Mar 2017 (Easter 14–17
         // April): due Tue 25 Apr.
         #expect(records.map(\.dueOn.iso) == ["2016-07-21", "2016-10-21", "2017-01-23", "2017-04-25"])
-        await #expect(try records.allSatisfy { try await app.instance($0.id)?.state == "scheduled" })
+        for record in records { #expect(try await app.instance(record.id)?.state == "scheduled") }
     }
 
     @Test func anotherBoardsReturnIsNotFoundExactlyAsAMissingOneIs() async throws {
         let (app, _) = try await demoApp()
-        let theirs = try returnID(app, copeland, "2016/17 Q1")
+        let theirs = try await returnID(app, copeland, "2016/17 Q1")
         let read = await #expect(throws: ServiceRefusal.self) {
             try await app.quarterlyReturn(theirs, as: "cumbria.barrow-board")
         }
@@ -79,7 +76,7 @@ struct ReturnTests {
 
     @Test func varianceExplained() async throws {
         let (app, _) = try await demoApp()
-        let id = try returnID(app, barrow, "2016/17 Q1")
+        let id = try await returnID(app, barrow, "2016/17 Q1")
         try await app.saveReturn(id, content: goodQ1(spend: "£9,375"), by: "cumbria.barrow-board", on: day("2016-07-10"))
         let refused = await #expect(throws: ActRefused.self) {
             try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
@@ -97,7 +94,7 @@ struct ReturnTests {
 
     @Test func ragReasonForRedOrAmber() async throws {
         let (app, _) = try await demoApp()
-        let id = try returnID(app, barrow, "2016/17 Q1")
+        let id = try await returnID(app, barrow, "2016/17 Q1")
         var content = goodQ1()
         content.milestones = [.init(name: "Hub works", rag: .amber)]
         try await app.saveReturn(id, content: content, by: "cumbria.barrow-board", on: day("2016-07-10"))
@@ -114,7 +111,7 @@ struct ReturnTests {
             name: "cumbria.dual", office: "cumbria",
             grants: [RoleGrant(role: .officer), RoleGrant(role: .projectBoardMember, scope: [barrow])],
             by: "cumbria.chief-executive")
-        let id = try returnID(app, barrow, "2016/17 Q1")
+        let id = try await returnID(app, barrow, "2016/17 Q1")
         try await app.saveReturn(id, content: goodQ1(), by: "cumbria.dual", on: day("2016-07-10"))
         try await app.submitReturn(id, by: "cumbria.dual", on: day("2016-07-10"))
         let refused = await #expect(throws: ActRefused.self) {
@@ -128,7 +125,7 @@ struct ReturnTests {
 
     @Test func returnedForRevisionCarriesReasonsAndResubmissionMakesANewVersion() async throws {
         let (app, _) = try await demoApp()
-        let id = try returnID(app, barrow, "2016/17 Q1")
+        let id = try await returnID(app, barrow, "2016/17 Q1")
         try await app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
         try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
         let noReason = await #expect(throws: ActRefused.self) {
@@ -152,7 +149,7 @@ struct ReturnTests {
 
     @Test func acceptedVersionsAreImmutableAndCorrectionsAreNewVersionsWithAReason() async throws {
         let (app, store) = try await demoApp()
-        let id = try returnID(app, barrow, "2016/17 Q1")
+        let id = try await returnID(app, barrow, "2016/17 Q1")
         try await app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
         try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
         try await app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
@@ -184,7 +181,7 @@ struct ReturnTests {
 
     @Test func acceptingAReturnReleasesItsInstalmentAndTheAuditLinksThem() async throws {
         let (app, _) = try await demoApp()
-        let id = try returnID(app, barrow, "2016/17 Q1")
+        let id = try await returnID(app, barrow, "2016/17 Q1")
         try await app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
         try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
         let before = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
@@ -205,7 +202,7 @@ struct ReturnTests {
 
     @Test func requestedChangesBecomeVariationProposalsForFinanceNeverSilentEdits() async throws {
         let (app, _) = try await demoApp()
-        let id = try returnID(app, barrow, "2016/17 Q1")
+        let id = try await returnID(app, barrow, "2016/17 Q1")
         var content = goodQ1()
         content.requestedChanges = [.init(kind: .dates, description: "Extend to 30 June 2017")]
         try await app.saveReturn(id, content: content, by: "cumbria.barrow-board", on: day("2016-07-10"))
@@ -238,7 +235,7 @@ struct ReturnTests {
 
     @Test func theSweepMarksOverdueThenEscalatesTheProfilesWorkingDaysLate() async throws {
         let (app, _) = try await demoApp()
-        let id = try returnID(app, copeland, "2016/17 Q1")
+        let id = try await returnID(app, copeland, "2016/17 Q1")
         // Due Thu 21 July 2016; 10 working days late on Thu 4 August.
         let overdue = try await app.sweepDeadlines(on: day("2016-07-22"), office: "cumbria").filter { $0.subject == id }
         #expect(overdue.map(\.action) == ["mark-overdue"])
@@ -271,7 +268,7 @@ struct ReturnTests {
 
     @Test func escalationByHandOnlyAfterTheDueDay() async throws {
         let (app, _) = try await demoApp()
-        let id = try returnID(app, barrow, "2016/17 Q1")
+        let id = try await returnID(app, barrow, "2016/17 Q1")
         let early = await #expect(throws: ActRefused.self) {
             try await app.escalateReturn(id, by: "cumbria.officer", on: day("2016-07-21"))
         }
@@ -298,8 +295,8 @@ struct ReturnTests {
         #expect(rows.allSatisfy { $0.state == "accepted" })
         // Barrow's board is on time every quarter; Copeland's is late in Q2 (reminded, overdue, escalated).
         let escalated = rows.filter(\.escalated).map(\.id)
-        #expect(escalated == [try returnID(app, copeland, "2016/17 Q2")])
-        let q2 = try returnID(app, copeland, "2016/17 Q2")
+        await #expect(escalated == [try returnID(app, copeland, "2016/17 Q2")])
+        let q2 = try await returnID(app, copeland, "2016/17 Q2")
         let notices = try await app.store.read { try $0.deadlineNotices(subject: q2) }
         #expect(notices[.remind] == day("2016-10-17"))
         #expect(notices[.markOverdue] == day("2016-10-24"))

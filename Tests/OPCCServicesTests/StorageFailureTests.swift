@@ -7,8 +7,9 @@ import Testing
 /// A store that answers every transaction with the same error, as a database other writers keep busy does.
 private struct FailingStore: CommissioningStore {
     let error: StoreError
-    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { throw error }
-    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { throw error }
+    func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T { throw error }
+    func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T { throw error }
+    func readWhileStarting<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { throw error }
 }
 
 @Suite("Services: a store error leaves the services as their own error")

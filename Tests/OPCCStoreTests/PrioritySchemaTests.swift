@@ -95,7 +95,7 @@ struct PrioritySchemaTests {
         #expect(rejects(selecting, "UPDATE priority_harm_score SET sum_score = 20 WHERE agency = 'NWLDC'"))
         #expect(rejects(selecting, "UPDATE priority_threat SET volume_share_bp = 100"))
         let error = await #expect(throws: StoreError.self) {
-            try await await selecting.write {
+            try await selecting.write {
                 try $0.saveHarmScore(assessment: "PA-1", threat: "Cybercrime", agency: "Police", HarmScore(sum: 10))
             }
         }
@@ -108,7 +108,7 @@ struct PrioritySchemaTests {
             .mediumDecision(threat: "Domestic Abuse", selected: true), reason: "Violence in the home",
             day: Day(year: 2017, month: 3, day: 14)!, by: "leics.officer")
         await #expect(throws: StoreError.self) {
-            try await await scoring.write { try $0.appendBoardRecord(assessment: "PA-1", decision, auditSequence: 1) }
+            try await scoring.write { try $0.appendBoardRecord(assessment: "PA-1", decision, auditSequence: 1) }
         }
         let s = try await store(state: "selecting")
         try await s.write { try $0.appendBoardRecord(assessment: "PA-1", decision, auditSequence: 1) }
@@ -149,7 +149,7 @@ struct PrioritySchemaTests {
                 priority, .init(code: "S1", title: "Reducing reoffending", kind: .statutory),
             ])
         await #expect(throws: StoreError.self) {
-            try await await s.write {
+            try await s.write {
                 try $0.savePriority(
                     assessment: "PA-1", .init(code: "P2", title: "x", kind: .local, threats: ["Robbery"]))
             }
@@ -167,7 +167,7 @@ struct PrioritySchemaTests {
             ])
         try await s.writer.write { try $0.execute(sql: "UPDATE workflow_instance SET state = 'closed'") }
         await #expect(throws: StoreError.self) {
-            try await await s.write { try $0.saveMoneyLinks(assessment: "PA-1", priority: "P1", []) }
+            try await s.write { try $0.saveMoneyLinks(assessment: "PA-1", priority: "P1", []) }
         }
     }
 

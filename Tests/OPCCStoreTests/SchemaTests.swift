@@ -58,7 +58,7 @@ struct SchemaTests {
     @Test func aPersonNameIsUnique() async throws {
         let s = try await store()
         let error = await #expect(throws: StoreError.self) {
-            try await await s.write {
+            try await s.write {
                 try $0.addPerson(name: "officer", displayName: "Again", office: "cumbria", addedAt: "t")
             }
         }
@@ -72,7 +72,7 @@ struct SchemaTests {
                 id: "I-1", state: "submitted", expectedVersion: 0, lastEffectiveDay: Day(year: 2016, month: 3, day: 7)!)
         }
         let error = await #expect(throws: StoreError.self) {
-            try await await s.write {
+            try await s.write {
                 try $0.updateInstance(
                     id: "I-1", state: "withdrawn", expectedVersion: 0,
                     lastEffectiveDay: Day(year: 2016, month: 3, day: 8)!)

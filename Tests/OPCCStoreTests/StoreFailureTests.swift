@@ -32,7 +32,7 @@ struct StoreFailureTests {
         }
         #expect(error == .failed(resultCode: 1))
         let written = await #expect(throws: StoreError.self) {
-            try await await store.write { tx in
+            try await store.write { tx in
                 try tx.saveOffice(id: "cumbria", name: "Cumbria", orgID: nil, profileText: "", registeredAt: "t")
                 try tx.saveOffice(id: "", name: "No id", orgID: nil, profileText: "", registeredAt: "t")
             }

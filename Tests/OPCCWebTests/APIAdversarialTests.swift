@@ -125,24 +125,28 @@ struct APIAdversarialTests {
     /// fresh record where an act can happen only once.
     struct Context {
         var user: String
-        var path: () throws -> [String: String] = { [:] }
-        var body: () throws -> [String: Any] = { [:] }
+        var path: () async throws -> [String: String] = { [:] }
+        var body: () async throws -> [String: Any] = { [:] }
     }
 
     final class Fixture: @unchecked Sendable {
-        let app = makeDemoApp()
-        lazy var fund: String = try! decided("Adversarial fund", strand: "ADV")
-        lazy var draft: String = try! app.raiseDecision(
-            office: "cumbria", draft: webDraft("Adversarial draft"), by: "cumbria.officer"
-        ).id
+        let app: Commissioning
+        /// An approved decision funding the ADV strand, and a draft: made once, when the fixture is.
+        private(set) var fund = ""
+        private(set) var draft = ""
 
         init() async throws {
+            app = await makeDemoApp()
             let year = try FinancialYear(parsing: "2016/17")
             for strand in ["ADV", "ADV2"] {
                 try await app.setBudget(
                     office: "cumbria", year: year, strand: strand, name: strand, amount: try Money(parsing: "£100,000"),
                     by: "cumbria.finance")
             }
+            fund = try await decided("Adversarial fund", strand: "ADV")
+            draft = try await app.raiseDecision(
+                office: "cumbria", draft: webDraft("Adversarial draft"), by: "cumbria.officer"
+            ).id
         }
 
         func submitted(_ title: String) async throws -> String {
@@ -200,19 +204,19 @@ struct APIAdversarialTests {
                 user: officer, body: { ["title": "Adversarial", "executiveSummary": "x", "recommendation": "y"] }),
             "editDecision": Context(user: officer, path: { ["id": f.draft] }),
             "correctDecision": Context(
-                user: officer, path: { ["id": try f.decided("Adversarial correction")] },
+                user: officer, path: { await ["id": try f.decided("Adversarial correction")] },
                 body: { ["reason": "Typo.", "changes": ["title": "Corrected"]] }),
             "signDecision": Context(
-                user: officer, path: { ["id": try f.submitted("Adversarial sign-off")] },
+                user: officer, path: { await ["id": try f.submitted("Adversarial sign-off")] },
                 body: { ["position": "originating-officer", "name": "Vivian Stafford"] }),
             "returnDecision": Context(
-                user: "cumbria.pcc", path: { ["id": try f.referred("Adversarial return")] },
+                user: "cumbria.pcc", path: { await ["id": try f.referred("Adversarial return")] },
                 body: { ["reason": "Why."] }),
             "decide": Context(
-                user: "cumbria.pcc", path: { ["id": try f.referred("Adversarial decision")] },
+                user: "cumbria.pcc", path: { await ["id": try f.referred("Adversarial decision")] },
                 body: { ["approve": true, "interests": "None."] }),
             "deferPublication": Context(
-                user: officer, path: { ["id": try f.decided("Adversarial deferral")] }, body: { ["reason": "Why."] }),
+                user: officer, path: { await ["id": try f.decided("Adversarial deferral")] }, body: { ["reason": "Why."] }),
             "withdrawDecision": Context(
                 user: officer,
                 path: {
@@ -244,7 +248,7 @@ struct APIAdversarialTests {
             "draftAgreement": Context(
                 user: finance,
                 body: {
-                    [
+                    await [
                         "allocations": [try f.allocation()], "purpose": "Purpose", "crimeAndDisorderStatement": "How.",
                         "start": "2016-04-01", "end": "2017-03-31",
                     ]
@@ -311,11 +315,11 @@ struct APIAdversarialTests {
                 for field in Self.textFields(schema) {
                     fieldsSeen += 1
                     for text in Self.injections {
-                        let given = try context.body()
+                        let given = try await context.body()
                         let base = given.isEmpty ? Self.sample(schema) : given
                         let body = Self.setting(text, at: field.path, in: base, schema: schema)
                         var uri = operation.path
-                        let parameters = (try? context.path()) ?? [:]
+                        let parameters = await (try? context.path()) ?? [:]
                         for name in operation.pathParameters {
                             uri = uri.replacingOccurrences(
                                 of: "{\(name)}", with: parameters[name] ?? Self.demoPath[name] ?? "x")
@@ -424,10 +428,10 @@ struct APIAdversarialTests {
                         continue
                     }
                     for value in values {
-                        let base = try context.body()
+                        let base = try await context.body()
                         let body = Self.setting(value, at: field.path, in: base, schema: schema)
                         var uri = operation.path
-                        let parameters = try context.path()
+                        let parameters = try await context.path()
                         for name in operation.pathParameters {
                             uri = uri.replacingOccurrences(of: "{\(name)}", with: parameters[name] ?? "x")
                         }

@@ -11,7 +11,8 @@ import Testing
 /// before the Cumbria returns were played), with the same rules as the CLI and the web.
 @Suite("JSON API: finance, returns, carry-forwards and priorities", .serialized)
 struct APIFlowTests {
-    static let app: Commissioning = makeDemoApp(returns: false)
+    static let appTask = Task { await makeDemoApp(returns: false) }
+    static var app: Commissioning { get async { await appTask.value } }
 
     @Test func aBudgetSetThroughTheAPIShowsInTheBudgetsAndAVirementMovesItsMoney() async throws {
         let server = try await webApp(commissioning: Self.app)

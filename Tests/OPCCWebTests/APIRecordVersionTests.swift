@@ -28,7 +28,8 @@ private func rule(_ body: String) -> String? {
 /// stale one is a 409 `current-version` and changes nothing. On a database of their own.
 @Suite("Versions: ETag and If-Match on agreements, returns and carry-forwards", .serialized)
 struct APIRecordVersionTests {
-    static let app: Commissioning = makeDemoApp(returns: false)
+    static let appTask = Task { await makeDemoApp(returns: false) }
+    static var app: Commissioning { get async { await appTask.value } }
 
     func token(_ user: String) async throws -> String {
         try await Self.app.createAPIToken(label: "version-\(UUID().uuidString)", by: user).token
@@ -40,7 +41,7 @@ struct APIRecordVersionTests {
         let server = try await webApp(commissioning: Self.app)
         try await server.test(.router) { client in
             let opened = try await send(client, .get, "/api/v1/agreements/\(id)", token: finance)
-            #expect(opened.eTag == "\"\(try Self.app.version(of: id, by: "cumbria.finance"))\"")
+            await #expect(opened.eTag == "\"\(try await Self.app.version(of: id, by: "cumbria.finance"))\"")
             let first = try await send(
                 client, .post, "/api/v1/agreements/\(id)/assessments", token: finance,
                 body: #"{"kind": "equality", "reference": "EIA-API-1"}"#, ifMatch: opened.eTag)

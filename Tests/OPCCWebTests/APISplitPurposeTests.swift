@@ -12,7 +12,7 @@ import Testing
 @Suite("JSON API: a purpose per recipient of a split")
 struct APISplitPurposeTests {
     @Test func aRoundPostedWithAPurposePerRecipientStoresEachGrantsOwnPurpose() async throws {
-        let app = makeDemoApp(returns: false)
+        let app = await makeDemoApp(returns: false)
         var draft = webDraft("Small grants round")
         draft.amount = "£10,000"
         let decision = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer").id

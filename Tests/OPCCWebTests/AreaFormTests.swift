@@ -71,10 +71,10 @@ struct AreaFormTests {
             var lincs = Browser(client)
             _ = try await lincs.signIn("lincs.officer")
             #expect(try await lincs.get("/vli").body.contains("action=\"/vli/score\""))
-            let (scheme, text) = try formsApp.vliScheme(named: "vli-default", home: home)
+            let (scheme, text) = try await formsApp.vliScheme(named: "vli-default", home: home)
             let expected = try await #require(
-                refusalMessage {
-                    try formsApp.scoreVLI(
+                await refusalMessage {
+                    try await formsApp.scoreVLI(
                         office: "lincolnshire", scheme: scheme, schemeText: text, by: "lincs.officer")
                 })
             let refused = try await lincs.post("/vli/score", ["scheme": "vli-default"])
@@ -107,7 +107,7 @@ struct AreaFormTests {
     @Test("adopting priorities is refused, naming each rule, until the selection follows them; then it is adopted")
     func adoptPriorities() async throws {
         let (id, _) = try await selectingAssessment(formsApp, year: "2019/20")
-        let state: @Sendable () throws -> String = { try await formsApp.priorityView(id, as: "leics.officer").state }
+        let state: @Sendable () async throws -> String = { try await formsApp.priorityView(id, as: "leics.officer").state }
         let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var officer = Browser(client)
@@ -122,7 +122,7 @@ struct AreaFormTests {
             #expect(refused.status == .unprocessableContent)
             for message in messages { #expect(refused.body.contains(message)) }
             #expect(refused.body.contains("href=\"#priority-adopt\""))
-            #expect(try state() == "selecting")
+            await #expect(try state() == "selecting")
 
             var finance = Browser(client)
             _ = try await finance.signIn("leics.finance")
@@ -131,14 +131,14 @@ struct AreaFormTests {
             var cumbria = Browser(client)
             _ = try await cumbria.signIn("cumbria.officer")
             #expect(try await cumbria.post("/priorities/\(id)/adopt").status == .notFound, "another office's")
-            #expect(try state() == "selecting")
+            await #expect(try state() == "selecting")
 
             try await recordSeedSelection(formsApp, id)
             var chief = Browser(client)
             _ = try await chief.signIn("leics.chief-executive")
             let adopted = try await chief.post("/priorities/\(id)/adopt")
             #expect(adopted.status == .seeOther)
-            #expect(try state() == "adopted")
+            await #expect(try state() == "adopted")
             let after = try await chief.get("/priorities/\(id)")
             #expect(after.body.contains("tag-adopted"))
             #expect(!after.body.contains("Adopt the priorities"))

@@ -74,8 +74,8 @@ struct AreaScreenTests {
             #expect(page.body.contains("Shortlist the ward"))
 
             let expected = try await #require(
-                refusalMessage {
-                    try financeApp.selectVLIWard(
+                await refusalMessage {
+                    try await financeApp.selectVLIWard(
                         office: "cumbria", ward: second, decision: "014/2016", by: "cumbria.officer")
                 })
             let refused = try await officer.post("/vli/wards/\(second)/select", ["decision": "014/2016"])
@@ -139,7 +139,7 @@ struct AreaScreenTests {
                     strand: "SAFER", recipient: "GB-LAE-NWL", share: try Percentage(parsing: "90%"))
             ]
             let expected = try await #require(
-                refusalMessage { try financeApp.linkPriorityMoney(id, priority: "P1", links: too, by: "leics.finance") }
+                refusalMessage { try await financeApp.linkPriorityMoney(id, priority: "P1", links: too, by: "leics.finance") }
             )
             let refused = try await finance.post(
                 "/priorities/\(id)/link-money",

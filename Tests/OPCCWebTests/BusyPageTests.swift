@@ -28,7 +28,7 @@ struct BusyPageTests {
         "a form sent while another writer holds the database past every attempt is a 503 try-again page that saved nothing; sent again it succeeds"
     )
     func busyDatabaseIsATryAgainPageThatSavedNothing() async throws {
-        let (commissioning, path) = try impatientDemo()
+        let (commissioning, path) = try await impatientDemo()
         let app = try await webApp(commissioning: commissioning)
         // Another process's connection, holding the write lock while the form is sent.
         let other = try DatabaseQueue(path: path)

@@ -13,7 +13,7 @@ struct CalendarRouteTests {
     /// any unknown secret, it is not found.
     @Test func aPersonalFeedIsServedAtItsSecretAddressUntilRevoked() async throws {
         // Without the demo's returns, Barrow's quarterly returns are still to come in: its feed lists them.
-        let commissioning = makeDemoApp(returns: false)
+        let commissioning = await makeDemoApp(returns: false)
         let token = try await commissioning.createCalendarFeed(for: "cumbria.barrow-board")
         let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in

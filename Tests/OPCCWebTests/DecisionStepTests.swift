@@ -10,7 +10,7 @@ import Testing
 /// A Cumbria record taken through the services to `state` ("awaiting-sign-offs", "with-decision-maker" or
 /// "approved"), for the screens that act on it.
 private func cumbriaRecord(_ title: String, to state: String) async throws -> String {
-    let app = sharedApp
+    let app = await sharedApp
     let id = try await app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
     try await app.submitDecision(id, by: "cumbria.officer")
     if state == "awaiting-sign-offs" { return id }

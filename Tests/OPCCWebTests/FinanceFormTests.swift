@@ -9,7 +9,8 @@ import Testing
 
 /// A demo of its own for the forms that change money, pilot areas and priorities (before the Cumbria returns), so
 /// that what they change reaches no other suite.
-let formsApp: Commissioning = makeDemoApp(returns: false)
+let formsAppTask = Task { await makeDemoApp(returns: false) }
+var formsApp: Commissioning { get async { await formsAppTask.value } }
 
 /// An approved Cumbria decision for `amount` with nothing allocated under it yet; its record id.
 func approvedCumbriaDecision(_ app: Commissioning, title: String, amount: String) async throws -> String {
@@ -71,8 +72,8 @@ struct FinanceFormTests {
             let asb = try await #require(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
             let cut = ["form": "budget", "year": "2016/17", "strand": "ASB", "name": "Anti-social behaviour"]
             let expected = try await #require(
-                refusalMessage {
-                    try formsApp.setBudget(
+                await refusalMessage {
+                    try await formsApp.setBudget(
                         office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "ASB",
                         name: "Anti-social behaviour", amount: try Money(parsing: "£50,000"), by: "cumbria.finance")
                 })
@@ -138,8 +139,8 @@ struct FinanceFormTests {
                 "reason": "Everything",
             ]
             let expected = try await #require(
-                refusalMessage {
-                    try formsApp.vire(
+                await refusalMessage {
+                    try await formsApp.vire(
                         office: "cumbria", year: year, from: "ASB", to: "HUBS",
                         amount: try Money(parsing: "£1,000,000"), reason: "Everything", by: "cumbria.finance")
                 })
@@ -164,10 +165,10 @@ struct FinanceFormTests {
     func singleAllocation() async throws {
         let decision = try await approvedCumbriaDecision(formsApp, title: "Carlisle night-time economy", amount: "£5,000")
         let year = try FinancialYear(parsing: "2016/17")
-        let count: @Sendable () throws -> Int = {
+        let count: @Sendable () async throws -> Int = {
             try await formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count
         }
-        let before = try count()
+        let before = try await count()
         let app = try await webApp(commissioning: formsApp)
         let fields = [
             "form": "single", "year": "2016/17", "strand": "ASB", "decision": "014/2016", "recipient": "GB-LAE-CAR",
@@ -178,8 +179,8 @@ struct FinanceFormTests {
             _ = try await finance.signIn("cumbria.finance")
             #expect(try await finance.get("/finance/allocations").body.contains("Allocate to one recipient"))
             let expected = try await #require(
-                refusalMessage {
-                    try formsApp.allocate(
+                await refusalMessage {
+                    try await formsApp.allocate(
                         [
                             .init(
                                 office: "cumbria", year: year, strand: "ASB", recipientOrgID: "GB-LAE-CAR",
@@ -199,13 +200,13 @@ struct FinanceFormTests {
             let blank = try await finance.post("/finance/allocations/single", ["form": "single", "year": "2016/17"])
             #expect(blank.status == .unprocessableContent)
             #expect(blank.body.contains("href=\"#single-recipient\""))
-            #expect(try count() == before)
+            await #expect(try count() == before)
 
             let made = try await finance.post(
                 "/finance/allocations/single",
                 fields.merging(["decision": decision, "amount": "£5,000", "area": "Carlisle"]) { _, b in b })
             #expect(made.status == .seeOther)
-            #expect(try count() == before + 1)
+            await #expect(try count() == before + 1)
             let page = try await finance.get("/finance/allocations?year=2016/17")
             #expect(page.body.contains("Carlisle City Council"))
             #expect(page.body.contains("£5,000.00"))
@@ -273,10 +274,10 @@ struct FinanceFormTests {
     @Test("terminate an agreement: finance or the Commissioner, with a reason; without one it is refused")
     func terminate() async throws {
         let id = "cumbria-GA-0002"
-        let state: @Sendable () throws -> String? = {
+        let state: @Sendable () async throws -> String? = {
             try await formsApp.agreements(office: "cumbria").first { $0.agreement.id == id }?.state
         }
-        #expect(try state() == "active")
+        await #expect(try state() == "active")
         let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var officer = Browser(client)
@@ -292,12 +293,12 @@ struct FinanceFormTests {
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains("Terminate needs a reason"))
             #expect(refused.body.contains("href=\"#terminate-reason\""))
-            #expect(try state() == "active")
+            await #expect(try state() == "active")
 
             let ended = try await pcc.post(
                 "/grants/\(id)/terminate", ["terminateReason": "The hub site was withdrawn"])
             #expect(ended.status == .seeOther)
-            #expect(try state() == "terminated")
+            await #expect(try state() == "terminated")
             let page = try await pcc.get("/grants/\(id)")
             #expect(page.body.contains("tag-terminated"))
             #expect(!page.body.contains("Terminate the agreement"))
@@ -312,10 +313,10 @@ struct FinanceFormTests {
     @Test("a carry-forward is confirmed at year end; an actual beyond what the recipient holds is refused")
     func confirmCarryForward() async throws {
         let id = "west-midlands-CF-0001"
-        let row: @Sendable () throws -> Commissioning.CarryForwardRow? = {
+        let row: @Sendable () async throws -> Commissioning.CarryForwardRow? = {
             try await formsApp.financeOverview(as: "wm.finance").carryForwards.first { $0.request.id == id }
         }
-        #expect(try row()?.state == "approved")
+        await #expect(try row()?.state == "approved")
         let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var finance = Browser(client)
@@ -323,8 +324,8 @@ struct FinanceFormTests {
             #expect(try await finance.get("/finance/carry-forwards").body.contains("Confirm \(id) at year end"))
             let next = try await line(formsApp, "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
             let expected = try await #require(
-                refusalMessage {
-                    try formsApp.confirmCarryForward(id, actual: try Money(parsing: "£1,000,000"), by: "wm.finance")
+                await refusalMessage {
+                    try await formsApp.confirmCarryForward(id, actual: try Money(parsing: "£1,000,000"), by: "wm.finance")
                 })
             let refused = try await finance.post("/finance/carry-forwards/\(id)/confirm", ["actual": "£1,000,000"])
             #expect(refused.status == .unprocessableContent)
@@ -334,7 +335,7 @@ struct FinanceFormTests {
             let bad = try await finance.post("/finance/carry-forwards/\(id)/confirm", ["actual": "most of it"])
             #expect(bad.status == .unprocessableContent)
             #expect(bad.body.contains("Enter the actual underspend at year end"))
-            #expect(try row()?.state == "approved")
+            await #expect(try row()?.state == "approved")
 
             var pcc = Browser(client)
             _ = try await pcc.signIn("wm.pcc")
@@ -345,8 +346,8 @@ struct FinanceFormTests {
 
             let confirmed = try await finance.post("/finance/carry-forwards/\(id)/confirm", ["actual": "£36,500"])
             #expect(confirmed.status == .seeOther)
-            #expect(try row()?.state == "confirmed")
-            #expect(try row()?.request.actual == (try Money(parsing: "£36,500")))
+            await #expect(try row()?.state == "confirmed")
+            await #expect(try row()?.request.actual == (try Money(parsing: "£36,500")))
             // £1,500 less than the permitted £38,000 goes back to 2016/17.
             let after = try await line(formsApp, "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
             #expect(after?.availablePence == (next?.availablePence ?? 0) - 150_000)
@@ -362,7 +363,7 @@ struct FinanceFormTests {
             forecast: try Money(parsing: "£5,000"), reason: "Slippage", by: "cumbria.finance")
         try await formsApp.decideCarryForward(request.id, approve: false, reason: "The pilot ends", by: "cumbria.pcc")
         let id = request.id
-        let state: @Sendable () throws -> String? = {
+        let state: @Sendable () async throws -> String? = {
             try await formsApp.financeOverview(as: "cumbria.finance").carryForwards.first { $0.request.id == id }?.state
         }
         let app = try await webApp(commissioning: formsApp)
@@ -372,7 +373,7 @@ struct FinanceFormTests {
             #expect(try await finance.get("/finance/carry-forwards").body.contains("Record £5,000.00 as returned"))
             let settled = try await finance.post("/finance/carry-forwards/\(id)/settle")
             #expect(settled.status == .seeOther)
-            #expect(try state() == "clawback-settled")
+            await #expect(try state() == "clawback-settled")
             let barrow = try await line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB", recipient: "GB-LAE-BAR")
             #expect(barrow?.returnedPence == 500_000)
             #expect(barrow?.clawbackDuePence == 0)

@@ -9,7 +9,8 @@ import Testing
 
 /// A demo of its own for the finance screens' acts (before the Cumbria returns: the pilot grants active, one
 /// instalment paid each), so that what they change does not reach the other suites.
-let financeApp: Commissioning = makeDemoApp(returns: false)
+let financeAppTask = Task { await makeDemoApp(returns: false) }
+var financeApp: Commissioning { get async { await financeAppTask.value } }
 
 /// The text as a template shows it (Mustache escapes these five characters).
 func html(_ text: String) -> String {
@@ -126,7 +127,7 @@ struct FinanceScreenTests {
             _ = try await finance.get("/grants/\(id)")
             // I2 is paid only on acceptance of the Q1 return, which is not accepted in this demo.
             let expected = try await #require(
-                refusalMessage { try financeApp.releasePayment(id, instalment: "I2", by: "cumbria.finance") })
+                refusalMessage { try await financeApp.releasePayment(id, instalment: "I2", by: "cumbria.finance") })
             let release = try await finance.post("/grants/\(id)/release", ["instalment": "I2"])
             #expect(release.status == .unprocessableContent)
             #expect(release.body.contains("There is a problem"))
@@ -174,7 +175,7 @@ struct FinanceScreenTests {
             #expect(page.status == .ok)
             #expect(page.body.contains("Record an assessment"))
             let expected = try await #require(
-                refusalMessage { try financeApp.confirmAgreementConditions(draft, by: "leics.finance") })
+                refusalMessage { try await financeApp.confirmAgreementConditions(draft, by: "leics.finance") })
             let refused = try await finance.post("/grants/\(draft)/confirm-conditions")
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains(expected))
@@ -227,8 +228,8 @@ struct FinanceScreenTests {
                     == before.allocations.count, "a preview allocates nothing")
 
             let expected = try await #require(
-                refusalMessage {
-                    try financeApp.allocateSplit(
+                await refusalMessage {
+                    try await financeApp.allocateSplit(
                         Web.splitFile(from: form(fields)).0!, office: "cumbria", by: "cumbria.finance")
                 })
             let confirm = try await finance.post("/finance/allocations/confirm", fields)

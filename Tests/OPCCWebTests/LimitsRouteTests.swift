@@ -53,7 +53,7 @@ private func register(titled title: String) async throws -> [DecisionRegisterRow
 @Suite("Web and API: the money ceiling, text limits and CSV cells")
 struct LimitsRouteTests {
     @Test func aBudgetOfNinetyTwoQuadrillionPoundsIsRefusedByTheAPIAndTheBooksStayClean() async throws {
-        let commissioning = makeDemoApp(returns: false)
+        let commissioning = await makeDemoApp(returns: false)
         let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
             let finance = try await APIClient(client, as: "cumbria.finance", app: commissioning)
@@ -139,7 +139,7 @@ struct LimitsRouteTests {
     }
 
     @Test func thePublicGrantsCSVGuardsFormulasAndItsJSONIsAsStored() async throws {
-        let commissioning = makeDemoApp(returns: false)
+        let commissioning = await makeDemoApp(returns: false)
         _ = try await commissioning.loadFinanceFixture(
             try FinanceFixture.parse(yaml: formulaFinance, source: "test"), source: "test")
         let app = try await webApp(commissioning: commissioning)
@@ -162,7 +162,7 @@ struct LimitsRouteTests {
     }
 
     @Test func theReconciliationCSVGuardsAStrandCodeAndLeavesItsPence() async throws {
-        let commissioning = makeDemoApp(returns: false)
+        let commissioning = await makeDemoApp(returns: false)
         try await commissioning.setBudget(
             office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "=1+2", name: "Formula",
             amount: try Money(parsing: "£12.34"), by: "cumbria.finance")

@@ -8,14 +8,14 @@ import Testing
 @testable import OPCCWeb
 
 /// A Cumbria decision raised by the officer, taken to `with-decision-maker` when `referred`.
-private func cumbriaDecision(_ title: String, referred: Bool) throws -> String {
-    let app = actsApp
-    let id = try app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
+private func cumbriaDecision(_ title: String, referred: Bool) async throws -> String {
+    let app = await actsApp
+    let id = try await app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
     guard referred else { return id }
-    try app.submitDecision(id, by: "cumbria.officer")
-    try app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
-    try app.signDecision(id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive")
-    try app.referDecision(id, by: "cumbria.chief-executive")
+    try await app.submitDecision(id, by: "cumbria.officer")
+    try await app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
+    try await app.signDecision(id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive")
+    try await app.referDecision(id, by: "cumbria.chief-executive")
     return id
 }
 
@@ -28,10 +28,10 @@ private func steps(for acts: [WorkflowEngine.PermittedAct]) -> Set<String> {
 @Suite("Web: pages offer the acts the workflow definition permits", .serialized)
 struct PermittedActPageTests {
     @Test func anOfficerOnADraftDecisionIsOfferedSubmitAndWithdrawAndTheDraftsEdit() async throws {
-        let id = try cumbriaDecision("Officer on a draft", referred: false)
-        let permitted = try actsApp.permittedActs(record: id, by: "cumbria.officer")
+        let id = try await cumbriaDecision("Officer on a draft", referred: false)
+        let permitted = try await actsApp.permittedActs(record: id, by: "cumbria.officer")
         #expect(permitted.map(\.event) == ["submit", "withdraw"])
-        let server = try webApp(commissioning: actsApp)
+        let server = try await webApp(commissioning: actsApp)
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -44,10 +44,10 @@ struct PermittedActPageTests {
     }
 
     @Test func theCommissionerOnAReferredDecisionIsOfferedTheDecisionAndTheReturnOnly() async throws {
-        let id = try cumbriaDecision("Commissioner on a referred record", referred: true)
-        let permitted = try actsApp.permittedActs(record: id, by: "cumbria.pcc")
+        let id = try await cumbriaDecision("Commissioner on a referred record", referred: true)
+        let permitted = try await actsApp.permittedActs(record: id, by: "cumbria.pcc")
         #expect(Set(permitted.map(\.event)) == ["return-for-revision", "approve", "decline"])
-        let server = try webApp(commissioning: actsApp)
+        let server = try await webApp(commissioning: actsApp)
         try await server.test(.router) { client in
             var pcc = Browser(client)
             _ = try await pcc.signIn("cumbria.pcc")
@@ -61,9 +61,9 @@ struct PermittedActPageTests {
 
     /// The edit page asks the draft edit's own rule (`DecisionEdit`), as the save does.
     @Test func theEditPageOfARecordPastItsDraftSaysOnlyDraftsAreEdited() async throws {
-        let draft = try cumbriaDecision("Edit page of a draft", referred: false)
-        let referred = try cumbriaDecision("Edit page of a referred record", referred: true)
-        let server = try webApp(commissioning: actsApp)
+        let draft = try await cumbriaDecision("Edit page of a draft", referred: false)
+        let referred = try await cumbriaDecision("Edit page of a referred record", referred: true)
+        let server = try await webApp(commissioning: actsApp)
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -75,14 +75,14 @@ struct PermittedActPageTests {
     }
 
     @Test func financeOnADraftAgreementIsOfferedTheAssessmentsAndConfirmingThePreconditions() async throws {
-        let draft = try #require(
+        let draft = try await #require(
             try actsApp.agreements(office: "leicestershire").first { $0.state == "draft" }?.agreement.id)
-        #expect(
+        await #expect(
             try actsApp.permittedActs(record: draft, by: "leics.finance").map(\.event) == [
                 "confirm-conditions", "cancel",
             ])
-        let version = try actsApp.version(of: draft, by: "leics.finance")
-        let server = try webApp(commissioning: actsApp)
+        let version = try await actsApp.version(of: draft, by: "leics.finance")
+        let server = try await webApp(commissioning: actsApp)
         try await server.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("leics.finance")
@@ -94,13 +94,13 @@ struct PermittedActPageTests {
     }
 
     @Test func theBoardOnADueReturnIsOfferedItsFormAndTheReviewerNothingUntilItIsSubmitted() async throws {
-        let id = try #require(
+        let id = try await #require(
             try actsApp.returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance").first {
                 $0.state == "scheduled"
             }?.id)
-        #expect(try actsApp.permittedActs(record: id, by: "cumbria.barrow-board").map(\.event) == ["start"])
-        let version = try actsApp.version(of: id, by: "cumbria.finance")
-        let server = try webApp(commissioning: actsApp)
+        await #expect(try actsApp.permittedActs(record: id, by: "cumbria.barrow-board").map(\.event) == ["start"])
+        let version = try await actsApp.version(of: id, by: "cumbria.finance")
+        let server = try await webApp(commissioning: actsApp)
         try await server.test(.router) { client in
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
@@ -115,8 +115,8 @@ struct PermittedActPageTests {
 
     /// The page reads which steps to offer from the acts the definition permits, so a definition that gives
     /// `submit` to the chief executive alone takes it off the officer's page and puts it on the chief executive's.
-    @Test func aDefinitionThatChangesWhoMaySubmitChangesWhatTheDecisionPageOffers() throws {
-        let id = try cumbriaDecision("A definition of our own", referred: false)
+    @Test func aDefinitionThatChangesWhoMaySubmitChangesWhatTheDecisionPageOffers() async throws {
+        let id = try await cumbriaDecision("A definition of our own", referred: false)
         let url = repositoryRoot.appendingPathComponent("workflows/decision-request.yaml")
         let text = try String(contentsOf: url, encoding: .utf8)
         let stock = "    roles: [officer]\n    guards: [executive-summary-within-limit"
@@ -125,22 +125,22 @@ struct PermittedActPageTests {
             yaml: text.replacingOccurrences(
                 of: stock, with: "    roles: [chief-executive]\n    guards: [executive-summary-within-limit"),
             source: "test")
-        let web = try Web(configuration: WebConfiguration(commissioning: actsApp))
-        let view = try actsApp.showDecision(id, by: "cumbria.officer")
-        let instance = try #require(try actsApp.instance(id))
-        let profile = try actsApp.profile(of: "cumbria")
-        func offered(to name: String, under definition: WorkflowDefinition) throws -> [String] {
-            let person = try #require(try actsApp.person(named: name))
+        let web = try await Web(configuration: WebConfiguration(commissioning: actsApp))
+        let view = try await actsApp.showDecision(id, by: "cumbria.officer")
+        let instance = try await #require(try actsApp.instance(id))
+        let profile = try await actsApp.profile(of: "cumbria")
+        func offered(to name: String, under definition: WorkflowDefinition) async throws -> [String] {
+            let person = try await #require(try await actsApp.person(named: name))
             let acts = WorkflowEngine().permittedActs(on: instance, definition: definition, actor: person.actor)
             return web.decisionSteps(
                 view, permitted: acts, profile: profile, roles: person.actor.roles(covering: id), signer: "",
                 erroredStep: nil, entered: [:]
             ).map(\.step)
         }
-        let stockDefinition = try #require(actsApp.catalog.latest("decision-request"))
-        #expect(try offered(to: "cumbria.officer", under: stockDefinition) == ["submit", "withdraw"])
-        #expect(try offered(to: "cumbria.officer", under: changed) == ["withdraw"])
-        #expect(try offered(to: "cumbria.chief-executive", under: stockDefinition) == ["withdraw"])
-        #expect(try offered(to: "cumbria.chief-executive", under: changed) == ["submit", "withdraw"])
+        let stockDefinition = try await #require(actsApp.catalog.latest("decision-request"))
+        await #expect(try offered(to: "cumbria.officer", under: stockDefinition) == ["submit", "withdraw"])
+        await #expect(try offered(to: "cumbria.officer", under: changed) == ["withdraw"])
+        await #expect(try offered(to: "cumbria.chief-executive", under: stockDefinition) == ["withdraw"])
+        await #expect(try offered(to: "cumbria.chief-executive", under: changed) == ["submit", "withdraw"])
     }
 }

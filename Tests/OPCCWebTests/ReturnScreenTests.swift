@@ -8,7 +8,8 @@ import Testing
 @testable import OPCCWeb
 
 /// The demo before the Cumbria returns were played: every 2016/17 return of both pilot grants is still to write.
-let returnsApp: Commissioning = makeDemoApp(returns: false)
+let returnsAppTask = Task { await makeDemoApp(returns: false) }
+var returnsApp: Commissioning { get async { await returnsAppTask.value } }
 
 /// A return of a Cumbria pilot grant for `quarter` ("2016/17 Q1").
 private func returnID(grant: String, quarter: String) async throws -> String {

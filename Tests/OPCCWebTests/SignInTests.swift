@@ -49,7 +49,7 @@ struct SignInTests {
     }
 
     @Test func xForwardedForIsIgnoredFromAnUntrustedPeerAndBelievedFromATrustedProxy() async throws {
-        let commissioning = makeDemoApp(returns: false)
+        let commissioning = await makeDemoApp(returns: false)
         let policy = SignInThrottlePolicy(freeFailuresPerAccount: 100, freeFailuresPerAddress: 3)
         // Behind a trusted proxy (the test's own connections come from 127.0.0.1): each client is counted apart.
         let proxied = try await webApp(
@@ -189,7 +189,7 @@ struct SignInTests {
     }
 
     @Test func aPasswordChangeEndsThePersonsOtherSessionsAndIsRecorded() async throws {
-        let commissioning = makeDemoApp(returns: false)
+        let commissioning = await makeDemoApp(returns: false)
         let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client async throws in
             var laptop = Browser(client)

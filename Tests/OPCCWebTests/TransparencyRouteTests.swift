@@ -32,7 +32,7 @@ struct TransparencyRouteTests {
                 #expect(response.status == .ok, "\(uri)")
                 #expect(response.headers[.contentType] == type, "\(uri)")
                 let body = String(buffer: response.body)
-                record(body, user: nil)
+                await record(body, user: nil)
                 #expect(!body.contains(tripwire), "\(uri)")
             }
             let index = try await browser.get("/transparency")

@@ -9,7 +9,7 @@ import Testing
 
 /// A Cumbria decision on the shared demo database, driven to `approved` (or left a draft).
 private func versionedRecord(_ title: String, approved: Bool = true) async throws -> String {
-    let app = sharedApp
+    let app = await sharedApp
     let id = try await app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
     guard approved else { return id }
     try await app.submitDecision(id, by: "cumbria.officer")
@@ -20,9 +20,13 @@ private func versionedRecord(_ title: String, approved: Bool = true) async throw
     return id
 }
 
-private func version(_ id: String) async throws -> Int await { try await sharedApp.showDecision(id, by: "cumbria.officer").version }
+private func version(_ id: String) async throws -> Int {
+    try await sharedApp.showDecision(id, by: "cumbria.officer").version
+}
 
-private func events(_ id: String) async throws -> [AuditEvent] await { try await sharedApp.auditLog(instance: id, by: "cumbria.officer") }
+private func events(_ id: String) async throws -> [AuditEvent] {
+    try await sharedApp.auditLog(instance: id, by: "cumbria.officer")
+}
 
 /// One API request with the headers given, answering the status, the headers and the body.
 private func send(
@@ -52,7 +56,8 @@ struct VersionTests {
         try await server.test(.router) { client in
             let before = try await send(client, .get, "/api/v1/decisions/\(id)", token: token)
             #expect(before.status == .ok)
-            #expect(before.headers[.eTag] == "\"\(try version(id))\"")
+            let expectedVersion = try await version(id)
+            #expect(before.headers[.eTag] == "\"\(expectedVersion)\"")
             let submitted = try await send(
                 client, .post, "/api/v1/decisions/\(id)/submit", token: token, ifMatch: before.headers[.eTag])
             #expect(submitted.status == .ok)

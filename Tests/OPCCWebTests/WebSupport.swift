@@ -22,10 +22,12 @@ let repositoryRoot: URL = {
 }()
 
 /// One demo database for the whole test run (loading the demo takes a while); each test raises its own records.
-let sharedApp: Commissioning = makeDemoApp()
+let sharedAppTask = Task { await makeDemoApp() }
+/// The shared demo database, made on first use.
+var sharedApp: Commissioning { get async { await sharedAppTask.value } }
 
 /// A demo database of its own, every person with the demo password.
-func makeDemoApp(returns: Bool = true) async -> Commissionawait ing { makeDemoDatabase(returns: returns).app }
+func makeDemoApp(returns: Bool = true) async -> Commissioning { await makeDemoDatabase(returns: returns).app }
 
 /// `makeDemoApp`, with the path of its database file (for a second connection to it).
 func makeDemoDatabase(returns: Bool = true) async -> (app: Commissioning, path: String) {
@@ -42,11 +44,12 @@ func makeDemoDatabase(returns: Bool = true) async -> (app: Commissioning, path: 
 }
 
 func webApp(
-    throttle: SignInThrottlePolicy = .init(), commissioning: Commissioning = sharedApp, home: ProductHome? = nil,
+    throttle: SignInThrottlePolicy = .init(), commissioning: Commissioning? = nil, home: ProductHome? = nil,
     port: Int = 8080, trustedProxies: [String] = [], publicURL: String? = nil
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "opcc.web.tests")
     logger.logLevel = .warning
+    let commissioning = if let commissioning { commissioning } else { await sharedApp }
     var configuration = WebConfiguration(
         commissioning: commissioning, port: port, logger: logger, throttle: throttle, trustedProxies: trustedProxies,
         publicURL: publicURL)
@@ -65,10 +68,10 @@ func mayReadTripwire(_ user: String?) async -> Bool {
     return !person.actor.roles(covering: nil).isDisjoint(with: profile.part2Readers)
 }
 
-func record(_ body: String, user: String?, sourceLocation: SourceLocation = #_sourceLocation) {
+func record(_ body: String, user: String?, sourceLocation: SourceLocation = #_sourceLocation) async {
     collected.withLock { $0.append((user, body)) }
     if body.contains(tripwire) {
-        #expect(mayReadTripwire(user), "Part 2 content reached \(user ?? "the public")", sourceLocation: sourceLocation)
+        #expect(await mayReadTripwire(user), "Part 2 content reached \(user ?? "the public")", sourceLocation: sourceLocation)
     }
 }
 
@@ -117,7 +120,7 @@ struct Browser {
         let response = try await client.execute(
             uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         let text = String(buffer: response.body)
-        record(text, user: user)
+        await record(text, user: user)
         let setCookies = response.headers[values: .setCookie]
         for setCookie in setCookies {
             let pair = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1) ?? []
