@@ -32,21 +32,21 @@ private let directEdits: [(sql: String, named: String)] = [
 struct AuditSealCommandTests {
     @Test func directEditsFailAuditVerifyOrRestoreNamingTheRecord() async throws {
         let db = temporaryDatabase()
-        #expect(try opcc(["demo", "--db", db]).status == 0)
+        await #expect(try opcc(["demo", "--db", db]).status == 0)
         let folder = URL(fileURLWithPath: db).deletingLastPathComponent()
         for (index, edit) in directEdits.enumerated() {
             let copy = folder.appendingPathComponent("edited-\(index).sqlite").path
-            #expect(try opcc(["backup", copy, "--db", db]).status == 0)
+            await #expect(try opcc(["backup", copy, "--db", db]).status == 0)
             let queue = try DatabaseQueue(path: copy)
             try await queue.write { try $0.execute(sql: edit.sql) }
             try queue.close()
             let target = folder.appendingPathComponent("restored-\(index).sqlite").path
-            let restore = try opcc(["restore", copy, "--db", target])
+            let restore = try await opcc(["restore", copy, "--db", target])
             #expect(restore.status == 1)
             #expect(restore.stderr.contains(edit.named), "\(restore.stderr)")
             #expect(!FileManager.default.fileExists(atPath: target))
             if !edit.named.hasPrefix("posting") {
-                let verify = try opcc(["audit", "verify", "--db", copy])
+                let verify = try await opcc(["audit", "verify", "--db", copy])
                 #expect(verify.status == 1)
                 #expect(verify.stderr.contains(edit.named), "\(verify.stderr)")
             }
@@ -55,16 +55,16 @@ struct AuditSealCommandTests {
 
     @Test func oneOfficesChainVerifiesAndPrintsItsHeadOnItsOwn() async throws {
         let db = temporaryDatabase()
-        #expect(try opcc(["demo", "--db", db]).status == 0)
-        let verify = try opcc(["audit", "verify", "--office", "cumbria", "--db", db])
+        await #expect(try opcc(["demo", "--db", db]).status == 0)
+        let verify = try await opcc(["audit", "verify", "--office", "cumbria", "--db", db])
         #expect(verify.status == 0, "\(verify.stderr)")
-        let head = try opcc(["audit", "head", "--office", "cumbria", "--db", db])
+        let head = try await opcc(["audit", "head", "--office", "cumbria", "--db", db])
         #expect(head.status == 0)
         #expect(verify.stdout.hasSuffix("head \(head.stdout)"), "\(verify.stdout) / \(head.stdout)")
-        let unknownHead = try opcc(["audit", "head", "--office", "atlantis", "--db", db])
+        let unknownHead = try await opcc(["audit", "head", "--office", "atlantis", "--db", db])
         #expect(unknownHead.status != 0)
         #expect(unknownHead.stderr.contains("office atlantis has no audit events"))
-        let unknownVerify = try opcc(["audit", "verify", "--office", "atlantis", "--db", db])
+        let unknownVerify = try await opcc(["audit", "verify", "--office", "atlantis", "--db", db])
         #expect(unknownVerify.status != 0)
         #expect(unknownVerify.stderr.contains("no office 'atlantis' to verify"))
     }

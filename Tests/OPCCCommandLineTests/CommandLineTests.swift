@@ -26,11 +26,21 @@ let opccExecutable: URL = {
     return repositoryRoot.appendingPathComponent(".build/debug/opcc")
 }()
 
+/// Runs the `opcc` executable and waits for it off Swift's cooperative pool (a blocking wait there would hold up
+/// every other test of the run, and the tests that measure the pool's freedom).
 func opcc(
     _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:]
-) throws
-    -> CLIResult
-{
+) async throws -> CLIResult {
+    try await withCheckedThrowingContinuation { (done: CheckedContinuation<CLIResult, any Error>) in
+        DispatchQueue.global().async {
+            done.resume(with: Result { try opccBlocking(arguments, in: directory, environment: environment) })
+        }
+    }
+}
+
+private func opccBlocking(
+    _ arguments: [String], in directory: URL, environment: [String: String]
+) throws -> CLIResult {
     let process = Process()
     process.executableURL = opccExecutable
     process.arguments = arguments
@@ -67,13 +77,13 @@ struct CalendarCommandTests {
         ("2020-12-23", "3", "2020-12-30"),
     ])
     func addWorkingDaysPrintsTheDeadline(start: String, count: String, expected: String) async throws {
-        let result = try opcc(["calendar", "add-working-days", start, count])
+        let result = try await opcc(["calendar", "add-working-days", start, count])
         #expect(result.status == 0)
         #expect(result.stdout == expected + "\n")
     }
 
     @Test func holidaysPrintsOneISODateALine() async throws {
-        let result = try opcc(["calendar", "holidays", "2022"])
+        let result = try await opcc(["calendar", "holidays", "2022"])
         #expect(result.status == 0)
         #expect(
             result.stdout.split(separator: "\n") == [
@@ -83,53 +93,53 @@ struct CalendarCommandTests {
     }
 
     @Test func aMalformedDateIsAUsageErrorWithExitCode64() async throws {
-        let result = try opcc(["calendar", "add-working-days", "9/3/2016", "3"])
+        let result = try await opcc(["calendar", "add-working-days", "9/3/2016", "3"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("write it as YYYY-MM-DD"))
     }
 
     @Test func feedCreateShowAndRevokeThenTheFeedIsGone() async throws {
         let db = temporaryDatabase()
-        #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
-        let create = try opcc(["calendar", "feed", "create", "--as", "cumbria.barrow-board", "--db", db])
+        await #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
+        let create = try await opcc(["calendar", "feed", "create", "--as", "cumbria.barrow-board", "--db", db])
         #expect(create.status == 0, "\(create.stderr)")
         #expect(create.stdout.contains("calendar feed secret: "))
         let out = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("board.ics").path
-        let show = try opcc(["calendar", "feed", "show", "--as", "cumbria.barrow-board", "--out", out, "--db", db])
+        let show = try await opcc(["calendar", "feed", "show", "--as", "cumbria.barrow-board", "--out", out, "--db", db])
         #expect(show.status == 0, "\(show.stderr)")
         let ics = try String(contentsOfFile: out, encoding: .utf8)
         #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.hasSuffix("END:VCALENDAR\r\n"))
         #expect(ics.contains("UID:cumbria-QR-"))
-        let revoke = try opcc(["calendar", "feed", "revoke", "--as", "cumbria.barrow-board", "--db", db])
+        let revoke = try await opcc(["calendar", "feed", "revoke", "--as", "cumbria.barrow-board", "--db", db])
         #expect(revoke.status == 0, "\(revoke.stderr)")
-        let again = try opcc(["calendar", "feed", "revoke", "--as", "cumbria.barrow-board", "--db", db])
+        let again = try await opcc(["calendar", "feed", "revoke", "--as", "cumbria.barrow-board", "--db", db])
         #expect(again.status == 1)
         #expect(again.stderr.contains("calendar-feed-exists"))
-        #expect(try opcc(["audit", "verify", "--db", db]).status == 0)
+        await #expect(try opcc(["audit", "verify", "--db", db]).status == 0)
     }
 
     @Test func tokenCreateListRevokeThenTheTokenIsRevoked() async throws {
         let db = temporaryDatabase()
-        #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
-        let create = try opcc(["token", "create", "--label", "export", "--as", "cumbria.finance", "--db", db])
+        await #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
+        let create = try await opcc(["token", "create", "--label", "export", "--as", "cumbria.finance", "--db", db])
         #expect(create.status == 0, "\(create.stderr)")
         #expect(create.stdout.contains("API token 1 (export): opcc_"))
-        let list = try opcc(["token", "list", "--as", "cumbria.finance", "--db", db])
+        let list = try await opcc(["token", "list", "--as", "cumbria.finance", "--db", db])
         #expect(list.stdout.contains("1\tcumbria.finance\texport"))
         #expect(list.stdout.contains("live"))
         #expect(!list.stdout.contains("opcc_"))
-        #expect(try opcc(["token", "revoke", "1", "--as", "cumbria.finance", "--db", db]).status == 0)
-        let again = try opcc(["token", "revoke", "1", "--as", "cumbria.finance", "--db", db])
+        await #expect(try opcc(["token", "revoke", "1", "--as", "cumbria.finance", "--db", db]).status == 0)
+        let again = try await opcc(["token", "revoke", "1", "--as", "cumbria.finance", "--db", db])
         #expect(again.status == 1)
         #expect(again.stderr.contains("api-token-live"))
-        #expect(try opcc(["token", "list", "--as", "cumbria.finance", "--db", db]).stdout.contains("revoked"))
-        #expect(try opcc(["audit", "verify", "--db", db]).status == 0)
+        await #expect(try opcc(["token", "list", "--as", "cumbria.finance", "--db", db]).stdout.contains("revoked"))
+        await #expect(try opcc(["audit", "verify", "--db", db]).status == 0)
     }
 
     @Test func publicPrintsThePart1CalendarWithoutPart2() async throws {
         let db = temporaryDatabase()
-        #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
-        let result = try opcc(["calendar", "public", "--db", db])
+        await #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
+        let result = try await opcc(["calendar", "public", "--db", db])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("BEGIN:VCALENDAR\r\n"))
         #expect(result.stdout.contains("014/2016") && result.stdout.contains("007/2020"))
@@ -141,18 +151,18 @@ struct CalendarCommandTests {
 struct DemoCommandTests {
     @Test func demoThenAuditVerifyPasses() async throws {
         let db = temporaryDatabase()
-        let demo = try opcc(["demo", "--db", db])
+        let demo = try await opcc(["demo", "--db", db])
         #expect(demo.status == 0, "\(demo.stderr)")
         #expect(
             demo.stdout.contains("office cumbria: Office of the Police and Crime Commissioner for Cumbria (loaded)"))
         #expect(demo.stdout.contains("chain verified"))
-        let verify = try opcc(["audit", "verify", "--db", db])
+        let verify = try await opcc(["audit", "verify", "--db", db])
         #expect(verify.status == 0)
         #expect(verify.stdout.hasPrefix("audit log intact: "))
-        let head = try opcc(["audit", "head", "--db", db])
+        let head = try await opcc(["audit", "head", "--db", db])
         let events = verify.stdout.dropFirst("audit log intact: ".count).prefix { $0.isNumber }
         #expect(!events.isEmpty && head.stdout.hasPrefix("\(events):"))
-        let withHead = try opcc([
+        let withHead = try await opcc([
             "audit", "verify", "--db", db, "--head", head.stdout.trimmingCharacters(in: .newlines),
         ])
         #expect(withHead.status == 0)
@@ -160,26 +170,26 @@ struct DemoCommandTests {
 
     @Test func aRefusalExitsOneAndNamesTheRule() async throws {
         let db = temporaryDatabase()
-        _ = try opcc(["demo", "--db", db])
-        let result = try opcc([
+        _ = try await opcc(["demo", "--db", db])
+        let result = try await opcc([
             "user", "add", "new.officer", "--role", "officer", "--office", "cumbria", "--as", "cumbria.officer", "--db",
             db,
         ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("people-managed-by-chief-executive"))
-        let ok = try opcc(
+        let ok = try await opcc(
             ["user", "add", "new.officer", "--role", "officer", "--office", "cumbria", "--db", db],
             environment: ["OPCC_USER": "cumbria.chief-executive"])
         #expect(ok.status == 0, "\(ok.stderr)")
-        let list = try opcc(["user", "list", "--office", "cumbria", "--db", db, "--json"])
+        let list = try await opcc(["user", "list", "--office", "cumbria", "--db", db, "--json"])
         let people = try JSONDecoder().decode([[String: AnyDecodable]].self, from: Data(list.stdout.utf8))
         #expect(people.count == 8)
     }
 
     @Test func officeListJSONGivesEachOfficesDeadline() async throws {
         let db = temporaryDatabase()
-        _ = try opcc(["demo", "--db", db])
-        let result = try opcc(["office", "list", "--json", "--db", db])
+        _ = try await opcc(["demo", "--db", db])
+        let result = try await opcc(["office", "list", "--json", "--db", db])
         struct Office: Decodable {
             var id: String
             var part1DeadlineWorkingDays: Int
@@ -191,14 +201,14 @@ struct DemoCommandTests {
 
     @Test func theOfficeMustBeNamedWhenSeveralAreLoaded() async throws {
         let db = temporaryDatabase()
-        _ = try opcc(["demo", "--db", db])
-        let result = try opcc(["office", "show", "nowhere", "--db", db])
+        _ = try await opcc(["demo", "--db", db])
+        let result = try await opcc(["office", "show", "nowhere", "--db", db])
         #expect(result.status == 1)
         #expect(result.stderr.contains("no office 'nowhere'"))
     }
 
     @Test func workflowLintPassesOnTheShippedFilesAndNamesABadOne() async throws {
-        let shipped = try opcc(["workflow", "lint"])
+        let shipped = try await opcc(["workflow", "lint"])
         #expect(shipped.status == 0)
         #expect(shipped.stdout.contains("ok workflows/decision-request.yaml: decision-request v1"))
         let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yaml")
@@ -206,13 +216,13 @@ struct DemoCommandTests {
             contentsOf: repositoryRoot.appendingPathComponent("workflows/carry-forward.yaml"), encoding: .utf8
         ).replacingOccurrences(of: "guards: [reason-given]", with: "guards: [reason-givn]")
         try text.write(to: bad, atomically: true, encoding: .utf8)
-        let result = try opcc(["workflow", "lint", bad.path])
+        let result = try await opcc(["workflow", "lint", bad.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(bad.path): guard 'reason-givn': unknown guard"))
     }
 
     @Test func workflowDiagramDrawsDot() async throws {
-        let result = try opcc(["workflow", "diagram", "decision-request", "--format", "dot"])
+        let result = try await opcc(["workflow", "diagram", "decision-request", "--format", "dot"])
         #expect(result.status == 0)
         #expect(
             result.stdout.contains(
@@ -222,7 +232,7 @@ struct DemoCommandTests {
     }
 
     @Test func aMissingHomeListsEveryPlaceLooked() async throws {
-        let result = try opcc(
+        let result = try await opcc(
             ["workflow", "list", "--home", "/nonexistent/opcc"], in: FileManager.default.temporaryDirectory)
         #expect(result.status == 1)
         #expect(result.stderr.contains("--home /nonexistent/opcc"))
@@ -271,8 +281,8 @@ struct HelpTests {
         ["priorities", "remove-priority"], ["priorities", "adopt"], ["priorities", "link"], ["priorities", "close"],
         ["priorities", "withdraw"],
     ])
-    func everyCommandHasHelpWithAnExample(command: [String]) throws {
-        let result = try opcc(command + ["--help"])
+    func everyCommandHasHelpWithAnExample(command: [String]) async throws {
+        let result = try await opcc(command + ["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("USAGE:"))
         #expect(

@@ -32,19 +32,19 @@ private let lincolnshireDraft = """
 private struct DemoDatabase {
     let path: String
 
-    init(sourceLocation: SourceLocation = #_sourceLocation) throws {
+    init(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         path = temporaryDatabase()
-        let demo = try opcc(["demo", "--db", path])
+        let demo = try await opcc(["demo", "--db", path])
         try #require(demo.status == 0, "opcc demo: \(demo.stderr)", sourceLocation: sourceLocation)
     }
 
     /// Runs `opcc ARGUMENTS --db PATH`, whatever the outcome.
-    func run(_ arguments: [String]) throws -> CLIResult { try opcc(arguments + ["--db", path]) }
+    func run(_ arguments: [String]) async throws -> CLIResult { try await opcc(arguments + ["--db", path]) }
 
     /// Runs a command that must succeed.
     @discardableResult
-    func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> CLIResult {
-        let result = try run(arguments)
+    func succeed(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) async throws -> CLIResult {
+        let result = try await run(arguments)
         try #require(
             result.status == 0, "opcc \(arguments.joined(separator: " ")): \(result.stderr)",
             sourceLocation: sourceLocation)
@@ -55,10 +55,10 @@ private struct DemoDatabase {
     func raise(
         _ yaml: String, office: String, as actor: String, on day: String,
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> String {
+    ) async throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("draft-\(UUID().uuidString).yaml")
         try yaml.write(to: file, atomically: true, encoding: .utf8)
-        let raised = try succeed(
+        let raised = try await succeed(
             ["decision", "raise", "--file", file.path, "--office", office, "--as", actor, "--on", day],
             sourceLocation: sourceLocation)
         try #require(raised.stdout.hasPrefix("raised "), "\(raised.stdout)", sourceLocation: sourceLocation)
@@ -68,28 +68,28 @@ private struct DemoDatabase {
     }
 
     /// A Cumbria record raised, submitted, signed by both positions and referred, every act on `day`.
-    func referredCumbriaRecord(on day: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let id = try raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: day)
+    func referredCumbriaRecord(on day: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let id = try await raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: day)
         let c = ["--office", "cumbria", "--on", day]
-        try succeed(["decision", "submit", id, "--as", "cumbria.officer"] + c, sourceLocation: sourceLocation)
-        try succeed(
+        try await succeed(["decision", "submit", id, "--as", "cumbria.officer"] + c, sourceLocation: sourceLocation)
+        try await succeed(
             [
                 "decision", "sign", id, "--position", "originating-officer", "--name", "A Officer", "--as",
                 "cumbria.officer",
             ] + c, sourceLocation: sourceLocation)
-        try succeed(
+        try await succeed(
             [
                 "decision", "sign", id, "--position", "chief-executive", "--name", "B Chief", "--as",
                 "cumbria.chief-executive",
             ] + c, sourceLocation: sourceLocation)
-        try succeed(["decision", "refer", id, "--as", "cumbria.chief-executive"] + c, sourceLocation: sourceLocation)
+        try await succeed(["decision", "refer", id, "--as", "cumbria.chief-executive"] + c, sourceLocation: sourceLocation)
         return id
     }
 
     /// A Cumbria record taken as far as an approval on `day`, and not published.
-    func approvedCumbriaRecord(on day: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let id = try referredCumbriaRecord(on: day, sourceLocation: sourceLocation)
-        try succeed(
+    func approvedCumbriaRecord(on day: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let id = try await referredCumbriaRecord(on: day, sourceLocation: sourceLocation)
+        try await succeed(
             [
                 "decision", "decide", id, "--approve", "--interests", "none", "--office", "cumbria", "--as",
                 "cumbria.pcc", "--on", day,
@@ -98,14 +98,14 @@ private struct DemoDatabase {
     }
 
     /// The record as `decision show --json` gives it to the reader.
-    func show(_ record: String, office: String, as actor: String) throws -> ShownDecision {
-        let shown = try succeed(["decision", "show", record, "--office", office, "--json", "--as", actor])
+    func show(_ record: String, office: String, as actor: String) async throws -> ShownDecision {
+        let shown = try await succeed(["decision", "show", record, "--office", office, "--json", "--as", actor])
         return try JSONDecoder().decode(ShownDecision.self, from: Data(shown.stdout.utf8))
     }
 
     /// Every audit event of the reader's office, as `audit log --json` prints them.
-    func auditEvents(as actor: String = "lincs.auditor") throws -> [LoggedEvent] {
-        let log = try succeed(["audit", "log", "--json", "--as", actor])
+    func auditEvents(as actor: String = "lincs.auditor") async throws -> [LoggedEvent] {
+        let log = try await succeed(["audit", "log", "--json", "--as", actor])
         return try JSONDecoder().decode([LoggedEvent].self, from: Data(log.stdout.utf8))
     }
 }
@@ -167,27 +167,27 @@ struct DecisionCommandTests {
     // MARK: Part 2 stays sealed
 
     @Test func aNonPart2ReaderNeverSeesTheTripwire() async throws {
-        let db = try DemoDatabase()
+        let db = try await DemoDatabase()
         let l = ["--office", "lincolnshire"]
         var outputs: [(String, CLIResult)] = []
         // cumbria.officer is of another office; lincs.finance is of Lincolnshire but not among its Part 2 readers.
         for reader in ["cumbria.officer", "lincs.finance"] {
             let who = ["--as", reader]
             outputs += [
-                ("notice md as \(reader)", try db.run(["decision", "notice", "007/2020", "--format", "md"] + l + who)),
+                ("notice md as \(reader)", try await db.run(["decision", "notice", "007/2020", "--format", "md"] + l + who)),
                 (
                     "notice html as \(reader)",
-                    try db.run(["decision", "notice", "007/2020", "--format", "html"] + l + who)
+                    try await db.run(["decision", "notice", "007/2020", "--format", "html"] + l + who)
                 ),
-                ("show json as \(reader)", try db.run(["decision", "show", "007/2020", "--json"] + l + who)),
-                ("show text as \(reader)", try db.run(["decision", "show", "007/2020"] + l + who)),
-                ("list csv as \(reader)", try db.run(["decision", "list", "--format", "csv"] + who)),
-                ("list json as \(reader)", try db.run(["decision", "list", "--json"] + who)),
-                ("list text as \(reader)", try db.run(["decision", "list"] + who)),
+                ("show json as \(reader)", try await db.run(["decision", "show", "007/2020", "--json"] + l + who)),
+                ("show text as \(reader)", try await db.run(["decision", "show", "007/2020"] + l + who)),
+                ("list csv as \(reader)", try await db.run(["decision", "list", "--format", "csv"] + who)),
+                ("list json as \(reader)", try await db.run(["decision", "list", "--json"] + who)),
+                ("list text as \(reader)", try await db.run(["decision", "list"] + who)),
             ]
         }
         // The register with no --as is the public's view of published records.
-        outputs += [
+        await outputs += [
             ("public list csv", try db.run(["decision", "list", "--format", "csv"])),
             ("public list json", try db.run(["decision", "list", "--json"])),
             ("public list text", try db.run(["decision", "list"])),
@@ -205,79 +205,79 @@ struct DecisionCommandTests {
             #expect(result.stdout.contains("A Part 2 exists for this decision."), "\(label)")
             #expect(result.stdout.contains(lincolnshirePart2Reason), "\(label)")
         }
-        let shown = try db.show("007/2020", office: "lincolnshire", as: "cumbria.officer")
+        let shown = try await db.show("007/2020", office: "lincolnshire", as: "cumbria.officer")
         #expect(shown.part2Exists)
         #expect(shown.part2Reason == lincolnshirePart2Reason)
 
         // Part 1 search does not look into Part 2: its words find nothing, Part 1's words find the record.
-        let hidden = try db.succeed(["decision", "list", "--search", "Collated demand"])
+        let hidden = try await db.succeed(["decision", "list", "--search", "Collated demand"])
         #expect(!hidden.stdout.contains("007/2020"))
-        let found = try db.succeed(["decision", "list", "--search", "placed based pilots"])
+        let found = try await db.succeed(["decision", "list", "--search", "placed based pilots"])
         #expect(found.stdout.contains("lincolnshire\t007/2020\tpublished"))
     }
 
     @Test func aPart2ReadByAnAuditorIsAuditedWithoutItsContent() async throws {
-        let db = try DemoDatabase()
-        let read = try db.run(["decision", "part2", "007/2020", "--office", "lincolnshire", "--as", "lincs.auditor"])
+        let db = try await DemoDatabase()
+        let read = try await db.run(["decision", "part2", "007/2020", "--office", "lincolnshire", "--as", "lincs.auditor"])
         #expect(read.status == 0, "\(read.stderr)")
         #expect(read.stdout.contains(tripwire))
 
-        let reads = try db.auditEvents().filter { $0.event == "part2-read" }
+        let reads = try await db.auditEvents().filter { $0.event == "part2-read" }
         #expect(reads.count == 1)
         #expect(reads.first?.actor == "lincs.auditor")
         #expect(reads.first?.role == "auditor")
         #expect(reads.first?.instanceID == "lincolnshire-DR-0001")
         #expect(reads.first?.payload.contains("007/2020") == true)
         for format in [["--json"], []] {
-            let log = try db.succeed(["audit", "log", "--as", "lincs.auditor"] + format)
+            let log = try await db.succeed(["audit", "log", "--as", "lincs.auditor"] + format)
             #expect(log.stdout.contains("part2-read"))
             #expect(!log.stdout.contains(tripwire))
         }
 
-        let refused = try db.run(
+        let refused = try await db.run(
             ["decision", "part2", "007/2020", "--office", "lincolnshire", "--as", "lincs.finance"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("part2-readers-only"))
         #expect(!refused.stderr.contains(tripwire))
         #expect(!refused.stdout.contains(tripwire))
         // A refused read leaves no read event behind.
-        #expect(try db.auditEvents().filter { $0.event == "part2-read" }.count == 1)
+        await #expect(try db.auditEvents().filter { $0.event == "part2-read" }.count == 1)
     }
 
     // MARK: The live workflow
 
     @Test func theLiveLifecycleRunsFromRaiseToPublish() async throws {
-        let db = try DemoDatabase()
-        let id = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
+        let db = try await DemoDatabase()
+        let id = try await db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
         #expect(id == "cumbria-DR-0002")
         let c = ["--office", "cumbria"]
-        let submit = try db.succeed(["decision", "submit", id, "--as", "cumbria.officer", "--on", "2016-04-04"] + c)
+        let submit = try await db.succeed(["decision", "submit", id, "--as", "cumbria.officer", "--on", "2016-04-04"] + c)
         // The demo imported 014/2016, so 2016's sequence continues at 015.
         #expect(submit.stdout == "015/2016: awaiting-sign-offs\n")
-        try db.succeed(
+        try await db.succeed(
             [
                 "decision", "sign", id, "--position", "originating-officer", "--name", "A Officer", "--as",
                 "cumbria.officer", "--on", "2016-04-04",
             ] + c)
-        try db.succeed(
+        try await db.succeed(
             [
                 "decision", "sign", id, "--position", "chief-executive", "--name", "B Chief", "--as",
                 "cumbria.chief-executive", "--on", "2016-04-05",
             ] + c)
-        let refer = try db.succeed(
+        let refer = try await db.succeed(
             ["decision", "refer", id, "--as", "cumbria.chief-executive", "--on", "2016-04-05"] + c)
         #expect(refer.stdout == "015/2016: with-decision-maker\n")
-        let decide = try db.succeed(
+        let decide = try await db.succeed(
             [
                 "decision", "decide", id, "--approve", "--interests", "none", "--as", "cumbria.pcc", "--on",
                 "2016-04-06",
             ] + c)
         // Wednesday 6 April 2016 plus Cumbria's 3 working days.
         #expect(decide.stdout == "015/2016: approved (Part 1 due by 2016-04-11)\n")
-        let publish = try db.succeed(["decision", "publish", id, "--as", "cumbria.officer", "--on", "2016-04-07"] + c)
+        let publish = try await db.succeed(["decision", "publish", id, "--as", "cumbria.officer", "--on", "2016-04-07"] + c)
         #expect(publish.stdout == "015/2016: published\n")
 
-        let shown = try db.show("015/2016", office: "cumbria", as: "cumbria.auditor")
+        let shown = try await db.show("015/2016", office: "cumbria", as: "cumbria.auditor")
         #expect(shown.id == id)
         #expect(shown.number == "015/2016")
         #expect(shown.status == "published")
@@ -290,7 +290,7 @@ struct DecisionCommandTests {
         #expect(shown.decision?.date == "2016-04-06")
         #expect(shown.part1Deadline == "2016-04-11")
         #expect(shown.publishedOn == "2016-04-07")
-        let verify = try db.run(["audit", "verify"])
+        let verify = try await db.run(["audit", "verify"])
         #expect(verify.status == 0, "\(verify.stderr)")
     }
 
@@ -300,88 +300,88 @@ struct DecisionCommandTests {
         let yaml =
             "title: VLI again\nexecutiveSummary: |-\n" + lines.joined(separator: "\n") + "\n"
             + "recommendation: That the PCC supports the VLI project.\namount: \"£100,000\"\n"
-        let db = try DemoDatabase()
-        let id = try db.raise(yaml, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
-        let submit = try db.run(
+        let db = try await DemoDatabase()
+        let id = try await db.raise(yaml, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
+        let submit = try await db.run(
             ["decision", "submit", id, "--office", "cumbria", "--as", "cumbria.officer", "--on", "2016-04-04"])
         #expect(submit.status == 1)
         #expect(submit.stderr.contains("executive-summary-word-limit"))
         #expect(submit.stderr.contains("words: 118, limit: 100"))
         // Refused: still a draft, and no number was taken.
-        let shown = try db.show(id, office: "cumbria", as: "cumbria.officer")
+        let shown = try await db.show(id, office: "cumbria", as: "cumbria.officer")
         #expect(shown.status == "draft")
         #expect(shown.number == nil)
     }
 
     @Test func referralBeforeEverySignOffIsRefused() async throws {
-        let db = try DemoDatabase()
-        let id = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
+        let db = try await DemoDatabase()
+        let id = try await db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
         let c = ["--office", "cumbria", "--on", "2016-04-04"]
-        try db.succeed(["decision", "submit", id, "--as", "cumbria.officer"] + c)
-        try db.succeed(
+        try await db.succeed(["decision", "submit", id, "--as", "cumbria.officer"] + c)
+        try await db.succeed(
             [
                 "decision", "sign", id, "--position", "originating-officer", "--name", "A Officer", "--as",
                 "cumbria.officer",
             ] + c)
-        let early = try db.run(["decision", "refer", id, "--as", "cumbria.chief-executive"] + c)
+        let early = try await db.run(["decision", "refer", id, "--as", "cumbria.chief-executive"] + c)
         #expect(early.status == 1)
         #expect(early.stderr.contains("all-required-sign-offs-in"))
         #expect(early.stderr.contains("Officer approval (Chief Executive or Deputy Chief Executive)"))
         #expect(!early.stderr.contains("Originating officer declaration"))
-        #expect(try db.show(id, office: "cumbria", as: "cumbria.officer").status == "awaiting-sign-offs")
+        await #expect(try db.show(id, office: "cumbria", as: "cumbria.officer").status == "awaiting-sign-offs")
 
-        try db.succeed(
+        try await db.succeed(
             [
                 "decision", "sign", id, "--position", "chief-executive", "--name", "B Chief", "--as",
                 "cumbria.chief-executive",
             ] + c)
-        let refer = try db.succeed(["decision", "refer", id, "--as", "cumbria.chief-executive"] + c)
+        let refer = try await db.succeed(["decision", "refer", id, "--as", "cumbria.chief-executive"] + c)
         #expect(refer.stdout.contains("with-decision-maker"))
     }
 
     @Test func anOfficerCannotRecordTheChiefExecutivesApproval() async throws {
-        let db = try DemoDatabase()
-        let id = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
+        let db = try await DemoDatabase()
+        let id = try await db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
         let c = ["--office", "cumbria", "--on", "2016-04-04"]
-        try db.succeed(["decision", "submit", id, "--as", "cumbria.officer"] + c)
-        let refused = try db.run(
+        try await db.succeed(["decision", "submit", id, "--as", "cumbria.officer"] + c)
+        let refused = try await db.run(
             ["decision", "sign", id, "--position", "chief-executive", "--name", "B Chief", "--as", "cumbria.officer"]
                 + c)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("sign-off-by-role-holder"))
-        #expect(try db.show(id, office: "cumbria", as: "cumbria.officer").signOffs.isEmpty)
-        try db.succeed(
+        await #expect(try db.show(id, office: "cumbria", as: "cumbria.officer").signOffs.isEmpty)
+        try await db.succeed(
             [
                 "decision", "sign", id, "--position", "chief-executive", "--name", "B Chief", "--as",
                 "cumbria.chief-executive",
             ] + c)
-        let signed = try db.show(id, office: "cumbria", as: "cumbria.officer")
+        let signed = try await db.show(id, office: "cumbria", as: "cumbria.officer")
         #expect(signed.signOffs.map(\.position) == ["chief-executive"])
     }
 
     @Test func theDecisionNeedsAnInterestsDeclaration() async throws {
-        let db = try DemoDatabase()
-        let id = try db.referredCumbriaRecord(on: "2016-04-04")
+        let db = try await DemoDatabase()
+        let id = try await db.referredCumbriaRecord(on: "2016-04-04")
         let c = ["--office", "cumbria", "--as", "cumbria.pcc", "--on", "2016-04-05"]
-        let omitted = try db.run(["decision", "decide", id, "--approve"] + c)
+        let omitted = try await db.run(["decision", "decide", id, "--approve"] + c)
         #expect(omitted.status == 64)
         #expect(omitted.stderr.contains("--interests"))
-        let blank = try db.run(["decision", "decide", id, "--approve", "--interests", ""] + c)
+        let blank = try await db.run(["decision", "decide", id, "--approve", "--interests", ""] + c)
         #expect(blank.status == 1)
         #expect(blank.stderr.contains("declaration-of-interests"))
-        let spaces = try db.run(["decision", "decide", id, "--approve", "--interests", "   "] + c)
+        let spaces = try await db.run(["decision", "decide", id, "--approve", "--interests", "   "] + c)
         #expect(spaces.status == 1)
         #expect(spaces.stderr.contains("declaration-of-interests"))
-        #expect(try db.show(id, office: "cumbria", as: "cumbria.officer").status == "with-decision-maker")
-        let decided = try db.succeed(["decision", "decide", id, "--approve", "--interests", "none"] + c)
+        await #expect(try db.show(id, office: "cumbria", as: "cumbria.officer").status == "with-decision-maker")
+        let decided = try await db.succeed(["decision", "decide", id, "--approve", "--interests", "none"] + c)
         #expect(decided.stdout.contains("approved"))
     }
 
     @Test func lincolnshireDeferralNeedsAnUntilDate() async throws {
-        let db = try DemoDatabase()
-        let id = try db.raise(lincolnshireDraft, office: "lincolnshire", as: "lincs.officer", on: "2021-02-01")
+        let db = try await DemoDatabase()
+        let id = try await db.raise(lincolnshireDraft, office: "lincolnshire", as: "lincs.officer", on: "2021-02-01")
         let l = ["--office", "lincolnshire"]
-        let submit = try db.succeed(["decision", "submit", id, "--as", "lincs.officer", "--on", "2021-02-01"] + l)
+        let submit = try await db.succeed(["decision", "submit", id, "--as", "lincs.officer", "--on", "2021-02-01"] + l)
         #expect(submit.stdout.hasPrefix("001/2021: "))
         // Who records each sign-off, per fixtures/offices/lincolnshire.yaml.
         let signers = [
@@ -390,122 +390,122 @@ struct DecisionCommandTests {
             ("chief-executive", "lincs.chief-executive"),
         ]
         for (position, signer) in signers {
-            try db.succeed(
+            try await db.succeed(
                 [
                     "decision", "sign", id, "--position", position, "--name", "Signatory", "--initials", "SG", "--as",
                     signer, "--on", "2021-02-02",
                 ] + l)
         }
-        try db.succeed(["decision", "refer", id, "--as", "lincs.chief-executive", "--on", "2021-02-02"] + l)
-        let decide = try db.succeed(
+        try await db.succeed(["decision", "refer", id, "--as", "lincs.chief-executive", "--on", "2021-02-02"] + l)
+        let decide = try await db.succeed(
             ["decision", "decide", id, "--approve", "--interests", "none", "--as", "lincs.pcc", "--on", "2021-02-03"]
                 + l)
         // One working day in Lincolnshire.
         #expect(decide.stdout.contains("Part 1 due by 2021-02-04"))
 
-        let undated = try db.run(
+        let undated = try await db.run(
             [
                 "decision", "defer", id, "--reason", "procurement under way", "--as", "lincs.officer", "--on",
                 "2021-02-03",
             ] + l)
         #expect(undated.status == 1)
         #expect(undated.stderr.contains("deferral-needs-until-date"))
-        let notYet = try db.succeed(["decision", "list", "--deferred", "--as", "lincs.officer"] + l)
+        let notYet = try await db.succeed(["decision", "list", "--deferred", "--as", "lincs.officer"] + l)
         #expect(!notYet.stdout.contains("001/2021"))
 
-        let dated = try db.succeed(
+        let dated = try await db.succeed(
             [
                 "decision", "defer", id, "--reason", "procurement under way", "--until", "2021-03-01", "--as",
                 "lincs.officer", "--on", "2021-02-03",
             ] + l)
         #expect(dated.stdout == "001/2021: publication-deferred (Part 1 due by 2021-03-01)\n")
-        let deferred = try db.succeed(["decision", "list", "--deferred", "--as", "lincs.officer"] + l)
+        let deferred = try await db.succeed(["decision", "list", "--deferred", "--as", "lincs.officer"] + l)
         #expect(deferred.stdout.contains("lincolnshire\t001/2021\tpublication-deferred"))
         #expect(!deferred.stdout.contains("007/2020"))
-        let shown = try db.show(id, office: "lincolnshire", as: "lincs.officer")
+        let shown = try await db.show(id, office: "lincolnshire", as: "lincs.officer")
         #expect(shown.status == "publication-deferred")
         #expect(shown.part1Deadline == "2021-03-01")
     }
 
     @Test func anUndatedCumbriaDeferralIsOnTheReviewList() async throws {
-        let db = try DemoDatabase()
-        let id = try db.approvedCumbriaRecord(on: "2017-01-04")
+        let db = try await DemoDatabase()
+        let id = try await db.approvedCumbriaRecord(on: "2017-01-04")
         let c = ["--office", "cumbria", "--as", "cumbria.officer"]
-        let before = try db.succeed(["decision", "list", "--undated-deferrals"] + c)
+        let before = try await db.succeed(["decision", "list", "--undated-deferrals"] + c)
         #expect(!before.stdout.contains("001/2017"))
         // Cumbria's form asks for an until-date only "if known".
-        let deferred = try db.succeed(
+        let deferred = try await db.succeed(
             ["decision", "defer", id, "--reason", "procurement under way", "--on", "2017-01-05"] + c)
         #expect(deferred.stdout == "001/2017: publication-deferred\n")
-        let review = try db.succeed(["decision", "list", "--undated-deferrals"] + c)
+        let review = try await db.succeed(["decision", "list", "--undated-deferrals"] + c)
         #expect(review.stdout.contains("cumbria\t001/2017\tpublication-deferred"))
         #expect(!review.stdout.contains("014/2016"))
     }
 
     @Test func anOverdueRecordIsListed() async throws {
-        let db = try DemoDatabase()
+        let db = try await DemoDatabase()
         let c = ["--office", "cumbria", "--as", "cumbria.officer"]
-        let none = try db.succeed(["decision", "list", "--overdue"] + c)
+        let none = try await db.succeed(["decision", "list", "--overdue"] + c)
         #expect(none.stdout == "no decision records match\n")
         // Approved on 4 January 2017, due by the 9th, never published.
-        _ = try db.approvedCumbriaRecord(on: "2017-01-04")
-        let overdue = try db.succeed(["decision", "list", "--overdue"] + c)
+        _ = try await db.approvedCumbriaRecord(on: "2017-01-04")
+        let overdue = try await db.succeed(["decision", "list", "--overdue"] + c)
         #expect(overdue.stdout.contains("cumbria\t001/2017\tapproved"))
         #expect(overdue.stdout.contains("due 2017-01-09"))
         #expect(!overdue.stdout.contains("014/2016"))
     }
 
     @Test func withdrawalNeedsAReasonAndTheNumberIsNeverReused() async throws {
-        let db = try DemoDatabase()
+        let db = try await DemoDatabase()
         let c = ["--office", "cumbria", "--as", "cumbria.officer"]
-        let first = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-05-02")
-        let submitted = try db.succeed(["decision", "submit", first, "--on", "2016-05-02"] + c)
+        let first = try await db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-05-02")
+        let submitted = try await db.succeed(["decision", "submit", first, "--on", "2016-05-02"] + c)
         #expect(submitted.stdout.hasPrefix("015/2016: "))
 
-        let noReason = try db.run(["decision", "withdraw", first, "--on", "2016-05-03"] + c)
+        let noReason = try await db.run(["decision", "withdraw", first, "--on", "2016-05-03"] + c)
         #expect(noReason.status == 64)
-        let blankReason = try db.run(["decision", "withdraw", first, "--reason", "", "--on", "2016-05-03"] + c)
+        let blankReason = try await db.run(["decision", "withdraw", first, "--reason", "", "--on", "2016-05-03"] + c)
         #expect(blankReason.status == 1)
         #expect(blankReason.stderr.contains("reason-given"))
-        let withdrawn = try db.succeed(
+        let withdrawn = try await db.succeed(
             ["decision", "withdraw", first, "--reason", "duplicate", "--on", "2016-05-03"] + c)
         #expect(withdrawn.stdout == "015/2016: withdrawn\n")
 
-        let second = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-05-04")
-        let next = try db.succeed(["decision", "submit", second, "--on", "2016-05-04"] + c)
+        let second = try await db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-05-04")
+        let next = try await db.succeed(["decision", "submit", second, "--on", "2016-05-04"] + c)
         #expect(next.stdout == "016/2016: awaiting-sign-offs\n")
-        #expect(try db.show("015/2016", office: "cumbria", as: "cumbria.officer").id == first)
-        #expect(try db.show("015/2016", office: "cumbria", as: "cumbria.officer").status == "withdrawn")
-        #expect(try db.show("016/2016", office: "cumbria", as: "cumbria.officer").id == second)
+        await #expect(try db.show("015/2016", office: "cumbria", as: "cumbria.officer").id == first)
+        await #expect(try db.show("015/2016", office: "cumbria", as: "cumbria.officer").status == "withdrawn")
+        await #expect(try db.show("016/2016", office: "cumbria", as: "cumbria.officer").id == second)
     }
 
     // MARK: Import and lookup
 
     @Test func importingTheSameRecordTwiceIsRefused() async throws {
-        let db = try DemoDatabase()
-        let headBefore = try db.succeed(["audit", "head"]).stdout
-        let eventsBefore = try db.auditEvents(as: "cumbria.auditor").count
-        let again = try db.run(
+        let db = try await DemoDatabase()
+        let headBefore = try await db.succeed(["audit", "head"]).stdout
+        let eventsBefore = try await db.auditEvents(as: "cumbria.auditor").count
+        let again = try await db.run(
             [
                 "decision", "import", "fixtures/decisions/cumbria-014-2016.yaml", "--office", "cumbria", "--as",
                 "cumbria.officer",
             ])
         #expect(again.status == 1)
         #expect(again.stderr.contains("decision-number-unique"))
-        #expect(try db.succeed(["audit", "head"]).stdout == headBefore)
-        #expect(try db.auditEvents(as: "cumbria.auditor").count == eventsBefore)
-        let register = try db.succeed(["decision", "list", "--office", "cumbria", "--as", "cumbria.officer"])
+        await #expect(try db.succeed(["audit", "head"]).stdout == headBefore)
+        await #expect(try db.auditEvents(as: "cumbria.auditor").count == eventsBefore)
+        let register = try await db.succeed(["decision", "list", "--office", "cumbria", "--as", "cumbria.officer"])
         #expect(register.stdout.components(separatedBy: "014/2016").count == 2)
     }
 
     @Test func surreyStyleLookupTreatsUnpaddedNumbersAsTheSame() async throws {
-        let db = try DemoDatabase()
-        let text = try db.succeed(["decision", "show", "14/2016", "--office", "cumbria", "--as", "cumbria.officer"])
+        let db = try await DemoDatabase()
+        let text = try await db.succeed(["decision", "show", "14/2016", "--office", "cumbria", "--as", "cumbria.officer"])
         #expect(text.stdout.contains("Request for PCC Decision 014/2016"))
-        let shown = try db.show("14/2016", office: "cumbria", as: "cumbria.officer")
+        let shown = try await db.show("14/2016", office: "cumbria", as: "cumbria.officer")
         #expect(shown.number == "014/2016")
         #expect(shown.id == "cumbria-DR-0001")
-        let unknown = try db.run(["decision", "show", "13/2016", "--office", "cumbria", "--as", "cumbria.officer"])
+        let unknown = try await db.run(["decision", "show", "13/2016", "--office", "cumbria", "--as", "cumbria.officer"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("known-decision"))
     }
@@ -515,19 +515,19 @@ struct DecisionCommandTests {
 struct DecisionActVersionCommandTests {
     /// `--version N` on an act: a stale version is refused as a conflict and nothing changes; the current one (as
     /// `decision show --as` prints it) is taken.
-    @Test func anActAtAStaleVersionIsRefusedAndChangesNothingAndTheCurrentVersionIsTaken() throws {
-        let db = try DemoDatabase()
-        let id = try db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-03-01")
-        let stale = try db.run(
+    @Test func anActAtAStaleVersionIsRefusedAndChangesNothingAndTheCurrentVersionIsTaken() async throws {
+        let db = try await DemoDatabase()
+        let id = try await db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-03-01")
+        let stale = try await db.run(
             ["decision", "submit", id, "--version", "99", "--office", "cumbria", "--as", "cumbria.officer"])
         #expect(stale.status != 0)
         #expect(stale.stderr.contains("changed since you opened it at version 99"), "\(stale.stderr)")
-        let shown = try db.succeed(["decision", "show", id, "--office", "cumbria", "--as", "cumbria.officer"])
+        let shown = try await db.succeed(["decision", "show", id, "--office", "cumbria", "--as", "cumbria.officer"])
         #expect(shown.stdout.contains("draft"), "\(shown.stdout)")
         let version = try #require(
             shown.stdout.split(separator: "\n").first { $0.hasPrefix("Version ") }?
                 .dropFirst("Version ".count).prefix { $0.isNumber })
-        let submitted = try db.succeed(
+        let submitted = try await db.succeed(
             ["decision", "submit", id, "--version", String(version), "--office", "cumbria", "--as", "cumbria.officer"])
         #expect(submitted.stdout.contains("awaiting-sign-offs"), "\(submitted.stdout)")
     }

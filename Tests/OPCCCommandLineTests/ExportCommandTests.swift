@@ -4,14 +4,15 @@ import Testing
 @Suite("opcc export")
 struct ExportCommandTests {
     /// One demo database for these tests (loading it takes a while); they only read it.
-    static let db: String = {
+    static let dbTask = Task {
         let db = temporaryDatabase()
-        _ = try? opcc(["demo", "--db", db])
+        _ = try? await opcc(["demo", "--db", db])
         return db
-    }()
+    }
+    static var db: String { get async { await dbTask.value } }
 
-    static func out(_ name: String) -> String {
-        URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent(
+    static func out(_ name: String) async -> String {
+        await URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent(
             "\(UUID().uuidString)-\(name)"
         ).path
     }
@@ -21,7 +22,7 @@ struct ExportCommandTests {
         ["export", "contracts"],
     ])
     func everyExportCommandHasHelpWithAnExample(command: [String]) async throws {
-        let result = try opcc(command + ["--help"])
+        let result = try await opcc(command + ["--help"])
         #expect(result.status == 0)
         #expect(
             result.stdout.contains("USAGE:") && result.stdout.contains("Example")
@@ -30,8 +31,8 @@ struct ExportCommandTests {
 
     @Test("export-writes-file: 360giving writes the package to --out, amounts in pounds")
     func threeSixtyGivingWritesTheFile() async throws {
-        let path = Self.out("360.json")
-        let result = try opcc(["export", "360giving", "--office", "cumbria", "--out", path, "--db", Self.db])
+        let path = await Self.out("360.json")
+        let result = try await opcc(["export", "360giving", "--office", "cumbria", "--out", path, "--db", Self.db])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "wrote the 360Giving package to \(path)\n")
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -42,13 +43,13 @@ struct ExportCommandTests {
 
     @Test("export-never-overwrites: an existing --out file is refused without --force, and replaced with it")
     func refusesToOverwriteWithoutForce() async throws {
-        let path = Self.out("grants.csv")
+        let path = await Self.out("grants.csv")
         try "keep me\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let refused = try opcc(["export", "grants-register", "--office", "cumbria", "--out", path, "--db", Self.db])
+        let refused = try await opcc(["export", "grants-register", "--office", "cumbria", "--out", path, "--db", Self.db])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("export-never-overwrites") && refused.stderr.contains("--force"))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me\n")
-        let forced = try opcc([
+        let forced = try await opcc([
             "export", "grants-register", "--office", "cumbria", "--out", path, "--force", "--db", Self.db,
         ])
         #expect(forced.status == 0, "\(forced.stderr)")
@@ -60,12 +61,12 @@ struct ExportCommandTests {
 
     @Test("spending-over-500: the month's payments to standard output, as CSV or JSON")
     func spendingByMonth() async throws {
-        let csv = try opcc(["export", "spending", "--month", "2016-04", "--db", Self.db])
+        let csv = try await opcc(["export", "spending", "--month", "2016-04", "--db", Self.db])
         #expect(csv.status == 0, "\(csv.stderr)")
         let lines = csv.stdout.split(separator: "\r\n")
         #expect(lines.count == 3, "a header and the two councils' first instalments")
         #expect(lines[1].hasPrefix("cumbria,2016-04-13,Barrow Borough Council,GB-LAE-BAR,1250000,12500.00,"))
-        let json = try opcc(["export", "spending", "--office", "cumbria", "--format", "json", "--db", Self.db])
+        let json = try await opcc(["export", "spending", "--office", "cumbria", "--format", "json", "--db", Self.db])
         #expect(json.status == 0, "\(json.stderr)")
         let parsed = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((parsed?["items"] as? [Any])?.count == 8)
@@ -73,7 +74,7 @@ struct ExportCommandTests {
 
     @Test("month-parsing: a malformed --month is a usage error naming the form")
     func badMonthIsAUsageError() async throws {
-        let result = try opcc(["export", "contracts", "--month", "April", "--db", Self.db])
+        let result = try await opcc(["export", "contracts", "--month", "April", "--db", Self.db])
         #expect(result.status == 64)
         #expect(result.stderr.contains("write it as YYYY-MM"))
     }

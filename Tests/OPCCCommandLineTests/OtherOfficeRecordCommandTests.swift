@@ -16,7 +16,7 @@ struct OtherOfficeRecordCommandTests {
 
     @Test func anotherOfficesRecordIsNotFoundExactlyAsAMissingOneIsInTheCLI() async throws {
         let db = temporaryDatabase()
-        try #require(try opcc(["demo", "--db", db]).status == 0)
+        try await #require(try opcc(["demo", "--db", db]).status == 0)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("draft-\(UUID().uuidString).yaml")
         try """
         title: Cumbria's own draft
@@ -25,7 +25,7 @@ struct OtherOfficeRecordCommandTests {
         amount: "£50,000"
 
         """.write(to: file, atomically: true, encoding: .utf8)
-        let raised = try opcc([
+        let raised = try await opcc([
             "decision", "raise", "--file", file.path, "--office", "cumbria", "--as", "cumbria.officer", "--db", db,
         ])
         try #require(raised.status == 0, "\(raised.stderr)")
@@ -49,9 +49,9 @@ struct OtherOfficeRecordCommandTests {
                 missing: "cumbria-GA-9999"),
         ]
         for probe in probes {
-            let run = { (id: String) in try opcc(probe.arguments + [id, "--as", probe.user, "--db", db]) }
-            let existing = try run(probe.existing)
-            let missing = try run(probe.missing)
+            let run = { (id: String) in try await opcc(probe.arguments + [id, "--as", probe.user, "--db", db]) }
+            let existing = try await run(probe.existing)
+            let missing = try await run(probe.missing)
             #expect(missing.status == 1, "\(probe): \(missing.stderr)")
             #expect(existing.status == missing.status, "\(probe): \(existing.stderr)")
             #expect(existing.stdout.isEmpty, "\(probe)")

@@ -18,20 +18,20 @@ private let seedRows = [
 struct PrioritiesCommandTests {
     @Test func showPrintsTheLatestAssessmentAndItsCSVCarriesTheSeedTableExactly() async throws {
         let db = temporaryDatabase()
-        #expect(try opcc(["demo", "--db", db]).status == 0)
-        let show = try opcc(["priorities", "show", "--db", db])
+        await #expect(try opcc(["demo", "--db", db]).status == 0)
+        let show = try await opcc(["priorities", "show", "--db", db])
         #expect(show.status == 0, "\(show.stderr)")
         let lines = show.stdout.split(separator: "\n").map(String.init)
         #expect(lines[0] == "Safer North West Partnership (SNWP) 2017/18: leicestershire-PA-0001, adopted")
         #expect(lines.contains { $0.hasPrefix(" 3  Domestic Abuse") && $0.contains("75 ÷ 6 = 12.5 → 13") })
         #expect(lines.contains("recorded totals: all 17 equal the totals computed by sum ÷ 6, round half up"))
         #expect(lines.contains { $0.hasPrefix("  2017-03-14  Cybercrime (Low 24): compelled (national-steer); ") })
-        let csv = try opcc(["priorities", "show", "--csv", "--partnership", "SNWP", "--year", "2017/18", "--db", db])
+        let csv = try await opcc(["priorities", "show", "--csv", "--partnership", "SNWP", "--year", "2017/18", "--db", db])
         let rows = csv.stdout.split(separator: "\n").dropFirst().map {
             $0.split(separator: ",", omittingEmptySubsequences: false)
         }
         #expect(rows.map { r in ([r[1]] + r[2...6] + [r[8]]).joined(separator: "\t") } == seedRows)
-        let json = try opcc(["priorities", "show", "--json", "--db", db])
+        let json = try await opcc(["priorities", "show", "--json", "--db", db])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((object?["threats"] as? [Any])?.count == 17)
         #expect(object?["totalsDiffering"] as? Int == 0)
@@ -40,17 +40,17 @@ struct PrioritiesCommandTests {
 
     @Test func theMatrixTheChartAndTheMoneyPerPriority() async throws {
         let db = temporaryDatabase()
-        #expect(try opcc(["demo", "--db", db]).status == 0)
-        let matrix = try opcc(["priorities", "matrix", "--csv", "--db", db])
+        await #expect(try opcc(["demo", "--db", db]).status == 0)
+        let matrix = try await opcc(["priorities", "matrix", "--csv", "--db", db])
         #expect(matrix.stdout.split(separator: "\n")[1] == "5,M,M,M,M,H,\"H 1*,12*\",H 2*,H,H")
         let svg = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("chart.svg")
-        let chart = try opcc(["priorities", "chart", "--output", svg.path, "--db", db])
+        let chart = try await opcc(["priorities", "chart", "--output", svg.path, "--db", db])
         #expect(chart.status == 0, "\(chart.stderr)")
         #expect(chart.stdout.contains("High: 2 Violent Crime (risk 60 = 5 × 12, selected)"))
         let text = try String(contentsOf: svg, encoding: .utf8)
         #expect(
             text.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && text.contains("<desc id=\"chart-desc\">"))
-        let spend = try opcc(["priorities", "spend", "--csv", "--db", db])
+        let spend = try await opcc(["priorities", "spend", "--csv", "--db", db])
         #expect(spend.stdout.split(separator: "\n").count == 6)
         #expect(
             spend.stdout.contains(
@@ -61,7 +61,7 @@ struct PrioritiesCommandTests {
 
     @Test func anAssessmentIsScoredAndRefusedThroughTheCommandsNamingTheRule() async throws {
         let db = temporaryDatabase()
-        #expect(try opcc(["demo", "--db", db]).status == 0)
+        await #expect(try opcc(["demo", "--db", db]).status == 0)
         let file = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("next.yaml")
         try """
         office: leicestershire
@@ -83,70 +83,70 @@ struct PrioritiesCommandTests {
           - { threat: Cybercrime, scores: [9] }
         """.write(to: file, atomically: true, encoding: .utf8)
         let officer = ["--db", db, "--as", "leics.officer"]
-        let imported = try opcc(["priorities", "import", "--file", file.path] + officer)
+        let imported = try await opcc(["priorities", "import", "--file", file.path] + officer)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(
             imported.stdout
                 == "leicestershire-PA-0002: Safer North West Partnership 2018/19, 2 threats, 2 agencies (scoring)\n")
         let id = "leicestershire-PA-0002"
-        let hidden = try opcc(["priorities", "show", id, "--db", db])
+        let hidden = try await opcc(["priorities", "show", id, "--db", db])
         #expect(hidden.status == 1)
         #expect(hidden.stderr.contains("refused (known-assessment): no priority assessment '\(id)'"))
-        let early = try opcc(["priorities", "close-scoring", id] + officer)
+        let early = try await opcc(["priorities", "close-scoring", id] + officer)
         #expect(early.status == 1)
         #expect(early.stderr.contains("[probability-inputs-given, every-agency-scores-every-threat]"))
-        let bad = try opcc(
+        let bad = try await opcc(
             ["priorities", "score", id, "--threat", "Cybercrime", "--agency", "Police", "--factors", "1,1,1,1,1,5"]
                 + officer)
         #expect(bad.status == 1)
         #expect(
             bad.stderr.contains(
                 "refused (harm-factor-scored-1-to-4): Police scored 'Cybercrime' 5 for Economic – Social"))
-        #expect(
+        await #expect(
             try opcc(
                 ["priorities", "score", id, "--threat", "Cybercrime", "--agency", "Police", "--sum", "11"] + officer
             ).status == 0)
         for (threat, control, share) in [
             ("Violent Crime", "uncontrolled", "22.46%"), ("Cybercrime", "reducing", "1%"),
         ] {
-            let r = try opcc(
+            let r = try await opcc(
                 ["priorities", "probability", id, "--threat", threat, "--control", control, "--share", share] + officer)
             #expect(r.status == 0, "\(r.stderr)")
         }
-        #expect(try opcc(["priorities", "close-scoring", id] + officer).status == 0)
-        let set = try opcc(
+        await #expect(try opcc(["priorities", "close-scoring", id] + officer).status == 0)
+        let set = try await opcc(
             [
                 "priorities", "set-priority", id, "--code", "P1", "--title", "Violence", "--threat", "Violent Crime",
                 "--link", "SAFER/GB-LAE-NWL=50%",
             ] + officer)
         #expect(set.status == 0, "\(set.stderr)")
-        let adopt = try opcc(["priorities", "adopt", id, "--db", db, "--as", "leics.chief-executive"])
+        let adopt = try await opcc(["priorities", "adopt", id, "--db", db, "--as", "leics.chief-executive"])
         #expect(adopt.status == 1)
         #expect(adopt.stderr.contains("[statutory-obligations-delivered]"))
-        #expect(
+        await #expect(
             try opcc(
                 ["priorities", "set-priority", id, "--code", "S1", "--title", "Reducing reoffending", "--statutory"]
                     + officer
             ).status == 0)
-        let adopted = try opcc(["priorities", "adopt", id, "--db", db, "--as", "leics.chief-executive"])
+        let adopted = try await opcc(["priorities", "adopt", id, "--db", db, "--as", "leics.chief-executive"])
         #expect(adopted.stdout == "\(id): adopted (adopted)\n")
-        let tooMuch = try opcc([
+        let tooMuch = try await opcc([
             "priorities", "link", "leicestershire-PA-0001", "--priority", "P3", "--link", "SAFER/GB-LAE-NWL=20%",
             "--db", db, "--as", "leics.finance",
         ])
         #expect(tooMuch.status == 1)
         #expect(tooMuch.stderr.contains("[money-shares-within-whole] the priorities claim 110% of SAFER/GB-LAE-NWL"))
-        let list = try opcc(["priorities", "list", "--csv", "--db", db])
+        let list = try await opcc(["priorities", "list", "--csv", "--db", db])
         #expect(list.stdout.split(separator: "\n").count == 3)
     }
 
     @Test func aMissingAssessmentIsRefusedAndABadOptionIsAUsageError() async throws {
         let db = temporaryDatabase()
-        #expect(try opcc(["demo", "--db", db]).status == 0)
-        let missing = try opcc(["priorities", "show", "leicestershire-PA-0007", "--db", db])
+        await #expect(try opcc(["demo", "--db", db]).status == 0)
+        let missing = try await opcc(["priorities", "show", "leicestershire-PA-0007", "--db", db])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("refused (known-assessment)"))
-        let usage = try opcc([
+        let usage = try await opcc([
             "priorities", "probability", "leicestershire-PA-0001", "--threat", "Robbery", "--control", "rising",
             "--share", "1%", "--db", db,
         ])

@@ -10,9 +10,9 @@ let storeLeaks = [
 ]
 
 /// A database loaded by `opcc demo`.
-private func demoDatabase(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+private func demoDatabase(sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
     let path = temporaryDatabase()
-    let demo = try opcc(["demo", "--db", path])
+    let demo = try await opcc(["demo", "--db", path])
     try #require(demo.status == 0, "opcc demo: \(demo.stderr)", sourceLocation: sourceLocation)
     return path
 }
@@ -36,20 +36,20 @@ private enum HostileArgument {
 @Suite("opcc decision list: search is text; no message shows SQL")
 struct SearchCommandTests {
     @Test func theIssuesSearchesListRecordsInsteadOfASyntaxError() async throws {
-        let db = try demoDatabase()
+        let db = try await demoDatabase()
         for text in ["014/2016", "WPC4-0045", "Kick Off @ 3", "\"Mire", "NOT", "a OR", "NEAR(a b", "*"] {
-            let result = try opcc(["decision", "list", "--db", db, "--search=\(text)"])
+            let result = try await opcc(["decision", "list", "--db", db, "--search=\(text)"])
             #expect(result.status == 0, "\(text): \(result.stderr)")
             #expect(result.stderr.isEmpty, "\(text)")
         }
-        let byNumber = try opcc(["decision", "list", "--db", db, "--search", "7/2020"])
+        let byNumber = try await opcc(["decision", "list", "--db", db, "--search", "7/2020"])
         #expect(byNumber.stdout == "lincolnshire\t007/2020\tpublished\t£100,000.00\tDemand and Data Quality\n")
     }
 
     @Test func anUnexpectedStoreErrorIsAGenericMessageWithoutSQL() async throws {
-        let db = try demoDatabase()
+        let db = try await demoDatabase()
         try await DatabaseQueue(path: db).write { try $0.execute(sql: "DROP TABLE decision_fts") }
-        let result = try opcc(["decision", "list", "--db", db, "--search", "Mirehouse"])
+        let result = try await opcc(["decision", "list", "--db", db, "--search", "Mirehouse"])
         #expect(result.status == 1)
         #expect(result.stderr == "opcc: the database could not answer (SQLite result code 1), so nothing was changed\n")
         for leak in storeLeaks { #expect(!result.stderr.contains(leak) && !result.stdout.contains(leak), "\(leak)") }
@@ -57,14 +57,14 @@ struct SearchCommandTests {
 
     /// Opening or restoring a file that is not a database names SQLite's reason, never the statement it ran.
     @Test func aFileThatIsNotADatabaseIsNamedWithoutTheStatementThatFoundIt() async throws {
-        let db = try demoDatabase()
+        let db = try await demoDatabase()
         let junk = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("junk.sqlite").path
         try Data("not a database".utf8).write(to: URL(fileURLWithPath: junk))
-        let opened = try opcc(["finance", "check", "--db", junk])
+        let opened = try await opcc(["finance", "check", "--db", junk])
         #expect(opened.status == 1)
         #expect(
             opened.stderr == "opcc: cannot open the database \(junk) (--db): SQLite error 26: file is not a database\n")
-        let restored = try opcc(["restore", junk, "--db", db])
+        let restored = try await opcc(["restore", junk, "--db", db])
         #expect(restored.status == 1)
         #expect(restored.stderr.contains("backup-readable"))
         #expect(restored.stderr.contains("file is not a database"))
@@ -77,12 +77,12 @@ struct SearchCommandTests {
     /// Every option of `decision list` takes any text: the command lists, or refuses with a message that names the
     /// problem (exit 1, or 64 for a value the option cannot take), and never shows SQL or a store error.
     @Test func anyTextInAnyOptionOfDecisionListListsOrIsRefusedCleanly() async throws {
-        let db = try demoDatabase()
+        let db = try await demoDatabase()
         let options = ["search", "year", "status", "strand", "officer", "min", "max", "office", "as", "format"]
         let input = zip(HostileArgument.text, Gen.int(in: 0...(options.count - 1)), HostileArgument.text)
         await propertyCheck(count: 40, input: input) { search, index, other in
             for arguments in [["--search=\(search)"], ["--\(options[index])=\(other)"]] {
-                let result = try opcc(["decision", "list", "--db", db] + arguments)
+                let result = try await opcc(["decision", "list", "--db", db] + arguments)
                 #expect([0, 1, 64].contains(result.status), "\(arguments): \(result.status) \(result.stderr)")
                 for leak in storeLeaks {
                     #expect(!result.stderr.contains(leak), "\(arguments.debugDescription): \(result.stderr)")

@@ -30,6 +30,7 @@ struct ConcurrentWriterTests {
         let first = try SQLiteStore(path: path)
         let second = try SQLiteStore(path: path)
         let reading = Mutex(false)
+        let firstEnded = Mutex<Date?>(nil)
         // The first transaction reads, then pauses while the second tries to write, then writes what it read.
         // Begun DEFERRED it would hold only a read snapshot: the second would commit at once and the first's write
         // would fail with SQLITE_BUSY (a snapshot upgraded after another commit), which no timeout cures.
@@ -39,16 +40,21 @@ struct ConcurrentWriterTests {
                 reading.withLock { $0 = true }
                 Thread.sleep(forTimeInterval: 0.4)
                 try addOffice("first-\(seen)", in: tx)
+                firstEnded.withLock { $0 = Date() }
                 return seen
             }
         }
         try await until(reading)
-        let began = Date()
-        try await second.write { tx in try addOffice("second", in: tx) }
-        let waited = Date().timeIntervalSince(began)
+        let secondBegan = Mutex<Date?>(nil)
+        try await second.write { tx in
+            secondBegan.withLock { $0 = Date() }
+            try addOffice("second", in: tx)
+        }
         let seen = try await firstWrite.value
         #expect(seen == 0)
-        #expect(waited >= 0.2, "the second writer waited for the first's lock (\(waited) s)")
+        // The second's body ran only once the first had finished (and committed): it waited for the lock.
+        let (ended, began) = (try #require(firstEnded.withLock { $0 }), try #require(secondBegan.withLock { $0 }))
+        #expect(began >= ended, "the second writer began \(ended.timeIntervalSince(began)) s before the first ended")
         let offices = try await first.read { try $0.offices().map(\.id) }
         #expect(offices == ["first-0", "second"], "both writes committed; neither was lost")
     }
@@ -60,11 +66,14 @@ struct ConcurrentWriterTests {
         let impatient = try SQLiteStore(path: path, busyTimeout: 0.05, attempts: 1)
         let patient = try SQLiteStore(path: path, busyTimeout: 0.05, attempts: 40)
         let holding = Mutex(false)
+        let release = Mutex(false)
+        // The holder keeps the lock until the test lets go (or 30 s pass): the test's timing cannot decide it.
         let finished = Task {
             try? await holder.write { tx in
                 try addOffice("holder", in: tx)
                 holding.withLock { $0 = true }
-                Thread.sleep(forTimeInterval: 0.5)
+                let deadline = Date().addingTimeInterval(30)
+                while !release.withLock({ $0 }) && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
             }
         }
         try await until(holding)
@@ -72,10 +81,16 @@ struct ConcurrentWriterTests {
             try await impatient.write { tx in try addOffice("impatient", in: tx) }
         }
         let bodyRuns = Mutex(0)
-        try await patient.write { tx in
-            bodyRuns.withLock { $0 += 1 }
-            try addOffice("patient", in: tx)
+        let patientWrite = Task {
+            try await patient.write { tx in
+                bodyRuns.withLock { $0 += 1 }
+                try addOffice("patient", in: tx)
+            }
         }
+        // The patient writer tries for up to 40 × 0.05 s; the lock is let go well within that.
+        try await Task.sleep(for: .milliseconds(300))
+        release.withLock { $0 = true }
+        try await patientWrite.value
         await finished.value
         #expect(bodyRuns.withLock { $0 } == 1, "the body runs only once the transaction has the lock")
         let offices = try await holder.read { try $0.offices().map(\.id) }

@@ -20,7 +20,7 @@ struct SignInTests {
     // MARK: Throttling (issue 21, item 7)
 
     @Test func twentyFailuresWithMadeUpNamesFromOneAddressDoNotLockARealAccountFromThatAddress() async throws {
-        let app = try await webApp(commissioning: makeDemoApp(returns: false))
+        let app = try await webApp(throttle: .init(), commissioning: makeDemoApp(returns: false))
         try await app.test(.router) { client async throws in
             var browser = Browser(client)
             for n in 0..<20 {
@@ -32,7 +32,7 @@ struct SignInTests {
     }
 
     @Test func afterTheFreeFailuresAnAccountWaitsAndIsToldHowLong() async throws {
-        let app = try await webApp(commissioning: makeDemoApp(returns: false))
+        let app = try await webApp(throttle: .init(), commissioning: makeDemoApp(returns: false))
         try await app.test(.router) { client async throws in
             var browser = Browser(client)
             for _ in 0..<5 {

@@ -43,8 +43,13 @@ func makeDemoDatabase(returns: Bool = true) async -> (app: Commissioning, path: 
     return (app, path)
 }
 
+/// The sign-in throttle of the tests' servers unless a test names one. Many tests sign the same demo people in at
+/// once on one database, each attempt counting as a failure until its password is checked, and the tests' clock stands
+/// still, so a wait would never pass; the throttle's own tests pass `.init()` or a policy of their own.
+let concurrentTestsThrottle = SignInThrottlePolicy(freeFailuresPerAccount: 10_000, freeFailuresPerAddress: 10_000)
+
 func webApp(
-    throttle: SignInThrottlePolicy = .init(), commissioning: Commissioning? = nil, home: ProductHome? = nil,
+    throttle: SignInThrottlePolicy = concurrentTestsThrottle, commissioning: Commissioning? = nil, home: ProductHome? = nil,
     port: Int = 8080, trustedProxies: [String] = [], publicURL: String? = nil
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "opcc.web.tests")
