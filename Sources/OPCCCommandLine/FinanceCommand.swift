@@ -300,7 +300,7 @@ struct FinanceCommand: ParsableCommand {
             try runReportingRefusals {
                 let problems = try global.open().financeCheck()
                 guard problems.isEmpty else {
-                    throw ServiceRefusal(rule: "books-balance", message: problems.joined(separator: "\n"))
+                    throw ServiceRefusal(rule: .booksBalance, message: problems.joined(separator: "\n"))
                 }
                 printLine("the books balance: every account recomputed from its postings, every posting audited")
             }

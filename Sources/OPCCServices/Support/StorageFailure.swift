@@ -81,7 +81,7 @@ extension ServiceBoundaryStore: PasswordStore {
 
     func setPasswordHash(_ hash: String, person: String, at: String) throws {
         guard let passwords = base as? any PasswordStore else {
-            throw ServiceRefusal(rule: "passwords-need-sqlite", message: "this database keeps no passwords")
+            throw ServiceRefusal(rule: .passwordsNeedSqlite, message: "this database keeps no passwords")
         }
         do { try passwords.setPasswordHash(hash, person: person, at: at) } catch let error as StoreError {
             throw StorageFailure(error)
