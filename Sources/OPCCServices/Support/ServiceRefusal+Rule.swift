@@ -3,10 +3,10 @@
 ///
 /// The raw value is the id front ends and scripts see (`refused (known-decision): …`, the API's
 /// `urn:opcc:rule:known-decision`), so it never changes once shipped. Two kinds of rule id are not here and stay
-/// dynamic strings, because Core decides them: those of Core's typed refusals (`DecisionRefusal`, `GrantRefusal`,
-/// `AllocationRefusal`, `PriorityRefusal`, `ReturnRefusal`, `VLIRefusal`, …, each with its own `rule`), passed on with
-/// `ServiceRefusal(coreRule:message:)`, and those of workflow guards (a `GuardRefusal` names its guard), which reach a
-/// front end inside `ActRefused`. The JSON API's own problems (`APIProblem`: a malformed body, an unknown path) are
+/// dynamic strings, because Core decides them: those of Core's typed refusals (`AllocationRefusal`, `GrantRefusal`,
+/// `PriorityRefusal`, `ReturnRefusal`, `VLISchemeError`, `VLIScoringError`, `NumberDateDisagreement`, each with its own
+/// `rule`), passed on with `ServiceRefusal(coreRule:message:)`, and those of workflow guards (a `GuardRefusal` names
+/// its guard), which reach a front end inside `ActRefused`. The JSON API's own problems (`APIProblem`: a malformed body, an unknown path) are
 /// the web module's and are not here either.
 extension ServiceRefusal {
     public enum Rule: String, CaseIterable, Hashable, Sendable {
@@ -68,7 +68,7 @@ extension ServiceRefusal {
         case carryForwardsSettledBeforeClose = "carry-forwards-settled-before-close"
         /// Closing an agreement while money is still due back under it.
         case clawbackSettledBeforeClose = "clawback-settled-before-close"
-        /// A compulsion attached to a threat the assessment does not rate low.
+        /// A compulsion recorded on a threat the assessment does not band Low.
         case compulsionForALow = "compulsion-for-a-low"
         /// A correction of a quarterly return that has not been accepted yet (it is edited instead).
         case correctionAfterAcceptance = "correction-after-acceptance"
@@ -84,7 +84,7 @@ extension ServiceRefusal {
         case decisionNumberForm = "decision-number-form"
         /// Importing a decision whose number the office already holds.
         case decisionNumberUnique = "decision-number-unique"
-        /// A decision attached to a threat the assessment does not rate medium.
+        /// A board decision recorded on a threat the assessment does not band Medium.
         case decisionOnAMedium = "decision-on-a-medium"
         /// Editing a decision record that is no longer a draft.
         case editOnlyInDraft = "edit-only-in-draft"
@@ -196,7 +196,7 @@ extension ServiceRefusal {
         case restoreNeedsVerifiedAudit = "restore-needs-verified-audit"
         /// Editing a quarterly return that is no longer open for editing.
         case returnEditable = "return-editable"
-        /// An act dated when the person did not hold the role it needs.
+        /// An act recorded under a role the person does not hold for the record.
         case roleNotHeld = "role-not-held"
         /// An act or reading by a person without a role it needs.
         case roleRequired = "role-required"
