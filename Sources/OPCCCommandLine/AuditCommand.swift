@@ -23,7 +23,7 @@ struct AuditCommand: AsyncParsableCommand {
                 if let office = global.office {
                     guard let head = try await app.auditHead(office: office) else {
                         throw ServiceRefusal.notFound(
-                            rule: "known-office-chain", message: "office \(office) has no audit events")
+                            rule: .knownOfficeChain, message: "office \(office) has no audit events")
                     }
                     printLine(head.description)
                 } else {
@@ -55,7 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
             try await runReportingRefusals {
                 let result = try await global.open().verifyAudit(head: minuted, office: global.office)
                 guard result.isIntact else {
-                    throw ServiceRefusal(rule: "audit-intact", message: result.problems.joined(separator: "\n"))
+                    throw ServiceRefusal(rule: .auditIntact, message: result.problems.joined(separator: "\n"))
                 }
                 printLine(
                     "audit log intact: \(result.eventsChecked) events, \(result.instancesRebuilt) records rebuilt, "

@@ -54,18 +54,18 @@ struct ExpectedVersion: ParsableArguments {
 /// The text of a file a user names, or a refusal saying it cannot be read.
 func readUserFile(_ path: String) throws -> String {
     do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-        throw ServiceRefusal(rule: "readable-file", message: "\(path): cannot be read: \(error.localizedDescription)")
+        throw ServiceRefusal(rule: .readableFile, message: "\(path): cannot be read: \(error.localizedDescription)")
     }
 }
 
 /// A YAML or JSON file the user names, decoded, or a refusal naming the file, the field and the problem.
-func decodeUserFile<T: Decodable>(_ type: T.Type, _ path: String, rule: String) throws -> T {
+func decodeUserFile<T: Decodable>(_ type: T.Type, _ path: String, rule: ServiceRefusal.Rule) throws -> T {
     let text = try readUserFile(path)
     return try StrictYAML.decode(T.self, from: text, source: path, rule: rule)
 }
 
 func readDraft(_ path: String) throws -> DecisionDraft {
-    try decodeUserFile(DecisionDraft.self, path, rule: "valid-decision-file")
+    try decodeUserFile(DecisionDraft.self, path, rule: .validDecisionFile)
 }
 
 extension DecisionCommand {

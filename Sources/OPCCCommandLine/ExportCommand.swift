@@ -32,7 +32,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
             if FileManager.default.fileExists(atPath: out) && !force {
                 throw ServiceRefusal(
-                    rule: "export-never-overwrites",
+                    rule: .exportNeverOverwrites,
                     message: "\(out) already exists: choose another --out, or pass --force to replace it")
             }
             try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)

@@ -45,7 +45,7 @@ extension FinanceCommand {
                 try await runReportingRefusals {
                     let app = try global.open()
                     let terms = try decodeUserFile(
-                        Commissioning.AgreementFile.self, file, rule: "valid-agreement-file")
+                        Commissioning.AgreementFile.self, file, rule: .validAgreementFile)
                     let agreement = try await app.draftAgreement(
                         from: terms, office: try await app.resolveOffice(global.office), by: try global.actorName(),
                         on: try global.effectiveDay())
@@ -196,7 +196,7 @@ extension FinanceCommand {
                 try await performAct(o, "varied") { app, who, day in
                     guard let kind = GrantAgreement.Variation.Kind(rawValue: kind) else {
                         throw ServiceRefusal(
-                            rule: "variation-fits-kind",
+                            rule: .variationFitsKind,
                             message: "--kind '\(kind)' is not amount, dates or plan-lines")
                     }
                     var request = Commissioning.VariationRequest(kind: kind, reason: reason)
@@ -214,7 +214,7 @@ extension FinanceCommand {
                     }
                     request.fixedTermPostsEnd = try postsEnd.map { try Day(iso: $0) }
                     if let file {
-                        let terms = try decodeUserFile(Terms.self, file, rule: "valid-variation-file")
+                        let terms = try decodeUserFile(Terms.self, file, rule: .validVariationFile)
                         request.planLines = terms.planLines
                         request.spendProfile = terms.spendProfile
                         request.payments = terms.payments

@@ -301,7 +301,7 @@ struct FinanceCommand: AsyncParsableCommand {
             try await runReportingRefusals {
                 let problems = try await global.open().financeCheck()
                 guard problems.isEmpty else {
-                    throw ServiceRefusal(rule: "books-balance", message: problems.joined(separator: "\n"))
+                    throw ServiceRefusal(rule: .booksBalance, message: problems.joined(separator: "\n"))
                 }
                 printLine("the books balance: every account recomputed from its postings, every posting audited")
             }

@@ -83,7 +83,7 @@ struct GlobalOptions: ParsableArguments {
     func actorName() throws -> String {
         guard let name = optionalActorName else {
             throw ServiceRefusal.forbidden(
-                rule: "actor-required", message: "say who is acting: --as NAME or OPCC_USER=NAME ('opcc user list')")
+                rule: .actorRequired, message: "say who is acting: --as NAME or OPCC_USER=NAME ('opcc user list')")
         }
         return name
     }

@@ -161,7 +161,7 @@ struct PrioritiesCommand: AsyncParsableCommand {
                     return
                 }
                 do { try svg.write(toFile: output, atomically: true, encoding: .utf8) } catch {
-                    throw ServiceRefusal(rule: "writable-file", message: "\(output): \(error.localizedDescription)")
+                    throw ServiceRefusal(rule: .writableFile, message: "\(output): \(error.localizedDescription)")
                 }
                 printLine("wrote \(output)")
                 printLine(matrix.textAlternative)

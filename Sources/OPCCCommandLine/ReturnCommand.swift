@@ -27,7 +27,7 @@ struct ReturnCommand: AsyncParsableCommand {
     }
 
     static func readContent(_ path: String) throws -> ReturnContent {
-        try decodeUserFile(ReturnFile.self, path, rule: "valid-return-file").content()
+        try decodeUserFile(ReturnFile.self, path, rule: .validReturnFile).content()
     }
 
     struct List: AsyncParsableCommand {

@@ -130,7 +130,7 @@ struct PasswdCommand: AsyncParsableCommand {
             }
             let password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             guard password.count >= 8 else {
-                throw ServiceRefusal(rule: "password-length", message: "a password needs at least 8 characters")
+                throw ServiceRefusal(rule: .passwordLength, message: "a password needs at least 8 characters")
             }
             let app = try global.open()
             let ended = try await app.changePassword(

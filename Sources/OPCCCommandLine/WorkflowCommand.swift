@@ -85,7 +85,7 @@ struct WorkflowCommand: AsyncParsableCommand {
                 let catalog = try WorkflowCatalog.load(from: try global.locateHome(), registry: .standard)
                 guard let d = version.map({ catalog.definition(name, version: $0) }) ?? catalog.latest(name) else {
                     throw ServiceRefusal.notFound(
-                        rule: "known-workflow",
+                        rule: .knownWorkflow,
                         message: "no workflow '\(name)'\(version.map { " version \($0)" } ?? ""); known: "
                             + catalog.definitions.keys.sorted().joined(separator: ", "))
                 }

@@ -24,19 +24,26 @@ public struct ServiceRefusal: Error, Hashable, Sendable, CustomStringConvertible
     public let message: String
     public let kind: Kind
 
-    public init(rule: String, message: String, kind: Kind = .invalid) {
-        self.rule = rule
+    /// A refusal by one of the rules the services, the web and the CLI decide (`ServiceRefusal.Rule`).
+    public init(rule: Rule, message: String, kind: Kind = .invalid) {
+        self.init(coreRule: rule.rawValue, message: message, kind: kind)
+    }
+
+    /// A refusal passed on from Core: a typed refusal's own rule id (`DecisionRefusal.rule`, `PriorityRefusal.rule`,
+    /// …), which Core decides and so is not a `Rule` constant.
+    public init(coreRule: String, message: String, kind: Kind = .invalid) {
+        self.rule = coreRule
         self.message = message
         self.kind = kind
     }
 
     /// A refusal of a missing record, or of one the person may not see (the same answer for both).
-    public static func notFound(rule: String, message: String) -> ServiceRefusal {
+    public static func notFound(rule: Rule, message: String) -> ServiceRefusal {
         ServiceRefusal(rule: rule, message: message, kind: .notFound)
     }
 
     /// A refusal of who is asking: the role, office or position does not allow this act.
-    public static func forbidden(rule: String, message: String) -> ServiceRefusal {
+    public static func forbidden(rule: Rule, message: String) -> ServiceRefusal {
         ServiceRefusal(rule: rule, message: message, kind: .forbidden)
     }
 
@@ -181,7 +188,7 @@ public final class Commissioning: Sendable {
     func actor(named name: String, in tx: any StoreTransaction) throws -> StoredPerson {
         guard let person = try tx.person(named: name) else {
             throw ServiceRefusal.notFound(
-                rule: "known-person",
+                rule: .knownPerson,
                 message: "no person named '\(name)': pass --as NAME (or set OPCC_USER) with a name from "
                     + "'opcc user list'")
         }
@@ -195,14 +202,14 @@ public final class Commissioning: Sendable {
             guard offices.contains(where: { $0.id == id }) else {
                 let known = offices.map(\.id).joined(separator: ", ")
                 throw ServiceRefusal.notFound(
-                    rule: "known-office",
+                    rule: .knownOffice,
                     message: "no office '\(id)' in this database" + (known.isEmpty ? "" : "; offices: \(known)"))
             }
             return id
         }
         guard offices.count == 1, let only = offices.first else {
             throw ServiceRefusal(
-                rule: "office-required",
+                rule: .officeRequired,
                 message: offices.isEmpty
                     ? "this database holds no office yet: run 'opcc demo' or register one"
                     : "this database holds several offices (\(offices.map(\.id).joined(separator: ", "))): "
@@ -222,11 +229,11 @@ public final class Commissioning: Sendable {
     /// (and parsed) only when its hash is new.
     func profile(of office: String, in tx: any StoreTransaction) throws -> OfficeProfile {
         guard let sha256 = try tx.officeProfileSHA256(id: office) else {
-            throw ServiceRefusal.notFound(rule: "known-office", message: "no office '\(office)' in this database")
+            throw ServiceRefusal.notFound(rule: .knownOffice, message: "no office '\(office)' in this database")
         }
         if let hit = caches.profiles.withLock({ $0[sha256] }) { return hit }
         guard let stored = try tx.office(id: office) else {
-            throw ServiceRefusal.notFound(rule: "known-office", message: "no office '\(office)' in this database")
+            throw ServiceRefusal.notFound(rule: .knownOffice, message: "no office '\(office)' in this database")
         }
         let profile = try OfficeProfile.parse(yaml: stored.profileText, source: "stored profile of \(office)")
         caches.profiles.withLock { $0[stored.profileSHA256] = profile }

@@ -189,7 +189,7 @@ extension Web {
             case "shortlist": try await app.moderateVLI(office: office, ward: ward, by: user)
             case "note":
                 guard let kind = VLINote.Kind(rawValue: form["kind"] ?? "") else {
-                    throw ServiceRefusal(rule: "valid-choice", message: "choose the kind of note")
+                    throw ServiceRefusal(rule: .validChoice, message: "choose the kind of note")
                 }
                 try await app.moderateVLI(office: office, ward: ward, note: kind, text: form.text("text"), by: user)
             case "select":

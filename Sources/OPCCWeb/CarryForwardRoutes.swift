@@ -104,7 +104,7 @@ extension Web {
             }
         ) {
             guard let choice = form["outcome"], ["approve", "refuse"].contains(choice) else {
-                throw ServiceRefusal(rule: "valid-choice", message: "choose to permit or refuse the carry-forward")
+                throw ServiceRefusal(rule: .validChoice, message: "choose to permit or refuse the carry-forward")
             }
             try await app.decideCarryForward(
                 id, approve: choice == "approve", reason: form.text("decideReason"),

@@ -116,7 +116,7 @@ extension Web {
             let choice = form["approve"] ?? "yes"
             guard ["yes", "no"].contains(choice) else {
                 throw ServiceRefusal(
-                    rule: "valid-choice", message: "approve: choose to approve the recommendation or not")
+                    rule: .validChoice, message: "approve: choose to approve the recommendation or not")
             }
             try await app.decide(
                 id, approve: choice == "yes", interests: form.text("interests") ?? "",
@@ -158,7 +158,7 @@ extension Web {
         guard let text = form.text("version") else { return nil }
         guard let version = Int(text), version >= 0 else {
             throw ServiceRefusal(
-                rule: "valid-version", message: "the form's version '\(text)' is not a version: open the record again")
+                rule: .validVersion, message: "the form's version '\(text)' is not a version: open the record again")
         }
         return version
     }
@@ -168,7 +168,7 @@ extension Web {
         guard let text = form.text("until") else { return nil }
         do { return try Day(iso: text) } catch {
             throw ServiceRefusal(
-                rule: "valid-date", message: "until: enter the date as year-month-day, like 2017-03-31 (not '\(text)')")
+                rule: .validDate, message: "until: enter the date as year-month-day, like 2017-03-31 (not '\(text)')")
         }
     }
 

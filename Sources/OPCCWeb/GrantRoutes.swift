@@ -163,10 +163,10 @@ extension Web {
             case "confirm-conditions": try await app.confirmAgreementConditions(id, by: user, expectedVersion: version)
             case "signature":
                 guard let party = GrantAgreement.Party(rawValue: form["party"] ?? "") else {
-                    throw ServiceRefusal(rule: "valid-choice", message: "choose which party signed")
+                    throw ServiceRefusal(rule: .validChoice, message: "choose which party signed")
                 }
                 guard let name = form.text("name") else {
-                    throw ServiceRefusal(rule: "signatory-named", message: "enter the name of the person who signed")
+                    throw ServiceRefusal(rule: .signatoryNamed, message: "enter the name of the person who signed")
                 }
                 try await app.recordAgreementSignature(id, party: party, name: name, by: user, expectedVersion: version)
             case "sign": try await app.signAgreement(id, by: user, expectedVersion: version)
@@ -191,20 +191,20 @@ extension Web {
         if kind == .amount {
             guard let text = form.text("change") else {
                 throw ServiceRefusal(
-                    rule: "variation-fits-kind", message: "enter the change in pounds, like -500.00 for a reduction")
+                    rule: .variationFitsKind, message: "enter the change in pounds, like -500.00 for a reduction")
             }
             let negative = text.hasPrefix("-")
             let magnitude: Money
             do { magnitude = try Money(parsing: negative ? String(text.dropFirst()) : text) } catch {
                 throw ServiceRefusal(
-                    rule: "valid-amount", message: "the change must be in pounds, like -500.00: \(error.description)")
+                    rule: .validAmount, message: "the change must be in pounds, like -500.00: \(error.description)")
             }
             request.amountChange = SignedMoney(pence: negative ? -magnitude.pence : magnitude.pence)
             request.newDecision = form.text("newDecision")
         } else {
             let current = try await app.agreement(id).period
             guard let text = form.text("end"), let end = try? Day(iso: text) else {
-                throw ServiceRefusal(rule: "valid-date", message: "enter the new end date, like 2017-06-30")
+                throw ServiceRefusal(rule: .validDate, message: "enter the new end date, like 2017-06-30")
             }
             request.period = GrantAgreement.Period(start: current.start, end: end)
         }

@@ -113,11 +113,11 @@ extension Web {
             case "link-money":
                 guard let strand = form.text("strand") else {
                     throw ServiceRefusal(
-                        rule: "strand-given", message: "enter the strand code the priority is funded from")
+                        rule: .strandGiven, message: "enter the strand code the priority is funded from")
                 }
                 let share: Percentage
                 do { share = try form.text("share").map { try Percentage(parsing: $0) } ?? .whole } catch {
-                    throw ServiceRefusal(rule: "valid-share", message: "enter the share as a percentage, like 40%")
+                    throw ServiceRefusal(rule: .validShare, message: "enter the share as a percentage, like 40%")
                 }
                 try await app.linkPriorityMoney(
                     id, priority: form["priority"] ?? "",

@@ -115,7 +115,9 @@ struct ServiceInputFile: Sendable, CustomTestStringConvertible {
         """
 
     static func file<T: Decodable & Sendable>(_ type: T.Type, rule: String) -> @Sendable (String) -> String? {
-        { text in refusal { _ = try StrictYAML.decode(type, from: text, source: "file.yaml", rule: rule) } }
+        { text in
+            refusal { _ = try StrictYAML.decode(type, from: text, source: "file.yaml", rule: .init(rawValue: rule)!) }
+        }
     }
 
     static let all: [ServiceInputFile] = [

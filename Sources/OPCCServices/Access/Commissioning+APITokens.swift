@@ -18,7 +18,7 @@ extension Commissioning {
         let label = label.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !label.isEmpty, label.count <= 80 else {
             throw ServiceRefusal(
-                rule: "api-token-label",
+                rule: .apiTokenLabel,
                 message: "give the token a label of 1 to 80 characters saying which script uses it, e.g. --label "
                     + "finance-export")
         }
@@ -28,7 +28,7 @@ extension Commissioning {
             let person = try actor(named: actorName, in: tx)
             if try tx.apiTokens(person: person.name).contains(where: { $0.label == label && $0.revokedAt == nil }) {
                 throw ServiceRefusal(
-                    rule: "api-token-label-unique",
+                    rule: .apiTokenLabelUnique,
                     message: "\(person.name) already has a live token labelled '\(label)': revoke it first or choose "
                         + "another label")
             }
@@ -49,7 +49,7 @@ extension Commissioning {
         try await store.write { tx in
             guard let token = try tx.apiToken(id: id) else {
                 throw ServiceRefusal(
-                    rule: "api-token-known", message: "there is no API token \(id) ('opcc token list')")
+                    rule: .apiTokenKnown, message: "there is no API token \(id) ('opcc token list')")
             }
             let owner = try actor(named: token.person, in: tx)
             let acting = try actor(named: actorName, in: tx)
@@ -58,12 +58,12 @@ extension Commissioning {
                     || (acting.office == owner.office && acting.actor.roles(covering: nil).contains(.chiefExecutive))
             else {
                 throw ServiceRefusal.forbidden(
-                    rule: "api-token-revoked-by-owner-or-chief-executive",
+                    rule: .apiTokenRevokedByOwnerOrChiefExecutive,
                     message: "only \(owner.name) or the chief executive of \(owner.office) may revoke token \(id)")
             }
             guard token.revokedAt == nil else {
                 throw ServiceRefusal(
-                    rule: "api-token-live", message: "API token \(id) was already revoked at \(token.revokedAt!)")
+                    rule: .apiTokenLive, message: "API token \(id) was already revoked at \(token.revokedAt!)")
             }
             let event = try tx.append(
                 AuditEventDraft(
@@ -90,7 +90,7 @@ extension Commissioning {
     public func apiTokenPerson(_ token: String) async throws -> String {
         try await store.read { tx in
             let unknown = ServiceRefusal(
-                rule: "api-token-known",
+                rule: .apiTokenKnown,
                 message: "this API token is not known: create one with 'opcc token create --label NAME --as YOU'")
             guard token.hasPrefix(Self.apiTokenPrefix),
                 Self.isWellFormedFeedToken(String(token.dropFirst(Self.apiTokenPrefix.count))),
@@ -98,7 +98,7 @@ extension Commissioning {
             else { throw unknown }
             if let revokedAt = found.revokedAt {
                 throw ServiceRefusal(
-                    rule: "api-token-revoked", message: "this API token was revoked at \(revokedAt)")
+                    rule: .apiTokenRevoked, message: "this API token was revoked at \(revokedAt)")
             }
             return found.person
         }

@@ -41,12 +41,12 @@ extension Commissioning {
                         && acting.actor.roles(covering: nil).contains(.chiefExecutive))
             else {
                 throw ServiceRefusal.forbidden(
-                    rule: "calendar-feed-revoked-by-owner-or-chief-executive",
+                    rule: .calendarFeedRevokedByOwnerOrChiefExecutive,
                     message: "only \(person.name) or the chief executive of \(person.office) may revoke this feed")
             }
             guard let live = try tx.liveCalendarFeed(person: person.name) else {
                 throw ServiceRefusal(
-                    rule: "calendar-feed-exists",
+                    rule: .calendarFeedExists,
                     message: "\(person.name) has no live calendar feed (create one with 'opcc calendar feed create')")
             }
             try revoke(live, of: person, by: actorName, reason: "revoked", on: today, in: tx)
@@ -59,13 +59,13 @@ extension Commissioning {
     public func calendarFeed(token: String, baseURL: String? = nil) async throws -> String {
         try await store.read { tx in
             let unknown = ServiceRefusal(
-                rule: "calendar-feed-known",
+                rule: .calendarFeedKnown,
                 message: "no calendar feed has this address: create one with 'opcc calendar feed create'")
             guard Self.isWellFormedFeedToken(token), let feed = try tx.calendarFeed(tokenSHA256: SHA256Hex.of(token))
             else { throw unknown }
             if let revokedAt = feed.revokedAt {
                 throw ServiceRefusal(
-                    rule: "calendar-feed-revoked",
+                    rule: .calendarFeedRevoked,
                     message: "this calendar feed was revoked at \(revokedAt): create a new one with "
                         + "'opcc calendar feed create'")
             }
@@ -207,7 +207,7 @@ extension Commissioning {
     func dayNotAfterToday(_ day: Day?) throws -> Day {
         let today = day ?? clock.today()
         guard today <= clock.today() else {
-            throw ServiceRefusal(rule: "effective-date-not-in-future", message: "\(today.iso) is after today")
+            throw ServiceRefusal(rule: .effectiveDateNotInFuture, message: "\(today.iso) is after today")
         }
         return today
     }

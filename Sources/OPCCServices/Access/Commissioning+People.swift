@@ -25,12 +25,12 @@ extension Commissioning {
         let displayName = try checkedOptionalText(displayName, "displayName", .name)
         guard !grants.isEmpty else {
             throw ServiceRefusal.forbidden(
-                rule: "role-required", message: "give at least one --role (\(Role.namesForHelp))")
+                rule: .roleRequired, message: "give at least one --role (\(Role.namesForHelp))")
         }
         let profile = try await self.profile(of: office)
         for grant in grants where !profile.roles.contains(grant.role) {
             throw ServiceRefusal(
-                rule: "office-role", message: "office \(office) does not use the role \(grant.role)")
+                rule: .officeRole, message: "office \(office) does not use the role \(grant.role)")
         }
         try await store.write { tx in
             let existing = try tx.people(office: office)
@@ -38,7 +38,7 @@ extension Commissioning {
                 let person = try actor(named: actorName, in: tx)
                 guard person.office == office, person.actor.roles(covering: nil).contains(.chiefExecutive) else {
                     throw ServiceRefusal(
-                        rule: "people-managed-by-chief-executive",
+                        rule: .peopleManagedByChiefExecutive,
                         message: "only the office's chief executive may add people to \(office)")
                 }
             }
@@ -65,7 +65,7 @@ extension Commissioning {
             name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
         else {
             throw ServiceRefusal(
-                rule: "person-name",
+                rule: .personName,
                 message: "'\(name)' is not a usable sign-in name: use letters, digits, '-', '_' or '.', up to 64")
         }
     }

@@ -22,7 +22,7 @@ extension Commissioning {
         try await store.write { tx in
             guard try tx.person(named: name) != nil else {
                 throw ServiceRefusal.notFound(
-                    rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
+                    rule: .knownPerson, message: "no person named '\(name)' ('opcc user list')")
             }
             try tx.savePasswordHash(hash, person: name, at: clock.timestamp())
             _ = try tx.deleteSessions(person: name, except: nil)
@@ -42,7 +42,7 @@ extension Commissioning {
         return try await store.write { tx in
             guard let person = try tx.person(named: name) else {
                 throw ServiceRefusal.notFound(
-                    rule: "known-person", message: "no person named '\(name)' ('opcc user list')")
+                    rule: .knownPerson, message: "no person named '\(name)' ('opcc user list')")
             }
             let acting = try actor(named: actorName, in: tx)
             guard
@@ -50,7 +50,7 @@ extension Commissioning {
                     || (acting.office == person.office && acting.actor.roles(covering: nil).contains(.chiefExecutive))
             else {
                 throw ServiceRefusal(
-                    rule: "password-set-by-person-or-chief-executive",
+                    rule: .passwordSetByPersonOrChiefExecutive,
                     message: "only \(person.name) or the chief executive of \(person.office) may set their password")
             }
             try tx.savePasswordHash(hash, person: name, at: clock.timestamp())

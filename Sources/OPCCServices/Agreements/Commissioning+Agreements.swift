@@ -19,7 +19,7 @@ extension Commissioning {
             }
             guard !terms.allocationIDs.isEmpty, allocations.count == terms.allocationIDs.count else {
                 throw ServiceRefusal(
-                    rule: "agreement-over-allocations",
+                    rule: .agreementOverAllocations,
                     message: "an agreement pays out allocations of its office: give their ids (e.g. "
                         + "\(terms.office)-AL-0001); unknown: "
                         + terms.allocationIDs.filter { id in !allocations.contains { $0.id == id } }.joined(
@@ -29,7 +29,7 @@ extension Commissioning {
                 Set(allocations.map(\.recipientOrgID)) == [terms.recipient.orgID]
             else {
                 throw ServiceRefusal(
-                    rule: "agreement-over-allocations",
+                    rule: .agreementOverAllocations,
                     message: "the allocations must all be to \(terms.recipient.orgID) under one decision")
             }
             var agreement = terms
@@ -41,7 +41,7 @@ extension Commissioning {
                 by: actorName, role: .finance, on: day, in: tx, payload: ["amount": agreement.amount.description]
             ) { tx in
                 do { try tx.saveAgreement(agreement) } catch let error as StoreError {
-                    throw ServiceRefusal(rule: "one-agreement-per-allocation", message: error.description)
+                    throw ServiceRefusal(rule: .oneAgreementPerAllocation, message: error.description)
                 }
             }
             return agreement
@@ -65,7 +65,7 @@ extension Commissioning {
     /// office's agreement answered as a missing one.
     var agreementKind: RecordKind<GrantAgreement> {
         RecordKind(
-            unseen: { .notFound(rule: "known-agreement", message: "no agreement '\($0)'") },
+            unseen: { .notFound(rule: .knownAgreement, message: "no agreement '\($0)'") },
             load: { instance, tx in try tx.agreement(id: instance.id) },
             subject: { agreement, _, tx in .agreement(try self.grantSubject(agreement, in: tx)) },
             save: { agreement, _, tx in try tx.saveAgreement(agreement) })
@@ -99,11 +99,11 @@ extension Commissioning {
             let roles = person.actor.roles(covering: nil)
             guard let role = [Role.finance, .officer].first(where: roles.contains) else {
                 throw ServiceRefusal.forbidden(
-                    rule: "role-required",
+                    rule: .roleRequired,
                     message: "recording an assessment needs one of the roles finance, officer in \(instance.office)")
             }
             guard !reference.isBlank else {
-                throw ServiceRefusal(rule: "assessment-reference", message: "give the assessment's reference")
+                throw ServiceRefusal(rule: .assessmentReference, message: "give the assessment's reference")
             }
             return role
         }
@@ -184,21 +184,21 @@ extension Commissioning {
         acceptedReturns: Set<Quarter>, memoSuffix: String = "", onAcceptedReturn: Bool = false
     ) throws {
         guard var agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
-            throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
+            throw ServiceRefusal.notFound(rule: .knownAgreement, message: "no agreement '\(id)'")
         }
         // Finance releases payments; an instalment tied to a return is released by whoever accepts the return.
         let role = try requireRole(
             actorName, office: agreement.office, anyOf: onAcceptedReturn ? [.finance, .officer] : [.finance], in: tx,
-            for: "a payment", unseen: .notFound(rule: "known-agreement", message: "no agreement '\(id)'"))
+            for: "a payment", unseen: .notFound(rule: .knownAgreement, message: "no agreement '\(id)'"))
         guard let index = agreement.payments.firstIndex(where: { $0.id == instalment }) else {
             throw ServiceRefusal.notFound(
-                rule: "known-instalment", message: "agreement \(id) has no instalment '\(instalment)'")
+                rule: .knownInstalment, message: "agreement \(id) has no instalment '\(instalment)'")
         }
         if let refusal = GrantRules.releasable(
             agreement.payments[index], agreementState: instance.state, today: effective,
             acceptedReturns: acceptedReturns)
         {
-            throw ServiceRefusal(rule: refusal.rule, message: refusal.description)
+            throw ServiceRefusal(coreRule: refusal.rule, message: refusal.description)
         }
         var remaining = agreement.payments[index].amount.pence
         var transfers: [Transfer] = []
@@ -222,7 +222,7 @@ extension Commissioning {
         }
         guard remaining == 0 else {
             throw ServiceRefusal(
-                rule: "payment-within-allocation",
+                rule: .paymentWithinAllocation,
                 message:
                     "the agreement's allocations hold less than the instalment of \(agreement.payments[index].amount)"
             )
@@ -241,7 +241,7 @@ extension Commissioning {
     /// One agreement, or a refusal naming the id.
     public func agreement(_ id: String) async throws -> GrantAgreement {
         guard let agreement = try await store.read({ try $0.agreement(id: id) }) else {
-            throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
+            throw ServiceRefusal.notFound(rule: .knownAgreement, message: "no agreement '\(id)'")
         }
         return agreement
     }
@@ -264,13 +264,13 @@ extension Commissioning {
             guard let agreement = try tx.agreement(id: id),
                 try actor(named: actorName, in: tx).office == agreement.office
             else {
-                throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
+                throw ServiceRefusal.notFound(rule: .knownAgreement, message: "no agreement '\(id)'")
             }
             if let final = try tx.returnRecords(office: agreement.office, agreement: id).last {
                 let state = try tx.instance(id: final.id)?.state ?? "unknown"
                 guard ["accepted", "waived"].contains(state) else {
                     throw ServiceRefusal(
-                        rule: "final-return-accepted-before-close",
+                        rule: .finalReturnAcceptedBeforeClose,
                         message:
                             "the final return (\(final.quarter), \(final.id)) is \(state): accept or waive it first")
                 }
@@ -297,7 +297,7 @@ extension Commissioning {
                 let terminal = catalog.definition(instance.workflow, version: instance.workflowVersion)?.terminal ?? []
                 if terminal.contains(instance.state) { continue }
                 throw ServiceRefusal(
-                    rule: "carry-forwards-settled-before-close",
+                    rule: .carryForwardsSettledBeforeClose,
                     message:
                         "carry-forward \(request.id) for \(request.recipientOrgID) \(request.strand) \(request.year) is "
                         + "\(instance.state): settle it first")
@@ -306,7 +306,7 @@ extension Commissioning {
         }
         guard due == 0 else {
             throw ServiceRefusal(
-                rule: "clawback-settled-before-close",
+                rule: .clawbackSettledBeforeClose,
                 message: "\(SignedMoney(pence: due)) is still due back under agreement \(id): settle it first")
         }
         try await actOnAgreement(ActRequest("close", on: id, by: actorName, on: day, expectedVersion: expectedVersion))
@@ -371,7 +371,7 @@ extension Commissioning {
         }
         guard let first = allocations.first else {
             throw ServiceRefusal(
-                rule: "agreement-over-allocations",
+                rule: .agreementOverAllocations,
                 message: "none of the allocations \(file.allocations) is in \(office)")
         }
         let terms = GrantAgreement(

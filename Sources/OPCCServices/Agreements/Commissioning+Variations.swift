@@ -43,7 +43,7 @@ extension Commissioning {
         _ id: String, _ request: VariationRequest, by actorName: String, on day: Day? = nil,
         expectedVersion: Int? = nil
     ) async throws -> GrantAgreement {
-        @Sendable func refuse(_ rule: String, _ message: String) -> ServiceRefusal {
+        @Sendable func refuse(_ rule: ServiceRefusal.Rule, _ message: String) -> ServiceRefusal {
             ServiceRefusal(rule: rule, message: message)
         }
         var request = request
@@ -59,20 +59,20 @@ extension Commissioning {
         switch request.kind {
         case .amount:
             guard let change = request.amountChange, change != .zero else {
-                throw refuse("variation-fits-kind", "an amount variation needs a non-zero change, e.g. -500.00")
+                throw refuse(.variationFitsKind, "an amount variation needs a non-zero change, e.g. -500.00")
             }
         case .dates:
             guard request.period != nil || request.fixedTermPostsEnd != nil else {
-                throw refuse("variation-fits-kind", "a dates variation needs a new start, end or posts' end date")
+                throw refuse(.variationFitsKind, "a dates variation needs a new start, end or posts' end date")
             }
         case .planLines:
             guard request.planLines != nil || request.spendProfile != nil else {
-                throw refuse("variation-fits-kind", "a plan-lines variation needs the new plan lines or spend profile")
+                throw refuse(.variationFitsKind, "a plan-lines variation needs the new plan lines or spend profile")
             }
         }
         if request.kind != .amount, request.amountChange != nil || request.newDecision != nil {
             throw refuse(
-                "variation-fits-kind",
+                .variationFitsKind,
                 "only an amount variation changes the amount or cites a new decision; this one is \(request.kind.rawValue)"
             )
         }
@@ -90,7 +90,7 @@ extension Commissioning {
                     let approved = decision.amount
                 else {
                     throw refuse(
-                        "variation-new-decision-approved",
+                        .variationNewDecisionApproved,
                         "decision \(reference) is not an approved decision stating an amount")
                 }
                 guard let underNew = Money(pence: try tx.allocatedUnderDecision(newID, office: agreement.office))
@@ -112,7 +112,7 @@ extension Commissioning {
             if let payments = request.payments {
                 for paid in agreement.payments where paid.paidOn != nil && !payments.contains(paid) {
                     throw refuse(
-                        "paid-instalments-unchanged",
+                        .paidInstalmentsUnchanged,
                         "instalment \(paid.id) was paid on \(paid.paidOn!.iso): keep it unchanged in the new list")
                 }
                 varied.payments = payments
@@ -121,7 +121,7 @@ extension Commissioning {
             if let change = request.amountChange {
                 guard let amount = try? SignedMoney(agreement.amount).adding(change).money else {
                     throw refuse(
-                        "grant-variation-not-below-zero",
+                        .grantVariationNotBelowZero,
                         "a change of \(change) would take the agreement for \(agreement.amount) below zero")
                 }
                 varied.amount = amount
@@ -133,7 +133,7 @@ extension Commissioning {
                     by: actorName, on: effective, in: tx)
             }
             if let problem = varied.problems().first {
-                throw refuse(problem.rule, problem.description + ": " + problem.remedy)
+                throw ServiceRefusal(coreRule: problem.rule, message: problem.description + ": " + problem.remedy)
             }
             varied.variations.append(
                 GrantAgreement.Variation(
@@ -145,11 +145,11 @@ extension Commissioning {
                     proposal.agreementID == agreement.id
                 else {
                     throw ServiceRefusal.notFound(
-                        rule: "known-proposal", message: "no variation proposal '\(proposalID)' for \(agreement.id)"
+                        rule: .knownProposal, message: "no variation proposal '\(proposalID)' for \(agreement.id)"
                     )
                 }
                 guard proposal.status == .proposed else {
-                    throw refuse("proposal-decided-once", "\(proposalID) was \(proposal.status.rawValue) already")
+                    throw refuse(.proposalDecidedOnce, "\(proposalID) was \(proposal.status.rawValue) already")
                 }
                 proposal.status = .approved
                 proposal.decidedBy = actorName
@@ -178,7 +178,7 @@ extension Commissioning {
         }
         guard let last = stored.last?.allocation else {
             throw ServiceRefusal(
-                rule: "agreement-over-allocations", message: "agreement \(agreement.id) has no allocations")
+                rule: .agreementOverAllocations, message: "agreement \(agreement.id) has no allocations")
         }
         var ids = agreement.allocationIDs
         func reallocate(_ template: Allocation, _ amount: Money, decision: String) throws -> String {
@@ -200,7 +200,7 @@ extension Commissioning {
         let paid = agreement.paidPence
         guard agreement.amount.pence - paid >= reduction else {
             throw ServiceRefusal(
-                rule: "variation-within-unpaid",
+                rule: .variationWithinUnpaid,
                 message:
                     "\(agreement.id) is for \(agreement.amount) of which \(Money(pence: paid)!) is paid: it can be "
                     + "reduced by at most \(Money(pence: agreement.amount.pence - paid)!), not \(Money(pence: reduction)!)"
@@ -208,7 +208,7 @@ extension Commissioning {
         }
         let role = try requireRole(
             actorName, office: agreement.office, anyOf: roles, in: tx, for: "a variation",
-            unseen: .notFound(rule: "known-agreement", message: "no agreement '\(agreement.id)'"))
+            unseen: .notFound(rule: .knownAgreement, message: "no agreement '\(agreement.id)'"))
         var toRemove = reduction
         for entry in stored.reversed() where toRemove > 0 {
             let posting = try tx.postings(office: agreement.office).first { $0.sequence == entry.postingSequence }!

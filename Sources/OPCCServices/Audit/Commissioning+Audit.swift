@@ -21,7 +21,7 @@ extension Commissioning {
             let roles = person.actor.roles(covering: nil)
             guard !roles.subtracting([.public, .projectBoardMember]).isEmpty else {
                 throw ServiceRefusal.forbidden(
-                    rule: "audit-log-readers", message: "\(actorName) may not read the audit log of \(person.office)")
+                    rule: .auditLogReaders, message: "\(actorName) may not read the audit log of \(person.office)")
             }
             return try tx.auditEvents(instance: instance, office: person.office)
         }
@@ -46,7 +46,7 @@ extension Commissioning {
     public func verifyAudit(head minuted: AuditHead? = nil, office: String? = nil) async throws -> AuditVerification {
         try await store.read { tx in
             if let office, try tx.office(id: office) == nil {
-                throw ServiceRefusal.notFound(rule: "known-office", message: "no office '\(office)' to verify")
+                throw ServiceRefusal.notFound(rule: .knownOffice, message: "no office '\(office)' to verify")
             }
             var verifier = AuditChainVerifier(
                 head: minuted, office: office, anchor: office == nil ? nil : try tx.globalChainHead().hash)

@@ -11,10 +11,10 @@ extension Commissioning {
     public func backup(to path: String, home: ProductHome) async throws -> AuditVerification {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw ServiceRefusal(
-                rule: "backup-never-overwrites", message: "\(path) exists already: choose a new file for the backup")
+                rule: .backupNeverOverwrites, message: "\(path) exists already: choose a new file for the backup")
         }
         guard let sqlite = (store as? ServiceBoundaryStore)?.base as? SQLiteStore else {
-            throw ServiceRefusal(rule: "backup-needs-sqlite", message: "only an SQLite database can be backed up")
+            throw ServiceRefusal(rule: .backupNeedsSqlite, message: "only an SQLite database can be backed up")
         }
         try sqlite.backup(toPath: path)
         let copy = try Commissioning(store: try SQLiteStore(path: path), catalog: catalog, clock: clock)
@@ -31,7 +31,7 @@ extension Commissioning {
     ) async throws -> (verification: AuditVerification, movedAside: String?) {
         let fm = FileManager.default
         guard fm.fileExists(atPath: backup) else {
-            throw ServiceRefusal(rule: "backup-exists", message: "no backup file at \(backup)")
+            throw ServiceRefusal(rule: .backupExists, message: "no backup file at \(backup)")
         }
         let scratch = target + ".restoring-\(UUID().uuidString)"
         func discardScratch() {
@@ -53,19 +53,19 @@ extension Commissioning {
             let reason: String
             if case .cannotOpen(_, let why)? = error as? StoreError { reason = why } else { reason = "\(error)" }
             throw ServiceRefusal(
-                rule: "backup-readable", message: "\(backup) cannot be opened as a database: \(reason)")
+                rule: .backupReadable, message: "\(backup) cannot be opened as a database: \(reason)")
         }
         guard verification.isIntact else {
             discardScratch()
             throw ServiceRefusal(
-                rule: "restore-needs-verified-audit",
+                rule: .restoreNeedsVerifiedAudit,
                 message: "the backup's audit chain does not verify, so it is not restored: "
                     + verification.problems.prefix(3).joined(separator: "; "))
         }
         guard books.isEmpty else {
             discardScratch()
             throw ServiceRefusal(
-                rule: "restore-needs-sound-books",
+                rule: .restoreNeedsSoundBooks,
                 message: "the backup's books fail the finance check, so it is not restored: "
                     + books.prefix(3).joined(separator: "; "))
         }

@@ -12,19 +12,19 @@ extension Commissioning {
         by actorName: String, on day: Day? = nil
     ) async throws -> CarryForwardRequest {
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a carry-forward request needs a reason")
+            throw ServiceRefusal(rule: .reasonGiven, message: "a carry-forward request needs a reason")
         }
         let reason = try checkedText(reason, "reason", .short)
         let effective = day ?? clock.today()
         return try await writeKeepingRefusals { tx in
             guard forecast > .zero else {
-                throw ServiceRefusal(rule: "amount-positive", message: "a forecast underspend must be more than £0.00")
+                throw ServiceRefusal(rule: .amountPositive, message: "a forecast underspend must be more than £0.00")
             }
             let allocation = try account(.allocation, office, year, strand, recipient)
             let held = try tx.balance(of: allocation)
             guard held.pence >= forecast.pence else {
                 throw ServiceRefusal(
-                    rule: "carry-forward-within-allocation",
+                    rule: .carryForwardWithinAllocation,
                     message: "\(recipient) holds \(held) of \(strand) \(year); a forecast underspend of \(forecast) "
                         + "cannot exceed it")
             }
@@ -57,7 +57,7 @@ extension Commissioning {
             guard var request = try tx.carryForward(id: id),
                 try actor(named: actorName, in: tx).office == request.office
             else {
-                throw ServiceRefusal.notFound(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
+                throw ServiceRefusal.notFound(rule: .knownCarryForward, message: "no carry-forward '\(id)'")
             }
             if let decision { request.decisionID = try decisionID(decision, office: request.office, in: tx) }
             var payload = ["forecastPence": String(request.forecast.pence)]
@@ -77,7 +77,7 @@ extension Commissioning {
             let held = try tx.balance(of: from)
             guard held.pence >= request.forecast.pence else {
                 throw ServiceRefusal(
-                    rule: "carry-forward-within-allocation",
+                    rule: .carryForwardWithinAllocation,
                     message: "\(request.recipientOrgID) now holds \(held) of \(request.strand) \(request.year); the "
                         + "forecast underspend of \(request.forecast) cannot exceed it")
             }
@@ -124,7 +124,7 @@ extension Commissioning {
             guard var request = try tx.carryForward(id: id),
                 try actor(named: actorName, in: tx).office == request.office
             else {
-                throw ServiceRefusal.notFound(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
+                throw ServiceRefusal.notFound(rule: .knownCarryForward, message: "no carry-forward '\(id)'")
             }
             try runInside(
                 ActRequest(
@@ -162,7 +162,7 @@ extension Commissioning {
                 let held = try tx.balance(of: t.from)
                 guard held.pence >= t.amount.pence else {
                     throw ServiceRefusal(
-                        rule: "carry-forward-within-allocation",
+                        rule: .carryForwardWithinAllocation,
                         message: "\(r.recipientOrgID) holds \(held) of \(r.strand) \(t.from.year), less than the "
                             + "\(t.amount) this confirmation would move: record what has been paid back first")
                 }
@@ -178,7 +178,7 @@ extension Commissioning {
     /// A carry-forward request for the act runner; another office's answered as a missing one.
     var carryForwardKind: RecordKind<CarryForwardRequest> {
         RecordKind(
-            unseen: { .notFound(rule: "known-carry-forward", message: "no carry-forward '\($0)'") },
+            unseen: { .notFound(rule: .knownCarryForward, message: "no carry-forward '\($0)'") },
             load: { instance, tx in try tx.carryForward(id: instance.id) }, subject: { _, _, _ in nil },
             save: { request, _, tx in try tx.saveCarryForward(request) })
     }
@@ -202,7 +202,7 @@ extension Commissioning {
         try await writeKeepingRefusals { tx in
             // Another office's carry-forward answers as a missing one.
             guard let r = try tx.carryForward(id: id), try actor(named: actorName, in: tx).office == r.office else {
-                throw ServiceRefusal.notFound(rule: "known-carry-forward", message: "no carry-forward '\(id)'")
+                throw ServiceRefusal.notFound(rule: .knownCarryForward, message: "no carry-forward '\(id)'")
             }
             try runInside(
                 ActRequest("settle-clawback", on: id, by: actorName, on: effective, expectedVersion: expectedVersion),

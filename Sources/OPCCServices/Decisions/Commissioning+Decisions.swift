@@ -33,7 +33,7 @@ extension Commissioning {
         guard !found.isEmpty else { throw noDecision(reference, office: office) }
         guard found.count == 1 else {
             throw ServiceRefusal(
-                rule: "office-required", message: "'\(reference)' names a record in several offices: say which office")
+                rule: .officeRequired, message: "'\(reference)' names a record in several offices: say which office")
         }
         return found[0]
     }
@@ -42,7 +42,7 @@ extension Commissioning {
     /// office's, or unpublished to the public). Both read the same, word for word.
     func noDecision(_ reference: String, office: String?) -> ServiceRefusal {
         .notFound(
-            rule: "known-decision", message: "no decision record '\(reference)'\(office.map { " in \($0)" } ?? "")")
+            rule: .knownDecision, message: "no decision record '\(reference)'\(office.map { " in \($0)" } ?? "")")
     }
 
     /// The record for a reader, without Part 2 content. The public sees published records only.
@@ -76,7 +76,7 @@ extension Commissioning {
     ) async throws -> DecisionRecord {
         let profile = try await self.profile(of: office)
         guard let title = draft.title else {
-            throw ServiceRefusal(rule: "valid-decision-field", message: "title: a new record needs a title")
+            throw ServiceRefusal(rule: .validDecisionField, message: "title: a new record needs a title")
         }
         var record = DecisionRecord(id: "", office: office, title: title, originatingOfficer: actorName)
         try draft.apply(to: &record, profile: profile)
@@ -115,11 +115,11 @@ extension Commissioning {
             case .success(let role): return role
             case .failure(.notNow):
                 throw ServiceRefusal(
-                    rule: "edit-only-in-draft",
+                    rule: .editOnlyInDraft,
                     message: "the record is \(instance.state): only drafts are edited; return it for revision first, "
                         + "or after a decision record a correction")
             case .failure(.roleRequired):
-                throw ServiceRefusal.forbidden(rule: "role-required", message: "editing a draft needs the officer role")
+                throw ServiceRefusal.forbidden(rule: .roleRequired, message: "editing a draft needs the officer role")
             }
         }
         return try await store.write { [request] tx in
@@ -142,11 +142,11 @@ extension Commissioning {
         on day: Day? = nil, expectedVersion: Int? = nil
     ) async throws -> DecisionView {
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason")
+            throw ServiceRefusal(rule: .reasonGiven, message: "a correction needs a reason")
         }
         let reason = try checkedText(reason, "reason", .short)
         guard draft.part2 == nil else {
-            throw ServiceRefusal(rule: "part2-not-corrected-here", message: "Part 2 is not corrected through Part 1")
+            throw ServiceRefusal(rule: .part2NotCorrectedHere, message: "Part 2 is not corrected through Part 1")
         }
         let id = try await decisionID(reference, office: office)
         var request = ActRequest(
@@ -162,15 +162,15 @@ extension Commissioning {
             case .success(let r): role = r
             case .failure(.notNow):
                 throw ServiceRefusal(
-                    rule: "corrections-after-decision",
+                    rule: .correctionsAfterDecision,
                     message: "the record is \(instance.state): before a decision, return it for revision and edit it")
             case .failure(.roleRequired):
                 throw ServiceRefusal.forbidden(
-                    rule: "role-required", message: "a correction needs the officer or chief-executive role")
+                    rule: .roleRequired, message: "a correction needs the officer or chief-executive role")
             }
             guard effective <= today, effective >= (instance.lastEffectiveDay ?? effective) else {
                 throw ServiceRefusal(
-                    rule: "effective-dates-never-go-backwards",
+                    rule: .effectiveDatesNeverGoBackwards,
                     message: "a correction is dated on or after the record's last act and not after today")
             }
             return role
@@ -316,7 +316,7 @@ extension Commissioning {
                 if let disagreement = allocated.disagreement {
                     guard historic != nil else {
                         throw ServiceRefusal(
-                            rule: NumberDateDisagreement.rule,
+                            coreRule: NumberDateDisagreement.rule,
                             message: "\(disagreement.description): \(disagreement.remedy)")
                     }
                     record.exceptions.append(
@@ -400,7 +400,7 @@ extension Commissioning {
         if let given {
             guard let parsed = template.parse(given) else {
                 throw ServiceRefusal(
-                    rule: "decision-number-form",
+                    rule: .decisionNumberForm,
                     message: "'\(given)' is not a number in this office's form (\(template.text))")
             }
             try tx.noteDecisionSequence(
@@ -435,12 +435,12 @@ extension Commissioning {
             let readers = try profile(of: record.office, in: tx).part2Readers
             guard let role = readers.first(where: person.actor.roles(covering: id).contains) else {
                 throw ServiceRefusal.forbidden(
-                    rule: "part2-readers-only",
+                    rule: .part2ReadersOnly,
                     message: "Part 2 may be read only by " + readers.map(\.rawValue).joined(separator: ", ")
                         + " of \(record.office)")
             }
             guard record.part2.exists, let content = record.part2.content else {
-                throw ServiceRefusal(rule: "part2-exists", message: "record \(record.number ?? id) has no Part 2")
+                throw ServiceRefusal(rule: .part2Exists, message: "record \(record.number ?? id) has no Part 2")
             }
             try tx.append(
                 AuditEventDraft(

@@ -102,7 +102,7 @@ public struct DecisionDraft: Decodable, Sendable {
     /// Applies the draft to a record, checking each value against the office profile.
     public func apply(to record: inout DecisionRecord, profile: OfficeProfile) throws(ServiceRefusal) {
         func refuse(_ field: String, _ message: String) -> ServiceRefusal {
-            ServiceRefusal(rule: "valid-decision-field", message: "\(field): \(message)")
+            ServiceRefusal(rule: .validDecisionField, message: "\(field): \(message)")
         }
         // Every text through the one check of lengths and characters first, so that nothing is stored half-checked.
         let d = try checkedTexts()

@@ -30,7 +30,7 @@ public struct DecisionImportFile: Decodable, Sendable {
     public var acts: [HistoricAct]
 
     public static func parse(yaml: String, source: String) throws -> DecisionImportFile {
-        try StrictYAML.decode(DecisionImportFile.self, from: yaml, source: source, rule: "valid-import-file")
+        try StrictYAML.decode(DecisionImportFile.self, from: yaml, source: source, rule: .validImportFile)
     }
 
     /// The act as the product performs it, or a refusal naming the act and what is missing.
@@ -38,7 +38,7 @@ public struct DecisionImportFile: Decodable, Sendable {
         func need(_ value: String?, _ field: String) throws -> String {
             guard let value, !value.isBlank else {
                 throw ServiceRefusal(
-                    rule: "valid-import-file", message: "\(source): acts[\(index)] (\(a.act)) needs '\(field)'")
+                    rule: .validImportFile, message: "\(source): acts[\(index)] (\(a.act)) needs '\(field)'")
             }
             return value
         }
@@ -57,7 +57,7 @@ public struct DecisionImportFile: Decodable, Sendable {
         case "withdraw": return .withdraw(reason: try need(a.reason, "reason"))
         default:
             throw ServiceRefusal(
-                rule: "valid-import-file",
+                rule: .validImportFile,
                 message: "\(source): acts[\(index)]: '\(a.act)' is not an act of a decision record (submit, sign-off, "
                     + "refer, return-for-revision, approve, decline, defer, publish, withdraw)")
         }
@@ -76,23 +76,23 @@ extension Commissioning {
             let importer = try actor(named: actorName, in: tx)
             guard importer.office == file.office, importer.actor.roles(covering: nil).contains(.officer) else {
                 throw ServiceRefusal.forbidden(
-                    rule: "role-required",
+                    rule: .roleRequired,
                     message: "importing \(file.office)'s decisions needs an officer of that office")
             }
             guard let number = profile.numbering.parse(file.number)?.text else {
                 throw ServiceRefusal(
-                    rule: "decision-number-form",
+                    rule: .decisionNumberForm,
                     message:
                         "\(source): '\(file.number)' is not a number in \(file.office)'s form (\(profile.numbering.text))"
                 )
             }
             if try tx.decisionID(office: file.office, number: number) != nil {
                 throw ServiceRefusal(
-                    rule: "decision-number-unique", message: "\(file.office) already holds decision \(number)")
+                    rule: .decisionNumberUnique, message: "\(file.office) already holds decision \(number)")
             }
             let id = try nextRecordID(office: file.office, in: tx)
             guard let title = file.record.title else {
-                throw ServiceRefusal(rule: "valid-import-file", message: "\(source): record.title is missing")
+                throw ServiceRefusal(rule: .validImportFile, message: "\(source): record.title is missing")
             }
             var record = DecisionRecord(
                 id: id, office: file.office, title: title, originatingOfficer: file.originatingOfficer)
@@ -110,7 +110,7 @@ extension Commissioning {
                         historic: Actor(name: historic.by, grants: [RoleGrant(role: historic.role)]), in: tx)
                 } catch let refused as ActRefused {
                     throw ServiceRefusal(
-                        rule: "import-replay",
+                        rule: .importReplay,
                         message: "\(source): acts[\(index)] (\(historic.act) on \(historic.on.iso) by \(historic.by)) "
                             + "was refused: "
                             + refused.reasons.map { "[\($0.rule)] \($0.description)" }.joined(separator: "; "))

@@ -14,11 +14,11 @@ extension Commissioning {
             // A record of another office answers as a missing one (`unseen`); an act on another office as a whole
             // is refused without naming which of its roles could take it.
             throw unseen
-                ?? ServiceRefusal.forbidden(rule: "role-required", message: "\(what) is for the people of \(office)")
+                ?? ServiceRefusal.forbidden(rule: .roleRequired, message: "\(what) is for the people of \(office)")
         }
         guard let role = roles.first(where: person.actor.roles(covering: nil).contains) else {
             throw ServiceRefusal.forbidden(
-                rule: "role-required",
+                rule: .roleRequired,
                 message: "\(what) needs one of the roles " + roles.map(\.rawValue).joined(separator: ", ")
                     + " in \(office)")
         }
@@ -39,13 +39,13 @@ extension Commissioning {
     ) throws -> Int64 {
         guard posting.day <= clock.today() else {
             throw ServiceRefusal(
-                rule: "effective-date-not-in-future", message: "a posting dated \(posting.day.iso) is after today")
+                rule: .effectiveDateNotInFuture, message: "a posting dated \(posting.day.iso) is after today")
         }
         // Every amount entering is at most the ceiling already (parsing refuses more); this is the last line for a
         // caller that built `Money` from pence. A reversal may move more: it undoes what an older version accepted.
         if posting.reverses == nil, let big = posting.transfers.first(where: { !$0.amount.isWithinCeiling }) {
             throw ServiceRefusal(
-                rule: "amount-within-ceiling",
+                rule: .amountWithinCeiling,
                 message: "\(big.amount) is above \(Money.ceiling), the largest amount the product accepts")
         }
         var payload = [
@@ -66,7 +66,7 @@ extension Commissioning {
     ) throws -> LedgerAccount {
         guard let account = LedgerAccount(kind, office: office, year: year, strand: strand, recipient: recipient) else {
             throw ServiceRefusal(
-                rule: "valid-account",
+                rule: .validAccount,
                 message: "no \(kind.rawValue) account for \(office) \(year) \(strand ?? "") \(recipient ?? ""): "
                     + "strand codes and org-ids may not contain '/'")
         }
@@ -88,12 +88,12 @@ extension Commissioning {
         try await store.write { tx in
             let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "setting a budget")
             guard !strand.isBlank, !strand.contains("/"), !strand.contains(where: \.isWhitespace) else {
-                throw ServiceRefusal(rule: "valid-strand", message: "'\(strand)' is not a strand code (e.g. ASB)")
+                throw ServiceRefusal(rule: .validStrand, message: "'\(strand)' is not a strand code (e.g. ASB)")
             }
             // The store keeps budgets for these years only (its CHECK would refuse any other as a database error).
             guard Self.budgetYears.contains(year.startYear) else {
                 throw ServiceRefusal(
-                    rule: "budget-year-in-range",
+                    rule: .budgetYearInRange,
                     message: "\(year) is not a year budgets are set for: give one from "
                         + "\(FinancialYear(startYear: Self.budgetYears.lowerBound)) to "
                         + "\(FinancialYear(startYear: Self.budgetYears.upperBound))")
@@ -109,7 +109,7 @@ extension Commissioning {
             guard difference != 0 else { return }
             if difference < 0, try tx.balance(of: budget).pence < -difference {
                 throw ServiceRefusal(
-                    rule: "budget-covers-allocations",
+                    rule: .budgetCoversAllocations,
                     message: "the \(strand) strand for \(year) cannot fall to \(amount): "
                         + "\(Money(pence: current - (try tx.balance(of: budget).pence))!) of it is already allocated")
             }
@@ -191,7 +191,7 @@ extension Commissioning {
         r.area = try checkedOptionalText(r.area, "area", .name)
         let role = try requireRole(actorName, office: r.office, anyOf: roles, in: tx, for: "allocating money")
         guard r.amount > .zero else {
-            throw ServiceRefusal(rule: "amount-positive", message: "an allocation must be more than £0.00")
+            throw ServiceRefusal(rule: .amountPositive, message: "an allocation must be more than £0.00")
         }
         guard Allocation.isOrgID(r.recipientOrgID) else { throw refusal(.notAnOrgID(r.recipientOrgID)) }
         guard try tx.strands(office: r.office, year: r.year).contains(where: { $0.strand == r.strand }) else {
@@ -199,7 +199,7 @@ extension Commissioning {
         }
         let decisionID = try decisionID(r.decision, office: r.office, in: tx)
         guard let decision = try tx.decision(id: decisionID), let instance = try tx.instance(id: decisionID) else {
-            throw ServiceRefusal.notFound(rule: "known-decision", message: "no decision record '\(r.decision)'")
+            throw ServiceRefusal.notFound(rule: .knownDecision, message: "no decision record '\(r.decision)'")
         }
         let number = decision.number ?? decisionID
         guard decision.decision?.outcome == .approved else {
@@ -254,7 +254,7 @@ extension Commissioning {
         return allocation
     }
 
-    func refusal(_ r: AllocationRefusal) -> ServiceRefusal { ServiceRefusal(rule: r.rule, message: r.description) }
+    func refusal(_ r: AllocationRefusal) -> ServiceRefusal { ServiceRefusal(coreRule: r.rule, message: r.description) }
 
     func nextAllocationID(office: String, in tx: any StoreTransaction) throws -> String {
         Self.recordID(office: office, kind: "AL", existing: try tx.allocationCount(office: office))
@@ -270,20 +270,20 @@ extension Commissioning {
         let reason = try checkedText(reason, "reason", .short)
         return try await store.write { tx in
             guard let stored = try tx.postings(office: nil).first(where: { $0.sequence == sequence }) else {
-                throw ServiceRefusal.notFound(rule: "known-posting", message: "no posting \(sequence)")
+                throw ServiceRefusal.notFound(rule: .knownPosting, message: "no posting \(sequence)")
             }
             let role = try requireRole(
                 actorName, office: stored.posting.office, anyOf: [.finance], in: tx, for: "correcting the ledger",
-                unseen: .notFound(rule: "known-posting", message: "no posting \(sequence)"))
+                unseen: .notFound(rule: .knownPosting, message: "no posting \(sequence)"))
             let reversal: Posting
             let effective = day ?? clock.today()
             do { reversal = try stored.posting.reversal(sequence: sequence, on: effective, reason: reason) } catch {
-                throw ServiceRefusal(rule: "reason-given", message: "\(error)")
+                throw ServiceRefusal(rule: .reasonGiven, message: "\(error)")
             }
             try checkReversal(stored, reversal, in: tx)
             do { return try post(reversal, by: actorName, role: role, in: tx) } catch StoreError.duplicate {
                 throw ServiceRefusal(
-                    rule: "posting-reversed-once", message: "posting \(sequence) has already been reversed")
+                    rule: .postingReversedOnce, message: "posting \(sequence) has already been reversed")
             }
         }
     }
@@ -295,18 +295,18 @@ extension Commissioning {
         let sequence = stored.sequence
         if try tx.postings(office: stored.posting.office).contains(where: { $0.posting.reverses == sequence }) {
             throw ServiceRefusal(
-                rule: "posting-reversed-once", message: "posting \(sequence) has already been reversed")
+                rule: .postingReversedOnce, message: "posting \(sequence) has already been reversed")
         }
         if let original = stored.posting.reverses {
             throw ServiceRefusal(
-                rule: "correction-not-reversed",
+                rule: .correctionNotReversed,
                 message:
                     "posting \(sequence) is itself the correction of posting \(original): make a new posting instead")
         }
         switch stored.posting.cause.kind {
         case .carryForward, .clawback, .payment:
             throw ServiceRefusal(
-                rule: "workflow-money-not-reversed",
+                rule: .workflowMoneyNotReversed,
                 message: "posting \(sequence) moved money for \(stored.posting.cause): correct it through its workflow "
                     + "(a carry-forward confirmation, a clawback, a payment recovered as clawback)")
         case .allocation:
@@ -316,7 +316,7 @@ extension Commissioning {
                 let state = try tx.instance(id: agreement.id)?.state ?? ""
                 guard state == "cancelled" else {
                     throw ServiceRefusal(
-                        rule: "vary-agreement-not-reverse-allocation",
+                        rule: .varyAgreementNotReverseAllocation,
                         message:
                             "allocation \(reference) is paid out by agreement \(agreement.id) (\(state)): vary the "
                             + "agreement's amount instead (a variation of the agreement)")
@@ -336,7 +336,7 @@ extension Commissioning {
         }
         for (account, pence) in after.values.sorted(by: { $0.account.key < $1.account.key }) where pence < 0 {
             throw ServiceRefusal(
-                rule: "correction-leaves-no-negative-balance",
+                rule: .correctionLeavesNoNegativeBalance,
                 message: "reversing posting \(sequence) would take \(account.key) to "
                     + "\(Int64(exactly: pence).map { SignedMoney(pence: $0).description } ?? "\(pence) pence")"
                     + (account.kind == .budget ? ", below what is allocated from it" : ""))
@@ -350,24 +350,24 @@ extension Commissioning {
         reason: String, by actorName: String, on day: Day? = nil
     ) async throws {
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a write-off needs a reason")
+            throw ServiceRefusal(rule: .reasonGiven, message: "a write-off needs a reason")
         }
         let reason = try checkedText(reason, "reason", .short)
         guard amount > .zero else {
-            throw ServiceRefusal(rule: "amount-positive", message: "a write-off must be more than £0.00")
+            throw ServiceRefusal(rule: .amountPositive, message: "a write-off must be more than £0.00")
         }
         try await store.write { tx in
             let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "a write-off")
             let id = try decisionID(decision, office: office, in: tx)
             guard try tx.decision(id: id)?.decision?.outcome == .approved else {
                 throw ServiceRefusal(
-                    rule: "write-off-needs-approved-decision", message: "decision \(decision) is not approved")
+                    rule: .writeOffNeedsApprovedDecision, message: "decision \(decision) is not approved")
             }
             let due = try account(.clawbackDue, office, year, strand, recipient)
             let held = try tx.balance(of: due)
             guard held.pence >= amount.pence else {
                 throw ServiceRefusal(
-                    rule: "write-off-within-clawback-due",
+                    rule: .writeOffWithinClawbackDue,
                     message: "\(recipient) owes \(held) on \(strand) \(year), less than the \(amount) to write off")
             }
             try post(

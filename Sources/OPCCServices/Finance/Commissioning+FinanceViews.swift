@@ -13,7 +13,7 @@ extension Commissioning {
         let person = try actor(named: actorName, in: tx)
         guard !Set(person.actor.roles(covering: nil)).isDisjoint(with: Self.financeReaders) else {
             throw ServiceRefusal.forbidden(
-                rule: "finance-readers",
+                rule: .financeReaders,
                 message: "\(actorName) may not see the office's finance: its officers, finance, chief executive, "
                     + "Commissioner and auditors may")
         }
@@ -110,7 +110,7 @@ extension Commissioning {
     public func grantView(_ id: String, as actorName: String) async throws -> GrantView {
         let view = try await store.read { tx -> GrantView in
             guard let agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
+                throw ServiceRefusal.notFound(rule: .knownAgreement, message: "no agreement '\(id)'")
             }
             let person = try actor(named: actorName, in: tx)
             let roles = Set(person.actor.roles(covering: id))
@@ -118,7 +118,7 @@ extension Commissioning {
                 !roles.isDisjoint(with: Self.financeReaders + [.projectBoardMember])
             else {
                 // A project board's view of another grant, or another office's agreement: as if there were none.
-                throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
+                throw ServiceRefusal.notFound(rule: .knownAgreement, message: "no agreement '\(id)'")
             }
             let decision = try tx.decision(id: agreement.decisionID)
             var numbers: [String: String] = [:]

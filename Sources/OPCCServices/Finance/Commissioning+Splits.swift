@@ -66,7 +66,7 @@ extension Commissioning {
         }
 
         public static func parse(yaml: String, source: String) throws -> SplitFile {
-            try StrictYAML.decode(SplitFile.self, from: yaml, source: source, rule: "valid-split-file")
+            try StrictYAML.decode(SplitFile.self, from: yaml, source: source, rule: .validSplitFile)
         }
     }
 
@@ -95,7 +95,7 @@ extension Commissioning {
 
     /// Each recipient's share of a split, as allocation requests.
     func splitRequests(_ file: SplitFile, office: String) throws -> [AllocationRequest] {
-        func refuse(_ message: String) -> ServiceRefusal { ServiceRefusal(rule: "valid-split", message: message) }
+        func refuse(_ message: String) -> ServiceRefusal { ServiceRefusal(rule: .validSplit, message: message) }
         let year: FinancialYear
         do { year = try FinancialYear(parsing: file.year) } catch { throw refuse(error.description) }
         var shares: [(recipient: SplitFile.Recipient, amount: Money)] = []
@@ -132,7 +132,7 @@ extension Commissioning {
                     guard let band = bands.band(for: amount) else {
                         let last = bands.bands.last!
                         throw ServiceRefusal(
-                            rule: "award-within-size-bands",
+                            rule: .awardWithinSizeBands,
                             message: "the award of \(amount) to \(recipient.orgId) is above the round's largest band "
                                 + "(\(last.name), up to \(last.upTo!))")
                     }
@@ -170,15 +170,15 @@ extension Commissioning {
         decision: String? = nil, by actorName: String, on day: Day? = nil
     ) async throws {
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a virement needs a reason")
+            throw ServiceRefusal(rule: .reasonGiven, message: "a virement needs a reason")
         }
         let reason = try checkedText(reason, "reason", .short)
         guard amount > .zero else {
-            throw ServiceRefusal(rule: "amount-positive", message: "a virement must move more than £0.00")
+            throw ServiceRefusal(rule: .amountPositive, message: "a virement must move more than £0.00")
         }
         guard from != to else {
             throw ServiceRefusal(
-                rule: "virement-between-two-strands",
+                rule: .virementBetweenTwoStrands,
                 message: "a virement moves money from one strand to another, not to \(from) itself")
         }
         try await store.write { tx in
@@ -188,7 +188,7 @@ extension Commissioning {
             if let threshold = profile.virementDecisionAbove, amount > threshold {
                 guard let decision else {
                     throw ServiceRefusal(
-                        rule: "virement-above-threshold-needs-decision",
+                        rule: .virementAboveThresholdNeedsDecision,
                         message:
                             "a virement of \(amount) is above the office's \(threshold): cite an approved decision "
                             + "by its number")
@@ -196,7 +196,7 @@ extension Commissioning {
                 let id = try decisionID(decision, office: office, in: tx)
                 guard try tx.decision(id: id)?.decision?.outcome == .approved else {
                     throw ServiceRefusal(
-                        rule: "virement-above-threshold-needs-decision", message: "decision \(decision) is not approved"
+                        rule: .virementAboveThresholdNeedsDecision, message: "decision \(decision) is not approved"
                     )
                 }
                 cause = PostingCause(.decision, decision)
@@ -209,7 +209,7 @@ extension Commissioning {
             let available = try tx.balance(of: source)
             guard available.pence >= amount.pence else {
                 throw ServiceRefusal(
-                    rule: "virement-within-unallocated",
+                    rule: .virementWithinUnallocated,
                     message:
                         "the \(from) strand for \(year) has \(available) unallocated, less than the \(amount) to move")
             }

@@ -33,10 +33,10 @@ extension Commissioning {
         let source = home.relative(peopleFile)
         let text = try readText(peopleFile, shownAs: source)
         let byOffice = try StrictYAML.decode(
-            [String: [DemoPerson]].self, from: text, source: source, rule: "valid-fixture")
+            [String: [DemoPerson]].self, from: text, source: source, rule: .validFixture)
         for office in byOffice.keys.sorted() {
             guard profiles.contains(where: { $0.profile.id == office }) else {
-                throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(office): no such office profile")
+                throw ServiceRefusal(rule: .validFixture, message: "\(source): \(office): no such office profile")
             }
             var added = 0
             for p in byOffice[office]! where try await store.read({ try $0.person(named: p.name) }) == nil {
@@ -94,7 +94,7 @@ extension Commissioning {
                         $0.actor.roles(covering: nil).contains(.officer)
                     })
                 else {
-                    throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(parsed.office) has no officer")
+                    throw ServiceRefusal(rule: .validFixture, message: "\(source): \(parsed.office) has no officer")
                 }
                 let view = try await importDecision(parsed, source: source, by: officer.name)
                 let flagged = view.record.exceptions.map(\.rule)

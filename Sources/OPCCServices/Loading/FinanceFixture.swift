@@ -80,7 +80,7 @@ public struct FinanceFixture: Decodable, Sendable {
     public var carryForwards: [CarryForwardLine]?
 
     public static func parse(yaml: String, source: String) throws -> FinanceFixture {
-        try StrictYAML.decode(FinanceFixture.self, from: yaml, source: source, rule: "valid-fixture")
+        try StrictYAML.decode(FinanceFixture.self, from: yaml, source: source, rule: .validFixture)
     }
 }
 
@@ -144,16 +144,16 @@ extension Commissioning {
                 $0.actor.roles(covering: nil).contains(.finance)
             })
         else {
-            throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(fixture.office) has no finance person")
+            throw ServiceRefusal(rule: .validFixture, message: "\(source): \(fixture.office) has no finance person")
         }
         func money(_ text: String) throws -> Money {
             do { return try Money(parsing: text) } catch {
-                throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(error.description)")
+                throw ServiceRefusal(rule: .validFixture, message: "\(source): \(error.description)")
             }
         }
         func year(_ text: String) throws -> FinancialYear {
             do { return try FinancialYear(parsing: text) } catch {
-                throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(error.description)")
+                throw ServiceRefusal(rule: .validFixture, message: "\(source): \(error.description)")
             }
         }
         for b in fixture.budgets {
@@ -180,7 +180,7 @@ extension Commissioning {
                 let commissioner = try await people(office: fixture.office).first(where: {
                     $0.actor.roles(covering: nil).contains(.commissioner)
                 })
-            else { throw ServiceRefusal(rule: "valid-fixture", message: "\(source): no commissioner") }
+            else { throw ServiceRefusal(rule: .validFixture, message: "\(source): no commissioner") }
             for c in carried {
                 let request = try await requestCarryForward(
                     office: fixture.office, from: try year(c.from), strand: c.strand, recipient: c.recipient,

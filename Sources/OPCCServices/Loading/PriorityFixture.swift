@@ -62,7 +62,7 @@ public struct PriorityFile: Decodable, Sendable {
     public var threats: [Threat]
 
     public static func parse(yaml: String, source: String) throws -> PriorityFile {
-        try StrictYAML.decode(PriorityFile.self, from: yaml, source: source, rule: "valid-priorities-file")
+        try StrictYAML.decode(PriorityFile.self, from: yaml, source: source, rule: .validPrioritiesFile)
     }
 
     /// The assessment the file describes; refused, naming the line, when a threat gives more scores than there are
@@ -73,7 +73,7 @@ public struct PriorityFile: Decodable, Sendable {
             let scores = line.scores ?? []
             guard scores.count <= agencies.count else {
                 throw ServiceRefusal(
-                    rule: "every-agency-scores-every-threat",
+                    rule: .everyAgencyScoresEveryThreat,
                     message: "\(source): threats[\(index)] ('\(line.threat)') gives \(scores.count) scores for "
                         + "\(agencies.count) agencies (\(agencies.joined(separator: ", ")))")
             }
@@ -152,7 +152,7 @@ public struct PriorityFixture: Decodable, Sendable {
     }
 
     public static func parse(yaml: String, source: String) throws -> PriorityFixture {
-        try StrictYAML.decode(PriorityFixture.self, from: yaml, source: source, rule: "valid-fixture")
+        try StrictYAML.decode(PriorityFixture.self, from: yaml, source: source, rule: .validFixture)
     }
 }
 
@@ -180,7 +180,7 @@ extension Commissioning {
                 let person = try await people(office: office).first(where: {
                     $0.actor.roles(covering: nil).contains(role)
                 })
-            else { throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(office) has no \(role)") }
+            else { throw ServiceRefusal(rule: .validFixture, message: "\(source): \(office) has no \(role)") }
             return person.name
         }
         let funded = try await loadPriorityMoney(
@@ -233,12 +233,12 @@ extension Commissioning {
         guard let money else { return "" }
         func amount(_ text: String) throws -> OPCCCore.Money {
             do { return try OPCCCore.Money(parsing: text) } catch {
-                throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(error.description)")
+                throw ServiceRefusal(rule: .validFixture, message: "\(source): \(error.description)")
             }
         }
         func year(_ text: String) async throws -> FinancialYear {
             do { return try FinancialYear(parsing: text) } catch {
-                throw ServiceRefusal(rule: "valid-fixture", message: "\(source): \(error.description)")
+                throw ServiceRefusal(rule: .validFixture, message: "\(source): \(error.description)")
             }
         }
         var added: [String] = []

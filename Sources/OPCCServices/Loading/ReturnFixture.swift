@@ -34,7 +34,7 @@ public struct ReturnFile: Decodable, Sendable {
                         let magnitude: Money
                         do { magnitude = try Money(parsing: negative ? String(text.dropFirst()) : text) } catch {
                             throw ServiceRefusal(
-                                rule: "valid-return-file", message: "requested change '\(text)': \(error)")
+                                rule: .validReturnFile, message: "requested change '\(text)': \(error)")
                         }
                         return SignedMoney(pence: negative ? -magnitude.pence : magnitude.pence)
                     })
@@ -60,7 +60,7 @@ public struct ReturnFixture: Decodable, Sendable {
     public var acts: [Act]
 
     public static func parse(yaml: String, source: String) throws -> ReturnFixture {
-        try StrictYAML.decode(ReturnFixture.self, from: yaml, source: source, rule: "valid-fixture")
+        try StrictYAML.decode(ReturnFixture.self, from: yaml, source: source, rule: .validFixture)
     }
 }
 
@@ -72,7 +72,7 @@ extension Commissioning {
             return "returns in \(fixture.office) (already loaded)"
         }
         func fail(_ index: Int, _ message: String) async -> ServiceRefusal {
-            ServiceRefusal(rule: "valid-fixture", message: "\(source): acts[\(index)]: \(message)")
+            ServiceRefusal(rule: .validFixture, message: "\(source): acts[\(index)]: \(message)")
         }
         var previous: Day?
         var sweeps = 0

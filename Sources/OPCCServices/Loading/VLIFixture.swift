@@ -34,7 +34,7 @@ public struct VLIFixture: Decodable, Sendable {
     public var select: [Selected]?
 
     public static func parse(yaml: String, source: String) throws -> VLIFixture {
-        try StrictYAML.decode(VLIFixture.self, from: yaml, source: source, rule: "valid-fixture")
+        try StrictYAML.decode(VLIFixture.self, from: yaml, source: source, rule: .validFixture)
     }
 }
 
@@ -46,7 +46,7 @@ extension Commissioning {
         }
         for item in fixture.imports {
             guard let kind = VLIImportKind(rawValue: item.kind) else {
-                throw ServiceRefusal(rule: "valid-fixture", message: "\(source): '\(item.kind)' is not an import kind")
+                throw ServiceRefusal(rule: .validFixture, message: "\(source): '\(item.kind)' is not an import kind")
             }
             let url = folder.appendingPathComponent(item.file)
             var options = VLIImportOptions()

@@ -17,7 +17,7 @@ extension Commissioning {
     ) async throws -> PriorityAssessment {
         let problems = PriorityRules.checkAssessment(draft, complete: false)
         if let first = problems.first {
-            throw ServiceRefusal(rule: first.rule, message: problems.map(\.description).joined(separator: "; "))
+            throw ServiceRefusal(coreRule: first.rule, message: problems.map(\.description).joined(separator: "; "))
         }
         return try await store.write { tx in
             _ = try requireRole(
@@ -26,7 +26,7 @@ extension Commissioning {
                 $0.partnershipCode == draft.partnershipCode && $0.year == draft.year
             }) {
                 throw ServiceRefusal(
-                    rule: "one-assessment-a-year",
+                    rule: .oneAssessmentAYear,
                     message: "\(draft.partnershipCode) already has an assessment for \(draft.year) in \(draft.office)")
             }
             var assessment = draft
@@ -53,7 +53,7 @@ extension Commissioning {
         guard let assessment = try tx.assessment(id: id),
             try actor(named: actorName, in: tx).office == assessment.office
         else {
-            throw ServiceRefusal.notFound(rule: "known-assessment", message: "no priority assessment '\(id)'")
+            throw ServiceRefusal.notFound(rule: .knownAssessment, message: "no priority assessment '\(id)'")
         }
         return PrioritySubject(assessment: assessment, selection: try tx.selection(assessment: id))
     }
@@ -62,7 +62,7 @@ extension Commissioning {
     /// the subject as it will be after their change, and save the scores and the selection themselves.
     var assessmentKind: RecordKind<PriorityAssessment> {
         RecordKind(
-            unseen: { .notFound(rule: "known-assessment", message: "no priority assessment '\($0)'") },
+            unseen: { .notFound(rule: .knownAssessment, message: "no priority assessment '\($0)'") },
             load: { instance, tx in try tx.assessment(id: instance.id) },
             subject: { assessment, instance, tx in
                 .priorities(
@@ -97,7 +97,7 @@ extension Commissioning {
             changed.threats[index].scores[agency] = score
             let problems = PriorityRules.checkScores(changed.threats[index], agencies: changed.agencies)
             if let first = problems.first {
-                throw ServiceRefusal(rule: first.rule, message: problems.map(\.description).joined(separator: "; "))
+                throw ServiceRefusal(coreRule: first.rule, message: problems.map(\.description).joined(separator: "; "))
             }
             subject = PrioritySubject(assessment: changed, selection: subject.selection)
             var payload = ["threat": threat, "agency": agency, "sum": String(score.sum)]
@@ -131,7 +131,7 @@ extension Commissioning {
 
     func unknownThreat(_ name: String, in assessment: PriorityAssessment) -> ServiceRefusal {
         ServiceRefusal.notFound(
-            rule: "known-threat",
+            rule: .knownThreat,
             message: "'\(name)' is not a threat of \(assessment.id); its threats are "
                 + assessment.threats.map { "'\($0.name)'" }.joined(separator: ", "))
     }
@@ -176,17 +176,17 @@ extension Commissioning {
             var payload = ["reason": reason]
             switch entry {
             case .mediumDecision(let threat, let selected):
-                try requireBand(.medium, threat, in: subject.assessment, rule: "decision-on-a-medium")
+                try requireBand(.medium, threat, in: subject.assessment, rule: .decisionOnAMedium)
                 payload["decision"] = selected ? "selected" : "not selected"
                 payload["threat"] = threat
             case .compulsion(let threat, let kind):
-                try requireBand(.low, threat, in: subject.assessment, rule: "compulsion-for-a-low")
+                try requireBand(.low, threat, in: subject.assessment, rule: .compulsionForALow)
                 payload["compulsion"] = kind.rawValue
                 payload["threat"] = threat
             case .priorityCount(let count):
                 guard count >= 1 else {
                     throw ServiceRefusal(
-                        rule: "priority-count-at-least-one", message: "the board would set \(count) priorities")
+                        rule: .priorityCountAtLeastOne, message: "the board would set \(count) priorities")
                 }
                 payload["priorities"] = String(count)
             }
@@ -202,7 +202,7 @@ extension Commissioning {
     /// Refuses a board decision about a threat in another band: a High must be selected, a Low needs no decision
     /// unless it is selected, and only a Low needs a compulsion.
     private func requireBand(
-        _ band: RiskBand, _ threat: String, in assessment: PriorityAssessment, rule: String
+        _ band: RiskBand, _ threat: String, in assessment: PriorityAssessment, rule: ServiceRefusal.Rule
     ) throws {
         guard let scored = assessment.scored().first(where: { $0.name == threat }) else {
             throw unknownThreat(threat, in: assessment)
@@ -251,14 +251,14 @@ extension Commissioning {
         _ p: PrioritySelection.Priority, _ assessment: PriorityAssessment, in tx: any StoreTransaction
     ) throws {
         guard !p.code.isEmpty, p.code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
-            throw ServiceRefusal(rule: "valid-priority-code", message: "'\(p.code)' is not a priority code (e.g. P1)")
+            throw ServiceRefusal(rule: .validPriorityCode, message: "'\(p.code)' is not a priority code (e.g. P1)")
         }
         guard !p.title.isBlank else {
-            throw ServiceRefusal(rule: "priority-titled", message: "priority \(p.code) needs a title")
+            throw ServiceRefusal(rule: .priorityTitled, message: "priority \(p.code) needs a title")
         }
         for threat in p.threats where assessment.threat(named: threat) == nil {
             throw ServiceRefusal(
-                rule: PriorityRefusal.unknownThreat(priority: p.code, threat: threat).rule,
+                coreRule: PriorityRefusal.unknownThreat(priority: p.code, threat: threat).rule,
                 message: PriorityRefusal.unknownThreat(priority: p.code, threat: threat).description)
         }
         try checkMoneyLinks(p.money, office: assessment.office, in: tx)
@@ -270,12 +270,12 @@ extension Commissioning {
         let strands = Set(try tx.strands(office: office, year: nil).map(\.strand))
         for link in links where !strands.contains(link.strand) {
             throw ServiceRefusal.notFound(
-                rule: "known-strand",
+                rule: .knownStrand,
                 message: "\(office) has never budgeted a strand '\(link.strand)'; its strands are "
                     + strands.sorted().joined(separator: ", "))
         }
         for link in links where link.share == .zero {
-            throw ServiceRefusal(rule: "money-share-above-zero", message: "a link to \(link) claims nothing")
+            throw ServiceRefusal(rule: .moneyShareAboveZero, message: "a link to \(link) claims nothing")
         }
     }
 
@@ -286,7 +286,7 @@ extension Commissioning {
         try await writeKeepingRefusals { tx in
             var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard subject.selection.priorities.contains(where: { $0.code == code }) else {
-                throw ServiceRefusal.notFound(rule: "known-priority", message: "\(id) has no priority \(code)")
+                throw ServiceRefusal.notFound(rule: .knownPriority, message: "\(id) has no priority \(code)")
             }
             var selection = subject.selection
             selection.priorities.removeAll { $0.code == code }
@@ -320,7 +320,7 @@ extension Commissioning {
         try await writeKeepingRefusals { tx in
             var subject = try prioritySubject(id, seenBy: actorName, in: tx)
             guard let index = subject.selection.priorities.firstIndex(where: { $0.code == code }) else {
-                throw ServiceRefusal.notFound(rule: "known-priority", message: "\(id) has no priority \(code)")
+                throw ServiceRefusal.notFound(rule: .knownPriority, message: "\(id) has no priority \(code)")
             }
             try checkMoneyLinks(links, office: subject.assessment.office, in: tx)
             var selection = subject.selection

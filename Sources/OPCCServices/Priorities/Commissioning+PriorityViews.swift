@@ -67,7 +67,7 @@ extension Commissioning {
             if let id {
                 guard let view = visible.first(where: { $0.assessment.id == id }) else {
                     // One the reader may not see (not adopted, another office's) answers as a missing one does.
-                    throw ServiceRefusal.notFound(rule: "known-assessment", message: "no priority assessment '\(id)'")
+                    throw ServiceRefusal.notFound(rule: .knownAssessment, message: "no priority assessment '\(id)'")
                 }
                 return view
             }
@@ -82,7 +82,7 @@ extension Commissioning {
                 })
             else {
                 throw ServiceRefusal.notFound(
-                    rule: "known-assessment",
+                    rule: .knownAssessment,
                     message: "no priority assessment you may see matches; adopted ones are public, others need --as "
                         + "with a person of the office (opcc priorities list)")
             }
@@ -176,7 +176,7 @@ extension Commissioning {
         do {
             return try magnitude.split(byWeights: weights).map { pence < 0 ? -$0.pence : $0.pence }
         } catch {
-            throw ServiceRefusal(rule: "money-shares-within-whole", message: error.description)
+            throw ServiceRefusal(rule: .moneySharesWithinWhole, message: error.description)
         }
     }
 }

@@ -30,7 +30,7 @@ extension Commissioning {
         let today = day ?? clock.today()
         guard today <= clock.today() else {
             throw ServiceRefusal(
-                rule: "effective-date-not-in-future", message: "a sweep for \(today.iso) is after today")
+                rule: .effectiveDateNotInFuture, message: "a sweep for \(today.iso) is after today")
         }
         return try await store.write { tx in
             var entries: [SweepEntry] = []
@@ -214,7 +214,7 @@ extension Commissioning {
     public func grantHistory(_ agreementID: String, as actorName: String) async throws -> [GrantQuarter] {
         try await store.read { tx in
             guard let agreement = try tx.agreement(id: agreementID) else {
-                throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(agreementID)'")
+                throw ServiceRefusal.notFound(rule: .knownAgreement, message: "no agreement '\(agreementID)'")
             }
             _ = try returnAccess(actorName, office: agreement.office, agreementID: agreementID, in: tx)
             let context = try tx.indicatorSeries(agreement: agreementID)

@@ -47,16 +47,16 @@ extension Commissioning {
         let readers: [Role] = [.finance, .officer, .chiefExecutive, .commissioner, .auditor, .projectBoardMember]
         guard person.office == office, let role = readers.first(where: roles.contains) else {
             if let returnID {
-                throw ServiceRefusal.notFound(rule: "known-return", message: "no quarterly return '\(returnID)'")
+                throw ServiceRefusal.notFound(rule: .knownReturn, message: "no quarterly return '\(returnID)'")
             }
-            throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(agreementID)'")
+            throw ServiceRefusal.notFound(rule: .knownAgreement, message: "no agreement '\(agreementID)'")
         }
         return role
     }
 
     func loadReturn(_ id: String, in tx: any StoreTransaction) throws -> (ReturnRecord, WorkflowInstance) {
         guard let record = try tx.returnRecord(id: id), let instance = try tx.instance(id: id) else {
-            throw ServiceRefusal.notFound(rule: "known-return", message: "no quarterly return '\(id)'")
+            throw ServiceRefusal.notFound(rule: .knownReturn, message: "no quarterly return '\(id)'")
         }
         return (record, instance)
     }
@@ -103,7 +103,7 @@ extension Commissioning {
 
     func returnSubject(_ record: ReturnRecord, in tx: any StoreTransaction) throws -> ReturnSubject {
         guard let agreement = try tx.agreement(id: record.agreementID) else {
-            throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(record.agreementID)'")
+            throw ServiceRefusal.notFound(rule: .knownAgreement, message: "no agreement '\(record.agreementID)'")
         }
         return ReturnSubject(
             dueDay: record.dueOn, quarter: record.quarter, agreement: agreement, content: record.current?.content,
@@ -114,7 +114,7 @@ extension Commissioning {
     /// another office's answered as a missing one. A return is saved version by version, by the act's change.
     var returnKind: RecordKind<ReturnRecord> {
         RecordKind(
-            unseen: { .notFound(rule: "known-return", message: "no quarterly return '\($0)'") },
+            unseen: { .notFound(rule: .knownReturn, message: "no quarterly return '\($0)'") },
             load: { instance, tx in try tx.returnRecord(id: instance.id) },
             subject: { record, _, tx in .quarterlyReturn(try self.returnSubject(record, in: tx)) },
             save: { _, _, _ in })
@@ -137,7 +137,7 @@ extension Commissioning {
             let role = Role.projectBoardMember
             guard try actor(named: actorName, in: tx).actor.roles(covering: record.agreementID).contains(role) else {
                 throw ServiceRefusal.forbidden(
-                    rule: "board-writes-its-return",
+                    rule: .boardWritesItsReturn,
                     message: "only the grant's own project board writes its return; \(actorName) reviews it")
             }
             var expected = expectedVersion
@@ -150,7 +150,7 @@ extension Commissioning {
             save.edit = Edit { instance, _, _, _ in
                 guard ["draft", "returned-for-revision"].contains(instance.state) else {
                     throw ServiceRefusal(
-                        rule: "return-editable",
+                        rule: .returnEditable,
                         message: "the \(record.quarter) return is \(instance.state): "
                             + (instance.state == "accepted"
                                 ? "record a correction as a new version with a reason"
@@ -252,7 +252,7 @@ extension Commissioning {
     ) async throws {
         let effective = day ?? clock.today()
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "a correction needs a reason")
+            throw ServiceRefusal(rule: .reasonGiven, message: "a correction needs a reason")
         }
         let reason = try checkedText(reason, "reason", .short)
         let content = try content.checkedTexts()
@@ -266,13 +266,13 @@ extension Commissioning {
             request.edit = Edit { instance, subject, _, _ in
                 guard [.projectBoardMember, .officer, .finance].contains(role) else {
                     throw ServiceRefusal.forbidden(
-                        rule: "role-required",
+                        rule: .roleRequired,
                         message: "a correction is recorded by the project board, an officer or finance")
                 }
                 guard instance.state == "accepted", record.current != nil, let subject = subject?.quarterlyReturn
                 else {
                     throw ServiceRefusal(
-                        rule: "correction-after-acceptance",
+                        rule: .correctionAfterAcceptance,
                         message: "the \(record.quarter) return is \(instance.state): it is changed by saving its "
                             + "content while in draft or returned for revision")
                 }
@@ -281,7 +281,7 @@ extension Commissioning {
                     previousSpendToDate: subject.previousSpendToDate)
                 if let first = problems.first {
                     throw ServiceRefusal(
-                        rule: first.rule, message: problems.map(\.description).joined(separator: "; "))
+                        coreRule: first.rule, message: problems.map(\.description).joined(separator: "; "))
                 }
                 return role
             }
@@ -377,18 +377,18 @@ extension Commissioning {
         let reason = try checkedText(reason, "reason", .short)
         let effective = day ?? clock.today()
         guard !reason.isBlank else {
-            throw ServiceRefusal(rule: "reason-given", message: "refusing a proposed variation needs a reason")
+            throw ServiceRefusal(rule: .reasonGiven, message: "refusing a proposed variation needs a reason")
         }
         try await store.write { tx in
             guard var proposal = try tx.proposals(office: nil).first(where: { $0.id == id }) else {
-                throw ServiceRefusal.notFound(rule: "known-proposal", message: "no variation proposal '\(id)'")
+                throw ServiceRefusal.notFound(rule: .knownProposal, message: "no variation proposal '\(id)'")
             }
             let role = try requireRole(
                 actorName, office: proposal.office, anyOf: [.finance], in: tx, for: "deciding a proposed variation",
-                unseen: .notFound(rule: "known-proposal", message: "no variation proposal '\(id)'"))
+                unseen: .notFound(rule: .knownProposal, message: "no variation proposal '\(id)'"))
             guard proposal.status == .proposed else {
                 throw ServiceRefusal(
-                    rule: "proposal-decided-once", message: "\(id) was \(proposal.status.rawValue) already")
+                    rule: .proposalDecidedOnce, message: "\(id) was \(proposal.status.rawValue) already")
             }
             proposal.status = .refused
             proposal.decidedBy = actorName

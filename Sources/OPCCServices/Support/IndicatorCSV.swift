@@ -23,7 +23,7 @@ public enum IndicatorCSV {
         _ text: String, source: String, area: String, mapping: Mapping
     ) throws -> [(Quarter, Int64)] {
         func refuse(_ message: String) -> ServiceRefusal {
-            ServiceRefusal(rule: "valid-indicator-file", message: "\(source): \(message)")
+            ServiceRefusal(rule: .validIndicatorFile, message: "\(source): \(message)")
         }
         let reader: CSVReader
         do { reader = try CSVReader(string: text, hasHeaderRow: true) } catch { throw refuse("\(error)") }
@@ -65,16 +65,16 @@ extension Commissioning {
         on day: Day? = nil
     ) async throws {
         guard !indicator.isBlank else {
-            throw ServiceRefusal(rule: "indicator-named", message: "give the indicator's name (--name)")
+            throw ServiceRefusal(rule: .indicatorNamed, message: "give the indicator's name (--name)")
         }
         try await store.write { tx in
             guard let agreement = try tx.agreement(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal.notFound(rule: "known-agreement", message: "no agreement '\(id)'")
+                throw ServiceRefusal.notFound(rule: .knownAgreement, message: "no agreement '\(id)'")
             }
             let role = try returnAccess(actorName, office: agreement.office, agreementID: id, in: tx)
             guard [.finance, .officer, .projectBoardMember].contains(role) else {
                 throw ServiceRefusal.forbidden(
-                    rule: "role-required",
+                    rule: .roleRequired,
                     message: "an indicator series is imported by finance, an officer or the board")
             }
             try tx.saveIndicatorSeries(agreement: id, indicator: indicator, source: source, values: values)

@@ -85,7 +85,7 @@ extension ServiceBoundaryStore: PasswordStore {
 
     func setPasswordHash(_ hash: String, person: String, at: String) async throws {
         guard let passwords = base as? any PasswordStore else {
-            throw ServiceRefusal(rule: "passwords-need-sqlite", message: "this database keeps no passwords")
+            throw ServiceRefusal(rule: .passwordsNeedSqlite, message: "this database keeps no passwords")
         }
         do { try await passwords.setPasswordHash(hash, person: person, at: at) } catch let error as StoreError {
             throw StorageFailure(error)

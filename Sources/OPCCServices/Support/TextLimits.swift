@@ -6,7 +6,7 @@ import OPCCCore
 extension ServiceRefusal {
     /// A text refused by `TextField`: rule `text-within-limits`, the message naming the field.
     init(_ refusal: TextFieldRefusal) {
-        self.init(rule: "text-within-limits", message: refusal.description)
+        self.init(rule: .textWithinLimits, message: refusal.description)
     }
 }
 

@@ -43,21 +43,21 @@ extension Commissioning {
         try await store.read { tx in
             let id = try decisionID(reference, office: nil, in: tx)
             guard let part1 = try tx.decisionPart1JSON(id: id), let instance = try tx.instance(id: id) else {
-                throw ServiceRefusal.notFound(rule: "known-decision", message: "no decision record '\(reference)'")
+                throw ServiceRefusal.notFound(rule: .knownDecision, message: "no decision record '\(reference)'")
             }
             guard instance.state == "published" else {
-                throw ServiceRefusal.notFound(rule: "known-decision", message: "no decision record '\(reference)'")
+                throw ServiceRefusal.notFound(rule: .knownDecision, message: "no decision record '\(reference)'")
             }
             guard let office = try tx.office(id: part1.office) else {
                 throw ServiceRefusal.notFound(
-                    rule: "known-office", message: "no office '\(part1.office)' in this database")
+                    rule: .knownOffice, message: "no office '\(part1.office)' in this database")
             }
             let key = PublicNoticeCache.Key(
                 part1SHA256: SHA256Hex.of(part1.json), status: instance.state, profileSHA256: office.profileSHA256)
             if let page = caches.notices.page(key) { return page }
             // Read in the same transaction as the key, so the page is made from exactly what the key names.
             guard let record = try tx.decision(id: id)?.withoutPart2Content else {
-                throw ServiceRefusal.notFound(rule: "known-decision", message: "no decision record '\(reference)'")
+                throw ServiceRefusal.notFound(rule: .knownDecision, message: "no decision record '\(reference)'")
             }
             let page = DecisionNotice.html(
                 record, status: instance.state, profile: try profile(of: record.office, in: tx))

@@ -20,7 +20,7 @@ extension Commissioning {
         let person = try actor(named: actorName, in: tx)
         guard !Set(person.actor.roles(covering: nil)).isDisjoint(with: Self.financeReaders) else {
             throw ServiceRefusal.forbidden(
-                rule: "vli-readers",
+                rule: .vliReaders,
                 message: "\(actorName) may not see the office's pilot-area analysis: its officers, finance, chief "
                     + "executive, Commissioner and auditors may")
         }

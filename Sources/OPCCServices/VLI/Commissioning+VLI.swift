@@ -55,7 +55,7 @@ extension Commissioning {
     ) async throws -> VLIImportReport {
         @Sendable func refuse(_ source: String, _ line: Int?, _ message: String) -> ServiceRefusal {
             ServiceRefusal(
-                rule: "valid-vli-file", message: "\(source)" + (line.map { ": line \($0)" } ?? "") + ": \(message)")
+                rule: .validVliFile, message: "\(source)" + (line.map { ": line \($0)" } ?? "") + ": \(message)")
         }
         @Sendable func column(_ key: String, _ fallback: String) -> String { options.map[key] ?? fallback }
         // Read every file completely before the write transaction (the CSV reader is not Sendable).
@@ -109,7 +109,7 @@ extension Commissioning {
             let study = Set(try tx.vliGeography(office: office).map(\.lsoa))
             if kind != .geography && study.isEmpty {
                 throw ServiceRefusal(
-                    rule: "vli-study-area-first", message: "import the study area first: opcc vli import geography")
+                    rule: .vliStudyAreaFirst, message: "import the study area first: opcc vli import geography")
             }
             var report = VLIImportReport(kind: kind.rawValue, rows: 0, areas: 0, ignored: 0)
             var touched: Set<String> = []
@@ -311,7 +311,7 @@ extension Commissioning {
         let source = home.relative(url)
         let text = try readText(url, shownAs: source)
         do { return (try VLIScheme.parse(yaml: text, source: source), text) } catch {
-            throw ServiceRefusal(rule: error.rule, message: error.description)
+            throw ServiceRefusal(coreRule: error.rule, message: error.description)
         }
     }
 
@@ -349,13 +349,13 @@ extension Commissioning {
             }
             guard missing.isEmpty else {
                 throw ServiceRefusal(
-                    rule: "vli-every-value-given",
+                    rule: .vliEveryValueGiven,
                     message: "\(missing.count) value(s) missing, e.g. " + missing.prefix(5).joined(separator: "; ")
                         + ": import them first")
             }
             let scores: [VLIAreaScore]
             do { scores = try VLIScoring.score(areas, scheme: scheme) } catch let error as VLIScoringError {
-                throw ServiceRefusal(rule: error.rule, message: error.description)
+                throw ServiceRefusal(coreRule: error.rule, message: error.description)
             }
             let wards = try tx.vliGroups(office: office, grouping: "ward").mapValues { ($0.code, $0.name) }
             var msoas: [String: (code: String, name: String)] = [:]
@@ -394,7 +394,7 @@ extension Commissioning {
     /// The office's latest run.
     public func latestVLIRun(office: String) async throws -> VLIRunRecord {
         guard let run = try await store.read({ try $0.latestVLIRun(office: office) }) else {
-            throw ServiceRefusal(rule: "vli-run-exists", message: "no VLI run in \(office) yet: opcc vli score")
+            throw ServiceRefusal(rule: .vliRunExists, message: "no VLI run in \(office) yet: opcc vli score")
         }
         return run
     }
@@ -409,7 +409,7 @@ extension Commissioning {
             })
         else {
             throw ServiceRefusal.notFound(
-                rule: "known-ward", message: "no ward '\(ward)' in run \(run.id) (import a ward lookup and score again)"
+                rule: .knownWard, message: "no ward '\(ward)' in run \(run.id) (import a ward lookup and score again)"
             )
         }
         return found
@@ -430,7 +430,7 @@ extension Commissioning {
                 ?? VLISelection(runID: run.id, wardCode: summary.code, wardName: summary.name, status: .shortlisted)
             if let note {
                 guard let text, !text.isBlank else {
-                    throw ServiceRefusal(rule: "note-given", message: "a moderation note needs its text")
+                    throw ServiceRefusal(rule: .noteGiven, message: "a moderation note needs its text")
                 }
                 selection.notes.append(VLINote(kind: note, text: text, by: actorName, on: effective))
             }
@@ -455,13 +455,13 @@ extension Commissioning {
             guard var selection = try tx.vliSelections(runID: run.id).first(where: { $0.wardCode == summary.code })
             else {
                 throw ServiceRefusal(
-                    rule: "shortlisted-before-selection",
+                    rule: .shortlistedBeforeSelection,
                     message: "\(summary.name) is not on the shortlist of \(run.id): shortlist and moderate it first")
             }
             let id = try decisionID(decision, office: office, in: tx)
             guard try tx.decision(id: id)?.decision?.outcome == .approved else {
                 throw ServiceRefusal(
-                    rule: "selection-cites-approved-decision", message: "decision \(decision) is not approved")
+                    rule: .selectionCitesApprovedDecision, message: "decision \(decision) is not approved")
             }
             selection.status = .selected
             selection.decisionID = id

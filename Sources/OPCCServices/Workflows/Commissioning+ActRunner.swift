@@ -85,7 +85,7 @@ extension Commissioning {
     /// An instance with no record of its own: the subject, if any, comes with the request.
     var bareInstance: RecordKind<WorkflowInstance> {
         RecordKind(
-            unseen: { .notFound(rule: "known-record", message: "no record with id '\($0)'") },
+            unseen: { .notFound(rule: .knownRecord, message: "no record with id '\($0)'") },
             load: { _, _ in nil }, subject: { _, _, _ in nil }, save: { _, _, _ in }, performsEffects: false)
     }
 
@@ -201,7 +201,7 @@ extension Commissioning {
             case .setDeadline(let deadline, let day):
                 guard var changed = record, let set = kind.setDeadline else {
                     throw ServiceRefusal(
-                        rule: "effect-fits-record",
+                        rule: .effectFitsRecord,
                         message: "the \(instance.workflow) workflow sets a deadline on a record that keeps none")
                 }
                 set(&changed, deadline, day)
@@ -277,7 +277,7 @@ extension Commissioning {
         let last = try tx.auditEvents(instance: instance.id, office: nil).last
         let since = last.map { " (last: \($0.event) by \($0.actor), dated \($0.effectiveDay.iso))" } ?? ""
         throw ServiceRefusal(
-            rule: "current-version",
+            rule: .currentVersion,
             message: "the record changed since you opened it at version \(expected): it is now at version "
                 + "\(instance.version)\(since); nothing was changed: look at it again and redo your change",
             kind: .conflict)
@@ -288,7 +288,7 @@ extension Commissioning {
     public func version(of id: String, by actorName: String) async throws -> Int {
         try await store.read { tx in
             guard let instance = try tx.instance(id: id), try actor(named: actorName, in: tx).office == instance.office
-            else { throw ServiceRefusal.notFound(rule: "known-record", message: "no record with id '\(id)'") }
+            else { throw ServiceRefusal.notFound(rule: .knownRecord, message: "no record with id '\(id)'") }
             return instance.version
         }
     }
@@ -314,7 +314,7 @@ extension Commissioning {
     ) throws -> [WorkflowEngine.PermittedAct] {
         let person = try actor(named: actorName, in: tx)
         guard let instance = try tx.instance(id: id), person.office == instance.office else {
-            throw ServiceRefusal.notFound(rule: "known-record", message: "no record with id '\(id)'")
+            throw ServiceRefusal.notFound(rule: .knownRecord, message: "no record with id '\(id)'")
         }
         return engine.permittedActs(
             on: instance, definition: try definition(for: instance, in: tx), actor: person.actor)

@@ -24,7 +24,7 @@ extension Commissioning {
     ) throws -> WorkflowInstance {
         guard let definition = catalog.latest(workflow) else {
             throw ServiceRefusal.notFound(
-                rule: "known-workflow",
+                rule: .knownWorkflow,
                 message:
                     "no workflow named '\(workflow)'; known: \(catalog.definitions.keys.sorted().joined(separator: ", "))"
             )
@@ -40,7 +40,7 @@ extension Commissioning {
             if let role {
                 guard held.contains(role), role != .auditor, role != .public else {
                     throw ServiceRefusal.forbidden(
-                        rule: "role-required", message: "\(actorName) does not hold the role \(role) for this record")
+                        rule: .roleRequired, message: "\(actorName) does not hold the role \(role) for this record")
                 }
                 usedRole = role
             } else if let first = definition.transitions.filter({ $0.from == definition.initial }).flatMap(\.roles)
@@ -49,13 +49,13 @@ extension Commissioning {
                 usedRole = first
             } else {
                 throw ServiceRefusal.forbidden(
-                    rule: "role-required",
+                    rule: .roleRequired,
                     message: "\(actorName) may not open a \(workflow) record: it needs one of the roles "
                         + startRoles.sorted().map(\.rawValue).joined(separator: ", "))
             }
             guard person.office == office else {
                 throw ServiceRefusal.forbidden(
-                    rule: "own-office", message: "\(actorName) does not belong to office \(office)")
+                    rule: .ownOffice, message: "\(actorName) does not belong to office \(office)")
             }
             try pinIfNeeded(definition, in: tx)
             let instance = WorkflowInstance(
@@ -129,17 +129,17 @@ extension Commissioning {
         let effective = day ?? clock.today()
         return try await store.write { tx in
             guard let instance = try tx.instance(id: instanceID) else {
-                throw ServiceRefusal.notFound(rule: "known-record", message: "no record with id '\(instanceID)'")
+                throw ServiceRefusal.notFound(rule: .knownRecord, message: "no record with id '\(instanceID)'")
             }
             let person = try actor(named: actorName, in: tx)
             guard person.office == instance.office, person.actor.roles(covering: instance.recordRef).contains(role)
             else {
                 throw ServiceRefusal.forbidden(
-                    rule: "role-not-held", message: "\(actorName) does not hold \(role) here")
+                    rule: .roleNotHeld, message: "\(actorName) does not hold \(role) here")
             }
             guard effective <= clock.today() else {
                 throw ServiceRefusal(
-                    rule: "effective-date-not-in-future", message: "the act is dated \(effective.iso), after today")
+                    rule: .effectiveDateNotInFuture, message: "the act is dated \(effective.iso), after today")
             }
             return try tx.append(
                 AuditEventDraft(
