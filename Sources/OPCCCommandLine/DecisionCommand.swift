@@ -146,7 +146,8 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+        {
             try await app.submitDecision(id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
@@ -166,7 +167,8 @@ extension DecisionCommand {
         @Option(help: "Initials, where the form is initialled.") var initials: String?
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+        {
             try await app.signDecision(
                 id, position: position, name: name, initials: initials, by: actor, on: day,
                 expectedVersion: expected.version)
@@ -180,7 +182,8 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+        {
             try await app.referDecision(id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
@@ -193,7 +196,8 @@ extension DecisionCommand {
         @Option(help: "Why it goes back.") var reason: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+        {
             try await app.perform(
                 .returnForRevision(reason: reason), on: id, by: actor, on: day, expectedVersion: expected.version)
         }
@@ -222,7 +226,8 @@ extension DecisionCommand {
             }
         }
 
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+        {
             try await app.decide(
                 id, approve: approve, interests: interests, prejudicialInterest: prejudicialInterest, by: actor,
                 on: day,
@@ -239,7 +244,8 @@ extension DecisionCommand {
         @Option(help: "Publish by this date, YYYY-MM-DD.") var until: String?
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+        {
             let date: Day?
             do { date = try until.map { try Day(iso: $0) } } catch { throw ValidationError("--until: \(error)") }
             return try await app.perform(
@@ -255,7 +261,8 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+        {
             try await app.perform(.publish, on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
@@ -268,8 +275,10 @@ extension DecisionCommand {
         @Option(help: "Why it is withdrawn.") var reason: String
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
-        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView {
-            try await app.perform(.withdraw(reason: reason), on: id, by: actor, on: day, expectedVersion: expected.version)
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+        {
+            try await app.perform(
+                .withdraw(reason: reason), on: id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 }

@@ -21,7 +21,9 @@ extension Web {
         router.post("/decisions") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            guard let person = try await app.person(named: user) else { return .redirect(to: "/sign-in", type: .normal) }
+            guard let person = try await app.person(named: user) else {
+                return .redirect(to: "/sign-in", type: .normal)
+            }
             return try await raiseDecision(form: form, office: person.office, user: user, context: context)
         }
         router.get("/decisions/:id") { _, context -> Response in
@@ -240,7 +242,9 @@ extension Web {
             events[state]?.contains(event) ?? false
         }
         var sections: [HomePage.Section] = []
-        if may(decisions, "submit", in: "draft") { await sections.append(.decisionList("Your drafts", try rows(["draft"]))) }
+        if may(decisions, "submit", in: "draft") {
+            await sections.append(.decisionList("Your drafts", try rows(["draft"])))
+        }
         if may(decisions, "sign-off", in: "awaiting-sign-offs") {
             await sections.append(.decisionList("Sign-offs awaiting", try rows(["awaiting-sign-offs"])))
         }

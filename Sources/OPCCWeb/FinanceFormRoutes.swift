@@ -27,7 +27,8 @@ extension Web {
         router.post("/finance/carry-forwards/:id/settle") { request, context -> Response in
             let form = try await form(request, context)
             let user = try context.signedIn()
-            return try await settleClawback(try context.parameters.require("id"), form: form, user: user, context: context)
+            return try await settleClawback(
+                try context.parameters.require("id"), form: form, user: user, context: context)
         }
     }
 
@@ -127,7 +128,9 @@ extension Web {
     }
 
     func allocateSingle(form: Form, user: String, context: WebContext) async throws -> Response {
-        guard try await readerRoles(user).contains(.finance) else { return notYours("allocate money", context: context) }
+        guard try await readerRoles(user).contains(.finance) else {
+            return notYours("allocate money", context: context)
+        }
         var read = FormReader(form, prefix: "single")
         let year = read.year("year", "Enter the financial year, like 2016/17")
         let strand = read.text("strand", "Enter the strand code the money comes from, like ASB")
@@ -145,7 +148,8 @@ extension Web {
             let amount
         else { return try await rerender(read.problems) }
         var request = Commissioning.AllocationRequest(
-            office: try await readerOffice(user), year: year, strand: strand, recipientOrgID: recipient, recipientName: name,
+            office: try await readerOffice(user), year: year, strand: strand, recipientOrgID: recipient,
+            recipientName: name,
             purpose: purpose, area: form.text("area"), decision: decision, amount: amount)
         request.spendKind = form["capital"] == "yes" ? .capital : .revenue
         request.revenueContributionToCapital = form["rcco"] == "yes"
@@ -187,11 +191,14 @@ extension Web {
     }
 
     func settleClawback(_ id: String, form: Form, user: String, context: WebContext) async throws -> Response {
-        guard try await readerRoles(user).contains(.finance) else { return notYours("settle a clawback", context: context) }
+        guard try await readerRoles(user).contains(.finance) else {
+            return notYours("settle a clawback", context: context)
+        }
         return try await formAct(
             fallback: "cf-\(id)",
             rerender: { errors, status in
-                try await carryForwardsPage(user: user, context: context, errors: errors, entered: ["id": id], status: status)
+                try await carryForwardsPage(
+                    user: user, context: context, errors: errors, entered: ["id": id], status: status)
             }
         ) {
             try await app.settleCarryForwardClawback(id, by: user, expectedVersion: try formVersion(form))

@@ -146,11 +146,14 @@ extension Web {
         return acts
     }
 
-    func grantAct(_ id: String, act step: String, form: Form, user: String, context: WebContext) async throws -> Response {
+    func grantAct(
+        _ id: String, act step: String, form: Form, user: String, context: WebContext
+    ) async throws -> Response {
         try await versionedAct(
             field: step == "terminate" ? "terminate-reason" : step,
             rerender: { errors, status in
-                try await grantPage(id, user: user, context: context, errors: errors, entered: form.fields, status: status)
+                try await grantPage(
+                    id, user: user, context: context, errors: errors, entered: form.fields, status: status)
             }
         ) {
             // The version the form was opened at: a change made since refuses this one (409, the form again).
@@ -172,13 +175,15 @@ extension Web {
             case "sign": try await app.signAgreement(id, by: user, expectedVersion: version)
             case "activate": try await app.activateAgreement(id, by: user, expectedVersion: version)
             case "release":
-                try await app.releasePayment(id, instalment: form["instalment"] ?? "", by: user, expectedVersion: version)
+                try await app.releasePayment(
+                    id, instalment: form["instalment"] ?? "", by: user, expectedVersion: version)
             case "close": try await app.closeAgreement(id, by: user, expectedVersion: version)
             case "terminate":
                 try await app.terminateAgreement(
                     id, reason: form.text("terminateReason") ?? "", by: user, expectedVersion: version)
             case "vary":
-                try await app.varyAgreement(id, try variation(from: form, agreement: id), by: user, expectedVersion: version)
+                try await app.varyAgreement(
+                    id, try variation(from: form, agreement: id), by: user, expectedVersion: version)
             default: return pages.error(.notFound, message: "There is no such act.", context: context)
             }
             return .redirect(to: "/grants/\(id)", type: .normal)

@@ -100,11 +100,14 @@ extension Web {
         if permitted.permits("close") { model.close = .init(reason: entered["reason"] ?? "") }
     }
 
-    func priorityAct(_ id: String, act step: String, form: Form, user: String, context: WebContext) async throws -> Response {
+    func priorityAct(
+        _ id: String, act step: String, form: Form, user: String, context: WebContext
+    ) async throws -> Response {
         try await versionedAct(
             field: "priority-\(step)",
             rerender: { errors, status in
-                try await priorityPage(id, user: user, context: context, errors: errors, entered: form.fields, status: status)
+                try await priorityPage(
+                    id, user: user, context: context, errors: errors, entered: form.fields, status: status)
             }
         ) {
             // The version the form was opened at: a change made since refuses this one (409, the form again).

@@ -23,7 +23,8 @@ extension Web {
 
     /// A step on a return: the board saves or submits its form, a reviewer accepts or sends it back. A refusal of
     /// what was entered comes back to the form (for a submission, with every problem the return has).
-    func returnStep(_ step: String, id: String, form: Form, user: String, context: WebContext) async throws -> Response {
+    func returnStep(_ step: String, id: String, form: Form, user: String, context: WebContext) async throws -> Response
+    {
         var saved = false
         return try await formAct(
             correctable: { status, _ in status == .unprocessableContent || status == .conflict },
@@ -57,7 +58,8 @@ extension Web {
                 // The save checked the form's version; the submission follows it in the same post.
                 if step == "submit" { try await app.submitReturn(id, by: user) }
             case "accept":
-                try await app.acceptReturn(id, note: form.text("note"), by: user, expectedVersion: try formVersion(form))
+                try await app.acceptReturn(
+                    id, note: form.text("note"), by: user, expectedVersion: try formVersion(form))
             case "send-back":
                 try await app.returnForRevision(
                     id, reasons: form.text("reasons") ?? "", by: user, expectedVersion: try formVersion(form))

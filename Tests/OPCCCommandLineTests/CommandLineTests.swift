@@ -105,7 +105,9 @@ struct CalendarCommandTests {
         #expect(create.status == 0, "\(create.stderr)")
         #expect(create.stdout.contains("calendar feed secret: "))
         let out = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("board.ics").path
-        let show = try await opcc(["calendar", "feed", "show", "--as", "cumbria.barrow-board", "--out", out, "--db", db])
+        let show = try await opcc([
+            "calendar", "feed", "show", "--as", "cumbria.barrow-board", "--out", out, "--db", db,
+        ])
         #expect(show.status == 0, "\(show.stderr)")
         let ics = try String(contentsOfFile: out, encoding: .utf8)
         #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\n") && ics.hasSuffix("END:VCALENDAR\r\n"))

@@ -68,7 +68,8 @@ private struct DemoDatabase {
     }
 
     /// A Cumbria record raised, submitted, signed by both positions and referred, every act on `day`.
-    func referredCumbriaRecord(on day: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+    func referredCumbriaRecord(on day: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String
+    {
         let id = try await raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: day)
         let c = ["--office", "cumbria", "--on", day]
         try await succeed(["decision", "submit", id, "--as", "cumbria.officer"] + c, sourceLocation: sourceLocation)
@@ -82,12 +83,14 @@ private struct DemoDatabase {
                 "decision", "sign", id, "--position", "chief-executive", "--name", "B Chief", "--as",
                 "cumbria.chief-executive",
             ] + c, sourceLocation: sourceLocation)
-        try await succeed(["decision", "refer", id, "--as", "cumbria.chief-executive"] + c, sourceLocation: sourceLocation)
+        try await succeed(
+            ["decision", "refer", id, "--as", "cumbria.chief-executive"] + c, sourceLocation: sourceLocation)
         return id
     }
 
     /// A Cumbria record taken as far as an approval on `day`, and not published.
-    func approvedCumbriaRecord(on day: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+    func approvedCumbriaRecord(on day: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String
+    {
         let id = try await referredCumbriaRecord(on: day, sourceLocation: sourceLocation)
         try await succeed(
             [
@@ -174,7 +177,10 @@ struct DecisionCommandTests {
         for reader in ["cumbria.officer", "lincs.finance"] {
             let who = ["--as", reader]
             outputs += [
-                ("notice md as \(reader)", try await db.run(["decision", "notice", "007/2020", "--format", "md"] + l + who)),
+                (
+                    "notice md as \(reader)",
+                    try await db.run(["decision", "notice", "007/2020", "--format", "md"] + l + who)
+                ),
                 (
                     "notice html as \(reader)",
                     try await db.run(["decision", "notice", "007/2020", "--format", "html"] + l + who)
@@ -218,7 +224,9 @@ struct DecisionCommandTests {
 
     @Test func aPart2ReadByAnAuditorIsAuditedWithoutItsContent() async throws {
         let db = try await DemoDatabase()
-        let read = try await db.run(["decision", "part2", "007/2020", "--office", "lincolnshire", "--as", "lincs.auditor"])
+        let read = try await db.run([
+            "decision", "part2", "007/2020", "--office", "lincolnshire", "--as", "lincs.auditor",
+        ])
         #expect(read.status == 0, "\(read.stderr)")
         #expect(read.stdout.contains(tripwire))
 
@@ -251,7 +259,8 @@ struct DecisionCommandTests {
         let id = try await db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
         #expect(id == "cumbria-DR-0002")
         let c = ["--office", "cumbria"]
-        let submit = try await db.succeed(["decision", "submit", id, "--as", "cumbria.officer", "--on", "2016-04-04"] + c)
+        let submit = try await db.succeed(
+            ["decision", "submit", id, "--as", "cumbria.officer", "--on", "2016-04-04"] + c)
         // The demo imported 014/2016, so 2016's sequence continues at 015.
         #expect(submit.stdout == "015/2016: awaiting-sign-offs\n")
         try await db.succeed(
@@ -274,7 +283,8 @@ struct DecisionCommandTests {
             ] + c)
         // Wednesday 6 April 2016 plus Cumbria's 3 working days.
         #expect(decide.stdout == "015/2016: approved (Part 1 due by 2016-04-11)\n")
-        let publish = try await db.succeed(["decision", "publish", id, "--as", "cumbria.officer", "--on", "2016-04-07"] + c)
+        let publish = try await db.succeed(
+            ["decision", "publish", id, "--as", "cumbria.officer", "--on", "2016-04-07"] + c)
         #expect(publish.stdout == "015/2016: published\n")
 
         let shown = try await db.show("015/2016", office: "cumbria", as: "cumbria.auditor")
@@ -381,7 +391,8 @@ struct DecisionCommandTests {
         let db = try await DemoDatabase()
         let id = try await db.raise(lincolnshireDraft, office: "lincolnshire", as: "lincs.officer", on: "2021-02-01")
         let l = ["--office", "lincolnshire"]
-        let submit = try await db.succeed(["decision", "submit", id, "--as", "lincs.officer", "--on", "2021-02-01"] + l)
+        let submit = try await db.succeed(
+            ["decision", "submit", id, "--as", "lincs.officer", "--on", "2021-02-01"] + l)
         #expect(submit.stdout.hasPrefix("001/2021: "))
         // Who records each sign-off, per fixtures/offices/lincolnshire.yaml.
         let signers = [
@@ -500,12 +511,16 @@ struct DecisionCommandTests {
 
     @Test func surreyStyleLookupTreatsUnpaddedNumbersAsTheSame() async throws {
         let db = try await DemoDatabase()
-        let text = try await db.succeed(["decision", "show", "14/2016", "--office", "cumbria", "--as", "cumbria.officer"])
+        let text = try await db.succeed([
+            "decision", "show", "14/2016", "--office", "cumbria", "--as", "cumbria.officer",
+        ])
         #expect(text.stdout.contains("Request for PCC Decision 014/2016"))
         let shown = try await db.show("14/2016", office: "cumbria", as: "cumbria.officer")
         #expect(shown.number == "014/2016")
         #expect(shown.id == "cumbria-DR-0001")
-        let unknown = try await db.run(["decision", "show", "13/2016", "--office", "cumbria", "--as", "cumbria.officer"])
+        let unknown = try await db.run([
+            "decision", "show", "13/2016", "--office", "cumbria", "--as", "cumbria.officer",
+        ])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("known-decision"))
     }

@@ -45,7 +45,9 @@ struct ExportCommandTests {
     func refusesToOverwriteWithoutForce() async throws {
         let path = await Self.out("grants.csv")
         try "keep me\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let refused = try await opcc(["export", "grants-register", "--office", "cumbria", "--out", path, "--db", Self.db])
+        let refused = try await opcc([
+            "export", "grants-register", "--office", "cumbria", "--out", path, "--db", Self.db,
+        ])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("export-never-overwrites") && refused.stderr.contains("--force"))
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me\n")

@@ -19,7 +19,9 @@ struct LimitsCommandTests {
         func raise(_ yaml: String) async throws -> CLIResult {
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("limits-\(UUID().uuidString).yaml")
             try yaml.write(to: file, atomically: true, encoding: .utf8)
-            return try await run(["decision", "raise", "--file", file.path, "--office", "cumbria", "--as", "cumbria.officer"])
+            return try await run([
+                "decision", "raise", "--file", file.path, "--office", "cumbria", "--as", "cumbria.officer",
+            ])
         }
     }
 
@@ -48,7 +50,9 @@ struct LimitsCommandTests {
         let crlf = try await demo.raise("title: Limits CRLF\nexecutiveSummary: \"One.\\r\\nTwo.\"\n")
         #expect(crlf.status == 0, "\(crlf.stderr)")
         let id = String(crlf.stdout.dropFirst("raised ".count).prefix { $0 != ":" })
-        let shown = try await demo.run(["decision", "show", id, "--office", "cumbria", "--json", "--as", "cumbria.officer"])
+        let shown = try await demo.run([
+            "decision", "show", id, "--office", "cumbria", "--json", "--as", "cumbria.officer",
+        ])
         let object = try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any]
         #expect(object?["executiveSummary"] as? String == "One.\nTwo.")
     }

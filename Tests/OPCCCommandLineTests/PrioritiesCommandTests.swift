@@ -26,7 +26,9 @@ struct PrioritiesCommandTests {
         #expect(lines.contains { $0.hasPrefix(" 3  Domestic Abuse") && $0.contains("75 ÷ 6 = 12.5 → 13") })
         #expect(lines.contains("recorded totals: all 17 equal the totals computed by sum ÷ 6, round half up"))
         #expect(lines.contains { $0.hasPrefix("  2017-03-14  Cybercrime (Low 24): compelled (national-steer); ") })
-        let csv = try await opcc(["priorities", "show", "--csv", "--partnership", "SNWP", "--year", "2017/18", "--db", db])
+        let csv = try await opcc([
+            "priorities", "show", "--csv", "--partnership", "SNWP", "--year", "2017/18", "--db", db,
+        ])
         let rows = csv.stdout.split(separator: "\n").dropFirst().map {
             $0.split(separator: ",", omittingEmptySubsequences: false)
         }

@@ -47,7 +47,9 @@ struct ReturnCommandTests {
         #expect(refused.stderr.contains("[variance-explained]"))
         #expect(refused.stderr.contains("25.0% below"))
         #expect(refused.stderr.contains("10%"))
-        let state = try await opcc(["return", "show", "cumbria-QR-0005", "--db", db, "--as", "cumbria.officer", "--json"])
+        let state = try await opcc([
+            "return", "show", "cumbria-QR-0005", "--db", db, "--as", "cumbria.officer", "--json",
+        ])
         // The content is kept as a draft; only the submission was refused.
         #expect(state.stdout.contains("\"state\" : \"draft\""))
     }

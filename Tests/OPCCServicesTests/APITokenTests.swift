@@ -82,7 +82,8 @@ struct APITokenTests {
         await #expect(
             refusalRule { _ = try await app.createAPIToken(label: "script", by: "cumbria.finance") }
                 == "api-token-label-unique")
-        await #expect(refusalRule { _ = try await app.createAPIToken(label: "  ", by: "cumbria.finance") } == "api-token-label")
+        await #expect(
+            refusalRule { _ = try await app.createAPIToken(label: "  ", by: "cumbria.finance") } == "api-token-label")
         await #expect(refusalRule { _ = try await app.createAPIToken(label: "x", by: "nobody") } == "known-person")
         await #expect(try app.apiTokens(as: "cumbria.finance").count == 1)
     }

@@ -48,7 +48,8 @@ struct ActRunnerEffectTests {
         try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
         await #expect(try app.agreement("cumbria-GA-0001").payments.first { $0.id == "I2" }?.paidOn == nil)
         try await app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
-        await #expect(try app.agreement("cumbria-GA-0001").payments.first { $0.id == "I2" }?.paidOn == day("2016-07-11"))
+        await #expect(
+            try app.agreement("cumbria-GA-0001").payments.first { $0.id == "I2" }?.paidOn == day("2016-07-11"))
         let accept = try await #require(try app.auditLog(instance: id).last)
         #expect(accept.event == "accept")
         #expect(accept.payloadFields["effects"] == "release-payment")
@@ -198,7 +199,8 @@ struct RecordKindVersionTests {
         }
         #expect(stale?.rule == "current-version")
         await #expect(try app.auditHead().sequence == head.sequence)
-        await #expect(try app.quarterlyReturn(id, as: "cumbria.barrow-board").record.current?.content.narrative == "First.")
+        await #expect(
+            try app.quarterlyReturn(id, as: "cumbria.barrow-board").record.current?.content.narrative == "First.")
         try await app.saveReturn(id, content: other, by: "cumbria.barrow-board", expectedVersion: saved)
         await #expect(try app.version(of: id, by: "cumbria.barrow-board") == saved + 1)
     }
@@ -250,7 +252,9 @@ struct PermittedActServiceTests {
         let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
         await #expect(try app.permittedActs(record: id, by: "cumbria.officer").map(\.event) == ["submit", "withdraw"])
         await #expect(try app.permittedActs(record: id, by: "cumbria.auditor").isEmpty)
-        let unseen = await #expect(throws: ServiceRefusal.self) { try await app.permittedActs(record: id, by: "lincs.officer") }
+        let unseen = await #expect(throws: ServiceRefusal.self) {
+            try await app.permittedActs(record: id, by: "lincs.officer")
+        }
         #expect(unseen?.kind == .notFound)
         // Shown to another office (a published record is public), it offers that office nothing to do.
         await #expect(try app.permittedActs(shown: id, by: "lincs.officer").isEmpty)

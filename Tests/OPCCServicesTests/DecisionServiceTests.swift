@@ -7,10 +7,13 @@ import Testing
 /// Drives a fresh Cumbria record to the decision-maker, starting on `start`; returns its id.
 @discardableResult
 func cumbriaReferred(_ app: Commissioning, on start: String, title: String = "Pilot") async throws -> String {
-    let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(title), by: "cumbria.officer", on: day(start))
-        .id
+    let id = try await app.raiseDecision(
+        office: "cumbria", draft: shortDraft(title), by: "cumbria.officer", on: day(start)
+    )
+    .id
     try await app.submitDecision(id, by: "cumbria.officer", on: day(start))
-    try await app.signDecision(id, position: "originating-officer", name: "A Officer", by: "cumbria.officer", on: day(start))
+    try await app.signDecision(
+        id, position: "originating-officer", name: "A Officer", by: "cumbria.officer", on: day(start))
     try await app.signDecision(
         id, position: "chief-executive", name: "B Chief", by: "cumbria.chief-executive", on: day(start))
     try await app.referDecision(id, by: "cumbria.chief-executive", on: day(start))
@@ -57,7 +60,8 @@ struct DecisionServiceTests {
         let first = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-06-01"))
         try await app.submitDecision(first.id, by: "cumbria.officer", on: day("2016-06-01"))
-        try await app.perform(.withdraw(reason: "duplicate"), on: first.id, by: "cumbria.officer", on: day("2016-06-02"))
+        try await app.perform(
+            .withdraw(reason: "duplicate"), on: first.id, by: "cumbria.officer", on: day("2016-06-02"))
         let second = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-06-03"))
         await #expect(
@@ -69,7 +73,8 @@ struct DecisionServiceTests {
         let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2017-01-03")
         ).id
-        await #expect(try app.submitDecision(id, by: "cumbria.officer", on: day("2017-01-03")).record.number == "001/2017")
+        await #expect(
+            try app.submitDecision(id, by: "cumbria.officer", on: day("2017-01-03")).record.number == "001/2017")
     }
 
     @Test func unpaddedNumbersFindTheSameRecord() async throws {
@@ -109,7 +114,9 @@ struct DecisionServiceTests {
         let (app, _) = try await demoApp()
         var draft = shortDraft()
         draft.part2 = .init(exists: true, reason: "names victims", content: "", complete: false)
-        let id = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
+        let id = try await app.raiseDecision(
+            office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")
+        ).id
         let refused = await #expect(throws: ActRefused.self) {
             try await app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
         }
@@ -122,7 +129,9 @@ struct DecisionServiceTests {
         let imported = try await app.showDecision("014/2016", office: "cumbria", by: "cumbria.officer").record
         var draft = shortDraft()
         draft.executiveSummary = imported.executiveSummary
-        let id = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")).id
+        let id = try await app.raiseDecision(
+            office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")
+        ).id
         let refused = await #expect(throws: ActRefused.self) {
             try await app.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
         }
@@ -199,7 +208,8 @@ extension DecisionServiceTests {
         let unchanged = try await app.showDecision(id, by: "cumbria.officer")
         #expect(unchanged.status == "draft")
         #expect(unchanged.record.number == nil)
-        let view = try await app.perform(.submit(number: "099/2016"), on: id, by: "cumbria.officer", on: day("2016-04-04"))
+        let view = try await app.perform(
+            .submit(number: "099/2016"), on: id, by: "cumbria.officer", on: day("2016-04-04"))
         #expect(view.record.number == "099/2016")
         #expect(view.record.exceptions.isEmpty)
     }
@@ -403,7 +413,8 @@ struct DecisionCorrectionTests {
         var fix = DecisionDraft()
         fix.title = "X"
         let error = await #expect(throws: ServiceRefusal.self) {
-            try await app.correctDecision("014/2016", office: "cumbria", draft: fix, reason: " \n", by: "cumbria.officer")
+            try await app.correctDecision(
+                "014/2016", office: "cumbria", draft: fix, reason: " \n", by: "cumbria.officer")
         }
         #expect(error?.rule == "reason-given")
     }

@@ -17,7 +17,8 @@ struct DecisionVersionTests {
         try await app.editDecision(id, draft: change, by: "cumbria.officer", expectedVersion: before)
         await #expect(try app.showDecision(id, by: "cumbria.officer").version == before + 1)
         try await app.editDecision(id, draft: change, by: "cumbria.officer")
-        await #expect(try app.showDecision(id, by: "cumbria.officer").version == before + 2, "an edit without a version too")
+        await #expect(
+            try app.showDecision(id, by: "cumbria.officer").version == before + 2, "an edit without a version too")
     }
 
     @Test func aCorrectionBumpsTheVersionAndAnswersTheNewOne() async throws {

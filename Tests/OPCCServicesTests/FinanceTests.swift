@@ -105,7 +105,8 @@ struct AllocationRuleTests {
         let profile = try OfficeProfile.parse(yaml: text + "\noverCommitmentPercent: 10\n", source: "cumbria.yaml")
         try await app.registerOffice(
             LoadedProfile(profile: profile, text: text + "\noverCommitmentPercent: 10\n", source: "test"))
-        let made = try await app.allocate([request("£160,000", decision: id)], by: "cumbria.finance", on: day("2016-05-05"))
+        let made = try await app.allocate(
+            [request("£160,000", decision: id)], by: "cumbria.finance", on: day("2016-05-05"))
         #expect(made.first?.overCommitmentPercent == 10)
         await #expect(
             row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.unallocatedPence
@@ -271,8 +272,10 @@ struct CarryForwardAndCheckTests {
         try await app.decideCarryForward(
             request.id, approve: false, reason: "pilot ends", by: "cumbria.pcc", on: day("2017-03-02"))
         await #expect(try app.instance(request.id)?.state == "refused")
-        let lines = await Reconciliation.compute(try app.store.read { try $0.postings(office: "cumbria") }.map(\.posting))
-            .lines
+        let lines = await Reconciliation.compute(
+            try app.store.read { try $0.postings(office: "cumbria") }.map(\.posting)
+        )
+        .lines
         let barrow = ReconciliationLine(office: "cumbria", year: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR")
         #expect(lines[barrow]?.clawbackDuePence == 500_000)
         #expect(lines[barrow]?.carriedOutPence == 0)
@@ -357,7 +360,7 @@ struct CarryForwardAndCheckTests {
                     recipientName: "Carlisle City Council", purpose: "small grant", decision: id,
                     amount: money("£1,000"))
             ], by: "cumbria.finance", on: day("2016-05-01"))
-        return try await #require(
+        return try #require(
             try await app.store.read { try $0.allocations(office: "cumbria") }.first { $0.allocation.id == made[0].id }
         ).postingSequence
     }
@@ -410,7 +413,8 @@ struct CarryForwardAndCheckTests {
             row(try app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: "ASB")?.allocatedPence
                 == 10_000_000)
         let twice = await #expect(throws: ServiceRefusal.self) {
-            try await app.reversePosting(allocationPosting, reason: "again", by: "cumbria.finance", on: day("2016-05-02"))
+            try await app.reversePosting(
+                allocationPosting, reason: "again", by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(twice?.rule == "posting-reversed-once")
         let undo = await #expect(throws: ServiceRefusal.self) {
@@ -425,7 +429,8 @@ struct CarryForwardAndCheckTests {
         let budget = try await #require(
             try store.read { try $0.postings(office: "cumbria") }.first { $0.posting.cause.kind == .budget })
         let refused = await #expect(throws: ServiceRefusal.self) {
-            try await app.reversePosting(budget.sequence, reason: "wrong year", by: "cumbria.finance", on: day("2016-05-02"))
+            try await app.reversePosting(
+                budget.sequence, reason: "wrong year", by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(refused?.rule == "correction-leaves-no-negative-balance")
         #expect(refused?.message.contains("below what is allocated from it") == true)
@@ -445,7 +450,8 @@ struct CarryForwardAndCheckTests {
         let payment = try await #require(
             try store.read { try $0.postings(office: "cumbria") }.first { $0.posting.cause.kind == .payment })
         let paid = await #expect(throws: ServiceRefusal.self) {
-            try await app.reversePosting(payment.sequence, reason: "paid twice", by: "cumbria.finance", on: day("2016-05-02"))
+            try await app.reversePosting(
+                payment.sequence, reason: "paid twice", by: "cumbria.finance", on: day("2016-05-02"))
         }
         #expect(paid?.rule == "workflow-money-not-reversed")
     }
@@ -593,7 +599,8 @@ struct GrantAgreementServiceTests {
             request.id, approve: false, reason: "pilot ends", by: "cumbria.pcc", on: day("2017-03-02"))
         let final = try await #require(
             try app.store.read { try $0.returnRecords(office: "cumbria", agreement: "cumbria-GA-0001") }.last)
-        try await app.waiveReturn(final.id, reason: "pilot wound up early", by: "cumbria.finance", on: day("2017-04-03"))
+        try await app.waiveReturn(
+            final.id, reason: "pilot wound up early", by: "cumbria.finance", on: day("2017-04-03"))
         let open = await #expect(throws: ServiceRefusal.self) {
             try await app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
         }
@@ -648,10 +655,12 @@ struct GrantAgreementServiceTests {
         let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
-        try await app.decideCarryForward(request.id, approve: true, reason: "hub", by: "cumbria.pcc", on: day("2017-03-02"))
+        try await app.decideCarryForward(
+            request.id, approve: true, reason: "hub", by: "cumbria.pcc", on: day("2017-03-02"))
         let final = try await #require(
             try app.store.read { try $0.returnRecords(office: "cumbria", agreement: "cumbria-GA-0001") }.last)
-        try await app.waiveReturn(final.id, reason: "pilot wound up early", by: "cumbria.finance", on: day("2017-04-03"))
+        try await app.waiveReturn(
+            final.id, reason: "pilot wound up early", by: "cumbria.finance", on: day("2017-04-03"))
         let open = await #expect(throws: ServiceRefusal.self) {
             try await app.closeAgreement("cumbria-GA-0001", by: "cumbria.finance", on: day("2017-04-03"))
         }

@@ -337,7 +337,8 @@ let ledgerTemplate = Task { () async throws -> LedgerTemplate in
     let catalog = try shippedCatalog()
     let (app, store) = try await demoApp(catalog: catalog)
     var decisions = [
-        ModelDecision(name: "014/2016", id: try await app.decisionID("014/2016", office: "cumbria"), approved: 10_000_000)
+        ModelDecision(
+            name: "014/2016", id: try await app.decisionID("014/2016", office: "cumbria"), approved: 10_000_000)
     ]
     for (name, amount) in [("D1", "£60,000"), ("D2", "£40,000")] {
         let id = try await approvedDecision(app, title: "Programme \(name)", amount: amount)
@@ -503,7 +504,8 @@ final class LedgerRun {
         case 0..<4: return await setBudget(s)
         case 4..<18: return await allocate(s)
         case 18..<25: return await reverse(s)
-        case 25..<33: return model.allocations.count > model.agreements.count ? await draftAgreement(s) : await allocate(s)
+        case 25..<33:
+            return model.allocations.count > model.agreements.count ? await draftAgreement(s) : await allocate(s)
         case 33..<61: return await agreementAct(s)
         case 61..<65:
             guard let index = choose(model.agreements, s, preferring: { $0.state == "active" }) else {
@@ -662,14 +664,16 @@ final class LedgerRun {
                 switch act {
                 case "equality-assessment", "risk-assessment":
                     let equality = act == "equality-assessment"
-                    try await app.recordAssessment(id, equality: equality, reference: "REF-\(id)", by: Self.finance, on: on)
+                    try await app.recordAssessment(
+                        id, equality: equality, reference: "REF-\(id)", by: Self.finance, on: on)
                     if equality { model.agreements[index].equality = true } else { model.agreements[index].risk = true }
                 case "confirm-conditions":
                     try await app.confirmAgreementConditions(id, by: Self.finance, on: on)
                     model.agreements[index].state = "conditions-met"
                 case "opcc-signature", "recipient-signature":
                     let party: GrantAgreement.Party = act == "opcc-signature" ? .opcc : .recipient
-                    try await app.recordAgreementSignature(id, party: party, name: "Signatory", by: Self.finance, on: on)
+                    try await app.recordAgreementSignature(
+                        id, party: party, name: "Signatory", by: Self.finance, on: on)
                     model.agreements[index].signed.insert(party)
                 case "sign":
                     try await app.signAgreement(id, by: Self.finance, on: on)

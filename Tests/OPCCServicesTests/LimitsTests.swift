@@ -60,7 +60,7 @@ struct MoneyCeilingServiceTests {
         try await app.setBudget(
             office: "cumbria", year: year, strand: "VICTIMS", name: "Victims", amount: money("£10,000"),
             by: "cumbria.finance", on: day("2016-05-01"))
-        let current = try await #require(
+        let current = try #require(
             row(try await app.reconciliation(year: year, office: "cumbria"), strand: "ASB")?.budgetPence)
         let funding = try #require(LedgerAccount(.funding, office: "cumbria", year: year))
         let budget = try #require(LedgerAccount(.budget, office: "cumbria", year: year, strand: "ASB"))
@@ -134,7 +134,8 @@ struct TextLimitServiceTests {
             var draft = shortDraft()
             if field == "title" { draft.title = text } else { draft.executiveSummary = text }
             await #expect {
-                try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-04-01"))
+                try await app.raiseDecision(
+                    office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-04-01"))
             } throws: { error in
                 (error as? ServiceRefusal)?.message.hasPrefix("\(field): character ") == true
             }
@@ -160,7 +161,7 @@ struct TextLimitServiceTests {
             } catch { return "other: \(error)" }
             return nil
         }
-        await #expect(
+        #expect(
             await refusedField {
                 try await app.setBudget(
                     office: "cumbria", year: fy("2016/17"), strand: "ASB", name: "Anti-social\nbehaviour",
@@ -171,7 +172,9 @@ struct TextLimitServiceTests {
             office: "cumbria", year: fy("2016/17"), strand: "ASB", recipientOrgID: "GB-LAE-CAR",
             recipientName: "Carlisle City Council", purpose: String(repeating: "p", count: 1_001), decision: decision,
             amount: money("£1"))
-        await #expect(refusedField { try await app.allocate([request], by: "cumbria.finance", on: day("2016-05-05")) } == "purpose")
+        await #expect(
+            refusedField { try await app.allocate([request], by: "cumbria.finance", on: day("2016-05-05")) }
+                == "purpose")
         request.purpose = "Fine"
         request.recipientName = "Carlisle\u{7}"
         await #expect(
@@ -207,7 +210,8 @@ struct CSVInjectionServiceTests {
         for title in ["=1+2", "@SUM(A1)", "+1", "-1", "\tTabbed", "=HYPERLINK(\"http://evil.example\",\"Click\")"] {
             var draft = shortDraft(title)
             draft.amount = "£100,000"
-            _ = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-04-01"))
+            _ = try await app.raiseDecision(
+                office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-04-01"))
         }
         let csv = await RegisterExport.csv(try app.decisionRegister(DecisionFilter(), by: "cumbria.officer"))
         for guarded in [

@@ -76,8 +76,12 @@ struct OtherOfficeRecordServiceTests {
         let office = try await #require(try app.instance(ids.existing)).office
         await #expect(office != (try app.person(named: useCase.user)?.office))
         await #expect(try app.instance(ids.missing) == nil)
-        let existing = await #expect(throws: ServiceRefusal.self) { try await useCase.run(app, ids.existing, useCase.user) }
-        let missing = await #expect(throws: ServiceRefusal.self) { try await useCase.run(app, ids.missing, useCase.user) }
+        let existing = await #expect(throws: ServiceRefusal.self) {
+            try await useCase.run(app, ids.existing, useCase.user)
+        }
+        let missing = await #expect(throws: ServiceRefusal.self) {
+            try await useCase.run(app, ids.missing, useCase.user)
+        }
         #expect(missing?.kind == .notFound)
         #expect(existing?.kind == .notFound)
         #expect(existing?.rule == missing?.rule)

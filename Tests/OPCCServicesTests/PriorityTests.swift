@@ -214,7 +214,8 @@ struct PriorityServiceTests {
         }
         #expect(stranger?.rule == "known-agency")
         let nothing = await #expect(throws: ServiceRefusal.self) {
-            try await app.recordHarmScore(id, threat: "Arson", agency: "Fire", score: HarmScore(sum: 9), by: "leics.officer")
+            try await app.recordHarmScore(
+                id, threat: "Arson", agency: "Fire", score: HarmScore(sum: 9), by: "leics.officer")
         }
         #expect(nothing?.rule == "known-threat")
     }
@@ -316,7 +317,9 @@ struct PriorityServiceTests {
     @Test func oneAssessmentAYearPerPartnership() async throws {
         let (app, _) = try await demoApp()
         let draft = try await app.priorityView(as: nil).assessment
-        let error = await #expect(throws: ServiceRefusal.self) { try await app.importAssessment(draft, by: "leics.officer") }
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.importAssessment(draft, by: "leics.officer")
+        }
         #expect(error?.rule == "one-assessment-a-year")
         #expect(error?.message == "SNWP already has an assessment for 2017/18 in leicestershire")
     }
@@ -325,9 +328,13 @@ struct PriorityServiceTests {
         let (app, _) = try await demoApp()
         var draft = try await app.priorityView(as: nil).assessment
         draft.year = fy("2018/19")
-        let error = await #expect(throws: ServiceRefusal.self) { try await app.importAssessment(draft, by: "leics.finance") }
+        let error = await #expect(throws: ServiceRefusal.self) {
+            try await app.importAssessment(draft, by: "leics.finance")
+        }
         #expect(error?.rule == "role-required")
-        let elsewhere = await #expect(throws: ServiceRefusal.self) { try await app.importAssessment(draft, by: "cumbria.officer") }
+        let elsewhere = await #expect(throws: ServiceRefusal.self) {
+            try await app.importAssessment(draft, by: "cumbria.officer")
+        }
         #expect(elsewhere?.rule == "role-required")
     }
 
@@ -339,7 +346,9 @@ struct PriorityServiceTests {
         await #expect(try app.priorityAssessments(as: nil).map(\.id) == ["leicestershire-PA-0001"])
         await #expect(try app.priorityAssessments(as: "lincs.auditor").count == 1)
         await #expect(try app.priorityAssessments(as: "leics.pcc").count == 2)
-        let hidden = await #expect(throws: ServiceRefusal.self) { try await app.priorityView(id, as: "cumbria.officer") }
+        let hidden = await #expect(throws: ServiceRefusal.self) {
+            try await app.priorityView(id, as: "cumbria.officer")
+        }
         // Not adopted, so not there for another office: refused as a missing assessment is.
         #expect(hidden?.rule == "known-assessment")
         #expect(hidden?.kind == .notFound)

@@ -52,8 +52,10 @@ struct ProfileCacheTests {
         let imported = try await first.showDecision("014/2016", office: "cumbria", by: "cumbria.officer").record
         var draft = shortDraft()
         draft.executiveSummary = imported.executiveSummary  // 118 words
-        let id = try await first.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03"))
-            .id
+        let id = try await first.raiseDecision(
+            office: "cumbria", draft: draft, by: "cumbria.officer", on: day("2016-05-03")
+        )
+        .id
         let refused = await #expect(throws: ActRefused.self) {
             try await first.submitDecision(id, by: "cumbria.officer", on: day("2016-05-03"))
         }

@@ -13,7 +13,8 @@ struct PublicNoticeTests {
     /// The page rendered from the record as a public reader sees it, without anything kept.
     static func freshNotice(_ app: Commissioning, _ id: String) async throws -> String {
         let view = try await app.showDecision(id, by: nil)
-        return DecisionNotice.html(view.record, status: view.status, profile: try await app.profile(of: view.record.office))
+        return DecisionNotice.html(
+            view.record, status: view.status, profile: try await app.profile(of: view.record.office))
     }
 
     @Test func theServedNoticeIsTheNoticeOfTheRecordAsStored() async throws {
@@ -69,7 +70,9 @@ struct PublicNoticeTests {
         let error = await #expect(throws: ServiceRefusal.self) { try await app.publishedNoticeHTML(draft.id) }
         #expect(error?.rule == "known-decision")
         #expect(error?.kind == .notFound)
-        let unknown = await #expect(throws: ServiceRefusal.self) { try await app.publishedNoticeHTML("cumbria-DR-9999") }
+        let unknown = await #expect(throws: ServiceRefusal.self) {
+            try await app.publishedNoticeHTML("cumbria-DR-9999")
+        }
         #expect(unknown?.rule == "known-decision")
         #expect(error?.message.replacingOccurrences(of: draft.id, with: "cumbria-DR-9999") == unknown?.message)
         #expect(app.caches.notices.keptPages.isEmpty)

@@ -77,7 +77,8 @@ struct ReturnTests {
     @Test func varianceExplained() async throws {
         let (app, _) = try await demoApp()
         let id = try await returnID(app, barrow, "2016/17 Q1")
-        try await app.saveReturn(id, content: goodQ1(spend: "£9,375"), by: "cumbria.barrow-board", on: day("2016-07-10"))
+        try await app.saveReturn(
+            id, content: goodQ1(spend: "£9,375"), by: "cumbria.barrow-board", on: day("2016-07-10"))
         let refused = await #expect(throws: ActRefused.self) {
             try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
         }
@@ -154,7 +155,8 @@ struct ReturnTests {
         try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
         try await app.acceptReturn(id, by: "cumbria.officer", on: day("2016-07-11"))
         let edit = await #expect(throws: ServiceRefusal.self) {
-            try await app.saveReturn(id, content: goodQ1(spend: "£12,100"), by: "cumbria.barrow-board", on: day("2016-07-12"))
+            try await app.saveReturn(
+                id, content: goodQ1(spend: "£12,100"), by: "cumbria.barrow-board", on: day("2016-07-12"))
         }
         #expect(edit?.rule == "return-editable")
         // The message reaches a browser too: it says what to do in words, never a command (issue 21 item 10).
@@ -239,8 +241,11 @@ struct ReturnTests {
         // Due Thu 21 July 2016; 10 working days late on Thu 4 August.
         let overdue = try await app.sweepDeadlines(on: day("2016-07-22"), office: "cumbria").filter { $0.subject == id }
         #expect(overdue.map(\.action) == ["mark-overdue"])
-        await #expect(try app.sweepDeadlines(on: day("2016-08-03"), office: "cumbria").filter { $0.subject == id } == [])
-        let escalated = try await app.sweepDeadlines(on: day("2016-08-04"), office: "cumbria").filter { $0.subject == id }
+        await #expect(
+            try app.sweepDeadlines(on: day("2016-08-03"), office: "cumbria").filter { $0.subject == id } == [])
+        let escalated = try await app.sweepDeadlines(on: day("2016-08-04"), office: "cumbria").filter {
+            $0.subject == id
+        }
         #expect(escalated.map(\.action) == ["escalate"])
         #expect(escalated.first?.workingDays == 10)
         #expect(escalated.first?.told.contains("cumbria.chief-executive") == true)

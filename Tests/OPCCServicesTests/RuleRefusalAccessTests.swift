@@ -7,8 +7,15 @@ import Testing
 /// A store that is not SQLite: it passes every transaction to one, as a second engine would run them.
 private struct ForwardingStore: CommissioningStore {
     let base: SQLiteStore
-    func write<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try base.write(body) }
-    func read<T>(_ body: (any StoreTransaction) throws -> T) throws -> T { try base.read(body) }
+    func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await base.write(body)
+    }
+    func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await base.read(body)
+    }
+    func readWhileStarting<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try base.readWhileStarting(body)
+    }
 }
 
 private func pct(_ text: String) -> Percentage { try! Percentage(parsing: text) }
@@ -41,7 +48,7 @@ struct RuleRefusalAccessTests {
 
     @Test func onlyAnSQLiteDatabaseIsBackedUp() async throws {
         let (_, sqlite) = try await demoApp()
-        let app = try await Commissioning(
+        let app = try Commissioning(
             store: ForwardingStore(base: sqlite), catalog: try shippedCatalog(),
             clock: FixedClock(day: day("2026-11-20")))
         let path = temporaryDatabasePath()

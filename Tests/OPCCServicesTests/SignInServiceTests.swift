@@ -93,7 +93,8 @@ struct SignInServiceTests {
             clock.advance(seconds: Double(expected))
             expected *= 2
         }
-        await #expect(isSignedIn(try app.signIn(name: "cumbria.auditor", address: "203.0.113.9", verify: typed("right"))))
+        await #expect(
+            isSignedIn(try app.signIn(name: "cumbria.auditor", address: "203.0.113.9", verify: typed("right"))))
         // Signing in cleared the account's counter: a failure now costs no wait.
         _ = try await app.signIn(name: "cumbria.auditor", address: "203.0.113.9", verify: typed("wrong"))
         await #expect(
@@ -161,7 +162,8 @@ struct SignInServiceTests {
     @Test func onlyTheSHA256OfASessionIdIsStoredAndExpiredSessionsAreSweptAtSignIn() async throws {
         let (app, clock) = try await signInDemo()
         guard
-            case .signedIn(let first, _) = try await app.signIn(name: "cumbria.officer", address: "a", verify: typed("right"))
+            case .signedIn(let first, _) = try await app.signIn(
+                name: "cumbria.officer", address: "a", verify: typed("right"))
         else { throw RawFailure() }
         await #expect(try app.sessionCount() == 1)
         await #expect(try app.session(id: SHA256Hex.of(first)) == nil)
@@ -200,7 +202,8 @@ struct SignInServiceTests {
             ids.append(id)
         }
         guard
-            case .signedIn(let other, _) = try await app.signIn(name: "cumbria.finance", address: "a", verify: typed("right"))
+            case .signedIn(let other, _) = try await app.signIn(
+                name: "cumbria.finance", address: "a", verify: typed("right"))
         else { throw RawFailure() }
         let before = try await app.auditLog(office: "cumbria").count
         let ended = try await app.changePassword(
@@ -227,7 +230,9 @@ struct SignInServiceTests {
 
     @Test func aPasswordIsChangedOnlyByThePersonOrTheirOfficesChiefExecutive() async throws {
         let (app, _) = try await signInDemo()
-        guard case .signedIn(let id, _) = try await app.signIn(name: "cumbria.officer", address: "a", verify: typed("right"))
+        guard
+            case .signedIn(let id, _) = try await app.signIn(
+                name: "cumbria.officer", address: "a", verify: typed("right"))
         else { throw RawFailure() }
         let before = try await app.auditLog(office: nil).count
         for actor in ["cumbria.finance", "cumbria.pcc", "lincs.chief-executive"] {

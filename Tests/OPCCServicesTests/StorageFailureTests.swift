@@ -51,7 +51,9 @@ struct StorageFailureTests {
         try await store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }
         var filter = DecisionFilter()
         filter.text = "Mirehouse"
-        let thrown = await #expect(throws: StorageFailure.self) { try await app.decisionRegister(filter, by: "cumbria.officer") }
+        let thrown = await #expect(throws: StorageFailure.self) {
+            try await app.decisionRegister(filter, by: "cumbria.officer")
+        }
         #expect(thrown?.kind == .failed(resultCode: 1))
         #expect(thrown?.description == "the database could not answer (SQLite result code 1), so nothing was changed")
     }

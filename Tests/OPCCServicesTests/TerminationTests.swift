@@ -7,8 +7,9 @@ import Testing
 @Suite("Grant agreements: termination")
 struct TerminationTests {
     /// The reconciliation line of a strand (or of a recipient within it) for 2016/17 in Cumbria.
-    func line(_ app: Commissioning, strand: String, recipient: String? = nil) async throws -> Commissioning.ReconciliationRow?
-    {
+    func line(
+        _ app: Commissioning, strand: String, recipient: String? = nil
+    ) async throws -> Commissioning.ReconciliationRow? {
         row(try await app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: strand, recipient: recipient)
     }
 
@@ -63,7 +64,8 @@ struct TerminationTests {
         let before = try await figures()
         let head = try await app.auditHead()
         let refused = await #expect(throws: ActRefused.self) {
-            try await app.terminateAgreement("cumbria-GA-0002", reason: " ", by: "cumbria.finance", on: day("2016-09-01"))
+            try await app.terminateAgreement(
+                "cumbria-GA-0002", reason: " ", by: "cumbria.finance", on: day("2016-09-01"))
         }
         #expect(refused?.rules == ["reason-given"])
         await #expect(try figures() == before)

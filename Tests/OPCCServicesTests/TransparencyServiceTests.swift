@@ -168,7 +168,8 @@ struct TransparencyServiceTests {
         let id = try await app.decisionID("007/2020", office: "lincolnshire")
         let record = try await #require(try app.store.read { try $0.decision(id: id) })
         #expect(record.part2.content?.contains(tripwire) == true, "the demo's tripwire is in place")
-        await #expect(try app.transparencyGrants(office: "lincolnshire").count == 2, "grants under 007/2020 are published")
+        await #expect(
+            try app.transparencyGrants(office: "lincolnshire").count == 2, "grants under 007/2020 are published")
         var texts: [String] = []
         for office in [nil, "lincolnshire"] as [String?] {
             let grants = await TransparencyTable.grantsRegister(try app.transparencyGrants(office: office))

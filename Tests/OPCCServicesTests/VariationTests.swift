@@ -25,7 +25,9 @@ struct VariationTests {
         return list
     }
 
-    func ledgerSize(_ store: SQLiteStore) async throws -> Int { try await store.read { try $0.postings(office: "cumbria") }.count }
+    func ledgerSize(_ store: SQLiteStore) async throws -> Int {
+        try await store.read { try $0.postings(office: "cumbria") }.count
+    }
 
     @Test func aReductionReturnsUnpaidMoneyToTheStrandAndKeepsTheAgreementEqualToItsAllocations() async throws {
         let (app, _) = try await demoApp()
@@ -81,7 +83,8 @@ struct VariationTests {
             beyond?.description.contains(
                 "the variation would take the money committed under the decision to £110,000.00, beyond the "
                     + "£100,000.00 it approved") == true)
-        let newDecision = try await approvedDecision(app, title: "Hub extension", amount: "£10,000", raised: "2016-06-01")
+        let newDecision = try await approvedDecision(
+            app, title: "Hub extension", amount: "£10,000", raised: "2016-06-01")
         request.newDecision = newDecision
         let varied = try await app.varyAgreement(barrow, request, by: "cumbria.finance", on: day("2016-07-01"))
         #expect(varied.amount == money("£60,000"))

@@ -118,7 +118,8 @@ struct WorkflowServiceTests {
         try await app.startInstance(
             id: "QR-C1", office: "cumbria", workflow: "quarterly-return", recordRef: "GA-COPELAND",
             by: "cumbria.finance", role: .finance, on: day("2016-03-01"))
-        await #expect(try app.fire("start", on: "QR-B1", by: "barrow.board", on: day("2016-03-02")).instance.state == "draft")
+        await #expect(
+            try app.fire("start", on: "QR-B1", by: "barrow.board", on: day("2016-03-02")).instance.state == "draft")
         let refused = await #expect(throws: ActRefused.self) {
             try await app.fire("start", on: "QR-C1", by: "barrow.board", on: day("2016-03-02"))
         }
@@ -182,7 +183,8 @@ struct ConcurrencyTests {
                         store: try SQLiteStore(path: path), catalog: try shippedCatalog(),
                         clock: FixedClock(day: day("2026-11-20")))
                     return
-                        await (try? other?.fire(
+                        await
+                        (try? other?.fire(
                             "request", on: "CF-T", by: "wm.finance", on: day("2016-03-02"), expectedVersion: 0))
                         != nil
                 }

@@ -166,7 +166,8 @@ struct APIAdversarialTests {
             }
             let id = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer").id
             try await app.submitDecision(id, by: "cumbria.officer")
-            try await app.signDecision(id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
+            try await app.signDecision(
+                id, position: "originating-officer", name: "Vivian Stafford", by: "cumbria.officer")
             try await app.signDecision(
                 id, position: "chief-executive", name: "Stuart Edwards", by: "cumbria.chief-executive")
             try await app.referDecision(id, by: "cumbria.chief-executive")
@@ -216,7 +217,8 @@ struct APIAdversarialTests {
                 user: "cumbria.pcc", path: { await ["id": try f.referred("Adversarial decision")] },
                 body: { ["approve": true, "interests": "None."] }),
             "deferPublication": Context(
-                user: officer, path: { await ["id": try f.decided("Adversarial deferral")] }, body: { ["reason": "Why."] }),
+                user: officer, path: { await ["id": try f.decided("Adversarial deferral")] },
+                body: { ["reason": "Why."] }),
             "withdrawDecision": Context(
                 user: officer,
                 path: {

@@ -41,7 +41,7 @@ struct APIRecordVersionTests {
         let server = try await webApp(commissioning: Self.app)
         try await server.test(.router) { client in
             let opened = try await send(client, .get, "/api/v1/agreements/\(id)", token: finance)
-            await #expect(opened.eTag == "\"\(try await Self.app.version(of: id, by: "cumbria.finance"))\"")
+            #expect(opened.eTag == "\"\(try await Self.app.version(of: id, by: "cumbria.finance"))\"")
             let first = try await send(
                 client, .post, "/api/v1/agreements/\(id)/assessments", token: finance,
                 body: #"{"kind": "equality", "reference": "EIA-API-1"}"#, ifMatch: opened.eTag)
@@ -114,8 +114,10 @@ struct APIRecordVersionTests {
     }
 
     @Test func aDecisionListsTheActsTheCallerMayTakeNow() async throws {
-        let id = try await Self.app.raiseDecision(office: "cumbria", draft: webDraft("Permitted acts"), by: "cumbria.officer")
-            .id
+        let id = try await Self.app.raiseDecision(
+            office: "cumbria", draft: webDraft("Permitted acts"), by: "cumbria.officer"
+        )
+        .id
         let officer = try await token("cumbria.officer")
         let auditor = try await token("cumbria.auditor")
         let server = try await webApp(commissioning: Self.app)

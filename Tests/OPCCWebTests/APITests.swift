@@ -138,7 +138,8 @@ struct APITests {
             #expect(none.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             #expect(String(buffer: none.body).contains("api-token-required"))
 
-            let (id, token) = try await sharedApp.createAPIToken(label: "revoked-\(UUID().uuidString)", by: "cumbria.officer")
+            let (id, token) = try await sharedApp.createAPIToken(
+                label: "revoked-\(UUID().uuidString)", by: "cumbria.officer")
             let api = try await APIClient(client, as: "cumbria.officer")
             #expect(try await api.call(.get, "/api/v1/decisions", token: token).status == .ok)
             try await sharedApp.revokeAPIToken(id, by: "cumbria.officer")
@@ -276,7 +277,8 @@ struct APITests {
             #expect(raised.status == .created)
             let id = try #require(raised.object["id"] as? String)
             #expect(try await officer.get("/api/v1/decisions/\(id)").object["title"] as? String == hostile)
-            await #expect(try sharedApp.decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == hostile })
+            await #expect(
+                try sharedApp.decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == hostile })
         }
     }
 

@@ -88,7 +88,8 @@ struct AdversarialInputTests {
             #expect(page.status == .contentTooLarge)
             var oversized = DecisionFilter()
             oversized.text = "\"Oversized\""
-            await #expect(try sharedApp.decisionRegister(oversized, by: "cumbria.officer").isEmpty, "nothing was raised")
+            await #expect(
+                try sharedApp.decisionRegister(oversized, by: "cumbria.officer").isEmpty, "nothing was raised")
         }
     }
 }

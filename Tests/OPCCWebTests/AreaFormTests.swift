@@ -72,7 +72,7 @@ struct AreaFormTests {
             _ = try await lincs.signIn("lincs.officer")
             #expect(try await lincs.get("/vli").body.contains("action=\"/vli/score\""))
             let (scheme, text) = try await formsApp.vliScheme(named: "vli-default", home: home)
-            let expected = try await #require(
+            let expected = try #require(
                 await refusalMessage {
                     try await formsApp.scoreVLI(
                         office: "lincolnshire", scheme: scheme, schemeText: text, by: "lincs.officer")
@@ -107,7 +107,9 @@ struct AreaFormTests {
     @Test("adopting priorities is refused, naming each rule, until the selection follows them; then it is adopted")
     func adoptPriorities() async throws {
         let (id, _) = try await selectingAssessment(formsApp, year: "2019/20")
-        let state: @Sendable () async throws -> String = { try await formsApp.priorityView(id, as: "leics.officer").state }
+        let state: @Sendable () async throws -> String = {
+            try await formsApp.priorityView(id, as: "leics.officer").state
+        }
         let app = try await webApp(commissioning: formsApp)
         try await app.test(.router) { client in
             var officer = Browser(client)

@@ -73,7 +73,7 @@ struct AreaScreenTests {
             let page = try await officer.get("/vli/wards/\(first)")
             #expect(page.body.contains("Shortlist the ward"))
 
-            let expected = try await #require(
+            let expected = try #require(
                 await refusalMessage {
                     try await financeApp.selectVLIWard(
                         office: "cumbria", ward: second, decision: "014/2016", by: "cumbria.officer")
@@ -139,7 +139,9 @@ struct AreaScreenTests {
                     strand: "SAFER", recipient: "GB-LAE-NWL", share: try Percentage(parsing: "90%"))
             ]
             let expected = try await #require(
-                refusalMessage { try await financeApp.linkPriorityMoney(id, priority: "P1", links: too, by: "leics.finance") }
+                refusalMessage {
+                    try await financeApp.linkPriorityMoney(id, priority: "P1", links: too, by: "leics.finance")
+                }
             )
             let refused = try await finance.post(
                 "/priorities/\(id)/link-money",
@@ -151,7 +153,9 @@ struct AreaScreenTests {
             let linked = try await finance.post(
                 "/priorities/\(id)/link-money", ["priority": "P3", "strand": "VICTIMS", "share": "10%"])
             #expect(linked.status == .seeOther)
-            let p3 = try await financeApp.priorityView(id, as: "leics.finance").selection.priorities.first { $0.code == "P3" }
+            let p3 = try await financeApp.priorityView(id, as: "leics.finance").selection.priorities.first {
+                $0.code == "P3"
+            }
             #expect(p3?.money.map(\.strand) == ["VICTIMS"])
         }
     }

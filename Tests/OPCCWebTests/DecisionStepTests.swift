@@ -75,7 +75,8 @@ struct DecisionStepTests {
             #expect(blank.status == .unprocessableContent)
             #expect(summaryLinks(blank.body) == ["title"])
             #expect(blank.body.contains("Second text."), "what was entered is kept")
-            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.executiveSummary == "First text.")
+            await #expect(
+                try sharedApp.showDecision(id, by: "cumbria.officer").record.executiveSummary == "First text.")
 
             let saved = try await officer.post(
                 "\(path)/edit",
@@ -185,7 +186,8 @@ struct DecisionStepTests {
                     "/decisions/\(id)/defer", ["reason": "Operation under way.", "until": "2027-03-31"]
                 ).status == .seeOther)
             await #expect(try state(id) == "publication-deferred")
-            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.part1Deadline?.iso == "2027-03-31")
+            await #expect(
+                try sharedApp.showDecision(id, by: "cumbria.officer").record.part1Deadline?.iso == "2027-03-31")
         }
     }
 

@@ -61,17 +61,20 @@ struct FinanceFormTests {
             #expect(made.location == "/finance?year=2016/17")
             let after = try await finance.get("/finance?year=2016/17")
             #expect(after.body.contains("VICTIMS: Victims"))
-            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_000_000)
+            await #expect(
+                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_000_000)
 
             // A strand that exists keeps its name when none is given.
             let renamed = try await finance.post(
                 "/finance/budget", ["form": "budget", "year": "2016/17", "strand": "VICTIMS", "amount": "£12,000"])
             #expect(renamed.status == .seeOther)
-            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_200_000)
+            await #expect(
+                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_200_000)
 
-            let asb = try await #require(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
+            let asb = try await #require(
+                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
             let cut = ["form": "budget", "year": "2016/17", "strand": "ASB", "name": "Anti-social behaviour"]
-            let expected = try await #require(
+            let expected = try #require(
                 await refusalMessage {
                     try await formsApp.setBudget(
                         office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "ASB",
@@ -107,7 +110,8 @@ struct FinanceFormTests {
                 try await finance.post(
                     "/finance/budget", ["year": "2016/17", "strand": "VICTIMS", "amount": "£1"], csrf: "forged"
                 ).status == .forbidden)
-            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_200_000)
+            await #expect(
+                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_200_000)
         }
     }
 
@@ -121,7 +125,8 @@ struct FinanceFormTests {
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
-            let asb = try await #require(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
+            let asb = try await #require(
+                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
             let moved = try await finance.post(
                 "/finance/virement",
                 [
@@ -131,14 +136,15 @@ struct FinanceFormTests {
             #expect(moved.status == .seeOther)
             await #expect(
                 try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb - 2_000_000)
-            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000)
+            await #expect(
+                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000)
             #expect(try await finance.get("/finance?year=2016/17").body.contains("£21,000.00"))
 
             let tooMuch = [
                 "form": "vire", "year": "2016/17", "from": "ASB", "to": "HUBS", "amount": "£1,000,000",
                 "reason": "Everything",
             ]
-            let expected = try await #require(
+            let expected = try #require(
                 await refusalMessage {
                     try await formsApp.vire(
                         office: "cumbria", year: year, from: "ASB", to: "HUBS",
@@ -157,13 +163,15 @@ struct FinanceFormTests {
             #expect(noReason.body.contains("href=\"#vire-reason\""))
             await #expect(
                 try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb - 2_000_000)
-            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000)
+            await #expect(
+                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000)
         }
     }
 
     @Test("a single allocation under an approved decision; beyond the decision or an unknown decision is refused")
     func singleAllocation() async throws {
-        let decision = try await approvedCumbriaDecision(formsApp, title: "Carlisle night-time economy", amount: "£5,000")
+        let decision = try await approvedCumbriaDecision(
+            formsApp, title: "Carlisle night-time economy", amount: "£5,000")
         let year = try FinancialYear(parsing: "2016/17")
         let count: @Sendable () async throws -> Int = {
             try await formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count
@@ -178,7 +186,7 @@ struct FinanceFormTests {
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             #expect(try await finance.get("/finance/allocations").body.contains("Allocate to one recipient"))
-            let expected = try await #require(
+            let expected = try #require(
                 await refusalMessage {
                     try await formsApp.allocate(
                         [
@@ -249,7 +257,8 @@ struct FinanceFormTests {
             let again = try await finance.post("/finance/allocations/confirm", fields)
             #expect(again.status == .unprocessableContent)
             #expect(again.body.contains("href=\"#split-decision\""), "the refusal links to the decision it is about")
-            await #expect(try formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count == after.count)
+            await #expect(
+                try formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count == after.count)
         }
     }
 
@@ -323,9 +332,10 @@ struct FinanceFormTests {
             _ = try await finance.signIn("wm.finance")
             #expect(try await finance.get("/finance/carry-forwards").body.contains("Confirm \(id) at year end"))
             let next = try await line(formsApp, "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
-            let expected = try await #require(
+            let expected = try #require(
                 await refusalMessage {
-                    try await formsApp.confirmCarryForward(id, actual: try Money(parsing: "£1,000,000"), by: "wm.finance")
+                    try await formsApp.confirmCarryForward(
+                        id, actual: try Money(parsing: "£1,000,000"), by: "wm.finance")
                 })
             let refused = try await finance.post("/finance/carry-forwards/\(id)/confirm", ["actual": "£1,000,000"])
             #expect(refused.status == .unprocessableContent)
@@ -374,7 +384,8 @@ struct FinanceFormTests {
             let settled = try await finance.post("/finance/carry-forwards/\(id)/settle")
             #expect(settled.status == .seeOther)
             await #expect(try state() == "clawback-settled")
-            let barrow = try await line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB", recipient: "GB-LAE-BAR")
+            let barrow = try await line(
+                formsApp, "cumbria.finance", year: "2016/17", strand: "ASB", recipient: "GB-LAE-BAR")
             #expect(barrow?.returnedPence == 500_000)
             #expect(barrow?.clawbackDuePence == 0)
 

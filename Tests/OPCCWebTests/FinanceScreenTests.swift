@@ -195,7 +195,8 @@ struct FinanceScreenTests {
 
     @Test("the formula split is previewed per area, then confirming it meets the decision's rule")
     func formulaSplit() async throws {
-        let before = try await financeApp.financeOverview(as: "cumbria.finance", year: try FinancialYear(parsing: "2016/17"))
+        let before = try await financeApp.financeOverview(
+            as: "cumbria.finance", year: try FinancialYear(parsing: "2016/17"))
         let app = try await webApp(commissioning: financeApp)
         let fields = [
             "year": "2016/17", "strand": "ASB", "decision": "014/2016", "purpose": "Neighbourhood ASB fund",
@@ -227,7 +228,7 @@ struct FinanceScreenTests {
                 try financeApp.financeOverview(as: "cumbria.finance", year: before.year).allocations.count
                     == before.allocations.count, "a preview allocates nothing")
 
-            let expected = try await #require(
+            let expected = try #require(
                 await refusalMessage {
                     try await financeApp.allocateSplit(
                         Web.splitFile(from: form(fields)).0!, office: "cumbria", by: "cumbria.finance")
@@ -304,7 +305,8 @@ struct FinanceScreenTests {
                     "year": "2017/18", "strand": "CSF", "recipient": "GB-LAE-WLV", "forecast": "£2,000",
                     "reason": "Slippage",
                 ])
-            let second = try await #require(try financeApp.financeOverview(as: "wm.finance").carryForwards.last?.request.id)
+            let second = try await #require(
+                try financeApp.financeOverview(as: "wm.finance").carryForwards.last?.request.id)
             #expect(second != id)
             let unexplained = try await pcc.post(
                 "/finance/carry-forwards/\(second)/decide", ["outcome": "refuse", "decideReason": ""])

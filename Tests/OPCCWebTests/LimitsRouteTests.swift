@@ -134,7 +134,8 @@ struct LimitsRouteTests {
                 "/decisions", ["title": "Limits web CRLF", "executiveSummary": "One.\r\nTwo."])
             #expect(crlf.status == .seeOther)
             let row = try await #require(try register(titled: "Limits web CRLF").first)
-            await #expect(try sharedApp.showDecision(row.id, by: "cumbria.officer").record.executiveSummary == "One.\nTwo.")
+            await #expect(
+                try sharedApp.showDecision(row.id, by: "cumbria.officer").record.executiveSummary == "One.\nTwo.")
         }
     }
 

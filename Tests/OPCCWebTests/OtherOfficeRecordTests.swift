@@ -33,8 +33,10 @@ struct OtherOfficeRecordTests {
 
     /// A Cumbria draft, raised once for the whole table: a record no Lincolnshire person may see.
     static let cumbriaDraftTask = Task {
-        try await sharedApp.raiseDecision(office: "cumbria", draft: webDraft("Cumbria's own draft"), by: "cumbria.officer")
-            .id
+        try await sharedApp.raiseDecision(
+            office: "cumbria", draft: webDraft("Cumbria's own draft"), by: "cumbria.officer"
+        )
+        .id
     }
     /// Stands for the Cumbria draft in the probes' table (made before any test runs), until a test asks for it.
     static let cumbriaDraftMark = "{cumbria-draft}"

@@ -130,7 +130,7 @@ struct PermittedActPageTests {
         let instance = try await #require(try actsApp.instance(id))
         let profile = try await actsApp.profile(of: "cumbria")
         func offered(to name: String, under definition: WorkflowDefinition) async throws -> [String] {
-            let person = try await #require(try await actsApp.person(named: name))
+            let person = try #require(try await actsApp.person(named: name))
             let acts = WorkflowEngine().permittedActs(on: instance, definition: definition, actor: person.actor)
             return web.decisionSteps(
                 view, permitted: acts, profile: profile, roles: person.actor.roles(covering: id), signer: "",

@@ -8,7 +8,8 @@ import Testing
 @testable import OPCCWeb
 
 /// A demo of its own for these tests: every post below is refused, so it stays as loaded.
-let ruleFormsApp: Commissioning = makeDemoApp(returns: false)
+let ruleFormsAppTask = Task { await makeDemoApp(returns: false) }
+var ruleFormsApp: Commissioning { get async { await ruleFormsAppTask.value } }
 
 /// A form post only the web refuses, by the rule it names: the page shows the rule's message (a page names no rule
 /// ids, so the message is what tells the rule), with 422.
@@ -58,7 +59,7 @@ struct RuleRefusalFormTests {
 
     @Test(arguments: cases)
     func aFormTheWebRefusesIsA422WithTheRulesMessageAndChangesNothing(_ refusal: FormRefusal) async throws {
-        let server = try webApp(commissioning: ruleFormsApp)
+        let server = try await webApp(commissioning: ruleFormsApp)
         try await server.test(.router) { client in
             var browser = Browser(client)
             _ = try await browser.signIn(refusal.user)

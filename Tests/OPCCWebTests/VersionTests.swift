@@ -161,7 +161,8 @@ struct VersionTests {
             let draftPage = try await officer.get("/decisions/\(draft)").body
             await #expect(draftPage.components(separatedBy: try field(draft)).count - 1 == 2, "submit and withdraw")
             let approvedPage = try await officer.get("/decisions/\(approved)").body
-            await #expect(approvedPage.components(separatedBy: try field(approved)).count - 1 == 3, "publish, defer, correct")
+            await #expect(
+                approvedPage.components(separatedBy: try field(approved)).count - 1 == 3, "publish, defer, correct")
         }
     }
 

@@ -49,7 +49,8 @@ func makeDemoDatabase(returns: Bool = true) async -> (app: Commissioning, path: 
 let concurrentTestsThrottle = SignInThrottlePolicy(freeFailuresPerAccount: 10_000, freeFailuresPerAddress: 10_000)
 
 func webApp(
-    throttle: SignInThrottlePolicy = concurrentTestsThrottle, commissioning: Commissioning? = nil, home: ProductHome? = nil,
+    throttle: SignInThrottlePolicy = concurrentTestsThrottle, commissioning: Commissioning? = nil,
+    home: ProductHome? = nil,
     port: Int = 8080, trustedProxies: [String] = [], publicURL: String? = nil
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "opcc.web.tests")
@@ -76,7 +77,9 @@ func mayReadTripwire(_ user: String?) async -> Bool {
 func record(_ body: String, user: String?, sourceLocation: SourceLocation = #_sourceLocation) async {
     collected.withLock { $0.append((user, body)) }
     if body.contains(tripwire) {
-        #expect(await mayReadTripwire(user), "Part 2 content reached \(user ?? "the public")", sourceLocation: sourceLocation)
+        #expect(
+            await mayReadTripwire(user), "Part 2 content reached \(user ?? "the public")",
+            sourceLocation: sourceLocation)
     }
 }
 

@@ -226,7 +226,9 @@ struct WebTests {
         let lincsIDs = try await sharedApp.decisionRegister(.init(), by: "lincs.officer").map(\.id)
         let ids = try await lincsIDs + sharedApp.decisionRegister(.init(), by: "cumbria.officer").map(\.id)
         let lincs = try await demoID("007/2020", office: "lincolnshire")
-        let wards = try await sharedApp.vliOverview(as: "cumbria.officer").wards.prefix(3).map { "/vli/wards/\($0.code)" }
+        let wards = try await sharedApp.vliOverview(as: "cumbria.officer").wards.prefix(3).map {
+            "/vli/wards/\($0.code)"
+        }
         let grants = try await sharedApp.agreements(office: nil).map { "/grants/\($0.agreement.id)" }
         let assessments = try await sharedApp.priorityAssessments(as: "leics.officer").map { "/priorities/\($0.id)" }
         let areaPages =
