@@ -69,4 +69,21 @@ struct AsyncBoundaryTests {
         let offices = try await store.read { try $0.offices().count }
         #expect(offices == writers, "every waiting writer committed once the lock was released")
     }
+
+    @Test func aTaskCancelledBeforeItsTransactionBeginsThrowsCancellationAndChangesNothing() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-async-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: folder.appendingPathComponent("cancel.sqlite").path)
+        let cancelled = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await store.write { tx in
+                try tx.saveOffice(
+                    id: "cancelled", name: "Cancelled", orgID: nil, profileText: "id: cancelled",
+                    registeredAt: "2026-11-20T09:00:00Z")
+            }
+        }
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        let offices = try await store.read { try $0.offices().count }
+        #expect(offices == 0, "the cancelled transaction wrote nothing")
+    }
 }
