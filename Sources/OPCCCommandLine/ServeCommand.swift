@@ -8,7 +8,7 @@ import OPCCServices
 import OPCCWeb
 import Synchronization
 
-/// `opcc serve`: the web application on the embedded SQLite database.
+/// `opcc serve`: the web application on the embedded SQLite database (or a read-only copy of it, `--read-only`).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -37,15 +37,32 @@ struct ServeCommand: AsyncParsableCommand {
             "The address the public reaches the server at, e.g. https://opcc.example, for absolute URLs.",
             discussion: "Without it: http://HOSTNAME:PORT. Never the request's Host header."))
     var publicURL: String?
+    @Flag(
+        help: ArgumentHelp(
+            "Serve a read-only copy (a standby or a public mirror): public pages and /healthz only.",
+            discussion: """
+                Opens the database read-only and runs no migration (a database not fully migrated is refused), no \
+                deadline sweep and no sign-in; every staff page, sign-in and API call is answered 503.
+                """))
+    var readOnly = false
+    @Option(
+        name: .customLong("main-site"),
+        help: "With --read-only, the main site's address, e.g. https://opcc.example, where the refusals send people.")
+    var mainSite: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         do {
             for proxy in trustedProxies { _ = try WebConfiguration.checkedTrustedProxy(proxy) }
             if let publicURL { _ = try WebConfiguration.checkedPublicURL(publicURL) }
+            if let mainSite { _ = try WebConfiguration.checkedMainSiteURL(mainSite) }
         } catch let error as WebConfigurationError {
             throw ValidationError(error.message)
         }
+        guard !readOnly || !demo else {
+            throw ValidationError("--read-only serves a database as it is: it cannot load the demo (--demo)")
+        }
+        guard readOnly || mainSite == nil else { throw ValidationError("--main-site goes with --read-only") }
     }
 
     func run() async throws {
@@ -55,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let home = try global.locateHome()
             let path = global.databasePath
+            if readOnly { return try await serve(try await Commissioning.openReadOnly(home: home, databasePath: path)) }
             let app = try Commissioning.open(home: home, databasePath: path)
             if demo {
                 printLine("loading the demo from \(home.root.path) into \(path)")
@@ -73,26 +91,34 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let swept = try await app.sweepDeadlines()
             printLine("deadline sweep: \(swept.count) reminder(s), overdue mark(s) or escalation(s) recorded")
-            var logger = Logger(label: "opcc.web")
-            logger.logLevel = .info
-            var configuration = WebConfiguration(
-                commissioning: app, hostname: hostname, port: port, secureCookies: secureCookies, logger: logger,
-                trustedProxies: trustedProxies, publicURL: publicURL)
-            configuration.dailySweep = true
-            configuration.home = home
-            let web = try await buildApplication(configuration: configuration)
-            printLine(
-                "serving on http://\(hostname):\(port)/  (published decisions: http://\(hostname):\(port)/register)")
-            flushStandardOutput()
-            let outcome = ServerOutcome()
-            Task {
-                do { try await web.runService() } catch { outcome.failure.withLock { $0 = error } }
-                outcome.done.signal()
-            }
-            // The command line runs synchronously: wait here until the server has shut down.
-            outcome.done.wait()
-            if let error = outcome.failure.withLock({ $0 }) { throw error }
+            try await serve(app, home: home)
         }
+    }
+
+    /// Serves `app` until SIGTERM or Ctrl-C: read-only without `home` (no sweep, no API, so no VLI schemes).
+    private func serve(_ app: Commissioning, home: ProductHome? = nil) async throws {
+        var logger = Logger(label: "opcc.web")
+        logger.logLevel = .info
+        var configuration = WebConfiguration(
+            commissioning: app, hostname: hostname, port: port, secureCookies: secureCookies, logger: logger,
+            trustedProxies: trustedProxies, publicURL: publicURL)
+        configuration.dailySweep = !readOnly
+        configuration.readOnly = readOnly
+        configuration.mainSiteURL = mainSite
+        configuration.home = home
+        let web = try await buildApplication(configuration: configuration)
+        printLine(
+            "serving\(readOnly ? " a read-only copy" : "") on http://\(hostname):\(port)/  "
+                + "(published decisions: http://\(hostname):\(port)/register)")
+        flushStandardOutput()
+        let outcome = ServerOutcome()
+        Task {
+            do { try await web.runService() } catch { outcome.failure.withLock { $0 = error } }
+            outcome.done.signal()
+        }
+        // The command line runs synchronously: wait here until the server has shut down.
+        outcome.done.wait()
+        if let error = outcome.failure.withLock({ $0 }) { throw error }
     }
 }
 

@@ -16,6 +16,30 @@ public protocol CommissioningStore: Sendable {
     func readWhileStarting<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
 }
 
+/// The store's answer to a health check (`/healthz`), in no engine's types: the named migrations this binary knows
+/// and those the database has applied, read in one read transaction, so an answer also says the database can be read.
+public protocol MigrationStatusStore: Sendable {
+    func migrationStatus() async throws -> MigrationStatus
+}
+
+/// Which named migrations the binary knows and which the database has applied.
+public struct MigrationStatus: Hashable, Sendable {
+    /// The binary's migrations, in the order they run.
+    public let known: [String]
+    /// The migrations the database records as applied, sorted.
+    public let applied: [String]
+
+    public init(known: [String], applied: [String]) {
+        self.known = known
+        self.applied = applied
+    }
+
+    /// Known but not applied: the database was written by an older binary (or never migrated).
+    public var missing: [String] { known.filter { !applied.contains($0) } }
+    /// Applied but not known: a newer binary wrote the database.
+    public var unknown: [String] { applied.filter { !known.contains($0) } }
+}
+
 /// A workflow definition's text as first used, with its SHA-256.
 public struct PinnedDefinition: Hashable, Sendable {
     public let name: String

@@ -26,6 +26,11 @@ public struct WebConfiguration: Sendable {
     public var dailySweep: Bool = false
     /// The product home, where the API reads VLI schemes (`opcc serve` sets it).
     public var home: ProductHome?
+    /// A read-only copy (`opcc serve --read-only`): public pages and `/healthz` only, no sessions, no sweep; every
+    /// other page, sign-in and API call is refused (see `ReadOnlyCopy`).
+    public var readOnly: Bool = false
+    /// Where a read-only copy sends people who want to sign in (`--main-site`), checked like `publicURL`.
+    public var mainSiteURL: String?
 
     public init(
         commissioning: Commissioning, hostname: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
@@ -66,6 +71,14 @@ public struct WebConfiguration: Sendable {
         return "\(scheme)://\(bracketed.lowercased())" + (parts.port.map { ":\($0)" } ?? "")
     }
 
+    /// A `--main-site` as the server links to it: the same form as `--public-url`.
+    public static func checkedMainSiteURL(_ text: String) throws -> String {
+        do { return try checkedPublicURL(text) } catch let error as WebConfigurationError {
+            throw WebConfigurationError(
+                message: error.message.replacingOccurrences(of: "--public-url", with: "--main-site"))
+        }
+    }
+
     /// A `--trusted-proxy` as the server compares it: an IPv4 or IPv6 address in canonical form.
     public static func checkedTrustedProxy(_ text: String) throws -> String {
         guard let address = normalisedIPAddress(text.trimmingCharacters(in: .whitespaces)) else {
@@ -97,12 +110,14 @@ public func buildApplication(configuration: WebConfiguration) async throws -> so
     let router = Router(context: WebContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SecurityHeaders())
-    router.add(middleware: SessionLoader(app: web.app, policy: web.sessionPolicy))
+    if !configuration.readOnly {
+        router.add(middleware: SessionLoader(app: web.app, policy: web.sessionPolicy))
+    }
     router.add(middleware: ErrorPages(pages: web.pages))
     router.add(middleware: APIErrors())
     web.addRoutes(to: router)
     var services: [any Service] = []
-    if configuration.dailySweep {
+    if configuration.dailySweep && !configuration.readOnly {
         services.append(DailySweep(app: configuration.commissioning, logger: configuration.logger))
     }
     return Application(
@@ -125,12 +140,17 @@ struct Web: Sendable {
     let pages: Pages
     let secureCookies: Bool
     let home: ProductHome?
+    let readOnly: Bool
+    let mainSiteURL: String?
 
     init(configuration: WebConfiguration) async throws {
         app = configuration.commissioning
         throttle = configuration.throttle
         sessionPolicy = configuration.sessions
-        signInForms = try await app.signInFormTokens()
+        readOnly = configuration.readOnly
+        mainSiteURL = try configuration.mainSiteURL.map(WebConfiguration.checkedMainSiteURL)
+        // A read-only copy signs no one in, and may not store the sign-in forms' key: an unused key of its own.
+        signInForms = readOnly ? SignInFormTokens(keyHex: randomToken()) : try await app.signInFormTokens()
         trustedProxies = Set(try configuration.trustedProxies.map(WebConfiguration.checkedTrustedProxy))
         publicURL = try configuration.publicURL.map(WebConfiguration.checkedPublicURL) ?? configuration.absoluteBase
         pages = try Pages()
@@ -139,6 +159,8 @@ struct Web: Sendable {
     }
 
     func addRoutes(to router: Router<WebContext>) {
+        addHealthRoute(to: router)
+        guard !readOnly else { return addReadOnlyRoutes(to: router) }
         addPageRoutes(to: router)
         addAPIRoutes(to: router)
     }

@@ -70,18 +70,24 @@ struct Pages: Sendable {
     }
 
     /// The error page for a status.
-    func error(_ status: HTTPResponse.Status, message: String, context: WebContext) -> Response {
-        let heading: String
-        switch status.code {
-        case 403: heading = "You cannot do this"
-        case 404: heading = "Page not found"
-        case 429: heading = "Too many attempts"
-        case 503: heading = "The service is busy"
-        default: heading = "Sorry, there is a problem"
-        }
+    func error(
+        _ status: HTTPResponse.Status, message: String, context: WebContext, heading chosen: String? = nil
+    ) -> Response {
+        let heading = chosen ?? Self.heading(for: status)
         return render(
             "error", title: heading, values: ["heading": .text(heading), "message": .text(message)],
             context: context, back: nil, status: status)
+    }
+
+    /// The error page's heading for a status, unless the page names its own.
+    static func heading(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 403: return "You cannot do this"
+        case 404: return "Page not found"
+        case 429: return "Too many attempts"
+        case 503: return "The service is busy"
+        default: return "Sorry, there is a problem"
+        }
     }
 }
 

@@ -72,7 +72,8 @@ struct SessionLoader: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if let token = request.cookies[sessionCookieName]?.value,
+        // The health check reads no session, so a load balancer's probe never counts as a page view.
+        if request.uri.path != healthPath, let token = request.cookies[sessionCookieName]?.value,
             let session = try await app.session(id: token, policy: policy)
         {
             context.session = session

@@ -18,7 +18,7 @@ enum API {
 
 extension Web {
     /// The JSON API under /api/v1 (bearer tokens from `opcc token create`), and its OpenAPI document.
-    func addAPIRoutes(to router: Router<WebContext>) {
+    func addAPIRoutes(to router: some RouterMethods<WebContext>) {
         let document = OpenAPIDocument.text
         router.get(RouterPath(stringLiteral: API.documentPath)) { _, _ -> Response in
             Response(
