@@ -13,11 +13,12 @@ import Testing
 
 /// A server over `commissioning`, read-only or not, as `opcc serve` builds it (without its sweep).
 private func server(
-    _ commissioning: Commissioning, readOnly: Bool = false, mainSite: String? = nil
+    _ commissioning: Commissioning, readOnly: Bool = false, mainSite: String? = nil,
+    sessions: SessionPolicy = .init()
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "opcc.web.tests")
     logger.logLevel = .warning
-    var configuration = WebConfiguration(commissioning: commissioning, logger: logger)
+    var configuration = WebConfiguration(commissioning: commissioning, logger: logger, sessions: sessions)
     configuration.readOnly = readOnly
     configuration.mainSiteURL = mainSite
     return try await buildApplication(configuration: configuration)
@@ -88,19 +89,23 @@ struct HealthCheckTests {
     @Test("the health check reads no session: a signed-in browser's probe does not count as a page view")
     func healthCheckReadsNoSession() async throws {
         let (commissioning, path) = await makeDemoDatabase(returns: false)
-        let app = try await webApp(commissioning: commissioning)
-        let sessions = try DatabaseQueue(path: path)
-        try await app.test(.router) { client in
+        let cookie = try await webApp(commissioning: commissioning).test(.router) { client in
             var browser = Browser(client)
             _ = try await browser.signIn("cumbria.officer")
-            let cookie = try #require(browser.cookie)
-            let before = try await sessionRows(sessions)
+            return try #require(browser.cookie)
+        }
+        let sessions = try DatabaseQueue(path: path)
+        let before = try await sessionRows(sessions)
+        #expect(before.count == 1)
+        // A server where every session is idle at once: reading this one would delete it.
+        let strict = try await server(commissioning, sessions: SessionPolicy(idleSeconds: 0, touchEverySeconds: 0))
+        try await strict.test(.router) { client in
             let response = try await client.execute(
                 uri: "/healthz", method: .get, headers: [.cookie: "opcc_session=\(cookie)"])
             #expect(response.status == .ok)
             #expect(response.headers[.setCookie] == nil)
-            #expect(try await sessionRows(sessions) == before)
         }
+        #expect(try await sessionRows(sessions) == before)
     }
 
     @Test("the health check is 503 naming the missing migration when an older version wrote the database")
