@@ -27,16 +27,41 @@ let opccExecutable: URL = {
 }()
 
 /// Runs the `opcc` executable and waits for it off Swift's cooperative pool (a blocking wait there would hold up
-/// every other test of the run, and the tests that measure the pool's freedom).
+/// every other test of the run, and the tests that measure the pool's freedom). At most as many run at once as the
+/// machine has cores: the CLI tests would otherwise start a hundred processes together.
 func opcc(
     _ arguments: [String], in directory: URL = repositoryRoot, environment: [String: String] = [:]
 ) async throws -> CLIResult {
-    try await withCheckedThrowingContinuation { (done: CheckedContinuation<CLIResult, any Error>) in
+    await processSlots.take()
+    defer { Task { await processSlots.give() } }
+    return try await withCheckedThrowingContinuation { (done: CheckedContinuation<CLIResult, any Error>) in
         DispatchQueue.global().async {
             done.resume(with: Result { try opccBlocking(arguments, in: directory, environment: environment) })
         }
     }
 }
+
+/// A count of places, taken and given back by tasks that wait (suspended) while none is free.
+actor ProcessSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    func take() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func give() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
+let processSlots = ProcessSlots(max(2, ProcessInfo.processInfo.activeProcessorCount))
 
 private func opccBlocking(
     _ arguments: [String], in directory: URL, environment: [String: String]
