@@ -85,6 +85,13 @@ extension Commissioning {
         on day: Day? = nil
     ) async throws {
         let name = try checkedText(name, "name", .name)
+        // The budget itself, not only the difference posted, must be within the ceiling: otherwise a rise smaller
+        // than the ceiling would take a strand that is budgeted near it above it.
+        guard amount.isWithinCeiling else {
+            throw ServiceRefusal(
+                rule: .amountWithinCeiling,
+                message: "a budget of \(amount) is above \(Money.ceiling), the largest amount the product accepts")
+        }
         try await store.write { tx in
             let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "setting a budget")
             guard !strand.isBlank, !strand.contains("/"), !strand.contains(where: \.isWhitespace) else {
