@@ -45,6 +45,47 @@ struct RuleRefusalFinanceTests {
         #expect(!strands.contains { $0.strand == "HUGE" })
     }
 
+    /// The strand is budgeted at the ceiling first, so the rise that follows posts only a penny (below the ceiling):
+    /// it is the budget the rise would leave, not the rise, that must be within it.
+    @Test func aBudgetAboveTheCeilingIsRefusedEvenWhenTheRiseToItIsSmall() async throws {
+        let (app, _) = try await demoApp()
+        try await app.setBudget(
+            office: "cumbria", year: fy("2016/17"), strand: "HUGE", name: "A new strand", amount: Money.ceiling,
+            by: "cumbria.finance", on: day("2016-05-01"))
+        let before = try await books(app)
+        let tooBig = try #require(Money(pence: Money.ceiling.pence + 1))
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.setBudget(
+                office: "cumbria", year: fy("2016/17"), strand: "HUGE", name: "A new strand", amount: tooBig,
+                by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(refused?.rule == "amount-within-ceiling")
+        #expect(try await books(app) == before)
+        let account = try #require(LedgerAccount(.budget, office: "cumbria", year: fy("2016/17"), strand: "HUGE"))
+        let budget = try await app.store.read { try $0.balance(of: account) }
+        #expect(budget.pence == Money.ceiling.pence)
+    }
+
+    /// Two strands, one budgeted at the ceiling: a virement of a penny into it would budget it above the ceiling,
+    /// although the penny itself is far below it.
+    @Test func aVirementThatWouldBudgetAStrandAboveTheCeilingIsRefused() async throws {
+        let (app, _) = try await demoApp()
+        try await app.setBudget(
+            office: "cumbria", year: fy("2016/17"), strand: "HUGE", name: "A new strand", amount: Money.ceiling,
+            by: "cumbria.finance", on: day("2016-05-01"))
+        try await app.setBudget(
+            office: "cumbria", year: fy("2016/17"), strand: "SPARE", name: "Another new strand", amount: money("£100"),
+            by: "cumbria.finance", on: day("2016-05-01"))
+        let before = try await books(app)
+        let refused = await #expect(throws: ServiceRefusal.self) {
+            try await app.vire(
+                office: "cumbria", year: fy("2016/17"), from: "SPARE", to: "HUGE", amount: money("£0.01"),
+                reason: "a top-up", by: "cumbria.finance", on: day("2016-05-02"))
+        }
+        #expect(refused?.rule == "amount-within-ceiling")
+        #expect(try await books(app) == before)
+    }
+
     @Test func aStrandCodeWithASpaceIsNotAStrandCode() async throws {
         let (app, _) = try await demoApp()
         let before = try await books(app)

@@ -162,6 +162,66 @@ extension OfficeProfile {
     private static func validate(
         _ raw: Raw, fail: (String, String) -> OfficeProfileError
     ) throws(OfficeProfileError) -> OfficeProfile {
+        let (id, name, prefix) = try validateIdentity(raw, fail: fail)
+        let numbering = try validateNumbering(raw.decisionNumbering, fail: fail)
+        guard let publication = raw.publication else { throw fail("publication", "missing") }
+        guard let deadline = publication.part1DeadlineWorkingDays else {
+            throw fail("publication.part1DeadlineWorkingDays", "missing (Cumbria 3, Lincolnshire 1)")
+        }
+        guard (0...60).contains(deadline) else {
+            throw fail("publication.part1DeadlineWorkingDays", "\(deadline) is outside 0…60 working days")
+        }
+        if let limit = raw.executiveSummaryWordLimit, !(1...10_000).contains(limit) {
+            throw fail("executiveSummaryWordLimit", "\(limit) must be 1…10000 words, or left out for no limit")
+        }
+        let roles = try validateRoles(raw.roles, fail: fail)
+        let signatories = try validateSignatories(raw.signatories, roles: roles, fail: fail)
+        let extras = raw.extraImplicationSections ?? []
+        for (i, section) in extras.enumerated()
+        where section.isEmpty || standardImplicationSections.contains(section) {
+            throw fail("extraImplicationSections[\(i)]", "'\(section)' is empty or already a standard section")
+        }
+        let returnDue = raw.returnDueWorkingDays ?? 15
+        guard (0...60).contains(returnDue) else {
+            throw fail("returnDueWorkingDays", "\(returnDue) is outside 0…60 working days")
+        }
+        let returnReminder = raw.returnReminderWorkingDays ?? 5
+        guard (0...30).contains(returnReminder) else {
+            throw fail("returnReminderWorkingDays", "\(returnReminder) is outside 0…30 working days")
+        }
+        let returnEscalation = raw.returnEscalationWorkingDays ?? 10
+        guard (1...60).contains(returnEscalation) else {
+            throw fail("returnEscalationWorkingDays", "\(returnEscalation) is outside 1…60 working days")
+        }
+        let delegation = try validateDelegation(raw.decisionDelegation, roles: roles, fail: fail)
+        let readers = try validatePart2Readers(raw.part2Readers, roles: roles, fail: fail)
+        if let percent = raw.overCommitmentPercent, !(1...100).contains(percent) {
+            throw fail("overCommitmentPercent", "\(percent) must be 1…100, or left out for none")
+        }
+        var virementDecisionAbove: Money?
+        if let text = raw.virementDecisionAbove {
+            do { virementDecisionAbove = try Money(parsing: text) } catch {
+                throw fail("virementDecisionAbove", error.description)
+            }
+        }
+        let carryForwardDelegation = try validateCarryForwardDelegation(
+            raw.carryForwardDelegation, roles: roles, fail: fail)
+        return OfficeProfile(
+            id: id, name: name, orgID: raw.orgId, threeSixtyGivingPrefix: prefix, numbering: numbering,
+            part1DeadlineWorkingDays: deadline,
+            deferralNeedsUntilDate: publication.deferralNeedsUntilDate ?? false,
+            part2ReasonPrintedOnPart1: publication.part2ReasonPrintedOnPart1 ?? false,
+            executiveSummaryWordLimit: raw.executiveSummaryWordLimit, extraImplicationSections: extras,
+            signatories: signatories, roles: roles, returnDueWorkingDays: returnDue,
+            returnReminderWorkingDays: returnReminder, returnEscalationWorkingDays: returnEscalation,
+            decisionDelegation: delegation, part2Readers: readers, overCommitmentPercent: raw.overCommitmentPercent,
+            virementDecisionAbove: virementDecisionAbove, carryForwardDelegation: carryForwardDelegation)
+    }
+
+    /// The office's id, name, org-id and 360Giving prefix (defaulted from the id).
+    private static func validateIdentity(
+        _ raw: Raw, fail: (String, String) -> OfficeProfileError
+    ) throws(OfficeProfileError) -> (id: String, name: String, prefix: String) {
         guard let id = raw.id, !id.isEmpty else { throw fail("id", "missing; give a short lowercase name") }
         guard id.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }) else {
             throw fail("id", "'\(id)' must be lowercase letters, digits and hyphens (it is typed as --office)")
@@ -182,18 +242,14 @@ extension OfficeProfile {
                 "'\(prefix)' is not a 360Giving prefix: it starts 360G- and has only letters, digits, '-', '_' and "
                     + "'.' (e.g. 360G-opcc-\(id)); leave it out for that default")
         }
-        let numbering = try validateNumbering(raw.decisionNumbering, fail: fail)
-        guard let publication = raw.publication else { throw fail("publication", "missing") }
-        guard let deadline = publication.part1DeadlineWorkingDays else {
-            throw fail("publication.part1DeadlineWorkingDays", "missing (Cumbria 3, Lincolnshire 1)")
-        }
-        guard (0...60).contains(deadline) else {
-            throw fail("publication.part1DeadlineWorkingDays", "\(deadline) is outside 0…60 working days")
-        }
-        if let limit = raw.executiveSummaryWordLimit, !(1...10_000).contains(limit) {
-            throw fail("executiveSummaryWordLimit", "\(limit) must be 1…10000 words, or left out for no limit")
-        }
-        guard let roleNames = raw.roles, !roleNames.isEmpty else {
+        return (id, name, prefix)
+    }
+
+    /// The roles the office uses, each one of the product's.
+    private static func validateRoles(
+        _ roleNames: [String]?, fail: (String, String) -> OfficeProfileError
+    ) throws(OfficeProfileError) -> [Role] {
+        guard let roleNames = roleNames, !roleNames.isEmpty else {
             throw fail("roles", "missing; list the roles the office uses: \(Role.namesForHelp)")
         }
         var roles: [Role] = []
@@ -203,68 +259,42 @@ extension OfficeProfile {
             }
             roles.append(role)
         }
-        let signatories = try validateSignatories(raw.signatories, roles: roles, fail: fail)
-        let extras = raw.extraImplicationSections ?? []
-        for (i, section) in extras.enumerated()
-        where section.isEmpty || standardImplicationSections.contains(section) {
-            throw fail("extraImplicationSections[\(i)]", "'\(section)' is empty or already a standard section")
-        }
-        let returnDue = raw.returnDueWorkingDays ?? 15
-        guard (0...60).contains(returnDue) else {
-            throw fail("returnDueWorkingDays", "\(returnDue) is outside 0…60 working days")
-        }
-        let returnReminder = raw.returnReminderWorkingDays ?? 5
-        guard (0...30).contains(returnReminder) else {
-            throw fail("returnReminderWorkingDays", "\(returnReminder) is outside 0…30 working days")
-        }
-        let returnEscalation = raw.returnEscalationWorkingDays ?? 10
-        guard (1...60).contains(returnEscalation) else {
-            throw fail("returnEscalationWorkingDays", "\(returnEscalation) is outside 1…60 working days")
-        }
-        let delegation = try validateDelegation(raw.decisionDelegation, roles: roles, fail: fail)
+        return roles
+    }
+
+    /// Who may read Part 2: the office's own roles (the default ones it uses when left out), never the public.
+    private static func validatePart2Readers(
+        _ names: [String]?, roles: [Role], fail: (String, String) -> OfficeProfileError
+    ) throws(OfficeProfileError) -> [Role] {
         var readers: [Role] = []
         let defaultReaders = defaultPart2Readers.filter(roles.contains).map(\.rawValue)
-        for (i, name) in (raw.part2Readers ?? defaultReaders).enumerated() {
+        for (i, name) in (names ?? defaultReaders).enumerated() {
             guard let role = Role(rawValue: name), roles.contains(role), role != .public else {
                 throw fail(
                     "part2Readers[\(i)]", "'\(name)' is not one of this office's roles (public may never read Part 2)")
             }
             readers.append(role)
         }
-        if let percent = raw.overCommitmentPercent, !(1...100).contains(percent) {
-            throw fail("overCommitmentPercent", "\(percent) must be 1…100, or left out for none")
+        return readers
+    }
+
+    /// Who decides carry-forwards below an amount in the Commissioner's place, if anyone.
+    private static func validateCarryForwardDelegation(
+        _ raw: Raw.CarryForwardDelegationRaw?, roles: [Role], fail: (String, String) -> OfficeProfileError
+    ) throws(OfficeProfileError) -> CarryForwardDelegation? {
+        guard let raw else { return nil }
+        guard let name = raw.role, let role = Role(rawValue: name), roles.contains(role), role != .commissioner
+        else {
+            throw fail(
+                "carryForwardDelegation.role",
+                "'\(raw.role ?? "")' must be one of this office's roles, "
+                    + "other than commissioner")
         }
-        var virementDecisionAbove: Money?
-        if let text = raw.virementDecisionAbove {
-            do { virementDecisionAbove = try Money(parsing: text) } catch {
-                throw fail("virementDecisionAbove", error.description)
-            }
+        guard let text = raw.below, let below = try? Money(parsing: text) else {
+            throw fail(
+                "carryForwardDelegation.below", "give the amount below which the delegate decides, e.g. £10,000")
         }
-        var carryForwardDelegation: CarryForwardDelegation?
-        if let raw = raw.carryForwardDelegation {
-            guard let name = raw.role, let role = Role(rawValue: name), roles.contains(role), role != .commissioner
-            else {
-                throw fail(
-                    "carryForwardDelegation.role",
-                    "'\(raw.role ?? "")' must be one of this office's roles, "
-                        + "other than commissioner")
-            }
-            guard let text = raw.below, let below = try? Money(parsing: text) else {
-                throw fail(
-                    "carryForwardDelegation.below", "give the amount below which the delegate decides, e.g. £10,000")
-            }
-            carryForwardDelegation = CarryForwardDelegation(role: role, below: below)
-        }
-        return OfficeProfile(
-            id: id, name: name, orgID: raw.orgId, threeSixtyGivingPrefix: prefix, numbering: numbering,
-            part1DeadlineWorkingDays: deadline,
-            deferralNeedsUntilDate: publication.deferralNeedsUntilDate ?? false,
-            part2ReasonPrintedOnPart1: publication.part2ReasonPrintedOnPart1 ?? false,
-            executiveSummaryWordLimit: raw.executiveSummaryWordLimit, extraImplicationSections: extras,
-            signatories: signatories, roles: roles, returnDueWorkingDays: returnDue,
-            returnReminderWorkingDays: returnReminder, returnEscalationWorkingDays: returnEscalation,
-            decisionDelegation: delegation, part2Readers: readers, overCommitmentPercent: raw.overCommitmentPercent,
-            virementDecisionAbove: virementDecisionAbove, carryForwardDelegation: carryForwardDelegation)
+        return CarryForwardDelegation(role: role, below: below)
     }
 
     private static func validateNumbering(

@@ -43,9 +43,25 @@ extension Commissioning {
         _ id: String, _ request: VariationRequest, by actorName: String, on day: Day? = nil,
         expectedVersion: Int? = nil
     ) async throws -> GrantAgreement {
-        @Sendable func refuse(_ rule: ServiceRefusal.Rule, _ message: String) -> ServiceRefusal {
-            ServiceRefusal(rule: rule, message: message)
-        }
+        let request = try checkedVariation(request)
+        var payload = ["kind": request.kind.rawValue, "reason": request.reason]
+        if let change = request.amountChange { payload["amountChangePence"] = String(change.pence) }
+        if let newDecision = request.newDecision { payload["newDecision"] = newDecision }
+        if let proposal = request.proposal { payload["proposal"] = proposal }
+        let act = ActRequest(
+            "vary", on: id, by: actorName, on: day, expectedVersion: expectedVersion, payload: payload)
+        return try await runLogged(act, on: variationKind(request)) { agreement, _, effective, tx in
+            let varied = try self.varied(agreement, by: request, by: actorName, on: effective, in: tx)
+            if let proposalID = request.proposal {
+                try self.approveProposal(proposalID, of: agreement, by: actorName, on: effective, in: tx)
+            }
+            agreement = varied
+            return [:]
+        }.record!
+    }
+
+    /// The request with its texts checked, refused unless the change fits its kind.
+    private func checkedVariation(_ request: VariationRequest) throws -> VariationRequest {
         var request = request
         request.reason = try checkedText(request.reason, "reason", .short)
         if let lines = request.planLines {
@@ -56,32 +72,32 @@ extension Commissioning {
                 return line
             }
         }
-        switch request.kind {
-        case .amount:
-            guard let change = request.amountChange, change != .zero else {
-                throw refuse(.variationFitsKind, "an amount variation needs a non-zero change, e.g. -500.00")
+        let missing: String? =
+            switch request.kind {
+            case .amount:
+                request.amountChange.map { $0 == .zero } ?? true
+                    ? "an amount variation needs a non-zero change, e.g. -500.00" : nil
+            case .dates:
+                request.period == nil && request.fixedTermPostsEnd == nil
+                    ? "a dates variation needs a new start, end or posts' end date" : nil
+            case .planLines:
+                request.planLines == nil && request.spendProfile == nil
+                    ? "a plan-lines variation needs the new plan lines or spend profile" : nil
             }
-        case .dates:
-            guard request.period != nil || request.fixedTermPostsEnd != nil else {
-                throw refuse(.variationFitsKind, "a dates variation needs a new start, end or posts' end date")
-            }
-        case .planLines:
-            guard request.planLines != nil || request.spendProfile != nil else {
-                throw refuse(.variationFitsKind, "a plan-lines variation needs the new plan lines or spend profile")
-            }
-        }
+        if let missing { throw ServiceRefusal(rule: .variationFitsKind, message: missing) }
         if request.kind != .amount, request.amountChange != nil || request.newDecision != nil {
-            throw refuse(
-                .variationFitsKind,
-                "only an amount variation changes the amount or cites a new decision; this one is \(request.kind.rawValue)"
-            )
+            throw ServiceRefusal(
+                rule: .variationFitsKind,
+                message: "only an amount variation changes the amount or cites a new decision; this one is "
+                    + request.kind.rawValue)
         }
-        var payload = ["kind": request.kind.rawValue, "reason": request.reason]
-        if let change = request.amountChange { payload["amountChangePence"] = String(change.pence) }
-        if let newDecision = request.newDecision { payload["newDecision"] = newDecision }
-        if let proposal = request.proposal { payload["proposal"] = proposal }
+        return request
+    }
+
+    /// The agreement for the act runner, its guards seeing the cover of a new decision the request cites.
+    private func variationKind(_ request: VariationRequest) -> RecordKind<GrantAgreement> {
         var kind = agreementKind
-        kind.subject = { [request] agreement, _, tx in
+        kind.subject = { agreement, _, tx in
             var subject = try self.grantSubject(agreement, in: tx)
             if let reference = request.newDecision {
                 // The increase is drawn under the new decision: the cover is both decisions' approvals together.
@@ -89,9 +105,9 @@ extension Commissioning {
                 guard let decision = try tx.decision(id: newID), decision.decision?.outcome == .approved,
                     let approved = decision.amount
                 else {
-                    throw refuse(
-                        .variationNewDecisionApproved,
-                        "decision \(reference) is not an approved decision stating an amount")
+                    throw ServiceRefusal(
+                        rule: .variationNewDecisionApproved,
+                        message: "decision \(reference) is not an approved decision stating an amount")
                 }
                 guard let underNew = Money(pence: try tx.allocatedUnderDecision(newID, office: agreement.office))
                 else { throw StoreError.invalidData(what: "allocations under \(newID)") }
@@ -101,64 +117,71 @@ extension Commissioning {
             }
             return .agreement(subject)
         }
-        let act = ActRequest(
-            "vary", on: id, by: actorName, on: day, expectedVersion: expectedVersion, payload: payload)
-        return try await runLogged(act, on: kind) { [request] agreement, _, effective, tx in
-            var varied = agreement
-            if let period = request.period { varied.period = period }
-            if let postsEnd = request.fixedTermPostsEnd { varied.fixedTermPostsEnd = postsEnd }
-            if let lines = request.planLines { varied.planLines = lines }
-            if let profile = request.spendProfile { varied.spendProfile = profile }
-            if let payments = request.payments {
-                for paid in agreement.payments where paid.paidOn != nil && !payments.contains(paid) {
-                    throw refuse(
-                        .paidInstalmentsUnchanged,
-                        "instalment \(paid.id) was paid on \(paid.paidOn!.iso): keep it unchanged in the new list")
-                }
-                varied.payments = payments
+        return kind
+    }
+
+    /// The agreement with the request's changes made, its money moved in the ledger and the variation recorded;
+    /// refused when paid instalments change, the amount would go below zero or the terms no longer add up.
+    private func varied(
+        _ agreement: GrantAgreement, by request: VariationRequest, by actorName: String, on effective: Day,
+        in tx: any StoreTransaction
+    ) throws -> GrantAgreement {
+        var varied = agreement
+        if let period = request.period { varied.period = period }
+        if let postsEnd = request.fixedTermPostsEnd { varied.fixedTermPostsEnd = postsEnd }
+        if let lines = request.planLines { varied.planLines = lines }
+        if let profile = request.spendProfile { varied.spendProfile = profile }
+        if let payments = request.payments {
+            for paid in agreement.payments where paid.paidOn != nil && !payments.contains(paid) {
+                throw ServiceRefusal(
+                    rule: .paidInstalmentsUnchanged,
+                    message: "instalment \(paid.id) was paid on \(paid.paidOn!.iso): keep it unchanged in the new list")
             }
-            var newDecisionID: String?
-            if let change = request.amountChange {
-                guard let amount = try? SignedMoney(agreement.amount).adding(change).money else {
-                    throw refuse(
-                        .grantVariationNotBelowZero,
-                        "a change of \(change) would take the agreement for \(agreement.amount) below zero")
-                }
-                varied.amount = amount
-                newDecisionID = try request.newDecision.map {
-                    try self.decisionID($0, office: agreement.office, in: tx)
-                }
-                varied.allocationIDs = try self.moveVariedMoney(
-                    agreement, change: change, newDecisionID: newDecisionID, reason: request.reason,
-                    by: actorName, on: effective, in: tx)
+            varied.payments = payments
+        }
+        var newDecisionID: String?
+        if let change = request.amountChange {
+            guard let amount = try? SignedMoney(agreement.amount).adding(change).money else {
+                throw ServiceRefusal(
+                    rule: .grantVariationNotBelowZero,
+                    message: "a change of \(change) would take the agreement for \(agreement.amount) below zero")
             }
-            if let problem = varied.problems().first {
-                throw ServiceRefusal(coreRule: problem.rule, message: problem.description + ": " + problem.remedy)
-            }
-            varied.variations.append(
-                GrantAgreement.Variation(
-                    kind: request.kind, description: request.reason, amountChange: request.amountChange,
-                    approvedBy: actorName, on: effective, newDecisionID: newDecisionID))
-            if let proposalID = request.proposal {
-                guard
-                    var proposal = try tx.proposals(office: agreement.office).first(where: { $0.id == proposalID }),
-                    proposal.agreementID == agreement.id
-                else {
-                    throw ServiceRefusal.notFound(
-                        rule: .knownProposal, message: "no variation proposal '\(proposalID)' for \(agreement.id)"
-                    )
-                }
-                guard proposal.status == .proposed else {
-                    throw refuse(.proposalDecidedOnce, "\(proposalID) was \(proposal.status.rawValue) already")
-                }
-                proposal.status = .approved
-                proposal.decidedBy = actorName
-                proposal.decidedOn = effective
-                try tx.saveProposal(proposal)
-            }
-            agreement = varied
-            return [:]
-        }.record!
+            varied.amount = amount
+            newDecisionID = try request.newDecision.map { try decisionID($0, office: agreement.office, in: tx) }
+            varied.allocationIDs = try moveVariedMoney(
+                agreement, change: change, newDecisionID: newDecisionID, reason: request.reason,
+                by: actorName, on: effective, in: tx)
+        }
+        if let problem = varied.problems().first {
+            throw ServiceRefusal(coreRule: problem.rule, message: problem.description + ": " + problem.remedy)
+        }
+        varied.variations.append(
+            GrantAgreement.Variation(
+                kind: request.kind, description: request.reason, amountChange: request.amountChange,
+                approvedBy: actorName, on: effective, newDecisionID: newDecisionID))
+        return varied
+    }
+
+    /// Marks the variation proposal the variation approves as approved; refused for another agreement's proposal
+    /// or one decided already.
+    private func approveProposal(
+        _ proposalID: String, of agreement: GrantAgreement, by actorName: String, on effective: Day,
+        in tx: any StoreTransaction
+    ) throws {
+        guard var proposal = try tx.proposals(office: agreement.office).first(where: { $0.id == proposalID }),
+            proposal.agreementID == agreement.id
+        else {
+            throw ServiceRefusal.notFound(
+                rule: .knownProposal, message: "no variation proposal '\(proposalID)' for \(agreement.id)")
+        }
+        guard proposal.status == .proposed else {
+            throw ServiceRefusal(
+                rule: .proposalDecidedOnce, message: "\(proposalID) was \(proposal.status.rawValue) already")
+        }
+        proposal.status = .approved
+        proposal.decidedBy = actorName
+        proposal.decidedOn = effective
+        try tx.saveProposal(proposal)
     }
 
     /// The office's allocations whose posting has not been reversed.

@@ -213,6 +213,17 @@ extension Commissioning {
                     message:
                         "the \(from) strand for \(year) has \(available) unallocated, less than the \(amount) to move")
             }
+            // The strand receiving the money may not be budgeted above the ceiling afterwards, as `setBudget` refuses:
+            // each virement is below it, but two strands budgeted near it could otherwise take one past it.
+            let receiving =
+                Reconciliation.lines(fromSums: try tx.transferSums(touching: year, office: office))[
+                    ReconciliationLine(office: office, year: year, strand: to, recipient: nil)]?.budgetPence ?? 0
+            guard Int128(receiving) + Int128(amount.pence) <= Int128(Money.ceiling.pence) else {
+                throw ServiceRefusal(
+                    rule: .amountWithinCeiling,
+                    message: "moving \(amount) would budget the \(to) strand for \(year) above \(Money.ceiling), the "
+                        + "largest amount the product accepts")
+            }
             try post(
                 try Posting(
                     office: office, day: day ?? clock.today(), cause: cause, memo: reason,

@@ -33,85 +33,101 @@ extension Commissioning {
                 rule: .effectiveDateNotInFuture, message: "a sweep for \(today.iso) is after today")
         }
         return try await store.write { tx in
-            var entries: [SweepEntry] = []
-            for stored in try tx.offices() where office == nil || stored.id == office {
-                let profile = try self.profile(of: stored.id, in: tx)
-                let people = try tx.people(office: stored.id)
-                func holders(_ role: Role, covering record: String? = nil) -> [String] {
-                    people.filter { person in
-                        person.grants.contains {
-                            $0.role == role && (record == nil ? $0.scope.isEmpty : $0.covers(record: record))
-                        }
-                    }.map(\.name)
+            try tx.offices().filter { office == nil || $0.id == office }.flatMap {
+                try self.sweepDeadlines(of: $0.id, on: today, by: actorName, in: tx)
+            }
+        }
+    }
+
+    /// What a sweep looks at for one deadline: what it is, its workflow instance, its project board (for a return)
+    /// and whether it is a return's.
+    private typealias DeadlineAbout = (what: String, instance: WorkflowInstance, board: [String], isReturn: Bool)
+
+    /// One office's sweep: each action the deadline rules decide is an audit event and a recorded notice.
+    private func sweepDeadlines(
+        of office: String, on today: Day, by actorName: String, in tx: any StoreTransaction
+    ) throws -> [SweepEntry] {
+        let profile = try self.profile(of: office, in: tx)
+        let people = try tx.people(office: office)
+        let holders = { (role: Role, record: String?) -> [String] in
+            people.filter { person in
+                person.grants.contains {
+                    $0.role == role && (record == nil ? $0.scope.isEmpty : $0.covers(record: record))
                 }
-                var items: [DeadlineItem] = []
-                var described: [String: (what: String, instance: WorkflowInstance, board: [String], isReturn: Bool)] =
-                    [:]
-                for record in try tx.returnRecords(office: stored.id, agreement: nil) {
-                    guard let instance = try tx.instance(id: record.id) else { continue }
-                    let notices = try tx.deadlineNotices(subject: record.id)
-                    items.append(
-                        DeadlineItem(
-                            id: record.id, dueOn: record.dueOn,
-                            isOutstanding: ["scheduled", "draft", "returned-for-revision"].contains(instance.state),
-                            reminded: notices[.remind] != nil, markedOverdue: notices[.markOverdue] != nil,
-                            escalated: notices[.escalate] != nil))
-                    described[record.id] = (
-                        "\(record.quarter) return for \(record.agreementID)", instance,
-                        holders(.projectBoardMember, covering: record.agreementID), true
-                    )
-                }
-                for instance in try tx.instances(office: stored.id) where instance.workflow == "decision-request" {
-                    guard let record = try tx.decision(id: instance.id), let deadline = record.part1Deadline else {
-                        continue
-                    }
-                    let notices = try tx.deadlineNotices(subject: instance.id)
-                    items.append(
-                        DeadlineItem(
-                            id: instance.id, dueOn: deadline,
-                            isOutstanding: instance.state == "approved" && record.publishedOn == nil,
-                            reminded: notices[.remind] != nil, markedOverdue: notices[.markOverdue] != nil,
-                            escalated: notices[.escalate] != nil))
-                    described[instance.id] = (
-                        "Part 1 publication of \(record.number ?? instance.id)", instance, [], false
-                    )
-                }
-                let actions = DeadlineRules.sweep(
-                    items.sorted { ($0.dueOn, $0.id) < ($1.dueOn, $1.id) }, on: today, calendar: engine.calendar,
-                    profile: profile)
-                for action in actions {
-                    guard let about = described[action.itemID] else { continue }
-                    var told: [String]
-                    switch action.kind {
-                    case .remind: told = about.isReturn ? about.board : holders(.officer)
-                    case .markOverdue: told = about.board + holders(.officer)
-                    case .escalate:
-                        told = about.board + holders(.officer) + holders(.chiefExecutive)
-                        if told.allSatisfy({ !holders(.chiefExecutive).contains($0) }) {
-                            told += holders(.commissioner)
-                        }
-                    }
-                    told = Array(Set(told)).sorted()
-                    let event = try tx.append(
-                        AuditEventDraft(
-                            office: stored.id, instanceID: action.itemID, workflow: about.instance.workflow,
-                            workflowVersion: about.instance.workflowVersion, event: "deadline-\(action.kind.rawValue)",
-                            fromState: about.instance.state, toState: about.instance.state, actor: actorName, role: nil,
-                            effectiveDay: today, recordedAt: clock.timestamp(),
-                            payload: [
-                                "due": action.dueOn.iso, "workingDays": String(action.workingDays),
-                                "told": told.joined(separator: ", "),
-                            ]))
-                    try tx.recordDeadlineNotice(
-                        subject: action.itemID, kind: action.kind, day: today, auditSequence: event.sequence)
-                    entries.append(
-                        SweepEntry(
-                            office: stored.id, subject: action.itemID, what: about.what, action: action.kind.rawValue,
-                            dueOn: action.dueOn.iso, workingDays: action.workingDays, told: told))
+            }.map(\.name)
+        }
+        let (items, described) = try deadlineItems(of: office, holders: holders, in: tx)
+        let actions = DeadlineRules.sweep(
+            items.sorted { ($0.dueOn, $0.id) < ($1.dueOn, $1.id) }, on: today, calendar: engine.calendar,
+            profile: profile)
+        var entries: [SweepEntry] = []
+        for action in actions {
+            guard let about = described[action.itemID] else { continue }
+            var told: [String]
+            switch action.kind {
+            case .remind: told = about.isReturn ? about.board : holders(.officer, nil)
+            case .markOverdue: told = about.board + holders(.officer, nil)
+            case .escalate:
+                told = about.board + holders(.officer, nil) + holders(.chiefExecutive, nil)
+                if told.allSatisfy({ !holders(.chiefExecutive, nil).contains($0) }) {
+                    told += holders(.commissioner, nil)
                 }
             }
-            return entries
+            told = Array(Set(told)).sorted()
+            let event = try tx.append(
+                AuditEventDraft(
+                    office: office, instanceID: action.itemID, workflow: about.instance.workflow,
+                    workflowVersion: about.instance.workflowVersion, event: "deadline-\(action.kind.rawValue)",
+                    fromState: about.instance.state, toState: about.instance.state, actor: actorName, role: nil,
+                    effectiveDay: today, recordedAt: clock.timestamp(),
+                    payload: [
+                        "due": action.dueOn.iso, "workingDays": String(action.workingDays),
+                        "told": told.joined(separator: ", "),
+                    ]))
+            try tx.recordDeadlineNotice(
+                subject: action.itemID, kind: action.kind, day: today, auditSequence: event.sequence)
+            entries.append(
+                SweepEntry(
+                    office: office, subject: action.itemID, what: about.what, action: action.kind.rawValue,
+                    dueOn: action.dueOn.iso, workingDays: action.workingDays, told: told))
         }
+        return entries
+    }
+
+    /// The office's deadlines the rules look at: each return's due day, and each decision's Part 1 publication.
+    private func deadlineItems(
+        of office: String, holders: (Role, String?) -> [String], in tx: any StoreTransaction
+    ) throws -> ([DeadlineItem], [String: DeadlineAbout]) {
+        var items: [DeadlineItem] = []
+        var described: [String: DeadlineAbout] = [:]
+        for record in try tx.returnRecords(office: office, agreement: nil) {
+            guard let instance = try tx.instance(id: record.id) else { continue }
+            let notices = try tx.deadlineNotices(subject: record.id)
+            items.append(
+                DeadlineItem(
+                    id: record.id, dueOn: record.dueOn,
+                    isOutstanding: ["scheduled", "draft", "returned-for-revision"].contains(instance.state),
+                    reminded: notices[.remind] != nil, markedOverdue: notices[.markOverdue] != nil,
+                    escalated: notices[.escalate] != nil))
+            described[record.id] = (
+                "\(record.quarter) return for \(record.agreementID)", instance,
+                holders(.projectBoardMember, record.agreementID), true
+            )
+        }
+        for instance in try tx.instances(office: office) where instance.workflow == "decision-request" {
+            guard let record = try tx.decision(id: instance.id), let deadline = record.part1Deadline else {
+                continue
+            }
+            let notices = try tx.deadlineNotices(subject: instance.id)
+            items.append(
+                DeadlineItem(
+                    id: instance.id, dueOn: deadline,
+                    isOutstanding: instance.state == "approved" && record.publishedOn == nil,
+                    reminded: notices[.remind] != nil, markedOverdue: notices[.markOverdue] != nil,
+                    escalated: notices[.escalate] != nil))
+            described[instance.id] = ("Part 1 publication of \(record.number ?? instance.id)", instance, [], false)
+        }
+        return (items, described)
     }
 
     // MARK: Views

@@ -307,27 +307,7 @@ struct SchemaChecker {
         guard let value, value != .null else { return ["\(path): is missing or null"] }
         switch (type, value) {
         case ("string", .string(let s)):
-            if case .list(let allowed)? = schema["enum"], !allowed.contains(.string(s)) {
-                let names = allowed.compactMap(\.text).joined(separator: ", ")
-                return ["\(path): '\(s)' is not one of \(names)"]
-            }
-            if let pattern = schema["pattern"]?.text, !Self.matches(s, pattern) {
-                // The field's description says in words what the pattern says in a regular expression.
-                let form = schema["description"]?.text ?? "the form \(pattern)"
-                return ["\(path): '\(s)' does not fit: \(form)"]
-            }
-            // A day is checked wherever it is, even where the operation would not read it (an instalment's day
-            // when its condition is not on-date): a malformed day is never silently dropped.
-            if schema["format"]?.text == "date" {
-                do { _ = try Day(iso: s) } catch { return ["\(path): \(error)"] }
-            }
-            if case .int(let shortest)? = schema["minLength"], s.count < shortest {
-                return ["\(path): must not be empty"]
-            }
-            if case .int(let longest)? = schema["maxLength"], s.count > longest {
-                return ["\(path): is longer than \(longest) characters"]
-            }
-            return []
+            return stringProblems(s, against: schema, at: path)
         case ("string", _): return ["\(path): expected text"]
         case ("integer", .int(let n)):
             if case .int(let minimum)? = schema["minimum"], n < minimum {
@@ -353,39 +333,70 @@ struct SchemaChecker {
             return items.enumerated().flatMap { problems($0.element, against: itemSchema, at: "\(path)[\($0.offset)]") }
         case ("array", _): return ["\(path): expected a list"]
         case ("object", .object(let object)):
-            var found: [String] = []
-            if case .int(let fewest)? = schema["minProperties"], object.count < fewest {
-                found.append("\(path): needs at least \(fewest) entr\(fewest == 1 ? "y" : "ies")")
-            }
-            if case .list(let required)? = schema["required"] {
-                for name in required.compactMap(\.text) where object[name] == nil || object[name] == .null {
-                    found.append("\(path).\(name): is required")
-                }
-            }
-            guard case .map(let properties)? = schema["properties"] else {
-                guard let valueSchema = schema["additionalProperties"], case .map = valueSchema else { return found }
-                for (name, item) in object.sorted(by: { $0.key < $1.key }) {
-                    found += problems(item, against: valueSchema, at: "\(path).\(name)")
-                }
-                return found
-            }
-            let known = Dictionary(properties, uniquingKeysWith: { a, _ in a })
-            for (name, item) in object.sorted(by: { $0.key < $1.key }) {
-                if let propertySchema = known[name] {
-                    if item == .null {
-                        found.append("\(path).\(name): is null: leave the field out instead")
-                        continue
-                    }
-                    found += problems(item, against: propertySchema, at: "\(path).\(name)")
-                } else if schema["additionalProperties"] == .bool(false) {
-                    found.append("\(path).\(name): is not a field of this request")
-                } else if let valueSchema = schema["additionalProperties"], valueSchema != .bool(true) {
-                    found += problems(item, against: valueSchema, at: "\(path).\(name)")
-                }
-            }
-            return found
+            return objectProblems(object, against: schema, at: path)
         case ("object", _): return ["\(path): expected an object"]
         default: return []
         }
+    }
+
+    /// The problems of a text against a string schema: its enum, pattern, date format and length.
+    private func stringProblems(_ s: String, against schema: Node, at path: String) -> [String] {
+        if case .list(let allowed)? = schema["enum"], !allowed.contains(.string(s)) {
+            let names = allowed.compactMap(\.text).joined(separator: ", ")
+            return ["\(path): '\(s)' is not one of \(names)"]
+        }
+        if let pattern = schema["pattern"]?.text, !Self.matches(s, pattern) {
+            // The field's description says in words what the pattern says in a regular expression.
+            let form = schema["description"]?.text ?? "the form \(pattern)"
+            return ["\(path): '\(s)' does not fit: \(form)"]
+        }
+        // A day is checked wherever it is, even where the operation would not read it (an instalment's day
+        // when its condition is not on-date): a malformed day is never silently dropped.
+        if schema["format"]?.text == "date" {
+            do { _ = try Day(iso: s) } catch { return ["\(path): \(error)"] }
+        }
+        if case .int(let shortest)? = schema["minLength"], s.count < shortest {
+            return ["\(path): must not be empty"]
+        }
+        if case .int(let longest)? = schema["maxLength"], s.count > longest {
+            return ["\(path): is longer than \(longest) characters"]
+        }
+        return []
+    }
+
+    /// The problems of an object against an object schema: its size, required fields, and each field against its
+    /// property's schema (or the additional properties').
+    private func objectProblems(_ object: [String: JSONValue], against schema: Node, at path: String) -> [String] {
+        var found: [String] = []
+        if case .int(let fewest)? = schema["minProperties"], object.count < fewest {
+            found.append("\(path): needs at least \(fewest) entr\(fewest == 1 ? "y" : "ies")")
+        }
+        if case .list(let required)? = schema["required"] {
+            for name in required.compactMap(\.text) where object[name] == nil || object[name] == .null {
+                found.append("\(path).\(name): is required")
+            }
+        }
+        guard case .map(let properties)? = schema["properties"] else {
+            guard let valueSchema = schema["additionalProperties"], case .map = valueSchema else { return found }
+            for (name, item) in object.sorted(by: { $0.key < $1.key }) {
+                found += problems(item, against: valueSchema, at: "\(path).\(name)")
+            }
+            return found
+        }
+        let known = Dictionary(properties, uniquingKeysWith: { a, _ in a })
+        for (name, item) in object.sorted(by: { $0.key < $1.key }) {
+            if let propertySchema = known[name] {
+                if item == .null {
+                    found.append("\(path).\(name): is null: leave the field out instead")
+                    continue
+                }
+                found += problems(item, against: propertySchema, at: "\(path).\(name)")
+            } else if schema["additionalProperties"] == .bool(false) {
+                found.append("\(path).\(name): is not a field of this request")
+            } else if let valueSchema = schema["additionalProperties"], valueSchema != .bool(true) {
+                found += problems(item, against: valueSchema, at: "\(path).\(name)")
+            }
+        }
+        return found
     }
 }

@@ -1,0 +1,148 @@
+import OPCCCore
+
+// MARK: - Markdown
+
+extension DecisionNotice {
+    static func renderMarkdown(_ notice: Notice) -> String {
+        var parts = [
+            oneLine(notice.office),
+            "**\(notice.formName) \(oneLine(notice.number))**",
+            "# \(oneLine(notice.title))",
+            markdownBlock(.facts(notice.keyFacts)),
+        ]
+        for section in notice.sections {
+            parts.append("## \(section.heading)")
+            parts += section.blocks.map(markdownBlock)
+        }
+        parts += ["---", notice.footer]
+        return parts.joined(separator: "\n\n") + "\n"
+    }
+
+    static func markdownBlock(_ block: Block) -> String {
+        switch block {
+        case .text(let text):
+            return paragraphs(text).map { $0.joined(separator: "\n") }.joined(separator: "\n\n")
+        case .facts(let facts):
+            return facts.map { "- **\($0.label):** \(oneLine($0.value))" }.joined(separator: "\n")
+        case .list(let items):
+            return items.map { "- \(oneLine($0))" }.joined(separator: "\n")
+        case .signOffs(let caption, let rows):
+            let header = ["| Position | Name | Initials | Date |", "| --- | --- | --- | --- |"]
+            let body = rows.map { row in
+                "| " + [row.position, row.name, row.initials, row.day].map(markdownCell).joined(separator: " | ") + " |"
+            }
+            return "\(caption):\n\n" + (header + body).joined(separator: "\n")
+        }
+    }
+
+    /// A table cell on one line with `\` and `|` escaped, so a name can never split or end the table.
+    static func markdownCell(_ text: String) -> String {
+        var out = ""
+        for character in oneLine(text) {
+            if character == "\\" || character == "|" { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+}
+
+// MARK: - HTML
+
+extension DecisionNotice {
+    static func renderHTML(_ notice: Notice) -> String {
+        var lines = [
+            "<!DOCTYPE html>",
+            "<html lang=\"en-GB\">",
+            "<head>",
+            "<meta charset=\"utf-8\">",
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+            "<title>\(escape("Decision \(oneLine(notice.number)): \(oneLine(notice.title))"))</title>",
+            "<style>\n\(style)</style>",
+            "</head>",
+            "<body>",
+            "<main>",
+            "<p class=\"office\">\(escape(oneLine(notice.office)))</p>",
+            "<p class=\"form\">\(escape("\(notice.formName) \(oneLine(notice.number))"))</p>",
+            "<h1>\(escape(oneLine(notice.title)))</h1>",
+            htmlBlock(.facts(notice.keyFacts)),
+        ]
+        for section in notice.sections {
+            lines.append("<section>")
+            lines.append("<h2>\(escape(section.heading))</h2>")
+            lines += section.blocks.map(htmlBlock)
+            lines.append("</section>")
+        }
+        lines += ["</main>", "<footer>", "<p>\(escape(notice.footer))</p>", "</footer>", "</body>", "</html>"]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func htmlBlock(_ block: Block) -> String {
+        switch block {
+        case .text(let text):
+            return paragraphs(text).map { "<p>\(htmlLines($0))</p>" }.joined(separator: "\n")
+        case .facts(let facts):
+            let items = facts.map { fact in
+                "<dt>\(escape(fact.label))</dt><dd>\(htmlLines(paragraphs(fact.value).flatMap { $0 }))</dd>"
+            }
+            return (["<dl>"] + items + ["</dl>"]).joined(separator: "\n")
+        case .list(let items):
+            return (["<ul>"] + items.map { "<li>\(escape(oneLine($0)))</li>" } + ["</ul>"]).joined(separator: "\n")
+        case .signOffs(let caption, let rows):
+            let head = ["Position", "Name", "Initials", "Date"].map { "<th scope=\"col\">\($0)</th>" }.joined()
+            let body = rows.map { row in
+                "<tr><th scope=\"row\">\(escape(oneLine(row.position)))</th>"
+                    + [row.name, row.initials, row.day].map { "<td>\(escape(oneLine($0)))</td>" }.joined() + "</tr>"
+            }
+            return
+                (["<table>", "<caption>\(escape(caption))</caption>", "<thead><tr>\(head)</tr></thead>", "<tbody>"]
+                + body + ["</tbody>", "</table>"]).joined(separator: "\n")
+        }
+    }
+
+    /// Escaped lines joined with line breaks, so the author's line structure survives within a paragraph.
+    static func htmlLines(_ lines: [String]) -> String {
+        lines.map(escape).joined(separator: "<br>\n")
+    }
+
+    /// Escapes text for HTML element content and attribute values: `&`, `<`, `>`, `"` and `'`.
+    static func escape(_ text: String) -> String {
+        // Text without any of the five bytes is answered as it is, without walking it character by character (no
+        // other character is canonically equivalent to one of them, so the loop below would copy it unchanged).
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 })
+        else { return text }
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// GOV.UK-like typography: system fonts, a readable measure, high contrast and a visible focus indicator.
+    static let style = """
+        body { margin: 0; background: #fff; color: #0b0c0c; font-family: system-ui, -apple-system, "Segoe UI", \
+        Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 1.1875rem; line-height: 1.5; }
+        main, footer { max-width: 40em; margin: 0 auto; padding: 0 1em; }
+        main { padding-top: 1.5em; padding-bottom: 2em; }
+        h1 { font-size: 2.25rem; line-height: 1.15; margin: 0.25em 0 0.75em; }
+        h2 { font-size: 1.5rem; line-height: 1.25; margin: 1.75em 0 0.5em; }
+        .office, .form { margin: 0; color: #505a5f; }
+        .form { font-weight: 700; }
+        dl { display: grid; grid-template-columns: minmax(8em, max-content) 1fr; gap: 0.25em 1em; margin: 0 0 1em; }
+        dt { font-weight: 700; }
+        dd { margin: 0; }
+        table { border-collapse: collapse; width: 100%; margin: 0 0 1em; }
+        caption { text-align: left; font-weight: 700; padding-bottom: 0.5em; }
+        th, td { text-align: left; vertical-align: top; padding: 0.5em 1em 0.5em 0; border-bottom: 1px solid #b1b4b6; }
+        footer { border-top: 2px solid #1d70b8; padding-top: 1em; padding-bottom: 2em; color: #0b0c0c; }
+        :focus, :focus-visible { outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: 0 0 0 6px #0b0c0c; }
+
+        """
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import OPCCCore
+
+extension SQLiteTransaction {
+    // MARK: Audit log
+
+    func append(_ draft: AuditEventDraft) throws -> AuditEvent {
+        let sealed = try seal(for: draft)
+        if let record = sealed.record { writtenRecords.sealed(record, by: draft) }
+        return try append(draft, sealed: sealed)
+    }
+
+    /// Appends to the draft's office's own chain, with the seal of the record it changed (its content after the
+    /// change, read in this same transaction after the record was saved).
+    func append(_ draft: AuditEventDraft, sealed: (record: SealedRecord?, hash: String?)) throws -> AuditEvent {
+        let sequence = (try fetchOneInt64(sql: "SELECT max(seq) FROM audit_event") ?? 0) + 1
+        let chain = try officeChainHead(draft.office)
+        var event = AuditEvent(
+            sequence: sequence, office: draft.office, instanceID: draft.instanceID,
+            workflow: draft.workflow, workflowVersion: draft.workflowVersion, event: draft.event,
+            fromState: draft.fromState, toState: draft.toState, actor: draft.actor, role: draft.role,
+            effectiveDay: draft.effectiveDay, recordedAt: draft.recordedAt,
+            payload: AuditEvent.canonicalPayload(draft.payload),
+            previousHash: try chain?.hash ?? globalChainHead().hash, hash: "",
+            officeSequence: (chain?.officeSequence ?? 0) + 1, sealedRecord: sealed.record?.key, seal: sealed.hash)
+        event.hash = event.computedHash
+        try execute(
+            sql: """
+                INSERT INTO audit_event (seq, office_id, instance_id, workflow, workflow_version, event, from_state,
+                    to_state, actor, role, effective_day, recorded_at, payload, prev_hash, hash, office_seq,
+                    sealed_record, seal)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                event.sequence, event.office, event.instanceID, event.workflow, event.workflowVersion, event.event,
+                event.fromState, event.toState, event.actor, event.role, event.effectiveDay.iso, event.recordedAt,
+                event.payload, event.previousHash, event.hash, event.officeSequence, event.sealedRecord, event.seal,
+            ])
+        return event
+    }
+
+    func auditHead() throws -> AuditHead {
+        try fetchFirst(sql: "SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1") { row in
+            AuditHead(sequence: row[0], hash: row[1])
+        } ?? AuditHead(sequence: 0, hash: AuditEvent.genesisHash)
+    }
+
+    func auditHead(office: String) throws -> AuditHead? {
+        try officeChainHead(office).map { AuditHead(sequence: $0.sequence, hash: $0.hash) }
+    }
+
+    private func officeChainHead(_ office: String) throws -> (sequence: Int64, officeSequence: Int64, hash: String)? {
+        try fetchFirst(
+            sql: """
+                SELECT seq, office_seq, hash FROM audit_event WHERE office_id = ? AND office_seq IS NOT NULL
+                ORDER BY office_seq DESC LIMIT 1
+                """, arguments: [office]
+        ) { row in (row[0], row[1], row[2]) }
+    }
+
+    func globalChainHead() throws -> AuditHead {
+        try fetchFirst(sql: "SELECT seq, hash FROM audit_event WHERE office_seq IS NULL ORDER BY seq DESC LIMIT 1") {
+            row in AuditHead(sequence: row[0], hash: row[1])
+        } ?? AuditHead(sequence: 0, hash: AuditEvent.genesisHash)
+    }
+
+    func auditEvents(instance: String?, office: String?) throws -> [AuditEvent] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if let instance {
+            conditions.append("instance_id = ?")
+            arguments += [instance]
+        }
+        if let office {
+            conditions.append("office_id = ?")
+            arguments += [office]
+        }
+        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try fetchAllRows(sql: "SELECT * FROM audit_event \(whereClause) ORDER BY seq", arguments: arguments)
+            .map(Self.event(from:))
+    }
+
+    func forEachAuditEvent(_ visit: (AuditEvent) throws -> Bool) throws {
+        try forEachAuditEvent(office: nil, visit)
+    }
+
+    func forEachAuditEvent(office: String?, _ visit: (AuditEvent) throws -> Bool) throws {
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT * FROM audit_event \(office == nil ? "" : "WHERE office_id = ?") ORDER BY seq",
+            arguments: office.map { [$0] } ?? [])
+        while let row = try cursor.next() {
+            guard try visit(try Self.event(from: row)) else { return }
+        }
+    }
+
+    static func event(from row: Row) throws -> AuditEvent {
+        let dayText: String = row["effective_day"]
+        let day: Day
+        do { day = try Day(iso: dayText) } catch { throw StoreError.invalidData(what: "effective day '\(dayText)'") }
+        return AuditEvent(
+            sequence: row["seq"], office: row["office_id"], instanceID: row["instance_id"], workflow: row["workflow"],
+            workflowVersion: row["workflow_version"], event: row["event"], fromState: row["from_state"],
+            toState: row["to_state"], actor: row["actor"], role: row["role"], effectiveDay: day,
+            recordedAt: row["recorded_at"], payload: row["payload"], previousHash: row["prev_hash"],
+            hash: row["hash"], officeSequence: row["office_seq"], sealedRecord: row["sealed_record"],
+            seal: row["seal"])
+    }
+
+    func appendRefusal(_ refusal: RefusalRecord) throws {
+        let reasons = String(decoding: try JSONEncoder().encode(refusal.reasons), as: UTF8.self)
+        try execute(
+            sql: """
+                INSERT INTO refusal (office_id, instance_id, workflow, event, actor, role, effective_day,
+                    attempted_at, reasons)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                refusal.office, refusal.instanceID, refusal.workflow, refusal.event, refusal.actor, refusal.role,
+                refusal.effectiveDay?.iso, refusal.attemptedAt, reasons,
+            ])
+    }
+
+    func refusals(instance: String?) throws -> [RefusalRecord] {
+        let rows: [Row]
+        if let instance {
+            rows = try fetchAllRows(
+                sql: "SELECT * FROM refusal WHERE instance_id = ? ORDER BY id", arguments: [instance])
+        } else {
+            rows = try fetchAllRows(sql: "SELECT * FROM refusal ORDER BY id")
+        }
+        return try rows.map { row in
+            let reasonsText: String = row["reasons"]
+            let dayText: String? = row["effective_day"]
+            return RefusalRecord(
+                office: row["office_id"], instanceID: row["instance_id"], workflow: row["workflow"],
+                event: row["event"], actor: row["actor"], role: row["role"],
+                effectiveDay: try dayText.map { try Day(iso: $0) }, attemptedAt: row["attempted_at"],
+                reasons: try JSONDecoder().decode([String].self, from: Data(reasonsText.utf8)))
+        }
+    }
+}
