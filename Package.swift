@@ -6,7 +6,7 @@
 // The front ends (OPCCWeb, OPCCCommandLine) import the services and the core, never the store: the services build it
 // (`Commissioning.open`) and turn its errors into their own (`StorageFailure`).
 // OPCCCore is pure: domain values and rules and the workflow interpreter, with no SQL, no files, no network.
-// OPCCStore is the only module that speaks SQL (GRDB on the system libsqlite3).
+// OPCCStore is the only module that speaks SQL (GRDB on the system libsqlite3; libpq for PostgreSQL).
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -42,10 +42,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libpq, PostgreSQL's C client, for the PostgreSQL store (Debian's libpq-dev; Homebrew's libpq).
+        .systemLibrary(
+            name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
+        ),
         .target(
             name: "OPCCStore",
             dependencies: [
-                "OPCCCore",
+                "OPCCCore", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -105,7 +109,10 @@ let package = Package(
             exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OPCCStoreTests",
-            dependencies: ["OPCCCore", "OPCCStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "OPCCCore", "OPCCStore", "OPCCTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

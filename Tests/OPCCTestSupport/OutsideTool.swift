@@ -64,3 +64,15 @@ public struct OutsideTool: Sendable {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
+
+extension OutsideTool {
+    /// A PostgreSQL server the tests may create databases on, named by `OPCC_TEST_POSTGRES_URL` (a role with
+    /// CREATEDB; `.ci/pg-cluster` makes one and `.ci/run` exports the variable).
+    public static let postgres = OutsideTool(
+        what: "a PostgreSQL 15 server named by OPCC_TEST_POSTGRES_URL",
+        enable: ".ci/pg-cluster start /tmp/opcc-pg && export OPCC_TEST_POSTGRES_URL=$(cat /tmp/opcc-pg/url)",
+        available: !(postgresURL ?? "").isEmpty)
+
+    /// The URL of the tests' PostgreSQL server (its template database), when one is named.
+    public static var postgresURL: String? { ProcessInfo.processInfo.environment["OPCC_TEST_POSTGRES_URL"] }
+}

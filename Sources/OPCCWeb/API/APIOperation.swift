@@ -227,14 +227,27 @@ struct APIProblem: Error, Sendable {
             || error is WorkflowRefusal || error is OfficeProfileError
     }
 
+    /// The problem document (RFC 9457) as the API sends it.
+    private struct Document: Encodable {
+        struct Entry: Encodable {
+            let rule: String
+            let message: String
+        }
+        let type: String
+        let title: String
+        let status: Int
+        let detail: String
+        let rule: String
+        let errors: [Entry]
+    }
+
     var json: Data {
-        var object: [String: Any] = [
-            "type": "urn:opcc:rule:\(rule)", "title": status.reasonPhrase, "status": Int(status.code),
-            "detail": detail, "rule": rule,
-        ]
-        object["errors"] = errors.map { ["rule": $0.rule, "message": $0.message] }
-        return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data()
+        let document = Document(
+            type: "urn:opcc:rule:\(rule)", title: status.reasonPhrase, status: Int(status.code), detail: detail,
+            rule: rule, errors: errors.map { Document.Entry(rule: $0.rule, message: $0.message) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(document)) ?? Data()
     }
 
     var response: Response {
