@@ -9,17 +9,22 @@ import Testing
     "PostgreSQL connection pool",
     .enabled(if: OutsideTool.postgres.runs, Comment(rawValue: OutsideTool.postgres.skipReason)))
 struct PGConnectionPoolTests {
+    /// A count shared by the bodies of one test.
+    final class Count: Sendable {
+        let value = Mutex((now: 0, most: 0))
+    }
+
     @Test func tenBodiesOnTwoConnectionsAllRunAndNeverMoreThanTwoAreOpen() async throws {
         let pool = PGConnectionPool(url: try PostgresTestDatabase.make().url, size: 2)
-        let busiest = Mutex((now: 0, most: 0))
+        let busiest = Count()
         let servers = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<10 {
                 group.addTask {
                     try await pool.withConnection { connection in
-                        busiest.withLock {
+                        busiest.value.withLock {
                             $0.now += 1; $0.most = max($0.most, $0.now)
                         }
-                        defer { busiest.withLock { $0.now -= 1 } }
+                        defer { busiest.value.withLock { $0.now -= 1 } }
                         let row = try connection.execute("SELECT pg_backend_pid()::text, pg_sleep(0.02)").rows
                         return row.first?.first.flatMap { $0 } ?? "?"
                     }
@@ -29,7 +34,7 @@ struct PGConnectionPoolTests {
         }
         #expect(servers.count == 10, "every body ran")
         #expect(Set(servers).count <= 2, "at most two server sessions: \(Set(servers))")
-        #expect(busiest.withLock { $0.most } <= 2)
+        #expect(busiest.value.withLock { $0.most } <= 2)
         #expect(pool.openConnections <= 2)
     }
 
@@ -58,23 +63,23 @@ struct PGConnectionPoolTests {
     @Test func bodiesWaitingOnTheServerLeaveTheCooperativePoolFree() async throws {
         let width = ProcessInfo.processInfo.activeProcessorCount
         let pool = PGConnectionPool(url: try PostgresTestDatabase.make().url, size: 2 * width)
-        let sleeping = Mutex(0)
+        let sleeping = Count()
         // Twice the cooperative pool's width of bodies, each blocked in the server for two seconds.
         let sleepers = (0..<(2 * width)).map { _ in
             Task {
                 try await pool.withConnection { connection in
-                    sleeping.withLock { $0 += 1 }
+                    sleeping.value.withLock { $0.now += 1 }
                     try connection.execute("SELECT pg_sleep(2)")
-                    sleeping.withLock { $0 -= 1 }
+                    sleeping.value.withLock { $0.now -= 1 }
                 }
             }
         }
-        while sleeping.withLock({ $0 }) < 2 * width { try await Task.sleep(for: .milliseconds(10)) }
+        while sleeping.value.withLock({ $0.now }) < 2 * width { try await Task.sleep(for: .milliseconds(10)) }
         // CPU work on the cooperative pool finishes while they all still wait, only if they left it a thread.
         let work = Task { () -> Bool in
             var sum: UInt64 = 0
             for n in 0..<200_000 as Range<UInt64> { sum = sum &+ (n ^ (n >> 3)) }
-            return sum > 0 && sleeping.withLock { $0 } == 2 * width
+            return sum > 0 && sleeping.value.withLock { $0.now } == 2 * width
         }
         #expect(await work.value, "the CPU task ran while every body was blocked in the server")
         for sleeper in sleepers { try await sleeper.value }
