@@ -8,6 +8,23 @@ import Testing
 
 /// A transaction that waits for a busy database suspends its task: the wait happens on the store's own threads
 /// (GRDB's writer queue), so Swift's cooperative pool, as wide as the machine has cores, stays free for other work.
+/// A task executor of two threads (the cooperative pool's width on a two-core machine), for one test's tasks alone.
+final class TwoThreadExecutor: TaskExecutor, @unchecked Sendable {
+    static let width = 2
+    private let queue = DispatchQueue(label: "opcc.tests.two-threads", attributes: .concurrent)
+    private let slots = DispatchSemaphore(value: TwoThreadExecutor.width)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        queue.async {
+            // At most two jobs run at once: a job that blocks its thread holds one of the two.
+            self.slots.wait()
+            job.runSynchronously(on: self.asUnownedTaskExecutor())
+            self.slots.signal()
+        }
+    }
+}
+
 @Suite("The asynchronous store boundary")
 struct AsyncBoundaryTests {
     /// Whether another connection still holds the write lock, as the lock holder's own thread tells it.
@@ -42,10 +59,13 @@ struct AsyncBoundaryTests {
         }
         while !lock.taken.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
 
-        // Twice the pool's width of writers, all waiting for the lock: a blocking wait would take every pool thread.
-        let writers = 2 * ProcessInfo.processInfo.activeProcessorCount
+        // The writers and the CPU work run on an executor of their own, two threads wide, standing for the cooperative
+        // pool: the other tests of a full run, which share the real pool, cannot then decide the outcome.
+        let pool = TwoThreadExecutor()
+        // Twice the executor's width of writers, all waiting for the lock: a blocking wait would take every thread.
+        let writers = 2 * TwoThreadExecutor.width
         let waiting = (0..<writers).map { i in
-            Task {
+            Task(executorPreference: pool) {
                 try await store.write { tx in
                     try tx.saveOffice(
                         id: "office-\(i)", name: "Office \(i)", orgID: nil, profileText: "id: office-\(i)",
@@ -54,8 +74,8 @@ struct AsyncBoundaryTests {
             }
         }
         try await Task.sleep(for: .milliseconds(300))
-        // Pure CPU work on the pool: it finishes promptly only if the waits left the pool a thread.
-        let work = Task { () -> (sum: UInt64, whileHeld: Bool) in
+        // Pure CPU work on the same threads: it finishes promptly only if the waits left one free.
+        let work = Task(executorPreference: pool) { () -> (sum: UInt64, whileHeld: Bool) in
             var sum: UInt64 = 0
             for n in 0..<2_000_000 as Range<UInt64> { sum = sum &+ (n ^ (n >> 3)) }
             return (sum, !lock.released.withLock { $0 })
