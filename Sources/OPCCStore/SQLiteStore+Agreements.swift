@@ -55,7 +55,7 @@ extension SQLTransaction {
                 try guarded {
                     try execute(
                         sql:
-                            "INSERT OR IGNORE INTO grant_agreement_allocation (agreement_id, allocation_id) VALUES (?, ?)",
+                            "INSERT INTO grant_agreement_allocation (agreement_id, allocation_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                         arguments: [a.id, allocation])
                 }
             } catch SQLFailure.constraint(.foreignKey) {

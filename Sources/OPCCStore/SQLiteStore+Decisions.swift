@@ -46,7 +46,14 @@ extension SQLTransaction {
                     ON CONFLICT(record_id) DO UPDATE SET content = excluded.content
                     """, arguments: [record.id, content])
         }
-        try saveSearchText(record.id, number: record.number ?? "", title: record.title, body: Self.part1Text(part1))
+        try saveSearchText(record)
+    }
+
+    /// Saves what the register's search reads of the record (Part 1 only).
+    func saveSearchText(_ record: DecisionRecord) throws {
+        try saveSearchText(
+            record.id, number: record.number ?? "", title: record.title,
+            body: Self.part1Text(record.withoutPart2Content))
     }
 
     /// What the register's search reads: SQLite's FTS5 table; on PostgreSQL the folded words in one text, each
@@ -141,7 +148,7 @@ extension SQLTransaction {
         try execute(
             sql: """
                 INSERT INTO decision_number_sequence (office_id, sequence_key, last_sequence) VALUES (?, ?, ?)
-                ON CONFLICT(office_id, sequence_key) DO UPDATE SET last_sequence = \(greatest("last_sequence + 1", "?"))
+                ON CONFLICT(office_id, sequence_key) DO UPDATE SET last_sequence = \(greatest("decision_number_sequence.last_sequence + 1", "?"))
                 """, arguments: [office, key, atLeast, atLeast])
         return try fetchValue(
             Int.self,
@@ -153,7 +160,7 @@ extension SQLTransaction {
         try execute(
             sql: """
                 INSERT INTO decision_number_sequence (office_id, sequence_key, last_sequence) VALUES (?, ?, ?)
-                ON CONFLICT(office_id, sequence_key) DO UPDATE SET last_sequence = \(greatest("last_sequence", "?"))
+                ON CONFLICT(office_id, sequence_key) DO UPDATE SET last_sequence = \(greatest("decision_number_sequence.last_sequence", "?"))
                 """, arguments: [office, key, sequence, sequence])
     }
 

@@ -29,10 +29,10 @@ extension SQLTransaction {
 
     /// Every record of the later kinds, `office`'s only when given.
     func laterKindSeals(office: String?) throws -> [RecordSeal] {
-        let condition = office == nil ? "1" : "office_id = ?"
+        let condition = office == nil ? "1 = 1" : "office_id = ?"
         let arguments: SQLArguments = office.map { [$0] } ?? []
         let agreements =
-            office == nil ? "1" : "agreement_id IN (SELECT id FROM grant_agreement WHERE office_id = ?)"
+            office == nil ? "1 = 1" : "agreement_id IN (SELECT id FROM grant_agreement WHERE office_id = ?)"
         return try strandSeals(where: condition, arguments)
             + allocationSeals(where: condition, arguments)
             + priorityAssessmentSeals(where: condition, arguments)

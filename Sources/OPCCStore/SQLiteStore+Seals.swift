@@ -43,11 +43,11 @@ extension SQLTransaction {
 
     /// The kinds the first sealing migration sealed (it must keep sealing exactly these: see `Migrations.laterSeals`).
     func firstKindSeals(office: String?) throws -> [RecordSeal] {
-        let condition = office == nil ? "1" : "office_id = ?"
+        let condition = office == nil ? "1 = 1" : "office_id = ?"
         let arguments: SQLArguments = office.map { [$0] } ?? []
-        return try officeSeals(where: office == nil ? "1" : "id = ?", arguments)
+        return try officeSeals(where: office == nil ? "1 = 1" : "id = ?", arguments)
             + personSeals(where: condition, arguments)
-            + decisionSeals(where: office == nil ? "1" : "r.office_id = ?", arguments)
+            + decisionSeals(where: office == nil ? "1 = 1" : "r.office_id = ?", arguments)
             + agreementSeals(where: condition, arguments)
             + returnSeals(where: condition, arguments)
             + carryForwardSeals(where: condition, arguments)

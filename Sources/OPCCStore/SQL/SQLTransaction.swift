@@ -20,6 +20,13 @@ struct SQLTransaction: StoreTransaction {
         try sql.inSavepoint(body, keep: keep)
     }
 
+    func takeLease(_ name: String) throws -> Bool {
+        guard dialect == .postgres else { return true }
+        // A transaction-level advisory lock: released by the commit or rollback, never left behind by a crash.
+        return try fetchValue(Bool.self, sql: "SELECT pg_try_advisory_xact_lock(hashtext(?))", arguments: [name])
+            ?? false
+    }
+
     /// Runs statements that may break a constraint the caller turns into a refusal, so that the transaction can go
     /// on after one: PostgreSQL aborts a transaction at a failed statement unless it rolls back to a savepoint, while
     /// SQLite undoes the statement alone.

@@ -10,6 +10,7 @@ final class GRDBSession: SQLSession {
 
     init(db: Database) { self.db = db }
 
+    @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
         try translatingFailures {
             try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
