@@ -142,6 +142,7 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             case "42": why = "the database server refused a statement (a permission or the schema)"
             case "23": why = "the database refused a change its rules forbid"
             case "57": why = "the database server is shutting down or cancelled the request"
+            case "25": why = "the database is read-only here (a standby or a read-only copy)"
             default: why = "the database server could not answer"
             }
             return "\(why) (PostgreSQL error \(state)), so nothing was changed"

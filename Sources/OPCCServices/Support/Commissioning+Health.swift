@@ -81,7 +81,7 @@ extension Commissioning {
             // A PostgreSQL hot standby refuses every write itself; a SQLite file is opened read-only.
             store =
                 isServerURL(databasePath)
-                ? try PostgresStore(url: databasePath, migrating: false)
+                ? try PostgresStore(url: databasePath, readOnly: true)
                 : try ReadOnlySQLiteStore(path: databasePath)
             status = try await store.migrationStatus()
         } catch let error as StoreError {

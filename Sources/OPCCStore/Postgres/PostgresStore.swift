@@ -14,19 +14,23 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     /// The server's URL without its password, for messages.
     public let displayURL: String
     let pool: PGConnectionPool
+    /// Opened read-only: no migration, no write transaction.
+    public let readOnly: Bool
     /// How many times in all a transaction is tried while PostgreSQL answers with a serialisation failure or a
     /// deadlock (each time rolled back whole, so nothing of a failed attempt stays).
     let attempts: Int
 
     /// Connects to the database at `url` (`postgres://user@host:port/database`, or libpq's `key=value` form), brings
     /// its schema up to date (once, however many nodes start together), and keeps up to `connections` connections.
-    /// `durable` makes every commit wait for the server's disk (`synchronous_commit = on`, the default). Without
-    /// `migrating` the schema is left as it is (a read-only standby, where PostgreSQL refuses every write).
+    /// `durable` makes every commit wait for the server's disk (`synchronous_commit = on`, the default). `readOnly`
+    /// (a hot standby, or a public mirror) runs no migration and refuses every write transaction before it reaches
+    /// the server, as PostgreSQL refuses writes on a standby (SQLSTATE 25006).
     public init(
-        url: String, durable: Bool = true, connections: Int = 8, attempts: Int = 20, migrating: Bool = true
+        url: String, durable: Bool = true, connections: Int = 8, attempts: Int = 20, readOnly: Bool = false
     ) throws {
         self.displayURL = Self.withoutPassword(url)
         self.attempts = max(1, attempts)
+        self.readOnly = readOnly
         let settings = [
             "SET synchronous_commit = \(durable ? "on" : "off")",
             // A lock held past this is a stuck writer: the act fails as busy instead of waiting for ever.
@@ -39,7 +43,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
         }
         do {
             try pool.withConnectionBlocking { connection in
-                if migrating { try PGMigrations.migrate(connection) } else { _ = try connection.execute("SELECT 1") }
+                if readOnly { _ = try connection.execute("SELECT 1") } else { try PGMigrations.migrate(connection) }
             }
         } catch let error as PGError {
             throw StoreError.cannotOpen(path: displayURL, reason: error.description)
@@ -53,7 +57,8 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     public func close() { pool.close() }
 
     public func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await retrying {
+        if readOnly { throw StoreError.serverFailed(sqlState: "25006") }
+        return try await retrying {
             try await pool.withConnection { connection in
                 try Self.transaction(on: connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", writes: true) {
                     try body($0)
