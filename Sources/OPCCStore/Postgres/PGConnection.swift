@@ -74,9 +74,12 @@ public final class PGConnection: @unchecked Sendable {
     }
 
     /// Runs one statement as `execute` does, prepared on this connection the first time its text is seen and reused
-    /// after (the parameters' types are inferred by the server from the statement).
+    /// after (the parameters' types are inferred by the server from the statement). `translate` turns the text into
+    /// the server's when it is first prepared (the store writes SQLite's `?` placeholders), never again after.
     @discardableResult
-    public func executePrepared(_ sql: String, _ parameters: [String?] = []) throws -> PGResult {
+    public func executePrepared(
+        _ sql: String, _ parameters: [String?] = [], translate: (String) -> String = { $0 }
+    ) throws -> PGResult {
         if let index = parameters.firstIndex(where: { $0?.unicodeScalars.contains("\u{0}") == true }) {
             throw PGError(
                 sqlState: "22021",
@@ -87,7 +90,7 @@ public final class PGConnection: @unchecked Sendable {
             name = known
         } else {
             name = "opcc_\(prepared.count + 1)"
-            _ = try read(PQprepare(handle, name, sql, 0, nil))
+            _ = try read(PQprepare(handle, name, translate(sql), 0, nil))
             prepared[sql] = name
         }
         let result = Self.withCStrings(parameters) { values in

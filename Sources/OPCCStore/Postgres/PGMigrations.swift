@@ -72,7 +72,9 @@ enum PGMigrations {
     }
 
     private static func readApplied(_ connection: PGConnection) throws -> [String] {
-        try connection.execute("SELECT identifier FROM opcc_migration ORDER BY identifier").rows.compactMap { $0.first ?? nil }
+        try connection.execute("SELECT identifier FROM opcc_migration ORDER BY identifier").rows.compactMap {
+            $0.first ?? nil
+        }
     }
 
     /// BEGIN, the body, COMMIT; ROLLBACK when the body throws (PostgreSQL's DDL is transactional, so a step that

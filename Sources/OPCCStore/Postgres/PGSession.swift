@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// `SQLSession` over one libpq connection inside a transaction `PostgresStore` opened. Statements are written with
 /// SQLite's `?` and `?NNN` placeholders (the repositories are shared) and sent as `$1…` with their values apart, each
@@ -15,13 +14,13 @@ final class PGSession: SQLSession {
     @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
         try translatingFailures {
-            try connection.executePrepared(Self.numbered(sql), Self.parameters(arguments)).affectedRows
+            try connection.executePrepared(sql, Self.parameters(arguments), translate: Self.numbered).affectedRows
         }
     }
 
     func forEachRow(_ sql: String, _ arguments: SQLArguments, _ visit: (SQLRow) throws -> Bool) throws {
         let result = try translatingFailures {
-            try connection.executePrepared(Self.numbered(sql), Self.parameters(arguments))
+            try connection.executePrepared(sql, Self.parameters(arguments), translate: Self.numbered)
         }
         let columns = SQLColumns(result.columns)
         let kinds = result.columnTypes.map(ColumnKind.init(oid:))
@@ -89,11 +88,9 @@ final class PGSession: SQLSession {
         }
     }
 
-    private static let numberedCache = Mutex<[String: String]>([:])
-
-    /// The statement with `?` as `$1`, `$2`, … in order and `?NNN` as `$NNN`, outside quoted text and identifiers.
+    /// The statement with `?` as `$1`, `$2`, … in order and `?NNN` as `$NNN`, outside quoted text and identifiers
+    /// (once per statement and connection: the connection keeps the prepared statement by its original text).
     static func numbered(_ sql: String) -> String {
-        if let hit = numberedCache.withLock({ $0[sql] }) { return hit }
         var result = ""
         var next = 0
         var quote: Character?
@@ -125,9 +122,6 @@ final class PGSession: SQLSession {
             default:
                 result.append(character)
             }
-        }
-        numberedCache.withLock { cache in
-            if cache.count < 10_000 { cache[sql] = result }
         }
         return result
     }

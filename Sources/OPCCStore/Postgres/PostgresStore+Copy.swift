@@ -18,7 +18,7 @@ extension PostgresStore {
         fromSQLite source: SQLiteStore, progress: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> [(table: String, rows: Int)] {
         do {
-            return try await pool.withConnection { connection in
+            return try await withConnection { connection in
                 try source.writer.read { db in
                     try Self.copy(from: GRDBSession(db: db), to: connection, progress: progress)
                 }

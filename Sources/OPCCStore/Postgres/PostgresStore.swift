@@ -59,7 +59,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     public func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         if readOnly { throw StoreError.serverFailed(sqlState: "25006") }
         return try await retrying {
-            try await pool.withConnection { connection in
+            try await withConnection { connection in
                 try Self.transaction(on: connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", writes: true) {
                     try body($0)
                 }
@@ -70,7 +70,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     /// A read sees one snapshot (REPEATABLE READ), and never waits for writers.
     public func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await retrying {
-            try await pool.withConnection { connection in
+            try await withConnection { connection in
                 try Self.transaction(
                     on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false
                 ) { try body($0) }
@@ -92,7 +92,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
 
     public func migrationStatus() async throws -> MigrationStatus {
         do {
-            let applied = try await pool.withConnection { try PGMigrations.applied($0) }
+            let applied = try await withConnection { try PGMigrations.applied($0) }
             return MigrationStatus(known: PGMigrations.known, applied: applied)
         } catch {
             throw Self.storeError(error)
@@ -101,7 +101,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
 
     public func passwordHash(person: String) async throws -> String? {
         try await retrying {
-            try await pool.withConnection { connection in
+            try await withConnection { connection in
                 try Self.transaction(
                     on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false
                 ) { try $0.passwordHash(person: person) }
@@ -111,6 +111,11 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
 
     public func setPasswordHash(_ hash: String, person: String, at: String) async throws {
         try await write { try $0.savePasswordHash(hash, person: person, at: at) }
+    }
+
+    /// A connection of the pool for `body`, once the process-wide gate lets the body run (`PGBodyGate`).
+    func withConnection<T: Sendable>(_ body: @Sendable (PGConnection) throws -> T) async throws -> T {
+        try await PGBodyGate.shared.run { try await pool.withConnection(body) }
     }
 
     /// BEGIN, the body, the seals it left to make, COMMIT; ROLLBACK on any error (a failed COMMIT has rolled back).
