@@ -13,6 +13,7 @@ extension SQLTransaction {
     /// Appends to the draft's office's own chain, with the seal of the record it changed (its content after the
     /// change, read in this same transaction after the record was saved).
     func append(_ draft: AuditEventDraft, sealed: (record: SealedRecord?, hash: String?)) throws -> AuditEvent {
+        writtenRecords.appending(to: draft.office)
         // The office's head first (on PostgreSQL its row is locked until the commit, so one office's events are
         // appended strictly in order while other offices append in parallel), then the log's number: SQLite has one
         // writer and takes the highest plus one; PostgreSQL draws from a sequence, after the lock, so that an

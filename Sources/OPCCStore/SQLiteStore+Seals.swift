@@ -220,6 +220,11 @@ extension SQLTransaction {
 final class WrittenRecords: @unchecked Sendable {
     private(set) var pending: [SealedRecord] = []
     private(set) var lastDraft: AuditEventDraft?
+    /// The offices whose chains this transaction appended to (or began to): on PostgreSQL a transaction that failed
+    /// to serialise is tried again holding those offices' locks.
+    private(set) var offices: Set<String> = []
+
+    func appending(to office: String) { offices.insert(office) }
 
     func written(_ record: SealedRecord) {
         if !pending.contains(record) { pending.append(record) }

@@ -74,7 +74,7 @@ struct DefinitionVersionTests {
 
     @Test(arguments: TestEngine.all) func anUnusedDefinitionMayStillBeEdited(engine: TestEngine) async throws {
         // A database in which carry-forward was never used (no demo): its definition is not pinned yet.
-        let store = try engine.makeStore()
+        let store = try await engine.makeStore()
         _ = try Commissioning(store: store, catalog: try shippedCatalog())
         let edited = try WorkflowDefinition.parse(
             yaml: try shipped("carry-forward").sourceText + "\n# a comment\n", source: "edited")

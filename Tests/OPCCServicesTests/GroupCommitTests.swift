@@ -8,7 +8,7 @@ import Testing
 /// Quarterly returns waiting in `scheduled`, on a database file (so that reads use their own connection and see
 /// only what has been committed), with a board member allowed to start them.
 private func scheduledReturns(_ engine: TestEngine, _ count: Int) async throws -> (Commissioning, [String]) {
-    let (app, _) = try await demoApp(engine: engine, store: try engine.makeStores(1)[0])
+    let (app, _) = try await demoApp(engine: engine, store: try await engine.makeStores(1)[0])
     try await app.addPerson(
         name: "group.board", office: "cumbria", grants: [RoleGrant(role: .projectBoardMember, scope: ["GA-GROUP"])],
         by: "cumbria.chief-executive")

@@ -206,7 +206,7 @@ struct InputFileTests {
         let original = shipped("fixtures/people.yaml")
         let (changed, line, _) = inserting("role: [officer]", after: "- name: cumbria.barrow-board", in: original)
         let home = try Self.homeWithPeople { _ in changed }
-        let store = try engine.makeStore()
+        let store = try await engine.makeStore()
         let app = try Commissioning(
             store: store, catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))
         let error = await #expect(throws: ServiceRefusal.self) { try await app.loadDemo(from: home) }

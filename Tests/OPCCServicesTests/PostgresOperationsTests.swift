@@ -6,26 +6,26 @@ import OPCCStore
 import OPCCTestSupport
 import Testing
 
-/// Runs a program off Swift's cooperative pool (its wait blocks a thread of its own) and returns its exit status and
-/// everything it printed.
+/// Runs a program on a thread of its own (its wait blocks that thread, never the cooperative pool) and returns its
+/// exit status and everything it printed.
 private func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            do {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: program)
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = pipe
-                try process.run()
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
+    try await offThePool {
+        // Output to a file, not a pipe: a server the program starts (pg_ctl) may keep an inherited descriptor open,
+        // and reading a pipe to its end would then wait for that server to stop.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-run-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        defer { try? handle.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 }
 
@@ -41,7 +41,7 @@ struct PostgresOperationsTests {
         let store = try PostgresStore(url: database.url)
         let app = try Commissioning(
             store: store, catalog: try shippedCatalog(), clock: FixedClock(day: day(today)))
-        _ = try await app.loadDemo(from: home)
+        _ = try await app.loadDemo(from: home, returns: false)
         return (app, store, database.url)
     }
 
@@ -89,14 +89,14 @@ struct PostgresOperationsTests {
         let app = try Commissioning(
             store: try PostgresStore(url: url), catalog: try shippedCatalog(),
             clock: FixedClock(day: day("2026-11-20")))
-        try await decisionReferred(app, title: "Mirehouse youth diversion")
+        try await decisionReferred(app, title: "Zephyrine youth diversion")
         let verification = try await app.verifyAudit()
         #expect(verification.isIntact, "\(verification.problems)")
         #expect(verification.head.sequence == sqliteHead.sequence + 5)
         var filter = DecisionFilter()
-        filter.text = "mireho"
+        filter.text = "zephyr"
         let found = try await app.decisionRegister(filter, by: "cumbria.officer")
-        #expect(found.map(\.title) == ["Mirehouse youth diversion"])
+        #expect(found.map(\.title) == ["Zephyrine youth diversion"])
         // A second copy into the same database is refused before anything is copied.
         let again = await #expect(throws: ServiceRefusal.self) {
             try await Commissioning.migrate(from: path, to: url, home: home)
@@ -191,7 +191,7 @@ struct PostgresOperationsTests {
         // Published on the primary after the standby started: it reaches the standby by streaming replication.
         let app = try Commissioning(
             store: store, catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))
-        _ = try await app.loadDemo(from: home)
+        _ = try await app.loadDemo(from: home, returns: false)
         let head = try await app.auditHead()
         let mirror = try await Commissioning.openReadOnly(home: home, databasePath: standbyURL)
         var replayed = try await mirror.auditHead()

@@ -23,7 +23,7 @@ struct ProfileCacheTests {
 
     /// Two applications, as two processes would be, over one database file.
     func twoApplications(_ engine: TestEngine) async throws -> (first: Commissioning, second: Commissioning) {
-        let stores = try engine.makeStores(2)
+        let stores = try await engine.makeStores(2)
         let (first, _) = try await demoApp(engine: engine, store: stores[0])
         let second = try Commissioning(
             store: stores[1], catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))

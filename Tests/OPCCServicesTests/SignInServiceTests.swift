@@ -17,7 +17,7 @@ final class MovableClock: OPCCServices.Clock {
 /// The demo over an in-memory store, on a clock the test moves, with `cumbria.officer`'s password hash known.
 private func signInDemo(_ engine: TestEngine) async throws -> (Commissioning, MovableClock) {
     let clock = MovableClock(FixedClock(day: day("2026-11-20")).now())
-    let app = try Commissioning(store: try engine.makeStore(), catalog: try shippedCatalog(), clock: clock)
+    let app = try Commissioning(store: try await engine.makeStore(), catalog: try shippedCatalog(), clock: clock)
     _ = try await app.loadDemo(from: home, returns: false)
     for person in try await app.everyone() { try await app.setPasswordHash(storedHash, of: person.name) }
     return (app, clock)

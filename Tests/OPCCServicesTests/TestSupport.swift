@@ -4,6 +4,7 @@ import OPCCCore
 import OPCCServices
 import OPCCStore
 import OPCCTestSupport
+import Synchronization
 
 /// The repository root, found from this file's path, so tests read the shipped workflows and fixtures.
 let repositoryRoot: URL = {
@@ -45,11 +46,50 @@ func demoApp(
     engine: TestEngine, store: TestStore? = nil, today: String = "2026-11-20", catalog: WorkflowCatalog? = nil,
     returns: Bool = false
 ) async throws -> (Commissioning, TestStore) {
-    let store = try store ?? engine.makeStore()
+    if store == nil, catalog == nil, engine == .postgres {
+        // A clone of a database the demo was loaded into once for this process: loading it costs thousands of round
+        // trips to the server, a clone a tenth of a second.
+        let url = try await postgresDemos.url(today: today, returns: returns)
+        let store = try await offThePool { try PostgresStore(url: url) }
+        return (
+            try Commissioning(store: store, catalog: try shippedCatalog(), clock: FixedClock(day: day(today))), store
+        )
+    }
+    let made: TestStore
+    if let store { made = store } else { made = try await engine.makeStore() }
     let app = try Commissioning(
-        store: store, catalog: try catalog ?? shippedCatalog(), clock: FixedClock(day: day(today)))
+        store: made, catalog: try catalog ?? shippedCatalog(), clock: FixedClock(day: day(today)))
     _ = try await app.loadDemo(from: home, returns: returns)
-    return (app, store)
+    return (app, made)
+}
+
+/// PostgreSQL databases with the demo loaded, one per clock day and returns flag, made once per test process.
+private let postgresDemos = PostgresDemoTemplates()
+
+private final class PostgresDemoTemplates: Sendable {
+    private let made = Mutex<[String: Task<String, any Error>]>([:])
+
+    /// A new database holding the demo as `demoApp` loads it on `today`.
+    func url(today: String, returns: Bool) async throws -> String {
+        let task = made.withLock { made in
+            let key = "\(today) \(returns)"
+            if let task = made[key] { return task }
+            let task = Task { try await Self.template(today: today, returns: returns) }
+            made[key] = task
+            return task
+        }
+        let name = try await task.value
+        return try await offThePool { try PostgresTestDatabase.clone(ofDatabase: name).url }
+    }
+
+    private static func template(today: String, returns: Bool) async throws -> String {
+        let database = try await offThePool { try PostgresTestDatabase.migrated() }
+        let store = try await offThePool { try PostgresStore(url: database.url, connections: 2) }
+        let app = try Commissioning(store: store, catalog: try shippedCatalog(), clock: FixedClock(day: day(today)))
+        _ = try await app.loadDemo(from: home, returns: returns)
+        store.close()
+        return PostgresTestDatabase.databaseName(of: database.url)
+    }
 }
 
 /// A short Cumbria draft that passes the form's rules.

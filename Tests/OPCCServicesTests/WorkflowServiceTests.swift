@@ -159,7 +159,7 @@ struct ConcurrencyTests {
     @Test(arguments: TestEngine.all) func twoConnectionsFiringOnTheSameVersionCommitExactlyOnce(
         engine: TestEngine
     ) async throws {
-        let stores = try engine.makeStores(2)
+        let stores = try await engine.makeStores(2)
         let (first, _) = try await demoApp(engine: engine, store: stores[0])
         try await first.startInstance(
             id: "CF-C", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-C", by: "wm.finance",
@@ -187,7 +187,7 @@ struct ConcurrencyTests {
     @Test(arguments: TestEngine.all) func concurrentWritersFromManyThreadsNeverLoseOrDuplicateAnAct(
         engine: TestEngine
     ) async throws {
-        let stores = try engine.makeStores(9)
+        let stores = try await engine.makeStores(9)
         let (app, _) = try await demoApp(engine: engine, store: stores[0])
         try await app.startInstance(
             id: "CF-T", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-T", by: "wm.finance",

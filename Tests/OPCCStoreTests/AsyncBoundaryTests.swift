@@ -94,7 +94,7 @@ struct AsyncBoundaryTests {
 
     @Test(arguments: TestEngine.all)
     func aTaskCancelledBeforeItsTransactionBeginsThrowsCancellationAndChangesNothing(engine: TestEngine) async throws {
-        let store = try engine.makeStores(1)[0]
+        let store = try await engine.makeStores(1)[0]
         let cancelled = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             try await store.write { tx in

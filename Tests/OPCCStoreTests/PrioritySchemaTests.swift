@@ -41,7 +41,7 @@ struct PrioritySchemaTests {
 
     /// `store()` on `engine`.
     func store(_ engine: TestEngine) async throws -> TestStore {
-        let store = try engine.makeStore()
+        let store = try await engine.makeStore()
         try await seed(store, state: "scoring")
         return store
     }

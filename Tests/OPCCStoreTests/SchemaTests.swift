@@ -19,7 +19,7 @@ struct SchemaTests {
 
     /// `store()` on `engine`.
     func store(_ engine: TestEngine) async throws -> TestStore {
-        let store = try engine.makeStore()
+        let store = try await engine.makeStore()
         try await seed(store)
         return store
     }

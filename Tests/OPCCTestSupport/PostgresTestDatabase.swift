@@ -27,6 +27,13 @@ public struct PostgresTestDatabase: Sendable {
         return try clone(of: databaseName(of: template), on: template)
     }
 
+    /// A clone of the database `name` on the tests' server (which must have no session open on it): a test's own copy
+    /// of a database a test process prepared once, such as one with the demo loaded.
+    public static func clone(ofDatabase name: String) throws -> PostgresTestDatabase {
+        guard let server = OutsideTool.postgresURL, !server.isEmpty else { throw MissingServer() }
+        return try clone(of: name, on: server)
+    }
+
     /// The error of a test that needs the server when none is named (only under `CI=true`, where it never skips).
     public struct MissingServer: Error, CustomStringConvertible {
         public var description: String { OutsideTool.postgres.missingInCI }

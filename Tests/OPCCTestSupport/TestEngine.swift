@@ -20,16 +20,18 @@ public enum TestEngine: String, Sendable, CaseIterable, CustomTestStringConverti
     }
 
     /// A new, empty, migrated store of its own: SQLite in memory, or a PostgreSQL database cloned from the template.
-    public func makeStore() throws -> TestStore {
+    /// The PostgreSQL store is made on a thread of its own (cloning and connecting block), never on the cooperative
+    /// pool the tests share: hundreds of tests blocking its two threads here slowed the whole run to a crawl.
+    public func makeStore() async throws -> TestStore {
         switch self {
-        case .sqlite: try SQLiteStore()
-        case .postgres: try PostgresStore(url: PostgresTestDatabase.migrated().url)
+        case .sqlite: return try SQLiteStore()
+        case .postgres: return try await offThePool { try PostgresStore(url: PostgresTestDatabase.migrated().url) }
         }
     }
 
     /// `count` stores on one new database, as that many processes would open it: SQLite on a temporary file (so
     /// each reads only what the others committed), PostgreSQL on one cloned database.
-    public func makeStores(_ count: Int) throws -> [TestStore] {
+    public func makeStores(_ count: Int) async throws -> [TestStore] {
         switch self {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -38,11 +40,23 @@ public enum TestEngine: String, Sendable, CaseIterable, CustomTestStringConverti
             let path = folder.appendingPathComponent("test.sqlite").path
             return try (0..<count).map { _ in try SQLiteStore(path: path) }
         case .postgres:
-            let url = try PostgresTestDatabase.migrated().url
-            return try (0..<count).map { _ in try PostgresStore(url: url) }
+            return try await offThePool {
+                let url = try PostgresTestDatabase.migrated().url
+                return try (0..<count).map { _ in try PostgresStore(url: url) }
+            }
         }
     }
 }
 
 /// A store as the tests hold one, whichever its engine.
 public typealias TestStore = any CommissioningStore & MigrationStatusStore
+
+/// Runs blocking work (a libpq call, a process) on a thread of its own and awaits its result, so that Swift's
+/// cooperative pool, a thread per core, is never held by it.
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try work() }) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+}

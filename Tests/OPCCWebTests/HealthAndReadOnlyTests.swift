@@ -156,7 +156,7 @@ struct HealthCheckTests {
         "the health check is 503 'database unreachable' when the database cannot be read, with no engine's message",
         arguments: TestEngine.all)
     func healthCheckIsUnavailableWhenTheDatabaseCannotBeRead(engine: TestEngine) async throws {
-        let store = BreakableStore(try engine.makeStore())
+        let store = BreakableStore(try await engine.makeStore())
         let home = ProductHome(root: repositoryRoot)
         let commissioning = try Commissioning(
             store: store, catalog: try WorkflowCatalog.load(from: home, registry: .standard))

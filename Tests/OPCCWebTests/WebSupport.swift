@@ -32,14 +32,14 @@ func sharedApp(_ engine: TestEngine) async throws -> Commissioning { try await s
 /// with the demo password.
 func makeDemoApp(_ engine: TestEngine, returns: Bool = true) async throws -> Commissioning {
     guard engine != .sqlite else { return await makeDemoDatabase(returns: returns).app }
-    let app = try commissioning(over: try engine.makeStore())
+    let app = try commissioning(over: try await engine.makeStore())
     try await loadDemo(into: app, returns: returns)
     return app
 }
 
 /// `count` applications over one new demo database on `engine`, as that many server processes would open it.
 func makeDemoApps(_ engine: TestEngine, _ count: Int, returns: Bool = true) async throws -> [Commissioning] {
-    let apps = try engine.makeStores(count).map(commissioning(over:))
+    let apps = try await engine.makeStores(count).map(commissioning(over:))
     try await loadDemo(into: apps[0], returns: returns)
     return apps
 }

@@ -56,13 +56,27 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     /// opens new ones. A test closes the store of its template database before cloning it.
     public func close() { pool.close() }
 
+    /// A write is first tried optimistically, in parallel with every other. One that fails to serialise (or finds a
+    /// key another writer took meanwhile: a number made from a count) is tried again holding a lock per office it
+    /// appended to, taken before BEGIN (a lock taken inside would come after the snapshot it should precede), so the
+    /// writers that keep colliding on one office queue instead of racing, and offices stay independent.
     public func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         if readOnly { throw StoreError.serverFailed(sqlState: "25006") }
-        return try await retrying {
+        let attempt = WriteAttempt()
+        return try await retrying(attempt) {
             try await withConnection { connection in
-                try Self.transaction(on: connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", writes: true) {
-                    try body($0)
+                let locks = attempt.officesToLock.sorted()
+                for office in locks {
+                    try connection.execute("SELECT pg_advisory_lock(hashtext($1))", ["office " + office])
                 }
+                defer {
+                    for office in locks {
+                        _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext($1))", ["office " + office])
+                    }
+                }
+                return try Self.transaction(
+                    on: connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", writes: true, attempt: attempt
+                ) { try body($0) }
             }
         }
     }
@@ -120,11 +134,13 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
 
     /// BEGIN, the body, the seals it left to make, COMMIT; ROLLBACK on any error (a failed COMMIT has rolled back).
     private static func transaction<T>(
-        on connection: PGConnection, begin: String, writes: Bool, _ body: (SQLTransaction) throws -> T
+        on connection: PGConnection, begin: String, writes: Bool, attempt: WriteAttempt? = nil,
+        _ body: (SQLTransaction) throws -> T
     ) throws -> T {
         try connection.execute(begin)
+        let transaction = SQLTransaction(sql: PGSession(connection: connection))
+        defer { attempt?.touched(transaction.writtenRecords.offices) }
         do {
-            let transaction = SQLTransaction(sql: PGSession(connection: connection))
             let result = try body(transaction)
             if writes { try transaction.sealRecordsWrittenAfterTheirEvent() }
             try connection.execute("COMMIT")
@@ -137,20 +153,32 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
 
     /// Runs a whole transaction again after a serialisation failure (40001) or a deadlock (40P01): PostgreSQL rolled
     /// it back, and the body only works through the transaction. Other server errors become `StoreError`.
-    private func retrying<T>(_ transaction: () async throws -> T) async throws -> T {
+    private func retrying<T>(_ attempt: WriteAttempt? = nil, _ transaction: () async throws -> T) async throws -> T {
         var tried = 0
+        var duplicates = 0
         while true {
             do {
                 return try await transaction()
             } catch let error as PGError where error.sqlState == "40001" || error.sqlState == "40P01" {
                 tried += 1
                 if tried >= attempts { throw StoreError.busy }
+                attempt?.lockTouchedOffices()
                 // A little wait, growing, so that the writers that collided do not collide again at once.
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(2 * min(tried, 10)))))
+            } catch let error as StoreError where attempt != nil && duplicates == 0 && Self.isDuplicate(error) {
+                // A key made from a count (the office's next record number) that a writer committed meanwhile: the
+                // same act, tried once more under its offices' locks, counts again. A true duplicate fails again.
+                duplicates += 1
+                attempt?.lockTouchedOffices()
             } catch {
                 throw Self.storeError(error)
             }
         }
+    }
+
+    private static func isDuplicate(_ error: StoreError) -> Bool {
+        if case .duplicate = error { return true }
+        return false
     }
 
     /// An error leaving a transaction, in the store's words: what the repositories did not already turn into one.
@@ -179,4 +207,14 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
         }
         return url.split(separator: " ").filter { !$0.hasPrefix("password=") }.joined(separator: " ")
     }
+}
+
+/// What one `write` learnt from its attempts: the offices it appended to, which a retry locks first. Used by one
+/// attempt at a time (each attempt ends before the next begins), hence `@unchecked Sendable`.
+final class WriteAttempt: @unchecked Sendable {
+    private var touchedOffices: Set<String> = []
+    private(set) var officesToLock: Set<String> = []
+
+    func touched(_ offices: Set<String>) { touchedOffices.formUnion(offices) }
+    func lockTouchedOffices() { officesToLock = touchedOffices }
 }
