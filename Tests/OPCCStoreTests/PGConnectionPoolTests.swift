@@ -163,6 +163,25 @@ struct PGConnectionPoolTests {
         #expect(pool.openConnections == 1)
     }
 
+    @Test func aCallerCancelledWhileWaitingForAConnectionGetsCancellationAndItsBodyNeverRuns() async throws {
+        let pool = PGConnectionPool(url: try PostgresTestDatabase.make().url, size: 1)
+        let gate = Gate()
+        let ran = Count()
+        let holding = Task { try await pool.withConnection { _ in gate.pass() } }
+        while gate.arrived.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let waiting = Task {
+            try await pool.withConnection { _ in ran.value.withLock { $0.now += 1 } }
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        waiting.cancel()
+        gate.open()
+        try await holding.value
+        await #expect(throws: CancellationError.self) { try await waiting.value }
+        #expect(ran.value.withLock { $0.now } == 0, "the cancelled caller's body never ran")
+        let after = try await pool.withConnection { try $0.execute("SELECT 1").rows }
+        #expect(after == [["1"]], "the connection was given back")
+    }
+
     @Test func aConnectionThatCannotBeOpenedIsRefusedAndLeavesItsPlaceFree() async throws {
         let missing = PostgresTestDatabase.replacingDatabase(
             of: try #require(OutsideTool.postgresURL), with: "opcc_no_such_database")

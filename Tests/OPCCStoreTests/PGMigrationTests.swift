@@ -226,6 +226,32 @@ extension PGMigrationTests {
         #expect(error?.sqlState == "23514", "\(rule): \(String(describing: error))")
     }
 
+    @Test func aPriorityChangesOnlyWhileTheBoardIsSelecting() throws {
+        let connection = try Self.migrated()
+        try connection.executeScript(
+            """
+            INSERT INTO office (id, name, profile_text, profile_sha256, registered_at)
+                VALUES ('cumbria', 'Cumbria OPCC', 'id: cumbria', repeat('a', 64), 't');
+            INSERT INTO workflow_definition VALUES ('priorities', 1, repeat('a', 64), 'name: priorities', 't');
+            INSERT INTO workflow_instance (id, office_id, workflow, workflow_version, state, version, created_at)
+                VALUES ('A-1', 'cumbria', 'priorities', 1, 'selecting', 0, 't');
+            INSERT INTO priority_assessment (id, office_id, partnership_code, partnership_name, year_start, method_json)
+                VALUES ('A-1', 'cumbria', 'CSP', 'Community Safety Partnership', 2026, '{}');
+            INSERT INTO priority (assessment_id, code, position, title, kind) VALUES ('A-1', 'P1', 1, 'Burglary', 'local');
+            UPDATE workflow_instance SET state = 'adopted';
+            """)
+        for statement in [
+            "INSERT INTO priority (assessment_id, code, position, title, kind) VALUES ('A-1', 'P2', 2, 'Theft', 'local')",
+            "UPDATE priority SET title = 'Theft'", "DELETE FROM priority",
+        ] {
+            let error = #expect(throws: PGError.self, "\(statement)") { try connection.execute(statement) }
+            #expect(error?.sqlState == "23000")
+            #expect(error?.message == "priorities change only while the board is selecting")
+        }
+        try connection.execute("UPDATE workflow_instance SET state = 'selecting'")
+        #expect(try connection.execute("DELETE FROM priority").affectedRows == 1, "allowed while selecting")
+    }
+
     @Test func textSortsBytewiseWhateverTheDatabasesCollation() throws {
         // The tests' cluster collates in C; a database made with an ICU English collation sorts 'a' before 'B'.
         for url in [
