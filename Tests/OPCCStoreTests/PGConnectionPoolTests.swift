@@ -34,11 +34,13 @@ struct PGConnectionPoolTests {
         func open() { opened.withLock { $0 = true } }
     }
 
-    /// How many sessions the server has on `database` now, seen from a connection to another database.
+    /// How many client sessions the server has on `database` now, seen from a connection to another database (not
+    /// counting an autovacuum worker, which visits new databases too).
     static func sessions(on database: String) throws -> Int {
         let admin = try PGConnection(
             url: PostgresTestDatabase.replacingDatabase(of: try #require(OutsideTool.postgresURL), with: "postgres"))
-        let count = try admin.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", [database])
+        let count = try admin.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'", [database])
         return Int(count.rows.first?.first.flatMap { $0 } ?? "") ?? -1
     }
 
@@ -68,7 +70,8 @@ struct PGConnectionPoolTests {
                         let row = try connection.execute(
                             """
                             SELECT pg_backend_pid()::text,
-                                (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database())::text,
+                                (SELECT count(*) FROM pg_stat_activity
+                                WHERE datname = current_database() AND backend_type = 'client backend')::text,
                                 pg_sleep(0.02)
                             """)
                         return Array(row.rows[0].prefix(2))
@@ -111,17 +114,21 @@ struct PGConnectionPoolTests {
                 }
             }
         }
-        try await Task.sleep(for: .milliseconds(300))
-        // Pure CPU work on the same two threads, then a look at the server: are the two bodies still waiting there?
-        let work = Task(executorPreference: executor) { () -> (sum: UInt64, waitingInTheServer: Int) in
-            var sum: UInt64 = 0
-            for n in 0..<2_000_000 as Range<UInt64> { sum = sum &+ (n ^ (n >> 3)) }
+        @Sendable func waitingInTheServer() -> Int {
             let waiting = try? observer.execute(
                 """
                 SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid = 42
                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                 """)
-            return (sum, Int(waiting?.rows.first?.first.flatMap { $0 } ?? "") ?? -1)
+            return Int(waiting?.rows.first?.first.flatMap { $0 } ?? "") ?? -1
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while waitingInTheServer() < 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        // Pure CPU work on the same two threads, then a look at the server: are the two bodies still waiting there?
+        let work = Task(executorPreference: executor) { () -> (sum: UInt64, waitingInTheServer: Int) in
+            var sum: UInt64 = 0
+            for n in 0..<2_000_000 as Range<UInt64> { sum = sum &+ (n ^ (n >> 3)) }
+            return (sum, waitingInTheServer())
         }
         let done = await work.value
         held.open()
@@ -228,15 +235,12 @@ struct PGConnectionPoolTests {
         let database = PostgresTestDatabase.databaseName(of: url)
         let pool = PGConnectionPool(url: url, size: 3)
         let gate = Gate()
-        // Three connections open; one of them still lent when the pool is closed.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<3 {
-                group.addTask { () -> Void in
-                    _ = try await pool.withConnection { try $0.execute("SELECT pg_sleep(0.1)") }
-                }
-            }
-            try await group.waitForAll()
-        }
+        // Three connections open (three bodies at once), then one of them lent again when the pool is closed.
+        let together = Gate()
+        let opening = (0..<3).map { _ in Task { try await pool.withConnection { _ in together.pass() } } }
+        while together.arrived.withLock({ $0 }) < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        together.open()
+        for body in opening { try await body.value }
         let lent = Task { try await pool.withConnection { _ in gate.pass() } }
         while gate.arrived.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(try Self.sessions(on: database) == 3)
