@@ -102,7 +102,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // What the tests share about the outside tools some of them need (Python packages, servers).
-        .target(name: "OPCCTestSupport", path: "Tests/OPCCTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "OPCCTestSupport", dependencies: ["OPCCStore"], path: "Tests/OPCCTestSupport",
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "OPCCCoreTests",
             dependencies: ["OPCCCore", .product(name: "PropertyBased", package: "swift-property-based")],

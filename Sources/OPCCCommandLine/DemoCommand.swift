@@ -23,6 +23,11 @@ struct DemoCommand: AsyncParsableCommand {
         try await runReportingRefusals {
             let home = try global.locateHome()
             let path = global.databasePath
+            if reset, isServerURL(path) {
+                throw ValidationError(
+                    "--reset moves a SQLite file aside; a PostgreSQL database is never emptied by opcc: "
+                        + "create a new database (createdb) and give its URL to --db")
+            }
             if reset, FileManager.default.fileExists(atPath: path) {
                 let stamp = Int(Date().timeIntervalSince1970)
                 for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {

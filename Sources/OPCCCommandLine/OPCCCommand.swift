@@ -23,7 +23,7 @@ public struct OPCCCommand: AsyncParsableCommand {
             VLICommand.self, PrioritiesCommand.self, ServeCommand.self,
             OfficeCommand.self, UserCommand.self,
             WorkflowCommand.self,
-            AuditCommand.self, BackupCommand.self, RestoreCommand.self,
+            AuditCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
             CalendarCommand.self, ExportCommand.self, TokenCommand.self, OpenAPICommand.self,
         ]
     )
@@ -48,7 +48,11 @@ public struct OPCCCommand: AsyncParsableCommand {
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "Database file (default: $OPCC_DB, else opcc.sqlite in the current directory).")
+    @Option(
+        name: .long,
+        help:
+            "Database: a SQLite file, or a PostgreSQL server's postgres://user@host:port/database URL (default: $OPCC_DB, else opcc.sqlite in the current directory)."
+    )
     var db: String?
 
     @Option(
@@ -113,7 +117,10 @@ struct GlobalOptions: ParsableArguments {
         let (path, source) = databaseLocation
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+        guard
+            isServerURL(path)
+                || (FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue)
+        else {
             throw DatabaseUnavailable(
                 message: "cannot open the database \(path) (\(source)): there is no folder \(folder)")
         }

@@ -108,8 +108,9 @@ public final class Commissioning: Sendable {
         try checkPinnedDefinitions()
     }
 
-    /// Opens the product from its home folder and database path.
-    /// `durable` waits for the disk at every commit (see `SQLiteStore.init(path:durable:)`).
+    /// Opens the product from its home folder and database: a SQLite file's path, or a PostgreSQL server's
+    /// `postgres://` (or `postgresql://`) URL. `durable` waits for the disk at every commit (see
+    /// `SQLiteStore.init(path:durable:)`); on PostgreSQL every commit does.
     public static func open(
         home: ProductHome, databasePath: String, clock: any Clock = SystemClock(), durable: Bool = false
     ) throws
@@ -117,8 +118,13 @@ public final class Commissioning: Sendable {
     {
         let catalog = try WorkflowCatalog.load(from: home, registry: .standard)
         let calendar = try WorkingDayCalendar.load(from: home)
-        let store: SQLiteStore
-        do { store = try SQLiteStore(path: databasePath, durable: durable) } catch let error as StoreError {
+        let store: any CommissioningStore
+        do {
+            store =
+                isServerURL(databasePath)
+                ? try PostgresStore(url: databasePath)
+                : try SQLiteStore(path: databasePath, durable: durable)
+        } catch let error as StoreError {
             throw StorageFailure(error)
         }
         return try Commissioning(store: store, catalog: catalog, calendar: calendar, clock: clock)
@@ -239,4 +245,9 @@ public final class Commissioning: Sendable {
         caches.profiles.withLock { $0[stored.profileSHA256] = profile }
         return profile
     }
+}
+
+/// Whether `--db` (or `OPCC_DB`) names a PostgreSQL server rather than a SQLite file.
+public func isServerURL(_ database: String) -> Bool {
+    database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
 }

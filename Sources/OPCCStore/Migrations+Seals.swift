@@ -23,7 +23,7 @@ extension Migrations {
                 CREATE INDEX audit_event_global_chain ON audit_event(seq) WHERE office_seq IS NULL;
                 CREATE INDEX audit_event_sealed ON audit_event(sealed_record, seq) WHERE event = 'sealed';
                 """)
-        try SQLiteTransaction(db: db).startOfficeChains(at: Date())
+        try SQLTransaction(sql: GRDBSession(db: db)).startOfficeChains(at: Date())
     }
 }
 
@@ -33,7 +33,7 @@ extension Migrations {
     /// office's chain, so an existing database verifies after it. A record an event already sealed (a database that
     /// ran both migrations at once seals every kind in the first) is left alone.
     static func laterSeals(_ db: Database) throws {
-        let transaction = SQLiteTransaction(db: db)
+        let transaction = SQLTransaction(sql: GRDBSession(db: db))
         // A database without events has no records yet: each is sealed by the act that writes it.
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM audit_event)") == true else { return }
         let formatter = ISO8601DateFormatter()
@@ -54,7 +54,7 @@ extension Migrations {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     /// Starts every office's chain from the global chain's head and seals every record as it stands. Does nothing in
     /// a database without events (each office's first event then starts its chain from the genesis hash).
     func startOfficeChains(at instant: Date) throws {
@@ -64,7 +64,7 @@ extension SQLiteTransaction {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let recordedAt = formatter.string(from: instant)
         let day = Day(containing: instant)
-        let offices = try String.fetchAll(db, sql: "SELECT id FROM office ORDER BY id")
+        let offices = try fetchValues(String.self, sql: "SELECT id FROM office ORDER BY id")
         for office in offices {
             for (index, seal) in try firstKindSeals(office: office).enumerated() {
                 // The office's own seal comes first, so its first event is the one that starts the chain.

@@ -32,49 +32,48 @@ extension Migrations {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func insertAPIToken(
         person: String, label: String, tokenSHA256: String, createdAt: String, auditSequence: Int64
     ) throws -> Int64 {
         do {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO api_token (person_name, label, token_sha256, created_at, created_audit_seq)
-                    VALUES (?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [person, label, tokenSHA256, createdAt, auditSequence])
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            return try guarded {
+                try fetchOneInt64(
+                    sql: """
+                        INSERT INTO api_token (person_name, label, token_sha256, created_at, created_audit_seq)
+                        VALUES (?, ?, ?, ?, ?) RETURNING id
+                        """, arguments: [person, label, tokenSHA256, createdAt, auditSequence])!
+            }
+        } catch SQLFailure.constraint {
             throw StoreError.duplicate(what: "a live API token labelled '\(label)' for '\(person)'")
         }
-        return db.lastInsertedRowID
     }
 
     func apiToken(tokenSHA256: String) throws -> StoredAPIToken? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM api_token WHERE token_sha256 = ?"), arguments: [tokenSHA256]
-        ).map(Self.apiToken(from:))
+        try fetchOneRow(sql: "SELECT * FROM api_token WHERE token_sha256 = ?", arguments: [tokenSHA256]).map(
+            Self.apiToken(from:))
     }
 
     func apiToken(id: Int64) throws -> StoredAPIToken? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM api_token WHERE id = ?"), arguments: [id])
+        try fetchOneRow(sql: "SELECT * FROM api_token WHERE id = ?", arguments: [id])
             .map(Self.apiToken(from:))
     }
 
     func apiTokens(person: String?) throws -> [StoredAPIToken] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM api_token WHERE ?1 IS NULL OR person_name = ?1 ORDER BY id"),
-            arguments: [person]
+        try fetchAllRows(
+            sql: "SELECT * FROM api_token WHERE CAST(? AS TEXT) IS NULL OR person_name = ? ORDER BY id",
+            arguments: [person, person]
         ).map(Self.apiToken(from:))
     }
 
     func revokeAPIToken(id: Int64, revokedAt: String, auditSequence: Int64) throws {
-        try db.cachedStatement(
-            sql: "UPDATE api_token SET revoked_at = ?, revoked_audit_seq = ? WHERE id = ? AND revoked_at IS NULL"
-        ).execute(arguments: [revokedAt, auditSequence, id])
-        guard db.changesCount == 1 else { throw StoreError.notFound(what: "live API token \(id)") }
+        let changed = try execute(
+            sql: "UPDATE api_token SET revoked_at = ?, revoked_audit_seq = ? WHERE id = ? AND revoked_at IS NULL",
+            arguments: [revokedAt, auditSequence, id])
+        guard changed == 1 else { throw StoreError.notFound(what: "live API token \(id)") }
     }
 
-    private static func apiToken(from row: Row) -> StoredAPIToken {
+    private static func apiToken(from row: SQLRow) -> StoredAPIToken {
         StoredAPIToken(
             id: row["id"], person: row["person_name"], label: row["label"], createdAt: row["created_at"],
             revokedAt: row["revoked_at"])

@@ -1,27 +1,25 @@
 import Foundation
-import GRDB
 import OPCCCore
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func saveCarryForward(_ r: CarryForwardRequest) throws {
         noteWritten(.carryForward(r.id))
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO carry_forward (id, office_id, year_start, strand, recipient_org_id, forecast_pence, reason,
                     decision_id, actual_pence)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET decision_id = excluded.decision_id, actual_pence = excluded.actual_pence
-                """
-        ).execute(arguments: [
-            r.id, r.office, r.year.startYear, r.strand, r.recipientOrgID, r.forecast.pence, r.reason, r.decisionID,
-            r.actual?.pence,
-        ])
+                """,
+            arguments: [
+                r.id, r.office, r.year.startYear, r.strand, r.recipientOrgID, r.forecast.pence, r.reason, r.decisionID,
+                r.actual?.pence,
+            ])
     }
 
     func carryForward(id: String) throws -> CarryForwardRequest? {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT * FROM carry_forward WHERE id = ?"), arguments: [id])
+            let row = try fetchOneRow(sql: "SELECT * FROM carry_forward WHERE id = ?", arguments: [id])
         else { return nil }
         let actual: Int64? = row["actual_pence"]
         guard let forecast = Money(pence: row["forecast_pence"]) else { throw StoreError.invalidData(what: id) }
@@ -32,12 +30,11 @@ extension SQLiteTransaction {
     }
 
     func carryForwardCount(office: String) throws -> Int {
-        try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM carry_forward WHERE office_id = ?"), arguments: [office])!
+        try fetchValue(Int.self, sql: "SELECT count(*) FROM carry_forward WHERE office_id = ?", arguments: [office])!
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     private static let termsEncoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
@@ -47,23 +44,25 @@ extension SQLiteTransaction {
     func saveAgreement(_ a: GrantAgreement) throws {
         noteWritten(.agreement(a.id))
         let json = String(decoding: try Self.termsEncoder.encode(a), as: UTF8.self)
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO grant_agreement (id, office_id, decision_id, recipient_org_id, amount_pence, terms_json)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET amount_pence = excluded.amount_pence, terms_json = excluded.terms_json
-                """
-        ).execute(arguments: [a.id, a.office, a.decisionID, a.recipient.orgID, a.amount.pence, json])
+                """, arguments: [a.id, a.office, a.decisionID, a.recipient.orgID, a.amount.pence, json])
         for allocation in a.allocationIDs {
             do {
-                try db.cachedStatement(
-                    sql: "INSERT OR IGNORE INTO grant_agreement_allocation (agreement_id, allocation_id) VALUES (?, ?)"
-                ).execute(arguments: [a.id, allocation])
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+                try guarded {
+                    try execute(
+                        sql:
+                            "INSERT INTO grant_agreement_allocation (agreement_id, allocation_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                        arguments: [a.id, allocation])
+                }
+            } catch SQLFailure.constraint(.foreignKey) {
                 throw StoreError.notFound(what: "allocation \(allocation)")
             }
-            let owner = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT agreement_id FROM grant_agreement_allocation WHERE allocation_id = ?"),
+            let owner = try fetchValue(
+                String.self, sql: "SELECT agreement_id FROM grant_agreement_allocation WHERE allocation_id = ?",
                 arguments: [allocation])
             if owner != a.id {
                 throw StoreError.duplicate(what: "allocation \(allocation) in agreement \(owner ?? "")")
@@ -72,14 +71,15 @@ extension SQLiteTransaction {
     }
 
     func agreement(id: String) throws -> GrantAgreement? {
-        try String.fetchOne(
-            db.cachedStatement(sql: "SELECT terms_json FROM grant_agreement WHERE id = ?"), arguments: [id]
-        ).map { try storedDataDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
+        try fetchValue(String.self, sql: "SELECT terms_json FROM grant_agreement WHERE id = ?", arguments: [id]).map {
+            try storedDataDecoder().decode(GrantAgreement.self, from: Data($0.utf8))
+        }
     }
 
     func agreements(office: String?) throws -> [GrantAgreement] {
-        try String.fetchAll(
-            db, sql: "SELECT terms_json FROM grant_agreement \(office == nil ? "" : "WHERE office_id = ?") ORDER BY id",
+        try fetchValues(
+            String.self,
+            sql: "SELECT terms_json FROM grant_agreement \(office == nil ? "" : "WHERE office_id = ?") ORDER BY id",
             arguments: office.map { [$0] } ?? []
         ).map { try storedDataDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
     }

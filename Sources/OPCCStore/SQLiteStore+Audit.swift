@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 import OPCCCore
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     // MARK: Audit log
 
     func append(_ draft: AuditEventDraft) throws -> AuditEvent {
@@ -14,8 +13,15 @@ extension SQLiteTransaction {
     /// Appends to the draft's office's own chain, with the seal of the record it changed (its content after the
     /// change, read in this same transaction after the record was saved).
     func append(_ draft: AuditEventDraft, sealed: (record: SealedRecord?, hash: String?)) throws -> AuditEvent {
-        let sequence = (try fetchOneInt64(sql: "SELECT max(seq) FROM audit_event") ?? 0) + 1
-        let chain = try officeChainHead(draft.office)
+        // The office's head first (on PostgreSQL its row is locked until the commit, so one office's events are
+        // appended strictly in order while other offices append in parallel), then the log's number: SQLite has one
+        // writer and takes the highest plus one; PostgreSQL draws from a sequence, after the lock, so that an
+        // office's numbers rise (they may skip: see `AuditChainVerifier`).
+        let chain = try officeChainHead(draft.office, forAppend: true)
+        let sequence =
+            dialect == .sqlite
+            ? (try fetchOneInt64(sql: "SELECT max(seq) FROM audit_event") ?? 0) + 1
+            : try fetchOneInt64(sql: "SELECT nextval('audit_event_seq')")!
         var event = AuditEvent(
             sequence: sequence, office: draft.office, instanceID: draft.instanceID,
             workflow: draft.workflow, workflowVersion: draft.workflowVersion, event: draft.event,
@@ -37,6 +43,14 @@ extension SQLiteTransaction {
                 event.fromState, event.toState, event.actor, event.role, event.effectiveDay.iso, event.recordedAt,
                 event.payload, event.previousHash, event.hash, event.officeSequence, event.sealedRecord, event.seal,
             ])
+        if dialect == .postgres {
+            try execute(
+                sql: """
+                    INSERT INTO office_chain_head (office_id, seq, office_seq, hash) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (office_id) DO UPDATE
+                        SET seq = excluded.seq, office_seq = excluded.office_seq, hash = excluded.hash
+                    """, arguments: [event.office, event.sequence, event.officeSequence, event.hash])
+        }
         return event
     }
 
@@ -47,11 +61,21 @@ extension SQLiteTransaction {
     }
 
     func auditHead(office: String) throws -> AuditHead? {
-        try officeChainHead(office).map { AuditHead(sequence: $0.sequence, hash: $0.hash) }
+        try officeChainHead(office, forAppend: false).map { AuditHead(sequence: $0.sequence, hash: $0.hash) }
     }
 
-    private func officeChainHead(_ office: String) throws -> (sequence: Int64, officeSequence: Int64, hash: String)? {
-        try fetchFirst(
+    /// The newest event of the office's chain. On PostgreSQL it is the office's `office_chain_head` row, which an
+    /// append locks (`FOR UPDATE`) and moves in the same transaction.
+    private func officeChainHead(
+        _ office: String, forAppend: Bool
+    ) throws -> (sequence: Int64, officeSequence: Int64, hash: String)? {
+        if dialect == .postgres {
+            return try fetchFirst(
+                sql: "SELECT seq, office_seq, hash FROM office_chain_head WHERE office_id = ?"
+                    + (forAppend ? " FOR UPDATE" : ""), arguments: [office]
+            ) { row in (row[0], row[1], row[2]) }
+        }
+        return try fetchFirst(
             sql: """
                 SELECT seq, office_seq, hash FROM audit_event WHERE office_id = ? AND office_seq IS NOT NULL
                 ORDER BY office_seq DESC LIMIT 1
@@ -67,7 +91,7 @@ extension SQLiteTransaction {
 
     func auditEvents(instance: String?, office: String?) throws -> [AuditEvent] {
         var conditions: [String] = []
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if let instance {
             conditions.append("instance_id = ?")
             arguments += [instance]
@@ -86,15 +110,13 @@ extension SQLiteTransaction {
     }
 
     func forEachAuditEvent(office: String?, _ visit: (AuditEvent) throws -> Bool) throws {
-        let cursor = try Row.fetchCursor(
-            db, sql: "SELECT * FROM audit_event \(office == nil ? "" : "WHERE office_id = ?") ORDER BY seq",
-            arguments: office.map { [$0] } ?? [])
-        while let row = try cursor.next() {
-            guard try visit(try Self.event(from: row)) else { return }
-        }
+        try forEachRow(
+            sql: "SELECT * FROM audit_event \(office == nil ? "" : "WHERE office_id = ?") ORDER BY seq",
+            arguments: office.map { [$0] } ?? []
+        ) { row in try visit(try Self.event(from: row)) }
     }
 
-    static func event(from row: Row) throws -> AuditEvent {
+    static func event(from row: SQLRow) throws -> AuditEvent {
         let dayText: String = row["effective_day"]
         let day: Day
         do { day = try Day(iso: dayText) } catch { throw StoreError.invalidData(what: "effective day '\(dayText)'") }
@@ -122,7 +144,7 @@ extension SQLiteTransaction {
     }
 
     func refusals(instance: String?) throws -> [RefusalRecord] {
-        let rows: [Row]
+        let rows: [SQLRow]
         if let instance {
             rows = try fetchAllRows(
                 sql: "SELECT * FROM refusal WHERE instance_id = ? ORDER BY id", arguments: [instance])

@@ -30,43 +30,41 @@ extension Migrations {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func insertCalendarFeed(person: String, tokenSHA256: String, createdAt: String, auditSequence: Int64) throws {
         do {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO calendar_feed (person_name, token_sha256, created_at, created_audit_seq)
-                    VALUES (?, ?, ?, ?)
-                    """
-            ).execute(arguments: [person, tokenSHA256, createdAt, auditSequence])
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            try guarded {
+                try execute(
+                    sql: """
+                        INSERT INTO calendar_feed (person_name, token_sha256, created_at, created_audit_seq)
+                        VALUES (?, ?, ?, ?)
+                        """, arguments: [person, tokenSHA256, createdAt, auditSequence])
+            }
+        } catch SQLFailure.constraint {
             throw StoreError.duplicate(what: "a live calendar feed for '\(person)'")
         }
     }
 
     func liveCalendarFeed(person: String) throws -> StoredCalendarFeed? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM calendar_feed WHERE person_name = ? AND revoked_at IS NULL"),
-            arguments: [person]
+        try fetchOneRow(
+            sql: "SELECT * FROM calendar_feed WHERE person_name = ? AND revoked_at IS NULL", arguments: [person]
         ).map(Self.calendarFeed(from:))
     }
 
     func calendarFeed(tokenSHA256: String) throws -> StoredCalendarFeed? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM calendar_feed WHERE token_sha256 = ?"), arguments: [tokenSHA256]
-        ).map(Self.calendarFeed(from:))
+        try fetchOneRow(sql: "SELECT * FROM calendar_feed WHERE token_sha256 = ?", arguments: [tokenSHA256]).map(
+            Self.calendarFeed(from:))
     }
 
     func revokeCalendarFeed(id: Int64, revokedAt: String, auditSequence: Int64) throws {
-        try db.cachedStatement(
+        let changed = try execute(
             sql: """
                 UPDATE calendar_feed SET revoked_at = ?, revoked_audit_seq = ? WHERE id = ? AND revoked_at IS NULL
-                """
-        ).execute(arguments: [revokedAt, auditSequence, id])
-        guard db.changesCount == 1 else { throw StoreError.notFound(what: "live calendar feed \(id)") }
+                """, arguments: [revokedAt, auditSequence, id])
+        guard changed == 1 else { throw StoreError.notFound(what: "live calendar feed \(id)") }
     }
 
-    private static func calendarFeed(from row: Row) -> StoredCalendarFeed {
+    private static func calendarFeed(from row: SQLRow) -> StoredCalendarFeed {
         StoredCalendarFeed(
             id: row["id"], person: row["person_name"], createdAt: row["created_at"], revokedAt: row["revoked_at"])
     }

@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 import OPCCCore
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     private static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
@@ -14,41 +13,89 @@ extension SQLiteTransaction {
         let part1 = record.withoutPart2Content
         let json = String(decoding: try Self.encoder.encode(part1), as: UTF8.self)
         do {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO decision_record (id, office_id, instance_id, number, title, strand,
-                        financial_year_start, amount_pence, originating_officer, decided_on, outcome, deferred,
-                        deferral_until, part1_deadline, published_on, part2_exists, exception_count, part1_json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET number = excluded.number, title = excluded.title,
-                        strand = excluded.strand, financial_year_start = excluded.financial_year_start,
-                        amount_pence = excluded.amount_pence, decided_on = excluded.decided_on,
-                        outcome = excluded.outcome, deferred = excluded.deferred,
-                        deferral_until = excluded.deferral_until, part1_deadline = excluded.part1_deadline,
-                        published_on = excluded.published_on, part2_exists = excluded.part2_exists,
-                        exception_count = excluded.exception_count, part1_json = excluded.part1_json
-                    """
-            ).execute(arguments: [
-                record.id, record.office, instanceID, record.number, record.title, record.fundingSource?.strand,
-                record.fundingSource?.year.startYear, record.amount?.pence, record.originatingOfficer,
-                record.decision?.day.iso, record.decision?.outcome.rawValue, record.publication.deferred,
-                record.publication.until?.iso, record.part1Deadline?.iso, record.publishedOn?.iso,
-                record.part2.exists, record.exceptions.count, json,
-            ])
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            try guarded {
+                try execute(
+                    sql: """
+                        INSERT INTO decision_record (id, office_id, instance_id, number, title, strand,
+                            financial_year_start, amount_pence, originating_officer, decided_on, outcome, deferred,
+                            deferral_until, part1_deadline, published_on, part2_exists, exception_count, part1_json)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET number = excluded.number, title = excluded.title,
+                            strand = excluded.strand, financial_year_start = excluded.financial_year_start,
+                            amount_pence = excluded.amount_pence, decided_on = excluded.decided_on,
+                            outcome = excluded.outcome, deferred = excluded.deferred,
+                            deferral_until = excluded.deferral_until, part1_deadline = excluded.part1_deadline,
+                            published_on = excluded.published_on, part2_exists = excluded.part2_exists,
+                            exception_count = excluded.exception_count, part1_json = excluded.part1_json
+                        """,
+                    arguments: [
+                        record.id, record.office, instanceID, record.number, record.title, record.fundingSource?.strand,
+                        record.fundingSource?.year.startYear, record.amount?.pence, record.originatingOfficer,
+                        record.decision?.day.iso, record.decision?.outcome.rawValue, record.publication.deferred,
+                        record.publication.until?.iso, record.part1Deadline?.iso, record.publishedOn?.iso,
+                        record.part2.exists, record.exceptions.count, json,
+                    ])
+            }
+        } catch SQLFailure.constraint(.unique) {
             throw StoreError.duplicate(what: "decision number \(record.number ?? "") in \(record.office)")
         }
         if let content = record.part2.content {
-            try db.cachedStatement(
+            try execute(
                 sql: """
                     INSERT INTO decision_part2 (record_id, content) VALUES (?, ?)
                     ON CONFLICT(record_id) DO UPDATE SET content = excluded.content
-                    """
-            ).execute(arguments: [record.id, content])
+                    """, arguments: [record.id, content])
         }
-        try db.cachedStatement(sql: "DELETE FROM decision_fts WHERE record_id = ?").execute(arguments: [record.id])
-        try db.cachedStatement(sql: "INSERT INTO decision_fts (record_id, number, title, body) VALUES (?, ?, ?, ?)")
-            .execute(arguments: [record.id, record.number ?? "", record.title, Self.part1Text(part1)])
+        try saveSearchText(record)
+    }
+
+    /// Saves what the register's search reads of the record (Part 1 only).
+    func saveSearchText(_ record: DecisionRecord) throws {
+        try saveSearchText(
+            record.id, number: record.number ?? "", title: record.title,
+            body: Self.part1Text(record.withoutPart2Content))
+    }
+
+    /// What the register's search reads: SQLite's FTS5 table; on PostgreSQL the folded words in one text, each
+    /// preceded by a space, so that "a word starts with w" is `LIKE '% w%'`.
+    private func saveSearchText(_ id: String, number: String, title: String, body: String) throws {
+        switch dialect {
+        case .sqlite:
+            try execute(sql: "DELETE FROM decision_fts WHERE record_id = ?", arguments: [id])
+            try execute(
+                sql: "INSERT INTO decision_fts (record_id, number, title, body) VALUES (?, ?, ?, ?)",
+                arguments: [id, number, title, body])
+        case .postgres:
+            let words = SearchText([number, title, body].joined(separator: "\n")).words.map(Self.folded)
+            try execute(
+                sql: """
+                    INSERT INTO decision_search (record_id, words) VALUES (?, ?)
+                    ON CONFLICT (record_id) DO UPDATE SET words = excluded.words
+                    """, arguments: [id, words.map { " " + $0 }.joined()])
+        }
+    }
+
+    /// A word as the search compares it: without case or diacritics, as FTS5's `unicode61` tokenizer folds it.
+    static func folded(_ word: String) -> String {
+        word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+    }
+
+    /// The search's condition on a record id, and its arguments: every typed word starts a word of the record.
+    private func searchCondition(_ search: SearchText) -> (sql: String, arguments: [any SQLBindable]) {
+        switch dialect {
+        case .sqlite:
+            // The words as FTS5 strings, never as FTS5 syntax.
+            return ("r.id IN (SELECT record_id FROM decision_fts WHERE decision_fts MATCH ?)", [Self.ftsQuery(search)])
+        case .postgres:
+            // LIKE's own characters escaped, so a typed `%` or `_` is itself.
+            let patterns = search.words.map { word in
+                "% "
+                    + Self.folded(word).replacingOccurrences(of: "\\", with: "\\\\")
+                    .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            }
+            let conditions = patterns.map { _ in "words LIKE ? ESCAPE '\\'" }.joined(separator: " AND ")
+            return ("r.id IN (SELECT record_id FROM decision_search WHERE \(conditions))", patterns)
+        }
     }
 
     /// The FTS5 query for a search: each word a quoted string (so no character of it is syntax) matched as a
@@ -69,12 +116,11 @@ extension SQLiteTransaction {
 
     func decision(id: String) throws -> DecisionRecord? {
         guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT r.part1_json, p.content FROM decision_record r
-                        LEFT JOIN decision_part2 p ON p.record_id = r.id WHERE r.id = ?
-                        """), arguments: [id])
+            let row = try fetchOneRow(
+                sql: """
+                    SELECT r.part1_json, p.content FROM decision_record r
+                    LEFT JOIN decision_part2 p ON p.record_id = r.id WHERE r.id = ?
+                    """, arguments: [id])
         else { return nil }
         let json: String = row["part1_json"]
         var record = try storedDataDecoder().decode(DecisionRecord.self, from: Data(json.utf8))
@@ -83,53 +129,49 @@ extension SQLiteTransaction {
     }
 
     func decisionPart1JSON(id: String) throws -> (office: String, json: String)? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT office_id, part1_json FROM decision_record WHERE id = ?"), arguments: [id]
-        ).map { row in (row[0], row[1]) }
+        try fetchOneRow(sql: "SELECT office_id, part1_json FROM decision_record WHERE id = ?", arguments: [id]).map {
+            row in (row[0], row[1])
+        }
     }
 
     func decisionID(office: String, number: String) throws -> String? {
-        try String.fetchOne(
-            db.cachedStatement(sql: "SELECT id FROM decision_record WHERE office_id = ? AND number = ?"),
+        try fetchValue(
+            String.self, sql: "SELECT id FROM decision_record WHERE office_id = ? AND number = ?",
             arguments: [office, number])
     }
 
     func decisionInstanceID(recordID: String) throws -> String? {
-        try String.fetchOne(
-            db.cachedStatement(sql: "SELECT instance_id FROM decision_record WHERE id = ?"), arguments: [recordID])
+        try fetchValue(String.self, sql: "SELECT instance_id FROM decision_record WHERE id = ?", arguments: [recordID])
     }
 
     func nextDecisionSequence(office: String, key: String, atLeast: Int) throws -> Int {
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO decision_number_sequence (office_id, sequence_key, last_sequence) VALUES (?, ?, ?)
-                ON CONFLICT(office_id, sequence_key) DO UPDATE SET last_sequence = max(last_sequence + 1, ?)
-                """
-        ).execute(arguments: [office, key, atLeast, atLeast])
-        return try Int.fetchOne(
-            db.cachedStatement(
-                sql: "SELECT last_sequence FROM decision_number_sequence WHERE office_id = ? AND sequence_key = ?"),
+                ON CONFLICT(office_id, sequence_key) DO UPDATE SET last_sequence = \(greatest("decision_number_sequence.last_sequence + 1", "?"))
+                """, arguments: [office, key, atLeast, atLeast])
+        return try fetchValue(
+            Int.self,
+            sql: "SELECT last_sequence FROM decision_number_sequence WHERE office_id = ? AND sequence_key = ?",
             arguments: [office, key])!
     }
 
     func noteDecisionSequence(office: String, key: String, sequence: Int) throws {
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO decision_number_sequence (office_id, sequence_key, last_sequence) VALUES (?, ?, ?)
-                ON CONFLICT(office_id, sequence_key) DO UPDATE SET last_sequence = max(last_sequence, ?)
-                """
-        ).execute(arguments: [office, key, sequence, sequence])
+                ON CONFLICT(office_id, sequence_key) DO UPDATE SET last_sequence = \(greatest("decision_number_sequence.last_sequence", "?"))
+                """, arguments: [office, key, sequence, sequence])
     }
 
     func decisionCount(office: String) throws -> Int {
-        try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM decision_record WHERE office_id = ?"), arguments: [office])!
+        try fetchValue(Int.self, sql: "SELECT count(*) FROM decision_record WHERE office_id = ?", arguments: [office])!
     }
 
     func decisionRegister(_ f: DecisionFilter) throws -> [DecisionRegisterRow] {
         var conditions: [String] = []
-        var arguments: StatementArguments = []
-        func add(_ sql: String, _ values: [(any DatabaseValueConvertible)?]) {
+        var arguments: SQLArguments = []
+        func add(_ sql: String, _ values: [(any SQLBindable)?]) {
             conditions.append(sql)
             for v in values { arguments += [v] }
         }
@@ -138,7 +180,8 @@ extension SQLiteTransaction {
             add(
                 """
                 (CASE WHEN r.decided_on IS NOT NULL THEN
-                    CAST(substr(r.decided_on, 1, 4) AS INTEGER) - (substr(r.decided_on, 6, 2) < '04')
+                    CAST(substr(r.decided_on, 1, 4) AS INTEGER)
+                        - CASE WHEN substr(r.decided_on, 6, 2) < '04' THEN 1 ELSE 0 END
                  ELSE r.financial_year_start END) = ?
                 """, [v])
         }
@@ -157,28 +200,25 @@ extension SQLiteTransaction {
             conditions.append("r.deferred = 1 AND r.deferral_until IS NULL AND i.state = 'publication-deferred'")
         }
         if let v = f.text, case let search = SearchText(v), !search.isEmpty {
-            // The words as FTS5 strings, never as FTS5 syntax; a number the services read in the text is matched on
-            // its own column, as an alternative.
+            // A number the services read in the text is matched on its own column, as an alternative.
             let numbers = f.numbers.map { _ in "(r.office_id = ? AND r.number = ?)" }
+            let words = searchCondition(search)
             add(
-                "("
-                    + (["r.id IN (SELECT record_id FROM decision_fts WHERE decision_fts MATCH ?)"] + numbers)
-                    .joined(separator: " OR ") + ")",
-                [Self.ftsQuery(search)] + f.numbers.flatMap { [$0.office, $0.number] })
+                "(" + ([words.sql] + numbers).joined(separator: " OR ") + ")",
+                words.arguments + f.numbers.flatMap { [$0.office, $0.number] })
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         // Prepared once per connection for each combination of filters (a bounded set: the values are arguments).
         // Only the columns a row shows, read by position: `r.*` copied every record's Part 1 JSON, and reading by
         // name looked each column up case-insensitively, together most of the register's cost.
-        let rows = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT r.id, r.office_id, r.number, r.title, i.state, r.amount_pence, r.strand,
-                        r.financial_year_start, r.originating_officer, r.decided_on, r.outcome, r.part1_deadline,
-                        r.published_on, r.deferred, r.deferral_until, r.part2_exists, r.exception_count
-                    FROM decision_record r JOIN workflow_instance i ON i.id = r.instance_id
-                    \(whereClause) ORDER BY r.office_id, coalesce(r.decided_on, '9999'), r.number, r.id
-                    """), arguments: arguments)
+        let rows = try fetchAllRows(
+            sql: """
+                SELECT r.id, r.office_id, r.number, r.title, i.state, r.amount_pence, r.strand,
+                    r.financial_year_start, r.originating_officer, r.decided_on, r.outcome, r.part1_deadline,
+                    r.published_on, r.deferred, r.deferral_until, r.part2_exists, r.exception_count
+                FROM decision_record r JOIN workflow_instance i ON i.id = r.instance_id
+                \(whereClause) ORDER BY r.office_id, coalesce(r.decided_on, '9999'), r.number, r.id
+                """, arguments: arguments)
         return try rows.map { row in
             func day(_ index: Int) throws -> Day? {
                 let text: String? = row[index]

@@ -46,7 +46,7 @@ public final class ReadOnlySQLiteStore: CommissioningStore, MigrationStatusStore
 
     public func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         do {
-            return try await reader.read { db in try body(SQLiteTransaction(db: db)) }
+            return try await reader.read { db in try body(SQLTransaction(sql: GRDBSession(db: db))) }
         } catch let error as DatabaseError {
             throw Self.storeError(error)
         }
@@ -54,7 +54,7 @@ public final class ReadOnlySQLiteStore: CommissioningStore, MigrationStatusStore
 
     public func readWhileStarting<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         do {
-            return try reader.read { db in try body(SQLiteTransaction(db: db)) }
+            return try reader.read { db in try body(SQLTransaction(sql: GRDBSession(db: db))) }
         } catch let error as DatabaseError {
             throw Self.storeError(error)
         }

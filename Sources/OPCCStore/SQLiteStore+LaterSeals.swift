@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 import OPCCCore
 
 /// Seals of the kinds added after the first sealing migration: priority assessments, allocations, budget strands,
 /// VLI runs, variation proposals and indicator values. Their columns are fixed here, once, for `append`, the
 /// commit-time reseal and `audit verify` alike; `Migrations.laterSeals` seals the rows an existing database holds.
-extension SQLiteTransaction {
+extension SQLTransaction {
     /// The kinds this file seals, as `SealedRecord.kind`.
     static let laterKinds: Set<String> = [
         "priority-assessment", "allocation", "strand", "vli-run", "variation", "indicators",
@@ -30,10 +29,10 @@ extension SQLiteTransaction {
 
     /// Every record of the later kinds, `office`'s only when given.
     func laterKindSeals(office: String?) throws -> [RecordSeal] {
-        let condition = office == nil ? "1" : "office_id = ?"
-        let arguments: StatementArguments = office.map { [$0] } ?? []
+        let condition = office == nil ? "1 = 1" : "office_id = ?"
+        let arguments: SQLArguments = office.map { [$0] } ?? []
         let agreements =
-            office == nil ? "1" : "agreement_id IN (SELECT id FROM grant_agreement WHERE office_id = ?)"
+            office == nil ? "1 = 1" : "agreement_id IN (SELECT id FROM grant_agreement WHERE office_id = ?)"
         return try strandSeals(where: condition, arguments)
             + allocationSeals(where: condition, arguments)
             + priorityAssessmentSeals(where: condition, arguments)
@@ -48,7 +47,7 @@ extension SQLiteTransaction {
         "over_commitment_percent", "posting_seq", "day", "size_band",
     ]
 
-    private func allocationSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func allocationSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         try simpleSeals(Self.allocationColumns, table: "allocation", where: condition, arguments) { _ in
         } make: {
             .allocation($0)
@@ -56,20 +55,20 @@ extension SQLiteTransaction {
     }
 
     /// A strand's name (its budget is the ledger's, which `finance check` verifies).
-    private func strandSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func strandSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let columns = ["office_id", "year_start", "strand", "name"]
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(columns.joined(separator: ", ")) FROM budget_strand WHERE \(condition)
-                    ORDER BY office_id, year_start, strand
-                    """), arguments: arguments)
         var seals: [RecordSeal] = []
-        while let row = try rows.next() {
+        try forEachRow(
+            sql: """
+                SELECT \(columns.joined(separator: ", ")) FROM budget_strand WHERE \(condition)
+                ORDER BY office_id, year_start, strand
+                """, arguments: arguments
+        ) { row in
             let key = [row[0] as String, String(row[1] as Int64), row[2] as String].joined(separator: "/")
             var seal = RecordSeal(.strand(key))
             Self.addColumns(columns, of: row, to: &seal)
             seals.append(seal)
+            return true
         }
         return seals
     }
@@ -78,7 +77,7 @@ extension SQLiteTransaction {
         "id", "office_id", "agreement_id", "return_id", "status", "proposal_json",
     ]
 
-    private func variationSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func variationSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         try simpleSeals(Self.variationColumns, table: "variation_proposal", where: condition, arguments) { _ in
         } make: {
             .variation($0)
@@ -94,7 +93,7 @@ extension SQLiteTransaction {
     ]
 
     /// The run as scored and every ward selected or shortlisted from it, by ward code.
-    private func vliRunSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func vliRunSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let selections = try children(
             sql: """
                 SELECT \(Self.vliSelectionColumns.joined(separator: ", ")) FROM vli_selection
@@ -112,7 +111,7 @@ extension SQLiteTransaction {
     private static let indicatorColumns = ["agreement_id", "indicator", "quarter_key", "quarter", "value", "source"]
 
     /// One seal per agreement that has indicator values: every value, by indicator and quarter.
-    private func indicatorSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func indicatorSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let values = try children(
             sql: """
                 SELECT \(Self.indicatorColumns.joined(separator: ", ")) FROM indicator_value
@@ -152,11 +151,11 @@ extension SQLiteTransaction {
 
     /// The assessment's columns, then each of its tables' rows.
     private func priorityAssessmentSeals(
-        where condition: String, _ arguments: StatementArguments
+        where condition: String, _ arguments: SQLArguments
     ) throws
         -> [RecordSeal]
     {
-        var parts: [[String: [Row]]] = []
+        var parts: [[String: [SQLRow]]] = []
         for part in Self.assessmentParts {
             parts.append(
                 try children(

@@ -1,45 +1,49 @@
 import Foundation
-import GRDB
 import OPCCCore
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func appendPosting(_ posting: Posting, auditSequence: Int64, recordedBy: String) throws -> Int64 {
-        let sequence = (try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(seq) FROM ledger_posting")) ?? 0) + 1
+        // SQLite has one writer, so the next number is the highest plus one; PostgreSQL's offices write at once and
+        // draw numbers from a sequence (nothing needs postings' numbers without gaps).
+        let sequence =
+            dialect == .sqlite
+            ? (try fetchValue(Int64.self, sql: "SELECT max(seq) FROM ledger_posting") ?? 0) + 1
+            : try fetchValue(Int64.self, sql: "SELECT nextval('ledger_posting_seq')")!
         do {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO ledger_posting (seq, office_id, day, cause_kind, cause_ref, memo, reverses, audit_seq,
-                        recorded_by)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                sequence, posting.office, posting.day.iso, posting.cause.kind.rawValue, posting.cause.reference,
-                posting.memo, posting.reverses, auditSequence, recordedBy,
-            ])
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            try guarded {
+                try execute(
+                    sql: """
+                        INSERT INTO ledger_posting (seq, office_id, day, cause_kind, cause_ref, memo, reverses, audit_seq,
+                            recorded_by)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        sequence, posting.office, posting.day.iso, posting.cause.kind.rawValue, posting.cause.reference,
+                        posting.memo, posting.reverses, auditSequence, recordedBy,
+                    ])
+            }
+        } catch SQLFailure.constraint(.unique) {
             throw StoreError.duplicate(what: "a reversal of posting \(posting.reverses ?? 0)")
         }
         for (line, t) in posting.transfers.enumerated() {
-            try db.cachedStatement(
+            try execute(
                 sql: """
                     INSERT INTO ledger_transfer (posting_seq, line, from_account, to_account, amount_pence)
                     VALUES (?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [sequence, line + 1, t.from.key, t.to.key, t.amount.pence])
+                    """, arguments: [sequence, line + 1, t.from.key, t.to.key, t.amount.pence])
         }
         return sequence
     }
 
     func postings(office: String?) throws -> [StoredPosting] {
-        let rows = try Row.fetchAll(
-            db,
+        let rows = try fetchAllRows(
             sql: """
                 SELECT p.*, t.line, t.from_account, t.to_account, t.amount_pence
                 FROM ledger_posting p JOIN ledger_transfer t ON t.posting_seq = p.seq
                 \(office == nil ? "" : "WHERE p.office_id = ?") ORDER BY p.seq, t.line
                 """, arguments: office.map { [$0] } ?? [])
         var result: [StoredPosting] = []
-        var current: (seq: Int64, row: Row, transfers: [Transfer])?
+        var current: (seq: Int64, row: SQLRow, transfers: [Transfer])?
         func flush() throws {
             guard let c = current else { return }
             let kindText: String = c.row["cause_kind"]
@@ -80,28 +84,32 @@ extension SQLiteTransaction {
         // serves. A transfer with both accounts in the year is counted once (UNION on the rowid).
         let yearText = LedgerAccount(.funding, office: "x", year: year)!.key.split(separator: "/")[2]
         let kinds = LedgerAccount.Kind.allCases.map(\.rawValue)
+        // A transfer's own key: SQLite's rowid; on PostgreSQL its primary key.
+        let key = dialect == .sqlite ? "rowid" : "(posting_seq, line)"
+        let tKey = dialect == .sqlite ? "t.rowid" : "t.posting_seq, t.line"
         let sql = """
             WITH kind(name) AS (VALUES \(kinds.map { _ in "(?)" }.joined(separator: ", "))),
             prefix(lo, hi) AS (
                 SELECT kind.name || '/' || office.id || '/' || ?, kind.name || '/' || office.id || '/' || ? || '0'
                 FROM kind, office \(office == nil ? "" : "WHERE office.id = ?"))
-            SELECT from_account, to_account, sum(amount_pence) FROM ledger_transfer WHERE rowid IN (
-                SELECT t.rowid FROM prefix JOIN ledger_transfer t ON t.to_account >= prefix.lo AND t.to_account < prefix.hi
+            SELECT from_account, to_account, \(integerSum("amount_pence")) FROM ledger_transfer WHERE \(key) IN (
+                SELECT \(tKey) FROM prefix JOIN ledger_transfer t ON t.to_account >= prefix.lo AND t.to_account < prefix.hi
                 UNION
-                SELECT t.rowid FROM prefix JOIN ledger_transfer t
+                SELECT \(tKey) FROM prefix JOIN ledger_transfer t
                     ON t.from_account >= prefix.lo AND t.from_account < prefix.hi)
             GROUP BY from_account, to_account
             """
-        var arguments = StatementArguments(kinds)
+        var arguments = SQLArguments(kinds)
         arguments += [String(yearText), String(yearText)]
         if let office { arguments += [office] }
-        let statement = try db.cachedStatement(sql: sql)
         return try summing("the transfers of \(office ?? "every office") in \(year)") {
-            try pairs(try Row.fetchCursor(statement, arguments: arguments))
+            try pairs(sql: sql, arguments: arguments)
         }
     }
 
-    private func pairs(_ cursor: RowCursor) throws -> [(from: LedgerAccount, to: LedgerAccount, pence: Int64)] {
+    private func pairs(
+        sql: String, arguments: SQLArguments
+    ) throws -> [(from: LedgerAccount, to: LedgerAccount, pence: Int64)] {
         var result: [(from: LedgerAccount, to: LedgerAccount, pence: Int64)] = []
         // A strand's or a funding account's key recurs in thousands of pairs: each distinct key is parsed once.
         var parsed: [String: LedgerAccount] = [:]
@@ -111,13 +119,14 @@ extension SQLiteTransaction {
             parsed[key] = account
             return account
         }
-        while let row = try cursor.next() {
+        try forEachRow(sql: sql, arguments: arguments) { row in
             let from: String = row[0]
             let to: String = row[1]
             guard let fromAccount = account(from), let toAccount = account(to) else {
                 throw StoreError.invalidData(what: "transfer \(from) → \(to)")
             }
             result.append((fromAccount, toAccount, row[2]))
+            return true
         }
         return result
     }
@@ -131,6 +140,11 @@ extension SQLiteTransaction {
         // with an agreement (a reduction removes ids from the terms but not from there), so it finds the agreements
         // that may hold an allocation of the year, and only their terms are read, once each, by SQLite's JSON.
         let officeFilter = office == nil ? "" : "AND a.office_id = ?"
+        // The ids in the terms, one row each, as `j.value`.
+        let allocationIDs =
+            dialect == .sqlite
+            ? "json_each(g.terms_json, '$.allocationIDs') j"
+            : "LATERAL json_array_elements_text(g.terms_json -> 'allocationIDs') j(value)"
         let sql = """
             WITH candidate(id) AS (
                 SELECT DISTINCT l.agreement_id FROM allocation a
@@ -140,23 +154,23 @@ extension SQLiteTransaction {
                 SELECT DISTINCT g.id, j.value FROM candidate c
                 JOIN grant_agreement g ON g.id = c.id
                 JOIN workflow_instance w ON w.id = g.id
-                JOIN json_each(g.terms_json, '$.allocationIDs') j
+                CROSS JOIN \(allocationIDs)
                 WHERE w.state IN (\(states.map { _ in "?" }.joined(separator: ", ")))
                     \(office == nil ? "" : "AND g.office_id = ?"))
-            SELECT a.office_id, a.strand, a.recipient_org_id, sum(a.amount_pence)
+            SELECT a.office_id, a.strand, a.recipient_org_id, \(integerSum("a.amount_pence"))
             FROM member m JOIN allocation a ON a.id = m.allocation
             WHERE a.year_start = ? \(officeFilter)
             GROUP BY a.office_id, a.strand, a.recipient_org_id
             """
-        var arguments: StatementArguments = [year.startYear]
+        var arguments: SQLArguments = [year.startYear]
         if let office { arguments += [office] }
-        arguments += StatementArguments(states)
+        arguments += SQLArguments(states)
         if let office { arguments += [office] }
         arguments += [year.startYear]
         if let office { arguments += [office] }
         var result: [ReconciliationLine: Int64] = [:]
         let rows = try summing("the allocations under agreements in \(year)") {
-            try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+            try fetchAllRows(sql: sql, arguments: arguments)
         }
         for row in rows {
             result[ReconciliationLine(office: row[0], year: year, strand: row[1], recipient: row[2])] = row[3]
@@ -166,14 +180,16 @@ extension SQLiteTransaction {
 
     func balance(of account: LedgerAccount) throws -> SignedMoney {
         do {
-            let pence = try Int64.fetchOne(
-                db.cachedStatement(
+            return try guarded {
+                let pence = try fetchValue(
+                    Int64.self,
                     sql: """
-                        SELECT coalesce((SELECT sum(amount_pence) FROM ledger_transfer WHERE to_account = ?), 0)
-                             - coalesce((SELECT sum(amount_pence) FROM ledger_transfer WHERE from_account = ?), 0)
-                        """), arguments: [account.key, account.key])
-            return SignedMoney(pence: pence ?? 0)
-        } catch let error as DatabaseError where error.isIntegerOverflow {
+                        SELECT coalesce((SELECT \(integerSum("amount_pence")) FROM ledger_transfer WHERE to_account = ?), 0)
+                             - coalesce((SELECT \(integerSum("amount_pence")) FROM ledger_transfer WHERE from_account = ?), 0)
+                        """, arguments: [account.key, account.key])
+                return SignedMoney(pence: pence ?? 0)
+            }
+        } catch SQLFailure.integerOverflow {
             // An amount from before the ceiling took a running sum past 64 bits: add up exactly instead, since the
             // balance itself may still fit (a budget whose huge posting was reversed).
             let exact =
@@ -186,12 +202,11 @@ extension SQLiteTransaction {
     /// The exact total of the (positive) amounts whose `column` is `key`, whatever their size: SQL adds up the high
     /// and the low 32 bits of each apart (neither sum can overflow before billions of rows), and Swift joins them.
     private func exactSum(where column: String, is key: String) throws -> Int128 {
-        let row = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT coalesce(sum(amount_pence >> 32), 0), coalesce(sum(amount_pence & 4294967295), 0)
-                    FROM ledger_transfer WHERE \(column) = ?
-                    """), arguments: [key])
+        let row = try fetchOneRow(
+            sql: """
+                SELECT coalesce(sum(amount_pence >> 32), 0), coalesce(sum(amount_pence & 4294967295), 0)
+                FROM ledger_transfer WHERE \(column) = ?
+                """, arguments: [key])
         let high: Int64 = row?[0] ?? 0
         let low: Int64 = row?[1] ?? 0
         return (Int128(high) << 32) + Int128(low)
@@ -202,8 +217,7 @@ extension SQLiteTransaction {
         // took past 64 bits is still added up exactly and `finance check` can name it.
         var result: [String: Int128] = [:]
         for (column, sign) in [("to_account", Int128(1)), ("from_account", Int128(-1))] {
-            let rows = try Row.fetchAll(
-                db,
+            let rows = try fetchAllRows(
                 sql: """
                     SELECT \(column), sum(amount_pence >> 32), sum(amount_pence & 4294967295)
                     FROM ledger_transfer GROUP BY \(column)
@@ -219,17 +233,15 @@ extension SQLiteTransaction {
 
     func saveStrand(office: String, year: FinancialYear, strand: String, name: String) throws {
         noteWritten(.strand("\(office)/\(year.startYear)/\(strand)"))
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO budget_strand (office_id, year_start, strand, name) VALUES (?, ?, ?, ?)
                 ON CONFLICT(office_id, year_start, strand) DO UPDATE SET name = excluded.name
-                """
-        ).execute(arguments: [office, year.startYear, strand, name])
+                """, arguments: [office, year.startYear, strand, name])
     }
 
     func strands(office: String, year: FinancialYear?) throws -> [BudgetStrand] {
-        let rows = try Row.fetchAll(
-            db,
+        let rows = try fetchAllRows(
             sql: "SELECT * FROM budget_strand WHERE office_id = ? \(year == nil ? "" : "AND year_start = ?") "
                 + "ORDER BY year_start, strand", arguments: year.map { [office, $0.startYear] } ?? [office])
         return rows.map {
@@ -242,19 +254,23 @@ extension SQLiteTransaction {
     func insertAllocation(_ a: Allocation, postingSequence: Int64) throws {
         noteWritten(.allocation(a.id))
         do {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO allocation (id, office_id, year_start, strand, recipient_org_id, recipient_name, purpose,
-                        area, decision_id, amount_pence, spend_kind, revenue_contribution_to_capital, method,
-                        over_commitment_percent, posting_seq, day, size_band)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                a.id, a.office, a.year.startYear, a.strand, a.recipientOrgID, a.recipientName, a.purpose, a.area,
-                a.decisionID, a.amount.pence, a.spendKind.rawValue, a.revenueContributionToCapital, a.method.rawValue,
-                a.overCommitmentPercent, postingSequence, a.day.iso, a.sizeBand,
-            ])
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+            try guarded {
+                try execute(
+                    sql: """
+                        INSERT INTO allocation (id, office_id, year_start, strand, recipient_org_id, recipient_name, purpose,
+                            area, decision_id, amount_pence, spend_kind, revenue_contribution_to_capital, method,
+                            over_commitment_percent, posting_seq, day, size_band)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        a.id, a.office, a.year.startYear, a.strand, a.recipientOrgID, a.recipientName, a.purpose,
+                        a.area,
+                        a.decisionID, a.amount.pence, a.spendKind.rawValue, a.revenueContributionToCapital,
+                        a.method.rawValue,
+                        a.overCommitmentPercent, postingSequence, a.day.iso, a.sizeBand,
+                    ])
+            }
+        } catch SQLFailure.constraint(.foreignKey) {
             throw StoreError.notFound(what: "the \(a.strand) strand of \(a.year) or decision \(a.decisionID)")
         }
     }
@@ -266,18 +282,18 @@ extension SQLiteTransaction {
     }
 
     private func allocatedUnderDecisionSum(_ decisionID: String, office: String) throws -> Int64 {
-        try Int64.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT coalesce(sum(a.amount_pence), 0) FROM allocation a
-                    WHERE a.decision_id = ? AND a.office_id = ?
-                        AND NOT EXISTS (SELECT 1 FROM ledger_posting r WHERE r.reverses = a.posting_seq)
-                    """), arguments: [decisionID, office]) ?? 0
+        try fetchValue(
+            Int64.self,
+            sql: """
+                SELECT coalesce(\(integerSum("a.amount_pence")), 0) FROM allocation a
+                WHERE a.decision_id = ? AND a.office_id = ?
+                    AND NOT EXISTS (SELECT 1 FROM ledger_posting r WHERE r.reverses = a.posting_seq)
+                """, arguments: [decisionID, office]) ?? 0
     }
 
     func allocations(office: String?) throws -> [StoredAllocation] {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM allocation \(office == nil ? "" : "WHERE office_id = ?") ORDER BY office_id, id",
+        let rows = try fetchAllRows(
+            sql: "SELECT * FROM allocation \(office == nil ? "" : "WHERE office_id = ?") ORDER BY office_id, id",
             arguments: office.map { [$0] } ?? [])
         return try rows.map { row in
             let kind: String = row["spend_kind"]
@@ -298,22 +314,22 @@ extension SQLiteTransaction {
     }
 
     func allocationCount(office: String) throws -> Int {
-        try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM allocation WHERE office_id = ?"), arguments: [office])!
+        try fetchValue(Int.self, sql: "SELECT count(*) FROM allocation WHERE office_id = ?", arguments: [office])!
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     /// Runs a query that adds amounts up, turning SQLite's "integer overflow" (only an amount above `Money.ceiling`
     /// from an older version can cause it) into the ledger's typed error naming what was being added up.
+    /// `sum(expression)` as a 64-bit integer on both engines: SQLite's sum() stops with "integer overflow" past 64
+    /// bits; PostgreSQL's is an exact numeric, cast back so that it refuses the same way (22003).
+    func integerSum(_ expression: String) -> String {
+        dialect == .sqlite ? "sum(\(expression))" : "sum(\(expression))::bigint"
+    }
+
     func summing<T>(_ what: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as DatabaseError where error.isIntegerOverflow {
+        do { return try guarded { try body() } } catch SQLFailure.integerOverflow {
             throw LedgerError.sumTooLarge(of: what)
         }
     }
-}
-
-extension DatabaseError {
-    /// SQLite's `sum()` stopped because a running total left 64 bits.
-    var isIntegerOverflow: Bool { resultCode == .SQLITE_ERROR && message == "integer overflow" }
 }

@@ -24,22 +24,19 @@ public protocol PasswordStore: Sendable {
 extension SQLiteStore: PasswordStore {
     public func passwordHash(person: String) async throws -> String? {
         try await retryingWhileBusy {
-            try await writer.read { db in
-                try String.fetchOne(
-                    db, sql: "SELECT password_hash FROM person_password WHERE person_name = ?", arguments: [person])
-            }
+            try await writer.read { db in try SQLTransaction(sql: GRDBSession(db: db)).passwordHash(person: person) }
         }
     }
 
     public func setPasswordHash(_ hash: String, person: String, at: String) async throws {
-        try await retryingWhileBusy {
-            try await writer.write { db in
-                try db.execute(
-                    sql: """
-                        INSERT INTO person_password (person_name, password_hash, set_at) VALUES (?, ?, ?)
-                        ON CONFLICT(person_name) DO UPDATE SET password_hash = excluded.password_hash, set_at = excluded.set_at
-                        """, arguments: [person, hash, at])
-            }
-        }
+        try await write { try $0.savePasswordHash(hash, person: person, at: at) }
+    }
+}
+
+extension SQLTransaction {
+    /// The person's bcrypt hash, for the sign-in check alone (services never read it).
+    func passwordHash(person: String) throws -> String? {
+        try fetchValue(
+            String.self, sql: "SELECT password_hash FROM person_password WHERE person_name = ?", arguments: [person])
     }
 }

@@ -1,33 +1,33 @@
 import Foundation
-import GRDB
 import OPCCCore
 
 /// The risk/harm matrix in SQLite: assessments, agencies, threats and harm scores, the selected priorities with
 /// their threats and money links, and the board's decisions.
-extension SQLiteTransaction {
+extension SQLTransaction {
     private static let jsonEncoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
         return e
     }()
 
-    private func execute(_ sql: String, _ arguments: StatementArguments) throws {
-        try db.cachedStatement(sql: sql).execute(arguments: arguments)
+    @discardableResult
+    private func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        try execute(sql: sql, arguments: arguments)
     }
 
-    private func rows(_ sql: String, _ arguments: StatementArguments) throws -> [Row] {
-        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
+    private func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
+        try fetchAllRows(sql: sql, arguments: arguments)
     }
 
     /// Runs a write, turning a constraint the schema holds into the domain's words.
-    private func guarded(_ what: String, _ body: () throws -> Void) throws {
-        do { try body() } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            if error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
-                || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
-            {
-                throw StoreError.duplicate(what: what)
+    @discardableResult
+    private func guarded<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do { return try guarded { try body() } } catch SQLFailure.constraint(let kind) {
+            switch kind {
+            case .unique: throw StoreError.duplicate(what: what)
+            case .trigger(let message): throw StoreError.invalidData(what: "\(what): \(message)")
+            default: throw StoreError.invalidData(what: "\(what): the database refused it (\(kind))")
             }
-            throw StoreError.invalidData(what: "\(what): \(error.message ?? "")")
         }
     }
 
@@ -85,14 +85,14 @@ extension SQLiteTransaction {
         assessment: String, threat: String, control: ControlStatus, share: Percentage, note: String?
     ) throws {
         noteWritten(.priorityAssessment(assessment))
-        try guarded("the probability inputs of '\(threat)'") {
+        let changed = try guarded("the probability inputs of '\(threat)'") {
             try execute(
                 """
                 UPDATE priority_threat SET control = ?, volume_share_bp = ?, note = coalesce(?, note)
                 WHERE assessment_id = ? AND name = ?
                 """, [control.rawValue, share.basisPoints, note, assessment, threat])
         }
-        guard db.changesCount == 1 else { throw StoreError.notFound(what: "threat '\(threat)' in \(assessment)") }
+        guard changed == 1 else { throw StoreError.notFound(what: "threat '\(threat)' in \(assessment)") }
     }
 
     func assessment(id: String) throws -> PriorityAssessment? {
@@ -105,20 +105,18 @@ extension SQLiteTransaction {
     }
 
     func assessmentCount(office: String) throws -> Int {
-        try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM priority_assessment WHERE office_id = ?"),
-            arguments: [office])!
+        try fetchValue(
+            Int.self, sql: "SELECT count(*) FROM priority_assessment WHERE office_id = ?", arguments: [office])!
     }
 
-    private func assessments(where clause: String, _ arguments: StatementArguments) throws -> [PriorityAssessment] {
-        try Row.fetchAll(
-            db, sql: "SELECT * FROM priority_assessment \(clause) ORDER BY office_id, year_start, id",
-            arguments: arguments
+    private func assessments(where clause: String, _ arguments: SQLArguments) throws -> [PriorityAssessment] {
+        try fetchAllRows(
+            sql: "SELECT * FROM priority_assessment \(clause) ORDER BY office_id, year_start, id", arguments: arguments
         ).map { row in
             let id: String = row["id"]
             let methodJSON: String = row["method_json"]
-            let agencies = try String.fetchAll(
-                db.cachedStatement(sql: "SELECT name FROM priority_agency WHERE assessment_id = ? ORDER BY position"),
+            let agencies = try fetchValues(
+                String.self, sql: "SELECT name FROM priority_agency WHERE assessment_id = ? ORDER BY position",
                 arguments: [id])
             var scores: [String: [String: HarmScore]] = [:]
             for s in try rows("SELECT * FROM priority_harm_score WHERE assessment_id = ?", [id]) {
@@ -176,14 +174,14 @@ extension SQLiteTransaction {
 
     func removePriority(assessment: String, code: String) throws {
         noteWritten(.priorityAssessment(assessment))
-        try guarded("priority \(code)") {
+        let changed = try guarded("priority \(code)") {
             try execute(
                 "DELETE FROM priority_money_link WHERE assessment_id = ? AND priority_code = ?", [assessment, code])
             try execute(
                 "DELETE FROM priority_coverage WHERE assessment_id = ? AND priority_code = ?", [assessment, code])
-            try execute("DELETE FROM priority WHERE assessment_id = ? AND code = ?", [assessment, code])
+            return try execute("DELETE FROM priority WHERE assessment_id = ? AND code = ?", [assessment, code])
         }
-        guard db.changesCount == 1 else { throw StoreError.notFound(what: "priority \(code) in \(assessment)") }
+        guard changed == 1 else { throw StoreError.notFound(what: "priority \(code) in \(assessment)") }
     }
 
     func saveMoneyLinks(assessment: String, priority: String, _ links: [PrioritySelection.MoneyLink]) throws {
@@ -268,7 +266,7 @@ extension SQLiteTransaction {
         return PrioritySelection(priorities: priorities, boardRecords: records)
     }
 
-    private static func boardRecord(from row: Row) throws -> PrioritySelection.BoardRecord {
+    private static func boardRecord(from row: SQLRow) throws -> PrioritySelection.BoardRecord {
         let kind: String = row["kind"]
         let threat: String? = row["threat"]
         let entry: PrioritySelection.BoardRecord.Entry

@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 import OPCCCore
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     private static let jsonEncoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
@@ -20,17 +19,20 @@ extension SQLiteTransaction {
     func insertReturn(_ r: ReturnRecord) throws {
         noteWritten(.quarterlyReturn(r.id))
         do {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO quarterly_return (id, office_id, agreement_id, quarter, quarter_key, period_start,
-                        period_end, due_on)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                r.id, r.office, r.agreementID, r.quarter.description, r.quarter.year.startYear * 10 + r.quarter.number,
-                r.schedule.start.iso, r.schedule.end.iso, r.dueOn.iso,
-            ])
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            try guarded {
+                try execute(
+                    sql: """
+                        INSERT INTO quarterly_return (id, office_id, agreement_id, quarter, quarter_key, period_start,
+                            period_end, due_on)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        r.id, r.office, r.agreementID, r.quarter.description,
+                        r.quarter.year.startYear * 10 + r.quarter.number,
+                        r.schedule.start.iso, r.schedule.end.iso, r.dueOn.iso,
+                    ])
+            }
+        } catch SQLFailure.constraint {
             throw StoreError.duplicate(what: "a \(r.quarter) return for \(r.agreementID)")
         }
         for version in r.versions { try saveReturnVersion(returnID: r.id, version) }
@@ -39,38 +41,44 @@ extension SQLiteTransaction {
     func saveReturnVersion(returnID: String, _ v: ReturnVersion) throws {
         noteWritten(.quarterlyReturn(returnID))
         do {
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO return_version (return_id, number, content_json, submitted_by, submitted_on,
-                        correction_reason, review_outcome, review_json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(return_id, number) DO UPDATE SET content_json = excluded.content_json,
-                        submitted_by = excluded.submitted_by, submitted_on = excluded.submitted_on,
-                        correction_reason = excluded.correction_reason, review_outcome = excluded.review_outcome,
-                        review_json = excluded.review_json
-                    """
-            ).execute(arguments: [
-                returnID, v.number, try json(v.content), v.submittedBy, v.submittedOn?.iso, v.correctionReason,
-                v.review?.outcome.rawValue, try v.review.map { try json($0) },
-            ])
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw StoreError.invalidData(what: "return \(returnID) version \(v.number): \(error.message ?? "")")
+            try guarded {
+                try execute(
+                    sql: """
+                        INSERT INTO return_version (return_id, number, content_json, submitted_by, submitted_on,
+                            correction_reason, review_outcome, review_json)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(return_id, number) DO UPDATE SET content_json = excluded.content_json,
+                            submitted_by = excluded.submitted_by, submitted_on = excluded.submitted_on,
+                            correction_reason = excluded.correction_reason, review_outcome = excluded.review_outcome,
+                            review_json = excluded.review_json
+                        """,
+                    arguments: [
+                        returnID, v.number, try json(v.content), v.submittedBy, v.submittedOn?.iso, v.correctionReason,
+                        v.review?.outcome.rawValue, try v.review.map { try json($0) },
+                    ])
+            }
+        } catch SQLFailure.constraint(let kind) {
+            let reason: String
+            if case .trigger(let message) = kind {
+                reason = message
+            } else {
+                reason = "the database refused it (\(kind))"
+            }
+            throw StoreError.invalidData(what: "return \(returnID) version \(v.number): \(reason)")
         }
     }
 
-    private func returnRecords(where clause: String, _ arguments: StatementArguments) throws -> [ReturnRecord] {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM quarterly_return \(clause) ORDER BY agreement_id, quarter_key",
-            arguments: arguments)
+    private func returnRecords(where clause: String, _ arguments: SQLArguments) throws -> [ReturnRecord] {
+        let rows = try fetchAllRows(
+            sql: "SELECT * FROM quarterly_return \(clause) ORDER BY agreement_id, quarter_key", arguments: arguments)
         return try rows.map { row in
             let id: String = row["id"]
             let quarterText: String = row["quarter"]
             let start: String = row["period_start"]
             let end: String = row["period_end"]
             let due: String = row["due_on"]
-            let versions = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM return_version WHERE return_id = ? ORDER BY number"),
-                arguments: [id]
+            let versions = try fetchAllRows(
+                sql: "SELECT * FROM return_version WHERE return_id = ? ORDER BY number", arguments: [id]
             ).map { v -> ReturnVersion in
                 let submittedOn: String? = v["submitted_on"]
                 let review: String? = v["review_json"]
@@ -104,20 +112,19 @@ extension SQLiteTransaction {
     }
 
     func returnCount(office: String) throws -> Int {
-        try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM quarterly_return WHERE office_id = ?"), arguments: [office])!
+        try fetchValue(Int.self, sql: "SELECT count(*) FROM quarterly_return WHERE office_id = ?", arguments: [office])!
     }
 
     func recordDeadlineNotice(subject: String, kind: DeadlineAction.Kind, day: Day, auditSequence: Int64) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO deadline_notice (subject_id, kind, day, audit_seq) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [subject, kind.rawValue, day.iso, auditSequence])
+        try execute(
+            sql: "INSERT INTO deadline_notice (subject_id, kind, day, audit_seq) VALUES (?, ?, ?, ?)",
+            arguments: [subject, kind.rawValue, day.iso, auditSequence])
     }
 
     func deadlineNotices(subject: String) throws -> [DeadlineAction.Kind: Day] {
         var found: [DeadlineAction.Kind: Day] = [:]
-        for row in try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT kind, day FROM deadline_notice WHERE subject_id = ?"), arguments: [subject])
+        for row in try fetchAllRows(
+            sql: "SELECT kind, day FROM deadline_notice WHERE subject_id = ?", arguments: [subject])
         {
             let kind: String = row["kind"]
             let day: String = row["day"]
@@ -128,18 +135,17 @@ extension SQLiteTransaction {
 
     func saveProposal(_ p: VariationProposal) throws {
         noteWritten(.variation(p.id))
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO variation_proposal (id, office_id, agreement_id, return_id, status, proposal_json)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET status = excluded.status, proposal_json = excluded.proposal_json
-                """
-        ).execute(arguments: [p.id, p.office, p.agreementID, p.returnID, p.status.rawValue, try json(p)])
+                """, arguments: [p.id, p.office, p.agreementID, p.returnID, p.status.rawValue, try json(p)])
     }
 
     func proposals(office: String?) throws -> [VariationProposal] {
-        try String.fetchAll(
-            db,
+        try fetchValues(
+            String.self,
             sql:
                 "SELECT proposal_json FROM variation_proposal \(office == nil ? "" : "WHERE office_id = ?") ORDER BY id",
             arguments: office.map { [$0] } ?? []
@@ -147,30 +153,30 @@ extension SQLiteTransaction {
     }
 
     func proposalCount(office: String) throws -> Int {
-        try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM variation_proposal WHERE office_id = ?"), arguments: [office])!
+        try fetchValue(
+            Int.self, sql: "SELECT count(*) FROM variation_proposal WHERE office_id = ?", arguments: [office])!
     }
 
     func saveIndicatorSeries(agreement: String, indicator: String, source: String, values: [(Quarter, Int64)]) throws {
         noteWritten(.indicators(agreement))
         for (quarter, value) in values {
-            try db.cachedStatement(
+            try execute(
                 sql: """
                     INSERT INTO indicator_value (agreement_id, indicator, quarter_key, quarter, value, source)
                     VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT(agreement_id, indicator, quarter_key) DO UPDATE SET value = excluded.value,
                         source = excluded.source
-                    """
-            ).execute(arguments: [
-                agreement, indicator, quarter.year.startYear * 10 + quarter.number, quarter.description, value, source,
-            ])
+                    """,
+                arguments: [
+                    agreement, indicator, quarter.year.startYear * 10 + quarter.number, quarter.description, value,
+                    source,
+                ])
         }
     }
 
     func indicatorSeries(agreement: String) throws -> [IndicatorValue] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT * FROM indicator_value WHERE agreement_id = ? ORDER BY indicator, quarter_key"),
+        try fetchAllRows(
+            sql: "SELECT * FROM indicator_value WHERE agreement_id = ? ORDER BY indicator, quarter_key",
             arguments: [agreement]
         ).map { row in
             let quarter: String = row["quarter"]

@@ -1,10 +1,9 @@
 import Foundation
-import GRDB
 import OPCCCore
 
 /// Seals: the SHA-256 of a record's stored content, written into the audit event that changed it, and recomputed
 /// from the tables by `audit verify`. Which columns make up each kind is fixed here, once, for both.
-extension SQLiteTransaction {
+extension SQLTransaction {
     /// The record an event seals and the seal of its content now (nil when the record does not exist): the draft's
     /// subject if it names one, else the record of the event's instance.
     func seal(for draft: AuditEventDraft) throws -> (record: SealedRecord?, hash: String?) {
@@ -44,11 +43,11 @@ extension SQLiteTransaction {
 
     /// The kinds the first sealing migration sealed (it must keep sealing exactly these: see `Migrations.laterSeals`).
     func firstKindSeals(office: String?) throws -> [RecordSeal] {
-        let condition = office == nil ? "1" : "office_id = ?"
-        let arguments: StatementArguments = office.map { [$0] } ?? []
-        return try officeSeals(where: office == nil ? "1" : "id = ?", arguments)
+        let condition = office == nil ? "1 = 1" : "office_id = ?"
+        let arguments: SQLArguments = office.map { [$0] } ?? []
+        return try officeSeals(where: office == nil ? "1 = 1" : "id = ?", arguments)
             + personSeals(where: condition, arguments)
-            + decisionSeals(where: office == nil ? "1" : "r.office_id = ?", arguments)
+            + decisionSeals(where: office == nil ? "1 = 1" : "r.office_id = ?", arguments)
             + agreementSeals(where: condition, arguments)
             + returnSeals(where: condition, arguments)
             + carryForwardSeals(where: condition, arguments)
@@ -64,20 +63,20 @@ extension SQLiteTransaction {
 
     /// Every column of the record, and Part 2 by the SHA-256 of its content (the content is read here only to be
     /// hashed: it never leaves this function).
-    private func decisionSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func decisionSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let columns = Self.decisionColumns.map { "r.\($0)" }.joined(separator: ", ")
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(columns), p.content FROM decision_record r LEFT JOIN decision_part2 p ON p.record_id = r.id
-                    WHERE \(condition) ORDER BY r.id
-                    """), arguments: arguments)
         var seals: [RecordSeal] = []
-        while let row = try rows.next() {
+        try forEachRow(
+            sql: """
+                SELECT \(columns), p.content FROM decision_record r LEFT JOIN decision_part2 p ON p.record_id = r.id
+                WHERE \(condition) ORDER BY r.id
+                """, arguments: arguments
+        ) { row in
             var seal = RecordSeal(.decision(row[0]), label: row[3])
             Self.addColumns(Self.decisionColumns, of: row, to: &seal)
             seal.addDigest("part2_sha256", of: row[Self.decisionColumns.count])
             seals.append(seal)
+            return true
         }
         return seals
     }
@@ -87,7 +86,7 @@ extension SQLiteTransaction {
     ]
 
     /// The agreement's columns and the ids of the allocations it pays.
-    private func agreementSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func agreementSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let allocations = try children(
             sql: """
                 SELECT agreement_id, allocation_id FROM grant_agreement_allocation
@@ -110,7 +109,7 @@ extension SQLiteTransaction {
     ]
 
     /// The return's columns and every version of its content, oldest first.
-    private func returnSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func returnSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let versions = try children(
             sql: """
                 SELECT \(Self.returnVersionColumns.joined(separator: ", ")) FROM return_version
@@ -131,7 +130,7 @@ extension SQLiteTransaction {
         "actual_pence",
     ]
 
-    private func carryForwardSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func carryForwardSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         try simpleSeals(Self.carryForwardColumns, table: "carry_forward", where: condition, arguments) { _ in
         } make: {
             .carryForward($0)
@@ -139,7 +138,7 @@ extension SQLiteTransaction {
     }
 
     /// The person's name, display name and office, and every role grant (role and scope, sorted).
-    private func personSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func personSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let grants = try children(
             sql: """
                 SELECT p.name, g.role, g.scope FROM role_grant g JOIN person p ON p.id = g.person_id
@@ -159,20 +158,18 @@ extension SQLiteTransaction {
 
     /// The office's id, name and organisation id, and its profile by SHA-256 (both the stored digest and one
     /// computed from the stored text, so an edit of either shows).
-    private func officeSeals(where condition: String, _ arguments: StatementArguments) throws -> [RecordSeal] {
+    private func officeSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let columns = ["id", "name", "org_id", "profile_sha256"]
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql:
-                    "SELECT \(columns.joined(separator: ", ")), profile_text FROM office WHERE \(condition) ORDER BY id"
-            ),
-            arguments: arguments)
         var seals: [RecordSeal] = []
-        while let row = try rows.next() {
+        try forEachRow(
+            sql: "SELECT \(columns.joined(separator: ", ")), profile_text FROM office WHERE \(condition) ORDER BY id",
+            arguments: arguments
+        ) { row in
             var seal = RecordSeal(.office(row[0]))
             Self.addColumns(columns, of: row, to: &seal)
             seal.addDigest("profile_text_sha256", of: row[columns.count])
             seals.append(seal)
+            return true
         }
         return seals
     }
@@ -181,48 +178,40 @@ extension SQLiteTransaction {
 
     /// One seal per row of `table` (its first column the id), with `extra` adding what other tables hold.
     func simpleSeals(
-        _ columns: [String], table: String, where condition: String, _ arguments: StatementArguments,
+        _ columns: [String], table: String, where condition: String, _ arguments: SQLArguments,
         extra: (inout RecordSeal) -> Void, make: (String) -> SealedRecord
     ) throws -> [RecordSeal] {
         // Prepared once per connection and shape (one per kind and condition): this runs on every act.
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
-                sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE \(condition) ORDER BY 1"),
-            arguments: arguments)
         var seals: [RecordSeal] = []
-        while let row = try rows.next() {
+        try forEachRow(
+            sql: "SELECT \(columns.joined(separator: ", ")) FROM \(table) WHERE \(condition) ORDER BY 1",
+            arguments: arguments
+        ) { row in
             var seal = RecordSeal(make(row[0]))
             Self.addColumns(columns, of: row, to: &seal)
             extra(&seal)
             seals.append(seal)
+            return true
         }
         return seals
     }
 
     /// Rows grouped by their first column, in the query's order.
-    func children(sql: String, _ arguments: StatementArguments) throws -> [String: [Row]] {
-        var grouped: [String: [Row]] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
+    func children(sql: String, _ arguments: SQLArguments) throws -> [String: [SQLRow]] {
+        var grouped: [String: [SQLRow]] = [:]
+        for row in try fetchAllRows(sql: sql, arguments: arguments) {
             grouped[row[0], default: []].append(row)
         }
         return grouped
     }
 
-    static func addColumns(_ names: [String], of row: Row, to seal: inout RecordSeal) {
-        for (index, name) in names.enumerated() { seal.add(name, text(row[index] as DatabaseValue)) }
+    static func addColumns(_ names: [String], of row: SQLRow, to seal: inout RecordSeal) {
+        for (index, name) in names.enumerated() { seal.add(name, row.value(at: index).text) }
     }
 
-    /// A stored value as text: the tables are STRICT, so a column's values all have one type and the text of an
-    /// integer cannot be mistaken for the same text stored as text.
-    static func text(_ value: DatabaseValue) -> String? {
-        switch value.storage {
-        case .null: nil
-        case .int64(let number): String(number)
-        case .double(let number): String(number)
-        case .string(let text): text
-        case .blob(let data): SHA256Hex.hex(data)
-        }
-    }
+    /// A stored value as text: the tables are STRICT (typed on PostgreSQL), so a column's values all have one type
+    /// and the text of an integer cannot be mistaken for the same text stored as text.
+    static func text(_ value: SQLValue) -> String? { value.text }
 }
 
 /// What one write transaction wrote to sealed records and has not sealed since, in order: a service that saves a
@@ -247,7 +236,7 @@ final class WrittenRecords: @unchecked Sendable {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func noteWritten(_ record: SealedRecord) { writtenRecords.written(record) }
 
     /// Before the commit: each record written since its last seal whose content now differs from that seal gets a
@@ -273,23 +262,21 @@ extension SQLiteTransaction {
     private func lastSeal(of record: SealedRecord) throws -> String? {
         let instance: String?
         if case .decision(let id) = record {
-            instance = try String.fetchOne(
-                db.cachedStatement(sql: "SELECT instance_id FROM decision_record WHERE id = ?"), arguments: [id])
+            instance = try fetchValue(
+                String.self, sql: "SELECT instance_id FROM decision_record WHERE id = ?", arguments: [id])
         } else {
             instance = record.id
         }
-        let byInstance = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT seq, seal FROM audit_event WHERE instance_id = ? AND sealed_record = ?
-                    ORDER BY seq DESC LIMIT 1
-                    """), arguments: [instance, record.key])
-        let bySealedEvent = try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT seq, seal FROM audit_event WHERE event = 'sealed' AND sealed_record = ?
-                    ORDER BY seq DESC LIMIT 1
-                    """), arguments: [record.key])
+        let byInstance = try fetchOneRow(
+            sql: """
+                SELECT seq, seal FROM audit_event WHERE instance_id = ? AND sealed_record = ?
+                ORDER BY seq DESC LIMIT 1
+                """, arguments: [instance, record.key])
+        let bySealedEvent = try fetchOneRow(
+            sql: """
+                SELECT seq, seal FROM audit_event WHERE event = 'sealed' AND sealed_record = ?
+                ORDER BY seq DESC LIMIT 1
+                """, arguments: [record.key])
         let newest = [byInstance, bySealedEvent].compactMap { $0 }.max { ($0[0] as Int64) < ($1[0] as Int64) }
         return newest?[1]
     }
@@ -309,7 +296,6 @@ extension SQLiteTransaction {
         case .indicators: table = "grant_agreement"
         case .strand(let key): return key.split(separator: "/", maxSplits: 1).first.map(String.init)
         }
-        return try String.fetchOne(
-            db.cachedStatement(sql: "SELECT office_id FROM \(table) WHERE id = ?"), arguments: [record.id])
+        return try fetchValue(String.self, sql: "SELECT office_id FROM \(table) WHERE id = ?", arguments: [record.id])
     }
 }

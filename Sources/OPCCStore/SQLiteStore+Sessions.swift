@@ -38,24 +38,22 @@ extension Migrations {
     }
 }
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     func insertSession(_ session: StoredSession) throws {
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO web_session (id_sha256, person_name, csrf, created_at_ms, last_seen_at_ms)
                 VALUES (?, ?, ?, ?, ?)
-                """
-        ).execute(
+                """,
             arguments: [session.idSHA256, session.person, session.csrf, session.createdAtMs, session.lastSeenAtMs])
     }
 
     func session(idSHA256: String) throws -> StoredSession? {
-        try Row.fetchOne(
-            db.cachedStatement(
-                sql: """
-                    SELECT id_sha256, person_name, csrf, created_at_ms, last_seen_at_ms FROM web_session
-                    WHERE id_sha256 = ?
-                    """), arguments: [idSHA256]
+        try fetchOneRow(
+            sql: """
+                SELECT id_sha256, person_name, csrf, created_at_ms, last_seen_at_ms FROM web_session
+                WHERE id_sha256 = ?
+                """, arguments: [idSHA256]
         ).map { row in
             StoredSession(
                 idSHA256: row[0], person: row[1], csrf: row[2], createdAtMs: row[3], lastSeenAtMs: row[4])
@@ -63,41 +61,39 @@ extension SQLiteTransaction {
     }
 
     func touchSession(idSHA256: String, atMs: Int64) throws {
-        try db.cachedStatement(
-            sql: "UPDATE web_session SET last_seen_at_ms = max(last_seen_at_ms, ?) WHERE id_sha256 = ?"
-        )
-        .execute(arguments: [atMs, idSHA256])
+        try execute(
+            sql: "UPDATE web_session SET last_seen_at_ms = \(greatest("last_seen_at_ms", "?")) WHERE id_sha256 = ?",
+            arguments: [atMs, idSHA256])
     }
 
     func deleteSession(idSHA256: String) throws {
-        try db.cachedStatement(sql: "DELETE FROM web_session WHERE id_sha256 = ?").execute(arguments: [idSHA256])
+        try execute(sql: "DELETE FROM web_session WHERE id_sha256 = ?", arguments: [idSHA256])
     }
 
     func deleteSessions(person: String, except idSHA256: String?) throws -> Int {
-        try db.cachedStatement(sql: "DELETE FROM web_session WHERE person_name = ? AND id_sha256 IS NOT ?")
-            .execute(arguments: [person, idSHA256])
-        return db.changesCount
+        try execute(
+            sql: "DELETE FROM web_session WHERE person_name = ? AND id_sha256 IS DISTINCT FROM ?",
+            arguments: [person, idSHA256])
     }
 
     func deleteSessions(lastSeenBeforeMs: Int64, createdBeforeMs: Int64) throws -> Int {
-        try db.cachedStatement(sql: "DELETE FROM web_session WHERE last_seen_at_ms < ? OR created_at_ms < ?")
-            .execute(arguments: [lastSeenBeforeMs, createdBeforeMs])
-        return db.changesCount
+        try execute(
+            sql: "DELETE FROM web_session WHERE last_seen_at_ms < ? OR created_at_ms < ?",
+            arguments: [lastSeenBeforeMs, createdBeforeMs])
     }
 
     func sessionCount() throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM web_session")) ?? 0
+        try fetchValue(Int.self, sql: "SELECT count(*) FROM web_session") ?? 0
     }
 
     func throttleEntries(keySHA256 keys: [String]) throws -> [StoredThrottleEntry] {
         guard !keys.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: keys.count).joined(separator: ", ")
-        return try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT key_sha256, kind, failures, blocked_until_ms, updated_at_ms FROM sign_in_throttle
-                    WHERE key_sha256 IN (\(marks))
-                    """), arguments: StatementArguments(keys)
+        return try fetchAllRows(
+            sql: """
+                SELECT key_sha256, kind, failures, blocked_until_ms, updated_at_ms FROM sign_in_throttle
+                WHERE key_sha256 IN (\(marks))
+                """, arguments: SQLArguments(keys)
         ).map { row in
             StoredThrottleEntry(
                 keySHA256: row[0], kind: row[1], failures: row[2], blockedUntilMs: row[3], updatedAtMs: row[4])
@@ -105,57 +101,52 @@ extension SQLiteTransaction {
     }
 
     func saveThrottleEntry(_ entry: StoredThrottleEntry) throws {
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO sign_in_throttle (key_sha256, kind, failures, blocked_until_ms, updated_at_ms)
                 VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(key_sha256) DO UPDATE SET failures = excluded.failures,
                     blocked_until_ms = excluded.blocked_until_ms, updated_at_ms = excluded.updated_at_ms
-                """
-        ).execute(
-            arguments: [entry.keySHA256, entry.kind, entry.failures, entry.blockedUntilMs, entry.updatedAtMs])
+                """, arguments: [entry.keySHA256, entry.kind, entry.failures, entry.blockedUntilMs, entry.updatedAtMs])
     }
 
     func deleteThrottleEntry(keySHA256: String) throws {
-        try db.cachedStatement(sql: "DELETE FROM sign_in_throttle WHERE key_sha256 = ?")
-            .execute(arguments: [keySHA256])
+        try execute(sql: "DELETE FROM sign_in_throttle WHERE key_sha256 = ?", arguments: [keySHA256])
     }
 
     func trimThrottle(forgetBeforeMs: Int64, nowMs: Int64, keepAtMost: Int) throws {
-        try db.cachedStatement(
-            sql: "DELETE FROM sign_in_throttle WHERE updated_at_ms < ? AND blocked_until_ms <= ?"
-        ).execute(arguments: [forgetBeforeMs, nowMs])
+        try execute(
+            sql: "DELETE FROM sign_in_throttle WHERE updated_at_ms < ? AND blocked_until_ms <= ?",
+            arguments: [forgetBeforeMs, nowMs])
         // Past the cap the oldest rows go: made-up names cannot grow the table, only push out what is oldest.
-        try db.cachedStatement(
+        try execute(
             sql: """
                 DELETE FROM sign_in_throttle WHERE key_sha256 IN (
                     SELECT key_sha256 FROM sign_in_throttle ORDER BY updated_at_ms, key_sha256
-                    LIMIT max(0, (SELECT count(*) FROM sign_in_throttle) - ?))
-                """
-        ).execute(arguments: [keepAtMost])
+                    LIMIT \(greatest("0", "(SELECT count(*) FROM sign_in_throttle) - ?")))
+                """, arguments: [keepAtMost])
     }
 
     func throttleEntryCount() throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM sign_in_throttle")) ?? 0
+        try fetchValue(Int.self, sql: "SELECT count(*) FROM sign_in_throttle") ?? 0
     }
 
     func webSecret(named name: String) throws -> String? {
-        try String.fetchOne(
-            db.cachedStatement(sql: "SELECT value_hex FROM web_secret WHERE name = ?"), arguments: [name])
+        try fetchValue(String.self, sql: "SELECT value_hex FROM web_secret WHERE name = ?", arguments: [name])
     }
 
     func saveWebSecretIfAbsent(named name: String, valueHex: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO web_secret (name, value_hex) VALUES (?, ?) ON CONFLICT DO NOTHING")
-            .execute(arguments: [name, valueHex])
+        try execute(
+            sql: "INSERT INTO web_secret (name, value_hex) VALUES (?, ?) ON CONFLICT DO NOTHING",
+            arguments: [name, valueHex])
     }
 
     func savePasswordHash(_ hash: String, person: String, at: String) throws {
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO person_password (person_name, password_hash, set_at) VALUES (?, ?, ?)
                 ON CONFLICT(person_name) DO UPDATE SET password_hash = excluded.password_hash, set_at = excluded.set_at
-                """
-        ).execute(arguments: [person, hash, at])
+                """, arguments: [person, hash, at])
     }
 }
 

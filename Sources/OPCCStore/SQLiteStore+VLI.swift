@@ -1,8 +1,7 @@
 import Foundation
-import GRDB
 import OPCCCore
 
-extension SQLiteTransaction {
+extension SQLTransaction {
     private static let vliEncoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
@@ -10,30 +9,29 @@ extension SQLiteTransaction {
     }()
 
     func upsertVLIArea(_ a: VLIGeography) throws {
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO vli_area (office_id, lsoa, name, households, population, msoa_code, msoa_name, la_code,
                     la_name)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(office_id, lsoa) DO UPDATE SET name = excluded.name, msoa_code = excluded.msoa_code,
                     msoa_name = excluded.msoa_name, la_code = excluded.la_code, la_name = excluded.la_name
-                """
-        ).execute(arguments: [
-            a.office, a.lsoa, a.name, a.households, a.population, a.msoaCode, a.msoaName, a.laCode, a.laName,
-        ])
+                """,
+            arguments: [
+                a.office, a.lsoa, a.name, a.households, a.population, a.msoaCode, a.msoaName, a.laCode, a.laName,
+            ])
     }
 
     func setVLISize(office: String, lsoa: String, households: Int, population: Int) throws -> Bool {
-        try db.cachedStatement(
-            sql: "UPDATE vli_area SET households = ?, population = ? WHERE office_id = ? AND lsoa = ?"
-        ).execute(arguments: [households, population, office, lsoa])
-        return db.changesCount > 0
+        let changed = try execute(
+            sql: "UPDATE vli_area SET households = ?, population = ? WHERE office_id = ? AND lsoa = ?",
+            arguments: [households, population, office, lsoa])
+        return changed > 0
     }
 
     func vliGeography(office: String) throws -> [VLIGeography] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM vli_area WHERE office_id = ? ORDER BY lsoa"), arguments: [office]
-        ).map { r in
+        try fetchAllRows(sql: "SELECT * FROM vli_area WHERE office_id = ? ORDER BY lsoa", arguments: [office]).map {
+            r in
             VLIGeography(
                 office: r["office_id"], lsoa: r["lsoa"], name: r["name"], households: r["households"],
                 population: r["population"], msoaCode: r["msoa_code"], msoaName: r["msoa_name"], laCode: r["la_code"],
@@ -42,19 +40,17 @@ extension SQLiteTransaction {
     }
 
     func setVLIValue(office: String, lsoa: String, variable: String, value: Double, source: String) throws {
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO vli_value (office_id, lsoa, variable, value, source) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(office_id, lsoa, variable) DO UPDATE SET value = excluded.value, source = excluded.source
-                """
-        ).execute(arguments: [office, lsoa, variable, value, source])
+                """, arguments: [office, lsoa, variable, value, source])
     }
 
     func vliValues(office: String) throws -> [String: [String: Double]] {
         var values: [String: [String: Double]] = [:]
-        for r in try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT lsoa, variable, value FROM vli_value WHERE office_id = ?"),
-            arguments: [office])
+        for r in try fetchAllRows(
+            sql: "SELECT lsoa, variable, value FROM vli_value WHERE office_id = ?", arguments: [office])
         {
             values[r["lsoa"], default: [:]][r["variable"]] = r["value"]
         }
@@ -62,18 +58,17 @@ extension SQLiteTransaction {
     }
 
     func setVLIGroup(office: String, grouping: String, lsoa: String, code: String, name: String) throws {
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO vli_group (office_id, grouping, lsoa, code, name) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(office_id, grouping, lsoa) DO UPDATE SET code = excluded.code, name = excluded.name
-                """
-        ).execute(arguments: [office, grouping, lsoa, code, name])
+                """, arguments: [office, grouping, lsoa, code, name])
     }
 
     func vliGroups(office: String, grouping: String) throws -> [String: VLIGroupRef] {
         var found: [String: VLIGroupRef] = [:]
-        for r in try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT lsoa, code, name FROM vli_group WHERE office_id = ? AND grouping = ?"),
+        for r in try fetchAllRows(
+            sql: "SELECT lsoa, code, name FROM vli_group WHERE office_id = ? AND grouping = ?",
             arguments: [office, grouping])
         {
             found[r["lsoa"]] = VLIGroupRef(code: r["code"], name: r["name"])
@@ -84,20 +79,18 @@ extension SQLiteTransaction {
     func setVLISupport(
         office: String, grouping: String, code: String, dataset: String, value: Double, source: String
     ) throws {
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO vli_support (office_id, grouping, code, dataset, value, source) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(office_id, grouping, code, dataset) DO UPDATE SET value = excluded.value,
                     source = excluded.source
-                """
-        ).execute(arguments: [office, grouping, code, dataset, value, source])
+                """, arguments: [office, grouping, code, dataset, value, source])
     }
 
     func vliSupport(office: String, grouping: String) throws -> [String: [String: Double]] {
         var found: [String: [String: Double]] = [:]
-        for r in try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT code, dataset, value FROM vli_support WHERE office_id = ? AND grouping = ?"),
+        for r in try fetchAllRows(
+            sql: "SELECT code, dataset, value FROM vli_support WHERE office_id = ? AND grouping = ?",
             arguments: [office, grouping])
         {
             found[r["code"], default: [:]][r["dataset"]] = r["value"]
@@ -107,22 +100,21 @@ extension SQLiteTransaction {
 
     func insertVLIRun(_ run: VLIRunRecord) throws {
         noteWritten(.vliRun(run.id))
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO vli_run (id, office_id, scheme_name, scheme_version, scheme_sha256, scheme_text,
                     inputs_sha256, run_on, run_by, result_json)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            run.id, run.office, run.schemeName, run.schemeVersion, run.schemeSHA256, run.schemeText,
-            run.inputsSHA256, run.runOn.iso, run.runBy,
-            String(decoding: try Self.vliEncoder.encode(run.result), as: UTF8.self),
-        ])
+                """,
+            arguments: [
+                run.id, run.office, run.schemeName, run.schemeVersion, run.schemeSHA256, run.schemeText,
+                run.inputsSHA256, run.runOn.iso, run.runBy,
+                String(decoding: try Self.vliEncoder.encode(run.result), as: UTF8.self),
+            ])
     }
 
     func vliRunCount(office: String) throws -> Int {
-        try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM vli_run WHERE office_id = ?"), arguments: [office])!
+        try fetchValue(Int.self, sql: "SELECT count(*) FROM vli_run WHERE office_id = ?", arguments: [office])!
     }
 
     func latestVLIRun(office: String) throws -> VLIRunRecord? {
@@ -132,9 +124,8 @@ extension SQLiteTransaction {
     func vliRuns(office: String) throws -> [VLIRunRecord] { try vliRuns(office: office, latestOnly: false) }
 
     private func vliRuns(office: String, latestOnly: Bool) throws -> [VLIRunRecord] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: "SELECT * FROM vli_run WHERE office_id = ? ORDER BY id" + (latestOnly ? " DESC LIMIT 1" : "")),
+        try fetchAllRows(
+            sql: "SELECT * FROM vli_run WHERE office_id = ? ORDER BY id" + (latestOnly ? " DESC LIMIT 1" : ""),
             arguments: [office]
         ).map { r in
             let day: String = r["run_on"]
@@ -149,24 +140,22 @@ extension SQLiteTransaction {
 
     func saveVLISelection(_ s: VLISelection) throws {
         noteWritten(.vliRun(s.runID))
-        try db.cachedStatement(
+        try execute(
             sql: """
                 INSERT INTO vli_selection (run_id, ward_code, ward_name, status, decision_id, notes_json)
                 VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT(run_id, ward_code) DO UPDATE SET status = excluded.status,
                     decision_id = excluded.decision_id, notes_json = excluded.notes_json
-                """
-        ).execute(arguments: [
-            s.runID, s.wardCode, s.wardName, s.status.rawValue, s.decisionID,
-            String(decoding: try Self.vliEncoder.encode(s.notes), as: UTF8.self),
-        ])
+                """,
+            arguments: [
+                s.runID, s.wardCode, s.wardName, s.status.rawValue, s.decisionID,
+                String(decoding: try Self.vliEncoder.encode(s.notes), as: UTF8.self),
+            ])
     }
 
     func vliSelections(runID: String) throws -> [VLISelection] {
-        try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM vli_selection WHERE run_id = ? ORDER BY ward_code"),
-            arguments: [runID]
-        ).map { r in
+        try fetchAllRows(sql: "SELECT * FROM vli_selection WHERE run_id = ? ORDER BY ward_code", arguments: [runID]).map
+        { r in
             let status: String = r["status"]
             let notes: String = r["notes_json"]
             return VLISelection(

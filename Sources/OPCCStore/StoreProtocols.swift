@@ -108,6 +108,12 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// transaction was rolled back, so nothing was changed. Only SQLite's result code is kept: its message and the
     /// statement may quote SQL or the data a request held, and no front end shows either.
     case failed(resultCode: Int32)
+    /// The PostgreSQL server failed a statement for a reason that is not the caller's (a bug, a full disk, a role
+    /// without a permission), named by its SQLSTATE only: its message may quote data. Rolled back, nothing changed.
+    case serverFailed(sqlState: String)
+    /// The connection to the PostgreSQL server was lost (a restart, the network). If it went during COMMIT the change
+    /// may have been made: the caller should look before trying again.
+    case connectionLost(reason: String)
 
     public var description: String {
         switch self {
@@ -129,6 +135,20 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             default: why = "the database could not answer"
             }
             return "\(why) (SQLite result code \(code)), so nothing was changed"
+        case .serverFailed(let state):
+            let why: String
+            switch state.prefix(2) {
+            case "53": why = "the database server ran out of a resource (disk, memory or connections)"
+            case "42": why = "the database server refused a statement (a permission or the schema)"
+            case "23": why = "the database refused a change its rules forbid"
+            case "57": why = "the database server is shutting down or cancelled the request"
+            case "25": why = "the database is read-only here (a standby or a read-only copy)"
+            default: why = "the database server could not answer"
+            }
+            return "\(why) (PostgreSQL error \(state)), so nothing was changed"
+        case .connectionLost(let reason):
+            return "the connection to the database server was lost (\(reason)): if it was lost while saving, the "
+                + "change may have been made, so look before trying again"
         }
     }
 }
@@ -138,6 +158,10 @@ public protocol StoreTransaction {
     /// Runs `body` in a savepoint nested in this transaction. What it wrote is kept when `keep` accepts the result;
     /// otherwise, and when it throws, it is rolled back alone, leaving the rest of the transaction as it was.
     func savepoint<T>(_ body: () throws -> T, keep: (T) -> Bool) throws -> T
+    /// Takes the lease named `name` for the rest of this transaction if no other transaction holds it; false when
+    /// another does. Work that must run once across every process on the database (the deadline sweep of several web
+    /// nodes) takes one first. On SQLite the one writer holds every lease already.
+    func takeLease(_ name: String) throws -> Bool
 
     // Offices
     func saveOffice(id: String, name: String, orgID: String?, profileText: String, registeredAt: String) throws

@@ -5,7 +5,7 @@ import Foundation
 import GRDBSQLite
 
 /// A hand-written loop over the SQLite C API that does, per transition, what `Commissioning.fire` makes the store
-/// do (see `SQLiteTransaction` in OPCCStore): in one transaction, select the instance, the actor with their role
+/// do (see `SQLTransaction` in OPCCStore): in one transaction, select the instance, the actor with their role
 /// grants, and the office (its profile's hash); conditionally update the instance on its version; read the record to
 /// seal, the next sequence number and the head of the office's own chain; SHA-256 the canonical encoding of the new
 /// event chained to it; insert the event.

@@ -149,6 +149,37 @@ struct RecordSealTests {
             verify(events) == .officeSequenceGap(sequence: 5, office: "cumbria", expected: 2, found: 3))
     }
 
+    /// PostgreSQL draws the log's numbers from a sequence that offices share and a rolled-back act leaves unused, so
+    /// between office-chain events the global number may skip; each office's own number may not.
+    @Test func officeChainEventsMaySkipGlobalSequenceNumbersButMustRise() {
+        let events = interleaved()
+        var skipping: [AuditEvent] = Array(events[..<2])
+        var previousOf: [String: String] = [:]
+        var officeSequence: [String: Int64] = [:]
+        for (index, e) in events[2...].enumerated() {
+            let number = (officeSequence[e.office] ?? 0) + 1
+            officeSequence[e.office] = number
+            let next = event(
+                office: e.office, sequence: 10 + Int64(index) * 3, officeSequence: number,
+                previous: previousOf[e.office] ?? events[1].hash)
+            previousOf[e.office] = next.hash
+            skipping.append(next)
+        }
+        #expect(verify(skipping) == nil)
+        var repeated = skipping
+        let last = repeated.removeLast()
+        let again = event(
+            office: last.office, sequence: skipping[skipping.count - 2].sequence,
+            officeSequence: last.officeSequence, previous: last.previousHash)
+        repeated.append(again)
+        #expect(
+            verify(repeated)
+                == .sequenceNotRising(after: skipping[skipping.count - 2].sequence, found: again.sequence))
+        #expect(
+            AuditChainVerifier.Problem.sequenceNotRising(after: 13, found: 13).description
+                == "event 13 follows event 13: sequence numbers must rise")
+    }
+
     @Test func anEventOfTheOldShapeAfterTheChainsStartedIsNamed() {
         var events = interleaved()
         events.append(event(office: "cumbria", sequence: 7, officeSequence: nil, previous: events[1].hash))

@@ -2,13 +2,16 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// The act runner performs every typed effect a workflow asks for: one test per case of `WorkflowEffect`.
 @Suite("Act runner: every effect is performed")
 struct ActRunnerEffectTests {
-    @Test func setDeadlineSetsTheDecisionsPart1DeadlineByTheOfficesWorkingDays() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func setDeadlineSetsTheDecisionsPart1DeadlineByTheOfficesWorkingDays(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await decisionReferred(app)
         let view = try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
         let expected = await DecisionRules.part1Deadline(
@@ -20,8 +23,10 @@ struct ActRunnerEffectTests {
         #expect(approve.payloadFields["part1Deadline"] == expected.iso)
     }
 
-    @Test func scheduleQuarterlyReturnsSchedulesAReturnForEveryQuarterOfTheActivatedAgreement() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all)
+    func scheduleQuarterlyReturnsSchedulesAReturnForEveryQuarterOfTheActivatedAgreement(engine: TestEngine) async throws
+    {
+        let (app, store) = try await demoApp(engine: engine)
         let activate = try await #require(try app.auditLog(instance: "cumbria-GA-0001").last { $0.event == "activate" })
         #expect(activate.payloadFields["effects"] == "schedule-quarterly-returns")
         let scheduled = try await store.read { try $0.returnRecords(office: "cumbria", agreement: "cumbria-GA-0001") }
@@ -30,8 +35,10 @@ struct ActRunnerEffectTests {
         #expect(Set(named) == Set(scheduled.map(\.id)))
     }
 
-    @Test func releasePaymentReleasesTheInstalmentAnAcceptedReturnMakesPayable() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func releasePaymentReleasesTheInstalmentAnAcceptedReturnMakesPayable(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let id = try await #require(
             try store.read { try $0.returnRecords(office: "cumbria", agreement: "cumbria-GA-0001") }.first {
                 $0.quarter.description == "2016/17 Q1"
@@ -56,8 +63,10 @@ struct ActRunnerEffectTests {
         #expect(accept.payloadFields["released"] == "I2")
     }
 
-    @Test func aRetiredEffectNameIsRecordedAndTheActDoesItsOwnWork() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aRetiredEffectNameIsRecordedAndTheActDoesItsOwnWork(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
         let view = try await app.submitDecision(id, by: "cumbria.officer")
         #expect(view.record.number != nil, "submitting allocates the number itself")
@@ -75,8 +84,10 @@ struct OldDefinitionTests {
         return try WorkflowDefinition.parse(yaml: String(contentsOf: url, encoding: .utf8), source: url.path)
     }
 
-    @Test func aPinnedDefinitionNamingTheRetiredEffectsStillLoadsAndRuns() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aPinnedDefinitionNamingTheRetiredEffectsStillLoadsAndRuns(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
@@ -102,8 +113,10 @@ struct OldDefinitionTests {
         await #expect(try upgraded.verifyAudit().isIntact)
     }
 
-    @Test func anEffectThatSetsADeadlineOnAKindWithoutDeadlinesIsRefusedAndChangesNothing() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anEffectThatSetsADeadlineOnAKindWithoutDeadlinesIsRefusedAndChangesNothing(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let v1 = try shipped("carry-forward")
         let v2 = try WorkflowDefinition.parse(
             yaml: v1.sourceText.replacingOccurrences(of: "version: 1", with: "version: 2")
@@ -136,8 +149,10 @@ private func recorded(_ app: Commissioning, _ id: String) async throws -> Int {
 /// prepared against an older version is refused with `current-version` (a conflict), changing nothing.
 @Suite("Act runner: versions on every record kind")
 struct RecordKindVersionTests {
-    @Test func anAssessmentEditBumpsTheAgreementsVersionAndAStaleOneIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAssessmentEditBumpsTheAgreementsVersionAndAStaleOneIsRefused(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = "cumbria-GA-0001"
         let before = try await app.version(of: id, by: "cumbria.finance")
         try await app.recordAssessment(
@@ -154,8 +169,10 @@ struct RecordKindVersionTests {
         await #expect(try app.agreement(id).riskAssessment?.reference != "RA-9")
     }
 
-    @Test func tenRacingActsOnOneAgreementLeaveExactlyOneWinner() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func tenRacingActsOnOneAgreementLeaveExactlyOneWinner(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = "cumbria-GA-0001"
         let opened = try await app.version(of: id, by: "cumbria.finance")
         let recordedBefore = try await recorded(app, id)
@@ -181,8 +198,8 @@ struct RecordKindVersionTests {
         await #expect(try recorded(app, id) == recordedBefore + 1)
     }
 
-    @Test func aStaleReturnSaveIsRefusedAndChangesNothing() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aStaleReturnSaveIsRefusedAndChangesNothing(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let id = try await #require(
             try store.read { try $0.returnRecords(office: "cumbria", agreement: "cumbria-GA-0001") }.first
         ).id
@@ -205,8 +222,10 @@ struct RecordKindVersionTests {
         await #expect(try app.version(of: id, by: "cumbria.barrow-board") == saved + 1)
     }
 
-    @Test func aStaleCarryForwardDecisionIsRefusedAndChangesNothing() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aStaleCarryForwardDecisionIsRefusedAndChangesNothing(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
@@ -228,8 +247,10 @@ struct RecordKindVersionTests {
 /// Priority assessments take versions too: a stale act is refused and changes nothing.
 @Suite("Act runner: versions on priority assessments")
 struct PriorityVersionTests {
-    @Test func aStaleActOnAPriorityAssessmentIsRefusedAndChangesNothing() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aStaleActOnAPriorityAssessmentIsRefusedAndChangesNothing(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = "leicestershire-PA-0001"
         let state = try await app.instance(id)?.state
         let opened = try await app.version(of: id, by: "leics.officer")
@@ -247,8 +268,10 @@ struct PriorityVersionTests {
 /// Which acts a person may take on a record now, answered by the services from the definition.
 @Suite("Act runner: permitted acts")
 struct PermittedActServiceTests {
-    @Test func aDraftOffersItsOfficerSubmitAndWithdrawAndAnotherOfficeNothing() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aDraftOffersItsOfficerSubmitAndWithdrawAndAnotherOfficeNothing(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
         await #expect(try app.permittedActs(record: id, by: "cumbria.officer").map(\.event) == ["submit", "withdraw"])
         await #expect(try app.permittedActs(record: id, by: "cumbria.auditor").isEmpty)
@@ -265,8 +288,10 @@ struct PermittedActServiceTests {
 /// days around a deadline.
 @Suite("Part 1 overdue: one rule")
 struct Part1OverdueAgreementTests {
-    @Test func theStoresOverdueFilterAgreesWithTheCoreRuleAroundTheDeadline() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theStoresOverdueFilterAgreesWithTheCoreRuleAroundTheDeadline(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let id = try await approvedDecision(app, amount: "£1,000")
         let deadline = try await #require(try app.showDecision(id, by: "cumbria.officer").record.part1Deadline)
         for offset in -1...1 {

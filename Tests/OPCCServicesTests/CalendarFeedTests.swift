@@ -32,8 +32,9 @@ struct CalendarFeedTests {
     let barrow = "cumbria-GA-0001"
     let copeland = "cumbria-GA-0002"
 
-    @Test func aBoardMembersFeedListsOnlyItsOwnGrantsReturns() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aBoardMembersFeedListsOnlyItsOwnGrantsReturns(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         let returns = try await app.store.read { try $0.returnRecords(office: "cumbria", agreement: nil) }
         let agreementOf = Dictionary(uniqueKeysWithValues: returns.map { ($0.id, $0.agreementID) })
         func returnAgreements(_ ics: String) -> Set<String> {
@@ -50,6 +51,7 @@ struct CalendarFeedTests {
         #expect(uids(board).allSatisfy { $0.hasSuffix(".return-due@opcc") })
     }
 
+    // SQLite only: it reads the feed's row in the SQLite table through GRDB's writer.
     @Test func aRevokedTokenIsRefused() async throws {
         let (app, store) = try await demoApp()
         let token = try await app.createCalendarFeed(for: "cumbria.officer")
@@ -70,16 +72,16 @@ struct CalendarFeedTests {
         await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func anUnknownOrMalformedTokenIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anUnknownOrMalformedTokenIsRefused(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         _ = try await app.createCalendarFeed(for: "cumbria.officer")
         for token in [String(repeating: "0", count: 64), "", "../etc/passwd", String(repeating: "A", count: 64)] {
             await #expect(refusalRule { _ = try await app.calendarFeed(token: token) } == "calendar-feed-known")
         }
     }
 
-    @Test func aNewFeedRevokesThePersonsOldAddress() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aNewFeedRevokesThePersonsOldAddress(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let first = try await app.createCalendarFeed(for: "cumbria.officer")
         let second = try await app.createCalendarFeed(for: "cumbria.officer")
         #expect(first != second)
@@ -91,6 +93,7 @@ struct CalendarFeedTests {
             ])
     }
 
+    // SQLite only: it reads the SQLite tables through GRDB's writer to see what is stored.
     @Test func onlyTheSecretsHashIsStored() async throws {
         let (app, store) = try await demoApp()
         let token = try await app.createCalendarFeed(for: "cumbria.officer")
@@ -105,8 +108,10 @@ struct CalendarFeedTests {
         #expect(!dump.contains(token) && !dump.contains(SHA256Hex.of(token)))
     }
 
-    @Test func aFeedIsRevokedOnlyByItsPersonOrTheChiefExecutive() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aFeedIsRevokedOnlyByItsPersonOrTheChiefExecutive(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let token = try await app.createCalendarFeed(for: "cumbria.barrow-board")
         await #expect(
             refusalRule { try await app.revokeCalendarFeed(of: "cumbria.barrow-board", by: "cumbria.officer") }
@@ -118,8 +123,10 @@ struct CalendarFeedTests {
         await #expect(refusalRule { _ = try await app.calendarFeed(token: token) } == "calendar-feed-revoked")
     }
 
-    @Test func aPublicationDeadlineIsListedForThoseWhoMayPublishOrDeferIt() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aPublicationDeadlineIsListedForThoseWhoMayPublishOrDeferIt(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await approvedDecision(app, title: "Street lighting", amount: "£12,500")
         let uid = "\(id).part1-deadline@opcc"
         let deadline = try await #require(try app.showDecision(id, by: "cumbria.officer").record.part1Deadline)
@@ -145,8 +152,9 @@ struct CalendarFeedTests {
         #expect(contentLines(public2).contains("DTSTART;VALUE=DATE:20160505"))
     }
 
-    @Test func aSignOffAwaitedIsListedForTheRoleThatGivesIt() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aSignOffAwaitedIsListedForTheRoleThatGivesIt(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft("Mirehouse lighting"), by: "cumbria.officer", on: day("2016-04-04")
         ).id
@@ -166,8 +174,10 @@ struct CalendarFeedTests {
         #expect(!publicFeed.contains("Mirehouse lighting"))
     }
 
-    @Test func thePublicCalendarListsPublishedDecisionsOnTheirPublicationDay() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func thePublicCalendarListsPublishedDecisionsOnTheirPublicationDay(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let published = try await app.decisionRegister(DecisionFilter(), by: nil)
         #expect(!published.isEmpty)
         let ics = try await app.publicCalendar(baseURL: "https://opcc.example/")
@@ -181,9 +191,9 @@ struct CalendarFeedTests {
     }
 
     /// 007/2020's synthetic Part 2 carries a tripwire sentence; no feed, personal or public, may ever contain it.
-    @Test func noFeedEverCarriesPart2Content() async throws {
+    @Test(arguments: TestEngine.all) func noFeedEverCarriesPart2Content(engine: TestEngine) async throws {
         let tripwire = "Part 2 test content"
-        let (app, _) = try await demoApp()
+        let (app, _) = try await demoApp(engine: engine)
         let part2 = try await app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
         #expect(part2.contains(tripwire), "the demo's tripwire is in place")
         var feeds = await [try app.publicCalendar()]
@@ -233,8 +243,8 @@ struct CalendarFeedInteropTests {
         #expect(result.status == 0, "icalendar refused the feed: \(result.output)")
     }
 
-    @Test func theDemoFeedsParseWithPythonICalendar() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theDemoFeedsParseWithPythonICalendar(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         _ = try await approvedDecision(
             app, title: "Street lighting, phase 2; Mirehouse & Ormsgill — «£12,500»", amount: "£12,500")
         let officer = try await app.calendarFeed(

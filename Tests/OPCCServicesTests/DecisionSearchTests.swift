@@ -3,6 +3,7 @@ import GRDB
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// The register's search: what a person types is text (no string is a syntax error), words match as prefixes, and
@@ -23,8 +24,10 @@ struct DecisionSearchTests {
         return try await app.decisionRegister(filter, by: nil).map { "\($0.office) \($0.number ?? "")" }
     }
 
-    @Test func textAQueryLanguageWouldReadAsSyntaxIsSearchedAsText() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func textAQueryLanguageWouldReadAsSyntaxIsSearchedAsText(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         for text in Self.queryLanguage {
             await #expect(throws: Never.self, "\(text.debugDescription)") { try await numbers(app, text) }
         }
@@ -32,8 +35,9 @@ struct DecisionSearchTests {
         await #expect(try numbers(app, "\"Mire") == ["cumbria 014/2016"])
     }
 
-    @Test func wordsMatchAsPrefixesInAnyCaseAndAllMustMatch() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func wordsMatchAsPrefixesInAnyCaseAndAllMustMatch(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         await #expect(try numbers(app, "Mirehouse") == ["cumbria 014/2016"])
         await #expect(try numbers(app, "mire") == ["cumbria 014/2016"])
         await #expect(try numbers(app, "\"Mire") == ["cumbria 014/2016"], "the quote is punctuation, not syntax")
@@ -41,8 +45,8 @@ struct DecisionSearchTests {
         await #expect(try numbers(app, "NEAR(mire") == [], "NEAR is a word like any other, and no record has it")
     }
 
-    @Test func textWithoutWordsFiltersNothingOut() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func textWithoutWordsFiltersNothingOut(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let everything = try await app.decisionRegister(DecisionFilter(), by: nil).count
         #expect(everything >= 6)
         for text in ["", " ", "*", "/", "\u{0}", "()\"^", "\u{202E}"] {
@@ -50,8 +54,10 @@ struct DecisionSearchTests {
         }
     }
 
-    @Test func aDecisionNumberFindsItsRecordInAnySpellingTheOfficeAccepts() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aDecisionNumberFindsItsRecordInAnySpellingTheOfficeAccepts(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         for typed in ["014/2016", "14/2016", "0014/2016", " 14 / 2016 "] {
             await #expect(try numbers(app, typed).contains("cumbria 014/2016"), "\(typed)")
         }
@@ -65,8 +71,10 @@ struct DecisionSearchTests {
 
     /// Every record of the demo, in every office and so every shipped numbering template, is found by its number
     /// written without its zero padding, in lower case and with spaces around its separators.
-    @Test func everyRecordOfEveryShippedOfficeIsFoundByItsNumberRespelled() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func everyRecordOfEveryShippedOfficeIsFoundByItsNumberRespelled(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let records = try await app.decisionRegister(DecisionFilter(), by: nil).filter { $0.number != nil }
         #expect(Set(records.map(\.office)) == ["cumbria", "leicestershire", "lincolnshire", "west-midlands"])
         for record in records {
@@ -84,6 +92,7 @@ struct DecisionSearchTests {
         }
     }
 
+    // SQLite only: it drops SQLite's search table through GRDB's writer, and the message names SQLite's result code.
     @Test func anUnexpectedStoreErrorIsAGenericMessageWithoutSQL() async throws {
         let path = temporaryDatabasePath()
         let (app, store) = try await demoApp(store: try SQLiteStore(path: path))

@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// Drives a fresh Cumbria record to the decision-maker, starting on `start`; returns its id.
@@ -22,12 +23,17 @@ func cumbriaReferred(_ app: Commissioning, on start: String, title: String = "Pi
 
 @Suite("Decision records: the form's rules through the service")
 struct DecisionServiceTests {
-    @Test(arguments: [
-        ("2016-03-09", "2016-03-14"), ("2022-06-02", "2022-06-08"), ("2020-12-18", "2020-12-23"),
-        ("2020-12-23", "2020-12-30"),
-    ])
-    func thePart1DeadlineIsTheDecisionPlusTheOfficesWorkingDays(decided: String, due: String) async throws {
-        let (app, _) = try await demoApp()
+    @Test(
+        arguments: TestEngine.all,
+        [
+            ("2016-03-09", "2016-03-14"), ("2022-06-02", "2022-06-08"), ("2020-12-18", "2020-12-23"),
+            ("2020-12-23", "2020-12-30"),
+        ])
+    func thePart1DeadlineIsTheDecisionPlusTheOfficesWorkingDays(
+        engine: TestEngine, dates: (decided: String, due: String)
+    ) async throws {
+        let (decided, due) = dates
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await cumbriaReferred(app, on: decided)
         let view = try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day(decided))
         #expect(view.record.part1Deadline == day(due))
@@ -43,8 +49,10 @@ struct DecisionServiceTests {
         #expect(overdueOnTheDay.isEmpty)
     }
 
-    @Test func theNumberIsAllocatedAtFirstSubmissionAndKeptWhenReturned() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theNumberIsAllocatedAtFirstSubmissionAndKeptWhenReturned(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await cumbriaReferred(app, on: "2016-05-03")
         await #expect(try app.showDecision(id, by: "cumbria.officer").record.number == "015/2016")
         let returned = try await app.perform(
@@ -55,8 +63,8 @@ struct DecisionServiceTests {
         #expect(resubmitted.record.number == "015/2016")
     }
 
-    @Test func aWithdrawnNumberIsNeverReused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aWithdrawnNumberIsNeverReused(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let first = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-06-01"))
         try await app.submitDecision(first.id, by: "cumbria.officer", on: day("2016-06-01"))
@@ -68,8 +76,8 @@ struct DecisionServiceTests {
             try app.submitDecision(second.id, by: "cumbria.officer", on: day("2016-06-03")).record.number == "016/2016")
     }
 
-    @Test func cumbriaNumbersStartAgainInJanuary() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func cumbriaNumbersStartAgainInJanuary(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2017-01-03")
         ).id
@@ -77,15 +85,15 @@ struct DecisionServiceTests {
             try app.submitDecision(id, by: "cumbria.officer", on: day("2017-01-03")).record.number == "001/2017")
     }
 
-    @Test func unpaddedNumbersFindTheSameRecord() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func unpaddedNumbersFindTheSameRecord(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let padded = try await app.decisionID("014/2016", office: "cumbria")
         await #expect(try app.decisionID("14/2016", office: "cumbria") == padded)
         await #expect(throws: ServiceRefusal.self) { try await app.decisionID("15/2016", office: "cumbria") }
     }
 
-    @Test func onlyDraftsAreEdited() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func onlyDraftsAreEdited(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await cumbriaReferred(app, on: "2016-05-03")
         var change = DecisionDraft()
         change.title = "Changed"
@@ -96,8 +104,10 @@ struct DecisionServiceTests {
         await #expect(try app.showDecision(id, by: "cumbria.officer").record.title == "Pilot")
     }
 
-    @Test func anEditRecordsWhichFieldsChangedButNeverPart2Text() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anEditRecordsWhichFieldsChangedButNeverPart2Text(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-05-03")
         ).id
@@ -110,8 +120,9 @@ struct DecisionServiceTests {
         #expect(!edit.payload.contains("Secret body text"))
     }
 
-    @Test func aRecordWithAnIncompletePart2CannotBeSubmitted() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aRecordWithAnIncompletePart2CannotBeSubmitted(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         var draft = shortDraft()
         draft.part2 = .init(exists: true, reason: "names victims", content: "", complete: false)
         let id = try await app.raiseDecision(
@@ -124,8 +135,8 @@ struct DecisionServiceTests {
         await #expect(try app.showDecision(id, by: "cumbria.officer").record.number == nil)
     }
 
-    @Test func theRealSummaryOf014Of2016IsRefusedLive() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theRealSummaryOf014Of2016IsRefusedLive(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let imported = try await app.showDecision("014/2016", office: "cumbria", by: "cumbria.officer").record
         var draft = shortDraft()
         draft.executiveSummary = imported.executiveSummary
@@ -139,8 +150,10 @@ struct DecisionServiceTests {
         #expect(refused?.description.contains("words: 118, limit: 100") == true)
     }
 
-    @Test func theChiefExecutiveMayDecideInCumbriaAsTheNamedDelegate() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theChiefExecutiveMayDecideInCumbriaAsTheNamedDelegate(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await cumbriaReferred(app, on: "2016-05-03")
         let view = try await app.decide(
             id, approve: false, interests: "none", by: "cumbria.chief-executive", on: day("2016-05-04"))
@@ -149,8 +162,10 @@ struct DecisionServiceTests {
         #expect(view.record.part1Deadline == day("2016-05-09"))
     }
 
-    @Test func aPrejudicialInterestPassesTheDecisionToTheDelegate() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aPrejudicialInterestPassesTheDecisionToTheDelegate(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await cumbriaReferred(app, on: "2016-05-03")
         let refused = await #expect(throws: ActRefused.self) {
             try await app.decide(
@@ -164,8 +179,8 @@ struct DecisionServiceTests {
         #expect(view.record.decision?.decisionMaker == "Chief Executive (seed 000: Stuart Edwards)")
     }
 
-    @Test func anUndatedCumbriaDeferralGoesOnTheReviewList() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anUndatedCumbriaDeferralGoesOnTheReviewList(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await cumbriaReferred(app, on: "2016-05-03")
         try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
         let view = try await app.perform(
@@ -178,8 +193,8 @@ struct DecisionServiceTests {
         await #expect(try app.decisionRegister(filter, by: "cumbria.officer").map(\.id) == [id])
     }
 
-    @Test func aDatedDeferralBecomesTheDeadline() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aDatedDeferralBecomesTheDeadline(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await cumbriaReferred(app, on: "2016-05-03")
         try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-05-04"))
         let view = try await app.perform(
@@ -195,8 +210,10 @@ struct DecisionServiceTests {
 extension DecisionServiceTests {
     /// Issue 21 item 10: a number given by hand whose year disagrees with the day it is allocated on is refused,
     /// and nothing changes; the number of the day's year is taken.
-    @Test func aNumberGivenByHandWhoseYearIsNotItsDatesIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aNumberGivenByHandWhoseYearIsNotItsDatesIsRefused(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-04-04")
         ).id
@@ -215,8 +232,10 @@ extension DecisionServiceTests {
     }
 
     /// Issue 21 item 10: the public notice said "Decided by: cumbria.pcc"; it names the person as the form would.
-    @Test func theNoticeNamesTheDecisionMakerByDisplayNameNeverBySignInName() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theNoticeNamesTheDecisionMakerByDisplayNameNeverBySignInName(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await approvedDecision(app, amount: "£1,000")
         try await app.perform(.publish, on: id, by: "cumbria.officer", on: day("2016-05-05"))
         let view = try await app.showDecision(id, by: nil)
@@ -237,8 +256,10 @@ extension DecisionServiceTests {
 struct DecisionPart2AndRegisterTests {
     let tripwire = "Part 2 test content: not for publication."
 
-    @Test func part2IsReadOnlyByTheProfilesRolesAndEveryReadIsAudited() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func part2IsReadOnlyByTheProfilesRolesAndEveryReadIsAudited(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.readPart2("007/2020", office: "lincolnshire", by: "lincs.finance")
         }
@@ -259,8 +280,8 @@ struct DecisionPart2AndRegisterTests {
         #expect(!read.payload.contains(tripwire))
     }
 
-    @Test func noPart1OutputCarriesPart2Content() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func noPart1OutputCarriesPart2Content(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let view = try await app.showDecision("007/2020", office: "lincolnshire", by: "lincs.officer")
         let profile = try await app.profile(of: "lincolnshire")
         let rows = try await app.decisionRegister(DecisionFilter(), by: nil)
@@ -277,8 +298,8 @@ struct DecisionPart2AndRegisterTests {
         #expect(outputs[0].contains("negative stereotyping"))
     }
 
-    @Test func thePublicRegisterShowsPublishedRecordsOnly() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func thePublicRegisterShowsPublishedRecordsOnly(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await cumbriaReferred(app, on: "2016-05-03")
         let publicRows = try await app.decisionRegister(DecisionFilter(), by: nil)
         #expect(publicRows.allSatisfy { $0.status == "published" })
@@ -289,8 +310,10 @@ struct DecisionPart2AndRegisterTests {
         #expect(officerRows.filter { $0.status != "published" }.map(\.office) == ["cumbria"])
     }
 
-    @Test func theRegisterFiltersByYearStrandAmountOfficerAndText() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theRegisterFiltersByYearStrandAmountOfficerAndText(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         func rows(_ change: (inout DecisionFilter) -> Void) async throws -> [String?] {
             var f = DecisionFilter()
             f.office = "cumbria"
@@ -323,8 +346,10 @@ struct DecisionImportTests {
 
     /// Issue 21 item 10: a historic number whose year is not its date's is imported, flagged like the other
     /// historic exceptions (shown on the record, in the notice and the register).
-    @Test func aHistoricNumberWhoseYearIsNotItsDatesIsFlaggedOnImport() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aHistoricNumberWhoseYearIsNotItsDatesIsFlaggedOnImport(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var file = try fixture("cumbria-014-2016.yaml")
         file.number = "014/2017"  // submitted on 7 March 2016
         let view = try await app.importDecision(file, source: "slip.yaml", by: "cumbria.officer")
@@ -338,8 +363,8 @@ struct DecisionImportTests {
         #expect(register.first { $0.number == "014/2017" }?.exceptionCount == 2)
     }
 
-    @Test func bothSeedRecordsImportAndArePublished() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func bothSeedRecordsImportAndArePublished(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let cumbria = try await app.showDecision("014/2016", office: "cumbria", by: "cumbria.auditor")
         #expect(cumbria.status == "published")
         #expect(cumbria.record.signOffs.map(\.day) == [day("2016-03-07"), day("2016-03-07")])
@@ -355,8 +380,8 @@ struct DecisionImportTests {
         #expect(lincs.record.part2.content == nil)
     }
 
-    @Test func anImportIsAllOrNothing() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anImportIsAllOrNothing(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         var file = try fixture("cumbria-014-2016.yaml")
         file.number = "099/2016"
         file.acts[2].role = .auditor  // the Chief Executive's approval by a role that may never act
@@ -380,8 +405,8 @@ struct DecisionImportTests {
 
 @Suite("Decision records: corrections")
 struct DecisionCorrectionTests {
-    @Test func afterADecisionACorrectionIsANewAuditedEvent() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func afterADecisionACorrectionIsANewAuditedEvent(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var fix = DecisionDraft()
         fix.title = "Vulnerable Localities Index (VLI) Pilot"
         let head = try await app.auditHead()
@@ -397,8 +422,10 @@ struct DecisionCorrectionTests {
         await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func beforeADecisionThereIsNoCorrectionOnlyReturnAndEdit() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func beforeADecisionThereIsNoCorrectionOnlyReturnAndEdit(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await cumbriaReferred(app, on: "2016-05-03")
         var fix = DecisionDraft()
         fix.title = "Changed"
@@ -408,8 +435,8 @@ struct DecisionCorrectionTests {
         #expect(error?.rule == "corrections-after-decision")
     }
 
-    @Test func aCorrectionNeedsAReason() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aCorrectionNeedsAReason(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var fix = DecisionDraft()
         fix.title = "X"
         let error = await #expect(throws: ServiceRefusal.self) {

@@ -2,14 +2,15 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// Versions on every change: every act and every edit of a decision record bumps its version, and a change made
 /// against an older version is refused with `current-version`, changing nothing.
 @Suite("Decision records: versions on every change")
 struct DecisionVersionTests {
-    @Test func aDraftEditBumpsTheVersion() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aDraftEditBumpsTheVersion(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
         let before = try await app.showDecision(id, by: "cumbria.officer").version
         var change = DecisionDraft()
@@ -21,8 +22,9 @@ struct DecisionVersionTests {
             try app.showDecision(id, by: "cumbria.officer").version == before + 2, "an edit without a version too")
     }
 
-    @Test func aCorrectionBumpsTheVersionAndAnswersTheNewOne() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aCorrectionBumpsTheVersionAndAnswersTheNewOne(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await approvedDecision(app, amount: "£1,000")
         let before = try await app.showDecision(id, by: "cumbria.officer").version
         var fix = DecisionDraft()
@@ -33,8 +35,8 @@ struct DecisionVersionTests {
         await #expect(try app.showDecision(id, by: "cumbria.officer").version == before + 1)
     }
 
-    @Test func aStaleDraftEditIsRefusedAndChangesNothing() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aStaleDraftEditIsRefusedAndChangesNothing(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
         let opened = try await app.showDecision(id, by: "cumbria.officer").version
         var first = DecisionDraft()
@@ -53,8 +55,10 @@ struct DecisionVersionTests {
         await #expect(try app.auditHead().sequence == head.sequence)
     }
 
-    @Test func aStaleActIsRefusedWithCurrentVersionAndChangesNothing() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aStaleActIsRefusedWithCurrentVersionAndChangesNothing(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(office: "cumbria", draft: shortDraft(), by: "cumbria.officer").id
         let opened = try await app.showDecision(id, by: "cumbria.officer").version
         var change = DecisionDraft()
@@ -72,8 +76,10 @@ struct DecisionVersionTests {
     }
 
     /// The reproduction: ten corrections of one decision, all opened at the same version, race; exactly one wins.
-    @Test func tenRacingCorrectionsOfOneDecisionLeaveExactlyOneWinner() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func tenRacingCorrectionsOfOneDecisionLeaveExactlyOneWinner(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await approvedDecision(app, amount: "£1,000")
         let opened = try await app.showDecision(id, by: "cumbria.officer").version
         let outcomes = await withTaskGroup(of: String.self) { group in

@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// Workflow definitions are pinned: the first use stores their text and hash; a running instance stays on its
@@ -27,8 +28,10 @@ struct DefinitionVersionTests {
         return WorkflowCatalog(definitions: base + extra)
     }
 
-    @Test func aRunningInstanceKeepsVersionOneAfterVersionTwoShips() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aRunningInstanceKeepsVersionOneAfterVersionTwoShips(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         try await app.startInstance(
             id: "CF-1", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-1", by: "wm.finance",
             on: day("2017-03-01"))
@@ -50,8 +53,10 @@ struct DefinitionVersionTests {
         await #expect(try upgraded.verifyAudit().isIntact)
     }
 
-    @Test func aDefinitionChangedWithoutANewVersionIsRefusedAtStartUp() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aDefinitionChangedWithoutANewVersionIsRefusedAtStartUp(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         try await app.startInstance(
             id: "CF-1", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-1", by: "wm.finance",
             on: day("2017-03-01"))
@@ -67,9 +72,9 @@ struct DefinitionVersionTests {
         #expect(error?.description.contains("version: 2") == true)
     }
 
-    @Test func anUnusedDefinitionMayStillBeEdited() async throws {
+    @Test(arguments: TestEngine.all) func anUnusedDefinitionMayStillBeEdited(engine: TestEngine) async throws {
         // A database in which carry-forward was never used (no demo): its definition is not pinned yet.
-        let store = try SQLiteStore()
+        let store = try engine.makeStore()
         _ = try Commissioning(store: store, catalog: try shippedCatalog())
         let edited = try WorkflowDefinition.parse(
             yaml: try shipped("carry-forward").sourceText + "\n# a comment\n", source: "edited")
@@ -81,32 +86,38 @@ struct DefinitionVersionTests {
 
 @Suite("Demo and office profiles")
 struct DemoTests {
-    @Test func theDemoLoadsFourOfficesAndTheirPeopleAndVerifies() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theDemoLoadsFourOfficesAndTheirPeopleAndVerifies(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let offices = try await app.store.read { try $0.offices() }.map(\.id)
         #expect(offices == ["cumbria", "leicestershire", "lincolnshire", "west-midlands"])
         await #expect(try app.people(office: "cumbria").count == 7)
         await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func theDemoIsIdempotent() async throws {
-        let (app, _) = try await demoApp(returns: true)
+    @Test(arguments: TestEngine.all) func theDemoIsIdempotent(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine, returns: true)
         let head = try await app.auditHead()
         let report = try await app.loadDemo(from: home)
         await #expect(try app.auditHead() == head)
         #expect(report.lines.contains("people in cumbria: 7 (0 added)"))
     }
 
-    @Test func theOfficeIsOptionalOnlyWhenTheDatabaseHoldsOne() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theOfficeIsOptionalOnlyWhenTheDatabaseHoldsOne(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let error = await #expect(throws: ServiceRefusal.self) { try await app.resolveOffice(nil) }
         #expect(error?.rule == "office-required")
         #expect(error?.message.contains("cumbria, leicestershire, lincolnshire, west-midlands") == true)
         await #expect(try app.resolveOffice("lincolnshire") == "lincolnshire")
     }
 
-    @Test func onlyTheChiefExecutiveAddsPeopleOnceAnOfficeHasSome() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func onlyTheChiefExecutiveAddsPeopleOnceAnOfficeHasSome(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let error = await #expect(throws: ServiceRefusal.self) {
             try await app.addPerson(
                 name: "new.one", office: "cumbria", grants: [RoleGrant(role: .officer)], by: "cumbria.officer")

@@ -3,6 +3,7 @@ import GRDB
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 func money(_ text: String) -> Money { try! Money(parsing: text) }
@@ -16,8 +17,10 @@ func row(
 
 @Suite("Finance: the seeds' figures")
 struct FinanceScenarioTests {
-    @Test func cumbriaAllocatesTwoTimesFiftyThousandUnder014Of2016WithTheHubFlag() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func cumbriaAllocatesTwoTimesFiftyThousandUnder014Of2016WithTheHubFlag(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let allocations = try await store.read { try $0.allocations(office: "cumbria") }.map(\.allocation)
         #expect(allocations.map(\.amount) == [money("£50,000"), money("£50,000")])
         #expect(allocations.map(\.area) == ["Ormsgill", "Mirehouse"])
@@ -30,8 +33,10 @@ struct FinanceScenarioTests {
         #expect(row(rows, strand: "ASB")?.unallocatedPence == 15_000_000)
     }
 
-    @Test func wolverhampton2017Of18IsAvailableAt407000AfterTheApprovedCarryForward() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func wolverhampton2017Of18IsAvailableAt407000AfterTheApprovedCarryForward(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let next = try await app.reconciliation(year: fy("2017/18"), office: "west-midlands")
         let wlv = try #require(row(next, strand: "CSF", recipient: "GB-LAE-WLV"))
         #expect(wlv.allocatedPence == 36_900_000)
@@ -45,8 +50,10 @@ struct FinanceScenarioTests {
 }
 
 extension FinanceScenarioTests {
-    @Test func leicestershire2015Of16CommissionsTheFiveSaferServicesFromA4Point2MillionBudget() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all)
+    func leicestershire2015Of16CommissionsTheFiveSaferServicesFromA4Point2MillionBudget(engine: TestEngine) async throws
+    {
+        let (app, store) = try await demoApp(engine: engine)
         let rows = try await app.reconciliation(year: fy("2015/16"), office: "leicestershire")
         let strandRows = rows.filter { $0.recipient == nil }
         #expect(strandRows.compactMap(\.budgetPence).reduce(0, +) == 420_000_000)
@@ -67,8 +74,10 @@ struct AllocationRuleTests {
             recipientName: "Carlisle City Council", purpose: "test", decision: decision, amount: money(amount))
     }
 
-    @Test func anAllocationBeyondTheApprovedAmountIsRefusedWithTheNumbers() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAllocationBeyondTheApprovedAmountIsRefusedWithTheNumbers(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let error = await #expect(throws: ServiceRefusal.self) {
             try await app.allocate([request("£0.01")], by: "cumbria.finance", on: day("2016-05-01"))
         }
@@ -79,8 +88,8 @@ struct AllocationRuleTests {
         )
     }
 
-    @Test func anAllocationNeedsAnApprovedDecision() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAllocationNeedsAnApprovedDecision(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await cumbriaReferred(app, on: "2016-05-03")
         let error = await #expect(throws: ServiceRefusal.self) {
             try await app.allocate([request("£1,000", decision: id)], by: "cumbria.finance", on: day("2016-05-04"))
@@ -89,8 +98,10 @@ struct AllocationRuleTests {
         #expect(error?.message.contains("is with-decision-maker, not approved") == true)
     }
 
-    @Test func anAllocationBeyondTheStrandIsRefusedUnlessTheOfficeDeclaresAnOverCommitment() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAllocationBeyondTheStrandIsRefusedUnlessTheOfficeDeclaresAnOverCommitment(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await approvedDecision(app, amount: "£200,000")
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.allocate([request("£160,000", decision: id)], by: "cumbria.finance", on: day("2016-05-05"))
@@ -114,8 +125,10 @@ struct AllocationRuleTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func aFormulaSplitDistributesEveryPennyInOneTransaction() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aFormulaSplitDistributesEveryPennyInOneTransaction(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await approvedDecision(app, amount: "£100,000")
         let file = try Commissioning.SplitFile.parse(
             yaml: """
@@ -141,8 +154,8 @@ struct AllocationRuleTests {
         await #expect(try app.store.read { try $0.allocations(office: "cumbria") }.count == 5)
     }
 
-    @Test func awardWithinSizeBands() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func awardWithinSizeBands(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await approvedDecision(app, amount: "£20,000")
         func round(_ awards: String) throws -> Commissioning.SplitFile {
             try Commissioning.SplitFile.parse(
@@ -185,8 +198,10 @@ struct AllocationRuleTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func aVirementNeedsAReasonAndOnlyMovesUnallocatedMoney() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aVirementNeedsAReasonAndOnlyMovesUnallocatedMoney(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.setBudget(
             office: "cumbria", year: fy("2016/17"), strand: "VICTIMS", name: "Victims", amount: money("£10,000"),
             by: "cumbria.finance", on: day("2016-05-01"))
@@ -213,16 +228,16 @@ struct AllocationRuleTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func onlyFinanceAllocates() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func onlyFinanceAllocates(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let error = await #expect(throws: ServiceRefusal.self) {
             try await app.allocate([request("£1")], by: "cumbria.officer", on: day("2016-05-01"))
         }
         #expect(error?.rule == "role-required")
     }
 
-    @Test func aBudgetCannotFallBelowWhatIsAllocated() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aBudgetCannotFallBelowWhatIsAllocated(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let error = await #expect(throws: ServiceRefusal.self) {
             try await app.setBudget(
                 office: "cumbria", year: fy("2016/17"), strand: "ASB", name: "ASB", amount: money("£99,999.99"),
@@ -237,9 +252,9 @@ struct AllocationRuleTests {
     }
 
     /// schemathesis found `year: 4660/61` answered 500: the store's CHECK refused it as a database error.
-    @Test(arguments: ["1989/90", "2201/02", "4660/61"])
-    func aBudgetForAYearTheStoreDoesNotKeepIsRefusedAndNothingChanges(year: String) async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all, ["1989/90", "2201/02", "4660/61"])
+    func aBudgetForAYearTheStoreDoesNotKeepIsRefusedAndNothingChanges(engine: TestEngine, year: String) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let head = try await app.auditHead()
         let error = await #expect(throws: ServiceRefusal.self) {
             try await app.setBudget(
@@ -259,8 +274,8 @@ struct AllocationRuleTests {
 
 @Suite("Finance: carry-forwards, corrections and the books check")
 struct CarryForwardAndCheckTests {
-    @Test func aRefusedCarryForwardBecomesClawbackDue() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aRefusedCarryForwardBecomesClawbackDue(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
@@ -281,8 +296,8 @@ struct CarryForwardAndCheckTests {
         #expect(lines[barrow]?.carriedOutPence == 0)
     }
 
-    @Test func onlyTheCommissionerPermitsACarryForward() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func onlyTheCommissionerPermitsACarryForward(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
@@ -292,8 +307,10 @@ struct CarryForwardAndCheckTests {
         #expect(refused?.rules == ["role-required"])
     }
 
-    @Test func aDelegateDecidesCarryForwardsOnlyBelowTheOfficesThreshold() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aDelegateDecidesCarryForwardsOnlyBelowTheOfficesThreshold(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         func request(_ amount: String) async throws -> String {
             try await app.requestCarryForward(
                 office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-COP", forecast: money(amount),
@@ -323,8 +340,10 @@ struct CarryForwardAndCheckTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func aConfirmedUnderspendBelowTheForecastReversesTheDifference() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aConfirmedUnderspendBelowTheForecastReversesTheDifference(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.confirmCarryForward(
             "west-midlands-CF-0001", actual: money("£30,000"), by: "wm.finance", on: day("2017-05-01"))
         let next = try await app.reconciliation(year: fy("2017/18"), office: "west-midlands")
@@ -333,8 +352,9 @@ struct CarryForwardAndCheckTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func aConfirmedUnderspendAboveTheForecastIsDueBack() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aConfirmedUnderspendAboveTheForecastIsDueBack(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.confirmCarryForward(
             "west-midlands-CF-0001", actual: money("£40,000"), by: "wm.finance", on: day("2017-05-01"))
         let previous = try await app.reconciliation(year: fy("2016/17"), office: "west-midlands")
@@ -365,8 +385,10 @@ struct CarryForwardAndCheckTests {
         ).postingSequence
     }
 
-    @Test func aReversedAllocationNoLongerCountsAgainstItsDecision() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aReversedAllocationNoLongerCountsAgainstItsDecision(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let posting = try await looseAllocation(app)
         let stored = try await #require(
             try app.store.read { try $0.allocations(office: "cumbria") }.first { $0.postingSequence == posting })
@@ -400,8 +422,10 @@ struct CarryForwardAndCheckTests {
         await #expect(try app.store.read { try $0.allocatedUnderDecision(decisionID, office: "west-midlands") } == 0)
     }
 
-    @Test func aCorrectionIsAReversingPostingWithAReasonAndNeverTwice() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aCorrectionIsAReversingPostingWithAReasonAndNeverTwice(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let allocationPosting = try await looseAllocation(app)
         let error = await #expect(throws: ServiceRefusal.self) {
             try await app.reversePosting(allocationPosting, reason: " ", by: "cumbria.finance", on: day("2016-05-01"))
@@ -424,8 +448,8 @@ struct CarryForwardAndCheckTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func correctionLeavesNoNegativeBalance() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func correctionLeavesNoNegativeBalance(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let budget = try await #require(
             try store.read { try $0.postings(office: "cumbria") }.first { $0.posting.cause.kind == .budget })
         let refused = await #expect(throws: ServiceRefusal.self) {
@@ -437,8 +461,8 @@ struct CarryForwardAndCheckTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func varyAgreementNotReverseAllocation() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func varyAgreementNotReverseAllocation(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let inAgreement = try await #require(try store.read { try $0.allocations(office: "cumbria") }.first)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.reversePosting(
@@ -456,8 +480,8 @@ struct CarryForwardAndCheckTests {
         #expect(paid?.rule == "workflow-money-not-reversed")
     }
 
-    @Test func amountPositiveAndVirementBetweenTwoStrands() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func amountPositiveAndVirementBetweenTwoStrands(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let zero = await #expect(throws: ServiceRefusal.self) {
             try await app.vire(
                 office: "cumbria", year: fy("2016/17"), from: "ASB", to: "VICTIMS", amount: .zero, reason: "x",
@@ -478,8 +502,8 @@ struct CarryForwardAndCheckTests {
         #expect(forecast?.rule == "amount-positive")
     }
 
-    @Test func carryForwardWithinAllocationWhenDecided() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func carryForwardWithinAllocationWhenDecided(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let agreement = try await app.agreement("cumbria-GA-0002")
         let unpaid = agreement.payments.filter { $0.paidOn == nil }.map(\.amount.pence).reduce(0, +)
         let request = try await app.requestCarryForward(
@@ -510,6 +534,7 @@ struct CarryForwardAndCheckTests {
         #expect(refused?.message.contains("now holds") == true)
     }
 
+    // SQLite only: it drops SQLite's trigger and edits an amount through GRDB's writer.
     @Test func theBooksCheckCatchesAnAmountAlteredBehindTheApplicationsBack() async throws {
         let (app, store) = try await demoApp()
         await #expect(try app.financeCheck() == [])
@@ -522,6 +547,7 @@ struct CarryForwardAndCheckTests {
         #expect(problems.contains("allocation cumbria-AL-0001: its amount differs from its posting"))
     }
 
+    // SQLite only: it tries the edits through GRDB's writer, which SQLite's triggers refuse.
     @Test func postingsAreNeverUpdatedOrDeleted() async throws {
         let (_, store) = try await demoApp()
         #expect(throws: DatabaseError.self) {
@@ -535,8 +561,10 @@ struct CarryForwardAndCheckTests {
 
 @Suite("Finance: grant agreements and payments")
 struct GrantAgreementServiceTests {
-    @Test func leicestershireAgreementsAreRefusedUntilAnEIAAndARiskAssessmentExist() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func leicestershireAgreementsAreRefusedUntilAnEIAAndARiskAssessmentExist(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let draft = try await #require(try app.agreements(office: "leicestershire").first)
         #expect(draft.state == "draft")
         let id = draft.agreement.id
@@ -561,8 +589,10 @@ struct GrantAgreementServiceTests {
         #expect(unsigned?.rules == ["grant-both-parties-signed"])
     }
 
-    @Test func cumbriasSignedAgreementsAreCommittedAndTheFirstInstalmentsPaid() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func cumbriasSignedAgreementsAreCommittedAndTheFirstInstalmentsPaid(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let agreements = try await app.agreements(office: "cumbria")
         #expect(agreements.map(\.state) == ["active", "active"])
         #expect(agreements.map(\.agreement.amount) == [money("£50,000"), money("£50,000")])
@@ -572,8 +602,10 @@ struct GrantAgreementServiceTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func anInstalmentOnAReturnIsReleasedOnlyOnceTheReturnIsAccepted() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anInstalmentOnAReturnIsReleasedOnlyOnceTheReturnIsAccepted(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await #require(try app.agreements(office: "cumbria").first?.agreement.id)
         let early = await #expect(throws: ServiceRefusal.self) {
             try await app.releasePayment(id, instalment: "I2", by: "cumbria.finance", on: day("2016-10-02"))
@@ -590,8 +622,10 @@ struct GrantAgreementServiceTests {
         #expect(row(rows, strand: "ASB", recipient: "GB-LAE-BAR")?.paidPence == 1_250_000)
     }
 
-    @Test func anAgreementClosesOnlyOnceNothingUnderItIsDueBack() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAgreementClosesOnlyOnceNothingUnderItIsDueBack(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
@@ -615,8 +649,10 @@ struct GrantAgreementServiceTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func writeOffNeedsAnApprovedDecisionAndStaysWithinClawbackDue() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func writeOffNeedsAnApprovedDecisionAndStaysWithinClawbackDue(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
@@ -650,8 +686,8 @@ struct GrantAgreementServiceTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func carryForwardsSettledBeforeClose() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func carryForwardsSettledBeforeClose(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£5,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2017-03-01"))
@@ -668,8 +704,8 @@ struct GrantAgreementServiceTests {
         #expect(open?.message == "carry-forward \(request.id) for GB-LAE-BAR ASB 2016/17 is approved: settle it first")
     }
 
-    @Test func anAllocationBelongsToOneAgreement() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAllocationBelongsToOneAgreement(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let allocation = try await #require(try store.read { try $0.allocations(office: "cumbria") }.first?.allocation)
         let terms = GrantAgreement(
             id: "", office: "cumbria", decisionID: allocation.decisionID,

@@ -2,12 +2,13 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// Quarterly returns waiting in `scheduled`, on a database file (so that reads use their own connection and see
 /// only what has been committed), with a board member allowed to start them.
-private func scheduledReturns(_ count: Int) async throws -> (Commissioning, [String]) {
-    let (app, _) = try await demoApp(store: try SQLiteStore(path: temporaryDatabasePath()))
+private func scheduledReturns(_ engine: TestEngine, _ count: Int) async throws -> (Commissioning, [String]) {
+    let (app, _) = try await demoApp(engine: engine, store: try engine.makeStores(1)[0])
     try await app.addPerson(
         name: "group.board", office: "cumbria", grants: [RoleGrant(role: .projectBoardMember, scope: ["GA-GROUP"])],
         by: "cumbria.chief-executive")
@@ -47,8 +48,10 @@ private struct Deliberate: Error {}
 
 @Suite("Group commit: one shared transaction, a savepoint per request")
 struct GroupCommitTests {
-    @Test func aRefusedRequestInABatchLeavesNoTraceWhileTheOthersInItCommit() async throws {
-        let (app, ids) = try await scheduledReturns(3)
+    @Test(arguments: TestEngine.all) func aRefusedRequestInABatchLeavesNoTraceWhileTheOthersInItCommit(
+        engine: TestEngine
+    ) async throws {
+        let (app, ids) = try await scheduledReturns(engine, 3)
         let committer = GroupCommit(app: app)
         let entered = DispatchSemaphore(value: 0)
         let release = DispatchSemaphore(value: 0)
@@ -102,8 +105,10 @@ struct GroupCommitTests {
         await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func everyCallerReturnsOnlyAfterTheSharedCommitWithItsActVisible() async throws {
-        let (app, ids) = try await scheduledReturns(8)
+    @Test(arguments: TestEngine.all) func everyCallerReturnsOnlyAfterTheSharedCommitWithItsActVisible(
+        engine: TestEngine
+    ) async throws {
+        let (app, ids) = try await scheduledReturns(engine, 8)
         let committer = GroupCommit(app: app)
         let callers = ids.map { id in
             Caller {

@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// Importing a context series for a grant from the Home Office recorded crime CSV (issue 6, item 7).
@@ -50,8 +51,10 @@ struct IndicatorImportTests {
             ).map(\.1) == [5])
     }
 
-    @Test func aBoardImportsOnlyForItsOwnGrantAndTheSeriesIsKept() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aBoardImportsOnlyForItsOwnGrantAndTheSeriesIsKept(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let values = try IndicatorCSV.parse(slice, source: "slice.csv", area: "Cumbria", mapping: .init())
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.importIndicatorSeries(

@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// `text` with `line` inserted after the first line containing `anchor`, indented as that line's key (a list item's
@@ -199,11 +200,13 @@ struct InputFileTests {
         return ProductHome(root: root)
     }
 
-    @Test func thePeopleFileRefusesAnUnknownKeyNamingItAndItsLineAndAddsNoOne() async throws {
+    @Test(arguments: TestEngine.all) func thePeopleFileRefusesAnUnknownKeyNamingItAndItsLineAndAddsNoOne(
+        engine: TestEngine
+    ) async throws {
         let original = shipped("fixtures/people.yaml")
         let (changed, line, _) = inserting("role: [officer]", after: "- name: cumbria.barrow-board", in: original)
         let home = try Self.homeWithPeople { _ in changed }
-        let store = try SQLiteStore()
+        let store = try engine.makeStore()
         let app = try Commissioning(
             store: store, catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))
         let error = await #expect(throws: ServiceRefusal.self) { try await app.loadDemo(from: home) }

@@ -79,6 +79,7 @@ struct LaterSealTests {
         return (app, store)
     }
 
+    // SQLite only: it counts the rows of the SQLite tables through GRDB's writer.
     @Test func anUntouchedDemoSealsEveryRecordOfTheLaterKinds() async throws {
         let (app, store) = try await demoWithIndicators()
         let result = try await app.verifyAudit()
@@ -103,6 +104,7 @@ struct LaterSealTests {
         await #expect(try app.financeCheck().isEmpty)
     }
 
+    // SQLite only: it edits the SQLite tables through GRDB's writer.
     @Test(arguments: LaterDirectEdit.allCases)
     func eachDirectEditOfALaterKindIsNamedByAuditVerify(_ edit: LaterDirectEdit) async throws {
         let (app, store) = try await demoWithIndicators()
@@ -116,6 +118,7 @@ struct LaterSealTests {
             "\(named): \(result.problems)")
     }
 
+    // SQLite only: it builds a SQLite file as an older version wrote it.
     @Test func aDatabaseWrittenBeforeTheSealsGetsTheLaterKindsSealedByTheSecondMigrationAndVerifies() async throws {
         let (app, store) = try OfficeChainMigrationTests().migratedLegacyDatabase()
         let result = try await app.verifyAudit()

@@ -42,6 +42,7 @@ struct ServiceLedgerPropertyTests {
 
     // Bug: `reversePosting` reverses a budget posting whose money is allocated (the demo's £250,000 ASB budget),
     // after which the books check finds the strand over budget by £100,000.
+    // SQLite only: each case starts from a copy of the built demo made with SQLite's backup (GRDB).
     @Test
     func ledgerBalancesAfterEveryStep() async {
         await propertyCheck(count: Self.cases, input: Self.sequences) { steps in
@@ -55,6 +56,7 @@ struct ServiceLedgerPropertyTests {
         }
     }
 
+    // SQLite only: each case starts from a copy of the built demo made with SQLite's backup (GRDB).
     @Test func reconciliationMatchesTheModelAndMoneyIsConservedAfterEveryStep() async {
         await propertyCheck(count: Self.cases, input: Self.sequences) { steps in
             let run = try await LedgerRun()
@@ -69,6 +71,7 @@ struct ServiceLedgerPropertyTests {
         }
     }
 
+    // SQLite only: each case starts from a copy of the built demo made with SQLite's backup (GRDB).
     @Test func refusedStepChangesNothing() async {
         await propertyCheck(count: Self.cases, input: Self.sequences) { steps in
             let run = try await LedgerRun()
@@ -87,6 +90,7 @@ struct ServiceLedgerPropertyTests {
 
     // Bug: a zero allocation, virement or carry-forward forecast, a virement to its own strand and a second reversal
     // of a posting fail with a LedgerError, DatabaseError or StoreError instead of a ServiceRefusal.
+    // SQLite only: each case starts from a copy of the built demo made with SQLite's backup (GRDB).
     @Test
     func everyRefusalNamesItsRule() async {
         await propertyCheck(count: Self.cases, input: Self.sequences) { steps in
@@ -103,6 +107,7 @@ struct ServiceLedgerPropertyTests {
     // Bug: `reversePosting` takes back an allocation already paid out, and reversing a reversal lets a decision be
     // allocated beyond its approval; `decideCarryForward` and `confirmCarryForward` take money the recipient no
     // longer holds.
+    // SQLite only: each case starts from a copy of the built demo made with SQLite's backup (GRDB).
     @Test
     func acceptedStepsKeepMoneyWithinItsLimits() async {
         await propertyCheck(count: Self.cases, input: Self.sequences) { steps in

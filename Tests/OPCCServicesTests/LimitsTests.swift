@@ -1,6 +1,7 @@
 import Foundation
 import OPCCCore
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCServices
@@ -42,8 +43,8 @@ let formulaFinance = """
     """
 
 /// The demo with the formula-named Lincolnshire grant above.
-func formulaApp() async throws -> Commissioning {
-    let (app, _) = try await demoApp()
+func formulaApp(_ engine: TestEngine) async throws -> Commissioning {
+    let (app, _) = try await demoApp(engine: engine)
     _ = try await app.loadFinanceFixture(try FinanceFixture.parse(yaml: formulaFinance, source: "test"), source: "test")
     return app
 }
@@ -52,10 +53,12 @@ func formulaApp() async throws -> Commissioning {
 struct MoneyCeilingServiceTests {
     /// What an older version wrote for `PUT /api/v1/budgets` with £92,233,720,368,547,758.07 on Cumbria's ASB strand,
     /// after a second strand was budgeted: the funding account then goes past what 64 bits hold.
-    private func oldDatabaseWithAnAmountAboveTheCeiling() async throws -> (
-        app: Commissioning, store: SQLiteStore, sequence: Int64, asbBudgetPence: Int64
+    private func oldDatabaseWithAnAmountAboveTheCeiling(
+        _ engine: TestEngine
+    ) async throws -> (
+        app: Commissioning, store: TestStore, sequence: Int64, asbBudgetPence: Int64
     ) {
-        let (app, store) = try await demoApp()
+        let (app, store) = try await demoApp(engine: engine)
         let year = fy("2016/17")
         try await app.setBudget(
             office: "cumbria", year: year, strand: "VICTIMS", name: "Victims", amount: money("£10,000"),
@@ -83,8 +86,10 @@ struct MoneyCeilingServiceTests {
         return (app, store, sequence, current)
     }
 
-    @Test func financeCheckFinishesAndNamesThePostingAndTheAccountAnOldAmountBroke() async throws {
-        let (app, _, sequence, _) = try await oldDatabaseWithAnAmountAboveTheCeiling()
+    @Test(arguments: TestEngine.all) func financeCheckFinishesAndNamesThePostingAndTheAccountAnOldAmountBroke(
+        engine: TestEngine
+    ) async throws {
+        let (app, _, sequence, _) = try await oldDatabaseWithAnAmountAboveTheCeiling(engine)
         let problems = try await app.financeCheck()
         #expect(problems.contains { $0.hasPrefix("posting \(sequence) ") && $0.contains("above £10,000,000,000.00") })
         #expect(problems.contains { $0.hasPrefix("account funding/cumbria/2016-17") && $0.contains("too large") })
@@ -92,8 +97,10 @@ struct MoneyCeilingServiceTests {
         #expect(problems.allSatisfy { $0.contains("cumbria") || $0.hasPrefix("posting \(sequence) ") })
     }
 
-    @Test func thePostingIsReversedWithAReasonAndThenTheBooksAreClean() async throws {
-        let (app, _, sequence, before) = try await oldDatabaseWithAnAmountAboveTheCeiling()
+    @Test(arguments: TestEngine.all) func thePostingIsReversedWithAReasonAndThenTheBooksAreClean(
+        engine: TestEngine
+    ) async throws {
+        let (app, _, sequence, before) = try await oldDatabaseWithAnAmountAboveTheCeiling(engine)
         let reversal = try await app.reversePosting(
             sequence, reason: "an amount above the ceiling, accepted by an older version", by: "cumbria.finance",
             on: day("2026-11-20"))
@@ -103,8 +110,10 @@ struct MoneyCeilingServiceTests {
         #expect(asb.budgetPence == before, "the budget as it was before the old amount")
     }
 
-    @Test func theReconciliationAndANewBudgetStillWorkBesideTheOldAmount() async throws {
-        let (app, _, _, _) = try await oldDatabaseWithAnAmountAboveTheCeiling()
+    @Test(arguments: TestEngine.all) func theReconciliationAndANewBudgetStillWorkBesideTheOldAmount(
+        engine: TestEngine
+    ) async throws {
+        let (app, _, _, _) = try await oldDatabaseWithAnAmountAboveTheCeiling(engine)
         // Another office's figures are untouched; the broken office's strand reads (its own sum fits).
         let westMidlands = try await app.reconciliation(year: fy("2017/18"), office: "west-midlands")
         #expect(!westMidlands.isEmpty)
@@ -115,8 +124,10 @@ struct MoneyCeilingServiceTests {
 
 @Suite("Limits: text at the service boundary")
 struct TextLimitServiceTests {
-    @Test func aMillionCharacterTitleIsRefusedAndNothingIsRaised() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aMillionCharacterTitleIsRefusedAndNothingIsRaised(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await app.decisionRegister(DecisionFilter(), by: "cumbria.officer").count
         var draft = shortDraft()
         draft.title = String(repeating: "x", count: 1_000_000)
@@ -128,8 +139,8 @@ struct TextLimitServiceTests {
         await #expect(try app.decisionRegister(DecisionFilter(), by: "cumbria.officer").count == before)
     }
 
-    @Test func aNulOrABidiOverrideIsRefusedNamingTheField() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aNulOrABidiOverrideIsRefusedNamingTheField(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         for (field, text) in [("title", "Hub\u{0}works"), ("executiveSummary", "Pay \u{202E}0001£ now")] {
             var draft = shortDraft()
             if field == "title" { draft.title = text } else { draft.executiveSummary = text }
@@ -142,8 +153,8 @@ struct TextLimitServiceTests {
         }
     }
 
-    @Test func crlfFromABrowserIsStoredAsLF() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func crlfFromABrowserIsStoredAsLF(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var draft = shortDraft()
         draft.executiveSummary = "First line.\r\nSecond line.\rThird."
         let raised = try await app.raiseDecision(
@@ -153,8 +164,9 @@ struct TextLimitServiceTests {
                 == "First line.\nSecond line.\nThird.")
     }
 
-    @Test func reasonsPurposesAndNamesElsewhereAreCheckedToo() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func reasonsPurposesAndNamesElsewhereAreCheckedToo(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         func refusedField(_ body: () async throws -> Void) async -> String? {
             do { try await body() } catch let refusal as ServiceRefusal where refusal.rule == "text-within-limits" {
                 return String(refusal.message.prefix { $0 != ":" })
@@ -188,8 +200,10 @@ struct TextLimitServiceTests {
 
 @Suite("Limits: every CSV export guards text cells and leaves numbers")
 struct CSVInjectionServiceTests {
-    @Test func theGrantsRegisterSpendingAndContractsGuardFormulas() async throws {
-        let app = try await formulaApp()
+    @Test(arguments: TestEngine.all) func theGrantsRegisterSpendingAndContractsGuardFormulas(
+        engine: TestEngine
+    ) async throws {
+        let app = try await formulaApp(engine)
         let grants = await TransparencyTable.grantsRegister(try app.transparencyGrants(office: "lincolnshire")).csv()
         #expect(
             grants.contains(#","'=HYPERLINK(""http://evil.example"",""Click"")",GB-LAE-ELI,'=1+2,2000000,20000.00,"#))
@@ -205,8 +219,8 @@ struct CSVInjectionServiceTests {
         #expect(json.contains(#""purpose":"=1+2""#) || json.contains(#""purpose": "=1+2""#))
     }
 
-    @Test func theDecisionRegisterGuardsATitle() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theDecisionRegisterGuardsATitle(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         for title in ["=1+2", "@SUM(A1)", "+1", "-1", "\tTabbed", "=HYPERLINK(\"http://evil.example\",\"Click\")"] {
             var draft = shortDraft(title)
             draft.amount = "£100,000"
@@ -221,8 +235,10 @@ struct CSVInjectionServiceTests {
         }
     }
 
-    @Test func thePriorityMatrixGuardsAThreatNameAndLeavesItsScores() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func thePriorityMatrixGuardsAThreatNameAndLeavesItsScores(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let view = try await app.priorityView(as: nil)
         var assessment = view.assessment
         assessment.threats[0].name = "=1+2"

@@ -1,5 +1,6 @@
 import OPCCCore
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCServices
@@ -60,9 +61,9 @@ struct OtherOfficeRecordServiceTests {
         },
     ]
 
-    @Test(arguments: useCases)
-    func anotherOfficesRecordIsRefusedExactlyAsAMissingOneIs(_ useCase: UseCase) async throws {
-        let (app, _) = try await demoApp(returns: true)
+    @Test(arguments: TestEngine.all, useCases)
+    func anotherOfficesRecordIsRefusedExactlyAsAMissingOneIs(engine: TestEngine, _ useCase: UseCase) async throws {
+        let (app, _) = try await demoApp(engine: engine, returns: true)
         let ids: (existing: String, missing: String)
         switch useCase.record {
         case "decision":

@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// Seed 001's "Individual Harm scores" table, exactly as the source text has it (tab-separated).
@@ -70,8 +71,8 @@ private func completeScoring(_ app: Commissioning, _ id: String) async throws {
 
 @Suite("Priorities: the Safer North West 2017/18 scenario in the demo")
 struct PriorityScenarioTests {
-    @Test func theSeedTableRoundTripsExactly() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theSeedTableRoundTripsExactly(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let view = try await app.priorityView(as: nil)
         #expect(view.assessment.partnershipCode == "SNWP" && view.assessment.year == fy("2017/18"))
         #expect(table(view) == seedTable)
@@ -88,8 +89,8 @@ struct PriorityScenarioTests {
         #expect(fromCSV == Array(seedTable.split(separator: "\n").dropFirst().map(String.init)))
     }
 
-    @Test func the2017Of18SelectionIsAdoptedWithItsReasons() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func the2017Of18SelectionIsAdoptedWithItsReasons(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let view = try await app.priorityView(as: nil)
         #expect(view.state == "adopted")
         #expect(
@@ -116,8 +117,10 @@ struct PriorityScenarioTests {
         #expect(events.filter { $0 == "set-priority" }.count == 5)
     }
 
-    @Test func spendPerPriorityIsTheReconciliationSharedByTheLinks() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func spendPerPriorityIsTheReconciliationSharedByTheLinks(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let view = try await app.priorityView(as: nil)
         let spend = try await app.prioritySpend(view)
         #expect(spend.rows.map(\.priority) == ["P1", "P2", "P3", "S1", "S2"])
@@ -131,8 +134,8 @@ struct PriorityScenarioTests {
         await #expect(try app.prioritySpend(view, year: fy("2015/16")).rows.allSatisfy { $0.allocatedPence == 0 })
     }
 
-    @Test func financeRelinksMoneyAfterAdoptionToThePenny() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func financeRelinksMoneyAfterAdoptionToThePenny(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = "leicestershire-PA-0001"
         let line = { (share: String) in
             [PrioritySelection.MoneyLink(strand: "SAFER", recipient: "GB-LAE-NWL", share: pct(share))]
@@ -145,8 +148,8 @@ struct PriorityScenarioTests {
         #expect(spend.rows.map(\.allocatedPence) == [1_999_800, 1_999_800, 2_000_400, 0, 0])
     }
 
-    @Test func moneySharesWithinWholeWhenFinanceRelinks() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func moneySharesWithinWholeWhenFinanceRelinks(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let error = await #expect(throws: ActRefused.self) {
             try await app.linkPriorityMoney(
                 "leicestershire-PA-0001", priority: "P3",
@@ -167,8 +170,8 @@ struct PriorityScenarioTests {
                 + "SAFER, VICTIMS, VULNERABLE")
     }
 
-    @Test func theDemoIsLoadedOnceOnly() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theDemoIsLoadedOnceOnly(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let again = try await app.loadDemo(from: home)
         #expect(again.lines.contains("priorities SNWP 2017/18 (already loaded)"))
         await #expect(try store.read { try $0.assessments(office: "leicestershire") }.count == 1)
@@ -179,8 +182,10 @@ struct PriorityScenarioTests {
 
 @Suite("Priorities: scoring and selecting through the services")
 struct PriorityServiceTests {
-    @Test func everyAgencyScoresEveryThreatBeforeScoringCloses() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func everyAgencyScoresEveryThreatBeforeScoringCloses(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await nextYear(app)
         let error = await #expect(throws: ActRefused.self) { try await app.closeScoring(id, by: "leics.officer") }
         #expect(error?.rules.first?.hasPrefix("every-agency-scores-every-threat, probability-inputs-given") == true)
@@ -193,8 +198,10 @@ struct PriorityServiceTests {
         #expect(view.scored.first?.computedTotal == 11 && view.scored.first?.recordedTotal == nil)
     }
 
-    @Test func aFactorScoreIsKeptWithItsSumAndOneOutOfRangeIsRefused() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aFactorScoreIsKeptWithItsSumAndOneOutOfRangeIsRefused(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let id = try await nextYear(app)
         try await app.recordHarmScore(
             id, threat: "Hate Crime", agency: "Fire", score: HarmScore(factors: [1, 1, 2, 1, 1, 1]),
@@ -220,8 +227,10 @@ struct PriorityServiceTests {
         #expect(nothing?.rule == "known-threat")
     }
 
-    @Test func theBoardsSelectionIsAdoptedOnlyWhenItFollowsTheRules() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theBoardsSelectionIsAdoptedOnlyWhenItFollowsTheRules(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await nextYear(app)
         try await completeScoring(app, id)
         try await app.closeScoring(id, by: "leics.officer", on: day("2018-02-01"))
@@ -270,8 +279,10 @@ struct PriorityServiceTests {
         await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func aDecisionIsRecordedOnlyOnAMediumAndACompulsionOnlyForALow() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aDecisionIsRecordedOnlyOnAMediumAndACompulsionOnlyForALow(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await nextYear(app)
         try await completeScoring(app, id)
         try await app.closeScoring(id, by: "leics.officer", on: day("2018-02-01"))
@@ -304,8 +315,8 @@ struct PriorityServiceTests {
         await #expect(try app.priorityView(id, as: "leics.officer").selection.changedPriorityCount?.count == 4)
     }
 
-    @Test func scoresChangeOnlyWhileScoring() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func scoresChangeOnlyWhileScoring(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let error = await #expect(throws: ActRefused.self) {
             try await app.recordHarmScore(
                 "leicestershire-PA-0001", threat: "Cybercrime", agency: "Police", score: HarmScore(sum: 20),
@@ -314,8 +325,8 @@ struct PriorityServiceTests {
         #expect(error?.rules == ["event-not-allowed-in-state"])
     }
 
-    @Test func oneAssessmentAYearPerPartnership() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func oneAssessmentAYearPerPartnership(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let draft = try await app.priorityView(as: nil).assessment
         let error = await #expect(throws: ServiceRefusal.self) {
             try await app.importAssessment(draft, by: "leics.officer")
@@ -324,8 +335,8 @@ struct PriorityServiceTests {
         #expect(error?.message == "SNWP already has an assessment for 2017/18 in leicestershire")
     }
 
-    @Test func onlyAnOfficerRecordsAnAssessment() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func onlyAnOfficerRecordsAnAssessment(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var draft = try await app.priorityView(as: nil).assessment
         draft.year = fy("2018/19")
         let error = await #expect(throws: ServiceRefusal.self) {
@@ -338,8 +349,10 @@ struct PriorityServiceTests {
         #expect(elsewhere?.rule == "role-required")
     }
 
-    @Test func anAssessmentIsPublicOnceAdoptedAndOnlyItsOfficeSeesItBefore() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAssessmentIsPublicOnceAdoptedAndOnlyItsOfficeSeesItBefore(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await nextYear(app)
         await #expect(try app.priorityView(as: nil).assessment.year == fy("2017/18"))
         await #expect(try app.priorityView(as: "leics.officer").assessment.id == id)

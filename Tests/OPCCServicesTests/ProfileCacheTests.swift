@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// Parsed office profiles are cached in the process, keyed by the SHA-256 of the stored text, which every use reads
@@ -21,17 +22,17 @@ struct ProfileCacheTests {
     }
 
     /// Two applications, as two processes would be, over one database file.
-    func twoApplications() async throws -> (first: Commissioning, second: Commissioning) {
-        let path = temporaryDatabasePath()
-        let (first, _) = try await demoApp(store: try SQLiteStore(path: path))
+    func twoApplications(_ engine: TestEngine) async throws -> (first: Commissioning, second: Commissioning) {
+        let stores = try engine.makeStores(2)
+        let (first, _) = try await demoApp(engine: engine, store: stores[0])
         let second = try Commissioning(
-            store: try SQLiteStore(path: path), catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20"))
-        )
+            store: stores[1], catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))
         return (first, second)
     }
 
-    @Test func aProfileChangedByAnotherWriterOfTheFileIsSeenByTheNextRead() async throws {
-        let (first, second) = try await twoApplications()
+    @Test(arguments: TestEngine.all)
+    func aProfileChangedByAnotherWriterOfTheFileIsSeenByTheNextRead(engine: TestEngine) async throws {
+        let (first, second) = try await twoApplications(engine)
         await #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 100)
         try await second.registerOffice(try cumbria(summaryLimit: 150))
         await #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 150)
@@ -40,15 +41,18 @@ struct ProfileCacheTests {
         await #expect(try first.profile(of: "cumbria").executiveSummaryWordLimit == 100)
     }
 
-    @Test func aProfileChangedThroughTheSameApplicationIsSeenByTheNextRead() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aProfileChangedThroughTheSameApplicationIsSeenByTheNextRead(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         await #expect(try app.profile(of: "cumbria").executiveSummaryWordLimit == 100)
         try await app.registerOffice(try cumbria(summaryLimit: 120))
         await #expect(try app.profile(of: "cumbria").executiveSummaryWordLimit == 120)
     }
 
-    @Test func theWorkflowGuardsJudgeAnActByTheProfileAnotherWriterJustStored() async throws {
-        let (first, second) = try await twoApplications()
+    @Test(arguments: TestEngine.all)
+    func theWorkflowGuardsJudgeAnActByTheProfileAnotherWriterJustStored(engine: TestEngine) async throws {
+        let (first, second) = try await twoApplications(engine)
         let imported = try await first.showDecision("014/2016", office: "cumbria", by: "cumbria.officer").record
         var draft = shortDraft()
         draft.executiveSummary = imported.executiveSummary  // 118 words
@@ -66,8 +70,10 @@ struct ProfileCacheTests {
         await #expect(try first.instance(id)?.state == "awaiting-sign-offs")
     }
 
-    @Test func anUnknownOfficeIsRefusedRatherThanServedFromTheCache() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anUnknownOfficeIsRefusedRatherThanServedFromTheCache(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         _ = try await app.profile(of: "cumbria")
         await #expect(throws: ServiceRefusal.self) { try await app.profile(of: "nowhere") }
     }

@@ -1,5 +1,6 @@
 import OPCCCore
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCServices
@@ -17,8 +18,9 @@ struct PublicNoticeTests {
             view.record, status: view.status, profile: try await app.profile(of: view.record.office))
     }
 
-    @Test func theServedNoticeIsTheNoticeOfTheRecordAsStored() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theServedNoticeIsTheNoticeOfTheRecordAsStored(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.decisionID("014/2016", office: "cumbria")
         let expected = try await Self.freshNotice(app, id)
         await #expect(try app.publishedNoticeHTML(id) == expected)
@@ -26,8 +28,10 @@ struct PublicNoticeTests {
         await #expect(try app.publishedNoticeHTML(id) == expected)
     }
 
-    @Test func aCorrectionIsServedAtOnceThoughTheEarlierNoticeWasKept() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aCorrectionIsServedAtOnceThoughTheEarlierNoticeWasKept(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.decisionID("014/2016", office: "cumbria")
         let before = try await app.publishedNoticeHTML(id)
         var fix = DecisionDraft()
@@ -44,8 +48,10 @@ struct PublicNoticeTests {
         await #expect(after == (try Self.freshNotice(app, id)))
     }
 
-    @Test func aChangedOfficeProfileIsServedAtOnceThoughTheEarlierNoticeWasKept() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aChangedOfficeProfileIsServedAtOnceThoughTheEarlierNoticeWasKept(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let id = try await app.decisionID("014/2016", office: "cumbria")
         let before = try await app.publishedNoticeHTML(id)
         let renamed = "Office of the Police, Fire and Crime Commissioner for Cumbria"
@@ -63,8 +69,10 @@ struct PublicNoticeTests {
         await #expect(after == (try Self.freshNotice(app, id)))
     }
 
-    @Test func aRecordNotPublishedIsRefusedToThePublicAsAMissingOneIsAndNothingIsKept() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aRecordNotPublishedIsRefusedToThePublicAsAMissingOneIsAndNothingIsKept(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let draft = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft("Unpublished pilot"), by: "cumbria.officer")
         let error = await #expect(throws: ServiceRefusal.self) { try await app.publishedNoticeHTML(draft.id) }
@@ -78,8 +86,8 @@ struct PublicNoticeTests {
         #expect(app.caches.notices.keptPages.isEmpty)
     }
 
-    @Test func noKeptNoticeEverHoldsPart2Content() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func noKeptNoticeEverHoldsPart2Content(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let part2 = try await app.readPart2("007/2020", office: "lincolnshire", by: "lincs.auditor")
         #expect(part2.contains(Self.tripwire), "the demo's tripwire is in place")
         let published = try await app.decisionRegister(DecisionFilter(), by: nil)

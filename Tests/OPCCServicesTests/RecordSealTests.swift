@@ -3,6 +3,7 @@ import GRDB
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// A record edited with raw SQL behind the product's back: the audit log's chains are untouched, but the record no
@@ -50,6 +51,7 @@ struct RecordSealTests {
         return (app, store, path)
     }
 
+    // SQLite only: it counts the rows of the SQLite tables through GRDB's writer.
     @Test func anUntouchedDemoDatabaseVerifiesWithEveryRecordSealed() async throws {
         let (app, store) = try await demoApp(returns: true)
         let result = try await app.verifyAudit()
@@ -71,6 +73,7 @@ struct RecordSealTests {
         await #expect(try app.financeCheck().isEmpty)
     }
 
+    // SQLite only: it edits the SQLite tables through GRDB's writer.
     @Test(arguments: DirectEdit.allCases)
     func eachDirectEditIsNamedByAuditVerify(_ edit: DirectEdit) async throws {
         let (app, store) = try await demoApp()
@@ -81,6 +84,7 @@ struct RecordSealTests {
         #expect(result.problems.contains { $0.hasPrefix(edit.named) }, "\(result.problems)")
     }
 
+    // SQLite only: it edits a SQLite file through GRDB's writer and restores it.
     @Test(arguments: DirectEdit.allCases)
     func restoreRefusesADirectlyEditedCopyNamingTheRecord(_ edit: DirectEdit) async throws {
         let (_, store, path) = try await demoOnFile()
@@ -94,6 +98,7 @@ struct RecordSealTests {
         #expect(!FileManager.default.fileExists(atPath: target))
     }
 
+    // SQLite only: it edits a SQLite file through GRDB's writer and restores it.
     @Test func restoreRefusesACopyWithAnAlteredLedgerAmountAndLeavesTheDatabaseAsItWas() async throws {
         let (_, store, path) = try await demoOnFile()
         try await store.writer.write { db in
@@ -114,6 +119,7 @@ struct RecordSealTests {
         #expect(!siblings.contains { $0.contains(".bak") || $0.contains(".restoring") }, "\(siblings)")
     }
 
+    // SQLite only: it reads the Part 2 text from the SQLite table through GRDB's writer.
     @Test func partTwoTextNeverAppearsInAnAuditEvent() async throws {
         let (app, store) = try await demoApp()
         let part2 = try await #require(
@@ -132,8 +138,8 @@ struct RecordSealTests {
         }
     }
 
-    @Test func eachOfficesChainVerifiesOnItsOwn() async throws {
-        let (app, _) = try await demoApp(returns: true)
+    @Test(arguments: TestEngine.all) func eachOfficesChainVerifiesOnItsOwn(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine, returns: true)
         var checked = 0
         for office in try await app.store.read({ try $0.offices() }) {
             let result = try await app.verifyAudit(office: office.id)
@@ -144,8 +150,9 @@ struct RecordSealTests {
         await #expect(checked == (try app.auditLog().count))
     }
 
-    @Test func twoOfficesEventsInterleaveAndBothChainsVerify() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func twoOfficesEventsInterleaveAndBothChainsVerify(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         for n in 1...3 {
             try await app.addPerson(
                 name: "cumbria.extra\(n)", office: "cumbria", grants: [RoleGrant(role: .auditor)],
@@ -173,6 +180,7 @@ struct RecordSealTests {
         await #expect(try app.verifyAudit().isIntact)
     }
 
+    // SQLite only: it drops SQLite's trigger and edits an event through GRDB's writer.
     @Test func anEditedEventBreaksOnlyItsOwnOfficesChain() async throws {
         let (app, store) = try await demoApp()
         let target = try await #require(try app.auditLog().last { $0.office == "cumbria" })
@@ -188,12 +196,13 @@ struct RecordSealTests {
         await #expect(!(try app.verifyAudit().isIntact))
     }
 
-    @Test func verifyingAnOfficeThatDoesNotExistIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func verifyingAnOfficeThatDoesNotExistIsRefused(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let refusal = try await #require(throws: ServiceRefusal.self) { try await app.verifyAudit(office: "atlantis") }
         #expect(refusal.rule == "known-office")
     }
 
+    // SQLite only: it writes a row behind the product's back through GRDB's writer.
     @Test func aRecordWrittenWithNoEventIsNamed() async throws {
         let (app, store) = try await demoApp()
         try await store.writer.write { db in
@@ -228,6 +237,7 @@ struct OfficeChainMigrationTests {
         return (app, store)
     }
 
+    // SQLite only: it builds a SQLite file as an older version wrote it.
     @Test func aDatabaseWrittenBeforeTheOfficeChainsVerifiesAfterTheMigration() async throws {
         let (app, _) = try migratedLegacyDatabase()
         let result = try await app.verifyAudit()
@@ -249,6 +259,7 @@ struct OfficeChainMigrationTests {
         }
     }
 
+    // SQLite only: it builds a SQLite file as an older version wrote it.
     @Test(arguments: DirectEdit.allCases)
     func aDirectEditAfterTheMigrationIsNamed(_ edit: DirectEdit) async throws {
         let (app, store) = try migratedLegacyDatabase()
@@ -257,6 +268,7 @@ struct OfficeChainMigrationTests {
         #expect(problems.contains { $0.hasPrefix(edit.named) }, "\(problems)")
     }
 
+    // SQLite only: it builds a SQLite file as an older version wrote it.
     @Test func newActsAfterTheMigrationContinueEachOfficesChain() async throws {
         let (app, _) = try migratedLegacyDatabase()
         let before = try await #require(try app.auditHead(office: "cumbria"))

@@ -9,6 +9,7 @@ import Testing
 struct RestoreTests {
     /// A copy of a database file taken together with its write-ahead log (a file-level snapshot of a database in
     /// use): its newest transactions are only in `-wal`.
+    // SQLite only: it holds transactions in a SQLite file's write-ahead log, then backs up and restores the file.
     @Test(
         "a backup whose newest transactions are still in its write-ahead log is restored with them, and the backup is not changed"
     )

@@ -2,6 +2,7 @@ import GRDB
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// Quarterly returns (issue 6): each rule a named test with its message, and the Cumbria scenario end to end.
@@ -26,8 +27,10 @@ struct ReturnTests {
             ])
     }
 
-    @Test func returnsAreScheduledForEveryQuarterDueFifteenWorkingDaysAfterQuarterEnd() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func returnsAreScheduledForEveryQuarterDueFifteenWorkingDaysAfterQuarterEnd(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let records = try await store.read { try $0.returnRecords(office: "cumbria", agreement: barrow) }
         #expect(records.map(\.quarter.description) == ["2016/17 Q1", "2016/17 Q2", "2016/17 Q3", "2016/17 Q4"])
         // Q3 ends Sat 31 Dec 2016 (2 Jan 2017 a bank holiday): due Mon 23 Jan; Q4 ends 31 Mar 2017 (Easter 14–17
@@ -36,8 +39,10 @@ struct ReturnTests {
         for record in records { #expect(try await app.instance(record.id)?.state == "scheduled") }
     }
 
-    @Test func anotherBoardsReturnIsNotFoundExactlyAsAMissingOneIs() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anotherBoardsReturnIsNotFoundExactlyAsAMissingOneIs(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let theirs = try await returnID(app, copeland, "2016/17 Q1")
         let read = await #expect(throws: ServiceRefusal.self) {
             try await app.quarterlyReturn(theirs, as: "cumbria.barrow-board")
@@ -64,8 +69,8 @@ struct ReturnTests {
                 == "scheduled")
     }
 
-    @Test func boardWritesItsReturn() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func boardWritesItsReturn(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.saveReturn(
                 try returnID(app, barrow, "2016/17 Q1"), content: goodQ1(), by: "cumbria.officer", on: day("2016-07-10")
@@ -74,8 +79,8 @@ struct ReturnTests {
         #expect(refused?.rule == "board-writes-its-return")
     }
 
-    @Test func varianceExplained() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func varianceExplained(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await returnID(app, barrow, "2016/17 Q1")
         try await app.saveReturn(
             id, content: goodQ1(spend: "£9,375"), by: "cumbria.barrow-board", on: day("2016-07-10"))
@@ -93,8 +98,8 @@ struct ReturnTests {
         await #expect(try app.instance(id)?.state == "submitted")
     }
 
-    @Test func ragReasonForRedOrAmber() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func ragReasonForRedOrAmber(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await returnID(app, barrow, "2016/17 Q1")
         var content = goodQ1()
         content.milestones = [.init(name: "Hub works", rag: .amber)]
@@ -106,8 +111,8 @@ struct ReturnTests {
         #expect(refused?.description.contains("Hub works") == true)
     }
 
-    @Test func reviewerNotSubmitter() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func reviewerNotSubmitter(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.addPerson(
             name: "cumbria.dual", office: "cumbria",
             grants: [RoleGrant(role: .officer), RoleGrant(role: .projectBoardMember, scope: [barrow])],
@@ -124,8 +129,10 @@ struct ReturnTests {
         await #expect(try app.instance(id)?.state == "accepted")
     }
 
-    @Test func returnedForRevisionCarriesReasonsAndResubmissionMakesANewVersion() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func returnedForRevisionCarriesReasonsAndResubmissionMakesANewVersion(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await returnID(app, barrow, "2016/17 Q1")
         try await app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
         try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
@@ -148,6 +155,7 @@ struct ReturnTests {
         #expect(record.versions[1].review?.outcome == .accepted)
     }
 
+    // SQLite only: it tries to edit an accepted version through GRDB's writer, which SQLite's triggers refuse.
     @Test func acceptedVersionsAreImmutableAndCorrectionsAreNewVersionsWithAReason() async throws {
         let (app, store) = try await demoApp()
         let id = try await returnID(app, barrow, "2016/17 Q1")
@@ -181,8 +189,10 @@ struct ReturnTests {
         #expect(record.accepted?.number == 1)
     }
 
-    @Test func acceptingAReturnReleasesItsInstalmentAndTheAuditLinksThem() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func acceptingAReturnReleasesItsInstalmentAndTheAuditLinksThem(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await returnID(app, barrow, "2016/17 Q1")
         try await app.saveReturn(id, content: goodQ1(), by: "cumbria.barrow-board", on: day("2016-07-10"))
         try await app.submitReturn(id, by: "cumbria.barrow-board", on: day("2016-07-10"))
@@ -202,8 +212,10 @@ struct ReturnTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func requestedChangesBecomeVariationProposalsForFinanceNeverSilentEdits() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func requestedChangesBecomeVariationProposalsForFinanceNeverSilentEdits(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await returnID(app, barrow, "2016/17 Q1")
         var content = goodQ1()
         content.requestedChanges = [.init(kind: .dates, description: "Extend to 30 June 2017")]
@@ -225,8 +237,10 @@ struct ReturnTests {
         #expect(again?.rule == "proposal-decided-once")
     }
 
-    @Test func runningTheSweepTwiceForTheSameDateRecordsNothingTheSecondTime() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func runningTheSweepTwiceForTheSameDateRecordsNothingTheSecondTime(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let first = try await app.sweepDeadlines(on: day("2016-07-15"), office: "cumbria")
         #expect(first.map(\.action) == ["remind", "remind"])
         #expect(first.first?.told == ["cumbria.barrow-board"])
@@ -235,8 +249,10 @@ struct ReturnTests {
         await #expect(try app.auditHead() == head)
     }
 
-    @Test func theSweepMarksOverdueThenEscalatesTheProfilesWorkingDaysLate() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theSweepMarksOverdueThenEscalatesTheProfilesWorkingDaysLate(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await returnID(app, copeland, "2016/17 Q1")
         // Due Thu 21 July 2016; 10 working days late on Thu 4 August.
         let overdue = try await app.sweepDeadlines(on: day("2016-07-22"), office: "cumbria").filter { $0.subject == id }
@@ -258,8 +274,8 @@ struct ReturnTests {
         #expect(event?.payloadFields["told"]?.contains("cumbria.chief-executive") == true)
     }
 
-    @Test func theSweepCoversPartOnePublicationDeadlines() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func theSweepCoversPartOnePublicationDeadlines(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await decisionReferred(app, title: "Late to publish")
         try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
         let deadline = try await #require(try app.store.read { try $0.decision(id: id) }?.part1Deadline)
@@ -271,8 +287,8 @@ struct ReturnTests {
         #expect(entries.first?.told == ["cumbria.officer"])
     }
 
-    @Test func escalationByHandOnlyAfterTheDueDay() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func escalationByHandOnlyAfterTheDueDay(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await returnID(app, barrow, "2016/17 Q1")
         let early = await #expect(throws: ActRefused.self) {
             try await app.escalateReturn(id, by: "cumbria.officer", on: day("2016-07-21"))
@@ -281,20 +297,20 @@ struct ReturnTests {
         try await app.escalateReturn(id, by: "cumbria.officer", on: day("2016-07-22"))
     }
 
-    @Test func finalReturnAcceptedBeforeClose() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func finalReturnAcceptedBeforeClose(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.closeAgreement(barrow, by: "cumbria.finance", on: day("2017-05-01"))
         }
         #expect(refused?.rule == "final-return-accepted-before-close")
         #expect(refused?.message.contains("2016/17 Q4") == true)
-        let (played, _) = try await demoApp(returns: true)
+        let (played, _) = try await demoApp(engine: engine, returns: true)
         try await played.closeAgreement(barrow, by: "cumbria.finance", on: day("2017-05-01"))
         await #expect(try played.instance(barrow)?.state == "closed")
     }
 
-    @Test func cumbriaPilotGrantsThrough2016To17() async throws {
-        let (app, _) = try await demoApp(returns: true)
+    @Test(arguments: TestEngine.all) func cumbriaPilotGrantsThrough2016To17(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine, returns: true)
         let rows = try await app.returns(.init(office: "cumbria"), as: "cumbria.officer")
         #expect(rows.count == 8)
         #expect(rows.allSatisfy { $0.state == "accepted" })

@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// A store that is not SQLite: it passes every transaction to one, as a second engine would run them.
@@ -25,8 +26,8 @@ private func pct(_ text: String) -> Percentage { try! Percentage(parsing: text) 
 /// nothing changed.
 @Suite("Rules: access, VLI and priority refusals, each triggered")
 struct RuleRefusalAccessTests {
-    @Test func aProjectBoardMemberMayNotReadTheAuditLog() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aProjectBoardMemberMayNotReadTheAuditLog(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let head = try await app.auditHead()
         let refused = await #expect(throws: ServiceRefusal.self) {
             _ = try await app.auditLog(by: "cumbria.barrow-board")
@@ -36,6 +37,7 @@ struct RuleRefusalAccessTests {
         #expect(try await app.auditHead() == head)
     }
 
+    // SQLite only: restore reads a SQLite backup file.
     @Test func restoringFromABackupThatDoesNotExistIsRefusedAndCreatesNothing() async throws {
         let target = temporaryDatabasePath()
         let missing = temporaryDatabasePath()
@@ -46,6 +48,7 @@ struct RuleRefusalAccessTests {
         #expect(!FileManager.default.fileExists(atPath: target))
     }
 
+    // SQLite only: backup copies a SQLite file, and the test needs a SQLite store to forward to.
     @Test func onlyAnSQLiteDatabaseIsBackedUp() async throws {
         let (_, sqlite) = try await demoApp()
         let app = try Commissioning(
@@ -59,8 +62,8 @@ struct RuleRefusalAccessTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
-    @Test func aRoleTheOfficeDoesNotUseIsNotGranted() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aRoleTheOfficeDoesNotUseIsNotGranted(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.registerOffice(
             try cumbriaProfile(
                 replacing:
@@ -77,8 +80,8 @@ struct RuleRefusalAccessTests {
         #expect(try await app.person(named: "cumbria.new-board") == nil)
     }
 
-    @Test func aNameThatCannotSignInIsNotAPersonsName() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aNameThatCannotSignInIsNotAPersonsName(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let head = try await app.auditHead()
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.addPerson(
@@ -90,8 +93,8 @@ struct RuleRefusalAccessTests {
         #expect(try await app.person(named: "Jo Bloggs!") == nil)
     }
 
-    @Test func anIndicatorSeriesWithoutItsNameIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anIndicatorSeriesWithoutItsNameIsRefused(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let head = try await app.auditHead()
         let quarter = try Quarter(parsing: "2016/17 Q1")
         let refused = await #expect(throws: ServiceRefusal.self) {
@@ -103,8 +106,10 @@ struct RuleRefusalAccessTests {
         #expect(try await app.auditHead() == head)
     }
 
-    @Test func aProjectBoardMemberMayNotReadThePilotAreaAnalysis() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aProjectBoardMemberMayNotReadThePilotAreaAnalysis(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let refused = await #expect(throws: ServiceRefusal.self) {
             _ = try await app.vliOverview(as: "cumbria.barrow-board")
         }
@@ -112,16 +117,16 @@ struct RuleRefusalAccessTests {
         #expect(refused?.kind == .forbidden)
     }
 
-    @Test func anOfficeWithNoVLIRunHasNoResultsToRead() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anOfficeWithNoVLIRunHasNoResultsToRead(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let refused = await #expect(throws: ServiceRefusal.self) {
             _ = try await app.vliOverview(as: "leics.officer")
         }
         #expect(refused?.rule == "vli-run-exists")
     }
 
-    @Test func vliDataIsImportedOnlyAfterTheStudyArea() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func vliDataIsImportedOnlyAfterTheStudyArea(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let head = try await app.auditHead()
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.importVLI(
@@ -133,8 +138,8 @@ struct RuleRefusalAccessTests {
         #expect(try await store.read { try $0.vliValues(office: "leicestershire") }.isEmpty)
     }
 
-    @Test func aModerationNoteNeedsItsText() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aModerationNoteNeedsItsText(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let head = try await app.auditHead()
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.moderateVLI(
@@ -144,8 +149,9 @@ struct RuleRefusalAccessTests {
         #expect(try await app.auditHead() == head)
     }
 
-    @Test func moneyIsLinkedOnlyToAPriorityTheAssessmentHas() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func moneyIsLinkedOnlyToAPriorityTheAssessmentHas(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         let id = "leicestershire-PA-0001"
         let version = try await app.version(of: id, by: "leics.finance")
         let refused = await #expect(throws: ServiceRefusal.self) {
@@ -157,8 +163,8 @@ struct RuleRefusalAccessTests {
         #expect(try await app.version(of: id, by: "leics.finance") == version)
     }
 
-    @Test func aMoneyLinkThatClaimsNothingIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aMoneyLinkThatClaimsNothingIsRefused(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = "leicestershire-PA-0001"
         let version = try await app.version(of: id, by: "leics.finance")
         let refused = await #expect(throws: ServiceRefusal.self) {
@@ -170,8 +176,10 @@ struct RuleRefusalAccessTests {
         #expect(try await app.version(of: id, by: "leics.finance") == version)
     }
 
-    @Test func aPriorityCodeMustBeACodeAndAPriorityMustHaveATitle() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aPriorityCodeMustBeACodeAndAPriorityMustHaveATitle(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = "leicestershire-PA-0001"
         let version = try await app.version(of: id, by: "leics.officer")
         let badCode = await #expect(throws: ServiceRefusal.self) {

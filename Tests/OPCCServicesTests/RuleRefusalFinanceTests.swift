@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// Cumbria's shipped office profile with `line` added, as a test registers it.
@@ -30,8 +31,10 @@ private func books(_ app: Commissioning, _ office: String = "cumbria") async thr
 @Suite("Rules: finance refusals, each triggered")
 struct RuleRefusalFinanceTests {
     /// A new strand, so the posting (the difference from what is budgeted now) is the whole amount.
-    @Test func anAmountAboveTheCeilingIsRefusedAndNothingIsPosted() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAmountAboveTheCeilingIsRefusedAndNothingIsPosted(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await books(app)
         let tooBig = try #require(Money(pence: Money.ceiling.pence + 1))
         let refused = await #expect(throws: ServiceRefusal.self) {
@@ -47,8 +50,10 @@ struct RuleRefusalFinanceTests {
 
     /// The strand is budgeted at the ceiling first, so the rise that follows posts only a penny (below the ceiling):
     /// it is the budget the rise would leave, not the rise, that must be within it.
-    @Test func aBudgetAboveTheCeilingIsRefusedEvenWhenTheRiseToItIsSmall() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aBudgetAboveTheCeilingIsRefusedEvenWhenTheRiseToItIsSmall(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.setBudget(
             office: "cumbria", year: fy("2016/17"), strand: "HUGE", name: "A new strand", amount: Money.ceiling,
             by: "cumbria.finance", on: day("2016-05-01"))
@@ -68,8 +73,10 @@ struct RuleRefusalFinanceTests {
 
     /// Two strands, one budgeted at the ceiling: a virement of a penny into it would budget it above the ceiling,
     /// although the penny itself is far below it.
-    @Test func aVirementThatWouldBudgetAStrandAboveTheCeilingIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aVirementThatWouldBudgetAStrandAboveTheCeilingIsRefused(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.setBudget(
             office: "cumbria", year: fy("2016/17"), strand: "HUGE", name: "A new strand", amount: Money.ceiling,
             by: "cumbria.finance", on: day("2016-05-01"))
@@ -86,8 +93,8 @@ struct RuleRefusalFinanceTests {
         #expect(try await books(app) == before)
     }
 
-    @Test func aStrandCodeWithASpaceIsNotAStrandCode() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aStrandCodeWithASpaceIsNotAStrandCode(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await books(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.setBudget(
@@ -101,8 +108,10 @@ struct RuleRefusalFinanceTests {
                 == false)
     }
 
-    @Test func anAccountForARecipientWithASlashIsNotAValidAccount() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAccountForARecipientWithASlashIsNotAValidAccount(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await books(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.requestCarryForward(
@@ -114,8 +123,8 @@ struct RuleRefusalFinanceTests {
         #expect(try await app.store.read { try $0.carryForwardCount(office: "cumbria") } == 0)
     }
 
-    @Test func reversingAPostingThatDoesNotExistIsNotFound() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func reversingAPostingThatDoesNotExistIsNotFound(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await books(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.reversePosting(999_999, reason: "typo", by: "cumbria.finance", on: day("2016-05-02"))
@@ -125,8 +134,10 @@ struct RuleRefusalFinanceTests {
         #expect(try await books(app) == before)
     }
 
-    @Test func aProjectBoardMemberMayNotReadTheOfficesFinance() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aProjectBoardMemberMayNotReadTheOfficesFinance(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await books(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             _ = try await app.financeOverview(as: "cumbria.barrow-board")
@@ -136,8 +147,10 @@ struct RuleRefusalFinanceTests {
         #expect(try await books(app) == before)
     }
 
-    @Test func aVirementAboveTheOfficesThresholdNeedsAnApprovedDecision() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aVirementAboveTheOfficesThresholdNeedsAnApprovedDecision(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.registerOffice(try cumbriaProfile(adding: "virementDecisionAbove: \"£10,000\""))
         try await app.setBudget(
             office: "cumbria", year: fy("2016/17"), strand: "VICTIMS", name: "Victims", amount: money("£10,000"),
@@ -156,8 +169,10 @@ struct RuleRefusalFinanceTests {
         #expect(try await books(app) == before)
     }
 
-    @Test func aVirementOfMoreThanTheStrandHasUnallocatedIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aVirementOfMoreThanTheStrandHasUnallocatedIsRefused(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.setBudget(
             office: "cumbria", year: fy("2016/17"), strand: "VICTIMS", name: "Victims", amount: money("£10,000"),
             by: "cumbria.finance", on: day("2016-05-01"))
@@ -179,8 +194,10 @@ struct RuleRefusalFinanceTests {
         #expect(refused?.message.hasPrefix("split.yaml") == true)
     }
 
-    @Test func decidingACarryForwardThatDoesNotExistIsNotFound() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func decidingACarryForwardThatDoesNotExistIsNotFound(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await books(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.decideCarryForward("cumbria-CF-0099", approve: true, by: "cumbria.pcc", on: day("2017-03-02"))
@@ -190,8 +207,10 @@ struct RuleRefusalFinanceTests {
         #expect(try await books(app) == before)
     }
 
-    @Test func anAgreementOverAllocationsTheOfficeDoesNotHoldIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAgreementOverAllocationsTheOfficeDoesNotHoldIsRefused(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let file = try StrictYAML.decode(
             Commissioning.AgreementFile.self,
             from: """
@@ -211,8 +230,8 @@ struct RuleRefusalFinanceTests {
         #expect(try await app.agreements(office: "cumbria").count == agreements)
     }
 
-    @Test func anAssessmentWithoutItsReferenceIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAssessmentWithoutItsReferenceIsRefused(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = "cumbria-GA-0001"
         let version = try await app.version(of: id, by: "cumbria.finance")
         let before = try await books(app)
@@ -224,8 +243,10 @@ struct RuleRefusalFinanceTests {
         #expect(try await books(app) == before)
     }
 
-    @Test func releasingAnInstalmentTheAgreementDoesNotHaveIsNotFound() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func releasingAnInstalmentTheAgreementDoesNotHaveIsNotFound(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await books(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.releasePayment("cumbria-GA-0001", instalment: "I9", by: "cumbria.finance")
@@ -237,8 +258,10 @@ struct RuleRefusalFinanceTests {
 
     /// Barrow's allocation holds £37,500 after the first instalment; carrying £30,000 of it forward leaves £7,500,
     /// less than the £12,500 instalment the first accepted return releases.
-    @Test func anInstalmentBeyondWhatTheAllocationsStillHoldIsNotPaid() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anInstalmentBeyondWhatTheAllocationsStillHoldIsNotPaid(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let request = try await app.requestCarryForward(
             office: "cumbria", from: fy("2016/17"), strand: "ASB", recipient: "GB-LAE-BAR", forecast: money("£30,000"),
             reason: "slippage", by: "cumbria.finance", on: day("2016-06-01"))
@@ -267,8 +290,10 @@ struct RuleRefusalFinanceTests {
         #expect(try await app.agreement("cumbria-GA-0001").payments.first { $0.id == "I2" }?.paidOn == nil)
     }
 
-    @Test func refusingAVariationProposalThatDoesNotExistIsNotFound() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func refusingAVariationProposalThatDoesNotExistIsNotFound(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await books(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.refuseProposal("cumbria-VP-0099", reason: "not needed", by: "cumbria.finance")
@@ -278,8 +303,10 @@ struct RuleRefusalFinanceTests {
         #expect(try await books(app) == before)
     }
 
-    @Test func anIncreaseCitingADecisionThatIsNotApprovedIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anIncreaseCitingADecisionThatIsNotApprovedIsRefused(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let draft = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft("More for Barrow"), by: "cumbria.officer", on: day("2016-06-01"))
         var request = Commissioning.VariationRequest(kind: .amount, reason: "More sessions")
@@ -295,8 +322,10 @@ struct RuleRefusalFinanceTests {
     }
 
     /// The grant guard refuses it before the service would (its own check of the same rule stays as a last line).
-    @Test func aReductionOfMoreThanTheWholeAgreementIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aReductionOfMoreThanTheWholeAgreementIsRefused(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var request = Commissioning.VariationRequest(kind: .amount, reason: "Stop everything")
         request.amountChange = SignedMoney(pence: -5_000_001)
         let before = try await books(app)

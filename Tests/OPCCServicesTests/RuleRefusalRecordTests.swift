@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// What any change to a record moves: the audit chain's head and the number of Cumbria's decision records.
@@ -18,8 +19,9 @@ struct RuleRefusalRecordTests {
         return try DecisionImportFile.parse(yaml: String(contentsOf: url, encoding: .utf8), source: "014.yaml")
     }
 
-    @Test func anImportedNumberNotInTheOfficesFormIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anImportedNumberNotInTheOfficesFormIsRefused(engine: TestEngine) async throws
+    {
+        let (app, _) = try await demoApp(engine: engine)
         var file = try importFile()
         file.number = "14-2016"
         let before = try await records(app)
@@ -39,8 +41,10 @@ struct RuleRefusalRecordTests {
         #expect(refused?.message.hasPrefix("short.yaml: originatingOfficer") == true)
     }
 
-    @Test func anImportedActMissingWhatItNeedsIsRefusedAndNothingIsImported() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anImportedActMissingWhatItNeedsIsRefusedAndNothingIsImported(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var file = try importFile()
         file.number = "099/2016"
         let approval = try #require(file.acts.firstIndex { $0.act == "approve" })
@@ -54,8 +58,8 @@ struct RuleRefusalRecordTests {
         #expect(try await records(app) == before)
     }
 
-    @Test func aNewRecordWithoutATitleIsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aNewRecordWithoutATitleIsRefused(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await records(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.raiseDecision(office: "cumbria", draft: DecisionDraft(), by: "cumbria.officer")
@@ -65,8 +69,8 @@ struct RuleRefusalRecordTests {
         #expect(try await records(app) == before)
     }
 
-    @Test func aCorrectionOfPart1ThatCarriesPart2IsRefused() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aCorrectionOfPart1ThatCarriesPart2IsRefused(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.decisionID("014/2016", office: "cumbria")
         let version = try await app.version(of: id, by: "cumbria.officer")
         var change = DecisionDraft()
@@ -85,8 +89,10 @@ struct RuleRefusalRecordTests {
                 == "Vulnerable Localities Index (VLI) Project")
     }
 
-    @Test func readingThePart2OfARecordThatHasNoneIsRefusedAndNotLogged() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func readingThePart2OfARecordThatHasNoneIsRefusedAndNotLogged(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let draft = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-03-01"))
         let before = try await records(app)
@@ -97,8 +103,8 @@ struct RuleRefusalRecordTests {
         #expect(try await records(app) == before)
     }
 
-    @Test func anActOnARecordThatDoesNotExistIsNotFound() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anActOnARecordThatDoesNotExistIsNotFound(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await records(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.recordAct("reminder", on: "cumbria-DR-0999", by: "cumbria.officer", role: .officer)
@@ -108,8 +114,10 @@ struct RuleRefusalRecordTests {
         #expect(try await records(app) == before)
     }
 
-    @Test func aRecordOfAWorkflowTheCatalogDoesNotHoldIsNotStarted() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aRecordOfAWorkflowTheCatalogDoesNotHoldIsNotStarted(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await records(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.startInstance(
@@ -121,8 +129,8 @@ struct RuleRefusalRecordTests {
         #expect(try await app.instance("cumbria-XX-0001") == nil)
     }
 
-    @Test func nobodyStartsARecordInAnotherOffice() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func nobodyStartsARecordInAnotherOffice(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await records(app)
         let refused = await #expect(throws: ServiceRefusal.self) {
             try await app.startInstance(
@@ -135,8 +143,9 @@ struct RuleRefusalRecordTests {
         #expect(try await app.instance("lincolnshire-DR-0099") == nil)
     }
 
-    @Test func aReturnNotYetAcceptedIsNotCorrectedButEdited() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aReturnNotYetAcceptedIsNotCorrectedButEdited(engine: TestEngine) async throws
+    {
+        let (app, store) = try await demoApp(engine: engine)
         let id = try #require(
             try await store.read { try $0.returnRecords(office: "cumbria", agreement: "cumbria-GA-0001") }.first
         ).id

@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Synchronization
 import Testing
 
@@ -14,9 +15,9 @@ final class MovableClock: OPCCServices.Clock {
 }
 
 /// The demo over an in-memory store, on a clock the test moves, with `cumbria.officer`'s password hash known.
-private func signInDemo() async throws -> (Commissioning, MovableClock) {
+private func signInDemo(_ engine: TestEngine) async throws -> (Commissioning, MovableClock) {
     let clock = MovableClock(FixedClock(day: day("2026-11-20")).now())
-    let app = try Commissioning(store: try SQLiteStore(), catalog: try shippedCatalog(), clock: clock)
+    let app = try Commissioning(store: try engine.makeStore(), catalog: try shippedCatalog(), clock: clock)
     _ = try await app.loadDemo(from: home, returns: false)
     for person in try await app.everyone() { try await app.setPasswordHash(storedHash, of: person.name) }
     return (app, clock)
@@ -69,8 +70,10 @@ struct SignInServiceTests {
         }
     }
 
-    @Test func aPerAccountDelayGrowsWithEachFailureAndARightPasswordAfterItSignsIn() async throws {
-        let (app, clock) = try await signInDemo()
+    @Test(arguments: TestEngine.all) func aPerAccountDelayGrowsWithEachFailureAndARightPasswordAfterItSignsIn(
+        engine: TestEngine
+    ) async throws {
+        let (app, clock) = try await signInDemo(engine)
         let policy = SignInThrottlePolicy()
         for _ in 0..<4 {
             await #expect(
@@ -101,8 +104,10 @@ struct SignInServiceTests {
             waitSeconds(try app.signIn(name: "cumbria.auditor", address: "203.0.113.9", verify: typed("right"))) == nil)
     }
 
-    @Test func anAccountsOwnWaitStaysShortSoNoOneCanKeepItsOwnerOut() async throws {
-        let (app, clock) = try await signInDemo()
+    @Test(arguments: TestEngine.all) func anAccountsOwnWaitStaysShortSoNoOneCanKeepItsOwnerOut(
+        engine: TestEngine
+    ) async throws {
+        let (app, clock) = try await signInDemo(engine)
         // Someone keeps guessing the Commissioner's password from many addresses, waiting out each delay.
         for attempt in 0..<30 {
             let result = try await app.signIn(
@@ -116,8 +121,10 @@ struct SignInServiceTests {
         await #expect(isSignedIn(try app.signIn(name: "cumbria.pcc", address: "198.51.100.7", verify: typed("right"))))
     }
 
-    @Test func madeUpNamesCannotGrowTheThrottleTableBeyondItsBound() async throws {
-        let (app, _) = try await signInDemo()
+    @Test(arguments: TestEngine.all) func madeUpNamesCannotGrowTheThrottleTableBeyondItsBound(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await signInDemo(engine)
         let policy = SignInThrottlePolicy(freeFailuresPerAddress: 1_000_000, largestTable: 60)
         for n in 0..<500 {
             _ = try await app.signIn(
@@ -127,8 +134,10 @@ struct SignInServiceTests {
         await #expect(try app.signInThrottleEntryCount() == 60)
     }
 
-    @Test func aSessionEndsWhenIdleAndAtItsLifetimeAndAtSignOut() async throws {
-        let (app, clock) = try await signInDemo()
+    @Test(arguments: TestEngine.all) func aSessionEndsWhenIdleAndAtItsLifetimeAndAtSignOut(
+        engine: TestEngine
+    ) async throws {
+        let (app, clock) = try await signInDemo(engine)
         let policy = SessionPolicy(idleSeconds: 600, lifetimeSeconds: 3600, touchEverySeconds: 60)
         func signIn() async throws -> String {
             guard
@@ -159,8 +168,10 @@ struct SignInServiceTests {
         await #expect(try app.sessionCount() == 0)
     }
 
-    @Test func onlyTheSHA256OfASessionIdIsStoredAndExpiredSessionsAreSweptAtSignIn() async throws {
-        let (app, clock) = try await signInDemo()
+    @Test(arguments: TestEngine.all) func onlyTheSHA256OfASessionIdIsStoredAndExpiredSessionsAreSweptAtSignIn(
+        engine: TestEngine
+    ) async throws {
+        let (app, clock) = try await signInDemo(engine)
         guard
             case .signedIn(let first, _) = try await app.signIn(
                 name: "cumbria.officer", address: "a", verify: typed("right"))
@@ -172,8 +183,10 @@ struct SignInServiceTests {
         await #expect(try app.sessionCount() == 1)
     }
 
-    @Test func aSignInFormTokenIsGoodOnlyForItsNonceUntilItExpires() async throws {
-        let (app, clock) = try await signInDemo()
+    @Test(arguments: TestEngine.all) func aSignInFormTokenIsGoodOnlyForItsNonceUntilItExpires(
+        engine: TestEngine
+    ) async throws {
+        let (app, clock) = try await signInDemo(engine)
         let forms = try await app.signInFormTokens(lifetimeSeconds: 600)
         let nonce = String(repeating: "ab", count: 32)
         let token = forms.token(for: nonce, at: clock.now())
@@ -191,8 +204,10 @@ struct SignInServiceTests {
         #expect(!forms.isValid(token, for: nonce, at: clock.now()))
     }
 
-    @Test func aPasswordChangeEndsThePersonsOtherSessionsAndIsAnAuditEvent() async throws {
-        let (app, _) = try await signInDemo()
+    @Test(arguments: TestEngine.all) func aPasswordChangeEndsThePersonsOtherSessionsAndIsAnAuditEvent(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await signInDemo(engine)
         var ids: [String] = []
         for _ in 0..<3 {
             guard
@@ -228,8 +243,10 @@ struct SignInServiceTests {
         await #expect(try app.session(id: ids[0]) == nil)
     }
 
-    @Test func aPasswordIsChangedOnlyByThePersonOrTheirOfficesChiefExecutive() async throws {
-        let (app, _) = try await signInDemo()
+    @Test(arguments: TestEngine.all) func aPasswordIsChangedOnlyByThePersonOrTheirOfficesChiefExecutive(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await signInDemo(engine)
         guard
             case .signedIn(let id, _) = try await app.signIn(
                 name: "cumbria.officer", address: "a", verify: typed("right"))

@@ -1,5 +1,6 @@
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 /// The Surrey case of issue 21: a grant round whose awards each fund a different project keeps each purpose.
@@ -19,8 +20,10 @@ struct SplitPurposeTests {
                 """, source: "round.yaml")
     }
 
-    @Test func eachGrantOfARoundGetsItsOwnPurposeAndTheRestTheRoundsPurpose() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func eachGrantOfARoundGetsItsOwnPurposeAndTheRestTheRoundsPurpose(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let id = try await approvedDecision(app, amount: "£20,000")
         let file = try Self.round(
             id,
@@ -47,8 +50,10 @@ struct SplitPurposeTests {
         await #expect(try app.previewSplit(file, office: "cumbria", by: "cumbria.finance").map(\.purpose) == expected)
     }
 
-    @Test func aBlankPurposeForARecipientIsRefusedAndNothingIsAllocated() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aBlankPurposeForARecipientIsRefusedAndNothingIsAllocated(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let id = try await approvedDecision(app, amount: "£20,000")
         let before = try await store.read { try $0.allocations(office: "cumbria") }.count
         let file = try Self.round(

@@ -1,5 +1,6 @@
 import OPCCCore
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCServices
@@ -45,6 +46,7 @@ struct StorageFailureTests {
         #expect(thrown?.description == "the database stayed busy with other writers, so nothing was changed: try again")
     }
 
+    // SQLite only: it drops SQLite's search table through GRDB's writer, and the sentence names SQLite's result code.
     @Test func aStatementSQLiteFailsReachesTheCallerWithTheStoresPlainSentence() async throws {
         let path = temporaryDatabasePath()
         let (app, store) = try await demoApp(store: try SQLiteStore(path: path))
@@ -58,8 +60,10 @@ struct StorageFailureTests {
         #expect(thrown?.description == "the database could not answer (SQLite result code 1), so nothing was changed")
     }
 
-    @Test func insideATransactionTheStoresOwnErrorIsStillThereToCatch() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func insideATransactionTheStoresOwnErrorIsStillThereToCatch(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let instance = try await #require(try app.store.read { try $0.instances(office: "cumbria") }.first)
         let caught = try await app.store.write { tx -> Bool in
             do {

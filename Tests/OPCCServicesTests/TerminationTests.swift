@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 @Suite("Grant agreements: termination")
@@ -13,8 +14,10 @@ struct TerminationTests {
         row(try await app.reconciliation(year: fy("2016/17"), office: "cumbria"), strand: strand, recipient: recipient)
     }
 
-    @Test func terminationReleasesTheUnpaidMoneyToTheStrandAndKeepsWhatWasPaid() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func terminationReleasesTheUnpaidMoneyToTheStrandAndKeepsWhatWasPaid(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let (agreement, state) = try await #require(
             try app.agreements(office: "cumbria").first { $0.agreement.id == "cumbria-GA-0002" })
         #expect(state == "active")
@@ -58,8 +61,10 @@ struct TerminationTests {
         await #expect(try app.verifyAudit().isIntact)
     }
 
-    @Test func aTerminationRefusedForWantOfAReasonMovesNoMoney() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aTerminationRefusedForWantOfAReasonMovesNoMoney(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let figures = { try await app.reconciliation(year: fy("2016/17"), office: "cumbria").map { "\($0)" } }
         let before = try await figures()
         let head = try await app.auditHead()

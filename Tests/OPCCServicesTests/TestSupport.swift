@@ -3,6 +3,7 @@ import GRDB
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 
 /// The repository root, found from this file's path, so tests read the shipped workflows and fixtures.
 let repositoryRoot: URL = {
@@ -32,6 +33,19 @@ func demoApp(
     store: SQLiteStore? = nil, today: String = "2026-11-20", catalog: WorkflowCatalog? = nil, returns: Bool = false
 ) async throws -> (Commissioning, SQLiteStore) {
     let store = try store ?? SQLiteStore()
+    let app = try Commissioning(
+        store: store, catalog: try catalog ?? shippedCatalog(), clock: FixedClock(day: day(today)))
+    _ = try await app.loadDemo(from: home, returns: returns)
+    return (app, store)
+}
+
+/// `demoApp` on `engine`: over `store`, or a new store of its own (SQLite in memory, a PostgreSQL database cloned for
+/// the test).
+func demoApp(
+    engine: TestEngine, store: TestStore? = nil, today: String = "2026-11-20", catalog: WorkflowCatalog? = nil,
+    returns: Bool = false
+) async throws -> (Commissioning, TestStore) {
+    let store = try store ?? engine.makeStore()
     let app = try Commissioning(
         store: store, catalog: try catalog ?? shippedCatalog(), clock: FixedClock(day: day(today)))
     _ = try await app.loadDemo(from: home, returns: returns)

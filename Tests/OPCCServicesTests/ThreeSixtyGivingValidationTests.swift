@@ -29,11 +29,13 @@ enum ThreeSixtyGivingValidator {
     "360Giving: the export passes the official schema",
     .enabled(if: ThreeSixtyGivingValidator.tool.runs, Comment(rawValue: ThreeSixtyGivingValidator.tool.skipReason)))
 struct ThreeSixtyGivingValidationTests {
-    @Test("three-sixty-giving-valid: the demo's export validates against the 360Giving package schema")
-    func demoExportIsValid() async throws {
+    @Test(
+        "three-sixty-giving-valid: the demo's export validates against the 360Giving package schema",
+        arguments: TestEngine.all)
+    func demoExportIsValid(engine: TestEngine) async throws {
         let tool = ThreeSixtyGivingValidator.tool
         try #require(tool.available, Comment(rawValue: tool.missingInCI))
-        let app = try await transparencyApp()
+        let app = try await transparencyApp(engine)
         for office in ["cumbria", "lincolnshire"] {
             let result = try await ThreeSixtyGivingValidator.validate(try app.threeSixtyGiving(office: office))
             #expect(result.status == 0, "\(office): \(result.output)")
@@ -43,11 +45,13 @@ struct ThreeSixtyGivingValidationTests {
         #expect(all.status == 0 && all.output.contains("valid: 4 grants"), "\(all.output)")
     }
 
-    @Test("three-sixty-giving-valid: the validator refuses an amount in pence written as text (it really checks)")
-    func validatorRefusesABrokenPackage() async throws {
+    @Test(
+        "three-sixty-giving-valid: the validator refuses an amount in pence written as text (it really checks)",
+        arguments: TestEngine.all)
+    func validatorRefusesABrokenPackage(engine: TestEngine) async throws {
         let tool = ThreeSixtyGivingValidator.tool
         try #require(tool.available, Comment(rawValue: tool.missingInCI))
-        let app = try await transparencyApp()
+        let app = try await transparencyApp(engine)
         let good = await String(decoding: try app.threeSixtyGiving(office: "cumbria"), as: UTF8.self)
         let broken = good.replacingOccurrences(of: #""amountAwarded": 50000"#, with: #""amountAwarded": "5000000""#)
         #expect(broken != good)

@@ -1,6 +1,7 @@
 import Foundation
 import OPCCCore
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCServices
@@ -57,8 +58,8 @@ private let lincolnshireFinance = """
     """
 
 /// The demo with its returns, plus the Lincolnshire grants above.
-func transparencyApp() async throws -> Commissioning {
-    let (app, _) = try await demoApp(returns: true)
+func transparencyApp(_ engine: TestEngine) async throws -> Commissioning {
+    let (app, _) = try await demoApp(engine: engine, returns: true)
     _ = try await app.loadFinanceFixture(
         try FinanceFixture.parse(yaml: lincolnshireFinance, source: "test"), source: "test")
     return app
@@ -66,9 +67,11 @@ func transparencyApp() async throws -> Commissioning {
 
 @Suite("Transparency publications: what is published, and when")
 struct TransparencyServiceTests {
-    @Test("grant-published-when-awarded-and-decision-published: the demo's awarded grants under published decisions")
-    func demoGrants() async throws {
-        let app = try await transparencyApp()
+    @Test(
+        "grant-published-when-awarded-and-decision-published: the demo's awarded grants under published decisions",
+        arguments: TestEngine.all)
+    func demoGrants(engine: TestEngine) async throws {
+        let app = try await transparencyApp(engine)
         let grants = try await app.transparencyGrants()
         #expect(
             grants.map(\.agreementID) == [
@@ -92,9 +95,11 @@ struct TransparencyServiceTests {
         await #expect(try app.transparencyGrants(month: Month(parsing: "2016-04")).isEmpty)
     }
 
-    @Test("grant-published-when-awarded-and-decision-published: a signed grant waits for its decision's Part 1")
-    func signedGrantWaitsForPublication() async throws {
-        let (app, _) = try await demoApp()
+    @Test(
+        "grant-published-when-awarded-and-decision-published: a signed grant waits for its decision's Part 1",
+        arguments: TestEngine.all)
+    func signedGrantWaitsForPublication(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let decision = try await approvedDecision(app, title: "Carlisle programme", amount: "£20,000")
         let allocation = try await app.allocate(
             [
@@ -130,9 +135,11 @@ struct TransparencyServiceTests {
         await #expect(try app.contractsOver10000(office: "cumbria").contains { $0.reference == agreement.id })
     }
 
-    @Test("spending-over-500: payments over £500 only, by month; £500.00 exactly is not published")
-    func spending() async throws {
-        let app = try await transparencyApp()
+    @Test(
+        "spending-over-500: payments over £500 only, by month; £500.00 exactly is not published",
+        arguments: TestEngine.all)
+    func spending(engine: TestEngine) async throws {
+        let app = try await transparencyApp(engine)
         let lincolnshire = try await app.spendingOver500(office: "lincolnshire")
         #expect(lincolnshire.map(\.reference) == ["lincolnshire-GA-0002/I1", "lincolnshire-GA-0001/I2"])
         #expect(lincolnshire.map(\.amount) == [money("£10,000"), money("£500.01")])
@@ -148,9 +155,11 @@ struct TransparencyServiceTests {
         await #expect(try app.spendingOver500(office: "cumbria", month: Month(parsing: "2016-04")).count == 2)
     }
 
-    @Test("contracts-over-10000: agreements over £10,000 only; exactly £10,000 is not published; by month in force")
-    func contracts() async throws {
-        let app = try await transparencyApp()
+    @Test(
+        "contracts-over-10000: agreements over £10,000 only; exactly £10,000 is not published; by month in force",
+        arguments: TestEngine.all)
+    func contracts(engine: TestEngine) async throws {
+        let app = try await transparencyApp(engine)
         let contracts = try await app.contractsOver10000(office: "lincolnshire")
         #expect(contracts.map(\.reference) == ["lincolnshire-GA-0001"])
         #expect(contracts.first?.value == money("£20,000"))
@@ -162,9 +171,11 @@ struct TransparencyServiceTests {
         await #expect(try app.contractsOver10000(month: Month(parsing: "2019-01")).isEmpty)
     }
 
-    @Test("part2-never-published: 007/2020's Part 2 tripwire is in no publication, in any form")
-    func part2NeverPublished() async throws {
-        let app = try await transparencyApp()
+    @Test(
+        "part2-never-published: 007/2020's Part 2 tripwire is in no publication, in any form", arguments: TestEngine.all
+    )
+    func part2NeverPublished(engine: TestEngine) async throws {
+        let app = try await transparencyApp(engine)
         let id = try await app.decisionID("007/2020", office: "lincolnshire")
         let record = try await #require(try app.store.read { try $0.decision(id: id) })
         #expect(record.part2.content?.contains(tripwire) == true, "the demo's tripwire is in place")
@@ -184,9 +195,11 @@ struct TransparencyServiceTests {
         }
     }
 
-    @Test("three-sixty-giving-export: one office's package, its funder and prefix from the profile, issued today")
-    func threeSixtyGivingExport() async throws {
-        let app = try await transparencyApp()
+    @Test(
+        "three-sixty-giving-export: one office's package, its funder and prefix from the profile, issued today",
+        arguments: TestEngine.all)
+    func threeSixtyGivingExport(engine: TestEngine) async throws {
+        let app = try await transparencyApp(engine)
         let data = try await app.threeSixtyGiving(office: "cumbria")
         await #expect(data == (try app.threeSixtyGiving(office: "cumbria")), "deterministic")
         let package = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -2,13 +2,14 @@ import Foundation
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// The VLI through the services (issue 7): imports, a run, the wards, selection and the chain to the money.
 @Suite("VLI: import, score, select, follow the money")
 struct VLIServiceTests {
-    @Test func cumbriaPilotAreasFromTheVLIToTheirReturns() async throws {
-        let (app, store) = try await demoApp(returns: true)
+    @Test(arguments: TestEngine.all) func cumbriaPilotAreasFromTheVLIToTheirReturns(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine, returns: true)
         let geography = try await store.read { try $0.vliGeography(office: "cumbria") }
         #expect(geography.count == 321)
         #expect(geography.filter { $0.laName == "Barrow-in-Furness" }.count == 49)
@@ -34,8 +35,8 @@ struct VLIServiceTests {
         await #expect(try app.agreements(office: "cumbria").count == 2)
     }
 
-    @Test func aRunIsReproducibleFromItsInputs() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aRunIsReproducibleFromItsInputs(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let first = try await app.latestVLIRun(office: "cumbria")
         let (scheme, text) = try app.vliScheme(named: "vli-default", home: home)
         let again = try await app.scoreVLI(office: "cumbria", scheme: scheme, schemeText: text, by: "cumbria.officer")
@@ -44,8 +45,10 @@ struct VLIServiceTests {
         #expect(again.result == first.result)
     }
 
-    @Test func aMalformedPoliceUKLine7IsRefusedNamingItAndNothingIsImported() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aMalformedPoliceUKLine7IsRefusedNamingItAndNothingIsImported(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let before = try await store.read { try $0.vliValues(office: "cumbria") }
         let header =
             "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
@@ -67,8 +70,9 @@ struct VLIServiceTests {
         await #expect(try store.read { try $0.vliValues(office: "cumbria") } == before)
     }
 
-    @Test func policeUKCrimesAreCountedPerLSOAOverTheMonths() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func policeUKCrimesAreCountedPerLSOAOverTheMonths(engine: TestEngine) async throws
+    {
+        let (app, store) = try await demoApp(engine: engine)
         let header =
             "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"
             + "Last outcome category,Context"
@@ -93,16 +97,19 @@ struct VLIServiceTests {
         #expect(values["E01019126"]?["burglary-dwelling"] == 0)
     }
 
-    @Test func populationIsTakenByPositionFromTheCensusFile() async throws {
-        let (_, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func populationIsTakenByPositionFromTheCensusFile(engine: TestEngine) async throws
+    {
+        let (_, store) = try await demoApp(engine: engine)
         let area = try await #require(
             try store.read { try $0.vliGeography(office: "cumbria") }.first { $0.lsoa == "E01019126" })
         // cumbria-population.csv: E01019126 Allerdale 001A, "1,703" usual residents, 755 households.
         #expect(area.population == 1703 && area.households == 755)
     }
 
-    @Test func shortlistedBeforeSelectionAndSelectionCitesAnApprovedDecision() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func shortlistedBeforeSelectionAndSelectionCitesAnApprovedDecision(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let notShortlisted = await #expect(throws: ServiceRefusal.self) {
             try await app.selectVLIWard(
                 office: "cumbria", ward: "Eden ward 1 (synthetic)", decision: "014/2016", by: "cumbria.officer")
@@ -122,8 +129,8 @@ struct VLIServiceTests {
         #expect(unknown?.rule == "known-ward")
     }
 
-    @Test func vliEveryValueGiven() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func vliEveryValueGiven(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         try await app.importVLI(
             .geography,
             files: [

@@ -1,6 +1,7 @@
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 /// Variations of a running agreement (issue 5, item 4): amount, dates and plan lines, each approved with a reason,
@@ -25,12 +26,15 @@ struct VariationTests {
         return list
     }
 
-    func ledgerSize(_ store: SQLiteStore) async throws -> Int {
+    func ledgerSize(_ store: TestStore) async throws -> Int {
         try await store.read { try $0.postings(office: "cumbria") }.count
     }
 
-    @Test func aReductionReturnsUnpaidMoneyToTheStrandAndKeepsTheAgreementEqualToItsAllocations() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all)
+    func aReductionReturnsUnpaidMoneyToTheStrandAndKeepsTheAgreementEqualToItsAllocations(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await app.reconciliation(year: fy("2016/17"), office: "cumbria")
         let agreement = try await app.agreement(barrow)
         var request = Commissioning.VariationRequest(kind: .amount, reason: "Fewer sessions needed")
@@ -51,8 +55,8 @@ struct VariationTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func variationWithinUnpaid() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func variationWithinUnpaid(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         let agreement = try await app.agreement(barrow)
         let paid = agreement.payments.filter { $0.paidOn != nil }.map(\.amount.pence).reduce(0, +)
         var request = Commissioning.VariationRequest(kind: .amount, reason: "Project stopped")
@@ -67,8 +71,10 @@ struct VariationTests {
         await #expect(try app.agreement(barrow) == agreement)
     }
 
-    @Test func grantVariationWithinDecisionAndANewDecisionForMore() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func grantVariationWithinDecisionAndANewDecisionForMore(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let agreement = try await app.agreement(barrow)
         var request = Commissioning.VariationRequest(kind: .amount, reason: "Extra hub sessions")
         request.amountChange = SignedMoney(pence: 1_000_000)
@@ -97,8 +103,8 @@ struct VariationTests {
         await #expect(try app.financeCheck() == [])
     }
 
-    @Test func paymentsSumToAmountAfterAVariation() async throws {
-        let (app, store) = try await demoApp()
+    @Test(arguments: TestEngine.all) func paymentsSumToAmountAfterAVariation(engine: TestEngine) async throws {
+        let (app, store) = try await demoApp(engine: engine)
         var request = Commissioning.VariationRequest(kind: .amount, reason: "Fewer sessions needed")
         request.amountChange = SignedMoney(pence: -500_000)
         request.spendProfile = await profile(try app.agreement(barrow), changingLastBy: -500_000)
@@ -115,8 +121,8 @@ struct VariationTests {
         await #expect(try app.agreement(barrow).amount == money("£50,000"))
     }
 
-    @Test func paidInstalmentsUnchanged() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func paidInstalmentsUnchanged(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let agreement = try await app.agreement(barrow)
         var request = Commissioning.VariationRequest(kind: .amount, reason: "Fewer sessions needed")
         request.amountChange = SignedMoney(pence: -500_000)
@@ -131,8 +137,10 @@ struct VariationTests {
         #expect(refused?.rule == "paid-instalments-unchanged")
     }
 
-    @Test func aDatesVariationNeedsAReasonAndKeepsTheTermsConsistent() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aDatesVariationNeedsAReasonAndKeepsTheTermsConsistent(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var request = Commissioning.VariationRequest(kind: .dates, reason: "")
         request.period = .init(start: day("2016-04-01"), end: day("2017-06-30"))
         let noReason = await #expect(throws: ActRefused.self) {
@@ -150,8 +158,8 @@ struct VariationTests {
         #expect(backwards?.rule == "grant-period-valid")
     }
 
-    @Test func planLinesSumToAmountAfterAVariation() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func planLinesSumToAmountAfterAVariation(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var request = Commissioning.VariationRequest(kind: .planLines, reason: "Move money to diversion work")
         request.planLines = [
             .init(priority: "Reducing reoffending", description: "Diversion", amount: money("£30,000")),
@@ -169,8 +177,8 @@ struct VariationTests {
         #expect(audit?.payloadFields["reason"] == "Move money to diversion work")
     }
 
-    @Test func variationFitsKind() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func variationFitsKind(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var request = Commissioning.VariationRequest(kind: .dates, reason: "Mixed up")
         request.amountChange = SignedMoney(pence: 100)
         let refused = await #expect(throws: ServiceRefusal.self) {
@@ -179,8 +187,8 @@ struct VariationTests {
         #expect(refused?.rule == "variation-fits-kind")
     }
 
-    @Test func onlyFinanceApprovesAVariation() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func onlyFinanceApprovesAVariation(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         var request = Commissioning.VariationRequest(kind: .dates, reason: "Hub opening delayed")
         request.period = .init(start: day("2016-04-01"), end: day("2017-06-30"))
         let officer = await #expect(throws: ActRefused.self) {

@@ -3,12 +3,15 @@ import GRDB
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 @Suite("Workflow service: acts, refusals, versions")
 struct WorkflowServiceTests {
-    @Test func anAcceptedActMovesTheInstanceAndAppendsOneAuditEvent() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func anAcceptedActMovesTheInstanceAndAppendsOneAuditEvent(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let before = try await app.auditHead()
         let id = try await decisionReferred(app)
         let instance = try await #require(try app.instance(id))
@@ -23,16 +26,20 @@ struct WorkflowServiceTests {
         #expect(events[2].fromState == events[2].toState)
     }
 
-    @Test func approvalStartsThePublicationClockOnTheOfficesWorkingDays() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func approvalStartsThePublicationClockOnTheOfficesWorkingDays(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await decisionReferred(app)
         let view = try await app.decide(id, approve: true, interests: "none", by: "cumbria.pcc", on: day("2016-03-09"))
         #expect(view.record.part1Deadline == day("2016-03-14"))
         #expect(view.status == "approved")
     }
 
-    @Test func aRefusedActChangesNothingAndIsKeptInTheRefusalLog() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aRefusedActChangesNothingAndIsKeptInTheRefusalLog(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-03-01")
         )
@@ -54,8 +61,8 @@ struct WorkflowServiceTests {
         #expect(refusals[0].reasons.first?.hasPrefix("event-not-allowed-in-state") == true)
     }
 
-    @Test func referralWaitsForEveryRequiredSignOff() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func referralWaitsForEveryRequiredSignOff(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-03-01")
         )
@@ -70,8 +77,10 @@ struct WorkflowServiceTests {
         #expect(refused?.description.contains("Officer approval (Chief Executive or Deputy Chief Executive)") == true)
     }
 
-    @Test func datesAlongARecordNeverGoBackwardsNorIntoTheFuture() async throws {
-        let (app, _) = try await demoApp(today: "2026-11-20")
+    @Test(arguments: TestEngine.all) func datesAlongARecordNeverGoBackwardsNorIntoTheFuture(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine, today: "2026-11-20")
         let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-03-07")
         )
@@ -90,8 +99,8 @@ struct WorkflowServiceTests {
         #expect(late.recordedAt.hasPrefix("2026-11-20"))
     }
 
-    @Test func aPersonFromAnotherOfficeCannotActOnARecord() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aPersonFromAnotherOfficeCannotActOnARecord(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         let id = try await app.raiseDecision(
             office: "cumbria", draft: shortDraft(), by: "cumbria.officer", on: day("2016-03-01")
         )
@@ -106,8 +115,10 @@ struct WorkflowServiceTests {
         await #expect(try app.instance(id)?.state == "draft")
     }
 
-    @Test func aProjectBoardMemberActsOnlyOnItsOwnGrantsReturns() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func aProjectBoardMemberActsOnlyOnItsOwnGrantsReturns(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.addPerson(
             name: "barrow.board", office: "cumbria",
             grants: [RoleGrant(role: .projectBoardMember, scope: ["GA-BARROW"])],
@@ -126,8 +137,10 @@ struct WorkflowServiceTests {
         #expect(refused?.rules == ["role-required"])
     }
 
-    @Test func actsThatChangeNoStateAreAllowedInTerminalStatesAndChained() async throws {
-        let (app, _) = try await demoApp()
+    @Test(arguments: TestEngine.all) func actsThatChangeNoStateAreAllowedInTerminalStatesAndChained(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
         try await app.startInstance(
             id: "DR-6", office: "cumbria", workflow: "decision-request", recordRef: "DR-6", by: "cumbria.officer",
             on: day("2016-03-01"))
@@ -143,15 +156,16 @@ struct WorkflowServiceTests {
 
 @Suite("Concurrency: optimistic versions")
 struct ConcurrencyTests {
-    @Test func twoConnectionsFiringOnTheSameVersionCommitExactlyOnce() async throws {
-        let path = temporaryDatabasePath()
-        let (first, _) = try await demoApp(store: try SQLiteStore(path: path))
+    @Test(arguments: TestEngine.all) func twoConnectionsFiringOnTheSameVersionCommitExactlyOnce(
+        engine: TestEngine
+    ) async throws {
+        let stores = try engine.makeStores(2)
+        let (first, _) = try await demoApp(engine: engine, store: stores[0])
         try await first.startInstance(
             id: "CF-C", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-C", by: "wm.finance",
             on: day("2016-03-01"))
         let second = try Commissioning(
-            store: try SQLiteStore(path: path), catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20"))
-        )
+            store: stores[1], catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))
         let seenByFirst = try await #require(try first.instance("CF-C"))
         let seenBySecond = try await #require(try second.instance("CF-C"))
         #expect(seenByFirst.version == seenBySecond.version)
@@ -170,17 +184,19 @@ struct ConcurrencyTests {
         await #expect(try second.auditLog(instance: "CF-C").filter { $0.event == "request" }.count == 1)
     }
 
-    @Test func concurrentWritersFromManyThreadsNeverLoseOrDuplicateAnAct() async throws {
-        let path = temporaryDatabasePath()
-        let (app, _) = try await demoApp(store: try SQLiteStore(path: path))
+    @Test(arguments: TestEngine.all) func concurrentWritersFromManyThreadsNeverLoseOrDuplicateAnAct(
+        engine: TestEngine
+    ) async throws {
+        let stores = try engine.makeStores(9)
+        let (app, _) = try await demoApp(engine: engine, store: stores[0])
         try await app.startInstance(
             id: "CF-T", office: "west-midlands", workflow: "carry-forward", recordRef: "CF-T", by: "wm.finance",
             on: day("2016-03-01"))
         let outcomes = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<8 {
+            for store in stores.dropFirst() {
                 group.addTask {
                     let other = try? Commissioning(
-                        store: try SQLiteStore(path: path), catalog: try shippedCatalog(),
+                        store: store, catalog: try shippedCatalog(),
                         clock: FixedClock(day: day("2026-11-20")))
                     return
                         await

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OPCCCore
+import OPCCTestSupport
 import Synchronization
 import Testing
 
@@ -34,6 +35,7 @@ struct AsyncBoundaryTests {
         let releaseNow = Mutex(false)
     }
 
+    // SQLite only: the writers wait for SQLite's write lock, held by a GRDB connection of the test's own.
     @Test func writersWaitingOnABusyDatabaseLeaveTheCooperativePoolFreeForOtherTasks() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-async-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -90,10 +92,9 @@ struct AsyncBoundaryTests {
         #expect(offices == writers, "every waiting writer committed once the lock was released")
     }
 
-    @Test func aTaskCancelledBeforeItsTransactionBeginsThrowsCancellationAndChangesNothing() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-async-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: folder.appendingPathComponent("cancel.sqlite").path)
+    @Test(arguments: TestEngine.all)
+    func aTaskCancelledBeforeItsTransactionBeginsThrowsCancellationAndChangesNothing(engine: TestEngine) async throws {
+        let store = try engine.makeStores(1)[0]
         let cancelled = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             try await store.write { tx in

@@ -25,6 +25,7 @@ struct ConcurrentWriterTests {
         while !flag.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
     }
 
+    // SQLite only: it checks SQLite's one write lock, which PostgreSQL has no equivalent of (its writers lock rows).
     @Test func aWriteThatReadsFirstHoldsTheWriteLockSoAnotherWriterWaitsAndBothSucceed() async throws {
         let path = try databasePath()
         let first = try SQLiteStore(path: path)
@@ -59,6 +60,7 @@ struct ConcurrentWriterTests {
         #expect(offices == ["first-0", "second"], "both writes committed; neither was lost")
     }
 
+    // SQLite only: it holds SQLite's write lock against stores with SQLite's busy timeout and attempts.
     @Test func aTransactionStillBusyAfterTheTimeoutIsTriedAgainWholeAndOtherwiseRefusedAsBusy() async throws {
         let path = try databasePath()
         let holder = try SQLiteStore(path: path)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OPCCCore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCStore
@@ -31,8 +32,21 @@ private func assessment() -> PriorityAssessment {
 /// The database holds the matrix's invariants itself: each is tried here with raw writes past the services.
 @Suite("SQLite schema: priorities")
 struct PrioritySchemaTests {
+    /// A SQLite store holding the assessment, its instance in `state`, for the raw writes below.
     func store(state: String = "scoring") async throws -> SQLiteStore {
         let store = try SQLiteStore()
+        try await seed(store, state: state)
+        return store
+    }
+
+    /// `store()` on `engine`.
+    func store(_ engine: TestEngine) async throws -> TestStore {
+        let store = try engine.makeStore()
+        try await seed(store, state: "scoring")
+        return store
+    }
+
+    func seed(_ store: any CommissioningStore, state: String) async throws {
         try await store.write { tx in
             try tx.saveOffice(
                 id: "leicestershire", name: "Leicestershire OPCC", orgID: nil, profileText: "id: leicestershire",
@@ -52,10 +66,11 @@ struct PrioritySchemaTests {
                     effectiveDay: Day(year: 2017, month: 3, day: 1)!,
                     recordedAt: "t"))
         }
-        try await store.writer.write {
-            try $0.execute(sql: "UPDATE workflow_instance SET state = ? WHERE id = 'PA-1'", arguments: [state])
+        guard state != "scoring" else { return }
+        try await store.write {
+            try $0.updateInstance(
+                id: "PA-1", state: state, expectedVersion: 0, lastEffectiveDay: Day(year: 2017, month: 3, day: 1)!)
         }
-        return store
     }
 
     func rejects(_ store: SQLiteStore, _ sql: String) -> Bool {
@@ -65,14 +80,15 @@ struct PrioritySchemaTests {
         } catch { return true }
     }
 
-    @Test func anAssessmentReadsBackAsStored() async throws {
-        let s = try await store()
+    @Test(arguments: TestEngine.all) func anAssessmentReadsBackAsStored(engine: TestEngine) async throws {
+        let s = try await store(engine)
         let read = try await #require(try s.read { try $0.assessment(id: "PA-1") })
         #expect(read == assessment())
         #expect(read.threats[0].scores["Police"]?.factors == [4, 3, 2, 2, 1, 1])
         await #expect(try s.read { try $0.assessmentCount(office: "leicestershire") } == 1)
     }
 
+    // SQLite only: it writes raw SQL through GRDB's writer.
     @Test func aHarmSumLiesBetweenSixAndTwentyFour() async throws {
         let s = try await store()
         #expect(rejects(s, "UPDATE priority_harm_score SET sum_score = 25 WHERE agency = 'NWLDC'"))
@@ -88,6 +104,7 @@ struct PrioritySchemaTests {
         #expect(rejects(s, "UPDATE priority_threat SET control = 'rising'"))
     }
 
+    // SQLite only: it writes raw SQL through GRDB's writer.
     @Test func scoresChangeOnlyWhileScoringAndAreNeverDeleted() async throws {
         let scoring = try await store()
         #expect(rejects(scoring, "DELETE FROM priority_harm_score"))
@@ -102,6 +119,7 @@ struct PrioritySchemaTests {
         #expect(error?.description.contains("harm scores change only while the assessment is being scored") == true)
     }
 
+    // SQLite only: it writes raw SQL through GRDB's writer.
     @Test func boardDecisionsAreRecordedWhileSelectingAndNeverChanged() async throws {
         let scoring = try await store()
         let decision = PrioritySelection.BoardRecord(
@@ -135,6 +153,7 @@ struct PrioritySchemaTests {
             ))
     }
 
+    // SQLite only: it writes raw SQL through GRDB's writer.
     @Test func prioritiesChangeWhileSelectingAndTheirMoneyAlsoOnceAdopted() async throws {
         let s = try await store(state: "selecting")
         let priority = PrioritySelection.Priority(
@@ -171,8 +190,8 @@ struct PrioritySchemaTests {
         }
     }
 
-    @Test func onePartnershipHasOneAssessmentAYear() async throws {
-        let s = try await store()
+    @Test(arguments: TestEngine.all) func onePartnershipHasOneAssessmentAYear(engine: TestEngine) async throws {
+        let s = try await store(engine)
         try await s.write { tx in
             try tx.insertInstance(
                 WorkflowInstance(

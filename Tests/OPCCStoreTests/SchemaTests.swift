@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OPCCCore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCStore
@@ -9,8 +10,21 @@ import Testing
 /// that bypass the services.
 @Suite("SQLite schema invariants")
 struct SchemaTests {
+    /// A SQLite store with an office, a person, a pinned definition and an instance, for the raw writes below.
     func store() async throws -> SQLiteStore {
         let store = try SQLiteStore()
+        try await seed(store)
+        return store
+    }
+
+    /// `store()` on `engine`.
+    func store(_ engine: TestEngine) async throws -> TestStore {
+        let store = try engine.makeStore()
+        try await seed(store)
+        return store
+    }
+
+    func seed(_ store: any CommissioningStore) async throws {
         try await store.write { tx in
             try tx.saveOffice(
                 id: "cumbria", name: "Cumbria OPCC", orgID: nil, profileText: "id: cumbria", registeredAt: "t")
@@ -23,7 +37,6 @@ struct SchemaTests {
                     id: "I-1", office: "cumbria", workflow: "w", workflowVersion: 1, state: "draft", version: 0,
                     recordRef: nil, lastEffectiveDay: nil), createdAt: "t")
         }
-        return store
     }
 
     func rejects(_ store: SQLiteStore, _ sql: String) -> Bool {
@@ -33,6 +46,7 @@ struct SchemaTests {
         } catch { return true }
     }
 
+    // SQLite only: it writes raw SQL through GRDB's writer.
     @Test func foreignKeysAreEnforced() async throws {
         let s = try await store()
         #expect(
@@ -47,6 +61,7 @@ struct SchemaTests {
                 """))
     }
 
+    // SQLite only: it writes raw SQL through GRDB's writer.
     @Test func rolesAndDaysAreChecked() async throws {
         let s = try await store()
         #expect(rejects(s, "INSERT INTO role_grant (person_id, role) VALUES (1, 'superuser')"))
@@ -55,8 +70,8 @@ struct SchemaTests {
         #expect(rejects(s, "UPDATE office SET id = 'Bad Id' WHERE id = 'cumbria'"))
     }
 
-    @Test func aPersonNameIsUnique() async throws {
-        let s = try await store()
+    @Test(arguments: TestEngine.all) func aPersonNameIsUnique(engine: TestEngine) async throws {
+        let s = try await store(engine)
         let error = await #expect(throws: StoreError.self) {
             try await s.write {
                 try $0.addPerson(name: "officer", displayName: "Again", office: "cumbria", addedAt: "t")
@@ -65,8 +80,9 @@ struct SchemaTests {
         #expect(error == .duplicate(what: "a person named 'officer'"))
     }
 
-    @Test func aConditionalUpdateAgainstAStaleVersionChangesNothing() async throws {
-        let s = try await store()
+    @Test(arguments: TestEngine.all)
+    func aConditionalUpdateAgainstAStaleVersionChangesNothing(engine: TestEngine) async throws {
+        let s = try await store(engine)
         try await s.write {
             try $0.updateInstance(
                 id: "I-1", state: "submitted", expectedVersion: 0, lastEffectiveDay: Day(year: 2016, month: 3, day: 7)!)
@@ -84,8 +100,8 @@ struct SchemaTests {
         #expect(instance?.version == 1)
     }
 
-    @Test func appendedEventsFormAChainFromTheGenesisHash() async throws {
-        let s = try await store()
+    @Test(arguments: TestEngine.all) func appendedEventsFormAChainFromTheGenesisHash(engine: TestEngine) async throws {
+        let s = try await store(engine)
         let events = try await s.write { tx in
             try (1...3).map { i in
                 try tx.append(
@@ -103,6 +119,7 @@ struct SchemaTests {
         #expect(events[0].payload == #"{"n":"1"}"#)
     }
 
+    // SQLite only: it writes raw SQL through GRDB's writer.
     @Test func theAuditLogRefusesUpdatesAndDeletes() async throws {
         let s = try await store()
         try await s.write {

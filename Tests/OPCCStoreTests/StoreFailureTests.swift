@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OPCCCore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCStore
@@ -22,6 +23,7 @@ struct StoreFailureTests {
         #expect(StoreError.failed(resultCode: code).description == sentence)
     }
 
+    // SQLite only: it drops SQLite's search table through GRDB's writer, and the failure carries SQLite's result code.
     @Test func aFailedStatementInATransactionIsAStoreFailureWithoutTheStatement() async throws {
         let store = try SQLiteStore()
         try await store.writer.write { try $0.execute(sql: "DROP TABLE decision_fts") }

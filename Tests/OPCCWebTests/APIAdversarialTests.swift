@@ -4,6 +4,7 @@ import HummingbirdTesting
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -135,8 +136,8 @@ struct APIAdversarialTests {
         private(set) var fund = ""
         private(set) var draft = ""
 
-        init() async throws {
-            app = await makeDemoApp()
+        init(_ engine: TestEngine) async throws {
+            app = try await makeDemoApp(engine)
             let year = try FinancialYear(parsing: "2016/17")
             for strand in ["ADV", "ADV2"] {
                 try await app.setBudget(
@@ -296,8 +297,10 @@ struct APIAdversarialTests {
         var rules: [String: Int] = [:]
     }
 
-    @Test func injectionStringsInEveryTextFieldOfEveryWriteAreRefusedByNameOrStoredExactly() async throws {
-        let fixture = try await Fixture()
+    @Test(arguments: TestEngine.all) func injectionStringsInEveryTextFieldOfEveryWriteAreRefusedByNameOrStoredExactly(
+        engine: TestEngine
+    ) async throws {
+        let fixture = try await Fixture(engine)
         let app = try await webApp(commissioning: fixture.app)
         let (tally, fieldsSeen) = try await app.test(.router) { client -> (Tally, Int) in
             let contexts = await Self.contexts(fixture)
@@ -406,8 +409,10 @@ struct APIAdversarialTests {
 
     /// Malformed money, impossible or foreign-format days and unknown choices in every money, day and choice field
     /// of the operations with a working context: each is refused with 422 naming the field, and nothing changes.
-    @Test func malformedMoneyDaysAndUnknownChoicesAreRefusedNamingTheFieldAndNothingChanges() async throws {
-        let fixture = try await Fixture()
+    @Test(arguments: TestEngine.all) func malformedMoneyDaysAndUnknownChoicesAreRefusedNamingTheFieldAndNothingChanges(
+        engine: TestEngine
+    ) async throws {
+        let fixture = try await Fixture(engine)
         let app = try await webApp(commissioning: fixture.app)
         let checked = try await app.test(.router) { client -> Int in
             let contexts = await Self.contexts(fixture)
@@ -458,8 +463,10 @@ struct APIAdversarialTests {
     }
 
     /// A body over the operation's limit gets 413 on every write that takes one, before anything is read into it.
-    @Test func anOversizedBodyIsRefusedWith413OnEveryWriteAndNothingChanges() async throws {
-        let fixture = try await Fixture()
+    @Test(arguments: TestEngine.all) func anOversizedBodyIsRefusedWith413OnEveryWriteAndNothingChanges(
+        engine: TestEngine
+    ) async throws {
+        let fixture = try await Fixture(engine)
         let app = try await webApp(commissioning: fixture.app)
         try await app.test(.router) { client in
             let api = try await APIClient(client, as: "cumbria.finance", app: fixture.app)

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -11,13 +12,14 @@ import Testing
 /// before the Cumbria returns were played), with the same rules as the CLI and the web.
 @Suite("JSON API: finance, returns, carry-forwards and priorities", .serialized)
 struct APIFlowTests {
-    static let appTask = Task { await makeDemoApp(returns: false) }
-    static var app: Commissioning { get async { await appTask.value } }
+    static let app = PerEngine { try await makeDemoApp($0, returns: false) }
 
-    @Test func aBudgetSetThroughTheAPIShowsInTheBudgetsAndAVirementMovesItsMoney() async throws {
-        let server = try await webApp(commissioning: Self.app)
+    @Test(arguments: TestEngine.all) func aBudgetSetThroughTheAPIShowsInTheBudgetsAndAVirementMovesItsMoney(
+        engine: TestEngine
+    ) async throws {
+        let server = try await webApp(commissioning: Self.app(engine))
         try await server.test(.router) { client in
-            let finance = try await APIClient(client, as: "cumbria.finance", app: Self.app)
+            let finance = try await APIClient(client, as: "cumbria.finance", app: Self.app(engine))
             let set = try await finance.call(
                 .put, "/api/v1/budgets",
                 #"{"year": "2017/18", "strand": "APIA", "name": "API strand A", "amount": "£20,000"}"#)
@@ -33,7 +35,7 @@ struct APIFlowTests {
             #expect(budgets.first { $0["strand"] as? String == "APIA" }?["amountPence"] as? Int == 1_500_000)
             #expect(budgets.first { $0["strand"] as? String == "APIB" }?["amountPence"] as? Int == 500_000)
 
-            let board = try await APIClient(client, as: "cumbria.barrow-board", app: Self.app)
+            let board = try await APIClient(client, as: "cumbria.barrow-board", app: Self.app(engine))
             let refused = try await board.call(
                 .put, "/api/v1/budgets", #"{"year": "2017/18", "strand": "APIA", "name": "x", "amount": "£1"}"#)
             #expect(refused.status == .forbidden)
@@ -42,8 +44,11 @@ struct APIFlowTests {
         }
     }
 
-    @Test func aBoardSubmitsAReturnAReviewerSendsItBackAndFinanceAcceptsTheNextVersion() async throws {
-        let rows = try await Self.app.returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance")
+    @Test(arguments: TestEngine.all) func aBoardSubmitsAReturnAReviewerSendsItBackAndFinanceAcceptsTheNextVersion(
+        engine: TestEngine
+    ) async throws {
+        let rows = try await Self.app(engine).returns(
+            .init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance")
         let id = try #require(rows.first { $0.quarter == "2016/17 Q1" }).id
         let content = #"""
             {"spendInQuarter": "£12,000", "spendToDate": "£12,000", "narrative": "Sessions running.",
@@ -52,10 +57,10 @@ struct APIFlowTests {
              "indicators": [{"name": "Incidents in Ormsgill", "actual": "94 this quarter"},
                             {"name": "IOM offenders in Ormsgill", "actual": "9"}]}
             """#
-        let server = try await webApp(commissioning: Self.app)
+        let server = try await webApp(commissioning: Self.app(engine))
         try await server.test(.router) { client in
-            let board = try await APIClient(client, as: "cumbria.barrow-board", app: Self.app)
-            let other = try await APIClient(client, as: "cumbria.copeland-board", app: Self.app)
+            let board = try await APIClient(client, as: "cumbria.barrow-board", app: Self.app(engine))
+            let other = try await APIClient(client, as: "cumbria.copeland-board", app: Self.app(engine))
             #expect(try await other.get("/api/v1/returns/\(id)").status == .notFound, "another board's return")
             #expect(try await other.call(.put, "/api/v1/returns/\(id)/content", content).status == .notFound)
 
@@ -66,10 +71,10 @@ struct APIFlowTests {
             #expect(try await board.post("/api/v1/returns/\(id)/submission").object["state"] as? String == "submitted")
             #expect(try await board.post("/api/v1/returns/\(id)/acceptance", "{}").status == .forbidden)
 
-            let officer = try await APIClient(client, as: "cumbria.officer", app: Self.app)
+            let officer = try await APIClient(client, as: "cumbria.officer", app: Self.app(engine))
             let blank = try await officer.post("/api/v1/returns/\(id)/send-back", #"{"reasons": ""}"#)
             #expect(blank.status == .unprocessableContent)
-            await #expect(try Self.app.quarterlyReturn(id, as: "cumbria.finance").state == "submitted")
+            await #expect(try Self.app(engine).quarterlyReturn(id, as: "cumbria.finance").state == "submitted")
             let sent = try await officer.post(
                 "/api/v1/returns/\(id)/send-back", #"{"reasons": "Give the start date."}"#)
             #expect(sent.status == .ok)
@@ -77,17 +82,19 @@ struct APIFlowTests {
 
             _ = try await board.call(.put, "/api/v1/returns/\(id)/content", content)
             #expect(try await board.post("/api/v1/returns/\(id)/submission").status == .ok)
-            let finance = try await APIClient(client, as: "cumbria.finance", app: Self.app)
+            let finance = try await APIClient(client, as: "cumbria.finance", app: Self.app(engine))
             let accepted = try await finance.post("/api/v1/returns/\(id)/acceptance", #"{"note": "Thank you."}"#)
             #expect(accepted.object["state"] as? String == "accepted")
             #expect((accepted.object["versions"] as? [Any])?.count == 2)
         }
     }
 
-    @Test func financeRequestsACarryForwardAndOnlyTheCommissionerDecidesIt() async throws {
-        let server = try await webApp(commissioning: Self.app)
+    @Test(arguments: TestEngine.all) func financeRequestsACarryForwardAndOnlyTheCommissionerDecidesIt(
+        engine: TestEngine
+    ) async throws {
+        let server = try await webApp(commissioning: Self.app(engine))
         try await server.test(.router) { client in
-            let finance = try await APIClient(client, as: "wm.finance", app: Self.app)
+            let finance = try await APIClient(client, as: "wm.finance", app: Self.app(engine))
             let blank = try await finance.post(
                 "/api/v1/carry-forwards",
                 #"{"year": "2017/18", "strand": "CSF", "recipient": "GB-LAE-WLV", "forecast": "£5,000", "reason": " "}"#
@@ -104,7 +111,7 @@ struct APIFlowTests {
             #expect(
                 try await finance.post("/api/v1/carry-forwards/\(id)/decision", #"{"approve": true}"#).status
                     == .forbidden)
-            let pcc = try await APIClient(client, as: "wm.pcc", app: Self.app)
+            let pcc = try await APIClient(client, as: "wm.pcc", app: Self.app(engine))
             let decided = try await pcc.post("/api/v1/carry-forwards/\(id)/decision", #"{"approve": true}"#)
             #expect(decided.status == .ok)
             #expect(decided.object["state"] as? String == "approved")
@@ -113,10 +120,12 @@ struct APIFlowTests {
         }
     }
 
-    @Test func anAdoptedSelectionRefusesANewPriorityAndStaysAsItWas() async throws {
-        let server = try await webApp(commissioning: Self.app)
+    @Test(arguments: TestEngine.all) func anAdoptedSelectionRefusesANewPriorityAndStaysAsItWas(
+        engine: TestEngine
+    ) async throws {
+        let server = try await webApp(commissioning: Self.app(engine))
         try await server.test(.router) { client in
-            let officer = try await APIClient(client, as: "leics.officer", app: Self.app)
+            let officer = try await APIClient(client, as: "leics.officer", app: Self.app(engine))
             let before = try await officer.get("/api/v1/priorities/leicestershire-PA-0001")
             #expect(before.object["state"] as? String == "adopted")
             let refused = try await officer.post(

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -28,64 +29,70 @@ private func rule(_ body: String) -> String? {
 /// stale one is a 409 `current-version` and changes nothing. On a database of their own.
 @Suite("Versions: ETag and If-Match on agreements, returns and carry-forwards", .serialized)
 struct APIRecordVersionTests {
-    static let appTask = Task { await makeDemoApp(returns: false) }
-    static var app: Commissioning { get async { await appTask.value } }
+    static let app = PerEngine { try await makeDemoApp($0, returns: false) }
 
-    func token(_ user: String) async throws -> String {
-        try await Self.app.createAPIToken(label: "version-\(UUID().uuidString)", by: user).token
+    func token(_ engine: TestEngine, _ user: String) async throws -> String {
+        try await Self.app(engine).createAPIToken(label: "version-\(UUID().uuidString)", by: user).token
     }
 
-    @Test func aStaleIfMatchOnAnAgreementIsA409AndChangesNothing() async throws {
+    @Test(arguments: TestEngine.all) func aStaleIfMatchOnAnAgreementIsA409AndChangesNothing(
+        engine: TestEngine
+    ) async throws {
         let id = "cumbria-GA-0002"
-        let finance = try await token("cumbria.finance")
-        let server = try await webApp(commissioning: Self.app)
+        let finance = try await token(engine, "cumbria.finance")
+        let server = try await webApp(commissioning: Self.app(engine))
         try await server.test(.router) { client in
             let opened = try await send(client, .get, "/api/v1/agreements/\(id)", token: finance)
-            #expect(opened.eTag == "\"\(try await Self.app.version(of: id, by: "cumbria.finance"))\"")
+            #expect(opened.eTag == "\"\(try await Self.app(engine).version(of: id, by: "cumbria.finance"))\"")
             let first = try await send(
                 client, .post, "/api/v1/agreements/\(id)/assessments", token: finance,
                 body: #"{"kind": "equality", "reference": "EIA-API-1"}"#, ifMatch: opened.eTag)
             #expect(first.status == .ok)
             #expect(first.eTag != nil && first.eTag != opened.eTag, "an edit answers the new ETag")
-            let logged = try await Self.app.auditLog(instance: id)
+            let logged = try await Self.app(engine).auditLog(instance: id)
             let stale = try await send(
                 client, .post, "/api/v1/agreements/\(id)/assessments", token: finance,
                 body: #"{"kind": "risk", "reference": "RA-API-2"}"#, ifMatch: opened.eTag)
             #expect(stale.status == .conflict)
             #expect(rule(stale.body) == "current-version")
-            await #expect(try Self.app.auditLog(instance: id) == logged, "nothing was recorded")
-            await #expect(try Self.app.agreement(id).riskAssessment?.reference != "RA-API-2")
+            await #expect(try Self.app(engine).auditLog(instance: id) == logged, "nothing was recorded")
+            await #expect(try Self.app(engine).agreement(id).riskAssessment?.reference != "RA-API-2")
         }
     }
 
-    @Test func aStaleIfMatchOnAReturnIsA409AndChangesNothing() async throws {
-        let rows = try await Self.app.returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance")
+    @Test(arguments: TestEngine.all) func aStaleIfMatchOnAReturnIsA409AndChangesNothing(engine: TestEngine) async throws
+    {
+        let rows = try await Self.app(engine).returns(
+            .init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance")
         let id = try #require(rows.first { $0.quarter == "2016/17 Q3" }).id
-        let board = try await token("cumbria.barrow-board")
+        let board = try await token(engine, "cumbria.barrow-board")
         let content = #"{"spendInQuarter": "£1", "spendToDate": "£1", "narrative": "First."}"#
-        let server = try await webApp(commissioning: Self.app)
+        let server = try await webApp(commissioning: Self.app(engine))
         try await server.test(.router) { client in
             let opened = try await send(client, .get, "/api/v1/returns/\(id)", token: board)
             #expect(opened.eTag != nil)
             let saved = try await send(
                 client, .put, "/api/v1/returns/\(id)/content", token: board, body: content, ifMatch: opened.eTag)
             #expect(saved.status == .ok)
-            let logged = try await Self.app.auditLog(instance: id)
+            let logged = try await Self.app(engine).auditLog(instance: id)
             let stale = try await send(
                 client, .put, "/api/v1/returns/\(id)/content", token: board,
                 body: content.replacingOccurrences(of: "First.", with: "Second."), ifMatch: opened.eTag)
             #expect(stale.status == .conflict)
             #expect(rule(stale.body) == "current-version")
-            await #expect(try Self.app.auditLog(instance: id) == logged)
+            await #expect(try Self.app(engine).auditLog(instance: id) == logged)
             await #expect(
-                try Self.app.quarterlyReturn(id, as: "cumbria.finance").record.current?.content.narrative == "First.")
+                try Self.app(engine).quarterlyReturn(id, as: "cumbria.finance").record.current?.content.narrative
+                    == "First.")
         }
     }
 
-    @Test func aStaleIfMatchOnACarryForwardIsA409AndChangesNothing() async throws {
-        let finance = try await token("wm.finance")
-        let pcc = try await token("wm.pcc")
-        let server = try await webApp(commissioning: Self.app)
+    @Test(arguments: TestEngine.all) func aStaleIfMatchOnACarryForwardIsA409AndChangesNothing(
+        engine: TestEngine
+    ) async throws {
+        let finance = try await token(engine, "wm.finance")
+        let pcc = try await token(engine, "wm.pcc")
+        let server = try await webApp(commissioning: Self.app(engine))
         try await server.test(.router) { client in
             let made = try await send(
                 client, .post, "/api/v1/carry-forwards", token: finance,
@@ -95,16 +102,16 @@ struct APIRecordVersionTests {
             #expect(made.status == .created)
             let id = try #require(
                 (try JSONSerialization.jsonObject(with: Data(made.body.utf8)) as? [String: Any])?["id"] as? String)
-            let version = try await Self.app.version(of: id, by: "wm.finance")
+            let version = try await Self.app(engine).version(of: id, by: "wm.finance")
             #expect(made.eTag == "\"\(version)\"")
-            let logged = try await Self.app.auditLog(instance: id)
+            let logged = try await Self.app(engine).auditLog(instance: id)
             let stale = try await send(
                 client, .post, "/api/v1/carry-forwards/\(id)/decision", token: pcc, body: #"{"approve": true}"#,
                 ifMatch: "\"\(version - 1)\"")
             #expect(stale.status == .conflict)
             #expect(rule(stale.body) == "current-version")
-            await #expect(try Self.app.auditLog(instance: id) == logged)
-            await #expect(try Self.app.instance(id)?.state == "requested")
+            await #expect(try Self.app(engine).auditLog(instance: id) == logged)
+            await #expect(try Self.app(engine).instance(id)?.state == "requested")
             let current = try await send(
                 client, .post, "/api/v1/carry-forwards/\(id)/decision", token: pcc, body: #"{"approve": true}"#,
                 ifMatch: made.eTag)
@@ -113,14 +120,14 @@ struct APIRecordVersionTests {
         }
     }
 
-    @Test func aDecisionListsTheActsTheCallerMayTakeNow() async throws {
-        let id = try await Self.app.raiseDecision(
+    @Test(arguments: TestEngine.all) func aDecisionListsTheActsTheCallerMayTakeNow(engine: TestEngine) async throws {
+        let id = try await Self.app(engine).raiseDecision(
             office: "cumbria", draft: webDraft("Permitted acts"), by: "cumbria.officer"
         )
         .id
-        let officer = try await token("cumbria.officer")
-        let auditor = try await token("cumbria.auditor")
-        let server = try await webApp(commissioning: Self.app)
+        let officer = try await token(engine, "cumbria.officer")
+        let auditor = try await token(engine, "cumbria.auditor")
+        let server = try await webApp(commissioning: Self.app(engine))
         try await server.test(.router) { client in
             func acts(_ token: String) async throws -> [String] {
                 let answer = try await send(client, .get, "/api/v1/decisions/\(id)", token: token)

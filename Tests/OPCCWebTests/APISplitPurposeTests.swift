@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -11,8 +12,10 @@ import Testing
 /// reads takes it: each grant keeps its own purpose.
 @Suite("JSON API: a purpose per recipient of a split")
 struct APISplitPurposeTests {
-    @Test func aRoundPostedWithAPurposePerRecipientStoresEachGrantsOwnPurpose() async throws {
-        let app = await makeDemoApp(returns: false)
+    @Test(arguments: TestEngine.all) func aRoundPostedWithAPurposePerRecipientStoresEachGrantsOwnPurpose(
+        engine: TestEngine
+    ) async throws {
+        let app = try await makeDemoApp(engine, returns: false)
         var draft = webDraft("Small grants round")
         draft.amount = "£10,000"
         let decision = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer").id

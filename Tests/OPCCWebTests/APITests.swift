@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 import Yams
 
@@ -14,10 +15,13 @@ struct APIClient {
     let user: String
     let token: String
 
-    init(_ client: any TestClientProtocol, as user: String, app: Commissioning? = nil) async throws {
+    /// A client whose token is made on `app`, or else on the shared demo database on `engine`.
+    init(
+        _ client: any TestClientProtocol, as user: String, engine: TestEngine = .sqlite, app: Commissioning? = nil
+    ) async throws {
         self.client = client
         self.user = user
-        let app = if let app { app } else { await sharedApp }
+        let app = if let app { app } else { try await sharedApp(engine) }
         token = try await app.createAPIToken(label: "api-test-\(UUID().uuidString)", by: user).token
     }
 
@@ -70,9 +74,12 @@ struct APITests {
             "docs/openapi.yaml is stale: run swift run opcc openapi --out docs/openapi.yaml --force")
     }
 
-    @Test func everyRouteTheServerRegistersIsDocumentedAndEveryDocumentedOperationIsRegistered() async throws {
+    @Test(arguments: TestEngine.all)
+    func everyRouteTheServerRegistersIsDocumentedAndEveryDocumentedOperationIsRegistered(
+        engine: TestEngine
+    ) async throws {
         let router = Router(context: WebContext.self)
-        var configuration = await WebConfiguration(commissioning: sharedApp)
+        var configuration = WebConfiguration(commissioning: try await sharedApp(engine))
         configuration.home = ProductHome(root: repositoryRoot)
         try await Web(configuration: configuration).addRoutes(to: router)
         let registered = Set(
@@ -105,8 +112,9 @@ struct APITests {
         }
     }
 
-    @Test func theDocumentIsServedAtOpenAPIYAMLWithoutAToken() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func theDocumentIsServedAtOpenAPIYAMLWithoutAToken(engine: TestEngine) async throws
+    {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             let response = try await client.execute(uri: "/openapi.yaml", method: .get)
             #expect(response.status == .ok)
@@ -114,8 +122,10 @@ struct APITests {
         }
     }
 
-    @Test func theServedDocumentQuotesEveryResponseCodeSoAPlainYAMLLoaderReadsThemAsText() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func theServedDocumentQuotesEveryResponseCodeSoAPlainYAMLLoaderReadsThemAsText(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             let served = String(buffer: try await client.execute(uri: "/openapi.yaml", method: .get).body)
             let lines = served.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -129,8 +139,10 @@ struct APITests {
 
     // MARK: Tokens
 
-    @Test func aRequestWithoutATokenOrWithARevokedOneIsRefusedWith401AndAProblem() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aRequestWithoutATokenOrWithARevokedOneIsRefusedWith401AndAProblem(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             let none = try await client.execute(uri: "/api/v1/decisions", method: .get)
             #expect(none.status == .unauthorized)
@@ -138,11 +150,11 @@ struct APITests {
             #expect(none.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true)
             #expect(String(buffer: none.body).contains("api-token-required"))
 
-            let (id, token) = try await sharedApp.createAPIToken(
+            let (id, token) = try await sharedApp(engine).createAPIToken(
                 label: "revoked-\(UUID().uuidString)", by: "cumbria.officer")
-            let api = try await APIClient(client, as: "cumbria.officer")
+            let api = try await APIClient(client, as: "cumbria.officer", engine: engine)
             #expect(try await api.call(.get, "/api/v1/decisions", token: token).status == .ok)
-            try await sharedApp.revokeAPIToken(id, by: "cumbria.officer")
+            try await sharedApp(engine).revokeAPIToken(id, by: "cumbria.officer")
             let revoked = try await api.call(.get, "/api/v1/decisions", token: token)
             #expect(revoked.status == .unauthorized)
             #expect(revoked.object["rule"] as? String == "api-token-revoked")
@@ -154,10 +166,12 @@ struct APITests {
 
     // MARK: Rules and errors
 
-    @Test func aDecisionGoesFromDraftToPublishedThroughTheAPI() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aDecisionGoesFromDraftToPublishedThroughTheAPI(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let officer = try await APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer", engine: engine)
             let raised = try await officer.post(
                 "/api/v1/decisions",
                 #"{"title": "API pilot", "executiveSummary": "Two wards.", "recommendation": "Approve.", "amount": "£1,000"}"#
@@ -167,7 +181,7 @@ struct APITests {
             let id = try #require(raised.object["id"] as? String)
             #expect(raised.object["amountPence"] as? Int == 100_000)
             let path = "/api/v1/decisions/\(id)"
-            let pcc = try await APIClient(client, as: "cumbria.pcc")
+            let pcc = try await APIClient(client, as: "cumbria.pcc", engine: engine)
             #expect(try await pcc.post("\(path)/submit").status == .forbidden)
             #expect(try await officer.post("\(path)/submit").object["status"] as? String == "awaiting-sign-offs")
 
@@ -181,7 +195,7 @@ struct APITests {
                 try await officer.post(
                     "\(path)/sign-offs", #"{"position": "originating-officer", "name": "Vivian Stafford"}"#
                 ).status == .ok)
-            let chief = try await APIClient(client, as: "cumbria.chief-executive")
+            let chief = try await APIClient(client, as: "cumbria.chief-executive", engine: engine)
             #expect(
                 try await chief.post("\(path)/sign-offs", #"{"position": "chief-executive", "name": "Stuart Edwards"}"#)
                     .status == .ok)
@@ -194,17 +208,19 @@ struct APITests {
         }
     }
 
-    @Test func aRefusalCarriesTheSameRuleAndMessageAsTheService() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aRefusalCarriesTheSameRuleAndMessageAsTheService(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let finance = try await APIClient(client, as: "cumbria.finance")
+            let finance = try await APIClient(client, as: "cumbria.finance", engine: engine)
             let body = #"""
                 {"year": "2016/17", "strand": "ASB", "recipientOrgId": "GB-LAE-BAR", "recipientName": "Barrow",
                  "purpose": "Too much", "decision": "014/2016", "amount": "£9,000,000"}
                 """#
             var serviceMessage = ""
             do {
-                _ = try await sharedApp.allocate(
+                _ = try await sharedApp(engine).allocate(
                     [
                         .init(
                             office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "ASB",
@@ -213,21 +229,25 @@ struct APITests {
                     ], by: "cumbria.finance")
             } catch { serviceMessage = APIProblem.from(error).detail }
             #expect(!serviceMessage.isEmpty)
-            let before = try await sharedApp.financeOverview(as: "cumbria.finance").allocations.count
+            let before = try await sharedApp(engine).financeOverview(as: "cumbria.finance").allocations.count
             let refused = try await finance.post("/api/v1/allocations", body)
             #expect(refused.status == .unprocessableContent)
             #expect(refused.object["detail"] as? String == serviceMessage)
-            await #expect(try sharedApp.financeOverview(as: "cumbria.finance").allocations.count == before)
+            await #expect(try sharedApp(engine).financeOverview(as: "cumbria.finance").allocations.count == before)
         }
     }
 
-    @Test func anUnknownFieldAWrongTypeOrMalformedMoneyIsRefusedWith422AndNothingChanges() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func anUnknownFieldAWrongTypeOrMalformedMoneyIsRefusedWith422AndNothingChanges(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let officer = try await APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer", engine: engine)
             let title = "Refused \(UUID().uuidString)"
             let stored = {
-                try await sharedApp.decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == title }
+                try await sharedApp(engine).decisionRegister(.init(), by: "cumbria.officer").contains {
+                    $0.title == title
+                }
             }
             let unknown = try await officer.post("/api/v1/decisions", #"{"title": "\#(title)", "colour": "red"}"#)
             #expect(unknown.status == .unprocessableContent)
@@ -239,7 +259,7 @@ struct APITests {
             #expect(notJSON.status == .badRequest)
             await #expect(try !stored())
 
-            let finance = try await APIClient(client, as: "cumbria.finance")
+            let finance = try await APIClient(client, as: "cumbria.finance", engine: engine)
             let money = try await finance.call(
                 .put, "/api/v1/budgets", #"{"year": "2016/17", "strand": "ASB", "name": "ASB", "amount": "12.345"}"#)
             #expect(money.status == .unprocessableContent)
@@ -256,10 +276,12 @@ struct APITests {
         }
     }
 
-    @Test func aBodyLargerThanTheOperationAcceptsIsRefusedWith413() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aBodyLargerThanTheOperationAcceptsIsRefusedWith413(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let officer = try await APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer", engine: engine)
             let huge = #"{"title": ""# + String(repeating: "x", count: 2 << 20) + #""}"#
             let answer = try await officer.post("/api/v1/decisions", huge)
             #expect(answer.status == .contentTooLarge)
@@ -267,10 +289,10 @@ struct APITests {
         }
     }
 
-    @Test func injectionTextIsStoredAndEchoedAsPlainData() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func injectionTextIsStoredAndEchoedAsPlainData(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let officer = try await APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer", engine: engine)
             let hostile = #"Robert'); DROP TABLE decision;-- <script>alert(1)</script>"#
             let body = try String(data: JSONSerialization.data(withJSONObject: ["title": hostile]), encoding: .utf8)!
             let raised = try await officer.post("/api/v1/decisions", body)
@@ -278,14 +300,16 @@ struct APITests {
             let id = try #require(raised.object["id"] as? String)
             #expect(try await officer.get("/api/v1/decisions/\(id)").object["title"] as? String == hostile)
             await #expect(
-                try sharedApp.decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == hostile })
+                try sharedApp(engine).decisionRegister(.init(), by: "cumbria.officer").contains { $0.title == hostile })
         }
     }
 
-    @Test func aMethodThePathDoesNotTakeIs405WithAllowAndAnUnknownPathIs404() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aMethodThePathDoesNotTakeIs405WithAllowAndAnUnknownPathIs404(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let officer = try await APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer", engine: engine)
             let wrong = try await officer.call(.delete, "/api/v1/decisions")
             #expect(wrong.status == .methodNotAllowed)
             #expect(wrong.contentType == "application/problem+json")
@@ -301,10 +325,12 @@ struct APITests {
         }
     }
 
-    @Test func aNullFieldOrAYearNotInTheDocumentedFormIsRefusedAndNothingChanges() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aNullFieldOrAYearNotInTheDocumentedFormIsRefusedAndNothingChanges(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let finance = try await APIClient(client, as: "cumbria.finance")
+            let finance = try await APIClient(client, as: "cumbria.finance", engine: engine)
             let strand = "N\(UUID().uuidString.prefix(6))"
             let null = try await finance.call(
                 .put, "/api/v1/budgets",
@@ -312,8 +338,10 @@ struct APITests {
             #expect(null.status == .unprocessableContent)
             #expect((null.object["detail"] as? String)?.contains("body.office: is null") == true)
             await #expect(
-                try !sharedApp.financeOverview(as: "cumbria.finance", year: try FinancialYear(parsing: "2016/17"))
-                    .strands.contains { $0.strand == strand })
+                try !sharedApp(engine).financeOverview(
+                    as: "cumbria.finance", year: try FinancialYear(parsing: "2016/17")
+                )
+                .strands.contains { $0.strand == strand })
             #expect(try await finance.get("/api/v1/budgets?year=00").status == .badRequest)
             // 2016/19 is not a financial year, and the document's pattern says so: a query outside it is 400.
             #expect(try await finance.get("/api/v1/budgets?year=2016/19").status == .badRequest)
@@ -366,10 +394,12 @@ struct APITests {
         #expect(SchemaChecker.matches(text, pattern) == ["22.5%", "0%", "100%", "100.00%", "7.25%"].contains(text))
     }
 
-    @Test func bodiesTheDocumentRefusesAreRefusedBeforeAnyRuleWithTheFormsNamed() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func bodiesTheDocumentRefusesAreRefusedBeforeAnyRuleWithTheFormsNamed(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let finance = try await APIClient(client, as: "cumbria.finance")
+            let finance = try await APIClient(client, as: "cumbria.finance", engine: engine)
             let zero = try await finance.post(
                 "/api/v1/virements", #"{"year": "2016/17", "from": "ASB", "to": "SAFER", "amount": "0", "reason": "x"}"#
             )
@@ -384,13 +414,13 @@ struct APITests {
                 #"{"year": "2016/17", "strand": "ASB", "recipientOrgId": "0", "recipientName": "x", "purpose": "x", "decision": "014/2016", "amount": "£1"}"#
             )
             #expect(notAnOrgID.object["rule"] as? String == "valid-request-body")
-            let officer = try await APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer", engine: engine)
             let untitled = try await officer.post("/api/v1/decisions", #"{"recommendation": "x"}"#)
             #expect(untitled.status == .unprocessableContent)
             #expect((untitled.object["detail"] as? String)?.contains("body.title: is required") == true)
             let assessment = try await #require(
-                try sharedApp.priorityAssessments(as: "leics.officer").first?.id)
-            let leics = try await APIClient(client, as: "leics.officer")
+                try sharedApp(engine).priorityAssessments(as: "leics.officer").first?.id)
+            let leics = try await APIClient(client, as: "leics.officer", engine: engine)
             let both = try await leics.post(
                 "/api/v1/priorities/\(assessment)/harm-scores",
                 #"{"threat": "Violent Crime", "agency": "Police", "factors": [1, 2, 3, 4, 1, 2], "sum": 13}"#)
@@ -403,10 +433,12 @@ struct APITests {
         }
     }
 
-    @Test func aSearchForQuerySyntaxIsTextToFindNotAServerError() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aSearchForQuerySyntaxIsTextToFindNotAServerError(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let officer = try await APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer", engine: engine)
             for search in ["~", "%22", "a%20OR", "NEAR(", "*"] {
                 #expect(try await officer.get("/api/v1/decisions?search=\(search)").status == .ok, "\(search)")
             }
@@ -415,10 +447,12 @@ struct APITests {
         }
     }
 
-    @Test func aWardNamedWithSpacesIsFoundThroughItsPercentEncodedPath() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aWardNamedWithSpacesIsFoundThroughItsPercentEncodedPath(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let finance = try await APIClient(client, as: "cumbria.finance")
+            let finance = try await APIClient(client, as: "cumbria.finance", engine: engine)
             let names = try await finance.get("/api/v1/vli/wards?limit=500").items.compactMap { $0["name"] as? String }
             let spaced = try #require(names.first { $0.contains(" ") }, "no ward named with a space: \(names)")
             let encoded = try #require(spaced.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
@@ -427,9 +461,9 @@ struct APITests {
         }
     }
 
-    @Test func listsArePagedWithLimitAndOffset() async throws {
+    @Test(arguments: TestEngine.all) func listsArePagedWithLimitAndOffset(engine: TestEngine) async throws {
         // A database of its own: other tests raise records in the shared one while this one counts.
-        let own = await makeDemoApp(returns: false)
+        let own = try await makeDemoApp(engine, returns: false)
         let app = try await webApp(commissioning: own)
         try await app.test(.router) { client in
             let officer = try await APIClient(client, as: "cumbria.officer", app: own)
@@ -454,12 +488,14 @@ struct APITests {
 
     /// Every GET operation, for every demo person: each answer fits the schema the document gives for its status,
     /// and no answer carries Part 2 content to someone who may not read it (checked as each body arrives).
-    @Test func everyReadAnswerFitsItsDocumentedSchemaAndPart2ReachesOnlyItsReaders() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func everyReadAnswerFitsItsDocumentedSchemaAndPart2ReachesOnlyItsReaders(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         let checker = SchemaChecker(components: OpenAPIDocument.schemas)
         try await app.test(.router) { client in
-            for person in try await sharedApp.everyone() {
-                let api = try await APIClient(client, as: person.name)
+            for person in try await sharedApp(engine).everyone() {
+                let api = try await APIClient(client, as: person.name, engine: engine)
                 var ids: [String: [String]] = [:]
                 for operation in API.operations where operation.method == .get && operation.pathParameters.isEmpty {
                     let answer = try await api.get(operation.path + (operation.paginated ? "?limit=500" : ""))
@@ -484,7 +520,7 @@ struct APITests {
                 }
                 // Part 2 itself: refused to everyone but its readers.
                 let part2 = try await api.post(
-                    "/api/v1/decisions/\(try demoID("007/2020", office: "lincolnshire"))/part2-readings")
+                    "/api/v1/decisions/\(try demoID(engine, "007/2020", office: "lincolnshire"))/part2-readings")
                 let mayRead = await mayReadTripwire(person.name)
                 #expect((part2.status == .ok) == mayRead, "\(person.name): \(part2.status)")
             }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -17,8 +18,10 @@ struct AdversarialInputTests {
         "Robert'); DELETE FROM audit_event; --", "{{csrf}} {{{body}}}", "NEAR(\"a\" \"b\") OR * ^",
     ]
 
-    @Test func injectionStringsAreStoredAsWrittenAndEchoedEscaped() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func injectionStringsAreStoredAsWrittenAndEchoedEscaped(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -28,7 +31,7 @@ struct AdversarialInputTests {
                 #expect(raised.status == .seeOther, "\(text)")
                 let path = try #require(raised.location)
                 let id = String(path.dropFirst("/decisions/".count))
-                let record = try await sharedApp.showDecision(id, by: "cumbria.officer").record
+                let record = try await sharedApp(engine).showDecision(id, by: "cumbria.officer").record
                 #expect(record.title == text, "stored exactly as written")
                 let page = try await officer.get(path)
                 #expect(page.status == .ok)
@@ -38,13 +41,15 @@ struct AdversarialInputTests {
                     "/decisions?q=\(text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
                 #expect(search.status == .ok, "search text is never read as query syntax: \(text)")
             }
-            await #expect(try sharedApp.verifyAudit().isIntact, "the audit chain still verifies")
-            await #expect(try sharedApp.financeCheck().isEmpty, "the ledger is untouched")
+            await #expect(try sharedApp(engine).verifyAudit().isIntact, "the audit chain still verifies")
+            await #expect(try sharedApp(engine).financeCheck().isEmpty, "the ledger is untouched")
         }
     }
 
-    @Test func malformedMoneyDatesAndChoicesAreRefusedClearly() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func malformedMoneyDatesAndChoicesAreRefusedClearly(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -57,16 +62,17 @@ struct AdversarialInputTests {
             }
             var money = DecisionFilter()
             money.text = "\"Money\""
-            await #expect(try sharedApp.decisionRegister(money, by: "cumbria.officer").isEmpty, "nothing was raised")
+            await #expect(
+                try sharedApp(engine).decisionRegister(money, by: "cumbria.officer").isEmpty, "nothing was raised")
 
             var pcc = Browser(client)
             _ = try await pcc.signIn("cumbria.pcc")
-            let draft = try await sharedApp.raiseDecision(
+            let draft = try await sharedApp(engine).raiseDecision(
                 office: "cumbria", draft: webDraft("Choice test"), by: "cumbria.officer")
             let bogus = try await pcc.post("/decisions/\(draft.id)/decide", ["approve": "maybe", "interests": "None."])
             #expect(bogus.status == .unprocessableContent)
             #expect(bogus.body.contains("href=\"#decide-approve\""))
-            await #expect(try sharedApp.showDecision(draft.id, by: "cumbria.officer").status == "draft")
+            await #expect(try sharedApp(engine).showDecision(draft.id, by: "cumbria.officer").status == "draft")
 
             let register = try await officer.get("/decisions?status=exploded&year=twenty")
             #expect(register.status == .unprocessableContent)
@@ -78,8 +84,9 @@ struct AdversarialInputTests {
         }
     }
 
-    @Test func oversizedBodiesAreRefusedWithoutAServerError() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func oversizedBodiesAreRefusedWithoutAServerError(engine: TestEngine) async throws
+    {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -89,7 +96,7 @@ struct AdversarialInputTests {
             var oversized = DecisionFilter()
             oversized.text = "\"Oversized\""
             await #expect(
-                try sharedApp.decisionRegister(oversized, by: "cumbria.officer").isEmpty, "nothing was raised")
+                try sharedApp(engine).decisionRegister(oversized, by: "cumbria.officer").isEmpty, "nothing was raised")
         }
     }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -43,20 +44,22 @@ func recordSeedSelection(_ app: Commissioning, _ id: String) async throws {
 
 @Suite("Web: pilot-area and priorities forms — VLI scoring and adopting priorities", .serialized)
 struct AreaFormTests {
-    @Test("VLI scoring: an officer runs a scheme and the page shows the new run; no study area is refused")
-    func scoreVLI() async throws {
+    @Test(
+        "VLI scoring: an officer runs a scheme and the page shows the new run; no study area is refused",
+        arguments: TestEngine.all)
+    func scoreVLI(engine: TestEngine) async throws {
         let home = ProductHome(root: repositoryRoot)
-        let app = try await webApp(commissioning: formsApp, home: home)
+        let app = try await webApp(commissioning: formsApp(engine), home: home)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
             let page = try await officer.get("/vli")
             #expect(page.body.contains("action=\"/vli/score\""))
             #expect(page.body.contains("<option value=\"vli-default\" selected>vli-default</option>"))
-            let before = try await formsApp.latestVLIRun(office: "cumbria").id
+            let before = try await formsApp(engine).latestVLIRun(office: "cumbria").id
             let scored = try await officer.post("/vli/score", ["scheme": "vli-default"])
             #expect(scored.status == .seeOther)
-            let run = try await formsApp.latestVLIRun(office: "cumbria")
+            let run = try await formsApp(engine).latestVLIRun(office: "cumbria")
             #expect(run.id != before)
             #expect(run.runBy == "cumbria.officer")
             let after = try await officer.get("/vli")
@@ -66,22 +69,22 @@ struct AreaFormTests {
             let unknown = try await officer.post("/vli/score", ["scheme": "../../Package"])
             #expect(unknown.status == .unprocessableContent)
             #expect(unknown.body.contains("href=\"#score-scheme\""))
-            await #expect(try formsApp.latestVLIRun(office: "cumbria").id == run.id)
+            await #expect(try formsApp(engine).latestVLIRun(office: "cumbria").id == run.id)
 
             var lincs = Browser(client)
             _ = try await lincs.signIn("lincs.officer")
             #expect(try await lincs.get("/vli").body.contains("action=\"/vli/score\""))
-            let (scheme, text) = try await formsApp.vliScheme(named: "vli-default", home: home)
+            let (scheme, text) = try await formsApp(engine).vliScheme(named: "vli-default", home: home)
             let expected = try #require(
                 await refusalMessage {
-                    try await formsApp.scoreVLI(
+                    try await formsApp(engine).scoreVLI(
                         office: "lincolnshire", scheme: scheme, schemeText: text, by: "lincs.officer")
                 })
             let refused = try await lincs.post("/vli/score", ["scheme": "vli-default"])
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains(expected))
             #expect(refused.body.contains("href=\"#score-scheme\""))
-            await #expect((try? formsApp.latestVLIRun(office: "lincolnshire")) == nil, "no run is kept")
+            await #expect((try? formsApp(engine).latestVLIRun(office: "lincolnshire")) == nil, "no run is kept")
 
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
@@ -93,9 +96,9 @@ struct AreaFormTests {
         }
     }
 
-    @Test("the VLI scoring form is not offered when the server cannot read the schemes")
-    func noSchemesNoForm() async throws {
-        let app = try await webApp(commissioning: formsApp)
+    @Test("the VLI scoring form is not offered when the server cannot read the schemes", arguments: TestEngine.all)
+    func noSchemesNoForm(engine: TestEngine) async throws {
+        let app = try await webApp(commissioning: formsApp(engine))
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -104,20 +107,22 @@ struct AreaFormTests {
         }
     }
 
-    @Test("adopting priorities is refused, naming each rule, until the selection follows them; then it is adopted")
-    func adoptPriorities() async throws {
-        let (id, _) = try await selectingAssessment(formsApp, year: "2019/20")
+    @Test(
+        "adopting priorities is refused, naming each rule, until the selection follows them; then it is adopted",
+        arguments: TestEngine.all)
+    func adoptPriorities(engine: TestEngine) async throws {
+        let (id, _) = try await selectingAssessment(formsApp(engine), year: "2019/20")
         let state: @Sendable () async throws -> String = {
-            try await formsApp.priorityView(id, as: "leics.officer").state
+            try await formsApp(engine).priorityView(id, as: "leics.officer").state
         }
-        let app = try await webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp(engine))
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("leics.officer")
             let page = try await officer.get("/priorities/\(id)")
             #expect(page.body.contains("Adopt the priorities"))
             var refusal: (any Error)?
-            do { try await formsApp.adoptPriorities(id, by: "leics.officer") } catch { refusal = error }
+            do { try await formsApp(engine).adoptPriorities(id, by: "leics.officer") } catch { refusal = error }
             let messages = Refusal.messages(of: try #require(refusal)).map { html(sentence($0)) }
             #expect(!messages.isEmpty)
             let refused = try await officer.post("/priorities/\(id)/adopt")
@@ -135,7 +140,7 @@ struct AreaFormTests {
             #expect(try await cumbria.post("/priorities/\(id)/adopt").status == .notFound, "another office's")
             await #expect(try state() == "selecting")
 
-            try await recordSeedSelection(formsApp, id)
+            try await recordSeedSelection(formsApp(engine), id)
             var chief = Browser(client)
             _ = try await chief.signIn("leics.chief-executive")
             let adopted = try await chief.post("/priorities/\(id)/adopt")

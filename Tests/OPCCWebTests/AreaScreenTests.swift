@@ -3,15 +3,18 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
 
 @Suite("Web: pilot areas (VLI) and priorities", .serialized)
 struct AreaScreenTests {
-    @Test("the ranked wards, with their chart and table; the public and a board may not see them")
-    func rankedWards() async throws {
-        let app = try await webApp()
+    @Test(
+        "the ranked wards, with their chart and table; the public and a board may not see them",
+        arguments: TestEngine.all)
+    func rankedWards(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var visitor = Browser(client)
             #expect(try await visitor.get("/vli").status == .found)
@@ -38,9 +41,9 @@ struct AreaScreenTests {
         }
     }
 
-    @Test("a ward's chain: evidence, decision, money, agreements and returns")
-    func wardChain() async throws {
-        let app = try await webApp()
+    @Test("a ward's chain: evidence, decision, money, agreements and returns", arguments: TestEngine.all)
+    func wardChain(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
@@ -59,13 +62,15 @@ struct AreaScreenTests {
         }
     }
 
-    @Test("an officer shortlists a ward; selecting one not shortlisted is refused with the rule and changes nothing")
-    func shortlistAndSelect() async throws {
-        let app = try await webApp(commissioning: financeApp)
+    @Test(
+        "an officer shortlists a ward; selecting one not shortlisted is refused with the rule and changes nothing",
+        arguments: TestEngine.all)
+    func shortlistAndSelect(engine: TestEngine) async throws {
+        let app = try await webApp(commissioning: financeApp(engine))
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
-            let wards = try await financeApp.vliOverview(as: "cumbria.officer")
+            let wards = try await financeApp(engine).vliOverview(as: "cumbria.officer")
             let free = try #require(wards.wards.filter { wards.selections[$0.code] == nil }.map(\.code).prefix(2))
             #expect(free.count == 2)
             let first = free[free.startIndex]
@@ -75,20 +80,21 @@ struct AreaScreenTests {
 
             let expected = try #require(
                 await refusalMessage {
-                    try await financeApp.selectVLIWard(
+                    try await financeApp(engine).selectVLIWard(
                         office: "cumbria", ward: second, decision: "014/2016", by: "cumbria.officer")
                 })
             let refused = try await officer.post("/vli/wards/\(second)/select", ["decision": "014/2016"])
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains(expected))
             #expect(refused.body.contains("href=\"#ward-select\""))
-            await #expect(try financeApp.vliOverview(as: "cumbria.officer").selections[second] == nil)
+            await #expect(try financeApp(engine).vliOverview(as: "cumbria.officer").selections[second] == nil)
 
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             #expect(try await finance.post("/vli/wards/\(first)/shortlist").status == .forbidden)
             #expect(try await officer.post("/vli/wards/\(first)/shortlist").status == .seeOther)
-            await #expect(try financeApp.vliOverview(as: "cumbria.officer").selections[first]?.status == .shortlisted)
+            await #expect(
+                try financeApp(engine).vliOverview(as: "cumbria.officer").selections[first]?.status == .shortlisted)
             let note = try await officer.post(
                 "/vli/wards/\(first)/note", ["kind": "scan", "text": "Checked with the district council"])
             #expect(note.status == .seeOther)
@@ -96,10 +102,10 @@ struct AreaScreenTests {
         }
     }
 
-    @Test("the priorities: the list and the risk matrix with its table, selection and money")
-    func prioritiesMatrix() async throws {
-        let app = try await webApp()
-        let id = try await #require(try sharedApp.priorityAssessments(as: "leics.officer").first?.id)
+    @Test("the priorities: the list and the risk matrix with its table, selection and money", arguments: TestEngine.all)
+    func prioritiesMatrix(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
+        let id = try await #require(try sharedApp(engine).priorityAssessments(as: "leics.officer").first?.id)
         try await app.test(.router) { client in
             var visitor = Browser(client)
             #expect(try await visitor.get("/priorities").status == .found)
@@ -126,21 +132,23 @@ struct AreaScreenTests {
         }
     }
 
-    @Test("tying a priority to money: more than the whole line is refused; a new line is recorded")
-    func linkMoney() async throws {
-        let id = try await #require(try financeApp.priorityAssessments(as: "leics.officer").first?.id)
-        let app = try await webApp(commissioning: financeApp)
+    @Test(
+        "tying a priority to money: more than the whole line is refused; a new line is recorded",
+        arguments: TestEngine.all)
+    func linkMoney(engine: TestEngine) async throws {
+        let id = try await #require(try financeApp(engine).priorityAssessments(as: "leics.officer").first?.id)
+        let app = try await webApp(commissioning: financeApp(engine))
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("leics.finance")
-            let before = try await financeApp.priorityView(id, as: "leics.finance").selection
+            let before = try await financeApp(engine).priorityView(id, as: "leics.finance").selection
             let too = [
                 PrioritySelection.MoneyLink(
                     strand: "SAFER", recipient: "GB-LAE-NWL", share: try Percentage(parsing: "90%"))
             ]
             let expected = try await #require(
                 refusalMessage {
-                    try await financeApp.linkPriorityMoney(id, priority: "P1", links: too, by: "leics.finance")
+                    try await financeApp(engine).linkPriorityMoney(id, priority: "P1", links: too, by: "leics.finance")
                 }
             )
             let refused = try await finance.post(
@@ -148,12 +156,12 @@ struct AreaScreenTests {
                 ["priority": "P1", "strand": "SAFER", "recipient": "GB-LAE-NWL", "share": "90%"])
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains(expected))
-            await #expect(try financeApp.priorityView(id, as: "leics.finance").selection == before)
+            await #expect(try financeApp(engine).priorityView(id, as: "leics.finance").selection == before)
 
             let linked = try await finance.post(
                 "/priorities/\(id)/link-money", ["priority": "P3", "strand": "VICTIMS", "share": "10%"])
             #expect(linked.status == .seeOther)
-            let p3 = try await financeApp.priorityView(id, as: "leics.finance").selection.priorities.first {
+            let p3 = try await financeApp(engine).priorityView(id, as: "leics.finance").selection.priorities.first {
                 $0.code == "P3"
             }
             #expect(p3?.money.map(\.strand) == ["VICTIMS"])

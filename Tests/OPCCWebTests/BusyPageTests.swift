@@ -24,6 +24,7 @@ private func impatientDemo() async throws -> (app: Commissioning, path: String) 
 
 @Suite("Web: a database kept busy by another writer", .serialized)
 struct BusyPageTests {
+    // SQLite only: it holds SQLite's write lock through a GRDB connection of its own.
     @Test(
         "a form sent while another writer holds the database past every attempt is a 503 try-again page that saved nothing; sent again it succeeds"
     )

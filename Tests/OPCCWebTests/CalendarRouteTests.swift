@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -11,9 +12,11 @@ import Testing
 struct CalendarRouteTests {
     /// The address `opcc calendar feed create` prints is served as iCalendar until the feed is revoked; then, like
     /// any unknown secret, it is not found.
-    @Test func aPersonalFeedIsServedAtItsSecretAddressUntilRevoked() async throws {
+    @Test(arguments: TestEngine.all) func aPersonalFeedIsServedAtItsSecretAddressUntilRevoked(
+        engine: TestEngine
+    ) async throws {
         // Without the demo's returns, Barrow's quarterly returns are still to come in: its feed lists them.
-        let commissioning = await makeDemoApp(returns: false)
+        let commissioning = try await makeDemoApp(engine, returns: false)
         let token = try await commissioning.createCalendarFeed(for: "cumbria.barrow-board")
         let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
@@ -32,8 +35,10 @@ struct CalendarRouteTests {
         }
     }
 
-    @Test func thePublicCalendarIsServedWithoutSignInAndWithoutPart2() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func thePublicCalendarIsServedWithoutSignInAndWithoutPart2(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var browser = Browser(client)
             let feed = try await browser.get("/calendar/public.ics")

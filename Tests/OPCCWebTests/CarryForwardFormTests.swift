@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -10,10 +11,11 @@ import Testing
 @Suite("Web: finance requests a carry-forward", .serialized)
 struct CarryForwardFormTests {
     @Test(
-        "a request's unreadable fields are each linked and shown beside their field, a forecast beyond what the recipient holds is refused at the forecast, and nothing changes until one is sent whole"
+        "a request's unreadable fields are each linked and shown beside their field, a forecast beyond what the recipient holds is refused at the forecast, and nothing changes until one is sent whole",
+        arguments: TestEngine.all
     )
-    func requestCarryForwardFieldByField() async throws {
-        let commissioning = await makeDemoApp(returns: false)
+    func requestCarryForwardFieldByField(engine: TestEngine) async throws {
+        let commissioning = try await makeDemoApp(engine, returns: false)
         let count: @Sendable () async throws -> Int = {
             try await commissioning.financeOverview(as: "cumbria.finance").carryForwards.count
         }

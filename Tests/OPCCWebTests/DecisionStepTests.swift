@@ -3,14 +3,15 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
 
 /// A Cumbria record taken through the services to `state` ("awaiting-sign-offs", "with-decision-maker" or
 /// "approved"), for the screens that act on it.
-private func cumbriaRecord(_ title: String, to state: String) async throws -> String {
-    let app = await sharedApp
+private func cumbriaRecord(_ engine: TestEngine, _ title: String, to state: String) async throws -> String {
+    let app = try await sharedApp(engine)
     let id = try await app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
     try await app.submitDecision(id, by: "cumbria.officer")
     if state == "awaiting-sign-offs" { return id }
@@ -22,8 +23,8 @@ private func cumbriaRecord(_ title: String, to state: String) async throws -> St
     return id
 }
 
-private func state(_ id: String) async throws -> String {
-    try await sharedApp.showDecision(id, by: "cumbria.officer").status
+private func state(_ engine: TestEngine, _ id: String) async throws -> String {
+    try await sharedApp(engine).showDecision(id, by: "cumbria.officer").status
 }
 
 /// The error summary's links: each `href="#…"` it holds.
@@ -39,8 +40,10 @@ private func summaryLinks(_ body: String) -> [String] {
 
 @Suite("Web: editing a draft, returning, withdrawing, deferring and correcting in the browser")
 struct DecisionStepTests {
-    @Test func unknownPagesAndExpiredFormsGetTheServicesErrorPage() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func unknownPagesAndExpiredFormsGetTheServicesErrorPage(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var visitor = Browser(client)
             let missing = try await visitor.get("/no-such-page")
@@ -54,8 +57,8 @@ struct DecisionStepTests {
         }
     }
 
-    @Test func editsOnlyInDraft() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func editsOnlyInDraft(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -76,7 +79,7 @@ struct DecisionStepTests {
             #expect(summaryLinks(blank.body) == ["title"])
             #expect(blank.body.contains("Second text."), "what was entered is kept")
             await #expect(
-                try sharedApp.showDecision(id, by: "cumbria.officer").record.executiveSummary == "First text.")
+                try sharedApp(engine).showDecision(id, by: "cumbria.officer").record.executiveSummary == "First text.")
 
             let saved = try await officer.post(
                 "\(path)/edit",
@@ -85,7 +88,7 @@ struct DecisionStepTests {
                     "amount": "£2,000",
                 ])
             #expect(saved.status == .seeOther)
-            let record = try await sharedApp.showDecision(id, by: "cumbria.officer").record
+            let record = try await sharedApp(engine).showDecision(id, by: "cumbria.officer").record
             #expect(record.title == "Draft edited")
             #expect(record.executiveSummary == "Second text.")
             #expect(record.amount?.pence == 200_000)
@@ -99,13 +102,13 @@ struct DecisionStepTests {
             let late = try await officer.post("\(path)/edit", ["title": "Too late"])
             #expect(late.status == .unprocessableContent)
             #expect(late.body.contains("drafts are edited"))
-            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Draft edited")
+            await #expect(try sharedApp(engine).showDecision(id, by: "cumbria.officer").record.title == "Draft edited")
         }
     }
 
-    @Test func returnForRevisionNeedsAReason() async throws {
-        let id = try await cumbriaRecord("Returned in the browser", to: "with-decision-maker")
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func returnForRevisionNeedsAReason(engine: TestEngine) async throws {
+        let id = try await cumbriaRecord(engine, "Returned in the browser", to: "with-decision-maker")
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var pcc = Browser(client)
             _ = try await pcc.signIn("cumbria.pcc")
@@ -115,18 +118,20 @@ struct DecisionStepTests {
             #expect(refused.status == .unprocessableContent)
             #expect(summaryLinks(refused.body) == ["return-reason"])
             #expect(refused.body.contains("id=\"return-reason\""))
-            await #expect(try state(id) == "with-decision-maker")
+            await #expect(try state(engine, id) == "with-decision-maker")
             #expect(try await pcc.post("/decisions/\(id)/return", ["reason": "Costs unclear."]).status == .seeOther)
-            await #expect(try state(id) == "draft")
+            await #expect(try state(engine, id) == "draft")
             let history = try await pcc.get("/decisions/\(id)")
             #expect(history.body.contains("return-for-revision"))
         }
     }
 
     /// Issue 21 item 10: a refused decision told a browser user `--interests "none"`; the page's label instead.
-    @Test func aRefusedDecisionSaysWhatToDoInThePagesWordsNeverACommandLineFlag() async throws {
-        let id = try await cumbriaRecord("Decided in the browser", to: "with-decision-maker")
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aRefusedDecisionSaysWhatToDoInThePagesWordsNeverACommandLineFlag(
+        engine: TestEngine
+    ) async throws {
+        let id = try await cumbriaRecord(engine, "Decided in the browser", to: "with-decision-maker")
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var pcc = Browser(client)
             _ = try await pcc.signIn("cumbria.pcc")
@@ -140,13 +145,13 @@ struct DecisionStepTests {
             #expect(refused.body.contains(">Declaration of interests</label>"))
             #expect(!summary.contains("--"), "\(summary)")
             #expect(!refused.body.contains("--interests"))
-            await #expect(try state(id) == "with-decision-maker")
+            await #expect(try state(engine, id) == "with-decision-maker")
         }
     }
 
-    @Test func withdrawalReasonRequired() async throws {
-        let id = try await cumbriaRecord("Withdrawn in the browser", to: "awaiting-sign-offs")
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func withdrawalReasonRequired(engine: TestEngine) async throws {
+        let id = try await cumbriaRecord(engine, "Withdrawn in the browser", to: "awaiting-sign-offs")
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
@@ -156,18 +161,18 @@ struct DecisionStepTests {
             let refused = try await officer.post("/decisions/\(id)/withdraw", ["reason": ""])
             #expect(refused.status == .unprocessableContent)
             #expect(summaryLinks(refused.body) == ["withdraw-reason"])
-            await #expect(try state(id) == "awaiting-sign-offs")
+            await #expect(try state(engine, id) == "awaiting-sign-offs")
             #expect(
                 try await officer.post("/decisions/\(id)/withdraw", ["reason": "Funding found elsewhere."]).status
                     == .seeOther)
-            await #expect(try state(id) == "withdrawn")
+            await #expect(try state(engine, id) == "withdrawn")
             #expect(try await officer.get("/decisions/\(id)").body.contains("Withdrawn"))
         }
     }
 
-    @Test func deferralReasonAndUntilDate() async throws {
-        let id = try await cumbriaRecord("Deferred in the browser", to: "approved")
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func deferralReasonAndUntilDate(engine: TestEngine) async throws {
+        let id = try await cumbriaRecord(engine, "Deferred in the browser", to: "approved")
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -180,20 +185,20 @@ struct DecisionStepTests {
             let noReason = try await officer.post("/decisions/\(id)/defer", ["reason": ""])
             #expect(noReason.status == .unprocessableContent)
             #expect(summaryLinks(noReason.body).contains("defer-reason"))
-            await #expect(try state(id) == "approved")
+            await #expect(try state(engine, id) == "approved")
             #expect(
                 try await officer.post(
                     "/decisions/\(id)/defer", ["reason": "Operation under way.", "until": "2027-03-31"]
                 ).status == .seeOther)
-            await #expect(try state(id) == "publication-deferred")
+            await #expect(try state(engine, id) == "publication-deferred")
             await #expect(
-                try sharedApp.showDecision(id, by: "cumbria.officer").record.part1Deadline?.iso == "2027-03-31")
+                try sharedApp(engine).showDecision(id, by: "cumbria.officer").record.part1Deadline?.iso == "2027-03-31")
         }
     }
 
-    @Test func correctionsAfterDecisionAreAuditedEvents() async throws {
-        let id = try await cumbriaRecord("Corrected in the browser", to: "approved")
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func correctionsAfterDecisionAreAuditedEvents(engine: TestEngine) async throws {
+        let id = try await cumbriaRecord(engine, "Corrected in the browser", to: "approved")
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -212,14 +217,14 @@ struct DecisionStepTests {
                         "recommendation": webDraft("x").recommendation ?? "", "reason": "Typing error in the title.",
                     ]
                 ).status == .seeOther)
-            let record = try await sharedApp.showDecision(id, by: "cumbria.officer").record
+            let record = try await sharedApp(engine).showDecision(id, by: "cumbria.officer").record
             #expect(record.title == "Corrected title")
             let correct = try await #require(
-                try sharedApp.auditLog(instance: id, by: "cumbria.officer").last { $0.event == "correct" })
+                try sharedApp(engine).auditLog(instance: id, by: "cumbria.officer").last { $0.event == "correct" })
             let payload = try JSONDecoder().decode([String: String].self, from: Data(correct.payload.utf8))
             #expect(payload["reason"] == "Typing error in the title.")
             #expect(payload["fields"] == "title", "only the changed field is recorded")
-            await #expect(try state(id) == "approved")
+            await #expect(try state(engine, id) == "approved")
         }
     }
 }

@@ -3,14 +3,14 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
 
 /// A demo of its own for the forms that change money, pilot areas and priorities (before the Cumbria returns), so
 /// that what they change reaches no other suite.
-let formsAppTask = Task { await makeDemoApp(returns: false) }
-var formsApp: Commissioning { get async { await formsAppTask.value } }
+let formsApp = PerEngine { try await makeDemoApp($0, returns: false) }
 
 /// An approved Cumbria decision for `amount` with nothing allocated under it yet; its record id.
 func approvedCumbriaDecision(_ app: Commissioning, title: String, amount: String) async throws -> String {
@@ -43,10 +43,11 @@ func line(
 )
 struct FinanceFormTests {
     @Test(
-        "set a budget: finance adds a strand; a cut below what is allocated and bad input are refused, changing nothing"
+        "set a budget: finance adds a strand; a cut below what is allocated and bad input are refused, changing nothing",
+        arguments: TestEngine.all
     )
-    func setBudget() async throws {
-        let app = try await webApp(commissioning: formsApp)
+    func setBudget(engine: TestEngine) async throws {
+        let app = try await webApp(commissioning: formsApp(engine))
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
@@ -62,21 +63,23 @@ struct FinanceFormTests {
             let after = try await finance.get("/finance?year=2016/17")
             #expect(after.body.contains("VICTIMS: Victims"))
             await #expect(
-                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_000_000)
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence
+                    == 1_000_000)
 
             // A strand that exists keeps its name when none is given.
             let renamed = try await finance.post(
                 "/finance/budget", ["form": "budget", "year": "2016/17", "strand": "VICTIMS", "amount": "£12,000"])
             #expect(renamed.status == .seeOther)
             await #expect(
-                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_200_000)
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence
+                    == 1_200_000)
 
             let asb = try await #require(
-                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
             let cut = ["form": "budget", "year": "2016/17", "strand": "ASB", "name": "Anti-social behaviour"]
             let expected = try #require(
                 await refusalMessage {
-                    try await formsApp.setBudget(
+                    try await formsApp(engine).setBudget(
                         office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "ASB",
                         name: "Anti-social behaviour", amount: try Money(parsing: "£50,000"), by: "cumbria.finance")
                 })
@@ -86,7 +89,8 @@ struct FinanceFormTests {
             #expect(refused.body.contains(expected), "the rule's message: a budget cannot go below what is allocated")
             #expect(refused.body.contains("href=\"#budget-amount\""))
             #expect(refused.body.contains("value=\"£50,000\""), "what was entered is kept")
-            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb)
+            await #expect(
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb)
 
             let bad = try await finance.post(
                 "/finance/budget", ["form": "budget", "year": "2016", "strand": "NEW", "amount": "lots"])
@@ -97,7 +101,7 @@ struct FinanceFormTests {
                 "/finance/budget", ["form": "budget", "year": "2016/17", "strand": "NEW", "amount": "£1"])
             #expect(unnamed.body.contains("href=\"#budget-name\""), "a new strand needs its name")
             #expect(bad.body.contains("id=\"budget-amount-error\""), "the message is beside its field too")
-            await #expect(try line(formsApp, "cumbria.finance", year: "2016/17", strand: "NEW") == nil)
+            await #expect(try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "NEW") == nil)
 
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -111,22 +115,25 @@ struct FinanceFormTests {
                     "/finance/budget", ["year": "2016/17", "strand": "VICTIMS", "amount": "£1"], csrf: "forged"
                 ).status == .forbidden)
             await #expect(
-                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence == 1_200_000)
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "VICTIMS")?.budgetPence
+                    == 1_200_000)
         }
     }
 
-    @Test("a virement moves unallocated budget between strands; more than is unallocated is refused with the rule")
-    func vire() async throws {
+    @Test(
+        "a virement moves unallocated budget between strands; more than is unallocated is refused with the rule",
+        arguments: TestEngine.all)
+    func vire(engine: TestEngine) async throws {
         let year = try FinancialYear(parsing: "2016/17")
-        try await formsApp.setBudget(
+        try await formsApp(engine).setBudget(
             office: "cumbria", year: year, strand: "HUBS", name: "Community hubs", amount: try Money(parsing: "£1,000"),
             by: "cumbria.finance")
-        let app = try await webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp(engine))
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             let asb = try await #require(
-                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence)
             let moved = try await finance.post(
                 "/finance/virement",
                 [
@@ -135,9 +142,11 @@ struct FinanceFormTests {
                 ])
             #expect(moved.status == .seeOther)
             await #expect(
-                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb - 2_000_000)
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb
+                    - 2_000_000)
             await #expect(
-                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000)
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000
+            )
             #expect(try await finance.get("/finance?year=2016/17").body.contains("£21,000.00"))
 
             let tooMuch = [
@@ -146,7 +155,7 @@ struct FinanceFormTests {
             ]
             let expected = try #require(
                 await refusalMessage {
-                    try await formsApp.vire(
+                    try await formsApp(engine).vire(
                         office: "cumbria", year: year, from: "ASB", to: "HUBS",
                         amount: try Money(parsing: "£1,000,000"), reason: "Everything", by: "cumbria.finance")
                 })
@@ -162,22 +171,26 @@ struct FinanceFormTests {
                 "/finance/virement", tooMuch.merging(["amount": "£1", "reason": " "]) { _, b in b })
             #expect(noReason.body.contains("href=\"#vire-reason\""))
             await #expect(
-                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb - 2_000_000)
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "ASB")?.budgetPence == asb
+                    - 2_000_000)
             await #expect(
-                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000)
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "HUBS")?.budgetPence == 2_100_000
+            )
         }
     }
 
-    @Test("a single allocation under an approved decision; beyond the decision or an unknown decision is refused")
-    func singleAllocation() async throws {
+    @Test(
+        "a single allocation under an approved decision; beyond the decision or an unknown decision is refused",
+        arguments: TestEngine.all)
+    func singleAllocation(engine: TestEngine) async throws {
         let decision = try await approvedCumbriaDecision(
-            formsApp, title: "Carlisle night-time economy", amount: "£5,000")
+            formsApp(engine), title: "Carlisle night-time economy", amount: "£5,000")
         let year = try FinancialYear(parsing: "2016/17")
         let count: @Sendable () async throws -> Int = {
-            try await formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count
+            try await formsApp(engine).financeOverview(as: "cumbria.finance", year: year).allocations.count
         }
         let before = try await count()
-        let app = try await webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp(engine))
         let fields = [
             "form": "single", "year": "2016/17", "strand": "ASB", "decision": "014/2016", "recipient": "GB-LAE-CAR",
             "recipientName": "Carlisle City Council", "purpose": "Night-time economy marshals", "amount": "£1",
@@ -188,7 +201,7 @@ struct FinanceFormTests {
             #expect(try await finance.get("/finance/allocations").body.contains("Allocate to one recipient"))
             let expected = try #require(
                 await refusalMessage {
-                    try await formsApp.allocate(
+                    try await formsApp(engine).allocate(
                         [
                             .init(
                                 office: "cumbria", year: year, strand: "ASB", recipientOrgID: "GB-LAE-CAR",
@@ -226,12 +239,15 @@ struct FinanceFormTests {
         }
     }
 
-    @Test("a confirmed formula split allocates every share under a decision with approved money left")
-    func confirmedSplit() async throws {
-        let decision = try await approvedCumbriaDecision(formsApp, title: "Neighbourhood ASB fund", amount: "£10,000")
+    @Test(
+        "a confirmed formula split allocates every share under a decision with approved money left",
+        arguments: TestEngine.all)
+    func confirmedSplit(engine: TestEngine) async throws {
+        let decision = try await approvedCumbriaDecision(
+            formsApp(engine), title: "Neighbourhood ASB fund", amount: "£10,000")
         let year = try FinancialYear(parsing: "2016/17")
-        let before = try await formsApp.financeOverview(as: "cumbria.finance", year: year).allocations
-        let app = try await webApp(commissioning: formsApp)
+        let before = try await formsApp(engine).financeOverview(as: "cumbria.finance", year: year).allocations
+        let app = try await webApp(commissioning: formsApp(engine))
         let fields = [
             "year": "2016/17", "strand": "ASB", "decision": decision, "purpose": "Neighbourhood ASB fund",
             "total": "£10,000", "factor-0-name": "population", "factor-0-weight": "50", "factor-1-name": "incidents",
@@ -246,7 +262,7 @@ struct FinanceFormTests {
             let confirmed = try await finance.post("/finance/allocations/confirm", fields)
             #expect(confirmed.status == .seeOther)
             #expect(confirmed.location == "/finance/allocations?year=2016/17")
-            let after = try await formsApp.financeOverview(as: "cumbria.finance", year: year).allocations
+            let after = try await formsApp(engine).financeOverview(as: "cumbria.finance", year: year).allocations
             let new = after.filter { a in !before.contains { $0.id == a.id } }
             #expect(new.map(\.amount.pence).sorted() == [375_000, 625_000])
             #expect(new.allSatisfy { $0.method == .formula && $0.decisionID == decision })
@@ -258,13 +274,16 @@ struct FinanceFormTests {
             #expect(again.status == .unprocessableContent)
             #expect(again.body.contains("href=\"#split-decision\""), "the refusal links to the decision it is about")
             await #expect(
-                try formsApp.financeOverview(as: "cumbria.finance", year: year).allocations.count == after.count)
+                try formsApp(engine).financeOverview(as: "cumbria.finance", year: year).allocations.count == after.count
+            )
         }
     }
 
-    @Test("an unpaid instalment shows finance its release button, never 'Paid' (an empty text is false in a section)")
-    func unpaidInstalment() async throws {
-        let app = try await webApp(commissioning: formsApp)
+    @Test(
+        "an unpaid instalment shows finance its release button, never 'Paid' (an empty text is false in a section)",
+        arguments: TestEngine.all)
+    func unpaidInstalment(engine: TestEngine) async throws {
+        let app = try await webApp(commissioning: formsApp(engine))
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
@@ -280,14 +299,16 @@ struct FinanceFormTests {
         }
     }
 
-    @Test("terminate an agreement: finance or the Commissioner, with a reason; without one it is refused")
-    func terminate() async throws {
+    @Test(
+        "terminate an agreement: finance or the Commissioner, with a reason; without one it is refused",
+        arguments: TestEngine.all)
+    func terminate(engine: TestEngine) async throws {
         let id = "cumbria-GA-0002"
         let state: @Sendable () async throws -> String? = {
-            try await formsApp.agreements(office: "cumbria").first { $0.agreement.id == id }?.state
+            try await formsApp(engine).agreements(office: "cumbria").first { $0.agreement.id == id }?.state
         }
         await #expect(try state() == "active")
-        let app = try await webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp(engine))
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -319,22 +340,25 @@ struct FinanceFormTests {
         }
     }
 
-    @Test("a carry-forward is confirmed at year end; an actual beyond what the recipient holds is refused")
-    func confirmCarryForward() async throws {
+    @Test(
+        "a carry-forward is confirmed at year end; an actual beyond what the recipient holds is refused",
+        arguments: TestEngine.all)
+    func confirmCarryForward(engine: TestEngine) async throws {
         let id = "west-midlands-CF-0001"
         let row: @Sendable () async throws -> Commissioning.CarryForwardRow? = {
-            try await formsApp.financeOverview(as: "wm.finance").carryForwards.first { $0.request.id == id }
+            try await formsApp(engine).financeOverview(as: "wm.finance").carryForwards.first { $0.request.id == id }
         }
         await #expect(try row()?.state == "approved")
-        let app = try await webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp(engine))
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("wm.finance")
             #expect(try await finance.get("/finance/carry-forwards").body.contains("Confirm \(id) at year end"))
-            let next = try await line(formsApp, "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
+            let next = try await line(
+                formsApp(engine), "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
             let expected = try #require(
                 await refusalMessage {
-                    try await formsApp.confirmCarryForward(
+                    try await formsApp(engine).confirmCarryForward(
                         id, actual: try Money(parsing: "£1,000,000"), by: "wm.finance")
                 })
             let refused = try await finance.post("/finance/carry-forwards/\(id)/confirm", ["actual": "£1,000,000"])
@@ -359,24 +383,30 @@ struct FinanceFormTests {
             await #expect(try row()?.state == "confirmed")
             await #expect(try row()?.request.actual == (try Money(parsing: "£36,500")))
             // £1,500 less than the permitted £38,000 goes back to 2016/17.
-            let after = try await line(formsApp, "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
+            let after = try await line(
+                formsApp(engine), "wm.finance", year: "2017/18", strand: "CSF", recipient: "GB-LAE-WLV")
             #expect(after?.availablePence == (next?.availablePence ?? 0) - 150_000)
             #expect(try await finance.get("/finance/carry-forwards").body.contains("Actual underspend £36,500.00"))
         }
     }
 
-    @Test("a refused carry-forward's clawback is settled once; settling it again is refused and changes nothing")
-    func settleClawback() async throws {
+    @Test(
+        "a refused carry-forward's clawback is settled once; settling it again is refused and changes nothing",
+        arguments: TestEngine.all)
+    func settleClawback(engine: TestEngine) async throws {
         let year = try FinancialYear(parsing: "2016/17")
-        let request = try await formsApp.requestCarryForward(
+        let request = try await formsApp(engine).requestCarryForward(
             office: "cumbria", from: year, strand: "ASB", recipient: "GB-LAE-BAR",
             forecast: try Money(parsing: "£5,000"), reason: "Slippage", by: "cumbria.finance")
-        try await formsApp.decideCarryForward(request.id, approve: false, reason: "The pilot ends", by: "cumbria.pcc")
+        try await formsApp(engine).decideCarryForward(
+            request.id, approve: false, reason: "The pilot ends", by: "cumbria.pcc")
         let id = request.id
         let state: @Sendable () async throws -> String? = {
-            try await formsApp.financeOverview(as: "cumbria.finance").carryForwards.first { $0.request.id == id }?.state
+            try await formsApp(engine).financeOverview(as: "cumbria.finance").carryForwards.first {
+                $0.request.id == id
+            }?.state
         }
-        let app = try await webApp(commissioning: formsApp)
+        let app = try await webApp(commissioning: formsApp(engine))
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
@@ -385,7 +415,7 @@ struct FinanceFormTests {
             #expect(settled.status == .seeOther)
             await #expect(try state() == "clawback-settled")
             let barrow = try await line(
-                formsApp, "cumbria.finance", year: "2016/17", strand: "ASB", recipient: "GB-LAE-BAR")
+                formsApp(engine), "cumbria.finance", year: "2016/17", strand: "ASB", recipient: "GB-LAE-BAR")
             #expect(barrow?.returnedPence == 500_000)
             #expect(barrow?.clawbackDuePence == 0)
 
@@ -394,7 +424,7 @@ struct FinanceFormTests {
             #expect(again.body.contains("There is a problem"))
             #expect(again.body.contains("href=\"#cf-\(id)\""), "the link goes to its row")
             await #expect(
-                try line(formsApp, "cumbria.finance", year: "2016/17", strand: "ASB", recipient: "GB-LAE-BAR")?
+                try line(formsApp(engine), "cumbria.finance", year: "2016/17", strand: "ASB", recipient: "GB-LAE-BAR")?
                     .returnedPence == 500_000)
             var pcc = Browser(client)
             _ = try await pcc.signIn("cumbria.pcc")

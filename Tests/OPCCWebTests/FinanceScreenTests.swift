@@ -3,14 +3,14 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
 
 /// A demo of its own for the finance screens' acts (before the Cumbria returns: the pilot grants active, one
 /// instalment paid each), so that what they change does not reach the other suites.
-let financeAppTask = Task { await makeDemoApp(returns: false) }
-var financeApp: Commissioning { get async { await financeAppTask.value } }
+let financeApp = PerEngine { try await makeDemoApp($0, returns: false) }
 
 /// The text as a template shows it (Mustache escapes these five characters).
 func html(_ text: String) -> String {
@@ -38,9 +38,11 @@ func refusalMessage(_ body: () async throws -> Void) async -> String? {
 
 @Suite("Web: finance — budgets, reconciliation, allocations, grant agreements, carry-forwards", .serialized)
 struct FinanceScreenTests {
-    @Test("budgets and reconciliation: finance sees the demo's figures; the public and a board may not")
-    func budgetsAndReconciliation() async throws {
-        let app = try await webApp()
+    @Test(
+        "budgets and reconciliation: finance sees the demo's figures; the public and a board may not",
+        arguments: TestEngine.all)
+    func budgetsAndReconciliation(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var visitor = Browser(client)
             let redirected = try await visitor.get("/finance")
@@ -80,9 +82,11 @@ struct FinanceScreenTests {
         }
     }
 
-    @Test("grant agreements: the list, and a grant's page with its chart, allocations and instalments")
-    func grantPages() async throws {
-        let app = try await webApp()
+    @Test(
+        "grant agreements: the list, and a grant's page with its chart, allocations and instalments",
+        arguments: TestEngine.all)
+    func grantPages(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var visitor = Browser(client)
             #expect(try await visitor.get("/grants/cumbria-GA-0001").status == .found)
@@ -116,23 +120,27 @@ struct FinanceScreenTests {
         }
     }
 
-    @Test("grant acts: a refused release and a refused variation say why and change nothing; a dates variation")
-    func grantActs() async throws {
+    @Test(
+        "grant acts: a refused release and a refused variation say why and change nothing; a dates variation",
+        arguments: TestEngine.all)
+    func grantActs(engine: TestEngine) async throws {
         let id = "cumbria-GA-0001"
-        let before = try await financeApp.agreement(id)
-        let app = try await webApp(commissioning: financeApp)
+        let before = try await financeApp(engine).agreement(id)
+        let app = try await webApp(commissioning: financeApp(engine))
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             _ = try await finance.get("/grants/\(id)")
             // I2 is paid only on acceptance of the Q1 return, which is not accepted in this demo.
             let expected = try await #require(
-                refusalMessage { try await financeApp.releasePayment(id, instalment: "I2", by: "cumbria.finance") })
+                refusalMessage {
+                    try await financeApp(engine).releasePayment(id, instalment: "I2", by: "cumbria.finance")
+                })
             let release = try await finance.post("/grants/\(id)/release", ["instalment": "I2"])
             #expect(release.status == .unprocessableContent)
             #expect(release.body.contains("There is a problem"))
             #expect(release.body.contains(expected))
-            await #expect(try financeApp.agreement(id).payments == before.payments)
+            await #expect(try financeApp(engine).agreement(id).payments == before.payments)
 
             // A change of amount the decision does not cover (014/2016 is fully allocated).
             let vary = try await finance.post(
@@ -140,8 +148,8 @@ struct FinanceScreenTests {
             #expect(vary.status == .unprocessableContent)
             #expect(vary.body.contains("href=\"#vary\""))
             #expect(vary.body.contains("More sessions"), "what was entered is kept")
-            await #expect(try financeApp.agreement(id).amount == before.amount)
-            await #expect(try financeApp.agreement(id).variations.count == before.variations.count)
+            await #expect(try financeApp(engine).agreement(id).amount == before.amount)
+            await #expect(try financeApp(engine).agreement(id).variations.count == before.variations.count)
 
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -156,18 +164,20 @@ struct FinanceScreenTests {
             let dates = try await finance.post(
                 "/grants/\(id)/vary", ["kind": "dates", "end": "2017-06-30", "reason": "Late start of the hub"])
             #expect(dates.status == .seeOther)
-            let varied = try await financeApp.agreement(id)
+            let varied = try await financeApp(engine).agreement(id)
             #expect(varied.period.end == (try Day(iso: "2017-06-30")))
             #expect(varied.variations.count == before.variations.count + 1)
             #expect(try await finance.get("/grants/\(id)").body.contains("Late start of the hub"))
         }
     }
 
-    @Test("a draft agreement: an assessment is recorded; confirming without both is refused with the rule")
-    func draftAgreement() async throws {
+    @Test(
+        "a draft agreement: an assessment is recorded; confirming without both is refused with the rule",
+        arguments: TestEngine.all)
+    func draftAgreement(engine: TestEngine) async throws {
         let draft = try await #require(
-            try financeApp.agreements(office: "leicestershire").first { $0.state == "draft" }?.agreement.id)
-        let app = try await webApp(commissioning: financeApp)
+            try financeApp(engine).agreements(office: "leicestershire").first { $0.state == "draft" }?.agreement.id)
+        let app = try await webApp(commissioning: financeApp(engine))
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("leics.finance")
@@ -175,17 +185,18 @@ struct FinanceScreenTests {
             #expect(page.status == .ok)
             #expect(page.body.contains("Record an assessment"))
             let expected = try await #require(
-                refusalMessage { try await financeApp.confirmAgreementConditions(draft, by: "leics.finance") })
+                refusalMessage { try await financeApp(engine).confirmAgreementConditions(draft, by: "leics.finance") })
             let refused = try await finance.post("/grants/\(draft)/confirm-conditions")
             #expect(refused.status == .unprocessableContent)
             #expect(refused.body.contains(expected))
             await #expect(
-                try financeApp.agreements(office: "leicestershire").first { $0.agreement.id == draft }?.state == "draft"
+                try financeApp(engine).agreements(office: "leicestershire").first { $0.agreement.id == draft }?.state
+                    == "draft"
             )
             let recorded = try await finance.post(
                 "/grants/\(draft)/assessment", ["which": "equality", "reference": "EIA-CS-2015"])
             #expect(recorded.status == .seeOther)
-            await #expect(try financeApp.agreement(draft).equalityImpactAssessment?.reference == "EIA-CS-2015")
+            await #expect(try financeApp(engine).agreement(draft).equalityImpactAssessment?.reference == "EIA-CS-2015")
             #expect(try await finance.get("/grants/\(draft)").body.contains("Equality impact: EIA-CS-2015"))
             var cumbria = Browser(client)
             _ = try await cumbria.signIn("cumbria.finance")
@@ -193,11 +204,13 @@ struct FinanceScreenTests {
         }
     }
 
-    @Test("the formula split is previewed per area, then confirming it meets the decision's rule")
-    func formulaSplit() async throws {
-        let before = try await financeApp.financeOverview(
+    @Test(
+        "the formula split is previewed per area, then confirming it meets the decision's rule",
+        arguments: TestEngine.all)
+    func formulaSplit(engine: TestEngine) async throws {
+        let before = try await financeApp(engine).financeOverview(
             as: "cumbria.finance", year: try FinancialYear(parsing: "2016/17"))
-        let app = try await webApp(commissioning: financeApp)
+        let app = try await webApp(commissioning: financeApp(engine))
         let fields = [
             "year": "2016/17", "strand": "ASB", "decision": "014/2016", "purpose": "Neighbourhood ASB fund",
             "total": "£10,000", "factor-0-name": "population", "factor-0-weight": "50", "factor-1-name": "incidents",
@@ -225,19 +238,19 @@ struct FinanceScreenTests {
             #expect(preview.body.contains("£10,000.00"))
             #expect(preview.body.contains("action=\"/finance/allocations/confirm\""))
             await #expect(
-                try financeApp.financeOverview(as: "cumbria.finance", year: before.year).allocations.count
+                try financeApp(engine).financeOverview(as: "cumbria.finance", year: before.year).allocations.count
                     == before.allocations.count, "a preview allocates nothing")
 
             let expected = try #require(
                 await refusalMessage {
-                    try await financeApp.allocateSplit(
+                    try await financeApp(engine).allocateSplit(
                         Web.splitFile(from: form(fields)).0!, office: "cumbria", by: "cumbria.finance")
                 })
             let confirm = try await finance.post("/finance/allocations/confirm", fields)
             #expect(confirm.status == .unprocessableContent, "014/2016's £100,000 is already allocated")
             #expect(confirm.body.contains(expected))
             await #expect(
-                try financeApp.financeOverview(as: "cumbria.finance", year: before.year).allocations.count
+                try financeApp(engine).financeOverview(as: "cumbria.finance", year: before.year).allocations.count
                     == before.allocations.count)
 
             var officer = Browser(client)
@@ -247,9 +260,11 @@ struct FinanceScreenTests {
         }
     }
 
-    @Test("carry-forwards: finance requests one, the Commissioner decides; a refusal without a reason is 422")
-    func carryForwards() async throws {
-        let app = try await webApp(commissioning: financeApp)
+    @Test(
+        "carry-forwards: finance requests one, the Commissioner decides; a refusal without a reason is 422",
+        arguments: TestEngine.all)
+    func carryForwards(engine: TestEngine) async throws {
+        let app = try await webApp(commissioning: financeApp(engine))
         try await app.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("wm.finance")
@@ -266,7 +281,7 @@ struct FinanceScreenTests {
             #expect(blank.status == .unprocessableContent)
             #expect(blank.body.contains("Enter why there is an underspend"))
             #expect(blank.body.contains("href=\"#cf-reason\""))
-            let count = try await financeApp.financeOverview(as: "wm.finance").carryForwards.count
+            let count = try await financeApp(engine).financeOverview(as: "wm.finance").carryForwards.count
             let made = try await finance.post(
                 "/finance/carry-forwards",
                 [
@@ -274,7 +289,7 @@ struct FinanceScreenTests {
                     "reason": "Posts vacant in Q4",
                 ])
             #expect(made.status == .seeOther)
-            let rows = try await financeApp.financeOverview(as: "wm.finance").carryForwards
+            let rows = try await financeApp(engine).financeOverview(as: "wm.finance").carryForwards
             #expect(rows.count == count + 1)
             let id = try #require(rows.last?.request.id)
             #expect(rows.last?.state == "requested")
@@ -295,7 +310,8 @@ struct FinanceScreenTests {
                 ).status == .forbidden, "only finance requests a carry-forward")
             let decided = try await pcc.post("/finance/carry-forwards/\(id)/decide", ["outcome": "approve"])
             #expect(decided.status == .seeOther)
-            await #expect(try financeApp.financeOverview(as: "wm.finance").carryForwards.last?.state == "approved")
+            await #expect(
+                try financeApp(engine).financeOverview(as: "wm.finance").carryForwards.last?.state == "approved")
 
             // Refusing needs a reason: without one the answer is 422, linked to this request's reason field and
             // shown beside it, with the choice kept; nothing changes.
@@ -306,7 +322,7 @@ struct FinanceScreenTests {
                     "reason": "Slippage",
                 ])
             let second = try await #require(
-                try financeApp.financeOverview(as: "wm.finance").carryForwards.last?.request.id)
+                try financeApp(engine).financeOverview(as: "wm.finance").carryForwards.last?.request.id)
             #expect(second != id)
             let unexplained = try await pcc.post(
                 "/finance/carry-forwards/\(second)/decide", ["outcome": "refuse", "decideReason": ""])
@@ -314,11 +330,13 @@ struct FinanceScreenTests {
             #expect(unexplained.body.contains("href=\"#\(second)-reason\""))
             #expect(unexplained.body.contains("id=\"\(second)-reason-error\""))
             #expect(unexplained.body.contains("value=\"refuse\" checked"))
-            await #expect(try financeApp.financeOverview(as: "wm.finance").carryForwards.last?.state == "requested")
+            await #expect(
+                try financeApp(engine).financeOverview(as: "wm.finance").carryForwards.last?.state == "requested")
             let refused = try await pcc.post(
                 "/finance/carry-forwards/\(second)/decide", ["outcome": "refuse", "decideReason": "The pilot ends"])
             #expect(refused.status == .seeOther)
-            await #expect(try financeApp.financeOverview(as: "wm.finance").carryForwards.last?.state == "refused")
+            await #expect(
+                try financeApp(engine).financeOverview(as: "wm.finance").carryForwards.last?.state == "refused")
         }
     }
 }

@@ -6,6 +6,7 @@ import Logging
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Synchronization
 import Testing
 
@@ -44,9 +45,9 @@ private func sessionRows(_ queue: DatabaseQueue) async throws -> [String] {
 
 /// A store that answers until it is broken, then fails every read as a disk that cannot be read would.
 private final class BreakableStore: CommissioningStore, MigrationStatusStore {
-    let base: SQLiteStore
+    let base: TestStore
     let broken = Mutex(false)
-    init(_ base: SQLiteStore) { self.base = base }
+    init(_ base: TestStore) { self.base = base }
 
     private func check() throws { if broken.withLock({ $0 }) { throw StoreError.failed(resultCode: 10) } }
     func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
@@ -70,9 +71,10 @@ private final class BreakableStore: CommissioningStore, MigrationStatusStore {
 @Suite("Web: the health check")
 struct HealthCheckTests {
     @Test(
-        "the health check is 200 ok when the database answers and every migration is applied, uncached and cookieless")
-    func healthCheckIsOKWhenTheDatabaseAnswersAndEveryMigrationIsApplied() async throws {
-        let app = try await webApp()
+        "the health check is 200 ok when the database answers and every migration is applied, uncached and cookieless",
+        arguments: TestEngine.all)
+    func healthCheckIsOKWhenTheDatabaseAnswersAndEveryMigrationIsApplied(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             let response = try await client.execute(uri: "/healthz", method: .get)
             #expect(response.status == .ok)
@@ -86,6 +88,7 @@ struct HealthCheckTests {
         }
     }
 
+    // SQLite only: it reads the session rows through a GRDB connection to the SQLite file.
     @Test("the health check reads no session: a signed-in browser's probe does not count as a page view")
     func healthCheckReadsNoSession() async throws {
         let (commissioning, path) = await makeDemoDatabase(returns: false)
@@ -108,6 +111,7 @@ struct HealthCheckTests {
         #expect(try await sessionRows(sessions) == before)
     }
 
+    // SQLite only: it deletes a row of GRDB's migration table in the SQLite file.
     @Test("the health check is 503 naming the missing migration when an older version wrote the database")
     func healthCheckNamesAMissingMigration() async throws {
         let (commissioning, path) = try migratedDatabase()
@@ -130,6 +134,7 @@ struct HealthCheckTests {
         }
     }
 
+    // SQLite only: it adds a row to GRDB's migration table in the SQLite file.
     @Test("the health check is 503 naming the unknown migration when a newer version wrote the database")
     func healthCheckNamesAnUnknownMigration() async throws {
         let (commissioning, path) = try migratedDatabase()
@@ -147,10 +152,11 @@ struct HealthCheckTests {
         }
     }
 
-    @Test("the health check is 503 'database unreachable' when the database cannot be read, with no engine's message")
-    func healthCheckIsUnavailableWhenTheDatabaseCannotBeRead() async throws {
-        let (_, path) = try migratedDatabase()
-        let store = BreakableStore(try SQLiteStore(path: path))
+    @Test(
+        "the health check is 503 'database unreachable' when the database cannot be read, with no engine's message",
+        arguments: TestEngine.all)
+    func healthCheckIsUnavailableWhenTheDatabaseCannotBeRead(engine: TestEngine) async throws {
+        let store = BreakableStore(try engine.makeStore())
         let home = ProductHome(root: repositoryRoot)
         let commissioning = try Commissioning(
             store: store, catalog: try WorkflowCatalog.load(from: home, registry: .standard))
@@ -206,6 +212,7 @@ struct ReadOnlyServerTests {
         )
     }
 
+    // SQLite only: it opens the SQLite file read-only by its path and compares it and its WAL byte for byte.
     @Test(
         "a read-only server serves every public page, refuses every staff page, sign-in, form and API call with 503, and leaves the database file and its WAL byte for byte as they were"
     )
@@ -269,6 +276,7 @@ struct ReadOnlyServerTests {
         withExtendedLifetime(writer) {}
     }
 
+    // SQLite only: it opens the SQLite file read-only by its path and reads its session rows through GRDB.
     @Test("a GET of a staff page on a read-only server, with or without a session cookie, makes and touches no session")
     func staffPageOnAReadOnlyServerMakesNoSession() async throws {
         let (writer, path) = await makeDemoDatabase(returns: false)
@@ -296,6 +304,7 @@ struct ReadOnlyServerTests {
         #expect(try await sessionRows(sessions) == before)
     }
 
+    // SQLite only: it deletes a row of GRDB's migration table, then opens the SQLite file read-only by its path.
     @Test("a read-only server refuses at start a database an older version wrote, naming the missing migration")
     func readOnlyRefusesADatabaseNotFullyMigrated() async throws {
         let (_, path) = try migratedDatabase()
@@ -314,6 +323,7 @@ struct ReadOnlyServerTests {
         #expect(try bytes(path).database == before.database, "no migration ran")
     }
 
+    // SQLite only: the read-only server opens a SQLite file by its path.
     @Test("a read-only server refuses at start a database file that is not there, and does not create it")
     func readOnlyRefusesAMissingFile() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-none-\(UUID()).sqlite").path

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCStore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCServices
@@ -44,16 +45,18 @@ private let formulaFinance = """
           - { id: I2, amount: "£8,000", onDate: 2021-01-04 }
     """
 
-private func register(titled title: String) async throws -> [DecisionRegisterRow] {
+private func register(_ engine: TestEngine, titled title: String) async throws -> [DecisionRegisterRow] {
     var filter = DecisionFilter()
     filter.text = "\"\(title)\""
-    return try await sharedApp.decisionRegister(filter, by: "cumbria.officer")
+    return try await sharedApp(engine).decisionRegister(filter, by: "cumbria.officer")
 }
 
 @Suite("Web and API: the money ceiling, text limits and CSV cells")
 struct LimitsRouteTests {
-    @Test func aBudgetOfNinetyTwoQuadrillionPoundsIsRefusedByTheAPIAndTheBooksStayClean() async throws {
-        let commissioning = await makeDemoApp(returns: false)
+    @Test(arguments: TestEngine.all) func aBudgetOfNinetyTwoQuadrillionPoundsIsRefusedByTheAPIAndTheBooksStayClean(
+        engine: TestEngine
+    ) async throws {
+        let commissioning = try await makeDemoApp(engine, returns: false)
         let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
             let finance = try await APIClient(client, as: "cumbria.finance", app: commissioning)
@@ -77,24 +80,27 @@ struct LimitsRouteTests {
             })
     }
 
-    @Test func aMillionCharacterTitleIsRefusedByTheAPINamingTheField() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aMillionCharacterTitleIsRefusedByTheAPINamingTheField(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let officer = try await APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer", engine: engine)
             let title = "Limits-API-" + String(repeating: "x", count: 1_000_000 - 11)
             let answer = try await officer.post("/api/v1/decisions", #"{"title": "\#(title)"}"#)
             #expect(answer.status == .unprocessableContent)
             #expect(
                 answer.object["detail"] as? String == "title: is 1,000,000 characters long; the most it may be is 300")
             #expect(answer.object["rule"] as? String == "text-within-limits")
-            await #expect(try register(titled: "Limits-API").isEmpty)
+            await #expect(try register(engine, titled: "Limits-API").isEmpty)
         }
     }
 
-    @Test func aNulIsRefusedAndCRLFIsStoredAsLFThroughTheAPI() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aNulIsRefusedAndCRLFIsStoredAsLFThroughTheAPI(engine: TestEngine) async throws
+    {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let officer = try await APIClient(client, as: "cumbria.officer")
+            let officer = try await APIClient(client, as: "cumbria.officer", engine: engine)
             let nul = try await officer.post("/api/v1/decisions", #"{"title": "Limits NUL\u0000 API"}"#)
             #expect(nul.status == .unprocessableContent)
             #expect(
@@ -102,25 +108,28 @@ struct LimitsRouteTests {
                     == true)
             let bidi = try await officer.post("/api/v1/decisions", #"{"title": "Limits \u202E API"}"#)
             #expect(bidi.status == .unprocessableContent)
-            await #expect(try register(titled: "Limits NUL").isEmpty)
+            await #expect(try register(engine, titled: "Limits NUL").isEmpty)
             let raised = try await officer.post(
                 "/api/v1/decisions", #"{"title": "Limits CRLF API", "executiveSummary": "One.\r\nTwo.\rThree."}"#)
             #expect(raised.status == .created)
             let id = try #require(raised.object["id"] as? String)
             await #expect(
-                try sharedApp.showDecision(id, by: "cumbria.officer").record.executiveSummary == "One.\nTwo.\nThree.")
+                try sharedApp(engine).showDecision(id, by: "cumbria.officer").record.executiveSummary
+                    == "One.\nTwo.\nThree.")
         }
     }
 
-    @Test func theWebFormRefusesALongTitleANulAndAMillionCharactersAndStoresCRLFAsLF() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func theWebFormRefusesALongTitleANulAndAMillionCharactersAndStoresCRLFAsLF(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
             let huge = try await officer.post(
                 "/decisions", ["title": "Limits-web-" + String(repeating: "x", count: 1_000_000)])
             #expect(huge.status == .contentTooLarge || huge.status == .unprocessableContent)
-            await #expect(try register(titled: "Limits-web").isEmpty)
+            await #expect(try register(engine, titled: "Limits-web").isEmpty)
             let long = try await officer.post(
                 "/decisions", ["title": "Limits-long-" + String(repeating: "x", count: 289)])
             #expect(long.status == .unprocessableContent)
@@ -129,18 +138,21 @@ struct LimitsRouteTests {
             let nul = try await officer.post("/decisions", ["title": "Limits web NUL\u{0}"])
             #expect(nul.status == .unprocessableContent)
             #expect(nul.body.contains("is the control character U+0000"))
-            await #expect(try register(titled: "Limits web NUL").isEmpty)
+            await #expect(try register(engine, titled: "Limits web NUL").isEmpty)
             let crlf = try await officer.post(
                 "/decisions", ["title": "Limits web CRLF", "executiveSummary": "One.\r\nTwo."])
             #expect(crlf.status == .seeOther)
-            let row = try await #require(try register(titled: "Limits web CRLF").first)
+            let row = try await #require(try register(engine, titled: "Limits web CRLF").first)
             await #expect(
-                try sharedApp.showDecision(row.id, by: "cumbria.officer").record.executiveSummary == "One.\nTwo.")
+                try sharedApp(engine).showDecision(row.id, by: "cumbria.officer").record.executiveSummary
+                    == "One.\nTwo.")
         }
     }
 
-    @Test func thePublicGrantsCSVGuardsFormulasAndItsJSONIsAsStored() async throws {
-        let commissioning = await makeDemoApp(returns: false)
+    @Test(arguments: TestEngine.all) func thePublicGrantsCSVGuardsFormulasAndItsJSONIsAsStored(
+        engine: TestEngine
+    ) async throws {
+        let commissioning = try await makeDemoApp(engine, returns: false)
         _ = try await commissioning.loadFinanceFixture(
             try FinanceFixture.parse(yaml: formulaFinance, source: "test"), source: "test")
         let app = try await webApp(commissioning: commissioning)
@@ -162,8 +174,10 @@ struct LimitsRouteTests {
         }
     }
 
-    @Test func theReconciliationCSVGuardsAStrandCodeAndLeavesItsPence() async throws {
-        let commissioning = await makeDemoApp(returns: false)
+    @Test(arguments: TestEngine.all) func theReconciliationCSVGuardsAStrandCodeAndLeavesItsPence(
+        engine: TestEngine
+    ) async throws {
+        let commissioning = try await makeDemoApp(engine, returns: false)
         try await commissioning.setBudget(
             office: "cumbria", year: try FinancialYear(parsing: "2016/17"), strand: "=1+2", name: "Formula",
             amount: try Money(parsing: "£12.34"), by: "cumbria.finance")

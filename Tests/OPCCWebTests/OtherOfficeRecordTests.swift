@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -32,8 +33,8 @@ struct OtherOfficeRecordTests {
     }
 
     /// A Cumbria draft, raised once for the whole table: a record no Lincolnshire person may see.
-    static let cumbriaDraftTask = Task {
-        try await sharedApp.raiseDecision(
+    static let cumbriaDraft = PerEngine { engine in
+        try await sharedApp(engine).raiseDecision(
             office: "cumbria", draft: webDraft("Cumbria's own draft"), by: "cumbria.officer"
         )
         .id
@@ -91,16 +92,16 @@ struct OtherOfficeRecordTests {
         ]
     }()
 
-    @Test(arguments: probes)
-    func anotherOfficesRecordIsNotFoundExactlyAsAMissingOneIs(_ marked: Probe) async throws {
+    @Test(arguments: TestEngine.all, probes)
+    func anotherOfficesRecordIsNotFoundExactlyAsAMissingOneIs(engine: TestEngine, _ marked: Probe) async throws {
         var resolved = marked
-        if marked.existing == Self.cumbriaDraftMark { resolved.existing = try await Self.cumbriaDraftTask.value }
+        if marked.existing == Self.cumbriaDraftMark { resolved.existing = try await Self.cumbriaDraft(engine) }
         let probe = resolved
         // The premise: one record is there (in another office), the other is not there at all.
-        let office = try await #require(try sharedApp.instance(probe.existing)).office
-        await #expect(office != (try sharedApp.person(named: probe.user)?.office))
-        await #expect(try sharedApp.instance(probe.missing) == nil)
-        let server = try await webApp()
+        let office = try await #require(try sharedApp(engine).instance(probe.existing)).office
+        await #expect(office != (try sharedApp(engine).person(named: probe.user)?.office))
+        await #expect(try sharedApp(engine).instance(probe.missing) == nil)
+        let server = try await webApp(engine: engine)
         try await server.test(.router) { client in
             var answers: [(status: HTTPResponse.Status, body: String)] = []
             switch probe.frontEnd {
@@ -114,7 +115,7 @@ struct OtherOfficeRecordTests {
                     answers.append((page.status, page.body))
                 }
             case .api:
-                let api = try await APIClient(client, as: probe.user)
+                let api = try await APIClient(client, as: probe.user, engine: engine)
                 for id in [probe.existing, probe.missing] {
                     let answer = try await api.call(probe.method, probe.uri(id), probe.json)
                     answers.append((answer.status, answer.body))

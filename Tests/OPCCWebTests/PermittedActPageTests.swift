@@ -3,13 +3,14 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
 
 /// A Cumbria decision raised by the officer, taken to `with-decision-maker` when `referred`.
-private func cumbriaDecision(_ title: String, referred: Bool) async throws -> String {
-    let app = await actsApp
+private func cumbriaDecision(_ engine: TestEngine, _ title: String, referred: Bool) async throws -> String {
+    let app = try await actsApp(engine)
     let id = try await app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
     guard referred else { return id }
     try await app.submitDecision(id, by: "cumbria.officer")
@@ -27,11 +28,13 @@ private func steps(for acts: [WorkflowEngine.PermittedAct]) -> Set<String> {
 
 @Suite("Web: pages offer the acts the workflow definition permits", .serialized)
 struct PermittedActPageTests {
-    @Test func anOfficerOnADraftDecisionIsOfferedSubmitAndWithdrawAndTheDraftsEdit() async throws {
-        let id = try await cumbriaDecision("Officer on a draft", referred: false)
-        let permitted = try await actsApp.permittedActs(record: id, by: "cumbria.officer")
+    @Test(arguments: TestEngine.all) func anOfficerOnADraftDecisionIsOfferedSubmitAndWithdrawAndTheDraftsEdit(
+        engine: TestEngine
+    ) async throws {
+        let id = try await cumbriaDecision(engine, "Officer on a draft", referred: false)
+        let permitted = try await actsApp(engine).permittedActs(record: id, by: "cumbria.officer")
         #expect(permitted.map(\.event) == ["submit", "withdraw"])
-        let server = try await webApp(commissioning: actsApp)
+        let server = try await webApp(commissioning: actsApp(engine))
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -43,11 +46,13 @@ struct PermittedActPageTests {
         }
     }
 
-    @Test func theCommissionerOnAReferredDecisionIsOfferedTheDecisionAndTheReturnOnly() async throws {
-        let id = try await cumbriaDecision("Commissioner on a referred record", referred: true)
-        let permitted = try await actsApp.permittedActs(record: id, by: "cumbria.pcc")
+    @Test(arguments: TestEngine.all) func theCommissionerOnAReferredDecisionIsOfferedTheDecisionAndTheReturnOnly(
+        engine: TestEngine
+    ) async throws {
+        let id = try await cumbriaDecision(engine, "Commissioner on a referred record", referred: true)
+        let permitted = try await actsApp(engine).permittedActs(record: id, by: "cumbria.pcc")
         #expect(Set(permitted.map(\.event)) == ["return-for-revision", "approve", "decline"])
-        let server = try await webApp(commissioning: actsApp)
+        let server = try await webApp(commissioning: actsApp(engine))
         try await server.test(.router) { client in
             var pcc = Browser(client)
             _ = try await pcc.signIn("cumbria.pcc")
@@ -60,10 +65,12 @@ struct PermittedActPageTests {
     }
 
     /// The edit page asks the draft edit's own rule (`DecisionEdit`), as the save does.
-    @Test func theEditPageOfARecordPastItsDraftSaysOnlyDraftsAreEdited() async throws {
-        let draft = try await cumbriaDecision("Edit page of a draft", referred: false)
-        let referred = try await cumbriaDecision("Edit page of a referred record", referred: true)
-        let server = try await webApp(commissioning: actsApp)
+    @Test(arguments: TestEngine.all) func theEditPageOfARecordPastItsDraftSaysOnlyDraftsAreEdited(
+        engine: TestEngine
+    ) async throws {
+        let draft = try await cumbriaDecision(engine, "Edit page of a draft", referred: false)
+        let referred = try await cumbriaDecision(engine, "Edit page of a referred record", referred: true)
+        let server = try await webApp(commissioning: actsApp(engine))
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -74,15 +81,17 @@ struct PermittedActPageTests {
         }
     }
 
-    @Test func financeOnADraftAgreementIsOfferedTheAssessmentsAndConfirmingThePreconditions() async throws {
+    @Test(arguments: TestEngine.all) func financeOnADraftAgreementIsOfferedTheAssessmentsAndConfirmingThePreconditions(
+        engine: TestEngine
+    ) async throws {
         let draft = try await #require(
-            try actsApp.agreements(office: "leicestershire").first { $0.state == "draft" }?.agreement.id)
+            try actsApp(engine).agreements(office: "leicestershire").first { $0.state == "draft" }?.agreement.id)
         await #expect(
-            try actsApp.permittedActs(record: draft, by: "leics.finance").map(\.event) == [
+            try actsApp(engine).permittedActs(record: draft, by: "leics.finance").map(\.event) == [
                 "confirm-conditions", "cancel",
             ])
-        let version = try await actsApp.version(of: draft, by: "leics.finance")
-        let server = try await webApp(commissioning: actsApp)
+        let version = try await actsApp(engine).version(of: draft, by: "leics.finance")
+        let server = try await webApp(commissioning: actsApp(engine))
         try await server.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("leics.finance")
@@ -93,14 +102,18 @@ struct PermittedActPageTests {
         }
     }
 
-    @Test func theBoardOnADueReturnIsOfferedItsFormAndTheReviewerNothingUntilItIsSubmitted() async throws {
+    @Test(arguments: TestEngine.all) func theBoardOnADueReturnIsOfferedItsFormAndTheReviewerNothingUntilItIsSubmitted(
+        engine: TestEngine
+    ) async throws {
         let id = try await #require(
-            try actsApp.returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance").first {
+            try actsApp(engine).returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance").first
+            {
                 $0.state == "scheduled"
             }?.id)
-        await #expect(try actsApp.permittedActs(record: id, by: "cumbria.barrow-board").map(\.event) == ["start"])
-        let version = try await actsApp.version(of: id, by: "cumbria.finance")
-        let server = try await webApp(commissioning: actsApp)
+        await #expect(
+            try actsApp(engine).permittedActs(record: id, by: "cumbria.barrow-board").map(\.event) == ["start"])
+        let version = try await actsApp(engine).version(of: id, by: "cumbria.finance")
+        let server = try await webApp(commissioning: actsApp(engine))
         try await server.test(.router) { client in
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
@@ -115,8 +128,10 @@ struct PermittedActPageTests {
 
     /// The page reads which steps to offer from the acts the definition permits, so a definition that gives
     /// `submit` to the chief executive alone takes it off the officer's page and puts it on the chief executive's.
-    @Test func aDefinitionThatChangesWhoMaySubmitChangesWhatTheDecisionPageOffers() async throws {
-        let id = try await cumbriaDecision("A definition of our own", referred: false)
+    @Test(arguments: TestEngine.all) func aDefinitionThatChangesWhoMaySubmitChangesWhatTheDecisionPageOffers(
+        engine: TestEngine
+    ) async throws {
+        let id = try await cumbriaDecision(engine, "A definition of our own", referred: false)
         let url = repositoryRoot.appendingPathComponent("workflows/decision-request.yaml")
         let text = try String(contentsOf: url, encoding: .utf8)
         let stock = "    roles: [officer]\n    guards: [executive-summary-within-limit"
@@ -125,19 +140,19 @@ struct PermittedActPageTests {
             yaml: text.replacingOccurrences(
                 of: stock, with: "    roles: [chief-executive]\n    guards: [executive-summary-within-limit"),
             source: "test")
-        let web = try await Web(configuration: WebConfiguration(commissioning: actsApp))
-        let view = try await actsApp.showDecision(id, by: "cumbria.officer")
-        let instance = try await #require(try actsApp.instance(id))
-        let profile = try await actsApp.profile(of: "cumbria")
+        let web = try await Web(configuration: WebConfiguration(commissioning: actsApp(engine)))
+        let view = try await actsApp(engine).showDecision(id, by: "cumbria.officer")
+        let instance = try await #require(try actsApp(engine).instance(id))
+        let profile = try await actsApp(engine).profile(of: "cumbria")
         func offered(to name: String, under definition: WorkflowDefinition) async throws -> [String] {
-            let person = try #require(try await actsApp.person(named: name))
+            let person = try #require(try await actsApp(engine).person(named: name))
             let acts = WorkflowEngine().permittedActs(on: instance, definition: definition, actor: person.actor)
             return web.decisionSteps(
                 view, permitted: acts, profile: profile, roles: person.actor.roles(covering: id), signer: "",
                 erroredStep: nil, entered: [:]
             ).map(\.step)
         }
-        let stockDefinition = try await #require(actsApp.catalog.latest("decision-request"))
+        let stockDefinition = try await #require(actsApp(engine).catalog.latest("decision-request"))
         await #expect(try offered(to: "cumbria.officer", under: stockDefinition) == ["submit", "withdraw"])
         await #expect(try offered(to: "cumbria.officer", under: changed) == ["withdraw"])
         await #expect(try offered(to: "cumbria.chief-executive", under: stockDefinition) == ["withdraw"])

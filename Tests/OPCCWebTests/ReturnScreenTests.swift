@@ -3,17 +3,17 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
 
 /// The demo before the Cumbria returns were played: every 2016/17 return of both pilot grants is still to write.
-let returnsAppTask = Task { await makeDemoApp(returns: false) }
-var returnsApp: Commissioning { get async { await returnsAppTask.value } }
+let returnsApp = PerEngine { try await makeDemoApp($0, returns: false) }
 
 /// A return of a Cumbria pilot grant for `quarter` ("2016/17 Q1").
-private func returnID(grant: String, quarter: String) async throws -> String {
-    let rows = try await returnsApp.returns(.init(office: "cumbria", grant: grant), as: "cumbria.finance")
+private func returnID(_ engine: TestEngine, grant: String, quarter: String) async throws -> String {
+    let rows = try await returnsApp(engine).returns(.init(office: "cumbria", grant: grant), as: "cumbria.finance")
     return try #require(rows.first { $0.quarter == quarter }).id
 }
 
@@ -30,9 +30,9 @@ struct ReturnScreenTests {
     /// The board's quarter: a bad figure saves nothing; an unexplained 20% underspend is saved as a draft but not
     /// submitted; explained, it is submitted; the reviewer sends it back with reasons, and accepts the next version,
     /// which releases the quarter's instalment.
-    @Test func boardSubmitsReviewerSendsBackThenAccepts() async throws {
-        let id = try await returnID(grant: "cumbria-GA-0001", quarter: "2016/17 Q2")
-        let app = try await webApp(commissioning: returnsApp)
+    @Test(arguments: TestEngine.all) func boardSubmitsReviewerSendsBackThenAccepts(engine: TestEngine) async throws {
+        let id = try await returnID(engine, grant: "cumbria-GA-0001", quarter: "2016/17 Q2")
+        let app = try await webApp(commissioning: returnsApp(engine))
         try await app.test(.router) { client in
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
@@ -56,7 +56,7 @@ struct ReturnScreenTests {
             #expect(badMoney.status == .unprocessableContent)
             #expect(summaryLinks(badMoney.body) == ["spendInQuarter"])
             #expect(badMoney.body.contains("Sessions running."), "what was entered is kept")
-            await #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").record.versions.isEmpty)
+            await #expect(try returnsApp(engine).quarterlyReturn(id, as: "cumbria.finance").record.versions.isEmpty)
 
             fields["spendInQuarter"] = "£10,000"
             let unexplained = try await board.post("/returns/\(id)/submit", fields)
@@ -65,14 +65,14 @@ struct ReturnScreenTests {
             #expect(links.contains("varianceExplanation"))
             #expect(links.contains("milestone-0-reason"))
             #expect(unexplained.body.contains("saved as a draft"))
-            await #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").state == "draft")
+            await #expect(try returnsApp(engine).quarterlyReturn(id, as: "cumbria.finance").state == "draft")
             let draft = try await board.get("/returns/\(id)")
             #expect(draft.body.contains("Needed"), "the saved underspend asks for an explanation")
 
             fields["varianceExplanation"] = "Sessions started three weeks late."
             fields["milestone-0-reason"] = "Venue booked late."
             #expect(try await board.post("/returns/\(id)/submit", fields).status == .seeOther)
-            await #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").state == "submitted")
+            await #expect(try returnsApp(engine).quarterlyReturn(id, as: "cumbria.finance").state == "submitted")
             #expect(try await board.post("/returns/\(id)/accept").status == .forbidden)
 
             var other = Browser(client)
@@ -91,7 +91,8 @@ struct ReturnScreenTests {
             #expect(
                 try await officer.post("/returns/\(id)/send-back", ["reasons": "Give the new start date."]).status
                     == .seeOther)
-            await #expect(try returnsApp.quarterlyReturn(id, as: "cumbria.finance").state == "returned-for-revision")
+            await #expect(
+                try returnsApp(engine).quarterlyReturn(id, as: "cumbria.finance").state == "returned-for-revision")
 
             let returned = try await board.get("/returns/\(id)")
             #expect(returned.body.contains("<td>2016/17 Q2</td><td>94 this quarter</td>"), "the trend table")
@@ -102,11 +103,11 @@ struct ReturnScreenTests {
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             #expect(try await finance.post("/returns/\(id)/accept", ["note": "Thank you."]).status == .seeOther)
-            let (record, state) = try await returnsApp.quarterlyReturn(id, as: "cumbria.finance")
+            let (record, state) = try await returnsApp(engine).quarterlyReturn(id, as: "cumbria.finance")
             #expect(state == "accepted")
             #expect(record.versions.count == 2)
             #expect(record.current?.content.narrative == "Sessions running since 12 August.")
-            let agreement = try await returnsApp.agreement("cumbria-GA-0001")
+            let agreement = try await returnsApp(engine).agreement("cumbria-GA-0001")
             #expect(agreement.payments.contains { $0.paidOn != nil && "\($0.condition)".contains("Q2") })
         }
     }

@@ -2,14 +2,14 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import OPCCCore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCServices
 @testable import OPCCWeb
 
 /// A demo of its own for these tests: every post below is refused, so it stays as loaded.
-let ruleFormsAppTask = Task { await makeDemoApp(returns: false) }
-var ruleFormsApp: Commissioning { get async { await ruleFormsAppTask.value } }
+let ruleFormsApp = PerEngine { try await makeDemoApp($0, returns: false) }
 
 /// A form post only the web refuses, by the rule it names: the page shows the rule's message (a page names no rule
 /// ids, so the message is what tells the rule), with 422.
@@ -57,22 +57,26 @@ struct RuleRefusalFormTests {
             message: "is not a version: open the record again"),
     ]
 
-    @Test(arguments: cases)
-    func aFormTheWebRefusesIsA422WithTheRulesMessageAndChangesNothing(_ refusal: FormRefusal) async throws {
-        let server = try await webApp(commissioning: ruleFormsApp)
+    @Test(arguments: TestEngine.all, cases)
+    func aFormTheWebRefusesIsA422WithTheRulesMessageAndChangesNothing(
+        engine: TestEngine, _ refusal: FormRefusal
+    ) async throws {
+        let server = try await webApp(commissioning: ruleFormsApp(engine))
         try await server.test(.router) { client in
             var browser = Browser(client)
             _ = try await browser.signIn(refusal.user)
-            let head = try await ruleFormsApp.auditHead()
-            let agreement = try await ruleFormsApp.agreement(Self.grant)
-            let selection = try await ruleFormsApp.priorityView(Self.assessment, as: "leics.finance").selection
+            let head = try await ruleFormsApp(engine).auditHead()
+            let agreement = try await ruleFormsApp(engine).agreement(Self.grant)
+            let selection = try await ruleFormsApp(engine).priorityView(Self.assessment, as: "leics.finance").selection
             let page = try await browser.post(refusal.path, refusal.fields)
             #expect(page.status == .unprocessableContent)
             // The page begins the message with a capital.
             #expect(page.body.lowercased().contains(refusal.message.lowercased()), "\(page.body.prefix(2_000))")
-            #expect(try await ruleFormsApp.auditHead() == head)
-            #expect(try await ruleFormsApp.agreement(Self.grant) == agreement)
-            #expect(try await ruleFormsApp.priorityView(Self.assessment, as: "leics.finance").selection == selection)
+            #expect(try await ruleFormsApp(engine).auditHead() == head)
+            #expect(try await ruleFormsApp(engine).agreement(Self.grant) == agreement)
+            #expect(
+                try await ruleFormsApp(engine).priorityView(Self.assessment, as: "leics.finance").selection == selection
+            )
         }
     }
 }

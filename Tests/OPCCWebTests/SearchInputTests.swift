@@ -5,6 +5,7 @@ import HummingbirdTesting
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import PropertyBased
 import Testing
 
@@ -44,10 +45,12 @@ struct SearchInputTests {
         "014/2016", "WPC4-0045", "Kick Off @ 3", "\"Mire", "NOT", "a OR", "NEAR(a b", "*", "\u{0}", "Mire\u{0}house",
     ]
 
-    @Test func theIssuesSearchesAnswerTheRegisterInTheAPIAndOnTheWeb() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func theIssuesSearchesAnswerTheRegisterInTheAPIAndOnTheWeb(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let api = try await APIClient(client, as: "cumbria.officer")
+            let api = try await APIClient(client, as: "cumbria.officer", engine: engine)
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
             for text in Self.issueSearches {
@@ -63,6 +66,7 @@ struct SearchInputTests {
         }
     }
 
+    // SQLite only: it drops SQLite's search table through a GRDB connection to the file.
     @Test func anUnexpectedStoreErrorIsAGenericAnswerWithoutSQL() async throws {
         let (commissioning, path) = await makeDemoDatabase(returns: false)
         try await DatabaseQueue(path: path).write { try $0.execute(sql: "DROP TABLE decision_fts") }
@@ -109,12 +113,14 @@ struct SearchInputTests {
         (nil, "/register", "q"),
     ]
 
-    @Test func anyTextInAnyFilterOfTheAPIOrTheWebIsAnAnswerNeverAServerErrorOrSQL() async throws {
+    @Test(arguments: TestEngine.all) func anyTextInAnyFilterOfTheAPIOrTheWebIsAnAnswerNeverAServerErrorOrSQL(
+        engine: TestEngine
+    ) async throws {
         #expect(Self.apiParameters.count >= 20)
         #expect(Self.apiParameters.contains { $0.path == "/api/v1/decisions" && $0.name == "search" })
-        let app = try await webApp()
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
-            let api = try await APIClient(client, as: "cumbria.finance")
+            let api = try await APIClient(client, as: "cumbria.finance", engine: engine)
             var browsers: [String: Browser] = [:]
             for user in Set(Self.webParameters.compactMap(\.user)) {
                 var browser = Browser(client)

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -19,8 +20,11 @@ private func rows(in table: String, of path: String) throws -> Int {
 struct SignInTests {
     // MARK: Throttling (issue 21, item 7)
 
-    @Test func twentyFailuresWithMadeUpNamesFromOneAddressDoNotLockARealAccountFromThatAddress() async throws {
-        let app = try await webApp(throttle: .init(), commissioning: makeDemoApp(returns: false))
+    @Test(arguments: TestEngine.all)
+    func twentyFailuresWithMadeUpNamesFromOneAddressDoNotLockARealAccountFromThatAddress(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(throttle: .init(), commissioning: makeDemoApp(engine, returns: false))
         try await app.test(.router) { client async throws in
             var browser = Browser(client)
             for n in 0..<20 {
@@ -31,8 +35,10 @@ struct SignInTests {
         }
     }
 
-    @Test func afterTheFreeFailuresAnAccountWaitsAndIsToldHowLong() async throws {
-        let app = try await webApp(throttle: .init(), commissioning: makeDemoApp(returns: false))
+    @Test(arguments: TestEngine.all) func afterTheFreeFailuresAnAccountWaitsAndIsToldHowLong(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(throttle: .init(), commissioning: makeDemoApp(engine, returns: false))
         try await app.test(.router) { client async throws in
             var browser = Browser(client)
             for _ in 0..<5 {
@@ -48,8 +54,10 @@ struct SignInTests {
         }
     }
 
-    @Test func xForwardedForIsIgnoredFromAnUntrustedPeerAndBelievedFromATrustedProxy() async throws {
-        let commissioning = await makeDemoApp(returns: false)
+    @Test(arguments: TestEngine.all) func xForwardedForIsIgnoredFromAnUntrustedPeerAndBelievedFromATrustedProxy(
+        engine: TestEngine
+    ) async throws {
+        let commissioning = try await makeDemoApp(engine, returns: false)
         let policy = SignInThrottlePolicy(freeFailuresPerAccount: 100, freeFailuresPerAddress: 3)
         // Behind a trusted proxy (the test's own connections come from 127.0.0.1): each client is counted apart.
         let proxied = try await webApp(
@@ -107,6 +115,7 @@ struct SignInTests {
 
     // MARK: Sessions (item 8)
 
+    // SQLite only: it counts the session rows through a GRDB connection to the SQLite file.
     @Test func showingTheSignInFormToBrowsersWithoutACookieStoresNoSession() async throws {
         let (commissioning, path) = await makeDemoDatabase(returns: false)
         let app = try await webApp(commissioning: commissioning)
@@ -121,8 +130,10 @@ struct SignInTests {
         #expect(try rows(in: "web_session", of: path) == before)
     }
 
-    @Test func aSignInFormPostedWithoutItsSignInCookieOrWithAForgedTokenIsRefused() async throws {
-        let app = try await webApp(commissioning: makeDemoApp(returns: false))
+    @Test(arguments: TestEngine.all) func aSignInFormPostedWithoutItsSignInCookieOrWithAForgedTokenIsRefused(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(commissioning: makeDemoApp(engine, returns: false))
         try await app.test(.router) { client async throws in
             var browser = Browser(client)
             _ = try await browser.get("/sign-in")
@@ -147,11 +158,9 @@ struct SignInTests {
         }
     }
 
-    @Test func twoServerProcessesOnOneDatabaseShareSignIns() async throws {
-        let (first, path) = await makeDemoDatabase(returns: false)
-        let second = try Commissioning.open(
-            home: ProductHome(root: repositoryRoot), databasePath: path,
-            clock: FixedClock(day: try Day(iso: "2026-11-20")))
+    @Test(arguments: TestEngine.all) func twoServerProcessesOnOneDatabaseShareSignIns(engine: TestEngine) async throws {
+        let apps = try await makeDemoApps(engine, 2, returns: false)
+        let (first, second) = (apps[0], apps[1])
         let one = try await webApp(commissioning: first)
         let two = try await webApp(commissioning: second)
         let cookie = try await one.test(.router) { client async throws -> String? in
@@ -188,8 +197,10 @@ struct SignInTests {
         }
     }
 
-    @Test func aPasswordChangeEndsThePersonsOtherSessionsAndIsRecorded() async throws {
-        let commissioning = await makeDemoApp(returns: false)
+    @Test(arguments: TestEngine.all) func aPasswordChangeEndsThePersonsOtherSessionsAndIsRecorded(
+        engine: TestEngine
+    ) async throws {
+        let commissioning = try await makeDemoApp(engine, returns: false)
         let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client async throws in
             var laptop = Browser(client)
@@ -211,10 +222,12 @@ struct SignInTests {
 
     // MARK: Headers and URLs (item 9)
 
-    @Test func apiAnswersAndFeedsAreNoStoreAndNoSniff() async throws {
-        let app = try await webApp()
-        let token = try await sharedApp.createAPIToken(label: "headers-\(UUID().uuidString)", by: "lincs.officer").token
-        let part2 = "/api/v1/decisions/\(try await demoID("007/2020", office: "lincolnshire"))/part2-readings"
+    @Test(arguments: TestEngine.all) func apiAnswersAndFeedsAreNoStoreAndNoSniff(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
+        let token = try await sharedApp(engine).createAPIToken(
+            label: "headers-\(UUID().uuidString)", by: "lincs.officer"
+        ).token
+        let part2 = "/api/v1/decisions/\(try await demoID(engine, "007/2020", office: "lincolnshire"))/part2-readings"
         try await app.test(.router) { client async throws in
             let bearer: HTTPFields = [.authorization: "Bearer \(token)"]
             let answers = [
@@ -239,8 +252,10 @@ struct SignInTests {
         }
     }
 
-    @Test func aFeedsLinksComeFromThePublicURLAndNeverFromTheHostHeader() async throws {
-        let configured = try await webApp(port: 0, publicURL: "https://opcc.example/")
+    @Test(arguments: TestEngine.all) func aFeedsLinksComeFromThePublicURLAndNeverFromTheHostHeader(
+        engine: TestEngine
+    ) async throws {
+        let configured = try await webApp(engine: engine, port: 0, publicURL: "https://opcc.example/")
         try await configured.test(.live) { client async throws in
             let port = try #require(client.port)
             let answer = try rawHTTP(
@@ -251,7 +266,7 @@ struct SignInTests {
             #expect(answer.contains("URL:https://opcc.example/register/"))
         }
         // Without --public-url: where the server listens, not the Host the request named.
-        let listening = try await webApp(port: 0)
+        let listening = try await webApp(engine: engine, port: 0)
         try await listening.test(.live) { client async throws in
             let port = try #require(client.port)
             let answer = try rawHTTP(
@@ -261,7 +276,7 @@ struct SignInTests {
             #expect(!answer.contains("evil.example"))
             #expect(answer.contains("URL:http://127.0.0.1:0/register/"))
         }
-        let unconfigured = try await webApp()
+        let unconfigured = try await webApp(engine: engine)
         try await unconfigured.test(.router) { client async throws in
             let feed = String(buffer: try await client.execute(uri: "/calendar/public.ics", method: .get).body)
             #expect(!feed.contains("localhost"))

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Mustache
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
@@ -37,18 +38,20 @@ struct StaffRouteTests {
     /// Every page route as `METHOD /path`, read from the routes the application adds.
     static func pageRoutes() async throws -> [(method: HTTPRequest.Method, path: String)] {
         let recorder = RouteRecorder()
-        try await Web(configuration: WebConfiguration(commissioning: sharedApp)).addPageRoutes(to: recorder)
+        try await Web(configuration: WebConfiguration(commissioning: sharedApp(.sqlite))).addPageRoutes(to: recorder)
         return recorder.routes
     }
 
-    @Test func everyStaffPageRedirectsASignedOutVisitorToSignInAndRefusesASignedOutForm() async throws {
+    @Test(arguments: TestEngine.all) func everyStaffPageRedirectsASignedOutVisitorToSignInAndRefusesASignedOutForm(
+        engine: TestEngine
+    ) async throws {
         let routes = try await Self.pageRoutes()
         let staff = routes.filter { !Self.publicRoutes.contains("\($0.method) \($0.path)") }
         // The staff pages are most of the routes: the list is read from the router, not typed in here.
         #expect(staff.count >= 30)
         #expect(staff.contains { $0.method == .get && $0.path == "/decisions/{id}" })
         #expect(staff.contains { $0.method == .post && $0.path == "/finance/carry-forwards/{id}/decide" })
-        let app = try await webApp()
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client async throws in
             for route in staff {
                 // Each parameter as a made-up id: signed out, the record is never looked up.
@@ -67,10 +70,10 @@ struct StaffRouteTests {
         }
     }
 
-    @Test func thePublicPagesStayOpenToASignedOutVisitor() async throws {
+    @Test(arguments: TestEngine.all) func thePublicPagesStayOpenToASignedOutVisitor(engine: TestEngine) async throws {
         let routes = try await Self.pageRoutes().map { "\($0.method) \($0.path)" }
         #expect(Set(routes).isSuperset(of: Self.publicRoutes))
-        let app = try await webApp()
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client async throws in
             var browser = Browser(client)
             for uri in ["/register", "/sign-in", "/transparency", "/transparency/grants"] {

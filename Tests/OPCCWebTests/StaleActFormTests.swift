@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import OPCCCore
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCServices
@@ -9,8 +10,7 @@ import Testing
 
 /// A demo of its own for these tests (before the Cumbria returns were played), so what they change reaches no other
 /// suite.
-let actsAppTask = Task { await makeDemoApp(returns: false) }
-var actsApp: Commissioning { get async { await actsAppTask.value } }
+let actsApp = PerEngine { try await makeDemoApp($0, returns: false) }
 
 /// The steps of the forms a page posts to under `prefix` (`/grants/ID/`), from their `action`s.
 func formSteps(_ body: String, under prefix: String) -> Set<String> {
@@ -33,17 +33,20 @@ func versionFields(_ body: String, _ version: Int) -> Int {
 /// Each test counts its own record's events, not the audit head: other suites act on the same demo meanwhile.
 @Suite("Web: a stale act form on an agreement, a return, a carry-forward or an assessment", .serialized)
 struct StaleActFormTests {
-    @Test func aStaleAgreementFormIsA409WithItsEntriesKeptAndWhatChangedAndChangesNothing() async throws {
+    @Test(arguments: TestEngine.all) func aStaleAgreementFormIsA409WithItsEntriesKeptAndWhatChangedAndChangesNothing(
+        engine: TestEngine
+    ) async throws {
         let id = "cumbria-GA-0002"
-        let opened = try await actsApp.version(of: id, by: "cumbria.finance")
-        let server = try await webApp(commissioning: actsApp)
+        let opened = try await actsApp(engine).version(of: id, by: "cumbria.finance")
+        let server = try await webApp(commissioning: actsApp(engine))
         try await server.test(.router) { client in
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
             let page = try await finance.get("/grants/\(id)").body
             #expect(versionFields(page, opened) == formCount(page, under: "/grants/\(id)/"), "every form has it")
-            try await actsApp.recordAssessment(id, equality: false, reference: "RA-2016-7", by: "cumbria.finance")
-            let head = try await actsApp.auditLog(instance: id).count
+            try await actsApp(engine).recordAssessment(
+                id, equality: false, reference: "RA-2016-7", by: "cumbria.finance")
+            let head = try await actsApp(engine).auditLog(instance: id).count
             let stale = try await finance.post(
                 "/grants/\(id)/terminate", ["terminateReason": "Ended by a stale form", "version": String(opened)])
             #expect(stale.status == .conflict)
@@ -51,24 +54,28 @@ struct StaleActFormTests {
             #expect(stale.body.contains("it is now at version \(opened + 1)"))
             #expect(stale.body.contains("risk-assessment-recorded by cumbria.finance"), "the last act and who")
             #expect(versionFields(stale.body, opened + 1) > 0, "the forms again, at the new version")
-            await #expect(try actsApp.auditLog(instance: id).count == head, "nothing was recorded")
-            await #expect(try actsApp.agreements(office: "cumbria").first { $0.agreement.id == id }?.state == "active")
+            await #expect(try actsApp(engine).auditLog(instance: id).count == head, "nothing was recorded")
+            await #expect(
+                try actsApp(engine).agreements(office: "cumbria").first { $0.agreement.id == id }?.state == "active")
         }
     }
 
-    @Test func aStaleReturnFormIsA409WithItsEntriesKeptAndWhatChangedAndChangesNothing() async throws {
+    @Test(arguments: TestEngine.all) func aStaleReturnFormIsA409WithItsEntriesKeptAndWhatChangedAndChangesNothing(
+        engine: TestEngine
+    ) async throws {
         let id = try await #require(
-            try actsApp.returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance").last {
+            try actsApp(engine).returns(.init(office: "cumbria", grant: "cumbria-GA-0001"), as: "cumbria.finance").last
+            {
                 $0.state == "scheduled"
             }?.id)
-        let opened = try await actsApp.version(of: id, by: "cumbria.finance")
-        let server = try await webApp(commissioning: actsApp)
+        let opened = try await actsApp(engine).version(of: id, by: "cumbria.finance")
+        let server = try await webApp(commissioning: actsApp(engine))
         try await server.test(.router) { client in
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
             _ = try await board.get("/returns/\(id)")
-            try await actsApp.escalateReturn(id, by: "cumbria.finance")
-            let head = try await actsApp.auditLog(instance: id).count
+            try await actsApp(engine).escalateReturn(id, by: "cumbria.finance")
+            let head = try await actsApp(engine).auditLog(instance: id).count
             let stale = try await board.post(
                 "/returns/\(id)/save",
                 [
@@ -80,18 +87,20 @@ struct StaleActFormTests {
             #expect(stale.body.contains("it is now at version \(opened + 1)"))
             #expect(stale.body.contains("escalate by cumbria.finance"))
             #expect(versionFields(stale.body, opened + 1) == 1)
-            await #expect(try actsApp.auditLog(instance: id).count == head)
-            await #expect(try actsApp.quarterlyReturn(id, as: "cumbria.finance").record.versions.isEmpty)
+            await #expect(try actsApp(engine).auditLog(instance: id).count == head)
+            await #expect(try actsApp(engine).quarterlyReturn(id, as: "cumbria.finance").record.versions.isEmpty)
         }
     }
 
-    @Test func aStaleCarryForwardFormIsA409WithItsEntriesKeptAndWhatChangedAndChangesNothing() async throws {
-        let request = try await actsApp.requestCarryForward(
+    @Test(arguments: TestEngine.all) func aStaleCarryForwardFormIsA409WithItsEntriesKeptAndWhatChangedAndChangesNothing(
+        engine: TestEngine
+    ) async throws {
+        let request = try await actsApp(engine).requestCarryForward(
             office: "cumbria", from: try FinancialYear(parsing: "2016/17"), strand: "ASB", recipient: "GB-LAE-BAR",
             forecast: try Money(parsing: "£2,000"), reason: "Slippage", by: "cumbria.finance")
         let id = request.id
-        let opened = try await actsApp.version(of: id, by: "cumbria.finance")
-        let server = try await webApp(commissioning: actsApp)
+        let opened = try await actsApp(engine).version(of: id, by: "cumbria.finance")
+        let server = try await webApp(commissioning: actsApp(engine))
         try await server.test(.router) { client in
             var pcc = Browser(client)
             _ = try await pcc.signIn("cumbria.pcc")
@@ -100,8 +109,8 @@ struct StaleActFormTests {
             // Someone changes the request meanwhile (an edit, which keeps its state but moves its version).
             var edit = Commissioning.ActRequest("note-recorded", on: id, by: "cumbria.finance")
             edit.edit = Commissioning.Edit { _, _, _, _ in .finance }
-            _ = try await actsApp.runLogged(edit, on: actsApp.bareInstance)
-            let head = try await actsApp.auditLog(instance: id).count
+            _ = try await actsApp(engine).runLogged(edit, on: actsApp(engine).bareInstance)
+            let head = try await actsApp(engine).auditLog(instance: id).count
             let stale = try await pcc.post(
                 "/finance/carry-forwards/\(id)/decide",
                 ["outcome": "approve", "decideReason": "Decided on a stale form", "version": String(opened)])
@@ -109,28 +118,31 @@ struct StaleActFormTests {
             #expect(stale.body.contains("Decided on a stale form"), "what was entered is kept")
             #expect(stale.body.contains("it is now at version \(opened + 1)"))
             #expect(stale.body.contains("note-recorded by cumbria.finance"))
-            await #expect(try actsApp.auditLog(instance: id).count == head)
+            await #expect(try actsApp(engine).auditLog(instance: id).count == head)
             await #expect(
-                try actsApp.financeOverview(as: "cumbria.finance").carryForwards.first { $0.request.id == id }?.state
+                try actsApp(engine).financeOverview(as: "cumbria.finance").carryForwards.first { $0.request.id == id }?
+                    .state
                     == "requested")
         }
     }
 
-    @Test func aStalePriorityFormIsA409WithItsEntriesKeptAndWhatChangedAndChangesNothing() async throws {
-        let (id, _) = try await selectingAssessment(actsApp, year: "2031/32")
-        try await recordSeedSelection(actsApp, id)
-        let opened = try await actsApp.version(of: id, by: "leics.officer")
-        let server = try await webApp(commissioning: actsApp)
+    @Test(arguments: TestEngine.all) func aStalePriorityFormIsA409WithItsEntriesKeptAndWhatChangedAndChangesNothing(
+        engine: TestEngine
+    ) async throws {
+        let (id, _) = try await selectingAssessment(actsApp(engine), year: "2031/32")
+        try await recordSeedSelection(actsApp(engine), id)
+        let opened = try await actsApp(engine).version(of: id, by: "leics.officer")
+        let server = try await webApp(commissioning: actsApp(engine))
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("leics.officer")
             let page = try await officer.get("/priorities/\(id)").body
             #expect(formSteps(page, under: "/priorities/\(id)/") == ["adopt", "link-money"])
             #expect(versionFields(page, opened) == 2)
-            try await actsApp.setPriority(
+            try await actsApp(engine).setPriority(
                 id, .init(code: "S3", title: "Road safety", kind: .statutory), by: "leics.officer")
-            let before = try await actsApp.priorityView(id, as: "leics.officer").selection
-            let head = try await actsApp.auditLog(instance: id).count
+            let before = try await actsApp(engine).priorityView(id, as: "leics.officer").selection
+            let head = try await actsApp(engine).auditLog(instance: id).count
             let stale = try await officer.post(
                 "/priorities/\(id)/link-money",
                 ["priority": "P3", "strand": "VICTIMS", "share": "12%", "version": String(opened)])
@@ -138,8 +150,8 @@ struct StaleActFormTests {
             #expect(stale.body.contains("value=\"12%\""), "what was entered is kept")
             #expect(stale.body.contains("it is now at version \(opened + 1)"))
             #expect(stale.body.contains("set-priority by leics.officer"))
-            await #expect(try actsApp.auditLog(instance: id).count == head)
-            await #expect(try actsApp.priorityView(id, as: "leics.officer").selection == before)
+            await #expect(try actsApp(engine).auditLog(instance: id).count == head)
+            await #expect(try actsApp(engine).priorityView(id, as: "leics.officer").selection == before)
         }
     }
 }

@@ -3,15 +3,18 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
 
 @Suite("Web: the transparency publications, public and without sign-in")
 struct TransparencyRouteTests {
-    @Test("transparency-public: every publication answers without sign-in, with its content type")
-    func everyPublicationAnswersWithoutSignIn() async throws {
-        let app = try await webApp()
+    @Test(
+        "transparency-public: every publication answers without sign-in, with its content type",
+        arguments: TestEngine.all)
+    func everyPublicationAnswersWithoutSignIn(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var browser = Browser(client)
             let pages: [(String, String)] = [
@@ -44,9 +47,11 @@ struct TransparencyRouteTests {
         }
     }
 
-    @Test("grants-register: the page is a captioned table of the awarded grants, amounts in pounds")
-    func grantsPage() async throws {
-        let app = try await webApp()
+    @Test(
+        "grants-register: the page is a captioned table of the awarded grants, amounts in pounds",
+        arguments: TestEngine.all)
+    func grantsPage(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var browser = Browser(client)
             let page = try await browser.get("/transparency/grants?office=cumbria")
@@ -62,9 +67,9 @@ struct TransparencyRouteTests {
         }
     }
 
-    @Test("spending-over-500: ?month= chooses the month's payments")
-    func spendingByMonth() async throws {
-        let app = try await webApp()
+    @Test("spending-over-500: ?month= chooses the month's payments", arguments: TestEngine.all)
+    func spendingByMonth(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var browser = Browser(client)
             let april = try await browser.get("/transparency/spending.csv?month=2016-04")
@@ -76,9 +81,9 @@ struct TransparencyRouteTests {
         }
     }
 
-    @Test("month-parsing: a bad month is 400 with a message saying how to write it")
-    func badMonthIs400() async throws {
-        let app = try await webApp()
+    @Test("month-parsing: a bad month is 400 with a message saying how to write it", arguments: TestEngine.all)
+    func badMonthIs400(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var browser = Browser(client)
             for uri in [
@@ -95,9 +100,10 @@ struct TransparencyRouteTests {
         }
     }
 
-    @Test("three-sixty-giving-export: the package is served as JSON with the grants in pounds")
-    func threeSixtyGiving() async throws {
-        let app = try await webApp()
+    @Test(
+        "three-sixty-giving-export: the package is served as JSON with the grants in pounds", arguments: TestEngine.all)
+    func threeSixtyGiving(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var browser = Browser(client)
             let page = try await browser.get("/transparency/360giving.json?office=cumbria")

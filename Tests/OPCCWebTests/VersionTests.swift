@@ -3,13 +3,14 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
 
 /// A Cumbria decision on the shared demo database, driven to `approved` (or left a draft).
-private func versionedRecord(_ title: String, approved: Bool = true) async throws -> String {
-    let app = await sharedApp
+private func versionedRecord(_ engine: TestEngine, _ title: String, approved: Bool = true) async throws -> String {
+    let app = try await sharedApp(engine)
     let id = try await app.raiseDecision(office: "cumbria", draft: webDraft(title), by: "cumbria.officer").id
     guard approved else { return id }
     try await app.submitDecision(id, by: "cumbria.officer")
@@ -20,12 +21,12 @@ private func versionedRecord(_ title: String, approved: Bool = true) async throw
     return id
 }
 
-private func version(_ id: String) async throws -> Int {
-    try await sharedApp.showDecision(id, by: "cumbria.officer").version
+private func version(_ engine: TestEngine, _ id: String) async throws -> Int {
+    try await sharedApp(engine).showDecision(id, by: "cumbria.officer").version
 }
 
-private func events(_ id: String) async throws -> [AuditEvent] {
-    try await sharedApp.auditLog(instance: id, by: "cumbria.officer")
+private func events(_ engine: TestEngine, _ id: String) async throws -> [AuditEvent] {
+    try await sharedApp(engine).auditLog(instance: id, by: "cumbria.officer")
 }
 
 /// One API request with the headers given, answering the status, the headers and the body.
@@ -49,14 +50,18 @@ private let correction = #"{"reason": "Typing error.", "changes": {"title": "Cor
 
 @Suite("Versions: ETag and If-Match in the API, the version in every decision form")
 struct VersionTests {
-    @Test func aDecisionIsAnsweredWithItsVersionAsAStrongETagThatChangesAfterAnAct() async throws {
-        let id = try await versionedRecord("ETag after an act", approved: false)
-        let token = try await sharedApp.createAPIToken(label: "etag-\(UUID().uuidString)", by: "cumbria.officer").token
-        let server = try await webApp()
+    @Test(arguments: TestEngine.all) func aDecisionIsAnsweredWithItsVersionAsAStrongETagThatChangesAfterAnAct(
+        engine: TestEngine
+    ) async throws {
+        let id = try await versionedRecord(engine, "ETag after an act", approved: false)
+        let token = try await sharedApp(engine).createAPIToken(
+            label: "etag-\(UUID().uuidString)", by: "cumbria.officer"
+        ).token
+        let server = try await webApp(engine: engine)
         try await server.test(.router) { client in
             let before = try await send(client, .get, "/api/v1/decisions/\(id)", token: token)
             #expect(before.status == .ok)
-            let expectedVersion = try await version(id)
+            let expectedVersion = try await version(engine, id)
             #expect(before.headers[.eTag] == "\"\(expectedVersion)\"")
             let submitted = try await send(
                 client, .post, "/api/v1/decisions/\(id)/submit", token: token, ifMatch: before.headers[.eTag])
@@ -67,10 +72,14 @@ struct VersionTests {
         }
     }
 
-    @Test func aStaleIfMatchIsA409NamingTheRuleAndChangesNothing() async throws {
-        let id = try await versionedRecord("Stale If-Match")
-        let token = try await sharedApp.createAPIToken(label: "stale-\(UUID().uuidString)", by: "cumbria.officer").token
-        let server = try await webApp()
+    @Test(arguments: TestEngine.all) func aStaleIfMatchIsA409NamingTheRuleAndChangesNothing(
+        engine: TestEngine
+    ) async throws {
+        let id = try await versionedRecord(engine, "Stale If-Match")
+        let token = try await sharedApp(engine).createAPIToken(
+            label: "stale-\(UUID().uuidString)", by: "cumbria.officer"
+        ).token
+        let server = try await webApp(engine: engine)
         try await server.test(.router) { client in
             let opened = try await send(client, .get, "/api/v1/decisions/\(id)", token: token).headers[.eTag]
             #expect(
@@ -78,23 +87,25 @@ struct VersionTests {
                     client, .post, "/api/v1/decisions/\(id)/corrections", token: token, body: correction,
                     ifMatch: opened
                 ).status == .ok)
-            let logged = try await events(id)
+            let logged = try await events(engine, id)
             let stale = try await send(
                 client, .post, "/api/v1/decisions/\(id)/deferral", token: token, body: #"{"reason": "Why."}"#,
                 ifMatch: opened)
             #expect(stale.status == .conflict)
             #expect(rule(stale.body) == "current-version")
             #expect(stale.body.contains("correct by cumbria.officer"), "it says what changed: \(stale.body)")
-            await #expect(try events(id) == logged, "nothing was recorded")
-            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").status == "approved")
+            await #expect(try events(engine, id) == logged, "nothing was recorded")
+            await #expect(try sharedApp(engine).showDecision(id, by: "cumbria.officer").status == "approved")
         }
     }
 
     /// Some clients send the version bare (schemathesis did, from the documented pattern): 3 reads as "3".
-    @Test func aBareVersionInIfMatchIsReadAsItsETag() async throws {
-        let id = try await versionedRecord("Bare If-Match")
-        let token = try await sharedApp.createAPIToken(label: "bare-\(UUID().uuidString)", by: "cumbria.officer").token
-        let server = try await webApp()
+    @Test(arguments: TestEngine.all) func aBareVersionInIfMatchIsReadAsItsETag(engine: TestEngine) async throws {
+        let id = try await versionedRecord(engine, "Bare If-Match")
+        let token = try await sharedApp(engine).createAPIToken(
+            label: "bare-\(UUID().uuidString)", by: "cumbria.officer"
+        ).token
+        let server = try await webApp(engine: engine)
         try await server.test(.router) { client in
             let opened = try #require(
                 try await send(client, .get, "/api/v1/decisions/\(id)", token: token).headers[.eTag])
@@ -109,27 +120,32 @@ struct VersionTests {
         }
     }
 
-    @Test(arguments: ["\"3", "W/\"3\"", "\"three\"", "\"1\", \"2\"", "\"-1\"", "-1", "\"\""])
-    func aMalformedIfMatchIsA400AndChangesNothing(header: String) async throws {
-        let id = try await versionedRecord("Malformed If-Match \(header)")
-        let token = try await sharedApp.createAPIToken(label: "bad-\(UUID().uuidString)", by: "cumbria.officer").token
-        let server = try await webApp()
+    @Test(arguments: TestEngine.all, ["\"3", "W/\"3\"", "\"three\"", "\"1\", \"2\"", "\"-1\"", "-1", "\"\""])
+    func aMalformedIfMatchIsA400AndChangesNothing(engine: TestEngine, header: String) async throws {
+        let id = try await versionedRecord(engine, "Malformed If-Match \(header)")
+        let token = try await sharedApp(engine).createAPIToken(label: "bad-\(UUID().uuidString)", by: "cumbria.officer")
+            .token
+        let server = try await webApp(engine: engine)
         try await server.test(.router) { client in
-            let logged = try await events(id)
+            let logged = try await events(engine, id)
             let answer = try await send(
                 client, .post, "/api/v1/decisions/\(id)/corrections", token: token, body: correction, ifMatch: header)
             #expect(answer.status == .badRequest)
             #expect(rule(answer.body) == "valid-if-match")
-            await #expect(try events(id) == logged)
+            await #expect(try events(engine, id) == logged)
         }
     }
 
     /// The reproduction: ten corrections of one decision sent at once with the same If-Match; exactly one wins.
-    @Test func tenRacingCorrectionsThroughTheAPIWithOneIfMatchLeaveExactlyOneWinner() async throws {
-        let id = try await versionedRecord("Ten racing corrections")
-        let token = try await sharedApp.createAPIToken(label: "race-\(UUID().uuidString)", by: "cumbria.officer").token
-        let opened = "\"\(try await version(id))\""
-        let server = try await webApp()
+    @Test(arguments: TestEngine.all) func tenRacingCorrectionsThroughTheAPIWithOneIfMatchLeaveExactlyOneWinner(
+        engine: TestEngine
+    ) async throws {
+        let id = try await versionedRecord(engine, "Ten racing corrections")
+        let token = try await sharedApp(engine).createAPIToken(
+            label: "race-\(UUID().uuidString)", by: "cumbria.officer"
+        ).token
+        let opened = "\"\(try await version(engine, id))\""
+        let server = try await webApp(engine: engine)
         try await server.test(.router) { client in
             let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
                 for n in 0..<10 {
@@ -145,18 +161,20 @@ struct VersionTests {
             }
             #expect(statuses.filter { $0.0 == .ok }.count == 1)
             #expect(statuses.filter { $0.0 == .conflict && $0.1 == "current-version" }.count == 9)
-            await #expect(try events(id).filter { $0.event == "correct" }.count == 1)
+            await #expect(try events(engine, id).filter { $0.event == "correct" }.count == 1)
         }
     }
 
-    @Test func everyActAndEditFormOfADecisionCarriesItsVersion() async throws {
-        let draft = try await versionedRecord("Forms carry the version", approved: false)
-        let approved = try await versionedRecord("Forms carry the version, decided")
-        let server = try await webApp()
+    @Test(arguments: TestEngine.all) func everyActAndEditFormOfADecisionCarriesItsVersion(
+        engine: TestEngine
+    ) async throws {
+        let draft = try await versionedRecord(engine, "Forms carry the version", approved: false)
+        let approved = try await versionedRecord(engine, "Forms carry the version, decided")
+        let server = try await webApp(engine: engine)
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
-            let field = { (id: String) in "name=\"version\" value=\"\(try await version(id))\"" }
+            let field = { (id: String) in "name=\"version\" value=\"\(try await version(engine, id))\"" }
             #expect(try await officer.get("/decisions/\(draft)/edit").body.contains(try field(draft)))
             let draftPage = try await officer.get("/decisions/\(draft)").body
             await #expect(draftPage.components(separatedBy: try field(draft)).count - 1 == 2, "submit and withdraw")
@@ -168,14 +186,17 @@ struct VersionTests {
 
     /// Someone corrects the record while another has its correction form open: their save is a 409, the form comes
     /// back with what they typed and says what changed; saving again (at the new version) then works.
-    @Test func aStaleWebFormIsA409WithItsEntriesKeptAndWhatChanged() async throws {
-        let id = try await versionedRecord("Stale correction form")
-        let opened = try await version(id)
+    @Test(arguments: TestEngine.all) func aStaleWebFormIsA409WithItsEntriesKeptAndWhatChanged(
+        engine: TestEngine
+    ) async throws {
+        let id = try await versionedRecord(engine, "Stale correction form")
+        let opened = try await version(engine, id)
         var meanwhile = DecisionDraft()
         meanwhile.recommendation = "Approve, as amended."
-        try await sharedApp.correctDecision(id, draft: meanwhile, reason: "Amended.", by: "cumbria.chief-executive")
-        let logged = try await events(id)
-        let server = try await webApp()
+        try await sharedApp(engine).correctDecision(
+            id, draft: meanwhile, reason: "Amended.", by: "cumbria.chief-executive")
+        let logged = try await events(engine, id)
+        let server = try await webApp(engine: engine)
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -190,23 +211,25 @@ struct VersionTests {
             #expect(stale.body.contains("it is now at version \(opened + 1)"))
             #expect(stale.body.contains("correct by cumbria.chief-executive"), "who changed it and how")
             #expect(stale.body.contains("name=\"version\" value=\"\(opened + 1)\""), "the form again, at the new one")
-            await #expect(try events(id) == logged)
-            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Stale correction form")
+            await #expect(try events(engine, id) == logged)
+            await #expect(
+                try sharedApp(engine).showDecision(id, by: "cumbria.officer").record.title == "Stale correction form")
 
             var again = entries
             again["version"] = String(opened + 1)
             #expect(try await officer.post("/decisions/\(id)/correct", again).status == .seeOther)
-            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "My corrected title")
+            await #expect(
+                try sharedApp(engine).showDecision(id, by: "cumbria.officer").record.title == "My corrected title")
         }
     }
 
-    @Test func aStaleDraftEditFormIsA409WithItsEntriesKept() async throws {
-        let id = try await versionedRecord("Stale edit form", approved: false)
-        let opened = try await version(id)
+    @Test(arguments: TestEngine.all) func aStaleDraftEditFormIsA409WithItsEntriesKept(engine: TestEngine) async throws {
+        let id = try await versionedRecord(engine, "Stale edit form", approved: false)
+        let opened = try await version(engine, id)
         var meanwhile = DecisionDraft()
         meanwhile.title = "Edited meanwhile"
-        try await sharedApp.editDecision(id, draft: meanwhile, by: "cumbria.officer")
-        let server = try await webApp()
+        try await sharedApp(engine).editDecision(id, draft: meanwhile, by: "cumbria.officer")
+        let server = try await webApp(engine: engine)
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
@@ -220,22 +243,25 @@ struct VersionTests {
             #expect(stale.body.contains("value=\"My title\""))
             #expect(stale.body.contains("edit by cumbria.officer"))
             #expect(stale.body.contains("name=\"version\" value=\"\(opened + 1)\""))
-            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").record.title == "Edited meanwhile")
+            await #expect(
+                try sharedApp(engine).showDecision(id, by: "cumbria.officer").record.title == "Edited meanwhile")
         }
     }
 
-    @Test func aFormWhoseVersionIsNotANumberIsRefusedAndChangesNothing() async throws {
-        let id = try await versionedRecord("Bad version field", approved: false)
-        let logged = try await events(id)
-        let server = try await webApp()
+    @Test(arguments: TestEngine.all) func aFormWhoseVersionIsNotANumberIsRefusedAndChangesNothing(
+        engine: TestEngine
+    ) async throws {
+        let id = try await versionedRecord(engine, "Bad version field", approved: false)
+        let logged = try await events(engine, id)
+        let server = try await webApp(engine: engine)
         try await server.test(.router) { client in
             var officer = Browser(client)
             _ = try await officer.signIn("cumbria.officer")
             let page = try await officer.post("/decisions/\(id)/submit", ["version": "latest"])
             #expect(page.status == .unprocessableContent)
             #expect(page.body.contains("is not a version"))
-            await #expect(try events(id) == logged)
-            await #expect(try sharedApp.showDecision(id, by: "cumbria.officer").status == "draft")
+            await #expect(try events(engine, id) == logged)
+            await #expect(try sharedApp(engine).showDecision(id, by: "cumbria.officer").status == "draft")
         }
     }
 }

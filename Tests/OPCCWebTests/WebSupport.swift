@@ -5,6 +5,7 @@ import Logging
 import OPCCCore
 import OPCCServices
 import OPCCStore
+import OPCCTestSupport
 import Synchronization
 import Testing
 
@@ -21,13 +22,35 @@ let repositoryRoot: URL = {
     return url
 }()
 
-/// One demo database for the whole test run (loading the demo takes a while); each test raises its own records.
-let sharedAppTask = Task { await makeDemoApp() }
-/// The shared demo database, made on first use.
-var sharedApp: Commissioning { get async { await sharedAppTask.value } }
+/// One demo database per engine for the whole test run (loading the demo takes a while); each test raises its own
+/// records.
+let sharedApps = PerEngine { try await makeDemoApp($0) }
+/// The shared demo database on `engine`, made on first use.
+func sharedApp(_ engine: TestEngine) async throws -> Commissioning { try await sharedApps(engine) }
 
-/// A demo database of its own, every person with the demo password.
-func makeDemoApp(returns: Bool = true) async -> Commissioning { await makeDemoDatabase(returns: returns).app }
+/// A demo database of its own on `engine` (SQLite on a file, or a PostgreSQL database cloned for it), every person
+/// with the demo password.
+func makeDemoApp(_ engine: TestEngine, returns: Bool = true) async throws -> Commissioning {
+    guard engine != .sqlite else { return await makeDemoDatabase(returns: returns).app }
+    let app = try commissioning(over: try engine.makeStore())
+    try await loadDemo(into: app, returns: returns)
+    return app
+}
+
+/// `count` applications over one new demo database on `engine`, as that many server processes would open it.
+func makeDemoApps(_ engine: TestEngine, _ count: Int, returns: Bool = true) async throws -> [Commissioning] {
+    let apps = try engine.makeStores(count).map(commissioning(over:))
+    try await loadDemo(into: apps[0], returns: returns)
+    return apps
+}
+
+/// An application over `store` as `opcc serve` opens one, its clock fixed on the tests' day.
+func commissioning(over store: TestStore) throws -> Commissioning {
+    let home = ProductHome(root: repositoryRoot)
+    return try Commissioning(
+        store: store, catalog: try WorkflowCatalog.load(from: home, registry: .standard),
+        calendar: try WorkingDayCalendar.load(from: home), clock: FixedClock(day: try Day(iso: "2026-11-20")))
+}
 
 /// `makeDemoApp`, with the path of its database file (for a second connection to it).
 func makeDemoDatabase(returns: Bool = true) async -> (app: Commissioning, path: String) {
@@ -37,10 +60,15 @@ func makeDemoDatabase(returns: Bool = true) async -> (app: Commissioning, path: 
     let app = try! Commissioning.open(
         home: ProductHome(root: repositoryRoot), databasePath: path, clock: FixedClock(day: try! Day(iso: "2026-11-20"))
     )
-    _ = try! await app.loadDemo(from: ProductHome(root: repositoryRoot), returns: returns)
-    let hash = Passwords.hash(Passwords.demoPassword, cost: 4)
-    for person in try! await app.everyone() { try! await app.setPasswordHash(hash, of: person.name) }
+    try! await loadDemo(into: app, returns: returns)
     return (app, path)
+}
+
+/// Loads the demo into `app` and gives every person the demo password.
+func loadDemo(into app: Commissioning, returns: Bool) async throws {
+    _ = try await app.loadDemo(from: ProductHome(root: repositoryRoot), returns: returns)
+    let hash = Passwords.hash(Passwords.demoPassword, cost: 4)
+    for person in try await app.everyone() { try await app.setPasswordHash(hash, of: person.name) }
 }
 
 /// The sign-in throttle of the tests' servers unless a test names one. Many tests sign the same demo people in at
@@ -48,14 +76,16 @@ func makeDemoDatabase(returns: Bool = true) async -> (app: Commissioning, path: 
 /// still, so a wait would never pass; the throttle's own tests pass `.init()` or a policy of their own.
 let concurrentTestsThrottle = SignInThrottlePolicy(freeFailuresPerAccount: 10_000, freeFailuresPerAddress: 10_000)
 
+/// A server over `commissioning`, or else over the shared demo database on `engine`.
 func webApp(
-    throttle: SignInThrottlePolicy = concurrentTestsThrottle, commissioning: Commissioning? = nil,
+    engine: TestEngine = .sqlite, throttle: SignInThrottlePolicy = concurrentTestsThrottle,
+    commissioning: Commissioning? = nil,
     home: ProductHome? = nil,
     port: Int = 8080, trustedProxies: [String] = [], publicURL: String? = nil
 ) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "opcc.web.tests")
     logger.logLevel = .warning
-    let commissioning = if let commissioning { commissioning } else { await sharedApp }
+    let commissioning = if let commissioning { commissioning } else { try await sharedApp(engine) }
     var configuration = WebConfiguration(
         commissioning: commissioning, port: port, logger: logger, throttle: throttle, trustedProxies: trustedProxies,
         publicURL: publicURL)
@@ -66,10 +96,11 @@ func webApp(
 /// Every response body of the run, with who received it; each is checked for the tripwire as it arrives.
 let collected = Mutex<[(user: String?, body: String)]>([])
 
-/// Whether a person may read Part 2 of the Lincolnshire record that holds the tripwire.
+/// Whether a person may read Part 2 of the Lincolnshire record that holds the tripwire (the same on every demo
+/// database, so the SQLite one answers for all).
 func mayReadTripwire(_ user: String?) async -> Bool {
-    guard let user, let person = try? await sharedApp.person(named: user), person.office == "lincolnshire",
-        let profile = try? await sharedApp.profile(of: "lincolnshire")
+    guard let user, let person = try? await sharedApp(.sqlite).person(named: user), person.office == "lincolnshire",
+        let profile = try? await sharedApp(.sqlite).profile(of: "lincolnshire")
     else { return false }
     return !person.actor.roles(covering: nil).isDisjoint(with: profile.part2Readers)
 }
@@ -163,6 +194,6 @@ struct Browser {
 }
 
 /// The record id of a demo decision by number.
-func demoID(_ number: String, office: String) async throws -> String {
-    try await sharedApp.decisionID(number, office: office)
+func demoID(_ engine: TestEngine, _ number: String, office: String) async throws -> String {
+    try await sharedApp(engine).decisionID(number, office: office)
 }

@@ -3,14 +3,17 @@ import Hummingbird
 import HummingbirdTesting
 import OPCCCore
 import OPCCServices
+import OPCCTestSupport
 import Testing
 
 @testable import OPCCWeb
 
 @Suite("Web: public pages, sign-in, roles and the decision screens")
 struct WebTests {
-    @Test func thePublicRegisterShowsPublishedDecisionsAndNoPart2() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func thePublicRegisterShowsPublishedDecisionsAndNoPart2(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var browser = Browser(client)
             let register = try await browser.get("/register")
@@ -18,7 +21,7 @@ struct WebTests {
             #expect(register.body.contains("014/2016"))
             #expect(register.body.contains("007/2020"))
             #expect(!register.body.contains(tripwire))
-            let notice = try await browser.get("/register/\(try demoID("007/2020", office: "lincolnshire"))")
+            let notice = try await browser.get("/register/\(try demoID(engine, "007/2020", office: "lincolnshire"))")
             #expect(notice.status == .ok)
             #expect(notice.body.contains("007/2020"))
             #expect(!notice.body.contains(tripwire))
@@ -31,10 +34,10 @@ struct WebTests {
         }
     }
 
-    @Test func anUnpublishedRecordIsNotFoundToThePublic() async throws {
-        let draft = try await sharedApp.raiseDecision(
+    @Test(arguments: TestEngine.all) func anUnpublishedRecordIsNotFoundToThePublic(engine: TestEngine) async throws {
+        let draft = try await sharedApp(engine).raiseDecision(
             office: "cumbria", draft: webDraft("Unpublished"), by: "cumbria.officer")
-        let app = try await webApp()
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var browser = Browser(client)
             let page = try await browser.get("/register/\(draft.id)")
@@ -43,8 +46,8 @@ struct WebTests {
         }
     }
 
-    @Test func aCorrectionIsOnThePublicDecisionPageAtOnce() async throws {
-        let commissioning = await makeDemoApp(returns: false)
+    @Test(arguments: TestEngine.all) func aCorrectionIsOnThePublicDecisionPageAtOnce(engine: TestEngine) async throws {
+        let commissioning = try await makeDemoApp(engine, returns: false)
         let id = try await commissioning.decisionID("014/2016", office: "cumbria")
         let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
@@ -62,8 +65,9 @@ struct WebTests {
         }
     }
 
-    @Test func aDecisionGoesFromDraftToPublishedInTheBrowser() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func aDecisionGoesFromDraftToPublishedInTheBrowser(engine: TestEngine) async throws
+    {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var officer = Browser(client)
             #expect(try await officer.signIn("cumbria.officer").status == .seeOther)
@@ -123,20 +127,23 @@ struct WebTests {
         }
     }
 
-    @Test func part2IsShownOnlyToItsReadersAndTheReadIsRecorded() async throws {
-        let id = try await demoID("007/2020", office: "lincolnshire")
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func part2IsShownOnlyToItsReadersAndTheReadIsRecorded(
+        engine: TestEngine
+    ) async throws {
+        let id = try await demoID(engine, "007/2020", office: "lincolnshire")
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var reader = Browser(client)
             _ = try await reader.signIn("lincs.officer")
             let page = try await reader.get("/decisions/\(id)")
             #expect(page.body.contains("Read Part 2"))
             #expect(!page.body.contains(tripwire))
-            let before = try await sharedApp.auditLog(instance: id).filter { $0.event == "part2-read" }.count
+            let before = try await sharedApp(engine).auditLog(instance: id).filter { $0.event == "part2-read" }.count
             let read = try await reader.post("/decisions/\(id)/part2")
             #expect(read.status == .ok)
             #expect(read.body.contains(tripwire))
-            await #expect(try sharedApp.auditLog(instance: id).filter { $0.event == "part2-read" }.count == before + 1)
+            await #expect(
+                try sharedApp(engine).auditLog(instance: id).filter { $0.event == "part2-read" }.count == before + 1)
 
             var finance = Browser(client)
             _ = try await finance.signIn("lincs.finance")
@@ -148,8 +155,8 @@ struct WebTests {
         }
     }
 
-    @Test func formsWithoutTheSessionsTokenAreRefused() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func formsWithoutTheSessionsTokenAreRefused(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var anonymous = Browser(client)
             let noSession = try await anonymous.post("/sign-in", ["username": "cumbria.officer", "password": "x"])
@@ -164,11 +171,11 @@ struct WebTests {
         }
     }
 
-    @Test func signInIsThrottledPerAccountAndPerAddress() async throws {
+    @Test(arguments: TestEngine.all) func signInIsThrottledPerAccountAndPerAddress(engine: TestEngine) async throws {
         // A database of its own: the throttle's counters are in the database, and other tests sign in these people.
         let app = try await webApp(
             throttle: SignInThrottlePolicy(freeFailuresPerAccount: 3, freeFailuresPerAddress: 6),
-            commissioning: makeDemoApp(returns: false))
+            commissioning: makeDemoApp(engine, returns: false))
         try await app.test(.router) { client in
             var browser = Browser(client)
             for _ in 0..<3 {
@@ -186,8 +193,10 @@ struct WebTests {
         }
     }
 
-    @Test func signInSetsAFreshHttpOnlySameSiteCookieAndSignOutEndsIt() async throws {
-        let app = try await webApp()
+    @Test(arguments: TestEngine.all) func signInSetsAFreshHttpOnlySameSiteCookieAndSignOutEndsIt(
+        engine: TestEngine
+    ) async throws {
+        let app = try await webApp(engine: engine)
         try await app.test(.router) { client in
             var browser = Browser(client)
             _ = try await browser.get("/sign-in")
@@ -203,9 +212,11 @@ struct WebTests {
         }
     }
 
-    @Test func aPasswordSetThroughTheServicesIsTheOneThatSignsIn() async throws {
+    @Test(arguments: TestEngine.all) func aPasswordSetThroughTheServicesIsTheOneThatSignsIn(
+        engine: TestEngine
+    ) async throws {
         // A database of its own: the other tests sign in with the demo password.
-        let own = await makeDemoApp()
+        let own = try await makeDemoApp(engine)
         try await own.setPasswordHash(Passwords.hash("a long passphrase", cost: 4), of: "leics.finance")
         await #expect(try own.passwordHash(of: "leics.finance")?.hasPrefix("$2") == true)
         await #expect(throws: ServiceRefusal.self) { try await own.setPasswordHash("$2b$04$x", of: "nobody.at.all") }
@@ -221,16 +232,18 @@ struct WebTests {
 
     /// Every demo person, through every screen they can reach, and the public: the tripwire is checked in each body
     /// as it arrives (see `record`), and must have reached at least one allowed reader.
-    @Test func theTripwireReachesOnlyPart2Readers() async throws {
-        let app = try await webApp()
-        let lincsIDs = try await sharedApp.decisionRegister(.init(), by: "lincs.officer").map(\.id)
-        let ids = try await lincsIDs + sharedApp.decisionRegister(.init(), by: "cumbria.officer").map(\.id)
-        let lincs = try await demoID("007/2020", office: "lincolnshire")
-        let wards = try await sharedApp.vliOverview(as: "cumbria.officer").wards.prefix(3).map {
+    @Test(arguments: TestEngine.all) func theTripwireReachesOnlyPart2Readers(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
+        let lincsIDs = try await sharedApp(engine).decisionRegister(.init(), by: "lincs.officer").map(\.id)
+        let ids = try await lincsIDs + sharedApp(engine).decisionRegister(.init(), by: "cumbria.officer").map(\.id)
+        let lincs = try await demoID(engine, "007/2020", office: "lincolnshire")
+        let wards = try await sharedApp(engine).vliOverview(as: "cumbria.officer").wards.prefix(3).map {
             "/vli/wards/\($0.code)"
         }
-        let grants = try await sharedApp.agreements(office: nil).map { "/grants/\($0.agreement.id)" }
-        let assessments = try await sharedApp.priorityAssessments(as: "leics.officer").map { "/priorities/\($0.id)" }
+        let grants = try await sharedApp(engine).agreements(office: nil).map { "/grants/\($0.agreement.id)" }
+        let assessments = try await sharedApp(engine).priorityAssessments(as: "leics.officer").map {
+            "/priorities/\($0.id)"
+        }
         let areaPages =
             [
                 "/finance", "/finance?year=2015/16", "/finance/reconciliation.csv", "/finance/allocations", "/grants",
@@ -241,7 +254,7 @@ struct WebTests {
             for path in areaPages { _ = try await visitor.get(path) }
             _ = try await visitor.get("/register")
             for id in ids { _ = try await visitor.get("/register/\(id)") }
-            for person in try await sharedApp.everyone() {
+            for person in try await sharedApp(engine).everyone() {
                 var browser = Browser(client)
                 #expect(try await browser.signIn(person.name).status == .seeOther)
                 _ = try await browser.get("/decisions")

@@ -5,8 +5,10 @@
 /// its own office, so offices write without waiting on each other's newest hash and one office's log verifies on
 /// its own. Events written before that (no `officeSequence`) form the one global chain they always did; each
 /// office's chain starts from that chain's last hash (its "anchor"; the genesis hash in a database that never had a
-/// global chain). Checking the whole log also checks that the global sequence numbers run without gaps and that no
-/// event of the old shape follows the start of the office chains.
+/// global chain). Checking the whole log also checks that the global chain's sequence numbers run without gaps, that
+/// the office chains' events come in rising sequence numbers (which may skip: PostgreSQL draws them from a sequence
+/// shared by offices writing at once, and a rolled-back act leaves its number unused; each office's own numbers are
+/// the ones that must not skip), and that no event of the old shape follows the start of the office chains.
 public struct AuditChainVerifier: Sendable {
     /// The first thing found wrong.
     public enum Problem: Hashable, Sendable, CustomStringConvertible {
@@ -16,6 +18,8 @@ public struct AuditChainVerifier: Sendable {
         case brokenLink(sequence: Int64, expectedPrevious: String, recordedPrevious: String)
         /// The sequence numbers skip or repeat.
         case sequenceGap(after: Int64, found: Int64)
+        /// An office chain's event does not come after the event before it in the log (a repeat or a move).
+        case sequenceNotRising(after: Int64, found: Int64)
         /// An office's own sequence numbers skip or repeat.
         case officeSequenceGap(sequence: Int64, office: String, expected: Int64, found: Int64)
         /// An event of the old, global shape follows events of the office chains: it was inserted.
@@ -34,6 +38,8 @@ public struct AuditChainVerifier: Sendable {
                     + "\(expected.prefix(12))… (an event was deleted, inserted or moved)"
             case .sequenceGap(let after, let found):
                 return "event \(found) follows event \(after): sequence numbers must run without gaps"
+            case .sequenceNotRising(let after, let found):
+                return "event \(found) follows event \(after): sequence numbers must rise"
             case .officeSequenceGap(let seq, let office, let expected, let found):
                 return "event \(seq): it is number \(found) of \(office)'s chain where number \(expected) was due "
                     + "(an event of \(office) was deleted, inserted or moved)"
@@ -73,8 +79,12 @@ public struct AuditChainVerifier: Sendable {
         guard problem == nil else { return false }
         if office != nil, event.officeSequence == nil { return true }
         count += 1
-        if office == nil, let previous = previousSequence, event.sequence != previous + 1 {
+        if office == nil, let previous = previousSequence, event.officeSequence == nil, event.sequence != previous + 1 {
             problem = .sequenceGap(after: previous, found: event.sequence)
+        } else if office == nil, let previous = previousSequence, event.officeSequence != nil,
+            event.sequence <= previous
+        {
+            problem = .sequenceNotRising(after: previous, found: event.sequence)
         } else if let officeSequence = event.officeSequence {
             checkChained(event, officeSequence: officeSequence)
         } else if !officeChains.isEmpty {

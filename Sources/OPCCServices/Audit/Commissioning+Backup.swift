@@ -14,7 +14,10 @@ extension Commissioning {
                 rule: .backupNeverOverwrites, message: "\(path) exists already: choose a new file for the backup")
         }
         guard let sqlite = (store as? ServiceBoundaryStore)?.base as? SQLiteStore else {
-            throw ServiceRefusal(rule: .backupNeedsSqlite, message: "only an SQLite database can be backed up")
+            throw ServiceRefusal(
+                rule: .backupNeedsSqlite,
+                message: "opcc backup copies a SQLite file: back up a PostgreSQL database with pg_dump and check "
+                    + "the restored copy with opcc audit verify (README: PostgreSQL)")
         }
         try sqlite.backup(toPath: path)
         let copy = try Commissioning(store: try SQLiteStore(path: path), catalog: catalog, clock: clock)

@@ -33,7 +33,10 @@ extension Commissioning {
                 rule: .effectiveDateNotInFuture, message: "a sweep for \(today.iso) is after today")
         }
         return try await store.write { tx in
-            try tx.offices().filter { office == nil || $0.id == office }.flatMap {
+            // Several web nodes on one PostgreSQL database each run the sweep: one takes the lease and sweeps, the
+            // others find it taken and record nothing (what it records is recorded once either way).
+            guard try tx.takeLease("deadline-sweep") else { return [] }
+            return try tx.offices().filter { office == nil || $0.id == office }.flatMap {
                 try self.sweepDeadlines(of: $0.id, on: today, by: actorName, in: tx)
             }
         }

@@ -75,10 +75,14 @@ extension Commissioning {
     ) async throws -> Commissioning {
         let catalog = try WorkflowCatalog.load(from: home, registry: .standard)
         let calendar = try WorkingDayCalendar.load(from: home)
-        let store: ReadOnlySQLiteStore
+        let store: any CommissioningStore & MigrationStatusStore
         let status: MigrationStatus
         do {
-            store = try ReadOnlySQLiteStore(path: databasePath)
+            // A PostgreSQL hot standby refuses every write itself; a SQLite file is opened read-only.
+            store =
+                isServerURL(databasePath)
+                ? try PostgresStore(url: databasePath, readOnly: true)
+                : try ReadOnlySQLiteStore(path: databasePath)
             status = try await store.migrationStatus()
         } catch let error as StoreError {
             throw StorageFailure(error)

@@ -142,6 +142,14 @@ extension ServiceRefusal {
         case knownWard = "known-ward"
         /// A workflow (or workflow version) that is not in the catalog.
         case knownWorkflow = "known-workflow"
+        /// Migrating from a SQLite file that does not exist.
+        case migrateSourceExists = "migrate-source-exists"
+        /// Migrating a SQLite database whose audit log does not verify.
+        case migrateSourceVerifies = "migrate-source-verifies"
+        /// Migrating into a PostgreSQL database that already holds offices or events.
+        case migrateTargetEmpty = "migrate-target-empty"
+        /// Migrating to something that is not a postgres:// URL.
+        case migrateTargetIsServer = "migrate-target-is-server"
         /// A priority's money link that claims no share.
         case moneyShareAboveZero = "money-share-above-zero"
         /// Money links whose shares of one allocation add up to more than the whole.

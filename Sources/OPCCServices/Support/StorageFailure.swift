@@ -23,6 +23,10 @@ public struct StorageFailure: Error, Hashable, Sendable, CustomStringConvertible
         case cannotOpen(reason: String)
         /// SQLite failed a statement (a bug, a full disk, a damaged file): the transaction was rolled back.
         case failed(resultCode: Int32)
+        /// The PostgreSQL server failed a statement (its SQLSTATE): the transaction was rolled back.
+        case serverFailed(sqlState: String)
+        /// The connection to the PostgreSQL server was lost: a change being saved may or may not have been made.
+        case connectionLost
     }
 
     public let kind: Kind
@@ -43,6 +47,8 @@ public struct StorageFailure: Error, Hashable, Sendable, CustomStringConvertible
         case .busy: kind = .busy
         case .cannotOpen(_, let reason): kind = .cannotOpen(reason: reason)
         case .failed(let code): kind = .failed(resultCode: code)
+        case .serverFailed(let state): kind = .serverFailed(sqlState: state)
+        case .connectionLost: kind = .connectionLost
         }
         description = error.description
     }

@@ -21,6 +21,8 @@ public struct PGError: Error, Hashable, Sendable, CustomStringConvertible {
 /// The rows a statement returned, in PostgreSQL's text format (NULL as nil), and how many rows it changed.
 public struct PGResult: Sendable {
     public let columns: [String]
+    /// Each column's type, as the OID of its type in PostgreSQL's catalogue (20 for `bigint`, 25 for `text`, …).
+    public let columnTypes: [UInt32]
     public let rows: [[String?]]
     /// Rows inserted, updated or deleted (0 for a statement that changes none).
     public let affectedRows: Int
@@ -31,6 +33,8 @@ public struct PGResult: Sendable {
 /// `@unchecked Sendable`. Parameters travel apart from the statement's text (`$1`, `$2`, …), as text or NULL.
 public final class PGConnection: @unchecked Sendable {
     private let handle: OpaquePointer
+    /// The statements prepared on this connection, by their text: each is parsed and planned once per connection.
+    private var prepared: [String: String] = [:]
 
     /// Connects with a `postgres://user@host:port/database` URL (or libpq's `key=value` form). A refusal names the
     /// reason libpq gives (no such database, connection refused, authentication failed), never the password.
@@ -69,6 +73,32 @@ public final class PGConnection: @unchecked Sendable {
         return try read(result)
     }
 
+    /// Runs one statement as `execute` does, prepared on this connection the first time its text is seen and reused
+    /// after (the parameters' types are inferred by the server from the statement). `translate` turns the text into
+    /// the server's when it is first prepared (the store writes SQLite's `?` placeholders), never again after.
+    @discardableResult
+    public func executePrepared(
+        _ sql: String, _ parameters: [String?] = [], translate: (String) -> String = { $0 }
+    ) throws -> PGResult {
+        if let index = parameters.firstIndex(where: { $0?.unicodeScalars.contains("\u{0}") == true }) {
+            throw PGError(
+                sqlState: "22021",
+                message: "parameter $\(index + 1) holds a NUL character, which PostgreSQL cannot store")
+        }
+        let name: String
+        if let known = prepared[sql] {
+            name = known
+        } else {
+            name = "opcc_\(prepared.count + 1)"
+            _ = try read(PQprepare(handle, name, translate(sql), 0, nil))
+            prepared[sql] = name
+        }
+        let result = Self.withCStrings(parameters) { values in
+            PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
+        }
+        return try read(result)
+    }
+
     /// Runs a script of several statements with no parameters (a migration), in the order written.
     public func executeScript(_ sql: String) throws {
         _ = try read(PQexec(handle, sql))
@@ -87,6 +117,7 @@ public final class PGConnection: @unchecked Sendable {
         }
         let columnCount = Int(PQnfields(result))
         let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        let columnTypes = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
         let rows = (0..<Int(PQntuples(result))).map { row in
             (0..<columnCount).map { column -> String? in
                 PQgetisnull(result, Int32(row), Int32(column)) == 1
@@ -94,7 +125,7 @@ public final class PGConnection: @unchecked Sendable {
             }
         }
         let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
-        return PGResult(columns: columns, rows: rows, affectedRows: affected)
+        return PGResult(columns: columns, columnTypes: columnTypes, rows: rows, affectedRows: affected)
     }
 
     /// A diagnostic field code of `PQresultErrorField` (`PG_DIAG_SQLSTATE` is 'C', the primary message 'M').

@@ -199,8 +199,10 @@ struct APIProblem: Error, Sendable {
             case .unreadable, .cannotOpen:
                 return APIProblem(.internalServerError, rule: "readable-data", detail: "stored data is not readable")
             case .busy: return APIProblem(.serviceUnavailable, rule: "database-busy", detail: stored.description)
-            case .failed:
+            case .failed, .serverFailed:
                 return APIProblem(.internalServerError, rule: "database-failed", detail: stored.description)
+            case .connectionLost:
+                return APIProblem(.serviceUnavailable, rule: "database-unreachable", detail: stored.description)
             }
         case let missing as FileReadError:
             return APIProblem(.notFound, rule: "known-file", detail: missing.description)

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import OPCCCore
+
+/// `SQLSession` over one GRDB connection inside a transaction GRDB or `SQLiteStore` opened. Every statement is
+/// prepared once per connection and reused (`cachedStatement`): parsing SQL dominated the cost of an act.
+final class GRDBSession: SQLSession {
+    let db: Database
+    var dialect: SQLDialect { .sqlite }
+
+    init(db: Database) { self.db = db }
+
+    @discardableResult
+    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
+        try translatingFailures {
+            try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+            return db.changesCount
+        }
+    }
+
+    func forEachRow(_ sql: String, _ arguments: SQLArguments, _ visit: (SQLRow) throws -> Bool) throws {
+        try translatingFailures {
+            let statement = try db.cachedStatement(sql: sql)
+            let columns = SQLColumns(statement.columnNames)
+            let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
+            while let row = try cursor.next() {
+                var values: [SQLValue] = []
+                values.reserveCapacity(row.count)
+                for index in 0..<row.count {
+                    values.append(Self.value((row[index] as DatabaseValue).storage))
+                }
+                guard try visit(SQLRow(columns: columns, values: values)) else { return }
+            }
+        }
+    }
+
+    func inSavepoint<T>(_ body: () throws -> T, keep: (T) -> Bool) throws -> T {
+        var result: T?
+        try db.inSavepoint {
+            let value = try body()
+            result = value
+            return keep(value) ? .commit : .rollback
+        }
+        return result!
+    }
+
+    private static func value(_ storage: DatabaseValue.Storage) -> SQLValue {
+        switch storage {
+        case .null: .null
+        case .int64(let number): .integer(number)
+        case .double(let number): .real(number)
+        case .string(let text): .text(text)
+        // The schema has no BLOB column: a blob is a damaged or foreign file, read as its hex digest like a seal does.
+        case .blob(let data): .text(SHA256Hex.hex(data))
+        }
+    }
+
+    static func arguments(_ arguments: SQLArguments) -> StatementArguments {
+        StatementArguments(
+            arguments.values.map { value -> (any DatabaseValueConvertible)? in
+                switch value {
+                case .null: nil
+                case .integer(let number): number
+                case .real(let number): number
+                case .text(let text): text
+                }
+            })
+    }
+
+    /// A refused change becomes `SQLFailure`; other errors (busy, damaged, a bug) stay GRDB's, for `SQLiteStore` to
+    /// retry or report.
+    private func translatingFailures<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            switch error.extendedResultCode {
+            case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
+                throw SQLFailure.constraint(.unique)
+            case .SQLITE_CONSTRAINT_FOREIGNKEY: throw SQLFailure.constraint(.foreignKey)
+            case .SQLITE_CONSTRAINT_CHECK: throw SQLFailure.constraint(.check)
+            case .SQLITE_CONSTRAINT_NOTNULL: throw SQLFailure.constraint(.notNull)
+            case .SQLITE_CONSTRAINT_TRIGGER: throw SQLFailure.constraint(.trigger(error.message ?? ""))
+            default: throw SQLFailure.constraint(.other)
+            }
+        } catch let error as DatabaseError where error.isIntegerOverflow {
+            throw SQLFailure.integerOverflow
+        }
+    }
+}
+
+extension DatabaseError {
+    /// SQLite's `sum()` stopped because a running total left 64 bits.
+    var isIntegerOverflow: Bool { resultCode == .SQLITE_ERROR && message == "integer overflow" }
+}
