@@ -37,6 +37,9 @@ public final class PGConnectionPool: Sendable {
         for lane in state.withLock({ $0.idle }) { retire(lane) }
     }
 
+    /// Whether the calling code runs on one of the pools' threads (a body given to `withConnection` always does).
+    public static var isRunningOnAPoolThread: Bool { PGThreadExecutor.isCurrentThreadOne }
+
     /// How many connections are open now (lent or idle).
     public var openConnections: Int { connections.load(ordering: .relaxed) }
 
@@ -108,7 +111,7 @@ public final class PGConnectionPool: Sendable {
         case wait
     }
 
-    /// An idle lane, a new one if there is room, or else a place in the queue (`enqueue`, under the same lock).
+    /// An idle lane, a new one if there is room, or else the waiter `waiter` makes, queued under the same lock.
     private func next(orEnqueue waiter: () -> Waiter) -> Next {
         state.withLock { state in
             if let lane = state.idle.popLast() { return .lend(lane) }
@@ -236,17 +239,24 @@ actor PGLaneRunner {
 
 /// A thread of its own that runs the jobs given to it one at a time, until stopped with none left.
 final class PGThreadExecutor: SerialExecutor, @unchecked Sendable {
-    /// What `Thread.current.name`, `top -H` and a debugger call the pool's threads.
-    static let threadName = "opcc-postgres"
+    /// Set on the pools' threads only.
+    private static let marker: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static var isCurrentThreadOne: Bool { pthread_getspecific(marker) != nil }
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopping = false
 
     init() {
-        // The thread holds the executor until its loop ends. Named from inside (a name set before start is not
-        // passed on to the system thread on Linux, which would keep its creator's), in at most 15 bytes as Linux wants.
+        // The thread holds the executor until its loop ends. Its name is for debuggers and `top -H` only: on Linux
+        // Foundation sometimes leaves a new thread with its creator's name (seen for 13 threads in 300).
         Thread { [self] in
-            Thread.current.name = Self.threadName
+            pthread_setspecific(Self.marker, UnsafeRawPointer(bitPattern: 1))
+            Thread.current.name = "opcc-postgres"
             self.loop()
         }.start()
     }
