@@ -13,7 +13,7 @@ private func run(_ program: String, _ arguments: [String]) async throws -> (stat
         // Output to a file, not a pipe: a server the program starts (pg_ctl) may keep an inherited descriptor open,
         // and reading a pipe to its end would then wait for that server to stop.
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-run-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         let handle = try FileHandle(forWritingTo: output)
         defer { try? handle.close() }
