@@ -18,6 +18,8 @@ struct DurableTarget {
     let engine: String
     let app: Commissioning
     var seconds: [[Double]]
+    /// Acts that failed as busy and were fired again, per mix (all rounds).
+    var busy: [Int]
 }
 
 /// Durable transitions, one transaction (one commit waiting for the disk) per act, on SQLite (synchronous=FULL) and
@@ -44,7 +46,7 @@ func durablePostgresBenchmark(
             targets.append(
                 DurableTarget(
                     engine: engine, app: try await prepareOffices(home: home, database: database, perOffice: c),
-                    seconds: Array(repeating: [], count: mixes.count)))
+                    seconds: Array(repeating: [], count: mixes.count), busy: Array(repeating: 0, count: mixes.count)))
         }
         print("  \(engine): demo and \(c * benchOffices.count) returns in \(format(prepared, 1)) s")
     }
@@ -58,9 +60,12 @@ func durablePostgresBenchmark(
     for round in 0..<rounds {
         for (m, mix) in mixes.enumerated() {
             for t in targets.indices {
-                let s = try await run(targets[t].app, mix, acts: total)
+                let (s, busy) = try await run(targets[t].app, mix, acts: total)
                 targets[t].seconds[m].append(s)
-                print("  round \(round + 1), \(mix.label), \(targets[t].engine): \(Int(Double(total) / s))/s")
+                targets[t].busy[m] += busy
+                print(
+                    "  round \(round + 1), \(mix.label), \(targets[t].engine): \(Int(Double(total) / s))/s, "
+                        + "\(busy) busy")
             }
         }
     }
@@ -79,17 +84,37 @@ func durablePostgresBenchmark(
         mixes: mixes, targets: targets, total: total, verified: verified, settings: settings)
 }
 
-/// `acts` acts spread evenly over the mix's callers, each caller on its own return, one transaction each; seconds.
-private func run(_ app: Commissioning, _ mix: CallerMix, acts: Int) async throws -> Double {
+/// `acts` acts spread evenly over the mix's callers, each caller on its own return, one transaction each: the
+/// seconds, and how many times an act failed as busy (the store's retries spent; nothing changed), each time fired
+/// again by its caller, as a person would press again.
+private func run(_ app: Commissioning, _ mix: CallerMix, acts: Int) async throws -> (seconds: Double, busy: Int) {
     let perCaller = acts / mix.callers
-    return try await concurrently(mix.callers) { caller in
+    let busy = Counter()
+    let s = try await concurrently(mix.callers) { caller in
         let office = caller % mix.offices
         let id = "QR-BENCH-\(benchOffices[office].office)-\(caller)"
         for i in 0..<perCaller {
             let r = officeAct(i, office: office, id: id)
-            _ = try await app.fire(r.event, on: r.instanceID, by: r.actorName, payload: r.payload, subject: r.subject)
+            while true {
+                do {
+                    _ = try await app.fire(
+                        r.event, on: r.instanceID, by: r.actorName, payload: r.payload, subject: r.subject)
+                    break
+                } catch let failure as StorageFailure where failure.kind == .busy {
+                    busy.add()
+                }
+            }
         }
     }
+    return (s, busy.value)
+}
+
+/// A count shared by concurrent callers.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
 
 /// The section and summary lines of the durable comparison.
@@ -106,7 +131,7 @@ private func durablePostgresReport(
             rows.append(
                 "| \(mix.label) | \(target.engine) | \(total * target.seconds[m].count) | "
                     + "\(format(target.seconds[m].reduce(0, +))) | \(Int(rates[t])) | \(perRound) | "
-                    + "\(format(rates[t] / rates[0], 2)) |")
+                    + "\(target.busy[m]) | \(format(rates[t] / rates[0], 2)) |")
         }
         summary.append(
             "| durable transitions/s, PostgreSQL, one transaction each, \(mix.label) | \(Int(rates[1])) | "
@@ -124,10 +149,11 @@ private func durablePostgresReport(
         of \(benchOffices.count) demo offices, \(mixes[1].callers) returns in \
         `submitted`; each caller acts on its own return. Every measure is \(total) acts, split evenly over its \
         callers; the engines run in turn (SQLite, PostgreSQL, for each mix, then all again), after one untimed \
-        warm-up pair of acts per caller. Both audit chains verify afterwards (\(events) events), every act recorded once.
+        warm-up pair of acts per caller. An act that fails as busy (the store's \
+        own retries spent, nothing changed) is fired again by its caller and counted. Both audit chains verify afterwards (\(events) events), every act recorded once.
 
-        | callers | engine | transitions | seconds | transitions/s | per round (transitions/s) | ratio to SQLite |
-        |---|---|---:|---:|---:|---|---:|
+        | callers | engine | transitions | seconds | transitions/s | per round (transitions/s) | busy, fired again | ratio to SQLite |
+        |---|---|---:|---:|---:|---|---:|---:|
         \(rows.joined(separator: "\n"))
 
         """

@@ -9,6 +9,8 @@ import OPCCStore
 struct PostgresServer: Sendable {
     /// The URL as given; only its database part is replaced.
     let url: String
+    /// Leave each database in place when its section is done (`--keep-postgres`).
+    var keep = false
 
     /// A new, empty database; its URL.
     func freshDatabase(_ purpose: String) throws -> String {
@@ -21,6 +23,10 @@ struct PostgresServer: Sendable {
     /// Drops a database made by `freshDatabase`, closing what still connects to it (the benchmark's own stores).
     func drop(_ databaseURL: String) {
         let name = Self.databaseName(of: databaseURL)
+        if keep {
+            print("opcc-bench: kept \(PostgresStore.withoutPassword(databaseURL))")
+            return
+        }
         guard name.hasPrefix("opcc_bench_"),
             let admin = try? PGConnection(url: Self.replacingDatabase(of: url, with: "postgres"))
         else { return }

@@ -39,6 +39,8 @@ struct Options {
     /// A PostgreSQL server (a URL whose role may CREATE DATABASE): the durable and national measures run on it too,
     /// each on a database created for the run, against SQLite in the same run.
     var postgres: String?
+    /// Leave the PostgreSQL databases made for the run in place (for EXPLAIN and pg_stat_statements afterwards).
+    var keepPostgres = false
     /// Crash-safety writer: fire acts and postings on this database forever, printing each commit's audit head.
     var crashWriter: String?
 
@@ -46,7 +48,7 @@ struct Options {
         usage: opcc-bench [--transitions N] [--batch N] [--rounds N] [--durable N-PER-CALLER] [--callers N]
                           [--vli DATA_DIR [--numpy bench/vli_numpy.py] [--python python3]]
                           [--national OFFICES [--years N] [--allocations N-A-YEAR] [--national-db FILE]]
-                          [--cold-start N [--opcc PATH]] [--postgres URL]
+                          [--cold-start N [--opcc PATH]] [--postgres URL [--keep-postgres]]
                           [--command TEXT] [--out FILE] [--home DIR]
         """
 
@@ -74,6 +76,7 @@ struct Options {
             case "--command": command = it.next()
             case "--crash-writer": crashWriter = it.next()
             case "--postgres": postgres = it.next()
+            case "--keep-postgres": keepPostgres = true
             case "-h", "--help":
                 print(Self.usage)
                 exit(0)
@@ -108,7 +111,7 @@ var options = try Options(CommandLine.arguments)
 if options.postgres != nil, options.offices > 0, options.nationalDatabase == nil {
     options.nationalDatabase = try newNationalDatabasePath()
 }
-let server = options.postgres.map { PostgresServer(url: $0) }
+let server = options.postgres.map { PostgresServer(url: $0, keep: options.keepPostgres) }
 let home = try ProductHome.locate(explicit: options.home)
 if let path = options.crashWriter {
     try await crashWriter(path: path, home: home)
