@@ -145,7 +145,7 @@ private func durablePostgresReport(
         One transaction per act (`Commissioning.fire`: return for revision, resubmit), every commit waiting for the \
         disk: SQLite with synchronous=FULL on a file in the temporary folder; PostgreSQL (`PostgresStore`, 8 \
         pooled connections, SERIALIZABLE writes retried on a serialisation failure) on a database created for the \
-        run, reached over TCP on loopback, its session set to \(settings). Each engine holds the demo and, in each \
+        run, reached over TCP on loopback, the server's settings \(settings) (the store's sessions set synchronous_commit on and jit off). Each engine holds the demo and, in each \
         of \(benchOffices.count) demo offices, \(mixes[1].callers) returns in \
         `submitted`; each caller acts on its own return. Every measure is \(total) acts, split evenly over its \
         callers; the engines run in turn (SQLite, PostgreSQL, for each mix, then all again), after one untimed \

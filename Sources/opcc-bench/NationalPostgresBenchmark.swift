@@ -105,7 +105,7 @@ private func nationalPostgresReport(
         `ANALYZE` (\(format(f.analyzeSeconds, 1)) s). Timed: `Commissioning.reconciliation(year: \(year))` for every \
         office (\(f.rows) rows) on each engine, one untimed call each, then 7 calls each in turn (SQLite, \
         PostgreSQL); the medians are compared. Both give the same rows, figure for figure. PostgreSQL over TCP on \
-        loopback, \(settings).
+        loopback; the server's settings \(settings) (the store's sessions set jit off).
 
         | engine | rows | median seconds | each call (ms) | ratio |
         |---|---:|---:|---|---:|

@@ -33,12 +33,13 @@ struct PostgresServer: Sendable {
         _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
-    /// The server's version and the settings that decide what a commit costs, as the benchmark's sessions see them.
+    /// The server's version and the settings that decide what a commit costs, as a new session sees them (the store's
+    /// own sessions set synchronous_commit on, jit off, and lock and idle timeouts).
     func settings(of databaseURL: String) throws -> String {
         let connection = try PGConnection(url: databaseURL)
         let names = [
             "server_version", "fsync", "synchronous_commit", "wal_sync_method", "full_page_writes",
-            "shared_buffers", "commit_delay",
+            "shared_buffers", "commit_delay", "jit",
         ]
         let values = try names.map { try connection.execute("SHOW \($0)").rows.first?.first.flatMap { $0 } ?? "?" }
         return zip(names, values).map { "\($0) = \($1)" }.joined(separator: ", ")
