@@ -28,6 +28,10 @@ public final class SQLiteStore: CommissioningStore {
             throw StoreError.cannotOpen(path: path, reason: error.reasonWithoutStatement)
         }
         do {
+            // GRDB's DatabasePool turns WAL on after `prepareDatabase` has run, and sets `synchronous = NORMAL` on its
+            // writer as it does (GRDB 7, Database.setUpWALMode), so FULL is set again here, on the one connection
+            // that commits.
+            if durable { try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") } }
             try Migrations.migrator.migrate(writer)
         } catch let error as DatabaseError {
             // A file that cannot be written, or a schema this version cannot bring up to date.

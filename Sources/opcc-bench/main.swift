@@ -36,6 +36,11 @@ struct Options {
     var opcc: String?
     /// The command recorded in the report (bench/run passes its own).
     var command: String?
+    /// A PostgreSQL server (a URL whose role may CREATE DATABASE): the durable and national measures run on it too,
+    /// each on a database created for the run, against SQLite in the same run.
+    var postgres: String?
+    /// Leave the PostgreSQL databases made for the run in place (for EXPLAIN and pg_stat_statements afterwards).
+    var keepPostgres = false
     /// Crash-safety writer: fire acts and postings on this database forever, printing each commit's audit head.
     var crashWriter: String?
 
@@ -43,7 +48,7 @@ struct Options {
         usage: opcc-bench [--transitions N] [--batch N] [--rounds N] [--durable N-PER-CALLER] [--callers N]
                           [--vli DATA_DIR [--numpy bench/vli_numpy.py] [--python python3]]
                           [--national OFFICES [--years N] [--allocations N-A-YEAR] [--national-db FILE]]
-                          [--cold-start N [--opcc PATH]]
+                          [--cold-start N [--opcc PATH]] [--postgres URL [--keep-postgres]]
                           [--command TEXT] [--out FILE] [--home DIR]
         """
 
@@ -70,6 +75,8 @@ struct Options {
             case "--opcc": opcc = it.next()
             case "--command": command = it.next()
             case "--crash-writer": crashWriter = it.next()
+            case "--postgres": postgres = it.next()
+            case "--keep-postgres": keepPostgres = true
             case "-h", "--help":
                 print(Self.usage)
                 exit(0)
@@ -99,7 +106,12 @@ func machine() -> String {
     return "\(model), \(cores) cores, \(memory) GiB"
 }
 
-let options = try Options(CommandLine.arguments)
+var options = try Options(CommandLine.arguments)
+// The PostgreSQL comparison copies the national database: it needs its path (a new file when none is named).
+if options.postgres != nil, options.offices > 0, options.nationalDatabase == nil {
+    options.nationalDatabase = try newNationalDatabasePath()
+}
+let server = options.postgres.map { PostgresServer(url: $0, keep: options.keepPostgres) }
 let home = try ProductHome.locate(explicit: options.home)
 if let path = options.crashWriter {
     try await crashWriter(path: path, home: home)
@@ -123,12 +135,16 @@ var summary: [String] = []
     summary += part.summary
     print(part.section)
 }
-add(try await transitionsBenchmark(options, home: home))
+if options.transitions > 0 { add(try await transitionsBenchmark(options, home: home)) }
 if options.durable > 0 { add(try await durableBenchmark(options, home: home)) }
+if options.durable > 0, let server { add(try await durablePostgresBenchmark(options, home: home, server: server)) }
 if let data = options.vliData {
     await add(try vliBenchmark(data: data, home: home, numpy: options.numpy, python: options.python))
 }
 if options.offices > 0 { add(try await nationalBenchmark(options, home: home)) }
+if options.offices > 0, let server, let path = options.nationalDatabase {
+    add(try await nationalPostgresBenchmark(options, home: home, server: server, sqlitePath: path))
+}
 if options.launches > 0 { await add(try coldStartBenchmark(options, home: home)) }
 report += """
 

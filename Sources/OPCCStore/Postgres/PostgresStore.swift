@@ -37,6 +37,10 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
             "SET lock_timeout = '10s'",
             // A transaction left open by a crashed body never holds its locks for long.
             "SET idle_in_transaction_session_timeout = '60s'",
+            // The planner overestimates the reconciliation's range joins on the account keys by hundreds of times, so
+            // its cost passes jit_inline_above_cost and each call spends most of a second compiling
+            // (docs/bench-issue23.md); no query of the store runs long enough for JIT to pay.
+            "SET jit = off",
         ]
         self.pool = PGConnectionPool(url: url, size: max(1, connections)) { connection in
             for setting in settings { try connection.execute(setting) }
