@@ -10,22 +10,26 @@ import Testing
 /// exit status and everything it printed.
 private func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
     try await offThePool {
-        // Output to a file, not a pipe: a server the program starts (pg_ctl) may keep an inherited descriptor open,
-        // and reading a pipe to its end would then wait for that server to stop.
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-run-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+        // posix_spawn and waitpid rather than Foundation's Process, whose wait for a script that starts a server
+        // (pg_ctl) never returned in a full run: the script was left a zombie, never reaped. Output goes to a file,
+        // not a pipe, which the server started would keep open.
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-run-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
+        guard spawned == 0 else { return (Int32(spawned), "could not start \(program): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exited, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
     }
 }
 
@@ -166,20 +170,26 @@ struct PostgresOperationsTests {
         // A cluster of its own: a standby copies the whole cluster, and the tests' cluster holds every test's database.
         let folder = "/tmp/opcc-sb-" + UUID().uuidString.prefix(8)
         let script = repositoryRoot.appendingPathComponent(".ci").path
+        do {
+            try await standbyScenario(folder: folder, script: script)
+        } catch {
+            await stopClusters(folder: folder, script: script)
+            throw error
+        }
+        await stopClusters(folder: folder, script: script)
+    }
+
+    private func stopClusters(folder: String, script: String) async {
+        _ = try? await run("\(script)/pg-standby", ["stop", folder + "/standby"])
+        _ = try? await run("\(script)/pg-cluster", ["stop", folder + "/primary"])
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    private func standbyScenario(folder: String, script: String) async throws {
         let primary = try await run("\(script)/pg-cluster", ["start", folder + "/primary"])
         try #require(primary.status == 0, "\(primary.output)")
-        defer {
-            _ = try? Process.run(
-                URL(fileURLWithPath: "\(script)/pg-standby"), arguments: ["stop", folder + "/standby"]
-            )
-            .waitUntilExit()
-            _ = try? Process.run(
-                URL(fileURLWithPath: "\(script)/pg-cluster"), arguments: ["stop", folder + "/primary"]
-            )
-            .waitUntilExit()
-            try? FileManager.default.removeItem(atPath: folder)
-        }
-        let primaryURL = primary.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let primaryURL = try String(contentsOfFile: folder + "/primary/url", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let admin = try PGConnection(url: PostgresTestDatabase.replacingDatabase(of: primaryURL, with: "postgres"))
         try admin.execute("CREATE DATABASE opcc_office")
         let url = PostgresTestDatabase.replacingDatabase(of: primaryURL, with: "opcc_office")
@@ -187,7 +197,8 @@ struct PostgresOperationsTests {
         let standby = try await run("\(script)/pg-standby", ["start", folder + "/primary", folder + "/standby"])
         try #require(standby.status == 0, "\(standby.output)")
         let standbyURL = PostgresTestDatabase.replacingDatabase(
-            of: standby.output.trimmingCharacters(in: .whitespacesAndNewlines), with: "opcc_office")
+            of: try String(contentsOfFile: folder + "/standby/url", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines), with: "opcc_office")
         // Published on the primary after the standby started: it reaches the standby by streaming replication.
         let app = try Commissioning(
             store: store, catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))

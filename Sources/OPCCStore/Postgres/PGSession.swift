@@ -20,7 +20,8 @@ final class PGSession: SQLSession {
 
     func forEachRow(_ sql: String, _ arguments: SQLArguments, _ visit: (SQLRow) throws -> Bool) throws {
         let result = try translatingFailures {
-            try connection.executePrepared(sql, Self.parameters(arguments), translate: Self.numbered)
+            try connection.executePrepared(
+                sql, Self.parameters(arguments, comparedOnly: Self.isQuery(sql)), translate: Self.numbered)
         }
         let columns = SQLColumns(result.columns)
         let kinds = result.columnTypes.map(ColumnKind.init(oid:))
@@ -77,13 +78,25 @@ final class PGSession: SQLSession {
         }
     }
 
-    static func parameters(_ arguments: SQLArguments) -> [String?] {
+    /// Whether the statement only reads (a SELECT, or a WITH … SELECT), as opposed to a write that returns rows.
+    static func isQuery(_ sql: String) -> Bool {
+        let start = sql.drop { $0.isWhitespace }.prefix(6).uppercased()
+        return start.hasPrefix("SELECT") || (start.hasPrefix("WITH") && !sql.uppercased().contains("INSERT"))
+    }
+
+    /// The values as libpq sends them. PostgreSQL's text cannot hold a NUL, so a value with one is refused by
+    /// `PGConnection` (22021), as a change should be; a value a query only compares with stored text (a filter typed
+    /// into a search box, `comparedOnly`) has its NULs replaced by U+FFFD instead, which equals nothing stored either,
+    /// as the NUL itself would on SQLite, so hostile input gets an empty answer, not a server error.
+    static func parameters(_ arguments: SQLArguments, comparedOnly: Bool = false) -> [String?] {
         arguments.values.map { value in
             switch value {
             case .null: nil
             case .integer(let number): String(number)
             case .real(let number): "\(number)"
-            case .text(let text): text
+            case .text(let text):
+                comparedOnly && text.unicodeScalars.contains("\u{0}")
+                    ? text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : text
             }
         }
     }
