@@ -36,7 +36,7 @@ struct DemoCommand: AsyncParsableCommand {
                 printLine("moved the old database aside to \(path).\(stamp).bak")
             }
             let app = try Commissioning.open(home: home, databasePath: path)
-            printLine("loading the demo from \(home.root.path) into \(path)")
+            printLine("loading the demo from \(home.root.path) into \(databaseDisplayName(path))")
             _ = try await app.loadDemo(from: home, returns: !withoutReturns) { line in printLine("  " + line) }
             let verification = try await app.verifyAudit()
             let head = verification.head
@@ -49,8 +49,9 @@ struct DemoCommand: AsyncParsableCommand {
                     ? "books: every account recomputed from its postings; they balance"
                     : "books: PROBLEM: " + books.joined(separator: "; "))
             guard verification.isIntact, books.isEmpty else { throw ExitCode(1) }
+            let shown = databaseDisplayName(path)
             printLine(
-                "next: opcc decision list --db \(path)   ·   opcc finance reconciliation --year 2016/17 --db \(path)")
+                "next: opcc decision list --db \(shown)   ·   opcc finance reconciliation --year 2016/17 --db \(shown)")
         }
     }
 }

@@ -128,7 +128,8 @@ struct GlobalOptions: ParsableArguments {
             return try Commissioning.open(home: home, databasePath: path)
         } catch let failure as StorageFailure {
             guard case .cannotOpen(let reason) = failure.kind else { throw failure }
-            throw DatabaseUnavailable(message: "cannot open the database \(path) (\(source)): \(reason)")
+            throw DatabaseUnavailable(
+                message: "cannot open the database \(databaseDisplayName(path)) (\(source)): \(reason)")
         }
     }
 }

@@ -75,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
             if readOnly { return try await serve(try await Commissioning.openReadOnly(home: home, databasePath: path)) }
             let app = try Commissioning.open(home: home, databasePath: path)
             if demo {
-                printLine("loading the demo from \(home.root.path) into \(path)")
+                printLine("loading the demo from \(home.root.path) into \(databaseDisplayName(path))")
                 _ = try await app.loadDemo(from: home, returns: !withoutReturns)
                 let hash = Passwords.hash(Passwords.demoPassword, cost: 10)
                 let people = try await app.everyone()

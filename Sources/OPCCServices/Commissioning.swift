@@ -251,3 +251,8 @@ public final class Commissioning: Sendable {
 public func isServerURL(_ database: String) -> Bool {
     database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
 }
+
+/// The database as messages name it: a file's path, or a server's URL without its password.
+public func databaseDisplayName(_ database: String) -> String {
+    isServerURL(database) ? PostgresStore.withoutPassword(database) : database
+}

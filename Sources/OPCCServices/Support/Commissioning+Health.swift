@@ -87,7 +87,9 @@ extension Commissioning {
         } catch let error as StoreError {
             throw StorageFailure(error)
         }
-        guard status.difference == nil else { throw SchemaNotCurrent(path: databasePath, status: status) }
+        guard status.difference == nil else {
+            throw SchemaNotCurrent(path: databaseDisplayName(databasePath), status: status)
+        }
         return try Commissioning(store: store, catalog: catalog, calendar: calendar, clock: clock)
     }
 }

@@ -78,10 +78,11 @@ final class PGSession: SQLSession {
         }
     }
 
-    /// Whether the statement only reads (a SELECT, or a WITH … SELECT), as opposed to a write that returns rows.
+    /// Whether the statement only reads (the store's SELECTs and WITH … SELECTs), as opposed to a write that
+    /// returns rows (`INSERT … RETURNING`).
     static func isQuery(_ sql: String) -> Bool {
         let start = sql.drop { $0.isWhitespace }.prefix(6).uppercased()
-        return start.hasPrefix("SELECT") || (start.hasPrefix("WITH") && !sql.uppercased().contains("INSERT"))
+        return start.hasPrefix("SELECT") || start.hasPrefix("WITH")
     }
 
     /// The values as libpq sends them. PostgreSQL's text cannot hold a NUL, so a value with one is refused by

@@ -33,16 +33,8 @@ struct SQLTransaction: StoreTransaction {
     @discardableResult
     func guarded<T>(_ body: () throws -> T) throws -> T {
         guard dialect == .postgres else { return try body() }
-        var failure: (any Error)?
-        let result: T? = try sql.inSavepoint(
-            {
-                do { return try body() } catch {
-                    failure = error
-                    return nil
-                }
-            }, keep: { $0 != nil })
-        if let failure { throw failure }
-        return result!
+        // A savepoint rolls back alone what a failing body did, and rethrows its error.
+        return try sql.inSavepoint(body, keep: { _ in true })
     }
 
     func fetchOneRow(sql text: String, arguments: SQLArguments = []) throws -> SQLRow? {
