@@ -13,36 +13,48 @@ struct WorkflowCommand: AsyncParsableCommand {
     struct Lint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate workflow files: names, roles, guards, effects, reachability, terminal states.",
-            discussion: "With no FILES, checks every top-level workflows/*.yaml. Example: opcc workflow lint "
-                + "workflows/*.yaml")
+            discussion: "With no FILES, checks every top-level workflows/*.yaml and the notification rules in "
+                + "workflows/notifications/*.yaml (against every version of the workflows). Example: opcc workflow "
+                + "lint workflows/*.yaml workflows/notifications/*.yaml")
         @Argument(help: "Workflow YAML files.") var files: [String] = []
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await runReportingRefusals {
-                let urls: [URL]
+                var urls: [URL]
+                var ruleFiles: [URL]
                 let name: (URL) -> String
-                if files.isEmpty {
-                    let home = try global.locateHome()
+                let home = files.isEmpty ? try global.locateHome() : try? global.locateHome()
+                if files.isEmpty, let home {
                     let names = (try? FileManager.default.contentsOfDirectory(atPath: home.workflows.path)) ?? []
                     urls = names.filter { $0.hasSuffix(".yaml") }.sorted().map {
                         home.workflows.appendingPathComponent($0)
                     }
+                    ruleFiles = home.notificationRuleFiles
                     name = home.relative
                 } else {
-                    urls = files.map { URL(fileURLWithPath: $0) }
-                    name = { url in files[urls.firstIndex(of: url) ?? 0] }
+                    let given = files.map { URL(fileURLWithPath: $0) }
+                    // A file in a `notifications/` folder is a notification rule file; the rest are workflows.
+                    ruleFiles = given.filter { $0.deletingLastPathComponent().lastPathComponent == "notifications" }
+                    urls = given.filter { !ruleFiles.contains($0) }
+                    name = { url in files[given.firstIndex(of: url) ?? 0] }
                 }
                 let result = WorkflowCatalog.lint(files: urls, registry: .standard, shownAs: name)
-                if result.problems.isEmpty {
-                    for (url, d) in zip(urls, result.definitions) {
-                        printLine(
-                            "ok \(name(url)): \(d.name) v\(d.version), \(d.states.count) states, "
-                                + "\(d.transitions.count) transitions")
-                    }
-                    return
+                // Rules given alone are checked against the home's workflows (every version), as they would load.
+                var definitions = result.definitions
+                if urls.isEmpty, let home, let catalog = try? WorkflowCatalog.load(from: home, registry: .standard) {
+                    definitions = catalog.all
                 }
-                throw LintFailed(problems: result.problems)
+                let rules = WorkflowCatalog.lintNotifications(
+                    files: ruleFiles, definitions: definitions, shownAs: name)
+                let problems = result.problems + rules.problems
+                guard problems.isEmpty else { throw LintFailed(problems: problems) }
+                for (url, d) in zip(urls, result.definitions) {
+                    printLine(
+                        "ok \(name(url)): \(d.name) v\(d.version), \(d.states.count) states, "
+                            + "\(d.transitions.count) transitions")
+                }
+                for url in ruleFiles { printLine("ok \(name(url)): notification rules") }
             }
         }
     }

@@ -248,6 +248,23 @@ struct DemoCommandTests {
         #expect(result.stderr.contains("\(bad.path): guard 'reason-givn': unknown guard"))
     }
 
+    @Test func workflowLintChecksTheNotificationRulesAndNamesABadOne() async throws {
+        let shipped = try await opcc(["workflow", "lint"])
+        #expect(shipped.stdout.contains("ok workflows/notifications/decision-request.yaml: notification rules"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID().uuidString)")
+            .appendingPathComponent("notifications")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let bad = folder.appendingPathComponent("quarterly-return.yaml")
+        let text = try String(
+            contentsOf: repositoryRoot.appendingPathComponent("workflows/notifications/quarterly-return.yaml"),
+            encoding: .utf8
+        ).replacingOccurrences(of: "on: accept", with: "on: acept")
+        try text.write(to: bad, atomically: true, encoding: .utf8)
+        let result = try await opcc(["workflow", "lint", bad.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(bad.path): rules[4].on 'acept': not an event of quarterly-return"))
+    }
+
     @Test func workflowDiagramDrawsDot() async throws {
         let result = try await opcc(["workflow", "diagram", "decision-request", "--format", "dot"])
         #expect(result.status == 0)

@@ -36,6 +36,18 @@ private func record(_ actions: [DeadlineAction], in items: [DeadlineItem]) -> [D
 
 @Suite("Quarterly returns: the deadline sweep")
 struct DeadlineRulesTests {
+    @Test func anItemsOwnWindowRemindsOnlyWhenDueTheNextWorkingDay() {
+        // Part 1 publication due Friday 21 July: reminded on Thursday 20 July, not on Wednesday 19 July, whatever
+        // the office's window for returns.
+        var part1 = outstanding("Part 1")
+        part1.reminderWorkingDays = 1
+        #expect(sweep([part1], on: "2017-07-19").isEmpty)
+        #expect(
+            sweep([part1], on: "2017-07-20").map(\.description) == ["Part 1: remind (due 2017-07-21, in 1 working day)"]
+        )
+        #expect(kinds(sweep([outstanding()], on: "2017-07-19")) == [.remind])
+    }
+
     @Test func aReminderComesWhenDueWithinTheWindowAndNeverAfterTheDueDay() {
         // Friday 14 July has 5 working days to Friday 21 July (17–21 July); Thursday 13 July has 6.
         #expect(sweep([outstanding()], on: "2017-07-13").isEmpty)

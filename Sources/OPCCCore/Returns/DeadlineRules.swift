@@ -12,10 +12,13 @@ public struct DeadlineItem: Hashable, Sendable {
     public var markedOverdue: Bool
     /// Whether an escalation has been recorded.
     public var escalated: Bool
+    /// The item's own reminder window in working days, in place of the office's for returns: Part 1 publication is
+    /// reminded when due the next working day (1), as its deadline is only a few working days after the decision.
+    public var reminderWorkingDays: Int?
 
     public init(
         id: String, dueOn: Day, isOutstanding: Bool, reminded: Bool = false, markedOverdue: Bool = false,
-        escalated: Bool = false
+        escalated: Bool = false, reminderWorkingDays: Int? = nil
     ) {
         self.id = id
         self.dueOn = dueOn
@@ -23,6 +26,7 @@ public struct DeadlineItem: Hashable, Sendable {
         self.reminded = reminded
         self.markedOverdue = markedOverdue
         self.escalated = escalated
+        self.reminderWorkingDays = reminderWorkingDays
     }
 
     /// The item as it stands once `kind` is recorded: the matching flag set.
@@ -111,7 +115,8 @@ public enum DeadlineRules {
     /// The actions to record on `today` for `items`, item by item in the order given, and for each item in the order
     /// remind, mark overdue, escalate. Items not outstanding get none.
     ///
-    /// - `remind` when not yet reminded and due within `reminderWorkingDays` working days (never after the due day);
+    /// - `remind` when not yet reminded and due within `reminderWorkingDays` working days (the item's own window where
+    ///   it has one; never after the due day);
     /// - `markOverdue` when not yet marked and `today` is after the due day;
     /// - `escalate` when not yet escalated, `today` is after the due day and it is `escalationWorkingDays` or more
     ///   working days late.
@@ -125,7 +130,7 @@ public enum DeadlineRules {
                 actions.append(DeadlineAction(itemID: item.id, kind: kind, dueOn: item.dueOn, workingDays: workingDays))
             }
             if let until = workingDaysUntilDue(item.dueOn, on: today, calendar: calendar) {
-                if !item.reminded && until <= reminderWorkingDays { act(.remind, until) }
+                if !item.reminded && until <= item.reminderWorkingDays ?? reminderWorkingDays { act(.remind, until) }
                 continue
             }
             let late = workingDaysLate(item.dueOn, on: today, calendar: calendar)

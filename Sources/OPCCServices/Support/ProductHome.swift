@@ -8,6 +8,10 @@ public struct ProductHome: Sendable {
     public let root: URL
 
     public var workflows: URL { root.appendingPathComponent("workflows") }
+    /// Who is told of what, one file per workflow.
+    public var notificationRules: URL { workflows.appendingPathComponent("notifications") }
+    /// The notification rule files, in name order.
+    public var notificationRuleFiles: [URL] { Self.yamlFiles(in: notificationRules) }
     public var fixtures: URL { root.appendingPathComponent("fixtures") }
 
     public init(root: URL) { self.root = root }

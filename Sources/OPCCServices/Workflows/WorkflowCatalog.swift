@@ -8,12 +8,18 @@ public struct WorkflowCatalog: Sendable {
     public let definitions: [String: [Int: WorkflowDefinition]]
     /// Which file each definition came from, for messages.
     public let sources: [String: String]
+    /// Who is told of what (`workflows/notifications/*.yaml`), kept apart from the definitions they speak of.
+    public let notifications: NotificationRuleBook
 
-    public init(definitions: [WorkflowDefinition], sources: [String: String] = [:]) {
+    public init(
+        definitions: [WorkflowDefinition], sources: [String: String] = [:],
+        notifications: NotificationRuleBook = NotificationRuleBook()
+    ) {
         var byName: [String: [Int: WorkflowDefinition]] = [:]
         for d in definitions { byName[d.name, default: [:]][d.version] = d }
         self.definitions = byName
         self.sources = sources
+        self.notifications = notifications
     }
 
     /// Every problem found in a set of workflow files, each naming the file.
@@ -54,14 +60,44 @@ public struct WorkflowCatalog: Sendable {
         return (definitions, problems)
     }
 
-    /// Loads the home's workflows, refusing to start if any file is invalid.
+    /// Reads notification rule files and checks them against `definitions` (every version): returns the rules and
+    /// every problem found, each naming the file.
+    public static func lintNotifications(
+        files: [URL], definitions: [WorkflowDefinition], shownAs name: (URL) -> String
+    ) -> (rules: [NotificationRule], problems: [WorkflowDefinitionError]) {
+        var rules: [NotificationRule] = []
+        var problems: [WorkflowDefinitionError] = []
+        var kinds: [String: String] = [:]
+        for file in files {
+            let source = name(file)
+            do {
+                let parsed = try NotificationRuleFile.parse(yaml: try readText(file, shownAs: source), source: source)
+                problems += NotificationRuleBook.problems(
+                    in: parsed, source: source, definitions: definitions, kindsSeen: &kinds)
+                rules += parsed
+            } catch let error as WorkflowDefinitionError {
+                problems.append(error)
+            } catch {
+                problems.append(WorkflowDefinitionError(source: source, subject: "(file)", problem: "\(error)"))
+            }
+        }
+        return (rules, problems)
+    }
+
+    /// Loads the home's workflows and their notification rules, refusing to start if any file is invalid.
     public static func load(from home: ProductHome, registry: WorkflowRegistry) throws(Invalid) -> WorkflowCatalog {
         let files = ProductHome.yamlFiles(in: home.workflows)
         let result = lint(files: files, registry: registry, shownAs: home.relative)
         guard result.problems.isEmpty else { throw Invalid(problems: result.problems) }
+        let notified = lintNotifications(
+            files: ProductHome.yamlFiles(in: home.notificationRules), definitions: result.definitions,
+            shownAs: home.relative)
+        guard notified.problems.isEmpty else { throw Invalid(problems: notified.problems) }
         var sources: [String: String] = [:]
         for (file, d) in zip(files, result.definitions) { sources["\(d.name)@\(d.version)"] = home.relative(file) }
-        return WorkflowCatalog(definitions: result.definitions, sources: sources)
+        return WorkflowCatalog(
+            definitions: result.definitions, sources: sources,
+            notifications: NotificationRuleBook(rules: notified.rules))
     }
 
     /// The newest version of a workflow: what new instances start on.
