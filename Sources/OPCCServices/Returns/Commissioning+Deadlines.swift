@@ -89,6 +89,12 @@ extension Commissioning {
                     ]))
             try tx.recordDeadlineNotice(
                 subject: action.itemID, kind: action.kind, day: today, auditSequence: event.sequence)
+            // The rules' messages, in the same transaction; a second sweep records no action, so writes none.
+            try enqueue(
+                notificationDrafts(
+                    on: event.event, about: about.instance, occasion: today.iso,
+                    extra: [.due: action.dueOn.iso, .workingDays: String(action.workingDays)], in: tx),
+                in: tx)
             entries.append(
                 SweepEntry(
                     office: office, subject: action.itemID, what: about.what, action: action.kind.rawValue,
@@ -96,6 +102,10 @@ extension Commissioning {
         }
         return entries
     }
+
+    /// Part 1 publication is reminded when it is due the next working day: its deadline is one to a few working
+    /// days after the decision, so the returns' window would remind on the day of the decision itself.
+    static let part1ReminderWorkingDays = 1
 
     /// The office's deadlines the rules look at: each return's due day, and each decision's Part 1 publication.
     private func deadlineItems(
@@ -127,7 +137,7 @@ extension Commissioning {
                     id: instance.id, dueOn: deadline,
                     isOutstanding: instance.state == "approved" && record.publishedOn == nil,
                     reminded: notices[.remind] != nil, markedOverdue: notices[.markOverdue] != nil,
-                    escalated: notices[.escalate] != nil))
+                    escalated: notices[.escalate] != nil, reminderWorkingDays: Self.part1ReminderWorkingDays))
             described[instance.id] = ("Part 1 publication of \(record.number ?? instance.id)", instance, [], false)
         }
         return (items, described)

@@ -142,6 +142,14 @@ extension Commissioning {
                 workflowVersion: instance.workflowVersion, event: request.event, fromState: accepted.from,
                 toState: accepted.to, actor: request.actorName, role: accepted.role.rawValue, effectiveDay: effective,
                 recordedAt: clock.timestamp(), payload: Self.auditPayload(recorded, request, accepted)))
+        // Who is told of the act, in its own transaction. A historic import replays acts long past, an edit is no
+        // act, and a bare instance has no record to speak of: none tells anyone.
+        if request.edit == nil, request.historicActor == nil, kind.performsEffects {
+            try enqueue(
+                notificationDrafts(
+                    on: request.event, about: fired.instance, occasion: String(fired.event.sequence), in: tx),
+                in: tx)
+        }
         return .success(Acted(fired: fired, record: record))
     }
 
