@@ -23,8 +23,7 @@ extension Commissioning {
     /// Writes `drafts` to the outbox inside `tx`: the one place the services hand notifications to the store.
     func enqueue(_ drafts: [NotificationDraft], in tx: any StoreTransaction) throws {
         guard !drafts.isEmpty else { return }
-        // The outbox (h24-outbox) is merged next: `try tx.enqueueNotifications(drafts, at: clock.now())`.
-        _ = drafts
+        _ = try tx.enqueueNotifications(drafts, at: clock.now())
     }
 
     /// What a message may say of the record behind `instance`, read as saved: Part 1 of a decision (never its Part
