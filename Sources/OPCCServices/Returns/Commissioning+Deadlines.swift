@@ -20,9 +20,10 @@ extension Commissioning {
         public let told: [String]
     }
 
-    /// Records, for `day`, reminders for returns and Part 1 publications due within the office's reminder window,
-    /// overdue marks, and escalations of items the office's number of working days late, each an audit event naming
-    /// who was told. Idempotent: what is recorded once is never recorded again, so a second run finds nothing.
+    /// Records, for `day`, reminders for returns due within the office's reminder window and for Part 1 publications
+    /// due the next working day, overdue marks, and escalations of items the office's number of working days late,
+    /// each an audit event naming who was told, with the notification rules' outbox rows in the same transaction.
+    /// Idempotent: what is recorded once is never recorded again, so a second run finds nothing and writes no row.
     @discardableResult
     public func sweepDeadlines(
         on day: Day? = nil, office: String? = nil, by actorName: String = "deadline-sweep"
