@@ -73,11 +73,19 @@ public final class SMTPSink: Sendable {
         self.pid = pid
     }
 
-    /// Stops the server (SIGTERM; its exit is reaped on a thread of its own, never on the cooperative pool).
+    /// Stops the server: SIGTERM, and SIGKILL if it is still there two seconds later; its exit is reaped on a thread
+    /// of its own, never on the cooperative pool.
     public func stop() {
         kill(pid, SIGTERM)
         let pid = self.pid
-        Thread.detachNewThread { Spawned.reap(pid) }
+        Thread.detachNewThread {
+            for _ in 0..<40 {
+                if Spawned.hasExited(pid) { return }
+                usleep(50_000)
+            }
+            kill(pid, SIGKILL)
+            Spawned.reap(pid)
+        }
     }
 
     /// Every message received so far, in order, parsed by Python's `email` package.
@@ -150,7 +158,21 @@ enum Spawned {
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
         defer { for argument in argv { free(argument) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
+        // The child starts with no signal blocked and SIGTERM at its default: posix_spawn otherwise hands it the calling
+        // thread's mask, in which the Swift runtime's threads block SIGTERM, and a server would never hear `stop()`.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        posix_spawnattr_setsigmask(&attributes, &unblocked)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGTERM)
+        sigaddset(&defaults, SIGINT)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let spawned = posix_spawn(&pid, program, &actions, &attributes, argv, environ)
         guard spawned == 0 else { throw SMTPSink.SinkError(message: "could not start \(program): error \(spawned)") }
         return pid
     }
