@@ -104,6 +104,14 @@ struct SMTPClientTests {
         #expect(try await sink.messages().map(\.user) == ["mailer"])
     }
 
+    @Test func aUserConfiguredForARelayThatOffersNoAuthIsAnAuthFailureAndNothingIsSent() async throws {
+        let sink = try await SMTPSink.start()
+        defer { sink.stop() }
+        let client = try Self.client("smtp://mailer@127.0.0.1:\(sink.port)", password: "correct horse")
+        #expect(await client.deliver([Self.mail(1)]) == [.temporary(category: "auth")])
+        #expect(try await sink.messages().isEmpty)
+    }
+
     @Test func aWrongPasswordIsAnAuthFailureAndNothingIsDelivered() async throws {
         let sink = try await SMTPSink.start(.init(login: ("mailer", "correct horse")))
         defer { sink.stop() }
