@@ -7,6 +7,8 @@
 // (`Commissioning.open`) and turn its errors into their own (`StorageFailure`).
 // OPCCCore is pure: domain values and rules and the workflow interpreter, with no SQL, no files, no network.
 // OPCCStore is the only module that speaks SQL (GRDB on the system libsqlite3; libpq for PostgreSQL).
+// OPCCMail sits beside the store as an I/O module the front ends use: the SMTP client (SwiftNIO, swift-nio-ssl) that
+// implements the services' `MailTransport`; it imports the services, and nothing below it imports it.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -32,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -60,6 +64,17 @@ let package = Package(
             dependencies: [
                 "OPCCCore", "OPCCStore", .product(name: "Yams", package: "Yams"),
                 .product(name: "CSV", package: "CSV.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "OPCCMail",
+            dependencies: [
+                "OPCCServices",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -95,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "opcc-bench",
             dependencies: [
-                "OPCCCore", "OPCCStore", "OPCCServices", .product(name: "GRDB", package: "GRDB.swift"),
+                "OPCCCore", "OPCCStore", "OPCCServices", "OPCCMail", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CSV", package: "CSV.swift"),
             ],
@@ -130,6 +145,14 @@ let package = Package(
             name: "OPCCCommandLineTests",
             dependencies: [
                 "OPCCCommandLine", "OPCCServices", "OPCCCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OPCCMailTests",
+            dependencies: [
+                "OPCCMail", "OPCCServices", "OPCCTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings

@@ -43,13 +43,15 @@ struct Options {
     var keepPostgres = false
     /// Crash-safety writer: fire acts and postings on this database forever, printing each commit's audit head.
     var crashWriter: String?
+    /// Mail delivery: messages sent to the loopback SMTP sink in one batch (0 skips it; needs aiosmtpd).
+    var mail = 0
 
     static let usage = """
         usage: opcc-bench [--transitions N] [--batch N] [--rounds N] [--durable N-PER-CALLER] [--callers N]
                           [--vli DATA_DIR [--numpy bench/vli_numpy.py] [--python python3]]
                           [--national OFFICES [--years N] [--allocations N-A-YEAR] [--national-db FILE]]
                           [--cold-start N [--opcc PATH]] [--postgres URL [--keep-postgres]]
-                          [--command TEXT] [--out FILE] [--home DIR]
+                          [--mail N-MESSAGES] [--command TEXT] [--out FILE] [--home DIR]
         """
 
     init(_ args: [String]) throws {
@@ -77,6 +79,7 @@ struct Options {
             case "--crash-writer": crashWriter = it.next()
             case "--postgres": postgres = it.next()
             case "--keep-postgres": keepPostgres = true
+            case "--mail": mail = int(mail)
             case "-h", "--help":
                 print(Self.usage)
                 exit(0)
@@ -146,6 +149,7 @@ if options.offices > 0, let server, let path = options.nationalDatabase {
     add(try await nationalPostgresBenchmark(options, home: home, server: server, sqlitePath: path))
 }
 if options.launches > 0 { await add(try coldStartBenchmark(options, home: home)) }
+if options.mail > 0 { add(try await mailBenchmark(options, home: home)) }
 report += """
 
     ## Summary
