@@ -111,4 +111,33 @@ struct NotificationPeopleTests {
         try await app.setNotificationPreference(.immediate, of: "cumbria.officer", by: "cumbria.chief-executive")
         #expect(try await app.notificationPreference(of: "cumbria.officer") == .immediate)
     }
+
+    @Test(arguments: TestEngine.all) func thePeopleFileGivesAnAddressCheckedAsTheCommandChecksIt(
+        engine: TestEngine
+    ) async throws {
+        let anchor = "- name: cumbria.barrow-board\n"
+        let home = try InputFileTests.homeWithPeople {
+            $0.replacingOccurrences(of: anchor, with: anchor + "    email: ormsgill.board@barrow.example.org\n")
+        }
+        let app = try Commissioning(
+            store: try await engine.makeStore(), catalog: try shippedCatalog(),
+            clock: FixedClock(day: day("2026-11-20")))
+        _ = try await app.loadDemo(from: home, returns: false)
+        #expect(try await app.email(of: "cumbria.barrow-board") == "ormsgill.board@barrow.example.org")
+        let added = try await app.auditLog(office: "cumbria").first {
+            $0.event == "person-added" && $0.payloadFields["person"] == "cumbria.barrow-board"
+        }
+        #expect(added?.payloadFields["email"] == "ormsgill.board@barrow.example.org")
+        await #expect(try app.verifyAudit().isIntact)
+
+        let bad = try InputFileTests.homeWithPeople {
+            $0.replacingOccurrences(of: anchor, with: anchor + "    email: \"ormsgill board@barrow\"\n")
+        }
+        let store = try await engine.makeStore()
+        let refusing = try Commissioning(
+            store: store, catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))
+        let refused = await refusal { _ = try await refusing.loadDemo(from: bad, returns: false) }
+        #expect(refused?.rule == "email-address")
+        #expect(try await store.read { try $0.person(named: "cumbria.barrow-board") } == nil)
+    }
 }
