@@ -25,6 +25,7 @@ public struct OPCCCommand: AsyncParsableCommand {
             WorkflowCommand.self,
             AuditCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
             CalendarCommand.self, ExportCommand.self, TokenCommand.self, OpenAPICommand.self,
+            NotifyCommand.self,
         ]
     )
 

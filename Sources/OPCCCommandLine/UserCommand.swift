@@ -6,7 +6,10 @@ import OPCCServices
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "People and their roles.",
-        discussion: "Example: opcc user list --office cumbria", subcommands: [Add.self, List.self, PasswdCommand.self])
+        discussion: "Example: opcc user list --office cumbria",
+        subcommands: [
+            Add.self, List.self, PasswdCommand.self, UserEmailCommand.self, UserNotificationsCommand.self,
+        ])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -54,6 +57,8 @@ struct UserCommand: AsyncParsableCommand {
         struct Entry: Encodable {
             var name, displayName, office: String
             var roles: [String]
+            /// Where notifications go; left out when the person has none.
+            var email: String?
         }
 
         func run() async throws {
@@ -63,7 +68,7 @@ struct UserCommand: AsyncParsableCommand {
                 let entries = people.map {
                     Entry(
                         name: $0.name, displayName: $0.displayName, office: $0.office,
-                        roles: $0.grants.map(\.description))
+                        roles: $0.grants.map(\.description), email: $0.email)
                 }
                 if output.json {
                     printLine(try jsonText(entries))

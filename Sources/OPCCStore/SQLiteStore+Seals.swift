@@ -145,15 +145,39 @@ extension SQLTransaction {
                 WHERE g.person_id IN (SELECT id FROM person WHERE \(condition))
                 ORDER BY p.name, g.role, g.scope
                 """, arguments)
+        let contacts = try personContacts(where: condition, arguments)
         return try simpleSeals(["name", "display_name", "office_id"], table: "person", where: condition, arguments) {
             seal in
             for row in grants[seal.record.id] ?? [] {
                 seal.add("role", Self.text(row[1]))
                 seal.add("scope", Self.text(row[2]))
             }
+            // Only when set, so that a person sealed before addresses existed keeps the seal it had.
+            if let row = contacts[seal.record.id]?.first {
+                if let email: String = row[1] { seal.add("email", email) }
+                if let preference: String = row[2], preference != "immediate" {
+                    seal.add("notifications", preference)
+                }
+            }
         } make: {
             .person($0)
         }
+    }
+
+    /// The address and notification preference of the people `condition` selects, where either is set: an address
+    /// edited behind the product's back (to redirect a password reset) then fails verification. Empty while SQLite
+    /// migrates a database older than `2026-12-07-notifications` (the columns do not exist yet, and nobody has either).
+    private func personContacts(where condition: String, _ arguments: SQLArguments) throws -> [String: [SQLRow]] {
+        if dialect == .sqlite {
+            let columns = try fetchValue(
+                Int.self, sql: "SELECT count(*) FROM pragma_table_info('person') WHERE name = 'email'")
+            guard columns == 1 else { return [:] }
+        }
+        return try children(
+            sql: """
+                SELECT name, email, notification_delivery FROM person
+                WHERE (\(condition)) AND (email IS NOT NULL OR notification_delivery <> 'immediate')
+                """, arguments)
     }
 
     /// The office's id, name and organisation id, and its profile by SHA-256 (both the stored digest and one

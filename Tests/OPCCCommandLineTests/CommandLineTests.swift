@@ -324,6 +324,8 @@ struct HelpTests {
         ["priorities", "set-priority"],
         ["priorities", "remove-priority"], ["priorities", "adopt"], ["priorities", "link"], ["priorities", "close"],
         ["priorities", "withdraw"],
+        ["user", "email"], ["user", "notifications"], ["notify"], ["notify", "list"], ["notify", "read"],
+        ["notify", "resend"],
     ])
     func everyCommandHasHelpWithAnExample(command: [String]) async throws {
         let result = try await opcc(command + ["--help"])

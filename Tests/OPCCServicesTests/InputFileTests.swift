@@ -213,7 +213,7 @@ struct InputFileTests {
         #expect(error?.rule == "valid-fixture")
         #expect(
             error?.message
-                == "fixtures/people.yaml: cumbria[5].role: unknown key on line \(line) (known keys: displayName, name, "
+                == "fixtures/people.yaml: cumbria[5].role: unknown key on line \(line) (known keys: displayName, email, name, "
                 + "roles, scope)")
         let nobody = try await store.read { try $0.person(named: "cumbria.officer") }
         #expect(nobody == nil)

@@ -10,6 +10,8 @@ import Testing
 /// longer matches the seal its last event recorded.
 enum DirectEdit: String, CaseIterable, Sendable {
     case decisionTitle, decisionAmount, decisionPart1Text, decisionPart2, boardMemberMadeOfficer, personMovedOffice
+    /// An address set behind the product's back, where a password reset would then go.
+    case personEmailRedirected
 
     var sql: String {
         switch self {
@@ -27,6 +29,8 @@ enum DirectEdit: String, CaseIterable, Sendable {
                 + "WHERE name = 'cumbria.barrow-board'"
         case .personMovedOffice:
             "UPDATE person SET office_id = 'west-midlands' WHERE name = 'cumbria.officer'"
+        case .personEmailRedirected:
+            "UPDATE person SET email = 'someone@elsewhere.example' WHERE name = 'cumbria.officer'"
         }
     }
 
@@ -37,7 +41,8 @@ enum DirectEdit: String, CaseIterable, Sendable {
             "decision cumbria-DR-0001 (014/2016): content differs from its last sealed event #"
         case .decisionPart2: "decision lincolnshire-DR-0001 (007/2020): content differs from its last sealed event #"
         case .boardMemberMadeOfficer: "person cumbria.barrow-board: content differs from its last sealed event #"
-        case .personMovedOffice: "person cumbria.officer: content differs from its last sealed event #"
+        case .personMovedOffice, .personEmailRedirected:
+            "person cumbria.officer: content differs from its last sealed event #"
         }
     }
 }

@@ -9,19 +9,20 @@ extension Commissioning {
     /// (first-time set-up). Recorded in the audit log.
     public func addPerson(
         name: String, displayName: String? = nil, office: String, grants: [RoleGrant], by actorName: String,
-        on day: Day? = nil
+        on day: Day? = nil, email: String? = nil
     ) async throws {
         try await addPerson(
             name: name, displayName: displayName, office: office, grants: grants, by: actorName, on: day,
-            authorised: false)
+            authorised: false, email: email)
     }
 
     /// `authorised` is true only for the demo loader, which acts as the system on fixture data.
     @_spi(Bench) public func addPerson(
         name: String, displayName: String?, office: String, grants: [RoleGrant], by actorName: String, on day: Day?,
-        authorised: Bool
+        authorised: Bool, email: String? = nil
     ) async throws {
         try Self.checkPersonName(name)
+        let email = try email.map(Self.checkedEmail)
         let displayName = try checkedOptionalText(displayName, "displayName", .name)
         guard !grants.isEmpty else {
             throw ServiceRefusal.forbidden(
@@ -51,12 +52,16 @@ extension Commissioning {
                     for record in grant.scope { try tx.addGrant(person: name, role: grant.role, scope: record) }
                 }
             }
+            var payload = ["person": name, "roles": grants.map(\.description).joined(separator: "; ")]
+            if let email {
+                // In the same transaction and event as the person: an address is never changed without an audit event.
+                try tx.setPersonEmail(name: name, email: email)
+                payload["email"] = email
+            }
             try tx.append(
                 AuditEventDraft(
                     office: office, event: "person-added", actor: actorName, effectiveDay: day ?? clock.today(),
-                    recordedAt: clock.timestamp(),
-                    payload: ["person": name, "roles": grants.map(\.description).joined(separator: "; ")],
-                    sealSubject: .person(name)))
+                    recordedAt: clock.timestamp(), payload: payload, sealSubject: .person(name)))
         }
     }
 

@@ -15,6 +15,8 @@ extension Commissioning {
         var displayName: String?
         var roles: [Role]
         var scope: [String]?
+        /// Where notifications go (optional; checked as `opcc user email` checks it).
+        var email: String?
     }
 
     /// Loads the demo; `returns: false` stops before the quarterly returns scenario (finance mid-year, unpaid).
@@ -43,7 +45,7 @@ extension Commissioning {
                 let grants = p.roles.map { RoleGrant(role: $0, scope: p.scope ?? []) }
                 try await addPerson(
                     name: p.name, displayName: p.displayName, office: office, grants: grants,
-                    by: Self.systemActor, on: nil, authorised: true)
+                    by: Self.systemActor, on: nil, authorised: true, email: p.email)
                 added += 1
             }
             let line = "people in \(office): \(byOffice[office]!.count) (\(added) added)"

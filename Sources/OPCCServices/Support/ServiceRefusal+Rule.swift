@@ -94,6 +94,8 @@ extension ServiceRefusal {
         case effectiveDateNotInFuture = "effective-date-not-in-future"
         /// A correction dated before the record's last act, or after today.
         case effectiveDatesNeverGoBackwards = "effective-dates-never-go-backwards"
+        /// An email address that is not of the form name@dotted.domain (one `@`, no space or control character, at most 254 characters).
+        case emailAddress = "email-address"
         /// A priorities file whose threat lines do not give one score per agency.
         case everyAgencyScoresEveryThreat = "every-agency-scores-every-threat"
         /// An export over a file that exists, without `--force`.
@@ -156,6 +158,16 @@ extension ServiceRefusal {
         case moneySharesWithinWhole = "money-shares-within-whole"
         /// A VLI moderation note without text.
         case noteGiven = "note-given"
+        /// A notification id that no notification has.
+        case notificationKnown = "notification-known"
+        /// Marking read a notification that is not the reader's own.
+        case notificationOwnedByReader = "notification-owned-by-reader"
+        /// Resending an invitation or password reset, whose one-time link is not kept.
+        case notificationResendNotOneTimeLink = "notification-resend-not-one-time-link"
+        /// Resending a notification that has not failed.
+        case notificationResendOnlyFailed = "notification-resend-only-failed"
+        /// Listing or resending an office's failed notifications without being its chief executive.
+        case notificationsAdministeredByChiefExecutive = "notifications-administered-by-chief-executive"
         /// An act that needs an office when none, or more than one, could be meant.
         case officeRequired = "office-required"
         /// A role grant of a role the office does not use.
@@ -186,6 +198,8 @@ extension ServiceRefusal {
         case peopleManagedByChiefExecutive = "people-managed-by-chief-executive"
         /// A person's name that is not a usable sign-in name.
         case personName = "person-name"
+        /// Changing someone else's email address or notification preference without being their office's chief executive.
+        case personSettingsBySelfOrChiefExecutive = "person-settings-by-self-or-chief-executive"
         /// Reversing a posting that has already been reversed.
         case postingReversedOnce = "posting-reversed-once"
         /// A priority assessment whose board would set no priority.
