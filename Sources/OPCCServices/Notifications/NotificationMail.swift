@@ -38,7 +38,8 @@ struct NotificationMail: Sendable {
         let sections = [(row.subject, row.body, link(row.path))]
         return OutgoingMail(
             messageID: messageID(row.messageID), to: [address], subject: row.subject,
-            text: Self.text(sections, heading: nil), html: html(sections, heading: row.subject))
+            text: Self.text(sections, heading: row.subject, titled: false),
+            html: html(sections, heading: row.subject, titled: false))
     }
 
     /// A day's digest for one person: every row in one message, each as it would have gone alone. Its Message-ID is
@@ -50,20 +51,20 @@ struct NotificationMail: Sendable {
         let recipientKey = String(SHA256Hex.of(rows[0].recipient).prefix(16))
         return OutgoingMail(
             messageID: messageID("opcc-digest-\(day)-\(recipientKey)"), to: [address], subject: subject,
-            text: Self.text(sections, heading: subject), html: html(sections, heading: subject))
+            text: Self.text(sections, heading: subject, titled: true),
+            html: html(sections, heading: subject, titled: true))
     }
 
-    static func text(_ sections: [(String, String, String?)], heading: String?) -> String {
-        var blocks: [String] = heading.map { [$0] } ?? []
-        for (title, body, link) in sections {
-            var block = heading == nil ? body : title + "\n\n" + body
-            if let link { block += "\n\n" + link }
-            blocks.append(block)
+    /// The plain text: the heading, then each section (under its own title in a digest) with its link. The HTML
+    /// part says exactly this.
+    static func text(_ sections: [(String, String, String?)], heading: String, titled: Bool) -> String {
+        let blocks = sections.map { title, body, link in
+            (titled ? title + "\n\n" : "") + body + (link.map { "\n\n" + $0 } ?? "")
         }
-        return blocks.joined(separator: "\n\n----\n\n") + "\n"
+        return heading + "\n\n" + blocks.joined(separator: "\n\n----\n\n") + "\n"
     }
 
-    func html(_ sections: [(String, String, String?)], heading: String) -> String {
+    func html(_ sections: [(String, String, String?)], heading: String, titled: Bool) -> String {
         // The site's colours (Sources/OPCCWeb/Templates.swift): black header with a blue rule, blue links.
         let font = "font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.4;color:#0b0c0c"
         var html = """
@@ -75,8 +76,8 @@ struct NotificationMail: Sendable {
             <h1 style="font-size:27px;margin:0 0 20px">\(Self.escape(heading))</h1>
 
             """
-        for (index, (title, body, link)) in sections.enumerated() {
-            if sections.count > 1 || index > 0 {
+        for (title, body, link) in sections {
+            if titled {
                 html += "<h2 style=\"font-size:22px;margin:25px 0 10px\">\(Self.escape(title))</h2>\n"
             }
             for paragraph in body.components(separatedBy: "\n\n") where !paragraph.isEmpty {
