@@ -225,6 +225,21 @@ struct NotificationDeliveryTests {
         #expect(try await Outbox.rows(app).allSatisfy { $0.state == .sent })
     }
 
+    @Test(arguments: TestEngine.all) func aDigestSplitByTheBatchLimitGoesAsTwoDistinctMessages(
+        engine: TestEngine
+    ) async throws {
+        let app = try await Self.app(engine)
+        try await app.setNotificationPreference(.dailyDigest, of: "cumbria.officer", by: "cumbria.officer")
+        try await Outbox.enqueue(app, [Outbox.draft(occasion: "seq-1"), Outbox.draft(occasion: "seq-2")])
+        let relay = RecordingTransport()
+        for _ in 0..<2 {
+            try await app.deliverNotifications(
+                transport: relay, node: "node-a", settings: Outbox.settings, now: Outbox.at(21 * 3600), limit: 1)
+        }
+        let ids = relay.messages.map(\.messageID)
+        #expect(ids.count == 2 && Set(ids).count == 2, "\(ids)")
+    }
+
     @Test(arguments: TestEngine.all) func theRelayIsCalledOnlyAfterTheClaimIsCommitted(engine: TestEngine) async throws
     {
         let app = try await Self.app(engine)

@@ -43,14 +43,17 @@ struct NotificationMail: Sendable {
     }
 
     /// A day's digest for one person: every row in one message, each as it would have gone alone. Its Message-ID is
-    /// made from the day and the recipient, so a retry carries the same one.
+    /// made from the day, the recipient and its first row, so a retry (its rows are retried together) carries the
+    /// same one, while a digest split over two delivery rounds by the batch limit goes as two distinct messages
+    /// rather than one a mail client would hide as a duplicate.
     func digest(_ rows: [StoredNotification], day: String, to address: String) -> OutgoingMail {
         let subject =
             rows.count == 1 ? "OPCC daily digest: 1 notification" : "OPCC daily digest: \(rows.count) notifications"
         let sections = rows.map { ($0.subject, $0.body, link($0.path)) }
         let recipientKey = String(SHA256Hex.of(rows[0].recipient).prefix(16))
         return OutgoingMail(
-            messageID: messageID("opcc-digest-\(day)-\(recipientKey)"), to: [address], subject: subject,
+            messageID: messageID("opcc-digest-\(day)-\(recipientKey)-\(rows.map(\.id).min()!)"), to: [address],
+            subject: subject,
             text: Self.text(sections, heading: subject, titled: true),
             html: html(sections, heading: subject, titled: true))
     }
