@@ -6,7 +6,10 @@ import OPCCServices
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "People and their roles.",
-        discussion: "Example: opcc user list --office cumbria", subcommands: [Add.self, List.self, PasswdCommand.self])
+        discussion: "Example: opcc user list --office cumbria",
+        subcommands: [
+            Add.self, List.self, PasswdCommand.self, AccountLinkCommand.Invite.self, AccountLinkCommand.Reset.self,
+        ])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

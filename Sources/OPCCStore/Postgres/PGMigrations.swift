@@ -25,7 +25,8 @@ enum PGMigrations {
                 "2026-12-02-api-tokens", "2026-12-03-reconciliation-indexes", "2026-12-06-web-sessions",
                 "2026-12-06-office-chains-and-seals", "2026-12-06-later-seals",
             ],
-            sql: baselineFoundation + "\n" + baselineLater)
+            sql: baselineFoundation + "\n" + baselineLater),
+        Step(identifiers: ["2026-12-07-one-time-links"], sql: oneTimeLinks),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two
