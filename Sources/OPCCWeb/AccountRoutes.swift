@@ -56,10 +56,10 @@ extension Web {
             let form = try await formFields(request)
             let password = form["password"] ?? ""
             do {
-                let view = try await app.accountLink(token: token)
                 guard password == (form["confirm"] ?? "") else {
                     let error = FieldError(field: "confirm", message: "The two passwords are not the same")
-                    return try linkPage(view, token: token, errors: [error], context: context)
+                    return try linkPage(
+                        try await app.accountLink(token: token), token: token, errors: [error], context: context)
                 }
                 let done = try await app.redeemAccountLink(token: token, password: password) {
                     Passwords.hash($0)

@@ -134,23 +134,26 @@ extension Commissioning {
     public func redeemAccountLink(
         token: String, password: String, hash: @Sendable (String) -> String
     ) async throws -> AccountLinkRedeemed {
-        _ = try await accountLink(token: token)
+        let found = try await store.read { tx in
+            Self.isWellFormedLinkToken(token) ? try tx.accountLink(tokenSHA256: SHA256Hex.of(token)) : nil
+        }
+        guard let found else { throw Self.linkRefusal(.unknown) }
+        if let refusal = found.refusal(atMs: SignInFormTokens.milliseconds(clock.now())) {
+            _ = try await store.write { tx in try tx.append(refusedUse(of: found, because: refusal)) }
+            throw Self.linkRefusal(refusal)
+        }
         try Self.checkPassword(password)
         let passwordHash = hash(password)
-        let nowMs = SignInFormTokens.milliseconds(clock.now())
-        let today = clock.today()
         let outcome = try await store.write { tx -> Result<AccountLinkRedeemed, AccountLinkRefusalError> in
+            let nowMs = SignInFormTokens.milliseconds(clock.now())
+            // Read again: another use, or a newer link, may have come since.
             guard let link = try tx.accountLink(tokenSHA256: SHA256Hex.of(token)) else {
                 return .failure(AccountLinkRefusalError(reason: .unknown))
             }
             let refusal = link.refusal(atMs: nowMs)
             guard refusal == nil, try tx.markAccountLinkUsed(id: link.id, atMs: nowMs) else {
                 let reason = refusal ?? .used
-                try tx.append(
-                    AuditEventDraft(
-                        office: link.office, event: "account-link-refused", actor: Self.systemActor,
-                        effectiveDay: today, recordedAt: clock.timestamp(),
-                        payload: ["person": link.person, "purpose": link.purpose.rawValue, "reason": reason.rawValue]))
+                try tx.append(refusedUse(of: link, because: reason))
                 return .failure(AccountLinkRefusalError(reason: reason))
             }
             try tx.savePasswordHash(passwordHash, person: link.person, at: clock.timestamp())
@@ -158,7 +161,7 @@ extension Commissioning {
             _ = try tx.supersedeAccountLinks(person: link.person)
             try tx.append(
                 AuditEventDraft(
-                    office: link.office, event: "password-set-by-link", actor: link.person, effectiveDay: today,
+                    office: link.office, event: "password-set-by-link", actor: link.person, effectiveDay: clock.today(),
                     recordedAt: clock.timestamp(),
                     payload: [
                         "person": link.person, "purpose": link.purpose.rawValue, "sessionsEnded": String(ended),
@@ -169,6 +172,14 @@ extension Commissioning {
         case .success(let redeemed): return redeemed
         case .failure(let refused): throw Self.linkRefusal(refused.reason)
         }
+    }
+
+    /// The audit event of a refused use of a known link: whose, for what, and why (never the token).
+    private func refusedUse(of link: StoredAccountLink, because reason: AccountLinkRefusal) -> AuditEventDraft {
+        AuditEventDraft(
+            office: link.office, event: "account-link-refused", actor: Self.systemActor, effectiveDay: clock.today(),
+            recordedAt: clock.timestamp(),
+            payload: ["person": link.person, "purpose": link.purpose.rawValue, "reason": reason.rawValue])
     }
 
     /// The password rules every way of setting one shares: at least 8 characters.
