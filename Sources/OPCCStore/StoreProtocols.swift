@@ -1,3 +1,4 @@
+import Foundation
 import OPCCCore
 
 /// The boundary the application services cross to reach storage: one call, one transaction. A second engine
@@ -378,6 +379,36 @@ public protocol StoreTransaction {
     func apiTokens(person: String?) throws -> [StoredAPIToken]
     /// Marks a live token revoked, citing the audit event that records it (the row stays).
     func revokeAPIToken(id: Int64, revokedAt: String, auditSequence: Int64) throws
+
+    // Notifications: the outbox and its delivery (SQLiteStore+Notifications.swift)
+    /// Writes each draft as a pending notification, skipping one whose (recipient, kind, subject, occasion) is
+    /// already there; returns how many were newly written.
+    func enqueueNotifications(_ drafts: [NotificationDraft], at: Date) throws -> Int
+    /// Claims up to `limit` due notifications (pending and due, or claimed with a lease run out) for `node` until
+    /// `leaseUntilMs`, each with its recipient's current address (PostgreSQL: `FOR UPDATE SKIP LOCKED`).
+    func claimNotifications(
+        node: String, nowMs: Int64, leaseUntilMs: Int64, limit: Int
+    ) throws
+        -> [ClaimedNotification]
+    /// Records what became of a claimed notification; false when nothing changed (the claim is no longer `node`'s).
+    @discardableResult func settleNotification(
+        id: Int64, node: String, _ settlement: NotificationSettlement
+    ) throws
+        -> Bool
+    func notification(id: Int64) throws -> StoredNotification?
+    /// An office's notifications in one state (the failed ones, for an administrator), oldest first.
+    func notifications(office: String, state: NotificationState) throws -> [StoredNotification]
+    /// A person's notifications, newest first.
+    func notifications(recipient: String, offset: Int, limit: Int) throws -> [StoredNotification]
+    func unreadNotificationCount(recipient: String) throws -> Int
+    /// Marks `recipient`'s own notification read; false when they have no notification `id`.
+    func markNotificationRead(id: Int64, recipient: String, atMs: Int64) throws -> Bool
+    /// Puts a failed notification back to pending with no attempts; false unless it was failed.
+    func resendNotification(id: Int64, nowMs: Int64) throws -> Bool
+    func personEmail(name: String) throws -> String?
+    func setPersonEmail(name: String, email: String?) throws
+    func notificationPreference(person: String) throws -> NotificationPreference
+    func setNotificationPreference(person: String, _ delivery: NotificationPreference) throws
 
     // One-time account links (SQLiteStore+AccountLinks.swift): only the SHA-256 of a link's token is stored
     /// Records a new link, superseding the person's older unused links of the same purpose; returns its id.

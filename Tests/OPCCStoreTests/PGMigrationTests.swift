@@ -94,7 +94,7 @@ struct PGMigrationTests {
         for outcome in outcomes { try await outcome.value }
         let recorded = try holder.execute(
             "SELECT count(*), count(DISTINCT identifier), count(DISTINCT applied_at) FROM opcc_migration")
-        // Each step is one transaction, so its names share one `applied_at`.
+        // One transaction per step, so one applied_at per step.
         #expect(
             recorded.rows == [
                 [String(PGMigrations.known.count), String(PGMigrations.known.count), String(PGMigrations.steps.count)]

@@ -26,6 +26,7 @@ enum PGMigrations {
                 "2026-12-06-office-chains-and-seals", "2026-12-06-later-seals",
             ],
             sql: baselineFoundation + "\n" + baselineLater),
+        Step(identifiers: ["2026-12-07-notifications"], sql: notifications),
         Step(identifiers: ["2026-12-07-one-time-links"], sql: oneTimeLinks),
     ]
 

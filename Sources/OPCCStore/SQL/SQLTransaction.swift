@@ -148,19 +148,19 @@ struct SQLTransaction: StoreTransaction {
     private func people(sqlWhere: String, arguments: SQLArguments) throws -> [StoredPerson] {
         // Read through a cursor, row by row, without copying each row (this runs on every act).
         var order: [String] = []
-        var byName: [String: (display: String, office: String, scopes: [Role: [String]])] = [:]
+        var byName: [String: (display: String, office: String, scopes: [Role: [String]], email: String?)] = [:]
         try forEachRow(
             sql: """
-                SELECT p.name, p.display_name, p.office_id, g.role, g.scope
+                SELECT p.name, p.display_name, p.office_id, g.role, g.scope, p.email
                 FROM person p LEFT JOIN role_grant g ON g.person_id = p.id
                 WHERE \(sqlWhere) ORDER BY p.office_id, p.name, g.role, g.scope
                 """, arguments: arguments
         ) { row in
-            // By position: name, display_name, office_id, role, scope.
+            // By position: name, display_name, office_id, role, scope, email.
             let name: String = row[0]
             if byName[name] == nil {
                 order.append(name)
-                byName[name] = (row[1], row[2], [:])
+                byName[name] = (row[1], row[2], [:], row[5])
             }
             if let roleName: String = row[3] {
                 guard let role = Role(rawValue: roleName) else { throw StoreError.invalidData(what: roleName) }
@@ -174,7 +174,8 @@ struct SQLTransaction: StoreTransaction {
                 let scopes = entry.scopes[role]!
                 return RoleGrant(role: role, scope: scopes.contains("") ? [] : scopes)
             }
-            return StoredPerson(name: name, displayName: entry.display, office: entry.office, grants: grants)
+            return StoredPerson(
+                name: name, displayName: entry.display, office: entry.office, grants: grants, email: entry.email)
         }
     }
 
