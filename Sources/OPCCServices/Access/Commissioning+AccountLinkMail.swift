@@ -34,7 +34,7 @@ extension Commissioning {
 
     /// The one place an account link's mail enters the outbox, in the issuing transaction.
     func queueAccountLinkMail(_ draft: NotificationDraft, at now: Date, in tx: any StoreTransaction) throws -> Int {
-        0
+        try tx.enqueueNotifications([draft], at: now)
     }
 
     /// The mail: who it is for, the link (the public address and `/account/link/TOKEN`), when it stops working, and

@@ -100,17 +100,21 @@ extension Commissioning {
         guard !typed.isEmpty, typed.count <= 320 else { return .answered }
         let today = clock.today()
         try await store.write { tx in
-            guard let person = try personAnswering(to: typed, in: tx) else { return }
-            _ = try issueLink(
-                .passwordReset, to: person, by: Self.systemActor, linkBase: linkBase, on: today, in: tx,
-                requestedFrom: "the sign-in page")
+            for person in try peopleAnswering(to: typed, in: tx) {
+                _ = try issueLink(
+                    .passwordReset, to: person, by: Self.systemActor, linkBase: linkBase, on: today, in: tx,
+                    requestedFrom: "the sign-in page")
+            }
         }
         return .answered
     }
 
-    /// The person a visitor's typed name stands for: by sign-in name.
-    private func personAnswering(to typed: String, in tx: any StoreTransaction) throws -> StoredPerson? {
-        try tx.person(named: typed)
+    /// The people a visitor's typed text stands for: the person of that sign-in name, or everyone whose email
+    /// address it is (compared without regard to case; each is sent their own link).
+    private func peopleAnswering(to typed: String, in tx: any StoreTransaction) throws -> [StoredPerson] {
+        guard typed.contains("@") else { return try tx.person(named: typed).map { [$0] } ?? [] }
+        let address = typed.lowercased()
+        return try tx.people(office: nil).filter { $0.email?.lowercased() == address }
     }
 
     /// The link's person and purpose, for the set-password page, or the one refusal a visitor is given for a link
