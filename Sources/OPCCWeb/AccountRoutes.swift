@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdBcrypt
 import OPCCCore
 import OPCCServices
 
@@ -71,7 +70,8 @@ extension Web {
                         model: LinkDone(
                             heading: "Your password is set",
                             message: "You can now sign in as \(done.person) with your new password."
-                                + (done.sessionsEnded > 0 ? " You were signed out everywhere else." : "")),
+                                + (done.sessionsEnded > 0 ? " Every session signed in with the old one has ended." : "")
+                        ),
                         context: context))
             } catch let refusal as ServiceRefusal where refusal.kind == .notFound {
                 return linkRefused(refusal, context: context)
