@@ -3,7 +3,7 @@
 
 enum Templates {
     /// Every template by name: the decision screens' here, each other area's in its own file.
-    static let all: [String: String] = [decisions, returns, finance, areas, transparency].reduce(into: [:]) {
+    static let all: [String: String] = [decisions, returns, finance, areas, transparency, account].reduce(into: [:]) {
         all, group in
         all.merge(group) { first, _ in first }
     }
@@ -119,6 +119,7 @@ enum Templates {
             <input id="password" name="password" type="password" autocomplete="current-password"></div>
           <button type="submit" class="button">Sign in</button>
         </form>
+        <p><a href="/sign-in/forgot">Forgot your password?</a></p>
         """
 
     static let home = """
