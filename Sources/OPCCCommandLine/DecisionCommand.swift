@@ -18,6 +18,7 @@ struct DecisionCommand: AsyncParsableCommand {
         subcommands: [
             Raise.self, Edit.self, Submit.self, Sign.self, Refer.self, Return.self, Decide.self, Defer.self,
             Publish.self, Withdraw.self, Correct.self, Show.self, List.self, Notice.self, Part2.self, Import.self,
+            Attach.self, Documents.self, Document.self, WithdrawDocument.self,
         ])
 }
 

@@ -72,6 +72,11 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Date the act takes effect, YYYY-MM-DD (default: today in Europe/London).")
     var on: String?
 
+    @Option(
+        name: .customLong("files"),
+        help: "Folder of a SQLite database's documents (default: beside the database, opcc.sqlite → opcc.files).")
+    var filesDirectory: String?
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     var databasePath: String { databaseLocation.path }
@@ -126,7 +131,7 @@ struct GlobalOptions: ParsableArguments {
                 message: "cannot open the database \(path) (\(source)): there is no folder \(folder)")
         }
         do {
-            return try Commissioning.open(home: home, databasePath: path)
+            return try Commissioning.open(home: home, databasePath: path, filesDirectory: filesDirectory)
         } catch let failure as StorageFailure {
             guard case .cannotOpen(let reason) = failure.kind else { throw failure }
             throw DatabaseUnavailable(

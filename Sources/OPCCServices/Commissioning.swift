@@ -93,15 +93,19 @@ public final class Commissioning: Sendable {
     public let catalog: WorkflowCatalog
     public let engine: WorkflowEngine
     public let clock: any Clock
+    /// Where documents' bytes live: a folder beside a SQLite file, or the database's own tables.
+    public let documentFiles: any DocumentFiles
     /// Parsed pinned definitions and office profiles, keyed by their SHA-256, so a hot path does not re-read YAML.
     let caches = Caches()
 
     /// Opens the application over a store and refuses to start if a workflow file changed without a new version.
     public init(
         store: any CommissioningStore, catalog: WorkflowCatalog, calendar: WorkingDayCalendar = WorkingDayCalendar(),
-        registry: WorkflowRegistry = .standard, clock: any Clock = SystemClock()
+        registry: WorkflowRegistry = .standard, clock: any Clock = SystemClock(),
+        documentFiles: (any DocumentFiles)? = nil
     ) throws {
         self.store = ServiceBoundaryStore.wrapping(store)
+        self.documentFiles = documentFiles ?? DatabaseDocumentFiles(store: self.store)
         self.catalog = catalog
         self.engine = WorkflowEngine(registry: registry, calendar: calendar)
         self.clock = clock
@@ -111,8 +115,12 @@ public final class Commissioning: Sendable {
     /// Opens the product from its home folder and database: a SQLite file's path, or a PostgreSQL server's
     /// `postgres://` (or `postgresql://`) URL. `durable` waits for the disk at every commit (see
     /// `SQLiteStore.init(path:durable:)`); on PostgreSQL every commit does.
+    ///
+    /// Documents' bytes go in a folder on SQLite: `filesDirectory`, else the database file's path with `.files`
+    /// in place of its extension (`opcc.sqlite` → `opcc.files/`); on PostgreSQL in the database itself.
     public static func open(
-        home: ProductHome, databasePath: String, clock: any Clock = SystemClock(), durable: Bool = false
+        home: ProductHome, databasePath: String, clock: any Clock = SystemClock(), durable: Bool = false,
+        filesDirectory: String? = nil
     ) throws
         -> Commissioning
     {
@@ -127,7 +135,19 @@ public final class Commissioning: Sendable {
         } catch let error as StoreError {
             throw StorageFailure(error)
         }
-        return try Commissioning(store: store, catalog: catalog, calendar: calendar, clock: clock)
+        let files: (any DocumentFiles)? =
+            isServerURL(databasePath)
+            ? nil
+            : FolderDocumentFiles(
+                directory: URL(fileURLWithPath: filesDirectory ?? defaultFilesDirectory(databasePath: databasePath)))
+        return try Commissioning(
+            store: store, catalog: catalog, calendar: calendar, clock: clock, documentFiles: files)
+    }
+
+    /// The folder beside a SQLite file that holds its documents: `opcc.sqlite` → `opcc.files`.
+    public static func defaultFilesDirectory(databasePath: String) -> String {
+        let url = URL(fileURLWithPath: databasePath)
+        return url.deletingPathExtension().path + ".files"
     }
 
     /// A definition file whose text changed while its version number did not.

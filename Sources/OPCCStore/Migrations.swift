@@ -24,6 +24,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-06-later-seals", migrate: laterSeals)
         migrator.registerMigration("2026-12-07-notifications", migrate: notifications)
         migrator.registerMigration("2026-12-07-one-time-links", migrate: oneTimeLinks)
+        migrator.registerMigration("2026-12-08-documents", migrate: documents)
         return migrator
     }
 

@@ -23,6 +23,7 @@ extension SQLTransaction {
         case .vliRun(let id): return try vliRunSeals(where: "id = ?", [id])
         case .variation(let id): return try variationSeals(where: "id = ?", [id])
         case .indicators(let agreement): return try indicatorSeals(where: "agreement_id = ?", [agreement])
+        case .document(let id): return try documentSeals(where: "id = ?", [id])
         case .decision, .agreement, .quarterlyReturn, .carryForward, .person, .office: return []
         }
     }

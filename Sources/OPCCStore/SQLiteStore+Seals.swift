@@ -38,7 +38,7 @@ extension SQLTransaction {
     }
 
     func recordSeals(office: String?) throws -> [RecordSeal] {
-        try firstKindSeals(office: office) + laterKindSeals(office: office)
+        try firstKindSeals(office: office) + laterKindSeals(office: office) + documentSeals(office: office)
     }
 
     /// The kinds the first sealing migration sealed (it must keep sealing exactly these: see `Migrations.laterSeals`).
@@ -293,6 +293,9 @@ extension SQLTransaction {
         if case .decision(let id) = record {
             instance = try fetchValue(
                 String.self, sql: "SELECT instance_id FROM decision_record WHERE id = ?", arguments: [id])
+        } else if case .document(let id) = record {
+            // A document's events are on the record it is attached to.
+            instance = try documentInstanceID(documentID: id)
         } else {
             instance = record.id
         }
@@ -323,6 +326,7 @@ extension SQLTransaction {
         case .vliRun: table = "vli_run"
         case .variation: table = "variation_proposal"
         case .indicators: table = "grant_agreement"
+        case .document: table = "document"
         case .strand(let key): return key.split(separator: "/", maxSplits: 1).first.map(String.init)
         }
         return try fetchValue(String.self, sql: "SELECT office_id FROM \(table) WHERE id = ?", arguments: [record.id])

@@ -421,4 +421,24 @@ public protocol StoreTransaction {
     func supersedeAccountLinks(person: String) throws -> Int
     /// Whether the person has a password (an invitation is only for someone who has none). Never the hash.
     func hasPassword(person: String) throws -> Bool
+
+    // Documents attached to records (SQLiteStore+Documents.swift): metadata rows, never deleted
+    /// Inserts a document; one that supersedes another marks the older one superseded (once).
+    func insertDocument(_ document: StoredDocument) throws
+    func document(id: String) throws -> StoredDocument?
+    /// A record's documents, every version, oldest first.
+    func documents(recordID: String) throws -> [StoredDocument]
+    /// Every document of an office (of every office when nil).
+    func documents(office: String?) throws -> [StoredDocument]
+    func documentCount(recordID: String) throws -> Int
+    /// Records a withdrawal (and whether the bytes were purged); refused when it was withdrawn already.
+    func withdrawDocument(id: String, at: String, by: String, reason: String, purged: Bool) throws
+    /// Whether a document that is not purged still has these bytes.
+    func documentBytesNeeded(sha256: String) throws -> Bool
+    // The bytes in the database (`DatabaseDocumentFiles`): base64 chunks under the bytes' SHA-256
+    func documentBlob(sha256: String) throws -> (sizeBytes: Int64, chunkCount: Int)?
+    func insertDocumentBlob(sha256: String, sizeBytes: Int64, chunkCount: Int) throws
+    func insertDocumentChunk(sha256: String, n: Int, data: Data) throws
+    func documentChunk(sha256: String, n: Int) throws -> Data?
+    func deleteDocumentBlob(sha256: String) throws
 }

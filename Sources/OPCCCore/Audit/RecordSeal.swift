@@ -29,6 +29,8 @@ public enum SealedRecord: Hashable, Sendable, CustomStringConvertible {
     case variation(String)
     /// The indicator values imported for one agreement (keyed by the agreement's id).
     case indicators(String)
+    /// A document attached to a record: its metadata, with its bytes by SHA-256.
+    case document(String)
 
     /// The kind as written in an event's `sealed_record` column.
     public var kind: String {
@@ -45,6 +47,7 @@ public enum SealedRecord: Hashable, Sendable, CustomStringConvertible {
         case .vliRun: "vli-run"
         case .variation: "variation"
         case .indicators: "indicators"
+        case .document: "document"
         }
     }
 
@@ -53,7 +56,7 @@ public enum SealedRecord: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .decision(let id), .agreement(let id), .quarterlyReturn(let id), .carryForward(let id),
             .person(let id), .office(let id), .priorityAssessment(let id), .allocation(let id), .strand(let id),
-            .vliRun(let id), .variation(let id), .indicators(let id):
+            .vliRun(let id), .variation(let id), .indicators(let id), .document(let id):
             id
         }
     }
@@ -79,6 +82,7 @@ public enum SealedRecord: Hashable, Sendable, CustomStringConvertible {
         case "vli-run": self = .vliRun(id)
         case "variation": self = .variation(id)
         case "indicators": self = .indicators(id)
+        case "document": self = .document(id)
         default: return nil
         }
     }

@@ -43,7 +43,16 @@ extension Commissioning {
     /// every instance's current state from its events and compares it with the stored state, and recomputes every
     /// record's seal from the tables and compares it with the seal of the record's last sealed event. With `office`,
     /// only that office's own chain, instances and records.
+    /// Then reads every document's stored file back and names each one missing or no longer the one attached.
     public func verifyAudit(head minuted: AuditHead? = nil, office: String? = nil) async throws -> AuditVerification {
+        let tables = try await verifyAuditTables(head: minuted, office: office)
+        let files = try await documentFileProblems(office: office)
+        return AuditVerification(
+            eventsChecked: tables.eventsChecked, instancesRebuilt: tables.instancesRebuilt,
+            recordsSealed: tables.recordsSealed, head: tables.head, problems: tables.problems + files)
+    }
+
+    private func verifyAuditTables(head minuted: AuditHead?, office: String?) async throws -> AuditVerification {
         try await store.read { tx in
             if let office, try tx.office(id: office) == nil {
                 throw ServiceRefusal.notFound(rule: .knownOffice, message: "no office '\(office)' to verify")

@@ -20,7 +20,9 @@ extension Commissioning {
                     + "the restored copy with opcc audit verify (README: PostgreSQL)")
         }
         try sqlite.backup(toPath: path)
-        let copy = try Commissioning(store: try SQLiteStore(path: path), catalog: catalog, clock: clock)
+        // The copy's documents are checked against this database's files (the backup does not copy them yet).
+        let copy = try Commissioning(
+            store: try SQLiteStore(path: path), catalog: catalog, clock: clock, documentFiles: documentFiles)
         return try await copy.verifyAudit()
     }
 
@@ -46,7 +48,9 @@ extension Commissioning {
             try SQLiteStore.copyDatabase(from: backup, to: scratch)
             let catalog = try WorkflowCatalog.load(from: home, registry: .standard)
             let store = try SQLiteStore(path: scratch)
-            let copy = try Commissioning(store: store, catalog: catalog, clock: clock)
+            let files = FolderDocumentFiles(
+                directory: URL(fileURLWithPath: defaultFilesDirectory(databasePath: target)))
+            let copy = try Commissioning(store: store, catalog: catalog, clock: clock, documentFiles: files)
             verification = try await copy.verifyAudit()
             books = try await copy.financeCheck()
             try store.writer.close()

@@ -16,10 +16,11 @@ extension Commissioning {
 
     /// Copies the SQLite database at `sqlitePath` into the empty PostgreSQL database at `url`, after checking that the
     /// file's audit log verifies; then verifies the copy (its chains, every record against its seal, its books). Both
-    /// ends must reach the same audit head. The file is not changed beyond bringing its schema up to date.
+    /// ends must reach the same audit head. The file is not changed beyond bringing its schema up to date. Documents'
+    /// bytes are copied from the file's folder (`filesDirectory`, else the one beside it) into the database.
     public static func migrate(
         from sqlitePath: String, to url: String, home: ProductHome, clock: any Clock = SystemClock(),
-        progress: @escaping @Sendable (String) -> Void = { _ in }
+        filesDirectory: String? = nil, progress: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> Migration {
         guard FileManager.default.fileExists(atPath: sqlitePath) else {
             throw ServiceRefusal(rule: .migrateSourceExists, message: "no SQLite database at \(sqlitePath)")
@@ -38,7 +39,10 @@ extension Commissioning {
             throw StorageFailure(error)
         }
         defer { postgres.close() }
-        let source = try await Commissioning(store: sqlite, catalog: catalog, clock: clock).verifyAudit()
+        let folder = FolderDocumentFiles(
+            directory: URL(fileURLWithPath: filesDirectory ?? defaultFilesDirectory(databasePath: sqlitePath)))
+        let source = try await Commissioning(store: sqlite, catalog: catalog, clock: clock, documentFiles: folder)
+            .verifyAudit()
         guard source.isIntact else {
             throw ServiceRefusal(
                 rule: .migrateSourceVerifies,
@@ -54,6 +58,12 @@ extension Commissioning {
             throw StorageFailure(error)
         }
         let copy = try Commissioning(store: postgres, catalog: catalog, clock: clock)
+        // The documents' bytes follow into the database, each checked against its hash as it is copied.
+        for document in try await copy.store.read({ try $0.documents(office: nil) }) where !document.purged {
+            try await copy.documentFiles.put(
+                sha256: document.sha256, sizeBytes: document.sizeBytes,
+                contentsOf: folder.path(of: document.sha256))
+        }
         return Migration(
             tables: tables, source: source, target: try await copy.verifyAudit(),
             targetBooks: try await copy.financeCheck())

@@ -94,6 +94,16 @@ extension ServiceRefusal {
         case decisionNumberUnique = "decision-number-unique"
         /// A board decision recorded on a threat the assessment does not band Medium.
         case decisionOnAMedium = "decision-on-a-medium"
+        /// Attaching or withdrawing a document without being an officer, chief executive or commissioner of its office.
+        case documentAttachers = "document-attachers"
+        /// A new version of, or a withdrawal of, a document that was already replaced or withdrawn.
+        case documentCurrent = "document-current"
+        /// Reading a Part 2 document without one of the roles that may read Part 2, or a withdrawn one.
+        case documentPart2Readers = "document-part2-readers"
+        /// Purging a withdrawn document's bytes without being one of the office's Part 2 readers.
+        case documentPurgeByPart2Readers = "document-purge-by-part2-readers"
+        /// Withdrawing a document without a reason.
+        case documentWithdrawalReason = "document-withdrawal-reason"
         /// Editing a decision record that is no longer a draft.
         case editOnlyInDraft = "edit-only-in-draft"
         /// A workflow effect on a record of a kind that cannot take it (a deadline on a record that keeps none).
@@ -130,6 +140,8 @@ extension ServiceRefusal {
         case knownCarryForward = "known-carry-forward"
         /// A decision record that does not exist or that the person may not see.
         case knownDecision = "known-decision"
+        /// A document id that no document of the person's office has.
+        case knownDocument = "known-document"
         /// A payment against an instalment the agreement does not have.
         case knownInstalment = "known-instalment"
         /// An office that is not in this database.

@@ -1,0 +1,190 @@
+import Foundation
+import OPCCCore
+import OPCCStore
+
+/// Documents attached to decision records: sealed by SHA-256, attached and withdrawn as audited acts, published only
+/// where Part 1 allows. The bytes are stored first, outside the transaction (content-addressed, so bytes whose
+/// metadata never committed are a harmless orphan); the metadata row and its event commit together.
+extension Commissioning {
+    /// A file to attach, as the front end received it.
+    public struct DocumentUpload: Sendable {
+        public var file: URL
+        /// The name to show (cleaned here); the file's own name when nil.
+        public var name: String?
+        public var kind: DocumentKind
+        public var part: DocumentPart
+        /// The document this one is a new version of.
+        public var replacing: String?
+        public var sizeLimitBytes: Int64
+
+        public init(
+            file: URL, name: String? = nil, kind: DocumentKind, part: DocumentPart, replacing: String? = nil,
+            sizeLimitBytes: Int64 = DocumentRules.defaultSizeLimitBytes
+        ) {
+            self.file = file
+            self.name = name
+            self.kind = kind
+            self.part = part
+            self.replacing = replacing
+            self.sizeLimitBytes = sizeLimitBytes
+        }
+    }
+
+    /// The roles that attach and withdraw a record's documents.
+    static let documentAttachers: [Role] = [.officer, .chiefExecutive, .commissioner]
+
+    /// Attaches a file to a decision record: checked (who, type by content, size, name), stored by SHA-256, then
+    /// recorded with a `document-attached` event carrying its hash and size. A refused file changes nothing.
+    public func attachDocument(
+        to reference: String, office: String? = nil, _ upload: DocumentUpload, by actorName: String,
+        on day: Day? = nil
+    ) async throws -> StoredDocument {
+        _ = try await store.read { tx in try documentRecord(reference, office: office, by: actorName, in: tx) }
+        let inspected: DocumentInspection
+        do {
+            inspected = try await DocumentInspection.inspect(
+                upload.file, name: upload.name ?? upload.file.lastPathComponent, limitBytes: upload.sizeLimitBytes)
+        } catch let refusal as DocumentRefusal {
+            throw ServiceRefusal(coreRule: refusal.rule, message: refusal.description)
+        }
+        try await documentFiles.put(
+            sha256: inspected.sha256, sizeBytes: inspected.sizeBytes, contentsOf: upload.file)
+        return try await store.write { tx in
+            let (record, instance, role) = try documentRecord(reference, office: office, by: actorName, in: tx)
+            if let old = upload.replacing {
+                guard let replaced = try tx.document(id: old), replaced.recordID == record.id else {
+                    throw ServiceRefusal.notFound(
+                        rule: .knownDocument, message: "record \(record.number ?? record.id) has no document '\(old)'")
+                }
+                guard replaced.isCurrent else {
+                    throw ServiceRefusal(
+                        rule: .documentCurrent,
+                        message: "document \(old) was already replaced or withdrawn: replace its current version")
+                }
+            }
+            let document = StoredDocument(
+                id: "\(record.id)-D\(try tx.documentCount(recordID: record.id) + 1)", office: record.office,
+                recordID: record.id, kind: upload.kind, part: upload.part, name: inspected.name, type: inspected.type,
+                sizeBytes: inspected.sizeBytes, sha256: inspected.sha256, uploadedBy: actorName,
+                attachedAt: clock.timestamp(), supersedes: upload.replacing)
+            try tx.insertDocument(document)
+            var payload = [
+                "record": record.number ?? record.id, "document": document.id, "sha256": document.sha256,
+                "sizeBytes": String(document.sizeBytes), "kind": document.kind.rawValue,
+                "part": String(document.part.rawValue), "type": document.type.rawValue,
+            ]
+            payload["replaces"] = upload.replacing
+            try tx.append(
+                AuditEventDraft(
+                    office: record.office, instanceID: instance.id, workflow: instance.workflow,
+                    workflowVersion: instance.workflowVersion, event: "document-attached", fromState: instance.state,
+                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: day ?? clock.today(),
+                    recordedAt: clock.timestamp(), payload: payload, sealSubject: .document(document.id)))
+            return document
+        }
+    }
+
+    /// Withdraws a document with a reason: it leaves every public place at once. With `purge`, which only the
+    /// office's Part 2 readers may ask for, its bytes are removed too (unless another document holds the same
+    /// bytes); the row, its hash and the reason stay.
+    public func withdrawDocument(
+        _ documentID: String, reason: String, purge: Bool = false, by actorName: String, on day: Day? = nil
+    ) async throws -> StoredDocument {
+        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !reason.isEmpty else {
+            throw ServiceRefusal(
+                rule: .documentWithdrawalReason, message: "say why the document is withdrawn (--reason TEXT)")
+        }
+        let (withdrawn, removeBytes) = try await store.write { tx in
+            let document = try ownDocument(documentID, by: actorName, in: tx)
+            let (record, instance, role) = try documentRecord(
+                document.recordID, office: document.office, by: actorName, in: tx)
+            guard document.withdrawnAt == nil else {
+                throw ServiceRefusal(rule: .documentCurrent, message: "document \(documentID) is already withdrawn")
+            }
+            if purge {
+                let readers = try profile(of: record.office, in: tx).part2Readers
+                let person = try actor(named: actorName, in: tx)
+                guard readers.contains(where: person.actor.roles(covering: record.id).contains) else {
+                    throw ServiceRefusal.forbidden(
+                        rule: .documentPurgeByPart2Readers,
+                        message: "a document's bytes are purged only by "
+                            + readers.map(\.rawValue).joined(separator: ", ") + " of \(record.office)")
+                }
+            }
+            try tx.withdrawDocument(
+                id: documentID, at: clock.timestamp(), by: actorName, reason: reason, purged: purge)
+            try tx.append(
+                AuditEventDraft(
+                    office: record.office, instanceID: instance.id, workflow: instance.workflow,
+                    workflowVersion: instance.workflowVersion, event: "document-withdrawn", fromState: instance.state,
+                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: day ?? clock.today(),
+                    recordedAt: clock.timestamp(),
+                    payload: [
+                        "record": record.number ?? record.id, "document": documentID, "sha256": document.sha256,
+                        "sizeBytes": String(document.sizeBytes), "purged": purge ? "true" : "false",
+                    ],
+                    sealSubject: .document(documentID)))
+            let needed = try tx.documentBytesNeeded(sha256: document.sha256)
+            let removeBytes = purge && !needed
+            return (try tx.document(id: documentID)!, removeBytes ? document.sha256 : nil)
+        }
+        if let sha256 = removeBytes { try await documentFiles.purge(sha256: sha256) }
+        return withdrawn
+    }
+
+    /// A record's documents as `actorName` may see them: the office's staff see every version and withdrawal, Part 2
+    /// ones only if they read Part 2; anyone else (the public when nil) sees the current Part 1 documents of a
+    /// published record, and nothing of one that is not published.
+    public func documents(
+        of reference: String, office: String? = nil, by actorName: String?
+    ) async throws -> [StoredDocument] {
+        try await store.read { tx in
+            let id = try decisionID(reference, office: office, in: tx)
+            guard let record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
+                throw noDecision(reference, office: office)
+            }
+            let all = try tx.documents(recordID: id)
+            let access = try documentAccess(record: record, by: actorName, in: tx)
+            switch access {
+            case .staff(let readsPart2): return all.filter { $0.part == .part1 || readsPart2 }
+            case .outside:
+                guard instance.state == "published" else { return [] }
+                return all.filter { $0.part == .part1 && $0.isCurrent }
+            }
+        }
+    }
+
+    /// A document's bytes for `actorName` (the public when nil), a chunk at a time: a published record's current
+    /// Part 1 documents for anyone; any version for the office's staff; Part 2 ones for its Part 2 readers only,
+    /// each such read an audited `document-read` event. Returns the document read.
+    public func downloadDocument(
+        _ documentID: String, by actorName: String?, on day: Day? = nil, _ chunk: @Sendable (Data) throws -> Void
+    ) async throws -> StoredDocument {
+        let document = try await store.write { tx in try documentForReading(documentID, by: actorName, day: day, in: tx)
+        }
+        guard try await documentFiles.read(sha256: document.sha256, chunk) else {
+            throw ServiceRefusal.notFound(
+                rule: .knownDocument, message: "document \(documentID)'s file is missing: run 'opcc audit verify'")
+        }
+        return document
+    }
+
+    /// Each stored file that is missing or no longer the one attached (its SHA-256 or size differs), by document.
+    func documentFileProblems(office: String?) async throws -> [String] {
+        let documents = try await store.read { try $0.documents(office: office) }
+        var problems: [String] = []
+        for document in documents where !document.purged {
+            guard let digest = try await documentFiles.storedDigest(sha256: document.sha256) else {
+                problems.append("document \(document.id): its file is missing from \(documentFiles.location)")
+                continue
+            }
+            if digest.sha256 != document.sha256 || digest.sizeBytes != document.sizeBytes {
+                problems.append(
+                    "document \(document.id): its stored file is not the one attached (SHA-256 \(digest.sha256), "
+                        + "\(digest.sizeBytes) bytes; attached \(document.sha256), \(document.sizeBytes) bytes)")
+            }
+        }
+        return problems
+    }
+}
