@@ -169,6 +169,7 @@ struct Web: Sendable {
     /// staff page in one group behind `RequireSignIn`, so no staff page can be added without it.
     func addPageRoutes(to router: some RouterMethods<WebContext>) {
         addPublicRoutes(to: router)
+        addDocumentRoutes(to: router)
         addCalendarRoutes(to: router)
         addSignInRoutes(to: router)
         addAccountRoutes(to: router)

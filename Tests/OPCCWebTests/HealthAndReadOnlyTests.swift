@@ -198,7 +198,7 @@ private func declaredRoutes() throws -> [(method: HTTPRequest.Method, path: Stri
 /// The pages a read-only copy serves (`Web.addReadOnlyRoutes`); every other declared route is refused.
 private let publicRoutes: Set<String> = [
     "/", "/register", "/register/x", "/calendar/x", "/transparency", "/transparency/360giving.json",
-    "/assets/opcc.css",
+    "/assets/opcc.css", "/documents/x",
 ]
 
 @Suite("Web: a read-only copy (opcc serve --read-only)", .serialized)

@@ -117,7 +117,7 @@ public enum DocumentRules {
             }
         }
         let set = Set(paths)
-        switch mimetype?.trimmingSpaces {
+        switch mimetype.map({ String($0.filter { !$0.isWhitespace }) }) {
         case "application/vnd.oasis.opendocument.text": return .odt
         case "application/vnd.oasis.opendocument.spreadsheet": return .ods
         default: break

@@ -55,9 +55,9 @@ extension Commissioning {
         return document
     }
 
-    /// The document if `actorName` may read it now; a Part 2 read is recorded as an audit event.
+    /// The document if `actorName` may read it now; with `audited`, a Part 2 read is recorded as an audit event.
     func documentForReading(
-        _ id: String, by actorName: String?, day: Day?, in tx: any StoreTransaction
+        _ id: String, by actorName: String?, day: Day?, audited: Bool, in tx: any StoreTransaction
     ) throws -> StoredDocument {
         let unknown = ServiceRefusal.notFound(rule: .knownDocument, message: "no document '\(id)'")
         guard let document = try tx.document(id: id), let record = try tx.decision(id: document.recordID),
@@ -77,6 +77,7 @@ extension Commissioning {
                     rule: .documentPart2Readers,
                     message: "Part 2 documents may be read only by the roles that read Part 2 in \(record.office)")
             }
+            guard audited else { return document }
             let person = try actor(named: actorName, in: tx)
             let readers = try profile(of: record.office, in: tx).part2Readers
             let role = readers.first(where: person.actor.roles(covering: record.id).contains)

@@ -161,7 +161,14 @@ extension Commissioning {
     public func downloadDocument(
         _ documentID: String, by actorName: String?, on day: Day? = nil, _ chunk: @Sendable (Data) throws -> Void
     ) async throws -> StoredDocument {
-        let document = try await store.write { tx in try documentForReading(documentID, by: actorName, day: day, in: tx)
+        // Checked in a read first, so a read-only copy serves Part 1; only a Part 2 read writes (its audit event).
+        var document = try await store.read { tx in
+            try documentForReading(documentID, by: actorName, day: day, audited: false, in: tx)
+        }
+        if document.part == .part2 {
+            document = try await store.write { tx in
+                try documentForReading(documentID, by: actorName, day: day, audited: true, in: tx)
+            }
         }
         guard try await documentFiles.read(sha256: document.sha256, chunk) else {
             throw ServiceRefusal.notFound(

@@ -52,15 +52,20 @@ extension Commissioning {
                 throw ServiceRefusal.notFound(
                     rule: .knownOffice, message: "no office '\(part1.office)' in this database")
             }
+            // The current Part 1 documents are part of the page, so they are part of its key.
+            let documents = try tx.documents(recordID: id).filter { $0.part == .part1 && $0.isCurrent }
+            let listed = documents.map { "\n\($0.id):\($0.sha256):\($0.name)" }.joined()
             let key = PublicNoticeCache.Key(
-                part1SHA256: SHA256Hex.of(part1.json), status: instance.state, profileSHA256: office.profileSHA256)
+                part1SHA256: SHA256Hex.of(part1.json + listed), status: instance.state,
+                profileSHA256: office.profileSHA256)
             if let page = caches.notices.page(key) { return page }
             // Read in the same transaction as the key, so the page is made from exactly what the key names.
             guard let record = try tx.decision(id: id)?.withoutPart2Content else {
                 throw ServiceRefusal.notFound(rule: .knownDecision, message: "no decision record '\(reference)'")
             }
-            let page = DecisionNotice.html(
-                record, status: instance.state, profile: try profile(of: record.office, in: tx))
+            let page = DecisionNotice.withDocuments(
+                DecisionNotice.html(record, status: instance.state, profile: try profile(of: record.office, in: tx)),
+                documents)
             caches.notices.keep(page, for: key)
             return page
         }

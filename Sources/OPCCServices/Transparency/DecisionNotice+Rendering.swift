@@ -146,3 +146,27 @@ extension DecisionNotice {
 
         """
 }
+
+extension DecisionNotice {
+    /// The notice page with a "Documents" section listing `documents` (a published record's current Part 1 ones):
+    /// each a download link with its type and size. A page without documents is returned as it was.
+    static func withDocuments(_ page: String, _ documents: [StoredDocument]) -> String {
+        guard !documents.isEmpty, let end = page.range(of: "</main>", options: .backwards) else { return page }
+        var lines = ["<section id=\"documents\">", "<h2>Documents</h2>", "<ul>"]
+        for document in documents {
+            lines.append(
+                "<li><a href=\"/documents/\(escape(document.id))\" download>\(escape(document.name))</a> ("
+                    + "\(escape(document.type.label)), \(sizeText(document.sizeBytes)))</li>")
+        }
+        lines += ["</ul>", "</section>", ""]
+        return page.replacingCharacters(in: end.lowerBound..<end.lowerBound, with: lines.joined(separator: "\n"))
+    }
+
+    /// A size as people read it: bytes, KB or MB (1 KB = 1,024 bytes).
+    static func sizeText(_ bytes: Int64) -> String {
+        if bytes < 1024 { return "\(bytes) bytes" }
+        if bytes < 1024 * 1024 { return "\((bytes + 512) / 1024) KB" }
+        let tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024)
+        return "\(tenths / 10).\(tenths % 10) MB"
+    }
+}
