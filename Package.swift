@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(
             name: "OPCCWebTests",
             dependencies: [
-                "OPCCWeb", "OPCCServices", "OPCCCore", "OPCCStore", "OPCCTestSupport",
+                "OPCCWeb", "OPCCServices", "OPCCCore", "OPCCStore", "OPCCTestSupport", "OPCCMail",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
