@@ -183,9 +183,7 @@ struct PasswdCommand: AsyncParsableCommand {
                 text = readLine(strippingNewline: true) ?? ""
             }
             let password = text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
-            guard password.count >= 8 else {
-                throw ServiceRefusal(rule: .passwordLength, message: "a password needs at least 8 characters")
-            }
+            try Commissioning.checkPassword(password)
             let app = try global.open()
             let ended = try await app.changePassword(
                 of: name, toHash: Passwords.hash(password), by: actor, on: try global.effectiveDay())

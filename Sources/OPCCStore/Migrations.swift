@@ -23,6 +23,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-06-office-chains-and-seals", migrate: officeChainsAndSeals)
         migrator.registerMigration("2026-12-06-later-seals", migrate: laterSeals)
         migrator.registerMigration("2026-12-07-notifications", migrate: notifications)
+        migrator.registerMigration("2026-12-07-one-time-links", migrate: oneTimeLinks)
         return migrator
     }
 

@@ -409,4 +409,16 @@ public protocol StoreTransaction {
     func setPersonEmail(name: String, email: String?) throws
     func notificationPreference(person: String) throws -> NotificationPreference
     func setNotificationPreference(person: String, _ delivery: NotificationPreference) throws
+
+    // One-time account links (SQLiteStore+AccountLinks.swift): only the SHA-256 of a link's token is stored
+    /// Records a new link, superseding the person's older unused links of the same purpose; returns its id.
+    func insertAccountLink(_ link: NewAccountLink) throws -> Int64
+    /// The link, in whatever state, whose token has this SHA-256.
+    func accountLink(tokenSHA256: String) throws -> StoredAccountLink?
+    /// Marks a link used if it is still neither used nor superseded; false when it no longer was.
+    func markAccountLinkUsed(id: Int64, atMs: Int64) throws -> Bool
+    /// Supersedes every unused link of the person, whatever its purpose; returns how many.
+    func supersedeAccountLinks(person: String) throws -> Int
+    /// Whether the person has a password (an invitation is only for someone who has none). Never the hash.
+    func hasPassword(person: String) throws -> Bool
 }

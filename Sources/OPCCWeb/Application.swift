@@ -186,6 +186,7 @@ struct Web: Sendable {
         addPublicRoutes(to: router)
         addCalendarRoutes(to: router)
         addSignInRoutes(to: router)
+        addAccountRoutes(to: router)
         addTransparencyRoutes(to: router)
         addStaffRoutes(to: router.group().add(middleware: RequireSignIn()))
     }
@@ -279,8 +280,9 @@ func loggedError(_ error: any Error) -> String {
     return String(describing: type(of: error))
 }
 
-/// The path as logged: a personal calendar feed's secret is never written to a log.
+/// The path as logged: a personal calendar feed's secret, and a one-time link's token, are never written to a log.
 func loggedPath(_ path: String) -> String {
+    if path.hasPrefix("/account/link/") { return "/account/link/(secret)" }
     guard path.hasPrefix("/calendar/"), path != "/calendar/public.ics" else { return path }
     return "/calendar/(secret)"
 }

@@ -36,6 +36,7 @@ extension Web {
         addTransparencyRoutes(to: router)
         let refused = router.group().add(middleware: ReadOnlyCopy(pages: pages, mainSiteURL: mainSiteURL))
         addSignInRoutes(to: refused)
+        addAccountRoutes(to: refused)
         addStaffRoutes(to: refused)
         addAPIRoutes(to: refused)
     }

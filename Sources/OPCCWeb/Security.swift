@@ -165,7 +165,7 @@ extension Web {
     static let foreignForm = HTTPError(
         .forbidden, message: "The form has expired or did not come from this site.")
 
-    private func formFields(_ request: Request) async throws -> Form {
+    func formFields(_ request: Request) async throws -> Form {
         let buffer = try await request.body.collect(upTo: 256 * 1024)
         return Form(urlEncoded: String(buffer: buffer))
     }

@@ -3,9 +3,8 @@
 
 enum Templates {
     /// Every template by name: the decision screens' here, each other area's in its own file.
-    static let all: [String: String] = [decisions, returns, finance, areas, transparency, notifications].reduce(
-        into: [:]) {
-            all, group in
+    static let all: [String: String] = [decisions, returns, finance, areas, transparency, account, notifications]
+        .reduce(into: [:]) { all, group in
             all.merge(group) { first, _ in first }
         }
 
@@ -121,6 +120,7 @@ enum Templates {
             <input id="password" name="password" type="password" autocomplete="current-password"></div>
           <button type="submit" class="button">Sign in</button>
         </form>
+        <p><a href="/sign-in/forgot">Forgot your password?</a></p>
         """
 
     static let home = """

@@ -20,6 +20,17 @@ private func refusalRule(_ body: () async throws -> Void) async -> String? {
 /// The delivery worker against a relay in memory: what it sends, what it records, and when it tries again.
 @Suite("Notification delivery")
 struct NotificationDeliveryTests {
+    /// Every line of the text part is in the HTML part, escaped: the two say the same.
+    static func htmlSaysWhatTheTextSays(_ mail: OutgoingMail) -> Bool {
+        let escaped = { (line: String) in
+            line.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+                .replacingOccurrences(of: "'", with: "&#39;")
+        }
+        let lines = mail.text.split(separator: "\n").map(String.init).filter { !$0.isEmpty && $0 != "----" }
+        return !lines.isEmpty && lines.allSatisfy { mail.html.contains(escaped($0)) }
+    }
+
     /// The demo, with an address for the originating officer.
     static func app(_ engine: TestEngine) async throws -> Commissioning {
         let (app, _) = try await demoApp(engine: engine)
@@ -50,6 +61,8 @@ struct NotificationDeliveryTests {
         #expect(mail.html.contains("The decision &lt;VLI pilot&gt; &amp; its budget were approved."))
         #expect(mail.html.contains("href=\"https://opcc.example.org/decisions/cumbria-DR-0001\""))
         #expect(mail.html.contains("#1d70b8") && !mail.html.contains("<VLI"))
+        #expect(mail.text.hasPrefix("Decision cumbria-DR-0001 was taken\n\n"))
+        #expect(Self.htmlSaysWhatTheTextSays(mail))
         // Nothing is due any more.
         let again = try await app.deliverNotifications(
             transport: relay, node: "node-a", settings: Outbox.settings, now: Outbox.at(3600))
@@ -207,8 +220,24 @@ struct NotificationDeliveryTests {
         #expect(mail.subject == "OPCC daily digest: 2 notifications")
         #expect(mail.text.contains("Sign-off needed on DR-1") && mail.text.contains("Decision DR-2 was taken"))
         #expect(mail.text.contains("https://opcc.example.org/decisions/cumbria-DR-0002"))
+        #expect(Self.htmlSaysWhatTheTextSays(mail))
         #expect(mail.messageID.hasPrefix("<opcc-digest-2026-12-08-") && mail.messageID.hasSuffix("@opcc.example.org>"))
         #expect(try await Outbox.rows(app).allSatisfy { $0.state == .sent })
+    }
+
+    @Test(arguments: TestEngine.all) func aDigestSplitByTheBatchLimitGoesAsTwoDistinctMessages(
+        engine: TestEngine
+    ) async throws {
+        let app = try await Self.app(engine)
+        try await app.setNotificationPreference(.dailyDigest, of: "cumbria.officer", by: "cumbria.officer")
+        try await Outbox.enqueue(app, [Outbox.draft(occasion: "seq-1"), Outbox.draft(occasion: "seq-2")])
+        let relay = RecordingTransport()
+        for _ in 0..<2 {
+            try await app.deliverNotifications(
+                transport: relay, node: "node-a", settings: Outbox.settings, now: Outbox.at(21 * 3600), limit: 1)
+        }
+        let ids = relay.messages.map(\.messageID)
+        #expect(ids.count == 2 && Set(ids).count == 2, "\(ids)")
     }
 
     @Test(arguments: TestEngine.all) func theRelayIsCalledOnlyAfterTheClaimIsCommitted(engine: TestEngine) async throws

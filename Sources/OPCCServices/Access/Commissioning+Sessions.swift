@@ -76,7 +76,7 @@ extension Commissioning {
 
     /// In one transaction: the longest wait any counter imposes (nil when none does, and then the attempt is counted
     /// on each), and the table trimmed to its bound.
-    private func countAttempt(
+    func countAttempt(
         _ keys: [(kind: SignInThrottlePolicy.Kind, sha256: String)], nowMs: Int64, policy: SignInThrottlePolicy
     ) async throws -> Int? {
         let forgetMs = Int64(policy.forgetAfterSeconds) * 1000

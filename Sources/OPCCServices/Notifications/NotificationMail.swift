@@ -38,32 +38,36 @@ struct NotificationMail: Sendable {
         let sections = [(row.subject, row.body, link(row.path))]
         return OutgoingMail(
             messageID: messageID(row.messageID), to: [address], subject: row.subject,
-            text: Self.text(sections, heading: nil), html: html(sections, heading: row.subject))
+            text: Self.text(sections, heading: row.subject, titled: false),
+            html: html(sections, heading: row.subject, titled: false))
     }
 
     /// A day's digest for one person: every row in one message, each as it would have gone alone. Its Message-ID is
-    /// made from the day and the recipient, so a retry carries the same one.
+    /// made from the day, the recipient and its first row, so a retry (its rows are retried together) carries the
+    /// same one, while a digest split over two delivery rounds by the batch limit goes as two distinct messages
+    /// rather than one a mail client would hide as a duplicate.
     func digest(_ rows: [StoredNotification], day: String, to address: String) -> OutgoingMail {
         let subject =
             rows.count == 1 ? "OPCC daily digest: 1 notification" : "OPCC daily digest: \(rows.count) notifications"
         let sections = rows.map { ($0.subject, $0.body, link($0.path)) }
         let recipientKey = String(SHA256Hex.of(rows[0].recipient).prefix(16))
         return OutgoingMail(
-            messageID: messageID("opcc-digest-\(day)-\(recipientKey)"), to: [address], subject: subject,
-            text: Self.text(sections, heading: subject), html: html(sections, heading: subject))
+            messageID: messageID("opcc-digest-\(day)-\(recipientKey)-\(rows.map(\.id).min()!)"), to: [address],
+            subject: subject,
+            text: Self.text(sections, heading: subject, titled: true),
+            html: html(sections, heading: subject, titled: true))
     }
 
-    static func text(_ sections: [(String, String, String?)], heading: String?) -> String {
-        var blocks: [String] = heading.map { [$0] } ?? []
-        for (title, body, link) in sections {
-            var block = heading == nil ? body : title + "\n\n" + body
-            if let link { block += "\n\n" + link }
-            blocks.append(block)
+    /// The plain text: the heading, then each section (under its own title in a digest) with its link. The HTML
+    /// part says exactly this.
+    static func text(_ sections: [(String, String, String?)], heading: String, titled: Bool) -> String {
+        let blocks = sections.map { title, body, link in
+            (titled ? title + "\n\n" : "") + body + (link.map { "\n\n" + $0 } ?? "")
         }
-        return blocks.joined(separator: "\n\n----\n\n") + "\n"
+        return heading + "\n\n" + blocks.joined(separator: "\n\n----\n\n") + "\n"
     }
 
-    func html(_ sections: [(String, String, String?)], heading: String) -> String {
+    func html(_ sections: [(String, String, String?)], heading: String, titled: Bool) -> String {
         // The site's colours (Sources/OPCCWeb/Templates.swift): black header with a blue rule, blue links.
         let font = "font-family:Arial,Helvetica,sans-serif;font-size:19px;line-height:1.4;color:#0b0c0c"
         var html = """
@@ -75,8 +79,8 @@ struct NotificationMail: Sendable {
             <h1 style="font-size:27px;margin:0 0 20px">\(Self.escape(heading))</h1>
 
             """
-        for (index, (title, body, link)) in sections.enumerated() {
-            if sections.count > 1 || index > 0 {
+        for (title, body, link) in sections {
+            if titled {
                 html += "<h2 style=\"font-size:22px;margin:25px 0 10px\">\(Self.escape(title))</h2>\n"
             }
             for paragraph in body.components(separatedBy: "\n\n") where !paragraph.isEmpty {

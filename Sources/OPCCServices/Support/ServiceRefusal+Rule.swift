@@ -10,6 +10,14 @@
 /// the web module's and are not here either.
 extension ServiceRefusal {
     public enum Rule: String, CaseIterable, Hashable, Sendable {
+        /// A one-time account link whose hour has passed (the visitor is told only that it no longer works).
+        case accountLinkCurrent = "account-link-current"
+        /// A one-time account link that no link has (mistyped, cut short, never issued).
+        case accountLinkKnown = "account-link-known"
+        /// A one-time account link made void by a newer one, or by a password another link set.
+        case accountLinkLatest = "account-link-latest"
+        /// A one-time account link that already set a password.
+        case accountLinkUnused = "account-link-unused"
         /// An act with nobody named as acting (the CLI's `--as` or `OPCC_USER` missing).
         case actorRequired = "actor-required"
         /// An agreement, variation or close over allocations that are missing, of another office or already agreed.
@@ -110,6 +118,10 @@ extension ServiceRefusal {
         case importReplay = "import-replay"
         /// Importing indicator figures without the indicator's name.
         case indicatorNamed = "indicator-named"
+        /// An invitation to a person who already has a password (send a password reset instead).
+        case invitationBeforePassword = "invitation-before-password"
+        /// An invitation sent by someone other than the person's office's chief executive.
+        case invitationByChiefExecutive = "invitation-by-chief-executive"
         /// A grant agreement that does not exist or that the person may not see.
         case knownAgreement = "known-agreement"
         /// A priority assessment that does not exist or that the person may not see.

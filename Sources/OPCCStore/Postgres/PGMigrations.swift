@@ -27,6 +27,7 @@ enum PGMigrations {
             ],
             sql: baselineFoundation + "\n" + baselineLater),
         Step(identifiers: ["2026-12-07-notifications"], sql: notifications),
+        Step(identifiers: ["2026-12-07-one-time-links"], sql: oneTimeLinks),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two
