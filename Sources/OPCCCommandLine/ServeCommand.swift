@@ -129,7 +129,10 @@ struct ServeCommand: AsyncParsableCommand {
                 interval: .seconds(deliveryInterval))
             printLine("delivering notifications through \(checked.relay)")
         } else if !readOnly {
-            printLine("no mail relay (--smtp-url): notifications stay in the outbox")
+            printLine(
+                "no mail relay (--smtp-url): notifications stay in the outbox"
+                    + (demo ? "; the demo shows them at /demo/outbox" : ""))
+            configuration.demoOutbox = demo
         }
         let web = try await buildApplication(configuration: configuration)
         printLine(

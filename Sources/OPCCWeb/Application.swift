@@ -33,6 +33,8 @@ public struct WebConfiguration: Sendable {
     public var mainSiteURL: String?
     /// Delivers the outbox while serving (`opcc serve --smtp-url`); nil: nothing is sent, the mail stays in the outbox.
     public var delivery: MailDelivery?
+    /// The demo without a relay (`opcc serve --demo` with no `--smtp-url`): /demo/outbox shows what would be sent.
+    public var demoOutbox: Bool = false
 
     public init(
         commissioning: Commissioning, hostname: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
@@ -153,6 +155,7 @@ struct Web: Sendable {
     let home: ProductHome?
     let readOnly: Bool
     let mainSiteURL: String?
+    let demoOutbox: Bool
 
     init(configuration: WebConfiguration) async throws {
         app = configuration.commissioning
@@ -167,6 +170,7 @@ struct Web: Sendable {
         pages = try Pages()
         secureCookies = configuration.secureCookies
         home = configuration.home
+        demoOutbox = configuration.demoOutbox && !configuration.readOnly
     }
 
     func addRoutes(to router: Router<WebContext>) {
@@ -193,6 +197,7 @@ struct Web: Sendable {
         addReturnRoutes(to: staff)
         addFinanceRoutes(to: staff)
         addAreaRoutes(to: staff)
+        addNotificationRoutes(to: staff)
     }
 }
 
