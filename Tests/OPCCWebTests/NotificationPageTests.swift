@@ -201,7 +201,8 @@ struct NotificationPageTests {
             #expect(own.body.contains("Shown in the outbox"))
             #expect(own.body.contains("https://opcc.example/decisions/\(id)"))
             #expect(own.body.contains("&lt;opcc-"), "the Message-ID")
-            #expect(own.body.contains("no address: it would fail as no-address"))
+            // The demo's people have addresses (fixtures/people.yaml): the mail shows where it would go.
+            #expect(own.body.contains("cumbria.officer &lt;officer@cumbria.example.org&gt;"))
 
             var chief = Browser(client)
             _ = try await chief.signIn("cumbria.chief-executive")
