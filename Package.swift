@@ -96,7 +96,7 @@ let package = Package(
         .target(
             name: "OPCCCommandLine",
             dependencies: [
-                "OPCCCore", "OPCCServices", "OPCCWeb",
+                "OPCCCore", "OPCCServices", "OPCCWeb", "OPCCMail",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -148,7 +148,7 @@ let package = Package(
             name: "OPCCCommandLineTests",
             dependencies: [
                 "OPCCCommandLine", "OPCCServices", "OPCCCore", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "PropertyBased", package: "swift-property-based"), "OPCCTestSupport",
             ],
             swiftSettings: swiftSettings
         ),
@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "OPCCWebTests",
             dependencies: [
-                "OPCCWeb", "OPCCServices", "OPCCCore", "OPCCStore", "OPCCTestSupport",
+                "OPCCWeb", "OPCCServices", "OPCCCore", "OPCCStore", "OPCCTestSupport", "OPCCMail",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -12,6 +12,11 @@ chromium through selenium along two journeys, then audits the main pages with ax
    executive adopts the 2018/19 priorities (seed 001's assessment again, scored and selected before the server starts,
    with the CLI).
 
+The server runs its mail worker (`--smtp-url`) against a real SMTP server on loopback (.ci/smtp-sink, aiosmtpd):
+after journey 1 the sign-off requests (the officer, the chief executive), the referral (the chief executive as
+delegate, the Commissioner) and the decision (the officer) must each have arrived once, at the demo's addresses, with
+the record's link made from --public-url, and no message may carry the demo's Part 2 tripwire.
+
 Screenshots go to --shots (default docs/screenshots). The accessibility report (axe-core from the PyPI package
 axe-playwright-python, injected into each page) goes to --report; any serious or critical violation fails the run.
 
@@ -19,6 +24,8 @@ Usage: .ci/browser-test.py [--opcc .build/debug/opcc] [--shots DIR] [--report FI
 """
 
 import argparse
+import email
+import email.policy
 import json
 import os
 import pathlib
@@ -398,6 +405,65 @@ def audit(run, pages, report_path):
     return failures
 
 
+def start_sink(work):
+    """.ci/smtp-sink on a free loopback port; (process, folder it writes to, port)."""
+    folder = os.path.join(work, "received")
+    port_file = os.path.join(work, "sink-port")
+    sink = subprocess.Popen([sys.executable, str(ROOT / ".ci/smtp-sink"), "serve", "--out", folder, "--port", "0",
+                             "--port-file", port_file], stdout=open(os.path.join(work, "sink.log"), "w"),
+                            stderr=subprocess.STDOUT)
+    for _ in range(100):
+        if os.path.exists(port_file):
+            return sink, folder, int(open(port_file).read())
+        if sink.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise SystemExit("the SMTP sink (.ci/smtp-sink, aiosmtpd) did not start: " + open(os.path.join(work, "sink.log")).read())
+
+
+def received_mail(folder):
+    """Every message the sink has written: (subject, envelope recipients, text part, whole message as text)."""
+    mails = []
+    for name in sorted(n for n in os.listdir(folder) if n.endswith(".eml")) if os.path.isdir(folder) else []:
+        with open(os.path.join(folder, name), "rb") as f:
+            raw = f.read()
+        with open(os.path.join(folder, name[:-4] + ".json")) as f:
+            envelope = json.load(f)
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        text = message.get_body(preferencelist=("plain",)).get_content()
+        html = message.get_body(preferencelist=("html",)).get_content()
+        mails.append((str(message["subject"]), envelope["rcpt_tos"], text, text + html + str(message["subject"])))
+    return mails
+
+
+def mail_check(run, folder, decision_url):
+    """Journey 1's notifications, sent by the server's worker: each once, to the right address, with the link."""
+    expected = sorted([
+        ("Sign-off needed", "officer@cumbria.example.org"), ("Sign-off needed", "chief-executive@cumbria.example.org"),
+        ("awaits your decision", "chief-executive@cumbria.example.org"), ("awaits your decision", "pcc@cumbria.example.org"),
+        ("approved", "officer@cumbria.example.org")])
+
+    def seen():
+        found = []
+        for subject, rcpts, text, _ in received_mail(folder):
+            if decision_url in text:
+                kind = next((k for k in ("Sign-off needed", "awaits your decision", "approved") if k in subject), subject)
+                found += [(kind, r) for r in rcpts]
+        return sorted(found)
+
+    deadline = time.time() + 60
+    while time.time() < deadline and len(seen()) < len(expected):
+        time.sleep(0.5)
+    time.sleep(1)  # anything sent twice would come now
+    run.expect(seen() == expected, f"journey 1 mailed the signatories, the referral and the decision once each "
+               f"(expected {expected}, received {seen()})")
+    mails = received_mail(folder)
+    run.expect(all("Part 2 test content" not in whole for *_, whole in mails),
+               "no message carries the Part 2 tripwire")
+    print(f"mail: {len(seen())} messages about journey 1 at the right addresses with the link {decision_url}; "
+          f"{len(mails)} received in all, none with Part 2")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--opcc", default=str(ROOT / ".build/debug/opcc"))
@@ -410,11 +476,13 @@ def main():
     work = tempfile.mkdtemp(prefix="opcc-browser-")
     prepare(args.opcc, os.path.join(work, "b.sqlite"))
     port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    sink, sink_folder, sink_port = start_sink(work)
     log = open(os.path.join(work, "serve.log"), "w")
     server = subprocess.Popen(
         [args.opcc, "serve", "--demo", "--without-returns", "--db", os.path.join(work, "b.sqlite"), "--port",
-         str(port), "--home", str(ROOT)], stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+         str(port), "--home", str(ROOT), "--smtp-url", f"smtp://127.0.0.1:{sink_port}", "--smtp-from",
+         "opcc@cumbria.example.org", "--public-url", base], stdout=log, stderr=subprocess.STDOUT)
     try:
         for _ in range(240):
             try:
@@ -437,6 +505,7 @@ def main():
         run = Run(base, shots, driver)
         try:
             decision = decision_journey(run)
+            mail_check(run, sink_folder, decision)
             quarterly = return_journey(run)
             finance_journey(run)
             decision_path = decision[len(base):]
@@ -468,6 +537,8 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=30)
+        sink.terminate()
+        sink.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ d. a burst of writes through nginx (client threads raising decisions over the AP
    killed with SIGKILL: every raise a client was told succeeded (2xx with its id) is in the database, none it was
    told was refused (503 database-busy, or a 4xx refusal) is, at most one raise per thread fails (the one in flight
    on B), nginx sends the later ones to A, and `opcc audit verify` and `opcc finance check` pass.
+e. mail: both nodes run the delivery worker (`--smtp-url`, each with a sender address of its own) to one SMTP server
+   on loopback (.ci/smtp-sink, aiosmtpd); node B is started again, and 100 decisions raised and submitted through
+   the API, on A and B in turn, write 200 sign-off requests; each of the 200 is received exactly once (by its
+   Message-ID), both nodes sent some, and every one is marked sent.
 
 Any miss fails the run with a message saying what was expected and what was seen. A short summary with figures ends
 the output.
@@ -25,6 +29,7 @@ the output.
 Usage: .ci/two-nodes.py SECONDS OPCC_BINARY WORK_FOLDER   (started by .ci/two-nodes; SECONDS is the burst's length)
 """
 import datetime
+import email.parser
 import http.client
 import json
 import os
@@ -174,13 +179,140 @@ nodes = {"A": port_a, "B": port_b}
 upstream_name = {f"127.0.0.1:{port_a}": "A", f"127.0.0.1:{port_b}": "B"}
 
 
+# ---- Mail: one SMTP server on loopback for both nodes' delivery workers (step e). `opcc serve` without --smtp-url
+# (before the worker was built) skips the step, except in CI.
+serve_help = subprocess.run([opcc, "serve", "--help"], capture_output=True, text=True).stdout
+mail = "--smtp-url" in serve_help
+if not mail and os.environ.get("CI") == "true":
+    sys.exit("two-nodes: this opcc serve has no --smtp-url (the delivery worker), needed for step e")
+sink_out = os.path.join(work, "received")
+sink_port = None
+
+
+def start_sink():
+    port_file = os.path.join(work, "sink-port")
+    log = open(os.path.join(work, "sink.log"), "w")
+    process = subprocess.Popen([sys.executable, ".ci/smtp-sink", "serve", "--out", sink_out, "--port", "0",
+                                "--port-file", port_file], stdout=log, stderr=subprocess.STDOUT)
+    processes.append(("smtp sink", process))
+    for _ in range(100):
+        if os.path.exists(port_file):
+            return int(open(port_file).read())
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    stop("the SMTP sink (.ci/smtp-sink, aiosmtpd) did not start")
+
+
 def start_node(name, port, demo):
     log = open(os.path.join(work, f"node-{name.lower()}.log"), "w")
     args = [opcc, "serve", *(["--demo", "--without-returns"] if demo else []), "--db", url, "--port", str(port), "--trusted-proxy",
             "127.0.0.1"]
+    if mail:
+        # Each node signs its mail with a sender of its own, so the server's envelope says which node sent each.
+        args += ["--smtp-url", f"smtp://127.0.0.1:{sink_port}", "--smtp-from", f"opcc-{name[0].lower()}@opcc.example.org",
+                 "--public-url", f"http://127.0.0.1:{port_lb}", "--delivery-interval", "1"]
     process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     processes.append((f"node {name}", process))
     return process
+
+
+def mail_burst(token, decisions=100, threads=4):
+    """Step e: node B started again; `decisions` raised and submitted through the API by cumbria.officer, on A and B
+    in turn (nginx keeps B out for 30 s after its kill), each submission asking Cumbria's two signatories for their
+    sign-off; then every one of those notifications must be received once, and both nodes must have sent some."""
+    global node_b
+    node_b = start_node("B2", port_b, demo=False)
+    wait_healthy(port_b, node_b, "node B (started again)")
+    submitted = []
+    lock = threading.Lock()
+    refused = []
+
+    def act(port, method, path, body=None):
+        return request(port, method, path, json.dumps(body) if body is not None else None, {
+            "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+
+    started = [0]
+
+    def raiser(n):
+        i = 0
+        while True:
+            with lock:
+                if started[0] >= decisions:
+                    return
+                started[0] += 1
+            status = 409
+            while status == 409:  # two raises at once took the same next id (see d): raise again
+                port = port_a if (n + i) % 2 == 0 else port_b
+                i += 1
+                status, _, text = act(port, "POST", "/api/v1/decisions", {
+                    "title": f"two-nodes mail {n}-{i}", "executiveSummary": "A raise in the two-node mail burst.",
+                    "recommendation": "Note.", "amount": "£1,000"})
+            if not 200 <= status < 300:
+                refused.append((status, text[:200]))
+                return
+            ident = json.loads(text)["id"]
+            status, _, text = act(port_b if port == port_a else port_a, "POST", f"/api/v1/decisions/{ident}/submit")
+            if not 200 <= status < 300:
+                refused.append((status, text[:200]))
+                return
+            with lock:
+                submitted.append(ident)
+
+    began = time.time()
+    workers = [threading.Thread(target=raiser, args=(n,)) for n in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    acted = time.time() - began
+    if refused:
+        stop(f"the mail burst's acts were refused: {refused[:3]}")
+    ids = ",".join("'" + i + "'" for i in submitted)
+    rows = []
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        rows = psql(f"SELECT message_id, state FROM notification WHERE subject_id IN ({ids})")
+        if len(rows) >= 2 * decisions and all(state == "sent" for _, state in rows):
+            break
+        time.sleep(0.5)
+    delivered = time.time() - began
+    time.sleep(1)  # the server has written every message it acknowledged; nothing more should come
+    received = {}
+    senders = {}
+    parser = email.parser.BytesHeaderParser()
+    for name in sorted(os.listdir(sink_out)):
+        if not name.endswith(".eml"):
+            continue
+        with open(os.path.join(sink_out, name), "rb") as f:
+            ident = parser.parse(f)["Message-ID"] or ""
+        with open(os.path.join(sink_out, name[:-4] + ".json")) as f:
+            sender = json.load(f)["mail_from"]
+        received[ident] = received.get(ident, 0) + 1
+        senders.setdefault(ident, []).append(sender)
+    unsent = [r for r in rows if r[1] != "sent"]
+    counts = {}
+    by_node = {}
+    for message_id, _ in rows:
+        found = [k for k in received if k.startswith(f"<{message_id}@")]
+        counts[message_id] = sum(received[k] for k in found)
+        for k in found:
+            for sender in senders[k]:
+                by_node[sender] = by_node.get(sender, 0) + 1
+    lost = [m for m, n in counts.items() if n == 0]
+    twice = [m for m, n in counts.items() if n > 1]
+    print(f"e. mail: node B started again; {len(submitted)} decisions raised and submitted through A and B in "
+          f"{acted:.1f} s wrote {len(rows)} sign-off requests; all marked sent {delivered:.1f} s after the first act; "
+          f"received {sum(counts.values())}, {len(lost)} lost, {len(twice)} twice; sent by "
+          + ", ".join(f"{k} {v}" for k, v in sorted(by_node.items())), flush=True)
+    check(len(submitted) == decisions, f"{len(submitted)} decisions submitted, not {decisions}")
+    check(len(rows) == 2 * decisions, f"{decisions} submissions in Cumbria should ask 2 × {decisions} sign-offs; the "
+          f"outbox holds {len(rows)}")
+    check(not unsent, f"{len(unsent)} of the burst's notifications not sent within 120 s: {unsent[:3]}")
+    check(not lost, f"{len(lost)} of the burst's notifications never received: {lost[:3]}")
+    check(not twice, f"{len(twice)} of the burst's notifications received more than once: {twice[:3]}")
+    check(len(by_node) == 2, f"the burst's mail was sent by {sorted(by_node)}, not by both nodes")
+    return f"{len(rows)} notifications delivered once each by {len(by_node)} nodes"
 
 
 try:
@@ -189,6 +321,8 @@ try:
     if not ok:
         stop(f"opcc demo --without-returns --db URL failed: {out[-500:]}")
     print(f"demo loaded by the CLI (without the returns) in {time.time() - loaded:.1f} s", flush=True)
+    if mail:
+        sink_port = start_sink()
     nodes_started = time.time()
     node_a = start_node("A", port_a, demo=True)
     node_b = start_node("B", port_b, demo=False)
@@ -441,11 +575,17 @@ http {{
     check(status == 200, f"GET /healthz through nginx after the kill answered {status}")
     check(node_a.poll() is None, "node A stopped during the burst")
 
+    # ---- e. Mail: 200 notifications delivered by both nodes' workers to one SMTP server, each once.
+    mail_summary = "mail step skipped (no --smtp-url)"
+    if mail:
+        mail_summary = mail_burst(tokens["cumbria"])
+
     total = time.time() - begun
     print(f"two-node test: {'FAILED' if failures else 'passed'} in {total:.1f} s (nodes healthy after "
           f"{started_in:.1f} s, burst {burst:.1f} s); {len(acknowledged)} raises acknowledged, {len(busy)} refused as "
           f"busy, {len(refusals)} refused otherwise, {len(failed)} failed, "
-          f"all {len(acknowledged) - len(missing)} acknowledged in the database; {len(failures)} failures",
+          f"all {len(acknowledged) - len(missing)} acknowledged in the database; {mail_summary}; "
+          f"{len(failures)} failures",
           flush=True)
     if failures:
         stop(f"{len(failures)} checks failed")

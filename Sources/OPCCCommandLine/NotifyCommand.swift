@@ -3,18 +3,19 @@ import Foundation
 import OPCCCore
 import OPCCServices
 
-/// `opcc notify`: the outbox as a person and an administrator see it. (Delivery to a relay, `opcc notify deliver`,
-/// comes with the SMTP client.)
+/// `opcc notify`: the outbox as a person and an administrator see it, and one delivery pass to a relay
+/// (`opcc notify deliver`, NotifyCommand+Deliver.swift).
 struct NotifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notify",
-        abstract: "List notifications, mark them read, and resend failed ones.",
+        abstract: "List notifications, mark them read, resend failed ones, and deliver the outbox once.",
         discussion: """
             Without --failed, lists your own notifications, newest first, with how many are unread. With --failed, \
             lists the office's notifications that could not be delivered (its chief executive only); resend one with \
-            'opcc notify resend ID'. Example: opcc notify list --failed --office cumbria --as cumbria.chief-executive
+            'opcc notify resend ID'. 'opcc notify deliver' sends what is due through a relay, once (for a scheduled \
+            job). Example: opcc notify list --failed --office cumbria --as cumbria.chief-executive
             """,
-        subcommands: [List.self, Read.self, Resend.self])
+        subcommands: [List.self, Read.self, Resend.self, Deliver.self])
 
     /// One notification as the command prints it (never a one-time link: those bodies are replaced once delivered).
     struct Entry: Encodable {

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import OPCCCore
+import OPCCMail
 import OPCCServices
 import OPCCWeb
 import Synchronization
@@ -15,8 +16,13 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Start the web application (decision screens for staff, published decisions for the public).",
         discussion: """
             With --demo the demo offices, people and cases are loaded first and every demo person gets the demo \
-            password '\(Passwords.demoPassword)'. Stops cleanly on SIGTERM or Ctrl-C.
+            password '\(Passwords.demoPassword)'. With --smtp-url a delivery worker sends the outbox's notifications \
+            every few seconds and soon after an act (each node claims its own with a lease); without it nothing is \
+            sent and the mail stays in the outbox (the demo shows it at /demo/outbox). Stops cleanly on SIGTERM or \
+            Ctrl-C.
             Example: opcc serve --demo --port 8080
+            Example: OPCC_SMTP_PASSWORD=… opcc serve --public-url https://opcc.example \
+            --smtp-url smtp://opcc@mail.example.org --smtp-from opcc@example.org
             """)
 
     @Flag(help: "Load the demo first and set the demo people's password.") var demo = false
@@ -49,6 +55,9 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("main-site"),
         help: "With --read-only, the main site's address, e.g. https://opcc.example, where the refusals send people.")
     var mainSite: String?
+    @OptionGroup var relay: RelayOptions
+    @Option(help: "Seconds between the delivery worker's rounds when no act wakes it (with --smtp-url).")
+    var deliveryInterval = 5
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -63,6 +72,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--read-only serves a database as it is: it cannot load the demo (--demo)")
         }
         guard readOnly || mainSite == nil else { throw ValidationError("--main-site goes with --read-only") }
+        guard !readOnly || relay.smtpURL == nil else {
+            throw ValidationError("--read-only sends no mail (it writes nothing): it cannot take --smtp-url")
+        }
+        guard (1...3600).contains(deliveryInterval) else {
+            throw ValidationError("--delivery-interval is a number of seconds from 1 to 3600")
+        }
+        _ = try relay.checkedRelay(publicURL: publicURL)
     }
 
     func run() async throws {
@@ -106,6 +122,18 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.readOnly = readOnly
         configuration.mainSiteURL = mainSite
         configuration.home = home
+        if let checked = try relay.checkedRelay(publicURL: publicURL) {
+            configuration.delivery = MailDelivery(
+                transport: try RelayOptions.transport(checked.relay),
+                settings: Commissioning.DeliverySettings(publicURL: checked.publicURL),
+                interval: .seconds(deliveryInterval))
+            printLine("delivering notifications through \(checked.relay)")
+        } else if !readOnly {
+            printLine(
+                "no mail relay (--smtp-url): notifications stay in the outbox"
+                    + (demo ? "; the demo shows them at /demo/outbox" : ""))
+            configuration.demoOutbox = demo
+        }
         let web = try await buildApplication(configuration: configuration)
         printLine(
             "serving\(readOnly ? " a read-only copy" : "") on http://\(hostname):\(port)/  "

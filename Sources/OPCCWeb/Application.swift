@@ -31,6 +31,10 @@ public struct WebConfiguration: Sendable {
     public var readOnly: Bool = false
     /// Where a read-only copy sends people who want to sign in (`--main-site`), checked like `publicURL`.
     public var mainSiteURL: String?
+    /// Delivers the outbox while serving (`opcc serve --smtp-url`); nil: nothing is sent, the mail stays in the outbox.
+    public var delivery: MailDelivery?
+    /// The demo without a relay (`opcc serve --demo` with no `--smtp-url`): /demo/outbox shows what would be sent.
+    public var demoOutbox: Bool = false
 
     public init(
         commissioning: Commissioning, hostname: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
@@ -115,10 +119,19 @@ public func buildApplication(configuration: WebConfiguration) async throws -> so
     }
     router.add(middleware: ErrorPages(pages: web.pages))
     router.add(middleware: APIErrors())
+    let wakeUp = DeliveryWakeUp()
+    if configuration.delivery != nil && !configuration.readOnly {
+        router.add(middleware: DeliveryWakeMiddleware(wakeUp: wakeUp))
+    }
     web.addRoutes(to: router)
     var services: [any Service] = []
     if configuration.dailySweep && !configuration.readOnly {
         services.append(DailySweep(app: configuration.commissioning, logger: configuration.logger))
+    }
+    if let delivery = configuration.delivery, !configuration.readOnly {
+        services.append(
+            DeliveryWorker(
+                app: configuration.commissioning, delivery: delivery, wakeUp: wakeUp, logger: configuration.logger))
     }
     return Application(
         router: router,
@@ -142,6 +155,7 @@ struct Web: Sendable {
     let home: ProductHome?
     let readOnly: Bool
     let mainSiteURL: String?
+    let demoOutbox: Bool
 
     init(configuration: WebConfiguration) async throws {
         app = configuration.commissioning
@@ -156,6 +170,7 @@ struct Web: Sendable {
         pages = try Pages()
         secureCookies = configuration.secureCookies
         home = configuration.home
+        demoOutbox = configuration.demoOutbox && !configuration.readOnly
     }
 
     func addRoutes(to router: Router<WebContext>) {
@@ -183,6 +198,7 @@ struct Web: Sendable {
         addReturnRoutes(to: staff)
         addFinanceRoutes(to: staff)
         addAreaRoutes(to: staff)
+        addNotificationRoutes(to: staff)
     }
 }
 

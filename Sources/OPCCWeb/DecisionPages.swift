@@ -44,6 +44,10 @@ struct HomePage: Encodable, Sendable {
     var office: String
     var today: String
     var sections: [Section]
+    /// The person's newest notifications and unread count.
+    var notifications: HomeNotifications?
+    /// The demo without a relay: a link to the outbox page.
+    var demoOutbox: Bool?
 
     /// A list of decisions (`rows`), or of returns (`returnRows`, with `returns` set).
     struct Section: Encodable, Sendable {

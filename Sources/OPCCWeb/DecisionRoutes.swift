@@ -217,7 +217,8 @@ extension Web {
             model: HomePage(
                 name: person.displayName, roles: roles.map(\.rawValue).sorted().joined(separator: ", "),
                 office: person.office, today: today.iso,
-                sections: try await homeSections(person: person, roles: roles, today: today)),
+                sections: try await homeSections(person: person, roles: roles, today: today),
+                notifications: try await homeNotifications(of: person.name), demoOutbox: demoOutbox ? true : nil),
             context: context)
     }
 

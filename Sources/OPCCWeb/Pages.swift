@@ -43,7 +43,7 @@ struct Pages: Sendable {
         let body = library.render(TemplateValue.object(values), withTemplate: template) ?? ""
         let frame = Layout(
             title: title, body: body, csrf: context.session?.csrf ?? "", user: context.user.map { _ in true },
-            name: context.user, back: back)
+            name: context.user, back: back, unread: context.unread.flatMap { $0 > 0 ? String($0) : nil })
         return html(library.render(frame, withTemplate: "layout") ?? "", status: status)
     }
 
@@ -55,6 +55,8 @@ struct Pages: Sendable {
         let user: Bool?
         let name: String?
         let back: String?
+        /// The signed-in person's unread notifications, for the header's badge (nil when none).
+        let unread: String?
     }
 
     func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -10,7 +10,7 @@ extension Web {
         router.get("/assets/opcc.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: Templates.css)))
+                body: .init(byteBuffer: ByteBuffer(string: Templates.css + Templates.notificationCSS)))
         }
         router.get("/") { _, context -> Response in
             .redirect(to: context.user == nil ? "/register" : "/home", type: .found)

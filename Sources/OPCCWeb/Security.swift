@@ -9,6 +9,8 @@ public struct WebContext: RequestContext, RemoteAddressRequestContext {
     public let remoteAddress: SocketAddress?
     var session: WebSession?
     var sessionToken: String?
+    /// The signed-in person's unread notifications, read for the pages' header badge (nil on the API and assets).
+    var unread: Int?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -78,6 +80,9 @@ struct SessionLoader: RouterMiddleware {
         {
             context.session = session
             context.sessionToken = token
+            if request.method == .get, !request.uri.path.hasPrefix("/api/"), !request.uri.path.hasPrefix("/assets/") {
+                context.unread = try? await app.notifications(of: session.person, offset: 0, limit: 1).unread
+            }
         }
         return try await next(request, context)
     }

@@ -3,10 +3,10 @@
 
 enum Templates {
     /// Every template by name: the decision screens' here, each other area's in its own file.
-    static let all: [String: String] = [decisions, returns, finance, areas, transparency, account].reduce(into: [:]) {
-        all, group in
-        all.merge(group) { first, _ in first }
-    }
+    static let all: [String: String] = [decisions, returns, finance, areas, transparency, account, notifications]
+        .reduce(into: [:]) { all, group in
+            all.merge(group) { first, _ in first }
+        }
 
     static let decisions: [String: String] = [
         "layout": layout, "register": register, "signin": signIn, "home": home, "decision": decision,
@@ -32,6 +32,7 @@ enum Templates {
                 <li><a href="/register">Published decisions</a></li>
                 {{#user}}
                 <li><a href="/home">Home</a></li>
+                <li><a href="/notifications">Notifications{{#unread}} <span class="badge"><span class="visually-hidden">unread: </span>{{unread}}</span>{{/unread}}</a></li>
                 <li><a href="/decisions">Decision register</a></li>
                 <li><a href="/decisions/new">Raise a decision</a></li>
                 <li><a href="/returns">Returns</a></li>
@@ -125,6 +126,14 @@ enum Templates {
     static let home = """
         <h1>{{heading}}</h1>
         <p class="lead">Signed in as {{name}} ({{roles}}), {{office}}. Today is {{today}}.</p>
+        {{#demoOutbox}}<div class="notice" role="status">This demo sends no mail. See what would have been sent to you
+        in the <a href="/demo/outbox">demo outbox</a>.</div>{{/demoOutbox}}
+        {{#notifications}}
+        <h2>Notifications{{#unread}} <span class="badge">{{unread}} unread</span>{{/unread}}</h2>
+        {{#first(latest)}}<ul class="list">{{#latest}}<li>{{^read}}<strong>{{/read}}<a href="/notifications#notification-{{id}}">{{subject}}</a>{{^read}}</strong>{{/read}} <span class="caption">{{created}}</span></li>{{/latest}}</ul>{{/first(latest)}}
+        {{^latest}}<p>You have no notifications.</p>{{/latest}}
+        <p><a href="/notifications">All your notifications</a> · <a href="/notifications/preferences">Email preference</a></p>
+        {{/notifications}}
         {{#sections}}
         <h2>{{heading}}</h2>
         {{#returns}}

@@ -84,7 +84,7 @@ func mailBenchmark(_ options: Options, home: ProductHome) async throws -> (secti
 }
 
 /// Starts a program with posix_spawn (Foundation's Process has hung waiting for children here), output to a file.
-private func spawn(_ program: String, _ arguments: [String], output: String) throws -> pid_t {
+func spawn(_ program: String, _ arguments: [String], output: String) throws -> pid_t {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }

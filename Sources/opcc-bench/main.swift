@@ -45,13 +45,24 @@ struct Options {
     var crashWriter: String?
     /// Mail delivery: messages sent to the loopback SMTP sink in one batch (0 skips it; needs aiosmtpd).
     var mail = 0
+    /// Crash-safety deliverer: deliver this database's outbox to the SMTP server on loopback at `smtpPort`, to be
+    /// killed with SIGKILL at random (`.ci/crash-test-mail`).
+    var crashDeliverer: String?
+    var smtpPort = 0
+    var notifications = 1_000
+    var deliverBatch = 1
+    var ids: String?
+    /// Notifications (issue 24): decision journeys per round for the outbox's cost per act, and the outbox delivered
+    /// to the loopback SMTP sink in batches of 1,000 (0 skips it; needs aiosmtpd).
+    var notify = 0
 
     static let usage = """
         usage: opcc-bench [--transitions N] [--batch N] [--rounds N] [--durable N-PER-CALLER] [--callers N]
                           [--vli DATA_DIR [--numpy bench/vli_numpy.py] [--python python3]]
                           [--national OFFICES [--years N] [--allocations N-A-YEAR] [--national-db FILE]]
                           [--cold-start N [--opcc PATH]] [--postgres URL [--keep-postgres]]
-                          [--mail N-MESSAGES] [--command TEXT] [--out FILE] [--home DIR]
+                          [--mail N-MESSAGES] [--notify N-JOURNEYS] [--command TEXT] [--out FILE] [--home DIR]
+               opcc-bench --crash-deliverer DB --smtp-port PORT [--notifications N] [--deliver-batch N] [--ids FILE]
         """
 
     init(_ args: [String]) throws {
@@ -80,6 +91,12 @@ struct Options {
             case "--postgres": postgres = it.next()
             case "--keep-postgres": keepPostgres = true
             case "--mail": mail = int(mail)
+            case "--crash-deliverer": crashDeliverer = it.next()
+            case "--smtp-port": smtpPort = int(smtpPort)
+            case "--notifications": notifications = max(1, int(notifications))
+            case "--deliver-batch": deliverBatch = max(1, int(deliverBatch))
+            case "--ids": ids = it.next()
+            case "--notify": notify = int(notify)
             case "-h", "--help":
                 print(Self.usage)
                 exit(0)
@@ -119,6 +136,11 @@ let home = try ProductHome.locate(explicit: options.home)
 if let path = options.crashWriter {
     try await crashWriter(path: path, home: home)
 }
+if let path = options.crashDeliverer {
+    let job = CrashDelivery(
+        database: path, port: options.smtpPort, count: options.notifications, batch: options.deliverBatch)
+    try await crashDeliverer(job, ids: options.ids ?? path + ".ids", home: home)
+}
 let command =
     options.command
     ?? "swift run -c release opcc-bench " + CommandLine.arguments.dropFirst().joined(separator: " ")
@@ -150,6 +172,7 @@ if options.offices > 0, let server, let path = options.nationalDatabase {
 }
 if options.launches > 0 { await add(try coldStartBenchmark(options, home: home)) }
 if options.mail > 0 { add(try await mailBenchmark(options, home: home)) }
+if options.notify > 0 { add(try await notificationBenchmark(options, home: home)) }
 report += """
 
     ## Summary

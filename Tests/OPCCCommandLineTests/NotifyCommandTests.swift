@@ -51,7 +51,7 @@ struct NotifyCommandTests {
         await #expect(try opcc(["demo", "--db", db, "--without-returns"]).status == 0)
         // A notification that failed for want of an address, as the delivery worker leaves one.
         let queue = try DatabaseQueue(path: db)
-        try await queue.write { db in
+        let id = try await queue.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO notification (office_id, recipient, kind, subject_id, occasion, statutory, subject, body,
@@ -60,6 +60,7 @@ struct NotifyCommandTests {
                         'Decision taken', 'It was taken.', '/decisions/cumbria-DR-0001', 'opcc-0123', 'failed', 1, 0,
                         'no-address', 0)
                     """)
+            return String(db.lastInsertedRowID)  // the demo's own acts wrote rows before it
         }
         try queue.close()
         let refused = try await opcc([
@@ -72,10 +73,10 @@ struct NotifyCommandTests {
             listed.status == 0 && listed.stdout.contains("cumbria.finance\tfailed (no-address)"), "\(listed.stdout)")
         let own = try await opcc(["notify", "list", "--as", "cumbria.finance", "--db", db])
         #expect(own.stdout.hasPrefix("1 unread"), "\(own.stdout)")
-        let notTheirs = try await opcc(["notify", "read", "1", "--as", "cumbria.officer", "--db", db])
+        let notTheirs = try await opcc(["notify", "read", id, "--as", "cumbria.officer", "--db", db])
         #expect(notTheirs.status == 1 && notTheirs.stderr.contains("notification-owned-by-reader"))
-        await #expect(try opcc(["notify", "read", "1", "--as", "cumbria.finance", "--db", db]).status == 0)
-        let resent = try await opcc(["notify", "resend", "1", "--as", "cumbria.chief-executive", "--db", db])
+        await #expect(try opcc(["notify", "read", id, "--as", "cumbria.finance", "--db", db]).status == 0)
+        let resent = try await opcc(["notify", "resend", id, "--as", "cumbria.chief-executive", "--db", db])
         #expect(resent.status == 0 && resent.stdout.contains("back in the outbox"), "\(resent.stderr)")
         let none = try await opcc(
             ["notify", "list", "--failed", "--office", "cumbria", "--as", "cumbria.chief-executive", "--db", db])

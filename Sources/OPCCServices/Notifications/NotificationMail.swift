@@ -97,19 +97,6 @@ struct NotificationMail: Sendable {
         return html + "</div></body></html>\n"
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// The notice renderer's escaper: the five characters, for element content and attribute values.
+    static func escape(_ text: String) -> String { DecisionNotice.escape(text) }
 }

@@ -13,7 +13,7 @@ enum API {
     /// Every operation, in the order the document lists them.
     static let operations: [APIOperation] =
         decisionOperations + financeOperations + agreementOperations + returnOperations + areaOperations
-        + priorityOperations
+        + priorityOperations + notificationOperations
 }
 
 extension Web {

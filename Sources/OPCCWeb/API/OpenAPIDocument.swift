@@ -57,6 +57,7 @@ public enum OpenAPIDocument {
         ("returns", "Quarterly progress returns from project boards, and their review."),
         ("vli", "Pilot areas chosen by the Vulnerable Localities Index."),
         ("priorities", "Priority setting with the partnership risk/harm matrix."),
+        ("notifications", "The caller's own notifications, marking them read, and how they come by mail."),
         ("document", "This document."),
     ]
 
@@ -255,7 +256,7 @@ public enum OpenAPIDocument {
 
     /// The named schemas of `components/schemas`.
     static var namedSchemas: [(String, Node)] {
-        [("Problem", problem)] + APISchemas.named
+        [("Problem", problem)] + APISchemas.named + APISchemas.notificationSchemas
     }
 
     /// The same schemas, keyed by name, for checking request bodies.
