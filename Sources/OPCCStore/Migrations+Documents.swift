@@ -3,7 +3,8 @@ import GRDB
 extension Migrations {
     /// Documents attached to records, and a table for their bytes.
     ///
-    /// A document row is its metadata: the record it is attached to, its kind and part, its cleaned name, type, size
+    /// A document row is its metadata: the record it is attached to (a decision record, a grant agreement, a
+    /// quarterly return or a carry-forward request), its kind and part, its cleaned name, type, size
     /// and the SHA-256 of its bytes. Rows are never deleted: a new version points at the one it replaces
     /// (`superseded_by`), a withdrawal records when, by whom and why, and a purge only marks that the bytes are gone
     /// (the hash stays). The bytes themselves live in the document files: a folder beside a SQLite file, or, for
@@ -15,11 +16,11 @@ extension Migrations {
                 CREATE TABLE document (
                     id TEXT PRIMARY KEY NOT NULL CHECK (id <> ''),
                     office_id TEXT NOT NULL REFERENCES office(id),
-                    record_kind TEXT NOT NULL CHECK (record_kind IN ('decision')),
+                    record_kind TEXT NOT NULL CHECK (record_kind IN ('decision', 'agreement', 'return', 'carry-forward')),
                     record_id TEXT NOT NULL CHECK (record_id <> ''),
                     kind TEXT NOT NULL CHECK (kind IN ('signed-form', 'business-case', 'equality-impact-assessment',
                         'risk-assessment', 'project-initiation-document', 'media-strategy', 'background-paper',
-                        'other')),
+                        'other', 'signed-agreement', 'evidence')),
                     part INTEGER NOT NULL CHECK (part IN (1, 2)),
                     name TEXT NOT NULL CHECK (name <> '' AND length(name) <= 120),
                     type TEXT NOT NULL CHECK (type IN ('pdf', 'png', 'jpeg', 'csv', 'text', 'docx', 'xlsx', 'odt',
@@ -38,7 +39,7 @@ extension Migrations {
                     CHECK ((withdrawn_at IS NULL) = (withdrawn_by IS NULL)),
                     CHECK (purged = 0 OR withdrawn_at IS NOT NULL)
                 ) STRICT;
-                CREATE INDEX document_record ON document(record_kind, record_id);
+                CREATE INDEX document_record ON document(record_id);
                 CREATE INDEX document_sha256 ON document(sha256);
                 CREATE TRIGGER document_is_never_deleted BEFORE DELETE ON document
                 BEGIN SELECT RAISE(ABORT, 'documents are never deleted: withdraw them'); END;

@@ -10,10 +10,11 @@ extension SQLTransaction {
                     sql: """
                         INSERT INTO document (id, office_id, record_kind, record_id, kind, part, name, type, size_bytes,
                             sha256, uploaded_by, attached_at, supersedes)
-                        VALUES (?, ?, 'decision', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
-                        d.id, d.office, d.recordID, d.kind.rawValue, d.part.rawValue, d.name, d.type.rawValue,
+                        d.id, d.office, d.recordKind.rawValue, d.recordID, d.kind.rawValue, d.part.rawValue, d.name,
+                        d.type.rawValue,
                         d.sizeBytes, d.sha256, d.uploadedBy, d.attachedAt, d.supersedes,
                     ])
             }
@@ -36,7 +37,7 @@ extension SQLTransaction {
 
     func documents(recordID: String) throws -> [StoredDocument] {
         try fetchAllRows(
-            sql: "SELECT * FROM document WHERE record_kind = 'decision' AND record_id = ? ORDER BY attached_at, id",
+            sql: "SELECT * FROM document WHERE record_id = ? ORDER BY attached_at, id",
             arguments: [recordID]
         ).map(Self.document(from:))
     }
@@ -69,12 +70,14 @@ extension SQLTransaction {
             > 0
     }
 
-    /// The instance of the record a document is attached to: its events are that instance's.
+    /// The instance of the record a document is attached to: its events are that instance's (a decision record's
+    /// instance, or the agreement, return or carry-forward whose instance has the record's id).
     func documentInstanceID(documentID: String) throws -> String? {
         try fetchValue(
             String.self,
             sql: """
-                SELECT r.instance_id FROM document d JOIN decision_record r ON r.id = d.record_id WHERE d.id = ?
+                SELECT COALESCE(r.instance_id, d.record_id) FROM document d
+                LEFT JOIN decision_record r ON d.record_kind = 'decision' AND r.id = d.record_id WHERE d.id = ?
                 """, arguments: [documentID])
     }
 
@@ -99,11 +102,13 @@ extension SQLTransaction {
         let kind: String = row["kind"]
         let type: String = row["type"]
         let part: Int = row["part"]
+        let recordKind: String = row["record_kind"]
         guard let kind = DocumentKind(rawValue: kind), let type = DocumentType(rawValue: type),
-            let part = DocumentPart(rawValue: part)
+            let part = DocumentPart(rawValue: part), let recordKind = DocumentRecordKind(rawValue: recordKind)
         else { throw StoreError.invalidData(what: "document \(row["id"] as String)") }
         return StoredDocument(
-            id: row["id"], office: row["office_id"], recordID: row["record_id"], kind: kind, part: part,
+            id: row["id"], office: row["office_id"], recordKind: recordKind, recordID: row["record_id"], kind: kind,
+            part: part,
             name: row["name"], type: type, sizeBytes: row["size_bytes"], sha256: row["sha256"],
             uploadedBy: row["uploaded_by"], attachedAt: row["attached_at"], supersedes: row["supersedes"],
             supersededBy: row["superseded_by"], withdrawnAt: row["withdrawn_at"], withdrawnBy: row["withdrawn_by"],

@@ -426,7 +426,8 @@ public protocol StoreTransaction {
     /// Inserts a document; one that supersedes another marks the older one superseded (once).
     func insertDocument(_ document: StoredDocument) throws
     func document(id: String) throws -> StoredDocument?
-    /// A record's documents, every version, oldest first.
+    /// A record's documents (ids are unique across decision records, agreements, returns and carry-forwards),
+    /// every version, oldest first.
     func documents(recordID: String) throws -> [StoredDocument]
     /// Every document of an office (of every office when nil).
     func documents(office: String?) throws -> [StoredDocument]

@@ -1,5 +1,6 @@
-/// What a paper attached to a decision record is: the seeds' forms ask for the signed form, a business case, the
-/// equality impact assessment, a PID, a media strategy and background papers.
+/// What a paper attached to a record is: the seeds' forms ask for the signed form, a business case, the equality
+/// impact assessment, a PID, a media strategy and background papers; an agreement is signed; a return has evidence.
+/// `DocumentRecordKind.kinds` says which record takes which.
 public enum DocumentKind: String, Hashable, Sendable, CaseIterable {
     case signedForm = "signed-form"
     case businessCase = "business-case"
@@ -9,6 +10,8 @@ public enum DocumentKind: String, Hashable, Sendable, CaseIterable {
     case mediaStrategy = "media-strategy"
     case backgroundPaper = "background-paper"
     case other
+    case signedAgreement = "signed-agreement"
+    case evidence
 
     /// Reads a kind by its name or the short form people use (`eia`, `pid`).
     public init?(named name: String) {
@@ -66,7 +69,8 @@ public enum DocumentType: String, Hashable, Sendable, CaseIterable {
 public struct StoredDocument: Hashable, Sendable {
     public let id: String
     public let office: String
-    /// The record it is attached to (a decision record's id).
+    /// The kind of record it is attached to, and that record's id.
+    public let recordKind: DocumentRecordKind
     public let recordID: String
     public let kind: DocumentKind
     public let part: DocumentPart
@@ -87,13 +91,15 @@ public struct StoredDocument: Hashable, Sendable {
     public let purged: Bool
 
     public init(
-        id: String, office: String, recordID: String, kind: DocumentKind, part: DocumentPart, name: String,
+        id: String, office: String, recordKind: DocumentRecordKind = .decision, recordID: String, kind: DocumentKind,
+        part: DocumentPart, name: String,
         type: DocumentType, sizeBytes: Int64, sha256: String, uploadedBy: String, attachedAt: String,
         supersedes: String? = nil, supersededBy: String? = nil, withdrawnAt: String? = nil,
         withdrawnBy: String? = nil, withdrawalReason: String? = nil, purged: Bool = false
     ) {
         self.id = id
         self.office = office
+        self.recordKind = recordKind
         self.recordID = recordID
         self.kind = kind
         self.part = part

@@ -6,6 +6,8 @@ public enum GrantRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     case equalityImpactAssessmentMissing
     /// Leicestershire: "The completion of a risk assessment is a requirement for each funding agreement."
     case riskAssessmentMissing
+    /// The office requires the assessment's document, not just its reference, and no current one is attached.
+    case assessmentDocumentMissing(DocumentKind)
     /// The agreement pays out its allocations, no more and no less.
     case amountDiffersFromAllocations(agreement: Money, allocations: Money)
     /// The costed plan does not account for the amount.
@@ -43,6 +45,7 @@ public enum GrantRefusal: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .equalityImpactAssessmentMissing: return "equality-impact-assessment-before-signature"
         case .riskAssessmentMissing: return "risk-assessment-before-signature"
+        case .assessmentDocumentMissing: return "assessment-document-attached"
         case .amountDiffersFromAllocations: return "grant-equals-allocations"
         case .planLinesDoNotSum: return "plan-lines-sum-to-amount"
         case .spendProfileDoesNotSum: return "spend-profile-sums-to-amount"
@@ -68,6 +71,10 @@ public enum GrantRefusal: Error, Hashable, Sendable, CustomStringConvertible {
             return "no equality impact assessment is recorded for this agreement"
         case .riskAssessmentMissing:
             return "no risk assessment is recorded for this agreement"
+        case .assessmentDocumentMissing(let kind):
+            return "no current \(kind == .riskAssessment ? "risk assessment" : "equality impact assessment") "
+                + "document (\(kind.rawValue)) is attached to this agreement, and the office requires the document, "
+                + "not just its reference"
         case .amountDiffersFromAllocations(let agreement, let allocations):
             return "the agreement is for \(agreement) but its allocations add up to \(allocations)"
         case .planLinesDoNotSum(let lines, let agreement):
@@ -110,6 +117,8 @@ public enum GrantRefusal: Error, Hashable, Sendable, CustomStringConvertible {
         case .equalityImpactAssessmentMissing:
             return "complete the equality impact assessment and record its reference before signature"
         case .riskAssessmentMissing: return "complete the risk assessment and record its reference before signature"
+        case .assessmentDocumentMissing(let kind):
+            return "attach the assessment itself (opcc agreement attach ID FILE --kind \(kind.rawValue))"
         case .amountDiffersFromAllocations:
             return "make the agreement's amount equal the allocations it pays, or correct the allocations"
         case .planLinesDoNotSum: return "correct the costed plan lines so that they add up to the agreement's amount"
@@ -153,6 +162,14 @@ public enum GrantRules {
         if agreement.equalityImpactAssessment == nil { found.append(.equalityImpactAssessmentMissing) }
         if agreement.riskAssessment == nil { found.append(.riskAssessmentMissing) }
         return found
+    }
+
+    /// Where the office requires the assessments' documents (`OfficeProfile.assessmentDocumentsRequired`, for
+    /// agreements drafted on or after that day): each assessment without a current document of its kind.
+    public static func checkAssessmentDocuments(attached kinds: Set<DocumentKind>) -> [GrantRefusal] {
+        [DocumentKind.equalityImpactAssessment, .riskAssessment].filter { !kinds.contains($0) }.map {
+            .assessmentDocumentMissing($0)
+        }
     }
 
     /// The agreement's amount must equal the total of the allocations it pays out.
@@ -218,11 +235,15 @@ public struct GrantSubject: Sendable {
     public var decisionApproved: Money
     /// Money committed under the same decision to other agreements or allocations (zero when this is the only one).
     public var allocatedElsewhereUnderDecision: Money
+    /// The kinds of the current documents attached to the agreement, when the office requires the assessments'
+    /// documents for it (drafted on or after `OfficeProfile.assessmentDocumentsRequired`); nil when it does not.
+    public var attachedDocumentKinds: Set<DocumentKind>?
 
     public init(
         agreement: GrantAgreement, allocationsTotal: Money, decisionApproved: Money,
-        allocatedElsewhereUnderDecision: Money = .zero
+        allocatedElsewhereUnderDecision: Money = .zero, attachedDocumentKinds: Set<DocumentKind>? = nil
     ) {
+        self.attachedDocumentKinds = attachedDocumentKinds
         self.agreement = agreement
         self.allocationsTotal = allocationsTotal
         self.decisionApproved = decisionApproved
@@ -251,7 +272,9 @@ extension WorkflowRegistry {
             }
         }
         check("grant-preconditions-recorded") { _, s in
-            GrantRules.checkConditions(s.agreement) + s.agreement.problems()
+            GrantRules.checkConditions(s.agreement)
+                + (s.attachedDocumentKinds.map { GrantRules.checkAssessmentDocuments(attached: $0) } ?? [])
+                + s.agreement.problems()
         }
         check("grant-equals-allocations") { _, s in
             GrantRules.checkAmountMatches(s.agreement, allocationsTotal: s.allocationsTotal).map { [$0] } ?? []

@@ -66,6 +66,9 @@ public struct OfficeProfile: Hashable, Sendable {
     /// Who may decide a carry-forward in the Commissioner's place, for forecasts below an amount; nil when only the
     /// Commissioner decides carry-forwards.
     public let carryForwardDelegation: CarryForwardDelegation?
+    /// From this day, a grant agreement drafted on or after it needs its equality impact assessment and risk
+    /// assessment attached as current documents, not just their references recorded; nil (the default): references.
+    public let assessmentDocumentsRequired: Day?
 
     /// A delegated carry-forward decision: the role, and the forecast below which it may decide.
     public struct CarryForwardDelegation: Hashable, Sendable {
@@ -137,6 +140,7 @@ extension OfficeProfile {
         var overCommitmentPercent: Int?
         var virementDecisionAbove: String?
         var carryForwardDelegation: CarryForwardDelegationRaw?
+        var assessmentDocumentsRequired: String?
         struct Delegation: Decodable {
             var role: String?
             var upTo: String?
@@ -206,6 +210,12 @@ extension OfficeProfile {
         }
         let carryForwardDelegation = try validateCarryForwardDelegation(
             raw.carryForwardDelegation, roles: roles, fail: fail)
+        var assessmentDocumentsRequired: Day?
+        if let text = raw.assessmentDocumentsRequired {
+            do { assessmentDocumentsRequired = try Day(iso: text) } catch {
+                throw fail("assessmentDocumentsRequired", "'\(text)' is not a day (YYYY-MM-DD): the day it is set")
+            }
+        }
         return OfficeProfile(
             id: id, name: name, orgID: raw.orgId, threeSixtyGivingPrefix: prefix, numbering: numbering,
             part1DeadlineWorkingDays: deadline,
@@ -215,7 +225,8 @@ extension OfficeProfile {
             signatories: signatories, roles: roles, returnDueWorkingDays: returnDue,
             returnReminderWorkingDays: returnReminder, returnEscalationWorkingDays: returnEscalation,
             decisionDelegation: delegation, part2Readers: readers, overCommitmentPercent: raw.overCommitmentPercent,
-            virementDecisionAbove: virementDecisionAbove, carryForwardDelegation: carryForwardDelegation)
+            virementDecisionAbove: virementDecisionAbove, carryForwardDelegation: carryForwardDelegation,
+            assessmentDocumentsRequired: assessmentDocumentsRequired)
     }
 
     /// The office's id, name, org-id and 360Giving prefix (defaulted from the id).

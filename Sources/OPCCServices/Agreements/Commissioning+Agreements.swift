@@ -58,7 +58,20 @@ extension Commissioning {
         let approved = try tx.decision(id: agreement.decisionID)?.amount ?? .zero
         return GrantSubject(
             agreement: agreement, allocationsTotal: try Money.sum(own.map(\.amount)), decisionApproved: approved,
-            allocatedElsewhereUnderDecision: try Money.sum(elsewhere.map(\.amount)))
+            allocatedElsewhereUnderDecision: try Money.sum(elsewhere.map(\.amount)),
+            attachedDocumentKinds: try assessmentDocumentKinds(agreement, in: tx))
+    }
+
+    /// The kinds of the agreement's current documents when its office requires the assessments' documents for it
+    /// (`assessmentDocumentsRequired` set on or before the day it was drafted, the day of its instance's first
+    /// event); nil when the references alone do.
+    func assessmentDocumentKinds(_ agreement: GrantAgreement, in tx: any StoreTransaction) throws -> Set<DocumentKind>?
+    {
+        guard let from = try profile(of: agreement.office, in: tx).assessmentDocumentsRequired,
+            let drafted = try tx.auditEvents(instance: agreement.id, office: agreement.office).first?.effectiveDay,
+            drafted >= from
+        else { return nil }
+        return Set(try tx.documents(recordID: agreement.id).filter(\.isCurrent).map(\.kind))
     }
 
     /// A grant agreement for the act runner: the agreement with its allocations' totals for the guards; another

@@ -2,7 +2,8 @@ import Foundation
 import OPCCCore
 import OPCCStore
 
-/// Documents attached to decision records: sealed by SHA-256, attached and withdrawn as audited acts, published only
+/// Documents attached to records (decision records, grant agreements, quarterly returns, carry-forward requests):
+/// sealed by SHA-256, attached and withdrawn as audited acts, published only
 /// where Part 1 allows. The bytes are stored first, outside the transaction (content-addressed, so bytes whose
 /// metadata never committed are a harmless orphan); the metadata row and its event commit together.
 extension Commissioning {
@@ -30,16 +31,24 @@ extension Commissioning {
         }
     }
 
-    /// The roles that attach and withdraw a record's documents.
-    static let documentAttachers: [Role] = [.officer, .chiefExecutive, .commissioner]
-
-    /// Attaches a file to a decision record: checked (who, type by content, size, name), stored by SHA-256, then
-    /// recorded with a `document-attached` event carrying its hash and size. A refused file changes nothing.
+    /// Attaches a file to a decision record (by its number or id): `attachDocument(to: .decision(…), …)`.
     public func attachDocument(
         to reference: String, office: String? = nil, _ upload: DocumentUpload, by actorName: String,
         on day: Day? = nil
     ) async throws -> StoredDocument {
-        _ = try await store.read { tx in try documentRecord(reference, office: office, by: actorName, in: tx) }
+        try await attachDocument(to: .decision(reference, office: office), upload, by: actorName, on: day)
+    }
+
+    /// Attaches a file to a record: checked (who, the kind and part the record takes, type by content, size, name),
+    /// stored by SHA-256, then recorded with a `document-attached` event on the record's instance carrying its hash
+    /// and size. A refused file changes nothing.
+    public func attachDocument(
+        to ref: DocumentRecordRef, _ upload: DocumentUpload, by actorName: String, on day: Day? = nil
+    ) async throws -> StoredDocument {
+        try await store.read { tx in
+            let (holder, _) = try documentRecord(ref, by: actorName, in: tx)
+            try Self.checkDocumentFits(upload, on: holder.kind)
+        }
         let inspected: DocumentInspection
         do {
             inspected = try await DocumentInspection.inspect(
@@ -50,11 +59,11 @@ extension Commissioning {
         try await documentFiles.put(
             sha256: inspected.sha256, sizeBytes: inspected.sizeBytes, contentsOf: upload.file)
         return try await store.write { tx in
-            let (record, instance, role) = try documentRecord(reference, office: office, by: actorName, in: tx)
+            let (holder, role) = try documentRecord(ref, by: actorName, in: tx)
             if let old = upload.replacing {
-                guard let replaced = try tx.document(id: old), replaced.recordID == record.id else {
+                guard let replaced = try tx.document(id: old), replaced.recordID == holder.id else {
                     throw ServiceRefusal.notFound(
-                        rule: .knownDocument, message: "record \(record.number ?? record.id) has no document '\(old)'")
+                        rule: .knownDocument, message: "\(holder.kind.label) \(holder.label) has no document '\(old)'")
                 }
                 guard replaced.isCurrent else {
                     throw ServiceRefusal(
@@ -63,24 +72,38 @@ extension Commissioning {
                 }
             }
             let document = StoredDocument(
-                id: "\(record.id)-D\(try tx.documentCount(recordID: record.id) + 1)", office: record.office,
-                recordID: record.id, kind: upload.kind, part: upload.part, name: inspected.name, type: inspected.type,
-                sizeBytes: inspected.sizeBytes, sha256: inspected.sha256, uploadedBy: actorName,
-                attachedAt: clock.timestamp(), supersedes: upload.replacing)
+                id: "\(holder.id)-D\(try tx.documentCount(recordID: holder.id) + 1)", office: holder.office,
+                recordKind: holder.kind, recordID: holder.id, kind: upload.kind, part: upload.part,
+                name: inspected.name, type: inspected.type, sizeBytes: inspected.sizeBytes, sha256: inspected.sha256,
+                uploadedBy: actorName, attachedAt: clock.timestamp(), supersedes: upload.replacing)
             try tx.insertDocument(document)
             var payload = [
-                "record": record.number ?? record.id, "document": document.id, "sha256": document.sha256,
+                "record": holder.label, "document": document.id, "sha256": document.sha256,
                 "sizeBytes": String(document.sizeBytes), "kind": document.kind.rawValue,
                 "part": String(document.part.rawValue), "type": document.type.rawValue,
             ]
             payload["replaces"] = upload.replacing
             try tx.append(
-                AuditEventDraft(
-                    office: record.office, instanceID: instance.id, workflow: instance.workflow,
-                    workflowVersion: instance.workflowVersion, event: "document-attached", fromState: instance.state,
-                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: day ?? clock.today(),
-                    recordedAt: clock.timestamp(), payload: payload, sealSubject: .document(document.id)))
+                documentEvent(
+                    "document-attached", on: holder, by: actorName, role: role, day: day, payload: payload,
+                    sealing: document.id))
             return document
+        }
+    }
+
+    /// The kinds a record takes, and Part 1 only on a record that publishes (a decision record).
+    static func checkDocumentFits(_ upload: DocumentUpload, on kind: DocumentRecordKind) throws {
+        guard kind.kinds.contains(upload.kind) else {
+            throw ServiceRefusal(
+                rule: .documentKindForRecord,
+                message: "a \(kind.label) takes documents of the kinds "
+                    + kind.kinds.map(\.rawValue).joined(separator: ", ") + ", not \(upload.kind.rawValue)")
+        }
+        guard kind.publishes || upload.part == .part2 else {
+            throw ServiceRefusal(
+                rule: .documentStaffOnly,
+                message: "a \(kind.label)'s documents are staff-only (nothing of it is published): attach it as "
+                    + "Part 2")
         }
     }
 
@@ -97,34 +120,31 @@ extension Commissioning {
         }
         let (withdrawn, removeBytes) = try await store.write { tx in
             let document = try ownDocument(documentID, by: actorName, in: tx)
-            let (record, instance, role) = try documentRecord(
-                document.recordID, office: document.office, by: actorName, in: tx)
+            let (holder, role) = try documentRecord(
+                DocumentRecordRef(document.recordKind, document.recordID, office: document.office), by: actorName,
+                in: tx)
             guard document.withdrawnAt == nil else {
                 throw ServiceRefusal(rule: .documentCurrent, message: "document \(documentID) is already withdrawn")
             }
             if purge {
-                let readers = try profile(of: record.office, in: tx).part2Readers
+                let readers = try profile(of: holder.office, in: tx).part2Readers
                 let person = try actor(named: actorName, in: tx)
-                guard readers.contains(where: person.actor.roles(covering: record.id).contains) else {
+                guard readers.contains(where: person.actor.roles(covering: holder.scope).contains) else {
                     throw ServiceRefusal.forbidden(
                         rule: .documentPurgeByPart2Readers,
                         message: "a document's bytes are purged only by "
-                            + readers.map(\.rawValue).joined(separator: ", ") + " of \(record.office)")
+                            + readers.map(\.rawValue).joined(separator: ", ") + " of \(holder.office)")
                 }
             }
             try tx.withdrawDocument(
                 id: documentID, at: clock.timestamp(), by: actorName, reason: reason, purged: purge)
             try tx.append(
-                AuditEventDraft(
-                    office: record.office, instanceID: instance.id, workflow: instance.workflow,
-                    workflowVersion: instance.workflowVersion, event: "document-withdrawn", fromState: instance.state,
-                    toState: instance.state, actor: actorName, role: role.rawValue, effectiveDay: day ?? clock.today(),
-                    recordedAt: clock.timestamp(),
+                documentEvent(
+                    "document-withdrawn", on: holder, by: actorName, role: role, day: day,
                     payload: [
-                        "record": record.number ?? record.id, "document": documentID, "sha256": document.sha256,
+                        "record": holder.label, "document": documentID, "sha256": document.sha256,
                         "sizeBytes": String(document.sizeBytes), "purged": purge ? "true" : "false",
-                    ],
-                    sealSubject: .document(documentID)))
+                    ], sealing: documentID))
             let needed = try tx.documentBytesNeeded(sha256: document.sha256)
             let removeBytes = purge && !needed
             return (try tx.document(id: documentID)!, removeBytes ? document.sha256 : nil)
@@ -133,39 +153,45 @@ extension Commissioning {
         return withdrawn
     }
 
-    /// A record's documents as `actorName` may see them: the office's staff see every version and withdrawal, Part 2
-    /// ones only if they read Part 2; anyone else (the public when nil) sees the current Part 1 documents of a
-    /// published record, and nothing of one that is not published.
+    /// A decision record's documents as `actorName` sees them: `documents(of: .decision(…), by:)`.
     public func documents(
         of reference: String, office: String? = nil, by actorName: String?
     ) async throws -> [StoredDocument] {
+        try await documents(of: .decision(reference, office: office), by: actorName)
+    }
+
+    /// A record's documents as `actorName` may see them: a decision record's staff see every version and
+    /// withdrawal, Part 2 ones only if they read Part 2, and anyone else (the public when nil) the current Part 1
+    /// documents of a published record, nothing of one that is not published; a staff-only record's readers see
+    /// every version, and to anyone else the record is not there.
+    public func documents(of ref: DocumentRecordRef, by actorName: String?) async throws -> [StoredDocument] {
         try await store.read { tx in
-            let id = try decisionID(reference, office: office, in: tx)
-            guard let record = try tx.decision(id: id), let instance = try tx.instance(id: id) else {
-                throw noDecision(reference, office: office)
-            }
-            let all = try tx.documents(recordID: id)
-            let access = try documentAccess(record: record, by: actorName, in: tx)
-            switch access {
+            let holder = try documentHolder(ref, in: tx)
+            let all = try tx.documents(recordID: holder.id)
+            switch try documentAccess(holder, by: actorName, in: tx) {
             case .staff(let readsPart2): return all.filter { $0.part == .part1 || readsPart2 }
+            case .reader: return all
             case .outside:
-                guard instance.state == "published" else { return [] }
+                guard holder.kind.publishes else { throw unknownRecord(ref) }
+                guard holder.published else { return [] }
                 return all.filter { $0.part == .part1 && $0.isCurrent }
             }
         }
     }
 
     /// A document's bytes for `actorName` (the public when nil), a chunk at a time: a published record's current
-    /// Part 1 documents for anyone; any version for the office's staff; Part 2 ones for its Part 2 readers only,
-    /// each such read an audited `document-read` event. Returns the document read.
+    /// Part 1 documents for anyone; any version for the office's staff; a decision record's Part 2 ones for its
+    /// Part 2 readers only, each such read an audited `document-read` event; a staff-only record's for its readers.
+    /// Returns the document read.
     public func downloadDocument(
         _ documentID: String, by actorName: String?, on day: Day? = nil, _ chunk: @Sendable (Data) throws -> Void
     ) async throws -> StoredDocument {
-        // Checked in a read first, so a read-only copy serves Part 1; only a Part 2 read writes (its audit event).
+        // Checked in a read first, so a read-only copy serves Part 1 and staff-only records; only a decision record's
+        // Part 2 read writes (its audit event).
         var document = try await store.read { tx in
             try documentForReading(documentID, by: actorName, day: day, audited: false, in: tx)
         }
-        if document.part == .part2 {
+        if document.part == .part2, document.recordKind.publishes {
             document = try await store.write { tx in
                 try documentForReading(documentID, by: actorName, day: day, audited: true, in: tx)
             }

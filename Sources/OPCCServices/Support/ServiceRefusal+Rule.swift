@@ -94,14 +94,20 @@ extension ServiceRefusal {
         case decisionNumberUnique = "decision-number-unique"
         /// A board decision recorded on a threat the assessment does not band Medium.
         case decisionOnAMedium = "decision-on-a-medium"
-        /// Attaching or withdrawing a document without being an officer, chief executive or commissioner of its office.
+        /// Attaching or withdrawing a document without one of the roles that attach the record's documents
+        /// (`DocumentRecordKind.attachers`: for a decision record an officer, chief executive or commissioner of its
+        /// office).
         case documentAttachers = "document-attachers"
         /// A new version of, or a withdrawal of, a document that was already replaced or withdrawn.
         case documentCurrent = "document-current"
+        /// A kind of document the record does not take (evidence on an agreement, a signed agreement on a return).
+        case documentKindForRecord = "document-kind-for-record"
         /// Reading a Part 2 document without one of the roles that may read Part 2, or a withdrawn one.
         case documentPart2Readers = "document-part2-readers"
         /// Purging a withdrawn document's bytes without being one of the office's Part 2 readers.
         case documentPurgeByPart2Readers = "document-purge-by-part2-readers"
+        /// A Part 1 document on a record that publishes nothing (an agreement, a return, a carry-forward).
+        case documentStaffOnly = "document-staff-only"
         /// Withdrawing a document without a reason.
         case documentWithdrawalReason = "document-withdrawal-reason"
         /// Editing a decision record that is no longer a draft.

@@ -5,11 +5,12 @@ extension PGMigrations {
         CREATE TABLE document (
             id text COLLATE "C" PRIMARY KEY CHECK (id <> ''),
             office_id text COLLATE "C" NOT NULL REFERENCES office(id),
-            record_kind text COLLATE "C" NOT NULL CHECK (record_kind IN ('decision')),
+            record_kind text COLLATE "C" NOT NULL CHECK (record_kind IN ('decision', 'agreement', 'return',
+                'carry-forward')),
             record_id text COLLATE "C" NOT NULL CHECK (record_id <> ''),
             kind text COLLATE "C" NOT NULL CHECK (kind IN ('signed-form', 'business-case',
                 'equality-impact-assessment', 'risk-assessment', 'project-initiation-document', 'media-strategy',
-                'background-paper', 'other')),
+                'background-paper', 'other', 'signed-agreement', 'evidence')),
             part bigint NOT NULL CHECK (part IN (1, 2)),
             name text COLLATE "C" NOT NULL CHECK (name <> '' AND length(name) <= 120),
             type text COLLATE "C" NOT NULL CHECK (type IN ('pdf', 'png', 'jpeg', 'csv', 'text', 'docx', 'xlsx',
@@ -28,7 +29,7 @@ extension PGMigrations {
             CHECK ((withdrawn_at IS NULL) = (withdrawn_by IS NULL)),
             CHECK (purged = 0 OR withdrawn_at IS NOT NULL)
         );
-        CREATE INDEX document_record ON document(record_kind, record_id);
+        CREATE INDEX document_record ON document(record_id);
         CREATE INDEX document_sha256 ON document(sha256);
         CREATE TRIGGER document_is_never_deleted BEFORE DELETE ON document FOR EACH ROW
         EXECUTE FUNCTION opcc_refuse('documents are never deleted: withdraw them');
