@@ -17,37 +17,17 @@ extension DecisionCommand {
                 --as cumbria.officer
                 """)
         @Argument(help: "The record.") var record: String
-        @Argument(help: "The file.") var file: String
-        @Option(help: "What the document is.") var kind: String
+        @OptionGroup var document: DocumentFileOptions
         @Option(help: "1 (published with the decision) or 2 (confidential).") var part: Int
-        @Option(help: "The name to show (default: the file's name, cleaned).") var name: String?
-        @Option(help: "The id of the document this is a new version of.") var replacing: String?
-        @Option(name: .customLong("max-mb"), help: "The size limit in megabytes (default 25).") var maxMB: Int?
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
-            guard DocumentKind(named: kind) != nil else {
-                throw ValidationError(
-                    "--kind: one of " + DocumentKind.allCases.map(\.rawValue).joined(separator: ", ") + ", eia, pid")
-            }
             guard DocumentPart(rawValue: part) != nil else { throw ValidationError("--part: 1 or 2") }
-            if let maxMB, maxMB < 1 { throw ValidationError("--max-mb: a whole number of megabytes, 1 or more") }
         }
 
         func run() async throws {
-            try await runReportingRefusals {
-                let app = try global.open()
-                let upload = Commissioning.DocumentUpload(
-                    file: URL(fileURLWithPath: file), name: name, kind: DocumentKind(named: kind)!,
-                    part: DocumentPart(rawValue: part)!, replacing: replacing,
-                    sizeLimitBytes: maxMB.map { Int64($0) * 1024 * 1024 } ?? DocumentRules.defaultSizeLimitBytes)
-                let document = try await app.attachDocument(
-                    to: record, office: global.office, upload, by: try global.actorName(),
-                    on: try global.effectiveDay())
-                printLine(
-                    "attached \(document.id): \(document.name) (\(document.type.label), \(document.sizeBytes) bytes, "
-                        + "Part \(document.part.rawValue)), SHA-256 \(document.sha256)")
-            }
+            try await document.attach(
+                to: .decision(record, office: global.office), part: DocumentPart(rawValue: part)!, global: global)
         }
     }
 
@@ -58,49 +38,16 @@ extension DecisionCommand {
         @Argument(help: "The record.") var record: String
         @OptionGroup var global: GlobalOptions
 
-        func run() async throws {
-            try await runReportingRefusals {
-                let app = try global.open()
-                let documents = try await app.documents(
-                    of: record, office: global.office, by: global.optionalActorName)
-                for d in documents {
-                    var line = "\(d.id)  Part \(d.part.rawValue)  \(d.kind.rawValue)  \(d.name)  \(d.type.label)  "
-                    line += "\(d.sizeBytes) bytes  \(d.sha256)"
-                    if let newer = d.supersededBy { line += "  (replaced by \(newer))" }
-                    if let reason = d.withdrawalReason {
-                        line += "  (withdrawn: \(reason)\(d.purged ? "; purged" : ""))"
-                    }
-                    printLine(line)
-                }
-            }
-        }
+        func run() async throws { try await listDocuments(of: .decision(record, office: global.office), global) }
     }
 
     struct Document: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Save a document's file (a Part 2 one only for the office's Part 2 readers; each read audited).",
             discussion: "Example: opcc decision document cumbria-DR-0001-D1 --out case.pdf --as cumbria.officer")
-        @Argument(help: "The document's id.") var id: String
-        @Option(help: "The file to write (must not exist).") var out: String
-        @OptionGroup var global: GlobalOptions
+        @OptionGroup var save: DocumentSaveOptions
 
-        func run() async throws {
-            try await runReportingRefusals {
-                let app = try global.open()
-                guard !FileManager.default.fileExists(atPath: out) else {
-                    throw ValidationError("--out: \(out) exists already")
-                }
-                guard FileManager.default.createFile(atPath: out, contents: nil),
-                    let handle = FileHandle(forWritingAtPath: out)
-                else { throw ValidationError("--out: \(out) cannot be written") }
-                defer { try? handle.close() }
-                let sink = WriteSink(handle)
-                let document = try await app.downloadDocument(
-                    id, by: global.optionalActorName, on: try global.effectiveDay()
-                ) { try sink.write($0) }
-                printLine("wrote \(out): \(document.name) (\(document.sizeBytes) bytes)")
-            }
-        }
+        func run() async throws { try await save.save() }
     }
 
     struct WithdrawDocument: AsyncParsableCommand {
@@ -113,25 +60,8 @@ extension DecisionCommand {
                 Example: opcc decision withdraw-document cumbria-DR-0001-D1 --reason "holds a home address" \
                 --as cumbria.officer
                 """)
-        @Argument(help: "The document's id.") var id: String
-        @Option(help: "Why it is withdrawn.") var reason: String
-        @Flag(help: "Remove its bytes as well.") var purge = false
-        @OptionGroup var global: GlobalOptions
+        @OptionGroup var withdrawal: DocumentWithdrawalOptions
 
-        func run() async throws {
-            try await runReportingRefusals {
-                let app = try global.open()
-                let document = try await app.withdrawDocument(
-                    id, reason: reason, purge: purge, by: try global.actorName(), on: try global.effectiveDay())
-                printLine("withdrew \(document.id)\(document.purged ? " and purged its bytes" : "")")
-            }
-        }
+        func run() async throws { try await withdrawal.withdraw() }
     }
-}
-
-/// A file handle written from the download's chunks, one at a time.
-private final class WriteSink: @unchecked Sendable {
-    let handle: FileHandle
-    init(_ handle: FileHandle) { self.handle = handle }
-    func write(_ data: Data) throws { try handle.write(contentsOf: data) }
 }

@@ -18,7 +18,7 @@ extension FinanceCommand {
             subcommands: [
                 Draft.self, Assess.self, Confirm.self, Signature.self, Sign.self, Activate.self, Vary.self, Pay.self,
                 Close.self, Terminate.self,
-            ])
+            ] + RecordDocumentCommands<Agreement>.all)
 
         /// The shared shape of the commands that take an agreement id and perform one act.
         struct IDOptions: ParsableArguments {

@@ -11,7 +11,8 @@ extension FinanceCommand {
             discussion:
                 "Example: opcc finance carry-forward request --from 2016/17 --strand CSF --recipient GB-LAE-WLV "
                 + "--forecast £38,000 --reason \"DHR savings\" --office west-midlands --as wm.finance",
-            subcommands: [Request.self, Decide.self, Confirm.self, Settle.self])
+            subcommands: [Request.self, Decide.self, Confirm.self, Settle.self]
+                + RecordDocumentCommands<CarryForward>.all)
 
         struct Request: AsyncParsableCommand {
             static let configuration = CommandConfiguration(

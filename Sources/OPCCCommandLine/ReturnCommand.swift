@@ -17,7 +17,7 @@ struct ReturnCommand: AsyncParsableCommand {
         subcommands: [
             List.self, Show.self, Save.self, Submit.self, Accept.self, SendBack.self, Correct.self, Waive.self,
             Escalate.self, History.self, ImportIndicator.self,
-        ])
+        ] + RecordDocumentCommands<ReturnCommand>.all)
 
     struct IDOptions: ParsableArguments {
         @Argument(help: "The return id, e.g. cumbria-QR-0003.") var id: String

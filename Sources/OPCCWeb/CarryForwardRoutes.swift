@@ -14,10 +14,10 @@ extension Web {
         // Versions read after the rows: a change made between the two reads makes a form stale, never wrong.
         let acts = try await app.recordActs(overview.carryForwards.map(\.request.id), by: user)
         let errorsByField = fieldErrors(errors)
+        var rows = carryForwardRows(overview.carryForwards, acts: acts, errors: errorsByField, entered: entered)
+        for i in rows.indices { rows[i].documents = await documentLinks(.carryForward, rows[i].id, user: user) }
         var model = CarryForwardsPage(
-            nav: financeNav("/finance/carry-forwards"),
-            rows: carryForwardRows(overview.carryForwards, acts: acts, errors: errorsByField, entered: entered),
-            errors: errors, fe: errorsByField)
+            nav: financeNav("/finance/carry-forwards"), rows: rows, errors: errors, fe: errorsByField)
         // A new request is offered to whoever the definition lets make one (from its initial state).
         if try await app.permittedEvents(workflow: "carry-forward", by: user)["draft"]?.contains("request") ?? false {
             model.request = .init(

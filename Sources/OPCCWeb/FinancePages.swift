@@ -208,6 +208,8 @@ struct GrantPage: Encodable, Sendable {
     var acts: Acts?
     /// The agreement's version when the page was read: every form carries it.
     var version: String
+    /// Its documents, for the office's staff (an agreement's are staff-only).
+    var documents: [DocumentLink] = []
 
     struct Quarter: Encodable, Sendable {
         var quarter: String
@@ -329,6 +331,8 @@ struct CarryForwardsPage: Encodable, Sendable {
         var decide: Bool
         /// The carry-forward's version when the page was read: its forms carry it.
         var version: String
+        /// Its supporting papers, for the office's staff.
+        var documents: [DocumentLink] = []
     }
 
     struct Request: Encodable, Sendable {

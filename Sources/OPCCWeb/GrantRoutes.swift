@@ -64,12 +64,13 @@ extension Web {
                 decision: v.newDecisionID.map { view.newDecisionNumbers[$0] ?? $0 } ?? "")
         }
         let acts = grantActs(view, permitted: permitted, entered: entered)
-        let model = GrantPage(
+        var model = GrantPage(
             id: id, purpose: a.purpose, recipient: a.recipient.name, state: statusLabel(view.state),
             stateClass: view.state, facts: grantFacts(view), quarters: quarters, svg: chart.svg,
             allocations: allocations, instalments: instalments, variations: variations, errors: errors,
             conditions: a.conditions.map { .init(text: $0) }, fe: acts.terminate == nil ? nil : fieldErrors(errors),
             acts: acts.isEmpty ? nil : acts, version: String(permitted.version))
+        model.documents = await documentLinks(.agreement, id, user: user)
         return try pages.page(
             "grant", title: (errors.isEmpty ? "" : "Error: ") + "\(a.id): \(a.recipient.name)", model: model,
             context: context, back: "/grants", status: status)

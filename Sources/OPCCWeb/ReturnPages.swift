@@ -29,6 +29,8 @@ struct ReturnPage: Encodable, Sendable {
     var note: String
     var form: BoardForm?
     var notice: String?
+    /// Its evidence and other documents, for its readers (the grant's own board and the office's staff).
+    var documents: [DocumentLink] = []
 
     /// One version of the return, newest first; `review` and its `reasons` once it was reviewed.
     struct VersionRow: Encodable, Sendable {

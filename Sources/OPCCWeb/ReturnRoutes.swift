@@ -143,13 +143,14 @@ extension Web {
         let lifecycle = ((try? await app.auditLog(instance: id, by: user)) ?? []).map { e in
             ReturnPage.LifecycleRow(day: e.effectiveDay.iso, event: e.event, to: e.toState ?? "", actor: e.actor)
         }
-        let model = ReturnPage(
+        var model = ReturnPage(
             id: id, heading: "\(record.quarter) return", recipient: agreement.recipient.name,
             state: statusLabel(state), stateClass: state, overdue: outstanding && app.clock.today() > record.dueOn,
             facts: facts, versions: record.versions.reversed().map(ReturnPage.VersionRow.init),
             reviewer: mayReview(acts), version: String(acts.version), errors: errors, lifecycle: lifecycle,
             trends: await indicatorTrends(agreement, user: user),
             reasons: entered?["reasons"] ?? "", note: entered?["note"] ?? "", form: form, notice: notice)
+        model.documents = await documentLinks(.quarterlyReturn, id, user: user)
         return try pages.page(
             "return",
             title: (errors.isEmpty ? "" : "Error: ") + "\(record.quarter) return, \(agreement.recipient.name)",

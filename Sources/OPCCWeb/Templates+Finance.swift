@@ -3,7 +3,7 @@
 extension Templates {
     static let finance: [String: String] = [
         "finance-nav": financeNav, "finance": budgets, "allocations": allocations, "split-preview": splitPreview,
-        "grants": grants, "grant": grant, "carry-forwards": carryForwards,
+        "grants": grants, "grant": grant, "carry-forwards": carryForwards, "document-list": documentList,
     ]
 
     static let financeNav = """
@@ -237,7 +237,7 @@ extension Templates {
             <th scope="col" class="num">Forecast</th><th scope="col">Reason</th><th scope="col">Status</th></tr></thead>
           <tbody>
           {{#rows}}<tr id="cf-{{id}}"><td>{{id}}</td><td>{{recipient}} {{strand}}</td><td>{{from}} to {{to}}</td><td class="num">{{forecast}}</td>
-            <td>{{reason}}{{#actual}}<br>Actual underspend {{actual}}{{/actual}}{{#decision}}<br>Decision {{decision}}{{/decision}}</td>
+            <td>{{reason}}{{#actual}}<br>Actual underspend {{actual}}{{/actual}}{{#decision}}<br>Decision {{decision}}{{/decision}}{{#documents}}<br>{{#href}}<a href="{{href}}" download>{{name}}</a>{{/href}}{{^href}}{{name}}{{/href}} ({{kind}}, {{type}}, {{size}}{{#note}}; {{note}}{{/note}}){{/documents}}</td>
             <td><strong class="tag tag-{{stateClass}}">{{state}}</strong></td></tr>{{/rows}}
           </tbody>
         </table>

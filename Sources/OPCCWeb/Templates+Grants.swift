@@ -72,6 +72,7 @@ extension Templates {
         </table>
         {{/first(variations)}}
         {{^variations}}<p>No variations.</p>{{/variations}}
+        {{> document-list}}
         {{#acts}}
         <h2>What you can do</h2>
         {{#assessment}}

@@ -113,6 +113,7 @@ extension Templates {
             <td>{{review}}{{#reasons}}: {{reasons}}{{/reasons}}{{#correction}} (correction: {{correction}}){{/correction}}</td></tr>{{/versions}}</tbody>
         </table>
         {{/first(versions)}}
+        {{> document-list}}
         {{#first(trends)}}
         <h2>Outcome indicators by quarter</h2>
         {{#trends}}

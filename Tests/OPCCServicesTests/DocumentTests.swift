@@ -25,13 +25,7 @@ struct DocumentTests {
     }
 
     /// A file holding `data`, named `name`, in a folder of its own.
-    func file(_ data: Data, named name: String) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-upload-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent(name)
-        try data.write(to: url)
-        return url
-    }
+    func file(_ data: Data, named name: String) throws -> URL { try uploadedFile(data, named: name) }
 
     /// A ZIP container with these entries (path → text).
     func zip(_ entries: [(String, String)], named name: String) throws -> URL {

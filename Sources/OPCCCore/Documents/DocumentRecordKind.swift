@@ -38,13 +38,14 @@ public enum DocumentRecordKind: String, Hashable, Sendable, CaseIterable {
     /// The roles that attach and withdraw the record's documents: for a decision record, those who write and decide
     /// it; for an agreement, those the `grant-agreement` workflow lets act on it (finance, officer); for a return,
     /// its grant's own project board (the role is scoped to the grant) and the officers and finance who review it;
-    /// for a carry-forward, finance who requests it, officers, and the chief executive and Commissioner who decide it.
+    /// for a carry-forward, finance who requests it and the officers (the chief executive and Commissioner who decide
+    /// it read its papers).
     public var attachers: [Role] {
         switch self {
         case .decision: [.officer, .chiefExecutive, .commissioner]
         case .agreement: [.finance, .officer]
         case .quarterlyReturn: [.projectBoardMember, .officer, .finance]
-        case .carryForward: [.finance, .officer, .chiefExecutive, .commissioner]
+        case .carryForward: [.finance, .officer]
         }
     }
 
