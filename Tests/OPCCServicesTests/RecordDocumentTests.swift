@@ -91,6 +91,11 @@ struct RecordDocumentTests {
             _ = try await attach(app, to: Ref(c.ref.kind, c.missing.id), kind: c.kind, by: c.attacher)
         }
         #expect(unknown?.rule == c.missing.rule)
+        let wrongOffice = await refusal {
+            _ = try await attach(
+                app, to: Ref(c.ref.kind, c.ref.reference, office: "leicestershire"), kind: c.kind, by: c.attacher)
+        }
+        #expect(wrongOffice?.rule == c.missing.rule, "an id given with another office")
         let wrongKind = await refusal { _ = try await attach(app, to: c.ref, kind: .mediaStrategy, by: c.attacher) }
         #expect(wrongKind?.rule == "document-kind-for-record")
         let part1 = await refusal { _ = try await attach(app, to: c.ref, kind: c.kind, part: .part1, by: c.attacher) }

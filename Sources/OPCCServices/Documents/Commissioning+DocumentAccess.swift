@@ -62,10 +62,13 @@ extension Commissioning {
         }
     }
 
-    /// The record `ref` names, or the refusal for a missing one.
+    /// The record `ref` names, or the refusal for a missing one. A decision record is found as `decisionID` finds it
+    /// (the office resolves a number); another record's id is of the office given, if one is.
     func documentHolder(_ ref: DocumentRecordRef, in tx: any StoreTransaction) throws -> DocumentHolder {
-        let id = ref.kind == .decision ? try decisionID(ref.reference, office: ref.office, in: tx) : ref.reference
-        guard let holder = try documentHolder(ref.kind, id: id, in: tx), ref.office.map({ $0 == holder.office }) ?? true
+        let decision = ref.kind == .decision
+        let id = decision ? try decisionID(ref.reference, office: ref.office, in: tx) : ref.reference
+        guard let holder = try documentHolder(ref.kind, id: id, in: tx),
+            decision || ref.office.map({ $0 == holder.office }) ?? true
         else { throw unknownRecord(ref) }
         return holder
     }
