@@ -111,6 +111,9 @@ struct OfficeCommand: AsyncParsableCommand {
                 printLine("  sign-offs before referral:")
                 for s in p.signatories { printLine("    - \(s.title) [\(s.kind.rawValue), recorded by \(s.role)]") }
                 printLine("  roles: " + p.roles.map(\.rawValue).joined(separator: ", "))
+                printLine(
+                    "  assessment documents required: "
+                        + (p.assessmentDocumentsRequired.map { "for agreements drafted from \($0.iso)" } ?? "no"))
             }
         }
     }

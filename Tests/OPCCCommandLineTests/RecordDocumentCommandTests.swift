@@ -40,5 +40,7 @@ struct RecordDocumentCommandTests {
         ])
         #expect(wrongKind.status == 1 && wrongKind.stderr.contains("document-kind-for-record"), "\(wrongKind.stderr)")
         #expect(try await opcc(["audit", "verify", "--db", path]).status == 0)
+        let office = try await opcc(["office", "show", "leicestershire", "--db", path])
+        #expect(office.stdout.contains("assessment documents required: no"), "off by default: \(office.stdout)")
     }
 }
