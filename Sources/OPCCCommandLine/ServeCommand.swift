@@ -58,6 +58,10 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var relay: RelayOptions
     @Option(help: "Seconds between the delivery worker's rounds when no act wakes it (with --smtp-url).")
     var deliveryInterval = 5
+    @Option(
+        name: .customLong("document-limit-mb"),
+        help: "The largest document a person may upload in the browser or the API, in megabytes (1 to 1024).")
+    var documentLimitMB = 25
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -77,6 +81,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1...3600).contains(deliveryInterval) else {
             throw ValidationError("--delivery-interval is a number of seconds from 1 to 3600")
+        }
+        guard (1...1024).contains(documentLimitMB) else {
+            throw ValidationError("--document-limit-mb is a whole number of megabytes from 1 to 1024")
         }
         _ = try relay.checkedRelay(publicURL: publicURL)
     }
@@ -122,6 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.readOnly = readOnly
         configuration.mainSiteURL = mainSite
         configuration.home = home
+        configuration.documentLimitBytes = Int64(documentLimitMB) * 1024 * 1024
         if let checked = try relay.checkedRelay(publicURL: publicURL) {
             configuration.delivery = MailDelivery(
                 transport: try RelayOptions.transport(checked.relay),

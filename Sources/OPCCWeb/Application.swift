@@ -35,6 +35,9 @@ public struct WebConfiguration: Sendable {
     public var delivery: MailDelivery?
     /// The demo without a relay (`opcc serve --demo` with no `--smtp-url`): /demo/outbox shows what would be sent.
     public var demoOutbox: Bool = false
+    /// The largest document a person may upload (`opcc serve --document-limit-mb`, 25 MB by default); an upload's
+    /// body may carry a little more, for the form's fields.
+    public var documentLimitBytes: Int64 = DocumentRules.defaultSizeLimitBytes
 
     public init(
         commissioning: Commissioning, hostname: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
@@ -156,6 +159,7 @@ struct Web: Sendable {
     let readOnly: Bool
     let mainSiteURL: String?
     let demoOutbox: Bool
+    let documentLimitBytes: Int64
 
     init(configuration: WebConfiguration) async throws {
         app = configuration.commissioning
@@ -171,6 +175,7 @@ struct Web: Sendable {
         secureCookies = configuration.secureCookies
         home = configuration.home
         demoOutbox = configuration.demoOutbox && !configuration.readOnly
+        documentLimitBytes = configuration.documentLimitBytes
     }
 
     func addRoutes(to router: Router<WebContext>) {
@@ -195,6 +200,7 @@ struct Web: Sendable {
     /// The pages only a signed-in person sees.
     func addStaffRoutes(to staff: RouterGroup<WebContext>) {
         addDecisionRoutes(to: staff)
+        addDocumentFormRoutes(to: staff)
         addReturnRoutes(to: staff)
         addFinanceRoutes(to: staff)
         addAreaRoutes(to: staff)

@@ -105,6 +105,8 @@ struct DecisionPage: Encodable, Sendable {
     var editable: Bool
     var overdue: Bool
     var part2: String?
+    /// The record's documents and, for its attachers, the forms to attach and withdraw them.
+    var documents: DocumentsSection? = nil
 
     struct Signatory: Encodable, Sendable {
         var title: String
@@ -192,7 +194,7 @@ extension Web {
         let steps = decisionSteps(
             view, permitted: permitted, profile: profile, roles: roles, signer: person?.displayName ?? "",
             erroredStep: errors.first?.step, entered: entered)
-        let model = DecisionPage(
+        var model = DecisionPage(
             id: record.id, office: record.office, title: record.title, status: statusLabel(view.status),
             statusClass: view.status, facts: decisionFacts(record), chain: chain, lifecycle: lifecycle,
             actions: steps,
@@ -205,6 +207,7 @@ extension Web {
             overdue: DecisionRules.isPart1Overdue(
                 state: view.status, part1Deadline: record.part1Deadline, publishedOn: record.publishedOn, today: today),
             part2: part2)
+        model.documents = try await documentsSection(record, user: user, errors: errors, entered: entered)
         return try pages.page(
             "decision", title: (errors.isEmpty ? "" : "Error: ") + (record.number ?? record.title), model: model,
             context: context, back: "/decisions", status: status)

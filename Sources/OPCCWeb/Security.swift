@@ -147,10 +147,16 @@ extension Web {
     /// A missing or wrong token is 403: the form did not come from this site.
     func form(_ request: Request, _ context: WebContext) async throws -> Form {
         let form = try await formFields(request)
-        guard let session = context.session, let sent = form["csrf"], !sent.isEmpty,
-            constantTimeEqual(sent, session.csrf)
-        else { throw Self.foreignForm }
+        try checkFormToken(form["csrf"], context)
         return form
+    }
+
+    /// The CSRF check of every form, whatever its encoding (a multipart upload's token is one of its fields): the
+    /// token sent must be the session's. A missing or wrong token is 403.
+    func checkFormToken(_ sent: String?, _ context: WebContext) throws {
+        guard let session = context.session, let sent, !sent.isEmpty, constantTimeEqual(sent, session.csrf) else {
+            throw Self.foreignForm
+        }
     }
 
     /// The sign-in form: its token must be one this site signed, unexpired, for the nonce in this browser's cookie.

@@ -3,10 +3,12 @@
 
 enum Templates {
     /// Every template by name: the decision screens' here, each other area's in its own file.
-    static let all: [String: String] = [decisions, returns, finance, areas, transparency, account, notifications]
-        .reduce(into: [:]) { all, group in
-            all.merge(group) { first, _ in first }
-        }
+    static let all: [String: String] = [
+        decisions, returns, finance, areas, transparency, account, notifications, documents,
+    ]
+    .reduce(into: [:]) { all, group in
+        all.merge(group) { first, _ in first }
+    }
 
     static let decisions: [String: String] = [
         "layout": layout, "register": register, "signin": signIn, "home": home, "decision": decision,
@@ -195,6 +197,7 @@ enum Templates {
         {{^mayReadPart2}}<p>This record has a confidential Part 2, which your role may not read.</p>{{/mayReadPart2}}
         {{/part2}}
         {{/part2Exists}}
+        {{> decision-documents}}
         {{#first(actions)}}<h2>What you can do</h2>{{/first(actions)}}
         {{#actions}}
         <form method="post" action="/decisions/{{id}}/{{step}}" class="action" id="{{step}}">

@@ -509,6 +509,7 @@ struct APITests {
                     "/api/v1/returns/{id}/problems": "/api/v1/returns", "/api/v1/vli/wards/{ward}": "/api/v1/vli/wards",
                     "/api/v1/priorities/{id}": "/api/v1/priorities",
                     "/api/v1/priorities/{id}/spend": "/api/v1/priorities",
+                    "/api/v1/decisions/{id}/documents": "/api/v1/decisions",
                 ]
                 for operation in API.operations where operation.method == .get && !operation.pathParameters.isEmpty {
                     let list = try #require(lists[operation.path], "no list for \(operation.path)")

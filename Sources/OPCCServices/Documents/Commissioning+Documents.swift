@@ -113,11 +113,14 @@ extension Commissioning {
     public func withdrawDocument(
         _ documentID: String, reason: String, purge: Bool = false, by actorName: String, on day: Day? = nil
     ) async throws -> StoredDocument {
-        let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else {
+        let trimmed = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
             throw ServiceRefusal(
                 rule: .documentWithdrawalReason, message: "say why the document is withdrawn (--reason TEXT)")
         }
+        // The text check every reason passes (controls and bidirectional overrides refused, at most 1,000
+        // characters): a reason is published in the audit log and refused text must never reach the store.
+        let reason = try checkedText(trimmed, "reason", .short)
         let (withdrawn, removeBytes) = try await store.write { tx in
             let document = try ownDocument(documentID, by: actorName, in: tx)
             let (holder, role) = try documentRecord(

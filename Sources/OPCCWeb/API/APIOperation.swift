@@ -20,6 +20,9 @@ struct APIOperation: Sendable {
     var query: [APIParameter] = []
     /// The request body's schema; request bodies are closed objects: an unknown field is refused, never dropped.
     var body: Node?
+    /// A file upload's `multipart/form-data` fields (`file` and text fields), instead of a JSON body: the body is
+    /// read as it arrives, the file written to a temporary file (`APICall.upload`), within the document limit.
+    var upload: Node? = nil
     /// The success response's schema and status.
     var response: Node
     var status: HTTPResponse.Status = .ok
@@ -85,6 +88,10 @@ struct APICall {
     var ifMatch: Int? = nil
     /// The product home (for VLI schemes), when the server was started with one.
     let home: ProductHome?
+    /// The upload an `upload` operation received: its fields (checked against the schema) and its file.
+    var upload: MultipartUpload? = nil
+    /// The largest document the server takes (`opcc serve --document-limit-mb`).
+    var documentLimitBytes: Int64 = DocumentRules.defaultSizeLimitBytes
 
     func id(_ name: String = "id") -> String { path[name] ?? "" }
 

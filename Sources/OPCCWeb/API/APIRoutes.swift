@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOFileSystem
 import OPCCCore
 import OPCCServices
 
@@ -13,7 +14,7 @@ enum API {
     /// Every operation, in the order the document lists them.
     static let operations: [APIOperation] =
         decisionOperations + financeOperations + agreementOperations + returnOperations + areaOperations
-        + priorityOperations + notificationOperations
+        + priorityOperations + notificationOperations + documentOperations
 }
 
 extension Web {
@@ -45,39 +46,62 @@ extension Web {
         do {
             let actor = try await authenticate(request)
             let query = try checkedQuery(request, for: operation)
-            var raw = Data()
-            var body: [String: JSONValue] = [:]
-            if let schema = operation.requestBody {
-                raw = try await collect(request, upTo: operation.maxBody)
-                body = try checkedBody(raw, schema: schema)
-            } else if try await !collect(request, upTo: 1024).isEmpty {
-                throw APIProblem(
-                    .unprocessableContent, rule: "valid-request-body", detail: "this operation takes no body")
+            guard let schema = operation.upload else {
+                return try await answer(operation, request: request, context: context, actor: actor, query: query)
             }
-            var path: [String: String] = [:]
-            // The router hands path segments over as sent: a ward named with spaces arrives as `…%20…`.
-            for name in operation.pathParameters {
-                let raw = context.parameters.get(name) ?? ""
-                path[name] = raw.removingPercentEncoding ?? raw
+            // An upload: its file lives in a temporary directory for as long as the handler runs, then goes.
+            return try await FileSystem.shared.withTemporaryDirectory { _, directory in
+                let upload = try await checkedUpload(request, schema: schema, into: directory)
+                return try await answer(
+                    operation, request: request, context: context, actor: actor, query: query, upload: upload)
             }
-            var page = (limit: API.defaultLimit, offset: 0)
-            if operation.paginated {
-                page.limit = try pageNumber(
-                    query["limit"], name: "limit", default: API.defaultLimit, range: 1...API.largestLimit)
-                page.offset = try pageNumber(query["offset"], name: "offset", default: 0, range: 0...Int(Int32.max))
-            }
-            var call = APICall(app: app, actor: actor, path: path, query: query, body: body, rawBody: raw, home: home)
-            if operation.versioned && operation.writes { call.ifMatch = try ifMatch(request) }
-            let result = try await operation.handler(call)
-            return try encode(result, operation: operation, page: page)
         } catch {
-            let problem = APIProblem.from(error)
-            if problem.status.code >= 500 {
-                context.logger.error(
-                    "api request failed", metadata: ["error": .string(loggedError(error))])
-            }
-            return problem.response
+            return problem(error, context: context)
         }
+    }
+
+    /// The problem document for an error, logged when it is the server's.
+    private func problem(_ error: any Error, context: WebContext) -> Response {
+        let problem = APIProblem.from(error)
+        if problem.status.code >= 500 {
+            context.logger.error("api request failed", metadata: ["error": .string(loggedError(error))])
+        }
+        return problem.response
+    }
+
+    /// Reads the body (JSON, checked against the schema; an upload's is already read), the path and paging, then
+    /// calls the handler.
+    private func answer(
+        _ operation: APIOperation, request: Request, context: WebContext, actor: String, query: [String: String],
+        upload: MultipartUpload? = nil
+    ) async throws -> Response {
+        var raw = Data()
+        var body: [String: JSONValue] = [:]
+        if let schema = operation.requestBody {
+            raw = try await collect(request, upTo: operation.maxBody)
+            body = try checkedBody(raw, schema: schema)
+        } else if upload == nil, try await !collect(request, upTo: 1024).isEmpty {
+            throw APIProblem(
+                .unprocessableContent, rule: "valid-request-body", detail: "this operation takes no body")
+        }
+        var path: [String: String] = [:]
+        // The router hands path segments over as sent: a ward named with spaces arrives as `…%20…`.
+        for name in operation.pathParameters {
+            let raw = context.parameters.get(name) ?? ""
+            path[name] = raw.removingPercentEncoding ?? raw
+        }
+        var page = (limit: API.defaultLimit, offset: 0)
+        if operation.paginated {
+            page.limit = try pageNumber(
+                query["limit"], name: "limit", default: API.defaultLimit, range: 1...API.largestLimit)
+            page.offset = try pageNumber(query["offset"], name: "offset", default: 0, range: 0...Int(Int32.max))
+        }
+        var call = APICall(app: app, actor: actor, path: path, query: query, body: body, rawBody: raw, home: home)
+        call.upload = upload
+        call.documentLimitBytes = documentLimitBytes
+        if operation.versioned && operation.writes { call.ifMatch = try ifMatch(request) }
+        let result = try await operation.handler(call)
+        return try encode(result, operation: operation, page: page)
     }
 
     private func authenticate(_ request: Request) async throws -> String {

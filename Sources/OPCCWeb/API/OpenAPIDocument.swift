@@ -58,6 +58,7 @@ public enum OpenAPIDocument {
         ("vli", "Pilot areas chosen by the Vulnerable Localities Index."),
         ("priorities", "Priority setting with the partnership risk/harm matrix."),
         ("notifications", "The caller's own notifications, marking them read, and how they come by mail."),
+        ("documents", "Files attached to decision records: attach (multipart/form-data), list, withdraw."),
         ("document", "This document."),
     ]
 
@@ -182,16 +183,7 @@ public enum OpenAPIDocument {
         }
         if operation.versioned && operation.writes { parameters.append(ifMatch) }
         if !parameters.isEmpty { pairs.append(("parameters", .list(parameters))) }
-        if let body = operation.requestBody {
-            pairs.append(
-                (
-                    "requestBody",
-                    .map([
-                        ("required", .bool(true)),
-                        ("content", .map([("application/json", .map([("schema", body)]))])),
-                    ])
-                ))
-        }
+        if let body = requestBody(operation) { pairs.append(("requestBody", body)) }
         let success: Node =
             operation.status == .noContent
             ? .map([("description", .string("Done."))])
@@ -218,11 +210,26 @@ public enum OpenAPIDocument {
         var responses: [(String, Node)] = [(String(operation.status.code), success)]
         for problem in problemResponses {
             if problem.status == "409" && !operation.writes { continue }
-            if problem.status == "413" && operation.body == nil { continue }
+            if problem.status == "413" && operation.body == nil && operation.upload == nil { continue }
             responses.append((problem.status, S.responseRef(problem.name)))
         }
         pairs.append(("responses", .map(responses)))
         return .map(pairs)
+    }
+
+    /// The request body as documented: JSON, or a file upload's multipart/form-data.
+    static func requestBody(_ operation: APIOperation) -> Node? {
+        let content: (type: String, schema: Node)
+        if let body = operation.requestBody {
+            content = ("application/json", body)
+        } else if let upload = operation.upload {
+            content = ("multipart/form-data", upload.nonBlankStrings)
+        } else {
+            return nil
+        }
+        return .map([
+            ("required", .bool(true)), ("content", .map([(content.type, .map([("schema", content.schema)]))])),
+        ])
     }
 
     /// The `If-Match` header a versioned write honours.
@@ -256,7 +263,7 @@ public enum OpenAPIDocument {
 
     /// The named schemas of `components/schemas`.
     static var namedSchemas: [(String, Node)] {
-        [("Problem", problem)] + APISchemas.named + APISchemas.notificationSchemas
+        [("Problem", problem)] + APISchemas.named + APISchemas.notificationSchemas + API.documentSchemas
     }
 
     /// The same schemas, keyed by name, for checking request bodies.
