@@ -22,6 +22,12 @@ e. mail: both nodes run the delivery worker (`--smtp-url`, each with a sender ad
    on loopback (.ci/smtp-sink, aiosmtpd); node B is started again, and 100 decisions raised and submitted through
    the API, on A and B in turn, write 200 sign-off requests; each of the 200 is received exactly once (by its
    Message-ID), both nodes sent some, and every one is marked sent.
+f. documents: with the CLI on the shared database (as node A's office would; there is no upload API yet), a Part 1
+   business case and a Part 2 annex carrying a tripwire are attached to the decision raised in b, which is then taken
+   to published (submit, two sign-offs, refer, decide, publish); node B serves the Part 1 file to the public byte for
+   byte, as a download (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`), the Part 2 file is
+   404 to the public on both nodes and the public notice on B lists the first and not the second, and the office's
+   auditor (a Part 2 reader) signed in on B downloads the Part 2 file, the read recorded once in the audit log.
 
 Any miss fails the run with a message saying what was expected and what was seen. A short summary with figures ends
 the output.
@@ -215,6 +221,81 @@ def start_node(name, port, demo):
     process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
     processes.append((f"node {name}", process))
     return process
+
+
+def documents_step(record, sign_in):
+    """Step f: a Part 1 and a Part 2 document attached to `record` with the CLI, the record published, the files
+    served by node B to the public (Part 1 only) and to a Part 2 reader signed in on B (Part 2)."""
+    global node_b
+    if node_b.poll() is not None:  # killed in d and not started again by e (no mail worker)
+        node_b = start_node("B3", port_b, demo=False)
+        wait_healthy(port_b, node_b, "node B (started again for the documents)")
+    part1 = b"%PDF-1.4\n% two-nodes business case " + str(os.getpid()).encode() + b"\n%%EOF\n"
+    part2 = b"Confidential annex OPCC-TRIPWIRE-TWO-NODES " + str(os.getpid()).encode() + b"\n"
+    files = {}
+    for name, data in [("Business case two nodes.pdf", part1), ("Confidential annex.txt", part2)]:
+        path = os.path.join(work, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        files[name] = path
+    attached = {}
+    for name, kind, part in [("Business case two nodes.pdf", "business-case", "1"),
+                             ("Confidential annex.txt", "background-paper", "2")]:
+        ok, out = cli("decision", "attach", record, files[name], "--kind", kind, "--part", part, "--office", "cumbria",
+                      who="cumbria.officer")
+        found = re.match(r"attached (\S+):", out)
+        if not ok or not found:
+            stop(f"opcc decision attach {name} --part {part} failed: {out[-400:]}")
+        attached[part] = found.group(1)
+    for args, who in [(["submit"], "cumbria.officer"),
+                      (["sign", "--position", "originating-officer", "--name", "A Officer"], "cumbria.officer"),
+                      (["sign", "--position", "chief-executive", "--name", "B Chief"], "cumbria.chief-executive"),
+                      (["refer"], "cumbria.chief-executive"),
+                      (["decide", "--approve", "--interests", "none"], "cumbria.pcc"),
+                      (["publish"], "cumbria.officer")]:
+        ok, out = cli("decision", args[0], record, *args[1:], "--office", "cumbria", who=who)
+        if not ok:
+            stop(f"opcc decision {args[0]} {record} failed: {out[-400:]}")
+    number = out.split(":")[0]
+    status, headers, body = request_bytes(port_b, "GET", f"/documents/{attached['1']}")
+    disposition = header(headers, "Content-Disposition") or ""
+    check(status == 200 and body == part1,
+          f"node B served the Part 1 document {attached['1']} to the public as {status}, {len(body)} bytes, not the "
+          f"{len(part1)} attached")
+    check(disposition.startswith("attachment"), f"the Part 1 download's Content-Disposition is {disposition!r}")
+    check(header(headers, "X-Content-Type-Options") == "nosniff", "the Part 1 download has no nosniff")
+    for name, port in [("A", port_a), ("B", port_b)]:
+        status, _, body = request_bytes(port, "GET", f"/documents/{attached['2']}")
+        check(status == 404 and b"TRIPWIRE" not in body,
+              f"the Part 2 document {attached['2']} answered the public {status} on node {name}, not 404")
+    status, _, text = request(port_b, "GET", f"/register/{record}")
+    check(status == 200 and attached["1"] in text and attached["2"] not in text and "TRIPWIRE" not in text,
+          f"node B's public notice of {number} ({status}) does not list only the Part 1 document")
+    reader = {"Cookie": f"opcc_session={sign_in(port_b, port_b, 'cumbria.auditor')}"}
+    status, headers, body = request_bytes(port_b, "GET", f"/documents/{attached['2']}", headers=reader)
+    check(status == 200 and body == part2,
+          f"cumbria.auditor signed in on B read the Part 2 document as {status}, {len(body)} bytes")
+    reads = psql(f"SELECT count(*) FROM audit_event WHERE event = 'document-read' AND actor = 'cumbria.auditor' "
+                 f"AND payload::text LIKE '%{attached['2']}%'")[0][0]
+    check(reads == "1", f"the Part 2 read is in the audit log {reads} times, not once")
+    print(f"f. documents: {attached['1']} (Part 1, {len(part1)} bytes) and {attached['2']} (Part 2) attached to "
+          f"{number} with the CLI and published; node B served the Part 1 file to the public byte for byte "
+          f"({disposition.split(';')[0]}, nosniff); the Part 2 file is 404 to the public on A and B and read by "
+          f"cumbria.auditor signed in on B ({reads} document-read event)", flush=True)
+    return f"documents: Part 1 served by B to the public, Part 2 to a reader only"
+
+
+def request_bytes(port, method, path, headers=None, timeout=60):
+    """As `request`, with the body as bytes (a document is compared byte for byte)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request(method, path, headers=headers or {})
+        answer = connection.getresponse()
+        return answer.status, answer.getheaders(), answer.read()
+    except (OSError, http.client.HTTPException) as error:
+        return 0, [], f"{type(error).__name__}: {error}".encode()
+    finally:
+        connection.close()
 
 
 def mail_burst(token, decisions=100, threads=4):
@@ -580,11 +661,15 @@ http {{
     if mail:
         mail_summary = mail_burst(tokens["cumbria"])
 
+    # ---- f. Documents: attached with the CLI, published, served by node B to the public and to a Part 2 reader.
+    documents_summary = documents_step(location.split("/")[-1], sign_in)
+
     total = time.time() - begun
     print(f"two-node test: {'FAILED' if failures else 'passed'} in {total:.1f} s (nodes healthy after "
           f"{started_in:.1f} s, burst {burst:.1f} s); {len(acknowledged)} raises acknowledged, {len(busy)} refused as "
           f"busy, {len(refusals)} refused otherwise, {len(failed)} failed, "
           f"all {len(acknowledged) - len(missing)} acknowledged in the database; {mail_summary}; "
+          f"{documents_summary}; "
           f"{len(failures)} failures",
           flush=True)
     if failures:

@@ -9,7 +9,9 @@ struct BackupCommand: AsyncParsableCommand {
         commandName: "backup",
         abstract: "Copy the database to a new file with SQLite's online backup (safe while the server runs).",
         discussion: """
-            The copy's audit chain is verified after it is written. An existing file is never overwritten.
+            The documents' files go into the folder beside the copy (backups/opcc.files for backups/opcc.sqlite), \
+            each checked against its hash. The copy's audit chain and documents are verified after it is written. \
+            An existing file or folder is never overwritten.
             Example: opcc backup backups/opcc-2026-11-22.sqlite --db opcc.sqlite
             """)
     @Argument(help: "The new backup file.") var path: String
@@ -19,8 +21,11 @@ struct BackupCommand: AsyncParsableCommand {
         try await runReportingRefusals {
             let app = try global.open()
             let verification = try await app.backup(to: path, home: try global.locateHome())
+            let files = Commissioning.defaultFilesDirectory(databasePath: path)
             printLine(
-                "backed up to \(path): \(verification.eventsChecked) audit events, head \(verification.head); "
+                "backed up to \(path)"
+                    + (FileManager.default.fileExists(atPath: files) ? " (documents in \(files))" : "")
+                    + ": \(verification.eventsChecked) audit events, head \(verification.head); "
                     + (verification.isIntact ? "chain verified" : "PROBLEM: \(verification.problems.joined())"))
             if !verification.isIntact { throw ExitCode(1) }
         }
@@ -35,7 +40,9 @@ struct RestoreCommand: AsyncParsableCommand {
             "Restore a backup as the database, refusing one whose audit log does not verify or whose books do not.",
         discussion: """
             Refused, naming what differs, when the copy's audit chains or any record's content fail 'opcc audit \
-            verify', or its ledger fails 'opcc finance check'. The backup file is not changed. The current database, if any, is moved aside (renamed with a timestamp, \
+            verify', a document's file in the folder beside the backup is missing or not the one attached, or its \
+            ledger fails 'opcc finance check'. The documents' files are copied into the database's folder (--files, \
+            else the one beside it), each checked against its hash. The backup file is not changed. The current database, if any, is moved aside (renamed with a timestamp, \
             never deleted) before the verified copy takes its place. Stop the server first.
             Example: opcc restore backups/opcc-2026-11-22.sqlite --db opcc.sqlite
             """)
@@ -46,7 +53,7 @@ struct RestoreCommand: AsyncParsableCommand {
         try await runReportingRefusals {
             let target = global.databasePath
             let (verification, aside) = try await Commissioning.restore(
-                from: path, to: target, home: try global.locateHome())
+                from: path, to: target, home: try global.locateHome(), filesDirectory: global.filesDirectory)
             if let aside { printLine("moved the old database aside to \(aside)") }
             printLine(
                 "restored \(path) as \(target): \(verification.eventsChecked) audit events, head \(verification.head); "

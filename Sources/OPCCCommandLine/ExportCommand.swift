@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OPCCCore
 import OPCCServices
+import OPCCWeb
 
 /// `opcc export`: the transparency publications, as the public web pages serve them.
 struct ExportCommand: AsyncParsableCommand {
@@ -24,6 +25,19 @@ struct ExportCommand: AsyncParsableCommand {
         @Option(help: "Write to this file instead of standard output (refused if it exists, unless --force).")
         var out: String?
         @Flag(help: "Replace the --out file if it exists.") var force = false
+        @Option(
+            name: .customLong("public-url"),
+            help: ArgumentHelp(
+                "The site's address (as 'opcc serve --public-url'): decisions' Part 1 documents are linked from it "
+                    + "(without it, by path, /documents/ID, and left out of 360Giving, whose links must be absolute)."))
+        var publicURL: String?
+
+        /// The links' base: the checked --public-url, or nil.
+        func documentBase() throws -> String? {
+            do { return try publicURL.map(WebConfiguration.checkedPublicURL) } catch {
+                throw ValidationError("\(error)")
+            }
+        }
 
         func write(_ text: String, what: String) throws {
             guard let out else {
@@ -70,7 +84,7 @@ struct ExportCommand: AsyncParsableCommand {
             try await runReportingRefusals {
                 let app = try global.open()
                 let office = try await app.resolveOffice(global.office)
-                let data = try await app.threeSixtyGiving(office: office)
+                let data = try await app.threeSixtyGiving(office: office, documentBase: try destination.documentBase())
                 try destination.write(String(decoding: data, as: UTF8.self), what: "the 360Giving package")
             }
         }
@@ -93,7 +107,9 @@ struct ExportCommand: AsyncParsableCommand {
             let month = try table.parsedMonth()
             try await runReportingRefusals {
                 let grants = try await global.open().transparencyGrants(office: global.office, month: month)
-                try destination.write(table.render(.grantsRegister(grants)), what: "\(grants.count) grants")
+                try destination.write(
+                    table.render(.grantsRegister(grants, documentBase: try destination.documentBase() ?? "")),
+                    what: "\(grants.count) grants")
             }
         }
     }
@@ -133,7 +149,9 @@ struct ExportCommand: AsyncParsableCommand {
             let month = try table.parsedMonth()
             try await runReportingRefusals {
                 let items = try await global.open().contractsOver10000(office: global.office, month: month)
-                try destination.write(table.render(.contracts(items)), what: "\(items.count) contracts")
+                try destination.write(
+                    table.render(.contracts(items, documentBase: try destination.documentBase() ?? "")),
+                    what: "\(items.count) contracts")
             }
         }
     }

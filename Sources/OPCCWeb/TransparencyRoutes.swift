@@ -41,7 +41,8 @@ extension Web {
             case .refused(let response): return response
             case .chosen(let value): office = value
             }
-            let data = try await app.threeSixtyGiving(office: office)
+            // Documents are linked from the configured public URL: a request's Host header is the sender's to choose.
+            let data = try await app.threeSixtyGiving(office: office, documentBase: publicURL)
             return download(
                 String(decoding: data, as: UTF8.self), type: "application/json", filename: "360giving.json")
         }
@@ -133,7 +134,7 @@ extension Web {
         switch publication {
         case .grants:
             let grants = try await app.transparencyGrants(office: office, month: month)
-            table = .grantsRegister(grants)
+            table = .grantsRegister(grants, documentBase: publicURL)
             columns = [
                 "Recipient", "Purpose", "Amount", "Conditions", "How it will reduce crime and disorder", "Decision",
                 "Areas",
@@ -157,7 +158,7 @@ extension Web {
             }
         case .contracts:
             let items = try await app.contractsOver10000(office: office, month: month)
-            table = .contracts(items)
+            table = .contracts(items, documentBase: publicURL)
             columns = ["Reference", "Other party", "Value", "Start", "End", "Description", "Decision"]
             cells = items.map { c in
                 [

@@ -101,7 +101,8 @@ struct TransparencyTests {
                 "cumbria,cumbria-GA-0001,Barrow Borough Council,GB-LAE-BAR,Targeted community interventions in "
                     + "Ormsgill ward (VLI pilot),5000000,50000.00,Spend only on the agreed purpose; Unspent money is "
                     + "returned,Targets the ward with the most areas over the VLI threshold.,014/2016,2016-03-09,"
-                    + "2016-04-01,2017-03-31,Ormsgill; Barrow-in-Furness\r\n"))
+                    + "2016-04-01,2017-03-31,Ormsgill; Barrow-in-Furness,\r\n"),
+            "the decision's documents last: none linked here")
         let json = try JSONSerialization.jsonObject(with: Data(table.json().utf8)) as? [String: Any]
         let item = (json?["items"] as? [[String: Any]])?.first
         #expect(item?["amountPence"] as? Int == 5_000_000)

@@ -42,8 +42,10 @@ public enum ThreeSixtyGiving {
         funder.prefix + "-" + grant.agreementID
     }
 
-    /// One grant in the standard's terms.
-    public static func grant(_ grant: TransparencyGrant, funder: Funder) -> JSONValue {
+    /// One grant in the standard's terms. With `documentBase` (the site's address), the decision's Part 1
+    /// documents are linked in the standard's `relatedDocument`; without it they are left out, as the standard's
+    /// `url` must be absolute.
+    public static func grant(_ grant: TransparencyGrant, funder: Funder, documentBase: String? = nil) -> JSONValue {
         var description = grant.purpose
         if !grant.crimeAndDisorderStatement.isBlank {
             description +=
@@ -79,12 +81,26 @@ public enum ThreeSixtyGiving {
                     return .object(location)
                 })
         }
+        if let documentBase, !grant.decisionDocuments.isEmpty {
+            members["relatedDocument"] = .array(grant.decisionDocuments.map { relatedDocument($0, base: documentBase) })
+        }
         return .object(members)
     }
 
-    /// The package: the grants, each with its funder, and the metadata.
+    /// A decision's Part 1 document as the standard's `Documents`: its id, name, download URL and kind, and its type
+    /// and size as the description.
+    static func relatedDocument(_ document: PublishedDocumentLink, base: String) -> JSONValue {
+        let kind = document.kind.rawValue.replacingOccurrences(of: "-", with: " ")
+        return .object([
+            "id": .string(document.id), "title": .string(document.name), "url": .string(base + document.path),
+            "documentType": .string(kind.prefix(1).uppercased() + kind.dropFirst()),
+            "description": .string("\(document.type.label), \(document.sizeBytes) bytes"),
+        ])
+    }
+
+    /// The package: the grants, each with its funder, and the metadata; `documentBase` as for `grant`.
     public static func package(
-        _ grants: [(grant: TransparencyGrant, funder: Funder)], metadata: Metadata
+        _ grants: [(grant: TransparencyGrant, funder: Funder)], metadata: Metadata, documentBase: String? = nil
     )
         -> JSONValue
     {
@@ -97,7 +113,7 @@ public enum ThreeSixtyGiving {
             "publisher": .object([
                 "name": .string(metadata.publisher.name), "identifier": .string(metadata.publisher.orgID),
             ]),
-            "grants": .array(grants.map { grant($0.grant, funder: $0.funder) }),
+            "grants": .array(grants.map { grant($0.grant, funder: $0.funder, documentBase: documentBase) }),
         ])
     }
 

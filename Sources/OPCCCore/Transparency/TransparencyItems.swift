@@ -53,11 +53,14 @@ public struct TransparencyGrant: Hashable, Sendable {
     public var decisionDate: Day
     public var period: GrantAgreement.Period
     public var beneficiaryAreas: [BeneficiaryArea]
+    /// The decision's current Part 1 documents, linked for download.
+    public var decisionDocuments: [PublishedDocumentLink]
 
     public init(
         office: String, agreementID: String, recipient: GrantAgreement.Organisation, purpose: String, amount: Money,
         conditions: [String], crimeAndDisorderStatement: String, decisionNumber: String, decisionDate: Day,
-        period: GrantAgreement.Period, beneficiaryAreas: [BeneficiaryArea] = []
+        period: GrantAgreement.Period, beneficiaryAreas: [BeneficiaryArea] = [],
+        decisionDocuments: [PublishedDocumentLink] = []
     ) {
         self.office = office
         self.agreementID = agreementID
@@ -70,6 +73,7 @@ public struct TransparencyGrant: Hashable, Sendable {
         self.decisionDate = decisionDate
         self.period = period
         self.beneficiaryAreas = beneficiaryAreas
+        self.decisionDocuments = decisionDocuments
     }
 }
 
@@ -119,10 +123,13 @@ public struct ContractItem: Hashable, Sendable {
     public var period: GrantAgreement.Period
     public var description: String
     public var decisionNumber: String
+    /// The decision's current Part 1 documents, linked for download.
+    public var decisionDocuments: [PublishedDocumentLink]
 
     public init(
         office: String, reference: String, counterparty: GrantAgreement.Organisation, value: Money,
-        period: GrantAgreement.Period, description: String, decisionNumber: String
+        period: GrantAgreement.Period, description: String, decisionNumber: String,
+        decisionDocuments: [PublishedDocumentLink] = []
     ) {
         self.office = office
         self.reference = reference
@@ -131,5 +138,36 @@ public struct ContractItem: Hashable, Sendable {
         self.period = period
         self.description = description
         self.decisionNumber = decisionNumber
+        self.decisionDocuments = decisionDocuments
+    }
+}
+
+/// A document the exports link: a current Part 1 document of a published decision (never a Part 2, superseded or
+/// withdrawn one, nor one of a decision not published), downloaded from the site at `path`.
+public struct PublishedDocumentLink: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var kind: DocumentKind
+    public var type: DocumentType
+    public var sizeBytes: Int64
+
+    public init(id: String, name: String, kind: DocumentKind, type: DocumentType, sizeBytes: Int64) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.type = type
+        self.sizeBytes = sizeBytes
+    }
+
+    /// The download's path on the site (`GET /documents/ID`, served as an attachment).
+    public var path: String { "/documents/\(id)" }
+
+    /// The link as an export's JSON gives it: the download's URL (`base` + `path`; the path alone when `base` is
+    /// empty), the name, the media type and the size in bytes.
+    public func json(base: String) -> JSONValue {
+        .object([
+            "url": .string(base + path), "name": .string(name), "type": .string(type.mediaType),
+            "sizeBytes": .integer(sizeBytes),
+        ])
     }
 }

@@ -40,6 +40,12 @@ public struct TransparencyTable: Hashable, Sendable {
             let text = JSONValue.poundsText(pence: pence)
             return .number(text.contains(".") ? text : text + ".00")
         case .array(let items): return .text(items.map(csvText).joined(separator: "; "))
+        case .object(let members) where members["url"] != nil:
+            // A linked document: its URL, then its name, type and size, so the cell reads as a list of links.
+            let facts =
+                ["name", "type"].compactMap { members[$0].map(csvText) }
+                + (members["sizeBytes"].map { [csvText($0) + " bytes"] } ?? [])
+            return .text(csvText(members["url"]!) + " (" + facts.joined(separator: ", ") + ")")
         case .object: return .text(value.rendered(pretty: false))
         }
     }
@@ -53,14 +59,15 @@ public struct TransparencyTable: Hashable, Sendable {
 }
 
 extension TransparencyTable {
-    /// The grants register: every published grant, its conditions and how it will reduce crime and disorder.
-    public static func grantsRegister(_ grants: [TransparencyGrant]) -> TransparencyTable {
+    /// The grants register: every published grant, its conditions and how it will reduce crime and disorder, and
+    /// its decision's Part 1 documents (links from `documentBase`, the site's address, or paths when it is empty).
+    public static func grantsRegister(_ grants: [TransparencyGrant], documentBase: String = "") -> TransparencyTable {
         TransparencyTable(
             title: "Grants made by the Police and Crime Commissioner",
             columns: [
                 "office", "grant", "recipient", "recipientOrgId", "purpose", "amountPence", "amountPounds",
                 "conditions", "crimeAndDisorderReduction", "decision", "decisionDate", "startDate", "endDate",
-                "beneficiaryAreas",
+                "beneficiaryAreas", "decisionDocuments",
             ],
             rows: grants.map { g in
                 [
@@ -69,6 +76,7 @@ extension TransparencyTable {
                     .array(g.conditions.map(JSONValue.string)), .string(g.crimeAndDisorderStatement),
                     .string(g.decisionNumber), .string(g.decisionDate.iso), .string(g.period.start.iso),
                     .string(g.period.end.iso), .array(g.beneficiaryAreas.map { .string($0.name) }),
+                    .array(g.decisionDocuments.map { $0.json(base: documentBase) }),
                 ]
             })
     }
@@ -91,20 +99,20 @@ extension TransparencyTable {
             })
     }
 
-    /// Contracts over £10,000.
-    public static func contracts(_ items: [ContractItem]) -> TransparencyTable {
+    /// Contracts over £10,000, with their decision's Part 1 documents (as in `grantsRegister`).
+    public static func contracts(_ items: [ContractItem], documentBase: String = "") -> TransparencyTable {
         TransparencyTable(
             title: "Contracts over £10,000",
             columns: [
                 "office", "reference", "counterparty", "counterpartyOrgId", "valuePence", "valuePounds", "startDate",
-                "endDate", "description", "decision",
+                "endDate", "description", "decision", "decisionDocuments",
             ],
             rows: items.map { c in
                 [
                     .string(c.office), .string(c.reference), .string(c.counterparty.name),
                     .string(c.counterparty.orgID), .integer(c.value.pence), .pounds(pence: c.value.pence),
                     .string(c.period.start.iso), .string(c.period.end.iso), .string(c.description),
-                    .string(c.decisionNumber),
+                    .string(c.decisionNumber), .array(c.decisionDocuments.map { $0.json(base: documentBase) }),
                 ]
             })
     }

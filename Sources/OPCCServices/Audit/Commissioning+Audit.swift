@@ -52,7 +52,8 @@ extension Commissioning {
             recordsSealed: tables.recordsSealed, head: tables.head, problems: tables.problems + files)
     }
 
-    private func verifyAuditTables(head minuted: AuditHead?, office: String?) async throws -> AuditVerification {
+    /// The chains, instances and seals without the documents' files (a restore checks those on their own).
+    func verifyAuditTables(head minuted: AuditHead?, office: String?) async throws -> AuditVerification {
         try await store.read { tx in
             if let office, try tx.office(id: office) == nil {
                 throw ServiceRefusal.notFound(rule: .knownOffice, message: "no office '\(office)' to verify")

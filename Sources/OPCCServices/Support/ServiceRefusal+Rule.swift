@@ -242,6 +242,8 @@ extension ServiceRefusal {
         case readableFile = "readable-file"
         /// An act that needs a reason (a correction, virement, write-off, refusal or carry-forward) given none.
         case reasonGiven = "reason-given"
+        /// Restoring a backup whose documents' files are missing or altered, or over a folder holding other files.
+        case restoreNeedsDocuments = "restore-needs-documents"
         /// Restoring a backup whose books fail the finance check.
         case restoreNeedsSoundBooks = "restore-needs-sound-books"
         /// Restoring a backup whose audit chain does not verify.

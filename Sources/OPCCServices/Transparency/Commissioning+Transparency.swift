@@ -75,13 +75,15 @@ extension Commissioning {
         }.map { grant in
             ContractItem(
                 office: grant.office, reference: grant.agreementID, counterparty: grant.recipient, value: grant.amount,
-                period: grant.period, description: grant.purpose, decisionNumber: grant.decisionNumber)
+                period: grant.period, description: grant.purpose, decisionNumber: grant.decisionNumber,
+                decisionDocuments: grant.decisionDocuments)
         }.sorted { ($0.period.start, $0.office, $0.reference) < ($1.period.start, $1.office, $1.reference) }
     }
 
     /// The published grants as a 360Giving data package (UTF-8 JSON, keys sorted): one office's, or every office's
-    /// when nil (published by the one office, or by the product when the database holds several).
-    public func threeSixtyGiving(office: String? = nil) async throws -> Data {
+    /// when nil (published by the one office, or by the product when the database holds several). With
+    /// `documentBase` (the site's address), each grant links its decision's Part 1 documents (`relatedDocument`).
+    public func threeSixtyGiving(office: String? = nil, documentBase: String? = nil) async throws -> Data {
         let offices = try await publishingOffices(office)
         let (grants, funders) = try await store.read { tx in
             var funders: [String: ThreeSixtyGiving.Funder] = [:]
@@ -103,7 +105,7 @@ extension Commissioning {
                 + "Elected Local Policing Bodies (Specified Information) Order 2011 asks. Amounts are in pounds.",
             publisher: publisher, issued: clock.today())
         let package = ThreeSixtyGiving.package(
-            grants.map { ($0, funders[$0.office]!) }, metadata: metadata)
+            grants.map { ($0, funders[$0.office]!) }, metadata: metadata, documentBase: documentBase)
         return Data((package.rendered() + "\n").utf8)
     }
 
@@ -125,6 +127,14 @@ extension Commissioning {
             let number = record.number, let decided = record.decision?.day
         else { return nil }
         return (number, decided)
+    }
+
+    /// The current Part 1 documents of a decision the caller found published (`publishedDecision`): never a Part 2,
+    /// superseded or withdrawn one.
+    private func publishedDocuments(_ id: String, in tx: any StoreTransaction) throws -> [PublishedDocumentLink] {
+        try tx.documents(recordID: id).filter { $0.part == .part1 && $0.isCurrent }.map {
+            PublishedDocumentLink(id: $0.id, name: $0.name, kind: $0.kind, type: $0.type, sizeBytes: $0.sizeBytes)
+        }
     }
 
     /// The published grants of the offices, oldest award first; with `month`, only those decided in it.
@@ -158,7 +168,8 @@ extension Commissioning {
                     office: office, agreementID: agreement.id, recipient: agreement.recipient,
                     purpose: agreement.purpose, amount: agreement.amount, conditions: agreement.conditions,
                     crimeAndDisorderStatement: agreement.crimeAndDisorderStatement, decisionNumber: decision.number,
-                    decisionDate: decision.decided, period: agreement.period, beneficiaryAreas: beneficiaries))
+                    decisionDate: decision.decided, period: agreement.period, beneficiaryAreas: beneficiaries,
+                    decisionDocuments: try publishedDocuments(agreement.decisionID, in: tx)))
         }
         return grants
     }
