@@ -2,8 +2,11 @@
 """The real-browser test: starts `opcc serve --demo --without-returns` on a free port and drives Debian's headless
 chromium through selenium along two journeys, then audits the main pages with axe-core.
 
-1. An officer raises a decision; the officer and the chief executive sign it off; the chief executive refers it; the
-   Commissioner approves it; the officer publishes it, and the public register shows it.
+1. An officer raises a decision and attaches a business case (Part 1) and a confidential annex (Part 2, carrying a
+   tripwire) in the browser; the officer and the chief executive sign it off; the chief executive refers it; the
+   Commissioner approves it; the officer publishes it, and the public register shows it. The public downloads the
+   business case and never meets the annex (the public pages, the exports, the feeds and the API, as the public and
+   as finance, who does not read Part 2); the auditor, a Part 2 reader, downloads it and the read is in the audit log.
 2. Barrow's project board submits a quarterly return with an unexplained underspend (refused, field by field), then
    explains it; an officer sends it back; the board resubmits; finance accepts it.
 3. Finance is refused a budget cut below what is allocated and then sets a new strand's budget, reads a grant
@@ -34,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 from selenium import webdriver
@@ -44,6 +48,11 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PASSWORD = "demo-password"
+# Carried by the Part 2 annex the officer attaches in journey 1: it must reach no public page, export, feed or API
+# answer, nor a member of staff who does not read Part 2.
+ANNEX_TRIPWIRE = "Annex tripwire 4417: householders named"
+ANNEX_NAME = "confidential-annex.txt"
+CASE_NAME = "business-case.pdf"
 
 
 def free_port():
@@ -78,6 +87,8 @@ class Run:
         # axe results of the pages that came back from a refused form (422, error summary), audited where they
         # appear: they cannot be reached again by address.
         self.refusals = []
+        # Journey 1's documents: (business case's path, annex's path, business case's bytes).
+        self.documents = None
 
     def audit_refusal(self, what):
         """Audits the refused form's page the browser shows now (its status is checked to be 422)."""
@@ -157,6 +168,7 @@ def decision_journey(run):
     run.press_css("main form button[type=submit]")
     url = run.driver.current_url
     run.expect(run.tag() == "Draft", "the draft is saved")
+    attach_documents(run)
     run.press("submit")
     run.expect(run.tag() == "Awaiting sign offs", "submitted and numbered")
     Select(run.driver.find_element(By.ID, "sign-position")).select_by_value("originating-officer")
@@ -193,6 +205,88 @@ def decision_journey(run):
     run.expect("Browser pilot: street lighting in Ormsgill" in run.driver.page_source, "on the public register")
     run.shot("05-public-register")
     return url
+
+
+def attach_documents(run):
+    """The officer attaches the business case as Part 1 and the confidential annex as Part 2 (the form's default)."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="opcc-browser-docs-"))
+    case = folder / CASE_NAME
+    case.write_bytes(b"%PDF-1.7\n% Business case: street lighting in Ormsgill, GBP 8,000\n%%EOF\n")
+    annex = folder / ANNEX_NAME
+    annex.write_text(f"Confidential annex to the lighting decision. {ANNEX_TRIPWIRE}\n")
+    run.driver.find_element(By.ID, "documents-file").send_keys(str(case))
+    Select(run.driver.find_element(By.ID, "documents-kind")).select_by_value("business-case")
+    run.driver.find_element(By.ID, "documents-part-1").click()
+    run.press("documents")
+    run.expect(CASE_NAME in run.driver.page_source, "the business case is attached and listed")
+    run.driver.find_element(By.ID, "documents-file").send_keys(str(annex))
+    Select(run.driver.find_element(By.ID, "documents-kind")).select_by_value("background-paper")
+    run.expect(run.driver.find_element(By.ID, "documents-part-2").is_selected(), "Part 2 is the form's default")
+    run.press("documents")
+    run.expect(ANNEX_NAME in run.driver.page_source, "the confidential annex is attached as Part 2 and listed")
+    run.shot("01b-documents")
+    links = {a.text.strip(): a.get_attribute("href")[len(run.base):]
+             for a in run.driver.find_elements(By.CSS_SELECTOR, "a[href^='/documents/']")}
+    run.expect(CASE_NAME in links and ANNEX_NAME in links, f"both documents have download links ({links})")
+    run.documents = (links[CASE_NAME], links[ANNEX_NAME], case.read_bytes())
+
+
+def fetch(base, path, headers=None):
+    """(status, headers, body) of a GET, whatever the status."""
+    request = urllib.request.Request(base + path, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, answer.headers, answer.read()
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.headers, refused.read()
+
+
+def session_cookie(run):
+    return "; ".join(f"{c['name']}={c['value']}" for c in run.driver.get_cookies())
+
+
+def document_checks(run, url, opcc, db, finance_token):
+    """After publication: the business case is the public's, the annex only a Part 2 reader's, and that read is
+    audited."""
+    print("documents: Part 1 downloaded by the public, Part 2 by a reader only")
+    case_path, annex_path, case_bytes = run.documents
+    record = url.rsplit("/", 1)[1]
+    annex_id = annex_path.rsplit("/", 1)[1]
+    status, headers, body = fetch(run.base, case_path)
+    run.expect(status == 200 and body == case_bytes, f"the public downloads the business case byte for byte ({status})")
+    run.expect((headers.get("Content-Disposition") or "").startswith("attachment")
+               and headers.get("X-Content-Type-Options") == "nosniff", "it comes as a download, never rendered")
+    status, _, body = fetch(run.base, annex_path)
+    run.expect(status == 404 and ANNEX_TRIPWIRE.encode() not in body, f"the annex is 404 to the public ({status})")
+    secret = [ANNEX_TRIPWIRE.encode(), ANNEX_NAME.encode(), annex_id.encode()]
+    public = ["/", "/register", f"/register/{record}", "/transparency", "/transparency/360giving.json",
+              "/calendar/public.ics", f"/api/v1/decisions/{record}", f"/api/v1/decisions/{record}/notice",
+              f"/api/v1/decisions/{record}/documents"]
+    for publication in ("grants", "spending", "contracts"):
+        public += [f"/transparency/{publication}{suffix}" for suffix in ("", ".csv", ".json")]
+    leaks = [path for path in public if any(s in fetch(run.base, path)[2] for s in secret)]
+    run.expect(not leaks, f"the annex's name, id and contents are on no public page, export, feed or API answer "
+               f"({len(public)} read; leaked on {leaks})")
+    status, _, notice = fetch(run.base, f"/register/{record}")
+    run.expect(status == 200 and CASE_NAME.encode() in notice, "the public notice lists the business case")
+    bearer = {"Authorization": f"Bearer {finance_token}"}
+    api = [f"/api/v1/decisions/{record}", f"/api/v1/decisions/{record}/documents", f"/api/v1/decisions/{record}/notice"]
+    leaks = [path for path in api if any(s in fetch(run.base, path, bearer)[2] for s in secret)]
+    run.expect(not leaks, f"finance, who does not read Part 2, meets no trace of the annex in the API ({leaks})")
+    run.sign_in("cumbria.finance")
+    run.driver.get(url)
+    run.expect(all(s.decode() not in run.driver.page_source for s in secret), "nor on the decision's page")
+    status, _, body = fetch(run.base, annex_path, {"Cookie": session_cookie(run)})
+    run.expect(status == 403 and ANNEX_TRIPWIRE.encode() not in body, f"and its download is refused ({status})")
+    run.sign_in("cumbria.auditor")
+    run.driver.get(url)
+    run.expect(ANNEX_NAME in run.driver.page_source, "the auditor, a Part 2 reader, sees the annex listed")
+    status, _, body = fetch(run.base, annex_path, {"Cookie": session_cookie(run)})
+    run.expect(status == 200 and ANNEX_TRIPWIRE.encode() in body, f"and downloads it ({status})")
+    log = cli(opcc, db, "audit", "log", "--instance", record, "--json", "--as", "cumbria.auditor")
+    reads = [e for e in json.loads(log) if e.get("event") == "document-read"
+             and annex_id in json.dumps(e.get("payload", {}))]
+    run.expect(len(reads) == 1, f"the auditor's read of the annex is in the audit log once ({len(reads)})")
 
 
 def return_journey(run):
@@ -322,14 +416,18 @@ def finance_journey(run):
 SELECTING = "leicestershire-PA-0002"
 
 
+def cli(opcc, db, *args):
+    done = subprocess.run([opcc, *args, "--db", db, "--home", str(ROOT)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"opcc {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
 def prepare(opcc, db):
     """The demo (before the returns), and seed 001's assessment again for 2018/19, scored, with scoring closed and
-    the board's selection recorded through the CLI, so the browser adopts it."""
+    the board's selection recorded through the CLI, so the browser adopts it. Returns an API token of finance's."""
     def cli(*args):
-        done = subprocess.run([opcc, *args, "--db", db, "--home", str(ROOT)], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SystemExit(f"opcc {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
-        return done.stdout
+        return globals()["cli"](opcc, db, *args)
 
     cli("demo", "--without-returns")
     # A refused carry-forward, so finance has a clawback to settle.
@@ -366,6 +464,8 @@ def prepare(opcc, db):
             "--reason", "The board's decision at its 2018 meeting", *officer)
     cli("priorities", "compel", SELECTING, "--threat", "Cybercrime", "--kind", "national-steer", "--reason",
         "A national priority", *officer)
+    created = cli("token", "create", "--label", "browser-test", "--as", "cumbria.finance")
+    return created.splitlines()[0].rsplit(": ", 1)[1].strip()
 
 
 def audit(run, pages, report_path):
@@ -474,7 +574,8 @@ def main():
     shots.mkdir(parents=True, exist_ok=True)
 
     work = tempfile.mkdtemp(prefix="opcc-browser-")
-    prepare(args.opcc, os.path.join(work, "b.sqlite"))
+    db = os.path.join(work, "b.sqlite")
+    finance_token = prepare(args.opcc, db)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     sink, sink_folder, sink_port = start_sink(work)
@@ -506,6 +607,7 @@ def main():
         try:
             decision = decision_journey(run)
             mail_check(run, sink_folder, decision)
+            document_checks(run, decision, args.opcc, db, finance_token)
             quarterly = return_journey(run)
             finance_journey(run)
             decision_path = decision[len(base):]
