@@ -16,7 +16,7 @@ struct RecordDocumentFormTests {
     /// A record with a page of forms: who attaches, the page, where the forms post, and a kind it takes.
     struct Target: Sendable, CustomStringConvertible {
         var user: String
-        var ref: DocumentRecordRef
+        var ref: Commissioning.DocumentRecordRef
         var page: String
         var post: String
         var kind: DocumentKind
@@ -109,7 +109,7 @@ struct RecordDocumentFormTests {
     @Test(arguments: TestEngine.all)
     func aProjectBoardMemberOfTheGrantAttachesEvidenceToItsOwnReturn(engine: TestEngine) async throws {
         let (commissioning, app) = try await server(engine)
-        let ref = DocumentRecordRef(.quarterlyReturn, "cumbria-QR-0001")
+        let ref = Commissioning.DocumentRecordRef(.quarterlyReturn, "cumbria-QR-0001")
         try await app.test(.router) { client in
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
