@@ -15,7 +15,13 @@ extension Web {
         let acts = try await app.recordActs(overview.carryForwards.map(\.request.id), by: user)
         let errorsByField = fieldErrors(errors)
         var rows = carryForwardRows(overview.carryForwards, acts: acts, errors: errorsByField, entered: entered)
-        for i in rows.indices { rows[i].documents = await documentLinks(.carryForward, rows[i].id, user: user) }
+        for i in rows.indices {
+            let ref = DocumentRecordRef(.carryForward, rows[i].id)
+            rows[i].documents = await documentLinks(.carryForward, rows[i].id, user: user)
+            if (try? await app.documentPermissions(of: ref, by: user))?.attach == true {
+                rows[i].documentsPage = Self.documentPagePath(ref)
+            }
+        }
         var model = CarryForwardsPage(
             nav: financeNav("/finance/carry-forwards"), rows: rows, errors: errors, fe: errorsByField)
         // A new request is offered to whoever the definition lets make one (from its initial state).

@@ -3,11 +3,17 @@ import Hummingbird
 import OPCCCore
 import OPCCServices
 
+/// A record that takes documents, as the services name it.
+typealias DocumentRecordRef = Commissioning.DocumentRecordRef
+
 /// The documents section of a decision's page: the record's documents as the reader may see them (the services
 /// decide: a Part 2 one only for the office's Part 2 readers), and, for the office's attachers, the forms to attach
-/// a file and to withdraw a document.
+/// a file and to withdraw a document. An agreement's, a return's and a carry-forward's pages list their documents
+/// themselves and take only the forms (no rows).
 struct DocumentsSection: Encodable, Sendable {
     var rows: [Row]
+    /// Where the attach form posts (`/grants/ID/documents`); the withdraw form posts to its `/withdraw`.
+    var action: String
     var attach: AttachForm?
     var withdraw: WithdrawForm?
     /// The size limit, as people read it ("25 MB").
@@ -34,6 +40,10 @@ struct DocumentsSection: Encodable, Sendable {
 
     struct AttachForm: Encodable, Sendable {
         var kinds: [Choice]
+        /// What the kinds are, as the hint under the select says.
+        var kindHint: String
+        /// Whether Part 1 may be chosen: a decision record's; any other record's documents are Part 2.
+        var choosePart: Bool
         /// Part 2 is checked unless Part 1 was chosen: the safer choice when unsure.
         var part1: Bool
         var part2: Bool
@@ -60,20 +70,48 @@ extension Web {
     func documentsSection(
         _ record: DecisionRecord, user: String, errors: [FieldError], entered: [String: String]
     ) async throws -> DocumentsSection {
-        let documents = try await app.documents(of: record.id, office: record.office, by: user)
-        let may = try await app.documentPermissions(of: record.id, by: user)
+        let ref = DocumentRecordRef.decision(record.id, office: record.office)
+        let documents = try await app.documents(of: ref, by: user)
+        var section = DocumentsSection(
+            rows: documents.map(Self.documentRow), action: Self.documentFormsPath(ref),
+            limit: megabytes(documentLimitBytes),
+            fe: fieldErrors(errors))
+        let may = try await app.documentPermissions(of: ref, by: user)
+        if may.attach { addDocumentForms(to: &section, ref, documents, purge: may.purge, errors, entered) }
+        return section
+    }
+
+    /// The forms alone, for the attachers of an agreement, a return or a carry-forward (nil for anyone else): their
+    /// pages list the documents themselves.
+    func documentForms(
+        _ ref: DocumentRecordRef, user: String, errors: [FieldError], entered: [String: String]
+    ) async throws -> DocumentsSection? {
+        let may = try await app.documentPermissions(of: ref, by: user)
+        guard may.attach else { return nil }
+        let documents = try await app.documents(of: ref, by: user)
+        var section = DocumentsSection(
+            rows: [], action: Self.documentFormsPath(ref), limit: megabytes(documentLimitBytes),
+            fe: fieldErrors(errors))
+        addDocumentForms(to: &section, ref, documents, purge: may.purge, errors, entered)
+        return section
+    }
+
+    /// The attach form offering the record kind's own kinds (and the Part only for a decision record), and the
+    /// withdraw form when a document is still there to withdraw.
+    func addDocumentForms(
+        to section: inout DocumentsSection, _ ref: DocumentRecordRef, _ documents: [StoredDocument], purge: Bool,
+        _ errors: [FieldError], _ entered: [String: String]
+    ) {
         let step = errors.first?.step
         let kept = { (name: String, inStep: String) in step == inStep ? entered[name] ?? "" : "" }
-        var section = DocumentsSection(
-            rows: documents.map(Self.documentRow), limit: megabytes(documentLimitBytes), fe: fieldErrors(errors))
-        guard may.attach else { return section }
         let kind = kept("kind", Self.attachStep)
         let current = documents.filter(\.isCurrent)
         section.attach = DocumentsSection.AttachForm(
             kinds: [Choice(value: "", label: "Choose what the document is", selected: kind.isEmpty)]
-                + DocumentRecordKind.decision.kinds.map {
+                + ref.kind.kinds.map {
                     Choice(value: $0.rawValue, label: Self.kindLabel($0), selected: $0.rawValue == kind)
                 },
+            kindHint: Self.kindHint(ref.kind), choosePart: ref.kind.publishes,
             part1: kept("part", Self.attachStep) == "1", part2: kept("part", Self.attachStep) != "1",
             replaces: current.isEmpty
                 ? []
@@ -84,13 +122,25 @@ extension Web {
                             selected: $0.id == kept("replaces", Self.attachStep))
                     })
         let open = documents.filter { $0.withdrawnAt == nil }
-        guard !open.isEmpty else { return section }
+        guard !open.isEmpty else { return }
         let chosen = kept("document", Self.withdrawDocumentStep)
         section.withdraw = DocumentsSection.WithdrawForm(
             documents: open.map { Choice(value: $0.id, label: "\($0.name) (\($0.id))", selected: $0.id == chosen) },
-            reason: kept("reason", Self.withdrawDocumentStep), purgeOffered: may.purge,
+            reason: kept("reason", Self.withdrawDocumentStep), purgeOffered: purge,
             purge: kept("purge", Self.withdrawDocumentStep) == "1")
-        return section
+    }
+
+    /// The hint under the kind's select: the papers the record takes.
+    static func kindHint(_ kind: DocumentRecordKind) -> String {
+        switch kind {
+        case .decision:
+            "The papers the form asks for: the signed form, a business case, the equality impact assessment, a risk "
+                + "assessment, the PID, a media strategy or a background paper."
+        case .agreement:
+            "The signed agreement, its equality impact assessment or risk assessment, or a background paper."
+        case .quarterlyReturn: "Evidence for the return's figures and outcomes, or another paper."
+        case .carryForward: "A background paper supporting the request, or another paper."
+        }
     }
 
     static func documentRow(_ document: StoredDocument) -> DocumentsSection.Row {

@@ -5,16 +5,78 @@ import OPCCCore
 import OPCCServices
 
 extension Web {
-    /// The decision page's document forms: attaching a file (a multipart/form-data body, streamed to a temporary
-    /// file as it arrives, then checked and stored by the services) and withdrawing a document.
+    /// The pages that carry the document forms, by the path their record's id follows.
+    static let documentFormPages: [(path: String, kind: DocumentRecordKind)] = [
+        ("/decisions", .decision), ("/grants", .agreement), ("/returns", .quarterlyReturn),
+        ("/finance/carry-forwards", .carryForward),
+    ]
+
+    /// The document forms of a decision record, a grant agreement, a quarterly return and a carry-forward:
+    /// attaching a file (a multipart/form-data body, streamed to a temporary file as it arrives, then checked and
+    /// stored by the services) and withdrawing a document. A carry-forward's are on a page of their own.
     func addDocumentFormRoutes(to router: RouterGroup<WebContext>) {
-        // The router matches these constants before `/decisions/:id/:step`.
-        router.post("/decisions/:id/documents") { request, context -> Response in
-            try await attachFromForm(request, context)
+        for (path, kind) in Self.documentFormPages {
+            // The router matches these constants before `/decisions/:id/:step` and the like.
+            router.post("\(path)/:id/documents") { request, context -> Response in
+                try await attachFromForm(request, context, kind: kind)
+            }
+            router.post("\(path)/:id/documents/withdraw") { request, context -> Response in
+                try await withdrawFromForm(request, context, kind: kind)
+            }
         }
-        router.post("/decisions/:id/documents/withdraw") { request, context -> Response in
-            try await withdrawFromForm(request, context)
+        router.get("/finance/carry-forwards/:id/documents") { _, context -> Response in
+            try await carryForwardDocumentsPage(
+                try context.parameters.require("id"), user: try context.signedIn(), context: context)
         }
+    }
+
+    /// The page of the record `ref` names (a carry-forward's: its documents' own page).
+    static func documentPagePath(_ ref: DocumentRecordRef) -> String {
+        let path = "\(documentFormPages.first { $0.kind == ref.kind }?.path ?? "/decisions")/\(ref.reference)"
+        return ref.kind == .carryForward ? path + "/documents" : path
+    }
+
+    /// Where a record's document forms post.
+    static func documentFormsPath(_ ref: DocumentRecordRef) -> String {
+        ref.kind == .carryForward ? documentPagePath(ref) : documentPagePath(ref) + "/documents"
+    }
+
+    /// The page of the record `ref` names again, with a refused document form's errors and what was entered.
+    func documentFormPage(
+        _ ref: DocumentRecordRef, user: String, context: WebContext, errors: [FieldError],
+        entered: [String: String], status: HTTPResponse.Status
+    ) async throws -> Response {
+        let id = ref.reference
+        switch ref.kind {
+        case .decision:
+            return try await decisionPage(
+                id, user: user, context: context, errors: errors, entered: entered, status: status)
+        case .agreement:
+            return try await grantPage(
+                id, user: user, context: context, errors: errors, documentFields: entered, status: status)
+        case .quarterlyReturn:
+            return try await returnPage(
+                id, user: user, context: context, errors: errors, documentFields: entered, status: status)
+        case .carryForward:
+            return try await carryForwardDocumentsPage(
+                id, user: user, context: context, errors: errors, entered: entered, status: status)
+        }
+    }
+
+    /// A carry-forward request's documents, and the forms for its attachers (a page of its own: its row on
+    /// `/finance/carry-forwards` links to it).
+    func carryForwardDocumentsPage(
+        _ id: String, user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String] = [:],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let ref = DocumentRecordRef(.carryForward, id)
+        let documents = try await found { try await app.documents(of: ref, by: user) }
+        let model = CarryForwardDocumentsPage(
+            id: id, errors: errors, documents: documents.map(DocumentLink.init),
+            documentForms: try await documentForms(ref, user: user, errors: errors, entered: entered))
+        return try pages.page(
+            "carry-forward-documents", title: (errors.isEmpty ? "" : "Error: ") + "Documents of carry-forward \(id)",
+            model: model, context: context, back: "/finance/carry-forwards", status: status)
     }
 
     /// Which field of the attach form a refusal's rule is about (the rest: the file).
@@ -25,12 +87,14 @@ extension Web {
     /// The attach form: the body is read into a temporary directory (removed whatever happens), its token checked
     /// like any form's, then the services check and store the file. A body over the limit is the page again with
     /// 413 and the limit; a refused file is the page again with the reason (422); nothing is attached either way.
-    func attachFromForm(_ request: Request, _ context: WebContext) async throws -> Response {
+    func attachFromForm(
+        _ request: Request, _ context: WebContext, kind: DocumentRecordKind
+    ) async throws -> Response {
         let user = try context.signedIn()
-        let id = try context.parameters.require("id")
+        let ref = DocumentRecordRef(kind, try context.parameters.require("id"))
         let again = { (errors: [FieldError], entered: [String: String], status: HTTPResponse.Status) in
-            try await decisionPage(
-                id, user: user, context: context,
+            try await documentFormPage(
+                ref, user: user, context: context,
                 errors: errors.map { FieldError(field: $0.field, message: $0.message, step: Self.attachStep) },
                 entered: entered, status: status)
         }
@@ -51,9 +115,10 @@ extension Web {
                 }, field: Self.attachField,
                 rerender: { errors, status in try await again(errors, upload.fields, status) }
             ) {
-                _ = try await app.attachDocument(
-                    to: id, try Self.documentUpload(upload, limitBytes: documentLimitBytes), by: user)
-                return .redirect(to: "/decisions/\(id)", type: .normal)
+                let upload = try Self.documentUpload(
+                    upload, limitBytes: documentLimitBytes, fixedPart: kind.publishes ? nil : .part2)
+                _ = try await app.attachDocument(to: ref, upload, by: user)
+                return .redirect(to: Self.documentPagePath(ref), type: .normal)
             }
         }
     }
@@ -74,9 +139,12 @@ extension Web {
             fileLimitBytes: documentLimitBytes, into: directory)
     }
 
-    /// The service's upload from the form's (or the API's) fields: `kind` and `part` chosen, the file present; its
-    /// name the `name` field's, else the one the client gave the file.
-    static func documentUpload(_ upload: MultipartUpload, limitBytes: Int64) throws -> Commissioning.DocumentUpload {
+    /// The service's upload from the form's (or the API's) fields: `kind` and `part` chosen (or the part fixed, for
+    /// a staff-only record's form, which offers none), the file present; its name the `name` field's, else the one
+    /// the client gave the file.
+    static func documentUpload(
+        _ upload: MultipartUpload, limitBytes: Int64, fixedPart: DocumentPart? = nil
+    ) throws -> Commissioning.DocumentUpload {
         guard let file = upload.file, file.sizeBytes > 0 || !(file.filename ?? "").isEmpty else {
             throw ServiceRefusal(
                 coreRule: DocumentRefusal.empty.rule, message: "file: choose the file to attach")
@@ -84,7 +152,8 @@ extension Web {
         guard let kind = upload.text("kind").flatMap(DocumentKind.init(named:)) else {
             throw ServiceRefusal(rule: .validChoice, message: "kind: choose what the document is")
         }
-        guard let part = upload.text("part").flatMap(Int.init).flatMap(DocumentPart.init(rawValue:)) else {
+        guard let part = fixedPart ?? upload.text("part").flatMap(Int.init).flatMap(DocumentPart.init(rawValue:))
+        else {
             throw ServiceRefusal(rule: .validChoice, message: "part: choose Part 1 or Part 2")
         }
         return Commissioning.DocumentUpload(
@@ -99,15 +168,17 @@ extension Web {
     ]
 
     /// The withdraw form: a reason required; the purge for the office's Part 2 readers (the services check both).
-    func withdrawFromForm(_ request: Request, _ context: WebContext) async throws -> Response {
+    func withdrawFromForm(
+        _ request: Request, _ context: WebContext, kind: DocumentRecordKind
+    ) async throws -> Response {
         let form = try await form(request, context)
         let user = try context.signedIn()
-        let id = try context.parameters.require("id")
+        let ref = DocumentRecordRef(kind, try context.parameters.require("id"))
         return try await formAct(
             fallback: "document-withdraw-document", fields: Self.withdrawFields,
             rerender: { errors, status in
-                try await decisionPage(
-                    id, user: user, context: context,
+                try await documentFormPage(
+                    ref, user: user, context: context,
                     errors: errors.map {
                         FieldError(field: $0.field, message: $0.message, step: Self.withdrawDocumentStep)
                     }, entered: form.fields, status: status)
@@ -118,7 +189,7 @@ extension Web {
             }
             _ = try await app.withdrawDocument(
                 document, reason: form["reason"] ?? "", purge: form["purge"] == "1", by: user)
-            return .redirect(to: "/decisions/\(id)", type: .normal)
+            return .redirect(to: Self.documentPagePath(ref), type: .normal)
         }
     }
 }

@@ -210,6 +210,8 @@ struct GrantPage: Encodable, Sendable {
     var version: String
     /// Its documents, for the office's staff (an agreement's are staff-only).
     var documents: [DocumentLink] = []
+    /// The forms to attach and withdraw them, for their attachers.
+    var documentForms: DocumentsSection?
 
     struct Quarter: Encodable, Sendable {
         var quarter: String
@@ -333,6 +335,8 @@ struct CarryForwardsPage: Encodable, Sendable {
         var version: String
         /// Its supporting papers, for the office's staff.
         var documents: [DocumentLink] = []
+        /// Its documents' own page, with the forms, for their attachers.
+        var documentsPage: String?
     }
 
     struct Request: Encodable, Sendable {
@@ -342,4 +346,12 @@ struct CarryForwardsPage: Encodable, Sendable {
         var forecast: String
         var reason: String
     }
+}
+
+/// A carry-forward request's documents, and the forms for its attachers.
+struct CarryForwardDocumentsPage: Encodable, Sendable {
+    var id: String
+    var errors: [FieldError]
+    var documents: [DocumentLink]
+    var documentForms: DocumentsSection?
 }

@@ -22,7 +22,7 @@ extension Web {
 
     func grantPage(
         _ id: String, user: String, context: WebContext, errors: [FieldError] = [],
-        entered: [String: String] = [:], status: HTTPResponse.Status = .ok
+        entered: [String: String] = [:], documentFields: [String: String] = [:], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         // The version and the acts first: a change made between the two reads makes the forms stale, never wrong.
         let permitted = try await app.recordActs(id, by: user)
@@ -71,6 +71,8 @@ extension Web {
             conditions: a.conditions.map { .init(text: $0) }, fe: acts.terminate == nil ? nil : fieldErrors(errors),
             acts: acts.isEmpty ? nil : acts, version: String(permitted.version))
         model.documents = await documentLinks(.agreement, id, user: user)
+        model.documentForms = try await documentForms(
+            .init(.agreement, id), user: user, errors: errors, entered: documentFields)
         return try pages.page(
             "grant", title: (errors.isEmpty ? "" : "Error: ") + "\(a.id): \(a.recipient.name)", model: model,
             context: context, back: "/grants", status: status)

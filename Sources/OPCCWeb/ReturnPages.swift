@@ -31,6 +31,8 @@ struct ReturnPage: Encodable, Sendable {
     var notice: String?
     /// Its evidence and other documents, for its readers (the grant's own board and the office's staff).
     var documents: [DocumentLink] = []
+    /// The forms to attach and withdraw them, for their attachers (its board among them).
+    var documentForms: DocumentsSection?
 
     /// One version of the return, newest first; `review` and its `reasons` once it was reviewed.
     struct VersionRow: Encodable, Sendable {

@@ -102,7 +102,7 @@ extension Web {
 
     func returnPage(
         _ id: String, user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String]? = nil,
-        notice: String? = nil, status: HTTPResponse.Status = .ok
+        notice: String? = nil, documentFields: [String: String] = [:], status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         // The version and the acts first: a change made between the two reads makes the forms stale, never wrong.
         let acts = try await app.recordActs(id, by: user)
@@ -151,6 +151,8 @@ extension Web {
             trends: await indicatorTrends(agreement, user: user),
             reasons: entered?["reasons"] ?? "", note: entered?["note"] ?? "", form: form, notice: notice)
         model.documents = await documentLinks(.quarterlyReturn, id, user: user)
+        model.documentForms = try await documentForms(
+            .init(.quarterlyReturn, id), user: user, errors: errors, entered: documentFields)
         return try pages.page(
             "return",
             title: (errors.isEmpty ? "" : "Error: ") + "\(record.quarter) return, \(agreement.recipient.name)",

@@ -1,8 +1,13 @@
 // The documents section of a decision's page (a partial of the `decision` template): the list, and the forms to
 // attach a file (multipart/form-data, its token first so it is read before the file) and to withdraw a document.
+// The forms are a partial of their own (`document-forms`, a `DocumentsSection`), under the list of an agreement's,
+// a return's and a carry-forward's documents too.
 
 extension Templates {
-    static let documents: [String: String] = ["decision-documents": decisionDocuments]
+    static let documents: [String: String] = [
+        "decision-documents": decisionDocuments, "document-forms": documentForms,
+        "carry-forward-documents": carryForwardDocuments,
+    ]
 
     static let decisionDocuments = """
         {{#documents}}
@@ -24,8 +29,14 @@ extension Templates {
         </div>
         {{/first(rows)}}
         {{^rows}}<p>No documents are attached to this record.</p>{{/rows}}
+        {{> document-forms}}
+        {{/documents}}
+        """
+
+    /// The forms to attach and withdraw a record's documents (the context: a `DocumentsSection`).
+    static let documentForms = """
         {{#attach}}
-        <form method="post" action="/decisions/{{id}}/documents" enctype="multipart/form-data" class="action" id="documents" novalidate>
+        <form method="post" action="{{action}}" enctype="multipart/form-data" class="action" id="documents" novalidate>
           <input type="hidden" name="csrf" value="{{csrf}}">
           <h3>Attach a document</h3>
           <div class="field{{#fe.documents_file}} field-error{{/fe.documents_file}}"><label for="documents-file">File</label>
@@ -34,12 +45,12 @@ extension Templates {
             {{#fe.documents_file}}<p class="error-message" id="documents-file-error"><span class="visually-hidden">Error:</span> {{fe.documents_file}}</p>{{/fe.documents_file}}
             <input id="documents-file" name="file" type="file" aria-describedby="documents-file-hint{{#fe.documents_file}} documents-file-error{{/fe.documents_file}}"></div>
           <div class="field{{#fe.documents_kind}} field-error{{/fe.documents_kind}}"><label for="documents-kind">What it is</label>
-            <p class="hint" id="documents-kind-hint">The papers the form asks for: the signed form, a business case, the equality
-            impact assessment, a risk assessment, the PID, a media strategy or a background paper.</p>
+            <p class="hint" id="documents-kind-hint">{{kindHint}}</p>
             {{#fe.documents_kind}}<p class="error-message" id="documents-kind-error"><span class="visually-hidden">Error:</span> {{fe.documents_kind}}</p>{{/fe.documents_kind}}
             <select id="documents-kind" name="kind" aria-describedby="documents-kind-hint{{#fe.documents_kind}} documents-kind-error{{/fe.documents_kind}}">
               {{#kinds}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/kinds}}
             </select></div>
+          {{#choosePart}}
           <fieldset class="field{{#fe.documents_part}} field-error{{/fe.documents_part}}" id="documents-part" aria-describedby="documents-part-hint">
             <legend>Part</legend>
             <p class="hint" id="documents-part-hint">Part 1 is published with the decision for anyone to download. Part 2 is
@@ -48,6 +59,9 @@ extension Templates {
             <label for="documents-part-2"><input id="documents-part-2" type="radio" name="part" value="2"{{#part2}} checked{{/part2}}> Part 2 (confidential)</label>
             <label for="documents-part-1"><input id="documents-part-1" type="radio" name="part" value="1"{{#part1}} checked{{/part1}}> Part 1 (published with the decision)</label>
           </fieldset>
+          {{/choosePart}}
+          {{^choosePart}}<p class="hint" id="documents-part-fixed">Part 2 (confidential): this record is staff-only and
+          nothing of it is published, so its documents are always Part 2.</p>{{/choosePart}}
           {{#first(replaces)}}
           <div class="field{{#fe.documents_replaces}} field-error{{/fe.documents_replaces}}"><label for="documents-replaces">Is it a new version of a document?</label>
             {{#fe.documents_replaces}}<p class="error-message" id="documents-replaces-error"><span class="visually-hidden">Error:</span> {{fe.documents_replaces}}</p>{{/fe.documents_replaces}}
@@ -59,7 +73,7 @@ extension Templates {
         </form>
         {{/attach}}
         {{#withdraw}}
-        <form method="post" action="/decisions/{{id}}/documents/withdraw" class="action" id="document-withdraw" novalidate>
+        <form method="post" action="{{action}}/withdraw" class="action" id="document-withdraw" novalidate>
           <input type="hidden" name="csrf" value="{{csrf}}">
           <h3>Withdraw a document</h3>
           <p>A withdrawn document leaves every public place at once. The record that it was attached, its hash, and your
@@ -80,6 +94,13 @@ extension Templates {
           <button type="submit" class="button warning">Withdraw the document</button>
         </form>
         {{/withdraw}}
-        {{/documents}}
+        """
+
+    /// A carry-forward request's documents: the list, and the forms for its attachers.
+    static let carryForwardDocuments = """
+        <h1>Documents of carry-forward {{id}}</h1>
+        {{> error-summary}}
+        {{> document-list}}
+        {{#documentForms}}{{> document-forms}}{{/documentForms}}
         """
 }

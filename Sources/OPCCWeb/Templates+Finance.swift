@@ -237,7 +237,7 @@ extension Templates {
             <th scope="col" class="num">Forecast</th><th scope="col">Reason</th><th scope="col">Status</th></tr></thead>
           <tbody>
           {{#rows}}<tr id="cf-{{id}}"><td>{{id}}</td><td>{{recipient}} {{strand}}</td><td>{{from}} to {{to}}</td><td class="num">{{forecast}}</td>
-            <td>{{reason}}{{#actual}}<br>Actual underspend {{actual}}{{/actual}}{{#decision}}<br>Decision {{decision}}{{/decision}}{{#documents}}<br>{{#href}}<a href="{{href}}" download>{{name}}</a>{{/href}}{{^href}}{{name}}{{/href}} ({{kind}}, {{type}}, {{size}}{{#note}}; {{note}}{{/note}}){{/documents}}</td>
+            <td>{{reason}}{{#actual}}<br>Actual underspend {{actual}}{{/actual}}{{#decision}}<br>Decision {{decision}}{{/decision}}{{#documents}}<br>{{#href}}<a href="{{href}}" download>{{name}}</a>{{/href}}{{^href}}{{name}}{{/href}} ({{kind}}, {{type}}, {{size}}{{#note}}; {{note}}{{/note}}){{/documents}}{{#documentsPage}}<br><a href="{{documentsPage}}">Attach or withdraw documents<span class="visually-hidden"> of {{id}}</span></a>{{/documentsPage}}</td>
             <td><strong class="tag tag-{{stateClass}}">{{state}}</strong></td></tr>{{/rows}}
           </tbody>
         </table>

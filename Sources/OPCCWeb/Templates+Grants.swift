@@ -73,6 +73,7 @@ extension Templates {
         {{/first(variations)}}
         {{^variations}}<p>No variations.</p>{{/variations}}
         {{> document-list}}
+        {{#documentForms}}{{> document-forms}}{{/documentForms}}
         {{#acts}}
         <h2>What you can do</h2>
         {{#assessment}}

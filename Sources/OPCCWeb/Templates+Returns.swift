@@ -114,6 +114,7 @@ extension Templates {
         </table>
         {{/first(versions)}}
         {{> document-list}}
+        {{#documentForms}}{{> document-forms}}{{/documentForms}}
         {{#first(trends)}}
         <h2>Outcome indicators by quarter</h2>
         {{#trends}}

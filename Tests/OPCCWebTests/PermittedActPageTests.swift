@@ -102,9 +102,12 @@ struct PermittedActPageTests {
             var finance = Browser(client)
             _ = try await finance.signIn("leics.finance")
             let page = try await finance.get("/grants/\(draft)").body
-            let offered = formSteps(page, under: "/grants/\(draft)/")
+            // The document forms are not workflow acts, and carry no version.
+            let offered = formSteps(page, under: "/grants/\(draft)/").subtracting(["documents", "documents/withdraw"])
             #expect(offered == ["assessment", "confirm-conditions"])
-            #expect(versionFields(page, version) == formCount(page, under: "/grants/\(draft)/"), "every form has it")
+            let acts =
+                formCount(page, under: "/grants/\(draft)/") - formCount(page, under: "/grants/\(draft)/documents")
+            #expect(versionFields(page, version) == acts, "every act's form has it")
         }
     }
 
@@ -124,11 +127,13 @@ struct PermittedActPageTests {
             var board = Browser(client)
             _ = try await board.signIn("cumbria.barrow-board")
             let page = try await board.get("/returns/\(id)").body
-            #expect(formSteps(page, under: "/returns/\(id)/") == ["save", "submit"])
+            let documentForms: Set = ["documents", "documents/withdraw"]
+            #expect(formSteps(page, under: "/returns/\(id)/").subtracting(documentForms) == ["save", "submit"])
             #expect(versionFields(page, version) == 1, "the board's form carries the version")
             var finance = Browser(client)
             _ = try await finance.signIn("cumbria.finance")
-            #expect(formSteps(try await finance.get("/returns/\(id)").body, under: "/returns/\(id)/").isEmpty)
+            let reviewer = try await finance.get("/returns/\(id)").body
+            #expect(formSteps(reviewer, under: "/returns/\(id)/").subtracting(documentForms).isEmpty)
         }
     }
 
