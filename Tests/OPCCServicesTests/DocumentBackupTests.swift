@@ -5,28 +5,9 @@ import OPCCStore
 import OPCCTestSupport
 import Testing
 
-/// Runs a program on a thread of its own and returns its exit status and output (posix_spawn and waitpid, as
-/// `PostgresOperationsTests` does: Foundation's Process can hang on a program that starts a server).
+/// Runs a program to its end, off the cooperative pool (`runProgram`).
 private func spawn(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-    try await offThePool {
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-run-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: output) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, program, &actions, nil, argv, environ)
-        guard spawned == 0 else { return (Int32(spawned), "could not start \(program): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return (exited, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
-    }
+    try await runProgram(program, arguments)
 }
 
 /// The chunks a download delivered, in order.
