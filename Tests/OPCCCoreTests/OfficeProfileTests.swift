@@ -157,10 +157,10 @@ struct BadProfile: Sendable, CustomTestStringConvertible {
             field: "decisionNumbering.reset"),
         .init(
             name: "bad template", replace: "\"{seq:3}/{year}\"", with: "\"{seq:3}{year}\"",
-            field: "decisionNumbering"),
+            field: "decisionNumbering.template"),
         .init(
             name: "template without year for a yearly reset", replace: "\"{seq:3}/{year}\"", with: "\"{seq:3}\"",
-            field: "decisionNumbering"),
+            field: "decisionNumbering.template"),
         .init(name: "bad orgId", replace: "orgId: GB-GOR-PC000123", with: "orgId: gb-gor-PC000123", field: "orgId"),
         .init(
             name: "orgId in two parts", replace: "orgId: GB-GOR-PC000123", with: "orgId: GB-PC000123",

@@ -320,8 +320,20 @@ extension OfficeProfile {
                 "'\(raw.reset ?? "")' must be one of "
                     + NumberingTemplate.Reset.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        do { return try NumberingTemplate(template, reset: reset, terms: raw.terms ?? []) } catch {
-            throw fail("decisionNumbering", error.problem)
+        let terms = raw.terms ?? []
+        // Named here rather than by the template's own error, so the office is told which key to add.
+        if template.contains("{term}") && terms.isEmpty {
+            throw fail(
+                "decisionNumbering.terms",
+                "missing: the template's {term} needs the office's PCC terms, each with its number and first day "
+                    + "(terms: [{number: 4, starts: 2024-05-13}])")
+        }
+        for (i, term) in terms.enumerated() where !(1...999).contains(term.number) {
+            // A number reads back at most three digits of {term}, so a larger (or a non-positive) term could not.
+            throw fail("decisionNumbering.terms[\(i)].number", "\(term.number) is outside 1…999")
+        }
+        do { return try NumberingTemplate(template, reset: reset, terms: terms) } catch {
+            throw fail("decisionNumbering.template", error.problem)
         }
     }
 
