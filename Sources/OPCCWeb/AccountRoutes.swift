@@ -126,14 +126,9 @@ extension Web {
         nonce: String?, username: String? = nil, errors: [FieldError]? = nil, status: HTTPResponse.Status = .ok,
         context: WebContext
     ) throws -> Response {
-        let nonce = nonce ?? randomToken()
-        let model = SignInForm(
-            csrf: signInForms.token(for: nonce, at: app.clock.now()), username: username, errors: errors)
-        var response = try pages.page(
-            "forgot-password", title: status == .ok ? "Forgot your password?" : "Error: Forgot your password?",
-            model: model, context: context, status: status)
-        response.setCookie(signInCookie(nonce))
-        return response
+        try signInFormPage(
+            "forgot-password", title: "Forgot your password?", nonce: nonce, username: username, errors: errors,
+            status: status, context: context)
     }
 
     struct LinkForm: Encodable, Sendable {

@@ -127,11 +127,21 @@ extension Web {
         nonce: String?, username: String? = nil, errors: [FieldError]? = nil, status: HTTPResponse.Status = .ok,
         context: WebContext
     ) throws -> Response {
+        try signInFormPage(
+            "signin", title: "Sign in", nonce: nonce, username: username, errors: errors, status: status,
+            context: context)
+    }
+
+    /// A page of the signed-out forms (sign-in, the reset request): its own signed token, the nonce's cookie.
+    func signInFormPage(
+        _ template: String, title: String, nonce: String?, username: String?, errors: [FieldError]?,
+        status: HTTPResponse.Status, context: WebContext
+    ) throws -> Response {
         let nonce = nonce ?? randomToken()
         let model = SignInForm(
             csrf: signInForms.token(for: nonce, at: app.clock.now()), username: username, errors: errors)
         var response = try pages.page(
-            "signin", title: status == .ok ? "Sign in" : "Error: Sign in", model: model, context: context,
+            template, title: status == .ok ? title : "Error: \(title)", model: model, context: context,
             status: status)
         response.setCookie(signInCookie(nonce))
         return response
