@@ -9,7 +9,7 @@ struct UserCommand: AsyncParsableCommand {
         discussion: "Example: opcc user list --office cumbria",
         subcommands: [
             Add.self, List.self, PasswdCommand.self, UserEmailCommand.self, UserNotificationsCommand.self,
-            AccountLinkCommand.Invite.self, AccountLinkCommand.Reset.self,
+            AccountLinkCommand.Invite.self, AccountLinkCommand.Reset.self, UserSecondFactorCommand.self,
         ])
 
     struct Add: AsyncParsableCommand {

@@ -442,4 +442,26 @@ public protocol StoreTransaction {
     func insertDocumentChunk(sha256: String, n: Int, data: Data) throws
     func documentChunk(sha256: String, n: Int) throws -> Data?
     func deleteDocumentBlob(sha256: String) throws
+
+    // The second factor (SQLiteStore+SecondFactor.swift): TOTP secrets, hashed recovery codes, hashed challenges
+    func secondFactor(person: String) throws -> StoredSecondFactor?
+    /// Starts a set-up: any factor the person had is replaced by this unconfirmed secret.
+    func saveUnconfirmedSecondFactor(person: String, secretBase32: String, atMs: Int64) throws
+    /// Confirms the person's unconfirmed secret with the step of the code that proved it; false when none was waiting.
+    func confirmSecondFactor(person: String, atMs: Int64, step: Int64) throws -> Bool
+    /// Records `step` as used if it is later than the last one used; false when it was not (a replayed code).
+    func useSecondFactorStep(person: String, step: Int64) throws -> Bool
+    /// Removes the person's factor and supersedes their unused recovery codes; false when they had none.
+    func removeSecondFactor(person: String) throws -> Bool
+    /// Supersedes the person's unused recovery codes and stores these (their SHA-256s).
+    func replaceRecoveryCodes(person: String, sha256s: [String], atMs: Int64) throws
+    /// Marks the person's unused recovery code with this SHA-256 used; false when there is none.
+    func useRecoveryCode(person: String, sha256: String, atMs: Int64) throws -> Bool
+    func unusedRecoveryCodeCount(person: String) throws -> Int
+    /// Stores a challenge (sweeping expired ones).
+    func insertSecondFactorChallenge(_ challenge: StoredSecondFactorChallenge) throws
+    func secondFactorChallenge(tokenSHA256: String) throws -> StoredSecondFactorChallenge?
+    func countSecondFactorFailure(tokenSHA256: String) throws
+    /// Marks a challenge used if it was not; false when it already was.
+    func markSecondFactorChallengeUsed(tokenSHA256: String, atMs: Int64) throws -> Bool
 }

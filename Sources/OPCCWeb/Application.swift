@@ -193,6 +193,7 @@ struct Web: Sendable {
         addCalendarRoutes(to: router)
         addSignInRoutes(to: router)
         addAccountRoutes(to: router)
+        addSecondFactorRoutes(to: router)
         addTransparencyRoutes(to: router)
         addStaffRoutes(to: router.group().add(middleware: RequireSignIn()))
     }
@@ -205,6 +206,7 @@ struct Web: Sendable {
         addFinanceRoutes(to: staff)
         addAreaRoutes(to: staff)
         addNotificationRoutes(to: staff)
+        addSecondFactorAccountRoutes(to: staff)
     }
 }
 

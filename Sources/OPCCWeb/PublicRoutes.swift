@@ -105,11 +105,11 @@ extension Web {
             case .refused:
                 context.logger.notice("sign-in failed")
                 return try refuse("The sign-in name or password is not right", field: "username", status: .unauthorized)
-            case .signedIn(let sessionID, _):
-                var response = Response.redirect(to: "/home", type: .normal)
-                response.setCookie(sessionCookie(sessionID))
-                response.setCookie(expiredSignInCookie())
-                return response
+            case .signedIn:
+                return signedInResponse(attempt)
+            case .secondFactorNeeded(let challenge, let purpose):
+                return try await secondFactorStep(
+                    challenge: challenge, purpose: purpose, nonce: nonce, context: context)
             }
         }
         router.post("/sign-out") { request, context -> Response in

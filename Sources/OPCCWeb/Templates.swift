@@ -4,7 +4,7 @@
 enum Templates {
     /// Every template by name: the decision screens' here, each other area's in its own file.
     static let all: [String: String] = [
-        decisions, returns, finance, areas, transparency, account, notifications, documents,
+        decisions, returns, finance, areas, transparency, account, notifications, documents, secondFactor,
     ]
     .reduce(into: [:]) { all, group in
         all.merge(group) { first, _ in first }
@@ -134,7 +134,7 @@ enum Templates {
         <h2>Notifications{{#unread}} <span class="badge">{{unread}} unread</span>{{/unread}}</h2>
         {{#first(latest)}}<ul class="list">{{#latest}}<li>{{^read}}<strong>{{/read}}<a href="/notifications#notification-{{id}}">{{subject}}</a>{{^read}}</strong>{{/read}} <span class="caption">{{created}}</span></li>{{/latest}}</ul>{{/first(latest)}}
         {{^latest}}<p>You have no notifications.</p>{{/latest}}
-        <p><a href="/notifications">All your notifications</a> · <a href="/notifications/preferences">Email preference</a></p>
+        <p><a href="/notifications">All your notifications</a> · <a href="/notifications/preferences">Email preference</a> · <a href="/account/second-factor">Second factor</a></p>
         {{/notifications}}
         {{#sections}}
         <h2>{{heading}}</h2>

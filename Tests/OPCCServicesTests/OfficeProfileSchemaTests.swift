@@ -132,6 +132,15 @@ struct BrokenProfile: Sendable, CustomTestStringConvertible {
             name: "no such day", replace: "assessmentDocumentsRequired: 2026-12-08",
             with: "assessmentDocumentsRequired: 2026-02-30", field: "assessmentDocumentsRequired"),
         .init(
+            name: "public must use a second factor", replace: "secondFactorRequiredFor: [finance,",
+            with: "secondFactorRequiredFor: [public,", field: "secondFactorRequiredFor[0]"),
+        .init(
+            name: "unknown role must use a second factor", replace: "secondFactorRequiredFor: [finance,",
+            with: "secondFactorRequiredFor: [treasurer,", field: "secondFactorRequiredFor[0]"),
+        .init(
+            name: "a role twice must use a second factor", replace: "secondFactorRequiredFor: [finance,",
+            with: "secondFactorRequiredFor: [commissioner,", field: "secondFactorRequiredFor[2]"),
+        .init(
             name: "unknown signatory kind", replace: "kind: consultation", with: "kind: rubber-stamp",
             field: "signatories[1].kind"),
         .init(
@@ -165,6 +174,7 @@ struct OfficeProfileSchemaTests {
         #expect(profile.numbering.terms.map(\.number) == [3, 4])
         #expect(profile.part2Readers == [.officer, .chiefExecutive, .commissioner, .auditor])
         #expect(profile.assessmentDocumentsRequired == day("2026-12-08"))
+        #expect(profile.secondFactorRequiredFor == [.finance, .chiefExecutive, .commissioner])
         let result = try await OfficeProfileSchema.validate(yaml: yaml)
         #expect(result.status == 0, "\(result.output)")
     }

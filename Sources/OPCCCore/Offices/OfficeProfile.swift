@@ -69,6 +69,9 @@ public struct OfficeProfile: Hashable, Sendable {
     /// From this day, a grant agreement drafted on or after it needs its equality impact assessment and risk
     /// assessment attached as current documents, not just their references recorded; nil (the default): references.
     public let assessmentDocumentsRequired: Day?
+    /// Roles whose holders must sign in with a second factor (a code from an authenticator app, RFC 6238) as well as
+    /// their password; empty (the default): a second factor is each person's choice.
+    public let secondFactorRequiredFor: [Role]
 
     /// A delegated carry-forward decision: the role, and the forecast below which it may decide.
     public struct CarryForwardDelegation: Hashable, Sendable {
@@ -141,6 +144,7 @@ extension OfficeProfile {
         var virementDecisionAbove: String?
         var carryForwardDelegation: CarryForwardDelegationRaw?
         var assessmentDocumentsRequired: String?
+        var secondFactorRequiredFor: [String]?
         struct Delegation: Decodable {
             var role: String?
             var upTo: String?
@@ -226,7 +230,9 @@ extension OfficeProfile {
             returnReminderWorkingDays: returnReminder, returnEscalationWorkingDays: returnEscalation,
             decisionDelegation: delegation, part2Readers: readers, overCommitmentPercent: raw.overCommitmentPercent,
             virementDecisionAbove: virementDecisionAbove, carryForwardDelegation: carryForwardDelegation,
-            assessmentDocumentsRequired: assessmentDocumentsRequired)
+            assessmentDocumentsRequired: assessmentDocumentsRequired,
+            secondFactorRequiredFor: try validateSecondFactorRoles(
+                raw.secondFactorRequiredFor, roles: roles, fail: fail))
     }
 
     /// The office's id, name, org-id and 360Giving prefix (defaulted from the id).
@@ -271,6 +277,26 @@ extension OfficeProfile {
             roles.append(role)
         }
         return roles
+    }
+
+    /// The roles that must sign in with a second factor: the office's own, each once, never the public (who has no
+    /// account).
+    private static func validateSecondFactorRoles(
+        _ names: [String]?, roles: [Role], fail: (String, String) -> OfficeProfileError
+    ) throws(OfficeProfileError) -> [Role] {
+        var required: [Role] = []
+        for (i, name) in (names ?? []).enumerated() {
+            guard let role = Role(rawValue: name), roles.contains(role), role != .public else {
+                throw fail(
+                    "secondFactorRequiredFor[\(i)]",
+                    "'\(name)' is not one of this office's roles (public has no account to protect)")
+            }
+            guard !required.contains(role) else {
+                throw fail("secondFactorRequiredFor[\(i)]", "'\(name)' is listed twice")
+            }
+            required.append(role)
+        }
+        return required
     }
 
     /// Who may read Part 2: the office's own roles (the default ones it uses when left out), never the public.

@@ -16,6 +16,10 @@ public enum SignInAttempt: Sendable {
     case refused
     /// Too many recent failures: the password was not checked; try again after this many seconds.
     case wait(seconds: Int)
+    /// The password matched, but no session is made yet: the person gives a code from their authenticator app
+    /// (`completeSignIn`), or, for `.setUp`, sets a second factor up first (`beginSecondFactorSetUp(challenge:)`),
+    /// with this challenge, shown only now.
+    case secondFactorNeeded(challenge: String, purpose: SecondFactorChallengePurpose)
 }
 
 /// Sign-in for the web, with its sessions and throttle in the database: every server process on one database sees
@@ -36,9 +40,8 @@ extension Commissioning {
         let keys = Self.throttleKeys(name: name, address: address)
         if let seconds = try await countAttempt(keys, nowMs: nowMs, policy: policy) { return .wait(seconds: seconds) }
         guard let hash = try await passwordHash(of: name), verify(hash) else { return .refused }
-        let sessionID = Self.newFeedToken()
-        let session = WebSession(person: name, csrf: Self.newFeedToken())
-        try await store.write { tx in
+        let secondFactor = try await secondFactorChallengePurpose(person: name)
+        return try await store.write { tx -> SignInAttempt in
             for key in keys {
                 guard key.kind == .address else {
                     try tx.deleteThrottleEntry(keySHA256: key.sha256)
@@ -52,15 +55,34 @@ extension Commissioning {
                         keySHA256: entry.keySHA256, kind: entry.kind, failures: failures,
                         blockedUntilMs: stillBlocked ? entry.blockedUntilMs : 0, updatedAtMs: entry.updatedAtMs))
             }
-            _ = try tx.deleteSessions(
-                lastSeenBeforeMs: nowMs - Int64(sessions.idleSeconds) * 1000,
-                createdBeforeMs: nowMs - Int64(sessions.lifetimeSeconds) * 1000)
-            if let oldSessionID { try tx.deleteSession(idSHA256: SHA256Hex.of(oldSessionID)) }
-            try tx.insertSession(
-                StoredSession(
-                    idSHA256: SHA256Hex.of(sessionID), person: name, csrf: session.csrf, createdAtMs: nowMs,
-                    lastSeenAtMs: nowMs))
+            if let secondFactor {
+                let challenge = try self.newSecondFactorChallenge(
+                    person: name, purpose: secondFactor, in: tx, nowMs: nowMs)
+                return .secondFactorNeeded(challenge: challenge, purpose: secondFactor)
+            }
+            return try self.startSession(
+                person: name, sessions: sessions, replacing: oldSessionID, nowMs: nowMs, in: tx)
         }
+    }
+
+    /// In the caller's transaction: sweeps expired sessions, ends the browser's old one and makes a new one for
+    /// `person`, whose id is returned only now.
+    func startSession(
+        person name: String, sessions: SessionPolicy, replacing oldSessionID: String?, nowMs: Int64,
+        in tx: any StoreTransaction
+    ) throws -> SignInAttempt {
+        let sessionID = Self.newFeedToken()
+        let session = WebSession(person: name, csrf: Self.newFeedToken())
+        _ = try tx.deleteSessions(
+            lastSeenBeforeMs: nowMs - Int64(sessions.idleSeconds) * 1000,
+            createdBeforeMs: nowMs - Int64(sessions.lifetimeSeconds) * 1000)
+        if let oldSessionID, Self.isWellFormedFeedToken(oldSessionID) {
+            try tx.deleteSession(idSHA256: SHA256Hex.of(oldSessionID))
+        }
+        try tx.insertSession(
+            StoredSession(
+                idSHA256: SHA256Hex.of(sessionID), person: name, csrf: session.csrf, createdAtMs: nowMs,
+                lastSeenAtMs: nowMs))
         return .signedIn(sessionID: sessionID, session: session)
     }
 

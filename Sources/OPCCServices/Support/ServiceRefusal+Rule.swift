@@ -254,6 +254,18 @@ extension ServiceRefusal {
         case roleNotHeld = "role-not-held"
         /// An act or reading by a person without a role it needs.
         case roleRequired = "role-required"
+        /// A second-factor sign-in or set-up whose challenge is unknown, used, past its five minutes or out of tries.
+        case secondFactorChallengeCurrent = "second-factor-challenge-current"
+        /// A code from the authenticator app (or a recovery code) that is not right, or was used already.
+        case secondFactorCode = "second-factor-code"
+        /// Confirming or removing a second factor the person does not have in that state.
+        case secondFactorPending = "second-factor-pending"
+        /// Removing your own second factor when the office requires one for a role you hold.
+        case secondFactorRequired = "second-factor-required"
+        /// Removing someone else's second factor without being their office's chief executive.
+        case secondFactorRemovedBySelfOrChiefExecutive = "second-factor-removed-by-self-or-chief-executive"
+        /// Setting up a second factor when one is set up already.
+        case secondFactorSetUpOnce = "second-factor-set-up-once"
         /// Selecting a pilot area under a decision that is not approved.
         case selectionCitesApprovedDecision = "selection-cites-approved-decision"
         /// Selecting a pilot area that is not on the run's shortlist.
