@@ -9,7 +9,8 @@ struct UserCommand: AsyncParsableCommand {
         discussion: "Example: opcc user list --office cumbria",
         subcommands: [
             Add.self, List.self, PasswdCommand.self, UserEmailCommand.self, UserNotificationsCommand.self,
-            AccountLinkCommand.Invite.self, AccountLinkCommand.Reset.self,
+            AccountLinkCommand.Invite.self, AccountLinkCommand.Reset.self, Grant.self, Revoke.self, Disable.self,
+            Enable.self,
         ])
 
     struct Add: AsyncParsableCommand {
@@ -60,6 +61,10 @@ struct UserCommand: AsyncParsableCommand {
             var roles: [String]
             /// Where notifications go; left out when the person has none.
             var email: String?
+            /// When the person was disabled; left out while active.
+            var disabledAt: String?
+            /// When the person last signed in to the web; left out if never.
+            var lastSignInAt: String?
         }
 
         func run() async throws {
@@ -69,13 +74,16 @@ struct UserCommand: AsyncParsableCommand {
                 let entries = people.map {
                     Entry(
                         name: $0.name, displayName: $0.displayName, office: $0.office,
-                        roles: $0.grants.map(\.description), email: $0.email)
+                        roles: $0.grants.map(\.description), email: $0.email, disabledAt: $0.disabledAt,
+                        lastSignInAt: $0.lastSignInAt)
                 }
                 if output.json {
                     printLine(try jsonText(entries))
                 } else {
                     for e in entries {
-                        printLine("\(e.office)\t\(e.name)\t\(e.roles.joined(separator: ", "))\t\(e.displayName)")
+                        printLine(
+                            "\(e.office)\t\(e.name)\t\(e.roles.joined(separator: ", "))\t\(e.displayName)"
+                                + (e.disabledAt == nil ? "" : "\tdisabled"))
                     }
                 }
             }

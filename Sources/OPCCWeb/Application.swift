@@ -193,6 +193,7 @@ struct Web: Sendable {
         addCalendarRoutes(to: router)
         addSignInRoutes(to: router)
         addAccountRoutes(to: router)
+        addSetUpRoutes(to: router)
         addTransparencyRoutes(to: router)
         addStaffRoutes(to: router.group().add(middleware: RequireSignIn()))
     }
@@ -205,6 +206,7 @@ struct Web: Sendable {
         addFinanceRoutes(to: staff)
         addAreaRoutes(to: staff)
         addNotificationRoutes(to: staff)
+        addPeopleRoutes(to: staff)
     }
 }
 
@@ -290,6 +292,7 @@ func loggedError(_ error: any Error) -> String {
 /// The path as logged: a personal calendar feed's secret, and a one-time link's token, are never written to a log.
 func loggedPath(_ path: String) -> String {
     if path.hasPrefix("/account/link/") { return "/account/link/(secret)" }
+    if path.hasPrefix("/setup/") { return "/setup/(secret)" }
     guard path.hasPrefix("/calendar/"), path != "/calendar/public.ics" else { return path }
     return "/calendar/(secret)"
 }

@@ -36,6 +36,8 @@ extension Commissioning {
         let keys = Self.throttleKeys(name: name, address: address)
         if let seconds = try await countAttempt(keys, nowMs: nowMs, policy: policy) { return .wait(seconds: seconds) }
         guard let hash = try await passwordHash(of: name), verify(hash) else { return .refused }
+        // A disabled person is refused as a wrong password is: the form does not say the account exists.
+        guard try await person(named: name)?.isDisabled == false else { return .refused }
         let sessionID = Self.newFeedToken()
         let session = WebSession(person: name, csrf: Self.newFeedToken())
         try await store.write { tx in
@@ -56,6 +58,7 @@ extension Commissioning {
                 lastSeenBeforeMs: nowMs - Int64(sessions.idleSeconds) * 1000,
                 createdBeforeMs: nowMs - Int64(sessions.lifetimeSeconds) * 1000)
             if let oldSessionID { try tx.deleteSession(idSHA256: SHA256Hex.of(oldSessionID)) }
+            try tx.noteSignIn(person: name, at: clock.timestamp())
             try tx.insertSession(
                 StoredSession(
                     idSHA256: SHA256Hex.of(sessionID), person: name, csrf: session.csrf, createdAtMs: nowMs,
