@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import OPCCCore
 import OPCCServices
 import OPCCStore
@@ -141,6 +142,31 @@ struct PeopleManagementTests {
                 == "person-disabled")
         let added = try await events(app, "cumbria", after: start)
         #expect(added.map(\.event) == ["person-disabled", "person-enabled"])
+    }
+}
+
+extension PeopleManagementTests {
+    @Test(arguments: TestEngine.all) func aPersonEnabledBehindTheProductsBackFailsVerification(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
+        try await app.disablePerson("cumbria.officer", by: "cumbria.chief-executive")
+        let edited = try Commissioning.loadProfile(
+            text: try String(contentsOf: home.fixtures.appendingPathComponent("offices/cumbria.yaml"), encoding: .utf8)
+                + "# edited\n",
+            source: "cumbria.yaml")
+        _ = try await app.editOffice("cumbria", with: edited, by: "cumbria.chief-executive")
+        #expect(try await app.verifyAudit().isIntact)
+        let tamper = "UPDATE person SET disabled_at = NULL WHERE name = 'cumbria.officer'"
+        if let sqlite = store as? SQLiteStore {
+            try await sqlite.writer.write { try $0.execute(sql: tamper) }
+        } else {
+            let url = try #require(store as? PostgresStore).displayURL
+            _ = try await offThePool { try PGConnection(url: url).execute(tamper) }
+        }
+        let verified = try await app.verifyAudit()
+        #expect(!verified.isIntact)
+        #expect(verified.problems.contains { $0.contains("cumbria.officer") }, "\(verified.problems)")
     }
 }
 
