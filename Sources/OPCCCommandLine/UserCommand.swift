@@ -15,7 +15,8 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a person with one or more roles (the office's chief executive does this).",
+            abstract:
+                "Add a person with one or more roles (the office's chief executive or an administrator does this).",
             discussion: """
                 Roles: \(Role.namesForHelp). A role may be limited to named records with --scope (a project board \
                 member to its own grants). The first person of an office may be added by anyone.

@@ -67,6 +67,9 @@ struct PeopleWebTests {
             _ = try await chief.signIn("cumbria.chief-executive")
             let page = try await chief.get("/people")
             #expect(page.status == .ok && page.body.contains("cumbria.officer") && page.body.contains("Never"))
+            // Every form of the page, each person's included, carries the session's token.
+            #expect(!page.body.contains(#"name="csrf" value="""#))
+            #expect(page.body.contains(#"action="/people/cumbria.officer/disable""#))
             let added = try await chief.post(
                 "/people",
                 ["name": "cumbria.new", "displayName": "Zoë New", "email": "new@cumbria.example", "role-officer": "1"])
