@@ -33,6 +33,7 @@ import json
 import os
 import pathlib
 import socket
+import re
 import subprocess
 import sys
 import tempfile
@@ -564,6 +565,66 @@ def mail_check(run, folder, decision_url):
           f"{len(mails)} received in all, none with Part 2")
 
 
+def first_run_journey(opcc, shots, driver):
+    """Issue 26: `opcc serve` on an empty database prints a one-time set-up link; the browser creates the office and
+    its first administrator with it, signs in, and adds a person on the people page. Its own server and database."""
+    print("journey: first run — the set-up link, the first office and administrator, a person added")
+    work = tempfile.mkdtemp(prefix="opcc-first-run-")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out_path = os.path.join(work, "serve.log")
+    out = open(out_path, "w")
+    server = subprocess.Popen(
+        [opcc, "serve", "--db", os.path.join(work, "empty.sqlite"), "--port", str(port), "--home", str(ROOT)],
+        stdout=out, stderr=subprocess.STDOUT)
+    try:
+        link = None
+        for _ in range(240):
+            text = open(out_path).read()
+            found = re.search(r"(http://\S+/setup/[A-Za-z0-9_-]{43})", text)
+            if found and "serving on" in text:
+                link = found.group(1)
+                break
+            if server.poll() is not None:
+                raise SystemExit(text + "\nthe server stopped")
+            time.sleep(0.5)
+        run = Run(base, shots, driver)
+        run.expect(link is not None, "serve printed a set-up link on an empty database")
+        driver.delete_all_cookies()
+        driver.get(link)
+        run.expect("Set up your office" in driver.page_source, "the set-up page opens")
+        run.fill("profile", "id: surrey\nname: Surrey\ncolour: blue\n")
+        for field, text in [("name", "s.admin"), ("displayName", "Sam Admin"), ("email", "sam@surrey.example"),
+                            ("password", PASSWORD), ("confirm", PASSWORD)]:
+            run.fill(field, text)
+        run.press_css("main form button[type=submit]")
+        run.expect("colour" in driver.page_source, "a bad profile comes back with the loader's message")
+        run.fill("profile", "")
+        run.fill("officeID", "surrey")
+        run.fill("officeName", "Office of the Police and Crime Commissioner for Surrey")
+        for field, text in [("password", PASSWORD), ("confirm", PASSWORD)]:
+            run.fill(field, text)
+        run.press_css("main form button[type=submit]")
+        run.expect("is set up" in driver.page_source, "the office and its administrator are created")
+        run.shot("first-run-done")
+        driver.get(link)
+        run.expect("already set up" in driver.page_source, "the link is dead once used")
+        run.base = base
+        run.sign_in("s.admin")
+        run.go("/people")
+        run.expect("Sam Admin" in driver.page_source, "the people page lists the administrator")
+        run.fill("name", "surrey.officer")
+        run.fill("displayName", "Zoë Officer")
+        run.fill("email", "officer@surrey.example")
+        driver.find_element(By.ID, "role-officer").click()
+        run.press_css("form[action='/people'] button[type=submit]")
+        run.expect("Zoë Officer" in driver.page_source, "a person is added on the people page")
+        run.shot_whole("people-page")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--opcc", default=str(ROOT / ".build/debug/opcc"))
@@ -610,6 +671,8 @@ def main():
             document_checks(run, decision, args.opcc, db, finance_token)
             quarterly = return_journey(run)
             finance_journey(run)
+            first_run_journey(args.opcc, shots, driver)
+            run.driver.delete_all_cookies()
             decision_path = decision[len(base):]
             return_path = quarterly[len(base):]
             pages = [

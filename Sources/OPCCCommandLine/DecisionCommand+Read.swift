@@ -19,9 +19,14 @@ extension DecisionCommand {
                 let view = try await app.showDecision(record, office: global.office, by: global.optionalActorName)
                 let profile = try await app.profile(of: view.record.office)
                 if output.json {
-                    printLine(try jsonText(DecisionJSON(view, profile: profile)))
+                    var json = DecisionJSON(view, profile: profile)
+                    json.profileVersion = view.profileVersion
+                    printLine(try jsonText(json))
                 } else {
                     printLine(DecisionNotice.markdown(view.record, status: view.status, profile: profile))
+                    if let version = view.profileVersion {
+                        printLine("\nMade under office profile version \(version).")
+                    }
                     // What the reader may do next, from the workflow definition (its guards are tried on the act).
                     if let reader = global.optionalActorName {
                         let acts = try await app.permittedActs(shown: view.record.id, by: reader)

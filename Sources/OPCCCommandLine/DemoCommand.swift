@@ -59,8 +59,9 @@ struct DemoCommand: AsyncParsableCommand {
 /// `opcc office`: the offices in the database and their profiles.
 struct OfficeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "office", abstract: "The offices in the database.",
-        discussion: "Example: opcc office show cumbria", subcommands: [List.self, Show.self])
+        commandName: "office", abstract: "The offices in the database, and their profiles.",
+        discussion: "Example: opcc office show cumbria",
+        subcommands: [List.self, Show.self, Add.self, Edit.self, Versions.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -103,6 +104,9 @@ struct OfficeCommand: AsyncParsableCommand {
                     return
                 }
                 printLine("\(p.name) (\(p.id))")
+                if let stored = try await app.offices().first(where: { $0.id == p.id }) {
+                    printLine("  profile version: \(stored.profileVersion)")
+                }
                 printLine("  decision numbers: \(p.numbering.text), reset \(p.numbering.reset.rawValue)")
                 printLine("  Part 1 published within \(p.part1DeadlineWorkingDays) working day(s) of the decision")
                 printLine("  executive summary limit: " + (p.executiveSummaryWordLimit.map { "\($0) words" } ?? "none"))

@@ -19,8 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
             password '\(Passwords.demoPassword)'. With --smtp-url a delivery worker sends the outbox's notifications \
             every few seconds and soon after an act (each node claims its own with a lease); without it nothing is \
             sent and the mail stays in the outbox (the demo shows it at /demo/outbox). Stops cleanly on SIGTERM or \
-            Ctrl-C.
+            Ctrl-C. On a database with no office (and without --demo), a one-time set-up link is printed: whoever             opens it creates the first office and its first administrator (only the link's hash is stored).
             Example: opcc serve --demo --port 8080
+            Example: opcc serve --db /srv/opcc/opcc.sqlite --public-url https://opcc.example
             Example: OPCC_SMTP_PASSWORD=… opcc serve --public-url https://opcc.example \
             --smtp-url smtp://opcc@mail.example.org --smtp-from opcc@example.org
             """)
@@ -143,6 +144,12 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.demoOutbox = demo
         }
         let web = try await buildApplication(configuration: configuration)
+        if !readOnly, let token = try await app.issueSetUpLinkIfEmpty() {
+            // Only its hash is stored: this output is the one place the link is.
+            var base = publicURL ?? "http://\(hostname):\(port)"
+            while base.hasSuffix("/") { base.removeLast() }
+            printLine("this database has no office yet: set one up (this link works once): \(base)/setup/\(token)")
+        }
         printLine(
             "serving\(readOnly ? " a read-only copy" : "") on http://\(hostname):\(port)/  "
                 + "(published decisions: http://\(hostname):\(port)/register)")

@@ -9,12 +9,14 @@ struct UserCommand: AsyncParsableCommand {
         discussion: "Example: opcc user list --office cumbria",
         subcommands: [
             Add.self, List.self, PasswdCommand.self, UserEmailCommand.self, UserNotificationsCommand.self,
-            AccountLinkCommand.Invite.self, AccountLinkCommand.Reset.self, UserSecondFactorCommand.self,
+            AccountLinkCommand.Invite.self, AccountLinkCommand.Reset.self, Grant.self, Revoke.self, Disable.self,
+            Enable.self, UserSecondFactorCommand.self,
         ])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a person with one or more roles (the office's chief executive does this).",
+            abstract:
+                "Add a person with one or more roles (the office's chief executive or an administrator does this).",
             discussion: """
                 Roles: \(Role.namesForHelp). A role may be limited to named records with --scope (a project board \
                 member to its own grants). The first person of an office may be added by anyone.
@@ -60,6 +62,10 @@ struct UserCommand: AsyncParsableCommand {
             var roles: [String]
             /// Where notifications go; left out when the person has none.
             var email: String?
+            /// When the person was disabled; left out while active.
+            var disabledAt: String?
+            /// When the person last signed in to the web; left out if never.
+            var lastSignInAt: String?
         }
 
         func run() async throws {
@@ -69,13 +75,16 @@ struct UserCommand: AsyncParsableCommand {
                 let entries = people.map {
                     Entry(
                         name: $0.name, displayName: $0.displayName, office: $0.office,
-                        roles: $0.grants.map(\.description), email: $0.email)
+                        roles: $0.grants.map(\.description), email: $0.email, disabledAt: $0.disabledAt,
+                        lastSignInAt: $0.lastSignInAt)
                 }
                 if output.json {
                     printLine(try jsonText(entries))
                 } else {
                     for e in entries {
-                        printLine("\(e.office)\t\(e.name)\t\(e.roles.joined(separator: ", "))\t\(e.displayName)")
+                        printLine(
+                            "\(e.office)\t\(e.name)\t\(e.roles.joined(separator: ", "))\t\(e.displayName)"
+                                + (e.disabledAt == nil ? "" : "\tdisabled"))
                     }
                 }
             }

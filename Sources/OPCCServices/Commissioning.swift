@@ -218,6 +218,10 @@ public final class Commissioning: Sendable {
                 message: "no person named '\(name)': pass --as NAME (or set OPCC_USER) with a name from "
                     + "'opcc user list'")
         }
+        if let disabledAt = person.disabledAt {
+            throw ServiceRefusal.forbidden(
+                rule: .personActive, message: "\(name) was disabled at \(disabledAt) and cannot act")
+        }
         return person
     }
 

@@ -25,6 +25,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-07-notifications", migrate: notifications)
         migrator.registerMigration("2026-12-07-one-time-links", migrate: oneTimeLinks)
         migrator.registerMigration("2026-12-08-documents", migrate: documents)
+        migrator.registerMigration("2026-12-09-office-profiles-and-people", migrate: officeProfilesAndPeople)
         migrator.registerMigration("2026-12-09-second-factor", migrate: secondFactor)
         return migrator
     }

@@ -146,12 +146,15 @@ extension SQLTransaction {
                 ORDER BY p.name, g.role, g.scope
                 """, arguments)
         let contacts = try personContacts(where: condition, arguments)
+        let disabled = try personsDisabled(where: condition, arguments)
         return try simpleSeals(["name", "display_name", "office_id"], table: "person", where: condition, arguments) {
             seal in
             for row in grants[seal.record.id] ?? [] {
                 seal.add("role", Self.text(row[1]))
                 seal.add("scope", Self.text(row[2]))
             }
+            // Only when set, so that every person sealed before people could be disabled keeps the seal they had.
+            if let row = disabled[seal.record.id]?.first, let at: String = row[1] { seal.add("disabled", at) }
             // Only when set, so that a person sealed before addresses existed keeps the seal it had.
             if let row = contacts[seal.record.id]?.first {
                 if let email: String = row[1] { seal.add("email", email) }
@@ -162,6 +165,19 @@ extension SQLTransaction {
         } make: {
             .person($0)
         }
+    }
+
+    /// When the people `condition` selects were disabled, for those who are: a person enabled behind the product's
+    /// back then fails verification. Empty while SQLite migrates a database older than
+    /// `2026-12-09-office-profiles-and-people` (the column does not exist yet, and nobody is disabled).
+    private func personsDisabled(where condition: String, _ arguments: SQLArguments) throws -> [String: [SQLRow]] {
+        if dialect == .sqlite {
+            let columns = try fetchValue(
+                Int.self, sql: "SELECT count(*) FROM pragma_table_info('person') WHERE name = 'disabled_at'")
+            guard columns == 1 else { return [:] }
+        }
+        return try children(
+            sql: "SELECT name, disabled_at FROM person WHERE (\(condition)) AND disabled_at IS NOT NULL", arguments)
     }
 
     /// The address and notification preference of the people `condition` selects, where either is set: an address

@@ -165,7 +165,15 @@ public protocol StoreTransaction {
     func takeLease(_ name: String) throws -> Bool
 
     // Offices
-    func saveOffice(id: String, name: String, orgID: String?, profileText: String, registeredAt: String) throws
+    /// Registers an office or records a new version of its profile (none when the text is the one in force);
+    /// returns the version in force after it. Every version is kept in `office_profile_version`.
+    @discardableResult func saveOffice(
+        id: String, name: String, orgID: String?, profileText: String, registeredAt: String, recordedBy: String
+    ) throws -> Int
+    /// Every version of an office's profile, oldest first.
+    func officeProfileVersions(id: String) throws -> [OfficeProfileVersion]
+    /// The profile version a workflow instance was created under (nil for an unknown instance).
+    func instanceProfileVersion(id: String) throws -> Int?
     func office(id: String) throws -> StoredOffice?
     /// The SHA-256 of an office's stored profile text, without the text: what a cache of parsed profiles is checked
     /// against inside the transaction, so that a profile changed by any process is never served stale.
@@ -175,6 +183,11 @@ public protocol StoreTransaction {
     // People
     func addPerson(name: String, displayName: String, office: String, addedAt: String) throws
     func addGrant(person: String, role: Role, scope: String?) throws
+    /// Ends one grant (the empty scope is the whole office); returns how many rows it removed (0 or 1). The audit
+    /// event that ends it names it, so the history of grants stays in the log.
+    func removeGrant(person: String, role: Role, scope: String?) throws -> Int
+    /// Disables a person (a time) or enables them again (nil); a person is never deleted.
+    func setPersonDisabled(name: String, at disabledAt: String?) throws
     func person(named name: String) throws -> StoredPerson?
     func people(office: String?) throws -> [StoredPerson]
 
@@ -336,6 +349,14 @@ public protocol StoreTransaction {
     // Web sessions and the sign-in throttle (SQLiteStore+Sessions.swift): only SHA-256s of session ids and of
     // throttle keys are stored
     func insertSession(_ session: StoredSession) throws
+    /// Records when a person last signed in (shown on the people page).
+    func noteSignIn(person: String, at: String) throws
+    // The first-run set-up link: only the SHA-256 of its token is kept.
+    func insertSetupLink(tokenSHA256: String, at: String) throws
+    /// Whether a link with this hash exists, and when it was used (nil: unused).
+    func setupLink(tokenSHA256: String) throws -> (exists: Bool, usedAt: String?)
+    /// Marks the link used if it is still unused; returns whether it was.
+    func useSetupLink(tokenSHA256: String, at: String, by person: String) throws -> Bool
     func session(idSHA256: String) throws -> StoredSession?
     /// Records that the session was used at `atMs` (never moves back).
     func touchSession(idSHA256: String, atMs: Int64) throws
@@ -464,4 +485,23 @@ public protocol StoreTransaction {
     func countSecondFactorFailure(tokenSHA256: String) throws
     /// Marks a challenge used if it was not; false when it already was.
     func markSecondFactorChallengeUsed(tokenSHA256: String, atMs: Int64) throws -> Bool
+}
+
+extension StoreTransaction {
+    /// Registers or updates an office as the system (fixtures and tests).
+    public func saveOffice(id: String, name: String, orgID: String?, profileText: String, registeredAt: String) throws {
+        try saveOffice(
+            id: id, name: name, orgID: orgID, profileText: profileText, registeredAt: registeredAt,
+            recordedBy: "opcc-system")
+    }
+}
+
+/// One version of an office's profile, as recorded: what was in force for the records made under it.
+public struct OfficeProfileVersion: Hashable, Sendable {
+    public let office: String
+    public let version: Int
+    public let text: String
+    public let sha256: String
+    public let recordedAt: String
+    public let recordedBy: String
 }

@@ -194,6 +194,7 @@ struct Web: Sendable {
         addSignInRoutes(to: router)
         addAccountRoutes(to: router)
         addSecondFactorRoutes(to: router)
+        addSetUpRoutes(to: router)
         addTransparencyRoutes(to: router)
         addStaffRoutes(to: router.group().add(middleware: RequireSignIn()))
     }
@@ -207,6 +208,7 @@ struct Web: Sendable {
         addAreaRoutes(to: staff)
         addNotificationRoutes(to: staff)
         addSecondFactorAccountRoutes(to: staff)
+        addPeopleRoutes(to: staff)
     }
 }
 
@@ -292,6 +294,7 @@ func loggedError(_ error: any Error) -> String {
 /// The path as logged: a personal calendar feed's secret, and a one-time link's token, are never written to a log.
 func loggedPath(_ path: String) -> String {
     if path.hasPrefix("/account/link/") { return "/account/link/(secret)" }
+    if path.hasPrefix("/setup/") { return "/setup/(secret)" }
     guard path.hasPrefix("/calendar/"), path != "/calendar/public.ics" else { return path }
     return "/calendar/(secret)"
 }

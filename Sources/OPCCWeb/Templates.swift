@@ -4,7 +4,7 @@
 enum Templates {
     /// Every template by name: the decision screens' here, each other area's in its own file.
     static let all: [String: String] = [
-        decisions, returns, finance, areas, transparency, account, notifications, documents, secondFactor,
+        decisions, returns, finance, areas, transparency, account, notifications, documents, people, secondFactor,
     ]
     .reduce(into: [:]) { all, group in
         all.merge(group) { first, _ in first }

@@ -34,7 +34,7 @@ struct StaffRouteTests {
         "GET /transparency/spending", "GET /transparency/spending.csv", "GET /transparency/spending.json",
         "GET /transparency/contracts", "GET /transparency/contracts.csv", "GET /transparency/contracts.json",
         "GET /sign-in/forgot", "POST /sign-in/forgot", "GET /account/link/{token}", "POST /account/link/{token}",
-        "GET /documents/{id}",
+        "GET /documents/{id}", "GET /setup/{token}", "POST /setup/{token}",
     ]
 
     /// Every page route as `METHOD /path`, read from the routes the application adds.

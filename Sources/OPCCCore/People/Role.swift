@@ -15,6 +15,13 @@ public enum Role: String, CaseIterable, Codable, Hashable, Sendable, Comparable,
     case auditor
     /// Reads published Part 1 only.
     case `public`
+    /// Manages the office's people in the browser and on the command line (adds them, grants and ends roles,
+    /// disables and enables them, sends invitations and resets), as the chief executive may. A product role every
+    /// office has, whether or not its profile lists it: it takes part in no workflow.
+    case administrator
+
+    /// Whether the role is the product's own, held by an office whatever its profile's `roles` list.
+    public var isProductRole: Bool { self == .administrator }
 
     public var description: String { rawValue }
 

@@ -100,6 +100,10 @@ extension Commissioning {
                 throw ServiceRefusal(
                     rule: .apiTokenRevoked, message: "this API token was revoked at \(revokedAt)")
             }
+            if let disabledAt = try tx.person(named: found.person)?.disabledAt {
+                throw ServiceRefusal.forbidden(
+                    rule: .personActive, message: "the holder of this API token was disabled at \(disabledAt)")
+            }
             return found.person
         }
     }

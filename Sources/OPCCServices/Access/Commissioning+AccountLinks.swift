@@ -51,7 +51,7 @@ extension Commissioning {
         return try await store.write { tx in
             let person = try actor(named: name, in: tx)
             let acting = try actor(named: actorName, in: tx)
-            guard acting.office == person.office, acting.actor.roles(covering: nil).contains(.chiefExecutive) else {
+            guard acting.managesPeople(of: person.office) else {
                 throw ServiceRefusal.forbidden(
                     rule: .invitationByChiefExecutive,
                     message: "only the chief executive of \(person.office) may invite \(person.name)")
@@ -75,7 +75,7 @@ extension Commissioning {
             let acting = try actor(named: actorName, in: tx)
             guard
                 acting.name == person.name
-                    || (acting.office == person.office && acting.actor.roles(covering: nil).contains(.chiefExecutive))
+                    || acting.managesPeople(of: person.office)
             else {
                 throw ServiceRefusal.forbidden(
                     rule: .passwordSetByPersonOrChiefExecutive,

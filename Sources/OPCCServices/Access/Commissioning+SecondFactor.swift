@@ -230,7 +230,7 @@ extension Commissioning {
     }
 
     /// Removes a person's factor (a lost phone): by the person, unless the office requires one for a role they hold
-    /// (`second-factor-required`), or by their office's chief executive, after which the person sets a new one up at
+    /// (`second-factor-required`), or by their office's chief executive or an administrator, after which the person sets a new one up at
     /// their next sign-in if it is required. Their sessions end. Recorded as `second-factor-removed`.
     public func removeSecondFactor(person name: String, by actorName: String) async throws {
         let today = clock.today()
@@ -239,11 +239,12 @@ extension Commissioning {
             (try self.actor(named: name, in: tx), try self.actor(named: actorName, in: tx))
         }
         let byChiefExecutive =
-            actor.office == person.office && actor.actor.roles(covering: nil).contains(.chiefExecutive)
+            actor.office == person.office
+            && !actor.actor.roles(covering: nil).isDisjoint(with: [.chiefExecutive, .administrator])
         guard actorName == name || byChiefExecutive else {
             throw ServiceRefusal.forbidden(
                 rule: .secondFactorRemovedBySelfOrChiefExecutive,
-                message: "only \(name) or their office's chief executive may remove their second factor")
+                message: "only \(name) or their office's chief executive or an administrator may remove their second factor")
         }
         if actorName == name, !byChiefExecutive, try await secondFactorRequired(for: person) {
             throw ServiceRefusal.forbidden(

@@ -40,6 +40,8 @@ extension Commissioning {
         let keys = Self.throttleKeys(name: name, address: address)
         if let seconds = try await countAttempt(keys, nowMs: nowMs, policy: policy) { return .wait(seconds: seconds) }
         guard let hash = try await passwordHash(of: name), verify(hash) else { return .refused }
+        // A disabled person is refused as a wrong password is: the form does not say the account exists.
+        guard try await person(named: name)?.isDisabled == false else { return .refused }
         let secondFactor = try await secondFactorChallengePurpose(person: name)
         return try await store.write { tx -> SignInAttempt in
             for key in keys {
@@ -71,6 +73,8 @@ extension Commissioning {
         person name: String, sessions: SessionPolicy, replacing oldSessionID: String?, nowMs: Int64,
         in tx: any StoreTransaction
     ) throws -> SignInAttempt {
+        // Disabled between the password and the code: no session.
+        guard let person = try tx.person(named: name), !person.isDisabled else { return .refused }
         let sessionID = Self.newFeedToken()
         let session = WebSession(person: name, csrf: Self.newFeedToken())
         _ = try tx.deleteSessions(
@@ -79,6 +83,7 @@ extension Commissioning {
         if let oldSessionID, Self.isWellFormedFeedToken(oldSessionID) {
             try tx.deleteSession(idSHA256: SHA256Hex.of(oldSessionID))
         }
+        try tx.noteSignIn(person: name, at: clock.timestamp())
         try tx.insertSession(
             StoredSession(
                 idSHA256: SHA256Hex.of(sessionID), person: name, csrf: session.csrf, createdAtMs: nowMs,

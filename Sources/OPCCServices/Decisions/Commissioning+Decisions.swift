@@ -10,6 +10,9 @@ extension Commissioning {
         public let record: DecisionRecord
         public let status: String
         public let version: Int
+        /// The version of the office profile the record's instance was created under (set where a record's details
+        /// are shown; nil elsewhere).
+        public var profileVersion: Int? = nil
     }
 
     // MARK: Finding records
@@ -63,7 +66,9 @@ extension Commissioning {
             guard insider || instance.state == "published" else {
                 throw noDecision(reference, office: office)
             }
-            return DecisionView(record: record.withoutPart2Content, status: instance.state, version: instance.version)
+            return DecisionView(
+                record: record.withoutPart2Content, status: instance.state, version: instance.version,
+                profileVersion: try tx.instanceProfileVersion(id: instance.id))
         }
     }
 

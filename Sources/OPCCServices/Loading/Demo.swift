@@ -109,22 +109,29 @@ extension Commissioning {
         }
     }
 
-    /// Registers an office from its profile, or refreshes its stored profile. Returns whether it already existed.
+    /// Registers an office from its profile, or records a new version of its stored profile, as the system: the same
+    /// versioned path as `opcc office add` and `edit`. Returns whether it already existed.
     @discardableResult
     public func registerOffice(_ loaded: LoadedProfile) async throws -> Bool {
         try await store.write { tx in
-            let existing = try tx.office(id: loaded.profile.id)
-            if let existing, existing.profileText == loaded.text { return true }
-            try tx.saveOffice(
+            guard let existing = try tx.office(id: loaded.profile.id) else {
+                _ = try addOffice(loaded, by: Self.systemActor, in: tx)
+                return false
+            }
+            if existing.profileText == loaded.text { return true }
+            let version = try tx.saveOffice(
                 id: loaded.profile.id, name: loaded.profile.name, orgID: loaded.profile.orgID,
-                profileText: loaded.text, registeredAt: clock.timestamp())
+                profileText: loaded.text, registeredAt: clock.timestamp(), recordedBy: Self.systemActor)
             try tx.append(
                 AuditEventDraft(
-                    office: loaded.profile.id, event: existing == nil ? "office-registered" : "office-profile-changed",
-                    actor: Self.systemActor, effectiveDay: clock.today(), recordedAt: clock.timestamp(),
-                    payload: ["source": loaded.source, "sha256": WorkflowDefinition.sha256Hex(of: loaded.text)],
+                    office: loaded.profile.id, event: "office-profile-changed", actor: Self.systemActor,
+                    effectiveDay: clock.today(), recordedAt: clock.timestamp(),
+                    payload: [
+                        "source": loaded.source, "sha256": WorkflowDefinition.sha256Hex(of: loaded.text),
+                        "profileVersion": String(version), "previousVersion": String(existing.profileVersion),
+                    ],
                     sealSubject: .office(loaded.profile.id)))
-            return existing != nil
+            return true
         }
     }
 }

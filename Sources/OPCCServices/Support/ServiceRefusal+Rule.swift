@@ -128,6 +128,8 @@ extension ServiceRefusal {
         case finalReturnAcceptedBeforeClose = "final-return-accepted-before-close"
         /// Reading an office's finance without a role that may read it.
         case financeReaders = "finance-readers"
+        /// Ending a role a person does not hold (with that scope).
+        case grantHeld = "grant-held"
         /// A reducing variation that would take the agreement below zero.
         case grantVariationNotBelowZero = "grant-variation-not-below-zero"
         /// An imported decision history whose acts the workflow refuses on replay.
@@ -198,6 +200,12 @@ extension ServiceRefusal {
         case notificationResendOnlyFailed = "notification-resend-only-failed"
         /// Listing or resending an office's failed notifications without being its chief executive.
         case notificationsAdministeredByChiefExecutive = "notifications-administered-by-chief-executive"
+        /// Changing an office's profile without being its chief executive or an administrator of it.
+        case officeEditedByChiefExecutiveOrAdministrator = "office-edited-by-chief-executive-or-administrator"
+        /// A profile given to `office edit` whose id is not the office edited.
+        case officeIdMatches = "office-id-matches"
+        /// Registering an office whose id is already registered.
+        case officeIdUnique = "office-id-unique"
         /// An act that needs an office when none, or more than one, could be meant.
         case officeRequired = "office-required"
         /// A role grant of a role the office does not use.
@@ -224,8 +232,15 @@ extension ServiceRefusal {
         case passwordsNeedSqlite = "passwords-need-sqlite"
         /// A payment beyond what the agreement's allocations hold unpaid.
         case paymentWithinAllocation = "payment-within-allocation"
-        /// Adding people to an office by someone other than its chief executive.
+        /// Managing an office's people (adding, granting, ending roles, disabling, enabling) without being its chief
+        /// executive or an administrator of it (the id is older than the administrator role).
         case peopleManagedByChiefExecutive = "people-managed-by-chief-executive"
+        /// Disabling, or ending the role of, the last active person who may manage an office's people.
+        case peopleManagerKept = "people-manager-kept"
+        /// An act by, or the disabling of, a person who is disabled.
+        case personActive = "person-active"
+        /// Enabling a person who is not disabled.
+        case personDisabled = "person-disabled"
         /// A person's name that is not a usable sign-in name.
         case personName = "person-name"
         /// Changing someone else's email address or notification preference without being their office's chief executive.
@@ -268,6 +283,10 @@ extension ServiceRefusal {
         case secondFactorSetUpOnce = "second-factor-set-up-once"
         /// Selecting a pilot area under a decision that is not approved.
         case selectionCitesApprovedDecision = "selection-cites-approved-decision"
+        /// A first-run set-up link that no link has (mistyped, or from another database).
+        case setupLinkKnown = "setup-link-known"
+        /// A first-run set-up link already used, or the set-up of a database that already has an office.
+        case setupLinkUnused = "setup-link-unused"
         /// Selecting a pilot area that is not on the run's shortlist.
         case shortlistedBeforeSelection = "shortlisted-before-selection"
         /// A signature recorded without the signatory's name.
@@ -296,6 +315,8 @@ extension ServiceRefusal {
         case validImportFile = "valid-import-file"
         /// An indicator CSV file that does not parse.
         case validIndicatorFile = "valid-indicator-file"
+        /// An office profile the loader refuses (the key, and the line of an unknown key).
+        case validOfficeProfile = "valid-office-profile"
         /// A priorities file that does not decode.
         case validPrioritiesFile = "valid-priorities-file"
         /// A priority code that is not of the form P1, P2, ….

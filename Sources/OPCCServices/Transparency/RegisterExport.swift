@@ -56,6 +56,9 @@ public struct DecisionJSON: Encodable, Sendable {
     var decision: DecisionTakenJSON?
     var part1Deadline, publishedOn: Day?
     var flaggedExceptions: [FlaggedException]
+    /// The version of the office profile the record was made under (`opcc decision show` sets it; left out
+    /// elsewhere, so the API's documented shape is unchanged).
+    public var profileVersion: Int?
 
     public init(_ view: Commissioning.DecisionView, profile: OfficeProfile) {
         let r = view.record

@@ -29,6 +29,7 @@ enum PGMigrations {
         Step(identifiers: ["2026-12-07-notifications"], sql: notifications),
         Step(identifiers: ["2026-12-07-one-time-links"], sql: oneTimeLinks),
         Step(identifiers: ["2026-12-08-documents"], sql: documents),
+        Step(identifiers: ["2026-12-09-office-profiles-and-people"], sql: officeProfilesAndPeople),
         Step(identifiers: ["2026-12-09-second-factor"], sql: secondFactor),
     ]
 

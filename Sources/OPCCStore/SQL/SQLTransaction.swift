@@ -81,17 +81,47 @@ struct SQLTransaction: StoreTransaction {
 
     // MARK: Offices
 
-    func saveOffice(id: String, name: String, orgID: String?, profileText: String, registeredAt: String) throws {
+    func saveOffice(
+        id: String, name: String, orgID: String?, profileText: String, registeredAt: String, recordedBy: String
+    ) throws -> Int {
+        let sha256 = WorkflowDefinition.sha256Hex(of: profileText)
+        let current = try fetchOneRow(
+            sql: "SELECT profile_sha256, profile_version FROM office WHERE id = ?", arguments: [id])
+        if let current, (current[0] as String) == sha256 { return current[1] }
+        // Version 1 for a new office; the next for a changed profile. Every version is kept, never changed.
+        let version = (current.map { ($0[1] as Int) } ?? 0) + 1
         try execute(
             sql: """
-                INSERT INTO office (id, name, org_id, profile_text, profile_sha256, registered_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO office (id, name, org_id, profile_text, profile_sha256, registered_at, profile_version)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET name = excluded.name, org_id = excluded.org_id,
-                    profile_text = excluded.profile_text, profile_sha256 = excluded.profile_sha256
+                    profile_text = excluded.profile_text, profile_sha256 = excluded.profile_sha256,
+                    profile_version = excluded.profile_version
                 """,
-            arguments: [
-                id, name, orgID, profileText, WorkflowDefinition.sha256Hex(of: profileText), registeredAt,
-            ])
+            arguments: [id, name, orgID, profileText, sha256, registeredAt, version])
+        try execute(
+            sql: """
+                INSERT INTO office_profile_version (office_id, version, text, sha256, recorded_at, recorded_by)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [id, version, profileText, sha256, registeredAt, recordedBy])
+        return version
+    }
+
+    func officeProfileVersions(id: String) throws -> [OfficeProfileVersion] {
+        try fetchAllRows(
+            sql: """
+                SELECT office_id, version, text, sha256, recorded_at, recorded_by FROM office_profile_version
+                WHERE office_id = ? ORDER BY version
+                """, arguments: [id]
+        ).map { row in
+            OfficeProfileVersion(
+                office: row[0], version: row[1], text: row[2], sha256: row[3], recordedAt: row[4], recordedBy: row[5])
+        }
+    }
+
+    func instanceProfileVersion(id: String) throws -> Int? {
+        try fetchValue(Int.self, sql: "SELECT profile_version FROM workflow_instance WHERE id = ?", arguments: [id])
     }
 
     func office(id: String) throws -> StoredOffice? {
@@ -109,7 +139,7 @@ struct SQLTransaction: StoreTransaction {
     private static func office(from row: SQLRow) -> StoredOffice {
         StoredOffice(
             id: row["id"], name: row["name"], orgID: row["org_id"], profileText: row["profile_text"],
-            profileSHA256: row["profile_sha256"])
+            profileSHA256: row["profile_sha256"], profileVersion: row["profile_version"])
     }
 
     // MARK: People
@@ -136,6 +166,19 @@ struct SQLTransaction: StoreTransaction {
             arguments: [id, role.rawValue, scope ?? ""])
     }
 
+    func removeGrant(person: String, role: Role, scope: String?) throws -> Int {
+        try execute(
+            sql: """
+                DELETE FROM role_grant WHERE role = ? AND scope = ?
+                AND person_id = (SELECT id FROM person WHERE name = ?)
+                """,
+            arguments: [role.rawValue, scope ?? "", person])
+    }
+
+    func setPersonDisabled(name: String, at disabledAt: String?) throws {
+        try execute(sql: "UPDATE person SET disabled_at = ? WHERE name = ?", arguments: [disabledAt, name])
+    }
+
     func person(named name: String) throws -> StoredPerson? {
         try people(sqlWhere: "p.name = ?", arguments: [name]).first
     }
@@ -148,19 +191,23 @@ struct SQLTransaction: StoreTransaction {
     private func people(sqlWhere: String, arguments: SQLArguments) throws -> [StoredPerson] {
         // Read through a cursor, row by row, without copying each row (this runs on every act).
         var order: [String] = []
-        var byName: [String: (display: String, office: String, scopes: [Role: [String]], email: String?)] = [:]
+        var byName:
+            [String: (
+                display: String, office: String, scopes: [Role: [String]], email: String?, disabledAt: String?,
+                lastSignInAt: String?
+            )] = [:]
         try forEachRow(
             sql: """
-                SELECT p.name, p.display_name, p.office_id, g.role, g.scope, p.email
+                SELECT p.name, p.display_name, p.office_id, g.role, g.scope, p.email, p.disabled_at, p.last_sign_in_at
                 FROM person p LEFT JOIN role_grant g ON g.person_id = p.id
                 WHERE \(sqlWhere) ORDER BY p.office_id, p.name, g.role, g.scope
                 """, arguments: arguments
         ) { row in
-            // By position: name, display_name, office_id, role, scope, email.
+            // By position: name, display_name, office_id, role, scope, email, disabled_at, last_sign_in_at.
             let name: String = row[0]
             if byName[name] == nil {
                 order.append(name)
-                byName[name] = (row[1], row[2], [:], row[5])
+                byName[name] = (row[1], row[2], [:], row[5], row[6], row[7])
             }
             if let roleName: String = row[3] {
                 guard let role = Role(rawValue: roleName) else { throw StoreError.invalidData(what: roleName) }
@@ -175,7 +222,8 @@ struct SQLTransaction: StoreTransaction {
                 return RoleGrant(role: role, scope: scopes.contains("") ? [] : scopes)
             }
             return StoredPerson(
-                name: name, displayName: entry.display, office: entry.office, grants: grants, email: entry.email)
+                name: name, displayName: entry.display, office: entry.office, grants: grants, email: entry.email,
+                disabledAt: entry.disabledAt, lastSignInAt: entry.lastSignInAt)
         }
     }
 
@@ -209,12 +257,14 @@ struct SQLTransaction: StoreTransaction {
                     sql: """
                         INSERT INTO workflow_instance
                             (id, office_id, workflow, workflow_version, state, version, record_ref, last_effective_day,
-                             created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             created_at, profile_version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,
+                            COALESCE((SELECT profile_version FROM office WHERE id = ?), 1))
                         """,
                     arguments: [
                         instance.id, instance.office, instance.workflow, instance.workflowVersion, instance.state,
                         instance.version, instance.recordRef, instance.lastEffectiveDay?.iso, createdAt,
+                        instance.office,
                     ])
             }
         } catch SQLFailure.constraint(.unique) {
