@@ -205,6 +205,7 @@ struct Web: Sendable {
         addFinanceRoutes(to: staff)
         addAreaRoutes(to: staff)
         addNotificationRoutes(to: staff)
+        addImportRoutes(to: staff)
     }
 }
 
