@@ -58,7 +58,7 @@ struct ImportWebTests {
                     == "published")
             // The kept file is gone: confirming again imports nothing.
             let again = try await officer.post("/import/confirm", ["token": String(token)])
-            #expect(again.status == .unprocessableContent && again.body.contains("the preview has expired"))
+            #expect(again.status == .unprocessableContent && again.body.contains("The preview has expired"))
         }
     }
 
@@ -96,7 +96,7 @@ struct ImportWebTests {
                 "/import", fields: [("kind", "decisions")], file: ("r.csv", csv), csrf: "")
             #expect(foreign.status == .forbidden)
             let noFile = try await officer.upload("/import", fields: [("kind", "decisions")], file: nil)
-            #expect(noFile.status == .unprocessableContent && noFile.body.contains("choose the CSV file to import"))
+            #expect(noFile.status == .unprocessableContent && noFile.body.contains("Choose the CSV file to import"))
             let unknownColumn = try await officer.upload(
                 "/import", fields: [("kind", "decisions")], file: ("r.csv", Data("Number,Date,Title,Colour\n".utf8)))
             #expect(unknownColumn.status == .unprocessableContent && unknownColumn.body.contains("Colour"))
