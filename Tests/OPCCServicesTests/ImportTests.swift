@@ -425,7 +425,7 @@ struct GrantsImportTests {
         #expect(!report.written)
         #expect(
             report.errors.map { "\($0.row) \($0.column ?? "-") \($0.rule)" } == [
-                "3 - known-decision", "4 - known-strand", "5 recipient agreement-over-allocations",
+                "3 decision known-decision", "4 strand known-strand", "5 recipient agreement-over-allocations",
                 "6 amount import-rows-valid", "6 name import-rows-valid", "7 kind import-rows-valid",
             ])
         #expect(try await app.auditHead() == before)

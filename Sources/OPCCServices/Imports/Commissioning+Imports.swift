@@ -173,7 +173,8 @@ extension Commissioning {
         check: (inout ImportRowCheck) throws -> Parsed?,
         authorise: @escaping @Sendable (any StoreTransaction) throws -> Context,
         write: @escaping @Sendable (Parsed, ImportTable.Row, Context, any StoreTransaction) throws -> String,
-        duplicateKey: ((Parsed) -> String?)? = nil, duplicateColumn: String? = nil
+        duplicateKey: ((Parsed) -> String?)? = nil, duplicateColumn: String? = nil,
+        columnOfRule: [String: String] = [:]
     ) async throws -> ImportReport {
         var parsed: [(ImportTable.Row, Parsed)] = []
         var errors: [ImportRowError] = []
@@ -215,7 +216,8 @@ extension Commissioning {
                         } catch let refusal as ServiceRefusal where refusal.kind != .forbidden {
                             errors.append(
                                 ImportRowError(
-                                    row: row.number, column: nil, rule: refusal.rule, message: refusal.message))
+                                    row: row.number, column: columnOfRule[refusal.rule], rule: refusal.rule,
+                                    message: refusal.message))
                         }
                         progress?(checked.count + index + 1, total)
                     }

@@ -29,6 +29,15 @@ public enum GrantsImport {
         .init("date", also: ["on", "date set", "date allocated", "activated on"]),
     ])
 
+    /// The column a refusal of the finance services is about, by its rule.
+    static let columnOfRule: [String: String] = [
+        "known-decision": "decision", "allocation-needs-approved-decision": "decision",
+        "decision-states-amount": "decision", "allocation-within-decision": "amount",
+        "allocation-within-strand-budget": "amount", "known-strand": "strand", "recipient-org-id": "recipient",
+        "valid-strand": "strand", "budget-year-in-range": "year", "budget-covers-allocations": "amount",
+        "amount-positive": "amount", "amount-within-ceiling": "amount", "effective-date-not-in-future": "date",
+    ]
+
     /// The instalment that holds what was paid before the import.
     public static let paidInstalment = "paid-before-import"
     /// The instalment that holds the rest of an imported agreement, released by finance as usual.
@@ -169,7 +178,7 @@ extension Commissioning {
                     return "agreement \(agreement.id) (active): \(agreement.amount) to \(agreement.recipient.name), "
                         + "\(paid) paid"
                 }
-            })
+            }, columnOfRule: GrantsImport.columnOfRule)
     }
 
     /// An agreement as it stands: over the recipient's allocations under the decision that no agreement pays yet,
