@@ -287,27 +287,56 @@ struct ImportUnicodeTests {
     ]).map { $0 ?? "" }
     static let text = Gen.oneOf(scalar, fragments).array(of: 0...16).map { $0.joined() }
 
-    /// Any text in the title cell, written as RFC 4180 quotes it: never a crash; either the record holds exactly
-    /// the cell (trimmed, line breaks made LF) or the row is refused by its row and column.
+    /// Any text in the title, summary and decision maker cells, written as RFC 4180 quotes it: never a crash;
+    /// either the record holds exactly each cell (trimmed, line breaks made LF) or the row is refused by its row and
+    /// the columns at fault.
     @Test(arguments: TestEngine.all)
-    func anyTitleIsImportedExactlyOrRefusedByRowAndColumn(engine: TestEngine) async throws {
+    func anyTextIsImportedExactlyOrRefusedByRowAndColumn(engine: TestEngine) async throws {
         let (app, _) = try await demoApp(engine: engine)
         let sequence = Counter()
-        await propertyCheck(count: 40, input: Self.text) { title in
-            let n = sequence.next()
-            let number = ImportRegisterGenerator.quoted(String(format: "%03d/2025", n))
-            let csv = "Number,Date,Title\r\n\(number),01/01/2025,\(ImportRegisterGenerator.quoted(title))\r\n"
+        func expected(_ text: String, _ kind: TextField.Kind) -> String? {
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return trimmed.isEmpty ? nil : try? TextField.normalized(trimmed, field: "", kind: kind)
+        }
+        await propertyCheck(count: 40, input: Self.text) { text in
+            let number = String(format: "%03d/2025", sequence.next())
+            let cell = ImportRegisterGenerator.quoted(text)
+            let csv = "Number,Date,Title,Summary,Decision maker\r\n\(number),01/01/2025,\(cell),\(cell),\(cell)\r\n"
             let report = try await app.importDecisionRegister(
                 try importTable(csv, .decisions), office: "cumbria", by: "cumbria.officer")
             if report.written {
-                let record = try await app.showDecision(
-                    String(format: "%03d/2025", n), office: "cumbria", by: "cumbria.officer")
-                let expected = try TextField.normalized(
-                    title.trimmingCharacters(in: .whitespacesAndNewlines), field: "title", kind: .name)
-                #expect(record.record.title == expected)
+                let record = try await app.showDecision(number, office: "cumbria", by: "cumbria.officer").record
+                #expect(record.title == expected(text, .name))
+                #expect(record.executiveSummary == expected(text, .long))
+                #expect(record.decision?.decisionMaker == expected(text, .name))
             } else {
-                #expect(report.errors.count == 1)
-                #expect(report.errors.first?.row == 2 && report.errors.first?.column == "title")
+                #expect(!report.errors.isEmpty)
+                #expect(report.errors.allSatisfy { $0.row == 2 })
+                #expect(Set(report.errors.compactMap(\.column)).isSubset(of: ["title", "summary", "decision maker"]))
+                #expect(report.errors.allSatisfy { $0.column != nil })
+                #expect(expected(text, .name) == nil)
+            }
+        }
+    }
+
+    /// Any display name: the person is added with exactly it, or the row is refused at that column.
+    @Test(arguments: TestEngine.all)
+    func anyDisplayNameIsImportedExactlyOrRefusedByRowAndColumn(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
+        let sequence = Counter()
+        await propertyCheck(count: 30, input: Self.text) { text in
+            let name = "imported.\(sequence.next())"
+            let csv = "name,display name,roles\n\(name),\(ImportRegisterGenerator.quoted(text)),officer\n"
+            let report = try await app.importPeople(
+                try importTable(csv, .people), office: "cumbria", by: "cumbria.chief-executive")
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if report.written {
+                let person = try #require(try await app.people(office: "cumbria").first { $0.name == name })
+                #expect(
+                    person.displayName
+                        == (trimmed.isEmpty ? name : try TextField.normalized(trimmed, field: "", kind: .name)))
+            } else {
+                #expect(report.errors.map { "\($0.row) \($0.column ?? "-")" } == ["2 display name"])
             }
         }
     }
