@@ -31,9 +31,8 @@ struct ImportCommand: AsyncParsableCommand {
         func run(_ kind: ImportKind) async throws {
             try await runReportingRefusals {
                 let app = try global.open()
-                guard let office = try await global.resolvedOffice(app) else {
-                    throw ValidationError("--office: say which office the file is for")
-                }
+                // The office named, or the only one the database holds.
+                let office = try await app.resolveOffice(global.office)
                 let table = try ImportTable.read(contentsOf: file, spec: kind.columns)
                 let progress = ImportProgress(total: table.rows.count)
                 let report = try await app.importFile(
