@@ -85,6 +85,37 @@ struct ImportWebTests {
         }
     }
 
+    /// What an import makes reads like any other record: the register, a historic decision, an agreement, finance.
+    @Test(arguments: TestEngine.all)
+    func importedRecordsShowOnTheirPages(engine: TestEngine) async throws {
+        let (commissioning, app) = try await server(engine)
+        func fixture(_ name: String, _ kind: ImportKind) throws -> ImportTable {
+            try ImportTable.read(
+                [UInt8](try Data(contentsOf: repositoryRoot.appendingPathComponent("fixtures/import/\(name)"))),
+                source: name, spec: kind.columns)
+        }
+        let register = try await commissioning.importDecisionRegister(
+            try fixture("decisions-register.csv", .decisions), office: "cumbria", by: "cumbria.officer")
+        let grants = try await commissioning.importGrants(
+            try fixture("grants.csv", .grants), office: "cumbria", by: "cumbria.finance")
+        #expect(register.written && grants.written)
+        let agreement = try #require(
+            try await commissioning.agreements(office: "cumbria").first {
+                $0.agreement.recipient.orgID == "GB-CHC-1100001"
+            })
+        let decision = try await commissioning.decisionID("002/2022", office: "cumbria")
+        try await app.test(.router) { client in
+            var finance = Browser(client)
+            _ = try await finance.signIn("cumbria.finance")
+            for path in ["/decisions", "/decisions/\(decision)", "/grants/\(agreement.agreement.id)", "/finance"] {
+                let page = try await finance.get(path)
+                #expect(page.status == .ok, "\(path)")
+            }
+            let published = try await finance.get("/register")
+            #expect(published.status == .ok && published.body.contains("002/2022"))
+        }
+    }
+
     @Test(arguments: TestEngine.all)
     func aFormWithoutItsTokenOrWithoutAFileChangesNothing(engine: TestEngine) async throws {
         let (_, app) = try await server(engine)
