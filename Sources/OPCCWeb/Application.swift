@@ -209,6 +209,7 @@ struct Web: Sendable {
         addNotificationRoutes(to: staff)
         addSecondFactorAccountRoutes(to: staff)
         addPeopleRoutes(to: staff)
+        addImportRoutes(to: staff)
     }
 }
 

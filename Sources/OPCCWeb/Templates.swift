@@ -5,6 +5,7 @@ enum Templates {
     /// Every template by name: the decision screens' here, each other area's in its own file.
     static let all: [String: String] = [
         decisions, returns, finance, areas, transparency, account, notifications, documents, people, secondFactor,
+        imports,
     ]
     .reduce(into: [:]) { all, group in
         all.merge(group) { first, _ in first }
@@ -41,6 +42,7 @@ enum Templates {
                 <li><a href="/finance">Finance</a></li>
                 <li><a href="/vli">Pilot areas</a></li>
                 <li><a href="/priorities">Priorities</a></li>
+                <li><a href="/import">Import</a></li>
                 <li>
                   <form method="post" action="/sign-out" class="inline">
                     <input type="hidden" name="csrf" value="{{csrf}}">

@@ -199,9 +199,9 @@ public struct WorkflowEngine: Sendable {
     /// the definition's initial state. Events with `from == to` change nothing and are skipped. Restoring never runs
     /// effects.
     public static func replay(
-        _ events: [(from: String, to: String)], definition: WorkflowDefinition
+        _ events: [(from: String, to: String)], definition: WorkflowDefinition, from start: String? = nil
     ) -> Result<String, ReplayMismatch> {
-        var state = definition.initial
+        var state = start ?? definition.initial
         for (index, event) in events.enumerated() where event.from != event.to {
             guard event.from == state else {
                 return .failure(ReplayMismatch(index: index, expectedFrom: state, recordedFrom: event.from))

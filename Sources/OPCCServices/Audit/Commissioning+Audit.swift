@@ -62,6 +62,8 @@ extension Commissioning {
                 head: minuted, office: office, anchor: office == nil ? nil : try tx.globalChainHead().hash)
             var transitions: [String: [(from: String, to: String)]] = [:]
             var created: [String: String] = [:]
+            // Records an import made in the state its register gave (no acts were taken in the product).
+            var historic: Set<String> = []
             var lastSeals: [String: (sequence: Int64, seal: String?)] = [:]
             try tx.forEachAuditEvent(office: office) { event in
                 guard verifier.check(event) else { return false }
@@ -71,6 +73,7 @@ extension Commissioning {
                         transitions[id, default: []].append((from, to))
                     } else {
                         created[id] = to
+                        if event.event == DecisionRegisterImport.event { historic.insert(id) }
                     }
                 }
                 return true
@@ -79,7 +82,8 @@ extension Commissioning {
             if let problem = verifier.finish() { problems.append(problem.description) }
             let instances = try tx.instances(office: office)
             if problems.isEmpty {
-                problems += try rebuildProblems(instances, created: created, transitions: transitions, tx: tx)
+                problems += try rebuildProblems(
+                    instances, created: created, historic: historic, transitions: transitions, tx: tx)
             }
             let seals = try tx.recordSeals(office: office)
             if problems.isEmpty { problems += Self.sealProblems(seals, lastSeals: lastSeals, office: office) }
@@ -121,18 +125,22 @@ extension Commissioning {
     }
 
     private func rebuildProblems(
-        _ instances: [WorkflowInstance], created: [String: String],
+        _ instances: [WorkflowInstance], created: [String: String], historic: Set<String>,
         transitions: [String: [(from: String, to: String)]], tx: any StoreTransaction
     ) throws -> [String] {
         for instance in instances {
             let definition = try definition(for: instance, in: tx)
-            guard created[instance.id] == definition.initial else {
+            // A historic import starts its record in any state of the workflow; every other record in the initial.
+            let start =
+                historic.contains(instance.id) && definition.states.contains { $0.name == created[instance.id] }
+                ? created[instance.id]! : definition.initial
+            guard created[instance.id] == start else {
                 return [
                     "instance \(instance.id): its creation event is missing or does not start in "
                         + "'\(definition.initial)'"
                 ]
             }
-            switch WorkflowEngine.replay(transitions[instance.id] ?? [], definition: definition) {
+            switch WorkflowEngine.replay(transitions[instance.id] ?? [], definition: definition, from: start) {
             case .failure(let mismatch):
                 return [
                     "instance \(instance.id): its event \(mismatch.index + 1) leaves '\(mismatch.recordedFrom)' "

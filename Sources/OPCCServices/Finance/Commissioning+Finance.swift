@@ -35,7 +35,8 @@ extension Commissioning {
     /// Appends a posting with its audit event, inside an open transaction.
     @discardableResult
     @_spi(Bench) public func post(
-        _ posting: Posting, by actorName: String, role: Role, in tx: any StoreTransaction
+        _ posting: Posting, by actorName: String, role: Role, payload extra: [String: String] = [:],
+        in tx: any StoreTransaction
     ) throws -> Int64 {
         guard posting.day <= clock.today() else {
             throw ServiceRefusal(
@@ -53,6 +54,7 @@ extension Commissioning {
             "transfers": Self.transferDigest(posting.transfers),
         ]
         if let reverses = posting.reverses { payload["reverses"] = String(reverses) }
+        payload.merge(extra) { own, _ in own }
         let event = try tx.append(
             AuditEventDraft(
                 office: posting.office, event: "ledger-posting", actor: actorName, role: role.rawValue,
@@ -93,44 +95,55 @@ extension Commissioning {
                 message: "a budget of \(amount) is above \(Money.ceiling), the largest amount the product accepts")
         }
         try await store.write { tx in
-            let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "setting a budget")
-            guard !strand.isBlank, !strand.contains("/"), !strand.contains(where: \.isWhitespace) else {
-                throw ServiceRefusal(rule: .validStrand, message: "'\(strand)' is not a strand code (e.g. ASB)")
-            }
-            // The store keeps budgets for these years only (its CHECK would refuse any other as a database error).
-            guard Self.budgetYears.contains(year.startYear) else {
-                throw ServiceRefusal(
-                    rule: .budgetYearInRange,
-                    message: "\(year) is not a year budgets are set for: give one from "
-                        + "\(FinancialYear(startYear: Self.budgetYears.lowerBound)) to "
-                        + "\(FinancialYear(startYear: Self.budgetYears.upperBound))")
-            }
-            try tx.saveStrand(office: office, year: year, strand: strand, name: name)
-            let budget = try account(.budget, office, year, strand)
-            let funding = try account(.funding, office, year)
-            let lines = Reconciliation.lines(fromSums: try tx.transferSums(touching: year, office: office))
-            let current =
-                lines[ReconciliationLine(office: office, year: year, strand: strand, recipient: nil)]?
-                .budgetPence ?? 0
-            let difference = amount.pence - current
-            guard difference != 0 else { return }
-            if difference < 0, try tx.balance(of: budget).pence < -difference {
-                throw ServiceRefusal(
-                    rule: .budgetCoversAllocations,
-                    message: "the \(strand) strand for \(year) cannot fall to \(amount): "
-                        + "\(Money(pence: current - (try tx.balance(of: budget).pence))!) of it is already allocated")
-            }
-            let moved = Money(pence: abs(difference))!
-            let posting = try Posting(
-                office: office, day: day ?? clock.today(), cause: PostingCause(.budget, "\(office)/\(year)/\(strand)"),
-                memo: "budget for \(name) set to \(amount)",
-                transfers: [
-                    difference > 0
-                        ? Transfer(from: funding, to: budget, amount: moved)
-                        : Transfer(from: budget, to: funding, amount: moved)
-                ])
-            try post(posting, by: actorName, role: role, in: tx)
+            try setBudget(
+                office: office, year: year, strand: strand, name: name, amount: amount, by: actorName,
+                on: day ?? clock.today(), in: tx)
         }
+    }
+
+    /// `setBudget` inside an open transaction, `name` already checked (an import's row).
+    func setBudget(
+        office: String, year: FinancialYear, strand: String, name: String, amount: Money, by actorName: String,
+        on day: Day, payload: [String: String] = [:], in tx: any StoreTransaction
+    ) throws {
+        let role = try requireRole(actorName, office: office, anyOf: [.finance], in: tx, for: "setting a budget")
+        guard !strand.isBlank, !strand.contains("/"), !strand.contains(where: \.isWhitespace) else {
+            throw ServiceRefusal(rule: .validStrand, message: "'\(strand)' is not a strand code (e.g. ASB)")
+        }
+        // The store keeps budgets for these years only (its CHECK would refuse any other as a database error).
+        guard Self.budgetYears.contains(year.startYear) else {
+            throw ServiceRefusal(
+                rule: .budgetYearInRange,
+                message: "\(year) is not a year budgets are set for: give one from "
+                    + "\(FinancialYear(startYear: Self.budgetYears.lowerBound)) to "
+                    + "\(FinancialYear(startYear: Self.budgetYears.upperBound))")
+        }
+        let budget = try account(.budget, office, year, strand)
+        let funding = try account(.funding, office, year)
+        let lines = Reconciliation.lines(fromSums: try tx.transferSums(touching: year, office: office))
+        let current =
+            lines[ReconciliationLine(office: office, year: year, strand: strand, recipient: nil)]?
+            .budgetPence ?? 0
+        let difference = amount.pence - current
+        if difference < 0, try tx.balance(of: budget).pence < -difference {
+            throw ServiceRefusal(
+                rule: .budgetCoversAllocations,
+                message: "the \(strand) strand for \(year) cannot fall to \(amount): "
+                    + "\(Money(pence: current - (try tx.balance(of: budget).pence))!) of it is already allocated")
+        }
+        // Named only once every check has passed: an import's refused row writes nothing.
+        try tx.saveStrand(office: office, year: year, strand: strand, name: name)
+        guard difference != 0 else { return }
+        let moved = Money(pence: abs(difference))!
+        let posting = try Posting(
+            office: office, day: day, cause: PostingCause(.budget, "\(office)/\(year)/\(strand)"),
+            memo: "budget for \(name) set to \(amount)",
+            transfers: [
+                difference > 0
+                    ? Transfer(from: funding, to: budget, amount: moved)
+                    : Transfer(from: budget, to: funding, amount: moved)
+            ])
+        try post(posting, by: actorName, role: role, payload: payload, in: tx)
     }
 
     // MARK: Allocations
@@ -188,7 +201,7 @@ extension Commissioning {
     /// termination the Commissioner makes allocates again what the agreement paid.
     func allocate(
         _ r: AllocationRequest, by actorName: String, roles: [Role] = [.finance], on day: Day,
-        in tx: any StoreTransaction
+        payload: [String: String] = [:], in tx: any StoreTransaction
     ) throws
         -> Allocation
     {
@@ -233,7 +246,7 @@ extension Commissioning {
                     from: budget, to: try account(.allocation, r.office, r.year, r.strand, r.recipientOrgID),
                     amount: r.amount)
             ])
-        let sequence = try post(posting, by: actorName, role: role, in: tx)
+        let sequence = try post(posting, by: actorName, role: role, payload: payload, in: tx)
         let allocation = Allocation(
             id: id, office: r.office, year: r.year, strand: r.strand, recipientOrgID: r.recipientOrgID,
             recipientName: r.recipientName, purpose: r.purpose, area: r.area, decisionID: decisionID, amount: r.amount,

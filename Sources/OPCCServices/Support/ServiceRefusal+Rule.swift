@@ -132,8 +132,19 @@ extension ServiceRefusal {
         case grantHeld = "grant-held"
         /// A reducing variation that would take the agreement below zero.
         case grantVariationNotBelowZero = "grant-variation-not-below-zero"
+        /// An import file with a column that is not of its kind, or a column given twice.
+        case importColumnsKnown = "import-columns-known"
+        /// An import file without a column its kind requires.
+        case importColumnsPresent = "import-columns-present"
+        /// An import file above the size or row limit.
+        case importFileWithinLimits = "import-file-within-limits"
         /// An imported decision history whose acts the workflow refuses on replay.
         case importReplay = "import-replay"
+        /// An import row that cannot be read (a cell of the wrong form, a value repeated within the file, more
+        /// cells than columns), or a file that is not CSV.
+        case importRowsValid = "import-rows-valid"
+        /// An import's status cell that names no state a record can be imported in.
+        case importStatusKnown = "import-status-known"
         /// Importing indicator figures without the indicator's name.
         case indicatorNamed = "indicator-named"
         /// An invitation to a person who already has a password (send a password reset instead).
