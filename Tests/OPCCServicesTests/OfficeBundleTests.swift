@@ -141,6 +141,27 @@ struct OfficeBundleTests {
         }
     }
 
+    /// The copy is a working office: its next act takes the numbers after the imported ones (the log's, the
+    /// ledger's, the decisions'), and the chain goes on verifying.
+    @Test(arguments: TestEngine.all)
+    func anImportedOfficeGoesOnActingWithNewNumbersAndItsChainStillVerifies(engine: TestEngine) async throws {
+        let (path, manifest) = try await cumbriaBundle(engine)
+        for target in TestEngine.all {
+            let copy = try await emptyApp(target)
+            let imported = try await copy.importOffice(from: path)
+            let before = try await copy.store.read { try $0.decisionCount(office: "cumbria") }
+            let id = try await approvedDecision(copy, amount: "1500.00")
+            #expect(try await copy.store.read { try $0.decisionCount(office: "cumbria") } == before + 1)
+            #expect(try await copy.store.read { try $0.decision(id: id) } != nil)
+            let event = try #require(try await copy.auditLog(office: "cumbria").last)
+            #expect(event.sequence > imported.importEvent.sequence)
+            let head = AuditHead(sequence: manifest.chain.headSequence, hash: manifest.chain.headHash)
+            let verification = try await copy.verifyAudit(head: head)
+            #expect(verification.isIntact, "\(engine)→\(target): \(verification.problems)")
+            #expect(try await copy.financeCheck().isEmpty)
+        }
+    }
+
     @Test(arguments: TestEngine.all)
     func theDocumentsFilesTravelAndReadBackByteForByte(engine: TestEngine) async throws {
         let (path, manifest) = try await cumbriaBundle(engine)
