@@ -242,6 +242,15 @@ struct OfficeBundleTests {
         let unlisted = await refusal { _ = try await copy.importOffice(from: other) }
         #expect(unlisted?.rule == "office-bundle-intact")
         #expect(unlisted?.message.contains("files/extra.txt") == true)
+        let (linked, manifest) = try await cumbriaBundle(engine)
+        let office = URL(fileURLWithPath: linked).appendingPathComponent("tables/office.jsonl")
+        let outside = URL(fileURLWithPath: linked).deletingLastPathComponent().appendingPathComponent("office.jsonl")
+        try FileManager.default.moveItem(at: office, to: outside)
+        try FileManager.default.createSymbolicLink(at: office, withDestinationURL: outside)
+        #expect(manifest.files.contains { $0.path == "tables/office.jsonl" })
+        let link = await refusal { _ = try await copy.importOffice(from: linked) }
+        #expect(link?.rule == "office-bundle-intact")
+        #expect(link?.message.contains("tables/office.jsonl is a symbolic link") == true)
         #expect(try await isEmpty(copy))
     }
 

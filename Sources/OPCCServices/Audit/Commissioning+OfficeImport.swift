@@ -132,9 +132,14 @@ extension Commissioning {
         let base = root.standardizedFileURL.path
         guard let walker = FileManager.default.enumerator(atPath: base) else { return found }
         while let relative = walker.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isFolder)
-            if !isFolder.boolValue, relative != bundleManifestName { found.insert(relative) }
+            // A link could make the bundle read a file outside it: a bundle holds only its own files.
+            let kind =
+                try FileManager.default.attributesOfItem(atPath: base + "/" + relative)[.type] as? FileAttributeType
+            if kind == .typeSymbolicLink {
+                throw ServiceRefusal(
+                    rule: .officeBundleIntact, message: "\(relative) is a symbolic link: a bundle holds only files")
+            }
+            if kind != .typeDirectory, relative != bundleManifestName { found.insert(relative) }
         }
         return found
     }
