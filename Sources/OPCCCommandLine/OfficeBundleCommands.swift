@@ -11,13 +11,14 @@ struct ExportOffice: AsyncParsableCommand {
             "Write everything of one office (records, money, returns, documents, audit chain) as a bundle folder.",
         discussion: """
             The office must verify first ('opcc audit verify --office ID'). The bundle is a new folder (an existing \
-            path is refused): manifest.json, tables/*.jsonl and files/ with the documents' bytes by SHA-256. \
+            path is refused): manifest.json, tables/*.jsonl and files/ with the documents' bytes by SHA-256; \
+            a path ending .zip writes them as one ZIP archive instead. \
             Passwords, sessions, API tokens, calendar feed links and one-time links are not exported: after an \
             import every person needs a password reset. The format is docs/office-bundle.md.
             Example: opcc export office cumbria --out cumbria-bundle --db opcc.sqlite
             """)
     @Argument(help: "The office's id.") var id: String
-    @Option(help: "The new bundle folder (refused if it exists).") var out: String
+    @Option(help: "The new bundle folder, or NAME.zip for one archive (refused if it exists).") var out: String
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -56,7 +57,7 @@ struct ImportOffice: AsyncParsableCommand {
             needs a new password ('opcc user passwd').
             Example: opcc import office cumbria-bundle --db postgres://opcc@db.example/opcc
             """)
-    @Argument(help: "The bundle folder.") var bundle: String
+    @Argument(help: "The bundle folder, or its .zip archive.") var bundle: String
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {

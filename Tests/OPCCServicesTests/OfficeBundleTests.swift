@@ -163,6 +163,23 @@ struct OfficeBundleTests {
     }
 
     @Test(arguments: TestEngine.all)
+    func aBundleAsAZipArchiveImportsTheSameAndAChangedOneIsRefused(engine: TestEngine) async throws {
+        let path = newBundlePath() + ".zip"
+        let export = try await Self.sources(engine).exportOffice("lincolnshire", to: path)
+        var isFolder: ObjCBool = true
+        #expect(FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && !isFolder.boolValue)
+        let copy = try await emptyApp(engine)
+        let imported = try await copy.importOffice(from: path)
+        #expect(imported.verification.isIntact)
+        #expect(imported.importEvent.previousHash == export.manifest.chain.headHash)
+        let garbled = newBundlePath() + ".zip"
+        try Data("not a zip".utf8).write(to: URL(fileURLWithPath: garbled))
+        let other = try await emptyApp(engine)
+        #expect(await refusalRule { _ = try await other.importOffice(from: garbled) } == "office-bundle-format")
+        #expect(try await isEmpty(other))
+    }
+
+    @Test(arguments: TestEngine.all)
     func theDocumentsFilesTravelAndReadBackByteForByte(engine: TestEngine) async throws {
         let (path, manifest) = try await cumbriaBundle(engine)
         #expect(manifest.documents.count == 2)

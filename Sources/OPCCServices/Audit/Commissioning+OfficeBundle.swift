@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import OPCCCore
 import OPCCStore
+import ZIPFoundation
 
 /// Leaving: one office's records, money, returns, documents and audit chain as a folder another database can take in
 /// (`opcc export office`, `opcc import office`; the format is docs/office-bundle.md).
@@ -28,7 +29,11 @@ extension Commissioning {
 
     static let bundleManifestName = "manifest.json"
 
-    /// Writes `office` as a new bundle folder at `path` (refused if anything is there): its tables as JSON Lines,
+    /// A bundle path ending `.zip` is one ZIP archive of the folder's contents (ZIPFoundation); any other, a folder.
+    static func isZip(_ path: String) -> Bool { path.lowercased().hasSuffix(".zip") }
+
+    /// Writes `office` as a new bundle folder at `path` (a ZIP archive of it when `path` ends `.zip`; refused if
+    /// anything is there): its tables as JSON Lines,
     /// its documents' files by SHA-256, and the manifest. The office must verify first (`opcc audit verify
     /// --office`), so that what leaves is what its chain and seals vouch for. The folder is written beside `path`
     /// under another name and renamed into place once complete, so a failed export leaves nothing at `path`.
@@ -60,7 +65,18 @@ extension Commissioning {
         do {
             let manifest = try await writeBundle(
                 office: office, tables: tables, documents: documents, anchor: anchor, into: partial)
-            try FileManager.default.moveItem(atPath: partial, toPath: path)
+            if Self.isZip(path) {
+                // The folder's contents at the archive's top level; written beside the path, then renamed.
+                let zipped = partial + ".zip"
+                defer { try? FileManager.default.removeItem(atPath: zipped) }
+                try FileManager.default.zipItem(
+                    at: URL(fileURLWithPath: partial), to: URL(fileURLWithPath: zipped), shouldKeepParent: false,
+                    compressionMethod: .deflate)
+                try FileManager.default.moveItem(atPath: zipped, toPath: path)
+                try FileManager.default.removeItem(atPath: partial)
+            } else {
+                try FileManager.default.moveItem(atPath: partial, toPath: path)
+            }
             return OfficeExport(path: path, manifest: manifest)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)

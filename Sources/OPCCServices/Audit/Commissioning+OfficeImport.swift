@@ -2,10 +2,11 @@ import Crypto
 import Foundation
 import OPCCCore
 import OPCCStore
+import ZIPFoundation
 
 /// `opcc import office`: an office bundle taken into an empty database.
 extension Commissioning {
-    /// Reads the bundle at `path` into this database, which must hold no office and no audit event yet.
+    /// Reads the bundle at `path` (a folder, or a ZIP archive of one when the path ends `.zip`) into this database, which must hold no office and no audit event yet.
     ///
     /// Before anything is written: every file's SHA-256 is checked against the manifest (a file missing, changed
     /// or not listed refuses the bundle, naming the file), every table's rows are read and counted, every row
@@ -15,6 +16,21 @@ extension Commissioning {
     /// `office-imported` event after the imported head. A failure leaves the database as it was (files this import
     /// stored are removed again).
     public func importOffice(from path: String) async throws -> OfficeImport {
+        guard Self.isZip(path) else { return try await importOffice(folder: path) }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("opcc-bundle-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            // ZIPFoundation refuses an entry whose path leads outside the folder, or a link that points outside it.
+            try FileManager.default.unzipItem(at: URL(fileURLWithPath: path), to: folder)
+        } catch {
+            throw ServiceRefusal(
+                rule: .officeBundleFormat, message: "\(path) cannot be unpacked as a ZIP archive: \(error)")
+        }
+        return try await importOffice(folder: folder.path)
+    }
+
+    private func importOffice(folder path: String) async throws -> OfficeImport {
         let manifest = try Self.checkedManifest(bundle: path)
         let tables = try Self.bundleTables(manifest, bundle: path)
         let events = try Self.auditEvents(in: tables.first { $0.table == "audit_event" })
