@@ -15,7 +15,9 @@ struct ExportCommand: AsyncParsableCommand {
             decision's Part 1 is published; Part 2 never is. Without --office, every office's (360giving needs one \
             office). Example: opcc export grants-register --office cumbria --format csv --out grants.csv
             """,
-        subcommands: [ThreeSixtyGivingExport.self, GrantsRegister.self, Spending.self, Contracts.self]
+        subcommands: [
+            ThreeSixtyGivingExport.self, GrantsRegister.self, Spending.self, Contracts.self, ExportOffice.self,
+        ]
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }

@@ -8,7 +8,8 @@ import Synchronization
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import an office's historic decisions register, its people, or its budgets and grants from CSV.",
+        abstract:
+            "Import an office's historic decisions register, its people, or its budgets and grants from CSV; or a whole office's bundle.",
         discussion: """
             Each file is UTF-8 (with or without a BOM) or Windows-1252 (Excel's plain CSV); its first row names the \
             columns, in any case and order (see README, "Imports"). Every row is checked first and every error is \
@@ -17,8 +18,10 @@ struct ImportCommand: AsyncParsableCommand {
             cites the file's SHA-256 and its row.
             Example: opcc import decisions fixtures/import/decisions-register.csv --office surrey --as surrey.officer \
             --dry-run
+            An office exported by 'opcc export office' comes in whole, into an empty database, with 'opcc import \
+            office BUNDLE'.
             """,
-        subcommands: [Decisions.self, People.self, Grants.self])
+        subcommands: [Decisions.self, People.self, Grants.self, ImportOffice.self])
 
     struct Options: ParsableArguments {
         @Argument(help: "The CSV file.") var file: String

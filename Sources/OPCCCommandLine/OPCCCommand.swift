@@ -23,9 +23,9 @@ public struct OPCCCommand: AsyncParsableCommand {
             VLICommand.self, PrioritiesCommand.self, ServeCommand.self,
             OfficeCommand.self, UserCommand.self,
             WorkflowCommand.self,
-            AuditCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self,
+            AuditCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self, ImportCommand.self,
             CalendarCommand.self, ExportCommand.self, TokenCommand.self, OpenAPICommand.self,
-            NotifyCommand.self, ImportCommand.self,
+            NotifyCommand.self,
         ]
     )
 

@@ -485,6 +485,17 @@ public protocol StoreTransaction {
     func countSecondFactorFailure(tokenSHA256: String) throws
     /// Marks a challenge used if it was not; false when it already was.
     func markSecondFactorChallengeUsed(tokenSHA256: String, atMs: Int64) throws -> Bool
+
+    // MARK: Office bundles (`opcc export office`, `opcc import office`)
+    /// Every table of the database's schema, by the engine's own catalogue (`sqlite_master`, `information_schema`).
+    func schemaTables() throws -> [String]
+    /// `office`'s rows of `table`, in the table's order, with the columns a bundle carries.
+    func officeBundleRows(_ table: OfficeBundleTable, office: String) throws -> OfficeBundleTableRows
+    /// How many of `office`'s events belong to the older global chain (written before the chains were per office).
+    func officeGlobalChainEvents(office: String) throws -> Int
+    /// Inserts a bundle's rows as they are, then rebuilds what the engine derives from them; refused
+    /// (`OfficeBundleRefused`) when a table or column has no place in this database's schema.
+    func insertOfficeBundle(_ tables: [OfficeBundleTableRows]) throws
 }
 
 extension StoreTransaction {

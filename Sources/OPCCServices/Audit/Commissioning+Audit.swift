@@ -54,46 +54,51 @@ extension Commissioning {
 
     /// The chains, instances and seals without the documents' files (a restore checks those on their own).
     func verifyAuditTables(head minuted: AuditHead?, office: String?) async throws -> AuditVerification {
-        try await store.read { tx in
-            if let office, try tx.office(id: office) == nil {
-                throw ServiceRefusal.notFound(rule: .knownOffice, message: "no office '\(office)' to verify")
-            }
-            var verifier = AuditChainVerifier(
-                head: minuted, office: office, anchor: office == nil ? nil : try tx.globalChainHead().hash)
-            var transitions: [String: [(from: String, to: String)]] = [:]
-            var created: [String: String] = [:]
-            // Records an import made in the state its register gave (no acts were taken in the product).
-            var historic: Set<String> = []
-            var lastSeals: [String: (sequence: Int64, seal: String?)] = [:]
-            try tx.forEachAuditEvent(office: office) { event in
-                guard verifier.check(event) else { return false }
-                if let key = event.sealedRecord { lastSeals[key] = (event.sequence, event.seal) }
-                if let id = event.instanceID, let to = event.toState {
-                    if let from = event.fromState {
-                        transitions[id, default: []].append((from, to))
-                    } else {
-                        created[id] = to
-                        if event.event == DecisionRegisterImport.event { historic.insert(id) }
-                    }
-                }
-                return true
-            }
-            var problems: [String] = []
-            if let problem = verifier.finish() { problems.append(problem.description) }
-            let instances = try tx.instances(office: office)
-            if problems.isEmpty {
-                problems += try rebuildProblems(
-                    instances, created: created, historic: historic, transitions: transitions, tx: tx)
-            }
-            let seals = try tx.recordSeals(office: office)
-            if problems.isEmpty { problems += Self.sealProblems(seals, lastSeals: lastSeals, office: office) }
-            let head =
-                try office.map { try tx.auditHead(office: $0) ?? AuditHead(sequence: 0, hash: AuditEvent.genesisHash) }
-                ?? tx.auditHead()
-            return AuditVerification(
-                eventsChecked: verifier.count, instancesRebuilt: instances.count, recordsSealed: seals.count,
-                head: head, problems: problems)
+        try await store.read { tx in try self.verifyAuditTables(head: minuted, office: office, in: tx) }
+    }
+
+    /// The same checks inside a transaction the caller holds (an import checks what it wrote before it commits).
+    func verifyAuditTables(
+        head minuted: AuditHead?, office: String?, in tx: any StoreTransaction
+    ) throws -> AuditVerification {
+        if let office, try tx.office(id: office) == nil {
+            throw ServiceRefusal.notFound(rule: .knownOffice, message: "no office '\(office)' to verify")
         }
+        var verifier = AuditChainVerifier(
+            head: minuted, office: office, anchor: office == nil ? nil : try tx.globalChainHead().hash)
+        var transitions: [String: [(from: String, to: String)]] = [:]
+        var created: [String: String] = [:]
+        // Records an import made in the state its register gave (no acts were taken in the product).
+        var historic: Set<String> = []
+        var lastSeals: [String: (sequence: Int64, seal: String?)] = [:]
+        try tx.forEachAuditEvent(office: office) { event in
+            guard verifier.check(event) else { return false }
+            if let key = event.sealedRecord { lastSeals[key] = (event.sequence, event.seal) }
+            if let id = event.instanceID, let to = event.toState {
+                if let from = event.fromState {
+                    transitions[id, default: []].append((from, to))
+                } else {
+                    created[id] = to
+                    if event.event == DecisionRegisterImport.event { historic.insert(id) }
+                }
+            }
+            return true
+        }
+        var problems: [String] = []
+        if let problem = verifier.finish() { problems.append(problem.description) }
+        let instances = try tx.instances(office: office)
+        if problems.isEmpty {
+            problems += try rebuildProblems(
+                instances, created: created, historic: historic, transitions: transitions, tx: tx)
+        }
+        let seals = try tx.recordSeals(office: office)
+        if problems.isEmpty { problems += Self.sealProblems(seals, lastSeals: lastSeals, office: office) }
+        let head =
+            try office.map { try tx.auditHead(office: $0) ?? AuditHead(sequence: 0, hash: AuditEvent.genesisHash) }
+            ?? tx.auditHead()
+        return AuditVerification(
+            eventsChecked: verifier.count, instancesRebuilt: instances.count, recordsSealed: seals.count,
+            head: head, problems: problems)
     }
 
     /// Each record whose content now differs from the seal of its last sealed event, that no event sealed, or that

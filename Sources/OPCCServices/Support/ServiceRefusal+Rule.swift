@@ -211,6 +211,21 @@ extension ServiceRefusal {
         case notificationResendOnlyFailed = "notification-resend-only-failed"
         /// Listing or resending an office's failed notifications without being its chief executive.
         case notificationsAdministeredByChiefExecutive = "notifications-administered-by-chief-executive"
+        /// An office bundle that is not one: no readable manifest, another format or version, a table or column the
+        /// receiving database has no place for, or rows of another office.
+        case officeBundleFormat = "office-bundle-format"
+        /// An office bundle with a file missing, changed (its SHA-256 is not the manifest's), not listed in the
+        /// manifest, or with events that do not chain to the manifest's head: nothing is written.
+        case officeBundleIntact = "office-bundle-intact"
+        /// `opcc export office` into a path that exists already.
+        case officeBundleNeverOverwrites = "office-bundle-never-overwrites"
+        /// Exporting an office whose records or chain do not verify, or whose chain starts in the older global
+        /// chain of the database (which another database cannot check).
+        case officeExportVerifies = "office-export-verifies"
+        /// `opcc import office` into a database that already holds an office or audit events.
+        case officeImportIntoEmptyDatabase = "office-import-into-empty-database"
+        /// A bundle whose rows, once written, do not verify (`opcc audit verify`): nothing is kept.
+        case officeImportVerifies = "office-import-verifies"
         /// Changing an office's profile without being its chief executive or an administrator of it.
         case officeEditedByChiefExecutiveOrAdministrator = "office-edited-by-chief-executive-or-administrator"
         /// A profile given to `office edit` whose id is not the office edited.

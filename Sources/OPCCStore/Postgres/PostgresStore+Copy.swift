@@ -123,7 +123,7 @@ extension PostgresStore {
 
     /// What PostgreSQL keeps that SQLite does not: each office's chain head, the search words, and the sequences
     /// and identities moved past the copied numbers.
-    private static func rebuildDerivedState(_ target: PGSession) throws {
+    static func rebuildDerivedState(_ target: PGSession) throws {
         try target.execute(
             """
             INSERT INTO office_chain_head (office_id, seq, office_seq, hash)
