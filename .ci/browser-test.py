@@ -620,6 +620,25 @@ def first_run_journey(opcc, shots, driver):
         run.press_css("form[action='/people'] button[type=submit]")
         run.expect("Zoë Officer" in driver.page_source, "a person is added on the people page")
         run.shot_whole("people-page")
+        # The office's people from a staff list: the preview shows the bad row by row and column, writes nothing.
+        staff = os.path.join(work, "staff.csv")
+        with open(staff, "w", encoding="utf-8") as f:
+            f.write("name,display name,email,roles\r\n"
+                    "surrey.finance,Finance Officer,finance@surrey.example,finance\r\n"
+                    "surrey.wizard,Someone,wizard@surrey.example,wizard\r\n")
+        run.go("/import")
+        run.expect("Import from a spreadsheet" in driver.page_source, "the import page opens")
+        driver.find_element(By.ID, "import-kind-people").click()
+        driver.find_element(By.ID, "import-file").send_keys(staff)
+        run.press_css("form[action='/import'] button[type=submit]")
+        errors = driver.find_element(By.ID, "import-errors").text
+        run.expect("3" in errors and "roles" in errors and "wizard" in errors,
+                   "the preview lists the bad row (3) and its column (roles)")
+        run.expect("surrey.finance" in driver.find_element(By.ID, "import-rows").text,
+                   "the preview shows the row that would be written")
+        run.shot_whole("import-preview")
+        run.go("/people")
+        run.expect("surrey.finance" not in driver.page_source, "a preview writes nothing")
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -19,7 +19,7 @@ extension Templates {
           <div class="field{{#fe.import_kind}} field-error{{/fe.import_kind}}">
             <fieldset aria-describedby="import-kind-hint"><legend>What the file holds</legend>
             <p class="hint" id="import-kind-hint">Who may import: decisions, an officer or the chief executive;
-            people, the chief executive; budgets and grants, finance.</p>
+            people, the chief executive or an administrator; budgets and grants, finance.</p>
             {{#fe.import_kind}}<p class="error-message" id="import-kind-error"><span class="visually-hidden">Error:</span> {{fe.import_kind}}</p>{{/fe.import_kind}}
             {{#kinds}}
             <label for="import-kind-{{value}}" class="radio"><input id="import-kind-{{value}}" type="radio" name="kind" value="{{value}}"{{#checked}} checked{{/checked}}>

@@ -71,7 +71,7 @@ public enum PeopleImport {
 }
 
 extension Commissioning {
-    /// Imports people into `office`: as `addPerson`, the office's chief executive adds them (or anyone while the
+    /// Imports people into `office`: as `addPerson`, the office's chief executive or an administrator adds them (or anyone while the
     /// office has nobody yet); every row checked, then all in one transaction.
     public func importPeople(
         _ table: ImportTable, office: String, by actorName: String, options: ImportOptions = ImportOptions()
@@ -83,12 +83,15 @@ extension Commissioning {
             authorise: { tx -> String? in
                 guard try tx.people(office: office).isEmpty else {
                     let person = try self.actor(named: actorName, in: tx)
-                    guard person.office == office, person.actor.roles(covering: nil).contains(.chiefExecutive) else {
+                    guard person.managesPeople(of: office) else {
                         throw ServiceRefusal(
                             rule: .peopleManagedByChiefExecutive,
-                            message: "only the office's chief executive may add people to \(office)", kind: .forbidden)
+                            message: "only the office's chief executive or an administrator may add people to "
+                                + "\(office)", kind: .forbidden)
                     }
-                    return Role.chiefExecutive.rawValue as String?
+                    let roles = person.actor.roles(covering: nil)
+                    return (roles.contains(.chiefExecutive) ? Role.chiefExecutive : Role.administrator).rawValue
+                        as String?
                 }
                 return nil
             },
