@@ -356,6 +356,28 @@ struct OfficeBundleTests {
             try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent).isEmpty)
     }
 
+    /// SQLite only: the fixture is a SQLite file as the code before the per-office chains wrote it. Its offices'
+    /// chains start from the global chain's last hash and their older events are in that chain, which a bundle of
+    /// one office cannot carry: export says so rather than write a bundle that would not verify elsewhere.
+    @Test func anOfficeWhoseChainBeginsInTheOlderGlobalChainIsNotExported() async throws {
+        let path = temporaryDatabasePath()
+        let dump = try String(
+            contentsOf: repositoryRoot.appendingPathComponent(
+                "Tests/OPCCServicesTests/Fixtures/global-chain-2026-12-06.sql"), encoding: .utf8)
+        let legacy = try DatabaseQueue(path: path)
+        try await legacy.writeWithoutTransaction { try $0.execute(sql: dump) }
+        try legacy.close()
+        let app = try Commissioning(
+            store: try SQLiteStore(path: path), catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-12-06"))
+        )
+        #expect(try await app.verifyAudit(office: "cumbria").isIntact)
+        let bundle = newBundlePath()
+        let refused = await refusal { _ = try await app.exportOffice("cumbria", to: bundle) }
+        #expect(refused?.rule == "office-export-verifies")
+        #expect(refused?.message.contains("older global chain") == true)
+        #expect(!FileManager.default.fileExists(atPath: bundle))
+    }
+
     @Test(arguments: TestEngine.all)
     func anOfficeThatDoesNotVerifyOnPostgreSQLIsNotExportedEither(engine: TestEngine) async throws {
         guard engine == .postgres else { return }
