@@ -23,6 +23,7 @@ public enum OfficeBundleTables {
     /// The office's own rows, table by table, in an order in which each table's references come first.
     public static let exported: [OfficeBundleTable] = [
         .init("office", "id = ?", order: "id"),
+        .init("office_profile_version", "office_id = ?", order: "office_id, version"),
         .init("person", "office_id = ?", order: "id"),
         .init("role_grant", "person_id IN (SELECT id FROM person WHERE office_id = ?)", order: "id"),
         .init(
@@ -88,6 +89,12 @@ public enum OfficeBundleTables {
             "password hashes are secrets of the database that issued them: people set a new password after the "
             + "import ('opcc user passwd' or a reset link)",
         "web_session": "sign-in sessions belong to the server that issued them",
+        "setup_link": "the first-run set-up link is the database's own, made before any office existed",
+        "person_second_factor":
+            "second-factor secrets are secrets of the database that issued them: people set a new one up after the "
+            + "import (an office requiring one asks at the first sign-in)",
+        "person_recovery_code": "recovery codes belong to the second factor of the database that issued them",
+        "second_factor_challenge": "sign-ins in progress belong to the server that issued them, and expire",
         "api_token": "API tokens are secrets of the database that issued them: issue new ones after the import",
         "calendar_feed": "calendar feed links are secrets of the database that issued them: issue new ones",
         "account_link": "one-time links (invitations, password resets) are secrets of the database that issued them",

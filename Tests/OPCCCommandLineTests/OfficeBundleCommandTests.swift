@@ -40,7 +40,7 @@ struct OfficeBundleCommandTests {
         #expect(twice.stderr.contains("office-import-into-empty-database"), "\(twice.stderr)")
         let help = try await opcc(["export", "office", "--help"])
         #expect(help.stdout.contains("Example: opcc export office"))
-        #expect(try await opcc(["import", "--help"]).stdout.contains("Example: opcc import office"))
+        #expect(try await opcc(["import", "--help"]).stdout.contains("'opcc import office BUNDLE'"))
         let importHelp = try await opcc(["import", "office", "--help"])
         #expect(importHelp.stdout.contains("Example: opcc import office"))
     }

@@ -34,7 +34,8 @@ private func head(in line: String) throws -> String {
 /// What a reader sees of an office, as the product prints it: the register, every record's details and the audit
 /// log up to `upTo` events. Two databases holding the same office print the same.
 private func officeView(_ office: String, db: String, as reader: String, events upTo: Int) async throws -> String {
-    let register = try await succeed(["decision", "list", "--office", office, "--format", "json", "--as", reader], db: db)
+    let register = try await succeed(
+        ["decision", "list", "--office", office, "--format", "json", "--as", reader], db: db)
     let log = try await succeed(["audit", "log", "--json", "--as", reader], db: db)
     let events = try #require(try JSONSerialization.jsonObject(with: Data(log.utf8)) as? [Any])
     let kept = try JSONSerialization.data(withJSONObject: Array(events.prefix(upTo)), options: [.sortedKeys])
@@ -146,8 +147,10 @@ struct OfficeFirstDayTests {
         #expect(published == "001/2024: published\n")
         // A number the register reserved is never given again: 2021's sequence continues after the import's.
         let late = try await succeed(
-            ["decision", "raise", "--file", draft.path, "--as", "r.whitfield", "--office", "surrey", "--on",
-                "2021-12-20"], db: db)
+            [
+                "decision", "raise", "--file", draft.path, "--as", "r.whitfield", "--office", "surrey", "--on",
+                "2021-12-20",
+            ], db: db)
         let lateID = String(late.dropFirst("raised ".count).prefix { $0 != ":" })
         let lateNumber = try await succeed(
             ["decision", "submit", lateID, "--as", "r.whitfield", "--office", "surrey", "--on", "2021-12-20"], db: db)

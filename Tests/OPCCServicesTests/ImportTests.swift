@@ -16,18 +16,6 @@ func importTable(_ text: String, _ kind: ImportKind, source: String = "test.csv"
     try ImportTable.read(Array(text.utf8), source: source, spec: kind.columns)
 }
 
-/// The rule a refusal names, or nil when the body succeeds.
-private func refusedRule(_ body: () async throws -> Void) async -> String? {
-    do {
-        try await body()
-        return nil
-    } catch let refusal as ServiceRefusal {
-        return refusal.rule
-    } catch {
-        return "unexpected: \(error)"
-    }
-}
-
 let registerHeader = ImportRegisterGenerator.header
 
 @Suite("Imports: a historic decisions register")

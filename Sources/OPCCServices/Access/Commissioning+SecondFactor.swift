@@ -244,7 +244,8 @@ extension Commissioning {
         guard actorName == name || byChiefExecutive else {
             throw ServiceRefusal.forbidden(
                 rule: .secondFactorRemovedBySelfOrChiefExecutive,
-                message: "only \(name) or their office's chief executive or an administrator may remove their second factor")
+                message:
+                    "only \(name) or their office's chief executive or an administrator may remove their second factor")
         }
         if actorName == name, !byChiefExecutive, try await secondFactorRequired(for: person) {
             throw ServiceRefusal.forbidden(

@@ -89,9 +89,10 @@ extension Commissioning {
                             message: "only the office's chief executive or an administrator may add people to "
                                 + "\(office)", kind: .forbidden)
                     }
-                    let roles = person.actor.roles(covering: nil)
-                    return (roles.contains(.chiefExecutive) ? Role.chiefExecutive : Role.administrator).rawValue
-                        as String?
+                    // The audit log's role column holds workflow roles: an administrator's act records none, as the
+                    // people page's acts do.
+                    return person.actor.roles(covering: nil).contains(.chiefExecutive)
+                        ? Role.chiefExecutive.rawValue : nil
                 }
                 return nil
             },
