@@ -37,6 +37,7 @@ extension Web {
         let refused = router.group().add(middleware: ReadOnlyCopy(pages: pages, mainSiteURL: mainSiteURL))
         addSignInRoutes(to: refused)
         addAccountRoutes(to: refused)
+        addSecondFactorRoutes(to: refused)
         addSetUpRoutes(to: refused)
         addStaffRoutes(to: refused)
         addAPIRoutes(to: refused)
