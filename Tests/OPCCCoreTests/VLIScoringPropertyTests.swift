@@ -106,3 +106,66 @@ struct VLIScoringPropertyTests {
         }
     }
 }
+
+@Suite("VLI scores bit-identical")
+struct VLIScoresBitIdenticalTests {
+    /// Rule vli-scores-bit-identical: the flat columns (`scoreTable`) and the grouped aggregation
+    /// (`aggregate(_:grouping:)`) give the definition's figures bit for bit, every normalised value, index, domain,
+    /// composite and group figure, in the same ranking.
+    @Test func vliScoresBitIdentical() async throws {
+        let scheme = try VLIScheme.parse(yaml: VLITests.defaultText, source: "vli-default.yaml")
+        let cases = zip(Gen.int64(in: 0...3_000).array(of: 9).array(of: 1...80), Gen.bool)
+        await propertyCheck(count: 300, input: cases) { rows, small in
+            let areas = rows.enumerated().map { index, row in
+                let raw = row[2..<8].map { Double(small ? $0 % 3 : $0) / 100 }
+                return VLIArea(
+                    code: "E0\(index)", name: "Area \(index)", households: Int(row[0]) + 1,
+                    population: Int(row[1]) + 1,
+                    values: Dictionary(uniqueKeysWithValues: zip(VLIScheme.Variable.allCases, raw)))
+            }
+            var groupOf: [String: (code: String, name: String)] = [:]
+            for (index, row) in rows.enumerated() where row[8] % 7 != 6 {
+                groupOf["E0\(index)"] = ("W\(row[8] % 7)", "Ward \(row[8] % 7)")
+            }
+            let expected = try Definition.score(areas, scheme: scheme)
+            let table = try VLIScoring.scoreTable(areas, scheme: scheme)
+            let n = areas.count
+            for (i, score) in expected.enumerated() {
+                #expect(table.codes[i] == score.code && table.population[i] == score.population)
+                for (j, key) in table.variables.enumerated() {
+                    #expect(table.normalised[j * n + i].bitPattern == score.normalised[key]!.bitPattern)
+                    #expect(table.indices[j * n + i].bitPattern == score.indices[key]!.bitPattern)
+                }
+                for (d, key) in table.domainNames.enumerated() {
+                    #expect(table.domains[d * n + i].bitPattern == score.domains[key]!.bitPattern)
+                }
+                #expect(table.composite[i].bitPattern == score.composite.bitPattern)
+                #expect(table.overThreshold[i] == score.overThreshold)
+            }
+            #expect(table.scores == expected)
+            let grouping = VLIScoring.Grouping(areaCodes: areas.map(\.code), groupOf: groupOf)
+            let groups = VLIScoring.aggregate(table, grouping: grouping)
+            let expectedGroups = Definition.aggregate(expected, groupOf: groupOf)
+            #expect(groups == expectedGroups)
+            #expect(groups.map(\.meanVLI.bitPattern) == expectedGroups.map(\.meanVLI.bitPattern))
+            #expect(groups.map(\.maxVLI.bitPattern) == expectedGroups.map(\.maxVLI.bitPattern))
+        }
+    }
+
+    /// The first area (then the first variable in the scheme's order) that cannot be normalised is named, as the
+    /// definition's area-by-area normalisation would name it.
+    @Test func vliScoresBitIdenticalRefusesTheFirstBadArea() throws {
+        let scheme = try VLIScheme.parse(yaml: VLITests.defaultText, source: "vli-default.yaml")
+        var areas = VLITests.table
+        areas[1].households = 0
+        areas[2].values[.incomeDeprivation] = nil
+        #expect(throws: VLIScoringError.noDenominator(area: "B", variable: "burglary-dwelling", what: "households")) {
+            try VLIScoring.scoreTable(areas, scheme: scheme)
+        }
+        areas[1].households = 100
+        #expect(throws: VLIScoringError.missingValue(area: "C", variable: "income-deprivation")) {
+            try VLIScoring.score(areas, scheme: scheme)
+        }
+        #expect(throws: VLIScoringError.noAreas) { try VLIScoring.scoreTable([], scheme: scheme) }
+    }
+}
