@@ -190,6 +190,14 @@ struct SecondFactorTests {
                 try await app.removeSecondFactor(person: "cumbria.finance", by: "lincs.chief-executive")
             } == "second-factor-removed-by-self-or-chief-executive", "another office's chief executive may not")
         #expect(try await app.secondFactorStatus(person: "cumbria.finance").enabled, "refusals change nothing")
+        // A disabled chief executive is no longer one: an administrator keeps the office managed meanwhile.
+        try await app.grantRole(RoleGrant(role: .administrator), to: "cumbria.auditor", by: "cumbria.chief-executive")
+        _ = try await app.disablePerson("cumbria.chief-executive", by: "cumbria.auditor")
+        #expect(
+            await refusalRule {
+                try await app.removeSecondFactor(person: "cumbria.finance", by: "cumbria.chief-executive")
+            } == "person-active", "a disabled chief executive may not")
+        try await app.enablePerson("cumbria.chief-executive", by: "cumbria.auditor")
         try await app.removeSecondFactor(person: "cumbria.finance", by: "cumbria.chief-executive")
         let removed = try #require(try await app.auditLog(office: "cumbria").last)
         #expect(removed.event == "second-factor-removed" && removed.actor == "cumbria.chief-executive")

@@ -238,9 +238,8 @@ extension Commissioning {
         let (person, actor) = try await store.read { tx in
             (try self.actor(named: name, in: tx), try self.actor(named: actorName, in: tx))
         }
-        let byChiefExecutive =
-            actor.office == person.office
-            && !actor.actor.roles(covering: nil).isDisjoint(with: [.chiefExecutive, .administrator])
+        // The same test as every other people-management act: an active chief executive or administrator of the office.
+        let byChiefExecutive = actor.managesPeople(of: person.office)
         guard actorName == name || byChiefExecutive else {
             throw ServiceRefusal.forbidden(
                 rule: .secondFactorRemovedBySelfOrChiefExecutive,
