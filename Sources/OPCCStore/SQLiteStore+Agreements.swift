@@ -30,7 +30,9 @@ extension SQLTransaction {
     }
 
     func carryForwardCount(office: String) throws -> Int {
-        try fetchValue(Int.self, sql: "SELECT count(*) FROM carry_forward WHERE office_id = ?", arguments: [office])!
+        writtenRecords.counting(in: office)
+        return try fetchValue(
+            Int.self, sql: "SELECT count(*) FROM carry_forward WHERE office_id = ?", arguments: [office])!
     }
 }
 

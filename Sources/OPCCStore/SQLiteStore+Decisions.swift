@@ -165,7 +165,9 @@ extension SQLTransaction {
     }
 
     func decisionCount(office: String) throws -> Int {
-        try fetchValue(Int.self, sql: "SELECT count(*) FROM decision_record WHERE office_id = ?", arguments: [office])!
+        writtenRecords.counting(in: office)
+        return try fetchValue(
+            Int.self, sql: "SELECT count(*) FROM decision_record WHERE office_id = ?", arguments: [office])!
     }
 
     func decisionRegister(_ f: DecisionFilter) throws -> [DecisionRegisterRow] {

@@ -314,7 +314,9 @@ extension SQLTransaction {
     }
 
     func allocationCount(office: String) throws -> Int {
-        try fetchValue(Int.self, sql: "SELECT count(*) FROM allocation WHERE office_id = ?", arguments: [office])!
+        writtenRecords.counting(in: office)
+        return try fetchValue(
+            Int.self, sql: "SELECT count(*) FROM allocation WHERE office_id = ?", arguments: [office])!
     }
 }
 

@@ -105,7 +105,8 @@ extension SQLTransaction {
     }
 
     func assessmentCount(office: String) throws -> Int {
-        try fetchValue(
+        writtenRecords.counting(in: office)
+        return try fetchValue(
             Int.self, sql: "SELECT count(*) FROM priority_assessment WHERE office_id = ?", arguments: [office])!
     }
 

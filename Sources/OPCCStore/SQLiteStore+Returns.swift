@@ -112,7 +112,9 @@ extension SQLTransaction {
     }
 
     func returnCount(office: String) throws -> Int {
-        try fetchValue(Int.self, sql: "SELECT count(*) FROM quarterly_return WHERE office_id = ?", arguments: [office])!
+        writtenRecords.counting(in: office)
+        return try fetchValue(
+            Int.self, sql: "SELECT count(*) FROM quarterly_return WHERE office_id = ?", arguments: [office])!
     }
 
     func recordDeadlineNotice(subject: String, kind: DeadlineAction.Kind, day: Day, auditSequence: Int64) throws {
@@ -153,7 +155,8 @@ extension SQLTransaction {
     }
 
     func proposalCount(office: String) throws -> Int {
-        try fetchValue(
+        writtenRecords.counting(in: office)
+        return try fetchValue(
             Int.self, sql: "SELECT count(*) FROM variation_proposal WHERE office_id = ?", arguments: [office])!
     }
 

@@ -260,11 +260,15 @@ extension SQLTransaction {
 final class WrittenRecords: @unchecked Sendable {
     private(set) var pending: [SealedRecord] = []
     private(set) var lastDraft: AuditEventDraft?
-    /// The offices whose chains this transaction appended to (or began to): on PostgreSQL a transaction that failed
-    /// to serialise is tried again holding those offices' locks.
+    /// The offices whose chains this transaction appended to (or began to), or whose records it counted to make the
+    /// next record's id: on PostgreSQL a transaction that failed to serialise, or found the id it made taken, is
+    /// tried again holding those offices' locks.
     private(set) var offices: Set<String> = []
 
     func appending(to office: String) { offices.insert(office) }
+
+    /// The transaction counted `office`'s records to number the next one (`cumbria-DR-0014`), before any event.
+    func counting(in office: String) { offices.insert(office) }
 
     func written(_ record: SealedRecord) {
         if !pending.contains(record) { pending.append(record) }

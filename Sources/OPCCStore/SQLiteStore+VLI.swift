@@ -114,7 +114,8 @@ extension SQLTransaction {
     }
 
     func vliRunCount(office: String) throws -> Int {
-        try fetchValue(Int.self, sql: "SELECT count(*) FROM vli_run WHERE office_id = ?", arguments: [office])!
+        writtenRecords.counting(in: office)
+        return try fetchValue(Int.self, sql: "SELECT count(*) FROM vli_run WHERE office_id = ?", arguments: [office])!
     }
 
     func latestVLIRun(office: String) throws -> VLIRunRecord? {

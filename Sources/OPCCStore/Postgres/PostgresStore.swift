@@ -169,9 +169,11 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
                 attempt?.lockTouchedOffices()
                 // A little wait, growing, so that the writers that collided do not collide again at once.
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...(2 * min(tried, 10)))))
-            } catch let error as StoreError where attempt != nil && duplicates == 0 && Self.isDuplicate(error) {
+            } catch let error as StoreError where attempt != nil && duplicates < 3 && Self.isDuplicate(error) {
                 // A key made from a count (the office's next record number) that a writer committed meanwhile: the
-                // same act, tried once more under its offices' locks, counts again. A true duplicate fails again.
+                // same act, tried again under its offices' locks (the count marked the office), counts again. A
+                // writer still on its first, unlocked attempt may take the number once more, hence a few tries; a
+                // true duplicate fails every time.
                 duplicates += 1
                 attempt?.lockTouchedOffices()
             } catch {
