@@ -171,6 +171,57 @@ extension SQLTransaction {
     }
 
     func decisionRegister(_ f: DecisionFilter) throws -> [DecisionRegisterRow] {
+        let (whereClause, arguments) = registerCondition(f)
+        // Prepared once per connection for each combination of filters (a bounded set: the values are arguments).
+        // Only the columns a row shows, read by position: `r.*` copied every record's Part 1 JSON, and reading by
+        // name looked each column up case-insensitively, together most of the register's cost.
+        return try fetchAllRows(
+            sql: "SELECT \(Self.registerColumns) \(registerFrom) \(whereClause) ORDER BY \(Self.registerOrder)",
+            arguments: arguments
+        ).map(registerRow)
+    }
+
+    /// One page of the register: `limit` rows after `cursor` (when given) and `offset` more, in the register's order,
+    /// and how many rows the whole filter holds. Only the page's rows are read: an index on the register's order
+    /// (`decision_record_register`) lets the engine stop after them.
+    func decisionRegisterPage(
+        _ f: DecisionFilter, limit: Int, offset: Int, after cursor: RegisterCursor?
+    ) throws -> (rows: [DecisionRegisterRow], total: Int) {
+        let (whereClause, arguments) = registerCondition(f)
+        let total =
+            try fetchValue(
+                Int.self, sql: "SELECT count(*) \(registerFrom) \(whereClause)", arguments: arguments) ?? 0
+        var pageWhere = whereClause
+        var pageArguments = arguments
+        if let cursor {
+            pageWhere += (whereClause.isEmpty ? "WHERE " : " AND ") + "(\(Self.registerOrder)) > (?, ?, ?, ?)"
+            pageArguments += [cursor.office, cursor.decidedKey, cursor.numberKey, cursor.id]
+        }
+        pageArguments += [limit, offset]
+        let rows = try fetchAllRows(
+            sql: """
+                SELECT \(Self.registerColumns) \(registerFrom) \(pageWhere)
+                ORDER BY \(Self.registerOrder) LIMIT ? OFFSET ?
+                """, arguments: pageArguments)
+        return (try rows.map(registerRow), total)
+    }
+
+    static let registerColumns = """
+        r.id, r.office_id, r.number, r.title, i.state, r.amount_pence, r.strand, r.financial_year_start,
+        r.originating_officer, r.decided_on, r.outcome, r.part1_deadline, r.published_on, r.deferred,
+        r.deferral_until, r.part2_exists, r.exception_count
+        """
+    /// The register's tables. On SQLite a CROSS JOIN keeps `decision_record` the outer loop, so the page is read
+    /// from `decision_record_register` in order and the read stops after it: with a plain JOIN SQLite's planner
+    /// preferred to scan every instance for a state and sort the lot. PostgreSQL's planner chooses by its statistics.
+    var registerFrom: String {
+        "FROM decision_record r \(dialect == .sqlite ? "CROSS JOIN" : "JOIN") workflow_instance i ON i.id = r.instance_id"
+    }
+    /// The register's order, also its keyset (`RegisterCursor`), matched by the index `decision_record_register`.
+    static let registerOrder = "r.office_id, coalesce(r.decided_on, '9999'), coalesce(r.number, ''), r.id"
+
+    /// The WHERE clause of a filter, and its arguments.
+    private func registerCondition(_ f: DecisionFilter) -> (String, SQLArguments) {
         var conditions: [String] = []
         var arguments: SQLArguments = []
         func add(_ sql: String, _ values: [(any SQLBindable)?]) {
@@ -209,30 +260,25 @@ extension SQLTransaction {
                 "(" + ([words.sql] + numbers).joined(separator: " OR ") + ")",
                 words.arguments + f.numbers.flatMap { [$0.office, $0.number] })
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        // Prepared once per connection for each combination of filters (a bounded set: the values are arguments).
-        // Only the columns a row shows, read by position: `r.*` copied every record's Part 1 JSON, and reading by
-        // name looked each column up case-insensitively, together most of the register's cost.
-        let rows = try fetchAllRows(
-            sql: """
-                SELECT r.id, r.office_id, r.number, r.title, i.state, r.amount_pence, r.strand,
-                    r.financial_year_start, r.originating_officer, r.decided_on, r.outcome, r.part1_deadline,
-                    r.published_on, r.deferred, r.deferral_until, r.part2_exists, r.exception_count
-                FROM decision_record r JOIN workflow_instance i ON i.id = r.instance_id
-                \(whereClause) ORDER BY r.office_id, coalesce(r.decided_on, '9999'), r.number, r.id
-                """, arguments: arguments)
-        return try rows.map { row in
-            func day(_ index: Int) throws -> Day? {
-                let text: String? = row[index]
-                return try text.map { try Day(iso: $0) }
-            }
-            let fyStart: Int? = row[7]
-            return DecisionRegisterRow(
-                id: row[0], office: row[1], number: row[2], title: row[3], status: row[4], amountPence: row[5],
-                strand: row[6], financialYear: fyStart.map { FinancialYear(startYear: $0).description },
-                originatingOfficer: row[8], decidedOn: try day(9), outcome: row[10], part1Deadline: try day(11),
-                publishedOn: try day(12), deferred: row[13], deferralUntil: try day(14), part2Exists: row[15],
-                exceptionCount: row[16])
+        switch f.readableBy {
+        case .none: break
+        case .published: conditions.append("i.state = 'published'")
+        case .insider(let office): add("(i.state = 'published' OR r.office_id = ?)", [office])
         }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
+
+    private func registerRow(_ row: SQLRow) throws -> DecisionRegisterRow {
+        func day(_ index: Int) throws -> Day? {
+            let text: String? = row[index]
+            return try text.map { try Day(iso: $0) }
+        }
+        let fyStart: Int? = row[7]
+        return DecisionRegisterRow(
+            id: row[0], office: row[1], number: row[2], title: row[3], status: row[4], amountPence: row[5],
+            strand: row[6], financialYear: fyStart.map { FinancialYear(startYear: $0).description },
+            originatingOfficer: row[8], decidedOn: try day(9), outcome: row[10], part1Deadline: try day(11),
+            publishedOn: try day(12), deferred: row[13], deferralUntil: try day(14), part2Exists: row[15],
+            exceptionCount: row[16])
     }
 }

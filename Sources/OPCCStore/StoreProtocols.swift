@@ -240,6 +240,11 @@ public protocol StoreTransaction {
     func noteDecisionSequence(office: String, key: String, sequence: Int) throws
     func decisionCount(office: String) throws -> Int
     func decisionRegister(_ filter: DecisionFilter) throws -> [DecisionRegisterRow]
+    /// One page of the register (`limit` rows after `cursor`, then `offset` skipped) and the whole filter's count.
+    func decisionRegisterPage(
+        _ filter: DecisionFilter, limit: Int, offset: Int, after cursor: RegisterCursor?
+    ) throws
+        -> (rows: [DecisionRegisterRow], total: Int)
 
     // The ledger
     /// Appends a posting and its transfers, citing the audit event recorded with it; returns its sequence number.

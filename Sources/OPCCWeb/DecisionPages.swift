@@ -74,6 +74,8 @@ struct RegisterPage: Encodable, Sendable {
     var errors: [FieldError]?
     var filters: Filters?
     var rows: [RegisterRow]
+    /// Where this page sits in the whole register, and links to its neighbours.
+    var paging: RegisterPaging? = nil
 
     struct Filters: Encodable, Sendable {
         var action: String
@@ -81,6 +83,64 @@ struct RegisterPage: Encodable, Sendable {
         var year: String
         var overdue: Bool
         var statuses: [Choice]
+    }
+}
+
+/// Which page of the register a request asks for: `page=N` (50 rows to a page), or `after=CURSOR` from a "Next page"
+/// link (the rows after that one, however many were added meanwhile), with the filters to keep in every link.
+struct RegisterPaging: Encodable, Sendable {
+    static let pageSize = 50
+
+    var summary: String
+    var previous: String?
+    var next: String?
+
+    /// The page a query asks for, or the field error saying what is wrong with it.
+    struct Request {
+        var number = 1
+        var cursor: RegisterCursor?
+        var offset: Int { cursor == nil ? (number - 1) * RegisterPaging.pageSize : 0 }
+
+        init(_ query: [String: String], errors: inout [FieldError]) {
+            if let text = query["page"], !text.isEmpty {
+                if let n = Int(text), (1...1_000_000).contains(n) {
+                    number = n
+                } else {
+                    errors.append(FieldError(field: "page", message: "Page numbers are whole numbers from 1"))
+                }
+            }
+            if let text = query["after"], !text.isEmpty {
+                if let cursor = RegisterCursor(text: text) {
+                    self.cursor = cursor
+                } else {
+                    errors.append(
+                        FieldError(
+                            field: "after",
+                            message:
+                                "This link to the next page is not one the register made: start from the first page"))
+                }
+            }
+        }
+    }
+
+    /// The summary and links of `page`, requested as `request`, at `path` with the filters `kept`.
+    init(_ page: DecisionRegisterPage, request: Request, path: String, kept: [(String, String)]) {
+        let first = (request.number - 1) * Self.pageSize + 1
+        let last = first + page.rows.count - 1
+        let pages = max(1, (page.total + Self.pageSize - 1) / Self.pageSize)
+        summary =
+            page.rows.isEmpty
+            ? "No decisions on page \(request.number) of \(pages)."
+            : "Showing \(first)–\(last) of \(page.total) decisions (page \(request.number) of \(pages))."
+        func link(_ extra: [(String, String)]) -> String {
+            var items = URLComponents()
+            items.queryItems = (kept + extra).map { URLQueryItem(name: $0.0, value: $0.1) }
+            let query = items.percentEncodedQuery ?? ""
+            return query.isEmpty ? path : path + "?" + query
+        }
+        previous =
+            request.number > 1 ? link(request.number == 2 ? [] : [("page", String(request.number - 1))]) : nil
+        next = page.next.map { link([("page", String(request.number + 1)), ("after", $0.text)]) }
     }
 }
 

@@ -303,7 +303,16 @@ extension Web {
         let overdue = query["overdue"] == "1"
         let today = app.clock.today()
         if overdue { filter.overdueOn = today }
-        let rows = errors.isEmpty ? try await app.decisionRegister(filter, by: user) : []
+        let asked = RegisterPaging.Request(plainQuery(request), errors: &errors)
+        let page =
+            errors.isEmpty
+            ? try await app.decisionRegisterPage(
+                filter, limit: RegisterPaging.pageSize, offset: asked.offset, after: asked.cursor, by: user)
+            : DecisionRegisterPage(rows: [], total: 0, next: nil)
+        let rows = page.rows
+        let kept = [("q", q), ("status", status), ("year", year), ("overdue", overdue ? "1" : "")].filter {
+            !$0.1.isEmpty
+        }
         let statuses =
             [Choice(value: "", label: "Any status", selected: status.isEmpty)]
             + Self.decisionStates.map { Choice(value: $0, label: statusLabel($0), selected: $0 == status) }
@@ -312,9 +321,20 @@ extension Web {
             model: RegisterPage(
                 heading: "Decision register", errors: errors,
                 filters: .init(action: "/decisions", q: q, year: year, overdue: overdue, statuses: statuses),
-                rows: rows.map { RegisterRow($0, href: "/decisions/\($0.id)", today: today) }),
+                rows: rows.map { RegisterRow($0, href: "/decisions/\($0.id)", today: today) },
+                paging: errors.isEmpty
+                    ? RegisterPaging(page, request: asked, path: "/decisions", kept: kept) : nil),
             context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
+}
+
+/// A request's query as plain texts (the first value of each name).
+func plainQuery(_ request: Request) -> [String: String] {
+    var query: [String: String] = [:]
+    for (name, value) in request.uri.queryParameters where query[String(name)] == nil {
+        query[String(name)] = String(value)
+    }
+    return query
 }
 
 /// The id of the input a refusal of `step` is about, so the error summary links to it: the field a message names

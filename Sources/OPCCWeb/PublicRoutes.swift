@@ -15,17 +15,27 @@ extension Web {
         router.get("/") { _, context -> Response in
             .redirect(to: context.user == nil ? "/register" : "/home", type: .found)
         }
-        router.get("/register") { _, context -> Response in
+        router.get("/register") { request, context -> Response in
             // Always the public's view, signed in or not: this is the page the office puts on its website.
-            let rows = try await app.decisionRegister(DecisionFilter(), by: nil)
+            var errors: [FieldError] = []
+            let asked = RegisterPaging.Request(plainQuery(request), errors: &errors)
+            let page =
+                errors.isEmpty
+                ? try await app.decisionRegisterPage(
+                    DecisionFilter(), limit: RegisterPaging.pageSize, offset: asked.offset, after: asked.cursor,
+                    by: nil)
+                : DecisionRegisterPage(rows: [], total: 0, next: nil)
             let today = app.clock.today()
             return try pages.page(
-                "register", title: "Published decisions",
+                "register", title: errors.isEmpty ? "Published decisions" : "Error: Published decisions",
                 model: RegisterPage(
                     heading: "Published decisions",
                     intro: "Decisions of the Police and Crime Commissioners, Part 1 as published.", transparency: true,
-                    rows: rows.map { RegisterRow($0, href: "/register/\($0.id)", today: today) }),
-                context: context)
+                    errors: errors,
+                    rows: page.rows.map { RegisterRow($0, href: "/register/\($0.id)", today: today) },
+                    paging: errors.isEmpty
+                        ? RegisterPaging(page, request: asked, path: "/register", kept: []) : nil),
+                context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
         }
         router.get("/register/:id") { _, context -> Response in
             let id = try context.parameters.require("id")

@@ -111,6 +111,13 @@ enum Templates {
         </table>
         {{/first(rows)}}
         {{^rows}}<p>No decisions match.</p>{{/rows}}
+        {{#paging}}
+        <nav class="pagination" aria-label="Pages of the register">
+          <p>{{summary}}</p>
+          {{#previous}}<a href="{{previous}}" rel="prev">Previous page</a>{{/previous}}
+          {{#next}}<a href="{{next}}" rel="next">Next page</a>{{/next}}
+        </nav>
+        {{/paging}}
         """
 
     static let signIn = """

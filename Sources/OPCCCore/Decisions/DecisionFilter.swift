@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the register can be filtered on. Every field is optional; all that are given must hold.
 public struct DecisionFilter: Sendable {
     public var office: String?
@@ -19,6 +21,83 @@ public struct DecisionFilter: Sendable {
     /// Records that also match the search whatever their text: each office's record with this number, in the
     /// office's own spelling. The services fill it when `text` reads as a decision number of an office.
     public var numbers: [(office: String, number: String)] = []
+    /// Who reads the register, as the store filters it: `nil` is every record (the services' own callers); the
+    /// services set it from the person asking.
+    public var readableBy: RegisterReader?
 
     public init() {}
+}
+
+/// What a reader of the register may see of it.
+public enum RegisterReader: Sendable, Equatable {
+    /// The public, and anyone outside the office: published records only.
+    case published
+    /// Someone who works in the office: all of its records, and every office's published ones.
+    case insider(office: String)
+}
+
+/// Where a page of the register ends, to ask for the rows after it (a keyset cursor): the register's order is the
+/// office, the day decided (undecided last), the number (none first) and the record id, so the next page starts after
+/// this row however many rows were added or published before it meanwhile. Sent as an opaque URL-safe text.
+public struct RegisterCursor: Sendable, Hashable {
+    public var office: String
+    /// `decided_on`, or `9999` for a record not yet decided (the register's order).
+    public var decidedKey: String
+    /// The decision number, or the empty text for a record not yet numbered.
+    public var numberKey: String
+    public var id: String
+
+    public init(office: String, decidedKey: String, numberKey: String, id: String) {
+        self.office = office
+        self.decidedKey = decidedKey
+        self.numberKey = numberKey
+        self.id = id
+    }
+
+    /// The cursor after `row`.
+    public init(after row: DecisionRegisterRow) {
+        self.init(
+            office: row.office, decidedKey: row.decidedOn?.iso ?? "9999", numberKey: row.number ?? "", id: row.id)
+    }
+
+    /// Base 64 (URL-safe, unpadded) of the four keys separated by U+001F, which no key may hold.
+    public var text: String {
+        let joined = [office, decidedKey, numberKey, id].joined(separator: "\u{1F}")
+        return Data(joined.utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The cursor `text` spells, or nil for anything else (any text may arrive here).
+    public init?(text: String) {
+        guard text.utf8.count <= 2_048,
+            text.unicodeScalars.allSatisfy({
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_".unicodeScalars.contains($0))
+            })
+        else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let joined = String(data: data, encoding: .utf8) else {
+            return nil
+        }
+        let keys = joined.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        guard keys.count == 4, !keys[0].isEmpty, !keys[1].isEmpty, !keys[3].isEmpty,
+            keys.allSatisfy({ !$0.unicodeScalars.contains { $0.value < 0x20 } })
+        else { return nil }
+        self.init(office: keys[0], decidedKey: keys[1], numberKey: keys[2], id: keys[3])
+    }
+}
+
+/// One page of the register: its rows, how many the whole filtered register holds, and the cursor after the last row
+/// when more follow.
+public struct DecisionRegisterPage: Sendable {
+    public var rows: [DecisionRegisterRow]
+    public var total: Int
+    public var next: RegisterCursor?
+
+    public init(rows: [DecisionRegisterRow], total: Int, next: RegisterCursor?) {
+        self.rows = rows
+        self.total = total
+        self.next = next
+    }
 }

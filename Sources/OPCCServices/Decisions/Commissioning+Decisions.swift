@@ -238,15 +238,40 @@ extension Commissioning {
     /// A search that reads as a decision number of an office, in any spelling it accepts, also finds that record.
     public func decisionRegister(_ filter: DecisionFilter, by actorName: String?) async throws -> [DecisionRegisterRow]
     {
-        try await store.read { tx in
-            let person = try actorName.map { try actor(named: $0, in: tx) }
-            let roles = person?.actor.roles(covering: nil) ?? [.public]
-            let insider = !roles.subtracting([.public, .projectBoardMember]).isEmpty
-            var filter = filter
-            if let text = filter.text { filter.numbers = try decisionNumbers(in: SearchText(text), filter, in: tx) }
-            let rows = try tx.decisionRegister(filter)
-            return rows.filter { insider && $0.office == person?.office || $0.status == "published" }
+        try await store.read { tx in try tx.decisionRegister(try readable(filter, by: actorName, in: tx)) }
+    }
+
+    /// One page of the register as `decisionRegister` filters it: `limit` rows (1 to 500) after `cursor` (the
+    /// previous page's `next`), then `offset` skipped, with how many rows the whole filter holds. Only the page is
+    /// read, so a page of the national register costs what a page of one office's does.
+    public func decisionRegisterPage(
+        _ filter: DecisionFilter, limit: Int = 50, offset: Int = 0, after cursor: RegisterCursor? = nil,
+        by actorName: String?
+    ) async throws -> DecisionRegisterPage {
+        let limit = min(max(limit, 1), 500)
+        let offset = max(offset, 0)
+        return try await store.read { tx in
+            // One row more than the page says whether another page follows.
+            let (rows, total) = try tx.decisionRegisterPage(
+                try readable(filter, by: actorName, in: tx), limit: limit + 1, offset: offset, after: cursor)
+            let page = Array(rows.prefix(limit))
+            return DecisionRegisterPage(
+                rows: page, total: total, next: rows.count > limit ? page.last.map(RegisterCursor.init(after:)) : nil)
         }
+    }
+
+    /// `filter` narrowed to what `actorName` may read (people outside the office and the public: published records
+    /// only), with the decision numbers its search text spells.
+    private func readable(
+        _ filter: DecisionFilter, by actorName: String?, in tx: any StoreTransaction
+    ) throws -> DecisionFilter {
+        let person = try actorName.map { try actor(named: $0, in: tx) }
+        let roles = person?.actor.roles(covering: nil) ?? [.public]
+        let insider = !roles.subtracting([.public, .projectBoardMember]).isEmpty
+        var filter = filter
+        if let text = filter.text { filter.numbers = try decisionNumbers(in: SearchText(text), filter, in: tx) }
+        filter.readableBy = insider ? person.map { .insider(office: $0.office) } ?? .published : .published
+        return filter
     }
 
     /// The number `search` spells in each office the filter covers (an unknown office covers none), in the

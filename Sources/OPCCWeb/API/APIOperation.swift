@@ -69,6 +69,9 @@ struct APIParameter: Sendable {
 enum APIResult {
     case one(any Encodable)
     case list([any Encodable])
+    /// A page the service cut itself (only its rows read): the page's items, the whole list's count, and the cursor
+    /// of the page after it.
+    case page([any Encodable], total: Int, next: String?)
     /// A document that is not JSON (a public notice in Markdown or HTML).
     case text(String, contentType: String)
     /// One record with its version, answered as the `ETag` header.
@@ -92,6 +95,8 @@ struct APICall {
     var upload: MultipartUpload? = nil
     /// The largest document the server takes (`opcc serve --document-limit-mb`).
     var documentLimitBytes: Int64 = DocumentRules.defaultSizeLimitBytes
+    /// A paginated operation's `limit` and `offset`, checked.
+    var page = (limit: API.defaultLimit, offset: 0)
 
     func id(_ name: String = "id") -> String { path[name] ?? "" }
 
@@ -279,4 +284,6 @@ struct APIPage: Encodable {
     let total: Int
     let limit: Int
     let offset: Int
+    /// The cursor of the page after this one (a list with a `cursor` parameter, when more follow).
+    var next: String? = nil
 }

@@ -28,6 +28,11 @@ extension API {
                     description:
                         "Words to find in Part 1 (each a prefix, all required; any text, never a query syntax) or a decision number in any spelling the office accepts (44/2020 = 044/2020)."
                 ),
+                APIParameter(
+                    name: "cursor", schema: S.string(),
+                    description:
+                        "The `next` of the previous page: the page after it, however many records were added or published meanwhile (a keyset cursor; `offset` then skips from there)."
+                ),
             ], response: S.ref("DecisionRow"), paginated: true
         ) { call in
             var filter = DecisionFilter()
@@ -42,7 +47,16 @@ extension API {
             filter.deferred = call.query["deferred"] == "true" ? true : nil
             // Text to find (the store reads it as words, never as FTS5 syntax: SearchText).
             filter.text = call.query["search"]
-            return .list(try await call.app.decisionRegister(filter, by: call.actor))
+            var cursor: RegisterCursor?
+            if let text = call.query["cursor"] {
+                guard let given = RegisterCursor(text: text) else {
+                    throw APIProblem.query("cursor", "not a cursor this register gave: send the `next` of a page")
+                }
+                cursor = given
+            }
+            let page = try await call.app.decisionRegisterPage(
+                filter, limit: call.page.limit, offset: call.page.offset, after: cursor, by: call.actor)
+            return .page(page.rows, total: page.total, next: page.next?.text)
         },
         APIOperation(
             method: .post, path: "/api/v1/decisions", operationID: "raiseDecision", tag: "decisions",

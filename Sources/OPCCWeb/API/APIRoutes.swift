@@ -97,6 +97,7 @@ extension Web {
             page.offset = try pageNumber(query["offset"], name: "offset", default: 0, range: 0...Int(Int32.max))
         }
         var call = APICall(app: app, actor: actor, path: path, query: query, body: body, rawBody: raw, home: home)
+        call.page = page
         call.upload = upload
         call.documentLimitBytes = documentLimitBytes
         if operation.versioned && operation.writes { call.ifMatch = try ifMatch(request) }
@@ -228,6 +229,11 @@ extension Web {
             let slice = items.dropFirst(min(page.offset, items.count)).prefix(page.limit).map(AnyEncodable.init)
             data = try encoder.encode(
                 APIPage(items: Array(slice), total: items.count, limit: page.limit, offset: page.offset))
+        case .page(let items, let total, let next):
+            data = try encoder.encode(
+                APIPage(
+                    items: items.map(AnyEncodable.init), total: total, limit: page.limit, offset: page.offset,
+                    next: next))
         }
         return Response(
             status: operation.status, headers: [.contentType: "application/json"],

@@ -113,6 +113,12 @@ enum S {
             [
                 ("items", array(item)), ("total", integer("How many items the whole list holds.", minimum: 0)),
                 ("limit", integer(minimum: 1)), ("offset", integer(minimum: 0)),
+                (
+                    "next",
+                    string(
+                        "The cursor of the page after this one, for the list's `cursor` parameter (lists that take "
+                            + "one); absent on the last page.")
+                ),
             ], required: ["items", "total", "limit", "offset"], description: "A page of a list.")
     }
     /// The schema with `forms` as `oneOf`: exactly one of them fits a valid value (each names its case in its
