@@ -111,6 +111,44 @@ extension SQLTransaction {
         }
     }
 
+    func returnListPage(_ query: ReturnListQuery, limit: Int, offset: Int) throws -> (ids: [String], total: Int) {
+        var conditions = ["q.office_id = ?"]
+        var arguments: SQLArguments = [query.office]
+        if let agreement = query.agreement {
+            conditions.append("q.agreement_id = ?")
+            arguments += [agreement]
+        }
+        if let agreements = query.agreements {
+            guard !agreements.isEmpty else { return ([], 0) }
+            conditions.append("q.agreement_id IN (" + agreements.map { _ in "?" }.joined(separator: ", ") + ")")
+            for agreement in agreements.sorted() { arguments += [agreement] }
+        }
+        let outstanding = "i.state IN ('scheduled', 'draft', 'returned-for-revision')"
+        switch query.status {
+        case nil: break
+        case .due:
+            conditions.append("\(outstanding) AND q.due_on >= ?")
+            arguments += [query.today.iso]
+        case .overdue:
+            conditions.append("\(outstanding) AND q.due_on < ?")
+            arguments += [query.today.iso]
+        case .escalated:
+            conditions.append(
+                "EXISTS (SELECT 1 FROM deadline_notice n WHERE n.subject_id = q.id AND n.kind = 'escalate')")
+        case .awaitingReview:
+            conditions.append("i.state = 'submitted'")
+        }
+        let from =
+            "FROM quarterly_return q JOIN workflow_instance i ON i.id = q.id WHERE "
+            + conditions.joined(separator: " AND ")
+        let total = try fetchValue(Int.self, sql: "SELECT count(*) \(from)", arguments: arguments) ?? 0
+        let ids = try fetchAllRows(
+            sql: "SELECT q.id \(from) ORDER BY q.agreement_id, q.quarter_key LIMIT ? OFFSET ?",
+            arguments: arguments + [limit, offset]
+        ).map { row -> String in row[0] }
+        return (ids, total)
+    }
+
     func returnCount(office: String) throws -> Int {
         writtenRecords.counting(in: office)
         return try fetchValue(

@@ -303,6 +303,8 @@ public protocol StoreTransaction {
     /// Records that a reminder, overdue mark or escalation was made for a subject (once per kind).
     func recordDeadlineNotice(subject: String, kind: DeadlineAction.Kind, day: Day, auditSequence: Int64) throws
     func deadlineNotices(subject: String) throws -> [DeadlineAction.Kind: Day]
+    /// The ids of one page of an office's returns, in the list's order (agreement, quarter), and the query's count.
+    func returnListPage(_ query: ReturnListQuery, limit: Int, offset: Int) throws -> (ids: [String], total: Int)
     func saveProposal(_ proposal: VariationProposal) throws
     func proposals(office: String?) throws -> [VariationProposal]
     func proposalCount(office: String) throws -> Int
@@ -520,4 +522,26 @@ public struct OfficeProfileVersion: Hashable, Sendable {
     public let sha256: String
     public let recordedAt: String
     public let recordedBy: String
+}
+
+/// Which returns a page of the returns list holds: one office's, of one agreement or of the agreements a reader's
+/// scoped grants cover (nil: all), in one status as of `today`.
+public struct ReturnListQuery: Sendable {
+    public enum Status: String, Sendable, CaseIterable {
+        case due, overdue, escalated, awaitingReview = "awaiting-review"
+    }
+
+    public var office: String
+    public var agreement: String?
+    public var agreements: Set<String>?
+    public var status: Status?
+    public var today: Day
+
+    public init(office: String, agreement: String?, agreements: Set<String>?, status: Status?, today: Day) {
+        self.office = office
+        self.agreement = agreement
+        self.agreements = agreements
+        self.status = status
+        self.today = today
+    }
 }

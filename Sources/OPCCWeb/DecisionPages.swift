@@ -125,13 +125,24 @@ struct RegisterPaging: Encodable, Sendable {
 
     /// The summary and links of `page`, requested as `request`, at `path` with the filters `kept`.
     init(_ page: DecisionRegisterPage, request: Request, path: String, kept: [(String, String)]) {
+        self.init(
+            shown: page.rows.count, total: page.total, next: page.next.map { [("after", $0.text)] }, request: request,
+            path: path, kept: kept, noun: "decisions")
+    }
+
+    /// The summary and links of a page showing `shown` of `total` things, with `next` the query of the page after
+    /// it beside its number (nil on the last page).
+    init(
+        shown: Int, total: Int, next: [(String, String)]?, request: Request, path: String, kept: [(String, String)],
+        noun: String
+    ) {
         let first = (request.number - 1) * Self.pageSize + 1
-        let last = first + page.rows.count - 1
-        let pages = max(1, (page.total + Self.pageSize - 1) / Self.pageSize)
+        let last = first + shown - 1
+        let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         summary =
-            page.rows.isEmpty
-            ? "No decisions on page \(request.number) of \(pages)."
-            : "Showing \(first)–\(last) of \(page.total) decisions (page \(request.number) of \(pages))."
+            shown == 0
+            ? "No \(noun) on page \(request.number) of \(pages)."
+            : "Showing \(first)–\(last) of \(total) \(noun) (page \(request.number) of \(pages))."
         func link(_ extra: [(String, String)]) -> String {
             var items = URLComponents()
             items.queryItems = (kept + extra).map { URLQueryItem(name: $0.0, value: $0.1) }
@@ -140,7 +151,7 @@ struct RegisterPaging: Encodable, Sendable {
         }
         previous =
             request.number > 1 ? link(request.number == 2 ? [] : [("page", String(request.number - 1))]) : nil
-        next = page.next.map { link([("page", String(request.number + 1)), ("after", $0.text)]) }
+        self.next = next.map { link([("page", String(request.number + 1))] + $0) }
     }
 }
 

@@ -5,6 +5,8 @@ struct ReturnsPage: Encodable, Sendable {
     var heading = "Quarterly returns"
     var filters: [NavLink]
     var rows: [ReturnListItem]
+    var errors: [FieldError] = []
+    var paging: RegisterPaging? = nil
 }
 
 /// A return's page: its facts and versions, the board's form while it is outstanding, the reviewer's accept and

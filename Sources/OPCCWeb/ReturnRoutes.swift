@@ -85,19 +85,35 @@ extension Web {
         }
         let grant = request.uri.queryParameters["grant"].map(String.init) ?? ""
         if !grant.isEmpty { filter.grant = grant }
-        let rows = try await app.returns(filter, as: user)
+        var errors: [FieldError] = []
+        let asked = RegisterPaging.Request(plainQuery(request), errors: &errors)
+        if asked.cursor != nil {
+            errors.append(FieldError(field: "after", message: "The returns are paged by number: use page"))
+        }
+        let page =
+            errors.isEmpty
+            ? try await app.returnsPage(filter, limit: RegisterPaging.pageSize, offset: asked.offset, as: user)
+            : (rows: [], total: 0)
+        let rows = page.rows
+        let more = asked.offset + rows.count < page.total
+        let kept = [("status", chosen), ("grant", grant)].filter { !$0.1.isEmpty }
         let choices: [(String, String)] = [
             ("", "All returns"), ("due", "Due"), ("overdue", "Overdue"), ("escalated", "Escalated"),
             ("awaiting-review", "Awaiting review"),
         ]
         return try pages.page(
-            "returns", title: "Quarterly returns",
+            "returns", title: errors.isEmpty ? "Quarterly returns" : "Error: Quarterly returns",
             model: ReturnsPage(
                 filters: choices.map { value, label in
                     NavLink(
                         href: value.isEmpty ? "/returns" : "/returns?status=\(value)", label: label,
                         current: value == (filter.status?.rawValue ?? ""))
-                }, rows: rows.map(ReturnListItem.init)), context: context)
+                }, rows: rows.map(ReturnListItem.init), errors: errors,
+                paging: errors.isEmpty
+                    ? RegisterPaging(
+                        shown: rows.count, total: page.total, next: more ? [] : nil, request: asked, path: "/returns",
+                        kept: kept, noun: "returns") : nil),
+            context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
     func returnPage(

@@ -4,6 +4,7 @@ extension Templates {
     static let returns: [String: String] = ["returns": returnList, "return": quarterlyReturn]
 
     static let returnList = """
+        {{> error-summary}}
         <h1>{{heading}}</h1>
         <nav aria-label="Filter returns" class="sub-nav">
           <ul>{{#filters}}<li><a href="{{href}}"{{#current}} aria-current="page"{{/current}}>{{label}}</a></li>{{/filters}}</ul>
@@ -22,6 +23,13 @@ extension Templates {
         </table>
         {{/first(rows)}}
         {{^rows}}<p>No returns match.</p>{{/rows}}
+        {{#paging}}
+        <nav class="pagination" aria-label="Pages of the returns">
+          <p>{{summary}}</p>
+          {{#previous}}<a href="{{previous}}" rel="prev">Previous page</a>{{/previous}}
+          {{#next}}<a href="{{next}}" rel="next">Next page</a>{{/next}}
+        </nav>
+        {{/paging}}
         """
 
     static let quarterlyReturn = """

@@ -187,36 +187,50 @@ extension Commissioning {
     public func returns(
         _ filter: ReturnFilter, as actorName: String, on day: Day? = nil
     ) async throws -> [ReturnListRow] {
+        try await returnsPage(filter, limit: Int(Int32.max), offset: 0, as: actorName, on: day).rows
+    }
+
+    /// One page of the returns `actorName` may see, in the list's order (agreement, then quarter), and how many the
+    /// whole filtered list holds. The filters, the reader's scope and the page are worked out in one query; only the
+    /// page's returns are then read whole.
+    public func returnsPage(
+        _ filter: ReturnFilter, limit: Int = 50, offset: Int = 0, as actorName: String, on day: Day? = nil
+    ) async throws -> (rows: [ReturnListRow], total: Int) {
         let today = day ?? clock.today()
         return try await store.read { tx in
             let person = try actor(named: actorName, in: tx)
+            let office = filter.office ?? person.office
+            // `returnAccess`, for a whole list: the office's own people in a reading role, a project board only the
+            // agreements its grants name.
+            let readers: [Role] = [.finance, .officer, .chiefExecutive, .commissioner, .auditor, .projectBoardMember]
+            let grants = person.grants.filter { readers.contains($0.role) }
+            guard person.office == office, !grants.isEmpty else { return ([], 0) }
+            let scope: Set<String>? =
+                grants.contains { $0.scope.isEmpty } ? nil : Set(grants.flatMap(\.scope))
+            let (ids, total) = try tx.returnListPage(
+                ReturnListQuery(
+                    office: office, agreement: filter.grant, agreements: scope,
+                    status: filter.status.flatMap { ReturnListQuery.Status(rawValue: $0.rawValue) }, today: today),
+                limit: max(1, limit), offset: max(0, offset))
             var rows: [ReturnListRow] = []
-            for record in try tx.returnRecords(office: filter.office ?? person.office, agreement: filter.grant) {
-                guard
-                    (try? returnAccess(actorName, office: record.office, agreementID: record.agreementID, in: tx))
-                        != nil,
-                    let instance = try tx.instance(id: record.id),
+            for id in ids {
+                guard let record = try tx.returnRecord(id: id), let instance = try tx.instance(id: record.id),
                     let agreement = try tx.agreement(id: record.agreementID)
                 else { continue }
                 let notices = try tx.deadlineNotices(subject: record.id)
                 let outstanding = ["scheduled", "draft", "returned-for-revision"].contains(instance.state)
-                let row = ReturnListRow(
-                    id: record.id, office: record.office, agreement: record.agreementID,
-                    recipient: agreement.recipient.name, quarter: record.quarter.description, dueOn: record.dueOn.iso,
-                    state: instance.state, due: outstanding && today <= record.dueOn,
-                    overdue: outstanding && today > record.dueOn, reminded: notices[.remind] != nil,
-                    escalated: notices[.escalate] != nil, awaitingReview: instance.state == "submitted",
-                    version: record.current?.number, spendInQuarterPence: record.current?.content.spendInQuarter.pence,
-                    submittedBy: record.current?.submittedBy)
-                switch filter.status {
-                case nil: rows.append(row)
-                case .due?: if row.due { rows.append(row) }
-                case .overdue?: if row.overdue { rows.append(row) }
-                case .escalated?: if row.escalated { rows.append(row) }
-                case .awaitingReview?: if row.awaitingReview { rows.append(row) }
-                }
+                rows.append(
+                    ReturnListRow(
+                        id: record.id, office: record.office, agreement: record.agreementID,
+                        recipient: agreement.recipient.name, quarter: record.quarter.description,
+                        dueOn: record.dueOn.iso, state: instance.state, due: outstanding && today <= record.dueOn,
+                        overdue: outstanding && today > record.dueOn, reminded: notices[.remind] != nil,
+                        escalated: notices[.escalate] != nil, awaitingReview: instance.state == "submitted",
+                        version: record.current?.number,
+                        spendInQuarterPence: record.current?.content.spendInQuarter.pence,
+                        submittedBy: record.current?.submittedBy))
             }
-            return rows
+            return (rows, total)
         }
     }
 

@@ -174,7 +174,9 @@ extension API {
             let filter = Commissioning.ReturnFilter(
                 office: try await call.queriedOffice(), grant: call.query["grant"],
                 status: call.query["status"].flatMap(Commissioning.ReturnFilter.Status.init(rawValue:)))
-            return .list(try await call.app.returns(filter, as: call.actor))
+            let page = try await call.app.returnsPage(
+                filter, limit: call.page.limit, offset: call.page.offset, as: call.actor)
+            return .page(page.rows, total: page.total, next: nil)
         },
         APIOperation(
             method: .get, path: "/api/v1/returns/{id}", operationID: "getReturn", tag: "returns",
