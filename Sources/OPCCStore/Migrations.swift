@@ -28,6 +28,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-09-office-profiles-and-people", migrate: officeProfilesAndPeople)
         migrator.registerMigration("2026-12-09-second-factor", migrate: secondFactor)
         migrator.registerMigration("2026-12-10-register-order", migrate: registerOrder)
+        migrator.registerMigration("2026-12-10-act-cache-generation", migrate: actCacheGeneration)
         return migrator
     }
 

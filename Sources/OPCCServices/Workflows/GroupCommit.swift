@@ -9,18 +9,24 @@ import Synchronization
 /// Each caller's work runs in its own savepoint inside the shared transaction: a refused act, or work that throws,
 /// is rolled back alone and the others in the batch are kept. No caller returns before the shared COMMIT has
 /// returned: an accepted act is on disk (as durable as the store's setting makes it) when `fire` returns, and if
-/// the COMMIT fails every caller in the batch gets the error. Whoever finds no batch in flight commits the pending
-/// ones (their own included), taking in those that arrive while it works, up to `maxBatch`; the others wait for
-/// it (suspended, not blocking a thread), so no extra thread is needed.
+/// the COMMIT fails every caller in the batch gets the error. Whoever finds no batch in flight starts a committing
+/// task, which commits the pending ones, taking in those that arrive while it works, up to `maxBatch`, until none is
+/// pending; the callers wait for it (suspended, not blocking a thread). A transaction that has taken fewer than the
+/// last one did waits a little (`gather`) for the callers of the last batch to come back with their next act.
 public final class GroupCommit: Sendable {
     public let app: Commissioning
     /// The most requests one transaction takes.
     public let maxBatch: Int
     private let state = Mutex(Queue())
+    /// Signalled when a request arrives while the committing caller waits for the callers of the last batch.
+    private let arrival = DispatchSemaphore(value: 0)
+    /// How long, at most, a transaction waits with an empty queue for callers of the last batch to come back.
+    public let gather: Duration
 
-    public init(app: Commissioning, maxBatch: Int = 256) {
+    public init(app: Commissioning, maxBatch: Int = 256, gather: Duration = .microseconds(500)) {
         self.app = app
         self.maxBatch = max(1, maxBatch)
+        self.gather = gather
     }
 
     /// Runs one act through the act runner, in a savepoint of the next shared transaction; returns once that
@@ -57,15 +63,19 @@ public final class GroupCommit: Sendable {
                     slot.staged = .failure(error)
                 }
             }, slot: slot)
-        let commits = state.withLock { state in
+        let (commits, wakes) = state.withLock { state in
             state.queue.append(pending)
-            if state.committing { return false }
+            let wakes = state.gathering
+            state.gathering = false
+            if state.committing { return (false, wakes) }
             state.committing = true
-            return true
+            return (true, wakes)
         }
-        // Nobody is committing: this caller commits everything pending, its own request included, and what arrives
-        // while it works (up to `maxBatch` a transaction), until the queue is empty. The others await their slot.
-        if commits { await commitWhilePending() }
+        if wakes { arrival.signal() }
+        // Nobody is committing: a task of its own commits everything pending, this request included, and what
+        // arrives while it works (up to `maxBatch` a transaction), until the queue is empty; every caller, this one
+        // too, awaits its slot, so it can come back with its next act while the committer goes on.
+        if commits { Task.detached { await self.commitWhilePending() } }
         switch try await slot.outcome() {
         case .success(let value): return value as! T
         case .failure(let error): throw error
@@ -82,9 +92,13 @@ public final class GroupCommit: Sendable {
                     // The store tries a transaction SQLite answered busy again from the start: what this batch had
                     // taken was rolled back with it, so it runs again before anything new is taken.
                     for p in batch.taken { p.run(tx) }
+                    let deadline = ContinuousClock.now + gather
                     while batch.taken.count < self.maxBatch {
                         let next = self.state.withLock { $0.take(self.maxBatch - batch.taken.count) }
-                        if next.isEmpty { break }
+                        if next.isEmpty {
+                            if self.awaitCallersOfTheLastBatch(taken: batch.taken.count, until: deadline) { continue }
+                            break
+                        }
                         for p in next { p.run(tx) }
                         batch.taken += next
                     }
@@ -103,10 +117,33 @@ public final class GroupCommit: Sendable {
             }
             let more = state.withLock { state in
                 state.batches += 1
+                state.lastBatch = batch.taken.count
                 if state.queue.isEmpty { state.committing = false }
                 return state.committing
             }
             if !more { return }
+        }
+    }
+
+    /// With the queue empty and fewer requests taken than the last batch held, waits (until `deadline` at most) for
+    /// one to arrive: the callers just told of the last commit are on their way back with their next act, and a
+    /// batch that commits without them makes them pay a commit (an fsync) of their own. True when one arrived.
+    /// Called on the store's writing thread, never on Swift's cooperative pool, which the callers need to arrive.
+    private func awaitCallersOfTheLastBatch(taken: Int, until deadline: ContinuousClock.Instant) -> Bool {
+        enum Next { case take, wait, commit }
+        let next = state.withLock { state -> Next in
+            if !state.queue.isEmpty { return .take }
+            guard taken < state.lastBatch else { return .commit }
+            state.gathering = true
+            return .wait
+        }
+        guard next == .wait else { return next == .take }
+        let left = deadline - ContinuousClock.now
+        let nanoseconds = left.components.seconds * 1_000_000_000 + left.components.attoseconds / 1_000_000_000
+        if nanoseconds > 0 { _ = arrival.wait(timeout: .now() + .nanoseconds(Int(nanoseconds))) }
+        return state.withLock { state in
+            state.gathering = false
+            return !state.queue.isEmpty
         }
     }
 
@@ -158,6 +195,10 @@ public final class GroupCommit: Sendable {
         var queue: [Pending] = []
         var committing = false
         var batches = 0
+        /// How many requests the last transaction took: the callers likely to come back with their next act.
+        var lastBatch = 0
+        /// The committing caller waits for an arrival (`awaitCallersOfTheLastBatch`).
+        var gathering = false
 
         /// Takes up to `count` pending requests off the queue.
         mutating func take(_ count: Int) -> [Pending] {

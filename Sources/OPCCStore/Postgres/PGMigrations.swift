@@ -32,6 +32,7 @@ enum PGMigrations {
         Step(identifiers: ["2026-12-09-office-profiles-and-people"], sql: officeProfilesAndPeople),
         Step(identifiers: ["2026-12-09-second-factor"], sql: secondFactor),
         Step(identifiers: ["2026-12-10-register-order"], sql: registerOrder),
+        Step(identifiers: ["2026-12-10-act-cache-generation"], sql: actCacheGeneration),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two

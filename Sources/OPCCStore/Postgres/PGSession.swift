@@ -8,17 +8,24 @@ final class PGSession: SQLSession {
     let connection: PGConnection
     private var savepoints = 0
     var dialect: SQLDialect { .postgres }
+    /// Told of every statement, so that a write to a cached table stops the store's act cache (`ActReadCache`).
+    let actCache: ActCacheSession?
 
-    init(connection: PGConnection) { self.connection = connection }
+    init(connection: PGConnection, actCache: ActCacheSession? = nil) {
+        self.connection = connection
+        self.actCache = actCache
+    }
 
     @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
-        try translatingFailures {
+        actCache?.noteStatement(sql)
+        return try translatingFailures {
             try connection.executePrepared(sql, Self.parameters(arguments), translate: Self.numbered).affectedRows
         }
     }
 
     func forEachRow(_ sql: String, _ arguments: SQLArguments, _ visit: (SQLRow) throws -> Bool) throws {
+        actCache?.noteStatement(sql)
         let result = try translatingFailures {
             try connection.executePrepared(
                 sql, Self.parameters(arguments, comparedOnly: Self.isQuery(sql)), translate: Self.numbered)

@@ -14,6 +14,9 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     /// The server's URL without its password, for messages.
     public let displayURL: String
     let pool: PGConnectionPool
+    /// The people, grants and profile hashes every act reads, kept between write transactions while the
+    /// `act_cache_generation` row is unchanged (`ActReadCache`).
+    let actCache = ActReadCache()
     /// Opened read-only: no migration, no write transaction.
     public let readOnly: Bool
     /// How many times in all a transaction is tried while PostgreSQL answers with a serialisation failure or a
@@ -79,7 +82,8 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
                     }
                 }
                 return try Self.transaction(
-                    on: connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", writes: true, attempt: attempt
+                    on: connection, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", writes: true, attempt: attempt,
+                    actCache: actCache
                 ) { try body($0) }
             }
         }
@@ -139,14 +143,29 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     /// BEGIN, the body, the seals it left to make, COMMIT; ROLLBACK on any error (a failed COMMIT has rolled back).
     private static func transaction<T>(
         on connection: PGConnection, begin: String, writes: Bool, attempt: WriteAttempt? = nil,
-        _ body: (SQLTransaction) throws -> T
+        actCache: ActReadCache? = nil, _ body: (SQLTransaction) throws -> T
     ) throws -> T {
         try connection.execute(begin)
-        let transaction = SQLTransaction(sql: PGSession(connection: connection))
+        // A write transaction reads the people, grants and profile hashes through the store's cache, valid while the
+        // generation row (bumped with every change to those tables) holds the value they were read under.
+        let cache = actCache.map { cache in
+            ActCacheSession(cache: cache) {
+                guard let text = try connection.executePrepared(Self.readGeneration).rows.first?.first ?? nil,
+                    let generation = Int64(text)
+                else { throw StoreError.invalidData(what: "act_cache_generation") }
+                return generation
+            }
+        }
+        defer { cache?.finish() }
+        var transaction = SQLTransaction(sql: PGSession(connection: connection, actCache: cache))
+        transaction.actCache = cache
         defer { attempt?.touched(transaction.writtenRecords.offices) }
         do {
             let result = try body(transaction)
             if writes { try transaction.sealRecordsWrittenAfterTheirEvent() }
+            // The triggers bump the generation too; this covers a change made while they were disabled (an office
+            // bundle's import), so another node's cache never outlives a change to the tables it keeps.
+            if let cache, cache.wroteCachedTables { try connection.executePrepared(Self.bumpGeneration) }
             try connection.execute("COMMIT")
             return result
         } catch {
@@ -154,6 +173,9 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
             throw error
         }
     }
+
+    static let readGeneration = "SELECT generation FROM act_cache_generation WHERE id = 1"
+    static let bumpGeneration = "UPDATE act_cache_generation SET generation = generation + 1 WHERE id = 1"
 
     /// Runs a whole transaction again after a serialisation failure (40001) or a deadlock (40P01): PostgreSQL rolled
     /// it back, and the body only works through the transaction. Other server errors become `StoreError`.

@@ -8,6 +8,8 @@ struct SQLTransaction: StoreTransaction {
     let sql: any SQLSession
     /// The records written in this transaction since their last seal (see `sealRecordsWrittenAfterTheirEvent`).
     let writtenRecords = WrittenRecords()
+    /// A write transaction's use of the store's cache of people, grants and profile hashes (nil: read them every time).
+    var actCache: ActCacheSession? = nil
 
     var dialect: SQLDialect { sql.dialect }
 
@@ -129,7 +131,12 @@ struct SQLTransaction: StoreTransaction {
     }
 
     func officeProfileSHA256(id: String) throws -> String? {
-        try fetchValue(String.self, sql: "SELECT profile_sha256 FROM office WHERE id = ?", arguments: [id])
+        // Every act reads it: from the store's cache while nothing may have changed the office table (`ActReadCache`).
+        let token = try actCache?.currentToken()
+        if let token, let hit = actCache?.cache.profileHash(id, token: token) { return hit }
+        let hash = try fetchValue(String.self, sql: "SELECT profile_sha256 FROM office WHERE id = ?", arguments: [id])
+        if let token, let hash { actCache?.cache.keep(profileHash: hash, office: id, token: token) }
+        return hash
     }
 
     func offices() throws -> [StoredOffice] {
@@ -180,7 +187,13 @@ struct SQLTransaction: StoreTransaction {
     }
 
     func person(named name: String) throws -> StoredPerson? {
-        try people(sqlWhere: "p.name = ?", arguments: [name]).first
+        // Every act reads the person acting and their grants: from the store's cache while nothing may have changed
+        // them (`ActReadCache`).
+        let token = try actCache?.currentToken()
+        if let token, let hit = actCache?.cache.person(name, token: token) { return hit }
+        let person = try people(sqlWhere: "p.name = ?", arguments: [name]).first
+        if let token, let person { actCache?.cache.keep(person, token: token) }
+        return person
     }
 
     func people(office: String?) throws -> [StoredPerson] {
