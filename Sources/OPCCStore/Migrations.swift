@@ -27,6 +27,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-08-documents", migrate: documents)
         migrator.registerMigration("2026-12-09-office-profiles-and-people", migrate: officeProfilesAndPeople)
         migrator.registerMigration("2026-12-09-second-factor", migrate: secondFactor)
+        migrator.registerMigration("2026-12-10-account-balances", migrate: accountBalances)
         return migrator
     }
 

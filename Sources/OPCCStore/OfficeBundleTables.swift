@@ -102,6 +102,8 @@ public enum OfficeBundleTables {
         "web_secret": "the server's own signing secret, for every office",
         "office_chain_head":
             "derived from audit_event (PostgreSQL keeps each office's newest event): rebuilt on import",
+        "account_balance":
+            "the balances cache, derived from ledger_transfer (each account's balance): rebuilt on import",
         "decision_search": "derived from decision_record (PostgreSQL's search words): rebuilt on import",
         "decision_fts": "derived from decision_record (SQLite's full-text index): rebuilt on import",
         "decision_fts_data": "SQLite's full-text index's own storage: rebuilt on import",

@@ -31,6 +31,7 @@ enum PGMigrations {
         Step(identifiers: ["2026-12-08-documents"], sql: documents),
         Step(identifiers: ["2026-12-09-office-profiles-and-people"], sql: officeProfilesAndPeople),
         Step(identifiers: ["2026-12-09-second-factor"], sql: secondFactor),
+        Step(identifiers: ["2026-12-10-account-balances"], sql: accountBalances),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two
