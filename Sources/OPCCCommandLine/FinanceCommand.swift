@@ -294,7 +294,11 @@ struct FinanceCommand: AsyncParsableCommand {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute every balance independently from the postings and check every invariant.",
-            discussion: "Exits 1 and lists each difference. Example: opcc finance check")
+            discussion: """
+                Compares every row of the balances cache (each account's balance per year, kept with the postings) \
+                with the postings, which are the books, naming account, year, cached and recomputed for each that \
+                differs. Exits 1 and lists each difference. Example: opcc finance check
+                """)
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {

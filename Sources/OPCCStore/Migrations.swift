@@ -29,6 +29,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-09-second-factor", migrate: secondFactor)
         migrator.registerMigration("2026-12-10-register-order", migrate: registerOrder)
         migrator.registerMigration("2026-12-10-act-cache-generation", migrate: actCacheGeneration)
+        migrator.registerMigration("2026-12-10-account-balances", migrate: accountBalances)
         return migrator
     }
 

@@ -105,6 +105,8 @@ public enum OfficeBundleTables {
         "act_cache_generation":
             "PostgreSQL's number for the store's cache of people, grants and profiles: the database's own, bumped "
             + "by the import",
+        "account_balance":
+            "the balances cache, derived from ledger_transfer (each account's balance): rebuilt on import",
         "decision_search": "derived from decision_record (PostgreSQL's search words): rebuilt on import",
         "decision_fts": "derived from decision_record (SQLite's full-text index): rebuilt on import",
         "decision_fts_data": "SQLite's full-text index's own storage: rebuilt on import",

@@ -110,11 +110,30 @@ extension SQLTransaction {
         try forEachAuditEvent(office: nil, visit)
     }
 
+    /// The events in sequence order, read in chunks of 10,000 after the last sequence read (PostgreSQL's session
+    /// reads a statement's rows at once, so the log of a national host is never held whole on either engine).
     func forEachAuditEvent(office: String?, _ visit: (AuditEvent) throws -> Bool) throws {
-        try forEachRow(
-            sql: "SELECT * FROM audit_event \(office == nil ? "" : "WHERE office_id = ?") ORDER BY seq",
-            arguments: office.map { [$0] } ?? []
-        ) { row in try visit(try Self.event(from: row)) }
+        let chunk = 10_000
+        var after: Int64 = 0
+        while true {
+            var read = 0
+            var stopped = false
+            try forEachRow(
+                sql: "SELECT * FROM audit_event WHERE seq > ? \(office == nil ? "" : "AND office_id = ?") "
+                    + "ORDER BY seq LIMIT \(chunk)",
+                arguments: office.map { [after, $0] } ?? [after]
+            ) { row in
+                let event = try Self.event(from: row)
+                read += 1
+                after = event.sequence
+                guard try visit(event) else {
+                    stopped = true
+                    return false
+                }
+                return true
+            }
+            if stopped || read < chunk { return }
+        }
     }
 
     static func event(from row: SQLRow) throws -> AuditEvent {

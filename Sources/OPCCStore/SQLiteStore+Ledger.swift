@@ -32,16 +32,30 @@ extension SQLTransaction {
                     VALUES (?, ?, ?, ?, ?)
                     """, arguments: [sequence, line + 1, t.from.key, t.to.key, t.amount.pence])
         }
+        try addToBalances(posting)
         return sequence
     }
 
     func postings(office: String?) throws -> [StoredPosting] {
+        try postings(where: office == nil ? "" : "WHERE p.office_id = ?", arguments: office.map { [$0] } ?? [])
+    }
+
+    func posting(sequence: Int64) throws -> StoredPosting? {
+        try postings(where: "WHERE p.seq = ?", arguments: [sequence]).first
+    }
+
+    func isReversed(_ sequence: Int64) throws -> Bool {
+        try fetchValue(Int64.self, sql: "SELECT seq FROM ledger_posting WHERE reverses = ?", arguments: [sequence])
+            != nil
+    }
+
+    private func postings(where condition: String, arguments: SQLArguments) throws -> [StoredPosting] {
         let rows = try fetchAllRows(
             sql: """
                 SELECT p.*, t.line, t.from_account, t.to_account, t.amount_pence
                 FROM ledger_posting p JOIN ledger_transfer t ON t.posting_seq = p.seq
-                \(office == nil ? "" : "WHERE p.office_id = ?") ORDER BY p.seq, t.line
-                """, arguments: office.map { [$0] } ?? [])
+                \(condition) ORDER BY p.seq, t.line
+                """, arguments: arguments)
         var result: [StoredPosting] = []
         var current: (seq: Int64, row: SQLRow, transfers: [Transfer])?
         func flush() throws {
@@ -75,6 +89,14 @@ extension SQLTransaction {
     }
 
     func transferSums(
+        touching year: FinancialYear, office: String?
+    ) throws -> [(
+        from: LedgerAccount, to: LedgerAccount, pence: Int64
+    )] {
+        try balanceSums(touching: year, office: office)
+    }
+
+    func transferSumsFromPostings(
         touching year: FinancialYear, office: String?
     ) throws -> [(
         from: LedgerAccount, to: LedgerAccount, pence: Int64
@@ -179,6 +201,12 @@ extension SQLTransaction {
     }
 
     func balance(of account: LedgerAccount) throws -> SignedMoney {
+        // The cache first (one row per account the account moved money with); where its rows do not add up in 64
+        // bits, the postings, exactly.
+        do {
+            if let pence = try guarded({ try cachedBalance(of: account) }) { return SignedMoney(pence: pence) }
+            return SignedMoney(pence: 0)
+        } catch SQLFailure.integerOverflow {}
         do {
             return try guarded {
                 let pence = try fetchValue(
@@ -210,25 +238,6 @@ extension SQLTransaction {
         let high: Int64 = row?[0] ?? 0
         let low: Int64 = row?[1] ?? 0
         return (Int128(high) << 32) + Int128(low)
-    }
-
-    func accountBalancesBySQL() throws -> [String: Int128] {
-        // In and out apart, each split into high and low 32 bits (`exactSum`), so that an account an older version
-        // took past 64 bits is still added up exactly and `finance check` can name it.
-        var result: [String: Int128] = [:]
-        for (column, sign) in [("to_account", Int128(1)), ("from_account", Int128(-1))] {
-            let rows = try fetchAllRows(
-                sql: """
-                    SELECT \(column), sum(amount_pence >> 32), sum(amount_pence & 4294967295)
-                    FROM ledger_transfer GROUP BY \(column)
-                    """)
-            for row in rows {
-                let high: Int64 = row[1]
-                let low: Int64 = row[2]
-                result[row[0], default: 0] += sign * ((Int128(high) << 32) + Int128(low))
-            }
-        }
-        return result
     }
 
     func saveStrand(office: String, year: FinancialYear, strand: String, name: String) throws {

@@ -164,6 +164,15 @@ extension SQLTransaction {
         let triggers = try suspendTriggers(on: names)
         for table in tables { try insertRows(table) }
         try resumeTriggers(triggers, on: names)
+        // The balances cache is not in the bundle: it is derived from the postings, here for the offices imported
+        // (those with postings and no balances yet).
+        try rebuildBalances(
+            offices: try fetchValues(
+                String.self,
+                sql: """
+                    SELECT DISTINCT office_id FROM ledger_posting p
+                    WHERE NOT EXISTS (SELECT 1 FROM account_balance b WHERE b.office_id = p.office_id)
+                    """))
         if dialect == .postgres, let session = sql as? PGSession {
             try PostgresStore.rebuildDerivedState(session)
         } else {

@@ -251,8 +251,12 @@ public protocol StoreTransaction {
     func appendPosting(_ posting: Posting, auditSequence: Int64, recordedBy: String) throws -> Int64
     /// Every posting in sequence order (for an office, or all).
     func postings(office: String?) throws -> [StoredPosting]
-    /// The transfers with either account in `year` (of `office`, or of every office), summed per pair of accounts:
-    /// all the reconciliation of that year needs, read through the account indexes.
+    /// One posting by its sequence number; nil when there is none.
+    func posting(sequence: Int64) throws -> StoredPosting?
+    /// Whether a correction reverses the posting.
+    func isReversed(_ sequence: Int64) throws -> Bool
+    /// The transfers with either account in `year` (of `office`, or of every office), summed per pair of accounts
+    /// (less what moved back): all the reconciliation of that year needs, read from the balances cache.
     func transferSums(
         touching year: FinancialYear, office: String?
     ) throws -> [(
@@ -264,12 +268,30 @@ public protocol StoreTransaction {
         year: FinancialYear, office: String?, states: [String]
     ) throws -> [ReconciliationLine:
         Int64]
-    /// An account's balance, summed by SQL from its transfers; `LedgerError.sumTooLarge` when it does not fit in
-    /// 64 bits (only an amount above `Money.ceiling` from an older version can do that).
+    /// The same sums as `transferSums`, from the postings themselves (`ledger_transfer`) rather than the balances
+    /// cache: the reconciliation as it was computed before the cache (a benchmark's baseline).
+    func transferSumsFromPostings(
+        touching year: FinancialYear, office: String?
+    ) throws -> [(
+        from: LedgerAccount, to: LedgerAccount, pence: Int64
+    )]
+    /// An account's balance, from the balances cache (the postings where the cache's rows do not add up in 64
+    /// bits); `LedgerError.sumTooLarge` when it does not fit in 64 bits (only an amount above `Money.ceiling` from
+    /// an older version can do that).
     func balance(of account: LedgerAccount) throws -> SignedMoney
-    /// Every account's balance, summed by SQL independently of the Swift ledger (for `finance check`), exactly
-    /// even where it does not fit in 64 bits.
-    func accountBalancesBySQL() throws -> [String: Int128]
+    /// Every row of the balances cache recomputed from the postings and compared with the row kept (for
+    /// `finance check`), exactly even where a balance does not fit in 64 bits, streamed.
+    func checkBalanceCache() throws -> BalanceCacheCheck
+    /// Every posting with its transfers and what its audit event recorded of them, in sequence order, streamed.
+    func forEachPostingAgainstEvent(window: Int64, _ visit: (PostingAgainstEvent) throws -> Void) throws
+    /// Postings above `ceiling` that are not corrections and were not reversed.
+    func unreversedPostings(above ceiling: Int64) throws -> [(sequence: Int64, cause: PostingCause, largest: Int64)]
+    /// Every agreement past draft, in id order: its id, amount and the total of the allocations it names.
+    func forEachAgreementAgainstAllocations(_ visit: (String, Int64, Int128) throws -> Void) throws
+    /// The allocations whose posting is not one transfer of their amount.
+    func allocationsDifferingFromTheirPosting() throws -> [String]
+    /// Whether an allocation of the strand records a declared over-commitment.
+    func strandRecordsOverCommitment(office: String, year: FinancialYear, strand: String) throws -> Bool
 
     // Budgets and allocations
     func saveStrand(office: String, year: FinancialYear, strand: String, name: String) throws

@@ -55,6 +55,8 @@ struct Options {
     /// Notifications (issue 24): decision journeys per round for the outbox's cost per act, and the outbox delivered
     /// to the loopback SMTP sink in batches of 1,000 (0 skips it; needs aiosmtpd).
     var notify = 0
+    /// The balances cache (issue 27, item 3) on the national database named by `--national-db`.
+    var balances = false
 
     static let usage = """
         usage: opcc-bench [--transitions N] [--batch N] [--rounds N] [--durable N-PER-CALLER] [--callers N]
@@ -62,6 +64,7 @@ struct Options {
                           [--national OFFICES [--years N] [--allocations N-A-YEAR] [--national-db FILE]]
                           [--cold-start N [--opcc PATH]] [--postgres URL [--keep-postgres]]
                           [--mail N-MESSAGES] [--notify N-JOURNEYS] [--command TEXT] [--out FILE] [--home DIR]
+                          [--balances --national-db FILE]
                opcc-bench --crash-deliverer DB --smtp-port PORT [--notifications N] [--deliver-batch N] [--ids FILE]
         """
 
@@ -97,6 +100,7 @@ struct Options {
             case "--deliver-batch": deliverBatch = max(1, int(deliverBatch))
             case "--ids": ids = it.next()
             case "--notify": notify = int(notify)
+            case "--balances": balances = true
             case "-h", "--help":
                 print(Self.usage)
                 exit(0)
@@ -166,6 +170,7 @@ if options.durable > 0, let server { add(try await durablePostgresBenchmark(opti
 if let data = options.vliData {
     await add(try vliBenchmark(data: data, home: home, numpy: options.numpy, python: options.python))
 }
+if options.balances { add(try await balancesBenchmark(options, home: home)) }
 if options.offices > 0 { add(try await nationalBenchmark(options, home: home)) }
 if options.offices > 0, let server, let path = options.nationalDatabase {
     add(try await nationalPostgresBenchmark(options, home: home, server: server, sqlitePath: path))

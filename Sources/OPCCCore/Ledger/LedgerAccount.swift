@@ -3,7 +3,7 @@
 /// Money enters an office's books as `funding` for a financial year, is set into a `budget` strand, moves to an
 /// `allocation` for a recipient, and from there to `paid`, to `clawbackDue` (and on to `returned`), to `writtenOff`,
 /// or across a year end through `carriedOut` (year N) and `carriedIn` (year N+1). Balances are always derived from
-/// postings; no balance is ever stored.
+/// postings; the store keeps them only as a cache the postings prove (`finance check` recomputes it).
 public struct LedgerAccount: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The kinds of account, each with the fields that identify one.
     public enum Kind: String, CaseIterable, Hashable, Sendable, Codable {

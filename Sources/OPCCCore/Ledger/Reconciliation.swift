@@ -126,6 +126,13 @@ public enum Reconciliation {
         return true
     }
 
+    /// Whether a transfer from an account of kind `from` to one of kind `to` fits a rule of the books (a virement,
+    /// or a figure it moves, either way): what `compute` reports as unexpected when it does not.
+    public static func fitsARule(from: LedgerAccount.Kind, to: LedgerAccount.Kind) -> Bool {
+        (from == .budget && to == .budget) || ReconciliationFigure.byTransfer[[from, to]] != nil
+            || ReconciliationFigure.byTransfer[[to, from]] != nil
+    }
+
     /// The side of a transfer that names the most: a recipient's account over a strand's, a strand's over funding.
     static func mostSpecific(_ a: LedgerAccount, _ b: LedgerAccount) -> LedgerAccount {
         if a.recipient != nil { return a }

@@ -2,7 +2,8 @@ import OPCCCore
 import OPCCStore
 
 /// Budgets, allocations and the ledger beneath them. Every movement of money is a balanced posting recorded with an
-/// audit event in the same transaction; balances are derived from postings, never stored.
+/// audit event in the same transaction; balances are derived from postings, and kept only as a cache the postings
+/// prove (`account_balance`, updated with each posting and checked by `finance check`).
 extension Commissioning {
     /// The person acting, if they hold one of `roles` in `office`; else a refusal naming the roles.
     func requireRole(
@@ -295,7 +296,7 @@ extension Commissioning {
     {
         let reason = try checkedText(reason, "reason", .short)
         return try await store.write { tx in
-            guard let stored = try tx.postings(office: nil).first(where: { $0.sequence == sequence }) else {
+            guard let stored = try tx.posting(sequence: sequence) else {
                 throw ServiceRefusal.notFound(rule: .knownPosting, message: "no posting \(sequence)")
             }
             let role = try requireRole(
@@ -319,7 +320,7 @@ extension Commissioning {
     /// below zero (a budget below what is allocated from it, an allocation below what is paid).
     func checkReversal(_ stored: StoredPosting, _ reversal: Posting, in tx: any StoreTransaction) throws {
         let sequence = stored.sequence
-        if try tx.postings(office: stored.posting.office).contains(where: { $0.posting.reverses == sequence }) {
+        if try tx.isReversed(sequence) {
             throw ServiceRefusal(
                 rule: .postingReversedOnce, message: "posting \(sequence) has already been reversed")
         }

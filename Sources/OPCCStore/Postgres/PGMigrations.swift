@@ -33,6 +33,7 @@ enum PGMigrations {
         Step(identifiers: ["2026-12-09-second-factor"], sql: secondFactor),
         Step(identifiers: ["2026-12-10-register-order"], sql: registerOrder),
         Step(identifiers: ["2026-12-10-act-cache-generation"], sql: actCacheGeneration),
+        Step(identifiers: ["2026-12-10-account-balances"], sql: accountBalances),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two
