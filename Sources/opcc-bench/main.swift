@@ -68,6 +68,8 @@ struct Options {
                           [--cold-start N [--opcc PATH]] [--postgres URL [--keep-postgres]]
                           [--mail N-MESSAGES] [--notify N-JOURNEYS] [--command TEXT] [--out FILE] [--home DIR]
                opcc-bench --crash-deliverer DB --smtp-port PORT [--notifications N] [--deliver-batch N] [--ids FILE]
+        example (the national data set, generated once into national.sqlite and reused, with its growth figures):
+               opcc-bench --transitions 0 --national 43 --years 10 --decisions 150 --national-db national.sqlite --growth
         """
 
     init(_ args: [String]) throws {
