@@ -31,6 +31,10 @@ struct Options {
     var allocations = 1_000
     /// The national database file: generated there when missing, reused (not generated again) when present.
     var nationalDatabase: String?
+    /// The realistic national data set (issue 27): decisions a year per office taken through their workflow (0: the
+    /// finance-only generator of before), and the growth measures at 1/16, 1/4 and the whole of it.
+    var decisions = 150
+    var growth = false
     /// Cold start: launches of `opcc` (0 skips it), and its path (default: next to opcc-bench).
     var launches = 0
     var opcc: String?
@@ -61,11 +65,14 @@ struct Options {
     static let usage = """
         usage: opcc-bench [--transitions N] [--batch N] [--rounds N] [--durable N-PER-CALLER] [--callers N]
                           [--vli DATA_DIR [--numpy bench/vli_numpy.py] [--python python3]]
-                          [--national OFFICES [--years N] [--allocations N-A-YEAR] [--national-db FILE]]
+                          [--national OFFICES [--years N] [--allocations N-A-YEAR] [--national-db FILE]
+                           [--decisions N-A-YEAR] [--growth]]
                           [--cold-start N [--opcc PATH]] [--postgres URL [--keep-postgres]]
                           [--mail N-MESSAGES] [--notify N-JOURNEYS] [--command TEXT] [--out FILE] [--home DIR]
                           [--balances --national-db FILE]
                opcc-bench --crash-deliverer DB --smtp-port PORT [--notifications N] [--deliver-batch N] [--ids FILE]
+        example (the national data set, generated once into national.sqlite and reused, with its growth figures):
+               opcc-bench --transitions 0 --national 43 --years 10 --decisions 150 --national-db national.sqlite --growth
         """
 
     init(_ args: [String]) throws {
@@ -87,6 +94,8 @@ struct Options {
             case "--years": years = int(years)
             case "--allocations": allocations = int(allocations)
             case "--national-db": nationalDatabase = it.next()
+            case "--decisions": decisions = int(decisions)
+            case "--growth": growth = true
             case "--cold-start": launches = int(launches)
             case "--opcc": opcc = it.next()
             case "--command": command = it.next()
@@ -131,8 +140,9 @@ func machine() -> String {
 }
 
 var options = try Options(CommandLine.arguments)
-// The PostgreSQL comparison copies the national database: it needs its path (a new file when none is named).
-if options.postgres != nil, options.offices > 0, options.nationalDatabase == nil {
+// The PostgreSQL comparison copies the national database, and the growth measures generate its fractions beside it:
+// they need its path (a new file when none is named).
+if options.postgres != nil || options.growth, options.offices > 0, options.nationalDatabase == nil {
     options.nationalDatabase = try newNationalDatabasePath()
 }
 let server = options.postgres.map { PostgresServer(url: $0, keep: options.keepPostgres) }
@@ -174,6 +184,9 @@ if options.balances { add(try await balancesBenchmark(options, home: home)) }
 if options.offices > 0 { add(try await nationalBenchmark(options, home: home)) }
 if options.offices > 0, let server, let path = options.nationalDatabase {
     add(try await nationalPostgresBenchmark(options, home: home, server: server, sqlitePath: path))
+}
+if options.offices > 0, options.growth, let path = options.nationalDatabase {
+    add(try await nationalGrowthBenchmark(options, home: home, server: server, wholePath: path))
 }
 if options.launches > 0 { await add(try coldStartBenchmark(options, home: home)) }
 if options.mail > 0 { add(try await mailBenchmark(options, home: home)) }

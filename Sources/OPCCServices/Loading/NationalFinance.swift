@@ -1,6 +1,5 @@
 import Foundation
 import OPCCCore
-@_spi(Bench) import OPCCServices
 import OPCCStore
 
 /// A generated national database for `opcc-bench`: `offices` offices, each with `years` years of budgets and
@@ -88,8 +87,9 @@ struct NationalYearGenerator: Sendable {
     /// The office's number (force-01 is 1): it keeps recipients' org-ids apart between offices.
     let index: Int
     let finance: String
-    /// The imported approved decision every allocation cites.
-    let decision: DecisionRecord
+    /// The approved decision every allocation of the year cites (one imported for the whole run by
+    /// `generateNationalFinance`; each year's budget decision, taken through its workflow, in `generateNationalData`).
+    var decision: DecisionRecord
     let strands: [String]
     let allocationsPerYear: Int
     let recipientsPerYear: Int
@@ -97,6 +97,10 @@ struct NationalYearGenerator: Sendable {
     var random: UInt64
     var allocationCount = 0
     var agreementCount = 0
+    /// When set, signed agreements are not activated inside the year's transaction but listed in `toActivate`, for
+    /// the caller to activate through `activateAgreement` (whose effect schedules the quarterly returns).
+    var activatesLater = false
+    var toActivate: [String] = []
 
     /// A SplitMix64 draw below `bound`: the same database on every machine.
     mutating func next(_ bound: Int) -> Int {
@@ -211,13 +215,14 @@ struct NationalYearGenerator: Sendable {
         for (event, day) in [
             ("confirm-conditions", on(year, 5, 2)), ("sign", on(year, 5, 3)), ("activate", on(year, 5, 4)),
         ]
-        where event != "activate" || roll > 1 {
+        where event != "activate" || (roll > 1 && !activatesLater) {
             let fired = try app.runBare(
                 Commissioning.ActRequest(event, on: id, by: finance, on: day, subject: .agreement(subject)),
                 in: tx, today: app.clock.today())
             if case .failure(let refused) = fired { throw refused }
         }
         guard roll > 1 else { return }
+        if activatesLater { toActivate.append(id) }
         try payFirstInstalment(half, of: &agreement, allocations, year, in: tx)
     }
 
