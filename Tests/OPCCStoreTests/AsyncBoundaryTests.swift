@@ -41,17 +41,18 @@ struct AsyncBoundaryTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let path = folder.appendingPathComponent("busy.sqlite").path
         // Waits longer than the lock is ever held, so every waiter commits in the end.
-        let store = try SQLiteStore(path: path, busyTimeout: 60, attempts: 1)
+        let store = try SQLiteStore(path: path, busyTimeout: 360, attempts: 1)
         let holder = try DatabaseQueue(path: path)
         let lock = Lock()
         // Another connection (another process, for SQLite) holds the write lock on a plain thread, outside the
-        // pool, until the test lets go or 60 s have passed, whichever comes first (the other tests of a full run share
-        // the machine's cores, so the CPU work below may wait its turn for a while).
+        // pool, until the test lets go or 300 s have passed, whichever comes first (the other tests of a full run, and
+        // on a shared machine other builds, take the cores, so the CPU work below may wait its turn for a long while:
+        // a CI run beside three release builds, load average 85 on two cores, once took longer than 60 s).
         Thread.detachNewThread {
             try? holder.inDatabase { db in
                 try db.execute(sql: "BEGIN IMMEDIATE TRANSACTION")
                 lock.taken.withLock { $0 = true }
-                let deadline = Date().addingTimeInterval(60)
+                let deadline = Date().addingTimeInterval(300)
                 while !lock.releaseNow.withLock({ $0 }) && Date() < deadline {
                     Thread.sleep(forTimeInterval: 0.01)
                 }
