@@ -85,6 +85,27 @@ struct RegisterPagingWebTests {
         }
     }
 
+    @Test(arguments: TestEngine.all) func theReturnsListIsPagedAndABadPageIsA422NamingIt(
+        engine: TestEngine
+    )
+        async throws
+    {
+        let total = try await Self.app(engine).returns(.init(), as: "cumbria.officer").count
+        let server = try await webApp(commissioning: Self.app(engine))
+        try await server.test(.router) { client in
+            var officer = Browser(client)
+            _ = try await officer.signIn("cumbria.officer")
+            let first = try await officer.get("/returns")
+            #expect(first.status == .ok)
+            #expect(first.body.contains("of \(total) returns (page 1 of \(max(1, (total + 49) / 50)))."))
+            for query in ["page=0", "page=x", "after=abc"] {
+                let bad = try await officer.get("/returns?\(query)")
+                #expect(bad.status == .unprocessableContent, "\(query)")
+                #expect(bad.body.contains("href=\"#\(query.prefix { $0 != "=" })\""), "\(query)")
+            }
+        }
+    }
+
     @Test(arguments: TestEngine.all) func theAPIListsAPageWithItsTotalAndANextCursorToWalkTheRest(
         engine: TestEngine
     ) async throws {
