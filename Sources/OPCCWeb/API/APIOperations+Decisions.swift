@@ -29,7 +29,10 @@ extension API {
                         "Words to find in Part 1 (each a prefix, all required; any text, never a query syntax) or a decision number in any spelling the office accepts (44/2020 = 044/2020)."
                 ),
                 APIParameter(
-                    name: "cursor", schema: S.string(),
+                    name: "cursor",
+                    schema: S.text(
+                        "The `next` of a page: URL-safe base 64 without padding.", pattern: "^[A-Za-z0-9_-]{1,2048}$",
+                        example: "Y3VtYnJpYR8yMDE2LTAzLTA5HzAxNC8yMDE2H2N1bWJyaWEtRFItMDAwMQ"),
                     description:
                         "The `next` of the previous page: the page after it, however many records were added or published meanwhile (a keyset cursor; `offset` then skips from there)."
                 ),
@@ -50,7 +53,8 @@ extension API {
             var cursor: RegisterCursor?
             if let text = call.query["cursor"] {
                 guard let given = RegisterCursor(text: text) else {
-                    throw APIProblem.query("cursor", "not a cursor this register gave: send the `next` of a page")
+                    // In the cursor's form, yet not one the register made (a schema-valid value: 422).
+                    throw APIProblem.queryValue("cursor", "not a cursor this register gave: send the `next` of a page")
                 }
                 cursor = given
             }
