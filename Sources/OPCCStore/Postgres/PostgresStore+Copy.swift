@@ -84,7 +84,7 @@ extension PostgresStore {
         return counts
     }
 
-    /// One table's rows, in rowid order, 200 to a statement.
+    /// One table's rows, in rowid order (a table without one: its primary key's), 200 to a statement.
     private static func copyTable(_ table: String, from sqlite: GRDBSession, to target: PGSession) throws -> Int {
         let columns: [String] = try sqlite.allRows("SELECT name FROM pragma_table_info(?) ORDER BY cid", [table])
             .map { $0[0] }
@@ -111,7 +111,18 @@ extension PostgresStore {
                 SQLArguments(batch))
             batch.removeAll(keepingCapacity: true)
         }
-        try sqlite.forEachRow("SELECT \(list) FROM \(table) ORDER BY rowid", []) { row in
+        // A table WITHOUT ROWID (`account_balance`) has no rowid: its primary key orders it.
+        let definition: String =
+            try sqlite.allRows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [table]).first?[0]
+            ?? ""
+        var order = "rowid"
+        if definition.uppercased().contains("WITHOUT ROWID") {
+            let key: [String] = try sqlite.allRows(
+                "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", [table]
+            ).map { $0[0] }
+            order = key.joined(separator: ", ")
+        }
+        try sqlite.forEachRow("SELECT \(list) FROM \(table) ORDER BY \(order)", []) { row in
             batch += row.values
             rows += 1
             if rows % 200 == 0 { try flush() }
