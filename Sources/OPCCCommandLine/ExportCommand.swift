@@ -76,17 +76,28 @@ struct ExportCommand: AsyncParsableCommand {
             discussion: """
                 The 360Giving Data Standard (https://standard.threesixtygiving.org), for GrantNav: identifiers \
                 <prefix>-<agreement id> (the profile's threeSixtyGivingPrefix, default 360G-opcc-<office>), award \
-                date the decision's date, Open Government Licence v3.0. Example: opcc export 360giving --office \
-                cumbria --out cumbria-360giving.json
+                date the decision's date, Open Government Licence v3.0. With --year, only the grants decided in that \
+                financial year. Example: opcc export 360giving --office cumbria --year 2016 --out \
+                cumbria-2016-360giving.json
                 """)
+        @Option(help: "Only the grants decided in the financial year starting in this year (2016 for 2016-17).")
+        var year: Int?
         @OptionGroup var destination: Destination
         @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            if let year, !(2000...2100).contains(year) {
+                throw ValidationError("--year: the year a financial year starts in, like 2016 (not \(year))")
+            }
+        }
 
         func run() async throws {
             try await runReportingRefusals {
                 let app = try global.open()
                 let office = try await app.resolveOffice(global.office)
-                let data = try await app.threeSixtyGiving(office: office, documentBase: try destination.documentBase())
+                let data = try await app.threeSixtyGiving(
+                    office: office, year: year.map(FinancialYear.init(startYear:)),
+                    documentBase: try destination.documentBase())
                 try destination.write(String(decoding: data, as: UTF8.self), what: "the 360Giving package")
             }
         }

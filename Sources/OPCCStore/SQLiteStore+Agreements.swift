@@ -85,4 +85,40 @@ extension SQLTransaction {
             arguments: office.map { [$0] } ?? []
         ).map { try storedDataDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
     }
+
+    func agreements(office: String, decidedFrom from: Day, through: Day) throws -> [GrantAgreement] {
+        try fetchValues(
+            String.self,
+            sql: """
+                SELECT a.terms_json FROM grant_agreement a JOIN decision_record d ON d.id = a.decision_id
+                WHERE a.office_id = ? AND d.office_id = ? AND d.decided_on BETWEEN ? AND ? ORDER BY a.id
+                """,
+            arguments: [office, office, from.iso, through.iso]
+        ).map { try storedDataDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
+    }
+
+    func decidedDays(office: String?) throws -> (first: Day, last: Day)? {
+        let row = try fetchOneRow(
+            sql: "SELECT min(decided_on), max(decided_on) FROM decision_record"
+                + (office == nil ? "" : " WHERE office_id = ?"),
+            arguments: office.map { [$0] } ?? [])
+        guard let row else { return nil }
+        let first: String? = row[0]
+        let last: String? = row[1]
+        guard let first, let last else { return nil }
+        return (try Day(iso: first), try Day(iso: last))
+    }
+
+    func agreements(office: String, allocationYear year: FinancialYear) throws -> [GrantAgreement] {
+        try fetchValues(
+            String.self,
+            sql: """
+                SELECT terms_json FROM grant_agreement WHERE office_id = ? AND id IN (
+                    SELECT l.agreement_id FROM grant_agreement_allocation l JOIN allocation a ON a.id = l.allocation_id
+                    WHERE a.office_id = ? AND a.year_start = ?)
+                ORDER BY id
+                """,
+            arguments: [office, office, year.startYear]
+        ).map { try storedDataDecoder().decode(GrantAgreement.self, from: Data($0.utf8)) }
+    }
 }

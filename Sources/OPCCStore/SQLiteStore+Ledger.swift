@@ -301,10 +301,49 @@ extension SQLTransaction {
     }
 
     func allocations(office: String?) throws -> [StoredAllocation] {
-        let rows = try fetchAllRows(
-            sql: "SELECT * FROM allocation \(office == nil ? "" : "WHERE office_id = ?") ORDER BY office_id, id",
-            arguments: office.map { [$0] } ?? [])
-        return try rows.map { row in
+        try storedAllocations(
+            try fetchAllRows(
+                sql: "SELECT * FROM allocation \(office == nil ? "" : "WHERE office_id = ?") ORDER BY office_id, id",
+                arguments: office.map { [$0] } ?? []))
+    }
+
+    func liveAllocations(office: String, year: FinancialYear) throws -> [StoredAllocation] {
+        try storedAllocations(
+            try fetchAllRows(
+                sql: """
+                    SELECT * FROM allocation a WHERE a.office_id = ? AND a.year_start = ?
+                    AND NOT EXISTS (SELECT 1 FROM ledger_posting p WHERE p.reverses = a.posting_seq) ORDER BY a.id
+                    """,
+                arguments: [office, year.startYear]))
+    }
+
+    func financeYears(office: String) throws -> [FinancialYear] {
+        try fetchValues(
+            Int.self,
+            sql: """
+                SELECT year_start FROM budget_strand WHERE office_id = ?
+                UNION SELECT year_start FROM allocation WHERE office_id = ? ORDER BY 1
+                """,
+            arguments: [office, office]
+        ).map(FinancialYear.init(startYear:))
+    }
+
+    func allocations(ids: [String]) throws -> [StoredAllocation] {
+        var found: [StoredAllocation] = []
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            start += chunk.count
+            found += try storedAllocations(
+                try fetchAllRows(
+                    sql: "SELECT * FROM allocation WHERE id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))",
+                    arguments: SQLArguments(chunk)))
+        }
+        return found
+    }
+
+    private func storedAllocations(_ rows: [SQLRow]) throws -> [StoredAllocation] {
+        try rows.map { row in
             let kind: String = row["spend_kind"]
             let method: String = row["method"]
             let dayText: String = row["day"]

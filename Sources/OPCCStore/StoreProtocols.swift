@@ -198,6 +198,8 @@ public protocol StoreTransaction {
     func insertInstance(_ instance: WorkflowInstance, createdAt: String) throws
     func instance(id: String) throws -> WorkflowInstance?
     func instances(office: String?) throws -> [WorkflowInstance]
+    /// The office's instances of one workflow, oldest first (through the office-and-workflow index).
+    func instances(office: String, workflow: String) throws -> [WorkflowInstance]
     /// Moves an instance only if it is still at `expectedVersion`; throws `StoreError.staleVersion` otherwise.
     func updateInstance(
         id: String, state: String, expectedVersion: Int, lastEffectiveDay: Day
@@ -298,6 +300,12 @@ public protocol StoreTransaction {
     func strands(office: String, year: FinancialYear?) throws -> [BudgetStrand]
     func insertAllocation(_ allocation: Allocation, postingSequence: Int64) throws
     func allocations(office: String?) throws -> [StoredAllocation]
+    /// The office's allocations of one year whose posting no correction reversed, by id.
+    func liveAllocations(office: String, year: FinancialYear) throws -> [StoredAllocation]
+    /// Every year the office has a budget strand or an allocation in, oldest first.
+    func financeYears(office: String) throws -> [FinancialYear]
+    /// The allocations with these ids (any order; an unknown id is left out), read by primary key in chunks.
+    func allocations(ids: [String]) throws -> [StoredAllocation]
     func allocationCount(office: String) throws -> Int
     /// What the office's allocations under a decision add up to, leaving out those whose posting was reversed,
     /// summed by SQL through the allocation's decision index (one lookup, however many allocations the office has).
@@ -313,6 +321,13 @@ public protocol StoreTransaction {
     func saveAgreement(_ agreement: GrantAgreement) throws
     func agreement(id: String) throws -> GrantAgreement?
     func agreements(office: String?) throws -> [GrantAgreement]
+    /// The office's agreements under decisions taken from `from` through `through`, by id: one indexed join, so a
+    /// year's publication never reads the office's other years.
+    func agreements(office: String, decidedFrom from: Day, through: Day) throws -> [GrantAgreement]
+    /// The office's agreements that pay out an allocation of the year, by id.
+    func agreements(office: String, allocationYear year: FinancialYear) throws -> [GrantAgreement]
+    /// The first and last day any decision of the office (of every office when nil) was taken, nil before the first.
+    func decidedDays(office: String?) throws -> (first: Day, last: Day)?
 
     // Quarterly returns, deadline notices, variation proposals, indicator series
     /// Inserts a scheduled return (one per agreement and quarter) with any versions it already has.

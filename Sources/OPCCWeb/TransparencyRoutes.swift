@@ -41,10 +41,29 @@ extension Web {
             case .refused(let response): return response
             case .chosen(let value): office = value
             }
+            var year: FinancialYear?
+            if let text = request.uri.queryParameters["year"].map(String.init), !text.isEmpty {
+                guard let start = Int(text), (2000...2100).contains(start) else {
+                    return pages.error(
+                        .badRequest,
+                        message:
+                            "The year is the one a financial year starts in, like 2016 for 2016-17: '\(text)' is not.",
+                        context: context)
+                }
+                year = FinancialYear(startYear: start)
+            }
             // Documents are linked from the configured public URL: a request's Host header is the sender's to choose.
-            let data = try await app.threeSixtyGiving(office: office, documentBase: publicURL)
-            return download(
-                String(decoding: data, as: UTF8.self), type: "application/json", filename: "360giving.json")
+            // The package is streamed a financial year at a time: the national one never sits whole in memory.
+            let filename = "360giving\(office.map { "-\($0)" } ?? "")\(year.map { "-\($0.startYear)" } ?? "").json"
+            let pieces = try await app.threeSixtyGivingStream(office: office, year: year, documentBase: publicURL)
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/json", .cacheControl: "no-store",
+                    .init("X-Content-Type-Options")!: "nosniff",
+                    .contentDisposition: "inline; filename=\"\(filename)\"",
+                ],
+                body: ResponseBody(asyncSequence: pieces.map { ByteBuffer(bytes: $0) }))
         }
     }
 

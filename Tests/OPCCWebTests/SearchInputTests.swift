@@ -110,7 +110,7 @@ struct SearchInputTests {
         ("cumbria.finance", "/finance", "year"), ("cumbria.finance", "/finance/allocations", "year"),
         ("cumbria.finance", "/finance/reconciliation.csv", "year"),
         (nil, "/transparency/360giving.json", "office"), (nil, "/transparency/360giving.json", "month"),
-        (nil, "/register", "q"),
+        (nil, "/transparency/360giving.json", "year"), (nil, "/register", "q"),
     ]
 
     @Test(arguments: TestEngine.all) func anyTextInAnyFilterOfTheAPIOrTheWebIsAnAnswerNeverAServerErrorOrSQL(

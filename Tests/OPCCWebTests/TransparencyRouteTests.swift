@@ -114,4 +114,27 @@ struct TransparencyRouteTests {
             #expect((grants?.first?["amountAwarded"] as? NSNumber)?.int64Value == 50_000)
         }
     }
+
+    @Test(
+        "three-sixty-giving-year: ?year=2015 is the grants decided in 2015-16, streamed as the whole package is; a year that is not one is a 400 naming it",
+        arguments: TestEngine.all)
+    func threeSixtyGivingOfOneYear(engine: TestEngine) async throws {
+        let app = try await webApp(engine: engine)
+        try await app.test(.router) { client in
+            var browser = Browser(client)
+            let whole = try await browser.get("/transparency/360giving.json?office=cumbria")
+            // Cumbria's two grants are under 014/2016, decided 2016-03-09: financial year 2015-16.
+            let year = try await browser.get("/transparency/360giving.json?office=cumbria&year=2015")
+            #expect(year.status == .ok)
+            #expect(year.body == whole.body, "every grant of the office was decided in 2015-16")
+            let other = try await browser.get("/transparency/360giving.json?office=cumbria&year=2016")
+            let package = try JSONSerialization.jsonObject(with: Data(other.body.utf8)) as? [String: Any]
+            #expect((package?["grants"] as? [Any])?.isEmpty == true)
+            for bad in ["16", "2016-17", "abc", "99999"] {
+                let refused = try await browser.get("/transparency/360giving.json?year=\(bad)")
+                #expect(refused.status == .badRequest, "\(bad)")
+                #expect(refused.body.contains("financial year starts in"), "\(bad)")
+            }
+        }
+    }
 }

@@ -15,8 +15,14 @@ public indirect enum JSONValue: Hashable, Sendable {
 
     /// The value as JSON text; `pretty` puts each member on its own line, indented by two spaces.
     public func rendered(pretty: Bool = true) -> String {
+        rendered(indent: 0, pretty: pretty)
+    }
+
+    /// The value as it renders nested `indent` levels deep (its later lines indented to match), for writing a
+    /// long array one item at a time.
+    public func rendered(indent: Int, pretty: Bool = true) -> String {
         var out = ""
-        write(to: &out, pretty: pretty, indent: 0)
+        write(to: &out, pretty: pretty, indent: indent)
         return out
     }
 

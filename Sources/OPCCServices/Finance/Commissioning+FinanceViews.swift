@@ -46,6 +46,7 @@ extension Commissioning {
         public let reconciliation: [ReconciliationRow]
         /// The year's allocations whose postings stand (not reversed).
         public let allocations: [Allocation]
+        /// The agreements that pay out an allocation of the year shown.
         public let agreements: [AgreementRow]
         public let carryForwards: [CarryForwardRow]
         /// The decisions the allocations cite, by record id: their numbers.
@@ -53,15 +54,17 @@ extension Commissioning {
     }
 
     public func financeOverview(as actorName: String, year: FinancialYear? = nil) async throws -> FinanceOverview {
-        let (office, years, strands, allocations, agreements, carryForwards, numbers) = try await store.read {
+        let (office, years, shown, strands, allocations, agreements, carryForwards, numbers) = try await store.read {
             tx -> (
-                String, [FinancialYear], [BudgetStrand], [Allocation], [AgreementRow], [CarryForwardRow],
-                [String: String]
+                String, [FinancialYear], FinancialYear?, [BudgetStrand], [Allocation], [AgreementRow],
+                [CarryForwardRow], [String: String]
             ) in
             let office = try financeOffice(actorName, in: tx)
-            let strands = try tx.strands(office: office, year: nil)
-            let allocations = try liveAllocations(office: office, in: tx)
-            let years = Set(strands.map(\.year)).union(allocations.map(\.year)).sorted()
+            // One year's money, read through the year's indexes: the office's other years are never loaded.
+            let years = try tx.financeYears(office: office)
+            guard let shown = year ?? years.last else { return (office, years, nil, [], [], [], [], [:]) }
+            let strands = try tx.strands(office: office, year: shown)
+            let allocations = try tx.liveAllocations(office: office, year: shown).map(\.allocation)
             var numbers: [String: String] = [:]
             func number(_ id: String?) throws -> String? {
                 guard let id else { return nil }
@@ -71,27 +74,25 @@ extension Commissioning {
                 return found
             }
             for a in allocations { _ = try number(a.decisionID) }
-            let agreements = try tx.agreements(office: office).map { a in
+            let agreements = try tx.agreements(office: office, allocationYear: shown).map { a in
                 AgreementRow(
                     agreement: a, state: try tx.instance(id: a.id)?.state ?? "unknown",
                     decisionNumber: try number(a.decisionID),
                     paid: try Money.sum(a.payments.filter { $0.paidOn != nil }.map(\.amount)))
             }
-            let carryForwards = try tx.instances(office: office).filter { $0.workflow == "carry-forward" }.compactMap {
+            let carryForwards = try tx.instances(office: office, workflow: "carry-forward").compactMap {
                 instance -> CarryForwardRow? in
                 guard let request = try tx.carryForward(id: instance.id) else { return nil }
                 return CarryForwardRow(
                     request: request, state: instance.state, decisionNumber: try number(request.decisionID))
             }.sorted { $0.request.id < $1.request.id }
-            return (office, years, strands, allocations, agreements, carryForwards, numbers)
+            return (office, years, shown, strands, allocations, agreements, carryForwards, numbers)
         }
-        let shown = year ?? years.last
         var rows: [ReconciliationRow] = []
         if let shown { rows = try await reconciliation(year: shown, office: office) }
         return FinanceOverview(
-            office: office, years: years, year: shown, strands: strands.filter { $0.year == shown },
-            reconciliation: rows, allocations: allocations.filter { $0.year == shown }, agreements: agreements,
-            carryForwards: carryForwards, decisionNumbers: numbers)
+            office: office, years: years, year: shown, strands: strands, reconciliation: rows,
+            allocations: allocations, agreements: agreements, carryForwards: carryForwards, decisionNumbers: numbers)
     }
 
     /// A grant agreement's page: its terms and state, the allocations it pays out, each quarter's profiled and

@@ -81,11 +81,58 @@ extension Commissioning {
     }
 
     /// The published grants as a 360Giving data package (UTF-8 JSON, keys sorted): one office's, or every office's
-    /// when nil (published by the one office, or by the product when the database holds several). With
-    /// `documentBase` (the site's address), each grant links its decision's Part 1 documents (`relatedDocument`).
-    public func threeSixtyGiving(office: String? = nil, documentBase: String? = nil) async throws -> Data {
+    /// when nil (published by the one office, or by the product when the database holds several); with `year`, only
+    /// the grants decided in that financial year. With `documentBase` (the site's address), each grant links its
+    /// decision's Part 1 documents (`relatedDocument`).
+    public func threeSixtyGiving(
+        office: String? = nil, year: FinancialYear? = nil, documentBase: String? = nil
+    ) async throws -> Data {
+        let (offices, funders, metadata) = try await threeSixtyGivingHeading(office)
+        let decided = year.map { $0.firstDay...$0.lastDay }
+        let grants = try await store.read { tx in try publishedGrants(offices: offices, decided: decided, in: tx) }
+        let package = ThreeSixtyGiving.package(
+            grants.map { ($0, funders[$0.office]!) }, metadata: metadata, documentBase: documentBase)
+        return Data((package.rendered() + "\n").utf8)
+    }
+
+    /// The same package as `threeSixtyGiving`, byte for byte, as a sequence of pieces a financial year of grants
+    /// each, read only when the reader asks for the next: a national export never holds more than one year's grants
+    /// in memory, and a slow reader holds up the reading, not the memory.
+    public func threeSixtyGivingStream(
+        office: String? = nil, year: FinancialYear? = nil, documentBase: String? = nil
+    ) async throws -> ThreeSixtyGivingStream {
+        let (offices, funders, metadata) = try await threeSixtyGivingHeading(office)
+        var years: [FinancialYear] = []
+        if let year {
+            years = [year]
+        } else if let days = try await store.read({ tx in
+            try tx.decidedDays(office: offices.count == 1 ? offices[0] : nil)
+        }) {
+            var y = FinancialYear(containing: days.first)
+            while y.firstDay <= days.last {
+                years.append(y)
+                y = y.next
+            }
+        }
+        return ThreeSixtyGivingStream(
+            app: self, offices: offices, funders: funders, years: years,
+            outline: ThreeSixtyGiving.package([], metadata: metadata, documentBase: documentBase),
+            documentBase: documentBase)
+    }
+
+    /// The published grants of the offices decided in the financial year, oldest first (a piece of the stream).
+    func publishedGrants(offices: [String], year: FinancialYear) async throws -> [TransparencyGrant] {
+        try await store.read { tx in
+            try publishedGrants(offices: offices, decided: year.firstDay...year.lastDay, in: tx)
+        }
+    }
+
+    /// The offices a 360Giving package covers, their funders, and its metadata.
+    private func threeSixtyGivingHeading(
+        _ office: String?
+    ) async throws -> ([String], [String: ThreeSixtyGiving.Funder], ThreeSixtyGiving.Metadata) {
         let offices = try await publishingOffices(office)
-        let (grants, funders) = try await store.read { tx in
+        let funders = try await store.read { tx in
             var funders: [String: ThreeSixtyGiving.Funder] = [:]
             for id in offices {
                 let profile = try profile(of: id, in: tx)
@@ -93,7 +140,7 @@ extension Commissioning {
                     prefix: profile.threeSixtyGivingPrefix, orgID: profile.threeSixtyGivingFunderID,
                     name: profile.name)
             }
-            return (try publishedGrants(offices: offices, month: nil, in: tx), funders)
+            return funders
         }
         let publisher =
             offices.count == 1
@@ -104,9 +151,7 @@ extension Commissioning {
             description: "Grants awarded under published decisions of the Police and Crime Commissioner, as the "
                 + "Elected Local Policing Bodies (Specified Information) Order 2011 asks. Amounts are in pounds.",
             publisher: publisher, issued: clock.today())
-        let package = ThreeSixtyGiving.package(
-            grants.map { ($0, funders[$0.office]!) }, metadata: metadata, documentBase: documentBase)
-        return Data((package.rendered() + "\n").utf8)
+        return (offices, funders, metadata)
     }
 
     // MARK: What is published
@@ -137,25 +182,43 @@ extension Commissioning {
         }
     }
 
-    /// The published grants of the offices, oldest award first; with `month`, only those decided in it.
+    /// The published grants of the offices, oldest award first; with `month`, only those decided in it; with
+    /// `decided`, only those decided in that range (read through the decisions' date index).
     private func publishedGrants(
-        offices: [String], month: Month?, in tx: any StoreTransaction
+        offices: [String], month: Month? = nil, decided: ClosedRange<Day>? = nil, in tx: any StoreTransaction
     ) throws -> [TransparencyGrant] {
-        try offices.flatMap { try publishedGrants(office: $0, in: tx) }.filter { grant in
+        try offices.flatMap { try publishedGrants(office: $0, decided: decided, in: tx) }.filter { grant in
             month.map { $0.contains(grant.decisionDate) } ?? true
         }.sorted { ($0.decisionDate, $0.office, $0.agreementID) < ($1.decisionDate, $1.office, $1.agreementID) }
     }
 
-    private func publishedGrants(office: String, in tx: any StoreTransaction) throws -> [TransparencyGrant] {
+    private func publishedGrants(
+        office: String, decided: ClosedRange<Day>?, in tx: any StoreTransaction
+    ) throws -> [TransparencyGrant] {
+        let agreements =
+            try decided.map { try tx.agreements(office: office, decidedFrom: $0.lowerBound, through: $0.upperBound) }
+            ?? tx.agreements(office: office)
+        // A year's grants read only their own allocations; the whole office's are read at once.
+        let stored =
+            decided == nil
+            ? try tx.allocations(office: office) : try tx.allocations(ids: agreements.flatMap(\.allocationIDs))
         let allocations = Dictionary(
-            try tx.allocations(office: office).map { ($0.allocation.id, $0.allocation) },
-            uniquingKeysWith: { first, _ in first })
+            stored.map { ($0.allocation.id, $0.allocation) }, uniquingKeysWith: { first, _ in first })
         var areas = AreaLookup(office: office, tx: tx)
+        // Many agreements share a decision (a year's budget decision): each is read once.
+        var decisions: [String: (number: String, decided: Day)?] = [:]
+        var documents: [String: [PublishedDocumentLink]] = [:]
         var grants: [TransparencyGrant] = []
-        for agreement in try tx.agreements(office: office) {
-            guard let state = try tx.instance(id: agreement.id)?.state, Self.awardedAgreementStates.contains(state),
-                let decision = try publishedDecision(agreement.decisionID, in: tx)
+        for agreement in agreements {
+            guard let state = try tx.instance(id: agreement.id)?.state, Self.awardedAgreementStates.contains(state)
             else { continue }
+            if decisions[agreement.decisionID] == nil {
+                decisions[agreement.decisionID] = .some(try publishedDecision(agreement.decisionID, in: tx))
+            }
+            guard let decision = decisions[agreement.decisionID] ?? nil else { continue }
+            if documents[agreement.decisionID] == nil {
+                documents[agreement.decisionID] = try publishedDocuments(agreement.decisionID, in: tx)
+            }
             var beneficiaries: [BeneficiaryArea] = []
             for id in agreement.allocationIDs {
                 guard let area = allocations[id]?.area, !area.isBlank else { continue }
@@ -169,7 +232,7 @@ extension Commissioning {
                     purpose: agreement.purpose, amount: agreement.amount, conditions: agreement.conditions,
                     crimeAndDisorderStatement: agreement.crimeAndDisorderStatement, decisionNumber: decision.number,
                     decisionDate: decision.decided, period: agreement.period, beneficiaryAreas: beneficiaries,
-                    decisionDocuments: try publishedDocuments(agreement.decisionID, in: tx)))
+                    decisionDocuments: documents[agreement.decisionID] ?? []))
         }
         return grants
     }
@@ -187,7 +250,16 @@ private struct AreaLookup {
         self.tx = tx
     }
 
+    private var resolved: [String: [BeneficiaryArea]] = [:]
+
     mutating func resolve(_ area: String) throws -> [BeneficiaryArea] {
+        if let known = resolved[area] { return known }
+        let found = try resolveOnce(area)
+        resolved[area] = found
+        return found
+    }
+
+    private mutating func resolveOnce(_ area: String) throws -> [BeneficiaryArea] {
         if loaded == nil {
             loaded = (try tx.vliGroups(office: office, grouping: "ward"), try tx.vliGeography(office: office))
         }
@@ -211,5 +283,63 @@ private struct AreaLookup {
             return [BeneficiaryArea(name: name, geoCode: code)]
         }
         return [BeneficiaryArea(name: area, geoCode: area)]
+    }
+}
+
+/// A 360Giving package in pieces (`Commissioning.threeSixtyGivingStream`): the opening and the first year's grants,
+/// each later year's grants, then the closing; together the bytes `threeSixtyGiving` answers.
+public struct ThreeSixtyGivingStream: AsyncSequence, Sendable {
+    public typealias Element = Data
+    let app: Commissioning
+    let offices: [String]
+    let funders: [String: ThreeSixtyGiving.Funder]
+    let years: [FinancialYear]
+    /// The package with no grants; the streamed one is it with the grants written into its array.
+    let outline: JSONValue
+    let documentBase: String?
+
+    public func makeAsyncIterator() -> Iterator { Iterator(stream: self) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let stream: ThreeSixtyGivingStream
+        var next = 0
+        /// How many grants have been written so far.
+        public private(set) var written = 0
+        var finished = false
+        let before: String
+        let after: String
+
+        init(stream: ThreeSixtyGivingStream) {
+            self.stream = stream
+            // The package around one marker grant, cut at the marker: what comes before the first grant and after
+            // the last, exactly as the whole package renders them.
+            let marker = "\u{1}grants\u{1}"
+            guard case .object(var members) = stream.outline else { preconditionFailure("a package is an object") }
+            members["grants"] = .array([.string(marker)])
+            let whole = JSONValue.object(members).rendered() + "\n"
+            let at = whole.range(of: JSONValue.quoted(marker))!
+            (before, after) = (String(whole[..<at.lowerBound]), String(whole[at.upperBound...]))
+        }
+
+        public mutating func next() async throws -> Data? {
+            while next < stream.years.count {
+                let year = stream.years[next]
+                next += 1
+                let grants = try await stream.app.publishedGrants(offices: stream.offices, year: year)
+                guard !grants.isEmpty else { continue }
+                var text = written == 0 ? before : ""
+                for grant in grants {
+                    if written > 0 { text += ",\n    " }
+                    text += ThreeSixtyGiving.grant(
+                        grant, funder: stream.funders[grant.office]!, documentBase: stream.documentBase
+                    ).rendered(indent: 2)
+                    written += 1
+                }
+                return Data(text.utf8)
+            }
+            guard !finished else { return nil }
+            finished = true
+            return Data((written == 0 ? stream.outline.rendered() + "\n" : after).utf8)
+        }
     }
 }

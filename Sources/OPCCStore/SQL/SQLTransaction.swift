@@ -311,6 +311,16 @@ struct SQLTransaction: StoreTransaction {
             .map(Self.instance(from:))
     }
 
+    func instances(office: String, workflow: String) throws -> [WorkflowInstance] {
+        try fetchAllRows(
+            sql: """
+                SELECT \(Self.instanceColumns) FROM workflow_instance WHERE office_id = ? AND workflow = ?
+                ORDER BY \(insertionOrder)
+                """,
+            arguments: [office, workflow]
+        ).map(Self.instance(from:))
+    }
+
     private static func instance(from row: SQLRow) throws -> WorkflowInstance {
         let day: String? = row[7]
         return WorkflowInstance(
