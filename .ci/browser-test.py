@@ -519,7 +519,7 @@ def prepare(opcc, db):
                      "recommendation: That the Commissioner approves £150,000 for the hubs.\n"
                      'amount: "£150,000"\nsignificantPublicInterest: true\n')
     raised = cli("decision", "raise", "--file", str(draft), "--office", "cumbria", "--as", "cumbria.officer")
-    record = raised.split()[0].rstrip(":")
+    record = raised.split()[1].rstrip(":")
     cli("decision", "forward-plan", record, "--office", "cumbria", "--expected", "2030-03-01", "--as",
         "cumbria.officer")
     created = cli("token", "create", "--label", "browser-test", "--as", "cumbria.finance")
