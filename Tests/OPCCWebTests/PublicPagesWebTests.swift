@@ -69,6 +69,7 @@ struct PublicRegisterWebTests {
             #expect(notice.body.contains(#"<link rel="stylesheet" href="/assets/notice.css">"#))
             #expect(notice.body.contains("Office of the Police and Crime Commissioner for Cumbria"))
             #expect(notice.body.contains(#"<p class="flag"><strong>Significant public interest</strong></p>"#))
+            #expect(notice.body.contains(#"<a href="/offices/cumbria/register">"#), "the site's header")
             let response = try await client.execute(uri: "/register/\(id)", method: .get)
             let csp = response.headers[.init("Content-Security-Policy")!] ?? ""
             #expect(csp.contains("default-src 'self'") && !csp.contains("unsafe-inline"))

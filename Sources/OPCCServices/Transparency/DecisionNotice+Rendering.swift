@@ -55,7 +55,7 @@ extension DecisionNotice {
             case .inline: "<style>\n\(style)</style>"
             case .linked(let href): "<link rel=\"stylesheet\" href=\"\(escape(href))\">"
             }
-        var lines = [
+        var lines: [String] = [
             "<!DOCTYPE html>",
             "<html lang=\"en-GB\">",
             "<head>",
@@ -65,6 +65,18 @@ extension DecisionNotice {
             style,
             "</head>",
             "<body>",
+        ]
+        if case .linked = stylesheet {
+            // Served by the site: its header, like every page of it, with the way back to the registers.
+            lines += [
+                "<header class=\"site\">",
+                "<a href=\"/register\" class=\"service-name\">OPCC decisions</a>",
+                "<nav aria-label=\"Menu\"><a href=\"/offices/\(escape(notice.officeID))/register\">"
+                    + "\(escape(oneLine(notice.office))): all decisions</a> <a href=\"/register\">Every office</a></nav>",
+                "</header>",
+            ]
+        }
+        lines += [
             "<main>",
             "<p class=\"office\">\(escape(oneLine(notice.office)))</p>",
             "<p class=\"form\">\(escape("\(notice.formName) \(oneLine(notice.number))"))</p>",
@@ -160,6 +172,11 @@ extension DecisionNotice {
         .flag { display: inline-block; margin: 0 0 1em; padding: 0.25em 0.75em; background: #fff7bf; color: #594d00; \
         border-left: 5px solid #594d00; }
         .print-hint { color: #505a5f; font-size: 1rem; }
+        .site { background: #0b0c0c; color: #fff; border-bottom: 10px solid #1d70b8; padding: 0.5em 1em; }
+        .site a { color: #fff; margin-right: 1em; }
+        .site .service-name { font-weight: 700; font-size: 1.5rem; text-decoration: none; display: block; }
+        .site nav { margin-top: 0.25em; display: flex; flex-wrap: wrap; gap: 0.25em 1em; }
+        tbody td:last-child { white-space: nowrap; }
         a { color: #1d70b8; }
         @media (max-width: 40em) {
           body { font-size: 1rem; }
@@ -177,7 +194,7 @@ extension DecisionNotice {
           section, table, dl, tr { break-inside: avoid; page-break-inside: avoid; }
           a { color: #000; text-decoration: none; }
           a[href]::after { content: " (" attr(href) ")"; font-size: 9pt; }
-          .print-hint { display: none; }
+          .print-hint, .site { display: none; }
           .flag { border: 1pt solid #000; background: none; color: #000; }
           footer { border-top: 1pt solid #000; }
         }

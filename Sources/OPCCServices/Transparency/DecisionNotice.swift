@@ -84,6 +84,8 @@ extension DecisionNotice {
         let footer: String
         /// Shown as a flag at the top of the page as well as in its section, so a reader sees it first.
         var significantPublicInterest = false
+        /// The office's id, for the links of the served page's header.
+        var officeID = ""
     }
 
     /// Builds the notice. `record` must already be without Part 2 content; nothing here reads `part2.content`.
@@ -107,7 +109,8 @@ extension DecisionNotice {
         return Notice(
             office: profile.name, formName: "Request for PCC Decision", number: number, title: record.title,
             keyFacts: [Fact(label: "Decision number", value: number), Fact(label: "Status", value: status)],
-            sections: sections, footer: foiaFooter, significantPublicInterest: record.significantPublicInterest)
+            sections: sections, footer: foiaFooter, significantPublicInterest: record.significantPublicInterest,
+            officeID: record.office)
     }
 
     static func text(_ value: String) -> Block {
