@@ -113,6 +113,7 @@ extension Templates {
         {{#sections}}
         <h2 id="{{id}}">{{heading}}</h2>
         {{#first(rows)}}
+        <div class="table-wrap">
         <table class="table cards small">
           <caption class="visually-hidden">{{heading}}</caption>
           <thead><tr><th scope="col">Number</th><th scope="col">Title</th><th scope="col">Decided</th>
@@ -128,6 +129,7 @@ extension Templates {
           {{/rows}}
           </tbody>
         </table>
+        </div>
         {{/first(rows)}}
         {{^rows}}<p>{{empty}}</p>{{/rows}}
         {{/sections}}
