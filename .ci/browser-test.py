@@ -232,6 +232,72 @@ def attach_documents(run):
     run.documents = (links[CASE_NAME], links[ANNEX_NAME], case.read_bytes())
 
 
+def forward_plan_setup(opcc, db):
+    """Issue 28: Cumbria publishes a forward plan; one key decision is on it. Done on the served database (the demo
+    server loads the shipped profiles when it starts)."""
+    def cli(*args):
+        return globals()["cli"](opcc, db, *args)
+
+    # Issue 28: Cumbria publishes a forward plan; one key decision is on it.
+    profile = pathlib.Path(db).with_name("cumbria-forward-plan.yaml")
+    profile.write_text((ROOT / "fixtures/offices/cumbria.yaml").read_text()
+                       + '\nforwardPlan:\n  keyDecisionAbove: "£50,000"\n  significantPublicInterest: true\n'
+                       + "  noticeClearDays: 28\n")
+    cli("office", "edit", "cumbria", "--file", str(profile), "--as", "cumbria.chief-executive")
+    draft = pathlib.Path(db).with_name("key-decision.yaml")
+    draft.write_text("title: Community safety hubs in Barrow and Whitehaven\n"
+                     "executiveSummary: Two community safety hubs, run with the district councils.\n"
+                     "recommendation: That the Commissioner approves £150,000 for the hubs.\n"
+                     'amount: "£150,000"\nsignificantPublicInterest: true\n')
+    raised = cli("decision", "raise", "--file", str(draft), "--office", "cumbria", "--as", "cumbria.officer")
+    record = raised.split()[1].rstrip(":")
+    cli("decision", "forward-plan", record, "--office", "cumbria", "--expected", "2030-03-01", "--as",
+        "cumbria.officer")
+
+
+def public_pages_journey(run, opcc, db):
+    """Issue 28, item 3-5: the styled notice (screen, phone and print), the office and national registers with a
+    search and filters, their Atom and CSV, the forward plan and the Panel report."""
+    print("journey: the public face, the forward plan and the Panel report")
+    forward_plan_setup(opcc, db)
+    run.driver.delete_all_cookies()
+    run.go("/register?q=lighting")
+    run.expect("Browser pilot: street lighting in Ormsgill" in run.driver.page_source, "the public search finds it")
+    run.go("/offices/cumbria/register?min=1000&max=200000&sort=newest")
+    run.expect("Office of the Police and Crime Commissioner for Cumbria" in run.driver.page_source, "office name")
+    run.shot_whole("20-office-register")
+    status, _, atom = fetch(run.base, "/offices/cumbria/register.atom")
+    run.expect(status == 200 and b"<entry>" in atom, "the office's Atom feed")
+    status, _, csv = fetch(run.base, "/register.csv?q=lighting")
+    run.expect(status == 200 and csv.startswith(b"office,officeName,"), "the register's CSV")
+    run.go("/register")
+    link = run.driver.find_element(By.PARTIAL_LINK_TEXT, "Browser pilot: street lighting")
+    run.click(link)
+    run.expect("/assets/notice.css" in run.driver.page_source, "the notice's stylesheet is a file")
+    notice = run.driver.current_url
+    run.shot_whole("21-public-notice")
+    run.driver.set_window_size(390, 844)
+    run.shot("22-public-notice-phone")
+    run.go("/offices/cumbria/register")
+    run.shot("23-office-register-phone")
+    run.driver.set_window_size(1200, 1500)
+    run.go("/register")
+    run.click(run.driver.find_element(By.PARTIAL_LINK_TEXT, "Browser pilot: street lighting"))
+    run.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    run.shot_whole("24-public-notice-print")
+    run.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    run.go("/offices/cumbria/forward-plan")
+    run.expect("Forward plan" in run.driver.page_source, "the forward plan")
+    run.shot_whole("25-forward-plan")
+    status, _, ics = fetch(run.base, "/offices/cumbria/forward-plan.ics")
+    run.expect(status == 200 and ics.startswith(b"BEGIN:VCALENDAR\r\n"), "the forward plan's iCalendar feed")
+    run.sign_in("cumbria.chief-executive")
+    run.go("/panel-report?from=2016-01-01&to=2030-12-31")
+    run.expect("Money allocated by strand" in run.driver.page_source, "the Panel report")
+    run.shot_whole("26-panel-report")
+    return notice
+
+
 def fetch(base, path, headers=None):
     """(status, headers, body) of a GET, whatever the status."""
     request = urllib.request.Request(base + path, headers=headers or {})
@@ -690,6 +756,7 @@ def main():
             document_checks(run, decision, args.opcc, db, finance_token)
             quarterly = return_journey(run)
             finance_journey(run)
+            public_notice = public_pages_journey(run, args.opcc, db)
             first_run_journey(args.opcc, shots, driver)
             run.driver.delete_all_cookies()
             decision_path = decision[len(base):]
@@ -707,6 +774,9 @@ def main():
                 ("leics.officer", f"/priorities/{SELECTING}"), ("lincs.officer", "/vli"),
                 ("cumbria.finance", "/grants/cumbria-GA-0002"), ("cumbria.pcc", "/grants/cumbria-GA-0002"),
                 ("cumbria.finance", "/finance/carry-forwards"),
+                (None, public_notice[len(base):]), (None, "/offices/cumbria/register"),
+                (None, "/register?q=lighting&sort=amount-highest"), (None, "/offices/cumbria/forward-plan"),
+                ("cumbria.chief-executive", "/panel-report?from=2016-01-01&to=2030-12-31"),
             ]
             failures = audit(run, pages, args.report)
         except Exception:

@@ -17,6 +17,7 @@ struct DecisionCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Raise.self, Edit.self, Submit.self, Sign.self, Refer.self, Return.self, Decide.self, Defer.self,
+            ForwardPlan.self,
             Publish.self, Withdraw.self, Correct.self, Show.self, List.self, Notice.self, Part2.self, Import.self,
             Attach.self, Documents.self, Document.self, WithdrawDocument.self,
         ])
@@ -210,7 +211,11 @@ extension DecisionCommand {
             discussion: """
                 The Commissioner decides, or the delegate the office profile names (within its amount limit). A \
                 declared prejudicial interest passes the decision to the delegate.
+                A key decision (by the office profile's forwardPlan) taken without the plan's clear days' notice is \
+                refused unless --urgency gives the reason it cannot wait; it is then taken and flagged.
                 Example: opcc decision decide 014/2016 --approve --interests none --on 2016-03-09 --as cumbria.pcc
+                Example: opcc decision decide 2016-0007 --approve --interests none --urgency "the pilot starts \
+                1 April" --as lancashire.pcc
                 """)
         @Argument(help: "The record.") var record: String
         @Flag(help: "Approve the recommendation.") var approve = false
@@ -218,6 +223,8 @@ extension DecisionCommand {
         @Option(help: "Declaration of personal or prejudicial interests (\"none\" when there are none).")
         var interests: String
         @Flag(help: "A prejudicial interest is declared.") var prejudicialInterest = false
+        @Option(help: "Why a key decision is taken without the forward plan's notice (recorded and flagged).")
+        var urgency: String?
         @OptionGroup var global: GlobalOptions
         @OptionGroup var expected: ExpectedVersion
 
@@ -230,9 +237,34 @@ extension DecisionCommand {
         func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
         {
             try await app.decide(
-                id, approve: approve, interests: interests, prejudicialInterest: prejudicialInterest, by: actor,
-                on: day,
-                expectedVersion: expected.version)
+                id, approve: approve, interests: interests, prejudicialInterest: prejudicialInterest,
+                urgency: urgency, by: actor, on: day, expectedVersion: expected.version)
+        }
+    }
+
+    struct ForwardPlan: DecisionActCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "forward-plan",
+            abstract: "List a key decision on the office's forward plan, with the day it is expected to be taken.",
+            discussion: """
+                For offices whose profile has forwardPlan. The notice counts from the day it is first listed (--on, \
+                default today); listing it again changes only the expected day. Published at \
+                /offices/ID/forward-plan, as CSV and as an iCalendar feed.
+                Example: opcc decision forward-plan 2016-0007 --office lancashire --expected 2016-05-02 \
+                --as lancashire.officer
+                """)
+        @Argument(help: "The record.") var record: String
+        @Option(name: .customLong("expected"), help: "The day the decision is expected to be taken, YYYY-MM-DD.")
+        var expectedDay: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
+
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+        {
+            let date: Day
+            do { date = try Day(iso: expectedDay) } catch { throw ValidationError("--expected: \(error)") }
+            return try await app.listOnForwardPlan(
+                id, expectedOn: date, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 

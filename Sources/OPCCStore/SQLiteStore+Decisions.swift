@@ -176,7 +176,7 @@ extension SQLTransaction {
         // Only the columns a row shows, read by position: `r.*` copied every record's Part 1 JSON, and reading by
         // name looked each column up case-insensitively, together most of the register's cost.
         return try fetchAllRows(
-            sql: "SELECT \(Self.registerColumns) \(registerFrom) \(whereClause) ORDER BY \(Self.registerOrder)",
+            sql: "SELECT \(Self.registerColumns) \(registerFrom) \(whereClause) ORDER BY \(Self.order(f.sort))",
             arguments: arguments
         ).map(registerRow)
     }
@@ -193,7 +193,8 @@ extension SQLTransaction {
                 Int.self, sql: "SELECT count(*) \(registerFrom) \(whereClause)", arguments: arguments) ?? 0
         var pageWhere = whereClause
         var pageArguments = arguments
-        if let cursor {
+        // The keyset applies to the register's own order only; another order is paged by offset.
+        if let cursor, f.sort == .register {
             pageWhere += (whereClause.isEmpty ? "WHERE " : " AND ") + "(\(Self.registerOrder)) > (?, ?, ?, ?)"
             pageArguments += [cursor.office, cursor.decidedKey, cursor.numberKey, cursor.id]
         }
@@ -201,7 +202,7 @@ extension SQLTransaction {
         let rows = try fetchAllRows(
             sql: """
                 SELECT \(Self.registerColumns) \(registerFrom) \(pageWhere)
-                ORDER BY \(Self.registerOrder) LIMIT ? OFFSET ?
+                ORDER BY \(Self.order(f.sort)) LIMIT ? OFFSET ?
                 """, arguments: pageArguments)
         return (try rows.map(registerRow), total)
     }
@@ -219,6 +220,26 @@ extension SQLTransaction {
     }
     /// The register's order, also its keyset (`RegisterCursor`), matched by the index `decision_record_register`.
     static let registerOrder = "r.office_id, coalesce(r.decided_on, '9999'), coalesce(r.number, ''), r.id"
+
+    /// The ORDER BY of a sort: the register's own, or another with the register's order breaking ties (so an offset
+    /// page is the same rows however often it is read). Undecided records and records without an amount come last.
+    static func order(_ sort: RegisterSort) -> String {
+        switch sort {
+        case .register: registerOrder
+        case .newest: "coalesce(r.decided_on, '0000') DESC, \(registerOrder)"
+        case .oldest: "coalesce(r.decided_on, '9999'), \(registerOrder)"
+        case .amountHighest: "coalesce(r.amount_pence, -1) DESC, \(registerOrder)"
+        case .amountLowest: "coalesce(r.amount_pence, 9223372036854775807), \(registerOrder)"
+        }
+    }
+
+    /// The role that took the decision, read from the stored Part 1 (`DecisionTaken.role`); NULL when undecided.
+    private var decidedRoleSQL: String {
+        switch dialect {
+        case .sqlite: "json_extract(r.part1_json, '$.decision.role')"
+        case .postgres: "(r.part1_json -> 'decision' ->> 'role')"
+        }
+    }
 
     /// The WHERE clause of a filter, and its arguments.
     private func registerCondition(_ f: DecisionFilter) -> (String, SQLArguments) {
@@ -239,6 +260,28 @@ extension SQLTransaction {
                 """, [v])
         }
         if let v = f.status { add("i.state = ?", [v]) }
+        if let v = f.outcome { add("r.outcome = ?", [v]) }
+        if f.onForwardPlan {
+            conditions.append(
+                dialect == .sqlite
+                    ? "json_extract(r.part1_json, '$.forwardPlan') IS NOT NULL"
+                    : "(r.part1_json -> 'forwardPlan') IS NOT NULL")
+        }
+        if let v = f.activeBetween {
+            add(
+                """
+                (r.decided_on BETWEEN ? AND ? OR r.published_on BETWEEN ? AND ?
+                    OR i.state = 'publication-deferred')
+                """, [v.lowerBound.iso, v.upperBound.iso, v.lowerBound.iso, v.upperBound.iso])
+        }
+        if let v = f.delegated {
+            // Delegated: decided by a role other than the Commissioner's. Not delegated: decided by the Commissioner
+            // (an undecided record is neither).
+            conditions.append(
+                v
+                    ? "(\(decidedRoleSQL) IS NOT NULL AND \(decidedRoleSQL) <> 'commissioner')"
+                    : "\(decidedRoleSQL) = 'commissioner'")
+        }
         if let v = f.strand { add("r.strand = ?", [v]) }
         if let v = f.officer { add("r.originating_officer = ?", [v]) }
         if let v = f.minimumPence { add("r.amount_pence >= ?", [v]) }

@@ -210,6 +210,7 @@ struct Web: Sendable {
         addSecondFactorAccountRoutes(to: staff)
         addPeopleRoutes(to: staff)
         addImportRoutes(to: staff)
+        addPanelReportRoutes(to: staff)
     }
 }
 

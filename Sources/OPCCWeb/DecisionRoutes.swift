@@ -122,7 +122,8 @@ extension Web {
             }
             try await app.decide(
                 id, approve: choice == "yes", interests: form.text("interests") ?? "",
-                prejudicialInterest: form["prejudicial"] == "1", by: user, expectedVersion: version)
+                prejudicialInterest: form["prejudicial"] == "1", urgency: form.text("urgency"), by: user,
+                expectedVersion: version)
         case "defer":
             try await app.perform(
                 .deferPublication(reason: form.text("reason") ?? "", until: try untilDay(form)), on: id,
@@ -346,6 +347,7 @@ func fieldID(step: String, rule: String, message: String) -> String {
     }
     switch rule {
     case "reason-given": return step == "submit" ? step : prefix + "reason"
+    case "forward-plan-notice": return prefix + "urgency"
     case "deferral-until-date", "valid-date": return prefix + "until"
     case "declaration-of-interests": return prefix + "interests"
     case "executive-summary-within-limit": return step == "edit" ? "executiveSummary" : step

@@ -10,33 +10,21 @@ extension Web {
         router.get("/assets/opcc.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
-                body: .init(byteBuffer: ByteBuffer(string: Templates.css + Templates.notificationCSS)))
+                body: .init(
+                    byteBuffer: ByteBuffer(string: Templates.css + Templates.notificationCSS + Templates.publicCSS)))
+        }
+        // The public notice's own stylesheet (screen and print), a file like every style: the Content-Security-Policy
+        // allows no inline style.
+        router.get("/assets/notice.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
+                body: .init(byteBuffer: ByteBuffer(string: DecisionNotice.style)))
         }
         router.get("/") { _, context -> Response in
             .redirect(to: context.user == nil ? "/register" : "/home", type: .found)
         }
-        router.get("/register") { request, context -> Response in
-            // Always the public's view, signed in or not: this is the page the office puts on its website.
-            var errors: [FieldError] = []
-            let asked = RegisterPaging.Request(plainQuery(request), errors: &errors)
-            let page =
-                errors.isEmpty
-                ? try await app.decisionRegisterPage(
-                    DecisionFilter(), limit: RegisterPaging.pageSize, offset: asked.offset, after: asked.cursor,
-                    by: nil)
-                : DecisionRegisterPage(rows: [], total: 0, next: nil)
-            let today = app.clock.today()
-            return try pages.page(
-                "register", title: errors.isEmpty ? "Published decisions" : "Error: Published decisions",
-                model: RegisterPage(
-                    heading: "Published decisions",
-                    intro: "Decisions of the Police and Crime Commissioners, Part 1 as published.", transparency: true,
-                    errors: errors,
-                    rows: page.rows.map { RegisterRow($0, href: "/register/\($0.id)", today: today) },
-                    paging: errors.isEmpty
-                        ? RegisterPaging(page, request: asked, path: "/register", kept: []) : nil),
-                context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
-        }
+        addPublicRegisterRoutes(to: router)
+        addForwardPlanRoutes(to: router)
         router.get("/register/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             do {

@@ -5,7 +5,7 @@ enum Templates {
     /// Every template by name: the decision screens' here, each other area's in its own file.
     static let all: [String: String] = [
         decisions, returns, finance, areas, transparency, account, notifications, documents, people, secondFactor,
-        imports,
+        imports, publicPages,
     ]
     .reduce(into: [:]) { all, group in
         all.merge(group) { first, _ in first }
@@ -43,6 +43,7 @@ enum Templates {
                 <li><a href="/vli">Pilot areas</a></li>
                 <li><a href="/priorities">Priorities</a></li>
                 <li><a href="/import">Import</a></li>
+                <li><a href="/panel-report">Panel report</a></li>
                 <li>
                   <form method="post" action="/sign-out" class="inline">
                     <input type="hidden" name="csrf" value="{{csrf}}">
@@ -228,6 +229,8 @@ enum Templates {
             <p class="hint" id="decide-interests-hint">Write "None" if you have no interest to declare.</p>
             <textarea id="decide-interests" name="interests" rows="2" aria-describedby="decide-interests-hint"></textarea></div>
           <div class="field"><label for="decide-prejudicial"><input id="decide-prejudicial" type="checkbox" name="prejudicial" value="1"> I have a prejudicial interest</label></div>
+          <div class="field"><label for="decide-urgency">Reason of urgency (only for a key decision without the forward plan's notice)</label>
+            <textarea id="decide-urgency" name="urgency" rows="2"></textarea></div>
           {{/decide}}
           {{#correct}}
           <div class="field"><label for="correct-title">Title</label><input id="correct-title" name="title" value="{{title}}"></div>

@@ -149,6 +149,19 @@ struct BrokenProfile: Sendable, CustomTestStringConvertible {
         .init(
             name: "bad 360Giving prefix", replace: "360G-opcc-testshire", with: "opcc-testshire",
             field: "threeSixtyGivingPrefix"),
+        .init(
+            name: "unknown key in forwardPlan", replace: "  noticeClearDays: 28",
+            with: "  noticeClearDays: 28\n  noticeWorkingDays: 20", field: "forwardPlan.noticeWorkingDays", line: 51),
+        .init(
+            name: "forward plan on which nothing is key",
+            replace: "  keyDecisionAbove: \"£100,000\"\n  significantPublicInterest: true\n", with: "",
+            field: "forwardPlan"),
+        .init(
+            name: "forward plan notice of 0 days", replace: "  noticeClearDays: 28", with: "  noticeClearDays: 0",
+            field: "forwardPlan.noticeClearDays"),
+        .init(
+            name: "forward plan without its notice", replace: "  noticeClearDays: 28\n", with: "",
+            field: "forwardPlan.noticeClearDays"),
     ]
 }
 

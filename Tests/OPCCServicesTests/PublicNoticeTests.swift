@@ -15,7 +15,8 @@ struct PublicNoticeTests {
     static func freshNotice(_ app: Commissioning, _ id: String) async throws -> String {
         let view = try await app.showDecision(id, by: nil)
         return DecisionNotice.html(
-            view.record, status: view.status, profile: try await app.profile(of: view.record.office))
+            view.record, status: view.status, profile: try await app.profile(of: view.record.office),
+            stylesheet: .linked("/assets/notice.css"))
     }
 
     @Test(arguments: TestEngine.all) func theServedNoticeIsTheNoticeOfTheRecordAsStored(engine: TestEngine) async throws

@@ -199,6 +199,9 @@ private func declaredRoutes() throws -> [(method: HTTPRequest.Method, path: Stri
 private let publicRoutes: Set<String> = [
     "/", "/register", "/register/x", "/calendar/x", "/transparency", "/transparency/360giving.json",
     "/assets/opcc.css", "/documents/x",
+    // Issue 28: the notice's stylesheet, the registers' feeds, each office's register and forward plan.
+    "/assets/notice.css", "/register.atom", "/register.csv", "/offices/x/register", "/offices/x/register.atom",
+    "/offices/x/register.csv", "/offices/x/forward-plan", "/offices/x/forward-plan.csv", "/offices/x/forward-plan.ics",
 ]
 
 @Suite("Web: a read-only copy (opcc serve --read-only)", .serialized)
@@ -229,6 +232,10 @@ struct ReadOnlyServerTests {
         try await server(copy, readOnly: true, mainSite: "https://opcc.example").test(.router) { client in
             var served = ["/", "/register", "/register/\(published.id)", "/transparency", "/assets/opcc.css"]
             served += ["/transparency/360giving.json", "/calendar/public.ics"]
+            served += [
+                "/assets/notice.css", "/register.atom", "/register.csv", "/offices/cumbria/register",
+                "/offices/cumbria/register.atom", "/offices/cumbria/register.csv",
+            ]
             for publication in Web.Publication.allCases {
                 served += [publication.path, publication.path + ".csv", publication.path + ".json"]
             }

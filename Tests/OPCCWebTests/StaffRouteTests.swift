@@ -35,6 +35,11 @@ struct StaffRouteTests {
         "GET /transparency/contracts", "GET /transparency/contracts.csv", "GET /transparency/contracts.json",
         "GET /sign-in/forgot", "POST /sign-in/forgot", "GET /account/link/{token}", "POST /account/link/{token}",
         "GET /documents/{id}", "GET /setup/{token}", "POST /setup/{token}",
+        // Issue 28: the notice's stylesheet, the registers' feeds, each office's register and forward plan.
+        "GET /assets/notice.css", "GET /register.atom", "GET /register.csv", "GET /offices/{office}/register",
+        "GET /offices/{office}/register.atom", "GET /offices/{office}/register.csv",
+        "GET /offices/{office}/forward-plan",
+        "GET /offices/{office}/forward-plan.csv", "GET /offices/{office}/forward-plan.ics",
     ]
 
     /// Every page route as `METHOD /path`, read from the routes the application adds.

@@ -6,6 +6,18 @@ public struct DecisionFilter: Sendable {
     /// Financial year of the decision (start year), else of the funding source.
     public var financialYearStart: Int?
     public var status: String?
+    /// The decision's outcome (`approved`, `not-approved`): what "status" means on the public register, where every
+    /// record shown is published.
+    public var outcome: String?
+    /// Only decisions taken (true) or not taken (false) by a delegate rather than the Commissioner: what the record
+    /// says today, the role that took the decision (`DecisionTaken.role` other than commissioner).
+    public var delegated: Bool?
+    /// Only records listed on their office's forward plan (`DecisionRecord.forwardPlan`).
+    public var onForwardPlan: Bool = false
+    /// Only records with something to report in this period: decided or published in it, or deferred now.
+    public var activeBetween: ClosedRange<Day>?
+    /// The order of the rows; only `.register` pages by keyset cursor, the others by offset.
+    public var sort: RegisterSort = .register
     public var strand: String?
     public var officer: String?
     public var minimumPence: Int64?
@@ -26,6 +38,31 @@ public struct DecisionFilter: Sendable {
     public var readableBy: RegisterReader?
 
     public init() {}
+}
+
+/// The orders the register can be read in. `.register` is the register's own order (office, day decided, number),
+/// matched by an index and paged by keyset (`RegisterCursor`); the others are paged by offset.
+public enum RegisterSort: String, Sendable, CaseIterable, Hashable {
+    case register
+    /// The most recently decided first.
+    case newest
+    /// The earliest decided first.
+    case oldest
+    /// The largest amount first (records without an amount last).
+    case amountHighest = "amount-highest"
+    /// The smallest amount first (records without an amount last).
+    case amountLowest = "amount-lowest"
+
+    /// How a person reads the order in a list of choices.
+    public var label: String {
+        switch self {
+        case .register: "Office, then date decided"
+        case .newest: "Newest first"
+        case .oldest: "Oldest first"
+        case .amountHighest: "Largest amount first"
+        case .amountLowest: "Smallest amount first"
+        }
+    }
 }
 
 /// What a reader of the register may see of it.

@@ -32,6 +32,11 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
     public var publishedOn: Day?
     /// Rules a historic import broke, accepted as flagged exceptions and shown on the record.
     public var exceptions: [FlaggedException]
+    /// Its entry on the office's forward plan of key decisions; nil when not listed. Absent from records stored
+    /// before the forward plan, which decode as not listed.
+    public var forwardPlan: ForwardPlanEntry? = nil
+    /// The recorded reason of urgency for a key decision taken without the forward plan's notice.
+    public var urgencyReason: String? = nil
 
     public init(id: String, office: String, title: String, originatingOfficer: String) {
         self.id = id

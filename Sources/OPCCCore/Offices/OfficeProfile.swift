@@ -72,6 +72,9 @@ public struct OfficeProfile: Hashable, Sendable {
     /// Roles whose holders must sign in with a second factor (a code from an authenticator app, RFC 6238) as well as
     /// their password; empty (the default): a second factor is each person's choice.
     public let secondFactorRequiredFor: [Role]
+    /// The office's forward plan of key decisions, when its profile turns it on (`forwardPlan:`); nil: the office
+    /// publishes none and no decision is key.
+    public var forwardPlan: ForwardPlanPolicy? = nil
 
     /// A delegated carry-forward decision: the role, and the forecast below which it may decide.
     public struct CarryForwardDelegation: Hashable, Sendable {
@@ -145,6 +148,12 @@ extension OfficeProfile {
         var carryForwardDelegation: CarryForwardDelegationRaw?
         var assessmentDocumentsRequired: String?
         var secondFactorRequiredFor: [String]?
+        var forwardPlan: ForwardPlanRaw?
+        struct ForwardPlanRaw: Decodable {
+            var keyDecisionAbove: String?
+            var significantPublicInterest: Bool?
+            var noticeClearDays: Int?
+        }
         struct Delegation: Decodable {
             var role: String?
             var upTo: String?
@@ -232,7 +241,8 @@ extension OfficeProfile {
             virementDecisionAbove: virementDecisionAbove, carryForwardDelegation: carryForwardDelegation,
             assessmentDocumentsRequired: assessmentDocumentsRequired,
             secondFactorRequiredFor: try validateSecondFactorRoles(
-                raw.secondFactorRequiredFor, roles: roles, fail: fail))
+                raw.secondFactorRequiredFor, roles: roles, fail: fail),
+            forwardPlan: try validateForwardPlan(raw.forwardPlan, fail: fail))
     }
 
     /// The office's id, name, org-id and 360Giving prefix (defaulted from the id).
@@ -313,6 +323,35 @@ extension OfficeProfile {
             readers.append(role)
         }
         return readers
+    }
+
+    /// The forward plan's policy: what is key (above an amount, of significant public interest, or both) and the
+    /// clear days' notice a key decision needs on the plan.
+    private static func validateForwardPlan(
+        _ raw: Raw.ForwardPlanRaw?, fail: (String, String) -> OfficeProfileError
+    ) throws(OfficeProfileError) -> ForwardPlanPolicy? {
+        guard let raw else { return nil }
+        guard let days = raw.noticeClearDays else {
+            throw fail("forwardPlan.noticeClearDays", "missing: the clear days' notice a key decision needs, e.g. 28")
+        }
+        guard (1...365).contains(days) else {
+            throw fail("forwardPlan.noticeClearDays", "\(days) is outside 1…365 clear days")
+        }
+        var above: Money?
+        if let text = raw.keyDecisionAbove {
+            do { above = try Money(parsing: text) } catch {
+                throw fail("forwardPlan.keyDecisionAbove", error.description)
+            }
+        }
+        let publicInterest = raw.significantPublicInterest ?? false
+        guard above != nil || publicInterest else {
+            throw fail(
+                "forwardPlan",
+                "nothing would be key: give keyDecisionAbove (e.g. \"£100,000\"), significantPublicInterest: true, "
+                    + "or both")
+        }
+        return ForwardPlanPolicy(
+            keyDecisionAbove: above, significantPublicInterestIsKey: publicInterest, noticeClearDays: days)
     }
 
     /// Who decides carry-forwards below an amount in the Commissioner's place, if anyone.

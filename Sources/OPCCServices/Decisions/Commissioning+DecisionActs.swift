@@ -30,7 +30,8 @@ extension Commissioning {
         case signOff(position: String, name: String, initials: String?)
         case refer
         case returnForRevision(reason: String)
-        case decide(approve: Bool, interests: String, prejudicialInterest: Bool)
+        /// `urgency`: the recorded reason a key decision is taken without the forward plan's notice (nil: none).
+        case decide(approve: Bool, interests: String, prejudicialInterest: Bool, urgency: String? = nil)
         case deferPublication(reason: String, until: Day?)
         case publish
         case withdraw(reason: String)
@@ -41,7 +42,7 @@ extension Commissioning {
             case .signOff: return "sign-off"
             case .refer: return "refer"
             case .returnForRevision: return "return-for-revision"
-            case .decide(let approve, _, _): return approve ? "approve" : "decline"
+            case .decide(let approve, _, _, _): return approve ? "approve" : "decline"
             case .deferPublication: return "defer"
             case .publish: return "publish"
             case .withdraw: return "withdraw"
@@ -56,8 +57,9 @@ extension Commissioning {
                     a
                 }
             case .returnForRevision(let reason), .withdraw(let reason): return ["reason": reason]
-            case .decide(_, let interests, let prejudicial):
+            case .decide(_, let interests, let prejudicial, let urgency):
                 return ["interests": interests, "prejudicialInterest": prejudicial ? "true" : "false"]
+                    .merging(urgency.map { ["urgency": $0] } ?? [:]) { a, _ in a }
             case .deferPublication(let reason, let until):
                 return ["reason": reason].merging(until.map { ["until": $0.iso] } ?? [:]) { a, _ in a }
             }
@@ -149,7 +151,9 @@ extension Commissioning {
             case .returnForRevision:
                 // The sign-offs were given to another text; the number is kept.
                 record.signOffs = []
-            case .decide(let approve, let interests, _):
+            case .decide(let approve, let interests, _, let urgency):
+                try self.checkForwardPlanNotice(
+                    &record, decidedOn: day, urgency: urgency, historic: historic != nil, in: tx)
                 // The notice says who decided as the form would: the person's name ("Police and Crime Commissioner
                 // for Cumbria"), never their sign-in name ("cumbria.pcc"), which the audit log keeps.
                 let displayName = try tx.person(named: actorName)?.displayName ?? ""
@@ -197,11 +201,13 @@ extension Commissioning {
     /// The decision-maker's decision, with their declaration of interests. Starts the Part 1 publication clock.
     @discardableResult
     public func decide(
-        _ id: String, approve: Bool, interests: String, prejudicialInterest: Bool = false, by actorName: String,
-        role: Role? = nil, on day: Day? = nil, expectedVersion: Int? = nil
+        _ id: String, approve: Bool, interests: String, prejudicialInterest: Bool = false, urgency: String? = nil,
+        by actorName: String, role: Role? = nil, on day: Day? = nil, expectedVersion: Int? = nil
     ) async throws -> DecisionView {
         try await perform(
-            .decide(approve: approve, interests: interests, prejudicialInterest: prejudicialInterest), on: id,
+            .decide(
+                approve: approve, interests: interests, prejudicialInterest: prejudicialInterest, urgency: urgency),
+            on: id,
             by: actorName, role: role, on: day, expectedVersion: expectedVersion)
     }
 

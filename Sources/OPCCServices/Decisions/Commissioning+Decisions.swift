@@ -243,7 +243,8 @@ extension Commissioning {
 
     /// One page of the register as `decisionRegister` filters it: `limit` rows (1 to 500) after `cursor` (the
     /// previous page's `next`), then `offset` skipped, with how many rows the whole filter holds. Only the page is
-    /// read, so a page of the national register costs what a page of one office's does.
+    /// read, so a page of the national register costs what a page of one office's does. A `filter.sort` other than
+    /// the register's own order is paged by `offset` only: the cursor is ignored and `next` is nil.
     public func decisionRegisterPage(
         _ filter: DecisionFilter, limit: Int = 50, offset: Int = 0, after cursor: RegisterCursor? = nil,
         by actorName: String?
@@ -256,7 +257,8 @@ extension Commissioning {
                 try readable(filter, by: actorName, in: tx), limit: limit + 1, offset: offset, after: cursor)
             let page = Array(rows.prefix(limit))
             return DecisionRegisterPage(
-                rows: page, total: total, next: rows.count > limit ? page.last.map(RegisterCursor.init(after:)) : nil)
+                rows: page, total: total,
+                next: rows.count > limit && filter.sort == .register ? page.last.map(RegisterCursor.init(after:)) : nil)
         }
     }
 

@@ -163,6 +163,16 @@ extension ServiceRefusal {
         case knownDocument = "known-document"
         /// A payment against an instalment the agreement does not have.
         case knownInstalment = "known-instalment"
+        /// A key decision taken without the forward plan's clear days' notice and with no reason of urgency recorded.
+        case forwardPlanNotice = "forward-plan-notice"
+        /// Listing on the forward plan a record of an office whose profile publishes none.
+        case forwardPlanOn = "forward-plan-on"
+        /// Listing on the forward plan a record that is not a key decision by the office's profile.
+        case forwardPlanKeyDecisionsOnly = "forward-plan-key-decisions-only"
+        /// Listing on the forward plan a record already decided or withdrawn, or with an expected day before today.
+        case forwardPlanBeforeDecision = "forward-plan-before-decision"
+        /// A Panel report whose first day is after its last.
+        case reportPeriodInOrder = "report-period-in-order"
         /// An office that is not in this database.
         case knownOffice = "known-office"
         /// Verifying the audit chain of an office that has no audit events.

@@ -34,10 +34,11 @@ extension Commissioning.DecisionAct {
         case .returnForRevision(let reason):
             return .returnForRevision(reason: try checkedText(reason, "reason", .short))
         case .withdraw(let reason): return .withdraw(reason: try checkedText(reason, "reason", .short))
-        case .decide(let approve, let interests, let prejudicial):
+        case .decide(let approve, let interests, let prejudicial, let urgency):
+            let urgency = try checkedOptionalText(urgency, "urgency", .short)
             return .decide(
                 approve: approve, interests: try checkedText(interests, "interests", .short),
-                prejudicialInterest: prejudicial)
+                prejudicialInterest: prejudicial, urgency: urgency.flatMap { $0.isBlank ? nil : $0 })
         case .deferPublication(let reason, let until):
             return .deferPublication(reason: try checkedText(reason, "reason", .short), until: until)
         }

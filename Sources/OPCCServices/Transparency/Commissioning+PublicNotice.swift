@@ -64,7 +64,9 @@ extension Commissioning {
                 throw ServiceRefusal.notFound(rule: .knownDecision, message: "no decision record '\(reference)'")
             }
             let page = DecisionNotice.withDocuments(
-                DecisionNotice.html(record, status: instance.state, profile: try profile(of: record.office, in: tx)),
+                DecisionNotice.html(
+                    record, status: instance.state, profile: try profile(of: record.office, in: tx),
+                    stylesheet: .linked("/assets/notice.css")),
                 documents)
             caches.notices.keep(page, for: key)
             return page

@@ -49,22 +49,46 @@ extension DecisionNotice {
 // MARK: - HTML
 
 extension DecisionNotice {
-    static func renderHTML(_ notice: Notice) -> String {
-        var lines = [
+    static func renderHTML(_ notice: Notice, stylesheet: Stylesheet = .inline) -> String {
+        let style =
+            switch stylesheet {
+            case .inline: "<style>\n\(style)</style>"
+            case .linked(let href): "<link rel=\"stylesheet\" href=\"\(escape(href))\">"
+            }
+        var lines: [String] = [
             "<!DOCTYPE html>",
             "<html lang=\"en-GB\">",
             "<head>",
             "<meta charset=\"utf-8\">",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
             "<title>\(escape("Decision \(oneLine(notice.number)): \(oneLine(notice.title))"))</title>",
-            "<style>\n\(style)</style>",
+            style,
             "</head>",
             "<body>",
+        ]
+        if case .linked = stylesheet {
+            // Served by the site: its header, like every page of it, with the way back to the registers.
+            lines += [
+                "<header class=\"site\">",
+                "<a href=\"/register\" class=\"service-name\">OPCC decisions</a>",
+                "<nav aria-label=\"Menu\"><a href=\"/offices/\(escape(notice.officeID))/register\">"
+                    + "\(escape(oneLine(notice.office))): all decisions</a> <a href=\"/register\">Every office</a></nav>",
+                "</header>",
+            ]
+        }
+        lines += [
             "<main>",
             "<p class=\"office\">\(escape(oneLine(notice.office)))</p>",
             "<p class=\"form\">\(escape("\(notice.formName) \(oneLine(notice.number))"))</p>",
             "<h1>\(escape(oneLine(notice.title)))</h1>",
+        ]
+        if notice.significantPublicInterest {
+            lines.append("<p class=\"flag\"><strong>Significant public interest</strong></p>")
+        }
+        lines += [
             htmlBlock(.facts(notice.keyFacts)),
+            "<p class=\"print-hint\">To keep a copy, print this page or save it as a PDF from the browser's print "
+                + "menu.</p>",
         ]
         for section in notice.sections {
             lines.append("<section>")
@@ -125,8 +149,10 @@ extension DecisionNotice {
         return out
     }
 
-    /// GOV.UK-like typography: system fonts, a readable measure, high contrast and a visible focus indicator.
-    static let style = """
+    /// GOV.UK-like typography: system fonts, a readable measure, high contrast and a visible focus indicator; and
+    /// for print (an office files or posts the notice as a PDF): black on white, no focus styles or hints, links
+    /// followed by their address, sections kept whole where they fit, A4 margins.
+    public static let style = """
         body { margin: 0; background: #fff; color: #0b0c0c; font-family: system-ui, -apple-system, "Segoe UI", \
         Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 1.1875rem; line-height: 1.5; }
         main, footer { max-width: 40em; margin: 0 auto; padding: 0 1em; }
@@ -143,6 +169,35 @@ extension DecisionNotice {
         th, td { text-align: left; vertical-align: top; padding: 0.5em 1em 0.5em 0; border-bottom: 1px solid #b1b4b6; }
         footer { border-top: 2px solid #1d70b8; padding-top: 1em; padding-bottom: 2em; color: #0b0c0c; }
         :focus, :focus-visible { outline: 3px solid #ffdd00; outline-offset: 0; box-shadow: 0 0 0 6px #0b0c0c; }
+        .flag { display: inline-block; margin: 0 0 1em; padding: 0.25em 0.75em; background: #fff7bf; color: #594d00; \
+        border-left: 5px solid #594d00; }
+        .print-hint { color: #505a5f; font-size: 1rem; }
+        .site { background: #0b0c0c; color: #fff; border-bottom: 10px solid #1d70b8; padding: 0.5em 1em; }
+        .site a { color: #fff; margin-right: 1em; }
+        .site .service-name { font-weight: 700; font-size: 1.5rem; text-decoration: none; display: block; }
+        .site nav { margin-top: 0.25em; display: flex; flex-wrap: wrap; gap: 0.25em 1em; }
+        tbody td:last-child { white-space: nowrap; }
+        a { color: #1d70b8; }
+        @media (max-width: 40em) {
+          body { font-size: 1rem; }
+          h1 { font-size: 1.75rem; }
+          dl { grid-template-columns: 1fr; }
+          dd { margin-bottom: 0.5em; }
+          table { display: block; overflow-x: auto; }
+        }
+        @media print {
+          @page { size: A4; margin: 18mm 16mm; }
+          body { font-size: 11pt; color: #000; background: #fff; }
+          main, footer { max-width: none; padding: 0; }
+          h1 { font-size: 20pt; }
+          h2 { font-size: 14pt; break-after: avoid; page-break-after: avoid; }
+          section, table, dl, tr { break-inside: avoid; page-break-inside: avoid; }
+          a { color: #000; text-decoration: none; }
+          a[href]::after { content: " (" attr(href) ")"; font-size: 9pt; }
+          .print-hint, .site { display: none; }
+          .flag { border: 1pt solid #000; background: none; color: #000; }
+          footer { border-top: 1pt solid #000; }
+        }
 
         """
 }

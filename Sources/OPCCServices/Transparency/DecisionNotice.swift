@@ -14,10 +14,23 @@ public enum DecisionNotice {
         renderMarkdown(notice(for: record.withoutPart2Content, status: status, profile: profile))
     }
 
-    /// Part 1 as a complete HTML page with no scripts and no external resources, so that it can be put on the
-    /// office's website as it is and read with a screen reader, at any zoom, on any device.
-    public static func html(_ record: DecisionRecord, status: String, profile: OfficeProfile) -> String {
-        renderHTML(notice(for: record.withoutPart2Content, status: status, profile: profile))
+    /// Part 1 as a complete HTML page with no scripts, so that it can be put on the office's website as it is and
+    /// read with a screen reader, at any zoom, on any device, and printed (or saved as PDF) from any browser.
+    /// `stylesheet` is where its style comes from: inline (a file standing alone, no external resources), or a
+    /// linked file (`/assets/notice.css`, as this server serves it: its Content-Security-Policy allows no inline
+    /// style).
+    public static func html(
+        _ record: DecisionRecord, status: String, profile: OfficeProfile, stylesheet: Stylesheet = .inline
+    ) -> String {
+        renderHTML(notice(for: record.withoutPart2Content, status: status, profile: profile), stylesheet: stylesheet)
+    }
+
+    /// Where a notice page's style comes from.
+    public enum Stylesheet: Hashable, Sendable {
+        /// In a `<style>` element: the page stands alone.
+        case inline
+        /// In the stylesheet at this address (same origin), for every medium, screen and print.
+        case linked(String)
     }
 
     /// The FOIA statement printed at the foot of every notice.
@@ -69,6 +82,10 @@ extension DecisionNotice {
         let keyFacts: [Fact]
         let sections: [Section]
         let footer: String
+        /// Shown as a flag at the top of the page as well as in its section, so a reader sees it first.
+        var significantPublicInterest = false
+        /// The office's id, for the links of the served page's header.
+        var officeID = ""
     }
 
     /// Builds the notice. `record` must already be without Part 2 content; nothing here reads `part2.content`.
@@ -92,7 +109,8 @@ extension DecisionNotice {
         return Notice(
             office: profile.name, formName: "Request for PCC Decision", number: number, title: record.title,
             keyFacts: [Fact(label: "Decision number", value: number), Fact(label: "Status", value: status)],
-            sections: sections, footer: foiaFooter)
+            sections: sections, footer: foiaFooter, significantPublicInterest: record.significantPublicInterest,
+            officeID: record.office)
     }
 
     static func text(_ value: String) -> Block {
