@@ -3,6 +3,7 @@ import OPCCCore
 import OPCCServices
 import OPCCStore
 import OPCCTestSupport
+import PropertyBased
 import Testing
 
 /// Lancashire's office (fixtures/new-office/lancashire.yaml: the Chief Executive decides within £50,000, noted by the
@@ -230,5 +231,31 @@ struct DelegatedDecisionTests {
         record.noting = DecisionNoting(notedBy: "PCC", day: day("2026-11-11"), recordedBy: "pcc")
         #expect(DecisionRules.checkNoting(record)?.rule == "noted-once")
         #expect(DecisionRules.checkNotedBeforePublication(record) == nil)
+    }
+
+    @Test(arguments: TestEngine.all) func arbitraryUnicodeAsTheConsultationIsKeptOrRefusedByNameAndNeverHalfSaved(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
+        let text = Gen<UInt32>.value(in: 0...0x10_FFFF).map { String(Unicode.Scalar($0) ?? "\u{FFFD}") }
+            .array(of: 0...60).map { $0.joined() }
+        await propertyCheck(count: 40, input: text) { text in
+            var draft = DecisionDraft()
+            draft.title = "Consultation property"
+            draft.consultation = text
+            do {
+                let id = try await app.raiseDecision(office: "lincolnshire", draft: draft, by: "lincs.officer").id
+                let record = try await app.showDecision(id, by: "lincs.officer").record
+                #expect(record.consultation != nil)
+                let notice = try await markdownNotice(app, id, by: "lincs.officer")
+                #expect(notice.contains("## Consultation"))
+                var edit = DecisionDraft()
+                edit.consultation = text
+                try await app.editDecision(id, draft: edit, by: "lincs.officer")
+                #expect(try await app.showDecision(id, by: "lincs.officer").record.consultation == record.consultation)
+            } catch let refusal as ServiceRefusal {
+                #expect(refusal.message.hasPrefix("consultation"), "\(refusal)")
+            }
+        }
     }
 }
