@@ -245,7 +245,7 @@ def complete_form_journey(run):
     Select(run.driver.find_element(By.ID, "strategyAttached")).select_by_value("yes")
     run.fill("part2Reason", "It names households.")
     run.fill("part2Content", FORM_TRIPWIRE)
-    run.shot_whole("15-complete-decision-form")
+    run.shot_whole("form-complete-decision")
     run.press_css("main form.decision-form button[type=submit]")
     url = run.driver.current_url
     run.expect("The draft is saved." in run.driver.page_source, "a banner confirms the saved draft")
@@ -281,7 +281,7 @@ def complete_form_journey(run):
     run.expect("None recorded" not in notice, "no section of the notice is left 'None recorded'")
     run.expect(FORM_TRIPWIRE not in notice and "It names households" not in notice,
                "and no Part 2 text (Cumbria does not print Part 2's reason)")
-    run.shot_whole("16-complete-public-notice")
+    run.shot_whole("form-complete-public-notice")
 
     run.sign_in("lancs.officer")
     run.go("/decisions/new")
@@ -306,7 +306,7 @@ def complete_form_journey(run):
     run.expect("Not yet noted" in run.driver.page_source, "awaiting the Commissioner's noting")
     run.press("note")
     run.expect("noting of the delegated decision is recorded" in run.driver.page_source, "the noting is recorded")
-    run.shot_whole("17-delegated-decision-noted")
+    run.shot_whole("form-delegated-decision-noted")
     run.sign_in("lancs.officer")
     run.driver.get(lancs)
     run.press("publish")
