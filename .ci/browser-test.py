@@ -9,6 +9,10 @@ chromium through selenium along two journeys, then audits the main pages with ax
    as finance, who does not read Part 2); the auditor, a Part 2 reader, downloads it and the read is in the audit log.
 2. Barrow's project board submits a quarterly return with an unexplained underspend (refused, field by field), then
    explains it; an officer sends it back; the board resubmits; finance accepts it.
+4. (after 3) A complete Cumbria-style decision with a Part 2 is raised through the form (every field the CLI takes)
+   and published: its public notice shows every Part 1 section filled in and no Part 2 text; a Lancashire-style
+   delegated decision (the Chief Executive within £50,000) is noted by the Commissioner and shows as delegated, with
+   its noting, on the notice and the public register.
 3. Finance is refused a budget cut below what is allocated and then sets a new strand's budget, reads a grant
    agreement, is refused Copeland's instalment before its return, previews a formula split; the ranked wards and a
    ward's chain are read and an officer runs the VLI scoring again; the priorities matrix is read, and the chief
@@ -54,6 +58,20 @@ PASSWORD = "demo-password"
 ANNEX_TRIPWIRE = "Annex tripwire 4417: householders named"
 ANNEX_NAME = "confidential-annex.txt"
 CASE_NAME = "business-case.pdf"
+# Carried by the Part 2 content typed into the complete decision form (journey 4): never on the public notice.
+FORM_TRIPWIRE = "Form tripwire 8861: households named"
+# Every Part 1 section journey 4 fills in, by the form's field id, with text the public notice must show.
+COMPLETE_FORM = {
+    "title": "Browser complete form: VLI hub works in Mirehouse",
+    "executiveSummary": "Hub works at Whitehaven police station for the Copeland VLI pilot, from the ASB strand.",
+    "recommendation": "That the Commissioner approves £30,000 for the hub works.",
+    "amount": "£30,000",
+    "introductionAndBackground": "Introduction: Mirehouse has 5 SOAs over 200 on the VLI.",
+    "issuesForConsideration": "Issues: partners will co-locate once the works are done.",
+    "consultation": "Consulted: Copeland Borough Council, who agree.",
+    "backgroundPapers": "Papers: business case, EIA and media strategy.",
+    "proposedPressReleaseDate": "2026-11-30",
+}
 
 
 def free_port():
@@ -205,6 +223,101 @@ def decision_journey(run):
     run.go("/register")
     run.expect("Browser pilot: street lighting in Ormsgill" in run.driver.page_source, "on the public register")
     run.shot("05-public-register")
+    return url
+
+
+def complete_form_journey(run):
+    """Journey 4: a complete Cumbria-style decision with a Part 2 raised through the form: its public notice shows every
+    Part 1 section filled in and no Part 2; a Lancashire-style delegated decision shows as delegated, with its noting."""
+    print("journey 4: the complete form, a Part 2 kept off the notice, and a delegated decision noted")
+    run.sign_in("cumbria.officer")
+    run.go("/decisions/new")
+    for field, text in COMPLETE_FORM.items():
+        run.fill(field, text)
+    Select(run.driver.find_element(By.ID, "fundingSource")).select_by_value("ASB|2016/17")
+    implications = [e.get_attribute("id") for e in run.driver.find_elements(By.CSS_SELECTOR, "textarea[id^='implications-']")]
+    run.expect(len(implications) >= 7, f"the form has every implication section of the profile ({len(implications)})")
+    for field in implications:
+        run.fill(field, f"Considered: {field[len('implications-'):]} implications of the hub works.")
+    for box in ("significantPublicInterest", "pressReleaseRequired", "part2Exists", "part2Complete"):
+        run.driver.find_element(By.ID, box).click()
+    Select(run.driver.find_element(By.ID, "strategyFormulated")).select_by_value("yes")
+    Select(run.driver.find_element(By.ID, "strategyAttached")).select_by_value("yes")
+    run.fill("part2Reason", "It names households.")
+    run.fill("part2Content", FORM_TRIPWIRE)
+    run.shot_whole("form-complete-decision")
+    run.press_css("main form.decision-form button[type=submit]")
+    url = run.driver.current_url
+    run.expect("The draft is saved." in run.driver.page_source, "a banner confirms the saved draft")
+    run.expect("within this office" in run.driver.page_source, "with the summary's word count against the limit")
+    run.press("submit")
+    run.expect(run.tag() == "Awaiting sign offs", "submitted and numbered")
+    Select(run.driver.find_element(By.ID, "sign-position")).select_by_value("originating-officer")
+    run.fill("sign-name", "Vivian Stafford")
+    run.press("sign")
+    run.sign_in("cumbria.chief-executive")
+    run.driver.get(url)
+    Select(run.driver.find_element(By.ID, "sign-position")).select_by_value("chief-executive")
+    run.fill("sign-name", "Stuart Edwards")
+    run.press("sign")
+    run.press("refer")
+    run.sign_in("cumbria.pcc")
+    run.driver.get(url)
+    run.fill("decide-interests", "None.")
+    run.press("decide")
+    run.expect(run.tag() == "Approved", "approved by the Commissioner")
+    run.sign_in("cumbria.officer")
+    run.driver.get(url)
+    run.press("publish")
+    run.expect(run.tag() == "Published", "published")
+    run.driver.delete_all_cookies()
+    run.driver.get(url.replace("/decisions/", "/register/"))
+    notice = run.driver.page_source
+    missing = [f for f, text in COMPLETE_FORM.items() if f != "amount" and text.replace("£", "&pound;") not in notice
+               and text not in notice]
+    run.expect(not missing, f"the public notice shows every Part 1 section filled in (missing: {missing})")
+    run.expect(all(f"implications of the hub works" in notice for _ in implications)
+               and notice.count("implications of the hub works") >= len(implications), "and every implication")
+    run.expect("None recorded" not in notice, "no section of the notice is left 'None recorded'")
+    run.expect(FORM_TRIPWIRE not in notice and "It names households" not in notice,
+               "and no Part 2 text (Cumbria does not print Part 2's reason)")
+    run.shot_whole("form-complete-public-notice")
+
+    run.sign_in("lancs.officer")
+    run.go("/decisions/new")
+    run.fill("title", "Browser delegated: youth diversion in Burnley")
+    run.fill("executiveSummary", "A year of youth diversion work in two Burnley wards.")
+    run.fill("recommendation", "That the Chief Executive approves £40,000.")
+    run.fill("amount", "£40,000")
+    run.press_css("main form.decision-form button[type=submit]")
+    lancs = run.driver.current_url
+    run.press("submit")
+    Select(run.driver.find_element(By.ID, "sign-position")).select_by_value("originating-officer")
+    run.fill("sign-name", "A. Officer")
+    run.press("sign")
+    run.press("refer")
+    run.sign_in("lancs.chief-executive")
+    run.driver.get(lancs)
+    run.fill("decide-interests", "None.")
+    run.press("decide")
+    run.expect("Delegated decision (Chief Executive)" in run.driver.page_source, "labelled as a delegated decision")
+    run.sign_in("lancs.pcc")
+    run.driver.get(lancs)
+    run.expect("Not yet noted" in run.driver.page_source, "awaiting the Commissioner's noting")
+    run.press("note")
+    run.expect("noting of the delegated decision is recorded" in run.driver.page_source, "the noting is recorded")
+    run.shot_whole("form-delegated-decision-noted")
+    run.sign_in("lancs.officer")
+    run.driver.get(lancs)
+    run.press("publish")
+    run.driver.delete_all_cookies()
+    run.driver.get(lancs.replace("/decisions/", "/register/"))
+    notice = run.driver.page_source
+    run.expect("Delegated decision" in notice and "Chief Executive" in notice and "50,000" in notice,
+               "the public notice shows it as delegated: who, under which delegation, within which limit")
+    run.expect("Noted by the Commissioner" in notice and "Not yet noted" not in notice, "with its noting")
+    run.go("/register")
+    run.expect("Delegated: Chief Executive" in run.driver.page_source, "and the public register labels it")
     return url
 
 
@@ -497,6 +610,15 @@ def prepare(opcc, db):
         return globals()["cli"](opcc, db, *args)
 
     cli("demo", "--without-returns")
+    # Lancashire (journey 4): the Chief Executive decides within £50,000 and the Commissioner notes it. `serve
+    # --demo` gives its people the demo password.
+    cli("office", "add", "--file", str(ROOT / "fixtures/new-office/lancashire.yaml"), "--as", "browser.setup")
+    cli("user", "add", "lancs.chief-executive", "--role", "chief-executive", "--display-name",
+        "Chief Executive, OPCC for Lancashire", "--office", "lancashire")
+    for name, role, display in [("lancs.officer", "officer", "Commissioning officer"),
+                                ("lancs.pcc", "commissioner", "Police and Crime Commissioner for Lancashire")]:
+        cli("user", "add", name, "--role", role, "--display-name", display, "--office", "lancashire", "--as",
+            "lancs.chief-executive")
     # A refused carry-forward, so finance has a clawback to settle.
     cli("finance", "carry-forward", "request", "--from", "2016/17", "--strand", "ASB", "--recipient", "GB-LAE-BAR",
         "--forecast", "£5,000", "--reason", "Slippage in the hub works", "--office", "cumbria", "--as",
@@ -757,6 +879,7 @@ def main():
             quarterly = return_journey(run)
             finance_journey(run)
             public_notice = public_pages_journey(run, args.opcc, db)
+            complete = complete_form_journey(run)
             first_run_journey(args.opcc, shots, driver)
             run.driver.delete_all_cookies()
             decision_path = decision[len(base):]
@@ -777,6 +900,7 @@ def main():
                 (None, public_notice[len(base):]), (None, "/offices/cumbria/register"),
                 (None, "/register?q=lighting&sort=amount-highest"), (None, "/offices/cumbria/forward-plan"),
                 ("cumbria.chief-executive", "/panel-report?from=2016-01-01&to=2030-12-31"),
+                (None, complete[len(base):].replace("/decisions/", "/register/")),
             ]
             failures = audit(run, pages, args.report)
         except Exception:

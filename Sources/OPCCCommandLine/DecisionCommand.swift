@@ -17,8 +17,8 @@ struct DecisionCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Raise.self, Edit.self, Submit.self, Sign.self, Refer.self, Return.self, Decide.self, Defer.self,
-            ForwardPlan.self,
-            Publish.self, Withdraw.self, Correct.self, Show.self, List.self, Notice.self, Part2.self, Import.self,
+            ForwardPlan.self, Publish.self, Withdraw.self, Note.self, Correct.self, Show.self, List.self, Notice.self,
+            Part2.self, Import.self,
             Attach.self, Documents.self, Document.self, WithdrawDocument.self,
         ])
 }
@@ -77,7 +77,7 @@ extension DecisionCommand {
             discussion: """
                 The file holds the form's fields: title, executiveSummary, recommendation, amount ("£100,000"), \
                 fundingSource {strand, year}, introductionAndBackground, issuesForConsideration, implications \
-                {financial, legal, risk, hr-equality, it, procurement, victims, …}, backgroundPapers, \
+                {financial, legal, risk, hr-equality, it, procurement, victims, …}, backgroundPapers, consultation, \
                 significantPublicInterest, publication {deferred, reason, until}, part2 {exists, reason, content, \
                 complete}, media {pressReleaseRequired, strategyFormulated, strategyAttached, proposedPressReleaseDate}.
                 Example: opcc decision raise --file draft.yaml --office cumbria --as cumbria.officer
@@ -265,6 +265,25 @@ extension DecisionCommand {
             do { date = try Day(iso: expectedDay) } catch { throw ValidationError("--expected: \(error)") }
             return try await app.listOnForwardPlan(
                 id, expectedOn: date, by: actor, on: day, expectedVersion: expected.version)
+        }
+    }
+
+    struct Note: DecisionActCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The Commissioner notes a decision the delegate took (where the office's delegation asks).",
+            discussion: """
+                Offices whose profile sets decisionDelegation.notedByCommissioner (Lancashire: the Chief Executive \
+                decides within £50,000 and the Commissioner notes it) record the noting as a dated act; the record, \
+                the public notice and the registers show it. --on dates a noting recorded later.
+                Example: opcc decision note 2026-7 --office lancashire --on 2026-12-04 --as lancs.pcc
+                """)
+        @Argument(help: "The record.") var record: String
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var expected: ExpectedVersion
+
+        func act(_ app: Commissioning, id: String, actor: String, day: Day?) async throws -> Commissioning.DecisionView
+        {
+            try await app.noteDecision(id, by: actor, on: day, expectedVersion: expected.version)
         }
     }
 

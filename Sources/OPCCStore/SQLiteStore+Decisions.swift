@@ -109,7 +109,7 @@ extension SQLTransaction {
     static func part1Text(_ r: DecisionRecord) -> String {
         ([
             r.executiveSummary, r.recommendation, r.introductionAndBackground, r.issuesForConsideration,
-            r.backgroundPapers, r.fundingSource?.strand ?? "",
+            r.backgroundPapers, r.fundingSource?.strand ?? "", r.consultation ?? "",
         ]
             + r.implications.keys.sorted().map { r.implications[$0]! }).joined(separator: "\n")
     }
@@ -176,7 +176,10 @@ extension SQLTransaction {
         // Only the columns a row shows, read by position: `r.*` copied every record's Part 1 JSON, and reading by
         // name looked each column up case-insensitively, together most of the register's cost.
         return try fetchAllRows(
-            sql: "SELECT \(Self.registerColumns) \(registerFrom) \(whereClause) ORDER BY \(Self.order(f.sort))",
+            sql: """
+                SELECT \(Self.registerColumns), \(delegationColumns) \(registerFrom) \(whereClause)
+                ORDER BY \(Self.order(f.sort))
+                """,
             arguments: arguments
         ).map(registerRow)
     }
@@ -201,7 +204,7 @@ extension SQLTransaction {
         pageArguments += [limit, offset]
         let rows = try fetchAllRows(
             sql: """
-                SELECT \(Self.registerColumns) \(registerFrom) \(pageWhere)
+                SELECT \(Self.registerColumns), \(delegationColumns) \(registerFrom) \(pageWhere)
                 ORDER BY \(Self.order(f.sort)) LIMIT ? OFFSET ?
                 """, arguments: pageArguments)
         return (try rows.map(registerRow), total)
@@ -212,6 +215,25 @@ extension SQLTransaction {
         r.originating_officer, r.decided_on, r.outcome, r.part1_deadline, r.published_on, r.deferred,
         r.deferral_until, r.part2_exists, r.exception_count
         """
+    /// Who decided in the Commissioner's place, the delegation's limit and the noting day, read from the stored
+    /// Part 1 (never Part 2, which is not in it) for the rows a register shows: the delegation is kept with the
+    /// decision, so no column of its own is needed.
+    var delegationColumns: String {
+        switch dialect {
+        case .sqlite:
+            return """
+                CASE WHEN json_extract(r.part1_json, '$.decision.role') <> 'commissioner'
+                    THEN json_extract(r.part1_json, '$.decision.role') END,
+                json_extract(r.part1_json, '$.decision.delegation.upTo'), json_extract(r.part1_json, '$.noting.day')
+                """
+        case .postgres:
+            return """
+                CASE WHEN r.part1_json #>> '{decision,role}' <> 'commissioner'
+                    THEN r.part1_json #>> '{decision,role}' END,
+                (r.part1_json #>> '{decision,delegation,upTo}')::bigint, r.part1_json #>> '{noting,day}'
+                """
+        }
+    }
     /// The register's tables. On SQLite a CROSS JOIN keeps `decision_record` the outer loop, so the page is read
     /// from `decision_record_register` in order and the read stops after it: with a plain JOIN SQLite's planner
     /// preferred to scan every instance for a state and sort the lot. PostgreSQL's planner chooses by its statistics.
@@ -317,11 +339,15 @@ extension SQLTransaction {
             return try text.map { try Day(iso: $0) }
         }
         let fyStart: Int? = row[7]
-        return DecisionRegisterRow(
+        var result = DecisionRegisterRow(
             id: row[0], office: row[1], number: row[2], title: row[3], status: row[4], amountPence: row[5],
             strand: row[6], financialYear: fyStart.map { FinancialYear(startYear: $0).description },
             originatingOfficer: row[8], decidedOn: try day(9), outcome: row[10], part1Deadline: try day(11),
             publishedOn: try day(12), deferred: row[13], deferralUntil: try day(14), part2Exists: row[15],
             exceptionCount: row[16])
+        result.delegatedTo = row[17]
+        result.delegationLimitPence = row[18]
+        result.notedOn = try day(19)
+        return result
     }
 }

@@ -3,39 +3,6 @@ import Hummingbird
 import OPCCCore
 import OPCCServices
 
-/// The new-decision form, and the edit form of a draft (which sets `version`, `action`, `heading` and `button`).
-struct DraftForm: Encodable, Sendable {
-    var office: String
-    var title = ""
-    var executiveSummary = ""
-    var recommendation = ""
-    var amount = ""
-    var errors: [FieldError] = []
-    var version: String?
-    var action: String?
-    var heading: String?
-    var button: String?
-
-    init(
-        office: String, title: String = "", executiveSummary: String = "", recommendation: String = "",
-        amount: String = ""
-    ) {
-        self.office = office
-        self.title = title
-        self.executiveSummary = executiveSummary
-        self.recommendation = recommendation
-        self.amount = amount
-    }
-
-    /// The form again with what was entered.
-    init(entered form: Form, office: String, errors: [FieldError]) {
-        self.init(
-            office: office, title: form["title"] ?? "", executiveSummary: form["executiveSummary"] ?? "",
-            recommendation: form["recommendation"] ?? "", amount: form["amount"] ?? "")
-        self.errors = errors
-    }
-}
-
 /// The home page: what needs the person today, a section per kind of work their roles do.
 struct HomePage: Encodable, Sendable {
     var heading = "What needs you today"
@@ -178,6 +145,13 @@ struct DecisionPage: Encodable, Sendable {
     var part2: String?
     /// The record's documents and, for its attachers, the forms to attach and withdraw them.
     var documents: DocumentsSection? = nil
+    /// The banner confirming the step just taken.
+    var banner: String? = nil
+    /// The executive summary's word count against the office's limit, after a save of the draft.
+    var wordCount: String? = nil
+    var wordWarning: Bool? = nil
+    /// "Delegated: …" beside the status, when someone decided in the Commissioner's place.
+    var delegated: String? = nil
 
     struct Signatory: Encodable, Sendable {
         var title: String
@@ -220,6 +194,14 @@ struct StepForm: Encodable, Sendable {
     var secondary: Bool?
     var warning: Bool?
     var correct: Correction?
+    /// The day the act took effect, when recorded later (the CLI's `--on`), as entered.
+    var onValue = ""
+    /// Each field's error, shown beside it.
+    var onError: String?
+    var reasonError: String?
+    var untilError: String?
+    var interestsError: String?
+    var note: Bool?
 
     struct Position: Encodable, Sendable {
         var position: String
@@ -243,7 +225,7 @@ struct StepForm: Encodable, Sendable {
 extension Web {
     func decisionPage(
         _ id: String, user: String, context: WebContext, part2: String? = nil, errors: [FieldError] = [],
-        entered: [String: String] = [:], status: HTTPResponse.Status = .ok
+        entered: [String: String] = [:], status: HTTPResponse.Status = .ok, flash: StepFlash? = nil
     ) async throws -> Response {
         let view = try await found { try await app.showDecision(id, by: user) }
         let record = view.record
@@ -264,10 +246,11 @@ extension Web {
         let permitted = try await app.permittedActs(shown: record.id, by: user)
         let steps = decisionSteps(
             view, permitted: permitted, profile: profile, roles: roles, signer: person?.displayName ?? "",
-            erroredStep: errors.first?.step, entered: entered)
+            erroredStep: errors.first?.step, entered: entered, errors: errors)
         var model = DecisionPage(
             id: record.id, office: record.office, title: record.title, status: statusLabel(view.status),
-            statusClass: view.status, facts: decisionFacts(record), chain: chain, lifecycle: lifecycle,
+            statusClass: view.status, facts: decisionFacts(record, profile: profile), chain: chain,
+            lifecycle: lifecycle,
             actions: steps,
             exceptions: record.exceptions.map {
                 .init(rule: $0.rule, message: $0.message, act: $0.act, day: $0.day.iso)
@@ -279,13 +262,20 @@ extension Web {
                 state: view.status, part1Deadline: record.part1Deadline, publishedOn: record.publishedOn, today: today),
             part2: part2)
         model.documents = try await documentsSection(record, user: user, errors: errors, entered: entered)
+        model.banner = flash?.message
+        if flash?.countsWords == true {
+            let count = Self.wordCount(record, profile: profile)
+            model.wordCount = count.text
+            model.wordWarning = count.over ? true : nil
+        }
+        model.delegated = delegatedLabel(record)
         return try pages.page(
             "decision", title: (errors.isEmpty ? "" : "Error: ") + (record.number ?? record.title), model: model,
             context: context, back: "/decisions", status: status)
     }
 
     /// Part 1 as the decision's page lists it.
-    func decisionFacts(_ record: DecisionRecord) -> [Fact] {
+    func decisionFacts(_ record: DecisionRecord, profile: OfficeProfile) -> [Fact] {
         var facts = [
             Fact(label: "Decision number", value: record.number ?? "Not yet numbered"),
             Fact(label: "Originating officer", value: record.originatingOfficer),
@@ -303,6 +293,7 @@ extension Web {
                         "\(d.outcome == .approved ? "Approved" : "Not approved") by \(d.decisionMaker) on \(d.day.iso)"
                 ))
             facts.append(Fact(label: "Interests declared", value: d.interestsDeclared))
+            facts += delegationFacts(record)
         }
         if let due = record.part1Deadline { facts.append(Fact(label: "Part 1 due", value: due.iso)) }
         if let on = record.publishedOn { facts.append(Fact(label: "Published on", value: on.iso)) }
@@ -322,7 +313,8 @@ extension Web {
     /// Presentation only: whether a step is offered is the definition's (`permittedActs`), never the page's.
     static let decisionStepEvents: [(step: String, events: [String])] = [
         ("submit", ["submit"]), ("sign", ["sign-off"]), ("refer", ["refer"]), ("decide", ["approve", "decline"]),
-        ("publish", ["publish"]), ("defer", ["defer"]), ("return", ["return-for-revision"]), ("withdraw", ["withdraw"]),
+        ("publish", ["publish"]), ("note", ["note"]), ("defer", ["defer"]), ("return", ["return-for-revision"]),
+        ("withdraw", ["withdraw"]),
     ]
 
     /// Which steps a decision's page offers the reader now, each with its form: the acts the workflow definition
@@ -330,7 +322,7 @@ extension Web {
     /// by its own rule (`DecisionEdit`). A step's form that was refused (`erroredStep`) keeps what was entered.
     func decisionSteps(
         _ view: Commissioning.DecisionView, permitted: [WorkflowEngine.PermittedAct], profile: OfficeProfile,
-        roles: Set<Role>, signer: String, erroredStep: String?, entered: [String: String]
+        roles: Set<Role>, signer: String, erroredStep: String?, entered: [String: String], errors: [FieldError] = []
     ) -> [StepForm] {
         let record = view.record
         let events = Set(permitted.map(\.event))
@@ -344,6 +336,16 @@ extension Web {
         func add(_ step: String, _ heading: String, _ button: String, _ extra: (inout StepForm) -> Void = { _ in }) {
             var form = StepForm(
                 id: record.id, step: step, heading: heading, button: button, version: String(view.version))
+            // Every act may be dated, when recorded later; what was entered and each error stay beside the field.
+            func error(_ field: String) -> String? {
+                let found = errors.filter { $0.field == "\(step)-\(field)" }.map { sentence($0.message) }
+                return found.isEmpty ? nil : found.joined(separator: " ")
+            }
+            form.onValue = erroredStep == step ? entered["on"] ?? "" : ""
+            form.onError = error("on")
+            form.reasonError = error("reason")
+            form.untilError = error("until")
+            form.interestsError = error("interests")
             extra(&form)
             steps.append(form)
         }
@@ -364,6 +366,10 @@ extension Web {
             case "refer": add(step, "Refer to the decision-maker", "Refer")
             case "decide": add(step, "Take the decision", "Record the decision") { $0.decide = true }
             case "publish": add(step, "Publish Part 1", "Publish")
+            case "note":
+                // Offered where the record's workflow version has the act; the guard says whether it is due.
+                guard DecisionRules.checkNoting(record) == nil else { continue }
+                add(step, "Note the delegated decision", "Record the noting") { $0.note = true }
             case "defer":
                 add(step, "Defer publication", "Defer publication") {
                     reason("Why publishing now would compromise implementation", "defer")(&$0)

@@ -13,10 +13,13 @@ extension Web {
             try await register(request, user: try context.signedIn(), context: context)
         }
         router.get("/decisions/new") { _, context -> Response in
-            let person = try await app.person(named: try context.signedIn())
+            let user = try context.signedIn()
+            guard let person = try await app.person(named: user) else {
+                return .redirect(to: "/sign-in", type: .normal)
+            }
             return try pages.page(
-                "new-decision", title: "Raise a decision", model: DraftForm(office: person?.office ?? ""),
-                context: context, back: "/home")
+                "new-decision", title: "Raise a decision",
+                model: try await draftForm(office: person.office, user: user), context: context, back: "/home")
         }
         router.post("/decisions") { request, context -> Response in
             let form = try await form(request, context)
@@ -26,8 +29,13 @@ extension Web {
             }
             return try await raiseDecision(form: form, office: person.office, user: user, context: context)
         }
-        router.get("/decisions/:id") { _, context -> Response in
-            try await decisionPage(try context.parameters.require("id"), user: try context.signedIn(), context: context)
+        router.get("/decisions/:id") { request, context -> Response in
+            // The banner of the step just taken (post/redirect/get): read once, then the cookie is cleared.
+            let flash = request.cookies[flashCookieName].flatMap { StepFlash(rawValue: $0.value) }
+            var response = try await decisionPage(
+                try context.parameters.require("id"), user: try context.signedIn(), context: context, flash: flash)
+            if request.cookies[flashCookieName] != nil { response.setCookie(expiredFlashCookie()) }
+            return response
         }
         router.post("/decisions/:id/part2") { request, context -> Response in
             _ = try await form(request, context)
@@ -49,27 +57,37 @@ extension Web {
         }
     }
 
-    /// Raising a draft: a refusal comes back to the form with what was entered, unless the person may not (403).
+    /// Raising a draft from the complete form: a refusal comes back to the form with what was entered and each
+    /// error beside its field, unless the person may not (403). The same service call as `opcc decision raise`.
     func raiseDecision(form: Form, office: String, user: String, context: WebContext) async throws -> Response {
-        var draft = DecisionDraft()
-        draft.title = form.text("title")
-        draft.executiveSummary = form.text("executiveSummary")
-        draft.recommendation = form.text("recommendation")
-        draft.amount = form.text("amount")
-        return try await formAct(
+        try await formAct(
             correctable: { status, _ in status != .forbidden },
-            field: { fieldID(step: "new", rule: $0.rule, message: $0.message) },
+            field: { draftInputID(fieldID(step: "new", rule: $0.rule, message: $0.message)) },
             rerender: { errors, status in
                 try pages.page(
                     "new-decision", title: "Error: Raise a decision",
-                    model: DraftForm(entered: form, office: office, errors: errors), context: context,
-                    back: "/home", status: status)
+                    model: try await draftForm(office: office, user: user, entered: form, errors: errors),
+                    context: context, back: "/home", status: status)
             }
         ) {
-            let record = try await app.raiseDecision(office: office, draft: draft, by: user)
-            return .redirect(to: "/decisions/\(record.id)", type: .normal)
+            let profile = try await app.profile(of: office)
+            let draft = try completeDraft(
+                form, profile: profile, part2Reader: try await isPart2Reader(user, office: office, record: nil))
+            let record = try await app.raiseDecision(office: office, draft: draft, by: user, on: try actDay(form))
+            return flashRedirect(to: "/decisions/\(record.id)", .raised)
         }
     }
+
+    /// Whether `user` reads (and so writes) Part 2 in `office`: one of the profile's Part 2 readers.
+    func isPart2Reader(_ user: String, office: String, record: String?) async throws -> Bool {
+        let readers = try await app.profile(of: office).part2Readers
+        let roles = try await app.person(named: user)?.actor.roles(covering: record) ?? []
+        return !roles.isDisjoint(with: readers)
+    }
+
+    /// The day an act took effect, when it is recorded later: the form's `on` (the CLI's `--on`), or nil for today.
+    /// The services refuse a day in the future or before the record's last act, as they refuse `--on`.
+    func actDay(_ form: Form) throws -> Day? { try Self.day(form, "on") }
 
     /// One step on a decision from its page's form: the services decide; a refusal of the entries (422) or of a
     /// stale form (409) shows the form again with what was entered, the error summary linking to the field it is
@@ -80,7 +98,10 @@ extension Web {
         let id = try context.parameters.require("id")
         return try await formAct(
             correctable: { status, _ in status == .unprocessableContent || status == .conflict },
-            field: { fieldID(step: step, rule: $0.rule, message: $0.message) },
+            field: {
+                let id = fieldID(step: step, rule: $0.rule, message: $0.message)
+                return step == "edit" ? draftInputID(id) : id
+            },
             rerender: { errors, status in
                 let errors = errors.map { FieldError(field: $0.field, message: $0.message, step: step) }
                 if step == "edit" {
@@ -93,27 +114,37 @@ extension Web {
         ) {
             // The version the form was opened at: a change made since refuses this one (409, the form again).
             let version = try formVersion(form)
-            guard try await perform(step, on: id, form: form, user: user, version: version) else {
+            guard let flash = StepFlash(rawValue: step),
+                try await perform(step, on: id, form: form, user: user, version: version)
+            else {
                 return pages.error(.notFound, message: "There is no such step.", context: context)
             }
-            return .redirect(to: "/decisions/\(id)", type: .normal)
+            return flashRedirect(to: "/decisions/\(id)", flash)
         }
     }
 
-    /// Takes `step` on the decision; false when there is no such step.
+    /// Takes `step` on the decision, dated by the form's `on` when recorded later; false when there is no such step.
+    /// Each is the CLI's service call with the same typed act.
     func perform(_ step: String, on id: String, form: Form, user: String, version: Int?) async throws -> Bool {
+        let day = try actDay(form)
         switch step {
         case "edit":
-            try await app.editDecision(id, draft: draftFromForm(form), by: user, expectedVersion: version)
-        case "submit": try await app.submitDecision(id, by: user, expectedVersion: version)
+            let view = try await app.showDecision(id, by: user)
+            let office = view.record.office
+            let draft = try completeDraft(
+                form, profile: try await app.profile(of: office),
+                part2Reader: try await isPart2Reader(user, office: office, record: id))
+            try await app.editDecision(id, draft: draft, by: user, on: day, expectedVersion: version)
+        case "submit": try await app.submitDecision(id, by: user, on: day, expectedVersion: version)
         case "sign":
             try await app.signDecision(
                 id, position: form.text("position") ?? "", name: form.text("name") ?? "",
-                initials: form.text("initials"), by: user, expectedVersion: version)
-        case "refer": try await app.referDecision(id, by: user, expectedVersion: version)
+                initials: form.text("initials"), by: user, on: day, expectedVersion: version)
+        case "refer": try await app.referDecision(id, by: user, on: day, expectedVersion: version)
         case "return":
             try await app.perform(
-                .returnForRevision(reason: form.text("reason") ?? ""), on: id, by: user, expectedVersion: version)
+                .returnForRevision(reason: form.text("reason") ?? ""), on: id, by: user, on: day,
+                expectedVersion: version)
         case "decide":
             let choice = form["approve"] ?? "yes"
             guard ["yes", "no"].contains(choice) else {
@@ -122,37 +153,37 @@ extension Web {
             }
             try await app.decide(
                 id, approve: choice == "yes", interests: form.text("interests") ?? "",
-                prejudicialInterest: form["prejudicial"] == "1", urgency: form.text("urgency"), by: user,
+                prejudicialInterest: form["prejudicial"] == "1", urgency: form.text("urgency"), by: user, on: day,
                 expectedVersion: version)
         case "defer":
             try await app.perform(
                 .deferPublication(reason: form.text("reason") ?? "", until: try untilDay(form)), on: id,
-                by: user, expectedVersion: version)
+                by: user, on: day, expectedVersion: version)
         case "withdraw":
             try await app.perform(
-                .withdraw(reason: form.text("reason") ?? ""), on: id, by: user, expectedVersion: version)
-        case "publish": try await app.perform(.publish, on: id, by: user, expectedVersion: version)
+                .withdraw(reason: form.text("reason") ?? ""), on: id, by: user, on: day, expectedVersion: version)
+        case "publish": try await app.perform(.publish, on: id, by: user, on: day, expectedVersion: version)
+        case "note": try await app.noteDecision(id, by: user, on: day, expectedVersion: version)
         case "correct":
             let view = try await app.showDecision(id, by: user)
             try await app.correctDecision(
                 id, draft: draftFromForm(form, changedFrom: view.record), reason: form.text("reason") ?? "",
-                by: user, expectedVersion: version)
+                by: user, on: day, expectedVersion: version)
         default: return false
         }
         return true
     }
 
-    /// The draft a form describes: every field for an edit; for a correction only the fields whose text changed.
-    func draftFromForm(_ form: Form, changedFrom record: DecisionRecord? = nil) -> DecisionDraft {
+    /// The Part 1 text a correction changes: only the fields whose text changed.
+    func draftFromForm(_ form: Form, changedFrom record: DecisionRecord) -> DecisionDraft {
         var draft = DecisionDraft()
         func changed(_ name: String, _ current: String?) -> String? {
-            guard let value = form.text(name) else { return record == nil ? "" : nil }
+            guard let value = form.text(name) else { return nil }
             return value == current ? nil : value
         }
-        draft.title = changed("title", record?.title)
-        draft.executiveSummary = changed("executiveSummary", record?.executiveSummary)
-        draft.recommendation = changed("recommendation", record?.recommendation)
-        if record == nil { draft.amount = form.text("amount") }
+        draft.title = changed("title", record.title)
+        draft.executiveSummary = changed("executiveSummary", record.executiveSummary)
+        draft.recommendation = changed("recommendation", record.recommendation)
         return draft
     }
 
@@ -190,11 +221,9 @@ extension Web {
                 message: "Only drafts are edited. This record is \(statusLabel(view.status).lowercased()).",
                 context: context)
         }
-        var model =
-            entered.map { DraftForm(entered: $0, office: record.office, errors: errors) }
-            ?? DraftForm(
-                office: record.office, title: record.title, executiveSummary: record.executiveSummary,
-                recommendation: record.recommendation, amount: record.amount?.formatted ?? "")
+        var model = try await draftForm(
+            office: record.office, user: user, record: entered == nil ? record : nil, entered: entered,
+            errors: errors)
         // The version now, never the one a stale form sent: saving again after a 409 is a deliberate choice.
         model.version = String(view.version)
         model.action = "/decisions/\(id)/edit"
@@ -349,8 +378,23 @@ func fieldID(step: String, rule: String, message: String) -> String {
     case "reason-given": return step == "submit" ? step : prefix + "reason"
     case "forward-plan-notice": return prefix + "urgency"
     case "deferral-until-date", "valid-date": return prefix + "until"
+    case "effective-date-not-in-future", "effective-dates-never-go-backwards": return prefix + "on"
     case "declaration-of-interests": return prefix + "interests"
     case "executive-summary-within-limit": return step == "edit" ? "executiveSummary" : step
+    case "part2-complete-before-submission": return step
     default: return step == "edit" ? "title" : step
+    }
+}
+
+/// The input of the complete form a refusal's field names: the draft's own names (`publication.reason`,
+/// `implications.financial`) as the form's inputs are called.
+func draftInputID(_ field: String) -> String {
+    switch field {
+    case "fundingSource.strand", "fundingSource.year": return "fundingSource"
+    case "publication.reason": return "deferralReason"
+    case "publication.until": return "deferralUntil"
+    case "part2.reason": return "part2Reason"
+    case "part2.content": return "part2Content"
+    default: return field.replacingOccurrences(of: ".", with: "-")
     }
 }

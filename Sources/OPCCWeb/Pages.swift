@@ -165,6 +165,8 @@ struct RegisterRow: Encodable, Sendable {
     var deadline: String
     var href: String
     var overdue: Bool
+    /// "Delegated: Chief Executive, up to £50,000, noted 2026-12-04" when someone decided in the Commissioner's place.
+    var delegated: String?
 
     init(_ row: DecisionRegisterRow, href: String, today: Day) {
         number = row.number ?? "(unnumbered)"
@@ -178,6 +180,17 @@ struct RegisterRow: Encodable, Sendable {
         self.href = href
         overdue = DecisionRules.isPart1Overdue(
             state: row.status, part1Deadline: row.part1Deadline, publishedOn: row.publishedOn, today: today)
+        delegated = delegationLabel(row)
+    }
+}
+
+/// "Delegated: Chief Executive, up to £50,000.00, noted 2026-12-04" when someone decided in the Commissioner's place
+/// (the staff and the public registers both say it so).
+func delegationLabel(_ row: DecisionRegisterRow) -> String? {
+    row.delegatedTo.map { role in
+        let who = Role(rawValue: role).map(DecisionNotice.roleLabel) ?? role
+        let limit = row.delegationLimitPence.flatMap { Money(pence: $0) }.map { ", up to \($0.formatted)" } ?? ""
+        return "Delegated: \(who)\(limit)" + (row.notedOn.map { ", noted \($0.iso)" } ?? "")
     }
 }
 

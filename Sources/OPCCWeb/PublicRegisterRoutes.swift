@@ -132,6 +132,8 @@ struct PublicRegisterPage: Encodable, Sendable {
         var outcome: String
         var outcomeClass: String
         var published: String
+        /// Who decided in the Commissioner's place, under which delegation and limit (nil when the Commissioner did).
+        var delegated: String?
     }
 
     struct OfficeLink: Encodable, Sendable {
@@ -232,7 +234,7 @@ extension Web {
                     amount: row.amountPence.flatMap(Money.init(pence:))?
                         .formatted ?? "",
                     outcome: row.outcome.map(statusLabel) ?? "", outcomeClass: row.outcome ?? "",
-                    published: row.publishedOn.map(Self.longDay) ?? "")
+                    published: row.publishedOn.map(Self.longDay) ?? "", delegated: delegationLabel(row))
             },
             paging: asked.errors.isEmpty ? paging : nil, atom: asked.link(path + ".atom"),
             csv: asked.link(path + ".csv"),

@@ -46,7 +46,7 @@ extension Templates {
             <th scope="col">Published</th></tr></thead>
           <tbody>
           {{#rows}}
-          <tr><td data-label="Number" class="nowrap">{{number}}</td><td data-label="Title"><a href="{{href}}">{{title}}</a></td>
+          <tr><td data-label="Number" class="nowrap">{{number}}</td><td data-label="Title"><a href="{{href}}">{{title}}</a>{{#delegated}}<br><span class="tag tag-delegated">{{delegated}}</span>{{/delegated}}</td>
             {{#national}}<td data-label="Office"><a href="{{officeHref}}">{{office}}</a></td>{{/national}}
             <td data-label="Decided" class="nowrap">{{decided}}</td><td data-label="Amount" class="num">{{amount}}</td>
             <td data-label="Outcome">{{#outcome}}<strong class="tag tag-{{outcomeClass}}">{{outcome}}</strong>{{/outcome}}</td>

@@ -105,7 +105,8 @@ enum Templates {
           <tbody>
           {{#rows}}
           <tr><td>{{number}}</td><td><a href="{{href}}">{{title}}</a></td><td>{{office}}</td>
-            <td><strong class="tag tag-{{statusClass}}">{{status}}</strong>{{#overdue}} <strong class="tag tag-overdue">Overdue</strong>{{/overdue}}</td>
+            <td><strong class="tag tag-{{statusClass}}">{{status}}</strong>{{#overdue}} <strong class="tag tag-overdue">Overdue</strong>{{/overdue}}
+              {{#delegated}}<br><span class="tag tag-delegated">{{delegated}}</span>{{/delegated}}</td>
             <td>{{decided}}</td><td>{{published}}</td></tr>
           {{/rows}}
           </tbody>
@@ -179,7 +180,8 @@ enum Templates {
         {{> error-summary}}
         <span class="caption">{{office}} · {{id}}</span>
         <h1>{{title}}</h1>
-        <p><strong class="tag tag-{{statusClass}}">{{status}}</strong>{{#overdue}} <strong class="tag tag-overdue">Overdue: Part 1 was due {{deadline}}</strong>{{/overdue}}</p>
+        {{#banner}}<div class="notice notice-success" role="status"><p>{{banner}}</p>{{#wordCount}}<p{{#wordWarning}} class="warning-text"{{/wordWarning}}>{{#wordWarning}}<strong>Warning:</strong> {{/wordWarning}}{{wordCount}}</p>{{/wordCount}}</div>{{/banner}}
+        <p><strong class="tag tag-{{statusClass}}">{{status}}</strong>{{#overdue}} <strong class="tag tag-overdue">Overdue: Part 1 was due {{deadline}}</strong>{{/overdue}}{{#delegated}} <strong class="tag tag-delegated">{{delegated}}</strong>{{/delegated}}</p>
         {{#editable}}<p><a href="/decisions/{{id}}/edit" class="button secondary">Edit the draft</a></p>{{/editable}}
         <dl class="summary-list">
           {{#facts}}<div class="summary-row"><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}
@@ -225,8 +227,9 @@ enum Templates {
             <label for="approve-yes"><input id="approve-yes" type="radio" name="approve" value="yes" checked> Approve the recommendation</label>
             <label for="approve-no"><input id="approve-no" type="radio" name="approve" value="no"> Do not approve</label>
           </fieldset>
-          <div class="field"><label for="decide-interests">Declaration of interests</label>
+          <div class="field{{#interestsError}} field-error{{/interestsError}}"><label for="decide-interests">Declaration of interests</label>
             <p class="hint" id="decide-interests-hint">Write "None" if you have no interest to declare.</p>
+            {{#interestsError}}<p class="error-message" id="decide-interests-error"><span class="visually-hidden">Error:</span> {{interestsError}}</p>{{/interestsError}}
             <textarea id="decide-interests" name="interests" rows="2" aria-describedby="decide-interests-hint"></textarea></div>
           <div class="field"><label for="decide-prejudicial"><input id="decide-prejudicial" type="checkbox" name="prejudicial" value="1"> I have a prejudicial interest</label></div>
           <div class="field"><label for="decide-urgency">Reason of urgency (only for a key decision without the forward plan's notice)</label>
@@ -239,15 +242,22 @@ enum Templates {
           <div class="field"><label for="correct-recommendation">Recommendation</label>
             <textarea id="correct-recommendation" name="recommendation" rows="3">{{recommendation}}</textarea></div>
           {{/correct}}
+          {{#note}}<p>The decision was taken under the office's delegation. Noting it records that the Commissioner has seen it, on the date given.</p>{{/note}}
           {{#until}}
-          <div class="field"><label for="{{step}}-until">Deferred until{{^untilRequired}} (optional){{/untilRequired}}</label>
+          <div class="field{{#untilError}} field-error{{/untilError}}"><label for="{{step}}-until">Deferred until{{^untilRequired}} (optional){{/untilRequired}}</label>
             <p class="hint" id="{{step}}-until-hint">For example, 2017-03-31</p>
+            {{#untilError}}<p class="error-message" id="{{step}}-until-error"><span class="visually-hidden">Error:</span> {{untilError}}</p>{{/untilError}}
             <input id="{{step}}-until" name="until" class="short" value="{{untilValue}}" aria-describedby="{{step}}-until-hint"></div>
           {{/until}}
           {{#reasonLabel}}
-          <div class="field"><label for="{{step}}-reason">{{reasonLabel}}</label>
+          <div class="field{{#reasonError}} field-error{{/reasonError}}"><label for="{{step}}-reason">{{reasonLabel}}</label>
+            {{#reasonError}}<p class="error-message" id="{{step}}-reason-error"><span class="visually-hidden">Error:</span> {{reasonError}}</p>{{/reasonError}}
             <textarea id="{{step}}-reason" name="reason" rows="2">{{reason}}</textarea></div>
           {{/reasonLabel}}
+          <div class="field{{#onError}} field-error{{/onError}}"><label for="{{step}}-on">Date it took effect, if recorded later (optional)</label>
+            <p class="hint" id="{{step}}-on-hint">Year-month-day, for example 2016-03-09; leave blank for today</p>
+            {{#onError}}<p class="error-message" id="{{step}}-on-error"><span class="visually-hidden">Error:</span> {{onError}}</p>{{/onError}}
+            <input id="{{step}}-on" name="on" class="short" value="{{onValue}}" aria-describedby="{{step}}-on-hint"></div>
           <button type="submit" class="button{{#secondary}} secondary{{/secondary}}{{#warning}} warning{{/warning}}">{{button}}</button>
         </form>
         {{/actions}}
@@ -265,19 +275,72 @@ enum Templates {
         {{> error-summary}}
         <h1>{{heading}}{{^heading}}Raise a decision{{/heading}}</h1>
         <p class="lead">A draft for {{office}}. You can submit it from its page.</p>
-        <form method="post" action="{{action}}{{^action}}/decisions{{/action}}" novalidate>
+        <form method="post" action="{{action}}{{^action}}/decisions{{/action}}" novalidate class="decision-form">
           <input type="hidden" name="csrf" value="{{csrf}}">
+          <input type="hidden" name="complete-form" value="1">
           {{#version}}<input type="hidden" name="version" value="{{version}}">{{/version}}
-          <div class="field"><label for="title">Title</label><input id="title" name="title" value="{{title}}"></div>
-          <div class="field"><label for="executiveSummary">Executive summary</label>
-            <textarea id="executiveSummary" name="executiveSummary" rows="4">{{executiveSummary}}</textarea></div>
-          <div class="field"><label for="recommendation">Recommendation</label>
-            <textarea id="recommendation" name="recommendation" rows="3">{{recommendation}}</textarea></div>
-          <div class="field"><label for="amount">Amount in pounds (optional)</label>
-            <input id="amount" name="amount" inputmode="decimal" value="{{amount}}" class="short"></div>
+          \(input("title", name: "title", label: "Title", width: ""))
+          \(textareaRows("executiveSummary", label: "Executive summary", hint: "{{wordLimit}}{{^wordLimit}}A précis of the decision.{{/wordLimit}}", rows: 5))
+          \(textareaRows("recommendation", label: "Recommendation", rows: 3))
+          \(input("amount", name: "amount", label: "Amount in pounds (optional)", hint: "For example, £100,000", inputmode: "decimal"))
+          <div class="field{{#fe.fundingSource}} field-error{{/fe.fundingSource}}"><label for="fundingSource">Funding source</label>
+            <p class="hint" id="fundingSource-hint">The strand of the office's budget and the financial year it draws on.</p>
+            {{#fe.fundingSource}}<p class="error-message" id="fundingSource-error"><span class="visually-hidden">Error:</span> {{fe.fundingSource}}</p>{{/fe.fundingSource}}
+            <select id="fundingSource" name="fundingSource" aria-describedby="fundingSource-hint">
+              {{#funding}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/funding}}
+            </select></div>
+          <h2>Background and issues</h2>
+          \(textareaRows("introductionAndBackground", label: "Introduction and background", rows: 5))
+          \(textareaRows("issuesForConsideration", label: "Issues for consideration", rows: 5))
+          <h2>Implications</h2>
+          {{#implications}}
+          <div class="field{{#error}} field-error{{/error}}"><label for="{{id}}">{{label}}</label>
+            {{#error}}<p class="error-message" id="{{id}}-error"><span class="visually-hidden">Error:</span> {{error}}</p>{{/error}}
+            <textarea id="{{id}}" name="{{name}}" rows="3"{{#error}} aria-describedby="{{id}}-error"{{/error}}>{{text}}</textarea></div>
+          {{/implications}}
+          \(textareaRows("consultation", label: "Consultation", hint: "Those consulted and their views, whether they agree or disagree and why.", rows: 3))
+          \(textareaRows("backgroundPapers", label: "Background and supporting papers", hint: "Business case, equality impact assessment, media strategy.", rows: 3))
+          <h2>Public interest and media</h2>
+          <div class="field"><label for="significantPublicInterest"><input id="significantPublicInterest" name="significantPublicInterest" type="checkbox" value="1"{{#significantPublicInterest}} checked{{/significantPublicInterest}}> The decision is of significant public interest</label></div>
+          <div class="field"><label for="pressReleaseRequired"><input id="pressReleaseRequired" name="pressReleaseRequired" type="checkbox" value="1"{{#pressReleaseRequired}} checked{{/pressReleaseRequired}}> A press release is required</label></div>
+          <div class="field{{#fe.strategyFormulated}} field-error{{/fe.strategyFormulated}}"><label for="strategyFormulated">Has a media strategy been formulated?</label>
+            {{#fe.strategyFormulated}}<p class="error-message" id="strategyFormulated-error"><span class="visually-hidden">Error:</span> {{fe.strategyFormulated}}</p>{{/fe.strategyFormulated}}
+            <select id="strategyFormulated" name="strategyFormulated" class="short">{{#strategyFormulated}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/strategyFormulated}}</select></div>
+          <div class="field{{#fe.strategyAttached}} field-error{{/fe.strategyAttached}}"><label for="strategyAttached">Is the media strategy attached?</label>
+            {{#fe.strategyAttached}}<p class="error-message" id="strategyAttached-error"><span class="visually-hidden">Error:</span> {{fe.strategyAttached}}</p>{{/fe.strategyAttached}}
+            <select id="strategyAttached" name="strategyAttached" class="short">{{#strategyAttached}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/strategyAttached}}</select></div>
+          \(input("proposedPressReleaseDate", name: "proposedPressReleaseDate", label: "Proposed press release date (optional)", hint: "Year-month-day, for example 2016-03-14"))
+          <h2>Publication</h2>
+          <div class="field"><label for="deferred"><input id="deferred" name="deferred" type="checkbox" value="1"{{#deferred}} checked{{/deferred}}> Publication of Part 1 is to be deferred</label>
+            <p class="hint">Only where release before that date would compromise the implementation of the decision.</p></div>
+          \(textareaRows("deferralReason", label: "Reason for deferral", rows: 2))
+          \(input("deferralUntil", name: "deferralUntil", label: "Deferred until{{^untilRequired}} (if known){{/untilRequired}}", hint: "Year-month-day, for example 2016-06-30"))
+          {{#part2Reader}}
+          <h2>Part 2 (confidential)</h2>
+          <p>Part 2 is never published. Whether it exists is public; its content is read only by the office's Part 2 readers.</p>
+          <div class="field"><label for="part2Exists"><input id="part2Exists" name="part2Exists" type="checkbox" value="1"{{#part2Exists}} checked{{/part2Exists}}> This decision has a Part 2</label></div>
+          \(textareaRows("part2Reason", label: "Why a Part 2 is needed", hint: "Some offices print this reason on Part 1.", rows: 2))
+          <div class="field{{#fe.part2Content}} field-error{{/fe.part2Content}}"><label for="part2Content">Part 2 content</label>
+            <p class="hint" id="part2Content-hint">{{#version}}Leave blank to keep the content already recorded (read it on the record's page). {{/version}}Never shown to the public.</p>
+            {{#fe.part2Content}}<p class="error-message" id="part2Content-error"><span class="visually-hidden">Error:</span> {{fe.part2Content}}</p>{{/fe.part2Content}}
+            <textarea id="part2Content" name="part2Content" rows="5" aria-describedby="part2Content-hint"></textarea></div>
+          <div class="field"><label for="part2Complete"><input id="part2Complete" name="part2Complete" type="checkbox" value="1"{{#part2Complete}} checked{{/part2Complete}}> The Part 2 content is complete (needed before submission)</label></div>
+          {{/part2Reader}}
+          {{^version}}
+          \(input("on", name: "on", label: "Date raised, if recorded later (optional)", hint: "Year-month-day; leave blank for today"))
+          {{/version}}
+          {{#version}}
+          \(input("on", name: "on", label: "Date of the change, if recorded later (optional)", hint: "Year-month-day; leave blank for today"))
+          {{/version}}
           <button type="submit" class="button">{{button}}{{^button}}Save draft{{/button}}</button>
         </form>
         """
+
+    /// A labelled textarea with `rows`, its error beside it (from `fe`), as `textarea`.
+    static func textareaRows(_ id: String, label: String, hint: String? = nil, rows: Int) -> String {
+        textarea(id, name: id, label: label, hint: hint).replacingOccurrences(
+            of: "rows=\"2\"", with: "rows=\"\(rows)\"")
+    }
 
     static let error = """
         <h1>{{heading}}</h1>
@@ -347,5 +410,7 @@ enum Templates {
         .chain{display:flex;flex-wrap:wrap;gap:10px;list-style:none;padding:0;margin:0 0 20px;counter-reset:step}
         .chain li{background:#f3f2f1;padding:5px 12px}.chain li+li:before{content:"→ ";color:#505a5f}
         .list{padding-left:20px}
+        .notice-success{border-left-color:#00703c}.tag-delegated{background:#e9d7f0;color:#3d1f4f}
+        .decision-form h2{font-size:24px}
         """
 }

@@ -547,3 +547,47 @@ struct DecisionActVersionCommandTests {
         #expect(submitted.stdout.contains("awaiting-sign-offs"), "\(submitted.stdout)")
     }
 }
+
+@Suite("CLI: a delegated decision noted by the Commissioner (opcc decision note)")
+struct DecisionNoteCommandTests {
+    @Test func theCommissionerNotesALancashireDelegatedDecisionOnTheDayGivenAndOnlyOnce() async throws {
+        let db = try await DemoDatabase()
+        let profile = repositoryRoot.appendingPathComponent("fixtures/new-office/lancashire.yaml").path
+        try await db.succeed(["office", "add", "--file", profile, "--as", "t.setup"])
+        let l = ["--office", "lancashire"]
+        try await db.succeed(["user", "add", "lancs.chief-executive", "--role", "chief-executive"] + l)
+        try await db.succeed(
+            ["user", "add", "lancs.officer", "--role", "officer", "--as", "lancs.chief-executive"] + l)
+        try await db.succeed(
+            ["user", "add", "lancs.pcc", "--role", "commissioner", "--as", "lancs.chief-executive"] + l)
+        let id = try await db.raise(lincolnshireDraft, office: "lancashire", as: "lancs.officer", on: "2026-11-02")
+        let on = l + ["--on", "2026-11-02"]
+        try await db.succeed(["decision", "submit", id, "--as", "lancs.officer"] + on)
+        try await db.succeed(
+            [
+                "decision", "sign", id, "--position", "originating-officer", "--name", "A Officer", "--as",
+                "lancs.officer",
+            ]
+                + on)
+        try await db.succeed(["decision", "refer", id, "--as", "lancs.officer"] + on)
+        try await db.succeed(
+            ["decision", "decide", id, "--approve", "--interests", "none", "--as", "lancs.chief-executive"] + on)
+        let early = try await db.run(["decision", "publish", id, "--as", "lancs.officer"] + on)
+        #expect(early.status == 1)
+        #expect(early.stderr.contains("noted-before-publication"), "\(early.stderr)")
+        let backwards = try await db.run(["decision", "note", id, "--as", "lancs.pcc"] + l + ["--on", "2026-11-01"])
+        #expect(backwards.status == 1)
+        #expect(backwards.stderr.contains("effective-dates-never-go-backwards"), "\(backwards.stderr)")
+        let noted = try await db.succeed(["decision", "note", id, "--as", "lancs.pcc"] + l + ["--on", "2026-11-04"])
+        #expect(noted.stdout.contains("approved"))
+        let again = try await db.run(["decision", "note", id, "--as", "lancs.pcc"] + l)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("noted-once"), "\(again.stderr)")
+        let shown = try await db.succeed(["decision", "show", id, "--as", "lancs.officer"] + l)
+        #expect(shown.stdout.contains("Delegated decision"))
+        #expect(shown.stdout.contains("Decisions up to £50,000"))
+        #expect(shown.stdout.contains("2026-11-04"))
+        let help = try await db.run(["decision", "note", "--help"])
+        #expect(help.stdout.contains("Example: opcc decision note"))
+    }
+}

@@ -66,6 +66,9 @@ struct BrokenProfile: Sendable, CustomTestStringConvertible {
             with: "deferralNeedsUntilDate: perhaps",
             field: "publication.deferralNeedsUntilDate"),
         .init(
+            name: "noting as a word", replace: "notedByCommissioner: true", with: "notedByCommissioner: perhaps",
+            field: "decisionDelegation.notedByCommissioner"),
+        .init(
             name: "roles as one text",
             replace: "roles: [officer, finance, chief-executive, commissioner, project-board-member, auditor, public]",
             with: "roles: officer", field: "roles"),
@@ -151,7 +154,7 @@ struct BrokenProfile: Sendable, CustomTestStringConvertible {
             field: "threeSixtyGivingPrefix"),
         .init(
             name: "unknown key in forwardPlan", replace: "  noticeClearDays: 28",
-            with: "  noticeClearDays: 28\n  noticeWorkingDays: 20", field: "forwardPlan.noticeWorkingDays", line: 51),
+            with: "  noticeClearDays: 28\n  noticeWorkingDays: 20", field: "forwardPlan.noticeWorkingDays", line: 52),
         .init(
             name: "forward plan on which nothing is key",
             replace: "  keyDecisionAbove: \"£100,000\"\n  significantPublicInterest: true\n", with: "",
@@ -172,9 +175,11 @@ struct OfficeProfileSchemaTests {
     @Test func everyShippedProfileValidatesAgainstTheSchema() async throws {
         try #require(OfficeProfileSchema.tool.available, Comment(rawValue: OfficeProfileSchema.tool.missingInCI))
         let folder = repositoryRoot.appendingPathComponent("fixtures/offices")
-        let files = try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
+        let files =
+            try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "yaml" }
-        #expect(files.count >= 4)
+            + ["surrey", "lancashire"].map { repositoryRoot.appendingPathComponent("fixtures/new-office/\($0).yaml") }
+        #expect(files.count >= 6)
         let result = try await OfficeProfileSchema.validate(files)
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.components(separatedBy: ": valid").count - 1 == files.count, "\(result.output)")
@@ -188,6 +193,7 @@ struct OfficeProfileSchemaTests {
         #expect(profile.part2Readers == [.officer, .chiefExecutive, .commissioner, .auditor])
         #expect(profile.assessmentDocumentsRequired == day("2026-12-08"))
         #expect(profile.secondFactorRequiredFor == [.finance, .chiefExecutive, .commissioner])
+        #expect(profile.decisionDelegation?.notedByCommissioner == true)
         let result = try await OfficeProfileSchema.validate(yaml: yaml)
         #expect(result.status == 0, "\(result.output)")
     }

@@ -122,6 +122,8 @@ struct Browser {
     var cookie: String?
     /// The sign-in nonce cookie's value.
     var signInCookie: String?
+    /// The banner cookie of the step just taken (`opcc_flash`), sent back once like a browser would.
+    var flashCookie: String?
     var csrf: String?
     /// Headers sent with every request (`X-Forwarded-For` in the throttle's tests).
     var extraHeaders: HTTPFields = [:]
@@ -153,7 +155,10 @@ struct Browser {
 
     private mutating func send(_ uri: String, method: HTTPRequest.Method, body: String?) async throws -> Page {
         var headers = extraHeaders
-        let cookies = [cookie.map { "opcc_session=\($0)" }, signInCookie.map { "opcc_sign_in=\($0)" }].compactMap { $0 }
+        let cookies = [
+            cookie.map { "opcc_session=\($0)" }, signInCookie.map { "opcc_sign_in=\($0)" },
+            flashCookie.map { "opcc_flash=\($0)" },
+        ].compactMap { $0 }
         if !cookies.isEmpty { headers[.cookie] = cookies.joined(separator: "; ") }
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.execute(
@@ -162,6 +167,12 @@ struct Browser {
         await record(text, user: user)
         let setCookies = response.headers[values: .setCookie]
         for setCookie in setCookies {
+            if setCookie.hasPrefix("opcc_flash=") {
+                // An expired banner cookie has an empty value, which the split below would drop.
+                let value = setCookie.dropFirst("opcc_flash=".count).prefix { $0 != ";" }
+                flashCookie = value.isEmpty ? nil : String(value)
+                continue
+            }
             let pair = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1) ?? []
             guard pair.count == 2 else { continue }
             let value = pair[1].isEmpty ? nil : String(pair[1])

@@ -44,6 +44,8 @@ extension WorkflowRegistry {
                 role: role, prejudicialInterest: context.act.payload["prejudicialInterest"] == "true",
                 record: s.record, profile: s.profile)
         }
+        check("delegated-decision-noting") { _, s in DecisionRules.checkNoting(s.record) }
+        check("delegated-decision-noted") { _, s in DecisionRules.checkNotedBeforePublication(s.record) }
         check("deferral-until-date") { context, s in
             let until = context.act.payload["until"].flatMap { try? Day(iso: $0) }
             return DecisionRules.checkDeferral(until: until, record: s.record, profile: s.profile)

@@ -19,6 +19,10 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
     /// any the office profile adds); an empty text is a section the form leaves blank.
     public var implications: [String: String]
     public var backgroundPapers: String
+    /// Those consulted and their views, whether they agree or disagree and why (Cumbria's form asks for them under
+    /// its implications; Lincolnshire initials its consultations as sign-offs). nil on records raised before the
+    /// form asked for it.
+    public var consultation: String?
     public var significantPublicInterest: Bool
     public var publication: PublicationChoice
     public var part2: Part2
@@ -27,6 +31,9 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
     public var originatingOfficer: String
     public var signOffs: [SignOff]
     public var decision: DecisionTaken?
+    /// The Commissioner's noting of a decision the delegate took, where the office's delegation asks for it; nil
+    /// until noted (and always for a decision the Commissioner took).
+    public var noting: DecisionNoting?
     /// Effective date of the decision plus the office's working days, or the deferral date.
     public var part1Deadline: Day?
     public var publishedOn: Day?
@@ -58,6 +65,7 @@ public struct DecisionRecord: Hashable, Sendable, Codable {
         self.originatingOfficer = originatingOfficer
         self.signOffs = []
         self.decision = nil
+        self.noting = nil
         self.part1Deadline = nil
         self.publishedOn = nil
         self.exceptions = []
@@ -165,13 +173,53 @@ public struct DecisionTaken: Hashable, Sendable, Codable {
     public var day: Day
     /// The declaration of personal or prejudicial interests, as recorded ("none").
     public var interestsDeclared: String
+    /// The delegation the decision was taken under, as the office profile stated it that day; nil when the
+    /// Commissioner decided (and on records decided before delegations were kept: see `isDelegated`).
+    public var delegation: DelegationUsed?
 
-    public init(outcome: Outcome, decisionMaker: String, role: Role, day: Day, interestsDeclared: String) {
+    public init(
+        outcome: Outcome, decisionMaker: String, role: Role, day: Day, interestsDeclared: String,
+        delegation: DelegationUsed? = nil
+    ) {
         self.outcome = outcome
         self.decisionMaker = decisionMaker
         self.role = role
         self.day = day
         self.interestsDeclared = interestsDeclared
+        self.delegation = delegation
+    }
+
+    /// Whether someone other than the Commissioner decided, in the Commissioner's place.
+    public var isDelegated: Bool { delegation != nil || role != .commissioner }
+}
+
+/// The delegation a decision was taken under (the office profile's `decisionDelegation` on the day): who may decide
+/// in the Commissioner's place, within which limit, and whether the Commissioner notes it.
+public struct DelegationUsed: Hashable, Sendable, Codable {
+    public var role: Role
+    /// The largest amount the delegate may decide; nil for no limit.
+    public var upTo: Money?
+    public var notingRequired: Bool
+
+    public init(role: Role, upTo: Money?, notingRequired: Bool) {
+        self.role = role
+        self.upTo = upTo
+        self.notingRequired = notingRequired
+    }
+}
+
+/// The Commissioner's noting of a delegated decision: an act with its own date (Lancashire's scheme of delegation).
+public struct DecisionNoting: Hashable, Sendable, Codable {
+    /// Who noted it, as the notice names them ("Police and Crime Commissioner for Lancashire").
+    public var notedBy: String
+    public var day: Day
+    /// The sign-in name of the person who recorded it.
+    public var recordedBy: String
+
+    public init(notedBy: String, day: Day, recordedBy: String) {
+        self.notedBy = notedBy
+        self.day = day
+        self.recordedBy = recordedBy
     }
 }
 

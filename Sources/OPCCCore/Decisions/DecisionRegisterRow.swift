@@ -17,6 +17,12 @@ public struct DecisionRegisterRow: Hashable, Sendable, Codable {
     public var deferralUntil: Day?
     public var part2Exists: Bool
     public var exceptionCount: Int
+    /// Who decided in the Commissioner's place (`chief-executive`), when the decision was delegated; nil otherwise.
+    public var delegatedTo: String? = nil
+    /// The amount the delegation covered when the decision was taken (nil: no limit, or not delegated).
+    public var delegationLimitPence: Int64? = nil
+    /// The day the Commissioner noted the delegated decision, where the delegation asks for noting.
+    public var notedOn: Day? = nil
 
     public init(
         id: String, office: String, number: String?, title: String, status: String, amountPence: Int64?,

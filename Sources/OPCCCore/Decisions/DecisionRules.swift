@@ -23,6 +23,14 @@ public enum DecisionRefusal: Hashable, Sendable, CustomStringConvertible {
     case deferralNeedsUntilDate
     /// The deferral's until-date is before the decision.
     case deferralDateBeforeDecision(until: Day, decided: Day)
+    /// Only a decision the delegate took is noted by the Commissioner.
+    case notingOfDelegatedDecisionsOnly
+    /// The office's delegation does not ask the Commissioner to note delegated decisions.
+    case notingNotRequired
+    /// The Commissioner has already noted this decision.
+    case alreadyNoted(on: Day)
+    /// A delegated decision the office asks the Commissioner to note is published once noted.
+    case notNotedYet
 
     public var rule: String {
         switch self {
@@ -37,6 +45,10 @@ public enum DecisionRefusal: Hashable, Sendable, CustomStringConvertible {
         case .prejudicialInterest: return "prejudicial-interest-passes-to-delegate"
         case .deferralNeedsUntilDate: return "deferral-needs-until-date"
         case .deferralDateBeforeDecision: return "deferral-date-after-decision"
+        case .notingOfDelegatedDecisionsOnly: return "noting-of-delegated-decisions-only"
+        case .notingNotRequired: return "noting-where-the-office-requires-it"
+        case .alreadyNoted: return "noted-once"
+        case .notNotedYet: return "noted-before-publication"
         }
     }
 
@@ -66,6 +78,14 @@ public enum DecisionRefusal: Hashable, Sendable, CustomStringConvertible {
             return "this office requires a date until which publication is deferred"
         case .deferralDateBeforeDecision(let until, let decided):
             return "publication cannot be deferred until \(until.iso), before the decision on \(decided.iso)"
+        case .notingOfDelegatedDecisionsOnly:
+            return "the Commissioner took this decision: only a decision taken under delegation is noted"
+        case .notingNotRequired:
+            return "this office's delegation does not ask the Commissioner to note delegated decisions"
+        case .alreadyNoted(let day):
+            return "the Commissioner has already noted this decision (on \(day.iso))"
+        case .notNotedYet:
+            return "the Commissioner has not yet noted this delegated decision, and it is published once noted"
         }
     }
 
@@ -86,6 +106,9 @@ public enum DecisionRefusal: Hashable, Sendable, CustomStringConvertible {
             return delegate.map { "the \($0) takes the decision instead" } ?? "record who will decide, then retry"
         case .deferralNeedsUntilDate: return "give the date until which publication is deferred"
         case .deferralDateBeforeDecision: return "give a date on or after the decision"
+        case .notingOfDelegatedDecisionsOnly, .notingNotRequired: return "nothing needs noting"
+        case .alreadyNoted: return "a noting is recorded once; correct Part 1 if it needs a change"
+        case .notNotedYet: return "ask the Commissioner to note it, then publish"
         }
     }
 
@@ -157,6 +180,26 @@ public enum DecisionRules {
             return .deferralDateBeforeDecision(until: until, decided: decided)
         }
         return nil
+    }
+
+    /// Whether the Commissioner may note `record` now: a decision taken under delegation whose delegation asked for
+    /// noting (as the decision recorded it on the day, so a later profile change rewrites nothing; a record decided
+    /// before noting existed, or on version 1 of the workflow, has none to give), not noted yet.
+    public static func checkNoting(_ record: DecisionRecord) -> DecisionRefusal? {
+        guard let decision = record.decision, decision.isDelegated else { return .notingOfDelegatedDecisionsOnly }
+        guard decision.delegation?.notingRequired == true else { return .notingNotRequired }
+        if let noting = record.noting { return .alreadyNoted(on: noting.day) }
+        return nil
+    }
+
+    /// Whether a delegated decision may be published: not while it waits for the Commissioner's noting.
+    public static func checkNotedBeforePublication(_ record: DecisionRecord) -> DecisionRefusal? {
+        awaitsNoting(record) ? .notNotedYet : nil
+    }
+
+    /// Whether a delegated decision still waits for the Commissioner's noting (shown on the record and the notice).
+    public static func awaitsNoting(_ record: DecisionRecord) -> Bool {
+        record.noting == nil && record.decision?.delegation?.notingRequired == true
     }
 
     /// Part 1 overdue: the record has a Part 1 deadline, is not published nor withdrawn, and the deadline was before

@@ -56,6 +56,15 @@ public struct OfficeProfile: Hashable, Sendable {
         public let role: Role
         /// The largest amount the delegate may decide; nil for no limit.
         public let upTo: Money?
+        /// Whether the Commissioner notes each decision the delegate takes, as a dated act of its own (Lancashire:
+        /// the Chief Executive decides within £50,000 and the Commissioner notes it); false by default.
+        public let notedByCommissioner: Bool
+
+        public init(role: Role, upTo: Money?, notedByCommissioner: Bool = false) {
+            self.role = role
+            self.upTo = upTo
+            self.notedByCommissioner = notedByCommissioner
+        }
     }
 
     /// A deliberate over-commitment the office allows beyond a strand's budget, in percent (Warwickshire 2023/24
@@ -157,6 +166,7 @@ extension OfficeProfile {
         struct Delegation: Decodable {
             var role: String?
             var upTo: String?
+            var notedByCommissioner: Bool?
         }
         struct CarryForwardDelegationRaw: Decodable {
             var role: String?
@@ -415,7 +425,7 @@ extension OfficeProfile {
         if let text = raw.upTo {
             do { upTo = try Money(parsing: text) } catch { throw fail("decisionDelegation.upTo", error.description) }
         }
-        return DecisionDelegation(role: role, upTo: upTo)
+        return DecisionDelegation(role: role, upTo: upTo, notedByCommissioner: raw.notedByCommissioner ?? false)
     }
 
     private static func validateSignatories(

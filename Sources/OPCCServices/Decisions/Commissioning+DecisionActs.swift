@@ -35,6 +35,9 @@ extension Commissioning {
         case deferPublication(reason: String, until: Day?)
         case publish
         case withdraw(reason: String)
+        /// The Commissioner notes a decision the delegate took (decision-request version 2, where the office's
+        /// delegation asks for it).
+        case note
 
         var event: String {
             switch self {
@@ -46,12 +49,13 @@ extension Commissioning {
             case .deferPublication: return "defer"
             case .publish: return "publish"
             case .withdraw: return "withdraw"
+            case .note: return "note"
             }
         }
 
         var payload: [String: String] {
             switch self {
-            case .submit, .refer, .publish: return [:]
+            case .submit, .refer, .publish, .note: return [:]
             case .signOff(let position, let name, let initials):
                 return ["position": position, "name": name].merging(initials.map { ["initials": $0] } ?? [:]) { a, _ in
                     a
@@ -160,7 +164,8 @@ extension Commissioning {
                 let decisionMaker = historic?.name ?? (displayName.isBlank ? actorName : displayName)
                 record.decision = DecisionTaken(
                     outcome: approve ? .approved : .notApproved, decisionMaker: decisionMaker, role: accepted.role,
-                    day: day, interestsDeclared: interests)
+                    day: day, interestsDeclared: interests,
+                    delegation: try self.delegationUsed(by: accepted.role, on: record, in: tx))
                 // The workflow's `start-publication-clock` effect has set the Part 1 deadline already.
                 return ["part1Deadline": record.part1Deadline?.iso ?? ""]
             case .deferPublication(let reason, let until):
@@ -168,9 +173,31 @@ extension Commissioning {
                 record.part1Deadline = until
             case .publish:
                 record.publishedOn = day
+            case .note:
+                let displayName = try tx.person(named: actorName)?.displayName ?? ""
+                record.noting = DecisionNoting(
+                    notedBy: historic?.name ?? (displayName.isBlank ? actorName : displayName), day: day,
+                    recordedBy: recordedBy)
             }
             return [:]
         }
+    }
+
+    /// The delegation a decision by `role` is taken under, as the office profile states it today: nil when the
+    /// Commissioner decides. Noting is asked for only where the record's workflow version has the `note` act, so a
+    /// record pinned to version 1 is never left waiting for an act it cannot take.
+    private func delegationUsed(
+        by role: Role, on record: DecisionRecord, in tx: any StoreTransaction
+    ) throws -> DelegationUsed? {
+        guard role != .commissioner, let delegation = try profile(of: record.office, in: tx).decisionDelegation,
+            delegation.role == role
+        else { return nil }
+        let instance = try tx.instance(id: record.id)
+        let notes =
+            instance.flatMap { catalog.definition($0.workflow, version: $0.workflowVersion) }?.transitions
+            .contains { $0.event == "note" } ?? false
+        return DelegationUsed(
+            role: role, upTo: delegation.upTo, notingRequired: delegation.notedByCommissioner && notes)
     }
 
     @discardableResult
@@ -209,6 +236,15 @@ extension Commissioning {
                 approve: approve, interests: interests, prejudicialInterest: prejudicialInterest, urgency: urgency),
             on: id,
             by: actorName, role: role, on: day, expectedVersion: expectedVersion)
+    }
+
+    /// The Commissioner's noting of a decision the delegate took: a dated act of its own, where the office's
+    /// delegation asks for it (`decisionDelegation.notedByCommissioner`).
+    @discardableResult
+    public func noteDecision(
+        _ id: String, by actorName: String, on day: Day? = nil, expectedVersion: Int? = nil
+    ) async throws -> DecisionView {
+        try await perform(.note, on: id, by: actorName, on: day, expectedVersion: expectedVersion)
     }
 
     /// The record's number: the next in its period's sequence, or the one given (an import's historic number), with

@@ -7,11 +7,22 @@ public struct DecisionDraft: Decodable, Sendable {
     public struct Funding: Decodable, Sendable {
         public var strand: String
         public var year: String
+
+        public init(strand: String, year: String) {
+            self.strand = strand
+            self.year = year
+        }
     }
     public struct Publication: Decodable, Sendable {
         public var deferred: Bool?
         public var reason: String?
         public var until: Day?
+
+        public init(deferred: Bool? = nil, reason: String? = nil, until: Day? = nil) {
+            self.deferred = deferred
+            self.reason = reason
+            self.until = until
+        }
     }
     public struct Part2Draft: Decodable, Sendable {
         public var exists: Bool?
@@ -31,6 +42,16 @@ public struct DecisionDraft: Decodable, Sendable {
         public var strategyFormulated: Bool?
         public var strategyAttached: Bool?
         public var proposedPressReleaseDate: Day?
+
+        public init(
+            pressReleaseRequired: Bool? = nil, strategyFormulated: Bool? = nil, strategyAttached: Bool? = nil,
+            proposedPressReleaseDate: Day? = nil
+        ) {
+            self.pressReleaseRequired = pressReleaseRequired
+            self.strategyFormulated = strategyFormulated
+            self.strategyAttached = strategyAttached
+            self.proposedPressReleaseDate = proposedPressReleaseDate
+        }
     }
 
     public var title: String?
@@ -43,6 +64,8 @@ public struct DecisionDraft: Decodable, Sendable {
     public var issuesForConsideration: String?
     public var implications: [String: String]?
     public var backgroundPapers: String?
+    /// Those consulted and their views.
+    public var consultation: String?
     public var significantPublicInterest: Bool?
     public var publication: Publication?
     public var part2: Part2Draft?
@@ -62,6 +85,7 @@ public struct DecisionDraft: Decodable, Sendable {
         if issuesForConsideration != nil { names.append("issuesForConsideration") }
         if let implications { names += implications.keys.sorted().map { "implications.\($0)" } }
         if backgroundPapers != nil { names.append("backgroundPapers") }
+        if consultation != nil { names.append("consultation") }
         if significantPublicInterest != nil { names.append("significantPublicInterest") }
         if publication != nil { names.append("publication") }
         if part2 != nil { names.append("part2") }
@@ -93,6 +117,7 @@ public struct DecisionDraft: Decodable, Sendable {
             d.implications = checked
         }
         d.backgroundPapers = try checkedOptionalText(backgroundPapers, "backgroundPapers", .long)
+        d.consultation = try checkedOptionalText(consultation, "consultation", .long)
         d.publication?.reason = try checkedOptionalText(publication?.reason, "publication.reason", .short)
         d.part2?.reason = try checkedOptionalText(part2?.reason, "part2.reason", .short)
         d.part2?.content = try checkedOptionalText(part2?.content, "part2.content", .long)
@@ -140,6 +165,7 @@ public struct DecisionDraft: Decodable, Sendable {
             }
         }
         if let backgroundPapers = d.backgroundPapers { record.backgroundPapers = backgroundPapers }
+        if let consultation = d.consultation { record.consultation = consultation }
         if let significantPublicInterest { record.significantPublicInterest = significantPublicInterest }
         if let p = d.publication {
             record.publication = PublicationChoice(

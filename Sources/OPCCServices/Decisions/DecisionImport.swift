@@ -55,11 +55,12 @@ public struct DecisionImportFile: Decodable, Sendable {
         case "defer": return .deferPublication(reason: try need(a.reason, "reason"), until: a.until)
         case "publish": return .publish
         case "withdraw": return .withdraw(reason: try need(a.reason, "reason"))
+        case "note": return .note
         default:
             throw ServiceRefusal(
                 rule: .validImportFile,
                 message: "\(source): acts[\(index)]: '\(a.act)' is not an act of a decision record (submit, sign-off, "
-                    + "refer, return-for-revision, approve, decline, defer, publish, withdraw)")
+                    + "refer, return-for-revision, approve, decline, defer, publish, withdraw, note)")
         }
     }
 }

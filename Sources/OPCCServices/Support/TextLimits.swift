@@ -26,7 +26,7 @@ extension Commissioning.DecisionAct {
     /// short fields.
     func checkedTexts() throws(ServiceRefusal) -> Self {
         switch self {
-        case .submit, .refer, .publish: return self
+        case .submit, .refer, .publish, .note: return self
         case .signOff(let position, let name, let initials):
             return .signOff(
                 position: try checkedText(position, "position", .name), name: try checkedText(name, "name", .name),

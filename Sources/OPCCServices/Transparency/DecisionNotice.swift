@@ -97,10 +97,12 @@ extension DecisionNotice {
         ]
         if let money = fundingSection(record) { sections.append(money) }
         sections.append(decisionSection(record.decision))
+        if let delegated = delegationSection(record) { sections.append(delegated) }
         sections.append(signOffSection(record.signOffs, profile: profile))
         sections.append(section("Introduction and background", record.introductionAndBackground))
         sections.append(section("Issues for consideration", record.issuesForConsideration))
         sections += implicationSections(record.implications, profile: profile)
+        sections.append(section("Consultation", record.consultation ?? ""))
         sections.append(section("Background and supporting papers", record.backgroundPapers))
         sections.append(publicInterestSection(record))
         sections.append(publicationSection(record, profile: profile))
