@@ -107,6 +107,9 @@ public enum OfficeBundleTables {
             + "by the import",
         "account_balance":
             "the balances cache, derived from ledger_transfer (each account's balance): rebuilt on import",
+        "agreement_commitment":
+            "the committed cache, derived from grant_agreement's terms and workflow_instance's states: rebuilt on "
+            + "import",
         "decision_search": "derived from decision_record (PostgreSQL's search words): rebuilt on import",
         "decision_fts": "derived from decision_record (SQLite's full-text index): rebuilt on import",
         "decision_fts_data": "SQLite's full-text index's own storage: rebuilt on import",

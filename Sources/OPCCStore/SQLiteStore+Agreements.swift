@@ -70,6 +70,8 @@ extension SQLTransaction {
                 throw StoreError.duplicate(what: "allocation \(allocation) in agreement \(owner ?? "")")
             }
         }
+        // Its terms may name other allocations now: the committed cache follows, in this transaction.
+        try refreshCommitment(agreement: a.id)
     }
 
     func agreement(id: String) throws -> GrantAgreement? {

@@ -48,7 +48,7 @@ extension SQLTransaction {
         "over_commitment_percent", "posting_seq", "day", "size_band",
     ]
 
-    private func allocationSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func allocationSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         try simpleSeals(Self.allocationColumns, table: "allocation", where: condition, arguments) { _ in
         } make: {
             .allocation($0)
@@ -56,7 +56,7 @@ extension SQLTransaction {
     }
 
     /// A strand's name (its budget is the ledger's, which `finance check` verifies).
-    private func strandSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func strandSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let columns = ["office_id", "year_start", "strand", "name"]
         var seals: [RecordSeal] = []
         try forEachRow(
@@ -78,7 +78,7 @@ extension SQLTransaction {
         "id", "office_id", "agreement_id", "return_id", "status", "proposal_json",
     ]
 
-    private func variationSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func variationSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         try simpleSeals(Self.variationColumns, table: "variation_proposal", where: condition, arguments) { _ in
         } make: {
             .variation($0)
@@ -94,7 +94,7 @@ extension SQLTransaction {
     ]
 
     /// The run as scored and every ward selected or shortlisted from it, by ward code.
-    private func vliRunSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func vliRunSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let selections = try children(
             sql: """
                 SELECT \(Self.vliSelectionColumns.joined(separator: ", ")) FROM vli_selection
@@ -112,7 +112,7 @@ extension SQLTransaction {
     private static let indicatorColumns = ["agreement_id", "indicator", "quarter_key", "quarter", "value", "source"]
 
     /// One seal per agreement that has indicator values: every value, by indicator and quarter.
-    private func indicatorSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func indicatorSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let values = try children(
             sql: """
                 SELECT \(Self.indicatorColumns.joined(separator: ", ")) FROM indicator_value
@@ -151,7 +151,7 @@ extension SQLTransaction {
     ]
 
     /// The assessment's columns, then each of its tables' rows.
-    private func priorityAssessmentSeals(
+    func priorityAssessmentSeals(
         where condition: String, _ arguments: SQLArguments
     ) throws
         -> [RecordSeal]

@@ -173,6 +173,15 @@ extension SQLTransaction {
                     SELECT DISTINCT office_id FROM ledger_posting p
                     WHERE NOT EXISTS (SELECT 1 FROM account_balance b WHERE b.office_id = p.office_id)
                     """))
+        // The committed cache likewise, derived from the agreements' terms and states: for the offices imported
+        // (those with agreements and no committed rows yet).
+        try rebuildCommitments(
+            offices: try fetchValues(
+                String.self,
+                sql: """
+                    SELECT DISTINCT office_id FROM grant_agreement g
+                    WHERE NOT EXISTS (SELECT 1 FROM agreement_commitment c WHERE c.agreement_office_id = g.office_id)
+                    """))
         if dialect == .postgres, let session = sql as? PGSession {
             try PostgresStore.rebuildDerivedState(session)
         } else {

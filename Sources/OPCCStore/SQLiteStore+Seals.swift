@@ -63,7 +63,7 @@ extension SQLTransaction {
 
     /// Every column of the record, and Part 2 by the SHA-256 of its content (the content is read here only to be
     /// hashed: it never leaves this function).
-    private func decisionSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func decisionSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let columns = Self.decisionColumns.map { "r.\($0)" }.joined(separator: ", ")
         var seals: [RecordSeal] = []
         try forEachRow(
@@ -86,7 +86,7 @@ extension SQLTransaction {
     ]
 
     /// The agreement's columns and the ids of the allocations it pays.
-    private func agreementSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func agreementSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let allocations = try children(
             sql: """
                 SELECT agreement_id, allocation_id FROM grant_agreement_allocation
@@ -109,7 +109,7 @@ extension SQLTransaction {
     ]
 
     /// The return's columns and every version of its content, oldest first.
-    private func returnSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func returnSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let versions = try children(
             sql: """
                 SELECT \(Self.returnVersionColumns.joined(separator: ", ")) FROM return_version
@@ -130,7 +130,7 @@ extension SQLTransaction {
         "actual_pence",
     ]
 
-    private func carryForwardSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func carryForwardSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         try simpleSeals(Self.carryForwardColumns, table: "carry_forward", where: condition, arguments) { _ in
         } make: {
             .carryForward($0)
@@ -138,7 +138,7 @@ extension SQLTransaction {
     }
 
     /// The person's name, display name and office, and every role grant (role and scope, sorted).
-    private func personSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func personSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let grants = try children(
             sql: """
                 SELECT p.name, g.role, g.scope FROM role_grant g JOIN person p ON p.id = g.person_id
@@ -198,7 +198,7 @@ extension SQLTransaction {
 
     /// The office's id, name and organisation id, and its profile by SHA-256 (both the stored digest and one
     /// computed from the stored text, so an edit of either shows).
-    private func officeSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
+    func officeSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let columns = ["id", "name", "org_id", "profile_sha256"]
         var seals: [RecordSeal] = []
         try forEachRow(

@@ -204,6 +204,11 @@ public protocol StoreTransaction {
     func updateInstance(
         id: String, state: String, expectedVersion: Int, lastEffectiveDay: Day
     ) throws
+    /// The same move, from state `from` as the caller read it (nil: unknown): what keeps the committed cache in
+    /// step costs nothing unless the move enters or leaves one of `GrantRules.committedStates`.
+    func updateInstance(
+        id: String, from: String?, state: String, expectedVersion: Int, lastEffectiveDay: Day
+    ) throws
     /// Bumps an instance's version for a change that leaves its state alone (a draft edit, a correction), only if
     /// it is still at `expectedVersion`; throws `StoreError.staleVersion` otherwise, so a stale writer changes nothing.
     func bumpInstanceVersion(id: String, expectedVersion: Int) throws
@@ -223,6 +228,11 @@ public protocol StoreTransaction {
     func globalChainHead() throws -> AuditHead
     /// The seal of every sealed record as it stands in the tables now, `office`'s only when given.
     func recordSeals(office: String?) throws -> [RecordSeal]
+    /// The same seals in the same order, a chunk of at most `chunk` records of one kind at a time (bounded memory).
+    func forEachRecordSealChunk(office: String?, chunk: Int, _ visit: ([RecordSeal]) throws -> Void) throws
+    /// Every instance (`office`'s only when given) in creation order with its events' moves, `chunk` instances at a
+    /// time; `visit` returns false to stop.
+    func forEachInstanceHistory(office: String?, chunk: Int, _ visit: ([InstanceHistory]) throws -> Bool) throws
     func appendRefusal(_ refusal: RefusalRecord) throws
     func refusals(instance: String?) throws -> [RefusalRecord]
 
@@ -270,6 +280,12 @@ public protocol StoreTransaction {
         year: FinancialYear, office: String?, states: [String]
     ) throws -> [ReconciliationLine:
         Int64]
+    /// The same sums as `allocatedUnderAgreements` for `GrantRules.committedStates`, read from the committed cache
+    /// (`agreement_commitment`) through its index on the year.
+    func committedUnderAgreements(year: FinancialYear, office: String?) throws -> [ReconciliationLine: Int64]
+    /// Every row of the committed cache recomputed from the agreements' terms and states and compared with the
+    /// row kept (for `finance check`), streamed in chunks of agreements.
+    func checkCommitmentCache(chunk: Int) throws -> [CommitmentCacheDifference]
     /// The same sums as `transferSums`, from the postings themselves (`ledger_transfer`) rather than the balances
     /// cache: the reconciliation as it was computed before the cache (a benchmark's baseline).
     func transferSumsFromPostings(

@@ -155,6 +155,10 @@ public enum GrantRules {
     /// only once the agreement is active.
     public static let payableStates: [String] = ["signed", "active"]
 
+    /// The workflow states in which an agreement commits the allocations its terms name (the reconciliation's
+    /// `committed` figure, kept per agreement and allocation in the store's committed cache).
+    public static let committedStates: [String] = ["signed", "active", "closed"]
+
     /// What must be recorded before the agreement is signed (Leicestershire: an equality impact assessment and a
     /// risk assessment for each funding agreement).
     public static func checkConditions(_ agreement: GrantAgreement) -> [GrantRefusal] {

@@ -45,7 +45,16 @@ extension Commissioning {
     /// only that office's own chain, instances and records.
     /// Then reads every document's stored file back and names each one missing or no longer the one attached.
     public func verifyAudit(head minuted: AuditHead? = nil, office: String? = nil) async throws -> AuditVerification {
-        let tables = try await verifyAuditTables(head: minuted, office: office)
+        try await verifyAudit(head: minuted, office: office, chunk: 1_000)
+    }
+
+    /// The same, reading instances and records `chunk` at a time (the tests make chunks small to cross their edges).
+    @_spi(Bench) public func verifyAudit(
+        head minuted: AuditHead? = nil, office: String? = nil, chunk: Int
+    ) async throws -> AuditVerification {
+        let tables = try await store.read { tx in
+            try self.verifyAuditTables(head: minuted, office: office, in: tx, chunk: chunk)
+        }
         let files = try await documentFileProblems(office: office)
         return AuditVerification(
             eventsChecked: tables.eventsChecked, instancesRebuilt: tables.instancesRebuilt,
@@ -58,60 +67,65 @@ extension Commissioning {
     }
 
     /// The same checks inside a transaction the caller holds (an import checks what it wrote before it commits).
+    ///
+    /// Streamed in bounded memory: the events are read in sequence order in chunks and only the chain's running
+    /// state and each sealed record's last seal (its key, the event's number and the seal) are kept; the instances
+    /// are rebuilt `chunk` at a time, each chunk's events read through the instance index; the records' seals are
+    /// recomputed `chunk` records of one kind at a time and compared as they come.
     func verifyAuditTables(
-        head minuted: AuditHead?, office: String?, in tx: any StoreTransaction
+        head minuted: AuditHead?, office: String?, in tx: any StoreTransaction, chunk: Int = 1_000
     ) throws -> AuditVerification {
         if let office, try tx.office(id: office) == nil {
             throw ServiceRefusal.notFound(rule: .knownOffice, message: "no office '\(office)' to verify")
         }
         var verifier = AuditChainVerifier(
             head: minuted, office: office, anchor: office == nil ? nil : try tx.globalChainHead().hash)
-        var transitions: [String: [(from: String, to: String)]] = [:]
-        var created: [String: String] = [:]
-        // Records an import made in the state its register gave (no acts were taken in the product).
-        var historic: Set<String> = []
         var lastSeals: [String: (sequence: Int64, seal: String?)] = [:]
         try tx.forEachAuditEvent(office: office) { event in
             guard verifier.check(event) else { return false }
             if let key = event.sealedRecord { lastSeals[key] = (event.sequence, event.seal) }
-            if let id = event.instanceID, let to = event.toState {
-                if let from = event.fromState {
-                    transitions[id, default: []].append((from, to))
-                } else {
-                    created[id] = to
-                    if event.event == DecisionRegisterImport.event { historic.insert(id) }
-                }
-            }
             return true
         }
         var problems: [String] = []
         if let problem = verifier.finish() { problems.append(problem.description) }
-        let instances = try tx.instances(office: office)
-        if problems.isEmpty {
-            problems += try rebuildProblems(
-                instances, created: created, historic: historic, transitions: transitions, tx: tx)
+        var instancesRebuilt = 0
+        var rebuildProblem: String?
+        try tx.forEachInstanceHistory(office: office, chunk: chunk) { histories in
+            instancesRebuilt += histories.count
+            // Only the first instance found wrong is named (as when the whole log was replayed at once); the count
+            // goes on.
+            if problems.isEmpty, rebuildProblem == nil {
+                rebuildProblem = try self.rebuildProblem(histories, tx: tx)
+            }
+            return true
         }
-        let seals = try tx.recordSeals(office: office)
-        if problems.isEmpty { problems += Self.sealProblems(seals, lastSeals: lastSeals, office: office) }
+        if let rebuildProblem { problems.append(rebuildProblem) }
+        var recordsSealed = 0
+        var sealProblems: [String] = []
+        try tx.forEachRecordSealChunk(office: office, chunk: chunk) { seals in
+            recordsSealed += seals.count
+            sealProblems += Self.sealProblems(seals, lastSeals: &lastSeals)
+        }
+        if problems.isEmpty {
+            problems += sealProblems + Self.missingSealedRecords(lastSeals, office: office)
+        }
         let head =
             try office.map { try tx.auditHead(office: $0) ?? AuditHead(sequence: 0, hash: AuditEvent.genesisHash) }
             ?? tx.auditHead()
         return AuditVerification(
-            eventsChecked: verifier.count, instancesRebuilt: instances.count, recordsSealed: seals.count,
+            eventsChecked: verifier.count, instancesRebuilt: instancesRebuilt, recordsSealed: recordsSealed,
             head: head, problems: problems)
     }
 
-    /// Each record whose content now differs from the seal of its last sealed event, that no event sealed, or that
-    /// an event sealed and the tables no longer hold.
+    /// Each record of `seals` whose content now differs from the seal of its last sealed event, or that no event
+    /// sealed. Each record seen is taken out of `lastSeals`, so that what is left there is what the tables no
+    /// longer hold.
     static func sealProblems(
-        _ seals: [RecordSeal], lastSeals: [String: (sequence: Int64, seal: String?)], office: String?
+        _ seals: [RecordSeal], lastSeals: inout [String: (sequence: Int64, seal: String?)]
     ) -> [String] {
         var problems: [String] = []
-        var present: Set<String> = []
         for seal in seals {
-            let key = seal.record.key
-            present.insert(key)
-            guard let last = lastSeals[key] else {
+            guard let last = lastSeals.removeValue(forKey: seal.record.key) else {
                 problems.append("\(seal.name): no audit event seals it (it was written behind the product's back)")
                 continue
             }
@@ -119,46 +133,46 @@ extension Commissioning {
                 problems.append("\(seal.name): content differs from its last sealed event #\(last.sequence)")
             }
         }
-        for (key, last) in lastSeals.sorted(by: { $0.value.sequence < $1.value.sequence })
-        where last.seal != nil && !present.contains(key) {
-            let name = SealedRecord(key: key)?.description ?? key
-            problems.append(
-                "\(name): sealed by event #\(last.sequence) but missing from the tables"
-                    + (office.map { " of \($0)" } ?? "") + " (it was deleted or moved)")
-        }
         return problems
     }
 
-    private func rebuildProblems(
-        _ instances: [WorkflowInstance], created: [String: String], historic: Set<String>,
-        transitions: [String: [(from: String, to: String)]], tx: any StoreTransaction
-    ) throws -> [String] {
-        for instance in instances {
+    /// Each record an event sealed that the tables no longer hold (what `sealProblems` left in `lastSeals`), by the
+    /// sealing event's number.
+    static func missingSealedRecords(
+        _ lastSeals: [String: (sequence: Int64, seal: String?)], office: String?
+    ) -> [String] {
+        lastSeals.filter { $0.value.seal != nil }.sorted(by: { $0.value.sequence < $1.value.sequence }).map {
+            key, last in
+            let name = SealedRecord(key: key)?.description ?? key
+            return "\(name): sealed by event #\(last.sequence) but missing from the tables"
+                + (office.map { " of \($0)" } ?? "") + " (it was deleted or moved)"
+        }
+    }
+
+    /// The first instance of `histories` whose events do not lead to its stored state, described; nil when all do.
+    private func rebuildProblem(_ histories: [InstanceHistory], tx: any StoreTransaction) throws -> String? {
+        for history in histories {
+            let instance = history.instance
             let definition = try definition(for: instance, in: tx)
             // A historic import starts its record in any state of the workflow; every other record in the initial.
+            let historic = history.creationEvents.contains(DecisionRegisterImport.event)
             let start =
-                historic.contains(instance.id) && definition.states.contains { $0.name == created[instance.id] }
-                ? created[instance.id]! : definition.initial
-            guard created[instance.id] == start else {
-                return [
-                    "instance \(instance.id): its creation event is missing or does not start in "
-                        + "'\(definition.initial)'"
-                ]
+                historic && definition.states.contains { $0.name == history.created }
+                ? history.created! : definition.initial
+            guard history.created == start else {
+                return "instance \(instance.id): its creation event is missing or does not start in "
+                    + "'\(definition.initial)'"
             }
-            switch WorkflowEngine.replay(transitions[instance.id] ?? [], definition: definition, from: start) {
+            switch WorkflowEngine.replay(history.transitions, definition: definition, from: start) {
             case .failure(let mismatch):
-                return [
-                    "instance \(instance.id): its event \(mismatch.index + 1) leaves '\(mismatch.recordedFrom)' "
-                        + "but the record was in '\(mismatch.expectedFrom)'"
-                ]
+                return "instance \(instance.id): its event \(mismatch.index + 1) leaves '\(mismatch.recordedFrom)' "
+                    + "but the record was in '\(mismatch.expectedFrom)'"
             case .success(let state) where state != instance.state:
-                return [
-                    "instance \(instance.id): stored state is '\(instance.state)' but its events lead to '\(state)'"
-                ]
+                return "instance \(instance.id): stored state is '\(instance.state)' but its events lead to '\(state)'"
             case .success:
                 continue
             }
         }
-        return []
+        return nil
     }
 }

@@ -29,8 +29,9 @@ extension Commissioning {
         try await reconciliation(year: year, office: office, strand: strand, recipient: recipient, fromPostings: false)
     }
 
-    /// The reconciliation read from the balances cache (as `reconciliation(year:)`), or with `fromPostings` summed
-    /// from the postings themselves as before the cache (a benchmark's baseline in the same run).
+    /// The reconciliation read from the balances and committed caches (as `reconciliation(year:)`), or with
+    /// `fromPostings` summed from the postings and the agreements' terms themselves as before the caches (a
+    /// benchmark's baseline in the same run, and the tests' proof that the caches change no figure).
     @_spi(Bench) public func reconciliation(
         year: FinancialYear, office: String? = nil, strand: String? = nil, recipient: String? = nil,
         fromPostings: Bool
@@ -43,11 +44,14 @@ extension Commissioning {
                 ? try tx.transferSumsFromPostings(touching: year, office: office)
                 : try tx.transferSums(touching: year, office: office)
             let lines = Reconciliation.lines(fromSums: sums)
-            // Committed: the allocations paid out by agreements that are signed (or active, or closed).
+            // Committed: the allocations paid out by agreements that are signed (or active, or closed), read from
+            // the committed cache (or, with `fromPostings`, from every candidate agreement's terms, as before it).
             var committed: [ReconciliationLine: Int64] = [:]
-            for (recipientLine, pence) in try tx.allocatedUnderAgreements(
-                year: year, office: office, states: ["signed", "active", "closed"])
-            {
+            let underAgreements =
+                fromPostings
+                ? try tx.allocatedUnderAgreements(year: year, office: office, states: GrantRules.committedStates)
+                : try tx.committedUnderAgreements(year: year, office: office)
+            for (recipientLine, pence) in underAgreements {
                 let strandLine = ReconciliationLine(
                     office: recipientLine.office, year: recipientLine.year, strand: recipientLine.strand,
                     recipient: nil)
@@ -95,6 +99,7 @@ extension Commissioning {
             var problems = try Self.postingsAboveCeiling(in: tx)
             let balances = try tx.checkBalanceCache()
             problems += Self.balanceProblems(balances)
+            problems += Self.commitmentProblems(try tx.checkCommitmentCache(chunk: 1_000))
             problems += try Self.postingProblems(in: tx)
             problems += try Self.reconciliationProblems(years: balances.years, in: tx)
             problems += try Self.agreementProblems(in: tx)
@@ -134,6 +139,17 @@ extension Commissioning {
         }
         if check.total != 0 { problems.append("the ledger does not sum to zero") }
         return problems
+    }
+
+    /// The committed cache against the agreements' terms and states: each row that differs, named by agreement
+    /// and allocation, with what the cache keeps and what the agreements give.
+    static func commitmentProblems(_ differences: [CommitmentCacheDifference]) -> [String] {
+        differences.map { d in
+            "agreement \(d.agreement), allocation \(d.allocation): cached commitment "
+                + (d.cached?.figures ?? "none") + ", recomputed from the agreement's terms and state "
+                + (d.recomputed?.figures ?? "none")
+                + " (the cache was altered behind the product's back: the agreements are the books)"
+        }
     }
 
     /// Each posting against the audit event that recorded it, and each transfer against the rules of the books.

@@ -186,7 +186,8 @@ extension Commissioning {
                 try tx.bumpInstanceVersion(id: instance.id, expectedVersion: instance.version)
             } else {
                 try tx.updateInstance(
-                    id: instance.id, state: state, expectedVersion: instance.version, lastEffectiveDay: effective)
+                    id: instance.id, from: instance.state, state: state, expectedVersion: instance.version,
+                    lastEffectiveDay: effective)
             }
         } catch StoreError.staleVersion {
             // Another writer moved it after it was read: the same refusal as a version seen stale on arrival.

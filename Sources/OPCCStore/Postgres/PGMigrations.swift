@@ -34,6 +34,7 @@ enum PGMigrations {
         Step(identifiers: ["2026-12-10-register-order"], sql: registerOrder),
         Step(identifiers: ["2026-12-10-act-cache-generation"], sql: actCacheGeneration),
         Step(identifiers: ["2026-12-10-account-balances"], sql: accountBalances),
+        Step(identifiers: ["2026-12-11-committed-cache"], sql: committedCache),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two

@@ -283,6 +283,8 @@ struct SQLTransaction: StoreTransaction {
         } catch SQLFailure.constraint(.unique) {
             throw StoreError.duplicate(what: "instance '\(instance.id)'")
         }
+        // An agreement imported in a committed state (its terms saved before or after): the committed cache follows.
+        if GrantRules.committedStates.contains(instance.state) { try refreshCommitment(agreement: instance.id) }
     }
 
     /// The columns `instance(from:)` reads, by position (reading a row by column name costs a case-insensitive
@@ -329,6 +331,13 @@ struct SQLTransaction: StoreTransaction {
     }
 
     func updateInstance(id: String, state: String, expectedVersion: Int, lastEffectiveDay: Day) throws {
+        try updateInstance(
+            id: id, from: nil, state: state, expectedVersion: expectedVersion, lastEffectiveDay: lastEffectiveDay)
+    }
+
+    func updateInstance(
+        id: String, from: String?, state: String, expectedVersion: Int, lastEffectiveDay: Day
+    ) throws {
         let changed = try execute(
             sql: """
                 UPDATE workflow_instance SET state = ?, version = version + 1, last_effective_day = ?
@@ -336,6 +345,12 @@ struct SQLTransaction: StoreTransaction {
                 """,
             arguments: [state, lastEffectiveDay.iso, id, expectedVersion])
         guard changed == 1 else { throw StoreError.staleVersion(instance: id, expected: expectedVersion) }
+        // A record moving into or out of a committed state (an agreement signed, terminated): the committed cache
+        // follows, in this transaction. Moves between other states (every other act) cost nothing more.
+        let committed = GrantRules.committedStates
+        if from.map({ committed.contains($0) != committed.contains(state) }) ?? true {
+            try refreshCommitment(agreement: id)
+        }
     }
 
     func bumpInstanceVersion(id: String, expectedVersion: Int) throws {
