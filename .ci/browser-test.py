@@ -878,8 +878,10 @@ def main():
             document_checks(run, decision, args.opcc, db, finance_token)
             quarterly = return_journey(run)
             finance_journey(run)
-            public_notice = public_pages_journey(run, args.opcc, db)
+            # The complete form first: the public pages' journey turns Cumbria's forward plan on, after which a key
+            # decision taken without notice needs a reason of urgency.
             complete = complete_form_journey(run)
+            public_notice = public_pages_journey(run, args.opcc, db)
             first_run_journey(args.opcc, shots, driver)
             run.driver.delete_all_cookies()
             decision_path = decision[len(base):]
