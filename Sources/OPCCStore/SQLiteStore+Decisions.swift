@@ -191,9 +191,7 @@ extension SQLTransaction {
         _ f: DecisionFilter, limit: Int, offset: Int, after cursor: RegisterCursor?
     ) throws -> (rows: [DecisionRegisterRow], total: Int) {
         let (whereClause, arguments) = registerCondition(f)
-        let total =
-            try fetchValue(
-                Int.self, sql: "SELECT count(*) \(registerFrom) \(whereClause)", arguments: arguments) ?? 0
+        let total = try registerTotal(whereClause, arguments)
         var pageWhere = whereClause
         var pageArguments = arguments
         // The keyset applies to the register's own order only; another order is paged by offset.
@@ -208,6 +206,21 @@ extension SQLTransaction {
                 ORDER BY \(Self.order(f.sort)) LIMIT ? OFFSET ?
                 """, arguments: pageArguments)
         return (try rows.map(registerRow), total)
+    }
+
+    /// How many records the filter holds: counted, or from the store's `RegisterTotals` while the audit chain's head
+    /// has not moved since it was counted (read transactions only).
+    private func registerTotal(_ whereClause: String, _ arguments: SQLArguments) throws -> Int {
+        let count = {
+            try fetchValue(Int.self, sql: "SELECT count(*) \(registerFrom) \(whereClause)", arguments: arguments) ?? 0
+        }
+        guard let totals = registerTotals else { return try count() }
+        let head = try fetchValue(Int64.self, sql: "SELECT coalesce(max(seq), 0) FROM audit_event") ?? 0
+        let key = RegisterTotals.key(whereClause, arguments)
+        if let known = totals.total(key, head: head) { return known }
+        let total = try count()
+        totals.keep(total, key: key, head: head)
+        return total
     }
 
     static let registerColumns = """

@@ -17,6 +17,8 @@ public final class SQLiteStore: CommissioningStore {
     /// The people, grants and profile hashes every act reads, kept between write transactions while
     /// `PRAGMA data_version` on the writing connection says no other connection has committed (`ActReadCache`).
     let actCache: ActReadCache?
+    /// The registers' totals, kept while the audit chain's head stands (`RegisterTotals`); read transactions only.
+    let registerTotals = RegisterTotals()
 
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date. `durable` makes
     /// every commit wait for the disk (`synchronous = FULL`: an fsync of the write-ahead log per commit) instead of
@@ -117,7 +119,11 @@ public final class SQLiteStore: CommissioningStore {
     /// The snapshot is read on one of GRDB's reader queues (its async `read`), the calling task suspended meanwhile.
     public func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await retryingWhileBusy {
-            try await writer.read { db in try body(SQLTransaction(sql: GRDBSession(db: db))) }
+            try await writer.read { db in
+                var transaction = SQLTransaction(sql: GRDBSession(db: db))
+                transaction.registerTotals = registerTotals
+                return try body(transaction)
+            }
         }
     }
 

@@ -40,6 +40,34 @@ struct RegisterPagingTests {
         return (rows, totals)
     }
 
+    /// The totals are kept between reads while the audit chain's head stands (`RegisterTotals`): a write moves the
+    /// head, and the next read counts again, from this process or from another store on the same database.
+    @Test(arguments: TestEngine.all) func aRegistersTotalFollowsEveryWriteEvenWhileItIsKeptBetweenReads(
+        engine: TestEngine
+    ) async throws {
+        let stores = try await engine.makeStores(2)
+        let (app, _) = try await demoApp(engine: engine, store: stores[0])
+        let other = try Commissioning(
+            store: stores[1], catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))
+        var filter = DecisionFilter()
+        filter.office = "cumbria"
+        let before = try await app.decisionRegisterPage(filter, limit: 5, offset: 0, after: nil, by: "cumbria.officer")
+        let again = try await app.decisionRegisterPage(filter, limit: 5, offset: 0, after: nil, by: "cumbria.officer")
+        #expect(again.total == before.total, "nothing written: the same total")
+        var draft = DecisionDraft()
+        draft.title = "One more record"
+        try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer")
+        let after = try await app.decisionRegisterPage(filter, limit: 5, offset: 0, after: nil, by: "cumbria.officer")
+        #expect(after.total == before.total + 1, "a raise moves the head and the total is counted again")
+        let whole = try await app.decisionRegister(filter, by: "cumbria.officer")
+        #expect(after.total == whole.count)
+        // Another store on the same database (another process, or another node) writes: the head moves there too.
+        draft.title = "Raised elsewhere"
+        try await other.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer")
+        let seen = try await app.decisionRegisterPage(filter, limit: 5, offset: 0, after: nil, by: "cumbria.officer")
+        #expect(seen.total == after.total + 1, "a write by another store is counted at once")
+    }
+
     @Test(arguments: TestEngine.all) func pagesWalkedByCursorOrByOffsetAreTheWholeRegisterInOrder(
         engine: TestEngine
     ) async throws {

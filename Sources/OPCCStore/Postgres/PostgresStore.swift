@@ -17,6 +17,8 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     /// The people, grants and profile hashes every act reads, kept between write transactions while the
     /// `act_cache_generation` row is unchanged (`ActReadCache`).
     let actCache = ActReadCache()
+    /// The registers' totals, kept while the audit chain's head stands (`RegisterTotals`); read transactions only.
+    let registerTotals = RegisterTotals()
     /// Opened read-only: no migration, no write transaction.
     public let readOnly: Bool
     /// How many times in all a transaction is tried while PostgreSQL answers with a serialisation failure or a
@@ -94,7 +96,8 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
         try await retrying {
             try await withConnection { connection in
                 try Self.transaction(
-                    on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false
+                    on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false,
+                    registerTotals: registerTotals
                 ) { try body($0) }
             }
         }
@@ -104,7 +107,8 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
         do {
             return try pool.withConnectionBlocking { connection in
                 try Self.transaction(
-                    on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false
+                    on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false,
+                    registerTotals: registerTotals
                 ) { try body($0) }
             }
         } catch {
@@ -143,7 +147,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     /// BEGIN, the body, the seals it left to make, COMMIT; ROLLBACK on any error (a failed COMMIT has rolled back).
     private static func transaction<T>(
         on connection: PGConnection, begin: String, writes: Bool, attempt: WriteAttempt? = nil,
-        actCache: ActReadCache? = nil, _ body: (SQLTransaction) throws -> T
+        actCache: ActReadCache? = nil, registerTotals: RegisterTotals? = nil, _ body: (SQLTransaction) throws -> T
     ) throws -> T {
         try connection.execute(begin)
         // A write transaction reads the people, grants and profile hashes through the store's cache, valid while the
@@ -159,6 +163,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
         defer { cache?.finish() }
         var transaction = SQLTransaction(sql: PGSession(connection: connection, actCache: cache))
         transaction.actCache = cache
+        transaction.registerTotals = registerTotals
         defer { attempt?.touched(transaction.writtenRecords.offices) }
         do {
             let result = try body(transaction)

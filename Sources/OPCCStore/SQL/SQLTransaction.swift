@@ -10,6 +10,8 @@ struct SQLTransaction: StoreTransaction {
     let writtenRecords = WrittenRecords()
     /// A write transaction's use of the store's cache of people, grants and profile hashes (nil: read them every time).
     var actCache: ActCacheSession? = nil
+    /// A read transaction's use of the store's cache of register totals (nil in a write transaction).
+    var registerTotals: RegisterTotals? = nil
 
     var dialect: SQLDialect { sql.dialect }
 
