@@ -20,9 +20,8 @@ import Testing
         return app
     }
 
-    @Test(arguments: TestEngine.all) func theFinancePageOfAYearHoldsThatYearsMoneyAndNoOtherYears(engine: TestEngine)
-        async throws
-    {
+    @Test(arguments: TestEngine.all)
+    func theFinancePageOfAYearHoldsThatYearsMoneyAndNoOtherYears(engine: TestEngine) async throws {
         let app = try await Self.generated(engine)
         let finance = "avon-and-somerset.finance-1"
         let latest = try await app.financeOverview(as: finance)
