@@ -326,8 +326,6 @@ extension Web {
             "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
             "November", "December",
         ]
-        let parts = day.iso.split(separator: "-").compactMap { Int($0) }
-        guard parts.count == 3, (1...12).contains(parts[1]) else { return day.iso }
-        return "\(parts[2])\u{A0}\(months[parts[1] - 1])\u{A0}\(parts[0])"
+        return "\(day.day)\u{A0}\(months[day.month - 1])\u{A0}\(day.year)"
     }
 }
