@@ -77,3 +77,53 @@ struct TerminationTests {
         await #expect(try app.auditHead().sequence == head.sequence)
     }
 }
+
+@Suite("Grant agreements: termination of an agreement that paid nothing")
+struct TerminationOfAnUnpaidAgreementTests {
+    /// Reproduction: ending an active agreement before its first instalment failed on the database's own check
+    /// (`amount_pence > 0`: "SQLite result code 19", on PostgreSQL too) and so could not be recorded at all.
+    @Test(arguments: TestEngine.all) func anAgreementThatPaidNothingCanBeTerminatedAndReleasesAllItsMoney(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
+        let decision = try await approvedDecision(app, amount: "£1,000")
+        let made = try await app.allocate(
+            [
+                .init(
+                    office: "cumbria", year: fy("2016/17"), strand: "ASB", recipientOrgID: "GB-LAE-CAR",
+                    recipientName: "Carlisle City Council", purpose: "grant", decision: decision,
+                    amount: money("£1,000"))
+            ], by: "cumbria.finance", on: day("2016-05-05"))
+        let agreement = try await app.draftAgreement(
+            LedgerRun.terms(over: made[0].id, decisionID: decision, recipient: "GB-LAE-CAR", pence: 100_000),
+            by: "cumbria.finance", on: day("2016-05-05"))
+        for equality in [true, false] {
+            try await app.recordAssessment(
+                agreement.id, equality: equality, reference: "REF", by: "cumbria.finance", on: day("2016-05-05"))
+        }
+        try await app.confirmAgreementConditions(agreement.id, by: "cumbria.finance", on: day("2016-05-05"))
+        for party in [GrantAgreement.Party.opcc, .recipient] {
+            try await app.recordAgreementSignature(
+                agreement.id, party: party, name: "Signatory", by: "cumbria.finance", on: day("2016-05-05"))
+        }
+        try await app.signAgreement(agreement.id, by: "cumbria.finance", on: day("2016-05-06"))
+        try await app.activateAgreement(agreement.id, by: "cumbria.finance", on: day("2016-05-07"))
+        let held = try await app.store.read { try $0.allocatedUnderDecision(decision, office: "cumbria") }
+
+        try await app.terminateAgreement(
+            agreement.id, reason: "The partner withdrew before starting", by: "cumbria.pcc", on: day("2016-09-01"))
+
+        let (ended, state) = try await #require(
+            try app.agreements(office: "cumbria").first { $0.agreement.id == agreement.id })
+        #expect(state == "terminated")
+        #expect(ended.amount.pence == 0, "the agreement is now for what it paid: nothing")
+        #expect(ended.allocationIDs.isEmpty, "every allocation it held is reversed")
+        #expect(ended.variations.last?.amountChange == SignedMoney(pence: -100_000))
+        await #expect(
+            try app.store.read { try $0.allocatedUnderDecision(decision, office: "cumbria") } == held - 100_000,
+            "the whole amount goes back to the decision's headroom")
+        let check = try await app.financeCheck()
+        #expect(check.isEmpty, "\(check)")
+        await #expect(try app.verifyAudit().isIntact)
+    }
+}
