@@ -32,6 +32,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-10-account-balances", migrate: accountBalances)
         migrator.registerMigration("2026-12-11-committed-cache", migrate: committedCache)
         migrator.registerMigration("2026-12-12-terminated-agreement-amount", migrate: terminatedAgreementAmount)
+        migrator.registerMigration("2026-12-12-search-keys", migrate: searchKeys)
         return migrator
     }
 

@@ -61,10 +61,24 @@ extension SQLTransaction {
     private func saveSearchText(_ id: String, number: String, title: String, body: String) throws {
         switch dialect {
         case .sqlite:
-            try execute(sql: "DELETE FROM decision_fts WHERE record_id = ?", arguments: [id])
-            try execute(
-                sql: "INSERT INTO decision_fts (record_id, number, title, body) VALUES (?, ?, ?, ?)",
-                arguments: [id, number, title, body])
+            // The record's row of the index, found by `decision_fts_key` (the index cannot find it by record id
+            // without reading every row), replaced under the same rowid; a new record's row takes the next one.
+            if let row = try fetchValue(
+                Int64.self, sql: "SELECT fts_rowid FROM decision_fts_key WHERE record_id = ?", arguments: [id])
+            {
+                try execute(sql: "DELETE FROM decision_fts WHERE rowid = ?", arguments: [row])
+                try execute(
+                    sql: "INSERT INTO decision_fts (rowid, record_id, number, title, body) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [row, id, number, title, body])
+            } else {
+                let row =
+                    try fetchValue(Int64.self, sql: "SELECT coalesce(max(fts_rowid), 0) + 1 FROM decision_fts_key") ?? 1
+                try execute(
+                    sql: "INSERT INTO decision_fts (rowid, record_id, number, title, body) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [row, id, number, title, body])
+                try execute(
+                    sql: "INSERT INTO decision_fts_key (fts_rowid, record_id) VALUES (?, ?)", arguments: [row, id])
+            }
         case .postgres:
             let words = SearchText([number, title, body].joined(separator: "\n")).words.map(Self.folded)
             try execute(
@@ -81,11 +95,21 @@ extension SQLTransaction {
     }
 
     /// The search's condition on a record id, and its arguments: every typed word starts a word of the record.
-    private func searchCondition(_ search: SearchText) -> (sql: String, arguments: [any SQLBindable]) {
+    /// `inOrder` (SQLite): the register is read in its order and each record tested against the matches, instead
+    /// of the matches being read and sorted (see `searchReadsInOrder`).
+    private func searchCondition(
+        _ search: SearchText, inOrder: Bool = false
+    ) -> (sql: String, arguments: [any SQLBindable]) {
         switch dialect {
         case .sqlite:
-            // The words as FTS5 strings, never as FTS5 syntax.
-            return ("r.id IN (SELECT record_id FROM decision_fts WHERE decision_fts MATCH ?)", [Self.ftsQuery(search)])
+            // The words as FTS5 strings, never as FTS5 syntax; the matches' ids read from `decision_fts_key` by the
+            // index's rowids, never from the index's content. A `+` keeps SQLite from reading the records by id.
+            return (
+                """
+                \(inOrder ? "+" : "")r.id IN (SELECT k.record_id FROM decision_fts f
+                    JOIN decision_fts_key k ON k.fts_rowid = f.rowid WHERE decision_fts MATCH ?)
+                """, [Self.ftsQuery(search)]
+            )
         case .postgres:
             // LIKE's own characters escaped, so a typed `%` or `_` is itself.
             let patterns = search.words.map { word in
@@ -192,7 +216,10 @@ extension SQLTransaction {
     ) throws -> (rows: [DecisionRegisterRow], total: Int) {
         let (whereClause, arguments) = registerCondition(f)
         let total = try registerTotal(whereClause, arguments)
-        var pageWhere = whereClause
+        // The same rows, read the cheaper way for this search (the count above is the same either way).
+        let inOrder = try searchReadsInOrder(f, rows: limit + offset)
+        let (pageWhereClause, _) = inOrder ? registerCondition(f, searchInOrder: true) : (whereClause, arguments)
+        var pageWhere = pageWhereClause
         var pageArguments = arguments
         // The keyset applies to the register's own order only; another order is paged by offset.
         if let cursor, f.sort == .register {
@@ -206,6 +233,23 @@ extension SQLTransaction {
                 ORDER BY \(Self.order(f.sort)) LIMIT ? OFFSET ?
                 """, arguments: pageArguments)
         return (try rows.map(registerRow), total)
+    }
+
+    /// Whether a page of a search (SQLite, the register's order) is read faster in the register's order, testing each
+    /// record against the matches, than by reading every match and sorting them. In order, the page costs about
+    /// `rows × records ÷ matches` records read; by the matches, `matches` records read and sorted. So a common word
+    /// (2,434 of 29,307 records) is read in order (0.9 ms where sorting its matches took 15 ms) and a rare one by its
+    /// matches. Both counts are read from indexes without reading rows.
+    private func searchReadsInOrder(_ f: DecisionFilter, rows: Int) throws -> Bool {
+        guard dialect == .sqlite, f.sort == .register, let text = f.text, case let search = SearchText(text),
+            !search.isEmpty
+        else { return false }
+        let matches =
+            try fetchValue(
+                Int.self, sql: "SELECT count(*) FROM decision_fts WHERE decision_fts MATCH ?",
+                arguments: [Self.ftsQuery(search)]) ?? 0
+        let records = try fetchValue(Int.self, sql: "SELECT count(*) FROM decision_record") ?? 0
+        return matches * matches > max(rows, 1) * records
     }
 
     /// How many records the filter holds: counted, or from the store's `RegisterTotals` while the audit chain's head
@@ -277,7 +321,7 @@ extension SQLTransaction {
     }
 
     /// The WHERE clause of a filter, and its arguments.
-    private func registerCondition(_ f: DecisionFilter) -> (String, SQLArguments) {
+    private func registerCondition(_ f: DecisionFilter, searchInOrder: Bool = false) -> (String, SQLArguments) {
         var conditions: [String] = []
         var arguments: SQLArguments = []
         func add(_ sql: String, _ values: [(any SQLBindable)?]) {
@@ -333,7 +377,7 @@ extension SQLTransaction {
         if let v = f.text, case let search = SearchText(v), !search.isEmpty {
             // A number the services read in the text is matched on its own column, as an alternative.
             let numbers = f.numbers.map { _ in "(r.office_id = ? AND r.number = ?)" }
-            let words = searchCondition(search)
+            let words = searchCondition(search, inOrder: searchInOrder)
             add(
                 "(" + ([words.sql] + numbers).joined(separator: " OR ") + ")",
                 words.arguments + f.numbers.flatMap { [$0.office, $0.number] })

@@ -172,4 +172,30 @@ struct RegisterPagingTests {
             #expect(whole.suffix(page.rows.count) == ArraySlice(page.rows), "\(keys)")
         }
     }
+
+    /// A search's page is read one of two ways on SQLite (`searchReadsInOrder`): in the register's order, testing
+    /// each record (a word most records hold: "Paged" in 23 new records here, with one-row pages), or by its
+    /// matches, sorted (a rare word, or longer pages). Either way the pages, by cursor and by offset, are the whole
+    /// filtered register in its order, and each page's total is the filter's count.
+    @Test(arguments: TestEngine.all) func aSearchsPagesAreTheWholeSearchWhicheverWayTheyAreRead(
+        engine: TestEngine
+    ) async throws {
+        let app = try await biggerRegister(engine)
+        for text in ["paged", "Paged record", "record 1", "youth", "zzzz", "paged 7"] {
+            var filter = DecisionFilter()
+            filter.text = text
+            let whole = try await app.decisionRegister(filter, by: "cumbria.officer")
+            for limit in [1, 2, 7, 50] {
+                for byCursor in [true, false] {
+                    let (rows, totals) = try await walk(
+                        app, filter, limit: limit, by: "cumbria.officer", byCursor: byCursor)
+                    #expect(rows.map(\.id) == whole.map(\.id), "'\(text)' by \(limit), cursor \(byCursor)")
+                    #expect(totals == [whole.count], "'\(text)' by \(limit)")
+                }
+            }
+        }
+        var paged = DecisionFilter()
+        paged.text = "paged"
+        #expect(try await app.decisionRegister(paged, by: "cumbria.officer").count == 23, "the common word's matches")
+    }
 }
