@@ -9,9 +9,22 @@ struct Pages: Sendable {
     let library: MustacheLibrary
 
     init() throws {
+        // Every template names the content type `HTML`, registered here as `HTMLText.escape` in place of Mustache's
+        // own (see `HTMLText`): a template without the pragma would escape with Mustache's.
+        MustacheContentTypes.register(EscapedHTML(), named: "HTML")
         var templates: [String: MustacheTemplate] = [:]
-        for (name, text) in Templates.all { templates[name] = try MustacheTemplate(string: text) }
+        for (name, text) in Templates.all {
+            templates[name] = try MustacheTemplate(string: Self.escapedAsHTML + text)
+        }
         library = MustacheLibrary(templates: templates)
+    }
+
+    /// The pragma each template starts with: its values escaped by `EscapedHTML`.
+    static let escapedAsHTML = "{{% CONTENT_TYPE: HTML}}"
+
+    /// Mustache's `HTML` content type, escaping with `HTMLText.escape`.
+    struct EscapedHTML: MustacheContentType {
+        func escapeText(_ text: String) -> String { HTMLText.escape(text) }
     }
 
     /// A full page: `template` rendered with its typed `model`, inside the layout.
