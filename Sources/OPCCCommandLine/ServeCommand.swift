@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
             password '\(Passwords.demoPassword)'. With --smtp-url a delivery worker sends the outbox's notifications \
             every few seconds and soon after an act (each node claims its own with a lease); without it nothing is \
             sent and the mail stays in the outbox (the demo shows it at /demo/outbox). Stops cleanly on SIGTERM or \
-            Ctrl-C. On a database with no office (and without --demo), a one-time set-up link is printed: whoever             opens it creates the first office and its first administrator (only the link's hash is stored).
+            Ctrl-C. On a database with no office (and without --demo), a one-time set-up link is printed: whoever opens it creates the first office and its first administrator (only the link's hash is stored).
             Example: opcc serve --demo --port 8080
             Example: opcc serve --db /srv/opcc/opcc.sqlite --public-url https://opcc.example
             Example: OPCC_SMTP_PASSWORD=… opcc serve --public-url https://opcc.example \

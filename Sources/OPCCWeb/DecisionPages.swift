@@ -51,6 +51,23 @@ struct RegisterPage: Encodable, Sendable {
         var overdue: Bool
         var statuses: [Choice]
     }
+
+    /// The rows as `RowHTML` writes them, and whether there are any, in place of the rows themselves.
+    private enum CodingKeys: String, CodingKey {
+        case heading, intro, transparency, errors, filters, paging, rowsHTML, hasRows
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(heading, forKey: .heading)
+        try c.encodeIfPresent(intro, forKey: .intro)
+        try c.encodeIfPresent(transparency, forKey: .transparency)
+        try c.encodeIfPresent(errors, forKey: .errors)
+        try c.encodeIfPresent(filters, forKey: .filters)
+        try c.encodeIfPresent(paging, forKey: .paging)
+        try c.encode(RowHTML.staffRegister(rows), forKey: .rowsHTML)
+        try c.encode(!rows.isEmpty, forKey: .hasRows)
+    }
 }
 
 /// Which page of the register a request asks for: `page=N` (50 rows to a page), or `after=CURSOR` from a "Next page"

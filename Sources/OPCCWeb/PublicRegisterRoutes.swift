@@ -140,6 +140,35 @@ struct PublicRegisterPage: Encodable, Sendable {
         var name: String
         var href: String
     }
+
+    /// The rows as `RowHTML` writes them, and whether there are any, in place of the rows themselves.
+    private enum CodingKeys: String, CodingKey {
+        case heading, intro, errors, action, q, year, minimum, maximum, statuses, delegations, sorts, paging, atom, csv
+        case offices, national, forwardPlan, rowsHTML, hasRows
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(heading, forKey: .heading)
+        try c.encode(intro, forKey: .intro)
+        try c.encode(errors, forKey: .errors)
+        try c.encode(action, forKey: .action)
+        try c.encode(q, forKey: .q)
+        try c.encode(year, forKey: .year)
+        try c.encode(minimum, forKey: .minimum)
+        try c.encode(maximum, forKey: .maximum)
+        try c.encode(statuses, forKey: .statuses)
+        try c.encode(delegations, forKey: .delegations)
+        try c.encode(sorts, forKey: .sorts)
+        try c.encodeIfPresent(paging, forKey: .paging)
+        try c.encode(atom, forKey: .atom)
+        try c.encode(csv, forKey: .csv)
+        try c.encode(offices, forKey: .offices)
+        try c.encode(national, forKey: .national)
+        try c.encodeIfPresent(forwardPlan, forKey: .forwardPlan)
+        try c.encode(RowHTML.publicRegister(rows, national: national), forKey: .rowsHTML)
+        try c.encode(!rows.isEmpty, forKey: .hasRows)
+    }
 }
 
 extension Web {
