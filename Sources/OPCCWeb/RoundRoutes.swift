@@ -53,10 +53,24 @@ extension Web {
         }
         let names = try await officeNames()
         let awards = round.state == .decided ? try await app.publishedAwards(of: round.id) : []
-        let model = RoundPage(
+        var model = RoundPage(
             round, office: names[round.office] ?? round.office, timing: RoundTiming(round, now: app.clock.now()),
             awards: awards)
+        model.staffLinks = try await roundWorkLinks(round, user: context.user)
         return try pages.page("round", title: round.spec.title, model: model, context: context, back: "/rounds")
+    }
+
+    /// The pages a signed-in person works on the round with: its office's staff the eligibility and moderation
+    /// pages, its assessors the assessment page (the services check again on each).
+    func roundWorkLinks(_ round: StoredRound, user: String?) async throws -> [NavLink] {
+        guard let user, let person = try await app.person(named: user) else { return [] }
+        let assessor =
+            round.spec.assessors.contains(user)
+            || person.grants.contains { $0.role == .assessor && $0.scope.contains(round.id) }
+        let staff = person.office == round.office && person.grants.contains { !$0.role.isPartnerRole }
+        return (staff ? [NavLink(href: "/rounds/\(round.id)/applications", label: "Eligibility", current: false)] : [])
+            + (assessor ? [NavLink(href: "/rounds/\(round.id)/assess", label: "Assessment", current: false)] : [])
+            + (staff ? [NavLink(href: "/rounds/\(round.id)/moderation", label: "Moderation", current: false)] : [])
     }
 
     /// A London time as the pages write it: "30 June 2026 at 12:00".
@@ -140,6 +154,8 @@ struct RoundPage: Encodable, Sendable {
     var awards: [Award]
     var awardedTotal: String
     var decision: String
+    /// The staff's and assessors' pages of the round, for a signed-in person who works on it.
+    var staffLinks: [NavLink] = []
 
     init(_ round: StoredRound, office: String, timing: RoundTiming, awards published: [RoundAward]) {
         let spec = round.spec

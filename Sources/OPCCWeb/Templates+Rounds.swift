@@ -65,7 +65,9 @@ extension Templates {
         <h1>{{title}}</h1>
         <p><strong class="tag tag-{{stateClass}}">{{state}}</strong></p>
         {{#summary}}<p class="lead">{{summary}}</p>{{/summary}}
-        {{#applyHref}}<p><a href="{{applyHref}}" class="button">Apply to this round</a></p>{{/applyHref}}
+        {{#first(staffLinks)}}<nav class="sub-nav" aria-label="Working on this round"><ul>{{#staffLinks}}<li><a href="{{href}}">{{label}}</a></li>{{/staffLinks}}</ul></nav>{{/first(staffLinks)}}
+        {{#applyHref}}<p><a href="{{applyHref}}" class="button">Apply to this round</a></p>
+        <p>Applying for the first time? <a href="/sign-up?round={{id}}">Sign up your organisation</a>, then apply.</p>{{/applyHref}}
         <dl class="summary-list">
           {{#facts}}<div class="summary-row"><dt>{{label}}</dt><dd>{{value}}</dd></div>{{/facts}}
         </dl>
