@@ -433,8 +433,8 @@ def round_setup(opcc, db):
     closes = (now + datetime.timedelta(days=30)).strftime("%Y-%m-%d") + " 12:00"
     spec = pathlib.Path(db).with_name("browser-round.yaml")
     spec.write_text(ROUND_SPEC.format(title=ROUND_TITLE, opens=opens, closes=closes, assessor=ASSESSOR))
-    created = cli("round", "create", "--file", str(spec), "--office", "cumbria", "--as", "cumbria.officer")
-    round_id = re.search(r"R-\d{4}-\d{3}", created).group(0)
+    created = cli("round", "create", str(spec), "--office", "cumbria", "--as", "cumbria.officer")
+    round_id = created.split()[0]
     cli("round", "publish", round_id, "--as", "cumbria.officer")
     return round_id
 

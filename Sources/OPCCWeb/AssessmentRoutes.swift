@@ -216,13 +216,16 @@ extension Web {
         }
         let names = try await officeNames()
         let fe = fieldErrors(errors)
+        let person = try await app.person(named: user)
+        let isAssessor =
+            person?.grants.contains { $0.role == .assessor && ($0.scope.isEmpty || $0.scope.contains(id)) } ?? false
         var sections: [AssessPage.Application] = []
         for application in applications {
             let view = try await app.scores(of: application.id, by: user)
             let form = entered?.application == application.id ? entered?.form : nil
             sections.append(
                 AssessPage.Application(
-                    application, round: round, view: view, user: user, form: form, fe: fe))
+                    application, round: round, view: view, user: user, isAssessor: isAssessor, form: form, fe: fe))
         }
         let scale = round.spec.scale.points.map { "\($0.score) \($0.descriptor)" }.joined(separator: "; ")
         let model = AssessPage(
@@ -340,7 +343,7 @@ struct AssessPage: Encodable, Sendable {
 
         init(
             _ application: StoredApplication, round: StoredRound, view: ApplicationScoresView, user: String,
-            form: Form?, fe: [String: String]
+            isAssessor: Bool, form: Form?, fe: [String: String]
         ) {
             self.round = round.id
             id = application.id
@@ -353,7 +356,6 @@ struct AssessPage: Encodable, Sendable {
             }
             let declaration = view.conflicts.first { $0.assessor == user }
             conflicted = declaration?.conflicted ?? false
-            let isAssessor = round.spec.assessors.contains(user)
             mayDeclare = isAssessor && declaration == nil
             mayScore = isAssessor && declaration?.conflicted == false && view.own == nil
             mine = view.own != nil
@@ -372,16 +374,17 @@ struct AssessPage: Encodable, Sendable {
                     })
             }
             let titles = Dictionary(round.spec.criteria.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
-            scores = ([view.own].compactMap { $0 } + view.others).map { score in
+            // An assessor of the round sees no other score of an application before submitting their own, even one of
+            // the office's staff, whom the services show every score (for moderation).
+            let hide = view.othersHidden || (isAssessor && view.own == nil)
+            scores = (hide ? [] : [view.own].compactMap { $0 } + view.others).map { score in
                 Score(
                     assessor: score.assessor == user ? "You" : score.assessor,
                     weighted: WeightedScore.percent(score.weightedBasisPoints),
                     comments: score.scores.map { "\(titles[$0.criterion] ?? $0.criterion): \($0.score). \($0.comment)" }
                         .joined(separator: "\n"))
             }
-            hidden =
-                view.othersHidden
-                ? "The other assessors' scores are hidden until you submit yours." : nil
+            hidden = hide ? "The other assessors' scores are hidden until you submit yours." : nil
         }
     }
     var errors: [FieldError]

@@ -64,9 +64,7 @@ extension Web {
     /// pages, its assessors the assessment page (the services check again on each).
     func roundWorkLinks(_ round: StoredRound, user: String?) async throws -> [NavLink] {
         guard let user, let person = try await app.person(named: user) else { return [] }
-        let assessor =
-            round.spec.assessors.contains(user)
-            || person.grants.contains { $0.role == .assessor && $0.scope.contains(round.id) }
+        let assessor = person.grants.contains { $0.role == .assessor && $0.scope.contains(round.id) }
         let staff = person.office == round.office && person.grants.contains { !$0.role.isPartnerRole }
         return (staff ? [NavLink(href: "/rounds/\(round.id)/applications", label: "Eligibility", current: false)] : [])
             + (assessor ? [NavLink(href: "/rounds/\(round.id)/assess", label: "Assessment", current: false)] : [])
