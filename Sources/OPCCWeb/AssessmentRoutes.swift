@@ -115,6 +115,18 @@ extension Web {
                 return .redirect(to: "/rounds/\(id)/moderation?done=recommended", type: .normal)
             }
         }
+        router.post("/rounds/:id/close") { request, context -> Response in
+            let user = try context.signedIn()
+            _ = try await form(request, context)
+            let id = try context.parameters.require("id")
+            return try await formAct(
+                fallback: "round-close",
+                rerender: { errors in try await moderationPage(id, user: user, errors: errors, context: context) }
+            ) {
+                _ = try await app.closeRound(id, by: user)
+                return .redirect(to: "/rounds/\(id)/moderation?done=closed", type: .normal)
+            }
+        }
         router.post("/rounds/:id/decision") { request, context -> Response in
             let user = try context.signedIn()
             _ = try await form(request, context)
@@ -127,6 +139,13 @@ extension Web {
                 return .redirect(to: "/decisions/\(decision)", type: .normal)
             }
         }
+    }
+
+    /// Whether `user` is of the round's office's staff (an office-wide role that is not a partner's): the eligibility
+    /// and moderation pages are theirs; the services check the role again on every act.
+    func worksFor(_ round: StoredRound, _ user: String) async throws -> Bool {
+        guard let person = try await app.person(named: user) else { return false }
+        return person.office == round.office && person.grants.contains { $0.scope.isEmpty && !$0.role.isPartnerRole }
     }
 
     /// The moderation form as typed: the moderated score as a percentage (72.5), the recommendation and, for a
@@ -187,6 +206,9 @@ extension Web {
         _ id: String, user: String, done: String? = nil, errors: [FieldError] = [], context: WebContext
     ) async throws -> Response {
         let round = try await found { try await app.round(id, by: user) }
+        guard try await worksFor(round, user) else {
+            return notYours("mark the round's applications", context: context)
+        }
         let applications = try await app.applications(round: id, by: user)
         let names = try await officeNames()
         let fe = fieldErrors(errors)
@@ -242,7 +264,9 @@ extension Web {
         entered: (application: String, form: Form)? = nil, context: WebContext
     ) async throws -> Response {
         let round = try await found { try await app.round(id, by: user) }
-        let rows = try await app.moderation(round: id, by: user)
+        guard try await worksFor(round, user) else { return notYours("moderate the round", context: context) }
+        let rows = round.state == .open || round.state == .draft ? [] : try await app.moderation(round: id, by: user)
+        let closes = round.state == .open && app.clock.now() >= round.spec.closes.instant
         let names = try await officeNames()
         let fe = fieldErrors(errors)
         let model = ModerationPage(
@@ -255,6 +279,7 @@ extension Web {
                     ModerationPage.Form(
                         row, round: id, form: entered?.application == row.application.id ? entered?.form : nil, fe: fe)
                 } : [],
+            mayClose: closes, closes: Self.londonTime(round.spec.closes),
             mayDecide: round.state == .closed && !rows.isEmpty && rows.allSatisfy { $0.recommendation != nil },
             decision: round.decisionID.map { "/decisions/\($0)" }, decisionLabel: round.decisionID ?? "")
         return try pages.page(
@@ -265,7 +290,7 @@ extension Web {
 
 /// The banners of the officers' and assessors' steps, by the step's name in the address.
 enum RoundBanner: String, Sendable {
-    case eligibility, declared, scored, recommended
+    case eligibility, declared, scored, recommended, closed
 
     var message: String {
         switch self {
@@ -273,6 +298,7 @@ enum RoundBanner: String, Sendable {
         case .declared: "Your declaration is recorded."
         case .scored: "Your scores are submitted. The other assessors' scores are shown below."
         case .recommended: "The panel's recommendation is recorded."
+        case .closed: "The round is closed to applications: moderation can begin."
         }
     }
 }
@@ -459,6 +485,8 @@ struct ModerationPage: Encodable, Sendable {
     var id, title, office, spread: String
     var rows: [Row]
     var forms: [Form]
+    var mayClose: Bool
+    var closes: String
     var mayDecide: Bool
     var decision: String?
     var decisionLabel: String

@@ -342,6 +342,16 @@ extension Templates {
         <h1>Moderation of {{title}}</h1>
         <p class="lead">Each eligible application's weighted scores by assessor. A flag marks assessors who differ by
         more than {{spread}}; the panel records a moderated score and a recommendation with reasons.</p>
+        {{#mayClose}}
+        <form method="post" action="/rounds/{{id}}/close" novalidate class="action" id="round-close">
+          <input type="hidden" name="csrf" value="{{csrf}}">
+          <p>The round closed to applications on {{closes}} (London time). Close it to begin moderation.</p>
+          <button type="submit" class="button">Close the round</button>
+        </form>
+        {{/mayClose}}
+        {{^rows}}<p>No application is ready for moderation yet: a round is moderated once it is closed, its eligible
+        applications scored.</p>{{/rows}}
+        {{#first(rows)}}
         <div class="table-wrap">
         <table class="table cards">
           <caption class="visually-hidden">Weighted scores</caption>
@@ -355,6 +365,7 @@ extension Templates {
           </tbody>
         </table>
         </div>
+        {{/first(rows)}}
         {{#first(forms)}}<h2>Record the panel's recommendations</h2>{{/first(forms)}}
         {{#forms}}
         <form method="post" action="/rounds/{{round}}/moderation/{{id}}" novalidate class="action" id="moderate-{{id}}">
