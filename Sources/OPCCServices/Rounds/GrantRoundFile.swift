@@ -146,7 +146,6 @@ extension Commissioning {
         guard s.opens < s.closes else {
             throw refuse("closes", "the round closes (\(s.closes)) before it opens (\(s.opens))")
         }
-        guard !s.assessors.isEmpty else { throw refuse("assessors", "a round needs at least one assessor") }
         guard Set(s.assessors).count == s.assessors.count else { throw refuse("assessors", "an assessor is repeated") }
         guard (1...100).contains(s.spreadThresholdPercent) else {
             throw refuse("spreadThresholdPercent", "a spread is from 1 to 100 percentage points")
