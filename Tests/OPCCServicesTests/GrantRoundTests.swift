@@ -118,7 +118,8 @@ struct GrantRoundTests {
         clock.advance(seconds: 7 * 24 * 3600 + 1)  // 27 November, 12:00:01 in London
         let late = applications.last!
         let lateOwner = try await app.application(late, by: "cumbria.officer").applicant
-        #expect(await refusedRule { _ = try await app.submitApplication(late, by: lateOwner) } == "submission-before-close")
+        #expect(
+            await refusedRule { _ = try await app.submitApplication(late, by: lateOwner) } == "submission-before-close")
         _ = try await app.closeRound(round.id, by: "cumbria.officer")
 
         // Three ineligible, sixteen eligible.
@@ -227,7 +228,9 @@ struct GrantRoundTests {
             try await app.signAgreement(id, by: "cumbria.finance")
         }
         try await app.perform(.publish, on: decision, by: "cumbria.officer")
-        let grants = try await app.transparencyGrants(office: "cumbria").filter { outcome.agreements.contains($0.agreementID) }
+        let grants = try await app.transparencyGrants(office: "cumbria").filter {
+            outcome.agreements.contains($0.agreementID)
+        }
         #expect(grants.count == 9)
         #expect(grants.allSatisfy { $0.grantProgramme?.code == round.id })
         let package = try await app.threeSixtyGiving(office: "cumbria")
@@ -251,11 +254,13 @@ struct GrantRoundTests {
         let a = try await app.startApplication(
             round: round.id, draft: RoundFixture.draft("Late", pounds: 3_000), by: applicant)
         clock.advance(seconds: 7 * 24 * 3600)  // exactly 12:00 on 27 November: closed
-        #expect(await refusedRule { _ = try await app.submitApplication(a.id, by: applicant) } == "submission-before-close")
+        #expect(
+            await refusedRule { _ = try await app.submitApplication(a.id, by: applicant) } == "submission-before-close")
         #expect(try await app.application(a.id, by: applicant).state == .draft)
     }
 
-    @Test("budget-lines-add-up, application-answers-complete, application-within-bands, application-area-in-round",
+    @Test(
+        "budget-lines-add-up, application-answers-complete, application-within-bands, application-area-in-round",
         arguments: TestEngine.all)
     func incompleteApplicationsAreRefused(engine: TestEngine) async throws {
         let (app, _, round) = try await RoundFixture.published(engine)
@@ -272,26 +277,31 @@ struct GrantRoundTests {
                 == "application-answers-complete")
         _ = try await app.saveApplication(a.id, draft: RoundFixture.draft("Big", pounds: 5_001), by: applicant)
         #expect(
-            await refusedRule { _ = try await app.submitApplication(a.id, by: applicant) } == "application-within-bands")
+            await refusedRule { _ = try await app.submitApplication(a.id, by: applicant) } == "application-within-bands"
+        )
         _ = try await app.saveApplication(
             a.id, draft: RoundFixture.draft("Away", pounds: 3_000, area: "Surrey Heath"), by: applicant)
         #expect(
-            await refusedRule { _ = try await app.submitApplication(a.id, by: applicant) } == "application-area-in-round")
+            await refusedRule { _ = try await app.submitApplication(a.id, by: applicant) }
+                == "application-area-in-round")
         _ = try await app.saveApplication(a.id, draft: RoundFixture.draft("Good", pounds: 3_000), by: applicant)
         #expect(try await app.submitApplication(a.id, by: applicant).state == .submitted)
         #expect(
             await refusedRule {
-                _ = try await app.saveApplication(a.id, draft: RoundFixture.draft("Again", pounds: 3_000), by: applicant)
+                _ = try await app.saveApplication(
+                    a.id, draft: RoundFixture.draft("Again", pounds: 3_000), by: applicant)
             } == "application-edited-in-draft")
     }
 
-    @Test("applicant-sees-own-organisation: another organisation's application answers as missing",
+    @Test(
+        "applicant-sees-own-organisation: another organisation's application answers as missing",
         arguments: TestEngine.all)
     func applicantSeesOnlyItsOrganisation(engine: TestEngine) async throws {
         let (app, _, round) = try await RoundFixture.published(engine)
         let one = try await RoundFixture.signUp(app, 1)
         let two = try await RoundFixture.signUp(app, 2)
-        let a = try await app.startApplication(round: round.id, draft: RoundFixture.draft("Mine", pounds: 3_000), by: one)
+        let a = try await app.startApplication(
+            round: round.id, draft: RoundFixture.draft("Mine", pounds: 3_000), by: one)
         #expect(await refusedRule { _ = try await app.application(a.id, by: two) } == "applicant-sees-own-organisation")
         #expect(try await app.applications(round: nil, by: two).isEmpty)
         #expect(try await app.applications(round: nil, by: one).map(\.id) == [a.id])
@@ -325,7 +335,10 @@ struct GrantRoundTests {
                     office: "cumbria", address: "198.51.100.2")
             } == "sign-up-name-free")
         // The verification link is an invitation in the outbox, as for any new person.
-        #expect(try await app.person(named: "applicant.1")?.grants == [RoleGrant(role: .applicant, scope: ["GB-CHC-1100001"])])
+        #expect(
+            try await app.person(named: "applicant.1")?.grants == [
+                RoleGrant(role: .applicant, scope: ["GB-CHC-1100001"])
+            ])
     }
 
     @Test(
@@ -334,38 +347,52 @@ struct GrantRoundTests {
     func assessmentRules(engine: TestEngine) async throws {
         let (app, clock, round) = try await RoundFixture.published(engine)
         let applicant = try await RoundFixture.signUp(app, 1)
-        let a = try await app.startApplication(round: round.id, draft: RoundFixture.draft("P", pounds: 3_000), by: applicant)
+        let a = try await app.startApplication(
+            round: round.id, draft: RoundFixture.draft("P", pounds: 3_000), by: applicant)
         #expect(
-            await refusedRule { try await app.markEligibility(a.id, eligible: true, reason: "ok", by: "cumbria.officer") }
+            await refusedRule {
+                try await app.markEligibility(a.id, eligible: true, reason: "ok", by: "cumbria.officer")
+            }
                 == "eligibility-of-submitted")
         _ = try await app.submitApplication(a.id, by: applicant)
         #expect(
-            await refusedRule { try await app.markEligibility(a.id, eligible: true, reason: "ok", by: "cumbria.finance") }
+            await refusedRule {
+                try await app.markEligibility(a.id, eligible: true, reason: "ok", by: "cumbria.finance")
+            }
                 == "rounds-run-by-officers")
         #expect(
-            await refusedRule { try await app.markEligibility(a.id, eligible: true, reason: " ", by: "cumbria.officer") }
+            await refusedRule {
+                try await app.markEligibility(a.id, eligible: true, reason: " ", by: "cumbria.officer")
+            }
                 == "eligibility-of-submitted")
         clock.advance(seconds: 8 * 24 * 3600)
         _ = try await app.closeRound(round.id, by: "cumbria.officer")
         try await app.markEligibility(a.id, eligible: true, reason: "Meets the criteria", by: "cumbria.officer")
         #expect(
-            await refusedRule { _ = try await app.submitScores(a.id, scores: RoundFixture.scores(1, 1, 1), by: "assessor.a") }
+            await refusedRule {
+                _ = try await app.submitScores(a.id, scores: RoundFixture.scores(1, 1, 1), by: "assessor.a")
+            }
                 == "conflict-declared-before-scoring")
         #expect(
             await refusedRule { try await app.declareConflict(a.id, conflicted: false, note: "", by: "cumbria.pcc") }
                 == "assessor-of-round")
         try await app.declareConflict(a.id, conflicted: true, note: "Trustee", by: "assessor.c")
         #expect(
-            await refusedRule { _ = try await app.submitScores(a.id, scores: RoundFixture.scores(1, 1, 1), by: "assessor.c") }
+            await refusedRule {
+                _ = try await app.submitScores(a.id, scores: RoundFixture.scores(1, 1, 1), by: "assessor.c")
+            }
                 == "conflicted-assessor-cannot-score")
         try await app.declareConflict(a.id, conflicted: false, note: "", by: "assessor.a")
         try await app.declareConflict(a.id, conflicted: false, note: "", by: "assessor.b")
         #expect(
-            await refusedRule { _ = try await app.submitScores(a.id, scores: RoundFixture.scores(5, 1, 1), by: "assessor.a") }
+            await refusedRule {
+                _ = try await app.submitScores(a.id, scores: RoundFixture.scores(5, 1, 1), by: "assessor.a")
+            }
                 == "scores-on-scale")
         #expect(
             await refusedRule {
-                _ = try await app.submitScores(a.id, scores: Array(RoundFixture.scores(1, 1, 1).prefix(2)), by: "assessor.a")
+                _ = try await app.submitScores(
+                    a.id, scores: Array(RoundFixture.scores(1, 1, 1).prefix(2)), by: "assessor.a")
             } == "scores-on-scale")
         _ = try await app.submitScores(a.id, scores: RoundFixture.scores(3, 3, 3), by: "assessor.b")
         // others-scores-after-own: A sees nothing of B's until A submits (hidden in the view, not refused).
@@ -376,7 +403,9 @@ struct GrantRoundTests {
         let after = try await app.scores(of: a.id, by: "assessor.a")
         #expect(!after.othersHidden && after.others.map(\.assessor) == ["assessor.b"])
         #expect(
-            await refusedRule { _ = try await app.submitScores(a.id, scores: RoundFixture.scores(2, 2, 2), by: "assessor.a") }
+            await refusedRule {
+                _ = try await app.submitScores(a.id, scores: RoundFixture.scores(2, 2, 2), by: "assessor.a")
+            }
                 == "scores-submitted-once")
         #expect(
             await refusedRule {
@@ -394,23 +423,33 @@ struct GrantRoundTests {
         let (app, clock, round) = try await RoundFixture.published(engine)
         var bad = try RoundFixture.spec()
         bad.closes = LondonTime(parsing: "2026-11-01 12:00")!
-        #expect(await refusedRule { _ = try await app.createRound(bad, office: "cumbria", by: "cumbria.officer") } == "round-spec-valid")
+        #expect(
+            await refusedRule { _ = try await app.createRound(bad, office: "cumbria", by: "cumbria.officer") }
+                == "round-spec-valid")
         #expect(await refusedRule { _ = try await app.round("cumbria-R-0099", by: nil) } == "round-known")
-        #expect(await refusedRule { _ = try await app.publishRound(round.id, by: "cumbria.officer") } == "round-state-allows")
+        #expect(
+            await refusedRule { _ = try await app.publishRound(round.id, by: "cumbria.officer") }
+                == "round-state-allows")
         let draft = try await app.createRound(try RoundFixture.spec(), office: "cumbria", by: "cumbria.officer")
         #expect(await refusedRule { _ = try await app.round(draft.id, by: nil) } == "round-known")
         #expect(try await app.rounds(office: "cumbria", by: nil).map(\.id) == [round.id])
         #expect(
-            await refusedRule { _ = try await app.createRound(try RoundFixture.spec(), office: "cumbria", by: "cumbria.pcc") }
+            await refusedRule {
+                _ = try await app.createRound(try RoundFixture.spec(), office: "cumbria", by: "cumbria.pcc")
+            }
                 == "rounds-run-by-officers")
         var later = try RoundFixture.spec()
         later.opens = LondonTime(parsing: "2026-11-25 09:00")!
         let future = try await app.publishRound(
             try await app.createRound(later, office: "cumbria", by: "cumbria.officer").id, by: "cumbria.officer")
         let applicant = try await RoundFixture.signUp(app, 1)
-        let a = try await app.startApplication(round: future.id, draft: RoundFixture.draft("Early", pounds: 1_000), by: applicant)
-        #expect(await refusedRule { _ = try await app.submitApplication(a.id, by: applicant) } == "submission-after-opening")
-        #expect(await refusedRule { _ = try await app.closeRound(round.id, by: "cumbria.officer") } == "round-state-allows")
+        let a = try await app.startApplication(
+            round: future.id, draft: RoundFixture.draft("Early", pounds: 1_000), by: applicant)
+        #expect(
+            await refusedRule { _ = try await app.submitApplication(a.id, by: applicant) } == "submission-after-opening"
+        )
+        #expect(
+            await refusedRule { _ = try await app.closeRound(round.id, by: "cumbria.officer") } == "round-state-allows")
         clock.advance(seconds: 1)
     }
 
@@ -440,7 +479,8 @@ struct GrantRoundTests {
         #expect(good.total.pence == 53_333_350 && good.bands.band(for: Money(pounds: 5_000)!) == "small")
     }
 
-    @Test("every typed text of a round takes arbitrary Unicode: stored as given or refused by its rule",
+    @Test(
+        "every typed text of a round takes arbitrary Unicode: stored as given or refused by its rule",
         arguments: TestEngine.all)
     func arbitraryUnicodeInTypedTexts(engine: TestEngine) async throws {
         let (app, _, round) = try await RoundFixture.published(engine)
@@ -473,7 +513,8 @@ struct GrantRoundTests {
 /// Arbitrary Unicode, short and long.
 enum RoundText {
     static let scalar = Gen<UInt32>.value(in: 0...0x10_FFFF).map { String(Unicode.Scalar($0) ?? "\u{FFFD}") }
-    static let piece = Gen.oneOf(Gen.element(of: ["\u{0}", "\n", "\r\n", "😀", "e\u{301}", "£", " ", "a"]).map { $0 ?? "" }, scalar)
+    static let piece = Gen.oneOf(
+        Gen.element(of: ["\u{0}", "\n", "\r\n", "😀", "e\u{301}", "£", " ", "a"]).map { $0 ?? "" }, scalar)
     static let text = Gen.frequency(
         (8, piece.array(of: 1...12).map { $0.joined() }),
         (1, zip(piece, Gen.int(in: 200...3_000)).map { String(repeating: $0 + "x ", count: $1) }))

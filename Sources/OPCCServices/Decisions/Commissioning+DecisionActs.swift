@@ -168,7 +168,8 @@ extension Commissioning {
                     delegation: try self.delegationUsed(by: accepted.role, on: record, in: tx))
                 // A grant round's decision allocates its awards and drafts their agreements in this transaction.
                 if historic == nil {
-                    try self.roundDecided(record, approved: approve, by: actorName, role: accepted.role, on: day, in: tx)
+                    try self.roundDecided(
+                        record, approved: approve, by: actorName, role: accepted.role, on: day, in: tx)
                 }
                 // The workflow's `start-publication-clock` effect has set the Part 1 deadline already.
                 return ["part1Deadline": record.part1Deadline?.iso ?? ""]

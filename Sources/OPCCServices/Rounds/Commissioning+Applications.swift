@@ -23,11 +23,13 @@ extension Commissioning {
             }
             guard round.state == .open else {
                 throw ServiceRefusal(
-                    rule: .roundStateAllows, message: "\(round.id) is \(round.state.rawValue), not open for applications",
+                    rule: .roundStateAllows,
+                    message: "\(round.id) is \(round.state.rawValue), not open for applications",
                     kind: .conflict)
             }
             let application = StoredApplication(
-                id: round.id + "-A-" + Self.threeDigits(try tx.applicationCount(round: round.id) + 1), roundID: round.id,
+                id: round.id + "-A-" + Self.threeDigits(try tx.applicationCount(round: round.id) + 1),
+                roundID: round.id,
                 office: round.office, organisation: organisation, state: .draft, draft: draft, submittedAtMs: nil,
                 applicant: person.name)
             try tx.insertApplication(application)
@@ -48,7 +50,8 @@ extension Commissioning {
             guard application.state == .draft else {
                 throw ServiceRefusal(
                     rule: .applicationEditedInDraft,
-                    message: "\(application.id) is \(application.state.rawValue): only a draft is edited", kind: .conflict)
+                    message: "\(application.id) is \(application.state.rawValue): only a draft is edited",
+                    kind: .conflict)
             }
             _ = try moveApplication(application, "save", by: person, in: tx)
             try tx.updateApplication(id: application.id, state: .draft, draft: draft, submittedAtMs: nil)
@@ -146,7 +149,8 @@ extension Commissioning {
     ) throws -> (StoredApplication, StoredPerson) {
         let person = try actor(named: actorName, in: tx)
         guard let application = try tx.application(id: id),
-            person.grants.contains(where: { $0.role == .applicant && $0.covers(record: application.organisation.orgID) })
+            person.grants.contains(where: { $0.role == .applicant && $0.covers(record: application.organisation.orgID) }
+            )
         else { throw Self.unknownApplication(id) }
         return (application, person)
     }

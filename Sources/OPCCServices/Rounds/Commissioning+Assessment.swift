@@ -21,7 +21,8 @@ extension Commissioning {
                     message: "\(application.id) is \(application.state.rawValue): only a submitted application is "
                         + "marked", kind: .conflict)
             }
-            let to = try moveApplication(application, eligible ? "mark-eligible" : "mark-ineligible", by: person, in: tx)
+            let to = try moveApplication(
+                application, eligible ? "mark-eligible" : "mark-ineligible", by: person, in: tx)
             try tx.updateApplication(
                 id: application.id, state: to, draft: application.draft, submittedAtMs: application.submittedAtMs)
             try tx.insertEligibility(
@@ -67,7 +68,8 @@ extension Commissioning {
     ) async throws -> AssessorScore {
         let scores = try scores.enumerated().map { i, s in
             CriterionScore(
-                criterion: s.criterion, score: s.score, comment: try checkedText(s.comment, "scores[\(i)].comment", .short))
+                criterion: s.criterion, score: s.score,
+                comment: try checkedText(s.comment, "scores[\(i)].comment", .short))
         }
         return try await store.write { tx in
             let (application, round) = try assessedApplication(applicationID, by: actorName, in: tx)
@@ -152,7 +154,8 @@ extension Commissioning {
                 mine.map(\.weightedBasisPoints), thresholdPercent: round.spec.spreadThresholdPercent)
             return ModerationRow(
                 application: a,
-                assessorBasisPoints: Dictionary(uniqueKeysWithValues: mine.map { ($0.assessor, $0.weightedBasisPoints) }),
+                assessorBasisPoints: Dictionary(
+                    uniqueKeysWithValues: mine.map { ($0.assessor, $0.weightedBasisPoints) }),
                 meanBasisPoints: spread.mean, spreadBasisPoints: spread.spread, spreadFlag: spread.flag,
                 recommendation: recommendations.first { $0.applicationID == a.id })
         }
@@ -173,7 +176,8 @@ extension Commissioning {
             }
             guard round.state == .closed else {
                 throw ServiceRefusal(
-                    rule: .roundStateAllows, message: "\(round.id) is \(round.state.rawValue): the panel moderates "
+                    rule: .roundStateAllows,
+                    message: "\(round.id) is \(round.state.rawValue): the panel moderates "
                         + "a closed round", kind: .conflict)
             }
             guard application.state == .eligible else {

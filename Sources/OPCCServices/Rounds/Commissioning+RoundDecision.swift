@@ -23,7 +23,9 @@ extension Commissioning {
     /// Raises one Request for PCC Decision listing every recommended award (officer), once every eligible
     /// application has a recommendation. Returns the decision record's id. Approving it (the Commissioner's decide)
     /// allocates the awards, drafts their agreements and queues the outcome mails, in the decide's transaction.
-    public func raiseRoundDecision(round roundID: String, by actorName: String, on day: Day? = nil) async throws
+    public func raiseRoundDecision(
+        round roundID: String, by actorName: String, on day: Day? = nil
+    ) async throws
         -> String
     {
         let (round, awards, total) = try await store.read { tx in
@@ -126,7 +128,8 @@ extension Commissioning {
                 id: application.id, state: to, draft: application.draft, submittedAtMs: application.submittedAtMs)
             var payload = ["decision": record.number ?? record.id]
             if let award {
-                let allocation = try allocateAward(award, to: application, of: round, record, by: actorName, on: day, in: tx)
+                let allocation = try allocateAward(
+                    award, to: application, of: round, record, by: actorName, on: day, in: tx)
                 payload["allocation"] = allocation.id
                 payload["agreement"] = try draftRoundAgreement(
                     allocation, for: application, of: round, role: role, by: actorName, on: day, in: tx)
@@ -146,7 +149,8 @@ extension Commissioning {
         guard let band = round.spec.bands.band(for: amount) else {
             throw ServiceRefusal(
                 rule: .awardWithinSizeBands,
-                message: "the award of \(amount) to \(application.organisation.orgID) is above the round's largest band")
+                message: "the award of \(amount) to \(application.organisation.orgID) is above the round's largest band"
+            )
         }
         var request = AllocationRequest(
             office: round.office, year: round.spec.year, strand: round.spec.strand,

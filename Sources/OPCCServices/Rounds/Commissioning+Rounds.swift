@@ -111,13 +111,13 @@ extension Commissioning {
         let displayName = try checkedText(displayName, "displayName", .name)
         let email = try Self.checkedEmail(email)
         if let problem = PartnerOrganisation.orgIDProblem(organisation.orgID) {
-            throw ServiceRefusal(rule: .partnerOrgID, message: problem)
+            throw ServiceRefusal(rule: .partnerOrgId, message: problem)
         }
         let organisation = PartnerOrganisation(
             orgID: organisation.orgID, name: try checkedText(organisation.name, "organisation.name", .name),
             kind: organisation.kind)
         guard !organisation.name.isBlank else {
-            throw ServiceRefusal(rule: .partnerOrgID, message: "organisation.name: give the organisation's name")
+            throw ServiceRefusal(rule: .partnerOrgId, message: "organisation.name: give the organisation's name")
         }
         let today = clock.today()
         let link = try await store.write { tx -> IssuedAccountLink in
@@ -129,7 +129,7 @@ extension Commissioning {
             if let known = try tx.organisation(orgID: organisation.orgID) {
                 guard known.name == organisation.name, known.kind == organisation.kind else {
                     throw ServiceRefusal(
-                        rule: .partnerOrgID,
+                        rule: .partnerOrgId,
                         message: "\(organisation.orgID) is registered as \(known.name) (\(known.kind)): ask one of its "
                             + "applicants, or the office, to correct it")
                 }
