@@ -71,7 +71,7 @@ extension Web {
         switch ServiceRefusal.Rule(rawValue: rule) {
         case .personName, .knownPerson, .signUpNameFree: return "signup-name"
         case .emailAddress: return "signup-email"
-        case .partnerOrgID: return "signup-number"
+        case .partnerOrgId: return "signup-number"
         case .roundKnown, .roundStateAllows: return "signup-round"
         default: return message.lowercased().contains("organisation") ? "signup-organisation" : "signup-displayName"
         }
