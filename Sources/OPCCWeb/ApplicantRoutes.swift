@@ -12,14 +12,21 @@ import OPCCServices
 /// outcomes), saved as a draft as often as wanted and submitted before the close.
 extension Web {
     func addSignUpRoutes(to router: some RouterMethods<WebContext>) {
-        router.get("/sign-up") { request, context -> Response in
+        // The form lives under /sign-in, where the browser's sign-in nonce cookie is sent (its path), as the reset
+        // request's does; /sign-up, the address people are given, leads to it.
+        router.get("/sign-up") { request, _ -> Response in
+            let round = request.uri.queryParameters["round"].map(String.init) ?? ""
+            let query = round.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return .redirect(to: "/sign-in/sign-up" + (query.isEmpty ? "" : "?round=\(query)"), type: .found)
+        }
+        router.get("/sign-in/sign-up") { request, context -> Response in
             let sent = request.cookies[signInCookieName]?.value
             var entered = SignUpEntered()
             entered.round = request.uri.queryParameters["round"].map(String.init) ?? ""
             return try await signUpPage(
                 nonce: sent.flatMap { isNonce($0) ? $0 : nil }, entered: entered, context: context)
         }
-        router.post("/sign-up") { request, context -> Response in
+        router.post("/sign-in/sign-up") { request, context -> Response in
             let (form, nonce) = try await signInForm(request)
             let entered = SignUpEntered(form)
             var reader = FormReader(form, prefix: "signup")

@@ -115,7 +115,7 @@ extension Templates {
         <h1>Sign up your organisation</h1>
         <p class="lead">For charities, councils and community groups applying to a grant round. We send a link to your
         email address; you choose your password with it.</p>
-        <form method="post" action="/sign-up" novalidate>
+        <form method="post" action="/sign-in/sign-up" novalidate>
           <input type="hidden" name="csrf" value="{{csrf}}">
           <h2>Your organisation</h2>
           \(input("signup-organisation", name: "organisation", label: "Organisation's name", width: ""))

@@ -135,6 +135,13 @@ struct RoundWebTests {
             ] {
                 #expect(page.body.contains(published), "\(published)")
             }
+            // Every published round's page, the demo's decided one with its awards included: no application text.
+            for link in list.body.components(separatedBy: "href=\"/rounds/").dropFirst() {
+                let path = "/rounds/" + link.prefix { $0 != "\"" }
+                let shown = try await visitor.get(path)
+                #expect(shown.status == .ok, "\(path)")
+                #expect(!shown.body.contains(applicationTripwire) && !shown.body.contains(tripwire), "\(path)")
+            }
             #expect(try await visitor.get("/rounds/\(draft.id)").status == .notFound)
             #expect(try await visitor.get("/rounds/R-1999-999").status == .notFound)
             // The public, and any other signed-in person, never meets the application on a public page or export.
@@ -168,34 +175,36 @@ struct RoundWebTests {
         let app = try await webApp(commissioning: commissioning)
         try await app.test(.router) { client in
             var partner = Browser(client)
-            let form = try await partner.get("/sign-up?round=\(round)")
+            let moved = try await partner.get("/sign-up?round=\(round)")
+            #expect(moved.status == .found && moved.location == "/sign-in/sign-up?round=\(round)")
+            let form = try await partner.get(moved.location ?? "")
             #expect(form.status == .ok && form.body.contains("Sign up your organisation"))
             #expect(form.body.contains("<option value=\"\(round)\" selected>"))
             var fields = [
                 "organisation": "Ormsgill Youth Trust", "kind": "charity", "number": "12",
                 "displayName": "Jo Bidwriter", "email": "jo@ormsgill.example", "name": "jo.bidwriter", "round": round,
             ]
-            let badNumber = try await partner.post("/sign-up", fields)
+            let badNumber = try await partner.post("/sign-in/sign-up", fields)
             #expect(badNumber.status == .unprocessableContent && badNumber.body.contains("href=\"#signup-number\""))
             #expect(badNumber.body.contains("Ormsgill Youth Trust"), "what was entered comes back")
             fields["number"] = "1045678"
             fields["kind"] = ""
-            let noKind = try await partner.post("/sign-up", fields)
+            let noKind = try await partner.post("/sign-in/sign-up", fields)
             #expect(noKind.status == .unprocessableContent && noKind.body.contains("href=\"#signup-kind\""))
             fields["kind"] = "charity"
             fields["email"] = "not an address"
-            let badEmail = try await partner.post("/sign-up", fields)
+            let badEmail = try await partner.post("/sign-in/sign-up", fields)
             #expect(badEmail.status == .unprocessableContent && badEmail.body.contains("href=\"#signup-email\""))
             fields["email"] = "jo@ormsgill.example"
-            let forged = try await partner.post("/sign-up", fields, csrf: "forged")
+            let forged = try await partner.post("/sign-in/sign-up", fields, csrf: "forged")
             #expect(forged.status == .forbidden)
             #expect(try await commissioning.person(named: "jo.bidwriter") == nil, "nothing was recorded")
-            let done = try await partner.post("/sign-up", fields)
+            let done = try await partner.post("/sign-in/sign-up", fields)
             #expect(done.status == .ok && done.body.contains("Check your email"), "\(done.body)")
             let person = try #require(try await commissioning.person(named: "jo.bidwriter"))
             #expect(person.grants.contains { $0.role == .applicant && $0.scope == ["GB-CHC-1045678"] })
-            _ = try await partner.get("/sign-up")
-            let taken = try await partner.post("/sign-up", fields)
+            _ = try await partner.get("/sign-in/sign-up")
+            let taken = try await partner.post("/sign-in/sign-up", fields)
             #expect(taken.status == .unprocessableContent && taken.body.contains("href=\"#signup-name\""))
         }
     }
@@ -206,11 +215,11 @@ struct RoundWebTests {
         let app = try await webApp(throttle: .init(), commissioning: commissioning)
         try await app.test(.router) { client in
             var partner = Browser(client)
-            _ = try await partner.get("/sign-up")
+            _ = try await partner.get("/sign-in/sign-up")
             var throttled: Browser.Page?
             for attempt in 0..<40 {
                 let page = try await partner.post(
-                    "/sign-up",
+                    "/sign-in/sign-up",
                     [
                         "organisation": "Trust \(attempt)", "kind": "charity", "number": "10456\(10 + attempt)",
                         "displayName": "Someone", "email": "s\(attempt)@example.org", "name": "flood.one",
@@ -536,7 +545,7 @@ struct RoundWebTests {
             _ = try await assessor.signIn("cumbria.chief-executive")
             _ = try await assessor.get("/rounds/\(round)/assess")
             var visitor = Browser(client)
-            _ = try await visitor.get("/sign-up")
+            _ = try await visitor.get("/sign-in/sign-up")
             let allowed: Set<Int> = [200, 303, 403, 404, 409, 422, 429]
             await propertyCheck(count: 12, input: HostileText.text) { text in
                 let n = counter.next()
@@ -547,7 +556,7 @@ struct RoundWebTests {
                         "round": round,
                     ]
                     fields[name] = text
-                    let page = try await visitor.post("/sign-up", fields)
+                    let page = try await visitor.post("/sign-in/sign-up", fields)
                     #expect(allowed.contains(page.status.code), "sign-up \(name)=\(text.debugDescription)")
                     #expect(!page.body.contains("<b>") || !text.contains("<b>"), "escaped")
                 }
