@@ -16,7 +16,9 @@ extension Web {
         // request's does; /sign-up, the address people are given, leads to it.
         router.get("/sign-up") { request, _ -> Response in
             let round = request.uri.queryParameters["round"].map(String.init) ?? ""
-            let query = round.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let query =
+                round.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~")))
+                ?? ""
             return .redirect(to: "/sign-in/sign-up" + (query.isEmpty ? "" : "?round=\(query)"), type: .found)
         }
         router.get("/sign-in/sign-up") { request, context -> Response in
