@@ -38,6 +38,7 @@ struct DemoCommand: AsyncParsableCommand {
             let app = try Commissioning.open(home: home, databasePath: path)
             printLine("loading the demo from \(home.root.path) into \(databaseDisplayName(path))")
             _ = try await app.loadDemo(from: home, returns: !withoutReturns) { line in printLine("  " + line) }
+            try await app.loadDemoRound(from: home) { line in printLine("  " + line) }
             let verification = try await app.verifyAudit()
             let head = verification.head
             printLine(
