@@ -39,3 +39,18 @@ struct RoundCommandTests {
         #expect(refused.stderr.contains("round-spec-valid") && refused.stderr.contains("colour"), "\(refused.stderr)")
     }
 }
+
+@Suite("opcc demo --with-round")
+struct DemoRoundCommandTests {
+    @Test func theDemoWithARoundHasAClosedRoundWithAwardsAndItsBooksAndAuditHold() async throws {
+        let db = temporaryDatabase()
+        let demo = try await opcc(["demo", "--with-round", "--db", db])
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("grant round cumbria-R-0001: 5 applications, 3 awards allocated"))
+        #expect(demo.stdout.contains("chain verified") && demo.stdout.contains("they balance"))
+        let outcome = try await opcc(["round", "outcome", "cumbria-R-0001", "--db", db, "--as", "cumbria.officer"])
+        #expect(outcome.stdout.contains("cumbria-AL-0005\tGB-COH-09876543\t£4,250.00\tsmall"), "\(outcome.stderr)")
+        let again = try await opcc(["demo", "--with-round", "--db", db])
+        #expect(again.status == 0 && !again.stdout.contains("grant round"))
+    }
+}

@@ -240,6 +240,7 @@ struct GrantRoundTests {
         for secret in ["Youth diversion sessions", "Rising ASB", "need 3", "Outcomes not evidenced", "Strong case"] {
             #expect(!text.contains(secret), "\(secret)")
         }
+        #expect(try await app.verifyAudit().isIntact)
         let tool = ThreeSixtyGivingValidator.tool
         if tool.available {
             let result = try ThreeSixtyGivingValidator.validate(package)

@@ -32,6 +32,12 @@ extension Commissioning {
             try tx.insertRound(round, at: clock.timestamp())
             for name in spec.assessors {
                 try tx.addGrant(person: name, role: .assessor, scope: round.id)
+                // The person's grants changed: their record is sealed again by this event.
+                try tx.append(
+                    AuditEventDraft(
+                        office: office, event: "assessor-added", actor: actorName, role: Role.officer.rawValue,
+                        effectiveDay: day ?? clock.today(), recordedAt: clock.timestamp(),
+                        payload: ["round": round.id, "assessor": name], sealSubject: .person(name)))
             }
             try roundEvent(
                 "round-created", round: round, by: actorName, role: .officer, day: day,
