@@ -593,6 +593,35 @@ struct RoundWebTests {
         }
     }
 
+    @Test(arguments: TestEngine.all) func theDemosDecidedRoundIsPublishedWithoutItsApplicationsOrScores(
+        engine: TestEngine
+    ) async throws {
+        let commissioning = try await makeDemoApp(engine, returns: false)
+        try await commissioning.loadDemoRound(from: ProductHome(root: repositoryRoot))
+        let round = try #require(try await commissioning.rounds(office: "cumbria", by: nil).first)
+        let applications = try await commissioning.applications(round: round.id, by: "cumbria.officer")
+        #expect(!applications.isEmpty)
+        let awards = try await commissioning.publishedAwards(of: round.id)
+        let app = try await webApp(commissioning: commissioning)
+        try await app.test(.router) { client in
+            var visitor = Browser(client)
+            let list = try await visitor.get("/rounds")
+            #expect(list.body.contains(round.spec.title) && list.body.contains("Past rounds"))
+            let page = try await visitor.get("/rounds/\(round.id)")
+            #expect(page.status == .ok && page.body.contains(">Decided<"))
+            for application in applications {
+                #expect(!page.body.contains(application.draft.title), "\(application.id)")
+                for answer in application.draft.answers.values where answer.count > 20 {
+                    #expect(!page.body.contains(answer), "\(application.id)")
+                }
+            }
+            #expect(!page.body.contains("%"), "no score is published")
+            // Awards show once the decision's Part 1 is published, as in the grants register.
+            #expect(page.body.contains("<h2>Awards</h2>") == !awards.isEmpty)
+            for award in awards { #expect(page.body.contains(award.amount.formatted)) }
+        }
+    }
+
     @Test func aModeratedScoreIsReadAsAPercentageWithAtMostTwoDecimals() {
         let cases: [(String, Int?)] = [
             ("72.5", 7250), ("72.50", 7250), ("0", 0), ("100", 10_000), ("100.00", 10_000), ("100.01", nil),
