@@ -411,6 +411,200 @@ def public_pages_journey(run, opcc, db):
     return notice
 
 
+# Issue 29: the round the browser applies to, set up with the CLI on the served database; its application carries a
+# tripwire that must reach no public page or export.
+ROUND_TITLE = "Browser Community Safety Fund small grants"
+ROUND_TRIPWIRE = "Application tripwire 5521: our safeguarding lead is named here"
+APPLICANT = "browser.applicant"
+APPLICANT_EMAIL = "bids@ormsgill-youth.example.org"
+ASSESSOR = "cumbria.chief-executive"
+
+
+def round_setup(opcc, db):
+    """A Cumbria round open now (it opened yesterday and closes in 30 days, London time), published, with an assessor.
+    Returns its id."""
+    import datetime
+
+    def cli(*args):
+        return globals()["cli"](opcc, db, *args)
+
+    now = datetime.datetime.now()
+    opens = (now - datetime.timedelta(days=1)).strftime("%Y-%m-%d") + " 09:00"
+    closes = (now + datetime.timedelta(days=30)).strftime("%Y-%m-%d") + " 12:00"
+    spec = pathlib.Path(db).with_name("browser-round.yaml")
+    spec.write_text(ROUND_SPEC.format(title=ROUND_TITLE, opens=opens, closes=closes, assessor=ASSESSOR))
+    created = cli("round", "create", str(spec), "--office", "cumbria", "--as", "cumbria.officer")
+    round_id = created.split()[0]
+    cli("round", "publish", round_id, "--as", "cumbria.officer")
+    return round_id
+
+
+ROUND_SPEC = """title: {title}
+strand: ASB
+year: 2016/17
+total: "£20,000"
+bands:
+  - name: small
+    upTo: "£5,000"
+eligibility:
+  organisationKinds: [charity, company]
+  areas: [Barrow, Copeland]
+criteria:
+  - id: need
+    title: Evidence of need in the area
+    weight: 3
+  - id: delivery
+    title: A realistic plan to deliver it
+    weight: 2
+scale:
+  - score: 0
+    descriptor: No evidence
+  - score: 1
+    descriptor: Weak
+  - score: 2
+    descriptor: Adequate
+  - score: 3
+    descriptor: Good
+  - score: 4
+    descriptor: Excellent
+questions:
+  - id: project
+    text: What will the project do?
+    maxWords: 300
+  - id: need
+    text: What need does it meet, and how do you know?
+opens: "{opens}"
+closes: "{closes}"
+assessors: [{assessor}]
+spreadThresholdPercent: 20
+endOfGrantReport: true
+"""
+
+
+def sign_in_as(run, name):
+    """`run.sign_in` for a person whose first page is not the staff home (an applicant)."""
+    run.user = name
+    run.driver.delete_all_cookies()
+    run.go("/sign-in")
+    run.driver.find_element(By.ID, "username").send_keys(name)
+    run.driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    run.press_css("main form button[type=submit]")
+    run.expect("Sign out" in run.driver.page_source, f"{name} signed in")
+
+
+def round_journey(run, opcc, db, sink_folder):
+    """Issue 29: the public reads an open round; a partner signs up (the link by mail verifies the address), writes an
+    application (a budget that does not add up is refused beside its field), saves it and submits it; an officer
+    marks it eligible; an assessor declares no conflict and scores it. The application is on no public page."""
+    print("journey: a grant round — a partner signs up and applies, an officer checks it, an assessor scores it")
+    round_id = round_setup(opcc, db)
+    run.driver.delete_all_cookies()
+    run.go("/rounds")
+    run.expect(ROUND_TITLE in run.driver.page_source, "the open round is on the public list")
+    run.shot_whole("30-rounds")
+    run.click(run.driver.find_element(By.PARTIAL_LINK_TEXT, ROUND_TITLE))
+    page = run.driver.page_source
+    run.expect("Evidence of need in the area" in page and "Excellent" in page and "at 12:00" in page,
+               "the round's page publishes its criteria, scale and closing time")
+    run.shot_whole("31-round")
+    run.driver.set_window_size(390, 844)
+    run.shot("32-round-phone")
+    run.driver.set_window_size(1200, 1500)
+    round_path = f"/rounds/{round_id}"
+
+    run.go(f"/sign-up?round={round_id}")
+    run.fill("signup-organisation", "Ormsgill Youth Trust")
+    run.driver.find_element(By.ID, "signup-kind-charity").click()
+    run.fill("signup-number", "12")
+    run.fill("signup-displayName", "Jo Bidwriter")
+    run.fill("signup-email", APPLICANT_EMAIL)
+    run.fill("signup-name", APPLICANT)
+    run.press_css("main form button[type=submit]")
+    run.expect("There is a problem" in run.driver.page_source
+               and run.driver.find_element(By.CSS_SELECTOR, ".error-summary a").get_attribute("href")
+               .endswith("#signup-number"), "a charity number of two digits is refused beside its field")
+    run.user = "public"
+    run.audit_refusal("a sign-up with a bad charity number")
+    run.fill("signup-number", "1045678")
+    run.press_css("main form button[type=submit]")
+    run.expect("Check your email" in run.driver.page_source, "the sign-up mails a link")
+    link = None
+    deadline = time.time() + 60
+    while time.time() < deadline and link is None:
+        for subject, rcpts, text, _ in received_mail(sink_folder):
+            found = re.search(r"(http://\S+/account/link/[A-Za-z0-9_-]+)", text)
+            if APPLICANT_EMAIL in rcpts and found:
+                link = found.group(1)
+        time.sleep(0.5)
+    run.expect(link is not None and link.startswith(run.base), "the link arrived at the address given")
+    run.driver.get(link)
+    run.fill("password", PASSWORD)
+    run.fill("confirm", PASSWORD)
+    run.press_css("main form button[type=submit]")
+    run.expect("Your password is set" in run.driver.page_source, "the address is verified and the password chosen")
+
+    sign_in_as(run, APPLICANT)
+    run.go("/applications")
+    run.click(run.driver.find_element(By.PARTIAL_LINK_TEXT, ROUND_TITLE))
+    run.fill("application-title", "Friday night youth club in Ormsgill")
+    run.press_css("form#application button[name=intent]")
+    run.expect("Your draft is saved" in run.driver.page_source, "a first draft is saved")
+    application_path = run.driver.current_url[len(run.base):].split("?")[0]
+    run.fill("question-0", "A Friday night youth club at the community centre, 40 weeks a year.")
+    run.fill("question-1", f"Anti-social behaviour peaks on Friday nights. {ROUND_TRIPWIRE}")
+    run.fill("line-0-description", "Youth workers, 40 sessions")
+    run.fill("line-0-amount", "£3,200")
+    run.fill("line-1-description", "Hall hire")
+    run.fill("line-1-amount", "£800")
+    run.fill("application-requested", "£4,500")
+    run.fill("application-area", "Barrow")
+    run.fill("application-outcomes", "Fewer ASB reports on Friday nights\n30 young people attending weekly")
+    run.shot_whole("33-application-form")
+    run.press_css("form#application button[formaction]")
+    run.expect("There is a problem" in run.driver.page_source, "a budget that does not add up is refused")
+    hrefs = [a.get_attribute("href") for a in run.driver.find_elements(By.CSS_SELECTOR, ".error-summary a")]
+    run.expect(any(h.endswith("#application-requested") for h in hrefs), "the error links to the amount asked for")
+    run.shot("34-application-refused")
+    run.audit_refusal("an application whose budget does not add up")
+    run.fill("application-requested", "£4,000")
+    run.press_css("form#application button[formaction]")
+    run.expect("Your application is submitted" in run.driver.page_source, "submitted before the close")
+    run.expect(run.tag() == "Submitted", "its status is Submitted")
+    run.shot_whole("35-application-submitted")
+    application_id = application_path.rsplit("/", 1)[1]
+
+    run.sign_in("cumbria.officer")
+    run.go(f"{round_path}/applications")
+    run.fill(f"eligibility-{application_id}-reason", "A registered charity working in Barrow.")
+    run.press(f"eligibility-{application_id}")
+    run.expect("The eligibility is recorded" in run.driver.page_source, "the officer marks it eligible")
+
+    run.sign_in(ASSESSOR)
+    run.go(f"{round_path}/assess")
+    run.expect("hidden until you submit yours" in run.driver.page_source or "Record my declaration" in run.driver.page_source,
+               "the assessor's page opens without the others' scores")
+    run.press(f"conflict-{application_id}")
+    run.expect("Your declaration is recorded" in run.driver.page_source, "no conflict declared")
+    for index, score in [(0, "3"), (1, "4")]:
+        Select(run.driver.find_element(By.ID, f"score-{application_id}-{index}-score")).select_by_value(score)
+        run.fill(f"score-{application_id}-{index}-comment", f"Criterion {index + 1}: well evidenced.")
+    run.shot_whole("36-assessor-scoring")
+    run.press(f"score-{application_id}")
+    run.expect("Your scores are submitted" in run.driver.page_source, "the assessor's scores are submitted")
+    run.expect("85.00%" in run.driver.page_source, "with the weighted score (3×3 + 2×4 of 5×4: 85%)")
+    run.shot_whole("37-assessor-scored")
+
+    run.driver.delete_all_cookies()
+    public = ["/rounds", round_path, "/register", "/transparency", "/transparency/grants", "/transparency/360giving.json",
+              "/transparency/grants.csv", "/calendar/public.ics"]
+    leaks = [path for path in public if ROUND_TRIPWIRE.encode() in fetch(run.base, path)[2]]
+    run.expect(not leaks, f"the application is on no public page or export ({leaks})")
+    status, _, body = fetch(run.base, application_path)
+    run.expect(ROUND_TRIPWIRE.encode() not in body and b"Sign in" in body,
+               f"the application's address asks the public to sign in ({status})")
+    return round_id, application_path
+
+
 def fetch(base, path, headers=None):
     """(status, headers, body) of a GET, whatever the status."""
     request = urllib.request.Request(base + path, headers=headers or {})
@@ -677,6 +871,8 @@ def audit(run, pages, report_path):
     for user, path in pages:
         if user is None:
             run.driver.delete_all_cookies()
+        elif user == APPLICANT:
+            sign_in_as(run, user)
         else:
             run.sign_in(user)
         run.go(path)
@@ -882,6 +1078,7 @@ def main():
             # decision taken without notice needs a reason of urgency.
             complete = complete_form_journey(run)
             public_notice = public_pages_journey(run, args.opcc, db)
+            round_id, application_path = round_journey(run, args.opcc, db, sink_folder)
             first_run_journey(args.opcc, shots, driver)
             run.driver.delete_all_cookies()
             decision_path = decision[len(base):]
@@ -903,6 +1100,10 @@ def main():
                 (None, "/register?q=lighting&sort=amount-highest"), (None, "/offices/cumbria/forward-plan"),
                 ("cumbria.chief-executive", "/panel-report?from=2016-01-01&to=2030-12-31"),
                 (None, complete[len(base):].replace("/decisions/", "/register/")),
+                (None, "/rounds"), (None, f"/rounds/{round_id}"), (None, f"/sign-up?round={round_id}"),
+                (APPLICANT, "/applications"), (APPLICANT, application_path),
+                ("cumbria.officer", f"/rounds/{round_id}/applications"), (ASSESSOR, f"/rounds/{round_id}/assess"),
+                ("cumbria.officer", f"/rounds/{round_id}/moderation"),
             ]
             failures = audit(run, pages, args.report)
         except Exception:

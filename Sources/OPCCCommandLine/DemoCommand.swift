@@ -12,11 +12,18 @@ struct DemoCommand: AsyncParsableCommand {
             Idempotent: running it twice changes nothing the second time. With --reset the existing database file \
             is first moved aside (renamed with a timestamp, never deleted) and a fresh one is loaded.
             Example: opcc demo --db demo.sqlite
+            Example: opcc demo --with-round --db demo.sqlite   (with a closed grant round in Cumbria)
             """)
 
     @Flag(help: "Move the existing database aside and start a fresh one.") var reset = false
     @Flag(help: "Stop before the quarterly returns scenario (returns scheduled, none written), to try them by hand.")
     var withoutReturns = false
+    @Flag(
+        help: """
+            Also play Cumbria's closed grant round (fixtures/rounds/community-safety-fund.yaml): applications, \
+            eligibility, scores, moderation, and the decision whose approval allocates three awards.
+            """)
+    var withRound = false
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -38,6 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
             let app = try Commissioning.open(home: home, databasePath: path)
             printLine("loading the demo from \(home.root.path) into \(databaseDisplayName(path))")
             _ = try await app.loadDemo(from: home, returns: !withoutReturns) { line in printLine("  " + line) }
+            if withRound { try await app.loadDemoRound(from: home) { line in printLine("  " + line) } }
             let verification = try await app.verifyAudit()
             let head = verification.head
             printLine(

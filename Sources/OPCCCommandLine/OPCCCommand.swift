@@ -25,7 +25,7 @@ public struct OPCCCommand: AsyncParsableCommand {
             WorkflowCommand.self,
             AuditCommand.self, BackupCommand.self, RestoreCommand.self, MigrateCommand.self, ImportCommand.self,
             CalendarCommand.self, ExportCommand.self, TokenCommand.self, OpenAPICommand.self,
-            NotifyCommand.self,
+            NotifyCommand.self, RoundCommand.self,
         ]
     )
 

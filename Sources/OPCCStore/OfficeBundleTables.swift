@@ -79,7 +79,22 @@ public enum OfficeBundleTables {
         .init("priority_board_record", assessmentRows, order: "assessment_id, seq"),
         .init("notification", "office_id = ?", order: "id"),
         .init("document", "office_id = ?", order: "id"),
+        // Grant rounds (issue 29): the office's partners are its people's organisations.
+        .init(
+            "partner_organisation",
+            "org_id IN (SELECT m.org_id FROM partner_member m JOIN person p ON p.name = m.person_name "
+                + "WHERE p.office_id = ?)", order: "org_id"),
+        .init(
+            "partner_member", "person_name IN (SELECT name FROM person WHERE office_id = ?)", order: "person_name"),
+        .init("grant_round", "office_id = ?", order: "id"),
+        .init("grant_application", "office_id = ?", order: "id"),
+        .init("application_eligibility", applicationRows, order: "application_id"),
+        .init("assessor_conflict", applicationRows, order: "application_id, assessor"),
+        .init("assessor_score", applicationRows, order: "application_id, assessor"),
+        .init("panel_recommendation", applicationRows, order: "application_id"),
     ]
+
+    private static let applicationRows = "application_id IN (SELECT id FROM grant_application WHERE office_id = ?)"
 
     private static let assessmentRows = "assessment_id IN (SELECT id FROM priority_assessment WHERE office_id = ?)"
 

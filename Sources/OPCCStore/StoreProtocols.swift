@@ -503,6 +503,34 @@ public protocol StoreTransaction {
     /// Whether the person has a password (an invitation is only for someone who has none). Never the hash.
     func hasPassword(person: String) throws -> Bool
 
+    // Grant rounds (SQLiteStore+Rounds.swift, issue 29): partners, rounds, applications and their assessment.
+    func insertOrganisation(_ organisation: PartnerOrganisation, at: String) throws
+    func organisation(orgID: String) throws -> PartnerOrganisation?
+    func addPartnerMember(person: String, orgID: String) throws
+    /// The org-id of the organisation a partner person applies for, nil for staff.
+    func partnerOrganisation(ofPerson person: String) throws -> String?
+    func roundCount(office: String) throws -> Int
+    func insertRound(_ round: StoredRound, at: String) throws
+    func updateRound(id: String, state: RoundState, decisionID: String?) throws
+    func round(id: String) throws -> StoredRound?
+    func round(decisionID: String) throws -> StoredRound?
+    /// Rounds by id; every office when `office` is nil.
+    func rounds(office: String?) throws -> [StoredRound]
+    func applicationCount(round: String) throws -> Int
+    func insertApplication(_ application: StoredApplication) throws
+    func updateApplication(id: String, state: ApplicationState, draft: ApplicationDraft, submittedAtMs: Int64?) throws
+    func application(id: String) throws -> StoredApplication?
+    /// A round's applications, or (round nil) an organisation's, by id.
+    func applications(round: String?, orgID: String?) throws -> [StoredApplication]
+    func insertEligibility(_ mark: EligibilityMark, at: String) throws
+    func eligibility(round: String) throws -> [EligibilityMark]
+    func insertConflict(_ declaration: ConflictDeclaration, at: String) throws
+    func conflicts(round: String) throws -> [ConflictDeclaration]
+    func insertScore(_ score: AssessorScore, at: String) throws
+    func scores(round: String) throws -> [AssessorScore]
+    func insertRecommendation(_ recommendation: PanelRecommendation, at: String) throws
+    func recommendations(round: String) throws -> [PanelRecommendation]
+
     // Documents attached to records (SQLiteStore+Documents.swift): metadata rows, never deleted
     /// Inserts a document; one that supersedes another marks the older one superseded (once).
     func insertDocument(_ document: StoredDocument) throws

@@ -196,6 +196,7 @@ struct Web: Sendable {
         addSecondFactorRoutes(to: router)
         addSetUpRoutes(to: router)
         addTransparencyRoutes(to: router)
+        addRoundRoutes(to: router)
         addStaffRoutes(to: router.group().add(middleware: RequireSignIn()))
     }
 

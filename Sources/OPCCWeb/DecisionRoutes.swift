@@ -240,6 +240,7 @@ extension Web {
 
     func home(user: String, context: WebContext) async throws -> Response {
         guard let person = try await app.person(named: user) else { return .redirect(to: "/sign-in", type: .found) }
+        if let partner = Self.partnerHome(person) { return .redirect(to: partner, type: .found) }
         let roles = person.actor.roles(covering: nil)
         let today = app.clock.today()
         return try pages.page(

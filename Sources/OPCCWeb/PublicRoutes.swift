@@ -11,7 +11,8 @@ extension Web {
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                 body: .init(
-                    byteBuffer: ByteBuffer(string: Templates.css + Templates.notificationCSS + Templates.publicCSS)))
+                    byteBuffer: ByteBuffer(
+                        string: Templates.css + Templates.notificationCSS + Templates.publicCSS + Templates.roundsCSS)))
         }
         // The public notice's own stylesheet (screen and print), a file like every style: the Content-Security-Policy
         // allows no inline style.

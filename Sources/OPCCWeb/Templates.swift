@@ -5,7 +5,7 @@ enum Templates {
     /// Every template by name: the decision screens' here, each other area's in its own file.
     static let all: [String: String] = [
         decisions, returns, finance, areas, transparency, account, notifications, documents, people, secondFactor,
-        imports, publicPages,
+        imports, publicPages, rounds,
     ]
     .reduce(into: [:]) { all, group in
         all.merge(group) { first, _ in first }
@@ -32,7 +32,7 @@ enum Templates {
             <a href="/" class="service-name">OPCC decisions</a>
             <nav aria-label="Menu" class="nav">
               <ul>
-                <li><a href="/register">Published decisions</a></li>
+                <li><a href="/register">Published decisions</a></li><li><a href="/rounds">Grant rounds</a></li>
                 {{#user}}
                 <li><a href="/home">Home</a></li>
                 <li><a href="/notifications">Notifications{{#unread}} <span class="badge"><span class="visually-hidden">unread: </span>{{unread}}</span>{{/unread}}</a></li>

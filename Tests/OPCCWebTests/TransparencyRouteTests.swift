@@ -29,6 +29,7 @@ struct TransparencyRouteTests {
                 ("/transparency/contracts.csv", "text/csv; charset=utf-8"),
                 ("/transparency/contracts.json", "application/json"),
                 ("/transparency/360giving.json", "application/json"),
+                ("/rounds", "text/html; charset=utf-8"),
             ]
             for (uri, type) in pages {
                 let response = try await client.execute(uri: uri, method: .get)

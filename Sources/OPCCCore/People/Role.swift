@@ -19,9 +19,20 @@ public enum Role: String, CaseIterable, Codable, Hashable, Sendable, Comparable,
     /// disables and enables them, sends invitations and resets), as the chief executive may. A product role every
     /// office has, whether or not its profile lists it: it takes part in no workflow.
     case administrator
+    /// A person of a partner organisation who applies to the office's grant rounds: held scoped to the
+    /// organisation's org-id (`GB-CHC-1234567`), never office-wide. A product role, like `administrator`: the
+    /// person belongs to no office's staff (see docs/ARCHITECTURE.md, "Partners and assessors").
+    case applicant
+    /// An assessor of a grant round, from the office or from outside it: held scoped to the round's id
+    /// (`R-2026-001`), never office-wide. A product role.
+    case assessor
 
     /// Whether the role is the product's own, held by an office whatever its profile's `roles` list.
-    public var isProductRole: Bool { self == .administrator }
+    public var isProductRole: Bool { self == .administrator || isPartnerRole }
+
+    /// Whether the role is held by people outside the office's staff, always scoped to one organisation or round:
+    /// it gives no office-wide power, and a person holding only such roles is a partner, not staff.
+    public var isPartnerRole: Bool { self == .applicant || self == .assessor }
 
     public var description: String { rawValue }
 

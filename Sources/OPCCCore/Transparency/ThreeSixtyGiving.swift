@@ -70,6 +70,11 @@ public enum ThreeSixtyGiving {
                 ])
             ]),
         ]
+        if let programme = grant.grantProgramme {
+            members["grantProgramme"] = .array([
+                .object(["code": .string(programme.code), "title": .string(programme.title)])
+            ])
+        }
         if !grant.beneficiaryAreas.isEmpty {
             members["beneficiaryLocation"] = .array(
                 grant.beneficiaryAreas.map { area in

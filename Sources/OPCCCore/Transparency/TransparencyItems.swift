@@ -36,6 +36,12 @@ public struct BeneficiaryArea: Hashable, Sendable {
     ]
 }
 
+/// A grant programme's code and title (hashable, as a tuple is not).
+struct GrantProgrammeRef: Hashable, Sendable {
+    let code: String
+    let title: String
+}
+
 /// A grant as published: awarded (its agreement signed, running or closed) under a decision whose Part 1 is
 /// published.
 public struct TransparencyGrant: Hashable, Sendable {
@@ -55,6 +61,13 @@ public struct TransparencyGrant: Hashable, Sendable {
     public var beneficiaryAreas: [BeneficiaryArea]
     /// The decision's current Part 1 documents, linked for download.
     public var decisionDocuments: [PublishedDocumentLink]
+    /// The open grant round the grant was awarded in (its id and title), published as 360Giving's `grantProgramme`;
+    /// nil for a grant made outside a round.
+    public var grantProgramme: (code: String, title: String)? {
+        get { programme.map { ($0.code, $0.title) } }
+        set { programme = newValue.map { GrantProgrammeRef(code: $0.code, title: $0.title) } }
+    }
+    private var programme: GrantProgrammeRef?
 
     public init(
         office: String, agreementID: String, recipient: GrantAgreement.Organisation, purpose: String, amount: Money,
@@ -125,6 +138,13 @@ public struct ContractItem: Hashable, Sendable {
     public var decisionNumber: String
     /// The decision's current Part 1 documents, linked for download.
     public var decisionDocuments: [PublishedDocumentLink]
+    /// The open grant round the grant was awarded in (its id and title), published as 360Giving's `grantProgramme`;
+    /// nil for a grant made outside a round.
+    public var grantProgramme: (code: String, title: String)? {
+        get { programme.map { ($0.code, $0.title) } }
+        set { programme = newValue.map { GrantProgrammeRef(code: $0.code, title: $0.title) } }
+    }
+    private var programme: GrantProgrammeRef?
 
     public init(
         office: String, reference: String, counterparty: GrantAgreement.Organisation, value: Money,

@@ -166,6 +166,11 @@ extension Commissioning {
                     outcome: approve ? .approved : .notApproved, decisionMaker: decisionMaker, role: accepted.role,
                     day: day, interestsDeclared: interests,
                     delegation: try self.delegationUsed(by: accepted.role, on: record, in: tx))
+                // A grant round's decision allocates its awards and drafts their agreements in this transaction.
+                if historic == nil {
+                    try self.roundDecided(
+                        record, approved: approve, by: actorName, role: accepted.role, on: day, in: tx)
+                }
                 // The workflow's `start-publication-clock` effect has set the Part 1 deadline already.
                 return ["part1Deadline": record.part1Deadline?.iso ?? ""]
             case .deferPublication(let reason, let until):

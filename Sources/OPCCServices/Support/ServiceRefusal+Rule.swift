@@ -403,5 +403,58 @@ extension ServiceRefusal {
         case writeOffNeedsApprovedDecision = "write-off-needs-approved-decision"
         /// Writing off more than is due back.
         case writeOffWithinClawbackDue = "write-off-within-clawback-due"
+
+        // MARK: Grant rounds (issue 29)
+
+        /// A round's spec that breaks a rule: a blank title, no criteria or questions, weights below 1, a scale that
+        /// is not contiguous, a close before the opening, an unknown strand, a total of £0.00 ... (the field named).
+        case roundSpecValid = "round-spec-valid"
+        /// Setting up, publishing or running a round (eligibility, moderation, the decision) without the officer role.
+        case roundsRunByOfficers = "rounds-run-by-officers"
+        /// No such round, or one the person may not see (a draft, for anyone but the office's staff).
+        case roundKnown = "round-known"
+        /// An act the round's state does not allow (publishing twice, applying to a draft, moderating while open).
+        case roundStateAllows = "round-state-allows"
+        /// A submission at or after the round's close, on the clock in Europe/London: a late application is refused.
+        case submissionBeforeClose = "submission-before-close"
+        /// A submission before the round opens.
+        case submissionAfterOpening = "submission-after-opening"
+        /// Budget lines that do not add up to the amount asked for.
+        case budgetLinesAddUp = "budget-lines-add-up"
+        /// A submission with a question unanswered, an answer over its word limit, or an answer to no question.
+        case applicationAnswersComplete = "application-answers-complete"
+        /// An amount asked for of £0.00, or above the round's largest size band.
+        case applicationWithinBands = "application-within-bands"
+        /// An application for work outside the round's areas.
+        case applicationAreaInRound = "application-area-in-round"
+        /// An applicant reading or writing an application of another organisation (answered as missing).
+        case applicantSeesOwnOrganisation = "applicant-sees-own-organisation"
+        /// Editing an application that is no longer a draft.
+        case applicationEditedInDraft = "application-edited-in-draft"
+        /// An org-id that is not a charity (GB-CHC-) or company (GB-COH-) number, or an organisation re-registered
+        /// with another name or kind.
+        case partnerOrgId = "partner-org-id"
+        /// Marking eligibility of an application that is not submitted, or without a reason.
+        case eligibilityOfSubmitted = "eligibility-of-submitted"
+        /// Declaring, scoring or reading scores as someone who is not an assessor of the round.
+        case assessorOfRound = "assessor-of-round"
+        /// Scoring before declaring whether one has a conflict of interest.
+        case conflictDeclaredBeforeScoring = "conflict-declared-before-scoring"
+        /// A conflicted assessor scoring the application they are conflicted on.
+        case conflictedAssessorCannotScore = "conflicted-assessor-cannot-score"
+        /// Scores that are not every criterion once, on the scale, each with a comment.
+        case scoresOnScale = "scores-on-scale"
+        /// Scoring or declaring again once the scores are submitted (a change of mind is for the panel).
+        case scoresSubmittedOnce = "scores-submitted-once"
+        /// Seeing other assessors' scores before submitting one's own (they are hidden, not refused, in the view).
+        case othersScoresAfterOwn = "others-scores-after-own"
+        /// A recommendation for an application that is not eligible, without reasons, with a moderated score off the
+        /// 0-10000 scale, or with an amount that does not fit it (an award is the amount asked; a reduced award less).
+        case recommendationComplete = "recommendation-complete"
+        /// Raising the round's decision while an eligible application has no recommendation, or with awards above the
+        /// round's total, or twice.
+        case roundDecisionReady = "round-decision-ready"
+        /// A partner sign-up with a name already taken.
+        case signUpNameFree = "sign-up-name-free"
     }
 }

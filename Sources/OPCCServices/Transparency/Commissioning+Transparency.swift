@@ -208,6 +208,7 @@ extension Commissioning {
         // Many agreements share a decision (a year's budget decision): each is read once.
         var decisions: [String: (number: String, decided: Day)?] = [:]
         var documents: [String: [PublishedDocumentLink]] = [:]
+        var programmes: [String: (code: String, title: String)?] = [:]
         var grants: [TransparencyGrant] = []
         for agreement in agreements {
             guard let state = try tx.instance(id: agreement.id)?.state, Self.awardedAgreementStates.contains(state)
@@ -226,13 +227,19 @@ extension Commissioning {
                     beneficiaries.append(found)
                 }
             }
-            grants.append(
-                TransparencyGrant(
-                    office: office, agreementID: agreement.id, recipient: agreement.recipient,
-                    purpose: agreement.purpose, amount: agreement.amount, conditions: agreement.conditions,
-                    crimeAndDisorderStatement: agreement.crimeAndDisorderStatement, decisionNumber: decision.number,
-                    decisionDate: decision.decided, period: agreement.period, beneficiaryAreas: beneficiaries,
-                    decisionDocuments: documents[agreement.decisionID] ?? []))
+            var grant = TransparencyGrant(
+                office: office, agreementID: agreement.id, recipient: agreement.recipient,
+                purpose: agreement.purpose, amount: agreement.amount, conditions: agreement.conditions,
+                crimeAndDisorderStatement: agreement.crimeAndDisorderStatement, decisionNumber: decision.number,
+                decisionDate: decision.decided, period: agreement.period, beneficiaryAreas: beneficiaries,
+                decisionDocuments: documents[agreement.decisionID] ?? [])
+            // A grant awarded in an open round is published under the round as its programme.
+            if programmes[agreement.decisionID] == nil {
+                programmes[agreement.decisionID] = .some(
+                    try tx.round(decisionID: agreement.decisionID).map { ($0.id, $0.spec.title) })
+            }
+            grant.grantProgramme = programmes[agreement.decisionID] ?? nil
+            grants.append(grant)
         }
         return grants
     }

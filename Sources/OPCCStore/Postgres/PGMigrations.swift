@@ -37,6 +37,7 @@ enum PGMigrations {
         Step(identifiers: ["2026-12-11-committed-cache"], sql: committedCache),
         Step(identifiers: ["2026-12-12-terminated-agreement-amount"], sql: terminatedAgreementAmount),
         Step(identifiers: ["2026-12-12-search-keys"], sql: searchKeys),
+        Step(identifiers: ["2026-12-12-grant-round-applications"], sql: grantRoundApplications),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two
