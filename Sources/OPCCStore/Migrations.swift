@@ -31,6 +31,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-10-act-cache-generation", migrate: actCacheGeneration)
         migrator.registerMigration("2026-12-10-account-balances", migrate: accountBalances)
         migrator.registerMigration("2026-12-11-committed-cache", migrate: committedCache)
+        migrator.registerMigration("2026-12-12-page-reads", migrate: pageReads)
         return migrator
     }
 

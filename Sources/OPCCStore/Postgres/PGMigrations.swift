@@ -35,6 +35,7 @@ enum PGMigrations {
         Step(identifiers: ["2026-12-10-act-cache-generation"], sql: actCacheGeneration),
         Step(identifiers: ["2026-12-10-account-balances"], sql: accountBalances),
         Step(identifiers: ["2026-12-11-committed-cache"], sql: committedCache),
+        Step(identifiers: ["2026-12-12-page-reads"], sql: Migrations.pageReadsSQL),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two
