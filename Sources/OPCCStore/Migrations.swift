@@ -34,6 +34,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-12-terminated-agreement-amount", migrate: terminatedAgreementAmount)
         migrator.registerMigration("2026-12-12-search-keys", migrate: searchKeys)
         migrator.registerMigration("2026-12-12-grant-round-applications", migrate: grantRoundApplications)
+        migrator.registerMigration("2026-12-12-page-reads", migrate: pageReads)
         return migrator
     }
 

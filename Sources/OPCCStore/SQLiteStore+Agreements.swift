@@ -111,6 +111,28 @@ extension SQLTransaction {
         return (try Day(iso: first), try Day(iso: last))
     }
 
+    func agreements(payingAllocations ids: [String]) throws -> [GrantAgreement] {
+        var found: [String: GrantAgreement] = [:]
+        var start = 0
+        while start < ids.count {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            start += chunk.count
+            let rows = try fetchAllRows(
+                sql: """
+                    SELECT a.id, a.terms_json FROM grant_agreement a WHERE a.id IN (
+                        SELECT l.agreement_id FROM grant_agreement_allocation l
+                        WHERE l.allocation_id IN (\(chunk.map { _ in "?" }.joined(separator: ", "))))
+                    """, arguments: SQLArguments(chunk))
+            for row in rows {
+                let id: String = row[0]
+                guard found[id] == nil else { continue }
+                let terms: String = row[1]
+                found[id] = try storedDataDecoder().decode(GrantAgreement.self, from: Data(terms.utf8))
+            }
+        }
+        return found.keys.sorted().map { found[$0]! }
+    }
+
     func agreements(office: String, allocationYear year: FinancialYear) throws -> [GrantAgreement] {
         try fetchValues(
             String.self,

@@ -317,6 +317,32 @@ extension SQLTransaction {
                 arguments: [office, year.startYear]))
     }
 
+    func liveAllocations(office: String, decision: String) throws -> [StoredAllocation] {
+        try storedAllocations(
+            try fetchAllRows(
+                sql: """
+                    SELECT * FROM allocation a WHERE a.decision_id = ? AND a.office_id = ?
+                    AND NOT EXISTS (SELECT 1 FROM ledger_posting p WHERE p.reverses = a.posting_seq) ORDER BY a.id
+                    """,
+                arguments: [decision, office]))
+    }
+
+    func liveRecipientNames(office: String, year: FinancialYear) throws -> [String: String] {
+        var names: [String: String] = [:]
+        try forEachRow(
+            sql: """
+                SELECT a.recipient_org_id, a.recipient_name FROM allocation a WHERE a.office_id = ? AND a.year_start = ?
+                AND NOT EXISTS (SELECT 1 FROM ledger_posting p WHERE p.reverses = a.posting_seq) ORDER BY a.id
+                """,
+            arguments: [office, year.startYear]
+        ) { row in
+            let org: String = row[0]
+            if names[org] == nil { names[org] = row[1] as String }
+            return true
+        }
+        return names
+    }
+
     func financeYears(office: String) throws -> [FinancialYear] {
         try fetchValues(
             Int.self,

@@ -149,6 +149,76 @@ extension SQLTransaction {
         return (ids, total)
     }
 
+    func returnListLines(
+        _ query: ReturnListQuery, limit: Int, offset: Int, after: ReturnListCursor?
+    ) throws -> (lines: [ReturnListLine], total: Int) {
+        var conditions = ["q.office_id = ?"]
+        var arguments: SQLArguments = [query.office]
+        if let agreement = query.agreement {
+            conditions.append("q.agreement_id = ?")
+            arguments += [agreement]
+        }
+        if let agreements = query.agreements {
+            guard !agreements.isEmpty else { return ([], 0) }
+            conditions.append("q.agreement_id IN (" + agreements.map { _ in "?" }.joined(separator: ", ") + ")")
+            for agreement in agreements.sorted() { arguments += [agreement] }
+        }
+        let outstanding = "i.state IN ('scheduled', 'draft', 'returned-for-revision')"
+        var needsState = true
+        switch query.status {
+        case nil: needsState = false
+        case .due:
+            conditions.append("\(outstanding) AND q.due_on >= ?")
+            arguments += [query.today.iso]
+        case .overdue:
+            conditions.append("\(outstanding) AND q.due_on < ?")
+            arguments += [query.today.iso]
+        case .escalated:
+            needsState = false
+            conditions.append(
+                "EXISTS (SELECT 1 FROM deadline_notice n WHERE n.subject_id = q.id AND n.kind = 'escalate')")
+        case .awaitingReview:
+            conditions.append("i.state = 'submitted'")
+        }
+        // The count reads the office's returns through their index (the instance only when the filter is a state).
+        let filtered = conditions.joined(separator: " AND ")
+        let total =
+            try fetchValue(
+                Int.self,
+                sql: "SELECT count(*) FROM quarterly_return q "
+                    + (needsState ? "JOIN workflow_instance i ON i.id = q.id " : "") + "WHERE " + filtered,
+                arguments: arguments) ?? 0
+        var pageConditions = filtered
+        var pageArguments = arguments
+        if let after {
+            pageConditions += " AND (q.agreement_id > ? OR (q.agreement_id = ? AND q.quarter_key > ?))"
+            pageArguments += [after.agreement, after.agreement, after.quarterKey]
+        }
+        let recipient =
+            dialect == .sqlite
+            ? "json_extract(a.terms_json, '$.recipient.name')" : "(a.terms_json -> 'recipient' ->> 'name')"
+        let rows = try fetchAllRows(
+            sql: """
+                SELECT q.id, q.office_id, q.agreement_id, \(recipient) AS recipient, q.quarter, q.quarter_key,
+                    q.due_on, i.state,
+                    EXISTS (SELECT 1 FROM deadline_notice n WHERE n.subject_id = q.id AND n.kind = 'escalate')
+                        AS escalated
+                FROM quarterly_return q JOIN workflow_instance i ON i.id = q.id
+                JOIN grant_agreement a ON a.id = q.agreement_id
+                WHERE \(pageConditions) ORDER BY q.agreement_id, q.quarter_key LIMIT ? OFFSET ?
+                """,
+            arguments: pageArguments + [limit, after == nil ? offset : 0])
+        let lines = rows.map { row -> ReturnListLine in
+            let escalated: Bool = row["escalated"]
+            let recipient: String? = row["recipient"]
+            return ReturnListLine(
+                id: row["id"], office: row["office_id"], agreement: row["agreement_id"], recipient: recipient ?? "",
+                quarter: row["quarter"], quarterKey: row["quarter_key"], dueOn: row["due_on"], state: row["state"],
+                escalated: escalated)
+        }
+        return (lines, total)
+    }
+
     func returnCount(office: String) throws -> Int {
         writtenRecords.counting(in: office)
         return try fetchValue(

@@ -1,5 +1,6 @@
 import Foundation
 import OPCCCore
+import Synchronization
 
 extension SQLTransaction {
     private static let vliEncoder: JSONEncoder = {
@@ -119,7 +120,25 @@ extension SQLTransaction {
     }
 
     func latestVLIRun(office: String) throws -> VLIRunRecord? {
-        try vliRuns(office: office, latestOnly: true).first
+        // The latest run's identity first (one row through the primary key, no JSON), then its decoded result from
+        // `VLIRunCache` when it was read before.
+        let sizeSQL = dialect == .sqlite ? "length(result_json)" : "octet_length(result_json::text)"
+        guard
+            let row = try fetchOneRow(
+                sql: """
+                    SELECT id, scheme_sha256, inputs_sha256, run_on, \(sizeSQL) AS size FROM vli_run WHERE office_id = ?
+                    ORDER BY id DESC LIMIT 1
+                    """, arguments: [office])
+        else { return nil }
+        let size: Int64 = row["size"]
+        let key = [
+            office, row["id"] as String, row["scheme_sha256"] as String, row["inputs_sha256"] as String,
+            row["run_on"] as String, String(size),
+        ].joined(separator: "\u{1F}")
+        if let kept = VLIRunCache.shared.run(key) { return kept }
+        guard let run = try vliRuns(office: office, latestOnly: true).first else { return nil }
+        VLIRunCache.shared.keep(run, key: key)
+        return run
     }
 
     func vliRuns(office: String) throws -> [VLIRunRecord] { try vliRuns(office: office, latestOnly: false) }
@@ -163,6 +182,34 @@ extension SQLTransaction {
                 runID: r["run_id"], wardCode: r["ward_code"], wardName: r["ward_name"],
                 status: VLISelection.Status(rawValue: status) ?? .shortlisted, decisionID: r["decision_id"],
                 notes: try JSONDecoder().decode([VLINote].self, from: Data(notes.utf8)))
+        }
+    }
+}
+
+/// VLI runs decoded, kept between reads (a ward's page reads its office's latest run, 259 KB of JSON for a national
+/// office, on every request). A run is never changed (a trigger refuses it) and its result is a function of its
+/// scheme and inputs, both hashed in the row: a run read under the same office, id, hashes, day and size is the one
+/// decoded before, whichever database it came from. A few runs are kept, the most recently used.
+final class VLIRunCache: Sendable {
+    static let shared = VLIRunCache()
+    static let capacity = 8
+
+    private let runs = Mutex<[(key: String, run: VLIRunRecord)]>([])
+
+    func run(_ key: String) -> VLIRunRecord? {
+        runs.withLock { runs in
+            guard let at = runs.firstIndex(where: { $0.key == key }) else { return nil }
+            let hit = runs.remove(at: at)
+            runs.append(hit)
+            return hit.run
+        }
+    }
+
+    func keep(_ run: VLIRunRecord, key: String) {
+        runs.withLock { runs in
+            runs.removeAll { $0.key == key }
+            runs.append((key, run))
+            if runs.count > Self.capacity { runs.removeFirst(runs.count - Self.capacity) }
         }
     }
 }

@@ -326,6 +326,12 @@ public protocol StoreTransaction {
     /// What the office's allocations under a decision add up to, leaving out those whose posting was reversed,
     /// summed by SQL through the allocation's decision index (one lookup, however many allocations the office has).
     func allocatedUnderDecision(_ decisionID: String, office: String) throws -> Int64
+    /// The office's allocations under a decision whose posting no correction reversed, by id, read through the
+    /// allocation's decision index (a ward's chain: never the office's other allocations).
+    func liveAllocations(office: String, decision: String) throws -> [StoredAllocation]
+    /// The names of the recipients of the office's live allocations of one year, by organisation id (the name of
+    /// its first allocation by id): two columns of the year's allocations, nothing decoded.
+    func liveRecipientNames(office: String, year: FinancialYear) throws -> [String: String]
 
     // Carry-forwards
     func saveCarryForward(_ request: CarryForwardRequest) throws
@@ -342,6 +348,8 @@ public protocol StoreTransaction {
     func agreements(office: String, decidedFrom from: Day, through: Day) throws -> [GrantAgreement]
     /// The office's agreements that pay out an allocation of the year, by id.
     func agreements(office: String, allocationYear year: FinancialYear) throws -> [GrantAgreement]
+    /// The agreements that pay out any of these allocations, by id, read through the link's allocation index.
+    func agreements(payingAllocations ids: [String]) throws -> [GrantAgreement]
     /// The first and last day any decision of the office (of every office when nil) was taken, nil before the first.
     func decidedDays(office: String?) throws -> (first: Day, last: Day)?
 
@@ -358,6 +366,12 @@ public protocol StoreTransaction {
     func deadlineNotices(subject: String) throws -> [DeadlineAction.Kind: Day]
     /// The ids of one page of an office's returns, in the list's order (agreement, quarter), and the query's count.
     func returnListPage(_ query: ReturnListQuery, limit: Int, offset: Int) throws -> (ids: [String], total: Int)
+    /// One page of an office's returns as the list shows them (only the columns it shows: the recipient's name is
+    /// read from the agreement's terms by SQL, no document is decoded), in the list's order (agreement, quarter),
+    /// from `offset` or after the cursor `after`, and the query's count.
+    func returnListLines(
+        _ query: ReturnListQuery, limit: Int, offset: Int, after: ReturnListCursor?
+    ) throws -> (lines: [ReturnListLine], total: Int)
     func saveProposal(_ proposal: VariationProposal) throws
     func proposals(office: String?) throws -> [VariationProposal]
     func proposalCount(office: String) throws -> Int

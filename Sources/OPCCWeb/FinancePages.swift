@@ -1,3 +1,5 @@
+import Foundation
+
 // The finance pages' models: budgets and reconciliation, allocations and the formula split, grant agreements,
 // carry-forwards. A form's part is nil when the reader's role does not use it, so the template leaves it out.
 
@@ -13,6 +15,8 @@ struct FinancePage: Encodable, Sendable {
     var hasMoney: Bool
     var csv: String
     var errors: [FieldError]
+    /// The reconciliation's pages, when the year has more lines than one page holds.
+    var paging: RegisterPaging?
     var fe: [String: String]?
     var budgetForm: BudgetForm?
     var vireForm: VireForm?
@@ -354,4 +358,40 @@ struct CarryForwardDocumentsPage: Encodable, Sendable {
     var errors: [FieldError]
     var documents: [DocumentLink]
     var documentForms: DocumentsSection?
+}
+
+/// Where a page of the finance page's reconciliation starts: after the line of this strand and recipient (the empty
+/// text for a strand's own line), in the reconciliation's order (strand, then recipient).
+struct ReconciliationCursor: Hashable, Sendable {
+    var strand: String
+    var recipient: String
+
+    /// Base 64 (URL-safe, unpadded) of the strand and the recipient separated by U+001F, which neither may hold.
+    var text: String {
+        Data("\(strand)\u{1F}\(recipient)".utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    init(strand: String, recipient: String) {
+        self.strand = strand
+        self.recipient = recipient
+    }
+
+    /// The cursor `text` spells, or nil for anything else (any text may arrive here).
+    init?(text: String) {
+        guard text.utf8.count <= 1_024,
+            text.unicodeScalars.allSatisfy({
+                $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_".unicodeScalars.contains($0))
+            })
+        else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let joined = String(data: data, encoding: .utf8) else {
+            return nil
+        }
+        let parts = joined.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty else { return nil }
+        self.init(strand: String(parts[0]), recipient: String(parts[1]))
+    }
 }

@@ -8,7 +8,8 @@ extension Web {
     /// formula split (previewed, then confirmed), grant agreements and their acts, and carry-forwards.
     func addFinanceRoutes(to router: RouterGroup<WebContext>) {
         router.get("/finance") { request, context -> Response in
-            try await financePage(year: queryYear(request), user: try context.signedIn(), context: context)
+            try await financePage(
+                year: queryYear(request), user: try context.signedIn(), context: context, query: plainQuery(request))
         }
         addFinanceFormRoutes(to: router)
         router.get("/finance/reconciliation.csv") { request, context -> Response in
@@ -71,13 +72,37 @@ extension Web {
 
     // MARK: Budgets and reconciliation
 
+    /// `/finance`: the year's strands and its reconciliation, a page of lines at a time (`page` from the start, or
+    /// `after` the line a next link names: `RegisterPaging.pageSize` lines), with the forms finance uses.
     func financePage(
         year: FinancialYear?, user: String, context: WebContext, errors: [FieldError] = [],
-        entered: [String: String] = [:], status: HTTPResponse.Status = .ok
+        entered: [String: String] = [:], status: HTTPResponse.Status = .ok, query: [String: String] = [:]
     ) async throws -> Response {
-        let overview = try await found { try await app.financeOverview(as: user, year: year) }
-        let names = Dictionary(
-            overview.allocations.map { ($0.recipientOrgID, $0.recipientName) }, uniquingKeysWith: { a, _ in a })
+        var errors = errors
+        var status = status
+        var query = query
+        let afterText = query.removeValue(forKey: "after") ?? ""
+        var pagingErrors: [FieldError] = []
+        var asked = RegisterPaging.Request(query, errors: &pagingErrors)
+        var after: ReconciliationCursor?
+        if !afterText.isEmpty {
+            after = ReconciliationCursor(text: afterText)
+            if after == nil {
+                pagingErrors.append(
+                    FieldError(
+                        field: "after",
+                        message: "This link to the next page is not one the reconciliation made: start from the first "
+                            + "page"))
+            }
+        }
+        if !pagingErrors.isEmpty {
+            errors += pagingErrors
+            status = .unprocessableContent
+            asked = RegisterPaging.Request([:], errors: &pagingErrors)
+            after = nil
+        }
+        let overview = try await found { try await app.financeYearView(as: user, year: year) }
+        let names = overview.recipientNames
         let strandNames = Dictionary(
             overview.strands.map { ($0.strand, $0.name) }, uniquingKeysWith: { a, _ in a })
         let strandLines = overview.reconciliation.filter { $0.recipient == nil }
@@ -87,7 +112,18 @@ extension Web {
             groups: strandLines.map { row in
                 .init(label: row.strand ?? "", values: [row.budgetPence, row.allocatedPence, row.paidPence])
             }, id: "strands")
-        let rows = overview.reconciliation.map { r in
+        // One page of the reconciliation's lines (strand lines among them, in the reconciliation's order): only they
+        // are formatted and rendered.
+        let all = overview.reconciliation
+        let start: Int
+        if let after {
+            start =
+                all.firstIndex { ($0.strand ?? "", $0.recipient ?? "") > (after.strand, after.recipient) } ?? all.count
+        } else {
+            start = min(asked.offset, all.count)
+        }
+        let shown = all[start..<min(start + RegisterPaging.pageSize, all.count)]
+        let rows = shown.map { r in
             let strand = r.strand ?? ""
             return FinancePage.Line(
                 line: r.recipient.map { "\(names[$0] ?? $0) (\($0))" } ?? "\(strand): \(strandNames[strand] ?? strand)",
@@ -96,6 +132,19 @@ extension Web {
                 returned: pounds(r.returnedPence), carriedIn: pounds(r.carriedInPence),
                 carriedOut: pounds(r.carriedOutPence), available: pounds(r.availablePence),
                 unallocated: r.unallocatedPence.map(pounds) ?? "", clawback: pounds(r.clawbackDuePence))
+        }
+        // The pages are offered only when the year has more lines than one page holds: a small year's page is as it
+        // always was.
+        var paging: RegisterPaging?
+        if all.count > RegisterPaging.pageSize || asked.number > 1 || after != nil {
+            let next = shown.last.flatMap { last in
+                start + shown.count < all.count
+                    ? [("after", ReconciliationCursor(strand: last.strand ?? "", recipient: last.recipient ?? "").text)]
+                    : nil
+            }
+            paging = RegisterPaging(
+                shown: shown.count, total: all.count, next: next, request: asked, path: "/finance",
+                kept: year.isEmpty ? [] : [("year", year)], noun: "lines")
         }
         let strands = strandLines.map { r in
             let budget = r.budgetPence ?? 0
@@ -110,7 +159,7 @@ extension Web {
             years: overview.years.map { y in
                 NavLink(href: "/finance?year=\(y)", label: y.description, current: y == overview.year)
             }, strands: strands, rows: rows, svg: chart.svg, hasMoney: overview.year != nil,
-            csv: "/finance/reconciliation.csv?year=\(year)", errors: errors)
+            csv: "/finance/reconciliation.csv?year=\(year)", errors: errors, paging: paging)
         if try await readerRoles(user).contains(.finance) {
             budgetForms(&model, entered: entered, errors: errors, year: year)
         }

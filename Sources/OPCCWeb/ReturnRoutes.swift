@@ -86,16 +86,27 @@ extension Web {
         let grant = request.uri.queryParameters["grant"].map(String.init) ?? ""
         if !grant.isEmpty { filter.grant = grant }
         var errors: [FieldError] = []
-        let asked = RegisterPaging.Request(plainQuery(request), errors: &errors)
-        if asked.cursor != nil {
-            errors.append(FieldError(field: "after", message: "The returns are paged by number: use page"))
+        // Paged by number (`page`, the `offset`/`total` contract) or, from a next link, by the keyset cursor `after`
+        // (the agreement and quarter of the last return shown): a deep page is then one index seek, not a walk.
+        var query = plainQuery(request)
+        let afterText = query.removeValue(forKey: "after") ?? ""
+        let asked = RegisterPaging.Request(query, errors: &errors)
+        var after: ReturnListCursor?
+        if !afterText.isEmpty {
+            after = ReturnListCursor(text: afterText)
+            if after == nil {
+                errors.append(
+                    FieldError(
+                        field: "after",
+                        message: "This link to the next page is not one the list made: start from the first page"))
+            }
         }
         let page =
             errors.isEmpty
-            ? try await app.returnsPage(filter, limit: RegisterPaging.pageSize, offset: asked.offset, as: user)
-            : (rows: [], total: 0)
+            ? try await app.returnListLines(
+                filter, limit: RegisterPaging.pageSize, offset: after == nil ? asked.offset : 0, after: after, as: user)
+            : (rows: [], total: 0, next: nil)
         let rows = page.rows
-        let more = asked.offset + rows.count < page.total
         let kept = [("status", chosen), ("grant", grant)].filter { !$0.1.isEmpty }
         let choices: [(String, String)] = [
             ("", "All returns"), ("due", "Due"), ("overdue", "Overdue"), ("escalated", "Escalated"),
@@ -111,8 +122,8 @@ extension Web {
                 }, rows: rows.map(ReturnListItem.init), errors: errors,
                 paging: errors.isEmpty
                     ? RegisterPaging(
-                        shown: rows.count, total: page.total, next: more ? [] : nil, request: asked, path: "/returns",
-                        kept: kept, noun: "returns") : nil),
+                        shown: rows.count, total: page.total, next: page.next.map { [("after", $0.text)] },
+                        request: asked, path: "/returns", kept: kept, noun: "returns") : nil),
             context: context, status: errors.isEmpty ? .ok : .unprocessableContent)
     }
 
@@ -326,6 +337,21 @@ struct ReturnListItem: Encodable, Sendable {
     var overdue: Bool
     var escalated: Bool
     var awaitingReview: Bool
+
+    init(_ entry: Commissioning.ReturnListEntry) {
+        let line = entry.line
+        id = line.id
+        href = "/returns/\(line.id)"
+        quarter = line.quarter
+        recipient = line.recipient
+        agreement = line.agreement
+        due = line.dueOn
+        state = statusLabel(line.state)
+        stateClass = line.state
+        overdue = entry.overdue
+        escalated = line.escalated
+        awaitingReview = entry.awaitingReview
+    }
 
     init(_ row: Commissioning.ReturnListRow) {
         id = row.id

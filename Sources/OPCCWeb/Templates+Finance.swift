@@ -60,6 +60,13 @@ extension Templates {
           </tbody>
         </table>
         </div>
+        {{#paging}}
+        <nav class="pagination" aria-label="Pages of the reconciliation">
+          <p>{{summary}}</p>
+          {{#previous}}<a href="{{previous}}" rel="prev">Previous page</a>{{/previous}}
+          {{#next}}<a href="{{next}}" rel="next">Next page</a>{{/next}}
+        </nav>
+        {{/paging}}
         {{/hasMoney}}
         {{#budgetForm}}
         <h2 id="set-budget">Set a strand's budget</h2>

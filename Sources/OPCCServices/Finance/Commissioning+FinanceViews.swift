@@ -95,6 +95,39 @@ extension Commissioning {
             allocations: allocations, agreements: agreements, carryForwards: carryForwards, decisionNumbers: numbers)
     }
 
+    /// What the finance page of one office and year shows: the years, the strands and the reconciliation, with the
+    /// names of the year's recipients. Nothing else of the year is read (no agreement's terms, no carry-forward).
+    public struct FinanceYearView: Sendable {
+        public let office: String
+        /// Every year with a budget strand or an allocation, oldest first.
+        public let years: [FinancialYear]
+        /// The year shown (the one asked for, else the latest); nil when the office has no money yet.
+        public let year: FinancialYear?
+        public let strands: [BudgetStrand]
+        /// The year's reconciliation, strand lines and recipient lines, in the reconciliation's order.
+        public let reconciliation: [ReconciliationRow]
+        /// The recipients of the year's live allocations: organisation id → name.
+        public let recipientNames: [String: String]
+    }
+
+    /// The finance page's view of one year (as `financeOverview`, without the lists the page does not show).
+    public func financeYearView(as actorName: String, year: FinancialYear? = nil) async throws -> FinanceYearView {
+        let (office, years, shown, strands, names) = try await store.read {
+            tx -> (String, [FinancialYear], FinancialYear?, [BudgetStrand], [String: String]) in
+            let office = try financeOffice(actorName, in: tx)
+            let years = try tx.financeYears(office: office)
+            guard let shown = year ?? years.last else { return (office, years, nil, [], [:]) }
+            return (
+                office, years, shown, try tx.strands(office: office, year: shown),
+                try tx.liveRecipientNames(office: office, year: shown)
+            )
+        }
+        var rows: [ReconciliationRow] = []
+        if let shown { rows = try await reconciliation(year: shown, office: office) }
+        return FinanceYearView(
+            office: office, years: years, year: shown, strands: strands, reconciliation: rows, recipientNames: names)
+    }
+
     /// A grant agreement's page: its terms and state, the allocations it pays out, each quarter's profiled and
     /// reported spend, and the reader's roles (which acts to offer; the services still decide each one).
     public struct GrantView: Sendable {

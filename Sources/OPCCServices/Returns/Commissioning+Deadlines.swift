@@ -234,6 +234,49 @@ extension Commissioning {
         }
     }
 
+    /// A return as the web list shows it: only what the list shows, read in one query.
+    public struct ReturnListEntry: Sendable, Hashable {
+        public let line: ReturnListLine
+        /// Outstanding and past its due day.
+        public let overdue: Bool
+        public var awaitingReview: Bool { line.state == "submitted" }
+    }
+
+    /// One page of the returns `actorName` may see, as the web list shows them, from `offset` or after the cursor
+    /// `after` (the list's order: agreement, then quarter), the whole filtered list's count, and the cursor of the
+    /// page after it (nil on the last page). One query for the page (no return, version or agreement document is
+    /// decoded) and one for the count, both through the office's index of returns.
+    public func returnListLines(
+        _ filter: ReturnFilter, limit: Int = 50, offset: Int = 0, after: ReturnListCursor? = nil, as actorName: String,
+        on day: Day? = nil
+    ) async throws -> (rows: [ReturnListEntry], total: Int, next: ReturnListCursor?) {
+        let today = day ?? clock.today()
+        return try await store.read { tx in
+            let person = try actor(named: actorName, in: tx)
+            let office = filter.office ?? person.office
+            // `returnAccess`, for a whole list, as `returnsPage`.
+            let readers: [Role] = [.finance, .officer, .chiefExecutive, .commissioner, .auditor, .projectBoardMember]
+            let grants = person.grants.filter { readers.contains($0.role) }
+            guard person.office == office, !grants.isEmpty else { return ([], 0, nil) }
+            let scope: Set<String>? =
+                grants.contains { $0.scope.isEmpty } ? nil : Set(grants.flatMap(\.scope))
+            let size = max(1, limit)
+            // One more than the page: whether a page follows is known without counting past it.
+            let (lines, total) = try tx.returnListLines(
+                ReturnListQuery(
+                    office: office, agreement: filter.grant, agreements: scope,
+                    status: filter.status.flatMap { ReturnListQuery.Status(rawValue: $0.rawValue) }, today: today),
+                limit: size + 1, offset: max(0, offset), after: after)
+            let shown = Array(lines.prefix(size))
+            let outstanding: Set<String> = ["scheduled", "draft", "returned-for-revision"]
+            let rows = try shown.map { line in
+                let due = try Day(iso: line.dueOn)
+                return ReturnListEntry(line: line, overdue: outstanding.contains(line.state) && today > due)
+            }
+            return (rows, total, lines.count > size ? shown.last.map(ReturnListCursor.init(after:)) : nil)
+        }
+    }
+
     /// One quarter of a grant's history: spend against profile, variances, milestones and indicators.
     public struct GrantQuarter: Sendable, Encodable, Hashable {
         public let quarter: String

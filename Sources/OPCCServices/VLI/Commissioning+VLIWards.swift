@@ -131,16 +131,17 @@ extension Commissioning {
             var decision: DecisionRecord?
             if let decisionID = selection?.decisionID {
                 decision = try tx.decision(id: decisionID)
-                let own = try liveAllocations(office: office, in: tx).filter {
-                    $0.decisionID == decisionID && $0.area?.caseInsensitiveCompare(summary.name) == .orderedSame
+                // The decision's own allocations and the agreements paying them, read through their indexes: never
+                // the office's other allocations, postings or agreements.
+                let own = try tx.liveAllocations(office: office, decision: decisionID).map(\.allocation).filter {
+                    $0.area?.caseInsensitiveCompare(summary.name) == .orderedSame
                 }
                 allocations = own.map {
                     .init(
                         id: $0.id, recipient: $0.recipientName, recipientOrgId: $0.recipientOrgID,
                         amountPence: $0.amount.pence, revenueContributionToCapital: $0.revenueContributionToCapital)
                 }
-                for agreement in try tx.agreements(office: office)
-                where agreement.allocationIDs.contains(where: { id in own.contains { $0.id == id } }) {
+                for agreement in try tx.agreements(payingAllocations: own.map(\.id)) where agreement.office == office {
                     let returns = try tx.returnRecords(office: office, agreement: agreement.id).map { r in
                         VLIWardView.Return(
                             id: r.id, quarter: r.quarter.description, state: try tx.instance(id: r.id)?.state ?? "",

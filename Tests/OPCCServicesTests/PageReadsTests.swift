@@ -1,0 +1,147 @@
+import Foundation
+import OPCCCore
+import OPCCServices
+import OPCCStore
+import OPCCTestSupport
+import PropertyBased
+import Testing
+
+/// The narrow reads the staff pages use at national scale (issue 27): each gives what the whole-office read it
+/// replaces gave, on both engines, and the returns list's keyset cursor walks the same list as its pages by number.
+@Suite struct PageReadsTests {
+    static let generated = PerEngine<Commissioning> { engine in
+        let app = try Commissioning(
+            store: try await engine.makeStore(), catalog: try shippedCatalog(),
+            clock: FixedClock(day: day("2026-11-20")))
+        var options = Commissioning.NationalDataOptions()
+        (options.offices, options.years, options.decisionsPerYear) = (1, 2, 6)
+        (options.allocationsPerYear, options.recipientsPerYear, options.vli) = (9, 3, false)
+        _ = try await app.generateNationalData(from: home, options)
+        return app
+    }
+
+    /// A ward's chain reads the decision's live allocations and the agreements paying them: the same as filtering
+    /// the office's every allocation and agreement.
+    @Test(arguments: TestEngine.all)
+    func aDecisionsAllocationsAndTheirAgreementsAreThoseTheWholeOfficeReadFinds(engine: TestEngine) async throws {
+        let app = try await Self.generated(engine)
+        let office = "avon-and-somerset"
+        try await app.store.read { tx in
+            let postings = try tx.postings(office: office)
+            let reversed = Set(postings.compactMap(\.posting.reverses))
+            let live = try tx.allocations(office: office).filter { !reversed.contains($0.postingSequence) }
+            let agreements = try tx.agreements(office: office)
+            let decisions = Set(live.map(\.allocation.decisionID))
+            #expect(!decisions.isEmpty)
+            for decision in decisions.sorted() {
+                let expected = live.filter { $0.allocation.decisionID == decision }.map(\.allocation.id)
+                let read = try tx.liveAllocations(office: office, decision: decision).map(\.allocation.id)
+                #expect(read == expected, "\(decision)")
+                let paying = agreements.filter { !Set($0.allocationIDs).isDisjoint(with: expected) }.map(\.id)
+                #expect(try tx.agreements(payingAllocations: expected).map(\.id) == paying, "\(decision)")
+            }
+            #expect(try tx.liveAllocations(office: "west-midlands", decision: decisions.sorted()[0]).isEmpty)
+            #expect(try tx.agreements(payingAllocations: []).isEmpty)
+            for year in try tx.financeYears(office: office) {
+                var names: [String: String] = [:]
+                for a in try tx.liveAllocations(office: office, year: year)
+                where names[a.allocation.recipientOrgID] == nil {
+                    names[a.allocation.recipientOrgID] = a.allocation.recipientName
+                }
+                #expect(try tx.liveRecipientNames(office: office, year: year) == names)
+            }
+        }
+    }
+
+    /// The finance page's view of a year holds the overview's strands, reconciliation and recipients' names.
+    @Test(arguments: TestEngine.all)
+    func theFinancePagesViewOfAYearIsTheOverviewsOwnFigures(engine: TestEngine) async throws {
+        let app = try await Self.generated(engine)
+        let finance = "avon-and-somerset.finance-1"
+        for year in try await app.financeOverview(as: finance).years + [nil] {
+            let overview = try await app.financeOverview(as: finance, year: year)
+            let view = try await app.financeYearView(as: finance, year: year)
+            #expect(view.year == overview.year && view.years == overview.years)
+            #expect(view.strands == overview.strands)
+            func figures(_ r: Commissioning.ReconciliationRow) -> [String] {
+                [
+                    r.strand ?? "", r.recipient ?? "", "\(r.allocatedPence)", "\(r.committedPence)",
+                    "\(r.availablePence)",
+                ]
+            }
+            #expect(view.reconciliation.map(figures) == overview.reconciliation.map(figures))
+            let names = Dictionary(
+                overview.allocations.map { ($0.recipientOrgID, $0.recipientName) }, uniquingKeysWith: { a, _ in a })
+            #expect(view.recipientNames == names)
+        }
+    }
+
+    /// The returns list's lines are the list's rows (what the web list shows of them), for every status on several
+    /// days; walked by cursor or by offset, a page at a time, they are the whole list; a project board sees only
+    /// its grants' and another office's reader none.
+    @Test(arguments: TestEngine.all)
+    func theReturnsListsLinesAreTheListsRowsAndTheCursorWalksTheWholeList(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine, returns: true)
+        _ = try await app.sweepDeadlines(on: day("2016-08-04"), office: "cumbria")
+        func shown(_ row: Commissioning.ReturnListRow) -> [String] {
+            [
+                row.id, row.agreement, row.recipient, row.quarter, row.dueOn, row.state, "\(row.overdue)",
+                "\(row.escalated)", "\(row.awaitingReview)",
+            ]
+        }
+        func shown(_ entry: Commissioning.ReturnListEntry) -> [String] {
+            let l = entry.line
+            return [
+                l.id, l.agreement, l.recipient, l.quarter, l.dueOn, l.state, "\(entry.overdue)", "\(l.escalated)",
+                "\(entry.awaitingReview)",
+            ]
+        }
+        for today in ["2016-07-01", "2016-07-22", "2016-08-04", "2017-06-01"].map(day) {
+            for status in [nil] + Commissioning.ReturnFilter.Status.allCases {
+                let filter = Commissioning.ReturnFilter(status: status)
+                let all = try await app.returns(filter, as: "cumbria.officer", on: today)
+                let lines = try await app.returnListLines(filter, limit: 500, as: "cumbria.officer", on: today)
+                #expect(lines.rows.map(shown) == all.map(shown), "\(String(describing: status)) on \(today)")
+                #expect(lines.total == all.count && lines.next == nil)
+                var byCursor: [Commissioning.ReturnListEntry] = []
+                var byOffset: [Commissioning.ReturnListEntry] = []
+                var after: ReturnListCursor?
+                repeat {
+                    let page = try await app.returnListLines(
+                        filter, limit: 3, after: after, as: "cumbria.officer", on: today)
+                    #expect(page.total == all.count)
+                    #expect(page.rows.count <= 3)
+                    byCursor += page.rows
+                    after = page.next
+                    if let next = page.next { #expect(ReturnListCursor(text: next.text) == next) }
+                } while after != nil
+                while true {
+                    let page = try await app.returnListLines(
+                        filter, limit: 3, offset: byOffset.count, as: "cumbria.officer", on: today)
+                    byOffset += page.rows
+                    if page.next == nil { break }
+                }
+                #expect(byCursor.map(shown) == all.map(shown))
+                #expect(byOffset.map(shown) == all.map(shown))
+            }
+        }
+        let board = try await app.returnListLines(.init(), limit: 500, as: "cumbria.barrow-board")
+        #expect(!board.rows.isEmpty && Set(board.rows.map(\.line.agreement)).count == 1)
+        let outsider = try await app.returnListLines(.init(office: "cumbria"), limit: 500, as: "wm.finance")
+        #expect(outsider.rows.isEmpty && outsider.total == 0)
+    }
+
+    /// A cursor is read back from its own text only: any other text, of any Unicode, is no cursor (never a crash).
+    @Test func aReturnsCursorReadsBackItsOwnTextAndNothingElse() async {
+        let scalar = Gen<UInt32>.value(in: 0...0x10_FFFF).map { String(Unicode.Scalar($0) ?? "\u{FFFD}") }
+        let fragments = Gen.element(of: ["\u{1F}", "-", "_", "=", "YWJj", "QS0xHzM", "\u{0}", "😀"]).map { $0 ?? "" }
+        let text = Gen.oneOf(scalar, fragments).array(of: 0...24).map { $0.joined() }
+        await propertyCheck(count: 200, input: text) { text in
+            if let cursor = ReturnListCursor(text: text) {
+                #expect(ReturnListCursor(text: cursor.text) == cursor)
+            }
+            let made = ReturnListCursor(agreement: text.isEmpty ? "x" : text, quarterKey: text.count)
+            if !made.agreement.contains("\u{1F}") { #expect(ReturnListCursor(text: made.text) == made) }
+        }
+    }
+}
