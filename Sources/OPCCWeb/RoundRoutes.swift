@@ -11,12 +11,22 @@ import OPCCServices
 extension Web {
     /// Every page of the rounds: the public ones as they are, the others behind `RequireSignIn`.
     func addRoundRoutes(to router: some RouterMethods<WebContext>) {
+        addPublicRoundRoutes(to: router)
+        addRoundFormRoutes(to: router)
+    }
+
+    /// The public pages of the rounds, which a read-only copy serves too.
+    func addPublicRoundRoutes(to router: some RouterMethods<WebContext>) {
         router.get("/rounds") { _, context -> Response in
             try await roundListPage(context: context)
         }
         router.get("/rounds/:id") { _, context -> Response in
             try await publicRoundPage(try context.parameters.require("id"), context: context)
         }
+    }
+
+    /// Sign-up, the applicants' and the assessors' pages: a read-only copy refuses them (`ReadOnlyCopy`).
+    func addRoundFormRoutes(to router: some RouterMethods<WebContext>) {
         addSignUpRoutes(to: router)
         let signedIn = router.group().add(middleware: RequireSignIn())
         addApplicantRoutes(to: signedIn)

@@ -202,6 +202,8 @@ private let publicRoutes: Set<String> = [
     // Issue 28: the notice's stylesheet, the registers' feeds, each office's register and forward plan.
     "/assets/notice.css", "/register.atom", "/register.csv", "/offices/x/register", "/offices/x/register.atom",
     "/offices/x/register.csv", "/offices/x/forward-plan", "/offices/x/forward-plan.csv", "/offices/x/forward-plan.ics",
+    // Issue 29: the published rounds.
+    "/rounds", "/rounds/x",
 ]
 
 @Suite("Web: a read-only copy (opcc serve --read-only)", .serialized)
@@ -234,7 +236,7 @@ struct ReadOnlyServerTests {
             served += ["/transparency/360giving.json", "/calendar/public.ics"]
             served += [
                 "/assets/notice.css", "/register.atom", "/register.csv", "/offices/cumbria/register",
-                "/offices/cumbria/register.atom", "/offices/cumbria/register.csv",
+                "/offices/cumbria/register.atom", "/offices/cumbria/register.csv", "/rounds",
             ]
             for publication in Web.Publication.allCases {
                 served += [publication.path, publication.path + ".csv", publication.path + ".json"]

@@ -40,6 +40,8 @@ struct StaffRouteTests {
         "GET /offices/{office}/register.atom", "GET /offices/{office}/register.csv",
         "GET /offices/{office}/forward-plan",
         "GET /offices/{office}/forward-plan.csv", "GET /offices/{office}/forward-plan.ics",
+        // Issue 29: the published rounds, and partners' sign-up (which the sign-in cookie's path holds under /sign-in).
+        "GET /rounds", "GET /rounds/{id}", "GET /sign-up", "GET /sign-in/sign-up", "POST /sign-in/sign-up",
     ]
 
     /// Every page route as `METHOD /path`, read from the routes the application adds.

@@ -58,13 +58,20 @@ extension PostgresStore {
             throw CopyRefused(
                 description: "the PostgreSQL database already holds offices or events: copy into a new, empty one")
         }
-        let tables: [String] = try sqlite.allRows(
+        let created: [String] = try sqlite.allRows(
             """
             SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
                 AND name NOT LIKE 'decision_fts%' AND name <> 'grdb_migrations'
             ORDER BY rowid
             """, []
         ).map { $0[0] }
+        var parents: [String: Set<String>] = [:]
+        for table in created {
+            parents[table] = Set(
+                try sqlite.allRows("SELECT \"table\" FROM pragma_foreign_key_list(?)", [table]).map { $0[0] as String }
+            ).subtracting([table])
+        }
+        let tables = Self.parentsFirst(created, parents: parents)
         let known = Set(
             try target.allRows(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()", []
@@ -82,6 +89,26 @@ extension PostgresStore {
             progress("\(table): \(rows) row(s)")
         }
         return counts
+    }
+
+    /// The tables in the order they were created, except that each comes after every table its foreign keys name, so
+    /// that each row's parents are there when it is copied: a table rebuilt by a later migration (created anew, then
+    /// renamed, as `2026-12-12-terminated-agreement-amount` rebuilt `grant_agreement`) stands after its children in
+    /// `sqlite_master`. A cycle, which the schema has none of, would leave its tables in creation order.
+    static func parentsFirst(_ tables: [String], parents: [String: Set<String>]) -> [String] {
+        var placed: [String] = []
+        var done: Set<String> = []
+        var visiting: Set<String> = []
+        func place(_ table: String) {
+            guard !done.contains(table), !visiting.contains(table) else { return }
+            visiting.insert(table)
+            for parent in tables where parents[table, default: []].contains(parent) { place(parent) }
+            visiting.remove(table)
+            done.insert(table)
+            placed.append(table)
+        }
+        for table in tables { place(table) }
+        return placed
     }
 
     /// One table's rows, in rowid order (a table without one: its primary key's), 200 to a statement.
