@@ -400,9 +400,8 @@ struct AssessPage: Encodable, Sendable {
                     })
             }
             let titles = Dictionary(round.spec.criteria.map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
-            // An assessor of the round sees no other score of an application before submitting their own, even one of
-            // the office's staff, whom the services show every score (for moderation).
-            let hide = view.othersHidden || (isAssessor && view.own == nil)
+            // The services hide the others' scores from an assessor who has not submitted (`othersHidden`).
+            let hide = view.othersHidden
             scores = (hide ? [] : [view.own].compactMap { $0 } + view.others).map { score in
                 Score(
                     assessor: score.assessor == user ? "You" : score.assessor,

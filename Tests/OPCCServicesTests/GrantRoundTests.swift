@@ -400,6 +400,15 @@ struct GrantRoundTests {
         #expect(ServiceRefusal.Rule.othersScoresAfterOwn.rawValue == "others-scores-after-own")
         let before = try await app.scores(of: a.id, by: "assessor.a")
         #expect(before.othersHidden && before.others.isEmpty && before.own == nil)
+        // One of the office's staff who also assesses the round sees no other score before their own either; staff
+        // who do not assess it see every score.
+        try await app.addAssessor(
+            "cumbria.finance", to: a.roundID, displayName: "Finance", email: "finance@cumbria.example.org",
+            by: "cumbria.officer")
+        let staffAssessor = try await app.scores(of: a.id, by: "cumbria.finance")
+        #expect(staffAssessor.othersHidden && staffAssessor.others.isEmpty)
+        let staff = try await app.scores(of: a.id, by: "cumbria.officer")
+        #expect(!staff.othersHidden && staff.others.map(\.assessor) == ["assessor.b"])
         _ = try await app.submitScores(a.id, scores: RoundFixture.scores(2, 2, 2), by: "assessor.a")
         let after = try await app.scores(of: a.id, by: "assessor.a")
         #expect(!after.othersHidden && after.others.map(\.assessor) == ["assessor.b"])

@@ -35,10 +35,8 @@ public struct LondonTime: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// The instant this time is in London. In the hour the clocks go back a time happens twice: the first is taken;
     /// in the hour they go forward it never happens: the instant an hour later is taken (Foundation's rule).
     public var instant: Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Day.london
         let parts = DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute)
-        return calendar.date(from: parts)!
+        return Day.londonCalendar.date(from: parts)!
     }
 
     /// `2026-06-30 12:00`.

@@ -109,8 +109,9 @@ extension Commissioning {
         }
     }
 
-    /// The scores of an application as `actorName` may see them (`ApplicationScoresView`): an assessor sees the
-    /// others' only once their own are submitted; the office's staff see all; applicants never.
+    /// The scores of an application as `actorName` may see them (`ApplicationScoresView`): an assessor of the round
+    /// sees the others' only once their own are submitted, even one of the office's staff; other staff see all;
+    /// applicants never.
     public func scores(of applicationID: String, by actorName: String) async throws -> ApplicationScoresView {
         try await store.read { tx in
             let person = try actor(named: actorName, in: tx)
@@ -118,12 +119,11 @@ extension Commissioning {
                 throw Self.unknownApplication(applicationID)
             }
             let staff = Self.isStaff(person, of: application.office)
-            guard staff || Self.isAssessor(person, of: application.roundID) else {
-                throw Self.unknownApplication(applicationID)
-            }
+            let assessor = Self.isAssessor(person, of: application.roundID)
+            guard staff || assessor else { throw Self.unknownApplication(applicationID) }
             let all = try tx.scores(round: application.roundID).filter { $0.applicationID == application.id }
             let own = all.first { $0.assessor == person.name }
-            let hidden = !staff && own == nil
+            let hidden = assessor && own == nil
             return ApplicationScoresView(
                 applicationID: application.id, own: own,
                 others: hidden ? [] : all.filter { $0.assessor != person.name }, othersHidden: hidden,
