@@ -128,26 +128,10 @@ extension DecisionNotice {
         lines.map(escape).joined(separator: "<br>\n")
     }
 
-    /// Escapes text for HTML element content and attribute values: `&`, `<`, `>`, `"` and `'`.
-    static func escape(_ text: String) -> String {
-        // Text without any of the five bytes is answered as it is, without walking it character by character (no
-        // other character is canonically equivalent to one of them, so the loop below would copy it unchanged).
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 })
-        else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Escapes text for HTML element content and attribute values: `&`, `<`, `>`, `"` and `'`, as every page does
+    /// (`HTMLText.escape`: byte by byte, so a quote followed by a combining mark is escaped too, which the
+    /// `Character` loop this replaced left bare).
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// GOV.UK-like typography: system fonts, a readable measure, high contrast and a visible focus indicator; and
     /// for print (an office files or posts the notice as a PDF): black on white, no focus styles or hints, links
