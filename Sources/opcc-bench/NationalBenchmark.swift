@@ -118,13 +118,14 @@ func differingLines(
 func ensureNationalDatabase(
     _ options: Options, offices: Int, path: String, home: ProductHome
 ) async throws -> (reused: Bool, seconds: Double) {
-    if FileManager.default.fileExists(atPath: path) {
+    let exists = FileManager.default.fileExists(atPath: path)
+    if exists, !(options.resume && options.decisions > 0) {
         print("opcc-bench: reusing the national database \(path)")
         return (true, 0)
     }
     let app = try Commissioning.open(home: home, databasePath: path)
     print(
-        "opcc-bench: generating \(offices) offices × \(options.years) years × \(options.decisions) decisions and "
+        "opcc-bench: \(exists ? "continuing (--resume)" : "generating") \(offices) offices × \(options.years) years × \(options.decisions) decisions and "
             + "\(options.allocations) allocations a year on \(path)")
     let generation = try await seconds {
         if options.decisions > 0 {
@@ -132,6 +133,7 @@ func ensureNationalDatabase(
             (o.offices, o.years, o.decisionsPerYear, o.allocationsPerYear) =
                 (offices, options.years, options.decisions, options.allocations)
             o.recipientsPerYear = max(1, min(60, options.allocations / 3))
+            o.resume = exists
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try await app.generateNationalData(from: home, o) { line in
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

@@ -35,6 +35,8 @@ struct Options {
     /// finance-only generator of before), and the growth measures at 1/16, 1/4 and the whole of it.
     var decisions = 150
     var growth = false
+    /// Continue a national database whose generation stopped part way (the offices not yet in it are generated).
+    var resume = false
     /// Cold start: launches of `opcc` (0 skips it), and its path (default: next to opcc-bench).
     var launches = 0
     var opcc: String?
@@ -66,13 +68,15 @@ struct Options {
         usage: opcc-bench [--transitions N] [--batch N] [--rounds N] [--durable N-PER-CALLER] [--callers N]
                           [--vli DATA_DIR [--numpy bench/vli_numpy.py] [--python python3]]
                           [--national OFFICES [--years N] [--allocations N-A-YEAR] [--national-db FILE]
-                           [--decisions N-A-YEAR] [--growth]]
+                           [--decisions N-A-YEAR] [--growth] [--resume]]
                           [--cold-start N [--opcc PATH]] [--postgres URL [--keep-postgres]]
                           [--mail N-MESSAGES] [--notify N-JOURNEYS] [--command TEXT] [--out FILE] [--home DIR]
                           [--balances --national-db FILE]
                opcc-bench --crash-deliverer DB --smtp-port PORT [--notifications N] [--deliver-batch N] [--ids FILE]
         example (the national data set, generated once into national.sqlite and reused, with its growth figures):
                opcc-bench --transitions 0 --national 43 --years 10 --decisions 150 --national-db national.sqlite --growth
+        example (continue that generation after it was stopped, on a copy; offices already there are left as they are):
+               opcc-bench --transitions 0 --national 43 --years 10 --decisions 150 --national-db national.sqlite --resume
         """
 
     init(_ args: [String]) throws {
@@ -96,6 +100,7 @@ struct Options {
             case "--national-db": nationalDatabase = it.next()
             case "--decisions": decisions = int(decisions)
             case "--growth": growth = true
+            case "--resume": resume = true
             case "--cold-start": launches = int(launches)
             case "--opcc": opcc = it.next()
             case "--command": command = it.next()

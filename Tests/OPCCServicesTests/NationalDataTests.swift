@@ -70,4 +70,35 @@ import Testing
         #expect(verification.isIntact, "\(verification.problems)")
         #expect(summary.vliFixture && summary.vliRuns == 2)
     }
+
+    /// A generation stopped part way is continued (`opcc-bench --resume`): the offices already there are left as they
+    /// are and the rest are generated after them, on the same audit chain.
+    @Test(arguments: TestEngine.all) func aStoppedGenerationIsContinuedWithTheOfficesItLacks(
+        engine: TestEngine
+    )
+        async throws
+    {
+        let app = try Commissioning(
+            store: try await engine.makeStore(), catalog: try shippedCatalog(),
+            clock: FixedClock(day: day("2026-11-20")))
+        var options = Commissioning.NationalDataOptions()
+        (options.offices, options.years, options.decisionsPerYear) = (1, 1, 6)
+        (options.allocationsPerYear, options.recipientsPerYear, options.vli) = (6, 2, false)
+        let first = try await app.generateNationalData(from: home, options)
+        #expect(first.offices == 1)
+        let head = try await app.auditHead()
+        (options.offices, options.resume) = (2, true)
+        let second = try await app.generateNationalData(from: home, options)
+        #expect(second.offices == 1)
+        #expect(try await app.offices().map(\.id).sorted() == ["avon-and-somerset", "bedfordshire"])
+        var filter = DecisionFilter()
+        filter.office = "avon-and-somerset"
+        #expect(try await app.decisionRegister(filter, by: "avon-and-somerset.officer-1").count == 6)
+        filter.office = "bedfordshire"
+        #expect(try await app.decisionRegister(filter, by: "bedfordshire.officer-1").count == 6)
+        #expect(try await app.auditHead() != head)
+        let verification = try await app.verifyAudit()
+        #expect(verification.isIntact, "\(verification.problems)")
+        #expect(try await app.financeCheck().isEmpty)
+    }
 }

@@ -21,6 +21,9 @@ extension Commissioning {
         public var recipientsPerYear = 60
         /// Load the VLI fixture (`fixtures/vli/*.yaml`) into each office and score it again every year.
         public var vli = true
+        /// Continue a data set whose generation stopped part way: offices already in the store are left as they are
+        /// (one stopped part way keeps the years it has) and the rest are generated after them.
+        public var resume = false
 
         public init() {}
     }
@@ -70,7 +73,8 @@ extension Commissioning {
         return (id, name)
     }
 
-    /// Generates the national data set into this (empty) store. `progress` is told of each office and year.
+    /// Generates the national data set into this (empty) store, or continues one (`resume`). `progress` is told of each
+    /// office and year.
     public func generateNationalData(
         from home: ProductHome, _ options: NationalDataOptions, progress: (String) -> Void = { _ in }
     ) async throws -> NationalDataSummary {
@@ -84,8 +88,20 @@ extension Commissioning {
         let vliText = try? String(contentsOf: vliFile, encoding: .utf8)
         summary.vliFixture = vliText != nil
         var random = NationalRandom(state: 0x5EED_2016)
+        let existing = options.resume ? Set(try await offices().map(\.id)) : []
+        var skipped = false
         for o in 0..<options.offices {
             let (office, force) = Self.nationalOfficeID(o)
+            if existing.contains(office) {
+                skipped = true
+                continue
+            }
+            if skipped {
+                // The chain of draws through the skipped offices is not known here: the first office generated after
+                // them starts from a state of its own (still deterministic for the same store and options).
+                random = NationalRandom(state: 0x5EED_2016 &+ UInt64(o) &* 0x9E37_79B9_7F4A_7C15)
+                skipped = false
+            }
             let template = templates[o % templates.count]
             let text = template.split(separator: "\n", omittingEmptySubsequences: false).map { line in
                 if line.hasPrefix("id: ") { return "id: \(office)" }
