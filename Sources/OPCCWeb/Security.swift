@@ -75,13 +75,15 @@ struct SessionLoader: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         // The health check reads no session, so a load balancer's probe never counts as a page view.
-        if request.uri.path != healthPath, let token = request.cookies[sessionCookieName]?.value,
-            let session = try await app.session(id: token, policy: policy)
-        {
-            context.session = session
-            context.sessionToken = token
-            if request.method == .get, !request.uri.path.hasPrefix("/api/"), !request.uri.path.hasPrefix("/assets/") {
-                context.unread = try? await app.notifications(of: session.person, offset: 0, limit: 1).unread
+        if request.uri.path != healthPath, let token = request.cookies[sessionCookieName]?.value {
+            // A page read with GET shows the unread count in its header: read with the session, in one transaction.
+            let path = request.uri.path
+            if request.method == .get, !path.hasPrefix("/api/"), !path.hasPrefix("/assets/") {
+                if let (session, unread) = try await app.sessionWithUnreadCount(id: token, policy: policy) {
+                    (context.session, context.sessionToken, context.unread) = (session, token, unread)
+                }
+            } else if let session = try await app.session(id: token, policy: policy) {
+                (context.session, context.sessionToken) = (session, token)
             }
         }
         return try await next(request, context)

@@ -128,10 +128,28 @@ extension Commissioning {
     /// The session whose id is `id`, or nil when there is none or it has expired (an expired one is deleted). Its
     /// last use is recorded when the recorded one is older than the policy's `touchEverySeconds`.
     public func session(id: String, policy: SessionPolicy = .init()) async throws -> WebSession? {
+        try await session(id: id, policy: policy, countingUnread: false)?.session
+    }
+
+    /// `session(id:policy:)` and the person's unread notifications (the pages' header badge), read in the one
+    /// transaction: a page costs one read before its own instead of two.
+    public func sessionWithUnreadCount(
+        id: String, policy: SessionPolicy = .init()
+    ) async throws -> (session: WebSession, unread: Int)? {
+        try await session(id: id, policy: policy, countingUnread: true).map { ($0.session, $0.unread ?? 0) }
+    }
+
+    private func session(
+        id: String, policy: SessionPolicy, countingUnread: Bool
+    ) async throws -> (session: WebSession, unread: Int?)? {
         guard Self.isWellFormedFeedToken(id) else { return nil }
         let sha256 = SHA256Hex.of(id)
         let nowMs = SignInFormTokens.milliseconds(clock.now())
-        guard let stored = try await store.read({ try $0.session(idSHA256: sha256) }) else { return nil }
+        let read = try await store.read { tx -> (StoredSession, Int?)? in
+            guard let stored = try tx.session(idSHA256: sha256) else { return nil }
+            return (stored, countingUnread ? try tx.unreadNotificationCount(recipient: stored.person) : nil)
+        }
+        guard let (stored, unread) = read else { return nil }
         let idle = nowMs - stored.lastSeenAtMs >= Int64(policy.idleSeconds) * 1000
         let old = nowMs - stored.createdAtMs >= Int64(policy.lifetimeSeconds) * 1000
         if idle || old {
@@ -143,7 +161,7 @@ extension Commissioning {
             // Best effort: a busy database must not turn a page view into an error; the next request records it.
             try? await store.write { try $0.touchSession(idSHA256: sha256, atMs: nowMs) }
         }
-        return WebSession(person: stored.person, csrf: stored.csrf)
+        return (WebSession(person: stored.person, csrf: stored.csrf), unread)
     }
 
     /// Ends a session (sign-out). An unknown or malformed id ends nothing.
