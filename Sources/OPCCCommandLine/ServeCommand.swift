@@ -63,6 +63,13 @@ struct ServeCommand: AsyncParsableCommand {
         name: .customLong("document-limit-mb"),
         help: "The largest document a person may upload in the browser or the API, in megabytes (1 to 1024).")
     var documentLimitMB = 25
+    @Option(
+        name: .customLong("public-cache-seconds"),
+        help: """
+            How long a public page (a notice, the registers) is kept for the public, in seconds (0 to 60; 0 keeps \
+            none): a change made through this server shows at once, one made by another process within this time.
+            """)
+    var publicCacheSeconds: Double = 1
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -85,6 +92,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (1...1024).contains(documentLimitMB) else {
             throw ValidationError("--document-limit-mb is a whole number of megabytes from 1 to 1024")
+        }
+        guard (0...60).contains(publicCacheSeconds) else {
+            throw ValidationError("--public-cache-seconds is a number of seconds from 0 to 60, e.g. 1 (0 keeps none)")
         }
         _ = try relay.checkedRelay(publicURL: publicURL)
     }
@@ -131,6 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.mainSiteURL = mainSite
         configuration.home = home
         configuration.documentLimitBytes = Int64(documentLimitMB) * 1024 * 1024
+        configuration.publicCacheSeconds = publicCacheSeconds
         if let checked = try relay.checkedRelay(publicURL: publicURL) {
             configuration.delivery = MailDelivery(
                 transport: try RelayOptions.transport(checked.relay),

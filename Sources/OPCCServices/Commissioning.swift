@@ -97,6 +97,12 @@ public final class Commissioning: Sendable {
     public let documentFiles: any DocumentFiles
     /// Parsed pinned definitions and office profiles, keyed by their SHA-256, so a hot path does not re-read YAML.
     let caches = Caches()
+    /// The write transactions this process has committed through the services (`CommitCounter`).
+    public var commits: CommitCounter { boundary.commits }
+    private var boundary: ServiceBoundaryStore {
+        // `init` always wraps the store given in the boundary.
+        store as? ServiceBoundaryStore ?? ServiceBoundaryStore(base: store)
+    }
 
     /// Opens the application over a store and refuses to start if a workflow file changed without a new version.
     public init(

@@ -38,6 +38,10 @@ public struct WebConfiguration: Sendable {
     /// The largest document a person may upload (`opcc serve --document-limit-mb`, 25 MB by default); an upload's
     /// body may carry a little more, for the form's fields.
     public var documentLimitBytes: Int64 = DocumentRules.defaultSizeLimitBytes
+    /// How long a public page is kept for the public (`opcc serve --public-cache-seconds`, `PublicPageCache`): a
+    /// change made through this server shows at once, one made by another process within this many seconds; 0 keeps
+    /// none.
+    public var publicCacheSeconds: Double = 1
 
     public init(
         commissioning: Commissioning, hostname: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false,
@@ -160,6 +164,7 @@ struct Web: Sendable {
     let mainSiteURL: String?
     let demoOutbox: Bool
     let documentLimitBytes: Int64
+    let publicPages: PublicPageCache
 
     init(configuration: WebConfiguration) async throws {
         app = configuration.commissioning
@@ -176,6 +181,7 @@ struct Web: Sendable {
         home = configuration.home
         demoOutbox = configuration.demoOutbox && !configuration.readOnly
         documentLimitBytes = configuration.documentLimitBytes
+        publicPages = PublicPageCache(lifetimeSeconds: configuration.publicCacheSeconds, commits: app.commits)
     }
 
     func addRoutes(to router: Router<WebContext>) {

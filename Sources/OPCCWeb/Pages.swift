@@ -37,10 +37,24 @@ struct Pages: Sendable {
             status: status)
     }
 
+    /// A full page's HTML, as `page` answers it with 200.
+    func pageHTML(
+        _ template: String, title: String, model: some Encodable, context: WebContext, back: String? = nil
+    ) throws -> String {
+        renderHTML(
+            template, title: title, values: try TemplateValue(encoding: model).fields, context: context, back: back)
+    }
+
     private func render(
         _ template: String, title: String, values: [String: TemplateValue], context: WebContext, back: String?,
         status: HTTPResponse.Status
     ) -> Response {
+        html(renderHTML(template, title: title, values: values, context: context, back: back), status: status)
+    }
+
+    private func renderHTML(
+        _ template: String, title: String, values: [String: TemplateValue], context: WebContext, back: String?
+    ) -> String {
         var values = values
         // The sign-in form brings its own signed token; every other form carries the session's.
         values["csrf"] = values["csrf"] ?? .text(context.session?.csrf ?? "")
@@ -57,7 +71,7 @@ struct Pages: Sendable {
         let frame = Layout(
             title: title, body: body, csrf: context.session?.csrf ?? "", user: context.user.map { _ in true },
             name: context.user, back: back, unread: context.unread.flatMap { $0 > 0 ? String($0) : nil })
-        return html(library.render(frame, withTemplate: "layout") ?? "", status: status)
+        return library.render(frame, withTemplate: "layout") ?? ""
     }
 
     /// The frame around every page: the signed-in person's menu, the back link.

@@ -177,7 +177,9 @@ extension Web {
     /// published records only, Part 1 only.
     func addPublicRegisterRoutes(to router: some RouterMethods<WebContext>) {
         router.get("/register") { request, context -> Response in
-            try await publicRegister(request, office: nil, context: context)
+            try await publicPages.response(request.uri.description, context: context, pages: pages) {
+                try await publicRegister(request, office: nil, context: context)
+            }
         }
         router.get("/register.atom") { request, context -> Response in
             try await publicRegisterAtom(request, office: nil, context: context)
@@ -186,8 +188,10 @@ extension Web {
             try await publicRegisterCSV(request, office: nil, context: context)
         }
         router.get("/offices/:office/register") { request, context -> Response in
-            guard let office = try await publicOffice(context) else { return noOffice(context) }
-            return try await publicRegister(request, office: office, context: context)
+            try await publicPages.response(request.uri.description, context: context, pages: pages) {
+                guard let office = try await publicOffice(context) else { return .other(noOffice(context)) }
+                return try await publicRegister(request, office: office, context: context)
+            }
         }
         router.get("/offices/:office/register.atom") { request, context -> Response in
             guard let office = try await publicOffice(context) else { return noOffice(context) }
@@ -214,7 +218,9 @@ extension Web {
         Dictionary(try await app.offices().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
-    func publicRegister(_ request: Request, office: StoredOffice?, context: WebContext) async throws -> Response {
+    func publicRegister(
+        _ request: Request, office: StoredOffice?, context: WebContext
+    ) async throws -> PublicPageCache.Answer {
         let asked = PublicRegisterQuery(plainQuery(request), office: office?.id)
         let page =
             asked.errors.isEmpty
@@ -271,9 +277,13 @@ extension Web {
                 ? offices.map { .init(name: $0.name, href: "/offices/\($0.id)/register") }
                 : [.init(name: "Every office", href: "/register")],
             national: office == nil, forwardPlan: hasPlan ? "/offices/\(office?.id ?? "")/forward-plan" : nil)
-        return try pages.page(
-            "public-register", title: (asked.errors.isEmpty ? "" : "Error: ") + heading, model: model,
-            context: context, status: asked.errors.isEmpty ? .ok : .unprocessableContent)
+        guard asked.errors.isEmpty else {
+            return .other(
+                try pages.page(
+                    "public-register", title: "Error: " + heading, model: model, context: context,
+                    status: .unprocessableContent))
+        }
+        return .page(try pages.pageHTML("public-register", title: heading, model: model, context: context))
     }
 
     /// The same filtered list as an Atom feed (RFC 4287): its first page, newest first unless a sort is given.

@@ -26,13 +26,16 @@ extension Web {
         }
         addPublicRegisterRoutes(to: router)
         addForwardPlanRoutes(to: router)
-        router.get("/register/:id") { _, context -> Response in
+        router.get("/register/:id") { request, context -> Response in
             let id = try context.parameters.require("id")
-            do {
-                return await pages.html(try app.publishedNoticeHTML(id))
-            } catch let error where Refusal.status(of: error) != nil {
-                // An unpublished record is not found, to the public: its existence is not published either.
-                return pages.error(.notFound, message: "There is no published decision here.", context: context)
+            return try await publicPages.response(request.uri.description, context: context, pages: pages) {
+                do {
+                    return .page(try await app.publishedNoticeHTML(id))
+                } catch let error where Refusal.status(of: error) != nil {
+                    // An unpublished record is not found, to the public: its existence is not published either.
+                    return .other(
+                        pages.error(.notFound, message: "There is no published decision here.", context: context))
+                }
             }
         }
     }

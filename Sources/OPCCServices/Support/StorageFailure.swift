@@ -60,6 +60,8 @@ public struct StorageFailure: Error, Hashable, Sendable, CustomStringConvertible
 struct ServiceBoundaryStore: CommissioningStore {
     /// The store the composition root built (an `SQLiteStore` in the product).
     let base: any CommissioningStore
+    /// The write transactions committed through this boundary.
+    let commits = CommitCounter()
 
     /// Wraps `store` once: a store that is already the boundary is kept as it is.
     static func wrapping(_ store: any CommissioningStore) -> ServiceBoundaryStore {
@@ -67,7 +69,13 @@ struct ServiceBoundaryStore: CommissioningStore {
     }
 
     func write<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        do { return try await base.write(body) } catch let error as StoreError { throw StorageFailure(error) }
+        do {
+            let result = try await base.write(body)
+            commits.committed()
+            return result
+        } catch let error as StoreError {
+            throw StorageFailure(error)
+        }
     }
 
     func read<T: Sendable>(_ body: @Sendable (any StoreTransaction) throws -> T) async throws -> T {
