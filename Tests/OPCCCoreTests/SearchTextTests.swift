@@ -197,4 +197,20 @@ struct SearchTextNumberTests {
             }
         }
     }
+
+    /// The register's search reads the offices' numbering only for a text with an ASCII digit: no other text is a
+    /// number in any form.
+    @Test func aTextWithoutAnASCIIDigitIsNoDecisionNumberInAnyForm() async {
+        let templates = Self.fixtureTemplates.map(\.template)
+        await propertyCheck(count: 2_000, input: HostileText.text) { typed in
+            let search = SearchText(typed)
+            guard !search.mayBeADecisionNumber else { return }
+            for template in templates {
+                #expect(search.decisionNumber(in: template) == nil, "\(typed.debugDescription)")
+            }
+        }
+        #expect(SearchText("014/2016").mayBeADecisionNumber)
+        #expect(!SearchText("community safety").mayBeADecisionNumber)
+        #expect(!SearchText("٣/٢٠١٦").mayBeADecisionNumber)
+    }
 }

@@ -24,6 +24,11 @@ public struct SearchText: Hashable, Sendable {
     /// True when the text has no words: it filters nothing out.
     public var isEmpty: Bool { words.isEmpty }
 
+    /// Whether the text could spell a decision number in any office's form: every number holds its sequence in ASCII
+    /// digits (`NumberingTemplate` reads no other digit), so a text without one spells none, and the register's
+    /// search need not read the offices' numbering to know it.
+    public var mayBeADecisionNumber: Bool { typed.utf8.contains { $0 >= 0x30 && $0 <= 0x39 } }
+
     /// The number the whole text spells in `template`'s form, leading zeros, case and spaces as a person might type
     /// them; nil when it is not a number of that form.
     public func decisionNumber(in template: NumberingTemplate) -> DecisionNumber? {

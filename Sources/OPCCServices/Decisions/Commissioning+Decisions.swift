@@ -281,7 +281,9 @@ extension Commissioning {
     private func decisionNumbers(
         in search: SearchText, _ filter: DecisionFilter, in tx: any StoreTransaction
     ) throws -> [(office: String, number: String)] {
-        guard !search.isEmpty else { return [] }
+        // Most searches are words: only a text with a digit can be a number, and only then is each office's
+        // profile read for its numbering.
+        guard !search.isEmpty, search.mayBeADecisionNumber else { return [] }
         return try tx.offices().map(\.id).filter { filter.office == nil || filter.office == $0 }.compactMap { office in
             try search.decisionNumber(in: profile(of: office, in: tx).numbering).map { (office, $0.text) }
         }
