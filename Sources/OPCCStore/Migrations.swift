@@ -35,6 +35,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-12-search-keys", migrate: searchKeys)
         migrator.registerMigration("2026-12-12-grant-round-applications", migrate: grantRoundApplications)
         migrator.registerMigration("2026-12-12-page-reads", migrate: pageReads)
+        migrator.registerMigration("2026-12-13-application-documents", migrate: applicationDocuments)
         return migrator
     }
 
