@@ -2,6 +2,7 @@ import Foundation
 import OPCCCore
 import OPCCStore
 import OPCCTestSupport
+import PropertyBased
 import Testing
 
 @testable @_spi(Bench) import OPCCServices
@@ -129,6 +130,41 @@ struct GrantRoundFinishTests {
             await rule { _ = try await app.withdrawDocument(kept.id, reason: "late", by: application.applicant) }
                 == "application-edited-in-draft")
         #expect(try await app.documents(of: Ref(.application, application.id), by: "cumbria.officer").count == 1)
+    }
+
+    @Test(
+        "an application document's name and withdrawal reason take arbitrary Unicode: kept cleaned or refused by a rule",
+        arguments: TestEngine.all)
+    func arbitraryUnicodeInAnApplicationDocumentsNameAndReason(_ engine: TestEngine) async throws {
+        let (app, _, _, application) = try await Self.roundWithDraft(engine)
+        let ref = Ref(.application, application.id)
+        await propertyCheck(count: 20, input: RoundText.text) { text in
+            do {
+                let document = try await app.attachDocument(
+                    to: ref,
+                    .init(
+                        file: try uploadedFile(Self.pdf, named: "paper.pdf"), name: text, kind: .other, part: .part2),
+                    by: application.applicant)
+                #expect(!document.name.isEmpty && document.name.count <= 120, "\(text.debugDescription)")
+                do {
+                    let withdrawn = try await app.withdrawDocument(
+                        document.id, reason: text, by: application.applicant)
+                    // Kept as every typed text is kept (trimmed, its line endings made one kind).
+                    let kept = try? checkedText(text.trimmingCharacters(in: .whitespacesAndNewlines), "reason", .short)
+                    #expect(withdrawn.withdrawalReason == kept, "\(text.debugDescription)")
+                } catch let r as ServiceRefusal {
+                    #expect(
+                        ["text-within-limits", "document-withdrawal-reason"].contains(r.rule),
+                        "\(text.debugDescription): \(r)")
+                }
+            } catch let r as ServiceRefusal {
+                #expect(
+                    r.rule.hasPrefix("document-") || r.rule == "text-within-limits", "\(text.debugDescription): \(r)")
+            } catch {
+                Issue.record("\(text.debugDescription): \(error)")
+            }
+        }
+        #expect(try await app.verifyAudit().problems == [])
     }
 
     // MARK: - The audit log's role
