@@ -550,6 +550,17 @@ def round_journey(run, opcc, db, sink_folder):
     run.press_css("form#application button[name=intent]")
     run.expect("Your draft is saved" in run.driver.page_source, "a first draft is saved")
     application_path = run.driver.current_url[len(run.base):].split("?")[0]
+    # The draft's documents: a letter of support attached on their own page, listed with a download link.
+    run.go(f"{application_path}/documents")
+    letter = pathlib.Path(tempfile.mkdtemp(prefix="opcc-browser-application-")) / "Letter of support.txt"
+    letter.write_text(f"The community centre supports the club. {ROUND_TRIPWIRE}\n")
+    run.driver.find_element(By.ID, "documents-file").send_keys(str(letter))
+    Select(run.driver.find_element(By.ID, "documents-kind")).select_by_value("background-paper")
+    run.press("documents")
+    run.expect("Letter of support.txt" in run.driver.page_source, "the applicant attaches a document to the draft")
+    letter_path = run.driver.find_element(By.CSS_SELECTOR, "a[href^='/documents/']").get_attribute("href")[len(run.base):]
+    run.shot_whole("33a-application-documents")
+    run.go(application_path)
     run.fill("question-0", "A Friday night youth club at the community centre, 40 weeks a year.")
     run.fill("question-1", f"Anti-social behaviour peaks on Friday nights. {ROUND_TRIPWIRE}")
     run.fill("line-0-description", "Youth workers, 40 sessions")
@@ -599,6 +610,9 @@ def round_journey(run, opcc, db, sink_folder):
               "/transparency/grants.csv", "/calendar/public.ics"]
     leaks = [path for path in public if ROUND_TRIPWIRE.encode() in fetch(run.base, path)[2]]
     run.expect(not leaks, f"the application is on no public page or export ({leaks})")
+    status, _, body = fetch(run.base, letter_path)
+    run.expect(status == 404 and ROUND_TRIPWIRE.encode() not in body,
+               f"the application's document is not found by the public ({status})")
     status, _, body = fetch(run.base, application_path)
     run.expect(ROUND_TRIPWIRE.encode() not in body and b"Sign in" in body,
                f"the application's address asks the public to sign in ({status})")
@@ -1102,6 +1116,7 @@ def main():
                 (None, complete[len(base):].replace("/decisions/", "/register/")),
                 (None, "/rounds"), (None, f"/rounds/{round_id}"), (None, f"/sign-up?round={round_id}"),
                 (APPLICANT, "/applications"), (APPLICANT, application_path),
+                (APPLICANT, f"{application_path}/documents"), ("cumbria.officer", f"{application_path}/documents"),
                 ("cumbria.officer", f"/rounds/{round_id}/applications"), (ASSESSOR, f"/rounds/{round_id}/assess"),
                 ("cumbria.officer", f"/rounds/{round_id}/moderation"),
             ]

@@ -11,20 +11,27 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Idempotent: running it twice changes nothing the second time. With --reset the existing database file \
             is first moved aside (renamed with a timestamp, never deleted) and a fresh one is loaded.
+            The demo includes Cumbria's closed grant round (fixtures/rounds/community-safety-fund.yaml): five \
+            applications from four partners, eligibility, two assessors' scores, moderation and the decision whose \
+            approval allocates three awards and drafts their agreements. --without-round leaves it out.
             Example: opcc demo --db demo.sqlite
-            Example: opcc demo --with-round --db demo.sqlite   (with a closed grant round in Cumbria)
+            Example: opcc demo --without-round --db demo.sqlite   (no grant round, to set one up by hand)
             """)
 
     @Flag(help: "Move the existing database aside and start a fresh one.") var reset = false
     @Flag(help: "Stop before the quarterly returns scenario (returns scheduled, none written), to try them by hand.")
     var withoutReturns = false
-    @Flag(
-        help: """
-            Also play Cumbria's closed grant round (fixtures/rounds/community-safety-fund.yaml): applications, \
-            eligibility, scores, moderation, and the decision whose approval allocates three awards.
-            """)
-    var withRound = false
+    @Flag(help: "Leave out Cumbria's closed grant round (it is loaded by default), to set a round up by hand.")
+    var withoutRound = false
+    /// Kept so that scripts written when the round was optional still run: the round is loaded by default now.
+    @Flag(help: .hidden) var withRound = false
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard !(withRound && withoutRound) else {
+            throw ValidationError("--with-round and --without-round exclude each other")
+        }
+    }
 
     func run() async throws {
         try await runReportingRefusals {
@@ -45,7 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
             let app = try Commissioning.open(home: home, databasePath: path)
             printLine("loading the demo from \(home.root.path) into \(databaseDisplayName(path))")
             _ = try await app.loadDemo(from: home, returns: !withoutReturns) { line in printLine("  " + line) }
-            if withRound { try await app.loadDemoRound(from: home) { line in printLine("  " + line) } }
+            if !withoutRound { try await app.loadDemoRound(from: home) { line in printLine("  " + line) } }
             let verification = try await app.verifyAudit()
             let head = verification.head
             printLine(

@@ -116,7 +116,7 @@ protocol DocumentRecordGroup {
 }
 
 /// `attach`, `documents`, `document` and `withdraw-document` for a staff-only record (an agreement, a return, a
-/// carry-forward): its documents are Part 2, never published.
+/// carry-forward, a grant application): its documents are Part 2, never published.
 enum RecordDocumentCommands<Group: DocumentRecordGroup> {
     static var all: [any ParsableCommand.Type] { [Attach.self, Documents.self, Document.self, Withdraw.self] }
 
@@ -200,6 +200,13 @@ extension FinanceCommand.CarryForward: DocumentRecordGroup {
     static var command: String { "finance carry-forward" }
     static var exampleID: String { "west-midlands-CF-0001" }
     static var exampleActor: String { "wm.finance" }
+}
+
+extension RoundCommand: DocumentRecordGroup {
+    static var recordKind: DocumentRecordKind { .application }
+    static var command: String { "round" }
+    static var exampleID: String { "cumbria-R-0001-A-001" }
+    static var exampleActor: String { "barrow.youth" }
 }
 
 extension ReturnCommand: DocumentRecordGroup {

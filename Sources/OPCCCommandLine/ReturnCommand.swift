@@ -109,12 +109,15 @@ struct ReturnCommand: AsyncParsableCommand {
                     printLine(
                         try jsonText(
                             Shown(
-                                id: record.id, agreement: record.agreementID, quarter: record.quarter.description,
+                                id: record.id, agreement: record.agreementID, quarter: record.label,
                                 start: record.schedule.start.iso, end: record.schedule.end.iso,
                                 dueOn: record.dueOn.iso, state: state, versions: record.versions)))
                     return
                 }
-                printLine("\(record.id): \(record.quarter) return for \(record.agreementID)")
+                printLine(
+                    "\(record.id): "
+                        + (record.schedule.endOfGrant ? "end-of-grant report" : "\(record.quarter) return")
+                        + " for \(record.agreementID)")
                 printLine("period \(record.schedule.start.iso) to \(record.schedule.end.iso), due \(record.dueOn.iso)")
                 printLine("state: \(state)")
                 for v in record.versions {

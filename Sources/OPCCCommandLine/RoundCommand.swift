@@ -8,17 +8,20 @@ struct RoundCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "round",
         abstract: "Open grant rounds: create, publish, close, list, show, applications, eligibility, conflict, score, "
-            + "moderate, recommend, decision, outcome.",
+            + "moderate, recommend, decision, outcome; an application's documents.",
         discussion: """
             An officer sets a round up from a YAML file and publishes it; partners apply on the web; officers mark \
             eligibility; assessors declare conflicts and score; the panel moderates and recommends; one decision \
-            record carries the awards, and its approval allocates them and drafts their agreements.
+            record carries the awards, and its approval allocates them and drafts their agreements. An applicant \
+            attaches documents to a draft application (attach APPLICATION FILE --kind ...); its organisation, the \
+            round's officers and its assessors who declared no conflict read them; they are never published.
             Example: opcc round create round.yaml --office cumbria --as cumbria.officer
+            Example: opcc round attach cumbria-R-0001-A-001 budget.pdf --kind business-case --as barrow.youth
             """,
         subcommands: [
             Create.self, Publish.self, Close.self, List.self, Show.self, Applications.self, Eligibility.self,
             Conflict.self, Score.self, Moderate.self, Recommend.self, Decision.self, Outcome.self,
-        ])
+        ] + RecordDocumentCommands<RoundCommand>.all)
 
     struct RoundID: ParsableArguments {
         @Argument(help: "The round id, e.g. cumbria-R-0001.") var round: String

@@ -29,6 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Load the demo first and set the demo people's password.") var demo = false
     @Flag(help: "With --demo, stop before the Cumbria returns are played: their 2016/17 returns are still to write.")
     var withoutReturns = false
+    @Flag(help: "With --demo, leave out Cumbria's closed grant round (loaded by default, as by opcc demo).")
+    var withoutRound = false
     @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(help: "Mark the session cookie Secure (set when a TLS proxy is in front).") var secureCookies = false
@@ -104,6 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
             guard demo || !withoutReturns else {
                 throw ValidationError("--without-returns goes with --demo")
             }
+            guard demo || !withoutRound else { throw ValidationError("--without-round goes with --demo") }
             let home = try global.locateHome()
             let path = global.databasePath
             if readOnly { return try await serve(try await Commissioning.openReadOnly(home: home, databasePath: path)) }
@@ -111,6 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
             if demo {
                 printLine("loading the demo from \(home.root.path) into \(databaseDisplayName(path))")
                 _ = try await app.loadDemo(from: home, returns: !withoutReturns)
+                if !withoutRound { try await app.loadDemoRound(from: home) }
                 let hash = Passwords.hash(Passwords.demoPassword, cost: 10)
                 let people = try await app.everyone()
                 for person in people where try await app.passwordHash(of: person.name) == nil {

@@ -36,6 +36,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-12-grant-round-applications", migrate: grantRoundApplications)
         migrator.registerMigration("2026-12-12-page-reads", migrate: pageReads)
         migrator.registerMigration("2026-12-13-unread-notifications", migrate: unreadNotifications)
+        migrator.registerMigration("2026-12-13-application-documents", migrate: applicationDocuments)
         return migrator
     }
 

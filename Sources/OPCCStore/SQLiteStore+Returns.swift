@@ -23,13 +23,13 @@ extension SQLTransaction {
                 try execute(
                     sql: """
                         INSERT INTO quarterly_return (id, office_id, agreement_id, quarter, quarter_key, period_start,
-                            period_end, due_on)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                            period_end, due_on, end_of_grant)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         r.id, r.office, r.agreementID, r.quarter.description,
                         r.quarter.year.startYear * 10 + r.quarter.number,
-                        r.schedule.start.iso, r.schedule.end.iso, r.dueOn.iso,
+                        r.schedule.start.iso, r.schedule.end.iso, r.dueOn.iso, r.schedule.endOfGrant ? 1 : 0,
                     ])
             }
         } catch SQLFailure.constraint {
@@ -77,6 +77,7 @@ extension SQLTransaction {
             let start: String = row["period_start"]
             let end: String = row["period_end"]
             let due: String = row["due_on"]
+            let endOfGrant: Int = row["end_of_grant"]
             let versions = try fetchAllRows(
                 sql: "SELECT * FROM return_version WHERE return_id = ? ORDER BY number", arguments: [id]
             ).map { v -> ReturnVersion in
@@ -92,7 +93,7 @@ extension SQLTransaction {
                 id: id, office: row["office_id"], agreementID: row["agreement_id"],
                 schedule: ScheduledReturn(
                     quarter: try Quarter(parsing: quarterText), start: try Day(iso: start), end: try Day(iso: end),
-                    dueOn: try Day(iso: due)),
+                    dueOn: try Day(iso: due), endOfGrant: endOfGrant != 0),
                 versions: versions)
         }
     }

@@ -208,7 +208,7 @@ extension Web {
         router.get("/applications/new") { request, context -> Response in
             let roundID = request.uri.queryParameters["round"].map(String.init) ?? ""
             let round = try await found { try await app.round(roundID, by: try context.signedIn()) }
-            return try applicationFormPage(
+            return try await applicationFormPage(
                 ApplicationForm(round: round, entered: .init(round: round)), context: context)
         }
         router.post("/applications/new") { request, context -> Response in
@@ -219,7 +219,7 @@ extension Web {
             let entered = ApplicationEntered(form, round: round)
             let read = entered.draft()
             guard read.problems.isEmpty, let draft = read.draft else {
-                return try applicationFormPage(
+                return try await applicationFormPage(
                     ApplicationForm(round: round, entered: entered, errors: read.problems), context: context)
             }
             return try await applicationAct(round: round, entered: entered, context: context) {
@@ -237,7 +237,7 @@ extension Web {
             model.banner =
                 request.uri.queryParameters["done"].flatMap { ApplicationBanner(rawValue: String($0)) }?
                 .message
-            return try applicationFormPage(model, context: context)
+            return try await applicationFormPage(model, context: context)
         }
         router.post("/applications/:id") { request, context -> Response in
             try await saveApplicationForm(request, context, submit: false)
@@ -259,7 +259,7 @@ extension Web {
         let entered = ApplicationEntered(form, round: round)
         let read = entered.draft()
         guard read.problems.isEmpty, let draft = read.draft else {
-            return try applicationFormPage(
+            return try await applicationFormPage(
                 ApplicationForm(round: round, application: application, entered: entered, errors: read.problems),
                 context: context)
         }
@@ -286,17 +286,18 @@ extension Web {
             rerender: { errors, status in
                 var model = ApplicationForm(round: round, application: application, entered: entered, errors: errors)
                 if saved() { model.banner = ApplicationBanner.savedNotSubmitted.message }
-                return try applicationFormPage(model, context: context, status: status)
+                return try await applicationFormPage(model, context: context, status: status)
             }, body)
     }
 
     func applicationFormPage(
         _ model: ApplicationForm, context: WebContext, status: HTTPResponse.Status = .ok
-    ) throws -> Response {
+    ) async throws -> Response {
         let refused = !(model.errors ?? []).isEmpty
         return try pages.page(
             "application", title: (refused ? "Error: " : "") + model.heading, model: model, context: context,
-            back: "/applications", status: refused && status == .ok ? .unprocessableContent : status)
+            back: "/applications", status: refused && status == .ok ? .unprocessableContent : status,
+            menu: try await partnerMenu(context.user))
     }
 
     func applicationListPage(user: String, done: String?, context: WebContext) async throws -> Response {
@@ -321,13 +322,21 @@ extension Web {
                     office: names[$0.office] ?? $0.office,
                     closes: Self.londonTime($0.spec.closes))
             })
-        return try pages.page("applications", title: "Your applications", model: model, context: context)
+        return try pages.page(
+            "applications", title: "Your applications", model: model, context: context,
+            menu: try await partnerMenu(user))
     }
 }
 
 extension Web {
     /// Where a partner (a person holding only partner roles: an applicant, an assessor from outside the office) starts:
     /// their applications, or the assessment of their round. Nil for the office's staff, whose home is `/home`.
+    /// The header of the signed-in person when they are a partner (see `PartnerMenu`); nil for staff and the public.
+    func partnerMenu(_ user: String?) async throws -> PartnerMenu? {
+        guard let user, let person = try await app.person(named: user) else { return nil }
+        return PartnerMenu(person)
+    }
+
     static func partnerHome(_ person: StoredPerson) -> String? {
         guard !person.grants.isEmpty, person.grants.allSatisfy({ $0.role.isPartnerRole }) else { return nil }
         if person.grants.contains(where: { $0.role == .applicant }) { return "/applications" }
@@ -561,4 +570,15 @@ struct ApplicationForm: Encodable, Sendable {
             requested = application.draft.amountRequested.formatted
         }
     }
+}
+
+/// A grant application's documents page (`/applications/ID/documents`).
+struct ApplicationDocumentsPage: Encodable, Sendable {
+    var id: String
+    var title: String
+    /// The application's own page.
+    var application: String
+    var errors: [FieldError]
+    var documents: [DocumentLink]
+    var documentForms: DocumentsSection?
 }

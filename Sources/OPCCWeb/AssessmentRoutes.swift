@@ -256,7 +256,8 @@ extension Web {
             applications: sections)
         return try pages.page(
             "assess", title: (errors.isEmpty ? "" : "Error: ") + "Assess \(round.spec.title)", model: model,
-            context: context, back: "/rounds/\(id)", status: errors.isEmpty ? .ok : .unprocessableContent)
+            context: context, back: "/rounds/\(id)", status: errors.isEmpty ? .ok : .unprocessableContent,
+            menu: person.flatMap(PartnerMenu.init))
     }
 
     func moderationPage(

@@ -140,6 +140,9 @@ extension Web {
             "The signed agreement, its equality impact assessment or risk assessment, or a background paper."
         case .quarterlyReturn: "Evidence for the return's figures and outcomes, or another paper."
         case .carryForward: "A background paper supporting the request, or another paper."
+        case .application:
+            "A business case, a background paper (accounts, a constitution, letters of support) or another paper. "
+                + "Only your organisation, the round's officers and its assessors read it; it is never published."
         }
     }
 

@@ -8,7 +8,7 @@ extension Web {
     /// The pages that carry the document forms, by the path their record's id follows.
     static let documentFormPages: [(path: String, kind: DocumentRecordKind)] = [
         ("/decisions", .decision), ("/grants", .agreement), ("/returns", .quarterlyReturn),
-        ("/finance/carry-forwards", .carryForward),
+        ("/finance/carry-forwards", .carryForward), ("/applications", .application),
     ]
 
     /// The document forms of a decision record, a grant agreement, a quarterly return and a carry-forward:
@@ -28,17 +28,25 @@ extension Web {
             try await carryForwardDocumentsPage(
                 try context.parameters.require("id"), user: try context.signedIn(), context: context)
         }
+        router.get("/applications/:id/documents") { _, context -> Response in
+            try await applicationDocumentsPage(
+                try context.parameters.require("id"), user: try context.signedIn(), context: context)
+        }
     }
 
-    /// The page of the record `ref` names (a carry-forward's: its documents' own page).
+    /// The page of the record `ref` names (a carry-forward's and an application's: its documents' own page).
     static func documentPagePath(_ ref: DocumentRecordRef) -> String {
         let path = "\(documentFormPages.first { $0.kind == ref.kind }?.path ?? "/decisions")/\(ref.reference)"
-        return ref.kind == .carryForward ? path + "/documents" : path
+        return hasOwnDocumentsPage(ref.kind) ? path + "/documents" : path
     }
 
     /// Where a record's document forms post.
     static func documentFormsPath(_ ref: DocumentRecordRef) -> String {
-        ref.kind == .carryForward ? documentPagePath(ref) : documentPagePath(ref) + "/documents"
+        hasOwnDocumentsPage(ref.kind) ? documentPagePath(ref) : documentPagePath(ref) + "/documents"
+    }
+
+    static func hasOwnDocumentsPage(_ kind: DocumentRecordKind) -> Bool {
+        kind == .carryForward || kind == .application
     }
 
     /// The page of the record `ref` names again, with a refused document form's errors and what was entered.
@@ -60,7 +68,31 @@ extension Web {
         case .carryForward:
             return try await carryForwardDocumentsPage(
                 id, user: user, context: context, errors: errors, entered: entered, status: status)
+        case .application:
+            return try await applicationDocumentsPage(
+                id, user: user, context: context, errors: errors, entered: entered, status: status)
         }
+    }
+
+    /// A grant application's documents (issue 29): the list for its readers (its organisation, the round's officers,
+    /// its assessors who declared no conflict) and, for its applicants while it is a draft, the forms. Anyone else
+    /// finds no such page.
+    func applicationDocumentsPage(
+        _ id: String, user: String, context: WebContext, errors: [FieldError] = [], entered: [String: String] = [:],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let ref = DocumentRecordRef(.application, id)
+        let documents = try await found { try await app.documents(of: ref, by: user) }
+        let application = try await found { try await app.application(id, by: user) }
+        let model = ApplicationDocumentsPage(
+            id: id, title: application.draft.title.isEmpty ? id : application.draft.title,
+            application: "/applications/\(id)", errors: errors, documents: documents.map(DocumentLink.init),
+            documentForms: try await documentForms(ref, user: user, errors: errors, entered: entered))
+        let menu = try await partnerMenu(user)
+        return try pages.page(
+            "application-documents", title: (errors.isEmpty ? "" : "Error: ") + "Documents of application \(id)",
+            model: model, context: context, back: menu == nil ? nil : "/applications/\(id)", status: status,
+            menu: menu)
     }
 
     /// A carry-forward request's documents, and the forms for its attachers (a page of its own: its row on

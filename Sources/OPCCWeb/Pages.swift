@@ -28,13 +28,14 @@ struct Pages: Sendable {
     }
 
     /// A full page: `template` rendered with its typed `model`, inside the layout.
+    /// `menu`: the header's links for a partner (an applicant, an assessor of no office), in place of the staff's.
     func page(
         _ template: String, title: String, model: some Encodable, context: WebContext, back: String? = nil,
-        status: HTTPResponse.Status = .ok
+        status: HTTPResponse.Status = .ok, menu: PartnerMenu? = nil
     ) throws -> Response {
         render(
             template, title: title, values: try TemplateValue(encoding: model).fields, context: context, back: back,
-            status: status)
+            status: status, menu: menu)
     }
 
     /// A full page's HTML, as `page` answers it with 200.
@@ -47,13 +48,15 @@ struct Pages: Sendable {
 
     private func render(
         _ template: String, title: String, values: [String: TemplateValue], context: WebContext, back: String?,
-        status: HTTPResponse.Status
+        status: HTTPResponse.Status, menu: PartnerMenu? = nil
     ) -> Response {
-        html(renderHTML(template, title: title, values: values, context: context, back: back), status: status)
+        html(
+            renderHTML(template, title: title, values: values, context: context, back: back, menu: menu), status: status)
     }
 
     private func renderHTML(
-        _ template: String, title: String, values: [String: TemplateValue], context: WebContext, back: String?
+        _ template: String, title: String, values: [String: TemplateValue], context: WebContext, back: String?,
+        menu: PartnerMenu? = nil
     ) -> String {
         var values = values
         // The sign-in form brings its own signed token; every other form carries the session's.
@@ -69,8 +72,10 @@ struct Pages: Sendable {
         }
         let body = library.render(TemplateValue.object(values), withTemplate: template) ?? ""
         let frame = Layout(
-            title: title, body: body, csrf: context.session?.csrf ?? "", user: context.user.map { _ in true },
-            name: context.user, back: back, unread: context.unread.flatMap { $0 > 0 ? String($0) : nil })
+            title: title, body: body, csrf: context.session?.csrf ?? "",
+            user: context.user.map { _ in true }, staff: context.user != nil && menu == nil ? true : nil,
+            partner: context.user == nil ? nil : menu?.links, name: context.user, back: back,
+            unread: context.unread.flatMap { $0 > 0 ? String($0) : nil })
         return library.render(frame, withTemplate: "layout") ?? ""
     }
 
@@ -80,10 +85,24 @@ struct Pages: Sendable {
         let body: String
         let csrf: String
         let user: Bool?
+        /// Signed in as the office's staff: the staff's links (register, finance, ...).
+        let staff: Bool?
+        /// Signed in as a partner: only their own links.
+        let partner: [PartnerMenu.Link]?
         let name: String?
         let back: String?
         /// The signed-in person's unread notifications, for the header's badge (nil when none).
         let unread: String?
+    }
+
+    /// The error page for a status, with a partner's header when `menu` is given.
+    func error(
+        _ status: HTTPResponse.Status, message: String, context: WebContext, menu: PartnerMenu?
+    ) -> Response {
+        let heading = Self.heading(for: status)
+        return render(
+            "error", title: heading, values: ["heading": .text(heading), "message": .text(message)],
+            context: context, back: nil, status: status, menu: menu)
     }
 
     func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
@@ -117,6 +136,27 @@ struct Pages: Sendable {
         case 503: return "The service is busy"
         default: return "Sorry, there is a problem"
         }
+    }
+}
+
+/// The header of a person of no office (an applicant, an assessor from outside the office): only the pages they can
+/// use, never the staff's register, finance or imports, which would only answer "You cannot do this".
+struct PartnerMenu: Sendable, Equatable {
+    struct Link: Sendable, Equatable { let href, text: String }
+    let links: [Link]
+
+    /// Nil for the office's staff (anyone holding a role that is not a partner's): they keep the staff's menu.
+    init?(_ person: StoredPerson) {
+        guard !person.grants.isEmpty, person.grants.allSatisfy({ $0.role.isPartnerRole }) else { return nil }
+        var links: [Link] = []
+        if person.grants.contains(where: { $0.role == .applicant }) {
+            links.append(Link(href: "/applications", text: "Your applications"))
+        }
+        let rounds = person.grants.filter { $0.role == .assessor }.flatMap(\.scope)
+        for round in Array(Set(rounds)).sorted() {
+            links.append(Link(href: "/rounds/\(round)/assess", text: rounds.count == 1 ? "Assess" : "Assess \(round)"))
+        }
+        self.links = links
     }
 }
 

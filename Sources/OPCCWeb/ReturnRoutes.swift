@@ -143,7 +143,9 @@ extension Web {
         var facts = [
             Fact(label: "Grant", value: "\(agreement.id): \(agreement.purpose)"),
             Fact(label: "Recipient", value: agreement.recipient.name),
-            Fact(label: "Quarter", value: record.quarter.description),
+            record.schedule.endOfGrant
+                ? Fact(label: "Covers", value: "The whole grant: \(record.schedule.period)")
+                : Fact(label: "Quarter", value: record.quarter.description),
             Fact(label: "Due", value: record.dueOn.iso),
             Fact(
                 label: "Profiled spend",
@@ -171,7 +173,7 @@ extension Web {
             ReturnPage.LifecycleRow(day: e.effectiveDay.iso, event: e.event, to: e.toState ?? "", actor: e.actor)
         }
         var model = ReturnPage(
-            id: id, heading: "\(record.quarter) return", recipient: agreement.recipient.name,
+            id: id, heading: Self.returnHeading(record), recipient: agreement.recipient.name,
             state: statusLabel(state), stateClass: state, overdue: outstanding && app.clock.today() > record.dueOn,
             facts: facts, versions: record.versions.reversed().map(ReturnPage.VersionRow.init),
             reviewer: mayReview(acts), version: String(acts.version), errors: errors, lifecycle: lifecycle,
@@ -182,7 +184,7 @@ extension Web {
             .init(.quarterlyReturn, id), user: user, errors: errors, entered: documentFields)
         return try pages.page(
             "return",
-            title: (errors.isEmpty ? "" : "Error: ") + "\(record.quarter) return, \(agreement.recipient.name)",
+            title: (errors.isEmpty ? "" : "Error: ") + "\(Self.returnHeading(record)), \(agreement.recipient.name)",
             model: model, context: context, back: "/returns", status: status)
     }
 
@@ -365,5 +367,12 @@ struct ReturnListItem: Encodable, Sendable {
         overdue = row.overdue
         escalated = row.escalated
         awaitingReview = row.awaitingReview
+    }
+}
+
+extension Web {
+    /// A return's heading: "2016/17 Q3 return", or "End-of-grant report" for a grant that reports once, at its end.
+    static func returnHeading(_ record: ReturnRecord) -> String {
+        record.schedule.endOfGrant ? "End-of-grant report" : "\(record.quarter) return"
     }
 }

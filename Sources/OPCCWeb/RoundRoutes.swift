@@ -47,7 +47,9 @@ extension Web {
             case .past: model.past.append(row)
             }
         }
-        return try pages.page("rounds", title: "Grant rounds", model: model, context: context)
+        return try pages.page(
+            "rounds", title: "Grant rounds", model: model, context: context,
+            menu: try await partnerMenu(context.user))
     }
 
     /// A round as published. An unpublished round, or none, is not found (its existence is not published either).
@@ -67,7 +69,9 @@ extension Web {
             round, office: names[round.office] ?? round.office, timing: RoundTiming(round, now: app.clock.now()),
             awards: awards)
         model.staffLinks = try await roundWorkLinks(round, user: context.user)
-        return try pages.page("round", title: round.spec.title, model: model, context: context, back: "/rounds")
+        return try pages.page(
+            "round", title: round.spec.title, model: model, context: context, back: "/rounds",
+            menu: try await partnerMenu(context.user))
     }
 
     /// The pages a signed-in person works on the round with: its office's staff the eligibility and moderation

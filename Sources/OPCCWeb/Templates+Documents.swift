@@ -6,7 +6,7 @@
 extension Templates {
     static let documents: [String: String] = [
         "decision-documents": decisionDocuments, "document-forms": documentForms,
-        "carry-forward-documents": carryForwardDocuments,
+        "carry-forward-documents": carryForwardDocuments, "application-documents": applicationDocuments,
     ]
 
     static let decisionDocuments = """
@@ -99,6 +99,15 @@ extension Templates {
     /// A carry-forward request's documents: the list, and the forms for its attachers.
     static let carryForwardDocuments = """
         <h1>Documents of carry-forward {{id}}</h1>
+        {{> error-summary}}
+        {{> document-list}}
+        {{#documentForms}}{{> document-forms}}{{/documentForms}}
+        """
+
+    /// A grant application's documents: the list, and the forms for its applicants while it is a draft.
+    static let applicationDocuments = """
+        <h1>Documents of {{title}}</h1>
+        <p class="caption">Application {{id}}. <a href="{{application}}">Back to the application</a></p>
         {{> error-summary}}
         {{> document-list}}
         {{#documentForms}}{{> document-forms}}{{/documentForms}}

@@ -229,6 +229,12 @@ extension Templates {
           <tfoot><tr><th scope="row">Total</th><td class="num">{{requested}}</td></tr></tfoot>
         </table>
         {{/editable}}
+        {{^isNew}}
+        <h2>Documents</h2>
+        <p><a href="/applications/{{id}}/documents">The application's documents</a>{{#editable}}: attach a business
+        case, accounts or letters of support while it is a draft{{/editable}}. Only your organisation, the round's
+        officers and its assessors read them; they are never published.</p>
+        {{/isNew}}
         """
 
     static let roundManage = """

@@ -33,7 +33,8 @@ enum Templates {
             <nav aria-label="Menu" class="nav">
               <ul>
                 <li><a href="/register">Published decisions</a></li><li><a href="/rounds">Grant rounds</a></li>
-                {{#user}}
+                {{#partner}}<li><a href="{{href}}">{{text}}</a></li>{{/partner}}
+                {{#staff}}
                 <li><a href="/home">Home</a></li>
                 <li><a href="/notifications">Notifications{{#unread}} <span class="badge"><span class="visually-hidden">unread: </span>{{unread}}</span>{{/unread}}</a></li>
                 <li><a href="/decisions">Decision register</a></li>
@@ -44,6 +45,8 @@ enum Templates {
                 <li><a href="/priorities">Priorities</a></li>
                 <li><a href="/import">Import</a></li>
                 <li><a href="/panel-report">Panel report</a></li>
+                {{/staff}}
+                {{#user}}
                 <li>
                   <form method="post" action="/sign-out" class="inline">
                     <input type="hidden" name="csrf" value="{{csrf}}">

@@ -210,7 +210,8 @@ struct DemoCommandTests {
         #expect(ok.status == 0, "\(ok.stderr)")
         let list = try await opcc(["user", "list", "--office", "cumbria", "--db", db, "--json"])
         let people = try JSONDecoder().decode([[String: AnyDecodable]].self, from: Data(list.stdout.utf8))
-        #expect(people.count == 8)
+        // Cumbria's seven, the new officer, and the demo grant round's four applicants and independent assessor.
+        #expect(people.count == 13)
     }
 
     @Test func officeListJSONGivesEachOfficesDeadline() async throws {
@@ -372,6 +373,8 @@ struct ServeCommandTests {
         #expect(process.isRunning, "the server stopped: \(text)")
         #expect(text.contains("serving on http://127.0.0.1:\(port)/"), "\(text)")
         #expect(text.contains("demo sign-ins"))
-        #expect(text.contains("  cumbria.officer  (officer)"), "\(text)")
+        // The demo's grant round makes the officer one of its two assessors, and its partners sign in too.
+        #expect(text.contains("  cumbria.officer  (officer, assessor)"), "\(text)")
+        #expect(text.contains("  barrow.youth  (applicant)"), "\(text)")
     }
 }

@@ -257,12 +257,12 @@ struct DecisionCommandTests {
     @Test func theLiveLifecycleRunsFromRaiseToPublish() async throws {
         let db = try await DemoDatabase()
         let id = try await db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-04-01")
-        #expect(id == "cumbria-DR-0002")
+        #expect(id == "cumbria-DR-0003")
         let c = ["--office", "cumbria"]
         let submit = try await db.succeed(
             ["decision", "submit", id, "--as", "cumbria.officer", "--on", "2016-04-04"] + c)
-        // The demo imported 014/2016, so 2016's sequence continues at 015.
-        #expect(submit.stdout == "015/2016: awaiting-sign-offs\n")
+        // The demo imported 014/2016 and its grant round's decision is 015/2016, so 2016's sequence continues at 016.
+        #expect(submit.stdout == "016/2016: awaiting-sign-offs\n")
         try await db.succeed(
             [
                 "decision", "sign", id, "--position", "originating-officer", "--name", "A Officer", "--as",
@@ -275,21 +275,21 @@ struct DecisionCommandTests {
             ] + c)
         let refer = try await db.succeed(
             ["decision", "refer", id, "--as", "cumbria.chief-executive", "--on", "2016-04-05"] + c)
-        #expect(refer.stdout == "015/2016: with-decision-maker\n")
+        #expect(refer.stdout == "016/2016: with-decision-maker\n")
         let decide = try await db.succeed(
             [
                 "decision", "decide", id, "--approve", "--interests", "none", "--as", "cumbria.pcc", "--on",
                 "2016-04-06",
             ] + c)
         // Wednesday 6 April 2016 plus Cumbria's 3 working days.
-        #expect(decide.stdout == "015/2016: approved (Part 1 due by 2016-04-11)\n")
+        #expect(decide.stdout == "016/2016: approved (Part 1 due by 2016-04-11)\n")
         let publish = try await db.succeed(
             ["decision", "publish", id, "--as", "cumbria.officer", "--on", "2016-04-07"] + c)
-        #expect(publish.stdout == "015/2016: published\n")
+        #expect(publish.stdout == "016/2016: published\n")
 
-        let shown = try await db.show("015/2016", office: "cumbria", as: "cumbria.auditor")
+        let shown = try await db.show("016/2016", office: "cumbria", as: "cumbria.auditor")
         #expect(shown.id == id)
-        #expect(shown.number == "015/2016")
+        #expect(shown.number == "016/2016")
         #expect(shown.status == "published")
         #expect(shown.signOffs.map(\.position) == ["originating-officer", "chief-executive"])
         #expect(shown.signOffs.map(\.date) == ["2016-04-04", "2016-04-05"])
@@ -471,7 +471,7 @@ struct DecisionCommandTests {
         let c = ["--office", "cumbria", "--as", "cumbria.officer"]
         let first = try await db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-05-02")
         let submitted = try await db.succeed(["decision", "submit", first, "--on", "2016-05-02"] + c)
-        #expect(submitted.stdout.hasPrefix("015/2016: "))
+        #expect(submitted.stdout.hasPrefix("016/2016: "))
 
         let noReason = try await db.run(["decision", "withdraw", first, "--on", "2016-05-03"] + c)
         #expect(noReason.status == 64)
@@ -480,14 +480,14 @@ struct DecisionCommandTests {
         #expect(blankReason.stderr.contains("reason-given"))
         let withdrawn = try await db.succeed(
             ["decision", "withdraw", first, "--reason", "duplicate", "--on", "2016-05-03"] + c)
-        #expect(withdrawn.stdout == "015/2016: withdrawn\n")
+        #expect(withdrawn.stdout == "016/2016: withdrawn\n")
 
         let second = try await db.raise(cumbriaDraft, office: "cumbria", as: "cumbria.officer", on: "2016-05-04")
         let next = try await db.succeed(["decision", "submit", second, "--on", "2016-05-04"] + c)
-        #expect(next.stdout == "016/2016: awaiting-sign-offs\n")
-        await #expect(try db.show("015/2016", office: "cumbria", as: "cumbria.officer").id == first)
-        await #expect(try db.show("015/2016", office: "cumbria", as: "cumbria.officer").status == "withdrawn")
-        await #expect(try db.show("016/2016", office: "cumbria", as: "cumbria.officer").id == second)
+        #expect(next.stdout == "017/2016: awaiting-sign-offs\n")
+        await #expect(try db.show("016/2016", office: "cumbria", as: "cumbria.officer").id == first)
+        await #expect(try db.show("016/2016", office: "cumbria", as: "cumbria.officer").status == "withdrawn")
+        await #expect(try db.show("017/2016", office: "cumbria", as: "cumbria.officer").id == second)
     }
 
     // MARK: Import and lookup

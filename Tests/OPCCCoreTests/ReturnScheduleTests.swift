@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import OPCCCore
@@ -114,5 +115,58 @@ struct ReturnScheduleTests {
             for: .init(start: day("2016-10-01"), end: day("2016-12-31")), calendar: calendar, profile: profile)
         // Ten working days after Saturday 31 December 2016: 3–6, 9–13 and 16 January 2017.
         #expect(returns.map(\.dueOn) == [day("2017-01-16")])
+    }
+}
+
+@Suite("The end-of-grant report: one return for the whole grant, due after its end")
+struct EndOfGrantReportScheduleTests {
+    @Test func anEndOfGrantReportCoversTheWholeGrantAndFallsDueFifteenWorkingDaysAfterItsLastDay() {
+        // A 2016/17 small grant from 5 July 2016: its report is due 15 working days after 31 March 2017, Good Friday
+        // 14 April and Easter Monday 17 April not counting, as the year's Q4 return would be.
+        let period = GrantAgreement.Period(start: day("2016-07-05"), end: day("2017-03-31"))
+        let report = ReturnSchedule.endOfGrantReport(for: period, calendar: calendar, returnDueWorkingDays: 15)
+        #expect(
+            report == [
+                ScheduledReturn(
+                    quarter: quarter("2016/17 Q4"), start: day("2016-07-05"), end: day("2017-03-31"),
+                    dueOn: day("2017-04-25"), endOfGrant: true)
+            ])
+        #expect(report[0].label == "end-of-grant report")
+        // A grant ending mid-quarter reports after its own last day, not the quarter's: Friday 10 February 2017 plus
+        // 15 working days is Friday 3 March.
+        let early = ReturnSchedule.endOfGrantReport(
+            for: .init(start: day("2016-07-05"), end: day("2017-02-10")), calendar: calendar, returnDueWorkingDays: 15)
+        #expect(early.map(\.dueOn) == [day("2017-03-03")])
+        #expect(
+            ReturnSchedule.endOfGrantReport(
+                for: .init(start: day("2017-02-10"), end: day("2017-02-09")), calendar: calendar,
+                returnDueWorkingDays: 15
+            ).isEmpty)
+    }
+
+    @Test func anAgreementOwesItsEndOfGrantReportOnlyWhenItAsksForOne() {
+        var agreement = GrantAgreement(
+            id: "cumbria-GA-0003", office: "cumbria", decisionID: "cumbria-DR-0002",
+            recipient: .init(orgID: "GB-CHC-1100001", name: "Barrow Youth Trust"), purpose: "Youth club",
+            period: .init(start: day("2016-07-05"), end: day("2017-03-31")), amount: Money(pounds: 4_000)!)
+        let quarterly = ReturnSchedule.returns(owedUnder: agreement, calendar: calendar, returnDueWorkingDays: 15)
+        #expect(quarterly.map(\.label) == ["2016/17 Q2", "2016/17 Q3", "2016/17 Q4"])
+        #expect(quarterly[0].start == day("2016-07-05"))
+        agreement.endOfGrantReport = true
+        let once = ReturnSchedule.returns(owedUnder: agreement, calendar: calendar, returnDueWorkingDays: 15)
+        #expect(once.count == 1 && once[0].endOfGrant && once[0].start == day("2016-07-05"))
+    }
+
+    @Test func aQuarterlyReturnEncodesAsItAlwaysDidAndOneWithoutTheKeyDecodesAsQuarterly() throws {
+        let quarterly = ScheduledReturn(
+            quarter: quarter("2016/17 Q3"), start: day("2016-10-01"), end: day("2016-12-31"), dueOn: day("2017-01-23"))
+        let encoded = String(decoding: try JSONEncoder().encode(quarterly), as: UTF8.self)
+        #expect(!encoded.contains("endOfGrant"))
+        #expect(try JSONDecoder().decode(ScheduledReturn.self, from: Data(encoded.utf8)) == quarterly)
+        let report = ScheduledReturn(
+            quarter: quarter("2016/17 Q4"), start: day("2016-07-05"), end: day("2017-03-31"), dueOn: day("2017-04-25"),
+            endOfGrant: true)
+        let text = try JSONEncoder().encode(report)
+        #expect(try JSONDecoder().decode(ScheduledReturn.self, from: text) == report)
     }
 }

@@ -1,12 +1,16 @@
 /// The records documents attach to, and what each takes: a decision record's papers (Part 1 or Part 2), a grant
 /// agreement's signed copy and assessments, a quarterly return's evidence and a carry-forward request's supporting
-/// papers. Only a decision record publishes anything: the others' documents are staff-only, like Part 2, because
-/// nothing of an agreement, a return or a carry-forward is on a public page, export or feed.
+/// papers, and a grant application's supporting papers (issue 29). Only a decision record publishes anything: the
+/// others' documents are staff-only, like Part 2, because nothing of an agreement, a return, a carry-forward or an
+/// application is on a public page, export or feed.
 public enum DocumentRecordKind: String, Hashable, Sendable, CaseIterable {
     case decision
     case agreement
     case quarterlyReturn = "return"
     case carryForward = "carry-forward"
+    /// A grant round's application: read only by its own organisation, the round's officers and its assessors who
+    /// declared no conflict on it; attached by its organisation's applicants while it is a draft.
+    case application
 
     /// How a message names the record.
     public var label: String {
@@ -15,6 +19,7 @@ public enum DocumentRecordKind: String, Hashable, Sendable, CaseIterable {
         case .agreement: "grant agreement"
         case .quarterlyReturn: "quarterly return"
         case .carryForward: "carry-forward request"
+        case .application: "grant application"
         }
     }
 
@@ -29,6 +34,7 @@ public enum DocumentRecordKind: String, Hashable, Sendable, CaseIterable {
         case .agreement: [.signedAgreement, .equalityImpactAssessment, .riskAssessment, .backgroundPaper, .other]
         case .quarterlyReturn: [.evidence, .other]
         case .carryForward: [.backgroundPaper, .other]
+        case .application: [.businessCase, .backgroundPaper, .other]
         }
     }
 
@@ -46,13 +52,20 @@ public enum DocumentRecordKind: String, Hashable, Sendable, CaseIterable {
         case .agreement: [.finance, .officer]
         case .quarterlyReturn: [.projectBoardMember, .officer, .finance]
         case .carryForward: [.finance, .officer]
+        case .application: [.applicant]
         }
     }
 
     /// The roles that read a staff-only record's documents (a decision record's follow Part 1 and Part 2 instead):
-    /// the office's staff, and for a return its grant's own project board.
+    /// the office's staff, and for a return its grant's own project board. An application's are read by its
+    /// organisation's applicants, the round's officers and its assessors who declared no conflict on it (the
+    /// services check the organisation, the round and the declaration).
     public var readers: [Role] {
         let staff: [Role] = [.officer, .finance, .chiefExecutive, .commissioner, .auditor]
-        return self == .quarterlyReturn ? staff + [.projectBoardMember] : staff
+        switch self {
+        case .quarterlyReturn: return staff + [.projectBoardMember]
+        case .application: return [.applicant, .officer, .assessor]
+        default: return staff
+        }
     }
 }

@@ -249,6 +249,10 @@ public struct GrantAgreement: Hashable, Sendable, Codable {
     public var riskAssessment: Assessment?
     public var signatures: [PartySignature]
     public var variations: [Variation]
+    /// True when the grant reports once, at its end, instead of quarterly (a grant round's small grants, where the
+    /// round says so): activation then schedules one end-of-grant report. Nil (absent from older agreements' terms)
+    /// means quarterly returns.
+    public var endOfGrantReport: Bool?
 
     public init(
         id: String, office: String, decisionID: String, recipient: Organisation, accountableBody: Organisation? = nil,

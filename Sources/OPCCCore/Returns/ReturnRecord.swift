@@ -19,6 +19,8 @@ public struct ReturnRecord: Hashable, Sendable {
 
     public var quarter: Quarter { schedule.quarter }
     public var dueOn: Day { schedule.dueOn }
+    /// "end-of-grant report" or the quarter, as people read it.
+    public var label: String { schedule.label }
     public var current: ReturnVersion? { versions.last }
     /// The accepted version (a later correction is a new version with a reason, after it).
     public var accepted: ReturnVersion? { versions.last { $0.review?.outcome == .accepted } }

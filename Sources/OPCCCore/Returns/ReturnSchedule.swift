@@ -12,13 +12,42 @@ public struct ScheduledReturn: Hashable, Sendable, Codable {
     public let end: Day
     /// The day the return falls due: the office's `returnDueWorkingDays` after the quarter's last day.
     public let dueOn: Day
+    /// One end-of-grant report covering the whole grant, in place of quarterly returns (a round's small grants):
+    /// `quarter` is then the quarter the grant ends in and `start`...`end` the whole agreement.
+    public let endOfGrant: Bool
 
-    public init(quarter: Quarter, start: Day, end: Day, dueOn: Day) {
+    public init(quarter: Quarter, start: Day, end: Day, dueOn: Day, endOfGrant: Bool = false) {
         self.quarter = quarter
         self.start = start
         self.end = end
         self.dueOn = dueOn
+        self.endOfGrant = endOfGrant
     }
+
+    private enum CodingKeys: String, CodingKey { case quarter, start, end, dueOn, endOfGrant }
+
+    /// A return scheduled before end-of-grant reports existed has no `endOfGrant`: it is a quarterly one.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        quarter = try c.decode(Quarter.self, forKey: .quarter)
+        start = try c.decode(Day.self, forKey: .start)
+        end = try c.decode(Day.self, forKey: .end)
+        dueOn = try c.decode(Day.self, forKey: .dueOn)
+        endOfGrant = try c.decodeIfPresent(Bool.self, forKey: .endOfGrant) ?? false
+    }
+
+    /// `endOfGrant` is written only when true, so a quarterly return encodes as it always did.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(quarter, forKey: .quarter)
+        try c.encode(start, forKey: .start)
+        try c.encode(end, forKey: .end)
+        try c.encode(dueOn, forKey: .dueOn)
+        if endOfGrant { try c.encode(true, forKey: .endOfGrant) }
+    }
+
+    /// How the return is named to people: "end-of-grant report", or its quarter ("2016/17 Q3").
+    public var label: String { endOfGrant ? "end-of-grant report" : quarter.description }
 
     /// The reporting period as an agreement period (`start` to `end`, both included).
     public var period: GrantAgreement.Period { GrantAgreement.Period(start: start, end: end) }
@@ -50,6 +79,30 @@ public enum ReturnSchedule {
             quarter = quarter.next
         }
         return result
+    }
+
+    /// The one end-of-grant report owed for `period` when the agreement asks for it instead of quarterly returns:
+    /// it covers the whole period and is due `returnDueWorkingDays` working days after the grant's last day (counted
+    /// as `dueDay(for:)` counts). A period that ends before it starts owes none.
+    public static func endOfGrantReport(
+        for period: GrantAgreement.Period, calendar: WorkingDayCalendar, returnDueWorkingDays: Int
+    ) -> [ScheduledReturn] {
+        guard period.start <= period.end else { return [] }
+        return [
+            ScheduledReturn(
+                quarter: Quarter(containing: period.end), start: period.start, end: period.end,
+                dueOn: calendar.adding(workingDays: max(0, returnDueWorkingDays), to: period.end), endOfGrant: true)
+        ]
+    }
+
+    /// The returns an agreement owes: its one end-of-grant report when it asks for one, else the quarterly returns.
+    public static func returns(
+        owedUnder agreement: GrantAgreement, calendar: WorkingDayCalendar, returnDueWorkingDays: Int
+    ) -> [ScheduledReturn] {
+        agreement.endOfGrantReport == true
+            ? endOfGrantReport(
+                for: agreement.period, calendar: calendar, returnDueWorkingDays: returnDueWorkingDays)
+            : returns(for: agreement.period, calendar: calendar, returnDueWorkingDays: returnDueWorkingDays)
     }
 
     /// The returns owed for `period` under `profile`'s `returnDueWorkingDays`.

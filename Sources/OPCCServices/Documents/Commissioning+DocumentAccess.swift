@@ -29,12 +29,14 @@ extension Commissioning {
         /// How events and messages name it: a decision record's number, else its id.
         let label: String
         let office: String
-        let instance: WorkflowInstance
-        /// What role scopes name for it: the record itself, or a return's grant agreement.
+        /// Nil for a grant application, which keeps its state in its own row: its documents' events are the
+        /// round's, with no instance.
+        let instance: WorkflowInstance?
+        /// What role scopes name for it: the record itself, a return's grant agreement, an application's org-id.
         let scope: String
 
         /// Whether its Part 1 documents are public: a published decision record's only.
-        var published: Bool { kind.publishes && instance.state == "published" }
+        var published: Bool { kind.publishes && instance?.state == "published" }
     }
 
     enum DocumentAccess: Equatable {
@@ -49,6 +51,12 @@ extension Commissioning {
 
     /// The record of `kind` with this id, or nil when there is none.
     func documentHolder(_ kind: DocumentRecordKind, id: String, in tx: any StoreTransaction) throws -> DocumentHolder? {
+        if kind == .application {
+            return try tx.application(id: id).map {
+                DocumentHolder(
+                    kind: kind, id: id, label: id, office: $0.office, instance: nil, scope: $0.organisation.orgID)
+            }
+        }
         guard let instance = try tx.instance(id: id) else { return nil }
         let found: (label: String, office: String, scope: String)?
         switch kind {
@@ -56,6 +64,7 @@ extension Commissioning {
         case .agreement: found = try tx.agreement(id: id).map { (id, $0.office, id) }
         case .quarterlyReturn: found = try tx.returnRecord(id: id).map { (id, $0.office, $0.agreementID) }
         case .carryForward: found = try tx.carryForward(id: id).map { (id, $0.office, id) }
+        case .application: found = nil
         }
         return found.map {
             DocumentHolder(kind: kind, id: id, label: $0.label, office: $0.office, instance: instance, scope: $0.scope)
@@ -80,6 +89,7 @@ extension Commissioning {
         case .agreement: .notFound(rule: .knownAgreement, message: "no agreement '\(ref.reference)'")
         case .quarterlyReturn: .notFound(rule: .knownReturn, message: "no quarterly return '\(ref.reference)'")
         case .carryForward: .notFound(rule: .knownCarryForward, message: "no carry-forward '\(ref.reference)'")
+        case .application: Self.unknownApplication(ref.reference)
         }
     }
 
@@ -88,6 +98,9 @@ extension Commissioning {
     ) throws -> DocumentAccess {
         guard let actorName else { return .outside }
         let person = try actor(named: actorName, in: tx)
+        if holder.kind == .application {
+            return try readsApplicationDocuments(holder, person, in: tx) ? .reader : .outside
+        }
         let roles = person.actor.roles(covering: holder.scope)
         guard person.office == holder.office else { return .outside }
         guard holder.kind.publishes else {
@@ -105,6 +118,7 @@ extension Commissioning {
     ) throws -> (DocumentHolder, Role) {
         let holder = try documentHolder(ref, in: tx)
         let person = try actor(named: actorName, in: tx)
+        if holder.kind == .application { return (holder, try applicationDocumentAttacher(holder, person, in: tx)) }
         guard person.office == holder.office else { throw unknownRecord(ref) }
         if !holder.kind.publishes, try documentAccess(holder, by: actorName, in: tx) == .outside {
             throw unknownRecord(ref)
@@ -123,7 +137,15 @@ extension Commissioning {
     /// A document of the person's office (another office's is answered as unknown).
     func ownDocument(_ id: String, by actorName: String, in tx: any StoreTransaction) throws -> StoredDocument {
         let person = try actor(named: actorName, in: tx)
-        guard let document = try tx.document(id: id), document.office == person.office else {
+        if let document = try tx.document(id: id), document.recordKind == .application,
+            let holder = try documentHolder(.application, id: document.recordID, in: tx),
+            try readsApplicationDocuments(holder, person, in: tx)
+        {
+            return document
+        }
+        guard let document = try tx.document(id: id), document.office == person.office,
+            document.recordKind != .application
+        else {
             throw ServiceRefusal.notFound(rule: .knownDocument, message: "no document '\(id)' in \(person.office)")
         }
         return document
@@ -163,16 +185,69 @@ extension Commissioning {
         }
     }
 
-    /// An event on the record's instance (state unchanged), sealing the document when `sealing` names it.
+    /// An event on the record's instance (state unchanged), sealing the document when `sealing` names it. An
+    /// application's has no instance: its event names the application in its payload, as the round's events do.
     func documentEvent(
         _ event: String, on holder: DocumentHolder, by actorName: String, role: Role?, day: Day?,
         payload: [String: String], sealing documentID: String? = nil
     ) -> AuditEventDraft {
         let instance = holder.instance
+        var payload = payload
+        if holder.kind == .application { payload["application"] = holder.id }
         return AuditEventDraft(
-            office: holder.office, instanceID: instance.id, workflow: instance.workflow,
-            workflowVersion: instance.workflowVersion, event: event, fromState: instance.state,
-            toState: instance.state, actor: actorName, role: role?.rawValue, effectiveDay: day ?? clock.today(),
+            office: holder.office, instanceID: instance?.id, workflow: instance?.workflow,
+            workflowVersion: instance?.workflowVersion, event: event, fromState: instance?.state,
+            toState: instance?.state, actor: actorName, role: role?.rawValue, effectiveDay: day ?? clock.today(),
             recordedAt: clock.timestamp(), payload: payload, sealSubject: documentID.map { .document($0) })
+    }
+
+    // MARK: - A grant application's documents
+
+    /// Whether `person` reads an application's documents: an applicant of its own organisation, an officer of the
+    /// round's office, or an assessor of its round who has declared no conflict of interest on it (a conflicted
+    /// assessor, or one who has not declared yet, reads none). Never the public, another organisation, or the
+    /// office's other staff.
+    func readsApplicationDocuments(
+        _ holder: DocumentHolder, _ person: StoredPerson, in tx: any StoreTransaction
+    ) throws -> Bool {
+        guard let application = try tx.application(id: holder.id) else { return false }
+        if person.grants.contains(where: { $0.role == .applicant && $0.covers(record: application.organisation.orgID) })
+        {
+            return true
+        }
+        if person.office == application.office, person.actor.roles(covering: nil).contains(.officer) { return true }
+        guard Self.isAssessor(person, of: application.roundID), try Self.maySee(application, person, in: tx) else {
+            return false
+        }
+        return try tx.conflicts(round: application.roundID).contains {
+            $0.applicationID == application.id && $0.assessor == person.name && !$0.conflicted
+        }
+    }
+
+    /// The role in which `person` attaches or withdraws an application's documents: an applicant of its own
+    /// organisation, while the application is a draft (what was submitted is what was assessed). A reader who may
+    /// not attach is refused by `document-attachers`; anyone else finds no application.
+    func applicationDocumentAttacher(
+        _ holder: DocumentHolder, _ person: StoredPerson, in tx: any StoreTransaction
+    ) throws -> Role {
+        guard let application = try tx.application(id: holder.id),
+            try readsApplicationDocuments(holder, person, in: tx)
+        else { throw Self.unknownApplication(holder.id) }
+        guard
+            person.grants.contains(where: {
+                $0.role == .applicant && $0.covers(record: application.organisation.orgID)
+            })
+        else {
+            throw ServiceRefusal.forbidden(
+                rule: .documentAttachers,
+                message: "an application's documents are attached and withdrawn by its organisation's applicants")
+        }
+        guard application.state == .draft else {
+            throw ServiceRefusal(
+                rule: .applicationEditedInDraft,
+                message: "\(application.id) is \(application.state.rawValue): documents are attached and withdrawn "
+                    + "while it is a draft", kind: .conflict)
+        }
+        return .applicant
     }
 }

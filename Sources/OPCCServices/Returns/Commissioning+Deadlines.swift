@@ -124,7 +124,8 @@ extension Commissioning {
                     reminded: notices[.remind] != nil, markedOverdue: notices[.markOverdue] != nil,
                     escalated: notices[.escalate] != nil))
             described[record.id] = (
-                "\(record.quarter) return for \(record.agreementID)", instance,
+                (record.schedule.endOfGrant ? "end-of-grant report" : "\(record.quarter) return")
+                    + " for \(record.agreementID)", instance,
                 holders(.projectBoardMember, record.agreementID), true
             )
         }
@@ -222,7 +223,7 @@ extension Commissioning {
                 rows.append(
                     ReturnListRow(
                         id: record.id, office: record.office, agreement: record.agreementID,
-                        recipient: agreement.recipient.name, quarter: record.quarter.description,
+                        recipient: agreement.recipient.name, quarter: record.label,
                         dueOn: record.dueOn.iso, state: instance.state, due: outstanding && today <= record.dueOn,
                         overdue: outstanding && today > record.dueOn, reminded: notices[.remind] != nil,
                         escalated: notices[.escalate] != nil, awaitingReview: instance.state == "submitted",

@@ -6,13 +6,14 @@ import OPCCStore
 extension Commissioning {
     // MARK: Scheduling
 
-    /// Schedules a return for every financial quarter the agreement covers, inside the activation's transaction.
+    /// Schedules a return for every financial quarter the agreement covers, or its one end-of-grant report when it asks
+    /// for one, inside the activation's transaction.
     func scheduleReturns(
         for agreement: GrantAgreement, by actorName: String, on day: Day, in tx: any StoreTransaction
     ) throws -> [String] {
         let profile = try profile(of: agreement.office, in: tx)
         let schedule = ReturnSchedule.returns(
-            for: agreement.period, calendar: engine.calendar, returnDueWorkingDays: profile.returnDueWorkingDays)
+            owedUnder: agreement, calendar: engine.calendar, returnDueWorkingDays: profile.returnDueWorkingDays)
         var ids: [String] = []
         for scheduled in schedule {
             let id = Self.recordID(
@@ -21,7 +22,7 @@ extension Commissioning {
                 id: id, office: agreement.office, workflow: "quarterly-return", recordRef: agreement.id, by: actorName,
                 role: .finance, on: day, in: tx,
                 payload: [
-                    "agreement": agreement.id, "quarter": scheduled.quarter.description, "due": scheduled.dueOn.iso,
+                    "agreement": agreement.id, "quarter": scheduled.label, "due": scheduled.dueOn.iso,
                 ]
             ) { tx in
                 try tx.insertReturn(

@@ -164,7 +164,8 @@ extension Commissioning {
     }
 
     /// Drafts the award's agreement (the grant-agreement workflow's first state), as part of the decision that made
-    /// it; a round with an end-of-grant report says so in the agreement's conditions.
+    /// it; a round with an end-of-grant report says so in the agreement's conditions and marks the agreement, whose
+    /// activation then schedules that one report instead of quarterly returns.
     private func draftRoundAgreement(
         _ allocation: Allocation, for application: StoredApplication, of round: StoredRound, role: Role,
         by actorName: String, on day: Day, in tx: any StoreTransaction
@@ -182,6 +183,7 @@ extension Commissioning {
             recipient: .init(orgID: allocation.recipientOrgID, name: allocation.recipientName),
             purpose: application.draft.title, period: .init(start: day, end: end), allocationIDs: [allocation.id],
             amount: allocation.amount, conditions: conditions)
+        if round.spec.endOfGrantReport { agreement.endOfGrantReport = true }
         agreement.id = Self.recordID(
             office: round.office, kind: "GA", existing: try tx.agreements(office: round.office).count)
         try pinIfNeeded(definition, in: tx)

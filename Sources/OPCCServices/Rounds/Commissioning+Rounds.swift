@@ -148,7 +148,8 @@ extension Commissioning {
             try tx.addPartnerMember(person: name, orgID: organisation.orgID)
             try tx.append(
                 AuditEventDraft(
-                    office: office, event: "applicant-signed-up", actor: name, effectiveDay: today,
+                    office: office, event: "applicant-signed-up", actor: name, role: Role.applicant.rawValue,
+                    effectiveDay: today,
                     recordedAt: clock.timestamp(),
                     payload: ["person": name, "organisation": organisation.orgID, "email": email],
                     sealSubject: .person(name)))
@@ -245,19 +246,20 @@ extension Commissioning {
         }
     }
 
-    /// Appends a round's audit event. Partner roles are not written in the event's role column (which names office
-    /// roles): the payload says who acted as what.
+    /// Appends a round's audit event, with the role the person acted in (an office role, or a partner's).
     func roundEvent(
         _ event: String, round: StoredRound, by actorName: String, role: Role?, day: Day?,
         payload: [String: String], in tx: any StoreTransaction
     ) throws {
         var payload = payload
         payload["round"] = round.id
-        if let role, role.isPartnerRole { payload["actingAs"] = role.rawValue }
+        // Partner acts are recorded under their own role (applicant, assessor) from `2026-12-13-application-documents`
+        // on; earlier ones kept no role and said it in the payload's `actingAs`, and stay so (events are never
+        // rewritten).
         try tx.append(
             AuditEventDraft(
-                office: round.office, event: event, actor: actorName,
-                role: role.flatMap { $0.isPartnerRole ? nil : $0.rawValue }, effectiveDay: day ?? clock.today(),
+                office: round.office, event: event, actor: actorName, role: role?.rawValue,
+                effectiveDay: day ?? clock.today(),
                 recordedAt: clock.timestamp(), payload: payload))
     }
 }

@@ -4,7 +4,8 @@ import OPCCStore
 
 /// The demo's closed grant round (`opcc demo`): Cumbria's example round (`fixtures/rounds/community-safety-fund.yaml`)
 /// with five applications from four partners, eligibility, two assessors' scores (one conflicted once), the panel's
-/// recommendations and the Commissioner's approval, which allocates three awards and drafts their agreements. Played
+/// recommendations and the Commissioner's approval, which allocates three awards and drafts their agreements, and the
+/// decision's Part 1 published the next day. Played
 /// on clocks set to the round's own days in 2016, so the round opens, closes and is decided as it would have been.
 extension Commissioning {
     /// Loads the round once: nothing is done when Cumbria already has a round (the demo is idempotent).
@@ -123,6 +124,9 @@ extension Commissioning {
         _ = try await decided.decide(
             decision, approve: true, interests: "none", urgency: "The round's published timetable",
             by: "cumbria.pcc")
+        // Part 1 published the next day, as an office would within its deadline: the awards are public on the round's
+        // page and in the grants register, and the demo has no overdue publication of its own making.
+        _ = try await at("2016-07-06 10:00").perform(.publish, on: decision, by: officer)
         let outcome = try await decided.roundOutcome(round: round.id, by: officer)
         log(
             "grant round \(round.id): \(applications.count) applications, \(outcome.allocations.count) awards "

@@ -40,6 +40,7 @@ enum PGMigrations {
         Step(identifiers: ["2026-12-12-grant-round-applications"], sql: grantRoundApplications),
         Step(identifiers: ["2026-12-12-page-reads"], sql: Migrations.pageReadsSQL),
         Step(identifiers: ["2026-12-13-unread-notifications"], sql: Migrations.unreadNotificationsSQL),
+        Step(identifiers: ["2026-12-13-application-documents"], sql: applicationDocuments),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two
