@@ -1,4 +1,5 @@
 import OPCCCore
+import PropertyBased
 import Testing
 
 /// The pure rules behind attaching a file: its type from its first bytes, a ZIP container's type from its entries,
@@ -61,5 +62,23 @@ struct DocumentRulesTests {
         #expect(throws: DocumentRefusal.badName) { try DocumentRules.cleanName("/../.. ") }
         let long = try DocumentRules.cleanName(String(repeating: "a", count: 300) + ".pdf")
         #expect(long.count == DocumentRules.nameLimit && long.hasSuffix(".pdf"))
+    }
+
+    /// Both databases refuse a name longer than 120 Unicode scalars (`length`), so the cleaned name never is one:
+    /// "é" typed as "e" and a combining accent counted as one character made a name the database refused.
+    @Test func aCleanedNameIsNeverLongerThanTheDatabasesLimitInScalars() async throws {
+        let accented = String(repeating: "e\u{301}x ", count: 200) + ".pdf"
+        let cleaned = try DocumentRules.cleanName(accented)
+        #expect(cleaned.unicodeScalars.count <= DocumentRules.nameLimit && cleaned.hasSuffix(".pdf"))
+        #expect(throws: DocumentRefusal.badName) {
+            try DocumentRules.cleanName(String(repeating: "\u{301}", count: 300) + "x")
+        }
+        let piece = Gen.oneOf(
+            Gen.element(of: ["e\u{301}", "x", " ", ".", ".pdf", "\u{301}", "👩‍👩‍👧", "_", "/"]).map { $0 ?? "" },
+            Gen<UInt32>.value(in: 0...0x10_FFFF).map { String(Unicode.Scalar($0) ?? "\u{FFFD}") })
+        await propertyCheck(count: 2_000, input: piece.array(of: 0...400).map { $0.joined() }) { raw in
+            guard let name = try? DocumentRules.cleanName(raw) else { return }
+            #expect(!name.isEmpty && name.unicodeScalars.count <= DocumentRules.nameLimit, "\(raw.debugDescription)")
+        }
     }
 }

@@ -135,7 +135,7 @@ public enum DocumentRules {
 
     /// A name safe to show and to offer as a download's file name: the last path component, letters, digits,
     /// spaces and `.-_()` kept, anything else as `_`, runs of `_` and spaces squeezed, no leading dot, at most
-    /// `nameLimit` characters (the extension kept).
+    /// `nameLimit` Unicode scalars (the extension kept).
     public static func cleanName(_ raw: String) throws(DocumentRefusal) -> String {
         let last = raw.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         var cleaned = ""
@@ -148,11 +148,26 @@ public enum DocumentRules {
         var trimmed = String(cleaned.drop { $0 == "." || $0 == " " || $0 == "_" })
         while trimmed.last == " " || trimmed.last == "." { trimmed.removeLast() }
         guard trimmed.contains(where: { $0.isLetter || $0.isNumber }) else { throw .badName }
-        guard trimmed.count > nameLimit else { return trimmed }
-        if let dot = trimmed.lastIndex(of: "."), trimmed.distance(from: dot, to: trimmed.endIndex) <= 10 {
-            let ext = String(trimmed[dot...])
-            return String(trimmed.prefix(nameLimit - ext.count)) + ext
+        // The limit counts Unicode scalars, as both databases' `length` does: "é" typed as "e" and a combining
+        // accent is one character but two scalars, and a name of 120 such characters was refused by the database.
+        guard trimmed.unicodeScalars.count > nameLimit else { return trimmed }
+        var shortened = prefix(of: trimmed, scalars: nameLimit)
+        if let dot = trimmed.lastIndex(of: "."), case let ext = String(trimmed[dot...]), ext.unicodeScalars.count <= 10 {
+            shortened = prefix(of: trimmed, scalars: nameLimit - ext.unicodeScalars.count) + ext
         }
-        return String(trimmed.prefix(nameLimit))
+        guard shortened.contains(where: { $0.isLetter || $0.isNumber }) else { throw .badName }
+        return shortened
+    }
+
+    /// The whole characters of `text` from its start that hold at most `limit` Unicode scalars.
+    static func prefix(of text: String, scalars limit: Int) -> String {
+        var kept = ""
+        var count = 0
+        for character in text {
+            count += character.unicodeScalars.count
+            if count > limit { break }
+            kept.append(character)
+        }
+        return kept
     }
 }
