@@ -116,6 +116,31 @@ extension SQLTransaction {
         return result
     }
 
+    /// The cache's rows for the accounts of `year` (of `office`, or of every office) as stored (`account`, its
+    /// balance for the money moved with `counter`), in key order within each kind and office, each given to
+    /// `visit` without being kept: `ReconciliationYear` builds the year's lines from them.
+    func forEachBalanceRow(
+        touching year: FinancialYear, office: String?, _ visit: (String, String, Int64) throws -> Void
+    ) throws {
+        let yearText = String(LedgerAccount(.funding, office: "x", year: year)!.key.split(separator: "/")[2])
+        let kinds = LedgerAccount.Kind.allCases.map(\.rawValue)
+        let sql = """
+            WITH kind(name) AS (VALUES \(kinds.map { _ in "(?)" }.joined(separator: ", "))),
+            prefix(lo, hi) AS (
+                SELECT kind.name || '/' || office.id || '/' || ?, kind.name || '/' || office.id || '/' || ? || '0'
+                FROM kind, office \(office == nil ? "" : "WHERE office.id = ?"))
+            SELECT b.account, b.counter_account, b.pence
+            FROM prefix JOIN account_balance b ON b.account >= prefix.lo AND b.account < prefix.hi
+            """
+        var arguments = SQLArguments(kinds)
+        arguments += [yearText, yearText]
+        if let office { arguments += [office] }
+        try forEachRow(sql: sql, arguments: arguments) { row in
+            try visit(row[0], row[1], row[2])
+            return true
+        }
+    }
+
     /// An account's balance from the cache: the sum of its rows, one per account it moved money with.
     func cachedBalance(of account: LedgerAccount) throws -> Int64? {
         try fetchValue(
