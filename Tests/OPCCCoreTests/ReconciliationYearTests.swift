@@ -69,16 +69,17 @@ struct ReconciliationYearTests {
                 rows[from.key + "\u{0}" + to.key, default: (from.key, to.key, 0)].pence -= Int64(pence)
             }
             // What the store reads: the rows of the accounts of the year (of the office), in key order.
-            func read(_ key: String) -> Bool {
+            func isRead(_ key: String) -> Bool {
                 let account = LedgerAccount(key: key)!
                 return account.year == Self.year && (office == nil || account.office == office)
             }
-            let read = rows.values.filter { read($0.account) }.sorted {
+            let read = rows.values.filter { isRead($0.account) }.sorted {
                 ($0.account, $0.counter) < ($1.account, $1.counter)
             }
             // The sums per pair the store gave before: one row of a pair whose two sides are both read.
             var sums: [(from: LedgerAccount, to: LedgerAccount, pence: Int64)] = []
-            for row in read where !(read(row.counter) && row.counter.utf8.lexicographicallyPrecedes(row.account.utf8)) {
+            for row in read
+            where !(isRead(row.counter) && row.counter.utf8.lexicographicallyPrecedes(row.account.utf8)) {
                 sums.append((LedgerAccount(key: row.counter)!, LedgerAccount(key: row.account)!, row.pence))
             }
             // Commitments on recipient lines of allocations among the pairs.
