@@ -44,7 +44,8 @@ struct ReconciliationYearTests {
         var committedLines: [ReconciliationLine: Int64] = [:]
         for (line, pence) in committed {
             committedLines[line, default: 0] += pence
-            committedLines[ReconciliationLine(office: line.office, year: line.year, strand: line.strand, recipient: nil),
+            committedLines[
+                ReconciliationLine(office: line.office, year: line.year, strand: line.strand, recipient: nil),
                 default: 0] += pence
         }
         return lines.keys.filter { line in

@@ -74,7 +74,8 @@ struct CommittedCacheTests {
         let uncached = try await figures(app, from: .postings)
         #expect(cached == uncached, "after \(what)", sourceLocation: sourceLocation)
         // The lines built as the cache's rows stream are those built from its sums per pair (as before).
-        #expect(cached == (try await figures(app, from: .cachesPerPair)), "after \(what)", sourceLocation: sourceLocation)
+        #expect(
+            cached == (try await figures(app, from: .cachesPerPair)), "after \(what)", sourceLocation: sourceLocation)
         #expect(
             cached.contains { !$0.contains("committedPence: 0,") }, "some money is committed",
             sourceLocation: sourceLocation)

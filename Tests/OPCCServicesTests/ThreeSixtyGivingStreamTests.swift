@@ -48,7 +48,8 @@ import Testing
             for year in years {
                 result.append(
                     try await Self.streamed(
-                        try await app.threeSixtyGivingStream(office: "cumbria", year: year, documentBase: "https://x.example")
+                        try await app.threeSixtyGivingStream(
+                            office: "cumbria", year: year, documentBase: "https://x.example")
                     ).0)
             }
             return result

@@ -67,8 +67,9 @@ public struct ReconciliationYear: Sendable {
     /// in less what went out), that is `pence` moved from the counter account to the account. A pair whose two
     /// accounts are both read for this year has a row on each side, the one the negation of the other: only the row
     /// of the account whose key sorts first (by bytes) is added.
-    public mutating func addBalance(account accountKey: String, counter counterKey: String, pence: Int64) throws(Failure)
-    {
+    public mutating func addBalance(
+        account accountKey: String, counter counterKey: String, pence: Int64
+    ) throws(Failure) {
         let counter = try index(of: counterKey)
         if accounts[counter].readToo && counterKey.utf8.lexicographicallyPrecedes(accountKey.utf8) { return }
         guard pence != .min else { throw .sumTooLarge(.sumTooLarge(of: "the balance of \(accountKey)")) }
