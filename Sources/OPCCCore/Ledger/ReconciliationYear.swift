@@ -70,7 +70,14 @@ public struct ReconciliationYear: Sendable {
     public mutating func addBalance(
         account accountKey: String, counter counterKey: String, pence: Int64
     ) throws(Failure) {
-        let counter = try index(of: counterKey)
+        // A recipient's other accounts (`paid/…` beside `allocation/…`) differ from the row's own only by their
+        // kind: while the row's account is the row before's, such a counter shares its lines, unread.
+        let counter: Int
+        if let lastKey, lastKey == accountKey, let shared = sharing(counterKey, with: accountKey, at: lastIndex) {
+            counter = shared
+        } else {
+            counter = try index(of: counterKey)
+        }
         if accounts[counter].readToo && counterKey.utf8.lexicographicallyPrecedes(accountKey.utf8) { return }
         guard pence != .min else { throw .sumTooLarge(.sumTooLarge(of: "the balance of \(accountKey)")) }
         let account: Int
@@ -135,6 +142,31 @@ public struct ReconciliationYear: Sendable {
                 readToo: account.year == year && (office == nil || account.office == office)))
         accountByKey[key] = index
         return index
+    }
+
+    /// The index of a record for `counterKey` when it is `accountKey` (already read, at `index`) with another kind
+    /// whose key has the same fields (a `paid` account beside its `allocation` one): its lines are the account's.
+    /// Nil when the two keys differ after the kind, or the kind is not one of the books' or needs other fields (the
+    /// general reading then decides). The keys compared are plain ASCII, as every key the product writes: another
+    /// text goes through the general reading.
+    private mutating func sharing(_ counterKey: String, with accountKey: String, at index: Int) -> Int? {
+        let slash = UInt8(ascii: "/")
+        let counter = counterKey.utf8
+        let account = accountKey.utf8
+        guard let counterSlash = counter.firstIndex(of: slash), let accountSlash = account.firstIndex(of: slash),
+            counter[counterSlash...].elementsEqual(account[accountSlash...]),
+            counter.allSatisfy({ $0 < 0x80 }),
+            let kind = LedgerAccount.Kind(rawValue: String(Substring(counterKey.utf8[..<counterSlash])))
+        else { return nil }
+        let shared = accounts[index]
+        guard kind.needsStrand == shared.kind.needsStrand, kind.needsRecipient == shared.kind.needsRecipient else {
+            return nil
+        }
+        accounts.append(
+            Account(
+                kind: kind, hasStrand: shared.hasStrand, strandLine: shared.strandLine,
+                recipientLine: shared.recipientLine, readToo: shared.readToo))
+        return accounts.count - 1
     }
 
     private mutating func lineIndex(_ line: ReconciliationLine) -> Int {
