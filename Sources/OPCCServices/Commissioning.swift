@@ -55,6 +55,7 @@ final class Caches: Sendable {
     let definitions = Mutex<[String: WorkflowDefinition]>([:])
     let profiles = Mutex<[String: OfficeProfile]>([:])
     let notices = PublicNoticeCache()
+    let publishedGrants = PublishedGrantsCache()
 }
 
 /// A refused workflow act, with every reason.

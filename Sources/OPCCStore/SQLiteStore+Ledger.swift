@@ -344,11 +344,19 @@ extension SQLTransaction {
     }
 
     func financeYears(office: String) throws -> [FinancialYear] {
+        // The allocations' years through `allocation_year` (year_start, office_id), one seek a year: the years of
+        // every office in turn (each the least above the last), each kept when the office has an allocation in it.
+        // (`WHERE office_id = ?` alone scanned the whole index: 197,000 entries on the national data set.)
         try fetchValues(
             Int.self,
             sql: """
-                SELECT year_start FROM budget_strand WHERE office_id = ?
-                UNION SELECT year_start FROM allocation WHERE office_id = ? ORDER BY 1
+                WITH RECURSIVE y(v) AS (
+                    SELECT min(year_start) FROM allocation
+                    UNION ALL
+                    SELECT (SELECT min(year_start) FROM allocation WHERE year_start > y.v) FROM y WHERE y.v IS NOT NULL)
+                SELECT v FROM y WHERE v IS NOT NULL
+                    AND EXISTS (SELECT 1 FROM allocation a WHERE a.year_start = y.v AND a.office_id = ?)
+                UNION SELECT year_start FROM budget_strand WHERE office_id = ? ORDER BY 1
                 """,
             arguments: [office, office]
         ).map(FinancialYear.init(startYear:))

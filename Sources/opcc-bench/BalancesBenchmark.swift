@@ -23,32 +23,44 @@ func balancesBenchmark(
     let openSeconds = try await seconds { opened = try Commissioning.open(home: home, databasePath: path) }
     let app = opened!
     let openPeak = peakMemoryMiB()
-    let year = FinancialYear(startYear: 2016 + options.years / 2)
+    let year = FinancialYear(startYear: options.reconcileYear ?? 2016 + options.years / 2)
     // One untimed call each, then in turn.
     var cached = try await app.reconciliation(year: year)
+    var perPair = try await app.reconciliation(year: year, from: .cachesPerPair)
     var posted = try await app.reconciliation(year: year, fromPostings: true)
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     // Compared row by row (reported, not a stop: the figures are measured either way).
     var differing: [String] = []
-    if cached.count != posted.count {
-        differing.append("\(cached.count) rows from the cache, \(posted.count) from the postings")
+    for (name, rows) in [("the caches", cached), ("the caches per pair", perPair)] {
+        if rows.count != posted.count {
+            differing.append("\(rows.count) rows from \(name), \(posted.count) from the postings")
+        }
+        for (a, b) in zip(rows, posted) where try encoder.encode(a) != encoder.encode(b) {
+            differing.append(
+                String(decoding: try encoder.encode(a), as: UTF8.self) + " ≠ "
+                    + String(decoding: try encoder.encode(b), as: UTF8.self))
+        }
     }
-    for (a, b) in zip(cached, posted) where try encoder.encode(a) != encoder.encode(b) {
-        differing.append(
-            String(decoding: try encoder.encode(a), as: UTF8.self) + " ≠ "
-                + String(decoding: try encoder.encode(b), as: UTF8.self))
-    }
-    print("opcc-bench: rows differing between the cache and the postings: \(differing.count)")
+    print("opcc-bench: rows differing between the caches (streamed, per pair) and the postings: \(differing.count)")
     for line in differing.prefix(5) { print("  \(line)") }
     var cachedTimes: [Double] = []
+    var perPairTimes: [Double] = []
     var postedTimes: [Double] = []
-    for _ in 0..<5 {
+    for _ in 0..<options.reconcileRuns {
         cachedTimes.append(try await seconds { cached = try await app.reconciliation(year: year) })
+        perPairTimes.append(
+            try await seconds { perPair = try await app.reconciliation(year: year, from: .cachesPerPair) })
         postedTimes.append(try await seconds { posted = try await app.reconciliation(year: year, fromPostings: true) })
     }
     let cachedMedian = median(cachedTimes)
+    let perPairMedian = median(perPairTimes)
     let postedMedian = median(postedTimes)
+    print(
+        "opcc-bench: reconciliation of \(year), \(cached.count) rows, median of \(options.reconcileRuns) ms: "
+            + "caches streamed \(format(cachedMedian * 1000, 2)), caches per pair (before) "
+            + "\(format(perPairMedian * 1000, 2)), postings \(format(postedMedian * 1000, 2))")
+    if options.reconcileOnly { exit(0) }
     resetPeakMemory()
     var problems: [String] = []
     let checkSeconds = try await seconds { problems = try await app.financeCheck() }
@@ -69,19 +81,20 @@ func balancesBenchmark(
         migrations `2026-12-10-account-balances` and `2026-12-11-committed-cache` filling the caches when the \
         database predates them; peak resident memory \(openPeak) MiB). Reconciliation of \(year) for every office \
         (\(cached.count) rows) from the balances and committed caches and from the postings and the agreements' terms \
-        (as before the caches), the median of 5 each, taken in turn after one untimed call each; `finance check` and \
+        (as before the caches), the median of \(options.reconcileRuns) each, taken in turn after one untimed call each; `finance check` and \
         `audit verify` once each, with the process's peak resident memory during each (Linux `VmHWM`, reset before \
-        each). Rows differing between the two reconciliations: \(differing.count).
+        each). Rows differing from the postings' reconciliation (streamed and per pair): \(differing.count).
 
         | measure | seconds | peak MiB |
         |---|---:|---:|
         | `reconciliation(year:)` from the postings and the agreements' terms (before the caches), median | \(format(postedMedian, 4)) | |
-        | `reconciliation(year:)` from the balances and committed caches, median | \(format(cachedMedian, 4)) | |
+        | `reconciliation(year:)` from the caches, sums per pair first (before `ReconciliationYear`), median | \(format(perPairMedian, 4)) | |
+        | `reconciliation(year:)` from the caches, lines built as the rows stream (`ReconciliationYear`), median | \(format(cachedMedian, 4)) | |
         | `finance check` (nothing found) | \(format(checkSeconds, 2)) | \(checkPeak) |
         | `audit verify` (intact, seals included) | \(format(verifySeconds, 2)) | \(verifyPeak) |
 
         """
-    _ = posted
+    _ = (posted, perPair)
     return (
         section,
         [

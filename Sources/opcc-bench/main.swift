@@ -63,6 +63,11 @@ struct Options {
     var notify = 0
     /// The balances cache (issue 27, item 3) on the national database named by `--national-db`.
     var balances = false
+    /// `--balances`: the reconciliation's timed runs of each way, its year (default: the middle of `--years`), and
+    /// whether to stop after it (no `finance check`, no `audit verify`: for a profiler).
+    var reconcileRuns = 5
+    var reconcileYear: Int?
+    var reconcileOnly = false
 
     static let usage = """
         usage: opcc-bench [--transitions N] [--batch N] [--rounds N] [--durable N-PER-CALLER] [--callers N]
@@ -71,12 +76,16 @@ struct Options {
                            [--decisions N-A-YEAR] [--growth] [--resume]]
                           [--cold-start N [--opcc PATH]] [--postgres URL [--keep-postgres]]
                           [--mail N-MESSAGES] [--notify N-JOURNEYS] [--command TEXT] [--out FILE] [--home DIR]
-                          [--balances --national-db FILE]
+                          [--balances --national-db FILE [--reconcile-runs N] [--reconcile-year YYYY]
+                           [--reconcile-only]]
                opcc-bench --crash-deliverer DB --smtp-port PORT [--notifications N] [--deliver-batch N] [--ids FILE]
         example (the national data set, generated once into national.sqlite and reused, with its growth figures):
                opcc-bench --transitions 0 --national 43 --years 10 --decisions 150 --national-db national.sqlite --growth
         example (continue that generation after it was stopped, on a copy; offices already there are left as they are):
                opcc-bench --transitions 0 --national 43 --years 10 --decisions 150 --national-db national.sqlite --resume
+        example (the national reconciliation of 2021/22 on it, 20 timed runs of each way, nothing else):
+               opcc-bench --transitions 0 --balances --national-db national.sqlite --reconcile-year 2021 \\
+                   --reconcile-runs 20 --reconcile-only
         """
 
     init(_ args: [String]) throws {
@@ -115,6 +124,9 @@ struct Options {
             case "--ids": ids = it.next()
             case "--notify": notify = int(notify)
             case "--balances": balances = true
+            case "--reconcile-runs": reconcileRuns = max(1, int(reconcileRuns))
+            case "--reconcile-year": reconcileYear = int(2021)
+            case "--reconcile-only": reconcileOnly = true
             case "-h", "--help":
                 print(Self.usage)
                 exit(0)

@@ -45,15 +45,20 @@ struct CommittedCacheTests {
         FROM agreement_commitment ORDER BY agreement_id, allocation_id
         """
 
-    /// The reconciliation of every year of the demo, of every office and of Cumbria, as text.
-    private func figures(_ app: Commissioning, fromPostings: Bool) async throws -> [String] {
+    /// The reconciliation of every year of the demo, of every office and of Cumbria (whole, one strand, one
+    /// recipient), as text.
+    private func figures(_ app: Commissioning, from source: Commissioning.ReconciliationSource) async throws -> [String]
+    {
         var lines: [String] = []
         for year in ["2015/16", "2016/17", "2017/18"].map(fy) {
             for office in [nil, "cumbria"] {
-                lines += try await app.reconciliation(year: year, office: office, fromPostings: fromPostings).map {
+                lines += try await app.reconciliation(year: year, office: office, from: source).map {
                     "\(office ?? "all") \($0)"
                 }
             }
+            lines += try await app.reconciliation(
+                year: year, office: "cumbria", strand: "ASB", recipient: "GB-LAE-BAR", from: source
+            ).map { "cumbria ASB GB-LAE-BAR \($0)" }
         }
         return lines
     }
@@ -65,9 +70,12 @@ struct CommittedCacheTests {
     ) async throws {
         let differences = try await app.store.read { try $0.checkCommitmentCache(chunk: 2) }
         #expect(differences == [], "after \(what)", sourceLocation: sourceLocation)
-        let cached = try await figures(app, fromPostings: false)
-        let uncached = try await figures(app, fromPostings: true)
+        let cached = try await figures(app, from: .caches)
+        let uncached = try await figures(app, from: .postings)
         #expect(cached == uncached, "after \(what)", sourceLocation: sourceLocation)
+        // The lines built as the cache's rows stream are those built from its sums per pair (as before).
+        #expect(
+            cached == (try await figures(app, from: .cachesPerPair)), "after \(what)", sourceLocation: sourceLocation)
         #expect(
             cached.contains { !$0.contains("committedPence: 0,") }, "some money is committed",
             sourceLocation: sourceLocation)

@@ -53,6 +53,29 @@ import Testing
         }
     }
 
+    /// An office's finance years (read a year at a time through the allocations' year index) are the years of its
+    /// budget strands and its allocations, and no other office's: here one office has a year of its own with a
+    /// budget and no allocation, the other years of allocations.
+    @Test(arguments: TestEngine.all)
+    func anOfficesFinanceYearsAreThoseOfItsStrandsAndAllocations(engine: TestEngine) async throws {
+        let (app, _) = try await demoApp(engine: engine)
+        try await app.setBudget(
+            office: "cumbria", year: fy("2019/20"), strand: "ASB", name: "ASB", amount: money("£1,000"),
+            by: "cumbria.finance", on: day("2019-05-01"))
+        try await app.store.read { tx in
+            let offices = try tx.offices().map(\.id)
+            #expect(offices.count > 1)
+            for office in offices {
+                var expected = Set(try tx.allocations(office: office).map(\.allocation.year))
+                expected.formUnion(try tx.strands(office: office, year: nil).map(\.year))
+                #expect(try tx.financeYears(office: office) == expected.sorted(), "\(office)")
+            }
+            #expect(try tx.financeYears(office: "cumbria").contains(fy("2019/20")))
+            #expect(try !tx.financeYears(office: "west-midlands").contains(fy("2019/20")))
+            #expect(try tx.financeYears(office: "no-such-office") == [])
+        }
+    }
+
     /// The finance page's view of a year holds the overview's strands, reconciliation and recipients' names.
     @Test(arguments: TestEngine.all)
     func theFinancePagesViewOfAYearIsTheOverviewsOwnFigures(engine: TestEngine) async throws {

@@ -35,6 +35,44 @@ import Testing
         return (data, pieces)
     }
 
+    /// A year's grants are kept between requests while the audit chain's head has not moved: asked again, the
+    /// same bytes; after a change to what is published (an agreement terminated), the package read afresh, never
+    /// the one kept from before.
+    @Test(arguments: TestEngine.all) func aYearKeptFromBeforeAChangeIsNeverServedAfterIt(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
+        let years = (2015...2017).map(FinancialYear.init(startYear:))
+        func streamedYears() async throws -> [Data] {
+            var result: [Data] = []
+            for year in years {
+                result.append(
+                    try await Self.streamed(
+                        try await app.threeSixtyGivingStream(
+                            office: "cumbria", year: year, documentBase: "https://x.example")
+                    ).0)
+            }
+            return result
+        }
+        func wholeYears() async throws -> [Data] {
+            var result: [Data] = []
+            for year in years {
+                result.append(
+                    try await app.threeSixtyGiving(office: "cumbria", year: year, documentBase: "https://x.example"))
+            }
+            return result
+        }
+        let before = try await streamedYears()
+        #expect(before == (try await wholeYears()))
+        #expect(try before.contains { try !Self.grants($0).isEmpty }, "the demo publishes grants")
+        #expect((try await streamedYears()) == before, "asked again: the years kept")
+        try await app.terminateAgreement(
+            "cumbria-GA-0002", reason: "The hub site was withdrawn", by: "cumbria.pcc", on: day("2016-09-01"))
+        let after = try await streamedYears()
+        #expect(after == (try await wholeYears()))
+        #expect(after != before, "the terminated agreement's grant is no longer the same")
+    }
+
     @Test(arguments: TestEngine.all) func theStreamedPackageIsTheWholePackageByteForByte(
         engine: TestEngine
     )

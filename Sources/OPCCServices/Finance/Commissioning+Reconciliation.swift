@@ -26,7 +26,18 @@ extension Commissioning {
     public func reconciliation(
         year: FinancialYear, office: String? = nil, strand: String? = nil, recipient: String? = nil
     ) async throws -> [ReconciliationRow] {
-        try await reconciliation(year: year, office: office, strand: strand, recipient: recipient, fromPostings: false)
+        try await reconciliation(year: year, office: office, strand: strand, recipient: recipient, from: .caches)
+    }
+
+    /// Where a benchmark or a test has the reconciliation read from: every way gives the same rows.
+    @_spi(Bench) public enum ReconciliationSource: Sendable {
+        /// The balances and committed caches, the year's lines built as the rows stream (`ReconciliationYear`).
+        case caches
+        /// The same caches, read into sums per pair of accounts first and the lines built from those
+        /// (`Reconciliation.lines(fromSums:)`), as before `ReconciliationYear` (a benchmark's baseline).
+        case cachesPerPair
+        /// The postings and the agreements' terms themselves, as before the caches.
+        case postings
     }
 
     /// The reconciliation read from the balances and committed caches (as `reconciliation(year:)`), or with
@@ -36,19 +47,35 @@ extension Commissioning {
         year: FinancialYear, office: String? = nil, strand: String? = nil, recipient: String? = nil,
         fromPostings: Bool
     ) async throws -> [ReconciliationRow] {
-        try await store.read { tx in
+        try await reconciliation(
+            year: year, office: office, strand: strand, recipient: recipient,
+            from: fromPostings ? .postings : .caches)
+    }
+
+    @_spi(Bench) public func reconciliation(
+        year: FinancialYear, office: String? = nil, strand: String? = nil, recipient: String? = nil,
+        from source: ReconciliationSource
+    ) async throws -> [ReconciliationRow] {
+        if source == .caches {
+            return try await store.read { tx in
+                try Self.reconciliationRows(
+                    try Self.reconciliationYear(year, office: office, in: tx).entries(
+                        strand: strand, recipient: recipient))
+            }
+        }
+        return try await store.read { tx in
             // Only accounts of the year can move a figure of the year: their balances, kept per account they moved
             // money with (the balances cache), read through its key (not every posting of every year).
             let sums =
-                fromPostings
+                source == .postings
                 ? try tx.transferSumsFromPostings(touching: year, office: office)
                 : try tx.transferSums(touching: year, office: office)
             let lines = Reconciliation.lines(fromSums: sums)
             // Committed: the allocations paid out by agreements that are signed (or active, or closed), read from
-            // the committed cache (or, with `fromPostings`, from every candidate agreement's terms, as before it).
+            // the committed cache (or, from the postings, from every candidate agreement's terms, as before it).
             var committed: [ReconciliationLine: Int64] = [:]
             let underAgreements =
-                fromPostings
+                source == .postings
                 ? try tx.allocatedUnderAgreements(year: year, office: office, states: GrantRules.committedStates)
                 : try tx.committedUnderAgreements(year: year, office: office)
             for (recipientLine, pence) in underAgreements {
@@ -62,28 +89,67 @@ extension Commissioning {
                 }
             }
             // Filtered before sorting: the lines touched include other years' (a carry-forward's other side).
-            return try lines.keys.filter { line in
-                line.year == year && (strand == nil || line.strand == strand)
-                    && (recipient == nil || line.recipient == recipient || line.recipient == nil)
-                    && line.strand != nil
-            }.sorted().map { line in
-                let f = lines[line]!
-                // Figures that left 64 bits (an amount above the ceiling from an older version) are not the books':
-                // refused, naming what to do, rather than shown wrong.
-                guard f.fits else {
-                    throw LedgerError.sumTooLarge(
-                        of: "the \(line.strand ?? "") strand of \(line.office) \(line.year)"
-                            + (line.recipient.map { " for \($0)" } ?? ""))
-                }
-                return ReconciliationRow(
-                    office: line.office, financialYear: line.year.description, strand: line.strand,
-                    recipient: line.recipient, budgetPence: line.recipient == nil ? f.budgetPence : nil,
-                    allocatedPence: f.allocatedPence, committedPence: committed[line] ?? 0, paidPence: f.paidPence,
-                    returnedPence: f.returnedPence, carriedInPence: f.carriedInPence,
-                    carriedOutPence: f.carriedOutPence, availablePence: f.availablePence,
-                    clawbackDuePence: f.clawbackDuePence, writtenOffPence: f.writtenOffPence,
-                    unallocatedPence: line.recipient == nil ? f.unallocatedPence : nil)
+            return try Self.reconciliationRows(
+                lines.keys.filter { line in
+                    line.year == year && (strand == nil || line.strand == strand)
+                        && (recipient == nil || line.recipient == recipient || line.recipient == nil)
+                        && line.strand != nil
+                }.sorted().map { line in
+                    ReconciliationYear.Entry(
+                        line: line, figures: lines[line]!, committedPence: committed[line] ?? 0)
+                })
+        }
+    }
+
+    /// The year's lines (of `office`, or of every office) from the balances cache's rows and the committed cache,
+    /// built as the rows stream in.
+    static func reconciliationYear(
+        _ year: FinancialYear, office: String?, in tx: any StoreTransaction
+    ) throws -> ReconciliationYear {
+        var built = ReconciliationYear(year: year, office: office)
+        do {
+            try tx.forEachBalanceRow(touching: year, office: office) { account, counter, pence in
+                try built.addBalance(account: account, counter: counter, pence: pence)
             }
+        } catch ReconciliationYear.Failure.notAnAccount(let key) {
+            throw StoreError.invalidData(what: "the balance of \(key)")
+        } catch ReconciliationYear.Failure.sumTooLarge(let error) {
+            throw error
+        }
+        for (recipientLine, pence) in try tx.committedUnderAgreements(year: year, office: office) {
+            try built.addCommitted(recipientLine, pence: pence)
+        }
+        return built
+    }
+
+    /// The rows of lines in order; a line whose figures left 64 bits (an amount above the ceiling from an older
+    /// version) is not the books': refused, naming what to do, rather than shown wrong.
+    static func reconciliationRows(_ entries: [ReconciliationYear.Entry]) throws -> [ReconciliationRow] {
+        // Every line of a reconciliation is of one year: its text is written once.
+        var yearTexts: [FinancialYear: String] = [:]
+        return try entries.map { entry in
+            let line = entry.line
+            let f = entry.figures
+            guard f.fits else {
+                throw LedgerError.sumTooLarge(
+                    of: "the \(line.strand ?? "") strand of \(line.office) \(line.year)"
+                        + (line.recipient.map { " for \($0)" } ?? ""))
+            }
+            let yearText: String
+            if let known = yearTexts[line.year] {
+                yearText = known
+            } else {
+                yearText = line.year.description
+                yearTexts[line.year] = yearText
+            }
+            return ReconciliationRow(
+                office: line.office, financialYear: yearText, strand: line.strand,
+                recipient: line.recipient, budgetPence: line.recipient == nil ? f.budgetPence : nil,
+                allocatedPence: f.allocatedPence, committedPence: entry.committedPence, paidPence: f.paidPence,
+                returnedPence: f.returnedPence, carriedInPence: f.carriedInPence,
+                carriedOutPence: f.carriedOutPence, availablePence: f.availablePence,
+                clawbackDuePence: f.clawbackDuePence, writtenOffPence: f.writtenOffPence,
+                unallocatedPence: line.recipient == nil ? f.unallocatedPence : nil)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import OPCCCore
 import OPCCStore
+import Synchronization
 
 /// Transparency publications: what the Elected Local Policing Bodies (Specified Information) Order 2011 asks a
 /// Commissioner to publish, for anyone, without signing in. Grants (with their conditions and how each will reduce
@@ -125,6 +126,32 @@ extension Commissioning {
         try await store.read { tx in
             try publishedGrants(offices: offices, decided: year.firstDay...year.lastDay, in: tx)
         }
+    }
+
+    /// The published grants of the offices decided in the financial year, each rendered as the package renders it
+    /// (`ThreeSixtyGiving.grant(…).rendered(indent: 2)`) and joined as the package joins them, with how many there
+    /// are: kept (`PublishedGrantsCache`) while the audit chain's head is the one read before them, since every
+    /// change to what is published (a decision's state, an agreement, a document, a round, a profile) appends an
+    /// audit event in its own transaction. The head is read first, in the same read transaction: grants read after
+    /// it are never older than it.
+    func publishedGrantsText(
+        offices: [String], year: FinancialYear, funders: [String: ThreeSixtyGiving.Funder], documentBase: String?
+    ) async throws -> (text: String, count: Int) {
+        let key = PublishedGrantsCache.Key(
+            offices: offices, year: year.startYear, funders: offices.map { funders[$0] }, documentBase: documentBase)
+        let (head, kept, grants) = try await store.read {
+            tx -> (Int64, (text: String, count: Int)?, [TransparencyGrant]) in
+            let head = try tx.auditHead().sequence
+            if let kept = caches.publishedGrants.text(key, head: head) { return (head, kept, []) }
+            return (head, nil, try publishedGrants(offices: offices, decided: year.firstDay...year.lastDay, in: tx))
+        }
+        if let kept { return kept }
+        let text = grants.map { grant in
+            ThreeSixtyGiving.grant(grant, funder: funders[grant.office]!, documentBase: documentBase)
+                .rendered(indent: 2)
+        }.joined(separator: ",\n    ")
+        caches.publishedGrants.keep((text, grants.count), key: key, head: head)
+        return (text, grants.count)
     }
 
     /// The offices a 360Giving package covers, their funders, and its metadata.
@@ -332,16 +359,11 @@ public struct ThreeSixtyGivingStream: AsyncSequence, Sendable {
             while next < stream.years.count {
                 let year = stream.years[next]
                 next += 1
-                let grants = try await stream.app.publishedGrants(offices: stream.offices, year: year)
-                guard !grants.isEmpty else { continue }
-                var text = written == 0 ? before : ""
-                for grant in grants {
-                    if written > 0 { text += ",\n    " }
-                    text += ThreeSixtyGiving.grant(
-                        grant, funder: stream.funders[grant.office]!, documentBase: stream.documentBase
-                    ).rendered(indent: 2)
-                    written += 1
-                }
+                let grants = try await stream.app.publishedGrantsText(
+                    offices: stream.offices, year: year, funders: stream.funders, documentBase: stream.documentBase)
+                guard grants.count > 0 else { continue }
+                let text = (written == 0 ? before : ",\n    ") + grants.text
+                written += grants.count
                 return Data(text.utf8)
             }
             guard !finished else { return nil }
@@ -349,4 +371,39 @@ public struct ThreeSixtyGivingStream: AsyncSequence, Sendable {
             return Data((written == 0 ? stream.outline.rendered() + "\n" : after).utf8)
         }
     }
+}
+
+/// The rendered published grants of a year (of one office, or of several), kept while the audit chain's head has
+/// not moved since they were read (see `Commissioning.publishedGrantsText`). A few dozen years of one office or of
+/// the nation: at most `capacity` entries, emptied when full or when the head moves.
+final class PublishedGrantsCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let offices: [String]
+        let year: Int
+        let funders: [ThreeSixtyGiving.Funder?]
+        let documentBase: String?
+    }
+
+    private struct Entries: Sendable {
+        var head: Int64 = -1
+        var texts: [Key: (text: String, count: Int)] = [:]
+    }
+
+    static let capacity = 64
+
+    private let entries = Mutex(Entries())
+
+    func text(_ key: Key, head: Int64) -> (text: String, count: Int)? {
+        entries.withLock { $0.head == head ? $0.texts[key] : nil }
+    }
+
+    func keep(_ text: (text: String, count: Int), key: Key, head: Int64) {
+        entries.withLock { e in
+            if e.head != head || e.texts.count >= Self.capacity { e = Entries(head: head) }
+            e.texts[key] = text
+        }
+    }
+
+    /// How many years are kept (for the tests).
+    var count: Int { entries.withLock { $0.texts.count } }
 }
