@@ -51,7 +51,8 @@ struct Pages: Sendable {
         status: HTTPResponse.Status, menu: PartnerMenu? = nil
     ) -> Response {
         html(
-            renderHTML(template, title: title, values: values, context: context, back: back, menu: menu), status: status)
+            renderHTML(template, title: title, values: values, context: context, back: back, menu: menu), status: status
+        )
     }
 
     private func renderHTML(

@@ -152,7 +152,8 @@ public enum DocumentRules {
         // accent is one character but two scalars, and a name of 120 such characters was refused by the database.
         guard trimmed.unicodeScalars.count > nameLimit else { return trimmed }
         var shortened = prefix(of: trimmed, scalars: nameLimit)
-        if let dot = trimmed.lastIndex(of: "."), case let ext = String(trimmed[dot...]), ext.unicodeScalars.count <= 10 {
+        if let dot = trimmed.lastIndex(of: "."), case let ext = String(trimmed[dot...]), ext.unicodeScalars.count <= 10
+        {
             shortened = prefix(of: trimmed, scalars: nameLimit - ext.unicodeScalars.count) + ext
         }
         guard shortened.contains(where: { $0.isLetter || $0.isNumber }) else { throw .badName }
