@@ -8,13 +8,22 @@ import Synchronization
 /// many people open at once is made once a second rather than once a request. A page is kept with the count of this
 /// process's commits read before it was made (`CommitCounter`), and is not served once that count has moved, so a
 /// change made through this server shows at once; a change made by another process on the same database (the CLI, a
-/// second server) shows within the lifetime. Only whole answers of 200 are kept, at most `capacity` of them; a full
-/// cache is emptied, not grown.
+/// second server) shows within the lifetime, or the time it takes to make the page again after it: when a page's
+/// lifetime is over, the first request makes it again and the others are given the kept one meanwhile (for at most
+/// another lifetime), so many visitors never make it at once. Only whole answers of 200 are kept, at most
+/// `capacity` of them; a full cache is emptied, not grown.
 final class PublicPageCache: Sendable {
     private struct Entry {
         let html: String
         let commits: Int
         let madeAtNanoseconds: UInt64
+        /// A request is making this page again (its lifetime is over): the others are given this one meanwhile.
+        var remaking = false
+    }
+
+    private enum Lookup {
+        case kept(String)
+        case make
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -49,16 +58,28 @@ final class PublicPageCache: Sendable {
         guard lifetimeNanoseconds > 0, !signedIn else { return try await answer(make, pages) }
         // The count first: a commit after it moves the count, whatever the page then read.
         let count = commits.value
-        if let html = entries.withLock({ entries -> String? in
-            guard let entry = entries[key], entry.commits == count,
-                now &- entry.madeAtNanoseconds < lifetimeNanoseconds
-            else { return nil }
-            return entry.html
-        }) {
-            return pages.html(html)
+        let lookup = entries.withLock { entries -> Lookup in
+            guard var entry = entries[key], entry.commits == count else { return .make }
+            let age = now &- entry.madeAtNanoseconds
+            if age < lifetimeNanoseconds { return .kept(entry.html) }
+            if entry.remaking, age < 2 * lifetimeNanoseconds { return .kept(entry.html) }
+            entry.remaking = true
+            entries[key] = entry
+            return .make
         }
-        let made = try await make()
-        guard case .page(let html) = made else { return try await answer({ made }, pages) }
+        if case .kept(let html) = lookup { return pages.html(html) }
+        let made: Answer
+        do {
+            made = try await make()
+        } catch {
+            // The next request makes it.
+            _ = entries.withLock { $0.removeValue(forKey: key) }
+            throw error
+        }
+        guard case .page(let html) = made else {
+            _ = entries.withLock { $0.removeValue(forKey: key) }
+            return try await answer({ made }, pages)
+        }
         entries.withLock { entries in
             if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
             entries[key] = Entry(html: html, commits: count, madeAtNanoseconds: now)

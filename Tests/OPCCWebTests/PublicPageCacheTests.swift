@@ -51,6 +51,53 @@ struct PublicPageCacheTests {
         #expect(maker.count == 2, "made again once its lifetime is over")
     }
 
+    /// When a page's lifetime is over, the first request makes it again and the others are given the kept one
+    /// meanwhile, so that many visitors at that moment do not all make it.
+    @Test func whileOneRequestMakesAnExpiredPageAgainTheOthersAreGivenTheKeptOne() async throws {
+        let cache = PublicPageCache(lifetimeSeconds: 1, commits: CommitCounter())
+        let pages = try Pages()
+        let maker = Maker()
+        _ = try await cache.response("/register", signedIn: false, pages: pages, now: 0) { maker.page("A") }
+        let second = Self.second
+        let remade = try await cache.response("/register", signedIn: false, pages: pages, now: second + 1) {
+            // Another visitor while this one is making the page again: the kept page, nothing made.
+            let meanwhile = try await cache.response("/register", signedIn: false, pages: pages, now: second + 2) {
+                maker.page("made by the second visitor")
+            }
+            #expect(try await body(meanwhile) == "A")
+            return maker.page("B")
+        }
+        #expect(try await body(remade) == "B")
+        let after = try await cache.response("/register", signedIn: false, pages: pages, now: second + 3) {
+            maker.page("C")
+        }
+        #expect(try await body(after) == "B")
+        #expect(maker.count == 2)
+        // Another lifetime on, with no one making it again, the kept page is not given: it is made.
+        _ = try await cache.response("/register", signedIn: false, pages: pages, now: 3 * second + 4) {
+            maker.page("D")
+        }
+        #expect(maker.count == 3)
+    }
+
+    /// A request that fails to make a page again leaves it to the next one.
+    @Test func aFailedRemakeLeavesThePageToTheNextRequest() async throws {
+        struct Failed: Error {}
+        let cache = PublicPageCache(lifetimeSeconds: 1, commits: CommitCounter())
+        let pages = try Pages()
+        let maker = Maker()
+        _ = try await cache.response("/register", signedIn: false, pages: pages, now: 0) { maker.page("A") }
+        await #expect(throws: Failed.self) {
+            _ = try await cache.response("/register", signedIn: false, pages: pages, now: Self.second) {
+                throw Failed()
+            }
+        }
+        let next = try await cache.response("/register", signedIn: false, pages: pages, now: Self.second + 1) {
+            maker.page("B")
+        }
+        #expect(try await body(next) == "B")
+    }
+
     @Test(arguments: TestEngine.all) func aCommitThroughThisProcessIsShownAtOnce(engine: TestEngine) async throws {
         let app = try commissioning(over: try await engine.makeStore())
         let cache = PublicPageCache(lifetimeSeconds: 60, commits: app.commits)
