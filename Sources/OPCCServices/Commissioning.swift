@@ -99,11 +99,7 @@ public final class Commissioning: Sendable {
     /// Parsed pinned definitions and office profiles, keyed by their SHA-256, so a hot path does not re-read YAML.
     let caches = Caches()
     /// The write transactions this process has committed through the services (`CommitCounter`).
-    public var commits: CommitCounter { boundary.commits }
-    private var boundary: ServiceBoundaryStore {
-        // `init` always wraps the store given in the boundary.
-        store as? ServiceBoundaryStore ?? ServiceBoundaryStore(base: store)
-    }
+    public let commits: CommitCounter
 
     /// Opens the application over a store and refuses to start if a workflow file changed without a new version.
     public init(
@@ -111,7 +107,9 @@ public final class Commissioning: Sendable {
         registry: WorkflowRegistry = .standard, clock: any Clock = SystemClock(),
         documentFiles: (any DocumentFiles)? = nil
     ) throws {
-        self.store = ServiceBoundaryStore.wrapping(store)
+        let boundary = ServiceBoundaryStore.wrapping(store)
+        self.store = boundary
+        self.commits = boundary.commits
         self.documentFiles = documentFiles ?? DatabaseDocumentFiles(store: self.store)
         self.catalog = catalog
         self.engine = WorkflowEngine(registry: registry, calendar: calendar)
