@@ -37,6 +37,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-12-page-reads", migrate: pageReads)
         migrator.registerMigration("2026-12-13-unread-notifications", migrate: unreadNotifications)
         migrator.registerMigration("2026-12-13-application-documents", migrate: applicationDocuments)
+        migrator.registerMigration("2026-12-14-decision-part1-columns", migrate: decisionPart1Columns)
         return migrator
     }
 

@@ -201,7 +201,7 @@ extension SQLTransaction {
         // name looked each column up case-insensitively, together most of the register's cost.
         return try fetchAllRows(
             sql: """
-                SELECT \(Self.registerColumns), \(delegationColumns) \(registerFrom) \(whereClause)
+                SELECT \(Self.registerColumns), \(Self.delegationColumns) \(registerFrom) \(whereClause)
                 ORDER BY \(Self.order(f.sort))
                 """,
             arguments: arguments
@@ -229,7 +229,7 @@ extension SQLTransaction {
         pageArguments += [limit, offset]
         let rows = try fetchAllRows(
             sql: """
-                SELECT \(Self.registerColumns), \(delegationColumns) \(registerFrom) \(pageWhere)
+                SELECT \(Self.registerColumns), \(Self.delegationColumns) \(registerFrom) \(pageWhere)
                 ORDER BY \(Self.order(f.sort)) LIMIT ? OFFSET ?
                 """, arguments: pageArguments)
         return (try rows.map(registerRow), total)
@@ -274,25 +274,12 @@ extension SQLTransaction {
         r.originating_officer, r.decided_on, r.outcome, r.part1_deadline, r.published_on, r.deferred,
         r.deferral_until, r.part2_exists, r.exception_count
         """
-    /// Who decided in the Commissioner's place, the delegation's limit and the noting day, read from the stored
-    /// Part 1 (never Part 2, which is not in it) for the rows a register shows: the delegation is kept with the
-    /// decision, so no column of its own is needed.
-    var delegationColumns: String {
-        switch dialect {
-        case .sqlite:
-            return """
-                CASE WHEN json_extract(r.part1_json, '$.decision.role') <> 'commissioner'
-                    THEN json_extract(r.part1_json, '$.decision.role') END,
-                json_extract(r.part1_json, '$.decision.delegation.upTo'), json_extract(r.part1_json, '$.noting.day')
-                """
-        case .postgres:
-            return """
-                CASE WHEN r.part1_json #>> '{decision,role}' <> 'commissioner'
-                    THEN r.part1_json #>> '{decision,role}' END,
-                (r.part1_json #>> '{decision,delegation,upTo}')::bigint, r.part1_json #>> '{noting,day}'
-                """
-        }
-    }
+    /// Who decided in the Commissioner's place, the delegation's limit and the noting day, for the rows a register
+    /// shows: columns the database computes from the stored Part 1 (never Part 2, which is not in it) whenever it is
+    /// written (`2026-12-14-decision-part1-columns`), so the page does not parse each row's JSON.
+    static let delegationColumns = """
+        CASE WHEN r.decided_role <> 'commissioner' THEN r.decided_role END, r.delegation_up_to, r.noting_day
+        """
     /// The register's tables. On SQLite a CROSS JOIN keeps `decision_record` the outer loop, so the page is read
     /// from `decision_record_register` in order and the read stops after it: with a plain JOIN SQLite's planner
     /// preferred to scan every instance for a state and sort the lot. PostgreSQL's planner chooses by its statistics.
@@ -314,12 +301,9 @@ extension SQLTransaction {
         }
     }
 
-    /// The role that took the decision, read from the stored Part 1 (`DecisionTaken.role`); NULL when undecided.
+    /// The role that took the decision, computed from the stored Part 1 (`DecisionTaken.role`); NULL when undecided.
     private var decidedRoleSQL: String {
-        switch dialect {
-        case .sqlite: "json_extract(r.part1_json, '$.decision.role')"
-        case .postgres: "(r.part1_json -> 'decision' ->> 'role')"
-        }
+        "r.decided_role"
     }
 
     /// The WHERE clause of a filter, and its arguments.
@@ -343,10 +327,7 @@ extension SQLTransaction {
         if let v = f.status { add("i.state = ?", [v]) }
         if let v = f.outcome { add("r.outcome = ?", [v]) }
         if f.onForwardPlan {
-            conditions.append(
-                dialect == .sqlite
-                    ? "json_extract(r.part1_json, '$.forwardPlan') IS NOT NULL"
-                    : "(r.part1_json -> 'forwardPlan') IS NOT NULL")
+            conditions.append("r.on_forward_plan = 1")
         }
         if let v = f.activeBetween {
             add(

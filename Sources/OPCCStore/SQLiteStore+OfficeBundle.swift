@@ -107,8 +107,9 @@ extension SQLTransaction {
                 """)
     }
 
-    /// The table's columns a bundle carries, in name order: on PostgreSQL without those it generates itself
-    /// (`workflow_instance.row_order`, which SQLite's `rowid` stands for).
+    /// The table's columns a bundle carries, in name order: without those the database computes itself (SQLite's
+    /// `table_info` leaves out generated columns; on PostgreSQL `workflow_instance.row_order`, which SQLite's `rowid`
+    /// stands for, and the generated columns of `decision_record`).
     private func bundleColumns(_ table: String) throws -> [String] {
         let columns: [String]
         if dialect == .sqlite {
@@ -119,7 +120,7 @@ extension SQLTransaction {
                 sql: """
                     SELECT column_name FROM information_schema.columns
                     WHERE table_schema = current_schema() AND table_name = ?
-                        AND NOT (is_identity = 'YES' AND identity_generation = 'ALWAYS')
+                        AND NOT (is_identity = 'YES' AND identity_generation = 'ALWAYS') AND is_generated = 'NEVER'
                     """, arguments: [table])
         }
         return columns.sorted()

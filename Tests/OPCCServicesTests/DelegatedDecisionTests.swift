@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import OPCCCore
 import OPCCServices
 import OPCCStore
@@ -116,6 +117,52 @@ struct DelegatedDecisionTests {
         let page = try await app.decisionRegisterPage(filter, by: nil)
         #expect(page.rows.first { $0.id == id }?.delegatedTo == "chief-executive")
         await #expect(try app.verifyAudit().isIntact)
+    }
+
+    /// The register reads the delegation from columns the database computes from the stored Part 1
+    /// (`2026-12-14-decision-part1-columns`): they follow each act, and an edit of them alone is refused by the
+    /// database itself, so they never say other than the sealed Part 1 they come from.
+    @Test(arguments: TestEngine.all) func theRegistersDelegationColumnsFollowPart1AndCannotBeWrittenAroundIt(
+        engine: TestEngine
+    ) async throws {
+        let (app, store) = try await demoApp(engine: engine)
+        try await addLancashire(to: app)
+        let id = try await lancashireRecordReferred(app)
+        var filter = DecisionFilter()
+        filter.office = "lancashire"
+        filter.delegated = true
+        #expect(try await app.decisionRegisterPage(filter, by: "lancs.officer").rows.map(\.id) == [])
+        try await app.decide(id, approve: true, interests: "None.", by: "lancs.chief-executive", on: day("2026-11-10"))
+        var row = try #require(try await app.decisionRegisterPage(filter, by: "lancs.officer").rows.first)
+        #expect(row.id == id)
+        #expect(row.delegatedTo == "chief-executive")
+        #expect(row.delegationLimitPence == 5_000_000)
+        #expect(row.notedOn == nil)
+        try await app.noteDecision(id, by: "lancs.pcc", on: day("2026-11-12"))
+        row = try #require(try await app.decisionRegisterPage(filter, by: "lancs.officer").rows.first)
+        #expect(row.notedOn == day("2026-11-12"))
+        filter.delegated = false
+        #expect(try await app.decisionRegisterPage(filter, by: "lancs.officer").rows.map(\.id) == [])
+
+        // Written around Part 1 with raw access: refused, and nothing changed.
+        let edit = "UPDATE decision_record SET decided_role = 'commissioner' WHERE id = '\(id)'"
+        var refusal = ""
+        do {
+            if let sqlite = store as? SQLiteStore {
+                try await sqlite.writer.write { db in try db.execute(sql: edit) }
+            } else {
+                let url = try #require(store as? PostgresStore).displayURL
+                try await offThePool { try PGConnection(url: url).executeScript(edit + ";") }
+            }
+        } catch {
+            refusal = "\(error)"
+        }
+        // SQLite: cannot UPDATE generated column "decided_role"; PostgreSQL: column "decided_role" can only be
+        // updated to DEFAULT.
+        #expect(refusal.contains("decided_role"))
+        #expect(refusal.contains("generated") || refusal.contains("DEFAULT"))
+        filter.delegated = true
+        #expect(try await app.decisionRegisterPage(filter, by: "lancs.officer").rows.map(\.id) == [id])
     }
 
     @Test(arguments: TestEngine.all) func aDecisionTheCommissionerTookIsNotDelegatedAndNotNoted(

@@ -332,7 +332,7 @@ extension PGMigrationTests {
                 .filter { sharedTable($0["name"]) }
             for table in tables {
                 let name: String = table["name"]
-                let info = try Row.fetchAll(db, sql: "SELECT * FROM pragma_table_info(?)", arguments: [name])
+                let info = try Row.fetchAll(db, sql: "SELECT * FROM pragma_table_xinfo(?)", arguments: [name])
                 for column in info {
                     let notNull = (column["notnull"] as Int) == 1 || (column["pk"] as Int) > 0
                     catalogue.columns["\(name).\(column["name"] as String)"] =

@@ -41,6 +41,7 @@ enum PGMigrations {
         Step(identifiers: ["2026-12-12-page-reads"], sql: Migrations.pageReadsSQL),
         Step(identifiers: ["2026-12-13-unread-notifications"], sql: Migrations.unreadNotificationsSQL),
         Step(identifiers: ["2026-12-13-application-documents"], sql: applicationDocuments),
+        Step(identifiers: ["2026-12-14-decision-part1-columns"], sql: Migrations.decisionPart1ColumnsPostgreSQL),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two
