@@ -38,6 +38,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-13-unread-notifications", migrate: unreadNotifications)
         migrator.registerMigration("2026-12-13-application-documents", migrate: applicationDocuments)
         migrator.registerMigration("2026-12-14-decision-part1-columns", migrate: decisionPart1Columns)
+        migrator.registerMigration("2026-12-14-search-by-record-rowid", migrate: searchByRecordRowid)
         return migrator
     }
 

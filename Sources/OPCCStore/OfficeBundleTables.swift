@@ -127,7 +127,6 @@ public enum OfficeBundleTables {
             + "import",
         "decision_search": "derived from decision_record (PostgreSQL's search words): rebuilt on import",
         "decision_fts": "derived from decision_record (SQLite's full-text index): rebuilt on import",
-        "decision_fts_key": "derived from decision_fts (which record each row of the index is): rebuilt on import",
         "decision_fts_data": "SQLite's full-text index's own storage: rebuilt on import",
         "decision_fts_idx": "SQLite's full-text index's own storage: rebuilt on import",
         "decision_fts_content": "SQLite's full-text index's own storage: rebuilt on import",

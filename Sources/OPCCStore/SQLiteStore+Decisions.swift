@@ -61,24 +61,16 @@ extension SQLTransaction {
     private func saveSearchText(_ id: String, number: String, title: String, body: String) throws {
         switch dialect {
         case .sqlite:
-            // The record's row of the index, found by `decision_fts_key` (the index cannot find it by record id
-            // without reading every row), replaced under the same rowid; a new record's row takes the next one.
-            if let row = try fetchValue(
-                Int64.self, sql: "SELECT fts_rowid FROM decision_fts_key WHERE record_id = ?", arguments: [id])
-            {
-                try execute(sql: "DELETE FROM decision_fts WHERE rowid = ?", arguments: [row])
-                try execute(
-                    sql: "INSERT INTO decision_fts (rowid, record_id, number, title, body) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [row, id, number, title, body])
-            } else {
-                let row =
-                    try fetchValue(Int64.self, sql: "SELECT coalesce(max(fts_rowid), 0) + 1 FROM decision_fts_key") ?? 1
-                try execute(
-                    sql: "INSERT INTO decision_fts (rowid, record_id, number, title, body) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [row, id, number, title, body])
-                try execute(
-                    sql: "INSERT INTO decision_fts_key (fts_rowid, record_id) VALUES (?, ?)", arguments: [row, id])
-            }
+            // The record's row of the index is under the record's own rowid (`2026-12-14-search-by-record-rowid`),
+            // so a search's matches are records' rowids: replaced in place (the record is saved before its text).
+            guard
+                let row = try fetchValue(
+                    Int64.self, sql: "SELECT rowid FROM decision_record WHERE id = ?", arguments: [id])
+            else { throw StoreError.notFound(what: "decision record \(id)") }
+            try execute(sql: "DELETE FROM decision_fts WHERE rowid = ?", arguments: [row])
+            try execute(
+                sql: "INSERT INTO decision_fts (rowid, record_id, number, title, body) VALUES (?, ?, ?, ?, ?)",
+                arguments: [row, id, number, title, body])
         case .postgres:
             let words = SearchText([number, title, body].joined(separator: "\n")).words.map(Self.folded)
             try execute(
@@ -102,13 +94,12 @@ extension SQLTransaction {
     ) -> (sql: String, arguments: [any SQLBindable]) {
         switch dialect {
         case .sqlite:
-            // The words as FTS5 strings, never as FTS5 syntax; the matches' ids read from `decision_fts_key` by the
-            // index's rowids, never from the index's content. A `+` keeps SQLite from reading the records by id.
+            // The words as FTS5 strings, never as FTS5 syntax; the matches are the records' rowids, read from the
+            // index's lists alone (each row of the index is under its record's rowid), never from its content. A `+`
+            // keeps SQLite from reading the records by rowid when the page is read in the register's order.
             return (
-                """
-                \(inOrder ? "+" : "")r.id IN (SELECT k.record_id FROM decision_fts f
-                    JOIN decision_fts_key k ON k.fts_rowid = f.rowid WHERE decision_fts MATCH ?)
-                """, [Self.ftsQuery(search)]
+                "\(inOrder ? "+" : "")r.rowid IN (SELECT rowid FROM decision_fts WHERE decision_fts MATCH ?)",
+                [Self.ftsQuery(search)]
             )
         case .postgres:
             // LIKE's own characters escaped, so a typed `%` or `_` is itself.

@@ -93,6 +93,55 @@ struct DecisionSearchTests {
     }
 
     // SQLite only: it drops SQLite's search table through GRDB's writer, and the message names SQLite's result code.
+    /// A record's text in the index is replaced when the record is edited: found by its new words, not its old.
+    @Test(arguments: TestEngine.all) func anEditedRecordIsFoundByItsNewWordsAndNoLongerByItsOld(
+        engine: TestEngine
+    ) async throws {
+        let (app, _) = try await demoApp(engine: engine)
+        var draft = DecisionDraft()
+        draft.title = "Quillwort outreach"
+        draft.executiveSummary = "Outreach in Quillwort."
+        let id = try await app.raiseDecision(office: "cumbria", draft: draft, by: "cumbria.officer").id
+        func found(_ text: String) async throws -> [String] {
+            var filter = DecisionFilter()
+            filter.text = text
+            return try await app.decisionRegisterPage(filter, by: "cumbria.officer").rows.map(\.id)
+        }
+        #expect(try await found("quillwort") == [id])
+        var change = DecisionDraft()
+        change.title = "Bladderwrack outreach"
+        change.executiveSummary = "Outreach in Bladderwrack."
+        try await app.editDecision(id, draft: change, by: "cumbria.officer")
+        #expect(try await found("quillwort") == [])
+        #expect(try await found("bladderwrack") == [id])
+        #expect(try await found("outreach").contains(id))
+    }
+
+    /// SQLite: each row of the full-text index is under its record's own rowid (`2026-12-14-search-by-record-rowid`),
+    /// one row a record, in a database written before the migration as in a new one; the search finds by it.
+    @Test func everyIndexRowIsUnderItsRecordsRowidInAMigratedDatabaseAndANewOne() async throws {
+        let (legacy, legacyStore) = try OfficeChainMigrationTests().migratedLegacyDatabase()
+        let (demo, demoStore) = try await demoApp()
+        for (app, store) in [(legacy, legacyStore), (demo, demoStore)] {
+            let (records, rows, under) = try await store.writer.read { db in
+                (
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM decision_record") ?? 0,
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM decision_fts") ?? 0,
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT count(*) FROM decision_fts f JOIN decision_record r
+                                ON r.rowid = f.rowid AND r.id = f.record_id
+                            """) ?? 0
+                )
+            }
+            #expect(records > 0)
+            #expect(rows == records)
+            #expect(under == records)
+            #expect(try await numbers(app, "Mirehouse") == ["cumbria 014/2016"])
+        }
+    }
+
     @Test func anUnexpectedStoreErrorIsAGenericMessageWithoutSQL() async throws {
         let path = temporaryDatabasePath()
         let (app, store) = try await demoApp(store: try SQLiteStore(path: path))
