@@ -179,6 +179,8 @@ public protocol StoreTransaction {
     /// against inside the transaction, so that a profile changed by any process is never served stale.
     func officeProfileSHA256(id: String) throws -> String?
     func offices() throws -> [StoredOffice]
+    /// Every office's id and name, in id order, without their profiles (what a page listing offices needs).
+    func officeNames() throws -> [(id: String, name: String)]
 
     // People
     func addPerson(name: String, displayName: String, office: String, addedAt: String) throws

@@ -284,6 +284,18 @@ func sentence(_ text: String) -> String {
     text.prefix(1).uppercased() + text.dropFirst()
 }
 
+/// A workflow state as people read it: "publication-deferred" is "Publication deferred". States are ASCII names, done
+/// on their bytes (Foundation's `replacingOccurrences` was a twentieth of a public register page); any other text the
+/// long way, with the same result (`StatusLabelTests`).
 func statusLabel(_ state: String) -> String {
+    var bytes = Array(state.utf8)
+    guard let first = bytes.first, bytes.allSatisfy({ $0 < 0x80 }) else { return statusLabelOfAnyText(state) }
+    if first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") { bytes[0] = first - 0x20 }
+    for index in bytes.indices.dropFirst() where bytes[index] == UInt8(ascii: "-") { bytes[index] = UInt8(ascii: " ") }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// `statusLabel` of any text: the first character in capitals, each later hyphen a space.
+func statusLabelOfAnyText(_ state: String) -> String {
     state.prefix(1).uppercased() + state.dropFirst().replacingOccurrences(of: "-", with: " ")
 }

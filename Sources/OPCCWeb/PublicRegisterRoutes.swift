@@ -206,7 +206,7 @@ extension Web {
     /// The office a public address names, or nil when there is none.
     func publicOffice(_ context: WebContext) async throws -> StoredOffice? {
         let id = try context.parameters.require("office")
-        return try await app.offices().first { $0.id == id }
+        return try await app.office(id: id)
     }
 
     func noOffice(_ context: WebContext) -> Response {
@@ -215,7 +215,7 @@ extension Web {
 
     /// Each office's name by its id, for the registers (people read "West Midlands", not "west-midlands").
     func officeNames() async throws -> [String: String] {
-        Dictionary(try await app.offices().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        Dictionary(try await app.officeNames().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
     func publicRegister(
@@ -228,7 +228,7 @@ extension Web {
                 asked.filter, limit: RegisterPaging.pageSize, offset: asked.paging.offset, after: asked.paging.cursor,
                 by: nil)
             : DecisionRegisterPage(rows: [], total: 0, next: nil)
-        let offices = try await app.offices()
+        let offices = try await app.officeNames()
         let names = Dictionary(offices.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let path = office.map { "/offices/\($0.id)/register" } ?? "/register"
         let heading = office.map { "Published decisions: \($0.name)" } ?? "Published decisions"

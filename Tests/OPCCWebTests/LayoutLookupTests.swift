@@ -1,4 +1,5 @@
 import Mustache
+import PropertyBased
 import Testing
 
 @testable import OPCCWeb
@@ -28,5 +29,19 @@ struct LayoutLookupTests {
         let mirror = Mirror(reflecting: value)
         guard mirror.displayStyle == .optional else { return value }
         return mirror.children.first?.value
+    }
+}
+
+/// A state's label is written on its bytes when it is ASCII; it is the same text the long way gives, for any text.
+@Suite("Web: status labels")
+struct StatusLabelTests {
+    @Test func aStatusLabelIsTheLongWaysForAnyText() async {
+        await propertyCheck(count: 1_000, input: HostileText.text) { text in
+            #expect(statusLabel(text) == statusLabelOfAnyText(text))
+        }
+        for state in ["publication-deferred", "approved", "-x-y", "", "a", "Z-", "draft--x"] {
+            #expect(statusLabel(state) == statusLabelOfAnyText(state))
+        }
+        #expect(statusLabel("publication-deferred") == "Publication deferred")
     }
 }

@@ -74,6 +74,20 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     public func days(until other: Day) -> Int { other.dayNumber - dayNumber }
 
     public var iso: String {
+        // Written as its ten bytes for the years of four digits (every register row shows two or three days).
+        if (0...9999).contains(year), (1...12).contains(month), (1...31).contains(day) {
+            let digit = { (value: Int) in UInt8(ascii: "0") + UInt8(value) }
+            let bytes: [UInt8] = [
+                digit(year / 1000), digit(year / 100 % 10), digit(year / 10 % 10), digit(year % 10), UInt8(ascii: "-"),
+                digit(month / 10), digit(month % 10), UInt8(ascii: "-"), digit(day / 10), digit(day % 10),
+            ]
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return isoOfAnyYear
+    }
+
+    /// `iso` written the long way, for any year (a year of more or fewer than four digits, or before year 0).
+    var isoOfAnyYear: String {
         let y = String(year)
         let pad = String(repeating: "0", count: max(0, 4 - y.count))
         return pad + y + "-" + (month < 10 ? "0" : "") + String(month) + "-" + (day < 10 ? "0" : "") + String(day)

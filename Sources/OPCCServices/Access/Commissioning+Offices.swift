@@ -10,6 +10,17 @@ extension Commissioning {
         try await store.read { try $0.offices() }
     }
 
+    /// Every office's id and name, in id order: for pages that list offices, without reading their profiles (43
+    /// profiles' text on every public register page at national scale).
+    public func officeNames() async throws -> [(id: String, name: String)] {
+        try await store.read { try $0.officeNames() }
+    }
+
+    /// One office, or nil when there is none.
+    public func office(id: String) async throws -> StoredOffice? {
+        try await store.read { try $0.office(id: id) }
+    }
+
     /// Every version of an office's profile, oldest first.
     public func profileVersions(of office: String) async throws -> [OfficeProfileVersion] {
         try await store.read { tx in

@@ -145,6 +145,10 @@ struct SQLTransaction: StoreTransaction {
         try fetchAllRows(sql: "SELECT * FROM office ORDER BY id").map(Self.office(from:))
     }
 
+    func officeNames() throws -> [(id: String, name: String)] {
+        try fetchAllRows(sql: "SELECT id, name FROM office ORDER BY id").map { ($0[0], $0[1]) }
+    }
+
     private static func office(from row: SQLRow) -> StoredOffice {
         StoredOffice(
             id: row["id"], name: row["name"], orgID: row["org_id"], profileText: row["profile_text"],
