@@ -340,6 +340,23 @@ struct ReturnListItem: Encodable, Sendable {
     var escalated: Bool
     var awaitingReview: Bool
 
+    init(
+        id: String, href: String, quarter: String, recipient: String, agreement: String, due: String, state: String,
+        stateClass: String, overdue: Bool, escalated: Bool, awaitingReview: Bool
+    ) {
+        self.id = id
+        self.href = href
+        self.quarter = quarter
+        self.recipient = recipient
+        self.agreement = agreement
+        self.due = due
+        self.state = state
+        self.stateClass = stateClass
+        self.overdue = overdue
+        self.escalated = escalated
+        self.awaitingReview = awaitingReview
+    }
+
     init(_ entry: Commissioning.ReturnListEntry) {
         let line = entry.line
         id = line.id

@@ -18,6 +18,8 @@ struct RowHTMLTests {
                 string: Pages.escapedAsHTML + "{{#rows}}" + Templates.registerRow + "{{/rows}}"),
             "public": try! MustacheTemplate(
                 string: Pages.escapedAsHTML + "{{#rows}}" + Templates.publicRegisterRow + "{{/rows}}"),
+            "returns": try! MustacheTemplate(
+                string: Pages.escapedAsHTML + "{{#rows}}" + Templates.returnRow + "{{/rows}}"),
         ])
     }()
 
@@ -50,6 +52,21 @@ struct RowHTMLTests {
             number: a, title: b, href: "/register/\(c)", office: c, officeHref: "/offices/\(d)/register", decided: d,
             amount: e, outcome: a.unicodeScalars.count % 2 == 0 ? "" : a, outcomeClass: b, published: e,
             delegated: delegated)
+    }
+
+    static let returnRow = zip(text, text, text, text, zip(text, text), zip(Gen.bool, Gen.bool)).map {
+        a, b, c, d, states, flags in
+        ReturnListItem(
+            id: a, href: "/returns/\(a)", quarter: b, recipient: c, agreement: d, due: states.0, state: states.1,
+            stateClass: b, overdue: flags.0, escalated: flags.1, awaitingReview: false)
+    }
+
+    @Test func aReturnsListRowIsItsTemplatesRow() async throws {
+        await propertyCheck(count: 400, input: Self.returnRow.array(of: 0...4)) { rows in
+            let model = try! TemplateValue(encoding: ["rows": rows])
+            let mustache = Self.library.render(model, withTemplate: "returns") ?? ""
+            #expect(Self.squeezed(RowHTML.returns(rows)) == Self.squeezed(mustache))
+        }
     }
 
     @Test func aStaffRegisterRowIsItsTemplatesRow() async throws {
