@@ -56,6 +56,7 @@ final class Caches: Sendable {
     let profiles = Mutex<[String: OfficeProfile]>([:])
     let notices = PublicNoticeCache()
     let publishedGrants = PublishedGrantsCache()
+    let threeSixtyGivingYears = ThreeSixtyGivingYearCache()
 }
 
 /// A refused workflow act, with every reason.

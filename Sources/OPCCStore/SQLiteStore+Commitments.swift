@@ -104,6 +104,31 @@ extension SQLTransaction {
         return result
     }
 
+    /// The same sums as `committedUnderAgreements`, each given to `visit` with its recipient's line written as the
+    /// text after an account key's kind (`office/2016-17/strand/recipient`), so that `ReconciliationYear` finds
+    /// the line by that text alone (nothing is kept here).
+    func forEachCommitted(
+        year: FinancialYear, office: String?, _ visit: (String, Int64) throws -> Void
+    ) throws {
+        let officeFilter = office == nil ? "" : "AND office_id = ? AND agreement_office_id = ?"
+        var arguments: SQLArguments = [LedgerAccount.yearText(year), year.startYear]
+        if let office { arguments += [office, office] }
+        try summing("the allocations under agreements in \(year)") {
+            try forEachRow(
+                sql: """
+                    SELECT office_id || '/' || CAST(? AS TEXT) || '/' || strand || '/' || recipient_org_id,
+                        \(integerSum("pence"))
+                    FROM agreement_commitment
+                    WHERE year_start = ? \(officeFilter)
+                    GROUP BY office_id, strand, recipient_org_id
+                    """, arguments: arguments
+            ) { row in
+                try visit(row[0], row[1])
+                return true
+            }
+        }
+    }
+
     /// Recomputes the committed cache from the agreements' terms and states and compares it with the rows kept,
     /// agreement by agreement in key order, `chunk` agreements at a time (nothing is held but one chunk and the
     /// differences).

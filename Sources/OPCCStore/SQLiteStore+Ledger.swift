@@ -343,6 +343,33 @@ extension SQLTransaction {
         return names
     }
 
+    func liveRecipientNames(
+        office: String, year: FinancialYear, recipients: [String]
+    ) throws -> [String: String] {
+        var names: [String: String] = [:]
+        var start = 0
+        while start < recipients.count {
+            let chunk = Array(recipients[start..<min(start + 500, recipients.count)])
+            start += chunk.count
+            var arguments: SQLArguments = [office, year.startYear]
+            arguments += SQLArguments(chunk)
+            try forEachRow(
+                sql: """
+                    SELECT a.recipient_org_id, a.recipient_name FROM allocation a
+                    WHERE a.office_id = ? AND a.year_start = ?
+                    AND a.recipient_org_id IN (\(chunk.map { _ in "?" }.joined(separator: ", ")))
+                    AND NOT EXISTS (SELECT 1 FROM ledger_posting p WHERE p.reverses = a.posting_seq) ORDER BY a.id
+                    """,
+                arguments: arguments
+            ) { row in
+                let org: String = row[0]
+                if names[org] == nil { names[org] = row[1] as String }
+                return true
+            }
+        }
+        return names
+    }
+
     func financeYears(office: String) throws -> [FinancialYear] {
         // The allocations' years through `allocation_year` (year_start, office_id), one seek a year: the years of
         // every office in turn (each the least above the last), each kept when the office has an allocation in it.

@@ -291,6 +291,9 @@ public protocol StoreTransaction {
     /// The same sums as `allocatedUnderAgreements` for `GrantRules.committedStates`, read from the committed cache
     /// (`agreement_commitment`) through its index on the year.
     func committedUnderAgreements(year: FinancialYear, office: String?) throws -> [ReconciliationLine: Int64]
+    /// The same sums as `committedUnderAgreements`, each given to `visit` with its recipient's line written as the
+    /// text after an account key's kind (`office/2016-17/strand/recipient`): what `ReconciliationYear` reads.
+    func forEachCommitted(year: FinancialYear, office: String?, _ visit: (String, Int64) throws -> Void) throws
     /// Every row of the committed cache recomputed from the agreements' terms and states and compared with the
     /// row kept (for `finance check`), streamed in chunks of agreements.
     func checkCommitmentCache(chunk: Int) throws -> [CommitmentCacheDifference]
@@ -340,6 +343,9 @@ public protocol StoreTransaction {
     /// The names of the recipients of the office's live allocations of one year, by organisation id (the name of
     /// its first allocation by id): two columns of the year's allocations, nothing decoded.
     func liveRecipientNames(office: String, year: FinancialYear) throws -> [String: String]
+    /// The same names, of `recipients` alone (a page of the finance page's lines): the year's allocations to them
+    /// only are decoded.
+    func liveRecipientNames(office: String, year: FinancialYear, recipients: [String]) throws -> [String: String]
 
     // Carry-forwards
     func saveCarryForward(_ request: CarryForwardRequest) throws

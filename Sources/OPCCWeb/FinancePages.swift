@@ -1,4 +1,5 @@
 import Foundation
+import OPCCCore
 
 // The finance pages' models: budgets and reconciliation, allocations and the formula split, grant agreements,
 // carry-forwards. A form's part is nil when the reader's role does not use it, so the template leaves it out.
@@ -10,7 +11,9 @@ struct FinancePage: Encodable, Sendable {
     var year: String
     var years: [NavLink]
     var strands: [Strand]
-    var rows: [Line]
+    /// The page's lines of the reconciliation, written by `rowsHTML` (Mustache looked each of a line's twelve
+    /// values up through its context stack: the most of the page's rendering).
+    var rowsHTML: String
     var svg: String
     var hasMoney: Bool
     var csv: String
@@ -29,6 +32,23 @@ struct FinancePage: Encodable, Sendable {
         var paid: String
         var unallocated: String
         var used: String
+    }
+
+    /// The lines as `Templates.financeRow` renders each, every value escaped by `HTMLText.escape`.
+    static func rowsHTML(_ lines: [Line]) -> String {
+        let e = HTMLText.escape
+        var out = ""
+        out.reserveCapacity(lines.count * 420)
+        for l in lines {
+            out += l.strandLine ? "<tr class=\"strand-line\">" : "<tr>"
+            out += "<th scope=\"row\">\(e(l.line))</th><td class=\"num\">\(e(l.budget))</td>"
+            out += "<td class=\"num\">\(e(l.allocated))</td>\n  <td class=\"num\">\(e(l.committed))</td>"
+            out += "<td class=\"num\">\(e(l.paid))</td><td class=\"num\">\(e(l.returned))</td>"
+            out += "<td class=\"num\">\(e(l.carriedIn))</td>\n  <td class=\"num\">\(e(l.carriedOut))</td>"
+            out += "<td class=\"num\">\(e(l.available))</td><td class=\"num\">\(e(l.unallocated))</td>"
+            out += "<td class=\"num\">\(e(l.clawback))</td></tr>\n"
+        }
+        return out
     }
 
     /// A line of the reconciliation: a strand's, or a recipient's within it.

@@ -101,28 +101,26 @@ extension Web {
             asked = RegisterPaging.Request([:], errors: &pagingErrors)
             after = nil
         }
-        let overview = try await found { try await app.financeYearView(as: user, year: year) }
+        // The office's year is read once, and only the page's lines (and the strands' own lines, for the chart and
+        // the strands' table) are made into rows and rendered; only the page's recipients' names are read.
+        let overview = try await found {
+            try await app.financeYearPage(
+                as: user, year: year,
+                from: after.map { .after(strand: $0.strand, recipient: $0.recipient) } ?? .offset(asked.offset),
+                limit: RegisterPaging.pageSize)
+        }
         let names = overview.recipientNames
         let strandNames = Dictionary(
             overview.strands.map { ($0.strand, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let strandLines = overview.reconciliation.filter { $0.recipient == nil }
+        let strandLines = overview.strandLines
         let year = overview.year?.description ?? ""
         let chart = GroupedBarChart(
             title: "Budget used per strand, \(year)", series: ["Budget", "Allocated", "Paid"],
             groups: strandLines.map { row in
                 .init(label: row.strand ?? "", values: [row.budgetPence, row.allocatedPence, row.paidPence])
             }, id: "strands")
-        // One page of the reconciliation's lines (strand lines among them, in the reconciliation's order): only they
-        // are formatted and rendered.
-        let all = overview.reconciliation
-        let start: Int
-        if let after {
-            start =
-                all.firstIndex { ($0.strand ?? "", $0.recipient ?? "") > (after.strand, after.recipient) } ?? all.count
-        } else {
-            start = min(asked.offset, all.count)
-        }
-        let shown = all[start..<min(start + RegisterPaging.pageSize, all.count)]
+        let start = overview.start
+        let shown = overview.lines
         let rows = shown.map { r in
             let strand = r.strand ?? ""
             return FinancePage.Line(
@@ -136,14 +134,14 @@ extension Web {
         // The pages are offered only when the year has more lines than one page holds: a small year's page is as it
         // always was.
         var paging: RegisterPaging?
-        if all.count > RegisterPaging.pageSize || asked.number > 1 || after != nil {
+        if overview.total > RegisterPaging.pageSize || asked.number > 1 || after != nil {
             let next = shown.last.flatMap { last in
-                start + shown.count < all.count
+                start + shown.count < overview.total
                     ? [("after", ReconciliationCursor(strand: last.strand ?? "", recipient: last.recipient ?? "").text)]
                     : nil
             }
             paging = RegisterPaging(
-                shown: shown.count, total: all.count, next: next, request: asked, path: "/finance",
+                shown: shown.count, total: overview.total, next: next, request: asked, path: "/finance",
                 kept: year.isEmpty ? [] : [("year", year)], noun: "lines")
         }
         let strands = strandLines.map { r in
@@ -158,7 +156,7 @@ extension Web {
             nav: financeNav("/finance"), office: overview.office, year: year,
             years: overview.years.map { y in
                 NavLink(href: "/finance?year=\(y)", label: y.description, current: y == overview.year)
-            }, strands: strands, rows: rows, svg: chart.svg, hasMoney: overview.year != nil,
+            }, strands: strands, rowsHTML: FinancePage.rowsHTML(rows), svg: chart.svg, hasMoney: overview.year != nil,
             csv: "/finance/reconciliation.csv?year=\(year)", errors: errors, paging: paging)
         if try await readerRoles(user).contains(.finance) {
             budgetForms(&model, entered: entered, errors: errors, year: year)

@@ -36,6 +36,28 @@ extension Web {
             }
         }
         router.get("/transparency/360giving.json") { request, context -> Response in
+            // One office and one year: the whole package, kept by the services while nothing published changes,
+            // sent as one buffer (the office is resolved only when the package is made again).
+            if let officeText = request.uri.queryParameters["office"].map(String.init), !officeText.isEmpty,
+                let start = request.uri.queryParameters["year"].flatMap({ Int(String($0)) }),
+                (2000...2100).contains(start)
+            {
+                let package: Data
+                do {
+                    package = try await app.threeSixtyGivingYear(
+                        office: officeText, year: FinancialYear(startYear: start), documentBase: publicURL)
+                } catch let refusal as ServiceRefusal where refusal.rule == ServiceRefusal.Rule.knownOffice.rawValue {
+                    return pages.error(.notFound, message: "There is no office '\(officeText)' here.", context: context)
+                }
+                return Response(
+                    status: .ok,
+                    headers: [
+                        .contentType: "application/json", .cacheControl: "no-store",
+                        .init("X-Content-Type-Options")!: "nosniff",
+                        .contentDisposition: "inline; filename=\"360giving-\(officeText)-\(start).json\"",
+                    ],
+                    body: .init(byteBuffer: ByteBuffer(bytes: package)))
+            }
             let office: String?
             switch await officeParameter(request, context) {
             case .refused(let response): return response

@@ -1,3 +1,4 @@
+import PropertyBased
 import Testing
 
 @testable import OPCCCore
@@ -54,5 +55,25 @@ struct GroupedBarChartTests {
         let empty = GroupedBarChart(title: "Budget used", series: ["Budget"], groups: [], id: "e")
         #expect(empty.textAlternative == "Budget used: nothing to show yet.")
         #expect(empty.maximum == 1)
+    }
+
+    /// Any text is escaped by its scalars: `&`, `<`, `>` and `"` as entities, everything else as it is (a markup
+    /// character followed by a combining mark too, which Foundation's grapheme-wise `replacingOccurrences`, used
+    /// before, left as it was).
+    @Test func anyTextIsEscapedScalarByScalar() async {
+        await propertyCheck(count: 1_000, input: HostileText.text) { text in
+            var expected = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": expected += "&amp;"
+                case "<": expected += "&lt;"
+                case ">": expected += "&gt;"
+                case "\"": expected += "&quot;"
+                default: expected.unicodeScalars.append(scalar)
+                }
+            }
+            #expect(GroupedBarChart.escape(text).utf8.elementsEqual(expected.utf8))
+        }
+        #expect(GroupedBarChart.escape("<\u{301}&\u{301}") == "&lt;\u{301}&amp;\u{301}")
     }
 }

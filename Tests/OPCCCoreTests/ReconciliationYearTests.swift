@@ -124,6 +124,55 @@ struct ReconciliationYearTests {
         }
     }
 
+    /// A key is read by its kind's first bytes and the text after them (`ReconciliationYear` keeps its lines by
+    /// that text): any text, arbitrary Unicode in every field, a slash anywhere, is an account exactly when
+    /// `LedgerAccount(key:)` reads one, and moves the figures `Reconciliation.lines(fromSums:)` gives it; what an
+    /// agreement commits of its line (written as the text after a kind) lands on that line and its strand's.
+    @Test func anyTextIsReadAsAnAccountExactlyWhenItsKeyIs() async {
+        let kind = Gen.int(in: 0...(LedgerAccount.Kind.allCases.count - 1)).map { LedgerAccount.Kind.allCases[$0] }
+        let input = zip(
+            kind, HostileText.text, HostileText.text, HostileText.text, Gen.int(in: 0...3), HostileText.text)
+        await propertyCheck(count: 2_000, input: input) { kind, office, strand, recipient, shape, raw in
+            let fields = [office, "2016-17", strand, recipient]
+            let key =
+                shape == 3
+                ? kind.rawValue + "/" + raw : ([kind.rawValue] + fields.prefix(2 + shape)).joined(separator: "/")
+            let own = "funding/cumbria/2016-17"
+            var built = ReconciliationYear(year: Self.year, office: nil)
+            guard let account = LedgerAccount(key: key) else {
+                #expect(throws: ReconciliationYear.Failure.notAnAccount(key: key)) {
+                    try built.addBalance(account: own, counter: key, pence: 5)
+                }
+                var again = ReconciliationYear(year: Self.year, office: nil)
+                #expect(throws: ReconciliationYear.Failure.notAnAccount(key: key)) {
+                    try again.addBalance(account: key, counter: own, pence: -5)
+                }
+                return
+            }
+            guard key != own else { return }
+            let funding = LedgerAccount(key: own)!
+            try! built.addBalance(account: own, counter: key, pence: 5)
+            // The other side of the pair, as the store gives it: only when the account's rows are read too.
+            if account.year == Self.year { try! built.addBalance(account: key, counter: own, pence: -5) }
+            var committed: [ReconciliationLine: Int64] = [:]
+            if account.recipient != nil {
+                let line = ReconciliationLine(account)
+                committed[line] = 7
+                try! built.addCommitted(
+                    lineText: [
+                        account.office, LedgerAccount.yearText(account.year), account.strand!, account.recipient!,
+                    ]
+                    .joined(separator: "/"), pence: 7)
+            }
+            let streamed = built.entries().map { "\($0.line) \($0.figures) \($0.committedPence)" }
+            #expect(
+                streamed
+                    == Self.before(
+                        [(from: account, to: funding, pence: 5)], committed: committed, office: nil, strand: nil,
+                        recipient: nil))
+        }
+    }
+
     @Test func aKeyThatIsNoAccountIsNamed() {
         var built = ReconciliationYear(year: Self.year, office: nil)
         #expect(throws: ReconciliationYear.Failure.notAnAccount(key: "budget/cumbria/2016-17")) {

@@ -49,6 +49,11 @@ import Testing
                     names[a.allocation.recipientOrgID] = a.allocation.recipientName
                 }
                 #expect(try tx.liveRecipientNames(office: office, year: year) == names)
+                // Of some recipients only (a page's): the same names, of them alone; an unknown one has none.
+                let some = names.keys.sorted().enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+                #expect(
+                    try tx.liveRecipientNames(office: office, year: year, recipients: some + ["GB-NONE-0"])
+                        == names.filter { some.contains($0.key) })
             }
         }
     }
@@ -96,6 +101,63 @@ import Testing
             let names = Dictionary(
                 overview.allocations.map { ($0.recipientOrgID, $0.recipientName) }, uniquingKeysWith: { a, _ in a })
             #expect(view.recipientNames == names)
+        }
+    }
+
+    /// The finance page's page of a year reads the office's year once and gives one page of its lines: walked by
+    /// offset or after the last line shown, a page at a time and with any page size, the pages are the year's
+    /// reconciliation in its order; the strands' lines are every strand line, the total every line, the names
+    /// those of the page's recipients alone.
+    @Test(arguments: TestEngine.all)
+    func theFinancePagesLinesArePagesOfTheYearsReconciliationByOffsetAndByCursor(engine: TestEngine) async throws {
+        let app = try await Self.generated(engine)
+        let finance = "avon-and-somerset.finance-1"
+        func figures(_ r: Commissioning.ReconciliationRow) -> [String] {
+            [
+                r.strand ?? "", r.recipient ?? "", "\(r.budgetPence ?? -1)", "\(r.allocatedPence)",
+                "\(r.committedPence)", "\(r.paidPence)", "\(r.availablePence)", "\(r.unallocatedPence ?? -1)",
+            ]
+        }
+        let years = try await app.financeYearView(as: finance).years
+        #expect(years.count >= 2)
+        for year in years + [nil] {
+            let view = try await app.financeYearView(as: finance, year: year)
+            let all = view.reconciliation.map(figures)
+            #expect(all.count > 4, "enough lines for several pages")
+            for limit in [1, 2, 3, 50] {
+                var byOffset: [[String]] = []
+                var byCursor: [[String]] = []
+                var start = Commissioning.FinanceLinesStart.offset(0)
+                while true {
+                    let page = try await app.financeYearPage(as: finance, year: year, from: start, limit: limit)
+                    #expect(page.year == view.year && page.years == view.years && page.strands == view.strands)
+                    #expect(page.total == all.count && page.lines.count <= limit)
+                    #expect(
+                        page.strandLines.map(figures) == view.reconciliation.filter { $0.recipient == nil }.map(figures)
+                    )
+                    let recipients = Set(page.lines.compactMap(\.recipient))
+                    #expect(page.recipientNames == view.recipientNames.filter { recipients.contains($0.key) })
+                    byCursor += page.lines.map(figures)
+                    guard let last = page.lines.last, page.start + page.lines.count < page.total else { break }
+                    start = .after(strand: last.strand ?? "", recipient: last.recipient ?? "")
+                }
+                var offset = 0
+                while offset < all.count {
+                    let page = try await app.financeYearPage(
+                        as: finance, year: year, from: .offset(offset), limit: limit)
+                    #expect(page.start == offset)
+                    byOffset += page.lines.map(figures)
+                    offset += limit
+                }
+                #expect(byOffset == all, "limit \(limit), by offset")
+                #expect(byCursor == all, "limit \(limit), by cursor")
+            }
+            // Past the end, and after the last line: an empty page that still counts the year's lines.
+            let past = try await app.financeYearPage(as: finance, year: year, from: .offset(all.count + 5), limit: 3)
+            #expect(past.lines.isEmpty && past.total == all.count && past.start == all.count)
+            let after = try await app.financeYearPage(
+                as: finance, year: year, from: .after(strand: "\u{10FFFF}", recipient: ""), limit: 3)
+            #expect(after.lines.isEmpty && after.total == all.count)
         }
     }
 

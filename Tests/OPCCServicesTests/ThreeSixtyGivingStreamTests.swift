@@ -62,14 +62,26 @@ import Testing
             }
             return result
         }
+        func keptYears() async throws -> [Data] {
+            var result: [Data] = []
+            for year in years {
+                result.append(
+                    try await app.threeSixtyGivingYear(office: "cumbria", year: year, documentBase: "https://x.example")
+                )
+            }
+            return result
+        }
         let before = try await streamedYears()
         #expect(before == (try await wholeYears()))
+        #expect(before == (try await keptYears()), "the whole package of a year is the streamed one")
+        #expect(before == (try await keptYears()), "asked again: the package kept")
         #expect(try before.contains { try !Self.grants($0).isEmpty }, "the demo publishes grants")
         #expect((try await streamedYears()) == before, "asked again: the years kept")
         try await app.terminateAgreement(
             "cumbria-GA-0002", reason: "The hub site was withdrawn", by: "cumbria.pcc", on: day("2016-09-01"))
         let after = try await streamedYears()
         #expect(after == (try await wholeYears()))
+        #expect(after == (try await keptYears()), "the package kept from before the change is not served")
         #expect(after != before, "the terminated agreement's grant is no longer the same")
     }
 
@@ -126,5 +138,18 @@ import Testing
         let (streamed, pieces) = try await Self.streamed(
             try await app.threeSixtyGivingStream(office: "bedfordshire", year: FinancialYear(startYear: 2030)))
         #expect(streamed == data && pieces == 1)
+    }
+
+    /// An office the database does not hold is refused by name, kept package or not.
+    @Test(arguments: TestEngine.all) func aYearsPackageOfAnUnknownOfficeIsRefused(engine: TestEngine) async throws {
+        let app = try await Self.generated(engine)
+        _ = try await app.threeSixtyGivingYear(
+            office: "bedfordshire", year: FinancialYear(startYear: 2016), documentBase: nil)
+        await #expect {
+            try await app.threeSixtyGivingYear(
+                office: "no-such-office", year: FinancialYear(startYear: 2016), documentBase: nil)
+        } throws: { error in
+            (error as? ServiceRefusal)?.rule == ServiceRefusal.Rule.knownOffice.rawValue
+        }
     }
 }

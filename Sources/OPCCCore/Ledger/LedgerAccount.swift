@@ -52,11 +52,16 @@ public struct LedgerAccount: Hashable, Sendable, Comparable, CustomStringConvert
 
     /// The account's text key, as stored: `allocation/cumbria/2016-17/ASB/GB-LAE-BAR`.
     public var key: String {
-        ([kind.rawValue, office, "\(year.startYear)-\(String(format2: (year.startYear + 1) % 100))"]
+        ([kind.rawValue, office, Self.yearText(year)]
             + [strand, recipient].compactMap { $0 }).joined(separator: "/")
     }
 
     public var description: String { key }
+
+    /// The year as a key writes it: `2016-17`.
+    public static func yearText(_ year: FinancialYear) -> String {
+        "\(year.startYear)-\(String(format2: (year.startYear + 1) % 100))"
+    }
 
     /// Reads a key written by `key`.
     ///

@@ -2,10 +2,13 @@
 /// the same figures as `Reconciliation.lines(fromSums:)` gives from the year's sums per pair of accounts, without a
 /// value per row that the lines do not need.
 ///
-/// Each distinct account key is read once (`LedgerAccount(key:)`) into a small record of its kind and the two
-/// lines its figures go to (its strand's, and its recipient's when it has one), kept by index; a row then costs a
-/// lookup of its counter account's key (its own key is most often the row before's), a switch on the two kinds and
-/// two additions into an array. The lines are sorted once, at the end, only those shown.
+/// A key is `kind/` followed by the fields of the line it belongs to (`office/2016-17/strand/recipient`: a
+/// recipient's line; `office/2016-17/strand`: a strand's; `office/2016-17`: the office's funding, a line without a
+/// strand). Every kind with the same fields shares that line, so the lines are kept by the text after the kind: a
+/// key costs reading its kind from its first bytes and one lookup of the rest (none when it is the row before's, or
+/// the row's own account's under another kind), and each line's text is read (`LedgerAccount(key:)`) only the first
+/// time it is seen. A row then costs a switch on the two kinds and two additions into an array. The lines are sorted
+/// once, at the end, only those shown.
 public struct ReconciliationYear: Sendable {
     /// Why a row or a commitment could not be added.
     public enum Failure: Error, Hashable, Sendable {
@@ -28,39 +31,46 @@ public struct ReconciliationYear: Sendable {
         }
     }
 
-    /// An account seen, by index: what the rows need of it.
+    /// A line seen, by index: what the rows of its accounts need of it.
+    private struct Line: Sendable {
+        let line: ReconciliationLine
+        /// How many fields its text has: 2 (office, year), 3 (and a strand), 4 (and a recipient).
+        let fields: Int
+        /// The index of its strand's line (itself for a strand's line, and for the office's line without one).
+        let strandLine: Int
+        /// Whether the rows of its accounts are read for this year too (its year, and the office asked for or every
+        /// office): a pair of two such accounts has a row on each side, and only one of them is added.
+        let readToo: Bool
+        var isRecipientLine: Bool { fields == 4 }
+    }
+
+    /// An account: its kind and the line of its fields.
     private struct Account: Sendable {
         let kind: LedgerAccount.Kind
-        let hasStrand: Bool
-        /// The index of its strand's line (a funding account's: the office's line without a strand).
-        let strandLine: Int
-        /// The index of its recipient's line, or -1.
-        let recipientLine: Int
-        /// Whether its rows are read for this year too (its year, and the office asked for or every office): a
-        /// pair of two such accounts has a row on each side, and only one of them is added.
-        let readToo: Bool
+        let line: Int
     }
 
     public let year: FinancialYear
     public let office: String?
+    /// The year as keys write it (`2016-17`).
+    private let yearText: String
 
-    private var accountByKey: [String: Int] = [:]
-    private var accounts: [Account] = []
-    /// The key of the row before and its index: the cache's rows come in key order, so an account's rows follow
-    /// one another.
-    private var lastKey: String?
-    private var lastIndex = 0
-
-    private var lineByKey: [ReconciliationLine: Int] = [:]
-    private var lines: [ReconciliationLine] = []
+    private var lineByText: [Substring: Int] = [:]
+    private var lines: [Line] = []
     private var figures: [ReconciliationFigures] = []
     /// Whether a transfer reached the line (a line only an agreement names is not shown, as before).
     private var moved: [Bool] = []
     private var committed: [Int64] = []
 
+    /// The key of the row before and its account: the cache's rows come in key order, so an account's rows follow
+    /// one another.
+    private var lastKey: String?
+    private var lastAccount = Account(kind: .funding, line: 0)
+
     public init(year: FinancialYear, office: String?) {
         self.year = year
         self.office = office
+        self.yearText = LedgerAccount.yearText(year)
     }
 
     /// Adds one row of the balances cache: `accountKey`'s balance for the money moved with `counterKey` (what came
@@ -70,37 +80,55 @@ public struct ReconciliationYear: Sendable {
     public mutating func addBalance(
         account accountKey: String, counter counterKey: String, pence: Int64
     ) throws(Failure) {
-        // A recipient's other accounts (`paid/…` beside `allocation/…`) differ from the row's own only by their
-        // kind: while the row's account is the row before's, such a counter shares its lines, unread.
-        let counter: Int
-        if let lastKey, lastKey == accountKey, let shared = sharing(counterKey, with: accountKey, at: lastIndex) {
-            counter = shared
-        } else {
-            counter = try index(of: counterKey)
-        }
-        if accounts[counter].readToo && counterKey.utf8.lexicographicallyPrecedes(accountKey.utf8) { return }
-        guard pence != .min else { throw .sumTooLarge(.sumTooLarge(of: "the balance of \(accountKey)")) }
-        let account: Int
+        let account: Account
         if let lastKey, lastKey == accountKey {
-            account = lastIndex
+            account = lastAccount
         } else {
-            account = try index(of: accountKey)
+            account = try self.account(accountKey)
             lastKey = accountKey
-            lastIndex = account
+            lastAccount = account
         }
+        let counter = try self.account(counterKey, beside: accountKey, account: account)
+        if lines[counter.line].readToo && counterKey.utf8.lexicographicallyPrecedes(accountKey.utf8) { return }
+        guard pence != .min else { throw .sumTooLarge(.sumTooLarge(of: "the balance of \(accountKey)")) }
         addSum(from: counter, to: account, pence: pence)
     }
 
     /// Adds what agreements in a committed state commit of a recipient's line (and so of its strand's line).
     public mutating func addCommitted(_ recipientLine: ReconciliationLine, pence: Int64) throws(LedgerError) {
-        let strandLine = ReconciliationLine(
-            office: recipientLine.office, year: recipientLine.year, strand: recipientLine.strand, recipient: nil)
-        for line in [recipientLine, strandLine] {
-            let index = lineIndex(line)
-            let (total, overflow) = committed[index].addingReportingOverflow(pence)
-            guard !overflow else { throw .sumTooLarge(of: "the money committed in \(line.office)") }
-            committed[index] = total
+        guard let strand = recipientLine.strand, let recipient = recipientLine.recipient,
+            recipientLine.year == year
+        else { return }
+        try addCommitted(
+            lineText: recipientLine.office + "/" + yearText + "/" + strand + "/" + recipient, pence: pence)
+    }
+
+    /// Adds what agreements in a committed state commit of the recipient's line written `office/2016-17/strand/
+    /// recipient` (as the text after a key's kind; the store writes it so), and so of its strand's line. A line no
+    /// transfer of the year reached is not shown, so what is committed of it is not kept.
+    public mutating func addCommitted(lineText: String, pence: Int64) throws(LedgerError) {
+        let text = Substring(lineText)
+        let slash = UInt8(ascii: "/")
+        // Four fields, none holding a slash (as every line shown): another text names no line shown.
+        guard text.utf8.count(where: { $0 == slash }) == 3, let lastSlash = text.utf8.lastIndex(of: slash) else {
+            return
         }
+        let strandLine: Int
+        if let line = lineByText[text], lines[line].isRecipientLine {
+            try addCommitted(pence, to: line, office: lines[line].line.office)
+            strandLine = lines[line].strandLine
+        } else if let line = lineByText[Substring(text.utf8[..<lastSlash])], lines[line].fields == 3 {
+            strandLine = line
+        } else {
+            return
+        }
+        try addCommitted(pence, to: strandLine, office: lines[strandLine].line.office)
+    }
+
+    private mutating func addCommitted(_ pence: Int64, to line: Int, office: String) throws(LedgerError) {
+        let (total, overflow) = committed[line].addingReportingOverflow(pence)
+        guard !overflow else { throw .sumTooLarge(of: "the money committed in \(office)") }
+        committed[line] = total
     }
 
     /// The lines of the year with a strand, in order (office, strand, recipient, the strand's own line first),
@@ -108,116 +136,149 @@ public struct ReconciliationYear: Sendable {
     public func entries(strand: String? = nil, recipient: String? = nil) -> [Entry] {
         var shown: [Int] = []
         shown.reserveCapacity(lines.count)
-        for (index, line) in lines.enumerated()
-        where moved[index] && line.year == year && line.strand != nil && (strand == nil || line.strand == strand)
-            && (recipient == nil || line.recipient == recipient || line.recipient == nil)
+        for (index, l) in lines.enumerated()
+        where moved[index] && l.fields >= 3 && l.line.year == year && (strand == nil || l.line.strand == strand)
+            && (recipient == nil || l.line.recipient == recipient || l.line.recipient == nil)
         {
             shown.append(index)
         }
         // Every line shown is of the same year: office, strand and recipient decide, as `ReconciliationLine.<`.
         shown.sort { a, b in
-            let x = lines[a]
-            let y = lines[b]
+            let x = lines[a].line
+            let y = lines[b].line
             if x.office != y.office { return x.office < y.office }
             if x.strand != y.strand { return (x.strand ?? "") < (y.strand ?? "") }
             return (x.recipient ?? "") < (y.recipient ?? "")
         }
-        return shown.map { Entry(line: lines[$0], figures: figures[$0], committedPence: committed[$0]) }
+        return shown.map { Entry(line: lines[$0].line, figures: figures[$0], committedPence: committed[$0]) }
     }
 
     // MARK: Accounts and lines
 
-    /// The index of the account with key `key`, read the first time it is seen.
-    private mutating func index(of key: String) throws(Failure) -> Int {
-        if let hit = accountByKey[key] { return hit }
-        guard let account = LedgerAccount(key: key) else { throw .notAnAccount(key: key) }
-        let strandLine = lineIndex(
-            ReconciliationLine(office: account.office, year: account.year, strand: account.strand, recipient: nil))
-        let recipientLine = account.recipient == nil ? -1 : lineIndex(ReconciliationLine(account))
-        let index = accounts.count
-        accounts.append(
-            Account(
-                kind: account.kind, hasStrand: account.strand != nil, strandLine: strandLine,
-                recipientLine: recipientLine,
-                readToo: account.year == year && (office == nil || account.office == office)))
-        accountByKey[key] = index
-        return index
-    }
-
-    /// The index of a record for `counterKey` when it is `accountKey` (already read, at `index`) with another kind
-    /// whose key has the same fields (a `paid` account beside its `allocation` one): its lines are the account's.
-    /// Nil when the two keys differ after the kind, or the kind is not one of the books' or needs other fields (the
-    /// general reading then decides). The keys compared are plain ASCII, as every key the product writes: another
-    /// text goes through the general reading.
-    private mutating func sharing(_ counterKey: String, with accountKey: String, at index: Int) -> Int? {
-        let slash = UInt8(ascii: "/")
-        let counter = counterKey.utf8
-        let account = accountKey.utf8
-        guard let counterSlash = counter.firstIndex(of: slash), let accountSlash = account.firstIndex(of: slash),
-            counter[counterSlash...].elementsEqual(account[accountSlash...]),
-            counter.allSatisfy({ $0 < 0x80 }),
-            let kind = LedgerAccount.Kind(rawValue: String(Substring(counterKey.utf8[..<counterSlash])))
-        else { return nil }
-        let shared = accounts[index]
-        guard kind.needsStrand == shared.kind.needsStrand, kind.needsRecipient == shared.kind.needsRecipient else {
-            return nil
+    /// The account of `key`: its kind read from its first bytes, its line by the text after them (read the first
+    /// time that text is seen).
+    private mutating func account(_ key: String) throws(Failure) -> Account {
+        let utf8 = key.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")),
+            let kind = LedgerAccount.Kind(bytes: utf8[..<slash])
+        else { throw .notAnAccount(key: key) }
+        let rest = Substring(utf8[utf8.index(after: slash)...])
+        if let line = lineByText[rest] {
+            guard fits(kind, lines[line].fields) else { throw .notAnAccount(key: key) }
+            return Account(kind: kind, line: line)
         }
-        accounts.append(
-            Account(
-                kind: kind, hasStrand: shared.hasStrand, strandLine: shared.strandLine,
-                recipientLine: shared.recipientLine, readToo: shared.readToo))
-        return accounts.count - 1
+        return Account(kind: kind, line: try newLine(rest, of: key))
     }
 
-    private mutating func lineIndex(_ line: ReconciliationLine) -> Int {
-        if let hit = lineByKey[line] { return hit }
+    /// The account of a row's counter key: most often (a recipient's `paid/…` beside its `allocation/…`) the row's
+    /// own account's fields under another kind, compared by bytes without a lookup.
+    private mutating func account(
+        _ key: String, beside accountKey: String, account: Account
+    ) throws(Failure) -> Account {
+        let slash = UInt8(ascii: "/")
+        let counter = key.utf8
+        let own = accountKey.utf8
+        if let counterSlash = counter.firstIndex(of: slash), let ownSlash = own.firstIndex(of: slash),
+            counter[counterSlash...].elementsEqual(own[ownSlash...]),
+            let kind = LedgerAccount.Kind(bytes: counter[..<counterSlash])
+        {
+            guard fits(kind, lines[account.line].fields) else { throw .notAnAccount(key: key) }
+            return Account(kind: kind, line: account.line)
+        }
+        return try self.account(key)
+    }
+
+    /// Whether a kind's fields are those of a line of `fields` fields.
+    private func fits(_ kind: LedgerAccount.Kind, _ fields: Int) -> Bool {
+        kind.needsStrand == (fields > 2) && kind.needsRecipient == (fields > 3)
+    }
+
+    /// The line of `text` (`key` after its kind), read from the key: with its strand's line, made too if new.
+    private mutating func newLine(_ text: Substring, of key: String) throws(Failure) -> Int {
+        guard let account = LedgerAccount(key: key) else { throw .notAnAccount(key: key) }
+        let readToo = account.year == year && (office == nil || account.office == office)
+        var strandLine = -1
+        if account.recipient != nil, let slash = text.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            let strandText = Substring(text.utf8[..<slash])
+            if let known = lineByText[strandText] {
+                strandLine = known
+            } else {
+                strandLine = append(
+                    Line(
+                        line: ReconciliationLine(
+                            office: account.office, year: account.year, strand: account.strand, recipient: nil),
+                        fields: 3, strandLine: lines.count, readToo: readToo), text: strandText)
+            }
+        }
+        let fields = account.recipient != nil ? 4 : account.strand != nil ? 3 : 2
+        return append(
+            Line(
+                line: ReconciliationLine(account), fields: fields,
+                strandLine: strandLine >= 0 ? strandLine : lines.count, readToo: readToo), text: text)
+    }
+
+    private mutating func append(_ line: Line, text: Substring) -> Int {
         let index = lines.count
         lines.append(line)
         figures.append(ReconciliationFigures())
         moved.append(false)
         committed.append(0)
-        lineByKey[line] = index
+        lineByText[text] = index
         return index
     }
 
     // MARK: Figures
 
     /// `Reconciliation.add(from:to:pence:into:)` on indices: the same rules, the same lines.
-    private mutating func addSum(from: Int, to: Int, pence: Int64) {
-        let fromKind = accounts[from].kind
-        let toKind = accounts[to].kind
+    private mutating func addSum(from: Account, to: Account, pence: Int64) {
+        let fromKind = from.kind
+        let toKind = to.kind
         // Amounts and sums of them other than `Int64.min` (refused above) negate without trapping.
         let negated = -pence
         if fromKind == .budget && toKind == .budget {
             // A virement: out of one strand, into another.
-            add(.budget, negated, to: from)
-            add(.budget, pence, to: to)
+            add(.budget, negated, to: from.line)
+            add(.budget, pence, to: to.line)
         } else if let figure = ReconciliationFigure.moved(from: fromKind, to: toKind) {
-            add(figure, pence, to: mostSpecific(from, to))
+            add(figure, pence, to: mostSpecific(from.line, to.line))
             // Clawback due is what is still owed: money leaving it (returned, written off) settles it.
-            if fromKind == .clawbackDue { add(.clawbackDue, negated, to: from) }
+            if fromKind == .clawbackDue { add(.clawbackDue, negated, to: from.line) }
         } else if let figure = ReconciliationFigure.moved(from: toKind, to: fromKind) {
-            add(figure, negated, to: mostSpecific(from, to))
-            if toKind == .clawbackDue { add(.clawbackDue, pence, to: to) }
+            add(figure, negated, to: mostSpecific(from.line, to.line))
+            if toKind == .clawbackDue { add(.clawbackDue, pence, to: to.line) }
         }
     }
 
-    private mutating func add(_ figure: ReconciliationFigure, _ pence: Int64, to account: Int) {
-        let a = accounts[account]
-        figures[a.strandLine].add(pence, to: figure)
-        moved[a.strandLine] = true
-        if a.recipientLine >= 0 {
-            figures[a.recipientLine].add(pence, to: figure)
-            moved[a.recipientLine] = true
+    /// Adds to the line of an account's fields and, for a recipient's, to its strand's line too.
+    private mutating func add(_ figure: ReconciliationFigure, _ pence: Int64, to line: Int) {
+        let l = lines[line]
+        figures[l.strandLine].add(pence, to: figure)
+        moved[l.strandLine] = true
+        if l.isRecipientLine {
+            figures[line].add(pence, to: figure)
+            moved[line] = true
         }
     }
 
-    /// `Reconciliation.mostSpecific` on indices.
+    /// `Reconciliation.mostSpecific` on lines.
     private func mostSpecific(_ a: Int, _ b: Int) -> Int {
-        if accounts[a].recipientLine >= 0 { return a }
-        if accounts[b].recipientLine >= 0 { return b }
-        return accounts[a].hasStrand ? a : b
+        if lines[a].isRecipientLine { return a }
+        if lines[b].isRecipientLine { return b }
+        return lines[a].fields > 2 ? a : b
     }
+}
+
+extension LedgerAccount.Kind {
+    /// The kind whose raw value is exactly `bytes`, read without making a text of them.
+    init?(bytes: Substring.UTF8View) {
+        for (raw, kind) in Self.rawBytes where raw.count == bytes.count && raw.elementsEqual(bytes) {
+            self = kind
+            return
+        }
+        return nil
+    }
+
+    private static let rawBytes: [([UInt8], LedgerAccount.Kind)] = allCases.map { (Array($0.rawValue.utf8), $0) }
 }
 
 extension ReconciliationFigure {

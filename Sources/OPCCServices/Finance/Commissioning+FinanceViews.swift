@@ -128,6 +128,70 @@ extension Commissioning {
             office: office, years: years, year: shown, strands: strands, reconciliation: rows, recipientNames: names)
     }
 
+    /// Where a page of a year's reconciliation lines starts: at a line's position, or after the line of a strand
+    /// and recipient (a strand's own line is the strand with an empty recipient).
+    public enum FinanceLinesStart: Sendable, Hashable {
+        case offset(Int)
+        case after(strand: String, recipient: String)
+    }
+
+    /// What the finance page of one office and year shows, and only that: the years, the strands and their lines
+    /// (the chart and the strands' table), one page of the reconciliation's lines, how many lines the year has,
+    /// and the names of the page's recipients alone.
+    public struct FinanceYearPage: Sendable {
+        public let office: String
+        /// Every year with a budget strand or an allocation, oldest first.
+        public let years: [FinancialYear]
+        /// The year shown (the one asked for, else the latest); nil when the office has no money yet.
+        public let year: FinancialYear?
+        public let strands: [BudgetStrand]
+        /// Every strand's own line of the year's reconciliation, in order.
+        public let strandLines: [ReconciliationRow]
+        /// The page's lines (strand and recipient lines, in the reconciliation's order).
+        public let lines: [ReconciliationRow]
+        /// The position of the page's first line among the year's lines, and how many lines the year has.
+        public let start: Int
+        public let total: Int
+        /// The names of the page's recipients (of the year's live allocations): organisation id → name.
+        public let recipientNames: [String: String]
+    }
+
+    /// The finance page's view of one year and one page of its lines (`limit` lines from `start`), read in one
+    /// transaction: the office's year from the balances and committed caches (`ReconciliationYear`, the office's
+    /// rows alone), only the page's lines and the strands' lines made into rows, only the page's recipients' names
+    /// read.
+    public func financeYearPage(
+        as actorName: String, year: FinancialYear? = nil, from start: FinanceLinesStart = .offset(0), limit: Int
+    ) async throws -> FinanceYearPage {
+        try await store.read { tx in
+            let office = try financeOffice(actorName, in: tx)
+            let years = try tx.financeYears(office: office)
+            guard let shown = year ?? years.last else {
+                return FinanceYearPage(
+                    office: office, years: years, year: nil, strands: [], strandLines: [], lines: [], start: 0,
+                    total: 0, recipientNames: [:])
+            }
+            let entries = try Self.reconciliationYear(shown, office: office, in: tx).entries()
+            let first: Int
+            switch start {
+            case .offset(let offset): first = min(max(offset, 0), entries.count)
+            case .after(let strand, let recipient):
+                first =
+                    entries.firstIndex {
+                        ($0.line.strand ?? "", $0.line.recipient ?? "") > (strand, recipient)
+                    } ?? entries.count
+            }
+            let page = entries[first..<min(first + max(limit, 0), entries.count)]
+            let recipients = Set(page.compactMap(\.line.recipient))
+            return FinanceYearPage(
+                office: office, years: years, year: shown, strands: try tx.strands(office: office, year: shown),
+                strandLines: try Self.reconciliationRows(entries.filter { $0.line.recipient == nil }),
+                lines: try Self.reconciliationRows(Array(page)), start: first, total: entries.count,
+                recipientNames: recipients.isEmpty
+                    ? [:] : try tx.liveRecipientNames(office: office, year: shown, recipients: recipients.sorted()))
+        }
+    }
+
     /// A grant agreement's page: its terms and state, the allocations it pays out, each quarter's profiled and
     /// reported spend, and the reader's roles (which acts to offer; the services still decide each one).
     public struct GrantView: Sendable {

@@ -116,8 +116,8 @@ extension Commissioning {
         } catch ReconciliationYear.Failure.sumTooLarge(let error) {
             throw error
         }
-        for (recipientLine, pence) in try tx.committedUnderAgreements(year: year, office: office) {
-            try built.addCommitted(recipientLine, pence: pence)
+        try tx.forEachCommitted(year: year, office: office) { lineText, pence in
+            try built.addCommitted(lineText: lineText, pence: pence)
         }
         return built
     }

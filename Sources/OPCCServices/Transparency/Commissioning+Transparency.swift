@@ -121,6 +121,27 @@ extension Commissioning {
             documentBase: documentBase)
     }
 
+    /// The 360Giving package of one office and one financial year, whole: the very bytes `threeSixtyGivingStream`
+    /// gives in pieces for them, kept (`ThreeSixtyGivingYearCache`) while the audit chain's head has not moved
+    /// and for the day they are issued on, so that asking again reads the head alone (one read transaction, no
+    /// office list, no profile, nothing rendered). Every change to what the package holds (a decision's state, an
+    /// agreement, a document, a round, a profile, an office) appends an audit event in its own transaction; the head
+    /// is read before the package, so the package kept is never older than the head it is kept under. An unknown
+    /// office is refused as `threeSixtyGivingStream` refuses it (`knownOffice`).
+    public func threeSixtyGivingYear(office: String, year: FinancialYear, documentBase: String?) async throws -> Data {
+        let key = ThreeSixtyGivingYearCache.Key(
+            office: office, year: year.startYear, documentBase: documentBase, issued: clock.today())
+        let head = try await store.read { try $0.auditHead().sequence }
+        if let kept = caches.threeSixtyGivingYears.package(key, head: head) { return kept }
+        var whole = Data()
+        for try await piece in try await threeSixtyGivingStream(office: office, year: year, documentBase: documentBase)
+        {
+            whole.append(piece)
+        }
+        caches.threeSixtyGivingYears.keep(whole, key: key, head: head)
+        return whole
+    }
+
     /// The published grants of the offices decided in the financial year, oldest first (a piece of the stream).
     func publishedGrants(offices: [String], year: FinancialYear) async throws -> [TransparencyGrant] {
         try await store.read { tx in
@@ -371,6 +392,42 @@ public struct ThreeSixtyGivingStream: AsyncSequence, Sendable {
             return Data((written == 0 ? stream.outline.rendered() + "\n" : after).utf8)
         }
     }
+}
+
+/// The whole 360Giving packages of one office and year (`Commissioning.threeSixtyGivingYear`), kept while the audit
+/// chain's head has not moved since they were read: at most `capacity` (a few dozen offices' recent years), emptied
+/// when full or when the head moves.
+final class ThreeSixtyGivingYearCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let office: String
+        let year: Int
+        let documentBase: String?
+        /// The day the package says it was issued on.
+        let issued: Day
+    }
+
+    private struct Entries: Sendable {
+        var head: Int64 = -1
+        var packages: [Key: Data] = [:]
+    }
+
+    static let capacity = 64
+
+    private let entries = Mutex(Entries())
+
+    func package(_ key: Key, head: Int64) -> Data? {
+        entries.withLock { $0.head == head ? $0.packages[key] : nil }
+    }
+
+    func keep(_ package: Data, key: Key, head: Int64) {
+        entries.withLock { e in
+            if e.head != head || e.packages.count >= Self.capacity { e = Entries(head: head) }
+            e.packages[key] = package
+        }
+    }
+
+    /// How many packages are kept (for the tests).
+    var count: Int { entries.withLock { $0.packages.count } }
 }
 
 /// The rendered published grants of a year (of one office, or of several), kept while the audit chain's head has
