@@ -57,6 +57,8 @@ let package = Package(
             dependencies: [
                 "OPCCCore", "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API itself, for the few loops that read millions of rows by column (`audit verify`).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -136,6 +136,73 @@ extension SQLTransaction {
         }
     }
 
+    /// The columns `forEachAuditEventBytes` reads, in the order it reads them by index.
+    static let eventByteColumns =
+        "seq, office_id, instance_id, workflow, workflow_version, event, from_state, to_state, actor, role, "
+        + "effective_day, recorded_at, payload, prev_hash, hash, office_seq, sealed_record, seal"
+
+    /// The same events in the same order as `forEachAuditEvent`, each as its fields' bytes read in place (on
+    /// SQLite; PostgreSQL's rows come as values and are copied): what `audit verify` reads. A row holding a value of
+    /// an unexpected kind is read the slow way, as `forEachAuditEvent` reads it, so both give the same events.
+    func forEachAuditEventBytes(office: String?, _ visit: (AuditEventBytes) throws -> Bool) throws {
+        let chunk = 10_000
+        var after: Int64 = 0
+        while true {
+            var read = 0
+            var stopped = false
+            try sql.forEachRawRow(
+                "SELECT \(Self.eventByteColumns) FROM audit_event WHERE seq > ? "
+                    + "\(office == nil ? "" : "AND office_id = ?") ORDER BY seq LIMIT \(chunk)",
+                office.map { [after, $0] } ?? [after]
+            ) { row in
+                read += 1
+                let keepGoing: Bool
+                do {
+                    keepGoing = try Self.withEventBytes(row) { event in
+                        after = event.sequence
+                        return try visit(event)
+                    }
+                } catch is SQLRawRowMismatch {
+                    let event = try Self.event(from: row.row())
+                    after = event.sequence
+                    keepGoing = try event.withBytes(visit)
+                }
+                stopped = !keepGoing
+                return keepGoing
+            }
+            if stopped || read < chunk { return }
+        }
+    }
+
+    /// The row of `eventByteColumns` as an `AuditEventBytes`; `SQLRawRowMismatch` when a column holds a value of
+    /// another kind than the schema gives it (or NULL where it allows none), for the caller to read it the slow way.
+    private static func withEventBytes(
+        _ row: any SQLRawRow, _ body: (AuditEventBytes) throws -> Bool
+    ) throws -> Bool {
+        func required<T>(_ value: T?) throws(SQLRawRowMismatch) -> T {
+            guard let value else { throw SQLRawRowMismatch() }
+            return value
+        }
+        let day = try required(row.text(10))
+        // As `event(from:)`: a day that is not `YYYY-MM-DD` is damaged data (a real day's text is its `iso`).
+        let dayText = String(decoding: day, as: UTF8.self)
+        guard (try? Day(iso: dayText)) != nil else {
+            throw StoreError.invalidData(what: "effective day '\(dayText)'")
+        }
+        let workflowVersion = try row.integer(4)
+        // `AuditEvent.workflowVersion` is an `Int`, as GRDB reads one.
+        if let workflowVersion, Int(exactly: workflowVersion) == nil { throw SQLRawRowMismatch() }
+        return try body(
+            AuditEventBytes(
+                sequence: try required(row.integer(0)), office: try required(row.text(1)), instanceID: try row.text(2),
+                workflow: try row.text(3), workflowVersion: workflowVersion, event: try required(row.text(5)),
+                fromState: try row.text(6), toState: try row.text(7), actor: try required(row.text(8)),
+                role: try row.text(9), effectiveDay: day, recordedAt: try required(row.text(11)),
+                payload: try required(row.text(12)), previousHash: try required(row.text(13)),
+                hash: try required(row.text(14)), officeSequence: try row.integer(15),
+                sealedRecord: try row.text(16), seal: try row.text(17)))
+    }
+
     static func event(from row: SQLRow) throws -> AuditEvent {
         let dayText: String = row["effective_day"]
         let day: Day

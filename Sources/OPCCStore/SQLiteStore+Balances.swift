@@ -257,8 +257,22 @@ extension SQLTransaction {
 
 /// Whether the key `a` sorts before `b` as both engines sort the keys (bytes: SQLite's BINARY, PostgreSQL's "C").
 private func precedes(_ a: (String, String), _ b: (String, String)) -> Bool {
-    if !a.0.utf8.elementsEqual(b.0.utf8) { return a.0.utf8.lexicographicallyPrecedes(b.0.utf8) }
-    return a.1.utf8.lexicographicallyPrecedes(b.1.utf8)
+    let first = compareBytes(a.0, b.0)
+    return first != 0 ? first < 0 : compareBytes(a.1, b.1) < 0
+}
+
+/// The order of two texts by their UTF-8 bytes (negative, zero or positive), by `memcmp` over the strings' own
+/// storage: the generic comparison of two `UTF8View`s cost a tenth of `finance check`.
+private func compareBytes(_ a: String, _ b: String) -> Int {
+    var a = a
+    var b = b
+    return a.withUTF8 { x in
+        b.withUTF8 { y in
+            let common = min(x.count, y.count)
+            let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+            return order != 0 ? Int(order) : x.count - y.count
+        }
+    }
 }
 
 /// The cache's rows in key order, read in chunks of `chunk` rows after the last key read.

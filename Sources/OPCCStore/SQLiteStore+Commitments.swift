@@ -145,6 +145,7 @@ extension SQLTransaction {
             let rangeArguments: SQLArguments = upTo.map { [after, $0] } ?? [after]
             func rows(_ sql: String) throws -> [String: CommitmentCacheRow] {
                 var result: [String: CommitmentCacheRow] = [:]
+                result.reserveCapacity(chunk * 2)
                 try forEachRow(sql: sql, arguments: rangeArguments) { row in
                     let r = CommitmentCacheRow(
                         agreement: row[0], allocation: row[1], agreementOffice: row[2], office: row[3],
@@ -161,9 +162,10 @@ extension SQLTransaction {
             let cached = try rows(
                 "SELECT \(Migrations.commitmentColumns) FROM agreement_commitment WHERE agreement_id "
                     + range.replacingOccurrences(of: "%@", with: "agreement_id"))
-            for key in Set(recomputed.keys).union(cached.keys).sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            )
-            where recomputed[key] != cached[key] {
+            // Only the keys whose rows differ are sorted (none, in sound books), not every key of the chunk.
+            var differing = recomputed.compactMap { key, row in cached[key] == row ? nil : key }
+            differing += cached.keys.filter { recomputed[$0] == nil }
+            for key in differing.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
                 let row = (recomputed[key] ?? cached[key])!
                 differences.append(
                     CommitmentCacheDifference(

@@ -223,6 +223,9 @@ public protocol StoreTransaction {
     func forEachAuditEvent(_ visit: (AuditEvent) throws -> Bool) throws
     /// Visits `office`'s events (every event when nil) in sequence order; `visit` returns false to stop.
     func forEachAuditEvent(office: String?, _ visit: (AuditEvent) throws -> Bool) throws
+    /// The same events as `forEachAuditEvent(office:)`, each as its fields' bytes, valid only inside `visit`: what
+    /// `audit verify` reads without building an `AuditEvent` per row.
+    func forEachAuditEventBytes(office: String?, _ visit: (AuditEventBytes) throws -> Bool) throws
     /// The newest event of `office`'s own chain, if it has one.
     func auditHead(office: String) throws -> AuditHead?
     /// The newest event written before the chains were per office (the genesis hash at 0 if none): every office's

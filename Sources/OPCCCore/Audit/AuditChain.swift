@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks an audit log, read in sequence order, for any sign of editing: a changed field, a deleted or reordered
 /// event, or (given a head minuted earlier) a deleted newest event.
 ///
@@ -53,13 +55,23 @@ public struct AuditChainVerifier: Sendable {
         }
     }
 
-    private var globalHash = AuditEvent.genesisHash
+    /// The global chain's last hash, as bytes (kept in one buffer rewritten event by event).
+    private var globalHash: [UInt8] = Array(AuditEvent.genesisHash.utf8)
     private var previousSequence: Int64?
-    private var officeChains: [String: AuditHead] = [:]
+    /// Each office's chain so far, by slot: its id, its last number and its last hash as bytes.
+    private var chains: [(office: String, sequence: Int64, hash: [UInt8])] = []
+    /// The slot of each office id (compared as strings, as a dictionary of strings compares them).
+    private var slots: [String: Int] = [:]
+    /// Each byte form of an office id seen, with its slot: a run of one office's events finds its slot by
+    /// comparing bytes, without making a string per event.
+    private var byteForms: [(bytes: [UInt8], slot: Int)] = []
+    private var lastByteForm = -1
+    private var encoder = AuditCanonicalEncoder()
     private var headSeen = false
     private let head: AuditHead?
+    private let headHash: [UInt8]
     private let office: String?
-    private let anchor: String?
+    private let anchor: [UInt8]?
     public private(set) var problem: Problem?
     public private(set) var count = 0
 
@@ -67,15 +79,27 @@ public struct AuditChainVerifier: Sendable {
     /// chain's last hash, or the genesis hash) and skips the events written before the office chains.
     public init(head: AuditHead? = nil, office: String? = nil, anchor: String? = nil) {
         self.head = head
+        self.headHash = head.map { Array($0.hash.utf8) } ?? []
         self.office = office
-        self.anchor = anchor
+        self.anchor = anchor.map { Array($0.utf8) }
     }
 
     /// The newest event of each office's own chain, as checked so far.
-    public var officeHeads: [String: AuditHead] { officeChains }
+    public var officeHeads: [String: AuditHead] {
+        Dictionary(
+            chains.map {
+                ($0.office, AuditHead(sequence: $0.sequence, hash: String(decoding: $0.hash, as: UTF8.self)))
+            },
+            uniquingKeysWith: { _, last in last })
+    }
 
     /// Feeds the next event; returns false once a problem is found (later events are not examined).
     public mutating func check(_ event: AuditEvent) -> Bool {
+        event.withBytes { check($0) }
+    }
+
+    /// The same for an event read as bytes (`audit verify` reads millions): the same checks and the same problems.
+    public mutating func check(_ event: AuditEventBytes) -> Bool {
         guard problem == nil else { return false }
         if office != nil, event.officeSequence == nil { return true }
         count += 1
@@ -87,36 +111,98 @@ public struct AuditChainVerifier: Sendable {
             problem = .sequenceNotRising(after: previous, found: event.sequence)
         } else if let officeSequence = event.officeSequence {
             checkChained(event, officeSequence: officeSequence)
-        } else if !officeChains.isEmpty {
+        } else if !chains.isEmpty {
             problem = .globalEventAfterOfficeChains(sequence: event.sequence)
-        } else if event.previousHash != globalHash {
+        } else if !globalHash.withUnsafeBytes({ Self.same(event.previousHash, $0) }) {
             problem = .brokenLink(
-                sequence: event.sequence, expectedPrevious: globalHash, recordedPrevious: event.previousHash)
+                sequence: event.sequence, expectedPrevious: String(decoding: globalHash, as: UTF8.self),
+                recordedPrevious: Self.text(event.previousHash))
         }
-        if problem == nil, event.computedHash != event.hash {
+        if problem == nil, !AuditCanonicalEncoder.isHex(event.hash, of: encoder.digest(event)) {
             problem = .contentChanged(sequence: event.sequence)
         }
         if problem == nil, let head, head.sequence == event.sequence {
             headSeen = true
-            if head.hash != event.hash { problem = .headMismatch(expected: head, found: event.hash) }
+            if !headHash.withUnsafeBytes({ Self.same(event.hash, $0) }) {
+                problem = .headMismatch(expected: head, found: Self.text(event.hash))
+            }
         }
-        if event.officeSequence == nil { globalHash = event.hash }
+        if event.officeSequence == nil { Self.replace(&globalHash, with: event.hash) }
         previousSequence = event.sequence
         return problem == nil
     }
 
-    private mutating func checkChained(_ event: AuditEvent, officeSequence: Int64) {
-        let last = officeChains[event.office]
-        let expectedPrevious = last?.hash ?? anchor ?? globalHash
-        let expectedSequence = (last?.sequence ?? 0) + 1
-        if event.previousHash != expectedPrevious {
+    private mutating func checkChained(_ event: AuditEventBytes, officeSequence: Int64) {
+        let slot = slot(of: event.office)
+        let expectedSequence: Int64
+        let linked: Bool
+        if let slot {
+            expectedSequence = chains[slot].sequence + 1
+            linked = chains[slot].hash.withUnsafeBytes { Self.same(event.previousHash, $0) }
+        } else {
+            expectedSequence = 1
+            linked = (anchor ?? globalHash).withUnsafeBytes { Self.same(event.previousHash, $0) }
+        }
+        if !linked {
+            let expected = slot.map { chains[$0].hash } ?? anchor ?? globalHash
             problem = .brokenLink(
-                sequence: event.sequence, expectedPrevious: expectedPrevious, recordedPrevious: event.previousHash)
+                sequence: event.sequence, expectedPrevious: String(decoding: expected, as: UTF8.self),
+                recordedPrevious: Self.text(event.previousHash))
         } else if officeSequence != expectedSequence {
             problem = .officeSequenceGap(
-                sequence: event.sequence, office: event.office, expected: expectedSequence, found: officeSequence)
+                sequence: event.sequence, office: Self.text(event.office), expected: expectedSequence,
+                found: officeSequence)
         }
-        officeChains[event.office] = AuditHead(sequence: officeSequence, hash: event.hash)
+        if let slot {
+            chains[slot].sequence = officeSequence
+            Self.replace(&chains[slot].hash, with: event.hash)
+        } else {
+            let name = Self.text(event.office)
+            slots[name] = chains.count
+            byteForms.append((Array(event.office), chains.count))
+            lastByteForm = byteForms.count - 1
+            chains.append((name, officeSequence, Array(event.hash)))
+        }
+    }
+
+    /// The slot of the office whose id is `bytes` (nil for an office not seen yet).
+    private mutating func slot(of bytes: UnsafeRawBufferPointer) -> Int? {
+        if lastByteForm >= 0,
+            byteForms[lastByteForm].bytes.withUnsafeBytes({ $0.count == bytes.count && Self.memcmpEqual($0, bytes) })
+        {
+            return byteForms[lastByteForm].slot
+        }
+        for (index, form) in byteForms.enumerated()
+        where form.bytes.withUnsafeBytes({ $0.count == bytes.count && Self.memcmpEqual($0, bytes) }) {
+            lastByteForm = index
+            return form.slot
+        }
+        // A byte form not seen: the same office when its text is equal as a string.
+        guard let slot = slots[Self.text(bytes)] else { return nil }
+        byteForms.append((Array(bytes), slot))
+        lastByteForm = byteForms.count - 1
+        return slot
+    }
+
+    private static func text(_ bytes: UnsafeRawBufferPointer) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Whether two texts are equal as strings are: byte for byte, or (only when the bytes differ) by Unicode
+    /// canonical equivalence, as `String` compares.
+    private static func same(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        if a.count == b.count, memcmpEqual(a, b) { return true }
+        if a.allSatisfy({ $0 < 0x80 }) && b.allSatisfy({ $0 < 0x80 }) { return false }
+        return text(a) == text(b)
+    }
+
+    /// Byte equality of two buffers of the same length.
+    private static func memcmpEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count > 0 else { return true }
+        return memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0
+    }
+
+    private static func replace(_ buffer: inout [UInt8], with bytes: UnsafeRawBufferPointer) {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: bytes)
     }
 
     /// Call after the last event.

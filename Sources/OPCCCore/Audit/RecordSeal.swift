@@ -134,6 +134,8 @@ public struct RecordSeal: Hashable, Sendable {
     /// the values hold.
     public var canonicalBytes: [UInt8] {
         var out: [UInt8] = []
+        // Every field's bytes with room for its name and length prefix: one allocation, not one per doubling.
+        out.reserveCapacity(fields.reduce(64) { $0 + $1.name.utf8.count + ($1.value?.utf8.count ?? 0) + 24 })
         func field(_ name: String, _ value: String?) {
             out.append(contentsOf: name.utf8)
             out.append(UInt8(ascii: ":"))
@@ -153,6 +155,22 @@ public struct RecordSeal: Hashable, Sendable {
 
     /// SHA-256 of the canonical bytes, lowercase hex: what an event's `seal` holds.
     public var hash: String { SHA256Hex.hex(SHA256.hash(data: canonicalBytes)) }
+
+    /// `hash` as its 64 ASCII bytes, without making a string: what `audit verify` compares with each record's last
+    /// seal.
+    public var hashHex: SIMD64<UInt8> {
+        let digest = canonicalBytes.withUnsafeBytes { SHA256.hash(data: $0) }
+        var hex = SIMD64<UInt8>()
+        digest.withUnsafeBytes { bytes in
+            for index in 0..<32 {
+                hex[2 * index] = Self.hexDigits[Int(bytes[index] >> 4)]
+                hex[2 * index + 1] = Self.hexDigits[Int(bytes[index] & 0x0f)]
+            }
+        }
+        return hex
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// How a message names the record: `decision cumbria-DR-0001 (014/2016)`.
     public var name: String { label.map { "\(record) (\($0))" } ?? record.description }

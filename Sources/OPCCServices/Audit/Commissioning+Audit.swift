@@ -80,10 +80,12 @@ extension Commissioning {
         }
         var verifier = AuditChainVerifier(
             head: minuted, office: office, anchor: office == nil ? nil : try tx.globalChainHead().hash)
-        var lastSeals: [String: (sequence: Int64, seal: String?)] = [:]
-        try tx.forEachAuditEvent(office: office) { event in
+        var lastSeals: [String: LastSeal] = [:]
+        try tx.forEachAuditEventBytes(office: office) { event in
             guard verifier.check(event) else { return false }
-            if let key = event.sealedRecord { lastSeals[key] = (event.sequence, event.seal) }
+            if let key = event.sealedRecord {
+                lastSeals[String(decoding: key, as: UTF8.self)] = LastSeal(sequence: event.sequence, seal: event.seal)
+            }
             return true
         }
         var problems: [String] = []
@@ -120,16 +122,14 @@ extension Commissioning {
     /// Each record of `seals` whose content now differs from the seal of its last sealed event, or that no event
     /// sealed. Each record seen is taken out of `lastSeals`, so that what is left there is what the tables no
     /// longer hold.
-    static func sealProblems(
-        _ seals: [RecordSeal], lastSeals: inout [String: (sequence: Int64, seal: String?)]
-    ) -> [String] {
+    static func sealProblems(_ seals: [RecordSeal], lastSeals: inout [String: LastSeal]) -> [String] {
         var problems: [String] = []
         for seal in seals {
             guard let last = lastSeals.removeValue(forKey: seal.record.key) else {
                 problems.append("\(seal.name): no audit event seals it (it was written behind the product's back)")
                 continue
             }
-            if last.seal != seal.hash {
+            if !last.matches(seal) {
                 problems.append("\(seal.name): content differs from its last sealed event #\(last.sequence)")
             }
         }
@@ -138,14 +138,46 @@ extension Commissioning {
 
     /// Each record an event sealed that the tables no longer hold (what `sealProblems` left in `lastSeals`), by the
     /// sealing event's number.
-    static func missingSealedRecords(
-        _ lastSeals: [String: (sequence: Int64, seal: String?)], office: String?
-    ) -> [String] {
+    static func missingSealedRecords(_ lastSeals: [String: LastSeal], office: String?) -> [String] {
         lastSeals.filter { $0.value.seal != nil }.sorted(by: { $0.value.sequence < $1.value.sequence }).map {
             key, last in
             let name = SealedRecord(key: key)?.description ?? key
             return "\(name): sealed by event #\(last.sequence) but missing from the tables"
                 + (office.map { " of \($0)" } ?? "") + " (it was deleted or moved)"
+        }
+    }
+
+    /// The last seal an event gave a record: the event's number and its seal, kept as the 64 bytes of its hex
+    /// (no string per record) unless it is some other text.
+    struct LastSeal {
+        enum Seal {
+            case hex(SIMD64<UInt8>)
+            case text(String)
+        }
+
+        let sequence: Int64
+        let seal: Seal?
+
+        init(sequence: Int64, seal: UnsafeRawBufferPointer?) {
+            self.sequence = sequence
+            guard let seal else {
+                self.seal = nil
+                return
+            }
+            if seal.count == 64 {
+                self.seal = .hex(seal.loadUnaligned(as: SIMD64<UInt8>.self))
+            } else {
+                self.seal = .text(String(decoding: seal, as: UTF8.self))
+            }
+        }
+
+        /// Whether `record`'s seal now is this one: the seal's text equal to the record's hash, as strings compare.
+        func matches(_ record: RecordSeal) -> Bool {
+            switch seal {
+            case nil: false
+            case .hex(let bytes): record.hashHex == bytes
+            case .text(let text): text == record.hash
+            }
         }
     }
 

@@ -45,6 +45,8 @@ protocol SQLSession: AnyObject {
     @discardableResult func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int
     /// Visits the rows of a query in order; `visit` returns false to stop early.
     func forEachRow(_ sql: String, _ arguments: SQLArguments, _ visit: (SQLRow) throws -> Bool) throws
+    /// Visits the rows of a query read in place by column index (see `SQLRawRow`); `visit` returns false to stop.
+    func forEachRawRow(_ sql: String, _ arguments: SQLArguments, _ visit: (any SQLRawRow) throws -> Bool) throws
     /// Runs `body` in a savepoint: kept when `keep` accepts its result, rolled back alone otherwise or on an error.
     func inSavepoint<T>(_ body: () throws -> T, keep: (T) -> Bool) throws -> T
 }

@@ -30,13 +30,10 @@ final class GRDBSession: SQLSession {
             let statement = try db.cachedStatement(sql: sql)
             let columns = SQLColumns(statement.columnNames)
             let cursor = try Row.fetchCursor(statement, arguments: Self.arguments(arguments))
-            while let row = try cursor.next() {
-                var values: [SQLValue] = []
-                values.reserveCapacity(row.count)
-                for index in 0..<row.count {
-                    values.append(Self.value((row[index] as DatabaseValue).storage))
-                }
-                guard try visit(SQLRow(columns: columns, values: values)) else { return }
+            // Each column read from the statement by the C API, as GRDB reads it into a `DatabaseValue` (see
+            // `GRDBRawRow.row`): no `DatabaseValue` made per column.
+            while try cursor.next() != nil {
+                guard try visit(GRDBRawRow.row(statement.sqliteStatement, columns: columns)) else { return }
             }
         }
     }
@@ -73,17 +70,6 @@ final class GRDBSession: SQLSession {
     private func rollbackToSavepoint() throws {
         try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT opcc_savepoint").execute()
         try db.cachedStatement(sql: "RELEASE SAVEPOINT opcc_savepoint").execute()
-    }
-
-    private static func value(_ storage: DatabaseValue.Storage) -> SQLValue {
-        switch storage {
-        case .null: .null
-        case .int64(let number): .integer(number)
-        case .double(let number): .real(number)
-        case .string(let text): .text(text)
-        // The schema has no BLOB column: a blob is a damaged or foreign file, read as its hex digest like a seal does.
-        case .blob(let data): .text(SHA256Hex.hex(data))
-        }
     }
 
     static func arguments(_ arguments: SQLArguments) -> StatementArguments {
