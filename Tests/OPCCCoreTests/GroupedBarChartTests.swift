@@ -57,7 +57,7 @@ struct GroupedBarChartTests {
         #expect(empty.maximum == 1)
     }
 
-    /// Any text is escaped by its scalars: `&`, `<`, `>` and `"` as entities, everything else as it is (a markup
+    /// Any text is escaped by its scalars (`HTMLText.escape`): `&`, `<`, `>`, `"` and `'` as entities, everything else as it is (a markup
     /// character followed by a combining mark too, which Foundation's grapheme-wise `replacingOccurrences`, used
     /// before, left as it was).
     @Test func anyTextIsEscapedScalarByScalar() async {
@@ -69,6 +69,7 @@ struct GroupedBarChartTests {
                 case "<": expected += "&lt;"
                 case ">": expected += "&gt;"
                 case "\"": expected += "&quot;"
+                case "'": expected += "&#39;"
                 default: expected.unicodeScalars.append(scalar)
                 }
             }
