@@ -291,11 +291,21 @@ struct RequestLogMiddleware: RouterMiddleware {
     }
 }
 
-/// An error as logged: its type, and for a store failure SQLite's result code; never its text, which may carry what
-/// a request held (and a database error's, the statement).
+/// An error as logged: its type, and for a store failure its kind with SQLite's result code or PostgreSQL's SQLSTATE;
+/// never its text, which may carry what a request held (and a database error's, the statement).
 func loggedError(_ error: any Error) -> String {
-    if case .failed(let code)? = (error as? StorageFailure)?.kind {
-        return "StorageFailure.failed(resultCode: \(code))"
+    if let failure = error as? StorageFailure {
+        switch failure.kind {
+        case .failed(let code): return "StorageFailure.failed(resultCode: \(code))"
+        case .serverFailed(let state): return "StorageFailure.serverFailed(sqlState: \(state))"
+        case .cannotOpen: return "StorageFailure.cannotOpen"
+        case .duplicate: return "StorageFailure.duplicate"
+        case .notFound: return "StorageFailure.notFound"
+        case .staleVersion: return "StorageFailure.staleVersion"
+        case .unreadable: return "StorageFailure.unreadable"
+        case .busy: return "StorageFailure.busy"
+        case .connectionLost: return "StorageFailure.connectionLost"
+        }
     }
     return String(describing: type(of: error))
 }

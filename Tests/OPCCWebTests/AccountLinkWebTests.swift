@@ -183,6 +183,19 @@ struct AccountLinkWebTests {
         }
     }
 
+    @Test(arguments: [
+        (StorageFailure.Kind.failed(resultCode: 11), "StorageFailure.failed(resultCode: 11)"),
+        (.serverFailed(sqlState: "22021"), "StorageFailure.serverFailed(sqlState: 22021)"),
+        (.connectionLost, "StorageFailure.connectionLost"), (.unreadable, "StorageFailure.unreadable"),
+        (.cannotOpen(reason: "secret path"), "StorageFailure.cannotOpen"), (.busy, "StorageFailure.busy"),
+        (.duplicate, "StorageFailure.duplicate"), (.notFound, "StorageFailure.notFound"),
+        (.staleVersion, "StorageFailure.staleVersion"),
+    ])
+    func aStoreFailureIsLoggedByItsKindAndNeverItsSentence(kind: StorageFailure.Kind, logged: String) {
+        let failure = StorageFailure(kind: kind, description: "what a request held: 'cumbria.officer'")
+        #expect(loggedError(failure) == logged)
+    }
+
     @Test func aLinksTokenIsNeverLogged() {
         #expect(loggedPath("/account/link/abcDEF_-123") == "/account/link/(secret)")
     }
