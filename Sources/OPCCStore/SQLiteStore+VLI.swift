@@ -77,6 +77,13 @@ extension SQLTransaction {
         return found
     }
 
+    func vliGroupMembers(office: String, grouping: String, code: String) throws -> Set<String> {
+        Set(
+            try fetchValues(
+                String.self, sql: "SELECT lsoa FROM vli_group WHERE office_id = ? AND grouping = ? AND code = ?",
+                arguments: [office, grouping, code]))
+    }
+
     func setVLISupport(
         office: String, grouping: String, code: String, dataset: String, value: Double, source: String
     ) throws {
@@ -122,18 +129,17 @@ extension SQLTransaction {
     func latestVLIRun(office: String) throws -> VLIRunRecord? {
         // The latest run's identity first (one row through the primary key, no JSON), then its decoded result from
         // `VLIRunCache` when it was read before.
-        let sizeSQL = dialect == .sqlite ? "length(result_json)" : "octet_length(result_json::text)"
+        // Not the result's length: SQLite's length() of a text reads the whole 259 KB to count its characters.
         guard
             let row = try fetchOneRow(
                 sql: """
-                    SELECT id, scheme_sha256, inputs_sha256, run_on, \(sizeSQL) AS size FROM vli_run WHERE office_id = ?
+                    SELECT id, scheme_sha256, inputs_sha256, run_on FROM vli_run WHERE office_id = ?
                     ORDER BY id DESC LIMIT 1
                     """, arguments: [office])
         else { return nil }
-        let size: Int64 = row["size"]
         let key = [
             office, row["id"] as String, row["scheme_sha256"] as String, row["inputs_sha256"] as String,
-            row["run_on"] as String, String(size),
+            row["run_on"] as String,
         ].joined(separator: "\u{1F}")
         if let kept = VLIRunCache.shared.run(key) { return kept }
         guard let run = try vliRuns(office: office, latestOnly: true).first else { return nil }
@@ -188,7 +194,7 @@ extension SQLTransaction {
 
 /// VLI runs decoded, kept between reads (a ward's page reads its office's latest run, 259 KB of JSON for a national
 /// office, on every request). A run is never changed (a trigger refuses it) and its result is a function of its
-/// scheme and inputs, both hashed in the row: a run read under the same office, id, hashes, day and size is the one
+/// scheme and inputs, both hashed in the row: a run read under the same office, id, hashes and day is the one
 /// decoded before, whichever database it came from. A few runs are kept, the most recently used.
 final class VLIRunCache: Sendable {
     static let shared = VLIRunCache()

@@ -406,6 +406,8 @@ public protocol StoreTransaction {
     func setVLIGroup(office: String, grouping: String, lsoa: String, code: String, name: String) throws
     /// LSOA → its group.
     func vliGroups(office: String, grouping: String) throws -> [String: VLIGroupRef]
+    /// The LSOAs of one group (a ward's), read alone: a ward's page needs no other ward's.
+    func vliGroupMembers(office: String, grouping: String, code: String) throws -> Set<String>
     func setVLISupport(
         office: String, grouping: String, code: String, dataset: String, value: Double, source: String)
         throws

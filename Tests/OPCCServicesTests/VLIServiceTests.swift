@@ -28,6 +28,15 @@ struct VLIServiceTests {
         #expect(ormsgill.decision == "014/2016")
         #expect(ormsgill.allocations.map(\.amountPence) == [5_000_000])
         #expect(ormsgill.agreements.first?.returns.map(\.state) == ["accepted", "accepted", "accepted", "accepted"])
+        // The ward's areas are exactly those the ward lookup puts in it, most vulnerable first.
+        let lookup = try await store.read { try $0.vliGroups(office: "cumbria", grouping: "ward") }
+        let ormsgillCode = try #require(wards.first?.code)
+        #expect(Set(ormsgill.lsoas.map(\.code)) == Set(lookup.filter { $0.value.code == ormsgillCode }.keys))
+        #expect(ormsgill.lsoas.count == wards[0].areas && ormsgill.lsoas.count > 1)
+        #expect(ormsgill.lsoas.map(\.vli) == ormsgill.lsoas.map(\.vli).sorted(by: >))
+        await #expect(
+            try store.read { try $0.vliGroupMembers(office: "cumbria", grouping: "ward", code: "no such ward") }
+                .isEmpty)
         let mirehouse = try await app.vliWardView(office: "cumbria", ward: "Mirehouse")
         #expect(mirehouse.allocations.map(\.revenueContributionToCapital) == [true])
         // The demo links what earlier scenarios loaded; it creates none of it again.

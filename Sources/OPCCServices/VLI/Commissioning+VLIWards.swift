@@ -121,8 +121,8 @@ extension Commissioning {
         let run = try await latestVLIRun(office: office)
         let summary = try vliWard(ward, in: run)
         return try await store.read { tx in
-            let lookup = try tx.vliGroups(office: office, grouping: "ward")
-            let lsoas = run.result.scores.filter { lookup[$0.code]?.code == summary.code }.sorted {
+            let members = try tx.vliGroupMembers(office: office, grouping: "ward", code: summary.code)
+            let lsoas = run.result.scores.filter { members.contains($0.code) }.sorted {
                 $0.composite > $1.composite
             }.map { VLIWardView.LSOA(code: $0.code, name: $0.name, vli: $0.composite, overThreshold: $0.overThreshold) }
             let selection = try tx.vliSelections(runID: run.id).first { $0.wardCode == summary.code }
