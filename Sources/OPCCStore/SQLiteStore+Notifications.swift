@@ -174,6 +174,16 @@ extension SQLTransaction {
             arguments: [recipient]) ?? 0
     }
 
+    func unreadNotificationCount(recipient: String, upTo limit: Int) throws -> Int {
+        try fetchValue(
+            Int.self,
+            sql: """
+                SELECT count(*) FROM (SELECT 1 FROM notification WHERE recipient = ? AND read_at_ms IS NULL LIMIT ?) AS
+                unread
+                """,
+            arguments: [recipient, max(0, limit)]) ?? 0
+    }
+
     /// Marks the recipient's own notification read (once: a second mark keeps the first instant). False when
     /// `recipient` has no notification `id`.
     func markNotificationRead(id: Int64, recipient: String, atMs: Int64) throws -> Bool {

@@ -515,6 +515,9 @@ public protocol StoreTransaction {
     /// A person's notifications, newest first.
     func notifications(recipient: String, offset: Int, limit: Int) throws -> [StoredNotification]
     func unreadNotificationCount(recipient: String) throws -> Int
+    /// The same count, stopping at `limit` (a header badge shows "99+" past 99; counting a national backlog of
+    /// thousands on every page was a tenth of a page's time).
+    func unreadNotificationCount(recipient: String, upTo limit: Int) throws -> Int
     /// Marks `recipient`'s own notification read; false when they have no notification `id`.
     func markNotificationRead(id: Int64, recipient: String, atMs: Int64) throws -> Bool
     /// Puts a failed notification back to pending with no attempts; false unless it was failed.

@@ -76,8 +76,13 @@ struct Pages: Sendable {
             title: title, body: body, csrf: context.session?.csrf ?? "",
             user: context.user.map { _ in true }, staff: context.user != nil && menu == nil ? true : nil,
             partner: context.user == nil ? nil : menu?.links, name: context.user, back: back,
-            unread: context.unread.flatMap { $0 > 0 ? String($0) : nil })
+            unread: context.unread.flatMap(Self.badge))
         return library.render(frame, withTemplate: "layout") ?? ""
+    }
+
+    /// The header badge's text for `unread` notifications: nil when none, "99+" past `Commissioning.badgeLimit`.
+    static func badge(_ unread: Int) -> String? {
+        unread <= 0 ? nil : unread > Commissioning.badgeLimit ? "\(Commissioning.badgeLimit)+" : String(unread)
     }
 
     /// The frame around every page: the signed-in person's menu, the back link.

@@ -59,4 +59,22 @@ struct NotificationOutboxTests {
         let again = try await store.write { tx in try tx.enqueueNotifications([Self.draft()], at: Date()) }
         #expect(again == 1, "the first draft was rolled back with the refused one")
     }
+
+    @Test(arguments: TestEngine.all) func theBadgesCountStopsAtItsLimitAndCountsOnlyTheRecipientsUnread(
+        engine: TestEngine
+    ) async throws {
+        let store = try await Self.store(engine)
+        let drafts = (0..<12).map { Self.draft(occasion: "seq-\($0)") } + [Self.draft("cumbria.finance")]
+        _ = try await store.write { tx in try tx.enqueueNotifications(drafts, at: Date()) }
+        let read = try await store.write { tx in
+            let first = try #require(tx.notifications(recipient: "cumbria.officer", offset: 0, limit: 1).first).id
+            return try tx.markNotificationRead(id: first, recipient: "cumbria.officer", atMs: 1)
+        }
+        #expect(read)
+        let counts = try await store.read { tx in
+            try [100, 12, 11, 5, 0].map { try tx.unreadNotificationCount(recipient: "cumbria.officer", upTo: $0) }
+                + [try tx.unreadNotificationCount(recipient: "cumbria.officer")]
+        }
+        #expect(counts == [11, 11, 11, 5, 0, 11])
+    }
 }

@@ -24,6 +24,10 @@ struct LayoutLookupTests {
         #expect(frame.child(named: "nothing") == nil)
     }
 
+    @Test func theHeaderBadgeIsBlankWithNoneExactToNinetyNineAndNinetyNinePlusPast() {
+        #expect([-1, 0, 1, 99, 100, 5_000].map(Pages.badge) == [nil, nil, "1", "99", "99+", "99+"])
+    }
+
     /// A reflected value as Mustache takes it: an optional's content, or nil.
     private func unwrapped(_ value: Any) -> Any? {
         let mirror = Mirror(reflecting: value)

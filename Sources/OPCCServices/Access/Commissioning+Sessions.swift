@@ -131,8 +131,12 @@ extension Commissioning {
         try await session(id: id, policy: policy, countingUnread: false)?.session
     }
 
+    /// The most unread notifications the header badge counts: past it the badge says "99+", and the count stops
+    /// there instead of walking a backlog of thousands on every page.
+    public static let badgeLimit = 99
+
     /// `session(id:policy:)` and the person's unread notifications (the pages' header badge), read in the one
-    /// transaction: a page costs one read before its own instead of two.
+    /// transaction: a page costs one read before its own instead of two. The count stops at `badgeLimit + 1`.
     public func sessionWithUnreadCount(
         id: String, policy: SessionPolicy = .init()
     ) async throws -> (session: WebSession, unread: Int)? {
@@ -147,7 +151,7 @@ extension Commissioning {
         let nowMs = SignInFormTokens.milliseconds(clock.now())
         let read = try await store.read { tx -> (StoredSession, Int?)? in
             guard let stored = try tx.session(idSHA256: sha256) else { return nil }
-            return (stored, countingUnread ? try tx.unreadNotificationCount(recipient: stored.person) : nil)
+            return (stored, countingUnread ? try tx.unreadNotificationCount(recipient: stored.person, upTo: Self.badgeLimit + 1) : nil)
         }
         guard let (stored, unread) = read else { return nil }
         let idle = nowMs - stored.lastSeenAtMs >= Int64(policy.idleSeconds) * 1000
