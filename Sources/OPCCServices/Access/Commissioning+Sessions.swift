@@ -151,7 +151,11 @@ extension Commissioning {
         let nowMs = SignInFormTokens.milliseconds(clock.now())
         let read = try await store.read { tx -> (StoredSession, Int?)? in
             guard let stored = try tx.session(idSHA256: sha256) else { return nil }
-            return (stored, countingUnread ? try tx.unreadNotificationCount(recipient: stored.person, upTo: Self.badgeLimit + 1) : nil)
+            return (
+                stored,
+                countingUnread
+                    ? try tx.unreadNotificationCount(recipient: stored.person, upTo: Self.badgeLimit + 1) : nil
+            )
         }
         guard let (stored, unread) = read else { return nil }
         let idle = nowMs - stored.lastSeenAtMs >= Int64(policy.idleSeconds) * 1000
