@@ -39,6 +39,7 @@ enum Migrations {
         migrator.registerMigration("2026-12-13-application-documents", migrate: applicationDocuments)
         migrator.registerMigration("2026-12-14-decision-part1-columns", migrate: decisionPart1Columns)
         migrator.registerMigration("2026-12-14-search-by-record-rowid", migrate: searchByRecordRowid)
+        migrator.registerMigration("2026-12-15-vli-reads", migrate: vliReads)
         return migrator
     }
 

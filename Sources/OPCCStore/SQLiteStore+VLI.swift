@@ -79,10 +79,11 @@ extension SQLTransaction {
 
     func vliGroupMembers(office: String, grouping: String, code: String) throws -> Set<String> {
         Set(
-            try fetchValues(
-                String.self, sql: "SELECT lsoa FROM vli_group WHERE office_id = ? AND grouping = ? AND code = ?",
-                arguments: [office, grouping, code]))
+            try fetchValues(String.self, sql: Self.vliGroupMembersSQL, arguments: [office, grouping, code]))
     }
+
+    /// Read through `vli_group_code` (`2026-12-15-vli-reads`).
+    static let vliGroupMembersSQL = "SELECT lsoa FROM vli_group WHERE office_id = ? AND grouping = ? AND code = ?"
 
     func setVLISupport(
         office: String, grouping: String, code: String, dataset: String, value: Double, source: String
@@ -130,13 +131,7 @@ extension SQLTransaction {
         // The latest run's identity first (one row through the primary key, no JSON), then its decoded result from
         // `VLIRunCache` when it was read before.
         // Not the result's length: SQLite's length() of a text reads the whole 259 KB to count its characters.
-        guard
-            let row = try fetchOneRow(
-                sql: """
-                    SELECT id, scheme_sha256, inputs_sha256, run_on FROM vli_run WHERE office_id = ?
-                    ORDER BY id DESC LIMIT 1
-                    """, arguments: [office])
-        else { return nil }
+        guard let row = try fetchOneRow(sql: Self.latestVLIRunSQL, arguments: [office]) else { return nil }
         let key = [
             office, row["id"] as String, row["scheme_sha256"] as String, row["inputs_sha256"] as String,
             row["run_on"] as String,
@@ -146,6 +141,12 @@ extension SQLTransaction {
         VLIRunCache.shared.keep(run, key: key)
         return run
     }
+
+    /// The identity of an office's latest run, read through `vli_run_office` (`2026-12-15-vli-reads`): one seek,
+    /// where walking the primary key from the newest id read each run's first page until one was the office's.
+    static let latestVLIRunSQL = """
+        SELECT id, scheme_sha256, inputs_sha256, run_on FROM vli_run WHERE office_id = ? ORDER BY id DESC LIMIT 1
+        """
 
     func vliRuns(office: String) throws -> [VLIRunRecord] { try vliRuns(office: office, latestOnly: false) }
 

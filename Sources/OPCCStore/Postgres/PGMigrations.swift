@@ -43,6 +43,7 @@ enum PGMigrations {
         Step(identifiers: ["2026-12-13-application-documents"], sql: applicationDocuments),
         Step(identifiers: ["2026-12-14-decision-part1-columns"], sql: Migrations.decisionPart1ColumnsPostgreSQL),
         Step(identifiers: ["2026-12-14-search-by-record-rowid"], sql: searchByRecordRowid),
+        Step(identifiers: ["2026-12-15-vli-reads"], sql: Migrations.vliReadsSQL),
     ]
 
     /// The key of the transaction-level advisory lock every migration takes first ("opccmigr" in ASCII), so that two
