@@ -50,6 +50,20 @@ struct RegisterPage: Encodable, Sendable {
         var year: String
         var overdue: Bool
         var statuses: [Choice]
+
+        /// The statuses' options as `RowHTML.options` writes them.
+        private enum CodingKeys: String, CodingKey {
+            case action, q, year, overdue, statusesHTML
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(action, forKey: .action)
+            try c.encode(q, forKey: .q)
+            try c.encode(year, forKey: .year)
+            try c.encode(overdue, forKey: .overdue)
+            try c.encode(RowHTML.options(statuses), forKey: .statusesHTML)
+        }
     }
 
     /// The rows as `RowHTML` writes them, and whether there are any, in place of the rows themselves.

@@ -141,10 +141,11 @@ struct PublicRegisterPage: Encodable, Sendable {
         var href: String
     }
 
-    /// The rows as `RowHTML` writes them, and whether there are any, in place of the rows themselves.
+    /// The rows, the selects' options and the other registers as `RowHTML` writes them (and whether there are any
+    /// rows or registers), in place of the lists themselves: Mustache's sections over them were a sixth of the page.
     private enum CodingKeys: String, CodingKey {
-        case heading, intro, errors, action, q, year, minimum, maximum, statuses, delegations, sorts, paging, atom, csv
-        case offices, national, forwardPlan, rowsHTML, hasRows
+        case heading, intro, errors, action, q, year, minimum, maximum, statusesHTML, delegationsHTML, sortsHTML
+        case paging, atom, csv, officesHTML, hasOffices, national, forwardPlan, rowsHTML, hasRows
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -157,13 +158,14 @@ struct PublicRegisterPage: Encodable, Sendable {
         try c.encode(year, forKey: .year)
         try c.encode(minimum, forKey: .minimum)
         try c.encode(maximum, forKey: .maximum)
-        try c.encode(statuses, forKey: .statuses)
-        try c.encode(delegations, forKey: .delegations)
-        try c.encode(sorts, forKey: .sorts)
+        try c.encode(RowHTML.options(statuses), forKey: .statusesHTML)
+        try c.encode(RowHTML.options(delegations), forKey: .delegationsHTML)
+        try c.encode(RowHTML.options(sorts), forKey: .sortsHTML)
         try c.encodeIfPresent(paging, forKey: .paging)
         try c.encode(atom, forKey: .atom)
         try c.encode(csv, forKey: .csv)
-        try c.encode(offices, forKey: .offices)
+        try c.encode(RowHTML.officeLinks(offices), forKey: .officesHTML)
+        try c.encode(!offices.isEmpty, forKey: .hasOffices)
         try c.encode(national, forKey: .national)
         try c.encodeIfPresent(forwardPlan, forKey: .forwardPlan)
         try c.encode(RowHTML.publicRegister(rows, national: national), forKey: .rowsHTML)

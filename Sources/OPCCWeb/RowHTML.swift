@@ -60,4 +60,23 @@ enum RowHTML {
         }
         return out
     }
+
+    /// A select's options (`Templates.optionRow` each, one after the other).
+    static func options(_ choices: [Choice]) -> String {
+        let e = HTMLText.escape
+        var out = ""
+        for c in choices {
+            out += "<option value=\"\(e(c.value))\"\(c.selected ? " selected" : "")>\(e(c.label))</option>"
+        }
+        return out
+    }
+
+    /// The list of the other registers (`Templates.officeLinkRow` each).
+    static func officeLinks(_ links: [PublicRegisterPage.OfficeLink]) -> String {
+        let e = HTMLText.escape
+        var out = ""
+        out.reserveCapacity(links.count * 80)
+        for link in links { out += "<li><a href=\"\(e(link.href))\">\(e(link.name))</a></li>" }
+        return out
+    }
 }

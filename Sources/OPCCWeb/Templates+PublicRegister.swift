@@ -20,7 +20,7 @@ extension Templates {
             <input id="year" name="year" inputmode="numeric" value="{{year}}" class="short"></div>
           <div class="field"><label for="status">Outcome</label>
             <select id="status" name="status">
-              {{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}
+              {{{statusesHTML}}}
             </select></div>
           <div class="field"><label for="min">Smallest amount (£)</label>
             <input id="min" name="min" inputmode="decimal" value="{{minimum}}" class="short"></div>
@@ -28,11 +28,11 @@ extension Templates {
             <input id="max" name="max" inputmode="decimal" value="{{maximum}}" class="short"></div>
           <div class="field"><label for="delegated">Taken by</label>
             <select id="delegated" name="delegated">
-              {{#delegations}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/delegations}}
+              {{{delegationsHTML}}}
             </select></div>
           <div class="field"><label for="sort">Order</label>
             <select id="sort" name="sort">
-              {{#sorts}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/sorts}}
+              {{{sortsHTML}}}
             </select></div>
           <div class="field"><button type="submit" class="button secondary">Show decisions</button></div>
         </form>
@@ -57,10 +57,20 @@ extension Templates {
           {{#next}}<a href="{{next}}" rel="next">Next page</a>{{/next}}
         </nav>
         {{/paging}}
-        {{#first(offices)}}
+        {{#hasOffices}}
         <h2>{{#national}}Each office's decisions{{/national}}{{^national}}Other registers{{/national}}</h2>
-        <ul class="list columns">{{#offices}}<li><a href="{{href}}">{{name}}</a></li>{{/offices}}</ul>
-        {{/first(offices)}}
+        <ul class="list columns">{{{officesHTML}}}</ul>
+        {{/hasOffices}}
+        """
+
+    /// A select's option as `RowHTML.options` writes it, kept as Mustache for the test that holds the two together.
+    static let optionRow = """
+        <option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>
+        """
+
+    /// A link to another register as `RowHTML.officeLinks` writes it, kept as Mustache for the same test.
+    static let officeLinkRow = """
+        <li><a href="{{href}}">{{name}}</a></li>
         """
 
     /// A row of the public registers as `RowHTML.publicRegister` writes it, kept as Mustache for the test that holds

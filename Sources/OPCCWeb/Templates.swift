@@ -92,7 +92,7 @@ enum Templates {
             <input id="q" name="q" type="search" value="{{q}}"></div>
           <div class="field"><label for="status">Status</label>
             <select id="status" name="status">
-              {{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/statuses}}
+              {{{statusesHTML}}}
             </select></div>
           <div class="field"><label for="year">Financial year starting</label>
             <input id="year" name="year" inputmode="numeric" value="{{year}}" class="short"></div>

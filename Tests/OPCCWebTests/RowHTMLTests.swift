@@ -20,6 +20,10 @@ struct RowHTMLTests {
                 string: Pages.escapedAsHTML + "{{#rows}}" + Templates.publicRegisterRow + "{{/rows}}"),
             "returns": try! MustacheTemplate(
                 string: Pages.escapedAsHTML + "{{#rows}}" + Templates.returnRow + "{{/rows}}"),
+            "options": try! MustacheTemplate(
+                string: Pages.escapedAsHTML + "{{#rows}}" + Templates.optionRow + "{{/rows}}"),
+            "offices": try! MustacheTemplate(
+                string: Pages.escapedAsHTML + "{{#rows}}" + Templates.officeLinkRow + "{{/rows}}"),
         ])
     }()
 
@@ -86,6 +90,25 @@ struct RowHTMLTests {
             let model = try! TemplateValue(encoding: Model(rows: rows, national: national))
             let mustache = Self.library.render(model, withTemplate: "public") ?? ""
             #expect(Self.squeezed(RowHTML.publicRegister(rows, national: national)) == Self.squeezed(mustache))
+        }
+    }
+
+    static let choice = zip(text, text, Gen.bool).map { Choice(value: $0, label: $1, selected: $2) }
+    static let officeLink = zip(text, text).map { PublicRegisterPage.OfficeLink(name: $0, href: "/offices/\($1)") }
+
+    @Test func aSelectsOptionsAreTheirTemplatesOptions() async throws {
+        await propertyCheck(count: 400, input: Self.choice.array(of: 0...5)) { choices in
+            let model = try! TemplateValue(encoding: ["rows": choices])
+            let mustache = Self.library.render(model, withTemplate: "options") ?? ""
+            #expect(RowHTML.options(choices) == mustache)
+        }
+    }
+
+    @Test func theOtherRegistersLinksAreTheirTemplatesLinks() async throws {
+        await propertyCheck(count: 400, input: Self.officeLink.array(of: 0...5)) { links in
+            let model = try! TemplateValue(encoding: ["rows": links])
+            let mustache = Self.library.render(model, withTemplate: "offices") ?? ""
+            #expect(RowHTML.officeLinks(links) == mustache)
         }
     }
 }
