@@ -91,13 +91,15 @@ struct PGConnectionPoolTests {
         let url = try PostgresTestDatabase.make().url
         let pool = PGConnectionPool(url: url, size: 2)
         // Another session, on a plain thread, holds a lock every body waits for in the server, until the test lets go
-        // or 120 s have passed (so a pool that blocked the threads below fails the test rather than hanging it; a full
-        // test run on a loaded machine can take tens of seconds to open the connections and do the CPU work).
+        // or 600 s have passed (so a pool that blocked the threads below fails the test rather than hanging it). A full
+        // test run on a loaded machine can take minutes to open the connections and do the CPU work: with 120 s the
+        // lock was once let go before the bodies reached the server (the whole suite at a load of 28), and none
+        // waited there.
         let held = Gate()
         Thread.detachNewThread {
             let holder = try? PGConnection(url: url)
             _ = try? holder?.execute("SELECT pg_advisory_lock(42)")
-            held.pass(for: 120)
+            held.pass(for: 600)
             _ = try? holder?.execute("SELECT pg_advisory_unlock(42)")
         }
         while held.arrived.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(5)) }
@@ -123,7 +125,7 @@ struct PGConnectionPoolTests {
                 """)
             return Int(waiting?.rows.first?.first.flatMap { $0 } ?? "") ?? -1
         }
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(300)
         while waitingInTheServer() < 2 && Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(waitingInTheServer() == 2, "two bodies wait in the server before the CPU work starts")
         // Pure CPU work on the same two threads, then a look at the server: are the two bodies still waiting there?
