@@ -128,17 +128,18 @@ extension SQLTransaction {
     }
 
     func latestVLIRun(office: String) throws -> VLIRunRecord? {
-        // The latest run's identity first (one row through the primary key, no JSON), then its decoded result from
-        // `VLIRunCache` when it was read before.
-        // Not the result's length: SQLite's length() of a text reads the whole 259 KB to count its characters.
+        // In a read transaction: the latest run's identity first (one seek of `vli_run_office`, no JSON), then its
+        // decoded result from the store's `VLIRunCache` when it was read before. Not the result's length: SQLite's
+        // length() of a text reads all of its 259 KB to count the characters.
+        guard let cache = vliRunCache else { return try vliRuns(office: office, latestOnly: true).first }
         guard let row = try fetchOneRow(sql: Self.latestVLIRunSQL, arguments: [office]) else { return nil }
         let key = [
             office, row["id"] as String, row["scheme_sha256"] as String, row["inputs_sha256"] as String,
             row["run_on"] as String,
         ].joined(separator: "\u{1F}")
-        if let kept = VLIRunCache.shared.run(key) { return kept }
+        if let kept = cache.run(key) { return kept }
         guard let run = try vliRuns(office: office, latestOnly: true).first else { return nil }
-        VLIRunCache.shared.keep(run, key: key)
+        cache.keep(run, key: key)
         return run
     }
 
@@ -193,12 +194,13 @@ extension SQLTransaction {
     }
 }
 
-/// VLI runs decoded, kept between reads (a ward's page reads its office's latest run, 259 KB of JSON for a national
-/// office, on every request). A run is never changed (a trigger refuses it) and its result is a function of its
-/// scheme and inputs, both hashed in the row: a run read under the same office, id, hashes and day is the one
-/// decoded before, whichever database it came from. A few runs are kept, the most recently used.
+/// VLI runs decoded, kept between the read transactions of one store (a ward's page reads its office's latest run,
+/// 259 KB of JSON for a national office, on every request). A run is never changed (a trigger refuses it) and never
+/// deleted, and only committed runs are kept (read transactions see nothing else), so within one database a run's
+/// office and id name one result: the key also holds its scheme's and inputs' hashes and its day. The cache is the
+/// store's, not the process's: another database may hold a run of the same id, hashes and day whose ward lookup
+/// differed. A few runs are kept, the most recently used.
 final class VLIRunCache: Sendable {
-    static let shared = VLIRunCache()
     static let capacity = 8
 
     private let runs = Mutex<[(key: String, run: VLIRunRecord)]>([])

@@ -19,6 +19,8 @@ public final class SQLiteStore: CommissioningStore {
     let actCache: ActReadCache?
     /// The registers' totals, kept while the audit chain's head stands (`RegisterTotals`); read transactions only.
     let registerTotals = RegisterTotals()
+    /// The offices' latest VLI runs, decoded (`VLIRunCache`); read transactions only.
+    let vliRunCache = VLIRunCache()
 
     /// Opens (creating if needed) the database file at `path` and brings its schema up to date. `durable` makes
     /// every commit wait for the disk (`synchronous = FULL`: an fsync of the write-ahead log per commit) instead of
@@ -129,6 +131,7 @@ public final class SQLiteStore: CommissioningStore {
             try await writer.read { db in
                 var transaction = SQLTransaction(sql: GRDBSession(db: db))
                 transaction.registerTotals = registerTotals
+                transaction.vliRunCache = vliRunCache
                 return try body(transaction)
             }
         }

@@ -54,6 +54,33 @@ struct VLIServiceTests {
         #expect(again.result == first.result)
     }
 
+    /// Two databases can each hold a run of the same office, id, hashes and day whose ward lookups differed (the
+    /// lookup is not among the hashed inputs): each store keeps its own decoded runs, so each shows its own wards.
+    @Test(arguments: TestEngine.all) func aRunDecodedForOneDatabaseIsNeverShownForAnother(
+        engine: TestEngine
+    ) async throws {
+        let (first, _) = try await demoApp(engine: engine)
+        let (second, secondStore) = try await demoApp(engine: engine)
+        let (scheme, text) = try first.vliScheme(named: "vli-default", home: home)
+        let ormsgill = try #require(try await first.latestVLIRun(office: "cumbria").result.groups["ward"]?.first)
+        let lsoa = try #require(try await first.vliWardView(office: "cumbria", ward: "Ormsgill").lsoas.first).code
+        try await secondStore.write { tx in
+            try tx.setVLIGroup(office: "cumbria", grouping: "ward", lsoa: lsoa, code: "E05999999", name: "Elsewhere")
+        }
+        let one = try await first.scoreVLI(office: "cumbria", scheme: scheme, schemeText: text, by: "cumbria.officer")
+        let two = try await second.scoreVLI(office: "cumbria", scheme: scheme, schemeText: text, by: "cumbria.officer")
+        #expect(one.id == two.id && one.inputsSHA256 == two.inputsSHA256 && one.runOn == two.runOn)
+        #expect(one.result != two.result)
+        // Each read twice, one database after the other, so a cache shared between them would answer the second.
+        for _ in 0..<2 {
+            let firstWards = try await first.latestVLIRun(office: "cumbria").result.groups["ward"] ?? []
+            let secondWards = try await second.latestVLIRun(office: "cumbria").result.groups["ward"] ?? []
+            #expect(firstWards.first { $0.code == ormsgill.code }?.areas == ormsgill.areas)
+            #expect(secondWards.first { $0.code == ormsgill.code }?.areas == ormsgill.areas - 1)
+            #expect(secondWards.contains { $0.code == "E05999999" } && !firstWards.contains { $0.code == "E05999999" })
+        }
+    }
+
     @Test(arguments: TestEngine.all) func aMalformedPoliceUKLine7IsRefusedNamingItAndNothingIsImported(
         engine: TestEngine
     ) async throws {

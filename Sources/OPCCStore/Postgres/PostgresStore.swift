@@ -19,6 +19,8 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     let actCache = ActReadCache()
     /// The registers' totals, kept while the audit chain's head stands (`RegisterTotals`); read transactions only.
     let registerTotals = RegisterTotals()
+    /// The offices' latest VLI runs, decoded (`VLIRunCache`); read transactions only.
+    let vliRunCache = VLIRunCache()
     /// Opened read-only: no migration, no write transaction.
     public let readOnly: Bool
     /// How many times in all a transaction is tried while PostgreSQL answers with a serialisation failure or a
@@ -97,7 +99,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
             try await withConnection { connection in
                 try Self.transaction(
                     on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false,
-                    registerTotals: registerTotals
+                    registerTotals: registerTotals, vliRunCache: vliRunCache
                 ) { try body($0) }
             }
         }
@@ -108,7 +110,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
             return try pool.withConnectionBlocking { connection in
                 try Self.transaction(
                     on: connection, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writes: false,
-                    registerTotals: registerTotals
+                    registerTotals: registerTotals, vliRunCache: vliRunCache
                 ) { try body($0) }
             }
         } catch {
@@ -147,7 +149,8 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     /// BEGIN, the body, the seals it left to make, COMMIT; ROLLBACK on any error (a failed COMMIT has rolled back).
     private static func transaction<T>(
         on connection: PGConnection, begin: String, writes: Bool, attempt: WriteAttempt? = nil,
-        actCache: ActReadCache? = nil, registerTotals: RegisterTotals? = nil, _ body: (SQLTransaction) throws -> T
+        actCache: ActReadCache? = nil, registerTotals: RegisterTotals? = nil, vliRunCache: VLIRunCache? = nil,
+        _ body: (SQLTransaction) throws -> T
     ) throws -> T {
         try connection.execute(begin)
         // A write transaction reads the people, grants and profile hashes through the store's cache, valid while the
@@ -164,6 +167,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
         var transaction = SQLTransaction(sql: PGSession(connection: connection, actCache: cache))
         transaction.actCache = cache
         transaction.registerTotals = registerTotals
+        transaction.vliRunCache = vliRunCache
         defer { attempt?.touched(transaction.writtenRecords.offices) }
         do {
             let result = try body(transaction)

@@ -12,6 +12,9 @@ struct SQLTransaction: StoreTransaction {
     var actCache: ActCacheSession? = nil
     /// A read transaction's use of the store's cache of register totals (nil in a write transaction).
     var registerTotals: RegisterTotals? = nil
+    /// A read transaction's use of the store's decoded VLI runs (nil in a write transaction, whose new run could be
+    /// rolled back and its id used again).
+    var vliRunCache: VLIRunCache? = nil
 
     var dialect: SQLDialect { sql.dialect }
 
