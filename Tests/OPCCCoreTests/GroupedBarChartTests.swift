@@ -57,9 +57,9 @@ struct GroupedBarChartTests {
         #expect(empty.maximum == 1)
     }
 
-    /// Any text is escaped by its scalars (`HTMLText.escape`): `&`, `<`, `>`, `"` and `'` as entities, everything else as it is (a markup
-    /// character followed by a combining mark too, which Foundation's grapheme-wise `replacingOccurrences`, used
-    /// before, left as it was).
+    /// Any text is escaped by its scalars (`HTMLText.escape`): `&`, `<`, `>`, `"` and `'` as entities, everything
+    /// else as it is (a markup character followed by a combining mark too, which Foundation's grapheme-wise
+    /// `replacingOccurrences`, used before, left as it was).
     @Test func anyTextIsEscapedScalarByScalar() async {
         await propertyCheck(count: 1_000, input: HostileText.text) { text in
             var expected = ""
