@@ -57,6 +57,7 @@ final class Caches: Sendable {
     let notices = PublicNoticeCache()
     let publishedGrants = PublishedGrantsCache()
     let threeSixtyGivingYears = ThreeSixtyGivingYearCache()
+    let reconciliationYears = ReconciliationYearCache()
 }
 
 /// A refused workflow act, with every reason.

@@ -1,5 +1,6 @@
 import OPCCCore
 import OPCCStore
+import Synchronization
 
 /// Reading the office's money for the finance screens: budgets by year and strand, the reconciliation, allocations,
 /// grant agreements and carry-forwards. The office's own officers, finance, chief executive, Commissioner and auditors
@@ -171,7 +172,7 @@ extension Commissioning {
                     office: office, years: years, year: nil, strands: [], strandLines: [], lines: [], start: 0,
                     total: 0, recipientNames: [:])
             }
-            let entries = try Self.reconciliationYear(shown, office: office, in: tx).entries()
+            let entries = try keptReconciliationEntries(shown, office: office, in: tx)
             let first: Int
             switch start {
             case .offset(let offset): first = min(max(offset, 0), entries.count)
@@ -190,6 +191,22 @@ extension Commissioning {
                 recipientNames: recipients.isEmpty
                     ? [:] : try tx.liveRecipientNames(office: office, year: shown, recipients: recipients.sorted()))
         }
+    }
+
+    /// The lines of an office's year (`reconciliationYear(_:office:in:).entries()`), kept (`ReconciliationYearCache`)
+    /// while the audit chain's head has not moved: every write that moves money, changes a budget or an agreement's
+    /// state appends an audit event in its own transaction, and the head is read first in the same read
+    /// transaction, so the lines kept are never older than the head they are kept under. A page of a year's lines
+    /// then costs the head and a slice, not the year's balances again.
+    func keptReconciliationEntries(
+        _ year: FinancialYear, office: String, in tx: any StoreTransaction
+    ) throws -> [ReconciliationYear.Entry] {
+        let head = try tx.auditHead().sequence
+        let key = ReconciliationYearCache.Key(office: office, year: year.startYear)
+        if let kept = caches.reconciliationYears.entries(key, head: head) { return kept }
+        let entries = try Self.reconciliationYear(year, office: office, in: tx).entries()
+        caches.reconciliationYears.keep(entries, key: key, head: head)
+        return entries
     }
 
     /// A grant agreement's page: its terms and state, the allocations it pays out, each quarter's profiled and
@@ -236,4 +253,37 @@ extension Commissioning {
             quarters: try grantHistory(id, as: actorName), readerRoles: view.readerRoles,
             newDecisionNumbers: view.newDecisionNumbers)
     }
+}
+
+/// The reconciliation lines of an office's year (`Commissioning.keptReconciliationEntries`), kept while the audit
+/// chain's head has not moved since they were read: at most `capacity` office years, emptied when full or when the
+/// head moves.
+final class ReconciliationYearCache: Sendable {
+    struct Key: Hashable, Sendable {
+        let office: String
+        let year: Int
+    }
+
+    private struct Entries: Sendable {
+        var head: Int64 = -1
+        var years: [Key: [ReconciliationYear.Entry]] = [:]
+    }
+
+    static let capacity = 64
+
+    private let kept = Mutex(Entries())
+
+    func entries(_ key: Key, head: Int64) -> [ReconciliationYear.Entry]? {
+        kept.withLock { $0.head == head ? $0.years[key] : nil }
+    }
+
+    func keep(_ entries: [ReconciliationYear.Entry], key: Key, head: Int64) {
+        kept.withLock { e in
+            if e.head != head || e.years.count >= Self.capacity { e = Entries(head: head) }
+            e.years[key] = entries
+        }
+    }
+
+    /// How many office years are kept (for the tests).
+    var count: Int { kept.withLock { $0.years.count } }
 }
