@@ -280,10 +280,12 @@ public protocol StoreTransaction {
         from: LedgerAccount, to: LedgerAccount, pence: Int64
     )]
     /// The balances cache's rows for the accounts of `year` (of `office`, or of every office) as stored: each
-    /// account key, the key of the account it moved money with, and its balance for that money, given to `visit`
-    /// in turn (nothing kept): what `ReconciliationYear` builds a year's reconciliation from.
+    /// account key, the key of the account it moved money with (each as its UTF-8 bytes, valid during the visit
+    /// only), and its balance for that money, given to `visit` in turn (nothing kept): what `ReconciliationYear`
+    /// builds a year's reconciliation from.
     func forEachBalanceRow(
-        touching year: FinancialYear, office: String?, _ visit: (String, String, Int64) throws -> Void
+        touching year: FinancialYear, office: String?,
+        _ visit: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Int64) throws -> Void
     ) throws
     /// The allocations of `year` (of `office`, or of every office) that belong to a grant agreement whose record
     /// is in one of `states`, summed per recipient line (office, year, strand, recipient).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The reconciliation of one year (of one office, or of every office) built as the balances cache's rows stream in:
 /// the same figures as `Reconciliation.lines(fromSums:)` gives from the year's sums per pair of accounts, without a
 /// value per row that the lines do not need.
@@ -62,10 +64,14 @@ public struct ReconciliationYear: Sendable {
     private var moved: [Bool] = []
     private var committed: [Int64] = []
 
-    /// The key of the row before and its account: the cache's rows come in key order, so an account's rows follow
-    /// one another.
-    private var lastKey: String?
+    /// The key of the row before and its account (bytes; empty before the first row): the cache's rows come in key
+    /// order, so an account's rows follow one another.
+    private var lastKey: [UInt8] = []
     private var lastAccount = Account(kind: .funding, line: 0)
+    /// The last counter key read through a lookup and its account: consecutive recipients of a strand share their
+    /// counter (the strand's budget), so most such counters are this one again.
+    private var lastCounterKey: [UInt8] = []
+    private var lastCounter = Account(kind: .funding, line: 0)
 
     public init(year: FinancialYear, office: String?) {
         self.year = year
@@ -80,18 +86,79 @@ public struct ReconciliationYear: Sendable {
     public mutating func addBalance(
         account accountKey: String, counter counterKey: String, pence: Int64
     ) throws(Failure) {
+        let accountBytes = Array(accountKey.utf8)
+        let counterBytes = Array(counterKey.utf8)
+        let added = accountBytes.withUnsafeBytes { a in
+            counterBytes.withUnsafeBytes { c in
+                Result { () throws(Failure) in try addBalance(accountBytes: a, counterBytes: c, pence: pence) }
+            }
+        }
+        try added.get()
+    }
+
+    /// `addBalance(account:counter:pence:)` on the keys' UTF-8 bytes, as the store reads them in place: a key is
+    /// made into a text only when it is neither the row before's account, nor the row's own account's fields under
+    /// another kind, nor the counter read before.
+    public mutating func addBalance(
+        accountBytes a: UnsafeRawBufferPointer, counterBytes c: UnsafeRawBufferPointer, pence: Int64
+    ) throws(Failure) {
         let account: Account
-        if let lastKey, lastKey == accountKey {
+        if !lastKey.isEmpty, Self.equal(a, lastKey) {
             account = lastAccount
         } else {
-            account = try self.account(accountKey)
-            lastKey = accountKey
+            account = try self.account(String(decoding: a, as: UTF8.self))
+            lastKey.removeAll(keepingCapacity: true)
+            lastKey.append(contentsOf: a)
             lastAccount = account
         }
-        let counter = try self.account(counterKey, beside: accountKey, account: account)
-        if lines[counter.line].readToo && counterKey.utf8.lexicographicallyPrecedes(accountKey.utf8) { return }
-        guard pence != .min else { throw .sumTooLarge(.sumTooLarge(of: "the balance of \(accountKey)")) }
+        let counter: Account
+        if let kind = Self.kindOfSameFields(c, as: a) {
+            guard fits(kind, lines[account.line].fields) else {
+                throw .notAnAccount(key: String(decoding: c, as: UTF8.self))
+            }
+            counter = Account(kind: kind, line: account.line)
+        } else if !lastCounterKey.isEmpty, Self.equal(c, lastCounterKey) {
+            counter = lastCounter
+        } else {
+            counter = try self.account(String(decoding: c, as: UTF8.self))
+            lastCounterKey.removeAll(keepingCapacity: true)
+            lastCounterKey.append(contentsOf: c)
+            lastCounter = counter
+        }
+        if lines[counter.line].readToo && Self.precedes(c, a) { return }
+        guard pence != .min else {
+            throw .sumTooLarge(.sumTooLarge(of: "the balance of \(String(decoding: a, as: UTF8.self))"))
+        }
         addSum(from: counter, to: account, pence: pence)
+    }
+
+    /// Whether two keys' bytes are the same.
+    private static func equal(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
+        a.count == b.count
+            && b.withUnsafeBytes { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
+    }
+
+    /// Whether `a` sorts before `b` by bytes (as `String.UTF8View.lexicographicallyPrecedes`).
+    private static func precedes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        let common = min(a.count, b.count)
+        if common > 0 {
+            let order = memcmp(a.baseAddress!, b.baseAddress!, common)
+            if order != 0 { return order < 0 }
+        }
+        return a.count < b.count
+    }
+
+    /// The kind of `counter` when its text after the kind is `own`'s (a recipient's `paid/…` beside its
+    /// `allocation/…`), compared by bytes; nil otherwise, or when its first field is no kind.
+    private static func kindOfSameFields(
+        _ counter: UnsafeRawBufferPointer, as own: UnsafeRawBufferPointer
+    ) -> LedgerAccount.Kind? {
+        let slash = UInt8(ascii: "/")
+        guard let counterSlash = counter.firstIndex(of: slash), let ownSlash = own.firstIndex(of: slash),
+            counter.count - counterSlash == own.count - ownSlash,
+            memcmp(counter.baseAddress! + counterSlash, own.baseAddress! + ownSlash, own.count - ownSlash) == 0
+        else { return nil }
+        return LedgerAccount.Kind(bytes: UnsafeRawBufferPointer(rebasing: counter[..<counterSlash]))
     }
 
     /// Adds what agreements in a committed state commit of a recipient's line (and so of its strand's line).
@@ -168,24 +235,6 @@ public struct ReconciliationYear: Sendable {
             return Account(kind: kind, line: line)
         }
         return Account(kind: kind, line: try newLine(rest, of: key))
-    }
-
-    /// The account of a row's counter key: most often (a recipient's `paid/…` beside its `allocation/…`) the row's
-    /// own account's fields under another kind, compared by bytes without a lookup.
-    private mutating func account(
-        _ key: String, beside accountKey: String, account: Account
-    ) throws(Failure) -> Account {
-        let slash = UInt8(ascii: "/")
-        let counter = key.utf8
-        let own = accountKey.utf8
-        if let counterSlash = counter.firstIndex(of: slash), let ownSlash = own.firstIndex(of: slash),
-            counter[counterSlash...].elementsEqual(own[ownSlash...]),
-            let kind = LedgerAccount.Kind(bytes: counter[..<counterSlash])
-        {
-            guard fits(kind, lines[account.line].fields) else { throw .notAnAccount(key: key) }
-            return Account(kind: kind, line: account.line)
-        }
-        return try self.account(key)
     }
 
     /// Whether a kind's fields are those of a line of `fields` fields.
@@ -271,6 +320,15 @@ public struct ReconciliationYear: Sendable {
 extension LedgerAccount.Kind {
     /// The kind whose raw value is exactly `bytes`, read without making a text of them.
     init?(bytes: Substring.UTF8View) {
+        for (raw, kind) in Self.rawBytes where raw.count == bytes.count && raw.elementsEqual(bytes) {
+            self = kind
+            return
+        }
+        return nil
+    }
+
+    /// The kind whose raw value is exactly `bytes`.
+    init?(bytes: UnsafeRawBufferPointer) {
         for (raw, kind) in Self.rawBytes where raw.count == bytes.count && raw.elementsEqual(bytes) {
             self = kind
             return

@@ -109,7 +109,7 @@ extension Commissioning {
         var built = ReconciliationYear(year: year, office: office)
         do {
             try tx.forEachBalanceRow(touching: year, office: office) { account, counter, pence in
-                try built.addBalance(account: account, counter: counter, pence: pence)
+                try built.addBalance(accountBytes: account, counterBytes: counter, pence: pence)
             }
         } catch ReconciliationYear.Failure.notAnAccount(let key) {
             throw StoreError.invalidData(what: "the balance of \(key)")
