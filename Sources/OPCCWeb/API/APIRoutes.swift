@@ -230,6 +230,16 @@ extension Web {
             data = try encoder.encode(
                 APIPage(items: Array(slice), total: items.count, limit: page.limit, offset: page.offset))
         case .page(let items, let total, let next):
+            let rows = items.compactMap { $0 as? DecisionRegisterRow }
+            if rows.count == items.count {
+                // The register's page, written directly (the same bytes; `RegisterJSON`).
+                return Response(
+                    status: operation.status, headers: [.contentType: "application/json"],
+                    body: .init(
+                        byteBuffer: ByteBuffer(
+                            bytes: RegisterJSON.page(
+                                rows, total: total, limit: page.limit, offset: page.offset, next: next))))
+            }
             data = try encoder.encode(
                 APIPage(
                     items: items.map(AnyEncodable.init), total: total, limit: page.limit, offset: page.offset,
