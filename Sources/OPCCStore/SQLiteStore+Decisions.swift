@@ -235,10 +235,8 @@ extension SQLTransaction {
         guard dialect == .sqlite, f.sort == .register, let text = f.text, case let search = SearchText(text),
             !search.isEmpty
         else { return false }
-        let matches =
-            try fetchValue(
-                Int.self, sql: "SELECT count(*) FROM decision_fts WHERE decision_fts MATCH ?",
-                arguments: [Self.ftsQuery(search)]) ?? 0
+        let matches = try keptCount(
+            "SELECT count(*) FROM decision_fts WHERE decision_fts MATCH ?", [Self.ftsQuery(search)])
         // Records are never deleted, so the largest rowid is their number, read from the b-tree's edge: counting
         // them read a whole index (34 ms of a search on the national data set when it was not in the page cache).
         let records = try fetchValue(Int.self, sql: "SELECT coalesce(max(rowid), 0) FROM decision_record") ?? 0
@@ -248,12 +246,17 @@ extension SQLTransaction {
     /// How many records the filter holds: counted, or from the store's `RegisterTotals` while the audit chain's head
     /// has not moved since it was counted (read transactions only).
     private func registerTotal(_ whereClause: String, _ arguments: SQLArguments) throws -> Int {
-        let count = {
-            try fetchValue(Int.self, sql: "SELECT count(*) \(registerFrom) \(whereClause)", arguments: arguments) ?? 0
-        }
+        try keptCount("SELECT count(*) \(registerFrom) \(whereClause)", arguments)
+    }
+
+    /// The count `query` gives (a register's total, a search's matches): counted, or from the store's
+    /// `RegisterTotals` while the audit chain's head has not moved since it was counted (read transactions only;
+    /// the query's text is part of the key).
+    private func keptCount(_ query: String, _ arguments: SQLArguments) throws -> Int {
+        let count = { try fetchValue(Int.self, sql: query, arguments: arguments) ?? 0 }
         guard let totals = registerTotals else { return try count() }
         let head = try fetchValue(Int64.self, sql: "SELECT coalesce(max(seq), 0) FROM audit_event") ?? 0
-        let key = RegisterTotals.key(whereClause, arguments)
+        let key = RegisterTotals.key(query, arguments)
         if let known = totals.total(key, head: head) { return known }
         let total = try count()
         totals.keep(total, key: key, head: head)

@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// The registers' totals (how many records a filter holds), kept between read transactions while the audit chain's
-/// head is the one they were counted under. Counting a filter reads every record it covers (23–81 ms for a national
+/// The registers' totals (how many records a filter holds) and their searches' matches (which way to read a search's
+/// page: `searchReadsInOrder`), kept between read transactions while the audit chain's head is the one they were
+/// counted under. Counting a filter reads every record it covers (23–81 ms for a national
 /// register on SQLite), while the page itself reads 50 rows; every change to a record or its state appends an audit
 /// event in the same transaction, so a committed head names one committed state of the records, and a total counted
 /// under it holds until the head moves. Only read transactions use it: they see committed data alone, so a head they
@@ -30,9 +31,9 @@ final class RegisterTotals: Sendable {
         }
     }
 
-    /// The key of a filter: its WHERE clause and the values bound to it.
-    static func key(_ whereClause: String, _ arguments: SQLArguments) -> String {
-        ([whereClause]
+    /// The key of a count: its query (a register's filter, a search's match) and the values bound to it.
+    static func key(_ query: String, _ arguments: SQLArguments) -> String {
+        ([query]
             + arguments.values.map { value in
                 switch value {
                 case .null: "N"
