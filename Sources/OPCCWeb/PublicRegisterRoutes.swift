@@ -224,13 +224,13 @@ extension Web {
         _ request: Request, office: StoredOffice?, context: WebContext
     ) async throws -> PublicPageCache.Answer {
         let asked = PublicRegisterQuery(plainQuery(request), office: office?.id)
-        let page =
+        // The page and the offices' names in one read transaction.
+        let (page, offices) =
             asked.errors.isEmpty
-            ? try await app.decisionRegisterPage(
+            ? try await app.decisionRegisterPageAndOffices(
                 asked.filter, limit: RegisterPaging.pageSize, offset: asked.paging.offset, after: asked.paging.cursor,
                 by: nil)
-            : DecisionRegisterPage(rows: [], total: 0, next: nil)
-        let offices = try await app.officeNames()
+            : (DecisionRegisterPage(rows: [], total: 0, next: nil), try await app.officeNames())
         let names = Dictionary(offices.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let path = office.map { "/offices/\($0.id)/register" } ?? "/register"
         let heading = office.map { "Published decisions: \($0.name)" } ?? "Published decisions"

@@ -68,6 +68,28 @@ struct RegisterPagingTests {
         #expect(seen.total == after.total + 1, "a write by another store is counted at once")
     }
 
+    /// The public register reads its page and the offices' names in one transaction: the same page and names as
+    /// the two reads on their own, for the public and for an insider, with a filter and by cursor.
+    @Test(arguments: TestEngine.all) func aPageReadWithTheOfficesNamesIsThePageAndTheNamesReadApart(
+        engine: TestEngine
+    ) async throws {
+        let app = try await biggerRegister(engine, extra: 5)
+        var filter = DecisionFilter()
+        filter.text = "record"
+        for (filter, reader) in [(DecisionFilter(), nil), (filter, "cumbria.officer")] as [(DecisionFilter, String?)] {
+            let apart = try await app.decisionRegisterPage(filter, limit: 2, by: reader)
+            let together = try await app.decisionRegisterPageAndOffices(filter, limit: 2, by: reader)
+            #expect(together.page.rows == apart.rows && together.page.total == apart.total)
+            #expect(together.page.next == apart.next)
+            let names = try await app.officeNames()
+            #expect(together.offices.map(\.id) == names.map(\.id) && together.offices.map(\.name) == names.map(\.name))
+            #expect(names.count > 1)
+            let next = try await app.decisionRegisterPageAndOffices(filter, limit: 2, after: apart.next, by: reader)
+            let nextApart = try await app.decisionRegisterPage(filter, limit: 2, after: apart.next, by: reader)
+            #expect(next.page.rows == nextApart.rows)
+        }
+    }
+
     @Test(arguments: TestEngine.all) func pagesWalkedByCursorOrByOffsetAreTheWholeRegisterInOrder(
         engine: TestEngine
     ) async throws {

@@ -249,17 +249,38 @@ extension Commissioning {
         _ filter: DecisionFilter, limit: Int = 50, offset: Int = 0, after cursor: RegisterCursor? = nil,
         by actorName: String?
     ) async throws -> DecisionRegisterPage {
+        try await store.read { tx in
+            try decisionRegisterPage(filter, limit: limit, offset: offset, after: cursor, by: actorName, in: tx)
+        }
+    }
+
+    /// A page of the register as `decisionRegisterPage` gives it and every office's id and name, in one read
+    /// transaction: what a public register shows (each row's office by name, and a link to every office's register).
+    public func decisionRegisterPageAndOffices(
+        _ filter: DecisionFilter, limit: Int = 50, offset: Int = 0, after cursor: RegisterCursor? = nil,
+        by actorName: String?
+    ) async throws -> (page: DecisionRegisterPage, offices: [(id: String, name: String)]) {
+        try await store.read { tx in
+            (
+                try decisionRegisterPage(filter, limit: limit, offset: offset, after: cursor, by: actorName, in: tx),
+                try tx.officeNames()
+            )
+        }
+    }
+
+    private func decisionRegisterPage(
+        _ filter: DecisionFilter, limit: Int, offset: Int, after cursor: RegisterCursor?, by actorName: String?,
+        in tx: any StoreTransaction
+    ) throws -> DecisionRegisterPage {
         let limit = min(max(limit, 1), 500)
         let offset = max(offset, 0)
-        return try await store.read { tx in
-            // One row more than the page says whether another page follows.
-            let (rows, total) = try tx.decisionRegisterPage(
-                try readable(filter, by: actorName, in: tx), limit: limit + 1, offset: offset, after: cursor)
-            let page = Array(rows.prefix(limit))
-            return DecisionRegisterPage(
-                rows: page, total: total,
-                next: rows.count > limit && filter.sort == .register ? page.last.map(RegisterCursor.init(after:)) : nil)
-        }
+        // One row more than the page says whether another page follows.
+        let (rows, total) = try tx.decisionRegisterPage(
+            try readable(filter, by: actorName, in: tx), limit: limit + 1, offset: offset, after: cursor)
+        let page = Array(rows.prefix(limit))
+        return DecisionRegisterPage(
+            rows: page, total: total,
+            next: rows.count > limit && filter.sort == .register ? page.last.map(RegisterCursor.init(after:)) : nil)
     }
 
     /// `filter` narrowed to what `actorName` may read (people outside the office and the public: published records
