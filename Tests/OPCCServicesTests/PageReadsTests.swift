@@ -161,10 +161,9 @@ import Testing
         }
     }
 
-    /// The finance page keeps its year's lines between reads while the audit chain's head stands
-    /// (`ReconciliationYearCache`): a write moves the head, and the next page reads the year again, whether this
-    /// process wrote or another store on the same database did. (The budgets are set on the year's first day, so
-    /// the demo's clock accepts them.)
+    /// The finance page keeps its year's lines and recipients' names between reads while the audit chain's head
+    /// stands (`ReconciliationYearCache`): a write moves the head, and the next page reads the year again, whether
+    /// this process wrote or another store on the same database did.
     @Test(arguments: TestEngine.all)
     func aFinancePagesLinesFollowEveryWriteEvenWhileTheYearIsKeptBetweenReads(engine: TestEngine) async throws {
         let stores = try await engine.makeStores(2)
@@ -172,27 +171,38 @@ import Testing
         let other = try Commissioning(
             store: stores[1], catalog: try shippedCatalog(), clock: FixedClock(day: day("2026-11-20")))
         let finance = "cumbria.finance"
+        let year = fy("2016/17")
         func budget(_ page: Commissioning.FinanceYearPage, _ strand: String) -> Int64? {
             page.strandLines.first { $0.strand == strand }?.budgetPence
         }
-        let first = try await app.financeYearPage(as: finance, limit: 50)
-        let year = try #require(first.year)
-        let again = try await app.financeYearPage(as: finance, year: year, limit: 50)
+        let first = try await app.financeYearPage(as: finance, year: year, limit: 500)
+        let again = try await app.financeYearPage(as: finance, year: year, limit: 500)
         #expect(again.total == first.total && budget(again, "KEPT") == nil, "nothing written: the same lines")
         try await app.setBudget(
             office: "cumbria", year: year, strand: "KEPT", name: "Kept", amount: money("£1,000"), by: finance,
-            on: year.firstDay)
-        let after = try await app.financeYearPage(as: finance, year: year, limit: 50)
+            on: day("2016-05-01"))
+        let after = try await app.financeYearPage(as: finance, year: year, limit: 500)
         #expect(budget(after, "KEPT") == 100_000, "a budget set here moves the head and the year is read again")
         #expect(after.total == first.total + 1)
         try await other.setBudget(
             office: "cumbria", year: year, strand: "KEPT", name: "Kept", amount: money("£2,500"), by: finance,
-            on: year.firstDay)
-        let seen = try await app.financeYearPage(as: finance, year: year, limit: 50)
+            on: day("2016-05-01"))
+        let seen = try await app.financeYearPage(as: finance, year: year, limit: 500)
         #expect(budget(seen, "KEPT") == 250_000, "a budget set by another store is seen at once")
+        // A new recipient of the year, allocated by the other store: its line and its name.
+        let decision = try await approvedDecision(other, amount: "£1,000")
+        try await other.allocate(
+            [
+                Commissioning.AllocationRequest(
+                    office: "cumbria", year: year, strand: "KEPT", recipientOrgID: "GB-KEPT-1",
+                    recipientName: "Kept Recipient Trust", purpose: "Kept", decision: decision, amount: money("£10"))
+            ], by: finance, on: day("2016-05-05"))
+        let allocated = try await app.financeYearPage(as: finance, year: year, limit: 500)
+        #expect(allocated.lines.contains { $0.recipient == "GB-KEPT-1" && $0.allocatedPence == 1_000 })
+        #expect(allocated.recipientNames["GB-KEPT-1"] == "Kept Recipient Trust")
         // What is kept is what the year's balances give: the whole reconciliation read afresh agrees.
         let fresh = try await app.reconciliation(year: year, office: "cumbria")
-        #expect(seen.strandLines.map(\.budgetPence) == fresh.filter { $0.recipient == nil }.map(\.budgetPence))
+        #expect(allocated.lines.map(\.allocatedPence) == fresh.map(\.allocatedPence))
     }
 
     /// The returns list's lines are the list's rows (what the web list shows of them), for every status on several

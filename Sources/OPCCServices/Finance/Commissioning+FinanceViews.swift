@@ -172,7 +172,7 @@ extension Commissioning {
                     office: office, years: years, year: nil, strands: [], strandLines: [], lines: [], start: 0,
                     total: 0, recipientNames: [:])
             }
-            let entries = try keptReconciliationEntries(shown, office: office, in: tx)
+            let (entries, names) = try keptReconciliationYear(shown, office: office, in: tx)
             let first: Int
             switch start {
             case .offset(let offset): first = min(max(offset, 0), entries.count)
@@ -188,25 +188,27 @@ extension Commissioning {
                 office: office, years: years, year: shown, strands: try tx.strands(office: office, year: shown),
                 strandLines: try Self.reconciliationRows(entries.filter { $0.line.recipient == nil }),
                 lines: try Self.reconciliationRows(Array(page)), start: first, total: entries.count,
-                recipientNames: recipients.isEmpty
-                    ? [:] : try tx.liveRecipientNames(office: office, year: shown, recipients: recipients.sorted()))
+                recipientNames: names.filter { recipients.contains($0.key) })
         }
     }
 
-    /// The lines of an office's year (`reconciliationYear(_:office:in:).entries()`), kept (`ReconciliationYearCache`)
-    /// while the audit chain's head has not moved: every write that moves money, changes a budget or an agreement's
-    /// state appends an audit event in its own transaction, and the head is read first in the same read
-    /// transaction, so the lines kept are never older than the head they are kept under. A page of a year's lines
-    /// then costs the head and a slice, not the year's balances again.
-    func keptReconciliationEntries(
+    /// The lines of an office's year (`reconciliationYear(_:office:in:).entries()`) and the names of the year's
+    /// recipients (`liveRecipientNames(office:year:)`), kept (`ReconciliationYearCache`) while the audit chain's head
+    /// has not moved: every write that moves money, changes a budget, an allocation or an agreement's state appends an
+    /// audit event in its own transaction, and the head is read first in the same read transaction, so what is kept
+    /// is never older than the head it is kept under. A page of a year's lines then costs the head and a slice, not
+    /// the year's balances and names again.
+    func keptReconciliationYear(
         _ year: FinancialYear, office: String, in tx: any StoreTransaction
-    ) throws -> [ReconciliationYear.Entry] {
+    ) throws -> ReconciliationYearCache.Year {
         let head = try tx.auditHead().sequence
         let key = ReconciliationYearCache.Key(office: office, year: year.startYear)
-        if let kept = caches.reconciliationYears.entries(key, head: head) { return kept }
-        let entries = try Self.reconciliationYear(year, office: office, in: tx).entries()
-        caches.reconciliationYears.keep(entries, key: key, head: head)
-        return entries
+        if let kept = caches.reconciliationYears.year(key, head: head) { return kept }
+        let made = ReconciliationYearCache.Year(
+            entries: try Self.reconciliationYear(year, office: office, in: tx).entries(),
+            recipientNames: try tx.liveRecipientNames(office: office, year: year))
+        caches.reconciliationYears.keep(made, key: key, head: head)
+        return made
     }
 
     /// A grant agreement's page: its terms and state, the allocations it pays out, each quarter's profiled and
@@ -255,32 +257,34 @@ extension Commissioning {
     }
 }
 
-/// The reconciliation lines of an office's year (`Commissioning.keptReconciliationEntries`), kept while the audit
-/// chain's head has not moved since they were read: at most `capacity` office years, emptied when full or when the
-/// head moves.
+/// The reconciliation lines of an office's year and its recipients' names (`Commissioning.keptReconciliationYear`),
+/// kept while the audit chain's head has not moved since they were read: at most `capacity` office years, emptied
+/// when full or when the head moves.
 final class ReconciliationYearCache: Sendable {
     struct Key: Hashable, Sendable {
         let office: String
         let year: Int
     }
 
+    typealias Year = (entries: [ReconciliationYear.Entry], recipientNames: [String: String])
+
     private struct Entries: Sendable {
         var head: Int64 = -1
-        var years: [Key: [ReconciliationYear.Entry]] = [:]
+        var years: [Key: Year] = [:]
     }
 
     static let capacity = 64
 
     private let kept = Mutex(Entries())
 
-    func entries(_ key: Key, head: Int64) -> [ReconciliationYear.Entry]? {
+    func year(_ key: Key, head: Int64) -> Year? {
         kept.withLock { $0.head == head ? $0.years[key] : nil }
     }
 
-    func keep(_ entries: [ReconciliationYear.Entry], key: Key, head: Int64) {
+    func keep(_ year: Year, key: Key, head: Int64) {
         kept.withLock { e in
             if e.head != head || e.years.count >= Self.capacity { e = Entries(head: head) }
-            e.years[key] = entries
+            e.years[key] = year
         }
     }
 
