@@ -191,8 +191,7 @@ extension Web {
         }
         router.get("/offices/:office/register") { request, context -> Response in
             try await publicPages.response(request.uri.description, context: context, pages: pages) {
-                guard let office = try await publicOffice(context) else { return .other(noOffice(context)) }
-                return try await publicRegister(request, office: office, context: context)
+                try await publicRegister(request, office: try context.parameters.require("office"), context: context)
             }
         }
         router.get("/offices/:office/register.atom") { request, context -> Response in
@@ -220,22 +219,33 @@ extension Web {
         Dictionary(try await app.officeNames().map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// The national register (`officeID` nil) or an office's (404 for an office there is not): the page, the offices'
+    /// names and whether the office publishes a forward plan, read in one transaction.
     func publicRegister(
-        _ request: Request, office: StoredOffice?, context: WebContext
+        _ request: Request, office officeID: String?, context: WebContext
     ) async throws -> PublicPageCache.Answer {
-        let asked = PublicRegisterQuery(plainQuery(request), office: office?.id)
-        // The page and the offices' names in one read transaction.
-        let (page, offices) =
-            asked.errors.isEmpty
-            ? try await app.decisionRegisterPageAndOffices(
+        let asked = PublicRegisterQuery(plainQuery(request), office: officeID)
+        var page = DecisionRegisterPage(rows: [], total: 0, next: nil)
+        var offices: [(id: String, name: String)]
+        var hasPlan = false
+        if asked.errors.isEmpty {
+            (page, offices, hasPlan) = try await app.decisionRegisterPageAndOffices(
                 asked.filter, limit: RegisterPaging.pageSize, offset: asked.paging.offset, after: asked.paging.cursor,
-                by: nil)
-            : (DecisionRegisterPage(rows: [], total: 0, next: nil), try await app.officeNames())
+                by: nil, forwardPlanOf: officeID)
+        } else {
+            offices = try await app.officeNames()
+            if let officeID, offices.contains(where: { $0.id == officeID }) {
+                hasPlan = try await app.profile(of: officeID).forwardPlan != nil
+            }
+        }
         let names = Dictionary(offices.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        var office: (id: String, name: String)?
+        if let officeID {
+            guard let name = names[officeID] else { return .other(noOffice(context)) }
+            office = (officeID, name)
+        }
         let path = office.map { "/offices/\($0.id)/register" } ?? "/register"
         let heading = office.map { "Published decisions: \($0.name)" } ?? "Published decisions"
-        var hasPlan = false
-        if let office { hasPlan = try await app.profile(of: office.id).forwardPlan != nil }
         var paging = RegisterPaging(page, request: asked.paging, path: path, kept: asked.kept)
         if asked.filter.sort != .register {
             // Another order is paged by number: the next page's link has no cursor.

@@ -84,9 +84,18 @@ struct RegisterPagingTests {
             let names = try await app.officeNames()
             #expect(together.offices.map(\.id) == names.map(\.id) && together.offices.map(\.name) == names.map(\.name))
             #expect(names.count > 1)
+            #expect(!together.forwardPlan, "no office was asked about")
             let next = try await app.decisionRegisterPageAndOffices(filter, limit: 2, after: apart.next, by: reader)
             let nextApart = try await app.decisionRegisterPage(filter, limit: 2, after: apart.next, by: reader)
             #expect(next.page.rows == nextApart.rows)
+        }
+        // Whether an office publishes a forward plan: its profile's, and false for an office there is not.
+        for office in ["cumbria", "west-midlands", "atlantis"] {
+            var filter = DecisionFilter()
+            filter.office = office
+            let read = try await app.decisionRegisterPageAndOffices(filter, limit: 2, by: nil, forwardPlanOf: office)
+            let expected = office == "atlantis" ? false : try await app.profile(of: office).forwardPlan != nil
+            #expect(read.forwardPlan == expected, "\(office)")
         }
     }
 

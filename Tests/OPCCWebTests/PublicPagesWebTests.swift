@@ -112,6 +112,9 @@ struct PublicRegisterWebTests {
             #expect(!office.body.contains("Large programme"))
             #expect(!office.body.contains("Never published draft"))
             #expect(try await visitor.get("/offices/atlantis/register").status == .notFound)
+            // An office there is not is a 404 whatever its query, a bad one included (the page is one read).
+            #expect(try await visitor.get("/offices/atlantis/register?year=abc").status == .notFound)
+            #expect(try await visitor.get("/offices/cumbria/register?year=abc").status == .unprocessableContent)
 
             let sorted = try await visitor.get("/offices/cumbria/register?sort=amount-highest")
             let large = try #require(sorted.body.range(of: "Large programme"))

@@ -256,14 +256,20 @@ extension Commissioning {
 
     /// A page of the register as `decisionRegisterPage` gives it and every office's id and name, in one read
     /// transaction: what a public register shows (each row's office by name, and a link to every office's register).
+    /// With `forwardPlanOf`, also whether that office publishes a forward plan (false for an office there is not).
     public func decisionRegisterPageAndOffices(
         _ filter: DecisionFilter, limit: Int = 50, offset: Int = 0, after cursor: RegisterCursor? = nil,
-        by actorName: String?
-    ) async throws -> (page: DecisionRegisterPage, offices: [(id: String, name: String)]) {
+        by actorName: String?, forwardPlanOf office: String? = nil
+    ) async throws -> (page: DecisionRegisterPage, offices: [(id: String, name: String)], forwardPlan: Bool) {
         try await store.read { tx in
-            (
+            let offices = try tx.officeNames()
+            let plan =
+                try office.map { id in
+                    try offices.contains { $0.id == id } && profile(of: id, in: tx).forwardPlan != nil
+                } ?? false
+            return (
                 try decisionRegisterPage(filter, limit: limit, offset: offset, after: cursor, by: actorName, in: tx),
-                try tx.officeNames()
+                offices, plan
             )
         }
     }
