@@ -55,9 +55,9 @@ final class Caches: Sendable {
     let definitions = Mutex<[String: WorkflowDefinition]>([:])
     let profiles = Mutex<[String: OfficeProfile]>([:])
     let notices = PublicNoticeCache()
-    let publishedGrants = PublishedGrantsCache()
-    let threeSixtyGivingYears = ThreeSixtyGivingYearCache()
-    let reconciliationYears = ReconciliationYearCache()
+    let publishedGrants = PublishedGrantsCache(capacity: 64)
+    let threeSixtyGivingYears = ThreeSixtyGivingYearCache(capacity: 64)
+    let reconciliationYears = ReconciliationYearCache(capacity: 64)
 }
 
 /// A refused workflow act, with every reason.

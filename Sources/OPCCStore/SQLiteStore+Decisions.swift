@@ -257,7 +257,7 @@ extension SQLTransaction {
         guard let totals = registerTotals else { return try count() }
         let head = try fetchValue(Int64.self, sql: "SELECT coalesce(max(seq), 0) FROM audit_event") ?? 0
         let key = RegisterTotals.key(query, arguments)
-        if let known = totals.total(key, head: head) { return known }
+        if let known = totals.value(key, head: head) { return known }
         let total = try count()
         totals.keep(total, key: key, head: head)
         return total

@@ -18,7 +18,7 @@ public final class SQLiteStore: CommissioningStore {
     /// `PRAGMA data_version` on the writing connection says no other connection has committed (`ActReadCache`).
     let actCache: ActReadCache?
     /// The registers' totals, kept while the audit chain's head stands (`RegisterTotals`); read transactions only.
-    let registerTotals = RegisterTotals()
+    let registerTotals = RegisterTotals.registerTotals()
     /// The offices' latest VLI runs, decoded (`VLIRunCache`); read transactions only.
     let vliRunCache = VLIRunCache()
 

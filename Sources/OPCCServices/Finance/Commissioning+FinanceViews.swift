@@ -1,6 +1,5 @@
 import OPCCCore
 import OPCCStore
-import Synchronization
 
 /// Reading the office's money for the finance screens: budgets by year and strand, the reconciliation, allocations,
 /// grant agreements and carry-forwards. The office's own officers, finance, chief executive, Commissioner and auditors
@@ -172,7 +171,8 @@ extension Commissioning {
                     office: office, years: years, year: nil, strands: [], strandLines: [], lines: [], start: 0,
                     total: 0, recipientNames: [:])
             }
-            let (entries, names) = try keptReconciliationYear(shown, office: office, in: tx)
+            let year = try keptReconciliationYear(shown, office: office, in: tx)
+            let (entries, names) = (year.entries, year.recipientNames)
             let first: Int
             switch start {
             case .offset(let offset): first = min(max(offset, 0), entries.count)
@@ -200,11 +200,11 @@ extension Commissioning {
     /// the year's balances and names again.
     func keptReconciliationYear(
         _ year: FinancialYear, office: String, in tx: any StoreTransaction
-    ) throws -> ReconciliationYearCache.Year {
+    ) throws -> KeptReconciliationYear {
         let head = try tx.auditHead().sequence
-        let key = ReconciliationYearCache.Key(office: office, year: year.startYear)
-        if let kept = caches.reconciliationYears.year(key, head: head) { return kept }
-        let made = ReconciliationYearCache.Year(
+        let key = ReconciliationYearKey(office: office, year: year.startYear)
+        if let kept = caches.reconciliationYears.value(key, head: head) { return kept }
+        let made = KeptReconciliationYear(
             entries: try Self.reconciliationYear(year, office: office, in: tx).entries(),
             recipientNames: try tx.liveRecipientNames(office: office, year: year))
         caches.reconciliationYears.keep(made, key: key, head: head)
@@ -258,36 +258,16 @@ extension Commissioning {
 }
 
 /// The reconciliation lines of an office's year and its recipients' names (`Commissioning.keptReconciliationYear`),
-/// kept while the audit chain's head has not moved since they were read: at most `capacity` office years, emptied
-/// when full or when the head moves.
-final class ReconciliationYearCache: Sendable {
-    struct Key: Hashable, Sendable {
-        let office: String
-        let year: Int
-    }
+/// kept while the audit chain's head has not moved since they were read (`HeadKeyedCache`): at most 64 office years.
+typealias ReconciliationYearCache = HeadKeyedCache<ReconciliationYearKey, KeptReconciliationYear>
 
-    typealias Year = (entries: [ReconciliationYear.Entry], recipientNames: [String: String])
+struct ReconciliationYearKey: Hashable, Sendable {
+    let office: String
+    let year: Int
+}
 
-    private struct Entries: Sendable {
-        var head: Int64 = -1
-        var years: [Key: Year] = [:]
-    }
-
-    static let capacity = 64
-
-    private let kept = Mutex(Entries())
-
-    func year(_ key: Key, head: Int64) -> Year? {
-        kept.withLock { $0.head == head ? $0.years[key] : nil }
-    }
-
-    func keep(_ year: Year, key: Key, head: Int64) {
-        kept.withLock { e in
-            if e.head != head || e.years.count >= Self.capacity { e = Entries(head: head) }
-            e.years[key] = year
-        }
-    }
-
-    /// How many office years are kept (for the tests).
-    var count: Int { kept.withLock { $0.years.count } }
+/// An office year's reconciliation lines and the names of its recipients.
+struct KeptReconciliationYear: Sendable {
+    let entries: [ReconciliationYear.Entry]
+    let recipientNames: [String: String]
 }

@@ -129,10 +129,10 @@ extension Commissioning {
     /// is read before the package, so the package kept is never older than the head it is kept under. An unknown
     /// office is refused as `threeSixtyGivingStream` refuses it (`knownOffice`).
     public func threeSixtyGivingYear(office: String, year: FinancialYear, documentBase: String?) async throws -> Data {
-        let key = ThreeSixtyGivingYearCache.Key(
+        let key = ThreeSixtyGivingYearKey(
             office: office, year: year.startYear, documentBase: documentBase, issued: clock.today())
         let head = try await store.read { try $0.auditHead().sequence }
-        if let kept = caches.threeSixtyGivingYears.package(key, head: head) { return kept }
+        if let kept = caches.threeSixtyGivingYears.value(key, head: head) { return kept }
         var whole = Data()
         for try await piece in try await threeSixtyGivingStream(office: office, year: year, documentBase: documentBase)
         {
@@ -158,12 +158,12 @@ extension Commissioning {
     func publishedGrantsText(
         offices: [String], year: FinancialYear, funders: [String: ThreeSixtyGiving.Funder], documentBase: String?
     ) async throws -> (text: String, count: Int) {
-        let key = PublishedGrantsCache.Key(
+        let key = PublishedGrantsKey(
             offices: offices, year: year.startYear, funders: offices.map { funders[$0] }, documentBase: documentBase)
         let (head, kept, grants) = try await store.read {
             tx -> (Int64, (text: String, count: Int)?, [TransparencyGrant]) in
             let head = try tx.auditHead().sequence
-            if let kept = caches.publishedGrants.text(key, head: head) { return (head, kept, []) }
+            if let kept = caches.publishedGrants.value(key, head: head) { return (head, (kept.text, kept.count), []) }
             return (head, nil, try publishedGrants(offices: offices, decided: year.firstDay...year.lastDay, in: tx))
         }
         if let kept { return kept }
@@ -171,7 +171,7 @@ extension Commissioning {
             ThreeSixtyGiving.grant(grant, funder: funders[grant.office]!, documentBase: documentBase)
                 .rendered(indent: 2)
         }.joined(separator: ",\n    ")
-        caches.publishedGrants.keep((text, grants.count), key: key, head: head)
+        caches.publishedGrants.keep(PublishedGrantsText(text: text, count: grants.count), key: key, head: head)
         return (text, grants.count)
     }
 
@@ -395,72 +395,32 @@ public struct ThreeSixtyGivingStream: AsyncSequence, Sendable {
 }
 
 /// The whole 360Giving packages of one office and year (`Commissioning.threeSixtyGivingYear`), kept while the audit
-/// chain's head has not moved since they were read: at most `capacity` (a few dozen offices' recent years), emptied
-/// when full or when the head moves.
-final class ThreeSixtyGivingYearCache: Sendable {
-    struct Key: Hashable, Sendable {
-        let office: String
-        let year: Int
-        let documentBase: String?
-        /// The day the package says it was issued on.
-        let issued: Day
-    }
+/// chain's head has not moved since they were read (`HeadKeyedCache`): at most 64 (a few dozen offices' recent
+/// years).
+typealias ThreeSixtyGivingYearCache = HeadKeyedCache<ThreeSixtyGivingYearKey, Data>
 
-    private struct Entries: Sendable {
-        var head: Int64 = -1
-        var packages: [Key: Data] = [:]
-    }
-
-    static let capacity = 64
-
-    private let entries = Mutex(Entries())
-
-    func package(_ key: Key, head: Int64) -> Data? {
-        entries.withLock { $0.head == head ? $0.packages[key] : nil }
-    }
-
-    func keep(_ package: Data, key: Key, head: Int64) {
-        entries.withLock { e in
-            if e.head != head || e.packages.count >= Self.capacity { e = Entries(head: head) }
-            e.packages[key] = package
-        }
-    }
-
-    /// How many packages are kept (for the tests).
-    var count: Int { entries.withLock { $0.packages.count } }
+struct ThreeSixtyGivingYearKey: Hashable, Sendable {
+    let office: String
+    let year: Int
+    let documentBase: String?
+    /// The day the package says it was issued on.
+    let issued: Day
 }
 
 /// The rendered published grants of a year (of one office, or of several), kept while the audit chain's head has
-/// not moved since they were read (see `Commissioning.publishedGrantsText`). A few dozen years of one office or of
-/// the nation: at most `capacity` entries, emptied when full or when the head moves.
-final class PublishedGrantsCache: Sendable {
-    struct Key: Hashable, Sendable {
-        let offices: [String]
-        let year: Int
-        let funders: [ThreeSixtyGiving.Funder?]
-        let documentBase: String?
-    }
+/// not moved since they were read (see `Commissioning.publishedGrantsText`; `HeadKeyedCache`). A few dozen years of
+/// one office or of the nation: at most 64 entries.
+typealias PublishedGrantsCache = HeadKeyedCache<PublishedGrantsKey, PublishedGrantsText>
 
-    private struct Entries: Sendable {
-        var head: Int64 = -1
-        var texts: [Key: (text: String, count: Int)] = [:]
-    }
+struct PublishedGrantsKey: Hashable, Sendable {
+    let offices: [String]
+    let year: Int
+    let funders: [ThreeSixtyGiving.Funder?]
+    let documentBase: String?
+}
 
-    static let capacity = 64
-
-    private let entries = Mutex(Entries())
-
-    func text(_ key: Key, head: Int64) -> (text: String, count: Int)? {
-        entries.withLock { $0.head == head ? $0.texts[key] : nil }
-    }
-
-    func keep(_ text: (text: String, count: Int), key: Key, head: Int64) {
-        entries.withLock { e in
-            if e.head != head || e.texts.count >= Self.capacity { e = Entries(head: head) }
-            e.texts[key] = text
-        }
-    }
-
-    /// How many years are kept (for the tests).
-    var count: Int { entries.withLock { $0.texts.count } }
+/// A year's grants rendered and joined, and how many there are.
+struct PublishedGrantsText: Sendable {
+    let text: String
+    let count: Int
 }

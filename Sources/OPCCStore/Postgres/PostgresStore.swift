@@ -18,7 +18,7 @@ public final class PostgresStore: CommissioningStore, MigrationStatusStore, Pass
     /// `act_cache_generation` row is unchanged (`ActReadCache`).
     let actCache = ActReadCache()
     /// The registers' totals, kept while the audit chain's head stands (`RegisterTotals`); read transactions only.
-    let registerTotals = RegisterTotals()
+    let registerTotals = RegisterTotals.registerTotals()
     /// The offices' latest VLI runs, decoded (`VLIRunCache`); read transactions only.
     let vliRunCache = VLIRunCache()
     /// Opened read-only: no migration, no write transaction.

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The registers' totals (how many records a filter holds) and their searches' matches (which way to read a search's
 /// page: `searchReadsInOrder`), kept between read transactions while the audit chain's head is the one they were
@@ -8,28 +7,14 @@ import Synchronization
 /// event in the same transaction, so a committed head names one committed state of the records, and a total counted
 /// under it holds until the head moves. Only read transactions use it: they see committed data alone, so a head they
 /// read is never one a rolled-back transaction made.
-final class RegisterTotals: Sendable {
-    private struct Entries: Sendable {
-        var head: Int64 = -1
-        var totals: [String: Int] = [:]
-    }
+typealias RegisterTotals = HeadKeyedCache<String, Int>
 
-    /// At most this many filters are kept for one head; past it the cache starts again empty.
-    static let capacity = 512
+extension HeadKeyedCache where Key == String, Value == Int {
+    /// At most this many counts are kept for one head.
+    static var registerTotalsCapacity: Int { 512 }
 
-    private let entries = Mutex(Entries())
-
-    /// The total counted for `key` under `head`, if any.
-    func total(_ key: String, head: Int64) -> Int? {
-        entries.withLock { $0.head == head ? $0.totals[key] : nil }
-    }
-
-    func keep(_ total: Int, key: String, head: Int64) {
-        entries.withLock { e in
-            if e.head != head || e.totals.count >= Self.capacity { e = Entries(head: head) }
-            e.totals[key] = total
-        }
-    }
+    /// The registers' totals, empty.
+    static func registerTotals() -> RegisterTotals { RegisterTotals(capacity: registerTotalsCapacity) }
 
     /// The key of a count: its query (a register's filter, a search's match) and the values bound to it.
     static func key(_ query: String, _ arguments: SQLArguments) -> String {
