@@ -174,6 +174,68 @@ extension SQLTransaction {
         }
     }
 
+    /// Each event that names a sealed record (`office`'s only when given), in sequence order, with its number, the
+    /// record's key and the seal it gave (nil for none), as bytes valid only inside `visit`: the events
+    /// `forEachAuditEventBytes` gives with a `sealedRecord`, the same bytes, read without the rest of each row (what
+    /// `audit verify` compares the records' seals with while another read checks the chains). A row holding a value
+    /// of an unexpected kind is read the slow way, as `forEachAuditEvent` reads it.
+    func forEachSealingEvent(
+        office: String?, _ visit: (Int64, UnsafeRawBufferPointer, UnsafeRawBufferPointer?) throws -> Void
+    ) throws {
+        let chunk = 10_000
+        var after: Int64 = 0
+        while true {
+            var read = 0
+            // The chunk is bounded by rows scanned (the highest number read so far moves on even when no event of
+            // the chunk seals a record), so that PostgreSQL's session never holds more than a chunk.
+            var last: Int64?
+            try sql.forEachRawRow(
+                "SELECT seq, sealed_record, seal FROM audit_event WHERE seq > ? "
+                    + "\(office == nil ? "" : "AND office_id = ?") ORDER BY seq LIMIT \(chunk)",
+                office.map { [after, $0] } ?? [after]
+            ) { row in
+                read += 1
+                do {
+                    let sequence = try row.integer(0)
+                    guard let sequence else { throw SQLRawRowMismatch() }
+                    last = sequence
+                    if let key = try row.text(1) { try visit(sequence, key, try row.text(2)) }
+                } catch is SQLRawRowMismatch {
+                    let values = row.row()
+                    let sequence: Int64 = values["seq"]
+                    let key: String? = values["sealed_record"]
+                    let seal: String? = values["seal"]
+                    last = sequence
+                    if let key {
+                        try Array(key.utf8).withUnsafeBytes { k in
+                            guard let seal else { return try visit(sequence, k, nil) }
+                            try Array(seal.utf8).withUnsafeBytes { try visit(sequence, k, $0) }
+                        }
+                    }
+                }
+                return true
+            }
+            guard read == chunk, let last else { return }
+            after = last
+        }
+    }
+
+    /// What identifies the audit log a read transaction sees: two reads with the same mark see the same events and
+    /// the same state of every record (every write the product makes appends an event, and a record changes only
+    /// with one). On SQLite the newest event (one writer numbers the events in the order they commit); on
+    /// PostgreSQL also each office chain's head, since an event's number is drawn before its transaction commits
+    /// and an older number may become visible after a newer one.
+    func auditSnapshotMark() throws -> [AuditHead] {
+        var mark = [try auditHead()]
+        if dialect == .postgres {
+            try forEachRow(sql: "SELECT seq, hash FROM office_chain_head ORDER BY office_id") { row in
+                mark.append(AuditHead(sequence: row[0], hash: row[1]))
+                return true
+            }
+        }
+        return mark
+    }
+
     /// The row of `eventByteColumns` as an `AuditEventBytes`; `SQLRawRowMismatch` when a column holds a value of
     /// another kind than the schema gives it (or NULL where it allows none), for the caller to read it the slow way.
     private static func withEventBytes(

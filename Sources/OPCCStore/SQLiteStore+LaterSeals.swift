@@ -55,6 +55,40 @@ extension SQLTransaction {
         }
     }
 
+    /// The same seals as `allocationSeals`, in the same order, each computed from its columns' bytes as the row is
+    /// read (`RecordSealEncoder`): no string per column. A column holds text, a whole number or NULL (the table is
+    /// STRICT, typed on PostgreSQL); a row holding anything else is sealed the way `allocationSeals` seals it.
+    func allocationSealHashes(where condition: String, _ arguments: SQLArguments) throws -> [RecordSealHash] {
+        let columns = Self.allocationColumns
+        var hashes: [RecordSealHash] = []
+        var encoder = RecordSealEncoder()
+        try sql.forEachRawRow(
+            "SELECT \(columns.joined(separator: ", ")) FROM allocation WHERE \(condition) ORDER BY 1", arguments
+        ) { row in
+            do {
+                guard let id = try row.text(0) else { throw SQLRawRowMismatch() }
+                let record = SealedRecord.allocation(String(decoding: id, as: UTF8.self))
+                encoder.start(record)
+                for (index, name) in columns.enumerated() {
+                    do {
+                        encoder.add(name, try row.text(index))
+                    } catch {
+                        guard let number = try row.integer(index) else { throw SQLRawRowMismatch() }
+                        encoder.add(name, number)
+                    }
+                }
+                hashes.append(RecordSealHash(record: record, label: nil, hashHex: encoder.hashHex()))
+            } catch {
+                let values = row.row()
+                var seal = RecordSeal(.allocation(values[0]))
+                Self.addColumns(columns, of: values, to: &seal)
+                hashes.append(RecordSealHash(seal))
+            }
+            return true
+        }
+        return hashes
+    }
+
     /// A strand's name (its budget is the ledger's, which `finance check` verifies).
     func strandSeals(where condition: String, _ arguments: SQLArguments) throws -> [RecordSeal] {
         let columns = ["office_id", "year_start", "strand", "name"]

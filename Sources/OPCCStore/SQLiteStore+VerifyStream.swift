@@ -70,15 +70,22 @@ extension SQLTransaction {
 
     /// The seal of every sealed record as it stands in the tables (`office`'s only when given), in the order of
     /// `recordSeals(office:)`, kind by kind, each kind read `chunk` records at a time by key: `visit` gets one chunk
-    /// at a time, so no more than a chunk of records' contents is ever held.
-    func forEachRecordSealChunk(office: String?, chunk: Int, _ visit: ([RecordSeal]) throws -> Void) throws {
+    /// at a time, so no more than a chunk of records' contents is ever held. The allocations (most of a national
+    /// host's records) are sealed from their columns' bytes (`allocationSealHashes`), the other kinds as
+    /// `recordSeals` seals them.
+    func forEachRecordSealChunk(office: String?, chunk: Int, _ visit: ([RecordSealHash]) throws -> Void) throws {
+        func hashed(
+            _ seals: @escaping (String, SQLArguments) throws -> [RecordSeal]
+        ) -> (String, SQLArguments) throws -> [RecordSealHash] {
+            { try seals($0, $1).map(RecordSealHash.init) }
+        }
         let byOffice = office == nil ? "1 = 1" : "office_id = ?"
         let arguments: SQLArguments = office.map { [$0] } ?? []
         /// The kind's records in chunks of `chunk` keys: the kind's reader runs on `condition` narrowed to the keys
         /// after the last chunk's, up to the chunk's last.
         func chunked(
             _ table: String, key: String, where condition: String,
-            _ seals: (String, SQLArguments) throws -> [RecordSeal]
+            _ seals: (String, SQLArguments) throws -> [RecordSealHash]
         ) throws {
             var after: String?
             while true {
@@ -95,22 +102,23 @@ extension SQLTransaction {
                 after = upTo
             }
         }
-        try visit(try officeSeals(where: office == nil ? "1 = 1" : "id = ?", arguments))
-        try chunked("person", key: "name", where: byOffice, personSeals)
+        try visit(try officeSeals(where: office == nil ? "1 = 1" : "id = ?", arguments).map(RecordSealHash.init))
+        try chunked("person", key: "name", where: byOffice, hashed(personSeals))
         try chunked(
-            "decision_record r", key: "r.id", where: office == nil ? "1 = 1" : "r.office_id = ?", decisionSeals)
-        try chunked("grant_agreement", key: "id", where: byOffice, agreementSeals)
-        try chunked("quarterly_return", key: "id", where: byOffice, returnSeals)
-        try chunked("carry_forward", key: "id", where: byOffice, carryForwardSeals)
-        try visit(try strandSeals(where: byOffice, arguments))
-        try chunked("allocation", key: "id", where: byOffice, allocationSeals)
-        try chunked("priority_assessment", key: "id", where: byOffice, priorityAssessmentSeals)
-        try chunked("vli_run", key: "id", where: byOffice, vliRunSeals)
-        try chunked("variation_proposal", key: "id", where: byOffice, variationSeals)
+            "decision_record r", key: "r.id", where: office == nil ? "1 = 1" : "r.office_id = ?",
+            hashed(decisionSeals))
+        try chunked("grant_agreement", key: "id", where: byOffice, hashed(agreementSeals))
+        try chunked("quarterly_return", key: "id", where: byOffice, hashed(returnSeals))
+        try chunked("carry_forward", key: "id", where: byOffice, hashed(carryForwardSeals))
+        try visit(try strandSeals(where: byOffice, arguments).map(RecordSealHash.init))
+        try chunked("allocation", key: "id", where: byOffice, allocationSealHashes)
+        try chunked("priority_assessment", key: "id", where: byOffice, hashed(priorityAssessmentSeals))
+        try chunked("vli_run", key: "id", where: byOffice, hashed(vliRunSeals))
+        try chunked("variation_proposal", key: "id", where: byOffice, hashed(variationSeals))
         try chunked(
             "indicator_value", key: "agreement_id",
             where: office == nil ? "1 = 1" : "agreement_id IN (SELECT id FROM grant_agreement WHERE office_id = ?)",
-            indicatorSeals)
-        try chunked("document", key: "id", where: byOffice, documentSeals)
+            hashed(indicatorSeals))
+        try chunked("document", key: "id", where: byOffice, hashed(documentSeals))
     }
 }

@@ -226,6 +226,14 @@ public protocol StoreTransaction {
     /// The same events as `forEachAuditEvent(office:)`, each as its fields' bytes, valid only inside `visit`: what
     /// `audit verify` reads without building an `AuditEvent` per row.
     func forEachAuditEventBytes(office: String?, _ visit: (AuditEventBytes) throws -> Bool) throws
+    /// Each event that names a sealed record (`office`'s only when given), in sequence order: its number, the
+    /// record's key and its seal (nil for none), as the bytes `forEachAuditEventBytes` gives, valid only inside
+    /// `visit`.
+    func forEachSealingEvent(
+        office: String?, _ visit: (Int64, UnsafeRawBufferPointer, UnsafeRawBufferPointer?) throws -> Void) throws
+    /// What identifies the state this transaction sees (its newest event, and on PostgreSQL every office chain's
+    /// head): two read transactions with the same mark see the same events and records.
+    func auditSnapshotMark() throws -> [AuditHead]
     /// The newest event of `office`'s own chain, if it has one.
     func auditHead(office: String) throws -> AuditHead?
     /// The newest event written before the chains were per office (the genesis hash at 0 if none): every office's
@@ -234,7 +242,7 @@ public protocol StoreTransaction {
     /// The seal of every sealed record as it stands in the tables now, `office`'s only when given.
     func recordSeals(office: String?) throws -> [RecordSeal]
     /// The same seals in the same order, a chunk of at most `chunk` records of one kind at a time (bounded memory).
-    func forEachRecordSealChunk(office: String?, chunk: Int, _ visit: ([RecordSeal]) throws -> Void) throws
+    func forEachRecordSealChunk(office: String?, chunk: Int, _ visit: ([RecordSealHash]) throws -> Void) throws
     /// Every instance (`office`'s only when given) in creation order with its events' moves, `chunk` instances at a
     /// time; `visit` returns false to stop.
     func forEachInstanceHistory(office: String?, chunk: Int, _ visit: ([InstanceHistory]) throws -> Bool) throws

@@ -52,9 +52,7 @@ extension Commissioning {
     @_spi(Bench) public func verifyAudit(
         head minuted: AuditHead? = nil, office: String? = nil, chunk: Int
     ) async throws -> AuditVerification {
-        let tables = try await store.read { tx in
-            try self.verifyAuditTables(head: minuted, office: office, in: tx, chunk: chunk)
-        }
+        let tables = try await verifyAuditTablesOnTwoReads(head: minuted, office: office, chunk: chunk)
         let files = try await documentFileProblems(office: office)
         return AuditVerification(
             eventsChecked: tables.eventsChecked, instancesRebuilt: tables.instancesRebuilt,
@@ -63,31 +61,76 @@ extension Commissioning {
 
     /// The chains, instances and seals without the documents' files (a restore checks those on their own).
     func verifyAuditTables(head minuted: AuditHead?, office: String?) async throws -> AuditVerification {
-        try await store.read { tx in try self.verifyAuditTables(head: minuted, office: office, in: tx) }
+        try await verifyAuditTablesOnTwoReads(head: minuted, office: office, chunk: 1_000)
+    }
+
+    /// The chains and the instances on one read transaction and, at the same time on a second (the other core), the
+    /// records' seals: the two halves of `verifyAuditTables`, which share nothing but the snapshot. Each read notes
+    /// its `auditSnapshotMark` (the newest event, and on PostgreSQL every office's head); when the two differ a write
+    /// came between their starts, and the whole check is done again in one read, so the outcome is always that of
+    /// one snapshot. `twoReads: false` (for the tests) goes straight to that one read.
+    @_spi(Bench) public func verifyAuditTablesOnTwoReads(
+        head minuted: AuditHead?, office: String?, chunk: Int, twoReads: Bool = true
+    ) async throws -> AuditVerification {
+        if twoReads {
+            async let chainsRead = store.read { tx in
+                (
+                    mark: try tx.auditSnapshotMark(),
+                    chains: try self.checkChains(head: minuted, office: office, in: tx, chunk: chunk)
+                )
+            }
+            async let sealsRead = store.read { tx in
+                (mark: try tx.auditSnapshotMark(), seals: try self.checkSeals(office: office, in: tx, chunk: chunk))
+            }
+            let (chains, seals) = try await (chainsRead, sealsRead)
+            if chains.mark == seals.mark { return Self.verification(chains.chains, seals.seals) }
+        }
+        return try await store.read { tx in
+            try self.verifyAuditTables(head: minuted, office: office, in: tx, chunk: chunk)
+        }
     }
 
     /// The same checks inside a transaction the caller holds (an import checks what it wrote before it commits).
     ///
     /// Streamed in bounded memory: the events are read in sequence order in chunks and only the chain's running
-    /// state and each sealed record's last seal (its key, the event's number and the seal) are kept; the instances
-    /// are rebuilt `chunk` at a time, each chunk's events read through the instance index; the records' seals are
-    /// recomputed `chunk` records of one kind at a time and compared as they come.
+    /// state is kept; the instances are rebuilt `chunk` at a time, each chunk's events read through the instance
+    /// index; the events that seal records are read again, alone, keeping each sealed record's last seal (its key,
+    /// the event's number and the seal), and the records' seals are recomputed `chunk` records of one kind at a time
+    /// and compared as they come.
     func verifyAuditTables(
         head minuted: AuditHead?, office: String?, in tx: any StoreTransaction, chunk: Int = 1_000
     ) throws -> AuditVerification {
+        let chains = try checkChains(head: minuted, office: office, in: tx, chunk: chunk)
+        return Self.verification(chains, try checkSeals(office: office, in: tx, chunk: chunk))
+    }
+
+    /// What the chains' half of the check found: the events checked and the first problem of the chains, the
+    /// instances rebuilt and the first found wrong (sought only when the chains are sound), and the head.
+    struct ChainCheck: Sendable {
+        let eventsChecked: Int
+        let instancesRebuilt: Int
+        let problems: [String]
+        let head: AuditHead
+    }
+
+    /// What the seals' half found: how many records it sealed, and every record that differs from its last seal,
+    /// that no event seals, or that an event sealed and the tables no longer hold.
+    struct SealCheck: Sendable {
+        let recordsSealed: Int
+        let problems: [String]
+    }
+
+    /// Every hash and link of the chains (`office`'s only when given), that the log still reaches `minuted`, and
+    /// every instance rebuilt from its events.
+    func checkChains(
+        head minuted: AuditHead?, office: String?, in tx: any StoreTransaction, chunk: Int
+    ) throws -> ChainCheck {
         if let office, try tx.office(id: office) == nil {
             throw ServiceRefusal.notFound(rule: .knownOffice, message: "no office '\(office)' to verify")
         }
         var verifier = AuditChainVerifier(
             head: minuted, office: office, anchor: office == nil ? nil : try tx.globalChainHead().hash)
-        var lastSeals: [String: LastSeal] = [:]
-        try tx.forEachAuditEventBytes(office: office) { event in
-            guard verifier.check(event) else { return false }
-            if let key = event.sealedRecord {
-                lastSeals[String(decoding: key, as: UTF8.self)] = LastSeal(sequence: event.sequence, seal: event.seal)
-            }
-            return true
-        }
+        try tx.forEachAuditEventBytes(office: office) { verifier.check($0) }
         var problems: [String] = []
         if let problem = verifier.finish() { problems.append(problem.description) }
         var instancesRebuilt = 0
@@ -102,27 +145,43 @@ extension Commissioning {
             return true
         }
         if let rebuildProblem { problems.append(rebuildProblem) }
-        var recordsSealed = 0
-        var sealProblems: [String] = []
-        try tx.forEachRecordSealChunk(office: office, chunk: chunk) { seals in
-            recordsSealed += seals.count
-            sealProblems += Self.sealProblems(seals, lastSeals: &lastSeals)
-        }
-        if problems.isEmpty {
-            problems += sealProblems + Self.missingSealedRecords(lastSeals, office: office)
-        }
         let head =
             try office.map { try tx.auditHead(office: $0) ?? AuditHead(sequence: 0, hash: AuditEvent.genesisHash) }
             ?? tx.auditHead()
-        return AuditVerification(
-            eventsChecked: verifier.count, instancesRebuilt: instancesRebuilt, recordsSealed: recordsSealed,
-            head: head, problems: problems)
+        return ChainCheck(
+            eventsChecked: verifier.count, instancesRebuilt: instancesRebuilt, problems: problems, head: head)
+    }
+
+    /// Every record's seal (`office`'s only when given) recomputed from the tables and compared with the seal of
+    /// the last event that sealed it.
+    func checkSeals(office: String?, in tx: any StoreTransaction, chunk: Int) throws -> SealCheck {
+        var lastSeals: [String: LastSeal] = [:]
+        try tx.forEachSealingEvent(office: office) { sequence, key, seal in
+            lastSeals[String(decoding: key, as: UTF8.self)] = LastSeal(sequence: sequence, seal: seal)
+        }
+        var recordsSealed = 0
+        var problems: [String] = []
+        try tx.forEachRecordSealChunk(office: office, chunk: chunk) { seals in
+            recordsSealed += seals.count
+            problems += Self.sealProblems(seals, lastSeals: &lastSeals)
+        }
+        return SealCheck(
+            recordsSealed: recordsSealed, problems: problems + Self.missingSealedRecords(lastSeals, office: office))
+    }
+
+    /// The two halves together: the chains' and instances' problems, or (only when there are none, since the
+    /// records are then what the log says they were) the seals'.
+    static func verification(_ chains: ChainCheck, _ seals: SealCheck) -> AuditVerification {
+        AuditVerification(
+            eventsChecked: chains.eventsChecked, instancesRebuilt: chains.instancesRebuilt,
+            recordsSealed: seals.recordsSealed, head: chains.head,
+            problems: chains.problems.isEmpty ? seals.problems : chains.problems)
     }
 
     /// Each record of `seals` whose content now differs from the seal of its last sealed event, or that no event
     /// sealed. Each record seen is taken out of `lastSeals`, so that what is left there is what the tables no
     /// longer hold.
-    static func sealProblems(_ seals: [RecordSeal], lastSeals: inout [String: LastSeal]) -> [String] {
+    static func sealProblems(_ seals: [RecordSealHash], lastSeals: inout [String: LastSeal]) -> [String] {
         var problems: [String] = []
         for seal in seals {
             guard let last = lastSeals.removeValue(forKey: seal.record.key) else {
@@ -172,7 +231,7 @@ extension Commissioning {
         }
 
         /// Whether `record`'s seal now is this one: the seal's text equal to the record's hash, as strings compare.
-        func matches(_ record: RecordSeal) -> Bool {
+        func matches(_ record: RecordSealHash) -> Bool {
             switch seal {
             case nil: false
             case .hex(let bytes): record.hashHex == bytes

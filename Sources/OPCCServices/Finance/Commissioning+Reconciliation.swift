@@ -160,17 +160,62 @@ extension Commissioning {
     /// Nothing is loaded whole: the balances cache is merged with the postings' sums as both stream in key order,
     /// the postings are read against their audit events in windows of sequence numbers, and the agreements and
     /// allocations are checked by SQL; only the problems found are kept.
+    ///
+    /// The checks run on two read transactions at once (the two cores): the ledger's (the balances cache, the
+    /// postings against their events, the years' reconciliations) on one, the agreements' and allocations' on the
+    /// other. Each read notes its `auditSnapshotMark` (every write the product makes appends an audit event); when
+    /// the two differ a write came between their starts, and the whole check is done again in one read, so the
+    /// outcome is always that of one snapshot.
     public func financeCheck() async throws -> [String] {
-        try await store.read { tx in
-            var problems = try Self.postingsAboveCeiling(in: tx)
-            let balances = try tx.checkBalanceCache()
-            problems += Self.balanceProblems(balances)
-            problems += Self.commitmentProblems(try tx.checkCommitmentCache(chunk: 1_000))
-            problems += try Self.postingProblems(in: tx)
-            problems += try Self.reconciliationProblems(years: balances.years, in: tx)
-            problems += try Self.agreementProblems(in: tx)
-            return problems
+        try await financeCheck(twoReads: true)
+    }
+
+    /// The same; `twoReads: false` (for the tests) does it all in one read.
+    @_spi(Bench) public func financeCheck(twoReads: Bool) async throws -> [String] {
+        if twoReads {
+            async let ledgerRead = store.read { tx in
+                (mark: try tx.auditSnapshotMark(), problems: try Self.ledgerProblems(in: tx))
+            }
+            async let recordsRead = store.read { tx in
+                (mark: try tx.auditSnapshotMark(), problems: try Self.recordProblems(in: tx))
+            }
+            let (ledger, records) = try await (ledgerRead, recordsRead)
+            if ledger.mark == records.mark { return Self.financeProblems(ledger: ledger.problems, records.problems) }
         }
+        return try await store.read { tx in
+            Self.financeProblems(ledger: try Self.ledgerProblems(in: tx), try Self.recordProblems(in: tx))
+        }
+    }
+
+    /// What the ledger's checks found: the balances cache against the postings, each posting against its audit
+    /// event, and the reconciliation of every year the cache holds.
+    static func ledgerProblems(
+        in tx: any StoreTransaction
+    ) throws -> (balances: [String], postings: [String], years: [String]) {
+        let balances = try tx.checkBalanceCache()
+        return (
+            balanceProblems(balances), try postingProblems(in: tx),
+            try reconciliationProblems(years: balances.years, in: tx)
+        )
+    }
+
+    /// What the other checks found: postings above the ceiling, the committed cache against the agreements, and
+    /// agreements against their allocations.
+    static func recordProblems(
+        in tx: any StoreTransaction
+    ) throws -> (ceiling: [String], commitments: [String], agreements: [String]) {
+        (
+            try postingsAboveCeiling(in: tx), commitmentProblems(try tx.checkCommitmentCache(chunk: 1_000)),
+            try agreementProblems(in: tx)
+        )
+    }
+
+    /// Every problem in the order the check has always named them.
+    static func financeProblems(
+        ledger: (balances: [String], postings: [String], years: [String]),
+        _ records: (ceiling: [String], commitments: [String], agreements: [String])
+    ) -> [String] {
+        records.ceiling + ledger.balances + records.commitments + ledger.postings + ledger.years + records.agreements
     }
 
     /// The postings an older version accepted with an amount above `Money.ceiling` and that no correction has
