@@ -64,14 +64,30 @@ public struct ReconciliationYear: Sendable {
     private var moved: [Bool] = []
     private var committed: [Int64] = []
 
-    /// The key of the row before and its account (bytes; empty before the first row): the cache's rows come in key
-    /// order, so an account's rows follow one another.
-    private var lastKey: [UInt8] = []
-    private var lastAccount = Account(kind: .funding, line: 0)
-    /// The last counter key read through a lookup and its account: consecutive recipients of a strand share their
-    /// counter (the strand's budget), so most such counters are this one again.
-    private var lastCounterKey: [UInt8] = []
-    private var lastCounter = Account(kind: .funding, line: 0)
+    /// The row before's account (the cache's rows come in key order, so an account's rows follow one another), and
+    /// the last counter read through a lookup (consecutive recipients of a strand share their counter, the
+    /// strand's budget).
+    private var lastAccount = RememberedKey()
+    private var lastCounter = RememberedKey()
+
+    /// A key's bytes and the account they were read as (a key's account never changes once its line exists).
+    private struct RememberedKey {
+        private var bytes: [UInt8] = []
+        private var account = Account(kind: .funding, line: 0)
+
+        /// The account remembered, when `key` is the key remembered.
+        func account(of key: UnsafeRawBufferPointer) -> Account? {
+            guard !bytes.isEmpty, key.count == bytes.count else { return nil }
+            let same = bytes.withUnsafeBytes { memcmp(key.baseAddress!, $0.baseAddress!, key.count) == 0 }
+            return same ? account : nil
+        }
+
+        mutating func remember(_ key: UnsafeRawBufferPointer, as account: Account) {
+            bytes.removeAll(keepingCapacity: true)
+            bytes.append(contentsOf: key)
+            self.account = account
+        }
+    }
 
     public init(year: FinancialYear, office: String?) {
         self.year = year
@@ -103,13 +119,11 @@ public struct ReconciliationYear: Sendable {
         accountBytes a: UnsafeRawBufferPointer, counterBytes c: UnsafeRawBufferPointer, pence: Int64
     ) throws(Failure) {
         let account: Account
-        if !lastKey.isEmpty, Self.equal(a, lastKey) {
-            account = lastAccount
+        if let remembered = lastAccount.account(of: a) {
+            account = remembered
         } else {
             account = try self.account(String(decoding: a, as: UTF8.self))
-            lastKey.removeAll(keepingCapacity: true)
-            lastKey.append(contentsOf: a)
-            lastAccount = account
+            lastAccount.remember(a, as: account)
         }
         let counter: Account
         if let kind = Self.kindOfSameFields(c, as: a) {
@@ -117,25 +131,17 @@ public struct ReconciliationYear: Sendable {
                 throw .notAnAccount(key: String(decoding: c, as: UTF8.self))
             }
             counter = Account(kind: kind, line: account.line)
-        } else if !lastCounterKey.isEmpty, Self.equal(c, lastCounterKey) {
-            counter = lastCounter
+        } else if let remembered = lastCounter.account(of: c) {
+            counter = remembered
         } else {
             counter = try self.account(String(decoding: c, as: UTF8.self))
-            lastCounterKey.removeAll(keepingCapacity: true)
-            lastCounterKey.append(contentsOf: c)
-            lastCounter = counter
+            lastCounter.remember(c, as: counter)
         }
         if lines[counter.line].readToo && Self.precedes(c, a) { return }
         guard pence != .min else {
             throw .sumTooLarge(.sumTooLarge(of: "the balance of \(String(decoding: a, as: UTF8.self))"))
         }
         addSum(from: counter, to: account, pence: pence)
-    }
-
-    /// Whether two keys' bytes are the same.
-    private static func equal(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {
-        a.count == b.count
-            && b.withUnsafeBytes { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 }
     }
 
     /// Whether `a` sorts before `b` by bytes (as `String.UTF8View.lexicographicallyPrecedes`).

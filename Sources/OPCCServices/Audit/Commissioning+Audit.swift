@@ -72,22 +72,29 @@ extension Commissioning {
     @_spi(Bench) public func verifyAuditTablesOnTwoReads(
         head minuted: AuditHead?, office: String?, chunk: Int, twoReads: Bool = true
     ) async throws -> AuditVerification {
-        if twoReads {
-            async let chainsRead = store.read { tx in
-                (
-                    mark: try tx.auditSnapshotMark(),
-                    chains: try self.checkChains(head: minuted, office: office, in: tx, chunk: chunk)
-                )
-            }
-            async let sealsRead = store.read { tx in
-                (mark: try tx.auditSnapshotMark(), seals: try self.checkSeals(office: office, in: tx, chunk: chunk))
-            }
-            let (chains, seals) = try await (chainsRead, sealsRead)
-            if chains.mark == seals.mark { return Self.verification(chains.chains, seals.seals) }
+        if twoReads,
+            let halves = try await onOneSnapshot(
+                { tx in try self.checkChains(head: minuted, office: office, in: tx, chunk: chunk) },
+                { tx in try self.checkSeals(office: office, in: tx, chunk: chunk) })
+        {
+            return Self.verification(halves.0, halves.1)
         }
         return try await store.read { tx in
             try self.verifyAuditTables(head: minuted, office: office, in: tx, chunk: chunk)
         }
+    }
+
+    /// `first` and `second` on two read transactions at once (the two cores), each noting its
+    /// `auditSnapshotMark`: their results when both marks are the same, so that both saw one snapshot; nil when a
+    /// write came between their starts (the caller then does the work again in one read).
+    func onOneSnapshot<First: Sendable, Second: Sendable>(
+        _ first: @escaping @Sendable (any StoreTransaction) throws -> First,
+        _ second: @escaping @Sendable (any StoreTransaction) throws -> Second
+    ) async throws -> (First, Second)? {
+        async let firstRead = store.read { tx in (mark: try tx.auditSnapshotMark(), value: try first(tx)) }
+        async let secondRead = store.read { tx in (mark: try tx.auditSnapshotMark(), value: try second(tx)) }
+        let (a, b) = try await (firstRead, secondRead)
+        return a.mark == b.mark ? (a.value, b.value) : nil
     }
 
     /// The same checks inside a transaction the caller holds (an import checks what it wrote before it commits).

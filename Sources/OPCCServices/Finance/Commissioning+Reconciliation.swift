@@ -172,15 +172,11 @@ extension Commissioning {
 
     /// The same; `twoReads: false` (for the tests) does it all in one read.
     @_spi(Bench) public func financeCheck(twoReads: Bool) async throws -> [String] {
-        if twoReads {
-            async let ledgerRead = store.read { tx in
-                (mark: try tx.auditSnapshotMark(), problems: try Self.ledgerProblems(in: tx))
-            }
-            async let recordsRead = store.read { tx in
-                (mark: try tx.auditSnapshotMark(), problems: try Self.recordProblems(in: tx))
-            }
-            let (ledger, records) = try await (ledgerRead, recordsRead)
-            if ledger.mark == records.mark { return Self.financeProblems(ledger: ledger.problems, records.problems) }
+        if twoReads,
+            let halves = try await onOneSnapshot(
+                { tx in try Self.ledgerProblems(in: tx) }, { tx in try Self.recordProblems(in: tx) })
+        {
+            return Self.financeProblems(ledger: halves.0, halves.1)
         }
         return try await store.read { tx in
             Self.financeProblems(ledger: try Self.ledgerProblems(in: tx), try Self.recordProblems(in: tx))
